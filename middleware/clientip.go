@@ -1,0 +1,206 @@
+package middleware
+
+import (
+	"context"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// Headers that carry the client address through a proxy. Only the one named
+// in Config.ClientIPHeader is read, and only when the TCP peer is a trusted
+// proxy: a proxy that sets X-Forwarded-For usually passes a client's own
+// Forwarded header through untouched, so reading both would let a client
+// pick its identity.
+const (
+	HeaderXForwardedFor = "X-Forwarded-For"
+	HeaderForwarded     = "Forwarded"
+	HeaderXRealIP       = "X-Real-Ip"
+)
+
+// identifier resolves the client of a request: the TCP peer, or the
+// right-most untrusted hop of the configured forwarding header when the peer
+// is a trusted proxy. Addresses are unmapped (::ffff:a.b.c.d is a.b.c.d),
+// zones are stripped and IPv6 addresses are aggregated to a prefix.
+type identifier struct {
+	trusted []netip.Prefix
+	header  string // canonical header name; "" when no proxy is trusted
+	v4Bits  int
+	v6Bits  int
+}
+
+// clientAddr returns the client address of r, not yet aggregated. ok is
+// false when RemoteAddr does not parse.
+func (id *identifier) clientAddr(r *http.Request) (netip.Addr, bool) {
+	peer, ok := parseRemoteAddr(r.RemoteAddr)
+	if !ok {
+		return netip.Addr{}, false
+	}
+	if id.header == "" || !id.isTrusted(peer) {
+		return peer, true
+	}
+	values := r.Header[id.header]
+	if len(values) == 0 {
+		return peer, true
+	}
+	if id.header == HeaderXRealIP {
+		// A single-value header: the last copy is the one the nearest proxy set.
+		if a, ok := parseHeaderAddr(strings.TrimSpace(values[len(values)-1])); ok {
+			return a, true
+		}
+		return peer, true
+	}
+	// Walk the chain right to left. Every trusted hop is skipped; the first
+	// untrusted one is the client. If the walk meets garbage, or runs out,
+	// the last trusted hop seen is the client: a client can prepend entries
+	// but never remove the ones our proxies appended.
+	client := peer
+	for i := len(values) - 1; i >= 0; i-- {
+		h := values[i]
+		for h != "" {
+			var v string
+			if j := strings.LastIndexByte(h, ','); j >= 0 {
+				v, h = h[j+1:], h[:j]
+			} else {
+				v, h = h, ""
+			}
+			v = strings.TrimSpace(v)
+			if v == "" {
+				continue
+			}
+			var a netip.Addr
+			var ok bool
+			if id.header == HeaderForwarded {
+				a, ok = parseForwardedFor(v)
+			} else {
+				a, ok = parseHeaderAddr(v)
+			}
+			if !ok {
+				return client, true
+			}
+			if !id.isTrusted(a) {
+				return a, true
+			}
+			client = a
+		}
+	}
+	return client, true
+}
+
+func (id *identifier) isTrusted(a netip.Addr) bool {
+	a = a.WithZone("")
+	for _, p := range id.trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// aggregate masks a to the configured prefix length of its family.
+func (id *identifier) aggregate(a netip.Addr) netip.Prefix {
+	bits := id.v4Bits
+	if a.Is6() {
+		bits = id.v6Bits
+	}
+	p, err := a.WithZone("").Prefix(bits)
+	if err != nil {
+		return netip.PrefixFrom(a.WithZone(""), a.BitLen())
+	}
+	return p
+}
+
+// key returns the client key of r: the address as text, or the aggregated
+// prefix ("2001:db8:1:2::/64") when aggregation widens it. It returns
+// "unknown" when RemoteAddr does not parse, so such requests share one key
+// rather than escape limiting.
+func (id *identifier) key(r *http.Request) (string, netip.Addr) {
+	a, ok := id.clientAddr(r)
+	if !ok {
+		return "unknown", netip.Addr{}
+	}
+	p := id.aggregate(a)
+	if p.Bits() == p.Addr().BitLen() {
+		return p.Addr().String(), a
+	}
+	return p.String(), a
+}
+
+// parseRemoteAddr parses the host of an http.Request RemoteAddr, which is
+// "ip:port", "[ip%zone]:port" or, in tests, a bare address.
+func parseRemoteAddr(s string) (netip.Addr, bool) {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap().WithZone(""), true
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap().WithZone(""), true
+	}
+	return netip.Addr{}, false
+}
+
+// parseHeaderAddr parses one X-Forwarded-For or X-Real-IP entry: a bare
+// address, "[v6]" or "[v6]:port" or "v4:port" as some proxies write them.
+func parseHeaderAddr(s string) (netip.Addr, bool) {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap().WithZone(""), true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap().WithZone(""), true
+	}
+	if len(s) > 2 && s[0] == '[' && s[len(s)-1] == ']' {
+		if a, err := netip.ParseAddr(s[1 : len(s)-1]); err == nil && a.Is6() {
+			return a.Unmap().WithZone(""), true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// parseForwardedFor extracts the for= node of one RFC 7239 forwarded-element
+// ("for=192.0.2.60;proto=http;by=203.0.113.43"). Obfuscated or "unknown"
+// nodes do not parse.
+func parseForwardedFor(elem string) (netip.Addr, bool) {
+	for elem != "" {
+		var pair string
+		if i := strings.IndexByte(elem, ';'); i >= 0 {
+			pair, elem = elem[:i], elem[i+1:]
+		} else {
+			pair, elem = elem, ""
+		}
+		pair = strings.TrimSpace(pair)
+		eq := strings.IndexByte(pair, '=')
+		if eq < 0 || !strings.EqualFold(strings.TrimSpace(pair[:eq]), "for") {
+			continue
+		}
+		v := strings.TrimSpace(pair[eq+1:])
+		if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+			v = v[1 : len(v)-1]
+		}
+		return parseHeaderAddr(v)
+	}
+	return netip.Addr{}, false
+}
+
+type ctxKey struct{}
+
+// clientInfo is what the middleware stores in the request context.
+type clientInfo struct {
+	key  string
+	addr netip.Addr
+}
+
+// ClientKey returns the client key the middleware resolved for the request
+// carrying ctx: the KeyFunc result, or the client address (aggregated to a
+// prefix for IPv6). It returns "" outside the middleware or on skipped
+// requests.
+func ClientKey(ctx context.Context) string {
+	ci, _ := ctx.Value(ctxKey{}).(clientInfo)
+	return ci.key
+}
+
+// ClientAddr returns the client address the middleware resolved (the peer,
+// or the right-most untrusted forwarded hop), before any aggregation. The
+// zero Addr means none was resolved.
+func ClientAddr(ctx context.Context) netip.Addr {
+	ci, _ := ctx.Value(ctxKey{}).(clientInfo)
+	return ci.addr
+}

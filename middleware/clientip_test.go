@@ -1,0 +1,170 @@
+package middleware
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func newID(t *testing.T, cfg Config) *identifier {
+	t.Helper()
+	id, err := cfg.build()
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return id
+}
+
+// TestClientKeySpoofing throws the usual spoofing attempts at the identity
+// resolver. None may give the attacker a key other than the one its
+// connection (or the hop our proxy appended) proves.
+func TestClientKeySpoofing(t *testing.T) {
+	proxied := Config{TrustedProxies: []string{"10.0.0.0/8", "fd00::/8"}}
+	tests := []struct {
+		name   string
+		cfg    Config
+		remote string
+		header map[string][]string
+		want   string
+	}{
+		{"no proxy: peer is the client", Config{}, "203.0.113.7:5555", nil, "203.0.113.7"},
+		{"no proxy: XFF ignored", Config{}, "203.0.113.7:5555",
+			map[string][]string{"X-Forwarded-For": {"198.51.100.1"}}, "203.0.113.7"},
+		{"no proxy: X-Real-IP ignored", Config{}, "203.0.113.7:5555",
+			map[string][]string{"X-Real-Ip": {"198.51.100.1"}}, "203.0.113.7"},
+		{"no proxy: Forwarded ignored", Config{}, "203.0.113.7:5555",
+			map[string][]string{"Forwarded": {"for=198.51.100.1"}}, "203.0.113.7"},
+		{"untrusted peer sends XFF", proxied, "203.0.113.7:5555",
+			map[string][]string{"X-Forwarded-For": {"10.0.0.1, 198.51.100.1"}}, "203.0.113.7"},
+		{"untrusted peer claims a trusted XFF", proxied, "203.0.113.7:5555",
+			map[string][]string{"X-Forwarded-For": {"10.1.2.3"}}, "203.0.113.7"},
+		{"trusted proxy: right-most untrusted hop", proxied, "10.0.0.2:80",
+			map[string][]string{"X-Forwarded-For": {"198.51.100.1, 203.0.113.7"}}, "203.0.113.7"},
+		{"trusted proxy: left-most spoof is ignored", proxied, "10.0.0.2:80",
+			map[string][]string{"X-Forwarded-For": {"1.1.1.1, 2.2.2.2, 203.0.113.7, 10.0.0.9"}}, "203.0.113.7"},
+		{"trusted proxy: duplicate XFF headers merged in order", proxied, "10.0.0.2:80",
+			map[string][]string{"X-Forwarded-For": {"1.1.1.1", "203.0.113.7"}}, "203.0.113.7"},
+		{"trusted proxy: garbage right of client fails to last trusted hop", proxied, "10.0.0.2:80",
+			map[string][]string{"X-Forwarded-For": {"1.1.1.1, nonsense, 10.0.0.9"}}, "10.0.0.9"},
+		{"trusted proxy: mapped trusted alias cannot hide the client", proxied, "10.0.0.2:80",
+			map[string][]string{"X-Forwarded-For": {"6.6.6.6, ::ffff:10.0.0.5, 203.0.113.7"}}, "203.0.113.7"},
+		{"trusted proxy: client written as mapped v6 is unmapped", proxied, "10.0.0.2:80",
+			map[string][]string{"X-Forwarded-For": {"::ffff:203.0.113.7"}}, "203.0.113.7"},
+		{"trusted proxy: zoned trusted hop is still trusted", proxied, "10.0.0.2:80",
+			map[string][]string{"X-Forwarded-For": {"6.6.6.6, fd00::1%eth0"}}, "6.6.6.6"},
+		{"trusted proxy: Forwarded header not configured is ignored", proxied, "10.0.0.2:80",
+			map[string][]string{"Forwarded": {"for=6.6.6.6"}, "X-Forwarded-For": {"203.0.113.7"}}, "203.0.113.7"},
+		{"trusted proxy: X-Real-IP not configured is ignored", proxied, "10.0.0.2:80",
+			map[string][]string{"X-Real-Ip": {"6.6.6.6"}}, "10.0.0.2"},
+		{"trusted proxy without header: peer", proxied, "10.0.0.2:80", nil, "10.0.0.2"},
+		{"Forwarded configured: right-most untrusted for=", withHeader(proxied, HeaderForwarded), "10.0.0.2:80",
+			map[string][]string{"Forwarded": {`for=6.6.6.6, for="[2001:db8:cafe::17]:4711";proto=https, for=10.0.0.3`}},
+			"2001:db8:cafe::/64"},
+		{"Forwarded configured: obfuscated node stops the walk", withHeader(proxied, HeaderForwarded), "10.0.0.2:80",
+			map[string][]string{"Forwarded": {`for=6.6.6.6, for=_hidden, for=10.0.0.3`}}, "10.0.0.3"},
+		{"Forwarded configured: XFF ignored", withHeader(proxied, HeaderForwarded), "10.0.0.2:80",
+			map[string][]string{"X-Forwarded-For": {"6.6.6.6"}, "Forwarded": {"for=203.0.113.7"}}, "203.0.113.7"},
+		{"X-Real-IP configured: last value wins", withHeader(proxied, HeaderXRealIP), "10.0.0.2:80",
+			map[string][]string{"X-Real-Ip": {"6.6.6.6", "203.0.113.7"}}, "203.0.113.7"},
+		{"X-Real-IP configured: garbage falls back to peer", withHeader(proxied, HeaderXRealIP), "10.0.0.2:80",
+			map[string][]string{"X-Real-Ip": {"not-an-ip"}}, "10.0.0.2"},
+		{"v4-mapped peer is unmapped", Config{}, "[::ffff:203.0.113.7]:5555", nil, "203.0.113.7"},
+		{"v4-mapped peer of a trusted proxy is trusted", proxied, "[::ffff:10.0.0.2]:80",
+			map[string][]string{"X-Forwarded-For": {"203.0.113.7"}}, "203.0.113.7"},
+		{"IPv6 aggregated to /64", Config{}, "[2001:db8:1:2:aaaa:bbbb:cccc:dddd]:443", nil, "2001:db8:1:2::/64"},
+		{"IPv6 rotation inside /64 is one client", Config{}, "[2001:db8:1:2::ffff]:443", nil, "2001:db8:1:2::/64"},
+		{"IPv6 /128 configured", Config{IPv6Prefix: 128}, "[2001:db8::1]:443", nil, "2001:db8::1"},
+		{"IPv4 /24 configured", Config{IPv4Prefix: 24}, "203.0.113.7:1", nil, "203.0.113.0/24"},
+		{"zoned link-local peer", Config{}, "[fe80::1%eth0]:80", nil, "fe80::/64"},
+		{"unparsable peer shares one key", Config{}, "garbage", nil, "unknown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := newID(t, tt.cfg)
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.RemoteAddr = tt.remote
+			for k, vs := range tt.header {
+				r.Header[k] = vs
+			}
+			got, _ := id.key(r)
+			if got != tt.want {
+				t.Errorf("key = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func withHeader(c Config, h string) Config {
+	c.ClientIPHeader = h
+	return c
+}
+
+func TestConfigErrorsNameTheField(t *testing.T) {
+	tests := []struct {
+		name  string
+		cfg   Config
+		field string
+	}{
+		{"bad CIDR", Config{TrustedProxies: []string{"10.0.0.0/8", "10.0.0/8"}}, "Config.TrustedProxies[1]"},
+		{"unknown header", Config{TrustedProxies: []string{"10.0.0.0/8"}, ClientIPHeader: "X-Client"}, "Config.ClientIPHeader"},
+		{"header without proxies", Config{ClientIPHeader: HeaderXRealIP}, "Config.ClientIPHeader"},
+		{"IPv6 prefix too long", Config{IPv6Prefix: 129}, "Config.IPv6Prefix"},
+		{"IPv4 prefix too short", Config{IPv4Prefix: 4}, "Config.IPv4Prefix"},
+		{"relative skip", Config{Skip: []string{"healthz"}}, "Config.Skip[0]"},
+		{"routes without Route", Config{Routes: map[string]Route{"/login": {Group: "login"}}}, "Config.Route"},
+		{"mode", Config{Mode: 7}, "Config.Mode"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.cfg)
+			if err == nil {
+				t.Fatal("New accepted an invalid Config")
+			}
+			if !errors.Is(err, ErrInvalidConfig) {
+				t.Errorf("error %v does not wrap ErrInvalidConfig", err)
+			}
+			if !strings.Contains(err.Error(), tt.field+":") {
+				t.Errorf("error %q does not name %s", err, tt.field)
+			}
+		})
+	}
+}
+
+func FuzzClientKey(f *testing.F) {
+	f.Add("10.0.0.2:80", "198.51.100.1, 203.0.113.7", `for=6.6.6.6, for="[2001:db8::1]:80"`)
+	f.Add("[::ffff:10.0.0.2]:80", "::ffff:1.2.3.4,,, ,", "for=_x;by=y")
+	f.Add("garbage", "[2001:db8::1]:443", `for="`)
+	cfgs := []Config{
+		{TrustedProxies: []string{"10.0.0.0/8", "::ffff:10.0.0.0/104"}},
+		{TrustedProxies: []string{"10.0.0.0/8"}, ClientIPHeader: HeaderForwarded},
+		{TrustedProxies: []string{"10.0.0.0/8"}, ClientIPHeader: HeaderXRealIP},
+	}
+	var ids []*identifier
+	for _, c := range cfgs {
+		id, err := c.build()
+		if err != nil {
+			f.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	f.Fuzz(func(t *testing.T, remote, xff, fwd string) {
+		r := &http.Request{RemoteAddr: remote, Header: http.Header{
+			"X-Forwarded-For": {xff}, "Forwarded": {fwd}, "X-Real-Ip": {xff},
+		}}
+		for _, id := range ids {
+			key, addr := id.key(r)
+			if key == "" {
+				t.Fatalf("empty key for %q %q %q", remote, xff, fwd)
+			}
+			if addr.IsValid() && (addr.Is4In6() || addr.Zone() != "") {
+				t.Fatalf("address %v not normalised", addr)
+			}
+			// An untrusted peer is always its own client.
+			if peer, ok := parseRemoteAddr(remote); ok && !id.isTrusted(peer) && addr != peer {
+				t.Fatalf("untrusted peer %v became %v", peer, addr)
+			}
+		}
+	})
+}

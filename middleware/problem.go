@@ -1,0 +1,75 @@
+package middleware
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// ProblemContentType is the media type of refusal bodies (RFC 9457).
+const ProblemContentType = "application/problem+json"
+
+// Problem type URIs of the refusals. They name the reason; they never
+// carry detector names, rules or evidence, which would teach an attacker
+// what to change.
+const (
+	ProblemBlocked     = "urn:bulwark:problem:blocked"
+	ProblemRateLimited = "urn:bulwark:problem:rate-limited"
+	ProblemThrottled   = "urn:bulwark:problem:throttled"
+	ProblemBanned      = "urn:bulwark:problem:banned"
+)
+
+type problem struct {
+	typ    string
+	title  string
+	status int
+	detail string
+}
+
+var (
+	problemBlocked = problem{ProblemBlocked, "Request blocked", http.StatusForbidden,
+		"The request was refused because it looks like an attack."}
+	problemRateLimited = problem{ProblemRateLimited, "Too many requests", http.StatusTooManyRequests,
+		"The client sent too many requests; retry after the time given in Retry-After."}
+	problemThrottled = problem{ProblemThrottled, "Too many requests", http.StatusTooManyRequests,
+		"The client's rate was reduced after suspicious activity; retry after the time given in Retry-After."}
+	problemBanned = problem{ProblemBanned, "Client temporarily banned", http.StatusForbidden,
+		"The client is temporarily banned after repeated suspicious activity; retry after the time given in Retry-After."}
+)
+
+// writeProblem answers p as application/problem+json. retry, when positive,
+// is sent as Retry-After in whole seconds (rounded up) and in the body.
+func writeProblem(w http.ResponseWriter, p problem, retry time.Duration) {
+	h := w.Header()
+	h.Set("Content-Type", ProblemContentType)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	buf := make([]byte, 0, 256)
+	buf = append(buf, `{"type":`...)
+	buf = strconv.AppendQuote(buf, p.typ)
+	buf = append(buf, `,"title":`...)
+	buf = strconv.AppendQuote(buf, p.title)
+	buf = append(buf, `,"status":`...)
+	buf = strconv.AppendInt(buf, int64(p.status), 10)
+	buf = append(buf, `,"detail":`...)
+	buf = strconv.AppendQuote(buf, p.detail)
+	if retry > 0 {
+		secs := retrySeconds(retry)
+		h.Set("Retry-After", strconv.FormatInt(secs, 10))
+		buf = append(buf, `,"retry_after":`...)
+		buf = strconv.AppendInt(buf, secs, 10)
+	}
+	buf = append(buf, "}\n"...)
+	h.Set("Content-Length", strconv.Itoa(len(buf)))
+	w.WriteHeader(p.status)
+	_, _ = w.Write(buf)
+}
+
+// retrySeconds rounds d up to whole seconds, at least 1.
+func retrySeconds(d time.Duration) int64 {
+	s := int64((d + time.Second - 1) / time.Second)
+	if s < 1 {
+		s = 1
+	}
+	return s
+}

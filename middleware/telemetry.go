@@ -1,0 +1,111 @@
+package middleware
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// scope is the instrumentation scope of the middleware's meter.
+const scope = "github.com/bulwarkhq/bulwark/middleware"
+
+// Outcome is what the middleware did with one request; it is the value of
+// the bulwark.outcome attribute on metrics and spans.
+type Outcome uint8
+
+// Outcomes.
+const (
+	OutcomeAllowed       Outcome = iota // passed to the handler
+	OutcomeAllowListed                  // on the allow-list: passed without scoring
+	OutcomeSkipped                      // on a skip list: passed without scoring
+	OutcomeBlocked                      // 403: the threat engine's verdict
+	OutcomeLimited                      // 429: over the rate limit
+	OutcomeThrottled                    // 429: over the reduced rate of the penalty box
+	OutcomeBanned                       // 403: in the penalty box
+	OutcomeShadowRefused                // would have been refused; passed in shadow mode
+	numOutcomes
+)
+
+var outcomeNames = [numOutcomes]string{
+	"allowed", "allow_listed", "skipped", "blocked", "limited", "throttled", "banned", "shadow_refused",
+}
+
+func (o Outcome) String() string {
+	if o < numOutcomes {
+		return outcomeNames[o]
+	}
+	return "unknown"
+}
+
+// telemetry holds the instruments, with the attribute sets precomputed so
+// that recording allocates nothing.
+type telemetry struct {
+	requests metric.Int64Counter
+	score    metric.Float64Histogram
+	overhead metric.Float64Histogram
+	errors   metric.Int64Counter
+	byOut    [numOutcomes]metric.MeasurementOption
+	none     metric.MeasurementOption
+}
+
+func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
+	if mp == nil {
+		mp = otel.GetMeterProvider()
+	}
+	m := mp.Meter(scope)
+	t := &telemetry{none: metric.WithAttributeSet(attribute.NewSet())}
+	var err error
+	if t.requests, err = m.Int64Counter("bulwark.requests",
+		metric.WithDescription("Requests seen by the bulwark middleware, by outcome."),
+		metric.WithUnit("{request}")); err != nil {
+		return nil, err
+	}
+	if t.score, err = m.Float64Histogram("bulwark.threat.score",
+		metric.WithDescription("Threat score of scored requests, in [0,1]."),
+		metric.WithExplicitBucketBoundaries(0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1)); err != nil {
+		return nil, err
+	}
+	if t.overhead, err = m.Float64Histogram("bulwark.overhead",
+		metric.WithDescription("Time the middleware adds to a request, handler excluded."),
+		metric.WithUnit("s"),
+		metric.WithExplicitBucketBoundaries(5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2)); err != nil {
+		return nil, err
+	}
+	if t.errors, err = m.Int64Counter("bulwark.limiter.errors",
+		metric.WithDescription("Limiter store errors; the request was answered by the fallback."),
+		metric.WithUnit("{error}")); err != nil {
+		return nil, err
+	}
+	for o := range numOutcomes {
+		t.byOut[o] = metric.WithAttributeSet(attribute.NewSet(attribute.String("bulwark.outcome", o.String())))
+	}
+	return t, nil
+}
+
+func (t *telemetry) record(ctx context.Context, o Outcome, overhead time.Duration) {
+	t.requests.Add(ctx, 1, t.byOut[o])
+	t.overhead.Record(ctx, overhead.Seconds(), t.byOut[o])
+}
+
+// annotate adds the verdict to the active span, if it records.
+func annotate(ctx context.Context, o Outcome, score float64, level string) {
+	span := trace.SpanFromContext(ctx)
+	if !span.IsRecording() {
+		return
+	}
+	span.SetAttributes(
+		attribute.String("bulwark.outcome", o.String()),
+		attribute.Float64("bulwark.threat.score", score),
+		attribute.String("bulwark.threat.level", level),
+	)
+	switch o {
+	case OutcomeBlocked, OutcomeLimited, OutcomeThrottled, OutcomeBanned, OutcomeShadowRefused:
+		span.AddEvent("bulwark.refused", trace.WithAttributes(
+			attribute.String("bulwark.outcome", o.String()),
+		))
+	}
+}
