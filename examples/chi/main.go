@@ -1,0 +1,163 @@
+// Command chi is a small API protected by bulwark: a chi router with a
+// login, a search and a JSON API, in memory by default, on Redis when
+// REDIS_URL is set.
+//
+//	go run ./examples/chi
+//	curl -i 'http://127.0.0.1:8080/search?q=1%27%20OR%201=1--'
+//
+// Environment: PORT (default 8080), REDIS_URL (share limits through Redis),
+// BULWARK=off (serve unprotected, for load comparisons), BULWARK_MODE=shadow
+// (score and alert, never refuse), RATE (default per-client rate, "600-M"),
+// LOGIN_RATE (rate of POST /login per client, "5-M"), TRUSTED_PROXIES
+// (comma-separated CIDRs whose X-Forwarded-For is believed).
+package main
+
+import (
+	"context"
+	"errors"
+	"log"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/bulwarkhq/bulwark/alerting"
+	"github.com/bulwarkhq/bulwark/middleware"
+	"github.com/bulwarkhq/bulwark/ratelimit"
+)
+
+// config is what the example reads from its environment.
+type config struct {
+	Port           string
+	RedisURL       string
+	Protect        bool
+	Shadow         bool
+	Rate           string
+	LoginRate      string
+	TrustedProxies []string
+}
+
+func configFromEnv() config {
+	c := config{
+		Port:      env("PORT", "8080"),
+		RedisURL:  os.Getenv("REDIS_URL"),
+		Protect:   !strings.EqualFold(os.Getenv("BULWARK"), "off"),
+		Shadow:    strings.EqualFold(os.Getenv("BULWARK_MODE"), "shadow"),
+		Rate:      env("RATE", "600-M"),
+		LoginRate: env("LOGIN_RATE", "5-M"),
+	}
+	if s := os.Getenv("TRUSTED_PROXIES"); s != "" {
+		c.TrustedProxies = strings.Split(s, ",")
+	}
+	return c
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// server is the example's handler and what must be closed after it.
+type server struct {
+	http.Handler
+	closers []func(context.Context) error
+}
+
+// Close releases the middleware, limiter and alert dispatcher.
+func (s *server) Close(ctx context.Context) error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i](ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// newServer builds the routes and, unless cfg.Protect is false, mounts
+// bulwark in front of them.
+func newServer(cfg config, logger *slog.Logger) (*server, error) {
+	r := chi.NewRouter()
+	s := &server{Handler: r}
+	if cfg.Protect {
+		limiter, err := newLimiter(cfg)
+		if err != nil {
+			return nil, err
+		}
+		s.closers = append(s.closers, func(context.Context) error { return limiter.Close() })
+		alerts, err := alerting.New(alerting.Config{})
+		if err != nil {
+			_ = s.Close(context.Background())
+			return nil, err
+		}
+		s.closers = append(s.closers, alerts.Close)
+		mode := middleware.ModeEnforce
+		if cfg.Shadow {
+			mode = middleware.ModeShadow
+		}
+		mw, err := middleware.New(middleware.Config{
+			Limiter:        limiter,
+			Alerts:         alerts,
+			Mode:           mode,
+			TrustedProxies: cfg.TrustedProxies,
+			Skip:           []string{"/healthz"},
+			Route:          middleware.ChiRoute(r),
+			Routes: map[string]middleware.Route{
+				"/login": {Group: "login"},
+			},
+		})
+		if err != nil {
+			_ = s.Close(context.Background())
+			return nil, err
+		}
+		s.closers = append(s.closers, func(context.Context) error { return mw.Close() })
+		r.Use(mw.Handler)
+	}
+	routes(r, logger)
+	return s, nil
+}
+
+func main() {
+	cfg := configFromEnv()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	s, err := newServer(cfg, logger)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := &http.Server{
+		Addr:              ":" + cfg.Port,
+		Handler:           s,
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shut)
+	}()
+	logger.Info("listening", "addr", srv.Addr, "protected", cfg.Protect, "shadow", cfg.Shadow, "redis", cfg.RedisURL != "")
+	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		log.Fatal(err)
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.Close(shut); err != nil {
+		logger.Error("close", "err", err)
+	}
+}
+
+// newLimiter returns the adaptive limiter: in memory, or on Redis when
+// cfg.RedisURL is set.
+func newLimiter(cfg config) (*ratelimit.Adaptive, error) {
+	return ratelimit.New(ratelimit.Config{
+		Rate:   cfg.Rate,
+		Routes: map[string]string{"login": cfg.LoginRate},
+	})
+}
