@@ -1,10 +1,12 @@
 package middleware
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/netip"
+	"reflect"
 	"strings"
 	"time"
 
@@ -46,6 +48,29 @@ type Route struct {
 	Shadow bool
 }
 
+// Engine is what the middleware needs of a threat engine.
+type Engine interface {
+	Assess(r *http.Request, client, route string) threat.Assessment
+	Observe(client, route string, status int, at time.Time)
+}
+
+// Limiter is what the middleware needs of a rate limiter.
+type Limiter interface {
+	Cached(key string, now time.Time) (ratelimit.Result, bool)
+	Allow(ctx context.Context, key, route string, score float64) (ratelimit.Result, error)
+}
+
+// Publisher receives alert events; Publish must not block.
+type Publisher interface {
+	Publish(e alerting.Event) bool
+}
+
+var (
+	_ Engine    = (*threat.Engine)(nil)
+	_ Limiter   = (*ratelimit.Adaptive)(nil)
+	_ Publisher = (*alerting.Dispatcher)(nil)
+)
+
 // ErrInvalidConfig is wrapped by every error New returns for a bad Config.
 var ErrInvalidConfig = errors.New("middleware: invalid config")
 
@@ -53,15 +78,17 @@ var ErrInvalidConfig = errors.New("middleware: invalid config")
 // the standard threat engine, an in-memory adaptive limiter, enforce mode,
 // the TCP peer as client identity, IPv6 clients aggregated to /64.
 type Config struct {
-	// Engine scores requests. Default: standard.New(standard.Config{}),
-	// closed by Middleware.Close. An Engine passed here is the caller's to close.
-	Engine *threat.Engine
-	// Limiter decides rates. Default: ratelimit.New(ratelimit.Config{})
-	// (in memory), closed by Middleware.Close. A Limiter passed here is the
-	// caller's to close.
-	Limiter *ratelimit.Adaptive
-	// Alerts receives threat and rate-limit events. Default: nil, no alerts.
-	Alerts *alerting.Dispatcher
+	// Engine scores requests, usually a *threat.Engine. Default:
+	// standard.New(standard.Config{}), closed by Middleware.Close. An Engine
+	// passed here is the caller's to close.
+	Engine Engine
+	// Limiter decides rates, usually a *ratelimit.Adaptive. Default:
+	// ratelimit.New(ratelimit.Config{}) (in memory), closed by
+	// Middleware.Close. A Limiter passed here is the caller's to close.
+	Limiter Limiter
+	// Alerts receives threat and rate-limit events, usually an
+	// *alerting.Dispatcher. Default: nil, no alerts.
+	Alerts Publisher
 	// AlertLevel is the lowest assessment level published as an alert.
 	// Default: threat.LevelHigh. Refusals by the limiter are always published.
 	AlertLevel threat.Level
@@ -116,6 +143,17 @@ func invalid(field, format string, args ...any) error {
 
 // build validates c and fills in the defaults it can without side effects.
 func (c *Config) build() (*identifier, error) {
+	// A nil *threat.Engine (or limiter, or dispatcher) in an interface field
+	// is not nil; treat it as unset rather than crash on the first request.
+	if isNil(c.Engine) {
+		c.Engine = nil
+	}
+	if isNil(c.Limiter) {
+		c.Limiter = nil
+	}
+	if isNil(c.Alerts) {
+		c.Alerts = nil
+	}
 	if c.Mode > ModeShadow {
 		return nil, invalid("Mode", "unknown mode %d", c.Mode)
 	}
@@ -187,4 +225,12 @@ func (c *Config) build() (*identifier, error) {
 		c.Now = time.Now
 	}
 	return id, nil
+}
+
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }

@@ -19,15 +19,16 @@ import (
 type Middleware struct {
 	cfg      Config
 	id       *identifier
-	engine   *threat.Engine
-	limiter  *ratelimit.Adaptive
-	alerts   *alerting.Dispatcher
+	engine   Engine
+	limiter  Limiter
+	alerts   Publisher
 	tel      *telemetry
 	skip     map[string]struct{}
 	prefixes []string
 	routes   map[string]Route
 
-	ownEngine, ownLimiter bool
+	ownEngine  *threat.Engine      // created by New, closed by Close
+	ownLimiter *ratelimit.Adaptive // created by New, closed by Close
 }
 
 // New validates cfg, fills in its defaults and returns a Middleware. Errors
@@ -57,19 +58,19 @@ func New(cfg Config) (*Middleware, error) {
 		return nil, invalid("MeterProvider", "creating instruments: %v", err)
 	}
 	if m.engine == nil {
-		if m.engine, err = standard.New(standard.Config{}); err != nil {
+		if m.ownEngine, err = standard.New(standard.Config{}); err != nil {
 			return nil, err
 		}
-		m.ownEngine = true
+		m.engine = m.ownEngine
 	}
 	if m.limiter == nil {
-		if m.limiter, err = ratelimit.New(ratelimit.Config{}); err != nil {
-			if m.ownEngine {
-				_ = m.engine.Close()
+		if m.ownLimiter, err = ratelimit.New(ratelimit.Config{}); err != nil {
+			if m.ownEngine != nil {
+				_ = m.ownEngine.Close()
 			}
 			return nil, err
 		}
-		m.ownLimiter = true
+		m.limiter = m.ownLimiter
 	}
 	return m, nil
 }
@@ -78,11 +79,11 @@ func New(cfg Config) (*Middleware, error) {
 // and the alert Dispatcher, are left to the caller.
 func (m *Middleware) Close() error {
 	var errs []error
-	if m.ownEngine {
-		errs = append(errs, m.engine.Close())
+	if m.ownEngine != nil {
+		errs = append(errs, m.ownEngine.Close())
 	}
-	if m.ownLimiter {
-		errs = append(errs, m.limiter.Close())
+	if m.ownLimiter != nil {
+		errs = append(errs, m.ownLimiter.Close())
 	}
 	return errors.Join(errs...)
 }
