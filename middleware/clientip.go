@@ -182,6 +182,20 @@ func parseForwardedFor(elem string) (netip.Addr, bool) {
 
 type ctxKey struct{}
 
+// clientCtx carries the resolved client: one allocation where
+// context.WithValue with a struct value would make two.
+type clientCtx struct {
+	context.Context
+	info clientInfo
+}
+
+func (c *clientCtx) Value(key any) any {
+	if _, ok := key.(ctxKey); ok {
+		return c // a pointer: no allocation on lookup
+	}
+	return c.Context.Value(key)
+}
+
 // clientInfo is what the middleware stores in the request context.
 type clientInfo struct {
 	key  string
@@ -193,14 +207,18 @@ type clientInfo struct {
 // prefix for IPv6). It returns "" outside the middleware or on skipped
 // requests.
 func ClientKey(ctx context.Context) string {
-	ci, _ := ctx.Value(ctxKey{}).(clientInfo)
-	return ci.key
+	if c, ok := ctx.Value(ctxKey{}).(*clientCtx); ok {
+		return c.info.key
+	}
+	return ""
 }
 
 // ClientAddr returns the client address the middleware resolved (the peer,
 // or the right-most untrusted forwarded hop), before any aggregation. The
 // zero Addr means none was resolved.
 func ClientAddr(ctx context.Context) netip.Addr {
-	ci, _ := ctx.Value(ctxKey{}).(clientInfo)
-	return ci.addr
+	if c, ok := ctx.Value(ctxKey{}).(*clientCtx); ok {
+		return c.info.addr
+	}
+	return netip.Addr{}
 }

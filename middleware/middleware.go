@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -141,7 +140,7 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 			key = k
 		}
 	}
-	ctx = context.WithValue(ctx, ctxKey{}, clientInfo{key: key, addr: addr})
+	ctx = &clientCtx{Context: ctx, info: clientInfo{key: key, addr: addr}}
 	r = r.WithContext(ctx)
 
 	// The decision cache answers bans and allow-list entries without scoring.
@@ -170,14 +169,14 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	}
 
 	a := m.engine.Assess(r, key, group)
-	m.tel.score.Record(ctx, a.Score, m.tel.none)
+	m.tel.score.Record(ctx, a.Score, m.tel.recNone...)
 	if a.Level >= m.cfg.AlertLevel {
 		m.publish(key, group, r.Method, alerting.KindThreat, a.Score, severityOfLevel(a.Level), reasons(a.Reasons), start)
 	}
 
 	res, err := m.limiter.Allow(ctx, key, group, a.Score)
 	if err != nil {
-		m.tel.errors.Add(ctx, 1, m.tel.none)
+		m.tel.errors.Add(ctx, 1, m.tel.addNone...)
 	}
 
 	o := OutcomeAllowed
@@ -266,9 +265,12 @@ func setRateHeaders(h http.Header, res ratelimit.Result, now time.Time) {
 			reset = retrySeconds(d)
 		}
 	}
-	h["Ratelimit-Limit"] = []string{strconv.FormatInt(res.Limit, 10)}
-	h["Ratelimit-Remaining"] = []string{strconv.FormatInt(rem, 10)}
-	h["Ratelimit-Reset"] = []string{strconv.FormatInt(reset, 10)}
+	// One backing array for the three values: one allocation, not three.
+	v := make([]string, 3)
+	v[0], v[1], v[2] = strconv.FormatInt(res.Limit, 10), strconv.FormatInt(rem, 10), strconv.FormatInt(reset, 10)
+	h["Ratelimit-Limit"] = v[0:1:1]
+	h["Ratelimit-Remaining"] = v[1:2:2]
+	h["Ratelimit-Reset"] = v[2:3:3]
 }
 
 func alertKind(o ratelimit.Outcome) alerting.Kind {

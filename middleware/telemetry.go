@@ -48,8 +48,12 @@ type telemetry struct {
 	score    metric.Float64Histogram
 	overhead metric.Float64Histogram
 	errors   metric.Int64Counter
-	byOut    [numOutcomes]metric.MeasurementOption
-	none     metric.MeasurementOption
+	// Option slices are built once and passed with ..., so a call does not
+	// allocate a fresh variadic slice that escapes through the interface.
+	addOut    [numOutcomes][]metric.AddOption
+	recordOut [numOutcomes][]metric.RecordOption
+	addNone   []metric.AddOption
+	recNone   []metric.RecordOption
 }
 
 func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
@@ -57,7 +61,8 @@ func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
 		mp = otel.GetMeterProvider()
 	}
 	m := mp.Meter(scope)
-	t := &telemetry{none: metric.WithAttributeSet(attribute.NewSet())}
+	none := metric.WithAttributeSet(attribute.NewSet())
+	t := &telemetry{addNone: []metric.AddOption{none}, recNone: []metric.RecordOption{none}}
 	var err error
 	if t.requests, err = m.Int64Counter("bulwark.requests",
 		metric.WithDescription("Requests seen by the bulwark middleware, by outcome."),
@@ -81,14 +86,16 @@ func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
 		return nil, err
 	}
 	for o := range numOutcomes {
-		t.byOut[o] = metric.WithAttributeSet(attribute.NewSet(attribute.String("bulwark.outcome", o.String())))
+		opt := metric.WithAttributeSet(attribute.NewSet(attribute.String("bulwark.outcome", o.String())))
+		t.addOut[o] = []metric.AddOption{opt}
+		t.recordOut[o] = []metric.RecordOption{opt}
 	}
 	return t, nil
 }
 
 func (t *telemetry) record(ctx context.Context, o Outcome, overhead time.Duration) {
-	t.requests.Add(ctx, 1, t.byOut[o])
-	t.overhead.Record(ctx, overhead.Seconds(), t.byOut[o])
+	t.requests.Add(ctx, 1, t.addOut[o]...)
+	t.overhead.Record(ctx, overhead.Seconds(), t.recordOut[o]...)
 }
 
 // annotate adds the verdict to the active span, if it records.
