@@ -1,6 +1,10 @@
 package alerting
 
-import "time"
+import (
+	"context"
+	"errors"
+	"time"
+)
 
 // Kind says which part of bulwark produced an Event.
 type Kind uint8
@@ -11,6 +15,19 @@ const (
 	KindRateLimit             // the rate limiter refused a request
 	KindPenalty               // a penalty-box decision (ban/throttle) was opened
 )
+
+// String returns the kind's label value ("threat", "ratelimit", "penalty").
+func (k Kind) String() string {
+	switch k {
+	case KindThreat:
+		return "threat"
+	case KindRateLimit:
+		return "ratelimit"
+	case KindPenalty:
+		return "penalty"
+	}
+	return "unknown"
+}
 
 // Severity of an event or alert.
 type Severity uint8
@@ -24,6 +41,27 @@ const (
 	SeverityCritical
 )
 
+// String returns the severity's label value ("info" … "critical").
+func (s Severity) String() string {
+	switch s {
+	case SeverityInfo:
+		return "info"
+	case SeverityLow:
+		return "low"
+	case SeverityMedium:
+		return "medium"
+	case SeverityHigh:
+		return "high"
+	case SeverityCritical:
+		return "critical"
+	}
+	return "unknown"
+}
+
+// MarshalText encodes the severity as its name, so JSON payloads read
+// "critical" rather than 4.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
 // Event is one observation from the request path. It is passed by value
 // and must be cheap to publish.
 type Event struct {
@@ -34,5 +72,114 @@ type Event struct {
 	Reasons  []string // top reasons, most important first (rule ids or short texts)
 	Route    string
 	Method   string
-	Time     time.Time
+	Time     time.Time // when it happened; zero means "now" by the dispatcher's clock
 }
+
+// Label names an Alert carries, usable in Config.GroupBy, route matchers,
+// inhibition rules and silences.
+const (
+	LabelClient   = "client"   // the pseudonymised (or raw, if configured) client key
+	LabelRoute    = "route"    // the route pattern of the event
+	LabelMethod   = "method"   // the HTTP method
+	LabelKind     = "kind"     // threat, ratelimit or penalty
+	LabelSeverity = "severity" // only in matchers: the alert's current severity
+)
+
+// Alert is one incident: every event of one group (by default one client)
+// correlated over time. Sinks receive a snapshot taken at notification
+// time; they may keep it, nothing else holds a reference to it.
+type Alert struct {
+	Fingerprint string            `json:"fingerprint"` // stable id of the incident (hash of its group labels)
+	Labels      map[string]string `json:"labels"`      // the group labels, client pseudonymised
+	Severity    Severity          `json:"severity"`    // highest event severity, escalated with volume
+	Priority    int               `json:"priority"`    // 0..100, higher is more urgent: severity, confidence, volume
+	Sequence    uint64            `json:"sequence"`    // 1 for the first notification of the incident, then 2, 3…
+	Reason      string            `json:"reason"`      // why this notification: new, update, escalated, repeat, flush
+	Count       uint64            `json:"count"`       // events in the incident so far
+	Threat      uint64            `json:"threat"`      // of which threat events
+	RateLimit   uint64            `json:"rate_limit"`  // of which rate-limit refusals
+	Penalty     uint64            `json:"penalty"`     // of which penalty-box decisions
+	MaxScore    float64           `json:"max_score"`   // highest threat score seen
+	FirstSeen   time.Time         `json:"first_seen"`
+	LastSeen    time.Time         `json:"last_seen"`
+	Reasons     []ReasonCount     `json:"reasons"` // rule ids by count, most frequent first (bounded)
+	Routes      []string          `json:"routes"`  // distinct routes hit (bounded)
+	Samples     []Sample          `json:"samples"` // the latest events, oldest first (bounded)
+	Summary     string            `json:"summary"` // one line for humans
+}
+
+// ReasonCount is a rule id and how many events of the incident gave it.
+type ReasonCount struct {
+	Reason string `json:"reason"`
+	Count  uint64 `json:"count"`
+}
+
+// Sample is one event kept as evidence, without the client key (the
+// incident's labels carry the pseudonym).
+type Sample struct {
+	Kind     string    `json:"kind"`
+	Score    float64   `json:"score"`
+	Severity Severity  `json:"severity"`
+	Route    string    `json:"route"`
+	Method   string    `json:"method"`
+	Reasons  []string  `json:"reasons,omitempty"`
+	Time     time.Time `json:"time"`
+}
+
+// Sink delivers alerts somewhere. Send is called from the sink's own
+// goroutine with a context that carries the sink's timeout; it returns an
+// error to have the dispatcher retry (wrap it with Permanent to stop
+// retrying). Implementations must be safe for use by one goroutine at a
+// time; the dispatcher never calls one Sink concurrently.
+type Sink interface {
+	Send(ctx context.Context, a Alert) error
+}
+
+// SinkFunc adapts a function to the Sink interface.
+type SinkFunc func(ctx context.Context, a Alert) error
+
+// Send calls f.
+func (f SinkFunc) Send(ctx context.Context, a Alert) error { return f(ctx, a) }
+
+// Clock tells the time. The dispatcher and correlator read it for windows,
+// silences and throttles, so tests can drive them without sleeping.
+type Clock interface {
+	Now() time.Time
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// Claimer lets several replicas share one notification: Claim reports true
+// to exactly one caller per key until ttl passes. alerting/redisclaim
+// implements it with Redis SET NX PX.
+type Claimer interface {
+	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
+}
+
+type permanentError struct{ err error }
+
+func (p permanentError) Error() string { return p.err.Error() }
+func (p permanentError) Unwrap() error { return p.err }
+
+// Permanent wraps err so the dispatcher does not retry the delivery (a
+// 400 from a webhook, a rejected payload). Permanent(nil) is nil.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err}
+}
+
+// IsPermanent reports whether err was wrapped with Permanent.
+func IsPermanent(err error) bool {
+	var p permanentError
+	return errors.As(err, &p)
+}
+
+// Errors returned by New.
+var (
+	ErrConfig = errors.New("alerting: invalid config")
+	ErrClosed = errors.New("alerting: dispatcher closed")
+)

@@ -1,0 +1,268 @@
+package alerting
+
+import (
+	"crypto/rand"
+	"fmt"
+	"slices"
+	"time"
+
+	"go.opentelemetry.io/otel/metric"
+)
+
+// Config configures a Dispatcher. The zero value works: one process,
+// incidents grouped by client, logged through slog.Default, client keys
+// pseudonymised with a random per-process key.
+type Config struct {
+	// Sinks, by name. Default: one sink logging through slog.Default().
+	Sinks []SinkConfig
+	// Routes are tried in order; the first match (or every match up to one
+	// without Continue) picks the sinks. Default: none, everything goes to
+	// DefaultSinks.
+	Routes []Route
+	// DefaultSinks receive alerts no route matched. Default: every sink.
+	DefaultSinks []string
+
+	// GroupBy lists the labels that make one incident (LabelClient,
+	// LabelRoute, LabelMethod, LabelKind). Default: {LabelClient}, which
+	// merges threat and rate-limit events of one client.
+	GroupBy []string
+	// GroupWait is how long a new incident collects events before its
+	// first notification. Default 10s.
+	GroupWait time.Duration
+	// GroupInterval is the least time between two notifications of an
+	// incident that has new events. Default 1m.
+	GroupInterval time.Duration
+	// RepeatInterval is how often an incident still active (events seen
+	// within ResolveTimeout) is notified again without new evidence.
+	// Default 1h.
+	RepeatInterval time.Duration
+	// ResolveTimeout forgets an incident with no events for that long.
+	// Default 5m.
+	ResolveTimeout time.Duration
+	// Escalation lists event counts at which an incident's severity rises
+	// one level (capped at critical); an escalation is notified at the next
+	// tick, past GroupInterval. Default {100, 1000}.
+	Escalation []uint64
+	// Inhibit rules. Nil means the default: a critical incident mutes
+	// lower incidents of the same client. A non-nil empty slice disables.
+	Inhibit []InhibitRule
+	// MaxIncidents bounds the incidents held in memory; events of new
+	// groups past it are dropped and counted. Default 10000.
+	MaxIncidents int
+
+	// Secret keys the HMAC-SHA256 that pseudonymises client keys. Default:
+	// 32 random bytes per process (pseudonyms then differ across replicas;
+	// set it when several replicas share a Claimer).
+	Secret []byte
+	// RawClients puts raw client keys in alerts instead of pseudonyms.
+	RawClients bool
+
+	// Claimer, when set, makes replicas claim each notification so exactly
+	// one of them sends it (alerting/redisclaim). Requires Secret or
+	// RawClients so fingerprints agree across replicas.
+	Claimer Claimer
+	// ClaimTTL is how long a claim holds. Default 2×RepeatInterval.
+	ClaimTTL time.Duration
+	// ClaimTimeout bounds one claim round trip; on error or timeout the
+	// replica sends anyway (at-least-once) and counts it. Default 500ms.
+	ClaimTimeout time.Duration
+
+	// QueueSize bounds the events waiting for the correlator. Default 8192.
+	QueueSize int
+	// TickInterval is how often the correlator flushes due notifications.
+	// Default 1s. Negative: never on its own (tests call Dispatcher.Flush).
+	TickInterval time.Duration
+	// Retry controls redelivery of failed sends.
+	Retry Retry
+	// Breaker configures the circuit breaker of every sink.
+	Breaker Breaker
+	// DeadLetter, if set, receives every alert a sink could not take or
+	// deliver (queue full, retries exhausted, permanent error, close). It
+	// runs on the sink's goroutine and must not block.
+	DeadLetter func(DeadLetter)
+	// Clock tells the time. Default: the system clock.
+	Clock Clock
+	// MeterProvider for the counters. Default: otel.GetMeterProvider().
+	MeterProvider metric.MeterProvider
+}
+
+// SinkConfig names a sink and bounds it.
+type SinkConfig struct {
+	Name string
+	Sink Sink
+	// Timeout of one Send. Default 5s.
+	Timeout time.Duration
+	// QueueSize bounds the alerts waiting for this sink. Default 256.
+	QueueSize int
+	// Throttle bounds notifications to this sink; excess is dropped and
+	// counted. Zero: unlimited.
+	Throttle Throttle
+}
+
+// Route sends the alerts it matches to some sinks.
+type Route struct {
+	Name string
+	// Match requires these labels to be equal (LabelSeverity compares the
+	// severity name). Empty matches everything.
+	Match map[string]string
+	// MinSeverity requires at least this severity.
+	MinSeverity Severity
+	// Sinks receive the matched alerts.
+	Sinks []string
+	// Continue keeps trying later routes after this one matched.
+	Continue bool
+	// Throttle bounds the notifications through this route; excess is
+	// dropped and counted. Zero: unlimited.
+	Throttle Throttle
+}
+
+// Throttle allows Limit notifications per Per (a token bucket of that
+// size refilled continuously). The zero value is unlimited.
+type Throttle struct {
+	Limit int
+	Per   time.Duration
+}
+
+// InhibitRule mutes target incidents while a source incident is active:
+// an incident of severity ≥ SourceMin mutes those of severity < SourceMin
+// that share the Equal labels.
+type InhibitRule struct {
+	SourceMin Severity
+	Equal     []string
+}
+
+// Silence mutes incidents whose labels match until it expires.
+type Silence struct {
+	ID      string
+	Match   map[string]string // labels that must be equal; LabelSeverity compares the name
+	Until   time.Time
+	Comment string
+}
+
+// Retry is the backoff of failed deliveries: Initial, doubled up to Max,
+// each wait with full jitter in [d/2, d], until MaxElapsed has passed.
+type Retry struct {
+	Initial    time.Duration // default 500ms
+	Max        time.Duration // default 30s
+	MaxElapsed time.Duration // default 5m; negative: one attempt only
+}
+
+// Breaker configures gobreaker for each sink.
+type Breaker struct {
+	// Failures in a row that open the breaker. Default 5.
+	Failures uint32
+	// OpenTimeout is how long it stays open before a trial. Default 30s.
+	OpenTimeout time.Duration
+}
+
+// DeadLetter is an alert that a sink could not deliver.
+type DeadLetter struct {
+	Sink  string
+	Alert Alert
+	Err   error
+}
+
+func (c Config) withDefaults() (Config, error) {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&c.GroupWait, 10*time.Second)
+	def(&c.GroupInterval, time.Minute)
+	def(&c.RepeatInterval, time.Hour)
+	def(&c.ResolveTimeout, 5*time.Minute)
+	def(&c.ClaimTimeout, 500*time.Millisecond)
+	def(&c.TickInterval, time.Second)
+	def(&c.Retry.Initial, 500*time.Millisecond)
+	def(&c.Retry.Max, 30*time.Second)
+	def(&c.Retry.MaxElapsed, 5*time.Minute)
+	def(&c.Breaker.OpenTimeout, 30*time.Second)
+	if c.ClaimTTL == 0 {
+		c.ClaimTTL = 2 * c.RepeatInterval
+	}
+	if c.Breaker.Failures == 0 {
+		c.Breaker.Failures = 5
+	}
+	if c.GroupWait < 0 || c.GroupInterval <= 0 || c.RepeatInterval <= 0 || c.ResolveTimeout <= 0 {
+		return c, fmt.Errorf("%w: negative or zero window", ErrConfig)
+	}
+	if len(c.GroupBy) == 0 {
+		c.GroupBy = []string{LabelClient}
+	}
+	for _, l := range c.GroupBy {
+		switch l {
+		case LabelClient, LabelRoute, LabelMethod, LabelKind:
+		default:
+			return c, fmt.Errorf("%w: cannot group by %q", ErrConfig, l)
+		}
+	}
+	if c.Escalation == nil {
+		c.Escalation = []uint64{100, 1000}
+	}
+	if !slices.IsSorted(c.Escalation) {
+		return c, fmt.Errorf("%w: Escalation must be increasing", ErrConfig)
+	}
+	if c.Inhibit == nil {
+		c.Inhibit = []InhibitRule{{SourceMin: SeverityCritical, Equal: []string{LabelClient}}}
+	}
+	if c.MaxIncidents == 0 {
+		c.MaxIncidents = 10000
+	}
+	if c.QueueSize == 0 {
+		c.QueueSize = 8192
+	}
+	if c.QueueSize < 0 || c.MaxIncidents < 0 {
+		return c, fmt.Errorf("%w: negative bound", ErrConfig)
+	}
+	if len(c.Secret) == 0 && !c.RawClients {
+		if c.Claimer != nil {
+			return c, fmt.Errorf("%w: a Claimer needs a shared Secret (or RawClients) so replicas agree on fingerprints", ErrConfig)
+		}
+		c.Secret = make([]byte, 32)
+		_, _ = rand.Read(c.Secret) // never fails on supported platforms
+	}
+	if c.Clock == nil {
+		c.Clock = systemClock{}
+	}
+	if len(c.Sinks) == 0 {
+		c.Sinks = []SinkConfig{{Name: "log", Sink: logSink{}}}
+	}
+	names := map[string]bool{}
+	for i := range c.Sinks {
+		s := &c.Sinks[i]
+		if s.Name == "" || s.Sink == nil {
+			return c, fmt.Errorf("%w: sink %d needs a Name and a Sink", ErrConfig, i)
+		}
+		if names[s.Name] {
+			return c, fmt.Errorf("%w: duplicate sink %q", ErrConfig, s.Name)
+		}
+		names[s.Name] = true
+		def(&s.Timeout, 5*time.Second)
+		if s.QueueSize <= 0 {
+			s.QueueSize = 256
+		}
+	}
+	if c.DefaultSinks == nil {
+		for _, s := range c.Sinks {
+			c.DefaultSinks = append(c.DefaultSinks, s.Name)
+		}
+	}
+	check := func(where string, sinks []string) error {
+		for _, n := range sinks {
+			if !names[n] {
+				return fmt.Errorf("%w: %s names unknown sink %q", ErrConfig, where, n)
+			}
+		}
+		return nil
+	}
+	if err := check("DefaultSinks", c.DefaultSinks); err != nil {
+		return c, err
+	}
+	for i, r := range c.Routes {
+		if err := check(fmt.Sprintf("route %d (%s)", i, r.Name), r.Sinks); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
