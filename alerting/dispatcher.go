@@ -36,8 +36,8 @@ type Stats struct {
 // SinkStats counts the deliveries of one sink.
 type SinkStats struct {
 	Delivered, Failed, Dropped, Throttled, Retries, Duplicates, ClaimErrors uint64
-	Queued  int    // alerts waiting now
-	Breaker string // closed, half-open or open
+	Queued                                                                  int    // alerts waiting now
+	Breaker                                                                 string // closed, half-open or open
 }
 
 // Dispatcher correlates events into alerts and delivers them to sinks.

@@ -1,0 +1,310 @@
+package alerting
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+type claimFunc func(ctx context.Context, key string, ttl time.Duration) (bool, error)
+
+func (f claimFunc) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	return f(ctx, key, ttl)
+}
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// recorder is a sink that keeps what it receives.
+type recorder struct {
+	mu     sync.Mutex
+	alerts []Alert
+	got    chan struct{}
+}
+
+func newRecorder() *recorder { return &recorder{got: make(chan struct{}, 1<<16)} }
+
+func (r *recorder) Send(_ context.Context, a Alert) error {
+	r.mu.Lock()
+	r.alerts = append(r.alerts, a)
+	r.mu.Unlock()
+	r.got <- struct{}{}
+	return nil
+}
+
+func (r *recorder) wait(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.After(20 * time.Second) // liveness guard, not a timing assertion
+	for range n {
+		select {
+		case <-r.got:
+		case <-deadline:
+			t.Fatalf("sink got %d of %d alerts", len(r.snapshot()), n)
+		}
+	}
+}
+
+func (r *recorder) snapshot() []Alert {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Alert(nil), r.alerts...)
+}
+
+func closeOK(t *testing.T, d *Dispatcher) {
+	t.Helper()
+	if err := d.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRoutingCriticalsToPager(t *testing.T) {
+	clk := &fakeClock{t: t0}
+	pager, log := newRecorder(), newRecorder()
+	d, err := New(Config{
+		Secret:       []byte("k"),
+		Clock:        clk,
+		TickInterval: -1,
+		Sinks:        []SinkConfig{{Name: "pager", Sink: pager}, {Name: "log", Sink: log}},
+		Routes:       []Route{{Name: "criticals", MinSeverity: SeverityCritical, Sinks: []string{"pager"}}},
+		DefaultSinks: []string{"log"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeOK(t, d)
+	d.Publish(Event{Client: "evil", Kind: KindThreat, Severity: SeverityCritical, Score: 0.99, Time: t0})
+	d.Publish(Event{Client: "meh", Kind: KindRateLimit, Severity: SeverityLow, Time: t0})
+	d.Publish(Event{Client: "hmm", Kind: KindThreat, Severity: SeverityHigh, Score: 0.8, Time: t0})
+	clk.Add(time.Minute)
+	if err := d.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	pager.wait(t, 1)
+	log.wait(t, 2)
+	for _, a := range pager.snapshot() {
+		if a.Severity != SeverityCritical || a.Labels[LabelClient] != d.Pseudonym("evil") {
+			t.Fatalf("pager got %+v", a)
+		}
+	}
+	for _, a := range log.snapshot() {
+		if a.Severity == SeverityCritical {
+			t.Fatalf("log got a critical: %+v", a)
+		}
+	}
+}
+
+func TestRouteContinueAndThrottle(t *testing.T) {
+	clk := &fakeClock{t: t0}
+	a, b := newRecorder(), newRecorder()
+	d, err := New(Config{
+		Secret: []byte("k"), Clock: clk, TickInterval: -1,
+		Sinks: []SinkConfig{{Name: "a", Sink: a}, {Name: "b", Sink: b, Throttle: Throttle{Limit: 2, Per: time.Hour}}},
+		Routes: []Route{
+			{Name: "all-a", Sinks: []string{"a"}, Continue: true},
+			{Name: "all-b", Sinks: []string{"b"}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"1", "2", "3", "4", "5"} {
+		d.Publish(Event{Client: c})
+	}
+	if err := d.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a.wait(t, 5)
+	b.wait(t, 2)
+	closeOK(t, d)
+	st := d.Stats()
+	if len(b.snapshot()) != 2 || st.Sinks["b"].Throttled != 3 || st.Sinks["a"].Delivered != 5 {
+		t.Fatalf("b got %d, stats %+v", len(b.snapshot()), st.Sinks)
+	}
+}
+
+// gateClock blocks the worker's first Now call until released, so the
+// queue fills deterministically.
+type gateClock struct {
+	entered chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (g *gateClock) Now() time.Time {
+	g.once.Do(func() {
+		close(g.entered)
+		<-g.release
+	})
+	return t0
+}
+
+func TestQueueOverflowCountsDrops(t *testing.T) {
+	g := &gateClock{entered: make(chan struct{}), release: make(chan struct{})}
+	const size = 16
+	d, err := New(Config{Secret: []byte("k"), Clock: g, TickInterval: -1, QueueSize: size, Sinks: []SinkConfig{{Name: "r", Sink: newRecorder()}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Publish(Event{Client: "x"}) // the worker takes it and blocks in Now
+	<-g.entered
+	accepted, refused := 0, 0
+	for range size + 100 {
+		if d.Publish(Event{Client: "x"}) {
+			accepted++
+		} else {
+			refused++
+		}
+	}
+	close(g.release)
+	closeOK(t, d)
+	st := d.Stats()
+	if accepted != size || refused != 100 || st.Dropped != 100 || st.Published != size+1 {
+		t.Fatalf("accepted %d refused %d, stats %+v", accepted, refused, st)
+	}
+	if d.Publish(Event{Client: "x"}) || d.Stats().Dropped != 101 {
+		t.Fatal("publish after Close not refused and counted")
+	}
+}
+
+func TestRetriesThenDeadLetter(t *testing.T) {
+	var mu sync.Mutex
+	var dead []DeadLetter
+	calls := 0
+	flaky := SinkFunc(func(ctx context.Context, a Alert) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if a.Labels[LabelClient] == "bad" {
+			return Permanent(errors.New("rejected"))
+		}
+		if calls < 4 {
+			return errors.New("boom")
+		}
+		return nil
+	})
+	d, err := New(Config{
+		RawClients: true, TickInterval: -1,
+		Sinks:      []SinkConfig{{Name: "f", Sink: flaky}},
+		Retry:      Retry{Initial: time.Millisecond, Max: 2 * time.Millisecond, MaxElapsed: time.Minute},
+		Breaker:    Breaker{Failures: 100},
+		DeadLetter: func(dl DeadLetter) { mu.Lock(); dead = append(dead, dl); mu.Unlock() },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Publish(Event{Client: "good"})
+	if err := d.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	d.Publish(Event{Client: "bad"})
+	closeOK(t, d)
+	st := d.Stats()
+	if st.Delivered != 1 || st.Retries != 3 || st.Failed != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+	if len(dead) != 1 || dead[0].Alert.Labels[LabelClient] != "bad" || !IsPermanent(dead[0].Err) {
+		t.Fatalf("dead letters %+v", dead)
+	}
+}
+
+func TestClaimerSkipsDuplicatesAndFallsBack(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	shared := claimFunc(func(_ context.Context, key string, _ time.Duration) (bool, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if seen[key] {
+			return false, nil
+		}
+		seen[key] = true
+		return true, nil
+	})
+	down := claimFunc(func(context.Context, string, time.Duration) (bool, error) { return false, errors.New("redis down") })
+	cases := []struct {
+		name                string
+		claimer             Claimer
+		wantSent, wantDup   int
+		wantClaimErrorCount uint64
+	}{
+		{"shared claim: one replica sends", shared, 1, 1, 0},
+		{"claimer down: both send, counted", down, 2, 0, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := newRecorder()
+			var ds []*Dispatcher
+			for range 2 {
+				d, err := New(Config{Secret: []byte("shared"), Claimer: tc.claimer, TickInterval: -1, Sinks: []SinkConfig{{Name: "r", Sink: rec}}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ds = append(ds, d)
+				d.Publish(Event{Client: "attacker"})
+			}
+			var dups, claimErrs uint64
+			for _, d := range ds {
+				closeOK(t, d)
+				dups += d.Stats().Duplicates
+				claimErrs += d.Stats().ClaimErrors
+			}
+			if len(rec.snapshot()) != tc.wantSent || dups != uint64(tc.wantDup) || claimErrs != tc.wantClaimErrorCount {
+				t.Fatalf("sent %d dup %d claimErrs %d", len(rec.snapshot()), dups, claimErrs)
+			}
+		})
+	}
+}
+
+func TestZeroConfigWorks(t *testing.T) {
+	d, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Publish(Event{Client: "x", Kind: KindThreat}) {
+		t.Fatal("publish refused")
+	}
+	closeOK(t, d)
+	if st := d.Stats(); st.Delivered != 1 || st.Incidents != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+	if err := d.Close(context.Background()); !errors.Is(err, ErrClosed) {
+		t.Fatalf("second Close: %v", err)
+	}
+}
+
+func TestBucket(t *testing.T) {
+	b := newBucket(Throttle{Limit: 2, Per: time.Minute})
+	steps := []struct {
+		at   time.Duration
+		want bool
+	}{{0, true}, {0, true}, {0, false}, {20 * time.Second, false}, {30 * time.Second, true}, {30 * time.Second, false}, {5 * time.Minute, true}, {5 * time.Minute, true}, {5 * time.Minute, false}}
+	for i, s := range steps {
+		if got := b.allow(t0.Add(s.at)); got != s.want {
+			t.Fatalf("step %d at %v: %v, want %v", i, s.at, got, s.want)
+		}
+	}
+	if !(*bucket)(nil).allow(t0) {
+		t.Fatal("nil bucket refuses")
+	}
+}
+
+func nopSend(context.Context, Alert) error { return nil }
