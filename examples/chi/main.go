@@ -90,6 +90,8 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 			return nil, err
 		}
 		s.closers = append(s.closers, func(context.Context) error { return limiter.Close() })
+		// The zero alerting.Config groups events per client into incidents
+		// and logs them through slog.Default, with pseudonymised clients.
 		alerts, err := alerting.New(alerting.Config{})
 		if err != nil {
 			_ = s.Close(context.Background())
@@ -125,6 +127,7 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 func main() {
 	cfg := configFromEnv()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	slog.SetDefault(logger) // the alert dispatcher's default sink logs through slog.Default
 	s, err := newServer(cfg, logger)
 	if err != nil {
 		log.Fatal(err)
