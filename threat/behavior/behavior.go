@@ -1,0 +1,541 @@
+package behavior
+
+import (
+	"errors"
+	"hash/maphash"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bulwarkhq/bulwark/threat"
+)
+
+// ringSize is how many recent requests a profile keeps.
+const ringSize = 32
+
+// Feature indexes of a Vector.
+const (
+	FeatRate           = iota // requests per second over the window
+	FeatRatio4xx              // share of observed responses in 400-499
+	FeatRatioAuth             // share of 401 and 403
+	FeatRatio404              // share of 404
+	FeatRatio5xx              // share of 500-599
+	FeatPathDiversity         // distinct paths / requests
+	FeatInterArrivalCV        // coefficient of variation of inter-arrival gaps (low: machine-regular)
+	FeatUserAgents            // distinct user agents in the window
+	FeatHeaderSets            // distinct header-name sets in the window
+	FeatSequenceNLL           // mean negative log-likelihood of recent route transitions
+	FeatLoginShare            // share of requests to login-like paths
+	NumFeatures
+)
+
+// FeatureNames names the entries of a Vector, in order.
+var FeatureNames = [NumFeatures]string{
+	"rate", "ratio_4xx", "ratio_auth", "ratio_404", "ratio_5xx", "path_diversity",
+	"interarrival_cv", "user_agents", "header_sets", "sequence_nll", "login_share",
+}
+
+// Vector is a client's behavioural feature vector.
+type Vector [NumFeatures]float64
+
+// Config configures a Detector. Its zero value is usable; every field
+// documents its default.
+type Config struct {
+	MaxClients  int           // tracked clients, least recently used evicted first; default 100000
+	Shards      int           // default 64
+	IdleTTL     time.Duration // a profile idle this long starts afresh; default 30m
+	Window      time.Duration // sliding window of the features; default 60s
+	MinRequests int           // requests in the window before any behavioural signal; default 16
+
+	FloodRPS      float64 // sustained request rate that is a flood; default 20
+	MinFailures   int     // 401/403 (or 404) responses before auth-failure (or scan) rules; default 8
+	FailureRatio  float64 // share of 401/403 (or 404) responses; default 0.5
+	ScrapeCV      float64 // inter-arrival CV under which traffic is machine-regular; default 0.15
+	RotationCount int     // distinct user agents or header sets that is rotation; default 4
+
+	// Sequence scores route transitions; nil disables sequence scoring.
+	// DefaultSequenceModel returns the embedded one.
+	Sequence *SequenceModel
+	// NoBot disables the per-request bot heuristics.
+	NoBot bool
+}
+
+func (c *Config) fill() error {
+	if c.MaxClients < 0 || c.Shards < 0 || c.MinRequests < 0 || c.IdleTTL < 0 || c.Window < 0 ||
+		c.FloodRPS < 0 || c.MinFailures < 0 || c.FailureRatio < 0 || c.FailureRatio > 1 || c.ScrapeCV < 0 || c.RotationCount < 0 {
+		return errors.New("behavior: negative or out-of-range Config field")
+	}
+	def := func(p *int, v int) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	def(&c.MaxClients, 100000)
+	def(&c.Shards, 64)
+	def(&c.MinRequests, 16)
+	def(&c.MinFailures, 8)
+	def(&c.RotationCount, 4)
+	if c.MinRequests < 2 {
+		c.MinRequests = 2
+	}
+	if c.Shards > c.MaxClients {
+		c.Shards = c.MaxClients
+	}
+	if c.IdleTTL == 0 {
+		c.IdleTTL = 30 * time.Minute
+	}
+	if c.Window == 0 {
+		c.Window = time.Minute
+	}
+	if c.FloodRPS == 0 {
+		c.FloodRPS = 20
+	}
+	if c.FailureRatio == 0 {
+		c.FailureRatio = 0.5
+	}
+	if c.ScrapeCV == 0 {
+		c.ScrapeCV = 0.15
+	}
+	return nil
+}
+
+type event struct {
+	at     int64
+	path   uint32
+	ua     uint32
+	hdr    uint32
+	status uint16
+	class  uint8
+	login  bool
+}
+
+type profile struct {
+	key        string
+	prev, next *profile // LRU list of the shard, most recent at head
+	ev         [ringSize]event
+	head       int // next write index
+	n          int // events held, ≤ ringSize
+	last       int64
+}
+
+type shard struct {
+	mu   sync.Mutex
+	m    map[string]*profile
+	head *profile
+	tail *profile
+	free *profile // one evicted profile kept for reuse
+}
+
+// Detector keeps per-client profiles and scores sustained behaviour. It
+// implements threat.Detector and threat.Observer and is safe for concurrent use.
+type Detector struct {
+	cfg      Config
+	seed     maphash.Seed
+	shards   []shard
+	perShard int
+}
+
+var (
+	_ threat.Detector = (*Detector)(nil)
+	_ threat.Observer = (*Detector)(nil)
+)
+
+// New returns a Detector; it fails on a negative or out-of-range Config field.
+func New(cfg Config) (*Detector, error) {
+	if err := cfg.fill(); err != nil {
+		return nil, err
+	}
+	d := &Detector{cfg: cfg, seed: maphash.MakeSeed(), shards: make([]shard, cfg.Shards)}
+	d.perShard = (cfg.MaxClients + cfg.Shards - 1) / cfg.Shards
+	for i := range d.shards {
+		d.shards[i].m = make(map[string]*profile)
+	}
+	return d, nil
+}
+
+// Name implements threat.Detector.
+func (d *Detector) Name() string { return "behavior" }
+
+func (d *Detector) shard(client string) *shard {
+	return &d.shards[maphash.String(d.seed, client)%uint64(len(d.shards))]
+}
+
+// lookup returns the profile of client, creating it when create is set.
+// The shard lock is held.
+func (d *Detector) lookup(s *shard, client string, now int64, create bool) *profile {
+	p := s.m[client]
+	if p != nil {
+		s.unlink(p)
+		if now-p.last > int64(d.cfg.IdleTTL) {
+			p.n, p.head = 0, 0
+		}
+		s.pushFront(p)
+		return p
+	}
+	if !create {
+		return nil
+	}
+	for s.tail != nil && (len(s.m) >= d.perShard || now-s.tail.last > int64(d.cfg.IdleTTL)) {
+		old := s.tail
+		s.unlink(old)
+		delete(s.m, old.key)
+		s.free = old
+	}
+	if s.free != nil {
+		p, s.free = s.free, nil
+		*p = profile{}
+	} else {
+		p = new(profile)
+	}
+	p.key = client
+	s.m[client] = p
+	s.pushFront(p)
+	return p
+}
+
+func (s *shard) unlink(p *profile) {
+	if p.prev != nil {
+		p.prev.next = p.next
+	} else {
+		s.head = p.next
+	}
+	if p.next != nil {
+		p.next.prev = p.prev
+	} else {
+		s.tail = p.prev
+	}
+	p.prev, p.next = nil, nil
+}
+
+func (s *shard) pushFront(p *profile) {
+	p.next = s.head
+	if s.head != nil {
+		s.head.prev = p
+	}
+	s.head = p
+	if s.tail == nil {
+		s.tail = p
+	}
+}
+
+// Len returns how many clients are tracked.
+func (d *Detector) Len() int {
+	n := 0
+	for i := range d.shards {
+		s := &d.shards[i]
+		s.mu.Lock()
+		n += len(s.m)
+		s.mu.Unlock()
+	}
+	return n
+}
+
+func isLogin(path string) bool {
+	for _, w := range [...]string{"login", "signin", "sign-in", "logon", "auth", "session", "token", "password", "entrar"} {
+		if containsFold(path, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether s contains the lower-case ASCII word w, case-insensitively.
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		j := 0
+		for ; j < len(w); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != w[j] {
+				break
+			}
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
+}
+
+func headerSet(req *threat.Request) uint32 {
+	var h uint32
+	for k := range req.Header {
+		h ^= fnv32s(k) | 1
+	}
+	return h
+}
+
+// Detect records req in its client's profile and appends the behavioural
+// signals the profile supports. A client with fewer than MinRequests
+// requests in the window gets no behavioural signal.
+func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Signal {
+	if req == nil {
+		return dst
+	}
+	if !d.cfg.NoBot {
+		dst = botSignals(req, dst)
+	}
+	now := req.Time.UnixNano()
+	if req.Time.IsZero() {
+		now = time.Now().UnixNano()
+	}
+	e := event{at: now, path: fnv32s(req.Path), ua: fnv32s(req.UserAgent) | 1, hdr: headerSet(req) | 1, login: isLogin(req.Path)}
+	if seq := d.cfg.Sequence; seq != nil {
+		e.class = seq.Class(req.Path)
+	}
+	s := d.shard(req.Client)
+	s.mu.Lock()
+	p := d.lookup(s, req.Client, now, true)
+	p.ev[p.head] = e
+	p.head = (p.head + 1) % ringSize
+	if p.n < ringSize {
+		p.n++
+	}
+	if now > p.last {
+		p.last = now
+	}
+	var v Vector
+	n := 0
+	if p.n >= d.cfg.MinRequests {
+		n = d.features(p, now, &v)
+	}
+	s.mu.Unlock()
+	if n < d.cfg.MinRequests {
+		return dst
+	}
+	return d.signals(&v, n, dst)
+}
+
+// Observe records the response status of the client's latest request that
+// has none yet. It implements threat.Observer.
+func (d *Detector) Observe(client, route string, status int, at time.Time) {
+	if status <= 0 || status > 999 {
+		return
+	}
+	s := d.shard(client)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := d.lookup(s, client, at.UnixNano(), false)
+	if p == nil {
+		return
+	}
+	for i := 1; i <= p.n; i++ {
+		e := &p.ev[(p.head-i+ringSize)%ringSize]
+		if e.status == 0 {
+			e.status = uint16(status)
+			return
+		}
+	}
+}
+
+// Features returns the feature vector of client at time at and whether the
+// client has enough history (MinRequests requests in the window).
+func (d *Detector) Features(client string, at time.Time) (Vector, bool) {
+	var v Vector
+	s := d.shard(client)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.m[client]
+	if p == nil {
+		return v, false
+	}
+	n := d.features(p, at.UnixNano(), &v)
+	return v, n >= d.cfg.MinRequests
+}
+
+// AppendFeatures appends the client's current feature vector (as of its
+// latest request) to dst; ok is false, and dst unchanged, while the client
+// has too little history. It lets the anomaly package read features without
+// importing this package.
+func (d *Detector) AppendFeatures(dst []float64, client string) ([]float64, bool) {
+	var v Vector
+	s := d.shard(client)
+	s.mu.Lock()
+	p := s.m[client]
+	n := 0
+	if p != nil {
+		n = d.features(p, p.last, &v)
+	}
+	s.mu.Unlock()
+	if n < d.cfg.MinRequests {
+		return dst, false
+	}
+	return append(dst, v[:]...), true
+}
+
+// features fills v from the events of p within the window ending at now
+// and returns how many events it used. The shard lock is held.
+func (d *Detector) features(p *profile, now int64, v *Vector) int {
+	from := now - int64(d.cfg.Window)
+	var (
+		paths, uas, hdrs   set64
+		cls                [ringSize]uint8
+		n, obs             int
+		c4, cAuth, c404    int
+		c5, login          int
+		first, last        int64
+		gapSum, gapSq, gps float64
+		prev               int64
+	)
+	// oldest to newest
+	for i := p.n; i >= 1; i-- {
+		e := &p.ev[(p.head-i+ringSize)%ringSize]
+		if e.at < from || e.at > now {
+			continue
+		}
+		if n == 0 {
+			first = e.at
+		} else {
+			g := float64(e.at-prev) / 1e9
+			if g < 0 {
+				g = 0
+			}
+			gapSum += g
+			gapSq += g * g
+			gps++
+		}
+		prev, last = e.at, e.at
+		cls[n] = e.class
+		n++
+		paths.add(e.path)
+		uas.add(e.ua)
+		hdrs.add(e.hdr)
+		if e.login {
+			login++
+		}
+		if e.status != 0 {
+			obs++
+			switch st := e.status; {
+			case st >= 400 && st < 500:
+				c4++
+				if st == 401 || st == 403 {
+					cAuth++
+				}
+				if st == 404 {
+					c404++
+				}
+			case st >= 500 && st < 600:
+				c5++
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	span := float64(last-first) / 1e9
+	if span < 0.001 {
+		span = 0.001
+	}
+	if n > 1 {
+		v[FeatRate] = math.Min(float64(n-1)/span, 1e4)
+	}
+	if obs > 0 {
+		o := float64(obs)
+		v[FeatRatio4xx] = float64(c4) / o
+		v[FeatRatioAuth] = float64(cAuth) / o
+		v[FeatRatio404] = float64(c404) / o
+		v[FeatRatio5xx] = float64(c5) / o
+	}
+	v[FeatPathDiversity] = float64(paths.n) / float64(n)
+	if gps >= 2 {
+		mean := gapSum / gps
+		if mean > 0 {
+			variance := math.Max(gapSq/gps-mean*mean, 0)
+			v[FeatInterArrivalCV] = math.Sqrt(variance) / mean
+		}
+	}
+	v[FeatUserAgents] = float64(uas.n)
+	v[FeatHeaderSets] = float64(hdrs.n)
+	if seq := d.cfg.Sequence; seq != nil {
+		if s, k := seq.score(cls[:n]); k >= 4 {
+			v[FeatSequenceNLL] = s
+		}
+	}
+	v[FeatLoginShare] = float64(login) / float64(n)
+	return n
+}
+
+// set64 counts distinct non-zero 32-bit values among at most ringSize.
+type set64 struct {
+	slot [2 * ringSize]uint32
+	n    int
+}
+
+func (s *set64) add(h uint32) {
+	if h == 0 {
+		h = 1
+	}
+	i := h % uint32(len(s.slot))
+	for {
+		switch s.slot[i] {
+		case h:
+			return
+		case 0:
+			s.slot[i] = h
+			s.n++
+			return
+		}
+		i = (i + 1) % uint32(len(s.slot))
+	}
+}
+
+func clamp(x, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, x)) }
+
+func (d *Detector) signals(v *Vector, n int, dst []threat.Signal) []threat.Signal {
+	c := &d.cfg
+	nf := float64(n)
+	sig := func(rule string, conf float64, ev string) {
+		dst = append(dst, threat.Signal{Detector: "behavior", Family: "behavior", Rule: rule, Confidence: conf, Location: "client", Evidence: ev})
+	}
+	if v[FeatRate] >= c.FloodRPS {
+		sig("behavior.flood", clamp(0.5+0.2*(v[FeatRate]/c.FloodRPS-1), 0.5, 0.9), "request rate above flood threshold")
+	}
+	// counts are lower bounds: ratios are over observed responses only
+	if auth := v[FeatRatioAuth]; auth >= c.FailureRatio && auth*nf >= float64(c.MinFailures)*0.999 {
+		conf := clamp(0.4+0.4*auth, 0.4, 0.8)
+		if v[FeatLoginShare] >= 0.5 {
+			conf = clamp(conf+0.1, 0, 0.9)
+		}
+		sig("behavior.auth-failures", conf, "many 401/403 responses")
+	}
+	if r := v[FeatRatio404]; r >= c.FailureRatio && r*nf >= float64(c.MinFailures)*0.999 && v[FeatPathDiversity] >= 0.5 {
+		sig("behavior.scan-404", clamp(0.4+0.4*r*v[FeatPathDiversity], 0.4, 0.85), "many 404 responses over distinct paths")
+	}
+	if v[FeatPathDiversity] >= 0.8 && v[FeatInterArrivalCV] > 0 && v[FeatInterArrivalCV] <= c.ScrapeCV && n >= c.MinRequests+8 {
+		sig("behavior.scrape", 0.5, "machine-regular requests over distinct paths")
+	}
+	if v[FeatUserAgents] >= float64(c.RotationCount) {
+		sig("behavior.ua-rotation", clamp(0.3+0.05*(v[FeatUserAgents]-float64(c.RotationCount)), 0.3, 0.7), "user agent changes under one client")
+	}
+	if v[FeatHeaderSets] >= float64(c.RotationCount+1) {
+		sig("behavior.header-rotation", 0.3, "header set changes under one client")
+	}
+	if seq := c.Sequence; seq != nil && v[FeatSequenceNLL] > seq.Threshold {
+		sig("behavior.sequence", clamp(0.3+0.1*(v[FeatSequenceNLL]-seq.Threshold), 0.3, 0.6), "unlikely route transitions")
+	}
+	if v[FeatRatio5xx] >= c.FailureRatio && v[FeatRatio5xx]*nf >= float64(c.MinFailures)*0.999 {
+		sig("behavior.server-errors", 0.3, "many 5xx responses")
+	}
+	return dst
+}
+
+// botSignals appends the per-request bot heuristics: low confidence each.
+func botSignals(req *threat.Request, dst []threat.Signal) []threat.Signal {
+	ua := req.UserAgent
+	if ua == "" {
+		return dst
+	}
+	for _, m := range [...]string{"headlesschrome", "phantomjs", "selenium", "puppeteer", "playwright", "webdriver"} {
+		if containsFold(ua, m) {
+			return append(dst, threat.Signal{Detector: "behavior", Family: "behavior", Rule: "bot.headless", Confidence: 0.2, Location: "header:User-Agent", Evidence: m})
+		}
+	}
+	if strings.HasPrefix(ua, "Mozilla/") && req.Header != nil && len(req.Header) > 1 &&
+		req.Header.Get("Accept") == "" && req.Header.Get("Accept-Language") == "" {
+		return append(dst, threat.Signal{Detector: "behavior", Family: "behavior", Rule: "bot.browser-headers", Confidence: 0.1, Location: "header:Accept", Evidence: "browser user agent without Accept or Accept-Language"})
+	}
+	return dst
+}

@@ -1,0 +1,22 @@
+// Package behavior keeps a bounded per-client profile of recent requests and
+// scores sustained behaviour: floods, credential stuffing, 404 scanning,
+// scraping, user-agent and header-set rotation, unlikely route sequences
+// (a first-order Markov model over path shapes) and light bot heuristics.
+//
+// Profiles live in sharded maps (one mutex a shard) with a cap on tracked
+// clients (least recently used evicted first) and an idle TTL; each holds a
+// fixed ring of the client's last 32 requests, so memory is bounded and the
+// hot path allocates nothing once a client is known. Time comes from the
+// request (Request.Time) and from Observe's at argument: no goroutine runs.
+//
+// A client's first Config.MinRequests requests never produce a behavioural
+// signal: every rule needs sustained evidence.
+//
+//	d, _ := behavior.New(behavior.Config{Sequence: behavior.DefaultSequenceModel()})
+//	sigs := d.Detect(req, nil)                 // per request
+//	d.Observe(client, route, status, time.Now()) // after the handler
+//
+// The default sequence model is trained on the CSIC 2010 normal traffic with
+// `go run ./threat/anomaly/cmd/train -data shared/data/csic-normal-train.jsonl.gz`
+// (see that command); it only scores transitions that touch a known shape.
+package behavior
