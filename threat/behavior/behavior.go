@@ -504,7 +504,7 @@ func (d *Detector) signals(v *Vector, n int, dst []threat.Signal) []threat.Signa
 	if r := v[FeatRatio404]; r >= c.FailureRatio && r*nf >= float64(c.MinFailures)*0.999 && v[FeatPathDiversity] >= 0.5 {
 		sig("behavior.scan-404", clamp(0.4+0.4*r*v[FeatPathDiversity], 0.4, 0.85), "many 404 responses over distinct paths")
 	}
-	if v[FeatPathDiversity] >= 0.8 && v[FeatInterArrivalCV] > 0 && v[FeatInterArrivalCV] <= c.ScrapeCV && n >= c.MinRequests+8 {
+	if v[FeatPathDiversity] >= 0.8 && v[FeatRate] > 0 && v[FeatInterArrivalCV] <= c.ScrapeCV && n >= c.MinRequests+8 {
 		sig("behavior.scrape", 0.5, "machine-regular requests over distinct paths")
 	}
 	if v[FeatUserAgents] >= float64(c.RotationCount) {

@@ -1,0 +1,298 @@
+package behavior
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/bulwarkhq/bulwark/threat"
+)
+
+var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+const firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+func browserHeader() http.Header {
+	return http.Header{
+		"Accept":          {"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+		"Accept-Language": {"en-GB,en;q=0.5"},
+		"Accept-Encoding": {"gzip, deflate, br"},
+		"User-Agent":      {firefox},
+	}
+}
+
+// step is one request of a scenario and the status its handler answered.
+type step struct {
+	path   string
+	ua     string
+	hdr    http.Header
+	status int
+	gap    time.Duration
+}
+
+func run(t *testing.T, d *Detector, client string, steps []step) [][]threat.Signal {
+	t.Helper()
+	at := t0
+	out := make([][]threat.Signal, len(steps))
+	for i, s := range steps {
+		at = at.Add(s.gap)
+		ua, hdr := s.ua, s.hdr
+		if ua == "" {
+			ua = firefox
+		}
+		if hdr == nil {
+			hdr = browserHeader()
+		}
+		req := &threat.Request{Method: "GET", Path: s.path, Client: client, Time: at, UserAgent: ua, Header: hdr}
+		out[i] = d.Detect(req, nil)
+		d.Observe(client, "", s.status, at.Add(time.Millisecond))
+	}
+	return out
+}
+
+func rules(sigs []threat.Signal) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range sigs {
+		m[s.Rule] = true
+		if s.Confidence <= 0 || s.Confidence > 1 {
+			panic(fmt.Sprintf("confidence %v out of range", s.Confidence))
+		}
+	}
+	return m
+}
+
+func repeat(n int, f func(i int) step) []step {
+	s := make([]step, n)
+	for i := range s {
+		s[i] = f(i)
+	}
+	return s
+}
+
+// jitter returns a deterministic, irregular gap around mean.
+func jitter(i int, mean time.Duration) time.Duration {
+	return mean/2 + time.Duration((i*7919)%97)*mean/97
+}
+
+func TestScenarios(t *testing.T) {
+	pages := []string{"/", "/products", "/products/42", "/cart", "/products/17", "/search", "/products/42", "/account"}
+	uas := []string{firefox, "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+		"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+		"curl/8.5.0", "python-requests/2.32.3"}
+	tests := []struct {
+		name  string
+		steps []step
+		want  string // rule expected on the last request; "" for none
+	}{
+		{"benign browsing", repeat(60, func(i int) step {
+			st := 200
+			if i%20 == 7 {
+				st = 404
+			}
+			return step{path: pages[i%len(pages)], status: st, gap: jitter(i, 3*time.Second)}
+		}), ""},
+		{"flood", repeat(40, func(i int) step { return step{path: "/api/items", status: 200, gap: 10 * time.Millisecond} }), "behavior.flood"},
+		{"credential stuffing", repeat(30, func(i int) step {
+			return step{path: "/api/login", status: 401, gap: jitter(i, 400*time.Millisecond)}
+		}), "behavior.auth-failures"},
+		{"404 scanner", repeat(30, func(i int) step {
+			return step{path: fmt.Sprintf("/%s.php", []string{"admin", "wp-login", "phpmyadmin", "config", "backup", "test", "old", "db"}[i%8]) + fmt.Sprint(i), status: 404, gap: jitter(i, 300*time.Millisecond)}
+		}), "behavior.scan-404"},
+		{"scraper", repeat(40, func(i int) step {
+			return step{path: fmt.Sprintf("/products/%d", 1000+i), status: 200, gap: 2 * time.Second}
+		}), "behavior.scrape"},
+		{"user agent rotation", repeat(30, func(i int) step {
+			return step{path: pages[i%len(pages)], ua: uas[i%len(uas)], status: 200, gap: jitter(i, 2*time.Second)}
+		}), "behavior.ua-rotation"},
+		{"header set rotation", repeat(30, func(i int) step {
+			h := browserHeader()
+			for k := 0; k < i%6; k++ {
+				h.Set(fmt.Sprintf("X-Extra-%d", k), "1")
+			}
+			return step{path: pages[i%len(pages)], hdr: h, status: 200, gap: jitter(i, 2*time.Second)}
+		}), "behavior.header-rotation"},
+		{"server errors", repeat(30, func(i int) step {
+			return step{path: pages[i%len(pages)], status: 500, gap: jitter(i, 2*time.Second)}
+		}), "behavior.server-errors"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := New(Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := run(t, d, "203.0.113.7", tc.steps)
+			for i := 0; i < d.cfg.MinRequests-1; i++ {
+				if len(out[i]) != 0 {
+					t.Fatalf("request %d of a fresh client: signals %+v", i, out[i])
+				}
+			}
+			got := rules(out[len(out)-1])
+			if tc.want == "" {
+				if len(got) != 0 {
+					t.Fatalf("benign client: signals %v", got)
+				}
+				return
+			}
+			if !got[tc.want] {
+				t.Fatalf("want %s, got %v", tc.want, got)
+			}
+		})
+	}
+}
+
+func TestFreshClientsNoSignal(t *testing.T) {
+	d, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 1000; i++ {
+		req := &threat.Request{Method: "GET", Path: "/login", Client: fmt.Sprintf("198.51.100.%d:%d", i%256, i), Time: t0, UserAgent: firefox, Header: browserHeader()}
+		if sigs := d.Detect(req, nil); len(sigs) != 0 {
+			t.Fatalf("fresh client %d: %+v", i, sigs)
+		}
+		d.Observe(req.Client, "", 401, t0)
+	}
+}
+
+func TestBotHeuristics(t *testing.T) {
+	tests := []struct {
+		name string
+		ua   string
+		hdr  http.Header
+		want string
+	}{
+		{"headless chrome", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36", browserHeader(), "bot.headless"},
+		{"phantomjs", "Mozilla/5.0 (Unknown; Linux x86_64) AppleWebKit/538.1 (KHTML, like Gecko) PhantomJS/2.1.1 Safari/538.1", browserHeader(), "bot.headless"},
+		{"browser without accept headers", firefox, http.Header{"User-Agent": {firefox}, "Host": {"example.com"}}, "bot.browser-headers"},
+		{"real browser", firefox, browserHeader(), ""},
+		{"curl without accept-language", "curl/8.5.0", http.Header{"Accept": {"*/*"}, "User-Agent": {"curl/8.5.0"}}, ""},
+		{"no user agent", "", nil, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, _ := New(Config{})
+			sigs := d.Detect(&threat.Request{Path: "/", Client: "c", Time: t0, UserAgent: tc.ua, Header: tc.hdr}, nil)
+			got := rules(sigs)
+			if tc.want == "" && len(got) != 0 || tc.want != "" && !got[tc.want] {
+				t.Fatalf("want %q, got %v", tc.want, got)
+			}
+			for _, s := range sigs {
+				if s.Confidence > 0.25 {
+					t.Fatalf("bot heuristic confidence %v is not low", s.Confidence)
+				}
+			}
+		})
+	}
+	d, _ := New(Config{NoBot: true})
+	if sigs := d.Detect(&threat.Request{Client: "c", Time: t0, UserAgent: "HeadlessChrome"}, nil); len(sigs) != 0 {
+		t.Fatalf("NoBot: %+v", sigs)
+	}
+}
+
+func TestBoundedClients(t *testing.T) {
+	d, err := New(Config{MaxClients: 64, Shards: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5000; i++ {
+		d.Detect(&threat.Request{Path: "/", Client: fmt.Sprint(i), Time: t0}, nil)
+	}
+	if n := d.Len(); n > 64 || n < 32 {
+		t.Fatalf("tracked %d clients, want at most 64", n)
+	}
+	// the most recent client is still tracked, the first is gone
+	if _, ok := d.shard("4999").m["4999"]; !ok {
+		t.Fatal("most recent client evicted")
+	}
+	if _, ok := d.shard("0").m["0"]; ok {
+		t.Fatal("least recent client kept")
+	}
+}
+
+func TestIdleTTLResetsProfile(t *testing.T) {
+	d, _ := New(Config{IdleTTL: time.Minute, Window: time.Hour})
+	steps := repeat(20, func(i int) step { return step{path: "/login", status: 401, gap: time.Second} })
+	run(t, d, "c", steps)
+	if _, ok := d.Features("c", t0.Add(20*time.Second)); !ok {
+		t.Fatal("no features after 20 requests")
+	}
+	// after the idle TTL, the next request starts a fresh profile
+	out := d.Detect(&threat.Request{Path: "/login", Client: "c", Time: t0.Add(time.Hour)}, nil)
+	if len(out) != 0 {
+		t.Fatalf("signals after idle TTL: %+v", out)
+	}
+	if _, ok := d.Features("c", t0.Add(time.Hour)); ok {
+		t.Fatal("profile not reset after idle TTL")
+	}
+}
+
+func TestFeaturesWindow(t *testing.T) {
+	d, _ := New(Config{Window: 10 * time.Second})
+	run(t, d, "c", repeat(20, func(i int) step { return step{path: fmt.Sprint("/p/", i), status: 404, gap: 100 * time.Millisecond} }))
+	v, ok := d.Features("c", t0.Add(2*time.Second))
+	if !ok {
+		t.Fatal("no features")
+	}
+	if v[FeatRatio404] != 1 || v[FeatPathDiversity] != 1 || v[FeatRate] < 9 || v[FeatRate] > 11 {
+		t.Fatalf("features %v", v)
+	}
+	if _, ok := d.Features("c", t0.Add(time.Minute)); ok {
+		t.Fatal("events outside the window still counted")
+	}
+	if buf, ok := d.AppendFeatures(nil, "c"); !ok || len(buf) != NumFeatures {
+		t.Fatalf("AppendFeatures = %v, %v", buf, ok)
+	}
+	if buf, ok := d.AppendFeatures(nil, "unknown"); ok || len(buf) != 0 {
+		t.Fatalf("AppendFeatures(unknown) = %v, %v", buf, ok)
+	}
+}
+
+func TestConfigValidation(t *testing.T) {
+	for _, cfg := range []Config{{MaxClients: -1}, {FailureRatio: 2}, {Window: -time.Second}} {
+		if _, err := New(cfg); err == nil {
+			t.Fatalf("New(%+v) accepted", cfg)
+		}
+	}
+	if d, err := New(Config{}); err != nil || d.Detect(nil, nil) != nil {
+		t.Fatal("zero Config or nil request")
+	}
+}
+
+func TestShape(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/", "/"},
+		{"", "/"},
+		{"/tienda1/publico/anadir.jsp", "/tienda1/publico/anadir.jsp"},
+		{"/Users/42/Orders/7", "/users/{n}/orders/{n}"},
+		{"/api/v1/items/3f2504e0-4f89-11d3-9a0c-0305e82c3301", "/api/v1/items/{id}"},
+		{"//a///b/", "/a/b"},
+		{"/a/b/c/d/e/f/g/h", "/a/b/c/d/e/f"},
+		{"/search?q=1/2", "/search"},
+	}
+	for _, tc := range tests {
+		if got := Shape(tc.in); got != tc.want {
+			t.Errorf("Shape(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if shapeHash(tc.in) != fnv64([]byte(tc.want)) {
+			t.Errorf("shapeHash(%q) differs from the hash of its shape", tc.in)
+		}
+	}
+}
+
+func FuzzShape(f *testing.F) {
+	for _, s := range []string{"/tienda1/publico/anadir.jsp", "/api/v1/users/42", "/a//b?c=/d", "/%2e%2e/etc/passwd"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sh := Shape(s)
+		if len(sh) == 0 || len(sh) > maxShape || sh[0] != '/' {
+			t.Fatalf("Shape(%q) = %q", s, sh)
+		}
+		if shapeHash(s) != fnv64([]byte(sh)) {
+			t.Fatal("hash mismatch")
+		}
+	})
+}
