@@ -72,6 +72,15 @@ func c(n float64) float64 {
 	return 0
 }
 
+// cTable caches c(n) for every leaf size a valid model can hold.
+var cTable = func() []float64 {
+	t := make([]float64, MaxSampleSize+1)
+	for n := range t {
+		t[n] = c(float64(n))
+	}
+	return t
+}()
+
 // Train builds an isolation forest from vectors of equal length.
 func Train(vectors [][]float64, cfg TrainConfig) (*Model, error) {
 	if len(vectors) < 2 {
@@ -209,7 +218,7 @@ func (tr *Tree) pathLength(x []float64) float64 {
 	for steps := 0; steps < len(tr.Feature); steps++ {
 		f := tr.Feature[i]
 		if f < 0 {
-			return depth + c(float64(tr.Size[i]))
+			return depth + cTable[tr.Size[i]]
 		}
 		if x[f] < tr.Split[i] {
 			i = tr.Left[i]
@@ -233,7 +242,7 @@ func (m *Model) Score(x []float64) float64 {
 		sum += m.Trees[i].pathLength(x)
 	}
 	mean := sum / float64(len(m.Trees))
-	return math.Exp2(-mean / c(float64(m.SampleSize)))
+	return math.Exp2(-mean / cTable[m.SampleSize])
 }
 
 // MarshalBinary encodes the model as JSON.

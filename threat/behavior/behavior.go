@@ -1,6 +1,7 @@
 package behavior
 
 import (
+	"bytes"
 	"errors"
 	"hash/maphash"
 	"math"
@@ -231,34 +232,45 @@ func (d *Detector) Len() int {
 	return n
 }
 
-func isLogin(path string) bool {
-	for _, w := range [...]string{"login", "signin", "sign-in", "logon", "auth", "session", "token", "password", "entrar"} {
-		if containsFold(path, w) {
-			return true
-		}
+var (
+	loginWords    = words("login", "signin", "sign-in", "logon", "auth", "session", "token", "password", "entrar")
+	headlessWords = words("headlesschrome", "phantomjs", "selenium", "puppeteer", "playwright", "webdriver")
+)
+
+func words(ws ...string) [][]byte {
+	out := make([][]byte, len(ws))
+	for i, w := range ws {
+		out[i] = []byte(w)
 	}
-	return false
+	return out
 }
 
-// containsFold reports whether s contains the lower-case ASCII word w, case-insensitively.
-func containsFold(s, w string) bool {
-	for i := 0; i+len(w) <= len(s); i++ {
-		j := 0
-		for ; j < len(w); j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != w[j] {
-				break
-			}
-		}
-		if j == len(w) {
-			return true
+// lower writes the ASCII lower case of at most len(buf) bytes of s into buf.
+func lower(buf *[256]byte, s string) []byte {
+	n := copy(buf[:], s)
+	b := buf[:n]
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
 		}
 	}
-	return false
+	return b
 }
+
+// match returns the first of ws that s contains (case-insensitive, within
+// its first 256 bytes), or -1.
+func match(s string, ws [][]byte) int {
+	var buf [256]byte
+	b := lower(&buf, s)
+	for i, w := range ws {
+		if bytes.Contains(b, w) {
+			return i
+		}
+	}
+	return -1
+}
+
+func isLogin(path string) bool { return match(path, loginWords) >= 0 }
 
 func headerSet(req *threat.Request) uint32 {
 	var h uint32
@@ -522,16 +534,16 @@ func (d *Detector) signals(v *Vector, n int, dst []threat.Signal) []threat.Signa
 	return dst
 }
 
+var headlessEvidence = [...]string{"headlesschrome", "phantomjs", "selenium", "puppeteer", "playwright", "webdriver"}
+
 // botSignals appends the per-request bot heuristics: low confidence each.
 func botSignals(req *threat.Request, dst []threat.Signal) []threat.Signal {
 	ua := req.UserAgent
 	if ua == "" {
 		return dst
 	}
-	for _, m := range [...]string{"headlesschrome", "phantomjs", "selenium", "puppeteer", "playwright", "webdriver"} {
-		if containsFold(ua, m) {
-			return append(dst, threat.Signal{Detector: "behavior", Family: "behavior", Rule: "bot.headless", Confidence: 0.2, Location: "header:User-Agent", Evidence: m})
-		}
+	if i := match(ua, headlessWords); i >= 0 {
+		return append(dst, threat.Signal{Detector: "behavior", Family: "behavior", Rule: "bot.headless", Confidence: 0.2, Location: "header:User-Agent", Evidence: headlessEvidence[i]})
 	}
 	if strings.HasPrefix(ua, "Mozilla/") && req.Header != nil && len(req.Header) > 1 &&
 		req.Header.Get("Accept") == "" && req.Header.Get("Accept-Language") == "" {
