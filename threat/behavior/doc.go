@@ -16,7 +16,13 @@
 //	sigs := d.Detect(req, nil)                 // per request
 //	d.Observe(client, route, status, time.Now()) // after the handler
 //
-// The default sequence model is trained on the CSIC 2010 normal traffic with
-// `go run ./threat/anomaly/cmd/train -data shared/data/csic-normal-train.jsonl.gz`
-// (see that command); it only scores transitions that touch a known shape.
+// Sequence scoring is off unless Config.Sequence is set. The embedded
+// DefaultSequenceModel is trained on the CSIC 2010 normal traffic with
+// `go run ./threat/anomaly/cmd/train` (see that command). Its vocabulary is
+// that shop's 28 path shapes, and since CSIC's file order is a generator's
+// replay, its transitions are nearly deterministic: random browsing of the
+// same shop scores far above its threshold (about 7 against 1.06). It only
+// scores transitions that touch a known shape, so on other applications it
+// stays silent. Train a model on your own sessions (TrainSequence) before
+// enabling sequence scoring in production.
 package behavior

@@ -23,16 +23,20 @@ func appendShape(dst []byte, path string) []byte {
 			j++
 		}
 		seg := path[i:j]
-		if segs == 6 || len(dst)+1 > maxShape {
+		ph := ""
+		switch {
+		case isDigits(seg):
+			ph = "{n}"
+		case len(seg) >= 16 && isHexID(seg):
+			ph = "{id}"
+		}
+		if segs == 6 || len(dst)+1+max(len(ph), 1) > maxShape {
 			break
 		}
 		dst = append(dst, '/')
-		switch {
-		case isDigits(seg):
-			dst = append(dst, "{n}"...)
-		case len(seg) >= 16 && isHexID(seg):
-			dst = append(dst, "{id}"...)
-		default:
+		if ph != "" {
+			dst = append(dst, ph...)
+		} else {
 			for k := 0; k < len(seg) && len(dst) < maxShape; k++ {
 				c := seg[k]
 				if 'A' <= c && c <= 'Z' {
