@@ -28,13 +28,14 @@ const (
 	FeatHeaderSets            // distinct header-name sets in the window
 	FeatSequenceNLL           // mean negative log-likelihood of recent route transitions
 	FeatLoginShare            // share of requests to login-like paths
+	FeatBareBrowser           // share of requests with a browser user agent but no Accept nor Accept-Language
 	NumFeatures
 )
 
 // FeatureNames names the entries of a Vector, in order.
 var FeatureNames = [NumFeatures]string{
 	"rate", "ratio_4xx", "ratio_auth", "ratio_404", "ratio_5xx", "path_diversity",
-	"interarrival_cv", "user_agents", "header_sets", "sequence_nll", "login_share",
+	"interarrival_cv", "user_agents", "header_sets", "sequence_nll", "login_share", "bare_browser",
 }
 
 // Vector is a client's behavioural feature vector.
@@ -109,6 +110,7 @@ type event struct {
 	status uint16
 	class  uint8
 	login  bool
+	bare   bool
 }
 
 type profile struct {
@@ -294,7 +296,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	if req.Time.IsZero() {
 		now = time.Now().UnixNano()
 	}
-	e := event{at: now, path: fnv32s(req.Path), ua: fnv32s(req.UserAgent) | 1, hdr: headerSet(req) | 1, login: isLogin(req.Path)}
+	e := event{at: now, path: fnv32s(req.Path), ua: fnv32s(req.UserAgent) | 1, hdr: headerSet(req) | 1, login: isLogin(req.Path), bare: bareBrowser(req)}
 	if seq := d.cfg.Sequence; seq != nil {
 		e.class = seq.Class(req.Path)
 	}
@@ -387,7 +389,7 @@ func (d *Detector) features(p *profile, now int64, v *Vector) int {
 		cls                [ringSize]uint8
 		n, obs             int
 		c4, cAuth, c404    int
-		c5, login          int
+		c5, login, bare    int
 		first, last        int64
 		gapSum, gapSq, gps float64
 		prev               int64
@@ -417,6 +419,9 @@ func (d *Detector) features(p *profile, now int64, v *Vector) int {
 		hdrs.add(e.hdr)
 		if e.login {
 			login++
+		}
+		if e.bare {
+			bare++
 		}
 		if e.status != 0 {
 			obs++
@@ -467,6 +472,7 @@ func (d *Detector) features(p *profile, now int64, v *Vector) int {
 		}
 	}
 	v[FeatLoginShare] = float64(login) / float64(n)
+	v[FeatBareBrowser] = float64(bare) / float64(n)
 	return n
 }
 
@@ -528,6 +534,9 @@ func (d *Detector) signals(v *Vector, n int, dst []threat.Signal) []threat.Signa
 	if seq := c.Sequence; seq != nil && v[FeatSequenceNLL] > seq.Threshold {
 		sig("behavior.sequence", clamp(0.3+0.1*(v[FeatSequenceNLL]-seq.Threshold), 0.3, 0.6), "unlikely route transitions")
 	}
+	if v[FeatBareBrowser] >= 0.8 {
+		sig("bot.browser-headers", 0.2, "browser user agent without Accept or Accept-Language")
+	}
 	if v[FeatRatio5xx] >= c.FailureRatio && v[FeatRatio5xx]*nf >= float64(c.MinFailures)*0.999 {
 		sig("behavior.server-errors", 0.3, "many 5xx responses")
 	}
@@ -536,7 +545,8 @@ func (d *Detector) signals(v *Vector, n int, dst []threat.Signal) []threat.Signa
 
 var headlessEvidence = [...]string{"headlesschrome", "phantomjs", "selenium", "puppeteer", "playwright", "webdriver"}
 
-// botSignals appends the per-request bot heuristics: low confidence each.
+// botSignals appends the per-request bot heuristic: a headless-browser
+// marker in the user agent, at low confidence.
 func botSignals(req *threat.Request, dst []threat.Signal) []threat.Signal {
 	ua := req.UserAgent
 	if ua == "" {
@@ -545,9 +555,13 @@ func botSignals(req *threat.Request, dst []threat.Signal) []threat.Signal {
 	if i := match(ua, headlessWords); i >= 0 {
 		return append(dst, threat.Signal{Detector: "behavior", Family: "behavior", Rule: "bot.headless", Confidence: 0.2, Location: "header:User-Agent", Evidence: headlessEvidence[i]})
 	}
-	if strings.HasPrefix(ua, "Mozilla/") && req.Header != nil && len(req.Header) > 1 &&
-		req.Header.Get("Accept") == "" && req.Header.Get("Accept-Language") == "" {
-		return append(dst, threat.Signal{Detector: "behavior", Family: "behavior", Rule: "bot.browser-headers", Confidence: 0.1, Location: "header:Accept", Evidence: "browser user agent without Accept or Accept-Language"})
-	}
 	return dst
+}
+
+// bareBrowser reports a browser user agent without Accept nor
+// Accept-Language. It counts only when sustained: the header view may be a
+// selection, and one request is no evidence.
+func bareBrowser(req *threat.Request) bool {
+	return strings.HasPrefix(req.UserAgent, "Mozilla/") && len(req.Header) > 1 &&
+		req.Header.Get("Accept") == "" && req.Header.Get("Accept-Language") == ""
 }

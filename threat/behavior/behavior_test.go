@@ -113,6 +113,9 @@ func TestScenarios(t *testing.T) {
 			}
 			return step{path: pages[i%len(pages)], hdr: h, status: 200, gap: jitter(i, 2*time.Second)}
 		}), "behavior.header-rotation"},
+		{"browser user agent without accept headers", repeat(20, func(i int) step {
+			return step{path: pages[i%len(pages)], hdr: http.Header{"User-Agent": {firefox}, "Host": {"example.com"}}, status: 200, gap: jitter(i, 2*time.Second)}
+		}), "bot.browser-headers"},
 		{"server errors", repeat(30, func(i int) step {
 			return step{path: pages[i%len(pages)], status: 500, gap: jitter(i, 2*time.Second)}
 		}), "behavior.server-errors"},
@@ -166,7 +169,7 @@ func TestBotHeuristics(t *testing.T) {
 	}{
 		{"headless chrome", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36", browserHeader(), "bot.headless"},
 		{"phantomjs", "Mozilla/5.0 (Unknown; Linux x86_64) AppleWebKit/538.1 (KHTML, like Gecko) PhantomJS/2.1.1 Safari/538.1", browserHeader(), "bot.headless"},
-		{"browser without accept headers", firefox, http.Header{"User-Agent": {firefox}, "Host": {"example.com"}}, "bot.browser-headers"},
+		{"browser without accept headers, first request", firefox, http.Header{"User-Agent": {firefox}, "Host": {"example.com"}}, ""},
 		{"real browser", firefox, browserHeader(), ""},
 		{"curl without accept-language", "curl/8.5.0", http.Header{"Accept": {"*/*"}, "User-Agent": {"curl/8.5.0"}}, ""},
 		{"no user agent", "", nil, ""},

@@ -12,7 +12,7 @@
 // A client's first Config.MinRequests requests never produce a behavioural
 // signal: every rule needs sustained evidence.
 //
-//	d, _ := behavior.New(behavior.Config{Sequence: behavior.DefaultSequenceModel()})
+//	d, _ := behavior.New(behavior.Config{})
 //	sigs := d.Detect(req, nil)                 // per request
 //	d.Observe(client, route, status, time.Now()) // after the handler
 //
