@@ -50,14 +50,15 @@ func main() {
 	seqOut := flag.String("seq-out", "", "sequence model output file (empty: do not write)")
 	trees := flag.Int("trees", 100, "isolation trees")
 	seed := flag.Uint64("seed", 1, "random seed")
+	quantile := flag.Float64("quantile", 0.998, "threshold quantile of the training scores")
 	version := flag.String("version", "", "model version (default derived from the training time)")
 	flag.Parse()
-	if err := run(*data, *out, *seqOut, *trees, *seed, *version); err != nil {
+	if err := run(*data, *out, *seqOut, *trees, *seed, *quantile, *version); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(data, out, seqOut string, trees int, seed uint64, version string) error {
+func run(data, out, seqOut string, trees int, seed uint64, quantile float64, version string) error {
 	recs, err := load(data)
 	if err != nil {
 		return err
@@ -81,7 +82,7 @@ func run(data, out, seqOut string, trees int, seed uint64, version string) error
 	if err != nil {
 		return err
 	}
-	m, err := anomaly.Train(vectors, anomaly.TrainConfig{Version: version, Features: behavior.FeatureNames[:], Trees: trees, Seed: seed})
+	m, err := anomaly.Train(vectors, anomaly.TrainConfig{Version: version, Features: behavior.FeatureNames[:], Trees: trees, Seed: seed, Quantile: quantile})
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ func TestRun(t *testing.T) {
 	data := writeData(t, 2000)
 	dir := t.TempDir()
 	out, seqOut := filepath.Join(dir, "m.json.gz"), filepath.Join(dir, "s.json")
-	if err := run(data, out, seqOut, 10, 1, "test"); err != nil {
+	if err := run(data, out, seqOut, 10, 1, 0.99, "test"); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(seqOut)
@@ -78,7 +78,7 @@ func TestRun(t *testing.T) {
 	if err := m.Validate(); err != nil || m.Version != "test" || len(m.Trees) != 10 || len(m.Features) != behavior.NumFeatures {
 		t.Fatalf("model %q, %d trees, %d features: %v", m.Version, len(m.Trees), len(m.Features), err)
 	}
-	if err := run(filepath.Join(dir, "missing.jsonl"), "", "", 10, 1, ""); err == nil {
+	if err := run(filepath.Join(dir, "missing.jsonl"), "", "", 10, 1, 0.99, ""); err == nil {
 		t.Fatal("a missing data file was accepted")
 	}
 }
