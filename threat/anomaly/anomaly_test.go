@@ -118,6 +118,13 @@ func TestModelRoundTrip(t *testing.T) {
 	if got.Version != "v1" || got.Threshold != m.Threshold || got.Score(out[0]) != m.Score(out[0]) || got.Score(train[0]) != m.Score(train[0]) {
 		t.Fatal("round trip changed the model")
 	}
+	raw := *m
+	raw.flat, raw.roots = nil, nil // the tree-by-tree path
+	for _, x := range append(train[:50], out[:50]...) {
+		if a, b := raw.Score(x), m.Score(x); math.Abs(a-b) > 1e-12 {
+			t.Fatalf("compiled score %v, tree score %v", b, a)
+		}
+	}
 	if m.Score([]float64{1}) != 0 {
 		t.Fatal("a vector of the wrong length was scored")
 	}

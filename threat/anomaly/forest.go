@@ -48,6 +48,34 @@ type Model struct {
 	Median    []float64 `json:"median"` // per feature, of the training vectors
 	MAD       []float64 `json:"mad"`    // per feature median absolute deviation
 	Trees     []Tree    `json:"trees"`
+
+	flat  []node  // every tree's nodes, for cache-friendly scoring
+	roots []int32 // index of each tree's root in flat
+}
+
+// node is a compact isolation-tree node: a leaf when feature < 0, whose
+// split then holds its depth correction c(size).
+type node struct {
+	split       float64
+	left, right int32
+	feature     int16
+}
+
+// compile builds the flat node array of a valid model.
+func (m *Model) compile() {
+	m.flat, m.roots = nil, make([]int32, len(m.Trees))
+	for t := range m.Trees {
+		tr := &m.Trees[t]
+		base := int32(len(m.flat))
+		m.roots[t] = base
+		for i := range tr.Feature {
+			n := node{feature: tr.Feature[i], split: tr.Split[i], left: tr.Left[i] + base, right: tr.Right[i] + base}
+			if n.feature < 0 {
+				n.split = cTable[tr.Size[i]]
+			}
+			m.flat = append(m.flat, n)
+		}
+	}
 }
 
 // TrainConfig tunes Train. Its zero value follows Liu et al.
@@ -137,6 +165,7 @@ func Train(vectors [][]float64, cfg TrainConfig) (*Model, error) {
 		grow(&tr, vectors, sample, 0, limit, rng)
 		m.Trees = append(m.Trees, tr)
 	}
+	m.compile()
 	col := make([]float64, len(vectors))
 	m.Median = make([]float64, nf)
 	m.MAD = make([]float64, nf)
@@ -238,6 +267,26 @@ func (m *Model) Score(x []float64) float64 {
 		return 0
 	}
 	sum := 0.0
+	if len(m.roots) == len(m.Trees) {
+		flat := m.flat
+		for _, i := range m.roots {
+			depth := 0.0
+			for {
+				n := &flat[i]
+				if n.feature < 0 {
+					sum += depth + n.split
+					break
+				}
+				if x[n.feature] < n.split {
+					i = n.left
+				} else {
+					i = n.right
+				}
+				depth++
+			}
+		}
+		return math.Exp2(-sum / float64(len(m.Trees)) / cTable[m.SampleSize])
+	}
 	for i := range m.Trees {
 		sum += m.Trees[i].pathLength(x)
 	}
@@ -260,6 +309,7 @@ func (m *Model) UnmarshalBinary(b []byte) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
+	t.compile()
 	*m = t
 	return nil
 }
