@@ -1,0 +1,250 @@
+// Package memory is the embedded storage backend: sharded maps of counters
+// and decisions with TTLs, a cap on entries (random eviction, expired entries
+// first), and a janitor goroutine that Close stops.
+package memory
+
+import (
+	"context"
+	"hash/maphash"
+	"sync"
+	"time"
+
+	"github.com/bulwarkhq/bulwark/storage"
+)
+
+var _ storage.Store = (*Store)(nil)
+
+// Options configures a Store. The zero value is usable.
+type Options struct {
+	// Shards is the number of independently locked maps. Default 32.
+	Shards int
+	// MaxEntries caps the number of live entries (counters, strike counters
+	// and decisions together). Default 1,000,000. When a shard is full, an
+	// expired entry, or else a random one, is evicted.
+	MaxEntries int
+	// JanitorInterval is how often expired entries are removed. Default 1m;
+	// negative disables the janitor.
+	JanitorInterval time.Duration
+	// Clock is used by the janitor. Default time.Now.
+	Clock func() time.Time
+}
+
+type entry struct {
+	n   int64
+	exp int64 // unix nanoseconds
+	dec storage.Decision
+}
+
+type shard struct {
+	mu sync.Mutex
+	m  map[string]*entry
+}
+
+// Store is an in-memory storage.Store.
+type Store struct {
+	seed     maphash.Seed
+	shards   []shard
+	perShard int
+	clock    func() time.Time
+
+	stop      chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+// New returns a Store and starts its janitor.
+func New(o Options) *Store {
+	if o.Shards <= 0 {
+		o.Shards = 32
+	}
+	if o.MaxEntries <= 0 {
+		o.MaxEntries = 1_000_000
+	}
+	if o.JanitorInterval == 0 {
+		o.JanitorInterval = time.Minute
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	per := o.MaxEntries / o.Shards
+	if per < 1 {
+		per = 1
+	}
+	s := &Store{
+		seed:     maphash.MakeSeed(),
+		shards:   make([]shard, o.Shards),
+		perShard: per,
+		clock:    o.Clock,
+		stop:     make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	for i := range s.shards {
+		s.shards[i].m = make(map[string]*entry)
+	}
+	if o.JanitorInterval > 0 {
+		go s.janitor(o.JanitorInterval)
+	} else {
+		close(s.done)
+	}
+	return s
+}
+
+func (s *Store) shardOf(client string) *shard {
+	return &s.shards[maphash.String(s.seed, client)%uint64(len(s.shards))]
+}
+
+// get returns the live entry for k, or nil. Caller holds the shard lock.
+func (sh *shard) get(k string, now int64) *entry {
+	e := sh.m[k]
+	if e == nil {
+		return nil
+	}
+	if e.exp <= now {
+		delete(sh.m, k)
+		return nil
+	}
+	return e
+}
+
+// put stores e under k, evicting when the shard is full. Caller holds the lock.
+func (s *Store) put(sh *shard, k string, e *entry, now int64) {
+	if _, ok := sh.m[k]; !ok && len(sh.m) >= s.perShard {
+		victim := ""
+		for vk, ve := range sh.m { // random start: Go map order
+			victim = vk
+			if ve.exp <= now {
+				break
+			}
+		}
+		delete(sh.m, victim)
+	}
+	sh.m[k] = e
+}
+
+// Keys inside a shard: the client's keys share its shard, like a Redis hash tag.
+func counterKey(client, bucket string) string { return "c\x00" + client + "\x00" + bucket }
+func strikeKey(client string) string          { return "s\x00" + client }
+func decisionKey(client string) string        { return "d\x00" + client }
+
+// Hit counts one request and returns the count, window end and decision.
+func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Count, error) {
+	client := storage.BoundKey(h.Client)
+	bucket := storage.BoundKey(h.Bucket)
+	sh := s.shardOf(client)
+	n := now.UnixNano()
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	var c storage.Count
+	if d := sh.get(decisionKey(client), n); d != nil {
+		c.Decision = d.dec
+	}
+	ck := counterKey(client, bucket)
+	e := sh.get(ck, n)
+	if e == nil {
+		e = &entry{exp: n + int64(h.Window)}
+		s.put(sh, ck, e, n)
+	}
+	e.n++
+	c.N, c.Reset = e.n, time.Unix(0, e.exp)
+	if h.StrikeLimit > 0 && h.Limit > 0 && e.n > h.Limit && c.Decision.Kind == storage.KindNone {
+		sk := strikeKey(client)
+		st := sh.get(sk, n)
+		if st == nil {
+			st = &entry{exp: n + int64(h.StrikeWindow)}
+			s.put(sh, sk, st, n)
+		}
+		st.n++
+		if st.n >= h.StrikeLimit {
+			d := h.Penalty
+			d.Expires = now.Add(h.PenaltyTTL)
+			s.put(sh, decisionKey(client), &entry{exp: d.Expires.UnixNano(), dec: d}, n)
+			delete(sh.m, sk)
+			c.Decision = d
+		}
+	}
+	return c, nil
+}
+
+// SetDecision stores d for client until d.Expires.
+func (s *Store) SetDecision(_ context.Context, client string, d storage.Decision, now time.Time) error {
+	client = storage.BoundKey(client)
+	sh := s.shardOf(client)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if !d.Active(now) {
+		delete(sh.m, decisionKey(client))
+		return nil
+	}
+	s.put(sh, decisionKey(client), &entry{exp: d.Expires.UnixNano(), dec: d}, now.UnixNano())
+	return nil
+}
+
+// Decision returns client's active decision, or one of KindNone.
+func (s *Store) Decision(_ context.Context, client string, now time.Time) (storage.Decision, error) {
+	client = storage.BoundKey(client)
+	sh := s.shardOf(client)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if e := sh.get(decisionKey(client), now.UnixNano()); e != nil {
+		return e.dec, nil
+	}
+	return storage.Decision{}, nil
+}
+
+// DeleteDecision removes client's decision.
+func (s *Store) DeleteDecision(_ context.Context, client string) error {
+	client = storage.BoundKey(client)
+	sh := s.shardOf(client)
+	sh.mu.Lock()
+	delete(sh.m, decisionKey(client))
+	sh.mu.Unlock()
+	return nil
+}
+
+// Len returns the number of stored entries, expired ones not yet removed included.
+func (s *Store) Len() int {
+	n := 0
+	for i := range s.shards {
+		sh := &s.shards[i]
+		sh.mu.Lock()
+		n += len(sh.m)
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+// Sweep removes the entries expired at now.
+func (s *Store) Sweep(now time.Time) {
+	n := now.UnixNano()
+	for i := range s.shards {
+		sh := &s.shards[i]
+		sh.mu.Lock()
+		for k, e := range sh.m {
+			if e.exp <= n {
+				delete(sh.m, k)
+			}
+		}
+		sh.mu.Unlock()
+	}
+}
+
+func (s *Store) janitor(every time.Duration) {
+	defer close(s.done)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.Sweep(s.clock())
+		}
+	}
+}
+
+// Close stops the janitor and waits for it. It is safe to call more than once.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.stop) })
+	<-s.done
+	return nil
+}

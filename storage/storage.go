@@ -1,0 +1,90 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Kind is the kind of a penalty-box decision.
+type Kind uint8
+
+// Decision kinds.
+const (
+	KindNone     Kind = iota // no decision
+	KindThrottle             // the client's rate is multiplied by Decision.Factor
+	KindBan                  // every request is refused until the decision expires
+)
+
+// String returns the kind's name.
+func (k Kind) String() string {
+	switch k {
+	case KindThrottle:
+		return "throttle"
+	case KindBan:
+		return "ban"
+	}
+	return "none"
+}
+
+// Decision is a penalty-box entry for one client.
+type Decision struct {
+	Kind    Kind
+	Factor  float64   // rate multiplier for KindThrottle, in (0,1]
+	Reason  string    // short human-readable reason
+	Expires time.Time // the decision ends at this instant
+}
+
+// Active reports whether d is in force at now.
+func (d Decision) Active(now time.Time) bool {
+	return d.Kind != KindNone && now.Before(d.Expires)
+}
+
+// Hit is one request counted against a client's window.
+type Hit struct {
+	Client string        // the client key (bounded by the backend)
+	Bucket string        // the rate bucket: route or route group
+	Window time.Duration // fixed-window length
+	Limit  int64         // the client's limit for this request; over it is a strike
+	// Strikes: when StrikeLimit > 0, each hit over Limit counts a strike in a
+	// window of StrikeWindow; at StrikeLimit strikes, Penalty is written as the
+	// client's decision (for Penalty.TTL) in the same round trip.
+	StrikeLimit  int64
+	StrikeWindow time.Duration
+	Penalty      Decision // Kind, Factor and Reason; Expires is ignored
+	PenaltyTTL   time.Duration
+}
+
+// Count is the store's answer to a Hit.
+type Count struct {
+	N        int64     // requests counted in the current window, this one included
+	Reset    time.Time // when the current window ends
+	Decision Decision  // the client's active decision (KindNone when there is none)
+}
+
+// Limits counts requests and reads the client's decision in one operation
+// (one round trip for a remote store).
+type Limits interface {
+	Hit(ctx context.Context, h Hit, now time.Time) (Count, error)
+}
+
+// Decisions stores penalty-box decisions with their expiry.
+type Decisions interface {
+	SetDecision(ctx context.Context, client string, d Decision, now time.Time) error
+	Decision(ctx context.Context, client string, now time.Time) (Decision, error)
+	DeleteDecision(ctx context.Context, client string) error
+}
+
+// Store is what the rate limiter needs from a backend.
+type Store interface {
+	Limits
+	Decisions
+	Close() error
+}
+
+// ErrClosed is returned by a store used after Close.
+var ErrClosed = errors.New("storage: store closed")
+
+// MaxKeyLen bounds client and bucket keys: longer keys are replaced by a
+// fixed-length hash of themselves (see BoundKey).
+const MaxKeyLen = 128
