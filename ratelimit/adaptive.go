@@ -319,7 +319,7 @@ func (a *Adaptive) Allow(ctx context.Context, key, route string, score float64) 
 }
 
 func limitOf(base int64, m float64) int64 {
-	l := int64(math.Floor(float64(base) * m))
+	l := int64(math.Floor(float64(base)*m + 1e-9)) // 100*0.55 is 54.999...
 	if l < 1 {
 		l = 1
 	}

@@ -1,0 +1,241 @@
+package ratelimit
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// clock is a manual clock for tests.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func newTest(t *testing.T, cfg Config) (*Adaptive, *clock) {
+	t.Helper()
+	c := &clock{t: time.Unix(1_700_000_000, 0)}
+	cfg.Clock = c.now
+	a, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	return a, c
+}
+
+// allowed counts how many of n requests pass.
+func allowed(t *testing.T, a *Adaptive, key, route string, score float64, n int) (int, Result) {
+	t.Helper()
+	ok := 0
+	var last Result
+	for i := 0; i < n; i++ {
+		r, err := a.Allow(context.Background(), key, route, score)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Allowed() {
+			ok++
+		}
+		last = r
+	}
+	return ok, last
+}
+
+func TestCleanClientAtBaseRate(t *testing.T) {
+	a, c := newTest(t, Config{Rate: "10-M", Routes: map[string]string{"login": "3-M"}, Policy: Policy{StrikeLimit: -1}})
+	cases := []struct {
+		name  string
+		route string
+		want  int
+	}{
+		{"default rate", "api", 10},
+		{"route rate", "login", 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			n, last := allowed(t, a, "10.0.0.1", tc.route, 0.1, 20)
+			if n != tc.want {
+				t.Fatalf("%d allowed, want %d", n, tc.want)
+			}
+			if last.Outcome != OutcomeLimited || last.Limit != int64(tc.want) || last.Remaining != 0 || last.RetryAfter <= 0 || last.Reason == "" {
+				t.Fatalf("last answer %+v", last)
+			}
+		})
+	}
+	c.advance(time.Minute + time.Second)
+	if n, _ := allowed(t, a, "10.0.0.1", "api", 0.1, 10); n != 10 {
+		t.Fatalf("next window: %d allowed, want 10", n)
+	}
+}
+
+func TestScoreSlowsThenBoxes(t *testing.T) {
+	a, c := newTest(t, Config{Rate: "100-M", Policy: Policy{StrikeLimit: -1}})
+	cases := []struct {
+		name  string
+		score float64
+		want  int
+	}{
+		{"clean", 0.2, 100},
+		{"suspicious", 0.55, 55}, // halfway from 0.3 to 0.8: 1 - 0.5*0.9
+		{"bad", 0.85, 10},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			key := "10.0.1." + string(rune('1'+i))
+			n, _ := allowed(t, a, key, "api", tc.score, 200)
+			if n != tc.want {
+				t.Fatalf("%d allowed, want %d", n, tc.want)
+			}
+		})
+	}
+	key := "10.0.2.1"
+	r, _ := a.Allow(context.Background(), key, "api", 0.95)
+	if r.Outcome != OutcomeBanned || !strings.Contains(r.Reason, "threat score") || r.RetryAfter != 15*time.Minute {
+		t.Fatalf("score 0.95: %+v, want a 15m ban", r)
+	}
+	// Banned even with a clean score now, and Cached knows it without I/O.
+	if r, _ := a.Allow(context.Background(), key, "api", 0); r.Outcome != OutcomeBanned {
+		t.Fatalf("after the ban: %+v", r)
+	}
+	if r, ok := a.Cached(key, c.now()); !ok || r.Outcome != OutcomeBanned {
+		t.Fatalf("Cached: %+v %v", r, ok)
+	}
+	c.advance(15*time.Minute + time.Second)
+	if _, ok := a.Cached(key, c.now()); ok {
+		t.Fatal("Cached still answers after the ban's TTL")
+	}
+	if r, _ := a.Allow(context.Background(), key, "api", 0); r.Outcome != OutcomeAllow {
+		t.Fatalf("after the TTL: %+v, want freed", r)
+	}
+}
+
+func TestStrikesThrottle(t *testing.T) {
+	a, c := newTest(t, Config{Rate: "20-M", Policy: Policy{StrikeLimit: 3, ThrottleFactor: 0.25, ThrottleTTL: 2 * time.Minute}})
+	key := "10.0.3.1"
+	n, last := allowed(t, a, key, "api", 0, 23) // 3 over the limit: 3 strikes
+	if n != 20 || last.Outcome != OutcomeThrottled || !strings.Contains(last.Reason, "repeated limit hits") {
+		t.Fatalf("%d allowed, last %+v", n, last)
+	}
+	c.advance(time.Minute + time.Second) // new window, still throttled: 20*0.25
+	if n, _ := allowed(t, a, key, "api", 0, 20); n != 5 {
+		t.Fatalf("throttled window: %d allowed, want 5", n)
+	}
+	c.advance(2 * time.Minute)
+	if n, _ := allowed(t, a, key, "api", 0, 30); n != 20 {
+		t.Fatalf("after the throttle: %d allowed, want 20", n)
+	}
+}
+
+func TestAllowListWins(t *testing.T) {
+	a, c := newTest(t, Config{Rate: "1-M", AllowList: []string{"192.0.2.0/24", "2001:db8::1", "::ffff:198.51.100.7"}})
+	cases := []struct {
+		name string
+		key  string
+		want Outcome
+	}{
+		{"in CIDR", "192.0.2.55", OutcomeAllowListed},
+		{"with port", "192.0.2.55:443", OutcomeAllowListed},
+		{"IPv4-mapped key", "::ffff:192.0.2.9", OutcomeAllowListed},
+		{"mapped entry", "198.51.100.7", OutcomeAllowListed},
+		{"IPv6", "2001:db8::1", OutcomeAllowListed},
+		{"outside", "192.0.3.1", OutcomeBanned},
+		{"not an address", "user:42", OutcomeBanned},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// Worst score, many requests: the allow-list still wins.
+			for i := 0; i < 5; i++ {
+				r, _ := a.Allow(context.Background(), tc.key, "api", 1)
+				if i > 0 && r.Outcome != tc.want {
+					t.Fatalf("request %d: %v, want %v", i, r.Outcome, tc.want)
+				}
+			}
+			if r, ok := a.Cached(tc.key, c.now()); !ok || r.Outcome != tc.want {
+				t.Fatalf("Cached: %v %v, want %v", r.Outcome, ok, tc.want)
+			}
+		})
+	}
+}
+
+func TestConfigErrorsNameTheField(t *testing.T) {
+	cases := []struct {
+		name  string
+		cfg   Config
+		field string
+	}{
+		{"rate", Config{Rate: "ten-per-minute"}, "Config.Rate"},
+		{"zero rate", Config{Rate: "0-M"}, "Config.Rate"},
+		{"route rate", Config{Routes: map[string]string{"login": "5-X"}}, `Config.Routes["login"]`},
+		{"allow-list", Config{AllowList: []string{"10.0.0.0/33"}}, "Config.AllowList[0]"},
+		{"clean below", Config{Policy: Policy{CleanBelow: 1.5}}, "Policy.CleanBelow"},
+		{"floor at", Config{Policy: Policy{CleanBelow: 0.5, FloorAt: 0.4}}, "Policy.FloorAt"},
+		{"floor factor", Config{Policy: Policy{FloorFactor: 2}}, "Policy.FloorFactor"},
+		{"throttle factor", Config{Policy: Policy{ThrottleFactor: -1}}, "Policy.ThrottleFactor"},
+		{"ban ttl", Config{Policy: Policy{BanTTL: -time.Second}}, "Policy.BanTTL"},
+		{"store timeout", Config{StoreTimeout: -1}, "Config.StoreTimeout"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := New(tc.cfg)
+			if err == nil {
+				_ = a.Close()
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tc.field) {
+				t.Fatalf("error %q does not name %s", err, tc.field)
+			}
+		})
+	}
+}
+
+func TestOversizedKeyBounded(t *testing.T) {
+	a, _ := newTest(t, Config{Rate: "2-M"})
+	k1 := strings.Repeat("x", 1<<20) + "1"
+	k2 := strings.Repeat("x", 1<<20) + "2"
+	if n, _ := allowed(t, a, k1, "api", 0, 3); n != 2 {
+		t.Fatalf("long key 1: %d allowed, want 2", n)
+	}
+	if n, _ := allowed(t, a, k2, "api", 0, 3); n != 2 {
+		t.Fatalf("long key 2: %d allowed, want 2 (distinct from key 1)", n)
+	}
+}
+
+func TestMultiplier(t *testing.T) {
+	p := Policy{}.withDefaults()
+	cases := []struct {
+		score, want float64
+	}{
+		{0, 1}, {0.29, 1}, {0.3, 1}, {0.55, 0.55}, {0.8, 0.1}, {1, 0.1},
+	}
+	for _, tc := range cases {
+		if got := p.Multiplier(tc.score); got < tc.want-1e-9 || got > tc.want+1e-9 {
+			t.Errorf("Multiplier(%v) = %v, want %v", tc.score, got, tc.want)
+		}
+	}
+}
+
+func FuzzAllowKey(f *testing.F) {
+	for _, s := range []string{"10.0.0.1", "[2001:db8::1]:80", "::ffff:10.0.0.1", "user:42", "", strings.Repeat("9", 300)} {
+		f.Add(s, 0.5)
+	}
+	a, err := New(Config{Rate: "5-S", AllowList: []string{"10.0.0.0/8"}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { _ = a.Close() })
+	f.Fuzz(func(t *testing.T, key string, score float64) {
+		r, err := a.Allow(context.Background(), key, "api", score)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Outcome > OutcomeAllowListed || r.Remaining < 0 || r.Remaining > r.Limit {
+			t.Fatalf("Allow(%q, %v) = %+v", key, score, r)
+		}
+	})
+}
