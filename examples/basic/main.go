@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log"
 	"net/http"
 	"os"
@@ -20,8 +21,12 @@ import (
 	"syscall"
 	"time"
 
+	libredis "github.com/redis/go-redis/v9"
+
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	"github.com/bulwarkhq/bulwark/storage"
+	redisstore "github.com/bulwarkhq/bulwark/storage/redis"
 )
 
 type config struct {
@@ -70,11 +75,27 @@ func newServer(cfg config) (http.Handler, func() error, error) {
 	if !cfg.Protect {
 		return mux, func() error { return nil }, nil
 	}
+	var store storage.Store // nil: the limiter's in-memory default
+	closeRedis := func() error { return nil }
+	if cfg.RedisURL != "" {
+		opts, err := libredis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		client := libredis.NewClient(opts)
+		closeRedis = client.Close
+		if store, err = redisstore.New(client, redisstore.Options{Prefix: "bulwark:example-basic:"}); err != nil {
+			_ = client.Close()
+			return nil, nil, err
+		}
+	}
 	limiter, err := ratelimit.New(ratelimit.Config{
 		Rate:   cfg.Rate,
 		Routes: map[string]string{"login": cfg.LoginRate},
+		Store:  store,
 	})
 	if err != nil {
+		_ = closeRedis()
 		return nil, nil, err
 	}
 	mw, err := middleware.New(middleware.Config{
@@ -85,9 +106,10 @@ func newServer(cfg config) (http.Handler, func() error, error) {
 	})
 	if err != nil {
 		_ = limiter.Close()
+		_ = closeRedis()
 		return nil, nil, err
 	}
-	closeAll := func() error { return errors.Join(mw.Close(), limiter.Close()) }
+	closeAll := func() error { return errors.Join(mw.Close(), limiter.Close(), closeRedis()) }
 	return mw.Handler(mux), closeAll, nil
 }
 

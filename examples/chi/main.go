@@ -15,6 +15,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log"
 	"log/slog"
 	"net/http"
@@ -25,16 +26,20 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	libredis "github.com/redis/go-redis/v9"
 
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	"github.com/bulwarkhq/bulwark/storage"
+	redisstore "github.com/bulwarkhq/bulwark/storage/redis"
 )
 
 // config is what the example reads from its environment.
 type config struct {
 	Port           string
 	RedisURL       string
+	RedisPrefix    string
 	Protect        bool
 	Shadow         bool
 	Rate           string
@@ -44,12 +49,13 @@ type config struct {
 
 func configFromEnv() config {
 	c := config{
-		Port:      env("PORT", "8080"),
-		RedisURL:  os.Getenv("REDIS_URL"),
-		Protect:   !strings.EqualFold(os.Getenv("BULWARK"), "off"),
-		Shadow:    strings.EqualFold(os.Getenv("BULWARK_MODE"), "shadow"),
-		Rate:      env("RATE", "600-M"),
-		LoginRate: env("LOGIN_RATE", "5-M"),
+		Port:        env("PORT", "8080"),
+		RedisURL:    os.Getenv("REDIS_URL"),
+		RedisPrefix: "bulwark:example:",
+		Protect:     !strings.EqualFold(os.Getenv("BULWARK"), "off"),
+		Shadow:      strings.EqualFold(os.Getenv("BULWARK_MODE"), "shadow"),
+		Rate:        env("RATE", "600-M"),
+		LoginRate:   env("LOGIN_RATE", "5-M"),
 	}
 	if s := os.Getenv("TRUSTED_PROXIES"); s != "" {
 		c.TrustedProxies = strings.Split(s, ",")
@@ -85,8 +91,18 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 	r := chi.NewRouter()
 	s := &server{Handler: r}
 	if cfg.Protect {
-		limiter, err := newLimiter(cfg)
+		store, closeStore, err := newStore(cfg)
 		if err != nil {
+			return nil, err
+		}
+		s.closers = append(s.closers, closeStore)
+		limiter, err := ratelimit.New(ratelimit.Config{
+			Rate:   cfg.Rate,
+			Routes: map[string]string{"login": cfg.LoginRate},
+			Store:  store, // nil: in memory
+		})
+		if err != nil {
+			_ = s.Close(context.Background())
 			return nil, err
 		}
 		s.closers = append(s.closers, func(context.Context) error { return limiter.Close() })
@@ -156,11 +172,21 @@ func main() {
 	}
 }
 
-// newLimiter returns the adaptive limiter: in memory, or on Redis when
-// cfg.RedisURL is set.
-func newLimiter(cfg config) (*ratelimit.Adaptive, error) {
-	return ratelimit.New(ratelimit.Config{
-		Rate:   cfg.Rate,
-		Routes: map[string]string{"login": cfg.LoginRate},
-	})
+// newStore returns the Redis store when cfg.RedisURL is set, or nil (the
+// limiter's in-memory default), and a function that closes the client.
+func newStore(cfg config) (storage.Store, func(context.Context) error, error) {
+	if cfg.RedisURL == "" {
+		return nil, func(context.Context) error { return nil }, nil
+	}
+	opts, err := libredis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	client := libredis.NewClient(opts)
+	store, err := redisstore.New(client, redisstore.Options{Prefix: cfg.RedisPrefix})
+	if err != nil {
+		_ = client.Close()
+		return nil, nil, err
+	}
+	return store, func(context.Context) error { return client.Close() }, nil
 }
