@@ -1,0 +1,37 @@
+package ratelimit_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bulwarkhq/bulwark/ratelimit"
+)
+
+func Example() {
+	lim, err := ratelimit.New(ratelimit.Config{
+		Rate:      "3-M",
+		Routes:    map[string]string{"login": "1-M"},
+		AllowList: []string{"192.0.2.0/24"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	defer lim.Close()
+	ctx := context.Background()
+
+	for i := 0; i < 4; i++ {
+		r, _ := lim.Allow(ctx, "198.51.100.1", "api", 0.1) // a clean client
+		fmt.Println("clean:", r.Allowed(), r.Limit, r.Remaining)
+	}
+	r, _ := lim.Allow(ctx, "198.51.100.2", "api", 0.95) // a very high threat score
+	fmt.Println("attacker:", r.Outcome == ratelimit.OutcomeBanned, r.Reason, r.RetryAfter)
+	r, _ = lim.Allow(ctx, "192.0.2.10", "login", 1)
+	fmt.Println("allow-listed:", r.Outcome == ratelimit.OutcomeAllowListed)
+	// Output:
+	// clean: true 3 2
+	// clean: true 3 1
+	// clean: true 3 0
+	// clean: false 3 0
+	// attacker: true penalty box: threat score 15m0s
+	// allow-listed: true
+}
