@@ -230,3 +230,45 @@ func TestRedisFailClosed(t *testing.T) {
 		t.Fatalf("fail-closed with Redis down: %+v %v", r, err)
 	}
 }
+
+// TestRedisScoreRisesThenFreed: on the shared store, a client whose score
+// rises is slowed, then banned, and freed when the ban's (real, short) TTL
+// passes.
+func TestRedisScoreRisesThenFreed(t *testing.T) {
+	c, prefix := redistest.Client(t)
+	a := newRedisLimiter(t, c, prefix, Config{Rate: "20-M", Policy: Policy{StrikeLimit: -1, BanTTL: time.Second}})
+	ctx := context.Background()
+	const key = "10.5.0.1"
+	count := func(score float64, n int) int {
+		ok := 0
+		for i := 0; i < n; i++ {
+			r, err := a.Allow(ctx, key, "api", score)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Allowed() {
+				ok++
+			}
+		}
+		return ok
+	}
+	if n := count(0.1, 10); n != 10 {
+		t.Fatalf("clean: %d of 10 allowed", n)
+	}
+	// Score 0.8: limit 2 a minute, already 10 used in this window.
+	if n := count(0.8, 5); n != 0 {
+		t.Fatalf("slowed: %d allowed, want 0", n)
+	}
+	r, _ := a.Allow(ctx, key, "api", 0.9)
+	if r.Outcome != OutcomeBanned {
+		t.Fatalf("score 0.9: %+v", r)
+	}
+	ttl, err := c.PTTL(ctx, prefix+"{"+key+"}:d").Result()
+	if err != nil || ttl <= 0 || ttl > time.Second {
+		t.Fatalf("ban key TTL %v %v", ttl, err)
+	}
+	time.Sleep(1100 * time.Millisecond) // real Redis TTL
+	if r, _ := a.Allow(ctx, key, "other", 0); r.Outcome != OutcomeAllow {
+		t.Fatalf("after the ban's TTL: %+v, want freed", r)
+	}
+}
