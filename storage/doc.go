@@ -1,5 +1,7 @@
-// Package storage defines the small interfaces the rate limiter needs from a
-// store: counters and penalty-box decisions for one client, answered in one
+// Package storage defines small interfaces, at their consumers, for what the
+// rate limiter and the threat engine keep per client: counters and penalty-box
+// decisions (a counter hit and its decision check answered in one round trip),
+// and opaque client profiles.
 // round trip. Backends live in sub-packages: storage/memory (the embedded
 // default: sharded, TTL-aware, bounded) and storage/redis (go-redis, shared
 // by a fleet, Cluster-safe through hash tags).

@@ -88,3 +88,17 @@ var ErrClosed = errors.New("storage: store closed")
 // MaxKeyLen bounds client and bucket keys: longer keys are replaced by a
 // fixed-length hash of themselves (see BoundKey).
 const MaxKeyLen = 128
+
+// Profiles stores opaque per-client profiles (serialised by their owner,
+// e.g. a behaviour model) with a TTL, so a fleet shares what it learnt about
+// a client. Get returns nil, nil when there is none.
+type Profiles interface {
+	GetProfile(ctx context.Context, client string) ([]byte, error)
+	PutProfile(ctx context.Context, client string, p []byte, ttl time.Duration, now time.Time) error
+}
+
+// MaxProfileLen bounds a stored profile.
+const MaxProfileLen = 64 << 10
+
+// ErrTooLarge is returned for a profile over MaxProfileLen bytes.
+var ErrTooLarge = errors.New("storage: profile too large")

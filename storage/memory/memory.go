@@ -30,9 +30,10 @@ type Options struct {
 }
 
 type entry struct {
-	n   int64
-	exp int64 // unix nanoseconds
-	dec storage.Decision
+	n    int64
+	exp  int64 // unix nanoseconds
+	dec  storage.Decision
+	blob []byte
 }
 
 type shard struct {
@@ -246,5 +247,35 @@ func (s *Store) janitor(every time.Duration) {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.stop) })
 	<-s.done
+	return nil
+}
+
+var _ storage.Profiles = (*Store)(nil)
+
+func profileKey(client string) string { return "p\x00" + client }
+
+// GetProfile returns a copy of client's profile, or nil.
+func (s *Store) GetProfile(_ context.Context, client string) ([]byte, error) {
+	client = storage.BoundKey(client)
+	sh := s.shardOf(client)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := sh.get(profileKey(client), s.clock().UnixNano())
+	if e == nil {
+		return nil, nil
+	}
+	return append([]byte(nil), e.blob...), nil
+}
+
+// PutProfile stores a copy of p for client for ttl.
+func (s *Store) PutProfile(_ context.Context, client string, p []byte, ttl time.Duration, now time.Time) error {
+	if len(p) > storage.MaxProfileLen {
+		return storage.ErrTooLarge
+	}
+	client = storage.BoundKey(client)
+	sh := s.shardOf(client)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	s.put(sh, profileKey(client), &entry{exp: now.Add(ttl).UnixNano(), blob: append([]byte(nil), p...)}, now.UnixNano())
 	return nil
 }

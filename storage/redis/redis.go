@@ -191,3 +191,28 @@ func (s *Store) DeleteDecision(ctx context.Context, client string) error {
 
 // Close does nothing: the caller owns the client.
 func (s *Store) Close() error { return nil }
+
+var _ storage.Profiles = (*Store)(nil)
+
+// GetProfile returns client's profile, or nil.
+func (s *Store) GetProfile(ctx context.Context, client string) ([]byte, error) {
+	b, err := s.c.Get(ctx, s.key(client, "p")).Bytes()
+	if errors.Is(err, libredis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage/redis: get profile: %w", err)
+	}
+	return b, nil
+}
+
+// PutProfile stores p for client for ttl.
+func (s *Store) PutProfile(ctx context.Context, client string, p []byte, ttl time.Duration, _ time.Time) error {
+	if len(p) > storage.MaxProfileLen {
+		return storage.ErrTooLarge
+	}
+	if err := s.c.Set(ctx, s.key(client, "p"), p, ttl).Err(); err != nil {
+		return fmt.Errorf("storage/redis: put profile: %w", err)
+	}
+	return nil
+}

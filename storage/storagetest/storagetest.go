@@ -4,6 +4,7 @@ package storagetest
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +133,27 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		}
 		if last.Decision.Kind != storage.KindThrottle || last.Decision.Factor != 0.25 || !last.Decision.Active(time.Now()) {
 			t.Fatalf("after 3 strikes: decision %+v, want the throttle", last.Decision)
+		}
+	})
+	t.Run("Profiles", func(t *testing.T) {
+		s := newStore(t)
+		ps, ok := s.(storage.Profiles)
+		if !ok {
+			t.Skip("backend stores no profiles")
+		}
+		if p, err := ps.GetProfile(ctx, "p"); err != nil || p != nil {
+			t.Fatalf("missing profile: %q %v", p, err)
+		}
+		want := []byte("profile \x00 bytes")
+		if err := ps.PutProfile(ctx, "p", want, time.Minute, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ps.GetProfile(ctx, "p")
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("profile %q %v, want %q", got, err, want)
+		}
+		if err := ps.PutProfile(ctx, "p", make([]byte, storage.MaxProfileLen+1), time.Minute, time.Now()); !errors.Is(err, storage.ErrTooLarge) {
+			t.Fatalf("oversized profile: %v, want ErrTooLarge", err)
 		}
 	})
 	t.Run("LongKeysBounded", func(t *testing.T) {
