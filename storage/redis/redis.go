@@ -8,7 +8,8 @@
 // the strikes reach their limit, and returns count, TTL and decision in one
 // reply: one round trip. Keys are "<prefix>{<client>}:<kind>", so all of a
 // client's keys share one Cluster slot, and the prefix lets several
-// applications share one Redis.
+// applications share one Redis. Store.Limiter exposes the same counters
+// through ulule/limiter's Store contract, one round trip a call.
 package redis
 
 import (
@@ -53,10 +54,16 @@ func New(c libredis.UniversalClient, o Options) (*Store, error) {
 	return &Store{c: c, prefix: o.Prefix}, nil
 }
 
+type script = *libredis.Script
+
+// newScript wraps go-redis's Script: Run sends EVALSHA and, on NOSCRIPT
+// (first use on a server), EVAL.
+func newScript(src string) script { return libredis.NewScript(src) }
+
 // KEYS: 1 decision, 2 counter, 3 strikes.
 // ARGV: 1 window ms, 2 limit, 3 strike limit, 4 strike window ms,
 // 5 penalty value, 6 penalty ttl ms.
-var hitScript = libredis.NewScript(`
+var hitScript = newScript(`
 local d = redis.call('GET', KEYS[1])
 local c = redis.call('INCR', KEYS[2])
 local ttl = redis.call('PTTL', KEYS[2])
