@@ -243,7 +243,8 @@ func (a *Adaptive) Allow(ctx context.Context, key, route string, score float64) 
 		a.tel.decision(ctx, OutcomeBanned)
 		return banned(cached, now), nil
 	}
-	if score != score || score >= a.policy.BanAt {
+	// NaN is no score at all: it never bans, and Multiplier slows it to the floor.
+	if score >= a.policy.BanAt {
 		return a.ban(ctx, key, now)
 	}
 

@@ -2,7 +2,10 @@ package ratelimit
 
 import (
 	"context"
+	"math"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -238,4 +241,33 @@ func FuzzAllowKey(f *testing.F) {
 			t.Fatalf("Allow(%q, %v) = %+v", key, score, r)
 		}
 	})
+}
+
+func TestConcurrentCountsExactly(t *testing.T) {
+	a, _ := newTest(t, Config{Rate: "100-M", Policy: Policy{StrikeLimit: -1}})
+	var ok atomic.Int64
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				if r, _ := a.Allow(context.Background(), "10.0.4.1", "api", 0); r.Allowed() {
+					ok.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != 100 {
+		t.Fatalf("%d of 400 concurrent requests allowed, want exactly 100", ok.Load())
+	}
+}
+
+func TestNaNScoreNeverBans(t *testing.T) {
+	a, _ := newTest(t, Config{Rate: "100-M"})
+	r, _ := a.Allow(context.Background(), "10.0.5.1", "api", math.NaN())
+	if r.Outcome != OutcomeAllow || r.Limit != 10 {
+		t.Fatalf("NaN score: %+v, want allowed at the floor rate (10)", r)
+	}
 }

@@ -74,8 +74,8 @@ func (p Policy) validate() error {
 }
 
 // Multiplier returns the rate multiplier for score: 1 below CleanBelow,
-// FloorFactor at or above FloorAt, linear in between. NaN counts as 1 (the
-// worst score).
+// FloorFactor at or above FloorAt, linear in between. NaN gets FloorFactor (the
+// lowest rate short of a ban).
 func (p Policy) Multiplier(score float64) float64 {
 	switch {
 	case score != score || score >= p.FloorAt:
