@@ -381,6 +381,21 @@ func (a *Adaptive) hit(ctx context.Context, h storage.Hit, now time.Time) (stora
 	return lc, true, err
 }
 
+// Unban removes key's penalty-box decision (ban or throttle) from the store,
+// the local fallback and this instance's cache. Other instances keep a ban
+// they have cached until it expires (at most Policy.BanTTL).
+func (a *Adaptive) Unban(ctx context.Context, key string) error {
+	key = storage.BoundKey(key)
+	a.cache.delete(key)
+	_ = a.local.DeleteDecision(ctx, key)
+	if a.store != storage.Store(a.local) {
+		if err := a.store.DeleteDecision(ctx, key); err != nil {
+			return fmt.Errorf("ratelimit: unban: %w", err)
+		}
+	}
+	return nil
+}
+
 // BreakerState returns the store breaker's state: "closed", "half-open",
 // "open", or "none" without a shared store.
 func (a *Adaptive) BreakerState() string {
@@ -421,6 +436,12 @@ func (c *decisionCache) get(key string, now time.Time) (storage.Decision, bool) 
 		return storage.Decision{}, false
 	}
 	return d, true
+}
+
+func (c *decisionCache) delete(key string) {
+	c.mu.Lock()
+	delete(c.m, key)
+	c.mu.Unlock()
 }
 
 func (c *decisionCache) put(key string, d storage.Decision, now time.Time) {

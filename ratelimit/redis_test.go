@@ -272,3 +272,24 @@ func TestRedisScoreRisesThenFreed(t *testing.T) {
 		t.Fatalf("after the ban's TTL: %+v, want freed", r)
 	}
 }
+
+func TestRedisUnban(t *testing.T) {
+	c, prefix := redistest.Client(t)
+	a := newRedisLimiter(t, c, prefix, Config{})
+	ctx := context.Background()
+	if r, _ := a.Allow(ctx, "10.4.0.1", "api", 1); r.Outcome != OutcomeBanned {
+		t.Fatalf("%+v", r)
+	}
+	if err := a.Unban(ctx, "10.4.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := a.Cached("10.4.0.1", time.Now()); ok {
+		t.Fatal("still cached after Unban")
+	}
+	if n, _ := c.Exists(ctx, prefix+"{10.4.0.1}:d").Result(); n != 0 {
+		t.Fatal("decision still in Redis after Unban")
+	}
+	if r, _ := a.Allow(ctx, "10.4.0.1", "api", 0); r.Outcome != OutcomeAllow {
+		t.Fatalf("after Unban: %+v", r)
+	}
+}
