@@ -1,16 +1,92 @@
 // Package standard assembles bulwark's default threat engine: every
-// signature, behaviour and anomaly detector with the embedded default model.
+// signature, behaviour and anomaly detector, combined by the embedded,
+// trained combiner model (model.json).
+//
+//	engine, err := standard.New(standard.Config{})
+//	a := engine.Assess(r, clientKey, "")
+//	if a.Block { ... }
+//
+// The combiner model is trained on the labelled data of ../shared/data with
+// one command, run from the repository root:
+//
+//	go run ./threat/standard/train -data ../shared/data -out threat/standard/model.json
+//
+// It learns one log likelihood ratio per rule from the training split
+// (rows whose id hash falls outside the held-out fifth), picks the block
+// threshold on that split and reports detection figures on the held-out
+// rows. Evaluate any labelled set with the engine's default configuration:
+//
+//	go run ./examples/evaluate -data ../shared/data/requests-dev.jsonl.gz
 package standard
 
-import "github.com/bulwarkhq/bulwark/threat"
+import (
+	_ "embed"
+	"fmt"
 
-// CONTRACT STUB: the threat owner replaces this with the real default set.
+	"github.com/bulwarkhq/bulwark/threat"
+	"github.com/bulwarkhq/bulwark/threat/anomaly"
+	"github.com/bulwarkhq/bulwark/threat/behavior"
+)
+
+//go:embed model.json
+var defaultModel []byte
+
+// DefaultModel returns a fresh copy of the embedded combiner model.
+func DefaultModel() *threat.Model {
+	m, err := threat.ParseModel(defaultModel)
+	if err != nil {
+		// The embedded model is tested; failing here is a build defect.
+		panic(fmt.Sprintf("standard: embedded model: %v", err))
+	}
+	return m
+}
 
 // Config tunes the default engine. Its zero value is the default the
 // middleware and examples/evaluate use.
 type Config struct {
+	// Shadow scores and explains but never blocks.
 	Shadow bool
+	// Model replaces the embedded combiner model.
+	Model *threat.Model
+	// Behavior configures the behavioural detector.
+	Behavior behavior.Config
+	// Engine carries the remaining engine settings (limits, weights,
+	// disabled detectors, meter provider); its Detectors, Model and Shadow
+	// fields are set by New.
+	Engine threat.Config
+}
+
+// Detectors returns the default detectors, in the order the engine runs
+// them: signatures, then behaviour, then anomaly (which reads the
+// behavioural profile the behaviour detector has just updated).
+func Detectors(cfg Config) ([]threat.Detector, error) {
+	sigs, err := signatureDetectors()
+	if err != nil {
+		return nil, err
+	}
+	b, err := behavior.New(cfg.Behavior)
+	if err != nil {
+		return nil, fmt.Errorf("standard: behavior: %w", err)
+	}
+	a, err := anomaly.New(anomaly.Config{Source: b})
+	if err != nil {
+		return nil, fmt.Errorf("standard: anomaly: %w", err)
+	}
+	return append(sigs, b, a), nil
 }
 
 // New returns the default Engine.
-func New(cfg Config) (*threat.Engine, error) { return threat.New(threat.Config{Shadow: cfg.Shadow}) }
+func New(cfg Config) (*threat.Engine, error) {
+	dets, err := Detectors(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ec := cfg.Engine
+	ec.Detectors = dets
+	ec.Shadow = cfg.Shadow
+	ec.Model = cfg.Model
+	if ec.Model == nil {
+		ec.Model = DefaultModel()
+	}
+	return threat.New(ec)
+}

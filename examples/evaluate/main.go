@@ -1,0 +1,158 @@
+// Command evaluate measures the default threat engine on labelled requests.
+//
+//	go run ./examples/evaluate -data ../shared/data/requests-dev.jsonl.gz
+//	go run ./examples/evaluate -data FILE -json
+//
+// Each row is assessed through standard.New(standard.Config{}), the same
+// engine the middleware uses by default; a request counts as detected when
+// the default verdict would block it. Every row comes from its own fresh
+// client unless the row names one. mean_ns is the mean time of Assess alone
+// (building the request view and running every detector), file parsing
+// excluded.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"sort"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/bulwarkhq/bulwark/internal/labelled"
+	"github.com/bulwarkhq/bulwark/threat/standard"
+)
+
+type category struct {
+	N   int `json:"n"`
+	Hit int `json:"hit"`
+}
+
+type result struct {
+	N          int                  `json:"n"`
+	TP         int                  `json:"tp"`
+	FN         int                  `json:"fn"`
+	FP         int                  `json:"fp"`
+	TN         int                  `json:"tn"`
+	TPR        float64              `json:"tpr"`
+	FPR        float64              `json:"fpr"`
+	MeanNS     float64              `json:"mean_ns"`
+	Categories map[string]*category `json:"categories"`
+}
+
+func main() {
+	data := flag.String("data", "", "labelled requests, .jsonl or .jsonl.gz (required)")
+	asJSON := flag.Bool("json", false, "print one JSON object instead of a table")
+	misses := flag.Int("misses", 0, "also print up to N missed attacks and N false positives (ids) to stderr")
+	flag.Parse()
+	if *data == "" {
+		flag.Usage()
+		os.Exit(2)
+	}
+	rows, err := labelled.Read(*data)
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := evaluate(rows, *misses, os.Stderr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		if err := enc.Encode(res); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	printTable(os.Stdout, res)
+}
+
+func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) {
+	engine, err := standard.New(standard.Config{})
+	if err != nil {
+		return nil, err
+	}
+	defer engine.Close()
+	res := &result{Categories: map[string]*category{}}
+	var total time.Duration
+	shownFN, shownFP := 0, 0
+	for i := range rows {
+		row := &rows[i]
+		req := row.Request()
+		client := row.Client
+		if client == "" {
+			client = "eval-" + strconv.Itoa(i)
+		}
+		start := time.Now()
+		a := engine.Assess(req, client, "")
+		total += time.Since(start)
+
+		cat := row.Category
+		if cat == "" {
+			cat = row.Label
+		}
+		c := res.Categories[cat]
+		if c == nil {
+			c = &category{}
+			res.Categories[cat] = c
+		}
+		c.N++
+		if a.Block {
+			c.Hit++
+		}
+		res.N++
+		switch {
+		case row.Attack() && a.Block:
+			res.TP++
+		case row.Attack():
+			res.FN++
+			if shownFN < misses {
+				shownFN++
+				fmt.Fprintf(diag, "missed %s %s %s %.3f\n", row.ID, row.Category, row.URI, a.Score)
+			}
+		case a.Block:
+			res.FP++
+			if shownFP < misses {
+				shownFP++
+				rule := ""
+				if len(a.Reasons) > 0 {
+					rule = a.Reasons[0].Rule + " " + a.Reasons[0].Location
+				}
+				fmt.Fprintf(diag, "false positive %s %s %.3f %s\n", row.ID, row.URI, a.Score, rule)
+			}
+		default:
+			res.TN++
+		}
+	}
+	if p := res.TP + res.FN; p > 0 {
+		res.TPR = float64(res.TP) / float64(p)
+	}
+	if n := res.FP + res.TN; n > 0 {
+		res.FPR = float64(res.FP) / float64(n)
+	}
+	if res.N > 0 {
+		res.MeanNS = float64(total.Nanoseconds()) / float64(res.N)
+	}
+	return res, nil
+}
+
+func printTable(w io.Writer, res *result) {
+	names := make([]string, 0, len(res.Categories))
+	for n := range res.Categories {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "category\tn\tflagged\trate\t")
+	for _, n := range names {
+		c := res.Categories[n]
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.4f\t\n", n, c.N, c.Hit, float64(c.Hit)/float64(c.N))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nrequests %d  TP %d  FN %d  FP %d  TN %d\n", res.N, res.TP, res.FN, res.FP, res.TN)
+	fmt.Fprintf(w, "TPR %.4f at FPR %.4f; mean assessment %.0f ns\n", res.TPR, res.FPR, res.MeanNS)
+}

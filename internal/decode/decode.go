@@ -1,0 +1,216 @@
+// Package decode normalises attacker-controlled strings before inspection:
+// URL decoding (repeated, for double encoding, with %uXXXX), HTML entities,
+// JavaScript escapes (\uXXXX, \xHH), NUL removal and overlong UTF-8. Every
+// function is bounded in time and output size and never panics.
+package decode
+
+import (
+	"html"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxPasses is how many rounds of decoding Value applies at most: enough for
+// double and triple encoding, bounded so that a crafted value cannot loop.
+const MaxPasses = 3
+
+// special reports whether s holds any byte that a decoder would change.
+// Values without one are returned as they are, without allocating.
+func special(s string, plus bool) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '%', c == '&', c == '\\', c == 0, c >= 0x80:
+			return true
+		case c == '+' && plus:
+			return true
+		}
+	}
+	return false
+}
+
+// Value fully decodes one query, form or cookie value. plus says whether '+'
+// stands for a space (form encoding). The result is never longer than s.
+func Value(s string, plus bool) string {
+	if !special(s, plus) {
+		return s
+	}
+	cur := s
+	for pass := 0; pass < MaxPasses; pass++ {
+		next := cur
+		if strings.IndexByte(next, '%') >= 0 || (plus && pass == 0 && strings.IndexByte(next, '+') >= 0) {
+			next = Percent(next, plus && pass == 0)
+		}
+		if strings.IndexByte(next, '&') >= 0 {
+			next = html.UnescapeString(next)
+		}
+		if strings.IndexByte(next, '\\') >= 0 {
+			next = JSEscapes(next)
+		}
+		if next == cur {
+			break
+		}
+		cur = next
+	}
+	return Normalize(cur)
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+func hexN(s string) (rune, bool) {
+	var r rune
+	for i := 0; i < len(s); i++ {
+		v, ok := unhex(s[i])
+		if !ok {
+			return 0, false
+		}
+		r = r<<4 | rune(v)
+	}
+	return r, true
+}
+
+// Percent decodes %HH and %uXXXX escapes once. Invalid escapes are kept as
+// they are (a lenient server would do the same). plus turns '+' into ' '.
+func Percent(s string, plus bool) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	changed := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '+' && plus:
+			b.WriteByte(' ')
+			changed = true
+		case c == '%' && i+2 < len(s):
+			if (s[i+1] == 'u' || s[i+1] == 'U') && i+5 < len(s) {
+				if r, ok := hexN(s[i+2 : i+6]); ok {
+					b.WriteRune(r)
+					i += 5
+					changed = true
+					continue
+				}
+			}
+			hi, ok1 := unhex(s[i+1])
+			lo, ok2 := unhex(s[i+2])
+			if ok1 && ok2 {
+				b.WriteByte(hi<<4 | lo)
+				i += 2
+				changed = true
+				continue
+			}
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	if !changed {
+		return s
+	}
+	return b.String()
+}
+
+// JSEscapes decodes \uXXXX, \u{X..}, \xHH and the common one-letter escapes
+// once. Unknown escapes are kept.
+func JSEscapes(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	changed := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		n := s[i+1]
+		switch {
+		case (n == 'u' || n == 'U') && i+5 < len(s):
+			if r, ok := hexN(s[i+2 : i+6]); ok {
+				b.WriteRune(r)
+				i += 5
+				changed = true
+				continue
+			}
+		case (n == 'x' || n == 'X') && i+3 < len(s):
+			if r, ok := hexN(s[i+2 : i+4]); ok {
+				b.WriteByte(byte(r))
+				i += 3
+				changed = true
+				continue
+			}
+		case n == 'n':
+			b.WriteByte('\n')
+			i++
+			changed = true
+			continue
+		case n == 'r':
+			b.WriteByte('\r')
+			i++
+			changed = true
+			continue
+		case n == 't':
+			b.WriteByte('\t')
+			i++
+			changed = true
+			continue
+		case n == '/' || n == '\'' || n == '"':
+			b.WriteByte(n)
+			i++
+			changed = true
+			continue
+		}
+		b.WriteByte(c)
+	}
+	if !changed {
+		return s
+	}
+	return b.String()
+}
+
+// Normalize removes NUL bytes and rewrites overlong UTF-8 encodings of ASCII
+// (such as C0 AF for '/') to the ASCII byte they hide. Other invalid UTF-8
+// is kept byte for byte: Latin-1 text is common in real requests.
+func Normalize(s string) string {
+	dirty := false
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == 0 || c == 0xC0 || c == 0xC1 || c == 0xE0 {
+			dirty = true
+			break
+		}
+	}
+	if !dirty {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == 0:
+			continue
+		case (c == 0xC0 || c == 0xC1) && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+			b.WriteByte((c&0x1F)<<6 | s[i+1]&0x3F)
+			i++
+		case c == 0xE0 && i+2 < len(s) && s[i+1]&0xE0 == 0x80 && s[i+2]&0xC0 == 0x80:
+			// E0 80..9F xx is an overlong three-byte form.
+			r := rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+			if r < utf8.RuneSelf {
+				b.WriteByte(byte(r))
+			} else {
+				b.WriteRune(r)
+			}
+			i += 2
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,6 @@
+package standard
+
+import "github.com/bulwarkhq/bulwark/threat"
+
+// signatureDetectors returns the payload detectors.
+func signatureDetectors() ([]threat.Detector, error) { return nil, nil }
