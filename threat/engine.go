@@ -220,7 +220,7 @@ func (e *Engine) Assess(r *http.Request, client, route string) Assessment {
 			e.detHist.Record(r.Context(), time.Since(t0).Seconds(), d.timed...)
 		}
 	}
-	a := e.combine(sigs)
+	a := e.Combine(sigs)
 
 	clear(sigs)
 	*sp = sigs[:0]
@@ -240,7 +240,7 @@ func (e *Engine) AssessRequest(req *Request) Assessment {
 	for i := range e.detectors {
 		sigs = safeDetect(e.detectors[i].Detector, req, sigs)
 	}
-	return e.combine(sigs)
+	return e.Combine(sigs)
 }
 
 // safeDetect runs one detector and turns a panic into no signal: a bug in
@@ -265,8 +265,10 @@ func (e *Engine) release(req *Request) {
 	e.requests.Put(req)
 }
 
-// combine turns signals into an Assessment (see Model for the method).
-func (e *Engine) combine(sigs []Signal) Assessment {
+// Combine turns signals into an Assessment with the current model (see
+// Model for the method). Assess calls it; it is exported for training and
+// for callers that run detectors themselves.
+func (e *Engine) Combine(sigs []Signal) Assessment {
 	m := e.model.Load()
 	if len(sigs) == 0 {
 		return Assessment{Score: sigmoid(m.Prior), Level: m.level(sigmoid(m.Prior))}

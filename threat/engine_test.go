@@ -1,0 +1,221 @@
+package threat
+
+import (
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// paramDetector fires rule on every query value containing needle.
+type paramDetector struct {
+	name, family, rule, needle string
+	conf                       float64
+}
+
+func (d paramDetector) Name() string { return d.name }
+func (d paramDetector) Detect(req *Request, dst []Signal) []Signal {
+	for _, p := range req.Params {
+		if strings.Contains(p.Value, d.needle) {
+			dst = append(dst, Signal{Detector: d.name, Family: d.family, Rule: d.rule, Confidence: d.conf, Location: "query:" + p.Name})
+		}
+	}
+	return dst
+}
+
+type panicky struct{}
+
+func (panicky) Name() string                         { return "panicky" }
+func (panicky) Detect(*Request, []Signal) []Signal { panic("bug") }
+
+type observer struct {
+	paramDetector
+	mu  sync.Mutex
+	got []int
+}
+
+func (o *observer) Observe(client, route string, status int, at time.Time) {
+	o.mu.Lock()
+	o.got = append(o.got, status)
+	o.mu.Unlock()
+}
+
+var (
+	strong = paramDetector{name: "strong", family: "signature", rule: "strong.rule", needle: "EVIL", conf: 0.999}
+	weakA  = paramDetector{name: "weakA", family: "signature", rule: "weak.a", needle: "hmm", conf: 0.6}
+	weakB  = paramDetector{name: "weakB", family: "behavior", rule: "weak.b", needle: "hmm", conf: 0.6}
+)
+
+func assess(t *testing.T, cfg Config, target string) Assessment {
+	t.Helper()
+	e, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.Assess(httptest.NewRequest("GET", target, nil), "client", "")
+}
+
+func TestEngineVerdicts(t *testing.T) {
+	tests := []struct {
+		name      string
+		cfg       Config
+		target    string
+		block     bool
+		minLevel  Level
+		topRule   string
+		reasonsLE int
+	}{
+		{name: "benign", cfg: Config{Detectors: []Detector{strong}}, target: "/?q=shoes", block: false},
+		{name: "strong signature blocks", cfg: Config{Detectors: []Detector{strong, weakA}}, target: "/?q=EVIL&r=hmm", block: true, minLevel: LevelHigh, topRule: "strong.rule"},
+		{name: "one weak hint does not block", cfg: Config{Detectors: []Detector{weakA}}, target: "/?q=hmm", block: false, minLevel: LevelNone},
+		{name: "shadow never blocks", cfg: Config{Detectors: []Detector{strong}, Shadow: true}, target: "/?q=EVIL", block: false, minLevel: LevelHigh},
+		{name: "disabled detector is skipped", cfg: Config{Detectors: []Detector{strong}, Disabled: []string{"strong"}}, target: "/?q=EVIL", block: false},
+		{name: "weight zero silences", cfg: Config{Detectors: []Detector{strong}, Weights: map[string]float64{"strong": 0}}, target: "/?q=EVIL", block: false},
+		{name: "panicking detector does not take the request down", cfg: Config{Detectors: []Detector{panicky{}, strong}}, target: "/?q=EVIL", block: true, topRule: "strong.rule"},
+		{name: "one rule at many places counts once", cfg: Config{Detectors: []Detector{weakA}}, target: "/?a=hmm&b=hmm&c=hmm&d=hmm&e=hmm&f=hmm&g=hmm", block: false},
+		{name: "reasons are capped", cfg: Config{Detectors: []Detector{strong}, MaxReasons: 2}, target: "/?a=EVIL&b=EVIL&c=EVIL", block: true, reasonsLE: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := assess(t, tt.cfg, tt.target)
+			if a.Block != tt.block {
+				t.Errorf("Block = %v (score %.3f), want %v", a.Block, a.Score, tt.block)
+			}
+			if a.Level < tt.minLevel {
+				t.Errorf("Level = %v, want at least %v", a.Level, tt.minLevel)
+			}
+			if tt.topRule != "" && (len(a.Reasons) == 0 || a.Reasons[0].Rule != tt.topRule) {
+				t.Errorf("reasons = %+v, want %s first", a.Reasons, tt.topRule)
+			}
+			if tt.reasonsLE > 0 && len(a.Reasons) > tt.reasonsLE {
+				t.Errorf("%d reasons, want at most %d", len(a.Reasons), tt.reasonsLE)
+			}
+			if a.Score < 0 || a.Score > 1 {
+				t.Errorf("score %v outside [0,1]", a.Score)
+			}
+		})
+	}
+}
+
+func TestConsensusRaisesScore(t *testing.T) {
+	one := assess(t, Config{Detectors: []Detector{weakA}}, "/?q=hmm")
+	two := assess(t, Config{Detectors: []Detector{weakA, weakB}}, "/?q=hmm")
+	if !(two.Score > one.Score) {
+		t.Fatalf("two agreeing families score %.3f, one family %.3f", two.Score, one.Score)
+	}
+}
+
+func TestConfigErrorsNameTheField(t *testing.T) {
+	bad := NeutralModel()
+	bad.BlockThreshold = 2
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"nil detector", Config{Detectors: []Detector{nil}}, "Config.Detectors[0]"},
+		{"duplicate", Config{Detectors: []Detector{strong, strong}}, "duplicate"},
+		{"negative weight", Config{Detectors: []Detector{strong}, Weights: map[string]float64{"strong": -1}}, "Config.Weights"},
+		{"unknown weight", Config{Weights: map[string]float64{"nope": 1}}, "Config.Weights"},
+		{"threshold", Config{BlockThreshold: 1.5}, "Config.BlockThreshold"},
+		{"model", Config{Model: bad}, "Config.Model"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.cfg)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want mention of %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestModelSwapAndRollback(t *testing.T) {
+	e, err := New(Config{Detectors: []Detector{weakA}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Rollback(); !errors.Is(err, ErrNoPrevious) {
+		t.Fatalf("Rollback with no history = %v", err)
+	}
+	r := func() Assessment { return e.Assess(httptest.NewRequest("GET", "/?q=hmm", nil), "c", "") }
+	if r().Block {
+		t.Fatal("weak hint blocks under the neutral model")
+	}
+	trained := NeutralModel()
+	trained.Version = "v2"
+	trained.LLR = map[string]float64{"weak.a": 8}
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ { // readers while the model changes (run with -race)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 200; j++ {
+				r()
+			}
+		}()
+	}
+	if err := e.SwapModel(trained); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if !r().Block || e.Model().Version != "v2" {
+		t.Fatal("swapped model not in use")
+	}
+	bad := NeutralModel()
+	bad.Levels = [4]float64{0.5, 0.4, 0.6, 0.9}
+	if err := e.SwapModel(bad); !errors.Is(err, ErrBadModel) {
+		t.Fatalf("invalid model accepted: %v", err)
+	}
+	if err := e.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if r().Block || e.Model().Version != "neutral" {
+		t.Fatal("rollback did not restore the previous model")
+	}
+}
+
+func TestParseModelRejectsBadInput(t *testing.T) {
+	for _, in := range []string{``, `{`, `{"block_threshold":0.9}`, `{"block_threshold":0.9,"levels":[0.1,0.2,0.3,0.4],"llr":{"x":1e999}}`} {
+		if _, err := ParseModel([]byte(in)); !errors.Is(err, ErrBadModel) {
+			t.Errorf("ParseModel(%q) = %v", in, err)
+		}
+	}
+}
+
+func TestObserveReachesObservers(t *testing.T) {
+	o := &observer{paramDetector: paramDetector{name: "obs", rule: "obs"}}
+	e, err := New(Config{Detectors: []Detector{o}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Observe("c", "/login", 401, time.Now())
+	if len(o.got) != 1 || o.got[0] != 401 {
+		t.Fatalf("observer got %v", o.got)
+	}
+}
+
+func FuzzNewRequest(f *testing.F) {
+	f.Add("GET", "/s?q=%27%20OR%201%3D1--&page=2", "", "", "a=b; c=%3Cd")
+	f.Add("POST", "/login", "application/x-www-form-urlencoded", "user=ann&pass=%252e%252e", "")
+	f.Add("POST", "/api", "application/json", `{"a":[1,{"b":"\u003c"}],"__proto__":{}}`, "")
+	f.Add("PUT", "/%c0%af", "text/xml", "<x>&lt;</x>", "")
+	f.Fuzz(func(t *testing.T, method, target, ctype, body, cookie string) {
+		r := httptest.NewRequest("GET", "/", strings.NewReader(body))
+		r.Method = method
+		path, query, _ := strings.Cut(target, "?")
+		r.URL.Path, r.URL.RawQuery = path, query
+		r.Header.Set("Content-Type", ctype)
+		r.Header.Set("Cookie", cookie)
+		req := NewRequest(r, "c", "", Limits{MaxParams: 64})
+		if len(req.Params) > 64 {
+			t.Fatalf("%d params", len(req.Params))
+		}
+		e, _ := New(Config{Detectors: []Detector{strong}})
+		if a := e.AssessRequest(req); a.Score < 0 || a.Score > 1 {
+			t.Fatalf("score %v", a.Score)
+		}
+	})
+}

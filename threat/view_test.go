@@ -1,0 +1,164 @@
+package threat
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func find(req *Request, src Source, name string) (Param, bool) {
+	for _, p := range req.Params {
+		if p.Source == src && p.Name == name {
+			return p, true
+		}
+	}
+	return Param{}, false
+}
+
+func TestNewRequestDecodes(t *testing.T) {
+	tests := []struct {
+		name    string
+		method  string
+		target  string
+		ctype   string
+		body    string
+		cookie  string
+		src     Source
+		param   string
+		want    string
+		wantRaw string
+	}{
+		{name: "query", target: "/s?q=%27%20OR%201%3D1--", src: SourceQuery, param: "q", want: "' OR 1=1--", wantRaw: "%27%20OR%201%3D1--"},
+		{name: "double encoded query", target: "/f?file=%252e%252e%252fetc%252fpasswd", src: SourceQuery, param: "file", want: "../etc/passwd"},
+		{name: "plus in query", target: "/s?q=red+shoes", src: SourceQuery, param: "q", want: "red shoes"},
+		{name: "percent u", target: "/s?q=%u003cscript%u003e", src: SourceQuery, param: "q", want: "<script>"},
+		{name: "form body", method: "POST", target: "/login", ctype: "application/x-www-form-urlencoded", body: "user=ann&pass=%3Cb%3E", src: SourceForm, param: "pass", want: "<b>"},
+		{name: "json body", method: "POST", target: "/api", ctype: "application/json; charset=utf-8", body: `{"user":{"name":"\u003cimg src=x\u003e","age":3}}`, src: SourceJSON, param: "name", want: "<img src=x>"},
+		{name: "json key", method: "POST", target: "/api", ctype: "application/json", body: `{"__proto__":{"admin":true}}`, src: SourceJSON, param: "(key)", want: "__proto__"},
+		{name: "json number", method: "POST", target: "/api", ctype: "application/json", body: `{"id":42}`, src: SourceJSON, param: "id", want: "42"},
+		{name: "cookie", target: "/", cookie: "session=abc; theme=%3Csvg%3E", src: SourceCookie, param: "theme", want: "<svg>"},
+		{name: "html entity", target: "/s?q=%26lt%3Bscript%26gt%3B", src: SourceQuery, param: "q", want: "<script>"},
+		{name: "overlong utf-8", target: "/f?p=..%c0%af..%c0%afetc", src: SourceQuery, param: "p", want: "../../etc"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			method := tt.method
+			if method == "" {
+				method = http.MethodGet
+			}
+			var body io.Reader
+			if tt.body != "" {
+				body = strings.NewReader(tt.body)
+			}
+			r := httptest.NewRequest(method, tt.target, body)
+			if tt.ctype != "" {
+				r.Header.Set("Content-Type", tt.ctype)
+			}
+			if tt.cookie != "" {
+				r.Header.Set("Cookie", tt.cookie)
+			}
+			req := NewRequest(r, "c", "", Limits{})
+			p, ok := find(req, tt.src, tt.param)
+			if !ok {
+				t.Fatalf("param %q not found in %+v", tt.param, req.Params)
+			}
+			if p.Value != tt.want {
+				t.Errorf("value = %q, want %q", p.Value, tt.want)
+			}
+			if tt.wantRaw != "" && p.Raw != tt.wantRaw {
+				t.Errorf("raw = %q, want %q", p.Raw, tt.wantRaw)
+			}
+		})
+	}
+}
+
+func TestBodyStaysReadable(t *testing.T) {
+	big := strings.Repeat("a=b&", 50000) // 200 KB, more than the peek
+	r := httptest.NewRequest("POST", "/upload", strings.NewReader(big))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req := NewRequest(r, "c", "", Limits{MaxBodyPeek: 1024})
+	if !req.Truncated {
+		t.Error("a body larger than the peek is not marked truncated")
+	}
+	got, err := io.ReadAll(r.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != big {
+		t.Fatalf("handler read %d bytes, want %d", len(got), len(big))
+	}
+}
+
+func TestShortBodyStaysReadable(t *testing.T) {
+	r := httptest.NewRequest("POST", "/x", strings.NewReader("hello"))
+	r.ContentLength = -1 // unknown length, ends inside the peek
+	r.Header.Set("Content-Type", "text/plain")
+	req := NewRequest(r, "c", "", Limits{})
+	if string(req.BodyPeek) != "hello" {
+		t.Errorf("peek = %q", req.BodyPeek)
+	}
+	got, err := io.ReadAll(r.Body)
+	if err != nil || string(got) != "hello" {
+		t.Fatalf("handler read %q, %v", got, err)
+	}
+}
+
+type countingReader struct{ n int }
+
+func (c *countingReader) Read(p []byte) (int, error) { c.n += len(p); return len(p), nil }
+
+func TestBinaryBodyIsNotRead(t *testing.T) {
+	src := &countingReader{}
+	r := httptest.NewRequest("POST", "/img", io.LimitReader(src, 12<<20))
+	r.ContentLength = 12 << 20
+	r.Header.Set("Content-Type", "image/png")
+	req := NewRequest(r, "c", "", Limits{})
+	if src.n != 0 || req.BodyPeek != nil {
+		t.Fatalf("binary body read: %d bytes, peek %d", src.n, len(req.BodyPeek))
+	}
+}
+
+func TestHostileInputIsBounded(t *testing.T) {
+	var q bytes.Buffer
+	for i := 0; i < 10000; i++ {
+		q.WriteString("p=%25%32%35&")
+	}
+	deep := strings.Repeat("[", 100000) + strings.Repeat("]", 100000)
+	huge := "/s?q=" + strings.Repeat("%41", 1<<20/3)
+	tests := []struct {
+		name, target, ctype, body string
+	}{
+		{name: "10000 params", target: "/s?" + q.String()},
+		{name: "1 MB query", target: huge},
+		{name: "deep json", target: "/api", ctype: "application/json", body: deep},
+		{name: "invalid utf-8 and percent", target: "/s?q=%ff%fe%zz%\xff\xfe"},
+		{name: "broken json", target: "/api", ctype: "application/json", body: `{"a":"\ud800`},
+	}
+	lim := Limits{}.withDefaults()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &http.Request{Method: "GET", Header: http.Header{}, Body: http.NoBody}
+			path, query, _ := strings.Cut(tt.target, "?")
+			r.URL = &url.URL{Path: path, RawQuery: query}
+			if tt.body != "" {
+				r.Method = "POST"
+				r.Body = io.NopCloser(strings.NewReader(tt.body))
+				r.ContentLength = int64(len(tt.body))
+				r.Header.Set("Content-Type", tt.ctype)
+			}
+			req := NewRequest(r, "c", "", Limits{})
+			if len(req.Params) > lim.MaxParams {
+				t.Errorf("%d params kept, cap %d", len(req.Params), lim.MaxParams)
+			}
+			for _, p := range req.Params {
+				if len(p.Raw) > lim.MaxValueLen || len(p.Value) > 4*lim.MaxValueLen {
+					t.Errorf("value of %d bytes kept", len(p.Raw))
+				}
+			}
+		})
+	}
+}
