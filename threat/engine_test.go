@@ -27,7 +27,7 @@ func (d paramDetector) Detect(req *Request, dst []Signal) []Signal {
 
 type panicky struct{}
 
-func (panicky) Name() string                         { return "panicky" }
+func (panicky) Name() string                       { return "panicky" }
 func (panicky) Detect(*Request, []Signal) []Signal { panic("bug") }
 
 type observer struct {
