@@ -197,12 +197,16 @@ func Normalize(s string) string {
 		case c == 0:
 			continue
 		case (c == 0xC0 || c == 0xC1) && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
-			b.WriteByte((c&0x1F)<<6 | s[i+1]&0x3F)
+			if v := (c&0x1F)<<6 | s[i+1]&0x3F; v != 0 { // C0 80 hides a NUL
+				b.WriteByte(v)
+			}
 			i++
 		case c == 0xE0 && i+2 < len(s) && s[i+1]&0xE0 == 0x80 && s[i+2]&0xC0 == 0x80:
 			// E0 80..9F xx is an overlong three-byte form.
 			r := rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
-			if r < utf8.RuneSelf {
+			if r == 0 {
+				// an overlong NUL is dropped like a plain one
+			} else if r < utf8.RuneSelf {
 				b.WriteByte(byte(r))
 			} else {
 				b.WriteRune(r)
