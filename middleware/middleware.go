@@ -261,8 +261,9 @@ func setRateHeaders(h http.Header, res ratelimit.Result, now time.Time) {
 	}
 	reset := int64(0)
 	if !res.Reset.IsZero() {
+		// Nearest second, at least 1: a fresh 60 s window reads 60, not 61.
 		if d := res.Reset.Sub(now); d > 0 {
-			reset = retrySeconds(d)
+			reset = max(int64((d+time.Second/2)/time.Second), 1)
 		}
 	}
 	// One backing array for the three values: one allocation, not three.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -158,7 +159,7 @@ func TestPolicy(t *testing.T) {
 				t.Errorf("RateLimit-Limit = %q, want %q", got, tt.wantLimit)
 			}
 			if tt.wantLimit != "" {
-				if rec.Header().Get("RateLimit-Reset") == "" || rec.Header().Get("RateLimit-Remaining") == "" {
+				if rec.Header().Get("RateLimit-Reset") != strconv.Itoa(int(tt.allow.Reset.Sub(t0)/time.Second)) || rec.Header().Get("RateLimit-Remaining") == "" {
 					t.Errorf("RateLimit-Reset/Remaining missing: %v", rec.Header())
 				}
 			}
