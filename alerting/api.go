@@ -3,6 +3,7 @@ package alerting
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -61,6 +62,27 @@ func (s Severity) String() string {
 // MarshalText encodes the severity as its name, so JSON payloads read
 // "critical" rather than 4.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText decodes a severity name, so receivers can decode an Alert
+// from the JSON a sink sent.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// ParseSeverity returns the severity named name ("info" … "critical").
+func ParseSeverity(name string) (Severity, error) {
+	for s := SeverityInfo; s <= SeverityCritical; s++ {
+		if s.String() == name {
+			return s, nil
+		}
+	}
+	return 0, fmt.Errorf("alerting: unknown severity %q", name)
+}
 
 // Event is one observation from the request path. It is passed by value
 // and must be cheap to publish.
