@@ -1,0 +1,161 @@
+package slack_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/bulwarkhq/bulwark/alerting"
+	"github.com/bulwarkhq/bulwark/alerting/slack"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+var incident = alerting.Alert{
+	Fingerprint: "a1b2c3",
+	Labels:      map[string]string{alerting.LabelClient: "c_0123456789"},
+	Severity:    alerting.SeverityCritical,
+	Priority:    91,
+	Sequence:    1,
+	Reason:      "new",
+	Count:       1200, Threat: 800, RateLimit: 400,
+	MaxScore:  0.97,
+	FirstSeen: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC),
+	LastSeen:  time.Date(2026, 11, 23, 12, 1, 0, 0, time.UTC),
+	Reasons: []alerting.ReasonCount{
+		{Reason: "sqli", Count: 700}, {Reason: "scanner", Count: 90}, {Reason: "xss", Count: 10},
+		{Reason: "<!channel>", Count: 5}, {Reason: "traversal", Count: 2}, {Reason: "ssrf", Count: 1},
+	},
+	Routes:  []string{"/login", "/search"},
+	Summary: "critical incident from client c_0123456789: 1200 events",
+}
+
+// TestSendPostsSummaryAndTopReasons: the webhook receives one JSON
+// message with the summary and the five most frequent reasons, escaped.
+func TestSendPostsSummaryAndTopReasons(t *testing.T) {
+	bodies := make(chan []byte, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		bodies <- b
+		_, _ = io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	s, err := slack.New(slack.Config{URL: srv.URL, Client: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), incident); err != nil {
+		t.Fatal(err)
+	}
+	var m slack.Message
+	if err := json.Unmarshal(<-bodies, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Text != incident.Summary {
+		t.Fatalf("text %q", m.Text)
+	}
+	var all strings.Builder
+	for _, b := range m.Blocks {
+		if b.Text != nil {
+			all.WriteString(b.Text.Text + "\n")
+		}
+		for _, f := range append(b.Fields, b.Elements...) {
+			all.WriteString(f.Text + "\n")
+		}
+	}
+	text := all.String()
+	for _, want := range []string{"critical", "priority 91", "`sqli` × 700", "`traversal` × 2", "&lt;!channel&gt;", "c_0123456789", "`/login`", "a1b2c3", "0.97"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("message lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "ssrf") {
+		t.Errorf("message lists more than the top 5 reasons:\n%s", text)
+	}
+	if strings.Contains(text, "<!channel>") {
+		t.Errorf("mention not escaped:\n%s", text)
+	}
+}
+
+func TestSendClassifiesStatus(t *testing.T) {
+	cases := []struct {
+		status             int
+		wantErr, permanent bool
+	}{
+		{200, false, false}, {400, true, true}, {403, true, true}, {404, true, true}, {410, true, true},
+		{429, true, false}, {500, true, false}, {503, true, false},
+	}
+	for _, tc := range cases {
+		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, "invalid_payload")
+			}))
+			defer srv.Close()
+			s, err := slack.New(slack.Config{URL: srv.URL, Client: srv.Client()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = s.Send(context.Background(), incident)
+			if (err != nil) != tc.wantErr || alerting.IsPermanent(err) != tc.permanent {
+				t.Fatalf("Send = %v (permanent %v)", err, alerting.IsPermanent(err))
+			}
+		})
+	}
+}
+
+// TestThroughDispatcher: a 500 from Slack is retried by the dispatcher
+// until the webhook answers.
+func TestThroughDispatcher(t *testing.T) {
+	calls := make(chan int, 16)
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls <- int(n.Add(1))
+		if n.Load() < 3 {
+			http.Error(w, "try later", http.StatusInternalServerError)
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	s, err := slack.New(slack.Config{URL: srv.URL, Client: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := alerting.New(alerting.Config{
+		Secret: []byte("k"), TickInterval: -1,
+		Sinks: []alerting.SinkConfig{{Name: "slack", Sink: s}},
+		Retry: alerting.Retry{Initial: time.Millisecond, Max: 4 * time.Millisecond, MaxElapsed: time.Minute},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Publish(alerting.Event{Client: "203.0.113.9", Kind: alerting.KindThreat, Severity: alerting.SeverityHigh, Reasons: []string{"sqli"}})
+	if err := d.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := d.Stats(); st.Delivered != 1 || st.Retries != 2 || len(calls) != 3 {
+		t.Fatalf("calls %d, stats %+v", len(calls), st)
+	}
+}
+
+func TestNewRejectsBadURL(t *testing.T) {
+	for _, u := range []string{"", "hooks.slack.com/x", "ftp://x.example/"} {
+		if _, err := slack.New(slack.Config{URL: u}); err == nil {
+			t.Errorf("%q accepted", u)
+		}
+	}
+}
