@@ -2,7 +2,12 @@ package alerting
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -308,3 +313,54 @@ func TestBucket(t *testing.T) {
 }
 
 func nopSend(context.Context, Alert) error { return nil }
+
+// TestClientKeysPseudonymisedByDefault: with no RawClients, the raw client
+// key appears nowhere in what a sink receives, and the label is the
+// HMAC-SHA256 of the key under Config.Secret.
+func TestClientKeysPseudonymisedByDefault(t *testing.T) {
+	const raw = "203.0.113.77"
+	secret := []byte("tenant-secret")
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(raw))
+	want := "c_" + hex.EncodeToString(m.Sum(nil)[:10])
+	cases := []struct {
+		name    string
+		cfg     Config
+		label   string
+		leakRaw bool
+	}{
+		{"zero config: random per-process key", Config{}, "", false},
+		{"configured secret: HMAC-SHA256", Config{Secret: secret}, want, false},
+		{"raw clients on request", Config{RawClients: true}, raw, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := newRecorder()
+			cfg := tc.cfg
+			cfg.TickInterval = -1
+			cfg.Sinks = []SinkConfig{{Name: "r", Sink: rec}}
+			d, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.Publish(Event{Client: raw, Kind: KindThreat, Severity: SeverityHigh, Reasons: []string{"sqli"}, Route: "/login"})
+			d.Publish(Event{Client: raw, Kind: KindRateLimit, Severity: SeverityLow, Route: "/login"})
+			closeOK(t, d)
+			got := rec.snapshot()
+			if len(got) != 1 {
+				t.Fatalf("%d alerts", len(got))
+			}
+			b, err := json.Marshal(got[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(b), raw) != tc.leakRaw {
+				t.Fatalf("raw key in alert = %v, want %v: %s", !tc.leakRaw, tc.leakRaw, b)
+			}
+			label := got[0].Labels[LabelClient]
+			if label != d.Pseudonym(raw) || (tc.label != "" && label != tc.label) || label == "" {
+				t.Fatalf("client label %q, Pseudonym %q, want %q", label, d.Pseudonym(raw), tc.label)
+			}
+		})
+	}
+}
