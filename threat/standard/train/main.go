@@ -35,7 +35,7 @@ import (
 
 // Fitting constants, documented in the package comment.
 const (
-	support   = 50.0 // rows of evidence at which the data gets half the say
+	support   = 200.0 // rows of evidence at which the data gets half the say
 	maxLLR    = 8.0
 	minLLR    = -3.0
 	targetFPR = 0.0003 // on the training benign rows; the goal is 0.001 on unseen data

@@ -1,0 +1,209 @@
+package signature
+
+import (
+	"strings"
+
+	"github.com/bulwarkhq/bulwark/threat"
+)
+
+// scanProtocol finds HTTP protocol attacks: methods that are not tokens
+// or that only attackers send (TRACE, TRACK, DEBUG), request smuggling
+// markers (Content-Length with Transfer-Encoding, obfuscated or repeated
+// framing headers), header injection (CR/LF in a header or in a parameter
+// that would be copied into one), NUL bytes in the path, hostile Host,
+// Range and charset values, and unknown protocol versions.
+//
+// Go's own server rejects many malformed requests before any handler runs;
+// these rules cover what it lets through and requests that reach bulwark
+// by other routes (proxies, replays, evaluation files).
+
+const (
+	protoMethod = iota
+	protoSmuggling
+	protoCRLF
+	protoNUL
+	protoHost
+	protoRange
+	protoVersion
+	protoCharset
+)
+
+func scanProtocol(req *threat.Request, dst []threat.Signal) []threat.Signal {
+	var seen rules
+	in := func(src threat.Source, name, v string) *input {
+		return &input{src: src, name: name, value: v}
+	}
+	if conf, rule := methodRisk(req.Method); conf > 0 && seen.first(protoMethod) {
+		dst = append(dst, signal(NameProtocol, rule, conf, in(threat.SourceHeader, "(method)", req.Method), 0, len(req.Method)))
+	}
+	switch req.Proto {
+	case "", "HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/2.0", "HTTP/3", "HTTP/3.0":
+	default:
+		if seen.first(protoVersion) {
+			dst = append(dst, signal(NameProtocol, "protocol.version", 0.8, in(threat.SourceHeader, "(proto)", req.Proto), 0, len(req.Proto)))
+		}
+	}
+	h := req.Header
+	te, cl := h["Transfer-Encoding"], h["Content-Length"]
+	if conf, why := smuggling(te, cl); conf > 0 && seen.first(protoSmuggling) {
+		dst = append(dst, signal(NameProtocol, "protocol.smuggling", conf, in(threat.SourceHeader, "Transfer-Encoding", why), 0, len(why)))
+	}
+	for name, vs := range h {
+		for _, v := range vs {
+			i := strings.IndexByte(v, '\n')
+			if j := strings.IndexByte(v, '\r'); j >= 0 && (i < 0 || j < i) {
+				i = j
+			}
+			if i >= 0 && seen.first(protoCRLF) {
+				dst = append(dst, signal(NameProtocol, "protocol.crlf", 0.99, in(threat.SourceHeader, name, v), i, i+1))
+			}
+		}
+	}
+	if hosts := h["Host"]; len(hosts) > 1 || badHost(req.Host) {
+		if seen.first(protoHost) {
+			dst = append(dst, signal(NameProtocol, "protocol.host", 0.85, in(threat.SourceHeader, "Host", req.Host), 0, len(req.Host)))
+		}
+	}
+	if r := h["Range"]; len(r) > 0 && (strings.Count(r[0], ",") >= 10 || len(r) > 1) && seen.first(protoRange) {
+		dst = append(dst, signal(NameProtocol, "protocol.range", 0.9, in(threat.SourceHeader, "Range", r[0]), 0, len(r[0])))
+	}
+	for _, ct := range h["Content-Type"] {
+		if !strings.Contains(ct, "7") && strings.Count(ct, "=") < 2 {
+			continue
+		}
+		lo := strings.ToLower(ct)
+		if (strings.Contains(lo, "utf-7") || strings.Contains(lo, "utf7") || strings.Count(lo, "boundary=") > 1 ||
+			strings.Count(lo, "charset=") > 1) && seen.first(protoCharset) {
+			dst = append(dst, signal(NameProtocol, "protocol.content_type", 0.85, in(threat.SourceHeader, "Content-Type", ct), 0, len(ct)))
+		}
+	}
+	if strings.Contains(req.RawPath, "%00") || strings.IndexByte(req.Path, 0) >= 0 {
+		if seen.first(protoNUL) {
+			dst = append(dst, signal(NameProtocol, "protocol.nul_path", 0.9, in(threat.SourcePath, "", req.RawPath), 0, len(req.RawPath)))
+		}
+	}
+	for i := range req.Params {
+		p := &req.Params[i]
+		if seen&(1<<protoNUL) == 0 && p.Source != threat.SourceJSON && strings.Contains(p.Raw, "%00") {
+			seen.first(protoNUL)
+			x := input{src: p.Source, name: p.Name, value: p.Raw}
+			j := strings.Index(p.Raw, "%00")
+			dst = append(dst, signal(NameProtocol, "protocol.nul", 0.7, &x, j, j+3))
+		}
+		if seen&(1<<protoCRLF) == 0 && (strings.IndexByte(p.Value, '\n') >= 0 || strings.IndexByte(p.Value, '\r') >= 0) {
+			if j := injectedHeader(p.Value); j >= 0 {
+				seen.first(protoCRLF)
+				x := input{src: p.Source, name: p.Name, value: p.Value}
+				dst = append(dst, signal(NameProtocol, "protocol.crlf", 0.99, &x, j, j+24))
+			}
+		}
+	}
+	return dst
+}
+
+// methodRisk rates a request method: 0 for the common ones.
+func methodRisk(m string) (float64, string) {
+	switch m {
+	case "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "":
+		return 0, ""
+	case "TRACE", "TRACK", "DEBUG":
+		return 0.95, "protocol.method_trace"
+	case "CONNECT":
+		return 0.8, "protocol.method_connect"
+	case "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "REPORT", "MKACTIVITY",
+		"CHECKOUT", "MERGE", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "PURGE", "LINK", "UNLINK", "QUERY":
+		return 0.4, "protocol.method_webdav"
+	}
+	for i := 0; i < len(m); i++ {
+		if !tchar(m[i]) {
+			return 0.99, "protocol.method_invalid"
+		}
+	}
+	return 0.9, "protocol.method_unknown"
+}
+
+// tchar reports whether c may appear in an HTTP token (RFC 9110 5.6.2).
+func tchar(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// smuggling rates the framing headers of a request: both Content-Length
+// and Transfer-Encoding, an obfuscated Transfer-Encoding, several or
+// non-numeric Content-Length values.
+func smuggling(te, cl []string) (float64, string) {
+	if len(te) > 0 && len(cl) > 0 {
+		return 0.95, "Content-Length with Transfer-Encoding"
+	}
+	if len(te) > 1 {
+		return 0.9, "repeated Transfer-Encoding"
+	}
+	if len(te) == 1 {
+		switch strings.ToLower(te[0]) {
+		case "chunked", "identity", "gzip, chunked", "deflate, chunked", "br, chunked":
+		default:
+			return 0.9, "unusual Transfer-Encoding " + excerpt(te[0], 0, len(te[0]), 32)
+		}
+	}
+	if len(cl) > 1 {
+		return 0.9, "repeated Content-Length"
+	}
+	if len(cl) == 1 {
+		for i := 0; i < len(cl[0]); i++ {
+			if c := cl[0][i]; c < '0' || c > '9' {
+				return 0.9, "non-numeric Content-Length"
+			}
+		}
+	}
+	return 0, ""
+}
+
+// badHost reports a Host value with bytes no host name, address or port has.
+func badHost(h string) bool {
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '.' || c == '-' || c == ':' || c == '[' || c == ']' || c == '_':
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// injectedHeader finds a line break followed by a header line ("Name:
+// value") or a status line, as a value copied into a response header would
+// smuggle in. It returns the index of the break.
+func injectedHeader(v string) int {
+	for i := 0; i < len(v); i++ {
+		if v[i] != '\r' && v[i] != '\n' {
+			continue
+		}
+		j := i + 1
+		for j < len(v) && (v[j] == '\r' || v[j] == '\n') {
+			j++
+		}
+		k := j
+		for k < len(v) && k-j < 40 && (tchar(v[k]) && v[k] != ':') {
+			k++
+		}
+		if k > j && k < len(v) && v[k] == ':' {
+			name := strings.ToLower(v[j:k])
+			switch {
+			case name == "set-cookie", name == "location", name == "content-type", name == "content-length",
+				name == "refresh", name == "host", name == "cookie", name == "transfer-encoding",
+				name == "content-security-policy", name == "access-control-allow-origin", name == "x-xss-protection",
+				strings.HasPrefix(name, "x-"), strings.HasPrefix(name, "content-"):
+				return i
+			}
+		}
+		if strings.HasPrefix(strings.ToLower(v[j:]), "http/1.") {
+			return i
+		}
+	}
+	return -1
+}

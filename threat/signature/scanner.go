@@ -1,0 +1,127 @@
+package signature
+
+import (
+	"github.com/bulwarkhq/bulwark/threat"
+)
+
+// scanScanner recognises attack tools and vulnerability scanners by the
+// user agents and headers they send unchanged, and by the paths they probe
+// for (exposed secrets, admin consoles, known vulnerable endpoints). A probe
+// path alone is weak evidence for the paths a real site may serve (an admin
+// page); it is strong for files no site should serve (.env, .git/config).
+
+const (
+	scanUA = iota
+	scanHeader
+	scanPath
+)
+
+var (
+	scannerAgents = words("sqlmap", "nikto", "nmap", "masscan", "zgrab", "nuclei", "gobuster", "dirbuster", "dirb/",
+		"wpscan", "acunetix", "netsparker", "invicti", "w3af", "havij", "hydra", "fimap", "commix", "arachni", "openvas", "nessus",
+		"zmeu", "morfeus", "jaeles", "fuzz faster u fool", "feroxbuster", "wfuzz", "whatweb", "qualys", "burpcollaborator",
+		"appscan", "webinspect", "paros", "owasp zap", "zaproxy", "skipfish", "grabber", "sqlninja", "bsqlbf", "absinthe",
+		"pangolin", "brutus", "nstealth", "webshag", "xsser", "xsstrike", "dotdotpwn", "jorgee", "sysscan", "wprecon",
+		"crimscanner", "vega/", "l9explore", "l9tcpid", "interactsh", "mozilla/5.0 sf/", "bbot/", "wapiti", "sqlsus",
+		"teh forest lobster", "metis", "x-scan", "websecurify", "nsauditor", "n-stealth", "zmap", "httprint", "ffuf",
+		"hakrawler", "katana", "xray", "goby", "fofa", "pocsuite", "tsunami", "struts-pwn", "joomscan", "droopescan",
+		"cmsmap", "blackwidow", "jbrofuzz", "webscarab", "pmafind", "muieblackcat", "dirsearch", "cgichk", "webvulnscan",
+		"advanced email extractor", "(hydra)", "log4j-scan", "log4shell", "shellshock")
+	probeStrong = words("/.env", "/.git/", "/.git", "/.svn/", "/.hg/", "/.bzr/", "/.ds_store", "/.aws/", "/.ssh/",
+		"/.htpasswd", "/.htaccess", "/.bash_history", "/.npmrc", "/.dockerenv", "/.kube/", "/id_rsa", "/wp-config.php",
+		"eval-stdin.php", "/phpunit/", "/_ignition/execute-solution", "/jmx-console", "/invoker/jmxinvokerservlet",
+		"/web-console", "/hnap1", "/boaform", "/c99.php", "/r57.php", "/shell.php", "/cmd.php", "/webshell", "/wls-wsat/",
+		"/_async/asyncresponseservice", "/elmah.axd", "/trace.axd", "/web.config", "/web-inf/", "/meta-inf/", "/etc/passwd",
+		"/proc/self/", "/actuator/env", "/actuator/heapdump", "/actuator/gateway", "/server-status", "/server-info",
+		"/cgi-bin/php", "/cgi-bin/test-cgi", "/cgi-bin/printenv", "/invokefunction", "/vendor/phpunit", "/solr/admin/cores",
+		"/console/login/loginform.jsp", "/remote/fgt_lang", "/dana-na/", "/autodiscover/autodiscover.json", "/owa/auth/x.js",
+		"/api/jsonws/invoke", "/jenkins/script", "/manager/text/", "/setup.cgi", "/shell?", "/bin/sh", "/tmui/",
+		"/mgmt/tm/", "/hudson/script", "/nacos/v1/auth/users", "/druid/index.html", "/config/getuser", "/cgi-bin/luci",
+		"/.well-known/../", "/geoserver/ows", "/debug/pprof/cmdline", "/wp-content/debug.log", "/docker-compose.yml",
+		"/.travis.yml", "/config/database.yml", "/sftp-config.json", "/.vscode/", "/.idea/")
+	probeWeak = words("/phpmyadmin", "/pma/", "/myadmin", "/mysqladmin", "/wp-admin", "/wp-login.php", "/xmlrpc.php",
+		"/administrator/", "/admin.php", "/manager/html", "/cgi-bin/", "/solr/", "/owa/", "/autodiscover", "/actuator",
+		"/console", "/adminer", "/phpinfo", "/info.php", "/test.php", "/backup", ".bak", ".sql", ".swp", ".old", ".orig",
+		"~", "/install.php", "/setup.php", "/config.php", "/vendor/", "/telescope", "/debug/pprof",
+		"/struts", ".action", "/axis2", "/cfide/", "/uddiexplorer", "/global-protect", "/vpn/", "/ecp/", "/remote/login")
+)
+
+// Verdict cache bits of the scanner family (after the value families').
+const (
+	bitAgent = numValueFamilies + iota
+	bitProbe
+)
+
+func scanScanner(req *threat.Request, d *Detector, dst []threat.Signal) []threat.Signal {
+	var seen rules
+	var stack [512]byte
+	if ua := req.UserAgent; ua != "" && !d.cache.clean(ua, bitAgent) {
+		lo := lower(stack[:0], cut(ua, d.max))
+		if mt, ok := findAny(lo, scannerAgents, false); ok {
+			seen.first(scanUA)
+			in := input{src: threat.SourceHeader, name: "User-Agent", value: ua}
+			dst = append(dst, signal(NameScanner, "scanner.agent", 0.995, &in, mt.i, mt.j))
+		} else if len(ua) <= maxCached {
+			d.cache.markClean(ua, 1<<bitAgent)
+		}
+	}
+	for h, vs := range req.Header {
+		if scannerHeader(h) && seen.first(scanHeader) {
+			v := ""
+			if len(vs) > 0 {
+				v = vs[0]
+			}
+			in := input{src: threat.SourceHeader, name: h, value: v}
+			dst = append(dst, signal(NameScanner, "scanner.header", 0.995, &in, 0, len(v)))
+			break
+		}
+	}
+	if p := req.Path; len(p) > 1 && !d.cache.clean(p, bitProbe) {
+		lo := lower(stack[:0], cut(p, d.max))
+		in := input{src: threat.SourcePath, value: p}
+		if mt, ok := findAny(lo, probeStrong, false); ok && probeEnd(lo, mt.j) {
+			seen.first(scanPath)
+			dst = append(dst, signal(NameScanner, "scanner.probe", 0.99, &in, mt.i, mt.j))
+		} else if mt, ok := findAny(lo, probeWeak, false); ok && probeEnd(lo, mt.j) {
+			seen.first(scanPath)
+			dst = append(dst, signal(NameScanner, "scanner.probe_weak", 0.5, &in, mt.i, mt.j))
+		} else if len(p) <= maxCached {
+			d.cache.markClean(p, 1<<bitProbe)
+		}
+	}
+	return dst
+}
+
+// probeEnd reports whether a probe match ending at j ends a path segment or
+// a file name: "/.env" matches "/.env" and "/.env.bak" but not "/.environment".
+func probeEnd(lo []byte, j int) bool {
+	if j >= len(lo) {
+		return true
+	}
+	c := lo[j-1]
+	if c == '/' || c == '?' || c == '=' || c == '.' {
+		return true
+	}
+	switch lo[j] {
+	case '/', '.', '?', ';', '~', '#', '-', '_':
+		return true
+	}
+	return false
+}
+
+func cut(s string, max int) string {
+	if len(s) > max {
+		return s[:max]
+	}
+	return s
+}
+
+// scannerHeader reports whether a header name is one scanners announce
+// themselves with.
+func scannerHeader(name string) bool {
+	switch name {
+	case "Acunetix-Product", "Acunetix-Scanning-Agreement", "Acunetix-User-Agreement", "X-Scanner", "X-Wipp", "X-Request-Memo", "X-Scan-Memo", "Bugbounty", "X-Bug-Bounty", "X-Burp", "Burp-Collaborator", "X-Nuclei", "X-Arachni-Scan-Seed", "Wpscan-Version":
+		return true
+	}
+	return false
+}

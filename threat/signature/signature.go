@@ -1,0 +1,341 @@
+package signature
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bulwarkhq/bulwark/threat"
+)
+
+// Family is the Signal family of every signature rule.
+const Family = "signature"
+
+// Name is the threat.Detector name of the signature detector.
+const Name = "signature"
+
+// Detector names, one per attack family; Signal.Detector carries them and
+// Config.Disable, threat.Config.Weights and threat.Config.Disabled accept
+// them.
+const (
+	NameSQLi      = "sqli"
+	NameXSS       = "xss"
+	NameTraversal = "traversal" // path traversal, local and remote file inclusion
+	NameCommand   = "cmdi"
+	NameSSRF      = "ssrf"
+	NameCode      = "code" // JNDI, template, expression, PHP/Java code and deserialisation
+	NameScanner   = "scanner"
+	NameProtocol  = "protocol"
+)
+
+// Names lists every family, in the order the Detector runs them.
+var Names = []string{NameSQLi, NameXSS, NameTraversal, NameCommand, NameSSRF, NameCode, NameScanner, NameProtocol}
+
+// Config selects the signature families. The zero value enables all of
+// them with the default bounds.
+type Config struct {
+	// Disable lists families (see Names) to leave out.
+	Disable []string
+	// MaxScan bounds the bytes of one value the families inspect; longer
+	// values are inspected on their first MaxScan bytes. Default 8 KiB,
+	// which is also the request view's default value cap.
+	MaxScan int
+}
+
+// Detector runs the signature families over a request in one pass: each
+// input (path, parameter names and values, headers, body peek) is
+// classified once, each family looks at it only if it carries the
+// characters that family's attacks need, and header and cookie values that
+// every family found clean are remembered and skipped next time. It is safe
+// for concurrent use.
+type Detector struct {
+	max   int
+	cache *verdicts
+	on    [numFamilies]bool
+	names []string
+	wants what // union of the enabled value families' wants
+}
+
+// Families, indexed as in Names. The first numValueFamilies inspect one
+// input at a time; the others the request as a whole.
+const (
+	famSQLi = iota
+	famXSS
+	famTraversal
+	famCommand
+	famSSRF
+	famCode
+	famScanner
+	famProtocol
+	numFamilies
+	numValueFamilies = famScanner
+)
+
+// familyWants says which inputs each value family inspects.
+var familyWants = [numValueFamilies]what{
+	famSQLi:      wantValues | wantNames | wantHeaders | wantPath,
+	famXSS:       wantValues | wantNames | wantHeaders | wantPath | wantBody,
+	famTraversal: wantValues | wantNames | wantHeaders | wantPath,
+	famCommand:   wantValues | wantNames | wantAllHeads | wantPath | wantBody,
+	famSSRF:      wantValues | wantHeaders,
+	famCode:      wantValues | wantNames | wantAllHeads | wantPath | wantBody,
+}
+
+// New returns the signature detector with every family not disabled. An
+// unknown name in Disable is an error, so that a typo does not silently
+// keep a family on.
+func New(cfg Config) (*Detector, error) {
+	if cfg.MaxScan < 0 {
+		return nil, fmt.Errorf("signature: Config.MaxScan %d is negative", cfg.MaxScan)
+	}
+	if cfg.MaxScan == 0 {
+		cfg.MaxScan = 8 << 10
+	}
+	d := &Detector{max: cfg.MaxScan, cache: newVerdicts()}
+	for i := range d.on {
+		d.on[i] = true
+	}
+	for _, n := range cfg.Disable {
+		i := slices.Index(Names, n)
+		if i < 0 {
+			return nil, fmt.Errorf("signature: Config.Disable: unknown family %q (known: %s)", n, strings.Join(Names, ", "))
+		}
+		d.on[i] = false
+	}
+	for i, on := range d.on {
+		if !on {
+			continue
+		}
+		d.names = append(d.names, Names[i])
+		if i < numValueFamilies {
+			d.wants |= familyWants[i]
+		}
+	}
+	return d, nil
+}
+
+// Name returns "signature".
+func (d *Detector) Name() string { return Name }
+
+// Detectors returns the names of the enabled families (threat.Grouped).
+func (d *Detector) Detectors() []string { return append([]string(nil), d.names...) }
+
+// input is one value the families inspect.
+type input struct {
+	src   threat.Source
+	m     cls    // character classes of value
+	name  string // parameter or header name; "" for the path and the body
+	value string // decoded
+	raw   string // as received, when it differs from value
+}
+
+// what says which inputs a family wants.
+type what uint8
+
+const (
+	wantPath     what = 1 << iota // the decoded path
+	wantValues                    // parameter values (query, form, JSON, cookies)
+	wantNames                     // parameter names (JSON keys arrive as values)
+	wantHeaders                   // free-text header values attackers write into (User-Agent, Referer, X-Forwarded-For ...)
+	wantAllHeads                  // every header value
+	wantBody                      // the unparsed body peek
+)
+
+// attackHeader reports whether a request header's value is attacker text
+// that applications commonly log, store or echo.
+func attackHeader(name string) bool {
+	switch name {
+	case "User-Agent", "Referer", "X-Forwarded-For", "X-Forwarded-Host", "X-Api-Version", "X-Real-Ip", "Origin", "Via":
+		return true
+	}
+	return false
+}
+
+// Detect implements threat.Detector.
+func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Signal {
+	var seen [numValueFamilies]rules
+	cut := func(v string) string {
+		if len(v) > d.max {
+			return v[:d.max]
+		}
+		return v
+	}
+	if d.wants&wantPath != 0 && req.Path != "" {
+		in := input{src: threat.SourcePath, value: cut(req.Path), raw: cut(req.RawPath)}
+		dst = d.scan(&in, wantPath, &seen, dst)
+	}
+	if d.wants&(wantValues|wantNames) != 0 {
+		for i := range req.Params {
+			p := &req.Params[i]
+			if p.Value != "" {
+				in := input{src: p.Source, name: p.Name, value: cut(p.Value), raw: cut(p.Raw)}
+				dst = d.scan(&in, wantValues, &seen, dst)
+			}
+			if len(p.Name) > 1 && p.Source != threat.SourceJSON {
+				in := input{src: p.Source, name: "(name)", value: cut(p.Name)}
+				dst = d.scan(&in, wantNames, &seen, dst)
+			}
+		}
+	}
+	if d.wants&(wantHeaders|wantAllHeads) != 0 {
+		for name, vs := range req.Header {
+			if name == "Cookie" {
+				continue // parsed into parameters
+			}
+			w := wantAllHeads
+			if attackHeader(name) {
+				w |= wantHeaders
+			}
+			for _, v := range vs {
+				in := input{src: threat.SourceHeader, name: name, value: cut(v)}
+				dst = d.scan(&in, w, &seen, dst)
+			}
+		}
+	}
+	if d.wants&wantBody != 0 && len(req.BodyPeek) > 0 {
+		b := req.BodyPeek
+		if len(b) > d.max {
+			b = b[:d.max]
+		}
+		in := input{src: threat.SourceBody, value: string(b)}
+		dst = d.scan(&in, wantBody, &seen, dst)
+	}
+	if d.on[famScanner] {
+		dst = scanScanner(req, d, dst)
+	}
+	if d.on[famProtocol] {
+		dst = scanProtocol(req, dst)
+	}
+	return dst
+}
+
+// scan runs the value families that want kind over one input. Header and
+// cookie values are looked up in the verdict cache first; the families that
+// found nothing in them are recorded there.
+func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
+	cacheable := (in.src == threat.SourceHeader || in.src == threat.SourceCookie || in.src == threat.SourcePath) &&
+		len(in.value) <= maxCached
+	var known uint32
+	if cacheable {
+		known = d.cache.lookup(in.value)
+	}
+	in.m = classify(in.value)
+	var clean uint32
+	for i := 0; i < numValueFamilies; i++ {
+		bit := uint32(1) << i
+		if !d.on[i] || familyWants[i]&kind == 0 || known&bit != 0 {
+			continue
+		}
+		var hit bool
+		switch i {
+		case famSQLi:
+			dst, hit = scanSQLi(in, &seen[i], dst)
+		case famXSS:
+			dst, hit = scanXSS(in, &seen[i], dst)
+		case famTraversal:
+			dst, hit = scanTraversal(in, &seen[i], dst)
+		case famCommand:
+			dst, hit = scanCommand(in, &seen[i], dst)
+		case famSSRF:
+			dst, hit = scanSSRF(in, &seen[i], dst)
+		case famCode:
+			dst, hit = scanCode(in, &seen[i], dst)
+		}
+		if !hit {
+			clean |= bit
+		}
+	}
+	if cacheable && clean&^known != 0 {
+		d.cache.markClean(in.value, clean|known)
+	}
+	return dst
+}
+
+// location names where an input was found, as in Signal.Location.
+func (in *input) location() string {
+	switch in.src {
+	case threat.SourcePath:
+		return "path"
+	case threat.SourceBody:
+		return "body"
+	}
+	prefix := [...]string{threat.SourceQuery: "query", threat.SourceForm: "form", threat.SourceJSON: "json",
+		threat.SourceCookie: "cookie", threat.SourceHeader: "header"}
+	p := "param"
+	if int(in.src) < len(prefix) && prefix[in.src] != "" {
+		p = prefix[in.src]
+	}
+	return p + ":" + excerpt(in.name, 0, len(in.name), 64)
+}
+
+// signal builds a Signal for a match at in.value[i:j].
+func signal(det, rule string, conf float64, in *input, i, j int) threat.Signal {
+	return threat.Signal{
+		Detector:   det,
+		Family:     Family,
+		Rule:       rule,
+		Confidence: conf,
+		Location:   in.location(),
+		Evidence:   excerpt(in.value, i, j, 48),
+	}
+}
+
+// excerpt returns at most max printable bytes of s around s[i:j]; other
+// bytes become '.', so evidence is safe to log.
+func excerpt(s string, i, j, max int) string {
+	if i < 0 {
+		i = 0
+	}
+	if j > len(s) {
+		j = len(s)
+	}
+	if i > len(s) {
+		i = len(s)
+	}
+	if j < i {
+		j = i
+	}
+	if j-i < max {
+		pad := (max - (j - i)) / 2
+		i -= pad
+		if i < 0 {
+			i = 0
+		}
+		j = i + max
+		if j > len(s) {
+			j = len(s)
+		}
+	} else {
+		j = i + max
+	}
+	b := make([]byte, j-i)
+	for k := i; k < j; k++ {
+		c := s[k]
+		if c < 0x20 || c >= 0x7f {
+			c = '.'
+		}
+		b[k-i] = c
+	}
+	return string(b)
+}
+
+// rules tracks which rules of a family one Detect call has reported, so
+// each rule yields one signal per request.
+type rules uint64
+
+// mark records in *hit that a rule matched the current input and reports
+// whether it is the rule's first match in this request. Families must
+// report every match through mark, even a repeated one: the verdict cache
+// remembers inputs without a match as clean.
+func (r *rules) mark(hit *bool, bit uint) bool {
+	*hit = true
+	return r.first(bit)
+}
+
+func (r *rules) first(bit uint) bool {
+	if *r&(1<<bit) != 0 {
+		return false
+	}
+	*r |= 1 << bit
+	return true
+}
