@@ -9,6 +9,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -362,5 +363,43 @@ func TestClientKeysPseudonymisedByDefault(t *testing.T) {
 				t.Fatalf("client label %q, Pseudonym %q, want %q", label, d.Pseudonym(raw), tc.label)
 			}
 		})
+	}
+}
+
+// TestCloseEndsEveryGoroutine: with a ticking worker, a sink stuck in
+// Send and one retrying, Close with a short deadline still returns only
+// after every goroutine the dispatcher started has ended.
+func TestCloseEndsEveryGoroutine(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	stuck := SinkFunc(func(ctx context.Context, a Alert) error { <-ctx.Done(); return ctx.Err() })
+	failing := SinkFunc(func(context.Context, Alert) error { return errors.New("down") })
+	var dead atomic.Int32
+	d, err := New(Config{
+		Secret: []byte("k"), GroupWait: time.Millisecond, TickInterval: time.Millisecond,
+		Sinks:      []SinkConfig{{Name: "stuck", Sink: stuck, Timeout: time.Hour}, {Name: "failing", Sink: failing}},
+		Retry:      Retry{Initial: time.Hour, MaxElapsed: 10 * time.Hour},
+		DeadLetter: func(DeadLetter) { dead.Add(1) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Publish(Event{Client: "a"})
+	// Wait until both sinks hold the alert (the stuck one in Send, the
+	// failing one sleeping before its first retry).
+	deadline := time.Now().Add(20 * time.Second) // liveness guard only
+	for d.Stats().Sinks["failing"].Retries == 0 || d.Stats().Notifications == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("sinks never busy: %+v", d.Stats())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := d.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Close = %v", err)
+	}
+	// Both undelivered alerts were dead-lettered before Close returned.
+	if st := d.Stats(); st.Failed != 2 || st.Delivered != 0 || dead.Load() != 2 {
+		t.Fatalf("stats %+v", st)
 	}
 }

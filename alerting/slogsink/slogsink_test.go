@@ -9,9 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/alerting/slogsink"
 )
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 var incident = alerting.Alert{
 	Fingerprint: "fp1",
