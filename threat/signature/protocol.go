@@ -48,17 +48,6 @@ func scanProtocol(req *threat.Request, dst []threat.Signal) []threat.Signal {
 	if conf, why := smuggling(te, cl); conf > 0 && seen.first(protoSmuggling) {
 		dst = append(dst, signal(NameProtocol, "protocol.smuggling", conf, in(threat.SourceHeader, "Transfer-Encoding", why), 0, len(why)))
 	}
-	for name, vs := range h {
-		for _, v := range vs {
-			i := strings.IndexByte(v, '\n')
-			if j := strings.IndexByte(v, '\r'); j >= 0 && (i < 0 || j < i) {
-				i = j
-			}
-			if i >= 0 && seen.first(protoCRLF) {
-				dst = append(dst, signal(NameProtocol, "protocol.crlf", 0.99, in(threat.SourceHeader, name, v), i, i+1))
-			}
-		}
-	}
 	if hosts := h["Host"]; len(hosts) > 1 || badHost(req.Host) {
 		if seen.first(protoHost) {
 			dst = append(dst, signal(NameProtocol, "protocol.host", 0.85, in(threat.SourceHeader, "Host", req.Host), 0, len(req.Host)))
@@ -89,13 +78,6 @@ func scanProtocol(req *threat.Request, dst []threat.Signal) []threat.Signal {
 			x := input{src: p.Source, name: p.Name, value: p.Raw}
 			j := strings.Index(p.Raw, "%00")
 			dst = append(dst, signal(NameProtocol, "protocol.nul", 0.7, &x, j, j+3))
-		}
-		if seen&(1<<protoCRLF) == 0 && (strings.IndexByte(p.Value, '\n') >= 0 || strings.IndexByte(p.Value, '\r') >= 0) {
-			if j := injectedHeader(p.Value); j >= 0 {
-				seen.first(protoCRLF)
-				x := input{src: p.Source, name: p.Name, value: p.Value}
-				dst = append(dst, signal(NameProtocol, "protocol.crlf", 0.99, &x, j, j+24))
-			}
 		}
 	}
 	return dst

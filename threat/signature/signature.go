@@ -144,6 +144,14 @@ const (
 // attackHeader reports whether a request header's value is attacker text
 // that applications commonly log, store or echo.
 func attackHeader(name string) bool {
+	if len(name) < 3 {
+		return false
+	}
+	switch name[0] {
+	case 'U', 'R', 'X', 'O', 'V':
+	default:
+		return false
+	}
 	switch name {
 	case "User-Agent", "Referer", "X-Forwarded-For", "X-Forwarded-Host", "X-Api-Version", "X-Real-Ip", "Origin", "Via":
 		return true
@@ -154,6 +162,7 @@ func attackHeader(name string) bool {
 // Detect implements threat.Detector.
 func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Signal {
 	var seen [numValueFamilies]rules
+	var seenCRLF rules // header injection is found during the walk
 	cut := func(v string) string {
 		if len(v) > d.max {
 			return v[:d.max]
@@ -170,6 +179,11 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 			if p.Value != "" {
 				in := input{src: p.Source, name: p.Name, value: cut(p.Value), raw: cut(p.Raw)}
 				dst = d.scan(&in, wantValues, &seen, dst)
+				if in.m&cNL != 0 && d.on[famProtocol] {
+					if j := injectedHeader(in.value); j >= 0 && seenCRLF.first(protoCRLF) {
+						dst = append(dst, signal(NameProtocol, "protocol.crlf", 0.99, &in, j, j+24))
+					}
+				}
 			}
 			if len(p.Name) > 1 && p.Source != threat.SourceJSON {
 				in := input{src: p.Source, name: "(name)", value: cut(p.Name)}
@@ -189,6 +203,10 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 			for _, v := range vs {
 				in := input{src: threat.SourceHeader, name: name, value: cut(v)}
 				dst = d.scan(&in, w, &seen, dst)
+				if in.m&cNL != 0 && d.on[famProtocol] && seenCRLF.first(protoCRLF) {
+					i := strings.IndexAny(v, "\r\n")
+					dst = append(dst, signal(NameProtocol, "protocol.crlf", 0.99, &in, i, i+1))
+				}
 			}
 		}
 	}
@@ -213,13 +231,17 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 // cookie values are looked up in the verdict cache first; the families that
 // found nothing in them are recorded there.
 func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
-	cacheable := (in.src == threat.SourceHeader || in.src == threat.SourceCookie || in.src == threat.SourcePath) &&
-		len(in.value) <= maxCached
+	in.m = classify(in.value)
+	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) {
+		return dst // a short word of letters, digits, '-' and '_': nothing any family looks for
+	}
+	// Header values and paths repeat from request to request; cookies are
+	// per session and parameters vary, so caching them would only churn.
+	cacheable := (in.src == threat.SourceHeader || in.src == threat.SourcePath) && len(in.value) <= maxCached
 	var known uint32
 	if cacheable {
 		known = d.cache.lookup(in.value)
 	}
-	in.m = classify(in.value)
 	var clean uint32
 	for i := 0; i < numValueFamilies; i++ {
 		bit := uint32(1) << i
@@ -338,4 +360,12 @@ func (r *rules) first(bit uint) bool {
 	}
 	*r |= 1 << bit
 	return true
+}
+
+// serialMagic reports whether v starts like a serialised Java object
+// (base64 or hex of AC ED 00 05) or gzip in base64: such values can be
+// plain alphanumerics.
+func serialMagic(v string) bool {
+	return strings.HasPrefix(v, "rO0AB") || strings.HasPrefix(v, "aced0005") || strings.HasPrefix(v, "ACED0005") ||
+		strings.HasPrefix(v, "H4sI")
 }
