@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -97,7 +98,6 @@ func TestRoutingCriticalsToPager(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeOK(t, d)
 	d.Publish(Event{Client: "evil", Kind: KindThreat, Severity: SeverityCritical, Score: 0.99, Time: t0})
 	d.Publish(Event{Client: "meh", Kind: KindRateLimit, Severity: SeverityLow, Time: t0})
 	d.Publish(Event{Client: "hmm", Kind: KindThreat, Severity: SeverityHigh, Score: 0.8, Time: t0})
@@ -107,6 +107,10 @@ func TestRoutingCriticalsToPager(t *testing.T) {
 	}
 	pager.wait(t, 1)
 	log.wait(t, 2)
+	closeOK(t, d)
+	if p, l := len(pager.snapshot()), len(log.snapshot()); p != 1 || l != 2 {
+		t.Fatalf("pager got %d, log got %d; want 1 and 2", p, l)
+	}
 	for _, a := range pager.snapshot() {
 		if a.Severity != SeverityCritical || a.Labels[LabelClient] != d.Pseudonym("evil") {
 			t.Fatalf("pager got %+v", a)
@@ -401,5 +405,107 @@ func TestCloseEndsEveryGoroutine(t *testing.T) {
 	// Both undelivered alerts were dead-lettered before Close returned.
 	if st := d.Stats(); st.Failed != 2 || st.Delivered != 0 || dead.Load() != 2 {
 		t.Fatalf("stats %+v", st)
+	}
+}
+
+// TestBurstThroughDispatcher: the burst end to end. 10,000
+// events of one client over a minute, two thirds threat and one third
+// rate-limit, published as the request path would while a fake clock
+// ticks every second for 35 minutes, reach the sink as one incident:
+// notified after the group wait, updated once for the later evidence,
+// then repeated at the repeat interval, with both kinds merged.
+func TestBurstThroughDispatcher(t *testing.T) {
+	clk := &fakeClock{t: t0}
+	rec := newRecorder()
+	d, err := New(Config{
+		Secret: []byte("k"), Clock: clk, TickInterval: -1,
+		GroupWait: 10 * time.Second, GroupInterval: time.Minute, RepeatInterval: 10 * time.Minute, ResolveTimeout: time.Hour,
+		Sinks: []SinkConfig{{Name: "r", Sink: rec}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 10000
+	next := 0
+	ctx := context.Background()
+	for sec := 0; sec <= 35*60; sec++ {
+		now := t0.Add(time.Duration(sec) * time.Second)
+		for ; next < n; next++ {
+			at := t0.Add(time.Duration(next) * time.Minute / n)
+			if at.After(now) {
+				break
+			}
+			e := Event{Client: "203.0.113.7", Kind: KindThreat, Score: 0.9, Severity: SeverityHigh, Reasons: []string{"sqli", "scanner"}, Route: "/login", Method: "POST", Time: at}
+			if next%3 == 0 {
+				e = Event{Client: "203.0.113.7", Kind: KindRateLimit, Severity: SeverityLow, Route: "/login", Method: "POST", Time: at}
+			}
+			if !d.Publish(e) {
+				t.Fatalf("event %d refused", next)
+			}
+		}
+		clk.Add(time.Second)
+		if err := d.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closeOK(t, d)
+	got := rec.snapshot()
+	var reasons []string
+	for _, a := range got {
+		reasons = append(reasons, a.Reason)
+	}
+	want := []string{"new", "update", "repeat", "repeat", "repeat"}
+	if !slices.Equal(reasons, want) {
+		t.Fatalf("notifications %v, want %v", reasons, want)
+	}
+	last := got[len(got)-1]
+	for i, a := range got {
+		if a.Fingerprint != last.Fingerprint || a.Sequence != uint64(i+1) {
+			t.Fatalf("notification %d: fingerprint %s seq %d", i, a.Fingerprint, a.Sequence)
+		}
+	}
+	st := d.Stats()
+	if st.Incidents != 1 || st.Published != n || st.Dropped != 0 || st.Delivered != uint64(len(want)) {
+		t.Fatalf("stats %+v", st)
+	}
+	if last.Count != n || last.Threat != n-n/3-1 || last.RateLimit != n/3+1 || last.Severity != SeverityCritical {
+		t.Fatalf("evidence: count %d threat %d rate-limit %d severity %v", last.Count, last.Threat, last.RateLimit, last.Severity)
+	}
+	if len(last.Reasons) != 2 || last.Reasons[0] != (ReasonCount{"scanner", last.Threat}) && last.Reasons[0] != (ReasonCount{"sqli", last.Threat}) {
+		t.Fatalf("reasons %v", last.Reasons)
+	}
+}
+
+// TestEscalationReroutes: an incident notified as high to the default
+// sink goes to the criticals' sink once its volume escalates it.
+func TestEscalationReroutes(t *testing.T) {
+	clk := &fakeClock{t: t0}
+	pager, log := newRecorder(), newRecorder()
+	d, err := New(Config{
+		Secret: []byte("k"), Clock: clk, TickInterval: -1, GroupWait: time.Second, Escalation: []uint64{50},
+		Sinks:        []SinkConfig{{Name: "pager", Sink: pager}, {Name: "log", Sink: log}},
+		Routes:       []Route{{Name: "criticals", Match: map[string]string{LabelSeverity: "critical"}, Sinks: []string{"pager"}}},
+		DefaultSinks: []string{"log"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	d.Publish(Event{Client: "x", Kind: KindThreat, Severity: SeverityHigh, Time: t0})
+	clk.Add(2 * time.Second)
+	if err := d.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for range 60 {
+		d.Publish(Event{Client: "x", Kind: KindRateLimit, Severity: SeverityLow, Time: clk.Now()})
+	}
+	clk.Add(time.Second)
+	if err := d.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	closeOK(t, d)
+	l, p := log.snapshot(), pager.snapshot()
+	if len(l) != 1 || l[0].Severity != SeverityHigh || len(p) != 1 || p[0].Severity != SeverityCritical || p[0].Reason != "escalated" || p[0].Fingerprint != l[0].Fingerprint {
+		t.Fatalf("log %+v\npager %+v", l, p)
 	}
 }
