@@ -35,9 +35,9 @@ var shellCommands = func() map[string]bool {
 		"sed", "find", "grep", "head", "tail", "more", "less", "hostname", "reboot", "shutdown", "mail", "sendmail", "uptime",
 		"who", "lsof", "ftp", "ssh", "scp", "rsync", "tar", "unzip", "sudo", "su", "eval", "exec", "socat", "xargs", "od",
 		"xxd", "dd", "tee", "nmap", "openssl", "net.exe", "wmic", "reg", "regsvr32", "rundll32", "mshta", "cscript",
-		"wscript", "schtasks", "sc", "at", "ping.exe", "whoami.exe", "sleep.exe", "uname.exe", "start", "copy", "del", "erase",
+		"wscript", "schtasks", "sc", "ping.exe", "whoami.exe", "sleep.exe", "uname.exe", "start", "copy", "del", "erase",
 		"ren", "move", "findstr", "icacls", "attrib", "vssadmin", "bcdedit", "curl.exe", "wget.exe", "set", "gcc", "cc",
-		"chattr", "getent", "last", "w", "finger", "route", "arp", "traceroute", "tracert", "iptables", "service",
+		"chattr", "getent", "last", "finger", "route", "arp", "traceroute", "tracert", "iptables", "service",
 		"systemctl", "mknod", "mkfifo", "java", "jrunscript", "busybox", "sh.exe", "bash.exe"} {
 		m[c] = true
 	}
@@ -223,7 +223,7 @@ func bareCommand(b []byte) (i, j int, conf float64, rule string) {
 		if strongCommands[string(b[start:j])] {
 			return start, j + 1, 0.99, "cmdi.leading"
 		}
-		return start, j + 1, 0.9, "cmdi.leading_weak"
+		return start, j + 1, 0.6, "cmdi.leading_weak"
 	case ' ', '+', '\t':
 	default:
 		return -1, -1, 0, ""

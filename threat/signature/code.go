@@ -93,14 +93,14 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		}
 		return dst, hit
 	}
-	if m&codeChars == 0 {
-		return dst, hit
-	}
 	for _, magic := range javaMagic {
 		if i := strings.Index(v, magic); i >= 0 && seen.mark(&hit, codeDeser) {
 			dst = append(dst, signal(NameCode, "deser.java", 0.99, in, i, i+len(magic)))
 			break
 		}
+	}
+	if m&codeChars == 0 && !strings.Contains(v, "__") {
+		return dst, hit
 	}
 	lo := lower(stack[:0], v)
 	if m&(cBrace|cLT|cPercent|cHash|cDollar) != 0 {
@@ -143,11 +143,11 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		}
 	}
 	if in.src == threat.SourceJSON && in.name == "(key)" && len(lo) > 1 && lo[0] == '$' && isOperator(lo) && seen.mark(&hit, codeNoSQL) {
-		dst = append(dst, signal(NameCode, "nosql.operator", 0.85, in, 0, len(lo)))
+		dst = append(dst, signal(NameCode, "nosql.operator", 0.95, in, 0, len(lo)))
 	}
 	if m&cParen != 0 && (m&cStar != 0 || m&(cPipe|cAmp) != 0) {
 		if mt, ok := findAny(lo, ldapWords, false); ok && seen.mark(&hit, codeLDAP) {
-			dst = append(dst, signal(NameCode, "ldap.injection", 0.8, in, mt.i, mt.j))
+			dst = append(dst, signal(NameCode, "ldap.injection", 0.9, in, mt.i, mt.j))
 		}
 	}
 	return dst, hit

@@ -63,7 +63,7 @@ func scanProtocol(req *threat.Request, dst []threat.Signal) []threat.Signal {
 		lo := strings.ToLower(ct)
 		if (strings.Contains(lo, "utf-7") || strings.Contains(lo, "utf7") || strings.Count(lo, "boundary=") > 1 ||
 			strings.Count(lo, "charset=") > 1) && seen.first(protoCharset) {
-			dst = append(dst, signal(NameProtocol, "protocol.content_type", 0.85, in(threat.SourceHeader, "Content-Type", ct), 0, len(ct)))
+			dst = append(dst, signal(NameProtocol, "protocol.content_type", 0.9, in(threat.SourceHeader, "Content-Type", ct), 0, len(ct)))
 		}
 	}
 	if strings.Contains(req.RawPath, "%00") || strings.IndexByte(req.Path, 0) >= 0 {

@@ -54,6 +54,9 @@ type Detector struct {
 	on    [numFamilies]bool
 	names []string
 	wants what // union of the enabled value families' wants
+	// need maps a kind of input to the cache bits of the enabled families
+	// that inspect it.
+	need [wantBody << 1]uint32
 }
 
 // Families, indexed as in Names. The first numValueFamilies inspect one
@@ -109,6 +112,11 @@ func New(cfg Config) (*Detector, error) {
 		d.names = append(d.names, Names[i])
 		if i < numValueFamilies {
 			d.wants |= familyWants[i]
+			for k := range d.need {
+				if familyWants[i]&what(k) != 0 {
+					d.need[k] |= 1 << i
+				}
+			}
 		}
 	}
 	return d, nil
@@ -231,16 +239,22 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 // cookie values are looked up in the verdict cache first; the families that
 // found nothing in them are recorded there.
 func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
-	in.m = classify(in.value)
-	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) {
-		return dst // a short word of letters, digits, '-' and '_': nothing any family looks for
-	}
 	// Header values and paths repeat from request to request; cookies are
 	// per session and parameters vary, so caching them would only churn.
 	cacheable := (in.src == threat.SourceHeader || in.src == threat.SourcePath) && len(in.value) <= maxCached
 	var known uint32
 	if cacheable {
 		known = d.cache.lookup(in.value)
+		if known&d.need[kind] == d.need[kind] {
+			return dst // every family that looks at such values found it clean before
+		}
+	}
+	in.m = classify(in.value)
+	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && !strings.Contains(in.value, "__") {
+		return dst // a short word of letters, digits, '-' and '_': nothing any family looks for
+	}
+	if in.m&cNL != 0 {
+		cacheable = false // line breaks are the protocol family's, which does not cache
 	}
 	var clean uint32
 	for i := 0; i < numValueFamilies; i++ {

@@ -84,8 +84,15 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	header := in.src == threat.SourceHeader
 	if !header || m&(cQuote|cDQuote|cBacktick) != 0 {
 		if ok, fp := libinjection.IsSQLi(v); ok && seen.mark(&hit, sqliLib) {
-			s := signal(NameSQLi, "sqli.libinjection", 0.99, in, 0, len(v))
-			s.Evidence = "fingerprint " + fp + ": " + s.Evidence
+			conf, rule := 0.99, "sqli.libinjection"
+			if fp == "1c" || fp == "nc" || fp == "c" {
+				// a bare value and a comment ("50% off -- today"): the
+				// shape of an injection that does nothing
+				conf, rule = 0.6, "sqli.libinjection_comment"
+			}
+			s := signal(NameSQLi, rule, conf, in, 0, len(v))
+			prefix := "fp " + fp + ": "
+			s.Evidence = prefix + excerpt(v, 0, len(v), 48-len(prefix))
 			dst = append(dst, s)
 		}
 	}
@@ -111,7 +118,11 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	}
 	if m&(cEq|cLT|cGT|cSpace) != 0 {
 		if i, j := tautology(sq); i >= 0 && seen.mark(&hit, sqliBoolean) {
-			dst = append(dst, signal(NameSQLi, "sqli.boolean", 0.9, in, i, j))
+			conf, rule := 0.6, "sqli.boolean_bare" // "price < 100 and rating > 4" reads the same
+			if m&(cQuote|cDQuote|cParen|cHash|cSemi|cBacktick) != 0 || bytes.Contains(sq, []byte("--")) {
+				conf, rule = 0.9, "sqli.boolean"
+			}
+			dst = append(dst, signal(NameSQLi, rule, conf, in, i, j))
 		}
 	}
 	if m&cSemi != 0 {

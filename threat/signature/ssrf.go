@@ -92,7 +92,10 @@ func hostOf(b []byte) (host []byte, explicit bool) {
 	end := len(b)
 	for i, c := range b {
 		if c == '/' || c == '?' || c == '#' || c == '\\' || c == ' ' {
-			end, explicit = i, explicit || c == '/' || c == '\\'
+			// a path makes a destination, unless it is a CIDR prefix
+			// length ("10.0.0.0/8")
+			cidr := c == '/' && prefixLen(b[i+1:])
+			end, explicit = i, explicit || (c == '/' || c == '\\') && !cidr
 			break
 		}
 	}
@@ -213,4 +216,14 @@ func parseAddr(s string) (netip.Addr, bool) {
 		return netip.Addr{}, false // a small number is a number, not an address
 	}
 	return netip.AddrFrom4([4]byte{byte(ip >> 24), byte(ip >> 16), byte(ip >> 8), byte(ip)}), true
+}
+
+// prefixLen reports whether b starts with a CIDR prefix length: one to
+// three digits, then the end or a non-word byte.
+func prefixLen(b []byte) bool {
+	n := 0
+	for n < len(b) && n < 4 && b[n] >= '0' && b[n] <= '9' {
+		n++
+	}
+	return n > 0 && n <= 3 && (n == len(b) || !isWord(b[n]))
 }

