@@ -165,19 +165,6 @@ func words(kws ...string) *kwset {
 	return s
 }
 
-// merge returns a set of the keywords of a then b; indexes of b's keywords
-// follow a's.
-func merge(a, b *kwset) *kwset {
-	all := make([]string, 0, len(a.kws)+len(b.kws))
-	for _, k := range a.kws {
-		all = append(all, string(k))
-	}
-	for _, k := range b.kws {
-		all = append(all, string(k))
-	}
-	return words(all...)
-}
-
 // findAny returns the leftmost keyword of set found in b, with word
 // boundaries required where the keyword begins or ends with a letter or
 // digit and bounded is true.
