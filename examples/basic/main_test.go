@@ -53,3 +53,28 @@ func TestBasic(t *testing.T) {
 		})
 	}
 }
+
+func TestBasicBlocksInjection(t *testing.T) {
+	h, closeAll, err := newServer(config{Protect: true, Rate: "600-M", LoginRate: "5-M"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() {
+		srv.Close()
+		if err := closeAll(); err != nil {
+			t.Error(err)
+		}
+	})
+	req, _ := http.NewRequest("GET", srv.URL+"/search?q="+url.QueryEscape("1 UNION SELECT username, password FROM users--"), nil)
+	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || resp.Header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("injection = %d %s %q, want 403 problem+json", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+}

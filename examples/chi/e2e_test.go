@@ -217,3 +217,33 @@ func TestSpoofedForwardedForChangesNothing(t *testing.T) {
 		}
 	}
 }
+
+// An injection is refused with 403 and a problem+json body that names the
+// reason without leaking detector internals; shadow mode lets it through.
+func TestInjectionIsBlocked(t *testing.T) {
+	base := start(t, testConfig())
+	for _, q := range []string{
+		"' OR '1'='1",
+		"<script>alert(document.cookie)</script>",
+		"../../../../etc/passwd",
+		"; cat /etc/passwd",
+	} {
+		resp, body := get(t, base+"/search?q="+url.QueryEscape(q))
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("GET /search?q=%q = %d %q, want 403", q, resp.StatusCode, body)
+		}
+		p := decodeProblem(t, resp, body)
+		for _, internal := range []string{"libinjection", "fingerprint", "confidence", "sqli.", "xss.", "traversal."} {
+			if strings.Contains(string(body), internal) {
+				t.Errorf("problem body leaks %q: %+v", internal, p)
+			}
+		}
+	}
+	shadow := testConfig()
+	shadow.Shadow = true
+	sbase := start(t, shadow)
+	resp, body := get(t, sbase+"/search?q="+url.QueryEscape("' OR '1'='1"))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("shadow mode: injection = %d %q, want 200", resp.StatusCode, body)
+	}
+}
