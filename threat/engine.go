@@ -28,7 +28,8 @@ type Config struct {
 	Shadow bool
 	// BlockThreshold overrides the model's block threshold when > 0.
 	BlockThreshold float64
-	// Disabled names detectors that are skipped.
+	// Disabled names detectors that are skipped, or sub-detectors of a
+	// Grouped detector whose signals are ignored.
 	Disabled []string
 	// Weights scales the evidence of a detector by name (default 1).
 	Weights map[string]float64
@@ -140,6 +141,30 @@ func New(cfg Config) (*Engine, error) {
 		}
 		if disabled[name] {
 			continue
+		}
+		if g, ok := d.(Grouped); ok {
+			// Sub-detectors are weighed like detectors; disabling one
+			// weighs its signals at zero.
+			for _, sub := range g.Detectors() {
+				if seen[sub] {
+					return nil, fmt.Errorf("threat: Config.Detectors[%d]: duplicate detector name %q", i, sub)
+				}
+				seen[sub] = true
+				v, ok := cfg.Weights[sub]
+				if disabled[sub] {
+					v, ok = 0, true
+				}
+				if !ok {
+					continue
+				}
+				if v < 0 {
+					return nil, fmt.Errorf("threat: Config.Weights[%q] = %v is negative", sub, v)
+				}
+				if e.weights == nil {
+					e.weights = map[string]float64{}
+				}
+				e.weights[sub] = v
+			}
 		}
 		if v, ok := cfg.Weights[name]; ok {
 			if v < 0 {

@@ -64,6 +64,14 @@ type Detector interface {
 	Detect(req *Request, dst []Signal) []Signal
 }
 
+// Grouped is implemented by a Detector that runs several named
+// sub-detectors in one pass (threat/signature does, one per attack family).
+// Their names appear in Signal.Detector, and Config.Disabled and
+// Config.Weights accept them like detector names.
+type Grouped interface {
+	Detectors() []string
+}
+
 // Observer is implemented by detectors that learn from the outcome of a
 // request (the response status) after the handler has run.
 type Observer interface {

@@ -1,0 +1,62 @@
+package standard_test
+
+import (
+	"net/http/httptest"
+	"net/url"
+	"testing"
+
+	"github.com/bulwarkhq/bulwark/threat"
+	"github.com/bulwarkhq/bulwark/threat/standard"
+)
+
+func TestEmbeddedModelIsTrained(t *testing.T) {
+	m := standard.DefaultModel()
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.LLR) == 0 || m.Version == "untrained" {
+		t.Fatalf("embedded model %q has %d rules: run the training command", m.Version, len(m.LLR))
+	}
+	// DefaultModel hands out copies: changing one does not change the next.
+	m.LLR["sqli.libinjection"] = -3
+	if standard.DefaultModel().LLR["sqli.libinjection"] == -3 {
+		t.Fatal("DefaultModel shares its map")
+	}
+}
+
+func TestDefaultEngine(t *testing.T) {
+	e, err := standard.New(standard.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	attack := httptest.NewRequest("GET", "/search?q="+url.QueryEscape("1' UNION SELECT password FROM users--"), nil)
+	if a := e.Assess(attack, "198.51.100.1", ""); !a.Block || a.Level < threat.LevelHigh || len(a.Reasons) == 0 || a.Reasons[0].Detector != "sqli" {
+		t.Fatalf("attack: %+v", a)
+	}
+	benign := httptest.NewRequest("GET", "/search?q=trail+shoes&page=2", nil)
+	benign.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")
+	if a := e.Assess(benign, "198.51.100.2", ""); a.Block || a.Level != threat.LevelNone {
+		t.Fatalf("benign: %+v", a)
+	}
+}
+
+// Families of the signature detector are disabled and weighed by name
+// through the engine's configuration.
+func TestFamiliesByName(t *testing.T) {
+	attack := httptest.NewRequest("GET", "/search?q="+url.QueryEscape("1' UNION SELECT password FROM users--"), nil)
+	e, err := standard.New(standard.Config{Engine: threat.Config{Disabled: []string{"sqli"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if a := e.Assess(attack, "198.51.100.3", ""); a.Block {
+		t.Fatalf("sqli disabled but blocked: %+v", a)
+	}
+	if _, err := standard.New(standard.Config{Engine: threat.Config{Weights: map[string]float64{"xss": 0.5, "nosuch": 1}}}); err == nil {
+		t.Fatal("unknown detector name in Weights accepted")
+	}
+	if _, err := standard.New(standard.Config{Engine: threat.Config{Weights: map[string]float64{"xss": 0.5}}}); err != nil {
+		t.Fatalf("family weight refused: %v", err)
+	}
+}
