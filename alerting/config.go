@@ -184,8 +184,17 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Breaker.Failures == 0 {
 		c.Breaker.Failures = 5
 	}
-	if c.GroupWait < 0 || c.GroupInterval <= 0 || c.RepeatInterval <= 0 || c.ResolveTimeout <= 0 {
-		return c, fmt.Errorf("%w: negative or zero window", ErrConfig)
+	for _, w := range []struct {
+		name string
+		d    time.Duration
+	}{
+		{"GroupWait", c.GroupWait}, {"GroupInterval", c.GroupInterval}, {"RepeatInterval", c.RepeatInterval},
+		{"ResolveTimeout", c.ResolveTimeout}, {"ClaimTTL", c.ClaimTTL}, {"ClaimTimeout", c.ClaimTimeout},
+		{"Retry.Initial", c.Retry.Initial}, {"Retry.Max", c.Retry.Max}, {"Breaker.OpenTimeout", c.Breaker.OpenTimeout},
+	} {
+		if w.d < 0 {
+			return c, fmt.Errorf("%w: %s is negative (%v)", ErrConfig, w.name, w.d)
+		}
 	}
 	if len(c.GroupBy) == 0 {
 		c.GroupBy = []string{LabelClient}
@@ -194,14 +203,14 @@ func (c Config) withDefaults() (Config, error) {
 		switch l {
 		case LabelClient, LabelRoute, LabelMethod, LabelKind:
 		default:
-			return c, fmt.Errorf("%w: cannot group by %q", ErrConfig, l)
+			return c, fmt.Errorf("%w: GroupBy: cannot group by %q", ErrConfig, l)
 		}
 	}
 	if c.Escalation == nil {
 		c.Escalation = []uint64{100, 1000}
 	}
 	if !slices.IsSorted(c.Escalation) {
-		return c, fmt.Errorf("%w: Escalation must be increasing", ErrConfig)
+		return c, fmt.Errorf("%w: Escalation must be increasing (%v)", ErrConfig, c.Escalation)
 	}
 	if c.Inhibit == nil {
 		c.Inhibit = []InhibitRule{{SourceMin: SeverityCritical, Equal: []string{LabelClient}}}
@@ -212,8 +221,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.QueueSize == 0 {
 		c.QueueSize = 8192
 	}
-	if c.QueueSize < 0 || c.MaxIncidents < 0 {
-		return c, fmt.Errorf("%w: negative bound", ErrConfig)
+	if c.QueueSize < 0 {
+		return c, fmt.Errorf("%w: QueueSize is negative (%d)", ErrConfig, c.QueueSize)
+	}
+	if c.MaxIncidents < 0 {
+		return c, fmt.Errorf("%w: MaxIncidents is negative (%d)", ErrConfig, c.MaxIncidents)
 	}
 	if len(c.Secret) == 0 && !c.RawClients {
 		if c.Claimer != nil {
@@ -232,12 +244,18 @@ func (c Config) withDefaults() (Config, error) {
 	for i := range c.Sinks {
 		s := &c.Sinks[i]
 		if s.Name == "" || s.Sink == nil {
-			return c, fmt.Errorf("%w: sink %d needs a Name and a Sink", ErrConfig, i)
+			return c, fmt.Errorf("%w: Sinks[%d] needs a Name and a Sink", ErrConfig, i)
 		}
 		if names[s.Name] {
-			return c, fmt.Errorf("%w: duplicate sink %q", ErrConfig, s.Name)
+			return c, fmt.Errorf("%w: Sinks: duplicate name %q", ErrConfig, s.Name)
 		}
 		names[s.Name] = true
+		if s.Timeout < 0 {
+			return c, fmt.Errorf("%w: sink %q: Timeout is negative (%v)", ErrConfig, s.Name, s.Timeout)
+		}
+		if s.Throttle.Limit < 0 || s.Throttle.Per < 0 {
+			return c, fmt.Errorf("%w: sink %q: Throttle is negative", ErrConfig, s.Name)
+		}
 		def(&s.Timeout, 5*time.Second)
 		if s.QueueSize <= 0 {
 			s.QueueSize = 256
@@ -260,6 +278,9 @@ func (c Config) withDefaults() (Config, error) {
 		return c, err
 	}
 	for i, r := range c.Routes {
+		if r.Throttle.Limit < 0 || r.Throttle.Per < 0 {
+			return c, fmt.Errorf("%w: route %d (%s): Throttle is negative", ErrConfig, i, r.Name)
+		}
 		if err := check(fmt.Sprintf("route %d (%s)", i, r.Name), r.Sinks); err != nil {
 			return c, err
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -421,7 +422,9 @@ func (in *incident) snapshot(reason string) Alert {
 	}
 	n := min(in.nsamples, maxSamples)
 	for i := in.nsamples - n; i < in.nsamples; i++ {
-		a.Samples = append(a.Samples, in.samples[i%maxSamples])
+		smp := in.samples[i%maxSamples]
+		smp.Reasons = slices.Clone(smp.Reasons)
+		a.Samples = append(a.Samples, smp)
 	}
 	a.Summary = summary(&a)
 	return a
@@ -450,4 +453,17 @@ func summary(a *Alert) string {
 		}
 	}
 	return b.String()
+}
+
+// clone returns a deep copy of a: sinks may keep or modify what they get.
+func (a *Alert) clone() Alert {
+	c := *a
+	c.Labels = maps.Clone(a.Labels)
+	c.Reasons = slices.Clone(a.Reasons)
+	c.Routes = slices.Clone(a.Routes)
+	c.Samples = slices.Clone(a.Samples)
+	for i := range c.Samples {
+		c.Samples[i].Reasons = slices.Clone(c.Samples[i].Reasons)
+	}
+	return c
 }

@@ -1,7 +1,9 @@
 package alerting
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -258,20 +260,33 @@ func TestPseudonymKeyed(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	cases := map[string]Config{
-		"unknown group label": {GroupBy: []string{"ua"}},
-		"unknown sink":        {Sinks: []SinkConfig{{Name: "a", Sink: logSink{}}}, DefaultSinks: []string{"b"}},
-		"route unknown sink":  {Sinks: []SinkConfig{{Name: "a", Sink: logSink{}}}, Routes: []Route{{Sinks: []string{"b"}}}},
-		"duplicate sink":      {Sinks: []SinkConfig{{Name: "a", Sink: logSink{}}, {Name: "a", Sink: logSink{}}}},
-		"nil sink":            {Sinks: []SinkConfig{{Name: "a"}}},
-		"claimer no secret":   {Claimer: claimFunc(nil)},
-		"escalation order":    {Escalation: []uint64{10, 5}},
-		"negative wait":       {GroupWait: -1},
+	// Each bad config is refused with ErrConfig and a message that names
+	// the culprit.
+	cases := []struct {
+		name  string
+		cfg   Config
+		names string
+	}{
+		{"unknown group label", Config{GroupBy: []string{"ua"}}, "GroupBy"},
+		{"unknown default sink", Config{Sinks: []SinkConfig{{Name: "a", Sink: logSink{}}}, DefaultSinks: []string{"b"}}, `DefaultSinks names unknown sink "b"`},
+		{"route unknown sink", Config{Sinks: []SinkConfig{{Name: "a", Sink: logSink{}}}, Routes: []Route{{Name: "r", Sinks: []string{"b"}}}}, `route 0 (r) names unknown sink "b"`},
+		{"duplicate sink", Config{Sinks: []SinkConfig{{Name: "a", Sink: logSink{}}, {Name: "a", Sink: logSink{}}}}, `duplicate name "a"`},
+		{"nil sink", Config{Sinks: []SinkConfig{{Name: "a"}}}, "Sinks[0]"},
+		{"claimer without secret", Config{Claimer: claimFunc(nil)}, "Secret"},
+		{"escalation order", Config{Escalation: []uint64{10, 5}}, "Escalation"},
+		{"negative group wait", Config{GroupWait: -1}, "GroupWait"},
+		{"negative retry", Config{Retry: Retry{Initial: -time.Second}}, "Retry.Initial"},
+		{"negative claim ttl", Config{ClaimTTL: -time.Second}, "ClaimTTL"},
+		{"negative queue", Config{QueueSize: -1}, "QueueSize"},
+		{"negative sink timeout", Config{Sinks: []SinkConfig{{Name: "a", Sink: logSink{}, Timeout: -1}}}, `sink "a": Timeout`},
+		{"negative sink throttle", Config{Sinks: []SinkConfig{{Name: "a", Sink: logSink{}, Throttle: Throttle{Limit: -1, Per: time.Second}}}}, `sink "a": Throttle`},
+		{"negative route throttle", Config{Routes: []Route{{Name: "r", Throttle: Throttle{Limit: 1, Per: -time.Second}}}}, "route 0 (r): Throttle"},
 	}
-	for name, cfg := range cases {
-		t.Run(name, func(t *testing.T) {
-			if _, err := New(cfg); err == nil {
-				t.Fatal("no error")
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := New(tc.cfg)
+			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tc.names) {
+				t.Fatalf("error %v, want ErrConfig naming %q", err, tc.names)
 			}
 		})
 	}

@@ -246,6 +246,7 @@ func (d *Dispatcher) dispatch(alerts []Alert) {
 	now := d.cfg.Clock.Now()
 	var idx []int
 	targets := make([]bool, len(d.sinks))
+	sends := make([]*sinkWorker, 0, len(d.sinks))
 	for i := range alerts {
 		a := &alerts[i]
 		d.notifications.Add(1)
@@ -262,6 +263,7 @@ func (d *Dispatcher) dispatch(alerts []Alert) {
 			}
 			d.mark(targets, d.cfg.Routes[ri].Sinks)
 		}
+		sends = sends[:0]
 		for si, on := range targets {
 			if !on {
 				continue
@@ -271,11 +273,20 @@ func (d *Dispatcher) dispatch(alerts []Alert) {
 				s.throttled.Add(1)
 				continue
 			}
+			sends = append(sends, s)
+		}
+		// Each sink owns what it receives: the last gets the snapshot,
+		// the others deep copies taken before any sink can see it.
+		for j, s := range sends {
+			out := *a
+			if j < len(sends)-1 {
+				out = a.clone()
+			}
 			select {
-			case s.q <- *a:
+			case s.q <- out:
 			default:
 				s.dropped.Add(1)
-				d.deadLetter(s.name, *a, errQueueFull)
+				d.deadLetter(s.name, out, errQueueFull)
 			}
 		}
 	}

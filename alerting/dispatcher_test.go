@@ -509,3 +509,39 @@ func TestEscalationReroutes(t *testing.T) {
 		t.Fatalf("log %+v\npager %+v", l, p)
 	}
 }
+
+// TestEachSinkOwnsItsAlert: a sink that modifies the alert it got (labels,
+// reasons, samples) changes nothing another sink or a later notification
+// sees. Run with -race.
+func TestEachSinkOwnsItsAlert(t *testing.T) {
+	vandal := SinkFunc(func(_ context.Context, a Alert) error {
+		a.Labels[LabelClient] = "changed"
+		a.Reasons[0].Reason = "changed"
+		a.Routes[0] = "changed"
+		a.Samples[0].Reasons[0] = "changed"
+		return nil
+	})
+	rec := newRecorder()
+	clk := &fakeClock{t: t0}
+	d, err := New(Config{
+		RawClients: true, Clock: clk, TickInterval: -1, GroupWait: time.Second, GroupInterval: time.Second,
+		Sinks: []SinkConfig{{Name: "vandal", Sink: vandal}, {Name: "rec", Sink: rec}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		d.Publish(Event{Client: "x", Kind: KindThreat, Reasons: []string{"sqli"}, Route: "/a", Time: clk.Now()})
+		clk.Add(2 * time.Second)
+		if err := d.Tick(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		rec.wait(t, 1)
+	}
+	closeOK(t, d)
+	for _, a := range rec.snapshot() {
+		if a.Labels[LabelClient] != "x" || a.Reasons[0].Reason != "sqli" || a.Routes[0] != "/a" || a.Samples[0].Reasons[0] != "sqli" {
+			t.Fatalf("alert modified by another sink: %+v", a)
+		}
+	}
+}
