@@ -51,6 +51,7 @@ type Dispatcher struct {
 	ctl     chan ctlReq
 	stop    chan struct{}
 	closed  atomic.Bool
+	ended   atomic.Bool // Close returned: nothing will ingest d.in again
 	once    sync.Once
 	wg      sync.WaitGroup
 	sinks   []*sinkWorker
@@ -382,6 +383,11 @@ func (d *Dispatcher) Stats() Stats {
 		Throttled:     d.routeThrottled.Load(),
 		Sinks:         make(map[string]SinkStats, len(d.sinks)),
 	}
+	if d.ended.Load() {
+		// A Publish racing with Close passed the closed check before
+		// Close set it and queued after Close's last drain.
+		st.Dropped += uint64(len(d.in))
+	}
 	for _, s := range d.sinks {
 		ss := SinkStats{
 			Delivered: s.delivered.Load(), Failed: s.failed.Load(), Dropped: s.dropped.Load(),
@@ -430,7 +436,8 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 	}
 	d.cancel()
 	// Events published between the closed check and the worker's last
-	// drain are counted, not silently lost.
+	// drain are counted, not silently lost: here, and by Stats for any
+	// that land in the queue after this.
 	for {
 		select {
 		case <-d.in:
@@ -440,5 +447,6 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 		}
 		break
 	}
+	d.ended.Store(true)
 	return errors.Join(err, d.unregister())
 }

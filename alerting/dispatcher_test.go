@@ -545,3 +545,45 @@ func TestEachSinkOwnsItsAlert(t *testing.T) {
 		}
 	}
 }
+
+// TestPublishRacingCloseLosesNothingUncounted: publishers running while
+// Close runs; every accepted event is either in the incident's final count
+// or counted as dropped.
+func TestPublishRacingCloseLosesNothingUncounted(t *testing.T) {
+	for range 20 {
+		rec := newRecorder()
+		d, err := New(Config{RawClients: true, TickInterval: -1, QueueSize: 64, Sinks: []SinkConfig{{Name: "r", Sink: rec}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var accepted, refused atomic.Uint64
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				for range 2000 {
+					if d.Publish(Event{Client: "x"}) {
+						accepted.Add(1)
+					} else {
+						refused.Add(1)
+					}
+				}
+			}()
+		}
+		close(start)
+		closeOK(t, d)
+		wg.Wait()
+		st := d.Stats()
+		var ingested uint64
+		for _, a := range rec.snapshot() {
+			ingested = max(ingested, a.Count)
+		}
+		if st.Published != accepted.Load() || ingested+(st.Dropped-refused.Load()) != accepted.Load() {
+			t.Fatalf("accepted %d refused %d ingested %d, stats published %d dropped %d",
+				accepted.Load(), refused.Load(), ingested, st.Published, st.Dropped)
+		}
+	}
+}
