@@ -159,3 +159,40 @@ func TestNewRejectsBadURL(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFormat: whatever a request put in the routes, reasons and client
+// label, the message is valid JSON, carries no raw <, > or & (no link,
+// mention or entity injection) and no backtick that would close a code
+// span early.
+func FuzzFormat(f *testing.F) {
+	f.Add("<!channel>", "/login", "c_1", "summary")
+	f.Add("`<https://evil.example|click>`", "/a&b", "<@U123>", "&lt;")
+	f.Add("\xff\xfe", "", "", "\u202e")
+	f.Fuzz(func(t *testing.T, reason, route, client, summary string) {
+		a := incident
+		a.Reasons = []alerting.ReasonCount{{Reason: reason, Count: 1}}
+		a.Routes = []string{route}
+		a.Labels = map[string]string{alerting.LabelClient: client}
+		a.Summary = summary
+		m := slack.Format(a, 5)
+		if _, err := json.Marshal(m); err != nil {
+			t.Fatal(err)
+		}
+		check := func(s string) {
+			// Escaped entities are the only '&'s: strip them, then look.
+			rest := strings.NewReplacer("&amp;", "", "&lt;", "", "&gt;", "").Replace(s)
+			if strings.ContainsAny(rest, "<>&") || strings.Count(s, "`")%2 != 0 {
+				t.Fatalf("unescaped text %q", s)
+			}
+		}
+		check(m.Text)
+		for _, b := range m.Blocks {
+			if b.Text != nil {
+				check(b.Text.Text)
+			}
+			for _, x := range append(b.Fields, b.Elements...) {
+				check(x.Text)
+			}
+		}
+	})
+}
