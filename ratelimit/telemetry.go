@@ -33,7 +33,7 @@ type telemetry struct {
 	decisions metric.Int64Counter
 	latency   metric.Float64Histogram
 	reg       metric.Registration
-	byOutcome [OutcomeAllowListed + 1]metric.AddOption
+	byOutcome [OutcomeAllowListed + 1][]metric.AddOption // one-element slices: passing them with ... does not allocate
 }
 
 // Metrics:
@@ -71,14 +71,14 @@ func newTelemetry(mp metric.MeterProvider, a *Adaptive) (*telemetry, error) {
 		return nil, err
 	}
 	for o := range t.byOutcome {
-		t.byOutcome[o] = metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", Outcome(o).String())))
+		t.byOutcome[o] = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", Outcome(o).String())))}
 	}
 	return t, nil
 }
 
 func (t *telemetry) decision(ctx context.Context, o Outcome) {
 	if int(o) < len(t.byOutcome) {
-		t.decisions.Add(ctx, 1, t.byOutcome[o])
+		t.decisions.Add(ctx, 1, t.byOutcome[o]...)
 	}
 }
 

@@ -1,11 +1,12 @@
 package threat
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -254,7 +255,11 @@ func (e *Engine) Assess(r *http.Request, client, route string) Assessment {
 
 	ctx := r.Context()
 	e.scoreHist.Record(ctx, a.Score)
-	e.assessHist.Record(ctx, e.now().Sub(start).Seconds())
+	if timed {
+		// sampled like the detector times: reading the clock costs as
+		// much as some detectors
+		e.assessHist.Record(ctx, e.now().Sub(start).Seconds())
+	}
 	return a
 }
 
@@ -304,7 +309,15 @@ func (e *Engine) Combine(sigs []Signal) Assessment {
 	}
 	var fams [8]fam
 	nf := 0
-	ev := make([]float64, len(sigs))
+	// evidence and order live on the stack for the usual handful of
+	// signals; only the returned reasons are allocated
+	var evBuf [32]float64
+	var idxBuf [32]int
+	ev := evBuf[:0]
+	if len(sigs) > len(evBuf) {
+		ev = make([]float64, 0, len(sigs))
+	}
+	ev = ev[:len(sigs)]
 	for i, s := range sigs {
 		ev[i] = m.Evidence(s)
 		// One rule counts once however many locations it fired at.
@@ -365,13 +378,17 @@ func (e *Engine) Combine(sigs []Signal) Assessment {
 	}
 	a := Assessment{Score: score, Level: m.level(score), Block: score >= threshold && !e.shadow}
 
-	idx := make([]int, 0, len(sigs))
+	idx := idxBuf[:0]
+	if len(sigs) > len(idxBuf) {
+		idx = make([]int, 0, len(sigs))
+	}
 	for i := range sigs {
 		if ev[i] != 0 {
 			idx = append(idx, i)
 		}
 	}
-	sort.SliceStable(idx, func(x, y int) bool { return ev[idx[x]] > ev[idx[y]] })
+	// stable, strongest evidence first
+	slices.SortStableFunc(idx, func(x, y int) int { return cmp.Compare(ev[y], ev[x]) })
 	if len(idx) > e.maxReasons {
 		idx = idx[:e.maxReasons]
 	}

@@ -219,3 +219,42 @@ func FuzzNewRequest(f *testing.F) {
 		}
 	})
 }
+
+// Combine lists reasons strongest first, keeps the signals' order among
+// equals and counts each rule once, with few signals (stack buffers) and
+// many (heap).
+func TestCombineReasonOrder(t *testing.T) {
+	e, err := New(Config{MaxReasons: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{3, 31, 32, 33, 80} {
+		sigs := make([]Signal, n)
+		for i := range sigs {
+			// confidences cycle so that ties exist; every third rule repeats
+			sigs[i] = Signal{Detector: "d", Family: "f", Rule: "r" + string(rune('A'+i%26)) + string(rune('a'+i/26)), Confidence: float64(1+i%5) / 10}
+		}
+		a := e.Combine(sigs)
+		if len(a.Reasons) != n {
+			t.Fatalf("%d signals of distinct rules: %d reasons", n, len(a.Reasons))
+		}
+		pos := map[string]int{}
+		for i, s := range sigs {
+			pos[s.Rule] = i
+		}
+		for k := 1; k < len(a.Reasons); k++ {
+			p, q := a.Reasons[k-1], a.Reasons[k]
+			if p.Confidence < q.Confidence {
+				t.Fatalf("n=%d: reason %d (%v) weaker than reason %d (%v)", n, k-1, p.Confidence, k, q.Confidence)
+			}
+			if p.Confidence == q.Confidence && pos[p.Rule] > pos[q.Rule] {
+				t.Fatalf("n=%d: equal reasons out of signal order: %s before %s", n, p.Rule, q.Rule)
+			}
+		}
+	}
+	// a rule that fired at two locations is one reason, with its stronger evidence
+	a := e.Combine([]Signal{{Rule: "x", Family: "f", Confidence: 0.2}, {Rule: "y", Family: "g", Confidence: 0.3}, {Rule: "x", Family: "f", Confidence: 0.6}})
+	if len(a.Reasons) != 2 || a.Reasons[0].Rule != "x" {
+		t.Fatalf("reasons %+v, want x (strongest) then y", a.Reasons)
+	}
+}

@@ -48,6 +48,7 @@ func (l Limits) withDefaults() Limits {
 func NewRequest(r *http.Request, client, route string, lim Limits) *Request {
 	req := &Request{}
 	fillRequest(req, r, client, route, lim.withDefaults())
+	req.Time = time.Now()
 	return req
 }
 
@@ -58,11 +59,12 @@ func fillRequest(req *Request, r *http.Request, client, route string, lim Limits
 	req.RawQuery = r.URL.RawQuery
 	req.Proto = r.Proto
 	req.Host = r.Host
-	req.UserAgent = r.Header.Get("User-Agent")
+	if ua := r.Header["User-Agent"]; len(ua) > 0 { // canonical key: no Get
+		req.UserAgent = ua[0]
+	}
 	req.RemoteAddr = r.RemoteAddr
 	req.Client = client
 	req.Route = route
-	req.Time = time.Now()
 	req.Header = r.Header
 
 	q := r.URL.RawQuery

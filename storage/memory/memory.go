@@ -122,10 +122,18 @@ func (s *Store) put(sh *shard, k string, e *entry, now int64) {
 	sh.m[k] = e
 }
 
-// Keys inside a shard: the client's keys share its shard, like a Redis hash tag.
-func counterKey(client, bucket string) string { return "c\x00" + client + "\x00" + bucket }
-func strikeKey(client string) string          { return "s\x00" + client }
-func decisionKey(client string) string        { return "d\x00" + client }
+// Keys inside a shard: the client's keys share its shard, like a Redis hash
+// tag. appendCounterKey builds the counter key in dst, so that a lookup of
+// an existing counter allocates nothing.
+func appendCounterKey(dst []byte, client, bucket string) []byte {
+	dst = append(dst, 'c', 0)
+	dst = append(dst, client...)
+	dst = append(dst, 0)
+	return append(dst, bucket...)
+}
+
+func strikeKey(client string) string   { return "s\x00" + client }
+func decisionKey(client string) string { return "d\x00" + client }
 
 // Hit counts one request and returns the count, window end and decision.
 func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Count, error) {
@@ -139,11 +147,16 @@ func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Co
 	if d := sh.get(decisionKey(client), n); d != nil {
 		c.Decision = d.dec
 	}
-	ck := counterKey(client, bucket)
-	e := sh.get(ck, n)
+	var kb [2*storage.MaxKeyLen + 3]byte
+	ck := appendCounterKey(kb[:0], client, bucket)
+	e := sh.m[string(ck)] // no allocation for the lookup
+	if e != nil && e.exp <= n {
+		delete(sh.m, string(ck))
+		e = nil
+	}
 	if e == nil {
 		e = &entry{exp: n + int64(h.Window)}
-		s.put(sh, ck, e, n)
+		s.put(sh, string(ck), e, n)
 	}
 	e.n++
 	c.N, c.Reset = e.n, time.Unix(0, e.exp)

@@ -267,7 +267,7 @@ func TestDetector(t *testing.T) {
 	m, _ := Train(train, TrainConfig{Version: "t", Seed: 1})
 	h, _ := NewHolder(m)
 	src := fakeSource{"inlier": train[3], "outlier": {40, 40, 40}, "short": {1}}
-	d, err := New(Config{Source: src, Models: h, Warmup: 100})
+	d, err := New(Config{Source: src, Models: h, Warmup: 100, Refresh: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,6 +307,64 @@ func TestDetector(t *testing.T) {
 	}
 	if d.Detect(nil, nil) != nil {
 		t.Fatal("nil request")
+	}
+}
+
+// A client is scored in full on its first request with history and then on
+// every Refresh-th; in between it keeps its last verdict, which a model swap
+// or a lost history ends at once.
+func TestDetectorRefresh(t *testing.T) {
+	train, _ := cluster(1000, 3, 1)
+	m, _ := Train(train, TrainConfig{Version: "t", Seed: 1})
+	h, _ := NewHolder(m)
+	src := fakeSource{"c": train[3]}
+	if _, err := New(Config{Source: src, Refresh: -1}); err == nil {
+		t.Fatal("negative Refresh accepted")
+	}
+	d, err := New(Config{Source: src, Models: h, Refresh: 4, RobustZ: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &threat.Request{Client: "c"}
+	flagged := func() bool { return len(d.Detect(req, nil)) > 0 }
+	if flagged() { // full scoring: an inlier
+		t.Fatal("inlier flagged")
+	}
+	src["c"] = []float64{40, 40, 40}
+	for i := 1; i < 4; i++ {
+		if flagged() {
+			t.Fatalf("request %d after the full scoring was re-scored", i)
+		}
+	}
+	if !flagged() { // 4th: scored in full again
+		t.Fatal("outlier not flagged at the refresh")
+	}
+	if !flagged() {
+		t.Fatal("cached outlier verdict not kept")
+	}
+	for i, s := range d.Detect(req, nil) {
+		if s.Rule != "anomaly.iforest" || s.Evidence != "t" || s.Confidence < 0.3 || s.Confidence > 0.7 {
+			t.Fatalf("cached signal %d: %+v", i, s)
+		}
+	}
+
+	// a new model's first verdict is its own
+	src["c"] = train[3]
+	m2, _ := Train(train, TrainConfig{Version: "t2", Seed: 2})
+	if err := h.Swap(m2); err != nil {
+		t.Fatal(err)
+	}
+	if flagged() {
+		t.Fatal("verdict of the replaced model survived the swap")
+	}
+	// a client whose history is gone gets nothing, cached or not
+	src["c"] = []float64{40, 40, 40}
+	for range 4 {
+		flagged()
+	}
+	delete(src, "c")
+	if flagged() {
+		t.Fatal("client without history got a cached signal")
 	}
 }
 

@@ -6,8 +6,10 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/bulwarkhq/bulwark/threat"
 )
@@ -30,7 +32,17 @@ type Config struct {
 	// Warmup is how many established-client vectors the baseline needs
 	// before it scores; default 256.
 	Warmup int
+	// Refresh is how often a client is scored in full: on its first
+	// request with enough history and then on every Refresh-th one; the
+	// requests in between carry the signals of its last full scoring, and
+	// only full scorings feed the baseline. A client's behaviour moves little
+	// from one request to the next, and a full scoring (100 trees) is most
+	// of the detector's time. Default 16; 1 scores every request.
+	Refresh int
 }
+
+// cacheSlots is the size of the per-client score cache (a power of two).
+const cacheSlots = 1 << 14
 
 // Detector scores a client's feature vector with the current model of its
 // Holder and with an online robust baseline. It implements threat.Detector.
@@ -42,6 +54,33 @@ type Detector struct {
 	warmup int
 	names  []string
 	bufs   sync.Pool
+
+	refresh uint64
+	seed    maphash.Seed
+	cache   atomic.Pointer[scoreCache]
+}
+
+// scoreCache remembers the outcome of each client's last full scoring under
+// one model. A slot packs a 32-bit client tag, the requests served from it
+// since, the quantised confidences of both signals and the feature the
+// baseline flagged, so readers and writers never lock: a lost update costs
+// one extra scoring, and a tag collision a full scoring, never a wrong
+// client's signals.
+type scoreCache struct {
+	model *Model
+	slots [cacheSlots]atomic.Uint64
+}
+
+func packSlot(tag uint32, count uint64, forest, robust float64, feature int) uint64 {
+	return uint64(tag)<<32 | min(count, 255)<<24 | quant(forest)<<16 | quant(robust)<<8 | uint64(uint8(feature))
+}
+
+// quant maps a confidence in (0,1] to 1..255 and no signal to 0.
+func quant(conf float64) uint64 {
+	if conf <= 0 {
+		return 0
+	}
+	return uint64(max(1, min(255, int(conf*255+0.5))))
 }
 
 var _ threat.Detector = (*Detector)(nil)
@@ -66,7 +105,14 @@ func New(cfg Config) (*Detector, error) {
 	if cfg.Warmup <= 0 {
 		cfg.Warmup = 256
 	}
-	d := &Detector{src: cfg.Source, models: cfg.Models, z: cfg.RobustZ, warmup: cfg.Warmup}
+	if cfg.Refresh < 0 {
+		return nil, errors.New("anomaly: Config.Refresh is negative")
+	}
+	if cfg.Refresh == 0 {
+		cfg.Refresh = 16
+	}
+	d := &Detector{src: cfg.Source, models: cfg.Models, z: cfg.RobustZ, warmup: cfg.Warmup,
+		refresh: uint64(cfg.Refresh), seed: maphash.MakeSeed()}
 	if m := cfg.Models.Current(); m != nil && cfg.RobustZ > 0 {
 		d.names = m.Features
 		d.base = NewBaseline(len(m.Features), 256, 0.01)
@@ -83,7 +129,8 @@ func (d *Detector) Models() *Holder { return d.models }
 
 // Detect appends an anomaly signal when the client's feature vector is an
 // outlier for the current model or the online baseline. Clients without
-// enough history are not scored.
+// enough history are not scored; the others are scored in full every
+// Refresh requests (see Config.Refresh).
 func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Signal {
 	if req == nil {
 		return dst
@@ -95,19 +142,50 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	if !ok {
 		return dst
 	}
-	if m := d.models.Current(); m != nil && len(v) == len(m.Features) {
+	m := d.models.Current()
+	c := d.cache.Load()
+	if c == nil || c.model != m {
+		// a swapped model starts from an empty cache: its first verdict on
+		// every client is its own
+		nc := &scoreCache{model: m}
+		if d.cache.CompareAndSwap(c, nc) {
+			c = nc
+		} else if c = d.cache.Load(); c.model != m {
+			c = nc
+		}
+	}
+	h := maphash.String(d.seed, req.Client)
+	slot := &c.slots[h&(cacheSlots-1)]
+	tag := uint32(h>>32) | 1
+	if e := slot.Load(); uint32(e>>32) == tag && (e>>24)&0xff+1 < d.refresh {
+		slot.Store(e + 1<<24)
+		return d.emit(dst, m, float64((e>>16)&0xff)/255, float64((e>>8)&0xff)/255, int(e&0xff))
+	}
+	var forest, robust float64
+	feature := 0
+	if m != nil && len(v) == len(m.Features) {
 		if s := m.Score(v); s > m.Threshold {
-			conf := clamp(0.3+(s-m.Threshold)/(1-m.Threshold+1e-9)*0.5, 0.3, 0.7)
-			dst = append(dst, threat.Signal{Detector: "anomaly", Family: "anomaly", Rule: "anomaly.iforest", Confidence: conf, Location: "client", Evidence: m.Version})
+			forest = clamp(0.3+(s-m.Threshold)/(1-m.Threshold+1e-9)*0.5, 0.3, 0.7)
 		}
 	}
 	if d.base != nil && len(v) == d.base.nf {
 		if d.base.Count() >= d.warmup {
 			if z, f := d.base.MaxZ(v); z > d.z {
-				dst = append(dst, threat.Signal{Detector: "anomaly", Family: "anomaly", Rule: "anomaly.robust-z", Confidence: clamp(0.2+0.01*(z-d.z), 0.2, 0.5), Location: "client", Evidence: d.names[f]})
+				robust, feature = clamp(0.2+0.01*(z-d.z), 0.2, 0.5), f
 			}
 		}
 		d.base.Update(v)
+	}
+	slot.Store(packSlot(tag, 0, forest, robust, feature))
+	return d.emit(dst, m, forest, robust, feature)
+}
+
+func (d *Detector) emit(dst []threat.Signal, m *Model, forest, robust float64, feature int) []threat.Signal {
+	if forest > 0 && m != nil {
+		dst = append(dst, threat.Signal{Detector: "anomaly", Family: "anomaly", Rule: "anomaly.iforest", Confidence: forest, Location: "client", Evidence: m.Version})
+	}
+	if robust > 0 && feature < len(d.names) {
+		dst = append(dst, threat.Signal{Detector: "anomaly", Family: "anomaly", Rule: "anomaly.robust-z", Confidence: robust, Location: "client", Evidence: d.names[feature]})
 	}
 	return dst
 }

@@ -120,6 +120,11 @@ type profile struct {
 	head       int // next write index
 	n          int // events held, ≤ ringSize
 	last       int64
+	// vec is the feature vector Detect computed at vecAt (0: none), which
+	// AppendFeatures returns until the profile changes.
+	vec   Vector
+	vecN  int
+	vecAt int64
 }
 
 type shard struct {
@@ -137,6 +142,8 @@ type Detector struct {
 	seed     maphash.Seed
 	shards   []shard
 	perShard int
+	agents   memo // user agent → headless marker index + 1
+	paths    memo // path → route class << 1 | login
 }
 
 var (
@@ -171,7 +178,7 @@ func (d *Detector) lookup(s *shard, client string, now int64, create bool) *prof
 	if p != nil {
 		s.unlink(p)
 		if now-p.last > int64(d.cfg.IdleTTL) {
-			p.n, p.head = 0, 0
+			p.n, p.head, p.vecAt = 0, 0, 0
 		}
 		s.pushFront(p)
 		return p
@@ -274,10 +281,38 @@ func match(s string, ws [][]byte) int {
 
 func isLogin(path string) bool { return match(path, loginWords) >= 0 }
 
-func headerSet(req *threat.Request) uint32 {
+// pathVerdict returns the route class and login flag of path, and its hash.
+func (d *Detector) pathVerdict(path string) (class uint8, login bool, h uint64) {
+	h = maphash.String(d.seed, path)
+	v, ok := d.paths.get(h)
+	if !ok {
+		if seq := d.cfg.Sequence; seq != nil {
+			v = uint16(seq.Class(path)) << 1
+		}
+		if isLogin(path) {
+			v |= 1
+		}
+		d.paths.put(h, v)
+	}
+	return uint8(v >> 1), v&1 != 0, h
+}
+
+// headless returns the index+1 in headlessWords of the marker the user
+// agent carries (0: none), and the agent's hash.
+func (d *Detector) headless(ua string) (int, uint64) {
+	h := maphash.String(d.seed, ua)
+	v, ok := d.agents.get(h)
+	if !ok {
+		v = uint16(match(ua, headlessWords) + 1)
+		d.agents.put(h, v)
+	}
+	return int(v), h
+}
+
+func (d *Detector) headerSet(req *threat.Request) uint32 {
 	var h uint32
 	for k := range req.Header {
-		h ^= fnv32s(k) | 1
+		h ^= uint32(maphash.String(d.seed, k)) | 1
 	}
 	return h
 }
@@ -289,17 +324,16 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	if req == nil {
 		return dst
 	}
-	if !d.cfg.NoBot {
-		dst = botSignals(req, dst)
+	marker, uaHash := d.headless(req.UserAgent)
+	if !d.cfg.NoBot && marker > 0 && req.UserAgent != "" {
+		dst = append(dst, threat.Signal{Detector: "behavior", Family: "behavior", Rule: "bot.headless", Confidence: 0.2, Location: "header:User-Agent", Evidence: headlessEvidence[marker-1]})
 	}
 	now := req.Time.UnixNano()
 	if req.Time.IsZero() {
 		now = time.Now().UnixNano()
 	}
-	e := event{at: now, path: fnv32s(req.Path), ua: fnv32s(req.UserAgent) | 1, hdr: headerSet(req) | 1, login: isLogin(req.Path), bare: bareBrowser(req)}
-	if seq := d.cfg.Sequence; seq != nil {
-		e.class = seq.Class(req.Path)
-	}
+	class, login, pathHash := d.pathVerdict(req.Path)
+	e := event{at: now, path: uint32(pathHash), ua: uint32(uaHash) | 1, hdr: d.headerSet(req) | 1, login: login, bare: bareBrowser(req), class: class}
 	s := d.shard(req.Client)
 	s.mu.Lock()
 	p := d.lookup(s, req.Client, now, true)
@@ -313,8 +347,12 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	}
 	var v Vector
 	n := 0
+	p.vecAt = 0
 	if p.n >= d.cfg.MinRequests {
 		n = d.features(p, now, &v)
+		if now == p.last {
+			p.vec, p.vecN, p.vecAt = v, n, now
+		}
 	}
 	s.mu.Unlock()
 	if n < d.cfg.MinRequests {
@@ -340,6 +378,7 @@ func (d *Detector) Observe(client, route string, status int, at time.Time) {
 		e := &p.ev[(p.head-i+ringSize)%ringSize]
 		if e.status == 0 {
 			e.status = uint16(status)
+			p.vecAt = 0
 			return
 		}
 	}
@@ -370,7 +409,11 @@ func (d *Detector) AppendFeatures(dst []float64, client string) ([]float64, bool
 	s.mu.Lock()
 	p := s.m[client]
 	n := 0
-	if p != nil {
+	switch {
+	case p == nil || p.n < d.cfg.MinRequests:
+	case p.vecAt != 0 && p.vecAt == p.last:
+		v, n = p.vec, p.vecN
+	default:
 		n = d.features(p, p.last, &v)
 	}
 	s.mu.Unlock()
@@ -545,23 +588,18 @@ func (d *Detector) signals(v *Vector, n int, dst []threat.Signal) []threat.Signa
 
 var headlessEvidence = [...]string{"headlesschrome", "phantomjs", "selenium", "puppeteer", "playwright", "webdriver"}
 
-// botSignals appends the per-request bot heuristic: a headless-browser
-// marker in the user agent, at low confidence.
-func botSignals(req *threat.Request, dst []threat.Signal) []threat.Signal {
-	ua := req.UserAgent
-	if ua == "" {
-		return dst
-	}
-	if i := match(ua, headlessWords); i >= 0 {
-		return append(dst, threat.Signal{Detector: "behavior", Family: "behavior", Rule: "bot.headless", Confidence: 0.2, Location: "header:User-Agent", Evidence: headlessEvidence[i]})
-	}
-	return dst
-}
-
 // bareBrowser reports a browser user agent without Accept nor
 // Accept-Language. It counts only when sustained: the header view may be a
 // selection, and one request is no evidence.
 func bareBrowser(req *threat.Request) bool {
+	// direct index: the view's header map is canonical
 	return strings.HasPrefix(req.UserAgent, "Mozilla/") && len(req.Header) > 1 &&
-		req.Header.Get("Accept") == "" && req.Header.Get("Accept-Language") == ""
+		first(req.Header["Accept"]) == "" && first(req.Header["Accept-Language"]) == ""
+}
+
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
 }

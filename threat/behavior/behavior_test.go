@@ -253,6 +253,83 @@ func TestFeaturesWindow(t *testing.T) {
 	}
 }
 
+// AppendFeatures serves the vector Detect computed for the request just
+// scored; it must always equal a fresh computation, also after Observe
+// changed a status and when requests arrive out of order.
+func TestAppendFeaturesMatchesFresh(t *testing.T) {
+	d, _ := New(Config{})
+	at := t0
+	check := func(i int, when string) {
+		t.Helper()
+		got, ok := d.AppendFeatures(nil, "c")
+		s := d.shard("c")
+		s.mu.Lock()
+		p := s.m["c"]
+		var want Vector
+		n := d.features(p, p.last, &want)
+		s.mu.Unlock()
+		if ok != (n >= d.cfg.MinRequests) {
+			t.Fatalf("request %d %s: ok %v with %d events", i, when, ok, n)
+		}
+		if ok && Vector(got) != want {
+			t.Fatalf("request %d %s: AppendFeatures %v, fresh %v", i, when, got, want)
+		}
+	}
+	for i := range 60 {
+		gap := jitter(i, 300*time.Millisecond)
+		if i%7 == 3 {
+			gap = -time.Second // a late request: its time is before the latest
+		}
+		at = at.Add(gap)
+		d.Detect(&threat.Request{Method: "GET", Path: fmt.Sprint("/p/", i%5), Client: "c", Time: at, UserAgent: firefox, Header: browserHeader()}, nil)
+		check(i, "after Detect")
+		d.Observe("c", "", []int{200, 404, 401, 500}[i%4], at)
+		check(i, "after Observe")
+	}
+}
+
+// A memo slot answers only for the hash it was written for; the
+// verdicts Detect reads through the memos match direct computation.
+func TestMemo(t *testing.T) {
+	var m memo
+	h1 := uint64(0xdeadbeef_00000123)
+	h2 := h1 ^ 1<<40 // same slot, other tag
+	if _, ok := m.get(h1); ok {
+		t.Fatal("empty memo answered")
+	}
+	m.put(h1, 0) // a zero verdict is still an answer
+	if v, ok := m.get(h1); !ok || v != 0 {
+		t.Fatalf("get = %v, %v", v, ok)
+	}
+	if _, ok := m.get(h2); ok {
+		t.Fatal("colliding hash read another string's verdict")
+	}
+	m.put(h2, 0x7fff)
+	if v, ok := m.get(h2); !ok || v != 0x7fff {
+		t.Fatalf("get = %#x, %v", v, ok)
+	}
+	if _, ok := m.get(h1); ok {
+		t.Fatal("evicted verdict still answered")
+	}
+
+	d, _ := New(Config{Sequence: DefaultSequenceModel()})
+	paths := []string{"/login", "/api/v1/Session/renew", "/tienda1/publico/anadir.jsp", "/", "/search", "/LOGIN.php"}
+	agents := []string{firefox, "Mozilla/5.0 HeadlessChrome/120.0", "curl/8.5", "", "python-requests/2.31 selenium"}
+	for range 3 { // first pass fills the memos, the others read them
+		for _, p := range paths {
+			class, login, _ := d.pathVerdict(p)
+			if login != isLogin(p) || class != d.cfg.Sequence.Class(p) {
+				t.Fatalf("%s: class %d login %v, want %d %v", p, class, login, d.cfg.Sequence.Class(p), isLogin(p))
+			}
+		}
+		for _, ua := range agents {
+			if got, _ := d.headless(ua); got != match(ua, headlessWords)+1 {
+				t.Fatalf("%q: headless %d, want %d", ua, got, match(ua, headlessWords)+1)
+			}
+		}
+	}
+}
+
 func TestConfigValidation(t *testing.T) {
 	for _, cfg := range []Config{{MaxClients: -1}, {FailureRatio: 2}, {Window: -time.Second}} {
 		if _, err := New(cfg); err == nil {

@@ -93,12 +93,3 @@ func fnv64(b []byte) uint64 {
 	}
 	return h
 }
-
-func fnv32s(s string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(s); i++ {
-		h ^= uint32(s[i])
-		h *= 16777619
-	}
-	return h
-}
