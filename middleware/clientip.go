@@ -2,9 +2,11 @@ package middleware
 
 import (
 	"context"
+	"hash/maphash"
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 )
 
 // Headers that carry the client address through a proxy. Only the one named
@@ -27,6 +29,50 @@ type identifier struct {
 	header  string // canonical header name; "" when no proxy is trusted
 	v4Bits  int
 	v6Bits  int
+
+	// peers remembers the address and key of recent TCP peers by host, so
+	// that a client's requests after the first neither parse its address
+	// nor allocate its key. A slot holds an immutable entry swapped
+	// atomically; a collision only evicts.
+	seed  maphash.Seed
+	peers [peerSlots]atomic.Pointer[peerEntry]
+}
+
+const peerSlots = 4096
+
+type peerEntry struct {
+	host string
+	addr netip.Addr
+	key  string
+}
+
+// peerHost returns the host part of a RemoteAddr of the form "v4:port" or
+// "[v6]:port" with a numeric port, or "" for any other form (those are
+// parsed every time).
+func peerHost(s string) string {
+	var host, port string
+	if strings.HasPrefix(s, "[") {
+		i := strings.IndexByte(s, ']')
+		if i < 0 || i+1 >= len(s) || s[i+1] != ':' {
+			return ""
+		}
+		host, port = s[:i+1], s[i+2:]
+	} else {
+		i := strings.IndexByte(s, ':')
+		if i < 0 || strings.IndexByte(s[i+1:], ':') >= 0 {
+			return ""
+		}
+		host, port = s[:i], s[i+1:]
+	}
+	if len(port) == 0 || len(port) > 5 {
+		return ""
+	}
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return ""
+		}
+	}
+	return host
 }
 
 // clientAddr returns the client address of r, not yet aggregated. ok is
@@ -115,15 +161,31 @@ func (id *identifier) aggregate(a netip.Addr) netip.Prefix {
 // "unknown" when RemoteAddr does not parse, so such requests share one key
 // rather than escape limiting.
 func (id *identifier) key(r *http.Request) (string, netip.Addr) {
+	host := peerHost(r.RemoteAddr)
+	var slot *atomic.Pointer[peerEntry]
+	if host != "" {
+		slot = &id.peers[maphash.String(id.seed, host)%peerSlots]
+		if e := slot.Load(); e != nil && e.host == host && (id.header == "" || !id.isTrusted(e.addr)) {
+			return e.key, e.addr
+		}
+	}
 	a, ok := id.clientAddr(r)
 	if !ok {
 		return "unknown", netip.Addr{}
 	}
 	p := id.aggregate(a)
+	key := p.String()
 	if p.Bits() == p.Addr().BitLen() {
-		return p.Addr().String(), a
+		key = p.Addr().String()
 	}
-	return p.String(), a
+	// Remember only a peer that is its own client: the key of a request
+	// that came through a trusted proxy belongs to the header, not the host.
+	if slot != nil && (id.header == "" || !id.isTrusted(a)) {
+		if peer, ok := parseRemoteAddr(r.RemoteAddr); ok && peer == a {
+			slot.Store(&peerEntry{host: host, addr: a, key: key})
+		}
+	}
+	return key, a
 }
 
 // parseRemoteAddr parses the host of an http.Request RemoteAddr, which is

@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -80,19 +81,74 @@ func TestClientKeySpoofing(t *testing.T) {
 		{"zoned link-local peer", Config{}, "[fe80::1%eth0]:80", nil, "fe80::/64"},
 		{"unparsable peer shares one key", Config{}, "garbage", nil, "unknown"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			id := newID(t, tt.cfg)
-			r := httptest.NewRequest(http.MethodGet, "/", nil)
-			r.RemoteAddr = tt.remote
-			for k, vs := range tt.header {
-				r.Header[k] = vs
+	// Identifiers remember peers: every case runs on an identifier shared
+	// with the other cases of its Config, forwards and then backwards, so a
+	// remembered peer that leaked into another case's answer would show.
+	ids := map[string]*identifier{}
+	for pass := range 2 {
+		for i := range tests {
+			tt := tests[i]
+			if pass == 1 {
+				tt = tests[len(tests)-1-i]
 			}
-			got, _ := id.key(r)
-			if got != tt.want {
-				t.Errorf("key = %q, want %q", got, tt.want)
-			}
-		})
+			t.Run(tt.name, func(t *testing.T) {
+				cfgKey := fmt.Sprintf("%+v", tt.cfg)
+				id := ids[cfgKey]
+				if id == nil {
+					id = newID(t, tt.cfg)
+					ids[cfgKey] = id
+				}
+				r := httptest.NewRequest(http.MethodGet, "/", nil)
+				r.RemoteAddr = tt.remote
+				for k, vs := range tt.header {
+					r.Header[k] = vs
+				}
+				got, _ := id.key(r)
+				if got != tt.want {
+					t.Errorf("pass %d: key = %q, want %q", pass, got, tt.want)
+				}
+			})
+		}
+	}
+}
+
+// A remembered peer answers only for its own host: another port of it is
+// the same client, a malformed RemoteAddr with its host is not, and a trusted
+// proxy's host never stands for the clients it forwards.
+func TestClientKeyPeerMemory(t *testing.T) {
+	id := newID(t, Config{TrustedProxies: []string{"10.0.0.0/8"}})
+	key := func(remote, xff string) string {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.RemoteAddr = remote
+		if xff != "" {
+			r.Header.Set("X-Forwarded-For", xff)
+		}
+		k, _ := id.key(r)
+		return k
+	}
+	for _, tc := range []struct{ remote, xff, want string }{
+		{"203.0.113.7:5555", "", "203.0.113.7"},
+		{"203.0.113.7:6666", "", "203.0.113.7"},
+		{"203.0.113.7:x", "", "unknown"},
+		{"203.0.113.7:123456", "", "unknown"},
+		{"10.0.0.2:80", "198.51.100.1", "198.51.100.1"},
+		{"10.0.0.2:80", "198.51.100.2", "198.51.100.2"},
+		{"10.0.0.2:81", "", "10.0.0.2"},
+		{"10.0.0.2:80", "198.51.100.3", "198.51.100.3"},
+		{"[2001:db8::1]:443", "", "2001:db8::/64"},
+		{"[2001:db8::1]:443", "", "2001:db8::/64"},
+	} {
+		if got := key(tc.remote, tc.xff); got != tc.want {
+			t.Errorf("%s XFF %q: key %q, want %q", tc.remote, tc.xff, got, tc.want)
+		}
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"1.2.3.4:80", "1.2.3.4"}, {"[::1]:80", "[::1]"}, {"[fe80::1%eth0]:8080", "[fe80::1%eth0]"},
+		{"::1", ""}, {"1.2.3.4", ""}, {"1.2.3.4:", ""}, {"[::1]", ""}, {"[::1]80", ""}, {"a:b:c", ""}, {"", ""},
+	} {
+		if got := peerHost(tc.in); got != tc.want {
+			t.Errorf("peerHost(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 

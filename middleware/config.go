@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"net/http"
 	"net/netip"
 	"reflect"
@@ -163,7 +164,7 @@ func (c *Config) build() (*identifier, error) {
 	if c.AlertLevel == threat.LevelNone {
 		c.AlertLevel = threat.LevelHigh
 	}
-	id := &identifier{v4Bits: 32, v6Bits: 64}
+	id := &identifier{v4Bits: 32, v6Bits: 64, seed: maphash.MakeSeed()}
 	if c.IPv4Prefix != 0 {
 		if c.IPv4Prefix < 8 || c.IPv4Prefix > 32 {
 			return nil, invalid("IPv4Prefix", "%d is outside [8,32]", c.IPv4Prefix)

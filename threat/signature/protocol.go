@@ -28,7 +28,7 @@ const (
 	protoCharset
 )
 
-func scanProtocol(req *threat.Request, dst []threat.Signal) []threat.Signal {
+func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []threat.Signal {
 	var seen rules
 	in := func(src threat.Source, name, v string) *input {
 		return &input{src: src, name: name, value: v}
@@ -43,20 +43,19 @@ func scanProtocol(req *threat.Request, dst []threat.Signal) []threat.Signal {
 			dst = append(dst, signal(NameProtocol, "protocol.version", 0.8, in(threat.SourceHeader, "(proto)", req.Proto), 0, len(req.Proto)))
 		}
 	}
-	h := req.Header
-	te, cl := h["Transfer-Encoding"], h["Content-Length"]
+	te, cl := h.te, h.cl
 	if conf, why := smuggling(te, cl); conf > 0 && seen.first(protoSmuggling) {
 		dst = append(dst, signal(NameProtocol, "protocol.smuggling", conf, in(threat.SourceHeader, "Transfer-Encoding", why), 0, len(why)))
 	}
-	if hosts := h["Host"]; len(hosts) > 1 || badHost(req.Host) {
+	if hosts := h.host; len(hosts) > 1 || badHost(req.Host) {
 		if seen.first(protoHost) {
 			dst = append(dst, signal(NameProtocol, "protocol.host", 0.85, in(threat.SourceHeader, "Host", req.Host), 0, len(req.Host)))
 		}
 	}
-	if r := h["Range"]; len(r) > 0 && (strings.Count(r[0], ",") >= 10 || len(r) > 1) && seen.first(protoRange) {
+	if r := h.rng; len(r) > 0 && (strings.Count(r[0], ",") >= 10 || len(r) > 1) && seen.first(protoRange) {
 		dst = append(dst, signal(NameProtocol, "protocol.range", 0.9, in(threat.SourceHeader, "Range", r[0]), 0, len(r[0])))
 	}
-	for _, ct := range h["Content-Type"] {
+	for _, ct := range h.ct {
 		if !strings.Contains(ct, "7") && strings.Count(ct, "=") < 2 {
 			continue
 		}

@@ -52,10 +52,14 @@ const (
 	bitProbe
 )
 
-func scanScanner(req *threat.Request, d *Detector, dst []threat.Signal) []threat.Signal {
+func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown uint32, dst []threat.Signal) []threat.Signal {
 	var seen rules
 	var stack [512]byte
-	if ua := req.UserAgent; ua != "" && !d.cache.clean(ua, bitAgent) {
+	// the value scan already read the cache for the path and the agent
+	clean := func(v string, known uint32, bit uint) bool {
+		return known&(1<<bit) != 0 || d.cache.clean(v, bit)
+	}
+	if ua := req.UserAgent; ua != "" && !clean(ua, facts.agentKnown, bitAgent) {
 		lo := lower(stack[:0], cut(ua, d.max))
 		if mt, ok := findAny(lo, scannerAgents, false); ok {
 			seen.first(scanUA)
@@ -65,18 +69,11 @@ func scanScanner(req *threat.Request, d *Detector, dst []threat.Signal) []threat
 			d.cache.markClean(ua, 1<<bitAgent)
 		}
 	}
-	for h, vs := range req.Header {
-		if scannerHeader(h) && seen.first(scanHeader) {
-			v := ""
-			if len(vs) > 0 {
-				v = vs[0]
-			}
-			in := input{src: threat.SourceHeader, name: h, value: v}
-			dst = append(dst, signal(NameScanner, "scanner.header", 0.995, &in, 0, len(v)))
-			break
-		}
+	if facts.scannerName != "" && seen.first(scanHeader) {
+		in := input{src: threat.SourceHeader, name: facts.scannerName, value: facts.scannerValue}
+		dst = append(dst, signal(NameScanner, "scanner.header", 0.995, &in, 0, len(facts.scannerValue)))
 	}
-	if p := req.Path; len(p) > 1 && !d.cache.clean(p, bitProbe) {
+	if p := req.Path; len(p) > 1 && !clean(p, pathKnown, bitProbe) {
 		lo := lower(stack[:0], cut(p, d.max))
 		in := input{src: threat.SourcePath, value: p}
 		if mt, ok := findAny(lo, probeStrong, false); ok && probeEnd(lo, mt.j) {

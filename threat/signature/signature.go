@@ -135,6 +135,41 @@ type input struct {
 	name  string // parameter or header name; "" for the path and the body
 	value string // decoded
 	raw   string // as received, when it differs from value
+	known uint32 // families the verdict cache had found clean in value
+}
+
+// headerFacts is what the one walk over the request's header map collects
+// for the scanner and protocol families, so that they need not walk or
+// look it up again.
+type headerFacts struct {
+	walked            bool
+	agentKnown        uint32 // verdict-cache bits of the User-Agent value
+	scannerName       string // first scanner-tool header, if any
+	scannerValue      string
+	te, cl, host, rng []string
+	ct                []string
+}
+
+func (f *headerFacts) note(name string, vs []string) {
+	switch name {
+	case "Transfer-Encoding":
+		f.te = vs
+	case "Content-Length":
+		f.cl = vs
+	case "Host":
+		f.host = vs
+	case "Range":
+		f.rng = vs
+	case "Content-Type":
+		f.ct = vs
+	default:
+		if f.scannerName == "" && scannerHeader(name) {
+			f.scannerName = name
+			if len(vs) > 0 {
+				f.scannerValue = vs[0]
+			}
+		}
+	}
 }
 
 // what says which inputs a family wants.
@@ -177,9 +212,13 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		}
 		return v
 	}
+	var pathKnown uint32
 	if d.wants&wantPath != 0 && req.Path != "" {
 		in := input{src: threat.SourcePath, value: cut(req.Path), raw: cut(req.RawPath)}
 		dst = d.scan(&in, wantPath, &seen, dst)
+		if in.value == req.Path {
+			pathKnown = in.known
+		}
 	}
 	if d.wants&(wantValues|wantNames) != 0 {
 		for i := range req.Params {
@@ -199,18 +238,24 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 			}
 		}
 	}
+	var facts headerFacts
 	if d.wants&(wantHeaders|wantAllHeads) != 0 {
+		facts.walked = true
 		for name, vs := range req.Header {
 			if name == "Cookie" {
 				continue // parsed into parameters
 			}
+			facts.note(name, vs)
 			w := wantAllHeads
 			if attackHeader(name) {
 				w |= wantHeaders
 			}
-			for _, v := range vs {
+			for k, v := range vs {
 				in := input{src: threat.SourceHeader, name: name, value: cut(v)}
 				dst = d.scan(&in, w, &seen, dst)
+				if k == 0 && name == "User-Agent" && in.value == req.UserAgent {
+					facts.agentKnown = in.known
+				}
 				if in.m&cNL != 0 && d.on[famProtocol] && seenCRLF.first(protoCRLF) {
 					i := strings.IndexAny(v, "\r\n")
 					dst = append(dst, signal(NameProtocol, "protocol.crlf", 0.99, &in, i, i+1))
@@ -226,11 +271,16 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		in := input{src: threat.SourceBody, value: string(b)}
 		dst = d.scan(&in, wantBody, &seen, dst)
 	}
+	if !facts.walked {
+		for name, vs := range req.Header {
+			facts.note(name, vs)
+		}
+	}
 	if d.on[famScanner] {
-		dst = scanScanner(req, d, dst)
+		dst = scanScanner(req, d, &facts, pathKnown, dst)
 	}
 	if d.on[famProtocol] {
-		dst = scanProtocol(req, dst)
+		dst = scanProtocol(req, &facts, dst)
 	}
 	return dst
 }
@@ -245,6 +295,7 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 	var known uint32
 	if cacheable {
 		known = d.cache.lookup(in.value)
+		in.known = known
 		if known&d.need[kind] == d.need[kind] {
 			return dst // every family that looks at such values found it clean before
 		}
