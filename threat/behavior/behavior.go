@@ -102,6 +102,8 @@ func (c *Config) fill() error {
 	return nil
 }
 
+// event is one request in a profile's ring: 24 bytes, so that a ring of 32
+// spans 12 cache lines.
 type event struct {
 	at     int64
 	path   uint32
@@ -109,9 +111,13 @@ type event struct {
 	hdr    uint32
 	status uint16
 	class  uint8
-	login  bool
-	bare   bool
+	flags  uint8 // evLogin | evBare
 }
+
+const (
+	evLogin = 1 << iota // the path looks like a login
+	evBare              // a browser user agent without Accept nor Accept-Language
+)
 
 type profile struct {
 	key        string
@@ -333,7 +339,13 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		now = time.Now().UnixNano()
 	}
 	class, login, pathHash := d.pathVerdict(req.Path)
-	e := event{at: now, path: uint32(pathHash), ua: uint32(uaHash) | 1, hdr: d.headerSet(req) | 1, login: login, bare: bareBrowser(req), class: class}
+	e := event{at: now, path: uint32(pathHash), ua: uint32(uaHash) | 1, hdr: d.headerSet(req) | 1, class: class}
+	if login {
+		e.flags |= evLogin
+	}
+	if bareBrowser(req) {
+		e.flags |= evBare
+	}
 	s := d.shard(req.Client)
 	s.mu.Lock()
 	p := d.lookup(s, req.Client, now, true)
@@ -436,6 +448,8 @@ func (d *Detector) features(p *profile, now int64, v *Vector) int {
 		first, last        int64
 		gapSum, gapSq, gps float64
 		prev               int64
+		lastPath, lastUA   uint32
+		lastHdr            uint32
 	)
 	// oldest to newest
 	for i := p.n; i >= 1; i-- {
@@ -456,13 +470,22 @@ func (d *Detector) features(p *profile, now int64, v *Vector) int {
 		prev, last = e.at, e.at
 		cls[n] = e.class
 		n++
-		paths.add(e.path)
-		uas.add(e.ua)
-		hdrs.add(e.hdr)
-		if e.login {
+		// a client repeats its agent and header set: skip the probe
+		// when a value equals the previous event's
+		if n == 1 || e.path != lastPath {
+			paths.add(e.path)
+		}
+		if n == 1 || e.ua != lastUA {
+			uas.add(e.ua)
+		}
+		if n == 1 || e.hdr != lastHdr {
+			hdrs.add(e.hdr)
+		}
+		lastPath, lastUA, lastHdr = e.path, e.ua, e.hdr
+		if e.flags&evLogin != 0 {
 			login++
 		}
-		if e.bare {
+		if e.flags&evBare != 0 {
 			bare++
 		}
 		if e.status != 0 {

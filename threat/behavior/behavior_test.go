@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/bulwarkhq/bulwark/threat"
 )
@@ -375,4 +376,12 @@ func FuzzShape(f *testing.F) {
 			t.Fatal("hash mismatch")
 		}
 	})
+}
+
+// A ring of events is most of a profile's memory and of the cache lines a
+// request touches: keep an event at 24 bytes.
+func TestEventSize(t *testing.T) {
+	if s := unsafe.Sizeof(event{}); s != 24 {
+		t.Fatalf("event is %d bytes, want 24", s)
+	}
 }

@@ -10,33 +10,36 @@ import (
 // request of a client; scanning it once per detector instead of once per
 // request is most of what keeps a benign request cheap.
 //
-// It is a direct-mapped table of immutable entries swapped atomically: no
+// It is a two-way set-associative table of entries swapped atomically: no
 // locks, bounded memory (slots × maxCached bytes), and a collision only
-// evicts. Only clean verdicts are stored, one bit per detector, so a value
-// that ever matched is scanned every time. An attacker who varies a header
-// on every request only makes the table useless for himself.
+// evicts. Two ways keep two hot values that hash alike from evicting each
+// other on every request. An entry's value never changes; its clean bits
+// only gain bits, atomically. Only clean verdicts are stored, one bit per
+// detector, so a value that ever matched is scanned every time. An attacker
+// who varies a header on every request only makes the table useless for
+// himself.
 type verdicts struct {
 	key   uint64
 	slots [verdictSlots]atomic.Pointer[verdict]
 }
 
 const (
-	verdictSlots = 4096
-	maxCached    = 256 // longer values are always scanned
+	verdictSlots = 4096 // a multiple of 2: buckets of two ways
+	maxCached    = 256  // longer values are always scanned
 )
 
 type verdict struct {
 	value string
-	clean uint32 // bit i: detector i found nothing in value
+	clean atomic.Uint32 // bit i: detector i found nothing in value
 }
 
 func newVerdicts() *verdicts {
 	return &verdicts{key: maphash.Comparable(maphash.MakeSeed(), 0)}
 }
 
-// slot hashes the length and three 8-byte samples of v (start, middle,
-// end) with a per-process random key: cheap, and a collision only evicts.
-func (c *verdicts) slot(v string) *atomic.Pointer[verdict] {
+// hash mixes the length and three 8-byte samples of v (start, middle, end)
+// with a per-process random key: cheap, and a collision only evicts.
+func (c *verdicts) hash(v string) uint64 {
 	h := c.key ^ uint64(len(v))*0x9e3779b97f4a7c15
 	if len(v) >= 8 {
 		h ^= le64(v[:8])
@@ -49,8 +52,14 @@ func (c *verdicts) slot(v string) *atomic.Pointer[verdict] {
 			h = (h ^ uint64(v[i])) * 0x100000001b3
 		}
 	}
-	h = (h ^ h>>31) * 0x9e3779b97f4a7c15
-	return &c.slots[(h>>32)%verdictSlots]
+	return (h ^ h>>31) * 0x9e3779b97f4a7c15
+}
+
+// bucket returns the two ways of v's bucket and v's hash.
+func (c *verdicts) bucket(v string) (*[2]atomic.Pointer[verdict], uint64) {
+	h := c.hash(v)
+	i := (h >> 32) % (verdictSlots / 2) * 2
+	return (*[2]atomic.Pointer[verdict])(c.slots[i : i+2]), h
 }
 
 func le64(s string) uint64 {
@@ -59,10 +68,21 @@ func le64(s string) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// find returns v's entry, or nil.
+func (c *verdicts) find(v string) (*verdict, *[2]atomic.Pointer[verdict], uint64) {
+	b, h := c.bucket(v)
+	for i := range b {
+		if e := b[i].Load(); e != nil && e.value == v {
+			return e, b, h
+		}
+	}
+	return nil, b, h
+}
+
 // lookup returns the families (bits) that found nothing in v before.
 func (c *verdicts) lookup(v string) uint32 {
-	if e := c.slot(v).Load(); e != nil && e.value == v {
-		return e.clean
+	if e, _, _ := c.find(v); e != nil {
+		return e.clean.Load()
 	}
 	return 0
 }
@@ -72,17 +92,18 @@ func (c *verdicts) clean(v string, bit uint) bool { return c.lookup(v)&(1<<bit) 
 
 // markClean records that the families in bits found nothing in v.
 func (c *verdicts) markClean(v string, bits uint32) {
-	s := c.slot(v)
-	old := s.Load()
-	e := &verdict{clean: bits}
-	if old != nil && old.value == v {
-		if old.clean|bits == old.clean {
-			return // nothing new: no write, no allocation
-		}
-		e.value = old.value
-		e.clean |= old.clean
-	} else {
-		e.value = string(append([]byte(nil), v...)) // do not pin the request's memory
+	e, b, h := c.find(v)
+	if e != nil {
+		e.clean.Or(bits) // no allocation for a known value
+		return
 	}
-	s.Store(e) // a lost race only loses a bit
+	e = &verdict{value: string(append([]byte(nil), v...))} // do not pin the request's memory
+	e.clean.Store(bits)
+	way := int(h & 1) // an empty way, else one picked by the hash
+	if b[0].Load() == nil {
+		way = 0
+	} else if b[1].Load() == nil {
+		way = 1
+	}
+	b[way].Store(e) // a lost race only loses a verdict
 }
