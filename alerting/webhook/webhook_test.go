@@ -248,6 +248,84 @@ func TestOutageThenRecoveryLosesNothing(t *testing.T) {
 	}
 }
 
+// TestOutage30sWithDefaults is the fault test at full length: the
+// webhook answers 500 for 30 s of wall time, with the dispatcher's default
+// retry and breaker settings (the breaker opens after five failures and
+// tries again after 30 s; retries give up after five minutes). Every
+// incident is delivered once when it recovers, none is dead-lettered.
+func TestOutage30sWithDefaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 30 s outage in real time; run without -short (CI does)")
+	}
+	const outage = 30 * time.Second
+	col := &collector{fps: map[string]int{}}
+	var mu sync.Mutex
+	var first, lastFailure time.Time
+	failures := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		if first.IsZero() {
+			first = time.Now()
+		}
+		down := time.Since(first) < outage
+		if down {
+			failures++
+			lastFailure = time.Now()
+		}
+		mu.Unlock()
+		if down {
+			http.Error(w, "down", http.StatusInternalServerError)
+			return
+		}
+		col.accept(w, r)
+	}))
+	defer srv.Close()
+	hook, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dead int
+	var dmu sync.Mutex
+	d, err := alerting.New(alerting.Config{
+		Secret: []byte("k"), TickInterval: -1,
+		Sinks:      []alerting.SinkConfig{{Name: "hook", Sink: hook}},
+		DeadLetter: func(alerting.DeadLetter) { dmu.Lock(); dead++; dmu.Unlock() },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const incidents = 20
+	for i := range incidents {
+		d.Publish(alerting.Event{Client: "198.51.100." + strconv.Itoa(i), Kind: alerting.KindThreat, Severity: alerting.SeverityHigh})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	start := time.Now()
+	if err := d.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := d.Stats()
+	fps := col.snapshot()
+	mu.Lock()
+	failed, down := failures, lastFailure.Sub(first)
+	mu.Unlock()
+	t.Logf("failed attempts for %v (%d, then the breaker held the rest), all delivered %v after the first publish; stats %+v",
+		down.Round(time.Millisecond), failed, time.Since(start).Round(time.Millisecond), st)
+	// the breaker stops the attempts after a few failures and tries again
+	// once it has been open 30 s: few failures, delivery after the outage
+	if failed == 0 || time.Since(start) < outage {
+		t.Fatalf("the outage was not exercised: %d failures, done after %v", failed, time.Since(start))
+	}
+	if len(fps) != incidents || st.Delivered != incidents || st.Failed != 0 || st.SinkDropped != 0 || dead != 0 {
+		t.Fatalf("delivered %d of %d incidents, %d dead letters, stats %+v", len(fps), incidents, dead, st)
+	}
+	for fp, n := range fps {
+		if n != 1 {
+			t.Fatalf("incident %s delivered %d times", fp, n)
+		}
+	}
+}
+
 // TestHungSinkDoesNotStallOthers: one webhook never answers; the other
 // sink gets every alert meanwhile, and Close gives up on the hung one
 // when its context ends, counting what it could not deliver.
