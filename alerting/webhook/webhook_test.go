@@ -161,6 +161,52 @@ func (c *collector) snapshot() map[string]int {
 	return maps.Clone(c.fps)
 }
 
+// flaky is a webhook receiver that answers 500 for outage from its first
+// request, then collects what it is sent.
+type flaky struct {
+	col      *collector
+	outage   time.Duration
+	mu       sync.Mutex
+	first    time.Time
+	failures int
+}
+
+func (f *flaky) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	if f.first.IsZero() {
+		f.first = time.Now()
+	}
+	down := time.Since(f.first) < f.outage
+	if down {
+		f.failures++
+	}
+	f.mu.Unlock()
+	if down {
+		http.Error(w, "down", http.StatusInternalServerError)
+		return
+	}
+	f.col.accept(w, r)
+}
+
+func (f *flaky) failed() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.failures
+}
+
+// newFlakyHook starts a flaky receiver and returns a webhook sink to it.
+func newFlakyHook(t *testing.T, outage time.Duration) (*flaky, *webhook.Sink) {
+	t.Helper()
+	f := &flaky{col: &collector{fps: map[string]int{}}, outage: outage}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	hook, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, hook
+}
+
 // TestOutageThenRecoveryLosesNothing: the webhook answers 500 for a while
 // (the 30 s, scaled to 300 ms together with the backoff and the
 // breaker's open time) then recovers; every incident within the sink's
@@ -176,31 +222,8 @@ func TestOutageThenRecoveryLosesNothing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			col := &collector{fps: map[string]int{}}
-			var mu sync.Mutex
-			var first time.Time
-			failures := 0
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				mu.Lock()
-				if first.IsZero() {
-					first = time.Now()
-				}
-				down := time.Since(first) < 300*time.Millisecond
-				if down {
-					failures++
-				}
-				mu.Unlock()
-				if down {
-					http.Error(w, "down", http.StatusInternalServerError)
-					return
-				}
-				col.accept(w, r)
-			}))
-			defer srv.Close()
-			hook, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: srv.Client()})
-			if err != nil {
-				t.Fatal(err)
-			}
+			f, hook := newFlakyHook(t, 300*time.Millisecond)
+			col := f.col
 			var dead []alerting.DeadLetter
 			var dmu sync.Mutex
 			d, err := alerting.New(alerting.Config{
@@ -220,9 +243,7 @@ func TestOutageThenRecoveryLosesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			st := d.Stats()
-			mu.Lock()
-			failed := failures
-			mu.Unlock()
+			failed := f.failed()
 			fps := col.snapshot()
 			if failed == 0 || st.Retries == 0 {
 				t.Fatalf("the outage was not exercised: %d failures, stats %+v", failed, st)
@@ -258,32 +279,7 @@ func TestOutage30sWithDefaults(t *testing.T) {
 		t.Skip("a 30 s outage in real time; run without -short (CI does)")
 	}
 	const outage = 30 * time.Second
-	col := &collector{fps: map[string]int{}}
-	var mu sync.Mutex
-	var first, lastFailure time.Time
-	failures := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		if first.IsZero() {
-			first = time.Now()
-		}
-		down := time.Since(first) < outage
-		if down {
-			failures++
-			lastFailure = time.Now()
-		}
-		mu.Unlock()
-		if down {
-			http.Error(w, "down", http.StatusInternalServerError)
-			return
-		}
-		col.accept(w, r)
-	}))
-	defer srv.Close()
-	hook, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: srv.Client()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, hook := newFlakyHook(t, outage)
 	var dead int
 	var dmu sync.Mutex
 	d, err := alerting.New(alerting.Config{
@@ -305,12 +301,10 @@ func TestOutage30sWithDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := d.Stats()
-	fps := col.snapshot()
-	mu.Lock()
-	failed, down := failures, lastFailure.Sub(first)
-	mu.Unlock()
-	t.Logf("failed attempts for %v (%d, then the breaker held the rest), all delivered %v after the first publish; stats %+v",
-		down.Round(time.Millisecond), failed, time.Since(start).Round(time.Millisecond), st)
+	fps := f.col.snapshot()
+	failed := f.failed()
+	t.Logf("%d failed attempts (then the breaker held the rest), all delivered %v after the first publish; stats %+v",
+		failed, time.Since(start).Round(time.Millisecond), st)
 	// the breaker stops the attempts after a few failures and tries again
 	// once it has been open 30 s: few failures, delivery after the outage
 	if failed == 0 || time.Since(start) < outage {
