@@ -101,6 +101,58 @@ func TestTrainDeterministicAndErrors(t *testing.T) {
 	}
 }
 
+// The compiled walk (self-looping leaves, fixed depth, four trees side by
+// side) gives bit for bit the score of walking the serialised trees, for
+// the embedded model, a trained one, and one whose trees share a node.
+func TestCompiledScoreMatchesTrees(t *testing.T) {
+	treeScore := func(m *Model, x []float64) float64 {
+		sum := 0.0
+		for i := range m.Trees {
+			sum += m.Trees[i].pathLength(x)
+		}
+		return math.Exp2(-sum / float64(len(m.Trees)) / cTable[m.SampleSize])
+	}
+	def, err := DefaultModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, out := cluster(500, 3, 1)
+	small, _ := Train(train, TrainConfig{Version: "t", Trees: 7, SampleSize: 64, Seed: 3}) // 7: a remainder after the groups of four
+	shared := &Model{Version: "s", Features: []string{"a"}, SampleSize: 4, Threshold: 0.5, Median: []float64{0}, MAD: []float64{1},
+		Trees: []Tree{{Feature: []int16{0, 0, -1}, Split: []float64{1, 2, 0}, Left: []int32{1, 2, -1}, Right: []int32{2, 2, -1}, Size: []int32{4, 2, 1}}}}
+	if err := shared.Validate(); err != nil {
+		t.Fatalf("shared-node model: %v", err)
+	}
+	shared.compile()
+	if !def.walk || !small.walk || shared.walk {
+		t.Fatalf("walkable: default %v, trained %v, shared-node %v", def.walk, small.walk, shared.walk)
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, m := range []*Model{def, small, shared} {
+		for i := range 2000 {
+			x := make([]float64, len(m.Features))
+			for f := range x {
+				switch i % 4 {
+				case 0:
+					x[f] = rng.NormFloat64()
+				case 1:
+					x[f] = rng.ExpFloat64() * 10
+				case 2:
+					x[f] = float64(rng.IntN(4)) // ties with splits
+				default:
+					x[f] = math.NaN()
+				}
+			}
+			if len(x) == 3 && i%5 == 0 {
+				copy(x, out[i%len(out)])
+			}
+			if got, want := m.Score(x), treeScore(m, x); math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("model %s, x %v: compiled %v, trees %v", m.Version, x, got, want)
+			}
+		}
+	}
+}
+
 func TestModelRoundTrip(t *testing.T) {
 	train, out := cluster(300, 4, 1)
 	m, err := Train(train, TrainConfig{Version: "v1", Trees: 20, Features: []string{"a", "b", "c", "d"}})

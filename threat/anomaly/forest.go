@@ -51,10 +51,17 @@ type Model struct {
 
 	flat  []node  // every tree's nodes, for cache-friendly scoring
 	roots []int32 // index of each tree's root in flat
+	// walk is set when every tree is a proper tree (no node with two
+	// parents): flat then holds leaves that point to themselves with their
+	// whole path length, and every tree is walked exactly depth steps.
+	walk  bool
+	depth int
 }
 
-// node is a compact isolation-tree node: a leaf when feature < 0, whose
-// split then holds its depth correction c(size).
+// node is a compact isolation-tree node. In a walkable model a leaf has
+// feature len(Features) (a slot that compares as +Inf), points to itself
+// and holds its path length (depth + c(size)) in split; otherwise a leaf
+// has feature < 0 and split holds c(size).
 type node struct {
 	split       float64
 	left, right int32
@@ -76,6 +83,39 @@ func (m *Model) compile() {
 			m.flat = append(m.flat, n)
 		}
 	}
+	m.walk, m.depth = false, 0
+	// Validate has put children after their parents: one forward pass gives
+	// every reachable node its depth, and finds a node with two parents.
+	depth := make([]int32, len(m.flat))
+	for i := range depth {
+		depth[i] = -1
+	}
+	for _, r := range m.roots {
+		depth[r] = 0
+	}
+	for i := range m.flat {
+		n := &m.flat[i]
+		if n.feature < 0 || depth[i] < 0 {
+			continue
+		}
+		for _, c := range [2]int32{n.left, n.right} {
+			if depth[c] >= 0 || n.left == n.right {
+				return // shared child: walk each tree to its leaf instead
+			}
+			depth[c] = depth[i] + 1
+		}
+	}
+	leaf := int16(len(m.Features))
+	for i := range m.flat {
+		n := &m.flat[i]
+		if n.feature >= 0 || depth[i] < 0 {
+			continue
+		}
+		n.feature, n.left, n.right = leaf, int32(i), int32(i)
+		n.split += float64(depth[i]) // depth + c(size), as the walk adds them
+		m.depth = max(m.depth, int(depth[i]))
+	}
+	m.walk = true
 }
 
 // TrainConfig tunes Train. Its zero value follows Liu et al.
@@ -268,8 +308,26 @@ func (m *Model) Score(x []float64) float64 {
 	}
 	sum := 0.0
 	if len(m.roots) == len(m.Trees) {
-		flat := m.flat
-		for _, i := range m.roots {
+		sum = m.flatSum(x)
+		return math.Exp2(-sum / float64(len(m.Trees)) / cTable[m.SampleSize])
+	}
+	for i := range m.Trees {
+		sum += m.Trees[i].pathLength(x)
+	}
+	mean := sum / float64(len(m.Trees))
+	return math.Exp2(-mean / cTable[m.SampleSize])
+}
+
+// flatSum returns the sum of x's path lengths over the compiled trees, in
+// tree order. A walk down a tree is a chain of dependent loads and
+// unpredictable branches. In a walkable model every walk takes exactly
+// m.depth branch-free steps (a leaf steps to itself), and four trees are
+// walked side by side so that their chains overlap.
+func (m *Model) flatSum(x []float64) float64 {
+	flat, roots := m.flat, m.roots
+	sum := 0.0
+	if !m.walk {
+		for _, i := range roots {
 			depth := 0.0
 			for {
 				n := &flat[i]
@@ -285,13 +343,38 @@ func (m *Model) Score(x []float64) float64 {
 				depth++
 			}
 		}
-		return math.Exp2(-sum / float64(len(m.Trees)) / cTable[m.SampleSize])
+		return sum
 	}
-	for i := range m.Trees {
-		sum += m.Trees[i].pathLength(x)
+	var xe [MaxFeatures + 1]float64
+	copy(xe[:], x)
+	xe[len(x)] = math.Inf(1) // a leaf's feature: never below its split
+	step := func(i int32) int32 {
+		n := &flat[i]
+		next := n.right
+		if xe[n.feature] < n.split {
+			next = n.left
+		}
+		return next
 	}
-	mean := sum / float64(len(m.Trees))
-	return math.Exp2(-mean / cTable[m.SampleSize])
+	t := 0
+	for ; t+4 <= len(roots); t += 4 {
+		i0, i1, i2, i3 := roots[t], roots[t+1], roots[t+2], roots[t+3]
+		for range m.depth {
+			i0, i1, i2, i3 = step(i0), step(i1), step(i2), step(i3)
+		}
+		sum += flat[i0].split
+		sum += flat[i1].split
+		sum += flat[i2].split
+		sum += flat[i3].split
+	}
+	for ; t < len(roots); t++ {
+		i := roots[t]
+		for range m.depth {
+			i = step(i)
+		}
+		sum += flat[i].split
+	}
+	return sum
 }
 
 // MarshalBinary encodes the model as JSON.

@@ -56,6 +56,14 @@ type Config struct {
 	ScrapeCV      float64 // inter-arrival CV under which traffic is machine-regular; default 0.15
 	RotationCount int     // distinct user agents or header sets that is rotation; default 4
 
+	// Refresh is how often the features of a calm client are computed in
+	// full: every Refresh-th request, the others reusing the last vector. A
+	// client is recomputed on every request while anything is unusual: its
+	// last verdict had a signal, a response of its was 4xx or 5xx, its user
+	// agent or header set changed, or its requests come faster than
+	// FloodRPS. Default 4; 1 computes every request.
+	Refresh int
+
 	// Sequence scores route transitions; nil disables sequence scoring.
 	// DefaultSequenceModel returns the embedded one.
 	Sequence *SequenceModel
@@ -64,7 +72,7 @@ type Config struct {
 }
 
 func (c *Config) fill() error {
-	if c.MaxClients < 0 || c.Shards < 0 || c.MinRequests < 0 || c.IdleTTL < 0 || c.Window < 0 ||
+	if c.MaxClients < 0 || c.Shards < 0 || c.MinRequests < 0 || c.Refresh < 0 || c.IdleTTL < 0 || c.Window < 0 ||
 		c.FloodRPS < 0 || c.MinFailures < 0 || c.FailureRatio < 0 || c.FailureRatio > 1 || c.ScrapeCV < 0 || c.RotationCount < 0 {
 		return errors.New("behavior: negative or out-of-range Config field")
 	}
@@ -78,6 +86,7 @@ func (c *Config) fill() error {
 	def(&c.MinRequests, 16)
 	def(&c.MinFailures, 8)
 	def(&c.RotationCount, 4)
+	def(&c.Refresh, 4)
 	if c.MinRequests < 2 {
 		c.MinRequests = 2
 	}
@@ -126,11 +135,14 @@ type profile struct {
 	head       int // next write index
 	n          int // events held, ≤ ringSize
 	last       int64
-	// vec is the feature vector Detect computed at vecAt (0: none), which
-	// AppendFeatures returns until the profile changes.
+	// vec is the feature vector of the latest request, computed from vecN
+	// events (0: none) or reused from an earlier one (see Config.Refresh);
+	// AppendFeatures returns it while vecAt is the latest request's time.
 	vec   Vector
 	vecN  int
 	vecAt int64
+	since int  // requests since vec was computed in full
+	hot   bool // compute the next request in full: a signal or a failure
 }
 
 type shard struct {
@@ -145,6 +157,7 @@ type shard struct {
 // implements threat.Detector and threat.Observer and is safe for concurrent use.
 type Detector struct {
 	cfg      Config
+	floodGap int64 // nanoseconds between requests at FloodRPS
 	seed     maphash.Seed
 	shards   []shard
 	perShard int
@@ -162,7 +175,8 @@ func New(cfg Config) (*Detector, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
-	d := &Detector{cfg: cfg, seed: maphash.MakeSeed(), shards: make([]shard, cfg.Shards)}
+	d := &Detector{cfg: cfg, seed: maphash.MakeSeed(), shards: make([]shard, cfg.Shards),
+		floodGap: int64(float64(time.Second) / cfg.FloodRPS)}
 	d.perShard = (cfg.MaxClients + cfg.Shards - 1) / cfg.Shards
 	for i := range d.shards {
 		d.shards[i].m = make(map[string]*profile)
@@ -184,7 +198,7 @@ func (d *Detector) lookup(s *shard, client string, now int64, create bool) *prof
 	if p != nil {
 		s.unlink(p)
 		if now-p.last > int64(d.cfg.IdleTTL) {
-			p.n, p.head, p.vecAt = 0, 0, 0
+			p.n, p.head, p.vecAt, p.vecN, p.since, p.hot = 0, 0, 0, 0, 0, false
 		}
 		s.pushFront(p)
 		return p
@@ -348,7 +362,10 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	}
 	s := d.shard(req.Client)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	p := d.lookup(s, req.Client, now, true)
+	prev := &p.ev[(p.head-1)&(ringSize-1)]
+	unusual := p.n == 0 || e.ua != prev.ua || e.hdr != prev.hdr || now-prev.at < d.floodGap
 	p.ev[p.head] = e
 	p.head = (p.head + 1) % ringSize
 	if p.n < ringSize {
@@ -357,20 +374,34 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	if now > p.last {
 		p.last = now
 	}
-	var v Vector
-	n := 0
 	p.vecAt = 0
-	if p.n >= d.cfg.MinRequests {
-		n = d.features(p, now, &v)
-		if now == p.last {
-			p.vec, p.vecN, p.vecAt = v, n, now
-		}
-	}
-	s.mu.Unlock()
-	if n < d.cfg.MinRequests {
+	if p.n < d.cfg.MinRequests {
 		return dst
 	}
-	return d.signals(&v, n, dst)
+	var v Vector
+	var n int
+	p.since++
+	if unusual || p.hot || p.vecN == 0 || p.since >= d.cfg.Refresh || now != p.last {
+		n = d.features(p, now, &v)
+		p.since = 0
+		p.vec, p.vecN = v, n
+		if now != p.last {
+			p.vecN = 0 // a late request's vector is not the latest
+		}
+	} else {
+		v, n = p.vec, p.vecN
+	}
+	if now == p.last {
+		p.vecAt = now
+	}
+	if n < d.cfg.MinRequests {
+		p.hot = false
+		return dst
+	}
+	before := len(dst)
+	dst = d.signals(&v, n, dst)
+	p.hot = len(dst) > before
+	return dst
 }
 
 // Observe records the response status of the client's latest request that
@@ -391,6 +422,9 @@ func (d *Detector) Observe(client, route string, status int, at time.Time) {
 		if e.status == 0 {
 			e.status = uint16(status)
 			p.vecAt = 0
+			if status >= 400 {
+				p.hot = true
+			}
 			return
 		}
 	}

@@ -258,7 +258,7 @@ func TestFeaturesWindow(t *testing.T) {
 // scored; it must always equal a fresh computation, also after Observe
 // changed a status and when requests arrive out of order.
 func TestAppendFeaturesMatchesFresh(t *testing.T) {
-	d, _ := New(Config{})
+	d, _ := New(Config{Refresh: 1})
 	at := t0
 	check := func(i int, when string) {
 		t.Helper()
@@ -286,6 +286,87 @@ func TestAppendFeaturesMatchesFresh(t *testing.T) {
 		check(i, "after Detect")
 		d.Observe("c", "", []int{200, 404, 401, 500}[i%4], at)
 		check(i, "after Observe")
+	}
+}
+
+// A calm client's features are computed in full every Refresh requests;
+// anything unusual (a failure, a signal, a changed agent or header set, a
+// request faster than FloodRPS) makes the next request computed in full.
+func TestRefresh(t *testing.T) {
+	d, _ := New(Config{})
+	if d.cfg.Refresh != 4 {
+		t.Fatalf("default Refresh %d", d.cfg.Refresh)
+	}
+	if _, err := New(Config{Refresh: -1}); err == nil {
+		t.Fatal("negative Refresh accepted")
+	}
+	at := t0
+	full := 0
+	send := func(gap time.Duration, ua string, status int) {
+		t.Helper()
+		at = at.Add(gap)
+		d.Detect(&threat.Request{Method: "GET", Path: "/p", Client: "c", Time: at, UserAgent: ua, Header: browserHeader()}, nil)
+		s := d.shard("c")
+		s.mu.Lock()
+		if p := s.m["c"]; p.n >= d.cfg.MinRequests && p.since == 0 {
+			full++
+		}
+		s.mu.Unlock()
+		d.Observe("c", "", status, at)
+	}
+	for range 16 { // history enough for features
+		send(2*time.Second, firefox, 200)
+	}
+	full = 0
+	for range 40 {
+		send(2*time.Second, firefox, 200)
+	}
+	if full != 10 {
+		t.Fatalf("calm client: %d full computations in 40 requests, want 10", full)
+	}
+	for _, tc := range []struct {
+		name     string
+		calm, ua string // agent before and on the unusual request
+		gap      time.Duration
+		status   int
+	}{
+		{"after a 401", firefox, firefox, 2 * time.Second, 401},
+		{"new user agent", firefox, "curl/8.5.0", 2 * time.Second, 200},
+		{"faster than FloodRPS", "curl/8.5.0", "curl/8.5.0", 10 * time.Millisecond, 200},
+	} {
+		for range 5 { // calm again: the next request would be reused
+			send(2*time.Second, tc.calm, 200)
+		}
+		for full != 1 {
+			full = 0
+			send(2*time.Second, tc.calm, 200)
+		}
+		full = 0
+		send(tc.gap, tc.ua, tc.status)
+		if tc.status >= 400 { // a failure shows on the next request
+			full = 0
+			send(2*time.Second, tc.ua, 200)
+		}
+		if full != 1 {
+			t.Fatalf("%s: not computed in full", tc.name)
+		}
+	}
+	// and the reused vector is what AppendFeatures hands the anomaly
+	// detector, which reads it between Detect and Observe
+	send(2*time.Second, "curl/8.5.0", 200)
+	at = at.Add(2 * time.Second)
+	d.Detect(&threat.Request{Method: "GET", Path: "/p", Client: "c", Time: at, UserAgent: "curl/8.5.0", Header: browserHeader()}, nil)
+	got, ok := d.AppendFeatures(nil, "c")
+	s := d.shard("c")
+	s.mu.Lock()
+	p := s.m["c"]
+	want, reused := p.vec, p.since > 0
+	s.mu.Unlock()
+	if !reused {
+		t.Fatal("the request was computed in full; the test wants a reused vector")
+	}
+	if !ok || Vector(got) != want {
+		t.Fatalf("AppendFeatures %v, %v; the request's vector %v", got, ok, want)
 	}
 }
 
