@@ -58,10 +58,11 @@ type Config struct {
 
 	// Refresh is how often the features of a calm client are computed in
 	// full: every Refresh-th request, the others reusing the last vector. A
-	// client is recomputed on every request while anything is unusual: its
-	// last verdict had a signal, a response of its was 4xx or 5xx, its user
-	// agent or header set changed, or its requests come faster than
-	// FloodRPS. Default 4; 1 computes every request.
+	// client is recomputed on every request (at most once a millisecond)
+	// while anything is unusual: its last verdict had a signal, a response
+	// of its was 4xx or 5xx, its user agent or header set changed, or its
+	// requests come faster than FloodRPS. Default 4; 1 computes every
+	// request.
 	Refresh int
 
 	// Sequence scores route transitions; nil disables sequence scoring.
@@ -138,11 +139,12 @@ type profile struct {
 	// vec is the feature vector of the latest request, computed from vecN
 	// events (0: none) or reused from an earlier one (see Config.Refresh);
 	// AppendFeatures returns it while vecAt is the latest request's time.
-	vec   Vector
-	vecN  int
-	vecAt int64
-	since int  // requests since vec was computed in full
-	hot   bool // compute the next request in full: a signal or a failure
+	vec     Vector
+	vecN    int
+	vecAt   int64
+	since   int   // requests since vec was computed in full
+	vecTime int64 // when it was
+	hot     bool  // compute the next request in full: a signal or a failure
 }
 
 type shard struct {
@@ -198,7 +200,7 @@ func (d *Detector) lookup(s *shard, client string, now int64, create bool) *prof
 	if p != nil {
 		s.unlink(p)
 		if now-p.last > int64(d.cfg.IdleTTL) {
-			p.n, p.head, p.vecAt, p.vecN, p.since, p.hot = 0, 0, 0, 0, 0, false
+			p.n, p.head, p.vecAt, p.vecN, p.since, p.vecTime, p.hot = 0, 0, 0, 0, 0, 0, false
 		}
 		s.pushFront(p)
 		return p
@@ -381,9 +383,13 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	var v Vector
 	var n int
 	p.since++
-	if unusual || p.hot || p.vecN == 0 || p.since >= d.cfg.Refresh || now != p.last {
+	// Unusual clients are recomputed on every request, but not more than
+	// once a millisecond: a client at thousands of requests a second does
+	// not change its vector from one request to the next.
+	urgent := (unusual || p.hot) && now-p.vecTime >= int64(time.Millisecond)
+	if urgent || p.vecN == 0 || p.since >= d.cfg.Refresh || now != p.last {
 		n = d.features(p, now, &v)
-		p.since = 0
+		p.since, p.vecTime = 0, now
 		p.vec, p.vecN = v, n
 		if now != p.last {
 			p.vecN = 0 // a late request's vector is not the latest

@@ -351,6 +351,22 @@ func TestRefresh(t *testing.T) {
 			t.Fatalf("%s: not computed in full", tc.name)
 		}
 	}
+	// a fast client is recomputed on every request a millisecond or more
+	// after the last computation, and every Refresh-th request in between
+	for _, tc := range []struct {
+		gap  time.Duration
+		want int
+	}{{2 * time.Millisecond, 40}, {100 * time.Microsecond, 10}} {
+		full = 0
+		for range 40 {
+			send(tc.gap, "curl/8.5.0", 200)
+		}
+		if full < tc.want-1 || full > tc.want {
+			t.Fatalf("requests %v apart: %d full computations in 40, want %d", tc.gap, full, tc.want)
+		}
+	}
+	send(2*time.Second, "curl/8.5.0", 200)
+
 	// and the reused vector is what AppendFeatures hands the anomaly
 	// detector, which reads it between Detect and Observe
 	send(2*time.Second, "curl/8.5.0", 200)
