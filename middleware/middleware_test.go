@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,9 +123,24 @@ func TestChiRoute(t *testing.T) {
 		{http.MethodGet, "/api/login", ""},
 		{http.MethodGet, "/nope", ""},
 	}
-	for _, tt := range tests {
-		if got := route(httptest.NewRequest(tt.method, tt.path, nil)); got != tt.want {
-			t.Errorf("%s %s: route = %q, want %q", tt.method, tt.path, got, tt.want)
+	// three passes: routed, then answered from the remembered patterns,
+	// which must keep methods and paths apart
+	for pass := range 3 {
+		for _, tt := range tests {
+			if got := route(httptest.NewRequest(tt.method, tt.path, nil)); got != tt.want {
+				t.Errorf("pass %d: %s %s: route = %q, want %q", pass, tt.method, tt.path, got, tt.want)
+			}
+		}
+	}
+	empty := httptest.NewRequest(http.MethodGet, "/users/7", nil)
+	empty.Method = ""
+	if got := route(empty); got != "/users/{id}" {
+		t.Errorf("empty method: route = %q, want /users/{id}", got)
+	}
+	long := "/users/" + strings.Repeat("x", 300)
+	for range 2 {
+		if got := route(httptest.NewRequest(http.MethodGet, long, nil)); got != "/users/{id}" {
+			t.Errorf("long path: route = %q", got)
 		}
 	}
 }

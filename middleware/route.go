@@ -1,8 +1,10 @@
 package middleware
 
 import (
+	"hash/maphash"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -11,12 +13,13 @@ import (
 // pattern of a request ("/users/{id}") before the handler runs, so that
 // per-route overrides apply even though chi runs Use middleware before
 // routing. Pass the router the middleware is mounted on; it must be fully
-// built before the first request. Unmatched requests get "".
+// built before the first request. Unmatched requests get "". Patterns of
+// recent method and path pairs are remembered (a bounded, lock-free table),
+// so a path requested again is not routed twice.
 func ChiRoute(routes chi.Routes) func(*http.Request) string {
 	pool := sync.Pool{New: func() any { return chi.NewRouteContext() }}
+	c := &routeCache{seed: maphash.MakeSeed()}
 	return func(r *http.Request) string {
-		rctx := pool.Get().(*chi.Context)
-		rctx.Reset()
 		path := r.URL.RawPath
 		if path == "" {
 			path = r.URL.Path
@@ -24,10 +27,43 @@ func ChiRoute(routes chi.Routes) func(*http.Request) string {
 		if path == "" {
 			path = "/"
 		}
-		pattern := routes.Find(rctx, r.Method, path)
+		method := r.Method
+		if method == "" {
+			method = http.MethodGet // as net/http reads an empty method
+		}
+		slot := c.slot(method, path)
+		if e := slot.Load(); e != nil && e.path == path && e.method == method {
+			return e.pattern
+		}
+		rctx := pool.Get().(*chi.Context)
+		rctx.Reset()
+		pattern := routes.Find(rctx, method, path)
 		pool.Put(rctx)
+		if len(path) <= maxCachedPath {
+			slot.Store(&routeEntry{method: method, path: path, pattern: pattern})
+		}
 		return pattern
 	}
+}
+
+const (
+	routeSlots    = 1024
+	maxCachedPath = 256 // longer paths are routed every time
+)
+
+// routeCache is a direct-mapped table of immutable entries swapped
+// atomically: a collision only evicts, and memory stays under
+// routeSlots × maxCachedPath bytes.
+type routeCache struct {
+	seed  maphash.Seed
+	slots [routeSlots]atomic.Pointer[routeEntry]
+}
+
+type routeEntry struct{ method, path, pattern string }
+
+func (c *routeCache) slot(method, path string) *atomic.Pointer[routeEntry] {
+	h := maphash.String(c.seed, path) ^ uint64(len(method))<<56 ^ uint64(method[0])<<48
+	return &c.slots[h%routeSlots]
 }
 
 // ServeMuxRoute returns a Config.Route function that finds the
