@@ -95,13 +95,11 @@ func (s *Store) shardOf(client string) *shard {
 }
 
 // get returns the live entry for k, or nil. Caller holds the shard lock.
-func (sh *shard) get(k string, now int64) *entry {
-	e := sh.m[k]
-	if e == nil {
-		return nil
-	}
-	if e.exp <= now {
-		delete(sh.m, k)
+// The key is a buffer (see appendKey): the lookup allocates nothing.
+func (sh *shard) get(k []byte, now int64) *entry {
+	e := sh.m[string(k)]
+	if e != nil && e.exp <= now {
+		delete(sh.m, string(k))
 		return nil
 	}
 	return e
@@ -122,18 +120,26 @@ func (s *Store) put(sh *shard, k string, e *entry, now int64) {
 	sh.m[k] = e
 }
 
-// Keys inside a shard: the client's keys share its shard, like a Redis hash
-// tag. appendCounterKey builds the counter key in dst, so that a lookup of
-// an existing counter allocates nothing.
-func appendCounterKey(dst []byte, client, bucket string) []byte {
-	dst = append(dst, 'c', 0)
-	dst = append(dst, client...)
-	dst = append(dst, 0)
-	return append(dst, bucket...)
+// Keys inside a shard are a kind byte and the client, then for counters the
+// bucket: the client's keys share its shard, like a Redis hash tag. They are
+// built in a keyBuf on the caller's stack, so that finding an existing entry
+// allocates nothing; only storing a new one copies its key.
+const (
+	kindCounter  = 'c'
+	kindStrike   = 's'
+	kindDecision = 'd'
+	kindProfile  = 'p'
+)
+
+type keyBuf [2*storage.MaxKeyLen + 3]byte
+
+func (b *keyBuf) key(kind byte, client string) []byte {
+	return append(append(b[:0], kind, 0), client...)
 }
 
-func strikeKey(client string) string   { return "s\x00" + client }
-func decisionKey(client string) string { return "d\x00" + client }
+func (b *keyBuf) counter(client, bucket string) []byte {
+	return append(append(b.key(kindCounter, client), 0), bucket...)
+}
 
 // Hit counts one request and returns the count, window end and decision.
 func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Count, error) {
@@ -144,16 +150,12 @@ func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Co
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	var c storage.Count
-	if d := sh.get(decisionKey(client), n); d != nil {
+	var kb keyBuf
+	if d := sh.get(kb.key(kindDecision, client), n); d != nil {
 		c.Decision = d.dec
 	}
-	var kb [2*storage.MaxKeyLen + 3]byte
-	ck := appendCounterKey(kb[:0], client, bucket)
-	e := sh.m[string(ck)] // no allocation for the lookup
-	if e != nil && e.exp <= n {
-		delete(sh.m, string(ck))
-		e = nil
-	}
+	ck := kb.counter(client, bucket)
+	e := sh.get(ck, n)
 	if e == nil {
 		e = &entry{exp: n + int64(h.Window)}
 		s.put(sh, string(ck), e, n)
@@ -161,18 +163,18 @@ func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Co
 	e.n++
 	c.N, c.Reset = e.n, time.Unix(0, e.exp)
 	if h.StrikeLimit > 0 && h.Limit > 0 && e.n > h.Limit && c.Decision.Kind == storage.KindNone {
-		sk := strikeKey(client)
+		sk := kb.key(kindStrike, client)
 		st := sh.get(sk, n)
 		if st == nil {
 			st = &entry{exp: n + int64(h.StrikeWindow)}
-			s.put(sh, sk, st, n)
+			s.put(sh, string(sk), st, n)
 		}
 		st.n++
 		if st.n >= h.StrikeLimit {
+			delete(sh.m, string(sk)) // before kb holds the decision key
 			d := h.Penalty
 			d.Expires = now.Add(h.PenaltyTTL)
-			s.put(sh, decisionKey(client), &entry{exp: d.Expires.UnixNano(), dec: d}, n)
-			delete(sh.m, sk)
+			s.put(sh, string(kb.key(kindDecision, client)), &entry{exp: d.Expires.UnixNano(), dec: d}, n)
 			c.Decision = d
 		}
 	}
@@ -185,11 +187,13 @@ func (s *Store) SetDecision(_ context.Context, client string, d storage.Decision
 	sh := s.shardOf(client)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
+	var kb keyBuf
+	k := kb.key(kindDecision, client)
 	if !d.Active(now) {
-		delete(sh.m, decisionKey(client))
+		delete(sh.m, string(k))
 		return nil
 	}
-	s.put(sh, decisionKey(client), &entry{exp: d.Expires.UnixNano(), dec: d}, now.UnixNano())
+	s.put(sh, string(k), &entry{exp: d.Expires.UnixNano(), dec: d}, now.UnixNano())
 	return nil
 }
 
@@ -199,7 +203,8 @@ func (s *Store) Decision(_ context.Context, client string, now time.Time) (stora
 	sh := s.shardOf(client)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if e := sh.get(decisionKey(client), now.UnixNano()); e != nil {
+	var kb keyBuf
+	if e := sh.get(kb.key(kindDecision, client), now.UnixNano()); e != nil {
 		return e.dec, nil
 	}
 	return storage.Decision{}, nil
@@ -209,8 +214,9 @@ func (s *Store) Decision(_ context.Context, client string, now time.Time) (stora
 func (s *Store) DeleteDecision(_ context.Context, client string) error {
 	client = storage.BoundKey(client)
 	sh := s.shardOf(client)
+	var kb keyBuf
 	sh.mu.Lock()
-	delete(sh.m, decisionKey(client))
+	delete(sh.m, string(kb.key(kindDecision, client)))
 	sh.mu.Unlock()
 	return nil
 }
@@ -265,15 +271,14 @@ func (s *Store) Close() error {
 
 var _ storage.Profiles = (*Store)(nil)
 
-func profileKey(client string) string { return "p\x00" + client }
-
 // GetProfile returns a copy of client's profile, or nil.
 func (s *Store) GetProfile(_ context.Context, client string) ([]byte, error) {
 	client = storage.BoundKey(client)
 	sh := s.shardOf(client)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	e := sh.get(profileKey(client), s.clock().UnixNano())
+	var kb keyBuf
+	e := sh.get(kb.key(kindProfile, client), s.clock().UnixNano())
 	if e == nil {
 		return nil, nil
 	}
@@ -289,6 +294,7 @@ func (s *Store) PutProfile(_ context.Context, client string, p []byte, ttl time.
 	sh := s.shardOf(client)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	s.put(sh, profileKey(client), &entry{exp: now.Add(ttl).UnixNano(), blob: append([]byte(nil), p...)}, now.UnixNano())
+	var kb keyBuf
+	s.put(sh, string(kb.key(kindProfile, client)), &entry{exp: now.Add(ttl).UnixNano(), blob: append([]byte(nil), p...)}, now.UnixNano())
 	return nil
 }
