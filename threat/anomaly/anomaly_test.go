@@ -418,6 +418,25 @@ func TestDetectorRefresh(t *testing.T) {
 	if flagged() {
 		t.Fatal("client without history got a cached signal")
 	}
+
+	// Refresh above the counter's 8 bits is taken as 255
+	d, err = New(Config{Source: src, Models: h, Refresh: 1000, RobustZ: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src["c"] = train[3]
+	if flagged() {
+		t.Fatal("inlier flagged")
+	}
+	src["c"] = []float64{40, 40, 40}
+	for i := 1; i < 255; i++ {
+		if flagged() {
+			t.Fatalf("Refresh 1000: re-scored at request %d, before the 255th", i)
+		}
+	}
+	if !flagged() {
+		t.Fatal("Refresh 1000: not re-scored at the 255th request")
+	}
 }
 
 func FuzzModelUnmarshal(f *testing.F) {

@@ -37,7 +37,8 @@ type Config struct {
 	// requests in between carry the signals of its last full scoring, and
 	// only full scorings feed the baseline. A client's behaviour moves little
 	// from one request to the next, and a full scoring (100 trees) is most
-	// of the detector's time. Default 16; 1 scores every request.
+	// of the detector's time. Default 16; 1 scores every request; at most
+	// 255 (larger values are taken as 255).
 	Refresh int
 }
 
@@ -112,7 +113,7 @@ func New(cfg Config) (*Detector, error) {
 		cfg.Refresh = 16
 	}
 	d := &Detector{src: cfg.Source, models: cfg.Models, z: cfg.RobustZ, warmup: cfg.Warmup,
-		refresh: uint64(cfg.Refresh), seed: maphash.MakeSeed()}
+		refresh: uint64(min(cfg.Refresh, 255)), seed: maphash.MakeSeed()}
 	if m := cfg.Models.Current(); m != nil && cfg.RobustZ > 0 {
 		d.names = m.Features
 		d.base = NewBaseline(len(m.Features), 256, 0.01)
