@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sony/gobreaker/v2"
@@ -413,14 +414,20 @@ func (a *Adaptive) Close() error {
 }
 
 // decisionCache keeps decisions learnt from the store, with their expiry,
-// bounded by max entries.
+// bounded by max entries. n mirrors len(m) (written under the lock) so that
+// a lookup while the cache is empty, the usual case of a calm service,
+// takes no lock.
 type decisionCache struct {
 	mu  sync.RWMutex
 	m   map[string]storage.Decision
+	n   atomic.Int64
 	max int
 }
 
 func (c *decisionCache) get(key string, now time.Time) (storage.Decision, bool) {
+	if c.n.Load() == 0 {
+		return storage.Decision{}, false
+	}
 	c.mu.RLock()
 	d, ok := c.m[key]
 	c.mu.RUnlock()
@@ -431,6 +438,7 @@ func (c *decisionCache) get(key string, now time.Time) (storage.Decision, bool) 
 		c.mu.Lock()
 		if cur, ok := c.m[key]; ok && !cur.Active(now) {
 			delete(c.m, key)
+			c.n.Store(int64(len(c.m)))
 		}
 		c.mu.Unlock()
 		return storage.Decision{}, false
@@ -441,6 +449,7 @@ func (c *decisionCache) get(key string, now time.Time) (storage.Decision, bool) 
 func (c *decisionCache) delete(key string) {
 	c.mu.Lock()
 	delete(c.m, key)
+	c.n.Store(int64(len(c.m)))
 	c.mu.Unlock()
 }
 
@@ -461,4 +470,5 @@ func (c *decisionCache) put(key string, d storage.Decision, now time.Time) {
 		delete(c.m, victim)
 	}
 	c.m[key] = d
+	c.n.Store(int64(len(c.m)))
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/bulwarkhq/bulwark/storage"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -269,5 +271,54 @@ func TestNaNScoreNeverBans(t *testing.T) {
 	r, _ := a.Allow(context.Background(), "10.0.5.1", "api", math.NaN())
 	if r.Outcome != OutcomeAllow || r.Limit != 10 {
 		t.Fatalf("NaN score: %+v, want allowed at the floor rate (10)", r)
+	}
+}
+
+// The decision cache answers from its entry count while empty, and the
+// count follows every put, expiry, eviction and delete, so no decision is
+// ever missed behind a stale zero.
+func TestDecisionCache(t *testing.T) {
+	now := time.Unix(1000, 0)
+	c := decisionCache{max: 2}
+	if _, ok := c.get("a", now); ok {
+		t.Fatal("empty cache answered")
+	}
+	ban := storage.Decision{Kind: storage.KindBan, Reason: "x", Expires: now.Add(time.Minute)}
+	c.put("a", ban, now)
+	if d, ok := c.get("a", now); !ok || d.Kind != storage.KindBan {
+		t.Fatalf("stored ban not found: %+v %v", d, ok)
+	}
+	if _, ok := c.get("b", now); ok {
+		t.Fatal("unknown key answered")
+	}
+	short := ban
+	short.Expires = now.Add(time.Second)
+	c.put("b", short, now)
+	c.put("c", ban, now) // over max: one of a, b evicted
+	if got := c.n.Load(); got != 2 {
+		t.Fatalf("count %d after eviction, want 2", got)
+	}
+	if _, ok := c.get("c", now); !ok {
+		t.Fatal("newest entry evicted")
+	}
+	later := now.Add(2 * time.Second)
+	_, okA := c.get("a", later)
+	_, okB := c.get("b", later) // expired if still there: removed
+	if okB || c.n.Load() != int64(len(c.m)) {
+		t.Fatalf("expired entry answered (%v) or count %d != %d", okB, c.n.Load(), len(c.m))
+	}
+	c.delete("c")
+	if okA {
+		c.delete("a")
+	}
+	if c.n.Load() != 0 || len(c.m) != 0 {
+		t.Fatalf("count %d, len %d after deleting all", c.n.Load(), len(c.m))
+	}
+	if _, ok := c.get("c", now); ok {
+		t.Fatal("deleted entry answered")
+	}
+	c.put("d", ban, now)
+	if _, ok := c.get("d", now); !ok {
+		t.Fatal("entry stored after the cache emptied not found")
 	}
 }
