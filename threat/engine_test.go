@@ -231,7 +231,7 @@ func TestCombineReasonOrder(t *testing.T) {
 	for _, n := range []int{3, 31, 32, 33, 80} {
 		sigs := make([]Signal, n)
 		for i := range sigs {
-			// confidences cycle so that ties exist; every third rule repeats
+			// distinct rules; confidences cycle through five values, so ties exist
 			sigs[i] = Signal{Detector: "d", Family: "f", Rule: "r" + string(rune('A'+i%26)) + string(rune('a'+i/26)), Confidence: float64(1+i%5) / 10}
 		}
 		a := e.Combine(sigs)
