@@ -50,15 +50,18 @@ type Route struct {
 }
 
 // Engine is what the middleware needs of a threat engine.
+//
+// The middleware reads its clock (Config.Now) once per request and passes
+// that reading on: AssessAt and AllowAt take the request's arrival time.
 type Engine interface {
-	Assess(r *http.Request, client, route string) threat.Assessment
+	AssessAt(r *http.Request, client, route string, now time.Time) threat.Assessment
 	Observe(client, route string, status int, at time.Time)
 }
 
 // Limiter is what the middleware needs of a rate limiter.
 type Limiter interface {
 	Cached(key string, now time.Time) (ratelimit.Result, bool)
-	Allow(ctx context.Context, key, route string, score float64) (ratelimit.Result, error)
+	AllowAt(ctx context.Context, key, route string, score float64, now time.Time) (ratelimit.Result, error)
 }
 
 // Publisher receives alert events; Publish must not block.
@@ -134,7 +137,10 @@ type Config struct {
 	// request context; the middleware starts no span of its own.
 	MeterProvider metric.MeterProvider
 
-	// Now is the clock. Default: time.Now.
+	// Now is the clock. Default: time.Now. It is read once as a request
+	// arrives, and that reading is the request's time for the Engine
+	// (AssessAt), the Limiter (Cached, AllowAt) and the feedback (Observe);
+	// once more for the overhead histogram.
 	Now func() time.Time
 }
 

@@ -168,13 +168,13 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 		}
 	}
 
-	a := m.engine.Assess(r, key, group)
+	a := m.engine.AssessAt(r, key, group, start)
 	m.tel.score.Record(ctx, a.Score, m.tel.recNone...)
 	if a.Level >= m.cfg.AlertLevel {
 		m.publish(key, group, r.Method, alerting.KindThreat, a.Score, severityOfLevel(a.Level), reasons(a.Reasons), start)
 	}
 
-	res, err := m.limiter.Allow(ctx, key, group, a.Score)
+	res, err := m.limiter.AllowAt(ctx, key, group, a.Score, start)
 	if err != nil {
 		m.tel.errors.Add(ctx, 1, m.tel.addNone...)
 	}

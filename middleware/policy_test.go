@@ -24,12 +24,14 @@ type fakeEngine struct {
 	a        threat.Assessment
 	assessed []string // client|route
 	observed []string // client|route|status
+	times    []time.Time
 }
 
-func (e *fakeEngine) Assess(r *http.Request, client, route string) threat.Assessment {
+func (e *fakeEngine) AssessAt(r *http.Request, client, route string, now time.Time) threat.Assessment {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.assessed = append(e.assessed, client+"|"+route)
+	e.times = append(e.times, now)
 	return e.a
 }
 
@@ -45,6 +47,7 @@ type fakeLimiter struct {
 	allow    ratelimit.Result
 	routes   []string
 	scores   []float64
+	times    []time.Time
 	allowErr error
 }
 
@@ -55,8 +58,9 @@ func (l *fakeLimiter) Cached(string, time.Time) (ratelimit.Result, bool) {
 	return *l.cached, true
 }
 
-func (l *fakeLimiter) Allow(_ context.Context, _ string, route string, score float64) (ratelimit.Result, error) {
+func (l *fakeLimiter) AllowAt(_ context.Context, _ string, route string, score float64, now time.Time) (ratelimit.Result, error) {
 	l.routes = append(l.routes, route)
+	l.times = append(l.times, now)
 	l.scores = append(l.scores, score)
 	return l.allow, l.allowErr
 }
@@ -255,5 +259,34 @@ func TestTypedNilDependenciesAreDefaults(t *testing.T) {
 	m := newMW(t, Config{Engine: eng, Alerts: disp})
 	if m.ownEngine == nil || m.alerts != nil {
 		t.Errorf("typed nil Engine/Alerts not treated as unset")
+	}
+}
+
+// The middleware reads its clock once on the way in and gives that reading
+// to the engine and the limiter; a later reading is only for the overhead
+// histogram.
+func TestOneClockReadingPerRequest(t *testing.T) {
+	var ticks int
+	clock := func() time.Time { ticks++; return t0.Add(time.Duration(ticks) * time.Second) }
+	eng := &fakeEngine{}
+	lim := &fakeLimiter{allow: allowed(600, 599)}
+	m := newMW(t, Config{Engine: eng, Limiter: lim, Now: clock})
+	h := m.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	for range 2 {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/a", nil))
+	}
+	if len(eng.times) != 2 || len(lim.times) != 2 {
+		t.Fatalf("engine told %d times, limiter %d, want 2 each", len(eng.times), len(lim.times))
+	}
+	for i := range 2 {
+		if !eng.times[i].Equal(lim.times[i]) {
+			t.Errorf("request %d: engine at %v, limiter at %v; want one reading", i, eng.times[i], lim.times[i])
+		}
+	}
+	if !eng.times[1].After(eng.times[0]) {
+		t.Errorf("second request at %v, not after the first at %v", eng.times[1], eng.times[0])
+	}
+	if ticks != 4 {
+		t.Errorf("clock read %d times for 2 requests, want 4 (arrival and overhead)", ticks)
 	}
 }

@@ -233,7 +233,13 @@ func banned(d storage.Decision, now time.Time) Result {
 // request by themselves: the breaker falls back to local limits (or refuses
 // when configured fail-closed); the error is returned for telemetry only.
 func (a *Adaptive) Allow(ctx context.Context, key, route string, score float64) (Result, error) {
-	now := a.cfg.Clock()
+	return a.AllowAt(ctx, key, route, score, a.cfg.Clock())
+}
+
+// AllowAt is Allow for a request that arrived at now, read by the caller
+// from its own clock (as Cached takes it), which spares the hot path a
+// second clock read.
+func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64, now time.Time) (Result, error) {
 	if a.allowListed(key) {
 		a.tel.decision(ctx, OutcomeAllowListed)
 		return Result{Outcome: OutcomeAllowListed, Reason: "allow-list"}, nil

@@ -322,3 +322,28 @@ func TestDecisionCache(t *testing.T) {
 		t.Fatal("entry stored after the cache emptied not found")
 	}
 }
+
+// AllowAt counts and bans at the time it is given, not at the limiter's clock.
+func TestAllowAtUsesTheCallersTime(t *testing.T) {
+	a, c := newTest(t, Config{Rate: "2-M"})
+	at := c.now().Add(-time.Hour) // the limiter's clock is an hour ahead of the caller's
+	for i := range 2 {
+		r, err := a.AllowAt(context.Background(), "10.0.7.1", "api", 0, at)
+		if err != nil || r.Outcome != OutcomeAllow {
+			t.Fatalf("request %d: %v, %v; want allowed", i, r.Outcome, err)
+		}
+		if got := r.Reset.Sub(at); got != time.Minute {
+			t.Fatalf("request %d: reset %v after the given time, want 1m", i, got)
+		}
+	}
+	if r, _ := a.AllowAt(context.Background(), "10.0.7.1", "api", 0, at.Add(30*time.Second)); r.Outcome != OutcomeLimited || r.RetryAfter != 30*time.Second {
+		t.Fatalf("third request in the window: %v retry %v, want limited, retry 30s", r.Outcome, r.RetryAfter)
+	}
+	r, _ := a.AllowAt(context.Background(), "10.0.7.2", "api", 1, at)
+	if r.Outcome != OutcomeBanned || !r.Reset.Equal(at.Add(15*time.Minute)) {
+		t.Fatalf("ban: %v until %v, want banned until %v", r.Outcome, r.Reset, at.Add(15*time.Minute))
+	}
+	if res, ok := a.Cached("10.0.7.2", at.Add(14*time.Minute)); !ok || res.Outcome != OutcomeBanned {
+		t.Fatalf("Cached 14m after the ban = %v, %v; want banned", res.Outcome, ok)
+	}
+}

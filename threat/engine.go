@@ -227,14 +227,24 @@ func (e *Engine) Rollback() error {
 // key; route is the route pattern or group if known ("" otherwise). The body
 // of r stays fully readable by the handler.
 func (e *Engine) Assess(r *http.Request, client, route string) Assessment {
-	start := e.now()
+	return e.AssessAt(r, client, route, e.now())
+}
+
+// AssessAt is Assess for a request that arrived at now, read by the caller
+// from its own clock (the middleware reads the clock once per request and
+// hands the reading to the engine and the limiter).
+func (e *Engine) AssessAt(r *http.Request, client, route string, now time.Time) Assessment {
+	timed := e.sampled.Add(1)%64 == 0
+	var start time.Time
+	if timed {
+		start = time.Now()
+	}
 	req := e.requests.Get().(*Request)
 	fillRequest(req, r, client, route, e.limits)
-	req.Time = start
+	req.Time = now
 
 	sp := e.signals.Get().(*[]Signal)
 	sigs := (*sp)[:0]
-	timed := e.sampled.Add(1)%64 == 0
 	for i := range e.detectors {
 		d := &e.detectors[i]
 		var t0 time.Time
@@ -258,7 +268,7 @@ func (e *Engine) Assess(r *http.Request, client, route string) Assessment {
 	if timed {
 		// sampled like the detector times: reading the clock costs as
 		// much as some detectors
-		e.assessHist.Record(ctx, e.now().Sub(start).Seconds())
+		e.assessHist.Record(ctx, time.Since(start).Seconds())
 	}
 	return a
 }

@@ -258,3 +258,33 @@ func TestCombineReasonOrder(t *testing.T) {
 		t.Fatalf("reasons %+v, want x (strongest) then y", a.Reasons)
 	}
 }
+
+// timeDetector records the request time the detectors are given.
+type timeDetector struct {
+	mu  sync.Mutex
+	got []time.Time
+}
+
+func (d *timeDetector) Name() string { return "time" }
+func (d *timeDetector) Detect(req *Request, dst []Signal) []Signal {
+	d.mu.Lock()
+	d.got = append(d.got, req.Time)
+	d.mu.Unlock()
+	return dst
+}
+
+func TestAssessAtUsesTheCallersTime(t *testing.T) {
+	own := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	caller := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	d := &timeDetector{}
+	e, err := New(Config{Detectors: []Detector{d}, Now: func() time.Time { return own }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/", nil)
+	e.AssessAt(r, "client", "", caller)
+	e.Assess(r, "client", "")
+	if len(d.got) != 2 || !d.got[0].Equal(caller) || !d.got[1].Equal(own) {
+		t.Fatalf("request times = %v, want [%v %v] (AssessAt's argument, then the engine's clock)", d.got, caller, own)
+	}
+}
