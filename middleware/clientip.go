@@ -30,20 +30,36 @@ type identifier struct {
 	v4Bits  int
 	v6Bits  int
 
-	// peers remembers the address and key of recent TCP peers by host, so
-	// that a client's requests after the first neither parse its address
-	// nor allocate its key. A slot holds an immutable entry swapped
-	// atomically; a collision only evicts.
+	// peers remembers recent TCP peers by host: the address and key of a
+	// peer that is its own client, or the address of a trusted proxy
+	// (whose key is never used: the clients it forwards are in the
+	// header). fwd remembers the client a trusted proxy's header names, by
+	// the header's value. So a client's requests after the first neither
+	// parse an address nor allocate a key. A slot holds an immutable entry
+	// swapped atomically; a collision only evicts.
 	seed  maphash.Seed
 	peers [peerSlots]atomic.Pointer[peerEntry]
+	fwd   [fwdSlots]atomic.Pointer[fwdEntry]
 }
 
-const peerSlots = 4096
+const (
+	peerSlots = 4096
+	fwdSlots  = 4096
+	// maxFwdCached bounds the header values fwd keeps alive.
+	maxFwdCached = 128
+)
 
 type peerEntry struct {
-	host string
-	addr netip.Addr
-	key  string
+	host  string
+	addr  netip.Addr
+	key   string
+	proxy bool // a trusted proxy: addr is known, the client is in the header
+}
+
+type fwdEntry struct {
+	value string
+	addr  netip.Addr
+	key   string
 }
 
 // peerHost returns the host part of a RemoteAddr of the form "v4:port" or
@@ -85,16 +101,24 @@ func (id *identifier) clientAddr(r *http.Request) (netip.Addr, bool) {
 	if id.header == "" || !id.isTrusted(peer) {
 		return peer, true
 	}
-	values := r.Header[id.header]
+	a, _ := id.forwarded(peer, r.Header[id.header])
+	return a, true
+}
+
+// forwarded returns the client that the forwarding header values name, for
+// a request from the trusted proxy peer. fromHeader is false when the
+// answer is peer itself (no header, or garbage before any hop); when it is
+// true the answer depends on values alone.
+func (id *identifier) forwarded(peer netip.Addr, values []string) (a netip.Addr, fromHeader bool) {
 	if len(values) == 0 {
-		return peer, true
+		return peer, false
 	}
 	if id.header == HeaderXRealIP {
 		// A single-value header: the last copy is the one the nearest proxy set.
 		if a, ok := parseHeaderAddr(strings.TrimSpace(values[len(values)-1])); ok {
 			return a, true
 		}
-		return peer, true
+		return peer, false
 	}
 	// Walk the chain right to left. Every trusted hop is skipped; the first
 	// untrusted one is the client. If the walk meets garbage, or runs out,
@@ -122,15 +146,15 @@ func (id *identifier) clientAddr(r *http.Request) (netip.Addr, bool) {
 				a, ok = parseHeaderAddr(v)
 			}
 			if !ok {
-				return client, true
+				return client, fromHeader
 			}
 			if !id.isTrusted(a) {
 				return a, true
 			}
-			client = a
+			client, fromHeader = a, true
 		}
 	}
-	return client, true
+	return client, fromHeader
 }
 
 func (id *identifier) isTrusted(a netip.Addr) bool {
@@ -159,33 +183,65 @@ func (id *identifier) aggregate(a netip.Addr) netip.Prefix {
 // key returns the client key of r: the address as text, or the aggregated
 // prefix ("2001:db8:1:2::/64") when aggregation widens it. It returns
 // "unknown" when RemoteAddr does not parse, so such requests share one key
-// rather than escape limiting.
+// rather than escape limiting. It answers as resolve does, from the peer
+// and forwarding caches when it can.
 func (id *identifier) key(r *http.Request) (string, netip.Addr) {
 	host := peerHost(r.RemoteAddr)
-	var slot *atomic.Pointer[peerEntry]
-	if host != "" {
-		slot = &id.peers[maphash.String(id.seed, host)%peerSlots]
-		if e := slot.Load(); e != nil && e.host == host && (id.header == "" || !id.isTrusted(e.addr)) {
-			return e.key, e.addr
-		}
+	if host == "" {
+		return id.resolve(r)
 	}
+	slot := &id.peers[maphash.String(id.seed, host)%peerSlots]
+	e := slot.Load()
+	if e == nil || e.host != host {
+		peer, ok := parseRemoteAddr(r.RemoteAddr)
+		if !ok {
+			return "unknown", netip.Addr{}
+		}
+		e = &peerEntry{host: host, addr: peer}
+		if id.header != "" && id.isTrusted(peer) {
+			e.proxy = true
+		} else {
+			e.key = id.keyOf(peer)
+		}
+		slot.Store(e)
+	}
+	if !e.proxy {
+		return e.key, e.addr
+	}
+	values := r.Header[id.header]
+	if len(values) != 1 || len(values[0]) > maxFwdCached {
+		a, _ := id.forwarded(e.addr, values)
+		return id.keyOf(a), a
+	}
+	v := values[0]
+	fslot := &id.fwd[maphash.String(id.seed, v)%fwdSlots]
+	if f := fslot.Load(); f != nil && f.value == v {
+		return f.key, f.addr
+	}
+	a, fromHeader := id.forwarded(e.addr, values)
+	key := id.keyOf(a)
+	if fromHeader {
+		fslot.Store(&fwdEntry{value: v, addr: a, key: key})
+	}
+	return key, a
+}
+
+// resolve is key without the caches.
+func (id *identifier) resolve(r *http.Request) (string, netip.Addr) {
 	a, ok := id.clientAddr(r)
 	if !ok {
 		return "unknown", netip.Addr{}
 	}
+	return id.keyOf(a), a
+}
+
+// keyOf returns the key of client address a.
+func (id *identifier) keyOf(a netip.Addr) string {
 	p := id.aggregate(a)
-	key := p.String()
 	if p.Bits() == p.Addr().BitLen() {
-		key = p.Addr().String()
+		return p.Addr().String()
 	}
-	// Remember only a peer that is its own client: the key of a request
-	// that came through a trusted proxy belongs to the header, not the host.
-	if slot != nil && (id.header == "" || !id.isTrusted(a)) {
-		if peer, ok := parseRemoteAddr(r.RemoteAddr); ok && peer == a {
-			slot.Store(&peerEntry{host: host, addr: a, key: key})
-		}
-	}
-	return key, a
+	return p.String()
 }
 
 // parseRemoteAddr parses the host of an http.Request RemoteAddr, which is

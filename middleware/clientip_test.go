@@ -135,6 +135,12 @@ func TestClientKeyPeerMemory(t *testing.T) {
 		{"10.0.0.2:80", "198.51.100.2", "198.51.100.2"},
 		{"10.0.0.2:81", "", "10.0.0.2"},
 		{"10.0.0.2:80", "198.51.100.3", "198.51.100.3"},
+		{"10.0.0.3:80", "198.51.100.3", "198.51.100.3"},
+		{"10.0.0.2:80", "nonsense", "10.0.0.2"},
+		{"10.0.0.3:80", "nonsense", "10.0.0.3"},
+		{"10.0.0.2:80", "10.0.0.9", "10.0.0.9"},
+		{"10.0.0.3:80", "10.0.0.9", "10.0.0.9"},
+		{"203.0.113.7:5555", "198.51.100.3", "203.0.113.7"},
 		{"[2001:db8::1]:443", "", "2001:db8::/64"},
 		{"[2001:db8::1]:443", "", "2001:db8::/64"},
 	} {
@@ -211,6 +217,14 @@ func FuzzClientKey(f *testing.F) {
 		}}
 		for _, id := range ids {
 			key, addr := id.key(r)
+			// The caches answer as the uncached walk does, on the first
+			// request (filling them) and on a repeat (reading them).
+			if k, a := id.resolve(r); k != key || a != addr {
+				t.Fatalf("key = %q %v, uncached %q %v for %q %q %q", key, addr, k, a, remote, xff, fwd)
+			}
+			if k, a := id.key(r); k != key || a != addr {
+				t.Fatalf("repeat key = %q %v, first %q %v for %q %q %q", k, a, key, addr, remote, xff, fwd)
+			}
 			if key == "" {
 				t.Fatalf("empty key for %q %q %q", remote, xff, fwd)
 			}
