@@ -2,7 +2,10 @@ package signature
 
 import (
 	"hash/maphash"
+	"strings"
 	"sync/atomic"
+
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // verdicts remembers header and cookie values that a detector found clean.
@@ -18,6 +21,12 @@ import (
 // detector, so a value that ever matched is scanned every time. An attacker
 // who varies a header on every request only makes the table useless for
 // himself.
+//
+// A verdict is about a value in one place: its source and header name.
+// Families read some headers harder than others (the command family reads
+// only User-Agent and Referer in full, the code family others for JNDI
+// alone), so a value found clean in a decoy header must not pass as clean
+// in the User-Agent.
 type verdicts struct {
 	key   uint64
 	slots [verdictSlots]atomic.Pointer[verdict]
@@ -29,6 +38,8 @@ const (
 )
 
 type verdict struct {
+	src   threat.Source
+	name  string // header name; "" for the path
 	value string
 	clean atomic.Uint32 // bit i: detector i found nothing in value
 }
@@ -55,9 +66,9 @@ func (c *verdicts) hash(v string) uint64 {
 	return (h ^ h>>31) * 0x9e3779b97f4a7c15
 }
 
-// bucket returns the two ways of v's bucket and v's hash.
-func (c *verdicts) bucket(v string) (*[2]atomic.Pointer[verdict], uint64) {
-	h := c.hash(v)
+// bucket returns the two ways of the bucket of v in its place, and the hash.
+func (c *verdicts) bucket(src threat.Source, name, v string) (*[2]atomic.Pointer[verdict], uint64) {
+	h := c.hash(v) ^ (c.hash(name)+uint64(src))*0xd6e8feb86659fd93
 	i := (h >> 32) % (verdictSlots / 2) * 2
 	return (*[2]atomic.Pointer[verdict])(c.slots[i : i+2]), h
 }
@@ -68,36 +79,41 @@ func le64(s string) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// find returns v's entry, or nil.
-func (c *verdicts) find(v string) (*verdict, *[2]atomic.Pointer[verdict], uint64) {
-	b, h := c.bucket(v)
+// find returns the entry of v in its place, or nil.
+func (c *verdicts) find(src threat.Source, name, v string) (*verdict, *[2]atomic.Pointer[verdict], uint64) {
+	b, h := c.bucket(src, name, v)
 	for i := range b {
-		if e := b[i].Load(); e != nil && e.value == v {
+		if e := b[i].Load(); e != nil && e.value == v && e.src == src && e.name == name {
 			return e, b, h
 		}
 	}
 	return nil, b, h
 }
 
-// lookup returns the families (bits) that found nothing in v before.
-func (c *verdicts) lookup(v string) uint32 {
-	if e, _, _ := c.find(v); e != nil {
+// lookup returns the families (bits) that found nothing in v in its place
+// before.
+func (c *verdicts) lookup(src threat.Source, name, v string) uint32 {
+	if e, _, _ := c.find(src, name, v); e != nil {
 		return e.clean.Load()
 	}
 	return 0
 }
 
-// clean reports whether family bit found nothing in v before.
-func (c *verdicts) clean(v string, bit uint) bool { return c.lookup(v)&(1<<bit) != 0 }
+// clean reports whether family bit found nothing in v in its place before.
+func (c *verdicts) clean(src threat.Source, name, v string, bit uint) bool {
+	return c.lookup(src, name, v)&(1<<bit) != 0
+}
 
-// markClean records that the families in bits found nothing in v.
-func (c *verdicts) markClean(v string, bits uint32) {
-	e, b, h := c.find(v)
+// markClean records that the families in bits found nothing in v in its
+// place.
+func (c *verdicts) markClean(src threat.Source, name, v string, bits uint32) {
+	e, b, h := c.find(src, name, v)
 	if e != nil {
 		e.clean.Or(bits) // no allocation for a known value
 		return
 	}
-	e = &verdict{value: string(append([]byte(nil), v...))} // do not pin the request's memory
+	// copies: do not pin the request's memory
+	e = &verdict{src: src, name: strings.Clone(name), value: strings.Clone(v)}
 	e.clean.Store(bits)
 	way := int(h & 1) // an empty way, else one picked by the hash
 	if b[0].Load() == nil {

@@ -56,24 +56,24 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 	var seen rules
 	var stack [512]byte
 	// the value scan already read the cache for the path and the agent
-	clean := func(v string, known uint32, bit uint) bool {
-		return known&(1<<bit) != 0 || d.cache.clean(v, bit)
+	clean := func(src threat.Source, name, v string, known uint32, bit uint) bool {
+		return known&(1<<bit) != 0 || d.cache.clean(src, name, v, bit)
 	}
-	if ua := req.UserAgent; ua != "" && !clean(ua, facts.agentKnown, bitAgent) {
+	if ua := req.UserAgent; ua != "" && !clean(threat.SourceHeader, "User-Agent", ua, facts.agentKnown, bitAgent) {
 		lo := lower(stack[:0], cut(ua, d.max))
 		if mt, ok := findAny(lo, scannerAgents, false); ok {
 			seen.first(scanUA)
 			in := input{src: threat.SourceHeader, name: "User-Agent", value: ua}
 			dst = append(dst, signal(NameScanner, "scanner.agent", 0.995, &in, mt.i, mt.j))
 		} else if len(ua) <= maxCached {
-			d.cache.markClean(ua, 1<<bitAgent)
+			d.cache.markClean(threat.SourceHeader, "User-Agent", ua, 1<<bitAgent)
 		}
 	}
 	if facts.scannerName != "" && seen.first(scanHeader) {
 		in := input{src: threat.SourceHeader, name: facts.scannerName, value: facts.scannerValue}
 		dst = append(dst, signal(NameScanner, "scanner.header", 0.995, &in, 0, len(facts.scannerValue)))
 	}
-	if p := req.Path; len(p) > 1 && !clean(p, pathKnown, bitProbe) {
+	if p := req.Path; len(p) > 1 && !clean(threat.SourcePath, "", p, pathKnown, bitProbe) {
 		lo := lower(stack[:0], cut(p, d.max))
 		in := input{src: threat.SourcePath, value: p}
 		if mt, ok := findAny(lo, probeStrong, false); ok && probeEnd(lo, mt.j) {
@@ -83,7 +83,7 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 			seen.first(scanPath)
 			dst = append(dst, signal(NameScanner, "scanner.probe_weak", 0.5, &in, mt.i, mt.j))
 		} else if len(p) <= maxCached {
-			d.cache.markClean(p, 1<<bitProbe)
+			d.cache.markClean(threat.SourcePath, "", p, 1<<bitProbe)
 		}
 	}
 	return dst

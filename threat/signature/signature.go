@@ -57,6 +57,9 @@ type Detector struct {
 	// need maps a kind of input to the cache bits of the enabled families
 	// that inspect it.
 	need [wantBody << 1]uint32
+	// scanAddrs scans forwarding headers that hold only addresses too
+	// (tests compare the two ways).
+	scanAddrs bool
 }
 
 // Families, indexed as in Names. The first numValueFamilies inspect one
@@ -251,6 +254,9 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				w |= wantHeaders
 			}
 			for k, v := range vs {
+				if !d.scanAddrs && addressHeader(name) && addressList(v) {
+					continue // addresses as proxies write them: nothing any family looks for
+				}
 				in := input{src: threat.SourceHeader, name: name, value: cut(v)}
 				dst = d.scan(&in, w, &seen, dst)
 				if k == 0 && name == "User-Agent" && in.value == req.UserAgent {
@@ -294,7 +300,7 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 	cacheable := (in.src == threat.SourceHeader || in.src == threat.SourcePath) && len(in.value) <= maxCached
 	var known uint32
 	if cacheable {
-		known = d.cache.lookup(in.value)
+		known = d.cache.lookup(in.src, in.name, in.value)
 		in.known = known
 		if known&d.need[kind] == d.need[kind] {
 			return dst // every family that looks at such values found it clean before
@@ -333,7 +339,7 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 		}
 	}
 	if cacheable && clean&^known != 0 {
-		d.cache.markClean(in.value, clean|known)
+		d.cache.markClean(in.src, in.name, in.value, clean|known)
 	}
 	return dst
 }
@@ -424,6 +430,37 @@ func (r *rules) first(bit uint) bool {
 		return false
 	}
 	*r |= 1 << bit
+	return true
+}
+
+// addressHeader reports whether a request header carries client addresses
+// written by proxies: a new value for every client, so the verdict cache
+// cannot remember them, and behind a load balancer on every request.
+func addressHeader(name string) bool {
+	return name == "X-Forwarded-For" || name == "X-Real-Ip"
+}
+
+// addressChars are the bytes of IPv4 and IPv6 addresses, ports and the
+// separators of an address list: "203.0.113.7, [2001:db8::1]:443".
+var addressChars = func() (t [256]bool) {
+	for _, c := range "0123456789abcdefABCDEF.:,[] \t" {
+		t[c] = true
+	}
+	return t
+}()
+
+// addressList reports whether v holds nothing but address characters, no
+// ".." (no address has one; the traversal family reads it) and no
+// serialised Java object in hex (the code family finds its magic anywhere).
+func addressList(v string) bool {
+	if len(v) > 512 || strings.Contains(v, "..") || strings.Contains(v, "aced0005") || strings.Contains(v, "ACED0005") {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if !addressChars[v[i]] {
+			return false
+		}
+	}
 	return true
 }
 

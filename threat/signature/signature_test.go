@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -358,4 +359,38 @@ func FuzzDetect(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A value found clean where a family looks less hard (a header it reads
+// only for JNDI, say) must not be taken as clean where it looks harder: the
+// verdict cache is per place, so an attacker cannot launder a payload
+// through a decoy header, the path, or another header first.
+func TestVerdictCacheCannotBeLaundered(t *testing.T) {
+	decoys := []string{"header:X-Decoy", "header:Accept-Language", "header:X-Real-Ip", "header:Origin",
+		"header:X-Forwarded-For", "header:X-Forwarded-Host", "header:Referer", "ua", "path"}
+	for _, c := range attacks {
+		if c.where == "method" || strings.HasPrefix(c.where, "body:") || c.where == "q" {
+			continue // parameters and bodies are never cached
+		}
+		fresh, err := signature.New(signature.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := rulesOf(detect(t, fresh, build(t, c.where, c.value)))
+		for _, decoy := range decoys {
+			if decoy == c.where || decoy == "path" && !strings.HasPrefix(c.value, "/") {
+				continue
+			}
+			d, err := signature.New(signature.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				detect(t, d, build(t, decoy, c.value))
+			}
+			if got := rulesOf(detect(t, d, build(t, c.where, c.value))); !slices.Equal(got, want) {
+				t.Errorf("%s %q after the same value in %s: rules %v, want %v", c.where, c.value, decoy, got, want)
+			}
+		}
+	}
 }
