@@ -43,8 +43,8 @@ type identifier struct {
 }
 
 const (
-	peerSlots = 4096
-	fwdSlots  = 4096
+	peerSlots = 1 << 14
+	fwdSlots  = 1 << 14
 	// maxFwdCached bounds the header values fwd keeps alive.
 	maxFwdCached = 128
 )
