@@ -39,6 +39,19 @@ type entry struct {
 type shard struct {
 	mu sync.Mutex
 	m  map[string]*entry
+	// decisions counts the decision keys in m, so that counting a request
+	// of a client looks its decision up only when the shard has any.
+	decisions int
+}
+
+// del removes k from the shard. Caller holds the lock.
+func (sh *shard) del(k string) {
+	if _, ok := sh.m[k]; ok {
+		delete(sh.m, k)
+		if k[0] == kindDecision {
+			sh.decisions--
+		}
+	}
 }
 
 // Store is an in-memory storage.Store.
@@ -99,7 +112,7 @@ func (s *Store) shardOf(client string) *shard {
 func (sh *shard) get(k []byte, now int64) *entry {
 	e := sh.m[string(k)]
 	if e != nil && e.exp <= now {
-		delete(sh.m, string(k))
+		sh.del(string(k))
 		return nil
 	}
 	return e
@@ -115,7 +128,10 @@ func (s *Store) put(sh *shard, k string, e *entry, now int64) {
 				break
 			}
 		}
-		delete(sh.m, victim)
+		sh.del(victim)
+	}
+	if _, ok := sh.m[k]; !ok && k[0] == kindDecision {
+		sh.decisions++
 	}
 	sh.m[k] = e
 }
@@ -151,8 +167,10 @@ func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Co
 	defer sh.mu.Unlock()
 	var c storage.Count
 	var kb keyBuf
-	if d := sh.get(kb.key(kindDecision, client), n); d != nil {
-		c.Decision = d.dec
+	if sh.decisions > 0 {
+		if d := sh.get(kb.key(kindDecision, client), n); d != nil {
+			c.Decision = d.dec
+		}
 	}
 	ck := kb.counter(client, bucket)
 	e := sh.get(ck, n)
@@ -171,7 +189,7 @@ func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Co
 		}
 		st.n++
 		if st.n >= h.StrikeLimit {
-			delete(sh.m, string(sk)) // before kb holds the decision key
+			sh.del(string(sk)) // before kb holds the decision key
 			d := h.Penalty
 			d.Expires = now.Add(h.PenaltyTTL)
 			s.put(sh, string(kb.key(kindDecision, client)), &entry{exp: d.Expires.UnixNano(), dec: d}, n)
@@ -190,7 +208,7 @@ func (s *Store) SetDecision(_ context.Context, client string, d storage.Decision
 	var kb keyBuf
 	k := kb.key(kindDecision, client)
 	if !d.Active(now) {
-		delete(sh.m, string(k))
+		sh.del(string(k))
 		return nil
 	}
 	s.put(sh, string(k), &entry{exp: d.Expires.UnixNano(), dec: d}, now.UnixNano())
@@ -216,7 +234,7 @@ func (s *Store) DeleteDecision(_ context.Context, client string) error {
 	sh := s.shardOf(client)
 	var kb keyBuf
 	sh.mu.Lock()
-	delete(sh.m, string(kb.key(kindDecision, client)))
+	sh.del(string(kb.key(kindDecision, client)))
 	sh.mu.Unlock()
 	return nil
 }
@@ -241,7 +259,7 @@ func (s *Store) Sweep(now time.Time) {
 		sh.mu.Lock()
 		for k, e := range sh.m {
 			if e.exp <= n {
-				delete(sh.m, k)
+				sh.del(k)
 			}
 		}
 		sh.mu.Unlock()

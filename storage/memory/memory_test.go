@@ -56,3 +56,59 @@ func TestSweepAndJanitor(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Each shard counts its decision keys, so that Hit skips the decision
+// lookup in a shard without any. Every way a key comes and goes (put,
+// overwrite, expiry on lookup, eviction, strikes turning into a penalty,
+// delete, sweep) must keep the count right, and a decision must still be
+// seen by Hit.
+func TestDecisionCount(t *testing.T) {
+	s := New(Options{Shards: 2, MaxEntries: 40, JanitorInterval: -1})
+	defer s.Close()
+	ctx := context.Background()
+	now := time.Unix(1_700_000_000, 0)
+	check := func(step int) {
+		t.Helper()
+		for i := range s.shards {
+			sh := &s.shards[i]
+			n := 0
+			for k := range sh.m {
+				if k[0] == kindDecision {
+					n++
+				}
+			}
+			if n != sh.decisions {
+				t.Fatalf("step %d: shard %d holds %d decisions, counts %d", step, i, n, sh.decisions)
+			}
+		}
+	}
+	ban := storage.Decision{Kind: storage.KindBan, Reason: "test"}
+	for step := range 5000 {
+		client := fmt.Sprint("c", step*7919%37)
+		switch step % 7 {
+		case 0, 1:
+			d := ban
+			d.Expires = now.Add(time.Duration(step%5) * time.Second)
+			if err := s.SetDecision(ctx, client, d, now); err != nil {
+				t.Fatal(err)
+			}
+			if d.Active(now) {
+				c, _ := s.Hit(ctx, storage.Hit{Client: client, Bucket: "api", Window: time.Minute, Limit: 100}, now)
+				if c.Decision.Kind != storage.KindBan {
+					t.Fatalf("step %d: Hit misses the ban just set on %s", step, client)
+				}
+			}
+		case 2:
+			_ = s.DeleteDecision(ctx, client)
+		case 3:
+			s.Sweep(now)
+		default:
+			// over the limit: strikes become a throttle decision
+			_, _ = s.Hit(ctx, storage.Hit{Client: client, Bucket: fmt.Sprint(step % 3), Window: time.Minute, Limit: 1,
+				StrikeLimit: 2, StrikeWindow: time.Minute, Penalty: storage.Decision{Kind: storage.KindThrottle, Factor: 0.5},
+				PenaltyTTL: 3 * time.Second}, now)
+		}
+		now = now.Add(300 * time.Millisecond)
+		check(step)
+	}
+}
