@@ -157,6 +157,30 @@ func runBenign(b *testing.B, h http.Handler, clock *simClock) {
 	}, http.StatusOK)
 }
 
+// runProxied serves benign traffic from benchClients client addresses
+// behind one load balancer (10.0.0.1, trusted): each request names its
+// client in X-Forwarded-For, picked at random, on the simulated clock.
+func runProxied(b *testing.B, h http.Handler, clock *simClock) {
+	r := benchRequests("/api/items/{id}")[0]
+	r.RemoteAddr = "10.0.0.1:41000"
+	xff := make([][]string, benchClients)
+	a := netip.MustParseAddr("198.18.0.0")
+	for i := range xff {
+		xff[i] = []string{a.String()}
+		a = a.Next()
+	}
+	paths := make([]string, 1000)
+	for i := range paths {
+		paths[i] = "/api/items/" + strconv.Itoa(i)
+	}
+	run(b, h, func(n int) *http.Request {
+		clock.tick()
+		k := benchOrder[n%len(benchOrder)]
+		r.Header["X-Forwarded-For"], r.URL.Path = xff[k], paths[k*7919%len(paths)]
+		return r
+	}, http.StatusOK)
+}
+
 func BenchmarkBareChi(b *testing.B) {
 	runBenign(b, benchRouter(nil), newSimClock())
 }
@@ -170,9 +194,38 @@ func BenchmarkLimiterOnly(b *testing.B) {
 	runBenign(b, benchRouter(lm.Handler), newSimClock())
 }
 
+func BenchmarkBareChiProxied(b *testing.B) {
+	runProxied(b, benchRouter(nil), newSimClock())
+}
+
+// BenchmarkLimiterOnlyProxied keys ulule/limiter by X-Forwarded-For
+// (WithTrustForwardHeader; it takes the left-most entry, which here is the
+// only one).
+func BenchmarkLimiterOnlyProxied(b *testing.B) {
+	rate, err := limiter.NewRateFromFormatted(benchRate)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lm := stdlib.NewMiddleware(limiter.New(memory.NewStore(), rate, limiter.WithTrustForwardHeader(true)))
+	runProxied(b, benchRouter(lm.Handler), newSimClock())
+}
+
+// BenchmarkBulwarkProxied is BenchmarkBulwark for benchClients clients
+// behind a trusted load balancer.
+func BenchmarkBulwarkProxied(b *testing.B) {
+	clock := newSimClock()
+	m := newBenchMiddlewareWith(b, clock.Now, Config{TrustedProxies: []string{"10.0.0.0/8"}})
+	runProxied(b, benchRouter(m.Handler), clock)
+}
+
 // newBenchMiddleware returns the default middleware on the in-memory store,
 // with clock as every component's clock (nil: the real clock).
 func newBenchMiddleware(b *testing.B, clock func() time.Time) *Middleware {
+	return newBenchMiddlewareWith(b, clock, Config{})
+}
+
+// newBenchMiddlewareWith is newBenchMiddleware with the other fields of cfg.
+func newBenchMiddlewareWith(b *testing.B, clock func() time.Time, cfg Config) *Middleware {
 	lim, err := ratelimit.New(ratelimit.Config{Rate: benchRate, Clock: clock})
 	if err != nil {
 		b.Fatal(err)
@@ -181,7 +234,8 @@ func newBenchMiddleware(b *testing.B, clock func() time.Time) *Middleware {
 	if err != nil {
 		b.Fatal(err)
 	}
-	m, err := New(Config{Limiter: lim, Engine: eng, Now: clock})
+	cfg.Limiter, cfg.Engine, cfg.Now = lim, eng, clock
+	m, err := New(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

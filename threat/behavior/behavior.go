@@ -132,6 +132,7 @@ const (
 type profile struct {
 	key        string
 	prev, next *profile // LRU list of the shard, most recent at head
+	moved      int64    // when the profile last moved to the head
 	ev         [ringSize]event
 	head       int // next write index
 	n          int // events held, ≤ ringSize
@@ -198,11 +199,18 @@ func (d *Detector) shard(client string) *shard {
 func (d *Detector) lookup(s *shard, client string, now int64, create bool) *profile {
 	p := s.m[client]
 	if p != nil {
-		s.unlink(p)
 		if now-p.last > int64(d.cfg.IdleTTL) {
 			p.n, p.head, p.vecAt, p.vecN, p.since, p.vecTime, p.hot = 0, 0, 0, 0, 0, 0, false
 		}
-		s.pushFront(p)
+		// The list is in order of moves, at most lruGrain behind the
+		// accesses: a move touches two other profiles, each a likely
+		// cache miss with many clients, and a client at hundreds of
+		// requests a second need not move on every one.
+		if p != s.head && (now-p.moved >= lruGrain || now < p.moved) {
+			s.unlink(p)
+			s.pushFront(p)
+			p.moved = now
+		}
 		return p
 	}
 	if !create {
@@ -221,10 +229,14 @@ func (d *Detector) lookup(s *shard, client string, now int64, create bool) *prof
 		p = new(profile)
 	}
 	p.key = client
+	p.moved = now
 	s.m[client] = p
 	s.pushFront(p)
 	return p
 }
+
+// lruGrain is how far a shard's LRU order may lag its clients' requests.
+const lruGrain = int64(time.Second)
 
 func (s *shard) unlink(p *profile) {
 	if p.prev != nil {

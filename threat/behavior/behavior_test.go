@@ -482,3 +482,26 @@ func TestEventSize(t *testing.T) {
 		t.Fatalf("event is %d bytes, want 24", s)
 	}
 }
+
+// The LRU order lags accesses by at most a second: a client that keeps
+// coming back is kept while a stream of new clients evicts the others.
+func TestActiveClientOutlivesNewOnes(t *testing.T) {
+	d, err := New(Config{MaxClients: 32, Shards: 1, IdleTTL: time.Hour, Window: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := t0
+	for i := 0; i < 2000; i++ {
+		at = at.Add(100 * time.Millisecond)
+		d.Detect(&threat.Request{Path: "/", Client: fmt.Sprint("new", i), Time: at}, nil)
+		if i%8 == 0 {
+			d.Detect(&threat.Request{Path: "/", Client: "regular", Time: at}, nil)
+		}
+	}
+	if _, ok := d.shard("regular").m["regular"]; !ok {
+		t.Fatal("a client seen every 0.8 s was evicted by clients seen once")
+	}
+	if _, ok := d.shard("new0").m["new0"]; ok {
+		t.Fatal("the first one-off client is still tracked")
+	}
+}
