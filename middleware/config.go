@@ -132,9 +132,11 @@ type Config struct {
 	// Routes holds per-route overrides keyed by route pattern.
 	Routes map[string]Route
 
-	// MeterProvider receives the metrics. Default: otel.GetMeterProvider().
-	// Span attributes and events go to the span already active in the
-	// request context; the middleware starts no span of its own.
+	// MeterProvider receives the metrics, those of the default Engine and
+	// Limiter New makes included (the threat score histogram is the
+	// engine's). Default: otel.GetMeterProvider(). Span attributes and
+	// events go to the span already active in the request context; the
+	// middleware starts no span of its own.
 	MeterProvider metric.MeterProvider
 
 	// Now is the clock. Default: time.Now. It is read once as a request

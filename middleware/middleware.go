@@ -57,13 +57,15 @@ func New(cfg Config) (*Middleware, error) {
 		return nil, invalid("MeterProvider", "creating instruments: %v", err)
 	}
 	if m.engine == nil {
-		if m.ownEngine, err = standard.New(standard.Config{}); err != nil {
+		// the Engine and Limiter New makes report to the middleware's
+		// MeterProvider and read its clock
+		if m.ownEngine, err = standard.New(standard.Config{Engine: threat.Config{MeterProvider: cfg.MeterProvider, Now: cfg.Now}}); err != nil {
 			return nil, err
 		}
 		m.engine = m.ownEngine
 	}
 	if m.limiter == nil {
-		if m.ownLimiter, err = ratelimit.New(ratelimit.Config{}); err != nil {
+		if m.ownLimiter, err = ratelimit.New(ratelimit.Config{MeterProvider: cfg.MeterProvider, Clock: cfg.Now}); err != nil {
 			if m.ownEngine != nil {
 				_ = m.ownEngine.Close()
 			}
@@ -169,7 +171,6 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	}
 
 	a := m.engine.AssessAt(r, key, group, start)
-	m.tel.score.Record(ctx, a.Score, m.tel.recNone...)
 	if a.Level >= m.cfg.AlertLevel {
 		m.publish(key, group, r.Method, alerting.KindThreat, a.Score, severityOfLevel(a.Level), reasons(a.Reasons), start)
 	}

@@ -45,7 +45,6 @@ func (o Outcome) String() string {
 // that recording allocates nothing.
 type telemetry struct {
 	requests metric.Int64Counter
-	score    metric.Float64Histogram
 	overhead metric.Float64Histogram
 	errors   metric.Int64Counter
 	// Option slices are built once and passed with ..., so a call does not
@@ -53,7 +52,6 @@ type telemetry struct {
 	addOut    [numOutcomes][]metric.AddOption
 	recordOut [numOutcomes][]metric.RecordOption
 	addNone   []metric.AddOption
-	recNone   []metric.RecordOption
 }
 
 func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
@@ -62,16 +60,11 @@ func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
 	}
 	m := mp.Meter(scope)
 	none := metric.WithAttributeSet(attribute.NewSet())
-	t := &telemetry{addNone: []metric.AddOption{none}, recNone: []metric.RecordOption{none}}
+	t := &telemetry{addNone: []metric.AddOption{none}}
 	var err error
 	if t.requests, err = m.Int64Counter("bulwark.requests",
 		metric.WithDescription("Requests seen by the bulwark middleware, by outcome."),
 		metric.WithUnit("{request}")); err != nil {
-		return nil, err
-	}
-	if t.score, err = m.Float64Histogram("bulwark.threat.score",
-		metric.WithDescription("Threat score of scored requests, in [0,1]."),
-		metric.WithExplicitBucketBoundaries(0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1)); err != nil {
 		return nil, err
 	}
 	if t.overhead, err = m.Float64Histogram("bulwark.overhead",

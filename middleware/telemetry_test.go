@@ -34,8 +34,10 @@ func TestTelemetry(t *testing.T) {
 	}
 	counts := map[string]int64{}
 	var overheadCount, scoreCount uint64
+	scopes := map[string]int{}
 	for _, sm := range rm.ScopeMetrics {
 		for _, md := range sm.Metrics {
+			scopes[md.Name]++
 			switch d := md.Data.(type) {
 			case metricdata.Sum[int64]:
 				if md.Name == "bulwark.requests" {
@@ -64,6 +66,13 @@ func TestTelemetry(t *testing.T) {
 	}
 	if scoreCount != 2 {
 		t.Errorf("bulwark.threat.score recorded %d times, want 2 (skipped requests are not scored)", scoreCount)
+	}
+	// The engine and limiter the middleware made report to its provider,
+	// and each metric comes from one scope only.
+	for _, name := range []string{"bulwark.requests", "bulwark.overhead", "bulwark.threat.score", "bulwark.ratelimit.decisions"} {
+		if scopes[name] != 1 {
+			t.Errorf("metric %s reported by %d scopes, want 1", name, scopes[name])
+		}
 	}
 
 	ended := spans.Ended()
