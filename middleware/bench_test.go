@@ -140,21 +140,11 @@ func roundRobin(reqs []*http.Request) func(int) *http.Request {
 // small tables, so that they stay there as they would.
 func runBenign(b *testing.B, h http.Handler, clock *simClock) {
 	reqs := benchRequests("/api/items/{id}")
-	r := reqs[0]
 	addrs := make([]string, 256)
 	for i := range addrs {
 		addrs[i] = reqs[i].RemoteAddr
 	}
-	paths := make([]string, 1000)
-	for i := range paths {
-		paths[i] = "/api/items/" + strconv.Itoa(i)
-	}
-	run(b, h, func(n int) *http.Request {
-		clock.tick()
-		k := benchOrder[n%len(benchOrder)]
-		r.RemoteAddr, r.URL.Path = addrs[k%len(addrs)], paths[k*7919%len(paths)]
-		return r
-	}, http.StatusOK)
+	serveItems(b, h, clock, reqs[0], func(r *http.Request, k int) { r.RemoteAddr = addrs[k%len(addrs)] })
 }
 
 // runProxied serves benign traffic from benchClients client addresses
@@ -169,6 +159,13 @@ func runProxied(b *testing.B, h http.Handler, clock *simClock) {
 		xff[i] = []string{a.String()}
 		a = a.Next()
 	}
+	serveItems(b, h, clock, r, func(r *http.Request, k int) { r.Header["X-Forwarded-For"] = xff[k] })
+}
+
+// serveItems serves r for client benchOrder[n] of request n, which client
+// sets in place, reading one of 1,000 items, the simulated clock one step
+// further each time.
+func serveItems(b *testing.B, h http.Handler, clock *simClock, r *http.Request, client func(r *http.Request, k int)) {
 	paths := make([]string, 1000)
 	for i := range paths {
 		paths[i] = "/api/items/" + strconv.Itoa(i)
@@ -176,7 +173,8 @@ func runProxied(b *testing.B, h http.Handler, clock *simClock) {
 	run(b, h, func(n int) *http.Request {
 		clock.tick()
 		k := benchOrder[n%len(benchOrder)]
-		r.Header["X-Forwarded-For"], r.URL.Path = xff[k], paths[k*7919%len(paths)]
+		client(r, k)
+		r.URL.Path = paths[k*7919%len(paths)]
 		return r
 	}, http.StatusOK)
 }
@@ -185,13 +183,18 @@ func BenchmarkBareChi(b *testing.B) {
 	runBenign(b, benchRouter(nil), newSimClock())
 }
 
-func BenchmarkLimiterOnly(b *testing.B) {
+// limiterOnly is ulule/limiter's stdlib middleware on its memory store at
+// benchRate.
+func limiterOnly(b *testing.B, opts ...limiter.Option) func(http.Handler) http.Handler {
 	rate, err := limiter.NewRateFromFormatted(benchRate)
 	if err != nil {
 		b.Fatal(err)
 	}
-	lm := stdlib.NewMiddleware(limiter.New(memory.NewStore(), rate))
-	runBenign(b, benchRouter(lm.Handler), newSimClock())
+	return stdlib.NewMiddleware(limiter.New(memory.NewStore(), rate, opts...)).Handler
+}
+
+func BenchmarkLimiterOnly(b *testing.B) {
+	runBenign(b, benchRouter(limiterOnly(b)), newSimClock())
 }
 
 func BenchmarkBareChiProxied(b *testing.B) {
@@ -202,12 +205,7 @@ func BenchmarkBareChiProxied(b *testing.B) {
 // (WithTrustForwardHeader; it takes the left-most entry, which here is the
 // only one).
 func BenchmarkLimiterOnlyProxied(b *testing.B) {
-	rate, err := limiter.NewRateFromFormatted(benchRate)
-	if err != nil {
-		b.Fatal(err)
-	}
-	lm := stdlib.NewMiddleware(limiter.New(memory.NewStore(), rate, limiter.WithTrustForwardHeader(true)))
-	runProxied(b, benchRouter(lm.Handler), newSimClock())
+	runProxied(b, benchRouter(limiterOnly(b, limiter.WithTrustForwardHeader(true))), newSimClock())
 }
 
 // BenchmarkBulwarkProxied is BenchmarkBulwark for benchClients clients
