@@ -130,8 +130,10 @@ func (s *Store) put(sh *shard, k string, e *entry, now int64) {
 		}
 		sh.del(victim)
 	}
-	if _, ok := sh.m[k]; !ok && k[0] == kindDecision {
-		sh.decisions++
+	if k[0] == kindDecision {
+		if _, ok := sh.m[k]; !ok {
+			sh.decisions++
+		}
 	}
 	sh.m[k] = e
 }
