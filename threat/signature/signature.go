@@ -450,11 +450,17 @@ var addressChars = func() (t [256]bool) {
 }()
 
 // addressList reports whether v holds nothing but address characters, no
-// ".." (no address has one; the traversal family reads it) and no
-// serialised Java object in hex (the code family finds its magic anywhere).
+// ".." (no address has one; the traversal family reads it) and none of the
+// code family's serialised-object magic, which it finds anywhere in a value
+// (the hex forms are address characters).
 func addressList(v string) bool {
-	if len(v) > 512 || strings.Contains(v, "..") || strings.Contains(v, "aced0005") || strings.Contains(v, "ACED0005") {
+	if len(v) > 512 || strings.Contains(v, "..") {
 		return false
+	}
+	for _, magic := range javaMagic {
+		if strings.Contains(v, magic) {
+			return false
+		}
 	}
 	for i := 0; i < len(v); i++ {
 		if !addressChars[v[i]] {
