@@ -9,6 +9,12 @@
 // client unless the row names one. mean_ns is the mean time of Assess alone
 // (building the request view and running every detector), file parsing
 // excluded.
+//
+// Rows are also grouped by placement, the last dash-separated part of their
+// id (query, form, json, header, multipart, padlong ...). A padded row
+// (placement pad...) counts as detected only when a reason names its
+// family's detector (see familyDetectors): a padded payload must be found,
+// not refused for its size.
 package main
 
 import (
@@ -18,18 +24,58 @@ import (
 	"io"
 	"log"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/bulwarkhq/bulwark/internal/labelled"
+	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/standard"
 )
 
 type category struct {
 	N   int `json:"n"`
 	Hit int `json:"hit"`
+	// ByFamily counts the attacks a reason of the category's own family
+	// detector explains (see familyDetectors).
+	ByFamily int `json:"by_family,omitempty"`
+}
+
+// familyDetectors maps a data set's attack category to the detectors
+// (threat.Signal.Detector) that own it.
+var familyDetectors = map[string][]string{
+	"sqli":           {"sqli"},
+	"xss":            {"xss"},
+	"path-traversal": {"traversal"},
+	"lfi":            {"traversal"},
+	"cmdi":           {"cmdi"},
+	"ssti":           {"ssti"},
+	"ssi":            {"ssi"},
+	"xxe":            {"xxe"},
+	"nosql":          {"nosql"},
+	"ldap":           {"ldap"},
+	"crlf":           {"crlf"},
+	"ssrf":           {"ssrf"},
+}
+
+// placement is the last dash-separated part of a row id.
+func placement(id string) string {
+	if i := strings.LastIndexByte(id, '-'); i >= 0 {
+		return id[i+1:]
+	}
+	return ""
+}
+
+func byFamily(cat string, a threat.Assessment) bool {
+	for _, r := range a.Reasons {
+		if slices.Contains(familyDetectors[cat], r.Detector) {
+			return true
+		}
+	}
+	return false
 }
 
 type result struct {
@@ -42,6 +88,7 @@ type result struct {
 	FPR        float64              `json:"fpr"`
 	MeanNS     float64              `json:"mean_ns"`
 	Categories map[string]*category `json:"categories"`
+	Placements map[string]*category `json:"placements"`
 }
 
 func main() {
@@ -77,7 +124,7 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 		return nil, err
 	}
 	defer engine.Close()
-	res := &result{Categories: map[string]*category{}}
+	res := &result{Categories: map[string]*category{}, Placements: map[string]*category{}}
 	var total time.Duration
 	shownFN, shownFP := 0, 0
 	for i := range rows {
@@ -95,24 +142,42 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 		if cat == "" {
 			cat = row.Label
 		}
-		c := res.Categories[cat]
-		if c == nil {
-			c = &category{}
-			res.Categories[cat] = c
+		place := placement(row.ID)
+		fam := row.Attack() && byFamily(cat, a)
+		detected := a.Block
+		if strings.HasPrefix(place, "pad") && row.Attack() {
+			detected = a.Block && fam
 		}
-		c.N++
-		if a.Block {
-			c.Hit++
+		for _, g := range []struct {
+			m    map[string]*category
+			name string
+		}{{res.Categories, cat}, {res.Placements, place}} {
+			c := g.m[g.name]
+			if c == nil {
+				c = &category{}
+				g.m[g.name] = c
+			}
+			c.N++
+			if detected {
+				c.Hit++
+			}
+			if fam {
+				c.ByFamily++
+			}
 		}
 		res.N++
 		switch {
-		case row.Attack() && a.Block:
+		case row.Attack() && detected:
 			res.TP++
 		case row.Attack():
 			res.FN++
 			if shownFN < misses {
 				shownFN++
-				fmt.Fprintf(diag, "missed %s %s %s %.3f\n", row.ID, row.Category, row.URI, a.Score)
+				rule := ""
+				for _, r := range a.Reasons {
+					rule += " " + r.Rule
+				}
+				fmt.Fprintf(diag, "missed %s %s %.3f%s\n", row.ID, row.Category, a.Score, rule)
 			}
 		case a.Block:
 			res.FP++
@@ -141,18 +206,24 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 }
 
 func printTable(w io.Writer, res *result) {
-	names := make([]string, 0, len(res.Categories))
-	for n := range res.Categories {
-		names = append(names, n)
+	for _, g := range []struct {
+		title string
+		m     map[string]*category
+	}{{"category", res.Categories}, {"placement", res.Placements}} {
+		names := make([]string, 0, len(g.m))
+		for n := range g.m {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "%s\tn\tflagged\trate\tby family\t\n", g.title)
+		for _, n := range names {
+			c := g.m[n]
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%.4f\t%.4f\t\n", n, c.N, c.Hit, float64(c.Hit)/float64(c.N), float64(c.ByFamily)/float64(c.N))
+		}
+		tw.Flush()
+		fmt.Fprintln(w)
 	}
-	sort.Strings(names)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "category\tn\tflagged\trate\t")
-	for _, n := range names {
-		c := res.Categories[n]
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.4f\t\n", n, c.N, c.Hit, float64(c.Hit)/float64(c.N))
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "\nrequests %d  TP %d  FN %d  FP %d  TN %d\n", res.N, res.TP, res.FN, res.FP, res.TN)
+	fmt.Fprintf(w, "requests %d  TP %d  FN %d  FP %d  TN %d\n", res.N, res.TP, res.FN, res.FP, res.TN)
 	fmt.Fprintf(w, "TPR %.4f at FPR %.4f; mean assessment %.0f ns\n", res.TPR, res.FPR, res.MeanNS)
 }

@@ -16,7 +16,6 @@ const (
 	cmdChain = iota
 	cmdSubst
 	cmdIFS
-	cmdSSI
 	cmdShellshock
 	cmdBare
 	cmdExec
@@ -84,11 +83,6 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 				dst = append(dst, signal(NameCommand, "cmdi.ifs", 0.99, in, i, i+4))
 			} else if i := bytes.Index(b, []byte("${ifs")); i >= 0 && seen.mark(&hit, cmdIFS) {
 				dst = append(dst, signal(NameCommand, "cmdi.ifs", 0.99, in, i, i+5))
-			}
-		}
-		if m&cLT != 0 {
-			if i := bytes.Index(b, []byte("<!--#")); i >= 0 && seen.mark(&hit, cmdSSI) {
-				dst = append(dst, signal(NameCommand, "cmdi.ssi", 0.99, in, i, i+10))
 			}
 		}
 	}

@@ -8,34 +8,19 @@ import (
 )
 
 // scanCode finds code and object injection: JNDI lookups (Log4Shell and
-// its nested-lookup obfuscations), server-side template and expression
-// language injection (Jinja, Twig, Freemarker, Velocity, Thymeleaf, SpEL,
-// OGNL, EL), Java and PHP code, serialised objects of Java, PHP, .NET,
-// Python, Ruby and YAML, XML external entities, prototype pollution, NoSQL
-// operator injection and LDAP filter injection.
+// its nested-lookup obfuscations), Java and PHP code, serialised objects of
+// Java, PHP, .NET, Python, Ruby and YAML, and prototype pollution.
 
 const (
 	codeJNDI = iota
-	codeTemplate
 	codeJava
 	codePHP
 	codePHPObject
 	codeDeser
-	codeXXE
 	codeProto
-	codeNoSQL
-	codeLDAP
 )
 
 var (
-	templateWords = words("__class__", "__globals__", "__builtins__", "__subclasses__", "__mro__", "__init__", "__import__",
-		"config.", "config}", "config|", "self.", "self._", "request.", "request|", "lipsum", "cycler", "joiner", "namespace",
-		".mro", "|attr(", "constructor.constructor", "_self.env", "getfilter", "registerundefinedfiltercallback", "t(java",
-		"t (java", "java.lang", "runtime", ".getclass(", ".forname(", "new java", "freemarker", "?new(", "@java", "#this",
-		"#_memberaccess", "#context", "application.", "facescontext", "pagecontext", "session.", "product.getclass", "''.class",
-		"\"\".class", "popen(", "os.system", "subprocess", "eval(", "exec(", "system(", "{php}", "include(", "dump(", "range(")
-	templateOpens = words("{{", "${", "#{", "*{", "@{", "<%=", "<%", "{%", "<#assign", "<#", "#set(", "#foreach", "$class.", "${{",
-		"{php}", "{system", "{self", "[[${", "__${", "%{")
 	javaWords = words("java.lang.runtime", "java.lang.processbuilder", "getruntime().exec", "getruntime()", "processbuilder(",
 		"class.forname(", "java.lang.class", "javax.script", "classloader", "class.module", "_memberaccess", "@ognl", "ognl.ognl",
 		"#context[", "xwork2.", "com.opensymphony", "java.io.file", "java.net.url", "java.net.socket", "java.util.scanner",
@@ -57,12 +42,8 @@ var (
 		"system.diagnostics.process", "!!python/", "__reduce__", "c__builtin__", "cposix\nsystem", "cos\nsystem", "!ruby/",
 		"!!javax.", "!!java.", "!!com.", "!!org.", "!!sun.", "typeobject", "objectstateformatter", "losformatter",
 		"<java>", "<object class=", "__wakeup", "__destruct", "marshal.load", "pickle.loads", "yaml.load")
-	xxeWords   = words("<!entity", "<!doctype", "<xi:include", "xmlns:xi=", "<!element", "<!attlist", "system \"", "system '")
 	protoWords = words("__proto__", "constructor.prototype", "constructor[prototype]", "[constructor][prototype]",
 		"constructor][prototype", "prototype[", "object.prototype")
-	nosqlOps = words("$ne", "$gt", "$gte", "$lt", "$lte", "$regex", "$where", "$in", "$nin", "$exists", "$or", "$and",
-		"$not", "$nor", "$expr", "$function", "$accumulator", "$elemmatch", "$eq", "$type", "$size", "$all", "$text", "$lookup")
-	ldapWords = words("*)(", ")(|(", ")(&(", ")(!(", "(|(", "(&(", "*))%00", "*)(|", "*)(&", ")(cn=", ")(uid=", "(objectclass=*")
 )
 
 const codeChars = cDollar | cBrace | cLT | cAt | cDot | cParen | cBracket | cPercent | cQuote | cDQuote | cHash | cStar | cColon | cNL | cCtl | cHigh
@@ -87,9 +68,6 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			if mt, ok := findAny(lo, protoWords, false); ok && seen.mark(&hit, codeProto) {
 				dst = append(dst, signal(NameCode, "proto.pollution", 0.99, in, mt.i, mt.j))
 			}
-			if i := bytes.Index(lo, []byte("[$")); i >= 0 && isOperator(lo[i+1:]) && seen.mark(&hit, codeNoSQL) {
-				dst = append(dst, signal(NameCode, "nosql.operator", 0.9, in, i, i+6))
-			}
 		}
 		return dst, hit
 	}
@@ -103,11 +81,6 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		return dst, hit
 	}
 	lo := lower(stack[:0], v)
-	if m&(cBrace|cLT|cPercent|cHash|cDollar) != 0 {
-		if i, conf, rule := template(lo); i >= 0 && seen.mark(&hit, codeTemplate) {
-			dst = append(dst, signal(NameCode, rule, conf, in, i, i+16))
-		}
-	}
 	if m&(cDot|cParen|cAt|cHash|cLT|cQuote|cDQuote) != 0 {
 		if mt, ok := findAny(lo, javaWords, false); ok && seen.mark(&hit, codeJava) {
 			dst = append(dst, signal(NameCode, "java.injection", 0.99, in, mt.i, mt.j))
@@ -128,35 +101,12 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	if mt, ok := findAny(lo, deserWords, false); ok && seen.mark(&hit, codeDeser) {
 		dst = append(dst, signal(NameCode, "deser.marker", 0.97, in, mt.i, mt.j))
 	}
-	if m&cLT != 0 {
-		if mt, ok := findAny(lo, xxeWords, false); ok && seen.mark(&hit, codeXXE) {
-			conf, rule := 0.7, "xxe.doctype" // a DOCTYPE alone
-			if mt.k == 0 || bytes.Contains(lo, []byte(" system ")) || bytes.Contains(lo, []byte(" public ")) || mt.k == 2 {
-				conf, rule = 0.99, "xxe.entity"
-			}
-			dst = append(dst, signal(NameCode, rule, conf, in, mt.i, mt.j))
-		}
-	}
 	if m&(cBracket|cDot) != 0 || in.src == threat.SourceJSON {
 		if mt, ok := findAny(lo, protoWords, false); ok && seen.mark(&hit, codeProto) {
 			dst = append(dst, signal(NameCode, "proto.pollution", 0.97, in, mt.i, mt.j))
 		}
 	}
-	if in.src == threat.SourceJSON && in.name == "(key)" && len(lo) > 1 && lo[0] == '$' && isOperator(lo) && seen.mark(&hit, codeNoSQL) {
-		dst = append(dst, signal(NameCode, "nosql.operator", 0.95, in, 0, len(lo)))
-	}
-	if m&cParen != 0 && (m&cStar != 0 || m&(cPipe|cAmp) != 0) {
-		if mt, ok := findAny(lo, ldapWords, false); ok && seen.mark(&hit, codeLDAP) {
-			dst = append(dst, signal(NameCode, "ldap.injection", 0.9, in, mt.i, mt.j))
-		}
-	}
 	return dst, hit
-}
-
-// isOperator reports whether b starts with a MongoDB query operator.
-func isOperator(b []byte) bool {
-	k, ok := hasPrefixAny(b, nosqlOps)
-	return ok && (len(b) == len(nosqlOps.kws[k]) || !isWord(b[len(nosqlOps.kws[k])]))
 }
 
 // jndi finds a Log4j JNDI lookup after resolving the nested lookups used to
@@ -200,71 +150,6 @@ func jndi(v string) int {
 		return first
 	}
 	return -1
-}
-
-// template finds a server-side template or expression-language payload: a
-// template opener whose contents compute (7*7), reach into the runtime
-// (__class__, T(java.lang.Runtime), .getClass()) or call out. It returns
-// where and how sure.
-func template(lo []byte) (int, float64, string) {
-	for k, open := range templateOpens.kws {
-		off := 0
-		for off < len(lo) {
-			i := bytes.Index(lo[off:], open)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + len(open)
-			body := lo[i+len(open):]
-			if len(body) > 256 {
-				body = body[:256]
-			}
-			if _, ok := findAny(body, templateWords, false); ok {
-				return i, 0.99, "template.runtime"
-			}
-			if arithmetic(body) {
-				return i, 0.95, "template.arithmetic"
-			}
-			if k >= 6 && k <= 8 { // <#assign, <#, #set( : directives themselves
-				return i, 0.8, "template.directive"
-			}
-		}
-	}
-	return -1, 0, ""
-}
-
-// arithmetic reports whether b starts (after spaces) with a small
-// arithmetic expression such as "7*7", "7 * '7'" or "1337+1": the classic
-// probe whose evaluated answer reveals template injection.
-func arithmetic(b []byte) bool {
-	i := skipSpace(b, 0)
-	digits := func() bool {
-		if i < len(b) && (b[i] == '\'' || b[i] == '"') {
-			i++
-		}
-		s := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i < len(b) && (b[i] == '\'' || b[i] == '"') {
-			i++
-		}
-		return i > s
-	}
-	if !digits() {
-		return false
-	}
-	i = skipSpace(b, i)
-	if i >= len(b) || (b[i] != '*' && b[i] != '+' && b[i] != '-' && b[i] != '/' && b[i] != '%') {
-		return false
-	}
-	i = skipSpace(b, i+1)
-	if !digits() {
-		return false
-	}
-	i = skipSpace(b, i)
-	return i < len(b) && (b[i] == '}' || b[i] == ']' || b[i] == '%' || b[i] == ')')
 }
 
 // phpCall finds a dangerous PHP function called with an argument, as in

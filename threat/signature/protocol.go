@@ -9,8 +9,7 @@ import (
 // scanProtocol finds HTTP protocol attacks: methods that are not tokens
 // or that only attackers send (TRACE, TRACK, DEBUG), request smuggling
 // markers (Content-Length with Transfer-Encoding, obfuscated or repeated
-// framing headers), header injection (CR/LF in a header or in a parameter
-// that would be copied into one), NUL bytes in the path, hostile Host,
+// framing headers), NUL bytes in the path, hostile Host,
 // Range and charset values, and unknown protocol versions.
 //
 // Go's own server rejects many malformed requests before any handler runs;
@@ -20,7 +19,6 @@ import (
 const (
 	protoMethod = iota
 	protoSmuggling
-	protoCRLF
 	protoNUL
 	protoHost
 	protoRange
@@ -154,37 +152,4 @@ func badHost(h string) bool {
 		}
 	}
 	return false
-}
-
-// injectedHeader finds a line break followed by a header line ("Name:
-// value") or a status line, as a value copied into a response header would
-// smuggle in. It returns the index of the break.
-func injectedHeader(v string) int {
-	for i := 0; i < len(v); i++ {
-		if v[i] != '\r' && v[i] != '\n' {
-			continue
-		}
-		j := i + 1
-		for j < len(v) && (v[j] == '\r' || v[j] == '\n') {
-			j++
-		}
-		k := j
-		for k < len(v) && k-j < 40 && (tchar(v[k]) && v[k] != ':') {
-			k++
-		}
-		if k > j && k < len(v) && v[k] == ':' {
-			name := strings.ToLower(v[j:k])
-			switch {
-			case name == "set-cookie", name == "location", name == "content-type", name == "content-length",
-				name == "refresh", name == "host", name == "cookie", name == "transfer-encoding",
-				name == "content-security-policy", name == "access-control-allow-origin", name == "x-xss-protection",
-				strings.HasPrefix(name, "x-"), strings.HasPrefix(name, "content-"):
-				return i
-			}
-		}
-		if strings.HasPrefix(strings.ToLower(v[j:]), "http/1.") {
-			return i
-		}
-	}
-	return -1
 }

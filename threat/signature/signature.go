@@ -23,13 +23,20 @@ const (
 	NameTraversal = "traversal" // path traversal, local and remote file inclusion
 	NameCommand   = "cmdi"
 	NameSSRF      = "ssrf"
-	NameCode      = "code" // JNDI, template, expression, PHP/Java code and deserialisation
+	NameSSTI      = "ssti" // server-side template and expression-language injection
+	NameXXE       = "xxe"
+	NameNoSQL     = "nosql"
+	NameLDAP      = "ldap"
+	NameSSI       = "ssi"  // server-side and edge-side includes
+	NameCRLF      = "crlf" // header injection and response splitting
+	NameCode      = "code" // JNDI, PHP/Java code, deserialisation, prototype pollution
 	NameScanner   = "scanner"
 	NameProtocol  = "protocol"
 )
 
 // Names lists every family, in the order the Detector runs them.
-var Names = []string{NameSQLi, NameXSS, NameTraversal, NameCommand, NameSSRF, NameCode, NameScanner, NameProtocol}
+var Names = []string{NameSQLi, NameXSS, NameTraversal, NameCommand, NameSSRF, NameSSTI, NameXXE, NameNoSQL,
+	NameLDAP, NameSSI, NameCRLF, NameCode, NameScanner, NameProtocol}
 
 // Config selects the signature families. The zero value enables all of
 // them with the default bounds.
@@ -70,6 +77,12 @@ const (
 	famTraversal
 	famCommand
 	famSSRF
+	famSSTI
+	famXXE
+	famNoSQL
+	famLDAP
+	famSSI
+	famCRLF
 	famCode
 	famScanner
 	famProtocol
@@ -84,6 +97,12 @@ var familyWants = [numValueFamilies]what{
 	famTraversal: wantValues | wantNames | wantHeaders | wantPath,
 	famCommand:   wantValues | wantNames | wantAllHeads | wantPath | wantBody,
 	famSSRF:      wantValues | wantHeaders,
+	famSSTI:      wantValues | wantHeaders | wantPath | wantBody,
+	famXXE:       wantValues | wantHeaders | wantBody,
+	famNoSQL:     wantValues | wantNames,
+	famLDAP:      wantValues | wantHeaders,
+	famSSI:       wantValues | wantHeaders | wantPath | wantBody,
+	famCRLF:      wantValues | wantAllHeads | wantPath,
 	famCode:      wantValues | wantNames | wantAllHeads | wantPath | wantBody,
 }
 
@@ -208,7 +227,6 @@ func attackHeader(name string) bool {
 // Detect implements threat.Detector.
 func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Signal {
 	var seen [numValueFamilies]rules
-	var seenCRLF rules // header injection is found during the walk
 	cut := func(v string) string {
 		if len(v) > d.max {
 			return v[:d.max]
@@ -229,11 +247,6 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 			if p.Value != "" {
 				in := input{src: p.Source, name: p.Name, value: cut(p.Value), raw: cut(p.Raw)}
 				dst = d.scan(&in, wantValues, &seen, dst)
-				if in.m&cNL != 0 && d.on[famProtocol] {
-					if j := injectedHeader(in.value); j >= 0 && seenCRLF.first(protoCRLF) {
-						dst = append(dst, signal(NameProtocol, "protocol.crlf", 0.99, &in, j, j+24))
-					}
-				}
 			}
 			if len(p.Name) > 1 && p.Source != threat.SourceJSON {
 				in := input{src: p.Source, name: "(name)", value: cut(p.Name)}
@@ -261,10 +274,6 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				dst = d.scan(&in, w, &seen, dst)
 				if k == 0 && name == "User-Agent" && in.value == req.UserAgent {
 					facts.agentKnown = in.known
-				}
-				if in.m&cNL != 0 && d.on[famProtocol] && seenCRLF.first(protoCRLF) {
-					i := strings.IndexAny(v, "\r\n")
-					dst = append(dst, signal(NameProtocol, "protocol.crlf", 0.99, &in, i, i+1))
 				}
 			}
 		}
@@ -310,9 +319,6 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && !strings.Contains(in.value, "__") {
 		return dst // a short word of letters, digits, '-' and '_': nothing any family looks for
 	}
-	if in.m&cNL != 0 {
-		cacheable = false // line breaks are the protocol family's, which does not cache
-	}
 	var clean uint32
 	for i := 0; i < numValueFamilies; i++ {
 		bit := uint32(1) << i
@@ -331,6 +337,18 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 			dst, hit = scanCommand(in, &seen[i], dst)
 		case famSSRF:
 			dst, hit = scanSSRF(in, &seen[i], dst)
+		case famSSTI:
+			dst, hit = scanSSTI(in, &seen[i], dst)
+		case famXXE:
+			dst, hit = scanXXE(in, &seen[i], dst)
+		case famNoSQL:
+			dst, hit = scanNoSQL(in, &seen[i], dst)
+		case famLDAP:
+			dst, hit = scanLDAP(in, &seen[i], dst)
+		case famSSI:
+			dst, hit = scanSSI(in, &seen[i], dst)
+		case famCRLF:
+			dst, hit = scanCRLF(in, &seen[i], dst)
 		case famCode:
 			dst, hit = scanCode(in, &seen[i], dst)
 		}

