@@ -206,19 +206,26 @@ const (
 	wantBody                      // the unparsed body peek
 )
 
-// attackHeader reports whether a request header's value is attacker text
-// that applications commonly log, store or echo.
-func attackHeader(name string) bool {
-	if len(name) < 3 {
-		return false
-	}
-	switch name[0] {
-	case 'U', 'R', 'X', 'O', 'V':
-	default:
-		return false
-	}
+// attackHeader reports whether a request header's value is free text as far
+// as the families are concerned: every header but the standard ones whose
+// grammar is known (structuredHeader). Custom headers (X-Search,
+// X-Filter, Authorization schemes, anything an application reads) carry
+// attacker text as often as parameters do, and families read them as they
+// read parameter values.
+func attackHeader(name string) bool { return !structuredHeader(name) }
+
+// structuredHeader reports whether name is a standard request header whose
+// value has a grammar of its own (media ranges, language tags, dates,
+// numbers, tokens) that browsers and clients fill in, not users.
+func structuredHeader(name string) bool {
 	switch name {
-	case "User-Agent", "Referer", "X-Forwarded-For", "X-Forwarded-Host", "X-Api-Version", "X-Real-Ip", "Origin", "Via":
+	case "Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language", "Accept-Datetime", "Cache-Control",
+		"Connection", "Content-Length", "Content-Type", "Content-Encoding", "Content-Language", "Content-Md5",
+		"Date", "Dnt", "Expect", "Host", "If-Match", "If-Modified-Since", "If-None-Match", "If-Range",
+		"If-Unmodified-Since", "Keep-Alive", "Max-Forwards", "Pragma", "Priority", "Range", "Te", "Trailer",
+		"Transfer-Encoding", "Upgrade", "Upgrade-Insecure-Requests", "Sec-Fetch-Dest", "Sec-Fetch-Mode",
+		"Sec-Fetch-Site", "Sec-Fetch-User", "Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform",
+		"Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions", "Sec-Gpc", "Save-Data":
 		return true
 	}
 	return false
