@@ -292,28 +292,28 @@ func alertKind(o ratelimit.Outcome) alerting.Kind {
 	return alerting.KindRateLimit
 }
 
-func severityOf(o ratelimit.Outcome) alerting.Severity {
+func severityOf(o ratelimit.Outcome) threat.Level {
 	switch o {
 	case ratelimit.OutcomeBanned:
-		return alerting.SeverityHigh
+		return threat.LevelHigh
 	case ratelimit.OutcomeThrottled:
-		return alerting.SeverityMedium
+		return threat.LevelMedium
 	}
-	return alerting.SeverityLow
+	return threat.LevelLow
 }
 
-func severityOfLevel(l threat.Level) alerting.Severity {
+func severityOfLevel(l threat.Level) threat.Level {
 	switch l {
 	case threat.LevelCritical:
-		return alerting.SeverityCritical
+		return threat.LevelCritical
 	case threat.LevelHigh:
-		return alerting.SeverityHigh
+		return threat.LevelHigh
 	case threat.LevelMedium:
-		return alerting.SeverityMedium
+		return threat.LevelMedium
 	case threat.LevelLow:
-		return alerting.SeverityLow
+		return threat.LevelLow
 	}
-	return alerting.SeverityInfo
+	return threat.LevelNone
 }
 
 func reasons(rs []threat.Reason) []string {
@@ -328,12 +328,12 @@ func reasons(rs []threat.Reason) []string {
 }
 
 // publish hands an event to the dispatcher, which never blocks.
-func (m *Middleware) publish(client, route, method string, kind alerting.Kind, score float64, sev alerting.Severity, rs []string, at time.Time) {
+func (m *Middleware) publish(client, route, method string, kind alerting.Kind, score float64, sev threat.Level, rs []string, at time.Time) {
 	if m.alerts == nil {
 		return
 	}
 	m.alerts.Publish(alerting.Event{
-		Client: client, Kind: kind, Score: score, Severity: sev,
+		Client: client, Kind: kind, Score: score, Level: sev,
 		Reasons: rs, Route: route, Method: method, Time: at,
 	})
 }
