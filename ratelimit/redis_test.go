@@ -39,7 +39,7 @@ func newRedisLimiter(t *testing.T, c libredis.UniversalClient, prefix string, cf
 		t.Fatal(err)
 	}
 	cfg.Store = s
-	a, err := New(cfg)
+	a, err := New(withLocal(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
