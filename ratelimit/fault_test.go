@@ -128,7 +128,9 @@ var hostileKeys = []string{"", "}", "}x", "{", "{}", "%", strings.Repeat("}", 40
 // client key errors or trips a breaker, and an innocent client is served.
 func TestClusterHostileKeys(t *testing.T) {
 	c, prefix := redistest.ClusterClient(t)
-	a := newRedisLimiter(t, c, prefix, Config{Rate: "1000-M", FailClosed: true})
+	// StoreTimeout is generous: this is about keys, and a cold client under
+	// -race on a busy machine can take longer than the default 200ms.
+	a := newRedisLimiter(t, c, prefix, Config{Rate: "1000-M", FailClosed: true, StoreTimeout: 5 * time.Second})
 	ctx := context.Background()
 	for range 5 {
 		for _, k := range hostileKeys {
