@@ -2,6 +2,8 @@ package redis
 
 import (
 	"context"
+	"net"
+	"strconv"
 	"time"
 
 	"github.com/bulwarkhq/bulwark/storage"
@@ -49,17 +51,47 @@ func (s *Store) refreshSlots(interval time.Duration) {
 func (s *Store) loadSlots() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
+	t := new(slotTable)
+	set := func(start, end int64, master string) {
+		if start < 0 || end >= slotCount || start > end {
+			return
+		}
+		for i := start; i <= end; i++ {
+			t.master[i] = master
+		}
+	}
+	shards, err := s.cluster.ClusterShards(ctx).Result()
+	if err == nil && len(shards) > 0 {
+		for _, sh := range shards {
+			for _, n := range sh.Nodes {
+				if n.Role != "master" {
+					continue
+				}
+				host, port := n.Endpoint, n.Port
+				if host == "" || host == "?" {
+					host = n.IP
+				}
+				if port == 0 {
+					port = n.TLSPort
+				}
+				for _, r := range sh.Slots {
+					set(r.Start, r.End, net.JoinHostPort(host, strconv.FormatInt(port, 10)))
+				}
+			}
+		}
+		s.slots.Store(t)
+		return
+	}
+	// CLUSTER SHARDS is Redis 7.0+; CLUSTER SLOTS, deprecated since, is
+	// what older servers have.
+	//lint:ignore SA1019 the fallback for Redis before 7.0
 	ranges, err := s.cluster.ClusterSlots(ctx).Result()
 	if err != nil || len(ranges) == 0 {
 		return
 	}
-	t := new(slotTable)
 	for _, r := range ranges {
-		if len(r.Nodes) == 0 || r.Start < 0 || r.End >= slotCount || r.Start > r.End {
-			continue
-		}
-		for i := r.Start; i <= r.End; i++ {
-			t.master[i] = r.Nodes[0].Addr
+		if len(r.Nodes) > 0 {
+			set(int64(r.Start), int64(r.End), r.Nodes[0].Addr)
 		}
 	}
 	s.slots.Store(t)
