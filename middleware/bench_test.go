@@ -16,6 +16,7 @@ import (
 	"github.com/ulule/limiter/v3/drivers/store/memory"
 
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	ratelimitstd "github.com/bulwarkhq/bulwark/ratelimit/standard"
 	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/standard"
 )
@@ -224,7 +225,7 @@ func newBenchMiddleware(b *testing.B, clock func() time.Time) *Middleware {
 
 // newBenchMiddlewareWith is newBenchMiddleware with the other fields of cfg.
 func newBenchMiddlewareWith(b *testing.B, clock func() time.Time, cfg Config) *Middleware {
-	lim, err := ratelimit.New(ratelimit.Config{Rate: benchRate, Clock: clock})
+	lim, err := ratelimitstd.New(ratelimitstd.Config{Limiter: ratelimit.Config{Rate: benchRate, Clock: clock}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -87,7 +87,7 @@ type Config struct {
 	// passed here is the caller's to close.
 	Engine Engine
 	// Limiter decides rates, usually a *ratelimit.Adaptive. Default:
-	// ratelimit.New(ratelimit.Config{}) (in memory), closed by
+	// ratelimit/standard.New(standard.Config{}) (in memory), closed by
 	// Middleware.Close. A Limiter passed here is the caller's to close.
 	Limiter Limiter
 	// Alerts receives threat and rate-limit events, usually an

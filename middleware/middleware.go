@@ -9,6 +9,7 @@ import (
 
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	ratelimitstd "github.com/bulwarkhq/bulwark/ratelimit/standard"
 	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/standard"
 )
@@ -65,7 +66,7 @@ func New(cfg Config) (*Middleware, error) {
 		m.engine = m.ownEngine
 	}
 	if m.limiter == nil {
-		if m.ownLimiter, err = ratelimit.New(ratelimit.Config{MeterProvider: cfg.MeterProvider, Clock: cfg.Now}); err != nil {
+		if m.ownLimiter, err = ratelimitstd.New(ratelimitstd.Config{Limiter: ratelimit.Config{MeterProvider: cfg.MeterProvider, Clock: cfg.Now}}); err != nil {
 			if m.ownEngine != nil {
 				_ = m.ownEngine.Close()
 			}

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/bulwarkhq/bulwark/storage"
+	"github.com/bulwarkhq/bulwark/storage/memory"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -26,12 +27,20 @@ func newTest(t *testing.T, cfg Config) (*Adaptive, *clock) {
 	t.Helper()
 	c := &clock{t: time.Unix(1_700_000_000, 0)}
 	cfg.Clock = c.now
-	a, err := New(cfg)
+	a, err := New(withLocal(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = a.Close() })
 	return a, c
+}
+
+// withLocal gives cfg a memory store as Local when it has none.
+func withLocal(cfg Config) Config {
+	if cfg.Local == nil {
+		cfg.Local = memory.New(memory.Options{Clock: cfg.Clock, JanitorInterval: -1})
+	}
+	return cfg
 }
 
 // allowed counts how many of n requests pass.
@@ -187,7 +196,7 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			a, err := New(tc.cfg)
+			a, err := New(withLocal(tc.cfg))
 			if err == nil {
 				_ = a.Close()
 				t.Fatal("no error")
@@ -229,7 +238,7 @@ func FuzzAllowKey(f *testing.F) {
 	for _, s := range []string{"10.0.0.1", "[2001:db8::1]:80", "::ffff:10.0.0.1", "user:42", "", strings.Repeat("9", 300)} {
 		f.Add(s, 0.5)
 	}
-	a, err := New(Config{Rate: "5-S", AllowList: []string{"10.0.0.0/8"}})
+	a, err := New(withLocal(Config{Rate: "5-S", AllowList: []string{"10.0.0.0/8"}}))
 	if err != nil {
 		f.Fatal(err)
 	}

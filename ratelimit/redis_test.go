@@ -38,8 +38,9 @@ func newRedisLimiter(t *testing.T, c libredis.UniversalClient, prefix string, cf
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = s.Close() })
 	cfg.Store = s
-	a, err := New(cfg)
+	a, err := New(withLocal(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}

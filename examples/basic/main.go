@@ -25,6 +25,7 @@ import (
 
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	ratelimitstd "github.com/bulwarkhq/bulwark/ratelimit/standard"
 	"github.com/bulwarkhq/bulwark/storage"
 	redisstore "github.com/bulwarkhq/bulwark/storage/redis"
 )
@@ -89,11 +90,11 @@ func newServer(cfg config) (http.Handler, func() error, error) {
 			return nil, nil, err
 		}
 	}
-	limiter, err := ratelimit.New(ratelimit.Config{
+	limiter, err := ratelimitstd.New(ratelimitstd.Config{Limiter: ratelimit.Config{
 		Rate:   cfg.Rate,
 		Routes: map[string]string{"login": cfg.LoginRate},
 		Store:  store,
-	})
+	}})
 	if err != nil {
 		_ = closeRedis()
 		return nil, nil, err

@@ -31,6 +31,7 @@ import (
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	ratelimitstd "github.com/bulwarkhq/bulwark/ratelimit/standard"
 	"github.com/bulwarkhq/bulwark/storage"
 	redisstore "github.com/bulwarkhq/bulwark/storage/redis"
 )
@@ -96,11 +97,11 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 			return nil, err
 		}
 		s.closers = append(s.closers, closeStore)
-		limiter, err := ratelimit.New(ratelimit.Config{
+		limiter, err := ratelimitstd.New(ratelimitstd.Config{Limiter: ratelimit.Config{
 			Rate:   cfg.Rate,
 			Routes: map[string]string{"login": cfg.LoginRate},
-			Store:  store, // nil: in memory
-		})
+			Store:  store, // nil: in memory only
+		}})
 		if err != nil {
 			_ = s.Close(context.Background())
 			return nil, err
