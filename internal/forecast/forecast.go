@@ -1,0 +1,418 @@
+package forecast
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// Method names what produced a forecast.
+type Method string
+
+// The methods, from the strongest to the floor.
+const (
+	// Ensemble is the mean, on the log scale, of Harmonic and HoltWinters.
+	Ensemble      Method = "ensemble"
+	Harmonic      Method = "harmonic"
+	HoltWinters   Method = "holt-winters"
+	SeasonalNaive Method = "seasonal-naive"
+	// Naive repeats the last value: a history shorter than two seasons.
+	Naive Method = "naive"
+)
+
+var (
+	// ErrNoData is returned for a history with no finite value.
+	ErrNoData = errors.New("forecast: no data")
+	// ErrHorizon is returned for a horizon under one step.
+	ErrHorizon = errors.New("forecast: horizon must be at least 1")
+)
+
+// Config configures a Forecaster. The zero value forecasts hourly series
+// with a daily season, 80% and 95% intervals.
+type Config struct {
+	// Season is the number of steps in a season (the day): 24 by default.
+	// The week is taken as seven seasons.
+	Season int
+	// Levels are the coverages of the prediction intervals, each in (0, 1):
+	// 0.8 and 0.95 by default.
+	Levels []float64
+	// Origins is the number of rolling origins, one season apart, of the
+	// backtest run inside every forecast: 7 by default. At least 3 must fit
+	// in the history (each with four seasons of training before it) for the
+	// ensemble to be used; otherwise the forecast falls back to seasonal
+	// naive.
+	Origins int
+	// MaxHistory caps the steps of history used, the most recent kept:
+	// twelve weeks by default. Older traffic says little about the next days.
+	MaxHistory int
+}
+
+// Forecaster forecasts series with a validated Config. It is safe for
+// concurrent use.
+type Forecaster struct {
+	cfg Config
+}
+
+const (
+	minOrigins   = 3
+	trainSeasons = 4
+)
+
+// New validates cfg and fills its defaults.
+func New(cfg Config) (*Forecaster, error) {
+	if cfg.Season == 0 {
+		cfg.Season = 24
+	}
+	if cfg.Season < 1 {
+		return nil, fmt.Errorf("forecast: Season %d < 1", cfg.Season)
+	}
+	if cfg.Levels == nil {
+		cfg.Levels = []float64{0.8, 0.95}
+	}
+	cfg.Levels = slices.Clone(cfg.Levels)
+	for _, l := range cfg.Levels {
+		if !(l > 0 && l < 1) {
+			return nil, fmt.Errorf("forecast: interval level %v outside (0, 1)", l)
+		}
+	}
+	if cfg.Origins == 0 {
+		cfg.Origins = 7
+	}
+	if cfg.Origins < minOrigins {
+		return nil, fmt.Errorf("forecast: Origins %d < %d", cfg.Origins, minOrigins)
+	}
+	if cfg.MaxHistory == 0 {
+		cfg.MaxHistory = 12 * 7 * cfg.Season
+	}
+	if cfg.MaxHistory < 2*cfg.Season {
+		return nil, fmt.Errorf("forecast: MaxHistory %d under two seasons", cfg.MaxHistory)
+	}
+	return &Forecaster{cfg: cfg}, nil
+}
+
+// Interval is a prediction interval: the future value falls in
+// [Lower[k], Upper[k]] with probability Level.
+type Interval struct {
+	Level        float64
+	Lower, Upper []float64
+}
+
+// Result is a forecast of the steps after the history.
+type Result struct {
+	// Point is the forecast: the median on the original scale.
+	Point []float64
+	// Intervals has one interval per configured level, in the order given.
+	Intervals []Interval
+	// Method is what produced Point, and Reason says why it, and not the
+	// ensemble, was used.
+	Method Method
+	Reason string
+	// Notes says what was done to the history: gaps and outages left out.
+	Notes []string
+	// BacktestMAE is the mean absolute error of Method in the rolling-origin
+	// backtest that chose it and calibrated the intervals; NaN when the
+	// history was too short for one.
+	BacktestMAE float64
+}
+
+// Interval returns the interval of the given level, if it was configured.
+func (r *Result) Interval(level float64) (Interval, bool) {
+	for _, iv := range r.Intervals {
+		if iv.Level == level {
+			return iv, true
+		}
+	}
+	return Interval{}, false
+}
+
+// Forecast forecasts h steps after history, whose NaN values are missing
+// steps. Gaps, outages and short histories do not fail: the Result says
+// which method was used and why.
+func (f *Forecaster) Forecast(history []float64, h int) (*Result, error) {
+	if h < 1 {
+		return nil, ErrHorizon
+	}
+	y := history
+	if len(y) > f.cfg.MaxHistory {
+		y = y[len(y)-f.cfg.MaxHistory:]
+	}
+	for len(y) > 0 && !finite(y[0]) {
+		y = y[1:]
+	}
+	if len(y) == 0 {
+		return nil, ErrNoData
+	}
+	m := f.cfg.Season
+	p := prepare(y, m)
+	res := &Result{Notes: p.notes, BacktestMAE: math.NaN()}
+	n := len(p.z)
+
+	origins := min(f.cfg.Origins, (n-h-trainSeasons*m)/m+1)
+	if origins >= minOrigins {
+		if f.backtested(p, h, origins, res) {
+			return res, nil
+		}
+	}
+	known := 0
+	for _, v := range p.z {
+		if !math.IsNaN(v) {
+			known++
+		}
+	}
+	need := trainSeasons*m + h + (minOrigins-1)*m
+	switch {
+	case known >= 2*m && m > 1:
+		res.Method = SeasonalNaive
+		res.Reason = fmt.Sprintf("history of %d steps is too short to validate the ensemble by backtest (it needs %d)", n, need)
+		f.gaussian(p, res, seasonalNaive(p.z, m, h, nil), naiveSigma(p.z, m), m)
+	default:
+		res.Method = Naive
+		res.Reason = fmt.Sprintf("history of %d known steps is under two seasons (%d): the last value is repeated", known, 2*m)
+		f.gaussian(p, res, seasonalNaive(p.z, 1, h, nil), naiveSigma(p.z, 1), 1)
+	}
+	return res, nil
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// fitted is the ensemble's forecast of one history, on the model scale.
+type fitted struct {
+	z      []float64
+	method Method
+	reason string
+}
+
+func (f *Forecaster) fit(z []float64, h int) (fitted, bool) {
+	m := f.cfg.Season
+	hm, herr := fitHarmonic(z, m)
+	hw, hok := fitHoltWinters(z, m, h)
+	switch {
+	case herr == nil && hok:
+		a := hm.forecast(h, nil)
+		hw.run(z)
+		b := hw.forecastFrom(len(z), h, nil)
+		for i := range a {
+			a[i] = (a[i] + b[i]) / 2
+		}
+		return fitted{z: a, method: Ensemble}, true
+	case herr == nil:
+		return fitted{z: hm.forecast(h, nil), method: Harmonic, reason: "Holt-Winters could not be initialised (a season with no data)"}, true
+	case hok:
+		hw.run(z)
+		return fitted{z: hw.forecastFrom(len(z), h, nil), method: HoltWinters, reason: "the harmonic regression had too few points for its terms"}, true
+	}
+	return fitted{}, false
+}
+
+// backtested forecasts from rolling origins one season apart, the last h
+// steps before the end, compares the ensemble with seasonal naive on their
+// mean absolute error, and calibrates the intervals of the winner from its
+// errors. It reports false if the ensemble cannot be fitted.
+func (f *Forecaster) backtested(p *prepared, h, origins int, res *Result) bool {
+	m := f.cfg.Season
+	n := len(p.z)
+	errE := make([][]float64, 0, origins)
+	errN := make([][]float64, 0, origins)
+	var maeE, maeN, cnt float64
+	var sn []float64
+	for r := origins - 1; r >= 0; r-- {
+		o := n - h - r*m
+		fe, ok := f.fit(p.z[:o], h)
+		if !ok {
+			return false
+		}
+		sn = seasonalNaive(p.z[:o], m, h, sn)
+		ee, en := make([]float64, h), make([]float64, h)
+		for k := range h {
+			a := p.z[o+k]
+			ee[k], en[k] = a-fe.z[k], a-sn[k]
+			if math.IsNaN(a) {
+				continue
+			}
+			av := p.back(a)
+			maeE += math.Abs(av - p.back(fe.z[k]))
+			maeN += math.Abs(av - p.back(sn[k]))
+			cnt++
+		}
+		errE = append(errE, ee)
+		errN = append(errN, en)
+	}
+	if cnt == 0 {
+		return false
+	}
+	fe, ok := f.fit(p.z, h)
+	if !ok {
+		return false
+	}
+	maeE, maeN = maeE/cnt, maeN/cnt
+	point, errs := fe.z, errE
+	res.Method, res.Reason, res.BacktestMAE = fe.method, fe.reason, maeE
+	if maeN < maeE {
+		point, errs = seasonalNaive(p.z, m, h, nil), errN
+		res.Method = SeasonalNaive
+		res.Reason = fmt.Sprintf("seasonal naive beat the %s in the %d-origin backtest (mean absolute error %.4g against %.4g)", fe.method, origins, maeN, maeE)
+		res.BacktestMAE = maeN
+	}
+	f.conformal(p, res, point, errs)
+	return true
+}
+
+// conformal sets the point forecast and the intervals from backtest errors
+// on the model scale. The errors of step k are scaled by s(k), with s² = a +
+// b·k fitted to their mean square (errors that grow like a random walk's
+// once the model's persistence is spent), and the intervals are the
+// empirical quantiles of the scaled errors, pooled over all steps and
+// origins, with the split-conformal rank ⌈(N+1)q⌉ (Lei et al. 2018). The
+// two tails are taken apart: traffic errors are skewed.
+func (f *Forecaster) conformal(p *prepared, res *Result, point []float64, errs [][]float64) {
+	h := len(point)
+	ms := make([]float64, h)
+	var xs, ys []float64
+	for k := range h {
+		var s, c float64
+		for _, e := range errs {
+			if !math.IsNaN(e[k]) {
+				s += e[k] * e[k]
+				c++
+			}
+		}
+		if c > 0 {
+			ms[k] = s / c
+			xs = append(xs, float64(k+1))
+			ys = append(ys, ms[k])
+		}
+	}
+	a, b := varianceLine(xs, ys)
+	scale := make([]float64, h)
+	var u []float64
+	for k := range h {
+		scale[k] = math.Sqrt(a + b*float64(k+1))
+		for _, e := range errs {
+			if !math.IsNaN(e[k]) && scale[k] > 0 {
+				u = append(u, e[k]/scale[k])
+			}
+		}
+	}
+	slices.Sort(u)
+	res.Point = backAll(p, point)
+	for _, level := range f.cfg.Levels {
+		lo, hi := conformalQuantiles(u, level)
+		iv := Interval{Level: level, Lower: make([]float64, h), Upper: make([]float64, h)}
+		for k := range h {
+			iv.Lower[k] = p.back(point[k] + lo*scale[k])
+			iv.Upper[k] = p.back(point[k] + hi*scale[k])
+		}
+		res.Intervals = append(res.Intervals, iv)
+	}
+}
+
+// varianceLine fits y = a + b·x by least squares with a > 0 and b ≥ 0.
+func varianceLine(xs, ys []float64) (a, b float64) {
+	n := float64(len(xs))
+	if n == 0 {
+		return 0, 0
+	}
+	var sx, sy, sxx, sxy float64
+	for i := range xs {
+		sx += xs[i]
+		sy += ys[i]
+		sxx += xs[i] * xs[i]
+		sxy += xs[i] * ys[i]
+	}
+	if d := n*sxx - sx*sx; d > 0 {
+		b = (n*sxy - sx*sy) / d
+		a = (sy - b*sx) / n
+	}
+	if b <= 0 {
+		return sy / n, 0
+	}
+	if a <= 0 {
+		return 0, sxy / sxx
+	}
+	return a, b
+}
+
+// conformalQuantiles returns the lower and upper quantiles of sorted u for
+// a central interval of the given level, never excluding zero (an interval
+// holds its point forecast).
+func conformalQuantiles(u []float64, level float64) (lo, hi float64) {
+	n := len(u)
+	if n == 0 {
+		return 0, 0
+	}
+	tail := (1 - level) / 2
+	iu := int(math.Ceil(float64(n+1)*(1-tail))) - 1
+	il := int(math.Floor(float64(n+1)*tail)) - 1
+	iu = min(max(iu, 0), n-1)
+	il = min(max(il, 0), n-1)
+	return math.Min(u[il], 0), math.Max(u[iu], 0)
+}
+
+// gaussian sets the point forecast and normal intervals for the fallbacks,
+// whose error grows with the square root of the seasons ahead.
+func (f *Forecaster) gaussian(p *prepared, res *Result, point []float64, sigma float64, period int) {
+	h := len(point)
+	if math.IsNaN(sigma) {
+		sigma = 1 // nothing to go by: a factor of e either way a step
+		res.Notes = append(res.Notes, "too few steps to measure the spread: intervals assume a log-scale deviation of 1")
+	}
+	res.Point = backAll(p, point)
+	for _, level := range f.cfg.Levels {
+		q := normalQuantile(1 - (1-level)/2)
+		iv := Interval{Level: level, Lower: make([]float64, h), Upper: make([]float64, h)}
+		for k := range h {
+			s := sigma * math.Sqrt(float64(k/period+1))
+			iv.Lower[k] = p.back(point[k] - q*s)
+			iv.Upper[k] = p.back(point[k] + q*s)
+		}
+		res.Intervals = append(res.Intervals, iv)
+	}
+}
+
+func backAll(p *prepared, z []float64) []float64 {
+	out := make([]float64, len(z))
+	for i, v := range z {
+		out[i] = p.back(v)
+	}
+	return out
+}
+
+// normalQuantile is the standard normal quantile function.
+func normalQuantile(p float64) float64 { return math.Sqrt2 * math.Erfinv(2*p-1) }
+
+// ForecastAll forecasts every history h steps ahead on GOMAXPROCS
+// goroutines. A history that cannot be forecast (no data) has a nil Result
+// and its error joined into the returned error.
+func (f *Forecaster) ForecastAll(ctx context.Context, histories [][]float64, h int) ([]*Result, error) {
+	out := make([]*Result, len(histories))
+	errs := make([]error, len(histories))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(histories)) {
+		wg.Go(func() {
+			for i := range next {
+				out[i], errs[i] = f.Forecast(histories[i], h)
+				if errs[i] != nil {
+					errs[i] = fmt.Errorf("series %d: %w", i, errs[i])
+				}
+			}
+		})
+	}
+	var err error
+feed:
+	for i := range histories {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return out, errors.Join(append(errs, err)...)
+}
