@@ -15,11 +15,14 @@ type Method string
 
 // The methods, from the strongest to the floor.
 const (
-	// Ensemble is the mean, on the log scale, of Harmonic and HoltWinters.
+	// Ensemble is the weighted mean, on the log scale, of the models below
+	// but Naive, weighed by their backtest errors.
 	Ensemble      Method = "ensemble"
 	Harmonic      Method = "harmonic"
 	HoltWinters   Method = "holt-winters"
 	SeasonalNaive Method = "seasonal-naive"
+	// WeeklyNaive is seasonal naive a week (seven seasons) back.
+	WeeklyNaive Method = "weekly-naive"
 	// Naive repeats the last value: a history shorter than two seasons.
 	Naive Method = "naive"
 )
@@ -41,10 +44,11 @@ type Config struct {
 	// 0.8 and 0.95 by default.
 	Levels []float64
 	// Origins is the number of rolling origins, one season apart, of the
-	// backtest run inside every forecast: 7 by default. At least 3 must fit
-	// in the history (each with four seasons of training before it) for the
-	// ensemble to be used; otherwise the forecast falls back to seasonal
-	// naive.
+	// backtest run inside every forecast: 28 by default. The last seven
+	// weigh the models, all of them calibrate the intervals. At least 3
+	// must fit in the history (each with four seasons of training before
+	// it) for the ensemble to be used; otherwise the forecast falls back to
+	// seasonal naive.
 	Origins int
 	// MaxHistory caps the steps of history used, the most recent kept:
 	// twelve weeks by default. Older traffic says little about the next days.
@@ -80,7 +84,7 @@ func New(cfg Config) (*Forecaster, error) {
 		}
 	}
 	if cfg.Origins == 0 {
-		cfg.Origins = 7
+		cfg.Origins = 28
 	}
 	if cfg.Origins < minOrigins {
 		return nil, fmt.Errorf("forecast: Origins %d < %d", cfg.Origins, minOrigins)
@@ -108,11 +112,13 @@ type Result struct {
 	// Intervals has one interval per configured level, in the order given.
 	Intervals []Interval
 	// Method is what produced Point, and Reason says why it, and not the
-	// ensemble, was used.
+	// full ensemble, was used.
 	Method Method
 	Reason string
 	// Notes says what was done to the history: gaps and outages left out.
 	Notes []string
+	// Weights are the weights of the models in the ensemble, summing to 1.
+	Weights map[Method]float64
 	// BacktestMAE is the mean absolute error of Method in the rolling-origin
 	// backtest that chose it and calibrated the intervals; NaN when the
 	// history was too short for one.
@@ -179,86 +185,177 @@ func (f *Forecaster) Forecast(history []float64, h int) (*Result, error) {
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// fitted is the ensemble's forecast of one history, on the model scale.
-type fitted struct {
+// ensemble fits the models to growing prefixes of one history: the
+// regression refitted at every origin from cross-products grown row by row,
+// Holt-Winters filtered with parameters fitted once, on the history before
+// the first origin: the backtest then measures the forecast as it is made,
+// and one Nelder-Mead search a series keeps a thousand series within
+// seconds.
+type ensemble struct {
+	m, h   int
 	z      []float64
-	method Method
-	reason string
+	design *design
+	hw     *holtWinters
+	hwAt   int // steps of z the Holt-Winters states have filtered
 }
 
-func (f *Forecaster) fit(z []float64, h int) (fitted, bool) {
-	m := f.cfg.Season
-	hm, herr := fitHarmonic(z, m)
-	hw, hok := fitHoltWinters(z, m, h)
-	switch {
-	case herr == nil && hok:
-		a := hm.forecast(h, nil)
-		hw.run(z)
-		b := hw.forecastFrom(len(z), h, nil)
-		for i := range a {
-			a[i] = (a[i] + b[i]) / 2
-		}
-		return fitted{z: a, method: Ensemble}, true
-	case herr == nil:
-		return fitted{z: hm.forecast(h, nil), method: Harmonic, reason: "Holt-Winters could not be initialised (a season with no data)"}, true
-	case hok:
-		hw.run(z)
-		return fitted{z: hw.forecastFrom(len(z), h, nil), method: HoltWinters, reason: "the harmonic regression had too few points for its terms"}, true
+// recentWeeks is how much recent history the regression and the
+// Holt-Winters parameters are fitted on: the Holt-Winters states are
+// filtered over all of it. Traffic changes shape (a new client, a moved
+// batch job, a time-zone change in the logs) and four weeks is enough for
+// the weekly terms.
+const recentWeeks = 4
+
+func newEnsemble(z []float64, m, h int) *ensemble {
+	return &ensemble{m: m, h: h, z: z, design: newDesign(m, len(z))}
+}
+
+// fitHW fits the Holt-Winters parameters to the last recentWeeks weeks
+// before step n and starts the filter from the start of the history.
+func (e *ensemble) fitHW(n int) {
+	e.hw = nil
+	from := max(0, n-recentWeeks*7*e.m)
+	fit, ok := fitHoltWinters(e.z[from:n], e.m, e.h)
+	if !ok {
+		return
 	}
-	return fitted{}, false
+	hw := &holtWinters{m: e.m, alpha: fit.alpha, beta: fit.beta, gamma: fit.gamma, phi: fit.phi}
+	if !hw.init(e.z) {
+		return
+	}
+	e.hw, e.hwAt = hw, 0
 }
 
-// backtested forecasts from rolling origins one season apart, the last h
-// steps before the end, compares the ensemble with seasonal naive on their
-// mean absolute error, and calibrates the intervals of the winner from its
-// errors. It reports false if the ensemble cannot be fitted.
+// component is one model's forecast on the model scale.
+type component struct {
+	method Method
+	z      []float64
+}
+
+// forecastAt forecasts h steps after z[:n] with every model that can be
+// fitted; n never decreases between calls.
+func (e *ensemble) forecastAt(n int) []component {
+	var out []component
+	e.design.slide(e.z, max(0, n-recentWeeks*7*e.m), n)
+	if hm, err := e.design.fit(e.z); err == nil {
+		out = append(out, component{Harmonic, hm.forecast(e.h, nil)})
+	}
+	if e.hw != nil {
+		e.hw.run(e.z[e.hwAt:n], e.hwAt)
+		e.hwAt = n
+		out = append(out, component{HoltWinters, e.hw.forecastFrom(n, e.h, nil)})
+	}
+	out = append(out, component{SeasonalNaive, seasonalNaive(e.z[:n], e.m, e.h, nil)})
+	if n >= 2*7*e.m {
+		out = append(out, component{WeeklyNaive, seasonalNaive(e.z[:n], 7*e.m, e.h, nil)})
+	}
+	return out
+}
+
+// weightOrigins is how many of the most recent backtest origins weigh the
+// models: which model suits a series now is told by the last week; how far
+// off the forecast can be is told by all the origins.
+const weightOrigins = 7
+
+// backtested forecasts with every model from rolling origins one season
+// apart, the last h steps before the end. It weighs the models by the
+// inverse of their mean squared error (on the model scale; Bates and
+// Granger 1969) over the last weightOrigins origins, and calibrates the
+// intervals of the weighted combination from its errors at all of them.
+// Holt-Winters' parameters are fitted at the first origin and again at the
+// first weighing origin, each time on the history before it. It reports
+// false if the backtest compared nothing.
 func (f *Forecaster) backtested(p *prepared, h, origins int, res *Result) bool {
 	m := f.cfg.Season
 	n := len(p.z)
-	errE := make([][]float64, 0, origins)
-	errN := make([][]float64, 0, origins)
-	var maeE, maeN, cnt float64
-	var sn []float64
+	ens := newEnsemble(p.z, m, h)
+	type bt struct {
+		o     int
+		comps []component
+	}
+	var runs []bt
+	sse := map[Method]float64{}
+	cnt := map[Method]float64{}
+	weighing := min(origins, weightOrigins)
 	for r := origins - 1; r >= 0; r-- {
 		o := n - h - r*m
-		fe, ok := f.fit(p.z[:o], h)
-		if !ok {
-			return false
+		if r == origins-1 || r == weighing-1 {
+			ens.fitHW(o)
 		}
-		sn = seasonalNaive(p.z[:o], m, h, sn)
-		ee, en := make([]float64, h), make([]float64, h)
-		for k := range h {
-			a := p.z[o+k]
-			ee[k], en[k] = a-fe.z[k], a-sn[k]
-			if math.IsNaN(a) {
-				continue
+		comps := ens.forecastAt(o)
+		if r < weighing {
+			for _, c := range comps {
+				for k := range h {
+					if e := p.z[o+k] - c.z[k]; !math.IsNaN(e) {
+						sse[c.method] += e * e
+						cnt[c.method]++
+					}
+				}
 			}
-			av := p.back(a)
-			maeE += math.Abs(av - p.back(fe.z[k]))
-			maeN += math.Abs(av - p.back(sn[k]))
-			cnt++
 		}
-		errE = append(errE, ee)
-		errN = append(errN, en)
+		runs = append(runs, bt{o, comps})
 	}
-	if cnt == 0 {
+	final := ens.forecastAt(n)
+	// A model is weighed only if it forecast from every origin and now.
+	weights := map[Method]float64{}
+	var total float64
+	for _, c := range final {
+		if cnt[c.method] == 0 || slices.ContainsFunc(runs, func(r bt) bool { return !hasMethod(r.comps, c.method) }) {
+			continue
+		}
+		w := 1 / math.Max(sse[c.method]/cnt[c.method], 1e-12)
+		weights[c.method] = w
+		total += w
+	}
+	if total == 0 {
 		return false
 	}
-	fe, ok := f.fit(p.z, h)
-	if !ok {
-		return false
+	for k := range weights {
+		weights[k] /= total
 	}
-	maeE, maeN = maeE/cnt, maeN/cnt
-	point, errs := fe.z, errE
-	res.Method, res.Reason, res.BacktestMAE = fe.method, fe.reason, maeE
-	if maeN < maeE {
-		point, errs = seasonalNaive(p.z, m, h, nil), errN
-		res.Method = SeasonalNaive
-		res.Reason = fmt.Sprintf("seasonal naive beat the %s in the %d-origin backtest (mean absolute error %.4g against %.4g)", fe.method, origins, maeN, maeE)
-		res.BacktestMAE = maeN
+	combine := func(comps []component) []float64 {
+		out := make([]float64, h)
+		for _, c := range comps {
+			if w := weights[c.method]; w > 0 {
+				for k := range out {
+					out[k] += w * c.z[k]
+				}
+			}
+		}
+		return out
 	}
-	f.conformal(p, res, point, errs)
+	errs := make([][]float64, 0, len(runs))
+	var mae, c float64
+	for i, r := range runs {
+		fc := combine(r.comps)
+		e := make([]float64, h)
+		for k := range h {
+			a := p.z[r.o+k]
+			e[k] = a - fc[k]
+			if !math.IsNaN(a) && i >= len(runs)-weighing {
+				mae += math.Abs(p.back(a) - p.back(fc[k]))
+				c++
+			}
+		}
+		errs = append(errs, e)
+	}
+	res.Method = Ensemble
+	res.Weights = weights
+	res.BacktestMAE = mae / c
+	if len(weights) < len(final) {
+		res.Reason = "a model left out: it could not be fitted at every backtest origin"
+	}
+	f.conformal(p, res, combine(final), errs)
 	return true
+}
+
+func hasMethod(comps []component, m Method) bool {
+	for _, c := range comps {
+		if c.method == m {
+			return true
+		}
+	}
+	return false
 }
 
 // conformal sets the point forecast and the intervals from backtest errors
@@ -416,3 +513,4 @@ feed:
 	wg.Wait()
 	return out, errors.Join(append(errs, err)...)
 }
+

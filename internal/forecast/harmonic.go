@@ -12,22 +12,37 @@ import (
 // residuals (after Prophet's trend and seasonality, Taylor and Letham 2018,
 // and regression with ARMA errors, Hyndman and Athanasopoulos, FPP3 §10).
 //
-// The trend may bend at changepoints spaced at least three seasons apart in
-// the first 80% of the history (none later: a bend in the last days is not
-// told apart from noise). Each bend has a Gaussian prior of 0.05 log-units a
+// The trend may bend at changepoints three seasons apart in the first 80%
+// of the window fitted (none later: a bend in the last days is not told
+// apart from noise). Each bend has a Gaussian prior of 0.05 log-units a
 // week, so the ridge penalty is σ²/0.05², with σ² the residuals' long-run
 // variance (their variance times (1+ρ)/(1−ρ), ρ their lag-one
 // autocorrelation): hourly residuals are far from independent, and the
 // penalty counts that.
 type harmonic struct {
+	*design
+	beta  []float64
+	lags  []int
+	phi   []float64
+	resid []float64 // residuals of steps lo to n, NaN where missing
+	lo, n int
+}
+
+// design holds the regressors of a window of the history and their
+// cross-products, kept a row at a time, so the rolling-origin backtest
+// moves the window from one origin to the next by adding and removing the
+// rows between them instead of starting over.
+type design struct {
 	m, week int
 	kd, kw  int
-	cps     []float64 // changepoints, in weeks from the start
-	beta    []float64
-	lags    []int
-	phi     []float64
-	resid   []float64 // residuals of the history, NaN where missing
-	n       int
+	cps     []float64 // changepoints, in weeks from the start of the history
+	p       int
+	xtx     []float64 // p×p, upper triangle filled
+	xty     []float64
+	lo, hi  int // the window: steps [lo, hi) of the history
+	obs     int // known steps in the window
+	x       []float64
+	trig    []float64 // sin and cos of the daily terms by step of the day, then of the weekly ones by step of the week
 }
 
 const (
@@ -38,104 +53,156 @@ const (
 
 var errSingular = errors.New("forecast: singular regression")
 
-func (hm *harmonic) cols() int { return 2 + len(hm.cps) + 2*hm.kd + 2*hm.kw }
+// newDesign lays out the regressors for a history of n steps and season m.
+// Changepoints are three seasons apart over the whole history; a fit uses
+// those in the first 80% of its window (the others are held at zero by a
+// prohibitive penalty), and the weekly terms once the window spans two
+// weeks.
+func newDesign(m, n int) *design {
+	d := &design{m: m, week: 7 * m}
+	if m >= 3 {
+		d.kd = min(dailyOrder, (m-1)/2)
+	}
+	if n >= 2*d.week {
+		d.kw = weeklyOrder
+	}
+	spacing := float64(3*m) / float64(d.week)
+	for tau := spacing; tau < float64(n)/float64(d.week); tau += spacing {
+		d.cps = append(d.cps, tau)
+	}
+	d.p = 2 + len(d.cps) + 2*d.kd + 2*d.kw
+	d.xtx = make([]float64, d.p*d.p)
+	d.xty = make([]float64, d.p)
+	d.x = make([]float64, d.p)
+	d.trig = make([]float64, 2*d.kd*m+2*d.kw*d.week)
+	j := 0
+	for s := range m {
+		for k := 1; k <= d.kd; k++ {
+			a := 2 * math.Pi * float64(k*s) / float64(m)
+			d.trig[j], d.trig[j+1] = math.Sin(a), math.Cos(a)
+			j += 2
+		}
+	}
+	for s := range d.week {
+		for k := 1; k <= d.kw; k++ {
+			a := 2 * math.Pi * float64(k*s) / float64(d.week)
+			d.trig[j], d.trig[j+1] = math.Sin(a), math.Cos(a)
+			j += 2
+		}
+	}
+	return d
+}
 
 // row writes the regressors of step t into x.
-func (hm *harmonic) row(t int, x []float64) {
-	tw := float64(t) / float64(hm.week)
+func (d *design) row(t int, x []float64) {
+	tw := float64(t) / float64(d.week)
 	x[0] = 1
 	x[1] = tw
 	j := 2
-	for _, c := range hm.cps {
+	for _, c := range d.cps {
 		x[j] = max(0, tw-c)
 		j++
 	}
-	for k := 1; k <= hm.kd; k++ {
-		a := 2 * math.Pi * float64(k*(t%hm.m)) / float64(hm.m)
-		x[j], x[j+1] = math.Sin(a), math.Cos(a)
-		j += 2
+	j += copy(x[j:], d.trig[2*d.kd*(t%d.m):2*d.kd*(t%d.m+1)])
+	off := 2 * d.kd * d.m
+	copy(x[j:], d.trig[off+2*d.kw*(t%d.week):off+2*d.kw*(t%d.week+1)])
+}
+
+// add adds (sign 1) or removes (sign −1) step t's row.
+func (d *design) add(z []float64, t int, sign float64) {
+	v := z[t]
+	if math.IsNaN(v) {
+		return
 	}
-	for k := 1; k <= hm.kw; k++ {
-		a := 2 * math.Pi * float64(k*(t%hm.week)) / float64(hm.week)
-		x[j], x[j+1] = math.Sin(a), math.Cos(a)
-		j += 2
+	d.obs += int(sign)
+	d.row(t, d.x)
+	p := d.p
+	for i, xi := range d.x {
+		if xi == 0 {
+			continue
+		}
+		xi *= sign
+		d.xty[i] += xi * v
+		r := d.xtx[i*p : (i+1)*p]
+		for j := i; j < p; j++ {
+			r[j] += xi * d.x[j]
+		}
 	}
 }
 
-func fitHarmonic(z []float64, m int) (*harmonic, error) {
-	n := len(z)
-	hm := &harmonic{m: m, week: 7 * m, n: n}
-	if m >= 2 {
-		hm.kd = min(dailyOrder, (m-1)/2)
+// slide moves the window to [lo, hi); neither end may move back.
+func (d *design) slide(z []float64, lo, hi int) {
+	if d.hi < lo { // the windows do not overlap: skip the rows between
+		d.lo, d.hi = lo, lo
 	}
-	if n >= 2*hm.week {
-		hm.kw = weeklyOrder
+	for ; d.hi < hi; d.hi++ {
+		d.add(z, d.hi, 1)
 	}
-	spacing := 3 * m
-	if c := int(0.8*float64(n)) / spacing; c > 1 {
-		c = min(c-1, 25)
-		for j := 1; j <= c; j++ {
-			hm.cps = append(hm.cps, 0.8*float64(n)*float64(j)/float64(c+1)/float64(hm.week))
-		}
+	for ; d.lo < lo; d.lo++ {
+		d.add(z, d.lo, -1)
 	}
-	p := hm.cols()
-	xtx := mat.NewSymDense(p, nil)
-	xty := mat.NewVecDense(p, nil)
-	x := make([]float64, p)
-	obs := 0
-	for t, v := range z {
-		if math.IsNaN(v) {
-			continue
-		}
-		obs++
-		hm.row(t, x)
-		for i := range p {
-			if x[i] == 0 {
-				continue
-			}
-			xty.SetVec(i, xty.AtVec(i)+x[i]*v)
-			for j := i; j < p; j++ {
-				xtx.SetSym(i, j, xtx.At(i, j)+x[i]*x[j])
-			}
-		}
-	}
-	if obs < 2*p {
+}
+
+// fit fits the regression and its residual autoregression to the window.
+func (d *design) fit(z []float64) (*harmonic, error) {
+	if d.obs < 2*d.p {
 		return nil, errSingular
 	}
+	hm := &harmonic{design: d, lo: d.lo, n: d.hi}
 	// First without bends, for the residual variance the prior is set by.
-	beta, err := hm.solve(xtx, xty, 1e9)
+	beta, err := hm.solve(1e9)
 	if err != nil {
 		return nil, err
 	}
 	hm.beta = beta
 	hm.residuals(z)
-	if len(hm.cps) > 0 {
-		s2, rho := residualStats(hm.resid)
-		rho = math.Min(math.Max(rho, 0), 0.99)
-		lambda := s2 * (1 + rho) / (1 - rho) / (bendPrior * bendPrior)
-		beta, err := hm.solve(xtx, xty, math.Max(lambda, 1e-6))
-		if err != nil {
-			return nil, err
-		}
-		hm.beta = beta
-		hm.residuals(z)
+	s2, rho := residualStats(hm.resid)
+	rho = math.Min(math.Max(rho, 0), 0.99)
+	lambda := s2 * (1 + rho) / (1 - rho) / (bendPrior * bendPrior)
+	if beta, err = hm.solve(math.Max(lambda, 1e-6)); err != nil {
+		return nil, err
 	}
+	hm.beta = beta
+	hm.residuals(z)
 	hm.fitAR()
 	return hm, nil
 }
 
-func (hm *harmonic) solve(xtx *mat.SymDense, xty *mat.VecDense, lambda float64) ([]float64, error) {
-	p := hm.cols()
+func fitHarmonic(z []float64, m int) (*harmonic, error) {
+	d := newDesign(m, len(z))
+	d.slide(z, 0, len(z))
+	return d.fit(z)
+}
+
+// solve solves the penalised normal equations: changepoints outside the
+// first 80% of the window, or at its start or before, and weekly terms in a
+// window under two weeks get a prohibitive penalty; the other changepoints
+// lambda.
+func (hm *harmonic) solve(lambda float64) ([]float64, error) {
+	p := hm.p
 	a := mat.NewSymDense(p, nil)
-	a.CopySym(xtx)
 	var tr float64
 	for i := range p {
-		tr += a.At(i, i)
+		tr += hm.xtx[i*p+i]
 	}
+	w := float64(hm.week)
+	first, limit := float64(hm.lo)/w, (float64(hm.lo)+0.8*float64(hm.n-hm.lo))/w
+	weekly := p - 2*hm.kw
+	short := hm.n-hm.lo < 2*hm.week
 	for i := range p {
+		for j := i; j < p; j++ {
+			a.SetSym(i, j, hm.xtx[i*p+j])
+		}
 		d := a.At(i, i) + 1e-10*tr/float64(p)
-		if i >= 2 && i < 2+len(hm.cps) {
-			d += lambda
+		switch {
+		case i >= 2 && i < 2+len(hm.cps):
+			if c := hm.cps[i-2]; c <= first || c >= limit {
+				d += 1e12
+			} else {
+				d += lambda
+			}
+		case i >= weekly && short:
+			d += 1e12
 		}
 		a.SetSym(i, i, d)
 	}
@@ -144,7 +211,7 @@ func (hm *harmonic) solve(xtx *mat.SymDense, xty *mat.VecDense, lambda float64) 
 		return nil, errSingular
 	}
 	b := mat.NewVecDense(p, nil)
-	if err := ch.SolveVecTo(b, xty); err != nil {
+	if err := ch.SolveVecTo(b, mat.NewVecDense(p, hm.xty)); err != nil {
 		return nil, errSingular
 	}
 	return b.RawVector().Data, nil
@@ -160,15 +227,13 @@ func (hm *harmonic) det(t int, x []float64) float64 {
 }
 
 func (hm *harmonic) residuals(z []float64) {
-	x := make([]float64, hm.cols())
+	x := hm.x
 	hm.resid = hm.resid[:0]
-	for t, v := range z {
-		hm.resid = append(hm.resid, v-hm.det(t, x))
+	for t := hm.lo; t < hm.n; t++ {
+		hm.resid = append(hm.resid, z[t]-hm.det(t, x))
 	}
 }
 
-// residualStats returns the variance and lag-one autocorrelation of r,
-// skipping NaN.
 func residualStats(r []float64) (variance, rho float64) {
 	var s, ss, c float64
 	for _, v := range r {
@@ -206,7 +271,7 @@ func (hm *harmonic) fitAR() {
 	if hm.m > 3 {
 		lags = append(lags, hm.m)
 	}
-	if hm.n >= 3*hm.week {
+	if len(hm.resid) >= 3*hm.week {
 		lags = append(lags, hm.week)
 	}
 	for len(lags) > 0 {
@@ -295,23 +360,23 @@ func (hm *harmonic) stabilise() {
 // forecast writes h steps ahead of the history into dst.
 func (hm *harmonic) forecast(h int, dst []float64) []float64 {
 	dst = dst[:0]
-	x := make([]float64, hm.cols())
-	r := make([]float64, hm.n+h)
+	x := make([]float64, hm.p)
+	n := len(hm.resid)
+	r := make([]float64, n+h)
 	for i, v := range hm.resid {
 		if !math.IsNaN(v) {
 			r[i] = v
 		}
 	}
 	for k := range h {
-		t := hm.n + k
 		var ar float64
 		for i, l := range hm.lags {
-			if t-l >= 0 {
-				ar += hm.phi[i] * r[t-l]
+			if n+k-l >= 0 {
+				ar += hm.phi[i] * r[n+k-l]
 			}
 		}
-		r[t] = ar
-		dst = append(dst, hm.det(t, x)+ar)
+		r[n+k] = ar
+		dst = append(dst, hm.det(hm.n+k, x)+ar)
 	}
 	return dst
 }

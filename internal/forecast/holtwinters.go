@@ -4,15 +4,15 @@ import "math"
 
 // holtWinters is additive Holt-Winters with a damped trend (ETS(A,Ad,A) in
 // error-correction form, Hyndman et al. 2008) on the (log) series. Its
-// parameters minimise the squared errors of forecasts 1 to h steps ahead (Nelder-Mead, 300
+// parameters minimise the squared errors of forecasts 1 to h steps ahead (Nelder-Mead, 200
 // evaluations at most), within the
 // usual region 0<α<1, 0<β<α, 0<γ<1−α, 0.8≤φ≤0.98: damping keeps a trend
 // from running away over a three-day horizon (Gardner and McKenzie 1985).
 type holtWinters struct {
-	m                      int
+	m                       int
 	alpha, beta, gamma, phi float64
-	level, trend           float64
-	season                 []float64 // the last m seasonal states, oldest first
+	level, trend            float64
+	season                  []float64 // the last m seasonal states, oldest first
 }
 
 // hwParams maps unconstrained x onto the parameter region.
@@ -68,10 +68,12 @@ func (hw *holtWinters) init(z []float64) bool {
 	return true
 }
 
-// run filters z from the current states with the given parameters.
-func (hw *holtWinters) run(z []float64) {
+// run filters z, whose first value is step t0 of the history, from the
+// current states.
+func (hw *holtWinters) run(z []float64, t0 int) {
 	m := hw.m
-	for t, v := range z {
+	for i, v := range z {
+		t := t0 + i
 		s := hw.season[t%m]
 		e := 0.0
 		if !math.IsNaN(v) {
@@ -136,13 +138,13 @@ func (hw *holtWinters) forecastFrom(n, h int, dst []float64) []float64 {
 }
 
 // horizons are the steps ahead whose errors the parameters minimise: one,
-// and every quarter season up to h. Fitted on one-step errors alone, hourly
+// and every half season up to h. Fitted on one-step errors alone, hourly
 // traffic drives α towards 1 (a random walk, the best guess of the next
 // hour), which is a poor guess of the same hour tomorrow; the multi-step
 // criterion fits the horizon the forecast is for (Xia and Tong 2011).
 func horizons(m, h int) []int {
 	ks := []int{1}
-	step := max(1, m/4)
+	step := max(1, m/2)
 	for k := step; k <= h; k += step {
 		if k > 1 {
 			ks = append(ks, k)
@@ -174,7 +176,7 @@ func fitHoltWinters(z []float64, m, h int) (*holtWinters, bool) {
 		return sse
 	}
 	x0 := []float64{logit(0.2 / 0.998), logit(0.05), logit(0.1 / 0.8 / 0.999), logit(0.9)}
-	x := nelderMead(obj, x0, 1, 300)
+	x := nelderMead(obj, x0, 1, 200)
 	hw.alpha, hw.beta, hw.gamma, hw.phi = hwParams(x)
 	reset()
 	return hw, true
