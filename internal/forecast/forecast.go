@@ -513,4 +513,3 @@ feed:
 	wg.Wait()
 	return out, errors.Join(append(errs, err)...)
 }
-
