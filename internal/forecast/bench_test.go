@@ -31,7 +31,7 @@ func synthetic(seed uint64, n int) []float64 {
 // BenchmarkSeasonalNaiveAll is the floor's cost for the same series.
 func BenchmarkForecastAll(b *testing.B) {
 	f, _ := New(Config{})
-	hs := make([][]float64, 100)
+	hs := make([][]float64, 1000)
 	for i := range hs {
 		hs[i] = synthetic(uint64(i), 8*7*24)
 	}

@@ -262,13 +262,16 @@ const weightOrigins = 7
 // inverse of their mean squared error (on the model scale; Bates and
 // Granger 1969) over the last weightOrigins origins, and calibrates the
 // intervals of the weighted combination from its errors at all of them.
-// Holt-Winters' parameters are fitted at the first origin and again at the
-// first weighing origin, each time on the history before it. It reports
-// false if the backtest compared nothing.
+// Holt-Winters' parameters are fitted once, on the history before the first
+// weighing origin, and filtered from the start of the history: the older
+// origins, which only calibrate, see parameters fitted on what followed
+// them, four numbers, for a search a series fewer. It reports false if the
+// backtest compared nothing.
 func (f *Forecaster) backtested(p *prepared, h, origins int, res *Result) bool {
 	m := f.cfg.Season
 	n := len(p.z)
 	ens := newEnsemble(p.z, m, h)
+	ens.fitHW(n - h - (min(origins, weightOrigins)-1)*m)
 	type bt struct {
 		o     int
 		comps []component
@@ -279,9 +282,6 @@ func (f *Forecaster) backtested(p *prepared, h, origins int, res *Result) bool {
 	weighing := min(origins, weightOrigins)
 	for r := origins - 1; r >= 0; r-- {
 		o := n - h - r*m
-		if r == origins-1 || r == weighing-1 {
-			ens.fitHW(o)
-		}
 		comps := ens.forecastAt(o)
 		if r < weighing {
 			for _, c := range comps {

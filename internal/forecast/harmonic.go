@@ -4,6 +4,11 @@ import (
 	"errors"
 	"math"
 
+	"slices"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -21,11 +26,13 @@ import (
 // penalty counts that.
 type harmonic struct {
 	*design
-	beta  []float64
-	lags  []int
-	phi   []float64
-	resid []float64 // residuals of steps lo to n, NaN where missing
-	lo, n int
+	beta   []float64
+	lags   []int
+	phi    []float64
+	resid  []float64 // residuals of steps lo to n, NaN where missing
+	daily  []float64 // the daily terms by step of the day
+	weekly []float64 // the weekly terms by step of the week
+	lo, n  int
 }
 
 // design holds the regressors of a window of the history and their
@@ -180,20 +187,18 @@ func fitHarmonic(z []float64, m int) (*harmonic, error) {
 // lambda.
 func (hm *harmonic) solve(lambda float64) ([]float64, error) {
 	p := hm.p
-	a := mat.NewSymDense(p, nil)
+	a := make([]float64, p*p)
+	copy(a, hm.xtx)
 	var tr float64
 	for i := range p {
-		tr += hm.xtx[i*p+i]
+		tr += a[i*p+i]
 	}
 	w := float64(hm.week)
 	first, limit := float64(hm.lo)/w, (float64(hm.lo)+0.8*float64(hm.n-hm.lo))/w
 	weekly := p - 2*hm.kw
 	short := hm.n-hm.lo < 2*hm.week
 	for i := range p {
-		for j := i; j < p; j++ {
-			a.SetSym(i, j, hm.xtx[i*p+j])
-		}
-		d := a.At(i, i) + 1e-10*tr/float64(p)
+		d := 1e-10 * tr / float64(p)
 		switch {
 		case i >= 2 && i < 2+len(hm.cps):
 			if c := hm.cps[i-2]; c <= first || c >= limit {
@@ -204,33 +209,59 @@ func (hm *harmonic) solve(lambda float64) ([]float64, error) {
 		case i >= weekly && short:
 			d += 1e12
 		}
-		a.SetSym(i, i, d)
+		a[i*p+i] += d
 	}
-	var ch mat.Cholesky
-	if !ch.Factorize(a) {
+	t, ok := lapack64.Potrf(blas64.Symmetric{N: p, Stride: p, Data: a, Uplo: blas.Upper})
+	if !ok {
 		return nil, errSingular
 	}
-	b := mat.NewVecDense(p, nil)
-	if err := ch.SolveVecTo(b, mat.NewVecDense(p, hm.xty)); err != nil {
-		return nil, errSingular
-	}
-	return b.RawVector().Data, nil
+	beta := slices.Clone(hm.xty)
+	lapack64.Potrs(t, blas64.General{Rows: p, Cols: 1, Stride: 1, Data: beta})
+	hm.tables(beta)
+	return beta, nil
 }
 
-func (hm *harmonic) det(t int, x []float64) float64 {
-	hm.row(t, x)
-	var s float64
-	for i, b := range hm.beta {
-		s += b * x[i]
+// tables sets the daily and weekly profiles of beta, so a step's fitted
+// value is a few additions.
+func (hm *harmonic) tables(beta []float64) {
+	hm.daily = slices.Grow(hm.daily[:0], hm.m)[:hm.m]
+	hm.weekly = slices.Grow(hm.weekly[:0], hm.week)[:hm.week]
+	off := 2 + len(hm.cps)
+	for s := range hm.m {
+		var v float64
+		for j, c := range hm.trig[2*hm.kd*s : 2*hm.kd*(s+1)] {
+			v += c * beta[off+j]
+		}
+		hm.daily[s] = v
 	}
-	return s
+	off += 2 * hm.kd
+	base := 2 * hm.kd * hm.m
+	for s := range hm.week {
+		var v float64
+		for j, c := range hm.trig[base+2*hm.kw*s : base+2*hm.kw*(s+1)] {
+			v += c * beta[off+j]
+		}
+		hm.weekly[s] = v
+	}
+}
+
+// det is the regression's value at step t.
+func (hm *harmonic) det(t int) float64 {
+	tw := float64(t) / float64(hm.week)
+	v := hm.beta[0] + hm.beta[1]*tw + hm.daily[t%hm.m] + hm.weekly[t%hm.week]
+	for j, c := range hm.cps {
+		if tw <= c {
+			break
+		}
+		v += hm.beta[2+j] * (tw - c)
+	}
+	return v
 }
 
 func (hm *harmonic) residuals(z []float64) {
-	x := hm.x
 	hm.resid = hm.resid[:0]
 	for t := hm.lo; t < hm.n; t++ {
-		hm.resid = append(hm.resid, z[t]-hm.det(t, x))
+		hm.resid = append(hm.resid, z[t]-hm.det(t))
 	}
 }
 
@@ -360,7 +391,6 @@ func (hm *harmonic) stabilise() {
 // forecast writes h steps ahead of the history into dst.
 func (hm *harmonic) forecast(h int, dst []float64) []float64 {
 	dst = dst[:0]
-	x := make([]float64, hm.p)
 	n := len(hm.resid)
 	r := make([]float64, n+h)
 	for i, v := range hm.resid {
@@ -376,7 +406,7 @@ func (hm *harmonic) forecast(h int, dst []float64) []float64 {
 			}
 		}
 		r[n+k] = ar
-		dst = append(dst, hm.det(hm.n+k, x)+ar)
+		dst = append(dst, hm.det(hm.n+k)+ar)
 	}
 	return dst
 }

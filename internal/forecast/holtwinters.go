@@ -90,7 +90,7 @@ func (hw *holtWinters) run(z []float64, t0 int) {
 // scratch space of len(ks)·len(z).
 func (hw *holtWinters) multiStepSSE(z []float64, ks []int, pred []float64) float64 {
 	m, n := hw.m, len(z)
-	damp := make([]float64, len(ks))
+	var damp [16]float64
 	for j, k := range ks {
 		p := 1.0
 		for range k {
@@ -98,22 +98,22 @@ func (hw *holtWinters) multiStepSSE(z []float64, ks []int, pred []float64) float
 			damp[j] += p
 		}
 	}
-	for i := range pred {
-		pred[i] = math.NaN()
-	}
 	var sse float64
 	for t, v := range z {
+		known := !math.IsNaN(v)
 		for j, k := range ks {
+			row := pred[j*n : (j+1)*n]
 			if f := t + k - 1; f < n {
-				pred[j*n+f] = hw.level + damp[j]*hw.trend + hw.season[f%m]
+				row[f] = hw.level + damp[j]*hw.trend + hw.season[f%m]
 			}
-			if e := v - pred[j*n+t]; !math.IsNaN(e) {
+			if t >= k-1 && known {
+				e := v - row[t]
 				sse += e * e
 			}
 		}
 		s := hw.season[t%m]
 		e := 0.0
-		if !math.IsNaN(v) {
+		if known {
 			e = v - (hw.level + hw.phi*hw.trend + s)
 		}
 		hw.level += hw.phi*hw.trend + hw.alpha*e
@@ -144,8 +144,8 @@ func (hw *holtWinters) forecastFrom(n, h int, dst []float64) []float64 {
 // criterion fits the horizon the forecast is for (Xia and Tong 2011).
 func horizons(m, h int) []int {
 	ks := []int{1}
-	step := max(1, m/2)
-	for k := step; k <= h; k += step {
+	step := max(1, m/2, h/15)
+	for k := step; k <= h && len(ks) < 16; k += step {
 		if k > 1 {
 			ks = append(ks, k)
 		}

@@ -41,7 +41,7 @@ func nelderMead(f func([]float64) float64, x0 []float64, step float64, evals int
 			return 0
 		})
 		best, worst, second := idx[0], idx[d], idx[d-1]
-		if vals[worst]-vals[best] <= 1e-10*(1+abs(vals[best])) {
+		if vals[worst]-vals[best] <= 1e-7*(1+abs(vals[best])) {
 			break
 		}
 		clear(cen)
