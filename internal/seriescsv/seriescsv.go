@@ -31,7 +31,7 @@ const MaxPoints = 10_000_000
 var ErrFormat = errors.New("seriescsv: bad format")
 
 // Series is one regular series. Values[i] is at Start + i·Step when the
-// times were timestamps, or at index Start0 + i when they were integers;
+// times were timestamps (RFC 3339, or without a zone, taken as UTC), or at index Start0 + i when they were integers;
 // a NaN is a step the file did not have.
 type Series struct {
 	Name   string
@@ -151,15 +151,20 @@ func Read(r io.Reader) ([]Series, error) {
 	return out, nil
 }
 
+// timeLayouts are the timestamps read: RFC 3339, and the same without a
+// zone (taken as UTC), with a T or a space.
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05"}
+
 func parseTime(s string) (int64, bool, error) {
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return i, false, nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return 0, false, err
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UnixNano(), true, nil
+		}
 	}
-	return t.UnixNano(), true, nil
+	return 0, false, fmt.Errorf("not an integer nor a timestamp")
 }
 
 // parseValue reads a number; an empty field or NaN is a missing value.
@@ -251,8 +256,9 @@ func ReadLabelledFile(path string) (Labelled, error) {
 
 // ReadLabelled reads TimeStamp,Value,Label rows after a header and returns
 // them sorted by time (a stable sort: rows with equal times keep the file's
-// order). TimeStamp is RFC 3339 or an integer index; Label is 0 or 1. A
-// missing value is NaN.
+// order). TimeStamp is a timestamp (RFC 3339, or without a zone, taken as
+// UTC) or an integer count of seconds; Label is 0 or 1. A missing value is
+// NaN.
 func ReadLabelled(r io.Reader) (Labelled, error) {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
