@@ -103,7 +103,7 @@ func main() {
 		}
 	}
 	if *sweep {
-		for t := 0.30; t < 0.951; t += 0.025 {
+		for t := 0.20; t < 0.951; t += 0.025 {
 			var c counts
 			for i := range all {
 				c.add(evaluate(all[i].Labels, alarms(scored[i], t), *w))

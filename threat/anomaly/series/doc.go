@@ -7,11 +7,14 @@
 // profile by hour of the day (once points come at least hourly and two days
 // have been seen), a level (the median of the last points, seasonally
 // adjusted) and a spread (an exponentially weighted mean of clipped
-// absolute residuals). A point's deviation is its residual in spreads;
-// a run of deviations on one side is accumulated by a CUSUM (Page 1954),
-// which tells a level shift from a spike. Each flagged point names what
-// moved: the point alone (a spike or a dip), the level, or the hour's
-// profile.
+// absolute residuals). A point's deviation is its residual in spreads; a
+// run of deviations on one side is accumulated by a CUSUM (Page 1954). The
+// score is how rare the deviation, or the run, is among the series' own
+// recent ones, with a fitted Pareto tail beyond the 98th percentile
+// (peaks over threshold, as in SPOT, Siffer et al. 2017): noisy series need
+// larger deviations, so one threshold serves every series. Each alarm names
+// what moved: the point alone (a spike or a dip) or the level (up or
+// down), with the value and the baseline it was measured against.
 //
 //	d, _ := series.New(series.Config{})
 //	for _, p := range points {

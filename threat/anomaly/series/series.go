@@ -56,7 +56,7 @@ type Config struct {
 
 // DefaultThreshold is the threshold chosen on the Cloud Monitoring Dataset
 // (see the package comment).
-const DefaultThreshold = 0.6
+const DefaultThreshold = 0.275
 
 // Reading is the detector's verdict on one point.
 type Reading struct {
@@ -65,7 +65,10 @@ type Reading struct {
 	Expected float64 // the baseline, on the value's scale
 	// Deviation is the residual in spreads, signed.
 	Deviation float64
-	// Score in [0, 1] grows with the deviation and with a run of them.
+	// Score in [0, 1] is the rarity of the deviation, or of the run of
+	// deviations on one side, among the series' recent ones: −log10 of its
+	// estimated probability (times the points an hour, when more than one),
+	// over 8.
 	Score float64
 	Alarm bool
 	Kind  Kind // None unless Alarm
@@ -85,10 +88,13 @@ type Detector struct {
 	spread float64
 	cusumU float64
 	cusumD float64
+	devs   tail // of |deviation|
+	runs   tail // of the CUSUM
 
-	profile [24]float64 // hour-of-day offsets
-	seen    [24]int
-	first   time.Time
+	profile     [24]float64 // offsets at the middle of each hour of the day
+	seen        [24]int
+	first       time.Time
+	wasSeasonal bool
 }
 
 // New validates cfg and fills its defaults.
@@ -119,7 +125,9 @@ const (
 	clip       = 4.0  // residuals are clipped at this many spreads for learning
 	cusumSlack = 1.0  // deviations under this many spreads do not accumulate
 	cusumLimit = 12.0 // a run this large is a level shift
-	spikeRef   = 6.0  // deviation at which a point's score is one half
+	// scoreDecades maps rarity to the score: a point as rare as 10^-8 or
+	// rarer scores 1, one of 10^-4 scores 0.5.
+	scoreDecades = 8.0
 	minSpread  = 0.01 // on the log scale: a 1% change is never anomalous
 )
 
@@ -143,6 +151,25 @@ func (d *Detector) seasonal(t time.Time) bool {
 	return d.cadence > 0 && d.cadence <= 3600 && t.Sub(d.first) >= 48*time.Hour
 }
 
+// hours returns the hours of the day whose profile values t lies between,
+// and the weight of the second: the profile is linear between the middles
+// of the hours, so it does not step at every full hour.
+func hours(t time.Time) (h0, h1 int, w1 float64) {
+	t = t.UTC()
+	u := float64(t.Hour()) + float64(t.Minute())/60 + float64(t.Second())/3600 - 0.5
+	if u < 0 {
+		u += 24
+	}
+	h0 = int(u)
+	return h0 % 24, (h0 + 1) % 24, u - float64(h0)
+}
+
+// settled reports whether the baseline is formed: the warm-up is over and,
+// for points at least hourly, the hour profile is in use.
+func (d *Detector) settled(t time.Time) bool {
+	return d.n >= d.cfg.Warmup && (d.cadence > 3600 || d.seasonal(t))
+}
+
 // Observe scores the point (t, v) against the baseline learnt from the
 // points before it, then learns from it. A NaN value is skipped (its
 // Reading has Score 0); points should come in time order.
@@ -162,10 +189,19 @@ func (d *Detector) Observe(t time.Time, v float64) Reading {
 		}
 	}
 	d.last = t
-	hour := t.UTC().Hour()
+	h0, h1, w1 := hours(t)
+	hour := h0
+	seasonal := d.seasonal(t)
+	if seasonal && !d.wasSeasonal {
+		// The deviations so far were from a baseline without the profile:
+		// start their tails afresh (the old fits serve until new ones).
+		d.devs.restart()
+		d.runs.restart()
+	}
+	d.wasSeasonal = seasonal
 	season := 0.0
-	if d.seasonal(t) {
-		season = d.profile[hour]
+	if seasonal {
+		season = (1-w1)*d.profile[h0] + w1*d.profile[h1]
 	}
 	adj := x - season
 	if len(d.ring) > 0 {
@@ -177,22 +213,43 @@ func (d *Detector) Observe(t time.Time, v float64) Reading {
 		c := math.Max(-clip, math.Min(clip, dev))
 		d.cusumU = math.Max(0, d.cusumU+c-cusumSlack)
 		d.cusumD = math.Max(0, d.cusumD-c-cusumSlack)
-		point := math.Abs(dev) / spikeRef
-		run := math.Max(d.cusumU, d.cusumD) / cusumLimit
-		raw := math.Max(point, run)
-		r.Score = raw / (1 + raw)
-		if d.n >= d.cfg.Warmup && r.Score >= d.cfg.Threshold {
+		run := math.Max(d.cusumU, d.cusumD)
+		pPoint := d.devs.p(math.Abs(dev))
+		if math.IsNaN(pPoint) {
+			// Before the tail is fitted: a normal tail, the spread being
+			// about 0.8 standard deviations.
+			pPoint = math.Erfc(math.Abs(dev) / 1.25 / math.Sqrt2)
+		}
+		pRun := d.runs.p(run)
+		if math.IsNaN(pRun) || run == 0 {
+			pRun = 1
+		}
+		// Rarity per hour, not per point: a series sampled every minute has
+		// sixty chances an hour to turn up a one-in-a-thousand deviation.
+		perHour := 1.0
+		if d.cadence > 0 && d.cadence < 3600 {
+			perHour = 3600 / d.cadence
+		}
+		p := math.Min(1, math.Min(pPoint, pRun)*perHour)
+		r.Score = math.Min(1, -math.Log10(math.Max(p, 1e-300))/scoreDecades)
+		if d.n >= d.cfg.Warmup && d.devs.n > 0 && r.Score >= d.cfg.Threshold {
 			r.Alarm = true
 			switch {
-			case run >= point && d.cusumU >= d.cusumD:
+			case pRun < pPoint && d.cusumU >= d.cusumD:
 				r.Kind = LevelUp
-			case run >= point:
+			case pRun < pPoint:
 				r.Kind = LevelDown
 			case dev > 0:
 				r.Kind = Spike
 			default:
 				r.Kind = Dip
 			}
+		}
+		if d.settled(t) {
+			// Deviations from a baseline still forming would make every
+			// later one look ordinary.
+			d.devs.add(math.Abs(dev))
+			d.runs.add(run)
 		}
 		// Learn, with the residual clipped so one spike cannot move the spread.
 		res := math.Abs(adj - level)
@@ -209,9 +266,14 @@ func (d *Detector) Observe(t time.Time, v float64) Reading {
 		if d.cadence > 0 && d.cadence <= 3600 {
 			// Hour offsets learn from the clipped residual of the level,
 			// with a memory of about a week.
-			off := math.Max(-clip*spread, math.Min(clip*spread, x-level)) - d.profile[hour]
-			w := math.Max(d.cadence/3600/7, 1/float64(d.seen[hour]+1))
-			d.profile[hour] += w * off
+			res := math.Max(-clip*spread, math.Min(clip*spread, x-level))
+			for _, s := range [2]struct {
+				h int
+				w float64
+			}{{h0, 1 - w1}, {h1, w1}} {
+				w := math.Max(d.cadence/3600/7, 1/float64(d.seen[s.h]+1))
+				d.profile[s.h] += s.w * w * (res - d.profile[s.h])
+			}
 		}
 	}
 	d.seen[hour]++
