@@ -128,7 +128,7 @@ const (
 	// scoreDecades maps rarity to the score: a point as rare as 10^-8 or
 	// rarer scores 1, one of 10^-4 scores 0.5.
 	scoreDecades = 8.0
-	minSpread  = 0.01 // on the log scale: a 1% change is never anomalous
+	minSpread    = 0.01 // on the log scale: a 1% change is never anomalous
 )
 
 func slog(v float64) float64 {
