@@ -91,7 +91,10 @@ type Detector struct {
 	devs   tail // of |deviation|
 	runs   tail // of the CUSUM
 
-	profile     [24]float64 // offsets at the middle of each hour of the day
+	profile     [24]float64 // offsets at each full hour of the day
+	day         []stamped   // the last day's profile-adjusted values
+	daySum      float64
+	dayMean     float64
 	seen        [24]int
 	first       time.Time
 	wasSeasonal bool
@@ -151,17 +154,18 @@ func (d *Detector) seasonal(t time.Time) bool {
 	return d.cadence > 0 && d.cadence <= 3600 && t.Sub(d.first) >= 48*time.Hour
 }
 
+type stamped struct {
+	t time.Time
+	v float64
+}
+
 // hours returns the hours of the day whose profile values t lies between,
-// and the weight of the second: the profile is linear between the middles
-// of the hours, so it does not step at every full hour.
+// and the weight of the second: the profile is linear between full hours,
+// so it does not step at each of them, and an hourly point falls on one.
 func hours(t time.Time) (h0, h1 int, w1 float64) {
 	t = t.UTC()
-	u := float64(t.Hour()) + float64(t.Minute())/60 + float64(t.Second())/3600 - 0.5
-	if u < 0 {
-		u += 24
-	}
-	h0 = int(u)
-	return h0 % 24, (h0 + 1) % 24, u - float64(h0)
+	h0 = t.Hour()
+	return h0, (h0 + 1) % 24, (float64(t.Minute()) + float64(t.Second())/60) / 60
 }
 
 // settled reports whether the baseline is formed: the warm-up is over and,
@@ -264,18 +268,36 @@ func (d *Detector) Observe(t time.Time, v float64) Reading {
 			d.cusumU, d.cusumD = 0, 0
 		}
 		if d.cadence > 0 && d.cadence <= 3600 {
-			// Hour offsets learn from the clipped residual of the level,
-			// with a memory of about a week.
-			res := math.Max(-clip*spread, math.Min(clip*spread, x-level))
+			// Hour offsets learn from the clipped residual of the day's
+			// mean, with a memory of about a week. The day's mean, not the
+			// level: a median of the last hours sits on one part of the
+			// cycle.
+			res := x - d.dayMean
 			for _, s := range [2]struct {
 				h int
 				w float64
 			}{{h0, 1 - w1}, {h1, w1}} {
+				// The step is clipped, not the residual: a spike moves the
+				// profile little, a real profile is learnt whole.
+				step := math.Max(-clip*spread, math.Min(clip*spread, res-d.profile[s.h]))
+				if d.seen[s.h] < 2 {
+					step = res - d.profile[s.h]
+				}
 				w := math.Max(d.cadence/3600/7, 1/float64(d.seen[s.h]+1))
-				d.profile[s.h] += s.w * w * (res - d.profile[s.h])
+				d.profile[s.h] += s.w * w * step
 			}
 		}
 	}
+	// The mean over the last day of the values adjusted by the profile as
+	// it stands: a whole cycle, so the cycle cancels out of it.
+	full := x - ((1-w1)*d.profile[h0] + w1*d.profile[h1])
+	d.day = append(d.day, stamped{t, full})
+	d.daySum += full
+	for len(d.day) > 1 && t.Sub(d.day[0].t) >= 24*time.Hour {
+		d.daySum -= d.day[0].v
+		d.day = d.day[1:]
+	}
+	d.dayMean = d.daySum / float64(len(d.day))
 	d.seen[hour]++
 	d.push(adj)
 	d.n++
