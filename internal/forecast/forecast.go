@@ -45,7 +45,8 @@ type Config struct {
 	Levels []float64
 	// Origins is the number of rolling origins, one season apart, of the
 	// backtest run inside every forecast: 28 by default. The last seven
-	// weigh the models, all of them calibrate the intervals. At least 3
+	// weigh the models; they and every other older one calibrate the
+	// intervals. At least 3
 	// must fit in the history (each with four seasons of training before
 	// it) for the ensemble to be used; otherwise the forecast falls back to
 	// seasonal naive.
@@ -281,6 +282,11 @@ func (f *Forecaster) backtested(p *prepared, h, origins int, res *Result) bool {
 	cnt := map[Method]float64{}
 	weighing := min(origins, weightOrigins)
 	for r := origins - 1; r >= 0; r-- {
+		if r >= weighing && (r-weighing)%2 == 1 {
+			// Older origins, which only calibrate, every other season:
+			// neighbours' errors overlap for most of the horizon.
+			continue
+		}
 		o := n - h - r*m
 		comps := ens.forecastAt(o)
 		if r < weighing {

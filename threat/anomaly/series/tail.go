@@ -16,7 +16,6 @@ import (
 type tail struct {
 	ring   []float64
 	next   int
-	full   bool
 	stale  int // values added since the last fit
 	sorted []float64
 
