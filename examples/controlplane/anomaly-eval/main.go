@@ -130,7 +130,10 @@ func main() {
 	}
 	rep := total.report(len(all))
 	if *asJSON {
-		json.NewEncoder(os.Stdout).Encode(rep)
+		if err := json.NewEncoder(os.Stdout).Encode(rep); err != nil {
+			fmt.Fprintln(os.Stderr, "anomaly-eval:", err)
+			os.Exit(1)
+		}
 		return
 	}
 	fmt.Printf("series %d, threshold %.3f, W %d: events %d, detected %d, false positives %d\nprecision %.3f recall %.3f f1 %.3f\n",

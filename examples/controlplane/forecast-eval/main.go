@@ -61,7 +61,10 @@ func main() {
 		os.Exit(1)
 	}
 	if *asJSON {
-		json.NewEncoder(os.Stdout).Encode(rep)
+		if err := json.NewEncoder(os.Stdout).Encode(rep); err != nil {
+			fmt.Fprintln(os.Stderr, "forecast-eval:", err)
+			os.Exit(1)
+		}
 		return
 	}
 	printText(os.Stdout, rep, methods)
@@ -133,6 +136,9 @@ func evaluate(series []seriescsv.Series, h, season, origins int) (Report, map[st
 	rep.MASE /= k
 	rep.NaiveMASE /= k
 	rep.SMAPE /= k
+	if nc == 0 {
+		return rep, methods, fmt.Errorf("no known value after any origin to score")
+	}
 	rep.Coverage80 = float64(in80) / float64(nc)
 	rep.Coverage95 = float64(in95) / float64(nc)
 	return rep, methods, nil
