@@ -9,6 +9,7 @@
 package seriescsv
 
 import (
+	"cmp"
 	"compress/gzip"
 	"encoding/csv"
 	"errors"
@@ -75,6 +76,37 @@ func withFile(path string, fn func(io.Reader) error) error {
 	return nil
 }
 
+// records reads CSV with a header row: head checks the header, each checks
+// every record after it (line counts from 1 at the header). Blank lines
+// are skipped.
+func records(r io.Reader, head func([]string) error, each func(line int, rec []string) error) error {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	h, err := cr.Read()
+	if err != nil {
+		return fmt.Errorf("%w: header: %v", ErrFormat, err)
+	}
+	if err := head(h); err != nil {
+		return err
+	}
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrFormat, err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if err := each(line, rec); err != nil {
+			return err
+		}
+	}
+}
+
 type point struct {
 	t int64 // unix nanoseconds or index
 	v float64
@@ -84,35 +116,21 @@ type point struct {
 // first names the series; with two there is one series, named "". Series
 // come back in the order they first appear.
 func Read(r io.Reader) ([]Series, error) {
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("%w: header: %v", ErrFormat, err)
-	}
-	cols := len(head)
-	if cols != 2 && cols != 3 {
-		return nil, fmt.Errorf("%w: header has %d columns, want 2 or 3", ErrFormat, cols)
-	}
+	cols := 0
 	var (
 		order   []string
 		points  = map[string][]point{}
 		stamped = -1 // unknown, 0 integer times, 1 timestamps
 	)
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
+	err := records(r, func(head []string) error {
+		cols = len(head)
+		if cols != 2 && cols != 3 {
+			return fmt.Errorf("%w: header has %d columns, want 2 or 3", ErrFormat, cols)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrFormat, err)
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
+		return nil
+	}, func(line int, rec []string) error {
 		if len(rec) != cols {
-			return nil, fmt.Errorf("%w: line %d has %d fields, want %d", ErrFormat, line, len(rec), cols)
+			return fmt.Errorf("%w: line %d has %d fields, want %d", ErrFormat, line, len(rec), cols)
 		}
 		name := ""
 		if cols == 3 {
@@ -121,24 +139,28 @@ func Read(r io.Reader) ([]Series, error) {
 		ts, vs := strings.TrimSpace(rec[cols-2]), strings.TrimSpace(rec[cols-1])
 		t, isStamp, err := parseTime(ts)
 		if err != nil {
-			return nil, fmt.Errorf("%w: line %d: time %q", ErrFormat, line, ts)
+			return fmt.Errorf("%w: line %d: time %q", ErrFormat, line, ts)
 		}
 		kind := 0
 		if isStamp {
 			kind = 1
 		}
 		if stamped >= 0 && kind != stamped {
-			return nil, fmt.Errorf("%w: line %d mixes integer and timestamp times", ErrFormat, line)
+			return fmt.Errorf("%w: line %d mixes integer and timestamp times", ErrFormat, line)
 		}
 		stamped = kind
 		v, err := parseValue(vs)
 		if err != nil {
-			return nil, fmt.Errorf("%w: line %d: value %q", ErrFormat, line, vs)
+			return fmt.Errorf("%w: line %d: value %q", ErrFormat, line, vs)
 		}
 		if _, ok := points[name]; !ok {
 			order = append(order, name)
 		}
 		points[name] = append(points[name], point{t, v})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Series, 0, len(order))
 	for _, name := range order {
@@ -183,15 +205,7 @@ func parseValue(s string) (float64, error) {
 }
 
 func grid(name string, ps []point, stamped bool) (Series, error) {
-	slices.SortStableFunc(ps, func(a, b point) int {
-		switch {
-		case a.t < b.t:
-			return -1
-		case a.t > b.t:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(ps, func(a, b point) int { return cmp.Compare(a.t, b.t) })
 	var step int64 = 1
 	if stamped {
 		step = 0
@@ -260,47 +274,34 @@ func ReadLabelledFile(path string) (Labelled, error) {
 // UTC) or an integer count of seconds; Label is 0 or 1. A missing value is
 // NaN.
 func ReadLabelled(r io.Reader) (Labelled, error) {
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
-	var out Labelled
-	head, err := cr.Read()
-	if err != nil {
-		return out, fmt.Errorf("%w: header: %v", ErrFormat, err)
-	}
-	if len(head) < 3 {
-		return out, fmt.Errorf("%w: header has %d columns, want TimeStamp,Value,Label", ErrFormat, len(head))
-	}
 	type row struct {
 		t     int64
 		v     float64
 		label bool
 	}
-	var rows []row
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
+	var (
+		out  Labelled
+		rows []row
+	)
+	err := records(r, func(head []string) error {
+		if len(head) < 3 {
+			return fmt.Errorf("%w: header has %d columns, want TimeStamp,Value,Label", ErrFormat, len(head))
 		}
-		if err != nil {
-			return out, fmt.Errorf("%w: %v", ErrFormat, err)
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
+		return nil
+	}, func(line int, rec []string) error {
 		if len(rec) < 3 {
-			return out, fmt.Errorf("%w: line %d has %d fields", ErrFormat, line, len(rec))
+			return fmt.Errorf("%w: line %d has %d fields", ErrFormat, line, len(rec))
 		}
 		t, stamp, err := parseTime(strings.TrimSpace(rec[0]))
 		if err != nil {
-			return out, fmt.Errorf("%w: line %d: time %q", ErrFormat, line, rec[0])
+			return fmt.Errorf("%w: line %d: time %q", ErrFormat, line, rec[0])
 		}
 		if !stamp {
 			t *= int64(time.Second)
 		}
 		v, err := parseValue(strings.TrimSpace(rec[1]))
 		if err != nil {
-			return out, fmt.Errorf("%w: line %d: value %q", ErrFormat, line, rec[1])
+			return fmt.Errorf("%w: line %d: value %q", ErrFormat, line, rec[1])
 		}
 		var label bool
 		switch strings.TrimSpace(rec[2]) {
@@ -308,19 +309,15 @@ func ReadLabelled(r io.Reader) (Labelled, error) {
 		case "1", "1.0":
 			label = true
 		default:
-			return out, fmt.Errorf("%w: line %d: label %q", ErrFormat, line, rec[2])
+			return fmt.Errorf("%w: line %d: label %q", ErrFormat, line, rec[2])
 		}
 		rows = append(rows, row{t, v, label})
-	}
-	slices.SortStableFunc(rows, func(a, b row) int {
-		switch {
-		case a.t < b.t:
-			return -1
-		case a.t > b.t:
-			return 1
-		}
-		return 0
+		return nil
 	})
+	if err != nil {
+		return out, err
+	}
+	slices.SortStableFunc(rows, func(a, b row) int { return cmp.Compare(a.t, b.t) })
 	out.Times = make([]time.Time, len(rows))
 	out.Values = make([]float64, len(rows))
 	out.Labels = make([]bool, len(rows))
