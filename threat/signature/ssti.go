@@ -71,6 +71,13 @@ const (
 func findTemplate(v string) finding {
 	var f finding
 	budget := 4*len(v) + 2048
+	first, last := 0, len(v) // the value without surrounding spaces
+	for first < last && (v[first] == ' ' || v[first] == '\t') {
+		first++
+	}
+	for last > first && (v[last-1] == ' ' || v[last-1] == '\t') {
+		last--
+	}
 	for i := 0; i+1 < len(v) && budget > 0; i++ {
 		c, d := v[i], v[i+1]
 		open, closer, kind := 0, "", tmplExpr
@@ -137,8 +144,7 @@ func findTemplate(v string) finding {
 			be = end
 		}
 		budget -= be - bs + 1
-		whole := i == 0 || strings.TrimSpace(v[:i]) == ""
-		whole = whole && (!closed || strings.TrimSpace(v[be+len(closer):]) == "")
+		whole := i <= first && (!closed || be+len(closer) >= last)
 		conf, rule := templateBody(v[bs:be], kind, whole)
 		f.keep(i, be+len(closer), conf, rule)
 		if f.conf >= 0.99 {
