@@ -186,7 +186,7 @@ func doctype(s string) float64 {
 		return 0.99
 	case hasPrefixFold(s[i:], "public"):
 		// PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/...": pasted HTML
-		lit := s[i+6:min(len(s), i+256)]
+		lit := s[i+6 : min(len(s), i+256)]
 		if indexFold(lit, "-//w3c//") >= 0 && (indexFold(lit, "http") < 0 || indexFold(lit, "www.w3.org/") >= 0) {
 			return 0.5
 		}
