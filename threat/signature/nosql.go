@@ -29,7 +29,7 @@ var nosqlOps = words("$ne", "$gte", "$gt", "$lte", "$lt", "$eq", "$in", "$nin", 
 	"$search", "$mod", "$jsonschema", "$comment", "$lookup")
 
 // nosqlTextOps are the operators strong enough to count when written
-// into text as a key ("{$gt: ”}", ", $or: [").
+// into text as a key ("{$gt: ""}", ", $or: [").
 var nosqlTextOps = set("$ne", "$gt", "$gte", "$lt", "$lte", "$eq", "$in", "$nin", "$regex", "$where", "$exists", "$or",
 	"$and", "$nor", "$not", "$expr", "$function", "$accumulator", "$elemmatch", "$comment", "$jsonschema")
 
@@ -101,7 +101,7 @@ func operatorAt(s string) (string, int) {
 }
 
 // operatorInText finds an operator used as a key or a bracketed name
-// inside a value: "{$gt: ”}", "{\"$ne\": 1}", "', $or: [ {}, {",
+// inside a value: "{$gt: ""}", "{\"$ne\": 1}", "', $or: [ {}, {",
 // "true, $where: '1 == 1'", "[$ne]=1".
 func operatorInText(v string) (int, int, float64) {
 	for off := 0; off < len(v); {
