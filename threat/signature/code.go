@@ -18,32 +18,79 @@ const (
 	codePHPObject
 	codeDeser
 	codeProto
+	codeScript
 )
 
 var (
-	javaWords = words("java.lang.runtime", "java.lang.processbuilder", "getruntime().exec", "getruntime()", "processbuilder(",
-		"class.forname(", "java.lang.class", "javax.script", "classloader", "class.module", "_memberaccess", "@ognl", "ognl.ognl",
-		"#context[", "xwork2.", "com.opensymphony", "java.io.file", "java.net.url", "java.net.socket", "java.util.scanner",
-		"org.apache.commons.collections", "ysoserial", "com.sun.org.apache.xalan", "templatesimpl", "invokertransformer",
-		"chainedtransformer", "jdbcrowsetimpl", "com.sun.rowset", "javax.naming", "javax.management", "bsh.interpreter",
-		"groovy.lang", "org.springframework.context.support", "java.beans.xmldecoder", "<java version", "java.lang.system",
-		"getclass().getclassloader", "new java.", "scriptenginemanager", "nashorn", "beanfactory", "@type\":", "\"@type\"",
-		"'@type'", "java.rmi", "jrmp", "struts.", "redirect:${", "action:${")
+	// javaWords are Java gadgets, OGNL and expression internals that have
+	// no business in a request, whatever their context.
+	javaWords = words("getruntime().exec", "getruntime()", "processbuilder(", "class.forname(", "class.module.classloader",
+		"getclassloader()", "_memberaccess", "@ognl", "ognl.ognl", "#context[", "ysoserial", "invokertransformer",
+		"chainedtransformer", "constanttransformer", "instantiatetransformer", "jdbcrowsetimpl", "com.sun.rowset",
+		"templatesimpl", "bsh.interpreter", "org.springframework.context.support", "<java version", "new java.lang",
+		"new java.io", "new java.net", "new java.util", "new javax.", "scriptenginemanager", "ognlcontext", "ognlutil",
+		"propertyutilsbean", "javassist", "@type\":", "\"@type\"", "'@type'", "redirect:${", "action:${",
+		"redirectaction:${", ".getdeclaredmethod(", ".getmethod(\"", ".getmethod('", ".newinstance()", "java.lang.runtime",
+		"java.lang.processbuilder", "javax.naming.initialcontext", "javax.script.", "xmldecoder", "jndi:rmi:", "jndi:ldap:")
+	// javaClasses are the CRS java-classes list: named in a request as
+	// code (T(java.lang.Runtime), @java.lang.Runtime@getRuntime(), new
+	// java.io.File(...), forName("java.lang.Runtime")), never in a stack
+	// trace's frame.
+	javaClasses = func() *kwset {
+		var l []string
+		for _, c := range crsList("java-classes") {
+			if strings.Contains(c, ".") {
+				l = append(l, strings.ToLower(c))
+			}
+		}
+		return words(l...)
+	}()
 	javaMagic = []string{"rO0AB", "aced0005", "ACED0005", "\xac\xed\x00\x05", "H4sIAAAAAAAAAJ"}
-	phpWords  = words("<?php", "<?=", "<? ", "$_get[", "$_post[", "$_request[", "$_server[", "$_cookie[", "$_files[",
-		"$_env[", "$_session[", "$globals[", "allow_url_include", "auto_prepend_file", "auto_append_file", "disable_functions",
-		"safe_mode", "open_basedir", "php://input", "phpinfo()", "<?xml-stylesheet")
-	phpCalls = set("system", "exec", "shell_exec", "passthru", "popen", "proc_open", "eval", "assert", "base64_decode",
-		"phpinfo", "file_get_contents", "file_put_contents", "fopen", "fwrite", "fputs", "include", "require", "include_once",
-		"require_once", "create_function", "call_user_func", "call_user_func_array", "preg_replace", "str_rot13", "gzinflate",
-		"gzuncompress", "unserialize", "move_uploaded_file", "pcntl_exec", "highlight_file", "show_source", "readfile",
-		"print_r", "var_dump", "chr", "ini_set", "set_time_limit", "array_map", "usort", "mail", "putenv", "dl", "symlink")
+	phpWords  = words("<?php", "<?=", "<? ", "allow_url_include", "auto_prepend_file", "auto_append_file",
+		"disable_functions", "php://input", "phpinfo()", "$http_raw_post_data", "$http_get_vars", "$http_post_vars",
+		"$http_cookie_vars", "$http_server_vars", "$http_env_vars", "$http_post_files", "$http_request_vars")
+	// phpGlobals are the CRS php-variables superglobals: indexed, called
+	// or read in a statement they are code.
+	phpGlobals = words("$_get", "$_post", "$_request", "$_server", "$_cookie", "$_files", "$_env", "$_session",
+		"$globals")
+	// phpCalls are the functions whose call with a literal argument is PHP
+	// code: what runs commands, evaluates code, reads and writes files,
+	// decodes payloads, and the CRS's list of high-risk function names.
+	phpCalls = func() map[string]bool {
+		m := set("system", "exec", "shell_exec", "passthru", "popen", "proc_open", "pcntl_exec", "eval", "assert",
+			"create_function", "call_user_func", "call_user_func_array", "preg_replace", "include", "require",
+			"include_once", "require_once", "file_get_contents", "file_put_contents", "fopen", "fwrite", "fputs",
+			"readfile", "highlight_file", "show_source", "phpinfo", "base64_decode", "str_rot13", "gzinflate",
+			"gzuncompress", "unserialize", "move_uploaded_file", "putenv", "ini_set", "array_map", "usort", "uasort",
+			"uksort", "array_filter", "array_walk", "fsockopen", "curl_exec", "symlink", "unlink", "copy", "chmod",
+			"mkdir", "rmdir", "scandir", "glob", "opendir", "file", "parse_str", "extract", "mail", "dl",
+			"set_time_limit", "print_r", "var_dump", "var_export", "getenv", "get_current_user", "getcwd",
+			"php_uname", "phpversion", "posix_getpwuid", "posix_uname", "chr", "hex2bin", "strrev",
+			"register_shutdown_function", "ob_start", "sleep", "usleep")
+		for _, f := range crsList("php-function-names-933150") {
+			m[strings.ToLower(f)] = true
+		}
+		return m
+	}()
+	// phpInfoCalls need no argument to leak: phpinfo();, getcwd().
+	phpInfoCalls = set("phpinfo", "getcwd", "get_current_user", "phpversion", "php_uname", "getmypid", "getmyuid",
+		"getmygid", "get_defined_vars", "get_defined_functions", "get_defined_constants", "posix_getuid",
+		"posix_geteuid", "posix_uname", "sys_get_temp_dir", "ini_get_all", "getenv", "scandir", "system")
 	deserWords = words("aaeaaad/////", "\"$type\"", "'$type'", "system.windows.data.objectdataprovider", "system.data.services",
 		"system.diagnostics.process", "!!python/", "__reduce__", "c__builtin__", "cposix\nsystem", "cos\nsystem", "!ruby/",
 		"!!javax.", "!!java.", "!!com.", "!!org.", "!!sun.", "typeobject", "objectstateformatter", "losformatter",
 		"<java>", "<object class=", "__wakeup", "__destruct", "marshal.load", "pickle.loads", "yaml.load")
 	protoWords = words("__proto__", "constructor.prototype", "constructor[prototype]", "[constructor][prototype]",
 		"constructor][prototype", "prototype[", "object.prototype")
+	// scriptWords are server-side JavaScript, Python and Ruby reaching for
+	// the process: require('child_process'), __import__('os').
+	scriptWords = words("require('child_process')", "require(\"child_process\")", "require(`child_process`)",
+		"child_process').exec", "child_process\").exec", "process.mainmodule", "process.binding(",
+		".constructor.constructor(", "constructor.constructor('return", "constructor.constructor(\"return",
+		"__import__('os')", "__import__(\"os\")", "__import__('subprocess')", "__import__(\"subprocess\")",
+		"subprocess.popen(", "subprocess.check_output(", "subprocess.call(", "subprocess.run(", "os.popen(",
+		"os.system(", "kernel.exec", "kernel.system", "io.popen(", ".send(:system", "open(\"|", "open('|",
+		"runtime.getruntime", "eval(compile(", "exec(compile(")
 )
 
 const codeChars = cDollar | cBrace | cLT | cAt | cDot | cParen | cBracket | cPercent | cQuote | cDQuote | cHash | cStar | cColon | cNL | cCtl | cHigh
@@ -53,14 +100,13 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	var stack [512]byte
 	v := in.value
 	m := in.m
-	header := in.src == threat.SourceHeader
 	if m&cDollar != 0 && m&cBrace != 0 {
 		if i := jndi(v); i >= 0 && seen.mark(&hit, codeJNDI) {
 			dst = append(dst, signal(NameCode, "jndi.lookup", 0.995, in, i, i+12))
 		}
 	}
-	if header && in.name != "User-Agent" && in.name != "Referer" && in.name != "X-Forwarded-For" {
-		return dst, hit // other headers: JNDI only (Log4Shell went through any logged header)
+	if in.src == threat.SourceHeader && !attackHeader(in.name) {
+		return dst, hit // structured headers: JNDI only (Log4Shell went through any logged header)
 	}
 	if in.name == "(name)" {
 		if m&(cBracket|cDot|cDollar) != 0 {
@@ -82,15 +128,16 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	}
 	lo := lower(stack[:0], v)
 	if m&(cDot|cParen|cAt|cHash|cLT|cQuote|cDQuote) != 0 {
-		if mt, ok := findAny(lo, javaWords, false); ok && seen.mark(&hit, codeJava) {
-			dst = append(dst, signal(NameCode, "java.injection", 0.99, in, mt.i, mt.j))
+		if i, j, conf := javaCode(lo); conf > 0 && seen.mark(&hit, codeJava) {
+			dst = append(dst, signal(NameCode, "java.injection", conf, in, i, j))
 		}
 	}
-	if mt, ok := findAny(lo, phpWords, false); ok && seen.mark(&hit, codePHP) {
-		dst = append(dst, signal(NameCode, "php.injection", 0.99, in, mt.i, mt.j))
-	} else if m&cParen != 0 && m&(cSemi|cQuote|cDQuote|cDollar|cLT|cParen) != 0 {
-		if i, j := phpCall(lo); i >= 0 && seen.mark(&hit, codePHP) {
-			dst = append(dst, signal(NameCode, "php.call", 0.95, in, i, j))
+	if i, j, conf, rule := phpCode(lo, m); conf > 0 && seen.mark(&hit, codePHP) {
+		dst = append(dst, signal(NameCode, rule, conf, in, i, j))
+	}
+	if m&cParen != 0 {
+		if mt, ok := findAny(lo, scriptWords, false); ok && seen.mark(&hit, codeScript) {
+			dst = append(dst, signal(NameCode, "script.injection", 0.99, in, mt.i, mt.j))
 		}
 	}
 	if m&cColon != 0 && m&(cBrace|cDQuote) != 0 {
@@ -107,6 +154,326 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		}
 	}
 	return dst, hit
+}
+
+// javaCode finds Java injected as code: gadget and OGNL words anywhere,
+// and the CRS's Java classes where the value uses them (T(...), @...@,
+// new ..., forName("..."), a method called on them). A stack trace's frame
+// ("at java.lang.Runtime.exec(Runtime.java:450)") names classes too and
+// weighs little.
+func javaCode(lo []byte) (int, int, float64) {
+	if mt, ok := findAny(lo, javaWords, false); ok {
+		if stackFrame(lo, mt.j) {
+			return mt.i, mt.j, 0.7
+		}
+		return mt.i, mt.j, 0.99
+	}
+	off := 0
+	for off < len(lo) {
+		mt, ok := findAny(lo[off:], javaClasses, false)
+		if !ok {
+			break
+		}
+		i, j := off+mt.i, off+mt.j
+		off = j
+		if i > 0 && (isWord(lo[i-1]) || lo[i-1] == '.') || j < len(lo) && isWord(lo[j]) {
+			continue
+		}
+		if stackFrame(lo, j) {
+			continue
+		}
+		before := lo[max(0, i-8):i]
+		switch {
+		case bytes.HasSuffix(before, []byte("t(")), bytes.HasSuffix(before, []byte("t (")),
+			bytes.HasSuffix(before, []byte("new ")), bytes.HasSuffix(before, []byte("@")),
+			bytes.HasSuffix(before, []byte("(\"")), bytes.HasSuffix(before, []byte("('")),
+			bytes.HasSuffix(before, []byte("!!")):
+			return i, j, 0.99
+		}
+		if j < len(lo) {
+			switch lo[j] {
+			case '(', ')', '@':
+				return i, j, 0.99
+			case '.':
+				k := j + 1
+				for k < len(lo) && isWord(lo[k]) {
+					k++
+				}
+				if k > j+1 && k < len(lo) && lo[k] == '(' {
+					return i, j, 0.99 // a static method called: java.lang.System.getenv(
+				}
+			}
+		}
+		return i, j, 0.6
+	}
+	return -1, -1, 0
+}
+
+// stackFrame reports whether the class named just before j sits in a
+// stack trace's frame: ".method(File.java:123)", "(Native Method)",
+// "(Unknown Source)".
+func stackFrame(lo []byte, j int) bool {
+	rest := lo[j:min(len(lo), j+120)]
+	p := bytes.IndexByte(rest, '(')
+	if p < 0 {
+		return false
+	}
+	after := rest[p+1:]
+	return bytes.HasPrefix(after, []byte("native method")) || bytes.HasPrefix(after, []byte("unknown source")) ||
+		bytes.Contains(after[:min(len(after), 60)], []byte(".java:"))
+}
+
+// phpCode finds PHP: open tags, superglobals used as code, and calls of
+// PHP functions written as statements. It returns where, how sure and
+// the rule.
+func phpCode(lo []byte, m cls) (int, int, float64, string) {
+	if mt, ok := findAny(lo, phpWords, false); ok {
+		return mt.i, mt.j, 0.99, "php.injection"
+	}
+	if m&cDollar != 0 {
+		for off := 0; off < len(lo); {
+			mt, ok := findAny(lo[off:], phpGlobals, true)
+			if !ok {
+				break
+			}
+			i, j := off+mt.i, off+mt.j
+			off = j
+			a := skipSpace(lo, j)
+			if a < len(lo) && (lo[a] == '[' || lo[a] == '(' || lo[a] == ')' || lo[a] == ';' || lo[a] == '{' || lo[a] == '.') {
+				return i, a + 1, 0.99, "php.injection"
+			}
+		}
+	}
+	if m&cParen == 0 {
+		return -1, -1, 0, ""
+	}
+	if i, j, conf := phpCall(lo); conf > 0 {
+		return i, j, conf, "php.call"
+	}
+	return -1, -1, 0, ""
+}
+
+// phpCall finds a PHP function called as code: a phpCalls function with a
+// literal, variable or nested-call argument ("system('id')",
+// "eval($_POST[x])", "base64_decode(\"...\")"), an information function
+// with none ("phpinfo();"), a function named by a string or a variable
+// ("(system)(ls);", "('sys'.'tem')('id')", "$f('id');"), or a call inside
+// PHP's complex string syntax ("${@print(1)}", "{${sleep(3)}}"). A call
+// written as a statement (at the value's start, after a quote, ';', '@'
+// or an operator, or ending in ';' or '?>') is code; a call inside a
+// sentence ("PHP's system() function") is at most a hint.
+func phpCall(lo []byte) (int, int, float64) {
+	best, bi, bj := 0.0, -1, -1
+	for off := 0; off < len(lo); {
+		p := bytes.IndexByte(lo[off:], '(')
+		if p < 0 {
+			break
+		}
+		p += off
+		off = p + 1
+		e := p
+		for e > 0 && (lo[e-1] == ' ' || lo[e-1] == '\t') {
+			e--
+		}
+		s := e
+		for s > 0 && isWord(lo[s-1]) {
+			s--
+		}
+		var name []byte
+		dynamic := false
+		switch {
+		case s < e:
+			name = lo[s:e]
+		case e > 0 && lo[e-1] == ')':
+			// (system)(ls), ('sys'.'tem')('id'): a name in parentheses
+			o := bytes.LastIndexByte(lo[max(0, e-64):e-1], '(')
+			if o < 0 {
+				continue
+			}
+			o += max(0, e-64)
+			name = unquoteConcat(lo[o+1 : e-1])
+			if name == nil || !phpCalls[string(name)] {
+				continue
+			}
+			s, dynamic = o, true
+		case e > 0 && lo[e-1] == ']':
+			// $_GET[a]($_GET[b]), $x['f']('id')
+			o := bytes.LastIndexByte(lo[max(0, e-64):e-1], '[')
+			if o < 0 {
+				continue
+			}
+			o += max(0, e-64)
+			v := o
+			for v > 0 && isWord(lo[v-1]) {
+				v--
+			}
+			if v == 0 || lo[v-1] != '$' || v == o {
+				continue
+			}
+			s, dynamic = v-1, true
+		default:
+			continue
+		}
+		if e < p && !statementStart(lo, s) {
+			continue // "the system ('x')": PHP callers write no space
+		}
+		complex := complexSyntax(lo, s)
+		if !dynamic && !complex {
+			if s > 0 && lo[s-1] == '$' {
+				// $f('id'): a variable function
+				if s-1 > 0 && isWord(lo[s-2]) {
+					continue
+				}
+				s--
+				dynamic = true
+			} else if s > 1 && (lo[s-1] == '.' && (isWord(lo[s-2]) || lo[s-2] == ')') ||
+				lo[s-1] == '>' && lo[s-2] == '-' || lo[s-1] == ':') {
+				continue // a method: obj.system(), $o->exec(), Foo::eval()
+			} else if !phpCalls[string(name)] {
+				continue
+			}
+		}
+		a := skipSpace(lo, p+1)
+		arg := a < len(lo) && (lo[a] == '\'' || lo[a] == '"' || lo[a] == '$' || lo[a] == '`' || lo[a] == '(' ||
+			nestedCall(lo[a:]))
+		empty := a < len(lo) && lo[a] == ')'
+		bare := dynamic && lo[s] == '(' && a < len(lo) && isWord(lo[a]) // (system)(ls)
+		if !arg && !(empty && !dynamic && phpInfoCalls[string(name)]) && !bare && !complex {
+			continue
+		}
+		end := callEnd(lo, p)
+		conf := 0.0
+		switch {
+		case complex:
+			conf = 0.99
+		case statementStart(lo, s) || statementEnd(lo, end):
+			conf = 0.99
+		case dynamic:
+			conf = 0.9
+		case arg:
+			conf = 0.8 // a call inside a sentence
+		}
+		if conf > best {
+			best, bi, bj = conf, s, min(len(lo), end+1)
+			if best >= 0.99 {
+				break
+			}
+		}
+	}
+	return bi, bj, best
+}
+
+// nestedCall reports whether b starts with a call of a phpCalls function:
+// the argument of "print_r(scandir('/'))".
+func nestedCall(b []byte) bool {
+	k := 0
+	for k < len(b) && k < 32 && isWord(b[k]) {
+		k++
+	}
+	return k > 0 && k < len(b) && b[k] == '(' && phpCalls[string(b[:k])]
+}
+
+// unquoteConcat turns a function name written as a string or a
+// concatenation of strings ("'sys'.'tem'", "system", "\"exec\"") into the
+// name, or nil.
+func unquoteConcat(b []byte) []byte {
+	var out []byte
+	for _, part := range bytes.Split(b, []byte(".")) {
+		part = bytes.TrimSpace(part)
+		if len(part) >= 2 && (part[0] == '\'' || part[0] == '"') && part[len(part)-1] == part[0] {
+			part = part[1 : len(part)-1]
+		}
+		for _, c := range part {
+			if !isWord(c) {
+				return nil
+			}
+		}
+		out = append(out, part...)
+	}
+	return out
+}
+
+// callEnd returns the index of the ')' that closes the call opened at p,
+// skipping quoted strings; len(lo) if it does not close within 512 bytes.
+func callEnd(lo []byte, p int) int {
+	depth := 0
+	var q byte
+	for i := p; i < len(lo) && i < p+512; i++ {
+		c := lo[i]
+		switch {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '\'' || c == '"' || c == '`':
+			q = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return len(lo)
+}
+
+// statementStart reports whether a call starting at s begins a statement
+// or an injected expression: at the value's start, after ';', '@', '{',
+// '|', '&', a backtick or a newline, or after a quote that closes the
+// string the value was pasted into ("x';system('id');", "'.exec('id').'").
+func statementStart(lo []byte, s int) bool {
+	b := s - 1
+	for b >= 0 && (lo[b] == ' ' || lo[b] == '\t') {
+		b--
+	}
+	if b < 0 {
+		return true
+	}
+	c := lo[b]
+	if c == '.' && b > 0 && (lo[b-1] == '\'' || lo[b-1] == '"') {
+		b--
+		c = lo[b]
+	}
+	switch c {
+	case ';', '@', '{', '|', '&', '\n', '\r', '`':
+		return true
+	case '\'', '"':
+		return bytes.IndexByte(lo[:b], c) < 0
+	}
+	return false
+}
+
+// statementEnd reports whether the call closing at end ends a statement:
+// ';', '?>', a comment, or the value's end.
+func statementEnd(lo []byte, end int) bool {
+	if end >= len(lo) {
+		return false // an unclosed call: no statement
+	}
+	a := skipSpace(lo, end+1)
+	if a >= len(lo) {
+		return true
+	}
+	switch lo[a] {
+	case ';', '#':
+		return true
+	case '?':
+		return a+1 < len(lo) && lo[a+1] == '>'
+	case '/':
+		return a+1 < len(lo) && (lo[a+1] == '/' || lo[a+1] == '*')
+	}
+	return false
+}
+
+// complexSyntax reports whether the call at s sits inside PHP's complex
+// string syntax: "${@print(1)}", "{${sleep(3)}}", "${system('id')}".
+func complexSyntax(lo []byte, s int) bool {
+	b := s - 1
+	if b >= 0 && lo[b] == '@' {
+		b--
+	}
+	return b >= 1 && lo[b] == '{' && lo[b-1] == '$'
 }
 
 // jndi finds a Log4j JNDI lookup after resolving the nested lookups used to
@@ -150,36 +517,6 @@ func jndi(v string) int {
 		return first
 	}
 	return -1
-}
-
-// phpCall finds a dangerous PHP function called with an argument, as in
-// "system('id')" or "eval($_POST[x])", preceded by a non-word byte.
-func phpCall(lo []byte) (int, int) {
-	for off := 0; off < len(lo); {
-		p := bytes.IndexByte(lo[off:], '(')
-		if p < 0 {
-			return -1, -1
-		}
-		p += off
-		off = p + 1
-		s := p
-		for s > 0 && isWord(lo[s-1]) {
-			s--
-		}
-		if s == p || s > 0 && (lo[s-1] == '.' || lo[s-1] == '$' || lo[s-1] == '>') {
-			continue
-		}
-		name := lo[s:p]
-		if !phpCalls[string(name)] {
-			continue
-		}
-		a := skipSpace(lo, p+1)
-		if a < len(lo) && (lo[a] == '\'' || lo[a] == '"' || lo[a] == '$' || lo[a] == '`' || lo[a] == '(' ||
-			bytes.HasPrefix(lo[a:], []byte("chr(")) || bytes.HasPrefix(lo[a:], []byte("base64_decode"))) {
-			return s, a + 1
-		}
-	}
-	return -1, -1
 }
 
 // phpObject finds a serialised PHP object or array: O:8:"stdClass":1:{,
