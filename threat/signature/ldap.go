@@ -135,8 +135,8 @@ func ldapComponent(v string, i int) (int, int, string, bool) {
 		for k < len(v) && v[k] == ' ' {
 			k++
 		}
-		if k < len(v) && v[k] == '(' {
-			return k + 1, 1, "", false
+		if k < len(v) && v[k] == '(' || k == len(v) && v[i] != '!' {
+			return k, 1, "", false // (|(..., or an operator left open at the end: "*)(&"
 		}
 		if k < len(v) && v[i] != '!' {
 			// (|userPassword=*): an operator glued to an item, as broken

@@ -67,6 +67,9 @@ func scanNoSQL(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bo
 		}
 	}
 	if m&cDot != 0 && m&cParen != 0 {
+		if i, j := fieldMatch(v); i >= 0 && seen.mark(&hit, nosqlJS) {
+			dst = append(dst, signal(NameNoSQL, "nosql.js", 0.99, in, i, j))
+		}
 		if i, j := mongoShell(v); i >= 0 && seen.mark(&hit, nosqlShell) {
 			dst = append(dst, signal(NameNoSQL, "nosql.shell", 0.99, in, i, j))
 		}
@@ -275,6 +278,29 @@ func jsOperand(s string, i int) (string, int) {
 		return s[i:j], j
 	}
 	return "", -1
+}
+
+// fieldMatch finds a $where condition that tests a document's field with
+// a regular expression, as blind extraction does: this.password.match(/^a/).
+func fieldMatch(v string) (int, int) {
+	for off := 0; off < len(v); {
+		k := indexFold(v[off:], "this.")
+		if k < 0 {
+			return -1, -1
+		}
+		i := off + k
+		off = i + 5
+		j := off
+		for j < len(v) && isWord(v[j]) {
+			j++
+		}
+		if j > off && (hasPrefixFold(v[j:], ".match(/") || hasPrefixFold(v[j:], ".match(new regexp") ||
+			hasPrefixFold(v[j:], "[0]==") || hasPrefixFold(v[j:], ".length==") || hasPrefixFold(v[j:], ".length >") ||
+			hasPrefixFold(v[j:], ".startswith(")) {
+			return i, j + 8
+		}
+	}
+	return -1, -1
 }
 
 // mongoShell finds a mongo shell call on the database: db.users.find(,

@@ -151,6 +151,11 @@ func findTemplate(v string) finding {
 			return f
 		}
 	}
+	if f.conf < 0.99 && len(v) <= 128 {
+		if i := polyglot(v); i >= 0 {
+			f.keep(i, len(v), 0.99, sstiProbe)
+		}
+	}
 	if f.conf < 0.99 {
 		// Freemarker's ?new() and Velocity's $class tool need no opener.
 		for _, w := range [...]string{"?new(", "freemarker.template.utility", "$class.inspect(", "$class.type"} {
@@ -161,6 +166,34 @@ func findTemplate(v string) finding {
 		}
 	}
 	return f
+}
+
+// polyglot finds the template polyglot that makes every engine fail to
+// parse, "${{<%[%'\"}}%\\.": three kinds of opener and closer and nothing
+// else. It returns where it starts or -1.
+func polyglot(v string) int {
+	kinds, first := 0, -1
+	for _, t := range [...]string{"${", "{{", "<%", "[%", "#{", "}}", "%>", "{%", "%]"} {
+		if k := strings.Index(v, t); k >= 0 {
+			kinds++
+			if first < 0 || k < first {
+				first = k
+			}
+		}
+	}
+	if kinds < 3 {
+		return -1
+	}
+	letters := 0
+	for i := 0; i < len(v); i++ {
+		if 'a' <= v[i]|0x20 && v[i]|0x20 <= 'z' {
+			letters++
+		}
+	}
+	if letters > len(v)/3 {
+		return -1 // words between the braces: a template, not a polyglot
+	}
+	return first
 }
 
 // velocityDirective reports whether s (after a '#') starts a Velocity
@@ -268,6 +301,9 @@ func templateBody(body string, kind int, whole bool) (float64, int) {
 			return 0.99, sstiRuntime
 		}
 		if arithmetic(b) {
+			if multiplies(b) {
+				return 0.99, sstiArithmetic // {7*7}: what Smarty prints as 49
+			}
 			return 0.9, sstiArithmetic
 		}
 		return 0, 0
@@ -288,13 +324,27 @@ func templateBody(body string, kind int, whole bool) (float64, int) {
 		return 0.99, sstiRuntime
 	}
 	if arithmetic(b) {
-		if kind == tmplInline {
+		if kind == tmplInline && !multiplies(b) {
 			return 0.95, sstiArithmetic
 		}
-		if kind == tmplExpr {
+		if kind == tmplExpr || kind == tmplInline {
 			return 0.99, sstiArithmetic
 		}
 		return 0.9, sstiArithmetic
+	}
+	// Freemarker's special variables: ${.now}, <#list .data_model?keys ...>
+	if kind == tmplExpr || kind == tmplFTL {
+		c := b
+		if kind == tmplFTL {
+			if sp := strings.IndexByte(string(c), ' '); sp >= 0 {
+				c = c[sp+1:]
+			}
+		}
+		if len(c) > 1 && c[0] == '.' {
+			if _, ok := hasPrefixAny(c[1:], ftlSpecials); ok {
+				return 0.99, sstiProbe
+			}
+		}
 	}
 	switch kind {
 	case tmplFTL:
@@ -312,6 +362,9 @@ func templateBody(body string, kind int, whole bool) (float64, int) {
 		case hasPrefix(b, "import ") || hasPrefix(b, "from ") && strings.Contains(string(b), " import "):
 			return 0.99, sstiRuntime
 		case hasPrefix(b, "debug") || hasPrefix(b, "load "):
+			if whole {
+				return 0.99, sstiProbe
+			}
 			return 0.95, sstiProbe
 		}
 		return 0, 0
@@ -332,11 +385,23 @@ func templateBody(body string, kind int, whole bool) (float64, int) {
 			return 0.9, sstiProbe
 		}
 		if b[k] == '.' || b[k] == '|' || b[k] == '[' {
+			if whole {
+				return 0.99, sstiProbe // {{config.SECRET_KEY}}
+			}
 			return 0.97, sstiProbe
 		}
 	}
 	return 0, 0
 }
+
+// ftlSpecials are Freemarker's special variables, read as ${.name}.
+var ftlSpecials = words("data_model", "globals", "vars", "main", "now", "version", "locale", "template_name",
+	"current_template_name", "main_template_name", "namespace", "lang", "node", "output_encoding", "error",
+	"url_escaping_charset", "caller_template_name", "get_optional_template", "pass")
+
+// multiplies reports whether arithmetic b multiplies, the operator of
+// every engine's probe (7*7, 7*'7').
+func multiplies(b []byte) bool { return strings.IndexByte(string(b), '*') >= 0 }
 
 // smartyTags are Smarty tags that run code.
 var smartyTags = words("$smarty.", "system(", "exec(", "passthru(", "shell_exec(", "eval(", "self::",

@@ -116,6 +116,9 @@ func xmlAttack(v string, m cls) (int, float64, int) {
 		if i := indexFold(v, "www.w3.org/2001/xinclude"); i >= 0 {
 			keep(i, 0.99, xxeInclude)
 		}
+		if i := markupFileRef(v); i >= 0 {
+			keep(i, 0.99, xxeInclude)
+		}
 	}
 	if m&(cDash|cBang) == cDash|cBang {
 		// UTF-7: +ADw- is '<'
@@ -143,6 +146,32 @@ func xmlAttack(v string, m cls) (int, float64, int) {
 		}
 	}
 	return bi, best, br
+}
+
+// markupFileRef finds an href or src attribute inside markup that makes
+// an XML or SVG processor open a local file or a wrapper:
+// <image xlink:href="file:///etc/hostname">.
+func markupFileRef(v string) int {
+	for _, a := range [...]string{"href=", "src="} {
+		for off := 0; off < len(v); {
+			k := indexFold(v[off:], a)
+			if k < 0 {
+				break
+			}
+			i := off + k
+			off = i + len(a)
+			j := off
+			if j < len(v) && (v[j] == '"' || v[j] == '\'') {
+				j++
+			}
+			for _, p := range [...]string{"file:", "expect:", "php:", "jar:", "netdoc:", "gopher:"} {
+				if hasPrefixFold(v[j:], p) {
+					return i
+				}
+			}
+		}
+	}
+	return -1
 }
 
 // xslDoors are what XSLT reads files, fetches URLs or runs code with.
