@@ -179,6 +179,10 @@ func javaCode(lo []byte) (int, int, float64) {
 		}
 		return mt.i, mt.j, 0.99
 	}
+	if !bytes.Contains(lo, []byte("java")) && !bytes.Contains(lo, []byte("org.")) && !bytes.Contains(lo, []byte("com.")) &&
+		!bytes.Contains(lo, []byte("sun.")) && !bytes.Contains(lo, []byte("freemarker.")) {
+		return -1, -1, 0 // every class of the list is in one of these packages
+	}
 	off := 0
 	for off < len(lo) {
 		mt, ok := findAny(lo[off:], javaClasses, false)

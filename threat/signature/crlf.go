@@ -78,6 +78,9 @@ func lineBreak(v string, i int) int {
 			}
 		}
 	case '%':
+		if i+2 >= len(v) || strings.IndexByte("02%uUeEcC5", v[i+1]) < 0 {
+			return 0
+		}
 		for _, f := range encodedBreaks {
 			if hasPrefixFold(v[i:], f) {
 				return len(f)

@@ -86,7 +86,7 @@ func isOperator(s string) bool {
 
 // operatorAt returns the operator s starts with and its length (0: none).
 func operatorAt(s string) (string, int) {
-	if len(s) < 3 || s[0] != '$' {
+	if len(s) < 3 || s[0] != '$' || s[1]|0x20 < 'a' || s[1]|0x20 > 'w' {
 		return "", 0
 	}
 	var buf [16]byte

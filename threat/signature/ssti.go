@@ -70,7 +70,7 @@ const (
 // 512 bytes, within an overall budget.
 func findTemplate(v string) finding {
 	var f finding
-	budget := 4*len(v) + 2048
+	budget := 2*len(v) + 1024
 	first, last := 0, len(v) // the value without surrounding spaces
 	for first < last && (v[first] == ' ' || v[first] == '\t') {
 		first++
@@ -149,6 +149,9 @@ func findTemplate(v string) finding {
 		f.keep(i, be+len(closer), conf, rule)
 		if f.conf >= 0.99 {
 			return f
+		}
+		if !closed {
+			i = be - 1 // the rest of an unclosed body was read with it
 		}
 	}
 	if f.conf < 0.99 && len(v) <= 128 {

@@ -50,6 +50,7 @@ func xmlAttack(v string, m cls) (int, float64, int) {
 		}
 	}
 	island := false
+	cdata := 0
 	for off := 0; m&cLT != 0 && off < len(v); {
 		k := strings.IndexByte(v[off:], '<')
 		if k < 0 {
@@ -68,7 +69,8 @@ func xmlAttack(v string, m cls) (int, float64, int) {
 				return i, 0.99, xxeEntity
 			case hasPrefixFold(s, "!doctype"):
 				keep(i, doctype(s[8:min(len(s), 1032)]), xxeDoctype)
-			case hasPrefixFold(s, "![cdata["):
+			case hasPrefixFold(s, "![cdata[") && cdata < 16:
+				cdata++
 				if cdataMarkup(s[8:]) {
 					keep(i, 0.99, xxeMarkup)
 				}
