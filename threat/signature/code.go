@@ -2,6 +2,7 @@ package signature
 
 import (
 	"bytes"
+	"sort"
 	"strings"
 
 	"github.com/bulwarkhq/bulwark/threat"
@@ -31,7 +32,9 @@ var (
 		"new java.io", "new java.net", "new java.util", "new javax.", "scriptenginemanager", "ognlcontext", "ognlutil",
 		"propertyutilsbean", "javassist", "@type\":", "\"@type\"", "'@type'", "redirect:${", "action:${",
 		"redirectaction:${", ".getdeclaredmethod(", ".getmethod(\"", ".getmethod('", ".newinstance()", "java.lang.runtime",
-		"java.lang.processbuilder", "javax.naming.initialcontext", "javax.script.", "xmldecoder", "jndi:rmi:", "jndi:ldap:")
+		"java.lang.processbuilder", "javax.naming.initialcontext", "javax.script.", "xmldecoder", "jndi:rmi:", "jndi:ldap:",
+		"clonetransformer", "forclosure", "instantiatefactory", "prototypeclonefactory", "prototypeserializationfactory",
+		"whileclosure", "filesystemxmlapplicationcontext", "classpathxmlapplicationcontext")
 	// javaClasses are the CRS java-classes list: named in a request as
 	// code (T(java.lang.Runtime), @java.lang.Runtime@getRuntime(), new
 	// java.io.File(...), forName("java.lang.Runtime")), never in a stack
@@ -43,11 +46,16 @@ var (
 				l = append(l, strings.ToLower(c))
 			}
 		}
+		// longest first, so that java.io.FileOutputStream is found whole
+		// rather than as java.io.File
+		sort.SliceStable(l, func(a, b int) bool { return len(l[a]) > len(l[b]) })
 		return words(l...)
 	}()
 	javaMagic = []string{"rO0AB", "aced0005", "ACED0005", "\xac\xed\x00\x05", "H4sIAAAAAAAAAJ"}
 	phpWords  = words("<?php", "<?=", "<? ", "allow_url_include", "auto_prepend_file", "auto_append_file",
-		"disable_functions", "php://input", "phpinfo()", "$http_raw_post_data", "$http_get_vars", "$http_post_vars",
+		"disable_functions", "php://", "phar://", "expect://", "zip://", "glob://", "ssh2.shell://", "ssh2.exec://",
+		"ssh2.tunnel://", "ssh2.sftp://", "ssh2.scp://", "rar://", "ogg://", "zlib://", "bzip2://", "compress.zlib://",
+		"compress.bzip2://", "phpinfo()", "$http_raw_post_data", "$http_get_vars", "$http_post_vars",
 		"$http_cookie_vars", "$http_server_vars", "$http_env_vars", "$http_post_files", "$http_request_vars")
 	// phpGlobals are the CRS php-variables superglobals: indexed, called
 	// or read in a statement they are code.
@@ -79,7 +87,8 @@ var (
 	deserWords = words("aaeaaad/////", "\"$type\"", "'$type'", "system.windows.data.objectdataprovider", "system.data.services",
 		"system.diagnostics.process", "!!python/", "__reduce__", "c__builtin__", "cposix\nsystem", "cos\nsystem", "!ruby/",
 		"!!javax.", "!!java.", "!!com.", "!!org.", "!!sun.", "typeobject", "objectstateformatter", "losformatter",
-		"<java>", "<object class=", "__wakeup", "__destruct", "marshal.load", "pickle.loads", "yaml.load")
+		"<java>", "<object class=", "__wakeup", "__destruct", "marshal.load", "pickle.loads", "yaml.load", "_$$nd_func$$_",
+		"__js_function")
 	protoWords = words("__proto__", "constructor.prototype", "constructor[prototype]", "[constructor][prototype]",
 		"constructor][prototype", "prototype[", "object.prototype")
 	// scriptWords are server-side JavaScript, Python and Ruby reaching for
@@ -90,7 +99,8 @@ var (
 		"__import__('os')", "__import__(\"os\")", "__import__('subprocess')", "__import__(\"subprocess\")",
 		"subprocess.popen(", "subprocess.check_output(", "subprocess.call(", "subprocess.run(", "os.popen(",
 		"os.system(", "kernel.exec", "kernel.system", "io.popen(", ".send(:system", "open(\"|", "open('|",
-		"runtime.getruntime", "eval(compile(", "exec(compile(")
+		"runtime.getruntime", "eval(compile(", "exec(compile(", "process.spawn(", "new function(\"return",
+		"new function('return", "function(\"return process", "function('return process")
 )
 
 const codeChars = cDollar | cBrace | cLT | cAt | cDot | cParen | cBracket | cPercent | cQuote | cDQuote | cHash | cStar | cColon | cNL | cCtl | cHigh
@@ -219,6 +229,9 @@ func javaCode(lo []byte) (int, int, float64) {
 				}
 			}
 		}
+		if bytes.IndexByte(lo, ' ') < 0 {
+			return i, j, 0.99 // a class name as a whole value: no sentence about it
+		}
 		return i, j, 0.6
 	}
 	return -1, -1, 0
@@ -274,6 +287,9 @@ func phpCode(lo []byte, m cls) (int, int, float64, string) {
 			a := skipSpace(lo, j)
 			if a < len(lo) && (lo[a] == '[' || lo[a] == '(' || lo[a] == ')' || lo[a] == ';' || lo[a] == '{' || lo[a] == '.') {
 				return i, a + 1, 0.99, "php.injection"
+			}
+			if bytes.IndexByte(lo, ' ') < 0 {
+				return i, j, 0.99, "php.injection" // $_SERVER alone: no sentence around it
 			}
 		}
 	}
@@ -387,10 +403,13 @@ func phpCall(lo []byte) (int, int, float64) {
 			nestedCall(lo[a:]))
 		empty := a < len(lo) && lo[a] == ')'
 		bare := dynamic && (lo[s] == '(' || lo[s] == '\'' || lo[s] == '"') && a < len(lo) && isWord(lo[a]) // (system)(ls)
-		if !arg && !(empty && !dynamic && phpInfoCalls[string(name)]) && !bare && !complex {
-			continue
-		}
 		end := callEnd(lo, p)
+		if !arg && !bare && !complex && !(empty && !dynamic && phpInfoCalls[string(name)]) {
+			// system(id); $f(); : a bare word or nothing, then ';'
+			if !(a < len(lo) && (isWord(lo[a]) || empty && dynamic)) || !semicolonAfter(lo, end) {
+				continue
+			}
+		}
 		conf := 0.0
 		switch {
 		case complex:
@@ -577,6 +596,16 @@ func statementEnd(lo []byte, end int) bool {
 		return a+1 < len(lo) && (lo[a+1] == '/' || lo[a+1] == '*')
 	}
 	return false
+}
+
+// semicolonAfter reports whether the call closing at end is followed by
+// ';' or '?>'.
+func semicolonAfter(lo []byte, end int) bool {
+	if end >= len(lo) {
+		return false
+	}
+	a := skipSpace(lo, end+1)
+	return a < len(lo) && (lo[a] == ';' || lo[a] == '?' && a+1 < len(lo) && lo[a+1] == '>')
 }
 
 // complexSyntax reports whether the call at s sits inside PHP's complex

@@ -108,15 +108,19 @@ func splitting(v string) (int, float64, int) {
 			continue
 		}
 		prev := v[lineStart:i] // the line the break ends
-		// the run of breaks, and whether it holds a blank line
-		j, breaks := i+n, 1
+		// the run of breaks, and whether it holds a blank line (CR LF
+		// counts as one break)
+		j, breaks, cr := i+n, 1, isCR(v, i, n)
 		for j < len(v) {
 			k := lineBreak(v, j)
 			if k == 0 {
 				break
 			}
+			if !cr || isCR(v, j, k) {
+				breaks++
+			}
+			cr = isCR(v, j, k)
 			j += k
-			breaks++
 		}
 		conf, rule := nextLine(v[j:], prev, breaks)
 		if conf > best {
@@ -129,6 +133,12 @@ func splitting(v string) (int, float64, int) {
 		i = j - 1
 	}
 	return bi, best, brule
+}
+
+// isCR reports whether the break of n bytes at v[i:] is a carriage return.
+func isCR(v string, i, n int) bool {
+	t := v[i : i+n]
+	return t == "\r" || strings.HasSuffix(strings.ToLower(t), "d") || t == "\xe5\x98\x8d" || strings.HasSuffix(t, "r")
 }
 
 // singleToken reports whether a line holds one token, as the single-line
@@ -148,8 +158,14 @@ func nextLine(s, prev string, breaks int) (float64, int) {
 	if hasPrefixFold(s, "http/1.") || hasPrefixFold(s, "http/2") {
 		return 0.99, crlfHeader
 	}
+	if hasPrefixFold(s, "<html") || hasPrefixFold(s, "<meta") || hasPrefixFold(s, "<!doctype html") {
+		return 0.99, crlfHeader
+	}
 	if breaks >= 2 && len(s) > 1 && s[0] == '<' && (isWord(s[1]) || s[1] == '!' || s[1] == '/') {
 		return 0.95, crlfHeader // a body after the headers
+	}
+	if requestLine(s) {
+		return 0.99, crlfHeader // a second request smuggled behind the first
 	}
 	if c, ok := mailCommand(s, prev); ok {
 		return c, crlfMail
@@ -209,7 +225,8 @@ func headerLine(name, val, prev string) (float64, int) {
 	case "set-cookie", "set-cookie2", "content-security-policy", "strict-transport-security", "x-xss-protection",
 		"x-frame-options", "x-content-type-options", "transfer-encoding", "www-authenticate", "proxy-authenticate",
 		"content-disposition", "cache-control", "content-encoding", "x-forwarded-for", "x-forwarded-host", "x-real-ip",
-		"x-original-url", "x-rewrite-url", "last-modified", "x-powered-by", "access-control-allow-origin",
+		"x-original-url", "x-rewrite-url", "forwarded-for", "forwarded-host", "forwarded-server", "x-forwarded-server",
+		"remote-ip", "remote-addr", "originating-ip", "x-originating-ip", "x-remote-ip", "x-remote-addr", "last-modified", "x-powered-by", "access-control-allow-origin",
 		"access-control-allow-credentials", "access-control-allow-headers", "access-control-allow-methods",
 		"access-control-expose-headers", "content-location", "mime-version", "content-transfer-encoding":
 		return 0.99, crlfHeader
@@ -256,6 +273,26 @@ func headerLine(name, val, prev string) (float64, int) {
 	}
 	return 0, 0
 }
+
+// requestLine reports whether s starts with an HTTP request line:
+// "GET /admin HTTP/1.1".
+func requestLine(s string) bool {
+	m := 0
+	for m < len(s) && m < 10 && 'A' <= s[m] && s[m] <= 'Z' {
+		m++
+	}
+	if m < 3 || m >= len(s) || s[m] != ' ' || !httpMethods[s[:m]] {
+		return false
+	}
+	t := m + 1
+	for t < len(s) && t < m+1+2048 && s[t] != ' ' && s[t] != '\r' && s[t] != '\n' {
+		t++
+	}
+	return t > m+1 && t < len(s) && s[t] == ' ' && hasPrefixFold(s[t+1:], "http/")
+}
+
+var httpMethods = set("GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "TRACK", "CONNECT", "PATCH",
+	"PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK")
 
 // mailCommand weighs a line as an SMTP or IMAP command smuggled into a
 // mail or mailbox request: "RCPT TO:<a@evil.example>", "MAIL FROM:",

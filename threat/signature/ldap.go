@@ -211,6 +211,17 @@ func xpathInjection(v string) (int, int) {
 			return s, i + 8
 		}
 	}
+	// a union with a path of one's own: "'] | //user/*", "')]|//*"
+	if k := strings.Index(v, "|"); k > 0 {
+		b := k - 1
+		for b >= 0 && v[b] == ' ' {
+			b--
+		}
+		a := skipSpaceStr(v, k+1)
+		if b >= 0 && (v[b] == ']' || v[b] == ')') && (strings.HasPrefix(v[a:], "//") || strings.HasPrefix(v[a:], "/*")) {
+			return b, a + 2
+		}
+	}
 	q := strings.IndexAny(v, "'\"")
 	if q < 0 {
 		return -1, -1

@@ -28,6 +28,7 @@ var ldapAttacks = []familyCase{
 	{"q", "') or count(/*)=1 or ('", 0.99},
 	{"q", "' or string-length(name(/*[1]))=5 or '", 0.99},
 	{"q", "count(/child::node())", 0.99},
+	{"q", "'] | //user/*[contains(*,'", 0.99},
 }
 
 // Parentheses in prose and code, wildcards in searches.
@@ -44,6 +45,7 @@ var ldapBenign = []familyCase{
 	{"q", "prices (USD=1.0) (EUR=0.9)", 0.95},
 	{"q", "it's a name() call or not", 0},
 	{"q", "std::vector<int> and Foo::bar()", 0},
+	{"q", "a (b) | /c path", 0},
 	{"q", "'Tis the season or so they say (count(me) in)", 0},
 }
 
