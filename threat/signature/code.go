@@ -80,21 +80,32 @@ var (
 		}
 		return m
 	}()
+	// phpWordNames are PHP functions named like English or C words; an
+	// expression in parentheses is not evidence for them.
+	phpWordNames = set("copy", "file", "mail", "glob", "chr", "sleep", "usleep", "chmod", "mkdir", "rmdir", "unlink",
+		"symlink", "dirname", "strlen", "settype", "getenv", "assert", "extract", "print_r")
+	// phpEcho are PHP's output and control constructs that a payload
+	// calls inside complex string syntax: ${@print(1)}.
+	phpEcho = set("print", "echo", "die", "exit", "sleep", "usleep", "printf", "var_dump", "print_r")
+	// phpExec run what their argument names, even a bare word: system(id);
+	phpExec = set("system", "exec", "shell_exec", "passthru", "popen", "proc_open", "pcntl_exec", "eval", "assert")
+	// phpFiles take a file name; only a remote, wrapped, absolute or
+	// climbing one, or a variable, is a payload.
+	phpFiles = set("include", "require", "include_once", "require_once")
 	// phpInfoCalls need no argument to leak: phpinfo();, getcwd().
 	phpInfoCalls = set("phpinfo", "getcwd", "get_current_user", "phpversion", "php_uname", "getmypid", "getmyuid",
 		"getmygid", "get_defined_vars", "get_defined_functions", "get_defined_constants", "posix_getuid",
 		"posix_geteuid", "posix_uname", "sys_get_temp_dir", "ini_get_all", "getenv", "scandir", "system")
 	deserWords = words("aaeaaad/////", "\"$type\"", "'$type'", "system.windows.data.objectdataprovider", "system.data.services",
 		"system.diagnostics.process", "!!python/", "__reduce__", "c__builtin__", "cposix\nsystem", "cos\nsystem", "!ruby/",
-		"!!javax.", "!!java.", "!!com.", "!!org.", "!!sun.", "typeobject", "objectstateformatter", "losformatter",
-		"<java>", "<object class=", "__wakeup", "__destruct", "marshal.load", "pickle.loads", "yaml.load", "_$$nd_func$$_",
-		"__js_function")
+		"!!javax.", "!!java.", "!!com.", "!!org.", "!!sun.", "objectstateformatter", "losformatter",
+		"<java>", "<object class=", "_$$nd_func$$_", "__js_function", "typeconfusedelegate", "textformattingrunproperties",
+		"windowsidentity")
 	protoWords = words("__proto__", "constructor.prototype", "constructor[prototype]", "[constructor][prototype]",
 		"constructor][prototype", "prototype[", "object.prototype")
 	// scriptWords are server-side JavaScript, Python and Ruby reaching for
 	// the process: require('child_process'), __import__('os').
-	scriptWords = words("require('child_process')", "require(\"child_process\")", "require(`child_process`)",
-		"child_process').exec", "child_process\").exec", "process.mainmodule", "process.binding(",
+	scriptWords = words("process.mainmodule.require(", "process.binding('spawn_sync')", "process.binding(\"spawn_sync\")",
 		".constructor.constructor(", "constructor.constructor('return", "constructor.constructor(\"return",
 		"__import__('os')", "__import__(\"os\")", "__import__('subprocess')", "__import__(\"subprocess\")",
 		"subprocess.popen(", "subprocess.check_output(", "subprocess.call(", "subprocess.run(", "os.popen(",
@@ -153,8 +164,10 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		dst = append(dst, signal(NameCode, rule, conf, in, i, j))
 	}
 	if m&cParen != 0 {
-		if mt, ok := findAny(lo, scriptWords, false); ok && seen.mark(&hit, codeScript) {
+		if mt, ok := findAny(lo, scriptWords, true); ok && seen.mark(&hit, codeScript) {
 			dst = append(dst, signal(NameCode, "script.injection", 0.99, in, mt.i, mt.j))
+		} else if i, j := childProcess(lo); i >= 0 && seen.mark(&hit, codeScript) {
+			dst = append(dst, signal(NameCode, "script.injection", 0.99, in, i, j))
 		}
 	}
 	if m&cColon != 0 && m&(cBrace|cDQuote) != 0 {
@@ -167,14 +180,42 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	}
 	if m&(cBracket|cDot|cQuote|cDQuote) != 0 || in.src == threat.SourceJSON {
 		if mt, ok := findAny(lo, protoWords, false); ok && seen.mark(&hit, codeProto) {
-			conf := 0.97
-			if mt.j < len(lo) && strings.IndexByte("[].\"':=", lo[mt.j]) >= 0 {
+			conf := 0.9
+			if protoKey(lo, mt) || in.name == "(key)" && mt.i == 0 && mt.j == len(lo) {
 				conf = 0.99 // a path or a key: __proto__[admin], {"__proto__":
 			}
 			dst = append(dst, signal(NameCode, "proto.pollution", conf, in, mt.i, mt.j))
 		}
 	}
 	return dst, hit
+}
+
+// childProcess finds Node's child_process module loaded and called with
+// a command in one expression, as payloads do:
+// require('child_process').exec('id'). Naming the module or calling it
+// through a variable, as documentation does, is not enough.
+func childProcess(lo []byte) (int, int) {
+	for off := 0; off < len(lo); {
+		k := bytes.Index(lo[off:], []byte("child_process"))
+		if k < 0 {
+			return -1, -1
+		}
+		i := off + k
+		off = i + 13
+		if i == 0 || lo[i-1] != '\'' && lo[i-1] != '"' && lo[i-1] != '`' || off+2 > len(lo) || lo[off] != lo[i-1] || lo[off+1] != ')' {
+			continue // the module loaded in place: require('child_process')
+		}
+		rest := lo[off+2 : min(len(lo), off+24)]
+		for _, f := range [...]string{".exec(", ".execsync(", ".spawn(", ".spawnsync(", ".execfile(", ".execfilesync(", ".fork("} {
+			if bytes.HasPrefix(rest, []byte(f)) {
+				a := skipSpace(rest, len(f))
+				if a < len(rest) && (rest[a] == '\'' || rest[a] == '"' || rest[a] == '`') {
+					return i, off + 2 + a
+				}
+			}
+		}
+	}
+	return -1, -1
 }
 
 // javaCode finds Java injected as code: gadget and OGNL words anywhere,
@@ -382,7 +423,7 @@ func phpCall(lo []byte) (int, int, float64) {
 		if e < p && !statementStart(lo, s) {
 			continue // "the system ('x')": PHP callers write no space
 		}
-		complex := complexSyntax(lo, s)
+		complex := complexSyntax(lo, s) && (phpCalls[string(name)] || phpEcho[string(name)] || s > 0 && lo[s-1] == '@')
 		if !dynamic && !complex {
 			if s > 0 && lo[s-1] == '$' {
 				// $f('id'): a variable function
@@ -399,18 +440,39 @@ func phpCall(lo []byte) (int, int, float64) {
 			}
 		}
 		a := skipSpace(lo, p+1)
-		arg := a < len(lo) && (lo[a] == '\'' || lo[a] == '"' || lo[a] == '$' || lo[a] == '`' || lo[a] == '(' ||
-			nestedCall(lo[a:]))
+		arg := a < len(lo) && (lo[a] == '\'' || lo[a] == '"' || lo[a] == '$' || lo[a] == '`' ||
+			lo[a] == '(' && !phpWordNames[string(name)] || nestedCall(lo[a:]))
 		empty := a < len(lo) && lo[a] == ')'
 		bare := dynamic && (lo[s] == '(' || lo[s] == '\'' || lo[s] == '"') && a < len(lo) && isWord(lo[a]) // (system)(ls)
 		end := callEnd(lo, p)
 		if !arg && !bare && !complex && !(empty && !dynamic && phpInfoCalls[string(name)]) {
 			// system(id); $f(); : a bare word or nothing, then ';'
-			if !(a < len(lo) && (isWord(lo[a]) || empty && dynamic)) || !semicolonAfter(lo, end) {
+			w := a
+			for w < len(lo) && isWord(lo[w]) {
+				w++
+			}
+			word := w > a && w == end && phpExec[string(name)]
+			if !(word || empty && dynamic) || !semicolonAfter(lo, end) {
 				continue
 			}
 		}
+		if end < len(lo) && (bytes.Contains(lo[p:end], []byte("=>")) || bytes.IndexByte(lo[p:end], '\n') >= 0) {
+			continue // a callback or a block among the arguments: program code, not a payload
+		}
+		if phpFiles[string(name)] && arg && !dangerousPath(lo[a:]) {
+			continue // require('node:assert'), include("header.php"): a module, not a payload
+		}
 		conf := 0.0
+		if empty && !dynamic && !complex {
+			// phpinfo(); getcwd(): nothing to run but the call itself
+			if statementStart(lo, s) && (semicolonAfter(lo, end) || end == len(lo)-1) {
+				conf = 0.99
+			}
+			if conf > best {
+				best, bi, bj = conf, s, min(len(lo), end+1)
+			}
+			continue
+		}
 		switch {
 		case complex:
 			conf = 0.99
@@ -461,6 +523,24 @@ func phpInclude(lo []byte) (int, int) {
 		}
 	}
 	return -1, -1
+}
+
+// dangerousPath reports whether an include's argument (b starts at it)
+// is a variable, a remote or wrapped URL, an absolute path or a climb.
+func dangerousPath(b []byte) bool {
+	if len(b) > 0 && b[0] == '$' {
+		return true
+	}
+	if len(b) > 0 && (b[0] == '\'' || b[0] == '"') {
+		b = b[1:]
+	}
+	for _, p := range [...]string{"http:", "https:", "ftp:", "php:", "data:", "expect:", "zip:", "phar:", "glob:", "//",
+		"\\\\", "/etc/", "/proc/", "/var/log", "/tmp/", "/dev/", "c:/windows", "c:\\windows", "../..", "..\\.."} {
+		if bytes.HasPrefix(b, []byte(p)) {
+			return true
+		}
+	}
+	return false
 }
 
 // nestedCall reports whether b starts with a call of a phpCalls function:
@@ -569,7 +649,7 @@ func statementStart(lo []byte, s int) bool {
 		c = lo[b]
 	}
 	switch c {
-	case ';', '@', '{', '|', '&', '\n', '\r', '`':
+	case ';', '@', '|', '&', '`':
 		return true
 	case '\'', '"':
 		return bytes.IndexByte(lo[:b], c) < 0
@@ -616,6 +696,33 @@ func complexSyntax(lo []byte, s int) bool {
 		b--
 	}
 	return b >= 1 && lo[b] == '{' && lo[b-1] == '$'
+}
+
+// protoKey reports whether a prototype word is used as a key or a path:
+// __proto__[admin], "__proto__": {, constructor[prototype][x], __proto__.x=.
+func protoKey(lo []byte, mt match) bool {
+	j := mt.j
+	if j >= len(lo) {
+		return false
+	}
+	switch lo[j] {
+	case '[', ']':
+		return true
+	case '"', '\'':
+		a := skipSpace(lo, j+1)
+		return a < len(lo) && lo[a] == ':'
+	case '.':
+		if !bytes.HasPrefix(lo[mt.i:], []byte("__proto__")) {
+			return false // Object.prototype.x = ...: program code
+		}
+		k := j + 1
+		for k < len(lo) && isWord(lo[k]) {
+			k++
+		}
+		a := skipSpace(lo, k)
+		return k > j+1 && a < len(lo) && (lo[a] == '=' && (a+1 >= len(lo) || lo[a+1] != '=') || lo[a] == '[')
+	}
+	return false
 }
 
 // jndi finds a Log4j JNDI lookup after resolving the nested lookups used to

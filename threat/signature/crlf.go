@@ -78,8 +78,11 @@ func lineBreak(v string, i int) int {
 			}
 		}
 	case '%':
-		if i+2 >= len(v) || strings.IndexByte("02%uUeEcC5", v[i+1]) < 0 {
+		if i+2 >= len(v) || strings.IndexByte("02%uUeEcC5\r\n", v[i+1]) < 0 {
 			return 0
+		}
+		if (v[i+1] == '\r' || v[i+1] == '\n') && i+3 < len(v) && (hasPrefixFold(v[i+2:], "0a") || hasPrefixFold(v[i+2:], "0d")) {
+			return 4 // %%0a0a decoded once, seen from its first '%'
 		}
 		for _, f := range encodedBreaks {
 			if hasPrefixFold(v[i:], f) {
@@ -108,6 +111,9 @@ func splitting(v string) (int, float64, int) {
 			continue
 		}
 		prev := v[lineStart:i] // the line the break ends
+		if lineStart > 0 && strings.TrimSpace(prev) == "" {
+			prev = "\x00 blank" // a blank line inside text: a paragraph, not a field
+		}
 		// the run of breaks, and whether it holds a blank line (CR LF
 		// counts as one break)
 		j, breaks, cr := i+n, 1, isCR(v, i, n)
@@ -145,7 +151,34 @@ func isCR(v string, i, n int) bool {
 // field an injection is appended to does (an address, a name, a path).
 func singleToken(line string) bool {
 	line = strings.TrimSpace(line)
-	return len(line) <= 128 && !strings.ContainsAny(line, " \t")
+	if strings.HasPrefix(line, "```") || strings.HasPrefix(line, "~~~") {
+		return false // a code fence: what follows is quoted
+	}
+	if len(line) > 128 || strings.ContainsAny(line, " \t") {
+		return false
+	}
+	for i := 0; i < len(line); i++ {
+		if isWord(line[i]) || line[i] == '/' || line[i] == '.' || line[i] == '@' || line[i] >= 0x80 {
+			return true
+		}
+	}
+	return line == "" // the value's first line, empty: the break comes first
+}
+
+// statusLine reports whether s starts with an HTTP status line:
+// "HTTP/1.1 200 OK", "HTTP/2 302".
+func statusLine(s string) bool {
+	if !hasPrefixFold(s, "http/") {
+		return false
+	}
+	i := 5
+	for i < len(s) && i < 9 && (s[i] >= '0' && s[i] <= '9' || s[i] == '.') {
+		i++
+	}
+	if i == 5 || i+4 > len(s) || s[i] != ' ' {
+		return false
+	}
+	return s[i+1] >= '1' && s[i+1] <= '5' && s[i+2] >= '0' && s[i+2] <= '9' && s[i+3] >= '0' && s[i+3] <= '9'
 }
 
 // nextLine weighs the line after a run of breaks: prev is the line before
@@ -155,17 +188,23 @@ func nextLine(s, prev string, breaks int) (float64, int) {
 	if len(s) > 256 {
 		s = s[:256]
 	}
-	if hasPrefixFold(s, "http/1.") || hasPrefixFold(s, "http/2") {
+	if statusLine(s) {
 		return 0.99, crlfHeader
 	}
 	if hasPrefixFold(s, "<html") || hasPrefixFold(s, "<meta") || hasPrefixFold(s, "<!doctype html") {
-		return 0.99, crlfHeader
+		if singleToken(prev) {
+			return 0.99, crlfHeader
+		}
+		return 0.9, crlfHeader
 	}
 	if breaks >= 2 && len(s) > 1 && s[0] == '<' && (isWord(s[1]) || s[1] == '!' || s[1] == '/') {
 		return 0.95, crlfHeader // a body after the headers
 	}
 	if requestLine(s) {
-		return 0.99, crlfHeader // a second request smuggled behind the first
+		if singleToken(prev) {
+			return 0.99, crlfHeader // a second request smuggled behind the first
+		}
+		return 0.9, crlfHeader
 	}
 	if c, ok := mailCommand(s, prev); ok {
 		return c, crlfMail
@@ -202,18 +241,38 @@ func nextLine(s, prev string, breaks int) (float64, int) {
 	return conf, rule
 }
 
+// fieldOrNot weighs a well-formed injected header line: sure when the
+// line before it is a single-line field's value, strong evidence when it
+// follows text (a pasted response in a note).
+func fieldOrNot(single bool) float64 {
+	if single {
+		return 0.99
+	}
+	return 0.9
+}
+
+// headerShaped reports whether a header value reads as one: a token
+// without spaces, or parameters ("a=b; Path=/").
+func headerShaped(val string) bool {
+	val = strings.TrimSpace(val)
+	return val != "" && (!strings.ContainsAny(val, " \t") || strings.ContainsAny(val, "=;")) && !strings.ContainsAny(val, "<>")
+}
+
 // canonicalName reports whether name is written as header names are
 // canonically: capitalised words joined by '-' ("Header-Test",
 // "X-Forwarded-For"), at least two of them.
 func canonicalName(name string) bool {
-	words := 0
+	words, lowerCase := 0, false
 	for _, w := range strings.Split(name, "-") {
 		if w == "" || w[0] < 'A' || w[0] > 'Z' {
 			return false
 		}
+		if strings.ToUpper(w) != w {
+			lowerCase = true
+		}
 		words++
 	}
-	return words >= 2
+	return words >= 2 && lowerCase // UDP-CONNECT is a command's name, Header-Test a header's
 }
 
 // headerLine weighs "name: val" as an injected header line. Names prose
@@ -221,6 +280,9 @@ func canonicalName(name string) bool {
 // the value has the header's grammar.
 func headerLine(name, val, prev string) (float64, int) {
 	single := singleToken(prev)
+	if v := strings.TrimSpace(val); v != "" && (strings.IndexByte("'\"{[`", v[0]) >= 0 || v[len(v)-1] == ',') {
+		return 0, 0 // host: '127.0.0.1', : an object literal's line, not a header's
+	}
 	switch name {
 	case "set-cookie", "set-cookie2", "content-security-policy", "strict-transport-security", "x-xss-protection",
 		"x-frame-options", "x-content-type-options", "transfer-encoding", "www-authenticate", "proxy-authenticate",
@@ -229,25 +291,31 @@ func headerLine(name, val, prev string) (float64, int) {
 		"remote-ip", "remote-addr", "originating-ip", "x-originating-ip", "x-remote-ip", "x-remote-addr", "last-modified", "x-powered-by", "access-control-allow-origin",
 		"access-control-allow-credentials", "access-control-allow-headers", "access-control-allow-methods",
 		"access-control-expose-headers", "content-location", "mime-version", "content-transfer-encoding":
-		return 0.99, crlfHeader
+		if single {
+			return 0.99, crlfHeader
+		}
+		if headerShaped(val) {
+			return 0.9, crlfHeader
+		}
+		return 0.8, crlfHeader
 	case "location", "refresh":
 		if strings.HasPrefix(val, "/") || hasPrefixFold(val, "http") || hasPrefixFold(val, "javascript:") ||
 			hasPrefixFold(val, "data:") || len(val) > 0 && val[0] >= '0' && val[0] <= '9' && strings.Contains(val, "url") {
-			return 0.99, crlfHeader
+			return fieldOrNot(single), crlfHeader
 		}
 		return 0.6, crlfHeader
 	case "content-type":
 		if strings.Contains(val, "/") {
-			return 0.99, crlfHeader
+			return fieldOrNot(single), crlfHeader
 		}
 		return 0.7, crlfHeader
 	case "content-length":
 		if len(val) > 0 && val[0] >= '0' && val[0] <= '9' {
-			return 0.99, crlfHeader
+			return fieldOrNot(single), crlfHeader
 		}
 		return 0.6, crlfHeader
 	case "cookie", "host", "referer", "user-agent", "authorization", "origin":
-		if val != "" && !strings.ContainsAny(strings.TrimSpace(val), " \t") && strings.ContainsAny(val, "=./:") {
+		if single && val != "" && !strings.ContainsAny(strings.TrimSpace(val), " \t") && strings.ContainsAny(val, "=./:") {
 			return 0.99, crlfHeader
 		}
 		return 0.6, crlfHeader

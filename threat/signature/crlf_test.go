@@ -26,6 +26,8 @@ var crlfAttacks = []familyCase{
 	{"q", "x\r\nGET /admin HTTP/1.1\r\nHost: internal", 0.99},
 	{"q", "x%0d%0a<html><script>alert(1)</script></html>", 0.99},
 	{"q", "%0AHeader-Test:BLATRUC", 0.99},
+	{"q", "/%%0d0d%%0a0aSet-Cookie:crlf=injection", 0.99},
+	{"q", "/%0d%0a%20Set-Cookie:crlf=injection", 0.99},
 	{"path", "/static/%0d%0aSet-Cookie:crlf=injection", 0.99},
 	{"path", "/redirect%0d%0aLocation:%20https://evil.example", 0.99},
 	{"header:X-Filter", "/%0aSet-Cookie:crlf=injection", 0.99},
@@ -44,6 +46,11 @@ var crlfBenign = []familyCase{
 	{"q", "printf(\"hello\\n\")", 0},
 	{"q", "100%0a", 0},
 	{"body:application/json", `{"note":"Server: down again\nStatus: fixed"}`, 0},
+	{"body:application/json", `{"note":"fix the parser\n\n    Co-Authored-By: Ana <ana@example.com>\n    Cc: Bo <bo@example.com>"}`, 0},
+	{"body:application/json", "{\"note\":\"set it like this:\n```\nX-Forwarded-For: <client IP>\n```\"}", 0},
+	{"body:application/json", `{"note":"const options = {\n  host: '127.0.0.1',\n  port: 8080,\n};"}`, 0},
+	{"body:application/json", `{"note":"to send an\nHTTP/2 request to the server"}`, 0},
+	{"body:application/json", `{"note":"socat UDP:host:port\nUDP-CONNECT:host:port"}`, 0},
 }
 
 func TestCRLF(t *testing.T) { checkFamily(t, "crlf", crlfAttacks, crlfBenign, 0.9) }

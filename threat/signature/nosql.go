@@ -295,8 +295,7 @@ func fieldMatch(v string) (int, int) {
 			j++
 		}
 		if j > off && (hasPrefixFold(v[j:], ".match(/") || hasPrefixFold(v[j:], ".match(new regexp") ||
-			hasPrefixFold(v[j:], "[0]==") || hasPrefixFold(v[j:], ".length==") || hasPrefixFold(v[j:], ".length >") ||
-			hasPrefixFold(v[j:], ".startswith(")) {
+			hasPrefixFold(v[j:], "[0]=='") || hasPrefixFold(v[j:], "[0]==\"")) {
 			return i, j + 8
 		}
 	}

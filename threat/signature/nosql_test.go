@@ -46,6 +46,7 @@ var nosqlBenign = []familyCase{
 	{"q", "rock && roll || jazz", 0},
 	{"q", "if (a == b && c) return;", 0},
 	{"q", "the db.example.com host", 0},
+	{"body:application/json", `{"note":"if (this.tasks.length > 0) { run(); }"}`, 0},
 	{"q", "Tom & Jerry; the 1==1 joke", 0},
 }
 

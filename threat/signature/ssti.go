@@ -141,11 +141,17 @@ func findTemplate(v string) finding {
 		if closed {
 			be += bs
 		} else {
-			be = end
+			be = min(len(v), bs+160) // a payload cut by the window's end is short
+		}
+		if kind == tmplInline && (!closed || strings.IndexByte(v[bs:be], '\n') >= 0) {
+			continue // [[...: a wiki or Markdown link unless it closes on its line
 		}
 		budget -= be - bs + 1
 		whole := i <= first && (!closed || be+len(closer) >= last)
 		conf, rule := templateBody(v[bs:be], kind, whole)
+		if conf < 0.99 && (c == '<' || c == '#') && kind == tmplExpr && strings.IndexByte(v[bs:be], '`') >= 0 {
+			conf, rule = 0.99, sstiRuntime // <%= `id` %>, #{`id`}: Ruby's backticks
+		}
 		f.keep(i, be+len(closer), conf, rule)
 		if f.conf >= 0.99 {
 			return f
@@ -251,10 +257,10 @@ var sstiWords = words(
 	"new javax.", "org.apache.", "org.springframework", "class.inspect", "$class.", ".getruntime(",
 	// JavaScript (Handlebars, Pug, EJS, Nunjucks, AngularJS)
 	"constructor.constructor", "constructor(", "\"constructor\"", "'constructor'", "[constructor]", "$on.constructor",
-	".constructor.prototype", "process.mainmodule", "process.binding", "process.kill", "process.exit", "child_process",
+	".constructor.prototype", "process.mainmodule", "process.binding", "child_process",
 	"require(", "execsync", "spawnsync", "global.process", "root.process", "this.__proto__",
 	// Ruby (ERB, Slim, Haml)
-	"`", "%x(", "file.open", "file.read", "io.popen", "io.read", "kernel.", "dir.entries", "dir.glob", ".send(",
+	"%x(", "file.open", "file.read", "io.popen", "io.read", "kernel.", "dir.entries", "dir.glob", ".send(",
 	"instance_eval", "class_eval", "open3",
 	// PHP (Twig, Smarty, Blade, Latte)
 	"_self.env", "_self.getenvironment", "registerundefinedfiltercallback", "getfilter(", "app.request", "dump(app",
@@ -295,13 +301,19 @@ func templateBody(body string, kind int, whole bool) (float64, int) {
 	}
 	if kind == tmplSingle {
 		// One brace is JSON, code and prose as often as Smarty: only a
-		// tag that starts with what Smarty runs counts.
+		// one-line tag that is a Smarty statement counts.
+		if strings.IndexByte(body, '\n') >= 0 {
+			return 0, 0
+		}
 		s := b
 		if hasPrefix(s, "if ") {
 			s = s[3:]
 		}
-		if _, ok := hasPrefixAny(s, smartyTags); ok || dangerousCall(s, true) || string(b) == "php" {
+		if _, ok := hasPrefixAny(s, smartyTags); ok || string(b) == "php" || string(b) == "/php" {
 			return 0.99, sstiRuntime
+		}
+		if dangerousCall(s, true) && callEnd(s, strings.IndexByte(string(s), '(')) >= len(s)-1 {
+			return 0.99, sstiRuntime // {system('id')}: the tag is the call
 		}
 		if arithmetic(b) {
 			if multiplies(b) {
@@ -391,7 +403,7 @@ func templateBody(body string, kind int, whole bool) (float64, int) {
 			if whole {
 				return 0.99, sstiProbe // {{config.SECRET_KEY}}
 			}
-			return 0.97, sstiProbe
+			return 0.9, sstiProbe
 		}
 	}
 	return 0, 0

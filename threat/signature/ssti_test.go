@@ -74,6 +74,10 @@ var sstiBenign = []familyCase{
 	{"q", "function f() { return x * 2; }", 0},
 	{"q", "{{ url_for('static', filename='style.css') }}", 0},
 	{"q", "score: {3-1} after extra time", 0.95},
+	{"body:application/json", "{\"note\":\"see [[`7dd2f41c`](https://example.com/c)] - process: runtime deprecate `process.exit()`\"}", 0},
+	{"body:application/json", `{"note":"int main() {\n  system(\"hostname\");\n}"}`, 0},
+	{"body:application/json", "{\"note\":\"fetch(`${request.url}`)\"}", 0.95},
+	{"q", "edp.Evaluate[[]byte](`({ a: 1 })`)", 0},
 }
 
 func TestSSTI(t *testing.T) { checkFamily(t, "ssti", sstiAttacks, sstiBenign, 0.9) }

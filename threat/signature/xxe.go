@@ -66,7 +66,10 @@ func xmlAttack(v string, m cls) (int, float64, int) {
 		case '!':
 			switch {
 			case hasPrefixFold(s, "!entity"):
-				return i, 0.99, xxeEntity
+				if entityDecl(s[7:]) {
+					return i, 0.99, xxeEntity
+				}
+				keep(i, 0.7, xxeEntity)
 			case hasPrefixFold(s, "!doctype"):
 				keep(i, doctype(s[8:min(len(s), 1032)]), xxeDoctype)
 			case hasPrefixFold(s, "![cdata[") && cdata < 16:
@@ -192,6 +195,27 @@ func cdataMarkup(s string) bool {
 	t := strings.TrimSpace(body)
 	return t == "<" || t == ">" || t == "</" || t == "/>" || indexFold(body, "<script") >= 0 ||
 		indexFold(body, "javascript:") >= 0
+}
+
+// entityDecl reports whether s (after "<!ENTITY") declares an entity: an
+// optional '%', a name, then SYSTEM, PUBLIC or a quoted value.
+func entityDecl(s string) bool {
+	i := skipSpaceAll(s, 0)
+	if i == 0 {
+		return false
+	}
+	if i < len(s) && s[i] == '%' {
+		i = skipSpaceAll(s, i+1)
+	}
+	n := i
+	for i < len(s) && (isWord(s[i]) || s[i] == '-' || s[i] == '.' || s[i] == ':') {
+		i++
+	}
+	if i == n {
+		return false
+	}
+	i = skipSpaceAll(s, i)
+	return i < len(s) && (s[i] == '"' || s[i] == '\'' || hasPrefixFold(s[i:], "system") || hasPrefixFold(s[i:], "public"))
 }
 
 // doctype weighs what follows "<!DOCTYPE": an internal subset ('[') with

@@ -34,6 +34,7 @@ var xxeBenign = []familyCase{
 	{"body:application/xml", `<?xml version="1.0" encoding="UTF-8"?><order><id>42</id><note>Tom &amp; Jerry</note></order>`, 0},
 	{"q", "the operating system \"just works\"", 0},
 	{"q", "a system 'upgrade' is due", 0},
+	{"q", "the parser now accepts <!ENTITY ...> declarations", 0},
 	{"body:application/xml", `<doc><![CDATA[if (a < b) { x = "<tag>"; }]]></doc>`, 0},
 	{"body:application/xml", `<?xml-stylesheet type="text/xsl" href="feed.xsl"?><rss/>`, 0.95},
 }
