@@ -367,8 +367,8 @@ var httpMethods = set("GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"
 // "V100 CAPABILITY", "A1 FETCH 1:* (BODY[])". Commands are matched in upper
 // case, as protocol clients and payloads write them and prose does not.
 func mailCommand(s, prev string) (float64, bool) {
-	for _, c := range [...]string{"RCPT TO:", "MAIL FROM:", "RCPT TO :", "MAIL FROM :"} {
-		if strings.HasPrefix(s, c) {
+	for _, c := range [...]string{"rcpt to:", "mail from:", "rcpt to :", "mail from :"} {
+		if hasPrefixFold(s, c) {
 			return 0.99, true
 		}
 	}
@@ -400,10 +400,25 @@ func mailCommand(s, prev string) (float64, bool) {
 	if e < len(cmd) && cmd[e] != ' ' || !imapCommands[cmd[:e]] {
 		return 0, false
 	}
-	if singleToken(prev) {
-		return 0.99, true
+	if singleToken(prev) || imapLine(prev) {
+		return 0.99, true // a command after a field, or after another command
 	}
 	return 0.9, true
+}
+
+// imapLine reports whether line is an IMAP command: a tag and a command,
+// "V100 CAPABILITY".
+func imapLine(line string) bool {
+	line = strings.TrimSpace(line)
+	sp := strings.IndexByte(line, ' ')
+	if sp <= 0 || sp > 12 {
+		return false
+	}
+	cmd := line[sp+1:]
+	if e := strings.IndexByte(cmd, ' '); e >= 0 {
+		cmd = cmd[:e]
+	}
+	return imapCommands[cmd]
 }
 
 var imapCommands = set("CAPABILITY", "LOGIN", "LOGOUT", "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE",

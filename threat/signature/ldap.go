@@ -92,8 +92,10 @@ func ldapInjection(v, raw string) (int, int, float64) {
 			keep(0.99, i, j)
 		case broke:
 			keep(0.9, i, j)
+		case kind == 1 && (wild || ldapAttrs[attr] || ldapNextItem(v, j)):
+			keep(0.99, i, j) // (|(uid=*)(cn=*)): a filter written whole, with what it asks for
 		case kind == 1:
-			keep(0.85, i, j) // (|(a=b)(c=d)): a filter written whole
+			keep(0.85, i, j)
 		case wild && ldapAttrs[attr]:
 			keep(0.8, i, j)
 		}
@@ -115,6 +117,17 @@ func ldapInjection(v, raw string) (int, int, float64) {
 		}
 	}
 	return bi, bj, best
+}
+
+// ldapNextItem reports whether the operator component ending at j opens
+// an item that names a known attribute or holds a wildcard: the "(uid=*"
+// of "(|(uid=*)".
+func ldapNextItem(v string, j int) bool {
+	if j > len(v) {
+		return false
+	}
+	_, kind, attr, wild := ldapComponent(v, j)
+	return kind == 2 && (wild || ldapAttrs[attr])
 }
 
 // ldapComponent reads the start of a filter component at v[i:] (just after

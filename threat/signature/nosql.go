@@ -185,7 +185,7 @@ func jsBreakout(v string) (int, int, float64) {
 				r := skipSpaceStr(v, a+6)
 				if r < len(v) && (v[r] == '(' || v[r] == '\'' || v[r] == '"' || v[r] == '!' || v[r] >= '0' && v[r] <= '9' ||
 					hasPrefixFold(v[r:], "true") || hasPrefixFold(v[r:], "this") || hasPrefixFold(v[r:], "db.") ||
-					hasPrefixFold(v[r:], "1")) {
+					hasPrefixFold(v[r:], "sleep(")) {
 					return i, r, 0.99
 				}
 			case hasPrefixFold(rest, "sleep(") || hasPrefixFold(rest, "while(") || hasPrefixFold(rest, "while (") ||

@@ -264,7 +264,7 @@ var sstiWords = words(
 	"instance_eval", "class_eval", "open3",
 	// PHP (Twig, Smarty, Blade, Latte)
 	"_self.env", "_self.getenvironment", "registerundefinedfiltercallback", "getfilter(", "app.request", "dump(app",
-	"$smarty.", "smarty_internal", "self::", "php}", "passthru(", "shell_exec(", "system(", "exec(", "eval(", "assert(",
+	"$smarty.", "smarty_internal", "self::", "php}", "|file_excerpt(", "passthru(", "shell_exec(", "system(", "exec(", "eval(", "assert(",
 	"file_get_contents(", "readfile(", "include(\"/", "include('/", "source(\"/", "source('/",
 )
 
@@ -369,6 +369,9 @@ func templateBody(body string, kind int, whole bool) (float64, int) {
 		return 0, 0
 	case tmplVTL:
 		if hasPrefix(b, "set(") && len(b) > 4 && b[skipSpace(b, 4)] == '$' {
+			if eq := strings.IndexByte(string(b), '='); eq > 0 && arithmetic(b[eq+1:]) {
+				return 0.99, sstiArithmetic // #set($x = 7*7)
+			}
 			return 0.9, sstiDirective
 		}
 		return 0, 0
@@ -376,6 +379,8 @@ func templateBody(body string, kind int, whole bool) (float64, int) {
 		switch {
 		case hasPrefix(b, "import ") || hasPrefix(b, "from ") && strings.Contains(string(b), " import "):
 			return 0.99, sstiRuntime
+		case hasPrefix(b, "print ") && arithmetic(b[6:]):
+			return 0.99, sstiArithmetic // {% print 7*7 %}
 		case hasPrefix(b, "debug") || hasPrefix(b, "load "):
 			if whole {
 				return 0.99, sstiProbe
