@@ -590,7 +590,13 @@ func stringCallee(b []byte) int {
 // name, or nil.
 func unquoteConcat(b []byte) []byte {
 	var out []byte
-	for _, part := range bytes.Split(b, []byte(".")) {
+	for len(b) > 0 {
+		part := b
+		rest := []byte(nil)
+		if k := bytes.IndexByte(b, '.'); k >= 0 {
+			part, rest = b[:k], b[k+1:]
+		}
+		b = rest
 		part = bytes.TrimSpace(part)
 		if len(part) >= 2 && (part[0] == '\'' || part[0] == '"') && part[len(part)-1] == part[0] {
 			part = part[1 : len(part)-1]

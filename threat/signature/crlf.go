@@ -144,7 +144,8 @@ func splitting(v string) (int, float64, int) {
 // isCR reports whether the break of n bytes at v[i:] is a carriage return.
 func isCR(v string, i, n int) bool {
 	t := v[i : i+n]
-	return t == "\r" || strings.HasSuffix(strings.ToLower(t), "d") || t == "\xe5\x98\x8d" || strings.HasSuffix(t, "r")
+	last := t[len(t)-1] | 0x20
+	return t == "\r" || last == 'd' || last == 'r' || t == "\xe5\x98\x8d"
 }
 
 // singleToken reports whether a line holds one token, as the single-line
