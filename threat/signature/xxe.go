@@ -106,6 +106,9 @@ func xmlAttack(v string, m cls) (int, float64, int) {
 				keep(i, c, xxeXSLT)
 			case hasPrefixFold(s, "xml ") || hasPrefixFold(s, "xml>"):
 				island = true
+				if tag := s[:min(len(s), 256)]; indexFold(tag[:max(0, strings.IndexByte(tag, '>'))], "src=") >= 0 {
+					keep(i, 0.99, xxeMarkup) // <xml src=...>: an IE data island loading a document
+				}
 			}
 		}
 		if best >= 0.99 {
@@ -115,6 +118,14 @@ func xmlAttack(v string, m cls) (int, float64, int) {
 	if island {
 		if i := indexFold(v, "datasrc"); i >= 0 {
 			keep(i, 0.99, xxeMarkup) // a data island bound into HTML
+		}
+	}
+	if m&cLT != 0 && best < 0.99 {
+		if i := indexFold(v, "dataformatas"); i >= 0 {
+			keep(i, 0.99, xxeMarkup) // data binding that renders a field as HTML
+		}
+		if i := indexFold(v, "]]><![cdata["); i >= 0 {
+			keep(i, 0.99, xxeMarkup) // adjacent CDATA sections splitting a keyword: javas]]><![CDATA[cript:
 		}
 	}
 	if m&cLT != 0 {

