@@ -238,7 +238,7 @@ func indexFold(s, needle string) int {
 	return -1
 }
 
-// sstiRuntime are what template payloads reach for inside an expression:
+// sstiWords are what template payloads reach for inside an expression:
 // Python's object graph, Java reflection and its runtime, the JavaScript
 // Function constructor, Ruby's shell doors, Twig's and Smarty's internals.
 var sstiWords = words(
@@ -268,8 +268,9 @@ var sstiWords = words(
 	"file_get_contents(", "readfile(", "include(\"/", "include('/", "source(\"/", "source('/",
 )
 
-// dangerousCallbacks are functions a template filter can be handed by
-// name: {{['id']|filter('system')}}, |map("passthru").
+// filterCalls are the filters that take a function by name, which a
+// payload hands a command runner: {{['id']|filter('system')}},
+// |map("passthru").
 var filterCalls = words("|filter(", "|map(", "|sort(", "|reduce(", "|filter (", "|map (", "|sort (", "|reduce (")
 
 // probeObjects are template globals that only a probe prints whole:
@@ -464,7 +465,7 @@ var runFuncs = set("system", "exec", "shell_exec", "passthru", "popen", "proc_op
 	"spawn", "spawnsync", "execsync", "execfile", "require", "import", "__import__", "readfile", "file_get_contents",
 	"fopen", "getruntime", "forname", "loadclass", "call_user_func", "create_function", "include", "open")
 
-// dangerousCall reports whether b holds a call of an runFuncs function
+// dangerousCall reports whether b holds a call of a runFuncs function
 // with a literal argument ("system('id')", "popen(`ls`)"); at says it must
 // start b.
 func dangerousCall(b []byte, at bool) bool {
