@@ -53,7 +53,8 @@ var (
 	}()
 	javaMagic = []string{"rO0AB", "aced0005", "ACED0005", "\xac\xed\x00\x05", "H4sIAAAAAAAAAJ"}
 	phpWords  = words("<?php", "<?=", "<? ", "allow_url_include", "auto_prepend_file", "auto_append_file",
-		"disable_functions", "php://", "phar://", "expect://", "zip://", "glob://", "ssh2.shell://", "ssh2.exec://",
+		"disable_functions=", "open_basedir=", "allow_url_fopen=", "safe_mode=", "register_globals=", "suhosin.",
+		"php://", "phar://", "expect://", "zip://", "glob://", "ssh2.shell://", "ssh2.exec://",
 		"ssh2.tunnel://", "ssh2.sftp://", "ssh2.scp://", "rar://", "ogg://", "zlib://", "bzip2://", "compress.zlib://",
 		"compress.bzip2://", "phpinfo()", "$http_raw_post_data", "$http_get_vars", "$http_post_vars",
 		"$http_cookie_vars", "$http_server_vars", "$http_env_vars", "$http_post_files", "$http_request_vars")
@@ -137,11 +138,16 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		return dst, hit
 	}
 	if in.name == "(name)" {
+		lo := lower(stack[:0], v)
 		if m&(cBracket|cDot|cDollar) != 0 {
-			lo := lower(stack[:0], v)
 			if mt, ok := findAny(lo, protoWords, false); ok && seen.mark(&hit, codeProto) {
 				dst = append(dst, signal(NameCode, "proto.pollution", 0.99, in, mt.i, mt.j))
 			}
+		}
+		// PHP-CGI reads a query without '=' as its command line:
+		// ?-d+allow_url_include%3d1+-d+auto_prepend_file%3dphp://input
+		if mt, ok := findAny(lo, phpWords, false); ok && seen.mark(&hit, codePHP) {
+			dst = append(dst, signal(NameCode, "php.injection", 0.99, in, mt.i, mt.j))
 		}
 		return dst, hit
 	}
@@ -316,6 +322,24 @@ func stackFrame(lo []byte, j int) bool {
 func phpCode(lo []byte, m cls) (int, int, float64, string) {
 	if mt, ok := findAny(lo, phpWords, false); ok {
 		return mt.i, mt.j, 0.99, "php.injection"
+	}
+	if m&cLT != 0 {
+		// <?system('id');?>: an open tag glued to a call
+		for off := 0; off < len(lo); {
+			k := bytes.Index(lo[off:], []byte("<?"))
+			if k < 0 {
+				break
+			}
+			i := off + k
+			off = i + 2
+			w := off
+			for w < len(lo) && isWord(lo[w]) {
+				w++
+			}
+			if w > off && (phpCalls[string(lo[off:w])] || phpEcho[string(lo[off:w])]) {
+				return i, w, 0.99, "php.injection"
+			}
+		}
 	}
 	if m&cDollar != 0 {
 		for off := 0; off < len(lo); {
