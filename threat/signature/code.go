@@ -25,7 +25,7 @@ const (
 var (
 	// javaWords are Java gadgets, OGNL and expression internals that have
 	// no business in a request, whatever their context.
-	javaWords = words("getruntime().exec", "getruntime()", "processbuilder(", "class.forname(", "class.module.classloader",
+	javaWordList = []string{"getruntime().exec", "getruntime()", "processbuilder(", "class.forname(", "class.module.classloader",
 		"getclassloader()", "_memberaccess", "@ognl", "ognl.ognl", "#context[", "ysoserial", "invokertransformer",
 		"chainedtransformer", "constanttransformer", "instantiatetransformer", "jdbcrowsetimpl", "com.sun.rowset",
 		"templatesimpl", "bsh.interpreter", "org.springframework.context.support", "<java version", "new java.lang",
@@ -34,12 +34,12 @@ var (
 		"redirectaction:${", ".getdeclaredmethod(", ".getmethod(\"", ".getmethod('", ".newinstance()", "java.lang.runtime",
 		"java.lang.processbuilder", "javax.naming.initialcontext", "javax.script.", "xmldecoder", "jndi:rmi:", "jndi:ldap:",
 		"clonetransformer", "forclosure", "instantiatefactory", "prototypeclonefactory", "prototypeserializationfactory",
-		"whileclosure", "filesystemxmlapplicationcontext", "classpathxmlapplicationcontext")
+		"whileclosure", "filesystemxmlapplicationcontext", "classpathxmlapplicationcontext"}
 	// javaClasses are the CRS java-classes list: named in a request as
 	// code (T(java.lang.Runtime), @java.lang.Runtime@getRuntime(), new
 	// java.io.File(...), forName("java.lang.Runtime")), never in a stack
 	// trace's frame.
-	javaClasses = func() *kwset {
+	javaClasses = func() *quadset {
 		var l []string
 		for _, c := range crsList("java-classes") {
 			if strings.Contains(c, ".") {
@@ -49,18 +49,18 @@ var (
 		// longest first, so that java.io.FileOutputStream is found whole
 		// rather than as java.io.File
 		sort.SliceStable(l, func(a, b int) bool { return len(l[a]) > len(l[b]) })
-		return words(l...)
+		return quads(l...)
 	}()
 	javaMagic = []string{"rO0AB", "aced0005", "ACED0005", "\xac\xed\x00\x05", "H4sIAAAAAAAAAJ"}
-	phpWords  = words("<?php", "<?=", "<? ", "allow_url_include", "auto_prepend_file", "auto_append_file",
+	phpWordList = []string{"<?php", "allow_url_include", "auto_prepend_file", "auto_append_file",
 		"disable_functions=", "open_basedir=", "allow_url_fopen=", "safe_mode=", "register_globals=", "suhosin.",
 		"php://", "phar://", "expect://", "zip://", "glob://", "ssh2.shell://", "ssh2.exec://",
 		"ssh2.tunnel://", "ssh2.sftp://", "ssh2.scp://", "rar://", "ogg://", "zlib://", "bzip2://", "compress.zlib://",
 		"compress.bzip2://", "phpinfo()", "$http_raw_post_data", "$http_get_vars", "$http_post_vars",
-		"$http_cookie_vars", "$http_server_vars", "$http_env_vars", "$http_post_files", "$http_request_vars")
+		"$http_cookie_vars", "$http_server_vars", "$http_env_vars", "$http_post_files", "$http_request_vars"}
 	// phpGlobals are the CRS php-variables superglobals: indexed, called
 	// or read in a statement they are code.
-	phpGlobals = words("$_get", "$_post", "$_request", "$_server", "$_cookie", "$_files", "$_env", "$_session",
+	phpGlobals = quads("$_get", "$_post", "$_request", "$_server", "$_cookie", "$_files", "$_env", "$_session",
 		"$globals")
 	// phpCalls are the functions whose call with a literal argument is PHP
 	// code: what runs commands, evaluates code, reads and writes files,
@@ -97,22 +97,41 @@ var (
 	phpInfoCalls = set("phpinfo", "getcwd", "get_current_user", "phpversion", "php_uname", "getmypid", "getmyuid",
 		"getmygid", "get_defined_vars", "get_defined_functions", "get_defined_constants", "posix_getuid",
 		"posix_geteuid", "posix_uname", "sys_get_temp_dir", "ini_get_all", "getenv", "scandir", "system")
-	deserWords = words("aaeaaad/////", "\"$type\"", "'$type'", "system.windows.data.objectdataprovider", "system.data.services",
+	deserWordList = []string{"aaeaaad/////", "\"$type\"", "'$type'", "system.windows.data.objectdataprovider", "system.data.services",
 		"system.diagnostics.process", "!!python/", "__reduce__", "c__builtin__", "cposix\nsystem", "cos\nsystem", "!ruby/",
 		"!!javax.", "!!java.", "!!com.", "!!org.", "!!sun.", "objectstateformatter", "losformatter",
 		"<java>", "<object class=", "_$$nd_func$$_", "__js_function", "typeconfusedelegate", "textformattingrunproperties",
-		"windowsidentity")
-	protoWords = words("__proto__", "constructor.prototype", "constructor[prototype]", "[constructor][prototype]",
-		"constructor][prototype", "prototype[", "object.prototype")
+		"windowsidentity"}
+	protoWordList = []string{"__proto__", "constructor.prototype", "constructor[prototype]", "[constructor][prototype]",
+		"constructor][prototype", "prototype[", "object.prototype"}
 	// scriptWords are server-side JavaScript, Python and Ruby reaching for
 	// the process: require('child_process'), __import__('os').
-	scriptWords = words("process.mainmodule.require(", "process.binding('spawn_sync')", "process.binding(\"spawn_sync\")",
+	scriptWordList = []string{"process.mainmodule.require(", "process.binding('spawn_sync')", "process.binding(\"spawn_sync\")",
 		".constructor.constructor(", "constructor.constructor('return", "constructor.constructor(\"return",
 		"__import__('os')", "__import__(\"os\")", "__import__('subprocess')", "__import__(\"subprocess\")",
 		"subprocess.popen(", "subprocess.check_output(", "subprocess.call(", "subprocess.run(", "os.popen(",
 		"os.system(", "kernel.exec", "kernel.system", "io.popen(", ".send(:system", "open(\"|", "open('|",
 		"runtime.getruntime", "eval(compile(", "exec(compile(", "process.spawn(", "new function(\"return",
-		"new function('return", "function(\"return process", "function('return process")
+		"new function('return", "function(\"return process", "function('return process"}
+)
+
+// The code family's keyword lists, read in one pass over a value.
+const (
+	groupJava = iota
+	groupPHP
+	groupDeser
+	groupProto
+	groupScript
+	groupJavaPackage
+	codeGroups
+)
+
+var (
+	codeWords = quadGroupsOf([]bool{groupScript: true, groupJavaPackage: false, groupProto: false},
+		javaWordList, phpWordList, deserWordList, protoWordList, scriptWordList,
+		[]string{"java", "org.", "com.", "sun.", "freemarker."})
+	phpWords   = quads(phpWordList...)
+	protoWords = quads(protoWordList...)
 )
 
 const codeChars = cDollar | cBrace | cLT | cAt | cDot | cParen | cBracket | cPercent | cQuote | cDQuote | cHash | cStar | cColon | cNL | cCtl | cHigh
@@ -140,13 +159,13 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	if in.name == "(name)" {
 		lo := lower(stack[:0], v)
 		if m&(cBracket|cDot|cDollar) != 0 {
-			if mt, ok := findAny(lo, protoWords, false); ok && seen.mark(&hit, codeProto) {
+			if mt, ok := protoWords.find(lo, false); ok && seen.mark(&hit, codeProto) {
 				dst = append(dst, signal(NameCode, "proto.pollution", 0.99, in, mt.i, mt.j))
 			}
 		}
 		// PHP-CGI reads a query without '=' as its command line:
 		// ?-d+allow_url_include%3d1+-d+auto_prepend_file%3dphp://input
-		if mt, ok := findAny(lo, phpWords, false); ok && seen.mark(&hit, codePHP) {
+		if mt, ok := phpWords.find(lo, false); ok && seen.mark(&hit, codePHP) {
 			dst = append(dst, signal(NameCode, "php.injection", 0.99, in, mt.i, mt.j))
 		}
 		return dst, hit
@@ -161,16 +180,18 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		return dst, hit
 	}
 	lo := lower(stack[:0], v)
+	var gm [codeGroups]groupMatch
+	codeWords.find(lo, gm[:])
 	if m&(cDot|cParen|cAt|cHash|cLT|cQuote|cDQuote) != 0 {
-		if i, j, conf := javaCode(lo); conf > 0 && seen.mark(&hit, codeJava) {
+		if i, j, conf := javaCode(lo, gm[groupJava], gm[groupJavaPackage].ok); conf > 0 && seen.mark(&hit, codeJava) {
 			dst = append(dst, signal(NameCode, "java.injection", conf, in, i, j))
 		}
 	}
-	if i, j, conf, rule := phpCode(lo, m); conf > 0 && seen.mark(&hit, codePHP) {
+	if i, j, conf, rule := phpCode(lo, m, gm[groupPHP]); conf > 0 && seen.mark(&hit, codePHP) {
 		dst = append(dst, signal(NameCode, rule, conf, in, i, j))
 	}
 	if m&cParen != 0 {
-		if mt, ok := findAny(lo, scriptWords, true); ok && seen.mark(&hit, codeScript) {
+		if mt := gm[groupScript]; mt.ok && seen.mark(&hit, codeScript) {
 			dst = append(dst, signal(NameCode, "script.injection", 0.99, in, mt.i, mt.j))
 		} else if i, j := childProcess(lo); i >= 0 && seen.mark(&hit, codeScript) {
 			dst = append(dst, signal(NameCode, "script.injection", 0.99, in, i, j))
@@ -181,11 +202,12 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			dst = append(dst, signal(NameCode, "php.object", 0.99, in, i, i+8))
 		}
 	}
-	if mt, ok := findAny(lo, deserWords, false); ok && seen.mark(&hit, codeDeser) {
+	if mt := gm[groupDeser]; mt.ok && seen.mark(&hit, codeDeser) {
 		dst = append(dst, signal(NameCode, "deser.marker", 0.97, in, mt.i, mt.j))
 	}
 	if m&(cBracket|cDot|cQuote|cDQuote) != 0 || in.src == threat.SourceJSON {
-		if mt, ok := findAny(lo, protoWords, false); ok && seen.mark(&hit, codeProto) {
+		if g := gm[groupProto]; g.ok && seen.mark(&hit, codeProto) {
+			mt := match{g.k, g.i, g.j}
 			conf := 0.9
 			if protoKey(lo, mt) || in.name == "(key)" && mt.i == 0 && mt.j == len(lo) {
 				conf = 0.99 // a path or a key: __proto__[admin], {"__proto__":
@@ -229,20 +251,22 @@ func childProcess(lo []byte) (int, int) {
 // new ..., forName("..."), a method called on them). A stack trace's frame
 // ("at java.lang.Runtime.exec(Runtime.java:450)") names classes too and
 // weighs little.
-func javaCode(lo []byte) (int, int, float64) {
-	if mt, ok := findAny(lo, javaWords, false); ok {
-		if stackFrame(lo, mt.j) {
-			return mt.i, mt.j, 0.7
+// word is the leftmost of javaWordList in lo; pkg says whether lo names
+// a package the CRS's classes live in (java, org., com., sun.,
+// freemarker.).
+func javaCode(lo []byte, word groupMatch, pkg bool) (int, int, float64) {
+	if word.ok {
+		if stackFrame(lo, word.j) {
+			return word.i, word.j, 0.7
 		}
-		return mt.i, mt.j, 0.99
+		return word.i, word.j, 0.99
 	}
-	if !bytes.Contains(lo, []byte("java")) && !bytes.Contains(lo, []byte("org.")) && !bytes.Contains(lo, []byte("com.")) &&
-		!bytes.Contains(lo, []byte("sun.")) && !bytes.Contains(lo, []byte("freemarker.")) {
+	if !pkg {
 		return -1, -1, 0 // every class of the list is in one of these packages
 	}
 	off := 0
 	for off < len(lo) {
-		mt, ok := findAny(lo[off:], javaClasses, false)
+		mt, ok := javaClasses.find(lo[off:], false)
 		if !ok {
 			break
 		}
@@ -319,9 +343,10 @@ func stackFrame(lo []byte, j int) bool {
 // phpCode finds PHP: open tags, superglobals used as code, and calls of
 // PHP functions written as statements. It returns where, how sure and
 // the rule.
-func phpCode(lo []byte, m cls) (int, int, float64, string) {
-	if mt, ok := findAny(lo, phpWords, false); ok {
-		return mt.i, mt.j, 0.99, "php.injection"
+// word is the leftmost of phpWordList in lo.
+func phpCode(lo []byte, m cls, word groupMatch) (int, int, float64, string) {
+	if word.ok {
+		return word.i, word.j, 0.99, "php.injection"
 	}
 	if m&cLT != 0 {
 		// <?system('id');?>: an open tag glued to a call
@@ -332,6 +357,9 @@ func phpCode(lo []byte, m cls) (int, int, float64, string) {
 			}
 			i := off + k
 			off = i + 2
+			if off < len(lo) && (lo[off] == '=' || lo[off] == ' ') {
+				return i, off + 1, 0.99, "php.injection" // <?= and <? : short open tags
+			}
 			w := off
 			for w < len(lo) && isWord(lo[w]) {
 				w++
@@ -343,7 +371,7 @@ func phpCode(lo []byte, m cls) (int, int, float64, string) {
 	}
 	if m&cDollar != 0 {
 		for off := 0; off < len(lo); {
-			mt, ok := findAny(lo[off:], phpGlobals, true)
+			mt, ok := phpGlobals.find(lo[off:], true)
 			if !ok {
 				break
 			}

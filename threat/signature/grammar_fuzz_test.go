@@ -111,7 +111,9 @@ func FuzzCode(f *testing.F) {
 		if i, j, c := phpCall(lo); c > 0 {
 			inBounds(t, "phpCall", v, i, j)
 		}
-		if i, j, c := javaCode(lo); c > 0 {
+		var gm [codeGroups]groupMatch
+		codeWords.find(lo, gm[:])
+		if i, j, c := javaCode(lo, gm[groupJava], gm[groupJavaPackage].ok); c > 0 {
 			inBounds(t, "javaCode", v, i, j)
 		}
 		if i, j := phpInclude(lo); i >= 0 {

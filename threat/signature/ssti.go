@@ -31,8 +31,19 @@ var sstiRules = [...]string{sstiRuntime: "ssti.runtime", sstiArithmetic: "ssti.a
 func scanSSTI(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
 	m := in.m
-	if m&(cBrace|cPercent|cHash|cBracket) == 0 && m&(cAt|cParen) != cAt|cParen && m&(cDollar|cParen) != cDollar|cParen &&
-		m&cParen == 0 {
+	if m&(cBrace|cPercent|cHash|cBracket) == 0 && m&(cAt|cParen) != cAt|cParen {
+		// no opener: only Freemarker's ?new() and Velocity's $class
+		// tool run without one
+		if m&cParen != 0 {
+			v := in.value
+			i := strings.Index(v, "?new(")
+			if i < 0 && m&cDollar != 0 {
+				i = indexFold(v, "$class.")
+			}
+			if i >= 0 && seen.mark(&hit, sstiRuntime) {
+				dst = append(dst, signal(NameSSTI, "ssti.runtime", 0.99, in, i, i+8))
+			}
+		}
 		return dst, hit
 	}
 	f := findTemplate(in.value)
