@@ -51,7 +51,7 @@ var (
 		sort.SliceStable(l, func(a, b int) bool { return len(l[a]) > len(l[b]) })
 		return quads(l...)
 	}()
-	javaMagic = []string{"rO0AB", "aced0005", "ACED0005", "\xac\xed\x00\x05", "H4sIAAAAAAAAAJ"}
+	javaMagic   = []string{"rO0AB", "aced0005", "ACED0005", "\xac\xed\x00\x05", "H4sIAAAAAAAAAJ"}
 	phpWordList = []string{"<?php", "allow_url_include", "auto_prepend_file", "auto_append_file",
 		"disable_functions=", "open_basedir=", "allow_url_fopen=", "safe_mode=", "register_globals=", "suhosin.",
 		"php://", "phar://", "expect://", "zip://", "glob://", "ssh2.shell://", "ssh2.exec://",
