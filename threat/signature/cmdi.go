@@ -283,3 +283,30 @@ func execCall(b []byte) (int, int) {
 var execFuncs = set("system", "exec", "shell_exec", "passthru", "popen", "proc_open", "pcntl_exec", "spawn", "execsync",
 	"spawnsync", "execfile", "call", "check_output", "run", "getoutput", "getstatusoutput", "start", "command", "eval",
 	"assert", "runtime", "processbuilder", "os_exec", "execute", "backticks", "qx", "io.popen")
+// pathNorm appends v lower-cased to buf with '\' as '/', textual hex
+// escapes of dot and slashes ("0x2e", "0x2f", "0x5c") decoded, and runs of
+// '/' folded.
+func pathNorm(buf []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '0' && i+3 < len(v) && (v[i+1] == 'x' || v[i+1] == 'X') {
+			switch h := v[i+2 : i+4]; h {
+			case "2e", "2E":
+				c, i = '.', i+3
+			case "2f", "2F", "5c", "5C":
+				c, i = '/', i+3
+			}
+		}
+		switch {
+		case c == '\\':
+			c = '/'
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if c == '/' && len(buf) > 0 && buf[len(buf)-1] == '/' {
+			continue
+		}
+		buf = append(buf, c)
+	}
+	return buf
+}
