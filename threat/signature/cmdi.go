@@ -283,6 +283,7 @@ func execCall(b []byte) (int, int) {
 var execFuncs = set("system", "exec", "shell_exec", "passthru", "popen", "proc_open", "pcntl_exec", "spawn", "execsync",
 	"spawnsync", "execfile", "call", "check_output", "run", "getoutput", "getstatusoutput", "start", "command", "eval",
 	"assert", "runtime", "processbuilder", "os_exec", "execute", "backticks", "qx", "io.popen")
+
 // pathNorm appends v lower-cased to buf with '\' as '/', textual hex
 // escapes of dot and slashes ("0x2e", "0x2f", "0x5c") decoded, and runs of
 // '/' folded.

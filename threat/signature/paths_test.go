@@ -13,27 +13,27 @@ func TestPathFold(t *testing.T) {
 		exotic   bool
 	}{
 		{"..%2f..%2fetc%2fpasswd", "../../etc/passwd", false},
-		{"..%252f..%252fetc/passwd", "../../etc/passwd", true},         // PortSwigger: double encoding
-		{"%25252e%25252e%25252f", "../", true},                          // triple
-		{"%%32%65%%32%65/", "../", true},                                // IIS double-decode halves
-		{"%2%e%2%e%2%f", "../", true},                                   // each half escaped
-		{"%u002e%u002e%u2215etc%u2215passwd", "../etc/passwd", true},    // %u and DIVISION SLASH
-		{"..%c0%af..%c0%afetc", "../../etc", true},                      // overlong '/'
-		{"..%c1%9c..%c1%9cboot.ini", "../../boot.ini", true},            // overlong '\'
-		{"%c0%2e%c0%2e%c0%5c", "../", true},                             // C0 with an ASCII second byte
-		{"%e0%80%ae%e0%80%ae%f0%80%80%af", "../", true},                 // three and four bytes
-		{"%f8%80%80%80%ae%fc%80%80%80%80%ae%c0%af", "../", true},        // five and six bytes
-		{"%uff0e%uff0e%uff0f", "../", true},                             // fullwidth
-		{"\u2024\u2024\u2216windows", "../windows", true},               // one dot leader, set minus
-		{"0x2e0x2e0x2fetc", "../etc", true},                             // textual hex
-		{"..%c0%qf..%bg%qfetc", "../../etc", true},                      // escapes that decode to nothing
-		{"..%uF025..%uEFC8etc", "../../etc", true},                      // private use
-		{"..2f..2fetc", "../../etc", true},                              // a filter ate the '%'
-		{".%00.%00/", "../", false},                                     // NUL dropped
-		{"..\\..\\Windows\\WIN.INI", "../../windows/win.ini", false},   // '\' and case
-		{"....//....//etc", "..../..../etc", false},                     // runs of '/'
-		{"%2F%2525%255c..%2525%255c..", "/../..", true},                // the husk of an escape
-		{"Ca\xf1on 50% off", "ca\xf1on 50% off", false},                 // Latin-1 and a lone '%' stay
+		{"..%252f..%252fetc/passwd", "../../etc/passwd", true},       // PortSwigger: double encoding
+		{"%25252e%25252e%25252f", "../", true},                       // triple
+		{"%%32%65%%32%65/", "../", true},                             // IIS double-decode halves
+		{"%2%e%2%e%2%f", "../", true},                                // each half escaped
+		{"%u002e%u002e%u2215etc%u2215passwd", "../etc/passwd", true}, // %u and DIVISION SLASH
+		{"..%c0%af..%c0%afetc", "../../etc", true},                   // overlong '/'
+		{"..%c1%9c..%c1%9cboot.ini", "../../boot.ini", true},         // overlong '\'
+		{"%c0%2e%c0%2e%c0%5c", "../", true},                          // C0 with an ASCII second byte
+		{"%e0%80%ae%e0%80%ae%f0%80%80%af", "../", true},              // three and four bytes
+		{"%f8%80%80%80%ae%fc%80%80%80%80%ae%c0%af", "../", true},     // five and six bytes
+		{"%uff0e%uff0e%uff0f", "../", true},                          // fullwidth
+		{"\u2024\u2024\u2216windows", "../windows", true},            // one dot leader, set minus
+		{"0x2e0x2e0x2fetc", "../etc", true},                          // textual hex
+		{"..%c0%qf..%bg%qfetc", "../../etc", true},                   // escapes that decode to nothing
+		{"..%uF025..%uEFC8etc", "../../etc", true},                   // private use
+		{"..2f..2fetc", "../../etc", true},                           // a filter ate the '%'
+		{".%00.%00/", "../", false},                                  // NUL dropped
+		{"..\\..\\Windows\\WIN.INI", "../../windows/win.ini", false}, // '\' and case
+		{"....//....//etc", "..../..../etc", false},                  // runs of '/'
+		{"%2F%2525%255c..%2525%255c..", "/../..", true},              // the husk of an escape
+		{"Ca\xf1on 50% off", "ca\xf1on 50% off", false},              // Latin-1 and a lone '%' stay
 		{"résumé.pdf", "résumé.pdf", false},
 	} {
 		got, exotic := pathFold(nil, c.in, false)
