@@ -54,7 +54,7 @@ func placedRequest(t testing.TB, where, value string) *http.Request {
 	}
 	switch where {
 	case "cookie":
-		r.Header.Set("Cookie", "session=5f2b9c; pref="+url.QueryEscape(value))
+		r.Header.Set("Cookie", "session=5f2b9c; pref="+strings.ReplaceAll(url.QueryEscape(value), "+", "%20"))
 	case "header":
 		r.Header["X-Filter"] = []string{value}
 	case "ua":

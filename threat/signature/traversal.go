@@ -66,7 +66,13 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 			}
 		}
 	}
-	b, exotic := pathFold(stack[:0], src, plus)
+	buf := stack[:0]
+	if len(src) > len(stack) {
+		p := longBuffers.Get().(*[]byte)
+		defer longBuffers.Put(p)
+		buf = (*p)[:0]
+	}
+	b, exotic := pathFold(buf, src, plus)
 	isPath := in.src == threat.SourcePath
 	referer := in.src == threat.SourceHeader && in.name == "Referer"
 	t := trimValue(b)
