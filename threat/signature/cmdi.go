@@ -245,7 +245,8 @@ func (t *shellText) obfIn(i, j int) bool {
 }
 
 // shellFold lower-cases v and undoes what a shell would undo before it
-// runs a word: quotes inside a word ("c'a't", "/e”tc/pa”sswd"), carets
+// runs a word: quotes inside a word ("c'a't", an empty pair of quotes in
+// "/etc/passwd"), carets
 // between letters (cmd.exe's "w^h^o^a^m^i"), empty expansions inside a
 // word ("c$@at", "$9"), $IFS and ${IFS} (a space), ${VAR:n:m} substrings
 // (read as '/', the usual ${PATH:0:1}) and brace expansion
