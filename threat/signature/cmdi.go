@@ -464,6 +464,9 @@ func commandWord(b []byte, i int, name []byte) (command, bool) {
 	if len(w) == 0 || j < len(b) && (b[j] == ',' || b[j] == '(') {
 		return c, false // a list item or a function call, not a command
 	}
+	if j+1 < len(b) && b[j] == '$' && (isLetter(b[j+1]) || b[j+1] == '{' || b[j+1] == '_') {
+		return c, false // "ar$a": a variable glued to the word makes another word
+	}
 	// a path: keep its last segment, remember it was called by path.
 	// Backslashes separate folders only in Windows paths ("c:\x",
 	// ".\x", "\\host\x"); elsewhere a shell drops them ("w\h\o").
@@ -739,8 +742,14 @@ func tokenStrong(t []byte) bool {
 		return true // c:\
 	case bytes.Contains(t, []byte("://")) || ipLike(t):
 		return true
-	case bytes.IndexByte(t, '/') > 0 || bytes.IndexByte(t, '>') > 0:
+	case bytes.IndexByte(t, '>') > 0:
 		return true
+	case bytes.IndexByte(t, '/') > 0:
+		// a relative path ("foo/bar.txt", "etc/passwd"), not "s/n",
+		// "and/or" or "1/2"
+		k := bytes.IndexByte(t, '/')
+		after := t[k+1:]
+		return k >= 2 && (len(after) >= 3 || bytes.IndexByte(after, '/') >= 0) || bytes.Count(t, []byte("/")) >= 2
 	}
 	return false
 }
