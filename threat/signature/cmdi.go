@@ -189,12 +189,12 @@ func startsWithCommand(v string) bool {
 		case c == '\'' || c == '"' || c == '^' || c == '\\' || c == '?' || c == '*':
 			return true // quoted, escaped or globbed: let the full reading decide
 		default:
-			return commandClasses[string(buf[:n])] != cmdUnknown
+			return commandClasses[string(bytes.TrimSuffix(buf[:n], []byte(".exe")))] != cmdUnknown
 		}
 		buf[n] = c
 		n++
 	}
-	return n < len(buf) && commandClasses[string(buf[:n])] != cmdUnknown
+	return n < len(buf) && commandClasses[string(bytes.TrimSuffix(buf[:n], []byte(".exe")))] != cmdUnknown
 }
 
 // Operators before a command.
@@ -675,8 +675,8 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 			if commandClasses[string(tc)] != cmdUnknown {
 				a.command = true
 			}
-			if adminVerbs[string(t)] && adminCommand(c.name) {
-				a.hostile = true // "net user", "reg add", "netsh firewall"
+			if adminVerbs[string(t)] && adminCommand(c.name) || netVerbs[string(t)] && (string(c.name) == "net" || string(c.name) == "net1") {
+				a.hostile = true // "net user", "reg add", "netsh firewall", "net view"
 			}
 		}
 		if hostileArg(c, t, tok == 1, line) {
@@ -700,6 +700,10 @@ func winFileCommand(name []byte) bool {
 	}
 	return false
 }
+
+// netVerbs are the subcommands of Windows' net.
+var netVerbs = set("user", "users", "localgroup", "group", "share", "use", "view", "session", "start", "stop", "accounts",
+	"config", "statistics", "time", "file", "computer", "helpmsg", "print", "continue", "pause")
 
 // adminCommand reports whether a command administers Windows or Unix
 // accounts, services and files through a verb argument.
@@ -1003,6 +1007,7 @@ func rateCommands(t *shellText, best *cmdHit) {
 		rateLine(t, &c, &a, wordy, best)
 	}
 	words, counted := 0, 0 // words in b[:counted]
+	plain := true          // b[:counted] holds letters and blanks only
 	inTick := false
 	for i := 0; i < len(b); i++ {
 		x := b[i]
@@ -1048,12 +1053,22 @@ func rateCommands(t *shellText, best *cmdHit) {
 		}
 		a := readArgs(b, &c, close, false)
 		for ; counted < i; counted++ {
-			if y := b[counted]; y != ' ' && y != '\t' && !opByte[y] && (counted == 0 || b[counted-1] == ' ' || b[counted-1] == '\t') {
+			y := b[counted]
+			if y != ' ' && y != '\t' && !opByte[y] && (counted == 0 || b[counted-1] == ' ' || b[counted-1] == '\t') {
 				words++
 			}
+			if y != ' ' && y != '\t' && !isLetter(y) {
+				plain = false
+			}
 		}
-		lead := words <= 2 && !line && !inTick && op != opBacktick
-		rateAt(t, op, lead, line, wordy, &c, &a, i, best)
+		ctx := opContext{op: op, words: words, plain: plain && words > 0, line: line,
+			lead: words <= 2 && !line && !inTick && op != opBacktick}
+		if op == opBacktick {
+			if k := bytes.IndexByte(b[next:], '`'); k >= 0 {
+				ctx.after = wordCount(b[next+k+1:])
+			}
+		}
+		rateAt(t, ctx, wordy, &c, &a, i, best)
 	}
 }
 
@@ -1088,7 +1103,7 @@ func rateLine(t *shellText, c *command, a *args, wordy bool, best *cmdHit) {
 	switch {
 	case obfuscated(t, c, a, wordy):
 		best.offer(0.99, "cmdi.obfuscated", i, j)
-	case a.hostile && a.lastShaped:
+	case a.hostile && (a.lastShaped || !englishish(c.name) && a.plain <= 5):
 		// "cat /etc/passwd"; but "cat /etc/hosts explained" and "rm -rf
 		// is dangerous" end as sentences
 		best.offer(0.99, "cmdi.command_line", i, j)
@@ -1106,16 +1121,45 @@ func rateLine(t *shellText, c *command, a *args, wordy bool, best *cmdHit) {
 		best.offer(0.99, "cmdi.command_line", i, j) // "uname -a", "nc -lvvp 4444", "dir c:\users"
 	case c.class >= cmdName && a.command:
 		best.offer(0.99, "cmdi.command_line", i, j) // "cmd /c whoami"
-	case c.class == cmdName && !a.empty && (a.strong || a.plain > 0):
+	case c.class >= cmdName && !englishish(c.name) && !a.empty && (a.strong || a.plain > 0):
 		best.offer(0.9, "cmdi.command_line_weak", i, j) // "netsh firewall set opmode disable"
 	case c.class == cmdWord && a.strong && a.lastShaped:
 		best.offer(0.9, "cmdi.command_line_weak", i, j) // "sleep 10", "find / -name x"
 	}
 }
 
+// opContext is where an operator stands in a value.
+type opContext struct {
+	op    int
+	words int  // words before the operator
+	plain bool // those words are plain words ("Who | What"), not a value an attacker ends ("127.0.0.1", "a)")
+	lead  bool // at most two words before it, and no command line before them
+	line  bool // the value started with a command line: this continues it
+	after int  // for a backtick, the words after the closing one
+}
+
+// englishish reports command names that read as words in running text:
+// English ones, and any of three letters or fewer ("id", "ps", "ver",
+// "del", "dir") except the few no text uses.
+func englishish(name []byte) bool {
+	if englishCommands[string(name)] {
+		return true
+	}
+	if len(name) > 3 {
+		return false
+	}
+	switch string(name) {
+	case "nc", "sh", "ksh", "zsh", "csh", "ssh", "scp", "awk", "sed", "cmd", "php", "xxd", "gcc", "tcl", "wget", "pwd",
+		"ifconfig", "uname":
+		return false
+	}
+	return true
+}
+
 // rateAt rates the command c found after the operator at b[i].
-func rateAt(t *shellText, op int, lead, line, wordy bool, c *command, a *args, i int, best *cmdHit) {
+func rateAt(t *shellText, x opContext, wordy bool, c *command, a *args, i int, best *cmdHit) {
 	j := a.end
+	op := x.op
 	rule := "cmdi.chain"
 	switch op {
 	case opSubst:
@@ -1123,29 +1167,39 @@ func rateAt(t *shellText, op int, lead, line, wordy bool, c *command, a *args, i
 	case opBacktick:
 		rule = "cmdi.backticks"
 	}
+	english := englishish(c.name)
+	distinct := c.class >= cmdName && !english
+	start := x.words == 0 // the operator opens the value
 	switch {
-	case obfuscated(t, c, a, wordy) || c.glob && (lead || line):
+	case obfuscated(t, c, a, wordy) || c.glob && (x.lead || x.line):
 		best.offer(0.99, "cmdi.obfuscated", i, j)
 		return
 	case a.hostile:
 		best.offer(0.99, rule, i, j)
 		return
-	case c.class == cmdProbe && a.empty && (op != opBacktick || !wordy):
-		// "; id", "| whoami", "$(uname)", "`id`": the output is the point
-		if lead || op == opSubst || op == opBacktick || line {
+	case op == opBacktick:
+		// a code span in a note reads like a substitution: only one that
+		// holds a probe and ends the value is an attack ("x`id`")
+		switch {
+		case c.class == cmdProbe && a.empty && x.after <= 2 && !wordy:
 			best.offer(0.99, rule, i, j)
-		} else if op != opWeak {
+		case c.class >= cmdName && (a.shaped || a.empty):
 			best.offer(0.9, rule, i, j)
+		case a.strong:
+			best.offer(0.75, rule, i, j)
 		}
 		return
 	case op == opSubst && !wordy && a.plain < 6 && !c.quoted:
 		best.offer(0.99, rule, i, j) // "$(curl ...)", "$(date)": only shells write "$(" before a command
 		return
-	case c.byPath && (lead || line) && !wordy:
+	case c.byPath && (x.lead || x.line) && !wordy:
 		best.offer(0.99, rule, i, j) // "|/usr/bin/id"
 		return
+	case c.class == cmdProbe && a.empty && x.line:
+		best.offer(0.99, rule, i, j) // "ls -la; id"
+		return
 	}
-	if !lead {
+	if !x.lead {
 		// inside text or a command line the value itself started: a
 		// pipeline in a code snippet reads like one in an attack
 		switch {
@@ -1160,16 +1214,23 @@ func rateAt(t *shellText, op int, lead, line, wordy bool, c *command, a *args, i
 		}
 		return
 	}
-	// An operator at the start of the value or after one token.
+	// An operator at the start of the value or after one or two tokens.
+	weak := op == opWeak && !start
+	// "Who | What | Where": a list of words, not "a|id"
+	listed := x.plain && english && op == opStrong && !start && t.b[i] == '|' && i > 0 && t.b[i-1] == ' ' &&
+		i+1 < len(t.b) && t.b[i+1] == ' '
+
 	switch {
 	case a.plain >= 6:
 		return
-	case c.class >= cmdName && (op != opWeak || a.shaped || a.empty || a.plain <= 4):
-		best.offer(0.99, rule, i, j) // "; netsh firewall set opmode disable", "& dir"
-	case c.class == cmdWord && a.strong:
-		best.offer(0.99, rule, i, j) // "; cat /etc/hosts", "&& sleep 10", "| dir c:\"
-	case c.class == cmdWord && a.empty && op == opStrong:
-		best.offer(0.9, rule, i, j) // "; sort"
+	case distinct && (!weak || a.strong || a.empty || a.plain <= 4):
+		best.offer(0.99, rule, i, j) // "; netsh firewall set opmode disable", "& whoami"
+	case c.class == cmdProbe && a.empty && !weak && !listed:
+		best.offer(0.99, rule, i, j) // "; id", "| dir", "& dir"
+	case a.strong && !listed && (c.class >= cmdName || !weak):
+		best.offer(0.99, rule, i, j) // "; cat /etc/hosts", "| dir c:\\", "& ping -n 10 x"
+	case a.empty && op == opStrong || listed:
+		best.offer(0.9, rule, i, j) // "; sort", "Home | Top"
 	}
 }
 
