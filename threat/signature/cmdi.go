@@ -615,6 +615,7 @@ type args struct {
 	lastShaped bool // the last token is shaped
 	plain      int  // tokens that are plain words
 	hostile    bool // arguments no legitimate use of the command needs from a web request
+	admin      bool // an administration verb: "net user", "reg add", "chmod 777", "rm -rf"
 	command    bool // the first argument is itself a command name ("which python", "cmd /c whoami")
 }
 
@@ -676,7 +677,7 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 				a.command = true
 			}
 			if adminVerbs[string(t)] && adminCommand(c.name) || netVerbs[string(t)] && (string(c.name) == "net" || string(c.name) == "net1") {
-				a.hostile = true // "net user", "reg add", "netsh firewall", "net view"
+				a.admin = true // "net user", "reg add", "netsh firewall", "net view"
 			}
 		}
 		if hostileArg(c, t, tok == 1, line) {
@@ -1103,9 +1104,9 @@ func rateLine(t *shellText, c *command, a *args, wordy bool, best *cmdHit) {
 	switch {
 	case obfuscated(t, c, a, wordy):
 		best.offer(0.99, "cmdi.obfuscated", i, j)
-	case a.hostile && (a.lastShaped || !englishish(c.name) && a.plain <= 5):
-		// "cat /etc/passwd"; but "cat /etc/hosts explained" and "rm -rf
-		// is dangerous" end as sentences
+	case a.hostile && (a.lastShaped || !englishish(c.name) && a.plain <= 5) || a.admin && a.lastShaped:
+		// "cat /etc/passwd", "net user x /add"; but "cat /etc/hosts
+		// explained" and "chmod 777 meaning" end as sentences
 		best.offer(0.99, "cmdi.command_line", i, j)
 	case c.byPath && !wordy:
 		best.offer(0.99, "cmdi.binary_path", i, j) // "/usr/bin/id", "c:\windows\system32\cmd.exe /c ver"
@@ -1119,8 +1120,8 @@ func rateLine(t *shellText, c *command, a *args, wordy bool, best *cmdHit) {
 		best.offer(0.99, "cmdi.command_line", i, j) // "sleep 10": a delay probe and nothing else
 	case c.class >= cmdName && a.strong && a.lastShaped:
 		best.offer(0.99, "cmdi.command_line", i, j) // "uname -a", "nc -lvvp 4444", "dir c:\users"
-	case c.class >= cmdName && a.command:
-		best.offer(0.99, "cmdi.command_line", i, j) // "cmd /c whoami"
+	case c.class >= cmdName && a.command && a.plain <= 1:
+		best.offer(0.99, "cmdi.command_line", i, j) // "cmd /c whoami", "sudo su"
 	case c.class >= cmdName && !englishish(c.name) && !a.empty && (a.strong || a.plain > 0):
 		best.offer(0.9, "cmdi.command_line_weak", i, j) // "netsh firewall set opmode disable"
 	case c.class == cmdWord && a.strong && a.lastShaped:
@@ -1174,7 +1175,7 @@ func rateAt(t *shellText, x opContext, wordy bool, c *command, a *args, i int, b
 	case obfuscated(t, c, a, wordy) || c.glob && (x.lead || x.line):
 		best.offer(0.99, "cmdi.obfuscated", i, j)
 		return
-	case a.hostile:
+	case a.hostile || a.admin && (x.lead || x.line):
 		best.offer(0.99, rule, i, j)
 		return
 	case op == opBacktick:

@@ -24,8 +24,9 @@ import (
 // 80 80 80 80 AF) and the C0/C1 forms whose second byte lost its top bits
 // (C0 2E, C0 6E, C1 1C); Unicode look-alikes of '.', '/' and '\'
 // (U+2215, U+2216, U+FF0E, U+2024 ...) and fullwidth ASCII; textual
-// "0x2e", "0x2f", "0x5c"; '\' as '/'; NUL and control bytes dropped,
-// whitespace as ' '. Escapes that decode to nothing valid ("%qf", a lone
+// "0x2e", "0x2f", "0x5c"; '\' as '/'; NUL as the end of a segment (C
+// ends a path there) unless it sits between dots, other control bytes
+// dropped, whitespace as ' '. Escapes that decode to nothing valid ("%qf", a lone
 // C0 or C1 byte, a private-use code point) become '/', as a lenient
 // decoder that drops them would leave the path around them. Runs of '/'
 // fold into one. exotic counts the encodings undone beyond a plain
@@ -54,8 +55,13 @@ func foldChars[T text](buf []byte, p T, exotic int) ([]byte, int) {
 		case c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
 			buf = append(buf, ' ')
 			continue
+		case c == 0 && !(len(buf) > start && buf[len(buf)-1] == '.' && i+1 < len(p) && p[i+1] == '.'):
+			// a NUL ends the path for C ("boot.ini%00index.html"); between
+			// dots a filter that strips it joins them (".%00.")
+			buf = appendSlash(buf, start)
+			continue
 		case c < 0x20 || c == 0x7f:
-			continue // NUL and other controls: dropped, as decoders that strip them do
+			continue // other controls: dropped, as decoders that strip them do
 		case 'A' <= c && c <= 'Z':
 			buf = append(buf, c+'a'-'A')
 			continue
@@ -606,7 +612,7 @@ func indexSpace(b []byte) int {
 	return -1
 }
 
-// trimValue trims spaces, quotes and NUL-left dots from both ends of a
+// trimValue trims spaces and quotes from both ends of a
 // folded value.
 func trimValue(b []byte) []byte {
 	for len(b) > 0 && (b[0] == ' ' || b[0] == '"' || b[0] == '\'') {
@@ -624,7 +630,7 @@ var unixSystemRoots = set("etc", "proc", "sys", "var", "usr", "opt", "root", "bo
 
 var windowsSystemRoots = set("windows", "winnt", "program files", "program files (x86)", "programdata",
 	"documents and settings", "inetpub", "xampp", "wamp", "wamp64", "apache", "apache2", "apache group", "appserv",
-	"php", "php5", "mysql", "nginx", "system32", "boot.ini", "sysprep", "logs", "log", "users", "perl", "tomcat", "iis",
+	"php", "php5", "mysql", "nginx", "system32", "boot.ini", "sysprep", "logs", "log", "perl", "tomcat", "iis",
 	"filezillaftp", "xampplite", "lampp", "unattended.txt", "unattend.xml", "unattended.xml", "sysprep.inf", "temp",
 	"autoexec.bat", "config.sys", "inetsrv", "winnt32", "unattend.txt", "$recycle.bin", "system volume information",
 	"boot", "bootmgr", "pagefile.sys", "hiberfil.sys")

@@ -89,8 +89,10 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 			conf, rule = 0.99, "traversal.dotdot_encoded" // an obfuscated walk up has no benign use
 		case isPath:
 			conf, rule = 0.99, "traversal.dotdot_path" // clients resolve ".." before sending a path
-		case !url && leadingStep(t) && shaped(t):
+		case !url && leadingStep(t) && shaped(t) && !asset(t):
 			conf, rule = 0.99, "traversal.relative" // the value walks out of its folder: "../config.php"
+		case !url && leadingStep(t) && shaped(t):
+			conf, rule = 0.9, "traversal.relative_asset" // "../images/logo.png" in a page's markup
 		}
 		dst = append(dst, signal(NameTraversal, rule, conf, in, at, at+3))
 	} else if dots == 0 && dotSlashRun(b) >= 4 && seen.mark(&hit, travDotDot) {
@@ -168,8 +170,10 @@ func fileConfidence(b, t []byte, i int, tier uint8, dots, exotic int, isPath boo
 		return 0, ""
 	case tier == tierSystem && shaped(t):
 		return 0.99, "lfi.file_path" // the value is a path to a secret: "/etc/passwd", "c:\boot.ini"
+	case tier == tierSystem && &b[i] == &t[0] && secretName(t):
+		return 0.99, "lfi.file" // the value is a secret's name: ".htpasswd", "win.ini"
 	case tier == tierSystem && &b[i] == &t[0]:
-		return 0.9, "lfi.file" // a bare name: "boot.ini", ".htpasswd"
+		return 0.9, "lfi.file" // a bare name: "php.ini", "my.cnf"
 	case tier == tierSystem && slash:
 		return 0.8, "lfi.file_in_text" // "how to edit /etc/hosts"
 	case tier == tierSystem:
@@ -192,6 +196,35 @@ func drivePath(b []byte) int {
 		}
 	}
 	return 0
+}
+
+// asset reports whether a folded path ends in a file a site serves:
+// images, styles, scripts, fonts, media, documents.
+func asset(t []byte) bool {
+	switch string(extension(t)) {
+	case "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "css", "js", "mjs", "map", "woff", "woff2", "ttf",
+		"eot", "otf", "mp3", "mp4", "webm", "ogg", "wav", "pdf", "html", "htm", "txt", "json", "md":
+		return true
+	}
+	return false
+}
+
+// secretName reports whether a trimmed value is nothing but the name of a
+// file that holds secrets or system settings and that no search or form
+// has a reason to name: a dotfile or a Windows system file.
+func secretName(t []byte) bool {
+	if indexSpace(t) >= 0 || len(t) > 40 {
+		return false
+	}
+	if t[0] == '.' && len(t) > 3 && isLetter(t[1]) {
+		return true // ".htpasswd", ".env", ".bash_history"
+	}
+	switch string(t) {
+	case "boot.ini", "win.ini", "system.ini", "ntuser.dat", "autoexec.bat", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
+		"authorized_keys", "web.config", "global.asa", "wp-config.php", "applicationhost.config":
+		return true
+	}
+	return false
 }
 
 // leadingStep reports whether a trimmed, folded value starts with a step
