@@ -1066,7 +1066,7 @@ func rateCommands(t *shellText, best *cmdHit) {
 			lead: words <= 2 && !line && !inTick && op != opBacktick}
 		if op == opBacktick {
 			if k := bytes.IndexByte(b[next:], '`'); k >= 0 {
-				ctx.after = wordCount(b[next+k+1:])
+				ctx.after = wordsUpTo(b[next+k+1:], 3)
 			}
 		}
 		rateAt(t, ctx, wordy, &c, &a, i, best)
@@ -1080,6 +1080,24 @@ var opByte = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// wordsUpTo counts the space-separated words of b up to limit, looking at
+// no more than 64 bytes a word, so that asking for each of many code spans
+// stays linear.
+func wordsUpTo(b []byte, limit int) int {
+	if len(b) > 64*limit {
+		return limit // that much text after it is more than a few words
+	}
+	n := 0
+	for i := range b {
+		if b[i] != ' ' && (i == 0 || b[i-1] == ' ') {
+			if n++; n >= limit {
+				break
+			}
+		}
+	}
+	return n
+}
 
 // wordCount counts the space-separated words of b.
 func wordCount(b []byte) int {
