@@ -59,23 +59,24 @@ const (
 
 // englishCommands are command names that are English words, or read as
 // one in a sentence.
-var englishCommands = set("ab", "alpine", "apt", "ar", "arch", "as", "ash", "at", "batch", "bridge", "cancel", "cargo",
-	"chef", "column", "comm", "command", "compress", "cut", "date", "dialog", "diff", "dig", "ed", "es", "ex", "expand",
-	"expect", "fetch", "file", "find", "fish", "flock", "fold", "genie", "get", "head", "post", "highlight", "install",
-	"ip", "join", "jobs", "kill", "last", "less", "links", "local", "look", "mail", "make", "man", "more", "mount", "nice",
-	"octave", "paste", "patch", "pic", "pip", "pr", "puppet", "rake", "red", "rename", "replace", "rev", "screen", "script",
-	"sort", "source", "split", "snap", "strings", "task", "tee", "time", "top", "touch", "trap", "view", "w", "wall",
-	"watch", "wish", "yes", "zip", "cat", "ping", "type", "start", "call", "set", "copy", "move", "del", "echo", "print",
-	"sleep", "who", "which", "host", "shutdown", "reboot", "service", "go", "git", "yarn", "gem", "node", "java", "ruby",
-	"python", "perl", "lua", "net", "route", "finger", "test", "true", "false", "exit", "read", "wait", "shift", "return",
-	"alias", "history", "repeat", "function", "done", "fi", "export", "builtin", "eval", "exec", "hash", "help", "open",
-	"pass", "run", "select", "share", "show", "tree", "unzip", "up", "use", "vi", "what", "whois", "erase", "ren",
-	"timeout", "assoc", "label", "path", "pause", "prompt", "title", "color", "cls", "format", "mode", "more", "sc",
-	"print", "shred", "split", "cp", "mv", "rm", "su", "od", "dd", "du", "df", "ln", "ls-f", "pg", "lp", "nl", "wc",
-	"tac", "ul", "sg", "rc", "ld", "nm", "cc", "fc", "w3m", "yelp", "efax", "grc", "ptx", "tbl", "tic", "eqn", "pax",
-	"pdb", "pry", "ss", "es", "eb", "bzz", "ghc", "php", "choice", "tex", "latex", "emacs", "nano", "pico", "vim",
-	"mutt", "lynx", "crash", "volatility", "restic", "task", "facter", "knife", "byebug", "redcarpet", "dosbox",
-	"neofetch", "cowsay", "cowthink", "tmux", "htop", "gimp", "xpad", "zathura", "whiptail", "mosquitto", "certbot")
+var englishCommands = set(
+	"ab", "alpine", "apt", "ar", "arch", "as", "ash", "at", "batch", "bridge", "cancel", "cargo", "chef", "column",
+	"comm", "command", "compress", "cut", "date", "dialog", "diff", "dig", "ed", "es", "ex", "expand", "expect",
+	"fetch", "file", "find", "fish", "flock", "fold", "genie", "get", "head", "post", "highlight", "install", "ip",
+	"join", "jobs", "kill", "last", "less", "links", "local", "look", "mail", "make", "man", "more", "mount", "nice",
+	"octave", "paste", "patch", "pic", "pip", "pr", "puppet", "rake", "red", "rename", "replace", "rev", "screen",
+	"script", "sort", "source", "split", "snap", "strings", "task", "tee", "time", "top", "touch", "trap", "view", "w",
+	"wall", "watch", "wish", "yes", "zip", "cat", "ping", "type", "start", "call", "set", "copy", "move", "del", "echo",
+	"print", "sleep", "who", "which", "host", "shutdown", "reboot", "service", "go", "git", "yarn", "gem", "node",
+	"java", "ruby", "python", "perl", "lua", "net", "route", "finger", "test", "true", "false", "exit", "read", "wait",
+	"shift", "return", "alias", "history", "repeat", "function", "done", "fi", "export", "builtin", "eval", "exec",
+	"hash", "help", "open", "pass", "run", "select", "share", "show", "tree", "unzip", "up", "use", "vi", "what",
+	"whois", "erase", "ren", "timeout", "assoc", "label", "path", "pause", "prompt", "title", "color", "cls", "format",
+	"mode", "sc", "shred", "cp", "mv", "rm", "su", "od", "dd", "du", "df", "ln", "ls-f", "pg", "lp", "nl", "wc", "tac",
+	"ul", "sg", "rc", "ld", "nm", "cc", "fc", "w3m", "yelp", "efax", "grc", "ptx", "tbl", "tic", "eqn", "pax", "pdb",
+	"pry", "ss", "eb", "bzz", "ghc", "php", "choice", "tex", "latex", "emacs", "nano", "pico", "vim", "mutt", "lynx",
+	"crash", "volatility", "restic", "facter", "knife", "byebug", "redcarpet", "dosbox", "neofetch", "cowsay",
+	"cowthink", "tmux", "htop", "gimp", "xpad", "zathura", "whiptail", "mosquitto", "certbot")
 
 // cmdProbes prove execution when they run alone: their output is the
 // point.
@@ -84,9 +85,9 @@ var cmdProbes = set("id", "whoami", "uname", "ifconfig", "ipconfig", "netstat", 
 	"lsmod", "lshw", "lsusb", "lspci", "dmesg", "mount", "w", "who", "last", "uptime", "groups", "set", "whoami.exe",
 	"net", "query", "qwinsta", "quser", "klist", "cmdkey", "wmic", "netsh", "route")
 
-// windowsCommands are cmd.exe built-ins and Windows tools the CRS lists
-// leave out.
-var windowsCommands = []string{"cmd", "command.com", "powershell", "pwsh", "net", "net1", "netsh", "reg", "regedit",
+// extraCommands are cmd.exe built-ins, Windows tools and a few Unix
+// commands the CRS lists leave out.
+var extraCommands = []string{"cmd", "command.com", "powershell", "pwsh", "net", "net1", "netsh", "reg", "regedit",
 	"sc", "wmic", "certutil", "bitsadmin", "mshta", "rundll32", "regsvr32", "cscript", "wscript", "schtasks", "at",
 	"vssadmin", "bcdedit", "icacls", "cacls", "takeown", "attrib", "type", "dir", "copy", "xcopy", "robocopy", "del",
 	"erase", "ren", "move", "findstr", "ver", "systeminfo", "tasklist", "taskkill", "ipconfig", "nslookup", "tracert",
@@ -101,7 +102,7 @@ var windowsCommands = []string{"cmd", "command.com", "powershell", "pwsh", "net"
 
 // commandClasses maps every command name (lower case, no directory, no
 // ".exe") to its class: the CRS unix-shell, unix-shell-builtins and
-// windows-powershell-commands lists and windowsCommands.
+// windows-powershell-commands lists and extraCommands.
 var commandClasses = func() map[string]cmdClass {
 	m := map[string]cmdClass{}
 	add := func(name string) {
@@ -131,7 +132,7 @@ var commandClasses = func() map[string]cmdClass {
 	for _, e := range crsList("windows-powershell-commands") {
 		add(e)
 	}
-	for _, e := range windowsCommands {
+	for _, e := range extraCommands {
 		add(e)
 	}
 	for name := range cmdProbes {

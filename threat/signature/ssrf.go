@@ -49,12 +49,12 @@ var (
 		"ip6-localhost", "ip6-loopback", "ipv6-localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
 		"kubernetes.default.svc.cluster.local", "docker.internal", "host.docker.internal", "gateway.docker.internal",
 		"kubernetes.docker.internal", "host.containers.internal", "localtest.me", "lvh.me", "vcap.me",
-		"lacolhost.com", "127.0.0.1.xip.io", "spoofed.burpcollaborator.net", "customer1.app.localhost.my.company.127.0.0.1.nip.io")
+		"lacolhost.com", "spoofed.burpcollaborator.net")
 	// rebindDomains resolve a name to the address it spells or to a
 	// rotating internal one: SSRF filters that check names let them
 	// through.
 	rebindDomains = []string{".nip.io", ".xip.io", ".sslip.io", ".localtest.me", ".lvh.me", ".vcap.me", ".rbndr.us",
-		".1u.ms", ".traefik.me", ".nip.direct", ".localhost", ".127.0.0.1.nip.io"}
+		".1u.ms", ".traefik.me", ".nip.direct", ".localhost"}
 	// oobDomains are interaction servers of security testing tools: a
 	// value that names one is a probe for blind injection.
 	oobDomains = set("burpcollaborator.net", "oastify.com", "interact.sh", "oast.pro", "oast.live", "oast.site",
