@@ -530,10 +530,10 @@ func commandWord(b []byte, i int, name []byte) (command, bool) {
 
 // binPath reports whether dir is a directory commands live in, globs
 // allowed ("/???/"): "/bin", "/usr/local/bin", "c:\windows\system32",
-// "./".
+// "./". The root is none: "/whoami" is a site's page.
 func binPath(dir []byte) bool {
-	if len(dir) == 0 || string(dir) == "." {
-		return true
+	if string(dir) == "." {
+		return true // "./x"
 	}
 	if len(dir) >= 2 && dir[1] == ':' {
 		dir = dir[2:] // a drive
@@ -893,9 +893,10 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	case in.raw != "" && (strings.IndexByte(in.raw, '\\') >= 0 || strings.Contains(in.raw, "%5c") || strings.Contains(in.raw, "%5C")):
 		alt = decode.Percent(in.raw, in.src == threat.SourceQuery || in.src == threat.SourceForm)
 	}
-	j := judgeCommand(v, m)
+	path := in.src == threat.SourcePath
+	j := judgeCommand(v, m, path)
 	if alt != "" && alt != v {
-		if k := judgeCommand(alt, m); k.best.conf > j.best.conf {
+		if k := judgeCommand(alt, m, path); k.best.conf > j.best.conf {
 			j.best = k.best
 		}
 	}
@@ -936,7 +937,7 @@ type commandJudgement struct {
 	ps, exec match // a PowerShell cradle, a process-spawning call (j > 0 when found)
 }
 
-func judgeCommand(v string, m cls) commandJudgement {
+func judgeCommand(v string, m cls, path bool) commandJudgement {
 	var stack [1024]byte
 	t := shellText{b: stack[:0]}
 	if len(v) > len(stack) {
@@ -951,7 +952,7 @@ func judgeCommand(v string, m cls) commandJudgement {
 			j.ps = mt
 		}
 	}
-	rateCommands(&t, &j.best)
+	rateCommands(&t, &j.best, path)
 	if m&cParen != 0 {
 		if i, k := execCall(t.b); i >= 0 {
 			j.exec = match{i: i, j: k}
@@ -997,13 +998,14 @@ func (h *cmdHit) offer(conf float64, rule string, i, j int) {
 
 // rateCommands finds the command positions of a folded value and rates
 // the command at each.
-func rateCommands(t *shellText, best *cmdHit) {
+func rateCommands(t *shellText, best *cmdHit, path bool) {
 	b := t.b
 	var nameBuf [48]byte
 	wordy := wordCount(b) >= 8
-	// The value itself may be a command line.
+	// The value itself may be a command line; a URL path is none (its
+	// segments are names: "/whoami", "/ping").
 	line := false
-	if c, ok := commandWord(b, 0, nameBuf[:0]); ok {
+	if c, ok := commandWord(b, 0, nameBuf[:0]); ok && !path {
 		a := readArgs(b, &c, 0, true)
 		line = c.byPath || c.class != cmdWord || a.shaped
 		rateLine(t, &c, &a, wordy, best)
@@ -1068,6 +1070,14 @@ func rateCommands(t *shellText, best *cmdHit) {
 		if op == opBacktick {
 			if k := bytes.IndexByte(b[next:], '`'); k >= 0 {
 				ctx.after = wordsUpTo(b[next+k+1:], 3)
+			}
+		}
+		if path {
+			// ';' separates matrix parameters and '|' and '&' appear in
+			// names: in a URL path only substitutions and hostile
+			// arguments count
+			if op != opSubst && op != opBacktick && !a.hostile && !obfuscated(t, &c, &a, wordy) {
+				continue
 			}
 		}
 		rateAt(t, ctx, wordy, &c, &a, i, best)
