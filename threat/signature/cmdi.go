@@ -168,10 +168,17 @@ const shellChars = cSemi | cPipe | cAmp | cNL | cBacktick | cDollar | cLT | cPar
 // hide one: separators, substitutions, brace expansion, escapes.
 const cmdOps = cSemi | cPipe | cAmp | cNL | cBacktick | cDollar | cBrace | cCtl | cPercent
 
-// startsWithCommand reports whether the first word of v (after blanks,
-// quotes and brackets) is a command name or a path: the only command
-// position of a value without operators.
-func startsWithCommand(v string) bool {
+// argShapes are the classes of the bytes that make a command line's
+// arguments (flags, paths, variables, redirections, quotes, drives).
+const argShapes = cSlash | cBackslash | cDash | cDollar | cPercent | cGT | cLT | cColon | cQuote | cDQuote | cTilde |
+	cAt | cStar | cDot
+
+// startsWithCommand reports whether v may be a command line: its first
+// word (after blanks, quotes and brackets) is a command name or a path,
+// the only command position of a value without operators, and what
+// follows could be a command line's arguments ("red running shoes" starts
+// with the editor red, and is a search).
+func startsWithCommand(v string, m cls) bool {
 	i := 0
 	for i < len(v) && (v[i] == ' ' || v[i] == '\t' || v[i] == '\'' || v[i] == '"' || v[i] == '(' || v[i] == '+') {
 		i++
@@ -190,12 +197,31 @@ func startsWithCommand(v string) bool {
 		case c == '\'' || c == '"' || c == '^' || c == '\\' || c == '?' || c == '*':
 			return true // quoted, escaped or globbed: let the full reading decide
 		default:
-			return commandClasses[string(bytes.TrimSuffix(buf[:n], []byte(".exe")))] != cmdUnknown
+			return lineCandidate(buf[:n], m)
 		}
 		buf[n] = c
 		n++
 	}
-	return n < len(buf) && commandClasses[string(bytes.TrimSuffix(buf[:n], []byte(".exe")))] != cmdUnknown
+	return n < len(buf) && lineCandidate(buf[:n], m)
+}
+
+// lineCandidate reports whether a value starting with the word name may
+// be a command line: a command whose arguments need no shape ("which
+// python", "sleep 10", "netsh firewall ..."), or any command with
+// argument-shaped bytes in the value.
+func lineCandidate(name []byte, m cls) bool {
+	name = bytes.TrimSuffix(name, []byte(".exe"))
+	switch commandClasses[string(name)] {
+	case cmdUnknown:
+		return false
+	case cmdWord:
+		switch string(name) {
+		case "which", "whereis", "where", "sleep", "timeout", "ping", "host", "dig", "nslookup", "net":
+			return true
+		}
+		return m&argShapes != 0
+	}
+	return true
 }
 
 // Operators before a command.
@@ -253,8 +279,7 @@ func (t *shellText) obfIn(i, j int) bool {
 // (read as '/', the usual ${PATH:0:1}) and brace expansion
 // ("{cat,/etc/passwd}" runs "cat /etc/passwd"). Backslashes inside words
 // are left to commandWord: outside command names they are Windows paths.
-func shellFold(t *shellText, v string) {
-	b := t.b[:0]
+func shellFold(t *shellText, b []byte, v string) []byte {
 	t.ifs, t.exp = -1, -1
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -359,7 +384,7 @@ func shellFold(t *shellText, v string) {
 		}
 		b = append(b, c)
 	}
-	t.b = b
+	return b
 }
 
 // ansiEscape returns the length of a terminal control sequence at the
@@ -539,12 +564,24 @@ func binPath(dir []byte) bool {
 		dir = dir[2:] // a drive
 	}
 	n := 0
-	for _, seg := range bytes.FieldsFunc(dir, func(r rune) bool { return r == '/' || r == '\\' }) {
-		n++
-		if binDirs[string(seg)] || bytes.IndexByte(seg, '?') >= 0 || bytes.IndexByte(seg, '*') >= 0 {
+	for len(dir) > 0 {
+		k := 0
+		for k < len(dir) && dir[k] != '/' && dir[k] != '\\' {
+			k++
+		}
+		seg := dir[:k]
+		if k < len(dir) {
+			dir = dir[k+1:]
+		} else {
+			dir = nil
+		}
+		if len(seg) == 0 {
 			continue
 		}
-		return false
+		n++
+		if !binDirs[string(seg)] && bytes.IndexByte(seg, '?') < 0 && bytes.IndexByte(seg, '*') < 0 {
+			return false
+		}
 	}
 	return n > 0
 }
@@ -766,8 +803,8 @@ func tokenStrong(t []byte) bool {
 func hostileArg(c *command, t []byte, first, line bool) bool {
 	name := string(c.name)
 	switch {
-	case len(t) > 2 && t[0] == '%' && t[len(t)-1] == '%' || bytes.Count(t, []byte("%")) >= 2 && bytes.IndexByte(t, '\\') > 0:
-		return isEnvName(string(bytes.Trim(bytes.SplitN(t[1:], []byte("%"), 2)[0], "%"))) // %SYSTEMROOT%\repair
+	case len(t) > 2 && t[0] == '%' && bytes.IndexByte(t[1:], '%') > 0:
+		return isEnvName(string(t[1 : 1+bytes.IndexByte(t[1:], '%')])) // %SYSTEMROOT%, %SYSTEMROOT%\repair
 	case bytes.HasPrefix(t, []byte("/dev/tcp/")) || bytes.HasPrefix(t, []byte("/dev/udp/")):
 		return true
 	case interpreters[name]:
@@ -878,8 +915,8 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	if m&(shellChars|cSpace|cSlash|cBackslash|cQuote|cDQuote|cPercent) == 0 || header && structuredHeader(in.name) {
 		return dst, hit // structured headers carry Shellshock only
 	}
-	if m&cmdOps == 0 && header == false && m&cParen == 0 && !startsWithCommand(v) {
-		return dst, hit // no operator, no call, no command first: no command position at all
+	if m&cmdOps == 0 && !header && m&cParen == 0 && !startsWithCommand(v, m) {
+		return dst, hit // no operator, no call, no command line first: no command position at all
 	}
 	// The decoder reads JavaScript escapes, which payload lists use for
 	// line breaks ("\nid") but which also eat Windows paths
@@ -945,7 +982,7 @@ func judgeCommand(v string, m cls, path bool) commandJudgement {
 		defer longBuffers.Put(p)
 		t.b = (*p)[:0]
 	}
-	shellFold(&t, v)
+	t.b = shellFold(&t, t.b[:0], v)
 	j := commandJudgement{ifs: t.ifs, exp: t.exp}
 	if m&(cParen|cPipe|cDash) != 0 {
 		if mt, ok := psCradle(t.b); ok {
