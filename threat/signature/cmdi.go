@@ -934,17 +934,17 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	j := judgeCommand(v, m, path)
 	if alt != "" && alt != v {
 		if k := judgeCommand(alt, m, path); k.best.conf > j.best.conf {
-			j.best = k.best
+			j.best, j.bestEv = k.best, k.bestEv
 		}
 	}
 	if j.ifs >= 0 && seen.mark(&hit, cmdIFS) {
-		dst = append(dst, signal(NameCommand, "cmdi.ifs", 0.99, in, j.ifs, j.ifs+5))
+		dst = append(dst, evSignal(NameCommand, "cmdi.ifs", 0.99, in, j.ifsEv))
 	}
 	if j.exp >= 0 && seen.mark(&hit, cmdIFS) {
-		dst = append(dst, signal(NameCommand, "cmdi.expansion", 0.99, in, j.exp, j.exp+10))
+		dst = append(dst, evSignal(NameCommand, "cmdi.expansion", 0.99, in, j.expEv))
 	}
 	if j.ps.j > 0 && seen.mark(&hit, cmdPowerShell) {
-		dst = append(dst, signal(NameCommand, "cmdi.powershell", 0.99, in, j.ps.i, j.ps.j))
+		dst = append(dst, evSignal(NameCommand, "cmdi.powershell", 0.99, in, j.psEv))
 	}
 	if best := j.best; best.conf > 0 {
 		bit := uint(cmdChain)
@@ -957,11 +957,11 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 			bit = cmdObfuscated
 		}
 		if seen.mark(&hit, bit) {
-			dst = append(dst, signal(NameCommand, best.rule, best.conf, in, best.i, best.j))
+			dst = append(dst, evSignal(NameCommand, best.rule, best.conf, in, j.bestEv))
 		}
 	}
 	if j.exec.j > 0 && seen.mark(&hit, cmdExec) {
-		dst = append(dst, signal(NameCommand, "cmdi.exec_call", 0.99, in, j.exec.i, j.exec.j))
+		dst = append(dst, evSignal(NameCommand, "cmdi.exec_call", 0.99, in, j.execEv))
 	}
 	return dst, hit
 }
@@ -972,6 +972,8 @@ type commandJudgement struct {
 	best     cmdHit
 	ifs, exp int   // $IFS, ${VAR:n:m}, or -1
 	ps, exec match // a PowerShell cradle, a process-spawning call (j > 0 when found)
+	// evidence of each, from the folded value, when found
+	bestEv, ifsEv, expEv, psEv, execEv string
 }
 
 func judgeCommand(v string, m cls, path bool) commandJudgement {
@@ -994,6 +996,22 @@ func judgeCommand(v string, m cls, path bool) commandJudgement {
 		if i, k := execCall(t.b); i >= 0 {
 			j.exec = match{i: i, j: k}
 		}
+	}
+	ev := func(i, k int) string { return excerpt(string(t.b), i, k, 48) }
+	if j.best.conf > 0 {
+		j.bestEv = ev(j.best.i, j.best.j)
+	}
+	if j.ifs >= 0 {
+		j.ifsEv = ev(j.ifs, j.ifs+5)
+	}
+	if j.exp >= 0 {
+		j.expEv = ev(j.exp, j.exp+10)
+	}
+	if j.ps.j > 0 {
+		j.psEv = ev(j.ps.i, j.ps.j)
+	}
+	if j.exec.j > 0 {
+		j.execEv = ev(j.exec.i, j.exec.j)
 	}
 	return j
 }
@@ -1025,6 +1043,13 @@ type cmdHit struct {
 	conf float64
 	rule string
 	i, j int
+}
+
+// evSignal builds a Signal with evidence already excerpted.
+func evSignal(det, rule string, conf float64, in *input, ev string) threat.Signal {
+	s := signal(det, rule, conf, in, 0, 0)
+	s.Evidence = ev
+	return s
 }
 
 func (h *cmdHit) offer(conf float64, rule string, i, j int) {

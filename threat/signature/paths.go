@@ -3,6 +3,8 @@ package signature
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // Path normalisation shared by the traversal and command families.
@@ -152,6 +154,15 @@ func foldChars[T text](buf []byte, p T, exotic int) ([]byte, int) {
 		buf = append(buf, c)
 	}
 	return buf, exotic
+}
+
+// foldedSignal builds a Signal for a match at text[i:j] of a folded form
+// of in.value: the evidence shows what the value decodes to, where the
+// match is.
+func foldedSignal(det, rule string, conf float64, in *input, text []byte, i, j int) threat.Signal {
+	s := signal(det, rule, conf, in, 0, 0)
+	s.Evidence = excerpt(string(text), i, j, 48)
+	return s
 }
 
 // appendSlash appends '/' unless buf (from start) already ends with one.
