@@ -365,9 +365,14 @@ func shellFold(t *shellText, b []byte, v string) []byte {
 			end := strings.IndexByte(v[i+1:min(len(v), i+200)], '}')
 			if end > 0 {
 				inner := v[i+1 : i+1+end]
-				if k := strings.IndexByte(inner, ','); k > 0 && strings.IndexByte(inner, ' ') < 0 &&
-					(commandClasses[strings.ToLower(inner[:k])] >= cmdName ||
-						commandClasses[strings.ToLower(inner[:k])] != cmdUnknown && strings.ContainsAny(inner[k:], "/-$.")) {
+				lead := strings.TrimLeft(inner, ",") // "{,ifconfig}" runs ifconfig
+				k := strings.IndexByte(lead, ',')
+				if k < 0 && len(lead) < len(inner) {
+					k = len(lead)
+				}
+				if k > 0 && strings.IndexByte(inner, ' ') < 0 &&
+					(commandClasses[strings.ToLower(lead[:k])] >= cmdName ||
+						commandClasses[strings.ToLower(lead[:k])] != cmdUnknown && strings.ContainsAny(lead[k:], "/-$.")) {
 					t.mark(len(b))
 					for _, x := range []byte(inner) {
 						if x == ',' {
@@ -915,7 +920,8 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	if m&(shellChars|cSpace|cSlash|cBackslash|cQuote|cDQuote|cPercent) == 0 || header && structuredHeader(in.name) {
 		return dst, hit // structured headers carry Shellshock only
 	}
-	if m&cmdOps == 0 && !header && m&cParen == 0 && !startsWithCommand(v, m) {
+	rawEscapes := in.raw != "" && (strings.IndexByte(in.raw, '\\') >= 0 || strings.Contains(in.raw, "%5c") || strings.Contains(in.raw, "%5C"))
+	if m&cmdOps == 0 && !header && m&cParen == 0 && !rawEscapes && !startsWithCommand(v, m) {
 		return dst, hit // no operator, no call, no command line first: no command position at all
 	}
 	// The decoder reads JavaScript escapes, which payload lists use for
@@ -927,7 +933,7 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	case header && m&(cPercent|cBackslash) != 0:
 		// header values arrive as sent: "%0aid", "\nid"
 		v, alt = decode.Value(v, false), decode.Percent(v, false)
-	case in.raw != "" && (strings.IndexByte(in.raw, '\\') >= 0 || strings.Contains(in.raw, "%5c") || strings.Contains(in.raw, "%5C")):
+	case rawEscapes:
 		alt = decode.Percent(in.raw, in.src == threat.SourceQuery || in.src == threat.SourceForm)
 	}
 	path := in.src == threat.SourcePath
@@ -1105,8 +1111,9 @@ func rateCommands(t *shellText, best *cmdHit, path bool) {
 				continue // a closing backtick
 			}
 			op, close = opBacktick, '`'
-		case '$':
-			if next < len(b) && b[next] == '(' {
+		case '$', '<', '>':
+			// $(cmd), and process substitution <(cmd) >(cmd)
+			if next < len(b) && b[next] == '(' && (x == '$' || i == 0 || b[i-1] == ' ' || b[i-1] == '<' || b[i-1] == '>') {
 				op, next, close = opSubst, next+1, ')'
 			}
 		}
@@ -1148,7 +1155,7 @@ func rateCommands(t *shellText, best *cmdHit, path bool) {
 
 // opByte marks the bytes that may be or start an operator.
 var opByte = func() (t [256]bool) {
-	for _, c := range ";|&\n\r`$" {
+	for _, c := range ";|&\n\r`$<>" {
 		t[c] = true
 	}
 	return t

@@ -466,7 +466,10 @@ func (t *fileTrie) longest(b []byte) (end int, tier uint8) {
 		if n := t.nodes[node]; n.tier != tierNone && (!n.bounded || i == len(b) || !isNameByte(b[i])) {
 			end, tier = i, n.tier
 		}
-		if i == len(b) {
+		for i+1 < len(b) && b[i] == '.' && b[i+1] == '/' && b[i-1] == '/' {
+			i += 2 // "etc/./passwd": a folder's "." is the folder
+		}
+		if i >= len(b) {
 			break
 		}
 		node = t.next[uint64(node)<<8|uint64(b[i])]

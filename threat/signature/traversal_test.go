@@ -34,6 +34,9 @@ var traversalAttacks = []familyCase{
 	// A file attackers read, by path, as the whole value.
 	{"/etc/passwd", nil},
 	{"/etc/shadow", nil},
+	{"/etc/./passwd", nil},
+	{"/ETC/PASSWD", nil},
+	{"../boot.ini%00index.html", nil},
 	{"/proc/self/environ", nil},
 	{"/var/log/apache2/access.log", nil},
 	{"/var/adm/wtmpx", nil},
