@@ -103,15 +103,18 @@ func foldChars[T text](buf []byte, p T, exotic int) ([]byte, int) {
 		case c >= 0x80:
 			if r, n, ok := overlong(p[i:]); ok {
 				exotic++
-				if r == '/' || r == '\\' {
+				i += n - 1
+				switch {
+				case r == '/' || r == '\\':
 					buf = appendSlash(buf, start)
-				} else {
+				case r < 0x20 || r == 0x7f:
+					// an overlong control byte: dropped like a plain one
+				default:
 					if 'A' <= r && r <= 'Z' {
 						r += 'a' - 'A'
 					}
 					buf = append(buf, r)
 				}
-				i += n - 1
 				continue
 			}
 			if c == 0xC0 || c == 0xC1 || c >= 0xF8 {
