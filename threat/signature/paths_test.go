@@ -153,3 +153,51 @@ func FuzzPathFold(f *testing.F) {
 		shaped(trimValue(out))
 	})
 }
+
+func FuzzShellFold(f *testing.F) {
+	for _, s := range []string{";c'a't /e''tc/pa''sswd", "w\\h\\o\\a\\m\\i", "w^h^o^a^m^i", "cat${IFS}/etc/passwd",
+		"$IFS$9", "${PATH:0:1}", "{cat,/etc/passwd}", "{,ifconfig}", "\\033[2Awget x", "/???/??t", "a|id|", "`id`",
+		"$(id)", "<(id)", "it's 'quoted'", "x'", "{", "${", "$"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		var st [64]byte
+		tx := shellText{b: st[:0]}
+		tx.b = shellFold(&tx, tx.b[:0], v)
+		if len(tx.b) > len(v) {
+			t.Fatalf("shellFold(%q) = %q grew", v, tx.b)
+		}
+		for k := 0; k < tx.n && k < maxObf; k++ {
+			if o := int(tx.obf[k]); o < 0 || o > len(tx.b) {
+				t.Fatalf("shellFold(%q): obfuscation at %d of %d", v, o, len(tx.b))
+			}
+		}
+		var best cmdHit
+		rateCommands(&tx, &best, false)
+		rateCommands(&tx, &best, true)
+		if best.conf > 0 && (best.i < 0 || best.j < best.i || best.j > len(tx.b)) {
+			t.Fatalf("%q: hit %+v outside %d bytes", v, best, len(tx.b))
+		}
+		execCall(tx.b)
+		psCradle(tx.b)
+	})
+}
+
+func FuzzParseDest(f *testing.F) {
+	for _, s := range []string{"http://expected.com@127.0.0.1/", "http://127.0.0.1#@x/", "http://[::ffff:7f00:1]:80/",
+		"//169.254.169.254/latest", "http:127.0.0.1", "0x7f.1:80/", "http://①②⑦.⓪.⓪.①/", "[", "http://[", "a@b@c",
+		"http://0/", "10.0.0.0/8"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		b, _ := urlFold(nil, v)
+		if len(b) > len(v) {
+			t.Fatalf("urlFold(%q) = %q grew", v, b)
+		}
+		d := parseDest(b)
+		for k := 0; k < d.n; k++ {
+			classifyHost(d.hosts[k], d.scheme, d.explicit)
+		}
+		oobDomain(b)
+	})
+}
