@@ -1127,6 +1127,12 @@ func rateCommands(t *shellText, best *cmdHit, path bool) {
 		a := readArgs(b, &c, close, false)
 		for ; counted < i; counted++ {
 			y := b[counted]
+			if y == '\n' || y == '\r' {
+				// each line of a text field or a body starts afresh: a
+				// separator at its start opens it
+				words, plain = 0, true
+				continue
+			}
 			if y != ' ' && y != '\t' && !opByte[y] && (counted == 0 || b[counted-1] == ' ' || b[counted-1] == '\t') {
 				words++
 			}
@@ -1314,6 +1320,12 @@ func rateAt(t *shellText, x opContext, wordy bool, c *command, a *args, i int, b
 		return
 	}
 	// An operator at the start of the value or after one or two tokens.
+	if op == opNewline && !(c.class == cmdProbe && a.empty) {
+		// a line of a text field is judged as a value is: "egrep
+		// patterns are full regular expressions" starts a sentence
+		rateLine(t, c, a, wordy, best)
+		return
+	}
 	weak := op == opWeak && !start
 	// "Who | What | Where": a list of words, not "a|id"
 	listed := x.plain && english && op == opStrong && !start && t.b[i] == '|' && i > 0 && t.b[i-1] == ' ' &&
