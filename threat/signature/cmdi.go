@@ -998,6 +998,9 @@ func judgeCommand(v string, m cls, path bool) commandJudgement {
 		}
 	}
 	rateCommands(&t, &j.best, path)
+	if j.best.conf < 0.99 && m&(cBacktick|cDollar) != 0 && booleanProbe(t.b) {
+		j.best = cmdHit{0.99, "cmdi.substitution", 0, len(t.b)}
+	}
 	if m&cParen != 0 {
 		if i, k := execCall(t.b); i >= 0 {
 			j.exec = match{i: i, j: k}
@@ -1231,6 +1234,20 @@ func rateLine(t *shellText, c *command, a *args, wordy bool, best *cmdHit) {
 	case c.class == cmdWord && a.strong && a.lastShaped:
 		best.offer(0.9, "cmdi.command_line_weak", i, j) // "sleep 10", "find / -name x"
 	}
+}
+
+// booleanProbe reports a value that is nothing but a substitution of the
+// shell's true or false ("`true`", "\"$(false)\""): blind injection
+// compares the two answers. A note names them inside a sentence.
+func booleanProbe(b []byte) bool {
+	b = bytes.Trim(b, " '\"")
+	for _, w := range []string{"true", "false"} {
+		if len(b) == len(w)+2 && b[0] == '`' && b[len(b)-1] == '`' && string(b[1:len(b)-1]) == w ||
+			len(b) == len(w)+3 && b[0] == '$' && b[1] == '(' && b[len(b)-1] == ')' && string(b[2:len(b)-1]) == w {
+			return true
+		}
+	}
+	return false
 }
 
 // opContext is where an operator stands in a value.
