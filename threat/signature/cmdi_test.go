@@ -7,7 +7,7 @@ import "testing"
 // commix's techniques, HackTricks (bypass Linux restrictions, Windows
 // obfuscation), PortSwigger's OS command injection labs, reverse shell
 // one-liners, PowerShell download cradles.
-var commandAttacks = []familyCase{
+var commandAttacks = []placedCase{
 	{"; cat /etc/passwd", nil},
 	{"| id", nil},
 	{"|| whoami", nil},
@@ -71,7 +71,7 @@ var commandAttacks = []familyCase{
 	{"() { :; }; /bin/bash -c 'id'", []string{"header", "ua", "referer"}},
 }
 
-var commandBenign = []familyCase{
+var commandBenign = []placedCase{
 	{"how to use the cat command", nil},
 	{"cat /etc/hosts explained", nil},
 	{"`ls -la | grep foo && echo done`", nil},
@@ -142,5 +142,5 @@ var commandBenign = []familyCase{
 }
 
 func TestCommandFamily(t *testing.T) {
-	checkFamily(t, "cmdi", commandAttacks, 0.99, commandBenign, 0.99)
+	checkPlaced(t, "cmdi", commandAttacks, 0.99, commandBenign, 0.99)
 }

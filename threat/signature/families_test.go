@@ -81,16 +81,16 @@ func familyConfidence(t testing.TB, d *signature.Detector, where, value, family 
 	return best, rules
 }
 
-// familyCase is a public payload or a benign look-alike with the
+// placedCase is a public payload or a benign look-alike with the
 // placements it is checked in (nil: the value placements).
-type familyCase struct {
+type placedCase struct {
 	value  string
 	places []string
 }
 
-// checkFamily asserts that each attack reaches at least min (0.99: it
+// checkPlaced asserts that each attack reaches at least min (0.99: it
 // blocks alone) and each benign value stays below max in every placement.
-func checkFamily(t *testing.T, family string, attacks []familyCase, min float64, benign []familyCase, max float64) {
+func checkPlaced(t *testing.T, family string, attacks []placedCase, min float64, benign []placedCase, max float64) {
 	t.Helper()
 	d, err := signature.New(signature.Config{})
 	if err != nil {

@@ -6,7 +6,7 @@ import "testing"
 // metadata bypasses), PortSwigger's SSRF labs and URL validation bypass
 // cheat sheet, HackTricks (URL format bypass), the cloud providers'
 // metadata documentation.
-var ssrfAttacks = []familyCase{
+var ssrfAttacks = []placedCase{
 	{"http://169.254.169.254/latest/meta-data/iam/security-credentials/", nil},
 	{"http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token", nil},
 	{"http://169.254.169.254/metadata/instance?api-version=2021-02-01", nil},
@@ -50,7 +50,7 @@ var ssrfAttacks = []familyCase{
 	{"http://host.docker.internal:2375/containers/json", nil},
 }
 
-var ssrfBenign = []familyCase{
+var ssrfBenign = []placedCase{
 	{"https://www.example.com/products?id=42&ref=home", nil},
 	{"https://cdn.example.org/img/logo.png", nil},
 	{"10.0.0.0/8 subnet calculator", nil},
@@ -73,5 +73,5 @@ var ssrfBenign = []familyCase{
 }
 
 func TestSSRFFamily(t *testing.T) {
-	checkFamily(t, "ssrf", ssrfAttacks, 0.99, ssrfBenign, 0.9)
+	checkPlaced(t, "ssrf", ssrfAttacks, 0.99, ssrfBenign, 0.9)
 }

@@ -5,7 +5,7 @@ import "testing"
 // Public payloads: PayloadsAllTheThings and dotdotpwn's encodings,
 // PortSwigger's path traversal labs, OWASP's testing guide, HackTricks
 // (file inclusion), CVE-2021-41773 (Apache 2.4.49), Tomcat's "..;/".
-var traversalAttacks = []familyCase{
+var traversalAttacks = []placedCase{
 	{"../../../../etc/passwd", nil},
 	{"..\\..\\..\\..\\windows\\win.ini", nil},
 	{"....//....//....//etc/passwd", nil},
@@ -56,7 +56,7 @@ var traversalAttacks = []familyCase{
 	{"file:///etc/passwd", nil},
 }
 
-var traversalBenign = []familyCase{
+var traversalBenign = []placedCase{
 	{"cat /etc/hosts explained", nil},
 	{"/etc/hosts explained", nil},
 	{"how to edit /etc/hosts on a mac", nil},
@@ -83,5 +83,5 @@ var traversalBenign = []familyCase{
 }
 
 func TestTraversalFamily(t *testing.T) {
-	checkFamily(t, "traversal", traversalAttacks, 0.99, traversalBenign, 0.9)
+	checkPlaced(t, "traversal", traversalAttacks, 0.99, traversalBenign, 0.9)
 }
