@@ -234,3 +234,12 @@ func skipSpace(b []byte, i int) int {
 	}
 	return i
 }
+
+// isDigit reports whether c is an ASCII digit.
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// isAlpha reports whether c is an ASCII letter.
+func isAlpha(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+// isHex reports whether c is a hexadecimal digit.
+func isHex(c byte) bool { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
