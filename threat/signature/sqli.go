@@ -5,6 +5,7 @@ import (
 
 	libinjection "github.com/corazawaf/libinjection-go"
 
+	"github.com/bulwarkhq/bulwark/internal/decode"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -92,40 +93,68 @@ const (
 
 func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
-	v := in.value
-	m := in.m
-	if m&sqlChars == 0 {
-		return dst, hit
+	var best [sqliNumRules]sqlHit
+	sqliValue(in.value, in.m, in.src, &best)
+	if in.src == threat.SourceHeader && in.m&(cPercent|cAmp) != 0 {
+		// headers reach the families as sent: decode them as a parameter
+		if d := decode.Value(in.value, false); d != in.value {
+			sqliValue(d, classify(d), in.src, &best)
+		}
 	}
-	if in.src == threat.SourcePath && m&(cQuote|cDQuote|cParen|cSpace) == 0 {
-		return dst, hit // a plain path is never SQL
+	for r := range best {
+		h := &best[r]
+		if h.conf == 0 || !seen.mark(&hit, uint(r)) {
+			continue
+		}
+		s := signal(NameSQLi, sqliRuleNames[r], h.conf, in, 0, 0)
+		s.Evidence = excerpt(h.src, h.i, h.j, 48)
+		if r == sqliLib {
+			prefix := "fp " + h.fp + ": "
+			s.Evidence = prefix + excerpt(h.src, h.i, h.j, 48-len(prefix))
+		}
+		dst = append(dst, s)
+	}
+	return dst, hit
+}
+
+// sqliValue runs the rules over v, with classes m, keeping the best match
+// of each rule in best.
+func sqliValue(v string, m cls, src threat.Source, best *[sqliNumRules]sqlHit) {
+	if m&sqlChars == 0 {
+		return
+	}
+	if src == threat.SourcePath && m&(cQuote|cDQuote|cParen|cSpace) == 0 {
+		return // a plain path is never SQL
 	}
 	if m&sqlStrong == 0 && !strings.Contains(v, "--") {
 		// Letters, digits, spaces and plain punctuation: SQL needs a
 		// keyword here ("1 union select 1", "1 or true").
 		var stack [512]byte
 		if _, ok := findAny(lower(stack[:0], v), sqliKeywords, true); !ok {
-			return dst, hit
+			return
 		}
 	}
 	sc := sqlScan{lx: sqlLexer{s: v, noClose: len(v) + 1}}
 	sc.run()
-	if in.src != threat.SourceHeader || m&(cQuote|cDQuote|cBacktick) != 0 || sc.best[sqliLib].conf > 0 {
+	if src != threat.SourceHeader || m&(cQuote|cDQuote|cBacktick) != 0 || sc.found() {
 		sc.libinjection()
 	}
 	for r := range sc.best {
-		h := &sc.best[r]
-		if h.conf == 0 || !seen.mark(&hit, uint(r)) {
-			continue
+		if h := sc.best[r]; h.conf > best[r].conf {
+			h.src = v
+			best[r] = h
 		}
-		s := signal(NameSQLi, sqliRuleNames[r], h.conf, in, h.i, h.j)
-		if r == sqliLib {
-			prefix := "fp " + h.fp + ": "
-			s.Evidence = prefix + excerpt(v, h.i, h.j, 48-len(prefix))
-		}
-		dst = append(dst, s)
 	}
-	return dst, hit
+}
+
+// found reports whether a rule matched.
+func (sc *sqlScan) found() bool {
+	for _, h := range sc.best {
+		if h.conf > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // sqlKind is the kind of a SQL token.
@@ -700,6 +729,7 @@ type sqlHit struct {
 	conf float64
 	i, j int
 	fp   string // libinjection's fingerprint
+	src  string // the form of the value it was found in
 }
 
 // sqlScan is one pass of the SQL rules over a value.
