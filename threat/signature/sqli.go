@@ -1069,9 +1069,13 @@ func (sc *sqlScan) boolean(t sqlTok) {
 		return // "and/or", "this, and that": prose
 	}
 	left := sc.operand(t.j)
+	for k := 0; k < 3 && left.kind == oParen; k++ {
+		left = sc.operand(lx.next(left.i).j) // or ('1'='1
+	}
 	if left.kind == oNone {
 		return
 	}
+	clauseOp := t.kind == sWord && (t.id == kwHaving || t.id == kwWhere)
 	var conf float64
 	end := left.j
 	if r, ok := sc.comparison(left.j); ok {
@@ -1083,21 +1087,24 @@ func (sc *sqlScan) boolean(t sqlTok) {
 		switch {
 		case literal(left) && literal(right),
 			left.kind == oIdent && right.kind == oIdent && strings.EqualFold(lx.s[left.i:left.j], lx.s[right.i:right.j]):
-			conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.95)
+			conf = boolConf(l, 0.99, 0.99, 0.99, 0.99, 0.95)
 		case left.kind >= oSQLCall || right.kind >= oSQLCall || left.kind == oVar || right.kind == oVar:
 			conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.85)
 		case left.kind == oCall || right.kind == oCall:
 			conf = boolConf(l, 0.95, 0.9, 0.8, 0.7, 0.6)
 		default: // a column against a value: "and rating > 4"
 			conf = boolConf(l, 0.95, 0.95, 0.6, 0.7, 0.5)
+			if clauseOp {
+				conf = boolConf(l, 0.95, 0.8, 0.6, 0.7, 0.5) // "where x = 1" reads as a phrase too
+			}
 		}
 		if n := lx.next(end); n.kind == sComment || n.kind == sNul || n.kind == sSemi {
 			// a condition cut off by a comment: or x=y--
 			conf = max(conf, boolConf(l, 0.99, 0.99, 0.9, 0.95, 0.6))
 		}
 	} else {
-		if !ends(lx.next(left.j)) {
-			return
+		if clauseOp || !ends(lx.next(left.j)) {
+			return // "having 2 or more": a value alone tests nothing after having/where
 		}
 		switch left.kind {
 		case oLit: // or true--, and false
@@ -1157,7 +1164,7 @@ func (sc *sqlScan) selectList(i int) bool {
 		return false
 	}
 	o := sc.operand(t.i)
-	if o.kind == oNone {
+	if o.kind == oNone || o.kind == oOpenStr {
 		return false
 	}
 	if o.kind == oSQLCall || o.kind == oSub || t.kind == sWord && t.id == kwFunc {
@@ -1196,11 +1203,11 @@ func (sc *sqlScan) union(t sqlTok) {
 	if n.kind != sWord || n.id != kwSelect {
 		return
 	}
-	conf := 0.85
+	conf := 0.8
 	switch l := sc.leadIn(); {
 	case sc.selectList(n.j):
 		conf = 0.99
-	case l != leadText:
+	case l != leadText && l != leadWord:
 		conf = 0.95
 	}
 	sc.hit(sqliUnion, conf, t.i, n.j)
@@ -1260,9 +1267,11 @@ func (sc *sqlScan) subquery(t sqlTok) {
 	sc.hit(sqliSubquery, conf, sc.prev(0).i, t.j)
 }
 
-// statement reads a statement at offset i and returns its strength: 2 for
-// a complete shape (drop table x, insert into, exec xp_..., declare @x,
-// select * from), 1 for a plausible start, 0 for none.
+// statement reads a statement at offset i and returns its strength: 3 for
+// a shape only SQL has (insert into x values, exec xp_..., declare @x,
+// select * from, drop table x;), 2 for a complete shape that a phrase can
+// share ("drop table tennis", "create user account"), 1 for a plausible
+// start, 0 for none.
 func (sc *sqlScan) statement(i int) int {
 	lx := &sc.lx
 	t := lx.next(i)
@@ -1273,13 +1282,13 @@ func (sc *sqlScan) statement(i int) int {
 	switch t.id {
 	case kwSelect:
 		if sc.selectList(t.j) {
-			return 2
+			return 3
 		}
 	case kwInsert:
 		if n.kind == sWord && n.id == kwInto {
 			o := sc.operand(n.j)
 			if e := lx.next(o.j); o.kind == oCall || o.kind == oIdent && (e.kind == sOpen || e.kind == sWord && (e.id == kwValues || e.id == kwSelect || e.id == kwSet)) {
-				return 2
+				return 3
 			}
 			return 1
 		}
@@ -1288,7 +1297,7 @@ func (sc *sqlScan) statement(i int) int {
 			if s := lx.next(sc.operand(n.i).j); s.kind == sWord && s.id == kwSet {
 				if c := sc.operand(s.j); c.kind == oIdent {
 					if e := lx.next(c.j); e.kind == sOp && e.id == opEq {
-						return 2
+						return 3
 					}
 				}
 				return 1
@@ -1299,7 +1308,7 @@ func (sc *sqlScan) statement(i int) int {
 			o := sc.operand(n.j)
 			if o.kind == oIdent {
 				if e := lx.next(o.j); e.kind == sWord && e.id == kwWhere || e.kind == sComment || e.kind == sSemi {
-					return 2
+					return 3
 				}
 				return 1
 			}
@@ -1311,13 +1320,16 @@ func (sc *sqlScan) statement(i int) int {
 				return 0
 			}
 			e := lx.next(o.j)
-			if t.id == kwDrop || t.id == kwTruncate {
+			switch {
+			case e.kind == sSemi || e.kind == sComment || e.kind == sNul:
+				return 3
+			case t.id == kwDrop || t.id == kwTruncate:
 				if ends(e) {
 					return 2
 				}
-				return 1
-			}
-			if e.kind == sOpen || e.kind == sWord && (e.id == kwIdentified || e.id == kwAs || e.id == kwSet) || ends(e) {
+			case e.kind == sOpen || e.kind == sWord && (e.id == kwIdentified || e.id == kwSet):
+				return 3
+			case e.kind == sWord && e.id == kwAs || ends(e):
 				return 2
 			}
 			return 1
@@ -1326,15 +1338,15 @@ func (sc *sqlScan) statement(i int) int {
 		switch {
 		case n.kind == sWord && (n.id == kwProc || n.id == kwMaster || n.id == kwFileFunc),
 			n.kind == sOpen, n.kind == sVar, n.kind == sQuote:
-			return 2
+			return 3
 		case n.kind == sWord && n.id == kwNone:
 			if e := lx.next(n.j); e.kind == sQuote || e.kind == sVar || e.kind == sDot {
-				return 2
+				return 3
 			}
 		}
 	case kwDeclare:
 		if n.kind == sVar {
-			return 2
+			return 3
 		}
 	case kwShutdown:
 		if ends(n) || n.kind == sWord && lx.s[n.i]|0x20 == 'w' {
@@ -1342,7 +1354,7 @@ func (sc *sqlScan) statement(i int) int {
 		}
 	case kwWaitfor:
 		if n.kind == sWord && n.id == kwDelay {
-			return 2
+			return 3
 		}
 	case kwGrant:
 		for k, p := 0, n; k < 6 && p.kind != sEnd; k++ {
@@ -1353,7 +1365,7 @@ func (sc *sqlScan) statement(i int) int {
 		}
 	case kwSet:
 		if n.kind == sVar {
-			return 2
+			return 3
 		}
 	case kwLoad:
 		if n.kind == sWord && n.id == kwData {
@@ -1363,14 +1375,14 @@ func (sc *sqlScan) statement(i int) int {
 		o := sc.operand(n.i)
 		if e := lx.next(o.j); e.kind == sWord && e.id == kwFrom || e.kind == sWord && strings.EqualFold(lx.s[e.i:e.j], "to") {
 			if f := lx.next(e.j); f.kind == sQuote || f.kind == sWord && f.id == kwProgram {
-				return 2
+				return 3
 			}
 		}
 	case kwIf:
 		if n.kind == sOpen {
 			left := sc.operand(n.j)
 			if r, ok := sc.comparison(left.j); ok && literal(left) && literal(sc.operand(r)) {
-				return 2
+				return 3
 			}
 			return 1
 		}
@@ -1394,9 +1406,12 @@ func (sc *sqlScan) stacked(t sqlTok) {
 	}
 	l := sc.leadIn()
 	var conf float64
-	if st == 2 {
+	switch st {
+	case 3:
 		conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.85)
-	} else {
+	case 2:
+		conf = boolConf(l, 0.99, 0.95, 0.95, 0.9, 0.7)
+	default:
 		conf = boolConf(l, 0.9, 0.85, 0.85, 0.75, 0.5)
 	}
 	sc.hit(sqliStacked, conf, t.i, t.j+16)
@@ -1416,12 +1431,12 @@ func (sc *sqlScan) statementHere(t sqlTok) {
 	}
 	conf := 0.7
 	switch {
-	case st == 2 && l == leadBreak:
-		conf = 0.99
-	case st == 2:
+	case st >= 2 && l == leadBreak, st == 3:
 		conf = 0.99
 	case l == leadBreak:
 		conf = 0.9
+	case st == 2:
+		conf = 0.85
 	}
 	sc.hit(sqliStatement, conf, t.i, t.j+16)
 }
@@ -1470,6 +1485,11 @@ func (sc *sqlScan) timing(t sqlTok) {
 			conf = 0.99 // pg_sleep, receive_message
 		default:
 			conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.8)
+			if after.kind == sClose {
+				if e := lx.next(after.j); !ends(e) && e.kind != sComma && e.kind != sOp && (e.kind != sWord || e.id == kwNone) {
+					conf = min(conf, 0.7) // "sleep(8) hours a night"
+				}
+			}
 		}
 	}
 	if conf > 0 {
@@ -1658,6 +1678,10 @@ func (sc *sqlScan) libinjection() {
 			// a value and a comment: the comment rule judges the shape
 			conf = 0.6
 		case sc.prose(i, fp):
+			conf = 0.6
+		case strings.Trim(fp, "1n&()") == "" && sc.best[sqliBoolean].conf < 0.9:
+			// "1 or 2 or 3", "cats and (dogs or birds)": words or numbers
+			// and conjunctions, nothing compared
 			conf = 0.6
 		}
 		if h := &sc.best[sqliLib]; conf > h.conf {
