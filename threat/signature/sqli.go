@@ -136,7 +136,7 @@ func sqliValue(v string, m cls, src threat.Source, best *[sqliNumRules]sqlHit) {
 	}
 	sc := sqlScan{lx: sqlLexer{s: v, noClose: len(v) + 1}}
 	sc.run()
-	if src != threat.SourceHeader || m&(cQuote|cDQuote|cBacktick) != 0 || sc.found() {
+	if sc.syntax && (src != threat.SourceHeader || m&(cQuote|cDQuote|cBacktick) != 0 || sc.found()) {
 		sc.libinjection()
 	}
 	for r := range sc.best {
@@ -741,6 +741,10 @@ type sqlScan struct {
 	quotes [3]int // ' " ` seen so far
 	starts [sqlLibStarts]int
 	nstart int
+	// syntax says the value has a token that SQL syntax needs: a quote,
+	// a bracket, a comment, ';', a keyword, a comparison or logical
+	// operator, a variable. Without one libinjection cannot match either.
+	syntax bool
 }
 
 func (sc *sqlScan) hit(rule int, conf float64, i, j int) {
@@ -775,6 +779,16 @@ func (sc *sqlScan) run() {
 		t := lx.next(pos)
 		if t.kind == sEnd {
 			return
+		}
+		switch t.kind {
+		case sQuote, sOpen, sClose, sSemi, sComment, sNul:
+			sc.syntax = true
+		case sWord:
+			sc.syntax = sc.syntax || t.id != kwNone
+		case sOp:
+			sc.syntax = sc.syntax || t.id != opArith
+		case sVar:
+			sc.syntax = sc.syntax || t.i == 0 || !sqlWordByte(lx.s[t.i-1]) // not a@b.c
 		}
 		switch t.kind {
 		case sQuote:

@@ -1,7 +1,6 @@
 package signature
 
 import (
-	"bytes"
 	"strings"
 
 	libinjection "github.com/corazawaf/libinjection-go"
@@ -133,10 +132,10 @@ func (x *xssScan) scan(s string, m cls) {
 	if m&cEq != 0 {
 		x.handlers(s)
 	}
-	if m&(cParen|cBacktick|cBracket|cBrace) != 0 {
+	if m&(cParen|cBacktick|cBracket|cBrace|cDot) != 0 {
 		x.sinks(s)
 	}
-	if m&(cParen|cColon|cAt|cDash) != 0 {
+	if m&(cParen|cColon|cAt) != 0 {
 		x.styles(s, 0, len(s), false)
 	}
 }
@@ -566,99 +565,237 @@ var eventPrefixes = words("load", "error", "mouse", "click", "dblclick", "focus"
 	"repeat", "zoom", "loadstart", "loadend", "beforeinput", "beforetoggle", "content", "data", "focusin", "focusout",
 	"gotpointercapture", "lostpointercapture", "securitypolicyviolation", "slotchange", "webkit")
 
-// Script sinks: the dialog calls every XSS proof uses, and the ways to run
-// a string as code or reach a function without writing its name.
-var (
-	xssDialogs = words("alert", "prompt", "confirm", "print")
-	xssSinks   = words("eval(", "settimeout(", "setinterval(", "function(", "constructor(", ".constructor", "fromcharcode(",
-		"atob(", "document.cookie", "document.domain", "document.write", "document.location", "window.location",
-		"location.href", "location=", "location.hash", ".innerhtml", ".outerhtml", "window.open(", "import(", "fetch(",
-		"xmlhttprequest", "top[", "self[", "window[", "parent[", "this[", "frames[", "globalthis[", "content[",
-		"&{", ".source", "new image", "execscript(", "document[", "window.name", "unescape(", "srcdoc")
-)
-
-// sinks finds script sinks outside tags.
+// sinks finds script sinks outside tags, from the punctuation each needs:
+// a call's "(" or "`", an index's "[", a member's ".", an assignment's
+// "=", Netscape's "&{". Each is judged from the words around it, so that
+// the pass costs a byte loop on values without any.
 func (x *xssScan) sinks(s string) {
-	var stack [512]byte
-	lo := lower(stack[:0], s)
-	for off := 0; off < len(lo); {
-		mt, ok := findAny(lo[off:], xssDialogs, true)
-		if !ok {
-			break
-		}
-		i, j := off+mt.i, off+mt.j
-		off = j
-		if lo[i] == 'p' && lo[i+1] == 'r' && lo[i+2] == 'i' && !(j+1 < len(lo) && (lo[j] == '`' || lo[j] == '(' && lo[j+1] == ')')) {
-			continue // print(...) is as often Python; print() and print`` are the probes
-		}
-		if jsCall(lo, j) && (i == 0 || lo[i-1] != '.' || i >= 7 && string(lo[i-7:i]) == "window.") {
-			x.hit(xssScript, 0.99, s, i, j+8)
-			break
-		}
-		// (alert)(1), [alert][0](1), alert?.(1)
-		if i > 0 && (lo[i-1] == '(' || lo[i-1] == '[') && j < len(lo) && (lo[j] == ')' || lo[j] == ']') {
-			x.hit(xssScript, 0.99, s, i, j+8)
-			break
+	for p := 0; p < len(s); p++ {
+		switch s[p] {
+		case '(', '`':
+			x.call(s, p)
+		case '[':
+			x.index(s, p)
+		case '.':
+			x.member(s, p)
+		case '=':
+			if w := wordBefore(s, p); equalFold(s[w:wordAt(s, w)], "location") && (w == 0 || s[w-1] != '.') {
+				x.assign(s, w, p, p+1)
+			}
+		case '&':
+			if p+1 < len(s) && s[p+1] == '{' && strings.IndexByte(s[p+2:min(len(s), p+258)], '}') > 0 {
+				x.hit(xssScript, 0.95, s, p, p+16) // Netscape's JavaScript entity &{code};
+			}
 		}
 	}
-	off := 0
-	for n := 0; off < len(lo) && n < 16; n++ {
-		mt, ok := findAny(lo[off:], xssSinks, false)
-		if !ok {
-			break
+}
+
+// wordBefore returns where the identifier ending at p (spaces before p
+// skipped) starts; p itself when there is none.
+func wordBefore(s string, p int) int {
+	e := p
+	for e > 0 && (s[e-1] == ' ' || s[e-1] == '\t') {
+		e--
+	}
+	w := e
+	for w > 0 && (isWord(s[w-1]) || s[w-1] == '$') {
+		w--
+	}
+	if w == e {
+		return p
+	}
+	return w
+}
+
+// wordAt returns the end of the identifier starting at p.
+func wordAt(s string, p int) int {
+	for p < len(s) && (isWord(s[p]) || s[p] == '$') {
+		p++
+	}
+	return p
+}
+
+// equalFold reports whether s equals the lower-case word w, ignoring ASCII
+// case.
+func equalFold(s, w string) bool { return len(s) == len(w) && hasFold(s, w) }
+
+// objectBefore reports whether the identifier ending at p, before a '.',
+// is one of the names.
+func objectBefore(s string, p int, names ...string) bool {
+	if p == 0 || s[p-1] != '.' {
+		return false
+	}
+	w := wordBefore(s, p-1)
+	for _, n := range names {
+		if equalFold(s[w:wordAt(s, w)], n) {
+			return true
 		}
-		i, j := off+mt.i, off+mt.j
-		off = j
-		kw := string(xssSinks.kws[mt.k])
-		conf := 0.0
-		switch {
-		case strings.HasSuffix(kw, "["):
-			// top['al'+'ert'](1): a computed member called
-			if i > 0 && (isWord(lo[i-1]) || lo[i-1] == '.') {
-				break
-			}
-			if e := bytes.IndexByte(lo[j:min(len(lo), j+128)], ']'); e >= 0 && j+e+1 < len(lo) && (lo[j+e+1] == '(' || lo[j+e+1] == '`') {
-				conf = 0.99
-			}
-		case kw == "eval(" || kw == "settimeout(" || kw == "setinterval(" || kw == "execscript(" || kw == "function(":
-			if i > 0 && (isWord(lo[i-1]) || lo[i-1] == '.') && kw != "function(" {
-				break
-			}
-			a := strings.TrimLeft(string(lo[j:min(len(lo), j+64)]), " ")
-			switch {
-			case kw == "function(":
-				if strings.HasPrefix(a, "'") || strings.HasPrefix(a, "\"") || strings.HasPrefix(a, "`") {
-					conf = 0.95 // Function('code')
+	}
+	return false
+}
+
+// call judges the call whose "(" or "`" is at p.
+func (x *xssScan) call(s string, p int) {
+	w := wordBefore(s, p)
+	name := s[w:wordAt(s, w)]
+	if s[p] == '(' && (w > 0 && s[w-1] == '.' || equalFold(name, "settimeout") || equalFold(name, "setinterval")) {
+		// [1].find(alert), setTimeout(alert): a dialog handed to a call
+		if a := wordAt(s, p+1); a > p+1 && a < len(s) && (s[a] == ')' || s[a] == ',') && dialog(s[p+1:a]) {
+			x.hit(xssScript, 0.95, s, w, a+1)
+		}
+	}
+	if name == "" {
+		// (alert)(1): a name in brackets, called
+		if p > 1 && s[p-1] == ')' {
+			o := strings.LastIndexByte(s[max(0, p-24):p-1], '(')
+			if o >= 0 {
+				o += max(0, p-24)
+				if n := strings.TrimSpace(s[o+1 : p-1]); dialog(n) {
+					x.hit(xssScript, 0.99, s, o, p+8)
 				}
-			case a == "" || a[0] == ')':
-			case strings.IndexByte("'\"`/", a[0]) >= 0 || evalArg(a):
-				conf = 0.99
-			default:
-				conf = 0.9
-			}
-		case kw == "&{":
-			if e := bytes.IndexByte(lo[j:min(len(lo), j+256)], '}'); e > 0 {
-				conf = 0.95 // Netscape's JavaScript entity &{code};
-			}
-		case kw == ".source":
-			// /al/.source+/ert/.source: a name built from regex sources
-			if i > 0 && lo[i-1] == '/' {
-				conf = 0.9
-			}
-		case kw == ".constructor" || kw == "constructor(":
-			if strings.Contains(string(lo[max(0, i-16):min(len(lo), j+24)]), "constructor(") {
-				conf = 0.95
-			}
-		default:
-			conf = 0.7
-			if jsContext(lo, i, j) {
-				conf = 0.9
 			}
 		}
-		if conf > 0 {
-			x.hit(xssScript, conf, s, i, j)
+		return
+	}
+	dotted := w > 0 && s[w-1] == '.'
+	switch {
+	case dialog(name):
+		if equalFold(name, "print") && !(p+1 < len(s) && (s[p] == '`' || s[p+1] == ')')) {
+			return // print(...) is as often Python; print() and print`` are the probes
+		}
+		if !jsCall(s, p) {
+			return
+		}
+		conf := 0.99
+		if dotted && !objectBefore(s, w, "window", "top", "self", "parent", "this", "frames", "globalthis", "parentwindow", "opener", "content") {
+			conf = 0.95 // a method of that name
+		}
+		x.hit(xssScript, conf, s, w, p+8)
+	case s[p] != '(':
+	case equalFold(name, "eval") || equalFold(name, "settimeout") || equalFold(name, "setinterval") || equalFold(name, "execscript"):
+		if dotted && !objectBefore(s, w, "window", "top", "self", "this") {
+			return
+		}
+		a := strings.TrimLeft(s[p+1:min(len(s), p+65)], " ")
+		switch {
+		case a == "" || a[0] == ')':
+		case strings.IndexByte("'\"`/", a[0]) >= 0 || evalArg(a):
+			x.hit(xssScript, 0.99, s, w, p+8)
+		default:
+			x.hit(xssScript, 0.9, s, w, p+8)
+		}
+	case equalFold(name, "function"):
+		if a := strings.TrimLeft(s[p+1:min(len(s), p+8)], " "); a != "" && strings.IndexByte("'\"`", a[0]) >= 0 {
+			x.hit(xssScript, 0.95, s, w, p+8) // Function('code')
+		}
+	case equalFold(name, "constructor"):
+		if dotted {
+			x.hit(xssScript, 0.95, s, w, p+8) // [].constructor.constructor('code')
+		}
+	case equalFold(name, "fromcharcode"):
+		if objectBefore(s, w, "string") {
+			x.hit(xssScript, 0.9, s, w, p+8)
+		}
+	case equalFold(name, "open") && objectBefore(s, w, "window"),
+		equalFold(name, "write") && objectBefore(s, w, "document"),
+		equalFold(name, "writeln") && objectBefore(s, w, "document"):
+		x.hit(xssScript, 0.9, s, w, p+8)
+	case equalFold(name, "atob") || equalFold(name, "unescape") || equalFold(name, "fetch") ||
+		equalFold(name, "import") || equalFold(name, "xmlhttprequest") || equalFold(name, "image"):
+		x.hit(xssScript, 0.7, s, w, p+8)
+	}
+}
+
+// dialog reports whether name is one of the dialogs every XSS proof calls.
+func dialog(name string) bool {
+	return equalFold(name, "alert") || equalFold(name, "prompt") || equalFold(name, "confirm") || equalFold(name, "print")
+}
+
+// index judges the "[" at p: top['al'+'ert'](1) calls a computed member of
+// the global object.
+func (x *xssScan) index(s string, p int) {
+	w := wordBefore(s, p)
+	if w == p || w > 0 && (isWord(s[w-1]) || s[w-1] == '.') {
+		return
+	}
+	name := s[w:wordAt(s, w)]
+	switch {
+	case equalFold(name, "top"), equalFold(name, "self"), equalFold(name, "window"), equalFold(name, "parent"),
+		equalFold(name, "this"), equalFold(name, "frames"), equalFold(name, "globalthis"), equalFold(name, "content"),
+		equalFold(name, "document"):
+	default:
+		return
+	}
+	if e := strings.IndexByte(s[p:min(len(s), p+128)], ']'); e >= 0 && p+e+1 < len(s) && (s[p+e+1] == '(' || s[p+e+1] == '`') {
+		x.hit(xssScript, 0.99, s, w, p+e+2)
+	}
+}
+
+// member judges the "." at p: document.cookie, window.location,
+// /al/.source.
+func (x *xssScan) member(s string, p int) {
+	e := wordAt(s, p+1)
+	prop := s[p+1 : e]
+	if prop == "" {
+		return
+	}
+	w := wordBefore(s, p)
+	obj := s[w:wordAt(s, w)]
+	switch {
+	case equalFold(prop, "cookie") && equalFold(obj, "document"),
+		equalFold(prop, "domain") && equalFold(obj, "document"),
+		equalFold(prop, "name") && equalFold(obj, "window"):
+		// read into an expression: +document.cookie, (document.cookie)
+		conf := 0.7
+		if jsContext(s, w, e) {
+			conf = 0.9
+		}
+		b := w
+		for b > 0 && s[b-1] == ' ' {
+			b--
+		}
+		if b > 0 && strings.IndexByte("+(,=", s[b-1]) >= 0 || e < len(s) && s[e] == '+' {
+			conf = 0.99
+		}
+		x.hit(xssScript, conf, s, w, e)
+	case equalFold(prop, "location") && (equalFold(obj, "document") || equalFold(obj, "window") || equalFold(obj, "top") || equalFold(obj, "self")),
+		equalFold(obj, "location") && (equalFold(prop, "href") || equalFold(prop, "hash") || equalFold(prop, "replace") || equalFold(prop, "assign")):
+		x.assign(s, w, e, e)
+	case equalFold(prop, "source") && p > 0 && s[p-1] == '/':
+		x.hit(xssScript, 0.9, s, w, e) // /al/.source+/ert/.source
+	case equalFold(prop, "innerhtml") || equalFold(prop, "outerhtml"):
+		conf := 0.7
+		if jsContext(s, p, e) {
+			conf = 0.9
+		}
+		x.hit(xssScript, conf, s, p, e)
+	}
+}
+
+// assign judges a location at s[w:e] given a value from offset v:
+// location='//evil/', location.href="javascript:...".
+func (x *xssScan) assign(s string, w, e, v int) {
+	conf := 0.7
+	if jsContext(s, w, e) {
+		conf = 0.9
+	}
+	for v < len(s) && s[v] == ' ' {
+		v++
+	}
+	if v == e { // after a member: an assignment must follow
+		if v >= len(s) || s[v] != '=' && s[v] != '(' || s[v] == '=' && v+1 < len(s) && s[v+1] == '=' {
+			x.hit(xssScript, conf, s, w, e)
+			return
+		}
+		v++
+		for v < len(s) && s[v] == ' ' {
+			v++
 		}
 	}
+	if v < len(s) && strings.IndexByte("'\"`", s[v]) >= 0 {
+		conf = 0.95
+	}
+	x.hit(xssScript, conf, s, w, e)
 }
 
 // evalArg reports whether a (lower case) starts with what code-running
@@ -676,7 +813,7 @@ func evalArg(a string) bool {
 
 // jsCall reports whether a call's arguments follow offset j: "(...)" with
 // its closing bracket, or a template literal.
-func jsCall(b []byte, j int) bool {
+func jsCall(b string, j int) bool {
 	for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
 		j++
 	}
@@ -698,7 +835,7 @@ func jsCall(b []byte, j int) bool {
 
 // jsContext reports whether the bytes around b[i:j] are script syntax: an
 // assignment, a concatenation, a statement end, a call.
-func jsContext(b []byte, i, j int) bool {
+func jsContext(b string, i, j int) bool {
 	lo, hi := max(0, i-4), min(len(b), j+8)
 	for k := lo; k < hi; k++ {
 		if k >= i && k < j {
@@ -712,44 +849,41 @@ func jsContext(b []byte, i, j int) bool {
 	return false
 }
 
-var xssStyleWords = words("expression(", "-moz-binding", "behavior:", "behaviour:", "@import", "url(javascript",
-	"url(vbscript", "url(data:text/html", "javascript:")
-
-// styles finds CSS that runs script in s[i:j]: expression(), -moz-binding,
-// behavior:, @import, url(javascript:). attr says s is style markup (an
-// attribute or a style element), where any of them is an attack.
+// styles finds CSS that runs script in s[i:j]: expression(),
+// -moz-binding:, behavior:, @import, from the punctuation each needs.
+// attr says s[i:j] is style markup (an attribute or a style element),
+// where any of them is an attack.
 func (x *xssScan) styles(s string, i, j int, attr bool) bool {
-	var stack, stack2 [512]byte
-	lo := compactSpace(stack2[:0], lower(stack[:0], s[i:j]))
-	var mt match
-	found := false
-	for off := 0; off < len(lo); {
-		m, ok := findAny(lo[off:], xssStyleWords, false)
-		if !ok {
-			break
+	conf := 0.0
+	for p := i; p < j; p++ {
+		c := s[p]
+		if c != '(' && c != ':' && c != '@' {
+			continue
 		}
-		m.i, m.j = m.i+off, m.j+off
-		off = m.j
-		if m.k == 4 { // @import: a rule, not an address ("a@importers.example")
-			if m.i > 0 && (isWord(lo[m.i-1]) || lo[m.i-1] == '.') || m.j < len(lo) && lo[m.j] != '"' && lo[m.j] != '\'' && !bytes.HasPrefix(lo[m.j:], []byte("url(")) {
-				continue
+		w := wordBefore(s, p)
+		name := s[w:wordAt(s, w)]
+		switch {
+		case c == '(' && equalFold(name, "expression"):
+			conf = max(conf, 0.85)
+		case c == ':' && (equalFold(name, "behavior") || equalFold(name, "behaviour")):
+			conf = max(conf, 0.85)
+		case c == ':' && equalFold(name, "binding") && w >= 5 && hasFold(s[w-5:], "-moz-"):
+			conf = max(conf, 0.85)
+		case c == '@' && hasFold(s[p+1:], "import") && (p == 0 || !isWord(s[p-1]) && s[p-1] != '.'):
+			n := p + 7
+			for n < len(s) && s[n] <= ' ' {
+				n++
+			}
+			if n < len(s) && (s[n] == '"' || s[n] == '\'' || hasFold(s[n:], "url(")) {
+				conf = max(conf, 0.7)
 			}
 		}
-		mt, found = m, true
-		break
 	}
-	if !found {
+	if conf == 0 {
 		return false
 	}
-	kw := string(xssStyleWords.kws[mt.k])
-	conf := 0.85
-	switch {
-	case attr:
+	if attr {
 		conf = 0.99
-	case kw == "javascript:":
-		return false // the schemes rule judges it
-	case kw == "@import":
-		conf = 0.7
 	}
 	x.hit(xssStyle, conf, s, i, j)
 	return true
