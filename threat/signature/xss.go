@@ -296,7 +296,7 @@ func (x *xssScan) tag(s string, i int) {
 			val = s[vi:vj]
 		}
 		switch {
-		case len(attr) > 2 && hasFold(attr, "on") && isAlpha(attr[2]):
+		case len(attr) > 2 && hasFold(attr, "on") && isAlpha(attr[2]) && !notHandler(attr):
 			x.hit(xssHandler, 0.99, s, i, vj)
 			dangerous = true
 		case hasFold(attr, "style"):
@@ -454,6 +454,7 @@ func (x *xssScan) schemes(s string) {
 // index expression, an assignment, a string or template, an operator or
 // bracket; not a sentence.
 func jsAfter(s string, i int) bool {
+	i0 := i
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
 		i++
 	}
@@ -472,7 +473,7 @@ func jsAfter(s string, i int) bool {
 		j++
 	}
 	if j >= len(s) {
-		return j-i > 3 // javascript:alert
+		return j-i > 3 && i == i0 // javascript:alert, not "javascript: stuff"
 	}
 	switch s[j] {
 	case '(', '[', '=', '`', ';', ':', '+':
@@ -531,6 +532,18 @@ func (x *xssScan) handlers(s string) {
 			x.hit(xssHandler, conf, s, i, k+1)
 		}
 	}
+}
+
+// notHandler reports whether an on* attribute name is an English word no
+// event is named after ("one", "only", "onion").
+func notHandler(attr string) bool {
+	for _, w := range []string{"one", "ones", "only", "onion", "onto", "onset", "onward", "onwards", "ongoing", "onboard",
+		"onsite", "onstage", "onscreen"} {
+		if equalFold(attr, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // handlerCode reports whether a handler's value at offset i reads as code.
@@ -701,7 +714,8 @@ func (x *xssScan) call(s string, p int) {
 		equalFold(name, "writeln") && objectBefore(s, w, "document"):
 		x.hit(xssScript, 0.9, s, w, p+8)
 	case equalFold(name, "atob") || equalFold(name, "unescape") || equalFold(name, "fetch") ||
-		equalFold(name, "import") || equalFold(name, "xmlhttprequest") || equalFold(name, "image"):
+		equalFold(name, "import") || equalFold(name, "xmlhttprequest"),
+		equalFold(name, "image") && w > 0 && equalFold(s[wordBefore(s, w):wordAt(s, wordBefore(s, w))], "new"):
 		x.hit(xssScript, 0.7, s, w, p+8)
 	}
 }
