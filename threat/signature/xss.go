@@ -903,17 +903,6 @@ func (x *xssScan) styles(s string, i, j int, attr bool) bool {
 	return true
 }
 
-// compactSpace appends b without whitespace and control bytes to out:
-// browsers ignore them inside a scheme ("java\tscript:").
-func compactSpace(out, b []byte) []byte {
-	for _, c := range b {
-		if c > ' ' {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // utf7 decodes the UTF-7 runs of s ("+ADw-script+AD4-" is "<script>")
 // that hide ASCII, and reports whether it found any.
 func utf7(s string) (string, bool) {
