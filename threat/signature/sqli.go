@@ -134,7 +134,7 @@ func sqliValue(v string, m cls, src threat.Source, best *[sqliNumRules]sqlHit) {
 			return
 		}
 	}
-	sc := sqlScan{lx: sqlLexer{s: v, noClose: len(v) + 1}}
+	sc := sqlScan{lx: newSQLLexer(v)}
 	sc.run()
 	if sc.syntax && (src != threat.SourceHeader || m&(cQuote|cDQuote|cBacktick) != 0 || sc.found()) {
 		sc.libinjection()
@@ -435,6 +435,14 @@ func clause(id uint8) bool {
 type sqlLexer struct {
 	s       string
 	noClose int // no "*/" at or after this offset
+	// budget bounds the bytes that string and bracket matching read over
+	// the whole value, however many rules ask: a linear bound.
+	budget int
+}
+
+// newSQLLexer returns a lexer over s.
+func newSQLLexer(s string) sqlLexer {
+	return sqlLexer{s: s, noClose: len(s) + 1, budget: 8*len(s) + 4*sqlGroupBound}
 }
 
 func sqlWordByte(c byte) bool { return isWord(c) || c == '$' || c >= 0x80 }
@@ -672,9 +680,10 @@ func (lx *sqlLexer) operator(i int) sqlTok {
 func (lx *sqlLexer) stringEnd(i int, q byte) int {
 	s := lx.s
 	for k := i; k < len(s); k++ {
-		if k-i > sqlGroupBound {
+		if k-i > sqlGroupBound || lx.budget <= 0 {
 			return -2
 		}
+		lx.budget--
 		switch s[k] {
 		case '\\':
 			k++
@@ -692,9 +701,10 @@ func (lx *sqlLexer) group(i int) int {
 	s := lx.s
 	depth := 0
 	for k := i; k < len(s); k++ {
-		if k-i > sqlGroupBound {
+		if k-i > sqlGroupBound || lx.budget <= 0 {
 			return -1
 		}
+		lx.budget--
 		switch s[k] {
 		case '(':
 			depth++

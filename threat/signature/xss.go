@@ -348,8 +348,16 @@ func (x *xssScan) tag(s string, i int) {
 		}
 	case tagStyle:
 		conf = 0.6
-		if closed && x.styles(s, p, min(len(s), p+xssTagBound), true) {
-			conf = 0.99
+		if closed && x.budget > 0 {
+			// the style sheet, up to its end tag, within the budget
+			end := min(len(s), p+min(xssTagBound, x.budget))
+			if c := indexFold(s[p:end], "</style"); c >= 0 {
+				end = p + c
+			}
+			x.budget -= end - p
+			if x.styles(s, p, end, true) {
+				conf = 0.99
+			}
 		}
 	case tagHint:
 		conf = 0.5
