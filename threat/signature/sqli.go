@@ -867,6 +867,9 @@ func (sc *sqlScan) leadIn() lead {
 		}
 		return leadExpr
 	case sSemi:
+		if q := sc.prev(k + 1); q.kind == sWord && q.id == kwNone && q.j-q.i > 1 {
+			return leadText // "...as I should like; and I like less": a sentence goes on
+		}
 		return leadSemi
 	case sWord:
 		if p.id == kwTrue {
@@ -1032,7 +1035,10 @@ func (sc *sqlScan) operand(i int) operand {
 }
 
 // comparison reads a comparison operator at offset i and returns where its
-// right operand starts.
+// right operand starts. The word comparators take only the right operands
+// SQL gives them, so that English ("and I like less", "this is good")
+// does not compare: is [not] null/true/false, like a pattern, in (...),
+// between a value.
 func (sc *sqlScan) comparison(i int) (int, bool) {
 	lx := &sc.lx
 	t := lx.next(i)
@@ -1042,24 +1048,27 @@ func (sc *sqlScan) comparison(i int) (int, bool) {
 	if t.kind != sWord {
 		return 0, false
 	}
-	switch t.id {
-	case kwNot:
+	if t.id == kwNot || t.id == kwSounds {
 		n := lx.next(t.j)
-		if n.kind == sWord && (n.id == kwLike || n.id == kwIn || n.id == kwBetween) {
-			return n.j, true
+		if n.kind != sWord || n.id != kwLike && (t.id == kwSounds || n.id != kwIn && n.id != kwBetween) {
+			return 0, false
 		}
-	case kwLike, kwIn, kwBetween:
-		return t.j, true
+		t = n
+	}
+	r := sc.operand(t.j)
+	switch t.id {
+	case kwLike:
+		return t.j, r.kind != oNone && r.kind != oIdent
+	case kwIn:
+		return t.j, r.kind == oParen || r.kind == oSub
+	case kwBetween:
+		return t.j, literal(r) || r.kind == oSQLCall || r.kind == oSub
 	case kwIs:
 		n := lx.next(t.j)
 		if n.kind == sWord && n.id == kwNot {
-			return n.j, true
+			n = lx.next(n.j)
 		}
-		return t.j, true
-	case kwSounds:
-		if n := lx.next(t.j); n.kind == sWord && n.id == kwLike {
-			return n.j, true
-		}
+		return t.j, n.kind == sWord && (n.id == kwNull || n.id == kwTrue)
 	}
 	return 0, false
 }
