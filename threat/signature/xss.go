@@ -311,6 +311,10 @@ func (x *xssScan) tag(s string, i int) {
 		case hasFold(attr, "http-equiv"):
 			equiv = val
 		}
+		if strings.HasPrefix(val, "&{") {
+			x.hit(xssScript, 0.99, s, i, vj) // Netscape's &{code}; in an attribute
+			dangerous = true
+		}
 		if val != "" {
 			u := val
 			if class == tagMeta {
@@ -603,6 +607,10 @@ func (x *xssScan) sinks(s string) {
 			if w := wordBefore(s, p); equalFold(s[w:wordAt(s, w)], "location") && (w == 0 || s[w-1] != '.') {
 				x.assign(s, w, p, p+1)
 			}
+			// onerror=alert, x=alert;x(1): a dialog assigned, to be called
+			if e := wordAt(s, p+1); e > p+1 && (e == len(s) || strings.IndexByte(";,)<>} \t", s[e]) >= 0) && dialog(s[p+1:e]) {
+				x.hit(xssScript, 0.95, s, p, e)
+			}
 		case '&':
 			if p+1 < len(s) && s[p+1] == '{' && strings.IndexByte(s[p+2:min(len(s), p+258)], '}') > 0 {
 				x.hit(xssScript, 0.95, s, p, p+16) // Netscape's JavaScript entity &{code};
@@ -776,8 +784,9 @@ func (x *xssScan) member(s string, p int) {
 		for b > 0 && s[b-1] == ' ' {
 			b--
 		}
-		if b > 0 && strings.IndexByte("+(,=", s[b-1]) >= 0 || e < len(s) && s[e] == '+' {
-			conf = 0.99
+		if b > 0 && strings.IndexByte("+(,=", s[b-1]) >= 0 || e < len(s) && s[e] == '+' ||
+			e+1 < len(s) && s[e] == '=' && s[e+1] != '=' {
+			conf = 0.99 // read into an expression, or the cookie written
 		}
 		x.hit(xssScript, conf, s, w, e)
 	case equalFold(prop, "location") && (equalFold(obj, "document") || equalFold(obj, "window") || equalFold(obj, "top") || equalFold(obj, "self")),
