@@ -609,7 +609,15 @@ func (x *xssScan) sinks(s string) {
 			}
 			// onerror=alert, x=alert;x(1): a dialog assigned, to be called
 			if e := wordAt(s, p+1); e > p+1 && (e == len(s) || strings.IndexByte(";,)<>} \t", s[e]) >= 0) && dialog(s[p+1:e]) {
-				x.hit(xssScript, 0.95, s, p, e)
+				conf := 0.95
+				if w := wordBefore(s, p); w < p {
+					// the alias called afterwards: a=alert,a(1)
+					alias := s[w:wordAt(s, w)]
+					if k := strings.Index(s[e:min(len(s), e+64)], alias+"("); alias != "" && k >= 0 {
+						conf = 0.99
+					}
+				}
+				x.hit(xssScript, conf, s, p, e)
 			}
 		case '&':
 			if p+1 < len(s) && s[p+1] == '{' && strings.IndexByte(s[p+2:min(len(s), p+258)], '}') > 0 {
@@ -670,7 +678,7 @@ func (x *xssScan) call(s string, p int) {
 	if s[p] == '(' && (w > 0 && s[w-1] == '.' || equalFold(name, "settimeout") || equalFold(name, "setinterval")) {
 		// [1].find(alert), setTimeout(alert): a dialog handed to a call
 		if a := wordAt(s, p+1); a > p+1 && a < len(s) && (s[a] == ')' || s[a] == ',') && dialog(s[p+1:a]) {
-			x.hit(xssScript, 0.95, s, w, a+1)
+			x.hit(xssScript, 0.99, s, w, a+1)
 		}
 	}
 	if name == "" {
