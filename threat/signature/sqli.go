@@ -800,6 +800,9 @@ func (sc *sqlScan) run() {
 		case sVar:
 			sc.syntax = sc.syntax || t.i == 0 || !sqlWordByte(lx.s[t.i-1]) // not a@b.c
 		}
+		if t.kind == sQuote && contraction(lx.s, t.i) {
+			t.kind = sOther // it's, don't: an apostrophe, not a string's quote
+		}
 		switch t.kind {
 		case sQuote:
 			k := quoteIndex(t.id)
@@ -832,6 +835,28 @@ func (sc *sqlScan) run() {
 		sc.n++
 		pos = t.j
 	}
+}
+
+// contraction reports whether the quote at s[i] is the apostrophe of an
+// English contraction (it's, don't, I'm, we'll, you're, I've, he'd): such
+// quotes in the prose before an injection must not shift which quotes
+// open and close strings.
+func contraction(s string, i int) bool {
+	if s[i] != '\'' || i == 0 || !isAlpha(s[i-1]) || i+1 >= len(s) {
+		return false
+	}
+	j := i + 1
+	for j < len(s) && j-i <= 3 && isAlpha(s[j]) {
+		j++
+	}
+	if j < len(s) && isAlpha(s[j]) {
+		return false
+	}
+	switch strings.ToLower(s[i+1 : j]) {
+	case "s", "t", "d", "m", "ll", "re", "ve":
+		return true
+	}
+	return false
 }
 
 // leadIn classifies what precedes the current token.
@@ -1320,7 +1345,7 @@ func (sc *sqlScan) statement(i int) int {
 	case kwInsert:
 		if n.kind == sWord && n.id == kwInto {
 			o := sc.operand(n.j)
-			if e := lx.next(o.j); o.kind == oCall || o.kind == oIdent && (e.kind == sOpen || e.kind == sWord && (e.id == kwValues || e.id == kwSelect || e.id == kwSet)) {
+			if e := lx.next(o.j); o.kind == oCall || o.kind == oSQLCall || o.kind == oIdent && (e.kind == sOpen || e.kind == sWord && (e.id == kwValues || e.id == kwSelect || e.id == kwSet)) {
 				return 3
 			}
 			return 1
@@ -1707,8 +1732,9 @@ func (sc *sqlScan) libinjection() {
 		}
 		conf := 0.99
 		switch {
-		case fp == "1c" || fp == "nc" || fp == "c" || fp == "sc":
-			// a value and a comment: the comment rule judges the shape
+		case fp == "1c" || fp == "nc" || fp == "c" || len(fp) >= 2 && fp[0] == 's' && strings.Trim(fp[1:], ")") == "c":
+			// a value, maybe closing brackets, and a comment ("admin'--",
+			// "...firsts') -- Olaf Kirch"): the comment rule judges the shape
 			conf = 0.6
 		case sc.prose(i, fp):
 			conf = 0.6
