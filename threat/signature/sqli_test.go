@@ -134,6 +134,9 @@ var sqliBenign = []string{
 	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
 	"2020-01-01 --",
 	"we're #1 -- again",
+	"all fortran programs look like `firsts') -- Olaf Kirch",
+	"And this is good old Boston, the home of the bean and the cod",
+	"I don't know half of you half as well as I should like; and I like less than half of you",
 }
 
 func TestSQLiAttacks(t *testing.T) {
@@ -176,6 +179,7 @@ func TestSQLiMidValue(t *testing.T) {
 		pad + " HAVING 1=1",
 		pad + "')) or pg_sleep(5)--",
 		"great product' OR 1=1--",
+		"It's a great product, I don't regret it' OR 1=1--",
 		prose + "' OR 1=1--",
 		prose + "1; DROP TABLE users--",
 		prose + "' AND extractvalue(1,concat(0x7e,version()))-- -",
