@@ -1128,6 +1128,9 @@ func (sc *sqlScan) boolean(t sqlTok) {
 	}
 	left := sc.operand(t.j)
 	for k := 0; k < 3 && left.kind == oParen; k++ {
+		if _, ok := sc.comparison(left.j); ok {
+			break // or (1)=(1)
+		}
 		left = sc.operand(lx.next(left.i).j) // or ('1'='1
 	}
 	if left.kind == oNone {
