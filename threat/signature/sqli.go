@@ -356,7 +356,7 @@ var sqlWords = func() map[string]uint8 {
 		"right", "reverse", "trim", "instr", "locate", "position", "strcmp", "make_set", "elt", "field", "lpad", "rpad",
 		"conv", "compress", "uncompress", "to_char", "to_number", "decode", "utl_raw", "quote", "typeof", "sqlite_version",
 		"current_database", "current_schema", "pg_typeof", "getdate", "now", "sysdate", "datalength", "row_count",
-		"last_insert_id", "found_rows", "connection_id", "benchmark_dummy", "cha", "unistr", "soundex", "space", "repeat",
+		"last_insert_id", "found_rows", "connection_id", "unistr", "soundex", "space", "repeat",
 		"replicate", "stuff", "charindex", "patindex", "json_extract", "dbms_random", "object_id", "object_name",
 		"has_dbaccess", "is_srvrolemember", "is_member", "suser_name", "suser_sname", "fn_varbintohexstr")
 	add(kwSleep, "sleep", "pg_sleep", "pg_sleep_for", "pg_sleep_until", "receive_message")
@@ -379,9 +379,9 @@ var sqlWords = func() map[string]uint8 {
 		"user_tab_columns", "user_users", "user_role_privs", "user_sys_privs", "dba_users", "dba_tables",
 		"dba_role_privs", "dba_sys_privs", "session_roles", "v$version", "v$instance", "v$database", "v$session",
 		"msysobjects", "msysaccessobjects", "msysqueries", "msysrelationships", "sysibm", "syscat", "rdb$relations",
-		"rdb$database", "rdb$fields", "mysql.user", "performance_schema", "innodb_table_stats", "sys_schema",
-		"sysschemas", "systables", "syscolumns_", "domain.domains", "dbc", "spt_values", "sql_logins", "server_principals",
-		"database_principals", "sys.tables", "sys.objects", "sys.databases", "sys.columns", "sys.sql_logins")
+		"rdb$database", "rdb$fields", "performance_schema", "innodb_table_stats", "sys_schema",
+		"sysschemas", "systables", "spt_values", "sql_logins", "server_principals",
+		"database_principals")
 	add(kwExp, "exp")
 	add(kwFloor, "floor")
 	return m
@@ -1228,8 +1228,8 @@ func (sc *sqlScan) selectList(i int) bool {
 	if o.kind == oNone || o.kind == oOpenStr {
 		return false
 	}
-	if o.kind == oSQLCall || o.kind == oSub || t.kind == sWord && t.id == kwFunc {
-		return true // count(*), (select ...), current_user, version
+	if o.kind == oSQLCall || o.kind == oSub || o.kind == oIdent && niladic(lx.s[o.i:o.j]) {
+		return true // count(*), (select ...), current_user
 	}
 	n := lx.next(o.j)
 	if n.kind == sWord && n.id == kwAs {
@@ -1245,6 +1245,17 @@ func (sc *sqlScan) selectList(i int) bool {
 	case sWord:
 		switch n.id {
 		case kwFrom, kwInto, kwUnion, kwWhere, kwLimit, kwOrder, kwGroup:
+			return true
+		}
+	}
+	return false
+}
+
+// niladic reports whether w names a SQL function called without brackets.
+func niladic(w string) bool {
+	for _, n := range []string{"current_user", "session_user", "system_user", "current_date", "current_time",
+		"current_timestamp", "localtimestamp", "sysdate", "systimestamp", "user"} {
+		if equalFold(w, n) {
 			return true
 		}
 	}

@@ -109,6 +109,7 @@ var sqliBenign = []string{
 	"50% off -- today",
 	"select a size",
 	"Select all that apply",
+	"Select right size",
 	"union of workers",
 	"The union select committee met today",
 	"drop me a line",
