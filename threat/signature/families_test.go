@@ -16,11 +16,6 @@ import (
 // families: a value placed where a client can put it, and the strongest
 // confidence a family gives it.
 
-// placements are the places tests put a value: a query parameter, a form
-// field, a JSON string, a cookie, a custom header, the URL path (after a
-// static prefix) and the User-Agent.
-var placements = []string{"query", "form", "json", "cookie", "header", "path"}
-
 // placedRequest builds a request carrying value in one place.
 func placedRequest(t testing.TB, where, value string) *http.Request {
 	t.Helper()

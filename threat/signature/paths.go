@@ -183,10 +183,6 @@ func isAlnum(c byte) bool {
 // isNameByte reports whether c continues a file name.
 func isNameByte(c byte) bool { return isAlnum(c) || c == '-' || c == '_' }
 
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
 func unhex1(c byte) byte {
 	switch {
 	case c <= '9':

@@ -227,28 +227,6 @@ func velocityDirective(s string) bool {
 	return false
 }
 
-// indexFold is strings.Index for an ASCII lower-case needle, ignoring the
-// case of s.
-func indexFold(s, needle string) int {
-	if needle == "" {
-		return 0
-	}
-	first := needle[0]
-	upper := first
-	if 'a' <= first && first <= 'z' {
-		upper -= 'a' - 'A'
-	}
-	for i := 0; i+len(needle) <= len(s); i++ {
-		if s[i] != first && s[i] != upper {
-			continue
-		}
-		if strings.EqualFold(s[i:i+len(needle)], needle) {
-			return i
-		}
-	}
-	return -1
-}
-
 // sstiWords are what template payloads reach for inside an expression:
 // Python's object graph, Java reflection and its runtime, the JavaScript
 // Function constructor, Ruby's shell doors, Twig's and Smarty's internals.

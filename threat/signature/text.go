@@ -1,5 +1,7 @@
 package signature
 
+import "strings"
+
 // cls is a set of character classes present in a value. Detectors check it
 // first: a value without any of the characters an attack family needs is
 // skipped without further work, which is what keeps benign requests cheap.
@@ -190,3 +192,25 @@ func isAlpha(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 // isHex reports whether c is a hexadecimal digit.
 func isHex(c byte) bool { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
+
+// indexFold is strings.Index for an ASCII lower-case needle, ignoring the
+// case of s.
+func indexFold(s, needle string) int {
+	if needle == "" {
+		return 0
+	}
+	first := needle[0]
+	upper := first
+	if 'a' <= first && first <= 'z' {
+		upper -= 'a' - 'A'
+	}
+	for i := 0; i+len(needle) <= len(s); i++ {
+		if s[i] != first && s[i] != upper {
+			continue
+		}
+		if strings.EqualFold(s[i:i+len(needle)], needle) {
+			return i
+		}
+	}
+	return -1
+}

@@ -162,15 +162,6 @@ func hasFold(s, p string) bool {
 	return true
 }
 
-func indexFold(s, p string) int {
-	for i := 0; i+len(p) <= len(s); i++ {
-		if hasFold(s[i:], p) {
-			return i
-		}
-	}
-	return -1
-}
-
 // Tag classes.
 const (
 	tagOther  = iota
