@@ -234,13 +234,24 @@ func (e *Engine) Assess(r *http.Request, client, route string) Assessment {
 // from its own clock (the middleware reads the clock once per request and
 // hands the reading to the engine and the limiter).
 func (e *Engine) AssessAt(r *http.Request, client, route string, now time.Time) Assessment {
+	return e.assess(r, client, route, now, e.limits)
+}
+
+// AssessWithin is AssessAt under other limits: lim's non-zero fields
+// replace the Engine's (Config.Limits). The middleware passes a route's
+// limits this way.
+func (e *Engine) AssessWithin(r *http.Request, client, route string, now time.Time, lim Limits) Assessment {
+	return e.assess(r, client, route, now, lim.Over(e.limits))
+}
+
+func (e *Engine) assess(r *http.Request, client, route string, now time.Time, lim Limits) Assessment {
 	timed := e.sampled.Add(1)%64 == 0
 	var start time.Time
 	if timed {
 		start = time.Now()
 	}
 	req := e.requests.Get().(*Request)
-	fillRequest(req, r, client, route, e.limits)
+	fillRequest(req, r, client, route, lim)
 	req.Time = now
 
 	sp := e.signals.Get().(*[]Signal)
@@ -257,6 +268,7 @@ func (e *Engine) AssessAt(r *http.Request, client, route string, now time.Time) 
 		}
 	}
 	a := e.Combine(sigs)
+	a.Uninspected = req.Uninspected
 
 	clear(sigs)
 	*sp = sigs[:0]
@@ -280,7 +292,9 @@ func (e *Engine) AssessRequest(req *Request) Assessment {
 	for i := range e.detectors {
 		sigs = safeDetect(e.detectors[i].Detector, req, sigs)
 	}
-	return e.Combine(sigs)
+	a := e.Combine(sigs)
+	a.Uninspected = req.Uninspected
+	return a
 }
 
 // safeDetect runs one detector and turns a panic into no signal: a bug in

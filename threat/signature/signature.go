@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unsafe"
 
+	"github.com/bulwarkhq/bulwark/internal/decode"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -43,9 +45,11 @@ var Names = []string{NameSQLi, NameXSS, NameTraversal, NameCommand, NameSSRF, Na
 type Config struct {
 	// Disable lists families (see Names) to leave out.
 	Disable []string
-	// MaxScan bounds the bytes of one value the families inspect; longer
-	// values are inspected on their first MaxScan bytes. Default 8 KiB,
-	// which is also the request view's default value cap.
+	// MaxScan is the window of a value the families inspect at once
+	// (default 8 KiB, at least 256 bytes): a longer value is inspected
+	// whole, in windows of MaxScan bytes that overlap by an eighth, so
+	// that a family's work per window is bounded and its work on a value
+	// linear in the value's length.
 	MaxScan int
 }
 
@@ -116,6 +120,9 @@ func New(cfg Config) (*Detector, error) {
 	if cfg.MaxScan == 0 {
 		cfg.MaxScan = 8 << 10
 	}
+	if cfg.MaxScan < 256 {
+		cfg.MaxScan = 256
+	}
 	d := &Detector{max: cfg.MaxScan, cache: newVerdicts()}
 	for i := range d.on {
 		d.on[i] = true
@@ -158,6 +165,7 @@ type input struct {
 	value string // decoded
 	raw   string // as received, when it differs from value
 	known uint32 // families the verdict cache had found clean in value
+	via   string // a decoding the value went through ("base64", "gzip"), named in Location
 }
 
 // headerFacts is what the one walk over the request's header map collects
@@ -234,30 +242,22 @@ func structuredHeader(name string) bool {
 // Detect implements threat.Detector.
 func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Signal {
 	var seen [numValueFamilies]rules
-	cut := func(v string) string {
-		if len(v) > d.max {
-			return v[:d.max]
-		}
-		return v
-	}
 	var pathKnown uint32
 	if d.wants&wantPath != 0 && req.Path != "" {
-		in := input{src: threat.SourcePath, value: cut(req.Path), raw: cut(req.RawPath)}
-		dst = d.scan(&in, wantPath, &seen, dst)
-		if in.value == req.Path {
-			pathKnown = in.known
-		}
+		in := input{src: threat.SourcePath, value: req.Path, raw: req.RawPath}
+		dst = d.scanValue(&in, wantPath, &seen, dst)
+		pathKnown = in.known
 	}
 	if d.wants&(wantValues|wantNames) != 0 {
 		for i := range req.Params {
 			p := &req.Params[i]
 			if p.Value != "" {
-				in := input{src: p.Source, name: p.Name, value: cut(p.Value), raw: cut(p.Raw)}
-				dst = d.scan(&in, wantValues, &seen, dst)
+				in := input{src: p.Source, name: p.Name, value: p.Value, raw: p.Raw, via: p.Via}
+				dst = d.scanValue(&in, wantValues, &seen, dst)
 			}
-			if len(p.Name) > 1 && p.Source != threat.SourceJSON {
-				in := input{src: p.Source, name: "(name)", value: cut(p.Name)}
-				dst = d.scan(&in, wantNames, &seen, dst)
+			if len(p.Name) > 1 && namedBy(p.Source) {
+				in := input{src: p.Source, name: "(name)", value: p.Name, via: p.Via}
+				dst = d.scanValue(&in, wantNames, &seen, dst)
 			}
 		}
 	}
@@ -277,21 +277,13 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				if !d.scanAddrs && addressHeader(name) && addressList(v) {
 					continue // addresses as proxies write them: nothing any family looks for
 				}
-				in := input{src: threat.SourceHeader, name: name, value: cut(v)}
-				dst = d.scan(&in, w, &seen, dst)
+				in := input{src: threat.SourceHeader, name: name, value: v}
+				dst = d.scanValue(&in, w, &seen, dst)
 				if k == 0 && name == "User-Agent" && in.value == req.UserAgent {
 					facts.agentKnown = in.known
 				}
 			}
 		}
-	}
-	if d.wants&wantBody != 0 && len(req.BodyPeek) > 0 {
-		b := req.BodyPeek
-		if len(b) > d.max {
-			b = b[:d.max]
-		}
-		in := input{src: threat.SourceBody, value: string(b)}
-		dst = d.scan(&in, wantBody, &seen, dst)
 	}
 	if !facts.walked {
 		for name, vs := range req.Header {
@@ -307,9 +299,45 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	return dst
 }
 
-// scan runs the value families that want kind over one input. Header and
-// cookie values are looked up in the verdict cache first; the families that
-// found nothing in them are recorded there.
+// namedBy reports whether values of src carry names their sender chose
+// (query, form, cookie, multipart field and matrix parameter names). JSON
+// keys arrive as values; XML names are read in the document.
+func namedBy(src threat.Source) bool {
+	switch src {
+	case threat.SourceQuery, threat.SourceForm, threat.SourceCookie, threat.SourceMultipart, threat.SourcePath:
+		return true
+	}
+	return false
+}
+
+// scanValue runs the families over one value, whole: a value longer than
+// the window (Config.MaxScan) is scanned in windows that overlap by an
+// eighth of it, so that each family's work per window is bounded and a
+// match shorter than the overlap is whole in some window. The raw form is
+// left out of windows (its offsets differ from the decoded value's).
+func (d *Detector) scanValue(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
+	v := in.value
+	if len(v) <= d.max {
+		if len(in.raw) > d.max {
+			in.raw = ""
+		}
+		return d.scan(in, kind, seen, dst)
+	}
+	step := (d.max - d.max/8) &^ 3 // a multiple of 4 keeps base64 windows aligned
+	for off := 0; ; off += step {
+		end := min(off+d.max, len(v))
+		w := input{src: in.src, name: in.name, value: v[off:end], via: in.via}
+		dst = d.scan(&w, kind, seen, dst)
+		if end == len(v) {
+			return dst
+		}
+	}
+}
+
+// scan runs the value families that want kind over one input, and over
+// the text a base64 or hex input decodes to. Header and path values are
+// looked up in the verdict cache first; the families that found nothing in
+// them (nor in what they decode to) are recorded there.
 func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
 	// Header values and paths repeat from request to request; cookies are
 	// per session and parameters vary, so caching them would only churn.
@@ -324,8 +352,46 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 	}
 	in.m = classify(in.value)
 	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && !strings.Contains(in.value, "__") {
-		return dst // a short word of letters, digits, '-' and '_': nothing any family looks for
+		if len(in.value) < 8 || in.src == threat.SourcePath || !decode.Encoded(in.value) {
+			return dst // a short word of letters, digits, '-' and '_': nothing any family looks for
+		}
 	}
+	var clean uint32
+	dst, clean = d.families(in, kind, known, seen, dst)
+	if in.src != threat.SourcePath && in.m&^(cDash|cSlash|cEq) == 0 && len(in.value) >= 8 {
+		var bits uint32
+		dst, bits = d.scanDecoded(in, kind, known, seen, dst)
+		clean &= bits
+	}
+	if cacheable && clean&^known != 0 {
+		d.cache.markClean(in.src, in.name, in.value, clean|known)
+	}
+	return dst
+}
+
+// scanDecoded runs the families over the text a base64 or hex value
+// decodes to, as a further input whose Location says so. Tokens and
+// binary data (session ids, hashes, JWT parts) decode to no text and cost
+// one pass. It returns the families that found nothing (all when the
+// value is not encoded text).
+//
+//go:noinline
+func (d *Detector) scanDecoded(in *input, kind what, known uint32, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, uint32) {
+	var buf [6 << 10]byte
+	text, via := decode.Text(buf[:0], in.value)
+	if text == nil {
+		return dst, ^uint32(0)
+	}
+	dec := input{src: in.src, name: in.name, value: unsafeString(text), via: via}
+	dec.m = classify(dec.value)
+	dst, clean := d.families(&dec, kind, known, seen, dst)
+	return dst, clean
+}
+
+// families runs the enabled value families that want kind and have not
+// found in clean before (known) over in, and returns the families that
+// found nothing.
+func (d *Detector) families(in *input, kind what, known uint32, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, uint32) {
 	var clean uint32
 	for i := 0; i < numValueFamilies; i++ {
 		bit := uint32(1) << i
@@ -363,27 +429,31 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 			clean |= bit
 		}
 	}
-	if cacheable && clean&^known != 0 {
-		d.cache.markClean(in.src, in.name, in.value, clean|known)
-	}
-	return dst
+	return dst, clean
+}
+
+// unsafeString views b as a string without copying; b must not change
+// while the string is in use.
+func unsafeString(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // location names where an input was found, as in Signal.Location.
 func (in *input) location() string {
-	switch in.src {
-	case threat.SourcePath:
-		return "path"
-	case threat.SourceBody:
-		return "body"
-	}
-	prefix := [...]string{threat.SourceQuery: "query", threat.SourceForm: "form", threat.SourceJSON: "json",
-		threat.SourceCookie: "cookie", threat.SourceHeader: "header"}
+	prefix := [...]string{threat.SourcePath: "path", threat.SourceQuery: "query", threat.SourceForm: "form",
+		threat.SourceJSON: "json", threat.SourceCookie: "cookie", threat.SourceHeader: "header", threat.SourceBody: "body",
+		threat.SourceMultipart: "multipart", threat.SourceFile: "file", threat.SourceXML: "xml", threat.SourceText: "text"}
 	p := "param"
 	if int(in.src) < len(prefix) && prefix[in.src] != "" {
 		p = prefix[in.src]
 	}
-	return p + ":" + excerpt(in.name, 0, len(in.name), 64)
+	if in.name != "" {
+		p += ":" + excerpt(in.name, 0, len(in.name), 64)
+	}
+	if in.via != "" {
+		p += " (" + in.via + ")"
+	}
+	return p
 }
 
 // signal builds a Signal for a match at in.value[i:j].

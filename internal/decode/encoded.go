@@ -1,0 +1,156 @@
+package decode
+
+import (
+	"encoding/base64"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// MinEncoded is the shortest base64 or hex token Text decodes: six bytes
+// of text, as in "<svg/x" or "' or 1".
+const MinEncoded = 8
+
+// Encoded reports whether s could be a base64 or hex token that Text
+// decodes: at least MinEncoded bytes of one alphabet, nothing else.
+func Encoded(s string) bool {
+	if len(s) < MinEncoded {
+		return false
+	}
+	_, ok := base64Alphabet(s)
+	return ok || isHex(s)
+}
+
+// Text decodes s when it is one base64 token (standard or URL alphabet,
+// padded or not; a space stands for '+', as a form decoder leaves it) or
+// one hex token, and what it decodes to is text that could carry an
+// attack: printable ASCII, tabs, line breaks and valid UTF-8, with at least
+// one byte of the punctuation attacks are made of. Random tokens, hashes,
+// session ids and binary data decode to no such text, so that encoded
+// values are read without turning a token into a finding. It appends to
+// dst and returns the text and "base64" or "hex", or nil and "".
+func Text(dst []byte, s string) ([]byte, string) {
+	if len(s) < MinEncoded {
+		return nil, ""
+	}
+	if isHex(s) && len(s)%2 == 0 {
+		n := len(s) / 2
+		if cap(dst)-len(dst) >= n {
+			out := dst[len(dst) : len(dst)+n]
+			for i := range out {
+				hi, _ := unhex(s[2*i])
+				lo, _ := unhex(s[2*i+1])
+				out[i] = hi<<4 | lo
+			}
+			if attackText(out) {
+				return out, "hex"
+			}
+		}
+	}
+	url, ok := base64Alphabet(s)
+	if !ok {
+		return nil, ""
+	}
+	// strip the padding, turn spaces back into '+'
+	end := len(s)
+	for end > 0 && s[end-1] == '=' {
+		end--
+	}
+	if len(s)-end > 2 || end%4 == 1 {
+		return nil, ""
+	}
+	enc := base64.RawStdEncoding
+	if url {
+		enc = base64.RawURLEncoding
+	}
+	n := enc.DecodedLen(end)
+	if cap(dst)-len(dst) < n {
+		return nil, ""
+	}
+	out := dst[len(dst) : len(dst)+n]
+	// the decoder only reads its input: s's bytes serve, unless spaces
+	// must turn back into '+'
+	in := unsafe.Slice(unsafe.StringData(s), end)
+	if strings.IndexByte(s[:end], ' ') >= 0 {
+		var small [512]byte
+		if end <= len(small) {
+			in = small[:end]
+		} else {
+			in = make([]byte, end)
+		}
+		copy(in, s[:end])
+		for i, c := range in {
+			if c == ' ' {
+				in[i] = '+'
+			}
+		}
+	}
+	k, err := enc.Decode(out, in)
+	if err != nil || !attackText(out[:k]) {
+		return nil, ""
+	}
+	return out[:k], "base64"
+}
+
+// base64Alphabet reports whether s is made of one base64 alphabet's bytes
+// ('=' only at its end), and whether that is the URL alphabet.
+func base64Alphabet(s string) (url, ok bool) {
+	std := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case c == '+' || c == '/' || c == ' ':
+			std = true
+		case c == '-' || c == '_':
+			url = true
+		case c == '=':
+			for j := i; j < len(s); j++ {
+				if s[j] != '=' {
+					return false, false
+				}
+			}
+			return url, !(url && std)
+		default:
+			return false, false
+		}
+	}
+	return url, !(url && std)
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// attackText reports whether b is text with some punctuation in it.
+func attackText(b []byte) bool {
+	if len(b) < 4 {
+		return false
+	}
+	punct, high := false, false
+	for _, c := range b {
+		switch {
+		case c >= 0x80:
+			high = true
+		case c == '\t' || c == '\n' || c == '\r':
+		case c < 0x20 || c == 0x7f:
+			return false
+		case attackPunct[c]:
+			punct = true
+		}
+	}
+	return punct && (!high || utf8.Valid(b))
+}
+
+var attackPunct = func() (t [256]bool) {
+	for _, c := range "'\"<>;|&$(){}[]\\/=%`*#@!:" {
+		t[c] = true
+	}
+	return t
+}()
