@@ -43,7 +43,10 @@ func DecodeCharset(b []byte, charset string, max int) ([]byte, bool, error) {
 			if order == 'b' {
 				enc = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
 			}
-		} else if charset != "" {
+		} else if charset != "" && !wideCharset(charset) {
+			// a UTF-16 or UTF-32 declaration over bytes that do not
+			// look it (the XML declaration of an ASCII document says
+			// "utf-16" as often as not) is not believed
 			enc = lookupCharset(charset)
 		}
 	}
@@ -82,6 +85,14 @@ func utf16Order(b []byte) byte {
 		return 'b'
 	}
 	return 0
+}
+
+// wideCharset reports UTF-16, UTF-32 and UCS-2 names.
+func wideCharset(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "utf-16") || strings.Contains(n, "utf16") || strings.Contains(n, "utf-32") ||
+		strings.Contains(n, "utf32") || strings.Contains(n, "ucs-2") || strings.Contains(n, "ucs2") ||
+		strings.Contains(n, "unicode")
 }
 
 // charsets caches the decoders of the charsets that move ASCII (nil for

@@ -217,7 +217,7 @@ func jsonString(b string) (string, int, bool) {
 						continue
 					}
 				}
-				good = false
+				// a lone surrogate: encoding/json reads U+FFFD too
 			}
 			out.WriteRune(r)
 		default:
