@@ -1,10 +1,16 @@
 package threat_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"math/rand/v2"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -75,4 +81,129 @@ func BenchmarkAssessBenign(b *testing.B) {
 
 func BenchmarkAssessAttack(b *testing.B) {
 	benchAssess(b, "/search?q=1%27%20UNION%20SELECT%20username,password%20FROM%20users--&size=42&color=%3Cscript%3Ealert(1)%3C/script%3E&page=2&sort=price_asc")
+}
+
+// prose returns about n bytes of English-like prose: sentences of common
+// words with the punctuation people type (commas, apostrophes, quotes,
+// dashes, parentheses), deterministic.
+func prose(n int) string {
+	words := strings.Fields(`the a of and to in is you that it he was for on are as with his they I at be this have
+		from or one had by word but not what all were we when your can said there use an each which she do how their if
+		will up other about out many then them these so some her would make like him into time has look two more write go
+		see number no way could people my than first water been call who oil its now find long down day did get come made
+		may part over new sound take only little work know place year live me back give most very after thing our just
+		name good sentence man think say great where help through much before line right too mean old any same tell boy
+		follow came want show also around form three small set put end does another well large must big even such because
+		turn here why ask went men read need land different home us move try kind hand picture again change off play
+		spell air away animal house point page letter mother answer found study still learn should America world don't
+		it's I'm can't O'Brien`)
+	punct := []string{", ", ", ", ". ", "; ", " -- ", "? ", "! ", " (really) ", ` "quoted" `, ": "}
+	rng := rand.New(rand.NewPCG(7, 11))
+	var b strings.Builder
+	b.Grow(n + 64)
+	for b.Len() < n {
+		for k := 3 + rng.IntN(12); k > 0; k-- {
+			b.WriteString(words[rng.IntN(len(words))])
+			b.WriteByte(' ')
+		}
+		b.WriteString(punct[rng.IntN(len(punct))])
+	}
+	return b.String()[:n]
+}
+
+// benchBody assesses a POST of body under ctype, reporting bytes a second.
+func benchBody(b *testing.B, ctype, body string) {
+	e, err := standard.New(standard.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		r := httptest.NewRequest("POST", "/notes", strings.NewReader(body))
+		r.Header.Set("Content-Type", ctype)
+		a := e.Assess(r, "bench-"+strconv.Itoa(i&1023), "")
+		if a.Uninspected != 0 {
+			b.Fatalf("uninspected %v", a.Uninspected)
+		}
+		i++
+	}
+}
+
+const benchMiB = 1<<20 - 4096 // a little under the default body limit
+
+// BenchmarkBodyText1MiB: a 1 MiB text/plain body of prose.
+func BenchmarkBodyText1MiB(b *testing.B) { benchBody(b, "text/plain", prose(benchMiB)) }
+
+// BenchmarkBodyForm1MiB: a 1 MiB form of 256 prose fields.
+func BenchmarkBodyForm1MiB(b *testing.B) {
+	var s strings.Builder
+	text := prose(benchMiB)
+	for i := 0; s.Len() < benchMiB-8192; i++ {
+		chunk := text[i*4000 : (i+1)*4000]
+		s.WriteString("field" + strconv.Itoa(i) + "=" + url.QueryEscape(chunk) + "&")
+	}
+	benchBody(b, "application/x-www-form-urlencoded", s.String())
+}
+
+// BenchmarkBodyJSON1MiB: a 1 MiB JSON array of comment objects.
+func BenchmarkBodyJSON1MiB(b *testing.B) {
+	text := prose(benchMiB)
+	var items []map[string]any
+	size := 0
+	for i := 0; size < benchMiB-4096; i++ {
+		c := text[i*600 : (i+1)*600]
+		items = append(items, map[string]any{"id": i, "author": "user" + strconv.Itoa(i), "comment": c, "tags": []string{"a", "b"}})
+		size += len(c) + 60
+	}
+	js, _ := json.Marshal(items)
+	benchBody(b, "application/json", string(js[:min(len(js), benchMiB)]))
+}
+
+// BenchmarkBodyMultipart1MiB: a 1 MiB multipart form of prose fields and
+// a text file.
+func BenchmarkBodyMultipart1MiB(b *testing.B) {
+	text := prose(benchMiB)
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for i := 0; buf.Len() < benchMiB/2; i++ {
+		w.WriteField("field"+strconv.Itoa(i), text[i*2000:(i+1)*2000])
+	}
+	f, _ := w.CreateFormFile("notes", "notes.txt")
+	io.WriteString(f, text[benchMiB/2+1000:benchMiB-2000])
+	w.Close()
+	benchBody(b, w.FormDataContentType(), buf.String())
+}
+
+// BenchmarkHeaders1MiB: a GET with 1 MiB of headers: 256 custom headers of
+// prose and a large Cookie header.
+func BenchmarkHeaders1MiB(b *testing.B) {
+	e, err := standard.New(standard.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	text := prose(benchMiB)
+	r := browserGET("/")
+	n := 0
+	for i := 0; i < 192; i++ {
+		v := text[i*4000 : (i+1)*4000]
+		r.Header.Set("X-Custom-"+strconv.Itoa(i), v)
+		n += len(v)
+	}
+	var c strings.Builder
+	for i := 0; c.Len() < benchMiB-n-8192; i++ {
+		c.WriteString("pref" + strconv.Itoa(i) + "=" + url.QueryEscape(text[800_000+i*20:800_000+i*20+16]) + "; ")
+	}
+	r.Header.Set("Cookie", c.String())
+	n += c.Len()
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		e.Assess(r, "bench-"+strconv.Itoa(i&1023), "")
+		i++
+	}
 }

@@ -12,13 +12,80 @@ import (
 const MinEncoded = 8
 
 // Encoded reports whether s could be a base64 or hex token that Text
-// decodes: at least MinEncoded bytes of one alphabet, nothing else.
+// decodes: at least MinEncoded bytes of one alphabet, nothing else, of a
+// length that alphabet allows. It is a cheap test before Text.
 func Encoded(s string) bool {
 	if len(s) < MinEncoded {
 		return false
 	}
-	_, ok := base64Alphabet(s)
-	return ok || isHex(s)
+	end := len(s)
+	for end > 0 && s[end-1] == '=' {
+		end--
+	}
+	hexLen := end == len(s) && len(s)%2 == 0
+	if !hexLen && (len(s)-end > 2 || end%4 == 1) {
+		return false // no length base64 or hex takes
+	}
+	// one pass: the alphabets s's bytes fit
+	fits := byte(alphaHex | alphaStd | alphaURL)
+	for i := 0; i < end; i++ {
+		fits &= alphabet[s[i]]
+		if fits == 0 {
+			return false
+		}
+	}
+	if fits&alphaHex != 0 && hexLen {
+		// most hex tokens (ids, hashes) fail on their first two bytes
+		hi, _ := unhex(s[0])
+		lo, _ := unhex(s[1])
+		hi2, _ := unhex(s[2])
+		lo2, _ := unhex(s[3])
+		if textByte(hi<<4|lo) && textByte(hi2<<4|lo2) {
+			return true
+		}
+	}
+	if fits&(alphaStd|alphaURL) == 0 || end%4 == 1 || len(s)-end > 2 {
+		return false
+	}
+	// and the first three bytes are ASCII text, as they are in one random
+	// token in twenty
+	b0, b1, b2, b3 := b64[s[0]], b64[s[1]], b64[s[2]], b64[s[3]]
+	return textByte(b0<<2|b1>>4) && textByte(b1<<4|b2>>2) && textByte(b2<<6|b3)
+}
+
+// Alphabet bits: the encodings a byte belongs to.
+const (
+	alphaHex = 1 << iota
+	alphaStd // base64, standard ('+' '/', and ' ' for a '+' a form decoder turned into a space)
+	alphaURL // base64, URL-safe ('-' '_')
+)
+
+var alphabet, b64 = func() (t, v [256]byte) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			t[c], v[c] = alphaStd|alphaURL, byte(c-'A')
+		case 'a' <= c && c <= 'z':
+			t[c], v[c] = alphaStd|alphaURL, byte(c-'a'+26)
+		case '0' <= c && c <= '9':
+			t[c], v[c] = alphaHex|alphaStd|alphaURL, byte(c-'0'+52)
+		}
+		if 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' {
+			t[c] |= alphaHex
+		}
+	}
+	t['+'], v['+'] = alphaStd, 62
+	t[' '], v[' '] = alphaStd, 62
+	t['/'], v['/'] = alphaStd, 63
+	t['-'], v['-'] = alphaURL, 62
+	t['_'], v['_'] = alphaURL, 63
+	return t, v
+}()
+
+// textByte reports a byte attack text starts with: printable ASCII, tab,
+// line breaks. (Text decodes what follows more leniently.)
+func textByte(c byte) bool {
+	return c >= 0x20 && c < 0x7f || c == '\t' || c == '\n' || c == '\r'
 }
 
 // Text decodes s when it is one base64 token (standard or URL alphabet,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/bulwarkhq/bulwark/internal/decode"
@@ -166,6 +167,9 @@ type input struct {
 	raw   string // as received, when it differs from value
 	known uint32 // families the verdict cache had found clean in value
 	via   string // a decoding the value went through ("base64", "gzip"), named in Location
+	// decoded marks the text a base64 or hex value decoded to: not cached,
+	// not decoded again
+	decoded bool
 }
 
 // headerFacts is what the one walk over the request's header map collects
@@ -245,7 +249,11 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	var pathKnown uint32
 	if d.wants&wantPath != 0 && req.Path != "" {
 		in := input{src: threat.SourcePath, value: req.Path, raw: req.RawPath}
-		dst = d.scanValue(&in, wantPath, &seen, dst)
+		if len(in.value) > d.max || len(in.raw) > d.max {
+			dst = d.scanWindows(&in, wantPath, &seen, dst)
+		} else {
+			dst, _ = d.scan(&in, wantPath, &seen, dst)
+		}
 		pathKnown = in.known
 	}
 	if d.wants&(wantValues|wantNames) != 0 {
@@ -253,11 +261,19 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 			p := &req.Params[i]
 			if p.Value != "" {
 				in := input{src: p.Source, name: p.Name, value: p.Value, raw: p.Raw, via: p.Via}
-				dst = d.scanValue(&in, wantValues, &seen, dst)
+				if len(in.value) > d.max || len(in.raw) > d.max {
+					dst = d.scanWindows(&in, wantValues, &seen, dst)
+				} else {
+					dst, _ = d.scan(&in, wantValues, &seen, dst)
+				}
 			}
 			if len(p.Name) > 1 && namedBy(p.Source) {
 				in := input{src: p.Source, name: "(name)", value: p.Name, via: p.Via}
-				dst = d.scanValue(&in, wantNames, &seen, dst)
+				if len(in.value) > d.max {
+					dst = d.scanWindows(&in, wantNames, &seen, dst)
+				} else {
+					dst, _ = d.scan(&in, wantNames, &seen, dst)
+				}
 			}
 		}
 	}
@@ -278,7 +294,11 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 					continue // addresses as proxies write them: nothing any family looks for
 				}
 				in := input{src: threat.SourceHeader, name: name, value: v}
-				dst = d.scanValue(&in, w, &seen, dst)
+				if len(v) > d.max {
+					dst = d.scanWindows(&in, w, &seen, dst)
+				} else {
+					dst, _ = d.scan(&in, w, &seen, dst)
+				}
 				if k == 0 && name == "User-Agent" && in.value == req.UserAgent {
 					facts.agentKnown = in.known
 				}
@@ -310,24 +330,23 @@ func namedBy(src threat.Source) bool {
 	return false
 }
 
-// scanValue runs the families over one value, whole: a value longer than
-// the window (Config.MaxScan) is scanned in windows that overlap by an
-// eighth of it, so that each family's work per window is bounded and a
-// match shorter than the overlap is whole in some window. The raw form is
-// left out of windows (its offsets differ from the decoded value's).
-func (d *Detector) scanValue(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
+// scanWindows runs the families over a value longer than the window
+// (Config.MaxScan), whole, in windows that overlap by an eighth of it, so
+// that each family's work per window is bounded and a match shorter than
+// the overlap is whole in some window. The raw form is left out (its
+// offsets differ from the decoded value's).
+func (d *Detector) scanWindows(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
 	v := in.value
 	if len(v) <= d.max {
-		if len(in.raw) > d.max {
-			in.raw = ""
-		}
-		return d.scan(in, kind, seen, dst)
+		in.raw = ""
+		dst, _ = d.scan(in, kind, seen, dst)
+		return dst
 	}
 	step := (d.max - d.max/8) &^ 3 // a multiple of 4 keeps base64 windows aligned
 	for off := 0; ; off += step {
 		end := min(off+d.max, len(v))
 		w := input{src: in.src, name: in.name, value: v[off:end], via: in.via}
-		dst = d.scan(&w, kind, seen, dst)
+		dst, _ = d.scan(&w, kind, seen, dst)
 		if end == len(v) {
 			return dst
 		}
@@ -335,102 +354,107 @@ func (d *Detector) scanValue(in *input, kind what, seen *[numValueFamilies]rules
 }
 
 // scan runs the value families that want kind over one input, and over
-// the text a base64 or hex input decodes to. Header and path values are
-// looked up in the verdict cache first; the families that found nothing in
-// them (nor in what they decode to) are recorded there.
-func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
+// the text a base64 or hex input decodes to; it returns the families that
+// found nothing. Header and path values are looked up in the verdict cache
+// first; the families that found nothing in them (nor in what they decode
+// to) are recorded there.
+func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, uint32) {
 	// Header values and paths repeat from request to request; cookies are
 	// per session and parameters vary, so caching them would only churn.
-	cacheable := (in.src == threat.SourceHeader || in.src == threat.SourcePath) && len(in.value) <= maxCached
+	cacheable := (in.src == threat.SourceHeader || in.src == threat.SourcePath) && len(in.value) <= maxCached && !in.decoded
 	var known uint32
 	if cacheable {
 		known = d.cache.lookup(in.src, in.name, in.value)
 		in.known = known
 		if known&d.need[kind] == d.need[kind] {
-			return dst // every family that looks at such values found it clean before
+			return dst, known // every family that looks at such values found it clean before
 		}
 	}
 	in.m = classify(in.value)
+	// a value of letters, digits and base64 punctuation may be encoded text
+	encoded := len(in.value) >= decode.MinEncoded && in.m&^(cDash|cSlash|cEq|cSpace) == 0 && in.src != threat.SourcePath &&
+		!in.decoded && decode.Encoded(in.value)
+	var clean uint32
 	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && !strings.Contains(in.value, "__") {
-		if len(in.value) < 8 || in.src == threat.SourcePath || !decode.Encoded(in.value) {
-			return dst // a short word of letters, digits, '-' and '_': nothing any family looks for
+		// a short word of letters, digits, '-' and '_': nothing any family
+		// looks for, unless it decodes to something
+		if !encoded {
+			return dst, valueFamilies
+		}
+	} else {
+		for i := 0; i < numValueFamilies; i++ {
+			bit := uint32(1) << i
+			if !d.on[i] || familyWants[i]&kind == 0 || known&bit != 0 {
+				continue
+			}
+			var hit bool
+			switch i {
+			case famSQLi:
+				dst, hit = scanSQLi(in, &seen[i], dst)
+			case famXSS:
+				dst, hit = scanXSS(in, &seen[i], dst)
+			case famTraversal:
+				dst, hit = scanTraversal(in, &seen[i], dst)
+			case famCommand:
+				dst, hit = scanCommand(in, &seen[i], dst)
+			case famSSRF:
+				dst, hit = scanSSRF(in, &seen[i], dst)
+			case famSSTI:
+				dst, hit = scanSSTI(in, &seen[i], dst)
+			case famXXE:
+				dst, hit = scanXXE(in, &seen[i], dst)
+			case famNoSQL:
+				dst, hit = scanNoSQL(in, &seen[i], dst)
+			case famLDAP:
+				dst, hit = scanLDAP(in, &seen[i], dst)
+			case famSSI:
+				dst, hit = scanSSI(in, &seen[i], dst)
+			case famCRLF:
+				dst, hit = scanCRLF(in, &seen[i], dst)
+			case famCode:
+				dst, hit = scanCode(in, &seen[i], dst)
+			}
+			if !hit {
+				clean |= bit
+			}
 		}
 	}
-	var clean uint32
-	dst, clean = d.families(in, kind, known, seen, dst)
-	if in.src != threat.SourcePath && in.m&^(cDash|cSlash|cEq) == 0 && len(in.value) >= 8 {
+	if encoded {
 		var bits uint32
-		dst, bits = d.scanDecoded(in, kind, known, seen, dst)
+		dst, bits = d.scanDecoded(in, kind, seen, dst)
 		clean &= bits
 	}
 	if cacheable && clean&^known != 0 {
 		d.cache.markClean(in.src, in.name, in.value, clean|known)
 	}
-	return dst
+	return dst, clean
 }
 
 // scanDecoded runs the families over the text a base64 or hex value
 // decodes to, as a further input whose Location says so. Tokens and
-// binary data (session ids, hashes, JWT parts) decode to no text and cost
-// one pass. It returns the families that found nothing (all when the
-// value is not encoded text).
-//
-//go:noinline
-func (d *Detector) scanDecoded(in *input, kind what, known uint32, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, uint32) {
-	var buf [6 << 10]byte
-	text, via := decode.Text(buf[:0], in.value)
-	if text == nil {
-		return dst, ^uint32(0)
+// binary data (session ids, hashes, JWT parts) decode to no text. It
+// returns the families that found nothing (all when the value is not
+// encoded text).
+func (d *Detector) scanDecoded(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, uint32) {
+	buf := decodeBufs.Get().(*[]byte)
+	defer decodeBufs.Put(buf)
+	if n := len(in.value)*3/4 + 3; cap(*buf) < n {
+		*buf = make([]byte, 0, n)
 	}
-	dec := input{src: in.src, name: in.name, value: unsafeString(text), via: via}
-	dec.m = classify(dec.value)
-	dst, clean := d.families(&dec, kind, known, seen, dst)
-	return dst, clean
+	text, via := decode.Text((*buf)[:0], in.value)
+	if text == nil {
+		return dst, valueFamilies
+	}
+	dec := input{src: in.src, name: in.name, value: unsafeString(text), via: via, decoded: true}
+	return d.scan(&dec, kind, seen, dst)
 }
 
-// families runs the enabled value families that want kind and have not
-// found in clean before (known) over in, and returns the families that
-// found nothing.
-func (d *Detector) families(in *input, kind what, known uint32, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, uint32) {
-	var clean uint32
-	for i := 0; i < numValueFamilies; i++ {
-		bit := uint32(1) << i
-		if !d.on[i] || familyWants[i]&kind == 0 || known&bit != 0 {
-			continue
-		}
-		var hit bool
-		switch i {
-		case famSQLi:
-			dst, hit = scanSQLi(in, &seen[i], dst)
-		case famXSS:
-			dst, hit = scanXSS(in, &seen[i], dst)
-		case famTraversal:
-			dst, hit = scanTraversal(in, &seen[i], dst)
-		case famCommand:
-			dst, hit = scanCommand(in, &seen[i], dst)
-		case famSSRF:
-			dst, hit = scanSSRF(in, &seen[i], dst)
-		case famSSTI:
-			dst, hit = scanSSTI(in, &seen[i], dst)
-		case famXXE:
-			dst, hit = scanXXE(in, &seen[i], dst)
-		case famNoSQL:
-			dst, hit = scanNoSQL(in, &seen[i], dst)
-		case famLDAP:
-			dst, hit = scanLDAP(in, &seen[i], dst)
-		case famSSI:
-			dst, hit = scanSSI(in, &seen[i], dst)
-		case famCRLF:
-			dst, hit = scanCRLF(in, &seen[i], dst)
-		case famCode:
-			dst, hit = scanCode(in, &seen[i], dst)
-		}
-		if !hit {
-			clean |= bit
-		}
-	}
-	return dst, clean
-}
+// valueFamilies has the verdict-cache bit of every value family.
+const valueFamilies = 1<<numValueFamilies - 1
+
+// decodeBufs hold the text of decoded windows: three quarters of a window
+// of the default size (base64), grown for larger windows.
+var decodeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 6<<10); return &b }}
 
 // unsafeString views b as a string without copying; b must not change
 // while the string is in use.
