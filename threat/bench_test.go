@@ -111,8 +111,10 @@ func prose(n int) string {
 	return b.String()[:n]
 }
 
-// benchBody assesses a POST of body under ctype, reporting bytes a second.
-func benchBody(b *testing.B, ctype, body string) {
+// benchBody assesses a POST of body under ctype, reporting bytes a second;
+// with view set it only builds the request view (parsing, decoding), the
+// floor under the detectors.
+func benchBody(b *testing.B, ctype, body string, view bool) {
 	e, err := standard.New(standard.Config{})
 	if err != nil {
 		b.Fatal(err)
@@ -124,6 +126,12 @@ func benchBody(b *testing.B, ctype, body string) {
 	for b.Loop() {
 		r := httptest.NewRequest("POST", "/notes", strings.NewReader(body))
 		r.Header.Set("Content-Type", ctype)
+		if view {
+			if req := threat.NewRequest(r, "c", "", threat.Limits{}); req.Uninspected != 0 || len(req.Params) == 0 {
+				b.Fatalf("uninspected %v, %d values", req.Uninspected, len(req.Params))
+			}
+			continue
+		}
 		a := e.Assess(r, "bench-"+strconv.Itoa(i&1023), "")
 		if a.Uninspected != 0 {
 			b.Fatalf("uninspected %v", a.Uninspected)
@@ -134,37 +142,32 @@ func benchBody(b *testing.B, ctype, body string) {
 
 const benchMiB = 1<<20 - 4096 // a little under the default body limit
 
-// BenchmarkBodyText1MiB: a 1 MiB text/plain body of prose.
-func BenchmarkBodyText1MiB(b *testing.B) { benchBody(b, "text/plain", prose(benchMiB)) }
-
-// BenchmarkBodyForm1MiB: a 1 MiB form of 256 prose fields.
-func BenchmarkBodyForm1MiB(b *testing.B) {
+// proseForm is a 1 MiB form of 4,000-byte prose fields.
+func proseForm() string {
 	var s strings.Builder
 	text := prose(benchMiB)
 	for i := 0; s.Len() < benchMiB-8192; i++ {
-		chunk := text[i*4000 : (i+1)*4000]
-		s.WriteString("field" + strconv.Itoa(i) + "=" + url.QueryEscape(chunk) + "&")
+		s.WriteString("field" + strconv.Itoa(i) + "=" + url.QueryEscape(text[i*4000:(i+1)*4000]) + "&")
 	}
-	benchBody(b, "application/x-www-form-urlencoded", s.String())
+	return s.String()
 }
 
-// BenchmarkBodyJSON1MiB: a 1 MiB JSON array of comment objects.
-func BenchmarkBodyJSON1MiB(b *testing.B) {
+// proseJSON is a 1 MiB JSON array of comment objects.
+func proseJSON() string {
 	text := prose(benchMiB)
 	var items []map[string]any
 	size := 0
 	for i := 0; size < benchMiB-4096; i++ {
 		c := text[i*600 : (i+1)*600]
 		items = append(items, map[string]any{"id": i, "author": "user" + strconv.Itoa(i), "comment": c, "tags": []string{"a", "b"}})
-		size += len(c) + 60
+		size += len(c) + 70
 	}
 	js, _ := json.Marshal(items)
-	benchBody(b, "application/json", string(js[:min(len(js), benchMiB)]))
+	return string(js)
 }
 
-// BenchmarkBodyMultipart1MiB: a 1 MiB multipart form of prose fields and
-// a text file.
-func BenchmarkBodyMultipart1MiB(b *testing.B) {
+// proseMultipart is a 1 MiB multipart form of prose fields and a text file.
+func proseMultipart() (string, string) {
 	text := prose(benchMiB)
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
@@ -174,10 +177,45 @@ func BenchmarkBodyMultipart1MiB(b *testing.B) {
 	f, _ := w.CreateFormFile("notes", "notes.txt")
 	io.WriteString(f, text[benchMiB/2+1000:benchMiB-2000])
 	w.Close()
-	benchBody(b, w.FormDataContentType(), buf.String())
+	return buf.String(), w.FormDataContentType()
 }
 
-// BenchmarkHeaders1MiB: a GET with 1 MiB of headers: 256 custom headers of
+// proseXML is a 1 MiB XML document of prose elements.
+func proseXML() string {
+	text := prose(benchMiB)
+	var s strings.Builder
+	s.WriteString(`<?xml version="1.0"?><notes>`)
+	for i := 0; s.Len() < benchMiB-4096; i++ {
+		s.WriteString(`<note id="n` + strconv.Itoa(i) + `">` + strings.NewReplacer("&", "&amp;", "<", "&lt;").Replace(text[i*1000:(i+1)*1000]) + "</note>")
+	}
+	s.WriteString("</notes>")
+	return s.String()
+}
+
+// The Body benchmarks assess a 1 MiB body of prose; the View ones only
+// build its request view.
+func BenchmarkBodyText1MiB(b *testing.B) { benchBody(b, "text/plain", prose(benchMiB), false) }
+func BenchmarkBodyForm1MiB(b *testing.B) {
+	benchBody(b, "application/x-www-form-urlencoded", proseForm(), false)
+}
+func BenchmarkBodyJSON1MiB(b *testing.B) { benchBody(b, "application/json", proseJSON(), false) }
+func BenchmarkViewText1MiB(b *testing.B) { benchBody(b, "text/plain", prose(benchMiB), true) }
+func BenchmarkViewForm1MiB(b *testing.B) {
+	benchBody(b, "application/x-www-form-urlencoded", proseForm(), true)
+}
+func BenchmarkViewJSON1MiB(b *testing.B) { benchBody(b, "application/json", proseJSON(), true) }
+func BenchmarkViewXML1MiB(b *testing.B)  { benchBody(b, "application/xml", proseXML(), true) }
+func BenchmarkBodyXML1MiB(b *testing.B)  { benchBody(b, "application/xml", proseXML(), false) }
+func BenchmarkBodyMultipart1MiB(b *testing.B) {
+	body, ct := proseMultipart()
+	benchBody(b, ct, body, false)
+}
+func BenchmarkViewMultipart1MiB(b *testing.B) {
+	body, ct := proseMultipart()
+	benchBody(b, ct, body, true)
+}
+
+// BenchmarkHeaders1MiB: a GET with 1 MiB of headers: 192 custom headers of
 // prose and a large Cookie header.
 func BenchmarkHeaders1MiB(b *testing.B) {
 	e, err := standard.New(standard.Config{})

@@ -286,6 +286,12 @@ func (req *Request) parseBody(data []byte, ct, mt, codings string, lim Limits) {
 	p := body.Parser{MaxDepth: lim.MaxDepth}
 	p.Emit = func(v body.Value) bool {
 		src, name, plus := SourceText, v.Name, false
+		if v.Kind <= body.XMLAttr && v.Kind != body.Form && plainWord(v.Value) {
+			// a JSON or XML key or value of one plain word ("id", "en",
+			// "true"): nothing to inspect, and bulk documents hold
+			// thousands; it does not count against MaxParams
+			return true
+		}
 		switch v.Kind {
 		case body.Form:
 			src, plus = SourceForm, true
@@ -311,6 +317,22 @@ func (req *Request) parseBody(data []byte, ct, mt, codings string, lim Limits) {
 		// inspect the body whole too
 		req.add(SourceText, "", s, false, via, lim)
 	}
+}
+
+// plainWord reports whether s is a short word of letters, digits, '-' and
+// '_' that no detector reads: not "__" (prototype pollution), not the
+// start of a serialised object, not long enough to be base64.
+func plainWord(s string) bool {
+	if len(s) == 0 || len(s) >= decode.MinEncoded {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' && (i == 0 || s[i-1] != '_')) {
+			return false
+		}
+	}
+	return true
 }
 
 // declaredText reports whether a declared media type is one a backend

@@ -168,8 +168,18 @@ func jsonString(b string) (string, int, bool) {
 	if i < len(b) && b[i] == q {
 		return b[1:i], i + 1, true // the common case: no escapes, no copy
 	}
+	// find the closing quote first: the copy is as long as the string,
+	// not as the rest of the document
+	end := i
+	for end < len(b) && b[end] != q {
+		if b[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	end = min(end, len(b))
 	var out strings.Builder
-	out.Grow(len(b) - 1)
+	out.Grow(end - 1)
 	out.WriteString(b[1:i])
 	good := true
 	for i < len(b) {

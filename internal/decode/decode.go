@@ -80,21 +80,45 @@ func hexN(s string) (rune, bool) {
 
 // Percent decodes %HH and %uXXXX escapes once. Invalid escapes are kept as
 // they are (a lenient server would do the same). plus turns '+' into ' '.
+// Runs of bytes without escapes are copied whole.
 func Percent(s string, plus bool) string {
+	stop := &stopPercent
+	if plus {
+		stop = &stopPercentPlus
+	}
 	var b strings.Builder
-	b.Grow(len(s))
 	changed := false
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for i < len(s) {
+		j := i
+		for j < len(s) && !stop[s[j]] {
+			j++
+		}
+		if j == len(s) {
+			if !changed {
+				return s
+			}
+			b.WriteString(s[i:])
+			break
+		}
+		if !changed {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[i:j])
+		i = j
 		c := s[i]
-		switch {
-		case c == '+' && plus:
+		if c == '+' {
 			b.WriteByte(' ')
 			changed = true
-		case c == '%' && i+2 < len(s):
+			i++
+			continue
+		}
+		// c == '%'
+		if i+2 < len(s) {
 			if (s[i+1] == 'u' || s[i+1] == 'U') && i+5 < len(s) {
 				if r, ok := hexN(s[i+2 : i+6]); ok {
 					b.WriteRune(r)
-					i += 5
+					i += 6
 					changed = true
 					continue
 				}
@@ -103,20 +127,24 @@ func Percent(s string, plus bool) string {
 			lo, ok2 := unhex(s[i+2])
 			if ok1 && ok2 {
 				b.WriteByte(hi<<4 | lo)
-				i += 2
+				i += 3
 				changed = true
 				continue
 			}
-			b.WriteByte(c)
-		default:
-			b.WriteByte(c)
 		}
+		b.WriteByte(c)
+		i++
 	}
 	if !changed {
 		return s
 	}
 	return b.String()
 }
+
+var stopPercent, stopPercentPlus = func() (a, b [256]bool) {
+	a['%'], b['%'], b['+'] = true, true, true
+	return a, b
+}()
 
 // JSEscapes decodes \uXXXX, \u{X..}, \xHH and the common one-letter escapes
 // once. Unknown escapes are kept.
