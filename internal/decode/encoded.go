@@ -28,11 +28,17 @@ func Encoded(s string) bool {
 	}
 	// one pass: the alphabets s's bytes fit
 	fits := byte(alphaHex | alphaStd | alphaURL)
+	digits := true
 	for i := 0; i < end; i++ {
-		fits &= alphabet[s[i]]
+		c := s[i]
+		fits &= alphabet[c]
 		if fits == 0 {
 			return false
 		}
+		digits = digits && '0' <= c && c <= '9'
+	}
+	if digits {
+		return false // a number (an id, a card, a phone): never a token
 	}
 	if fits&alphaHex != 0 && hexLen {
 		// most hex tokens (ids, hashes) fail on their first two bytes
@@ -90,9 +96,10 @@ func textByte(c byte) bool {
 
 // Text decodes s when it is one base64 token (standard or URL alphabet,
 // padded or not; a space stands for '+', as a form decoder leaves it) or
-// one hex token, and what it decodes to is text that could carry an
-// attack: printable ASCII, tabs, line breaks and valid UTF-8, with at least
-// one byte of the punctuation attacks are made of. Random tokens, hashes,
+// one hex token, not all digits (numbers are numbers), and what it
+// decodes to is text that could carry an attack: printable ASCII, tabs,
+// line breaks and valid UTF-8, with at least one byte of the punctuation
+// attacks are made of. Random tokens, hashes,
 // session ids and binary data decode to no such text, so that encoded
 // values are read without turning a token into a finding. It appends to
 // dst and returns the text and "base64" or "hex", or nil and "".
@@ -100,7 +107,7 @@ func Text(dst []byte, s string) ([]byte, string) {
 	if len(s) < MinEncoded {
 		return nil, ""
 	}
-	if isHex(s) && len(s)%2 == 0 {
+	if isHex(s) && len(s)%2 == 0 && !allDigits(s) {
 		n := len(s) / 2
 		if cap(dst)-len(dst) >= n {
 			out := dst[len(dst) : len(dst)+n]
@@ -115,7 +122,7 @@ func Text(dst []byte, s string) ([]byte, string) {
 		}
 	}
 	url, ok := base64Alphabet(s)
-	if !ok {
+	if !ok || allDigits(s) {
 		return nil, ""
 	}
 	// strip the padding, turn spaces back into '+'
@@ -183,6 +190,15 @@ func base64Alphabet(s string) (url, ok bool) {
 		}
 	}
 	return url, !(url && std)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func isHex(s string) bool {

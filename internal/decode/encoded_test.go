@@ -19,6 +19,7 @@ func TestText(t *testing.T) {
 		{"4f1c9a2e8b7d6c5a", "", ""},                 // a token
 		{"d41d8cd98f00b204e9800998ecf8427e", "", ""}, // a hash
 		{"password", "", ""},
+		{"2226226735734653", "", ""}, // a card number reads as hex `"&"g5sFS`
 		{"short", "", ""},
 		{"YWJj+-_=", "", ""}, // mixed alphabets
 	} {
