@@ -18,6 +18,8 @@ func TestValue(t *testing.T) {
 		{"percent", "%27%20OR%201%3D1", false, "' OR 1=1"},
 		{"double percent", "%252e%252e%252f", false, "../"},
 		{"triple percent", "%25252e", false, "."},
+		{"quadruple percent", "%2525250a", false, "\n"},
+		{"escape nested in an escape", "%%0a0aSet-Cookie", false, "\nSet-Cookie"},
 		{"percent u", "%u003cscript%u003e", false, "<script>"},
 		{"html named", "&lt;img src=x&gt;", false, "<img src=x>"},
 		{"html numeric", "&#60;&#x3c;", false, "<<"},

@@ -295,6 +295,9 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				}
 				in := input{src: threat.SourceHeader, name: name, value: v}
 				if len(v) > d.max {
+					if decodedHeader(name) {
+						in.value, in.raw = decode.Value(v, false), v
+					}
 					dst = d.scanWindows(&in, w, &seen, dst)
 				} else {
 					dst, _ = d.scan(&in, w, &seen, dst)
@@ -370,6 +373,14 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 			return dst, known // every family that looks at such values found it clean before
 		}
 	}
+	key := in.value
+	if in.src == threat.SourceHeader && in.raw == "" && decodedHeader(in.name) {
+		// custom headers carry what applications put there, URL-encoded
+		// as often as not: read them decoded, remember them raw
+		if v := decode.Value(key, false); v != key {
+			in.value, in.raw = v, key
+		}
+	}
 	in.m = classify(in.value)
 	// a value of letters, digits and base64 punctuation may be encoded text
 	encoded := len(in.value) >= decode.MinEncoded && in.m&^(cDash|cSlash|cEq|cSpace) == 0 && in.src != threat.SourcePath &&
@@ -425,9 +436,16 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 		clean &= bits
 	}
 	if cacheable && clean&^known != 0 {
-		d.cache.markClean(in.src, in.name, in.value, clean|known)
+		d.cache.markClean(in.src, in.name, key, clean|known)
 	}
 	return dst, clean
+}
+
+// decodedHeader reports whether a header's value is read URL-decoded as
+// well: free-text headers (attackHeader) but the Referer, a URL whose
+// escapes are the page's own.
+func decodedHeader(name string) bool {
+	return name != "Referer" && attackHeader(name)
 }
 
 // scanDecoded runs the families over the text a base64 or hex value
