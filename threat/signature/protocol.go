@@ -41,8 +41,28 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 			dst = append(dst, signal(NameProtocol, "protocol.version", 0.8, in(threat.SourceHeader, "(proto)", req.Proto), 0, len(req.Proto)))
 		}
 	}
+	if len(h.override) > 0 && seen&(1<<protoMethod) == 0 {
+		// a method smuggled past the request line, as frameworks honour it
+		if conf, rule := methodRisk(strings.ToUpper(strings.TrimSpace(h.override[0]))); conf >= 0.9 && seen.first(protoMethod) {
+			dst = append(dst, signal(NameProtocol, rule, conf, in(threat.SourceHeader, "X-HTTP-Method-Override", h.override[0]), 0, len(h.override[0])))
+		}
+	}
 	te, cl := h.te, h.cl
-	if conf, why := smuggling(te, cl); conf > 0 && seen.first(protoSmuggling) {
+	if len(te) == 0 {
+		te = req.TransferEncoding // net/http moves it out of the header map
+	}
+	conf, why := smuggling(te, cl)
+	switch {
+	case conf > 0:
+	case len(h.te) > 0 && (req.Proto == "HTTP/1.0" || req.Proto == "HTTP/0.9"):
+		// net/http ignores Transfer-Encoding on HTTP/1.0 (and leaves it in
+		// the header map); a proxy in front may have honoured it
+		conf, why = 0.9, "Transfer-Encoding on "+req.Proto
+	case h.framingAlias != "":
+		// proxies that turn '_' into '-' read a second framing header
+		conf, why = 0.9, "framing header alias "+excerpt(h.framingAlias, 0, len(h.framingAlias), 32)
+	}
+	if conf > 0 && seen.first(protoSmuggling) {
 		dst = append(dst, signal(NameProtocol, "protocol.smuggling", conf, in(threat.SourceHeader, "Transfer-Encoding", why), 0, len(why)))
 	}
 	if hosts := h.host; len(hosts) > 1 || badHost(req.Host) {
@@ -50,8 +70,19 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 			dst = append(dst, signal(NameProtocol, "protocol.host", 0.85, in(threat.SourceHeader, "Host", req.Host), 0, len(req.Host)))
 		}
 	}
-	if r := h.rng; len(r) > 0 && (strings.Count(r[0], ",") >= 10 || len(r) > 1) && seen.first(protoRange) {
-		dst = append(dst, signal(NameProtocol, "protocol.range", 0.9, in(threat.SourceHeader, "Range", r[0]), 0, len(r[0])))
+	if r := h.rng; len(r) > 0 {
+		conf := rangeRisk(r[0])
+		if len(r) > 1 {
+			conf = 0.9
+		}
+		if conf > 0 && seen.first(protoRange) {
+			dst = append(dst, signal(NameProtocol, "protocol.range", conf, in(threat.SourceHeader, "Range", r[0]), 0, len(r[0])))
+		}
+	}
+	if len(h.ct) > 1 && seen.first(protoCharset) {
+		// two Content-Types: the backend and bulwark may read the body by
+		// different ones
+		dst = append(dst, signal(NameProtocol, "protocol.content_type", 0.9, in(threat.SourceHeader, "Content-Type", h.ct[1]), 0, len(h.ct[1])))
 	}
 	for _, ct := range h.ct {
 		if !strings.Contains(ct, "7") && strings.Count(ct, "=") < 2 {
@@ -138,6 +169,86 @@ func smuggling(te, cl []string) (float64, string) {
 		}
 	}
 	return 0, ""
+}
+
+// rangeRisk rates a Range header (RFC 9110 14.1.2): 0.9 for one that is
+// not a byte-range set (a unit other than bytes, a range whose last byte
+// comes before its first, garbage), for more than ten ranges or ranges
+// that overlap (CVE-2011-3192, "Apache Killer"); 0.95 for an end past
+// 2^53 (CVE-2015-1635, HTTP.sys); 0 for a plain range.
+func rangeRisk(v string) float64 {
+	unit, set, ok := strings.Cut(strings.TrimSpace(v), "=")
+	if !ok || !strings.EqualFold(strings.TrimSpace(unit), "bytes") {
+		return 0.9
+	}
+	n := 0
+	type span struct{ first, last uint64 }
+	var spans [10]span
+	for _, spec := range strings.Split(set, ",") {
+		spec = strings.TrimSpace(spec)
+		if spec == "" {
+			continue
+		}
+		n++
+		if n > len(spans) {
+			return 0.9
+		}
+		a, b, ok := strings.Cut(spec, "-")
+		if !ok || a == "" && b == "" {
+			return 0.9
+		}
+		first, okA := rangeNumber(a)
+		last, okB := rangeNumber(b)
+		if !okA || !okB {
+			return 0.9
+		}
+		if first > 1<<53 || last > 1<<53 {
+			return 0.95
+		}
+		if a == "" { // a suffix: the last bytes
+			first, last = 1<<62-last, 1<<62
+		} else if b == "" {
+			last = 1 << 62
+		} else if last < first {
+			return 0.9
+		}
+		for _, s := range spans[:n-1] {
+			if first <= s.last && s.first <= last {
+				return 0.9
+			}
+		}
+		spans[n-1] = span{first, last}
+	}
+	if n == 0 {
+		return 0.9
+	}
+	return 0
+}
+
+// rangeNumber reads the digits of a range bound; "" is 0.
+func rangeNumber(s string) (uint64, bool) {
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if v > (1<<64-1)/10 {
+			return 1 << 63, true
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	return v, true
+}
+
+// framingAlias reports a header name that reads as Content-Length or
+// Transfer-Encoding once '_' becomes '-'.
+func framingAlias(name string) bool {
+	if len(name) != len("Content-Length") && len(name) != len("Transfer-Encoding") {
+		return false
+	}
+	n := strings.ToLower(strings.ReplaceAll(name, "_", "-"))
+	return n == "content-length" || n == "transfer-encoding"
 }
 
 // badHost reports a Host value with bytes no host name, address or port has.

@@ -182,6 +182,8 @@ type headerFacts struct {
 	scannerValue      string
 	te, cl, host, rng []string
 	ct                []string
+	override          []string // X-HTTP-Method-Override and kin
+	framingAlias      string   // a header named like a framing one with '_' for '-' ("Transfer_Encoding")
 }
 
 func (f *headerFacts) note(name string, vs []string) {
@@ -196,7 +198,12 @@ func (f *headerFacts) note(name string, vs []string) {
 		f.rng = vs
 	case "Content-Type":
 		f.ct = vs
+	case "X-Http-Method-Override", "X-Http-Method", "X-Method-Override":
+		f.override = vs
 	default:
+		if strings.IndexByte(name, '_') >= 0 && f.framingAlias == "" && framingAlias(name) {
+			f.framingAlias = name
+		}
 		if f.scannerName == "" && scannerHeader(name) {
 			f.scannerName = name
 			if len(vs) > 0 {
