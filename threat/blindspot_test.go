@@ -107,6 +107,11 @@ func TestFormerBlindSpots(t *testing.T) {
 	})
 	deep := strings.Repeat(`{"a":`, 100) + `"` + xssPayload + `"` + strings.Repeat("}", 100)
 	ebcdic, _ := charmap.CodePage037.NewEncoder().String("q=" + sqliPayload)
+	ebcdicValue, _ := charmap.CodePage037.NewEncoder().String(sqliPayload)
+	var percentEBCDIC strings.Builder
+	for _, c := range []byte(ebcdicValue) {
+		percentEBCDIC.WriteString("%" + strings.ToUpper(hex.EncodeToString([]byte{c})))
+	}
 	longValue := strings.Repeat("A", 8200) + " " + sqliPayload
 	tests := []struct {
 		name, family, method, target, ctype, encoding, body string
@@ -133,6 +138,8 @@ func TestFormerBlindSpots(t *testing.T) {
 		{name: "gzip in gzip", family: "sqli", ctype: "text/plain", encoding: "gzip, gzip", body: gz(gz(sqliPayload))},
 		{name: "utf-16 json", family: "xss", ctype: "application/json; charset=utf-16", body: utf16le(`{"c":"` + xssPayload + `"}`)},
 		{name: "ebcdic form", family: "sqli", ctype: "application/x-www-form-urlencoded; charset=ibm037", body: ebcdic},
+		{name: "ebcdic form, percent-encoded", family: "sqli", ctype: "application/x-www-form-urlencoded; charset=ibm037", body: "q=" + percentEBCDIC.String()},
+		{name: "ascii form declared ebcdic", family: "sqli", ctype: "application/x-www-form-urlencoded; charset=ibm037", body: "q=" + strings.ReplaceAll(sqliPayload, " ", "+")},
 		{name: "after 700 form parameters", family: "sqli", ctype: "application/x-www-form-urlencoded", body: params(700) + "q=" + strings.ReplaceAll(sqliPayload, " ", "+")},
 		{name: "after 700 query parameters", family: "sqli", method: "GET", target: "/s?" + params(700) + "q=" + strings.ReplaceAll(sqliPayload, " ", "+")},
 		{name: "after 80 KB of query", family: "xss", method: "GET", target: "/s?pad=" + strings.Repeat("a", 80_000) + "&q=" + strings.ReplaceAll(xssPayload, " ", "+")},

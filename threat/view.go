@@ -265,18 +265,37 @@ func (req *Request) parseBody(data []byte, ct, mt, codings string, lim Limits) {
 		// reads these bytes
 	}
 	charset := body.Param1(ct, "charset")
-	if out, ok, err := body.DecodeCharset(data, charset, lim.MaxDecoded); ok {
+	if out, ok, err := body.DecodeCharset(data, "", lim.MaxDecoded); ok {
+		// UTF-16 or UTF-32 by their bytes, or a UTF-8 byte order mark
 		data = out
 		if err == body.ErrTooLarge {
 			req.Uninspected |= UninspectedDecoded
 		}
 		if via == "" {
 			via = "charset"
-			if charset != "" {
-				via = strings.ToLower(charset)
-			}
 		}
+	} else if body.Exotic(charset) {
+		// A declared charset that moves ASCII (charset=ibm037): a backend
+		// that honours it reads the body decoded, one that does not reads
+		// it as it came. Inspect both, and the form values as bytes
+		// percent-decoded and then decoded, as ASP.NET reads them.
+		cs := strings.ToLower(charset)
+		if out, ok, err := body.DecodeCharset(data, charset, lim.MaxDecoded); ok {
+			if err == body.ErrTooLarge {
+				req.Uninspected |= UninspectedDecoded
+			}
+			req.parseData(out, ct, mt, cs, "", lim)
+		}
+		req.parseData(data, ct, mt, via, cs, lim)
+		return
 	}
+	req.parseData(data, ct, mt, via, "", lim)
+}
+
+// parseData parses a decoded body by what it is; values come from via (a
+// decoding named in their Location). formCharset, when set, adds each form
+// value percent-decoded and then decoded from that charset.
+func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim Limits) {
 	s := unsafeString(data)
 	boundary := body.Param1(ct, "boundary")
 	f := body.Sniff(s, mt, boundary)
@@ -295,6 +314,12 @@ func (req *Request) parseBody(data []byte, ct, mt, codings string, lim Limits) {
 		switch v.Kind {
 		case body.Form:
 			src, plus = SourceForm, true
+			if formCharset != "" {
+				if d, ok := body.DecodeString(decode.Percent(v.Value, true), formCharset, len(v.Value)*3); ok &&
+					!req.add(SourceForm, name, d, false, formCharset, lim) {
+					return false
+				}
+			}
 		case body.JSON, body.JSONKey:
 			src = SourceJSON
 		case body.XMLText, body.XMLAttr, body.XMLMarkup, body.XMLDoc:

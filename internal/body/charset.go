@@ -60,6 +60,28 @@ func DecodeCharset(b []byte, charset string, max int) ([]byte, bool, error) {
 	return out, true, err
 }
 
+// Exotic reports whether charset names a known charset that moves the
+// ASCII letters (EBCDIC and kin): text declared in it reads differently to
+// a backend that honours the declaration and to one that does not.
+// UTF-16 and UTF-32 are recognised by their bytes instead.
+func Exotic(charset string) bool {
+	return charset != "" && !wideCharset(charset) && lookupCharset(charset) != nil
+}
+
+// DecodeString decodes s from charset (see Exotic) to UTF-8, at most max
+// bytes of it; it reports false when charset is not exotic or s does not
+// decode.
+func DecodeString(s, charset string, max int) (string, bool) {
+	if !Exotic(charset) {
+		return "", false
+	}
+	out, err := readMax(transform.NewReader(strings.NewReader(s), lookupCharset(charset).NewDecoder()), max)
+	if err != nil && err != ErrTooLarge {
+		return "", false
+	}
+	return string(out), true
+}
+
 // utf16Order sniffs UTF-16 text without a byte order mark: 'l' when most
 // odd bytes of its start are NUL and even ones are not (little endian
 // ASCII), 'b' for the reverse, 0 otherwise.
