@@ -2,7 +2,9 @@ package threat
 
 import (
 	"bytes"
+	"compress/gzip"
 	"io"
+	"runtime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -194,4 +196,78 @@ func FuzzRequestBody(f *testing.F) {
 			t.Fatalf("the handler read %d bytes (%v) of %d", len(got), err, len(b))
 		}
 	})
+}
+
+// endless yields n bytes of a repeating pattern without holding them.
+type endless struct {
+	pattern string
+	n, off  int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	if e.n == 0 {
+		return 0, io.EOF
+	}
+	k := 0
+	for k < len(p) && e.n > 0 {
+		c := copy(p[k:min(len(p), k+e.n)], e.pattern[e.off:])
+		e.off = (e.off + c) % len(e.pattern)
+		k += c
+		e.n -= c
+	}
+	return k, nil
+}
+
+// TestViewMemoryIsBounded builds views of 64 MiB hostile bodies (deep
+// JSON, a form of tiny fields, a zip bomb, multipart of tiny parts, XML of
+// empty elements) and checks that the view allocates a few times its
+// limits, not the body's size, and still leaves the whole body to the
+// handler.
+func TestViewMemoryIsBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 64 MiB bodies")
+	}
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	zw.Write(bytes.Repeat([]byte("a=b&"), 16<<20))
+	zw.Close()
+	lim := Limits{}.withDefaults()
+	const size = 64 << 20
+	tests := []struct {
+		name, ctype, encoding, pattern string
+		n                              int
+	}{
+		{"deep json", "application/json", "", `{"a":[`, size},
+		{"tiny fields", "application/x-www-form-urlencoded", "", "a=1&", size},
+		{"tiny parts", "multipart/form-data; boundary=x", "", "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n<b>\r\n", size},
+		{"empty elements", "application/xml", "", "<a x='1'/>", size},
+		{"zip bomb", "application/x-www-form-urlencoded", "gzip", bomb.String(), bomb.Len()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/x", &endless{pattern: tt.pattern, n: tt.n})
+			r.ContentLength = -1
+			r.Header.Set("Content-Type", tt.ctype)
+			if tt.encoding != "" {
+				r.Header.Set("Content-Encoding", tt.encoding)
+			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			req := NewRequest(r, "c", "", Limits{})
+			runtime.ReadMemStats(&after)
+			got, bound := after.TotalAlloc-before.TotalAlloc, uint64(8*(lim.MaxBody+lim.MaxDecoded))
+			if got > bound {
+				t.Errorf("the view allocated %d bytes, more than %d", got, bound)
+			}
+			t.Logf("%d bytes allocated, %d values, uninspected %v", got, len(req.Params), req.Uninspected)
+			if req.Uninspected == 0 {
+				t.Error("a body past the limits is not marked")
+			}
+			n, err := io.Copy(io.Discard, r.Body)
+			if err != nil || n != int64(tt.n) {
+				t.Errorf("the handler read %d bytes (%v), want %d", n, err, tt.n)
+			}
+		})
+	}
 }

@@ -194,9 +194,7 @@ func jsonString(b string) (string, int, bool) {
 		}
 		if i+1 >= len(b) {
 			out.WriteByte(c)
-			i++
-			good = false
-			break
+			return out.String(), len(b), false
 		}
 		e := b[i+1]
 		i += 2
