@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
-	"runtime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 )
