@@ -18,16 +18,28 @@ const MaxPasses = 5
 // special reports whether s holds any byte that a decoder would change.
 // Values without one are returned as they are, without allocating.
 func special(s string, plus bool) bool {
+	t := &specialBytes
+	if plus {
+		t = &specialBytesPlus
+	}
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '%', c == '&', c == '\\', c == 0, c >= 0x80:
-			return true
-		case c == '+' && plus:
+		if t[s[i]] {
 			return true
 		}
 	}
 	return false
 }
+
+var specialBytes, specialBytesPlus = func() (a, b [256]bool) {
+	for c := 0x80; c < 0x100; c++ {
+		a[c], b[c] = true, true
+	}
+	for _, c := range []byte{'%', '&', '\\', 0} {
+		a[c], b[c] = true, true
+	}
+	b['+'] = true
+	return a, b
+}()
 
 // Value fully decodes one query, form or cookie value. plus says whether '+'
 // stands for a space (form encoding). The result is never longer than s.

@@ -393,9 +393,10 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 	encoded := len(in.value) >= decode.MinEncoded && in.m&^(cDash|cSlash|cEq|cSpace) == 0 && in.src != threat.SourcePath &&
 		!in.decoded && decode.Encoded(in.value)
 	var clean uint32
-	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && !strings.Contains(in.value, "__") {
-		// a short word of letters, digits, '-' and '_': nothing any family
-		// looks for, unless it decodes to something
+	if in.m&^cDash == 0 && (len(in.value) < 64 || oneByte(in.value)) && !serialMagic(in.value) && !strings.Contains(in.value, "__") {
+		// a short word of letters, digits, '-' and '_', or a run of one of
+		// them (padding): nothing any family looks for, unless it decodes
+		// to something
 		if !encoded {
 			return dst, valueFamilies
 		}
@@ -446,6 +447,16 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 		d.cache.markClean(in.src, in.name, key, clean|known)
 	}
 	return dst, clean
+}
+
+// oneByte reports whether v is one byte repeated ("aaaa...").
+func oneByte(v string) bool {
+	for i := 1; i < len(v); i++ {
+		if v[i] != v[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // decodedHeader reports whether a header's value is read URL-decoded as
