@@ -159,6 +159,14 @@ func Percent(s string, plus bool) string {
 				changed = true
 				continue
 			}
+			// IIS reads any letter as a hex digit (its value from 'a' on):
+			// after an overlong lead, "%c0%9v" is C0 AF, a '/'
+			if v, ok := iisHex(s[i+1], s[i+2]); ok && afterOverlongLead(b.String()) {
+				b.WriteByte(v)
+				i += 3
+				changed = true
+				continue
+			}
 		}
 		b.WriteByte(c)
 		i++
@@ -231,13 +239,44 @@ func JSEscapes(s string) string {
 	return b.String()
 }
 
-// Normalize removes NUL bytes and rewrites overlong UTF-8 encodings of ASCII
-// (such as C0 AF for '/') to the ASCII byte they hide. Other invalid UTF-8
-// is kept byte for byte: Latin-1 text is common in real requests.
+// iisHex decodes two escape digits as IIS does, letters past 'f'
+// included; it reports false unless both are letters or digits.
+func iisHex(a, b byte) (byte, bool) {
+	v := func(c byte) (int, bool) {
+		switch {
+		case '0' <= c && c <= '9':
+			return int(c - '0'), true
+		case 'a' <= c && c <= 'z':
+			return int(c-'a') + 10, true
+		case 'A' <= c && c <= 'Z':
+			return int(c-'A') + 10, true
+		}
+		return 0, false
+	}
+	x, ok1 := v(a)
+	y, ok2 := v(b)
+	return byte(x*16 + y), ok1 && ok2
+}
+
+// afterOverlongLead reports whether s ends in C0 or C1, the lead byte of
+// an overlong two-byte form.
+func afterOverlongLead(s string) bool {
+	return s != "" && (s[len(s)-1] == 0xC0 || s[len(s)-1] == 0xC1)
+}
+
+// Normalize removes NUL bytes, rewrites overlong UTF-8 encodings of ASCII
+// of any length (C0 AF, E0 80 AF, F0 80 80 AF, F8 80 80 80 AF and FC 80 80
+// 80 80 AF all hide '/') to the ASCII byte they hide, and folds the
+// characters Unicode normalisation (NFKC) and Windows' best-fit mapping
+// turn into ASCII punctuation and letters: the fullwidth forms (U+FF01 to
+// U+FF5E: "＜script＞"), and the slashes and dots of path tricks (U+2215
+// DIVISION SLASH, U+2216 SET MINUS, U+2044 FRACTION SLASH, U+2024 ONE DOT
+// LEADER, U+FE52 SMALL FULL STOP). Other invalid UTF-8 is kept byte for
+// byte: Latin-1 text is common in real requests.
 func Normalize(s string) string {
 	dirty := false
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == 0 || c == 0xC0 || c == 0xC1 || c == 0xE0 {
+		if normalizeLead[s[i]] {
 			dirty = true
 			break
 		}
@@ -268,9 +307,77 @@ func Normalize(s string) string {
 				b.WriteRune(r)
 			}
 			i += 2
+		case c == 0xF0 || c == 0xF8 || c == 0xFC:
+			// four-, five- and six-byte forms of ASCII: a lead and
+			// continuation bytes whose bits hold less than 0x80
+			n := 3
+			switch c {
+			case 0xF8:
+				n = 4
+			case 0xFC:
+				n = 5
+			}
+			r, ok := continuation(s, i+1, n)
+			if !ok || r >= utf8.RuneSelf {
+				b.WriteByte(c) // a real four-byte character (U+10000 up), or junk: kept
+				continue
+			}
+			if r != 0 {
+				b.WriteByte(byte(r))
+			}
+			i += n
+		case c == 0xE2 || c == 0xEF:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if a := bestFit(r); a != 0 {
+				b.WriteByte(a)
+				i += size - 1
+				continue
+			}
+			b.WriteByte(c)
 		default:
 			b.WriteByte(c)
 		}
 	}
 	return b.String()
+}
+
+// normalizeLead marks the bytes Normalize may rewrite from.
+var normalizeLead = func() (t [256]bool) {
+	for _, c := range []byte{0, 0xC0, 0xC1, 0xE0, 0xE2, 0xEF, 0xF0, 0xF8, 0xFC} {
+		t[c] = true
+	}
+	return t
+}()
+
+// continuation reads n continuation bytes of s from i, and the value of
+// their bits.
+func continuation(s string, i, n int) (rune, bool) {
+	if i+n > len(s) {
+		return 0, false
+	}
+	var r rune
+	for k := 0; k < n; k++ {
+		c := s[i+k]
+		if c&0xC0 != 0x80 {
+			return 0, false
+		}
+		r = r<<6 | rune(c&0x3F)
+	}
+	return r, true
+}
+
+// bestFit returns the ASCII byte NFKC or Windows' best-fit mapping turns r
+// into, or 0.
+func bestFit(r rune) byte {
+	switch {
+	case 0xFF01 <= r && r <= 0xFF5E:
+		return byte(r - 0xFF01 + '!')
+	case r == 0x2215 || r == 0x2044:
+		return '/'
+	case r == 0x2216:
+		return '\\'
+	case r == 0x2024 || r == 0xFE52:
+		return '.'
+	}
+	return 0
 }
