@@ -266,8 +266,10 @@ func afterOverlongLead(s string) bool {
 
 // Normalize removes NUL bytes, rewrites overlong UTF-8 encodings of ASCII
 // of any length (C0 AF, E0 80 AF, F0 80 80 AF, F8 80 80 80 AF and FC 80 80
-// 80 80 AF all hide '/') to the ASCII byte they hide, and folds the
-// characters Unicode normalisation (NFKC) and Windows' best-fit mapping
+// 80 80 AF all hide '/') to the ASCII byte they hide, reads a lead byte
+// before a byte that continues nothing as IIS does (C0 5C and C1 1C are
+// backslashes; Latin-1's 'À' before a letter loses its accent), and
+// folds the characters Unicode normalisation (NFKC) and Windows' best-fit mapping
 // turn into ASCII punctuation and letters: the fullwidth forms (U+FF01 to
 // U+FF5E: "＜script＞"), and the slashes and dots of path tricks (U+2215
 // DIVISION SLASH, U+2216 SET MINUS, U+2044 FRACTION SLASH, U+2024 ONE DOT
@@ -295,6 +297,14 @@ func Normalize(s string) string {
 			if v := (c&0x1F)<<6 | s[i+1]&0x3F; v != 0 { // C0 80 hides a NUL
 				b.WriteByte(v)
 			}
+			i++
+		case c == 0xC0 && i+1 < len(s) && s[i+1] >= 0x20 && s[i+1] < 0x7f:
+			// a lead before an ASCII byte, which IIS reads alone ("%c0%5c"
+			// is a backslash)
+		case c == 0xC1 && i+1 < len(s) && s[i+1] > 0 && s[i+1] < 0x20:
+			// IIS takes the low six bits of a control byte after C1:
+			// "%c1%1c" is a backslash
+			b.WriteByte(0x40 | s[i+1])
 			i++
 		case c == 0xE0 && i+2 < len(s) && s[i+1]&0xE0 == 0x80 && s[i+2]&0xC0 == 0x80:
 			// E0 80..9F xx is an overlong three-byte form.

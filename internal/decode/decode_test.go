@@ -31,6 +31,8 @@ func TestValue(t *testing.T) {
 		{"overlong three byte", "%e0%80%ae", false, "."},
 		{"overlong four to six bytes", "%f0%80%80%ae%f8%80%80%80%ae%fc%80%80%80%80%af", false, "../"},
 		{"iis letters as hex digits", "..%c0%9v..%c1%pc", false, "../..\\"},
+		{"iis lead before ascii", "..%c0%5c..%c1%1c", false, "..\\..\\"},
+		{"latin-1 capital a grave kept before a letter", "%C0la", false, "la"},
 		{"division slash and set minus", "..%u2215..%u2216", false, "../..\\"},
 		{"fullwidth", "%uff1cscript%uff1e", false, "<script>"},
 		{"emoji kept", "%F0%9F%98%80", false, "\U0001F600"},
