@@ -222,7 +222,7 @@ const (
 	wantNames                     // parameter names (JSON keys arrive as values)
 	wantHeaders                   // free-text header values attackers write into (User-Agent, Referer, X-Forwarded-For ...)
 	wantAllHeads                  // every header value
-	wantBody                      // the unparsed body peek
+	wantBody                      // a raw body: an XML or HTML document whole (its values come apart)
 )
 
 // attackHeader reports whether a request header's value is free text as far
@@ -268,10 +268,17 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 			p := &req.Params[i]
 			if p.Value != "" {
 				in := input{src: p.Source, name: p.Name, value: p.Value, raw: p.Raw, via: p.Via}
+				kind := wantValues
+				if p.Source == threat.SourceXML && p.Name == "(document)" {
+					// a whole XML or HTML document: its markup is for the
+					// families that read raw bodies; its text and attribute
+					// values come as values of their own
+					kind = wantBody
+				}
 				if len(in.value) > d.max || len(in.raw) > d.max {
-					dst = d.scanWindows(&in, wantValues, &seen, dst)
+					dst = d.scanWindows(&in, kind, &seen, dst)
 				} else {
-					dst, _ = d.scan(&in, wantValues, &seen, dst)
+					dst, _ = d.scan(&in, kind, &seen, dst)
 				}
 			}
 			if len(p.Name) > 1 && namedBy(p.Source) {
