@@ -244,7 +244,7 @@ func rangeNumber(s string) (uint64, bool) {
 // framingAlias reports a header name that reads as Content-Length or
 // Transfer-Encoding once '_' becomes '-'.
 func framingAlias(name string) bool {
-	if len(name) != len("Content-Length") && len(name) != len("Transfer-Encoding") {
+	if strings.IndexByte(name, '_') < 0 {
 		return false
 	}
 	n := strings.ToLower(strings.ReplaceAll(name, "_", "-"))

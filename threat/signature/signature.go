@@ -201,7 +201,7 @@ func (f *headerFacts) note(name string, vs []string) {
 	case "X-Http-Method-Override", "X-Http-Method", "X-Method-Override":
 		f.override = vs
 	default:
-		if strings.IndexByte(name, '_') >= 0 && f.framingAlias == "" && framingAlias(name) {
+		if (len(name) == len("Content-Length") || len(name) == len("Transfer-Encoding")) && f.framingAlias == "" && framingAlias(name) {
 			f.framingAlias = name
 		}
 		if f.scannerName == "" && scannerHeader(name) {
