@@ -211,6 +211,11 @@ func (req *Request) readBody(r *http.Request, lim Limits) {
 		ct = v[0]
 	}
 	mt := body.MediaType(ct)
+	if strings.HasPrefix(mt, "application/grpc") {
+		// gRPC streams protobuf frames both ways: reading ahead would
+		// stall a stream, and no text parser reads them
+		return
+	}
 	codings := strings.Join(r.Header["Content-Encoding"], ",")
 
 	// Read what fits in the limit, one byte more to know whether the body
