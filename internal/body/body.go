@@ -271,27 +271,36 @@ func lowerEq(b, w string) bool {
 // Prose with an '=' in it ("x = 5") is not a form.
 func FormShaped(b string) bool {
 	eq := false
-	name := 0 // bytes of the current name, -1 in the value
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		switch {
-		case c == '&':
-			name = 0
-		case name < 0:
-		case c == '=':
-			if name == 0 {
+	for b != "" {
+		// a name up to '=' or '&'
+		i := 0
+		for i < len(b) && nameByte[b[i]] {
+			i++
+		}
+		if i > 256 {
+			return false
+		}
+		if i == len(b) {
+			return eq
+		}
+		switch b[i] {
+		case '&':
+			b = b[i+1:]
+			continue
+		case '=':
+			if i == 0 {
 				return false
 			}
 			eq = true
-			name = -1
-		case nameByte[c]:
-			name++
-			if name > 256 {
-				return false
-			}
 		default:
 			return false
 		}
+		// the value, up to the next '&'
+		j := strings.IndexByte(b[i:], '&')
+		if j < 0 {
+			return true
+		}
+		b = b[i+j+1:]
 	}
 	return eq
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // collect parses b as f and returns what it emitted, "kind name=value".
@@ -269,7 +270,9 @@ func FuzzJSON(f *testing.F) {
 		jsonStrings(v, &want)
 		slices.Sort(got)
 		slices.Sort(want)
-		if !slices.Equal(slices.Compact(got), slices.Compact(want)) && !strings.Contains(b, `\u`) {
+		// encoding/json turns invalid UTF-8 into U+FFFD; the scanner keeps
+		// the bytes, as a backend that reads raw bytes does
+		if !slices.Equal(slices.Compact(got), slices.Compact(want)) && !strings.Contains(b, `\u`) && utf8.ValidString(b) {
 			t.Fatalf("strings %q, encoding/json reads %q", got, want)
 		}
 	})

@@ -188,8 +188,13 @@ func jsonString(b string) (string, int, bool) {
 			return out.String(), i + 1, good
 		}
 		if c != '\\' {
-			out.WriteByte(c)
-			i++
+			// a run up to the next escape or the end of the string
+			j := i + 1
+			for j < end && b[j] != '\\' {
+				j++
+			}
+			out.WriteString(b[i:j])
+			i = j
 			continue
 		}
 		if i+1 >= len(b) {

@@ -8,6 +8,7 @@ import (
 	"html"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // MaxPasses is how many rounds of decoding Value applies at most: enough for
@@ -98,35 +99,37 @@ func hexN(s string) (rune, bool) {
 
 // Percent decodes %HH and %uXXXX escapes once. Invalid escapes are kept as
 // they are (a lenient server would do the same). plus turns '+' into ' '.
-// Runs of bytes without escapes are copied whole.
+// Runs of bytes without escapes are copied whole; the result is never
+// longer than s.
 func Percent(s string, plus bool) string {
 	stop := &stopPercent
 	if plus {
 		stop = &stopPercentPlus
 	}
-	var b strings.Builder
-	changed := false
 	i := 0
+	for i < len(s) && !stop[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	out := make([]byte, len(s))
+	n := copy(out, s[:i])
+	changed := false
 	for i < len(s) {
-		j := i
-		for j < len(s) && !stop[s[j]] {
-			j++
-		}
-		if j == len(s) {
-			if !changed {
-				return s
-			}
-			b.WriteString(s[i:])
-			break
-		}
-		if !changed {
-			b.Grow(len(s))
-		}
-		b.WriteString(s[i:j])
-		i = j
 		c := s[i]
+		if !stop[c] {
+			j := i + 1
+			for j < len(s) && !stop[s[j]] {
+				j++
+			}
+			n += copy(out[n:], s[i:j])
+			i = j
+			continue
+		}
 		if c == '+' {
-			b.WriteByte(' ')
+			out[n] = ' '
+			n++
 			changed = true
 			i++
 			continue
@@ -137,7 +140,8 @@ func Percent(s string, plus bool) string {
 			// strips escapes once and leaves "%0a" behind: read the outer
 			hi, _ := unhex(s[i+4])
 			lo, _ := unhex(s[i+5])
-			b.WriteByte(hi<<4 | lo)
+			out[n] = hi<<4 | lo
+			n++
 			i += 6
 			changed = true
 			continue
@@ -145,7 +149,7 @@ func Percent(s string, plus bool) string {
 		if i+2 < len(s) {
 			if (s[i+1] == 'u' || s[i+1] == 'U') && i+5 < len(s) {
 				if r, ok := hexN(s[i+2 : i+6]); ok {
-					b.WriteRune(r)
+					n += utf8.EncodeRune(out[n:], r)
 					i += 6
 					changed = true
 					continue
@@ -154,27 +158,30 @@ func Percent(s string, plus bool) string {
 			hi, ok1 := unhex(s[i+1])
 			lo, ok2 := unhex(s[i+2])
 			if ok1 && ok2 {
-				b.WriteByte(hi<<4 | lo)
+				out[n] = hi<<4 | lo
+				n++
 				i += 3
 				changed = true
 				continue
 			}
 			// IIS reads any letter as a hex digit (its value from 'a' on):
 			// after an overlong lead, "%c0%9v" is C0 AF, a '/'
-			if v, ok := iisHex(s[i+1], s[i+2]); ok && afterOverlongLead(b.String()) {
-				b.WriteByte(v)
+			if v, ok := iisHex(s[i+1], s[i+2]); ok && n > 0 && (out[n-1] == 0xC0 || out[n-1] == 0xC1) {
+				out[n] = v
+				n++
 				i += 3
 				changed = true
 				continue
 			}
 		}
-		b.WriteByte(c)
+		out[n] = c
+		n++
 		i++
 	}
 	if !changed {
 		return s
 	}
-	return b.String()
+	return unsafe.String(&out[0], n)
 }
 
 var stopPercent, stopPercentPlus = func() (a, b [256]bool) {
@@ -258,12 +265,6 @@ func iisHex(a, b byte) (byte, bool) {
 	return byte(x*16 + y), ok1 && ok2
 }
 
-// afterOverlongLead reports whether s ends in C0 or C1, the lead byte of
-// an overlong two-byte form.
-func afterOverlongLead(s string) bool {
-	return s != "" && (s[len(s)-1] == 0xC0 || s[len(s)-1] == 0xC1)
-}
-
 // Normalize removes NUL bytes, rewrites overlong UTF-8 encodings of ASCII
 // of any length (C0 AF, E0 80 AF, F0 80 80 AF, F8 80 80 80 AF and FC 80 80
 // 80 80 AF all hide '/') to the ASCII byte they hide, reads a lead byte
@@ -277,7 +278,16 @@ func afterOverlongLead(s string) bool {
 // byte: Latin-1 text is common in real requests.
 func Normalize(s string) string {
 	dirty := false
-	for i := 0; i < len(s); i++ {
+	i := 0
+	// eight bytes at a time while they are ASCII without a NUL
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&0x8080808080808080 != 0 || (w-0x0101010101010101)&^w&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
 		if normalizeLead[s[i]] {
 			dirty = true
 			break
