@@ -225,9 +225,9 @@ func (req *Request) readBody(r *http.Request, lim Limits) {
 	if r.ContentLength > 0 && r.ContentLength < int64(want) {
 		want = int(r.ContentLength)
 	}
-	buf := make([]byte, 0, min(want, max(sniffLen, min(want, 64<<10))))
+	buf := make([]byte, 0, min(want, 64<<10))
 	buf, err := readAtMost(r.Body, buf, min(want, sniffLen))
-	binary := err == nil && codings == "" && !declaredText(mt) && body.Binary(unsafeString(buf))
+	binary := err == nil && codings == "" && !body.DeclaredText(mt) && body.Binary(unsafeString(buf))
 	if err == nil && !binary && len(buf) < want {
 		buf, err = readAtMost(r.Body, buf, want)
 	}
@@ -245,8 +245,6 @@ func (req *Request) readBody(r *http.Request, lim Limits) {
 	data := buf
 	if len(data) > lim.MaxBody {
 		data = data[:lim.MaxBody]
-		req.Uninspected |= UninspectedBody
-	} else if err == nil && r.ContentLength > int64(len(data)) {
 		req.Uninspected |= UninspectedBody
 	}
 	req.parseBody(data, ct, mt, codings, lim)
@@ -363,17 +361,6 @@ func plainWord(s string) bool {
 		}
 	}
 	return true
-}
-
-// declaredText reports whether a declared media type is one a backend
-// parses as text; bodies of other types are sniffed for binary content.
-func declaredText(mt string) bool {
-	switch {
-	case mt == "", mt == "application/x-www-form-urlencoded", mt == "application/json", strings.HasSuffix(mt, "+json"),
-		strings.HasPrefix(mt, "text/"), strings.HasSuffix(mt, "xml"), strings.HasPrefix(mt, "multipart/"):
-		return mt != ""
-	}
-	return false
 }
 
 // readAtMost appends from r to buf until it holds n bytes or r ends. It

@@ -159,7 +159,7 @@ func Sniff(b, declared, boundary string) Format {
 	if len(b) == 0 {
 		return FormatEmpty
 	}
-	textual := declaredText(declared)
+	textual := DeclaredText(declared)
 	if !textual && Binary(b) {
 		return FormatBinary
 	}
@@ -191,9 +191,9 @@ func Sniff(b, declared, boundary string) Format {
 	return FormatText
 }
 
-// declaredText reports whether a declared media type is one a backend
-// parses as text of some kind.
-func declaredText(mt string) bool {
+// DeclaredText reports whether a declared media type is one a backend
+// parses as text of some kind (form, JSON, XML, multipart, text/*).
+func DeclaredText(mt string) bool {
 	switch {
 	case mt == "application/x-www-form-urlencoded", mt == "application/json", strings.HasSuffix(mt, "+json"),
 		strings.HasPrefix(mt, "text/"), strings.HasSuffix(mt, "xml"), strings.HasPrefix(mt, "multipart/"),
