@@ -55,7 +55,7 @@ type Config struct {
 }
 
 // Detector runs the signature families over a request in one pass: each
-// input (path, parameter names and values, headers, body peek) is
+// input (path, parameter names and values, headers, body values) is
 // classified once, each family looks at it only if it carries the
 // characters that family's attacks need, and header and cookie values that
 // every family found clean are remembered and skipped next time. It is safe
