@@ -150,6 +150,7 @@ func TestFormerBlindSpots(t *testing.T) {
 		{name: "matrix parameter", family: "sqli", method: "GET", target: "/users;id=" + strings.ReplaceAll(sqliPayload, " ", "%20") + "/profile"},
 		{name: "base64 value", family: "sqli", method: "GET", target: "/s?data=" + base64.URLEncoding.EncodeToString([]byte(sqliPayload))},
 		{name: "hex value", family: "xss", method: "GET", target: "/s?data=" + hex.EncodeToString([]byte(xssPayload))},
+		{name: "basic credentials", family: "sqli", method: "GET", target: "/", header: map[string]string{"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte(sqliPayload+":x"))}},
 	}
 	e, err := standard.New(standard.Config{})
 	if err != nil {
@@ -219,6 +220,13 @@ func TestEncodedTokensStayClean(t *testing.T) {
 		r.Header.Set("Authorization", "Bearer "+v)
 		if a := e.Assess(r, "token-"+strconv.Itoa(i), ""); a.Block {
 			t.Errorf("%s blocked: %+v", v, a.Reasons)
+		}
+	}
+	for i, cred := range []string{"alice:correct horse battery staple", "bob:p@ssw0rd!", "svc-account:9f8e7d6c5b4a"} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cred)))
+		if a := e.Assess(r, "basic-"+strconv.Itoa(i), ""); a.Block {
+			t.Errorf("Basic %s blocked: %+v", cred, a.Reasons)
 		}
 	}
 }

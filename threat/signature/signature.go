@@ -449,6 +449,12 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 		var bits uint32
 		dst, bits = d.scanDecoded(in, kind, seen, dst)
 		clean &= bits
+	} else if in.src == threat.SourceHeader && in.name == "Authorization" && len(in.value) > 6 && strings.EqualFold(in.value[:6], "basic ") {
+		// Basic credentials: user:password, base64-encoded
+		cred := input{src: in.src, name: in.name, value: strings.TrimSpace(in.value[6:])}
+		var bits uint32
+		dst, bits = d.scanDecoded(&cred, kind, seen, dst)
+		clean &= bits
 	}
 	if cacheable && clean&^known != 0 {
 		d.cache.markClean(in.src, in.name, key, clean|known)
