@@ -36,7 +36,9 @@ type Config struct {
 	Weights map[string]float64
 	// MaxReasons is how many reasons an Assessment carries (default 5).
 	MaxReasons int
-	// Limits bound the request view.
+	// Limits bound the request view (see Limits); what goes past them is
+	// reported in Assessment.Uninspected, for the caller's policy (the
+	// middleware refuses such requests by default).
 	Limits Limits
 	// MeterProvider receives the engine's metrics; nil selects the global one.
 	MeterProvider metric.MeterProvider
