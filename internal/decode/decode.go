@@ -19,12 +19,36 @@ const MaxPasses = 5
 // special reports whether s holds any byte that a decoder would change.
 // Values without one are returned as they are, without allocating.
 func special(s string, plus bool) bool {
+	if len(s) >= 64 {
+		// long values: one vectorised pass a byte, and eight bytes at a
+		// time for the high and NUL bytes
+		return strings.IndexByte(s, '%') >= 0 || strings.IndexByte(s, '&') >= 0 || strings.IndexByte(s, '\\') >= 0 ||
+			plus && strings.IndexByte(s, '+') >= 0 || highOrNUL(s)
+	}
 	t := &specialBytes
 	if plus {
 		t = &specialBytesPlus
 	}
 	for i := 0; i < len(s); i++ {
 		if t[s[i]] {
+			return true
+		}
+	}
+	return false
+}
+
+// highOrNUL reports whether s holds a byte >= 0x80 or a NUL.
+func highOrNUL(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&0x8080808080808080 != 0 || (w-0x0101010101010101)&^w&0x8080808080808080 != 0 {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] == 0 || s[i] >= 0x80 {
 			return true
 		}
 	}
@@ -116,12 +140,30 @@ func Percent(s string, plus bool) string {
 	out := make([]byte, len(s))
 	n := copy(out, s[:i])
 	changed := false
+	pct := -1 // the next '%' at or after a long run, once looked for
 	for i < len(s) {
 		c := s[i]
 		if !stop[c] {
 			j := i + 1
-			for j < len(s) && !stop[s[j]] {
+			for j < len(s) && j < i+16 && !stop[s[j]] {
 				j++
+			}
+			if j == i+16 {
+				// a long run: find its end a vector at a time (the next
+				// '%' is remembered, so that the scans stay linear)
+				if pct < j {
+					pct = len(s)
+					if k := strings.IndexByte(s[j:], '%'); k >= 0 {
+						pct = j + k
+					}
+				}
+				e := pct
+				if plus {
+					if k := strings.IndexByte(s[j:pct], '+'); k >= 0 {
+						e = j + k
+					}
+				}
+				j = e
 			}
 			n += copy(out[n:], s[i:j])
 			i = j
@@ -278,19 +320,12 @@ func iisHex(a, b byte) (byte, bool) {
 // byte: Latin-1 text is common in real requests.
 func Normalize(s string) string {
 	dirty := false
-	i := 0
-	// eight bytes at a time while they are ASCII without a NUL
-	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if w&0x8080808080808080 != 0 || (w-0x0101010101010101)&^w&0x8080808080808080 != 0 {
-			break
-		}
-	}
-	for ; i < len(s); i++ {
-		if normalizeLead[s[i]] {
-			dirty = true
-			break
+	if highOrNUL(s) {
+		for i := 0; i < len(s); i++ {
+			if normalizeLead[s[i]] {
+				dirty = true
+				break
+			}
 		}
 	}
 	if !dirty {

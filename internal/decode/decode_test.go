@@ -3,6 +3,7 @@ package decode
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -120,4 +121,24 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Normalize(%q) = %q", s, out)
 		}
 	})
+}
+
+// TestPercentIsLinear: long runs between escapes are found a vector at a
+// time without rescanning, so 1 MiB of them decodes in milliseconds (a
+// quadratic scan would take seconds).
+func TestPercentIsLinear(t *testing.T) {
+	for _, s := range []string{
+		strings.Repeat(strings.Repeat("a", 20)+"+", 50000),
+		strings.Repeat(strings.Repeat("a", 20)+"%41", 50000),
+		strings.Repeat(strings.Repeat("a", 20)+"+", 25000) + strings.Repeat("b", 20) + "%41",
+	} {
+		start := time.Now()
+		out := Percent(s, true)
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("%d bytes took %v", len(s), d)
+		}
+		if len(out) > len(s) {
+			t.Errorf("output grew")
+		}
+	}
 }

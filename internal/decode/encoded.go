@@ -26,8 +26,30 @@ func Encoded(s string) bool {
 	if !hexLen && (len(s)-end > 2 || end%4 == 1) {
 		return false // no length base64 or hex takes
 	}
-	// one pass: the alphabets s's bytes fit
+	// the first bytes decide for most tokens, before a pass over all
 	fits := byte(alphaHex | alphaStd | alphaURL)
+	for i := 0; i < 4; i++ {
+		fits &= alphabet[s[i]]
+	}
+	if fits&alphaHex != 0 && hexLen {
+		hi, _ := unhex(s[0])
+		lo, _ := unhex(s[1])
+		hi2, _ := unhex(s[2])
+		lo2, _ := unhex(s[3])
+		if !textByte(hi<<4|lo) || !textByte(hi2<<4|lo2) {
+			fits &^= alphaHex
+		}
+	}
+	if fits&(alphaStd|alphaURL) != 0 {
+		b0, b1, b2, b3 := b64[s[0]], b64[s[1]], b64[s[2]], b64[s[3]]
+		if !textByte(b0<<2|b1>>4) || !textByte(b1<<4|b2>>2) || !textByte(b2<<6|b3) {
+			fits &^= alphaStd | alphaURL
+		}
+	}
+	if fits == 0 {
+		return false
+	}
+	// one pass: the alphabets s's bytes fit
 	digits := true
 	for i := 0; i < end; i++ {
 		c := s[i]
@@ -41,22 +63,9 @@ func Encoded(s string) bool {
 		return false // a number (an id, a card, a phone): never a token
 	}
 	if fits&alphaHex != 0 && hexLen {
-		// most hex tokens (ids, hashes) fail on their first two bytes
-		hi, _ := unhex(s[0])
-		lo, _ := unhex(s[1])
-		hi2, _ := unhex(s[2])
-		lo2, _ := unhex(s[3])
-		if textByte(hi<<4|lo) && textByte(hi2<<4|lo2) {
-			return true
-		}
+		return true
 	}
-	if fits&(alphaStd|alphaURL) == 0 || end%4 == 1 || len(s)-end > 2 {
-		return false
-	}
-	// and the first three bytes are ASCII text, as they are in one random
-	// token in twenty
-	b0, b1, b2, b3 := b64[s[0]], b64[s[1]], b64[s[2]], b64[s[3]]
-	return textByte(b0<<2|b1>>4) && textByte(b1<<4|b2>>2) && textByte(b2<<6|b3)
+	return fits&(alphaStd|alphaURL) != 0 && end%4 != 1 && len(s)-end <= 2
 }
 
 // Alphabet bits: the encodings a byte belongs to.

@@ -3,14 +3,18 @@ package signature
 import (
 	"strings"
 
+	"github.com/bulwarkhq/bulwark/internal/body"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // scanProtocol finds HTTP protocol attacks: methods that are not tokens
 // or that only attackers send (TRACE, TRACK, DEBUG), request smuggling
 // markers (Content-Length with Transfer-Encoding, obfuscated or repeated
-// framing headers), NUL bytes in the path, hostile Host,
-// Range and charset values, and unknown protocol versions.
+// framing headers, a request line inside a parameter, a GET with a body),
+// NUL bytes and line breaks in the path or parameter names, hostile Host,
+// Range and Content-Type values (UTF-7 and EBCDIC charsets), the httpoxy
+// Proxy header, invalid percent-escapes and fullwidth %uFFxx forms, and
+// unknown protocol versions.
 //
 // Go's own server rejects many malformed requests before any handler runs;
 // these rules cover what it lets through and requests that reach bulwark
@@ -24,6 +28,12 @@ const (
 	protoRange
 	protoVersion
 	protoCharset
+	protoCRLFPath
+	protoHeaderPolicy
+	protoBody
+	protoEscape
+	protoFullwidth
+	protoCRLFName
 )
 
 func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []threat.Signal {
@@ -85,13 +95,33 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 		dst = append(dst, signal(NameProtocol, "protocol.content_type", 0.9, in(threat.SourceHeader, "Content-Type", h.ct[1]), 0, len(h.ct[1])))
 	}
 	for _, ct := range h.ct {
-		if !strings.Contains(ct, "7") && strings.Count(ct, "=") < 2 {
-			continue
+		if conf := contentTypeRisk(ct); conf > 0 && seen.first(protoCharset) {
+			dst = append(dst, signal(NameProtocol, "protocol.content_type", conf, in(threat.SourceHeader, "Content-Type", ct), 0, len(ct)))
 		}
-		lo := strings.ToLower(ct)
-		if (strings.Contains(lo, "utf-7") || strings.Contains(lo, "utf7") || strings.Count(lo, "boundary=") > 1 ||
-			strings.Count(lo, "charset=") > 1) && seen.first(protoCharset) {
-			dst = append(dst, signal(NameProtocol, "protocol.content_type", 0.9, in(threat.SourceHeader, "Content-Type", ct), 0, len(ct)))
+	}
+	if strings.IndexAny(req.Path, "\r\n") >= 0 && seen.first(protoCRLFPath) {
+		// a line break in the request target: response splitting and
+		// header injection through the path (no client sends one)
+		j := strings.IndexAny(req.Path, "\r\n")
+		dst = append(dst, signal(NameProtocol, "protocol.crlf_path", 0.99, in(threat.SourcePath, "", req.Path), j, j+1))
+	}
+	if h.proxy != nil && seen.first(protoHeaderPolicy) {
+		// httpoxy (CVE-2016-5385): CGI turns it into HTTP_PROXY
+		dst = append(dst, signal(NameProtocol, "protocol.httpoxy", 0.99, in(threat.SourceHeader, "Proxy", h.proxy[0]), 0, len(h.proxy[0])))
+	}
+	if (req.Method == "GET" || req.Method == "HEAD") && (req.ContentLength > 0 || len(req.TransferEncoding) > 0) &&
+		seen.first(protoBody) {
+		// a body where none is defined: smuggling through servers that
+		// ignore it, and a way past filters that read no GET body
+		dst = append(dst, signal(NameProtocol, "protocol.get_body", 0.9, in(threat.SourceHeader, "(method)", req.Method), 0, len(req.Method)))
+	}
+	for _, raw := range [2]string{req.RawPath, req.RawQuery} {
+		if i, bad := badEscape(raw); i >= 0 {
+			if bad && seen.first(protoEscape) {
+				dst = append(dst, signal(NameProtocol, "protocol.bad_escape", 0.8, in(threat.SourcePath, "", raw), i, i+3))
+			} else if !bad && seen.first(protoFullwidth) {
+				dst = append(dst, signal(NameProtocol, "protocol.fullwidth", 0.8, in(threat.SourcePath, "", raw), i, i+6))
+			}
 		}
 	}
 	if strings.Contains(req.RawPath, "%00") || strings.IndexByte(req.Path, 0) >= 0 {
@@ -107,8 +137,124 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 			j := strings.Index(p.Raw, "%00")
 			dst = append(dst, signal(NameProtocol, "protocol.nul", 0.7, &x, j, j+3))
 		}
+		if seen&(1<<protoCRLFName) == 0 && namedBy(p.Source) && strings.IndexAny(p.Name, "\r\n") >= 0 {
+			seen.first(protoCRLFName)
+			x := input{src: p.Source, name: "(name)", value: p.Name}
+			j := strings.IndexAny(p.Name, "\r\n")
+			dst = append(dst, signal(NameProtocol, "protocol.crlf_name", 0.95, &x, j, j+1))
+		}
+		if seen&(1<<protoSmuggling) == 0 && strings.IndexByte(p.Value, '\n') >= 0 {
+			if j := requestLine(p.Value); j >= 0 {
+				seen.first(protoSmuggling)
+				x := input{src: p.Source, name: p.Name, value: p.Value}
+				dst = append(dst, signal(NameProtocol, "protocol.smuggling", 0.99, &x, j, j+24))
+			}
+		}
+		if p.Source == threat.SourceForm && seen&(1<<protoEscape) == 0 && strings.IndexByte(p.Raw, '%') >= 0 {
+			if j, bad := badEscape(p.Raw); j >= 0 && bad {
+				seen.first(protoEscape)
+				x := input{src: p.Source, name: p.Name, value: p.Raw}
+				dst = append(dst, signal(NameProtocol, "protocol.bad_escape", 0.8, &x, j, j+3))
+			}
+		}
 	}
 	return dst
+}
+
+// contentTypeRisk rates a Content-Type value: 0.99 for a charset that
+// moves ASCII (UTF-7, EBCDIC: a way past filters that read bytes as
+// ASCII, and no browser sends one), 0.9 for repeated charset or boundary
+// parameters and for a value that is no media type.
+func contentTypeRisk(ct string) float64 {
+	lo := strings.ToLower(ct)
+	if cs := body.Param1(ct, "charset"); cs != "" {
+		c := strings.ToLower(cs)
+		if strings.Contains(c, "utf-7") || strings.Contains(c, "utf7") || body.Exotic(cs) {
+			return 0.99
+		}
+	}
+	if strings.Count(lo, "boundary=") > 1 || strings.Count(lo, "charset=") > 1 {
+		return 0.9
+	}
+	mt := strings.TrimSpace(ct)
+	if i := strings.IndexByte(mt, ';'); i >= 0 {
+		mt = strings.TrimSpace(mt[:i])
+	}
+	typ, sub, ok := strings.Cut(mt, "/")
+	if !ok || !token(typ) || !token(sub) {
+		return 0.9
+	}
+	return 0
+}
+
+func token(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !tchar(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// badEscape finds the first escape of s that is not one: a '%' without
+// two hex digits after it (bad), or a %uFFxx fullwidth form (not bad, a
+// Unicode normalisation trick). It returns -1 when there is neither.
+func badEscape(s string) (int, bool) {
+	for i := strings.IndexByte(s, '%'); i >= 0 && i < len(s); {
+		switch {
+		case i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') && isHex(s[i+2:i+6]):
+			if (s[i+2] == 'f' || s[i+2] == 'F') && (s[i+3] == 'f' || s[i+3] == 'F') {
+				return i, false
+			}
+			i += 6
+		case i+2 < len(s) && isHex(s[i+1:i+3]):
+			i += 3
+		default:
+			return i, true
+		}
+		j := strings.IndexByte(s[i:], '%')
+		if j < 0 {
+			break
+		}
+		i += j
+	}
+	return -1, false
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// requestLine finds an HTTP request line after a line break in v ("\r\nGET
+// /admin HTTP/1.1"): a request smuggled in a parameter, for a backend that
+// writes it into an upstream request. It returns the line break's index
+// or -1.
+func requestLine(v string) int {
+	for i := strings.IndexByte(v, '\n'); i >= 0; {
+		line := v[i+1:]
+		if k := strings.IndexByte(line, '\n'); k >= 0 {
+			line = line[:k]
+		}
+		if m, rest, ok := strings.Cut(strings.TrimLeft(line, " \t"), " "); ok && m != "" && token(m) &&
+			strings.ToUpper(m) == m && strings.Contains(rest, " HTTP/") {
+			return i
+		}
+		j := strings.IndexByte(v[i+1:], '\n')
+		if j < 0 {
+			return -1
+		}
+		i += j + 1
+	}
+	return -1
 }
 
 // methodRisk rates a request method: 0 for the common ones.

@@ -183,6 +183,7 @@ type headerFacts struct {
 	te, cl, host, rng []string
 	ct                []string
 	override          []string // X-HTTP-Method-Override and kin
+	proxy             []string // the httpoxy header
 	framingAlias      string   // a header named like a framing one with '_' for '-' ("Transfer_Encoding")
 }
 
@@ -200,6 +201,8 @@ func (f *headerFacts) note(name string, vs []string) {
 		f.ct = vs
 	case "X-Http-Method-Override", "X-Http-Method", "X-Method-Override":
 		f.override = vs
+	case "Proxy":
+		f.proxy = vs
 	default:
 		if (len(name) == len("Content-Length") || len(name) == len("Transfer-Encoding")) && f.framingAlias == "" && framingAlias(name) {
 			f.framingAlias = name
@@ -396,14 +399,16 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 		}
 	}
 	in.m = classify(in.value)
+	if in.m&^cDash == 0 && len(in.value) >= 64 && oneByte(in.value) {
+		return dst, valueFamilies // a run of one letter or digit: padding
+	}
 	// a value of letters, digits and base64 punctuation may be encoded text
 	encoded := len(in.value) >= decode.MinEncoded && in.m&^(cDash|cSlash|cEq|cSpace) == 0 && in.src != threat.SourcePath &&
 		!in.decoded && decode.Encoded(in.value)
 	var clean uint32
-	if in.m&^cDash == 0 && (len(in.value) < 64 || oneByte(in.value)) && !serialMagic(in.value) && !strings.Contains(in.value, "__") {
-		// a short word of letters, digits, '-' and '_', or a run of one of
-		// them (padding): nothing any family looks for, unless it decodes
-		// to something
+	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && !strings.Contains(in.value, "__") {
+		// a short word of letters, digits, '-' and '_': nothing any family
+		// looks for, unless it decodes to something
 		if !encoded {
 			return dst, valueFamilies
 		}
