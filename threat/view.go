@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -126,6 +127,7 @@ func fillRequest(req *Request, r *http.Request, client, route string, lim Limits
 		q = q[:lim.MaxQuery]
 		req.Uninspected |= UninspectedQuery
 	}
+	req.growFor(q)
 	req.addPairs(SourceQuery, q, '&', true, lim)
 	for _, c := range r.Header["Cookie"] {
 		req.addPairs(SourceCookie, c, ';', false, lim)
@@ -155,6 +157,17 @@ func (req *Request) addPairs(src Source, s string, sep byte, plus bool, lim Limi
 		if !req.add(src, name, value, plus, "", lim) {
 			return
 		}
+	}
+}
+
+// growFor makes room in Params for the pairs of a long query or form, so
+// that hundreds of parameters are not copied as the slice grows.
+func (req *Request) growFor(pairs string) {
+	if len(pairs) < 256 {
+		return
+	}
+	if n := strings.Count(pairs, "&") + 1; n > 16 {
+		req.Params = slices.Grow(req.Params, min(n, DefaultMaxParams))
 	}
 }
 
@@ -225,7 +238,13 @@ func (req *Request) readBody(r *http.Request, lim Limits) {
 	if r.ContentLength > 0 && r.ContentLength < int64(want) {
 		want = int(r.ContentLength)
 	}
-	buf := make([]byte, 0, min(want, 64<<10))
+	// a declared length sizes the buffer (up to the limit); an unknown one
+	// grows it from 64 KiB
+	size := min(want, 64<<10)
+	if r.ContentLength > 0 {
+		size = want
+	}
+	buf := make([]byte, 0, size)
 	buf, err := readAtMost(r.Body, buf, min(want, sniffLen))
 	binary := err == nil && codings == "" && !body.DeclaredText(mt) && body.Binary(unsafeString(buf))
 	if err == nil && !binary && len(buf) < want {
@@ -304,6 +323,9 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 	f := body.Sniff(s, mt, boundary)
 	if f == body.FormatBinary || f == body.FormatEmpty {
 		return
+	}
+	if f == body.FormatForm {
+		req.growFor(s)
 	}
 	p := body.Parser{MaxDepth: lim.MaxDepth}
 	p.Emit = func(v body.Value) bool {

@@ -357,6 +357,9 @@ func namedBy(src threat.Source) bool {
 // offsets differ from the decoded value's).
 func (d *Detector) scanWindows(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
 	v := in.value
+	if oneByte(v) && (v[0] >= 'a' && v[0] <= 'z' || v[0] >= 'A' && v[0] <= 'Z' || v[0] >= '0' && v[0] <= '9') {
+		return dst // padding: a run of one letter or digit
+	}
 	if len(v) <= d.max {
 		in.raw = ""
 		dst, _ = d.scan(in, kind, seen, dst)
@@ -467,10 +470,24 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 	return dst, clean
 }
 
-// oneByte reports whether v is one byte repeated ("aaaa...").
+// oneByte reports whether v is one byte repeated ("aaaa..."), eight bytes
+// at a time.
 func oneByte(v string) bool {
-	for i := 1; i < len(v); i++ {
-		if v[i] != v[0] {
+	if v == "" {
+		return true
+	}
+	c := v[0]
+	i := 0
+	if len(v) >= 8 {
+		w := uint64(c) * 0x0101010101010101
+		for ; i+8 <= len(v); i += 8 {
+			if le64(v[i:i+8]) != w {
+				return false
+			}
+		}
+	}
+	for ; i < len(v); i++ {
+		if v[i] != c {
 			return false
 		}
 	}
