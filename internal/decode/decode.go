@@ -19,22 +19,27 @@ const MaxPasses = 5
 // special reports whether s holds any byte that a decoder would change.
 // Values without one are returned as they are, without allocating.
 func special(s string, plus bool) bool {
-	if len(s) >= 64 {
-		// long values: one vectorised pass a byte, and eight bytes at a
-		// time for the high and NUL bytes
-		return strings.IndexByte(s, '%') >= 0 || strings.IndexByte(s, '&') >= 0 || strings.IndexByte(s, '\\') >= 0 ||
-			plus && strings.IndexByte(s, '+') >= 0 || highOrNUL(s)
-	}
-	t := &specialBytes
-	if plus {
-		t = &specialBytesPlus
-	}
+	t := &specialTables[b2i(plus)]
 	for i := 0; i < len(s); i++ {
 		if t[s[i]] {
 			return true
 		}
 	}
 	return false
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// specialLong is special for long values (64 bytes and more): one vectorised pass a byte, and
+// eight bytes at a time for the high and NUL bytes.
+func specialLong(s string, plus bool) bool {
+	return strings.IndexByte(s, '%') >= 0 || strings.IndexByte(s, '&') >= 0 || strings.IndexByte(s, '\\') >= 0 ||
+		plus && strings.IndexByte(s, '+') >= 0 || highOrNUL(s)
 }
 
 // highOrNUL reports whether s holds a byte >= 0x80 or a NUL.
@@ -55,21 +60,22 @@ func highOrNUL(s string) bool {
 	return false
 }
 
-var specialBytes, specialBytesPlus = func() (a, b [256]bool) {
+// specialTables mark the bytes special looks for, without and with '+'.
+var specialTables = func() (t [2][256]bool) {
 	for c := 0x80; c < 0x100; c++ {
-		a[c], b[c] = true, true
+		t[0][c], t[1][c] = true, true
 	}
 	for _, c := range []byte{'%', '&', '\\', 0} {
-		a[c], b[c] = true, true
+		t[0][c], t[1][c] = true, true
 	}
-	b['+'] = true
-	return a, b
+	t[1]['+'] = true
+	return t
 }()
 
 // Value fully decodes one query, form or cookie value. plus says whether '+'
 // stands for a space (form encoding). The result is never longer than s.
 func Value(s string, plus bool) string {
-	if !special(s, plus) {
+	if len(s) < 64 && !special(s, plus) || len(s) >= 64 && !specialLong(s, plus) {
 		return s
 	}
 	cur := s

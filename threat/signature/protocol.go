@@ -99,10 +99,9 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 			dst = append(dst, signal(NameProtocol, "protocol.content_type", conf, in(threat.SourceHeader, "Content-Type", ct), 0, len(ct)))
 		}
 	}
-	if strings.IndexAny(req.Path, "\r\n") >= 0 && seen.first(protoCRLFPath) {
+	if j := lineBreak(req.Path); j >= 0 && seen.first(protoCRLFPath) {
 		// a line break in the request target: response splitting and
 		// header injection through the path (no client sends one)
-		j := strings.IndexAny(req.Path, "\r\n")
 		dst = append(dst, signal(NameProtocol, "protocol.crlf_path", 0.99, in(threat.SourcePath, "", req.Path), j, j+1))
 	}
 	if h.proxy != nil && seen.first(protoHeaderPolicy) {
@@ -137,20 +136,19 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 			j := strings.Index(p.Raw, "%00")
 			dst = append(dst, signal(NameProtocol, "protocol.nul", 0.7, &x, j, j+3))
 		}
-		if seen&(1<<protoCRLFName) == 0 && namedBy(p.Source) && strings.IndexAny(p.Name, "\r\n") >= 0 {
+		if j := lineBreak(p.Name); j >= 0 && seen&(1<<protoCRLFName) == 0 && namedBy(p.Source) {
 			seen.first(protoCRLFName)
 			x := input{src: p.Source, name: "(name)", value: p.Name}
-			j := strings.IndexAny(p.Name, "\r\n")
 			dst = append(dst, signal(NameProtocol, "protocol.crlf_name", 0.95, &x, j, j+1))
 		}
-		if seen&(1<<protoSmuggling) == 0 && strings.IndexByte(p.Value, '\n') >= 0 {
+		if seen&(1<<protoSmuggling) == 0 && hasByte(p.Value, '\n') {
 			if j := requestLine(p.Value); j >= 0 {
 				seen.first(protoSmuggling)
 				x := input{src: p.Source, name: p.Name, value: p.Value}
 				dst = append(dst, signal(NameProtocol, "protocol.smuggling", 0.99, &x, j, j+24))
 			}
 		}
-		if p.Source == threat.SourceForm && seen&(1<<protoEscape) == 0 && strings.IndexByte(p.Raw, '%') >= 0 {
+		if p.Source == threat.SourceForm && seen&(1<<protoEscape) == 0 && hasByte(p.Raw, '%') {
 			if j, bad := badEscape(p.Raw); j >= 0 && bad {
 				seen.first(protoEscape)
 				x := input{src: p.Source, name: p.Name, value: p.Raw}
@@ -159,6 +157,37 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 		}
 	}
 	return dst
+}
+
+// lineBreak returns the index of the first CR or LF in s, or -1.
+func lineBreak(s string) int {
+	if len(s) < 32 {
+		for i := 0; i < len(s); i++ {
+			if s[i] == '\n' || s[i] == '\r' {
+				return i
+			}
+		}
+		return -1
+	}
+	i := strings.IndexByte(s, '\n')
+	if j := strings.IndexByte(s, '\r'); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
+	return i
+}
+
+// hasByte reports whether s holds c: a loop for short strings, where a
+// vectorised search costs more than it saves.
+func hasByte(s string, c byte) bool {
+	if len(s) < 32 {
+		for i := 0; i < len(s); i++ {
+			if s[i] == c {
+				return true
+			}
+		}
+		return false
+	}
+	return strings.IndexByte(s, c) >= 0
 }
 
 // contentTypeRisk rates a Content-Type value: 0.99 for a charset that
