@@ -47,7 +47,49 @@ type Route struct {
 	Skip bool
 	// Shadow scores and reports the route but never refuses it.
 	Shadow bool
+	// Limits replace the engine's inspection limits on this route where
+	// they are non-zero: an upload route takes a larger MaxBody. They need
+	// an Engine with AssessWithin, as *threat.Engine has.
+	Limits threat.Limits
+	// Uninspected overrides Config.Uninspected on this route.
+	Uninspected UninspectedPolicy
 }
+
+// UninspectedPolicy decides what becomes of a request that went past an
+// inspection limit (threat.Limits: a body larger than MaxBody, more values
+// than MaxParams ...), so that part of it was not inspected.
+type UninspectedPolicy uint8
+
+// Policies for requests not inspected in full.
+const (
+	// UninspectedDefault is UninspectedRefuse in Config and the Config's
+	// policy in a Route.
+	UninspectedDefault UninspectedPolicy = iota
+	// UninspectedRefuse answers 413 (too large), 415 (a content coding
+	// the engine cannot undo) or 400 (too many values, nested too deep)
+	// with an RFC 9457 problem body, as the other refusals.
+	UninspectedRefuse
+	// UninspectedPass lets the request through; it is counted
+	// (bulwark.uninspected), traced and alerted.
+	UninspectedPass
+)
+
+func (p UninspectedPolicy) String() string {
+	switch p {
+	case UninspectedRefuse:
+		return "refuse"
+	case UninspectedPass:
+		return "pass"
+	}
+	return "default"
+}
+
+// withinEngine is an Engine that takes per-route limits.
+type withinEngine interface {
+	AssessWithin(r *http.Request, client, route string, now time.Time, lim threat.Limits) threat.Assessment
+}
+
+var _ withinEngine = (*threat.Engine)(nil)
 
 // Engine is what the middleware needs of a threat engine.
 //
@@ -99,6 +141,10 @@ type Config struct {
 
 	// Mode is ModeEnforce (default) or ModeShadow.
 	Mode Mode
+	// Uninspected decides what becomes of a request that went past the
+	// engine's inspection limits: UninspectedRefuse (the default) or
+	// UninspectedPass. Routes may override it.
+	Uninspected UninspectedPolicy
 
 	// TrustedProxies lists the CIDRs ("10.0.0.0/8", "::1/128") of reverse
 	// proxies whose forwarding header is believed. Default: none, the TCP
@@ -166,6 +212,12 @@ func (c *Config) build() (*identifier, error) {
 	if c.Mode > ModeShadow {
 		return nil, invalid("Mode", "unknown mode %d", c.Mode)
 	}
+	if c.Uninspected > UninspectedPass {
+		return nil, invalid("Uninspected", "unknown policy %d", c.Uninspected)
+	}
+	if c.Uninspected == UninspectedDefault {
+		c.Uninspected = UninspectedRefuse
+	}
 	if c.AlertLevel > threat.LevelCritical {
 		return nil, invalid("AlertLevel", "unknown level %d", c.AlertLevel)
 	}
@@ -225,9 +277,17 @@ func (c *Config) build() (*identifier, error) {
 	if len(c.Routes) > 0 && c.Route == nil {
 		return nil, invalid("Route", "must be set when Routes is (use ChiRoute or ServeMuxRoute)")
 	}
-	for p := range c.Routes {
+	for p, rt := range c.Routes {
 		if p == "" {
 			return nil, invalid("Routes", "empty route pattern")
+		}
+		if rt.Uninspected > UninspectedPass {
+			return nil, invalid(fmt.Sprintf("Routes[%q].Uninspected", p), "unknown policy %d", rt.Uninspected)
+		}
+		if rt.Limits != (threat.Limits{}) {
+			if _, ok := c.Engine.(withinEngine); !ok && c.Engine != nil {
+				return nil, invalid(fmt.Sprintf("Routes[%q].Limits", p), "the Engine has no AssessWithin to take them")
+			}
 		}
 	}
 	if c.Now == nil {

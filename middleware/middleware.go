@@ -121,19 +121,21 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	}
 	shadow := m.cfg.Mode == ModeShadow
 	var pattern, group string
+	var rt Route
 	if m.cfg.Route != nil {
 		pattern = m.cfg.Route(r)
 		group = pattern
-		if rt, ok := m.routes[pattern]; ok && pattern != "" {
-			if rt.Skip {
-				m.tel.record(ctx, OutcomeSkipped, 0)
-				next.ServeHTTP(w, r)
-				return
-			}
-			shadow = shadow || rt.Shadow
-			if rt.Group != "" {
-				group = rt.Group
-			}
+		if pattern != "" {
+			rt = m.routes[pattern]
+		}
+		if rt.Skip {
+			m.tel.record(ctx, OutcomeSkipped, 0)
+			next.ServeHTTP(w, r)
+			return
+		}
+		shadow = shadow || rt.Shadow
+		if rt.Group != "" {
+			group = rt.Group
 		}
 	}
 
@@ -171,9 +173,21 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 		}
 	}
 
-	a := m.engine.AssessAt(r, key, group, start)
+	var a threat.Assessment
+	if we, ok := m.engine.(withinEngine); ok && rt.Limits != (threat.Limits{}) {
+		a = we.AssessWithin(r, key, group, start, rt.Limits)
+	} else {
+		a = m.engine.AssessAt(r, key, group, start)
+	}
 	if a.Level >= m.cfg.AlertLevel {
 		m.publish(key, group, r.Method, alerting.KindThreat, a.Score, severityOfLevel(a.Level), reasons(a.Reasons), start)
+	}
+	verdict := m.verdict(a, rt)
+	if a.Uninspected != 0 {
+		refused := verdict == OutcomeUninspected && !shadow
+		m.tel.recordUninspected(ctx, a.Uninspected, !refused)
+		m.publish(key, group, r.Method, alerting.KindThreat, a.Score, alerting.SeverityMedium,
+			[]string{"uninspected." + a.Uninspected.String()}, start)
 	}
 
 	res, err := m.limiter.AllowAt(ctx, key, group, a.Score, start)
@@ -181,10 +195,9 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 		m.tel.errors.Add(ctx, 1, m.tel.addNone...)
 	}
 
-	o := OutcomeAllowed
+	o := verdict
 	switch {
-	case a.Block:
-		o = OutcomeBlocked
+	case o != OutcomeAllowed:
 	case res.Outcome == ratelimit.OutcomeAllowListed:
 		o = OutcomeAllowListed
 	case !res.Allowed():
@@ -199,11 +212,15 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 			m.tel.record(ctx, o, m.cfg.Now().Sub(start))
 			annotate(ctx, o, a.Score, a.Level.String())
 			retry := res.RetryAfter
-			if o == OutcomeBlocked {
+			p := problemFor(o)
+			switch o {
+			case OutcomeBlocked:
 				retry = 0
+			case OutcomeUninspected:
+				retry, p = 0, problemUninspected(a.Uninspected)
 			}
-			writeProblem(w, problemFor(o), retry)
-			m.engine.Observe(key, group, problemFor(o).status, start)
+			writeProblem(w, p, retry)
+			m.engine.Observe(key, group, p.status, start)
 			return
 		}
 		o = OutcomeShadowRefused
@@ -211,6 +228,48 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	m.tel.record(ctx, o, m.cfg.Now().Sub(start))
 	annotate(ctx, o, a.Score, a.Level.String())
 	m.pass(w, r, next, key, group, start)
+}
+
+// verdict is the engine's part of the answer to a request on route rt:
+// OutcomeBlocked, OutcomeUninspected when part of it was not inspected and
+// the route's policy refuses that, else OutcomeAllowed (the limiter
+// decides then).
+func (m *Middleware) verdict(a threat.Assessment, rt Route) Outcome {
+	switch {
+	case a.Block:
+		return OutcomeBlocked
+	case a.Uninspected != 0:
+		policy := rt.Uninspected
+		if policy == UninspectedDefault {
+			policy = m.cfg.Uninspected
+		}
+		if policy != UninspectedPass {
+			return OutcomeUninspected
+		}
+	}
+	return OutcomeAllowed
+}
+
+// Refusal returns the status the middleware answers a request with that
+// its engine assessed as a, on the route pattern given (as Config.Route
+// returns it, "" for none), before the rate limiter has its say: 403 when
+// the assessment blocks it, 413, 415 or 400 when part of the request was
+// not inspected and the route's policy refuses that, 0 when it goes on to
+// the limiter. Shadow mode and shadow routes refuse nothing. It is the
+// decision the middleware takes, for tools that assess requests
+// themselves (examples/evaluate).
+func (m *Middleware) Refusal(a threat.Assessment, pattern string) int {
+	rt := m.routes[pattern]
+	if m.cfg.Mode == ModeShadow || rt.Shadow || rt.Skip {
+		return 0
+	}
+	switch m.verdict(a, rt) {
+	case OutcomeBlocked:
+		return problemBlocked.status
+	case OutcomeUninspected:
+		return problemUninspected(a.Uninspected).status
+	}
+	return 0
 }
 
 // pass runs next with a status-recording writer and feeds the status back

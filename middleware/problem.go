@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // ProblemContentType is the media type of refusal bodies (RFC 9457).
@@ -17,6 +19,10 @@ const (
 	ProblemRateLimited = "urn:bulwark:problem:rate-limited"
 	ProblemThrottled   = "urn:bulwark:problem:throttled"
 	ProblemBanned      = "urn:bulwark:problem:banned"
+	// Refusals of requests that went past an inspection limit.
+	ProblemTooLarge            = "urn:bulwark:problem:too-large"
+	ProblemTooComplex          = "urn:bulwark:problem:too-complex"
+	ProblemUnsupportedEncoding = "urn:bulwark:problem:unsupported-encoding"
 )
 
 type problem struct {
@@ -35,7 +41,25 @@ var (
 		"The client's rate was reduced after suspicious activity; retry after the time given in Retry-After."}
 	problemBanned = problem{ProblemBanned, "Client temporarily banned", http.StatusForbidden,
 		"The client is temporarily banned after repeated suspicious activity; retry after the time given in Retry-After."}
+	problemTooLarge = problem{ProblemTooLarge, "Request too large", http.StatusRequestEntityTooLarge,
+		"The request is larger than this service inspects."}
+	problemTooComplex = problem{ProblemTooComplex, "Request too complex", http.StatusBadRequest,
+		"The request holds more values or deeper nesting than this service inspects."}
+	problemUnsupportedEncoding = problem{ProblemUnsupportedEncoding, "Unsupported content coding", http.StatusUnsupportedMediaType,
+		"The request body's Content-Encoding is not one this service reads (gzip and deflate are)."}
 )
+
+// problemUninspected is the refusal of a request that went past the
+// limits in u.
+func problemUninspected(u threat.Uninspected) problem {
+	switch {
+	case u.TooLarge():
+		return problemTooLarge
+	case u&threat.UninspectedEncoding != 0:
+		return problemUnsupportedEncoding
+	}
+	return problemTooComplex
+}
 
 // writeProblem answers p as application/problem+json. retry, when positive,
 // is sent as Retry-After in whole seconds (rounded up) and in the body.

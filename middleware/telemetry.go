@@ -8,6 +8,8 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // scope is the instrumentation scope of the middleware's meter.
@@ -27,11 +29,12 @@ const (
 	OutcomeThrottled                    // 429: over the reduced rate of the penalty box
 	OutcomeBanned                       // 403: in the penalty box
 	OutcomeShadowRefused                // would have been refused; passed in shadow mode
+	OutcomeUninspected                  // 413, 415 or 400: past an inspection limit (see UninspectedPolicy)
 	numOutcomes
 )
 
 var outcomeNames = [numOutcomes]string{
-	"allowed", "allow_listed", "skipped", "blocked", "limited", "throttled", "banned", "shadow_refused",
+	"allowed", "allow_listed", "skipped", "blocked", "limited", "throttled", "banned", "shadow_refused", "uninspected",
 }
 
 func (o Outcome) String() string {
@@ -47,6 +50,10 @@ type telemetry struct {
 	requests metric.Int64Counter
 	overhead metric.Float64Histogram
 	errors   metric.Int64Counter
+	// uninspected counts requests that went past an inspection limit, by
+	// reason and by what became of them (refused, passed).
+	uninspected    metric.Int64Counter
+	addUninspected [2][len(uninspectedReasons)][]metric.AddOption
 	// Option slices are built once and passed with ..., so a call does not
 	// allocate a fresh variadic slice that escapes through the interface.
 	addOut    [numOutcomes][]metric.AddOption
@@ -78,6 +85,18 @@ func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
 		metric.WithUnit("{error}")); err != nil {
 		return nil, err
 	}
+	if t.uninspected, err = m.Int64Counter("bulwark.uninspected",
+		metric.WithDescription("Requests that went past an inspection limit (part of them was not inspected), by reason and action."),
+		metric.WithUnit("{request}")); err != nil {
+		return nil, err
+	}
+	for a, action := range [2]string{"refused", "passed"} {
+		for i, reason := range uninspectedReasons {
+			t.addUninspected[a][i] = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(
+				attribute.String("bulwark.uninspected.reason", reason.String()),
+				attribute.String("bulwark.uninspected.action", action)))}
+		}
+	}
 	for o := range numOutcomes {
 		opt := metric.WithAttributeSet(attribute.NewSet(attribute.String("bulwark.outcome", o.String())))
 		t.addOut[o] = []metric.AddOption{opt}
@@ -89,6 +108,32 @@ func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
 func (t *telemetry) record(ctx context.Context, o Outcome, overhead time.Duration) {
 	t.requests.Add(ctx, 1, t.addOut[o]...)
 	t.overhead.Record(ctx, overhead.Seconds(), t.recordOut[o]...)
+}
+
+// uninspectedReasons are the reasons counted, one each, in order.
+var uninspectedReasons = [...]threat.Uninspected{threat.UninspectedBody, threat.UninspectedDecoded,
+	threat.UninspectedEncoding, threat.UninspectedQuery, threat.UninspectedParams, threat.UninspectedDepth}
+
+// recordUninspected counts a request that went past the limits in u, under
+// its first reason, and marks the active span.
+func (t *telemetry) recordUninspected(ctx context.Context, u threat.Uninspected, passed bool) {
+	a := 0
+	if passed {
+		a = 1
+	}
+	for i, r := range uninspectedReasons {
+		if u&r != 0 {
+			t.uninspected.Add(ctx, 1, t.addUninspected[a][i]...)
+			break
+		}
+	}
+	span := trace.SpanFromContext(ctx)
+	if span.IsRecording() {
+		span.AddEvent("bulwark.uninspected", trace.WithAttributes(
+			attribute.String("bulwark.uninspected.reason", u.String()),
+			attribute.Bool("bulwark.uninspected.passed", passed),
+		))
+	}
 }
 
 // annotate adds the verdict to the active span, if it records.
@@ -103,7 +148,7 @@ func annotate(ctx context.Context, o Outcome, score float64, level string) {
 		attribute.String("bulwark.threat.level", level),
 	)
 	switch o {
-	case OutcomeBlocked, OutcomeLimited, OutcomeThrottled, OutcomeBanned, OutcomeShadowRefused:
+	case OutcomeBlocked, OutcomeLimited, OutcomeThrottled, OutcomeBanned, OutcomeShadowRefused, OutcomeUninspected:
 		span.AddEvent("bulwark.refused", trace.WithAttributes(
 			attribute.String("bulwark.outcome", o.String()),
 		))

@@ -36,7 +36,9 @@ type Config struct {
 	Weights map[string]float64
 	// MaxReasons is how many reasons an Assessment carries (default 5).
 	MaxReasons int
-	// Limits bound the request view.
+	// Limits bound the request view (see Limits); what goes past them is
+	// reported in Assessment.Uninspected, for the caller's policy (the
+	// middleware refuses such requests by default).
 	Limits Limits
 	// MeterProvider receives the engine's metrics; nil selects the global one.
 	MeterProvider metric.MeterProvider
@@ -234,13 +236,24 @@ func (e *Engine) Assess(r *http.Request, client, route string) Assessment {
 // from its own clock (the middleware reads the clock once per request and
 // hands the reading to the engine and the limiter).
 func (e *Engine) AssessAt(r *http.Request, client, route string, now time.Time) Assessment {
+	return e.assess(r, client, route, now, e.limits)
+}
+
+// AssessWithin is AssessAt under other limits: lim's non-zero fields
+// replace the Engine's (Config.Limits). The middleware passes a route's
+// limits this way.
+func (e *Engine) AssessWithin(r *http.Request, client, route string, now time.Time, lim Limits) Assessment {
+	return e.assess(r, client, route, now, lim.Over(e.limits))
+}
+
+func (e *Engine) assess(r *http.Request, client, route string, now time.Time, lim Limits) Assessment {
 	timed := e.sampled.Add(1)%64 == 0
 	var start time.Time
 	if timed {
 		start = time.Now()
 	}
 	req := e.requests.Get().(*Request)
-	fillRequest(req, r, client, route, e.limits)
+	fillRequest(req, r, client, route, lim)
 	req.Time = now
 
 	sp := e.signals.Get().(*[]Signal)
@@ -257,6 +270,7 @@ func (e *Engine) AssessAt(r *http.Request, client, route string, now time.Time) 
 		}
 	}
 	a := e.Combine(sigs)
+	a.Uninspected = req.Uninspected
 
 	clear(sigs)
 	*sp = sigs[:0]
@@ -280,7 +294,9 @@ func (e *Engine) AssessRequest(req *Request) Assessment {
 	for i := range e.detectors {
 		sigs = safeDetect(e.detectors[i].Detector, req, sigs)
 	}
-	return e.Combine(sigs)
+	a := e.Combine(sigs)
+	a.Uninspected = req.Uninspected
+	return a
 }
 
 // safeDetect runs one detector and turns a panic into no signal: a bug in

@@ -5,7 +5,8 @@
 //
 // Each row is assessed through standard.New(standard.Config{}), the same
 // engine the middleware uses by default; a request counts as detected when
-// the default verdict would block it. Every row comes from its own fresh
+// the middleware would refuse it on that assessment (Middleware.Refusal):
+// blocked, or past an inspection limit under the default policy. Every row comes from its own fresh
 // client unless the row names one. mean_ns is the mean time of Assess alone
 // (building the request view and running every detector), file parsing
 // excluded.
@@ -24,6 +25,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strconv"
@@ -32,6 +34,7 @@ import (
 	"time"
 
 	"github.com/bulwarkhq/bulwark/internal/labelled"
+	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/standard"
 )
@@ -95,6 +98,7 @@ func main() {
 	data := flag.String("data", "", "labelled requests, .jsonl or .jsonl.gz (required)")
 	asJSON := flag.Bool("json", false, "print one JSON object instead of a table")
 	misses := flag.Int("misses", 0, "also print up to N missed attacks and N false positives (ids) to stderr")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the assessments to this file")
 	flag.Parse()
 	if *data == "" {
 		flag.Usage()
@@ -103,6 +107,16 @@ func main() {
 	rows, err := labelled.Read(*data)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	res, err := evaluate(rows, *misses, os.Stderr)
 	if err != nil {
@@ -124,6 +138,13 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 		return nil, err
 	}
 	defer engine.Close()
+	// The middleware's decision on the engine's assessment: a block, or a
+	// refusal of a request that went past an inspection limit.
+	mw, err := middleware.New(middleware.Config{Engine: engine})
+	if err != nil {
+		return nil, err
+	}
+	defer mw.Close()
 	res := &result{Categories: map[string]*category{}, Placements: map[string]*category{}}
 	var total time.Duration
 	shownFN, shownFP := 0, 0
@@ -144,7 +165,8 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 		}
 		place := placement(row.ID)
 		fam := row.Attack() && byFamily(cat, a)
-		detected := a.Block
+		refused := mw.Refusal(a, "") != 0
+		detected := refused
 		if strings.HasPrefix(place, "pad") && row.Attack() {
 			detected = a.Block && fam
 		}
@@ -179,13 +201,16 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 				}
 				fmt.Fprintf(diag, "missed %s %s %.3f%s\n", row.ID, row.Category, a.Score, rule)
 			}
-		case a.Block:
+		case refused:
 			res.FP++
 			if shownFP < misses {
 				shownFP++
 				rule := ""
 				if len(a.Reasons) > 0 {
 					rule = a.Reasons[0].Rule + " " + a.Reasons[0].Location
+				}
+				if a.Uninspected != 0 && !a.Block {
+					rule = "uninspected." + a.Uninspected.String()
 				}
 				fmt.Fprintf(diag, "false positive %s %s %.3f %s\n", row.ID, row.URI, a.Score, rule)
 			}

@@ -280,17 +280,24 @@ func TestDisable(t *testing.T) {
 	}
 }
 
-func TestMaxScanBoundsWork(t *testing.T) {
-	d, _ := signature.New(signature.Config{MaxScan: 64})
-	// The payload sits after the scanned prefix: bounded work means it is
-	// not seen, and the evidence of what is seen stays bounded.
-	v := strings.Repeat("a", 100) + "<script>alert(1)</script>"
-	if sigs := detect(t, d, build(t, "q", v)); hasFamily(sigs, "xss") {
-		t.Fatalf("value beyond MaxScan inspected: %v", rulesOf(sigs))
+func TestWindowsCoverTheWholeValue(t *testing.T) {
+	// MaxScan is a window, not a cut: a payload anywhere in a long value is
+	// seen, at the start, across a window boundary (within the overlap)
+	// and at the end.
+	d, _ := signature.New(signature.Config{MaxScan: 256})
+	payload := "<script>alert(1)</script>"
+	for _, at := range []int{0, 100, 215, 224, 5000, 9000} {
+		v := strings.Repeat("a", at) + payload + strings.Repeat("b", 300)
+		if sigs := detect(t, d, build(t, "q", v)); !hasFamily(sigs, "xss") {
+			t.Errorf("payload at byte %d of a %d-byte value not found", at, len(v))
+		}
 	}
-	d, _ = signature.New(signature.Config{})
-	if sigs := detect(t, d, build(t, "q", v)); !hasFamily(sigs, "xss") {
-		t.Fatal("default MaxScan misses a payload at byte 100")
+	// evidence stays bounded whatever the value's length
+	v := strings.Repeat("a", 100_000) + payload
+	for _, s := range detect(t, d, build(t, "q", v)) {
+		if len(s.Evidence) > 64 {
+			t.Errorf("%s evidence of %d bytes", s.Rule, len(s.Evidence))
+		}
 	}
 }
 
