@@ -186,7 +186,7 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	if a.Uninspected != 0 {
 		refused := verdict == OutcomeUninspected && !shadow
 		m.tel.recordUninspected(ctx, a.Uninspected, !refused)
-		m.publish(key, group, r.Method, alerting.KindThreat, a.Score, alerting.SeverityMedium,
+		m.publish(key, group, r.Method, alerting.KindThreat, a.Score, threat.LevelMedium,
 			[]string{"uninspected." + a.Uninspected.String()}, start)
 	}
 

@@ -99,7 +99,7 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 			dst = append(dst, signal(NameProtocol, "protocol.content_type", conf, in(threat.SourceHeader, "Content-Type", ct), 0, len(ct)))
 		}
 	}
-	if j := lineBreak(req.Path); j >= 0 && seen.first(protoCRLFPath) {
+	if j := indexLineBreak(req.Path); j >= 0 && seen.first(protoCRLFPath) {
 		// a line break in the request target: response splitting and
 		// header injection through the path (no client sends one)
 		dst = append(dst, signal(NameProtocol, "protocol.crlf_path", 0.99, in(threat.SourcePath, "", req.Path), j, j+1))
@@ -136,13 +136,13 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 			j := strings.Index(p.Raw, "%00")
 			dst = append(dst, signal(NameProtocol, "protocol.nul", 0.7, &x, j, j+3))
 		}
-		if j := lineBreak(p.Name); j >= 0 && seen&(1<<protoCRLFName) == 0 && namedBy(p.Source) {
+		if j := indexLineBreak(p.Name); j >= 0 && seen&(1<<protoCRLFName) == 0 && namedBy(p.Source) {
 			seen.first(protoCRLFName)
 			x := input{src: p.Source, name: "(name)", value: p.Name}
 			dst = append(dst, signal(NameProtocol, "protocol.crlf_name", 0.95, &x, j, j+1))
 		}
 		if seen&(1<<protoSmuggling) == 0 && hasByte(p.Value, '\n') {
-			if j := requestLine(p.Value); j >= 0 {
+			if j := smuggledRequest(p.Value); j >= 0 {
 				seen.first(protoSmuggling)
 				x := input{src: p.Source, name: p.Name, value: p.Value}
 				dst = append(dst, signal(NameProtocol, "protocol.smuggling", 0.99, &x, j, j+24))
@@ -159,8 +159,8 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 	return dst
 }
 
-// lineBreak returns the index of the first CR or LF in s, or -1.
-func lineBreak(s string) int {
+// indexLineBreak returns the index of the first CR or LF in s, or -1.
+func indexLineBreak(s string) int {
 	if len(s) < 32 {
 		for i := 0; i < len(s); i++ {
 			if s[i] == '\n' || s[i] == '\r' {
@@ -234,12 +234,12 @@ func token(s string) bool {
 func badEscape(s string) (int, bool) {
 	for i := strings.IndexByte(s, '%'); i >= 0 && i < len(s); {
 		switch {
-		case i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') && isHex(s[i+2:i+6]):
+		case i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') && allHex(s[i+2:i+6]):
 			if (s[i+2] == 'f' || s[i+2] == 'F') && (s[i+3] == 'f' || s[i+3] == 'F') {
 				return i, false
 			}
 			i += 6
-		case i+2 < len(s) && isHex(s[i+1:i+3]):
+		case i+2 < len(s) && allHex(s[i+1:i+3]):
 			i += 3
 		default:
 			return i, true
@@ -253,7 +253,7 @@ func badEscape(s string) (int, bool) {
 	return -1, false
 }
 
-func isHex(s string) bool {
+func allHex(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
@@ -263,11 +263,11 @@ func isHex(s string) bool {
 	return true
 }
 
-// requestLine finds an HTTP request line after a line break in v ("\r\nGET
+// smuggledRequest finds an HTTP request line after a line break in v ("\r\nGET
 // /admin HTTP/1.1"): a request smuggled in a parameter, for a backend that
 // writes it into an upstream request. It returns the line break's index
 // or -1.
-func requestLine(v string) int {
+func smuggledRequest(v string) int {
 	for i := strings.IndexByte(v, '\n'); i >= 0; {
 		line := v[i+1:]
 		if k := strings.IndexByte(line, '\n'); k >= 0 {

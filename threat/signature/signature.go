@@ -104,10 +104,10 @@ var familyWants = [numValueFamilies]what{
 	famSSRF:      wantValues | wantHeaders,
 	famSSTI:      wantValues | wantHeaders | wantPath | wantBody,
 	famXXE:       wantValues | wantHeaders | wantBody,
-	famNoSQL:     wantValues | wantNames,
+	famNoSQL:     wantValues | wantNames | wantHeaders,
 	famLDAP:      wantValues | wantHeaders,
 	famSSI:       wantValues | wantHeaders | wantPath | wantBody,
-	famCRLF:      wantValues | wantAllHeads | wantPath,
+	famCRLF:      wantValues | wantNames | wantAllHeads | wantPath,
 	famCode:      wantValues | wantNames | wantAllHeads | wantPath | wantBody,
 }
 
