@@ -180,8 +180,31 @@ func (p *Parser) part(h *partHeader, content string) {
 	case FormatXML:
 		p.xml(content)
 	default:
+		if declaredXML(mt, h.filename) {
+			// not markup, but the server hands the file to an XML parser:
+			// an entity reference alone is an XXE probe there
+			p.emit(XMLDoc, "(document)", content)
+			return
+		}
 		p.emit(File, h.name, content)
 	}
+}
+
+// declaredXML reports whether a part is declared XML, by its media type or
+// its file name.
+func declaredXML(mt, filename string) bool {
+	if mt == "text/xml" || mt == "application/xml" || strings.HasSuffix(mt, "+xml") {
+		return true
+	}
+	dot := strings.LastIndexByte(filename, '.')
+	if dot < 0 {
+		return false
+	}
+	switch strings.ToLower(filename[dot+1:]) {
+	case "xml", "svg", "xsl", "xslt", "xsd", "dtd", "rss", "atom", "xhtml", "plist", "wsdl", "gpx", "kml":
+		return true
+	}
+	return false
 }
 
 // decodeBase64 decodes a base64 part, ignoring line breaks and any other

@@ -175,12 +175,6 @@ func (d *design) fit(z []float64) (*harmonic, error) {
 	return hm, nil
 }
 
-func fitHarmonic(z []float64, m int) (*harmonic, error) {
-	d := newDesign(m, len(z))
-	d.slide(z, 0, len(z))
-	return d.fit(z)
-}
-
 // solve solves the penalised normal equations: changepoints outside the
 // first 80% of the window, or at its start or before, and weekly terms in a
 // window under two weeks get a prohibitive penalty; the other changepoints

@@ -105,7 +105,7 @@ var familyWants = [numValueFamilies]what{
 	famSSTI:      wantValues | wantHeaders | wantPath | wantBody,
 	famXXE:       wantValues | wantHeaders | wantBody,
 	famNoSQL:     wantValues | wantNames | wantHeaders,
-	famLDAP:      wantValues | wantHeaders,
+	famLDAP:      wantValues | wantHeaders | wantBody,
 	famSSI:       wantValues | wantHeaders | wantPath | wantBody,
 	famCRLF:      wantValues | wantNames | wantAllHeads | wantPath,
 	famCode:      wantValues | wantNames | wantAllHeads | wantPath | wantBody,
@@ -278,6 +278,10 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 					// values come as values of their own
 					kind = wantBody
 				}
+				// the tail after padding first: a family reports a rule once a
+				// request, and the tail read as a value of its own gives the
+				// stronger reading
+				dst = d.scanAfterPadding(&in, kind, &seen, dst)
 				if len(in.value) > d.max || len(in.raw) > d.max {
 					dst = d.scanWindows(&in, kind, &seen, dst)
 				} else {
@@ -311,6 +315,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 					continue // addresses as proxies write them: nothing any family looks for
 				}
 				in := input{src: threat.SourceHeader, name: name, value: v}
+				dst = d.scanAfterPadding(&in, w, &seen, dst)
 				if len(v) > d.max {
 					if decodedHeader(name) {
 						in.value, in.raw = decode.Value(v, false), v
@@ -348,6 +353,73 @@ func namedBy(src threat.Source) bool {
 		return true
 	}
 	return false
+}
+
+// minPadding is the shortest run of one letter or digit read as padding.
+const minPadding = 64
+
+// scanAfterPadding scans what follows padding in a value as a value of
+// its own. Padding (a long run of one letter or digit: "AAAA…") pushes a
+// payload past a filter's window; families that judge how a value starts
+// (a path that is the whole value, a command at the start, libinjection's
+// fingerprint of the first tokens) would otherwise read the payload as
+// words after text. Only the text after the last run is read again, from
+// its first byte that is not a space, at most one window of it.
+func (d *Detector) scanAfterPadding(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
+	rest, ok := afterPadding(in.value)
+	if !ok {
+		return dst
+	}
+	if len(rest) > d.max {
+		rest = rest[:d.max]
+	}
+	w := input{src: in.src, name: in.name, value: rest, via: in.via}
+	if raw, ok := afterPadding(in.raw); ok && len(raw) <= d.max {
+		w.raw = raw // families that read the raw form read its tail too
+	}
+	dst, _ = d.scan(&w, kind, seen, dst)
+	return dst
+}
+
+// afterPadding returns the text after the last run of at least minPadding
+// of one letter or digit in v, spaces trimmed, when there is such a run
+// and text after it.
+func afterPadding(v string) (string, bool) {
+	if len(v) < minPadding+1 {
+		return "", false
+	}
+	end := -1
+	for i := 0; i+minPadding <= len(v); {
+		c := v[i]
+		if !isAlpha(c) && !isDigit(c) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(v) && v[j] == c {
+			j++
+		}
+		if j-i >= minPadding {
+			end = j
+		}
+		i = j
+	}
+	if end < 0 {
+		return "", false
+	}
+	rest := v[end:]
+	for {
+		// spaces, raw or percent-encoded, between the padding and the payload
+		if t := strings.TrimLeft(rest, " \t\r\n+"); t != rest {
+			rest = t
+		} else if len(rest) >= 3 && rest[0] == '%' && (rest[1:3] == "20" || rest[1:3] == "09" || rest[1:3] == "0a" ||
+			rest[1:3] == "0A" || rest[1:3] == "0d" || rest[1:3] == "0D") {
+			rest = rest[3:]
+		} else {
+			break
+		}
+	}
+	return rest, rest != ""
 }
 
 // scanWindows runs the families over a value longer than the window

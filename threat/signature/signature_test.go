@@ -401,3 +401,41 @@ func TestVerdictCacheCannotBeLaundered(t *testing.T) {
 		}
 	}
 }
+
+// Padding (a long run of one letter or digit) before a payload: the tail
+// is read as a value of its own, so rules that judge how a value starts
+// see the payload's start.
+func TestAfterPadding(t *testing.T) {
+	pad := strings.Repeat("A", 100)
+	cases := []struct {
+		v, want string
+		ok      bool
+	}{
+		{pad + "' OR 1=1--", "' OR 1=1--", true},
+		{pad + " /etc/passwd", "/etc/passwd", true},
+		{pad + "%20%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", true},
+		{"x" + pad + "y" + pad + "z", "z", true},
+		{strings.Repeat("A", 63) + " tail", "", false},
+		{pad, "", false},
+		{"short", "", false},
+	}
+	for _, c := range cases {
+		got, ok := signature.AfterPadding(c.v)
+		if ok != c.ok || got != c.want {
+			t.Errorf("afterPadding(%.20q…) = %q, %v; want %q, %v", c.v, got, ok, c.want, c.ok)
+		}
+	}
+	d, _ := signature.New(signature.Config{})
+	for _, v := range []string{strings.Repeat("a", 9000) + " /etc/httpd/conf/httpd.conf", strings.Repeat("b", 3000) + "%20'%20OR%201=1--"} {
+		sigs := detect(t, d, build(t, "q", v))
+		best := 0.0
+		for _, s := range sigs {
+			if s.Detector != "scanner" && s.Rule != "probe.long_run" {
+				best = max(best, s.Confidence)
+			}
+		}
+		if best < 0.99 {
+			t.Errorf("padded %.30q…: best family confidence %.2f (%v)", v[len(v)-30:], best, rulesOf(sigs))
+		}
+	}
+}

@@ -70,10 +70,17 @@ func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 		return x.report(in, seen, dst)
 	}
 	x.scan(v, m)
+	if m&(cLT|cGT) != 0 && in.raw != "" && (strings.IndexByte(in.raw, '&') >= 0 || strings.Contains(in.raw, "%26")) {
+		// the decoder has read character references: look at them as sent
+		x.entities(decode.Percent(in.raw, true))
+	}
 	if u, ok := utf7(v); ok {
 		x.scan(u, classify(u))
 	}
-	if m&(cLT|cGT|cDQuote|cQuote|cBacktick|cEq) != 0 && in.src != threat.SourceBody {
+	// libinjection reports a tag, an attribute or a comment: without a
+	// '<' or an '=' there is none of them (a quote alone, as prose has,
+	// only starts an attribute value it has no name for).
+	if m&(cLT|cEq) != 0 && in.src != threat.SourceBody {
 		if libinjection.IsXSS(v) {
 			x.hit(xssLib, 0.99, v, 0, len(v))
 		}
@@ -123,8 +130,13 @@ func (x *xssScan) scan(s string, m cls) {
 				break
 			}
 			x.tag(s, i+k)
+			x.endTag(s, i+k)
 			i += k + 1
 		}
+		x.comment(s)
+	}
+	if m&cAmp != 0 {
+		x.entities(s)
 	}
 	if m&cColon != 0 {
 		x.schemes(s)
@@ -356,9 +368,133 @@ func (x *xssScan) tag(s string, i int) {
 		}
 	case tagHint:
 		conf = 0.5
+		if namespaceOrRaw(name) {
+			conf = 0.99
+		}
 	}
 	if !dangerous && conf > 0 {
 		x.hit(xssTag, conf, s, i, p)
+	}
+}
+
+// endTag reads the end tag at s[i] == '<'. An end tag of an element whose
+// content a browser reads as raw text (script, style, textarea, title,
+// xmp, noscript, iframe ...) closes the context a value was written into:
+// it is how an injection breaks out, and no user types one. The end tag of
+// another known element is markup injection, which a field of text does
+// not hold either; "<nick>" in a pasted chat log is no element.
+func (x *xssScan) endTag(s string, i int) {
+	if i+2 >= len(s) || s[i+1] != '/' || !isAlpha(s[i+2]) {
+		return
+	}
+	k := i + 2
+	for k < len(s) && k-i < 16 && (isAlpha(s[k]) || isDigit(s[k]) || s[k] == '-' || s[k] == ':') {
+		k++
+	}
+	if k < len(s) && !htmlSpace(s[k]) && s[k] != '>' {
+		return
+	}
+	name := s[i+2 : k]
+	switch {
+	case rawTextElement(name):
+		x.hit(xssTag, 0.99, s, i, k)
+	case tagClass(name) != tagOther || htmlElement(name):
+		x.hit(xssTag, 0.6, s, i, k)
+	}
+}
+
+// namespaceOrRaw reports whether an opening tag switches the parser to
+// another namespace (svg, math), where script and style rules differ, or
+// to raw text that swallows the rest of the page (xmp, plaintext,
+// noscript, noembed, textarea): a tag no text field holds, written to
+// change how the page around it is parsed.
+func namespaceOrRaw(name string) bool {
+	for _, e := range [...]string{"svg", "math", "xmp", "plaintext", "noscript", "noembed", "textarea", "isindex",
+		"template", "frameset"} {
+		if equalFold(name, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// rawTextElement reports whether name is an element whose content HTML
+// parses as raw or escapable raw text, or one that ends the document.
+func rawTextElement(name string) bool {
+	for _, e := range [...]string{"script", "style", "textarea", "title", "xmp", "noscript", "noembed", "noframes",
+		"iframe", "plaintext", "template", "body", "html", "head", "svg", "math", "option", "select", "form"} {
+		if equalFold(name, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// htmlElement reports whether name is an HTML element beyond those of
+// tagClasses.
+func htmlElement(name string) bool {
+	for _, e := range [...]string{"p", "span", "b", "i", "u", "em", "strong", "h1", "h2", "h3", "h4", "h5", "h6",
+		"li", "ul", "ol", "tr", "th", "tbody", "thead", "label", "pre", "code", "center", "font", "nav", "section",
+		"article", "header", "footer", "main", "aside", "canvas", "object", "param", "map", "area", "frame", "fieldset",
+		"legend", "caption", "dl", "dt", "dd", "hr", "br", "sup", "sub", "small", "big", "strike", "tt", "abbr",
+		"address", "blockquote", "cite", "q", "s", "ins", "del", "kbd", "samp", "var", "bdo", "figure", "figcaption",
+		"picture", "track", "dialog", "summary", "output", "progress", "meter", "slot", "portal", "xsl:stylesheet",
+		"xsl:template", "foreignobject"} {
+		if equalFold(name, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// comment finds an HTML comment written into a value: "<!--" that a
+// "-->" closes, or a conditional comment ("<!--[if"). Reflected, it hides
+// the page that follows or, in the conditional form, runs what old
+// browsers read inside; a field of text does not hold one. An opener alone
+// is a hint.
+func (x *xssScan) comment(s string) {
+	i := strings.Index(s, "<!--")
+	if i < 0 {
+		return
+	}
+	switch rest := s[i+4:]; {
+	case strings.Contains(rest, "-->"), strings.Contains(rest, "--!>"), hasFold(strings.TrimLeft(rest, " "), "[if"):
+		x.hit(xssTag, 0.99, s, i, i+4)
+	default:
+		x.hit(xssTag, 0.6, s, i, i+4)
+	}
+}
+
+// entities finds numeric character references to '<' or '>' written with
+// leading zeros (&#x0003c, &#00060;): an encoder writes &lt; or &#60;, a
+// probe pads the number to slip past a filter that looks for those.
+func (x *xssScan) entities(s string) {
+	for i := 0; i+3 < len(s); i++ {
+		if s[i] != '&' || s[i+1] != '#' {
+			continue
+		}
+		j := i + 2
+		hex := j < len(s) && (s[j] == 'x' || s[j] == 'X')
+		if hex {
+			j++
+		}
+		zeros := 0
+		for j < len(s) && s[j] == '0' {
+			j++
+			zeros++
+		}
+		d := j
+		for j < len(s) && (isDigit(s[j]) || hex && isHex(s[j])) {
+			j++
+		}
+		if zeros == 0 || j-d > 2 {
+			continue
+		}
+		v := strings.ToLower(s[d:j])
+		if hex && (v == "3c" || v == "3e") || !hex && (v == "60" || v == "62") {
+			x.hit(xssTag, 0.99, s, i, j)
+			return
+		}
 	}
 }
 

@@ -219,3 +219,32 @@ func FuzzXSS(f *testing.F) {
 		}
 	})
 }
+
+// Markup that breaks out of the context a value was written into: the end
+// tag of a raw-text element, a tag that switches the parser's namespace,
+// a complete or conditional HTML comment, and character references to '<'
+// padded with zeros (HTML5 Security Cheatsheet, OWASP filter evasion).
+func TestXSSBreakoutMarkup(t *testing.T) {
+	for _, v := range []string{"</script>", "</style><script>", "</textarea>", "</title>", "x</noscript>",
+		"<svg>", "<math>", "<xmp>", "<!-- hidden -->", "<!--[if IE]>", "</BODY></HTML>"} {
+		if s := xssBest(t, threat.SourceQuery, v); s.Confidence < 0.99 {
+			t.Errorf("%q: %s %.2f, want >= 0.99", v, s.Rule, s.Confidence)
+		}
+	}
+	// character references as sent (the view decodes values; the raw form
+	// keeps the reference)
+	for _, raw := range []string{"%26%23x0003c", "&#00060;", "%26%23X00003C%3B"} {
+		in := input{src: threat.SourceQuery, name: "q", value: "<", raw: raw, m: classify("<")}
+		var seen rules
+		sigs, _ := scanXSS(&in, &seen, nil)
+		if len(sigs) == 0 || sigs[0].Confidence < 0.99 {
+			t.Errorf("raw %q: %v, want a signal >= 0.99", raw, sigs)
+		}
+	}
+	// harmless markup and chat-log nicks stay below blocking
+	for _, v := range []string{"</a>", "<b>bold</b>", "</div>", "<Knghtbrd> hello", "<dark> ok", "&#60;", "a <!-- b"} {
+		if s := xssBest(t, threat.SourceQuery, v); s.Confidence >= 0.9 {
+			t.Errorf("benign %q: %s %.2f, want < 0.9", v, s.Rule, s.Confidence)
+		}
+	}
+}

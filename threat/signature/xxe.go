@@ -30,14 +30,51 @@ var xxeRules = [...]string{xxeEntity: "xxe.entity", xxeDoctype: "xxe.doctype", x
 func scanXXE(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
 	m := in.m
-	if m&cLT == 0 && m&(cDash|cBang) != cDash|cBang && m&(cQuote|cDQuote) == 0 {
+	if m&cLT == 0 && m&(cDash|cBang) != cDash|cBang && m&(cQuote|cDQuote) == 0 && (m&cAmp == 0 || in.src != threat.SourceXML) {
 		return dst, hit
 	}
 	i, conf, rule := xmlAttack(in.value, m)
+	if conf < 0.99 && in.src == threat.SourceXML && m&cAmp != 0 {
+		if j := undeclaredEntity(in.value); j >= 0 {
+			i, conf, rule = j, 0.99, xxeEntity
+		}
+	}
 	if conf > 0 && seen.mark(&hit, uint(rule)) {
 		dst = append(dst, signal(NameXXE, xxeRules[rule], conf, in, i, i+24))
 	}
 	return dst, hit
+}
+
+// undeclaredEntity finds, in an XML document without a document type, a
+// reference to an entity other than XML's five and character references:
+// no parser resolves one, so it is sent to see whether something will (an
+// entity declared in an external DTD, a parser that expands what it does
+// not know).
+func undeclaredEntity(v string) int {
+	if indexFold(v, "<!doctype") >= 0 {
+		return -1
+	}
+	for off := 0; off < len(v); {
+		k := strings.IndexByte(v[off:], '&')
+		if k < 0 {
+			return -1
+		}
+		i := off + k
+		off = i + 1
+		j := i + 1
+		for j < len(v) && j-i <= 32 && (isAlpha(v[j]) || isDigit(v[j]) || v[j] == '_' || v[j] == '-' || v[j] == '.') {
+			j++
+		}
+		if j == i+1 || j >= len(v) || v[j] != ';' || !isAlpha(v[i+1]) && v[i+1] != '_' {
+			continue
+		}
+		switch v[i+1 : j] {
+		case "lt", "gt", "amp", "quot", "apos":
+			continue
+		}
+		return i
+	}
+	return -1
 }
 
 // xmlAttack returns the strongest XML attack in v: where, how sure, which
