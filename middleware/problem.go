@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/bulwarkhq/bulwark/threat"
+	"github.com/bulwarkhq/bulwark"
 )
 
 // ProblemContentType is the media type of refusal bodies (RFC 9457).
@@ -49,16 +49,25 @@ var (
 		"The request body's Content-Encoding is not one this service reads (gzip and deflate are)."}
 )
 
-// problemUninspected is the refusal of a request that went past the
-// limits in u.
-func problemUninspected(u threat.Uninspected) problem {
-	switch {
-	case u.TooLarge():
-		return problemTooLarge
-	case u&threat.UninspectedEncoding != 0:
-		return problemUnsupportedEncoding
+// problemOf is the refusal problem of a verdict.
+func problemOf(v *bulwark.Verdict) problem {
+	switch v.Outcome {
+	case bulwark.Blocked:
+		return problemBlocked
+	case bulwark.Throttled:
+		return problemThrottled
+	case bulwark.Banned:
+		return problemBanned
+	case bulwark.Uninspected:
+		switch v.Status {
+		case http.StatusRequestEntityTooLarge:
+			return problemTooLarge
+		case http.StatusUnsupportedMediaType:
+			return problemUnsupportedEncoding
+		}
+		return problemTooComplex
 	}
-	return problemTooComplex
+	return problemRateLimited
 }
 
 // writeProblem answers p as application/problem+json. retry, when positive,

@@ -3,7 +3,6 @@ package middleware
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -25,11 +25,11 @@ func TestUninspectedPolicy(t *testing.T) {
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
 	alerts := &fakeAlerts{}
 	route := func(r *http.Request) string { return strings.TrimSuffix(r.URL.Path, "/") }
-	m := newMW(t, Config{MeterProvider: mp, Alerts: alerts, Route: route, Routes: map[string]Route{
+	m := newMW(t, bulwark.Config{MeterProvider: mp, Alerts: alerts, Routes: map[string]bulwark.Route{
 		"/upload": {Limits: threat.Limits{MaxBody: 4 << 20}},
-		"/bulk":   {Uninspected: UninspectedPass},
+		"/bulk":   {Uninspected: bulwark.UninspectedPass},
 		"/small":  {Limits: threat.Limits{MaxBody: 1024}},
-	}})
+	}}, Config{Route: route})
 	var read int
 	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -119,7 +119,7 @@ func TestUninspectedPolicy(t *testing.T) {
 // TestMultipartLoginBlocked is the curl reproduction of project issue 12:
 // an SQL injection in a multipart form field is refused.
 func TestMultipartLoginBlocked(t *testing.T) {
-	m := newMW(t, Config{})
+	m := newMW(t, bulwark.Config{}, Config{})
 	h := m.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	var b strings.Builder
 	mw := multipart.NewWriter(&b)
@@ -135,36 +135,36 @@ func TestMultipartLoginBlocked(t *testing.T) {
 	}
 }
 
-// TestRouteLimitsNeedAssessWithin checks that per-route limits are
-// refused at New for an engine that cannot take them.
-func TestRouteLimitsNeedAssessWithin(t *testing.T) {
-	_, err := New(Config{Engine: &fakeEngine{}, Route: func(*http.Request) string { return "" },
-		Routes: map[string]Route{"/upload": {Limits: threat.Limits{MaxBody: 1}}}})
-	if !errors.Is(err, ErrInvalidConfig) {
-		t.Fatalf("New = %v, want ErrInvalidConfig", err)
-	}
-}
-
-// TestRefusal checks the exported decision against the outcomes.
-func TestRefusal(t *testing.T) {
-	m := newMW(t, Config{Engine: &fakeEngine{}, Route: func(*http.Request) string { return "" },
-		Routes: map[string]Route{"/bulk": {Uninspected: UninspectedPass}, "/shadow": {Shadow: true}}})
+// TestRefusalStatus checks the status and problem of each refusal for
+// the assessments an engine gives, per route policy.
+func TestRefusalStatus(t *testing.T) {
+	eng := &fakeEngine{}
+	m := newMW(t, bulwark.Config{Engine: eng, Limiter: &fakeLimiter{allow: allowed(5, 4)},
+		Routes: map[string]bulwark.Route{"/bulk": {Uninspected: bulwark.UninspectedPass}, "/shadow": {Shadow: true}}},
+		Config{Route: func(r *http.Request) string { return r.URL.Path }})
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(200) }))
 	for _, tt := range []struct {
 		a       threat.Assessment
-		pattern string
+		path    string
 		want    int
+		problem string
 	}{
-		{threat.Assessment{Block: true}, "", 403},
-		{threat.Assessment{Uninspected: threat.UninspectedBody}, "", 413},
-		{threat.Assessment{Uninspected: threat.UninspectedDecoded | threat.UninspectedDepth}, "", 413},
-		{threat.Assessment{Uninspected: threat.UninspectedEncoding}, "", 415},
-		{threat.Assessment{Uninspected: threat.UninspectedParams}, "", 400},
-		{threat.Assessment{Uninspected: threat.UninspectedParams}, "/bulk", 0},
-		{threat.Assessment{Block: true}, "/shadow", 0},
-		{threat.Assessment{}, "", 0},
+		{threat.Assessment{Score: 0.95}, "/x", 403, ProblemBlocked},
+		{threat.Assessment{Uninspected: threat.UninspectedBody}, "/x", 413, ProblemTooLarge},
+		{threat.Assessment{Uninspected: threat.UninspectedDecoded | threat.UninspectedDepth}, "/x", 413, ProblemTooLarge},
+		{threat.Assessment{Uninspected: threat.UninspectedEncoding}, "/x", 415, ProblemUnsupportedEncoding},
+		{threat.Assessment{Uninspected: threat.UninspectedParams}, "/x", 400, ProblemTooComplex},
+		{threat.Assessment{Uninspected: threat.UninspectedParams}, "/bulk", 200, ""},
+		{threat.Assessment{Score: 0.95}, "/shadow", 200, ""},
+		{threat.Assessment{}, "/x", 200, ""},
 	} {
-		if got := m.Refusal(tt.a, tt.pattern); got != tt.want {
-			t.Errorf("Refusal(%+v, %q) = %d, want %d", tt.a, tt.pattern, got, tt.want)
+		eng.a = tt.a
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", tt.path, nil))
+		var p struct{ Type string }
+		_ = json.Unmarshal(rec.Body.Bytes(), &p)
+		if rec.Code != tt.want || p.Type != tt.problem {
+			t.Errorf("%+v on %s: %d %q, want %d %q", tt.a, tt.path, rec.Code, p.Type, tt.want, tt.problem)
 		}
 	}
 }

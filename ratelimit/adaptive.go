@@ -86,6 +86,10 @@ type Adaptive struct {
 	policy Policy
 	base   routeRate
 	routes map[string]routeRate
+	// rates holds the rates operators changed at run time (SetRate), over
+	// routes; it is replaced whole on change and read without a lock.
+	rates   atomic.Pointer[map[string]routeRate]
+	ratesMu sync.Mutex
 	allow  []netip.Prefix
 
 	store   storage.Store   // shared store, or Local
@@ -284,6 +288,33 @@ func (a *Adaptive) allowListed(key string) bool {
 	return false
 }
 
+// SetRate changes the base rate of route (a route pattern or group; "" is
+// Config.Rate's) at run time, for every request that follows; the
+// counting algorithm stays the route's. Windows already counted keep their
+// counts. Operators tighten a route ahead of an attack this way.
+func (a *Adaptive) SetRate(route, rate string) error {
+	r, err := parseRate(rate)
+	if err != nil {
+		return fmt.Errorf("ratelimit: SetRate(%q): %w", route, err)
+	}
+	a.ratesMu.Lock()
+	defer a.ratesMu.Unlock()
+	next := map[string]routeRate{}
+	if m := a.rates.Load(); m != nil {
+		for k, v := range *m {
+			next[k] = v
+		}
+	}
+	cur := a.routeRate(route)
+	if route == "" {
+		cur = a.base
+	}
+	cur.rate = r
+	next[route] = cur
+	a.rates.Store(&next)
+	return nil
+}
+
 // RateFor returns the base rate of route: its own, or Config.Rate.
 func (a *Adaptive) RateFor(route string) limiter.Rate {
 	return a.routeRate(route).rate
@@ -295,8 +326,19 @@ func (a *Adaptive) AlgorithmFor(route string) storage.Algorithm {
 }
 
 func (a *Adaptive) routeRate(route string) routeRate {
+	m := a.rates.Load()
+	if m != nil {
+		if r, ok := (*m)[route]; ok {
+			return r
+		}
+	}
 	if r, ok := a.routes[route]; ok {
 		return r
+	}
+	if m != nil {
+		if r, ok := (*m)[""]; ok {
+			return r // the base rate, changed
+		}
 	}
 	return a.base
 }
@@ -347,10 +389,7 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 		a.tel.decision(ctx, OutcomeBanned)
 		return banned(cached, now), nil
 	}
-	// NaN is no score at all: it never bans, and Multiplier slows it to the floor.
-	if score >= a.policy.BanAt {
-		return a.ban(ctx, key, now)
-	}
+	// NaN is no score at all: Multiplier slows it to the floor.
 
 	rr := a.routeRate(route)
 	rate := rr.rate
@@ -433,31 +472,69 @@ func limitOf(base int64, m float64) int64 {
 	return l
 }
 
-// ban puts key in the penalty box for a threat score at or above BanAt: one
-// store write (the request's one round trip), and the local cache. A ban
-// the shared store did not take is kept locally and written back when the
-// store answers again.
-func (a *Adaptive) ban(ctx context.Context, key string, now time.Time) (Result, error) {
-	d := storage.Decision{Kind: storage.KindBan, Factor: 0, Reason: "threat score", Expires: now.Add(a.policy.BanTTL)}
-	a.cache.put(key, d, now)
+// Ban puts key in the penalty box for d, with reason: one store write
+// (the request's one round trip) and the local cache. A ban the shared
+// store did not take is kept locally and written back when the store
+// answers again. bulwark.Guard calls it for a request whose score is
+// near-certain (Strictness.Ban); operators call it too.
+func (a *Adaptive) Ban(ctx context.Context, key string, d time.Duration, reason string, now time.Time) (Result, error) {
+	if d <= 0 {
+		return Result{}, fmt.Errorf("ratelimit: ban of %v", d)
+	}
+	key = storage.BoundKey(key)
+	dec := storage.Decision{Kind: storage.KindBan, Reason: reason, Expires: now.Add(d)}
+	a.cache.put(key, dec, now)
 	var err error
 	degraded := false
 	if a.shared {
 		_, err = a.call(ctx, a.breakerFor(key), func(ctx context.Context) (storage.Count, error) {
-			return storage.Count{}, a.store.SetDecision(ctx, key, d, now)
+			return storage.Count{}, a.store.SetDecision(ctx, key, dec, now)
 		})
 		if err != nil {
 			degraded = true
-			_ = a.local.SetDecision(ctx, key, d, now)
-			a.queue(key, d)
+			_ = a.local.SetDecision(ctx, key, dec, now)
+			a.queue(key, dec)
 		}
 	} else {
-		err = a.local.SetDecision(ctx, key, d, now)
+		err = a.local.SetDecision(ctx, key, dec, now)
 	}
-	r := banned(d, now)
+	r := banned(dec, now)
 	r.Degraded = degraded
 	a.tel.decision(ctx, OutcomeBanned)
 	return r, err
+}
+
+// Strike counts one refused request of key in a window of window; the
+// after-th within it bans key for d, in the same store round trip.
+// bulwark.Guard calls it for every request it refuses for its threat
+// score, so that one refusal never locks a person out but a client that
+// keeps attacking is banned. The Result is banned once the ban is in place;
+// otherwise it only carries the count (Limit is after, Remaining what is
+// left before the ban).
+func (a *Adaptive) Strike(ctx context.Context, key string, after int, window, d time.Duration, now time.Time) (Result, error) {
+	if after <= 0 || window <= 0 || d <= 0 {
+		return Result{}, fmt.Errorf("ratelimit: strike of %d in %v for %v", after, window, d)
+	}
+	key = storage.BoundKey(key)
+	h := storage.Hit{
+		Client:       key,
+		Bucket:       "(refused)",
+		Window:       window,
+		Limit:        int64(after - 1),
+		StrikeLimit:  1,
+		StrikeWindow: window,
+		Penalty:      storage.Decision{Kind: storage.KindBan, Reason: "repeated attacks"},
+		PenaltyTTL:   d,
+	}
+	c, degraded, err := a.hit(ctx, h, now)
+	if c.Decision.Active(now) && c.Decision.Kind == storage.KindBan {
+		a.cache.put(key, c.Decision, now)
+		r := banned(c.Decision, now)
+		r.Degraded = degraded
+		a.tel.decision(ctx, OutcomeBanned)
+		return r, err
+	}
+	return Result{Outcome: OutcomeAllow, Limit: int64(after), Remaining: max(int64(after)-c.N, 0), Reset: c.Reset, Degraded: degraded}, err
 }
 
 // hit runs h on the store through its shard's breaker, falling back to the
@@ -534,7 +611,7 @@ type callResult struct {
 // Unban removes key's penalty-box decision (ban or throttle) from the store,
 // the local fallback, this instance's cache and the decisions waiting to be
 // written back. Other instances keep a ban they have cached until it
-// expires (at most Policy.BanTTL).
+// expires.
 func (a *Adaptive) Unban(ctx context.Context, key string) error {
 	key = storage.BoundKey(key)
 	a.cache.delete(key)

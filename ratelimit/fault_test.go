@@ -67,7 +67,7 @@ func TestRedisCancelledBanShared(t *testing.T) {
 	a2 := newRedisLimiter(t, c, prefix, Config{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if r, err := a1.Allow(ctx, "10.21.0.1", "api", 1); err != nil || r.Degraded || r.Outcome != OutcomeBanned {
+	if r, err := a1.Ban(ctx, "10.21.0.1", 15*time.Minute, "threat score", time.Now()); err != nil || r.Degraded || r.Outcome != OutcomeBanned {
 		t.Fatalf("ban: %+v %v", r, err)
 	}
 	if r, _ := a2.Allow(context.Background(), "10.21.0.1", "api", 0); r.Outcome != OutcomeBanned {
@@ -93,7 +93,7 @@ func TestRedisOutageBanWrittenBack(t *testing.T) {
 	a := newRedisLimiter(t, c, prefix, Config{BreakerTimeout: interval, BreakerFailures: 1})
 	ctx := context.Background()
 	proxy.Cut()
-	r, _ := a.Allow(ctx, "10.22.0.1", "api", 1)
+	r, _ := a.Ban(ctx, "10.22.0.1", 15*time.Minute, "threat score", time.Now())
 	if r.Outcome != OutcomeBanned || !r.Degraded {
 		t.Fatalf("ban during the outage: %+v", r)
 	}

@@ -130,7 +130,7 @@ func TestCancelledRequestStillWrites(t *testing.T) {
 	a := newShared(t, s, Config{Rate: "5-M", Policy: Policy{StrikeLimit: -1}})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	r, err := a.Allow(ctx, "10.0.0.2", "api", 1)
+	r, err := a.Ban(ctx, "10.0.0.2", 15*time.Minute, "threat score", time.Now())
 	if err != nil || r.Outcome != OutcomeBanned || r.Degraded {
 		t.Fatalf("ban on a cancelled request: %+v %v", r, err)
 	}
@@ -167,14 +167,14 @@ func TestOutageDecisionsWrittenBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.setDown("", true)
-	ban, _ := a.Allow(ctx, "10.0.0.4", "api", 1)
+	ban, _ := a.Ban(ctx, "10.0.0.4", 15*time.Minute, "threat score", now)
 	if ban.Outcome != OutcomeBanned || !ban.Degraded {
 		t.Fatalf("ban during the outage: %+v", ban)
 	}
 	for range 4 { // 2 over the limit: 2 strikes, counted locally: a throttle
 		_, _ = a.Allow(ctx, "10.0.0.5", "api", 0)
 	}
-	_, _ = a.Allow(ctx, "10.0.0.6", "api", 1)
+	_, _ = a.Ban(ctx, "10.0.0.6", 15*time.Minute, "threat score", now)
 	if a.BreakerState() != "open" {
 		t.Fatalf("breaker %s during the outage", a.BreakerState())
 	}

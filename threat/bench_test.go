@@ -2,6 +2,7 @@ package threat_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"math/rand/v2"
@@ -32,6 +33,14 @@ func browserGET(target string) *http.Request {
 	return r
 }
 
+// assessAt builds the view of r, assesses it and releases the view, as
+// bulwark's decision core does for each request.
+func assessAt(e *threat.Engine, r *http.Request, client string, now time.Time, lim threat.Limits) threat.Assessment {
+	req := e.Parse(r, client, "", now, lim)
+	defer e.Release(req)
+	return e.Assess(context.Background(), req)
+}
+
 // benchAssess scores target from 1024 clients picked at random, on a
 // simulated clock that moves 5.5 ms per request: each client sends about one
 // request every 5.6 s, as people do. On the real clock a benchmark loop
@@ -40,7 +49,7 @@ func benchAssess(b *testing.B, target string) {
 	var now atomic.Int64
 	now.Store(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC).UnixNano())
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
-	e, err := standard.New(standard.Config{Engine: threat.Config{Now: clock}})
+	e, err := standard.New(standard.Config{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -60,7 +69,7 @@ func benchAssess(b *testing.B, target string) {
 	i := 0
 	for b.Loop() {
 		now.Add(int64(5500 * time.Microsecond))
-		e.Assess(r, clients[order[i%len(order)]], "")
+		assessAt(e, r, clients[order[i%len(order)]], clock(), threat.Limits{})
 		i++
 	}
 }
@@ -132,7 +141,7 @@ func benchBody(b *testing.B, ctype, body string, view bool) {
 			}
 			continue
 		}
-		a := e.Assess(r, "bench-"+strconv.Itoa(i&1023), "")
+		a := assessAt(e, r, "bench-"+strconv.Itoa(i&1023), time.Now(), threat.Limits{})
 		if a.Uninspected != 0 {
 			b.Fatalf("uninspected %v", a.Uninspected)
 		}
@@ -241,7 +250,7 @@ func BenchmarkHeaders1MiB(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if a := e.Assess(r, "bench-"+strconv.Itoa(i&1023), ""); a.Uninspected != 0 {
+		if a := assessAt(e, r, "bench-"+strconv.Itoa(i&1023), time.Now(), threat.Limits{}); a.Uninspected != 0 {
 			b.Fatalf("uninspected %v", a.Uninspected)
 		}
 		i++

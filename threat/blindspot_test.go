@@ -32,6 +32,9 @@ const (
 	xxePayload  = `<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><foo>&xxe;</foo>`
 )
 
+// blockAt is the score the default strictness refuses a request at.
+const blockAt = 0.8
+
 func gz(s string) string {
 	var b bytes.Buffer
 	w := gzip.NewWriter(&b)
@@ -180,9 +183,9 @@ func TestFormerBlindSpots(t *testing.T) {
 			for k, v := range tt.header {
 				r.Header.Set(k, v)
 			}
-			a := e.Assess(r, "blind-"+strconv.Itoa(i), "")
-			if !a.Block || !slices.ContainsFunc(a.Reasons, func(r threat.Reason) bool { return r.Detector == tt.family }) {
-				t.Errorf("score %.3f block %v, want a %s reason; reasons %+v", a.Score, a.Block, tt.family, a.Reasons)
+			a := assessAt(e, r, "blind-"+strconv.Itoa(i), time.Now(), threat.Limits{})
+			if a.Score < blockAt || !slices.ContainsFunc(a.Reasons, func(r threat.Signal) bool { return r.Detector == tt.family }) {
+				t.Errorf("score %.3f, want >= %v and a %s reason; reasons %+v", a.Score, blockAt, tt.family, a.Reasons)
 			}
 			if a.Uninspected != 0 {
 				t.Errorf("uninspected %v: the defaults must hold the padding", a.Uninspected)
@@ -218,14 +221,14 @@ func TestEncodedTokensStayClean(t *testing.T) {
 		r := httptest.NewRequest("GET", "/s?token="+v, nil)
 		r.Header.Set("Cookie", "session="+v)
 		r.Header.Set("Authorization", "Bearer "+v)
-		if a := e.Assess(r, "token-"+strconv.Itoa(i), ""); a.Block {
+		if a := assessAt(e, r, "token-"+strconv.Itoa(i), time.Now(), threat.Limits{}); a.Score >= blockAt {
 			t.Errorf("%s blocked: %+v", v, a.Reasons)
 		}
 	}
 	for i, cred := range []string{"alice:correct horse battery staple", "bob:p@ssw0rd!", "svc-account:9f8e7d6c5b4a"} {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cred)))
-		if a := e.Assess(r, "basic-"+strconv.Itoa(i), ""); a.Block {
+		if a := assessAt(e, r, "basic-"+strconv.Itoa(i), time.Now(), threat.Limits{}); a.Score >= blockAt {
 			t.Errorf("Basic %s blocked: %+v", cred, a.Reasons)
 		}
 	}
@@ -259,7 +262,7 @@ func TestUninspectedAboveLimits(t *testing.T) {
 			if tt.encoding != "" {
 				r.Header.Set("Content-Encoding", tt.encoding)
 			}
-			a := e.AssessWithin(r, "c", "", time.Now(), tt.lim)
+			a := assessAt(e, r, "c", time.Now(), tt.lim)
 			if a.Uninspected&tt.want == 0 {
 				t.Errorf("uninspected = %v, want %v", a.Uninspected, tt.want)
 			}

@@ -136,6 +136,8 @@ const (
 	LevelCritical
 )
 
+// String returns the level's name: "none", "low", "medium", "high",
+// "critical".
 func (l Level) String() string {
 	switch l {
 	case LevelLow:
@@ -150,22 +152,19 @@ func (l Level) String() string {
 	return "none"
 }
 
-// Reason is one ranked explanation of an Assessment.
-type Reason struct {
-	Detector   string
-	Family     string
-	Rule       string
-	Confidence float64
-	Location   string
-	Evidence   string
-}
-
-// Assessment is the Engine's verdict on one request.
+// Assessment is the Engine's verdict on one request: how hostile it looks
+// and why. What to do about it (refuse, ban, alert) is the caller's
+// strictness.
 type Assessment struct {
-	Score   float64 // calibrated probability in [0,1] that the request is hostile
-	Level   Level
-	Block   bool     // the default verdict: true when the Engine's block threshold is reached
-	Reasons []Reason // top reasons, most important first
+	Score   float64  // calibrated probability in [0,1] that the request is hostile
+	Level   Level    // Score on the model's level scale
+	Reasons []Signal // the signals that weighed most, strongest first
+	// Model is the Version of the combiner model that scored the request:
+	// the active one, or the canary for a client in its fraction.
+	Model string
+	// Shadow is the score the shadow model gave the request, when one is
+	// set (Holder.SetShadow), else -1. It is never enforced.
+	Shadow float64
 	// Uninspected says which limits the request went past: a part of it
 	// was not inspected, and Score speaks only for the rest. The
 	// middleware's policy refuses such requests by default.

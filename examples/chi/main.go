@@ -28,10 +28,13 @@ import (
 	"github.com/go-chi/chi/v5"
 	libredis "github.com/redis/go-redis/v9"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/middleware"
+	"github.com/bulwarkhq/bulwark/middleware/chiroute"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	ratelimitstd "github.com/bulwarkhq/bulwark/ratelimit/standard"
+	"github.com/bulwarkhq/bulwark/standard"
 	"github.com/bulwarkhq/bulwark/storage"
 	redisstore "github.com/bulwarkhq/bulwark/storage/redis"
 )
@@ -77,7 +80,8 @@ type server struct {
 	closers []func(context.Context) error
 }
 
-// Close releases the middleware, limiter and alert dispatcher.
+// Close releases the Guard (engine and limiter), the alert dispatcher and
+// the store.
 func (s *server) Close(ctx context.Context) error {
 	var errs []error
 	for i := len(s.closers) - 1; i >= 0; i-- {
@@ -97,16 +101,6 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 			return nil, err
 		}
 		s.closers = append(s.closers, closeStore)
-		limiter, err := ratelimitstd.New(ratelimitstd.Config{Limiter: ratelimit.Config{
-			Rate:   cfg.Rate,
-			Routes: map[string]string{"login": cfg.LoginRate},
-			Store:  store, // nil: in memory only
-		}})
-		if err != nil {
-			_ = s.Close(context.Background())
-			return nil, err
-		}
-		s.closers = append(s.closers, func(context.Context) error { return limiter.Close() })
 		// The zero alerting.Config groups events per client into incidents
 		// and logs them through slog.Default, with pseudonymised clients.
 		alerts, err := alerting.New(alerting.Config{})
@@ -115,26 +109,40 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 			return nil, err
 		}
 		s.closers = append(s.closers, alerts.Close)
-		mode := middleware.ModeEnforce
+		mode := bulwark.Enforce
 		if cfg.Shadow {
-			mode = middleware.ModeShadow
+			mode = bulwark.Shadow
 		}
-		mw, err := middleware.New(middleware.Config{
-			Limiter:        limiter,
-			Alerts:         alerts,
-			Mode:           mode,
-			TrustedProxies: cfg.TrustedProxies,
-			Skip:           []string{"/healthz"},
-			Route:          middleware.ChiRoute(r),
-			Routes: map[string]middleware.Route{
-				"/login": {Group: "login"},
+		guard, err := standard.New(standard.Config{
+			Guard: bulwark.Config{
+				Alerts: alerts,
+				Mode:   mode,
+				Routes: map[string]bulwark.Route{
+					// logins are counted by client and by account name
+					"/login": {Group: "login", CountBy: "user"},
+				},
 			},
+			Limiter: ratelimitstd.Config{Limiter: ratelimit.Config{
+				Rate:   cfg.Rate,
+				Routes: map[string]string{"login": cfg.LoginRate, "login#user": cfg.LoginRate},
+				Store:  store, // nil: in memory only
+			}},
 		})
 		if err != nil {
 			_ = s.Close(context.Background())
 			return nil, err
 		}
-		s.closers = append(s.closers, func(context.Context) error { return mw.Close() })
+		s.closers = append(s.closers, func(context.Context) error { return guard.Close() })
+		mw, err := middleware.New(guard, middleware.Config{
+			TrustedProxies: cfg.TrustedProxies,
+			Skip:           []string{"/healthz"},
+			Route:          chiroute.Before(r),
+			RouteAfter:     chiroute.After,
+		})
+		if err != nil {
+			_ = s.Close(context.Background())
+			return nil, err
+		}
 		r.Use(mw.Handler)
 	}
 	routes(r, logger)

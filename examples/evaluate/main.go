@@ -7,9 +7,9 @@
 // engine the middleware uses by default; a request counts as detected when
 // the middleware would refuse it on that assessment (Middleware.Refusal):
 // blocked, or past an inspection limit under the default policy. Every row comes from its own fresh
-// client unless the row names one. mean_ns is the mean time of Assess alone
-// (building the request view and running every detector), file parsing
-// excluded.
+// client unless the row names one. mean_ns is the mean time of the
+// Guard's whole check (the request view, every detector, the limiter),
+// file parsing excluded.
 //
 // Rows are also grouped by placement, the last dash-separated part of their
 // id (query, form, json, header, multipart, padlong ...). A padded row
@@ -33,10 +33,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/internal/labelled"
-	"github.com/bulwarkhq/bulwark/middleware"
+	"github.com/bulwarkhq/bulwark/standard"
 	"github.com/bulwarkhq/bulwark/threat"
-	"github.com/bulwarkhq/bulwark/threat/standard"
 )
 
 type category struct {
@@ -133,18 +133,14 @@ func main() {
 }
 
 func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) {
-	engine, err := standard.New(standard.Config{})
+	// The Guard the middleware asks by default: every step that inspects
+	// a request, from the view to the refusal of one that went past an
+	// inspection limit.
+	guard, err := standard.New(standard.Config{})
 	if err != nil {
 		return nil, err
 	}
-	defer engine.Close()
-	// The middleware's decision on the engine's assessment: a block, or a
-	// refusal of a request that went past an inspection limit.
-	mw, err := middleware.New(middleware.Config{Engine: engine})
-	if err != nil {
-		return nil, err
-	}
-	defer mw.Close()
+	defer guard.Close()
 	res := &result{Categories: map[string]*category{}, Placements: map[string]*category{}}
 	var total time.Duration
 	shownFN, shownFP := 0, 0
@@ -156,8 +152,9 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 			client = "eval-" + strconv.Itoa(i)
 		}
 		start := time.Now()
-		a := engine.Assess(req, client, "")
+		v := guard.CheckHTTP(req, client, "", start)
 		total += time.Since(start)
+		a := v.Assessment
 
 		cat := row.Category
 		if cat == "" {
@@ -165,10 +162,9 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 		}
 		place := placement(row.ID)
 		fam := row.Attack() && byFamily(cat, a)
-		refused := mw.Refusal(a, "") != 0
-		detected := refused
+		detected := v.Refused()
 		if strings.HasPrefix(place, "pad") && row.Attack() {
-			detected = a.Block && fam
+			detected = v.Outcome == bulwark.Blocked && fam
 		}
 		for _, g := range []struct {
 			m    map[string]*category
@@ -201,7 +197,7 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 				}
 				fmt.Fprintf(diag, "missed %s %s %.3f%s\n", row.ID, row.Category, a.Score, rule)
 			}
-		case refused:
+		case detected:
 			res.FP++
 			if shownFP < misses {
 				shownFP++
@@ -209,7 +205,7 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 				if len(a.Reasons) > 0 {
 					rule = a.Reasons[0].Rule + " " + a.Reasons[0].Location
 				}
-				if a.Uninspected != 0 && !a.Block {
+				if v.Outcome == bulwark.Uninspected {
 					rule = "uninspected." + a.Uninspected.String()
 				}
 				fmt.Fprintf(diag, "false positive %s %s %.3f %s\n", row.ID, row.URI, a.Score, rule)

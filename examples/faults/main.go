@@ -32,10 +32,12 @@ import (
 
 	libredis "github.com/redis/go-redis/v9"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/internal/redistest"
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	ratelimitstd "github.com/bulwarkhq/bulwark/ratelimit/standard"
+	"github.com/bulwarkhq/bulwark/standard"
 	redisstore "github.com/bulwarkhq/bulwark/storage/redis"
 )
 
@@ -64,10 +66,10 @@ func main() {
 // instance is one protected server: the middleware in front of a handler,
 // its limiter on the shared Redis.
 type instance struct {
-	lim *ratelimit.Adaptive
-	mw  *middleware.Middleware
-	srv *http.Server
-	url string
+	guard *bulwark.Guard
+	lim   *ratelimit.Adaptive
+	srv   *http.Server
+	url   string
 }
 
 func newInstance(c libredis.UniversalClient, prefix string, cfg ratelimit.Config) (*instance, error) {
@@ -77,12 +79,11 @@ func newInstance(c libredis.UniversalClient, prefix string, cfg ratelimit.Config
 	}
 	cfg.Store = store
 	cfg.Routes = map[string]string{"login": "5-M"}
-	lim, err := ratelimitstd.New(ratelimitstd.Config{Limiter: cfg})
+	guard, err := standard.New(standard.Config{Limiter: ratelimitstd.Config{Limiter: cfg}})
 	if err != nil {
 		return nil, err
 	}
-	mw, err := middleware.New(middleware.Config{
-		Limiter: lim,
+	mw, err := middleware.New(guard, middleware.Config{
 		Route: func(r *http.Request) string {
 			if r.URL.Path == "/login" {
 				return "login"
@@ -91,14 +92,14 @@ func newInstance(c libredis.UniversalClient, prefix string, cfg ratelimit.Config
 		},
 	})
 	if err != nil {
-		_ = lim.Close()
+		_ = guard.Close()
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	in := &instance{lim: lim, mw: mw, url: "http://" + ln.Addr().String()}
+	in := &instance{guard: guard, lim: guard.Limiter().(*ratelimit.Adaptive), url: "http://" + ln.Addr().String()}
 	in.srv = &http.Server{Handler: mw.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/login" {
 			w.WriteHeader(http.StatusUnauthorized)
@@ -111,8 +112,7 @@ func newInstance(c libredis.UniversalClient, prefix string, cfg ratelimit.Config
 
 func (in *instance) close() {
 	_ = in.srv.Close()
-	_ = in.mw.Close()
-	_ = in.lim.Close()
+	_ = in.guard.Close()
 }
 
 // frozen sends requests through the middleware while Redis is stopped

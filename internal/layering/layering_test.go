@@ -14,26 +14,27 @@ const module = "github.com/bulwarkhq/bulwark/"
 var rules = []struct {
 	pkg       string
 	forbidden []string
-	// lead: the row is the lead's to enable once the middleware no longer
-	// assembles defaults (issue 13); it is skipped until then.
-	lead bool
+
 }{
 	{pkg: "ratelimit", forbidden: []string{"storage/memory", "storage/redis", "threat/...", "middleware", "github.com/go-chi/chi/v5/..."}},
 	{pkg: "threat", forbidden: []string{"storage/memory", "storage/redis", "threat/standard", "ratelimit/...", "middleware", "github.com/go-chi/chi/v5/..."}},
 	{pkg: "storage", forbidden: []string{"storage/memory", "storage/redis", "ratelimit/...", "threat/...", "middleware"}},
 	{pkg: "storage/memory", forbidden: []string{"storage/redis", "ratelimit/...", "threat/...", "middleware"}},
 	{pkg: "storage/redis", forbidden: []string{"storage/memory", "ratelimit/...", "threat/...", "middleware"}},
-	{pkg: "middleware", forbidden: []string{"threat/standard", "github.com/go-chi/chi/v5/..."}, lead: true},
-	{pkg: "middleware", forbidden: []string{"storage/memory", "storage/redis", "ratelimit/standard"}, lead: true},
+	{pkg: "middleware", forbidden: []string{"threat/standard", "ratelimit/standard", "standard", "storage/memory", "storage/redis", "github.com/go-chi/chi/v5/..."}},
+	// the decision core links no defaults: a program that brings its own
+	// engine and limiter does not link the standard ones
+	{pkg: "", forbidden: []string{"threat/standard", "ratelimit/standard", "standard", "storage/memory", "storage/redis", "middleware/...", "threat/signature", "threat/behavior", "threat/anomaly/...", "github.com/go-chi/chi/v5/..."}},
 }
 
 func TestImportsPointOneWay(t *testing.T) {
 	for _, r := range rules {
-		t.Run(r.pkg+" not "+strings.Join(r.forbidden, ","), func(t *testing.T) {
-			if r.lead {
-				t.Skip("the lead's to enable: the middleware still assembles its default engine and limiter")
-			}
-			out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", module+r.pkg).CombinedOutput()
+		name := r.pkg
+		if name == "" {
+			name = "bulwark"
+		}
+		t.Run(name+" not "+strings.Join(r.forbidden, ","), func(t *testing.T) {
+			out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", strings.TrimSuffix(module+r.pkg, "/")).CombinedOutput()
 			if err != nil {
 				t.Fatalf("go list: %v\n%s", err, out)
 			}
