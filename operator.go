@@ -54,7 +54,9 @@ func (g *Guard) Unban(ctx context.Context, key string) error {
 // SetRate changes a route group's rate at run time ("" for the base rate;
 // the format is the limiter's, "100-M").
 func (g *Guard) SetRate(group, rate string) error {
-	s, ok := g.cfg.Limiter.(interface{ SetRate(route, rate string) error })
+	s, ok := g.cfg.Limiter.(interface {
+		SetRate(route, rate string) error
+	})
 	if !ok {
 		return ErrUnsupported
 	}

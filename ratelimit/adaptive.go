@@ -90,7 +90,7 @@ type Adaptive struct {
 	// routes; it is replaced whole on change and read without a lock.
 	rates   atomic.Pointer[map[string]routeRate]
 	ratesMu sync.Mutex
-	allow  []netip.Prefix
+	allow   []netip.Prefix
 
 	store   storage.Store   // shared store, or Local
 	local   storage.Store   // Config.Local

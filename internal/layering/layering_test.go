@@ -14,7 +14,6 @@ const module = "github.com/bulwarkhq/bulwark/"
 var rules = []struct {
 	pkg       string
 	forbidden []string
-
 }{
 	{pkg: "ratelimit", forbidden: []string{"storage/memory", "storage/redis", "threat/...", "middleware", "github.com/go-chi/chi/v5/..."}},
 	{pkg: "threat", forbidden: []string{"storage/memory", "storage/redis", "threat/standard", "ratelimit/...", "middleware", "github.com/go-chi/chi/v5/..."}},
