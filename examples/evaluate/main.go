@@ -1,15 +1,15 @@
 // Command evaluate measures the default threat engine on labelled requests.
 //
+//	go run ./examples/evaluate                     # the sample in testdata/
 //	go run ./examples/evaluate -data ../shared/data/requests-dev.jsonl.gz
 //	go run ./examples/evaluate -data FILE -json
 //
-// Each row is assessed through standard.New(standard.Config{}), the same
-// engine the middleware uses by default; a request counts as detected when
-// the middleware would refuse it on that assessment (Middleware.Refusal):
-// blocked, or past an inspection limit under the default policy. Every row comes from its own fresh
-// client unless the row names one. mean_ns is the mean time of the
-// Guard's whole check (the request view, every detector, the limiter),
-// file parsing excluded.
+// Each row is checked by standard.New(standard.Config{}), the Guard the
+// README's middleware asks; a request counts as detected when the Guard
+// refuses it: blocked, or past an inspection limit under the default
+// policy. Every row comes from its own fresh client unless the row names
+// one. mean_ns is the mean time of the Guard's whole check (the request
+// view, every detector, the limiter), file parsing excluded.
 //
 // Rows are also grouped by placement, the last dash-separated part of their
 // id (query, form, json, header, multipart, padlong ...). A padded row
@@ -95,12 +95,13 @@ type result struct {
 }
 
 func main() {
-	data := flag.String("data", "", "labelled requests, .jsonl or .jsonl.gz (required)")
+	data := flag.String("data", defaultData(), "labelled requests, .jsonl or .jsonl.gz (default: the sample that ships in testdata/)")
 	asJSON := flag.Bool("json", false, "print one JSON object instead of a table")
 	misses := flag.Int("misses", 0, "also print up to N missed attacks and N false positives (ids) to stderr")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the assessments to this file")
 	flag.Parse()
 	if *data == "" {
+		fmt.Fprintln(os.Stderr, "evaluate: no -data and no testdata/sample.jsonl.gz beside the command")
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -247,4 +248,15 @@ func printTable(w io.Writer, res *result) {
 	}
 	fmt.Fprintf(w, "requests %d  TP %d  FN %d  FP %d  TN %d\n", res.N, res.TP, res.FN, res.FP, res.TN)
 	fmt.Fprintf(w, "TPR %.4f at FPR %.4f; mean assessment %.0f ns\n", res.TPR, res.FPR, res.MeanNS)
+}
+
+// defaultData is the labelled sample that ships with the module
+// (testdata/README.md), found from the module root or this folder.
+func defaultData() string {
+	for _, p := range []string{"examples/evaluate/testdata/sample.jsonl.gz", "testdata/sample.jsonl.gz"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
 }
