@@ -38,7 +38,7 @@ func newTest(t *testing.T, cfg Config) (*Adaptive, *clock) {
 // withLocal gives cfg a memory store as Local when it has none.
 func withLocal(cfg Config) Config {
 	if cfg.Local == nil {
-		cfg.Local = memory.New(memory.Options{Clock: cfg.Clock, JanitorInterval: -1})
+		cfg.Local = memory.New(memory.Config{Clock: cfg.Clock, JanitorInterval: -1})
 	}
 	return cfg
 }

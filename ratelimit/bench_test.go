@@ -57,7 +57,7 @@ func BenchmarkAdaptiveMemory(b *testing.B) {
 // BenchmarkAdaptiveRedis is Adaptive.Allow on the real Redis at REDIS_URL.
 func BenchmarkAdaptiveRedis(b *testing.B) {
 	c, prefix := redistest.Client(b)
-	s, err := redisstore.New(c, redisstore.Options{Prefix: prefix})
+	s, err := redisstore.New(c, redisstore.Config{Prefix: prefix})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 
 func Example() {
 	lim, err := ratelimit.New(ratelimit.Config{
-		Local:     memory.New(memory.Options{}), // the limiter's own store; ratelimit/standard.New makes this one
+		Local:     memory.New(memory.Config{}), // the limiter's own store; ratelimit/standard.New makes this one
 		Rate:      "3-M",
 		Routes:    map[string]string{"login": "1-M"},
 		AllowList: []string{"192.0.2.0/24"},

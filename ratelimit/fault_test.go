@@ -161,7 +161,7 @@ func TestClusterDeadMasterDegradesItsSlotsOnly(t *testing.T) {
 		ReadTimeout: 100 * time.Millisecond, WriteTimeout: 100 * time.Millisecond,
 	})
 	t.Cleanup(func() { _ = c.Close() })
-	s, err := redisstore.New(c, redisstore.Options{Prefix: "dead:"})
+	s, err := redisstore.New(c, redisstore.Config{Prefix: "dead:"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func (h *roundTrips) ProcessPipelineHook(next libredis.ProcessPipelineHook) libr
 
 func newRedisLimiter(t *testing.T, c libredis.UniversalClient, prefix string, cfg Config) *Adaptive {
 	t.Helper()
-	s, err := redisstore.New(c, redisstore.Options{Prefix: prefix})
+	s, err := redisstore.New(c, redisstore.Config{Prefix: prefix})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestRedisTwoInstancesShare(t *testing.T) {
 
 func TestRedisAllowListBeatsStoredBan(t *testing.T) {
 	c, prefix := redistest.Client(t)
-	s, _ := redisstore.New(c, redisstore.Options{Prefix: prefix})
+	s, _ := redisstore.New(c, redisstore.Config{Prefix: prefix})
 	now := time.Now()
 	if err := s.SetDecision(context.Background(), "203.0.113.5", storage.Decision{Kind: storage.KindBan, Reason: "scenario", Expires: now.Add(time.Minute)}, now); err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ type fakeStore struct {
 var errDown = errors.New("fake store down")
 
 func newFakeStore(t *testing.T) *fakeStore {
-	s := &fakeStore{Store: memory.New(memory.Options{JanitorInterval: -1}), down: map[string]bool{}}
+	s := &fakeStore{Store: memory.New(memory.Config{JanitorInterval: -1}), down: map[string]bool{}}
 	t.Cleanup(func() { _ = s.Store.Close() })
 	return s
 }

@@ -87,7 +87,7 @@ func newServer(cfg config) (http.Handler, func() error, error) {
 		}
 		client := libredis.NewClient(opts)
 		closeRedis = client.Close
-		if store, err = redisstore.New(client, redisstore.Options{Prefix: "bulwark:example-basic:"}); err != nil {
+		if store, err = redisstore.New(client, redisstore.Config{Prefix: "bulwark:example-basic:"}); err != nil {
 			_ = client.Close()
 			return nil, nil, err
 		}

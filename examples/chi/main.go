@@ -192,7 +192,7 @@ func newStore(cfg config) (storage.Store, func(context.Context) error, error) {
 		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	client := libredis.NewClient(opts)
-	store, err := redisstore.New(client, redisstore.Options{Prefix: cfg.RedisPrefix})
+	store, err := redisstore.New(client, redisstore.Config{Prefix: cfg.RedisPrefix})
 	if err != nil {
 		_ = client.Close()
 		return nil, nil, err

@@ -73,7 +73,7 @@ type instance struct {
 }
 
 func newInstance(c libredis.UniversalClient, prefix string, cfg ratelimit.Config) (*instance, error) {
-	store, err := redisstore.New(c, redisstore.Options{Prefix: prefix})
+	store, err := redisstore.New(c, redisstore.Config{Prefix: prefix})
 	if err != nil {
 		return nil, err
 	}

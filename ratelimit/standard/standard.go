@@ -20,7 +20,7 @@ type Config struct {
 	Limiter ratelimit.Config
 	// Memory configures the local store (entry cap, shards, janitor).
 	// Its Clock defaults to Limiter.Clock.
-	Memory memory.Options
+	Memory memory.Config
 }
 
 // New returns a ratelimit.Adaptive on a new storage/memory store, or on

@@ -35,7 +35,7 @@ func TestNewOwnsTheMemoryStore(t *testing.T) {
 	if _, err := standard.New(standard.Config{Limiter: ratelimit.Config{Rate: "many"}}); err == nil {
 		t.Fatal("bad rate accepted")
 	}
-	local := memory.New(memory.Options{})
+	local := memory.New(memory.Config{})
 	lim, err := standard.New(standard.Config{Limiter: ratelimit.Config{Local: local}})
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 )
 
 func Example() {
-	s := memory.New(memory.Options{MaxEntries: 10_000})
+	s := memory.New(memory.Config{MaxEntries: 10_000})
 	defer s.Close()
 	now := time.Now()
 	for i := 0; i < 3; i++ {

@@ -14,8 +14,8 @@ import (
 
 var _ storage.Store = (*Store)(nil)
 
-// Options configures a Store. The zero value is usable.
-type Options struct {
+// Config configures a Store. The zero value is usable.
+type Config struct {
 	// Shards is the number of independently locked maps. Default 32.
 	Shards int
 	// MaxEntries caps the number of live entries (counters, strike counters
@@ -70,7 +70,7 @@ type Store struct {
 }
 
 // New returns a Store and starts its janitor.
-func New(o Options) *Store {
+func New(o Config) *Store {
 	if o.Shards <= 0 {
 		o.Shards = 32
 	}

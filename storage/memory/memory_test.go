@@ -16,14 +16,14 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestConformance(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) storage.Store {
-		s := New(Options{})
+		s := New(Config{})
 		t.Cleanup(func() { _ = s.Close() })
 		return s
 	})
 }
 
 func TestCapEvicts(t *testing.T) {
-	s := New(Options{Shards: 4, MaxEntries: 100, JanitorInterval: -1})
+	s := New(Config{Shards: 4, MaxEntries: 100, JanitorInterval: -1})
 	defer s.Close()
 	now := time.Now()
 	for i := 0; i < 1000; i++ {
@@ -38,7 +38,7 @@ func TestCapEvicts(t *testing.T) {
 
 func TestSweepAndJanitor(t *testing.T) {
 	now := time.Unix(1000, 0)
-	s := New(Options{JanitorInterval: time.Millisecond, Clock: func() time.Time { return now.Add(time.Hour) }})
+	s := New(Config{JanitorInterval: time.Millisecond, Clock: func() time.Time { return now.Add(time.Hour) }})
 	for i := 0; i < 10; i++ {
 		_, _ = s.Hit(context.Background(), storage.Hit{Client: fmt.Sprint(i), Window: time.Minute}, now)
 	}
@@ -63,7 +63,7 @@ func TestSweepAndJanitor(t *testing.T) {
 // delete, sweep) must keep the count right, and a decision must still be
 // seen by Hit.
 func TestDecisionCount(t *testing.T) {
-	s := New(Options{Shards: 2, MaxEntries: 40, JanitorInterval: -1})
+	s := New(Config{Shards: 2, MaxEntries: 40, JanitorInterval: -1})
 	defer s.Close()
 	ctx := context.Background()
 	now := time.Unix(1_700_000_000, 0)

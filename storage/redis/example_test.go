@@ -16,7 +16,7 @@ import (
 func Example() {
 	c := libredis.NewUniversalClient(&libredis.UniversalOptions{Addrs: []string{"127.0.0.1:6379"}})
 	defer c.Close()
-	s, err := redisstore.New(c, redisstore.Options{Prefix: "myapp:"})
+	s, err := redisstore.New(c, redisstore.Config{Prefix: "myapp:"})
 	if err != nil {
 		panic(err)
 	}

@@ -27,7 +27,7 @@ func TestLimiterStoreContract(t *testing.T) {
 	c, prefix := redistest.Client(t)
 	hook := &cmdCount{}
 	c.AddHook(hook)
-	s, _ := New(c, Options{Prefix: prefix})
+	s, _ := New(c, Config{Prefix: prefix})
 	rate, _ := limiter.NewRateFromFormatted("3-M")
 	l := limiter.New(s.Limiter(), rate)
 	ctx := context.Background()

@@ -52,11 +52,11 @@ import (
 
 var _ storage.Store = (*Store)(nil)
 
-// DefaultPrefix namespaces keys when Options.Prefix is empty.
+// DefaultPrefix namespaces keys when Config.Prefix is empty.
 const DefaultPrefix = "bulwark:"
 
-// Options configures a Store.
-type Options struct {
+// Config configures a Store.
+type Config struct {
 	// Prefix is put before every key. Default DefaultPrefix. It may not
 	// contain "{" or "}": the client key is the keys' hash tag.
 	Prefix string
@@ -80,7 +80,7 @@ var _ storage.Sharded = (*Store)(nil)
 
 // New returns a Store on c. On a *redis.ClusterClient it starts the
 // goroutine that keeps the slot table; Close stops it.
-func New(c libredis.UniversalClient, o Options) (*Store, error) {
+func New(c libredis.UniversalClient, o Config) (*Store, error) {
 	if c == nil {
 		return nil, errors.New("storage/redis: nil client")
 	}
@@ -88,7 +88,7 @@ func New(c libredis.UniversalClient, o Options) (*Store, error) {
 		o.Prefix = DefaultPrefix
 	}
 	if strings.ContainsAny(o.Prefix, "{}") {
-		return nil, fmt.Errorf("storage/redis: Options.Prefix %q: braces would change the keys' hash tag", o.Prefix)
+		return nil, fmt.Errorf("storage/redis: Config.Prefix %q: braces would change the keys' hash tag", o.Prefix)
 	}
 	s := &Store{c: c, prefix: o.Prefix, stop: make(chan struct{}), done: make(chan struct{})}
 	if cc, ok := c.(*libredis.ClusterClient); ok {

@@ -16,7 +16,7 @@ import (
 func TestConformance(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) storage.Store {
 		c, prefix := redistest.Client(t)
-		s, err := New(c, Options{Prefix: prefix})
+		s, err := New(c, Config{Prefix: prefix})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +26,7 @@ func TestConformance(t *testing.T) {
 
 func TestKeysShareSlotAndPrefix(t *testing.T) {
 	c, prefix := redistest.Client(t)
-	s, _ := New(c, Options{Prefix: prefix})
+	s, _ := New(c, Config{Prefix: prefix})
 	ctx := context.Background()
 	if _, err := s.Hit(ctx, storage.Hit{Client: "10.1.2.3", Bucket: "api", Window: time.Minute}, time.Now()); err != nil {
 		t.Fatal(err)
@@ -51,7 +51,7 @@ func TestKeysShareSlotAndPrefix(t *testing.T) {
 }
 
 func TestNilClient(t *testing.T) {
-	if _, err := New(nil, Options{}); err == nil {
+	if _, err := New(nil, Config{}); err == nil {
 		t.Fatal("New(nil) succeeded")
 	}
 }
@@ -73,7 +73,7 @@ func FuzzDecode(f *testing.F) {
 func TestConformanceCluster(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) storage.Store {
 		c, prefix := redistest.ClusterClient(t)
-		s, err := New(c, Options{Prefix: prefix})
+		s, err := New(c, Config{Prefix: prefix})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,7 +86,7 @@ func TestConformanceCluster(t *testing.T) {
 // names the master that serves it.
 func TestClusterSlotsAndShards(t *testing.T) {
 	c, prefix := redistest.ClusterClient(t)
-	s, _ := New(c, Options{Prefix: prefix})
+	s, _ := New(c, Config{Prefix: prefix})
 	defer s.Close()
 	ctx := context.Background()
 	keys := []string{"", "}", "}x", "{", "{}", "%", "10.0.0.1", "apikey:}{", strings.Repeat("}", 4096)}
@@ -140,7 +140,7 @@ func TestTagEscapes(t *testing.T) {
 			t.Errorf("tag(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-	if _, err := New(libredis.NewClient(&libredis.Options{}), Options{Prefix: "app{1}:"}); err == nil {
+	if _, err := New(libredis.NewClient(&libredis.Options{}), Config{Prefix: "app{1}:"}); err == nil {
 		t.Error("a prefix with braces was accepted")
 	}
 }
