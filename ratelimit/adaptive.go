@@ -66,6 +66,7 @@ type Adaptive struct {
 	breaker *gobreaker.CircuitBreaker[storage.Count]
 	cache   decisionCache
 	tel     *telemetry
+	ops     operators // operator rules (operator.go)
 }
 
 // New validates cfg and returns an Adaptive limiter. An invalid rate, policy
@@ -209,6 +210,9 @@ func (a *Adaptive) RateFor(route string) limiter.Rate {
 // cache knows nothing that settles the request and Allow must be called (a
 // throttled client is still counted by Allow).
 func (a *Adaptive) Cached(key string, now time.Time) (r Result, ok bool) {
+	if r, ok := a.operatorLookup(key, now).answer(now); ok {
+		return r, true
+	}
 	if a.allowListed(key) {
 		return Result{Outcome: OutcomeAllowListed, Reason: "allow-list"}, true
 	}
@@ -244,6 +248,11 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 		a.tel.decision(ctx, OutcomeAllowListed)
 		return Result{Outcome: OutcomeAllowListed, Reason: "allow-list"}, nil
 	}
+	op := a.operatorLookup(key, now)
+	if r, ok := op.answer(now); ok {
+		a.tel.decision(ctx, r.Outcome)
+		return r, nil
+	}
 	key = storage.BoundKey(key)
 	cached, hasCached := a.cache.get(key, now)
 	if hasCached && cached.Kind == storage.KindBan {
@@ -256,7 +265,7 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 	}
 
 	rate := a.RateFor(route)
-	m := a.policy.Multiplier(score)
+	m := a.policy.Multiplier(score) * op.factor()
 	if hasCached && cached.Kind == storage.KindThrottle {
 		m *= cached.Factor
 	}
@@ -322,6 +331,7 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 	if res.RetryAfter < 0 {
 		res.RetryAfter = 0
 	}
+	op.relabel(&res)
 	a.tel.decision(ctx, res.Outcome)
 	return res, err
 }
