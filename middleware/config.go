@@ -93,6 +93,9 @@ type Config struct {
 	// Alerts receives threat and rate-limit events, usually an
 	// *alerting.Dispatcher. Default: nil, no alerts.
 	Alerts Publisher
+	// Events receives one event of every request answered (see Events),
+	// usually a *fleet.Exporter. Default: nil, none recorded.
+	Events Events
 	// AlertLevel is the lowest assessment level published as an alert.
 	// Default: threat.LevelHigh. Refusals by the limiter are always published.
 	AlertLevel threat.Level
@@ -162,6 +165,9 @@ func (c *Config) build() (*identifier, error) {
 	}
 	if isNil(c.Alerts) {
 		c.Alerts = nil
+	}
+	if isNil(c.Events) {
+		c.Events = nil
 	}
 	if c.Mode > ModeShadow {
 		return nil, invalid("Mode", "unknown mode %d", c.Mode)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	"github.com/bulwarkhq/bulwark/storage/event"
 	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/standard"
 )
@@ -21,6 +22,7 @@ type Middleware struct {
 	engine   Engine
 	limiter  Limiter
 	alerts   Publisher
+	events   Events // nil: none recorded (events.go)
 	tel      *telemetry
 	skip     map[string]struct{}
 	prefixes []string
@@ -43,6 +45,7 @@ func New(cfg Config) (*Middleware, error) {
 		engine:  cfg.Engine,
 		limiter: cfg.Limiter,
 		alerts:  cfg.Alerts,
+		events:  cfg.Events,
 		skip:    make(map[string]struct{}),
 		routes:  cfg.Routes,
 	}
@@ -73,6 +76,7 @@ func New(cfg Config) (*Middleware, error) {
 		}
 		m.limiter = m.ownLimiter
 	}
+	m.bindEvents()
 	return m, nil
 }
 
@@ -144,13 +148,16 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	}
 	ctx = &clientCtx{Context: ctx, info: clientInfo{key: key, addr: addr}}
 	r = r.WithContext(ctx)
+	var ev event.Event // noted and recorded when Config.Events is set
+	ev.Time = start
 
 	// The decision cache answers bans and allow-list entries without scoring.
 	if res, ok := m.limiter.Cached(key, start); ok {
 		if res.Outcome == ratelimit.OutcomeAllowListed {
 			m.tel.record(ctx, OutcomeAllowListed, m.cfg.Now().Sub(start))
 			annotate(ctx, OutcomeAllowListed, 0, threat.LevelNone.String())
-			m.pass(w, r, next, key, group, start)
+			m.note(&ev, key, pattern, r.Method, OutcomeAllowListed, nil, res.Outcome)
+			m.pass(w, r, next, key, group, start, &ev)
 			return
 		}
 		if !res.Allowed() {
@@ -160,12 +167,14 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 				m.tel.record(ctx, o, m.cfg.Now().Sub(start))
 				annotate(ctx, o, 0, threat.LevelNone.String())
 				setRateHeaders(w.Header(), res, start)
-				writeProblem(w, problemFor(o), res.RetryAfter)
+				m.note(&ev, key, pattern, r.Method, o, nil, res.Outcome)
+				writeEventProblem(w, problemFor(o), res.RetryAfter, m.emit(&ev, group))
 				return
 			}
 			m.tel.record(ctx, OutcomeShadowRefused, m.cfg.Now().Sub(start))
 			annotate(ctx, OutcomeShadowRefused, 0, threat.LevelNone.String())
-			m.pass(w, r, next, key, group, start)
+			m.note(&ev, key, pattern, r.Method, OutcomeShadowRefused, nil, res.Outcome)
+			m.pass(w, r, next, key, group, start, &ev)
 			return
 		}
 	}
@@ -201,7 +210,8 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 			if o == OutcomeBlocked {
 				retry = 0
 			}
-			writeProblem(w, problemFor(o), retry)
+			m.note(&ev, key, pattern, r.Method, o, &a, res.Outcome)
+			writeEventProblem(w, problemFor(o), retry, m.emit(&ev, group))
 			m.engine.Observe(key, group, problemFor(o).status, start)
 			return
 		}
@@ -209,12 +219,13 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	}
 	m.tel.record(ctx, o, m.cfg.Now().Sub(start))
 	annotate(ctx, o, a.Score, a.Level.String())
-	m.pass(w, r, next, key, group, start)
+	m.note(&ev, key, pattern, r.Method, o, &a, res.Outcome)
+	m.pass(w, r, next, key, group, start, &ev)
 }
 
 // pass runs next with a status-recording writer and feeds the status back
-// to the engine. The body is never buffered.
-func (m *Middleware) pass(w http.ResponseWriter, r *http.Request, next http.Handler, key, group string, start time.Time) {
+// to the engine, then records ev. The body is never buffered.
+func (m *Middleware) pass(w http.ResponseWriter, r *http.Request, next http.Handler, key, group string, start time.Time, ev *event.Event) {
 	sw, ww := wrap(w)
 	defer release(sw, ww)
 	next.ServeHTTP(ww, r)
@@ -228,6 +239,7 @@ func (m *Middleware) pass(w http.ResponseWriter, r *http.Request, next http.Hand
 	// the request's start time: the profile needs its order, not the
 	// handler's duration, and the clock is not free
 	m.engine.Observe(key, group, status, start)
+	m.emit(ev, group)
 }
 
 func refusal(o ratelimit.Outcome) Outcome {
