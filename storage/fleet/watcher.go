@@ -280,4 +280,3 @@ func (w *Watcher) newClient(ps, client string) {
 		w.set(key, key+"|"+client, r)
 	}
 }
-
