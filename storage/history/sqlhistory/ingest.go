@@ -1,0 +1,247 @@
+package sqlhistory
+
+import (
+	"context"
+	"encoding/binary"
+	"math"
+	"strings"
+
+	"github.com/bulwarkhq/bulwark/storage/event"
+	"github.com/bulwarkhq/bulwark/storage/history"
+)
+
+const eventCols = "id, tenant, ts, pseudonym, key_id, route, method, outcome, score, level, reasons, family, limiter, region, instance, features"
+
+const numEventCols = 16
+
+// rowsPerInsert keeps a statement under SQLite's and PostgreSQL's limits
+// of bound parameters.
+const rowsPerInsert = 1000
+
+type row struct {
+	b *event.Batch
+	e *event.Event
+}
+
+type clientKey struct {
+	tenant, pseudonym string
+	bucket            int64
+}
+
+type clientAgg struct {
+	offences, refused int64
+	maxScore          float64
+	family, route     string
+	first, last       int64
+}
+
+// Ingest writes batches and reports in one transaction.
+func (s *Store) Ingest(ctx context.Context, batches []*event.Batch, reports []*event.Report) (history.IngestResult, error) {
+	var res history.IngestResult
+	byDay := map[int64][]row{}
+	total := 0
+	for _, b := range batches {
+		for i := range b.Events {
+			e := &b.Events[i]
+			d := dayOf(e.Time)
+			byDay[d] = append(byDay[d], row{b, e})
+			total++
+		}
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return res, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	created := map[int64]bool{}
+	hours := map[clientKey]*clientAgg{}
+	days := map[clientKey]*clientAgg{}
+	for d, rows := range byDay {
+		if err := s.ensureDay(ctx, tx, d); err != nil {
+			return res, err
+		}
+		created[d] = true
+		for start := 0; start < len(rows); start += rowsPerInsert {
+			chunk := rows[start:min(start+rowsPerInsert, len(rows))]
+			inserted, err := s.insertChunk(ctx, tx, dayTable(d), chunk)
+			if err != nil {
+				return res, err
+			}
+			res.Inserted += len(inserted)
+			for _, r := range inserted {
+				if r.e.Scored() || r.e.Refused() {
+					addClient(hours, r, r.e.Time.Unix()/3600*3600)
+					addClient(days, r, dayOf(r.e.Time))
+				}
+			}
+		}
+	}
+	res.Duplicates = total - res.Inserted
+	if err := s.upsertClients(ctx, tx, hours, days); err != nil {
+		return res, err
+	}
+	for _, r := range reports {
+		ok, err := s.applyReport(ctx, tx, r)
+		if err != nil {
+			return res, err
+		}
+		if ok {
+			res.Reports++
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return res, err
+	}
+	s.committedDays(created)
+	return res, nil
+}
+
+func addClient(m map[clientKey]*clientAgg, r row, bucket int64) {
+	k := clientKey{r.b.Tenant, r.e.Pseudonym, bucket}
+	a := m[k]
+	ts := r.e.Time.UnixNano()
+	if a == nil {
+		a = &clientAgg{maxScore: -1, first: ts, last: ts}
+		m[k] = a
+	}
+	a.offences++
+	if r.e.Refused() {
+		a.refused++
+	}
+	if r.e.Score > a.maxScore {
+		a.maxScore, a.family, a.route = r.e.Score, r.e.Family, r.e.Route
+	}
+	a.first, a.last = min(a.first, ts), max(a.last, ts)
+}
+
+func (s *Store) insertChunk(ctx context.Context, tx execQuerier, table string, rows []row) ([]row, error) {
+	var b strings.Builder
+	b.Grow(64 + len(rows)*(numEventCols*2+3))
+	b.WriteString("INSERT INTO ")
+	b.WriteString(table)
+	b.WriteString(" (" + eventCols + ") VALUES ")
+	args := make([]any, 0, len(rows)*numEventCols)
+	index := make(map[event.ID]int, len(rows))
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		e := r.e
+		var feats any
+		if len(e.Features) > 0 {
+			fb := make([]byte, 4*len(e.Features))
+			for j, f := range e.Features {
+				binary.LittleEndian.PutUint32(fb[4*j:], math.Float32bits(f))
+			}
+			feats = fb
+		}
+		n := 0
+		for n < event.MaxReasons && e.Reasons[n] != "" {
+			n++
+		}
+		args = append(args, e.ID[:], r.b.Tenant, e.Time.UnixNano(), e.Pseudonym, r.b.KeyID, e.Route, e.Method,
+			e.Outcome, e.Score, e.Level, strings.Join(e.Reasons[:n], ","), e.Family, e.Limiter, r.b.Region, r.b.Instance, feats)
+		index[e.ID] = i
+	}
+	b.WriteString(" ON CONFLICT DO NOTHING RETURNING id")
+	rs, err := tx.QueryContext(ctx, s.q(b.String()), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []row
+	for rs.Next() {
+		var id []byte
+		if err := rs.Scan(&id); err != nil {
+			return nil, err
+		}
+		if i, ok := index[event.ID(id)]; ok && len(id) == 16 {
+			out = append(out, rows[i])
+		}
+	}
+	return out, rs.Err()
+}
+
+func (s *Store) upsertClients(ctx context.Context, tx execQuerier, hours, days map[clientKey]*clientAgg) error {
+	if len(hours) > 0 {
+		st, err := tx.PrepareContext(ctx, s.q(`INSERT INTO client_hours (tenant, hour, pseudonym, offences, refused, max_score, family, route, first_seen, last_seen)
+VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (tenant, hour, pseudonym) DO UPDATE SET
+ offences = client_hours.offences + excluded.offences, refused = client_hours.refused + excluded.refused,
+ family = CASE WHEN excluded.max_score > client_hours.max_score THEN excluded.family ELSE client_hours.family END,
+ route = CASE WHEN excluded.max_score > client_hours.max_score THEN excluded.route ELSE client_hours.route END,
+ max_score = CASE WHEN excluded.max_score > client_hours.max_score THEN excluded.max_score ELSE client_hours.max_score END,
+ first_seen = CASE WHEN excluded.first_seen < client_hours.first_seen THEN excluded.first_seen ELSE client_hours.first_seen END,
+ last_seen = CASE WHEN excluded.last_seen > client_hours.last_seen THEN excluded.last_seen ELSE client_hours.last_seen END`))
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for k, a := range hours {
+			if _, err := st.ExecContext(ctx, k.tenant, k.bucket, k.pseudonym, a.offences, a.refused, a.maxScore, a.family, a.route, a.first, a.last); err != nil {
+				return err
+			}
+		}
+	}
+	if len(days) > 0 {
+		st, err := tx.PrepareContext(ctx, s.q(`INSERT INTO client_days (tenant, day, pseudonym, offences, refused, max_score, family, last_seen)
+VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (tenant, day, pseudonym) DO UPDATE SET
+ offences = client_days.offences + excluded.offences, refused = client_days.refused + excluded.refused,
+ family = CASE WHEN excluded.max_score > client_days.max_score THEN excluded.family ELSE client_days.family END,
+ max_score = CASE WHEN excluded.max_score > client_days.max_score THEN excluded.max_score ELSE client_days.max_score END,
+ last_seen = CASE WHEN excluded.last_seen > client_days.last_seen THEN excluded.last_seen ELSE client_days.last_seen END`))
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for k, a := range days {
+			if _, err := st.ExecContext(ctx, k.tenant, k.bucket, k.pseudonym, a.offences, a.refused, a.maxScore, a.family, a.last); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// applyReport adds a report's counts once, and records the instance's health.
+func (s *Store) applyReport(ctx context.Context, tx execQuerier, r *event.Report) (bool, error) {
+	res, err := tx.ExecContext(ctx, s.q("INSERT INTO reports_applied (id, at) VALUES (?, ?) ON CONFLICT DO NOTHING"), r.ID(), s.now().UnixNano())
+	if err != nil {
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	tenant := r.Tenant
+	if tenant == "" {
+		tenant = "default"
+	}
+	if len(r.Counts) > 0 {
+		for _, t := range []struct {
+			table, col string
+			div        int64
+		}{{"minute_counts", "minute", 60}, {"hour_counts", "hour", 3600}} {
+			st, err := tx.PrepareContext(ctx, s.q("INSERT INTO "+t.table+" (tenant, "+t.col+", route, outcome, family, level, n) VALUES (?,?,?,?,?,?,?) "+
+				"ON CONFLICT (tenant, "+t.col+", route, outcome, family, level) DO UPDATE SET n = "+t.table+".n + excluded.n"))
+			if err != nil {
+				return false, err
+			}
+			for _, c := range r.Counts {
+				if _, err := st.ExecContext(ctx, tenant, c.Minute/t.div*t.div, c.Route, c.Outcome, c.Family, c.Level, int64(c.N)); err != nil {
+					st.Close()
+					return false, err
+				}
+			}
+			st.Close()
+		}
+	}
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO instances (tenant, name, region, version, boot, last_seen, recorded, sampled, published, dropped, queued, breaker)
+VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (tenant, name) DO UPDATE SET
+ region = excluded.region, version = excluded.version, boot = excluded.boot, last_seen = excluded.last_seen,
+ recorded = excluded.recorded, sampled = excluded.sampled, published = excluded.published, dropped = excluded.dropped,
+ queued = excluded.queued, breaker = excluded.breaker
+ WHERE excluded.last_seen >= instances.last_seen`),
+		tenant, r.Instance, r.Region, r.Version, r.Boot, r.Time.UnixNano(), int64(r.Recorded), int64(r.Sampled), int64(r.Published),
+		int64(r.Dropped), int64(r.Queued), r.Breaker)
+	return err == nil, err
+}
