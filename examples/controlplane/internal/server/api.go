@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/bulwarkhq/bulwark/middleware"
+	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/storage/decision"
 	"github.com/bulwarkhq/bulwark/storage/event"
 	"github.com/bulwarkhq/bulwark/storage/history"
@@ -155,11 +156,16 @@ func need(scope string, h http.HandlerFunc) http.HandlerFunc {
 
 func (s *Server) routes() (http.Handler, error) {
 	r := chi.NewRouter()
-	mw, err := middleware.New(middleware.Config{Route: middleware.ChiRoute(r), Skip: []string{"/healthz"}})
+	lim, err := ratelimit.New(ratelimit.Config{Rate: s.cfg.APIRate})
 	if err != nil {
+		return nil, fmt.Errorf("controlplane: API_RATE: %w", err)
+	}
+	mw, err := middleware.New(middleware.Config{Limiter: lim, Route: middleware.ChiRoute(r), Skip: []string{"/healthz"}})
+	if err != nil {
+		_ = lim.Close()
 		return nil, err
 	}
-	s.apiMW = mw
+	s.apiMW, s.apiLimiter = mw, lim
 	r.Use(mw.Handler) // the API sits behind bulwark itself
 	r.Use(securityHeaders)
 	r.Get("/healthz", s.healthz)
@@ -189,7 +195,9 @@ func (s *Server) routes() (http.Handler, error) {
 			r.Get("/audit/verify", need(ScopeAdmin, s.apiVerify))
 		})
 	})
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) { writeProblem(w, http.StatusNotFound, probNotFound, "no such resource") })
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, http.StatusNotFound, probNotFound, "no such resource")
+	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusMethodNotAllowed, probBadRequest, "method not allowed")
 	})
@@ -720,7 +728,10 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 	head, err := s.Store.VerifyAudit(r.Context())
 	if errors.Is(err, history.ErrTampered) {
-		writeJSON(w, http.StatusConflict, map[string]any{"ok": false, "error": err.Error()})
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusConflict)
+		_ = json.NewEncoder(w).Encode(map[string]any{"type": "urn:bulwark:problem:audit-tampered", "title": "Audit log tampered",
+			"status": http.StatusConflict, "detail": err.Error(), "ok": false, "error": err.Error()})
 		return
 	}
 	if err != nil {

@@ -87,7 +87,9 @@ func buildChart(id, title, unit string, pts []history.Point, from, to time.Time,
 	for k := range totals {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return totals[keys[i]] > totals[keys[j]] || totals[keys[i]] == totals[keys[j]] && keys[i] < keys[j] })
+	sort.Slice(keys, func(i, j int) bool {
+		return totals[keys[i]] > totals[keys[j]] || totals[keys[i]] == totals[keys[j]] && keys[i] < keys[j]
+	})
 	colour := map[string]string{}
 	for i, k := range keys {
 		col := colours[k]
@@ -220,7 +222,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	g.Go(func() (err error) { d.Routes, err = s.Store.TopRoutes(gctx, rng, 10); return err })
-	g.Go(func() (err error) { d.Clients, err = s.Store.TopClients(gctx, s.rng(clientWindow(win)), 10); return err })
+	g.Go(func() (err error) {
+		d.Clients, err = s.Store.TopClients(gctx, s.rng(clientWindow(win)), 10)
+		return err
+	})
 	g.Go(func() (err error) {
 		now := s.cfg.Now()
 		d.Incidents, _, err = s.Store.Incidents(gctx, history.Range{Tenant: s.cfg.Tenant, From: now.Add(-time.Hour), To: now.Add(time.Minute)}, history.Page{Limit: 20})

@@ -27,6 +27,7 @@ import (
 
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
 	"github.com/bulwarkhq/bulwark/middleware"
+	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/storage/decision"
 	"github.com/bulwarkhq/bulwark/storage/fleet"
 	"github.com/bulwarkhq/bulwark/storage/history"
@@ -61,6 +62,9 @@ type Config struct {
 	MinAllowBits4, MinAllowBits6 int
 	// MaxTTL bounds a ban or throttle. Default 30 days.
 	MaxTTL time.Duration
+	// APIRate is the per-client rate of the API and dashboard, which sit
+	// behind bulwark's own middleware. Default "1200-M".
+	APIRate string
 
 	// TLSCert and TLSKey serve the API over TLS; with TLSClientCA every
 	// client must also present a certificate signed by it (mutual TLS),
@@ -102,6 +106,9 @@ func (c *Config) defaults() error {
 	if c.MinAllowBits6 == 0 {
 		c.MinAllowBits6 = 48
 	}
+	if c.APIRate == "" {
+		c.APIRate = "1200-M"
+	}
 	if c.MaxTTL == 0 {
 		c.MaxTTL = 30 * 24 * time.Hour
 	}
@@ -122,24 +129,25 @@ func (c *Config) defaults() error {
 
 // Server is a running control plane.
 type Server struct {
-	cfg     Config
-	key     []byte
-	nats    *natsserver.Server // nil with NATSURL
-	nc      *nats.Conn
-	js      jetstream.JetStream
-	kv      jetstream.KeyValue
-	Store   history.Store
-	clock   *decision.Clock
-	ingest  *ingestor
-	cold    *coldTier
-	http    *http.Server
-	ln      net.Listener
-	sdkURL  string
-	decMu   sync.Mutex
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	handler http.Handler
-	apiMW   *middleware.Middleware
+	cfg        Config
+	key        []byte
+	nats       *natsserver.Server // nil with NATSURL
+	nc         *nats.Conn
+	js         jetstream.JetStream
+	kv         jetstream.KeyValue
+	Store      history.Store
+	clock      *decision.Clock
+	ingest     *ingestor
+	cold       *coldTier
+	http       *http.Server
+	ln         net.Listener
+	sdkURL     string
+	decMu      sync.Mutex
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
+	handler    http.Handler
+	apiMW      *middleware.Middleware
+	apiLimiter *ratelimit.Adaptive
 }
 
 // New starts NATS (unless external), opens the store, and starts the
@@ -351,7 +359,7 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 	s.wg.Wait()
 	if s.apiMW != nil {
-		errs = append(errs, s.apiMW.Close())
+		errs = append(errs, s.apiMW.Close(), s.apiLimiter.Close())
 	}
 	if s.nc != nil {
 		s.nc.Close()
