@@ -210,3 +210,14 @@ func (d *decoder) event(e *Event) {
 		e.Features[i] = d.f32()
 	}
 }
+
+// DecodeEvent parses one event in its wire form (as AppendEvent writes
+// it) into e and returns the bytes after it.
+func DecodeEvent(b []byte, e *Event) (rest []byte, err error) {
+	d := decoder{b: b}
+	d.event(e)
+	if d.err != nil {
+		return nil, d.err
+	}
+	return d.b, nil
+}

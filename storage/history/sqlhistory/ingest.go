@@ -3,16 +3,18 @@ package sqlhistory
 import (
 	"context"
 	"encoding/binary"
-	"math"
 	"strings"
 
 	"github.com/bulwarkhq/bulwark/storage/event"
 	"github.com/bulwarkhq/bulwark/storage/history"
 )
 
-const eventCols = "id, tenant, ts, pseudonym, key_id, route, method, outcome, score, level, reasons, family, limiter, region, instance, features"
+// An event row keeps what queries select on in columns, and the rest in
+// data: the batch's region, instance and key id, then the event's wire
+// form (storage/event), so that an insert binds five values, not sixteen.
+const eventCols = "id, tenant, ts, pseudonym, data"
 
-const numEventCols = 16
+const numEventCols = 5
 
 // rowsPerInsert keeps a statement under SQLite's and PostgreSQL's limits
 // of bound parameters.
@@ -115,6 +117,50 @@ func addClient(m map[clientKey]*clientAgg, r row, bucket int64) {
 }
 
 func (s *Store) insertChunk(ctx context.Context, tx execQuerier, table string, rows []row) ([]row, error) {
+	if s.d == sqlite {
+		return s.insertEach(ctx, tx, table, rows)
+	}
+	return s.insertMulti(ctx, tx, table, rows)
+}
+
+// eventArgs are the column values of one event.
+func eventArgs(r row) []any {
+	return []any{r.e.ID[:], r.b.Tenant, r.e.Time.UnixNano(), r.e.Pseudonym, rowData(r.b, r.e)}
+}
+
+// rowData is the data column of an event row.
+func rowData(b *event.Batch, e *event.Event) []byte {
+	buf := make([]byte, 0, 96+len(b.Region)+len(b.Instance)+len(b.KeyID)+4*len(e.Features))
+	for _, s := range []string{b.Region, b.Instance, b.KeyID} {
+		buf = binary.AppendUvarint(buf, uint64(len(s)))
+		buf = append(buf, s...)
+	}
+	return event.AppendEvent(buf, e)
+}
+
+// insertEach runs one prepared statement per row: in SQLite, preparing a
+// statement of a thousand rows costs more than running a small one a
+// thousand times.
+func (s *Store) insertEach(ctx context.Context, tx execQuerier, table string, rows []row) ([]row, error) {
+	st, err := tx.PrepareContext(ctx, "INSERT INTO "+table+" ("+eventCols+") VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING")
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	out := rows[:0:0]
+	for _, r := range rows {
+		res, err := st.ExecContext(ctx, eventArgs(r)...)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) insertMulti(ctx context.Context, tx execQuerier, table string, rows []row) ([]row, error) {
 	var b strings.Builder
 	b.Grow(64 + len(rows)*(numEventCols*2+3))
 	b.WriteString("INSERT INTO ")
@@ -126,23 +172,9 @@ func (s *Store) insertChunk(ctx context.Context, tx execQuerier, table string, r
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-		e := r.e
-		var feats any
-		if len(e.Features) > 0 {
-			fb := make([]byte, 4*len(e.Features))
-			for j, f := range e.Features {
-				binary.LittleEndian.PutUint32(fb[4*j:], math.Float32bits(f))
-			}
-			feats = fb
-		}
-		n := 0
-		for n < event.MaxReasons && e.Reasons[n] != "" {
-			n++
-		}
-		args = append(args, e.ID[:], r.b.Tenant, e.Time.UnixNano(), e.Pseudonym, r.b.KeyID, e.Route, e.Method,
-			e.Outcome, e.Score, e.Level, strings.Join(e.Reasons[:n], ","), e.Family, e.Limiter, r.b.Region, r.b.Instance, feats)
-		index[e.ID] = i
+		b.WriteString("(?,?,?,?,?)")
+		args = append(args, eventArgs(r)...)
+		index[r.e.ID] = i
 	}
 	b.WriteString(" ON CONFLICT DO NOTHING RETURNING id")
 	rs, err := tx.QueryContext(ctx, s.q(b.String()), args...)

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -171,24 +170,34 @@ func pageLimit(p history.Page) (int, error) {
 	return p.Limit, nil
 }
 
-const selectEvent = "SELECT e.id, e.tenant, e.ts, e.pseudonym, e.key_id, e.route, e.method, e.outcome, e.score, e.level, e.reasons, e.family, e.limiter, e.region, e.instance, e.features, COALESCE(l.label, '') FROM "
+const selectEvent = "SELECT e.id, e.tenant, e.data, COALESCE(l.label, '') FROM "
 
+// scanEvent reads a row of selectEvent.
 func scanEvent(rows interface{ Scan(...any) error }) (*history.Event, error) {
 	var e history.Event
-	var id, feats []byte
-	var ts int64
-	var reasons string
-	if err := rows.Scan(&id, &e.Tenant, &ts, &e.Pseudonym, &e.KeyID, &e.Route, &e.Method, &e.Outcome, &e.Score, &e.Level,
-		&reasons, &e.Family, &e.Limiter, &e.Region, &e.Instance, &feats, &e.Label); err != nil {
+	var id, data []byte
+	if err := rows.Scan(&id, &e.Tenant, &data, &e.Label); err != nil {
 		return nil, err
 	}
-	copy(e.ID[:], id)
-	e.Time = time.Unix(0, ts).UTC()
-	if reasons != "" {
-		e.Reasons = strings.Split(reasons, ",")
+	var str [3]string
+	for i := range str {
+		n, k := binary.Uvarint(data)
+		if k <= 0 || n > uint64(len(data)-k) {
+			return nil, fmt.Errorf("sqlhistory: corrupt event row %x", id)
+		}
+		str[i], data = string(data[k:k+int(n)]), data[k+int(n):]
 	}
-	for i := 0; i+4 <= len(feats); i += 4 {
-		e.Features = append(e.Features, math.Float32frombits(binary.LittleEndian.Uint32(feats[i:])))
+	e.Region, e.Instance, e.KeyID = str[0], str[1], str[2]
+	var ev event.Event
+	if _, err := event.DecodeEvent(data, &ev); err != nil {
+		return nil, fmt.Errorf("sqlhistory: event row %x: %w", id, err)
+	}
+	e.ID, e.Time, e.Pseudonym, e.Route, e.Method, e.Outcome = ev.ID, ev.Time, ev.Pseudonym, ev.Route, ev.Method, ev.Outcome
+	e.Score, e.Level, e.Family, e.Limiter, e.Features = ev.Score, ev.Level, ev.Family, ev.Limiter, ev.Features
+	for _, r := range ev.Reasons {
+		if r != "" {
+			e.Reasons = append(e.Reasons, r)
+		}
 	}
 	return &e, nil
 }

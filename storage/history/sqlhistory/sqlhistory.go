@@ -64,7 +64,7 @@ var _ history.Store = (*Store)(nil)
 // OpenSQLite opens (creating) the SQLite database at path and migrates it.
 func OpenSQLite(ctx context.Context, path string, o Options) (*Store, error) {
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
-		"&_pragma=auto_vacuum(incremental)&_pragma=foreign_keys(on)&_txlock=immediate"
+		"&_pragma=auto_vacuum(incremental)&_pragma=foreign_keys(on)&_pragma=cache_size(-262144)&_pragma=wal_autocheckpoint(16384)&_pragma=temp_store(memory)&_txlock=immediate"
 	w, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("sqlhistory: open %s: %w", path, err)
@@ -225,10 +225,7 @@ func (s *Store) ensureDay(ctx context.Context, tx *sql.Tx, d int64) error {
 	if s.d == sqlite {
 		stmts = []string{
 			"CREATE TABLE IF NOT EXISTS " + name + ` (
-  id BLOB PRIMARY KEY, tenant TEXT NOT NULL, ts INTEGER NOT NULL, pseudonym TEXT NOT NULL, key_id TEXT NOT NULL,
-  route TEXT NOT NULL, method TEXT NOT NULL, outcome TEXT NOT NULL, score REAL NOT NULL, level TEXT NOT NULL,
-  reasons TEXT NOT NULL, family TEXT NOT NULL, limiter TEXT NOT NULL, region TEXT NOT NULL, instance TEXT NOT NULL,
-  features BLOB) WITHOUT ROWID`,
+  id BLOB PRIMARY KEY, tenant TEXT NOT NULL, ts INTEGER NOT NULL, pseudonym TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID`,
 			"CREATE INDEX IF NOT EXISTS " + name + "_client ON " + name + " (tenant, pseudonym, ts)",
 		}
 	} else {

@@ -96,7 +96,7 @@ func (in *ingestor) run(ctx context.Context) {
 		var batches []*event.Batch
 		var reports []*event.Report
 		events := 0
-		deadline := time.Now().Add(10 * time.Millisecond)
+		var deadline time.Time // set by the first message: gather for 10 ms more
 		for events < maxEvents && len(msgs) < 500 {
 			wait := time.Until(deadline)
 			if len(msgs) == 0 {
@@ -133,6 +133,9 @@ func (in *ingestor) run(ctx context.Context) {
 				continue
 			}
 			msgs = append(msgs, m)
+			if len(msgs) == 1 {
+				deadline = time.Now().Add(10 * time.Millisecond)
+			}
 		}
 		if len(msgs) == 0 {
 			continue

@@ -54,9 +54,10 @@ type Config struct {
 	Tenant string // default "default"
 	Region string // default "local"
 
-	WarmDays     int           // days of events kept in SQL; default 8
-	ColdDays     int           // days of Parquet files kept; default 90
-	StreamMaxAge time.Duration // hot tier: age of stream messages; default 48h
+	WarmDays       int           // days of events kept in SQL; default 8
+	ColdDays       int           // days of Parquet files kept; default 90
+	StreamMaxAge   time.Duration // hot tier: age of stream messages; default 48h
+	StreamMaxBytes int64         // hot tier: size of the stream; default 10 GiB
 	// MinAllowBits4 and MinAllowBits6 are the widest allow-list CIDRs the
 	// API accepts: defaults /16 and /48.
 	MinAllowBits4, MinAllowBits6 int
@@ -99,6 +100,9 @@ func (c *Config) defaults() error {
 	}
 	if c.StreamMaxAge == 0 {
 		c.StreamMaxAge = 48 * time.Hour
+	}
+	if c.StreamMaxBytes == 0 {
+		c.StreamMaxBytes = 10 << 30
 	}
 	if c.MinAllowBits4 == 0 {
 		c.MinAllowBits4 = 16
@@ -152,11 +156,11 @@ type Server struct {
 
 // New starts NATS (unless external), opens the store, and starts the
 // ingest, the decision relay, the tiers and the HTTP server.
-func New(ctx context.Context, cfg Config) (s *Server, err error) {
+func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	s = &Server{cfg: cfg, clock: decision.NewClock(cfg.Now)}
+	s := &Server{cfg: cfg, clock: decision.NewClock(cfg.Now)}
 	defer func() {
 		if err != nil {
 			_ = s.Close(context.Background())
@@ -176,7 +180,7 @@ func New(ctx context.Context, cfg Config) (s *Server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err = fleet.EnsureStream(ctx, s.js, cfg.StreamMaxAge, 20<<30); err != nil {
+	if _, err = fleet.EnsureStream(ctx, s.js, cfg.StreamMaxAge, cfg.StreamMaxBytes); err != nil {
 		return nil, fmt.Errorf("controlplane: events stream: %w", err)
 	}
 	if s.kv, err = fleet.EnsureDecisionBucket(ctx, s.js, cfg.Region); err != nil {

@@ -1,10 +1,7 @@
 -- +goose Up
 CREATE TABLE event_days (day BIGINT PRIMARY KEY);
 CREATE TABLE events (
-  id BYTEA NOT NULL, tenant TEXT NOT NULL, ts BIGINT NOT NULL, pseudonym TEXT NOT NULL, key_id TEXT NOT NULL,
-  route TEXT NOT NULL, method TEXT NOT NULL, outcome TEXT NOT NULL, score DOUBLE PRECISION NOT NULL,
-  level TEXT NOT NULL, reasons TEXT NOT NULL, family TEXT NOT NULL, limiter TEXT NOT NULL, region TEXT NOT NULL,
-  instance TEXT NOT NULL, features BYTEA,
+  id BYTEA NOT NULL, tenant TEXT NOT NULL, ts BIGINT NOT NULL, pseudonym TEXT NOT NULL, data BYTEA NOT NULL,
   PRIMARY KEY (id, ts)) PARTITION BY RANGE (ts);
 CREATE INDEX events_client ON events (tenant, pseudonym, ts);
 CREATE TABLE minute_counts (
