@@ -148,8 +148,8 @@ func buildChart(id, title, unit string, pts []history.Point, from, to time.Time,
 }
 
 func niceMax(v int64) float64 {
-	if v <= 0 {
-		return 4
+	if v <= 4 {
+		return 4 // whole numbers on every tick
 	}
 	exp := math.Pow(10, math.Floor(math.Log10(float64(v))))
 	for _, m := range []float64{1, 2, 2.5, 5, 10} {

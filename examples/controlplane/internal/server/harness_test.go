@@ -181,6 +181,16 @@ func (in *instance) traffic(n int, attacker string) {
 		if attacker != "" && i%20 == 0 {
 			in.serve("GET", "/search?q=1%27%20OR%201=1--", attacker)
 			in.serve("GET", "/api/items/..%2F..%2Fetc%2Fpasswd", attacker)
+			// other attackers, one family each
+			other := fmt.Sprintf("203.0.113.%d", 100+i%37)
+			switch i / 20 % 3 {
+			case 0:
+				in.serve("GET", "/search?q=%3Cscript%3Ealert(1)%3C/script%3E", other)
+			case 1:
+				in.serve("GET", "/api/items?file=../../../../etc/passwd", other)
+			default:
+				in.serve("GET", "/search?q=;cat%20/etc/passwd", other)
+			}
 		}
 	}
 }
