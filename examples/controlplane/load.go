@@ -258,5 +258,3 @@ func dropSchema(url, schema string) {
 	defer db.Close()
 	_, _ = db.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE")
 }
-
-func querybench(args []string) error { return fmt.Errorf("querybench: not yet built") }
