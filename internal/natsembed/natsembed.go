@@ -6,6 +6,8 @@ package natsembed
 import (
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -61,6 +63,14 @@ func Start(o Options) (*server.Server, error) {
 		opts.TLSConfig = o.TLS.TLSConfig
 		opts.TLSVerify = o.TLS.TLSVerify
 		opts.TLSTimeout = 2
+	}
+	if o.Port > 0 {
+		// nats-server only logs a busy port and never becomes ready: say so
+		ln, err := net.Listen("tcp", net.JoinHostPort(o.Host, strconv.Itoa(o.Port)))
+		if err != nil {
+			return nil, fmt.Errorf("natsembed: cannot listen on %s:%d (another NATS server?): %w", o.Host, o.Port, err)
+		}
+		_ = ln.Close()
 	}
 	s, err := server.NewServer(opts)
 	if err != nil {

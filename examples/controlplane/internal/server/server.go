@@ -267,7 +267,7 @@ func (s *Server) startNATS() error {
 				{Username: "sdk", Password: sdkPass, Permissions: sdkPermissions(s.cfg.Region)},
 			}})
 		if err != nil {
-			return err
+			return fmt.Errorf("controlplane: embedded NATS (set NATS_ADDR to another address, or NATS_URL to use a running server): %w", err)
 		}
 		addr := s.nats.Addr().(*net.TCPAddr)
 		url = fmt.Sprintf("nats://%s:%d", host, addr.Port)
