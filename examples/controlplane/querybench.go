@@ -31,6 +31,7 @@ func querybench(args []string) error {
 	path := fs.String("path", "", "SQLite file (default: a temporary one); kept when given, and reused when it already holds history")
 	schema := fs.String("schema", "bwquerybench", "PostgreSQL schema; reused when it already holds history")
 	passes := fs.Int("passes", 10, "cold passes over every query")
+	pgPrivate := fs.String("pg-private", "", "run a private PostgreSQL cluster in this directory (created when missing; kept) instead of DATABASE_URL, restarted for the cold passes")
 	cold := fs.Bool("cold", true, "evict caches before each pass (SQLite: reopen and drop the file's pages from the OS cache; PostgreSQL: restart the local cluster and drop its files' pages)")
 	_ = fs.Parse(args)
 	ctx := context.Background()
@@ -56,8 +57,16 @@ func querybench(args []string) error {
 		if url == "" {
 			url = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 		}
-		open = func() (history.Store, error) { return sqlhistory.OpenPostgres(ctx, url, sqlhistory.Options{Schema: *schema}) }
 		evict = restartPostgres
+		if *pgPrivate != "" {
+			pg, err := privateCluster(*pgPrivate)
+			if err != nil {
+				return err
+			}
+			defer pg.stop()
+			url, evict = pg.url, pg.restart
+		}
+		open = func() (history.Store, error) { return sqlhistory.OpenPostgres(ctx, url, sqlhistory.Options{Schema: *schema}) }
 	default:
 		return fmt.Errorf("-db %q: want sqlite or postgres", *db)
 	}
@@ -219,4 +228,64 @@ func restartPostgres() error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return fmt.Errorf("PostgreSQL not ready after restart")
+}
+
+// cluster is a private PostgreSQL cluster run as the postgres user.
+type cluster struct {
+	bin, data, dir, port, url string
+}
+
+func privateCluster(dir string) (*cluster, error) {
+	vers, _ := os.ReadDir("/usr/lib/postgresql")
+	if len(vers) == 0 {
+		return nil, fmt.Errorf("no PostgreSQL server binaries under /usr/lib/postgresql")
+	}
+	c := &cluster{bin: filepath.Join("/usr/lib/postgresql", vers[len(vers)-1].Name(), "bin"), dir: dir, data: filepath.Join(dir, "data"), port: "5497"}
+	c.url = "postgres://postgres@127.0.0.1:" + c.port + "/postgres?sslmode=disable"
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if os.Getuid() == 0 {
+		_ = exec.Command("chown", "postgres", dir).Run()
+	}
+	if _, err := os.Stat(filepath.Join(c.data, "PG_VERSION")); err != nil {
+		if err := c.as(filepath.Join(c.bin, "initdb"), "-D", c.data, "-A", "trust", "-U", "postgres"); err != nil {
+			return nil, err
+		}
+	}
+	return c, c.start()
+}
+
+func (c *cluster) as(args ...string) error {
+	cmd := exec.Command(args[0], args[1:]...)
+	if os.Getuid() == 0 {
+		cmd = exec.Command("runuser", append([]string{"-u", "postgres", "--"}, args...)...)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%v: %v: %s", args, err, out)
+	}
+	return nil
+}
+
+func (c *cluster) start() error {
+	return c.as(filepath.Join(c.bin, "pg_ctl"), "-D", c.data, "-w", "-l", filepath.Join(c.dir, "log"), "-o",
+		"-p "+c.port+" -k "+c.dir+" -c listen_addresses=127.0.0.1", "start")
+}
+
+func (c *cluster) stop() error {
+	return c.as(filepath.Join(c.bin, "pg_ctl"), "-D", c.data, "-w", "-m", "fast", "stop")
+}
+
+// restart empties PostgreSQL's buffers and drops its files from the OS cache.
+func (c *cluster) restart() error {
+	if err := c.stop(); err != nil {
+		return err
+	}
+	_ = filepath.WalkDir(c.data, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			_ = dropPages(p)
+		}
+		return nil
+	})
+	return c.start()
 }
