@@ -3,6 +3,8 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"hash/fnv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
 	"github.com/bulwarkhq/bulwark/middleware"
@@ -58,7 +61,15 @@ func startCP(t *testing.T, cfg server.Config) *server.Server {
 		cfg.APIRate = "100000-M" // the tests poll
 	}
 	if cfg.DatabaseURL == "" && os.Getenv("CP_TEST_DATABASE_URL") != "" {
-		cfg.DatabaseURL, cfg.PGSchema = os.Getenv("CP_TEST_DATABASE_URL"), schema(t)
+		// the suite on PostgreSQL: a schema per data directory, so that a
+		// control plane restarted on the same directory finds its history
+		cfg.DatabaseURL, cfg.PGSchema = os.Getenv("CP_TEST_DATABASE_URL"), schemaOf(cfg.DataDir)
+		t.Cleanup(func() {
+			if db, err := sql.Open("pgx", cfg.DatabaseURL); err == nil {
+				_, _ = db.Exec("DROP SCHEMA IF EXISTS " + cfg.PGSchema + " CASCADE")
+				_ = db.Close()
+			}
+		})
 	}
 	s, err := server.New(context.Background(), cfg)
 	if err != nil {
@@ -273,6 +284,9 @@ func stored(t *testing.T, s history.Store, instance string) int {
 	return n
 }
 
-func schema(t *testing.T) string {
-	return fmt.Sprintf("cptest_%d", time.Now().UnixNano())
+// schemaOf names the PostgreSQL schema of a test's data directory.
+func schemaOf(dir string) string {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(dir))
+	return fmt.Sprintf("cptest_%x", h.Sum64())
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -307,15 +308,20 @@ func TestAuditTamperingDetected(t *testing.T) {
 	if code, v := api(t, s, w, "GET", "/api/v1/audit/verify", nil); code != 200 || v["seq"].(float64) != 3 {
 		t.Fatalf("verify %d %v", code, v)
 	}
-	db, err := sql.Open("sqlite", filepath.Join(dir, "history.db"))
+	driver, dsn, table, disable := "sqlite", filepath.Join(dir, "history.db"), "audit", "DROP TRIGGER audit_append_only_u"
+	if url := os.Getenv("CP_TEST_DATABASE_URL"); url != "" {
+		table = schemaOf(dir) + ".audit"
+		driver, dsn, disable = "pgx", url, "ALTER TABLE "+table+" DISABLE TRIGGER ALL"
+	}
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Exec("UPDATE audit SET actor = 'mallory' WHERE seq = 2"); err == nil {
+	if _, err := db.Exec("UPDATE " + table + " SET actor = 'mallory' WHERE seq = 2"); err == nil {
 		t.Fatal("the audit log took an UPDATE")
 	}
-	for _, q := range []string{"DROP TRIGGER audit_append_only_u", "UPDATE audit SET actor = 'mallory' WHERE seq = 2"} {
+	for _, q := range []string{disable, "UPDATE " + table + " SET actor = 'mallory' WHERE seq = 2"} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
 		}
