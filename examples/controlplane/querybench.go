@@ -66,7 +66,9 @@ func querybench(args []string) error {
 			defer pg.stop()
 			url, evict = pg.url, pg.restart
 		}
-		open = func() (history.Store, error) { return sqlhistory.OpenPostgres(ctx, url, sqlhistory.Options{Schema: *schema}) }
+		open = func() (history.Store, error) {
+			return sqlhistory.OpenPostgres(ctx, url, sqlhistory.Options{Schema: *schema})
+		}
 	default:
 		return fmt.Errorf("-db %q: want sqlite or postgres", *db)
 	}

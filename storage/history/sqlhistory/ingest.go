@@ -1,9 +1,10 @@
 package sqlhistory
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
-	"strings"
+	"slices"
 
 	"github.com/bulwarkhq/bulwark/storage/event"
 	"github.com/bulwarkhq/bulwark/storage/history"
@@ -16,9 +17,8 @@ const eventCols = "id, tenant, ts, pseudonym, data"
 
 const numEventCols = 5
 
-// rowsPerInsert keeps a statement under SQLite's and PostgreSQL's limits
-// of bound parameters.
-const rowsPerInsert = 1000
+// rowsPerInsert bounds one statement.
+const rowsPerInsert = 5000
 
 type row struct {
 	b *event.Batch
@@ -82,6 +82,8 @@ func (s *Store) Ingest(ctx context.Context, batches []*event.Batch, reports []*e
 	if err := s.upsertClients(ctx, tx, hours, days); err != nil {
 		return res, err
 	}
+	reports = slices.Clone(reports)
+	slices.SortFunc(reports, func(a, b *event.Report) int { return cmp.Compare(a.ID(), b.ID()) })
 	for _, r := range reports {
 		ok, err := s.applyReport(ctx, tx, r)
 		if err != nil {
@@ -160,24 +162,21 @@ func (s *Store) insertEach(ctx context.Context, tx execQuerier, table string, ro
 	return out, nil
 }
 
+// insertMulti inserts rows in one statement of five array parameters
+// (PostgreSQL's unnest): one parse and a binary transfer however many rows.
 func (s *Store) insertMulti(ctx context.Context, tx execQuerier, table string, rows []row) ([]row, error) {
-	var b strings.Builder
-	b.Grow(64 + len(rows)*(numEventCols*2+3))
-	b.WriteString("INSERT INTO ")
-	b.WriteString(table)
-	b.WriteString(" (" + eventCols + ") VALUES ")
-	args := make([]any, 0, len(rows)*numEventCols)
+	ids := make([][]byte, len(rows))
+	tenants := make([]string, len(rows))
+	ts := make([]int64, len(rows))
+	pss := make([]string, len(rows))
+	data := make([][]byte, len(rows))
 	index := make(map[event.ID]int, len(rows))
 	for i, r := range rows {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString("(?,?,?,?,?)")
-		args = append(args, eventArgs(r)...)
+		ids[i], tenants[i], ts[i], pss[i], data[i] = r.e.ID[:], r.b.Tenant, r.e.Time.UnixNano(), r.e.Pseudonym, rowData(r.b, r.e)
 		index[r.e.ID] = i
 	}
-	b.WriteString(" ON CONFLICT DO NOTHING RETURNING id")
-	rs, err := tx.QueryContext(ctx, s.q(b.String()), args...)
+	rs, err := tx.QueryContext(ctx, "INSERT INTO "+table+" ("+eventCols+") SELECT * FROM unnest($1::bytea[], $2::text[], $3::bigint[], $4::text[], $5::bytea[])"+
+		" ON CONFLICT DO NOTHING RETURNING id", ids, tenants, ts, pss, data)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +208,8 @@ VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (tenant, hour, pseudonym) DO UPDATE SET
 			return err
 		}
 		defer st.Close()
-		for k, a := range hours {
+		for _, k := range sortedKeys(hours) {
+			a := hours[k]
 			if _, err := st.ExecContext(ctx, k.tenant, k.bucket, k.pseudonym, a.offences, a.refused, a.maxScore, a.family, a.route, a.first, a.last); err != nil {
 				return err
 			}
@@ -226,7 +226,8 @@ VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (tenant, day, pseudonym) DO UPDATE SET
 			return err
 		}
 		defer st.Close()
-		for k, a := range days {
+		for _, k := range sortedKeys(days) {
+			a := days[k]
 			if _, err := st.ExecContext(ctx, k.tenant, k.bucket, k.pseudonym, a.offences, a.refused, a.maxScore, a.family, a.last); err != nil {
 				return err
 			}
@@ -249,6 +250,12 @@ func (s *Store) applyReport(ctx context.Context, tx execQuerier, r *event.Report
 		tenant = "default"
 	}
 	if len(r.Counts) > 0 {
+		counts := slices.Clone(r.Counts)
+		// one order in every transaction: concurrent ones never deadlock
+		slices.SortFunc(counts, func(a, b event.Count) int {
+			return cmp.Or(cmp.Compare(a.Minute, b.Minute), cmp.Compare(a.Route, b.Route), cmp.Compare(a.Outcome, b.Outcome),
+				cmp.Compare(a.Family, b.Family), cmp.Compare(a.Level, b.Level))
+		})
 		for _, t := range []struct {
 			table, col string
 			div        int64
@@ -258,7 +265,7 @@ func (s *Store) applyReport(ctx context.Context, tx execQuerier, r *event.Report
 			if err != nil {
 				return false, err
 			}
-			for _, c := range r.Counts {
+			for _, c := range counts {
 				if _, err := st.ExecContext(ctx, tenant, c.Minute/t.div*t.div, c.Route, c.Outcome, c.Family, c.Level, int64(c.N)); err != nil {
 					st.Close()
 					return false, err
@@ -276,4 +283,17 @@ VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (tenant, name) DO UPDATE SET
 		tenant, r.Instance, r.Region, r.Version, r.Boot, r.Time.UnixNano(), int64(r.Recorded), int64(r.Sampled), int64(r.Published),
 		int64(r.Dropped), int64(r.Queued), r.Breaker)
 	return err == nil, err
+}
+
+// sortedKeys orders upserts the same way in every transaction, so that
+// concurrent ones lock rows in one order and never deadlock.
+func sortedKeys(m map[clientKey]*clientAgg) []clientKey {
+	ks := make([]clientKey, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.SortFunc(ks, func(a, b clientKey) int {
+		return cmp.Or(cmp.Compare(a.tenant, b.tenant), cmp.Compare(a.bucket, b.bucket), cmp.Compare(a.pseudonym, b.pseudonym))
+	})
+	return ks
 }

@@ -31,9 +31,10 @@ type IngestStats struct {
 
 // ingestor is the durable consumer that moves the stream into the store.
 type ingestor struct {
-	cons  jetstream.Consumer
-	store history.Store
-	log   *slog.Logger
+	workers int
+	cons    jetstream.Consumer
+	store   history.Store
+	log     *slog.Logger
 
 	mu      sync.Mutex
 	st      IngestStats
@@ -45,7 +46,7 @@ type ingestor struct {
 
 const latencySamples = 1 << 16
 
-func newIngestor(ctx context.Context, js jetstream.JetStream, store history.Store, log *slog.Logger) (*ingestor, error) {
+func newIngestor(ctx context.Context, js jetstream.JetStream, store history.Store, workers int, log *slog.Logger) (*ingestor, error) {
 	cons, err := js.CreateOrUpdateConsumer(ctx, fleet.StreamName, jetstream.ConsumerConfig{
 		Durable:       "ingest",
 		AckPolicy:     jetstream.AckExplicitPolicy,
@@ -57,7 +58,7 @@ func newIngestor(ctx context.Context, js jetstream.JetStream, store history.Stor
 	if err != nil {
 		return nil, err
 	}
-	return &ingestor{cons: cons, store: store, log: log, lat: make([]time.Duration, 0, latencySamples)}, nil
+	return &ingestor{workers: max(workers, 1), cons: cons, store: store, log: log, lat: make([]time.Duration, 0, latencySamples)}, nil
 }
 
 func (in *ingestor) stats() IngestStats {
@@ -91,6 +92,25 @@ func (in *ingestor) run(ctx context.Context) {
 	}
 	defer it.Stop()
 	go func() { <-ctx.Done(); it.Stop() }()
+	// One goroutine gathers and decodes; workers write (in parallel where
+	// the store takes concurrent transactions) and acknowledge.
+	type job struct {
+		msgs    []jetstream.Msg
+		batches []*event.Batch
+		reports []*event.Report
+	}
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	for i := 0; i < in.workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				in.write(ctx, j.msgs, j.batches, j.reports)
+			}
+		}()
+	}
+	defer func() { close(jobs); wg.Wait() }()
 	for ctx.Err() == nil {
 		var msgs []jetstream.Msg
 		var batches []*event.Batch
@@ -140,7 +160,11 @@ func (in *ingestor) run(ctx context.Context) {
 		if len(msgs) == 0 {
 			continue
 		}
-		in.write(ctx, msgs, batches, reports)
+		select {
+		case jobs <- job{msgs, batches, reports}:
+		case <-ctx.Done():
+			return
+		}
 	}
 }
 

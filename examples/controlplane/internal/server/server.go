@@ -63,6 +63,9 @@ type Config struct {
 	MinAllowBits4, MinAllowBits6 int
 	// MaxTTL bounds a ban or throttle. Default 30 days.
 	MaxTTL time.Duration
+	// IngestWorkers is how many transactions the ingest runs at once.
+	// Default: 1 for SQLite (one writer), 3 for PostgreSQL.
+	IngestWorkers int
 	// APIRate is the per-client rate of the API and dashboard, which sit
 	// behind bulwark's own middleware. Default "1200-M".
 	APIRate string
@@ -109,6 +112,12 @@ func (c *Config) defaults() error {
 	}
 	if c.MinAllowBits6 == 0 {
 		c.MinAllowBits6 = 48
+	}
+	if c.IngestWorkers == 0 {
+		c.IngestWorkers = 1
+		if c.DatabaseURL != "" {
+			c.IngestWorkers = 3
+		}
 	}
 	if c.APIRate == "" {
 		c.APIRate = "1200-M"
@@ -186,7 +195,7 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if s.kv, err = fleet.EnsureDecisionBucket(ctx, s.js, cfg.Region); err != nil {
 		return nil, fmt.Errorf("controlplane: decision bucket: %w", err)
 	}
-	if s.ingest, err = newIngestor(ctx, s.js, s.Store, cfg.Logger); err != nil {
+	if s.ingest, err = newIngestor(ctx, s.js, s.Store, cfg.IngestWorkers, cfg.Logger); err != nil {
 		return nil, err
 	}
 	s.cold = &coldTier{dir: filepath.Join(cfg.DataDir, "cold"), store: s.Store, cfg: &s.cfg}
