@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -25,7 +26,8 @@ type IngestStats struct {
 	Poison     uint64 // messages that did not decode, terminated
 	Failures   uint64 // store writes that failed (retried)
 	Healthy    bool   // the last store write succeeded
-	// Latency of events (event time to commit), a sample of recent ones.
+	// Latency of events (event time to commit): a uniform sample of the
+	// events since the start or ResetLatency.
 	Latency []time.Duration
 }
 
@@ -38,8 +40,8 @@ type ingestor struct {
 
 	mu      sync.Mutex
 	st      IngestStats
-	lat     []time.Duration // ring of the latest latencies
-	latNext int
+	lat     []time.Duration // a uniform sample of event latencies
+	latSeen int64
 	// OnCommit, when set, is called after each committed batch of events.
 	onCommit func([]*event.Batch, time.Time)
 }
@@ -193,14 +195,16 @@ func (in *ingestor) write(ctx context.Context, msgs []jetstream.Msg, batches []*
 			in.st.Duplicates += uint64(res.Duplicates)
 			in.st.Reports += uint64(res.Reports)
 			in.st.Healthy = true
+			// a uniform sample of every event since the last reset
+			// (reservoir sampling, Vitter's algorithm R)
 			for _, b := range batches {
 				for i := range b.Events {
 					d := now.Sub(b.Events[i].Time)
+					in.latSeen++
 					if len(in.lat) < latencySamples {
 						in.lat = append(in.lat, d)
-					} else {
-						in.lat[in.latNext] = d
-						in.latNext = (in.latNext + 1) % latencySamples
+					} else if j := rand.Int64N(in.latSeen); j < latencySamples {
+						in.lat[j] = d
 					}
 				}
 			}
@@ -244,6 +248,6 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // after its warm-up).
 func (s *Server) ResetLatency() {
 	s.ingest.mu.Lock()
-	s.ingest.lat, s.ingest.latNext = s.ingest.lat[:0], 0
+	s.ingest.lat, s.ingest.latSeen = s.ingest.lat[:0], 0
 	s.ingest.mu.Unlock()
 }
