@@ -63,12 +63,14 @@ var _ history.Store = (*Store)(nil)
 
 // OpenSQLite opens (creating) the SQLite database at path and migrates it.
 func OpenSQLite(ctx context.Context, path string, o Options) (*Store, error) {
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
 		"&_pragma=auto_vacuum(incremental)&_pragma=foreign_keys(on)&_pragma=cache_size(-262144)&_pragma=wal_autocheckpoint(16384)&_pragma=temp_store(memory)&_txlock=immediate"
 	w, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("sqlhistory: open %s: %w", path, err)
 	}
+	// synchronous(FULL): a commit is on disk before the ingest acknowledges
+	// its messages, so no acknowledged event is lost to a power cut.
 	w.SetMaxOpenConns(1) // SQLite has one writer; queueing here beats SQLITE_BUSY
 	r, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
