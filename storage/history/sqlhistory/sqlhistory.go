@@ -208,8 +208,6 @@ func (s *Store) boolArg(b bool) any {
 	return 0
 }
 
-const day = 24 * time.Hour
-
 func dayOf(t time.Time) int64 { return t.Unix() / 86400 }
 
 func dayTable(d int64) string { return "events_" + time.Unix(d*86400, 0).UTC().Format("20060102") }
