@@ -15,7 +15,6 @@ import (
 // form (storage/event), so that an insert binds five values, not sixteen.
 const eventCols = "id, tenant, ts, pseudonym, data"
 
-
 // rowsPerInsert bounds one statement.
 const rowsPerInsert = 5000
 
