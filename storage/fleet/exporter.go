@@ -334,13 +334,15 @@ func (x *Exporter) collect() {
 		x.poke()
 	}
 	take := func(e event.Event) {
-		x.queued.Add(-1)
+		// e stays counted in queued from Record until it is acknowledged
+		// or dropped; only an event sampled out leaves here
 		k := countKey{minute: e.Time.Unix() / 60 * 60, route: e.Route, outcome: e.Outcome, family: e.Family, level: e.Level}
 		if _, ok := counts[k]; ok || len(counts) < maxCountKeys {
 			counts[k]++
 		}
 		keep := e.Scored() || e.Refused() || (x.cfg.SampleRate > 0 && (x.cfg.SampleRate >= 1 || mrand.Float64() < x.cfg.SampleRate))
 		if !keep {
+			x.queued.Add(-1)
 			x.sampled.Add(1)
 			return
 		}
@@ -357,7 +359,6 @@ func (x *Exporter) collect() {
 			}
 		}
 		e.Client = ""
-		x.queued.Add(1) // now in the batch
 		batch.Events = append(batch.Events, e)
 		if len(batch.Events) >= x.cfg.BatchSize {
 			if lingering && !linger.Stop() {
