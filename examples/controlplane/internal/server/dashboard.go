@@ -152,7 +152,7 @@ func niceMax(v int64) float64 {
 		return 4 // whole numbers on every tick
 	}
 	exp := math.Pow(10, math.Floor(math.Log10(float64(v))))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+	for _, m := range []float64{1, 2, 4, 8, 10} { // quarters of these are round
 		if m*exp >= float64(v) {
 			return m * exp
 		}
@@ -331,7 +331,7 @@ main{padding:1em 1.2em;display:grid;grid-template-columns:repeat(auto-fit,minmax
 section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.8em 1em}
 h2{font-size:1.05em;margin:.2em 0 .6em}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid #eee;font-variant-numeric:tabular-nums}
-th{font-weight:600;color:#444}td.n{text-align:right}
+th{font-weight:600;color:#444}td.n{text-align:right}td{white-space:nowrap}
 .legend span{display:inline-block;margin-right:1em}.legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-1px}
 .axis{font-size:11px;fill:#444}.unit{font-size:12px;fill:#222}
 button{font:inherit;padding:.15em .7em;cursor:pointer}.ok{color:#2a7a2a}.bad{color:#b00020}.empty{color:#777}
