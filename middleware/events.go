@@ -18,8 +18,10 @@ type Events interface {
 }
 
 // FeatureSource gives the behavioural feature vector of a client;
-// *threat.Engine has it.
-type FeatureSource interface {
+// *threat.Engine has it. It is an alias of an interface literal, so that
+// an Events implementation (storage/fleet's) declares the same type
+// without importing this package.
+type FeatureSource = interface {
 	AppendFeatures(dst []float64, client string) ([]float64, bool)
 }
 

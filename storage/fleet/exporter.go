@@ -20,8 +20,10 @@ import (
 )
 
 // FeatureSource gives a client's behavioural feature vector
-// (*threat.Engine and *behavior.Detector have it).
-type FeatureSource interface {
+// (*threat.Engine and *behavior.Detector have it). It is the same type as
+// middleware.FeatureSource (both alias one interface literal), which is
+// how the middleware hands its engine to UseFeatures.
+type FeatureSource = interface {
 	AppendFeatures(dst []float64, client string) ([]float64, bool)
 }
 
@@ -225,12 +227,9 @@ func (x *Exporter) Instance() string { return x.cfg.Instance }
 
 // UseFeatures sets the feature source when the config named none; the
 // middleware calls it with its engine.
-func (x *Exporter) UseFeatures(fs interface {
-	AppendFeatures(dst []float64, client string) ([]float64, bool)
-}) {
+func (x *Exporter) UseFeatures(fs FeatureSource) {
 	if x.cfg.Features == nil && fs != nil {
-		f := FeatureSource(fs)
-		x.features.Store(&f)
+		x.features.Store(&fs)
 	}
 }
 

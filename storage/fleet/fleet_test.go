@@ -20,6 +20,8 @@ import (
 
 var (
 	_ middleware.Events = (*fleet.Exporter)(nil)
+	// the middleware hands its engine to an Events with this method
+	_ interface{ UseFeatures(middleware.FeatureSource) } = (*fleet.Exporter)(nil)
 	_ fleet.RuleSetter  = (*ratelimit.Adaptive)(nil)
 )
 

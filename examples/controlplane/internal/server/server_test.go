@@ -124,6 +124,23 @@ func TestQueriesAnswer(t *testing.T) {
 			}
 		}
 	}
+	// a scored event of a client with history carries its feature vector
+	regular := "198.51.100.77"
+	for i := 0; i < 20; i++ { // the behaviour detector's 16 requests of history, and some
+		fleet[0].serve("GET", fmt.Sprintf("/api/items/%d", i), regular)
+	}
+	fleet[0].serve("GET", "/search?q=%3Cscript%3Ealert(1)%3C/script%3E", regular)
+	eventually(t, 10*time.Second, "scored event with features", func() bool {
+		_, b := api(t, s, tok, "GET", "/api/v1/clients/"+fleet[0].names.Of(regular)+"/timeline?range=1h&limit=5", nil)
+		items, _ := b["items"].([]any)
+		for _, it := range items {
+			e := it.(map[string]any)
+			if f, _ := e["features"].([]any); e["level"] != "none" && len(f) == 12 {
+				return true
+			}
+		}
+		return false
+	})
 	ps := fleet[0].names.Of(attacker)
 	_, tl := api(t, s, tok, "GET", "/api/v1/clients/"+ps+"/timeline?range=1h&limit=5", nil)
 	items := tl["items"].([]any)
