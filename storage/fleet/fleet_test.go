@@ -21,8 +21,10 @@ import (
 var (
 	_ middleware.Events = (*fleet.Exporter)(nil)
 	// the middleware hands its engine to an Events with this method
-	_ interface{ UseFeatures(middleware.FeatureSource) } = (*fleet.Exporter)(nil)
-	_ fleet.RuleSetter  = (*ratelimit.Adaptive)(nil)
+	_ interface {
+		UseFeatures(middleware.FeatureSource)
+	} = (*fleet.Exporter)(nil)
+	_ fleet.RuleSetter = (*ratelimit.Adaptive)(nil)
 )
 
 func TestMain(m *testing.M) {
