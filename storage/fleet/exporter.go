@@ -339,13 +339,15 @@ func (x *Exporter) collect() {
 		if _, ok := counts[k]; ok || len(counts) < maxCountKeys {
 			counts[k]++
 		}
+		// every client's pseudonym, sampled out or not: a ban made on a
+		// pseudonym reaches the clients whose pseudonym is known here
+		e.Pseudonym = x.cfg.Pseudonyms.Of(e.Client)
 		keep := e.Scored() || e.Refused() || (x.cfg.SampleRate > 0 && (x.cfg.SampleRate >= 1 || mrand.Float64() < x.cfg.SampleRate))
 		if !keep {
 			x.queued.Add(-1)
 			x.sampled.Add(1)
 			return
 		}
-		e.Pseudonym = x.cfg.Pseudonyms.Of(e.Client)
 		if e.Scored() {
 			if fs := x.features.Load(); fs != nil {
 				var ok bool

@@ -234,6 +234,18 @@ func TestWatcherEnforces(t *testing.T) {
 	p := ps.Of(seen)
 	put(decision.Value{Target: decision.MustTarget("pseudonym", p), Action: decision.Ban, Reason: "dashboard", Expires: hour})
 	within("pseudonym ban", func() bool { return banned(seen) })
+	// a client seen only in sampled-out benign events is known by pseudonym too
+	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: ps, SampleRate: -1, Linger: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close(context.Background())
+	quiet := "203.0.113.77"
+	x.Record(event.Event{Time: time.Now(), Client: quiet, Route: "/", Method: "GET", Outcome: "allowed", Level: "none"})
+	qp := names(t).Of(quiet) // the same key, another cache: ps learns it from the exporter only
+	within("pseudonym known from a sampled-out event", func() bool { return len(ps.Clients(qp)) == 1 })
+	put(decision.Value{Target: decision.MustTarget("pseudonym", qp), Action: decision.Ban, Reason: "dashboard", Expires: hour})
+	within("ban of a benign client's pseudonym", func() bool { return banned(quiet) })
 	// allow beats ban
 	put(decision.Value{Target: decision.MustTarget("addr", "198.51.100.7"), Action: decision.Allow})
 	within("allow", func() bool {
