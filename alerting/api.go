@@ -3,8 +3,9 @@ package alerting
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
+
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // Kind says which part of bulwark produced an Event.
@@ -30,81 +31,27 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
-// Severity of an event or alert.
-type Severity uint8
-
-// Severities, in increasing order.
-const (
-	SeverityInfo Severity = iota
-	SeverityLow
-	SeverityMedium
-	SeverityHigh
-	SeverityCritical
-)
-
-// String returns the severity's label value ("info" … "critical").
-func (s Severity) String() string {
-	switch s {
-	case SeverityInfo:
-		return "info"
-	case SeverityLow:
-		return "low"
-	case SeverityMedium:
-		return "medium"
-	case SeverityHigh:
-		return "high"
-	case SeverityCritical:
-		return "critical"
-	}
-	return "unknown"
-}
-
-// MarshalText encodes the severity as its name, so JSON payloads read
-// "critical" rather than 4.
-func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// UnmarshalText decodes a severity name, so receivers can decode an Alert
-// from the JSON a sink sent.
-func (s *Severity) UnmarshalText(b []byte) error {
-	v, err := ParseSeverity(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
-}
-
-// ParseSeverity returns the severity named name ("info" … "critical").
-func ParseSeverity(name string) (Severity, error) {
-	for s := SeverityInfo; s <= SeverityCritical; s++ {
-		if s.String() == name {
-			return s, nil
-		}
-	}
-	return 0, fmt.Errorf("alerting: unknown severity %q", name)
-}
-
 // Event is one observation from the request path. It is passed by value
 // and must be cheap to publish.
 type Event struct {
-	Client   string // client key (pseudonymised before it leaves the process)
-	Kind     Kind
-	Score    float64 // threat score in [0,1], if any
-	Severity Severity
-	Reasons  []string // top reasons, most important first (rule ids or short texts)
-	Route    string
-	Method   string
-	Time     time.Time // when it happened; zero means "now" by the dispatcher's clock
+	Client  string // client key (pseudonymised before it leaves the process)
+	Kind    Kind
+	Score   float64 // threat score in [0,1], if any
+	Level   threat.Level
+	Reasons []string // top reasons, most important first (rule ids or short texts)
+	Route   string
+	Method  string
+	Time    time.Time // when it happened; zero means "now" by the dispatcher's clock
 }
 
 // Label names an Alert carries, usable in Config.GroupBy, route matchers,
 // inhibition rules and silences.
 const (
-	LabelClient   = "client"   // the pseudonymised (or raw, if configured) client key
-	LabelRoute    = "route"    // the route pattern of the event
-	LabelMethod   = "method"   // the HTTP method
-	LabelKind     = "kind"     // threat, ratelimit or penalty
-	LabelSeverity = "severity" // only in matchers: the alert's current severity
+	LabelClient = "client" // the pseudonymised (or raw, if configured) client key
+	LabelRoute  = "route"  // the route pattern of the event
+	LabelMethod = "method" // the HTTP method
+	LabelKind   = "kind"   // threat, ratelimit or penalty
+	LabelLevel  = "level"  // only in matchers: the alert's current level
 )
 
 // Alert is one incident: every event of one group (by default one client)
@@ -113,8 +60,8 @@ const (
 type Alert struct {
 	Fingerprint string            `json:"fingerprint"` // stable id of the incident (hash of its group labels)
 	Labels      map[string]string `json:"labels"`      // the group labels, client pseudonymised
-	Severity    Severity          `json:"severity"`    // highest event severity, escalated with volume
-	Priority    int               `json:"priority"`    // 0..100, higher is more urgent: severity, confidence, volume
+	Level       threat.Level      `json:"level"`       // highest event level, escalated with volume
+	Priority    int               `json:"priority"`    // 0..100, higher is more urgent: level, confidence, volume
 	Sequence    uint64            `json:"sequence"`    // 1 for the first notification of the incident, then 2, 3…
 	Reason      string            `json:"reason"`      // why this notification: new, update, escalated, repeat, flush
 	Count       uint64            `json:"count"`       // events in the incident so far
@@ -139,13 +86,13 @@ type ReasonCount struct {
 // Sample is one event kept as evidence, without the client key (the
 // incident's labels carry the pseudonym).
 type Sample struct {
-	Kind     string    `json:"kind"`
-	Score    float64   `json:"score"`
-	Severity Severity  `json:"severity"`
-	Route    string    `json:"route"`
-	Method   string    `json:"method"`
-	Reasons  []string  `json:"reasons,omitempty"`
-	Time     time.Time `json:"time"`
+	Kind    string       `json:"kind"`
+	Score   float64      `json:"score"`
+	Level   threat.Level `json:"level"`
+	Route   string       `json:"route"`
+	Method  string       `json:"method"`
+	Reasons []string     `json:"reasons,omitempty"`
+	Time    time.Time    `json:"time"`
 }
 
 // Sink delivers alerts somewhere. Send is called from the sink's own
@@ -162,16 +109,6 @@ type SinkFunc func(ctx context.Context, a Alert) error
 
 // Send calls f.
 func (f SinkFunc) Send(ctx context.Context, a Alert) error { return f(ctx, a) }
-
-// Clock tells the time. The dispatcher and correlator read it for windows,
-// silences and throttles, so tests can drive them without sleeping.
-type Clock interface {
-	Now() time.Time
-}
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
 
 // Claimer lets several replicas share one notification: Claim reports true
 // to exactly one caller per key until ttl passes. alerting/redisclaim

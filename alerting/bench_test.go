@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // BenchmarkChannelSend is the baseline for BenchmarkPublish: a bare
@@ -20,7 +22,7 @@ func BenchmarkChannelSend(b *testing.B) {
 		}
 		close(done)
 	}()
-	e := Event{Client: "203.0.113.7", Kind: KindThreat, Score: 0.8, Severity: SeverityHigh, Route: "/login", Method: "POST", Time: t0}
+	e := Event{Client: "203.0.113.7", Kind: KindThreat, Score: 0.8, Level: threat.LevelHigh, Route: "/login", Method: "POST", Time: t0}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -51,7 +53,7 @@ func BenchmarkPublish(b *testing.B) {
 		b.Fatal(err)
 	}
 	reasons := []string{"sqli", "scanner"}
-	e := Event{Client: "203.0.113.7", Kind: KindThreat, Score: 0.8, Severity: SeverityHigh, Reasons: reasons, Route: "/login", Method: "POST", Time: t0}
+	e := Event{Client: "203.0.113.7", Kind: KindThreat, Score: 0.8, Level: threat.LevelHigh, Reasons: reasons, Route: "/login", Method: "POST", Time: t0}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -74,11 +76,11 @@ func BenchmarkPublish(b *testing.B) {
 // held in its clock): the cost of a drop, counted.
 func BenchmarkPublishFull(b *testing.B) {
 	g := &gateClock{entered: make(chan struct{}), release: make(chan struct{})}
-	d, err := New(Config{Secret: []byte("k"), Clock: g, QueueSize: 16, Sinks: []SinkConfig{{Name: "n", Sink: SinkFunc(nopSend)}}})
+	d, err := New(Config{Secret: []byte("k"), now: g.Now, QueueSize: 16, Sinks: []SinkConfig{{Name: "n", Sink: SinkFunc(nopSend)}}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	e := Event{Client: "203.0.113.7", Kind: KindThreat, Score: 0.8, Severity: SeverityHigh, Route: "/login", Method: "POST", Time: t0}
+	e := Event{Client: "203.0.113.7", Kind: KindThreat, Score: 0.8, Level: threat.LevelHigh, Route: "/login", Method: "POST", Time: t0}
 	d.Publish(e)
 	<-g.entered
 	for d.Publish(e) {
@@ -97,7 +99,7 @@ func BenchmarkPublishParallel(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e := Event{Client: "203.0.113.7", Kind: KindRateLimit, Severity: SeverityLow, Route: "/login", Method: "POST", Time: t0}
+	e := Event{Client: "203.0.113.7", Kind: KindRateLimit, Level: threat.LevelLow, Route: "/login", Method: "POST", Time: t0}
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -126,7 +128,7 @@ func BenchmarkMapCount(b *testing.B) {
 func BenchmarkCorrelatorIngest(b *testing.B) {
 	for _, group := range [][]string{{LabelClient}, {LabelClient, LabelRoute}} {
 		b.Run(strconv.Itoa(len(group))+"labels", func(b *testing.B) {
-			c, err := NewCorrelator(Config{Secret: []byte("k"), GroupBy: group})
+			c, err := newCorrelator(Config{Secret: []byte("k"), GroupBy: group})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -136,15 +138,15 @@ func BenchmarkCorrelatorIngest(b *testing.B) {
 			i := 0
 			now := t0
 			for b.Loop() {
-				e := Event{Client: keys[i%len(keys)], Kind: KindThreat, Score: 0.8, Severity: SeverityHigh, Reasons: reasons, Route: "/login", Method: "POST", Time: now}
+				e := Event{Client: keys[i%len(keys)], Kind: KindThreat, Score: 0.8, Level: threat.LevelHigh, Reasons: reasons, Route: "/login", Method: "POST", Time: now}
 				if i%3 == 0 {
-					e = Event{Client: keys[i%len(keys)], Kind: KindRateLimit, Severity: SeverityLow, Route: "/search", Method: "GET", Time: now}
+					e = Event{Client: keys[i%len(keys)], Kind: KindRateLimit, Level: threat.LevelLow, Route: "/search", Method: "GET", Time: now}
 				}
-				c.Ingest(e)
+				c.ingest(e)
 				i++
 				if i%10000 == 0 {
 					now = now.Add(100 * time.Millisecond)
-					c.Tick(now)
+					c.tick(now)
 				}
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")

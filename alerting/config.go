@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/threat"
 	"go.opentelemetry.io/otel/metric"
 )
 
@@ -39,7 +40,7 @@ type Config struct {
 	// ResolveTimeout forgets an incident with no events for that long.
 	// Default 5m.
 	ResolveTimeout time.Duration
-	// Escalation lists event counts at which an incident's severity rises
+	// Escalation lists event counts at which an incident's level rises
 	// one level (capped at critical); an escalation is notified at the next
 	// tick, past GroupInterval. Default {100, 1000}.
 	Escalation []uint64
@@ -70,7 +71,7 @@ type Config struct {
 	// QueueSize bounds the events waiting for the correlator. Default 8192.
 	QueueSize int
 	// TickInterval is how often the correlator flushes due notifications.
-	// Default 1s. Negative: never on its own (tests call Dispatcher.Flush).
+	// Default 1s. Negative: never on its own (the package tests drive it).
 	TickInterval time.Duration
 	// Retry controls redelivery of failed sends.
 	Retry Retry
@@ -80,10 +81,12 @@ type Config struct {
 	// deliver (queue full, retries exhausted, permanent error, close). It
 	// runs on the sink's goroutine and must not block.
 	DeadLetter func(DeadLetter)
-	// Clock tells the time. Default: the system clock.
-	Clock Clock
 	// MeterProvider for the counters. Default: otel.GetMeterProvider().
 	MeterProvider metric.MeterProvider
+
+	// now tells the time (default time.Now); the package's tests drive
+	// windows, silences and throttles with a fake clock here.
+	now func() time.Time
 }
 
 // SinkConfig names a sink and bounds it.
@@ -102,11 +105,11 @@ type SinkConfig struct {
 // Route sends the alerts it matches to some sinks.
 type Route struct {
 	Name string
-	// Match requires these labels to be equal (LabelSeverity compares the
-	// severity name). Empty matches everything.
+	// Match requires these labels to be equal (LabelLevel compares the
+	// level name). Empty matches everything.
 	Match map[string]string
-	// MinSeverity requires at least this severity.
-	MinSeverity Severity
+	// MinLevel requires at least this level.
+	MinLevel threat.Level
 	// Sinks receive the matched alerts.
 	Sinks []string
 	// Continue keeps trying later routes after this one matched.
@@ -124,17 +127,17 @@ type Throttle struct {
 }
 
 // InhibitRule mutes target incidents while a source incident is active:
-// an incident of severity ≥ SourceMin mutes those of severity < SourceMin
+// an incident of level ≥ SourceMin mutes those of level < SourceMin
 // that share the Equal labels.
 type InhibitRule struct {
-	SourceMin Severity
+	SourceMin threat.Level
 	Equal     []string
 }
 
 // Silence mutes incidents whose labels match until it expires.
 type Silence struct {
 	ID      string
-	Match   map[string]string // labels that must be equal; LabelSeverity compares the name
+	Match   map[string]string // labels that must be equal; LabelLevel compares the name
 	Until   time.Time
 	Comment string
 }
@@ -213,7 +216,7 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("%w: Escalation must be increasing (%v)", ErrConfig, c.Escalation)
 	}
 	if c.Inhibit == nil {
-		c.Inhibit = []InhibitRule{{SourceMin: SeverityCritical, Equal: []string{LabelClient}}}
+		c.Inhibit = []InhibitRule{{SourceMin: threat.LevelCritical, Equal: []string{LabelClient}}}
 	}
 	if c.MaxIncidents == 0 {
 		c.MaxIncidents = 10000
@@ -234,8 +237,8 @@ func (c Config) withDefaults() (Config, error) {
 		c.Secret = make([]byte, 32)
 		_, _ = rand.Read(c.Secret) // never fails on supported platforms
 	}
-	if c.Clock == nil {
-		c.Clock = systemClock{}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	if len(c.Sinks) == 0 {
 		c.Sinks = []SinkConfig{{Name: "log", Sink: logSink{}}}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // Bounds of the evidence one incident keeps.
@@ -23,11 +25,11 @@ const (
 	reasonsInSnap = 10 // reasons in a notification
 )
 
-// Correlator groups events into incidents and decides when each incident
+// correlator groups events into incidents and decides when each incident
 // is notified. It is not safe for concurrent use, except Silence and
-// Unsilence: the Dispatcher owns one on its worker goroutine, tests and
-// custom pipelines drive one directly with Ingest and Tick.
-type Correlator struct {
+// Unsilence: the Dispatcher owns one on its worker goroutine, and the
+// package's tests drive one directly with ingest and tick.
+type correlator struct {
 	cfg    Config
 	single bool // GroupBy is just the client: the raw key is the group key
 	byKey  map[string]*incident
@@ -43,8 +45,8 @@ type Correlator struct {
 type incident struct {
 	labels   map[string]string
 	fp       string
-	baseSev  Severity
-	sev      Severity
+	baseSev  threat.Level
+	sev      threat.Level
 	nextEsc  int // index in cfg.Escalation of the next threshold
 	count    uint64
 	byKind   [3]uint64
@@ -59,22 +61,22 @@ type incident struct {
 	seq           uint64
 	notifiedAt    time.Time
 	notifiedCount uint64
-	notifiedSev   Severity
+	notifiedSev   threat.Level
 	handled       bool // a first decision (sent or muted) was taken
 }
 
-// NewCorrelator returns a Correlator for cfg (defaults filled as in New;
+// newCorrelator returns a correlator for cfg (defaults filled as in New;
 // sinks and routes are ignored).
-func NewCorrelator(cfg Config) (*Correlator, error) {
+func newCorrelator(cfg Config) (*correlator, error) {
 	c, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	return newCorrelator(c), nil
+	return buildCorrelator(c), nil
 }
 
-func newCorrelator(cfg Config) *Correlator {
-	return &Correlator{
+func buildCorrelator(cfg Config) *correlator {
+	return &correlator{
 		cfg:    cfg,
 		single: len(cfg.GroupBy) == 1 && cfg.GroupBy[0] == LabelClient,
 		byKey:  make(map[string]*incident),
@@ -83,7 +85,7 @@ func newCorrelator(cfg Config) *Correlator {
 
 // Pseudonym returns what alerts show for a raw client key: a keyed hash
 // (HMAC-SHA256 with Config.Secret, 80 bits in hex) unless RawClients.
-func (c *Correlator) Pseudonym(raw string) string {
+func (c *correlator) Pseudonym(raw string) string {
 	if c.cfg.RawClients {
 		return raw
 	}
@@ -99,7 +101,7 @@ func pseudonym(secret []byte, raw string) string {
 
 // Ingest adds one event to its incident. It reports false when the event
 // opened a new group past MaxIncidents and was dropped (and counted).
-func (c *Correlator) Ingest(e Event) bool {
+func (c *correlator) ingest(e Event) bool {
 	if e.Time.IsZero() {
 		e.Time = c.now
 	}
@@ -127,7 +129,7 @@ func (c *Correlator) Ingest(e Event) bool {
 	return true
 }
 
-func (c *Correlator) groupKey(b []byte, e *Event) []byte {
+func (c *correlator) groupKey(b []byte, e *Event) []byte {
 	for _, l := range c.cfg.GroupBy {
 		b = append(b, labelOf(e, l)...)
 		b = append(b, 0x1f)
@@ -149,7 +151,7 @@ func labelOf(e *Event, l string) string {
 	return ""
 }
 
-func (c *Correlator) open(e *Event) *incident {
+func (c *correlator) open(e *Event) *incident {
 	labels := make(map[string]string, len(c.cfg.GroupBy))
 	for _, l := range c.cfg.GroupBy {
 		v := labelOf(e, l)
@@ -210,13 +212,13 @@ func (in *incident) add(e *Event, esc []uint64) {
 		in.routes = append(in.routes, e.Route)
 	}
 	in.samples[in.nsamples%maxSamples] = Sample{
-		Kind: e.Kind.String(), Score: e.Score, Severity: e.Severity,
+		Kind: e.Kind.String(), Score: e.Score, Level: e.Level,
 		Route: e.Route, Method: e.Method, Reasons: e.Reasons, Time: e.Time,
 	}
 	in.nsamples++
 	changed := false
-	if e.Severity > in.baseSev {
-		in.baseSev = e.Severity
+	if e.Level > in.baseSev {
+		in.baseSev = e.Level
 		changed = true
 	}
 	for in.nextEsc < len(esc) && in.count >= esc[in.nextEsc] {
@@ -224,12 +226,12 @@ func (in *incident) add(e *Event, esc []uint64) {
 		changed = true
 	}
 	if changed {
-		in.sev = min(SeverityCritical, in.baseSev+Severity(in.nextEsc))
+		in.sev = min(threat.LevelCritical, in.baseSev+threat.Level(in.nextEsc))
 	}
 }
 
 // Silence adds or replaces (by ID) a silence. Safe for concurrent use.
-func (c *Correlator) Silence(s Silence) {
+func (c *correlator) Silence(s Silence) {
 	c.silMu.Lock()
 	defer c.silMu.Unlock()
 	c.silences = slices.DeleteFunc(c.silences, func(o Silence) bool { return o.ID == s.ID })
@@ -237,31 +239,31 @@ func (c *Correlator) Silence(s Silence) {
 }
 
 // Unsilence removes the silence with that ID. Safe for concurrent use.
-func (c *Correlator) Unsilence(id string) {
+func (c *correlator) Unsilence(id string) {
 	c.silMu.Lock()
 	defer c.silMu.Unlock()
 	c.silences = slices.DeleteFunc(c.silences, func(o Silence) bool { return o.ID == id })
 }
 
-// Len returns the number of incidents held.
-func (c *Correlator) Len() int { return len(c.byKey) }
+// len returns the number of incidents held.
+func (c *correlator) len() int { return len(c.byKey) }
 
-// Tick advances the correlator to now and returns the notifications due:
+// tick advances the correlator to now and returns the notifications due:
 // new incidents past GroupWait, escalations, updates past GroupInterval,
 // repeats past RepeatInterval. Muted (inhibited or silenced) notifications
 // are counted and not returned. Idle incidents past ResolveTimeout with
 // nothing left to say are forgotten.
-func (c *Correlator) Tick(now time.Time) []Alert {
-	return c.tick(now, false)
+func (c *correlator) tick(now time.Time) []Alert {
+	return c.advance(now, false)
 }
 
-// Flush returns a notification for every incident with events not yet
+// flush returns a notification for every incident with events not yet
 // notified, regardless of windows (used on Close).
-func (c *Correlator) Flush(now time.Time) []Alert {
-	return c.tick(now, true)
+func (c *correlator) flush(now time.Time) []Alert {
+	return c.advance(now, true)
 }
 
-func (c *Correlator) tick(now time.Time, flush bool) []Alert {
+func (c *correlator) advance(now time.Time, flush bool) []Alert {
 	c.now = now
 	silences := c.activeSilences(now)
 	inhibit := c.inhibitSources(now)
@@ -297,7 +299,7 @@ func (c *Correlator) tick(now time.Time, flush bool) []Alert {
 	return out
 }
 
-func (c *Correlator) due(in *incident, now time.Time, flush bool) string {
+func (c *correlator) due(in *incident, now time.Time, flush bool) string {
 	pending := in.count > in.notifiedCount
 	switch {
 	case !in.handled:
@@ -317,16 +319,16 @@ func (c *Correlator) due(in *incident, now time.Time, flush bool) string {
 	return ""
 }
 
-func (c *Correlator) activeSilences(now time.Time) []Silence {
+func (c *correlator) activeSilences(now time.Time) []Silence {
 	c.silMu.Lock()
 	defer c.silMu.Unlock()
 	c.silences = slices.DeleteFunc(c.silences, func(s Silence) bool { return !now.Before(s.Until) })
 	return slices.Clone(c.silences)
 }
 
-func matches(labels map[string]string, sev Severity, m map[string]string) bool {
+func matches(labels map[string]string, sev threat.Level, m map[string]string) bool {
 	for k, v := range m {
-		if k == LabelSeverity {
+		if k == LabelLevel {
 			if sev.String() != v {
 				return false
 			}
@@ -349,8 +351,8 @@ func silencedBy(in *incident, ss []Silence) bool {
 }
 
 // inhibitSources returns, per rule, the Equal-label keys of active
-// incidents at or above the rule's source severity.
-func (c *Correlator) inhibitSources(now time.Time) []map[string]bool {
+// incidents at or above the rule's source level.
+func (c *correlator) inhibitSources(now time.Time) []map[string]bool {
 	if len(c.cfg.Inhibit) == 0 {
 		return nil
 	}
@@ -377,7 +379,7 @@ func equalKey(labels map[string]string, equal []string) string {
 	return b.String()
 }
 
-func (c *Correlator) isInhibited(in *incident, sources []map[string]bool) bool {
+func (c *correlator) isInhibited(in *incident, sources []map[string]bool) bool {
 	for i, r := range c.cfg.Inhibit {
 		if in.sev < r.SourceMin && sources[i][equalKey(in.labels, r.Equal)] {
 			return true
@@ -395,7 +397,7 @@ func (in *incident) snapshot(reason string) Alert {
 	a := Alert{
 		Fingerprint: in.fp,
 		Labels:      make(map[string]string, len(in.labels)),
-		Severity:    in.sev,
+		Level:       in.sev,
 		Priority:    in.priority(),
 		Sequence:    in.seq,
 		Reason:      reason,
@@ -432,7 +434,7 @@ func (in *incident) snapshot(reason string) Alert {
 
 func summary(a *Alert) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s incident", a.Severity)
+	fmt.Fprintf(&b, "%s incident", a.Level)
 	if c, ok := a.Labels[LabelClient]; ok {
 		fmt.Fprintf(&b, " from client %s", c)
 	}

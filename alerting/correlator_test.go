@@ -6,13 +6,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-func mustCorrelator(t testing.TB, cfg Config) *Correlator {
+func mustCorrelator(t testing.TB, cfg Config) *correlator {
 	t.Helper()
-	c, err := NewCorrelator(cfg)
+	c, err := newCorrelator(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,16 +50,16 @@ func TestBurstBecomesOneIncident(t *testing.T) {
 			if at.After(now) {
 				break
 			}
-			e := Event{Client: "203.0.113.7", Kind: KindThreat, Score: 0.7, Severity: SeverityMedium,
+			e := Event{Client: "203.0.113.7", Kind: KindThreat, Score: 0.7, Level: threat.LevelMedium,
 				Reasons: []string{"sqli"}, Route: "/login", Method: "POST", Time: at}
 			if next%3 == 0 {
-				e = Event{Client: "203.0.113.7", Kind: KindRateLimit, Severity: SeverityLow, Route: "/search", Method: "GET", Time: at}
+				e = Event{Client: "203.0.113.7", Kind: KindRateLimit, Level: threat.LevelLow, Route: "/search", Method: "GET", Time: at}
 			}
-			if !c.Ingest(e) {
+			if !c.ingest(e) {
 				t.Fatalf("event %d dropped", next)
 			}
 		}
-		for _, a := range c.Tick(now) {
+		for _, a := range c.tick(now) {
 			notes = append(notes, note{now.Sub(t0), a.Reason, a.Sequence})
 			alerts = append(alerts, a)
 		}
@@ -84,11 +86,11 @@ func TestBurstBecomesOneIncident(t *testing.T) {
 	if last.Count != n || last.Threat+last.RateLimit != n || last.Threat == 0 || last.RateLimit == 0 {
 		t.Fatalf("evidence not merged: count %d threat %d ratelimit %d", last.Count, last.Threat, last.RateLimit)
 	}
-	if last.Severity != SeverityCritical {
-		t.Fatalf("severity %v, want critical (medium escalated twice by volume)", last.Severity)
+	if last.Level != threat.LevelCritical {
+		t.Fatalf("severity %v, want critical (medium escalated twice by volume)", last.Level)
 	}
-	if alerts[0].Severity != SeverityCritical || alerts[0].Count >= n {
-		t.Fatalf("first notification: severity %v count %d", alerts[0].Severity, alerts[0].Count)
+	if alerts[0].Level != threat.LevelCritical || alerts[0].Count >= n {
+		t.Fatalf("first notification: severity %v count %d", alerts[0].Level, alerts[0].Count)
 	}
 	if len(last.Reasons) == 0 || last.Reasons[0].Reason != "sqli" || !slices.Contains(last.Routes, "/search") {
 		t.Fatalf("evidence: reasons %v routes %v", last.Reasons, last.Routes)
@@ -103,29 +105,29 @@ func TestBurstBecomesOneIncident(t *testing.T) {
 
 func TestEscalationNotifiedBeforeGroupInterval(t *testing.T) {
 	c := mustCorrelator(t, Config{Secret: []byte("k"), GroupWait: time.Second, GroupInterval: time.Hour, Escalation: []uint64{5}})
-	ev := Event{Client: "a", Kind: KindRateLimit, Severity: SeverityLow, Time: t0}
-	c.Ingest(ev)
-	if got := c.Tick(t0.Add(time.Second)); len(got) != 1 || got[0].Severity != SeverityLow {
+	ev := Event{Client: "a", Kind: KindRateLimit, Level: threat.LevelLow, Time: t0}
+	c.ingest(ev)
+	if got := c.tick(t0.Add(time.Second)); len(got) != 1 || got[0].Level != threat.LevelLow {
 		t.Fatalf("first: %+v", got)
 	}
 	for range 4 {
-		c.Ingest(ev)
+		c.ingest(ev)
 	}
-	got := c.Tick(t0.Add(2 * time.Second))
-	if len(got) != 1 || got[0].Reason != "escalated" || got[0].Severity != SeverityMedium {
+	got := c.tick(t0.Add(2 * time.Second))
+	if len(got) != 1 || got[0].Reason != "escalated" || got[0].Level != threat.LevelMedium {
 		t.Fatalf("escalation: %+v", got)
 	}
 }
 
 func TestInhibitionAndSilences(t *testing.T) {
-	ev := func(client, route string, sev Severity, at time.Duration) Event {
-		return Event{Client: client, Kind: KindThreat, Severity: sev, Route: route, Time: t0.Add(at)}
+	ev := func(client, route string, sev threat.Level, at time.Duration) Event {
+		return Event{Client: client, Kind: KindThreat, Level: sev, Route: route, Time: t0.Add(at)}
 	}
 	type want struct{ client, route string }
 	cases := []struct {
 		name      string
 		events    []Event
-		silence   func(c *Correlator) Silence
+		silence   func(c *correlator) Silence
 		tickAt    time.Duration
 		want      []want
 		inhibited uint64
@@ -133,21 +135,21 @@ func TestInhibitionAndSilences(t *testing.T) {
 	}{
 		{
 			name:      "critical mutes lower incidents of the same client only",
-			events:    []Event{ev("a", "/login", SeverityCritical, 0), ev("a", "/search", SeverityLow, 0), ev("b", "/search", SeverityLow, 0)},
+			events:    []Event{ev("a", "/login", threat.LevelCritical, 0), ev("a", "/search", threat.LevelLow, 0), ev("b", "/search", threat.LevelLow, 0)},
 			tickAt:    time.Minute,
 			want:      []want{{"a", "/login"}, {"b", "/search"}},
 			inhibited: 1,
 		},
 		{
 			name:   "no critical, nothing muted",
-			events: []Event{ev("a", "/login", SeverityHigh, 0), ev("a", "/search", SeverityLow, 0)},
+			events: []Event{ev("a", "/login", threat.LevelHigh, 0), ev("a", "/search", threat.LevelLow, 0)},
 			tickAt: time.Minute,
 			want:   []want{{"a", "/login"}, {"a", "/search"}},
 		},
 		{
 			name:   "silence holds until it expires",
-			events: []Event{ev("a", "/login", SeverityHigh, 0), ev("b", "/login", SeverityHigh, 0)},
-			silence: func(c *Correlator) Silence {
+			events: []Event{ev("a", "/login", threat.LevelHigh, 0), ev("b", "/login", threat.LevelHigh, 0)},
+			silence: func(c *correlator) Silence {
 				return Silence{ID: "s", Match: map[string]string{LabelClient: c.Pseudonym("a")}, Until: t0.Add(time.Hour)}
 			},
 			tickAt:   time.Minute,
@@ -156,8 +158,8 @@ func TestInhibitionAndSilences(t *testing.T) {
 		},
 		{
 			name:   "expired silence mutes nothing",
-			events: []Event{ev("a", "/login", SeverityHigh, 0)},
-			silence: func(c *Correlator) Silence {
+			events: []Event{ev("a", "/login", threat.LevelHigh, 0)},
+			silence: func(c *correlator) Silence {
 				return Silence{ID: "s", Match: map[string]string{LabelClient: c.Pseudonym("a")}, Until: t0.Add(30 * time.Second)}
 			},
 			tickAt: time.Minute,
@@ -165,9 +167,9 @@ func TestInhibitionAndSilences(t *testing.T) {
 		},
 		{
 			name:   "silence by severity",
-			events: []Event{ev("a", "/login", SeverityHigh, 0), ev("b", "/login", SeverityLow, 0)},
-			silence: func(*Correlator) Silence {
-				return Silence{ID: "low", Match: map[string]string{LabelSeverity: "low"}, Until: t0.Add(time.Hour)}
+			events: []Event{ev("a", "/login", threat.LevelHigh, 0), ev("b", "/login", threat.LevelLow, 0)},
+			silence: func(*correlator) Silence {
+				return Silence{ID: "low", Match: map[string]string{LabelLevel: "low"}, Until: t0.Add(time.Hour)}
 			},
 			tickAt:   time.Minute,
 			want:     []want{{"a", "/login"}},
@@ -181,10 +183,10 @@ func TestInhibitionAndSilences(t *testing.T) {
 				c.Silence(tc.silence(c))
 			}
 			for _, e := range tc.events {
-				c.Ingest(e)
+				c.ingest(e)
 			}
 			var got []want
-			for _, a := range c.Tick(t0.Add(tc.tickAt)) {
+			for _, a := range c.tick(t0.Add(tc.tickAt)) {
 				got = append(got, want{a.Labels[LabelClient], a.Labels[LabelRoute]})
 			}
 			slices.SortFunc(got, func(x, y want) int {
@@ -212,12 +214,12 @@ func TestInhibitionAndSilences(t *testing.T) {
 func TestSilenceExpiryLetsLaterEvidenceThrough(t *testing.T) {
 	c := mustCorrelator(t, Config{Secret: []byte("k"), GroupWait: time.Second, GroupInterval: time.Minute})
 	c.Silence(Silence{ID: "x", Match: map[string]string{LabelClient: c.Pseudonym("a")}, Until: t0.Add(10 * time.Minute)})
-	c.Ingest(Event{Client: "a", Time: t0})
-	if got := c.Tick(t0.Add(2 * time.Second)); len(got) != 0 {
+	c.ingest(Event{Client: "a", Time: t0})
+	if got := c.tick(t0.Add(2 * time.Second)); len(got) != 0 {
 		t.Fatalf("silenced incident notified: %+v", got)
 	}
-	c.Ingest(Event{Client: "a", Time: t0.Add(11 * time.Minute)})
-	got := c.Tick(t0.Add(11 * time.Minute))
+	c.ingest(Event{Client: "a", Time: t0.Add(11 * time.Minute)})
+	got := c.tick(t0.Add(11 * time.Minute))
 	if len(got) != 1 || got[0].Count != 2 || got[0].Sequence != 1 {
 		t.Fatalf("after expiry: %+v", got)
 	}
@@ -225,21 +227,21 @@ func TestSilenceExpiryLetsLaterEvidenceThrough(t *testing.T) {
 
 func TestResolveAndMaxIncidents(t *testing.T) {
 	c := mustCorrelator(t, Config{Secret: []byte("k"), MaxIncidents: 2, GroupWait: time.Second, ResolveTimeout: time.Minute})
-	if !c.Ingest(Event{Client: "a", Time: t0}) || !c.Ingest(Event{Client: "b", Time: t0}) {
+	if !c.ingest(Event{Client: "a", Time: t0}) || !c.ingest(Event{Client: "b", Time: t0}) {
 		t.Fatal("first two incidents refused")
 	}
-	if c.Ingest(Event{Client: "c", Time: t0}) || c.overflow.Load() != 1 {
+	if c.ingest(Event{Client: "c", Time: t0}) || c.overflow.Load() != 1 {
 		t.Fatal("third incident not refused and counted")
 	}
-	if !c.Ingest(Event{Client: "a", Time: t0}) {
+	if !c.ingest(Event{Client: "a", Time: t0}) {
 		t.Fatal("event of an existing incident refused")
 	}
-	c.Tick(t0.Add(2 * time.Second))
-	c.Tick(t0.Add(2 * time.Minute))
-	if c.Len() != 0 {
-		t.Fatalf("idle incidents kept: %d", c.Len())
+	c.tick(t0.Add(2 * time.Second))
+	c.tick(t0.Add(2 * time.Minute))
+	if c.len() != 0 {
+		t.Fatalf("idle incidents kept: %d", c.len())
 	}
-	if !c.Ingest(Event{Client: "c", Time: t0.Add(3 * time.Minute)}) {
+	if !c.ingest(Event{Client: "c", Time: t0.Add(3 * time.Minute)}) {
 		t.Fatal("room not freed after resolve")
 	}
 }
@@ -289,5 +291,26 @@ func TestConfigErrors(t *testing.T) {
 				t.Fatalf("error %v, want ErrConfig naming %q", err, tc.names)
 			}
 		})
+	}
+}
+
+// The correlator driven directly, with explicit times: nothing during the
+// group wait, then one notification whose level rose with the volume.
+func TestCorrelatorDrivenDirectly(t *testing.T) {
+	c, err := newCorrelator(Config{RawClients: true, GroupWait: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 300 {
+		c.ingest(Event{Client: "198.51.100.9", Kind: KindRateLimit, Level: threat.LevelLow,
+			Time: t0.Add(time.Duration(i) * 10 * time.Millisecond)})
+	}
+	if got := c.tick(t0.Add(5 * time.Second)); len(got) != 0 {
+		t.Fatalf("%d notifications during the group wait", len(got))
+	}
+	got := c.tick(t0.Add(10 * time.Second))
+	if len(got) != 1 || got[0].Reason != "new" || got[0].Level != threat.LevelMedium || got[0].Count != 300 {
+		t.Fatalf("after the group wait: %+v", got)
 	}
 }

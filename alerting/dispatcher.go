@@ -42,11 +42,11 @@ type SinkStats struct {
 
 // Dispatcher correlates events into alerts and delivers them to sinks.
 // Publish is the only call on the request path; one worker goroutine owns
-// the Correlator and each sink has its own goroutine, queue, timeout and
+// the correlator and each sink has its own goroutine, queue, timeout and
 // circuit breaker, so a slow sink never stalls the others.
 type Dispatcher struct {
 	cfg     Config
-	corr    *Correlator
+	corr    *correlator
 	in      chan Event
 	ctl     chan ctlReq
 	stop    chan struct{}
@@ -89,7 +89,7 @@ func New(cfg Config) (*Dispatcher, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &Dispatcher{
 		cfg:    cfg,
-		corr:   newCorrelator(cfg),
+		corr:   buildCorrelator(cfg),
 		in:     make(chan Event, cfg.QueueSize),
 		ctl:    make(chan ctlReq),
 		stop:   make(chan struct{}),
@@ -160,15 +160,15 @@ func (d *Dispatcher) Silence(s Silence) { d.corr.Silence(s) }
 // Unsilence removes a silence.
 func (d *Dispatcher) Unsilence(id string) { d.corr.Unsilence(id) }
 
-// Tick makes the worker ingest what is queued, run one correlator tick at
+// tick makes the worker ingest what is queued, run one correlator tick at
 // the clock's time and hand the due notifications to the sink queues, then
-// returns. With a fake Clock and a negative TickInterval, tests drive time
+// returns. With a fake clock and a negative TickInterval, tests drive time
 // through it.
-func (d *Dispatcher) Tick(ctx context.Context) error { return d.control(ctx, false) }
+func (d *Dispatcher) tick(ctx context.Context) error { return d.control(ctx, false) }
 
-// Flush is Tick that notifies every incident with unsent events now,
+// flush is tick that notifies every incident with unsent events now,
 // whatever the windows.
-func (d *Dispatcher) Flush(ctx context.Context) error { return d.control(ctx, true) }
+func (d *Dispatcher) flush(ctx context.Context) error { return d.control(ctx, true) }
 
 func (d *Dispatcher) control(ctx context.Context, flush bool) error {
 	req := ctlReq{flush: flush, done: make(chan struct{})}
@@ -200,18 +200,18 @@ func (d *Dispatcher) run() {
 		case e := <-d.in:
 			d.ingest(e)
 		case <-tick:
-			d.dispatch(d.corr.Tick(d.cfg.Clock.Now()))
+			d.dispatch(d.corr.tick(d.cfg.now()))
 		case req := <-d.ctl:
 			d.drain()
 			if req.flush {
-				d.dispatch(d.corr.Flush(d.cfg.Clock.Now()))
+				d.dispatch(d.corr.flush(d.cfg.now()))
 			} else {
-				d.dispatch(d.corr.Tick(d.cfg.Clock.Now()))
+				d.dispatch(d.corr.tick(d.cfg.now()))
 			}
 			close(req.done)
 		case <-d.stop:
 			d.drain()
-			d.dispatch(d.corr.Flush(d.cfg.Clock.Now()))
+			d.dispatch(d.corr.flush(d.cfg.now()))
 			for _, s := range d.sinks {
 				close(s.q)
 			}
@@ -234,9 +234,9 @@ func (d *Dispatcher) drain() {
 
 func (d *Dispatcher) ingest(e Event) {
 	if e.Time.IsZero() {
-		e.Time = d.cfg.Clock.Now()
+		e.Time = d.cfg.now()
 	}
-	d.corr.Ingest(e)
+	d.corr.ingest(e)
 }
 
 // dispatch routes each alert and queues it, without blocking, to its sinks.
@@ -244,7 +244,7 @@ func (d *Dispatcher) dispatch(alerts []Alert) {
 	if len(alerts) == 0 {
 		return
 	}
-	now := d.cfg.Clock.Now()
+	now := d.cfg.now()
 	var idx []int
 	targets := make([]bool, len(d.sinks))
 	sends := make([]*sinkWorker, 0, len(d.sinks))

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/threat"
 	"go.uber.org/goleak"
 )
 
@@ -89,20 +90,20 @@ func TestRoutingCriticalsToPager(t *testing.T) {
 	pager, log := newRecorder(), newRecorder()
 	d, err := New(Config{
 		Secret:       []byte("k"),
-		Clock:        clk,
+		now:          clk.Now,
 		TickInterval: -1,
 		Sinks:        []SinkConfig{{Name: "pager", Sink: pager}, {Name: "log", Sink: log}},
-		Routes:       []Route{{Name: "criticals", MinSeverity: SeverityCritical, Sinks: []string{"pager"}}},
+		Routes:       []Route{{Name: "criticals", MinLevel: threat.LevelCritical, Sinks: []string{"pager"}}},
 		DefaultSinks: []string{"log"},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Publish(Event{Client: "evil", Kind: KindThreat, Severity: SeverityCritical, Score: 0.99, Time: t0})
-	d.Publish(Event{Client: "meh", Kind: KindRateLimit, Severity: SeverityLow, Time: t0})
-	d.Publish(Event{Client: "hmm", Kind: KindThreat, Severity: SeverityHigh, Score: 0.8, Time: t0})
+	d.Publish(Event{Client: "evil", Kind: KindThreat, Level: threat.LevelCritical, Score: 0.99, Time: t0})
+	d.Publish(Event{Client: "meh", Kind: KindRateLimit, Level: threat.LevelLow, Time: t0})
+	d.Publish(Event{Client: "hmm", Kind: KindThreat, Level: threat.LevelHigh, Score: 0.8, Time: t0})
 	clk.Add(time.Minute)
-	if err := d.Tick(context.Background()); err != nil {
+	if err := d.tick(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	pager.wait(t, 1)
@@ -112,12 +113,12 @@ func TestRoutingCriticalsToPager(t *testing.T) {
 		t.Fatalf("pager got %d, log got %d; want 1 and 2", p, l)
 	}
 	for _, a := range pager.snapshot() {
-		if a.Severity != SeverityCritical || a.Labels[LabelClient] != d.Pseudonym("evil") {
+		if a.Level != threat.LevelCritical || a.Labels[LabelClient] != d.Pseudonym("evil") {
 			t.Fatalf("pager got %+v", a)
 		}
 	}
 	for _, a := range log.snapshot() {
-		if a.Severity == SeverityCritical {
+		if a.Level == threat.LevelCritical {
 			t.Fatalf("log got a critical: %+v", a)
 		}
 	}
@@ -127,7 +128,7 @@ func TestRouteContinueAndThrottle(t *testing.T) {
 	clk := &fakeClock{t: t0}
 	a, b := newRecorder(), newRecorder()
 	d, err := New(Config{
-		Secret: []byte("k"), Clock: clk, TickInterval: -1,
+		Secret: []byte("k"), now: clk.Now, TickInterval: -1,
 		Sinks: []SinkConfig{{Name: "a", Sink: a}, {Name: "b", Sink: b, Throttle: Throttle{Limit: 2, Per: time.Hour}}},
 		Routes: []Route{
 			{Name: "all-a", Sinks: []string{"a"}, Continue: true},
@@ -140,7 +141,7 @@ func TestRouteContinueAndThrottle(t *testing.T) {
 	for _, c := range []string{"1", "2", "3", "4", "5"} {
 		d.Publish(Event{Client: c})
 	}
-	if err := d.Flush(context.Background()); err != nil {
+	if err := d.flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	a.wait(t, 5)
@@ -171,7 +172,7 @@ func (g *gateClock) Now() time.Time {
 func TestQueueOverflowCountsDrops(t *testing.T) {
 	g := &gateClock{entered: make(chan struct{}), release: make(chan struct{})}
 	const size = 16
-	d, err := New(Config{Secret: []byte("k"), Clock: g, TickInterval: -1, QueueSize: size, Sinks: []SinkConfig{{Name: "r", Sink: newRecorder()}}})
+	d, err := New(Config{Secret: []byte("k"), now: g.Now, TickInterval: -1, QueueSize: size, Sinks: []SinkConfig{{Name: "r", Sink: newRecorder()}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +224,7 @@ func TestRetriesThenDeadLetter(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Publish(Event{Client: "good"})
-	if err := d.Flush(context.Background()); err != nil {
+	if err := d.flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	d.Publish(Event{Client: "bad"})
@@ -348,8 +349,8 @@ func TestClientKeysPseudonymisedByDefault(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d.Publish(Event{Client: raw, Kind: KindThreat, Severity: SeverityHigh, Reasons: []string{"sqli"}, Route: "/login"})
-			d.Publish(Event{Client: raw, Kind: KindRateLimit, Severity: SeverityLow, Route: "/login"})
+			d.Publish(Event{Client: raw, Kind: KindThreat, Level: threat.LevelHigh, Reasons: []string{"sqli"}, Route: "/login"})
+			d.Publish(Event{Client: raw, Kind: KindRateLimit, Level: threat.LevelLow, Route: "/login"})
 			closeOK(t, d)
 			got := rec.snapshot()
 			if len(got) != 1 {
@@ -418,7 +419,7 @@ func TestBurstThroughDispatcher(t *testing.T) {
 	clk := &fakeClock{t: t0}
 	rec := newRecorder()
 	d, err := New(Config{
-		Secret: []byte("k"), Clock: clk, TickInterval: -1,
+		Secret: []byte("k"), now: clk.Now, TickInterval: -1,
 		GroupWait: 10 * time.Second, GroupInterval: time.Minute, RepeatInterval: 10 * time.Minute, ResolveTimeout: time.Hour,
 		Sinks: []SinkConfig{{Name: "r", Sink: rec}},
 	})
@@ -435,16 +436,16 @@ func TestBurstThroughDispatcher(t *testing.T) {
 			if at.After(now) {
 				break
 			}
-			e := Event{Client: "203.0.113.7", Kind: KindThreat, Score: 0.9, Severity: SeverityHigh, Reasons: []string{"sqli", "scanner"}, Route: "/login", Method: "POST", Time: at}
+			e := Event{Client: "203.0.113.7", Kind: KindThreat, Score: 0.9, Level: threat.LevelHigh, Reasons: []string{"sqli", "scanner"}, Route: "/login", Method: "POST", Time: at}
 			if next%3 == 0 {
-				e = Event{Client: "203.0.113.7", Kind: KindRateLimit, Severity: SeverityLow, Route: "/login", Method: "POST", Time: at}
+				e = Event{Client: "203.0.113.7", Kind: KindRateLimit, Level: threat.LevelLow, Route: "/login", Method: "POST", Time: at}
 			}
 			if !d.Publish(e) {
 				t.Fatalf("event %d refused", next)
 			}
 		}
 		clk.Add(time.Second)
-		if err := d.Tick(ctx); err != nil {
+		if err := d.tick(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -468,8 +469,8 @@ func TestBurstThroughDispatcher(t *testing.T) {
 	if st.Incidents != 1 || st.Published != n || st.Dropped != 0 || st.Delivered != uint64(len(want)) {
 		t.Fatalf("stats %+v", st)
 	}
-	if last.Count != n || last.Threat != n-n/3-1 || last.RateLimit != n/3+1 || last.Severity != SeverityCritical {
-		t.Fatalf("evidence: count %d threat %d rate-limit %d severity %v", last.Count, last.Threat, last.RateLimit, last.Severity)
+	if last.Count != n || last.Threat != n-n/3-1 || last.RateLimit != n/3+1 || last.Level != threat.LevelCritical {
+		t.Fatalf("evidence: count %d threat %d rate-limit %d severity %v", last.Count, last.Threat, last.RateLimit, last.Level)
 	}
 	if len(last.Reasons) != 2 || last.Reasons[0] != (ReasonCount{"scanner", last.Threat}) && last.Reasons[0] != (ReasonCount{"sqli", last.Threat}) {
 		t.Fatalf("reasons %v", last.Reasons)
@@ -482,30 +483,30 @@ func TestEscalationReroutes(t *testing.T) {
 	clk := &fakeClock{t: t0}
 	pager, log := newRecorder(), newRecorder()
 	d, err := New(Config{
-		Secret: []byte("k"), Clock: clk, TickInterval: -1, GroupWait: time.Second, Escalation: []uint64{50},
+		Secret: []byte("k"), now: clk.Now, TickInterval: -1, GroupWait: time.Second, Escalation: []uint64{50},
 		Sinks:        []SinkConfig{{Name: "pager", Sink: pager}, {Name: "log", Sink: log}},
-		Routes:       []Route{{Name: "criticals", Match: map[string]string{LabelSeverity: "critical"}, Sinks: []string{"pager"}}},
+		Routes:       []Route{{Name: "criticals", Match: map[string]string{LabelLevel: "critical"}, Sinks: []string{"pager"}}},
 		DefaultSinks: []string{"log"},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	d.Publish(Event{Client: "x", Kind: KindThreat, Severity: SeverityHigh, Time: t0})
+	d.Publish(Event{Client: "x", Kind: KindThreat, Level: threat.LevelHigh, Time: t0})
 	clk.Add(2 * time.Second)
-	if err := d.Tick(ctx); err != nil {
+	if err := d.tick(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for range 60 {
-		d.Publish(Event{Client: "x", Kind: KindRateLimit, Severity: SeverityLow, Time: clk.Now()})
+		d.Publish(Event{Client: "x", Kind: KindRateLimit, Level: threat.LevelLow, Time: clk.Now()})
 	}
 	clk.Add(time.Second)
-	if err := d.Tick(ctx); err != nil {
+	if err := d.tick(ctx); err != nil {
 		t.Fatal(err)
 	}
 	closeOK(t, d)
 	l, p := log.snapshot(), pager.snapshot()
-	if len(l) != 1 || l[0].Severity != SeverityHigh || len(p) != 1 || p[0].Severity != SeverityCritical || p[0].Reason != "escalated" || p[0].Fingerprint != l[0].Fingerprint {
+	if len(l) != 1 || l[0].Level != threat.LevelHigh || len(p) != 1 || p[0].Level != threat.LevelCritical || p[0].Reason != "escalated" || p[0].Fingerprint != l[0].Fingerprint {
 		t.Fatalf("log %+v\npager %+v", l, p)
 	}
 }
@@ -524,7 +525,7 @@ func TestEachSinkOwnsItsAlert(t *testing.T) {
 	rec := newRecorder()
 	clk := &fakeClock{t: t0}
 	d, err := New(Config{
-		RawClients: true, Clock: clk, TickInterval: -1, GroupWait: time.Second, GroupInterval: time.Second,
+		RawClients: true, now: clk.Now, TickInterval: -1, GroupWait: time.Second, GroupInterval: time.Second,
 		Sinks: []SinkConfig{{Name: "vandal", Sink: vandal}, {Name: "rec", Sink: rec}},
 	})
 	if err != nil {
@@ -533,7 +534,7 @@ func TestEachSinkOwnsItsAlert(t *testing.T) {
 	for range 2 {
 		d.Publish(Event{Client: "x", Kind: KindThreat, Reasons: []string{"sqli"}, Route: "/a", Time: clk.Now()})
 		clk.Add(2 * time.Second)
-		if err := d.Tick(context.Background()); err != nil {
+		if err := d.tick(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		rec.wait(t, 1)

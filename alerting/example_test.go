@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/bulwarkhq/bulwark/alerting"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // A threat event and a rate-limit refusal from one client become one
@@ -25,9 +25,9 @@ func Example() {
 		panic(err)
 	}
 	d.Publish(alerting.Event{Client: "203.0.113.7", Kind: alerting.KindThreat, Score: 0.93,
-		Severity: alerting.SeverityHigh, Reasons: []string{"sqli"}, Route: "/login", Method: "POST"})
+		Level: threat.LevelHigh, Reasons: []string{"sqli"}, Route: "/login", Method: "POST"})
 	d.Publish(alerting.Event{Client: "203.0.113.7", Kind: alerting.KindRateLimit,
-		Severity: alerting.SeverityLow, Route: "/login", Method: "POST"})
+		Level: threat.LevelLow, Route: "/login", Method: "POST"})
 	if err := d.Close(context.Background()); err != nil {
 		panic(err)
 	}
@@ -42,7 +42,7 @@ func Example_routing() {
 		return alerting.SinkFunc(func(_ context.Context, a alerting.Alert) error {
 			mu.Lock()
 			defer mu.Unlock()
-			got = append(got, name+": "+a.Severity.String()+" "+a.Labels[alerting.LabelClient])
+			got = append(got, name+": "+a.Level.String()+" "+a.Labels[alerting.LabelClient])
 			return nil
 		})
 	}
@@ -50,15 +50,15 @@ func Example_routing() {
 		RawClients: true, // documentation addresses only; the default pseudonymises
 		Sinks:      []alerting.SinkConfig{{Name: "pager", Sink: sink("pager")}, {Name: "log", Sink: sink("log")}},
 		Routes: []alerting.Route{
-			{Name: "criticals", MinSeverity: alerting.SeverityCritical, Sinks: []string{"pager"}},
+			{Name: "criticals", MinLevel: threat.LevelCritical, Sinks: []string{"pager"}},
 		},
 		DefaultSinks: []string{"log"},
 	})
 	if err != nil {
 		panic(err)
 	}
-	d.Publish(alerting.Event{Client: "198.51.100.1", Kind: alerting.KindThreat, Score: 0.99, Severity: alerting.SeverityCritical})
-	d.Publish(alerting.Event{Client: "198.51.100.2", Kind: alerting.KindRateLimit, Severity: alerting.SeverityLow})
+	d.Publish(alerting.Event{Client: "198.51.100.1", Kind: alerting.KindThreat, Score: 0.99, Level: threat.LevelCritical})
+	d.Publish(alerting.Event{Client: "198.51.100.2", Kind: alerting.KindRateLimit, Level: threat.LevelLow})
 	_ = d.Close(context.Background())
 	slices.Sort(got)
 	for _, g := range got {
@@ -67,24 +67,4 @@ func Example_routing() {
 	// Output:
 	// log: low 198.51.100.2
 	// pager: critical 198.51.100.1
-}
-
-// A Correlator can be driven directly, with explicit times.
-func ExampleCorrelator() {
-	c, err := alerting.NewCorrelator(alerting.Config{RawClients: true, GroupWait: 10 * time.Second})
-	if err != nil {
-		panic(err)
-	}
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := range 300 {
-		c.Ingest(alerting.Event{Client: "198.51.100.9", Kind: alerting.KindRateLimit, Severity: alerting.SeverityLow,
-			Time: t0.Add(time.Duration(i) * 10 * time.Millisecond)})
-	}
-	fmt.Println(len(c.Tick(t0.Add(5*time.Second))), "notifications during the group wait")
-	for _, a := range c.Tick(t0.Add(10 * time.Second)) {
-		fmt.Println(a.Reason, a.Severity, a.Count)
-	}
-	// Output:
-	// 0 notifications during the group wait
-	// new medium 300
 }

@@ -12,7 +12,7 @@ type logSink struct{}
 func (logSink) Send(ctx context.Context, a Alert) error {
 	slog.Default().LogAttrs(ctx, slog.LevelWarn, a.Summary,
 		slog.String("fingerprint", a.Fingerprint),
-		slog.String("severity", a.Severity.String()),
+		slog.String("alert_level", a.Level.String()),
 		slog.Int("priority", a.Priority),
 		slog.Uint64("sequence", a.Sequence),
 		slog.String("reason", a.Reason),

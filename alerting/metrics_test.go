@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/threat"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -56,7 +57,7 @@ func TestMetricsCountDrops(t *testing.T) {
 		return nil
 	})
 	d, err := New(Config{
-		Secret: []byte("k"), Clock: g, TickInterval: -1, QueueSize: 4, MeterProvider: mp,
+		Secret: []byte("k"), now: g.Now, TickInterval: -1, QueueSize: 4, MeterProvider: mp,
 		Sinks: []SinkConfig{{Name: "slow", Sink: slow, QueueSize: 1}},
 	})
 	if err != nil {
@@ -70,7 +71,7 @@ func TestMetricsCountDrops(t *testing.T) {
 	close(g.release)
 	// Five incidents flushed into a sink queue of one behind a blocked
 	// delivery: at least three alerts are refused by the sink queue.
-	if err := d.Flush(context.Background()); err != nil {
+	if err := d.flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	close(block)
@@ -110,20 +111,20 @@ func TestMetricsCountDrops(t *testing.T) {
 	}
 }
 
-func TestSeverityJSONRoundTrip(t *testing.T) {
-	for s := SeverityInfo; s <= SeverityCritical; s++ {
-		b, err := json.Marshal(Alert{Severity: s})
+func TestLevelJSONRoundTrip(t *testing.T) {
+	for s := threat.LevelNone; s <= threat.LevelCritical; s++ {
+		b, err := json.Marshal(Alert{Level: s})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var back Alert
-		if err := json.Unmarshal(b, &back); err != nil || back.Severity != s {
-			t.Fatalf("%s: %s decoded to %v (%v)", s, b, back.Severity, err)
+		if err := json.Unmarshal(b, &back); err != nil || back.Level != s {
+			t.Fatalf("%s: %s decoded to %v (%v)", s, b, back.Level, err)
 		}
 	}
 	var a Alert
-	if err := json.Unmarshal([]byte(`{"severity":"apocalyptic"}`), &a); err == nil {
-		t.Fatal("unknown severity accepted")
+	if err := json.Unmarshal([]byte(`{"level":"apocalyptic"}`), &a); err == nil {
+		t.Fatal("unknown level accepted")
 	}
 }
 

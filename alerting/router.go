@@ -10,7 +10,7 @@ import (
 func routeAlert(routes []Route, a *Alert, dst []int) ([]int, bool) {
 	for i := range routes {
 		r := &routes[i]
-		if a.Severity < r.MinSeverity || !matches(a.Labels, a.Severity, r.Match) {
+		if a.Level < r.MinLevel || !matches(a.Labels, a.Level, r.Match) {
 			continue
 		}
 		dst = append(dst, i)

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/bulwarkhq/bulwark"
 )
 
 func newID(t *testing.T, cfg Config) *identifier {
@@ -175,12 +177,10 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		{"IPv6 prefix too long", Config{IPv6Prefix: 129}, "Config.IPv6Prefix"},
 		{"IPv4 prefix too short", Config{IPv4Prefix: 4}, "Config.IPv4Prefix"},
 		{"relative skip", Config{Skip: []string{"healthz"}}, "Config.Skip[0]"},
-		{"routes without Route", Config{Routes: map[string]Route{"/login": {Group: "login"}}}, "Config.Route"},
-		{"mode", Config{Mode: 7}, "Config.Mode"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := New(tt.cfg)
+			_, err := New(&bulwark.Guard{}, tt.cfg)
 			if err == nil {
 				t.Fatal("New accepted an invalid Config")
 			}

@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -13,96 +12,26 @@ import (
 
 	"go.opentelemetry.io/otel/metric"
 
-	"github.com/bulwarkhq/bulwark/alerting"
-	"github.com/bulwarkhq/bulwark/ratelimit"
-	"github.com/bulwarkhq/bulwark/threat"
+	"github.com/bulwarkhq/bulwark"
 )
 
-// Mode says whether the middleware answers refusals or only reports them.
-type Mode uint8
-
-// Modes.
-const (
-	// ModeEnforce answers 403 to blocked requests and 429 to limited ones.
-	ModeEnforce Mode = iota
-	// ModeShadow scores, counts, traces and alerts exactly as ModeEnforce
-	// does, but lets every request through.
-	ModeShadow
-)
-
-func (m Mode) String() string {
-	if m == ModeShadow {
-		return "shadow"
-	}
-	return "enforce"
+// Core is what the middleware needs of bulwark's decision core (a
+// *bulwark.Guard): one decision a request, and the response status back.
+type Core interface {
+	CheckHTTP(r *http.Request, client, pattern string, now time.Time) bulwark.Verdict
+	Done(v *bulwark.Verdict, status int)
 }
 
-// Route is the policy of one route pattern in Config.Routes.
-type Route struct {
-	// Group is the label passed to the threat engine and the limiter (whose
-	// ratelimit.Config.Routes holds the per-group rates). Default: the
-	// pattern itself.
-	Group string
-	// Skip lets the route through unchecked (health checks, metrics).
-	Skip bool
-	// Shadow scores and reports the route but never refuses it.
-	Shadow bool
-}
-
-// Engine is what the middleware needs of a threat engine.
-//
-// The middleware reads its clock (Config.Now) once per request and passes
-// that reading on: AssessAt and AllowAt take the request's arrival time.
-type Engine interface {
-	AssessAt(r *http.Request, client, route string, now time.Time) threat.Assessment
-	Observe(client, route string, status int, at time.Time)
-}
-
-// Limiter is what the middleware needs of a rate limiter.
-type Limiter interface {
-	Cached(key string, now time.Time) (ratelimit.Result, bool)
-	AllowAt(ctx context.Context, key, route string, score float64, now time.Time) (ratelimit.Result, error)
-}
-
-// Publisher receives alert events; Publish must not block.
-type Publisher interface {
-	Publish(e alerting.Event) bool
-}
-
-var (
-	_ Engine    = (*threat.Engine)(nil)
-	_ Limiter   = (*ratelimit.Adaptive)(nil)
-	_ Publisher = (*alerting.Dispatcher)(nil)
-)
+var _ Core = (*bulwark.Guard)(nil)
 
 // ErrInvalidConfig is wrapped by every error New returns for a bad Config.
 var ErrInvalidConfig = errors.New("middleware: invalid config")
 
-// Config configures the middleware. Its zero value is a working default:
-// the standard threat engine, an in-memory adaptive limiter, enforce mode,
-// the TCP peer as client identity, IPv6 clients aggregated to /64.
+// Config configures the middleware: how it identifies the client and the
+// route of a request. What it decides is the Core's (bulwark.Config:
+// strictness, mode, per-route policies). The zero value identifies the
+// client by its TCP peer, IPv6 clients aggregated to /64.
 type Config struct {
-	// Engine scores requests, usually a *threat.Engine. Default:
-	// standard.New(standard.Config{}), closed by Middleware.Close. An Engine
-	// passed here is the caller's to close.
-	Engine Engine
-	// Limiter decides rates, usually a *ratelimit.Adaptive. Default:
-	// ratelimit.New(ratelimit.Config{}) (in memory), closed by
-	// Middleware.Close. A Limiter passed here is the caller's to close.
-	Limiter Limiter
-	// Alerts receives threat and rate-limit events, usually an
-	// *alerting.Dispatcher. Default: nil, no alerts.
-	Alerts Publisher
-	// Events receives one event of every request answered (see Events),
-	// usually a *fleet.Exporter. Default: nil, none recorded.
-	Events Events
-	// AlertLevel is the lowest assessment level published as an alert.
-	// Default: threat.LevelHigh. Refusals by the limiter are always published.
-	AlertLevel threat.Level
-
-	// Mode is ModeEnforce (default) or ModeShadow.
-	Mode Mode
-
 	// TrustedProxies lists the CIDRs ("10.0.0.0/8", "::1/128") of reverse
 	// proxies whose forwarding header is believed. Default: none, the TCP
 	// peer is the client and every forwarding header is ignored.
@@ -128,24 +57,25 @@ type Config struct {
 	SkipFunc func(r *http.Request) bool
 
 	// Route returns the route pattern of a request before the handler runs
-	// (see ChiRoute and ServeMuxRoute). It labels scoring and limiting, and
-	// is needed by Routes. Default: none; after the handler the chi pattern,
-	// when there is one, still labels feedback.
+	// (ServeMuxRoute; chiroute.Before for chi): the key of the Core's
+	// per-route policies. Default: none.
 	Route func(r *http.Request) string
-	// Routes holds per-route overrides keyed by route pattern.
-	Routes map[string]Route
+	// RouteAfter, when set, names the route of a request whose pattern
+	// Route did not know, once the handler has run, for the feedback
+	// (chiroute.After).
+	RouteAfter func(r *http.Request) string
 
-	// MeterProvider receives the metrics, those of the default Engine and
-	// Limiter New makes included (the threat score histogram is the
-	// engine's). Default: otel.GetMeterProvider(). Span attributes and
-	// events go to the span already active in the request context; the
-	// middleware starts no span of its own.
+	// Events receives one event of every request the Core answered (see
+	// Events), usually a *fleet.Exporter. Default: nil, none recorded.
+	Events Events
+
+	// MeterProvider receives the middleware's overhead histogram (the
+	// Core counts the requests). Default: otel.GetMeterProvider().
 	MeterProvider metric.MeterProvider
 
 	// Now is the clock. Default: time.Now. It is read once as a request
-	// arrives, and that reading is the request's time for the Engine
-	// (AssessAt), the Limiter (Cached, AllowAt) and the feedback (Observe);
-	// once more for the overhead histogram.
+	// arrives, and that reading is the request's time for the Core; once
+	// more for the overhead histogram.
 	Now func() time.Time
 }
 
@@ -155,28 +85,8 @@ func invalid(field, format string, args ...any) error {
 
 // build validates c and fills in the defaults it can without side effects.
 func (c *Config) build() (*identifier, error) {
-	// A nil *threat.Engine (or limiter, or dispatcher) in an interface field
-	// is not nil; treat it as unset rather than crash on the first request.
-	if isNil(c.Engine) {
-		c.Engine = nil
-	}
-	if isNil(c.Limiter) {
-		c.Limiter = nil
-	}
-	if isNil(c.Alerts) {
-		c.Alerts = nil
-	}
 	if isNil(c.Events) {
 		c.Events = nil
-	}
-	if c.Mode > ModeShadow {
-		return nil, invalid("Mode", "unknown mode %d", c.Mode)
-	}
-	if c.AlertLevel > threat.LevelCritical {
-		return nil, invalid("AlertLevel", "unknown level %d", c.AlertLevel)
-	}
-	if c.AlertLevel == threat.LevelNone {
-		c.AlertLevel = threat.LevelHigh
 	}
 	id := &identifier{v4Bits: 32, v6Bits: 64, seed: maphash.MakeSeed()}
 	if c.IPv4Prefix != 0 {
@@ -226,14 +136,6 @@ func (c *Config) build() (*identifier, error) {
 	for i, s := range c.Skip {
 		if s == "" || s[0] != '/' {
 			return nil, invalid(fmt.Sprintf("Skip[%d]", i), "%q does not start with /", s)
-		}
-	}
-	if len(c.Routes) > 0 && c.Route == nil {
-		return nil, invalid("Route", "must be set when Routes is (use ChiRoute or ServeMuxRoute)")
-	}
-	for p := range c.Routes {
-		if p == "" {
-			return nil, invalid("Routes", "empty route pattern")
 		}
 	}
 	if c.Now == nil {

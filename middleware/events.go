@@ -1,18 +1,18 @@
 package middleware
 
 import (
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/storage/event"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
-// Events receives one event.Event for every request the middleware
-// assessed, allow-listed or refused (skipped requests have none), usually a
-// *fleet.Exporter sending them to the control plane. Record must not block
-// nor keep e's Features; it returns the event's id, which a refusal's
-// problem body carries as "instance" (urn:bulwark:event:ID) so that a
-// client can quote it and an operator find the event. The zero ID means
-// none was kept.
+// Events receives one event.Event for every request the Core answered
+// (skipped requests have none), usually a *fleet.Exporter sending them to
+// the control plane. Record must not block nor keep e's Features; it
+// returns the event's id, which a refusal's problem body carries as
+// "instance" (urn:bulwark:event:ID) so that a client can quote it and an
+// operator find the event. The zero ID means none was kept.
 type Events interface {
 	Record(e event.Event) event.ID
 }
@@ -27,7 +27,7 @@ type FeatureSource = interface {
 
 // featureUser is implemented by an Events that attaches feature vectors to
 // scored events and was given no source of its own: New hands it the
-// engine (the default one included).
+// Core's engine when the Core has one (a *bulwark.Guard does).
 type featureUser interface {
 	UseFeatures(FeatureSource)
 }
@@ -39,42 +39,41 @@ const instancePrefix = "urn:bulwark:event:"
 
 // bindEvents gives the Events the engine's features, when both can.
 func (m *Middleware) bindEvents() {
-	if u, ok := m.events.(featureUser); ok {
-		if fs, ok := m.engine.(FeatureSource); ok {
+	u, ok := m.cfg.Events.(featureUser)
+	if !ok {
+		return
+	}
+	if g, ok := m.core.(interface{ Engine() bulwark.Engine }); ok {
+		if fs, ok := g.Engine().(FeatureSource); ok {
 			u.UseFeatures(fs)
 		}
 	}
 }
 
-// note fills ev for a request the middleware answered with o, when events
-// are recorded. a is nil for answers from the decision cache.
-func (m *Middleware) note(ev *event.Event, key, route, method string, o Outcome, a *threat.Assessment, lim ratelimit.Outcome) {
-	if m.events == nil {
-		return
-	}
-	ev.Client, ev.Route, ev.Method, ev.Outcome = key, route, method, o.String()
-	ev.Limiter = lim.String()
-	ev.Level = "none"
-	if a == nil {
-		return
-	}
-	ev.Score, ev.Level = a.Score, a.Level.String()
-	for i := 0; i < len(a.Reasons) && i < event.MaxReasons; i++ {
-		ev.Reasons[i] = a.Reasons[i].Rule
-	}
-	if len(a.Reasons) > 0 {
-		ev.Family = a.Reasons[0].Detector
-	}
-}
-
-// emit hands ev, if noted, to Events and returns its id. route names the
-// request when ev has no route yet (the chi pattern after the handler).
-func (m *Middleware) emit(ev *event.Event, route string) event.ID {
-	if ev == nil || ev.Outcome == "" {
+// record hands the event of verdict v to Events and returns its id.
+// pattern names the route when known before the handler; otherwise the
+// verdict's route (the group, or the pattern found after the handler).
+func (m *Middleware) record(v *bulwark.Verdict, pattern string) event.ID {
+	if m.cfg.Events == nil || v.Outcome == bulwark.Skipped {
 		return event.ID{}
 	}
-	if ev.Route == "" {
-		ev.Route = route
+	e := event.Event{Time: v.Time, Client: v.Client, Route: pattern, Method: v.Method, Outcome: v.Outcome.String(),
+		Score: v.Assessment.Score, Level: v.Assessment.Level.String()}
+	if e.Route == "" {
+		e.Route = v.Route
 	}
-	return m.events.Record(*ev)
+	if v.Shadow {
+		e.Outcome = event.OutcomeShadowRefused
+	}
+	if v.Limit != (ratelimit.Result{}) {
+		e.Limiter = v.Limit.Outcome.String()
+	}
+	rs := v.Assessment.Reasons
+	for i := 0; i < len(rs) && i < event.MaxReasons; i++ {
+		e.Reasons[i] = rs[i].Rule
+	}
+	if len(rs) > 0 {
+		e.Family = rs[0].Detector
+	}
+	return m.cfg.Events.Record(e)
 }

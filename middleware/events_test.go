@@ -10,6 +10,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/middleware/chiroute"
 	"github.com/bulwarkhq/bulwark/storage/event"
 )
 
@@ -33,7 +35,7 @@ func (r *recorder) UseFeatures(fs FeatureSource) { r.features = fs }
 func TestEvents(t *testing.T) {
 	rec := &recorder{}
 	r := chi.NewRouter()
-	m := newMW(t, Config{Events: rec, Route: ChiRoute(r), Skip: []string{"/healthz"}})
+	m := newMW(t, bulwark.Config{}, Config{Events: rec, Route: chiroute.Before(r), RouteAfter: chiroute.After, Skip: []string{"/healthz"}})
 	if rec.features == nil {
 		t.Error("the default engine was not handed to the Events as its feature source")
 	}
@@ -50,12 +52,14 @@ func TestEvents(t *testing.T) {
 	serve("/items/7")
 	serve("/healthz")
 	blocked := serve("/items/1%27%20OR%201=1--")
+	serve("/items/1%27%20OR%202=2--")
+	serve("/items/1%27%20OR%203=3--") // three refusals put the client in the penalty box
 	banned := serve("/items/8")
 
-	if len(rec.events) != 3 {
-		t.Fatalf("%d events, want 3 (the skipped request has none): %+v", len(rec.events), rec.events)
+	if len(rec.events) != 5 {
+		t.Fatalf("%d events, want 5 (the skipped request has none): %+v", len(rec.events), rec.events)
 	}
-	ok, blk, ban := rec.events[0], rec.events[1], rec.events[2]
+	ok, blk, ban := rec.events[0], rec.events[1], rec.events[4]
 	if ok.Outcome != event.OutcomeAllowed || ok.Route != "/items/{id}" || ok.Method != "GET" || ok.Client != "203.0.113.5" ||
 		ok.Level != "none" || ok.Limiter != "allow" || ok.Time.IsZero() {
 		t.Errorf("allowed event %+v", ok)
@@ -71,19 +75,20 @@ func TestEvents(t *testing.T) {
 		if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil {
 			t.Fatal(err)
 		}
-		want := "urn:bulwark:event:" + rec.events[i+1].ID.String()
+		ev := []event.Event{blk, ban}[i]
+		want := "urn:bulwark:event:" + ev.ID.String()
 		if p.Instance != want {
 			t.Errorf("problem instance %q, want %q", p.Instance, want)
 		}
 		id, err := event.ParseID(strings.TrimPrefix(p.Instance, "urn:bulwark:event:"))
-		if err != nil || id != rec.events[i+1].ID {
+		if err != nil || id != ev.ID {
 			t.Errorf("instance does not parse back: %v", err)
 		}
 	}
 }
 
 func TestNoEventsNoInstance(t *testing.T) {
-	m := newMW(t, Config{})
+	m := newMW(t, bulwark.Config{}, Config{})
 	h := m.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	req := httptest.NewRequest(http.MethodGet, "/?q=1%27%20OR%201=1--", nil)
 	w := httptest.NewRecorder()

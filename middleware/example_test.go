@@ -8,18 +8,25 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/middleware"
+	"github.com/bulwarkhq/bulwark/middleware/chiroute"
+	"github.com/bulwarkhq/bulwark/standard"
 )
 
 func Example() {
-	mw, err := middleware.New(middleware.Config{
+	guard, err := standard.New(standard.Config{}) // the standard engine, an in-memory limiter
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer guard.Close()
+	mw, err := middleware.New(guard, middleware.Config{
 		TrustedProxies: []string{"10.0.0.0/8"}, // the load balancer
 		Skip:           []string{"/healthz"},
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer mw.Close()
 
 	r := chi.NewRouter()
 	r.Use(mw.Handler)
@@ -36,21 +43,25 @@ func Example() {
 	// Output: 200 2001:db8:1:2::/64
 }
 
-func ExampleConfig_routes() {
-	r := chi.NewRouter()
-	mw, err := middleware.New(middleware.Config{
-		Route: middleware.ChiRoute(r),
-		Routes: map[string]middleware.Route{
-			"/login":       {Group: "login"}, // the limiter's ratelimit.Config.Routes["login"] applies
-			"/users/{id}":  {Shadow: true},   // score and alert, never refuse
+// Per-route policies are the Guard's; the middleware finds the route.
+func Example_routes() {
+	guard, err := standard.New(standard.Config{Guard: bulwark.Config{
+		Routes: map[string]bulwark.Route{
+			"/login":       {Group: "login", CountBy: "user", Strictness: &bulwark.Strict}, // the limiter's rate for "login" applies
+			"/users/{id}":  {Shadow: true},                                                 // score and alert, never refuse
 			"/metrics":     {Skip: true},
 			"/admin/debug": {Group: "login"},
 		},
-	})
+	}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer mw.Close()
+	defer guard.Close()
+	r := chi.NewRouter()
+	mw, err := middleware.New(guard, middleware.Config{Route: chiroute.Before(r), RouteAfter: chiroute.After})
+	if err != nil {
+		log.Fatal(err)
+	}
 	r.Use(mw.Handler)
 	r.Get("/users/{id}", func(w http.ResponseWriter, r *http.Request) {})
 	fmt.Println("ok")

@@ -3,6 +3,7 @@ package middleware
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -13,7 +14,9 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/alerting"
+	"github.com/bulwarkhq/bulwark/middleware/chiroute"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/threat"
 )
@@ -27,13 +30,19 @@ type fakeEngine struct {
 	times    []time.Time
 }
 
-func (e *fakeEngine) AssessAt(r *http.Request, client, route string, now time.Time) threat.Assessment {
+func (e *fakeEngine) Parse(r *http.Request, client, route string, now time.Time, _ threat.Limits) *threat.Request {
+	return threat.NewRequest(r, client, route, threat.Limits{})
+}
+
+func (e *fakeEngine) Assess(_ context.Context, req *threat.Request) threat.Assessment {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.assessed = append(e.assessed, client+"|"+route)
-	e.times = append(e.times, now)
+	e.assessed = append(e.assessed, req.Client+"|"+req.Route)
+	e.times = append(e.times, req.Time)
 	return e.a
 }
+
+func (e *fakeEngine) Release(*threat.Request) {}
 
 func (e *fakeEngine) Observe(client, route string, status int, _ time.Time) {
 	e.mu.Lock()
@@ -49,6 +58,9 @@ type fakeLimiter struct {
 	scores   []float64
 	times    []time.Time
 	allowErr error
+	keys     []string
+	bans     []string
+	strikes  []string
 }
 
 func (l *fakeLimiter) Cached(string, time.Time) (ratelimit.Result, bool) {
@@ -58,11 +70,22 @@ func (l *fakeLimiter) Cached(string, time.Time) (ratelimit.Result, bool) {
 	return *l.cached, true
 }
 
-func (l *fakeLimiter) AllowAt(_ context.Context, _ string, route string, score float64, now time.Time) (ratelimit.Result, error) {
+func (l *fakeLimiter) AllowAt(_ context.Context, key string, route string, score float64, now time.Time) (ratelimit.Result, error) {
 	l.routes = append(l.routes, route)
+	l.keys = append(l.keys, key)
 	l.times = append(l.times, now)
 	l.scores = append(l.scores, score)
 	return l.allow, l.allowErr
+}
+
+func (l *fakeLimiter) Ban(_ context.Context, key string, d time.Duration, reason string, now time.Time) (ratelimit.Result, error) {
+	l.bans = append(l.bans, key)
+	return ratelimit.Result{Outcome: ratelimit.OutcomeBanned, RetryAfter: d, Reason: "penalty box: " + reason}, nil
+}
+
+func (l *fakeLimiter) Strike(_ context.Context, key string, after int, window, d time.Duration, now time.Time) (ratelimit.Result, error) {
+	l.strikes = append(l.strikes, key)
+	return ratelimit.Result{Outcome: ratelimit.OutcomeAllow}, nil
 }
 
 type fakeAlerts struct{ events []alerting.Event }
@@ -76,8 +99,8 @@ func allowed(limit, remaining int64) ratelimit.Result {
 }
 
 func TestPolicy(t *testing.T) {
-	sqli := threat.Assessment{Score: 0.97, Level: threat.LevelCritical, Block: true,
-		Reasons: []threat.Reason{{Detector: "sqli", Rule: "sqli.libinjection", Evidence: "s&1c"}}}
+	sqli := threat.Assessment{Score: 0.97, Level: threat.LevelCritical,
+		Reasons: []threat.Signal{{Detector: "sqli", Rule: "sqli.libinjection", Evidence: "s&1c"}}}
 	suspicious := threat.Assessment{Score: 0.7, Level: threat.LevelHigh}
 	banned := ratelimit.Result{Outcome: ratelimit.OutcomeBanned, RetryAfter: 10 * time.Minute, Reason: "penalty box"}
 	allowListed := ratelimit.Result{Outcome: ratelimit.OutcomeAllowListed}
@@ -87,7 +110,7 @@ func TestPolicy(t *testing.T) {
 
 	tests := []struct {
 		name        string
-		mode        Mode
+		mode        bulwark.Mode
 		assess      threat.Assessment
 		cached      *ratelimit.Result
 		allow       ratelimit.Result
@@ -103,7 +126,7 @@ func TestPolicy(t *testing.T) {
 		{name: "benign passes with headers", assess: threat.Assessment{Score: 0.01}, allow: allowed(600, 599),
 			wantStatus: 200, wantLimit: "600", wantAssess: true, wantHandler: true},
 		{name: "injection is blocked", assess: sqli, allow: allowed(600, 598),
-			wantStatus: 403, wantType: ProblemBlocked, wantLimit: "600", wantAssess: true, wantAlerts: []alerting.Kind{alerting.KindThreat}},
+			wantStatus: 403, wantType: ProblemBlocked, wantAssess: true, wantAlerts: []alerting.Kind{alerting.KindThreat}},
 		{name: "over the limit", assess: threat.Assessment{Score: 0.1}, allow: limited,
 			wantStatus: 429, wantType: ProblemRateLimited, wantRetry: "30", wantLimit: "5", wantAssess: true, wantAlerts: []alerting.Kind{alerting.KindRateLimit}},
 		{name: "throttled", assess: threat.Assessment{Score: 0.1}, allow: throttled,
@@ -114,9 +137,9 @@ func TestPolicy(t *testing.T) {
 			wantStatus: 403, wantType: ProblemBanned, wantRetry: "600", wantAlerts: []alerting.Kind{alerting.KindPenalty}},
 		{name: "allow-listed in cache passes unscored", assess: sqli, cached: &allowListed,
 			wantStatus: 200, wantHandler: true},
-		{name: "shadow lets an injection through", mode: ModeShadow, assess: sqli, allow: allowed(600, 598),
+		{name: "shadow lets an injection through", mode: bulwark.Shadow, assess: sqli, allow: allowed(600, 598),
 			wantStatus: 200, wantLimit: "600", wantAssess: true, wantHandler: true, wantAlerts: []alerting.Kind{alerting.KindThreat}},
-		{name: "shadow lets a limited client through", mode: ModeShadow, assess: threat.Assessment{}, allow: limited,
+		{name: "shadow lets a limited client through", mode: bulwark.Shadow, assess: threat.Assessment{}, allow: limited,
 			wantStatus: 200, wantLimit: "5", wantAssess: true, wantHandler: true, wantAlerts: []alerting.Kind{alerting.KindRateLimit}},
 		{name: "shadow route override", path: "/preview", assess: sqli, allow: allowed(600, 598),
 			wantStatus: 200, wantLimit: "600", wantAssess: true, wantHandler: true, wantAlerts: []alerting.Kind{alerting.KindThreat}},
@@ -127,11 +150,12 @@ func TestPolicy(t *testing.T) {
 			lim := &fakeLimiter{cached: tt.cached, allow: tt.allow}
 			al := &fakeAlerts{}
 			r := chi.NewRouter()
-			m := newMW(t, Config{
+			m := newMW(t, bulwark.Config{
 				Engine: eng, Limiter: lim, Alerts: al, Mode: tt.mode,
-				Now:    func() time.Time { return t0 },
-				Route:  ChiRoute(r),
-				Routes: map[string]Route{"/preview": {Shadow: true}},
+				Routes: map[string]bulwark.Route{"/preview": {Shadow: true}},
+			}, Config{
+				Now:   func() time.Time { return t0 },
+				Route: chiroute.Before(r),
 			})
 			r.Use(m.Handler)
 			called := false
@@ -201,11 +225,10 @@ func TestRouteGroupsAndFeedback(t *testing.T) {
 	eng := &fakeEngine{}
 	lim := &fakeLimiter{allow: allowed(5, 4)}
 	r := chi.NewRouter()
-	m := newMW(t, Config{
+	m := newMW(t, bulwark.Config{
 		Engine: eng, Limiter: lim,
-		Route:  ChiRoute(r),
-		Routes: map[string]Route{"/login": {Group: "login"}},
-	})
+		Routes: map[string]bulwark.Route{"/login": {Group: "login"}},
+	}, Config{Route: chiroute.Before(r)})
 	r.Use(m.Handler)
 	r.Post("/login", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusUnauthorized) })
 	r.Get("/users/{id}", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNotFound) })
@@ -227,7 +250,7 @@ func TestRouteGroupsAndFeedback(t *testing.T) {
 
 func TestFeedbackUsesChiPatternWithoutRouteFunc(t *testing.T) {
 	eng := &fakeEngine{}
-	m := newMW(t, Config{Engine: eng, Limiter: &fakeLimiter{allow: allowed(5, 4)}})
+	m := newMW(t, bulwark.Config{Engine: eng, Limiter: &fakeLimiter{allow: allowed(5, 4)}}, Config{RouteAfter: chiroute.After})
 	r := chi.NewRouter()
 	r.Use(m.Handler)
 	r.Get("/items/{id}", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("x")) })
@@ -244,7 +267,7 @@ func TestFeedbackUsesChiPatternWithoutRouteFunc(t *testing.T) {
 
 func TestLimiterErrorNeverFails(t *testing.T) {
 	lim := &fakeLimiter{allow: ratelimit.Result{Outcome: ratelimit.OutcomeAllow, Degraded: true}, allowErr: context.DeadlineExceeded}
-	m := newMW(t, Config{Engine: &fakeEngine{}, Limiter: lim})
+	m := newMW(t, bulwark.Config{Engine: &fakeEngine{}, Limiter: lim}, Config{})
 	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(204) }))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
@@ -253,12 +276,64 @@ func TestLimiterErrorNeverFails(t *testing.T) {
 	}
 }
 
-func TestTypedNilDependenciesAreDefaults(t *testing.T) {
+func TestTypedNilCoreIsRefused(t *testing.T) {
+	var g *bulwark.Guard
+	if _, err := New(g, Config{}); !errors.Is(err, ErrInvalidConfig) {
+		t.Fatalf("New with a typed nil core: %v", err)
+	}
 	var eng *threat.Engine
-	var disp *alerting.Dispatcher
-	m := newMW(t, Config{Engine: eng, Alerts: disp})
-	if m.ownEngine == nil || m.alerts != nil {
-		t.Errorf("typed nil Engine/Alerts not treated as unset")
+	if _, err := bulwark.New(bulwark.Config{Engine: eng, Limiter: &fakeLimiter{}}); !errors.Is(err, bulwark.ErrInvalidConfig) {
+		t.Fatalf("bulwark.New with a typed nil engine: %v", err)
+	}
+}
+
+// One blocked request does not ban its client: it is a strike; a score
+// at Strictness.Ban bans at once. Refusing the request stays immediate.
+func TestBlockStrikesAndNearCertainBans(t *testing.T) {
+	for _, tc := range []struct {
+		score               float64
+		wantBans, wantStrik int
+	}{{0.85, 0, 1}, {0.99, 1, 0}, {0.5, 0, 0}} {
+		lim := &fakeLimiter{allow: allowed(600, 599)}
+		m := newMW(t, bulwark.Config{Engine: &fakeEngine{a: threat.Assessment{Score: tc.score, Level: threat.LevelCritical}}, Limiter: lim}, Config{})
+		rec := httptest.NewRecorder()
+		m.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		if len(lim.bans) != tc.wantBans || len(lim.strikes) != tc.wantStrik {
+			t.Errorf("score %v: %d bans, %d strikes; want %d, %d", tc.score, len(lim.bans), len(lim.strikes), tc.wantBans, tc.wantStrik)
+		}
+		if wantRefused := tc.score >= 0.8; (rec.Code == http.StatusForbidden) != wantRefused {
+			t.Errorf("score %v: status %d", tc.score, rec.Code)
+		}
+	}
+}
+
+// A route with CountBy counts the request by the client and by the named
+// parameter's value; the second key's refusal is the request's.
+func TestSecondKey(t *testing.T) {
+	lim := &fakeLimiter{allow: allowed(5, 4)}
+	m := newMW(t, bulwark.Config{Engine: &fakeEngine{}, Limiter: lim,
+		Routes: map[string]bulwark.Route{"/login": {Group: "login", CountBy: "user"}}}, Config{Route: func(r *http.Request) string { return r.URL.Path }})
+	got := ""
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		got = r.PostFormValue("user")
+	}))
+	req := httptest.NewRequest("POST", "/login", strings.NewReader("user=alice&password=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if got != "alice" {
+		t.Fatalf("the handler read %q from the body, want alice (the body must stay whole)", got)
+	}
+	if len(lim.keys) != 2 || lim.keys[1] != "param:user:alice" || lim.routes[1] != "login#user" {
+		t.Fatalf("limiter keys %q routes %q, want the client then param:user:alice on login#user", lim.keys, lim.routes)
+	}
+	lim.allow = ratelimit.Result{Outcome: ratelimit.OutcomeLimited, Limit: 5, RetryAfter: time.Minute}
+	req = httptest.NewRequest("POST", "/login", strings.NewReader("user=alice&password=y"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusTooManyRequests {
+		t.Fatalf("second key over its limit: %d", rec.Code)
 	}
 }
 
@@ -270,7 +345,7 @@ func TestOneClockReadingPerRequest(t *testing.T) {
 	clock := func() time.Time { ticks++; return t0.Add(time.Duration(ticks) * time.Second) }
 	eng := &fakeEngine{}
 	lim := &fakeLimiter{allow: allowed(600, 599)}
-	m := newMW(t, Config{Engine: eng, Limiter: lim, Now: clock})
+	m := newMW(t, bulwark.Config{Engine: eng, Limiter: lim}, Config{Now: clock})
 	h := m.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	for range 2 {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/a", nil))

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/storage/event"
 )
 
@@ -19,6 +20,10 @@ const (
 	ProblemRateLimited = "urn:bulwark:problem:rate-limited"
 	ProblemThrottled   = "urn:bulwark:problem:throttled"
 	ProblemBanned      = "urn:bulwark:problem:banned"
+	// Refusals of requests that went past an inspection limit.
+	ProblemTooLarge            = "urn:bulwark:problem:too-large"
+	ProblemTooComplex          = "urn:bulwark:problem:too-complex"
+	ProblemUnsupportedEncoding = "urn:bulwark:problem:unsupported-encoding"
 )
 
 type problem struct {
@@ -37,7 +42,34 @@ var (
 		"The client's rate was reduced after suspicious activity; retry after the time given in Retry-After."}
 	problemBanned = problem{ProblemBanned, "Client temporarily banned", http.StatusForbidden,
 		"The client is temporarily banned after repeated suspicious activity; retry after the time given in Retry-After."}
+	problemTooLarge = problem{ProblemTooLarge, "Request too large", http.StatusRequestEntityTooLarge,
+		"The request is larger than this service inspects."}
+	problemTooComplex = problem{ProblemTooComplex, "Request too complex", http.StatusBadRequest,
+		"The request holds more values or deeper nesting than this service inspects."}
+	problemUnsupportedEncoding = problem{ProblemUnsupportedEncoding, "Unsupported content coding", http.StatusUnsupportedMediaType,
+		"The request body's Content-Encoding is not one this service reads (gzip and deflate are)."}
 )
+
+// problemOf is the refusal problem of a verdict.
+func problemOf(v *bulwark.Verdict) problem {
+	switch v.Outcome {
+	case bulwark.Blocked:
+		return problemBlocked
+	case bulwark.Throttled:
+		return problemThrottled
+	case bulwark.Banned:
+		return problemBanned
+	case bulwark.Uninspected:
+		switch v.Status {
+		case http.StatusRequestEntityTooLarge:
+			return problemTooLarge
+		case http.StatusUnsupportedMediaType:
+			return problemUnsupportedEncoding
+		}
+		return problemTooComplex
+	}
+	return problemRateLimited
+}
 
 // writeProblem answers p as application/problem+json. retry, when positive,
 // is sent as Retry-After in whole seconds (rounded up) and in the body.

@@ -7,51 +7,25 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
-	"go.opentelemetry.io/otel/trace"
+
+	"github.com/bulwarkhq/bulwark"
 )
 
 // scope is the instrumentation scope of the middleware's meter.
 const scope = "github.com/bulwarkhq/bulwark/middleware"
 
-// Outcome is what the middleware did with one request; it is the value of
-// the bulwark.outcome attribute on metrics and spans.
-type Outcome uint8
+// maxOutcomes bounds bulwark's outcomes; the slot after the last outcome
+// labels shadowed refusals.
+const maxOutcomes = 16
 
-// Outcomes.
-const (
-	OutcomeAllowed       Outcome = iota // passed to the handler
-	OutcomeAllowListed                  // on the allow-list: passed without scoring
-	OutcomeSkipped                      // on a skip list: passed without scoring
-	OutcomeBlocked                      // 403: the threat engine's verdict
-	OutcomeLimited                      // 429: over the rate limit
-	OutcomeThrottled                    // 429: over the reduced rate of the penalty box
-	OutcomeBanned                       // 403: in the penalty box
-	OutcomeShadowRefused                // would have been refused; passed in shadow mode
-	numOutcomes
-)
-
-var outcomeNames = [numOutcomes]string{
-	"allowed", "allow_listed", "skipped", "blocked", "limited", "throttled", "banned", "shadow_refused",
-}
-
-func (o Outcome) String() string {
-	if o < numOutcomes {
-		return outcomeNames[o]
-	}
-	return "unknown"
-}
-
-// telemetry holds the instruments, with the attribute sets precomputed so
-// that recording allocates nothing.
+// telemetry holds the overhead histogram, with the attribute sets
+// precomputed so that recording allocates nothing. The Core counts the
+// requests and marks the span.
 type telemetry struct {
-	requests metric.Int64Counter
 	overhead metric.Float64Histogram
-	errors   metric.Int64Counter
 	// Option slices are built once and passed with ..., so a call does not
 	// allocate a fresh variadic slice that escapes through the interface.
-	addOut    [numOutcomes][]metric.AddOption
-	recordOut [numOutcomes][]metric.RecordOption
-	addNone   []metric.AddOption
+	recordOut [maxOutcomes + 1][]metric.RecordOption
 }
 
 func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
@@ -59,53 +33,27 @@ func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
 		mp = otel.GetMeterProvider()
 	}
 	m := mp.Meter(scope)
-	none := metric.WithAttributeSet(attribute.NewSet())
-	t := &telemetry{addNone: []metric.AddOption{none}}
+	t := &telemetry{}
 	var err error
-	if t.requests, err = m.Int64Counter("bulwark.requests",
-		metric.WithDescription("Requests seen by the bulwark middleware, by outcome."),
-		metric.WithUnit("{request}")); err != nil {
-		return nil, err
-	}
 	if t.overhead, err = m.Float64Histogram("bulwark.overhead",
 		metric.WithDescription("Time the middleware adds to a request, handler excluded."),
 		metric.WithUnit("s"),
 		metric.WithExplicitBucketBoundaries(5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2)); err != nil {
 		return nil, err
 	}
-	if t.errors, err = m.Int64Counter("bulwark.limiter.errors",
-		metric.WithDescription("Limiter store errors; the request was answered by the fallback."),
-		metric.WithUnit("{error}")); err != nil {
-		return nil, err
-	}
-	for o := range numOutcomes {
-		opt := metric.WithAttributeSet(attribute.NewSet(attribute.String("bulwark.outcome", o.String())))
-		t.addOut[o] = []metric.AddOption{opt}
-		t.recordOut[o] = []metric.RecordOption{opt}
+	for o := range maxOutcomes + 1 {
+		v := bulwark.Verdict{Outcome: bulwark.Outcome(o), Shadow: o == maxOutcomes}
+		t.recordOut[o] = []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(attribute.String("bulwark.outcome", v.Label())))}
 	}
 	return t, nil
 }
 
-func (t *telemetry) record(ctx context.Context, o Outcome, overhead time.Duration) {
-	t.requests.Add(ctx, 1, t.addOut[o]...)
-	t.overhead.Record(ctx, overhead.Seconds(), t.recordOut[o]...)
-}
-
-// annotate adds the verdict to the active span, if it records.
-func annotate(ctx context.Context, o Outcome, score float64, level string) {
-	span := trace.SpanFromContext(ctx)
-	if !span.IsRecording() {
-		return
+// overheadOf records the time the middleware took for a request with this
+// outcome.
+func (t *telemetry) overheadOf(ctx context.Context, o bulwark.Outcome, shadow bool, d time.Duration) {
+	i := int(o)
+	if shadow || i >= maxOutcomes {
+		i = maxOutcomes
 	}
-	span.SetAttributes(
-		attribute.String("bulwark.outcome", o.String()),
-		attribute.Float64("bulwark.threat.score", score),
-		attribute.String("bulwark.threat.level", level),
-	)
-	switch o {
-	case OutcomeBlocked, OutcomeLimited, OutcomeThrottled, OutcomeBanned, OutcomeShadowRefused:
-		span.AddEvent("bulwark.refused", trace.WithAttributes(
-			attribute.String("bulwark.outcome", o.String()),
-		))
-	}
+	t.overhead.Record(ctx, d.Seconds(), t.recordOut[i]...)
 }

@@ -15,58 +15,104 @@ import (
 	"github.com/ulule/limiter/v3"
 
 	"github.com/bulwarkhq/bulwark/storage"
-	"github.com/bulwarkhq/bulwark/storage/memory"
 )
 
 // DefaultRate is the base rate when Config.Rate is empty.
 const DefaultRate = "100-M"
 
-// Config configures an Adaptive limiter. Its zero value is safe: 100-M per
-// client in memory with the default Policy.
+// Config configures an Adaptive limiter. Local is required (ratelimit/standard
+// supplies a storage/memory store); every other zero field takes a default:
+// 100-M per client in fixed windows with the default Policy.
 type Config struct {
 	Rate      string            // base rate, limiter format "100-M". Default DefaultRate.
 	Routes    map[string]string // route pattern or group -> base rate
 	AllowList []string          // addresses and CIDRs that are never limited nor banned
 	Policy    Policy            // score -> rate, penalty box; zero fields take defaults
 
-	// Store is the shared store (storage/redis for a fleet). Nil: an
-	// in-memory store owned and closed by the Adaptive.
+	// Algorithm counts the requests of routes without an entry in
+	// RouteAlgorithms: storage.FixedWindow (default) or
+	// storage.SlidingWindow, which does not let a client send twice its
+	// rate across the end of a window.
+	Algorithm storage.Algorithm
+	// RouteAlgorithms sets the algorithm of a route pattern or group (its
+	// rate is Routes' entry, or Rate).
+	RouteAlgorithms map[string]storage.Algorithm
+
+	// Local is this process's own store: the only store without a shared
+	// one, else the fallback that counts while the shared store is
+	// unreachable. Required; ratelimit/standard.New supplies a
+	// storage/memory store. The Adaptive owns it once New succeeds:
+	// Close closes it.
+	Local storage.Store
+	// Store is the shared store (storage/redis for a fleet). Nil: Local
+	// is the only store. Close does not close it.
 	Store storage.Store
 	// FailClosed refuses requests (OutcomeLimited, Degraded) while the store
-	// is unavailable. Default false: fail open to a local in-memory limiter
-	// with the same policy.
+	// is unavailable. Default false: fail open to the local store with the
+	// same policy.
 	FailClosed bool
-	// StoreTimeout bounds one store call. Default 200ms.
+	// StoreTimeout bounds one shared-store call, whatever the store's own
+	// timeouts: a call still running at StoreTimeout is abandoned (it
+	// goes on in the background until the store returns) and counts as a
+	// failure. The call's context is detached from the request's, so a
+	// client that disconnects does not cancel the write of its count or
+	// ban. Default 200ms.
 	StoreTimeout time.Duration
-	// BreakerFailures consecutive store failures open the breaker. Default 3.
+	// BreakerFailures consecutive store failures open a breaker. Default 3.
 	BreakerFailures uint32
-	// BreakerTimeout is how long the breaker stays open before it probes the
+	// BreakerTimeout is how long a breaker stays open before it probes the
 	// store again. Default 2s.
 	BreakerTimeout time.Duration
+	// PendingSize bounds the decisions (bans, throttles) made while the
+	// shared store was unreachable that wait to be written to it when it
+	// answers again. Default 10,000. When full, the decision that expires
+	// first gives way; what is dropped is counted.
+	PendingSize int
 	// CacheSize bounds the in-process decision cache. Default 100,000.
 	CacheSize int
-	// MemoryMaxEntries caps the local store's entries. Default 1,000,000.
-	MemoryMaxEntries int
 	// MeterProvider receives the metrics. Default: otel's global provider.
 	MeterProvider MeterProvider
 	// Clock returns the current time. Default time.Now.
 	Clock func() time.Time
 }
 
+// maxShards caps the breakers kept for a sharded store; shards beyond it
+// share the store-wide breaker.
+const maxShards = 1024
+
 // Adaptive is a threat-aware rate limiter. It is safe for concurrent use.
 type Adaptive struct {
 	cfg    Config
 	policy Policy
-	base   limiter.Rate
-	routes map[string]limiter.Rate
-	allow  []netip.Prefix
+	base   routeRate
+	routes map[string]routeRate
+	// rates holds the rates operators changed at run time (SetRate), over
+	// routes; it is replaced whole on change and read without a lock.
+	rates   atomic.Pointer[map[string]routeRate]
+	ratesMu sync.Mutex
+	allow   []netip.Prefix
 
-	store   storage.Store // shared store, or the local one
-	local   *memory.Store // fallback (and the store when Config.Store is nil)
-	breaker *gobreaker.CircuitBreaker[storage.Count]
+	store   storage.Store   // shared store, or Local
+	local   storage.Store   // Config.Local
+	shared  bool            // Config.Store is set
+	sharder storage.Sharded // the shared store's shards, or nil
 	cache   decisionCache
 	tel     *telemetry
 	ops     operators // operator rules (operator.go)
+
+	breakers breakerSet
+	pending  pendingSet
+	calls    sync.WaitGroup // store calls, abandoned ones included
+	kick     chan struct{}  // wakes the write-back loop
+	stop     chan struct{}
+	done     chan struct{}
+	closed   sync.Once
+}
+
+// routeRate is a route's base rate and counting algorithm.
+type routeRate struct {
+	rate limiter.Rate
+	alg  storage.Algorithm
 }
 
 // New validates cfg and returns an Adaptive limiter. An invalid rate, policy
@@ -75,16 +121,34 @@ func New(cfg Config) (*Adaptive, error) {
 	if cfg.Rate == "" {
 		cfg.Rate = DefaultRate
 	}
-	a := &Adaptive{cfg: cfg, routes: make(map[string]limiter.Rate, len(cfg.Routes))}
-	var err error
-	if a.base, err = parseRate(cfg.Rate); err != nil {
+	if cfg.Local == nil {
+		return nil, errors.New("ratelimit: Config.Local: nil: pass a local store (memory.New), or build the limiter with ratelimit/standard.New")
+	}
+	a := &Adaptive{cfg: cfg, routes: make(map[string]routeRate, len(cfg.Routes)+len(cfg.RouteAlgorithms))}
+	if cfg.Algorithm > storage.SlidingWindow {
+		return nil, fmt.Errorf("ratelimit: Config.Algorithm: unknown algorithm %d", cfg.Algorithm)
+	}
+	rate, err := parseRate(cfg.Rate)
+	if err != nil {
 		return nil, fmt.Errorf("ratelimit: Config.Rate: %w", err)
 	}
+	a.base = routeRate{rate: rate, alg: cfg.Algorithm}
 	for route, s := range cfg.Routes {
 		r, err := parseRate(s)
 		if err != nil {
 			return nil, fmt.Errorf("ratelimit: Config.Routes[%q]: %w", route, err)
 		}
+		a.routes[route] = routeRate{rate: r, alg: cfg.Algorithm}
+	}
+	for route, alg := range cfg.RouteAlgorithms {
+		if alg > storage.SlidingWindow {
+			return nil, fmt.Errorf("ratelimit: Config.RouteAlgorithms[%q]: unknown algorithm %d", route, alg)
+		}
+		r, ok := a.routes[route]
+		if !ok {
+			r = a.base
+		}
+		r.alg = alg
 		a.routes[route] = r
 	}
 	for i, s := range cfg.AllowList {
@@ -105,6 +169,8 @@ func New(cfg Config) (*Adaptive, error) {
 		return nil, errors.New("ratelimit: Config.BreakerTimeout: negative")
 	case cfg.CacheSize < 0:
 		return nil, errors.New("ratelimit: Config.CacheSize: negative")
+	case cfg.PendingSize < 0:
+		return nil, errors.New("ratelimit: Config.PendingSize: negative")
 	}
 	if a.cfg.StoreTimeout == 0 {
 		a.cfg.StoreTimeout = 200 * time.Millisecond
@@ -118,30 +184,56 @@ func New(cfg Config) (*Adaptive, error) {
 	if a.cfg.CacheSize == 0 {
 		a.cfg.CacheSize = 100_000
 	}
+	if a.cfg.PendingSize == 0 {
+		a.cfg.PendingSize = 10_000
+	}
 	if a.cfg.Clock == nil {
 		a.cfg.Clock = time.Now
 	}
 	a.cache.max = a.cfg.CacheSize
-	a.local = memory.New(memory.Options{MaxEntries: cfg.MemoryMaxEntries, Clock: a.cfg.Clock})
+	a.pending.max = a.cfg.PendingSize
+	a.local, a.store = cfg.Local, cfg.Local
+	a.kick = make(chan struct{}, 1)
+	a.stop = make(chan struct{})
+	a.done = make(chan struct{})
+	if cfg.Store != nil && cfg.Store != cfg.Local {
+		a.store, a.shared = cfg.Store, true
+		a.sharder, _ = cfg.Store.(storage.Sharded)
+		a.breakers.make = a.newBreaker
+	}
 	if a.tel, err = newTelemetry(cfg.MeterProvider, a); err != nil {
-		_ = a.local.Close()
 		return nil, fmt.Errorf("ratelimit: metrics: %w", err)
 	}
-	a.store = a.local
-	if cfg.Store != nil {
-		a.store = cfg.Store
-		a.breaker = gobreaker.NewCircuitBreaker[storage.Count](gobreaker.Settings{
-			Name:        "ratelimit-store",
-			MaxRequests: 1,
-			Timeout:     a.cfg.BreakerTimeout,
-			ReadyToTrip: func(c gobreaker.Counts) bool {
-				return c.ConsecutiveFailures >= a.cfg.BreakerFailures
-			},
-			// A request cancelled by its client says nothing about the store.
-			IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
-		})
+	if a.shared {
+		a.breakers.get("") // the store-wide breaker: BreakerState and the gauge see it from the start
+		go a.writeBack()
+	} else {
+		close(a.done)
 	}
 	return a, nil
+}
+
+// newBreaker returns the breaker of one shard ("" for the whole store).
+// gobreaker calls OnStateChange under its lock: it only wakes the
+// write-back loop, which never waits on it.
+func (a *Adaptive) newBreaker(shard string) *gobreaker.CircuitBreaker[storage.Count] {
+	name := "ratelimit-store"
+	if shard != "" {
+		name += " " + shard
+	}
+	return gobreaker.NewCircuitBreaker[storage.Count](gobreaker.Settings{
+		Name:        name,
+		MaxRequests: 1,
+		Timeout:     a.cfg.BreakerTimeout,
+		ReadyToTrip: func(c gobreaker.Counts) bool {
+			return c.ConsecutiveFailures >= a.cfg.BreakerFailures
+		},
+		OnStateChange: func(_ string, _, to gobreaker.State) {
+			if to == gobreaker.StateClosed {
+				a.wake()
+			}
+		},
+	})
 }
 
 func parseRate(s string) (limiter.Rate, error) {
@@ -197,10 +289,57 @@ func (a *Adaptive) allowListed(key string) bool {
 	return false
 }
 
+// SetRate changes the base rate of route (a route pattern or group; "" is
+// Config.Rate's) at run time, for every request that follows; the
+// counting algorithm stays the route's. Windows already counted keep their
+// counts. Operators tighten a route ahead of an attack this way.
+func (a *Adaptive) SetRate(route, rate string) error {
+	r, err := parseRate(rate)
+	if err != nil {
+		return fmt.Errorf("ratelimit: SetRate(%q): %w", route, err)
+	}
+	a.ratesMu.Lock()
+	defer a.ratesMu.Unlock()
+	next := map[string]routeRate{}
+	if m := a.rates.Load(); m != nil {
+		for k, v := range *m {
+			next[k] = v
+		}
+	}
+	cur := a.routeRate(route)
+	if route == "" {
+		cur = a.base
+	}
+	cur.rate = r
+	next[route] = cur
+	a.rates.Store(&next)
+	return nil
+}
+
 // RateFor returns the base rate of route: its own, or Config.Rate.
 func (a *Adaptive) RateFor(route string) limiter.Rate {
+	return a.routeRate(route).rate
+}
+
+// AlgorithmFor returns how route's requests are counted.
+func (a *Adaptive) AlgorithmFor(route string) storage.Algorithm {
+	return a.routeRate(route).alg
+}
+
+func (a *Adaptive) routeRate(route string) routeRate {
+	m := a.rates.Load()
+	if m != nil {
+		if r, ok := (*m)[route]; ok {
+			return r
+		}
+	}
 	if r, ok := a.routes[route]; ok {
 		return r
+	}
+	if m != nil {
+		if r, ok := (*m)[""]; ok {
+			return r // the base rate, changed
+		}
 	}
 	return a.base
 }
@@ -259,21 +398,20 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 		a.tel.decision(ctx, OutcomeBanned)
 		return banned(cached, now), nil
 	}
-	// NaN is no score at all: it never bans, and Multiplier slows it to the floor.
-	if score >= a.policy.BanAt {
-		return a.ban(ctx, key, now)
-	}
+	// NaN is no score at all: Multiplier slows it to the floor.
 
-	rate := a.RateFor(route)
+	rr := a.routeRate(route)
+	rate := rr.rate
 	m := a.policy.Multiplier(score) * op.factor()
 	if hasCached && cached.Kind == storage.KindThrottle {
 		m *= cached.Factor
 	}
 	h := storage.Hit{
-		Client: key,
-		Bucket: route,
-		Window: rate.Period,
-		Limit:  limitOf(rate.Limit, m),
+		Client:    key,
+		Bucket:    route,
+		Window:    rate.Period,
+		Algorithm: rr.alg,
+		Limit:     limitOf(rate.Limit, m),
 	}
 	if a.policy.StrikeLimit > 0 {
 		h.StrikeLimit = a.policy.StrikeLimit
@@ -344,49 +482,87 @@ func limitOf(base int64, m float64) int64 {
 	return l
 }
 
-// ban puts key in the penalty box for a threat score at or above BanAt: one
-// store write (the request's one round trip), and the local cache.
-func (a *Adaptive) ban(ctx context.Context, key string, now time.Time) (Result, error) {
-	d := storage.Decision{Kind: storage.KindBan, Factor: 0, Reason: "threat score", Expires: now.Add(a.policy.BanTTL)}
-	a.cache.put(key, d, now)
+// Ban puts key in the penalty box for d, with reason: one store write
+// (the request's one round trip) and the local cache. A ban the shared
+// store did not take is kept locally and written back when the store
+// answers again. bulwark.Guard calls it for a request whose score is
+// near-certain (Strictness.Ban); operators call it too.
+func (a *Adaptive) Ban(ctx context.Context, key string, d time.Duration, reason string, now time.Time) (Result, error) {
+	if d <= 0 {
+		return Result{}, fmt.Errorf("ratelimit: ban of %v", d)
+	}
+	key = storage.BoundKey(key)
+	dec := storage.Decision{Kind: storage.KindBan, Reason: reason, Expires: now.Add(d)}
+	a.cache.put(key, dec, now)
 	var err error
 	degraded := false
-	if a.breaker != nil {
-		_, err = a.breaker.Execute(func() (storage.Count, error) {
-			cctx, cancel := context.WithTimeout(ctx, a.cfg.StoreTimeout)
-			defer cancel()
-			start := time.Now()
-			err := a.store.SetDecision(cctx, key, d, now)
-			a.tel.storeLatency(ctx, time.Since(start))
-			return storage.Count{}, err
+	if a.shared {
+		_, err = a.call(ctx, a.breakerFor(key), func(ctx context.Context) (storage.Count, error) {
+			return storage.Count{}, a.store.SetDecision(ctx, key, dec, now)
 		})
 		if err != nil {
 			degraded = true
-			_ = a.local.SetDecision(ctx, key, d, now)
+			_ = a.local.SetDecision(ctx, key, dec, now)
+			a.queue(key, dec)
 		}
 	} else {
-		err = a.local.SetDecision(ctx, key, d, now)
+		err = a.local.SetDecision(ctx, key, dec, now)
 	}
-	r := banned(d, now)
+	r := banned(dec, now)
 	r.Degraded = degraded
 	a.tel.decision(ctx, OutcomeBanned)
 	return r, err
 }
 
-// hit runs h on the store through the breaker, falling back to the local
-// store when the shared one fails or the breaker is open.
+// Strike counts one refused request of key in a window of window; the
+// after-th within it bans key for d, in the same store round trip.
+// bulwark.Guard calls it for every request it refuses for its threat
+// score, so that one refusal never locks a person out but a client that
+// keeps attacking is banned. The Result is banned once the ban is in place;
+// otherwise it only carries the count (Limit is after, Remaining what is
+// left before the ban).
+func (a *Adaptive) Strike(ctx context.Context, key string, after int, window, d time.Duration, now time.Time) (Result, error) {
+	if after <= 0 || window <= 0 || d <= 0 {
+		return Result{}, fmt.Errorf("ratelimit: strike of %d in %v for %v", after, window, d)
+	}
+	key = storage.BoundKey(key)
+	h := storage.Hit{
+		Client:       key,
+		Bucket:       "(refused)",
+		Window:       window,
+		Limit:        int64(after - 1),
+		StrikeLimit:  1,
+		StrikeWindow: window,
+		Penalty:      storage.Decision{Kind: storage.KindBan, Reason: "repeated attacks"},
+		PenaltyTTL:   d,
+	}
+	c, degraded, err := a.hit(ctx, h, now)
+	if c.Decision.Active(now) && c.Decision.Kind == storage.KindBan {
+		a.cache.put(key, c.Decision, now)
+		r := banned(c.Decision, now)
+		r.Degraded = degraded
+		a.tel.decision(ctx, OutcomeBanned)
+		return r, err
+	}
+	return Result{Outcome: OutcomeAllow, Limit: int64(after), Remaining: max(int64(after)-c.N, 0), Reset: c.Reset, Degraded: degraded}, err
+}
+
+// hit runs h on the store through its shard's breaker, falling back to the
+// local store when the shared one fails or the breaker is open. A penalty
+// the local store writes then is written back to the shared store later.
 func (a *Adaptive) hit(ctx context.Context, h storage.Hit, now time.Time) (storage.Count, bool, error) {
-	if a.breaker == nil {
+	if !a.shared {
 		c, err := a.local.Hit(ctx, h, now)
 		return c, false, err
 	}
-	c, err := a.breaker.Execute(func() (storage.Count, error) {
-		cctx, cancel := context.WithTimeout(ctx, a.cfg.StoreTimeout)
-		defer cancel()
-		start := time.Now()
-		c, err := a.store.Hit(cctx, h, now)
-		a.tel.storeLatency(ctx, time.Since(start))
-		return c, err
+	return a.hitShared(ctx, h, now)
+}
+
+// hitShared is hit on the shared store; apart, so that the closure that
+// takes h costs nothing on the local path.
+func (a *Adaptive) hitShared(ctx context.Context, h storage.Hit, now time.Time) (storage.Count, bool, error) {
+	c, err := a.call(ctx, a.breakerFor(h.Client), func(ctx context.Context) (storage.Count, error) {
+		return a.store.Hit(ctx, h, now)
 	})
 	if err == nil {
 		return c, false, nil
@@ -395,17 +571,63 @@ func (a *Adaptive) hit(ctx context.Context, h storage.Hit, now time.Time) (stora
 		return storage.Count{}, true, err
 	}
 	lc, _ := a.local.Hit(ctx, h, now)
+	if lc.Decision.Active(now) {
+		a.queue(h.Client, lc.Decision)
+	}
 	return lc, true, err
 }
 
+// breakerFor returns the breaker of the shard that holds key.
+func (a *Adaptive) breakerFor(key string) *gobreaker.CircuitBreaker[storage.Count] {
+	shard := ""
+	if a.sharder != nil {
+		shard = a.sharder.Shard(key)
+	}
+	return a.breakers.get(shard)
+}
+
+// call runs fn through cb with a context detached from ctx (a request
+// whose client went away still has its count and ban written) and bounded
+// by StoreTimeout, whatever the store does with contexts: fn runs on its
+// own goroutine, and call returns at the deadline if fn has not.
+func (a *Adaptive) call(ctx context.Context, cb *gobreaker.CircuitBreaker[storage.Count], fn func(context.Context) (storage.Count, error)) (storage.Count, error) {
+	return cb.Execute(func() (storage.Count, error) {
+		start := time.Now()
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.StoreTimeout)
+		defer cancel()
+		done := make(chan callResult, 1)
+		a.calls.Add(1)
+		go func() {
+			defer a.calls.Done()
+			c, err := fn(cctx)
+			done <- callResult{c, err}
+		}()
+		var r callResult
+		select {
+		case r = <-done:
+		case <-cctx.Done():
+			r.err = fmt.Errorf("ratelimit: store call abandoned after Config.StoreTimeout (%v): %w", a.cfg.StoreTimeout, cctx.Err())
+		}
+		a.tel.storeLatency(ctx, time.Since(start))
+		return r.c, r.err
+	})
+}
+
+type callResult struct {
+	c   storage.Count
+	err error
+}
+
 // Unban removes key's penalty-box decision (ban or throttle) from the store,
-// the local fallback and this instance's cache. Other instances keep a ban
-// they have cached until it expires (at most Policy.BanTTL).
+// the local fallback, this instance's cache and the decisions waiting to be
+// written back. Other instances keep a ban they have cached until it
+// expires.
 func (a *Adaptive) Unban(ctx context.Context, key string) error {
 	key = storage.BoundKey(key)
 	a.cache.delete(key)
+	a.pending.remove(key, nil)
 	_ = a.local.DeleteDecision(ctx, key)
-	if a.store != storage.Store(a.local) {
+	if a.shared {
 		if err := a.store.DeleteDecision(ctx, key); err != nil {
 			return fmt.Errorf("ratelimit: unban: %w", err)
 		}
@@ -413,18 +635,25 @@ func (a *Adaptive) Unban(ctx context.Context, key string) error {
 	return nil
 }
 
-// BreakerState returns the store breaker's state: "closed", "half-open",
-// "open", or "none" without a shared store.
+// BreakerState returns the state of the store's breakers: "open" when
+// any is open, else "half-open" when any is, else "closed"; "none"
+// without a shared store. A sharded store (a Redis Cluster) has a breaker
+// a shard, so "open" may concern some clients only.
 func (a *Adaptive) BreakerState() string {
-	if a.breaker == nil {
+	if !a.shared {
 		return "none"
 	}
-	return a.breaker.State().String()
+	return a.breakers.worst().String()
 }
 
-// Close stops background work and closes the local store and, when the
-// Adaptive created it, the metric callback. It does not close Config.Store.
+// Close stops background work, waits for store calls still running (an
+// abandoned call ends when the store gives up on it), and closes
+// Config.Local and the metric callback. It does not close Config.Store.
+// Decisions still waiting to be written back are dropped.
 func (a *Adaptive) Close() error {
+	a.closed.Do(func() { close(a.stop) })
+	<-a.done
+	a.calls.Wait()
 	a.tel.close()
 	return a.local.Close()
 }

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/bulwarkhq/bulwark/storage"
+	"github.com/bulwarkhq/bulwark/storage/memory"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -26,12 +27,20 @@ func newTest(t *testing.T, cfg Config) (*Adaptive, *clock) {
 	t.Helper()
 	c := &clock{t: time.Unix(1_700_000_000, 0)}
 	cfg.Clock = c.now
-	a, err := New(cfg)
+	a, err := New(withLocal(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = a.Close() })
 	return a, c
+}
+
+// withLocal gives cfg a memory store as Local when it has none.
+func withLocal(cfg Config) Config {
+	if cfg.Local == nil {
+		cfg.Local = memory.New(memory.Options{Clock: cfg.Clock, JanitorInterval: -1})
+	}
+	return cfg
 }
 
 // allowed counts how many of n requests pass.
@@ -100,9 +109,9 @@ func TestScoreSlowsThenBoxes(t *testing.T) {
 		})
 	}
 	key := "10.0.2.1"
-	r, _ := a.Allow(context.Background(), key, "api", 0.95)
+	r, _ := a.Ban(context.Background(), key, 15*time.Minute, "threat score", c.now())
 	if r.Outcome != OutcomeBanned || !strings.Contains(r.Reason, "threat score") || r.RetryAfter != 15*time.Minute {
-		t.Fatalf("score 0.95: %+v, want a 15m ban", r)
+		t.Fatalf("ban: %+v, want a 15m ban", r)
 	}
 	// Banned even with a clean score now, and Cached knows it without I/O.
 	if r, _ := a.Allow(context.Background(), key, "api", 0); r.Outcome != OutcomeBanned {
@@ -154,7 +163,11 @@ func TestAllowListWins(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			// Worst score, many requests: the allow-list still wins.
+			// A ban and the worst score, many requests: the allow-list
+			// still wins.
+			if _, err := a.Ban(context.Background(), tc.key, 15*time.Minute, "threat score", c.now()); err != nil {
+				t.Fatal(err)
+			}
 			for i := 0; i < 5; i++ {
 				r, _ := a.Allow(context.Background(), tc.key, "api", 1)
 				if i > 0 && r.Outcome != tc.want {
@@ -182,12 +195,11 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		{"floor at", Config{Policy: Policy{CleanBelow: 0.5, FloorAt: 0.4}}, "Policy.FloorAt"},
 		{"floor factor", Config{Policy: Policy{FloorFactor: 2}}, "Policy.FloorFactor"},
 		{"throttle factor", Config{Policy: Policy{ThrottleFactor: -1}}, "Policy.ThrottleFactor"},
-		{"ban ttl", Config{Policy: Policy{BanTTL: -time.Second}}, "Policy.BanTTL"},
 		{"store timeout", Config{StoreTimeout: -1}, "Config.StoreTimeout"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			a, err := New(tc.cfg)
+			a, err := New(withLocal(tc.cfg))
 			if err == nil {
 				_ = a.Close()
 				t.Fatal("no error")
@@ -229,7 +241,7 @@ func FuzzAllowKey(f *testing.F) {
 	for _, s := range []string{"10.0.0.1", "[2001:db8::1]:80", "::ffff:10.0.0.1", "user:42", "", strings.Repeat("9", 300)} {
 		f.Add(s, 0.5)
 	}
-	a, err := New(Config{Rate: "5-S", AllowList: []string{"10.0.0.0/8"}})
+	a, err := New(withLocal(Config{Rate: "5-S", AllowList: []string{"10.0.0.0/8"}}))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -339,11 +351,68 @@ func TestAllowAtUsesTheCallersTime(t *testing.T) {
 	if r, _ := a.AllowAt(context.Background(), "10.0.7.1", "api", 0, at.Add(30*time.Second)); r.Outcome != OutcomeLimited || r.RetryAfter != 30*time.Second {
 		t.Fatalf("third request in the window: %v retry %v, want limited, retry 30s", r.Outcome, r.RetryAfter)
 	}
-	r, _ := a.AllowAt(context.Background(), "10.0.7.2", "api", 1, at)
+	r, _ := a.Ban(context.Background(), "10.0.7.2", 15*time.Minute, "threat score", at)
 	if r.Outcome != OutcomeBanned || !r.Reset.Equal(at.Add(15*time.Minute)) {
 		t.Fatalf("ban: %v until %v, want banned until %v", r.Outcome, r.Reset, at.Add(15*time.Minute))
 	}
 	if res, ok := a.Cached("10.0.7.2", at.Add(14*time.Minute)); !ok || res.Outcome != OutcomeBanned {
 		t.Fatalf("Cached 14m after the ban = %v, %v; want banned", res.Outcome, ok)
+	}
+}
+
+// Strike bans a client at its after-th refused request within the window,
+// not before, and not when the refusals are spread wider than the window.
+func TestStrikeBansAfterRepeatedRefusals(t *testing.T) {
+	a, c := newTest(t, Config{})
+	ctx := context.Background()
+	now := c.now()
+	for i := 1; i <= 2; i++ {
+		r, err := a.Strike(ctx, "10.0.9.1", 3, 10*time.Minute, 15*time.Minute, now.Add(time.Duration(i)*time.Minute))
+		if err != nil || r.Outcome == OutcomeBanned || r.Remaining != int64(3-i) {
+			t.Fatalf("refusal %d: %+v %v, want no ban, %d left", i, r, err, 3-i)
+		}
+	}
+	if r, ok := a.Cached("10.0.9.1", now.Add(3*time.Minute)); ok {
+		t.Fatalf("banned before the third refusal: %+v", r)
+	}
+	r, err := a.Strike(ctx, "10.0.9.1", 3, 10*time.Minute, 15*time.Minute, now.Add(3*time.Minute))
+	if err != nil || r.Outcome != OutcomeBanned || !r.Reset.Equal(now.Add(18*time.Minute)) {
+		t.Fatalf("third refusal: %+v %v, want banned for 15m", r, err)
+	}
+	if r, ok := a.Cached("10.0.9.1", now.Add(4*time.Minute)); !ok || r.Outcome != OutcomeBanned {
+		t.Fatalf("Cached after the ban: %+v %v", r, ok)
+	}
+	// refusals twenty minutes apart never add up
+	for i := 0; i < 5; i++ {
+		if r, _ := a.Strike(ctx, "10.0.9.2", 3, 10*time.Minute, 15*time.Minute, now.Add(time.Duration(i)*20*time.Minute)); r.Outcome == OutcomeBanned {
+			t.Fatalf("refusal %d, twenty minutes apart: banned", i)
+		}
+	}
+	if _, err := a.Strike(ctx, "10.0.9.3", 0, time.Minute, time.Minute, now); err == nil {
+		t.Fatal("a strike limit of 0 accepted")
+	}
+}
+
+// SetRate changes a route's rate, and the base rate, for the requests that
+// follow.
+func TestSetRate(t *testing.T) {
+	a, _ := newTest(t, Config{Rate: "100-M", Routes: map[string]string{"login": "5-M"}})
+	if err := a.SetRate("login", "2-M"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := allowed(t, a, "10.0.10.1", "login", 0, 10); n != 2 {
+		t.Fatalf("login after SetRate 2-M: %d allowed", n)
+	}
+	if err := a.SetRate("", "3-M"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := allowed(t, a, "10.0.10.2", "search", 0, 10); n != 3 {
+		t.Fatalf("a route on the base rate after SetRate(\"\", 3-M): %d allowed", n)
+	}
+	if r := a.RateFor("login"); r.Limit != 2 {
+		t.Fatalf("login's rate %d after the base changed", r.Limit)
+	}
+	if err := a.SetRate("login", "lots"); err == nil {
+		t.Fatal("a malformed rate accepted")
 	}
 }

@@ -46,7 +46,7 @@ func BenchmarkLimiterMemory(b *testing.B) {
 // BenchmarkAdaptiveMemory is Adaptive.Allow on its embedded memory store,
 // benign score.
 func BenchmarkAdaptiveMemory(b *testing.B) {
-	a, err := New(Config{Rate: benchRate})
+	a, err := New(withLocal(Config{Rate: benchRate}))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func BenchmarkAdaptiveRedis(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	a, err := New(Config{Rate: benchRate, Store: s})
+	a, err := New(withLocal(Config{Rate: benchRate, Store: s}))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,12 +3,15 @@ package ratelimit_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	"github.com/bulwarkhq/bulwark/storage/memory"
 )
 
 func Example() {
 	lim, err := ratelimit.New(ratelimit.Config{
+		Local:     memory.New(memory.Options{}), // the limiter's own store; ratelimit/standard.New makes this one
 		Rate:      "3-M",
 		Routes:    map[string]string{"login": "1-M"},
 		AllowList: []string{"192.0.2.0/24"},
@@ -23,7 +26,7 @@ func Example() {
 		r, _ := lim.Allow(ctx, "198.51.100.1", "api", 0.1) // a clean client
 		fmt.Println("clean:", r.Allowed(), r.Limit, r.Remaining)
 	}
-	r, _ := lim.Allow(ctx, "198.51.100.2", "api", 0.95) // a very high threat score
+	r, _ := lim.Ban(ctx, "198.51.100.2", 15*time.Minute, "threat score", time.Now()) // a near-certain attack
 	fmt.Println("attacker:", r.Outcome == ratelimit.OutcomeBanned, r.Reason, r.RetryAfter)
 	r, _ = lim.Allow(ctx, "192.0.2.10", "login", 1)
 	fmt.Println("allow-listed:", r.Outcome == ratelimit.OutcomeAllowListed)

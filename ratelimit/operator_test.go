@@ -13,7 +13,7 @@ import (
 func TestOperatorRules(t *testing.T) {
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	a, err := New(Config{Rate: "10-M", Clock: clock})
+	a, err := New(withLocal(Config{Rate: "10-M", Clock: clock}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestOperatorRules(t *testing.T) {
 }
 
 func TestOperatorRuleInvalid(t *testing.T) {
-	a, err := New(Config{})
+	a, err := New(withLocal(Config{}))
 	if err != nil {
 		t.Fatal(err)
 	}

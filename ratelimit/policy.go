@@ -17,8 +17,6 @@ type Policy struct {
 	CleanBelow     float64       // scores below keep the full rate. Default 0.3.
 	FloorAt        float64       // scores at or above get FloorFactor. Default 0.8.
 	FloorFactor    float64       // lowest rate multiplier, in (0,1]. Default 0.1.
-	BanAt          float64       // scores at or above are banned. Default 0.9; >1 never bans.
-	BanTTL         time.Duration // how long a ban lasts. Default 15m.
 	StrikeLimit    int64         // limit hits that trigger a throttle. Default 5; negative disables.
 	StrikeWindow   time.Duration // window in which strikes are counted. Default 1m.
 	ThrottleFactor float64       // rate multiplier while throttled, in (0,1]. Default 0.1.
@@ -34,11 +32,7 @@ func (p Policy) withDefaults() Policy {
 	def(&p.CleanBelow, 0.3)
 	def(&p.FloorAt, 0.8)
 	def(&p.FloorFactor, 0.1)
-	def(&p.BanAt, 0.9)
 	def(&p.ThrottleFactor, 0.1)
-	if p.BanTTL == 0 {
-		p.BanTTL = 15 * time.Minute
-	}
 	if p.StrikeLimit == 0 {
 		p.StrikeLimit = 5
 	}
@@ -59,10 +53,6 @@ func (p Policy) validate() error {
 		return fmt.Errorf("Policy.FloorAt %v: want a score in (CleanBelow=%v,1]", p.FloorAt, p.CleanBelow)
 	case p.FloorFactor <= 0 || p.FloorFactor > 1:
 		return fmt.Errorf("Policy.FloorFactor %v: want a multiplier in (0,1]", p.FloorFactor)
-	case p.BanAt < 0:
-		return fmt.Errorf("Policy.BanAt %v: want a score >= 0", p.BanAt)
-	case p.BanTTL < 0:
-		return fmt.Errorf("Policy.BanTTL %v: want a positive duration", p.BanTTL)
 	case p.StrikeWindow < 0:
 		return fmt.Errorf("Policy.StrikeWindow %v: want a positive duration", p.StrikeWindow)
 	case p.ThrottleFactor <= 0 || p.ThrottleFactor > 1:

@@ -38,8 +38,9 @@ func newRedisLimiter(t *testing.T, c libredis.UniversalClient, prefix string, cf
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = s.Close() })
 	cfg.Store = s
-	a, err := New(cfg)
+	a, err := New(withLocal(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestRedisTwoInstancesShare(t *testing.T) {
 		t.Fatalf("%d allowed across two instances, want 10 (shared count)", n)
 	}
 	// A ban made by one instance is seen by the other.
-	if r, _ := a1.Allow(ctx, "10.8.0.2", "api", 0.99); r.Outcome != OutcomeBanned {
+	if r, _ := a1.Ban(ctx, "10.8.0.2", 15*time.Minute, "threat score", time.Now()); r.Outcome != OutcomeBanned {
 		t.Fatalf("a1: %+v", r)
 	}
 	if r, _ := a2.Allow(ctx, "10.8.0.2", "api", 0); r.Outcome != OutcomeBanned {
@@ -236,7 +237,7 @@ func TestRedisFailClosed(t *testing.T) {
 // passes.
 func TestRedisScoreRisesThenFreed(t *testing.T) {
 	c, prefix := redistest.Client(t)
-	a := newRedisLimiter(t, c, prefix, Config{Rate: "20-M", Policy: Policy{StrikeLimit: -1, BanTTL: time.Second}})
+	a := newRedisLimiter(t, c, prefix, Config{Rate: "20-M", Policy: Policy{StrikeLimit: -1}})
 	ctx := context.Background()
 	const key = "10.5.0.1"
 	count := func(score float64, n int) int {
@@ -259,9 +260,9 @@ func TestRedisScoreRisesThenFreed(t *testing.T) {
 	if n := count(0.8, 5); n != 0 {
 		t.Fatalf("slowed: %d allowed, want 0", n)
 	}
-	r, _ := a.Allow(ctx, key, "api", 0.9)
+	r, _ := a.Ban(ctx, key, time.Second, "threat score", time.Now())
 	if r.Outcome != OutcomeBanned {
-		t.Fatalf("score 0.9: %+v", r)
+		t.Fatalf("ban: %+v", r)
 	}
 	ttl, err := c.PTTL(ctx, prefix+"{"+key+"}:d").Result()
 	if err != nil || ttl <= 0 || ttl > time.Second {
@@ -277,7 +278,7 @@ func TestRedisUnban(t *testing.T) {
 	c, prefix := redistest.Client(t)
 	a := newRedisLimiter(t, c, prefix, Config{})
 	ctx := context.Background()
-	if r, _ := a.Allow(ctx, "10.4.0.1", "api", 1); r.Outcome != OutcomeBanned {
+	if r, _ := a.Ban(ctx, "10.4.0.1", 15*time.Minute, "threat score", time.Now()); r.Outcome != OutcomeBanned {
 		t.Fatalf("%+v", r)
 	}
 	if err := a.Unban(ctx, "10.4.0.1"); err != nil {

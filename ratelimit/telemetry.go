@@ -4,9 +4,12 @@ import (
 	"context"
 	"time"
 
+	"github.com/sony/gobreaker/v2"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
+
+	"github.com/bulwarkhq/bulwark/storage"
 )
 
 // MeterProvider is the OpenTelemetry metric API's provider.
@@ -39,7 +42,10 @@ type telemetry struct {
 // Metrics:
 //   - bulwark.ratelimit.decisions{outcome}: decisions by outcome
 //   - bulwark.ratelimit.store.duration (s): shared store call latency
-//   - bulwark.ratelimit.breaker.state: 0 closed, 1 half-open, 2 open, -1 none
+//   - bulwark.ratelimit.breaker.state{shard}: 0 closed, 1 half-open, 2 open,
+//     -1 none; one point a breaker (shard "" is the store-wide one)
+//   - bulwark.ratelimit.pending: decisions waiting to be written back
+//   - bulwark.ratelimit.pending.dropped: decisions the full pending set lost
 func newTelemetry(mp metric.MeterProvider, a *Adaptive) (*telemetry, error) {
 	if mp == nil {
 		mp = otel.GetMeterProvider()
@@ -60,14 +66,28 @@ func newTelemetry(mp metric.MeterProvider, a *Adaptive) (*telemetry, error) {
 	if err != nil {
 		return nil, err
 	}
+	pending, err := m.Int64ObservableGauge("bulwark.ratelimit.pending",
+		metric.WithDescription("Decisions made while the shared store was unreachable, waiting to be written back."))
+	if err != nil {
+		return nil, err
+	}
+	dropped, err := m.Int64ObservableCounter("bulwark.ratelimit.pending.dropped",
+		metric.WithDescription("Decisions lost because the pending set was full."))
+	if err != nil {
+		return nil, err
+	}
 	if t.reg, err = m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
-		v := int64(-1)
-		if a.breaker != nil {
-			v = int64(a.breaker.State())
+		if !a.shared {
+			o.ObserveInt64(state, -1)
+			return nil
 		}
-		o.ObserveInt64(state, v)
+		a.breakers.each(func(shard string, cb *gobreaker.CircuitBreaker[storage.Count]) {
+			o.ObserveInt64(state, int64(cb.State()), metric.WithAttributes(attribute.String("shard", shard)))
+		})
+		o.ObserveInt64(pending, a.pending.n.Load())
+		o.ObserveInt64(dropped, a.pending.dropped.Load())
 		return nil
-	}, state); err != nil {
+	}, state, pending, dropped); err != nil {
 		return nil, err
 	}
 	for o := range t.byOutcome {

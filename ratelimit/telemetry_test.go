@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"context"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -18,7 +19,7 @@ func TestMetrics(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		_, _ = a.Allow(ctx, "10.0.0.1", "api", 0)
 	}
-	_, _ = a.Allow(ctx, "10.0.0.2", "api", 1)
+	_, _ = a.Ban(ctx, "10.0.0.2", time.Minute, "threat score", time.Now())
 	_, _ = a.Allow(ctx, "192.0.2.1", "api", 0)
 
 	var rm metricdata.ResourceMetrics

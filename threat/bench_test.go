@@ -1,10 +1,17 @@
 package threat_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
 	"math/rand/v2"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -26,6 +33,14 @@ func browserGET(target string) *http.Request {
 	return r
 }
 
+// assessAt builds the view of r, assesses it and releases the view, as
+// bulwark's decision core does for each request.
+func assessAt(e *threat.Engine, r *http.Request, client string, now time.Time, lim threat.Limits) threat.Assessment {
+	req := e.Parse(r, client, "", now, lim)
+	defer e.Release(req)
+	return e.Assess(context.Background(), req)
+}
+
 // benchAssess scores target from 1024 clients picked at random, on a
 // simulated clock that moves 5.5 ms per request: each client sends about one
 // request every 5.6 s, as people do. On the real clock a benchmark loop
@@ -34,7 +49,7 @@ func benchAssess(b *testing.B, target string) {
 	var now atomic.Int64
 	now.Store(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC).UnixNano())
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
-	e, err := standard.New(standard.Config{Engine: threat.Config{Now: clock}})
+	e, err := standard.New(standard.Config{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -54,7 +69,7 @@ func benchAssess(b *testing.B, target string) {
 	i := 0
 	for b.Loop() {
 		now.Add(int64(5500 * time.Microsecond))
-		e.Assess(r, clients[order[i%len(order)]], "")
+		assessAt(e, r, clients[order[i%len(order)]], clock(), threat.Limits{})
 		i++
 	}
 }
@@ -75,4 +90,169 @@ func BenchmarkAssessBenign(b *testing.B) {
 
 func BenchmarkAssessAttack(b *testing.B) {
 	benchAssess(b, "/search?q=1%27%20UNION%20SELECT%20username,password%20FROM%20users--&size=42&color=%3Cscript%3Ealert(1)%3C/script%3E&page=2&sort=price_asc")
+}
+
+// prose returns about n bytes of English-like prose: sentences of common
+// words with the punctuation people type (commas, apostrophes, quotes,
+// dashes, parentheses), deterministic.
+func prose(n int) string {
+	words := strings.Fields(`the a of and to in is you that it he was for on are as with his they I at be this have
+		from or one had by word but not what all were we when your can said there use an each which she do how their if
+		will up other about out many then them these so some her would make like him into time has look two more write go
+		see number no way could people my than first water been call who oil its now find long down day did get come made
+		may part over new sound take only little work know place year live me back give most very after thing our just
+		name good sentence man think say great where help through much before line right too mean old any same tell boy
+		follow came want show also around form three small set put end does another well large must big even such because
+		turn here why ask went men read need land different home us move try kind hand picture again change off play
+		spell air away animal house point page letter mother answer found study still learn should America world don't
+		it's I'm can't O'Brien`)
+	punct := []string{", ", ", ", ". ", "; ", " -- ", "? ", "! ", " (really) ", ` "quoted" `, ": "}
+	rng := rand.New(rand.NewPCG(7, 11))
+	var b strings.Builder
+	b.Grow(n + 64)
+	for b.Len() < n {
+		for k := 3 + rng.IntN(12); k > 0; k-- {
+			b.WriteString(words[rng.IntN(len(words))])
+			b.WriteByte(' ')
+		}
+		b.WriteString(punct[rng.IntN(len(punct))])
+	}
+	return b.String()[:n]
+}
+
+// benchBody assesses a POST of body under ctype, reporting bytes a second;
+// with view set it only builds the request view (parsing, decoding), the
+// floor under the detectors.
+func benchBody(b *testing.B, ctype, body string, view bool) {
+	e, err := standard.New(standard.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		r := httptest.NewRequest("POST", "/notes", strings.NewReader(body))
+		r.Header.Set("Content-Type", ctype)
+		if view {
+			if req := threat.NewRequest(r, "c", "", threat.Limits{}); req.Uninspected != 0 || len(req.Params) == 0 {
+				b.Fatalf("uninspected %v, %d values", req.Uninspected, len(req.Params))
+			}
+			continue
+		}
+		a := assessAt(e, r, "bench-"+strconv.Itoa(i&1023), time.Now(), threat.Limits{})
+		if a.Uninspected != 0 {
+			b.Fatalf("uninspected %v", a.Uninspected)
+		}
+		i++
+	}
+}
+
+const benchMiB = 1<<20 - 4096 // a little under the default body limit
+
+// proseForm is a 1 MiB form of 4,000-byte prose fields.
+func proseForm() string {
+	var s strings.Builder
+	text := prose(benchMiB)
+	for i := 0; s.Len() < benchMiB-8192; i++ {
+		s.WriteString("field" + strconv.Itoa(i) + "=" + url.QueryEscape(text[i*4000:(i+1)*4000]) + "&")
+	}
+	return s.String()
+}
+
+// proseJSON is a 1 MiB JSON array of comment objects.
+func proseJSON() string {
+	text := prose(benchMiB)
+	var items []map[string]any
+	size := 0
+	for i := 0; size < benchMiB-4096; i++ {
+		c := text[i*600 : (i+1)*600]
+		items = append(items, map[string]any{"id": i, "author": "user" + strconv.Itoa(i), "comment": c, "tags": []string{"a", "b"}})
+		size += len(c) + 70
+	}
+	js, _ := json.Marshal(items)
+	return string(js)
+}
+
+// proseMultipart is a 1 MiB multipart form of prose fields and a text file.
+func proseMultipart() (string, string) {
+	text := prose(benchMiB)
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for i := 0; buf.Len() < benchMiB/2; i++ {
+		w.WriteField("field"+strconv.Itoa(i), text[i*2000:(i+1)*2000])
+	}
+	f, _ := w.CreateFormFile("notes", "notes.txt")
+	io.WriteString(f, text[benchMiB/2+1000:benchMiB-2000])
+	w.Close()
+	return buf.String(), w.FormDataContentType()
+}
+
+// proseXML is a 1 MiB XML document of prose elements.
+func proseXML() string {
+	text := prose(benchMiB)
+	var s strings.Builder
+	s.WriteString(`<?xml version="1.0"?><notes>`)
+	for i := 0; s.Len() < benchMiB-4096; i++ {
+		s.WriteString(`<note id="n` + strconv.Itoa(i) + `">` + strings.NewReplacer("&", "&amp;", "<", "&lt;").Replace(text[i*1000:(i+1)*1000]) + "</note>")
+	}
+	s.WriteString("</notes>")
+	return s.String()
+}
+
+// The Body benchmarks assess a 1 MiB body of prose; the View ones only
+// build its request view.
+func BenchmarkBodyText1MiB(b *testing.B) { benchBody(b, "text/plain", prose(benchMiB), false) }
+func BenchmarkBodyForm1MiB(b *testing.B) {
+	benchBody(b, "application/x-www-form-urlencoded", proseForm(), false)
+}
+func BenchmarkBodyJSON1MiB(b *testing.B) { benchBody(b, "application/json", proseJSON(), false) }
+func BenchmarkViewText1MiB(b *testing.B) { benchBody(b, "text/plain", prose(benchMiB), true) }
+func BenchmarkViewForm1MiB(b *testing.B) {
+	benchBody(b, "application/x-www-form-urlencoded", proseForm(), true)
+}
+func BenchmarkViewJSON1MiB(b *testing.B) { benchBody(b, "application/json", proseJSON(), true) }
+func BenchmarkViewXML1MiB(b *testing.B)  { benchBody(b, "application/xml", proseXML(), true) }
+func BenchmarkBodyXML1MiB(b *testing.B)  { benchBody(b, "application/xml", proseXML(), false) }
+func BenchmarkBodyMultipart1MiB(b *testing.B) {
+	body, ct := proseMultipart()
+	benchBody(b, ct, body, false)
+}
+func BenchmarkViewMultipart1MiB(b *testing.B) {
+	body, ct := proseMultipart()
+	benchBody(b, ct, body, true)
+}
+
+// BenchmarkHeaders1MiB: a GET with 1 MiB of headers: 250 custom headers
+// of 4,000 bytes of prose and a 32 KiB Cookie header of 1,300 cookies.
+func BenchmarkHeaders1MiB(b *testing.B) {
+	e, err := standard.New(standard.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	text := prose(benchMiB)
+	r := browserGET("/")
+	n := 0
+	for i := 0; i < 250; i++ {
+		v := text[i*4000 : (i+1)*4000]
+		r.Header.Set("X-Custom-"+strconv.Itoa(i), v)
+		n += len(v)
+	}
+	var c strings.Builder
+	for i := 0; c.Len() < 32<<10; i++ {
+		c.WriteString("pref" + strconv.Itoa(i) + "=" + url.QueryEscape(text[i*16:i*16+16]) + "; ")
+	}
+	r.Header.Set("Cookie", c.String())
+	n += c.Len()
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if a := assessAt(e, r, "bench-"+strconv.Itoa(i&1023), time.Now(), threat.Limits{}); a.Uninspected != 0 {
+			b.Fatalf("uninspected %v", a.Uninspected)
+		}
+		i++
+	}
 }

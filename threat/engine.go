@@ -1,12 +1,11 @@
 package threat
 
 import (
-	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,7 +16,7 @@ import (
 )
 
 // Config configures an Engine. Its zero value is safe: no detectors (every
-// request scores the prior), the neutral combiner model, enforce mode.
+// request scores the prior) and the neutral combiner model.
 type Config struct {
 	// Detectors run in order over every request. Detectors that implement
 	// Observer also receive the response status; io.Closer ones are closed
@@ -25,10 +24,6 @@ type Config struct {
 	Detectors []Detector
 	// Model is the combiner model; nil selects NeutralModel.
 	Model *Model
-	// Shadow scores and explains but never sets Assessment.Block.
-	Shadow bool
-	// BlockThreshold overrides the model's block threshold when > 0.
-	BlockThreshold float64
 	// Disabled names detectors that are skipped, or sub-detectors of a
 	// Grouped detector whose signals are ignored.
 	Disabled []string
@@ -36,12 +31,12 @@ type Config struct {
 	Weights map[string]float64
 	// MaxReasons is how many reasons an Assessment carries (default 5).
 	MaxReasons int
-	// Limits bound the request view.
+	// Limits bound the request view Parse builds (see Limits); what goes
+	// past them is reported in Assessment.Uninspected, for the caller's
+	// policy (bulwark refuses such requests by default).
 	Limits Limits
 	// MeterProvider receives the engine's metrics; nil selects the global one.
 	MeterProvider metric.MeterProvider
-	// Now is the clock (default time.Now).
-	Now func() time.Time
 }
 
 type detector struct {
@@ -49,21 +44,17 @@ type detector struct {
 	timed []metric.RecordOption
 }
 
-// Engine runs detectors over a request and combines their signals into an
-// Assessment. It is safe for concurrent use.
+// Engine runs detectors over a request view and combines their signals
+// into an Assessment. It is safe for concurrent use.
 type Engine struct {
 	detectors  []detector
+	all        []Detector // every configured detector, disabled ones included
 	observers  []Observer
 	closers    []io.Closer
-	model      atomic.Pointer[Model]
-	prevMu     sync.Mutex
-	prev       []*Model
-	shadow     bool
+	models     *Holder[*Model]
 	weights    map[string]float64
-	threshold  float64
 	maxReasons int
 	limits     Limits
-	now        func() time.Time
 
 	requests   sync.Pool
 	signals    sync.Pool
@@ -76,43 +67,33 @@ type Engine struct {
 // New returns an Engine for cfg.
 func New(cfg Config) (*Engine, error) {
 	e := &Engine{
-		shadow:     cfg.Shadow,
-		threshold:  cfg.BlockThreshold,
 		maxReasons: cfg.MaxReasons,
 		limits:     cfg.Limits.withDefaults(),
-		now:        cfg.Now,
-	}
-	if e.now == nil {
-		e.now = time.Now
 	}
 	if e.maxReasons <= 0 {
 		e.maxReasons = 5
-	}
-	if cfg.BlockThreshold < 0 || cfg.BlockThreshold > 1 {
-		return nil, fmt.Errorf("threat: Config.BlockThreshold %v not in [0,1]", cfg.BlockThreshold)
 	}
 	m := cfg.Model
 	if m == nil {
 		m = NeutralModel()
 	}
-	if err := m.Validate(); err != nil {
+	var err error
+	if e.models, err = NewHolder(m); err != nil {
 		return nil, fmt.Errorf("threat: Config.Model: %w", err)
 	}
-	e.model.Store(m)
 
 	mp := cfg.MeterProvider
 	if mp == nil {
 		mp = otel.GetMeterProvider()
 	}
 	meter := mp.Meter("github.com/bulwarkhq/bulwark/threat")
-	var err error
 	if e.scoreHist, err = meter.Float64Histogram("bulwark.threat.score",
 		metric.WithDescription("Threat score of assessed requests."),
 		metric.WithExplicitBucketBoundaries(0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99)); err != nil {
 		return nil, err
 	}
 	if e.assessHist, err = meter.Float64Histogram("bulwark.threat.assess.duration",
-		metric.WithDescription("Time to build the request view and run every detector."), metric.WithUnit("s")); err != nil {
+		metric.WithDescription("Time to run every detector over a request view and combine their signals (sampled, one request in 64)."), metric.WithUnit("s")); err != nil {
 		return nil, err
 	}
 	if e.detHist, err = meter.Float64Histogram("bulwark.threat.detector.duration",
@@ -134,6 +115,7 @@ func New(cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("threat: Config.Detectors[%d]: duplicate detector name %q", i, name)
 		}
 		seen[name] = true
+		e.all = append(e.all, d)
 		if o, ok := d.(Observer); ok {
 			e.observers = append(e.observers, o)
 		}
@@ -189,60 +171,56 @@ func New(cfg Config) (*Engine, error) {
 	return e, nil
 }
 
-// Model returns the combiner model in use.
-func (e *Engine) Model() *Model { return e.model.Load() }
-
-// SwapModel validates m and makes it the combiner model, atomically for
-// requests in flight. The previous model is kept for Rollback.
-func (e *Engine) SwapModel(m *Model) error {
-	if err := m.Validate(); err != nil {
-		return err
-	}
-	e.prevMu.Lock()
-	defer e.prevMu.Unlock()
-	old := e.model.Swap(m)
-	e.prev = append(e.prev, old)
-	if len(e.prev) > 8 {
-		e.prev = e.prev[1:]
+// Detector returns the detector named name (a Config.Detectors entry), or
+// nil: operators reach a detector's own handles this way, such as the
+// anomaly detector's models.
+func (e *Engine) Detector(name string) Detector {
+	for _, d := range e.all {
+		if d.Name() == name {
+			return d
+		}
 	}
 	return nil
 }
 
-// ErrNoPrevious is returned by Rollback when no earlier model is kept.
-var ErrNoPrevious = errors.New("threat: no previous model")
+// Models returns the holder of the combiner models: the active one, its
+// history for Rollback, and the shadow and canary slots.
+func (e *Engine) Models() *Holder[*Model] { return e.models }
 
-// Rollback restores the model that was in use before the last SwapModel.
-func (e *Engine) Rollback() error {
-	e.prevMu.Lock()
-	defer e.prevMu.Unlock()
-	if len(e.prev) == 0 {
-		return ErrNoPrevious
+// Parse builds the view of r that detectors inspect, for a request of
+// client (its key) on route (pattern or group, "" if unknown) that arrived
+// at now, within lim (its zero fields take Config.Limits). The body of r
+// stays readable by the handler, byte for byte. The view comes from a
+// pool: hand it back with Release once the request is assessed. A
+// transport other than net/http builds a Request itself.
+func (e *Engine) Parse(r *http.Request, client, route string, now time.Time, lim Limits) *Request {
+	req := e.requests.Get().(*Request)
+	fillRequest(req, r, client, route, lim.Over(e.limits))
+	req.Time = now
+	return req
+}
+
+// Release returns a view Parse built to the pool. The view must not be
+// used afterwards.
+func (e *Engine) Release(req *Request) {
+	params := req.Params
+	clear(params)
+	if cap(params) > 256 {
+		params = make([]Param, 0, 16)
 	}
-	e.model.Store(e.prev[len(e.prev)-1])
-	e.prev = e.prev[:len(e.prev)-1]
-	return nil
+	*req = Request{Params: params[:0]}
+	e.requests.Put(req)
 }
 
-// Assess builds the request view of r and scores it. client is the client
-// key; route is the route pattern or group if known ("" otherwise). The body
-// of r stays fully readable by the handler.
-func (e *Engine) Assess(r *http.Request, client, route string) Assessment {
-	return e.AssessAt(r, client, route, e.now())
-}
-
-// AssessAt is Assess for a request that arrived at now, read by the caller
-// from its own clock (the middleware reads the clock once per request and
-// hands the reading to the engine and the limiter).
-func (e *Engine) AssessAt(r *http.Request, client, route string, now time.Time) Assessment {
+// Assess runs every detector over req and combines their signals with the
+// combiner model for req.Client (the canary's for a client in its
+// fraction), and with the shadow model when one is set.
+func (e *Engine) Assess(ctx context.Context, req *Request) Assessment {
 	timed := e.sampled.Add(1)%64 == 0
 	var start time.Time
 	if timed {
 		start = time.Now()
 	}
-	req := e.requests.Get().(*Request)
-	fillRequest(req, r, client, route, e.limits)
-	req.Time = now
-
 	sp := e.signals.Get().(*[]Signal)
 	sigs := (*sp)[:0]
 	for i := range e.detectors {
@@ -253,17 +231,21 @@ func (e *Engine) AssessAt(r *http.Request, client, route string, now time.Time) 
 		}
 		sigs = safeDetect(d.Detector, req, sigs)
 		if timed {
-			e.detHist.Record(r.Context(), time.Since(t0).Seconds(), d.timed...)
+			e.detHist.Record(ctx, time.Since(t0).Seconds(), d.timed...)
 		}
 	}
-	a := e.Combine(sigs)
-
+	m, _ := e.models.For(req.Client)
+	a := m.combine(sigs, e.weights, e.maxReasons)
+	a.Model = m.Version
+	a.Uninspected = req.Uninspected
+	a.Shadow = -1
+	if sm, ok := e.models.Shadow(); ok {
+		a.Shadow = sm.combine(sigs, e.weights, 0).Score
+	}
 	clear(sigs)
 	*sp = sigs[:0]
 	e.signals.Put(sp)
-	e.release(req)
 
-	ctx := r.Context()
 	e.scoreHist.Record(ctx, a.Score)
 	if timed {
 		// sampled like the detector times: reading the clock costs as
@@ -271,16 +253,6 @@ func (e *Engine) AssessAt(r *http.Request, client, route string, now time.Time) 
 		e.assessHist.Record(ctx, time.Since(start).Seconds())
 	}
 	return a
-}
-
-// AssessRequest scores an already built request view; it is what Assess
-// does after building the view, for callers that hold a Request.
-func (e *Engine) AssessRequest(req *Request) Assessment {
-	var sigs []Signal
-	for i := range e.detectors {
-		sigs = safeDetect(e.detectors[i].Detector, req, sigs)
-	}
-	return e.Combine(sigs)
 }
 
 // safeDetect runs one detector and turns a panic into no signal: a bug in
@@ -293,120 +265,6 @@ func safeDetect(d Detector, req *Request, dst []Signal) (out []Signal) {
 		}
 	}()
 	return d.Detect(req, dst)
-}
-
-func (e *Engine) release(req *Request) {
-	params := req.Params
-	clear(params)
-	if cap(params) > 256 {
-		params = make([]Param, 0, 16)
-	}
-	*req = Request{Params: params[:0]}
-	e.requests.Put(req)
-}
-
-// Combine turns signals into an Assessment with the current model (see
-// Model for the method). Assess calls it; it is exported for training and
-// for callers that run detectors themselves.
-func (e *Engine) Combine(sigs []Signal) Assessment {
-	m := e.model.Load()
-	if len(sigs) == 0 {
-		return Assessment{Score: sigmoid(m.Prior), Level: m.level(sigmoid(m.Prior))}
-	}
-	type fam struct {
-		name      string
-		max, rest float64
-	}
-	var fams [8]fam
-	nf := 0
-	// evidence and order live on the stack for the usual handful of
-	// signals; only the returned reasons are allocated
-	var evBuf [32]float64
-	var idxBuf [32]int
-	ev := evBuf[:0]
-	if len(sigs) > len(evBuf) {
-		ev = make([]float64, 0, len(sigs))
-	}
-	ev = ev[:len(sigs)]
-	for i, s := range sigs {
-		ev[i] = m.Evidence(s)
-		// One rule counts once however many locations it fired at.
-		if len(e.weights) > 0 {
-			if w, ok := e.weights[s.Detector]; ok {
-				ev[i] *= w
-			}
-		}
-		for j := 0; j < i; j++ {
-			if sigs[j].Rule == s.Rule && ev[j] != 0 {
-				ev[j] = max(ev[j], ev[i])
-				ev[i] = 0
-				break
-			}
-		}
-	}
-	for i, s := range sigs {
-		if ev[i] == 0 {
-			continue
-		}
-		k := 0
-		for k < nf && fams[k].name != s.Family {
-			k++
-		}
-		if k == nf {
-			if nf == len(fams) {
-				k = nf - 1
-			} else {
-				fams[k] = fam{name: s.Family, max: ev[i]}
-				nf++
-				continue
-			}
-		}
-		f := &fams[k]
-		if ev[i] > f.max {
-			f.rest += f.max
-			f.max = ev[i]
-		} else {
-			f.rest += ev[i]
-		}
-	}
-	logOdds := m.Prior
-	agree := 0
-	for _, f := range fams[:nf] {
-		v := f.max + m.FamilyDamping*f.rest
-		logOdds += v
-		if v > 0 {
-			agree++
-		}
-	}
-	if agree > 1 {
-		logOdds += m.Consensus * float64(agree-1)
-	}
-	score := sigmoid(logOdds)
-	threshold := m.BlockThreshold
-	if e.threshold > 0 {
-		threshold = e.threshold
-	}
-	a := Assessment{Score: score, Level: m.level(score), Block: score >= threshold && !e.shadow}
-
-	idx := idxBuf[:0]
-	if len(sigs) > len(idxBuf) {
-		idx = make([]int, 0, len(sigs))
-	}
-	for i := range sigs {
-		if ev[i] != 0 {
-			idx = append(idx, i)
-		}
-	}
-	// stable, strongest evidence first
-	slices.SortStableFunc(idx, func(x, y int) int { return cmp.Compare(ev[y], ev[x]) })
-	if len(idx) > e.maxReasons {
-		idx = idx[:e.maxReasons]
-	}
-	a.Reasons = make([]Reason, len(idx))
-	for k, i := range idx {
-		a.Reasons[k] = Reason(sigs[i])
-	}
-	return a
 }
 
 // Observe feeds the outcome of a request (its response status) back to the

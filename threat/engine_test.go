@@ -1,6 +1,7 @@
 package threat
 
 import (
+	"context"
 	"errors"
 	"net/http/httptest"
 	"strings"
@@ -48,13 +49,22 @@ var (
 	weakB  = paramDetector{name: "weakB", family: "behavior", rule: "weak.b", needle: "hmm", conf: 0.6}
 )
 
+// blockAt is the score the default strictness refuses a request at.
+const blockAt = 0.8
+
 func assess(t *testing.T, cfg Config, target string) Assessment {
 	t.Helper()
 	e, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e.Assess(httptest.NewRequest("GET", target, nil), "client", "")
+	return assessWith(e, target, "client")
+}
+
+func assessWith(e *Engine, target, client string) Assessment {
+	req := e.Parse(httptest.NewRequest("GET", target, nil), client, "", time.Now(), Limits{})
+	defer e.Release(req)
+	return e.Assess(context.Background(), req)
 }
 
 func TestEngineVerdicts(t *testing.T) {
@@ -70,7 +80,6 @@ func TestEngineVerdicts(t *testing.T) {
 		{name: "benign", cfg: Config{Detectors: []Detector{strong}}, target: "/?q=shoes", block: false},
 		{name: "strong signature blocks", cfg: Config{Detectors: []Detector{strong, weakA}}, target: "/?q=EVIL&r=hmm", block: true, minLevel: LevelHigh, topRule: "strong.rule"},
 		{name: "one weak hint does not block", cfg: Config{Detectors: []Detector{weakA}}, target: "/?q=hmm", block: false, minLevel: LevelNone},
-		{name: "shadow never blocks", cfg: Config{Detectors: []Detector{strong}, Shadow: true}, target: "/?q=EVIL", block: false, minLevel: LevelHigh},
 		{name: "disabled detector is skipped", cfg: Config{Detectors: []Detector{strong}, Disabled: []string{"strong"}}, target: "/?q=EVIL", block: false},
 		{name: "weight zero silences", cfg: Config{Detectors: []Detector{strong}, Weights: map[string]float64{"strong": 0}}, target: "/?q=EVIL", block: false},
 		{name: "panicking detector does not take the request down", cfg: Config{Detectors: []Detector{panicky{}, strong}}, target: "/?q=EVIL", block: true, topRule: "strong.rule"},
@@ -80,8 +89,8 @@ func TestEngineVerdicts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := assess(t, tt.cfg, tt.target)
-			if a.Block != tt.block {
-				t.Errorf("Block = %v (score %.3f), want %v", a.Block, a.Score, tt.block)
+			if got := a.Score >= blockAt; got != tt.block {
+				t.Errorf("blocks = %v (score %.3f), want %v", got, a.Score, tt.block)
 			}
 			if a.Level < tt.minLevel {
 				t.Errorf("Level = %v, want at least %v", a.Level, tt.minLevel)
@@ -109,7 +118,7 @@ func TestConsensusRaisesScore(t *testing.T) {
 
 func TestConfigErrorsNameTheField(t *testing.T) {
 	bad := NeutralModel()
-	bad.BlockThreshold = 2
+	bad.Levels[0] = 2
 	tests := []struct {
 		name string
 		cfg  Config
@@ -119,7 +128,6 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		{"duplicate", Config{Detectors: []Detector{strong, strong}}, "duplicate"},
 		{"negative weight", Config{Detectors: []Detector{strong}, Weights: map[string]float64{"strong": -1}}, "Config.Weights"},
 		{"unknown weight", Config{Weights: map[string]float64{"nope": 1}}, "Config.Weights"},
-		{"threshold", Config{BlockThreshold: 1.5}, "Config.BlockThreshold"},
 		{"model", Config{Model: bad}, "Config.Model"},
 	}
 	for _, tt := range tests {
@@ -137,11 +145,11 @@ func TestModelSwapAndRollback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Rollback(); !errors.Is(err, ErrNoPrevious) {
+	if _, err := e.Models().Rollback(); !errors.Is(err, ErrNoPrevious) {
 		t.Fatalf("Rollback with no history = %v", err)
 	}
-	r := func() Assessment { return e.Assess(httptest.NewRequest("GET", "/?q=hmm", nil), "c", "") }
-	if r().Block {
+	r := func() Assessment { return assessWith(e, "/?q=hmm", "c") }
+	if r().Score >= blockAt {
 		t.Fatal("weak hint blocks under the neutral model")
 	}
 	trained := NeutralModel()
@@ -157,28 +165,69 @@ func TestModelSwapAndRollback(t *testing.T) {
 			}
 		}()
 	}
-	if err := e.SwapModel(trained); err != nil {
+	if err := e.Models().Swap(trained); err != nil {
 		t.Fatal(err)
 	}
 	wg.Wait()
-	if !r().Block || e.Model().Version != "v2" {
-		t.Fatal("swapped model not in use")
+	if a := r(); a.Score < blockAt || a.Model != "v2" || e.Models().Active().Version != "v2" {
+		t.Fatalf("swapped model not in use: %+v", a)
 	}
 	bad := NeutralModel()
 	bad.Levels = [4]float64{0.5, 0.4, 0.6, 0.9}
-	if err := e.SwapModel(bad); !errors.Is(err, ErrBadModel) {
+	if err := e.Models().Swap(bad); !errors.Is(err, ErrBadModel) {
 		t.Fatalf("invalid model accepted: %v", err)
 	}
-	if err := e.Rollback(); err != nil {
+	if _, err := e.Models().Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	if r().Block || e.Model().Version != "neutral" {
+	if a := r(); a.Score >= blockAt || a.Model != "neutral" {
 		t.Fatal("rollback did not restore the previous model")
 	}
 }
 
+// A shadow model scores every request beside the active one and is never
+// enforced; a canary scores the clients of its fraction.
+func TestShadowAndCanaryModels(t *testing.T) {
+	e, err := New(Config{Detectors: []Detector{weakA}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := assessWith(e, "/?q=hmm", "c"); a.Shadow != -1 {
+		t.Fatalf("shadow score %v without a shadow model", a.Shadow)
+	}
+	cand := NeutralModel()
+	cand.Version = "candidate"
+	cand.LLR = map[string]float64{"weak.a": 8}
+	if err := e.Models().SetShadow(cand); err != nil {
+		t.Fatal(err)
+	}
+	a := assessWith(e, "/?q=hmm", "c")
+	if a.Model != "neutral" || a.Score >= blockAt || a.Shadow < blockAt {
+		t.Fatalf("shadow: %+v (the active model decides, the shadow only scores)", a)
+	}
+	_ = e.Models().SetShadow(nil)
+	if err := e.Models().SetCanary(cand, 0.5); err != nil {
+		t.Fatal(err)
+	}
+	canaried := 0
+	for i := 0; i < 400; i++ {
+		client := "198.51.100." + string(rune('a'+i%26)) + string(rune('a'+i/26))
+		a := assessWith(e, "/?q=hmm", client)
+		_, in := e.Models().For(client)
+		if in != (a.Model == "candidate") || in != (a.Score >= blockAt) {
+			t.Fatalf("client %s: canary %v, assessed by %s at %.3f", client, in, a.Model, a.Score)
+		}
+		if in {
+			canaried++
+		}
+	}
+	if canaried < 140 || canaried > 260 {
+		t.Fatalf("%d of 400 clients in a 50%% canary", canaried)
+	}
+}
+
 func TestParseModelRejectsBadInput(t *testing.T) {
-	for _, in := range []string{``, `{`, `{"block_threshold":0.9}`, `{"block_threshold":0.9,"levels":[0.1,0.2,0.3,0.4],"llr":{"x":1e999}}`} {
+	for _, in := range []string{``, `{`, `{"levels":[0.9,0.2,0.3,0.4]}`, `{"levels":[0.1,0.2,0.3,0.4],"llr":{"x":1e999}}`} {
 		if _, err := ParseModel([]byte(in)); !errors.Is(err, ErrBadModel) {
 			t.Errorf("ParseModel(%q) = %v", in, err)
 		}
@@ -214,27 +263,24 @@ func FuzzNewRequest(f *testing.F) {
 			t.Fatalf("%d params", len(req.Params))
 		}
 		e, _ := New(Config{Detectors: []Detector{strong}})
-		if a := e.AssessRequest(req); a.Score < 0 || a.Score > 1 {
+		if a := e.Assess(context.Background(), req); a.Score < 0 || a.Score > 1 {
 			t.Fatalf("score %v", a.Score)
 		}
 	})
 }
 
-// Combine lists reasons strongest first, keeps the signals' order among
+// combine lists reasons strongest first, keeps the signals' order among
 // equals and counts each rule once, with few signals (stack buffers) and
 // many (heap).
 func TestCombineReasonOrder(t *testing.T) {
-	e, err := New(Config{MaxReasons: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := NeutralModel()
 	for _, n := range []int{3, 31, 32, 33, 80} {
 		sigs := make([]Signal, n)
 		for i := range sigs {
 			// distinct rules; confidences cycle through five values, so ties exist
 			sigs[i] = Signal{Detector: "d", Family: "f", Rule: "r" + string(rune('A'+i%26)) + string(rune('a'+i/26)), Confidence: float64(1+i%5) / 10}
 		}
-		a := e.Combine(sigs)
+		a := m.combine(sigs, nil, 100)
 		if len(a.Reasons) != n {
 			t.Fatalf("%d signals of distinct rules: %d reasons", n, len(a.Reasons))
 		}
@@ -253,7 +299,7 @@ func TestCombineReasonOrder(t *testing.T) {
 		}
 	}
 	// a rule that fired at two locations is one reason, with its stronger evidence
-	a := e.Combine([]Signal{{Rule: "x", Family: "f", Confidence: 0.2}, {Rule: "y", Family: "g", Confidence: 0.3}, {Rule: "x", Family: "f", Confidence: 0.6}})
+	a := m.Combine([]Signal{{Rule: "x", Family: "f", Confidence: 0.2}, {Rule: "y", Family: "g", Confidence: 0.3}, {Rule: "x", Family: "f", Confidence: 0.6}})
 	if len(a.Reasons) != 2 || a.Reasons[0].Rule != "x" {
 		t.Fatalf("reasons %+v, want x (strongest) then y", a.Reasons)
 	}
@@ -273,18 +319,17 @@ func (d *timeDetector) Detect(req *Request, dst []Signal) []Signal {
 	return dst
 }
 
-func TestAssessAtUsesTheCallersTime(t *testing.T) {
-	own := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+func TestParseUsesTheCallersTime(t *testing.T) {
 	caller := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	d := &timeDetector{}
-	e, err := New(Config{Detectors: []Detector{d}, Now: func() time.Time { return own }})
+	e, err := New(Config{Detectors: []Detector{d}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := httptest.NewRequest("GET", "/", nil)
-	e.AssessAt(r, "client", "", caller)
-	e.Assess(r, "client", "")
-	if len(d.got) != 2 || !d.got[0].Equal(caller) || !d.got[1].Equal(own) {
-		t.Fatalf("request times = %v, want [%v %v] (AssessAt's argument, then the engine's clock)", d.got, caller, own)
+	req := e.Parse(httptest.NewRequest("GET", "/", nil), "client", "", caller, Limits{})
+	e.Assess(context.Background(), req)
+	e.Release(req)
+	if len(d.got) != 1 || !d.got[0].Equal(caller) {
+		t.Fatalf("request times = %v, want [%v] (Parse's argument)", d.got, caller)
 	}
 }

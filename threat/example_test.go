@@ -1,8 +1,10 @@
 package threat_test
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
+	"time"
 
 	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/standard"
@@ -16,9 +18,11 @@ func Example() {
 	defer engine.Close()
 
 	r := httptest.NewRequest("GET", "/search?q=running+shoes", nil)
-	a := engine.Assess(r, "203.0.113.7", "/search")
-	fmt.Println(a.Block, a.Level)
-	// Output: false none
+	req := engine.Parse(r, "203.0.113.7", "/search", time.Now(), threat.Limits{})
+	defer engine.Release(req)
+	a := engine.Assess(context.Background(), req)
+	fmt.Printf("%.2f %v\n", a.Score, a.Level)
+	// Output: 0.05 none
 }
 
 // A detector is a small type with a name and a Detect method.
@@ -39,7 +43,9 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	a := engine.Assess(httptest.NewRequest("GET", "/wp-admin/install.php", nil), "203.0.113.7", "")
-	fmt.Println(a.Block, a.Reasons[0].Rule)
-	// Output: true probe.wp-install
+	req := engine.Parse(httptest.NewRequest("GET", "/wp-admin/install.php", nil), "203.0.113.7", "", time.Now(), threat.Limits{})
+	defer engine.Release(req)
+	a := engine.Assess(context.Background(), req)
+	fmt.Println(a.Level, a.Reasons[0].Rule)
+	// Output: critical probe.wp-install
 }

@@ -1,19 +1,21 @@
 package threat
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
-
-// ErrBadModel is returned when a combiner model fails validation.
-var ErrBadModel = errors.New("threat: invalid model")
 
 // Model holds the parameters of the Bayesian combiner: a prior, one log
 // likelihood ratio per rule learned from labelled data, and the thresholds
-// that turn a probability into a level and a verdict. It is a small,
-// versioned artefact (JSON) that can be swapped at run time.
+// that turn a probability into a level. It is a small, versioned artefact
+// (JSON, Hash names its content) that can be swapped at run time. Which
+// score refuses a request is not the model's to say: that is the
+// caller's strictness (bulwark.Strictness).
 //
 // The combiner treats each rule as evidence. A rule the model has learned
 // contributes its learned log likelihood ratio (LLR); an unknown rule
@@ -25,16 +27,15 @@ var ErrBadModel = errors.New("threat: invalid model")
 // FamilyDamping (rules of one family are correlated, naive Bayes would
 // count them twice); families that agree add Consensus.
 type Model struct {
-	Version        string             `json:"version"`
-	Prior          float64            `json:"prior"`           // prior log odds of an attack
-	LLR            map[string]float64 `json:"llr"`             // rule id -> log likelihood ratio
-	UnknownWeight  float64            `json:"unknown_weight"`  // scale of logit(confidence) for unknown rules
-	FamilyDamping  float64            `json:"family_damping"`  // weight of the non-strongest rules of a family
-	Consensus      float64            `json:"consensus"`       // log odds added per extra agreeing family
-	BlockThreshold float64            `json:"block_threshold"` // score at or above which the default verdict blocks
-	Levels         [4]float64         `json:"levels"`          // score thresholds of low, medium, high, critical
-	TrainedOn      string             `json:"trained_on,omitempty"`
-	Metrics        map[string]float64 `json:"metrics,omitempty"` // figures measured at training time
+	Version       string             `json:"version"`
+	Prior         float64            `json:"prior"`          // prior log odds of an attack
+	LLR           map[string]float64 `json:"llr"`            // rule id -> log likelihood ratio
+	UnknownWeight float64            `json:"unknown_weight"` // scale of logit(confidence) for unknown rules
+	FamilyDamping float64            `json:"family_damping"` // weight of the non-strongest rules of a family
+	Consensus     float64            `json:"consensus"`      // log odds added per extra agreeing family
+	Levels        [4]float64         `json:"levels"`         // score thresholds of low, medium, high, critical
+	TrainedOn     string             `json:"trained_on,omitempty"`
+	Metrics       map[string]float64 `json:"metrics,omitempty"` // figures measured at training time
 }
 
 // Validate reports whether m can be used.
@@ -53,9 +54,6 @@ func (m *Model) Validate() error {
 		if err := finite(name, v); err != nil {
 			return err
 		}
-	}
-	if !(m.BlockThreshold > 0 && m.BlockThreshold <= 1) {
-		return fmt.Errorf("%w: block_threshold %v not in (0,1]", ErrBadModel, m.BlockThreshold)
 	}
 	prev := 0.0
 	for i, l := range m.Levels {
@@ -88,13 +86,12 @@ func ParseModel(data []byte) (*Model, error) {
 // every rule is weighed by its detector's confidence.
 func NeutralModel() *Model {
 	return &Model{
-		Version:        "neutral",
-		Prior:          -3,
-		UnknownWeight:  1,
-		FamilyDamping:  0.3,
-		Consensus:      1,
-		BlockThreshold: 0.8,
-		Levels:         [4]float64{0.2, 0.5, 0.8, 0.95},
+		Version:       "neutral",
+		Prior:         -3,
+		UnknownWeight: 1,
+		FamilyDamping: 0.3,
+		Consensus:     1,
+		Levels:        [4]float64{0.2, 0.5, 0.8, 0.95},
 	}
 }
 
@@ -122,4 +119,116 @@ func (m *Model) level(score float64) Level {
 		return LevelLow
 	}
 	return LevelNone
+}
+
+// Hash returns the SHA-256 of the model's JSON encoding, hex-encoded: the
+// name of its content, whatever its Version says.
+func (m *Model) Hash() string {
+	b, _ := json.Marshal(m) // a Model always encodes
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Combine turns signals into an Assessment with m and no weights, as an
+// Engine would (training and callers that run detectors themselves use
+// it); the five strongest reasons are kept.
+func (m *Model) Combine(sigs []Signal) Assessment {
+	return m.combine(sigs, nil, 5)
+}
+
+// combine is Combine with per-detector weights and a reason cap.
+func (m *Model) combine(sigs []Signal, weights map[string]float64, maxReasons int) Assessment {
+	if len(sigs) == 0 {
+		return Assessment{Score: sigmoid(m.Prior), Level: m.level(sigmoid(m.Prior))}
+	}
+	type fam struct {
+		name      string
+		max, rest float64
+	}
+	var fams [8]fam
+	nf := 0
+	// evidence and order live on the stack for the usual handful of
+	// signals; only the returned reasons are allocated
+	var evBuf [32]float64
+	var idxBuf [32]int
+	ev := evBuf[:0]
+	if len(sigs) > len(evBuf) {
+		ev = make([]float64, 0, len(sigs))
+	}
+	ev = ev[:len(sigs)]
+	for i, s := range sigs {
+		ev[i] = m.Evidence(s)
+		if len(weights) > 0 {
+			if w, ok := weights[s.Detector]; ok {
+				ev[i] *= w
+			}
+		}
+		// One rule counts once however many locations it fired at.
+		for j := 0; j < i; j++ {
+			if sigs[j].Rule == s.Rule && ev[j] != 0 {
+				ev[j] = max(ev[j], ev[i])
+				ev[i] = 0
+				break
+			}
+		}
+	}
+	for i, s := range sigs {
+		if ev[i] == 0 {
+			continue
+		}
+		k := 0
+		for k < nf && fams[k].name != s.Family {
+			k++
+		}
+		if k == nf {
+			if nf == len(fams) {
+				k = nf - 1
+			} else {
+				fams[k] = fam{name: s.Family, max: ev[i]}
+				nf++
+				continue
+			}
+		}
+		f := &fams[k]
+		if ev[i] > f.max {
+			f.rest += f.max
+			f.max = ev[i]
+		} else {
+			f.rest += ev[i]
+		}
+	}
+	logOdds := m.Prior
+	agree := 0
+	for _, f := range fams[:nf] {
+		v := f.max + m.FamilyDamping*f.rest
+		logOdds += v
+		if v > 0 {
+			agree++
+		}
+	}
+	if agree > 1 {
+		logOdds += m.Consensus * float64(agree-1)
+	}
+	score := sigmoid(logOdds)
+	a := Assessment{Score: score, Level: m.level(score)}
+
+	idx := idxBuf[:0]
+	if len(sigs) > len(idxBuf) {
+		idx = make([]int, 0, len(sigs))
+	}
+	for i := range sigs {
+		if ev[i] != 0 {
+			idx = append(idx, i)
+		}
+	}
+	// stable, strongest evidence first
+	slices.SortStableFunc(idx, func(x, y int) int { return cmp.Compare(ev[y], ev[x]) })
+	if len(idx) > maxReasons {
+		idx = idx[:maxReasons]
+	}
+	a.Reasons = make([]Signal, len(idx))
+	for k, i := range idx {
+		a.Reasons[k] = sigs[i]
+	}
+	return a
 }

@@ -16,7 +16,11 @@ const (
 	SourceJSON
 	SourceCookie
 	SourceHeader
-	SourceBody // a raw body peek that was not parsed into values
+	SourceBody      // a raw body that was not parsed into values (a view built by hand)
+	SourceMultipart // a multipart field that is not a file
+	SourceFile      // an uploaded file: its name ("(filename)") and, when text-like, its contents
+	SourceXML       // XML or HTML: the document, element text, attribute values, declarations
+	SourceText      // a text body, whole
 )
 
 // Param is one decoded name/value pair of a request.
@@ -25,6 +29,9 @@ type Param struct {
 	Name   string
 	Value  string // fully decoded (URL, double URL, HTML entities, \uXXXX, %uXXXX)
 	Raw    string // as received, before decoding
+	// Via names a decoding the view applied to the body the value came
+	// from before parsing it ("gzip", "utf-16le", "ibm037"); "" for none.
+	Via string
 }
 
 // Request is the read-only view of an HTTP request that detectors inspect.
@@ -43,8 +50,47 @@ type Request struct {
 	Time       time.Time
 	Header     http.Header // selected headers, canonical names
 	Params     []Param
-	BodyPeek   []byte // at most Config.MaxBodyPeek bytes of the body, unparsed
-	Truncated  bool   // true when a limit cut the view short (params, depth, body)
+	// ContentLength and TransferEncoding are the framing of the body as
+	// net/http read it (it moves Transfer-Encoding out of Header).
+	ContentLength    int64
+	TransferEncoding []string
+	// Uninspected says which limits the request went past: the parts of
+	// it beyond them were not inspected (see Limits).
+	Uninspected Uninspected
+}
+
+// Uninspected is a set of reasons why part of a request was not inspected:
+// the limits (see Limits) it went past. Its zero value means the whole
+// request was inspected.
+type Uninspected uint8
+
+// Reasons a request was not inspected in full.
+const (
+	UninspectedBody     Uninspected = 1 << iota // the body is larger than Limits.MaxBody
+	UninspectedDecoded                          // the body decodes (inflates) past Limits.MaxDecoded
+	UninspectedEncoding                         // a Content-Encoding the view cannot undo (br, zstd ...)
+	UninspectedQuery                            // the query string is longer than Limits.MaxQuery
+	UninspectedParams                           // more values than Limits.MaxParams
+	UninspectedDepth                            // JSON, XML or multipart nesting deeper than Limits.MaxDepth
+)
+
+var uninspectedNames = [...]string{"body", "decoded", "encoding", "query", "params", "depth"}
+
+// String names the first reason in u ("body", "params" ...), "" for none.
+func (u Uninspected) String() string {
+	for i, n := range uninspectedNames {
+		if u&(1<<i) != 0 {
+			return n
+		}
+	}
+	return ""
+}
+
+// TooLarge reports whether u holds a reason of size (body, decoded body,
+// query), which HTTP answers with 413, rather than one of shape (too many
+// values, too deep: 400) or coding (415).
+func (u Uninspected) TooLarge() bool {
+	return u&(UninspectedBody|UninspectedDecoded|UninspectedQuery) != 0
 }
 
 // Signal is one finding of a Detector.
@@ -90,6 +136,8 @@ const (
 	LevelCritical
 )
 
+// String returns the level's name: "none", "low", "medium", "high",
+// "critical".
 func (l Level) String() string {
 	switch l {
 	case LevelLow:
@@ -104,20 +152,21 @@ func (l Level) String() string {
 	return "none"
 }
 
-// Reason is one ranked explanation of an Assessment.
-type Reason struct {
-	Detector   string
-	Family     string
-	Rule       string
-	Confidence float64
-	Location   string
-	Evidence   string
-}
-
-// Assessment is the Engine's verdict on one request.
+// Assessment is the Engine's verdict on one request: how hostile it looks
+// and why. What to do about it (refuse, ban, alert) is the caller's
+// strictness.
 type Assessment struct {
-	Score   float64 // calibrated probability in [0,1] that the request is hostile
-	Level   Level
-	Block   bool     // the default verdict: true when the Engine's block threshold is reached
-	Reasons []Reason // top reasons, most important first
+	Score   float64  // calibrated probability in [0,1] that the request is hostile
+	Level   Level    // Score on the model's level scale
+	Reasons []Signal // the signals that weighed most, strongest first
+	// Model is the Version of the combiner model that scored the request:
+	// the active one, or the canary for a client in its fraction.
+	Model string
+	// Shadow is the score the shadow model gave the request, when one is
+	// set (Holder.SetShadow), else -1. It is never enforced.
+	Shadow float64
+	// Uninspected says which limits the request went past: a part of it
+	// was not inspected, and Score speaks only for the rest. The
+	// middleware's policy refuses such requests by default.
+	Uninspected Uninspected
 }

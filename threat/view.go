@@ -2,49 +2,102 @@ package threat
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
-	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
+	"github.com/bulwarkhq/bulwark/internal/body"
 	"github.com/bulwarkhq/bulwark/internal/decode"
 )
 
-// Limits bound the work and memory the request view may take. The zero
-// value of each field selects the default in its comment.
+// Limits bound the work and memory the request view may take. Within them
+// every byte a handler could read is inspected whole: the query, each
+// cookie, every header, the path and its matrix parameters, and the body
+// parsed by what it holds (form, JSON, XML, multipart, text), after
+// undoing its content coding and charset. A request that goes past a limit
+// is inspected up to it and marked (Request.Uninspected, and the
+// Assessment's): the middleware refuses it by default.
+//
+// The zero value of each field selects the default in its comment. A
+// request view holds at most about MaxBody + MaxDecoded bytes of body,
+// whatever the size of the body; the handler still reads all of it.
 type Limits struct {
-	MaxBodyPeek  int // bytes of the body inspected (64 KiB); the handler still reads it all
-	MaxParams    int // decoded values kept (512)
-	MaxValueLen  int // bytes of one raw value decoded (8 KiB); longer values are cut
-	MaxQueryLen  int // bytes of the raw query parsed (64 KiB)
-	MaxJSONDepth int // nesting depth of a JSON body (32)
+	// MaxBody is how many bytes of a body are read and inspected
+	// (1 MiB). Bodies whose first bytes are a binary format's (images,
+	// archives) are not read past those bytes, unless a text type is
+	// declared.
+	MaxBody int
+	// MaxDecoded is how many bytes a compressed or re-encoded body may
+	// decode to (MaxBody): a zip bomb stops there.
+	MaxDecoded int
+	// MaxParams is how many values are inspected: query and form
+	// parameters, cookies, JSON strings and keys, XML text and
+	// attributes, multipart parts (10,000).
+	MaxParams int
+	// MaxQuery is how many bytes of the query string are inspected
+	// (1 MiB; net/http's default header limit is 1 MB).
+	MaxQuery int
+	// MaxDepth bounds the nesting of JSON, XML and multipart bodies
+	// (128). Deeper values are still inspected.
+	MaxDepth int
 }
 
+// Default limits.
+const (
+	DefaultMaxBody   = 1 << 20
+	DefaultMaxParams = 10000
+	DefaultMaxQuery  = 1 << 20
+	DefaultMaxDepth  = 128
+)
+
 func (l Limits) withDefaults() Limits {
-	if l.MaxBodyPeek <= 0 {
-		l.MaxBodyPeek = 64 << 10
+	if l.MaxBody <= 0 {
+		l.MaxBody = DefaultMaxBody
+	}
+	if l.MaxDecoded <= 0 {
+		l.MaxDecoded = l.MaxBody
 	}
 	if l.MaxParams <= 0 {
-		l.MaxParams = 512
+		l.MaxParams = DefaultMaxParams
 	}
-	if l.MaxValueLen <= 0 {
-		l.MaxValueLen = 8 << 10
+	if l.MaxQuery <= 0 {
+		l.MaxQuery = DefaultMaxQuery
 	}
-	if l.MaxQueryLen <= 0 {
-		l.MaxQueryLen = 64 << 10
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultMaxDepth
 	}
-	if l.MaxJSONDepth <= 0 {
-		l.MaxJSONDepth = 32
+	return l
+}
+
+// Over returns l with its zero fields taken from base: a route's limits
+// over the engine's.
+func (l Limits) Over(base Limits) Limits {
+	if l.MaxBody <= 0 {
+		l.MaxBody = base.MaxBody
+	}
+	// a route that takes larger bodies takes them decoded too
+	if l.MaxDecoded <= 0 {
+		l.MaxDecoded = max(base.MaxDecoded, l.MaxBody)
+	}
+	if l.MaxParams <= 0 {
+		l.MaxParams = base.MaxParams
+	}
+	if l.MaxQuery <= 0 {
+		l.MaxQuery = base.MaxQuery
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = base.MaxDepth
 	}
 	return l
 }
 
 // NewRequest builds the read-only view of r that detectors inspect. When r
-// has a textual body, at most lim.MaxBodyPeek bytes are read and r.Body is
-// replaced by a reader that yields the same, complete body to the handler.
-// Binary bodies (images, archives, octet-stream) are not read at all.
+// has a body, at most lim.MaxBody bytes of it are read, and r.Body is
+// replaced by a reader that yields the same, complete body, byte for byte,
+// to the handler.
 func NewRequest(r *http.Request, client, route string, lim Limits) *Request {
 	req := &Request{}
 	fillRequest(req, r, client, route, lim.withDefaults())
@@ -66,17 +119,23 @@ func fillRequest(req *Request, r *http.Request, client, route string, lim Limits
 	req.Client = client
 	req.Route = route
 	req.Header = r.Header
+	req.ContentLength = r.ContentLength
+	req.TransferEncoding = r.TransferEncoding
 
 	q := r.URL.RawQuery
-	if len(q) > lim.MaxQueryLen {
-		q = q[:lim.MaxQueryLen]
-		req.Truncated = true
+	if len(q) > lim.MaxQuery {
+		q = q[:lim.MaxQuery]
+		req.Uninspected |= UninspectedQuery
 	}
+	req.growFor(q)
 	req.addPairs(SourceQuery, q, '&', true, lim)
 	for _, c := range r.Header["Cookie"] {
 		req.addPairs(SourceCookie, c, ';', false, lim)
 	}
-	req.peekBody(r, lim)
+	if strings.IndexByte(req.RawPath, ';') >= 0 {
+		req.addMatrix(req.RawPath, lim)
+	}
+	req.readBody(r, lim)
 }
 
 // addPairs splits s on sep into name=value pairs and appends them decoded.
@@ -95,76 +154,263 @@ func (req *Request) addPairs(src Source, s string, sep byte, plus bool, lim Limi
 			continue
 		}
 		name, value, _ := strings.Cut(pair, "=")
-		req.add(src, name, value, plus, lim)
-		if req.Truncated && len(req.Params) >= lim.MaxParams {
+		if !req.add(src, name, value, plus, "", lim) {
 			return
 		}
 	}
 }
 
-func (req *Request) add(src Source, name, raw string, plus bool, lim Limits) {
-	if len(req.Params) >= lim.MaxParams {
-		req.Truncated = true
+// growFor makes room in Params for the pairs of a long query or form, so
+// that hundreds of parameters are not copied as the slice grows.
+func (req *Request) growFor(pairs string) {
+	if len(pairs) < 256 {
 		return
 	}
-	if len(raw) > lim.MaxValueLen {
-		raw = raw[:lim.MaxValueLen]
-		req.Truncated = true
+	if n := strings.Count(pairs, "&") + 1; n > 16 {
+		req.Params = slices.Grow(req.Params, min(n, DefaultMaxParams))
 	}
-	if len(name) > 256 {
-		name = name[:256]
-		req.Truncated = true
+}
+
+// addMatrix adds the matrix parameters of the path's segments
+// ("/users;id=7/orders;sort=asc"), which Java and other servers read as
+// parameters, as path values named by their parameter.
+func (req *Request) addMatrix(raw string, lim Limits) {
+	for _, seg := range strings.Split(raw, "/") {
+		_, params, ok := strings.Cut(seg, ";")
+		if !ok {
+			continue
+		}
+		for _, pair := range strings.Split(params, ";") {
+			if pair == "" {
+				continue
+			}
+			name, value, _ := strings.Cut(pair, "=")
+			if !req.add(SourcePath, name, value, false, "", lim) {
+				return
+			}
+		}
+	}
+}
+
+// add appends one decoded value; it reports false once the value cap is
+// reached.
+func (req *Request) add(src Source, name, raw string, plus bool, via string, lim Limits) bool {
+	if len(req.Params) >= lim.MaxParams {
+		req.Uninspected |= UninspectedParams
+		return false
 	}
 	req.Params = append(req.Params, Param{
 		Source: src,
 		Name:   decode.Value(name, plus),
 		Value:  decode.Value(raw, plus),
 		Raw:    raw,
+		Via:    via,
 	})
+	return true
 }
 
-// peekBody reads the first bytes of a textual body and parses form or JSON
-// bodies into values. The handler gets the whole body back.
-func (req *Request) peekBody(r *http.Request, lim Limits) {
+// sniffLen is how much of a body is read to recognise binary uploads
+// before reading the rest.
+const sniffLen = 512
+
+// readBody reads up to lim.MaxBody bytes of the body, gives the handler a
+// body that yields every byte, and parses what was read by what it is.
+func (req *Request) readBody(r *http.Request, lim Limits) {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return
 	}
-	ct := r.Header.Get("Content-Type")
-	mt := ct
-	if i := strings.IndexByte(mt, ';'); i >= 0 {
-		mt = mt[:i]
+	ct := ""
+	if v := r.Header["Content-Type"]; len(v) > 0 {
+		ct = v[0]
 	}
-	mt = strings.ToLower(strings.TrimSpace(mt))
-	kind := bodyKind(mt)
-	if kind == bodyBinary {
+	mt := body.MediaType(ct)
+	if strings.HasPrefix(mt, "application/grpc") {
+		// gRPC streams protobuf frames both ways: reading ahead would
+		// stall a stream, and no text parser reads them
 		return
 	}
-	n := lim.MaxBodyPeek
-	if r.ContentLength > 0 && r.ContentLength < int64(n) {
-		n = int(r.ContentLength)
+	codings := strings.Join(r.Header["Content-Encoding"], ",")
+
+	// Read what fits in the limit, one byte more to know whether the body
+	// goes past it. A declared length saves the growing; it is trusted
+	// only up to the limit.
+	want := lim.MaxBody + 1
+	if r.ContentLength > 0 && r.ContentLength < int64(want) {
+		want = int(r.ContentLength)
 	}
-	buf := make([]byte, n)
-	got, err := io.ReadFull(r.Body, buf)
-	buf = buf[:got]
+	// a declared length sizes the buffer (up to the limit); an unknown one
+	// grows it from 64 KiB
+	size := min(want, 64<<10)
+	if r.ContentLength > 0 {
+		size = want
+	}
+	buf := make([]byte, 0, size)
+	buf, err := readAtMost(r.Body, buf, min(want, sniffLen))
+	binary := err == nil && codings == "" && !body.DeclaredText(mt) && body.Binary(unsafeString(buf))
+	if err == nil && !binary && len(buf) < want {
+		buf, err = readAtMost(r.Body, buf, want)
+	}
 	rest := r.Body
+	var tail io.Reader = rest
 	if err != nil {
-		// The body ended (or failed) within the peek: nothing more to read
-		// after the peeked bytes except the error, which the handler sees.
-		r.Body = &peekedBody{Reader: io.MultiReader(bytes.NewReader(buf), errReader{err}), closer: rest}
-	} else {
-		r.Body = &peekedBody{Reader: io.MultiReader(bytes.NewReader(buf), rest), closer: rest}
-		if r.ContentLength < 0 || r.ContentLength > int64(got) {
-			req.Truncated = true
+		// The body ended (or failed) within what was read: nothing more to
+		// read after it but the error, which the handler sees.
+		tail = errReader{err}
+	}
+	r.Body = &peekedBody{Reader: io.MultiReader(bytes.NewReader(buf), tail), closer: rest}
+	if binary {
+		return
+	}
+	data := buf
+	if len(data) > lim.MaxBody {
+		data = data[:lim.MaxBody]
+		req.Uninspected |= UninspectedBody
+	}
+	req.parseBody(data, ct, mt, codings, lim)
+}
+
+// parseBody undoes the body's content coding and charset and parses it.
+func (req *Request) parseBody(data []byte, ct, mt, codings string, lim Limits) {
+	via := ""
+	if codings != "" {
+		out, err := body.Inflate(data, codings, lim.MaxDecoded)
+		switch err {
+		case nil:
+			data, via = out, strings.ToLower(strings.TrimSpace(codings))
+		case body.ErrTooLarge:
+			data, via = out, strings.ToLower(strings.TrimSpace(codings))
+			req.Uninspected |= UninspectedDecoded
+		case body.ErrUnsupported:
+			req.Uninspected |= UninspectedEncoding
+		}
+		// a corrupt coding is inspected as it came: a backend that reads it
+		// reads these bytes
+	}
+	charset := body.Param1(ct, "charset")
+	if out, ok, err := body.DecodeCharset(data, "", lim.MaxDecoded); ok {
+		// UTF-16 or UTF-32 by their bytes, or a UTF-8 byte order mark
+		data = out
+		if err == body.ErrTooLarge {
+			req.Uninspected |= UninspectedDecoded
+		}
+		if via == "" {
+			via = "charset"
+		}
+	} else if body.Exotic(charset) {
+		// A declared charset that moves ASCII (charset=ibm037): a backend
+		// that honours it reads the body decoded, one that does not reads
+		// it as it came. Inspect both, and the form values as bytes
+		// percent-decoded and then decoded, as ASP.NET reads them.
+		cs := strings.ToLower(charset)
+		if out, ok, err := body.DecodeCharset(data, charset, lim.MaxDecoded); ok {
+			if err == body.ErrTooLarge {
+				req.Uninspected |= UninspectedDecoded
+			}
+			req.parseData(out, ct, mt, cs, "", lim)
+		}
+		req.parseData(data, ct, mt, via, cs, lim)
+		return
+	}
+	req.parseData(data, ct, mt, via, "", lim)
+}
+
+// parseData parses a decoded body by what it is; values come from via (a
+// decoding named in their Location). formCharset, when set, adds each form
+// value percent-decoded and then decoded from that charset.
+func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim Limits) {
+	s := unsafeString(data)
+	boundary := body.Param1(ct, "boundary")
+	f := body.Sniff(s, mt, boundary)
+	if f == body.FormatBinary || f == body.FormatEmpty {
+		return
+	}
+	if f == body.FormatForm {
+		req.growFor(s)
+	}
+	p := body.Parser{MaxDepth: lim.MaxDepth}
+	p.Emit = func(v body.Value) bool {
+		src, name, plus := SourceText, v.Name, false
+		if v.Kind <= body.XMLAttr && v.Kind != body.Form && plainWord(v.Value) {
+			// a JSON or XML key or value of one plain word ("id", "en",
+			// "true"): nothing to inspect, and bulk documents hold
+			// thousands; it does not count against MaxParams
+			return true
+		}
+		switch v.Kind {
+		case body.Form:
+			src, plus = SourceForm, true
+			if formCharset != "" {
+				if d, ok := body.DecodeString(decode.Percent(v.Value, true), formCharset, len(v.Value)*3); ok &&
+					!req.add(SourceForm, name, d, false, formCharset, lim) {
+					return false
+				}
+			}
+		case body.JSON, body.JSONKey:
+			src = SourceJSON
+		case body.XMLText, body.XMLAttr, body.XMLMarkup, body.XMLDoc:
+			src = SourceXML
+		case body.Field:
+			src = SourceMultipart
+		case body.FileName:
+			src, name = SourceFile, "(filename)"
+		case body.File:
+			src = SourceFile
+		}
+		return req.add(src, name, v.Value, plus, via, lim)
+	}
+	p.Parse(s, f, boundary)
+	if p.Deep {
+		req.Uninspected |= UninspectedDepth
+	}
+	if p.Malformed && f == body.FormatJSON && !p.Stopped() {
+		// what a lenient parser makes of broken JSON is anyone's guess:
+		// inspect the body whole too
+		req.add(SourceText, "", s, false, via, lim)
+	}
+}
+
+// plainWord reports whether s is a short word of letters, digits, '-' and
+// '_' that no detector reads: not "__" (prototype pollution), not the
+// start of a serialised object, not long enough to be base64.
+func plainWord(s string) bool {
+	if len(s) == 0 || len(s) >= decode.MinEncoded {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' && (i == 0 || s[i-1] != '_')) {
+			return false
 		}
 	}
-	switch kind {
-	case bodyForm:
-		req.addPairs(SourceForm, string(buf), '&', true, lim)
-	case bodyJSON:
-		req.addJSON(buf, lim)
-	default:
-		req.BodyPeek = buf
+	return true
+}
+
+// readAtMost appends from r to buf until it holds n bytes or r ends. It
+// returns a nil error only when buf holds n bytes.
+func readAtMost(r io.Reader, buf []byte, n int) ([]byte, error) {
+	for len(buf) < n {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(max(2*cap(buf), 4096), n))
+			copy(grown, buf)
+			buf = grown
+		}
+		k, err := r.Read(buf[len(buf):min(cap(buf), n)])
+		buf = buf[:len(buf)+k]
+		if err != nil {
+			if len(buf) == n && err == io.EOF {
+				return buf, nil
+			}
+			return buf, err
+		}
 	}
+	return buf, nil
+}
+
+// unsafeString views b as a string without copying. The view's body
+// buffers are never written after they are read, and the strings made
+// from them live no longer than the buffers.
+func unsafeString(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 type errReader struct{ err error }
@@ -182,97 +428,3 @@ type peekedBody struct {
 }
 
 func (b *peekedBody) Close() error { return b.closer.Close() }
-
-type kindOfBody uint8
-
-const (
-	bodyText kindOfBody = iota
-	bodyForm
-	bodyJSON
-	bodyBinary
-)
-
-func bodyKind(mt string) kindOfBody {
-	switch {
-	case mt == "application/x-www-form-urlencoded":
-		return bodyForm
-	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
-		return bodyJSON
-	case mt == "", strings.HasPrefix(mt, "text/"), strings.HasSuffix(mt, "xml"),
-		strings.HasPrefix(mt, "multipart/form-data"), mt == "application/graphql",
-		mt == "application/javascript":
-		return bodyText
-	}
-	if _, _, err := mime.ParseMediaType(mt); err != nil {
-		// An unparsable content type is inspected as text: attackers use
-		// them to slip past filters.
-		return bodyText
-	}
-	return bodyBinary
-}
-
-// addJSON flattens the keys and the string and number values of a JSON
-// body, bounded by depth and by the parameter cap. Malformed JSON is kept as
-// a raw peek for the detectors that scan bytes.
-func (req *Request) addJSON(buf []byte, lim Limits) {
-	type frame struct {
-		object, wantKey bool
-		key             string
-	}
-	dec := json.NewDecoder(bytes.NewReader(buf))
-	dec.UseNumber()
-	stack := make([]frame, 0, 8)
-	// value marks the end of a value in the enclosing object: the next
-	// string there is a key again.
-	value := func() {
-		if n := len(stack); n > 0 && stack[n-1].object {
-			stack[n-1].wantKey = true
-		}
-	}
-	name := func() string {
-		if n := len(stack); n > 0 {
-			return stack[n-1].key
-		}
-		return ""
-	}
-	for len(req.Params) < lim.MaxParams {
-		tok, err := dec.Token()
-		if err != nil {
-			if err != io.EOF {
-				req.BodyPeek = buf
-			}
-			return
-		}
-		switch v := tok.(type) {
-		case json.Delim:
-			switch v {
-			case '{', '[':
-				if len(stack) >= lim.MaxJSONDepth {
-					req.Truncated = true
-					req.BodyPeek = buf
-					return
-				}
-				stack = append(stack, frame{object: v == '{', wantKey: v == '{', key: name()})
-			default:
-				stack = stack[:len(stack)-1]
-				value()
-			}
-		case string:
-			if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].wantKey {
-				stack[n-1].key, stack[n-1].wantKey = v, false
-				// Keys are input too: prototype pollution and injection
-				// hide in them.
-				req.add(SourceJSON, "(key)", v, false, lim)
-				continue
-			}
-			req.add(SourceJSON, name(), v, false, lim)
-			value()
-		case json.Number:
-			req.add(SourceJSON, name(), string(v), false, lim)
-			value()
-		default: // bool, nil
-			value()
-		}
-	}
-	req.Truncated = true
-}

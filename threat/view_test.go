@@ -2,10 +2,12 @@ package threat
 
 import (
 	"bytes"
+	"compress/gzip"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -39,7 +41,7 @@ func TestNewRequestDecodes(t *testing.T) {
 		{name: "form body", method: "POST", target: "/login", ctype: "application/x-www-form-urlencoded", body: "user=ann&pass=%3Cb%3E", src: SourceForm, param: "pass", want: "<b>"},
 		{name: "json body", method: "POST", target: "/api", ctype: "application/json; charset=utf-8", body: `{"user":{"name":"\u003cimg src=x\u003e","age":3}}`, src: SourceJSON, param: "name", want: "<img src=x>"},
 		{name: "json key", method: "POST", target: "/api", ctype: "application/json", body: `{"__proto__":{"admin":true}}`, src: SourceJSON, param: "(key)", want: "__proto__"},
-		{name: "json number", method: "POST", target: "/api", ctype: "application/json", body: `{"id":42}`, src: SourceJSON, param: "id", want: "42"},
+		{name: "json sent as text", method: "POST", target: "/api", ctype: "text/json", body: `{"id":42,"q":"a\u0027b"}`, src: SourceJSON, param: "q", want: "a'b"},
 		{name: "cookie", target: "/", cookie: "session=abc; theme=%3Csvg%3E", src: SourceCookie, param: "theme", want: "<svg>"},
 		{name: "html entity", target: "/s?q=%26lt%3Bscript%26gt%3B", src: SourceQuery, param: "q", want: "<script>"},
 		{name: "overlong utf-8", target: "/f?p=..%c0%af..%c0%afetc", src: SourceQuery, param: "p", want: "../../etc"},
@@ -80,9 +82,9 @@ func TestBodyStaysReadable(t *testing.T) {
 	big := strings.Repeat("a=b&", 50000) // 200 KB, more than the peek
 	r := httptest.NewRequest("POST", "/upload", strings.NewReader(big))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req := NewRequest(r, "c", "", Limits{MaxBodyPeek: 1024})
-	if !req.Truncated {
-		t.Error("a body larger than the peek is not marked truncated")
+	req := NewRequest(r, "c", "", Limits{MaxBody: 1024})
+	if req.Uninspected&UninspectedBody == 0 {
+		t.Error("a body larger than MaxBody is not marked uninspected")
 	}
 	got, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -98,8 +100,8 @@ func TestShortBodyStaysReadable(t *testing.T) {
 	r.ContentLength = -1 // unknown length, ends inside the peek
 	r.Header.Set("Content-Type", "text/plain")
 	req := NewRequest(r, "c", "", Limits{})
-	if string(req.BodyPeek) != "hello" {
-		t.Errorf("peek = %q", req.BodyPeek)
+	if p, ok := find(req, SourceText, ""); !ok || p.Value != "hello" {
+		t.Errorf("text value = %q (%v) in %+v", p.Value, ok, req.Params)
 	}
 	got, err := io.ReadAll(r.Body)
 	if err != nil || string(got) != "hello" {
@@ -117,8 +119,8 @@ func TestBinaryBodyIsNotRead(t *testing.T) {
 	r.ContentLength = 12 << 20
 	r.Header.Set("Content-Type", "image/png")
 	req := NewRequest(r, "c", "", Limits{})
-	if src.n != 0 || req.BodyPeek != nil {
-		t.Fatalf("binary body read: %d bytes, peek %d", src.n, len(req.BodyPeek))
+	if src.n > sniffLen || len(req.Params) != 0 || req.Uninspected != 0 {
+		t.Fatalf("binary body read: %d bytes, %d values, uninspected %v", src.n, len(req.Params), req.Uninspected)
 	}
 }
 
@@ -155,9 +157,116 @@ func TestHostileInputIsBounded(t *testing.T) {
 				t.Errorf("%d params kept, cap %d", len(req.Params), lim.MaxParams)
 			}
 			for _, p := range req.Params {
-				if len(p.Raw) > lim.MaxValueLen || len(p.Value) > 4*lim.MaxValueLen {
-					t.Errorf("value of %d bytes kept", len(p.Raw))
+				if len(p.Value) > len(p.Raw) && p.Via == "" {
+					t.Errorf("value of %d bytes decoded from %d", len(p.Value), len(p.Raw))
 				}
+			}
+		})
+	}
+}
+
+// FuzzRequestBody: any body under any declared type and coding builds a
+// view without panic, within the limits, and the handler reads the body
+// byte for byte.
+func FuzzRequestBody(f *testing.F) {
+	f.Add([]byte("a=1&b=%27"), "application/x-www-form-urlencoded", "")
+	f.Add([]byte(`{"a":["b",{"c":"d"}]}`), "text/json", "")
+	f.Add([]byte("--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--"), "multipart/form-data; boundary=x", "")
+	f.Add([]byte("<a b='c'>d</a>"), "", "")
+	f.Add([]byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"), "text/plain", "gzip")
+	f.Add([]byte("\xff\xfea\x00=\x00b\x00"), "text/plain; charset=utf-16", "")
+	lim := Limits{MaxBody: 512, MaxParams: 16, MaxDepth: 4}
+	f.Fuzz(func(t *testing.T, b []byte, ctype, coding string) {
+		r := httptest.NewRequest("POST", "/x", bytes.NewReader(b))
+		r.Header.Set("Content-Type", ctype)
+		if coding != "" {
+			r.Header.Set("Content-Encoding", coding)
+		}
+		req := NewRequest(r, "c", "", lim)
+		if len(req.Params) > lim.MaxParams {
+			t.Fatalf("%d values past the cap", len(req.Params))
+		}
+		for _, p := range req.Params {
+			if len(p.Raw) > 2*lim.MaxBody {
+				t.Fatalf("a value of %d bytes from a %d-byte limit", len(p.Raw), lim.MaxBody)
+			}
+		}
+		got, err := io.ReadAll(r.Body)
+		if err != nil || !bytes.Equal(got, b) {
+			t.Fatalf("the handler read %d bytes (%v) of %d", len(got), err, len(b))
+		}
+	})
+}
+
+// endless yields n bytes of a repeating pattern without holding them.
+type endless struct {
+	pattern string
+	n, off  int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	if e.n == 0 {
+		return 0, io.EOF
+	}
+	k := 0
+	for k < len(p) && e.n > 0 {
+		c := copy(p[k:min(len(p), k+e.n)], e.pattern[e.off:])
+		e.off = (e.off + c) % len(e.pattern)
+		k += c
+		e.n -= c
+	}
+	return k, nil
+}
+
+// TestViewMemoryIsBounded builds views of 64 MiB hostile bodies (deep
+// JSON, a form of tiny fields, a zip bomb, multipart of tiny parts, XML of
+// empty elements) and checks that the view allocates a few times its
+// limits, not the body's size, and still leaves the whole body to the
+// handler.
+func TestViewMemoryIsBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 64 MiB bodies")
+	}
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	zw.Write(bytes.Repeat([]byte("a=b&"), 16<<20))
+	zw.Close()
+	lim := Limits{}.withDefaults()
+	const size = 64 << 20
+	tests := []struct {
+		name, ctype, encoding, pattern string
+		n                              int
+	}{
+		{"deep json", "application/json", "", `{"a":[`, size},
+		{"tiny fields", "application/x-www-form-urlencoded", "", "a=1&", size},
+		{"tiny parts", "multipart/form-data; boundary=x", "", "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n<b>\r\n", size},
+		{"empty elements", "application/xml", "", "<a x='1'/>", size},
+		{"zip bomb", "application/x-www-form-urlencoded", "gzip", bomb.String(), bomb.Len()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/x", &endless{pattern: tt.pattern, n: tt.n})
+			r.ContentLength = -1
+			r.Header.Set("Content-Type", tt.ctype)
+			if tt.encoding != "" {
+				r.Header.Set("Content-Encoding", tt.encoding)
+			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			req := NewRequest(r, "c", "", Limits{})
+			runtime.ReadMemStats(&after)
+			got, bound := after.TotalAlloc-before.TotalAlloc, uint64(8*(lim.MaxBody+lim.MaxDecoded))
+			if got > bound {
+				t.Errorf("the view allocated %d bytes, more than %d", got, bound)
+			}
+			t.Logf("%d bytes allocated, %d values, uninspected %v", got, len(req.Params), req.Uninspected)
+			if req.Uninspected == 0 {
+				t.Error("a body past the limits is not marked")
+			}
+			n, err := io.Copy(io.Discard, r.Body)
+			if err != nil || n != int64(tt.n) {
+				t.Errorf("the handler read %d bytes (%v), want %d", n, err, tt.n)
 			}
 		})
 	}

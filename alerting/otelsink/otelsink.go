@@ -1,7 +1,7 @@
 // Package otelsink is an alerting sink that records each alert through the
 // OpenTelemetry API: a span named "bulwark.alert" carrying an "alert" span
 // event with the incident's attributes, and a counter of notifications by
-// severity and reason. Only the API is imported; the application's
+// level and reason. Only the API is imported; the application's
 // SDK and exporters decide where the data goes.
 //
 //	s, err := otelsink.New(otelsink.Config{}) // global providers
@@ -19,6 +19,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/bulwarkhq/bulwark/alerting"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 const scope = "github.com/bulwarkhq/bulwark/alerting/otelsink"
@@ -50,7 +51,7 @@ func New(cfg Config) (*Sink, error) {
 	}
 	m := mp.Meter(scope)
 	alerts, err := m.Int64Counter("bulwark.alerting.sink.alerts",
-		metric.WithDescription("Incident notifications recorded, by severity and reason (new, update, escalated, repeat, flush)."))
+		metric.WithDescription("Incident notifications recorded, by level and reason (new, update, escalated, repeat, flush)."))
 	if err != nil {
 		return nil, fmt.Errorf("otelsink: %w", err)
 	}
@@ -59,7 +60,7 @@ func New(cfg Config) (*Sink, error) {
 
 // Send records a. It never fails.
 func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
-	sev := attribute.String("alert.severity", a.Severity.String())
+	sev := attribute.String("alert.level", a.Level.String())
 	attrs := []attribute.KeyValue{
 		attribute.String("alert.fingerprint", a.Fingerprint),
 		sev,
@@ -86,7 +87,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 	_, span := s.tracer.Start(ctx, "bulwark.alert", trace.WithSpanKind(trace.SpanKindInternal),
 		trace.WithAttributes(attribute.String("alert.fingerprint", a.Fingerprint), sev))
 	span.AddEvent("alert", trace.WithAttributes(attrs...))
-	if a.Severity >= alerting.SeverityHigh {
+	if a.Level >= threat.LevelHigh {
 		span.SetStatus(codes.Error, a.Summary)
 	}
 	span.End()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/alerting/otelsink"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -31,11 +32,11 @@ func TestSendRecordsSpanEventAndCounter(t *testing.T) {
 		t.Fatal(err)
 	}
 	alerts := []alerting.Alert{
-		{Fingerprint: "fp1", Severity: alerting.SeverityCritical, Reason: "new", Count: 120, Priority: 90,
+		{Fingerprint: "fp1", Level: threat.LevelCritical, Reason: "new", Count: 120, Priority: 90,
 			Labels: map[string]string{alerting.LabelClient: "c_1"}, Reasons: []alerting.ReasonCount{{Reason: "sqli", Count: 100}},
 			Summary: "critical incident"},
-		{Fingerprint: "fp1", Severity: alerting.SeverityCritical, Reason: "repeat", Count: 150},
-		{Fingerprint: "fp2", Severity: alerting.SeverityLow, Reason: "new", Count: 3},
+		{Fingerprint: "fp1", Level: threat.LevelCritical, Reason: "repeat", Count: 150},
+		{Fingerprint: "fp2", Level: threat.LevelLow, Reason: "new", Count: 3},
 	}
 	for _, a := range alerts {
 		if err := s.Send(ctx, a); err != nil {
@@ -54,7 +55,7 @@ func TestSendRecordsSpanEventAndCounter(t *testing.T) {
 	got := attribute.NewSet(first.Events()[0].Attributes...)
 	for k, want := range map[attribute.Key]attribute.Value{
 		"alert.fingerprint": attribute.StringValue("fp1"),
-		"alert.severity":    attribute.StringValue("critical"),
+		"alert.level":       attribute.StringValue("critical"),
 		"alert.count":       attribute.Int64Value(120),
 		"alert.client":      attribute.StringValue("c_1"),
 		"alert.reasons":     attribute.StringSliceValue([]string{"sqli"}),
@@ -78,7 +79,7 @@ func TestSendRecordsSpanEventAndCounter(t *testing.T) {
 				continue
 			}
 			for _, p := range m.Data.(metricdata.Sum[int64]).DataPoints {
-				sev, _ := p.Attributes.Value("alert.severity")
+				sev, _ := p.Attributes.Value("alert.level")
 				reason, _ := p.Attributes.Value("alert.reason")
 				counts[sev.AsString()+"/"+reason.AsString()] += p.Value
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/alerting/redisclaim"
 	"github.com/bulwarkhq/bulwark/internal/redistest"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 func TestMain(m *testing.M) {
@@ -87,7 +88,7 @@ func TestTwoReplicasNotifyOnce(t *testing.T) {
 				if i%2 == 1 {
 					kind = alerting.KindRateLimit
 				}
-				d.Publish(alerting.Event{Client: c, Kind: kind, Severity: alerting.SeverityHigh})
+				d.Publish(alerting.Event{Client: c, Kind: kind, Level: threat.LevelHigh})
 			}
 		}
 	}

@@ -5,7 +5,7 @@
 //	s, err := redisstream.New(redisstream.Config{Client: rdb, Stream: "myapp:alerts"})
 //	d, err := alerting.New(alerting.Config{Sinks: []alerting.SinkConfig{{Name: "stream", Sink: s}}})
 //
-// Each entry has the fields fingerprint, severity, priority, sequence,
+// Each entry has the fields fingerprint, level, priority, sequence,
 // reason, summary and alert (the whole alert as JSON).
 package redisstream
 
@@ -72,7 +72,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 		Approx: !s.cfg.Exact,
 		Values: []any{
 			"fingerprint", a.Fingerprint,
-			"severity", a.Severity.String(),
+			"level", a.Level.String(),
 			"priority", strconv.Itoa(a.Priority),
 			"sequence", strconv.FormatUint(a.Sequence, 10),
 			"reason", a.Reason,

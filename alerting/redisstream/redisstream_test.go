@@ -11,13 +11,14 @@ import (
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/alerting/redisstream"
 	"github.com/bulwarkhq/bulwark/internal/redistest"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func alert(i int) alerting.Alert {
 	return alerting.Alert{
-		Fingerprint: "fp" + strconv.Itoa(i), Severity: alerting.SeverityHigh, Priority: 60 + i%10,
+		Fingerprint: "fp" + strconv.Itoa(i), Level: threat.LevelHigh, Priority: 60 + i%10,
 		Sequence: 1, Reason: "new", Count: uint64(i), Labels: map[string]string{alerting.LabelClient: "c_" + strconv.Itoa(i)},
 		Summary: "high incident " + strconv.Itoa(i),
 	}
@@ -51,9 +52,9 @@ func TestEntriesReadBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := alert(i)
-		if m.Values["fingerprint"] != want.Fingerprint || m.Values["severity"] != "high" ||
+		if m.Values["fingerprint"] != want.Fingerprint || m.Values["level"] != "high" ||
 			m.Values["priority"] != strconv.Itoa(want.Priority) || back.Fingerprint != want.Fingerprint ||
-			back.Severity != want.Severity || back.Labels[alerting.LabelClient] != want.Labels[alerting.LabelClient] || back.Count != want.Count {
+			back.Level != want.Level || back.Labels[alerting.LabelClient] != want.Labels[alerting.LabelClient] || back.Count != want.Count {
 			t.Fatalf("entry %d: %v / %+v", i, m.Values, back)
 		}
 	}

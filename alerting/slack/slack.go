@@ -1,5 +1,5 @@
 // Package slack is an alerting sink that posts each alert to a Slack
-// incoming webhook: the incident's summary, its severity and priority,
+// incoming webhook: the incident's summary, its level and priority,
 // and its top reasons.
 //
 //	s, err := slack.New(slack.Config{URL: "https://hooks.slack.com/services/T000/B000/XXXX"})
@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/bulwarkhq/bulwark/alerting"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // Config configures a Slack Sink.
@@ -82,15 +83,15 @@ type Text struct {
 // text that comes from a request (routes, reasons, labels) is escaped, so
 // an attacker cannot inject links or mentions into the channel.
 func Format(a alerting.Alert, top int) Message {
-	icon := map[alerting.Severity]string{
-		alerting.SeverityCritical: ":rotating_light:",
-		alerting.SeverityHigh:     ":red_circle:",
-		alerting.SeverityMedium:   ":large_orange_circle:",
-	}[a.Severity]
+	icon := map[threat.Level]string{
+		threat.LevelCritical: ":rotating_light:",
+		threat.LevelHigh:     ":red_circle:",
+		threat.LevelMedium:   ":large_orange_circle:",
+	}[a.Level]
 	if icon == "" {
 		icon = ":large_blue_circle:"
 	}
-	title := fmt.Sprintf("%s %s incident (priority %d, #%d %s)", icon, a.Severity, a.Priority, a.Sequence, a.Reason)
+	title := fmt.Sprintf("%s %s incident (priority %d, #%d %s)", icon, a.Level, a.Priority, a.Sequence, a.Reason)
 	fields := []Text{
 		{"mrkdwn", fmt.Sprintf("*Events*\n%d (%d threat, %d rate-limit, %d penalty)", a.Count, a.Threat, a.RateLimit, a.Penalty)},
 		{"mrkdwn", fmt.Sprintf("*Max score*\n%.2f", a.MaxScore)},

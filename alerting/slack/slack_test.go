@@ -16,6 +16,7 @@ import (
 
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/alerting/slack"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -23,7 +24,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 var incident = alerting.Alert{
 	Fingerprint: "a1b2c3",
 	Labels:      map[string]string{alerting.LabelClient: "c_0123456789"},
-	Severity:    alerting.SeverityCritical,
+	Level:       threat.LevelCritical,
 	Priority:    91,
 	Sequence:    1,
 	Reason:      "new",
@@ -143,7 +144,7 @@ func TestThroughDispatcher(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Publish(alerting.Event{Client: "203.0.113.9", Kind: alerting.KindThreat, Severity: alerting.SeverityHigh, Reasons: []string{"sqli"}})
+	d.Publish(alerting.Event{Client: "203.0.113.9", Kind: alerting.KindThreat, Level: threat.LevelHigh, Reasons: []string{"sqli"}})
 	if err := d.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}

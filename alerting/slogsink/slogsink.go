@@ -14,15 +14,16 @@ import (
 	"strconv"
 
 	"github.com/bulwarkhq/bulwark/alerting"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // Config configures a Sink. The zero value logs to slog.Default().
 type Config struct {
 	// Logger receives the records. Default: slog.Default() at Send time.
 	Logger *slog.Logger
-	// Level maps an alert's severity to a log level. Default: critical
+	// Level maps an alert's level to a slog level. Default: critical
 	// and high are errors, medium is a warning, low and info are info.
-	Level func(alerting.Severity) slog.Level
+	Level func(threat.Level) slog.Level
 	// Samples adds the alert's sample events as a group (off by default:
 	// they make long lines).
 	Samples bool
@@ -43,12 +44,12 @@ func New(cfg Config) *Sink {
 	return &Sink{cfg: cfg}
 }
 
-// DefaultLevel is the default severity to level mapping.
-func DefaultLevel(s alerting.Severity) slog.Level {
+// DefaultLevel is the default mapping of alert levels to slog levels.
+func DefaultLevel(s threat.Level) slog.Level {
 	switch {
-	case s >= alerting.SeverityHigh:
+	case s >= threat.LevelHigh:
 		return slog.LevelError
-	case s == alerting.SeverityMedium:
+	case s == threat.LevelMedium:
 		return slog.LevelWarn
 	}
 	return slog.LevelInfo
@@ -60,7 +61,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 	if l == nil {
 		l = slog.Default()
 	}
-	lvl := s.cfg.Level(a.Severity)
+	lvl := s.cfg.Level(a.Level)
 	if !l.Enabled(ctx, lvl) {
 		return nil
 	}
@@ -74,7 +75,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 	}
 	attrs := []slog.Attr{
 		slog.String("fingerprint", a.Fingerprint),
-		slog.String("severity", a.Severity.String()),
+		slog.String("alert_level", a.Level.String()),
 		slog.Int("priority", a.Priority),
 		slog.Uint64("sequence", a.Sequence),
 		slog.String("reason", a.Reason),
@@ -94,7 +95,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 		for i, e := range a.Samples {
 			samples = append(samples, slog.Group(strconv.Itoa(i),
 				slog.String("kind", e.Kind), slog.Float64("score", e.Score),
-				slog.String("severity", e.Severity.String()), slog.String("route", e.Route),
+				slog.String("alert_level", e.Level.String()), slog.String("route", e.Route),
 				slog.String("method", e.Method), slog.Any("reasons", e.Reasons), slog.Time("time", e.Time)))
 		}
 		attrs = append(attrs, slog.Group("samples", samples...))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/alerting/slogsink"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -20,7 +21,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 var incident = alerting.Alert{
 	Fingerprint: "fp1",
 	Labels:      map[string]string{alerting.LabelClient: "c_42"},
-	Severity:    alerting.SeverityHigh,
+	Level:       threat.LevelHigh,
 	Priority:    70,
 	Sequence:    2,
 	Reason:      "update",
@@ -38,23 +39,23 @@ func TestSendWritesOneStructuredRecord(t *testing.T) {
 	cases := []struct {
 		name      string
 		cfg       func(*slog.Logger) slogsink.Config
-		sev       alerting.Severity
+		sev       threat.Level
 		wantLevel string
 		samples   bool
 	}{
-		{"high is an error", func(l *slog.Logger) slogsink.Config { return slogsink.Config{Logger: l} }, alerting.SeverityHigh, "ERROR", false},
-		{"medium is a warning", func(l *slog.Logger) slogsink.Config { return slogsink.Config{Logger: l} }, alerting.SeverityMedium, "WARN", false},
-		{"low is info", func(l *slog.Logger) slogsink.Config { return slogsink.Config{Logger: l} }, alerting.SeverityLow, "INFO", false},
+		{"high is an error", func(l *slog.Logger) slogsink.Config { return slogsink.Config{Logger: l} }, threat.LevelHigh, "ERROR", false},
+		{"medium is a warning", func(l *slog.Logger) slogsink.Config { return slogsink.Config{Logger: l} }, threat.LevelMedium, "WARN", false},
+		{"low is info", func(l *slog.Logger) slogsink.Config { return slogsink.Config{Logger: l} }, threat.LevelLow, "INFO", false},
 		{"custom level and samples", func(l *slog.Logger) slogsink.Config {
-			return slogsink.Config{Logger: l, Samples: true, Level: func(alerting.Severity) slog.Level { return slog.LevelDebug }}
-		}, alerting.SeverityCritical, "DEBUG", true},
+			return slogsink.Config{Logger: l, Samples: true, Level: func(threat.Level) slog.Level { return slog.LevelDebug }}
+		}, threat.LevelCritical, "DEBUG", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			l := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			a := incident
-			a.Severity = tc.sev
+			a.Level = tc.sev
 			if err := slogsink.New(tc.cfg(l)).Send(context.Background(), a); err != nil {
 				t.Fatal(err)
 			}
@@ -68,7 +69,7 @@ func TestSendWritesOneStructuredRecord(t *testing.T) {
 			labels, _ := rec["labels"].(map[string]any)
 			reasons, _ := rec["reasons"].(map[string]any)
 			if rec["level"] != tc.wantLevel || rec["msg"] != a.Summary || rec["fingerprint"] != "fp1" ||
-				rec["severity"] != tc.sev.String() || rec["count"] != 30.0 || labels["client"] != "c_42" || reasons["sqli"] != 20.0 {
+				rec["alert_level"] != tc.sev.String() || rec["count"] != 30.0 || labels["client"] != "c_42" || reasons["sqli"] != 20.0 {
 				t.Fatalf("record %v", rec)
 			}
 			if _, ok := rec["samples"]; ok != tc.samples {
@@ -82,7 +83,7 @@ func TestSendSkipsDisabledLevels(t *testing.T) {
 	var buf bytes.Buffer
 	l := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelError}))
 	a := incident
-	a.Severity = alerting.SeverityLow
+	a.Level = threat.LevelLow
 	if err := slogsink.New(slogsink.Config{Logger: l}).Send(context.Background(), a); err != nil || buf.Len() != 0 {
 		t.Fatalf("err %v, wrote %q", err, buf.String())
 	}

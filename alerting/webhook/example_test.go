@@ -24,7 +24,7 @@ func ExampleVerifyRequest() {
 			http.Error(w, "bad alert", http.StatusBadRequest)
 			return
 		}
-		// Handle a: page on a.Severity, dedup on a.Fingerprint and a.Sequence…
+		// Handle a: page on a.Level, dedup on a.Fingerprint and a.Sequence…
 		w.WriteHeader(http.StatusNoContent)
 	})
 }

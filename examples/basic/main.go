@@ -23,8 +23,11 @@ import (
 
 	libredis "github.com/redis/go-redis/v9"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	ratelimitstd "github.com/bulwarkhq/bulwark/ratelimit/standard"
+	"github.com/bulwarkhq/bulwark/standard"
 	"github.com/bulwarkhq/bulwark/storage"
 	redisstore "github.com/bulwarkhq/bulwark/storage/redis"
 )
@@ -89,27 +92,28 @@ func newServer(cfg config) (http.Handler, func() error, error) {
 			return nil, nil, err
 		}
 	}
-	limiter, err := ratelimit.New(ratelimit.Config{
-		Rate:   cfg.Rate,
-		Routes: map[string]string{"login": cfg.LoginRate},
-		Store:  store,
+	guard, err := standard.New(standard.Config{
+		Guard: bulwark.Config{Routes: map[string]bulwark.Route{"POST /login": {Group: "login", CountBy: "user"}}},
+		Limiter: ratelimitstd.Config{Limiter: ratelimit.Config{
+			Rate:   cfg.Rate,
+			Routes: map[string]string{"login": cfg.LoginRate, "login#user": cfg.LoginRate},
+			Store:  store,
+		}},
 	})
 	if err != nil {
 		_ = closeRedis()
 		return nil, nil, err
 	}
-	mw, err := middleware.New(middleware.Config{
-		Limiter: limiter,
-		Skip:    []string{"/healthz"},
-		Route:   middleware.ServeMuxRoute(mux),
-		Routes:  map[string]middleware.Route{"POST /login": {Group: "login"}},
+	mw, err := middleware.New(guard, middleware.Config{
+		Skip:  []string{"/healthz"},
+		Route: middleware.ServeMuxRoute(mux),
 	})
 	if err != nil {
-		_ = limiter.Close()
+		_ = guard.Close()
 		_ = closeRedis()
 		return nil, nil, err
 	}
-	closeAll := func() error { return errors.Join(mw.Close(), limiter.Close(), closeRedis()) }
+	closeAll := func() error { return errors.Join(guard.Close(), closeRedis()) }
 	return mw.Handler(mux), closeAll, nil
 }
 

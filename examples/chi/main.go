@@ -35,9 +35,13 @@ import (
 	"github.com/go-chi/chi/v5"
 	libredis "github.com/redis/go-redis/v9"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/middleware"
+	"github.com/bulwarkhq/bulwark/middleware/chiroute"
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	ratelimitstd "github.com/bulwarkhq/bulwark/ratelimit/standard"
+	"github.com/bulwarkhq/bulwark/standard"
 	"github.com/bulwarkhq/bulwark/storage"
 	redisstore "github.com/bulwarkhq/bulwark/storage/redis"
 )
@@ -98,7 +102,8 @@ type server struct {
 	closers []func(context.Context) error
 }
 
-// Close releases the middleware, limiter and alert dispatcher.
+// Close releases the Guard (engine and limiter), the alert dispatcher and
+// the store.
 func (s *server) Close(ctx context.Context) error {
 	var errs []error
 	for i := len(s.closers) - 1; i >= 0; i-- {
@@ -118,16 +123,6 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 			return nil, err
 		}
 		s.closers = append(s.closers, closeStore)
-		limiter, err := ratelimit.New(ratelimit.Config{
-			Rate:   cfg.Rate,
-			Routes: map[string]string{"login": cfg.LoginRate},
-			Store:  store, // nil: in memory
-		})
-		if err != nil {
-			_ = s.Close(context.Background())
-			return nil, err
-		}
-		s.closers = append(s.closers, func(context.Context) error { return limiter.Close() })
 		// The zero alerting.Config groups events per client into incidents
 		// and logs them through slog.Default, with pseudonymised clients.
 		alerts, err := alerting.New(alerting.Config{})
@@ -136,8 +131,37 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 			return nil, err
 		}
 		s.closers = append(s.closers, alerts.Close)
+		mode := bulwark.Enforce
+		if cfg.Shadow {
+			mode = bulwark.Shadow
+		}
+		guard, err := standard.New(standard.Config{
+			Guard: bulwark.Config{
+				Alerts: alerts,
+				Mode:   mode,
+				Routes: map[string]bulwark.Route{
+					// logins are counted by client and by account name
+					"/login": {Group: "login", CountBy: "user"},
+				},
+			},
+			Limiter: ratelimitstd.Config{Limiter: ratelimit.Config{
+				Rate:   cfg.Rate,
+				Routes: map[string]string{"login": cfg.LoginRate, "login#user": cfg.LoginRate},
+				Store:  store, // nil: in memory only
+			}},
+		})
+		if err != nil {
+			_ = s.Close(context.Background())
+			return nil, err
+		}
+		s.closers = append(s.closers, func(context.Context) error { return guard.Close() })
 		var events middleware.Events
 		if cfg.NATSURL != "" {
+			limiter, ok := guard.Limiter().(*ratelimit.Adaptive)
+			if !ok {
+				_ = s.Close(context.Background())
+				return nil, errors.New("the control plane needs the standard limiter")
+			}
 			exp, closeFleet, err := connectFleet(cfg, limiter, logger)
 			if err != nil {
 				_ = s.Close(context.Background())
@@ -146,27 +170,17 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 			s.closers = append(s.closers, closeFleet)
 			events = exp
 		}
-		mode := middleware.ModeEnforce
-		if cfg.Shadow {
-			mode = middleware.ModeShadow
-		}
-		mw, err := middleware.New(middleware.Config{
-			Limiter:        limiter,
-			Alerts:         alerts,
+		mw, err := middleware.New(guard, middleware.Config{
 			Events:         events,
-			Mode:           mode,
 			TrustedProxies: cfg.TrustedProxies,
 			Skip:           []string{"/healthz"},
-			Route:          middleware.ChiRoute(r),
-			Routes: map[string]middleware.Route{
-				"/login": {Group: "login"},
-			},
+			Route:          chiroute.Before(r),
+			RouteAfter:     chiroute.After,
 		})
 		if err != nil {
 			_ = s.Close(context.Background())
 			return nil, err
 		}
-		s.closers = append(s.closers, func(context.Context) error { return mw.Close() })
 		r.Use(mw.Handler)
 	}
 	routes(r, logger)
@@ -194,8 +208,7 @@ func main() {
 		defer cancel()
 		_ = srv.Shutdown(shut)
 	}()
-	logger.Info("listening", "addr", srv.Addr, "protected", cfg.Protect, "shadow", cfg.Shadow, "redis", cfg.RedisURL != "",
-		"control_plane", cfg.NATSURL != "", "instance", cfg.Instance)
+	logger.Info("listening", "addr", srv.Addr, "protected", cfg.Protect, "shadow", cfg.Shadow, "redis", cfg.RedisURL != "")
 	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
 		log.Fatal(err)
 	}

@@ -5,10 +5,11 @@
 //
 // Each row is assessed through standard.New(standard.Config{}), the same
 // engine the middleware uses by default; a request counts as detected when
-// the default verdict would block it. Every row comes from its own fresh
-// client unless the row names one. mean_ns is the mean time of Assess alone
-// (building the request view and running every detector), file parsing
-// excluded.
+// the middleware would refuse it on that assessment (Middleware.Refusal):
+// blocked, or past an inspection limit under the default policy. Every row comes from its own fresh
+// client unless the row names one. mean_ns is the mean time of the
+// Guard's whole check (the request view, every detector, the limiter),
+// file parsing excluded.
 //
 // Rows are also grouped by placement, the last dash-separated part of their
 // id (query, form, json, header, multipart, padlong ...). A padded row
@@ -24,6 +25,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strconv"
@@ -31,9 +33,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/internal/labelled"
+	"github.com/bulwarkhq/bulwark/standard"
 	"github.com/bulwarkhq/bulwark/threat"
-	"github.com/bulwarkhq/bulwark/threat/standard"
 )
 
 type category struct {
@@ -95,6 +98,7 @@ func main() {
 	data := flag.String("data", "", "labelled requests, .jsonl or .jsonl.gz (required)")
 	asJSON := flag.Bool("json", false, "print one JSON object instead of a table")
 	misses := flag.Int("misses", 0, "also print up to N missed attacks and N false positives (ids) to stderr")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the assessments to this file")
 	flag.Parse()
 	if *data == "" {
 		flag.Usage()
@@ -103,6 +107,16 @@ func main() {
 	rows, err := labelled.Read(*data)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	res, err := evaluate(rows, *misses, os.Stderr)
 	if err != nil {
@@ -119,11 +133,14 @@ func main() {
 }
 
 func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) {
-	engine, err := standard.New(standard.Config{})
+	// The Guard the middleware asks by default: every step that inspects
+	// a request, from the view to the refusal of one that went past an
+	// inspection limit.
+	guard, err := standard.New(standard.Config{})
 	if err != nil {
 		return nil, err
 	}
-	defer engine.Close()
+	defer guard.Close()
 	res := &result{Categories: map[string]*category{}, Placements: map[string]*category{}}
 	var total time.Duration
 	shownFN, shownFP := 0, 0
@@ -135,8 +152,9 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 			client = "eval-" + strconv.Itoa(i)
 		}
 		start := time.Now()
-		a := engine.Assess(req, client, "")
+		v := guard.CheckHTTP(req, client, "", start)
 		total += time.Since(start)
+		a := v.Assessment
 
 		cat := row.Category
 		if cat == "" {
@@ -144,9 +162,9 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 		}
 		place := placement(row.ID)
 		fam := row.Attack() && byFamily(cat, a)
-		detected := a.Block
+		detected := v.Refused()
 		if strings.HasPrefix(place, "pad") && row.Attack() {
-			detected = a.Block && fam
+			detected = v.Outcome == bulwark.Blocked && fam
 		}
 		for _, g := range []struct {
 			m    map[string]*category
@@ -179,13 +197,16 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 				}
 				fmt.Fprintf(diag, "missed %s %s %.3f%s\n", row.ID, row.Category, a.Score, rule)
 			}
-		case a.Block:
+		case detected:
 			res.FP++
 			if shownFP < misses {
 				shownFP++
 				rule := ""
 				if len(a.Reasons) > 0 {
 					rule = a.Reasons[0].Rule + " " + a.Reasons[0].Location
+				}
+				if v.Outcome == bulwark.Uninspected {
+					rule = "uninspected." + a.Uninspected.String()
 				}
 				fmt.Fprintf(diag, "false positive %s %s %.3f %s\n", row.ID, row.URI, a.Score, rule)
 			}

@@ -8,30 +8,74 @@ import (
 	"html"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // MaxPasses is how many rounds of decoding Value applies at most: enough for
-// double and triple encoding, bounded so that a crafted value cannot loop.
-const MaxPasses = 3
+// the quadruple encodings of payload lists ("%2525250a"), bounded so that a
+// crafted value cannot loop; each round only shrinks the value.
+const MaxPasses = 5
 
 // special reports whether s holds any byte that a decoder would change.
 // Values without one are returned as they are, without allocating.
 func special(s string, plus bool) bool {
+	t := &specialTables[b2i(plus)]
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '%', c == '&', c == '\\', c == 0, c >= 0x80:
-			return true
-		case c == '+' && plus:
+		if t[s[i]] {
 			return true
 		}
 	}
 	return false
 }
 
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// specialLong is special for long values (64 bytes and more): one vectorised pass a byte, and
+// eight bytes at a time for the high and NUL bytes.
+func specialLong(s string, plus bool) bool {
+	return strings.IndexByte(s, '%') >= 0 || strings.IndexByte(s, '&') >= 0 || strings.IndexByte(s, '\\') >= 0 ||
+		plus && strings.IndexByte(s, '+') >= 0 || highOrNUL(s)
+}
+
+// highOrNUL reports whether s holds a byte >= 0x80 or a NUL.
+func highOrNUL(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&0x8080808080808080 != 0 || (w-0x0101010101010101)&^w&0x8080808080808080 != 0 {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] == 0 || s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// specialTables mark the bytes special looks for, without and with '+'.
+var specialTables = func() (t [2][256]bool) {
+	for c := 0x80; c < 0x100; c++ {
+		t[0][c], t[1][c] = true, true
+	}
+	for _, c := range []byte{'%', '&', '\\', 0} {
+		t[0][c], t[1][c] = true, true
+	}
+	t[1]['+'] = true
+	return t
+}()
+
 // Value fully decodes one query, form or cookie value. plus says whether '+'
 // stands for a space (form encoding). The result is never longer than s.
 func Value(s string, plus bool) string {
-	if !special(s, plus) {
+	if len(s) < 64 && !special(s, plus) || len(s) >= 64 && !specialLong(s, plus) {
 		return s
 	}
 	cur := s
@@ -66,6 +110,11 @@ func unhex(c byte) (byte, bool) {
 	return 0, false
 }
 
+func isHexByte(c byte) bool {
+	_, ok := unhex(c)
+	return ok
+}
+
 func hexN(s string) (rune, bool) {
 	var r rune
 	for i := 0; i < len(s); i++ {
@@ -80,21 +129,76 @@ func hexN(s string) (rune, bool) {
 
 // Percent decodes %HH and %uXXXX escapes once. Invalid escapes are kept as
 // they are (a lenient server would do the same). plus turns '+' into ' '.
+// Runs of bytes without escapes are copied whole; the result is never
+// longer than s.
 func Percent(s string, plus bool) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	stop := &stopPercent
+	if plus {
+		stop = &stopPercentPlus
+	}
+	i := 0
+	for i < len(s) && !stop[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	out := make([]byte, len(s))
+	n := copy(out, s[:i])
 	changed := false
-	for i := 0; i < len(s); i++ {
+	pct := -1 // the next '%' at or after a long run, once looked for
+	for i < len(s) {
 		c := s[i]
-		switch {
-		case c == '+' && plus:
-			b.WriteByte(' ')
+		if !stop[c] {
+			j := i + 1
+			for j < len(s) && j < i+16 && !stop[s[j]] {
+				j++
+			}
+			if j == i+16 {
+				// a long run: find its end a vector at a time (the next
+				// '%' is remembered, so that the scans stay linear)
+				if pct < j {
+					pct = len(s)
+					if k := strings.IndexByte(s[j:], '%'); k >= 0 {
+						pct = j + k
+					}
+				}
+				e := pct
+				if plus {
+					if k := strings.IndexByte(s[j:pct], '+'); k >= 0 {
+						e = j + k
+					}
+				}
+				j = e
+			}
+			n += copy(out[n:], s[i:j])
+			i = j
+			continue
+		}
+		if c == '+' {
+			out[n] = ' '
+			n++
 			changed = true
-		case c == '%' && i+2 < len(s):
+			i++
+			continue
+		}
+		// c == '%'
+		if i+5 < len(s) && s[i+1] == '%' && isHexByte(s[i+2]) && isHexByte(s[i+3]) && isHexByte(s[i+4]) && isHexByte(s[i+5]) {
+			// "%%0a0a": an escape nested in one, bait for a filter that
+			// strips escapes once and leaves "%0a" behind: read the outer
+			hi, _ := unhex(s[i+4])
+			lo, _ := unhex(s[i+5])
+			out[n] = hi<<4 | lo
+			n++
+			i += 6
+			changed = true
+			continue
+		}
+		if i+2 < len(s) {
 			if (s[i+1] == 'u' || s[i+1] == 'U') && i+5 < len(s) {
 				if r, ok := hexN(s[i+2 : i+6]); ok {
-					b.WriteRune(r)
-					i += 5
+					n += utf8.EncodeRune(out[n:], r)
+					i += 6
 					changed = true
 					continue
 				}
@@ -102,21 +206,36 @@ func Percent(s string, plus bool) string {
 			hi, ok1 := unhex(s[i+1])
 			lo, ok2 := unhex(s[i+2])
 			if ok1 && ok2 {
-				b.WriteByte(hi<<4 | lo)
-				i += 2
+				out[n] = hi<<4 | lo
+				n++
+				i += 3
 				changed = true
 				continue
 			}
-			b.WriteByte(c)
-		default:
-			b.WriteByte(c)
+			// IIS reads any letter as a hex digit (its value from 'a' on):
+			// after an overlong lead, "%c0%9v" is C0 AF, a '/'
+			if v, ok := iisHex(s[i+1], s[i+2]); ok && n > 0 && (out[n-1] == 0xC0 || out[n-1] == 0xC1) {
+				out[n] = v
+				n++
+				i += 3
+				changed = true
+				continue
+			}
 		}
+		out[n] = c
+		n++
+		i++
 	}
 	if !changed {
 		return s
 	}
-	return b.String()
+	return unsafe.String(&out[0], n)
 }
+
+var stopPercent, stopPercentPlus = func() (a, b [256]bool) {
+	a['%'], b['%'], b['+'] = true, true, true
+	return a, b
+}()
 
 // JSEscapes decodes \uXXXX, \u{X..}, \xHH and the common one-letter escapes
 // once. Unknown escapes are kept.
@@ -175,15 +294,44 @@ func JSEscapes(s string) string {
 	return b.String()
 }
 
-// Normalize removes NUL bytes and rewrites overlong UTF-8 encodings of ASCII
-// (such as C0 AF for '/') to the ASCII byte they hide. Other invalid UTF-8
-// is kept byte for byte: Latin-1 text is common in real requests.
+// iisHex decodes two escape digits as IIS does, letters past 'f'
+// included; it reports false unless both are letters or digits.
+func iisHex(a, b byte) (byte, bool) {
+	v := func(c byte) (int, bool) {
+		switch {
+		case '0' <= c && c <= '9':
+			return int(c - '0'), true
+		case 'a' <= c && c <= 'z':
+			return int(c-'a') + 10, true
+		case 'A' <= c && c <= 'Z':
+			return int(c-'A') + 10, true
+		}
+		return 0, false
+	}
+	x, ok1 := v(a)
+	y, ok2 := v(b)
+	return byte(x*16 + y), ok1 && ok2
+}
+
+// Normalize removes NUL bytes, rewrites overlong UTF-8 encodings of ASCII
+// of any length (C0 AF, E0 80 AF, F0 80 80 AF, F8 80 80 80 AF and FC 80 80
+// 80 80 AF all hide '/') to the ASCII byte they hide, reads a lead byte
+// before a byte that continues nothing as IIS does (C0 5C and C1 1C are
+// backslashes; Latin-1's 'À' before a letter loses its accent), and
+// folds the characters Unicode normalisation (NFKC) and Windows' best-fit mapping
+// turn into ASCII punctuation and letters: the fullwidth forms (U+FF01 to
+// U+FF5E: "＜script＞"), and the slashes and dots of path tricks (U+2215
+// DIVISION SLASH, U+2216 SET MINUS, U+2044 FRACTION SLASH, U+2024 ONE DOT
+// LEADER, U+FE52 SMALL FULL STOP). Other invalid UTF-8 is kept byte for
+// byte: Latin-1 text is common in real requests.
 func Normalize(s string) string {
 	dirty := false
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == 0 || c == 0xC0 || c == 0xC1 || c == 0xE0 {
-			dirty = true
-			break
+	if highOrNUL(s) {
+		for i := 0; i < len(s); i++ {
+			if normalizeLead[s[i]] {
+				dirty = true
+				break
+			}
 		}
 	}
 	if !dirty {
@@ -201,6 +349,14 @@ func Normalize(s string) string {
 				b.WriteByte(v)
 			}
 			i++
+		case c == 0xC0 && i+1 < len(s) && s[i+1] >= 0x20 && s[i+1] < 0x7f:
+			// a lead before an ASCII byte, which IIS reads alone ("%c0%5c"
+			// is a backslash)
+		case c == 0xC1 && i+1 < len(s) && s[i+1] > 0 && s[i+1] < 0x20:
+			// IIS takes the low six bits of a control byte after C1:
+			// "%c1%1c" is a backslash
+			b.WriteByte(0x40 | s[i+1])
+			i++
 		case c == 0xE0 && i+2 < len(s) && s[i+1]&0xE0 == 0x80 && s[i+2]&0xC0 == 0x80:
 			// E0 80..9F xx is an overlong three-byte form.
 			r := rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
@@ -212,9 +368,77 @@ func Normalize(s string) string {
 				b.WriteRune(r)
 			}
 			i += 2
+		case c == 0xF0 || c == 0xF8 || c == 0xFC:
+			// four-, five- and six-byte forms of ASCII: a lead and
+			// continuation bytes whose bits hold less than 0x80
+			n := 3
+			switch c {
+			case 0xF8:
+				n = 4
+			case 0xFC:
+				n = 5
+			}
+			r, ok := continuation(s, i+1, n)
+			if !ok || r >= utf8.RuneSelf {
+				b.WriteByte(c) // a real four-byte character (U+10000 up), or junk: kept
+				continue
+			}
+			if r != 0 {
+				b.WriteByte(byte(r))
+			}
+			i += n
+		case c == 0xE2 || c == 0xEF:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if a := bestFit(r); a != 0 {
+				b.WriteByte(a)
+				i += size - 1
+				continue
+			}
+			b.WriteByte(c)
 		default:
 			b.WriteByte(c)
 		}
 	}
 	return b.String()
+}
+
+// normalizeLead marks the bytes Normalize may rewrite from.
+var normalizeLead = func() (t [256]bool) {
+	for _, c := range []byte{0, 0xC0, 0xC1, 0xE0, 0xE2, 0xEF, 0xF0, 0xF8, 0xFC} {
+		t[c] = true
+	}
+	return t
+}()
+
+// continuation reads n continuation bytes of s from i, and the value of
+// their bits.
+func continuation(s string, i, n int) (rune, bool) {
+	if i+n > len(s) {
+		return 0, false
+	}
+	var r rune
+	for k := 0; k < n; k++ {
+		c := s[i+k]
+		if c&0xC0 != 0x80 {
+			return 0, false
+		}
+		r = r<<6 | rune(c&0x3F)
+	}
+	return r, true
+}
+
+// bestFit returns the ASCII byte NFKC or Windows' best-fit mapping turns r
+// into, or 0.
+func bestFit(r rune) byte {
+	switch {
+	case 0xFF01 <= r && r <= 0xFF5E:
+		return byte(r - 0xFF01 + '!')
+	case r == 0x2215 || r == 0x2044:
+		return '/'
+	case r == 0x2216:
+		return '\\'
+	case r == 0x2024 || r == 0xFE52:
+		return '.'
+	}
+	return 0
 }

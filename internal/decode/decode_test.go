@@ -3,6 +3,7 @@ package decode
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -18,6 +19,8 @@ func TestValue(t *testing.T) {
 		{"percent", "%27%20OR%201%3D1", false, "' OR 1=1"},
 		{"double percent", "%252e%252e%252f", false, "../"},
 		{"triple percent", "%25252e", false, "."},
+		{"quadruple percent", "%2525250a", false, "\n"},
+		{"escape nested in an escape", "%%0a0aSet-Cookie", false, "\nSet-Cookie"},
 		{"percent u", "%u003cscript%u003e", false, "<script>"},
 		{"html named", "&lt;img src=x&gt;", false, "<img src=x>"},
 		{"html numeric", "&#60;&#x3c;", false, "<<"},
@@ -27,6 +30,14 @@ func TestValue(t *testing.T) {
 		{"nul removed", "/etc/passwd%00.png", false, "/etc/passwd.png"},
 		{"overlong slash", "..%c0%af..%c0%af", false, "../../"},
 		{"overlong three byte", "%e0%80%ae", false, "."},
+		{"overlong four to six bytes", "%f0%80%80%ae%f8%80%80%80%ae%fc%80%80%80%80%af", false, "../"},
+		{"iis letters as hex digits", "..%c0%9v..%c1%pc", false, "../..\\"},
+		{"iis lead before ascii", "..%c0%5c..%c1%1c", false, "..\\..\\"},
+		{"latin-1 capital a grave kept before a letter", "%C0la", false, "la"},
+		{"division slash and set minus", "..%u2215..%u2216", false, "../..\\"},
+		{"fullwidth", "%uff1cscript%uff1e", false, "<script>"},
+		{"emoji kept", "%F0%9F%98%80", false, "\U0001F600"},
+		{"latin-1 kept beside lead bytes", "caf%E9 %E2t%EF", false, "caf\xe9 \xe2t\xef"},
 		{"invalid percent kept", "100%zz%4", false, "100%zz%4"},
 		{"latin1 kept", "Mu%F1oz", false, "Mu\xf1oz"},
 		{"utf8 text", "espa%C3%B1a", false, "españa"},
@@ -110,4 +121,24 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Normalize(%q) = %q", s, out)
 		}
 	})
+}
+
+// TestPercentIsLinear: long runs between escapes are found a vector at a
+// time without rescanning, so 1 MiB of them decodes in milliseconds (a
+// quadratic scan would take seconds).
+func TestPercentIsLinear(t *testing.T) {
+	for _, s := range []string{
+		strings.Repeat(strings.Repeat("a", 20)+"+", 50000),
+		strings.Repeat(strings.Repeat("a", 20)+"%41", 50000),
+		strings.Repeat(strings.Repeat("a", 20)+"+", 25000) + strings.Repeat("b", 20) + "%41",
+	} {
+		start := time.Now()
+		out := Percent(s, true)
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("%d bytes took %v", len(s), d)
+		}
+		if len(out) > len(s) {
+			t.Errorf("output grew")
+		}
+	}
 }

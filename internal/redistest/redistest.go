@@ -1,6 +1,10 @@
 // Package redistest connects tests to the real Redis at REDIS_URL (default
-// redis://127.0.0.1:6379/0), gives each test a unique key prefix, and offers
-// a cuttable TCP proxy for fault tests.
+// redis://127.0.0.1:6379/0) and to the Redis Cluster at REDIS_CLUSTER_ADDRS,
+// gives each test a unique key prefix, and offers, for fault tests, a
+// cuttable TCP proxy and throwaway redis-server processes and Clusters
+// that can be frozen (SIGSTOP) or killed. A test that needs one of them
+// and cannot have it is skipped with how to run it, and fails under
+// CI=true.
 package redistest
 
 import (
@@ -44,9 +48,7 @@ func Options(t testing.TB) *redis.Options {
 
 // Prefix returns a key prefix unique to t and deletes its keys when t ends.
 func Prefix(t testing.TB, opt *redis.Options) string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	prefix := "bulwark-test:" + hex.EncodeToString(b[:]) + ":"
+	prefix := "bulwark-test:" + randomHex() + ":"
 	t.Cleanup(func() {
 		c := redis.NewClient(opt)
 		defer c.Close()
@@ -57,6 +59,12 @@ func Prefix(t testing.TB, opt *redis.Options) string {
 		}
 	})
 	return prefix
+}
+
+func randomHex() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // Client returns a client for REDIS_URL, closed when t ends, and a prefix

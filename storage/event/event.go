@@ -18,7 +18,8 @@ const (
 	OutcomeLimited       = "limited"
 	OutcomeThrottled     = "throttled"
 	OutcomeBanned        = "banned"
-	OutcomeShadowRefused = "shadow_refused"
+	OutcomeUninspected   = "uninspected"    // refused past an inspection limit
+	OutcomeShadowRefused = "shadow_refused" // a refusal shadow mode let through
 )
 
 // Event is one assessed request.
@@ -54,7 +55,7 @@ func (e *Event) Scored() bool { return e.Level != "" && e.Level != "none" }
 // would have refused) the request.
 func (e *Event) Refused() bool {
 	switch e.Outcome {
-	case OutcomeBlocked, OutcomeLimited, OutcomeThrottled, OutcomeBanned, OutcomeShadowRefused:
+	case OutcomeBlocked, OutcomeLimited, OutcomeThrottled, OutcomeBanned, OutcomeUninspected, OutcomeShadowRefused:
 		return true
 	}
 	return false

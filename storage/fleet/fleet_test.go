@@ -13,6 +13,7 @@ import (
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	ratestandard "github.com/bulwarkhq/bulwark/ratelimit/standard"
 	"github.com/bulwarkhq/bulwark/storage/decision"
 	"github.com/bulwarkhq/bulwark/storage/event"
 	"github.com/bulwarkhq/bulwark/storage/fleet"
@@ -180,7 +181,7 @@ func TestWatcherEnforces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lim, err := ratelimit.New(ratelimit.Config{})
+	lim, err := ratestandard.New(ratestandard.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,9 @@ type entry struct {
 	exp  int64 // unix nanoseconds
 	dec  storage.Decision
 	blob []byte
+	// A sliding-window counter's previous window count and current window
+	// start (unix milliseconds); n is the current window's count.
+	prev, start int64
 }
 
 type shard struct {
@@ -144,6 +147,7 @@ func (s *Store) put(sh *shard, k string, e *entry, now int64) {
 // allocates nothing; only storing a new one copies its key.
 const (
 	kindCounter  = 'c'
+	kindSliding  = 'w'
 	kindStrike   = 's'
 	kindDecision = 'd'
 	kindProfile  = 'p'
@@ -157,6 +161,10 @@ func (b *keyBuf) key(kind byte, client string) []byte {
 
 func (b *keyBuf) counter(client, bucket string) []byte {
 	return append(append(b.key(kindCounter, client), 0), bucket...)
+}
+
+func (b *keyBuf) sliding(client, bucket string) []byte {
+	return append(append(b.key(kindSliding, client), 0), bucket...)
 }
 
 // Hit counts one request and returns the count, window end and decision.
@@ -174,15 +182,21 @@ func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Co
 			c.Decision = d.dec
 		}
 	}
-	ck := kb.counter(client, bucket)
-	e := sh.get(ck, n)
-	if e == nil {
-		e = &entry{exp: n + int64(h.Window)}
-		s.put(sh, string(ck), e, n)
+	var over bool
+	if h.Algorithm == storage.SlidingWindow {
+		c.N, c.Reset, over = s.slide(sh, kb.sliding(client, bucket), h, now)
+	} else {
+		ck := kb.counter(client, bucket)
+		e := sh.get(ck, n)
+		if e == nil {
+			e = &entry{exp: n + int64(h.Window)}
+			s.put(sh, string(ck), e, n)
+		}
+		e.n++
+		c.N, c.Reset = e.n, time.Unix(0, e.exp)
+		over = h.Limit > 0 && e.n > h.Limit
 	}
-	e.n++
-	c.N, c.Reset = e.n, time.Unix(0, e.exp)
-	if h.StrikeLimit > 0 && h.Limit > 0 && e.n > h.Limit && c.Decision.Kind == storage.KindNone {
+	if h.StrikeLimit > 0 && over && c.Decision.Kind == storage.KindNone {
 		sk := kb.key(kindStrike, client)
 		st := sh.get(sk, n)
 		if st == nil {
@@ -199,6 +213,35 @@ func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Co
 		}
 	}
 	return c, nil
+}
+
+// slide counts a request in the sliding-window counter under k and
+// reports the estimate, the reset time and whether the request is over the
+// limit (and so not counted). Caller holds the shard lock.
+func (s *Store) slide(sh *shard, k []byte, h storage.Hit, now time.Time) (int64, time.Time, bool) {
+	w := max(h.Window.Milliseconds(), 1)
+	t := now.UnixMilli()
+	start := t - t%w
+	e := sh.get(k, now.UnixNano())
+	if e == nil {
+		e = &entry{start: start}
+		s.put(sh, string(k), e, now.UnixNano())
+	}
+	if e.start < start {
+		e.prev = 0
+		if e.start == start-w {
+			e.prev = e.n
+		}
+		e.n, e.start = 0, start
+	}
+	// A window ahead of now (a fleet's clocks differ a little) is taken as
+	// the current one.
+	e.exp = time.UnixMilli(e.start + 2*w).UnixNano()
+	n, wait, over := storage.Slide(e.prev, e.n, t-e.start, w, h.Limit)
+	if !over {
+		e.n++
+	}
+	return n, now.Add(time.Duration(wait) * time.Millisecond), over
 }
 
 // SetDecision stores d for client until d.Expires.

@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
-	"sync"
 	"testing"
 
 	"github.com/bulwarkhq/bulwark/threat"
@@ -159,13 +158,16 @@ func TestModelRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := m.MarshalBinary()
+	b, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got Model
-	if err := got.UnmarshalBinary(b); err != nil {
+	got, err := ParseModel(b)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if got.Hash() != m.Hash() {
+		t.Fatal("the content hash changed in a round trip")
 	}
 	if got.Version != "v1" || got.Threshold != m.Threshold || got.Score(out[0]) != m.Score(out[0]) || got.Score(train[0]) != m.Score(train[0]) {
 		t.Fatal("round trip changed the model")
@@ -181,10 +183,9 @@ func TestModelRoundTrip(t *testing.T) {
 		t.Fatal("a vector of the wrong length was scored")
 	}
 	mut := func(f func(*Model)) string {
-		var c Model
-		_ = c.UnmarshalBinary(b)
-		f(&c)
-		x, _ := json.Marshal(&c)
+		c, _ := ParseModel(b)
+		f(c)
+		x, _ := json.Marshal(c)
 		return string(x)
 	}
 	bad := []struct{ name, b string }{
@@ -203,251 +204,22 @@ func TestModelRoundTrip(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			var m Model
-			if err := m.UnmarshalBinary([]byte(tc.b)); !errors.Is(err, ErrBadModel) {
-				t.Fatalf("err = %v, want ErrBadModel", err)
+			if _, err := ParseModel([]byte(tc.b)); !errors.Is(err, threat.ErrBadModel) {
+				t.Fatalf("err = %v, want threat.ErrBadModel", err)
 			}
 		})
-	}
-}
-
-func TestHolderSwapRollbackConcurrent(t *testing.T) {
-	train, out := cluster(300, 3, 1)
-	v1, _ := Train(train, TrainConfig{Version: "v1", Trees: 10})
-	v2, _ := Train(train, TrainConfig{Version: "v2", Trees: 10, Seed: 2})
-	h, err := NewHolder(v1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.Rollback(); !errors.Is(err, ErrNoPrevious) {
-		t.Fatalf("rollback with no history: %v", err)
-	}
-	if err := h.Swap(&Model{}); !errors.Is(err, ErrBadModel) || h.Current() != v1 {
-		t.Fatal("an invalid model was swapped in")
-	}
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	for r := 0; r < 4; r++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				m := h.Current()
-				if m.Version != "v1" && m.Version != "v2" {
-					t.Error("torn model")
-					return
-				}
-				m.Score(out[0])
-			}
-		}()
-	}
-	for i := 0; i < 200; i++ {
-		if err := h.Swap(v2); err != nil {
-			t.Fatal(err)
-		}
-		if h.Current() != v2 {
-			t.Fatal("swap not visible")
-		}
-		if m, err := h.Rollback(); err != nil || m != v1 || h.Current() != v1 {
-			t.Fatalf("rollback: %v %v", m, err)
-		}
-	}
-	close(stop)
-	wg.Wait()
-	// history is bounded
-	for i := 0; i < 3*maxHistory; i++ {
-		_ = h.Swap(v2)
-	}
-	n := 0
-	for ; ; n++ {
-		if _, err := h.Rollback(); err != nil {
-			break
-		}
-	}
-	if n != maxHistory {
-		t.Fatalf("%d rollbacks, want %d", n, maxHistory)
-	}
-}
-
-func TestBaseline(t *testing.T) {
-	b := NewBaseline(3, 256, 0.05)
-	rng := rand.New(rand.NewPCG(1, 1))
-	for i := 0; i < 1000; i++ {
-		b.Update([]float64{10 + rng.NormFloat64(), 0, rng.Float64()})
-	}
-	tests := []struct {
-		name string
-		x    []float64
-		min  float64
-		max  float64
-	}{
-		{"inlier", []float64{10.5, 0, 0.5}, 0, 3},
-		{"outlier", []float64{30, 0, 0.5}, 10, math.Inf(1)},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			z, f := b.MaxZ(tc.x)
-			if z < tc.min || z > tc.max {
-				t.Fatalf("z = %.2f (feature %d), want in [%v,%v]", z, f, tc.min, tc.max)
-			}
-		})
-	}
-	mean, _ := b.EWMA()
-	if math.Abs(mean[0]-10) > 1 {
-		t.Fatalf("EWMA mean %.2f, want about 10", mean[0])
-	}
-}
-
-// fakeSource hands out fixed vectors.
-type fakeSource map[string][]float64
-
-func (f fakeSource) AppendFeatures(dst []float64, client string) ([]float64, bool) {
-	v, ok := f[client]
-	if !ok {
-		return dst, false
-	}
-	return append(dst, v...), true
-}
-
-func TestDetector(t *testing.T) {
-	train, out := cluster(1000, 3, 1)
-	m, _ := Train(train, TrainConfig{Version: "t", Seed: 1})
-	h, _ := NewHolder(m)
-	src := fakeSource{"inlier": train[3], "outlier": {40, 40, 40}, "short": {1}}
-	d, err := New(Config{Source: src, Models: h, Warmup: 100, Refresh: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := New(Config{}); err == nil {
-		t.Fatal("no Source accepted")
-	}
-	tests := []struct {
-		client string
-		want   bool
-	}{{"new", false}, {"inlier", false}, {"outlier", true}, {"short", false}}
-	for _, tc := range tests {
-		t.Run(tc.client, func(t *testing.T) {
-			sigs := d.Detect(&threat.Request{Client: tc.client}, nil)
-			if got := len(sigs) > 0; got != tc.want {
-				t.Fatalf("signals %+v, want any: %v", sigs, tc.want)
-			}
-			for _, s := range sigs {
-				if s.Family != "anomaly" || s.Confidence <= 0 || s.Confidence > 1 {
-					t.Fatalf("bad signal %+v", s)
-				}
-			}
-		})
-	}
-	// the robust baseline flags an outlier once warmed up on inliers
-	for i := 0; i < 300; i++ {
-		src["x"] = train[i]
-		d.Detect(&threat.Request{Client: "x"}, nil)
-	}
-	src["x"] = out[0]
-	src["x"][0] = 100
-	found := false
-	for _, s := range d.Detect(&threat.Request{Client: "x"}, nil) {
-		found = found || s.Rule == "anomaly.robust-z"
-	}
-	if !found {
-		t.Fatal("robust baseline did not flag a far outlier")
-	}
-	if d.Detect(nil, nil) != nil {
-		t.Fatal("nil request")
-	}
-}
-
-// A client is scored in full on its first request with history and then on
-// every Refresh-th; in between it keeps its last verdict, which a model swap
-// or a lost history ends at once.
-func TestDetectorRefresh(t *testing.T) {
-	train, _ := cluster(1000, 3, 1)
-	m, _ := Train(train, TrainConfig{Version: "t", Seed: 1})
-	h, _ := NewHolder(m)
-	src := fakeSource{"c": train[3]}
-	if _, err := New(Config{Source: src, Refresh: -1}); err == nil {
-		t.Fatal("negative Refresh accepted")
-	}
-	d, err := New(Config{Source: src, Models: h, Refresh: 4, RobustZ: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := &threat.Request{Client: "c"}
-	flagged := func() bool { return len(d.Detect(req, nil)) > 0 }
-	if flagged() { // full scoring: an inlier
-		t.Fatal("inlier flagged")
-	}
-	src["c"] = []float64{40, 40, 40}
-	for i := 1; i < 4; i++ {
-		if flagged() {
-			t.Fatalf("request %d after the full scoring was re-scored", i)
-		}
-	}
-	if !flagged() { // 4th: scored in full again
-		t.Fatal("outlier not flagged at the refresh")
-	}
-	if !flagged() {
-		t.Fatal("cached outlier verdict not kept")
-	}
-	for i, s := range d.Detect(req, nil) {
-		if s.Rule != "anomaly.iforest" || s.Evidence != "t" || s.Confidence < 0.3 || s.Confidence > 0.7 {
-			t.Fatalf("cached signal %d: %+v", i, s)
-		}
-	}
-
-	// a new model's first verdict is its own
-	src["c"] = train[3]
-	m2, _ := Train(train, TrainConfig{Version: "t2", Seed: 2})
-	if err := h.Swap(m2); err != nil {
-		t.Fatal(err)
-	}
-	if flagged() {
-		t.Fatal("verdict of the replaced model survived the swap")
-	}
-	// a client whose history is gone gets nothing, cached or not
-	src["c"] = []float64{40, 40, 40}
-	for range 4 {
-		flagged()
-	}
-	delete(src, "c")
-	if flagged() {
-		t.Fatal("client without history got a cached signal")
-	}
-
-	// Refresh above the counter's 8 bits is taken as 255
-	d, err = New(Config{Source: src, Models: h, Refresh: 1000, RobustZ: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	src["c"] = train[3]
-	if flagged() {
-		t.Fatal("inlier flagged")
-	}
-	src["c"] = []float64{40, 40, 40}
-	for i := 1; i < 255; i++ {
-		if flagged() {
-			t.Fatalf("Refresh 1000: re-scored at request %d, before the 255th", i)
-		}
-	}
-	if !flagged() {
-		t.Fatal("Refresh 1000: not re-scored at the 255th request")
 	}
 }
 
 func FuzzModelUnmarshal(f *testing.F) {
 	train, _ := cluster(100, 2, 1)
 	m, _ := Train(train, TrainConfig{Version: "fz", Trees: 3, SampleSize: 16})
-	b, _ := m.MarshalBinary()
+	b, _ := json.Marshal(m)
 	f.Add(b)
 	f.Add([]byte(`{"version":"x","features":["a"],"sample_size":2,"threshold":0.5,"median":[0],"mad":[0],"trees":[{"f":[0,-1,-1],"s":[1,0,0],"l":[1,-1,-1],"r":[2,-1,-1],"n":[2,1,1]}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var m Model
-		if err := m.UnmarshalBinary(b); err != nil {
+		m, err := ParseModel(b)
+		if err != nil {
 			return
 		}
 		x := make([]float64, len(m.Features))

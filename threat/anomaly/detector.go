@@ -23,9 +23,9 @@ type FeatureSource interface {
 // Config configures a Detector.
 type Config struct {
 	Source FeatureSource // required
-	// Models holds the model to score with; nil means a Holder with the
+	// Models holds the model to score with; nil means a holder of the
 	// embedded default model.
-	Models *Holder
+	Models *threat.Holder[*Model]
 	// RobustZ is the robust z-score over the online baseline above which a
 	// client is an outlier; default 10. Negative disables the baseline.
 	RobustZ float64
@@ -49,7 +49,7 @@ const cacheSlots = 1 << 14
 // Holder and with an online robust baseline. It implements threat.Detector.
 type Detector struct {
 	src    FeatureSource
-	models *Holder
+	models *threat.Holder[*Model]
 	base   *Baseline
 	z      float64
 	warmup int
@@ -96,7 +96,7 @@ func New(cfg Config) (*Detector, error) {
 		if err != nil {
 			return nil, err
 		}
-		if cfg.Models, err = NewHolder(m); err != nil {
+		if cfg.Models, err = threat.NewHolder(m); err != nil {
 			return nil, err
 		}
 	}
@@ -114,7 +114,7 @@ func New(cfg Config) (*Detector, error) {
 	}
 	d := &Detector{src: cfg.Source, models: cfg.Models, z: cfg.RobustZ, warmup: cfg.Warmup,
 		refresh: uint64(min(cfg.Refresh, 255)), seed: maphash.MakeSeed()}
-	if m := cfg.Models.Current(); m != nil && cfg.RobustZ > 0 {
+	if m := cfg.Models.Active(); m != nil && cfg.RobustZ > 0 {
 		d.names = m.Features
 		d.base = NewBaseline(len(m.Features), 256, 0.01)
 	}
@@ -125,8 +125,9 @@ func New(cfg Config) (*Detector, error) {
 // Name implements threat.Detector.
 func (d *Detector) Name() string { return "anomaly" }
 
-// Models returns the Holder the Detector scores with, for Swap and Rollback.
-func (d *Detector) Models() *Holder { return d.models }
+// Models returns the holder of the models the Detector scores with, for
+// Swap and Rollback.
+func (d *Detector) Models() *threat.Holder[*Model] { return d.models }
 
 // Detect appends an anomaly signal when the client's feature vector is an
 // outlier for the current model or the online baseline. Clients without
@@ -143,7 +144,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	if !ok {
 		return dst
 	}
-	m := d.models.Current()
+	m := d.models.Active()
 	c := d.cache.Load()
 	if c == nil || c.model != m {
 		// a swapped model starts from an empty cache: its first verdict on
@@ -200,15 +201,11 @@ var defaultModel []byte
 func DefaultModel() (*Model, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(defaultModel))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadModel, err)
+		return nil, fmt.Errorf("%w: %v", errBadModel, err)
 	}
 	b, err := io.ReadAll(io.LimitReader(zr, maxModelBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadModel, err)
+		return nil, fmt.Errorf("%w: %v", errBadModel, err)
 	}
-	m := new(Model)
-	if err := m.UnmarshalBinary(b); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return ParseModel(b)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/anomaly"
 )
 
@@ -22,12 +23,12 @@ func Example() {
 	fmt.Println("inlier: ", m.Score([]float64{1, 0.02}) > m.Threshold)
 	fmt.Println("outlier:", m.Score([]float64{50, 0.9}) > m.Threshold)
 
-	h, _ := anomaly.NewHolder(m)
+	h, _ := threat.NewHolder(m)
 	v2, _ := anomaly.Train(benign, anomaly.TrainConfig{Version: "v2", Features: []string{"rate", "ratio_404"}, Seed: 2})
 	_ = h.Swap(v2)
-	fmt.Println("current:", h.Current().Version)
+	fmt.Println("current:", h.Active().Version)
 	_, _ = h.Rollback()
-	fmt.Println("after rollback:", h.Current().Version)
+	fmt.Println("after rollback:", h.Active().Version)
 	// Output:
 	// inlier:  false
 	// outlier: true

@@ -1,6 +1,8 @@
 package anomaly
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/threat"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
 )
@@ -21,8 +24,9 @@ const (
 	maxModelBytes = 32 << 20
 )
 
-// ErrBadModel reports an invalid or truncated model.
-var ErrBadModel = errors.New("anomaly: invalid model")
+// errBadModel is threat.ErrBadModel, which every invalid or truncated
+// model wraps.
+var errBadModel = threat.ErrBadModel
 
 // Tree is one isolation tree in flat form: node i is a leaf when
 // Feature[i] < 0 (Size[i] training points reached it), else it sends x to
@@ -377,24 +381,29 @@ func (m *Model) flatSum(x []float64) float64 {
 	return sum
 }
 
-// MarshalBinary encodes the model as JSON.
-func (m *Model) MarshalBinary() ([]byte, error) { return json.Marshal(m) }
-
-// UnmarshalBinary decodes and validates a model; errors wrap ErrBadModel.
-func (m *Model) UnmarshalBinary(b []byte) error {
+// ParseModel decodes a model from its JSON encoding (json.Marshal of a
+// Model) and validates it; errors wrap threat.errBadModel.
+func ParseModel(b []byte) (*Model, error) {
 	if len(b) > maxModelBytes {
-		return fmt.Errorf("%w: %d bytes", ErrBadModel, len(b))
+		return nil, fmt.Errorf("%w: %d bytes", errBadModel, len(b))
 	}
-	var t Model
-	if err := json.Unmarshal(b, &t); err != nil {
-		return fmt.Errorf("%w: %v", ErrBadModel, err)
+	m := new(Model)
+	if err := json.Unmarshal(b, m); err != nil {
+		return nil, fmt.Errorf("%w: %v", errBadModel, err)
 	}
-	if err := t.Validate(); err != nil {
-		return err
+	if err := m.Validate(); err != nil {
+		return nil, err
 	}
-	t.compile()
-	*m = t
-	return nil
+	m.compile()
+	return m, nil
+}
+
+// Hash returns the SHA-256 of the model's JSON encoding, hex-encoded: the
+// name of its content, whatever its Version says.
+func (m *Model) Hash() string {
+	b, _ := json.Marshal(m) // a Model always encodes
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // Validate checks the structure of m: every tree index in range, acyclic
@@ -402,7 +411,7 @@ func (m *Model) UnmarshalBinary(b []byte) error {
 func (m *Model) Validate() error {
 	nf := len(m.Features)
 	bad := func(format string, a ...any) error {
-		return fmt.Errorf("%w: "+format, append([]any{ErrBadModel}, a...)...)
+		return fmt.Errorf("%w: "+format, append([]any{errBadModel}, a...)...)
 	}
 	switch {
 	case m.Version == "":

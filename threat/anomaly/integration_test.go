@@ -54,7 +54,11 @@ func TestDetectorWithBehavior(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b, _ := behavior.New(behavior.Config{Sequence: behavior.DefaultSequenceModel()})
+			seq, err := behavior.DefaultSequenceModel()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := behavior.New(behavior.Config{Sequence: seq})
 			a, err := anomaly.New(anomaly.Config{Source: b})
 			if err != nil {
 				t.Fatal(err)
@@ -92,7 +96,11 @@ func BenchmarkDetect(b *testing.B) {
 }
 
 func benchDetect(b *testing.B, withAnomaly bool) {
-	bd, _ := behavior.New(behavior.Config{Sequence: behavior.DefaultSequenceModel()})
+	seq, err := behavior.DefaultSequenceModel()
+	if err != nil {
+		b.Fatal(err)
+	}
+	bd, _ := behavior.New(behavior.Config{Sequence: seq})
 	a, _ := anomaly.New(anomaly.Config{Source: bd})
 	reqs := make([]threat.Request, 1024)
 	at := t0

@@ -3,6 +3,7 @@ package behavior
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"math"
 	"strings"
@@ -65,7 +66,8 @@ type Config struct {
 	// request.
 	Refresh int
 
-	// Sequence scores route transitions; nil disables sequence scoring.
+	// Sequence scores route transitions; nil disables sequence scoring
+	// until a model is swapped in (Detector.Sequences).
 	// DefaultSequenceModel returns the embedded one.
 	Sequence *SequenceModel
 	// NoBot disables the per-request bot heuristics.
@@ -165,7 +167,8 @@ type Detector struct {
 	shards   []shard
 	perShard int
 	agents   memo // user agent → headless marker index + 1
-	paths    memo // path → route class << 1 | login
+	paths    memo // path → route class << 1 | login, under the sequence model hashed in
+	seq      *threat.Holder[*SequenceModel]
 }
 
 var (
@@ -179,7 +182,12 @@ func New(cfg Config) (*Detector, error) {
 		return nil, err
 	}
 	d := &Detector{cfg: cfg, seed: maphash.MakeSeed(), shards: make([]shard, cfg.Shards),
-		floodGap: int64(float64(time.Second) / cfg.FloodRPS)}
+		floodGap: int64(float64(time.Second) / cfg.FloodRPS), seq: &threat.Holder[*SequenceModel]{}}
+	if cfg.Sequence != nil {
+		if err := d.seq.Swap(cfg.Sequence); err != nil {
+			return nil, fmt.Errorf("behavior: Config.Sequence: %w", err)
+		}
+	}
 	d.perShard = (cfg.MaxClients + cfg.Shards - 1) / cfg.Shards
 	for i := range d.shards {
 		d.shards[i].m = make(map[string]*profile)
@@ -315,18 +323,29 @@ func match(s string, ws [][]byte) int {
 
 func isLogin(path string) bool { return match(path, loginWords) >= 0 }
 
+// Sequences returns the holder of the sequence model the Detector scores
+// route transitions with, for Swap and Rollback.
+func (d *Detector) Sequences() *threat.Holder[*SequenceModel] { return d.seq }
+
 // pathVerdict returns the route class and login flag of path, and its hash.
+// The memo's key folds in the sequence model, so a swapped model never
+// reads a class another model gave.
 func (d *Detector) pathVerdict(path string) (class uint8, login bool, h uint64) {
+	seq := d.seq.Active()
 	h = maphash.String(d.seed, path)
-	v, ok := d.paths.get(h)
+	key := h
+	if seq != nil {
+		key ^= maphash.Comparable(d.seed, seq)
+	}
+	v, ok := d.paths.get(key)
 	if !ok {
-		if seq := d.cfg.Sequence; seq != nil {
+		if seq != nil {
 			v = uint16(seq.Class(path)) << 1
 		}
 		if isLogin(path) {
 			v |= 1
 		}
-		d.paths.put(h, v)
+		d.paths.put(key, v)
 	}
 	return uint8(v >> 1), v&1 != 0, h
 }
@@ -585,7 +604,7 @@ func (d *Detector) features(p *profile, now int64, v *Vector) int {
 	}
 	v[FeatUserAgents] = float64(uas.n)
 	v[FeatHeaderSets] = float64(hdrs.n)
-	if seq := d.cfg.Sequence; seq != nil {
+	if seq := d.seq.Active(); seq != nil {
 		if s, k := seq.score(cls[:n]); k >= 4 {
 			v[FeatSequenceNLL] = s
 		}
@@ -650,7 +669,7 @@ func (d *Detector) signals(v *Vector, n int, dst []threat.Signal) []threat.Signa
 	if v[FeatHeaderSets] >= float64(c.RotationCount+1) {
 		sig("behavior.header-rotation", 0.3, "header set changes under one client")
 	}
-	if seq := c.Sequence; seq != nil && v[FeatSequenceNLL] > seq.Threshold {
+	if seq := d.seq.Active(); seq != nil && v[FeatSequenceNLL] > seq.Threshold {
 		sig("behavior.sequence", clamp(0.3+0.1*(v[FeatSequenceNLL]-seq.Threshold), 0.3, 0.6), "unlikely route transitions")
 	}
 	if v[FeatBareBrowser] >= 0.8 {

@@ -410,7 +410,7 @@ func TestMemo(t *testing.T) {
 		t.Fatal("evicted verdict still answered")
 	}
 
-	d, _ := New(Config{Sequence: DefaultSequenceModel()})
+	d, _ := New(Config{Sequence: defaultSeq(t)})
 	paths := []string{"/login", "/api/v1/Session/renew", "/tienda1/publico/anadir.jsp", "/", "/search", "/LOGIN.php"}
 	agents := []string{firefox, "Mozilla/5.0 HeadlessChrome/120.0", "curl/8.5", "", "python-requests/2.31 selenium"}
 	for range 3 { // first pass fills the memos, the others read them

@@ -32,7 +32,7 @@ func benchRequests(n int) []threat.Request {
 
 // BenchmarkDetectKnownClient: established clients with full profiles.
 func BenchmarkDetectKnownClient(b *testing.B) {
-	d, _ := New(Config{Sequence: DefaultSequenceModel()})
+	d, _ := New(Config{Sequence: defaultSeq(b)})
 	reqs := benchRequests(4096)
 	at := t0
 	for i := range reqs {
@@ -54,7 +54,7 @@ func BenchmarkDetectKnownClient(b *testing.B) {
 // BenchmarkDetectFreshClient: every request from a new client (the
 // evaluation's case), bounded by MaxClients so old profiles are recycled.
 func BenchmarkDetectFreshClient(b *testing.B) {
-	d, _ := New(Config{Sequence: DefaultSequenceModel(), MaxClients: 10000})
+	d, _ := New(Config{Sequence: defaultSeq(b), MaxClients: 10000})
 	keys := make([]string, 1<<16)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("198.51.%d.%d", i>>8, i&255)
@@ -86,7 +86,7 @@ func BenchmarkObserve(b *testing.B) {
 }
 
 func BenchmarkDetectParallel(b *testing.B) {
-	d, _ := New(Config{Sequence: DefaultSequenceModel()})
+	d, _ := New(Config{Sequence: defaultSeq(b)})
 	reqs := benchRequests(4096)
 	for i := range reqs {
 		reqs[i].Time = t0

@@ -1,15 +1,17 @@
 package behavior
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"sort"
-	"sync"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/threat"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -19,8 +21,9 @@ const MaxClasses = 255
 // maxModelBytes bounds a serialised SequenceModel.
 const maxModelBytes = 4 << 20
 
-// ErrBadModel reports an invalid or truncated serialised model.
-var ErrBadModel = errors.New("behavior: invalid sequence model")
+// errBadModel is threat.ErrBadModel, which an invalid or truncated
+// sequence model wraps.
+var errBadModel = threat.ErrBadModel
 
 // SequenceModel is a first-order Markov model over path shapes (see Shape),
 // trained from benign request sequences. Class 0 is "other": every shape
@@ -177,49 +180,59 @@ func (m *SequenceModel) Score(paths []string) (float64, int) {
 	return m.score(cls)
 }
 
-// MarshalBinary encodes the model as JSON.
-func (m *SequenceModel) MarshalBinary() ([]byte, error) { return json.Marshal(m) }
-
-// UnmarshalBinary decodes and validates a model; a bad or truncated artefact
-// is an error wrapping ErrBadModel.
-func (m *SequenceModel) UnmarshalBinary(b []byte) error {
+// ParseSequenceModel decodes a model from its JSON encoding (json.Marshal
+// of a SequenceModel) and validates it; a bad or truncated artefact is an
+// error wrapping threat.ErrBadModel.
+func ParseSequenceModel(b []byte) (*SequenceModel, error) {
 	if len(b) > maxModelBytes {
-		return fmt.Errorf("%w: %d bytes", ErrBadModel, len(b))
+		return nil, fmt.Errorf("%w: %d bytes", errBadModel, len(b))
 	}
-	var t SequenceModel
-	if err := json.Unmarshal(b, &t); err != nil {
-		return fmt.Errorf("%w: %v", ErrBadModel, err)
+	m := new(SequenceModel)
+	if err := json.Unmarshal(b, m); err != nil {
+		return nil, fmt.Errorf("%w: %v", errBadModel, err)
 	}
-	if err := t.validate(); err != nil {
-		return err
+	if err := m.Validate(); err != nil {
+		return nil, err
 	}
-	t.build()
-	*m = t
-	return nil
+	m.build()
+	return m, nil
 }
 
-func (m *SequenceModel) validate() error {
+// Hash returns the SHA-256 of the model's JSON encoding, hex-encoded: the
+// name of its content, whatever its Version says.
+func (m *SequenceModel) Hash() string {
+	b, _ := json.Marshal(m) // a SequenceModel always encodes
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Validate checks m's structure (classes, log-probabilities, threshold);
+// errors wrap threat.ErrBadModel.
+func (m *SequenceModel) Validate() error {
+	if m == nil {
+		return fmt.Errorf("%w: nil sequence model", errBadModel)
+	}
 	k := len(m.Classes)
 	switch {
 	case m.Version == "":
-		return fmt.Errorf("%w: no version", ErrBadModel)
+		return fmt.Errorf("%w: no version", errBadModel)
 	case k < 2 || k > MaxClasses || m.Classes[0] != "other":
-		return fmt.Errorf("%w: %d classes", ErrBadModel, k)
+		return fmt.Errorf("%w: %d classes", errBadModel, k)
 	case len(m.LogProb) != k*k:
-		return fmt.Errorf("%w: %d log-probabilities for %d classes", ErrBadModel, len(m.LogProb), k)
+		return fmt.Errorf("%w: %d log-probabilities for %d classes", errBadModel, len(m.LogProb), k)
 	case math.IsNaN(m.Threshold) || m.Threshold <= 0 || m.Threshold > 1e3:
-		return fmt.Errorf("%w: threshold %v", ErrBadModel, m.Threshold)
+		return fmt.Errorf("%w: threshold %v", errBadModel, m.Threshold)
 	}
 	seen := make(map[string]bool, k)
 	for _, c := range m.Classes {
 		if seen[c] {
-			return fmt.Errorf("%w: duplicate class %q", ErrBadModel, c)
+			return fmt.Errorf("%w: duplicate class %q", errBadModel, c)
 		}
 		seen[c] = true
 	}
 	for _, p := range m.LogProb {
 		if math.IsNaN(p) || p > 0 || p < -1e3 {
-			return fmt.Errorf("%w: log-probability %v", ErrBadModel, p)
+			return fmt.Errorf("%w: log-probability %v", errBadModel, p)
 		}
 	}
 	return nil
@@ -228,19 +241,9 @@ func (m *SequenceModel) validate() error {
 //go:embed sequence_default.json
 var defaultSequence []byte
 
-var (
-	defaultOnce  sync.Once
-	defaultModel *SequenceModel
-)
-
-// DefaultSequenceModel returns the embedded sequence model trained on the
-// CSIC 2010 normal traffic. It is shared and must not be modified.
-func DefaultSequenceModel() *SequenceModel {
-	defaultOnce.Do(func() {
-		m := new(SequenceModel)
-		if err := m.UnmarshalBinary(defaultSequence); err == nil {
-			defaultModel = m
-		}
-	})
-	return defaultModel
+// DefaultSequenceModel decodes the embedded sequence model trained on the
+// CSIC 2010 normal traffic (a fresh copy each call). It is tested: an error
+// is a defect of the build.
+func DefaultSequenceModel() (*SequenceModel, error) {
+	return ParseSequenceModel(defaultSequence)
 }

@@ -1,6 +1,7 @@
 package behavior
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -88,13 +89,16 @@ func TestSequenceRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := m.MarshalBinary()
+	b, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got SequenceModel
-	if err := got.UnmarshalBinary(b); err != nil {
+	got, err := ParseSequenceModel(b)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if got.Hash() != m.Hash() {
+		t.Fatal("the content hash changed in a round trip")
 	}
 	s := shopSessions(1, 9)[0]
 	a, _ := m.Score(s)
@@ -117,18 +121,17 @@ func TestSequenceRoundTrip(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			var m SequenceModel
-			if err := m.UnmarshalBinary([]byte(tc.b)); !errors.Is(err, ErrBadModel) {
-				t.Fatalf("err = %v, want ErrBadModel", err)
+			if _, err := ParseSequenceModel([]byte(tc.b)); !errors.Is(err, threat.ErrBadModel) {
+				t.Fatalf("err = %v, want threat.ErrBadModel", err)
 			}
 		})
 	}
 }
 
 func TestDefaultSequenceModel(t *testing.T) {
-	m := DefaultSequenceModel()
-	if m == nil {
-		t.Fatal("embedded sequence model does not load")
+	m, err := DefaultSequenceModel()
+	if err != nil {
+		t.Fatalf("embedded sequence model does not load: %v", err)
 	}
 	if m.Class("/tienda1/publico/anadir.jsp") == 0 || m.Class("/never/seen") != 0 {
 		t.Fatal("embedded vocabulary does not know the CSIC shop")
@@ -140,17 +143,17 @@ func FuzzSequenceUnmarshal(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	b, _ := m.MarshalBinary()
+	b, _ := json.Marshal(m)
 	f.Add(b)
 	f.Add(defaultSequence)
 	f.Add([]byte(`{"version":"x","classes":["other","/a"],"log_prob":[-1,-1,-1,-1],"threshold":1}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var m SequenceModel
-		if err := m.UnmarshalBinary(b); err != nil {
+		m, err := ParseSequenceModel(b)
+		if err != nil {
 			return
 		}
 		m.Score([]string{"/a", "/shop/pay", "/b", "/a"})
-		d, err := New(Config{Sequence: &m, MinRequests: 2})
+		d, err := New(Config{Sequence: m, MinRequests: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,4 +161,15 @@ func FuzzSequenceUnmarshal(f *testing.F) {
 			d.Detect(&threat.Request{Path: "/a", Client: "c", Time: t0.Add(time.Duration(i) * time.Second)}, nil)
 		}
 	})
+}
+
+// defaultSeq is DefaultSequenceModel for tests, failing them if it does
+// not load.
+func defaultSeq(t testing.TB) *SequenceModel {
+	t.Helper()
+	m, err := DefaultSequenceModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

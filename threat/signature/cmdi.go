@@ -3,254 +3,1370 @@ package signature
 import (
 	"bytes"
 	"strings"
+	"sync"
 
+	"github.com/bulwarkhq/bulwark/internal/decode"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
-// scanCommand finds OS command injection: a shell separator or
-// substitution (; | || && & newline `...` $(...)) followed by a command a
-// shell or cmd.exe would run, $IFS tricks, server-side includes that
-// execute, and Shellshock function definitions in headers.
+// scanCommand finds OS command injection by the grammar of a shell
+// command line, not by command names: a name is only a command where a
+// shell would run it, that is at the start of the value, after a
+// separator (; | || & && newline) or inside a substitution ($(...),
+// `...`), and a command line has argument shapes prose lacks (-flags,
+// paths, redirections, addresses, $VARS, %VARS%). "how to use the cat
+// command" and "cat /etc/hosts explained" mention a command; "; cat
+// /etc/passwd" and "a);id;" run one.
+//
+// What decides:
+//   - where the separator sits: at the start of the value, or after one
+//     token the application supplied ("127.0.0.1; id", "a'); id"), it is
+//     an injection; deep inside a sentence it is punctuation;
+//   - what follows: commands whose names no prose uses (netsh, wget,
+//     whoami: the CRS unix-shell and PowerShell lists and cmd.exe's),
+//     commands that prove execution alone (id, uname, ifconfig), English
+//     words that are also commands (cat, sleep, find) only with arguments
+//     shaped like a command line's;
+//   - hostile arguments make any command line an attack: secret files,
+//     /dev/tcp, a shell's -e/-c, %SYSTEMROOT%, a download piped to a
+//     shell;
+//   - obfuscation that only a shell undoes ("c'a't", "w\h\o\a\m\i",
+//     "w^h^o^a^m^i", "$IFS", "${PATH:0:1}", "{cat,/etc/passwd}", globs
+//     such as "/???/??t") is an attack wherever a command follows.
+//
+// Shellshock function definitions are looked for in every header.
 
 const (
 	cmdChain = iota
 	cmdSubst
 	cmdIFS
 	cmdShellshock
-	cmdBare
+	cmdLine
 	cmdExec
+	cmdPowerShell
+	cmdObfuscated
 )
 
-// shellCommands are commands attackers chain after a separator to prove or
-// use execution.
-var shellCommands = func() map[string]bool {
-	m := map[string]bool{}
-	for _, c := range []string{"id", "whoami", "uname", "cat", "ls", "pwd", "echo", "sleep", "ping", "nslookup", "dig",
-		"host", "wget", "curl", "nc", "ncat", "netcat", "bash", "sh", "zsh", "ksh", "csh", "tcsh", "dash", "python", "python2",
-		"python3", "perl", "php", "ruby", "node", "lua", "dir", "type", "ver", "ipconfig", "ifconfig", "net", "netstat",
-		"systeminfo", "tasklist", "taskkill", "powershell", "pwsh", "cmd", "cmd.exe", "powershell.exe", "certutil", "bitsadmin",
-		"rm", "mv", "cp", "chmod", "chown", "touch", "mkdir", "true", "false", "expr", "printf", "base64", "telnet", "tftp",
-		"timeout", "ps", "env", "export", "kill", "killall", "useradd", "passwd", "crontab", "nohup", "xterm", "awk",
-		"sed", "find", "grep", "head", "tail", "more", "less", "hostname", "reboot", "shutdown", "mail", "sendmail", "uptime",
-		"who", "lsof", "ftp", "ssh", "scp", "rsync", "tar", "unzip", "sudo", "su", "eval", "exec", "socat", "xargs", "od",
-		"xxd", "dd", "tee", "nmap", "openssl", "net.exe", "wmic", "reg", "regsvr32", "rundll32", "mshta", "cscript",
-		"wscript", "schtasks", "sc", "ping.exe", "whoami.exe", "sleep.exe", "uname.exe", "start", "copy", "del", "erase",
-		"ren", "move", "findstr", "icacls", "attrib", "vssadmin", "bcdedit", "curl.exe", "wget.exe", "set", "gcc", "cc",
-		"chattr", "getent", "last", "finger", "route", "arp", "traceroute", "tracert", "iptables", "service",
-		"systemctl", "mknod", "mkfifo", "java", "jrunscript", "busybox", "sh.exe", "bash.exe"} {
-		m[c] = true
+// cmdClass says how much a command name alone tells.
+type cmdClass uint8
+
+const (
+	cmdUnknown cmdClass = iota
+	cmdWord             // an English word too ("cat", "sleep", "find"): needs a command line's arguments
+	cmdName             // a name no prose uses ("netsh", "wget", "nslookup")
+	cmdProbe            // runs alone to prove execution ("id", "whoami", "uname", "ifconfig")
+)
+
+// englishCommands are command names that are English words, or read as
+// one in a sentence.
+var englishCommands = set(
+	"ab", "alpine", "apt", "ar", "arch", "as", "ash", "at", "batch", "bridge", "cancel", "cargo", "chef", "column",
+	"comm", "command", "compress", "cut", "date", "dialog", "diff", "dig", "ed", "es", "ex", "expand", "expect",
+	"fetch", "file", "find", "fish", "flock", "fold", "genie", "get", "head", "post", "highlight", "install", "ip",
+	"join", "jobs", "kill", "last", "less", "links", "local", "look", "mail", "make", "man", "more", "mount", "nice",
+	"octave", "paste", "patch", "pic", "pip", "pr", "puppet", "rake", "red", "rename", "replace", "rev", "screen",
+	"script", "sort", "source", "split", "snap", "strings", "task", "tee", "time", "top", "touch", "trap", "view", "w",
+	"wall", "watch", "wish", "yes", "zip", "cat", "ping", "type", "start", "call", "set", "copy", "move", "del", "echo",
+	"print", "sleep", "who", "which", "host", "shutdown", "reboot", "service", "go", "git", "yarn", "gem", "node",
+	"java", "ruby", "python", "perl", "lua", "net", "route", "finger", "test", "true", "false", "exit", "read", "wait",
+	"shift", "return", "alias", "history", "repeat", "function", "done", "fi", "export", "builtin", "eval", "exec",
+	"hash", "help", "open", "pass", "run", "select", "share", "show", "tree", "unzip", "up", "use", "vi", "what",
+	"whois", "erase", "ren", "timeout", "assoc", "label", "path", "pause", "prompt", "title", "color", "cls", "format",
+	"mode", "sc", "shred", "cp", "mv", "rm", "su", "od", "dd", "du", "df", "ln", "ls-f", "pg", "lp", "nl", "wc", "tac",
+	"ul", "sg", "rc", "ld", "nm", "cc", "fc", "w3m", "yelp", "efax", "grc", "ptx", "tbl", "tic", "eqn", "pax", "pdb",
+	"pry", "ss", "eb", "bzz", "ghc", "php", "choice", "tex", "latex", "emacs", "nano", "pico", "vim", "mutt", "lynx",
+	"crash", "volatility", "restic", "facter", "knife", "byebug", "redcarpet", "dosbox", "neofetch", "cowsay",
+	"cowthink", "tmux", "htop", "gimp", "xpad", "zathura", "whiptail", "mosquitto", "certbot")
+
+// cmdProbes prove execution when they run alone: their output is the
+// point.
+var cmdProbes = set("id", "whoami", "uname", "ifconfig", "ipconfig", "netstat", "systeminfo", "tasklist", "hostname",
+	"pwd", "ls", "dir", "ver", "env", "printenv", "ps", "lsb_release", "getuid", "arp", "getenforce", "nproc", "lscpu",
+	"lsmod", "lshw", "lsusb", "lspci", "dmesg", "mount", "w", "who", "last", "uptime", "groups", "set", "whoami.exe",
+	"net", "query", "qwinsta", "quser", "klist", "cmdkey", "wmic", "netsh", "route")
+
+// extraCommands are cmd.exe built-ins, Windows tools and a few Unix
+// commands the CRS lists leave out.
+var extraCommands = []string{"cmd", "command.com", "powershell", "pwsh", "net", "net1", "netsh", "reg", "regedit",
+	"sc", "wmic", "certutil", "bitsadmin", "mshta", "rundll32", "regsvr32", "cscript", "wscript", "schtasks", "at",
+	"vssadmin", "bcdedit", "icacls", "cacls", "takeown", "attrib", "type", "dir", "copy", "xcopy", "robocopy", "del",
+	"erase", "ren", "move", "findstr", "ver", "systeminfo", "tasklist", "taskkill", "ipconfig", "nslookup", "tracert",
+	"pathping", "nbtstat", "netstat", "arp", "route", "whoami", "hostname", "timeout", "start", "call", "echo", "set",
+	"query", "qwinsta", "quser", "klist", "cmdkey", "runas", "msiexec", "installutil", "regasm", "regsvcs", "msbuild",
+	"forfiles", "pcalua", "wevtutil", "fsutil", "diskpart", "shutdown", "logoff", "sdelete", "psexec", "mimikatz",
+	"procdump", "ntdsutil", "dsquery", "nltest", "gpresult", "auditpol", "sethc", "utilman", "curl", "tar", "iex",
+	"iwr", "irm", "invoke-expression", "invoke-webrequest", "invoke-restmethod", "sleep", "ping", "expand", "extrac32",
+	"replace", "print", "more", "tree", "assoc", "ftype", "powercat", "which", "whereis", "where", "sysinfo", "uptime",
+	"groups", "lsb_release", "getenforce", "nproc", "killall", "pkill", "useradd", "usermod", "chpasswd", "crontab",
+	"base64", "xxd", "mkfifo", "nohup", "setsid", "wc", "printenv", "ifconfig", "ip"}
+
+// commandClasses maps every command name (lower case, no directory, no
+// ".exe") to its class: the CRS unix-shell, unix-shell-builtins and
+// windows-powershell-commands lists and extraCommands.
+var commandClasses = func() map[string]cmdClass {
+	m := map[string]cmdClass{}
+	add := func(name string) {
+		name = strings.ToLower(name)
+		if name == "" || strings.ContainsAny(name, "/${}") || !isAlnum(name[len(name)-1]) {
+			return // "aa-", "docker-", "sudo_": prefixes of many names, not commands
+		}
+		switch {
+		case cmdProbes[name]:
+			m[name] = cmdProbe
+		case englishCommands[name] || len(name) < 2:
+			m[name] = cmdWord
+		default:
+			m[name] = cmdName
+		}
+	}
+	for _, e := range crsList("unix-shell") {
+		if rest, ok := strings.CutPrefix(e, "bin/"); ok {
+			add(rest)
+		} else if rest, ok := strings.CutPrefix(e, "sbin/"); ok {
+			add(rest)
+		}
+	}
+	for _, e := range crsList("unix-shell-builtins") {
+		add(e)
+	}
+	for _, e := range crsList("windows-powershell-commands") {
+		add(e)
+	}
+	for _, e := range extraCommands {
+		add(e)
+	}
+	for name := range cmdProbes {
+		add(name)
+	}
+	// Shell keywords and JavaScript's "function" are no commands to run.
+	for _, kw := range []string{"function", "done", "fi", "endif", "esac", "foreach", "endsw", "breaksw", "return",
+		"true", "false", "local", "exit", "select", "help", "test", "alias", "repeat", "hup", "fg", "onintr"} {
+		delete(m, kw)
 	}
 	return m
 }()
 
-// binDirs are the directories commands are called by absolute path from.
-var binDirs = words("/usr/local/bin/", "/usr/local/sbin/", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "usr/bin/",
-	"bin/", "c:/windows/system32/", "c:/windows/syswow64/", "c:/windows/", "system32/")
+// interpreters run code given on their command line.
+var interpreters = set("perl", "perl5", "python", "python2", "python3", "ruby", "php", "php5", "php7", "node", "lua",
+	"bash", "sh", "zsh", "ksh", "csh", "tcsh", "dash", "ash", "powershell", "pwsh", "cmd", "busybox", "jrunscript",
+	"osascript", "tclsh", "wish", "awk", "gawk", "nawk", "mawk")
+
+// fetchers download what an attacker serves.
+var fetchers = set("wget", "curl", "fetch", "lwp-download", "lwp-request", "certutil", "bitsadmin", "tftp", "ftp",
+	"mshta", "invoke-webrequest", "iwr", "irm", "invoke-restmethod", "aria2c", "axel", "get", "lynx", "w3m", "scp",
+	"sftp", "rsync", "nc", "ncat", "netcat", "socat", "telnet", "regsvr32", "rundll32", "msiexec")
+
+// adminVerbs are the first arguments of Windows administration commands
+// that change the system: "net user x /add", "reg add", "netsh firewall".
+var adminVerbs = set("user", "localgroup", "group", "share", "use", "add", "delete", "query", "save", "export",
+	"import", "firewall", "advfirewall", "interface", "wlan", "create", "config", "stop", "process", "useraccount",
+	"shadowcopy", "os", "-urlcache", "-decode", "-encode", "/transfer", "/create", "/run", "/change", "+x", "777", "-rf")
 
 const shellChars = cSemi | cPipe | cAmp | cNL | cBacktick | cDollar | cLT | cParen | cBrace
 
+// cmdOps are the classes of the bytes that open a command position or
+// hide one: separators, substitutions, brace expansion, escapes.
+const cmdOps = cSemi | cPipe | cAmp | cNL | cBacktick | cDollar | cBrace | cCtl | cPercent
+
+// argShapes are the classes of the bytes that make a command line's
+// arguments (flags, paths, variables, redirections, quotes, drives).
+const argShapes = cSlash | cBackslash | cDash | cDollar | cPercent | cGT | cLT | cColon | cQuote | cDQuote | cTilde |
+	cAt | cStar | cDot
+
+// startsWithCommand reports whether v may be a command line: its first
+// word (after blanks, quotes and brackets) is a command name or a path,
+// the only command position of a value without operators, and what
+// follows could be a command line's arguments ("red running shoes" starts
+// with the editor red, and is a search).
+func startsWithCommand(v string, m cls) bool {
+	i := 0
+	for i < len(v) && (v[i] == ' ' || v[i] == '\t' || v[i] == '\'' || v[i] == '"' || v[i] == '(' || v[i] == '+') {
+		i++
+	}
+	if i < len(v) && (v[i] == '/' || v[i] == '\\' || v[i] == '.' || i+1 < len(v) && v[i+1] == ':') {
+		return true
+	}
+	var buf [24]byte
+	n := 0
+	for ; i < len(v) && n < len(buf); i++ {
+		c := v[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case isAlnum(c) || c == '-' || c == '_' || c == '.':
+		case c == '\'' || c == '"' || c == '^' || c == '\\' || c == '?' || c == '*':
+			return true // quoted, escaped or globbed: let the full reading decide
+		default:
+			return lineCandidate(buf[:n], m)
+		}
+		buf[n] = c
+		n++
+	}
+	return n < len(buf) && lineCandidate(buf[:n], m)
+}
+
+// lineCandidate reports whether a value starting with the word name may
+// be a command line: a command whose arguments need no shape ("which
+// python", "sleep 10", "netsh firewall ..."), or any command with
+// argument-shaped bytes in the value.
+func lineCandidate(name []byte, m cls) bool {
+	name = bytes.TrimSuffix(name, []byte(".exe"))
+	switch commandClasses[string(name)] {
+	case cmdUnknown:
+		return false
+	case cmdWord:
+		switch string(name) {
+		case "which", "whereis", "where", "sleep", "timeout", "ping", "host", "dig", "nslookup", "net":
+			return true
+		}
+		return m&argShapes != 0
+	}
+	return true
+}
+
+// Operators before a command.
+const (
+	opNone     = iota // the start of the value
+	opStrong          // ; | || &&
+	opWeak            // a lone '&', which text uses ("Tom & Jerry")
+	opNewline         // a line break
+	opSubst           // $(
+	opBacktick        // `
+)
+
+// longBuffers hold the folded form of values longer than the stack
+// buffers of the command and traversal families (up to the 8 KiB scan
+// window), so that long benign values cost no allocation.
+var longBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, 8<<10)
+	return &b
+}}
+
+// maxObf bounds the obfuscations shellFold remembers.
+const maxObf = 8
+
+// shellText is a value folded for the command family.
+type shellText struct {
+	b   []byte
+	obf [maxObf]int32 // where obfuscations were undone, in b
+	n   int           // how many (may exceed maxObf)
+	ifs int           // index of a $IFS in b, or -1
+	exp int           // index of a ${VAR:n:m} in b, or -1
+}
+
+func (t *shellText) mark(at int) {
+	if t.n < maxObf {
+		t.obf[t.n] = int32(at)
+	}
+	t.n++
+}
+
+// obfIn reports whether an obfuscation was undone in b[i:j].
+func (t *shellText) obfIn(i, j int) bool {
+	for k := 0; k < t.n && k < maxObf; k++ {
+		if o := int(t.obf[k]); i <= o && o <= j {
+			return true
+		}
+	}
+	return false
+}
+
+// shellFold lower-cases v and undoes what a shell would undo before it
+// runs a word: quotes inside a word ("c'a't", an empty pair of quotes in
+// "/etc/passwd"), carets
+// between letters (cmd.exe's "w^h^o^a^m^i"), empty expansions inside a
+// word ("c$@at", "$9"), $IFS and ${IFS} (a space), ${VAR:n:m} substrings
+// (read as '/', the usual ${PATH:0:1}) and brace expansion
+// ("{cat,/etc/passwd}" runs "cat /etc/passwd"). Backslashes inside words
+// are left to commandWord: outside command names they are Windows paths.
+func shellFold(t *shellText, b []byte, v string) []byte {
+	t.ifs, t.exp = -1, -1
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c == 0x1b || c == '\\' && i+1 < len(v) && (v[i+1] == '0' || v[i+1] == 'x' || v[i+1] == 'e' || v[i+1] == 'u'):
+			// a terminal escape sequence ("\033[2A", ESC [ 2 A) written
+			// before a command to hide it from a log viewer
+			if n := ansiEscape(v[i:]); n > 0 {
+				i += n - 1
+				continue
+			}
+		case c == '\'' || c == '"':
+			if len(b) == 0 || !isAlnum(b[len(b)-1]) && b[len(b)-1] != '/' {
+				break
+			}
+			j := i + 1
+			pair := j < len(v) && v[j] == c
+			if pair {
+				j++
+			}
+			if j < len(v) && (isAlnum(v[j]) || v[j] == '/') {
+				if pair || strings.IndexByte(v[j:min(len(v), j+12)], c) > 0 && !pairedAhead(v, j, c) {
+					t.mark(len(b)) // "/e''tc", "c'a't": a shell joins the pieces
+				}
+				i = j - 1
+				continue
+			}
+		case c == '^':
+			if len(b) > 0 && isLetter(b[len(b)-1]) && i+1 < len(v) && isLetter(v[i+1]) {
+				t.mark(len(b))
+				continue
+			}
+		case c == '$' && i+1 < len(v):
+			n := v[i+1]
+			switch {
+			case (n == '@' || n == '*' || '0' <= n && n <= '9') && len(b) > 0 &&
+				(isLetter(b[len(b)-1]) || t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1 && b[len(b)-1] == ' '):
+				if n != '*' || i+2 < len(v) && isLetter(v[i+2]) {
+					t.mark(len(b)) // "c$@at", "$IFS$9"
+					i++
+					continue
+				}
+			case n == 'i' || n == 'I':
+				if i+3 < len(v) && strings.EqualFold(v[i+1:i+4], "ifs") && (i+4 == len(v) || !isAlnum(v[i+4])) {
+					if t.ifs < 0 {
+						t.ifs = len(b)
+					}
+					t.mark(len(b))
+					b = append(b, ' ')
+					i += 3
+					continue
+				}
+			case n == '{':
+				end := strings.IndexByte(v[i+2:min(len(v), i+40)], '}')
+				if end < 0 {
+					break
+				}
+				inner := v[i+2 : i+2+end]
+				name, rest, _ := strings.Cut(inner, ":")
+				switch {
+				case strings.EqualFold(name, "ifs") || strings.HasPrefix(strings.ToLower(inner), "ifs%"):
+					if t.ifs < 0 {
+						t.ifs = len(b)
+					}
+					t.mark(len(b))
+					b = append(b, ' ')
+					i += 2 + end
+					continue
+				case rest != "" && isEnvName(name) && substringSpec(rest):
+					if t.exp < 0 {
+						t.exp = len(b)
+					}
+					t.mark(len(b))
+					b = append(b, '/')
+					i += 2 + end
+					continue
+				}
+			}
+		case c == '{':
+			// brace expansion: "{cat,/etc/passwd}"
+			end := strings.IndexByte(v[i+1:min(len(v), i+200)], '}')
+			if end > 0 {
+				inner := v[i+1 : i+1+end]
+				lead := strings.TrimLeft(inner, ",") // "{,ifconfig}" runs ifconfig
+				k := strings.IndexByte(lead, ',')
+				if k < 0 && len(lead) < len(inner) {
+					k = len(lead)
+				}
+				if k > 0 && strings.IndexByte(inner, ' ') < 0 &&
+					(commandClasses[strings.ToLower(lead[:k])] >= cmdName ||
+						commandClasses[strings.ToLower(lead[:k])] != cmdUnknown && strings.ContainsAny(lead[k:], "/-$.")) {
+					t.mark(len(b))
+					for _, x := range []byte(inner) {
+						if x == ',' {
+							x = ' '
+						} else if 'A' <= x && x <= 'Z' {
+							x += 'a' - 'A'
+						}
+						b = append(b, x)
+					}
+					i += 1 + end
+					continue
+				}
+			}
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// ansiEscape returns the length of a terminal control sequence at the
+// start of s, raw (ESC "[") or written as an escape (`\033[`, `\x1b[`,
+// `\e[`, `\u001b[`), or 0.
+func ansiEscape(s string) int {
+	n := 0
+	for _, p := range []string{`\x1b[`, `\033[`, `\u001b[`, `\e[`} {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+			n = len(p)
+			break
+		}
+	}
+	if n == 0 && len(s) > 1 && s[0] == 0x1b && s[1] == '[' {
+		n = 2
+	}
+	if n == 0 {
+		return 0
+	}
+	for n < len(s) && n < 16 && ('0' <= s[n] && s[n] <= '9' || s[n] == ';') {
+		n++
+	}
+	if n < len(s) && isLetter(s[n]) {
+		return n + 1
+	}
+	return 0
+}
+
+// pairedAhead reports whether the quote at v[j-1] closes a quoted string
+// that the next quote of the same kind within a word opens again: in
+// "it's 'quoted'" nothing is joined.
+func pairedAhead(v string, j int, q byte) bool {
+	k := strings.IndexByte(v[j:], q)
+	return k < 0 || strings.IndexByte(v[j:j+k], ' ') >= 0
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// isEnvName reports whether s is a shell variable name.
+func isEnvName(s string) bool {
+	if s == "" || len(s) > 24 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c == '_' || isLetter(c) || i > 0 && '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// substringSpec reports whether s is the "n:m" of ${VAR:n:m}.
+func substringSpec(s string) bool {
+	a, b, ok := strings.Cut(s, ":")
+	if !ok || a == "" || b == "" {
+		return false
+	}
+	for _, p := range []string{a, b} {
+		for i := 0; i < len(p); i++ {
+			if !('0' <= p[i] && p[i] <= '9' || i == 0 && p[i] == '-' || p[i] == ' ') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// command is a command word read at a command position.
+type command struct {
+	name       []byte // lower case, without directory and ".exe"
+	start, end int    // the word in the folded value
+	class      cmdClass
+	glob       bool // the name had wildcards
+	byPath     bool // called by an absolute path ("/usr/bin/id", "c:\windows\system32\cmd.exe")
+	quoted     bool // an opening quote came before it: "$('ul')" is jQuery
+	obf        bool // the word needed a backslash or a glob resolved
+}
+
+// binDirs are the directories commands are called from by path.
+var binDirs = set("bin", "sbin", "usr", "local", "system32", "syswow64", "windows", "winnt", "opt", "busybox")
+
+// commandWord reads the command word at b[i:], after spaces, an opening
+// quote, '(' or '{'. name is the buffer for the name.
+func commandWord(b []byte, i int, name []byte) (command, bool) {
+	quoted := false
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '(' || b[i] == '{' || b[i] == '\'' || b[i] == '"' || b[i] == '+') {
+		quoted = quoted || b[i] == '\'' || b[i] == '"'
+		i++
+	}
+	c := command{start: i, quoted: quoted}
+	j := i
+	for j < len(b) && j-i < 96 {
+		x := b[j]
+		if x == ' ' || x == '\t' || x == ';' || x == '|' || x == '&' || x == '`' || x == ')' || x == '}' || x == '<' ||
+			x == '>' || x == '\n' || x == '\r' || x == ',' || x == '(' || x == '$' || x == '\'' || x == '"' || x == '#' ||
+			x == '+' || x == 0 {
+			break
+		}
+		j++
+	}
+	c.end = j
+	w := b[i:j]
+	if len(w) == 0 || j < len(b) && (b[j] == ',' || b[j] == '(') {
+		return c, false // a list item or a function call, not a command
+	}
+	if j+1 < len(b) && b[j] == '$' && (isLetter(b[j+1]) || b[j+1] == '{' || b[j+1] == '_') {
+		return c, false // "ar$a": a variable glued to the word makes another word
+	}
+	// a path: keep its last segment, remember it was called by path.
+	// Backslashes separate folders only in Windows paths ("c:\x",
+	// ".\x", "\\host\x"); elsewhere a shell drops them ("w\h\o").
+	winPath := len(w) > 2 && w[1] == ':' && (w[2] == '\\' || w[2] == '/') || len(w) > 1 && (w[0] == '\\' && w[1] == '\\' || w[0] == '.' && w[1] == '\\')
+	dirEnd := -1
+	for k := len(w) - 1; k >= 0; k-- {
+		if w[k] == '/' || w[k] == '\\' && winPath {
+			dirEnd = k
+			break
+		}
+	}
+	if dirEnd >= 0 {
+		if !binPath(w[:dirEnd]) {
+			return c, false
+		}
+		c.byPath = true
+		w = w[dirEnd+1:]
+	}
+	name = name[:0]
+	glob := false
+	for k := 0; k < len(w); k++ {
+		x := w[k]
+		switch {
+		case x == '\\':
+			c.obf = true // "w\h\o\a\m\i"
+			continue
+		case x == '?' || x == '*':
+			glob = true
+		case !(isAlnum(x) || x == '.' || x == '-' || x == '_'):
+			return c, false
+		}
+		name = append(name, x)
+	}
+	name = bytes.TrimSuffix(name, []byte(".exe"))
+	if len(name) == 0 || len(name) > 40 {
+		return c, false
+	}
+	if glob {
+		letters := 0
+		for _, x := range name {
+			if isAlnum(x) {
+				letters++
+			}
+		}
+		if letters == 0 || len(name) < 2 {
+			return c, false // "*", "???": anything at all
+		}
+		cls, ok := globCommand(name)
+		if !ok {
+			return c, false
+		}
+		c.class, c.glob, c.name = cls, true, name
+		c.obf = c.obf || c.byPath
+		return c, true
+	}
+	c.class = commandClasses[string(name)]
+	c.name = name
+	return c, c.class != cmdUnknown
+}
+
+// binPath reports whether dir is a directory commands live in, globs
+// allowed ("/???/"): "/bin", "/usr/local/bin", "c:\windows\system32",
+// "./". The root is none: "/whoami" is a site's page.
+func binPath(dir []byte) bool {
+	if string(dir) == "." {
+		return true // "./x"
+	}
+	if len(dir) >= 2 && dir[1] == ':' {
+		dir = dir[2:] // a drive
+	}
+	n := 0
+	for len(dir) > 0 {
+		k := 0
+		for k < len(dir) && dir[k] != '/' && dir[k] != '\\' {
+			k++
+		}
+		seg := dir[:k]
+		if k < len(dir) {
+			dir = dir[k+1:]
+		} else {
+			dir = nil
+		}
+		if len(seg) == 0 {
+			continue
+		}
+		n++
+		if !binDirs[string(seg)] && bytes.IndexByte(seg, '?') < 0 && bytes.IndexByte(seg, '*') < 0 {
+			return false
+		}
+	}
+	return n > 0
+}
+
+// globCommand matches a name with shell wildcards ('?', '*')
+// against the commands that matter when hidden that way: probes, names
+// and interpreters. "c?t", "??t", "/???/n? -e" resolve to real binaries.
+func globCommand(pat []byte) (cmdClass, bool) {
+	if len(pat) > 16 {
+		return cmdUnknown, false
+	}
+	best := cmdUnknown
+	for _, name := range globTargets {
+		if globMatch(pat, name) {
+			if c := commandClasses[name]; c > best {
+				best = c
+			}
+		}
+	}
+	return max(best, cmdName), best != cmdUnknown
+}
+
+var globTargets = []string{"cat", "nc", "ncat", "id", "whoami", "uname", "wget", "curl", "bash", "sh", "python",
+	"python3", "perl", "php", "ruby", "ls", "ping", "sleep", "nslookup", "head", "tail", "more", "less", "base64",
+	"echo", "busybox", "telnet", "socat", "chmod", "rm", "dd", "env", "netstat", "ifconfig", "hostname"}
+
+// globMatch matches name against a pattern with '?' and '*',
+// iteratively (no backtracking blow-up on '*').
+func globMatch(pat []byte, name string) bool {
+	p, n := 0, 0
+	star, mark := -1, 0
+	for n < len(name) {
+		if p < len(pat) {
+			switch c := pat[p]; c {
+			case '*':
+				star, mark = p, n
+				p++
+				continue
+			case '?':
+				p++
+				n++
+				continue
+			default:
+				if c == name[n] {
+					p++
+					n++
+					continue
+				}
+			}
+		}
+		if star < 0 {
+			return false
+		}
+		p, mark = star+1, mark+1
+		n = mark
+	}
+	for p < len(pat) && pat[p] == '*' {
+		p++
+	}
+	return p == len(pat)
+}
+
+// args describes the arguments of a command, up to the next operator.
+type args struct {
+	end        int  // where they end in the folded value
+	empty      bool // nothing but closing quotes, parentheses or a comment
+	shaped     bool // a flag, path, address, number, variable, redirection, quote
+	strong     bool // a flag, path, URL, address, variable or redirection: what a sentence never has
+	lastShaped bool // the last token is shaped
+	plain      int  // tokens that are plain words
+	hostile    bool // arguments no legitimate use of the command needs from a web request
+	admin      bool // an administration verb: "net user", "reg add", "chmod 777", "rm -rf"
+	command    bool // the first argument is itself a command name ("which python", "cmd /c whoami")
+}
+
+// readArgs reads the arguments of c in b, up to the next operator or the
+// end of the substitution that contains it (close is ')' or '`').
+func readArgs(b []byte, c *command, close byte, line bool) args {
+	a := args{empty: true}
+	i := c.end
+	end := i
+	for end < len(b) {
+		x := b[end]
+		if x == ';' || x == '|' || x == '\n' || x == '\r' || x == '`' || x == close && close != 0 ||
+			x == '&' && !(end > 0 && b[end-1] == '>') && !(end+1 < len(b) && b[end+1] == '>') ||
+			x == '$' && end+1 < len(b) && b[end+1] == '(' {
+			break
+		}
+		end++
+	}
+	a.end = end
+	span := b[i:end]
+	first := true
+	tok := 0
+	// Tokens are separated by blanks, and by '+' where a value's spaces
+	// were encoded twice ("+|+dir+c:"); "chmod +x" keeps its '+'.
+	sep := func(k int) bool {
+		return span[k] == ' ' || span[k] == '\t' || span[k] == '+' && k > 0 && span[k-1] != ' '
+	}
+	for k := 0; k < len(span); {
+		for k < len(span) && (sep(k) || span[k] == '+') {
+			k++
+		}
+		s := k
+		for k < len(span) && !sep(k) {
+			k++
+		}
+		if s == k {
+			break
+		}
+		t := bytes.Trim(span[s:k], "'\")#")
+		if len(t) == 0 {
+			continue
+		}
+		a.empty = false
+		tok++
+		sh := tokenShaped(t) || commandClasses[string(t)] >= cmdName || interpreters[string(t)] || fetchers[string(t)]
+		if sh {
+			a.shaped = true
+			if tokenStrong(t) || len(t) == 2 && t[1] == ':' && winFileCommand(c.name) {
+				a.strong = true // "dir c:"
+			}
+		} else {
+			a.plain++
+		}
+		a.lastShaped = sh
+		if first {
+			first = false
+			tc := bytes.TrimSuffix(t, []byte(".exe"))
+			if commandClasses[string(tc)] != cmdUnknown {
+				a.command = true
+			}
+			if adminVerbs[string(t)] && adminCommand(c.name) || netVerbs[string(t)] && (string(c.name) == "net" || string(c.name) == "net1") {
+				a.admin = true // "net user", "reg add", "netsh firewall", "net view"
+			}
+		}
+		if hostileArg(c, t, tok == 1, line) {
+			a.hostile = true
+		}
+	}
+	if !a.hostile && !a.empty {
+		var stack [256]byte
+		if f, _ := pathFoldBytes(stack[:0], span); hostileSpan(f, c) {
+			a.hostile = true
+		}
+	}
+	return a
+}
+
+// winFileCommand reports cmd.exe commands that take a bare drive.
+func winFileCommand(name []byte) bool {
+	switch string(name) {
+	case "dir", "type", "cd", "chdir", "copy", "xcopy", "del", "attrib", "icacls", "tree", "more", "format", "robocopy":
+		return true
+	}
+	return false
+}
+
+// netVerbs are the subcommands of Windows' net.
+var netVerbs = set("user", "users", "localgroup", "group", "share", "use", "view", "session", "start", "stop", "accounts",
+	"config", "statistics", "time", "file", "computer", "helpmsg", "print", "continue", "pause")
+
+// adminCommand reports whether a command administers Windows or Unix
+// accounts, services and files through a verb argument.
+func adminCommand(name []byte) bool {
+	switch string(name) {
+	case "net", "net1", "reg", "netsh", "sc", "wmic", "certutil", "bitsadmin", "schtasks", "vssadmin", "chmod", "rm":
+		return true
+	}
+	return false
+}
+
+// tokenShaped reports whether an argument token is shaped like a command
+// line's rather than a sentence's word: anything but letters with
+// sentence punctuation after them.
+func tokenShaped(t []byte) bool {
+	if len(t) == 2 && t[1] == ':' && isLetter(t[0]) {
+		return true // a drive
+	}
+	t = bytes.TrimRight(t, ".,!?:")
+	if len(t) == 0 {
+		return false
+	}
+	for _, x := range t {
+		if !isLetter(x) && x != '\'' && x < 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenStrong reports whether a shaped token is a flag, a path, a URL,
+// an address, a variable or a redirection.
+func tokenStrong(t []byte) bool {
+	switch {
+	case len(t) > 1 && t[0] == '-' && isLetter(t[1]) || len(t) > 2 && t[0] == '-' && t[1] == '-' && isLetter(t[2]):
+		return true // -la, --help
+	case t[0] == '/' || t[0] == '\\' || t[0] == '~' || t[0] == '$' || t[0] == '%' || t[0] == '>' || t[0] == '<':
+		return true
+	case len(t) > 2 && t[1] == ':' && (t[2] == '\\' || t[2] == '/'):
+		return true // c:\
+	case bytes.Contains(t, []byte("://")) || ipLike(t):
+		return true
+	case bytes.IndexByte(t, '>') > 0:
+		return true
+	case bytes.IndexByte(t, '/') > 0:
+		// a relative path ("foo/bar.txt", "etc/passwd"), not "s/n",
+		// "and/or" or "1/2"
+		k := bytes.IndexByte(t, '/')
+		after := t[k+1:]
+		return k >= 2 && (len(after) >= 3 || bytes.IndexByte(after, '/') >= 0) || bytes.Count(t, []byte("/")) >= 2
+	}
+	return false
+}
+
+// hostileArg reports an argument token that turns any command line into
+// an attack: a shell's or an interpreter's code flag, a Windows
+// environment variable, /dev/tcp, a URL handed to a downloader.
+func hostileArg(c *command, t []byte, first, line bool) bool {
+	name := string(c.name)
+	switch {
+	case len(t) > 2 && t[0] == '%' && bytes.IndexByte(t[1:], '%') > 0:
+		return isEnvName(string(t[1 : 1+bytes.IndexByte(t[1:], '%')])) // %SYSTEMROOT%, %SYSTEMROOT%\repair
+	case bytes.HasPrefix(t, []byte("/dev/tcp/")) || bytes.HasPrefix(t, []byte("/dev/udp/")):
+		return true
+	case interpreters[name]:
+		switch string(t) {
+		case "-e", "-c", "-r", "-i", "-enc", "-encodedcommand", "-nop", "-noprofile", "-command", "-w", "-windowstyle",
+			"-ep", "-executionpolicy", "/c", "/k", "-exec", "-noni", "-noninteractive":
+			return true
+		}
+	case fetchers[name]:
+		return bytes.Contains(t, []byte("://")) || name != "get" && ipLike(t) || string(t) == "-e" || string(t) == "-lvp" ||
+			string(t) == "-lvvp" || string(t) == "-nlvp" || string(t) == "-urlcache" || string(t) == "/transfer"
+	case name == "ping" || name == "nslookup" || name == "dig" || name == "host" || name == "traceroute" || name == "tracert":
+		// a probe of the network or an out-of-band channel: "ping -c 3
+		// x", "nslookup x.burpcollaborator.net"
+		return first && (ipLike(t) || domainLike(t) || string(t) == "-c" || string(t) == "-n" || string(t) == "-i")
+	case name == "sleep" || name == "timeout" || name == "start-sleep":
+		return first && isNumber(t) && !line // a delay probe after a separator; "sleep 10" alone may be a search
+	case first && (name == "which" || name == "whereis" || name == "where"):
+		return commandClasses[string(t)] == cmdName || commandClasses[string(t)] == cmdProbe || interpreters[string(t)] || fetchers[string(t)]
+	case name == "echo" || name == "printf" || name == "print":
+		return bytes.Contains(t, []byte("<?php")) || bytes.Contains(t, []byte("<?="))
+	}
+	return false
+}
+
+// hostileSpan reports hostile arguments in a command's folded argument
+// span: a secret file, a shell's reverse connection, a redirection into
+// a script file or a web root, a pipe into a shell.
+func hostileSpan(f []byte, c *command) bool {
+	if _, _, tier := findTarget(f); tier == tierSystem {
+		return true
+	}
+	if i := bytes.IndexByte(f, '>'); i >= 0 {
+		rest := bytes.TrimLeft(f[i+1:], "> &")
+		for _, ext := range []string{".php", ".jsp", ".asp", ".aspx", ".phtml", ".sh", ".py", ".pl", ".cgi"} {
+			if k := bytes.Index(rest, []byte(ext)); k > 0 {
+				return true
+			}
+		}
+		if bytes.HasPrefix(rest, []byte("/tmp/")) || bytes.HasPrefix(rest, []byte("/var/www")) || bytes.HasPrefix(rest, []byte("/dev/tcp")) {
+			return true
+		}
+	}
+	return false
+}
+
+// pathFoldBytes is pathFold for bytes already decoded.
+func pathFoldBytes(buf, b []byte) ([]byte, int) { return foldChars(buf, b, 0) }
+
+// domainLike reports a host name: labels of letters, digits and hyphens,
+// at least one dot, a last label of letters.
+func domainLike(t []byte) bool {
+	dot := bytes.LastIndexByte(t, '.')
+	if dot <= 0 || len(t)-dot-1 < 2 || len(t) > 253 {
+		return false
+	}
+	for _, x := range t[dot+1:] {
+		if !isLetter(x) {
+			return false
+		}
+	}
+	for _, x := range t {
+		if !(isAlnum(x) || x == '-' || x == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func isNumber(t []byte) bool {
+	for _, x := range t {
+		if x < '0' || x > '9' {
+			return false
+		}
+	}
+	return len(t) > 0 && len(t) < 10
+}
+
+// ipLike reports an IPv4 address or a host:port.
+func ipLike(t []byte) bool {
+	dots, digits := 0, 0
+	for _, x := range t {
+		switch {
+		case x == '.':
+			dots++
+		case '0' <= x && x <= '9':
+			digits++
+		case x == ':':
+		default:
+			return false
+		}
+	}
+	return dots == 3 && digits >= 4
+}
+
 func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
-	var stack [512]byte
 	v := in.value
 	m := in.m
 	header := in.src == threat.SourceHeader
 	if m&cParen != 0 && m&cBrace != 0 {
-		if i := strings.Index(v, "() {"); i >= 0 && seen.mark(&hit, cmdShellshock) {
+		// "() { :; }; cmd": a function definition where a variable's value
+		// goes; "main() {" in a code snippet names its function
+		if i := strings.Index(v, "() {"); i >= 0 && (i == 0 || !isWord(v[i-1])) && seen.mark(&hit, cmdShellshock) {
 			dst = append(dst, signal(NameCommand, "cmdi.shellshock", 0.995, in, i, i+4))
 		}
 	}
-	if header && in.name != "User-Agent" && in.name != "Referer" {
-		return dst, hit // other headers only carry Shellshock
+	if m&(shellChars|cSpace|cSlash|cBackslash|cQuote|cDQuote|cPercent) == 0 || header && structuredHeader(in.name) {
+		return dst, hit // structured headers carry Shellshock only
 	}
-	if m&(shellChars|cSpace|cSlash) == 0 {
-		return dst, hit
+	rawEscapes := in.raw != "" && (strings.IndexByte(in.raw, '\\') >= 0 || strings.Contains(in.raw, "%5c") || strings.Contains(in.raw, "%5C"))
+	if m&cmdOps == 0 && !header && m&cParen == 0 && !rawEscapes && !startsWithCommand(v, m) {
+		return dst, hit // no operator, no call, no command line first: no command position at all
 	}
-	b := pathNorm(stack[:0], v)
-	if m&shellChars != 0 {
-		if i, j, conf := chained(b); i >= 0 && seen.mark(&hit, cmdChain) {
-			rule := "cmdi.chain"
-			if conf < 0.95 {
-				rule = "cmdi.chain_amp" // after a lone '&', which text uses
-			}
-			dst = append(dst, signal(NameCommand, rule, conf, in, i, j))
-		}
-		if i, j := substitution(b); i >= 0 && seen.mark(&hit, cmdSubst) {
-			dst = append(dst, signal(NameCommand, "cmdi.substitution", 0.95, in, i, j))
-		}
-		if m&cDollar != 0 {
-			if i := bytes.Index(b, []byte("$ifs")); i >= 0 && seen.mark(&hit, cmdIFS) {
-				dst = append(dst, signal(NameCommand, "cmdi.ifs", 0.99, in, i, i+4))
-			} else if i := bytes.Index(b, []byte("${ifs")); i >= 0 && seen.mark(&hit, cmdIFS) {
-				dst = append(dst, signal(NameCommand, "cmdi.ifs", 0.99, in, i, i+5))
-			}
+	// The decoder reads JavaScript escapes, which payload lists use for
+	// line breaks ("\nid") but which also eat Windows paths
+	// ("C:\WINNT\repair" loses its "\r"): a value whose raw form has
+	// backslashes is judged both ways.
+	alt := ""
+	switch {
+	case header && m&(cPercent|cBackslash) != 0:
+		// header values arrive as sent: "%0aid", "\nid"
+		v, alt = decode.Value(v, false), decode.Percent(v, false)
+	case rawEscapes:
+		alt = decode.Percent(in.raw, in.src == threat.SourceQuery || in.src == threat.SourceForm)
+	}
+	path := in.src == threat.SourcePath
+	j := judgeCommand(v, m, path)
+	if alt != "" && alt != v {
+		if k := judgeCommand(alt, m, path); k.best.conf > j.best.conf {
+			j.best, j.bestEv = k.best, k.bestEv
 		}
 	}
-	if !header && in.src != threat.SourcePath {
-		if i, j, conf, rule := bareCommand(b); i >= 0 && seen.mark(&hit, cmdBare) {
-			dst = append(dst, signal(NameCommand, rule, conf, in, i, j))
+	if j.ifs >= 0 && seen.mark(&hit, cmdIFS) {
+		dst = append(dst, evSignal(NameCommand, "cmdi.ifs", 0.99, in, j.ifsEv))
+	}
+	if j.exp >= 0 && seen.mark(&hit, cmdIFS) {
+		dst = append(dst, evSignal(NameCommand, "cmdi.expansion", 0.99, in, j.expEv))
+	}
+	if j.ps.j > 0 && seen.mark(&hit, cmdPowerShell) {
+		dst = append(dst, evSignal(NameCommand, "cmdi.powershell", 0.99, in, j.psEv))
+	}
+	if best := j.best; best.conf > 0 {
+		bit := uint(cmdChain)
+		switch {
+		case best.rule == "cmdi.command_line" || best.rule == "cmdi.binary_path":
+			bit = cmdLine
+		case best.rule == "cmdi.substitution" || best.rule == "cmdi.backticks":
+			bit = cmdSubst
+		case best.rule == "cmdi.obfuscated":
+			bit = cmdObfuscated
 		}
-		if m&cParen != 0 {
-			if i, j := execCall(b); i >= 0 && seen.mark(&hit, cmdExec) {
-				dst = append(dst, signal(NameCommand, "cmdi.exec_call", 0.99, in, i, j))
-			}
+		if seen.mark(&hit, bit) {
+			dst = append(dst, evSignal(NameCommand, best.rule, best.conf, in, j.bestEv))
 		}
+	}
+	if j.exec.j > 0 && seen.mark(&hit, cmdExec) {
+		dst = append(dst, evSignal(NameCommand, "cmdi.exec_call", 0.99, in, j.execEv))
 	}
 	return dst, hit
 }
 
-// commandAt reports whether b[i:] starts (after spaces, quotes, a brace and
-// an optional binary directory) with a shell command followed by a word
-// boundary, and returns where the command ends.
-func commandAt(b []byte, i int) (int, bool) {
-	for i < len(b) && (b[i] == ' ' || b[i] == '+' || b[i] == '\t' || b[i] == '\'' || b[i] == '"' || b[i] == '{' || b[i] == '(' || b[i] == '\\') {
-		i++
-	}
-	if k, ok := hasPrefixAny(b[i:], binDirs); ok {
-		i += len(binDirs.kws[k])
-	}
-	j := i
-	for j < len(b) && (isWord(b[j]) || b[j] == '.' || b[j] == '-') {
-		j++
-	}
-	if j == i || j-i > 16 {
-		return 0, false
-	}
-	// An unquoted quote or backslash inside a command name is a shell
-	// obfuscation ("w'h'oami", "c\at"); fold simple cases by reading on.
-	if !shellCommands[string(b[i:j])] {
-		return 0, false
-	}
-	if j < len(b) {
-		switch b[j] {
-		case ' ', '+', '\t', '\n', '\r', ';', '|', '&', '`', '\'', '"', ')', '$', '<', '>', ',', '}', '/', 0:
-		default:
-			return 0, false
-		}
-	}
-	return j, true
+// commandJudgement is what the command family found in one reading of a
+// value.
+type commandJudgement struct {
+	best     cmdHit
+	ifs, exp int   // $IFS, ${VAR:n:m}, or -1
+	ps, exec match // a PowerShell cradle, a process-spawning call (j > 0 when found)
+	// evidence of each, from the folded value, when found
+	bestEv, ifsEv, expEv, psEv, execEv string
 }
 
-// chained finds a shell separator followed by a command. It returns the
-// span and a confidence: lower for a lone '&', which ordinary text uses.
-func chained(b []byte) (int, int, float64) {
+func judgeCommand(v string, m cls, path bool) commandJudgement {
+	var stack [1024]byte
+	t := shellText{b: stack[:0]}
+	if len(v) > len(stack) {
+		p := longBuffers.Get().(*[]byte)
+		defer longBuffers.Put(p)
+		t.b = (*p)[:0]
+	}
+	t.b = shellFold(&t, t.b[:0], v)
+	j := commandJudgement{ifs: t.ifs, exp: t.exp}
+	if m&(cParen|cPipe|cDash) != 0 {
+		if mt, ok := psCradle(t.b); ok {
+			j.ps = mt
+		}
+	}
+	rateCommands(&t, &j.best, path)
+	if j.best.conf < 0.99 && m&(cBacktick|cDollar) != 0 && booleanProbe(t.b) {
+		j.best = cmdHit{0.99, "cmdi.substitution", 0, len(t.b)}
+	}
+	if m&cParen != 0 {
+		if i, k := execCall(t.b); i >= 0 {
+			j.exec = match{i: i, j: k}
+		}
+	}
+	ev := func(i, k int) string { return excerpt(string(t.b), i, k, 48) }
+	if j.best.conf > 0 {
+		j.bestEv = ev(j.best.i, j.best.j)
+	}
+	if j.ifs >= 0 {
+		j.ifsEv = ev(j.ifs, j.ifs+5)
+	}
+	if j.exp >= 0 {
+		j.expEv = ev(j.exp, j.exp+10)
+	}
+	if j.ps.j > 0 {
+		j.psEv = ev(j.ps.i, j.ps.j)
+	}
+	if j.exec.j > 0 {
+		j.execEv = ev(j.exec.i, j.exec.j)
+	}
+	return j
+}
+
+// psCradle finds a PowerShell download-and-run idiom, looking for the
+// rare bytes of each first (a keyword set would try every 'i', '.' and
+// '-' of prose).
+func psCradle(b []byte) (match, bool) {
+	for _, anchor := range []string{"iex", "webclient", ".download", "base64string", "-expression", "bitstransfer"} {
+		if k := bytes.Index(b, []byte(anchor)); k >= 0 {
+			lo := max(0, k-24)
+			if mt, ok := findAny(b[lo:min(len(b), k+len(anchor)+24)], psCradles, false); ok {
+				mt.i += lo
+				mt.j += lo
+				return mt, true
+			}
+		}
+	}
+	return match{}, false
+}
+
+// psCradles are PowerShell download-and-run idioms: code, never prose.
+// (powershell's flags, -enc, -nop, -w hidden, are its arguments'.)
+var psCradles = words("net.webclient", ".downloadstring(", ".downloadfile(", "iex(", "iex (", "|iex", "| iex",
+	"frombase64string(", "invoke-expression(", "invoke-expression (", "invoke-expression $", "start-bitstransfer")
+
+// cmdHit is the strongest command found in a value.
+type cmdHit struct {
+	conf float64
+	rule string
+	i, j int
+}
+
+// evSignal builds a Signal with evidence already excerpted.
+func evSignal(det, rule string, conf float64, in *input, ev string) threat.Signal {
+	s := signal(det, rule, conf, in, 0, 0)
+	s.Evidence = ev
+	return s
+}
+
+func (h *cmdHit) offer(conf float64, rule string, i, j int) {
+	if conf > h.conf {
+		*h = cmdHit{conf, rule, i, j}
+	}
+}
+
+// rateCommands finds the command positions of a folded value and rates
+// the command at each.
+func rateCommands(t *shellText, best *cmdHit, path bool) {
+	b := t.b
+	var nameBuf [48]byte
+	wordy := wordCount(b) >= 8
+	// The value itself may be a command line; a URL path is none (its
+	// segments are names: "/whoami", "/ping").
+	line := false
+	if c, ok := commandWord(b, 0, nameBuf[:0]); ok && !path {
+		a := readArgs(b, &c, 0, true)
+		line = c.byPath || c.class != cmdWord || a.shaped
+		rateLine(t, &c, &a, wordy, best)
+	}
+	words, counted := 0, 0 // words in b[:counted]
+	plain := true          // b[:counted] holds letters and blanks only
+	inTick := false
 	for i := 0; i < len(b); i++ {
-		c := b[i]
-		var next int
-		conf := 0.99
-		switch {
-		case c == ';' || c == '|' || c == '\n' || c == '`':
-			next = i + 1
+		x := b[i]
+		if !opByte[x] {
+			continue
+		}
+		op, next, close := opNone, i+1, byte(0)
+		switch x {
+		case ';':
+			op = opStrong
+		case '|':
+			op = opStrong
 			if next < len(b) && b[next] == '|' {
 				next++
 			}
-		case c == '&':
-			next = i + 1
-			if next < len(b) && b[next] == '&' {
-				next++
-			} else {
-				conf = 0.9
+		case '&':
+			if i > 0 && (b[i-1] == '>' || b[i-1] == '<') || next < len(b) && b[next] == '>' {
+				continue // a redirection: "2>&1", ">&"
 			}
-		case c == '$' && i+1 < len(b) && b[i+1] == '(':
-			next = i + 2
-		default:
+			op = opWeak
+			if next < len(b) && b[next] == '&' {
+				op, next = opStrong, next+1
+			}
+		case '\n', '\r':
+			op = opNewline
+		case '`':
+			inTick = !inTick
+			if !inTick {
+				continue // a closing backtick
+			}
+			op, close = opBacktick, '`'
+		case '$', '<', '>':
+			// $(cmd), and process substitution <(cmd) >(cmd)
+			if next < len(b) && b[next] == '(' && (x == '$' || i == 0 || b[i-1] == ' ' || b[i-1] == '<' || b[i-1] == '>') {
+				op, next, close = opSubst, next+1, ')'
+			}
+		}
+		if op == opNone {
 			continue
 		}
-		if j, ok := commandAt(b, next); ok {
-			if conf < 0.95 {
-				// after a lone '&': strong only for a command line
-				k := next
-				for k < j && !isWord(b[k]) {
-					k++
-				}
-				if name := b[k:j]; strongCommands[string(name)] || bytes.LastIndexByte(name, '/') >= 0 {
-					conf = 0.97
-				}
-			}
-			return i, j, conf
+		c, ok := commandWord(b, next, nameBuf[:0])
+		if !ok {
+			continue
 		}
-	}
-	return -1, -1, 0
-}
-
-// substitution finds `...` or $(...) enclosing a word.
-func substitution(b []byte) (int, int) {
-	if i := bytes.IndexByte(b, '`'); i >= 0 {
-		if j := bytes.IndexByte(b[i+1:], '`'); j > 0 {
-			inner := b[i+1 : i+1+j]
-			for _, c := range inner {
-				if isWord(c) {
-					return i, i + j + 2
-				}
+		a := readArgs(b, &c, close, false)
+		for ; counted < i; counted++ {
+			y := b[counted]
+			if y == '\n' || y == '\r' {
+				// each line of a text field or a body starts afresh: a
+				// separator at its start opens it
+				words, plain = 0, true
+				continue
+			}
+			if y != ' ' && y != '\t' && !opByte[y] && (counted == 0 || b[counted-1] == ' ' || b[counted-1] == '\t') {
+				words++
+			}
+			if y != ' ' && y != '\t' && !isLetter(y) {
+				plain = false
 			}
 		}
-	}
-	if i := bytes.Index(b, []byte("$(")); i >= 0 {
-		if j := bytes.IndexByte(b[i:], ')'); j > 2 {
-			return i, i + j + 1
+		ctx := opContext{op: op, words: words, plain: plain && words > 0, line: line,
+			lead: words <= 2 && !line && !inTick && op != opBacktick}
+		if op == opBacktick {
+			if k := bytes.IndexByte(b[next:], '`'); k >= 0 {
+				ctx.after = wordsUpTo(b[next+k+1:], 3)
+			}
 		}
+		if path {
+			// ';' separates matrix parameters and '|' and '&' appear in
+			// names: in a URL path only substitutions and hostile
+			// arguments count
+			if op != opSubst && op != opBacktick && !a.hostile && !obfuscated(t, &c, &a, wordy) {
+				continue
+			}
+		}
+		rateAt(t, ctx, wordy, &c, &a, i, best)
 	}
-	return -1, -1
 }
 
-// bareCommand finds a value that is a command line by itself: a command
-// called by its absolute path ("/usr/bin/id"), a command directly followed
-// by a shell separator ("id;"), or a command followed by an option, an
-// absolute path, a drive or an address ("ping -n 3 127.0.0.1").
-func bareCommand(b []byte) (i, j int, conf float64, rule string) {
-	start := 0
-	for start < len(b) && (b[start] == ' ' || b[start] == '+') {
-		start++
+// opByte marks the bytes that may be or start an operator.
+var opByte = func() (t [256]bool) {
+	for _, c := range ";|&\n\r`$<>" {
+		t[c] = true
 	}
-	j, ok := commandAt(b, start)
-	if !ok {
-		return -1, -1, 0, ""
+	return t
+}()
+
+// wordsUpTo counts the space-separated words of b up to limit, looking at
+// no more than 64 bytes a word, so that asking for each of many code spans
+// stays linear.
+func wordsUpTo(b []byte, limit int) int {
+	if len(b) > 64*limit {
+		return limit // that much text after it is more than a few words
 	}
-	if _, dir := hasPrefixAny(b[start:], binDirs); dir {
-		return start, j, 0.99, "cmdi.binary_path"
-	}
-	if j == len(b) {
-		return -1, -1, 0, ""
-	}
-	switch b[j] {
-	case ';', '|', '&', '`', '\n':
-		if strongCommands[string(b[start:j])] {
-			return start, j + 1, 0.99, "cmdi.leading"
+	n := 0
+	for i := range b {
+		if b[i] != ' ' && (i == 0 || b[i-1] == ' ') {
+			if n++; n >= limit {
+				break
+			}
 		}
-		return start, j + 1, 0.6, "cmdi.leading_weak"
-	case ' ', '+', '\t':
-	default:
-		return -1, -1, 0, ""
 	}
-	k := j
-	for k < len(b) && (b[k] == ' ' || b[k] == '+' || b[k] == '\t') {
-		k++
-	}
-	if k >= len(b) {
-		return -1, -1, 0, ""
-	}
-	strong := strongCommands[string(b[start:j])]
-	switch c := b[k]; {
-	case (c == '/' || c == '$' || c == '-' || k+1 < len(b) && b[k+1] == ':' && c >= 'a' && c <= 'z') && strong:
-		return start, k + 1, 0.99, "cmdi.command_line"
-	case c == '/' || c == '$' || c == '-' || k+1 < len(b) && b[k+1] == ':' && c >= 'a' && c <= 'z':
-		return start, k + 1, 0.6, "cmdi.bare"
-	}
-	return -1, -1, 0, ""
+	return n
 }
 
-// strongCommands are commands whose name followed by an argument is a
-// command line rather than a sentence ("ping -n", "cat /etc", "wget http").
-var strongCommands = set("id", "whoami", "uname", "cat", "ls", "ping", "ping.exe", "nslookup", "wget", "curl", "nc", "ncat",
-	"netcat", "bash", "sh", "zsh", "powershell", "powershell.exe", "pwsh", "cmd", "cmd.exe", "certutil", "sleep", "dir",
-	"ipconfig", "ifconfig", "netstat", "systeminfo", "tasklist", "chmod", "chown", "rm", "telnet", "tftp", "perl", "python",
-	"python3", "php", "ruby", "nohup", "crontab", "useradd", "base64", "uname.exe", "whoami.exe", "net.exe", "wmic",
-	"busybox", "socat", "xterm", "mkfifo", "sudo")
+// wordCount counts the space-separated words of b.
+func wordCount(b []byte) int {
+	n := 0
+	for i := range b {
+		if b[i] != ' ' && (i == 0 || b[i-1] == ' ') {
+			n++
+		}
+	}
+	return n
+}
+
+// obfuscated reports an obfuscation a shell undoes in the command word,
+// or in its first arguments when the value is no prose.
+func obfuscated(t *shellText, c *command, a *args, wordy bool) bool {
+	return c.obf || t.obfIn(c.start, c.end) || !wordy && t.obfIn(c.end, min(a.end, c.end+64))
+}
+
+// rateLine rates a value that starts with a command.
+func rateLine(t *shellText, c *command, a *args, wordy bool, best *cmdHit) {
+	i, j := c.start, a.end
+	switch {
+	case obfuscated(t, c, a, wordy):
+		best.offer(0.99, "cmdi.obfuscated", i, j)
+	case a.hostile && (a.lastShaped || !englishish(c.name) && a.plain <= 5) || a.admin && a.lastShaped:
+		// "cat /etc/passwd", "net user x /add"; but "cat /etc/hosts
+		// explained" and "chmod 777 meaning" end as sentences
+		best.offer(0.99, "cmdi.command_line", i, j)
+	case c.byPath && !wordy:
+		best.offer(0.99, "cmdi.binary_path", i, j) // "/usr/bin/id", "c:\windows\system32\cmd.exe /c ver"
+	case c.class == cmdProbe && a.empty && a.end < len(t.b) && !englishCommands[string(c.name)]:
+		best.offer(0.99, "cmdi.command_line", i, j) // "id;", "whoami|": a command ended for the next
+	case wordy || a.plain >= 6:
+		return // a sentence that starts with a command's name
+	case c.quoted && c.class >= cmdName && (a.empty || a.strong) && a.plain <= 2:
+		best.offer(0.99, "cmdi.command_line", i, j) // "' whoami": out of a quoted argument
+	case (string(c.name) == "sleep" || string(c.name) == "timeout") && a.plain == 0 && isNumber(bytes.TrimSpace(t.b[c.end:a.end])):
+		best.offer(0.99, "cmdi.command_line", i, j) // "sleep 10": a delay probe and nothing else
+	case c.class >= cmdName && a.strong && a.lastShaped:
+		best.offer(0.99, "cmdi.command_line", i, j) // "uname -a", "nc -lvvp 4444", "dir c:\users"
+	case c.class >= cmdName && a.command && a.plain <= 1:
+		best.offer(0.99, "cmdi.command_line", i, j) // "cmd /c whoami", "sudo su"
+	case c.class >= cmdName && !englishish(c.name) && !a.empty && (a.strong || a.plain > 0):
+		best.offer(0.9, "cmdi.command_line_weak", i, j) // "netsh firewall set opmode disable"
+	case c.class == cmdWord && a.strong && a.lastShaped:
+		best.offer(0.9, "cmdi.command_line_weak", i, j) // "sleep 10", "find / -name x"
+	}
+}
+
+// booleanProbe reports a value that is nothing but a substitution of the
+// shell's true or false ("`true`", "\"$(false)\""): blind injection
+// compares the two answers. A note names them inside a sentence.
+func booleanProbe(b []byte) bool {
+	b = bytes.Trim(b, " '\"")
+	for _, w := range []string{"true", "false"} {
+		if len(b) == len(w)+2 && b[0] == '`' && b[len(b)-1] == '`' && string(b[1:len(b)-1]) == w ||
+			len(b) == len(w)+3 && b[0] == '$' && b[1] == '(' && b[len(b)-1] == ')' && string(b[2:len(b)-1]) == w {
+			return true
+		}
+	}
+	return false
+}
+
+// opContext is where an operator stands in a value.
+type opContext struct {
+	op    int
+	words int  // words before the operator
+	plain bool // those words are plain words ("Who | What"), not a value an attacker ends ("127.0.0.1", "a)")
+	lead  bool // at most two words before it, and no command line before them
+	line  bool // the value started with a command line: this continues it
+	after int  // for a backtick, the words after the closing one
+}
+
+// englishish reports command names that read as words in running text:
+// English ones, and any of three letters or fewer ("id", "ps", "ver",
+// "del", "dir") except the few no text uses.
+func englishish(name []byte) bool {
+	if englishCommands[string(name)] {
+		return true
+	}
+	if len(name) > 3 {
+		return false
+	}
+	switch string(name) {
+	case "nc", "sh", "ksh", "zsh", "csh", "ssh", "scp", "awk", "sed", "cmd", "php", "xxd", "gcc", "tcl", "wget", "pwd",
+		"ifconfig", "uname":
+		return false
+	}
+	return true
+}
+
+// rateAt rates the command c found after the operator at b[i].
+func rateAt(t *shellText, x opContext, wordy bool, c *command, a *args, i int, best *cmdHit) {
+	j := a.end
+	op := x.op
+	rule := "cmdi.chain"
+	switch op {
+	case opSubst:
+		rule = "cmdi.substitution"
+	case opBacktick:
+		rule = "cmdi.backticks"
+	}
+	english := englishish(c.name)
+	distinct := c.class >= cmdName && !english
+	start := x.words == 0 // the operator opens the value
+	switch {
+	case obfuscated(t, c, a, wordy) || c.glob && (x.lead || x.line):
+		best.offer(0.99, "cmdi.obfuscated", i, j)
+		return
+	case a.hostile || a.admin && (x.lead || x.line):
+		best.offer(0.99, rule, i, j)
+		return
+	case op == opBacktick:
+		// a code span in a note reads like a substitution: only one that
+		// holds a probe and ends the value is an attack ("x`id`")
+		switch {
+		case c.class == cmdProbe && a.empty && x.after <= 2 && !wordy:
+			best.offer(0.99, rule, i, j)
+		case c.class >= cmdName && (a.shaped || a.empty):
+			best.offer(0.9, rule, i, j)
+		case a.strong:
+			best.offer(0.75, rule, i, j)
+		}
+		return
+	case op == opSubst && !wordy && a.plain < 6 && !c.quoted:
+		best.offer(0.99, rule, i, j) // "$(curl ...)", "$(date)": only shells write "$(" before a command
+		return
+	case c.byPath && (x.lead || x.line) && !wordy:
+		best.offer(0.99, rule, i, j) // "|/usr/bin/id"
+		return
+	case c.class == cmdProbe && a.empty && x.line:
+		best.offer(0.99, rule, i, j) // "ls -la; id"
+		return
+	}
+	if !x.lead {
+		// inside text or a command line the value itself started: a
+		// pipeline in a code snippet reads like one in an attack
+		switch {
+		case wordy:
+			if c.class >= cmdName && a.shaped {
+				best.offer(0.75, rule, i, j)
+			}
+		case c.class >= cmdName && (a.shaped || a.empty):
+			best.offer(0.9, rule, i, j)
+		case a.strong:
+			best.offer(0.75, rule, i, j)
+		}
+		return
+	}
+	// An operator at the start of the value or after one or two tokens.
+	if op == opNewline && !(c.class == cmdProbe && a.empty) {
+		// a line of a text field is judged as a value is: "egrep
+		// patterns are full regular expressions" starts a sentence
+		rateLine(t, c, a, wordy, best)
+		return
+	}
+	weak := op == opWeak && !start
+	// "Who | What | Where": a list of words, not "a|id"
+	listed := x.plain && english && op == opStrong && !start && t.b[i] == '|' && i > 0 && t.b[i-1] == ' ' &&
+		i+1 < len(t.b) && t.b[i+1] == ' '
+
+	switch {
+	case a.plain >= 6:
+		return
+	case distinct && (!weak || a.strong || a.empty || a.plain <= 4):
+		best.offer(0.99, rule, i, j) // "; netsh firewall set opmode disable", "& whoami"
+	case c.class == cmdProbe && a.empty && !weak && !listed:
+		best.offer(0.99, rule, i, j) // "; id", "| dir", "& dir"
+	case a.strong && !listed && (c.class >= cmdName || !weak):
+		best.offer(0.99, rule, i, j) // "; cat /etc/hosts", "| dir c:\\", "& ping -n 10 x"
+	case a.empty && op == opStrong || listed:
+		best.offer(0.9, rule, i, j) // "; sort", "Home | Top"
+	}
+}
 
 // execCall finds a process-spawning call whose argument is a shell command:
 // system('id'), exec("cat /etc/passwd"), os.system('ls'),
 // Runtime.getRuntime().exec("whoami"), child_process.exec('id').
 func execCall(b []byte) (int, int) {
+	var nameBuf [48]byte
 	for off := 0; off < len(b); {
 		p := bytes.IndexByte(b[off:], '(')
 		if p < 0 {
@@ -266,20 +1382,30 @@ func execCall(b []byte) (int, int) {
 		if dot := bytes.LastIndexByte(name, '.'); dot >= 0 {
 			name = name[dot+1:]
 		}
-		if !execFuncs[string(name)] {
+		strict, ok := execFuncs[string(name)]
+		if !ok {
 			continue
 		}
 		a := p + 1
-		for a < len(b) && (b[a] == ' ' || b[a] == '\'' || b[a] == '"' || b[a] == '`' || b[a] == '[') {
+		for a < len(b) && b[a] == ' ' {
 			a++
 		}
-		if j, ok := commandAt(b, a); ok {
-			return s, j
+		quoted := a < len(b) && (b[a] == '\'' || b[a] == '"' || b[a] == '`' || b[a] == '[')
+		if strict && !quoted {
+			continue
+		}
+		if c, ok := commandWord(b, a, nameBuf[:0]); ok && c.class != cmdWord || ok && quoted {
+			return s, c.end
 		}
 	}
 	return -1, -1
 }
 
-var execFuncs = set("system", "exec", "shell_exec", "passthru", "popen", "proc_open", "pcntl_exec", "spawn", "execsync",
-	"spawnsync", "execfile", "call", "check_output", "run", "getoutput", "getstatusoutput", "start", "command", "eval",
-	"assert", "runtime", "processbuilder", "os_exec", "execute", "backticks", "qx", "io.popen")
+// execFuncs are functions that run a shell command; the value says
+// whether the command must be a quoted string (generic names such as
+// run, call and start).
+var execFuncs = map[string]bool{"system": false, "exec": false, "shell_exec": false, "passthru": false, "popen": false,
+	"proc_open": false, "pcntl_exec": false, "spawn": true, "execsync": true, "spawnsync": true, "execfile": true,
+	"call": true, "check_output": true, "run": true, "getoutput": true, "getstatusoutput": true, "start": true,
+	"command": true, "eval": true, "assert": true, "processbuilder": true, "os_exec": true, "execute": true, "qx": true,
+	"popen2": true, "popen3": true, "check_call": true}

@@ -2,6 +2,7 @@ package signature
 
 import (
 	"bytes"
+	"sort"
 	"strings"
 
 	"github.com/bulwarkhq/bulwark/threat"
@@ -18,32 +19,119 @@ const (
 	codePHPObject
 	codeDeser
 	codeProto
+	codeScript
 )
 
 var (
-	javaWords = words("java.lang.runtime", "java.lang.processbuilder", "getruntime().exec", "getruntime()", "processbuilder(",
-		"class.forname(", "java.lang.class", "javax.script", "classloader", "class.module", "_memberaccess", "@ognl", "ognl.ognl",
-		"#context[", "xwork2.", "com.opensymphony", "java.io.file", "java.net.url", "java.net.socket", "java.util.scanner",
-		"org.apache.commons.collections", "ysoserial", "com.sun.org.apache.xalan", "templatesimpl", "invokertransformer",
-		"chainedtransformer", "jdbcrowsetimpl", "com.sun.rowset", "javax.naming", "javax.management", "bsh.interpreter",
-		"groovy.lang", "org.springframework.context.support", "java.beans.xmldecoder", "<java version", "java.lang.system",
-		"getclass().getclassloader", "new java.", "scriptenginemanager", "nashorn", "beanfactory", "@type\":", "\"@type\"",
-		"'@type'", "java.rmi", "jrmp", "struts.", "redirect:${", "action:${")
-	javaMagic = []string{"rO0AB", "aced0005", "ACED0005", "\xac\xed\x00\x05", "H4sIAAAAAAAAAJ"}
-	phpWords  = words("<?php", "<?=", "<? ", "$_get[", "$_post[", "$_request[", "$_server[", "$_cookie[", "$_files[",
-		"$_env[", "$_session[", "$globals[", "allow_url_include", "auto_prepend_file", "auto_append_file", "disable_functions",
-		"safe_mode", "open_basedir", "php://input", "phpinfo()", "<?xml-stylesheet")
-	phpCalls = set("system", "exec", "shell_exec", "passthru", "popen", "proc_open", "eval", "assert", "base64_decode",
-		"phpinfo", "file_get_contents", "file_put_contents", "fopen", "fwrite", "fputs", "include", "require", "include_once",
-		"require_once", "create_function", "call_user_func", "call_user_func_array", "preg_replace", "str_rot13", "gzinflate",
-		"gzuncompress", "unserialize", "move_uploaded_file", "pcntl_exec", "highlight_file", "show_source", "readfile",
-		"print_r", "var_dump", "chr", "ini_set", "set_time_limit", "array_map", "usort", "mail", "putenv", "dl", "symlink")
-	deserWords = words("aaeaaad/////", "\"$type\"", "'$type'", "system.windows.data.objectdataprovider", "system.data.services",
+	// javaWords are Java gadgets, OGNL and expression internals that have
+	// no business in a request, whatever their context.
+	javaWordList = []string{"getruntime().exec", "getruntime()", "processbuilder(", "class.forname(", "class.module.classloader",
+		"getclassloader()", "_memberaccess", "@ognl", "ognl.ognl", "#context[", "ysoserial", "invokertransformer",
+		"chainedtransformer", "constanttransformer", "instantiatetransformer", "jdbcrowsetimpl", "com.sun.rowset",
+		"templatesimpl", "bsh.interpreter", "org.springframework.context.support", "<java version", "new java.lang",
+		"new java.io", "new java.net", "new java.util", "new javax.", "scriptenginemanager", "ognlcontext", "ognlutil",
+		"propertyutilsbean", "javassist", "@type\":", "\"@type\"", "'@type'", "redirect:${", "action:${",
+		"redirectaction:${", ".getdeclaredmethod(", ".getmethod(\"", ".getmethod('", ".newinstance()", "java.lang.runtime",
+		"java.lang.processbuilder", "javax.naming.initialcontext", "javax.script.", "xmldecoder", "jndi:rmi:", "jndi:ldap:",
+		"clonetransformer", "forclosure", "instantiatefactory", "prototypeclonefactory", "prototypeserializationfactory",
+		"whileclosure", "filesystemxmlapplicationcontext", "classpathxmlapplicationcontext"}
+	// javaClasses are the CRS java-classes list: named in a request as
+	// code (T(java.lang.Runtime), @java.lang.Runtime@getRuntime(), new
+	// java.io.File(...), forName("java.lang.Runtime")), never in a stack
+	// trace's frame.
+	javaClasses = func() *quadset {
+		var l []string
+		for _, c := range crsList("java-classes") {
+			if strings.Contains(c, ".") {
+				l = append(l, strings.ToLower(c))
+			}
+		}
+		// longest first, so that java.io.FileOutputStream is found whole
+		// rather than as java.io.File
+		sort.SliceStable(l, func(a, b int) bool { return len(l[a]) > len(l[b]) })
+		return quads(l...)
+	}()
+	javaMagic   = []string{"rO0AB", "aced0005", "ACED0005", "\xac\xed\x00\x05", "H4sIAAAAAAAAAJ"}
+	phpWordList = []string{"<?php", "allow_url_include", "auto_prepend_file", "auto_append_file",
+		"disable_functions=", "open_basedir=", "allow_url_fopen=", "safe_mode=", "register_globals=", "suhosin.",
+		"php://", "phar://", "expect://", "zip://", "glob://", "ssh2.shell://", "ssh2.exec://",
+		"ssh2.tunnel://", "ssh2.sftp://", "ssh2.scp://", "rar://", "ogg://", "zlib://", "bzip2://", "compress.zlib://",
+		"compress.bzip2://", "phpinfo()", "$http_raw_post_data", "$http_get_vars", "$http_post_vars",
+		"$http_cookie_vars", "$http_server_vars", "$http_env_vars", "$http_post_files", "$http_request_vars"}
+	// phpGlobals are the CRS php-variables superglobals: indexed, called
+	// or read in a statement they are code.
+	phpGlobals = quads("$_get", "$_post", "$_request", "$_server", "$_cookie", "$_files", "$_env", "$_session",
+		"$globals")
+	// phpCalls are the functions whose call with a literal argument is PHP
+	// code: what runs commands, evaluates code, reads and writes files,
+	// decodes payloads, and the CRS's list of high-risk function names.
+	phpCalls = func() map[string]bool {
+		m := set("system", "exec", "shell_exec", "passthru", "popen", "proc_open", "pcntl_exec", "eval", "assert",
+			"create_function", "call_user_func", "call_user_func_array", "preg_replace", "include", "require",
+			"include_once", "require_once", "file_get_contents", "file_put_contents", "fopen", "fwrite", "fputs",
+			"readfile", "highlight_file", "show_source", "phpinfo", "base64_decode", "str_rot13", "gzinflate",
+			"gzuncompress", "unserialize", "move_uploaded_file", "putenv", "ini_set", "array_map", "usort", "uasort",
+			"uksort", "array_filter", "array_walk", "fsockopen", "curl_exec", "symlink", "unlink", "copy", "chmod",
+			"mkdir", "rmdir", "scandir", "glob", "opendir", "file", "parse_str", "extract", "mail", "dl",
+			"set_time_limit", "print_r", "var_dump", "var_export", "getenv", "get_current_user", "getcwd",
+			"php_uname", "phpversion", "posix_getpwuid", "posix_uname", "chr", "hex2bin", "strrev",
+			"register_shutdown_function", "ob_start", "sleep", "usleep")
+		for _, f := range crsList("php-function-names-933150") {
+			m[strings.ToLower(f)] = true
+		}
+		return m
+	}()
+	// phpWordNames are PHP functions named like English or C words; an
+	// expression in parentheses is not evidence for them.
+	phpWordNames = set("copy", "file", "mail", "glob", "chr", "sleep", "usleep", "chmod", "mkdir", "rmdir", "unlink",
+		"symlink", "dirname", "strlen", "settype", "getenv", "assert", "extract", "print_r")
+	// phpEcho are PHP's output and control constructs that a payload
+	// calls inside complex string syntax: ${@print(1)}.
+	phpEcho = set("print", "echo", "die", "exit", "sleep", "usleep", "printf", "var_dump", "print_r")
+	// phpExec run what their argument names, even a bare word: system(id);
+	phpExec = set("system", "exec", "shell_exec", "passthru", "popen", "proc_open", "pcntl_exec", "eval", "assert")
+	// phpFiles take a file name; only a remote, wrapped, absolute or
+	// climbing one, or a variable, is a payload.
+	phpFiles = set("include", "require", "include_once", "require_once")
+	// phpInfoCalls need no argument to leak: phpinfo();, getcwd().
+	phpInfoCalls = set("phpinfo", "getcwd", "get_current_user", "phpversion", "php_uname", "getmypid", "getmyuid",
+		"getmygid", "get_defined_vars", "get_defined_functions", "get_defined_constants", "posix_getuid",
+		"posix_geteuid", "posix_uname", "sys_get_temp_dir", "ini_get_all", "getenv", "scandir", "system")
+	deserWordList = []string{"aaeaaad/////", "\"$type\"", "'$type'", "system.windows.data.objectdataprovider", "system.data.services",
 		"system.diagnostics.process", "!!python/", "__reduce__", "c__builtin__", "cposix\nsystem", "cos\nsystem", "!ruby/",
-		"!!javax.", "!!java.", "!!com.", "!!org.", "!!sun.", "typeobject", "objectstateformatter", "losformatter",
-		"<java>", "<object class=", "__wakeup", "__destruct", "marshal.load", "pickle.loads", "yaml.load")
-	protoWords = words("__proto__", "constructor.prototype", "constructor[prototype]", "[constructor][prototype]",
-		"constructor][prototype", "prototype[", "object.prototype")
+		"!!javax.", "!!java.", "!!com.", "!!org.", "!!sun.", "objectstateformatter", "losformatter",
+		"<java>", "<object class=", "_$$nd_func$$_", "__js_function", "typeconfusedelegate", "textformattingrunproperties",
+		"windowsidentity"}
+	protoWordList = []string{"__proto__", "constructor.prototype", "constructor[prototype]", "[constructor][prototype]",
+		"constructor][prototype", "prototype[", "object.prototype"}
+	// scriptWords are server-side JavaScript, Python and Ruby reaching for
+	// the process: require('child_process'), __import__('os').
+	scriptWordList = []string{"process.mainmodule.require(", "process.binding('spawn_sync')", "process.binding(\"spawn_sync\")",
+		".constructor.constructor(", "constructor.constructor('return", "constructor.constructor(\"return",
+		"__import__('os')", "__import__(\"os\")", "__import__('subprocess')", "__import__(\"subprocess\")",
+		"subprocess.popen(", "subprocess.check_output(", "subprocess.call(", "subprocess.run(", "os.popen(",
+		"os.system(", "kernel.exec", "kernel.system", "io.popen(", ".send(:system", "open(\"|", "open('|",
+		"runtime.getruntime", "eval(compile(", "exec(compile(", "process.spawn(", "new function(\"return",
+		"new function('return", "function(\"return process", "function('return process"}
+)
+
+// The code family's keyword lists, read in one pass over a value.
+const (
+	groupJava = iota
+	groupPHP
+	groupDeser
+	groupProto
+	groupScript
+	groupJavaPackage
+	codeGroups
+)
+
+var (
+	codeWords = quadGroupsOf([]bool{groupScript: true, groupJavaPackage: false, groupProto: false},
+		javaWordList, phpWordList, deserWordList, protoWordList, scriptWordList,
+		[]string{"java", "org.", "com.", "sun.", "freemarker."})
+	phpWords   = quads(phpWordList...)
+	protoWords = quads(protoWordList...)
 )
 
 const codeChars = cDollar | cBrace | cLT | cAt | cDot | cParen | cBracket | cPercent | cQuote | cDQuote | cHash | cStar | cColon | cNL | cCtl | cHigh
@@ -53,21 +141,32 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	var stack [512]byte
 	v := in.value
 	m := in.m
-	header := in.src == threat.SourceHeader
 	if m&cDollar != 0 && m&cBrace != 0 {
 		if i := jndi(v); i >= 0 && seen.mark(&hit, codeJNDI) {
 			dst = append(dst, signal(NameCode, "jndi.lookup", 0.995, in, i, i+12))
 		}
 	}
-	if header && in.name != "User-Agent" && in.name != "Referer" && in.name != "X-Forwarded-For" {
-		return dst, hit // other headers: JNDI only (Log4Shell went through any logged header)
+	if in.src == threat.SourceHeader && !attackHeader(in.name) {
+		// Structured headers: JNDI (Log4Shell went through any logged
+		// header) and OGNL (Struts read it from Content-Type).
+		if m&cBrace != 0 && m&(cHash|cAt) != 0 {
+			if i := ognl(v); i >= 0 && seen.mark(&hit, codeJava) {
+				dst = append(dst, signal(NameCode, "java.injection", 0.99, in, i, i+16))
+			}
+		}
+		return dst, hit
 	}
 	if in.name == "(name)" {
+		lo := lower(stack[:0], v)
 		if m&(cBracket|cDot|cDollar) != 0 {
-			lo := lower(stack[:0], v)
-			if mt, ok := findAny(lo, protoWords, false); ok && seen.mark(&hit, codeProto) {
+			if mt, ok := protoWords.find(lo, false); ok && seen.mark(&hit, codeProto) {
 				dst = append(dst, signal(NameCode, "proto.pollution", 0.99, in, mt.i, mt.j))
 			}
+		}
+		// PHP-CGI reads a query without '=' as its command line:
+		// ?-d+allow_url_include%3d1+-d+auto_prepend_file%3dphp://input
+		if mt, ok := phpWords.find(lo, false); ok && seen.mark(&hit, codePHP) {
+			dst = append(dst, signal(NameCode, "php.injection", 0.99, in, mt.i, mt.j))
 		}
 		return dst, hit
 	}
@@ -81,16 +180,21 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		return dst, hit
 	}
 	lo := lower(stack[:0], v)
+	var gm [codeGroups]groupMatch
+	codeWords.find(lo, gm[:])
 	if m&(cDot|cParen|cAt|cHash|cLT|cQuote|cDQuote) != 0 {
-		if mt, ok := findAny(lo, javaWords, false); ok && seen.mark(&hit, codeJava) {
-			dst = append(dst, signal(NameCode, "java.injection", 0.99, in, mt.i, mt.j))
+		if i, j, conf := javaCode(lo, gm[groupJava], gm[groupJavaPackage].ok); conf > 0 && seen.mark(&hit, codeJava) {
+			dst = append(dst, signal(NameCode, "java.injection", conf, in, i, j))
 		}
 	}
-	if mt, ok := findAny(lo, phpWords, false); ok && seen.mark(&hit, codePHP) {
-		dst = append(dst, signal(NameCode, "php.injection", 0.99, in, mt.i, mt.j))
-	} else if m&cParen != 0 && m&(cSemi|cQuote|cDQuote|cDollar|cLT|cParen) != 0 {
-		if i, j := phpCall(lo); i >= 0 && seen.mark(&hit, codePHP) {
-			dst = append(dst, signal(NameCode, "php.call", 0.95, in, i, j))
+	if i, j, conf, rule := phpCode(lo, m, gm[groupPHP]); conf > 0 && seen.mark(&hit, codePHP) {
+		dst = append(dst, signal(NameCode, rule, conf, in, i, j))
+	}
+	if m&cParen != 0 {
+		if mt := gm[groupScript]; mt.ok && seen.mark(&hit, codeScript) {
+			dst = append(dst, signal(NameCode, "script.injection", 0.99, in, mt.i, mt.j))
+		} else if i, j := childProcess(lo); i >= 0 && seen.mark(&hit, codeScript) {
+			dst = append(dst, signal(NameCode, "script.injection", 0.99, in, i, j))
 		}
 	}
 	if m&cColon != 0 && m&(cBrace|cDQuote) != 0 {
@@ -98,15 +202,585 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			dst = append(dst, signal(NameCode, "php.object", 0.99, in, i, i+8))
 		}
 	}
-	if mt, ok := findAny(lo, deserWords, false); ok && seen.mark(&hit, codeDeser) {
+	if mt := gm[groupDeser]; mt.ok && seen.mark(&hit, codeDeser) {
 		dst = append(dst, signal(NameCode, "deser.marker", 0.97, in, mt.i, mt.j))
 	}
-	if m&(cBracket|cDot) != 0 || in.src == threat.SourceJSON {
-		if mt, ok := findAny(lo, protoWords, false); ok && seen.mark(&hit, codeProto) {
-			dst = append(dst, signal(NameCode, "proto.pollution", 0.97, in, mt.i, mt.j))
+	if m&(cBracket|cDot|cQuote|cDQuote) != 0 || in.src == threat.SourceJSON {
+		if g := gm[groupProto]; g.ok && seen.mark(&hit, codeProto) {
+			mt := match{g.k, g.i, g.j}
+			conf := 0.9
+			if protoKey(lo, mt) || in.name == "(key)" && mt.i == 0 && mt.j == len(lo) {
+				conf = 0.99 // a path or a key: __proto__[admin], {"__proto__":
+			}
+			dst = append(dst, signal(NameCode, "proto.pollution", conf, in, mt.i, mt.j))
 		}
 	}
 	return dst, hit
+}
+
+// childProcess finds Node's child_process module loaded and called with
+// a command in one expression, as payloads do:
+// require('child_process').exec('id'). Naming the module or calling it
+// through a variable, as documentation does, is not enough.
+func childProcess(lo []byte) (int, int) {
+	for off := 0; off < len(lo); {
+		k := bytes.Index(lo[off:], []byte("child_process"))
+		if k < 0 {
+			return -1, -1
+		}
+		i := off + k
+		off = i + 13
+		if i == 0 || lo[i-1] != '\'' && lo[i-1] != '"' && lo[i-1] != '`' || off+2 > len(lo) || lo[off] != lo[i-1] || lo[off+1] != ')' {
+			continue // the module loaded in place: require('child_process')
+		}
+		rest := lo[off+2 : min(len(lo), off+24)]
+		for _, f := range [...]string{".exec(", ".execsync(", ".spawn(", ".spawnsync(", ".execfile(", ".execfilesync(", ".fork("} {
+			if bytes.HasPrefix(rest, []byte(f)) {
+				a := skipSpace(rest, len(f))
+				if a < len(rest) && (rest[a] == '\'' || rest[a] == '"' || rest[a] == '`') {
+					return i, off + 2 + a
+				}
+			}
+		}
+	}
+	return -1, -1
+}
+
+// javaCode finds Java injected as code: gadget and OGNL words anywhere,
+// and the CRS's Java classes where the value uses them (T(...), @...@,
+// new ..., forName("..."), a method called on them). A stack trace's frame
+// ("at java.lang.Runtime.exec(Runtime.java:450)") names classes too and
+// weighs little.
+// word is the leftmost of javaWordList in lo; pkg says whether lo names
+// a package the CRS's classes live in (java, org., com., sun.,
+// freemarker.).
+func javaCode(lo []byte, word groupMatch, pkg bool) (int, int, float64) {
+	if word.ok {
+		if stackFrame(lo, word.j) {
+			return word.i, word.j, 0.7
+		}
+		return word.i, word.j, 0.99
+	}
+	if !pkg {
+		return -1, -1, 0 // every class of the list is in one of these packages
+	}
+	off := 0
+	for off < len(lo) {
+		mt, ok := javaClasses.find(lo[off:], false)
+		if !ok {
+			break
+		}
+		i, j := off+mt.i, off+mt.j
+		off = j
+		if i > 0 && (isWord(lo[i-1]) || lo[i-1] == '.') || j < len(lo) && isWord(lo[j]) {
+			continue
+		}
+		if stackFrame(lo, j) {
+			continue
+		}
+		before := lo[max(0, i-8):i]
+		switch {
+		case bytes.HasSuffix(before, []byte("t(")), bytes.HasSuffix(before, []byte("t (")),
+			bytes.HasSuffix(before, []byte("new ")), bytes.HasSuffix(before, []byte("@")),
+			bytes.HasSuffix(before, []byte("(\"")), bytes.HasSuffix(before, []byte("('")),
+			bytes.HasSuffix(before, []byte("!!")):
+			return i, j, 0.99
+		}
+		if j < len(lo) {
+			switch lo[j] {
+			case '(', ')', '@':
+				return i, j, 0.99
+			case '.':
+				k := j + 1
+				for k < len(lo) && isWord(lo[k]) {
+					k++
+				}
+				if k > j+1 && k < len(lo) && lo[k] == '(' {
+					return i, j, 0.99 // a static method called: java.lang.System.getenv(
+				}
+			}
+		}
+		if bytes.IndexByte(lo, ' ') < 0 {
+			return i, j, 0.99 // a class name as a whole value: no sentence about it
+		}
+		return i, j, 0.6
+	}
+	return -1, -1, 0
+}
+
+// ognl finds an OGNL expression of the Struts exploits: %{...} or ${...}
+// reaching #_memberAccess, #context, @ognl or a static Java call.
+func ognl(v string) int {
+	i := strings.Index(v, "%{")
+	if i < 0 {
+		i = strings.Index(v, "${")
+	}
+	if i < 0 {
+		return -1
+	}
+	for _, w := range [...]string{"_memberaccess", "@ognl", "ognlcontext", "#context", "@java.lang", "#_=", "(#"} {
+		if indexFold(v[i:], w) >= 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// stackFrame reports whether the class named just before j sits in a
+// stack trace's frame: ".method(File.java:123)", "(Native Method)",
+// "(Unknown Source)".
+func stackFrame(lo []byte, j int) bool {
+	rest := lo[j:min(len(lo), j+120)]
+	p := bytes.IndexByte(rest, '(')
+	if p < 0 {
+		return false
+	}
+	after := rest[p+1:]
+	return bytes.HasPrefix(after, []byte("native method")) || bytes.HasPrefix(after, []byte("unknown source")) ||
+		bytes.Contains(after[:min(len(after), 60)], []byte(".java:"))
+}
+
+// phpCode finds PHP: open tags, superglobals used as code, and calls of
+// PHP functions written as statements. It returns where, how sure and
+// the rule.
+// word is the leftmost of phpWordList in lo.
+func phpCode(lo []byte, m cls, word groupMatch) (int, int, float64, string) {
+	if word.ok {
+		return word.i, word.j, 0.99, "php.injection"
+	}
+	if m&cLT != 0 {
+		// <?system('id');?>: an open tag glued to a call
+		for off := 0; off < len(lo); {
+			k := bytes.Index(lo[off:], []byte("<?"))
+			if k < 0 {
+				break
+			}
+			i := off + k
+			off = i + 2
+			if off < len(lo) && (lo[off] == '=' || lo[off] == ' ') {
+				return i, off + 1, 0.99, "php.injection" // <?= and <? : short open tags
+			}
+			w := off
+			for w < len(lo) && isWord(lo[w]) {
+				w++
+			}
+			if w > off && (phpCalls[string(lo[off:w])] || phpEcho[string(lo[off:w])]) {
+				return i, w, 0.99, "php.injection"
+			}
+		}
+	}
+	if m&cDollar != 0 {
+		for off := 0; off < len(lo); {
+			mt, ok := phpGlobals.find(lo[off:], true)
+			if !ok {
+				break
+			}
+			i, j := off+mt.i, off+mt.j
+			off = j
+			a := skipSpace(lo, j)
+			if a < len(lo) && (lo[a] == '[' || lo[a] == '(' || lo[a] == ')' || lo[a] == ';' || lo[a] == '{' || lo[a] == '.') {
+				return i, a + 1, 0.99, "php.injection"
+			}
+			if bytes.IndexByte(lo, ' ') < 0 {
+				return i, j, 0.99, "php.injection" // $_SERVER alone: no sentence around it
+			}
+		}
+	}
+	if m&(cQuote|cDQuote) != 0 {
+		if i, j := phpInclude(lo); i >= 0 {
+			return i, j, 0.99, "php.injection"
+		}
+	}
+	if m&cParen == 0 {
+		return -1, -1, 0, ""
+	}
+	if i, j, conf := phpCall(lo); conf > 0 {
+		return i, j, conf, "php.call"
+	}
+	return -1, -1, 0, ""
+}
+
+// phpCall finds a PHP function called as code: a phpCalls function with a
+// literal, variable or nested-call argument ("system('id')",
+// "eval($_POST[x])", "base64_decode(\"...\")"), an information function
+// with none ("phpinfo();"), a function named by a string or a variable
+// ("(system)(ls);", "('sys'.'tem')('id')", "$f('id');"), or a call inside
+// PHP's complex string syntax ("${@print(1)}", "{${sleep(3)}}"). A call
+// written as a statement (at the value's start, after a quote, ';', '@'
+// or an operator, or ending in ';' or '?>') is code; a call inside a
+// sentence ("PHP's system() function") is at most a hint.
+func phpCall(lo []byte) (int, int, float64) {
+	best, bi, bj := 0.0, -1, -1
+	for off := 0; off < len(lo); {
+		p := bytes.IndexByte(lo[off:], '(')
+		if p < 0 {
+			break
+		}
+		p += off
+		off = p + 1
+		e := p
+		for e > 0 && (lo[e-1] == ' ' || lo[e-1] == '\t') {
+			e--
+		}
+		s := e
+		for s > 0 && isWord(lo[s-1]) {
+			s--
+		}
+		var name []byte
+		dynamic := false
+		switch {
+		case s < e:
+			name = lo[s:e]
+		case e > 0 && lo[e-1] == ')':
+			// (system)(ls), ('sys'.'tem')('id'): a name in parentheses
+			o := bytes.LastIndexByte(lo[max(0, e-64):e-1], '(')
+			if o < 0 {
+				continue
+			}
+			o += max(0, e-64)
+			name = unquoteConcat(lo[o+1 : e-1])
+			if name == nil || !phpCalls[string(name)] {
+				continue
+			}
+			s, dynamic = o, true
+		case e > 0 && (lo[e-1] == '\'' || lo[e-1] == '"'):
+			// 'system'('id'), "sys"."tem"("id"): a name as a string
+			o := stringCallee(lo[:e])
+			if o < 0 {
+				continue
+			}
+			name = unquoteConcat(lo[o:e])
+			if name == nil || !phpCalls[string(name)] {
+				continue
+			}
+			s, dynamic = o, true
+		case e > 0 && lo[e-1] == ']':
+			// $_GET[a]($_GET[b]), $x['f']('id')
+			o := bytes.LastIndexByte(lo[max(0, e-64):e-1], '[')
+			if o < 0 {
+				continue
+			}
+			o += max(0, e-64)
+			v := o
+			for v > 0 && isWord(lo[v-1]) {
+				v--
+			}
+			if v == 0 || lo[v-1] != '$' || v == o {
+				continue
+			}
+			s, dynamic = v-1, true
+		default:
+			continue
+		}
+		if e < p && !statementStart(lo, s) {
+			continue // "the system ('x')": PHP callers write no space
+		}
+		complex := complexSyntax(lo, s) && (phpCalls[string(name)] || phpEcho[string(name)] || s > 0 && lo[s-1] == '@')
+		if !dynamic && !complex {
+			if s > 0 && lo[s-1] == '$' {
+				// $f('id'): a variable function
+				if s-1 > 0 && isWord(lo[s-2]) {
+					continue
+				}
+				s--
+				dynamic = true
+			} else if s > 1 && (lo[s-1] == '.' && (isWord(lo[s-2]) || lo[s-2] == ')') ||
+				lo[s-1] == '>' && lo[s-2] == '-' || lo[s-1] == ':') {
+				continue // a method: obj.system(), $o->exec(), Foo::eval()
+			} else if !phpCalls[string(name)] {
+				continue
+			}
+		}
+		a := skipSpace(lo, p+1)
+		arg := a < len(lo) && (lo[a] == '\'' || lo[a] == '"' || lo[a] == '$' || lo[a] == '`' ||
+			lo[a] == '(' && !phpWordNames[string(name)] || nestedCall(lo[a:]))
+		empty := a < len(lo) && lo[a] == ')'
+		bare := dynamic && (lo[s] == '(' || lo[s] == '\'' || lo[s] == '"') && a < len(lo) && isWord(lo[a]) // (system)(ls)
+		end := callEnd(lo, p)
+		if !arg && !bare && !complex && !(empty && !dynamic && phpInfoCalls[string(name)]) {
+			// system(id); $f(); : a bare word or nothing, then ';'
+			w := a
+			for w < len(lo) && isWord(lo[w]) {
+				w++
+			}
+			word := w > a && w == end && phpExec[string(name)]
+			if !(word || empty && dynamic) || !semicolonAfter(lo, end) {
+				continue
+			}
+		}
+		if end < len(lo) && (bytes.Contains(lo[p:end], []byte("=>")) || bytes.IndexByte(lo[p:end], '\n') >= 0) {
+			continue // a callback or a block among the arguments: program code, not a payload
+		}
+		if phpFiles[string(name)] && arg && !dangerousPath(lo[a:]) {
+			continue // require('node:assert'), include("header.php"): a module, not a payload
+		}
+		conf := 0.0
+		if empty && !dynamic && !complex {
+			// phpinfo(); getcwd(): nothing to run but the call itself
+			if statementStart(lo, s) && (semicolonAfter(lo, end) || end == len(lo)-1) {
+				conf = 0.99
+			}
+			if conf > best {
+				best, bi, bj = conf, s, min(len(lo), end+1)
+			}
+			continue
+		}
+		switch {
+		case complex:
+			conf = 0.99
+		case statementStart(lo, s) || statementEnd(lo, end):
+			conf = 0.99
+		case dynamic:
+			conf = 0.9
+		case arg:
+			conf = 0.8 // a call inside a sentence
+		}
+		if conf > best {
+			best, bi, bj = conf, s, min(len(lo), end+1)
+			if best >= 0.99 {
+				break
+			}
+		}
+	}
+	return bi, bj, best
+}
+
+// phpInclude finds include or require of a remote or wrapped file
+// without parentheses: include 'http://evil/shell.txt';
+func phpInclude(lo []byte) (int, int) {
+	for _, kw := range [...]string{"include", "require"} {
+		for off := 0; off < len(lo); {
+			k := bytes.Index(lo[off:], []byte(kw))
+			if k < 0 {
+				break
+			}
+			i := off + k
+			off = i + len(kw)
+			if i > 0 && isWord(lo[i-1]) {
+				continue
+			}
+			j := off
+			if bytes.HasPrefix(lo[j:], []byte("_once")) {
+				j += 5
+			}
+			a := skipSpace(lo, j)
+			if a == j || a >= len(lo) || lo[a] != '\'' && lo[a] != '"' {
+				continue
+			}
+			for _, p := range [...]string{"http:", "https:", "ftp:", "php:", "data:", "expect:", "zip:", "phar:", "//", "\\\\"} {
+				if bytes.HasPrefix(lo[a+1:], []byte(p)) {
+					return i, a + 1 + len(p)
+				}
+			}
+		}
+	}
+	return -1, -1
+}
+
+// dangerousPath reports whether an include's argument (b starts at it)
+// is a variable, a remote or wrapped URL, an absolute path or a climb.
+func dangerousPath(b []byte) bool {
+	if len(b) > 0 && b[0] == '$' {
+		return true
+	}
+	if len(b) > 0 && (b[0] == '\'' || b[0] == '"') {
+		b = b[1:]
+	}
+	for _, p := range [...]string{"http:", "https:", "ftp:", "php:", "data:", "expect:", "zip:", "phar:", "glob:", "//",
+		"\\\\", "/etc/", "/proc/", "/var/log", "/tmp/", "/dev/", "c:/windows", "c:\\windows", "../..", "..\\.."} {
+		if bytes.HasPrefix(b, []byte(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// nestedCall reports whether b starts with a call of a phpCalls function:
+// the argument of "print_r(scandir('/'))".
+func nestedCall(b []byte) bool {
+	k := 0
+	for k < len(b) && k < 32 && isWord(b[k]) {
+		k++
+	}
+	return k > 0 && k < len(b) && b[k] == '(' && phpCalls[string(b[:k])]
+}
+
+// stringCallee returns where the string literals that end b begin,
+// joined by '.': "'sys'.'tem'" in "('sys'.'tem')(...)"; -1 if b does
+// not end with one.
+func stringCallee(b []byte) int {
+	e := len(b)
+	start := -1
+	for n := 0; n < 8; n++ {
+		if e == 0 || b[e-1] != '\'' && b[e-1] != '"' {
+			return start
+		}
+		q := b[e-1]
+		o := bytes.LastIndexByte(b[:e-1], q)
+		if o < 0 || e-1-o > 32 {
+			return start
+		}
+		start = o
+		k := o
+		for k > 0 && (b[k-1] == ' ' || b[k-1] == '\t') {
+			k--
+		}
+		if k == 0 || b[k-1] != '.' {
+			return start
+		}
+		k--
+		for k > 0 && (b[k-1] == ' ' || b[k-1] == '\t') {
+			k--
+		}
+		e = k
+	}
+	return start
+}
+
+// unquoteConcat turns a function name written as a string or a
+// concatenation of strings ("'sys'.'tem'", "system", "\"exec\"") into the
+// name, or nil.
+func unquoteConcat(b []byte) []byte {
+	var out []byte
+	for len(b) > 0 {
+		part := b
+		rest := []byte(nil)
+		if k := bytes.IndexByte(b, '.'); k >= 0 {
+			part, rest = b[:k], b[k+1:]
+		}
+		b = rest
+		part = bytes.TrimSpace(part)
+		if len(part) >= 2 && (part[0] == '\'' || part[0] == '"') && part[len(part)-1] == part[0] {
+			part = part[1 : len(part)-1]
+		}
+		for _, c := range part {
+			if !isWord(c) {
+				return nil
+			}
+		}
+		out = append(out, part...)
+	}
+	return out
+}
+
+// callEnd returns the index of the ')' that closes the call opened at p,
+// skipping quoted strings; len(lo) if it does not close within 512 bytes.
+func callEnd(lo []byte, p int) int {
+	depth := 0
+	var q byte
+	for i := p; i < len(lo) && i < p+512; i++ {
+		c := lo[i]
+		switch {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '\'' || c == '"' || c == '`':
+			q = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return len(lo)
+}
+
+// statementStart reports whether a call starting at s begins a statement
+// or an injected expression: at the value's start, after ';', '@', '{',
+// '|', '&', a backtick or a newline, or after a quote that closes the
+// string the value was pasted into ("x';system('id');", "'.exec('id').'").
+func statementStart(lo []byte, s int) bool {
+	b := s - 1
+	for b >= 0 && (lo[b] == ' ' || lo[b] == '\t') {
+		b--
+	}
+	if b < 0 {
+		return true
+	}
+	c := lo[b]
+	if c == '.' && b > 0 && (lo[b-1] == '\'' || lo[b-1] == '"') {
+		b--
+		c = lo[b]
+	}
+	switch c {
+	case ';', '@', '|', '&', '`':
+		return true
+	case '\'', '"':
+		return bytes.IndexByte(lo[:b], c) < 0
+	}
+	return false
+}
+
+// statementEnd reports whether the call closing at end ends a statement:
+// ';', '?>', a comment, or the value's end.
+func statementEnd(lo []byte, end int) bool {
+	if end >= len(lo) {
+		return false // an unclosed call: no statement
+	}
+	a := skipSpace(lo, end+1)
+	if a >= len(lo) {
+		return true
+	}
+	switch lo[a] {
+	case ';', '#':
+		return true
+	case '?':
+		return a+1 < len(lo) && lo[a+1] == '>'
+	case '/':
+		return a+1 < len(lo) && (lo[a+1] == '/' || lo[a+1] == '*')
+	}
+	return false
+}
+
+// semicolonAfter reports whether the call closing at end is followed by
+// ';' or '?>'.
+func semicolonAfter(lo []byte, end int) bool {
+	if end >= len(lo) {
+		return false
+	}
+	a := skipSpace(lo, end+1)
+	return a < len(lo) && (lo[a] == ';' || lo[a] == '?' && a+1 < len(lo) && lo[a+1] == '>')
+}
+
+// complexSyntax reports whether the call at s sits inside PHP's complex
+// string syntax: "${@print(1)}", "{${sleep(3)}}", "${system('id')}".
+func complexSyntax(lo []byte, s int) bool {
+	b := s - 1
+	if b >= 0 && lo[b] == '@' {
+		b--
+	}
+	return b >= 1 && lo[b] == '{' && lo[b-1] == '$'
+}
+
+// protoKey reports whether a prototype word is used as a key or a path:
+// __proto__[admin], "__proto__": {, constructor[prototype][x], __proto__.x=.
+func protoKey(lo []byte, mt match) bool {
+	j := mt.j
+	if j >= len(lo) {
+		return false
+	}
+	switch lo[j] {
+	case '[', ']':
+		return true
+	case '"', '\'':
+		a := skipSpace(lo, j+1)
+		return a < len(lo) && lo[a] == ':'
+	case '.':
+		if !bytes.HasPrefix(lo[mt.i:], []byte("__proto__")) {
+			return false // Object.prototype.x = ...: program code
+		}
+		k := j + 1
+		for k < len(lo) && isWord(lo[k]) {
+			k++
+		}
+		a := skipSpace(lo, k)
+		return k > j+1 && a < len(lo) && (lo[a] == '=' && (a+1 >= len(lo) || lo[a+1] != '=') || lo[a] == '[')
+	}
+	return false
 }
 
 // jndi finds a Log4j JNDI lookup after resolving the nested lookups used to
@@ -150,36 +824,6 @@ func jndi(v string) int {
 		return first
 	}
 	return -1
-}
-
-// phpCall finds a dangerous PHP function called with an argument, as in
-// "system('id')" or "eval($_POST[x])", preceded by a non-word byte.
-func phpCall(lo []byte) (int, int) {
-	for off := 0; off < len(lo); {
-		p := bytes.IndexByte(lo[off:], '(')
-		if p < 0 {
-			return -1, -1
-		}
-		p += off
-		off = p + 1
-		s := p
-		for s > 0 && isWord(lo[s-1]) {
-			s--
-		}
-		if s == p || s > 0 && (lo[s-1] == '.' || lo[s-1] == '$' || lo[s-1] == '>') {
-			continue
-		}
-		name := lo[s:p]
-		if !phpCalls[string(name)] {
-			continue
-		}
-		a := skipSpace(lo, p+1)
-		if a < len(lo) && (lo[a] == '\'' || lo[a] == '"' || lo[a] == '$' || lo[a] == '`' || lo[a] == '(' ||
-			bytes.HasPrefix(lo[a:], []byte("chr(")) || bytes.HasPrefix(lo[a:], []byte("base64_decode"))) {
-			return s, a + 1
-		}
-	}
-	return -1, -1
 }
 
 // phpObject finds a serialised PHP object or array: O:8:"stdClass":1:{,

@@ -1,30 +1,264 @@
 package signature
 
 import (
+	"strings"
+
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
-// scanLDAP finds LDAP filter injection: filters closed and reopened
-// around an attacker's condition ("*)(uid=*))(|(uid=*").
+// scanLDAP finds LDAP filter injection (RFC 4515 filters): a value that
+// closes the filter it is pasted into and opens components of its own,
+// "*)(uid=*))(|(uid=*", "admin*)((|userPassword=*)", "*(|(objectclass=*))",
+// ")(cn=*)", "admin)(&)", or ends the filter early with a NUL, "*))%00".
+// Parentheses in prose, "(see the list)", hold no attribute=value item
+// and no filter operator, and an "admin*" wildcard alone is too common to
+// count.
 
 const (
 	ldapFilter = iota
+	ldapXPath
 )
 
-var (
-	ldapWords = words("*)(", ")(|(", ")(&(", ")(!(", "(|(", "(&(", "*))%00", "*)(|", "*)(&", ")(cn=", ")(uid=", "(objectclass=*")
-)
+// ldapAttrs are attribute names injections test for; a component naming
+// one is an LDAP filter beyond doubt.
+var ldapAttrs = set("uid", "cn", "sn", "ou", "dc", "o", "mail", "objectclass", "userpassword", "password", "givenname",
+	"samaccountname", "userprincipalname", "memberof", "member", "description", "displayname", "telephonenumber",
+	"homedirectory", "loginshell", "uidnumber", "gidnumber", "distinguishedname", "name", "user", "username",
+	"objectcategory", "admincount", "pwdlastset", "useraccountcontrol", "accountname", "surname", "postalcode",
+	"street", "l", "c", "st", "title", "manager", "gecos", "shadowlastchange", "unicodepwd")
 
 func scanLDAP(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
-	var stack [512]byte
 	m := in.m
-	if m&cParen == 0 || (m&cStar == 0 && m&(cPipe|cAmp) == 0) {
+	if m&cParen == 0 || m&(cEq|cStar|cPipe|cAmp|cBang|cColon) == 0 {
 		return dst, hit
 	}
-	lo := lower(stack[:0], in.value)
-	if mt, ok := findAny(lo, ldapWords, false); ok && seen.mark(&hit, ldapFilter) {
-		dst = append(dst, signal(NameLDAP, "ldap.injection", 0.9, in, mt.i, mt.j))
+	if m&(cEq|cStar|cPipe|cAmp|cBang) != 0 {
+		if i, j, conf := ldapInjection(in.value, in.raw); conf > 0 && seen.mark(&hit, ldapFilter) {
+			dst = append(dst, signal(NameLDAP, "ldap.injection", conf, in, i, j))
+		}
+	}
+	if m&(cQuote|cDQuote|cColon) != 0 {
+		if i, j := xpathInjection(in.value); i >= 0 && seen.mark(&hit, ldapXPath) {
+			dst = append(dst, signal(NameLDAP, "ldap.xpath", 0.99, in, i, j))
+		}
 	}
 	return dst, hit
+}
+
+// ldapInjection finds filter components in v and weighs how they sit:
+// after a ')' that closes the application's filter, after a '*' that ends
+// its value, or with more ')' than '(' in the value. raw is the value as
+// received, where a NUL that decoding dropped still shows.
+func ldapInjection(v, raw string) (int, int, float64) {
+	open, closeN := 0, 0
+	best, bi, bj := 0.0, -1, -1
+	keep := func(c float64, i, j int) {
+		if c > best {
+			best, bi, bj = c, i, j
+		}
+	}
+	items, ops, strong := 0, 0, 0
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '(':
+			open++
+		case ')':
+			closeN++
+			continue
+		default:
+			continue
+		}
+		j, kind, attr, wild := ldapComponent(v, i+1)
+		if kind == 0 {
+			continue
+		}
+		if kind == 1 {
+			ops++
+		} else {
+			items++
+		}
+		if kind == 1 || wild || ldapAttrs[attr] {
+			strong++
+		}
+		// what comes before the '(' (skipping other '(')
+		p := i - 1
+		for p >= 0 && v[p] == '(' {
+			p--
+		}
+		broke := p >= 0 && (v[p] == ')' || v[p] == '*')
+		switch {
+		case broke && (kind == 1 || wild || ldapAttrs[attr]):
+			keep(0.99, i, j)
+		case broke:
+			keep(0.9, i, j)
+		case kind == 1 && (wild || ldapAttrs[attr] || ldapNextItem(v, j)):
+			keep(0.99, i, j) // (|(uid=*)(cn=*)): a filter written whole, with what it asks for
+		case kind == 1:
+			keep(0.85, i, j)
+		case wild && ldapAttrs[attr]:
+			keep(0.8, i, j)
+		}
+	}
+	if best < 0.99 && items+ops > 0 && closeN > open {
+		// more closing than opening: the value ends the application's
+		// filter and what it adds runs in its place
+		if strong > 0 {
+			keep(0.99, 0, len(v))
+		} else {
+			keep(0.8, 0, len(v))
+		}
+	}
+	if best < 0.99 {
+		// *))%00, *)%00: wildcard, close, and a NUL that cuts the rest
+		if k := strings.Index(v, "*)"); k >= 0 && (strings.Contains(raw, "%00") || strings.Contains(v[k:], "%00") || strings.Contains(raw, "%2500") || strings.Contains(raw, "\\x00") ||
+			strings.Contains(raw, "\\u0000") || strings.IndexByte(v, 0) >= 0) {
+			keep(0.99, k, k+3)
+		}
+	}
+	return bi, bj, best
+}
+
+// ldapNextItem reports whether the operator component ending at j opens
+// an item that names a known attribute or holds a wildcard: the "(uid=*"
+// of "(|(uid=*)".
+func ldapNextItem(v string, j int) bool {
+	if j > len(v) {
+		return false
+	}
+	_, kind, attr, wild := ldapComponent(v, j)
+	return kind == 2 && (wild || ldapAttrs[attr])
+}
+
+// ldapComponent reads the start of a filter component at v[i:] (just after
+// its '('): an operator "&", "|", "!" followed by '(' or ')' (kind 1), or
+// an item "attr=value", "attr>=v", "attr~=v", "attr:dn:=v" (kind 2). It
+// returns where the component's head ends, the attribute (lower-cased, for
+// items) and whether the value holds a wildcard.
+func ldapComponent(v string, i int) (int, int, string, bool) {
+	if i >= len(v) {
+		return i, 0, "", false
+	}
+	switch v[i] {
+	case '&', '|', '!':
+		k := i + 1
+		if k < len(v) && v[k] == ')' && v[i] != '!' {
+			return k + 1, 1, "", false // (&) and (|): absolute true and false
+		}
+		for k < len(v) && v[k] == ' ' {
+			k++
+		}
+		if k < len(v) && v[k] == '(' || k == len(v) && v[i] != '!' {
+			return k, 1, "", false // (|(..., or an operator left open at the end: "*)(&"
+		}
+		if k < len(v) && v[i] != '!' {
+			// (|userPassword=*): an operator glued to an item, as broken
+			// payloads write it
+			if j, kind, attr, wild := ldapComponent(v, k); kind == 2 {
+				return j, 1, attr, wild
+			}
+		}
+		return i, 0, "", false
+	}
+	k := i
+	for k < len(v) && k-i < 64 && (isWord(v[k]) || v[k] == '-' || v[k] == '.' || v[k] == ';') {
+		k++
+	}
+	if k == i || k >= len(v) {
+		return i, 0, "", false
+	}
+	attr := v[i:k]
+	if !('a' <= attr[0]|0x20 && attr[0]|0x20 <= 'z' || attr[0] >= '0' && attr[0] <= '9') {
+		return i, 0, "", false
+	}
+	switch {
+	case v[k] == '=':
+		k++
+	case (v[k] == '>' || v[k] == '<' || v[k] == '~') && k+1 < len(v) && v[k+1] == '=':
+		k += 2
+	case v[k] == ':':
+		e := strings.Index(v[k:min(len(v), k+80)], ":=")
+		if e < 0 {
+			return i, 0, "", false
+		}
+		k += e + 2
+	default:
+		return i, 0, "", false
+	}
+	// the value runs to the next parenthesis
+	e := k
+	for e < len(v) && e-k < 256 && v[e] != '(' && v[e] != ')' {
+		e++
+	}
+	return e, 2, strings.ToLower(attr), strings.IndexByte(v[k:e], '*') >= 0
+}
+
+// xpathAxes are the axes of XPath location steps ("child::node()").
+var xpathAxes = set("child", "descendant", "ancestor", "parent", "self", "attribute", "namespace", "following",
+	"preceding", "following-sibling", "preceding-sibling", "descendant-or-self", "ancestor-or-self")
+
+// xpathFuncs are the XPath 1.0 functions blind XPath injection probes with.
+var xpathFuncs = words("name(", "local-name(", "count(", "string-length(", "substring(", "contains(", "starts-with(",
+	"normalize-space(", "text()", "node()", "position()", "last()", "translate(", "concat(", "string(", "boolean(",
+	"number(", "true()", "false()", "not(", "namespace-uri(", "sum(", "doc(", "document(", "comment()")
+
+// xpathInjection finds XPath injection: a value that closes the string it
+// is pasted into and adds a condition with an XPath function
+// ("' or name()='username' or 'x'='y", "') or count(/*)=1 or ('"), or a
+// location step with an axis ("count(/child::node())").
+func xpathInjection(v string) (int, int) {
+	for off := 0; off < len(v); {
+		k := strings.Index(v[off:], "::")
+		if k < 0 {
+			break
+		}
+		i := off + k
+		off = i + 2
+		s := i
+		for s > 0 && (isWord(v[s-1]) || v[s-1] == '-') {
+			s--
+		}
+		rest := v[i+2:]
+		if xpathAxes[strings.ToLower(v[s:i])] && (strings.HasPrefix(rest, "*") || hasPrefixFold(rest, "node()") ||
+			hasPrefixFold(rest, "text()") || hasPrefixFold(rest, "comment()")) {
+			return s, i + 8
+		}
+	}
+	// a union with a path of one's own: "'] | //user/*", "')]|//*"
+	if k := strings.Index(v, "|"); k > 0 {
+		b := k - 1
+		for b >= 0 && v[b] == ' ' {
+			b--
+		}
+		a := skipSpaceStr(v, k+1)
+		if b >= 0 && (v[b] == ']' || v[b] == ')') && (strings.HasPrefix(v[a:], "//") || strings.HasPrefix(v[a:], "/*")) {
+			return b, a + 2
+		}
+	}
+	q := strings.IndexAny(v, "'\"")
+	if q < 0 {
+		return -1, -1
+	}
+	a := q + 1
+	for a < len(v) && (v[a] == ')' || v[a] == ']' || v[a] == ' ') {
+		a++
+	}
+	var conj int
+	switch {
+	case hasPrefixFold(v[a:], "or ") || hasPrefixFold(v[a:], "or("):
+		conj = 2
+	case hasPrefixFold(v[a:], "and ") || hasPrefixFold(v[a:], "and("):
+		conj = 3
+	case hasPrefixFold(v[a:], "|"):
+		conj = 1
+	default:
+		return -1, -1
+	}
+	a = skipSpaceStr(v, a+conj)
+	var buf [64]byte
+	b := lower(buf[:0], v[a:min(len(v), a+48)])
+	if mt, ok := findAny(b, xpathFuncs, false); ok && mt.i <= 2 {
+		return q, a + mt.j
+	}
+	return -1, -1
 }

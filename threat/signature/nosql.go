@@ -1,45 +1,363 @@
 package signature
 
 import (
-	"bytes"
+	"strings"
 
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
-// scanNoSQL finds NoSQL operator injection: MongoDB query operators in
-// JSON keys and in bracketed parameter names ("user[$ne]=").
+// scanNoSQL finds NoSQL injection into MongoDB-style queries: query
+// operators where a plain value was expected (as JSON keys, in bracketed
+// parameter names "user[$ne]=", or written into text as "{$gt: ''}" and
+// ", $where: '1 == 1'"), JavaScript that breaks out of a string inside a
+// $where clause ("';return true;var x='", "' && this.password.match(/.*/)//",
+// "';sleep(5000);"), and shell methods called on the database
+// ("db.users.find()").
 
 const (
 	nosqlOperator = iota
+	nosqlJS
+	nosqlShell
 )
 
-var (
-	nosqlOps = words("$ne", "$gt", "$gte", "$lt", "$lte", "$regex", "$where", "$in", "$nin", "$exists", "$or", "$and",
-		"$not", "$nor", "$expr", "$function", "$accumulator", "$elemmatch", "$eq", "$type", "$size", "$all", "$text", "$lookup")
-)
+// nosqlOps are MongoDB query operators (comparison, logical, element,
+// evaluation, array) and the $comment and $function an injection uses.
+// Extended-JSON type wrappers ($oid, $date) and JSON Schema keywords ($ref,
+// $id, $schema) are data, not operators, and are not listed.
+var nosqlOps = words("$ne", "$gte", "$gt", "$lte", "$lt", "$eq", "$in", "$nin", "$regex", "$options", "$where", "$exists",
+	"$or", "$and", "$not", "$nor", "$expr", "$function", "$accumulator", "$elemmatch", "$type", "$size", "$all", "$text",
+	"$search", "$mod", "$jsonschema", "$comment", "$lookup")
+
+// nosqlTextOps are the operators strong enough to count when written
+// into text as a key ("{$gt: ""}", ", $or: [").
+var nosqlTextOps = set("$ne", "$gt", "$gte", "$lt", "$lte", "$eq", "$in", "$nin", "$regex", "$where", "$exists", "$or",
+	"$and", "$nor", "$not", "$expr", "$function", "$accumulator", "$elemmatch", "$comment", "$jsonschema")
 
 func scanNoSQL(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
-	var stack [512]byte
-	if in.m&cDollar == 0 {
+	m := in.m
+	if m&(cDollar|cSemi|cPipe|cAmp|cDot) == 0 {
 		return dst, hit
 	}
-	lo := lower(stack[:0], in.value)
-	switch {
-	case in.name == "(name)":
-		if i := bytes.Index(lo, []byte("[$")); i >= 0 && isOperator(lo[i+1:]) && seen.mark(&hit, nosqlOperator) {
-			dst = append(dst, signal(NameNoSQL, "nosql.operator", 0.9, in, i, i+6))
+	v := in.value
+	if m&cDollar != 0 {
+		conf, i, j := 0.0, -1, -1
+		switch {
+		case in.name == "(name)":
+			if k := strings.Index(v, "[$"); k >= 0 && isOperator(v[k+1:]) {
+				conf, i, j = 0.99, k, k+6
+			}
+		case in.src == threat.SourceJSON && in.name == "(key)":
+			if len(v) > 1 && v[0] == '$' && isOperator(v) {
+				conf, i, j = 0.99, 0, len(v)
+			}
+		default:
+			i, j, conf = operatorInText(v)
 		}
-	case in.src == threat.SourceJSON && in.name == "(key)":
-		if len(lo) > 1 && lo[0] == '$' && isOperator(lo) && seen.mark(&hit, nosqlOperator) {
-			dst = append(dst, signal(NameNoSQL, "nosql.operator", 0.95, in, 0, len(lo)))
+		if conf > 0 && seen.mark(&hit, nosqlOperator) {
+			dst = append(dst, signal(NameNoSQL, "nosql.operator", conf, in, i, j))
+		}
+	}
+	if in.name == "(name)" || in.name == "(key)" {
+		return dst, hit
+	}
+	if m&(cSemi|cPipe|cAmp) != 0 {
+		if i, j, conf := jsBreakout(v); conf > 0 && seen.mark(&hit, nosqlJS) {
+			dst = append(dst, signal(NameNoSQL, "nosql.js", conf, in, i, j))
+		}
+	}
+	if m&cDot != 0 && m&cParen != 0 {
+		if i, j := fieldMatch(v); i >= 0 && seen.mark(&hit, nosqlJS) {
+			dst = append(dst, signal(NameNoSQL, "nosql.js", 0.99, in, i, j))
+		}
+		if i, j := mongoShell(v); i >= 0 && seen.mark(&hit, nosqlShell) {
+			dst = append(dst, signal(NameNoSQL, "nosql.shell", 0.99, in, i, j))
 		}
 	}
 	return dst, hit
 }
 
-// isOperator reports whether b starts with a MongoDB query operator.
-func isOperator(b []byte) bool {
+// isOperator reports whether s starts with a MongoDB query operator, as a
+// whole word.
+func isOperator(s string) bool {
+	_, n := operatorAt(s)
+	return n > 0
+}
+
+// operatorAt returns the operator s starts with and its length (0: none).
+func operatorAt(s string) (string, int) {
+	if len(s) < 3 || s[0] != '$' || s[1]|0x20 < 'a' || s[1]|0x20 > 'w' {
+		return "", 0
+	}
+	var buf [16]byte
+	n := min(len(s), len(buf))
+	b := lower(buf[:0], s[:n])
 	k, ok := hasPrefixAny(b, nosqlOps)
-	return ok && (len(b) == len(nosqlOps.kws[k]) || !isWord(b[len(nosqlOps.kws[k])]))
+	if !ok {
+		return "", 0
+	}
+	kw := nosqlOps.kws[k]
+	if len(s) > len(kw) && isWord(s[len(kw)]) {
+		return "", 0
+	}
+	return string(kw), len(kw)
+}
+
+// operatorInText finds an operator used as a key or a bracketed name
+// inside a value: "{$gt: ""}", "{\"$ne\": 1}", "', $or: [ {}, {",
+// "true, $where: '1 == 1'", "[$ne]=1".
+func operatorInText(v string) (int, int, float64) {
+	for off := 0; off < len(v); {
+		k := strings.IndexByte(v[off:], '$')
+		if k < 0 {
+			break
+		}
+		i := off + k
+		off = i + 1
+		if i > 0 && (isWord(v[i-1]) || v[i-1] == '$') {
+			continue
+		}
+		op, n := operatorAt(v[i:])
+		if n == 0 {
+			continue
+		}
+		j := i + n
+		// bracketed: [$ne]
+		if i > 0 && v[i-1] == '[' && j < len(v) && v[j] == ']' {
+			return i - 1, j + 1, 0.99
+		}
+		if !nosqlTextOps[op] {
+			continue
+		}
+		// a key: optional closing quote, spaces, ':'
+		a := j
+		if a < len(v) && (v[a] == '"' || v[a] == '\'') {
+			a++
+		}
+		for a < len(v) && (v[a] == ' ' || v[a] == '\t') {
+			a++
+		}
+		if a >= len(v) || v[a] != ':' {
+			continue
+		}
+		// ...in key position: after '{', ',', '[' or at the start
+		b := i - 1
+		if b >= 0 && (v[b] == '"' || v[b] == '\'') {
+			b--
+		}
+		for b >= 0 && (v[b] == ' ' || v[b] == '\t' || v[b] == '\n' || v[b] == '\r') {
+			b--
+		}
+		if b < 0 || v[b] == '{' || v[b] == ',' || v[b] == '[' || v[b] == '(' {
+			return i, a + 1, 0.99
+		}
+		if op == "$where" {
+			return i, a + 1, 0.95
+		}
+	}
+	return -1, -1, 0
+}
+
+// jsBreakout finds JavaScript that closes a string inside a $where clause
+// or mapReduce function and runs its own code: a quote (or a bare
+// number) then ';' and return, sleep or a busy loop, or a quote then &&/||
+// and a condition that always holds or reads a field ("this.password").
+// A quote counts as breaking out only when it is the first of its kind in
+// the value: code quoted whole, as in a note, has balanced quotes.
+func jsBreakout(v string) (int, int, float64) {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == ';':
+			b := i - 1
+			for b >= 0 && (v[b] == ' ' || v[b] == '\t') {
+				b--
+			}
+			escape := b >= 0 && (v[b] == '\'' || v[b] == '"') && strings.IndexByte(v[:b], v[b]) < 0
+			lead := b >= 0 && leadingLiteral(v[:b+1])
+			if !escape && !lead {
+				continue
+			}
+			a := skipSpaceStr(v, i+1)
+			rest := v[a:]
+			switch {
+			case hasPrefixFold(rest, "return") && a+6 < len(v):
+				r := skipSpaceStr(v, a+6)
+				if r < len(v) && (v[r] == '(' || v[r] == '\'' || v[r] == '"' || v[r] == '!' || v[r] >= '0' && v[r] <= '9' ||
+					hasPrefixFold(v[r:], "true") || hasPrefixFold(v[r:], "this") || hasPrefixFold(v[r:], "db.") ||
+					hasPrefixFold(v[r:], "sleep(")) {
+					return i, r, 0.99
+				}
+			case hasPrefixFold(rest, "sleep(") || hasPrefixFold(rest, "while(") || hasPrefixFold(rest, "while (") ||
+				hasPrefixFold(rest, "do{") || hasPrefixFold(rest, "for(;;)"):
+				return i, a + 6, 0.99
+			case escape && (hasPrefixFold(rest, "it=new date") || hasPrefixFold(rest, "var d=new date") ||
+				hasPrefixFold(rest, "var date = new date") || hasPrefixFold(rest, "db.")):
+				return i, a + 6, 0.99
+			}
+		case (c == '&' || c == '|') && i+1 < len(v) && v[i+1] == c:
+			b := i - 1
+			for b >= 0 && (v[b] == ' ' || v[b] == '\t') {
+				b--
+			}
+			escape := b >= 0 && (v[b] == '\'' || v[b] == '"') && strings.IndexByte(v[:b], v[b]) < 0
+			if !escape && b >= 0 {
+				continue
+			}
+			a := skipSpaceStr(v, i+2)
+			if hasPrefixFold(v[a:], "this.") {
+				return i, a + 5, 0.99
+			}
+			if k := tautologyJS(v[a:]); k > 0 {
+				return i, a + k, 0.99
+			}
+			i++
+		}
+	}
+	return -1, -1, 0
+}
+
+// leadingLiteral reports whether s is a bare number or boolean, as a
+// payload that ends the value a $where compares with starts: "0;return
+// true", "1; sleep(5000)".
+func leadingLiteral(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "true" || s == "false" || s == "null" {
+		return true
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// tautologyJS returns the length of a JavaScript comparison that always
+// holds at the start of s ("1==1", "'a'=='a'", "1 === 1"), or 0.
+func tautologyJS(s string) int {
+	x, i := jsOperand(s, 0)
+	if i < 0 {
+		return 0
+	}
+	i = skipSpaceStr(s, i)
+	if !strings.HasPrefix(s[i:], "==") {
+		return 0
+	}
+	i += 2
+	if i < len(s) && s[i] == '=' {
+		i++
+	}
+	y, j := jsOperand(s, skipSpaceStr(s, i))
+	if j < 0 || x != y {
+		return 0
+	}
+	return j
+}
+
+// jsOperand reads a number or a quoted string at s[i:].
+func jsOperand(s string, i int) (string, int) {
+	if i >= len(s) {
+		return "", -1
+	}
+	switch c := s[i]; {
+	case c == '\'' || c == '"':
+		k := strings.IndexByte(s[i+1:], c)
+		if k < 0 {
+			return s[i+1:], len(s) // left open for the query's own quote to close
+		}
+		return s[i+1 : i+1+k], i + k + 2
+	case c >= '0' && c <= '9':
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		return s[i:j], j
+	}
+	return "", -1
+}
+
+// fieldMatch finds a $where condition that tests a document's field with
+// a regular expression, as blind extraction does: this.password.match(/^a/).
+func fieldMatch(v string) (int, int) {
+	for off := 0; off < len(v); {
+		k := indexFold(v[off:], "this.")
+		if k < 0 {
+			return -1, -1
+		}
+		i := off + k
+		off = i + 5
+		j := off
+		for j < len(v) && isWord(v[j]) {
+			j++
+		}
+		if j > off && (hasPrefixFold(v[j:], ".match(/") || hasPrefixFold(v[j:], ".match(new regexp") ||
+			hasPrefixFold(v[j:], "[0]=='") || hasPrefixFold(v[j:], "[0]==\"")) {
+			return i, j + 8
+		}
+	}
+	return -1, -1
+}
+
+// mongoShell finds a mongo shell call on the database: db.users.find(,
+// db.getCollection(, db.dropDatabase(, db.stores.mapReduce(.
+func mongoShell(v string) (int, int) {
+	for off := 0; off < len(v); {
+		k := indexFold(v[off:], "db.")
+		if k < 0 {
+			return -1, -1
+		}
+		i := off + k
+		off = i + 3
+		if i > 0 && (isWord(v[i-1]) || v[i-1] == '.') {
+			continue
+		}
+		j := i + 3
+		name := j
+		for j < len(v) && isWord(v[j]) {
+			j++
+		}
+		if j == name || j >= len(v) {
+			continue
+		}
+		if v[j] == '(' && mongoDBMethods[strings.ToLower(v[name:j])] {
+			return i, j + 1
+		}
+		if v[j] != '.' {
+			continue
+		}
+		j++
+		m := j
+		for j < len(v) && isWord(v[j]) {
+			j++
+		}
+		if j < len(v) && v[j] == '(' && mongoMethods[strings.ToLower(v[m:j])] {
+			return i, j + 1
+		}
+	}
+	return -1, -1
+}
+
+var mongoDBMethods = set("getcollection", "getcollectionnames", "dropdatabase", "runcommand", "eval", "getsiblingdb",
+	"createuser", "getusers", "admincommand", "version", "serverstatus", "getmongo", "shutdownserver",
+	"createcollection", "getcollectioninfos", "stats")
+
+var mongoMethods = set("find", "findone", "insert", "insertone", "insertmany", "update", "updateone", "updatemany",
+	"remove", "deleteone", "deletemany", "drop", "aggregate", "mapreduce", "count", "countdocuments", "distinct",
+	"findandmodify", "findoneandupdate", "findoneanddelete", "replaceone", "save", "renamecollection", "createindex")
+
+func skipSpaceStr(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// hasPrefixFold reports whether s starts with the ASCII lower-case
+// prefix, ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

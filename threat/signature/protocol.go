@@ -3,14 +3,18 @@ package signature
 import (
 	"strings"
 
+	"github.com/bulwarkhq/bulwark/internal/body"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // scanProtocol finds HTTP protocol attacks: methods that are not tokens
 // or that only attackers send (TRACE, TRACK, DEBUG), request smuggling
 // markers (Content-Length with Transfer-Encoding, obfuscated or repeated
-// framing headers), NUL bytes in the path, hostile Host,
-// Range and charset values, and unknown protocol versions.
+// framing headers, a request line inside a parameter, a GET with a body),
+// NUL bytes and line breaks in the path or parameter names, hostile Host,
+// Range and Content-Type values (UTF-7 and EBCDIC charsets), the httpoxy
+// Proxy header, invalid percent-escapes and fullwidth %uFFxx forms, and
+// unknown protocol versions.
 //
 // Go's own server rejects many malformed requests before any handler runs;
 // these rules cover what it lets through and requests that reach bulwark
@@ -24,6 +28,12 @@ const (
 	protoRange
 	protoVersion
 	protoCharset
+	protoCRLFPath
+	protoHeaderPolicy
+	protoBody
+	protoEscape
+	protoFullwidth
+	protoCRLFName
 )
 
 func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []threat.Signal {
@@ -41,8 +51,28 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 			dst = append(dst, signal(NameProtocol, "protocol.version", 0.8, in(threat.SourceHeader, "(proto)", req.Proto), 0, len(req.Proto)))
 		}
 	}
+	if len(h.override) > 0 && seen&(1<<protoMethod) == 0 {
+		// a method smuggled past the request line, as frameworks honour it
+		if conf, rule := methodRisk(strings.ToUpper(strings.TrimSpace(h.override[0]))); conf >= 0.9 && seen.first(protoMethod) {
+			dst = append(dst, signal(NameProtocol, rule, conf, in(threat.SourceHeader, "X-HTTP-Method-Override", h.override[0]), 0, len(h.override[0])))
+		}
+	}
 	te, cl := h.te, h.cl
-	if conf, why := smuggling(te, cl); conf > 0 && seen.first(protoSmuggling) {
+	if len(te) == 0 {
+		te = req.TransferEncoding // net/http moves it out of the header map
+	}
+	conf, why := smuggling(te, cl)
+	switch {
+	case conf > 0:
+	case len(h.te) > 0 && (req.Proto == "HTTP/1.0" || req.Proto == "HTTP/0.9"):
+		// net/http ignores Transfer-Encoding on HTTP/1.0 (and leaves it in
+		// the header map); a proxy in front may have honoured it
+		conf, why = 0.9, "Transfer-Encoding on "+req.Proto
+	case h.framingAlias != "":
+		// proxies that turn '_' into '-' read a second framing header
+		conf, why = 0.9, "framing header alias "+excerpt(h.framingAlias, 0, len(h.framingAlias), 32)
+	}
+	if conf > 0 && seen.first(protoSmuggling) {
 		dst = append(dst, signal(NameProtocol, "protocol.smuggling", conf, in(threat.SourceHeader, "Transfer-Encoding", why), 0, len(why)))
 	}
 	if hosts := h.host; len(hosts) > 1 || badHost(req.Host) {
@@ -50,17 +80,47 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 			dst = append(dst, signal(NameProtocol, "protocol.host", 0.85, in(threat.SourceHeader, "Host", req.Host), 0, len(req.Host)))
 		}
 	}
-	if r := h.rng; len(r) > 0 && (strings.Count(r[0], ",") >= 10 || len(r) > 1) && seen.first(protoRange) {
-		dst = append(dst, signal(NameProtocol, "protocol.range", 0.9, in(threat.SourceHeader, "Range", r[0]), 0, len(r[0])))
+	if r := h.rng; len(r) > 0 {
+		conf := rangeRisk(r[0])
+		if len(r) > 1 {
+			conf = 0.9
+		}
+		if conf > 0 && seen.first(protoRange) {
+			dst = append(dst, signal(NameProtocol, "protocol.range", conf, in(threat.SourceHeader, "Range", r[0]), 0, len(r[0])))
+		}
+	}
+	if len(h.ct) > 1 && seen.first(protoCharset) {
+		// two Content-Types: the backend and bulwark may read the body by
+		// different ones
+		dst = append(dst, signal(NameProtocol, "protocol.content_type", 0.9, in(threat.SourceHeader, "Content-Type", h.ct[1]), 0, len(h.ct[1])))
 	}
 	for _, ct := range h.ct {
-		if !strings.Contains(ct, "7") && strings.Count(ct, "=") < 2 {
-			continue
+		if conf := contentTypeRisk(ct); conf > 0 && seen.first(protoCharset) {
+			dst = append(dst, signal(NameProtocol, "protocol.content_type", conf, in(threat.SourceHeader, "Content-Type", ct), 0, len(ct)))
 		}
-		lo := strings.ToLower(ct)
-		if (strings.Contains(lo, "utf-7") || strings.Contains(lo, "utf7") || strings.Count(lo, "boundary=") > 1 ||
-			strings.Count(lo, "charset=") > 1) && seen.first(protoCharset) {
-			dst = append(dst, signal(NameProtocol, "protocol.content_type", 0.9, in(threat.SourceHeader, "Content-Type", ct), 0, len(ct)))
+	}
+	if j := indexLineBreak(req.Path); j >= 0 && seen.first(protoCRLFPath) {
+		// a line break in the request target: response splitting and
+		// header injection through the path (no client sends one)
+		dst = append(dst, signal(NameProtocol, "protocol.crlf_path", 0.99, in(threat.SourcePath, "", req.Path), j, j+1))
+	}
+	if h.proxy != nil && seen.first(protoHeaderPolicy) {
+		// httpoxy (CVE-2016-5385): CGI turns it into HTTP_PROXY
+		dst = append(dst, signal(NameProtocol, "protocol.httpoxy", 0.99, in(threat.SourceHeader, "Proxy", h.proxy[0]), 0, len(h.proxy[0])))
+	}
+	if (req.Method == "GET" || req.Method == "HEAD") && (req.ContentLength > 0 || len(req.TransferEncoding) > 0) &&
+		seen.first(protoBody) {
+		// a body where none is defined: smuggling through servers that
+		// ignore it, and a way past filters that read no GET body
+		dst = append(dst, signal(NameProtocol, "protocol.get_body", 0.9, in(threat.SourceHeader, "(method)", req.Method), 0, len(req.Method)))
+	}
+	for _, raw := range [2]string{req.RawPath, req.RawQuery} {
+		if i, bad := badEscape(raw); i >= 0 {
+			if bad && seen.first(protoEscape) {
+				dst = append(dst, signal(NameProtocol, "protocol.bad_escape", 0.8, in(threat.SourcePath, "", raw), i, i+3))
+			} else if !bad && seen.first(protoFullwidth) {
+				dst = append(dst, signal(NameProtocol, "protocol.fullwidth", 0.8, in(threat.SourcePath, "", raw), i, i+6))
+			}
 		}
 	}
 	if strings.Contains(req.RawPath, "%00") || strings.IndexByte(req.Path, 0) >= 0 {
@@ -76,8 +136,154 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 			j := strings.Index(p.Raw, "%00")
 			dst = append(dst, signal(NameProtocol, "protocol.nul", 0.7, &x, j, j+3))
 		}
+		if j := indexLineBreak(p.Name); j >= 0 && seen&(1<<protoCRLFName) == 0 && namedBy(p.Source) {
+			seen.first(protoCRLFName)
+			x := input{src: p.Source, name: "(name)", value: p.Name}
+			dst = append(dst, signal(NameProtocol, "protocol.crlf_name", 0.95, &x, j, j+1))
+		}
+		if seen&(1<<protoSmuggling) == 0 && hasByte(p.Value, '\n') {
+			if j := smuggledRequest(p.Value); j >= 0 {
+				seen.first(protoSmuggling)
+				x := input{src: p.Source, name: p.Name, value: p.Value}
+				dst = append(dst, signal(NameProtocol, "protocol.smuggling", 0.99, &x, j, j+24))
+			}
+		}
+		if p.Source == threat.SourceForm && seen&(1<<protoEscape) == 0 && hasByte(p.Raw, '%') {
+			if j, bad := badEscape(p.Raw); j >= 0 && bad {
+				seen.first(protoEscape)
+				x := input{src: p.Source, name: p.Name, value: p.Raw}
+				dst = append(dst, signal(NameProtocol, "protocol.bad_escape", 0.8, &x, j, j+3))
+			}
+		}
 	}
 	return dst
+}
+
+// indexLineBreak returns the index of the first CR or LF in s, or -1.
+func indexLineBreak(s string) int {
+	if len(s) < 32 {
+		for i := 0; i < len(s); i++ {
+			if s[i] == '\n' || s[i] == '\r' {
+				return i
+			}
+		}
+		return -1
+	}
+	i := strings.IndexByte(s, '\n')
+	if j := strings.IndexByte(s, '\r'); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
+	return i
+}
+
+// hasByte reports whether s holds c: a loop for short strings, where a
+// vectorised search costs more than it saves.
+func hasByte(s string, c byte) bool {
+	if len(s) < 32 {
+		for i := 0; i < len(s); i++ {
+			if s[i] == c {
+				return true
+			}
+		}
+		return false
+	}
+	return strings.IndexByte(s, c) >= 0
+}
+
+// contentTypeRisk rates a Content-Type value: 0.99 for a charset that
+// moves ASCII (UTF-7, EBCDIC: a way past filters that read bytes as
+// ASCII, and no browser sends one), 0.9 for repeated charset or boundary
+// parameters and for a value that is no media type.
+func contentTypeRisk(ct string) float64 {
+	lo := strings.ToLower(ct)
+	if cs := body.Param1(ct, "charset"); cs != "" {
+		c := strings.ToLower(cs)
+		if strings.Contains(c, "utf-7") || strings.Contains(c, "utf7") || body.Exotic(cs) {
+			return 0.99
+		}
+	}
+	if strings.Count(lo, "boundary=") > 1 || strings.Count(lo, "charset=") > 1 {
+		return 0.9
+	}
+	mt := strings.TrimSpace(ct)
+	if i := strings.IndexByte(mt, ';'); i >= 0 {
+		mt = strings.TrimSpace(mt[:i])
+	}
+	typ, sub, ok := strings.Cut(mt, "/")
+	if !ok || !token(typ) || !token(sub) {
+		return 0.9
+	}
+	return 0
+}
+
+func token(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !tchar(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// badEscape finds the first escape of s that is not one: a '%' without
+// two hex digits after it (bad), or a %uFFxx fullwidth form (not bad, a
+// Unicode normalisation trick). It returns -1 when there is neither.
+func badEscape(s string) (int, bool) {
+	for i := strings.IndexByte(s, '%'); i >= 0 && i < len(s); {
+		switch {
+		case i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') && allHex(s[i+2:i+6]):
+			if (s[i+2] == 'f' || s[i+2] == 'F') && (s[i+3] == 'f' || s[i+3] == 'F') {
+				return i, false
+			}
+			i += 6
+		case i+2 < len(s) && allHex(s[i+1:i+3]):
+			i += 3
+		default:
+			return i, true
+		}
+		j := strings.IndexByte(s[i:], '%')
+		if j < 0 {
+			break
+		}
+		i += j
+	}
+	return -1, false
+}
+
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// smuggledRequest finds an HTTP request line after a line break in v ("\r\nGET
+// /admin HTTP/1.1"): a request smuggled in a parameter, for a backend that
+// writes it into an upstream request. It returns the line break's index
+// or -1.
+func smuggledRequest(v string) int {
+	for i := strings.IndexByte(v, '\n'); i >= 0; {
+		line := v[i+1:]
+		if k := strings.IndexByte(line, '\n'); k >= 0 {
+			line = line[:k]
+		}
+		if m, rest, ok := strings.Cut(strings.TrimLeft(line, " \t"), " "); ok && m != "" && token(m) &&
+			strings.ToUpper(m) == m && strings.Contains(rest, " HTTP/") {
+			return i
+		}
+		j := strings.IndexByte(v[i+1:], '\n')
+		if j < 0 {
+			return -1
+		}
+		i += j + 1
+	}
+	return -1
 }
 
 // methodRisk rates a request method: 0 for the common ones.
@@ -138,6 +344,86 @@ func smuggling(te, cl []string) (float64, string) {
 		}
 	}
 	return 0, ""
+}
+
+// rangeRisk rates a Range header (RFC 9110 14.1.2): 0.9 for one that is
+// not a byte-range set (a unit other than bytes, a range whose last byte
+// comes before its first, garbage), for more than ten ranges or ranges
+// that overlap (CVE-2011-3192, "Apache Killer"); 0.95 for an end past
+// 2^53 (CVE-2015-1635, HTTP.sys); 0 for a plain range.
+func rangeRisk(v string) float64 {
+	unit, set, ok := strings.Cut(strings.TrimSpace(v), "=")
+	if !ok || !strings.EqualFold(strings.TrimSpace(unit), "bytes") {
+		return 0.9
+	}
+	n := 0
+	type span struct{ first, last uint64 }
+	var spans [10]span
+	for _, spec := range strings.Split(set, ",") {
+		spec = strings.TrimSpace(spec)
+		if spec == "" {
+			continue
+		}
+		n++
+		if n > len(spans) {
+			return 0.9
+		}
+		a, b, ok := strings.Cut(spec, "-")
+		if !ok || a == "" && b == "" {
+			return 0.9
+		}
+		first, okA := rangeNumber(a)
+		last, okB := rangeNumber(b)
+		if !okA || !okB {
+			return 0.9
+		}
+		if first > 1<<53 || last > 1<<53 {
+			return 0.95
+		}
+		if a == "" { // a suffix: the last bytes
+			first, last = 1<<62-last, 1<<62
+		} else if b == "" {
+			last = 1 << 62
+		} else if last < first {
+			return 0.9
+		}
+		for _, s := range spans[:n-1] {
+			if first <= s.last && s.first <= last {
+				return 0.9
+			}
+		}
+		spans[n-1] = span{first, last}
+	}
+	if n == 0 {
+		return 0.9
+	}
+	return 0
+}
+
+// rangeNumber reads the digits of a range bound; "" is 0.
+func rangeNumber(s string) (uint64, bool) {
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if v > (1<<64-1)/10 {
+			return 1 << 63, true
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	return v, true
+}
+
+// framingAlias reports a header name that reads as Content-Length or
+// Transfer-Encoding once '_' becomes '-'.
+func framingAlias(name string) bool {
+	if strings.IndexByte(name, '_') < 0 {
+		return false
+	}
+	n := strings.ToLower(strings.ReplaceAll(name, "_", "-"))
+	return n == "content-length" || n == "transfer-encoding"
 }
 
 // badHost reports a Host value with bytes no host name, address or port has.

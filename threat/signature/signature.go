@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"unsafe"
 
+	"github.com/bulwarkhq/bulwark/internal/decode"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -43,14 +46,16 @@ var Names = []string{NameSQLi, NameXSS, NameTraversal, NameCommand, NameSSRF, Na
 type Config struct {
 	// Disable lists families (see Names) to leave out.
 	Disable []string
-	// MaxScan bounds the bytes of one value the families inspect; longer
-	// values are inspected on their first MaxScan bytes. Default 8 KiB,
-	// which is also the request view's default value cap.
+	// MaxScan is the window of a value the families inspect at once
+	// (default 8 KiB, at least 256 bytes): a longer value is inspected
+	// whole, in windows of MaxScan bytes that overlap by an eighth, so
+	// that a family's work per window is bounded and its work on a value
+	// linear in the value's length.
 	MaxScan int
 }
 
 // Detector runs the signature families over a request in one pass: each
-// input (path, parameter names and values, headers, body peek) is
+// input (path, parameter names and values, headers, body values) is
 // classified once, each family looks at it only if it carries the
 // characters that family's attacks need, and header and cookie values that
 // every family found clean are remembered and skipped next time. It is safe
@@ -99,10 +104,10 @@ var familyWants = [numValueFamilies]what{
 	famSSRF:      wantValues | wantHeaders,
 	famSSTI:      wantValues | wantHeaders | wantPath | wantBody,
 	famXXE:       wantValues | wantHeaders | wantBody,
-	famNoSQL:     wantValues | wantNames,
-	famLDAP:      wantValues | wantHeaders,
+	famNoSQL:     wantValues | wantNames | wantHeaders,
+	famLDAP:      wantValues | wantHeaders | wantBody,
 	famSSI:       wantValues | wantHeaders | wantPath | wantBody,
-	famCRLF:      wantValues | wantAllHeads | wantPath,
+	famCRLF:      wantValues | wantNames | wantAllHeads | wantPath,
 	famCode:      wantValues | wantNames | wantAllHeads | wantPath | wantBody,
 }
 
@@ -115,6 +120,9 @@ func New(cfg Config) (*Detector, error) {
 	}
 	if cfg.MaxScan == 0 {
 		cfg.MaxScan = 8 << 10
+	}
+	if cfg.MaxScan < 256 {
+		cfg.MaxScan = 256
 	}
 	d := &Detector{max: cfg.MaxScan, cache: newVerdicts()}
 	for i := range d.on {
@@ -158,6 +166,10 @@ type input struct {
 	value string // decoded
 	raw   string // as received, when it differs from value
 	known uint32 // families the verdict cache had found clean in value
+	via   string // a decoding the value went through ("base64", "gzip"), named in Location
+	// decoded marks the text a base64 or hex value decoded to: not cached,
+	// not decoded again
+	decoded bool
 }
 
 // headerFacts is what the one walk over the request's header map collects
@@ -170,6 +182,9 @@ type headerFacts struct {
 	scannerValue      string
 	te, cl, host, rng []string
 	ct                []string
+	override          []string // X-HTTP-Method-Override and kin
+	proxy             []string // the httpoxy header
+	framingAlias      string   // a header named like a framing one with '_' for '-' ("Transfer_Encoding")
 }
 
 func (f *headerFacts) note(name string, vs []string) {
@@ -184,7 +199,14 @@ func (f *headerFacts) note(name string, vs []string) {
 		f.rng = vs
 	case "Content-Type":
 		f.ct = vs
+	case "X-Http-Method-Override", "X-Http-Method", "X-Method-Override":
+		f.override = vs
+	case "Proxy":
+		f.proxy = vs
 	default:
+		if (len(name) == len("Content-Length") || len(name) == len("Transfer-Encoding")) && f.framingAlias == "" && framingAlias(name) {
+			f.framingAlias = name
+		}
 		if f.scannerName == "" && scannerHeader(name) {
 			f.scannerName = name
 			if len(vs) > 0 {
@@ -203,7 +225,7 @@ const (
 	wantNames                     // parameter names (JSON keys arrive as values)
 	wantHeaders                   // free-text header values attackers write into (User-Agent, Referer, X-Forwarded-For ...)
 	wantAllHeads                  // every header value
-	wantBody                      // the unparsed body peek
+	wantBody                      // a raw body: an XML or HTML document whole (its values come apart)
 )
 
 // attackHeader reports whether a request header's value is free text as far
@@ -234,30 +256,45 @@ func structuredHeader(name string) bool {
 // Detect implements threat.Detector.
 func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Signal {
 	var seen [numValueFamilies]rules
-	cut := func(v string) string {
-		if len(v) > d.max {
-			return v[:d.max]
-		}
-		return v
-	}
 	var pathKnown uint32
 	if d.wants&wantPath != 0 && req.Path != "" {
-		in := input{src: threat.SourcePath, value: cut(req.Path), raw: cut(req.RawPath)}
-		dst = d.scan(&in, wantPath, &seen, dst)
-		if in.value == req.Path {
-			pathKnown = in.known
+		in := input{src: threat.SourcePath, value: req.Path, raw: req.RawPath}
+		if len(in.value) > d.max || len(in.raw) > d.max {
+			dst = d.scanWindows(&in, wantPath, &seen, dst)
+		} else {
+			dst, _ = d.scan(&in, wantPath, &seen, dst)
 		}
+		pathKnown = in.known
 	}
 	if d.wants&(wantValues|wantNames) != 0 {
 		for i := range req.Params {
 			p := &req.Params[i]
 			if p.Value != "" {
-				in := input{src: p.Source, name: p.Name, value: cut(p.Value), raw: cut(p.Raw)}
-				dst = d.scan(&in, wantValues, &seen, dst)
+				in := input{src: p.Source, name: p.Name, value: p.Value, raw: p.Raw, via: p.Via}
+				kind := wantValues
+				if p.Source == threat.SourceXML && p.Name == "(document)" {
+					// a whole XML or HTML document: its markup is for the
+					// families that read raw bodies; its text and attribute
+					// values come as values of their own
+					kind = wantBody
+				}
+				// the tail after padding first: a family reports a rule once a
+				// request, and the tail read as a value of its own gives the
+				// stronger reading
+				dst = d.scanAfterPadding(&in, kind, &seen, dst)
+				if len(in.value) > d.max || len(in.raw) > d.max {
+					dst = d.scanWindows(&in, kind, &seen, dst)
+				} else {
+					dst, _ = d.scan(&in, kind, &seen, dst)
+				}
 			}
-			if len(p.Name) > 1 && p.Source != threat.SourceJSON {
-				in := input{src: p.Source, name: "(name)", value: cut(p.Name)}
-				dst = d.scan(&in, wantNames, &seen, dst)
+			if len(p.Name) > 1 && namedBy(p.Source) {
+				in := input{src: p.Source, name: "(name)", value: p.Name, via: p.Via}
+				if len(in.value) > d.max {
+					dst = d.scanWindows(&in, wantNames, &seen, dst)
+				} else {
+					dst, _ = d.scan(&in, wantNames, &seen, dst)
+				}
 			}
 		}
 	}
@@ -277,21 +314,21 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				if !d.scanAddrs && addressHeader(name) && addressList(v) {
 					continue // addresses as proxies write them: nothing any family looks for
 				}
-				in := input{src: threat.SourceHeader, name: name, value: cut(v)}
-				dst = d.scan(&in, w, &seen, dst)
+				in := input{src: threat.SourceHeader, name: name, value: v}
+				dst = d.scanAfterPadding(&in, w, &seen, dst)
+				if len(v) > d.max {
+					if decodedHeader(name) {
+						in.value, in.raw = decode.Value(v, false), v
+					}
+					dst = d.scanWindows(&in, w, &seen, dst)
+				} else {
+					dst, _ = d.scan(&in, w, &seen, dst)
+				}
 				if k == 0 && name == "User-Agent" && in.value == req.UserAgent {
 					facts.agentKnown = in.known
 				}
 			}
 		}
-	}
-	if d.wants&wantBody != 0 && len(req.BodyPeek) > 0 {
-		b := req.BodyPeek
-		if len(b) > d.max {
-			b = b[:d.max]
-		}
-		in := input{src: threat.SourceBody, value: string(b)}
-		dst = d.scan(&in, wantBody, &seen, dst)
 	}
 	if !facts.walked {
 		for name, vs := range req.Header {
@@ -307,83 +344,283 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	return dst
 }
 
-// scan runs the value families that want kind over one input. Header and
-// cookie values are looked up in the verdict cache first; the families that
-// found nothing in them are recorded there.
-func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
+// namedBy reports whether values of src carry names their sender chose
+// (query, form, cookie, multipart field and matrix parameter names). JSON
+// keys arrive as values; XML names are read in the document.
+func namedBy(src threat.Source) bool {
+	switch src {
+	case threat.SourceQuery, threat.SourceForm, threat.SourceCookie, threat.SourceMultipart, threat.SourcePath:
+		return true
+	}
+	return false
+}
+
+// minPadding is the shortest run of one letter or digit read as padding.
+const minPadding = 64
+
+// scanAfterPadding scans what follows padding in a value as a value of
+// its own. Padding (a long run of one letter or digit: "AAAA…") pushes a
+// payload past a filter's window; families that judge how a value starts
+// (a path that is the whole value, a command at the start, libinjection's
+// fingerprint of the first tokens) would otherwise read the payload as
+// words after text. Only the text after the last run is read again, from
+// its first byte that is not a space, at most one window of it.
+func (d *Detector) scanAfterPadding(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
+	rest, ok := afterPadding(in.value)
+	if !ok {
+		return dst
+	}
+	if len(rest) > d.max {
+		rest = rest[:d.max]
+	}
+	w := input{src: in.src, name: in.name, value: rest, via: in.via}
+	if raw, ok := afterPadding(in.raw); ok && len(raw) <= d.max {
+		w.raw = raw // families that read the raw form read its tail too
+	}
+	dst, _ = d.scan(&w, kind, seen, dst)
+	return dst
+}
+
+// afterPadding returns the text after the last run of at least minPadding
+// of one letter or digit in v, spaces trimmed, when there is such a run
+// and text after it.
+func afterPadding(v string) (string, bool) {
+	if len(v) < minPadding+1 {
+		return "", false
+	}
+	end := -1
+	for i := 0; i+minPadding <= len(v); {
+		c := v[i]
+		if !isAlpha(c) && !isDigit(c) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(v) && v[j] == c {
+			j++
+		}
+		if j-i >= minPadding {
+			end = j
+		}
+		i = j
+	}
+	if end < 0 {
+		return "", false
+	}
+	rest := v[end:]
+	for {
+		// spaces, raw or percent-encoded, between the padding and the payload
+		if t := strings.TrimLeft(rest, " \t\r\n+"); t != rest {
+			rest = t
+		} else if len(rest) >= 3 && rest[0] == '%' && (rest[1:3] == "20" || rest[1:3] == "09" || rest[1:3] == "0a" ||
+			rest[1:3] == "0A" || rest[1:3] == "0d" || rest[1:3] == "0D") {
+			rest = rest[3:]
+		} else {
+			break
+		}
+	}
+	return rest, rest != ""
+}
+
+// scanWindows runs the families over a value longer than the window
+// (Config.MaxScan), whole, in windows that overlap by an eighth of it, so
+// that each family's work per window is bounded and a match shorter than
+// the overlap is whole in some window. The raw form is left out (its
+// offsets differ from the decoded value's).
+func (d *Detector) scanWindows(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
+	v := in.value
+	if oneByte(v) && (v[0] >= 'a' && v[0] <= 'z' || v[0] >= 'A' && v[0] <= 'Z' || v[0] >= '0' && v[0] <= '9') {
+		return dst // padding: a run of one letter or digit
+	}
+	if len(v) <= d.max {
+		in.raw = ""
+		dst, _ = d.scan(in, kind, seen, dst)
+		return dst
+	}
+	step := (d.max - d.max/8) &^ 3 // a multiple of 4 keeps base64 windows aligned
+	for off := 0; ; off += step {
+		end := min(off+d.max, len(v))
+		w := input{src: in.src, name: in.name, value: v[off:end], via: in.via}
+		dst, _ = d.scan(&w, kind, seen, dst)
+		if end == len(v) {
+			return dst
+		}
+	}
+}
+
+// scan runs the value families that want kind over one input, and over
+// the text a base64 or hex input decodes to; it returns the families that
+// found nothing. Header and path values are looked up in the verdict cache
+// first; the families that found nothing in them (nor in what they decode
+// to) are recorded there.
+func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, uint32) {
 	// Header values and paths repeat from request to request; cookies are
 	// per session and parameters vary, so caching them would only churn.
-	cacheable := (in.src == threat.SourceHeader || in.src == threat.SourcePath) && len(in.value) <= maxCached
+	cacheable := (in.src == threat.SourceHeader || in.src == threat.SourcePath) && len(in.value) <= maxCached && !in.decoded
 	var known uint32
 	if cacheable {
 		known = d.cache.lookup(in.src, in.name, in.value)
 		in.known = known
 		if known&d.need[kind] == d.need[kind] {
-			return dst // every family that looks at such values found it clean before
+			return dst, known // every family that looks at such values found it clean before
+		}
+	}
+	key := in.value
+	if in.src == threat.SourceHeader && in.raw == "" && decodedHeader(in.name) {
+		// custom headers carry what applications put there, URL-encoded
+		// as often as not: read them decoded, remember them raw
+		if v := decode.Value(key, false); v != key {
+			in.value, in.raw = v, key
 		}
 	}
 	in.m = classify(in.value)
-	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && !strings.Contains(in.value, "__") {
-		return dst // a short word of letters, digits, '-' and '_': nothing any family looks for
+	if in.m&^cDash == 0 && len(in.value) >= 64 && oneByte(in.value) {
+		return dst, valueFamilies // a run of one letter or digit: padding
 	}
+	// a value of letters, digits and base64 punctuation may be encoded text
+	encoded := len(in.value) >= decode.MinEncoded && in.m&^(cDash|cSlash|cEq|cSpace) == 0 && in.src != threat.SourcePath &&
+		!in.decoded && decode.Encoded(in.value)
 	var clean uint32
-	for i := 0; i < numValueFamilies; i++ {
-		bit := uint32(1) << i
-		if !d.on[i] || familyWants[i]&kind == 0 || known&bit != 0 {
-			continue
+	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && !strings.Contains(in.value, "__") {
+		// a short word of letters, digits, '-' and '_': nothing any family
+		// looks for, unless it decodes to something
+		if !encoded {
+			return dst, valueFamilies
 		}
-		var hit bool
-		switch i {
-		case famSQLi:
-			dst, hit = scanSQLi(in, &seen[i], dst)
-		case famXSS:
-			dst, hit = scanXSS(in, &seen[i], dst)
-		case famTraversal:
-			dst, hit = scanTraversal(in, &seen[i], dst)
-		case famCommand:
-			dst, hit = scanCommand(in, &seen[i], dst)
-		case famSSRF:
-			dst, hit = scanSSRF(in, &seen[i], dst)
-		case famSSTI:
-			dst, hit = scanSSTI(in, &seen[i], dst)
-		case famXXE:
-			dst, hit = scanXXE(in, &seen[i], dst)
-		case famNoSQL:
-			dst, hit = scanNoSQL(in, &seen[i], dst)
-		case famLDAP:
-			dst, hit = scanLDAP(in, &seen[i], dst)
-		case famSSI:
-			dst, hit = scanSSI(in, &seen[i], dst)
-		case famCRLF:
-			dst, hit = scanCRLF(in, &seen[i], dst)
-		case famCode:
-			dst, hit = scanCode(in, &seen[i], dst)
+	} else {
+		for i := 0; i < numValueFamilies; i++ {
+			bit := uint32(1) << i
+			if !d.on[i] || familyWants[i]&kind == 0 || known&bit != 0 {
+				continue
+			}
+			var hit bool
+			switch i {
+			case famSQLi:
+				dst, hit = scanSQLi(in, &seen[i], dst)
+			case famXSS:
+				dst, hit = scanXSS(in, &seen[i], dst)
+			case famTraversal:
+				dst, hit = scanTraversal(in, &seen[i], dst)
+			case famCommand:
+				dst, hit = scanCommand(in, &seen[i], dst)
+			case famSSRF:
+				dst, hit = scanSSRF(in, &seen[i], dst)
+			case famSSTI:
+				dst, hit = scanSSTI(in, &seen[i], dst)
+			case famXXE:
+				dst, hit = scanXXE(in, &seen[i], dst)
+			case famNoSQL:
+				dst, hit = scanNoSQL(in, &seen[i], dst)
+			case famLDAP:
+				dst, hit = scanLDAP(in, &seen[i], dst)
+			case famSSI:
+				dst, hit = scanSSI(in, &seen[i], dst)
+			case famCRLF:
+				dst, hit = scanCRLF(in, &seen[i], dst)
+			case famCode:
+				dst, hit = scanCode(in, &seen[i], dst)
+			}
+			if !hit {
+				clean |= bit
+			}
 		}
-		if !hit {
-			clean |= bit
-		}
+	}
+	if encoded {
+		var bits uint32
+		dst, bits = d.scanDecoded(in, kind, seen, dst)
+		clean &= bits
+	} else if in.src == threat.SourceHeader && in.name == "Authorization" && len(in.value) > 6 && strings.EqualFold(in.value[:6], "basic ") {
+		// Basic credentials: user:password, base64-encoded
+		cred := input{src: in.src, name: in.name, value: strings.TrimSpace(in.value[6:])}
+		var bits uint32
+		dst, bits = d.scanDecoded(&cred, kind, seen, dst)
+		clean &= bits
 	}
 	if cacheable && clean&^known != 0 {
-		d.cache.markClean(in.src, in.name, in.value, clean|known)
+		d.cache.markClean(in.src, in.name, key, clean|known)
 	}
-	return dst
+	return dst, clean
+}
+
+// oneByte reports whether v is one byte repeated ("aaaa..."), eight bytes
+// at a time.
+func oneByte(v string) bool {
+	if v == "" {
+		return true
+	}
+	c := v[0]
+	i := 0
+	if len(v) >= 8 {
+		w := uint64(c) * 0x0101010101010101
+		for ; i+8 <= len(v); i += 8 {
+			if le64(v[i:i+8]) != w {
+				return false
+			}
+		}
+	}
+	for ; i < len(v); i++ {
+		if v[i] != c {
+			return false
+		}
+	}
+	return true
+}
+
+// decodedHeader reports whether a header's value is read URL-decoded as
+// well: free-text headers (attackHeader) but the Referer, a URL whose
+// escapes are the page's own.
+func decodedHeader(name string) bool {
+	return name != "Referer" && attackHeader(name)
+}
+
+// scanDecoded runs the families over the text a base64 or hex value
+// decodes to, as a further input whose Location says so. Tokens and
+// binary data (session ids, hashes, JWT parts) decode to no text. It
+// returns the families that found nothing (all when the value is not
+// encoded text).
+func (d *Detector) scanDecoded(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, uint32) {
+	buf := decodeBufs.Get().(*[]byte)
+	defer decodeBufs.Put(buf)
+	if n := len(in.value)*3/4 + 3; cap(*buf) < n {
+		*buf = make([]byte, 0, n)
+	}
+	text, via := decode.Text((*buf)[:0], in.value)
+	if text == nil {
+		return dst, valueFamilies
+	}
+	dec := input{src: in.src, name: in.name, value: unsafeString(text), via: via, decoded: true}
+	return d.scan(&dec, kind, seen, dst)
+}
+
+// valueFamilies has the verdict-cache bit of every value family.
+const valueFamilies = 1<<numValueFamilies - 1
+
+// decodeBufs hold the text of decoded windows: three quarters of a window
+// of the default size (base64), grown for larger windows.
+var decodeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 6<<10); return &b }}
+
+// unsafeString views b as a string without copying; b must not change
+// while the string is in use.
+func unsafeString(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // location names where an input was found, as in Signal.Location.
 func (in *input) location() string {
-	switch in.src {
-	case threat.SourcePath:
-		return "path"
-	case threat.SourceBody:
-		return "body"
-	}
-	prefix := [...]string{threat.SourceQuery: "query", threat.SourceForm: "form", threat.SourceJSON: "json",
-		threat.SourceCookie: "cookie", threat.SourceHeader: "header"}
+	prefix := [...]string{threat.SourcePath: "path", threat.SourceQuery: "query", threat.SourceForm: "form",
+		threat.SourceJSON: "json", threat.SourceCookie: "cookie", threat.SourceHeader: "header", threat.SourceBody: "body",
+		threat.SourceMultipart: "multipart", threat.SourceFile: "file", threat.SourceXML: "xml", threat.SourceText: "text"}
 	p := "param"
 	if int(in.src) < len(prefix) && prefix[in.src] != "" {
 		p = prefix[in.src]
 	}
-	return p + ":" + excerpt(in.name, 0, len(in.name), 64)
+	if in.name != "" {
+		p += ":" + excerpt(in.name, 0, len(in.name), 64)
+	}
+	if in.via != "" {
+		p += " (" + in.via + ")"
+	}
+	return p
 }
 
 // signal builds a Signal for a match at in.value[i:j].

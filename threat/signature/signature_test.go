@@ -280,17 +280,24 @@ func TestDisable(t *testing.T) {
 	}
 }
 
-func TestMaxScanBoundsWork(t *testing.T) {
-	d, _ := signature.New(signature.Config{MaxScan: 64})
-	// The payload sits after the scanned prefix: bounded work means it is
-	// not seen, and the evidence of what is seen stays bounded.
-	v := strings.Repeat("a", 100) + "<script>alert(1)</script>"
-	if sigs := detect(t, d, build(t, "q", v)); hasFamily(sigs, "xss") {
-		t.Fatalf("value beyond MaxScan inspected: %v", rulesOf(sigs))
+func TestWindowsCoverTheWholeValue(t *testing.T) {
+	// MaxScan is a window, not a cut: a payload anywhere in a long value is
+	// seen, at the start, across a window boundary (within the overlap)
+	// and at the end.
+	d, _ := signature.New(signature.Config{MaxScan: 256})
+	payload := "<script>alert(1)</script>"
+	for _, at := range []int{0, 100, 215, 224, 5000, 9000} {
+		v := strings.Repeat("a", at) + payload + strings.Repeat("b", 300)
+		if sigs := detect(t, d, build(t, "q", v)); !hasFamily(sigs, "xss") {
+			t.Errorf("payload at byte %d of a %d-byte value not found", at, len(v))
+		}
 	}
-	d, _ = signature.New(signature.Config{})
-	if sigs := detect(t, d, build(t, "q", v)); !hasFamily(sigs, "xss") {
-		t.Fatal("default MaxScan misses a payload at byte 100")
+	// evidence stays bounded whatever the value's length
+	v := strings.Repeat("a", 100_000) + payload
+	for _, s := range detect(t, d, build(t, "q", v)) {
+		if len(s.Evidence) > 64 {
+			t.Errorf("%s evidence of %d bytes", s.Rule, len(s.Evidence))
+		}
 	}
 }
 
@@ -391,6 +398,44 @@ func TestVerdictCacheCannotBeLaundered(t *testing.T) {
 			if got := rulesOf(detect(t, d, build(t, c.where, c.value))); !slices.Equal(got, want) {
 				t.Errorf("%s %q after the same value in %s: rules %v, want %v", c.where, c.value, decoy, got, want)
 			}
+		}
+	}
+}
+
+// Padding (a long run of one letter or digit) before a payload: the tail
+// is read as a value of its own, so rules that judge how a value starts
+// see the payload's start.
+func TestAfterPadding(t *testing.T) {
+	pad := strings.Repeat("A", 100)
+	cases := []struct {
+		v, want string
+		ok      bool
+	}{
+		{pad + "' OR 1=1--", "' OR 1=1--", true},
+		{pad + " /etc/passwd", "/etc/passwd", true},
+		{pad + "%20%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", true},
+		{"x" + pad + "y" + pad + "z", "z", true},
+		{strings.Repeat("A", 63) + " tail", "", false},
+		{pad, "", false},
+		{"short", "", false},
+	}
+	for _, c := range cases {
+		got, ok := signature.AfterPadding(c.v)
+		if ok != c.ok || got != c.want {
+			t.Errorf("afterPadding(%.20q…) = %q, %v; want %q, %v", c.v, got, ok, c.want, c.ok)
+		}
+	}
+	d, _ := signature.New(signature.Config{})
+	for _, v := range []string{strings.Repeat("a", 9000) + " /etc/httpd/conf/httpd.conf", strings.Repeat("b", 3000) + "%20'%20OR%201=1--"} {
+		sigs := detect(t, d, build(t, "q", v))
+		best := 0.0
+		for _, s := range sigs {
+			if s.Detector != "scanner" && s.Rule != "probe.long_run" {
+				best = max(best, s.Confidence)
+			}
+		}
+		if best < 0.99 {
+			t.Errorf("padded %.30q…: best family confidence %.2f (%v)", v[len(v)-30:], best, rulesOf(sigs))
 		}
 	}
 }

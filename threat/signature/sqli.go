@@ -1,50 +1,72 @@
 package signature
 
 import (
-	"bytes"
+	"strings"
 
 	libinjection "github.com/corazawaf/libinjection-go"
 
+	"github.com/bulwarkhq/bulwark/internal/decode"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
-// scanSQLi finds SQL injection. libinjection's tokenizer and fingerprint
-// set does the heavy lifting; a few keyword rules catch what fingerprints
-// miss (time-based blind injection, schema probing, stacked queries,
-// boolean tautologies after a closing quote or bracket).
+// scanSQLi finds SQL injection. An injected value is a fragment of SQL
+// that the application pastes into its query, after breaking out of a
+// string literal (a quote), a number or a bracket. The family reads the
+// value as SQL tokens and looks for the grammar of such fragments wherever
+// they start, so that a payload after padding or prose is found too:
+//
+//   - a boolean test: a logical operator (or, and, xor, ||, &&, having,
+//     where) followed by a comparison of operands (' or 1=1, and 'a'='a,
+//     or x=x, and ascii(substr(...))>64) or by a lone truth value (and
+//     false, or true--, and sleep(5));
+//   - probing: order by / group by with a column number or an expression;
+//   - union [all] select with a column list, a subquery in an expression
+//     (=(select ...), 1(select ...));
+//   - stacked statements after ';' and statements right after a break-out
+//     quote (drop table, exec xp_cmdshell, declare @, waitfor delay);
+//   - time delays (sleep, benchmark, pg_sleep, waitfor delay,
+//     dbms_lock.sleep, randomblob) in any nesting;
+//   - error-based and dangerous functions (extractvalue, updatexml,
+//     utl_inaddr, xp_cmdshell, load_file, into outfile) and system objects
+//     (information_schema, sysobjects, pg_catalog, sqlite_master, @@version);
+//   - a comment that cuts the query right after a break-out (admin'--).
+//
+// How much each match weighs depends on what precedes it (its lead): a
+// break-out quote, the start of the value, a number or an operator make it
+// SQL; a sentence makes it prose ("rock and roll or jazz", a "quote" --
+// Author attribution). libinjection's fingerprints run at the start of the
+// value and at later break-out quotes, in bounded windows; a fingerprint
+// whose tokens read as a sentence counts less.
 
 // Rule bits.
 const (
 	sqliLib = iota
-	sqliTiming
-	sqliUnion
-	sqliSchema
-	sqliFunc
 	sqliBoolean
+	sqliUnion
+	sqliProbe
+	sqliTiming
 	sqliStacked
+	sqliStatement
 	sqliComment
+	sqliSubquery
+	sqliFunc
+	sqliSchema
+	sqliNumRules
 )
 
-var (
-	sqliTimingWords = words("sleep(", "benchmark(", "pg_sleep(", "waitfor delay", "waitfor time", "dbms_pipe.receive_message(",
-		"dbms_lock.sleep(", "user_lock.sleep(", "randomblob(", "regexp_substring(repeat(", "generate_series(")
-	sqliSchemaWords = words("information_schema", "sysobjects", "syscolumns", "sysdatabases", "master..", "sys.databases",
-		"sys.tables", "rdb$", "sqlite_master", "sqlite_schema", "pg_catalog", "pg_shadow", "pg_user", "sysibm.", "all_tables", "all_users",
-		"user_tables", "mysql.user", "msysaccessobjects", "msysobjects", "from dual", "sysusers", "systables", "v$version", "@@version",
-		"domain.domains", "information_schema.")
-	sqliFuncWords = words("extractvalue(", "updatexml(", "concat(0x", "concat_ws(", "group_concat(", "load_file(", "into outfile",
-		"into dumpfile", "xp_cmdshell", "sp_executesql", "sp_oacreate", "exec master", "utl_inaddr.", "utl_http.", "ctxsys.", "make_set(",
-		"elt(", "procedure analyse(", "json_keys(", "gtid_subset(", "exp(~(", "floor(rand(", "version()", "char(", "chr(",
-		"dbms_xmlgen.", "xmltype(", "case when", "select count(", "select null", "select (", "select *", "select case",
-		"cast(", "convert(", "ascii(substr", "ord(mid(", "substring(", "iif(", "nvl(", "ifnull(", "isnull(", "current_user", "database()",
-		"schema()", "user()", "@@hostname", "pg_read_file(", "lo_import(", "copy (", "load data")
-	sqliStackWords = words("select", "insert", "update", "delete", "drop", "create", "alter", "exec", "execute", "declare",
-		"shutdown", "call", "begin", "waitfor", "truncate", "grant", "revoke", "set ", "union", "having", "order by", "if(", "if ")
-	sqliBoolOps = words(" or ", " and ", " xor ", "||", "&&", " or(", " and(", ")or ", ")and ", "'or ", "'and ", "\"or ", "\"and ",
-		" rlike ", " regexp ", " div ", " not ", " having ")
-	sqliCompare = words("=", "<>", "!=", "<", ">", " like ", " is ", " in(", " in (", " between ", " regexp ", " rlike ",
-		" sounds like ", " glob ", " match ")
-)
+var sqliRuleNames = [sqliNumRules]string{
+	sqliLib:       "sqli.libinjection",
+	sqliBoolean:   "sqli.boolean",
+	sqliUnion:     "sqli.union",
+	sqliProbe:     "sqli.order_by",
+	sqliTiming:    "sqli.timing",
+	sqliStacked:   "sqli.stacked",
+	sqliStatement: "sqli.statement",
+	sqliComment:   "sqli.comment",
+	sqliSubquery:  "sqli.subquery",
+	sqliFunc:      "sqli.function",
+	sqliSchema:    "sqli.schema",
+}
 
 // sqlStrong are the classes of SQL syntax other than spaces and plain
 // punctuation; a value without them needs a keyword to be SQL.
@@ -56,218 +78,1725 @@ var sqliKeywords = words("union", "select", "or", "and", "xor", "having", "order
 	"exec", "execute", "drop", "insert", "update", "delete", "like", "rlike", "regexp", "between", "case", "when", "null",
 	"into", "from", "where", "limit", "procedure", "div", "mod", "not", "is", "true", "false", "declare", "shutdown",
 	"truncate", "load_file", "outfile", "information_schema", "dual", "version", "user", "database", "if", "else", "end",
-	"begin", "call", "sounds", "collate", "offset", "by")
+	"begin", "call", "sounds", "collate", "offset", "by", "grant", "create", "alter")
 
 // sqlChars are the classes without which a value cannot carry SQL syntax.
 const sqlChars = cQuote | cDQuote | cBacktick | cParen | cSemi | cHash | cDash | cStar | cEq | cComma | cSpace |
 	cLT | cGT | cPipe | cAmp | cSlash | cAt | cNL
 
+// Bounds that keep the work on one value linear in its length.
+const (
+	sqlLibWindow  = 1024 // bytes libinjection reads from a candidate start
+	sqlLibStarts  = 6    // candidate starts after the value's own
+	sqlGroupBound = 256  // bytes a bracket or string operand may span
+)
+
 func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
-	var stack [512]byte
-	v := in.value
-	m := in.m
-	if m&sqlChars == 0 {
-		return dst, hit
-	}
-	if in.src == threat.SourcePath && m&(cQuote|cDQuote|cParen|cSpace) == 0 {
-		return dst, hit // a plain path is never SQL
-	}
-	sq := squeeze(stack[:0], v)
-	if m&sqlStrong == 0 && !bytes.Contains(sq, []byte("--")) {
-		// Letters, digits, spaces and plain punctuation: SQL needs a
-		// keyword here ("1 union select 1", "1 or true").
-		if _, ok := findAny(sq, sqliKeywords, true); !ok {
-			return dst, hit
+	var best [sqliNumRules]sqlHit
+	sqliValue(in.value, in.m, in.src, &best)
+	if in.src == threat.SourceHeader && in.m&(cPercent|cAmp) != 0 {
+		// headers reach the families as sent: decode them as a parameter
+		if d := decode.Value(in.value, false); d != in.value {
+			sqliValue(d, classify(d), in.src, &best)
 		}
 	}
-	header := in.src == threat.SourceHeader
-	if !header || m&(cQuote|cDQuote|cBacktick) != 0 {
-		if ok, fp := libinjection.IsSQLi(v); ok && seen.mark(&hit, sqliLib) {
-			conf, rule := 0.99, "sqli.libinjection"
-			if fp == "1c" || fp == "nc" || fp == "c" {
-				// a bare value and a comment ("50% off -- today"): the
-				// shape of an injection that does nothing
-				conf, rule = 0.6, "sqli.libinjection_comment"
-			}
-			s := signal(NameSQLi, rule, conf, in, 0, len(v))
-			prefix := "fp " + fp + ": "
-			s.Evidence = prefix + excerpt(v, 0, len(v), 48-len(prefix))
-			dst = append(dst, s)
+	for r := range best {
+		h := &best[r]
+		if h.conf == 0 || !seen.mark(&hit, uint(r)) {
+			continue
 		}
-	}
-	if m&cParen != 0 || bytes.Contains(sq, []byte("waitfor")) {
-		if mt, ok := findAny(sq, sqliTimingWords, true); ok && seen.mark(&hit, sqliTiming) {
-			dst = append(dst, signal(NameSQLi, "sqli.timing", 0.99, in, mt.i, mt.j))
+		s := signal(NameSQLi, sqliRuleNames[r], h.conf, in, 0, 0)
+		s.Evidence = excerpt(h.src, h.i, h.j, 48)
+		if r == sqliLib {
+			prefix := "fp " + h.fp + ": "
+			s.Evidence = prefix + excerpt(h.src, h.i, h.j, 48-len(prefix))
 		}
-	}
-	if i := unionSelect(sq); i >= 0 && seen.mark(&hit, sqliUnion) {
-		dst = append(dst, signal(NameSQLi, "sqli.union", 0.99, in, i, i+12))
-	}
-	if mt, ok := findAny(sq, sqliSchemaWords, true); ok && seen.mark(&hit, sqliSchema) {
-		dst = append(dst, signal(NameSQLi, "sqli.schema", 0.9, in, mt.i, mt.j))
-	}
-	if m&cParen != 0 || m&cSpace != 0 {
-		if mt, ok := findAny(sq, sqliFuncWords, true); ok && seen.mark(&hit, sqliFunc) {
-			conf, rule := 0.6, "sqli.function_bare"
-			if m&(cQuote|cDQuote|cParen|cComma) != 0 && m&(cQuote|cDQuote|cHash|cDash|cSemi|cEq) != 0 {
-				conf, rule = 0.85, "sqli.function"
-			}
-			dst = append(dst, signal(NameSQLi, rule, conf, in, mt.i, mt.j))
-		}
-	}
-	if m&(cEq|cLT|cGT|cSpace) != 0 {
-		if i, j := tautology(sq); i >= 0 && seen.mark(&hit, sqliBoolean) {
-			conf, rule := 0.6, "sqli.boolean_bare" // "price < 100 and rating > 4" reads the same
-			if m&(cQuote|cDQuote|cParen|cHash|cSemi|cBacktick) != 0 || bytes.Contains(sq, []byte("--")) {
-				conf, rule = 0.9, "sqli.boolean"
-			}
-			dst = append(dst, signal(NameSQLi, rule, conf, in, i, j))
-		}
-	}
-	if m&cSemi != 0 {
-		if i := stacked(sq); i >= 0 && seen.mark(&hit, sqliStacked) {
-			dst = append(dst, signal(NameSQLi, "sqli.stacked", 0.85, in, i, i+16))
-		}
-	}
-	if m&(cQuote|cDQuote|cParen) != 0 && m&(cDash|cHash|cStar) != 0 {
-		if i := quoteComment(sq); i >= 0 && seen.mark(&hit, sqliComment) {
-			dst = append(dst, signal(NameSQLi, "sqli.comment", 0.75, in, i, i+4))
-		}
+		dst = append(dst, s)
 	}
 	return dst, hit
 }
 
-// unionSelect finds "union [all|distinct] select" or "union(select".
-func unionSelect(b []byte) int {
-	off := 0
-	for {
-		i := bytes.Index(b[off:], []byte("union"))
-		if i < 0 {
-			return -1
+// sqliValue runs the rules over v, with classes m, keeping the best match
+// of each rule in best.
+func sqliValue(v string, m cls, src threat.Source, best *[sqliNumRules]sqlHit) {
+	if m&sqlChars == 0 {
+		return
+	}
+	if src == threat.SourcePath && m&(cQuote|cDQuote|cParen|cSpace) == 0 {
+		return // a plain path is never SQL
+	}
+	if m&sqlStrong == 0 && !strings.Contains(v, "--") {
+		// Letters, digits, spaces and plain punctuation: SQL needs a
+		// keyword here ("1 union select 1", "1 or true").
+		var stack [512]byte
+		if _, ok := findAny(lower(stack[:0], v), sqliKeywords, true); !ok {
+			return
 		}
-		i += off
-		j := skipSpace(b, i+5)
-		if j < len(b) && b[j] == '(' {
-			j = skipSpace(b, j+1)
+	}
+	sc := sqlScan{lx: newSQLLexer(v)}
+	sc.run()
+	if sc.syntax && (src != threat.SourceHeader || m&(cQuote|cDQuote|cBacktick) != 0 || sc.found()) {
+		sc.libinjection()
+	}
+	for r := range sc.best {
+		if h := sc.best[r]; h.conf > best[r].conf {
+			h.src = v
+			best[r] = h
 		}
-		for _, w := range []string{"all", "distinct"} {
-			if hasWordAt(b, j, w) {
-				j = skipSpace(b, j+len(w))
-			}
-		}
-		if (i == 0 || !isWord(b[i-1])) && hasWordAt(b, j, "select") {
-			return i
-		}
-		off = i + 5
 	}
 }
 
-// tautology finds a boolean operator followed by a comparison of two
-// operands, as in "' or 1=1", ") and 'a'='a", "or 9323=9323#", and returns
-// its span.
-func tautology(b []byte) (int, int) {
-	for _, op := range sqliBoolOps.kws {
-		off := 0
-		for off < len(b) {
-			i := bytes.Index(b[off:], op)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + 1
-			j := skipSpace(b, i+len(op))
-			k, ok := operand(b, j)
-			if !ok {
+// found reports whether a rule matched.
+func (sc *sqlScan) found() bool {
+	for _, h := range sc.best {
+		if h.conf > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// sqlKind is the kind of a SQL token.
+type sqlKind uint8
+
+const (
+	sEnd     sqlKind = iota
+	sWord            // identifier or keyword; id says which keyword
+	sNum             // number, hex or binary literal
+	sVar             // @name or @@name (id 2)
+	sQuote           // ' " or ` (id): strings are read by the rules that need them
+	sOp              // operator; id says which
+	sOpen            // (
+	sClose           // )
+	sComma           // ,
+	sSemi            // ;
+	sDot             // .
+	sComment         // -- # or an unterminated /*
+	sNul             // NUL: ends the query for C-string APIs
+	sOther           // any other punctuation
+)
+
+// Operator ids.
+const (
+	opArith  uint8 = iota + 1 // + - * / % ^ | & ~ << >>
+	opEq                      // = == <=>
+	opCmp                     // < > <= >= <> != !< !>
+	opOr                      // ||
+	opAnd                     // &&
+	opNot                     // !
+	opAssign                  // :=
+	opCast                    // ::
+)
+
+// sqlTok is one token: its kind, keyword or operator id, span s[i:j], and
+// for a quote whether it opens a string (an even number of the same quote
+// precede it: the first quote of a value closes the application's string).
+type sqlTok struct {
+	kind sqlKind
+	id   uint8
+	open bool
+	i, j int
+}
+
+// Keyword ids of words (sqlTok.id).
+const (
+	kwNone uint8 = iota
+	kwOr
+	kwAnd
+	kwXor
+	kwNot
+	kwHaving
+	kwWhere
+	kwUnion
+	kwSelect
+	kwAll // all, distinct, distinctrow
+	kwTop
+	kwFrom
+	kwJoin
+	kwOrder
+	kwGroup
+	kwBy
+	kwLimit // limit, offset, fetch
+	kwInto
+	kwValues
+	kwLike // like, rlike, regexp, glob, match, similar
+	kwBetween
+	kwIn
+	kwIs
+	kwTrue // true, false
+	kwNull
+	kwCase
+	kwWhen
+	kwThen
+	kwElse
+	kwEnd
+	kwAs
+	kwAsc // asc, desc
+	kwInsert
+	kwUpdate
+	kwDelete
+	kwDrop
+	kwCreate
+	kwAlter
+	kwTruncate
+	kwExec // exec, execute
+	kwDeclare
+	kwShutdown
+	kwGrant // grant, revoke
+	kwWaitfor
+	kwDelay // delay, time
+	kwSet
+	kwCall
+	kwIf // if, iif
+	kwObject
+	kwIdentified
+	kwProcedure
+	kwOutfile // outfile, dumpfile
+	kwLoad
+	kwData
+	kwInfile
+	kwCopy
+	kwProgram
+	kwSounds
+	kwDiv // div, mod
+	kwCollate
+	kwExists
+	kwBegin
+	kwMaster
+	kwDual
+	kwFunc       // a common SQL function: char, concat, substring, ascii, count, version ...
+	kwSleep      // sleep, pg_sleep, pg_sleep_for, receive_message
+	kwBenchmark  // benchmark
+	kwRandomblob // randomblob, zeroblob
+	kwErrFunc    // extractvalue, updatexml, xmltype, gtid_subset ... (error-based extraction)
+	kwFileFunc   // load_file, pg_read_file, lo_import, sys_exec ...
+	kwOraPkg     // utl_inaddr, utl_http, dbms_xmlgen, dbms_lock, ctxsys ...
+	kwSysObj     // information_schema, sysobjects, pg_catalog, sqlite_master, all_tables ...
+	kwProc       // xp_*, sp_* procedures
+	kwExp        // exp: error-based only as exp(~(...))
+	kwFloor      // floor: error-based as floor(rand(0)*2)
+)
+
+// sqlWords maps lower-case words to keyword ids.
+var sqlWords = func() map[string]uint8 {
+	m := map[string]uint8{}
+	add := func(id uint8, ws ...string) {
+		for _, w := range ws {
+			m[w] = id
+		}
+	}
+	add(kwOr, "or")
+	add(kwAnd, "and")
+	add(kwXor, "xor")
+	add(kwNot, "not")
+	add(kwHaving, "having")
+	add(kwWhere, "where")
+	add(kwUnion, "union")
+	add(kwSelect, "select")
+	add(kwAll, "all", "distinct", "distinctrow")
+	add(kwTop, "top")
+	add(kwFrom, "from")
+	add(kwJoin, "join")
+	add(kwOrder, "order")
+	add(kwGroup, "group")
+	add(kwBy, "by")
+	add(kwLimit, "limit", "offset", "fetch")
+	add(kwInto, "into")
+	add(kwValues, "values")
+	add(kwLike, "like", "rlike", "regexp", "glob", "match", "similar", "ilike")
+	add(kwBetween, "between")
+	add(kwIn, "in")
+	add(kwIs, "is")
+	add(kwTrue, "true", "false")
+	add(kwNull, "null")
+	add(kwCase, "case")
+	add(kwWhen, "when")
+	add(kwThen, "then")
+	add(kwElse, "else")
+	add(kwEnd, "end")
+	add(kwAs, "as")
+	add(kwAsc, "asc", "desc")
+	add(kwInsert, "insert", "replace")
+	add(kwUpdate, "update")
+	add(kwDelete, "delete")
+	add(kwDrop, "drop")
+	add(kwCreate, "create")
+	add(kwAlter, "alter")
+	add(kwTruncate, "truncate")
+	add(kwExec, "exec", "execute")
+	add(kwDeclare, "declare")
+	add(kwShutdown, "shutdown")
+	add(kwGrant, "grant", "revoke")
+	add(kwWaitfor, "waitfor")
+	add(kwDelay, "delay", "time")
+	add(kwSet, "set")
+	add(kwCall, "call")
+	add(kwIf, "if", "iif")
+	add(kwObject, "table", "database", "schema", "user", "login", "view", "procedure", "function", "index", "trigger",
+		"tablespace", "role", "column")
+	add(kwIdentified, "identified")
+	add(kwOutfile, "outfile", "dumpfile")
+	add(kwLoad, "load")
+	add(kwData, "data")
+	add(kwInfile, "infile")
+	add(kwCopy, "copy")
+	add(kwProgram, "program")
+	add(kwSounds, "sounds")
+	add(kwDiv, "div", "mod")
+	add(kwCollate, "collate")
+	add(kwExists, "exists")
+	add(kwBegin, "begin")
+	add(kwMaster, "master")
+	add(kwDual, "dual")
+	add(kwFunc, "char", "chr", "nchar", "concat", "concat_ws", "group_concat", "string_agg", "listagg", "substring", "substr",
+		"mid", "ascii", "ord", "unicode", "hex", "unhex", "bin", "length", "len", "count", "version", "database",
+		"current_user", "system_user", "session_user", "user_name", "db_name", "host_name", "schema_name", "md5", "sha1",
+		"ifnull", "isnull", "nvl", "coalesce", "nullif", "cast", "convert", "rand", "random", "lower", "upper", "left",
+		"right", "reverse", "trim", "instr", "locate", "position", "strcmp", "make_set", "elt", "field", "lpad", "rpad",
+		"conv", "compress", "uncompress", "to_char", "to_number", "decode", "utl_raw", "quote", "typeof", "sqlite_version",
+		"current_database", "current_schema", "pg_typeof", "getdate", "now", "sysdate", "datalength", "row_count",
+		"last_insert_id", "found_rows", "connection_id", "unistr", "soundex", "space", "repeat",
+		"replicate", "stuff", "charindex", "patindex", "json_extract", "dbms_random", "object_id", "object_name",
+		"has_dbaccess", "is_srvrolemember", "is_member", "suser_name", "suser_sname", "fn_varbintohexstr")
+	add(kwSleep, "sleep", "pg_sleep", "pg_sleep_for", "pg_sleep_until", "receive_message")
+	add(kwBenchmark, "benchmark")
+	add(kwRandomblob, "randomblob", "zeroblob")
+	add(kwErrFunc, "extractvalue", "updatexml", "xmltype", "gtid_subset", "gtid_subtract", "json_keys", "name_const",
+		"polygon", "multipoint", "multipolygon", "multilinestring", "linestring", "geometrycollection",
+		"st_latfromgeohash", "st_longfromgeohash", "st_pointfromgeohash", "xmlserialize", "dbms_xmlquery", "get_host_address",
+		"get_host_name", "drithsx", "sqlid_to_sqlhash", "ordsys", "xmlquery", "xmlelement")
+	add(kwFileFunc, "load_file", "pg_read_file", "pg_read_binary_file", "pg_ls_dir", "lo_import", "lo_export",
+		"sys_exec", "sys_eval", "openrowset", "opendatasource", "openquery", "bulk", "dblink", "dblink_connect", "utl_file",
+		"dbms_java", "dbms_scheduler", "xp_dirtree", "load_extension")
+	add(kwOraPkg, "utl_inaddr", "utl_http", "utl_tcp", "utl_smtp", "dbms_xmlgen", "dbms_lock", "dbms_pipe", "dbms_session",
+		"dbms_utility", "ctxsys", "sys_context", "user_lock", "dbms_aw", "dbms_export_extension")
+	add(kwSysObj, "information_schema", "sysobjects", "syscolumns", "sysdatabases", "sysusers", "sysprocesses",
+		"sysservers", "syslogins", "sysxlogins", "sysfiles", "systypes", "syscomments", "pg_catalog", "pg_shadow",
+		"pg_user", "pg_database", "pg_tables", "pg_group", "pg_roles", "pg_namespace", "pg_class", "pg_attribute",
+		"pg_stat_activity", "pg_authid", "sqlite_master", "sqlite_schema", "sqlite_temp_master", "sqlite_sequence",
+		"all_tables", "all_users", "all_tab_columns", "all_objects", "all_views", "user_tables", "user_objects",
+		"user_tab_columns", "user_users", "user_role_privs", "user_sys_privs", "dba_users", "dba_tables",
+		"dba_role_privs", "dba_sys_privs", "session_roles", "v$version", "v$instance", "v$database", "v$session",
+		"msysobjects", "msysaccessobjects", "msysqueries", "msysrelationships", "sysibm", "syscat", "rdb$relations",
+		"rdb$database", "rdb$fields", "performance_schema", "innodb_table_stats", "sys_schema",
+		"sysschemas", "systables", "spt_values", "sql_logins", "server_principals",
+		"database_principals")
+	add(kwExp, "exp")
+	add(kwFloor, "floor")
+	return m
+}()
+
+// sqlKeyword returns the keyword id of word w.
+func sqlKeyword(w string) uint8 {
+	if len(w) < 2 || len(w) > 24 {
+		return kwNone
+	}
+	var buf [24]byte
+	for k := 0; k < len(w); k++ {
+		c := w[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[k] = c
+	}
+	if id, ok := sqlWords[string(buf[:len(w)])]; ok {
+		return id
+	}
+	if len(w) > 4 && (buf[0] == 'x' || buf[0] == 's') && buf[1] == 'p' && buf[2] == '_' {
+		return kwProc // xp_cmdshell, sp_executesql, sp_oacreate ...
+	}
+	return kwNone
+}
+
+// glued reports whether keyword id may follow a number without a space,
+// as SQL tokenisers allow ("1union", "1or", "1e0union").
+func glued(id uint8) bool {
+	switch id {
+	case kwOr, kwAnd, kwXor, kwUnion, kwOrder, kwGroup, kwHaving, kwLimit, kwLike, kwDiv, kwFrom, kwSelect, kwInto,
+		kwWhere, kwProcedure:
+		return true
+	}
+	return false
+}
+
+// clause reports whether id is a keyword that cannot be an operand.
+func clause(id uint8) bool {
+	switch id {
+	case kwNone, kwTrue, kwNull, kwFunc, kwSleep, kwBenchmark, kwRandomblob, kwErrFunc, kwFileFunc, kwOraPkg, kwSysObj,
+		kwProc, kwExp, kwFloor, kwMaster, kwDual, kwObject, kwData, kwDelay, kwIf:
+		return false
+	}
+	return true
+}
+
+// sqlLexer reads a value as SQL tokens. next is stateless but for a
+// cache that keeps searches for the end of "/*" comments linear.
+type sqlLexer struct {
+	s       string
+	noClose int // no "*/" at or after this offset
+	// budget bounds the bytes that string and bracket matching read over
+	// the whole value, however many rules ask: a linear bound.
+	budget int
+}
+
+// newSQLLexer returns a lexer over s.
+func newSQLLexer(s string) sqlLexer {
+	return sqlLexer{s: s, noClose: len(s) + 1, budget: 8*len(s) + 4*sqlGroupBound}
+}
+
+func sqlWordByte(c byte) bool { return isWord(c) || c == '$' || c >= 0x80 }
+
+// next returns the token at or after offset i. Spaces, "+" before a
+// letter (a form-encoded space read raw), and closed /* */ comments are
+// skipped; the content of a MySQL /*! */ comment is read as SQL.
+func (lx *sqlLexer) next(i int) sqlTok {
+	s := lx.s
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			i++
+			continue
+		case c == 0xa0 && (i == 0 || s[i-1] < 0x80):
+			i++ // a Latin-1 no-break space, not a UTF-8 continuation byte
+			continue
+		case c == '+' && i+1 < len(s) && isAlpha(s[i+1]):
+			i++
+			continue
+		case c == '%' && i+2 < len(s) && encodedSpace(s[i+1], s[i+2]):
+			i += 3 // %20, %09, %0a ... left encoded where nothing decodes (headers)
+			continue
+		case c == '/' && i+1 < len(s) && s[i+1] == '*':
+			if i+2 < len(s) && s[i+2] == '!' {
+				i += 3
+				for k := 0; k < 6 && i < len(s) && isDigit(s[i]); k++ {
+					i++
+				}
 				continue
 			}
-			k = skipSpace(b, k)
-			for _, c := range sqliCompare.kws {
-				if bytes.HasPrefix(b[k:], c) {
-					if c[len(c)-1] == '(' {
-						return i, k + len(c)
-					}
-					if _, ok := operand(b, skipSpace(b, k+len(c))); ok {
-						return i, k + len(c) + 4
-					}
-				}
+			if end := lx.commentEnd(i + 2); end >= 0 {
+				i = end + 2
+				continue
 			}
-		}
-	}
-	return -1, -1
-}
-
-// operand parses a number, a quoted string, an identifier (optionally a
-// function call's name) or a parenthesised expression start at b[i:].
-func operand(b []byte, i int) (int, bool) {
-	if i >= len(b) {
-		return i, false
-	}
-	switch c := b[i]; {
-	case c == '\'' || c == '"' || c == '`':
-		end := bytes.IndexByte(b[i+1:], c)
-		if end < 0 {
-			return len(b), true // the application's own closing quote ends it
-		}
-		return i + 1 + end + 1, true
-	case c == '(':
-		return i + 1, true
-	case c == '-' || c == '@' || isWord(c):
-		j := i + 1
-		for j < len(b) && (isWord(b[j]) || b[j] == '.' || b[j] == '@' || b[j] == '$') {
-			j++
-		}
-		if j < len(b) && b[j] == '(' {
-			// a function call: skip to its closing parenthesis
-			depth := 0
-			for ; j < len(b); j++ {
-				if b[j] == '(' {
-					depth++
-				} else if b[j] == ')' {
-					depth--
-					if depth == 0 {
-						j++
-						break
-					}
-				}
-			}
-		}
-		return j, true
-	}
-	return i, false
-}
-
-// stacked finds ';' followed by a SQL statement keyword.
-func stacked(b []byte) int {
-	for off := 0; off < len(b); {
-		i := bytes.IndexByte(b[off:], ';')
-		if i < 0 {
-			return -1
-		}
-		i += off
-		off = i + 1
-		j := skipSpace(b, i+1)
-		for _, w := range sqliStackWords.kws {
-			if bytes.HasPrefix(b[j:], w) && (j+len(w) == len(b) || !isWord(b[j+len(w)]) || !isWord(w[len(w)-1])) {
-				return i
-			}
-		}
-	}
-	return -1
-}
-
-// quoteComment finds a closing quote or bracket followed by a comment that
-// cuts off the rest of the application's query: "'--", "')#", "\" /*".
-func quoteComment(b []byte) int {
-	for i := 0; i < len(b); i++ {
-		if c := b[i]; c != '\'' && c != '"' && c != ')' {
+			return sqlTok{kind: sComment, i: i, j: i + 2}
+		case c == '*' && i+1 < len(s) && s[i+1] == '/':
+			i += 2
 			continue
 		}
-		j := skipSpace(b, i+1)
-		if j < len(b) && (b[j] == '#' || bytes.HasPrefix(b[j:], []byte("--")) || bytes.HasPrefix(b[j:], []byte("/*")) ||
-			bytes.HasPrefix(b[j:], []byte(";%00")) || b[j] == 0) {
-			return i
+		break
+	}
+	if i >= len(s) {
+		return sqlTok{kind: sEnd, i: len(s), j: len(s)}
+	}
+	c := s[i]
+	t := sqlTok{i: i, j: i + 1}
+	switch {
+	case c == '\'' || c == '"' || c == '`':
+		t.kind, t.id = sQuote, c
+	case c == '(':
+		t.kind = sOpen
+	case c == ')':
+		t.kind = sClose
+	case c == ',':
+		t.kind = sComma
+	case c == ';':
+		t.kind = sSemi
+	case c == 0:
+		t.kind = sNul
+	case c == '#':
+		t.kind = sComment
+	case c == '-' && i+1 < len(s) && s[i+1] == '-':
+		t.kind, t.j = sComment, i+2
+	case c == '@':
+		j := i + 1
+		if j < len(s) && s[j] == '@' {
+			j++
+			t.id = 2
+		}
+		k := j
+		for k < len(s) && (sqlWordByte(s[k]) || s[k] == '.') {
+			k++
+		}
+		if k > j {
+			t.kind, t.j = sVar, k
+		} else {
+			t.kind, t.id = sOther, 0
+		}
+	case isDigit(c) || c == '.' && i+1 < len(s) && isDigit(s[i+1]):
+		return lx.number(i)
+	case sqlWordByte(c):
+		return lx.word(i)
+	case c == '.':
+		t.kind = sDot
+	default:
+		return lx.operator(i)
+	}
+	return t
+}
+
+// encodedSpace reports whether %hl encodes a byte SQL reads as a space.
+func encodedSpace(h, l byte) bool {
+	switch h {
+	case '0':
+		return l == '9' || l|0x20 == 'a' || l|0x20 == 'b' || l|0x20 == 'c' || l|0x20 == 'd'
+	case '2':
+		return l == '0'
+	case 'a', 'A':
+		return l == '0'
+	}
+	return false
+}
+
+func (lx *sqlLexer) commentEnd(i int) int {
+	if i >= lx.noClose {
+		return -1
+	}
+	k := strings.Index(lx.s[i:], "*/")
+	if k < 0 {
+		lx.noClose = i
+		return -1
+	}
+	return i + k
+}
+
+func (lx *sqlLexer) number(i int) sqlTok {
+	s := lx.s
+	j := i
+	if s[i] == '0' && i+2 < len(s) && (s[i+1]|0x20 == 'x' || s[i+1]|0x20 == 'b') && isHex(s[i+2]) {
+		j = i + 2
+		for j < len(s) && isHex(s[j]) {
+			j++
+		}
+	} else {
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		if j < len(s) && s[j] == '.' {
+			j++
+			for j < len(s) && isDigit(s[j]) {
+				j++
+			}
+		}
+		if j+1 < len(s) && s[j]|0x20 == 'e' && (isDigit(s[j+1]) || (s[j+1] == '+' || s[j+1] == '-') && j+2 < len(s) && isDigit(s[j+2])) {
+			j += 2
+			for j < len(s) && isDigit(s[j]) {
+				j++
+			}
+		}
+	}
+	if j < len(s) && (isWord(s[j]) || s[j] == '$') {
+		// Glued letters: "3pm" and "1st" are words; "1union" and "1or" a
+		// number and a keyword.
+		if w := lx.word(j); glued(w.id) {
+			return sqlTok{kind: sNum, i: i, j: j}
+		}
+		k := j
+		for k < len(s) && sqlWordByte(s[k]) {
+			k++
+		}
+		return sqlTok{kind: sWord, i: i, j: k}
+	}
+	return sqlTok{kind: sNum, i: i, j: j}
+}
+
+func (lx *sqlLexer) word(i int) sqlTok {
+	s := lx.s
+	j := i
+	for j < len(s) && sqlWordByte(s[j]) {
+		j++
+	}
+	return sqlTok{kind: sWord, id: sqlKeyword(s[i:j]), i: i, j: j}
+}
+
+func (lx *sqlLexer) operator(i int) sqlTok {
+	s := lx.s
+	var c2, c3 byte
+	if i+1 < len(s) {
+		c2 = s[i+1]
+	}
+	if i+2 < len(s) {
+		c3 = s[i+2]
+	}
+	t := sqlTok{kind: sOp, i: i, j: i + 1}
+	switch s[i] {
+	case '=':
+		t.id = opEq
+		if c2 == '=' {
+			t.j++
+		}
+	case '<':
+		t.id = opCmp
+		switch {
+		case c2 == '=' && c3 == '>':
+			t.id, t.j = opEq, i+3
+		case c2 == '=' || c2 == '>':
+			t.j++
+		case c2 == '<':
+			t.id, t.j = opArith, i+2
+		}
+	case '>':
+		t.id = opCmp
+		if c2 == '=' {
+			t.j++
+		} else if c2 == '>' {
+			t.id, t.j = opArith, i+2
+		}
+	case '!':
+		t.id = opNot
+		if c2 == '=' || c2 == '<' || c2 == '>' {
+			t.id, t.j = opCmp, i+2
+		}
+	case '|':
+		t.id = opArith
+		if c2 == '|' {
+			t.id, t.j = opOr, i+2
+		}
+	case '&':
+		t.id = opArith
+		if c2 == '&' {
+			t.id, t.j = opAnd, i+2
+		}
+	case ':':
+		switch c2 {
+		case '=':
+			t.id, t.j = opAssign, i+2
+		case ':':
+			t.id, t.j = opCast, i+2
+		default:
+			t.kind = sOther
+		}
+	case '+', '-', '*', '/', '%', '^', '~':
+		t.id = opArith
+	default:
+		t.kind = sOther
+	}
+	return t
+}
+
+// stringEnd returns the offset of the quote q closing a string whose
+// content starts at i, -1 when the value ends first (the application's
+// own quote closes it), or -2 when it runs on past sqlGroupBound bytes.
+func (lx *sqlLexer) stringEnd(i int, q byte) int {
+	s := lx.s
+	for k := i; k < len(s); k++ {
+		if k-i > sqlGroupBound || lx.budget <= 0 {
+			return -2
+		}
+		lx.budget--
+		switch s[k] {
+		case '\\':
+			k++
+		case q:
+			return k
 		}
 	}
 	return -1
+}
+
+// group returns the offset after the bracket closing the one at i (the
+// end of the value when it is never closed: the application closes it),
+// or -1 when it runs on past sqlGroupBound bytes.
+func (lx *sqlLexer) group(i int) int {
+	s := lx.s
+	depth := 0
+	for k := i; k < len(s); k++ {
+		if k-i > sqlGroupBound || lx.budget <= 0 {
+			return -1
+		}
+		lx.budget--
+		switch s[k] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return k + 1
+			}
+		}
+	}
+	return len(s)
+}
+
+// lead is what precedes a token, which says whether it continues SQL or
+// prose.
+type lead uint8
+
+const (
+	leadStart  lead = iota // nothing (or only brackets) before it
+	leadBreak              // a quote that closes a string, maybe with ')' after it
+	leadNum                // a number or variable
+	leadExpr               // an operator, ',' or '(': inside an expression
+	leadSemi               // ';'
+	leadClause             // a SQL keyword
+	leadCall               // ')' after a word: a call or a bracketed expression
+	leadWord               // one word alone before it: "admin or 1=1", padding
+	leadText               // a sentence
+)
+
+// sqlHit is the best match of one rule.
+type sqlHit struct {
+	conf float64
+	i, j int
+	fp   string // libinjection's fingerprint
+	src  string // the form of the value it was found in
+}
+
+// sqlScan is one pass of the SQL rules over a value.
+type sqlScan struct {
+	lx     sqlLexer
+	best   [sqliNumRules]sqlHit
+	ring   [8]sqlTok // the last tokens, ring[(n-1)%8] the latest
+	n      int
+	quotes [3]int // ' " ` seen so far
+	starts [sqlLibStarts]int
+	nstart int
+	// syntax says the value has a token that SQL syntax needs: a quote,
+	// a bracket, a comment, ';', a keyword, a comparison or logical
+	// operator, a variable. Without one libinjection cannot match either.
+	syntax bool
+}
+
+func (sc *sqlScan) hit(rule int, conf float64, i, j int) {
+	if h := &sc.best[rule]; conf > h.conf {
+		h.conf, h.i, h.j = conf, i, j
+	}
+}
+
+// prev returns the k-th token before the current one (0: the latest).
+func (sc *sqlScan) prev(k int) sqlTok {
+	if k >= sc.n || k >= len(sc.ring) {
+		return sqlTok{kind: sEnd}
+	}
+	return sc.ring[(sc.n-1-k)%len(sc.ring)]
+}
+
+func quoteIndex(q byte) int {
+	switch q {
+	case '\'':
+		return 0
+	case '"':
+		return 1
+	}
+	return 2
+}
+
+// run lexes the value once and tries each rule where its trigger token
+// appears.
+func (sc *sqlScan) run() {
+	lx := &sc.lx
+	for pos := 0; ; {
+		t := lx.next(pos)
+		if t.kind == sEnd {
+			return
+		}
+		switch t.kind {
+		case sQuote, sOpen, sClose, sSemi, sComment, sNul:
+			sc.syntax = true
+		case sWord:
+			sc.syntax = sc.syntax || t.id != kwNone
+		case sOp:
+			sc.syntax = sc.syntax || t.id != opArith
+		case sVar:
+			sc.syntax = sc.syntax || t.i == 0 || !sqlWordByte(lx.s[t.i-1]) // not a@b.c
+		}
+		if t.kind == sQuote && contraction(lx.s, t.i) {
+			t.kind = sOther // it's, don't: an apostrophe, not a string's quote
+		}
+		switch t.kind {
+		case sQuote:
+			k := quoteIndex(t.id)
+			t.open = sc.quotes[k]%2 == 1
+			sc.quotes[k]++
+			if !t.open && sc.nstart < len(sc.starts) && sc.breakStart(t) {
+				sc.starts[sc.nstart] = t.i
+				sc.nstart++
+			}
+		case sWord:
+			sc.word(t)
+		case sVar:
+			if t.id == 2 { // @@version, @@datadir
+				conf := 0.99
+				if sc.leadIn() == leadText {
+					conf = 0.85
+				}
+				sc.hit(sqliSchema, conf, t.i, t.j)
+			}
+		case sOp:
+			if t.id == opOr || t.id == opAnd {
+				sc.boolean(t)
+			}
+		case sSemi:
+			sc.stacked(t)
+		case sComment, sNul:
+			sc.comment(t)
+		}
+		sc.ring[sc.n%len(sc.ring)] = t
+		sc.n++
+		pos = t.j
+	}
+}
+
+// contraction reports whether the quote at s[i] is the apostrophe of an
+// English contraction (it's, don't, I'm, we'll, you're, I've, he'd): such
+// quotes in the prose before an injection must not shift which quotes
+// open and close strings.
+func contraction(s string, i int) bool {
+	if s[i] != '\'' || i == 0 || !isAlpha(s[i-1]) || i+1 >= len(s) {
+		return false
+	}
+	j := i + 1
+	for j < len(s) && j-i <= 3 && isAlpha(s[j]) {
+		j++
+	}
+	if j < len(s) && isAlpha(s[j]) {
+		return false
+	}
+	switch strings.ToLower(s[i+1 : j]) {
+	case "s", "t", "d", "m", "ll", "re", "ve":
+		return true
+	}
+	return false
+}
+
+// leadIn classifies what precedes the current token.
+func (sc *sqlScan) leadIn() lead {
+	k, closes := 0, 0
+	for ; k < sc.n && k < len(sc.ring); k++ {
+		if sc.prev(k).kind != sClose {
+			break
+		}
+		closes++
+	}
+	if k >= sc.n {
+		if closes > 0 {
+			return leadBreak // "))) or 1=1": closing the application's brackets
+		}
+		return leadStart
+	}
+	if k >= len(sc.ring) {
+		return leadCall
+	}
+	p := sc.prev(k)
+	switch p.kind {
+	case sQuote:
+		if !p.open {
+			return leadBreak
+		}
+		return leadText
+	case sNum, sVar:
+		return leadNum
+	case sOp, sComma, sOpen:
+		if closes > 0 {
+			return leadCall
+		}
+		return leadExpr
+	case sSemi:
+		if q := sc.prev(k + 1); q.kind == sWord && q.id == kwNone && q.j-q.i > 1 {
+			return leadText // "...as I should like; and I like less": a sentence goes on
+		}
+		return leadSemi
+	case sWord:
+		if p.id == kwTrue {
+			return leadText // "true or false": a pair of words
+		}
+		if p.id != kwNone {
+			return leadClause
+		}
+		if closes > 0 {
+			return leadCall
+		}
+		q := sc.prev(k + 1)
+		if q.kind == sEnd || q.kind == sWord && q.id != kwNone || q.kind == sOp || q.kind == sSemi || p.j-p.i > 64 {
+			return leadWord
+		}
+	}
+	return leadText
+}
+
+// breakStart reports whether a quote that closes a string is followed by
+// SQL: where libinjection should start reading.
+func (sc *sqlScan) breakStart(q sqlTok) bool {
+	lx := &sc.lx
+	t := lx.next(q.j)
+	for k := 0; k < 4 && t.kind == sClose; k++ {
+		t = lx.next(t.j)
+	}
+	switch t.kind {
+	case sSemi, sComment, sNul:
+		return true
+	case sOp:
+		return t.id != opArith || lx.s[t.i] == '+' || lx.s[t.i] == '|'
+	case sWord:
+		switch t.id {
+		case kwOr, kwAnd, kwXor, kwUnion, kwSelect, kwOrder, kwGroup, kwHaving, kwWhere, kwLimit, kwProcedure, kwInto,
+			kwWaitfor, kwExec, kwLike, kwIn, kwIs, kwBetween, kwDiv, kwInsert, kwUpdate, kwDelete, kwDrop, kwCreate,
+			kwDeclare, kwGrant, kwShutdown, kwCollate, kwRandomblob, kwSleep, kwBenchmark, kwAs, kwFrom:
+			return true
+		}
+	}
+	return false
+}
+
+func (sc *sqlScan) word(t sqlTok) {
+	switch t.id {
+	case kwOr, kwAnd, kwXor, kwHaving, kwWhere:
+		sc.boolean(t)
+	case kwUnion:
+		sc.union(t)
+	case kwOrder, kwGroup:
+		sc.orderBy(t)
+	case kwSelect:
+		sc.subquery(t)
+		sc.statementHere(t)
+	case kwInsert, kwUpdate, kwDelete, kwDrop, kwCreate, kwAlter, kwTruncate, kwExec, kwDeclare, kwShutdown, kwGrant,
+		kwSet, kwLoad, kwCopy:
+		sc.statementHere(t)
+	case kwSleep, kwBenchmark, kwRandomblob, kwWaitfor:
+		sc.timing(t)
+	case kwErrFunc, kwFileFunc, kwOraPkg, kwProc, kwExp, kwFloor, kwFunc, kwInto:
+		sc.function(t)
+	case kwSysObj, kwMaster:
+		sc.schema(t)
+	}
+}
+
+// operand kinds.
+const (
+	oNone    = iota
+	oNum     // number
+	oStr     // string literal
+	oOpenStr // string the application's closing quote ends
+	oLit     // true, false, null
+	oVar     // @x, @@x
+	oIdent   // a column or dotted name
+	oCall    // name(...)
+	oSQLCall // a known SQL function's call
+	oParen   // (...)
+	oSub     // (select ...)
+)
+
+type operand struct {
+	kind int
+	i, j int
+}
+
+// operand reads one operand at offset i: a number, string, variable,
+// (dotted) name, call or bracketed expression, after unary operators.
+func (sc *sqlScan) operand(i int) operand {
+	lx := &sc.lx
+	t := lx.next(i)
+	for k := 0; k < 3; k++ {
+		if t.kind == sOp && (t.id == opNot || t.id == opArith && strings.IndexByte("-+~", lx.s[t.i]) >= 0) ||
+			t.kind == sWord && t.id == kwNot {
+			t = lx.next(t.j)
+			continue
+		}
+		break
+	}
+	switch t.kind {
+	case sNum:
+		return operand{oNum, t.i, t.j}
+	case sVar:
+		return operand{oVar, t.i, t.j}
+	case sQuote:
+		end := lx.stringEnd(t.j, t.id)
+		switch {
+		case end == -1:
+			return operand{oOpenStr, t.i, len(lx.s)}
+		case end < 0:
+			return operand{}
+		}
+		return operand{oStr, t.i, end + 1}
+	case sOpen:
+		end := lx.group(t.i)
+		if end < 0 {
+			return operand{}
+		}
+		if n := lx.next(t.j); n.kind == sWord && n.id == kwSelect {
+			return operand{oSub, t.i, end}
+		}
+		return operand{oParen, t.i, end}
+	case sWord:
+		switch t.id {
+		case kwTrue, kwNull:
+			return operand{oLit, t.i, t.j}
+		case kwCase:
+			return operand{oSQLCall, t.i, t.j}
+		}
+		if clause(t.id) {
+			return operand{}
+		}
+		j := t.j
+		last := t
+		for k := 0; k < 4; k++ {
+			d := lx.next(j)
+			if d.kind != sDot {
+				break
+			}
+			if d2 := lx.next(d.j); d2.kind == sDot { // master..sysdatabases
+				d = d2
+			}
+			w := lx.next(d.j)
+			if w.kind != sWord {
+				break
+			}
+			j, last = w.j, w
+		}
+		if n := lx.next(j); n.kind == sOpen {
+			end := lx.group(n.i)
+			if end < 0 {
+				return operand{}
+			}
+			kind := oCall
+			if t.id != kwNone || last.id != kwNone {
+				kind = oSQLCall
+			}
+			return operand{kind, t.i, end}
+		}
+		return operand{oIdent, t.i, j}
+	}
+	return operand{}
+}
+
+// comparison reads a comparison operator at offset i and returns where its
+// right operand starts. The word comparators take only the right operands
+// SQL gives them, so that English ("and I like less", "this is good")
+// does not compare: is [not] null/true/false, like a pattern, in (...),
+// between a value.
+func (sc *sqlScan) comparison(i int) (int, bool) {
+	lx := &sc.lx
+	t := lx.next(i)
+	if t.kind == sOp {
+		return t.j, t.id == opEq || t.id == opCmp
+	}
+	if t.kind != sWord {
+		return 0, false
+	}
+	if t.id == kwNot || t.id == kwSounds {
+		n := lx.next(t.j)
+		if n.kind != sWord || n.id != kwLike && (t.id == kwSounds || n.id != kwIn && n.id != kwBetween) {
+			return 0, false
+		}
+		t = n
+	}
+	r := sc.operand(t.j)
+	switch t.id {
+	case kwLike:
+		return t.j, r.kind != oNone && r.kind != oIdent
+	case kwIn:
+		return t.j, r.kind == oParen || r.kind == oSub
+	case kwBetween:
+		return t.j, literal(r) || r.kind == oSQLCall || r.kind == oSub
+	case kwIs:
+		n := lx.next(t.j)
+		if n.kind == sWord && n.id == kwNot {
+			n = lx.next(n.j)
+		}
+		return t.j, n.kind == sWord && (n.id == kwNull || n.id == kwTrue)
+	}
+	return 0, false
+}
+
+// ends reports whether t may end a SQL fragment or condition.
+func ends(t sqlTok) bool {
+	switch t.kind {
+	case sEnd, sComment, sSemi, sNul, sClose, sQuote:
+		return true
+	case sOp:
+		return t.id == opOr || t.id == opAnd
+	case sWord:
+		switch t.id {
+		case kwOr, kwAnd, kwXor, kwLimit, kwOrder, kwGroup, kwUnion, kwInto, kwProcedure, kwHaving, kwThen, kwEnd,
+			kwElse, kwCollate:
+			return true
+		}
+	}
+	return false
+}
+
+func literal(o operand) bool {
+	return o.kind == oNum || o.kind == oStr || o.kind == oOpenStr || o.kind == oLit
+}
+
+// boolean tries a boolean test after the logical operator t.
+func (sc *sqlScan) boolean(t sqlTok) {
+	lx := &sc.lx
+	l := sc.leadIn()
+	if p := sc.prev(0); p.kind == sWord && (p.id == kwOr || p.id == kwAnd) || p.kind == sComma {
+		return // "and/or", "this, and that": prose
+	}
+	left := sc.operand(t.j)
+	for k := 0; k < 3 && left.kind == oParen; k++ {
+		if _, ok := sc.comparison(left.j); ok {
+			break // or (1)=(1)
+		}
+		left = sc.operand(lx.next(left.i).j) // or ('1'='1
+	}
+	if left.kind == oNone {
+		return
+	}
+	clauseOp := t.kind == sWord && (t.id == kwHaving || t.id == kwWhere)
+	var conf float64
+	end := left.j
+	if r, ok := sc.comparison(left.j); ok {
+		right := sc.operand(r)
+		if right.kind == oNone {
+			return
+		}
+		end = right.j
+		switch {
+		case literal(left) && literal(right),
+			left.kind == oIdent && right.kind == oIdent && strings.EqualFold(lx.s[left.i:left.j], lx.s[right.i:right.j]):
+			conf = boolConf(l, 0.99, 0.99, 0.99, 0.99, 0.95)
+		case left.kind >= oSQLCall || right.kind >= oSQLCall || left.kind == oVar || right.kind == oVar:
+			conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.85)
+		case left.kind == oCall || right.kind == oCall:
+			conf = boolConf(l, 0.95, 0.9, 0.8, 0.7, 0.6)
+		default: // a column against a value: "and rating > 4"
+			conf = boolConf(l, 0.95, 0.95, 0.6, 0.7, 0.5)
+			if clauseOp {
+				conf = boolConf(l, 0.95, 0.8, 0.6, 0.7, 0.5) // "where x = 1" reads as a phrase too
+			}
+		}
+		if n := lx.next(end); n.kind == sComment || n.kind == sNul || n.kind == sSemi {
+			// a condition cut off by a comment: or x=y--
+			conf = max(conf, boolConf(l, 0.99, 0.99, 0.9, 0.95, 0.6))
+		}
+	} else {
+		if clauseOp || !ends(lx.next(left.j)) {
+			return // "having 2 or more": a value alone tests nothing after having/where
+		}
+		switch left.kind {
+		case oLit: // or true--, and false
+			conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0)
+		case oNum, oStr: // ' or 1--, and 'x'
+			conf = boolConf(l, 0.99, 0.99, 0.6, 0.8, 0)
+		case oSub, oSQLCall, oVar: // and (select ...), or sleep(5)
+			conf = boolConf(l, 0.99, 0.95, 0.95, 0.9, 0.6)
+		default:
+			return
+		}
+	}
+	if conf > 0 {
+		sc.hit(sqliBoolean, conf, t.i, end)
+	}
+}
+
+// boolConf picks a confidence by lead: after a break-out, at the start of
+// the value, after a number, after one word, after a sentence.
+func boolConf(l lead, brk, start, num, word, text float64) float64 {
+	switch l {
+	case leadBreak, leadSemi:
+		return brk
+	case leadStart:
+		return start
+	case leadNum, leadCall, leadClause, leadExpr:
+		return num
+	case leadWord:
+		return word
+	}
+	return text
+}
+
+// selectList reports whether a select list starts at offset i: "select
+// 1,2", "select null", "select *", "select @@version", "select name from",
+// "select count(*)"; "select a size" is prose.
+func (sc *sqlScan) selectList(i int) bool {
+	lx := &sc.lx
+	t := lx.next(i)
+	for k := 0; k < 2 && t.kind == sWord && (t.id == kwAll || t.id == kwTop); k++ {
+		top := t.id == kwTop
+		t = lx.next(t.j)
+		if top && t.kind == sNum {
+			t = lx.next(t.j)
+		}
+	}
+	switch t.kind {
+	case sVar, sOpen:
+		return true
+	case sOp:
+		return lx.s[t.i] == '*'
+	case sWord:
+		if t.id == kwNull || t.id == kwCase {
+			return true
+		}
+	case sEnd:
+		return false
+	}
+	o := sc.operand(t.i)
+	if o.kind == oNone || o.kind == oOpenStr {
+		return false
+	}
+	if o.kind == oSQLCall || o.kind == oSub || o.kind == oIdent && niladic(lx.s[o.i:o.j]) {
+		return true // count(*), (select ...), current_user
+	}
+	n := lx.next(o.j)
+	if n.kind == sWord && n.id == kwAs {
+		n = lx.next(lx.next(n.j).j)
+	}
+	switch n.kind {
+	case sComma, sEnd, sComment, sSemi, sNul:
+		return o.kind != oIdent || n.kind == sComma
+	case sClose:
+		return o.kind != oIdent
+	case sOp:
+		return o.kind != oIdent || n.id == opOr // 'a'||'b', 1+1
+	case sWord:
+		switch n.id {
+		case kwFrom, kwInto, kwUnion, kwWhere, kwLimit, kwOrder, kwGroup:
+			return true
+		}
+	}
+	return false
+}
+
+// niladic reports whether w names a SQL function called without brackets.
+func niladic(w string) bool {
+	for _, n := range []string{"current_user", "session_user", "system_user", "current_date", "current_time",
+		"current_timestamp", "localtimestamp", "sysdate", "systimestamp", "user"} {
+		if equalFold(w, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// union finds union [all] select.
+func (sc *sqlScan) union(t sqlTok) {
+	lx := &sc.lx
+	n := lx.next(t.j)
+	if n.kind == sWord && n.id == kwAll {
+		n = lx.next(n.j)
+	}
+	for k := 0; k < 2 && n.kind == sOpen; k++ {
+		n = lx.next(n.j)
+	}
+	if n.kind != sWord || n.id != kwSelect {
+		return
+	}
+	conf := 0.8
+	switch l := sc.leadIn(); {
+	case sc.selectList(n.j):
+		conf = 0.99
+	case l != leadText && l != leadWord:
+		conf = 0.95
+	}
+	sc.hit(sqliUnion, conf, t.i, n.j)
+}
+
+// orderBy finds order by / group by with a column number or an expression:
+// the probe for the number of columns.
+func (sc *sqlScan) orderBy(t sqlTok) {
+	lx := &sc.lx
+	by := lx.next(t.j)
+	if by.kind != sWord || by.id != kwBy {
+		return
+	}
+	l := sc.leadIn()
+	e := lx.next(by.j)
+	var conf float64
+	switch e.kind {
+	case sNum:
+		n := lx.next(e.j)
+		if !ends(n) && n.kind != sComma && !(n.kind == sWord && (n.id == kwAsc || n.id == kwHaving)) {
+			return
+		}
+		conf = boolConf(l, 0.99, 0.99, 0.99, 0.99, 0.7)
+	case sOpen, sWord:
+		o := sc.operand(e.i)
+		switch {
+		case o.kind == oSub || o.kind == oSQLCall:
+			conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.7)
+		case o.kind == oIdent && l == leadBreak && ends(lx.next(o.j)):
+			conf = 0.95 // ' order by name--
+		default:
+			return
+		}
+	default:
+		return
+	}
+	sc.hit(sqliProbe, conf, t.i, e.j)
+}
+
+// subquery finds "(select ...)" inside an expression: =(select, 1(select,
+// ,(select, ||(select.
+func (sc *sqlScan) subquery(t sqlTok) {
+	if sc.prev(0).kind != sOpen || !sc.selectList(t.j) {
+		return
+	}
+	conf := 0.99
+	if p := sc.prev(1); p.kind == sWord && p.id == kwNone {
+		// a word before the bracket: "exists(select" is SQL, "see (select"
+		// is not necessarily
+		conf = 0.9
+		if q := sc.prev(2); q.kind != sWord || q.id != kwNone {
+			conf = 0.95
+		}
+	} else if p.kind == sQuote && p.open {
+		conf = 0.9
+	}
+	sc.hit(sqliSubquery, conf, sc.prev(0).i, t.j)
+}
+
+// statement reads a statement at offset i and returns its strength: 3 for
+// a shape only SQL has (insert into x values, exec xp_..., declare @x,
+// select * from, drop table x;), 2 for a complete shape that a phrase can
+// share ("drop table tennis", "create user account"), 1 for a plausible
+// start, 0 for none.
+func (sc *sqlScan) statement(i int) int {
+	lx := &sc.lx
+	t := lx.next(i)
+	if t.kind != sWord {
+		return 0
+	}
+	n := lx.next(t.j)
+	switch t.id {
+	case kwSelect:
+		if sc.selectList(t.j) {
+			return 3
+		}
+	case kwInsert:
+		if n.kind == sWord && n.id == kwInto {
+			o := sc.operand(n.j)
+			if e := lx.next(o.j); o.kind == oCall || o.kind == oSQLCall || o.kind == oIdent && (e.kind == sOpen || e.kind == sWord && (e.id == kwValues || e.id == kwSelect || e.id == kwSet)) {
+				return 3
+			}
+			return 1
+		}
+	case kwUpdate:
+		if n.kind == sWord && !clause(n.id) {
+			if s := lx.next(sc.operand(n.i).j); s.kind == sWord && s.id == kwSet {
+				if c := sc.operand(s.j); c.kind == oIdent {
+					if e := lx.next(c.j); e.kind == sOp && e.id == opEq {
+						return 3
+					}
+				}
+				return 1
+			}
+		}
+	case kwDelete:
+		if n.kind == sWord && n.id == kwFrom {
+			o := sc.operand(n.j)
+			if o.kind == oIdent {
+				if e := lx.next(o.j); e.kind == sWord && e.id == kwWhere || e.kind == sComment || e.kind == sSemi {
+					return 3
+				}
+				return 1
+			}
+		}
+	case kwDrop, kwTruncate, kwCreate, kwAlter:
+		if n.kind == sWord && n.id == kwObject {
+			o := sc.operand(n.j)
+			if o.kind != oIdent && o.kind != oSQLCall && o.kind != oCall {
+				return 0
+			}
+			e := lx.next(o.j)
+			switch {
+			case e.kind == sSemi || e.kind == sComment || e.kind == sNul:
+				return 3
+			case t.id == kwDrop || t.id == kwTruncate:
+				if ends(e) {
+					return 2
+				}
+			case e.kind == sOpen || e.kind == sWord && (e.id == kwIdentified || e.id == kwSet):
+				return 3
+			case e.kind == sWord && e.id == kwAs || ends(e):
+				return 2
+			}
+			return 1
+		}
+	case kwExec:
+		switch {
+		case n.kind == sWord && (n.id == kwProc || n.id == kwMaster || n.id == kwFileFunc),
+			n.kind == sOpen, n.kind == sVar, n.kind == sQuote:
+			return 3
+		case n.kind == sWord && n.id == kwNone:
+			if e := lx.next(n.j); e.kind == sQuote || e.kind == sVar || e.kind == sDot {
+				return 3
+			}
+		}
+	case kwDeclare:
+		if n.kind == sVar {
+			return 3
+		}
+	case kwShutdown:
+		if ends(n) || n.kind == sWord && lx.s[n.i]|0x20 == 'w' {
+			return 2
+		}
+	case kwWaitfor:
+		if n.kind == sWord && n.id == kwDelay {
+			return 3
+		}
+	case kwGrant:
+		for k, p := 0, n; k < 6 && p.kind != sEnd; k++ {
+			if p.kind == sWord && p.id == kwNone && (strings.EqualFold(lx.s[p.i:p.j], "to") || strings.EqualFold(lx.s[p.i:p.j], "on")) {
+				return 2
+			}
+			p = lx.next(p.j)
+		}
+	case kwSet:
+		if n.kind == sVar {
+			return 3
+		}
+	case kwLoad:
+		if n.kind == sWord && n.id == kwData {
+			return 2
+		}
+	case kwCopy:
+		o := sc.operand(n.i)
+		if e := lx.next(o.j); e.kind == sWord && e.id == kwFrom || e.kind == sWord && strings.EqualFold(lx.s[e.i:e.j], "to") {
+			if f := lx.next(e.j); f.kind == sQuote || f.kind == sWord && f.id == kwProgram {
+				return 3
+			}
+		}
+	case kwIf:
+		if n.kind == sOpen {
+			left := sc.operand(n.j)
+			if r, ok := sc.comparison(left.j); ok && literal(left) && literal(sc.operand(r)) {
+				return 3
+			}
+			return 1
+		}
+	case kwCall:
+		if o := sc.operand(n.i); o.kind == oCall || o.kind == oSQLCall {
+			return 1
+		}
+	case kwBegin:
+		if n.kind == sWord && (n.id == kwOraPkg || n.id == kwExec || n.id == kwDeclare) {
+			return 2
+		}
+	}
+	return 0
+}
+
+// stacked finds a statement after ';'.
+func (sc *sqlScan) stacked(t sqlTok) {
+	st := sc.statement(t.j)
+	if st == 0 {
+		return
+	}
+	l := sc.leadIn()
+	var conf float64
+	switch st {
+	case 3:
+		conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.85)
+	case 2:
+		conf = boolConf(l, 0.99, 0.95, 0.95, 0.9, 0.7)
+	default:
+		conf = boolConf(l, 0.9, 0.85, 0.85, 0.75, 0.5)
+	}
+	sc.hit(sqliStacked, conf, t.i, t.j+16)
+}
+
+// statementHere finds a statement right after a break-out quote or at the
+// start of the value: "'; drop" is stacked, "' drop table users --" and
+// "exec master..xp_cmdshell 'dir'" are statements too.
+func (sc *sqlScan) statementHere(t sqlTok) {
+	l := sc.leadIn()
+	if l != leadBreak && l != leadStart {
+		return
+	}
+	st := sc.statement(t.i)
+	if st == 0 {
+		return
+	}
+	conf := 0.7
+	switch {
+	case st >= 2 && l == leadBreak, st == 3:
+		conf = 0.99
+	case l == leadBreak:
+		conf = 0.9
+	case st == 2:
+		conf = 0.85
+	}
+	sc.hit(sqliStatement, conf, t.i, t.j+16)
+}
+
+// timing finds time delays: sleep(5), benchmark(5000000,md5(1)),
+// pg_sleep(5), waitfor delay '0:0:5', dbms_lock.sleep(5), randomblob(1e9).
+func (sc *sqlScan) timing(t sqlTok) {
+	lx := &sc.lx
+	n := lx.next(t.j)
+	l := sc.leadIn()
+	if p := sc.prev(0); p.kind == sDot {
+		if q := sc.prev(1); q.kind == sWord && q.id == kwOraPkg {
+			l = leadExpr // dbms_lock.sleep, dbms_pipe.receive_message
+		}
+	}
+	var conf float64
+	switch t.id {
+	case kwWaitfor:
+		if n.kind == sWord && n.id == kwDelay {
+			if a := lx.next(n.j); a.kind == sQuote || a.kind == sNum || a.kind == sVar {
+				conf = 0.99
+			}
+		}
+	case kwSleep, kwBenchmark, kwRandomblob:
+		if n.kind != sOpen {
+			return
+		}
+		a := sc.operand(n.j)
+		if a.kind == oNone || a.kind == oIdent {
+			return
+		}
+		after := lx.next(a.j)
+		switch {
+		case t.id == kwBenchmark && after.kind == sComma:
+			conf = 0.99
+		case after.kind != sClose && after.kind != sEnd && !(after.kind == sOp && after.id == opArith):
+			return
+		case t.id == kwRandomblob:
+			if a.kind != oNum || a.j-a.i < 6 {
+				if after.kind != sOp {
+					return
+				}
+			}
+			conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.8)
+		case lx.s[t.i]|0x20 == 'p' || lx.s[t.i]|0x20 == 'r':
+			conf = 0.99 // pg_sleep, receive_message
+		default:
+			conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.8)
+			if after.kind == sClose {
+				if e := lx.next(after.j); !ends(e) && e.kind != sComma && e.kind != sOp && (e.kind != sWord || e.id == kwNone) {
+					conf = min(conf, 0.7) // "sleep(8) hours a night"
+				}
+			}
+		}
+	}
+	if conf > 0 {
+		sc.hit(sqliTiming, conf, t.i, n.j)
+	}
+}
+
+// function finds error-based extraction and dangerous functions.
+func (sc *sqlScan) function(t sqlTok) {
+	lx := &sc.lx
+	n := lx.next(t.j)
+	l := sc.leadIn()
+	var conf float64
+	switch t.id {
+	case kwInto:
+		if n.kind == sWord && n.id == kwOutfile {
+			if a := lx.next(n.j); a.kind == sQuote {
+				conf = 0.99
+			}
+		}
+	case kwProc:
+		conf = 0.9
+		if n.kind == sQuote || n.kind == sVar || n.kind == sOpen || l != leadText {
+			conf = 0.99
+		}
+	case kwOraPkg:
+		if n.kind == sDot {
+			if f := lx.next(n.j); f.kind == sWord && lx.next(f.j).kind == sOpen {
+				conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.85)
+			}
+		}
+	case kwErrFunc, kwFileFunc:
+		if n.kind != sOpen {
+			return
+		}
+		conf = boolConf(l, 0.99, 0.95, 0.95, 0.9, 0.7)
+		if t.id == kwErrFunc && sc.errorArgs(n.j) {
+			conf = boolConf(l, 0.99, 0.99, 0.99, 0.99, 0.9)
+		}
+	case kwExp:
+		if n.kind == sOpen {
+			if a := lx.next(n.j); a.kind == sOp && lx.s[a.i] == '~' {
+				conf = 0.99 // exp(~(select ...)): overflow error
+			}
+		}
+	case kwFloor:
+		if n.kind == sOpen {
+			if a := lx.next(n.j); a.kind == sWord && strings.EqualFold(lx.s[a.i:a.j], "rand") {
+				conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.85) // floor(rand(0)*2): duplicate-key error
+			}
+		}
+	case kwFunc:
+		// char(65)+char(66), chr(65)||chr(66): strings built to dodge
+		// quote filters
+		c := lx.s[t.i] | 0x20
+		if n.kind != sOpen || c != 'c' && c != 'n' || t.j-t.i > 5 {
+			return
+		}
+		a := lx.next(n.j)
+		if a.kind != sNum {
+			return
+		}
+		cl := lx.next(a.j)
+		if cl.kind != sClose {
+			return
+		}
+		op := lx.next(cl.j)
+		if op.kind != sOp || op.id != opOr && lx.s[op.i] != '+' {
+			return
+		}
+		if f := lx.next(op.j); f.kind == sWord && f.id == kwFunc {
+			conf = 0.95
+		}
+	}
+	if conf > 0 {
+		sc.hit(sqliFunc, conf, t.i, n.j)
+	}
+}
+
+// errorArgs reports whether the arguments of an error-based function
+// starting at offset i carry the extraction: concat(, 0x7e, a subquery.
+func (sc *sqlScan) errorArgs(i int) bool {
+	lx := &sc.lx
+	end := lx.group(i - 1)
+	if end < 0 {
+		end = i + sqlGroupBound
+	}
+	for p := i; p < end; {
+		t := lx.next(p)
+		if t.kind == sEnd {
+			break
+		}
+		if t.kind == sNum && t.j-t.i > 2 && lx.s[t.i+1]|0x20 == 'x' ||
+			t.kind == sWord && (t.id == kwSelect || t.id == kwFunc) ||
+			t.kind == sVar {
+			return true
+		}
+		p = t.j
+	}
+	return false
+}
+
+// schema finds system objects of the DBMSs: information_schema.tables,
+// sysobjects, master..sysdatabases, pg_shadow, sqlite_master, all_tables.
+func (sc *sqlScan) schema(t sqlTok) {
+	lx := &sc.lx
+	n := lx.next(t.j)
+	if t.id == kwMaster {
+		if n.kind != sDot {
+			return
+		}
+		if d := lx.next(n.j); d.kind != sDot && !(d.kind == sWord && strings.EqualFold(lx.s[d.i:d.j], "dbo")) {
+			return
+		}
+	}
+	conf := 0.75 // a name in a sentence: someone asking about it
+	p := sc.prev(0)
+	switch {
+	case p.kind == sWord && (p.id == kwFrom || p.id == kwJoin || p.id == kwExec || p.id == kwInto),
+		p.kind == sDot, p.kind == sOpen, p.kind == sComma,
+		n.kind == sDot && t.id != kwMaster,
+		t.id == kwMaster:
+		conf = 0.99
+	case sc.leadIn() != leadText:
+		conf = 0.9
+	}
+	sc.hit(sqliSchema, conf, t.i, t.j)
+}
+
+// comment finds a comment (or NUL) that cuts the query right after a
+// break-out: "admin'--", "1')#", "' --". The quote must close the
+// application's string and what precedes it must read as a value (a short
+// name or number), not as prose: "Tr0ub4dor&3'--" is a password, a
+// "quote" -- Author an attribution.
+func (sc *sqlScan) comment(t sqlTok) {
+	k := 0
+	for ; k < 6 && sc.prev(k).kind == sClose; k++ {
+	}
+	p := sc.prev(k)
+	switch p.kind {
+	case sQuote:
+		if p.open || sc.quotes[quoteIndex(p.id)] != 1 || !valueLike(sc.lx.s[:p.i]) {
+			return
+		}
+		sc.hit(sqliComment, 0.99, p.i, t.j)
+	case sNum:
+		if k == 0 && sc.n == 1 {
+			sc.hit(sqliComment, 0.6, p.i, t.j) // "1--": a number and a comment
+		}
+	}
+}
+
+// valueLike reports whether s (what precedes a break-out quote) reads as a
+// value an application expects in a string: nothing, or one short token of
+// letters, digits and ._@-% (a user name, an id, an e-mail address).
+func valueLike(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) > 40 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isWord(c) && c != '.' && c != '@' && c != '-' && c != '%' {
+			return false
+		}
+	}
+	return true
+}
+
+// libinjection runs libinjection's fingerprints at the start of the value
+// and at the break-out quotes run found, each on a bounded window. A
+// fingerprint whose tokens read as a sentence counts little.
+func (sc *sqlScan) libinjection() {
+	v := sc.lx.s
+	try := func(i int) {
+		w := v[i:]
+		if len(w) > sqlLibWindow {
+			w = w[:sqlLibWindow]
+		}
+		ok, fp := libinjection.IsSQLi(w)
+		if !ok {
+			return
+		}
+		conf := 0.99
+		switch {
+		case fp == "1c" || fp == "nc" || fp == "c" || len(fp) >= 2 && fp[0] == 's' && strings.Trim(fp[1:], ")") == "c":
+			// a value, maybe closing brackets, and a comment ("admin'--",
+			// "...firsts') -- Olaf Kirch"): the comment rule judges the shape
+			conf = 0.6
+		case sc.prose(i, fp):
+			conf = 0.6
+		case strings.Trim(fp, "1n&()") == "" && sc.best[sqliBoolean].conf < 0.9:
+			// "1 or 2 or 3", "cats and (dogs or birds)": words or numbers
+			// and conjunctions, nothing compared
+			conf = 0.6
+		}
+		if h := &sc.best[sqliLib]; conf > h.conf {
+			*h = sqlHit{conf: conf, i: i, j: i + len(w), fp: fp}
+		}
+	}
+	try(0)
+	for _, i := range sc.starts[:sc.nstart] {
+		if i > 0 {
+			try(i)
+		}
+	}
+}
+
+// prose reports whether the tokens libinjection fingerprinted from offset
+// i read as a sentence: two plain words in a row, twice, within the first
+// dozen tokens after the break-out.
+func (sc *sqlScan) prose(i int, fp string) bool {
+	lx := &sc.lx
+	if fp != "" && fp[0] == 's' {
+		// a string first: the fragment starts after the first quote
+		q := strings.IndexAny(lx.s[i:], "'\"`")
+		if q < 0 {
+			return false
+		}
+		i += q + 1
+	}
+	pairs, run := 0, 0
+	for k, p := 0, i; k < 12; k++ {
+		t := lx.next(p)
+		if t.kind == sEnd {
+			break
+		}
+		if t.kind == sWord && t.id == kwNone && t.j-t.i > 1 || t.kind == sWord && t.id == kwNone && isAlpha(lx.s[t.i]) {
+			run++
+			if run >= 2 {
+				pairs++
+			}
+		} else {
+			run = 0
+		}
+		p = t.j
+	}
+	return pairs >= 2
 }

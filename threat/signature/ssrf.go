@@ -6,116 +6,365 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bulwarkhq/bulwark/internal/decode"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
-// scanSSRF finds server-side request forgery: parameters holding a URL
-// or address of the cloud metadata service, loopback, private, link-local or
-// unspecified networks (in dotted, decimal, hex, octal and IPv6 forms), and
-// URL schemes that turn an HTTP fetch into a raw socket (gopher://, dict://).
+// scanSSRF finds server-side request forgery: a value meant as a
+// destination (a URL, or a host with a port or a path) that points at the
+// cloud metadata service, at loopback, at the unspecified address or at
+// private networks, in every spelling resolvers and URL parsers accept
+// (127.1, 0, 2130706433, 0x7f.1, 0177.0.0.1, [::], [::ffff:7f00:1],
+// enclosed alphanumerics ①②⑦, ideographic dots, DNS names that resolve to
+// the address they spell: 127.0.0.1.nip.io), hidden behind userinfo, '#'
+// or '\' confusions ("http://expected.com@127.0.0.1",
+// "http://127.0.0.1#@expected.com"); URL schemes that turn a fetch into a
+// raw socket (gopher://, dict://); the metadata paths of every cloud; and
+// the interaction domains of out-of-band testing tools.
+//
+// A private address alone is weak evidence: forms hold printer addresses
+// and intranet links. A canonical loopback or metadata URL is strong;
+// a spelling that only exists to slip past a filter is stronger.
 
 const (
 	ssrfMetadata = iota
 	ssrfInternal
 	ssrfScheme
+	ssrfOOB
+	ssrfConfusion
 )
 
 var (
-	ssrfSchemes   = words("gopher://", "dict://", "ldap://", "ldaps://", "tftp://", "sftp://", "smb://", "jar:http", "netdoc://")
-	metadataPaths = words("/latest/meta-data", "/latest/user-data", "/latest/api/token", "/computemetadata/v1", "/metadata/instance",
-		"/metadata/v1", "/opc/v1/instance", "/openstack/latest", "/meta-data/iam")
-	metadataHosts = map[string]bool{"metadata.google.internal": true, "metadata": true, "instance-data": true,
-		"metadata.azure.com": true, "instance-data.ec2.internal": true, "metadata.packet.net": true, "metadata.tencentyun.com": true}
-	internalHosts = map[string]bool{"localhost": true, "localhost.localdomain": true, "ip6-localhost": true, "ip6-loopback": true,
-		"kubernetes.default": true, "kubernetes.default.svc": true, "docker.internal": true, "host.docker.internal": true}
+	ssrfSchemes = words("gopher://", "dict://", "ldap://", "ldaps://", "tftp://", "sftp://", "smb://", "jar:http", "jar:ftp",
+		"jar:file", "netdoc://", "ssh2.exec://", "telnet://", "imap://", "pop3://", "smtp://", "redis://", "mysql://",
+		"postgres://", "mongodb://", "memcached://")
+	metadataPaths = words("/latest/meta-data", "/latest/user-data", "/latest/api/token", "/latest/dynamic/instance-identity",
+		"/computemetadata/v1", "/metadata/instance", "/metadata/identity/oauth2", "/metadata/v1", "/opc/v1/instance",
+		"/opc/v2/instance", "/openstack/latest", "/meta-data/iam", "/2009-04-04/meta-data", "/v2/credentials",
+		"/metadata/v1.json", "/hetzner/v1/metadata", "/2018-06-01/runtime")
+	metadataHosts = set("metadata.google.internal", "metadata", "instance-data", "instance-data.ec2.internal",
+		"metadata.azure.com", "metadata.azure.internal", "metadata.packet.net", "metadata.tencentyun.com",
+		"metadata.platformequinix.com", "rancher-metadata", "metadata.oraclecloud.com", "169.254.169.254.xip.io")
+	internalHosts = set("localhost", "localhost.localdomain", "localhost4", "localhost4.localdomain4", "localhost6",
+		"ip6-localhost", "ip6-loopback", "ipv6-localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
+		"kubernetes.default.svc.cluster.local", "docker.internal", "host.docker.internal", "gateway.docker.internal",
+		"kubernetes.docker.internal", "host.containers.internal", "localtest.me", "lvh.me", "vcap.me",
+		"lacolhost.com", "spoofed.burpcollaborator.net")
+	// rebindDomains resolve a name to the address it spells or to a
+	// rotating internal one: SSRF filters that check names let them
+	// through.
+	rebindDomains = []string{".nip.io", ".xip.io", ".sslip.io", ".localtest.me", ".lvh.me", ".vcap.me", ".rbndr.us",
+		".1u.ms", ".traefik.me", ".nip.direct", ".localhost"}
+	// oobDomains are interaction servers of security testing tools: a
+	// value that names one is a probe for blind injection.
+	oobDomains = set("burpcollaborator.net", "oastify.com", "interact.sh", "oast.pro", "oast.live", "oast.site",
+		"oast.online", "oast.fun", "oast.me", "dnslog.cn", "ceye.io", "dnslog.link")
 	metadataAddrs = []netip.Addr{netip.MustParseAddr("169.254.169.254"), netip.MustParseAddr("169.254.170.2"),
-		netip.MustParseAddr("100.100.100.200"), netip.MustParseAddr("fd00:ec2::254"), netip.MustParseAddr("192.0.0.192")}
+		netip.MustParseAddr("169.254.169.123"), netip.MustParseAddr("100.100.100.200"), netip.MustParseAddr("fd00:ec2::254"),
+		netip.MustParseAddr("192.0.0.192"), netip.MustParseAddr("169.254.0.23")}
 )
 
 func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
-	var stack [256]byte
 	v := in.value
 	m := in.m
-	if m&(cColon|cDot|cSlash) == 0 || len(v) < 3 {
+	if m&(cColon|cDot|cSlash|cHigh|cBracket) == 0 || len(v) < 3 {
 		return dst, hit
 	}
-	if in.src == threat.SourceHeader && in.name != "X-Forwarded-Host" && in.name != "Referer" {
-		return dst, hit
+	header := in.src == threat.SourceHeader
+	if header && addressHeader(in.name) {
+		return dst, hit // client addresses written by proxies: nothing is fetched from them
 	}
-	b := lower(stack[:0], v)
-	b = bytes.TrimSpace(b)
-	if m&cColon != 0 {
+	// Referer and Origin name pages (internal ones in development and on
+	// intranets): in those only the metadata service counts.
+	metadataOnly := header && (in.name == "Referer" || in.name == "Origin")
+	if header && m&cPercent != 0 {
+		v = decode.Percent(v, false)
+	}
+	var stack [512]byte
+	buf := stack[:0]
+	if len(v) > len(stack) {
+		p := longBuffers.Get().(*[]byte)
+		defer longBuffers.Put(p)
+		buf = (*p)[:0]
+	}
+	b, exotic := urlFold(buf, v)
+	b = bytes.TrimSpace(trimValue(b))
+	if m&cColon != 0 && !metadataOnly {
 		if mt, ok := findAny(b, ssrfSchemes, false); ok && seen.mark(&hit, ssrfScheme) {
-			dst = append(dst, signal(NameSSRF, "ssrf.scheme", 0.99, in, mt.i, mt.j))
+			dst = append(dst, foldedSignal(NameSSRF, "ssrf.scheme", 0.99, in, b, mt.i, mt.j))
 		}
 	}
-	if m&cSlash != 0 {
+	if bytes.IndexByte(b, '/') >= 0 {
 		if mt, ok := findAny(b, metadataPaths, false); ok && seen.mark(&hit, ssrfMetadata) {
-			dst = append(dst, signal(NameSSRF, "ssrf.metadata", 0.99, in, mt.i, mt.j))
+			dst = append(dst, foldedSignal(NameSSRF, "ssrf.metadata", 0.99, in, b, mt.i, mt.j))
 		}
 	}
-	host, explicit := hostOf(b)
-	if len(host) == 0 || in.src == threat.SourceHeader && !explicit {
+	if !metadataOnly && m&cDot != 0 {
+		if i, j := oobDomain(b); j > 0 && seen.mark(&hit, ssrfOOB) {
+			dst = append(dst, foldedSignal(NameSSRF, "ssrf.oob_domain", 0.99, in, b, i, j))
+		}
+	}
+	d := parseDest(b)
+	if d.n == 0 || header && !d.scheme && !metadataOnly && !d.explicit {
 		return dst, hit
 	}
-	if !explicit {
-		// Without a scheme, port or path only canonical addresses
-		// count: a nine-digit id is also a decimal IPv4 address.
-		if _, err := netip.ParseAddr(string(host)); err != nil && !metadataHosts[string(host)] && !internalHosts[string(host)] {
-			return dst, hit
+	for k := 0; k < d.n; k++ {
+		h := d.hosts[k]
+		kind, odd := classifyHost(h, d.scheme, d.explicit)
+		if kind == hostPublic {
+			continue
 		}
-	}
-	switch kind := classifyHost(host); {
-	case kind == hostMetadata && seen.mark(&hit, ssrfMetadata):
-		dst = append(dst, signal(NameSSRF, "ssrf.metadata", 0.99, in, 0, len(v)))
-	case kind == hostInternal && in.src != threat.SourceHeader && seen.mark(&hit, ssrfInternal):
-		conf, rule := 0.6, "ssrf.internal_address" // a bare private address may be a legitimate form field
-		if explicit {
-			conf, rule = 0.95, "ssrf.internal"
+		odd = odd || exotic > 0
+		switch {
+		case kind == hostMetadata:
+			if seen.mark(&hit, ssrfMetadata) {
+				dst = append(dst, foldedSignal(NameSSRF, "ssrf.metadata", 0.99, in, b, 0, len(b)))
+			}
+		case metadataOnly:
+		case k > 0 || d.confused:
+			// the host one parser sees is not the one another sees:
+			// "http://expected.com#@127.0.0.1"
+			if seen.mark(&hit, ssrfConfusion) {
+				dst = append(dst, foldedSignal(NameSSRF, "ssrf.parser_confusion", 0.99, in, b, 0, len(b)))
+			}
+		default:
+			conf, rule := 0.6, "ssrf.internal_address" // a bare private address may be a legitimate form field
+			switch {
+			case odd && (d.explicit || kind == hostLoopback):
+				conf, rule = 0.99, "ssrf.obfuscated_address" // "http://0x7f.1/", "http://①②⑦.0.0.1"
+			case kind == hostLoopback && d.scheme:
+				conf, rule = 0.99, "ssrf.loopback" // "http://127.0.0.1:6379/", "http://localhost/admin"
+			case kind == hostLoopback && d.explicit:
+				conf, rule = 0.95, "ssrf.loopback"
+			case kind == hostRebind:
+				conf, rule = 0.95, "ssrf.rebinding_name"
+			case d.scheme:
+				conf, rule = 0.9, "ssrf.internal" // "http://10.0.0.5/": intranet links exist
+			case d.explicit:
+				conf, rule = 0.75, "ssrf.internal"
+			}
+			if seen.mark(&hit, ssrfInternal) {
+				dst = append(dst, foldedSignal(NameSSRF, rule, conf, in, b, 0, len(b)))
+			}
 		}
-		dst = append(dst, signal(NameSSRF, rule, conf, in, 0, len(v)))
 	}
 	return dst, hit
 }
 
-// hostOf extracts the host of a URL ("scheme://user@host:port/path") or of
-// a value that starts like an address ("10.0.0.1:8080/x"). explicit is true
-// when the value carried a scheme, a port or a path: it is meant as a
-// destination, not a stored address.
-func hostOf(b []byte) (host []byte, explicit bool) {
-	if i := bytes.Index(b, []byte("://")); i >= 0 && i < 16 {
-		b, explicit = b[i+3:], true
-	} else if bytes.HasPrefix(b, []byte("//")) {
-		b, explicit = b[2:], true
+// oobDomain finds a name under one of oobDomains, looking for the rare
+// bytes of their names first.
+func oobDomain(b []byte) (int, int) {
+	for _, anchor := range []string{"oast", "burpcollaborator.", "interact.sh", "dnslog.", "ceye.io"} {
+		k := bytes.Index(b, []byte(anchor))
+		if k < 0 {
+			continue
+		}
+		if k > 0 && b[k-1] != '.' && b[k-1] != '/' && b[k-1] != '@' && b[k-1] != ' ' {
+			continue // "toast.pro" is no interaction server
+		}
+		end := k
+		for end < len(b) && (isAlnum(b[end]) || b[end] == '.' || b[end] == '-') {
+			end++
+		}
+		if oobDomains[string(bytes.TrimRight(b[k:end], "."))] {
+			return k, end
+		}
 	}
-	end := len(b)
-	for i, c := range b {
-		if c == '/' || c == '?' || c == '#' || c == '\\' || c == ' ' {
-			// a path makes a destination, unless it is a CIDR prefix
-			// length ("10.0.0.0/8")
-			cidr := c == '/' && prefixLen(b[i+1:])
-			end, explicit = i, explicit || (c == '/' || c == '\\') && !cidr
+	return 0, 0
+}
+
+// urlFold appends v lower-cased to buf with the characters that URL
+// parsers and IDNA normalisation turn into ASCII read as ASCII: enclosed
+// alphanumerics (①, ⑯, ⓐ, Ⓐ, ⓪, ⑴, ⒈), fullwidth forms, the ideographic
+// and halfwidth full stops (。 ｡ ．), and '\' as '/'. exotic counts them.
+func urlFold(buf []byte, v string) ([]byte, int) {
+	exotic := 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			buf = append(buf, c+'a'-'A')
+			continue
+		case c == '\\':
+			buf = append(buf, '/')
+			continue
+		case c >= 0xE0 && c < 0xF0 && i+2 < len(v) && v[i+1]&0xC0 == 0x80 && v[i+2]&0xC0 == 0x80:
+			r := rune(c&0x0F)<<12 | rune(v[i+1]&0x3F)<<6 | rune(v[i+2]&0x3F)
+			if s, ok := enclosed(r); ok {
+				buf = append(buf, s...)
+				exotic++
+				i += 2
+				continue
+			}
+			if m, _ := lookalike(r); m != 0 {
+				buf = append(buf, m)
+				exotic++
+				i += 2
+				continue
+			}
+		}
+		buf = append(buf, c)
+	}
+	return buf, exotic
+}
+
+// enclosed maps the enclosed alphanumerics that IDNA normalisation (NFKC)
+// turns into ASCII digits and letters.
+func enclosed(r rune) (string, bool) {
+	switch {
+	case r == 0x24EA, r == 0x24FF: // ⓪ ⓿
+		return "0", true
+	case 0x2460 <= r && r <= 0x2473: // ① .. ⑳
+		return strconv.Itoa(int(r-0x2460) + 1), true
+	case 0x2474 <= r && r <= 0x2487: // ⑴ .. ⒇
+		return strconv.Itoa(int(r-0x2474) + 1), true
+	case 0x2488 <= r && r <= 0x249B: // ⒈ .. ⒛ (a digit and a full stop)
+		return strconv.Itoa(int(r-0x2488)+1) + ".", true
+	case 0x249C <= r && r <= 0x24B5: // ⒜ .. ⒵
+		return string(rune('a' + r - 0x249C)), true
+	case 0x24B6 <= r && r <= 0x24CF: // Ⓐ .. Ⓩ
+		return string(rune('a' + r - 0x24B6)), true
+	case 0x24D0 <= r && r <= 0x24E9: // ⓐ .. ⓩ
+		return string(rune('a' + r - 0x24D0)), true
+	case 0x2776 <= r && r <= 0x277F: // ❶ .. ❿
+		return strconv.Itoa(int(r-0x2776) + 1), true
+	case 0x24F5 <= r && r <= 0x24FE: // ⓵ .. ⓾
+		return strconv.Itoa(int(r-0x24F5) + 1), true
+	case 0xFF10 <= r && r <= 0xFF19: // fullwidth digits
+		return string(rune('0' + r - 0xFF10)), true
+	}
+	return "", false
+}
+
+// dest is what a value says about where to connect.
+type dest struct {
+	hosts    [2][]byte // the host a URL parser reads, and the one a naive one reads when they differ
+	n        int
+	scheme   bool // "scheme://" or "scheme:" before a host
+	explicit bool // a scheme, a port or a path: meant as a destination, not a stored address
+	confused bool // '@' after '#', '?' or '\' in the authority, or several '@'
+}
+
+// parseDest reads the destination of a folded, trimmed value: a URL
+// ("scheme://user@host:port/path", "//host", "http:127.0.0.1"), or a
+// value that starts like a host ("10.0.0.1:8080/x", "[::1]",
+// "localhost/admin").
+func parseDest(b []byte) dest {
+	var d dest
+	rest := b
+	if i := bytes.Index(b, []byte("://")); i > 0 && i < 16 && schemeName(b[:i]) {
+		rest, d.scheme, d.explicit = b[i+3:], true, true
+	} else if i := bytes.IndexByte(b, ':'); i > 0 && i < 8 && schemeName(b[:i]) && (string(b[:i]) == "http" || string(b[:i]) == "https") {
+		rest, d.scheme, d.explicit = bytes.TrimLeft(b[i+1:], "/"), true, true // "http:127.0.0.1", "http:/x"
+	} else if bytes.HasPrefix(b, []byte("//")) {
+		rest, d.explicit = b[2:], true
+	} else if !hostStart(b) {
+		return d
+	}
+	// The authority ends at the first '/', '?' or '#' (WHATWG; '\' was
+	// folded to '/'); a naive parser cuts at the last '@' before the path.
+	end := len(rest)
+	for i, c := range rest {
+		if c == '/' || c == '?' || c == '#' || c == ' ' {
+			end = i
+			if c == '/' {
+				// a path makes a destination, unless it is a CIDR prefix
+				// length ("10.0.0.0/8")
+				d.explicit = d.explicit || !prefixLen(rest[i+1:])
+			} else if c != ' ' {
+				d.explicit = true
+			}
 			break
 		}
 	}
-	b = b[:end]
-	if i := bytes.LastIndexByte(b, '@'); i >= 0 {
-		b = b[i+1:]
+	auth := rest[:end]
+	if h, ok := hostPart(auth, &d); ok {
+		d.hosts[0], d.n = h, 1
 	}
-	if len(b) > 0 && b[0] == '[' {
-		if i := bytes.IndexByte(b, ']'); i > 0 {
-			return b[1:i], true
+	if d.scheme {
+		// what a parser that splits on the last '@' of the whole URL, or
+		// stops at the first ':' or '@', would read instead
+		naiveEnd := bytes.IndexByte(rest, '/')
+		if naiveEnd < 0 {
+			naiveEnd = len(rest)
 		}
+		if at := bytes.LastIndexByte(rest[:naiveEnd], '@'); at >= 0 && at >= end {
+			d.confused = true
+			var scratch dest
+			if h, ok := hostPart(rest[at+1:naiveEnd], &scratch); ok && d.n < 2 {
+				d.hosts[d.n] = h
+				d.n++
+			}
+		}
+	}
+	return d
+}
+
+// hostPart extracts the host of an authority ("user:pass@host:port"),
+// noting a port as explicit.
+func hostPart(auth []byte, d *dest) ([]byte, bool) {
+	if at := bytes.LastIndexByte(auth, '@'); at >= 0 {
+		if bytes.Count(auth, []byte("@")) > 1 {
+			d.confused = true
+		}
+		auth = auth[at+1:]
+	}
+	if len(auth) > 0 && auth[0] == '[' {
+		i := bytes.IndexByte(auth, ']')
+		if i <= 0 {
+			return nil, false
+		}
+		if i+1 < len(auth) && auth[i+1] == ':' {
+			d.explicit = true
+		}
+		return auth[1:i], true
+	}
+	if i := bytes.LastIndexByte(auth, ':'); i >= 0 && bytes.Count(auth, []byte(":")) == 1 {
+		if _, err := strconv.Atoi(string(auth[i+1:])); err == nil {
+			d.explicit = true
+		}
+		auth = auth[:i]
+	}
+	auth = bytes.TrimSuffix(auth, []byte("."))
+	if len(auth) == 0 || len(auth) > 253 {
 		return nil, false
 	}
-	if i := bytes.LastIndexByte(b, ':'); i >= 0 && bytes.Count(b, []byte(":")) == 1 {
-		if _, err := strconv.Atoi(string(b[i+1:])); err == nil {
-			explicit = true
-		}
-		b = b[:i]
+	return auth, true
+}
+
+// schemeName reports whether s is a URL scheme.
+func schemeName(s []byte) bool {
+	if len(s) == 0 || !isLetter(s[0]) {
+		return false
 	}
-	return bytes.TrimSuffix(b, []byte(".")), explicit
+	for _, c := range s {
+		if !(isAlnum(c) || c == '+' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// hostStart reports whether a value without a scheme starts like a host:
+// an IPv6 literal, a digit, or a name with a dot or a port before any
+// space.
+func hostStart(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	if b[0] == '[' || '0' <= b[0] && b[0] <= '9' {
+		return true
+	}
+	for _, c := range b {
+		switch {
+		case c == '.' || c == ':' || c == '/':
+			return true
+		case c == ' ':
+			return false
+		}
+	}
+	return false
 }
 
 type hostKind uint8
@@ -123,40 +372,103 @@ type hostKind uint8
 const (
 	hostPublic hostKind = iota
 	hostInternal
+	hostRebind
+	hostLoopback // loopback and the unspecified address
 	hostMetadata
 )
 
-// classifyHost says whether a host names the metadata service or an
-// internal address. Numeric forms that resolvers accept (2130706433,
-// 0x7f000001, 0177.0.0.1, 127.1) are read as addresses.
-func classifyHost(h []byte) hostKind {
+// classifyHost says whether a host names the metadata service, loopback,
+// an internal network or a rebinding service, and whether it is spelt in a
+// form only a filter bypass uses (2130706433, 0x7f.1, 0177.0.0.1, 127.1,
+// IPv4 in IPv6). Without explicit (a scheme, port or path) only canonical
+// addresses and names count: a nine-digit id is also an IPv4 address.
+func classifyHost(h []byte, scheme, explicit bool) (hostKind, bool) {
 	s := string(h)
-	if metadataHosts[s] {
-		return hostMetadata
+	dotted := strings.IndexByte(s, '.') >= 0
+	if metadataHosts[s] && (dotted || scheme) {
+		return hostMetadata, false // "metadata/v1" alone may be an API path
 	}
-	if internalHosts[s] || bytes.HasSuffix(h, []byte(".localhost")) || bytes.HasSuffix(h, []byte(".internal")) ||
-		bytes.HasSuffix(h, []byte(".local")) || bytes.HasSuffix(h, []byte(".svc.cluster.local")) {
-		return hostInternal
+	if internalHosts[s] && (dotted || explicit) {
+		return hostLoopback, false
 	}
-	a, ok := parseAddr(s)
-	if !ok {
-		return hostPublic
+	for _, dom := range rebindDomains {
+		if strings.HasSuffix(s, dom) {
+			// the address the name spells, when it spells one
+			if a, ok := parseAddr(strings.TrimSuffix(s, dom)); ok {
+				if k := addrKind(a); k != hostPublic {
+					return max(k, hostRebind), true
+				}
+			}
+			if dom == ".localhost" {
+				return hostLoopback, false
+			}
+			return hostRebind, true
+		}
 	}
-	a = a.Unmap()
+	if strings.HasSuffix(s, ".internal") || strings.HasSuffix(s, ".svc.cluster.local") ||
+		strings.HasSuffix(s, ".cluster.local") {
+		return hostInternal, false
+	}
+	a, err := netip.ParseAddr(s)
+	odd := false
+	if err != nil {
+		// inet_aton's spellings: hex and octal parts are written for a
+		// filter; a bare number or "10.1" needs a scheme to be an address
+		crafted := strings.Contains(s, "0x") || octalPart(s)
+		if !explicit || !scheme && !crafted {
+			return hostPublic, false
+		}
+		var ok bool
+		if a, ok = parseAddr(s); !ok {
+			return hostPublic, false
+		}
+		odd = true
+	}
+	if a.Is6() {
+		b := a.As16()
+		if a.Is4In6() {
+			odd = true
+		} else if [12]byte(b[:12]) == ([12]byte{}) && !a.IsLoopback() && !a.IsUnspecified() {
+			// ::127.0.0.1, the deprecated IPv4-compatible form
+			a, odd = netip.AddrFrom4([4]byte(b[12:])), true
+		} else if b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b {
+			a, odd = netip.AddrFrom4([4]byte(b[12:])), true // 64:ff9b::/96, NAT64
+		}
+	}
+	return addrKind(a.Unmap()), odd
+}
+
+// octalPart reports whether a dotted number has a part with a leading
+// zero ("0177.0.0.1").
+func octalPart(s string) bool {
+	for _, p := range strings.Split(s, ".") {
+		if len(p) > 1 && p[0] == '0' {
+			return true
+		}
+	}
+	return false
+}
+
+// addrKind classifies an address.
+func addrKind(a netip.Addr) hostKind {
 	for _, m := range metadataAddrs {
 		if a == m {
 			return hostMetadata
 		}
 	}
-	if a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsUnspecified() || a.IsLinkLocalMulticast() ||
-		a.Is4() && a.As4()[0] == 100 && a.As4()[1]&0xc0 == 64 { // 100.64.0.0/10, carrier-grade NAT
+	switch {
+	case a.IsLoopback() || a.IsUnspecified():
+		return hostLoopback
+	case a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
+		a.Is4() && a.As4()[0] == 100 && a.As4()[1]&0xc0 == 64: // 100.64.0.0/10, carrier-grade NAT
 		return hostInternal
 	}
 	return hostPublic
 }
 
-// parseAddr parses an IP address in the forms inet_aton accepts as well as
-// the canonical ones.
+// parseAddr parses an IPv4 address in the forms inet_aton accepts (one to
+// four parts, each decimal, octal with a leading 0, or hex with 0x; the
+// last part fills the remaining bytes) as well as the canonical forms.
 func parseAddr(s string) (netip.Addr, bool) {
 	if a, err := netip.ParseAddr(s); err == nil {
 		return a, true
@@ -164,8 +476,6 @@ func parseAddr(s string) (netip.Addr, bool) {
 	if s == "" || len(s) > 40 {
 		return netip.Addr{}, false
 	}
-	// inet_aton: one to four parts, each decimal, octal (leading 0) or hex
-	// (0x); the last part fills the remaining bytes.
 	var parts [4]uint64
 	n := 0
 	for rest := s; ; {
@@ -178,7 +488,7 @@ func parseAddr(s string) (netip.Addr, bool) {
 			part, rest = rest[:i], rest[i+1:]
 		}
 		v, err := strconv.ParseUint(part, 0, 32)
-		if err != nil || part == "" {
+		if err != nil || part == "" || part[0] == '+' {
 			return netip.Addr{}, false
 		}
 		parts[n] = v
@@ -202,18 +512,17 @@ func parseAddr(s string) (netip.Addr, bool) {
 		}
 		ip = parts[0]<<24 | parts[1]<<16 | parts[2]
 	case 4:
+		// parts over 255 wrap in parsers that keep the low byte
+		// ("425.510.425.510" is 169.254.169.254 to them)
 		for _, p := range parts {
-			if p > 0xff {
+			if p > 0xffff {
 				return netip.Addr{}, false
 			}
 		}
-		ip = parts[0]<<24 | parts[1]<<16 | parts[2]<<8 | parts[3]
+		ip = (parts[0]&0xff)<<24 | (parts[1]&0xff)<<16 | (parts[2]&0xff)<<8 | parts[3]&0xff
 	}
 	if ip > 0xffffffff {
 		return netip.Addr{}, false
-	}
-	if n == 1 && ip < 1<<24 {
-		return netip.Addr{}, false // a small number is a number, not an address
 	}
 	return netip.AddrFrom4([4]byte{byte(ip >> 24), byte(ip >> 16), byte(ip >> 8), byte(ip)}), true
 }

@@ -1,5 +1,7 @@
 package signature
 
+import "strings"
+
 // cls is a set of character classes present in a value. Detectors check it
 // first: a value without any of the characters an attack family needs is
 // skipped without further work, which is what keeps benign requests cheap.
@@ -72,50 +74,6 @@ func lower(buf []byte, s string) []byte {
 		buf = append(buf, c)
 	}
 	return buf
-}
-
-// squeeze appends s lower-cased to buf with SQL/C comments (/* */), '+' and
-// runs of whitespace folded into one space, and no space before '(' or
-// after '(' : "UNION/**/SELECT" and "sleep (5)" read "union select" and
-// "sleep(5)". The result is never longer than s.
-func squeeze(buf []byte, s string) []byte {
-	space := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '/' && i+1 < len(s) && s[i+1] == '*':
-			end := indexString(s[i+2:], "*/")
-			if end < 0 {
-				i = len(s)
-			} else {
-				i += 2 + end + 1
-			}
-			space = true
-			continue
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == '+' || c == 0xa0:
-			space = true
-			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		}
-		if space {
-			space = false
-			if n := len(buf); n > 0 && c != '(' && buf[n-1] != '(' && buf[n-1] != ' ' {
-				buf = append(buf, ' ')
-			}
-		}
-		buf = append(buf, c)
-	}
-	return buf
-}
-
-func indexString(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 // isWord reports whether c can be part of an identifier.
@@ -217,15 +175,6 @@ func boundary(b []byte, i, j int, kw []byte) bool {
 	return true
 }
 
-// hasWordAt reports whether b has the keyword kw at i, not followed by a
-// word character.
-func hasWordAt(b []byte, i int, kw string) bool {
-	if i < 0 || i+len(kw) > len(b) || string(b[i:i+len(kw)]) != kw {
-		return false
-	}
-	return i+len(kw) == len(b) || !isWord(b[i+len(kw)])
-}
-
 // skipSpace returns the index of the first byte of b at or after i that is
 // not a space.
 func skipSpace(b []byte, i int) int {
@@ -233,4 +182,35 @@ func skipSpace(b []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// isDigit reports whether c is an ASCII digit.
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// isAlpha reports whether c is an ASCII letter.
+func isAlpha(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+// isHex reports whether c is a hexadecimal digit.
+func isHex(c byte) bool { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
+
+// indexFold is strings.Index for an ASCII lower-case needle, ignoring the
+// case of s.
+func indexFold(s, needle string) int {
+	if needle == "" {
+		return 0
+	}
+	first := needle[0]
+	upper := first
+	if 'a' <= first && first <= 'z' {
+		upper -= 'a' - 'A'
+	}
+	for i := 0; i+len(needle) <= len(s); i++ {
+		if s[i] != first && s[i] != upper {
+			continue
+		}
+		if strings.EqualFold(s[i:i+len(needle)], needle) {
+			return i
+		}
+	}
+	return -1
 }

@@ -2,15 +2,22 @@ package signature
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
-// scanTraversal finds path traversal and file inclusion: "../"
-// sequences in all their encodings, names of files attackers read (passwd,
-// boot.ini, web.config ...), stream wrappers (php://filter, file://,
+// scanTraversal finds path traversal and file inclusion: walks up the
+// tree ("../" in every encoding pathFold undoes), paths to files attackers
+// read (the CRS lfi-os-files and restricted-files lists, and absolute
+// paths into system folders), stream wrappers (php://filter, file://,
 // phar://), remote includes (a URL parameter ending in '?' or a NUL), and
 // the long runs of one character that overflow probes send.
+//
+// A file name alone is weak evidence: "config.php" and "/etc/hosts" turn
+// up in prose and in code. It becomes strong with a walk up the tree, with
+// exotic encodings of path characters around it, or when the value is
+// that path and nothing else.
 
 const (
 	travDotDot = iota
@@ -18,31 +25,22 @@ const (
 	travWrapper
 	travRemote
 	travRun
+	travEncoded
+	travSystem
 )
 
 var (
-	sensitiveStrong = words("etc/passwd", "etc/shadow", "etc/group", "etc/hosts", "etc/issue", "etc/motd", "etc/master.passwd",
-		"etc/httpd/", "etc/apache", "etc/nginx/", "etc/mysql/", "etc/php", "etc/crontab", "etc/sudoers", "proc/self/", "proc/version",
-		"proc/1/", "var/log/", "var/www/", "boot.ini", "win.ini", "system.ini", "windows/system32", "winnt/system32",
-		"inetpub/", "global.asa", "web.config", "web-inf", "meta-inf/", ".htaccess", ".htpasswd", ".bash_history",
-		".ssh/", "id_rsa", "authorized_keys", ".git/", ".svn/", ".env", "wp-config.php", "config.inc.php", "localsettings.php",
-		"autoexec.bat", "sam", "repair/sam", "system32/config", "boot/grub", "/dev/null", "/dev/tcp/", "/dev/zero",
-		"etcpasswd", "etcshadow", "bootini", "{file}", "php.ini", "my.cnf", "httpd.conf", "applicationhost.config")
-	// sensitivePlaces name places rather than secrets: alone they prove
-	// nothing; after a traversal or as an absolute path in a parameter
-	// they do.
-	sensitivePlaces = words("c:/", "d:/", "file:/", "/root/", "/home/", "/tmp/", "/usr/local/", "/opt/", "/bin/", "/usr/bin/")
-	wrappers        = words("php:/", "file:/", "zip:/", "phar:/", "expect:/", "data:/", "glob:/", "compress.zlib:/",
+	wrappers = words("php:/", "file:/", "zip:/", "phar:/", "expect:/", "data:/", "glob:/", "compress.zlib:/",
 		"compress.bzip2:/", "ogg:/", "rar:/", "ssh2.", "jar:", "netdoc:", "zlib:")
 	remoteSchemes = words("http:/", "https:/", "ftp:/", "ftps:/")
 	remoteShells  = words("c99", "r57", "shell", "cmd.", ".txt?", "webshell", "backdoor", "/evil", "?cmd=", "?c=")
 )
 
-const pathChars = cDot | cSlash | cBackslash | cColon | cPercent | cBrace
+const pathChars = cDot | cSlash | cBackslash | cColon | cPercent | cBrace | cHigh
 
 func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
-	var stack [512]byte
+	var stack [1024]byte
 	v := in.value
 	m := in.m
 	if in.src != threat.SourceHeader && len(v) >= 64 {
@@ -50,125 +48,241 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 			dst = append(dst, signal(NameTraversal, "probe.long_run", 0.75, in, i, i+n))
 		}
 	}
-	if m&pathChars == 0 {
+	if m&pathChars == 0 && !strings.Contains(v, "0x") {
 		return dst, hit
 	}
-	b := pathNorm(stack[:0], v)
-	dots, at := dotdots(b)
-	if dots > 0 && seen.mark(&hit, travDotDot) {
-		n, i := dots, at
-		conf, rule := 0.75, "traversal.dotdot_one"
-		switch {
-		case n >= 2:
-			conf, rule = 0.99, "traversal.dotdot"
-		case in.src == threat.SourcePath:
-			conf, rule = 0.9, "traversal.dotdot_path" // a client never needs ".." in a path
-		}
-		dst = append(dst, signal(NameTraversal, rule, conf, in, i, i+3))
-	}
-	if in.src != threat.SourceHeader || in.name != "Referer" {
-		mt, ok := findAny(b, sensitiveStrong, false)
-		strong := ok
-		if !ok {
-			mt, ok = findAny(b, sensitivePlaces, false)
-		}
-		if ok {
-			if (strong || dots > 0 || in.src != threat.SourcePath && absolute(b)) && seen.mark(&hit, travFile) {
-				conf, rule := 0.9, "lfi.file"
-				switch {
-				case !strong:
-					conf, rule = 0.7, "lfi.place"
-				case dots > 0 || bytes.IndexByte(b, '/') >= 0 || bytes.IndexByte(b, ':') >= 0:
-					conf, rule = 0.99, "lfi.file_path" // a secret file by path
-				}
-				dst = append(dst, signal(NameTraversal, rule, conf, in, mt.i, mt.j))
+	// The raw form of a parameter keeps what one more decoding pass
+	// would spoil: "%%32%%66" decodes to "%2%f" in steps, but the decoder
+	// reads "%2%fetc" as "%2" and the byte 0xFE.
+	src, plus := v, false
+	if r := in.raw; r != "" && strings.IndexByte(r, '\\') < 0 {
+		switch in.src {
+		case threat.SourceQuery, threat.SourceForm, threat.SourceCookie:
+			// cookies are form-encoded by the frameworks that encode them
+			src, plus = r, true
+		default:
+			if strings.IndexByte(r, '%') >= 0 {
+				src = r
 			}
 		}
 	}
+	buf := stack[:0]
+	if len(src) > len(stack) {
+		p := longBuffers.Get().(*[]byte)
+		defer longBuffers.Put(p)
+		buf = (*p)[:0]
+	}
+	b, exotic := pathFold(buf, src, plus)
+	isPath := in.src == threat.SourcePath
+	referer := in.src == threat.SourceHeader && in.name == "Referer"
+	t := trimValue(b)
+	url := hasScheme(t)
+	dots, at := dotdots(b)
+	if dots > 0 && seen.mark(&hit, travDotDot) {
+		conf, rule := 0.75, "traversal.dotdot_one"
+		switch {
+		case dots >= 3 || dots == 2 && (exotic > 0 || isPath || !wordy(t)):
+			conf, rule = 0.99, "traversal.dotdot"
+		case dots == 2:
+			conf, rule = 0.9, "traversal.dotdot_text" // "-include ../../debian/x.h" in a chat log
+		case exotic > 0:
+			conf, rule = 0.99, "traversal.dotdot_encoded" // an obfuscated walk up has no benign use
+		case isPath:
+			conf, rule = 0.99, "traversal.dotdot_path" // clients resolve ".." before sending a path
+		case !url && leadingStep(t) && shaped(t) && !asset(t):
+			conf, rule = 0.99, "traversal.relative" // the value walks out of its folder: "../config.php"
+		case !url && leadingStep(t) && shaped(t):
+			conf, rule = 0.9, "traversal.relative_asset" // "../images/logo.png" in a page's markup
+		}
+		dst = append(dst, foldedSignal(NameTraversal, rule, conf, in, b, at, at+3))
+	} else if dots == 0 && dotSlashRun(b) >= 4 && seen.mark(&hit, travDotDot) {
+		dst = append(dst, foldedSignal(NameTraversal, "traversal.dotslash_run", 0.99, in, b, 0, len(b)))
+	}
+	if !referer && !url {
+		if i, j, tier := findTarget(b); tier != tierNone && seen.mark(&hit, travFile) {
+			conf, rule := fileConfidence(b, t, i, tier, dots, exotic, isPath)
+			if conf > 0 {
+				dst = append(dst, foldedSignal(NameTraversal, rule, conf, in, b, i, j))
+			}
+		} else if i, j, ok := findGlued(t); tier == tierNone && ok && !isPath && seen.mark(&hit, travFile) {
+			conf := 0.9
+			if dots > 0 || exotic > 0 || len(t) > 2 && t[1] == ':' || bytes.Contains(t, []byte("..")) {
+				conf = 0.99 // "c:windowswin.ini", "....etcpasswd"
+			}
+			dst = append(dst, foldedSignal(NameTraversal, "lfi.file_glued", conf, in, t, i, j))
+		} else if tier == tierNone && (isPath || shaped(t)) {
+			k := 0
+			if isPath {
+				k = drivePath(b)
+			} else {
+				k = systemPath(t)
+			}
+			if k > 0 && seen.mark(&hit, travSystem) {
+				conf, rule := 0.99, "lfi.system_path"
+				if k == 1 {
+					conf, rule = 0.8, "lfi.drive_path"
+				}
+				dst = append(dst, foldedSignal(NameTraversal, rule, conf, in, b, 0, len(b)))
+			}
+		}
+	}
+	if m&cBrace != 0 && bytes.Contains(b, []byte("{file}")) && seen.mark(&hit, travEncoded) {
+		// FuzzDB's and dotdotpwn's templates sent unfilled: a scanner
+		dst = append(dst, foldedSignal(NameTraversal, "traversal.fuzz_template", 0.99, in, b, 0, len(b)))
+	}
+	if exotic >= 3 && dots == 0 && !hit && encodedPath(b) && seen.mark(&hit, travEncoded) {
+		// separators spelt in several exotic encodings: a fuzzer's path
+		dst = append(dst, foldedSignal(NameTraversal, "traversal.encoded_path", 0.9, in, b, 0, len(b)))
+	}
 	if m&cColon != 0 {
 		if mt, ok := findAny(b, wrappers, false); ok && seen.mark(&hit, travWrapper) {
-			dst = append(dst, signal(NameTraversal, "lfi.wrapper", 0.99, in, mt.i, mt.j))
+			dst = append(dst, foldedSignal(NameTraversal, "lfi.wrapper", 0.99, in, b, mt.i, mt.j))
 		}
-		if in.src != threat.SourcePath && in.src != threat.SourceHeader {
+		if !isPath && in.src != threat.SourceHeader {
 			if conf := remoteInclude(b); conf > 0 && seen.mark(&hit, travRemote) {
 				rule := "rfi.url"
 				if conf < 0.8 {
 					rule = "rfi.shell_url"
 				}
-				dst = append(dst, signal(NameTraversal, rule, conf, in, 0, len(v)))
+				dst = append(dst, foldedSignal(NameTraversal, rule, conf, in, b, 0, len(b)))
 			}
 		}
 	}
 	return dst, hit
 }
 
-// pathNorm appends v lower-cased to buf with '\' as '/', textual hex
-// escapes of dot and slashes ("0x2e", "0x2f", "0x5c") decoded, and runs of
-// '/' folded.
-func pathNorm(buf []byte, v string) []byte {
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c == '0' && i+3 < len(v) && (v[i+1] == 'x' || v[i+1] == 'X') {
-			switch h := v[i+2 : i+4]; h {
-			case "2e", "2E":
-				c, i = '.', i+3
-			case "2f", "2F", "5c", "5C":
-				c, i = '/', i+3
-			}
+// fileConfidence rates a file target found at b[i:] in a folded value
+// (t is the value trimmed).
+func fileConfidence(b, t []byte, i int, tier uint8, dots, exotic int, isPath bool) (float64, string) {
+	slash := i > 0 && b[i-1] == '/'
+	switch {
+	case dots > 0:
+		return 0.99, "lfi.traversal_file" // a walk up to a known file
+	case exotic >= 2:
+		return 0.99, "lfi.encoded_file"
+	case isPath && tier == tierSystem && slash:
+		// "/static/etc/passwd": no site serves the OS's files; app
+		// files in a URL path are the scanner family's
+		return 0.99, "lfi.file_path"
+	case isPath && drivePath(b) == 2:
+		return 0.99, "lfi.file_path" // "/files/c:/windows/win.ini"
+	case isPath:
+		return 0, ""
+	case tier == tierSystem && shaped(t):
+		return 0.99, "lfi.file_path" // the value is a path to a secret: "/etc/passwd", "c:\boot.ini"
+	case tier == tierSystem && &b[i] == &t[0] && secretName(t):
+		return 0.99, "lfi.file" // the value is a secret's name: ".htpasswd", "win.ini"
+	case tier == tierSystem && &b[i] == &t[0]:
+		return 0.9, "lfi.file" // a bare name: "php.ini", "my.cnf"
+	case tier == tierSystem && slash:
+		return 0.8, "lfi.file_in_text" // "how to edit /etc/hosts"
+	case tier == tierSystem:
+		return 0.7, "lfi.file_mention"
+	case shaped(t) && systemPath(t) > 0:
+		return 0.99, "lfi.file_path" // an application file by an absolute system path
+	case shaped(t):
+		return 0.8, "lfi.app_file"
+	}
+	return 0.6, "lfi.app_file_mention"
+}
+
+// drivePath rates a drive path inside a URL path as systemPath does:
+// "/static/c:/xampp/apache/logs/error.log". No site has a drive letter
+// for a folder.
+func drivePath(b []byte) int {
+	for i := 0; i+3 < len(b); i++ {
+		if b[i] == '/' && b[i+2] == ':' && b[i+3] == '/' && 'a' <= b[i+1] && b[i+1] <= 'z' {
+			return systemPath(b[i+1:])
 		}
+	}
+	return 0
+}
+
+// asset reports whether a folded path ends in a file a site serves:
+// images, styles, scripts, fonts, media, documents.
+func asset(t []byte) bool {
+	switch string(extension(t)) {
+	case "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "css", "js", "mjs", "map", "woff", "woff2", "ttf",
+		"eot", "otf", "mp3", "mp4", "webm", "ogg", "wav", "pdf", "html", "htm", "txt", "json", "md":
+		return true
+	}
+	return false
+}
+
+// secretName reports whether a trimmed value is nothing but the name of a
+// file that holds secrets or system settings and that no search or form
+// has a reason to name: a dotfile or a Windows system file.
+func secretName(t []byte) bool {
+	if indexSpace(t) >= 0 || len(t) > 40 {
+		return false
+	}
+	if t[0] == '.' && len(t) > 3 && isLetter(t[1]) {
+		return true // ".htpasswd", ".env", ".bash_history"
+	}
+	switch string(t) {
+	case "boot.ini", "win.ini", "system.ini", "ntuser.dat", "autoexec.bat", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
+		"authorized_keys", "web.config", "global.asa", "wp-config.php", "applicationhost.config":
+		return true
+	}
+	return false
+}
+
+// leadingStep reports whether a trimmed, folded value starts with a step
+// up: "../", "..\", "/../".
+func leadingStep(t []byte) bool {
+	if len(t) > 0 && t[0] == '/' {
+		t = t[1:]
+	}
+	for len(t) > 1 && t[0] == '.' && t[1] == '/' {
+		t = t[2:] // "./../"
+	}
+	n := 0
+	for n < len(t) && (t[n] == '.' || t[n] == '?') {
+		n++
+	}
+	return n >= 2 && (n == len(t) || t[n] == '/' || t[n] == ';')
+}
+
+// hasScheme reports whether a folded value starts with a URL scheme other
+// than file: (a URL names a resource, not a file on this server; SSRF and
+// remote inclusion read those).
+func hasScheme(t []byte) bool {
+	for i, c := range t {
 		switch {
-		case c == '\\':
-			c = '/'
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
+		case c == ':':
+			return i > 1 && i+1 < len(t) && t[i+1] == '/' && string(t[:i]) != "file"
+		case 'a' <= c && c <= 'z' || i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
 		}
-		if c == '/' && len(buf) > 0 && buf[len(buf)-1] == '/' {
-			continue
-		}
-		buf = append(buf, c)
 	}
-	return buf
+	return false
 }
 
-// dotdots counts traversal steps in a normalised value: ".." (or more dots)
-// before '/' or ';' or at the end after '/', and runs of "./" or of six or
-// more dots (left when a filter strips slashes). It returns the count and
-// the index of the first.
-func dotdots(b []byte) (n, first int) {
-	first = -1
-	for i := 0; i+1 < len(b); i++ {
-		if b[i] != '.' || b[i+1] != '.' {
-			continue
-		}
-		j := i
-		for j < len(b) && b[j] == '.' {
-			j++
-		}
-		atStart := i == 0 || b[i-1] == '/' || b[i-1] == '=' || b[i-1] == ' '
-		end := j == len(b) || b[j] == '/' || b[j] == ';' || b[j] == 0
-		if (atStart && end && (j < len(b) || i > 0)) || j-i >= 6 {
-			if first < 0 {
-				first = i
-			}
+// wordy reports whether a folded value reads as text: four words or more.
+func wordy(t []byte) bool {
+	n := 0
+	for i := 1; i < len(t); i++ {
+		if t[i] == ' ' && t[i-1] != ' ' {
 			n++
-			if j-i >= 6 {
-				n += (j - i) / 4 // "........" is "../../" with the slashes stripped
-			}
-		}
-		i = j - 1
-	}
-	if n == 0 {
-		// "/./././." walks nowhere but is the same probe
-		if c := bytes.Count(b, []byte("./")); c >= 4 && bytes.Contains(b, []byte("/./")) {
-			return 1, bytes.Index(b, []byte("./"))
 		}
 	}
-	return n, first
+	return n >= 3
 }
 
-// absolute reports whether b starts like an absolute file path.
-func absolute(b []byte) bool {
-	return len(b) > 1 && b[0] == '/' || len(b) > 2 && b[1] == ':' && b[2] == '/' && b[0] >= 'a' && b[0] <= 'z'
+// encodedPath reports whether a folded value is made of path segments
+// (at least three separators) rather than text.
+func encodedPath(b []byte) bool {
+	n := 0
+	for _, c := range b {
+		switch c {
+		case '/':
+			n++
+		case ' ':
+			return false
+		}
+	}
+	return n >= 3
 }
 
 // remoteInclude rates a value that is a URL as a remote file include: a URL

@@ -1,17 +1,31 @@
 package signature
 
 import (
-	"bytes"
+	"strings"
 
 	libinjection "github.com/corazawaf/libinjection-go"
 
+	"github.com/bulwarkhq/bulwark/internal/decode"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
-// scanXSS finds cross-site scripting: libinjection's HTML5 tokenizer
-// over every context it knows, plus rules for script URIs, event handler
-// attributes, dangerous tags and script sinks that reach an application
-// without angle brackets.
+// scanXSS finds cross-site scripting. It reads a value the way a browser's
+// HTML tokenizer would: every "<" that opens a tag (any name, custom ones
+// included) starts a tag whose attributes are parsed as HTML5 does
+// (separated by spaces, "/", control bytes, or nothing after a quoted
+// value). A tag is an attack when it carries an event handler (any on*
+// attribute), a script-bearing URI (javascript:, vbscript:, data:text/html
+// in any attribute, spaces and control bytes inside the scheme ignored), a
+// script-running style, or is itself dangerous (script, iframe, object,
+// embed, base, meta refresh, link, style with expression or import).
+// Outside tags it looks for what is injected into an attribute or a script
+// block: a handler after a break-out quote, a javascript: URL followed by
+// code (not by prose), calls of the dialog and code sinks (alert, eval,
+// Function, top[...](...)) and CSS expressions. Bare or harmless markup
+// (</a>, <br/>, <h1>) is at most a weak hint. libinjection's HTML5 check
+// runs on parameter values too. Header values, which nothing decodes
+// before the families, are URL- and entity-decoded here, and UTF-7
+// (+ADw-script+AD4-) is decoded where it appears.
 
 const (
 	xssLib = iota
@@ -20,137 +34,675 @@ const (
 	xssHandler
 	xssScript
 	xssStyle
+	xssNumRules
 )
 
-var (
-	xssTagWords = words("<script", "</script", "<iframe", "<svg", "<object", "<embed", "<applet", "<meta", "<base",
-		"<link", "<style", "<frameset", "<frame", "<form", "<isindex", "<xss", "<img", "<body", "<input", "<video", "<audio",
-		"<marquee", "<details", "<math", "<template", "<xml", "<bgsound", "<layer", "<ilayer", "<table", "<div", "<a ",
-		"<button", "<textarea", "<keygen", "<select", "<br ", "<html", "<plaintext", "<!--", "<![cdata[", "<?xml-stylesheet",
-		"<import", "<event-source", "<blink", "<comment")
-	xssURIWords    = words("javascript:", "vbscript:", "livescript:", "mocha:", "data:text/html", "data:image/svg+xml", "jav&#", "java\x00script")
-	xssCalls       = words("alert(", "prompt(", "confirm(", "eval(", "alert`", "prompt`", "confirm`", "print()")
-	xssScriptWords = words("alert(", "prompt(", "confirm(", "document.cookie", "document.domain", "document.write(",
-		"document.location", "window.location", "eval(", "string.fromcharcode(", "fromcharcode", "settimeout(", "setinterval(",
-		"location.href", "innerhtml", "outerhtml", "window.open(", "self[", "top[", "constructor(", "atob(", "import(",
-		"xmlhttprequest", "fetch(", ".source", "crosssitescripting", "alert`", "prompt`", "confirm`")
-	xssStyleWords = words("expression(", "-moz-binding", "behavior:", "@import", "url(javascript", "background:url(")
-)
+var xssRuleNames = [xssNumRules]string{
+	xssLib:     "xss.libinjection",
+	xssTag:     "xss.tag",
+	xssURI:     "xss.uri",
+	xssHandler: "xss.handler",
+	xssScript:  "xss.script",
+	xssStyle:   "xss.style",
+}
 
 const htmlChars = cLT | cGT | cColon | cEq | cParen | cDQuote | cQuote | cBacktick | cAmp | cBracket | cDot
 
+// Bounds that keep the work on one value linear in its length.
+const (
+	xssTagBound  = 1024 // bytes one tag's attributes are read over
+	xssTagBudget = 8    // tag bytes read per byte of value, at most
+)
+
 func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
-	var hit bool
-	var stack, stack2 [512]byte
 	v := in.value
 	m := in.m
-	if m&htmlChars == 0 {
-		return dst, hit
-	}
-	if in.src == threat.SourcePath && m&(cLT|cGT|cDQuote|cQuote|cParen) == 0 {
-		return dst, hit
-	}
-	if m&(cLT|cGT|cDQuote|cQuote|cBacktick|cEq) != 0 && in.src != threat.SourceBody {
-		if libinjection.IsXSS(v) && seen.mark(&hit, xssLib) {
-			dst = append(dst, signal(NameXSS, "xss.libinjection", 0.99, in, 0, len(v)))
-		}
-	}
-	lo := lower(stack[:0], v)
-	var compact []byte
-	if m&(cSpace|cNL|cCtl) != 0 {
-		compact = compactSpace(stack2[:0], lo)
-	} else {
-		compact = lo
-	}
-	if m&cLT != 0 {
-		if mt, ok := findAny(lo, xssTagWords, false); ok && seen.mark(&hit, xssTag) {
-			conf, rule := 0.8, "xss.tag"
-			if mt.k < 2 {
-				conf, rule = 0.99, "xss.script_tag"
+	var x xssScan
+	if in.src == threat.SourceHeader && m&(cPercent|cAmp|cBackslash) != 0 {
+		// headers reach the families as sent: decode them as a parameter
+		if d := decode.Value(v, false); d != v {
+			if dm := classify(d); dm&htmlChars != 0 {
+				x.scan(d, dm)
 			}
-			dst = append(dst, signal(NameXSS, rule, conf, in, mt.i, mt.j))
 		}
 	}
-	if m&cColon != 0 || m&cAmp != 0 {
-		if mt, ok := findAny(compact, xssURIWords, false); ok && seen.mark(&hit, xssURI) {
-			dst = append(dst, signal(NameXSS, "xss.uri", 0.99, in, mt.i, mt.j))
+	if m&htmlChars == 0 || in.src == threat.SourcePath && m&(cLT|cGT|cDQuote|cQuote|cParen) == 0 {
+		return x.report(in, seen, dst)
+	}
+	x.scan(v, m)
+	if m&(cLT|cGT) != 0 && in.raw != "" && (strings.IndexByte(in.raw, '&') >= 0 || strings.Contains(in.raw, "%26")) {
+		// the decoder has read character references: look at them as sent
+		x.entities(decode.Percent(in.raw, true))
+	}
+	if u, ok := utf7(v); ok {
+		x.scan(u, classify(u))
+	}
+	// libinjection reports a tag, an attribute or a comment: without a
+	// '<' or an '=' there is none of them (a quote alone, as prose has,
+	// only starts an attribute value it has no name for).
+	if m&(cLT|cEq) != 0 && in.src != threat.SourceBody {
+		if libinjection.IsXSS(v) {
+			x.hit(xssLib, 0.99, v, 0, len(v))
 		}
 	}
-	if m&cEq != 0 {
-		if i, j := eventHandler(lo); i >= 0 && seen.mark(&hit, xssHandler) {
-			conf, rule := 0.75, "xss.handler_bare"
-			if m&(cLT|cDQuote|cQuote|cGT) != 0 {
-				conf, rule = 0.95, "xss.handler"
-			}
-			dst = append(dst, signal(NameXSS, rule, conf, in, i, j))
+	return x.report(in, seen, dst)
+}
+
+// report appends a signal for each rule that matched.
+func (x *xssScan) report(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
+	var hit bool
+	for r := range x.best {
+		h := &x.best[r]
+		if h.conf == 0 || !seen.mark(&hit, uint(r)) {
+			continue
 		}
-	}
-	if m&(cParen|cDot|cBracket|cBacktick) != 0 || bytes.Contains(lo, []byte("crosssitescripting")) {
-		if mt, ok := findAny(lo, xssScriptWords, false); ok && seen.mark(&hit, xssScript) {
-			conf, rule := 0.7, "xss.script_bare"
-			switch {
-			case m&(cLT|cGT|cDQuote|cQuote|cSemi|cEq) != 0:
-				conf, rule = 0.9, "xss.script"
-			case scriptCall(lo):
-				conf, rule = 0.95, "xss.script_call"
-			}
-			dst = append(dst, signal(NameXSS, rule, conf, in, mt.i, mt.j))
-		}
-	}
-	if m&(cParen|cColon|cAt|cDash) != 0 {
-		if mt, ok := findAny(compact, xssStyleWords, false); ok && seen.mark(&hit, xssStyle) {
-			dst = append(dst, signal(NameXSS, "xss.style", 0.85, in, mt.i, mt.j))
-		}
+		s := signal(NameXSS, xssRuleNames[r], h.conf, in, 0, 0)
+		s.Evidence = excerpt(h.src, h.i, h.j, 48)
+		dst = append(dst, s)
 	}
 	return dst, hit
 }
 
-// compactSpace appends b without whitespace and control bytes to out:
-// browsers ignore them inside a scheme ("java\tscript:").
-func compactSpace(out, b []byte) []byte {
-	for _, c := range b {
-		if c > ' ' {
-			out = append(out, c)
-		}
-	}
-	return out
+type xssHit struct {
+	conf float64
+	src  string
+	i, j int
 }
 
-// eventHandler finds an HTML event handler attribute: "on" and letters
-// then optional space and '=' (onerror=, onload =, onmouseover=), preceded
-// by a non-letter. Returns its span.
-func eventHandler(b []byte) (int, int) {
-	for off := 0; off+2 < len(b); {
-		i := bytes.Index(b[off:], []byte("on"))
-		if i < 0 {
-			return -1, -1
+// xssScan holds the best match of each rule over the forms of one value.
+type xssScan struct {
+	best   [xssNumRules]xssHit
+	budget int
+}
+
+func (x *xssScan) hit(rule int, conf float64, s string, i, j int) {
+	if h := &x.best[rule]; conf > h.conf {
+		*h = xssHit{conf, s, i, j}
+	}
+}
+
+func (x *xssScan) scan(s string, m cls) {
+	x.budget = xssTagBudget*len(s) + xssTagBound
+	if m&cLT != 0 {
+		for i := 0; i < len(s); {
+			k := strings.IndexByte(s[i:], '<')
+			if k < 0 {
+				break
+			}
+			x.tag(s, i+k)
+			x.endTag(s, i+k)
+			i += k + 1
 		}
-		i += off
-		off = i + 2
-		if i > 0 && (b[i-1] >= 'a' && b[i-1] <= 'z' || b[i-1] >= '0' && b[i-1] <= '9' || b[i-1] == '_') {
+		x.comment(s)
+	}
+	if m&cAmp != 0 {
+		x.entities(s)
+	}
+	if m&cColon != 0 {
+		x.schemes(s)
+	}
+	if m&cEq != 0 {
+		x.handlers(s)
+	}
+	if m&(cParen|cBacktick|cBracket|cBrace|cDot) != 0 {
+		x.sinks(s)
+	}
+	if m&(cParen|cColon|cAt) != 0 {
+		x.styles(s, 0, len(s), false)
+	}
+}
+
+// htmlSpace reports whether c separates attributes: HTML's spaces, and
+// any other control byte, which browsers have treated alike.
+func htmlSpace(c byte) bool { return c <= ' ' }
+
+// hasFold reports whether s has prefix p, ignoring ASCII case; p is lower
+// case.
+func hasFold(s, p string) bool {
+	if len(s) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Tag classes.
+const (
+	tagOther  = iota
+	tagHint   // markup that can carry script (img, svg, body, input ...): a hint alone
+	tagScript // script
+	tagFrame  // iframe, frame, frameset
+	tagObject // object, embed, applet
+	tagBase   // base
+	tagMeta   // meta
+	tagLink   // link
+	tagStyle  // style
+	tagImport // ?import, xss, xml with namespace tricks
+)
+
+var tagClasses = map[string]int{
+	"script": tagScript, "iframe": tagFrame, "frame": tagFrame, "frameset": tagFrame, "object": tagObject,
+	"embed": tagObject, "applet": tagObject, "base": tagBase, "meta": tagMeta, "link": tagLink, "style": tagStyle,
+	"import": tagImport, "xss": tagImport, "isindex": tagHint, "img": tagHint, "image": tagHint, "svg": tagHint,
+	"math": tagHint, "body": tagHint, "input": tagHint, "video": tagHint, "audio": tagHint, "source": tagHint,
+	"form": tagHint, "button": tagHint, "details": tagHint, "marquee": tagHint, "template": tagHint, "xml": tagHint,
+	"bgsound": tagHint, "layer": tagHint, "ilayer": tagHint, "textarea": tagHint, "keygen": tagHint, "select": tagHint,
+	"animate": tagHint, "set": tagHint, "handler": tagHint, "listener": tagHint, "a": tagHint, "table": tagHint,
+	"td": tagHint, "div": tagHint, "html": tagHint, "plaintext": tagHint, "xmp": tagHint, "noscript": tagHint,
+	"noembed": tagHint, "title": tagHint, "comment": tagHint, "blink": tagHint, "event-source": tagHint,
+}
+
+// tagClass returns the class of a tag name.
+func tagClass(name string) int {
+	if len(name) > 12 {
+		return tagOther
+	}
+	var buf [12]byte
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	n := string(buf[:len(name)])
+	if k := strings.IndexByte(n, ':'); k >= 0 && k+1 < len(n) {
+		n = n[k+1:] // svg:script, html:iframe
+	}
+	return tagClasses[n]
+}
+
+// tag reads the tag opened at s[i] == '<'.
+func (x *xssScan) tag(s string, i int) {
+	j := i + 1
+	if j < len(s) && s[j] == '?' {
+		j++ // <?import implementation=..>, <?xml-stylesheet href=..>
+	}
+	if j >= len(s) || !isAlpha(s[j]) {
+		return
+	}
+	k := j
+	for k < len(s) && !htmlSpace(s[k]) && s[k] != '/' && s[k] != '>' {
+		k++
+	}
+	name := s[j:k]
+	class := tagClass(name)
+	if s[i+1] == '?' && class == tagOther {
+		class = tagImport
+	}
+	end := len(s)
+	if end-k > xssTagBound {
+		end = k + xssTagBound
+	}
+	if x.budget < 0 {
+		return
+	}
+	dangerous := false
+	closed := false
+	p := k
+	var rel, equiv string
+	for n := 0; p < end && n < 64; n++ {
+		for p < end && (htmlSpace(s[p]) || s[p] == '/') {
+			p++
+		}
+		if p >= end {
+			break
+		}
+		if s[p] == '>' {
+			closed = true
+			p++
+			break
+		}
+		a := p
+		p++ // a name may start with '=' or a quote
+		for p < end && !htmlSpace(s[p]) && s[p] != '/' && s[p] != '>' && s[p] != '=' {
+			p++
+		}
+		attr := s[a:p]
+		q := p
+		for q < end && htmlSpace(s[q]) {
+			q++
+		}
+		var val string
+		vi, vj := p, p
+		if q < end && s[q] == '=' {
+			q++
+			for q < end && htmlSpace(s[q]) {
+				q++
+			}
+			if q < end && (s[q] == '"' || s[q] == '\'') {
+				c := strings.IndexByte(s[q+1:end], s[q])
+				vi = q + 1
+				if c < 0 {
+					vj = end
+					p = end
+				} else {
+					vj = q + 1 + c
+					p = vj + 1
+				}
+			} else {
+				vi = q
+				vj = q
+				for vj < end && !htmlSpace(s[vj]) && s[vj] != '>' {
+					vj++
+				}
+				p = vj
+			}
+			val = s[vi:vj]
+		}
+		switch {
+		case len(attr) > 2 && hasFold(attr, "on") && isAlpha(attr[2]) && !notHandler(attr):
+			x.hit(xssHandler, 0.99, s, i, vj)
+			dangerous = true
+		case hasFold(attr, "style"):
+			if x.styles(val, 0, len(val), true) {
+				dangerous = true
+			}
+		case hasFold(attr, "srcdoc") && strings.IndexByte(val, '<') >= 0:
+			x.hit(xssTag, 0.99, s, i, vj)
+			dangerous = true
+		case hasFold(attr, "rel"):
+			rel = val
+		case hasFold(attr, "http-equiv"):
+			equiv = val
+		}
+		if strings.HasPrefix(val, "&{") {
+			x.hit(xssScript, 0.99, s, i, vj) // Netscape's &{code}; in an attribute
+			dangerous = true
+		}
+		if val != "" {
+			u := val
+			if class == tagMeta {
+				if c := indexFold(u, "url="); c >= 0 {
+					u = u[c+4:]
+				}
+			}
+			if _, ok := scriptScheme(u); ok {
+				x.hit(xssURI, 0.99, s, i, vj)
+				dangerous = true
+			}
+		}
+	}
+	x.budget -= p - i
+	conf := 0.0
+	switch class {
+	case tagScript:
+		if closed || p >= len(s) || p > k {
+			conf = 0.99
+		}
+	case tagFrame, tagObject:
+		conf = 0.95
+	case tagBase, tagImport:
+		conf = 0.9
+	case tagMeta:
+		if hasFold(strings.TrimSpace(equiv), "refresh") || hasFold(strings.TrimSpace(equiv), "set-cookie") {
+			conf = 0.99
+		} else {
+			conf = 0.6
+		}
+	case tagLink:
+		conf = 0.6
+		if r := strings.ToLower(rel); strings.Contains(r, "import") || strings.Contains(r, "stylesheet") {
+			conf = 0.9
+		}
+	case tagStyle:
+		conf = 0.6
+		if closed && x.budget > 0 {
+			// the style sheet, up to its end tag, within the budget
+			end := min(len(s), p+min(xssTagBound, x.budget))
+			if c := indexFold(s[p:end], "</style"); c >= 0 {
+				end = p + c
+			}
+			x.budget -= end - p
+			if x.styles(s, p, end, true) {
+				conf = 0.99
+			}
+		}
+	case tagHint:
+		conf = 0.5
+		if namespaceOrRaw(name) {
+			conf = 0.99
+		}
+	}
+	if !dangerous && conf > 0 {
+		x.hit(xssTag, conf, s, i, p)
+	}
+}
+
+// endTag reads the end tag at s[i] == '<'. An end tag of an element whose
+// content a browser reads as raw text (script, style, textarea, title,
+// xmp, noscript, iframe ...) closes the context a value was written into:
+// it is how an injection breaks out, and no user types one. The end tag of
+// another known element is markup injection, which a field of text does
+// not hold either; "<nick>" in a pasted chat log is no element.
+func (x *xssScan) endTag(s string, i int) {
+	if i+2 >= len(s) || s[i+1] != '/' || !isAlpha(s[i+2]) {
+		return
+	}
+	k := i + 2
+	for k < len(s) && k-i < 16 && (isAlpha(s[k]) || isDigit(s[k]) || s[k] == '-' || s[k] == ':') {
+		k++
+	}
+	if k < len(s) && !htmlSpace(s[k]) && s[k] != '>' {
+		return
+	}
+	name := s[i+2 : k]
+	switch {
+	case rawTextElement(name):
+		x.hit(xssTag, 0.99, s, i, k)
+	case tagClass(name) != tagOther || htmlElement(name):
+		x.hit(xssTag, 0.6, s, i, k)
+	}
+}
+
+// namespaceOrRaw reports whether an opening tag switches the parser to
+// another namespace (svg, math), where script and style rules differ, or
+// to raw text that swallows the rest of the page (xmp, plaintext,
+// noscript, noembed, textarea): a tag no text field holds, written to
+// change how the page around it is parsed.
+func namespaceOrRaw(name string) bool {
+	for _, e := range [...]string{"svg", "math", "xmp", "plaintext", "noscript", "noembed", "textarea", "isindex",
+		"template", "frameset"} {
+		if equalFold(name, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// rawTextElement reports whether name is an element whose content HTML
+// parses as raw or escapable raw text, or one that ends the document.
+func rawTextElement(name string) bool {
+	for _, e := range [...]string{"script", "style", "textarea", "title", "xmp", "noscript", "noembed", "noframes",
+		"iframe", "plaintext", "template", "body", "html", "head", "svg", "math", "option", "select", "form"} {
+		if equalFold(name, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// htmlElement reports whether name is an HTML element beyond those of
+// tagClasses.
+func htmlElement(name string) bool {
+	for _, e := range [...]string{"p", "span", "b", "i", "u", "em", "strong", "h1", "h2", "h3", "h4", "h5", "h6",
+		"li", "ul", "ol", "tr", "th", "tbody", "thead", "label", "pre", "code", "center", "font", "nav", "section",
+		"article", "header", "footer", "main", "aside", "canvas", "object", "param", "map", "area", "frame", "fieldset",
+		"legend", "caption", "dl", "dt", "dd", "hr", "br", "sup", "sub", "small", "big", "strike", "tt", "abbr",
+		"address", "blockquote", "cite", "q", "s", "ins", "del", "kbd", "samp", "var", "bdo", "figure", "figcaption",
+		"picture", "track", "dialog", "summary", "output", "progress", "meter", "slot", "portal", "xsl:stylesheet",
+		"xsl:template", "foreignobject"} {
+		if equalFold(name, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// comment finds an HTML comment written into a value: "<!--" that a
+// "-->" closes, or a conditional comment ("<!--[if"). Reflected, it hides
+// the page that follows or, in the conditional form, runs what old
+// browsers read inside; a field of text does not hold one. An opener alone
+// is a hint.
+func (x *xssScan) comment(s string) {
+	i := strings.Index(s, "<!--")
+	if i < 0 {
+		return
+	}
+	switch rest := s[i+4:]; {
+	case strings.Contains(rest, "-->"), strings.Contains(rest, "--!>"), hasFold(strings.TrimLeft(rest, " "), "[if"):
+		x.hit(xssTag, 0.99, s, i, i+4)
+	default:
+		x.hit(xssTag, 0.6, s, i, i+4)
+	}
+}
+
+// entities finds numeric character references to '<' or '>' written with
+// leading zeros (&#x0003c, &#00060;): an encoder writes &lt; or &#60;, a
+// probe pads the number to slip past a filter that looks for those.
+func (x *xssScan) entities(s string) {
+	for i := 0; i+3 < len(s); i++ {
+		if s[i] != '&' || s[i+1] != '#' {
 			continue
 		}
 		j := i + 2
-		for j < len(b) && b[j] >= 'a' && b[j] <= 'z' {
+		hex := j < len(s) && (s[j] == 'x' || s[j] == 'X')
+		if hex {
 			j++
 		}
-		if j-i < 5 { // on + at least three letters: onload, onerror
+		zeros := 0
+		for j < len(s) && s[j] == '0' {
+			j++
+			zeros++
+		}
+		d := j
+		for j < len(s) && (isDigit(s[j]) || hex && isHex(s[j])) {
+			j++
+		}
+		if zeros == 0 || j-d > 2 {
+			continue
+		}
+		v := strings.ToLower(s[d:j])
+		if hex && (v == "3c" || v == "3e") || !hex && (v == "60" || v == "62") {
+			x.hit(xssTag, 0.99, s, i, j)
+			return
+		}
+	}
+}
+
+// scriptScheme reports whether u starts, after spaces and control bytes,
+// with a URL scheme that runs script, and returns where the scheme ends.
+// Spaces and control bytes inside the scheme are ignored, as browsers did
+// ("java\tscript:").
+func scriptScheme(u string) (int, bool) {
+	var buf [12]byte
+	n := 0
+	i := 0
+	for ; i < len(u) && n < len(buf); i++ {
+		c := u[i]
+		switch {
+		case c <= ' ':
+			continue
+		case isAlpha(c):
+			buf[n] = c | 0x20
+			n++
+			continue
+		case c == ':':
+		default:
+			return 0, false
+		}
+		break
+	}
+	if i >= len(u) || u[i] != ':' {
+		return 0, false
+	}
+	switch string(buf[:n]) {
+	case "javascript", "vbscript", "livescript", "mocha", "jscript", "ecmascript":
+		return i + 1, true
+	case "data":
+		rest := strings.TrimLeft(u[i+1:], " \t\r\n")
+		for _, t := range dataScript {
+			if hasFold(rest, t) {
+				return i + 1, true
+			}
+		}
+	}
+	return 0, false
+}
+
+var dataScript = []string{"text/html", "image/svg", "application/xhtml", "text/xml", "application/xml",
+	"text/javascript", "application/javascript", "application/x-javascript", "text/ecmascript",
+	"application/ecmascript", "text/vbscript", "text/x-scriptlet", ",<", "base64,phnjcmlwd", "base64,pgi", "base64,pg"}
+
+// schemes finds script URLs outside tags: the whole value, or a URL after
+// '=' or a quote or url(, followed by code. "javascript: the good parts"
+// is a book.
+func (x *xssScan) schemes(s string) {
+	for off := 0; off < len(s); {
+		c := strings.IndexByte(s[off:], ':')
+		if c < 0 {
+			return
+		}
+		c += off
+		off = c + 1
+		// back over the scheme's letters (and spaces or control bytes)
+		b := c
+		letters := 0
+		for b > 0 && letters < 12 && (isAlpha(s[b-1]) || s[b-1] < ' ' && s[b-1] != 0) {
+			if isAlpha(s[b-1]) {
+				letters++
+			}
+			b--
+		}
+		if letters < 4 {
+			continue
+		}
+		end, ok := scriptScheme(s[b:])
+		if !ok {
+			continue
+		}
+		end += b
+		// what precedes: start, '=', a quote, '(' (url(), spaces
+		p := b
+		for p > 0 && (s[p-1] == ' ' || s[p-1] == '\t') {
+			p--
+		}
+		start := p == 0 || strings.IndexByte("=\"'`(>[,", s[p-1]) >= 0
+		code := jsAfter(s, end)
+		isData := s[b]|0x20 == 'd'
+		switch {
+		case (code || isData) && start:
+			x.hit(xssURI, 0.99, s, b, end+16)
+		case code:
+			x.hit(xssURI, 0.9, s, b, end+16)
+		case start && p == 0 && end == len(s):
+			x.hit(xssURI, 0.6, s, b, end) // "javascript:" alone
+		}
+	}
+}
+
+// jsAfter reports whether code follows offset i: a call, a member or
+// index expression, an assignment, a string or template, an operator or
+// bracket; not a sentence.
+func jsAfter(s string, i int) bool {
+	i0 := i
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	if i >= len(s) {
+		return false
+	}
+	c := s[i]
+	if strings.IndexByte("('\"`[{/%\\+-!~;0123456789", c) >= 0 {
+		return true
+	}
+	if !isWord(c) && c != '$' {
+		return false
+	}
+	j := i
+	for j < len(s) && (isWord(s[j]) || s[j] == '$' || s[j] == '.') {
+		j++
+	}
+	if j >= len(s) {
+		return j-i > 3 && i == i0 // javascript:alert, not "javascript: stuff"
+	}
+	switch s[j] {
+	case '(', '[', '=', '`', ';', ':', '+':
+		return true
+	}
+	return false
+}
+
+// handlers finds an event handler attribute outside a tag: injected into
+// an existing tag after a break-out quote (" onmouseover=alert(1) x=").
+func (x *xssScan) handlers(s string) {
+	for off := 0; off+2 < len(s); {
+		i := indexFold(s[off:], "on")
+		if i < 0 {
+			return
+		}
+		i += off
+		off = i + 2
+		if i > 0 && (isWord(s[i-1]) || s[i-1] >= 0x80) {
+			continue
+		}
+		j := i + 2
+		for j < len(s) && isAlpha(s[j]) {
+			j++
+		}
+		if j-i < 5 {
 			continue
 		}
 		k := j
-		for k < len(b) && (b[k] == ' ' || b[k] == '\t' || b[k] == '/' || b[k] == '\n' || b[k] == '\r') {
+		for k < len(s) && (htmlSpace(s[k]) || s[k] == '/') {
 			k++
 		}
-		if k < len(b) && b[k] == '=' && handlerName(b[i+2:j]) {
-			return i, k + 1
+		if k >= len(s) || s[k] != '=' {
+			continue
+		}
+		known := handlerName(strings.ToLower(s[i+2 : j]))
+		code := handlerCode(s, k+1)
+		// what precedes: the start, a quote, spaces or '/'
+		p := i
+		for p > 0 && (htmlSpace(s[p-1]) || s[p-1] == '/') {
+			p--
+		}
+		quote := p > 0 && (s[p-1] == '"' || s[p-1] == '\'' || s[p-1] == '`')
+		conf := 0.0
+		switch {
+		case quote && (known || code):
+			conf = 0.99
+		case p == 0 && known && code:
+			conf = 0.99
+		case known && code:
+			conf = 0.9
+		case known && (quote || p == 0):
+			conf = 0.75
+		}
+		if conf > 0 {
+			x.hit(xssHandler, conf, s, i, k+1)
 		}
 	}
-	return -1, -1
 }
 
-// handlerName reports whether name (after "on") is a DOM event name prefix.
-func handlerName(name []byte) bool {
-	_, ok := hasPrefixAny(name, eventPrefixes)
+// notHandler reports whether an on* attribute name is an English word no
+// event is named after ("one", "only", "onion").
+func notHandler(attr string) bool {
+	for _, w := range []string{"one", "ones", "only", "onion", "onto", "onset", "onward", "onwards", "ongoing", "onboard",
+		"onsite", "onstage", "onscreen"} {
+		if equalFold(attr, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// handlerCode reports whether a handler's value at offset i reads as code.
+func handlerCode(s string, i int) bool {
+	for i < len(s) && htmlSpace(s[i]) {
+		i++
+	}
+	if i < len(s) && (s[i] == '"' || s[i] == '\'') {
+		i++
+	}
+	if _, ok := scriptScheme(s[i:]); ok {
+		return true
+	}
+	return jsAfter(s, i)
+}
+
+// handlerName reports whether name (after "on", lower case) is a DOM event
+// name prefix.
+func handlerName(name string) bool {
+	_, ok := hasPrefixAny([]byte(name), eventPrefixes)
 	return ok
 }
 
@@ -161,16 +713,420 @@ var eventPrefixes = words("load", "error", "mouse", "click", "dblclick", "focus"
 	"contextmenu", "afterprint", "beforeprint", "show", "storage", "online", "offline", "canplay", "ended", "seek",
 	"volumechange", "waiting", "progress", "durationchange", "emptied", "stalled", "suspend", "timeupdate", "activate",
 	"beforeactivate", "deactivate", "filterchange", "help", "move", "propertychange", "rowenter", "bounce", "formchange",
-	"forminput", "cellchange", "datasetchanged", "errorupdate", "losecapture", "controlselect", "layoutcomplete")
+	"forminput", "cellchange", "datasetchanged", "errorupdate", "losecapture", "controlselect", "layoutcomplete",
+	"repeat", "zoom", "loadstart", "loadend", "beforeinput", "beforetoggle", "content", "data", "focusin", "focusout",
+	"gotpointercapture", "lostpointercapture", "securitypolicyviolation", "slotchange", "webkit")
 
-// scriptCall reports whether b calls alert, prompt, confirm or eval with an
-// argument and a closing bracket: "alert(1)", "prompt(document.domain)".
-func scriptCall(b []byte) bool {
-	mt, ok := findAny(b, xssCalls, false)
-	if !ok {
+// sinks finds script sinks outside tags, from the punctuation each needs:
+// a call's "(" or "`", an index's "[", a member's ".", an assignment's
+// "=", Netscape's "&{". Each is judged from the words around it, so that
+// the pass costs a byte loop on values without any.
+func (x *xssScan) sinks(s string) {
+	for p := 0; p < len(s); p++ {
+		switch s[p] {
+		case '(', '`':
+			x.call(s, p)
+		case '[':
+			x.index(s, p)
+		case '.':
+			x.member(s, p)
+		case '=':
+			if w := wordBefore(s, p); equalFold(s[w:wordAt(s, w)], "location") && (w == 0 || s[w-1] != '.') {
+				x.assign(s, w, p, p+1)
+			}
+			// onerror=alert, x=alert;x(1): a dialog assigned, to be called
+			if e := wordAt(s, p+1); e > p+1 && (e == len(s) || strings.IndexByte(";,)<>} \t", s[e]) >= 0) && dialog(s[p+1:e]) {
+				conf := 0.95
+				if w := wordBefore(s, p); w < p {
+					// the alias called afterwards: a=alert,a(1)
+					alias := s[w:wordAt(s, w)]
+					if k := strings.Index(s[e:min(len(s), e+64)], alias+"("); alias != "" && k >= 0 {
+						conf = 0.99
+					}
+				}
+				x.hit(xssScript, conf, s, p, e)
+			}
+		case '&':
+			if p+1 < len(s) && s[p+1] == '{' && strings.IndexByte(s[p+2:min(len(s), p+258)], '}') > 0 {
+				x.hit(xssScript, 0.95, s, p, p+16) // Netscape's JavaScript entity &{code};
+			}
+		}
+	}
+}
+
+// wordBefore returns where the identifier ending at p (spaces before p
+// skipped) starts; p itself when there is none.
+func wordBefore(s string, p int) int {
+	e := p
+	for e > 0 && (s[e-1] == ' ' || s[e-1] == '\t') {
+		e--
+	}
+	w := e
+	for w > 0 && (isWord(s[w-1]) || s[w-1] == '$') {
+		w--
+	}
+	if w == e {
+		return p
+	}
+	return w
+}
+
+// wordAt returns the end of the identifier starting at p.
+func wordAt(s string, p int) int {
+	for p < len(s) && (isWord(s[p]) || s[p] == '$') {
+		p++
+	}
+	return p
+}
+
+// equalFold reports whether s equals the lower-case word w, ignoring ASCII
+// case.
+func equalFold(s, w string) bool { return len(s) == len(w) && hasFold(s, w) }
+
+// objectBefore reports whether the identifier ending at p, before a '.',
+// is one of the names.
+func objectBefore(s string, p int, names ...string) bool {
+	if p == 0 || s[p-1] != '.' {
 		return false
 	}
-	rest := b[mt.j:]
-	close := bytes.IndexAny(rest, ")`")
-	return close > 0 || close == 0 && b[mt.j-1] == '('
+	w := wordBefore(s, p-1)
+	for _, n := range names {
+		if equalFold(s[w:wordAt(s, w)], n) {
+			return true
+		}
+	}
+	return false
+}
+
+// call judges the call whose "(" or "`" is at p.
+func (x *xssScan) call(s string, p int) {
+	w := wordBefore(s, p)
+	name := s[w:wordAt(s, w)]
+	if s[p] == '(' && (w > 0 && s[w-1] == '.' || equalFold(name, "settimeout") || equalFold(name, "setinterval")) {
+		// [1].find(alert), setTimeout(alert): a dialog handed to a call
+		if a := wordAt(s, p+1); a > p+1 && a < len(s) && (s[a] == ')' || s[a] == ',') && dialog(s[p+1:a]) {
+			x.hit(xssScript, 0.99, s, w, a+1)
+		}
+	}
+	if name == "" {
+		// (alert)(1): a name in brackets, called
+		if p > 1 && s[p-1] == ')' {
+			o := strings.LastIndexByte(s[max(0, p-24):p-1], '(')
+			if o >= 0 {
+				o += max(0, p-24)
+				if n := strings.TrimSpace(s[o+1 : p-1]); dialog(n) {
+					x.hit(xssScript, 0.99, s, o, p+8)
+				}
+			}
+		}
+		return
+	}
+	dotted := w > 0 && s[w-1] == '.'
+	switch {
+	case dialog(name):
+		if equalFold(name, "print") && !(p+1 < len(s) && (s[p] == '`' || s[p+1] == ')')) {
+			return // print(...) is as often Python; print() and print`` are the probes
+		}
+		if !jsCall(s, p) {
+			return
+		}
+		conf := 0.99
+		if dotted && !objectBefore(s, w, "window", "top", "self", "parent", "this", "frames", "globalthis", "parentwindow", "opener", "content") {
+			conf = 0.95 // a method of that name
+		}
+		x.hit(xssScript, conf, s, w, p+8)
+	case s[p] != '(':
+	case equalFold(name, "eval") || equalFold(name, "settimeout") || equalFold(name, "setinterval") || equalFold(name, "execscript"):
+		if dotted && !objectBefore(s, w, "window", "top", "self", "this") {
+			return
+		}
+		a := strings.TrimLeft(s[p+1:min(len(s), p+65)], " ")
+		switch {
+		case a == "" || a[0] == ')':
+		case strings.IndexByte("'\"`/", a[0]) >= 0 || evalArg(a):
+			x.hit(xssScript, 0.99, s, w, p+8)
+		default:
+			x.hit(xssScript, 0.9, s, w, p+8)
+		}
+	case equalFold(name, "function"):
+		if a := strings.TrimLeft(s[p+1:min(len(s), p+8)], " "); a != "" && strings.IndexByte("'\"`", a[0]) >= 0 {
+			x.hit(xssScript, 0.95, s, w, p+8) // Function('code')
+		}
+	case equalFold(name, "constructor"):
+		if dotted {
+			x.hit(xssScript, 0.95, s, w, p+8) // [].constructor.constructor('code')
+		}
+	case equalFold(name, "fromcharcode"):
+		if objectBefore(s, w, "string") {
+			x.hit(xssScript, 0.9, s, w, p+8)
+		}
+	case equalFold(name, "open") && objectBefore(s, w, "window"),
+		equalFold(name, "write") && objectBefore(s, w, "document"),
+		equalFold(name, "writeln") && objectBefore(s, w, "document"):
+		x.hit(xssScript, 0.9, s, w, p+8)
+	case equalFold(name, "atob") || equalFold(name, "unescape") || equalFold(name, "fetch") ||
+		equalFold(name, "import") || equalFold(name, "xmlhttprequest"),
+		equalFold(name, "image") && w > 0 && equalFold(s[wordBefore(s, w):wordAt(s, wordBefore(s, w))], "new"):
+		x.hit(xssScript, 0.7, s, w, p+8)
+	}
+}
+
+// dialog reports whether name is one of the dialogs every XSS proof calls.
+func dialog(name string) bool {
+	return equalFold(name, "alert") || equalFold(name, "prompt") || equalFold(name, "confirm") || equalFold(name, "print")
+}
+
+// index judges the "[" at p: top['al'+'ert'](1) calls a computed member of
+// the global object.
+func (x *xssScan) index(s string, p int) {
+	w := wordBefore(s, p)
+	if w == p || w > 0 && (isWord(s[w-1]) || s[w-1] == '.') {
+		return
+	}
+	name := s[w:wordAt(s, w)]
+	switch {
+	case equalFold(name, "top"), equalFold(name, "self"), equalFold(name, "window"), equalFold(name, "parent"),
+		equalFold(name, "this"), equalFold(name, "frames"), equalFold(name, "globalthis"), equalFold(name, "content"),
+		equalFold(name, "document"):
+	default:
+		return
+	}
+	if e := strings.IndexByte(s[p:min(len(s), p+128)], ']'); e >= 0 && p+e+1 < len(s) && (s[p+e+1] == '(' || s[p+e+1] == '`') {
+		x.hit(xssScript, 0.99, s, w, p+e+2)
+	}
+}
+
+// member judges the "." at p: document.cookie, window.location,
+// /al/.source.
+func (x *xssScan) member(s string, p int) {
+	e := wordAt(s, p+1)
+	prop := s[p+1 : e]
+	if prop == "" {
+		return
+	}
+	w := wordBefore(s, p)
+	obj := s[w:wordAt(s, w)]
+	switch {
+	case equalFold(prop, "cookie") && equalFold(obj, "document"),
+		equalFold(prop, "domain") && equalFold(obj, "document"),
+		equalFold(prop, "name") && equalFold(obj, "window"):
+		// read into an expression: +document.cookie, (document.cookie)
+		conf := 0.7
+		if jsContext(s, w, e) {
+			conf = 0.9
+		}
+		b := w
+		for b > 0 && s[b-1] == ' ' {
+			b--
+		}
+		if b > 0 && strings.IndexByte("+(,=", s[b-1]) >= 0 || e < len(s) && s[e] == '+' ||
+			e+1 < len(s) && s[e] == '=' && s[e+1] != '=' {
+			conf = 0.99 // read into an expression, or the cookie written
+		}
+		x.hit(xssScript, conf, s, w, e)
+	case equalFold(prop, "location") && (equalFold(obj, "document") || equalFold(obj, "window") || equalFold(obj, "top") || equalFold(obj, "self")),
+		equalFold(obj, "location") && (equalFold(prop, "href") || equalFold(prop, "hash") || equalFold(prop, "replace") || equalFold(prop, "assign")):
+		x.assign(s, w, e, e)
+	case equalFold(prop, "source") && p > 0 && s[p-1] == '/':
+		x.hit(xssScript, 0.9, s, w, e) // /al/.source+/ert/.source
+	case equalFold(prop, "innerhtml") || equalFold(prop, "outerhtml"):
+		conf := 0.7
+		if jsContext(s, p, e) {
+			conf = 0.9
+		}
+		x.hit(xssScript, conf, s, p, e)
+	}
+}
+
+// assign judges a location at s[w:e] given a value from offset v:
+// location='//evil/', location.href="javascript:...".
+func (x *xssScan) assign(s string, w, e, v int) {
+	conf := 0.7
+	if jsContext(s, w, e) {
+		conf = 0.9
+	}
+	for v < len(s) && s[v] == ' ' {
+		v++
+	}
+	if v == e { // after a member: an assignment must follow
+		if v >= len(s) || s[v] != '=' && s[v] != '(' || s[v] == '=' && v+1 < len(s) && s[v+1] == '=' {
+			x.hit(xssScript, conf, s, w, e)
+			return
+		}
+		v++
+		for v < len(s) && s[v] == ' ' {
+			v++
+		}
+	}
+	if v < len(s) && strings.IndexByte("'\"`", s[v]) >= 0 {
+		conf = 0.95
+	}
+	x.hit(xssScript, conf, s, w, e)
+}
+
+// evalArg reports whether a (lower case) starts with what code-running
+// sinks are fed in attacks: decoded or fetched strings, the page's own
+// strings.
+func evalArg(a string) bool {
+	for _, p := range []string{"atob(", "string.fromcharcode", "unescape(", "decodeuri", "location", "name",
+		"document.", "window.", "top.", "self.", "this.", "localstorage", "url", "$"} {
+		if strings.HasPrefix(a, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// jsCall reports whether a call's arguments follow offset j: "(...)" with
+// its closing bracket, or a template literal.
+func jsCall(b string, j int) bool {
+	for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
+		j++
+	}
+	if j >= len(b) {
+		return false
+	}
+	switch b[j] {
+	case '`':
+		return true
+	case '(':
+		e := j + 1
+		for e < len(b) && e-j < 256 && b[e] != ')' {
+			e++
+		}
+		return e < len(b) && b[e] == ')'
+	}
+	return false
+}
+
+// jsContext reports whether the bytes around b[i:j] are script syntax: an
+// assignment, a concatenation, a statement end, a call.
+func jsContext(b string, i, j int) bool {
+	lo, hi := max(0, i-4), min(len(b), j+8)
+	for k := lo; k < hi; k++ {
+		if k >= i && k < j {
+			continue
+		}
+		switch b[k] {
+		case '=', '+', ';', '(', ')', '\'', '"', '`', '>', '<':
+			return true
+		}
+	}
+	return false
+}
+
+// styles finds CSS that runs script in s[i:j]: expression(),
+// -moz-binding:, behavior:, @import, from the punctuation each needs.
+// attr says s[i:j] is style markup (an attribute or a style element),
+// where any of them is an attack.
+func (x *xssScan) styles(s string, i, j int, attr bool) bool {
+	conf := 0.0
+	for p := i; p < j; p++ {
+		c := s[p]
+		if c != '(' && c != ':' && c != '@' {
+			continue
+		}
+		w := wordBefore(s, p)
+		name := s[w:wordAt(s, w)]
+		switch {
+		case c == '(' && equalFold(name, "expression"):
+			conf = max(conf, 0.85)
+		case c == ':' && (equalFold(name, "behavior") || equalFold(name, "behaviour")):
+			conf = max(conf, 0.85)
+		case c == ':' && equalFold(name, "binding") && w >= 5 && hasFold(s[w-5:], "-moz-"):
+			conf = max(conf, 0.85)
+		case c == '@' && hasFold(s[p+1:], "import") && (p == 0 || !isWord(s[p-1]) && s[p-1] != '.'):
+			n := p + 7
+			for n < len(s) && s[n] <= ' ' {
+				n++
+			}
+			if n < len(s) && (s[n] == '"' || s[n] == '\'' || hasFold(s[n:], "url(")) {
+				conf = max(conf, 0.7)
+			}
+		}
+	}
+	if conf == 0 {
+		return false
+	}
+	if attr {
+		conf = 0.99
+	}
+	x.hit(xssStyle, conf, s, i, j)
+	return true
+}
+
+// utf7 decodes the UTF-7 runs of s ("+ADw-script+AD4-" is "<script>")
+// that hide ASCII, and reports whether it found any.
+func utf7(s string) (string, bool) {
+	i := strings.Index(s, "+AD")
+	if j := strings.Index(s, "+AC"); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
+	if i < 0 {
+		return "", false
+	}
+	out := make([]byte, 0, len(s))
+	out = append(out, s[:i]...)
+	found := false
+	for i < len(s) {
+		c := s[i]
+		if c != '+' {
+			out = append(out, c)
+			i++
+			continue
+		}
+		// a base64 run of UTF-16BE code units, ended by '-' or any other byte
+		j := i + 1
+		var acc uint32
+		bits := 0
+		var unit [2]byte
+		nu := 0
+		for ; j < len(s); j++ {
+			d := b64(s[j])
+			if d < 0 {
+				break
+			}
+			acc = acc<<6 | uint32(d)
+			bits += 6
+			if bits >= 8 {
+				bits -= 8
+				unit[nu] = byte(acc >> bits)
+				nu++
+				if nu == 2 {
+					nu = 0
+					r := rune(unit[0])<<8 | rune(unit[1])
+					if r > 0 && r < 0x80 {
+						out = append(out, byte(r))
+						found = true
+					}
+				}
+			}
+		}
+		if j == i+1 {
+			out = append(out, '+')
+			i++
+			continue
+		}
+		if j < len(s) && s[j] == '-' {
+			j++
+		}
+		i = j
+	}
+	return string(out), found
+}
+
+func b64(c byte) int {
+	switch {
+	case 'A' <= c && c <= 'Z':
+		return int(c - 'A')
+	case 'a' <= c && c <= 'z':
+		return int(c-'a') + 26
+	case '0' <= c && c <= '9':
+		return int(c-'0') + 52
+	case c == '+':
+		return 62
+	case c == '/':
+		return 63
+	}
+	return -1
 }

@@ -1,35 +1,325 @@
 package signature
 
 import (
-	"bytes"
+	"strings"
 
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
-// scanXXE finds XML external entities and document type tricks: entity
-// declarations with SYSTEM or PUBLIC identifiers, XInclude, and DOCTYPEs.
+// scanXXE finds XML external entity and document-type attacks wherever XML
+// can arrive (a body, a file part, any value): entity declarations
+// (<!ENTITY x SYSTEM "file:///etc/passwd">, parameter entities <!ENTITY %
+// p SYSTEM "http://evil/x.dtd"> %p;, billion laughs), document types with
+// an external identifier or an internal subset, external identifiers
+// whose DOCTYPE fell outside the inspected window, XInclude, external
+// stylesheets and XSLT that reads files or calls code, and the same in
+// UTF-7. A plain <!DOCTYPE html> is a hint only, and the public
+// identifiers of the W3C's own document types are what pasted HTML carries.
 
 const (
 	xxeEntity = iota
+	xxeDoctype
+	xxeInclude
+	xxeXSLT
+	xxeMarkup
 )
 
-var (
-	xxeWords = words("<!entity", "<!doctype", "<xi:include", "xmlns:xi=", "<!element", "<!attlist", "system \"", "system '")
-)
+var xxeRules = [...]string{xxeEntity: "xxe.entity", xxeDoctype: "xxe.doctype", xxeInclude: "xxe.xinclude",
+	xxeXSLT: "xxe.xslt", xxeMarkup: "xxe.markup"}
 
 func scanXXE(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
-	var stack [512]byte
-	if in.m&cLT == 0 {
+	m := in.m
+	if m&cLT == 0 && m&(cDash|cBang) != cDash|cBang && m&(cQuote|cDQuote) == 0 && (m&cAmp == 0 || in.src != threat.SourceXML) {
 		return dst, hit
 	}
-	lo := lower(stack[:0], in.value)
-	if mt, ok := findAny(lo, xxeWords, false); ok && seen.mark(&hit, xxeEntity) {
-		conf, rule := 0.7, "xxe.doctype" // a DOCTYPE alone
-		if mt.k == 0 || bytes.Contains(lo, []byte(" system ")) || bytes.Contains(lo, []byte(" public ")) || mt.k == 2 {
-			conf, rule = 0.99, "xxe.entity"
+	i, conf, rule := xmlAttack(in.value, m)
+	if conf < 0.99 && in.src == threat.SourceXML && m&cAmp != 0 {
+		if j := undeclaredEntity(in.value); j >= 0 {
+			i, conf, rule = j, 0.99, xxeEntity
 		}
-		dst = append(dst, signal(NameXXE, rule, conf, in, mt.i, mt.j))
+	}
+	if conf > 0 && seen.mark(&hit, uint(rule)) {
+		dst = append(dst, signal(NameXXE, xxeRules[rule], conf, in, i, i+24))
 	}
 	return dst, hit
+}
+
+// undeclaredEntity finds, in an XML document without a document type, a
+// reference to an entity other than XML's five and character references:
+// no parser resolves one, so it is sent to see whether something will (an
+// entity declared in an external DTD, a parser that expands what it does
+// not know).
+func undeclaredEntity(v string) int {
+	if indexFold(v, "<!doctype") >= 0 {
+		return -1
+	}
+	for off := 0; off < len(v); {
+		k := strings.IndexByte(v[off:], '&')
+		if k < 0 {
+			return -1
+		}
+		i := off + k
+		off = i + 1
+		j := i + 1
+		for j < len(v) && j-i <= 32 && (isAlpha(v[j]) || isDigit(v[j]) || v[j] == '_' || v[j] == '-' || v[j] == '.') {
+			j++
+		}
+		if j == i+1 || j >= len(v) || v[j] != ';' || !isAlpha(v[i+1]) && v[i+1] != '_' {
+			continue
+		}
+		switch v[i+1 : j] {
+		case "lt", "gt", "amp", "quot", "apos":
+			continue
+		}
+		return i
+	}
+	return -1
+}
+
+// xmlAttack returns the strongest XML attack in v: where, how sure, which
+// rule. It visits each '<' once and reads what the markup opens.
+func xmlAttack(v string, m cls) (int, float64, int) {
+	best, bi, br := 0.0, -1, 0
+	keep := func(i int, c float64, r int) {
+		if c > best {
+			best, bi, br = c, i, r
+		}
+	}
+	island := false
+	cdata := 0
+	for off := 0; m&cLT != 0 && off < len(v); {
+		k := strings.IndexByte(v[off:], '<')
+		if k < 0 {
+			break
+		}
+		i := off + k
+		off = i + 1
+		s := v[off:]
+		if len(s) < 3 {
+			break
+		}
+		switch s[0] {
+		case '!':
+			switch {
+			case hasPrefixFold(s, "!entity"):
+				if entityDecl(s[7:]) {
+					return i, 0.99, xxeEntity
+				}
+				keep(i, 0.7, xxeEntity)
+			case hasPrefixFold(s, "!doctype"):
+				keep(i, doctype(s[8:min(len(s), 1032)]), xxeDoctype)
+			case hasPrefixFold(s, "![cdata[") && cdata < 16:
+				cdata++
+				if cdataMarkup(s[8:]) {
+					keep(i, 0.99, xxeMarkup)
+				}
+			}
+		case '?':
+			switch {
+			case hasPrefixFold(s, "?xml-stylesheet"):
+				pi := s[:min(len(s), 256)]
+				h := indexFold(pi, "href")
+				if h >= 0 && externalRef(pi[h+4:]) {
+					keep(i, 0.99, xxeXSLT)
+				} else {
+					keep(i, 0.9, xxeXSLT)
+				}
+			case hasPrefixFold(s, "?import") && indexFold(s[:min(len(s), 256)], "implementation") >= 0:
+				keep(i, 0.99, xxeMarkup) // an HTML component behaviour
+			}
+		case 'x', 'X':
+			switch {
+			case hasPrefixFold(s, "xi:include") || hasPrefixFold(s, "xinclude:include"):
+				keep(i, 0.99, xxeInclude)
+			case hasPrefixFold(s, "xsl:"):
+				c := 0.9
+				for _, w := range xslDoors {
+					if indexFold(s, w) >= 0 {
+						c = 0.99
+						break
+					}
+				}
+				keep(i, c, xxeXSLT)
+			case hasPrefixFold(s, "xml ") || hasPrefixFold(s, "xml>"):
+				island = true
+				if tag := s[:min(len(s), 256)]; indexFold(tag[:max(0, strings.IndexByte(tag, '>'))], "src=") >= 0 {
+					keep(i, 0.99, xxeMarkup) // <xml src=...>: an IE data island loading a document
+				}
+			}
+		}
+		if best >= 0.99 {
+			return bi, best, br
+		}
+	}
+	if island {
+		if i := indexFold(v, "datasrc"); i >= 0 {
+			keep(i, 0.99, xxeMarkup) // a data island bound into HTML
+		}
+	}
+	if m&cLT != 0 && best < 0.99 {
+		if i := indexFold(v, "dataformatas"); i >= 0 {
+			keep(i, 0.99, xxeMarkup) // data binding that renders a field as HTML
+		}
+		if i := indexFold(v, "]]><![cdata["); i >= 0 {
+			keep(i, 0.99, xxeMarkup) // adjacent CDATA sections splitting a keyword: javas]]><![CDATA[cript:
+		}
+	}
+	if m&cLT != 0 {
+		if i := indexFold(v, "www.w3.org/2001/xinclude"); i >= 0 {
+			keep(i, 0.99, xxeInclude)
+		}
+		if i := markupFileRef(v); i >= 0 {
+			keep(i, 0.99, xxeInclude)
+		}
+	}
+	if m&(cDash|cBang) == cDash|cBang {
+		// UTF-7: +ADw- is '<'
+		if i := indexFold(v, "+adw-!"); i >= 0 && (hasPrefixFold(v[i+6:], "entity") || hasPrefixFold(v[i+6:], "doctype")) {
+			keep(i, 0.99, xxeEntity)
+		}
+	}
+	if best < 0.99 && m&(cQuote|cDQuote) != 0 && m&(cColon|cSlash|cBackslash) != 0 {
+		// an external identifier whose declaration began before this window
+		for off := 0; off < len(v); {
+			k := indexFold(v[off:], "system")
+			if k < 0 {
+				break
+			}
+			i := off + k
+			off = i + 6
+			if i > 0 && isWord(v[i-1]) {
+				continue
+			}
+			j := skipSpaceStr(v, off)
+			if j < len(v) && (v[j] == '"' || v[j] == '\'') && externalURI(v[j+1:]) {
+				keep(i, 0.99, xxeEntity)
+				break
+			}
+		}
+	}
+	return bi, best, br
+}
+
+// markupFileRef finds an href or src attribute inside markup that makes
+// an XML or SVG processor open a local file or a wrapper:
+// <image xlink:href="file:///etc/hostname">.
+func markupFileRef(v string) int {
+	for _, a := range [...]string{"href=", "src="} {
+		for off := 0; off < len(v); {
+			k := indexFold(v[off:], a)
+			if k < 0 {
+				break
+			}
+			i := off + k
+			off = i + len(a)
+			j := off
+			if j < len(v) && (v[j] == '"' || v[j] == '\'') {
+				j++
+			}
+			for _, p := range [...]string{"file:", "expect:", "php:", "jar:", "netdoc:", "gopher:"} {
+				if hasPrefixFold(v[j:], p) {
+					return i
+				}
+			}
+		}
+	}
+	return -1
+}
+
+// xslDoors are what XSLT reads files, fetches URLs or runs code with.
+var xslDoors = [...]string{"document(", "php:function", "system-property(", "unparsed-text", "<xsl:include",
+	"<xsl:import", "xmlns:php", "xmlns:java", "xmlns:rt=", "xmlns:runtime", "java.lang", "exsl:document", "xmlns:exsl",
+	"xalan://", "msxsl:script", "xmlns:msxsl", "saxon:", "xmlns:saxon"}
+
+// cdataMarkup reports whether the CDATA section starting at s smuggles
+// markup: a lone '<' or '>' that splits a tag past filters
+// ("<![CDATA[<]]>script<![CDATA[>]]>"), or a script.
+func cdataMarkup(s string) bool {
+	body := s[:min(len(s), 256)]
+	if e := strings.Index(body, "]]>"); e >= 0 {
+		body = body[:e]
+	}
+	t := strings.TrimSpace(body)
+	return t == "<" || t == ">" || t == "</" || t == "/>" || indexFold(body, "<script") >= 0 ||
+		indexFold(body, "javascript:") >= 0
+}
+
+// entityDecl reports whether s (after "<!ENTITY") declares an entity: an
+// optional '%', a name, then SYSTEM, PUBLIC or a quoted value.
+func entityDecl(s string) bool {
+	i := skipSpaceAll(s, 0)
+	if i == 0 {
+		return false
+	}
+	if i < len(s) && s[i] == '%' {
+		i = skipSpaceAll(s, i+1)
+	}
+	n := i
+	for i < len(s) && (isWord(s[i]) || s[i] == '-' || s[i] == '.' || s[i] == ':') {
+		i++
+	}
+	if i == n {
+		return false
+	}
+	i = skipSpaceAll(s, i)
+	return i < len(s) && (s[i] == '"' || s[i] == '\'' || hasPrefixFold(s[i:], "system") || hasPrefixFold(s[i:], "public"))
+}
+
+// doctype weighs what follows "<!DOCTYPE": an internal subset ('[') with
+// declarations or parameter-entity references, or an external identifier
+// (SYSTEM "uri", PUBLIC "id" "uri") that makes the parser fetch a DTD.
+func doctype(s string) float64 {
+	i := skipSpaceAll(s, 0)
+	for i < len(s) && (isWord(s[i]) || s[i] == '-' || s[i] == '.' || s[i] == ':') {
+		i++ // the root element's name
+	}
+	i = skipSpaceAll(s, i)
+	switch {
+	case i < len(s) && s[i] == '[':
+		sub := s[i+1:]
+		if indexFold(sub, "<!element") >= 0 || indexFold(sub, "<!attlist") >= 0 || indexFold(sub, "<!notation") >= 0 {
+			return 0.95
+		}
+		if p := strings.IndexByte(sub, '%'); p >= 0 && p+1 < len(sub) && isWord(sub[p+1]) {
+			return 0.99 // a parameter entity reference
+		}
+		return 0.9
+	case hasPrefixFold(s[i:], "system"):
+		return 0.99
+	case hasPrefixFold(s[i:], "public"):
+		// PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/...": pasted HTML
+		lit := s[i+6 : min(len(s), i+256)]
+		if indexFold(lit, "-//w3c//") >= 0 && (indexFold(lit, "http") < 0 || indexFold(lit, "www.w3.org/") >= 0) {
+			return 0.5
+		}
+		return 0.99
+	}
+	return 0.5
+}
+
+func skipSpaceAll(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+		i++
+	}
+	return i
+}
+
+// externalURI reports whether s starts with a URI an XML parser would
+// fetch or open for an external entity.
+func externalURI(s string) bool {
+	for _, p := range [...]string{"file:", "http:", "https:", "ftp:", "php:", "expect:", "jar:", "netdoc:", "gopher:",
+		"data:", "ldap:", "dict:", "sftp:", "tftp:", "/etc/", "/proc/", "c:/", "c:\\", "\\\\", "//"} {
+		if hasPrefixFold(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// externalRef reports whether an href attribute's value (s starts after
+// "href") points off the document: a scheme or a network path.
+func externalRef(s string) bool {
+	s = strings.TrimLeft(s, " \t=\"'")
+	return externalURI(s)
 }

@@ -3,8 +3,9 @@
 // trained combiner model (model.json).
 //
 //	engine, err := standard.New(standard.Config{})
-//	a := engine.Assess(r, clientKey, "")
-//	if a.Block { ... }
+//	req := engine.Parse(r, clientKey, "", time.Now(), threat.Limits{})
+//	a := engine.Assess(ctx, req)
+//	engine.Release(req)
 //
 // The combiner model is trained on the labelled data of ../shared/data with
 // one command, run from the repository root:
@@ -31,28 +32,27 @@ import (
 //go:embed model.json
 var defaultModel []byte
 
-// DefaultModel returns a fresh copy of the embedded combiner model.
-func DefaultModel() *threat.Model {
+// DefaultModel decodes the embedded combiner model (a fresh copy each
+// call). It is tested: an error is a defect of the build, and New returns
+// it rather than starting without a model.
+func DefaultModel() (*threat.Model, error) {
 	m, err := threat.ParseModel(defaultModel)
 	if err != nil {
-		// The embedded model is tested; failing here is a build defect.
-		panic(fmt.Sprintf("standard: embedded model: %v", err))
+		return nil, fmt.Errorf("standard: embedded combiner model: %w", err)
 	}
-	return m
+	return m, nil
 }
 
 // Config tunes the default engine. Its zero value is the default the
 // middleware and examples/evaluate use.
 type Config struct {
-	// Shadow scores and explains but never blocks.
-	Shadow bool
 	// Model replaces the embedded combiner model.
 	Model *threat.Model
 	// Behavior configures the behavioural detector.
 	Behavior behavior.Config
 	// Engine carries the remaining engine settings (limits, weights,
-	// disabled detectors, meter provider); its Detectors, Model and Shadow
-	// fields are set by New.
+	// disabled detectors, meter provider); its Detectors and Model fields
+	// are set by New.
 	Engine threat.Config
 }
 
@@ -83,10 +83,11 @@ func New(cfg Config) (*threat.Engine, error) {
 	}
 	ec := cfg.Engine
 	ec.Detectors = dets
-	ec.Shadow = cfg.Shadow
 	ec.Model = cfg.Model
 	if ec.Model == nil {
-		ec.Model = DefaultModel()
+		if ec.Model, err = DefaultModel(); err != nil {
+			return nil, err
+		}
 	}
 	return threat.New(ec)
 }

@@ -15,7 +15,7 @@ import (
 )
 
 var refusedOutcomes = "'" + strings.Join([]string{event.OutcomeBlocked, event.OutcomeLimited, event.OutcomeThrottled,
-	event.OutcomeBanned, event.OutcomeShadowRefused}, "','") + "'"
+	event.OutcomeBanned, event.OutcomeUninspected, event.OutcomeShadowRefused}, "','") + "'"
 
 // Series returns counts in buckets of q.Step split by q.By.
 func (s *Store) Series(ctx context.Context, q history.SeriesQuery) ([]history.Point, error) {

@@ -39,6 +39,7 @@ const (
 	maxLLR    = 8.0
 	minLLR    = -3.0
 	targetFPR = 0.0003 // on the training benign rows; the goal is 0.001 on unseen data
+	blockAt   = 0.8    // the score bulwark.DefaultStrictness refuses a request at
 )
 
 func main() {
@@ -64,7 +65,7 @@ func main() {
 	if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("wrote %s: %d rules, block threshold %.3f\n", *out, len(m.LLR), m.BlockThreshold)
+	fmt.Printf("wrote %s: %d rules, prior %.3f\n", *out, len(m.LLR), m.Prior)
 	keys := make([]string, 0, len(m.Metrics))
 	for k := range m.Metrics {
 		keys = append(keys, k)
@@ -110,7 +111,10 @@ func train(rows []labelled.Row) (*threat.Model, error) {
 		samples[i] = sample{attack: row.Attack(), held: heldOut(row.ID), category: row.Category, sigs: sigs}
 	}
 
-	base := standard.DefaultModel()
+	base, err := standard.DefaultModel()
+	if err != nil {
+		return nil, err
+	}
 	m := threat.NeutralModel()
 	m.Version = "trained-" + time.Now().UTC().Format("20060102")
 	m.TrainedOn = "requests-dev + csic-normal-train, held-out fifth by id hash"
@@ -159,28 +163,24 @@ func train(rows []labelled.Row) (*threat.Model, error) {
 		m.LLR[r] = math.Max(minLLR, math.Min(maxLLR, w*data+(1-w)*prior))
 	}
 
-	// Pick the lowest threshold that keeps the training benign rows under
-	// targetFPR, never below the neutral default.
-	eng, err := threat.New(threat.Config{Model: m})
-	if err != nil {
-		return nil, err
-	}
+	// The lowest threshold that keeps the training benign rows under
+	// targetFPR, never below the default strictness's block score: when
+	// it is above, the prior moves down by the difference in log-odds, so
+	// that the default strictness (blockAt) refuses what that threshold
+	// would.
 	var benign []float64
 	for _, s := range samples {
 		if !s.held && !s.attack {
-			benign = append(benign, score(eng, s.sigs))
+			benign = append(benign, m.Combine(s.sigs).Score)
 		}
 	}
 	sort.Float64s(benign)
 	allowed := int(targetFPR * float64(len(benign)))
-	th := benign[len(benign)-1-allowed] + 1e-9
-	m.BlockThreshold = math.Min(0.99, math.Max(th, threat.NeutralModel().BlockThreshold))
-
-	if err := m.Validate(); err != nil {
-		return nil, err
+	th := math.Min(0.99, benign[len(benign)-1-allowed]+1e-9)
+	if th > blockAt {
+		m.Prior -= logit(th) - logit(blockAt)
 	}
-	eng, err = threat.New(threat.Config{Model: m})
-	if err != nil {
+	if err := m.Validate(); err != nil {
 		return nil, err
 	}
 	m.Metrics = map[string]float64{}
@@ -190,7 +190,7 @@ func train(rows []labelled.Row) (*threat.Model, error) {
 		if !s.held {
 			continue
 		}
-		block := score(eng, s.sigs) >= m.BlockThreshold
+		block := m.Combine(s.sigs).Score >= blockAt
 		c := cats[s.category]
 		c[0]++
 		if block {
@@ -216,7 +216,4 @@ func train(rows []labelled.Row) (*threat.Model, error) {
 	return m, nil
 }
 
-// score combines pre-computed signals with the engine's model.
-func score(e *threat.Engine, sigs []threat.Signal) float64 {
-	return e.Combine(sigs).Score
-}
+func logit(p float64) float64 { return math.Log(p / (1 - p)) }

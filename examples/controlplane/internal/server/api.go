@@ -15,7 +15,10 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/bulwarkhq/bulwark/middleware"
+	"github.com/bulwarkhq/bulwark/middleware/chiroute"
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	ratestandard "github.com/bulwarkhq/bulwark/ratelimit/standard"
+	"github.com/bulwarkhq/bulwark/standard"
 	"github.com/bulwarkhq/bulwark/storage/decision"
 	"github.com/bulwarkhq/bulwark/storage/event"
 	"github.com/bulwarkhq/bulwark/storage/history"
@@ -156,16 +159,16 @@ func need(scope string, h http.HandlerFunc) http.HandlerFunc {
 
 func (s *Server) routes() (http.Handler, error) {
 	r := chi.NewRouter()
-	lim, err := ratelimit.New(ratelimit.Config{Rate: s.cfg.APIRate})
+	guard, err := standard.New(standard.Config{Limiter: ratestandard.Config{Limiter: ratelimit.Config{Rate: s.cfg.APIRate}}})
 	if err != nil {
-		return nil, fmt.Errorf("controlplane: API_RATE: %w", err)
+		return nil, fmt.Errorf("controlplane: the API's guard (API_RATE): %w", err)
 	}
-	mw, err := middleware.New(middleware.Config{Limiter: lim, Route: middleware.ChiRoute(r), Skip: []string{"/healthz"}})
+	mw, err := middleware.New(guard, middleware.Config{Route: chiroute.Before(r), RouteAfter: chiroute.After, Skip: []string{"/healthz"}})
 	if err != nil {
-		_ = lim.Close()
+		_ = guard.Close()
 		return nil, err
 	}
-	s.apiMW, s.apiLimiter = mw, lim
+	s.apiGuard = guard
 	r.Use(mw.Handler) // the API sits behind bulwark itself
 	r.Use(securityHeaders)
 	r.Get("/healthz", s.healthz)

@@ -21,9 +21,13 @@ import (
 	"github.com/go-chi/chi/v5"
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
 	"github.com/bulwarkhq/bulwark/middleware"
+	"github.com/bulwarkhq/bulwark/middleware/chiroute"
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	ratestandard "github.com/bulwarkhq/bulwark/ratelimit/standard"
+	"github.com/bulwarkhq/bulwark/standard"
 	"github.com/bulwarkhq/bulwark/storage/fleet"
 	"github.com/bulwarkhq/bulwark/storage/history"
 )
@@ -115,7 +119,7 @@ func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lim, err := ratelimit.New(ratelimit.Config{Rate: "100000-M"})
+	lim, err := ratestandard.New(ratestandard.Config{Limiter: ratelimit.Config{Rate: "100000-M"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +136,12 @@ func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
 		t.Fatal(err)
 	}
 	r := chi.NewRouter()
-	mw, err := middleware.New(middleware.Config{Limiter: lim, Events: exp, Route: middleware.ChiRoute(r), TrustedProxies: []string{"127.0.0.0/8"}})
+	guard, err := standard.New(standard.Config{Guard: bulwark.Config{Limiter: lim}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mw, err := middleware.New(guard, middleware.Config{Events: exp, Route: chiroute.Before(r), RouteAfter: chiroute.After,
+		TrustedProxies: []string{"127.0.0.0/8"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,8 +160,7 @@ func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
 			defer cancel()
 			_ = w.Close()
 			_ = exp.Close(ctx)
-			_ = mw.Close()
-			_ = lim.Close()
+			_ = guard.Close() // and the limiter
 			nc.Close()
 		})
 	}

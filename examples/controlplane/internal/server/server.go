@@ -25,9 +25,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
-	"github.com/bulwarkhq/bulwark/middleware"
-	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/storage/decision"
 	"github.com/bulwarkhq/bulwark/storage/fleet"
 	"github.com/bulwarkhq/bulwark/storage/history"
@@ -142,25 +141,24 @@ func (c *Config) defaults() error {
 
 // Server is a running control plane.
 type Server struct {
-	cfg        Config
-	key        []byte
-	nats       *natsserver.Server // nil with NATSURL
-	nc         *nats.Conn
-	js         jetstream.JetStream
-	kv         jetstream.KeyValue
-	Store      history.Store
-	clock      *decision.Clock
-	ingest     *ingestor
-	cold       *coldTier
-	http       *http.Server
-	ln         net.Listener
-	sdkURL     string
-	decMu      sync.Mutex
-	cancel     context.CancelFunc
-	wg         sync.WaitGroup
-	handler    http.Handler
-	apiMW      *middleware.Middleware
-	apiLimiter *ratelimit.Adaptive
+	cfg      Config
+	key      []byte
+	nats     *natsserver.Server // nil with NATSURL
+	nc       *nats.Conn
+	js       jetstream.JetStream
+	kv       jetstream.KeyValue
+	Store    history.Store
+	clock    *decision.Clock
+	ingest   *ingestor
+	cold     *coldTier
+	http     *http.Server
+	ln       net.Listener
+	sdkURL   string
+	decMu    sync.Mutex
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	handler  http.Handler
+	apiGuard *bulwark.Guard // the API's own protection
 }
 
 // New starts NATS (unless external), opens the store, and starts the
@@ -371,8 +369,8 @@ func (s *Server) Close(ctx context.Context) error {
 		s.cancel()
 	}
 	s.wg.Wait()
-	if s.apiMW != nil {
-		errs = append(errs, s.apiMW.Close(), s.apiLimiter.Close())
+	if s.apiGuard != nil {
+		errs = append(errs, s.apiGuard.Close())
 	}
 	if s.nc != nil {
 		s.nc.Close()

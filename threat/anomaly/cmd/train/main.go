@@ -94,11 +94,13 @@ func run(data, out, seqOut string, trees int, seed uint64, quantile float64, ver
 	return write(seqOut, seq)
 }
 
-func write(path string, m interface{ MarshalBinary() ([]byte, error) }) error {
+// write stores a model's JSON encoding at path, gzip-compressed when the
+// name ends in .gz.
+func write(path string, m any) error {
 	if path == "" {
 		return nil
 	}
-	b, err := m.MarshalBinary()
+	b, err := json.Marshal(m)
 	if err != nil {
 		return err
 	}

@@ -55,8 +55,8 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var seq behavior.SequenceModel
-	if err := seq.UnmarshalBinary(b); err != nil {
+	seq, err := behavior.ParseSequenceModel(b)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if seq.Version != "seq-test" || len(seq.Classes) != 6 {

@@ -1,0 +1,414 @@
+package body
+
+import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/textproto"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// collect parses b as f and returns what it emitted, "kind name=value".
+func collect(b string, f Format, boundary string) ([]string, *Parser) {
+	var out []string
+	p := &Parser{MaxDepth: 8}
+	p.Emit = func(v Value) bool {
+		out = append(out, kindNames[v.Kind]+" "+v.Name+"="+v.Value)
+		return true
+	}
+	p.Parse(b, f, boundary)
+	return out, p
+}
+
+var kindNames = [...]string{"form", "json", "key", "text", "attr", "markup", "doc", "field", "filename", "file", "body"}
+
+func TestSniff(t *testing.T) {
+	mp := "--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--xyz--\r\n"
+	tests := []struct {
+		name, body, declared, boundary string
+		want                           Format
+	}{
+		{"form", "a=1&b=2", "application/x-www-form-urlencoded", "", FormatForm},
+		{"form without a type", "note=%27+or+1%3D1", "", "", FormatForm},
+		{"form as text", "a=1&b=2", "text/plain", "", FormatForm},
+		{"prose with an equals sign", "x = 5 is the answer", "text/plain", "", FormatText},
+		{"prose", "I'll be there at 5 -- promise", "", "", FormatText},
+		{"json", ` {"a":1}`, "application/json", "", FormatJSON},
+		{"json as text/json", `{"a":1}`, "text/json", "", FormatJSON},
+		{"json as form", `[1,2]`, "application/x-www-form-urlencoded", "", FormatJSON},
+		{"xml", `<?xml version="1.0"?><a/>`, "application/xml", "", FormatXML},
+		{"xml as json", `<a>1</a>`, "application/json", "", FormatXML},
+		{"multipart", mp, "multipart/form-data", "xyz", FormatMultipart},
+		{"multipart without a type", mp, "", "", FormatMultipart},
+		{"multipart with a wrong boundary", mp, "multipart/form-data", "other", FormatMultipart},
+		{"png", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image/png", "", FormatBinary},
+		{"png without a type", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "", "", FormatBinary},
+		{"png declared a form", "\x89PNG\r\n\x1a\n&q=1", "application/x-www-form-urlencoded", "", FormatText},
+		{"NUL-dense", strings.Repeat("\x00\x01\x02abc", 50), "application/octet-stream", "", FormatBinary},
+		{"text with one NUL", "hello\x00world, how are you today my friend", "application/octet-stream", "", FormatText},
+		{"a word starting BM", "BMW drivers unite", "", "", FormatText},
+		{"empty", "", "text/plain", "", FormatEmpty},
+	}
+	for _, tt := range tests {
+		if got := Sniff(tt.body, tt.declared, tt.boundary); got != tt.want {
+			t.Errorf("%s: Sniff = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestJSON(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       []string
+		ok         bool
+	}{
+		{"object", `{"a":"x","b":{"c":["y",1,true,null]}}`, []string{"key (key)=a", "json a=x", "key (key)=b", "key (key)=c", "json c=y"}, true},
+		{"escapes", `{"q":"\u0027 or 1=1 \ud83d\ude00\n"}`, []string{"key (key)=q", "json q=' or 1=1 😀\n"}, true},
+		{"lenient", `{q:'<b>', // note
+		"r":"s",}`, []string{"key (key)=q", "json q=<b>", "key (key)=r", "json r=s"}, false},
+		{"ndjson", "{\"a\":\"1\"}\n{\"a\":\"2\"}", []string{"key (key)=a", "json a=1", "key (key)=a", "json a=2"}, true},
+		{"unclosed", `{"a":"b`, []string{"key (key)=a", "json a=b"}, false},
+	}
+	for _, tt := range tests {
+		got, p := collect(tt.body, FormatJSON, "")
+		if !slices.Equal(got, tt.want) || p.Malformed == tt.ok {
+			t.Errorf("%s: got %q malformed %v, want %q ok %v", tt.name, got, p.Malformed, tt.want, tt.ok)
+		}
+	}
+	_, p := collect(strings.Repeat("[", 20)+`"deep"`+strings.Repeat("]", 20), FormatJSON, "")
+	if !p.Deep {
+		t.Error("20 levels past MaxDepth 8 not reported deep")
+	}
+}
+
+func TestXML(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<!-- a comment --><?php echo 1; ?>
+<r id="a&amp;b"><n>O&apos;Brien</n><c><![CDATA[<scr]]><![CDATA[ipt>]]></c><br><e k='v'/>&x;</r>`
+	got, _ := collect(doc, FormatXML, "")
+	want := []string{"doc (document)=" + doc,
+		`markup (doctype)=<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>`,
+		"markup (comment)=<!-- a comment -->", "markup (pi)=<?php echo 1; ?>",
+		"attr id=a&b", "text n=O'Brien", "text c=<script>", "attr k=v", "text r=&x;"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestMultipart(t *testing.T) {
+	tests := []struct {
+		name, body, boundary string
+		want                 []string
+	}{
+		{"crlf", "--b\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\nann\r\n--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\nworld\r\n--b--\r\n",
+			"b", []string{"field user=ann", "filename f=a.txt", "file f=hello\r\nworld"}},
+		{"lf and no close", "--b\nContent-Disposition: form-data; name=user\n\nann\n--b\nContent-Disposition: form-data; name=\"q\"\n\n' or 1=1",
+			"b", []string{"field user=ann", "field q=' or 1=1"}},
+		{"sniffed boundary", "--real\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\nx\r\n--real--", "declared", []string{"field q=x"}},
+		{"base64 part", "--b\r\nContent-Disposition: form-data; name=\"q\"\r\nContent-Transfer-Encoding: base64\r\n\r\nPHNjcmlwdD4=\r\n--b--", "b", []string{"field q=<script>"}},
+		{"binary file", "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.png\"\r\n\r\n\x89PNG\r\n\x1a\n\x00\x00\r\n--b--", "b", []string{"filename f=a.png"}},
+		{"xml file", "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.xml\"\r\nContent-Type: application/xml\r\n\r\n<a>t</a>\r\n--b--", "b",
+			[]string{"filename f=a.xml", "doc (document)=<a>t</a>", "text a=t"}},
+		{"nested", "--b\r\nContent-Disposition: form-data; name=\"files\"\r\nContent-Type: multipart/mixed; boundary=c\r\n\r\n--c\r\nContent-Disposition: file; filename=\"x.txt\"\r\n\r\ninner\r\n--c--\r\n--b--", "b",
+			[]string{"filename =x.txt", "file =inner"}},
+	}
+	for _, tt := range tests {
+		got, _ := collect(tt.body, FormatMultipart, tt.boundary)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestParam(t *testing.T) {
+	for _, tt := range []struct{ v, key, want string }{
+		{`form-data; name="a"; filename="b.txt"`, "filename", "b.txt"},
+		{`form-data; name=a; name="b"`, "name", "b"},
+		{`multipart/form-data; boundary="x;y"`, "boundary", "x;y"},
+		{`form-data; name="a\"b"`, "name", `a"b`},
+		{`text/plain;charset=IBM037`, "charset", "IBM037"},
+	} {
+		if got := Param1(tt.v, tt.key); got != tt.want {
+			t.Errorf("Param(%q, %q) = %q, want %q", tt.v, tt.key, got, tt.want)
+		}
+	}
+}
+
+func gzipped(s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	io.WriteString(w, s)
+	w.Close()
+	return b.Bytes()
+}
+
+func TestInflate(t *testing.T) {
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	io.WriteString(zw, "zlib body")
+	zw.Close()
+	for _, tt := range []struct {
+		name    string
+		in      []byte
+		codings string
+		max     int
+		want    string
+		err     error
+	}{
+		{"gzip", gzipped("hello"), "gzip", 100, "hello", nil},
+		{"deflate (zlib)", z.Bytes(), "deflate", 100, "zlib body", nil},
+		{"nested", gzipped(string(gzipped("twice"))), "gzip, x-gzip", 100, "twice", nil},
+		{"identity", []byte("plain"), "identity", 100, "plain", nil},
+		{"bomb", gzipped(strings.Repeat("a", 1<<20)), "gzip", 1000, strings.Repeat("a", 1000), ErrTooLarge},
+		{"brotli", []byte("x"), "br", 100, "", ErrUnsupported},
+		{"too many", gzipped("x"), "gzip,gzip,gzip,gzip", 100, "", ErrUnsupported},
+		{"corrupt", []byte("not gzip"), "gzip", 100, "", ErrCorrupt},
+	} {
+		got, err := Inflate(tt.in, tt.codings, tt.max)
+		if string(got) != tt.want || !errors.Is(err, tt.err) {
+			t.Errorf("%s: Inflate = %d bytes, %v; want %d bytes, %v", tt.name, len(got), err, len(tt.want), tt.err)
+		}
+	}
+}
+
+func TestDecodeCharset(t *testing.T) {
+	le := []byte{0xff, 0xfe}
+	for _, u := range utf16.Encode([]rune("<svg onload=x>")) {
+		le = append(le, byte(u), byte(u>>8))
+	}
+	noBOM := le[2:]
+	for _, tt := range []struct {
+		name, charset string
+		in            []byte
+		want          string
+		decoded       bool
+	}{
+		{"utf-16 bom", "", le, "<svg onload=x>", true},
+		{"utf-16 sniffed", "", noBOM, "<svg onload=x>", true},
+		{"ebcdic", "ibm037", []byte{0x4c, 0xa2, 0xa5, 0x87, 0x6e}, "<svg>", true},
+		{"latin-1 kept", "iso-8859-1", []byte("caf\xe9"), "caf\xe9", false},
+		{"utf-16 declared but ascii", "utf-16", []byte("<a>plain</a>"), "<a>plain</a>", false},
+		{"unknown charset", "x-made-up", []byte("abc"), "abc", false},
+	} {
+		got, ok, err := DecodeCharset(tt.in, tt.charset, 1000)
+		if string(got) != tt.want || ok != tt.decoded || err != nil {
+			t.Errorf("%s: got %q %v %v, want %q %v", tt.name, got, ok, err, tt.want, tt.decoded)
+		}
+	}
+}
+
+// FuzzSniff: any body and declared type is classified without panic, and a
+// body is binary only when it is (no text type declared, or no parse).
+func FuzzSniff(f *testing.F) {
+	f.Add("a=1&b=2", "application/x-www-form-urlencoded", "")
+	f.Add(`{"a":"b"}`, "text/json", "")
+	f.Add("--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--", "multipart/form-data", "x")
+	f.Add("\x89PNG\r\n\x1a\n\x00", "image/png", "")
+	f.Add("<a>b</a>", "", "")
+	f.Fuzz(func(t *testing.T, b, declared, boundary string) {
+		if got := Sniff(b, declared, boundary); got > FormatText {
+			t.Fatalf("Sniff = %d", got)
+		}
+		SniffBoundary(b)
+		FormShaped(b)
+	})
+}
+
+// strings of a JSON document as encoding/json reads them: keys and string
+// values, in no particular order.
+func jsonStrings(v any, out *[]string) {
+	switch v := v.(type) {
+	case string:
+		*out = append(*out, v)
+	case []any:
+		for _, e := range v {
+			jsonStrings(e, out)
+		}
+	case map[string]any:
+		for k, e := range v {
+			*out = append(*out, k)
+			jsonStrings(e, out)
+		}
+	}
+}
+
+// FuzzJSON: the tolerant scanner never panics, emits nothing longer than
+// its input, and on valid JSON emits exactly the strings encoding/json
+// reads (duplicate keys aside).
+func FuzzJSON(f *testing.F) {
+	for _, s := range []string{`{"a":"b","c":[1,"d",{"e":null}]}`, `"x"`, `{"q":"\u0027\ud83d\ude00"}`, `[[[[]]]]`, `{a:'b'}`, `{"a":"\"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, b string) {
+		var got []string
+		p := &Parser{MaxDepth: 4, Emit: func(v Value) bool {
+			if len(v.Value) > len(b) {
+				t.Fatalf("value of %d bytes from %d", len(v.Value), len(b))
+			}
+			got = append(got, v.Value)
+			return true
+		}}
+		ok := p.json(b)
+		var v any
+		if json.Unmarshal([]byte(b), &v) != nil || !strings.ContainsAny(strings.TrimSpace(b)[:1], "{[") {
+			return
+		}
+		if !ok {
+			t.Fatalf("valid JSON reported malformed: %q", b)
+		}
+		var want []string
+		jsonStrings(v, &want)
+		slices.Sort(got)
+		slices.Sort(want)
+		// encoding/json turns invalid UTF-8 into U+FFFD; the scanner keeps
+		// the bytes, as a backend that reads raw bytes does
+		if !slices.Equal(slices.Compact(got), slices.Compact(want)) && !strings.Contains(b, `\u`) && utf8.ValidString(b) {
+			t.Fatalf("strings %q, encoding/json reads %q", got, want)
+		}
+	})
+}
+
+// FuzzXML: the tokenizer never panics and emits nothing longer than its
+// input; on a document encoding/xml reads, every attribute value and every
+// element's text it reads is among the emitted values.
+func FuzzXML(f *testing.F) {
+	for _, s := range []string{`<a b="c">d<![CDATA[e]]></a>`, `<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>`, `<?xml version="1.0"?><r><!-- c --><x y='1'/></r>`, `<a><b>`, `a < b`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, b string) {
+		seen := map[string]bool{}
+		p := &Parser{MaxDepth: 4, Emit: func(v Value) bool {
+			if len(v.Value) > len(b) {
+				t.Fatalf("value of %d bytes from %d", len(v.Value), len(b))
+			}
+			seen[v.Value] = true
+			return true
+		}}
+		p.xml(b)
+		d := xml.NewDecoder(strings.NewReader(b))
+		var want []string
+		text := ""
+		for {
+			tok, err := d.RawToken()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return
+			}
+			switch tok := tok.(type) {
+			case xml.StartElement:
+				for _, a := range tok.Attr {
+					if a.Value != "" && !strings.Contains(a.Value, "\r") {
+						want = append(want, a.Value)
+					}
+				}
+				text = ""
+			case xml.CharData:
+				text += string(tok)
+			case xml.EndElement:
+				if s := strings.TrimSpace(text); s != "" && !strings.Contains(s, "\r") {
+					want = append(want, s)
+				}
+				text = ""
+			}
+		}
+		for _, w := range want {
+			if !seen[w] {
+				t.Fatalf("encoding/xml reads %q in %q; emitted %v", w, b, seen)
+			}
+		}
+	})
+}
+
+// FuzzMultipart: the lenient parser never panics; on a body that
+// mime/multipart reads whole, every text field it reads is emitted.
+func FuzzMultipart(f *testing.F) {
+	f.Add("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"t.txt\"\r\n\r\ny\r\n--b--\r\n", "b")
+	f.Add("--b\nContent-Disposition: form-data; name=a\n\nx\n--b--", "b")
+	f.Add("preamble\r\n--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\na=3Db\r\n--b--", "b")
+	f.Fuzz(func(t *testing.T, b, boundary string) {
+		seen := map[string]bool{}
+		p := &Parser{MaxDepth: 4, Emit: func(v Value) bool {
+			if v.Kind == Field {
+				seen[v.Value] = true
+			}
+			return true
+		}}
+		p.multipart(b, boundary)
+		if boundary == "" || len(boundary) > 70 || strings.ContainsAny(boundary, "\r\n") {
+			return
+		}
+		r := multipart.NewReader(strings.NewReader(b), boundary)
+		var want []string
+		for {
+			part, err := r.NextPart()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return
+			}
+			v, err := io.ReadAll(part)
+			if err != nil {
+				return
+			}
+			_, params := part.FileName(), part.Header
+			if part.FileName() == "" && !strings.HasPrefix(params.Get("Content-Type"), "multipart/") && len(v) > 0 &&
+				Sniff(string(v), MediaType(textproto.MIMEHeader(params).Get("Content-Type")), "") != FormatBinary &&
+				params.Get("Content-Transfer-Encoding") == "" {
+				want = append(want, string(v))
+			}
+		}
+		for _, w := range want {
+			if !seen[w] {
+				t.Fatalf("mime/multipart reads field %q; emitted %v", w, seen)
+			}
+		}
+	})
+}
+
+// FuzzInflate: any data under any codings inflates without panic and
+// within the limit, and gzip data round-trips.
+func FuzzInflate(f *testing.F) {
+	f.Add([]byte("hello"), "gzip", true)
+	f.Add(gzipped("x"), "deflate", false)
+	f.Add([]byte{0x78, 0x9c, 0x03, 0x00}, "deflate", false)
+	f.Fuzz(func(t *testing.T, b []byte, codings string, wrap bool) {
+		if wrap {
+			out, err := Inflate(gzipped(string(b)), "gzip", len(b)+1)
+			if err != nil || !bytes.Equal(out, b) {
+				t.Fatalf("gzip round trip: %q, %v", out, err)
+			}
+		}
+		out, _ := Inflate(b, codings, 64)
+		if len(out) > 64 && !bytes.Equal(out, b) {
+			t.Fatalf("%d bytes past the limit", len(out))
+		}
+	})
+}
+
+// FuzzDecodeCharset: any bytes in any charset decode without panic and
+// within the limit.
+func FuzzDecodeCharset(f *testing.F) {
+	f.Add([]byte("\xff\xfea\x00b\x00"), "")
+	f.Add([]byte{0x4c, 0xa2, 0x6e}, "ibm037")
+	f.Add([]byte("abc"), "shift_jis")
+	f.Add([]byte("a\x00b\x00c\x00d\x00"), "utf-16")
+	f.Fuzz(func(t *testing.T, b []byte, charset string) {
+		out, ok, _ := DecodeCharset(b, charset, 256)
+		if ok && len(out) > 256 {
+			t.Fatalf("%d bytes past the limit", len(out))
+		}
+	})
+}

@@ -1,0 +1,67 @@
+package decode
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"testing"
+)
+
+func TestText(t *testing.T) {
+	for _, tt := range []struct {
+		in, want, via string
+	}{
+		{base64.StdEncoding.EncodeToString([]byte("' or 1=1--")), "' or 1=1--", "base64"},
+		{base64.RawURLEncoding.EncodeToString([]byte("<svg/onload=alert(1)>")), "<svg/onload=alert(1)>", "base64"},
+		{strings.ReplaceAll(base64.StdEncoding.EncodeToString([]byte("a>>>?~~~b")), "+", " "), "a>>>?~~~b", "base64"},
+		{hex.EncodeToString([]byte("../../etc/passwd")), "../../etc/passwd", "hex"},
+		{base64.StdEncoding.EncodeToString([]byte("the quick brown fox")), "", ""}, // text, no punctuation
+		{"4f1c9a2e8b7d6c5a", "", ""},                 // a token
+		{"d41d8cd98f00b204e9800998ecf8427e", "", ""}, // a hash
+		{"password", "", ""},
+		{"2226226735734653", "", ""}, // a card number reads as hex `"&"g5sFS`
+		{"short", "", ""},
+		{"YWJj+-_=", "", ""}, // mixed alphabets
+	} {
+		var buf [256]byte
+		got, via := Text(buf[:0], tt.in)
+		if string(got) != tt.want || via != tt.via {
+			t.Errorf("Text(%q) = %q, %q; want %q, %q", tt.in, got, via, tt.want, tt.via)
+		}
+	}
+}
+
+// FuzzText: Text never panics, writes only within dst's capacity, and
+// what it decodes is what the standard decoders read.
+func FuzzText(f *testing.F) {
+	f.Add("JyBvciAxPTEtLQ==")
+	f.Add("3c7376673e3c2f7376673e")
+	f.Add("PHN2Zy9vbmxvYWQ9YWxlcnQoMSk-")
+	f.Add("eyJhbGciOiJIUzI1NiJ9")
+	f.Fuzz(func(t *testing.T, s string) {
+		buf := make([]byte, 0, 64)
+		out, via := Text(buf, s)
+		switch via {
+		case "":
+			if out != nil {
+				t.Fatal("text without a decoding")
+			}
+		case "hex":
+			if !strings.EqualFold(hex.EncodeToString(out), s) {
+				t.Fatalf("hex %q from %q", out, s)
+			}
+		case "base64":
+			in := strings.ReplaceAll(strings.TrimRight(s, "="), " ", "+")
+			want, err := base64.RawStdEncoding.DecodeString(in)
+			if err != nil {
+				want, err = base64.RawURLEncoding.DecodeString(in)
+			}
+			if err != nil || string(want) != string(out) {
+				t.Fatalf("base64 %q from %q, want %q (%v)", out, s, want, err)
+			}
+		}
+		if len(out) > cap(buf) {
+			t.Fatal("past dst's capacity")
+		}
+	})
+}

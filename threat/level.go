@@ -1,0 +1,28 @@
+package threat
+
+import "fmt"
+
+// MarshalText encodes the level as its name, so JSON reads "critical"
+// rather than 4.
+func (l Level) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
+
+// UnmarshalText decodes a level name ("none" … "critical").
+func (l *Level) UnmarshalText(b []byte) error {
+	v, err := ParseLevel(string(b))
+	if err != nil {
+		return err
+	}
+	*l = v
+	return nil
+}
+
+// ParseLevel returns the level named name ("none", "low", "medium", "high",
+// "critical").
+func ParseLevel(name string) (Level, error) {
+	for l := LevelNone; l <= LevelCritical; l++ {
+		if l.String() == name {
+			return l, nil
+		}
+	}
+	return 0, fmt.Errorf("threat: unknown level %q", name)
+}

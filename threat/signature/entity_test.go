@@ -1,0 +1,25 @@
+package signature
+
+import "testing"
+
+// An entity reference no parser can resolve, in an XML document without a
+// document type, is an XXE probe; the five predefined entities and
+// character references are XML itself.
+func TestUndeclaredEntity(t *testing.T) {
+	cases := []struct {
+		v    string
+		want bool
+	}{
+		{"<a>&foo;</a>", true},
+		{"&systemEntity;", true},
+		{"<a>&lt;b&gt; &amp; &quot;x&quot; &apos;</a>", false},
+		{"<a>&#60;&#x3c;</a>", false},
+		{`<!DOCTYPE a [<!ENTITY foo "bar">]><a>&foo;</a>`, false}, // declared: xmlAttack's to judge
+		{"<a>R &amp; D, 50% off</a>", false},
+	}
+	for _, c := range cases {
+		if got := undeclaredEntity(c.v) >= 0; got != c.want {
+			t.Errorf("undeclaredEntity(%q) = %v, want %v", c.v, got, c.want)
+		}
+	}
+}

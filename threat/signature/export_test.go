@@ -1,0 +1,4 @@
+package signature
+
+// AfterPadding exposes afterPadding to the external tests.
+var AfterPadding = afterPadding

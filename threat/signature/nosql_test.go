@@ -1,0 +1,53 @@
+package signature_test
+
+import "testing"
+
+// Public payloads: OWASP's NoSQL injection testing guide, PortSwigger's
+// NoSQL injection labs, HackTricks, and the MongoDB $where examples of
+// published advisories.
+var nosqlAttacks = []familyCase{
+	{"body:application/json", `{"username":{"$ne":null},"password":{"$ne":null}}`, 0.99},
+	{"body:application/json", `{"username":"admin","password":{"$gt":""}}`, 0.99},
+	{"body:application/json", `{"username":{"$regex":"^adm"},"password":{"$exists":true}}`, 0.99},
+	{"body:application/json", `{"$where":"sleep(5000) || true"}`, 0.99},
+	{"body:application/json", `{"user":{"$in":["admin","root"]}}`, 0.99},
+	{"body:application/x-www-form-urlencoded", "user=admin&password[$ne]=x", 0.99},
+	{"body:application/x-www-form-urlencoded", "user[$regex]=.*&password[$gt]=", 0.99},
+	{"q", `{"$gt": ""}`, 0.99},
+	{"q", "{$gt: ''}", 0.99},
+	{"q", "{ $ne: 1 }", 0.99},
+	{"q", "', $or: [ {}, { 'a':'a", 0.99},
+	{"q", "true, $where: '1 == 1'", 0.99},
+	{"q", "$where: '1 == 1'", 0.99},
+	{"q", "[$ne]=1", 0.99},
+	{"q", "admin' && this.password.match(/.*/)//", 0.99},
+	{"q", "' || 'a'=='a", 0.99},
+	{"q", "'; return true; var foo='", 0.99},
+	{"q", "\";return(true);var xyz='a", 0.99},
+	{"q", "0;return true", 0.99},
+	{"q", "';sleep(5000);'", 0.99},
+	{"q", "';it=new Date();do{pt=new Date();}while(pt-it<5000);", 0.99},
+	{"q", "|| 1==1", 0.99},
+	{"q", "db.users.find()", 0.99},
+	{"q", "db.getCollectionNames()", 0.99},
+	{"q", "1; db.dropDatabase()", 0.99},
+}
+
+// Dollar amounts, PHP variables, JSON Schema and Extended JSON, code in
+// notes.
+var nosqlBenign = []familyCase{
+	{"q", "$5 off, $10 max: today", 0},
+	{"q", "price in $: 12", 0},
+	{"q", "$where = 'x'; // PHP", 0},
+	{"body:application/json", `{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"x","$ref":"#/a"}`, 0},
+	{"body:application/json", `{"_id":{"$oid":"5f2b9c0000000000000000aa"},"at":{"$date":"2024-05-01T00:00:00Z"}}`, 0},
+	{"q", "var s = 'x'; return true;", 0},
+	{"q", "He said 'no'; return it tomorrow", 0},
+	{"q", "rock && roll || jazz", 0},
+	{"q", "if (a == b && c) return;", 0},
+	{"q", "the db.example.com host", 0},
+	{"body:application/json", `{"note":"if (this.tasks.length > 0) { run(); }"}`, 0},
+	{"q", "Tom & Jerry; the 1==1 joke", 0},
+}
+
+func TestNoSQL(t *testing.T) { checkFamily(t, "nosql", nosqlAttacks, nosqlBenign, 0.9) }

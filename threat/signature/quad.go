@@ -1,0 +1,103 @@
+package signature
+
+// quadset is a keyword set (as words builds) that rejects most positions
+// of a value with one table lookup: a bit for the hash of each keyword's
+// first four bytes. The code family looks for a few hundred keywords in
+// every value with a dot or a parenthesis, which is most prose; findAny
+// would try the candidates of each byte's bucket.
+type quadset struct {
+	set  *kwset
+	bits [1 << 10]uint64 // 2^16 bits
+}
+
+// quads builds a quadset; keywords must be lower-case and at least four
+// bytes long.
+func quads(kws ...string) *quadset {
+	q := &quadset{set: words(kws...)}
+	for _, k := range kws {
+		if len(k) < 4 {
+			panic("signature: quad keyword shorter than four bytes: " + k)
+		}
+		h := quadHash(k[0], k[1], k[2], k[3])
+		q.bits[h>>6] |= 1 << (h & 63)
+	}
+	return q
+}
+
+func quadHash(a, b, c, d byte) uint32 {
+	v := uint32(a) | uint32(b)<<8 | uint32(c)<<16 | uint32(d)<<24
+	return (v * 2654435761) >> 16
+}
+
+// find returns the leftmost keyword of q in b, as findAny does.
+func (q *quadset) find(b []byte, bounded bool) (match, bool) {
+	for i := 0; i+4 <= len(b); i++ {
+		h := quadHash(b[i], b[i+1], b[i+2], b[i+3])
+		if q.bits[h>>6]&(1<<(h&63)) == 0 {
+			continue
+		}
+		for _, c := range q.set.byFirst[b[i]] {
+			kw := q.set.kws[c.k]
+			j := i + len(kw)
+			if j <= len(b) && string(b[i:j]) == string(kw) && (!bounded || boundary(b, i, j, kw)) {
+				return match{int(c.k), i, j}, true
+			}
+		}
+	}
+	return match{}, false
+}
+
+// quadGroups is one quadset for several keyword lists (groups), read in a
+// single pass over a value: find reports each group's leftmost keyword.
+type quadGroups struct {
+	q       *quadset
+	group   []uint8 // group of each keyword, by keyword index
+	local   []int   // index of each keyword in its own list
+	bounded []bool  // per group: keywords need word boundaries
+}
+
+// groupMatch is a group's leftmost keyword: its index in the group's list
+// and its span.
+type groupMatch struct {
+	ok   bool
+	k    int
+	i, j int
+}
+
+func quadGroupsOf(bounded []bool, lists ...[]string) *quadGroups {
+	g := &quadGroups{bounded: bounded}
+	var all []string
+	for n, l := range lists {
+		for k, w := range l {
+			all = append(all, w)
+			g.group = append(g.group, uint8(n))
+			g.local = append(g.local, k)
+		}
+	}
+	g.q = quads(all...)
+	return g
+}
+
+// find fills out[n] with group n's leftmost keyword in b.
+func (g *quadGroups) find(b []byte, out []groupMatch) {
+	left := len(out)
+	q := g.q
+	for i := 0; i+4 <= len(b) && left > 0; i++ {
+		h := quadHash(b[i], b[i+1], b[i+2], b[i+3])
+		if q.bits[h>>6]&(1<<(h&63)) == 0 {
+			continue
+		}
+		for _, c := range q.set.byFirst[b[i]] {
+			n := g.group[c.k]
+			if out[n].ok {
+				continue
+			}
+			kw := q.set.kws[c.k]
+			j := i + len(kw)
+			if j <= len(b) && string(b[i:j]) == string(kw) && (!g.bounded[n] || boundary(b, i, j, kw)) {
+				out[n] = groupMatch{ok: true, k: g.local[c.k], i: i, j: j}
+				left--
+			}
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package signature_test
+
+import "testing"
+
+// Public payloads: PayloadsAllTheThings (SSRF, its localhost and cloud
+// metadata bypasses), PortSwigger's SSRF labs and URL validation bypass
+// cheat sheet, HackTricks (URL format bypass), the cloud providers'
+// metadata documentation.
+var ssrfAttacks = []placedCase{
+	{"http://169.254.169.254/latest/meta-data/iam/security-credentials/", nil},
+	{"http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token", nil},
+	{"http://169.254.169.254/metadata/instance?api-version=2021-02-01", nil},
+	{"http://100.100.100.200/latest/meta-data/", nil},
+	{"http://[fd00:ec2::254]/latest/meta-data/", nil},
+	{"http://169.254.169.254.nip.io/latest/", nil},
+	{"http://127.0.0.1:6379/", nil},
+	{"http://localhost/admin", nil},
+	{"http://127.1/", nil},
+	{"http://0/", nil},
+	{"http://0.0.0.0:8080/", nil},
+	{"http://[::1]/", nil},
+	{"http://[::]:80/", nil},
+	{"http://[0000::1]/", nil},
+	{"http://[::ffff:127.0.0.1]/", nil},
+	{"http://[0:0:0:0:0:ffff:7f00:1]/", nil},
+	{"http://2130706433/", nil},
+	{"http://0x7f000001/", nil},
+	{"http://0x7f.1/", nil},
+	{"http://0177.0.0.1/", nil},
+	{"http://017700000001/", nil},
+	{"http://127.0.0.1.nip.io/", nil},
+	{"http://spoofed.burpcollaborator.net/", nil},
+	{"http://localtest.me/", nil},
+	{"http://①②⑦.⓪.⓪.①/", nil},
+	{"http://169。254。169。254/", nil},
+	{"http://expected.example@127.0.0.1/", nil},
+	{"http://127.0.0.1#@expected.example/", nil},
+	{"http://expected.example#@127.0.0.1/", nil},
+	{"http://127.0.0.1\\@expected.example/", nil},
+	{"gopher://127.0.0.1:6379/_FLUSHALL", nil},
+	{"dict://127.0.0.1:11211/stat", nil},
+	{"jar:http://127.0.0.1!/", nil},
+	{"netdoc:///etc/passwd", nil},
+	{"ldap://127.0.0.1:389/%0astats%0aquit", nil},
+	{"tftp://attacker.example:69/x", nil},
+	{"http:127.0.0.1", nil},
+	{"//169.254.169.254/latest/user-data", nil},
+	{"http://x.oastify.com/", nil},
+	{"http://kubernetes.default.svc.cluster.local/api", nil},
+	{"http://host.docker.internal:2375/containers/json", nil},
+}
+
+var ssrfBenign = []placedCase{
+	{"https://www.example.com/products?id=42&ref=home", nil},
+	{"https://cdn.example.org/img/logo.png", nil},
+	{"10.0.0.0/8 subnet calculator", nil},
+	{"192.168.1.10", nil},
+	{"the printer is at 192.168.1.10", nil},
+	{"2130706433", nil},
+	{"0:30", nil},
+	{"12:30", nil},
+	{"10.1:30", nil},
+	{"1/2 inch copper pipe", nil},
+	{"2024/05/01", nil},
+	{"v1.2.3", nil},
+	{"metadata/v1/schema", nil},
+	{"localhost", nil},
+	{"toast.pro is a bakery", nil},
+	{"john.doe+shop@example.com", nil},
+	{"http://localhost:3000/dashboard", []string{"referer"}},
+	{"http://10.0.0.12/intranet/wiki", []string{"referer"}},
+	{"203.0.113.7, 10.0.0.1", []string{"header"}},
+}
+
+func TestSSRFFamily(t *testing.T) {
+	checkPlaced(t, "ssrf", ssrfAttacks, 0.99, ssrfBenign, 0.9)
+}

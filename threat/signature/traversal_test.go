@@ -1,0 +1,87 @@
+package signature_test
+
+import "testing"
+
+// Public payloads: PayloadsAllTheThings and dotdotpwn's encodings,
+// PortSwigger's path traversal labs, OWASP's testing guide, HackTricks
+// (file inclusion), CVE-2021-41773 (Apache 2.4.49), Tomcat's "..;/".
+var traversalAttacks = []placedCase{
+	{"../../../../etc/passwd", nil},
+	{"..\\..\\..\\..\\windows\\win.ini", nil},
+	{"....//....//....//etc/passwd", nil},
+	{"..%252f..%252f..%252fetc/passwd", nil},
+	{"/var/www/images/../../../etc/passwd", nil},
+	{"../../../etc/passwd%00.png", nil},
+	{"%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd", nil},
+	{"..%c0%af..%c0%af..%c0%afetc%c0%afpasswd", nil},
+	{"%c0%ae%c0%ae%c0%af%c0%ae%c0%ae%c0%afboot.ini", nil},
+	{"..%c1%9c..%c1%9c..%c1%9cboot.ini", nil},
+	{"%uff0e%uff0e%u2215%uff0e%uff0e%u2215etc%u2215passwd", nil},
+	{"..%u2216..%u2216windows%u2216win.ini", nil},
+	{"%%32%65%%32%65/%%32%65%%32%65/etc/passwd", nil},
+	{"0x2e0x2e/0x2e0x2e/etc/passwd", nil},
+	{"%e0%80%ae%e0%80%ae%e0%80%afetc%e0%80%afpasswd", nil},
+	{"%f0%80%80%ae%f0%80%80%ae%f0%80%80%afboot.ini", nil},
+	{"..%c0%qf..%c0%qfetc%c0%qfpasswd", nil},
+	{"..%bg%qf..%bg%qfboot.ini", nil},
+	{"?.%5c?.%5cboot.ini", nil},
+	{"..;/..;/WEB-INF/web.xml", nil},
+	{"../", []string{"path"}},
+	{"..%2f..%2f..%2fetc/passwd", []string{"path"}},
+	{"%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", []string{"path"}}, // CVE-2021-41773
+	{"..;/..;/manager/html", []string{"path"}},
+	{"..%5c..%5cwindows%5cwin.ini", []string{"path"}},
+	// A file attackers read, by path, as the whole value.
+	{"/etc/passwd", nil},
+	{"/etc/shadow", nil},
+	{"/etc/./passwd", nil},
+	{"/ETC/PASSWD", nil},
+	{"../boot.ini%00index.html", nil},
+	{"/proc/self/environ", nil},
+	{"/var/log/apache2/access.log", nil},
+	{"/var/adm/wtmpx", nil},
+	{"/usr/local/nginx/conf/nginx.conf", nil},
+	{"C:\\xampp\\FileZillaFTP\\FileZilla Server.xml", nil},
+	{"C:\\Windows\\System32\\drivers\\etc\\hosts", nil},
+	{"c:/boot.ini", nil},
+	{"/root/.ssh/id_rsa", nil},
+	{"/home/user/.bash_history", nil},
+	{"../config.php", nil},
+	{"../../.env", nil},
+	{"etc/passwd", nil},
+	{"/static/files/etc/passwd", []string{"path"}},
+	{"C:/windows/win.ini", []string{"path"}},
+	// Wrappers (the decoding work owns more of these).
+	{"php://filter/convert.base64-encode/resource=index.php", nil},
+	{"file:///etc/passwd", nil},
+}
+
+var traversalBenign = []placedCase{
+	{"cat /etc/hosts explained", nil},
+	{"/etc/hosts explained", nil},
+	{"how to edit /etc/hosts on a mac", nil},
+	{"/style.css", nil},
+	{"/images/a.png", nil},
+	{"/account/orders?page=2", nil},
+	{"/home", nil},
+	{"config.php", nil},
+	{"package.json", nil},
+	{"see ../docs for details", nil},
+	{"Wait... what? ...and then/or now", nil},
+	{"......... Escape the gates", nil},
+	{"1/2 inch copper pipe", nil},
+	{"C:\\fakepath\\photo.jpg", nil},
+	{"https://www.example.com/blog/etc/hosts-file-guide", nil},
+	{"and/or", nil},
+	{"v1.2..v1.3 changes", nil},
+	{"the same as before, Sam", nil},
+	{"Calle Mayor 1, 3º 2ª, Madrid", nil},
+	{"/api/v1/orders/123/items", []string{"path"}},
+	{"assets/app.3f2a1c.min.js", []string{"path"}},
+	{"docs/etc/hosts-file-guide", []string{"path"}},
+	{"caf%C3%A9/men%C3%BA.html", []string{"path"}},
+}
+
+func TestTraversalFamily(t *testing.T) {
+	checkPlaced(t, "traversal", traversalAttacks, 0.99, traversalBenign, 0.9)
+}
