@@ -5,11 +5,13 @@
 // bucket, so a ban made in the API is enforced by every instance within a
 // second.
 //
-//	nc, _ := fleet.Connect(os.Getenv("NATS_URL"))        // reconnects for ever
-//	names, _ := fleet.NewPseudonyms(deploymentKey, "k1")  // the fleet's shared key
+//	guard, _ := standard.New(standard.Config{})
+//	limiter := guard.Limiter().(*ratelimit.Adaptive)
+//	nc, _ := fleet.Connect(os.Getenv("NATS_URL"))           // reconnects for ever
+//	names, _ := fleet.NewPseudonyms(deploymentKey, "k1", 0)  // the fleet's shared key
 //	exp, _ := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: names, Limiter: limiter})
 //	w, _ := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Limiter: limiter, Pseudonyms: names})
-//	mw, _ := middleware.New(middleware.Config{Limiter: limiter, Events: exp})
+//	mw, _ := middleware.New(guard, middleware.Config{Events: exp})
 //	defer exp.Close(ctx); defer w.Close()
 //
 // The request path only copies the event into a bounded channel
