@@ -65,6 +65,10 @@ type Config struct {
 	// (chiroute.After).
 	RouteAfter func(r *http.Request) string
 
+	// Events receives one event of every request the Core answered (see
+	// Events), usually a *fleet.Exporter. Default: nil, none recorded.
+	Events Events
+
 	// MeterProvider receives the middleware's overhead histogram (the
 	// Core counts the requests). Default: otel.GetMeterProvider().
 	MeterProvider metric.MeterProvider
@@ -81,6 +85,9 @@ func invalid(field, format string, args ...any) error {
 
 // build validates c and fills in the defaults it can without side effects.
 func (c *Config) build() (*identifier, error) {
+	if isNil(c.Events) {
+		c.Events = nil
+	}
 	id := &identifier{v4Bits: 32, v6Bits: 64, seed: maphash.MakeSeed()}
 	if c.IPv4Prefix != 0 {
 		if c.IPv4Prefix < 8 || c.IPv4Prefix > 32 {

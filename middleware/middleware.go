@@ -43,6 +43,7 @@ func New(core Core, cfg Config) (*Middleware, error) {
 	if m.tel, err = newTelemetry(cfg.MeterProvider); err != nil {
 		return nil, invalid("MeterProvider", "creating instruments: %v", err)
 	}
+	m.bindEvents()
 	return m, nil
 }
 
@@ -96,7 +97,7 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	}
 	m.tel.overheadOf(r.Context(), v.Outcome, v.Shadow, m.cfg.Now().Sub(start))
 	if v.Refused() {
-		writeProblem(w, problemOf(&v), v.RetryAfter)
+		writeEventProblem(w, problemOf(&v), v.RetryAfter, m.record(&v, pattern))
 		m.core.Done(&v, v.Status)
 		return
 	}
@@ -111,6 +112,7 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 		v.Route = m.cfg.RouteAfter(r)
 	}
 	m.core.Done(&v, status)
+	m.record(&v, pattern)
 }
 
 // setRateHeaders writes the IETF draft RateLimit-* fields. Reset is in

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/storage/event"
 )
 
 // ProblemContentType is the media type of refusal bodies (RFC 9457).
@@ -73,6 +74,12 @@ func problemOf(v *bulwark.Verdict) problem {
 // writeProblem answers p as application/problem+json. retry, when positive,
 // is sent as Retry-After in whole seconds (rounded up) and in the body.
 func writeProblem(w http.ResponseWriter, p problem, retry time.Duration) {
+	writeEventProblem(w, p, retry, event.ID{})
+}
+
+// writeEventProblem is writeProblem with the event's id, when set, as the
+// body's "instance" (see Events).
+func writeEventProblem(w http.ResponseWriter, p problem, retry time.Duration, id event.ID) {
 	h := w.Header()
 	h.Set("Content-Type", ProblemContentType)
 	h.Set("Cache-Control", "no-store")
@@ -91,6 +98,11 @@ func writeProblem(w http.ResponseWriter, p problem, retry time.Duration) {
 		h.Set("Retry-After", strconv.FormatInt(secs, 10))
 		buf = append(buf, `,"retry_after":`...)
 		buf = strconv.AppendInt(buf, secs, 10)
+	}
+	if !id.IsZero() {
+		buf = append(buf, `,"instance":"`+instancePrefix...)
+		buf = id.AppendText(buf)
+		buf = append(buf, '"')
 	}
 	buf = append(buf, "}\n"...)
 	h.Set("Content-Length", strconv.Itoa(len(buf)))

@@ -98,6 +98,7 @@ type Adaptive struct {
 	sharder storage.Sharded // the shared store's shards, or nil
 	cache   decisionCache
 	tel     *telemetry
+	ops     operators // operator rules (operator.go)
 
 	breakers breakerSet
 	pending  pendingSet
@@ -348,6 +349,9 @@ func (a *Adaptive) routeRate(route string) routeRate {
 // cache knows nothing that settles the request and Allow must be called (a
 // throttled client is still counted by Allow).
 func (a *Adaptive) Cached(key string, now time.Time) (r Result, ok bool) {
+	if r, ok := a.operatorLookup(key, now).answer(now); ok {
+		return r, true
+	}
 	if a.allowListed(key) {
 		return Result{Outcome: OutcomeAllowListed, Reason: "allow-list"}, true
 	}
@@ -383,6 +387,11 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 		a.tel.decision(ctx, OutcomeAllowListed)
 		return Result{Outcome: OutcomeAllowListed, Reason: "allow-list"}, nil
 	}
+	op := a.operatorLookup(key, now)
+	if r, ok := op.answer(now); ok {
+		a.tel.decision(ctx, r.Outcome)
+		return r, nil
+	}
 	key = storage.BoundKey(key)
 	cached, hasCached := a.cache.get(key, now)
 	if hasCached && cached.Kind == storage.KindBan {
@@ -393,7 +402,7 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 
 	rr := a.routeRate(route)
 	rate := rr.rate
-	m := a.policy.Multiplier(score)
+	m := a.policy.Multiplier(score) * op.factor()
 	if hasCached && cached.Kind == storage.KindThrottle {
 		m *= cached.Factor
 	}
@@ -460,6 +469,7 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 	if res.RetryAfter < 0 {
 		res.RetryAfter = 0
 	}
+	op.relabel(&res)
 	a.tel.decision(ctx, res.Outcome)
 	return res, err
 }

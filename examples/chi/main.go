@@ -9,7 +9,13 @@
 // BULWARK=off (serve unprotected, for load comparisons), BULWARK_MODE=shadow
 // (score and alert, never refuse), RATE (default per-client rate, "600-M"),
 // LOGIN_RATE (rate of POST /login per client, "5-M"), TRUSTED_PROXIES
-// (comma-separated CIDRs whose X-Forwarded-For is believed).
+// (comma-separated CIDRs whose X-Forwarded-For is believed). With NATS_URL
+// the instance sends its events to the control plane (examples/controlplane)
+// and enforces its decisions: INSTANCE names it (default "chi-" and the
+// port), REGION its region ("local"), SAMPLE_RATE the share of benign
+// requests kept in the history (0.1), BULWARK_PSEUDONYM_KEY (hex) or the
+// file PSEUDONYM_KEY_FILE (data/pseudonym.key, created if missing) the
+// deployment's pseudonym key, PSEUDONYM_KEY_ID its id ("k1").
 package main
 
 import (
@@ -21,6 +27,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -49,6 +56,13 @@ type config struct {
 	Rate           string
 	LoginRate      string
 	TrustedProxies []string
+
+	NATSURL    string
+	Instance   string
+	Region     string
+	SampleRate float64
+	KeyFile    string
+	KeyID      string
 }
 
 func configFromEnv() config {
@@ -60,6 +74,14 @@ func configFromEnv() config {
 		Shadow:      strings.EqualFold(os.Getenv("BULWARK_MODE"), "shadow"),
 		Rate:        env("RATE", "600-M"),
 		LoginRate:   env("LOGIN_RATE", "5-M"),
+	}
+	c.NATSURL = os.Getenv("NATS_URL")
+	c.Instance = env("INSTANCE", "chi-"+c.Port)
+	c.Region = os.Getenv("REGION")
+	c.KeyFile = env("PSEUDONYM_KEY_FILE", "data/pseudonym.key")
+	c.KeyID = env("PSEUDONYM_KEY_ID", "k1")
+	if v, err := strconv.ParseFloat(os.Getenv("SAMPLE_RATE"), 64); err == nil {
+		c.SampleRate = v
 	}
 	if s := os.Getenv("TRUSTED_PROXIES"); s != "" {
 		c.TrustedProxies = strings.Split(s, ",")
@@ -133,7 +155,23 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 			return nil, err
 		}
 		s.closers = append(s.closers, func(context.Context) error { return guard.Close() })
+		var events middleware.Events
+		if cfg.NATSURL != "" {
+			limiter, ok := guard.Limiter().(*ratelimit.Adaptive)
+			if !ok {
+				_ = s.Close(context.Background())
+				return nil, errors.New("the control plane needs the standard limiter")
+			}
+			exp, closeFleet, err := connectFleet(cfg, limiter, logger)
+			if err != nil {
+				_ = s.Close(context.Background())
+				return nil, err
+			}
+			s.closers = append(s.closers, closeFleet)
+			events = exp
+		}
 		mw, err := middleware.New(guard, middleware.Config{
+			Events:         events,
 			TrustedProxies: cfg.TrustedProxies,
 			Skip:           []string{"/healthz"},
 			Route:          chiroute.Before(r),

@@ -1,0 +1,165 @@
+package server_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
+)
+
+// chromium returns the browser to drive: CHROME_PATH, or Debian's.
+func chromium(t *testing.T) string {
+	for _, p := range []string{os.Getenv("CHROME_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if p == "" {
+			continue
+		}
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("no Chromium: .ci/run installs Debian's chromium (apt-get install chromium)")
+	}
+	t.Skip("no Chromium (apt-get install chromium, or set CHROME_PATH)")
+	return ""
+}
+
+// artifacts is where the test keeps its screenshot: BULWARK_ARTIFACTS,
+// or artifacts/ at the repository's root.
+func artifacts(t *testing.T) string {
+	dir := os.Getenv("BULWARK_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "..", "artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestDashboardInBrowser loads the dashboard of a control plane fed by a
+// test fleet in headless Chromium, checks that every plot has data, bans
+// the top offender by clicking, and checks both instances enforce it.
+func TestDashboardInBrowser(t *testing.T) {
+	bin := chromium(t)
+	s, fleet, attacker := fleetUp(t)
+	ps := fleet[0].names.Of(attacker)
+	read := mint(t, s, server.ScopeRead)
+	eventually(t, 15*time.Second, "traffic and threat series have data", func() bool {
+		_, a := api(t, s, read, "GET", "/api/v1/series?range=1h&by=outcome", nil)
+		_, b := api(t, s, read, "GET", "/api/v1/series?range=1h&by=family&threats=true", nil)
+		pa, _ := a["points"].([]any)
+		pb, _ := b["points"].([]any)
+		return len(pa) > 0 && len(pb) > 0
+	})
+	tok := mint(t, s, server.ScopeRead, server.ScopeDecisions)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1440, 1800))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(s.URL()+"/login#token="+tok),
+		chromedp.WaitVisible(chromedp.CSS(`svg[data-testid="chart-traffic"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	attr := func(sel, name string) string {
+		r, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Value
+	}
+	text := func(sel string) string {
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	traffic, threats := attr(`svg[data-testid="chart-traffic"]`, "data-points"), attr(`svg[data-testid="chart-threats"]`, "data-points")
+	routes, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="top-routes"] tr').length - 1`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clients, instances := text(`[data-testid="top-clients"]`), text(`[data-testid="instances"]`)
+	for name, v := range map[string]string{"traffic": traffic, "threats": threats} {
+		if n, _ := strconv.Atoi(v); n == 0 {
+			t.Errorf("plot %s has no data (data-points=%q)", name, v)
+		}
+	}
+	if routes == 0 {
+		t.Error("no top attacked route")
+	}
+	for _, want := range []string{ps} {
+		if !contains(clients, want) {
+			t.Errorf("top offending clients %q lack %s", clients, want)
+		}
+	}
+	for _, want := range []string{"api-1", "api-2"} {
+		if !contains(instances, want) {
+			t.Errorf("instances %q lack %s", instances, want)
+		}
+	}
+
+	clicked := time.Now()
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`button[data-testid="ban-`+ps+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`tr[data-key] button`)), // the page reloads with the decision listed
+	); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range fleet {
+		eventually(t, 5*time.Second, in.name+" enforces the dashboard's ban", func() bool { return operatorBanned(in, attacker) })
+		took := time.Since(clicked)
+		t.Logf("figures: %s enforced the ban %v after the click", in.name, took.Round(time.Millisecond))
+		if took > 2*time.Second { // the click, the reload, the API, the bucket, the watch: generous
+			t.Errorf("%s took %v", in.name, took)
+		}
+		if code := in.serve("GET", "/", attacker); code != 403 {
+			t.Errorf("%s answered the banned client %d", in.name, code)
+		}
+	}
+	admin := mint(t, s, server.ScopeAdmin)
+	_, audit := api(t, s, admin, "GET", "/api/v1/audit", nil)
+	if rows, _ := audit["items"].([]any); len(rows) != 1 || rows[0].(map[string]any)["action"] != "decision.ban" {
+		t.Errorf("the click is not in the audit log: %v", audit)
+	}
+
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(artifacts(t), "dashboard.png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(p)
+	t.Logf("screenshot: %s (%d bytes)", abs, len(png))
+}
+
+func contains(s, sub string) bool {
+	return len(sub) == 0 || (len(s) >= len(sub) && (func() bool {
+		for i := 0; i+len(sub) <= len(s); i++ {
+			if s[i:i+len(sub)] == sub {
+				return true
+			}
+		}
+		return false
+	})())
+}

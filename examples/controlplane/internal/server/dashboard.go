@@ -1,0 +1,402 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"math"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/bulwarkhq/bulwark/storage/history"
+)
+
+// palette colours series in a fixed order, readable on white.
+var palette = []string{"#1f77b4", "#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"}
+
+// outcomeColours keep an outcome's colour the same across ranges.
+var outcomeColours = map[string]string{
+	"allowed": "#2ca02c", "allow_listed": "#17becf", "blocked": "#d62728", "banned": "#7f0000",
+	"limited": "#ff7f0e", "throttled": "#bcbd22", "shadow_refused": "#9467bd",
+}
+
+// chart is a stacked bar chart drawn as SVG.
+type chart struct {
+	ID, Title, Unit string
+	W, H            int
+	Bars            []bar
+	Legend          []legendItem
+	YTicks          []tick
+	XTicks          []tick
+	Points          int // buckets with data
+	PlotX, PlotY    int
+	PlotW, PlotH    int
+}
+
+type bar struct {
+	X, W     float64
+	Segments []segment
+}
+
+type segment struct {
+	Y, H   float64
+	Colour string
+	Title  string
+}
+
+type legendItem struct {
+	Label, Colour string
+	Total         int64
+}
+
+type tick struct {
+	Pos   float64
+	Label string
+}
+
+// buildChart stacks pts (bucketed at step from from to to) by key.
+func buildChart(id, title, unit string, pts []history.Point, from, to time.Time, step time.Duration, colours map[string]string) chart {
+	c := chart{ID: id, Title: title, Unit: unit, W: 900, H: 300, PlotX: 70, PlotY: 20}
+	c.PlotW, c.PlotH = c.W-c.PlotX-20, c.H-c.PlotY-50
+	n := int(to.Sub(from) / step)
+	if n <= 0 {
+		return c
+	}
+	totals := map[string]int64{}
+	buckets := make([]map[string]int64, n)
+	for _, p := range pts {
+		i := int(p.Time.Sub(from) / step)
+		if i < 0 || i >= n {
+			continue
+		}
+		if buckets[i] == nil {
+			buckets[i] = map[string]int64{}
+		}
+		key := p.Key
+		if key == "" {
+			key = "(none)"
+		}
+		buckets[i][key] += p.Count
+		totals[key] += p.Count
+	}
+	keys := make([]string, 0, len(totals))
+	for k := range totals {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		return totals[keys[i]] > totals[keys[j]] || totals[keys[i]] == totals[keys[j]] && keys[i] < keys[j]
+	})
+	colour := map[string]string{}
+	for i, k := range keys {
+		col := colours[k]
+		if col == "" {
+			col = palette[i%len(palette)]
+		}
+		colour[k] = col
+		c.Legend = append(c.Legend, legendItem{k, col, totals[k]})
+	}
+	var maxSum int64
+	for _, b := range buckets {
+		var s int64
+		for _, v := range b {
+			s += v
+		}
+		maxSum = max(maxSum, s)
+		if s > 0 {
+			c.Points++
+		}
+	}
+	top := niceMax(maxSum)
+	for i := 0; i <= 4; i++ {
+		v := top * float64(i) / 4
+		c.YTicks = append(c.YTicks, tick{float64(c.PlotY+c.PlotH) - float64(c.PlotH)*float64(i)/4, humanCount(v)})
+	}
+	bw := float64(c.PlotW) / float64(n)
+	for i, b := range buckets {
+		if len(b) == 0 {
+			continue
+		}
+		x := float64(c.PlotX) + float64(i)*bw
+		y := float64(c.PlotY + c.PlotH)
+		br := bar{X: x + bw*0.1, W: math.Max(bw*0.8, 1)}
+		t := from.Add(time.Duration(i) * step)
+		for _, k := range keys {
+			v := b[k]
+			if v == 0 {
+				continue
+			}
+			h := float64(c.PlotH) * float64(v) / top
+			y -= h
+			br.Segments = append(br.Segments, segment{y, h, colour[k], fmt.Sprintf("%s %s: %d %s", t.Format("Jan 2 15:04"), k, v, unit)})
+		}
+		c.Bars = append(c.Bars, br)
+	}
+	labels := 6
+	for i := 0; i <= labels; i++ {
+		t := from.Add(time.Duration(float64(to.Sub(from)) * float64(i) / float64(labels)))
+		f := "15:04"
+		if to.Sub(from) > 24*time.Hour {
+			f = "Jan 2 15:04"
+		}
+		c.XTicks = append(c.XTicks, tick{float64(c.PlotX) + float64(c.PlotW)*float64(i)/float64(labels), t.Format(f)})
+	}
+	return c
+}
+
+func niceMax(v int64) float64 {
+	if v <= 4 {
+		return 4 // whole numbers on every tick
+	}
+	exp := math.Pow(10, math.Floor(math.Log10(float64(v))))
+	for _, m := range []float64{1, 2, 4, 8, 10} { // quarters of these are round
+		if m*exp >= float64(v) {
+			return m * exp
+		}
+	}
+	return 10 * exp
+}
+
+func humanCount(v float64) string {
+	switch {
+	case v >= 1e6:
+		return fmt.Sprintf("%.3gM", v/1e6)
+	case v >= 1e3:
+		return fmt.Sprintf("%.3gk", v/1e3)
+	}
+	return fmt.Sprintf("%.3g", v)
+}
+
+type dashData struct {
+	Range     string
+	Ranges    []string
+	Now       time.Time
+	From, To  time.Time
+	StepLabel string
+	Traffic   chart
+	Threats   chart
+	Routes    []history.TopRoute
+	Clients   []history.TopClient
+	Incidents []history.Incident
+	Decisions []map[string]any
+	Instances []map[string]any
+	CanWrite  bool
+	Subject   string
+}
+
+func stepLabel(d time.Duration) string {
+	switch d {
+	case time.Minute:
+		return "minute"
+	case 15 * time.Minute:
+		return "15 minutes"
+	case time.Hour:
+		return "hour"
+	}
+	return d.String()
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	win, err := rangeWindow(r.URL.Query().Get("range"), s.cfg.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	rng := s.rng(win)
+	d := dashData{Range: win.Name, Ranges: Ranges, Now: s.cfg.Now().UTC(), From: win.From, To: win.To, StepLabel: stepLabel(win.Step)}
+	c := claimsOf(r)
+	d.CanWrite, d.Subject = c.Has(ScopeDecisions), c.Subject
+	var traffic, threats []history.Point
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		traffic, err = s.Store.Series(gctx, history.SeriesQuery{Range: rng, Step: win.Step, By: history.ByOutcome})
+		return err
+	})
+	g.Go(func() (err error) {
+		threats, err = s.Store.Series(gctx, history.SeriesQuery{Range: rng, Step: win.Step, By: history.ByFamily, Threats: true})
+		return err
+	})
+	g.Go(func() (err error) { d.Routes, err = s.Store.TopRoutes(gctx, rng, 10); return err })
+	g.Go(func() (err error) {
+		d.Clients, err = s.Store.TopClients(gctx, s.rng(clientWindow(win)), 10)
+		return err
+	})
+	g.Go(func() (err error) {
+		now := s.cfg.Now()
+		d.Incidents, _, err = s.Store.Incidents(gctx, history.Range{Tenant: s.cfg.Tenant, From: now.Add(-time.Hour), To: now.Add(time.Minute)}, history.Page{Limit: 20})
+		return err
+	})
+	g.Go(func() error {
+		ds, err := s.Store.Decisions(gctx, s.cfg.Tenant, false)
+		now := s.cfg.Now()
+		for _, x := range ds {
+			if m := decisionJSON(x, now); m["active"].(bool) {
+				d.Decisions = append(d.Decisions, m)
+			}
+		}
+		return err
+	})
+	g.Go(func() error {
+		ins, err := s.Store.Instances(gctx, s.cfg.Tenant)
+		now := s.cfg.Now()
+		for _, in := range ins {
+			d.Instances = append(d.Instances, map[string]any{"Name": in.Name, "Region": in.Region, "Version": in.Version,
+				"LastSeen": in.LastSeen, "Ago": now.Sub(in.LastSeen).Round(time.Second).String(), "Live": now.Sub(in.LastSeen) < 15*time.Second,
+				"Dropped": in.Dropped, "Queued": in.Queued, "Published": in.Published, "Breaker": in.Breaker})
+		}
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	unit := "requests / " + d.StepLabel
+	d.Traffic = buildChart("traffic", "Traffic by outcome", unit, traffic, win.From, win.To, win.Step, outcomeColours)
+	d.Threats = buildChart("threats", "Threats by attack family", "threats / "+d.StepLabel, threats, win.From, win.To, win.Step, nil)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := dashTmpl.Execute(w, d); err != nil {
+		s.cfg.Logger.Error("controlplane: dashboard", "err", err)
+	}
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = loginTmpl.Execute(w, nil)
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	if err := r.ParseForm(); err != nil {
+		writeProblem(w, http.StatusBadRequest, probBadRequest, "bad form")
+		return
+	}
+	tok := strings.TrimSpace(r.PostForm.Get("token"))
+	c, err := parseToken(s.key, tok, s.cfg.Now)
+	if err != nil || !c.Has(ScopeRead) {
+		writeProblem(w, http.StatusUnauthorized, probUnauthorized, "invalid or expired token, or no read scope")
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
+		Secure: r.TLS != nil, Expires: c.ExpiresAt.Time})
+	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+var funcs = template.FuncMap{
+	"f1":  func(v float64) string { return fmt.Sprintf("%.1f", v) },
+	"f2":  func(v float64) string { return fmt.Sprintf("%.2f", v) },
+	"ts":  func(t time.Time) string { return t.UTC().Format("Jan 2 15:04:05") },
+	"hum": func(v int64) string { return humanCount(float64(v)) },
+	"str": func(v any) string { return fmt.Sprint(v) },
+	"tm": func(v any) string {
+		if t, ok := v.(time.Time); ok {
+			return t.UTC().Format("Jan 2 15:04")
+		}
+		return "never"
+	},
+}
+
+var loginTmpl = template.Must(template.New("login").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>bulwark control plane: sign in</title>
+<style>body{font:16px system-ui,sans-serif;margin:3em auto;max-width:40em;color:#222}textarea{width:100%;height:6em}</style></head>
+<body><h1>bulwark control plane</h1>
+<p>Paste an API token with the <code>read</code> scope (add <code>decisions:write</code> to ban from the dashboard).
+Make one with <code>go run ./examples/controlplane token -scope read,decisions:write</code>.</p>
+<form method="post" action="/login" id="f"><textarea name="token" id="token" aria-label="token"></textarea><p><button type="submit">Sign in</button></p></form>
+<script>
+// /login#token=… signs in at once: a fragment never reaches a server log.
+const m = location.hash.match(/token=([^&]+)/);
+if (m) { document.getElementById('token').value = decodeURIComponent(m[1]); history.replaceState(null, '', '/login'); document.getElementById('f').submit(); }
+</script></body></html>`))
+
+var dashTmpl = template.Must(template.New("dash").Funcs(funcs).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>bulwark control plane</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font:14px system-ui,sans-serif;margin:0;color:#222;background:#f6f7f9}
+header{background:#1d2733;color:#fff;padding:.6em 1.2em;display:flex;gap:1.5em;align-items:center}
+header h1{font-size:1.2em;margin:0}
+header a{color:#cfe3ff;margin-right:.8em}header a.on{color:#fff;font-weight:bold;text-decoration:none;border-bottom:2px solid #fff}
+main{padding:1em 1.2em;display:grid;grid-template-columns:repeat(auto-fit,minmax(620px,1fr));gap:1em}
+section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.8em 1em}
+h2{font-size:1.05em;margin:.2em 0 .6em}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid #eee;font-variant-numeric:tabular-nums}
+th{font-weight:600;color:#444}td.n{text-align:right}td{white-space:nowrap}
+.legend span{display:inline-block;margin-right:1em}.legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-1px}
+.axis{font-size:11px;fill:#444}.unit{font-size:12px;fill:#222}
+button{font:inherit;padding:.15em .7em;cursor:pointer}.ok{color:#2a7a2a}.bad{color:#b00020}.empty{color:#777}
+code{font-size:12px}
+</style></head>
+<body>
+<header><h1>bulwark control plane</h1>
+<nav aria-label="time range">Range: {{range .Ranges}}<a href="/dashboard?range={{.}}" {{if eq . $.Range}}class="on" aria-current="page"{{end}}>{{.}}</a>{{end}}</nav>
+<span>{{ts .From}} – {{ts .To}} UTC, one bar per {{.StepLabel}}</span>
+<span style="margin-left:auto">signed in as {{.Subject}} <form method="post" action="/logout" style="display:inline"><button>Sign out</button></form></span>
+</header>
+<main>
+{{define "chart"}}
+<section><h2>{{.Title}}</h2>
+<svg id="chart-{{.ID}}" data-testid="chart-{{.ID}}" data-points="{{.Points}}" width="100%" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="{{.Title}}, {{.Unit}}">
+<rect x="{{.PlotX}}" y="{{.PlotY}}" width="{{.PlotW}}" height="{{.PlotH}}" fill="#fcfcfd" stroke="#ccc"/>
+{{range .YTicks}}<line x1="{{$.PlotX}}" x2="{{$.PlotX}}" y1="{{f1 .Pos}}" y2="{{f1 .Pos}}" stroke="#888"/><line x1="{{$.PlotX}}" x2="{{$.W}}" y1="{{f1 .Pos}}" y2="{{f1 .Pos}}" stroke="#eee"/><text class="axis" x="{{$.PlotX}}" dx="-6" y="{{f1 .Pos}}" dy="4" text-anchor="end">{{.Label}}</text>{{end}}
+{{range .Bars}}{{$b := .}}{{range .Segments}}<rect x="{{f1 $b.X}}" y="{{f2 .Y}}" width="{{f2 $b.W}}" height="{{f2 .H}}" fill="{{.Colour}}"><title>{{.Title}}</title></rect>{{end}}{{end}}
+{{range .XTicks}}<line x1="{{f1 .Pos}}" x2="{{f1 .Pos}}" y1="{{$.PlotY}}" y2="{{$.PlotY}}" stroke="#888"/><text class="axis" x="{{f1 .Pos}}" y="{{$.H}}" dy="-30" text-anchor="middle">{{.Label}}</text>{{end}}
+<text class="unit" x="{{$.PlotX}}" y="{{$.H}}" dy="-8">time (UTC) →</text>
+<text class="unit" transform="translate(14 {{$.PlotY}}) rotate(90)" >{{.Unit}}</text>
+{{if eq .Points 0}}<text class="axis" x="{{$.PlotX}}" dx="20" y="{{$.PlotY}}" dy="30">no data in this range</text>{{end}}
+</svg>
+<div class="legend" data-testid="legend-{{.ID}}">{{range .Legend}}<span><i style="background:{{.Colour}}"></i>{{.Label}} ({{hum .Total}})</span>{{end}}</div>
+</section>
+{{end}}
+{{template "chart" .Traffic}}
+{{template "chart" .Threats}}
+<section><h2>Top attacked routes</h2>
+<table data-testid="top-routes"><tr><th>route</th><th class="n">requests</th><th class="n">threats</th><th class="n">refused</th></tr>
+{{range .Routes}}<tr><td><code>{{.Route}}</code></td><td class="n">{{hum .Requests}}</td><td class="n">{{hum .Threats}}</td><td class="n">{{hum .Refused}}</td></tr>
+{{else}}<tr><td colspan="4" class="empty">no traffic in this range</td></tr>{{end}}</table></section>
+<section><h2>Top offending clients (pseudonyms)</h2>
+<table data-testid="top-clients"><tr><th>pseudonym</th><th class="n">offences</th><th class="n">refused</th><th class="n">max score</th><th>family</th><th>last seen</th><th></th></tr>
+{{range .Clients}}<tr><td><code>{{.Pseudonym}}</code></td><td class="n">{{hum .Offences}}</td><td class="n">{{hum .Refused}}</td><td class="n">{{f2 .MaxScore}}</td><td>{{.Family}}</td><td>{{ts .LastSeen}}</td>
+<td>{{if $.CanWrite}}<button data-testid="ban-{{.Pseudonym}}" onclick="ban('{{.Pseudonym}}')">Ban 1 h</button>{{end}}</td></tr>
+{{else}}<tr><td colspan="7" class="empty">no offending client in this range</td></tr>{{end}}</table></section>
+<section><h2>Live incidents (last hour)</h2>
+<table data-testid="incidents"><tr><th>client</th><th>hour</th><th class="n">offences</th><th class="n">refused</th><th class="n">max score</th><th>family</th><th>route</th><th>last</th></tr>
+{{range .Incidents}}<tr><td><code>{{.Pseudonym}}</code></td><td>{{tm .Hour}}</td><td class="n">{{.Offences}}</td><td class="n">{{.Refused}}</td><td class="n">{{f2 .MaxScore}}</td><td>{{.Family}}</td><td><code>{{.Route}}</code></td><td>{{ts .Last}}</td></tr>
+{{else}}<tr><td colspan="8" class="empty">none</td></tr>{{end}}</table></section>
+<section><h2>Active decisions</h2>
+<table data-testid="decisions"><tr><th>target</th><th>action</th><th>reason</th><th>by</th><th>expires</th><th>in bucket</th><th></th></tr>
+{{range .Decisions}}<tr data-key="{{index . "key"}}"><td><code>{{str (index . "target")}}</code></td><td>{{index . "action"}}</td><td>{{index . "reason"}}</td><td>{{index . "actor"}}</td><td>{{tm (index . "expires")}}</td><td>{{if index . "published"}}yes{{else}}<span class="bad">pending</span>{{end}}</td>
+<td>{{if $.CanWrite}}<button data-testid="remove-{{index . "key"}}" onclick="removeDecision('{{index . "key"}}','{{index . "action"}}')">{{if eq (str (index . "action")) "allow"}}Remove{{else}}Unban{{end}}</button>{{end}}</td></tr>
+{{else}}<tr><td colspan="7" class="empty">none</td></tr>{{end}}</table></section>
+<section><h2>Instances</h2>
+<table data-testid="instances"><tr><th>instance</th><th>region</th><th>version</th><th>last seen</th><th class="n">published</th><th class="n">dropped</th><th class="n">queued</th><th>store breaker</th></tr>
+{{range .Instances}}<tr><td>{{.Name}}</td><td>{{.Region}}</td><td>{{.Version}}</td><td class="{{if .Live}}ok{{else}}bad{{end}}">{{.Ago}} ago</td><td class="n">{{.Published}}</td><td class="n {{if .Dropped}}bad{{end}}">{{.Dropped}}</td><td class="n">{{.Queued}}</td><td>{{.Breaker}}</td></tr>
+{{else}}<tr><td colspan="8" class="empty">no instance has reported</td></tr>{{end}}</table></section>
+</main>
+<p id="status" role="status" style="padding:0 1.2em"></p>
+<script>
+async function call(method, path, body) {
+  const r = await fetch(path, {method, credentials: 'same-origin',
+    headers: {'Content-Type': 'application/json', 'X-Bulwark-Request': 'dashboard'}, body: body ? JSON.stringify(body) : undefined});
+  if (!r.ok) { const p = await r.json().catch(() => ({})); document.getElementById('status').textContent = 'Refused: ' + (p.detail || r.status); return false; }
+  return true;
+}
+async function ban(p) {
+  if (await call('POST', '/api/v1/decisions', {target: {type: 'pseudonym', value: p}, action: 'ban', ttl: '1h', reason: 'banned from the dashboard'})) location.reload();
+}
+async function removeDecision(key, action) {
+  const path = action === 'allow' ? '/api/v1/allowlist/' : '/api/v1/decisions/';
+  if (await call('DELETE', path + encodeURIComponent(key))) location.reload();
+}
+</script>
+</body></html>`))

@@ -1,0 +1,385 @@
+// Package server is the bulwark control plane: NATS JetStream (embedded
+// by default), the warm history store (SQLite by default, PostgreSQL with
+// DATABASE_URL), the ingest consumer, the decision service, the storage
+// tiers, the authenticated API and the dashboard.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	natsserver "github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/internal/natsembed"
+	"github.com/bulwarkhq/bulwark/storage/decision"
+	"github.com/bulwarkhq/bulwark/storage/fleet"
+	"github.com/bulwarkhq/bulwark/storage/history"
+	"github.com/bulwarkhq/bulwark/storage/history/sqlhistory"
+)
+
+// Version is reported by the API.
+const Version = "0.1.0"
+
+// Config configures a control plane. The zero value runs everything
+// embedded under data/controlplane.
+type Config struct {
+	DataDir string // default "data/controlplane"
+	Addr    string // API and dashboard; default "127.0.0.1:8090"
+
+	// NATSURL points at a NATS server with JetStream; "" embeds one
+	// listening on NATSAddr (default "127.0.0.1:4222"; port 0 picks one).
+	NATSURL  string
+	NATSAddr string
+	// DatabaseURL selects PostgreSQL (pgx); "" keeps SQLite in DataDir.
+	DatabaseURL string
+	PGSchema    string // PostgreSQL schema; default "public"
+
+	Tenant string // default "default"
+	Region string // default "local"
+
+	WarmDays       int           // days of events kept in SQL; default 8
+	ColdDays       int           // days of Parquet files kept; default 90
+	StreamMaxAge   time.Duration // hot tier: age of stream messages; default 48h
+	StreamMaxBytes int64         // hot tier: size of the stream; default 10 GiB
+	// MinAllowBits4 and MinAllowBits6 are the widest allow-list CIDRs the
+	// API accepts: defaults /16 and /48.
+	MinAllowBits4, MinAllowBits6 int
+	// MaxTTL bounds a ban or throttle. Default 30 days.
+	MaxTTL time.Duration
+	// IngestWorkers is how many transactions the ingest runs at once.
+	// Default: 1 for SQLite (one writer), 3 for PostgreSQL.
+	IngestWorkers int
+	// APIRate is the per-client rate of the API and dashboard, which sit
+	// behind bulwark's own middleware. Default "1200-M".
+	APIRate string
+
+	// TLSCert and TLSKey serve the API over TLS; with TLSClientCA every
+	// client must also present a certificate signed by it (mutual TLS),
+	// on top of its token.
+	TLSCert, TLSKey, TLSClientCA string
+
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+func (c *Config) defaults() error {
+	if c.DataDir == "" {
+		c.DataDir = filepath.Join("data", "controlplane")
+	}
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8090"
+	}
+	if c.NATSAddr == "" {
+		c.NATSAddr = "127.0.0.1:4222"
+	}
+	if c.Tenant == "" {
+		c.Tenant = fleet.DefaultTenant
+	}
+	if c.Region == "" {
+		c.Region = fleet.DefaultRegion
+	}
+	if c.WarmDays == 0 {
+		c.WarmDays = 8
+	}
+	if c.ColdDays == 0 {
+		c.ColdDays = 90
+	}
+	if c.StreamMaxAge == 0 {
+		c.StreamMaxAge = 48 * time.Hour
+	}
+	if c.StreamMaxBytes == 0 {
+		c.StreamMaxBytes = 10 << 30
+	}
+	if c.MinAllowBits4 == 0 {
+		c.MinAllowBits4 = 16
+	}
+	if c.MinAllowBits6 == 0 {
+		c.MinAllowBits6 = 48
+	}
+	if c.IngestWorkers == 0 {
+		c.IngestWorkers = 1
+		if c.DatabaseURL != "" {
+			c.IngestWorkers = 3
+		}
+	}
+	if c.APIRate == "" {
+		c.APIRate = "1200-M"
+	}
+	if c.MaxTTL == 0 {
+		c.MaxTTL = 30 * 24 * time.Hour
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.WarmDays < 1 || c.ColdDays < c.WarmDays {
+		return errors.New("controlplane: want WarmDays >= 1 and ColdDays >= WarmDays")
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") || (c.TLSClientCA != "" && c.TLSCert == "") {
+		return errors.New("controlplane: TLS needs both TLS_CERT and TLS_KEY (and them for TLS_CLIENT_CA)")
+	}
+	return os.MkdirAll(c.DataDir, 0o700)
+}
+
+// Server is a running control plane.
+type Server struct {
+	cfg      Config
+	key      []byte
+	nats     *natsserver.Server // nil with NATSURL
+	nc       *nats.Conn
+	js       jetstream.JetStream
+	kv       jetstream.KeyValue
+	Store    history.Store
+	clock    *decision.Clock
+	ingest   *ingestor
+	cold     *coldTier
+	http     *http.Server
+	ln       net.Listener
+	sdkURL   string
+	decMu    sync.Mutex
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	handler  http.Handler
+	apiGuard *bulwark.Guard // the API's own protection
+}
+
+// New starts NATS (unless external), opens the store, and starts the
+// ingest, the decision relay, the tiers and the HTTP server.
+func New(ctx context.Context, cfg Config) (_ *Server, err error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, clock: decision.NewClock(cfg.Now)}
+	defer func() {
+		if err != nil {
+			_ = s.Close(context.Background())
+		}
+	}()
+	if s.key, err = LoadOrCreateKey(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	if err = s.startNATS(); err != nil {
+		return nil, err
+	}
+	if cfg.DatabaseURL != "" {
+		s.Store, err = sqlhistory.OpenPostgres(ctx, cfg.DatabaseURL, sqlhistory.Options{Schema: cfg.PGSchema, Now: cfg.Now})
+	} else {
+		s.Store, err = sqlhistory.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "history.db"), sqlhistory.Options{Now: cfg.Now})
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err = fleet.EnsureStream(ctx, s.js, cfg.StreamMaxAge, cfg.StreamMaxBytes); err != nil {
+		return nil, fmt.Errorf("controlplane: events stream: %w", err)
+	}
+	if s.kv, err = fleet.EnsureDecisionBucket(ctx, s.js, cfg.Region); err != nil {
+		return nil, fmt.Errorf("controlplane: decision bucket: %w", err)
+	}
+	if s.ingest, err = newIngestor(ctx, s.js, s.Store, cfg.IngestWorkers, cfg.Logger); err != nil {
+		return nil, err
+	}
+	s.cold = &coldTier{dir: filepath.Join(cfg.DataDir, "cold"), store: s.Store, cfg: &s.cfg}
+	bg, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.wg.Add(3)
+	go func() { defer s.wg.Done(); s.ingest.run(bg) }()
+	go func() { defer s.wg.Done(); s.relay(bg) }()
+	go func() { defer s.wg.Done(); s.cold.run(bg, cfg.Now) }()
+	if s.handler, err = s.routes(); err != nil {
+		return nil, err
+	}
+	if err = s.listen(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// sdkPermissions are what an SDK instance may do on NATS: publish events,
+// read (watch) the decision bucket and the model store, nothing more.
+func sdkPermissions(region string) *natsserver.Permissions {
+	kv := "KV_" + fleet.DecisionBucket(region)
+	models := "OBJ_bulwark_models"
+	return &natsserver.Permissions{
+		Publish: &natsserver.SubjectPermission{
+			Allow: []string{
+				fleet.SubjectPrefix + ".>",
+				"$JS.API.INFO",
+				"$JS.API.STREAM.INFO." + kv, "$JS.API.CONSUMER.CREATE." + kv, "$JS.API.CONSUMER.CREATE." + kv + ".>",
+				"$JS.API.CONSUMER.DELETE." + kv + ".>", "$JS.API.CONSUMER.INFO." + kv + ".>",
+				"$JS.API.STREAM.INFO." + models, "$JS.API.CONSUMER.CREATE." + models + ".>",
+				"$JS.API.CONSUMER.DELETE." + models + ".>", "$JS.API.DIRECT.GET." + models + ".>",
+				"$JS.FC.>", "$JS.ACK." + kv + ".>", "$JS.ACK." + models + ".>",
+			},
+			Deny: []string{"$KV.>", "$O.>", "$JS.API.STREAM.CREATE.>", "$JS.API.STREAM.UPDATE.>", "$JS.API.STREAM.DELETE.>",
+				"$JS.API.STREAM.PURGE.>", "$JS.API.STREAM.MSG.DELETE.>"},
+		},
+		Subscribe: &natsserver.SubjectPermission{Allow: []string{"_INBOX.>"}},
+	}
+}
+
+func secret(dir, name string) (string, error) {
+	p := filepath.Join(dir, name)
+	if b, err := os.ReadFile(p); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	}
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	v := hex.EncodeToString(b)
+	return v, os.WriteFile(p, []byte(v+"\n"), 0o600)
+}
+
+func (s *Server) startNATS() error {
+	url := s.cfg.NATSURL
+	var opts []nats.Option
+	if url == "" {
+		host, portS, err := net.SplitHostPort(s.cfg.NATSAddr)
+		if err != nil {
+			return fmt.Errorf("controlplane: NATS_ADDR: %w", err)
+		}
+		var port int
+		if _, err := fmt.Sscan(portS, &port); err != nil {
+			return fmt.Errorf("controlplane: NATS_ADDR port: %w", err)
+		}
+		cpPass, err := secret(s.cfg.DataDir, "nats-controlplane.password")
+		if err != nil {
+			return err
+		}
+		sdkPass, err := secret(s.cfg.DataDir, "nats-sdk.password")
+		if err != nil {
+			return err
+		}
+		s.nats, err = natsembed.Start(natsembed.Options{Dir: filepath.Join(s.cfg.DataDir, "jetstream"), Host: host, Port: port,
+			Users: []*natsserver.User{
+				{Username: "controlplane", Password: cpPass},
+				{Username: "sdk", Password: sdkPass, Permissions: sdkPermissions(s.cfg.Region)},
+			}})
+		if err != nil {
+			return fmt.Errorf("controlplane: embedded NATS (set NATS_ADDR to another address, or NATS_URL to use a running server): %w", err)
+		}
+		addr := s.nats.Addr().(*net.TCPAddr)
+		url = fmt.Sprintf("nats://%s:%d", host, addr.Port)
+		s.sdkURL = fmt.Sprintf("nats://sdk:%s@%s:%d", sdkPass, host, addr.Port)
+		opts = append(opts, nats.UserInfo("controlplane", cpPass))
+	} else {
+		s.sdkURL = url
+	}
+	opts = append(opts, nats.Name("bulwark-controlplane"), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond),
+		nats.RetryOnFailedConnect(true))
+	nc, err := nats.Connect(url, opts...)
+	if err != nil {
+		return fmt.Errorf("controlplane: NATS: %w", err)
+	}
+	s.nc = nc
+	s.js, err = jetstream.New(nc)
+	return err
+}
+
+// SDKURL is the NATS URL (with the SDK user's credentials when embedded)
+// that SDK instances use.
+func (s *Server) SDKURL() string { return s.sdkURL }
+
+// NATSServer is the embedded NATS server (nil with NATS_URL).
+func (s *Server) NATSServer() *natsserver.Server { return s.nats }
+
+// Key returns the token signing key.
+func (s *Server) Key() []byte { return s.key }
+
+// Handler is the HTTP handler (API, dashboard).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// URL is where the API listens.
+func (s *Server) URL() string {
+	scheme := "http"
+	if s.cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + s.ln.Addr().String()
+}
+
+// IngestStats returns the ingest consumer's counters.
+func (s *Server) IngestStats() IngestStats { return s.ingest.stats() }
+
+func (s *Server) listen() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("controlplane: listen %s: %w", s.cfg.Addr, err)
+	}
+	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, MaxHeaderBytes: 64 << 10}
+	if s.cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(s.cfg.TLSCert, s.cfg.TLSKey)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("controlplane: TLS: %w", err)
+		}
+		tc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		if s.cfg.TLSClientCA != "" {
+			pem, err := os.ReadFile(s.cfg.TLSClientCA)
+			if err != nil {
+				_ = ln.Close()
+				return err
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				_ = ln.Close()
+				return errors.New("controlplane: TLS_CLIENT_CA has no certificate")
+			}
+			tc.ClientCAs, tc.ClientAuth = pool, tls.RequireAndVerifyClientCert
+		}
+		ln = tls.NewListener(ln, tc)
+	}
+	s.ln = ln
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.cfg.Logger.Error("controlplane: http", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Close stops everything, waiting for the ingest to finish its batch.
+func (s *Server) Close(ctx context.Context) error {
+	var errs []error
+	if s.http != nil {
+		errs = append(errs, s.http.Shutdown(ctx))
+	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.wg.Wait()
+	if s.apiGuard != nil {
+		errs = append(errs, s.apiGuard.Close())
+	}
+	if s.nc != nil {
+		s.nc.Close()
+	}
+	if s.Store != nil {
+		errs = append(errs, s.Store.Close())
+	}
+	if s.nats != nil {
+		natsembed.Stop(s.nats)
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,94 @@
+// Package natsembed runs a NATS server with JetStream inside the process:
+// the control plane's default, and the tests' server (the machine's
+// packaged nats-server is too old for the KV and stream features used).
+package natsembed
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+)
+
+// Options configures an embedded server.
+type Options struct {
+	// Dir holds the JetStream file store. Required.
+	Dir string
+	// Host and Port to listen on. Defaults: 127.0.0.1 and a random port
+	// (Port 0); -1 also means random.
+	Host string
+	Port int
+	// Users, when set, are the only accounts allowed to connect (each with
+	// its permissions). Nil: no authentication (tests only).
+	Users []*server.User
+	// TLS, when set, is required of clients.
+	TLS *server.Options
+	// Logs prints the server's log to stderr.
+	Logs bool
+	// ServerName names the server (JetStream wants a stable one per data
+	// directory). Default "bulwark".
+	ServerName string
+}
+
+// Start starts the server and waits until it accepts connections.
+func Start(o Options) (*server.Server, error) {
+	if o.Dir == "" {
+		return nil, errors.New("natsembed: Options.Dir is required")
+	}
+	if o.Host == "" {
+		o.Host = "127.0.0.1"
+	}
+	if o.Port == 0 {
+		o.Port = -1
+	}
+	if o.ServerName == "" {
+		o.ServerName = "bulwark"
+	}
+	opts := &server.Options{
+		ServerName: o.ServerName,
+		Host:       o.Host,
+		Port:       o.Port,
+		JetStream:  true,
+		StoreDir:   o.Dir,
+		NoSigs:     true,
+		NoLog:      !o.Logs,
+		// Big enough for a batch of events, small enough to bound a bad client.
+		MaxPayload: 8 << 20,
+		Users:      o.Users,
+	}
+	if o.TLS != nil {
+		opts.TLSConfig = o.TLS.TLSConfig
+		opts.TLSVerify = o.TLS.TLSVerify
+		opts.TLSTimeout = 2
+	}
+	if o.Port > 0 {
+		// nats-server only logs a busy port and never becomes ready: say so
+		ln, err := net.Listen("tcp", net.JoinHostPort(o.Host, strconv.Itoa(o.Port)))
+		if err != nil {
+			return nil, fmt.Errorf("natsembed: cannot listen on %s:%d (another NATS server?): %w", o.Host, o.Port, err)
+		}
+		_ = ln.Close()
+	}
+	s, err := server.NewServer(opts)
+	if err != nil {
+		return nil, fmt.Errorf("natsembed: %w", err)
+	}
+	if o.Logs {
+		s.ConfigureLogger()
+	}
+	s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		s.Shutdown()
+		return nil, errors.New("natsembed: server not ready after 10s")
+	}
+	return s, nil
+}
+
+// Stop shuts s down and waits for it.
+func Stop(s *server.Server) {
+	s.Shutdown()
+	s.WaitForShutdown()
+}

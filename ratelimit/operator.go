@@ -1,0 +1,245 @@
+package ratelimit
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bulwarkhq/bulwark/storage"
+)
+
+// OperatorRule is a decision an operator made elsewhere (the control
+// plane's decision bucket, through storage/fleet's Watcher) and that this
+// limiter enforces beside its own: a ban, a throttle or an allow-list entry
+// for one client key or for every client address in a range.
+//
+// An allow rule beats every ban and throttle, the limiter's own included;
+// an operator ban is answered by Cached, before any scoring, like a ban of
+// the penalty box.
+type OperatorRule struct {
+	// Key is the exact client key ("203.0.113.7", "2001:db8:1:2::/64",
+	// "apikey:…"). Either Key or Prefix is set.
+	Key string
+	// Prefix matches every client whose address, or aggregated prefix,
+	// overlaps it.
+	Prefix netip.Prefix
+	// Allow makes the rule an allow-list entry; otherwise Kind says what
+	// it does.
+	Allow  bool
+	Kind   storage.Kind // storage.KindBan or storage.KindThrottle
+	Factor float64      // KindThrottle: rate multiplier in (0,1)
+	Reason string
+	// Expires ends the rule; zero means until removed (allow rules only).
+	Expires time.Time
+}
+
+// ErrBadRule is wrapped by SetOperatorRule's errors.
+var ErrBadRule = errors.New("ratelimit: invalid operator rule")
+
+func (r *OperatorRule) active(now time.Time) bool {
+	return r.Expires.IsZero() || now.Before(r.Expires)
+}
+
+// operatorSet is an immutable index of the rules, swapped whole on change:
+// rules change seldom, requests read them always.
+type operatorSet struct {
+	allowKeys map[string]*OperatorRule
+	denyKeys  map[string][]*OperatorRule
+	allowNets []*OperatorRule
+	denyNets  []*OperatorRule
+}
+
+// operators holds the rules by id and the published index.
+type operators struct {
+	mu    sync.Mutex
+	rules map[string]OperatorRule
+	set   atomic.Pointer[operatorSet]
+}
+
+// SetOperatorRule adds or replaces the rule with this id (the watcher uses
+// the bucket key). It takes effect for the next request.
+func (a *Adaptive) SetOperatorRule(id string, r OperatorRule) error {
+	switch {
+	case id == "":
+		return fmt.Errorf("%w: empty id", ErrBadRule)
+	case (r.Key == "") == !r.Prefix.IsValid():
+		return fmt.Errorf("%w: set exactly one of Key and Prefix", ErrBadRule)
+	case !r.Allow && r.Kind != storage.KindBan && r.Kind != storage.KindThrottle:
+		return fmt.Errorf("%w: kind %v", ErrBadRule, r.Kind)
+	case !r.Allow && r.Kind == storage.KindThrottle && !(r.Factor > 0 && r.Factor < 1):
+		return fmt.Errorf("%w: throttle factor %v not in (0,1)", ErrBadRule, r.Factor)
+	case !r.Allow && r.Expires.IsZero():
+		return fmt.Errorf("%w: a ban or throttle needs Expires", ErrBadRule)
+	}
+	if r.Prefix.IsValid() {
+		p := r.Prefix
+		if p.Addr().Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		}
+		r.Prefix = p.Masked()
+	}
+	o := &a.ops
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.rules == nil {
+		o.rules = make(map[string]OperatorRule)
+	}
+	o.rules[id] = r
+	o.publish(a.cfg.Clock())
+	return nil
+}
+
+// RemoveOperatorRule removes the rule with this id; it reports whether
+// there was one.
+func (a *Adaptive) RemoveOperatorRule(id string) bool {
+	o := &a.ops
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	_, ok := o.rules[id]
+	delete(o.rules, id)
+	o.publish(a.cfg.Clock())
+	return ok
+}
+
+// OperatorRules returns a copy of the rules in force, by id.
+func (a *Adaptive) OperatorRules() map[string]OperatorRule {
+	o := &a.ops
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := make(map[string]OperatorRule, len(o.rules))
+	for id, r := range o.rules {
+		out[id] = r
+	}
+	return out
+}
+
+// publish rebuilds the index, dropping expired rules. Caller holds mu.
+func (o *operators) publish(now time.Time) {
+	if len(o.rules) == 0 {
+		o.set.Store(nil)
+		return
+	}
+	s := &operatorSet{allowKeys: map[string]*OperatorRule{}, denyKeys: map[string][]*OperatorRule{}}
+	for id, r := range o.rules {
+		if !r.active(now) {
+			delete(o.rules, id)
+			continue
+		}
+		r := r
+		switch {
+		case r.Allow && r.Key != "":
+			s.allowKeys[r.Key] = &r
+		case r.Allow:
+			s.allowNets = append(s.allowNets, &r)
+		case r.Key != "":
+			s.denyKeys[r.Key] = append(s.denyKeys[r.Key], &r)
+		default:
+			s.denyNets = append(s.denyNets, &r)
+		}
+	}
+	o.set.Store(s)
+}
+
+// operatorMatch is what the operator rules say about one client.
+type operatorMatch struct {
+	allow    *OperatorRule
+	ban      *OperatorRule
+	throttle *OperatorRule
+}
+
+// operatorLookup matches key against the rules. It costs one atomic load
+// while there are none.
+func (a *Adaptive) operatorLookup(key string, now time.Time) (m operatorMatch) {
+	s := a.ops.set.Load()
+	if s == nil {
+		return m
+	}
+	if r := s.allowKeys[key]; r != nil && r.active(now) {
+		m.allow = r
+		return m
+	}
+	for _, r := range s.denyKeys[key] {
+		m.add(r, now)
+	}
+	if len(s.allowNets) == 0 && len(s.denyNets) == 0 {
+		return m
+	}
+	p, ok := keyPrefix(key)
+	if !ok {
+		return m
+	}
+	for _, r := range s.allowNets {
+		if r.active(now) && r.Prefix.Overlaps(p) {
+			m.allow = r
+			return m
+		}
+	}
+	for _, r := range s.denyNets {
+		if r.Prefix.Overlaps(p) {
+			m.add(r, now)
+		}
+	}
+	return m
+}
+
+func (m *operatorMatch) add(r *OperatorRule, now time.Time) {
+	if !r.active(now) {
+		return
+	}
+	switch r.Kind {
+	case storage.KindBan:
+		if m.ban == nil || r.Expires.After(m.ban.Expires) {
+			m.ban = r
+		}
+	case storage.KindThrottle:
+		if m.throttle == nil || r.Factor < m.throttle.Factor {
+			m.throttle = r
+		}
+	}
+}
+
+// keyPrefix reads a client key as an address or an aggregated prefix.
+func keyPrefix(key string) (netip.Prefix, bool) {
+	if len(key) > 64 {
+		return netip.Prefix{}, false
+	}
+	if a, err := netip.ParseAddr(key); err == nil {
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), true
+	}
+	if p, err := netip.ParsePrefix(key); err == nil {
+		return p, true
+	}
+	return netip.Prefix{}, false
+}
+
+// answer returns the result that settles the request without counting
+// it: allow-listed, or banned.
+func (m operatorMatch) answer(now time.Time) (Result, bool) {
+	switch {
+	case m.allow != nil:
+		return Result{Outcome: OutcomeAllowListed, Reason: "allow-list (operator)"}, true
+	case m.ban != nil:
+		return banned(storage.Decision{Kind: storage.KindBan, Reason: "operator: " + m.ban.Reason, Expires: m.ban.Expires}, now), true
+	}
+	return Result{}, false
+}
+
+// factor is the rate multiplier of an operator throttle, 1 without one.
+func (m operatorMatch) factor() float64 {
+	if m.throttle == nil {
+		return 1
+	}
+	return m.throttle.Factor
+}
+
+// relabel names a refusal under an operator throttle as a throttle.
+func (m *operatorMatch) relabel(res *Result) {
+	if m.throttle != nil && res.Outcome == OutcomeLimited {
+		res.Outcome = OutcomeThrottled
+		res.Reason = "operator: " + m.throttle.Reason
+	}
+}

@@ -1,0 +1,105 @@
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/bulwarkhq/bulwark/storage"
+)
+
+func TestOperatorRules(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	a, err := New(withLocal(Config{Rate: "10-M", Clock: clock}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx := context.Background()
+	hour := now.Add(time.Hour)
+
+	must := func(id string, r OperatorRule) {
+		t.Helper()
+		if err := a.SetOperatorRule(id, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must("ban-key", OperatorRule{Key: "apikey:evil", Kind: storage.KindBan, Reason: "abuse", Expires: hour})
+	must("ban-net", OperatorRule{Prefix: netip.MustParsePrefix("198.51.100.0/24"), Kind: storage.KindBan, Reason: "botnet", Expires: hour})
+	must("ban-v6", OperatorRule{Prefix: netip.MustParsePrefix("2001:db8::1/128"), Kind: storage.KindBan, Reason: "one address", Expires: hour})
+	must("allow", OperatorRule{Prefix: netip.MustParsePrefix("198.51.100.7/32"), Allow: true})
+	must("slow", OperatorRule{Key: "203.0.113.9", Kind: storage.KindThrottle, Factor: 0.2, Reason: "scraping", Expires: hour})
+
+	cases := []struct {
+		key  string
+		want Outcome
+		ok   bool
+	}{
+		{"apikey:evil", OutcomeBanned, true},
+		{"198.51.100.8", OutcomeBanned, true},
+		{"198.51.100.7", OutcomeAllowListed, true}, // allow beats ban
+		{"2001:db8::/64", OutcomeBanned, true},     // the client's /64 holds the banned address
+		{"2001:db9::/64", 0, false},
+		{"203.0.113.9", 0, false}, // a throttle is counted by Allow
+		{"192.0.2.1", 0, false},
+	}
+	for _, c := range cases {
+		r, ok := a.Cached(c.key, now)
+		if ok != c.ok || (ok && r.Outcome != c.want) {
+			t.Errorf("Cached(%q) = %v %v, want %v %v", c.key, r.Outcome, ok, c.want, c.ok)
+		}
+		if c.ok {
+			r, err := a.AllowAt(ctx, c.key, "", 0, now)
+			if err != nil || r.Outcome != c.want {
+				t.Errorf("AllowAt(%q) = %v %v", c.key, r.Outcome, err)
+			}
+		}
+	}
+	// The throttle leaves 2 of 10 a minute, then refuses as a throttle.
+	var last Result
+	for i := 0; i < 3; i++ {
+		last, _ = a.AllowAt(ctx, "203.0.113.9", "", 0, now)
+	}
+	if last.Outcome != OutcomeThrottled || last.Limit != 2 || last.Reason != "operator: scraping" {
+		t.Errorf("throttled client: %+v", last)
+	}
+	if r, ok := a.Cached("198.51.100.8", now.Add(2*time.Hour)); ok {
+		t.Errorf("expired ban still answers: %+v", r)
+	}
+	if !a.RemoveOperatorRule("ban-key") || a.RemoveOperatorRule("ban-key") {
+		t.Error("remove")
+	}
+	if _, ok := a.Cached("apikey:evil", now); ok {
+		t.Error("removed ban still answers")
+	}
+	if n := len(a.OperatorRules()); n != 4 {
+		t.Errorf("%d rules left", n)
+	}
+}
+
+func TestOperatorRuleInvalid(t *testing.T) {
+	a, err := New(withLocal(Config{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	exp := time.Now().Add(time.Hour)
+	bad := []OperatorRule{
+		{},
+		{Key: "k", Prefix: netip.MustParsePrefix("10.0.0.0/8"), Kind: storage.KindBan, Expires: exp},
+		{Key: "k", Kind: storage.KindNone, Expires: exp},
+		{Key: "k", Kind: storage.KindThrottle, Factor: 1, Expires: exp},
+		{Key: "k", Kind: storage.KindBan},
+	}
+	for i, r := range bad {
+		if err := a.SetOperatorRule("x", r); !errors.Is(err, ErrBadRule) {
+			t.Errorf("%d: %v", i, err)
+		}
+	}
+	if err := a.SetOperatorRule("", OperatorRule{Key: "k", Allow: true}); !errors.Is(err, ErrBadRule) {
+		t.Errorf("empty id: %v", err)
+	}
+}

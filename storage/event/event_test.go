@@ -1,0 +1,151 @@
+package event
+
+import (
+	"errors"
+	"math"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func sample() *Batch {
+	t0 := time.Date(2026, 12, 1, 10, 0, 0, 123456789, time.UTC)
+	return &Batch{Tenant: "default", Region: "eu-west", Instance: "api-1", KeyID: "k1", Events: []Event{
+		{ID: MakeID(t0, 7, 1), Time: t0, Pseudonym: "3f2a9c0d1e2b3c4d5e6f7a8b", Route: "/api/items/{id}", Method: "GET",
+			Outcome: OutcomeAllowed, Score: 0.01, Level: "none", Limiter: "allow"},
+		{ID: MakeID(t0, 7, 2), Time: t0.Add(time.Millisecond), Pseudonym: "aa", Route: "/search", Method: "GET",
+			Outcome: OutcomeBlocked, Score: 0.99, Level: "critical", Reasons: [MaxReasons]string{"sqli.libinjection", "sqli.tautology"},
+			Family: "sqli", Limiter: "", Features: []float32{1, 0.5, 0, 0, 0, 1, 0.2, 1, 1, 0, 0, 0}},
+	}}
+}
+
+func TestBatchRoundTrip(t *testing.T) {
+	b := sample()
+	b.Events[0].Client = "203.0.113.7" // must not travel
+	got, err := DecodeBatch(b.Append(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Events[0].Client = ""
+	for i := range b.Events {
+		b.Events[i].Score = float64(float32(b.Events[i].Score))
+	}
+	if !reflect.DeepEqual(got, b) {
+		t.Fatalf("round trip:\n got %+v\nwant %+v", got, b)
+	}
+}
+
+func TestDecodeBatchRefuses(t *testing.T) {
+	good := sample().Append(nil)
+	huge := sample()
+	huge.Events[1].Reasons[0] = string(make([]byte, MaxString+10))
+	cases := map[string][]byte{
+		"empty":     nil,
+		"magic":     []byte("XXXX"),
+		"version":   append([]byte("BWE\x02"), good[4:]...),
+		"truncated": good[:len(good)-3],
+		"trailing":  append(append([]byte{}, good...), 0),
+		"count":     append(append([]byte{}, good[:4]...), 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f),
+	}
+	for name, in := range cases {
+		if _, err := DecodeBatch(in); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: err %v, want ErrMalformed", name, err)
+		}
+	}
+	// An over-long string is cut on encoding, so it decodes.
+	if got, err := DecodeBatch(huge.Append(nil)); err != nil || len(got.Events[1].Reasons[0]) != MaxString {
+		t.Errorf("long reason: %v", err)
+	}
+	bad := sample()
+	bad.Events[0].Score = math.NaN()
+	if _, err := DecodeBatch(bad.Append(nil)); !errors.Is(err, ErrMalformed) {
+		t.Errorf("NaN score: %v", err)
+	}
+}
+
+func TestIDText(t *testing.T) {
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	id := MakeID(at, 0xdeadbeef, 42)
+	s := id.String()
+	if len(s) != 26 {
+		t.Fatalf("len %d", len(s))
+	}
+	back, err := ParseID(s)
+	if err != nil || back != id {
+		t.Fatalf("parse %q: %v %v", s, back, err)
+	}
+	if lower, err := ParseID(toLower(s)); err != nil || lower != id {
+		t.Fatalf("lower case: %v", err)
+	}
+	if !id.Time().Equal(at) {
+		t.Fatalf("time %v", id.Time())
+	}
+	if MakeID(at, 1, 2).String() >= MakeID(at.Add(time.Millisecond), 0, 0).String() {
+		t.Fatal("ids do not sort by time")
+	}
+	for _, bad := range []string{"", "8ZZZZZZZZZZZZZZZZZZZZZZZZZ", "01ARZ3NDEKTSV4RRFFQ69G5FAU", "01ARZ3NDEKTSV4RRFFQ69G5FA"} {
+		if _, err := ParseID(bad); !errors.Is(err, ErrBadID) {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+func toLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
+}
+
+func TestReport(t *testing.T) {
+	r := &Report{Instance: "a", Boot: "b", Seq: 1, Counts: []Count{{Minute: 60, Route: "/", Outcome: "allowed", Level: "none", N: 3}}}
+	b, err := EncodeReport(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeReport(b)
+	if err != nil || got.ID() != "a/b/1" || got.Counts[0].N != 3 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	for _, in := range []string{`{}`, `{"instance":"a","boot":"b"}`, `[`} {
+		if _, err := DecodeReport([]byte(in)); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: %v", in, err)
+		}
+	}
+}
+
+func FuzzDecodeBatch(f *testing.F) {
+	f.Add(sample().Append(nil))
+	f.Add([]byte("BWE\x01"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		b, err := DecodeBatch(in)
+		if err != nil {
+			return
+		}
+		// What decodes re-encodes to something that decodes the same.
+		again, err := DecodeBatch(b.Append(nil))
+		if err != nil {
+			t.Fatalf("re-decode: %v", err)
+		}
+		if len(again.Events) != len(b.Events) {
+			t.Fatalf("events %d then %d", len(b.Events), len(again.Events))
+		}
+	})
+}
+
+func FuzzParseID(f *testing.F) {
+	f.Add("01ARZ3NDEKTSV4RRFFQ69G5FAV")
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := ParseID(s)
+		if err != nil {
+			return
+		}
+		if back, err := ParseID(id.String()); err != nil || back != id {
+			t.Fatalf("%q -> %v -> %q", s, id, id.String())
+		}
+	})
+}

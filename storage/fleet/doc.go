@@ -1,0 +1,29 @@
+// Package fleet connects an SDK instance to the control plane
+// (examples/controlplane) over NATS JetStream: an Exporter that sends an
+// event of every request the middleware answered, and a Watcher that keeps
+// the limiter's operator rules in step with the control plane's decision
+// bucket, so a ban made in the API is enforced by every instance within a
+// second.
+//
+//	guard, _ := standard.New(standard.Config{})
+//	limiter := guard.Limiter().(*ratelimit.Adaptive)
+//	nc, _ := fleet.Connect(os.Getenv("NATS_URL"))           // reconnects for ever
+//	names, _ := fleet.NewPseudonyms(deploymentKey, "k1", 0)  // the fleet's shared key
+//	exp, _ := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: names, Limiter: limiter})
+//	w, _ := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Limiter: limiter, Pseudonyms: names})
+//	mw, _ := middleware.New(guard, middleware.Config{Events: exp})
+//	defer exp.Close(ctx); defer w.Close()
+//
+// The request path only copies the event into a bounded channel
+// (Exporter.Record never blocks); a collector goroutine counts every event
+// in per-minute aggregates, samples benign ones, replaces the client key by
+// its pseudonym (computed once per client and cached) and batches; a
+// publisher goroutine publishes batches and reports with JetStream
+// acknowledgements, retrying with the same message id until acknowledged.
+// What cannot be queued is dropped and counted (Stats, and the reports the
+// dashboard shows), never silently.
+//
+// Permissions: the instance's NATS user needs to publish on
+// SubjectPrefix.>, read the decision bucket (KV watch) and nothing more;
+// it must not be able to write decisions (see the control plane's README).
+package fleet

@@ -1,0 +1,319 @@
+package fleet_test
+
+import (
+	"context"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/goleak"
+
+	"github.com/bulwarkhq/bulwark/internal/natsembed"
+	"github.com/bulwarkhq/bulwark/middleware"
+	"github.com/bulwarkhq/bulwark/ratelimit"
+	ratestandard "github.com/bulwarkhq/bulwark/ratelimit/standard"
+	"github.com/bulwarkhq/bulwark/storage/decision"
+	"github.com/bulwarkhq/bulwark/storage/event"
+	"github.com/bulwarkhq/bulwark/storage/fleet"
+)
+
+var (
+	_ middleware.Events = (*fleet.Exporter)(nil)
+	// the middleware hands its engine to an Events with this method
+	_ interface {
+		UseFeatures(middleware.FeatureSource)
+	} = (*fleet.Exporter)(nil)
+	_ fleet.RuleSetter = (*ratelimit.Adaptive)(nil)
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("github.com/nats-io/nats-server/v2/server.(*Server).logRejectedTLSConns"),
+		goleak.IgnoreAnyFunction("github.com/nats-io/nats-server/v2/server.(*fileStore).flushLoop"))
+}
+
+func startNATS(t *testing.T) (*nats.Conn, jetstream.JetStream) {
+	t.Helper()
+	s, err := natsembed.Start(natsembed.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { natsembed.Stop(s) })
+	nc, err := nats.Connect(s.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := fleet.EnsureStream(ctx, js, time.Hour, 1<<30); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fleet.EnsureDecisionBucket(ctx, js, fleet.DefaultRegion); err != nil {
+		t.Fatal(err)
+	}
+	return nc, js
+}
+
+func names(t *testing.T) *fleet.Pseudonyms {
+	p, err := fleet.NewPseudonyms([]byte("0123456789abcdef0123456789abcdef"), "k1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+type features struct{}
+
+func (features) AppendFeatures(dst []float64, _ string) ([]float64, bool) {
+	return append(dst, 1, 2, 3), true
+}
+
+func TestExporterPublishes(t *testing.T) {
+	nc, js := startNATS(t)
+	ps := names(t)
+	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: ps, Instance: "api-1", SampleRate: -1,
+		Linger: 5 * time.Millisecond, ReportInterval: 50 * time.Millisecond, Features: features{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	ids := map[event.ID]bool{}
+	for i := 0; i < 100; i++ {
+		ids[x.Record(event.Event{Time: now, Client: "203.0.113.1", Route: "/a", Method: "GET", Outcome: "allowed", Level: "none"})] = true
+	}
+	attack := x.Record(event.Event{Time: now, Client: "198.51.100.9", Route: "/search", Method: "GET", Outcome: "blocked",
+		Score: 0.99, Level: "critical", Reasons: [3]string{"sqli.libinjection"}, Family: "sqli"})
+	if len(ids) != 100 || ids[attack] {
+		t.Fatal("ids are not unique")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := x.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := x.Stats()
+	if st.Recorded != 101 || st.Sampled != 100 || st.Published != 1 || st.Dropped != 0 || st.Queued != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+
+	cons, err := js.OrderedConsumer(ctx, fleet.StreamName, jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total uint64
+	var got *event.Event
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) && (got == nil || total < 101) {
+		msg, err := cons.Next(jetstream.FetchMaxWait(time.Second))
+		if err != nil {
+			continue
+		}
+		switch {
+		case msg.Subject() == fleet.BatchSubject("default", "api-1"):
+			b, err := event.DecodeBatch(msg.Data())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.KeyID != "k1" || len(b.Events) != 1 {
+				t.Fatalf("batch %+v", b)
+			}
+			got = &b.Events[0]
+		case msg.Subject() == fleet.ReportSubject("default", "api-1"):
+			r, err := event.DecodeReport(msg.Data())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range r.Counts {
+				total += c.N
+			}
+		}
+	}
+	if total != 101 {
+		t.Errorf("reports counted %d requests, want 101", total)
+	}
+	if got == nil || got.ID != attack || got.Pseudonym != ps.Of("198.51.100.9") || got.Client != "" || len(got.Features) != 3 {
+		t.Fatalf("event %+v", got)
+	}
+}
+
+func TestExporterDropsWhenFull(t *testing.T) {
+	// No server at all: nothing is acknowledged, the queue fills, the rest
+	// is counted as dropped, and Record never blocks.
+	nc, err := fleet.Connect("nats://127.0.0.1:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: names(t), QueueSize: 100, SampleRate: 1, AckTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for i := 0; i < 10_000; i++ {
+		x.Record(event.Event{Time: start, Client: "c", Outcome: "allowed", Level: "none"})
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("10,000 records took %v", d)
+	}
+	st := x.Stats()
+	if st.Dropped < 9_000 || st.Queued > 100 || st.Dropped+st.Queued+st.Sampled != 10_000 {
+		t.Errorf("stats %+v", st)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := x.Close(ctx); err == nil {
+		t.Error("Close reported nothing lost")
+	}
+	if st := x.Stats(); st.Dropped != 10_000 || st.Queued != 0 {
+		t.Errorf("after close %+v", st)
+	}
+}
+
+func TestWatcherEnforces(t *testing.T) {
+	nc, js := startNATS(t)
+	ctx := context.Background()
+	kv, err := js.KeyValue(ctx, fleet.DecisionBucket(fleet.DefaultRegion))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lim, err := ratestandard.New(ratestandard.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lim.Close()
+	ps := names(t)
+	clock := decision.NewClock(nil)
+	put := func(v decision.Value) {
+		t.Helper()
+		v.Origin, v.Stamp = "local", clock.Now()
+		b, err := v.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := kv.Put(ctx, v.Key(), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hour := time.Now().Add(time.Hour)
+	put(decision.Value{Target: decision.MustTarget("cidr", "198.51.100.0/24"), Action: decision.Ban, Reason: "botnet", Expires: hour})
+
+	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Limiter: lim, Pseudonyms: ps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	select {
+	case <-w.Ready():
+	case <-time.After(5 * time.Second):
+		t.Fatal("not ready")
+	}
+	banned := func(key string) bool {
+		r, ok := lim.Cached(key, time.Now())
+		return ok && r.Outcome == ratelimit.OutcomeBanned
+	}
+	within := func(what string, f func() bool) {
+		t.Helper()
+		start := time.Now()
+		for time.Since(start) < time.Second {
+			if f() {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Errorf("%s: not within 1s", what)
+	}
+	if !banned("198.51.100.7") {
+		t.Error("value present at start not applied")
+	}
+	// a pseudonym ban reaches a client seen before and one seen after
+	seen := "203.0.113.50"
+	p := ps.Of(seen)
+	put(decision.Value{Target: decision.MustTarget("pseudonym", p), Action: decision.Ban, Reason: "dashboard", Expires: hour})
+	within("pseudonym ban", func() bool { return banned(seen) })
+	// a client seen only in sampled-out benign events is known by pseudonym too
+	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: ps, SampleRate: -1, Linger: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close(context.Background())
+	quiet := "203.0.113.77"
+	x.Record(event.Event{Time: time.Now(), Client: quiet, Route: "/", Method: "GET", Outcome: "allowed", Level: "none"})
+	qp := names(t).Of(quiet) // the same key, another cache: ps learns it from the exporter only
+	within("pseudonym known from a sampled-out event", func() bool { return len(ps.Clients(qp)) == 1 })
+	put(decision.Value{Target: decision.MustTarget("pseudonym", qp), Action: decision.Ban, Reason: "dashboard", Expires: hour})
+	within("ban of a benign client's pseudonym", func() bool { return banned(quiet) })
+	// allow beats ban
+	put(decision.Value{Target: decision.MustTarget("addr", "198.51.100.7"), Action: decision.Allow})
+	within("allow", func() bool {
+		r, ok := lim.Cached("198.51.100.7", time.Now())
+		return ok && r.Outcome == ratelimit.OutcomeAllowListed
+	})
+	// a tombstone lifts the ban
+	put(decision.Value{Target: decision.MustTarget("cidr", "198.51.100.0/24"), Action: decision.Ban, Tombstone: true})
+	within("tombstone", func() bool { return !banned("198.51.100.8") })
+	// garbage is counted, not applied
+	if _, err := kv.Put(ctx, "deny.addr.eA", []byte("{")); err != nil {
+		t.Fatal(err)
+	}
+	within("invalid counted", func() bool { return w.Stats().Invalid == 1 })
+	if _, ok := netip.ParseAddr(seen); ok != nil {
+		t.Fatal(ok)
+	}
+}
+
+// BenchmarkRecord is the request path's cost of exporting one event (the
+// goal: at most 200 ns and 1 allocation). Events go in bursts of 256, and
+// the clock stops while the collector drains the queue, so every event
+// measured is queued (none dropped). BenchmarkRecordFull measures the
+// other path, a full queue, where every event is dropped and counted.
+func BenchmarkRecord(b *testing.B)     { benchRecord(b, false) }
+func BenchmarkRecordFull(b *testing.B) { benchRecord(b, true) }
+
+func benchRecord(b *testing.B, full bool) {
+	nc, err := fleet.Connect("nats://127.0.0.1:1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer nc.Close()
+	p, _ := fleet.NewPseudonyms([]byte("0123456789abcdef0123456789abcdef"), "k1", 0)
+	size := 1 << 20
+	if full {
+		size = 1
+	}
+	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: p, SampleRate: -1, QueueSize: size})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		_ = x.Close(ctx)
+	}()
+	e := event.Event{Time: time.Now(), Client: "203.0.113.7", Route: "/api/items/{id}", Method: "GET",
+		Outcome: event.OutcomeAllowed, Level: "none", Limiter: "allow"}
+	if full {
+		x.Record(e) // fills the queue of one
+	}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		x.Record(e)
+		if n++; !full && n%256 == 0 {
+			b.StopTimer()
+			for x.Stats().Queued > 0 {
+				time.Sleep(10 * time.Microsecond)
+			}
+			b.StartTimer()
+		}
+	}
+	b.StopTimer()
+	st := x.Stats()
+	if !full && st.Dropped > 0 {
+		b.Errorf("dropped %d of %d", st.Dropped, st.Recorded)
+	}
+}

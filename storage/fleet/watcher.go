@@ -1,0 +1,282 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/bulwarkhq/bulwark/ratelimit"
+	"github.com/bulwarkhq/bulwark/storage"
+	"github.com/bulwarkhq/bulwark/storage/decision"
+)
+
+// RuleSetter is what the Watcher needs of the limiter (*ratelimit.Adaptive).
+type RuleSetter interface {
+	SetOperatorRule(id string, r ratelimit.OperatorRule) error
+	RemoveOperatorRule(id string) bool
+}
+
+var _ RuleSetter = (*ratelimit.Adaptive)(nil)
+
+// WatcherConfig configures a Watcher.
+type WatcherConfig struct {
+	// Conn is the NATS connection. Required; not closed by the Watcher.
+	Conn *nats.Conn
+	// Limiter enforces the decisions. Required.
+	Limiter RuleSetter
+	// Region names the bucket watched (DecisionBucket). Default DefaultRegion.
+	Region string
+	// Pseudonyms resolves decisions keyed by pseudonym to the client keys
+	// this instance has seen (and sees later). Without it such decisions
+	// are counted in Stats().Unresolved and otherwise ignored.
+	Pseudonyms *Pseudonyms
+	// Logger receives invalid values and watch restarts. Default slog.Default.
+	Logger *slog.Logger
+}
+
+// WatcherStats counts what a Watcher applied.
+type WatcherStats struct {
+	Applied    uint64 // values applied (set or removed)
+	Invalid    uint64 // values that did not parse or validate, ignored
+	Unresolved uint64 // pseudonym decisions applied with no Pseudonyms
+	Restarts   uint64 // watches started again after an error
+	Active     int    // decisions in force now
+}
+
+// Watcher keeps a limiter's operator rules in step with a decision bucket.
+type Watcher struct {
+	cfg    WatcherConfig
+	js     jetstream.JetStream
+	cancel context.CancelFunc
+	done   chan struct{}
+	ready  chan struct{}
+
+	mu     sync.Mutex
+	values map[string]*decision.Value // bucket key -> latest value
+	rules  map[string][]string        // bucket key -> limiter rule ids
+	stats  WatcherStats
+}
+
+// NewWatcher starts watching. Ready tells when the bucket's current values
+// have been applied; until the bucket exists (the control plane creates
+// it) the watcher retries.
+func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
+	if cfg.Conn == nil || cfg.Limiter == nil {
+		return nil, fmt.Errorf("%w: WatcherConfig.Conn and Limiter are required", ErrConfig)
+	}
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	}
+	if err := validName("WatcherConfig.Region", cfg.Region); err != nil {
+		return nil, err
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	js, err := jetstream.New(cfg.Conn)
+	if err != nil {
+		return nil, fmt.Errorf("fleet: jetstream: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &Watcher{cfg: cfg, js: js, cancel: cancel, done: make(chan struct{}), ready: make(chan struct{}),
+		values: map[string]*decision.Value{}, rules: map[string][]string{}}
+	if cfg.Pseudonyms != nil {
+		cfg.Pseudonyms.setOnNew(w.newClient)
+	}
+	go w.run(ctx)
+	return w, nil
+}
+
+// Ready is closed once the bucket's values at start have been applied.
+func (w *Watcher) Ready() <-chan struct{} { return w.ready }
+
+// Stats returns the counters.
+func (w *Watcher) Stats() WatcherStats {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s := w.stats
+	now := time.Now()
+	for _, v := range w.values {
+		if v.Active(now) {
+			s.Active++
+		}
+	}
+	return s
+}
+
+// Close stops the watch. Rules already applied stay in the limiter.
+func (w *Watcher) Close() error {
+	w.cancel()
+	<-w.done
+	if w.cfg.Pseudonyms != nil {
+		w.cfg.Pseudonyms.setOnNew(nil)
+	}
+	return nil
+}
+
+func (w *Watcher) run(ctx context.Context) {
+	defer close(w.done)
+	readyOnce := sync.Once{}
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := w.watch(ctx, func() { readyOnce.Do(func() { close(w.ready) }) })
+		if ctx.Err() != nil {
+			return
+		}
+		w.mu.Lock()
+		w.stats.Restarts++
+		w.mu.Unlock()
+		w.cfg.Logger.Debug("fleet: decision watch restarts", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+// watch follows the bucket until ctx ends or the watch fails. Values
+// present at the start come first, then a nil entry, then changes.
+func (w *Watcher) watch(ctx context.Context, ready func()) error {
+	kv, err := w.js.KeyValue(ctx, DecisionBucket(w.cfg.Region))
+	if err != nil {
+		return err
+	}
+	kw, err := kv.WatchAll(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = kw.Stop() }()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case e, ok := <-kw.Updates():
+			if !ok {
+				return errors.New("watch closed")
+			}
+			if e == nil {
+				ready()
+				continue
+			}
+			w.apply(e)
+		}
+	}
+}
+
+// apply enforces one bucket entry.
+func (w *Watcher) apply(e jetstream.KeyValueEntry) {
+	key := e.Key()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if e.Operation() != jetstream.KeyValuePut {
+		// a purge or delete of the key: whatever it held is gone
+		w.remove(key)
+		delete(w.values, key)
+		w.stats.Applied++
+		return
+	}
+	v, err := decision.Unmarshal(e.Value())
+	if err == nil {
+		var list string
+		var t decision.Target
+		list, t, err = decision.ParseKey(key)
+		if err == nil && (list != v.List() || t != v.Target) {
+			err = fmt.Errorf("value for %s under key %s", v.Target, key)
+		}
+	}
+	if err != nil {
+		w.stats.Invalid++
+		w.cfg.Logger.Warn("fleet: ignoring invalid decision", "key", key, "err", err)
+		return
+	}
+	if old := w.values[key]; old != nil && old.Newer(v) {
+		return // an older write seen late loses
+	}
+	w.values[key] = v
+	w.remove(key)
+	w.stats.Applied++
+	if !v.Active(time.Now()) {
+		return
+	}
+	r := ratelimit.OperatorRule{Allow: v.Action == decision.Allow, Factor: v.Factor, Reason: v.Reason, Expires: v.Expires}
+	switch v.Action {
+	case decision.Ban:
+		r.Kind = storage.KindBan
+	case decision.Throttle:
+		r.Kind = storage.KindThrottle
+	}
+	switch v.Target.Type {
+	case decision.TypeKey:
+		r.Key = v.Target.Value
+		w.set(key, key, r)
+	case decision.TypePseudonym:
+		if w.cfg.Pseudonyms == nil {
+			w.stats.Unresolved++
+			return
+		}
+		w.cfg.Pseudonyms.watchPseudonym(v.Target.Value, true)
+		for _, c := range w.cfg.Pseudonyms.Clients(v.Target.Value) {
+			r.Key = c
+			w.set(key, key+"|"+c, r)
+		}
+	default:
+		p, ok := v.Target.Prefix()
+		if !ok {
+			w.stats.Invalid++
+			return
+		}
+		r.Prefix = p
+		w.set(key, key, r)
+	}
+}
+
+// set applies one limiter rule for bucket key. Caller holds mu.
+func (w *Watcher) set(key, id string, r ratelimit.OperatorRule) {
+	if err := w.cfg.Limiter.SetOperatorRule(id, r); err != nil {
+		w.stats.Invalid++
+		w.cfg.Logger.Warn("fleet: limiter refused decision", "key", key, "err", err)
+		return
+	}
+	w.rules[key] = append(w.rules[key], id)
+}
+
+// remove lifts the rules of bucket key. Caller holds mu.
+func (w *Watcher) remove(key string) {
+	for _, id := range w.rules[key] {
+		w.cfg.Limiter.RemoveOperatorRule(id)
+	}
+	delete(w.rules, key)
+	if old := w.values[key]; old != nil && old.Target.Type == decision.TypePseudonym && w.cfg.Pseudonyms != nil {
+		w.cfg.Pseudonyms.watchPseudonym(old.Target.Value, false)
+	}
+}
+
+// newClient applies the pseudonym decisions naming a client this instance
+// has just seen for the first time.
+func (w *Watcher) newClient(ps, client string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, list := range []string{"allow", "deny"} {
+		key := decision.KeyOf(list, decision.Target{Type: decision.TypePseudonym, Value: ps})
+		v := w.values[key]
+		if v == nil || !v.Active(time.Now()) {
+			continue
+		}
+		r := ratelimit.OperatorRule{Key: client, Allow: v.Action == decision.Allow, Factor: v.Factor, Reason: v.Reason, Expires: v.Expires}
+		switch v.Action {
+		case decision.Ban:
+			r.Kind = storage.KindBan
+		case decision.Throttle:
+			r.Kind = storage.KindThrottle
+		}
+		w.set(key, key+"|"+client, r)
+	}
+}
