@@ -244,9 +244,12 @@ func halfClosed(local, addr, method, path string) (int, error) {
 	return resp.StatusCode, nil
 }
 
-// disconnect: an attacker sends an injection to instance A and half-closes
-// at once; then asks instance B, which shares A's Redis. And a client
-// sends 10 half-closed logins, alternating A and B, on a 5-M login rate.
+// disconnect: an attacker sends injections to instances A, B and A again,
+// half-closing each connection at once: by the default strictness the
+// third refusal within ten minutes bans it, and the refusals count in the
+// shared Redis whatever the attacker's connection does. Then it asks
+// instance B. And a client sends 10 half-closed logins, alternating A and
+// B, on a 5-M login rate.
 func disconnect(tries int) error {
 	srv, err := redistest.StartServer()
 	if err != nil {
@@ -269,9 +272,11 @@ func disconnect(tries int) error {
 	banned, loginsOK := 0, 0
 	for i := range tries {
 		local := fmt.Sprintf("127.0.2.%d", 10+i)
-		st, err := halfClosed(local, strings.TrimPrefix(a.url, "http://"), http.MethodGet, attack)
-		if err != nil {
-			return err
+		var st int
+		for _, in := range []*instance{a, b, a} {
+			if st, err = halfClosed(local, strings.TrimPrefix(in.url, "http://"), http.MethodGet, attack); err != nil {
+				return err
+			}
 		}
 		resp, err := clientFrom(local).Get(b.url + "/")
 		if err != nil {
@@ -300,15 +305,16 @@ func disconnect(tries int) error {
 		if through == 5 {
 			loginsOK++
 		}
-		fmt.Printf("try %d: attack on A answered %d, then B answered %d; half-closed logins let through: %d of 10 (limit 5)\n", i+1, st, resp.StatusCode, through)
+		fmt.Printf("try %d: third attack (A, B, A) answered %d, then B answered %d; half-closed logins let through: %d of 10 (limit 5)\n", i+1, st, resp.StatusCode, through)
 	}
 	fmt.Printf("banned on B: %d of %d; logins kept to 5: %d of %d\n", banned, tries, loginsOK, tries)
 	return nil
 }
 
 // outage: Redis is frozen, the breaker opens, an attacker is banned (by
-// the local fallback), Redis is thawed; how long until the ban is in
-// Redis, without another request from that attacker?
+// the local fallback, at its third refused request), Redis is thawed; how
+// long until the ban is in Redis, without another request from that
+// attacker?
 func outage(tries int) error {
 	srv, err := redistest.StartServer()
 	if err != nil {
@@ -334,11 +340,15 @@ func outage(tries int) error {
 		for in.lim.BreakerState() != "open" {
 			_, _ = clientFrom("127.0.4.1").Get(in.url + "/")
 		}
+		// three refusals ban (the default strictness); counted by the
+		// local fallback while Redis is frozen
 		local := fmt.Sprintf("127.0.5.%d", 10+i)
-		st, err := halfClosed(local, strings.TrimPrefix(in.url, "http://"), http.MethodGet, attack)
-		if err != nil {
-			srv.Thaw()
-			return err
+		var st int
+		for range 3 {
+			if st, err = halfClosed(local, strings.TrimPrefix(in.url, "http://"), http.MethodGet, attack); err != nil {
+				srv.Thaw()
+				return err
+			}
 		}
 		// Stay down a while, and come back at a different point of the
 		// breaker's cycle each try.
