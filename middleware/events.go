@@ -2,8 +2,8 @@ package middleware
 
 import (
 	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/ratelimit"
-	"github.com/bulwarkhq/bulwark/storage/event"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 

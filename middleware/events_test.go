@@ -11,8 +11,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/middleware/chiroute"
-	"github.com/bulwarkhq/bulwark/storage/event"
 )
 
 // recorder is an Events that keeps what it is given.

@@ -18,7 +18,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
-	"github.com/bulwarkhq/bulwark/storage/event"
+	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/storage/fleet"
 )
 

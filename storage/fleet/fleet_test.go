@@ -10,12 +10,12 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/goleak"
 
+	"github.com/bulwarkhq/bulwark/internal/decision"
+	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	ratestandard "github.com/bulwarkhq/bulwark/ratelimit/standard"
-	"github.com/bulwarkhq/bulwark/storage/decision"
-	"github.com/bulwarkhq/bulwark/storage/event"
 	"github.com/bulwarkhq/bulwark/storage/fleet"
 )
 

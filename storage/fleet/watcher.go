@@ -11,9 +11,9 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/bulwarkhq/bulwark/internal/decision"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/storage"
-	"github.com/bulwarkhq/bulwark/storage/decision"
 )
 
 // RuleSetter is what the Watcher needs of the limiter (*ratelimit.Adaptive).

@@ -14,14 +14,14 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/bulwarkhq/bulwark/internal/decision"
+	"github.com/bulwarkhq/bulwark/internal/event"
+	"github.com/bulwarkhq/bulwark/internal/history"
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/middleware/chiroute"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	ratestandard "github.com/bulwarkhq/bulwark/ratelimit/standard"
 	"github.com/bulwarkhq/bulwark/standard"
-	"github.com/bulwarkhq/bulwark/storage/decision"
-	"github.com/bulwarkhq/bulwark/storage/event"
-	"github.com/bulwarkhq/bulwark/storage/history"
 )
 
 // MaxBody bounds a request body.

@@ -26,11 +26,11 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/internal/decision"
+	"github.com/bulwarkhq/bulwark/internal/history"
+	"github.com/bulwarkhq/bulwark/internal/history/sqlhistory"
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
-	"github.com/bulwarkhq/bulwark/storage/decision"
 	"github.com/bulwarkhq/bulwark/storage/fleet"
-	"github.com/bulwarkhq/bulwark/storage/history"
-	"github.com/bulwarkhq/bulwark/storage/history/sqlhistory"
 )
 
 // Version is reported by the API.

@@ -18,9 +18,9 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
+	"github.com/bulwarkhq/bulwark/internal/history"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/storage/fleet"
-	"github.com/bulwarkhq/bulwark/storage/history"
 )
 
 // fleetUp starts a control plane and two instances with some traffic, and

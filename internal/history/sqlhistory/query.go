@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bulwarkhq/bulwark/storage/event"
-	"github.com/bulwarkhq/bulwark/storage/history"
+	"github.com/bulwarkhq/bulwark/internal/event"
+	"github.com/bulwarkhq/bulwark/internal/history"
 )
 
 var refusedOutcomes = "'" + strings.Join([]string{event.OutcomeBlocked, event.OutcomeLimited, event.OutcomeThrottled,

@@ -9,9 +9,9 @@ import (
 
 	_ "modernc.org/sqlite"
 
-	"github.com/bulwarkhq/bulwark/storage/history"
-	"github.com/bulwarkhq/bulwark/storage/history/historytest"
-	"github.com/bulwarkhq/bulwark/storage/history/sqlhistory"
+	"github.com/bulwarkhq/bulwark/internal/history"
+	"github.com/bulwarkhq/bulwark/internal/history/historytest"
+	"github.com/bulwarkhq/bulwark/internal/history/sqlhistory"
 )
 
 func TestSQLite(t *testing.T) {

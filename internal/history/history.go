@@ -1,9 +1,9 @@
 // Package history is the control plane's warm tier: the events and
 // per-minute counts the SDK instances send, the operators' decisions and
 // labels, and the hash-chained audit log, queried by the API and the
-// dashboard. Store is the interface; storage/history/sqlhistory implements
+// dashboard. Store is the interface; internal/history/sqlhistory implements
 // it on SQLite (the embedded default) and PostgreSQL, and
-// storage/history/historytest is the conformance suite both pass.
+// internal/history/historytest is the conformance suite both pass.
 //
 // Events are kept in one table a day (a partition in PostgreSQL), so that
 // retention drops whole days; inserts are idempotent by event id, so a
@@ -17,7 +17,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/bulwarkhq/bulwark/storage/event"
+	"github.com/bulwarkhq/bulwark/internal/event"
 )
 
 // Store is what the control plane needs of its warm store.

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bulwarkhq/bulwark/storage/event"
-	"github.com/bulwarkhq/bulwark/storage/history"
+	"github.com/bulwarkhq/bulwark/internal/event"
+	"github.com/bulwarkhq/bulwark/internal/history"
 )
 
 // Backend makes fresh stores and tampers with them as an attacker with

@@ -11,9 +11,9 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/bulwarkhq/bulwark/storage/history"
-	"github.com/bulwarkhq/bulwark/storage/history/historytest"
-	"github.com/bulwarkhq/bulwark/storage/history/sqlhistory"
+	"github.com/bulwarkhq/bulwark/internal/history"
+	"github.com/bulwarkhq/bulwark/internal/history/historytest"
+	"github.com/bulwarkhq/bulwark/internal/history/sqlhistory"
 )
 
 // PostgresURL returns DATABASE_URL when PostgreSQL answers there. Under

@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/bulwarkhq/bulwark/storage/event"
-	"github.com/bulwarkhq/bulwark/storage/history"
+	"github.com/bulwarkhq/bulwark/internal/event"
+	"github.com/bulwarkhq/bulwark/internal/history"
 )
 
 // audit appends a to the hash-chained log inside tx.

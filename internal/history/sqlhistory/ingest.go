@@ -6,13 +6,13 @@ import (
 	"encoding/binary"
 	"slices"
 
-	"github.com/bulwarkhq/bulwark/storage/event"
-	"github.com/bulwarkhq/bulwark/storage/history"
+	"github.com/bulwarkhq/bulwark/internal/event"
+	"github.com/bulwarkhq/bulwark/internal/history"
 )
 
 // An event row keeps what queries select on in columns, and the rest in
 // data: the batch's region, instance and key id, then the event's wire
-// form (storage/event), so that an insert binds five values, not sixteen.
+// form (internal/event), so that an insert binds five values, not sixteen.
 const eventCols = "id, tenant, ts, pseudonym, data"
 
 // rowsPerInsert bounds one statement.

@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/bulwarkhq/bulwark/threat/anomaly/series"
+	"github.com/bulwarkhq/bulwark/internal/series"
 )
 
 func Example() {
