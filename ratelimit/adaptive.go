@@ -14,6 +14,7 @@ import (
 	"github.com/sony/gobreaker/v2"
 	"github.com/ulule/limiter/v3"
 
+	"github.com/bulwarkhq/bulwark/internal/backend"
 	"github.com/bulwarkhq/bulwark/storage"
 )
 
@@ -355,8 +356,8 @@ func (a *Adaptive) Cached(key string, now time.Time) (r Result, ok bool) {
 	if a.allowListed(key) {
 		return Result{Outcome: OutcomeAllowListed, Reason: "allow-list"}, true
 	}
-	d, ok := a.cache.get(storage.BoundKey(key), now)
-	if !ok || d.Kind != storage.KindBan {
+	d, ok := a.cache.get(backend.BoundKey(key), now)
+	if !ok || d.Action != storage.ActionBan {
 		return Result{}, false
 	}
 	return banned(d, now), true
@@ -392,9 +393,9 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 		a.tel.decision(ctx, r.Outcome)
 		return r, nil
 	}
-	key = storage.BoundKey(key)
+	key = backend.BoundKey(key)
 	cached, hasCached := a.cache.get(key, now)
-	if hasCached && cached.Kind == storage.KindBan {
+	if hasCached && cached.Action == storage.ActionBan {
 		a.tel.decision(ctx, OutcomeBanned)
 		return banned(cached, now), nil
 	}
@@ -403,7 +404,7 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 	rr := a.routeRate(route)
 	rate := rr.rate
 	m := a.policy.Multiplier(score) * op.factor()
-	if hasCached && cached.Kind == storage.KindThrottle {
+	if hasCached && cached.Action == storage.ActionThrottle {
 		m *= cached.Factor
 	}
 	h := storage.Hit{
@@ -416,7 +417,7 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 	if a.policy.StrikeLimit > 0 {
 		h.StrikeLimit = a.policy.StrikeLimit
 		h.StrikeWindow = a.policy.StrikeWindow
-		h.Penalty = storage.Decision{Kind: storage.KindThrottle, Factor: a.policy.ThrottleFactor, Reason: "repeated limit hits"}
+		h.Penalty = storage.Decision{Action: storage.ActionThrottle, Factor: a.policy.ThrottleFactor, Reason: "repeated limit hits"}
 		h.PenaltyTTL = a.policy.ThrottleTTL
 	}
 	c, degraded, err := a.hit(ctx, h, now)
@@ -435,14 +436,14 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 	res := Result{Degraded: degraded}
 	if c.Decision.Active(now) {
 		a.cache.put(key, c.Decision, now)
-		switch c.Decision.Kind {
-		case storage.KindBan:
+		switch c.Decision.Action {
+		case storage.ActionBan:
 			r := banned(c.Decision, now)
 			r.Degraded = degraded
 			a.tel.decision(ctx, OutcomeBanned)
 			return r, err
-		case storage.KindThrottle:
-			if !hasCached || cached.Kind != storage.KindThrottle {
+		case storage.ActionThrottle:
+			if !hasCached || cached.Action != storage.ActionThrottle {
 				m *= c.Decision.Factor
 			}
 		}
@@ -450,7 +451,7 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 	res.Limit = limitOf(rate.Limit, m)
 	res.Reset = c.Reset
 	res.Remaining = max(res.Limit-c.N, 0)
-	throttled := c.Decision.Active(now) && c.Decision.Kind == storage.KindThrottle
+	throttled := c.Decision.Active(now) && c.Decision.Action == storage.ActionThrottle
 	switch {
 	case c.N <= res.Limit:
 		res.Outcome = OutcomeAllow
@@ -491,8 +492,8 @@ func (a *Adaptive) Ban(ctx context.Context, key string, d time.Duration, reason 
 	if d <= 0 {
 		return Result{}, fmt.Errorf("ratelimit: ban of %v", d)
 	}
-	key = storage.BoundKey(key)
-	dec := storage.Decision{Kind: storage.KindBan, Reason: reason, Expires: now.Add(d)}
+	key = backend.BoundKey(key)
+	dec := storage.Decision{Action: storage.ActionBan, Reason: reason, Expires: now.Add(d)}
 	a.cache.put(key, dec, now)
 	var err error
 	degraded := false
@@ -525,7 +526,7 @@ func (a *Adaptive) Strike(ctx context.Context, key string, after int, window, d 
 	if after <= 0 || window <= 0 || d <= 0 {
 		return Result{}, fmt.Errorf("ratelimit: strike of %d in %v for %v", after, window, d)
 	}
-	key = storage.BoundKey(key)
+	key = backend.BoundKey(key)
 	h := storage.Hit{
 		Client:       key,
 		Bucket:       "(refused)",
@@ -533,11 +534,11 @@ func (a *Adaptive) Strike(ctx context.Context, key string, after int, window, d 
 		Limit:        int64(after - 1),
 		StrikeLimit:  1,
 		StrikeWindow: window,
-		Penalty:      storage.Decision{Kind: storage.KindBan, Reason: "repeated attacks"},
+		Penalty:      storage.Decision{Action: storage.ActionBan, Reason: "repeated attacks"},
 		PenaltyTTL:   d,
 	}
 	c, degraded, err := a.hit(ctx, h, now)
-	if c.Decision.Active(now) && c.Decision.Kind == storage.KindBan {
+	if c.Decision.Active(now) && c.Decision.Action == storage.ActionBan {
 		a.cache.put(key, c.Decision, now)
 		r := banned(c.Decision, now)
 		r.Degraded = degraded
@@ -623,7 +624,7 @@ type callResult struct {
 // written back. Other instances keep a ban they have cached until it
 // expires.
 func (a *Adaptive) Unban(ctx context.Context, key string) error {
-	key = storage.BoundKey(key)
+	key = backend.BoundKey(key)
 	a.cache.delete(key)
 	a.pending.remove(key, nil)
 	_ = a.local.DeleteDecision(ctx, key)

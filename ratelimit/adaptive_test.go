@@ -295,9 +295,9 @@ func TestDecisionCache(t *testing.T) {
 	if _, ok := c.get("a", now); ok {
 		t.Fatal("empty cache answered")
 	}
-	ban := storage.Decision{Kind: storage.KindBan, Reason: "x", Expires: now.Add(time.Minute)}
+	ban := storage.Decision{Action: storage.ActionBan, Reason: "x", Expires: now.Add(time.Minute)}
 	c.put("a", ban, now)
-	if d, ok := c.get("a", now); !ok || d.Kind != storage.KindBan {
+	if d, ok := c.get("a", now); !ok || d.Action != storage.ActionBan {
 		t.Fatalf("stored ban not found: %+v %v", d, ok)
 	}
 	if _, ok := c.get("b", now); ok {

@@ -27,11 +27,11 @@ func TestOperatorRules(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must("ban-key", OperatorRule{Key: "apikey:evil", Kind: storage.KindBan, Reason: "abuse", Expires: hour})
-	must("ban-net", OperatorRule{Prefix: netip.MustParsePrefix("198.51.100.0/24"), Kind: storage.KindBan, Reason: "botnet", Expires: hour})
-	must("ban-v6", OperatorRule{Prefix: netip.MustParsePrefix("2001:db8::1/128"), Kind: storage.KindBan, Reason: "one address", Expires: hour})
+	must("ban-key", OperatorRule{Key: "apikey:evil", Action: storage.ActionBan, Reason: "abuse", Expires: hour})
+	must("ban-net", OperatorRule{Prefix: netip.MustParsePrefix("198.51.100.0/24"), Action: storage.ActionBan, Reason: "botnet", Expires: hour})
+	must("ban-v6", OperatorRule{Prefix: netip.MustParsePrefix("2001:db8::1/128"), Action: storage.ActionBan, Reason: "one address", Expires: hour})
 	must("allow", OperatorRule{Prefix: netip.MustParsePrefix("198.51.100.7/32"), Allow: true})
-	must("slow", OperatorRule{Key: "203.0.113.9", Kind: storage.KindThrottle, Factor: 0.2, Reason: "scraping", Expires: hour})
+	must("slow", OperatorRule{Key: "203.0.113.9", Action: storage.ActionThrottle, Factor: 0.2, Reason: "scraping", Expires: hour})
 
 	cases := []struct {
 		key  string
@@ -89,10 +89,10 @@ func TestOperatorRuleInvalid(t *testing.T) {
 	exp := time.Now().Add(time.Hour)
 	bad := []OperatorRule{
 		{},
-		{Key: "k", Prefix: netip.MustParsePrefix("10.0.0.0/8"), Kind: storage.KindBan, Expires: exp},
-		{Key: "k", Kind: storage.KindNone, Expires: exp},
-		{Key: "k", Kind: storage.KindThrottle, Factor: 1, Expires: exp},
-		{Key: "k", Kind: storage.KindBan},
+		{Key: "k", Prefix: netip.MustParsePrefix("10.0.0.0/8"), Action: storage.ActionBan, Expires: exp},
+		{Key: "k", Action: storage.ActionNone, Expires: exp},
+		{Key: "k", Action: storage.ActionThrottle, Factor: 1, Expires: exp},
+		{Key: "k", Action: storage.ActionBan},
 	}
 	for i, r := range bad {
 		if err := a.SetOperatorRule("x", r); !errors.Is(err, ErrBadRule) {

@@ -126,7 +126,7 @@ func TestRedisAllowListBeatsStoredBan(t *testing.T) {
 	c, prefix := redistest.Client(t)
 	s, _ := redisstore.New(c, redisstore.Config{Prefix: prefix})
 	now := time.Now()
-	if err := s.SetDecision(context.Background(), "203.0.113.5", storage.Decision{Kind: storage.KindBan, Reason: "scenario", Expires: now.Add(time.Minute)}, now); err != nil {
+	if err := s.SetDecision(context.Background(), "203.0.113.5", storage.Decision{Action: storage.ActionBan, Reason: "scenario", Expires: now.Add(time.Minute)}, now); err != nil {
 		t.Fatal(err)
 	}
 	a := newRedisLimiter(t, c, prefix, Config{AllowList: []string{"203.0.113.0/24"}})

@@ -134,7 +134,7 @@ func TestCancelledRequestStillWrites(t *testing.T) {
 	if err != nil || r.Outcome != OutcomeBanned || r.Degraded {
 		t.Fatalf("ban on a cancelled request: %+v %v", r, err)
 	}
-	if d, _ := s.Store.Decision(context.Background(), "10.0.0.2", time.Now()); d.Kind != storage.KindBan {
+	if d, _ := s.Store.Decision(context.Background(), "10.0.0.2", time.Now()); d.Action != storage.ActionBan {
 		t.Fatal("the ban did not reach the shared store")
 	}
 	ok := 0
@@ -162,7 +162,7 @@ func TestOutageDecisionsWrittenBack(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	// another instance's longer ban on .6, set before the outage
-	longer := storage.Decision{Kind: storage.KindBan, Reason: "other", Expires: now.Add(2 * time.Hour)}
+	longer := storage.Decision{Action: storage.ActionBan, Reason: "other", Expires: now.Add(2 * time.Hour)}
 	if err := s.Store.SetDecision(ctx, "10.0.0.6", longer, now); err != nil {
 		t.Fatal(err)
 	}
@@ -190,10 +190,10 @@ func TestOutageDecisionsWrittenBack(t *testing.T) {
 		t.Fatalf("%d decisions still pending 5s after the store came back", n)
 	}
 	got, _ := s.Store.Decision(ctx, "10.0.0.4", time.Now())
-	if got.Kind != storage.KindBan || !got.Expires.Equal(ban.Reset) {
+	if got.Action != storage.ActionBan || !got.Expires.Equal(ban.Reset) {
 		t.Fatalf("written-back ban %+v, want one until %v", got, ban.Reset)
 	}
-	if got, _ := s.Store.Decision(ctx, "10.0.0.5", time.Now()); got.Kind != storage.KindThrottle {
+	if got, _ := s.Store.Decision(ctx, "10.0.0.5", time.Now()); got.Action != storage.ActionThrottle {
 		t.Fatalf("written-back throttle %+v", got)
 	}
 	if got, _ := s.Store.Decision(ctx, "10.0.0.6", time.Now()); got != longer {
@@ -208,7 +208,7 @@ func TestPendingBounded(t *testing.T) {
 	p := pendingSet{max: 2}
 	now := time.Unix(1000, 0)
 	d := func(min int) storage.Decision {
-		return storage.Decision{Kind: storage.KindBan, Expires: now.Add(time.Duration(min) * time.Minute)}
+		return storage.Decision{Action: storage.ActionBan, Expires: now.Add(time.Duration(min) * time.Minute)}
 	}
 	p.add("a", d(10))
 	p.add("b", d(5))
@@ -218,8 +218,8 @@ func TestPendingBounded(t *testing.T) {
 	if _, ok := got["b"]; ok || len(got) != 2 || p.dropped.Load() != 2 {
 		t.Fatalf("pending %v, dropped %d; want a and c, 2 dropped", got, p.dropped.Load())
 	}
-	p.add("a", storage.Decision{Kind: storage.KindThrottle, Expires: now.Add(time.Hour)}) // outranked by a's ban
-	if p.snapshot()["a"].Kind != storage.KindBan {
+	p.add("a", storage.Decision{Action: storage.ActionThrottle, Expires: now.Add(time.Hour)}) // outranked by a's ban
+	if p.snapshot()["a"].Action != storage.ActionBan {
 		t.Fatal("a throttle replaced a pending ban")
 	}
 }

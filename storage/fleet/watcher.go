@@ -209,9 +209,9 @@ func (w *Watcher) apply(e jetstream.KeyValueEntry) {
 	r := ratelimit.OperatorRule{Allow: v.Action == decision.Allow, Factor: v.Factor, Reason: v.Reason, Expires: v.Expires}
 	switch v.Action {
 	case decision.Ban:
-		r.Kind = storage.KindBan
+		r.Action = storage.ActionBan
 	case decision.Throttle:
-		r.Kind = storage.KindThrottle
+		r.Action = storage.ActionThrottle
 	}
 	switch v.Target.Type {
 	case decision.TypeKey:
@@ -273,9 +273,9 @@ func (w *Watcher) newClient(ps, client string) {
 		r := ratelimit.OperatorRule{Key: client, Allow: v.Action == decision.Allow, Factor: v.Factor, Reason: v.Reason, Expires: v.Expires}
 		switch v.Action {
 		case decision.Ban:
-			r.Kind = storage.KindBan
+			r.Action = storage.ActionBan
 		case decision.Throttle:
-			r.Kind = storage.KindThrottle
+			r.Action = storage.ActionThrottle
 		}
 		w.set(key, key+"|"+client, r)
 	}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/internal/backend"
 	"github.com/bulwarkhq/bulwark/storage"
 )
 
@@ -30,10 +31,9 @@ type Config struct {
 }
 
 type entry struct {
-	n    int64
-	exp  int64 // unix nanoseconds
-	dec  storage.Decision
-	blob []byte
+	n   int64
+	exp int64 // unix nanoseconds
+	dec storage.Decision
 	// A sliding-window counter's previous window count and current window
 	// start (unix milliseconds); n is the current window's count.
 	prev, start int64
@@ -150,10 +150,9 @@ const (
 	kindSliding  = 'w'
 	kindStrike   = 's'
 	kindDecision = 'd'
-	kindProfile  = 'p'
 )
 
-type keyBuf [2*storage.MaxKeyLen + 3]byte
+type keyBuf [2*backend.MaxKeyLen + 3]byte
 
 func (b *keyBuf) key(kind byte, client string) []byte {
 	return append(append(b[:0], kind, 0), client...)
@@ -169,8 +168,8 @@ func (b *keyBuf) sliding(client, bucket string) []byte {
 
 // Hit counts one request and returns the count, window end and decision.
 func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Count, error) {
-	client := storage.BoundKey(h.Client)
-	bucket := storage.BoundKey(h.Bucket)
+	client := backend.BoundKey(h.Client)
+	bucket := backend.BoundKey(h.Bucket)
 	sh := s.shardOf(client)
 	n := now.UnixNano()
 	sh.mu.Lock()
@@ -196,7 +195,7 @@ func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Co
 		c.N, c.Reset = e.n, time.Unix(0, e.exp)
 		over = h.Limit > 0 && e.n > h.Limit
 	}
-	if h.StrikeLimit > 0 && over && c.Decision.Kind == storage.KindNone {
+	if h.StrikeLimit > 0 && over && c.Decision.Action == storage.ActionNone {
 		sk := kb.key(kindStrike, client)
 		st := sh.get(sk, n)
 		if st == nil {
@@ -237,7 +236,7 @@ func (s *Store) slide(sh *shard, k []byte, h storage.Hit, now time.Time) (int64,
 	// A window ahead of now (a fleet's clocks differ a little) is taken as
 	// the current one.
 	e.exp = time.UnixMilli(e.start + 2*w).UnixNano()
-	n, wait, over := storage.Slide(e.prev, e.n, t-e.start, w, h.Limit)
+	n, wait, over := backend.Slide(e.prev, e.n, t-e.start, w, h.Limit)
 	if !over {
 		e.n++
 	}
@@ -246,7 +245,7 @@ func (s *Store) slide(sh *shard, k []byte, h storage.Hit, now time.Time) (int64,
 
 // SetDecision stores d for client until d.Expires.
 func (s *Store) SetDecision(_ context.Context, client string, d storage.Decision, now time.Time) error {
-	client = storage.BoundKey(client)
+	client = backend.BoundKey(client)
 	sh := s.shardOf(client)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -260,9 +259,9 @@ func (s *Store) SetDecision(_ context.Context, client string, d storage.Decision
 	return nil
 }
 
-// Decision returns client's active decision, or one of KindNone.
+// Decision returns client's active decision, or one of ActionNone.
 func (s *Store) Decision(_ context.Context, client string, now time.Time) (storage.Decision, error) {
-	client = storage.BoundKey(client)
+	client = backend.BoundKey(client)
 	sh := s.shardOf(client)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -275,7 +274,7 @@ func (s *Store) Decision(_ context.Context, client string, now time.Time) (stora
 
 // DeleteDecision removes client's decision.
 func (s *Store) DeleteDecision(_ context.Context, client string) error {
-	client = storage.BoundKey(client)
+	client = backend.BoundKey(client)
 	sh := s.shardOf(client)
 	var kb keyBuf
 	sh.mu.Lock()
@@ -329,35 +328,5 @@ func (s *Store) janitor(every time.Duration) {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.stop) })
 	<-s.done
-	return nil
-}
-
-var _ storage.Profiles = (*Store)(nil)
-
-// GetProfile returns a copy of client's profile, or nil.
-func (s *Store) GetProfile(_ context.Context, client string) ([]byte, error) {
-	client = storage.BoundKey(client)
-	sh := s.shardOf(client)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	var kb keyBuf
-	e := sh.get(kb.key(kindProfile, client), s.clock().UnixNano())
-	if e == nil {
-		return nil, nil
-	}
-	return append([]byte(nil), e.blob...), nil
-}
-
-// PutProfile stores a copy of p for client for ttl.
-func (s *Store) PutProfile(_ context.Context, client string, p []byte, ttl time.Duration, now time.Time) error {
-	if len(p) > storage.MaxProfileLen {
-		return storage.ErrTooLarge
-	}
-	client = storage.BoundKey(client)
-	sh := s.shardOf(client)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	var kb keyBuf
-	s.put(sh, string(kb.key(kindProfile, client)), &entry{exp: now.Add(ttl).UnixNano(), blob: append([]byte(nil), p...)}, now.UnixNano())
 	return nil
 }

@@ -82,7 +82,7 @@ func TestDecisionCount(t *testing.T) {
 			}
 		}
 	}
-	ban := storage.Decision{Kind: storage.KindBan, Reason: "test"}
+	ban := storage.Decision{Action: storage.ActionBan, Reason: "test"}
 	for step := range 5000 {
 		client := fmt.Sprint("c", step*7919%37)
 		switch step % 7 {
@@ -94,7 +94,7 @@ func TestDecisionCount(t *testing.T) {
 			}
 			if d.Active(now) {
 				c, _ := s.Hit(ctx, storage.Hit{Client: client, Bucket: "api", Window: time.Minute, Limit: 100}, now)
-				if c.Decision.Kind != storage.KindBan {
+				if c.Decision.Action != storage.ActionBan {
 					t.Fatalf("step %d: Hit misses the ban just set on %s", step, client)
 				}
 			}
@@ -105,7 +105,7 @@ func TestDecisionCount(t *testing.T) {
 		default:
 			// over the limit: strikes become a throttle decision
 			_, _ = s.Hit(ctx, storage.Hit{Client: client, Bucket: fmt.Sprint(step % 3), Window: time.Minute, Limit: 1,
-				StrikeLimit: 2, StrikeWindow: time.Minute, Penalty: storage.Decision{Kind: storage.KindThrottle, Factor: 0.5},
+				StrikeLimit: 2, StrikeWindow: time.Minute, Penalty: storage.Decision{Action: storage.ActionThrottle, Factor: 0.5},
 				PenaltyTTL: 3 * time.Second}, now)
 		}
 		now = now.Add(300 * time.Millisecond)

@@ -1,6 +1,6 @@
-package storage
+package backend
 
-// Slide is the arithmetic of SlidingWindow, shared by the backends (the
+// Slide is the arithmetic of storage.SlidingWindow, shared by the backends (the
 // Redis backend runs the same steps in Lua). prev and cur are the counts of
 // the previous and the current window, elapsed the time since the current
 // window started and window its length, both in the same unit (the
