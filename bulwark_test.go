@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/bulwarkhq/bulwark"
-	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/standard"
+	"github.com/bulwarkhq/bulwark/storage"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -120,7 +120,7 @@ func TestBanPolicy(t *testing.T) {
 		if v.Assessment.Score >= bulwark.DefaultStrictness.Ban {
 			t.Fatalf("this payload scores %.3f, near-certain: pick one that is not (TestNearCertainBans covers those)", v.Assessment.Score)
 		}
-		banned := v.Limit.Outcome == ratelimit.OutcomeBanned
+		banned := v.Limit.Penalty == storage.ActionBan
 		if banned != (i == 3) {
 			t.Fatalf("attack %d: banned %v", i, banned)
 		}
@@ -145,7 +145,7 @@ func TestNearCertainBans(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := g.CheckHTTP(httptest.NewRequest("GET", "/", nil), "198.51.100.8", "", t0)
-	if v.Outcome != bulwark.Blocked || v.Limit.Outcome != ratelimit.OutcomeBanned {
+	if v.Outcome != bulwark.Blocked || v.Limit.Penalty != storage.ActionBan {
 		t.Fatalf("a near-certain score: %+v", v)
 	}
 	eng.score = 0

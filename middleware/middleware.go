@@ -43,7 +43,6 @@ func New(core Core, cfg Config) (*Middleware, error) {
 	if m.tel, err = newTelemetry(cfg.MeterProvider); err != nil {
 		return nil, invalid("MeterProvider", "creating instruments: %v", err)
 	}
-	m.bindEvents()
 	return m, nil
 }
 

@@ -7,10 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/middleware/chiroute"
 	"github.com/bulwarkhq/bulwark/standard"
-	"github.com/go-chi/chi/v5"
 )
 
 // newMW builds a middleware over a Guard of gc; a Guard without an engine

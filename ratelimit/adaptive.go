@@ -13,19 +13,20 @@ import (
 
 	"github.com/sony/gobreaker/v2"
 	"github.com/ulule/limiter/v3"
+	"go.opentelemetry.io/otel/metric"
 
 	"github.com/bulwarkhq/bulwark/internal/backend"
 	"github.com/bulwarkhq/bulwark/storage"
 )
 
-// DefaultRate is the base rate when Config.Rate is empty.
-const DefaultRate = "100-M"
+// defaultRate is the base rate when Config.Rate is empty.
+const defaultRate = "100-M"
 
 // Config configures an Adaptive limiter. Local is required (ratelimit/standard
 // supplies a storage/memory store); every other zero field takes a default:
 // 100-M per client in fixed windows with the default Policy.
 type Config struct {
-	Rate      string            // base rate, limiter format "100-M". Default DefaultRate.
+	Rate      string            // base rate, limiter format "100-M". Default "100-M".
 	Routes    map[string]string // route pattern or group -> base rate
 	AllowList []string          // addresses and CIDRs that are never limited nor banned
 	Policy    Policy            // score -> rate, penalty box; zero fields take defaults
@@ -48,7 +49,7 @@ type Config struct {
 	// Store is the shared store (storage/redis for a fleet). Nil: Local
 	// is the only store. Close does not close it.
 	Store storage.Store
-	// FailClosed refuses requests (OutcomeLimited, Degraded) while the store
+	// FailClosed refuses requests (not Allowed, Degraded) while the store
 	// is unavailable. Default false: fail open to the local store with the
 	// same policy.
 	FailClosed bool
@@ -72,9 +73,7 @@ type Config struct {
 	// CacheSize bounds the in-process decision cache. Default 100,000.
 	CacheSize int
 	// MeterProvider receives the metrics. Default: otel's global provider.
-	MeterProvider MeterProvider
-	// Clock returns the current time. Default time.Now.
-	Clock func() time.Time
+	MeterProvider metric.MeterProvider
 }
 
 // maxShards caps the breakers kept for a sharded store; shards beyond it
@@ -84,6 +83,7 @@ const maxShards = 1024
 // Adaptive is a threat-aware rate limiter. It is safe for concurrent use.
 type Adaptive struct {
 	cfg    Config
+	clock  func() time.Time // time.Now; tests move it (newLimiter)
 	policy Policy
 	base   routeRate
 	routes map[string]routeRate
@@ -118,14 +118,18 @@ type routeRate struct {
 
 // New validates cfg and returns an Adaptive limiter. An invalid rate, policy
 // or allow-list entry is an error naming the field.
-func New(cfg Config) (*Adaptive, error) {
+func New(cfg Config) (*Adaptive, error) { return newLimiter(cfg, time.Now) }
+
+// newLimiter is New with the clock that operator rules and the write-back
+// loop read (every request's time is its caller's).
+func newLimiter(cfg Config, clock func() time.Time) (*Adaptive, error) {
 	if cfg.Rate == "" {
-		cfg.Rate = DefaultRate
+		cfg.Rate = defaultRate
 	}
 	if cfg.Local == nil {
 		return nil, errors.New("ratelimit: Config.Local: nil: pass a local store (memory.New), or build the limiter with ratelimit/standard.New")
 	}
-	a := &Adaptive{cfg: cfg, routes: make(map[string]routeRate, len(cfg.Routes)+len(cfg.RouteAlgorithms))}
+	a := &Adaptive{cfg: cfg, clock: clock, routes: make(map[string]routeRate, len(cfg.Routes)+len(cfg.RouteAlgorithms))}
 	if cfg.Algorithm > storage.SlidingWindow {
 		return nil, fmt.Errorf("ratelimit: Config.Algorithm: unknown algorithm %d", cfg.Algorithm)
 	}
@@ -187,9 +191,6 @@ func New(cfg Config) (*Adaptive, error) {
 	}
 	if a.cfg.PendingSize == 0 {
 		a.cfg.PendingSize = 10_000
-	}
-	if a.cfg.Clock == nil {
-		a.cfg.Clock = time.Now
 	}
 	a.cache.max = a.cfg.CacheSize
 	a.pending.max = a.cfg.PendingSize
@@ -317,13 +318,13 @@ func (a *Adaptive) SetRate(route, rate string) error {
 	return nil
 }
 
-// RateFor returns the base rate of route: its own, or Config.Rate.
-func (a *Adaptive) RateFor(route string) limiter.Rate {
+// rateFor returns the base rate of route: its own, or Config.Rate.
+func (a *Adaptive) rateFor(route string) limiter.Rate {
 	return a.routeRate(route).rate
 }
 
-// AlgorithmFor returns how route's requests are counted.
-func (a *Adaptive) AlgorithmFor(route string) storage.Algorithm {
+// algorithmFor returns how route's requests are counted.
+func (a *Adaptive) algorithmFor(route string) storage.Algorithm {
 	return a.routeRate(route).alg
 }
 
@@ -354,7 +355,7 @@ func (a *Adaptive) Cached(key string, now time.Time) (r Result, ok bool) {
 		return r, true
 	}
 	if a.allowListed(key) {
-		return Result{Outcome: OutcomeAllowListed, Reason: "allow-list"}, true
+		return Result{Allowed: true, AllowListed: true, Reason: "allow-list"}, true
 	}
 	d, ok := a.cache.get(backend.BoundKey(key), now)
 	if !ok || d.Action != storage.ActionBan {
@@ -365,45 +366,42 @@ func (a *Adaptive) Cached(key string, now time.Time) (r Result, ok bool) {
 
 func banned(d storage.Decision, now time.Time) Result {
 	return Result{
-		Outcome:    OutcomeBanned,
+		Penalty:    storage.ActionBan,
 		Reset:      d.Expires,
 		RetryAfter: d.Expires.Sub(now),
 		Reason:     "penalty box: " + d.Reason,
 	}
 }
 
-// Allow counts one request of key on route with the given threat score and
-// answers. It makes at most one store round trip. Store errors never deny a
-// request by themselves: the breaker falls back to local limits (or refuses
-// when configured fail-closed); the error is returned for telemetry only.
-func (a *Adaptive) Allow(ctx context.Context, key, route string, score float64) (Result, error) {
-	return a.AllowAt(ctx, key, route, score, a.cfg.Clock())
-}
-
-// AllowAt is Allow for a request that arrived at now, read by the caller
-// from its own clock (as Cached takes it), which spares the hot path a
-// second clock read.
+// AllowAt counts one request of key on route, with its threat score, that
+// arrived at now (read by the caller from its own clock, as Cached takes
+// it), and answers. It makes at most one store round trip. Store errors
+// never deny a request by themselves: the breaker falls back to local
+// limits (or refuses when configured fail-closed); the error is returned
+// for telemetry only.
 func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64, now time.Time) (Result, error) {
 	if a.allowListed(key) {
-		a.tel.decision(ctx, OutcomeAllowListed)
-		return Result{Outcome: OutcomeAllowListed, Reason: "allow-list"}, nil
+		r := Result{Allowed: true, AllowListed: true, Reason: "allow-list"}
+		a.tel.decision(ctx, r.outcome())
+		return r, nil
 	}
 	op := a.operatorLookup(key, now)
 	if r, ok := op.answer(now); ok {
-		a.tel.decision(ctx, r.Outcome)
+		a.tel.decision(ctx, r.outcome())
 		return r, nil
 	}
 	key = backend.BoundKey(key)
 	cached, hasCached := a.cache.get(key, now)
 	if hasCached && cached.Action == storage.ActionBan {
-		a.tel.decision(ctx, OutcomeBanned)
-		return banned(cached, now), nil
+		r := banned(cached, now)
+		a.tel.decision(ctx, r.outcome())
+		return r, nil
 	}
 	// NaN is no score at all: Multiplier slows it to the floor.
 
 	rr := a.routeRate(route)
 	rate := rr.rate
-	m := a.policy.Multiplier(score) * op.factor()
+	m := a.policy.multiplier(score) * op.factor()
 	if hasCached && cached.Action == storage.ActionThrottle {
 		m *= cached.Factor
 	}
@@ -422,15 +420,15 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 	}
 	c, degraded, err := a.hit(ctx, h, now)
 	if err != nil && degraded && a.cfg.FailClosed {
-		a.tel.decision(ctx, OutcomeLimited)
-		return Result{
-			Outcome:    OutcomeLimited,
+		r := Result{
 			Limit:      h.Limit,
 			Reset:      now.Add(a.cfg.BreakerTimeout),
 			RetryAfter: a.cfg.BreakerTimeout,
 			Reason:     "rate limit store unavailable",
 			Degraded:   true,
-		}, err
+		}
+		a.tel.decision(ctx, r.outcome())
+		return r, err
 	}
 
 	res := Result{Degraded: degraded}
@@ -440,7 +438,7 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 		case storage.ActionBan:
 			r := banned(c.Decision, now)
 			r.Degraded = degraded
-			a.tel.decision(ctx, OutcomeBanned)
+			a.tel.decision(ctx, r.outcome())
 			return r, err
 		case storage.ActionThrottle:
 			if !hasCached || cached.Action != storage.ActionThrottle {
@@ -454,13 +452,12 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 	throttled := c.Decision.Active(now) && c.Decision.Action == storage.ActionThrottle
 	switch {
 	case c.N <= res.Limit:
-		res.Outcome = OutcomeAllow
+		res.Allowed = true
 	case throttled:
-		res.Outcome = OutcomeThrottled
+		res.Penalty = storage.ActionThrottle
 		res.Reason = "penalty box: " + c.Decision.Reason
 		res.RetryAfter = c.Reset.Sub(now)
 	default:
-		res.Outcome = OutcomeLimited
 		res.Reason = "rate limit"
 		if m < 1 {
 			res.Reason = "rate limit (reduced by threat score)"
@@ -471,7 +468,7 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 		res.RetryAfter = 0
 	}
 	op.relabel(&res)
-	a.tel.decision(ctx, res.Outcome)
+	a.tel.decision(ctx, res.outcome())
 	return res, err
 }
 
@@ -511,7 +508,7 @@ func (a *Adaptive) Ban(ctx context.Context, key string, d time.Duration, reason 
 	}
 	r := banned(dec, now)
 	r.Degraded = degraded
-	a.tel.decision(ctx, OutcomeBanned)
+	a.tel.decision(ctx, r.outcome())
 	return r, err
 }
 
@@ -542,10 +539,10 @@ func (a *Adaptive) Strike(ctx context.Context, key string, after int, window, d 
 		a.cache.put(key, c.Decision, now)
 		r := banned(c.Decision, now)
 		r.Degraded = degraded
-		a.tel.decision(ctx, OutcomeBanned)
+		a.tel.decision(ctx, r.outcome())
 		return r, err
 	}
-	return Result{Outcome: OutcomeAllow, Limit: int64(after), Remaining: max(int64(after)-c.N, 0), Reset: c.Reset, Degraded: degraded}, err
+	return Result{Allowed: true, Limit: int64(after), Remaining: max(int64(after)-c.N, 0), Reset: c.Reset, Degraded: degraded}, err
 }
 
 // hit runs h on the store through its shard's breaker, falling back to the

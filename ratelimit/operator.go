@@ -88,7 +88,7 @@ func (a *Adaptive) SetOperatorRule(id string, r OperatorRule) error {
 		o.rules = make(map[string]OperatorRule)
 	}
 	o.rules[id] = r
-	o.publish(a.cfg.Clock())
+	o.publish(a.clock())
 	return nil
 }
 
@@ -100,7 +100,7 @@ func (a *Adaptive) RemoveOperatorRule(id string) bool {
 	defer o.mu.Unlock()
 	_, ok := o.rules[id]
 	delete(o.rules, id)
-	o.publish(a.cfg.Clock())
+	o.publish(a.clock())
 	return ok
 }
 
@@ -221,7 +221,7 @@ func keyPrefix(key string) (netip.Prefix, bool) {
 func (m operatorMatch) answer(now time.Time) (Result, bool) {
 	switch {
 	case m.allow != nil:
-		return Result{Outcome: OutcomeAllowListed, Reason: "allow-list (operator)"}, true
+		return Result{Allowed: true, AllowListed: true, Reason: "allow-list (operator)"}, true
 	case m.ban != nil:
 		return banned(storage.Decision{Action: storage.ActionBan, Reason: "operator: " + m.ban.Reason, Expires: m.ban.Expires}, now), true
 	}
@@ -238,8 +238,8 @@ func (m operatorMatch) factor() float64 {
 
 // relabel names a refusal under an operator throttle as a throttle.
 func (m *operatorMatch) relabel(res *Result) {
-	if m.throttle != nil && res.Outcome == OutcomeLimited {
-		res.Outcome = OutcomeThrottled
+	if m.throttle != nil && !res.Allowed && res.Penalty == storage.ActionNone {
+		res.Penalty = storage.ActionThrottle
 		res.Reason = "operator: " + m.throttle.Reason
 	}
 }

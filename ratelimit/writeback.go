@@ -205,7 +205,7 @@ func (a *Adaptive) flush() {
 			return
 		default:
 		}
-		now := a.cfg.Clock()
+		now := a.clock()
 		if !d.Active(now) {
 			a.pending.remove(key, &d)
 			continue

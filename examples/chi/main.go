@@ -157,12 +157,7 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 		s.closers = append(s.closers, func(context.Context) error { return guard.Close() })
 		var events middleware.Events
 		if cfg.NATSURL != "" {
-			limiter, ok := guard.Limiter().(*ratelimit.Adaptive)
-			if !ok {
-				_ = s.Close(context.Background())
-				return nil, errors.New("the control plane needs the standard limiter")
-			}
-			exp, closeFleet, err := connectFleet(cfg, limiter, logger)
+			exp, closeFleet, err := connectFleet(cfg, guard, logger)
 			if err != nil {
 				_ = s.Close(context.Background())
 				return nil, err

@@ -1,10 +1,10 @@
 // Package event is the record an SDK instance sends to the control plane for
-// every request the middleware assessed, and its compact wire form.
+// every request a bulwark.Guard decided on, and its compact wire form,
+// shared by storage/fleet's Exporter and the control plane.
 //
-// The middleware fills an Event on the request path (time, client key,
-// route, method, outcome, score, level, top reasons, limiter result) and
-// hands it to a Recorder (storage/fleet's Exporter) that must not block.
-// The exporter stamps the ID, replaces the client key by its pseudonym,
+// The Exporter makes an Event of a verdict on the request path
+// (FromVerdict: time, client key, route, method, outcome, score, level,
+// top reasons, limiter result) without blocking. It stamps the ID, replaces the client key by its pseudonym,
 // adds the behavioural features of scored requests, and publishes Batches:
 //
 //	b := event.Batch{Tenant: "default", Region: "eu", Instance: "api-1", KeyID: "k1", Events: evs}

@@ -10,7 +10,7 @@ import (
 // MaxReasons is how many reasons an Event carries.
 const MaxReasons = 3
 
-// Outcomes, as the middleware names them (middleware.Outcome's String).
+// Outcomes, as bulwark.Outcome names them (its String).
 const (
 	OutcomeAllowed       = "allowed"
 	OutcomeAllowListed   = "allow_listed"

@@ -26,8 +26,6 @@ type Config struct {
 	// JanitorInterval is how often expired entries are removed. Default 1m;
 	// negative disables the janitor.
 	JanitorInterval time.Duration
-	// Clock is used by the janitor. Default time.Now.
-	Clock func() time.Time
 }
 
 type entry struct {
@@ -70,7 +68,11 @@ type Store struct {
 }
 
 // New returns a Store and starts its janitor.
-func New(o Config) *Store {
+func New(o Config) *Store { return newStore(o, time.Now) }
+
+// newStore is New with the janitor's clock (every other method takes the
+// time as an argument).
+func newStore(o Config, clock func() time.Time) *Store {
 	if o.Shards <= 0 {
 		o.Shards = 32
 	}
@@ -80,9 +82,6 @@ func New(o Config) *Store {
 	if o.JanitorInterval == 0 {
 		o.JanitorInterval = time.Minute
 	}
-	if o.Clock == nil {
-		o.Clock = time.Now
-	}
 	per := o.MaxEntries / o.Shards
 	if per < 1 {
 		per = 1
@@ -91,7 +90,7 @@ func New(o Config) *Store {
 		seed:     maphash.MakeSeed(),
 		shards:   make([]shard, o.Shards),
 		perShard: per,
-		clock:    o.Clock,
+		clock:    clock,
 		stop:     make(chan struct{}),
 		done:     make(chan struct{}),
 	}
@@ -283,8 +282,8 @@ func (s *Store) DeleteDecision(_ context.Context, client string) error {
 	return nil
 }
 
-// Len returns the number of stored entries, expired ones not yet removed included.
-func (s *Store) Len() int {
+// entries returns the number of stored entries, expired ones not yet removed included.
+func (s *Store) entries() int {
 	n := 0
 	for i := range s.shards {
 		sh := &s.shards[i]
@@ -295,8 +294,8 @@ func (s *Store) Len() int {
 	return n
 }
 
-// Sweep removes the entries expired at now.
-func (s *Store) Sweep(now time.Time) {
+// sweep removes the entries expired at now.
+func (s *Store) sweep(now time.Time) {
 	n := now.UnixNano()
 	for i := range s.shards {
 		sh := &s.shards[i]
@@ -319,7 +318,7 @@ func (s *Store) janitor(every time.Duration) {
 		case <-s.stop:
 			return
 		case <-t.C:
-			s.Sweep(s.clock())
+			s.sweep(s.clock())
 		}
 	}
 }

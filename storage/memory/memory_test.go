@@ -31,22 +31,22 @@ func TestCapEvicts(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := s.Len(); n > 100 {
+	if n := s.entries(); n > 100 {
 		t.Fatalf("%d entries, cap 100", n)
 	}
 }
 
 func TestSweepAndJanitor(t *testing.T) {
 	now := time.Unix(1000, 0)
-	s := New(Config{JanitorInterval: time.Millisecond, Clock: func() time.Time { return now.Add(time.Hour) }})
+	s := newStore(Config{JanitorInterval: time.Millisecond}, func() time.Time { return now.Add(time.Hour) })
 	for i := 0; i < 10; i++ {
 		_, _ = s.Hit(context.Background(), storage.Hit{Client: fmt.Sprint(i), Window: time.Minute}, now)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for s.Len() > 0 && time.Now().Before(deadline) {
+	for s.entries() > 0 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	if n := s.Len(); n != 0 {
+	if n := s.entries(); n != 0 {
 		t.Fatalf("janitor left %d expired entries", n)
 	}
 	if err := s.Close(); err != nil {
@@ -101,7 +101,7 @@ func TestDecisionCount(t *testing.T) {
 		case 2:
 			_ = s.DeleteDecision(ctx, client)
 		case 3:
-			s.Sweep(now)
+			s.sweep(now)
 		default:
 			// over the limit: strikes become a throttle decision
 			_, _ = s.Hit(ctx, storage.Hit{Client: client, Bucket: fmt.Sprint(step % 3), Window: time.Minute, Limit: 1,

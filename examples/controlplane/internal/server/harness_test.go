@@ -126,20 +126,20 @@ func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
 	if o.sampleRate == 0 {
 		o.sampleRate = 1
 	}
-	exp, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: names, Instance: name, Version: "test",
-		SampleRate: o.sampleRate, QueueSize: o.queue, Limiter: lim, AckTimeout: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Limiter: lim, Pseudonyms: names, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := chi.NewRouter()
 	guard, err := standard.New(standard.Config{Guard: bulwark.Config{Limiter: lim}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	exp, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: names, Guard: guard, Instance: name, Version: "test",
+		SampleRate: o.sampleRate, QueueSize: o.queue, AckTimeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Guard: guard, Pseudonyms: names, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := chi.NewRouter()
 	mw, err := middleware.New(guard, middleware.Config{Events: exp, Route: chiroute.Before(r), RouteAfter: chiroute.After,
 		TrustedProxies: []string{"127.0.0.0/8"}})
 	if err != nil {
