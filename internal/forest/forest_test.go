@@ -1,10 +1,14 @@
-package anomaly
+package forest
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"sort"
 	"testing"
 
@@ -111,7 +115,7 @@ func TestCompiledScoreMatchesTrees(t *testing.T) {
 		}
 		return math.Exp2(-sum / float64(len(m.Trees)) / cTable[m.SampleSize])
 	}
-	def, err := DefaultModel()
+	def, err := embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +166,7 @@ func TestModelRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := ParseModel(b)
+	got, err := Parse(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +187,7 @@ func TestModelRoundTrip(t *testing.T) {
 		t.Fatal("a vector of the wrong length was scored")
 	}
 	mut := func(f func(*Model)) string {
-		c, _ := ParseModel(b)
+		c, _ := Parse(b)
 		f(c)
 		x, _ := json.Marshal(c)
 		return string(x)
@@ -204,7 +208,7 @@ func TestModelRoundTrip(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := ParseModel([]byte(tc.b)); !errors.Is(err, threat.ErrBadModel) {
+			if _, err := Parse([]byte(tc.b)); !errors.Is(err, threat.ErrBadModel) {
 				t.Fatalf("err = %v, want threat.ErrBadModel", err)
 			}
 		})
@@ -218,7 +222,7 @@ func FuzzModelUnmarshal(f *testing.F) {
 	f.Add(b)
 	f.Add([]byte(`{"version":"x","features":["a"],"sample_size":2,"threshold":0.5,"median":[0],"mad":[0],"trees":[{"f":[0,-1,-1],"s":[1,0,0],"l":[1,-1,-1],"r":[2,-1,-1],"n":[2,1,1]}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := ParseModel(b)
+		m, err := Parse(b)
 		if err != nil {
 			return
 		}
@@ -228,4 +232,21 @@ func FuzzModelUnmarshal(f *testing.F) {
 			t.Fatalf("score %v", s)
 		}
 	})
+}
+
+// embedded reads threat/anomaly's embedded default model.
+func embedded() (*Model, error) {
+	b, err := os.ReadFile("../../threat/anomaly/default_model.json.gz")
+	if err != nil {
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(raw)
 }

@@ -1,4 +1,9 @@
-package anomaly
+// Package forest is the isolation forest of threat/anomaly (Liu, Ting and
+// Zhou, 2008) in the form it is trained and stored in: the trees, the
+// robust statistics of the training data, Train, and the compiled form
+// Score walks. threat/anomaly wraps a Model; the training command
+// (threat/anomaly/cmd/train) builds one.
+package forest
 
 import (
 	"crypto/sha256"
@@ -11,9 +16,10 @@ import (
 	"sort"
 	"time"
 
-	"github.com/bulwarkhq/bulwark/threat"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // Limits of a Model, checked on load.
@@ -21,7 +27,7 @@ const (
 	MaxFeatures   = 64
 	MaxTrees      = 1000
 	MaxSampleSize = 4096
-	maxModelBytes = 32 << 20
+	MaxModelBytes = 32 << 20
 )
 
 // errBadModel is threat.ErrBadModel, which every invalid or truncated
@@ -156,19 +162,19 @@ var cTable = func() []float64 {
 // Train builds an isolation forest from vectors of equal length.
 func Train(vectors [][]float64, cfg TrainConfig) (*Model, error) {
 	if len(vectors) < 2 {
-		return nil, errors.New("anomaly: need at least 2 vectors")
+		return nil, errors.New("forest: need at least 2 vectors")
 	}
 	nf := len(vectors[0])
 	if nf == 0 || nf > MaxFeatures {
-		return nil, fmt.Errorf("anomaly: %d features", nf)
+		return nil, fmt.Errorf("forest: %d features", nf)
 	}
 	for _, v := range vectors {
 		if len(v) != nf {
-			return nil, errors.New("anomaly: vectors of unequal length")
+			return nil, errors.New("forest: vectors of unequal length")
 		}
 		for _, x := range v {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, errors.New("anomaly: non-finite feature value")
+				return nil, errors.New("forest: non-finite feature value")
 			}
 		}
 	}
@@ -189,7 +195,7 @@ func Train(vectors [][]float64, cfg TrainConfig) (*Model, error) {
 		}
 	}
 	if len(cfg.Features) != nf {
-		return nil, errors.New("anomaly: feature names do not match vectors")
+		return nil, errors.New("forest: feature names do not match vectors")
 	}
 	now := time.Now().UTC()
 	m := &Model{Version: cfg.Version, Features: cfg.Features, TrainedAt: now, SampleSize: cfg.SampleSize}
@@ -217,7 +223,7 @@ func Train(vectors [][]float64, cfg TrainConfig) (*Model, error) {
 		for i, v := range vectors {
 			col[i] = v[f]
 		}
-		m.Median[f], m.MAD[f] = medianMAD(col)
+		m.Median[f], m.MAD[f] = MedianMAD(col)
 	}
 	scores := make([]float64, len(vectors))
 	for i, v := range vectors {
@@ -228,9 +234,9 @@ func Train(vectors [][]float64, cfg TrainConfig) (*Model, error) {
 	return m, nil
 }
 
-// medianMAD returns the median and the median absolute deviation of x,
+// MedianMAD returns the median and the median absolute deviation of x,
 // which it sorts in place.
-func medianMAD(x []float64) (float64, float64) {
+func MedianMAD(x []float64) (float64, float64) {
 	sort.Float64s(x)
 	med := stat.Quantile(0.5, stat.Empirical, x, nil)
 	floats.AddConst(-med, x)
@@ -381,10 +387,10 @@ func (m *Model) flatSum(x []float64) float64 {
 	return sum
 }
 
-// ParseModel decodes a model from its JSON encoding (json.Marshal of a
-// Model) and validates it; errors wrap threat.errBadModel.
-func ParseModel(b []byte) (*Model, error) {
-	if len(b) > maxModelBytes {
+// Parse decodes a model from its JSON encoding (json.Marshal of a Model)
+// and validates it; errors wrap threat.ErrBadModel.
+func Parse(b []byte) (*Model, error) {
+	if len(b) > MaxModelBytes {
 		return nil, fmt.Errorf("%w: %d bytes", errBadModel, len(b))
 	}
 	m := new(Model)

@@ -1,4 +1,4 @@
-package behavior
+package sequence
 
 // maxShape bounds the normalised path shape, in bytes.
 const maxShape = 128
@@ -79,8 +79,8 @@ func isHexID(s string) bool {
 	return true
 }
 
-// shapeHash is the FNV-1a hash of Shape(path), computed without allocating.
-func shapeHash(path string) uint64 {
+// ShapeHash is the FNV-1a hash of Shape(path), computed without allocating.
+func ShapeHash(path string) uint64 {
 	var buf [maxShape + 8]byte
 	return fnv64(appendShape(buf[:0], path))
 }
