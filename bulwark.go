@@ -241,7 +241,7 @@ func (g *Guard) check(ctx context.Context, req *threat.Request, p route) Verdict
 		g.tel.limiterError(ctx)
 	}
 	v.Limit = res
-	if v.Outcome.Refusal() {
+	if v.Outcome.refusal() {
 		g.enforce(&v, p)
 	}
 	g.tel.record(ctx, &v)

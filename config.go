@@ -10,7 +10,8 @@ import (
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
-// ErrInvalidConfig is wrapped by every error New returns for a bad Config.
+// ErrInvalidConfig is wrapped by every error New (and middleware.New) returns
+// for a bad configuration; the message names the field.
 var ErrInvalidConfig = errors.New("bulwark: invalid config")
 
 func invalid(field, format string, args ...any) error {

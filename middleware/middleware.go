@@ -23,7 +23,7 @@ type Middleware struct {
 }
 
 // New validates cfg and returns a Middleware that asks core. Errors for a
-// bad Config wrap ErrInvalidConfig and name the field.
+// bad Config wrap bulwark.ErrInvalidConfig and name the field.
 func New(core Core, cfg Config) (*Middleware, error) {
 	if isNil(core) {
 		return nil, invalid("core", "nil (standard.New builds the default Guard)")

@@ -279,7 +279,7 @@ func TestLimiterErrorNeverFails(t *testing.T) {
 
 func TestTypedNilCoreIsRefused(t *testing.T) {
 	var g *bulwark.Guard
-	if _, err := New(g, Config{}); !errors.Is(err, ErrInvalidConfig) {
+	if _, err := New(g, Config{}); !errors.Is(err, bulwark.ErrInvalidConfig) {
 		t.Fatalf("New with a typed nil core: %v", err)
 	}
 	var eng *threat.Engine

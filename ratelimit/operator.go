@@ -104,8 +104,8 @@ func (a *Adaptive) RemoveOperatorRule(id string) bool {
 	return ok
 }
 
-// OperatorRules returns a copy of the rules in force, by id.
-func (a *Adaptive) OperatorRules() map[string]OperatorRule {
+// operatorRules returns a copy of the rules in force, by id.
+func (a *Adaptive) operatorRules() map[string]OperatorRule {
 	o := &a.ops
 	o.mu.Lock()
 	defer o.mu.Unlock()

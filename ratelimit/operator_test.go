@@ -75,7 +75,7 @@ func TestOperatorRules(t *testing.T) {
 	if _, ok := a.Cached("apikey:evil", now); ok {
 		t.Error("removed ban still answers")
 	}
-	if n := len(a.OperatorRules()); n != 4 {
+	if n := len(a.operatorRules()); n != 4 {
 		t.Errorf("%d rules left", n)
 	}
 }

@@ -97,8 +97,8 @@ func NeutralModel() *Model {
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
-// Evidence is the contribution of one signal to the combined log odds.
-func (m *Model) Evidence(s Signal) float64 {
+// evidence is the contribution of one signal to the combined log odds.
+func (m *Model) evidence(s Signal) float64 {
 	if v, ok := m.LLR[s.Rule]; ok {
 		return v
 	}
@@ -157,7 +157,7 @@ func (m *Model) combine(sigs []Signal, weights map[string]float64, maxReasons in
 	}
 	ev = ev[:len(sigs)]
 	for i, s := range sigs {
-		ev[i] = m.Evidence(s)
+		ev[i] = m.evidence(s)
 		if len(weights) > 0 {
 			if w, ok := weights[s.Detector]; ok {
 				ev[i] *= w

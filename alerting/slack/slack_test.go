@@ -1,4 +1,4 @@
-package slack_test
+package slack
 
 import (
 	"context"
@@ -15,7 +15,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/bulwarkhq/bulwark/alerting"
-	"github.com/bulwarkhq/bulwark/alerting/slack"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -54,14 +53,14 @@ func TestSendPostsSummaryAndTopReasons(t *testing.T) {
 		_, _ = io.WriteString(w, "ok")
 	}))
 	defer srv.Close()
-	s, err := slack.New(slack.Config{URL: srv.URL, Client: srv.Client()})
+	s, err := New(Config{URL: srv.URL, Client: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Send(context.Background(), incident); err != nil {
 		t.Fatal(err)
 	}
-	var m slack.Message
+	var m message
 	if err := json.Unmarshal(<-bodies, &m); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +105,7 @@ func TestSendClassifiesStatus(t *testing.T) {
 				_, _ = io.WriteString(w, "invalid_payload")
 			}))
 			defer srv.Close()
-			s, err := slack.New(slack.Config{URL: srv.URL, Client: srv.Client()})
+			s, err := New(Config{URL: srv.URL, Client: srv.Client()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -132,7 +131,7 @@ func TestThroughDispatcher(t *testing.T) {
 		_, _ = io.WriteString(w, "ok")
 	}))
 	defer srv.Close()
-	s, err := slack.New(slack.Config{URL: srv.URL, Client: srv.Client()})
+	s, err := New(Config{URL: srv.URL, Client: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +154,7 @@ func TestThroughDispatcher(t *testing.T) {
 
 func TestNewRejectsBadURL(t *testing.T) {
 	for _, u := range []string{"", "hooks.slack.com/x", "ftp://x.example/"} {
-		if _, err := slack.New(slack.Config{URL: u}); err == nil {
+		if _, err := New(Config{URL: u}); err == nil {
 			t.Errorf("%q accepted", u)
 		}
 	}
@@ -175,7 +174,7 @@ func FuzzFormat(f *testing.F) {
 		a.Routes = []string{route}
 		a.Labels = map[string]string{alerting.LabelClient: client}
 		a.Summary = summary
-		m := slack.Format(a, 5)
+		m := format(a, 5)
 		if _, err := json.Marshal(m); err != nil {
 			t.Fatal(err)
 		}

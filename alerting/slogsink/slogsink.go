@@ -39,13 +39,13 @@ var _ alerting.Sink = (*Sink)(nil)
 // New returns a Sink for cfg.
 func New(cfg Config) *Sink {
 	if cfg.Level == nil {
-		cfg.Level = DefaultLevel
+		cfg.Level = defaultLevel
 	}
 	return &Sink{cfg: cfg}
 }
 
-// DefaultLevel is the default mapping of alert levels to slog levels.
-func DefaultLevel(s threat.Level) slog.Level {
+// defaultLevel is the default mapping of alert levels to slog levels.
+func defaultLevel(s threat.Level) slog.Level {
 	switch {
 	case s >= threat.LevelHigh:
 		return slog.LevelError

@@ -92,7 +92,7 @@ func TestSendSignsAndClassifiesStatus(t *testing.T) {
 			var gotBody []byte
 			var verr error
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				gotBody, verr = webhook.VerifyRequest(secret, r, 1<<20, t0, time.Minute)
+				gotBody, verr = webhook.VerifyRequest(secret, r, 1<<20, time.Now(), time.Minute)
 				if r.Header.Get("Authorization") != "Bearer x" || r.Header.Get("Content-Type") != "application/json" {
 					verr = errors.New("headers missing")
 				}
@@ -100,7 +100,7 @@ func TestSendSignsAndClassifiesStatus(t *testing.T) {
 			}))
 			defer srv.Close()
 			s, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: srv.Client(),
-				Header: http.Header{"Authorization": {"Bearer x"}}, Now: func() time.Time { return t0 }})
+				Header: http.Header{"Authorization": {"Bearer x"}}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -337,7 +337,7 @@ func TestHungSinkDoesNotStallOthers(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release) // runs before srv.Close, even when the test fails
-	hung, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: srv.Client(), Timeout: time.Hour})
+	hung, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,8 +377,8 @@ func TestHungSinkDoesNotStallOthers(t *testing.T) {
 }
 
 // TestSendTimeout: a receiver that never answers makes Send fail within
-// Config.Timeout with a retryable error, even under a context without a
-// deadline.
+// the Client's Timeout with a retryable error, even under a context
+// without a deadline.
 func TestSendTimeout(t *testing.T) {
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -390,7 +390,9 @@ func TestSendTimeout(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	s, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: srv.Client(), Timeout: 50 * time.Millisecond})
+	c := srv.Client()
+	c.Timeout = 50 * time.Millisecond
+	s, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: c})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,17 +53,9 @@ type ExporterConfig struct {
 	// channel, the batch being built and the batches not yet acknowledged).
 	// Default 65,536.
 	QueueSize int
-	// BatchSize is the most events in one message. Default 1,000.
-	BatchSize int
-	// Linger is how long a batch waits for more events. Default 20ms.
-	Linger time.Duration
-	// ReportInterval is how often counts and health are sent. Default 1s.
-	ReportInterval time.Duration
 	// AckTimeout bounds the wait for the stream's acknowledgement of one
 	// message before it is sent again. Default 5s.
 	AckTimeout time.Duration
-	// InFlight is how many messages may await acknowledgement. Default 64.
-	InFlight int
 }
 
 // Stats are an Exporter's counters since it started.
@@ -74,6 +66,16 @@ type Stats struct {
 	Dropped   uint64 // events lost: queue full, or not acknowledged by Close
 	Queued    uint64 // events waiting now
 }
+
+// Batching and publishing: a batch holds at most batchSize events and waits
+// at most linger for more; at most inFlight messages await the stream's
+// acknowledgement; counts and health are reported every second.
+const (
+	batchSize   = 1_000
+	lingerFor   = 20 * time.Millisecond
+	inFlight    = 64
+	reportEvery = time.Second
+)
 
 // Exporter sends events to the control plane. Record is safe for
 // concurrent use and never blocks.
@@ -147,7 +149,7 @@ func NewExporter(cfg ExporterConfig) (*Exporter, error) {
 	case cfg.SampleRate < 0:
 		cfg.SampleRate = 0
 	}
-	if cfg.QueueSize < 0 || cfg.BatchSize < 0 || cfg.Linger < 0 || cfg.ReportInterval < 0 || cfg.AckTimeout < 0 || cfg.InFlight < 0 {
+	if cfg.QueueSize < 0 || cfg.AckTimeout < 0 {
 		return nil, fmt.Errorf("%w: negative size or duration", ErrConfig)
 	}
 	def := func(v *int, d int) {
@@ -156,21 +158,10 @@ func NewExporter(cfg ExporterConfig) (*Exporter, error) {
 		}
 	}
 	def(&cfg.QueueSize, 65_536)
-	def(&cfg.BatchSize, 1_000)
-	def(&cfg.InFlight, 64)
-	if cfg.BatchSize > event.MaxBatchEvents {
-		return nil, fmt.Errorf("%w: ExporterConfig.BatchSize over %d", ErrConfig, event.MaxBatchEvents)
-	}
-	if cfg.Linger == 0 {
-		cfg.Linger = 20 * time.Millisecond
-	}
-	if cfg.ReportInterval == 0 {
-		cfg.ReportInterval = time.Second
-	}
 	if cfg.AckTimeout == 0 {
 		cfg.AckTimeout = 5 * time.Second
 	}
-	js, err := jetstream.New(cfg.Conn, jetstream.WithPublishAsyncMaxPending(cfg.InFlight*2),
+	js, err := jetstream.New(cfg.Conn, jetstream.WithPublishAsyncMaxPending(inFlight*2),
 		jetstream.WithPublishAsyncTimeout(cfg.AckTimeout))
 	if err != nil {
 		return nil, fmt.Errorf("fleet: jetstream: %w", err)
@@ -271,10 +262,10 @@ func (x *Exporter) collect() {
 	batch := event.Batch{Tenant: x.cfg.Tenant, Region: x.cfg.Region, Instance: x.cfg.Instance, KeyID: x.cfg.Pseudonyms.keyID}
 	var batchSeq uint64
 	var fbuf []float64
-	linger := time.NewTimer(x.cfg.Linger)
+	linger := time.NewTimer(lingerFor)
 	linger.Stop()
 	lingering := false
-	report := time.NewTicker(x.cfg.ReportInterval)
+	report := time.NewTicker(reportEvery)
 	defer report.Stop()
 
 	flush := func() {
@@ -349,14 +340,14 @@ func (x *Exporter) collect() {
 		}
 		e.Client = ""
 		batch.Events = append(batch.Events, e)
-		if len(batch.Events) >= x.cfg.BatchSize {
+		if len(batch.Events) >= batchSize {
 			if lingering && !linger.Stop() {
 				<-linger.C
 			}
 			lingering = false
 			flush()
 		} else if !lingering {
-			linger.Reset(x.cfg.Linger)
+			linger.Reset(lingerFor)
 			lingering = true
 		}
 	}
@@ -424,7 +415,7 @@ func (f *inflight) poll() int {
 	return f.res
 }
 
-// publish sends pending messages, at most InFlight awaiting their
+// publish sends pending messages, at most inFlight awaiting their
 // acknowledgement, and sends back to the queue what failed.
 func (x *Exporter) publish() {
 	defer close(x.published)
@@ -460,7 +451,7 @@ func (x *Exporter) publish() {
 		}
 		// send more
 		if !failed {
-			for len(flying) < x.cfg.InFlight {
+			for len(flying) < inFlight {
 				m := x.next()
 				if m == nil {
 					break

@@ -103,8 +103,7 @@ func TestExporterPublishes(t *testing.T) {
 	nc, js := startNATS(t)
 	ps := names(t)
 	g, _ := guard(t)
-	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: ps, Instance: "api-1", SampleRate: -1,
-		Linger: 5 * time.Millisecond, ReportInterval: 50 * time.Millisecond, Guard: g})
+	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: ps, Instance: "api-1", SampleRate: -1, Guard: g})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +261,7 @@ func TestWatcherEnforces(t *testing.T) {
 	put(decision.Value{Target: decision.MustTarget("pseudonym", p), Action: decision.Ban, Reason: "dashboard", Expires: hour})
 	within("pseudonym ban", func() bool { return banned(seen) })
 	// a client seen only in sampled-out benign events is known by pseudonym too
-	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: ps, SampleRate: -1, Linger: time.Millisecond})
+	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: ps, SampleRate: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,8 +17,6 @@ var _ storage.Store = (*Store)(nil)
 
 // Config configures a Store. The zero value is usable.
 type Config struct {
-	// Shards is the number of independently locked maps. Default 32.
-	Shards int
 	// MaxEntries caps the number of live entries (counters, strike counters
 	// and decisions together). Default 1,000,000. When a shard is full, an
 	// expired entry, or else a random one, is evicted.
@@ -26,6 +24,10 @@ type Config struct {
 	// JanitorInterval is how often expired entries are removed. Default 1m;
 	// negative disables the janitor.
 	JanitorInterval time.Duration
+
+	// shards is the number of independently locked maps (default 32);
+	// tests set it.
+	shards int
 }
 
 type entry struct {
@@ -73,8 +75,8 @@ func New(o Config) *Store { return newStore(o, time.Now) }
 // newStore is New with the janitor's clock (every other method takes the
 // time as an argument).
 func newStore(o Config, clock func() time.Time) *Store {
-	if o.Shards <= 0 {
-		o.Shards = 32
+	if o.shards <= 0 {
+		o.shards = 32
 	}
 	if o.MaxEntries <= 0 {
 		o.MaxEntries = 1_000_000
@@ -82,13 +84,13 @@ func newStore(o Config, clock func() time.Time) *Store {
 	if o.JanitorInterval == 0 {
 		o.JanitorInterval = time.Minute
 	}
-	per := o.MaxEntries / o.Shards
+	per := o.MaxEntries / o.shards
 	if per < 1 {
 		per = 1
 	}
 	s := &Store{
 		seed:     maphash.MakeSeed(),
-		shards:   make([]shard, o.Shards),
+		shards:   make([]shard, o.shards),
 		perShard: per,
 		clock:    clock,
 		stop:     make(chan struct{}),

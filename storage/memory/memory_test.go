@@ -23,7 +23,7 @@ func TestConformance(t *testing.T) {
 }
 
 func TestCapEvicts(t *testing.T) {
-	s := New(Config{Shards: 4, MaxEntries: 100, JanitorInterval: -1})
+	s := New(Config{shards: 4, MaxEntries: 100, JanitorInterval: -1})
 	defer s.Close()
 	now := time.Now()
 	for i := 0; i < 1000; i++ {
@@ -63,7 +63,7 @@ func TestSweepAndJanitor(t *testing.T) {
 // delete, sweep) must keep the count right, and a decision must still be
 // seen by Hit.
 func TestDecisionCount(t *testing.T) {
-	s := New(Config{Shards: 2, MaxEntries: 40, JanitorInterval: -1})
+	s := New(Config{shards: 2, MaxEntries: 40, JanitorInterval: -1})
 	defer s.Close()
 	ctx := context.Background()
 	now := time.Unix(1_700_000_000, 0)

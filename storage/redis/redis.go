@@ -7,9 +7,7 @@
 // a sliding-window counter: one hash of the current and previous window's
 // counts), counts a strike when the hit is over the limit and writes the
 // penalty decision when the strikes reach their limit, and returns count,
-// reset and decision in one reply: one round trip. Store.Limiter exposes
-// the same fixed-window counters through ulule/limiter's Store contract,
-// one round trip a call.
+// reset and decision in one reply: one round trip.
 //
 // Keys are "<prefix>{<client>}:<kind>": the client key is the Cluster hash
 // tag, so all of a client's keys share one slot, and the prefix lets
@@ -53,12 +51,12 @@ import (
 
 var _ storage.Store = (*Store)(nil)
 
-// DefaultPrefix namespaces keys when Config.Prefix is empty.
-const DefaultPrefix = "bulwark:"
+// defaultPrefix namespaces keys when Config.Prefix is empty.
+const defaultPrefix = "bulwark:"
 
 // Config configures a Store.
 type Config struct {
-	// Prefix is put before every key. Default DefaultPrefix. It may not
+	// Prefix is put before every key. Default "bulwark:". It may not
 	// contain "{" or "}": the client key is the keys' hash tag.
 	Prefix string
 }
@@ -86,7 +84,7 @@ func New(c libredis.UniversalClient, o Config) (*Store, error) {
 		return nil, errors.New("storage/redis: nil client")
 	}
 	if o.Prefix == "" {
-		o.Prefix = DefaultPrefix
+		o.Prefix = defaultPrefix
 	}
 	if strings.ContainsAny(o.Prefix, "{}") {
 		return nil, fmt.Errorf("storage/redis: Config.Prefix %q: braces would change the keys' hash tag", o.Prefix)

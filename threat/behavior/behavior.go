@@ -21,9 +21,7 @@ const ringSize = 32
 // documents its default.
 type Config struct {
 	MaxClients  int           // tracked clients, least recently used evicted first; default 100000
-	Shards      int           // default 64
 	IdleTTL     time.Duration // a profile idle this long starts afresh; default 30m
-	Window      time.Duration // sliding window of the features; default 60s
 	MinRequests int           // requests in the window before any behavioural signal; default 16
 
 	FloodRPS      float64 // sustained request rate that is a flood; default 20
@@ -47,10 +45,17 @@ type Config struct {
 	Sequence *SequenceModel
 	// NoBot disables the per-request bot heuristics.
 	NoBot bool
+
+	// shards is the number of locked maps (default 64). window is the
+	// span the features are computed over (default 60 s): it is not a
+	// knob, as the anomaly models are trained on features over 60 s.
+	// Tests set both.
+	shards int
+	window time.Duration
 }
 
 func (c *Config) fill() error {
-	if c.MaxClients < 0 || c.Shards < 0 || c.MinRequests < 0 || c.Refresh < 0 || c.IdleTTL < 0 || c.Window < 0 ||
+	if c.MaxClients < 0 || c.shards < 0 || c.MinRequests < 0 || c.Refresh < 0 || c.IdleTTL < 0 || c.window < 0 ||
 		c.FloodRPS < 0 || c.MinFailures < 0 || c.FailureRatio < 0 || c.FailureRatio > 1 || c.ScrapeCV < 0 || c.RotationCount < 0 {
 		return errors.New("behavior: negative or out-of-range Config field")
 	}
@@ -60,7 +65,7 @@ func (c *Config) fill() error {
 		}
 	}
 	def(&c.MaxClients, 100000)
-	def(&c.Shards, 64)
+	def(&c.shards, 64)
 	def(&c.MinRequests, 16)
 	def(&c.MinFailures, 8)
 	def(&c.RotationCount, 4)
@@ -68,14 +73,14 @@ func (c *Config) fill() error {
 	if c.MinRequests < 2 {
 		c.MinRequests = 2
 	}
-	if c.Shards > c.MaxClients {
-		c.Shards = c.MaxClients
+	if c.shards > c.MaxClients {
+		c.shards = c.MaxClients
 	}
 	if c.IdleTTL == 0 {
 		c.IdleTTL = 30 * time.Minute
 	}
-	if c.Window == 0 {
-		c.Window = time.Minute
+	if c.window == 0 {
+		c.window = time.Minute
 	}
 	if c.FloodRPS == 0 {
 		c.FloodRPS = 20
@@ -156,14 +161,14 @@ func New(cfg Config) (*Detector, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
-	d := &Detector{cfg: cfg, seed: maphash.MakeSeed(), shards: make([]shard, cfg.Shards),
+	d := &Detector{cfg: cfg, seed: maphash.MakeSeed(), shards: make([]shard, cfg.shards),
 		floodGap: int64(float64(time.Second) / cfg.FloodRPS), seq: &threat.Holder[*SequenceModel]{}}
 	if cfg.Sequence != nil {
 		if err := d.seq.Swap(cfg.Sequence); err != nil {
 			return nil, fmt.Errorf("behavior: Config.Sequence: %w", err)
 		}
 	}
-	d.perShard = (cfg.MaxClients + cfg.Shards - 1) / cfg.Shards
+	d.perShard = (cfg.MaxClients + cfg.shards - 1) / cfg.shards
 	for i := range d.shards {
 		d.shards[i].m = make(map[string]*profile)
 	}
@@ -246,8 +251,8 @@ func (s *shard) pushFront(p *profile) {
 	}
 }
 
-// Len returns how many clients are tracked.
-func (d *Detector) Len() int {
+// size returns how many clients are tracked.
+func (d *Detector) size() int {
 	n := 0
 	for i := range d.shards {
 		s := &d.shards[i]
@@ -484,7 +489,7 @@ func (d *Detector) AppendFeatures(dst []float64, client string) ([]float64, bool
 // features fills v from the events of p within the window ending at now
 // and returns how many events it used. The shard lock is held.
 func (d *Detector) features(p *profile, now int64, v *feature.Vector) int {
-	from := now - int64(d.cfg.Window)
+	from := now - int64(d.cfg.window)
 	var (
 		paths, uas, hdrs   set64
 		cls                [ringSize]uint8

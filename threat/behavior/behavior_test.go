@@ -198,14 +198,14 @@ func TestBotHeuristics(t *testing.T) {
 }
 
 func TestBoundedClients(t *testing.T) {
-	d, err := New(Config{MaxClients: 64, Shards: 4})
+	d, err := New(Config{MaxClients: 64, shards: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 5000; i++ {
 		d.Detect(&threat.Request{Path: "/", Client: fmt.Sprint(i), Time: t0}, nil)
 	}
-	if n := d.Len(); n > 64 || n < 32 {
+	if n := d.size(); n > 64 || n < 32 {
 		t.Fatalf("tracked %d clients, want at most 64", n)
 	}
 	// the most recent client is still tracked, the first is gone
@@ -218,7 +218,7 @@ func TestBoundedClients(t *testing.T) {
 }
 
 func TestIdleTTLResetsProfile(t *testing.T) {
-	d, _ := New(Config{IdleTTL: time.Minute, Window: time.Hour})
+	d, _ := New(Config{IdleTTL: time.Minute, window: time.Hour})
 	steps := repeat(20, func(i int) step { return step{path: "/login", status: 401, gap: time.Second} })
 	run(t, d, "c", steps)
 	if _, ok := d.featuresAt("c", t0.Add(20*time.Second)); !ok {
@@ -235,7 +235,7 @@ func TestIdleTTLResetsProfile(t *testing.T) {
 }
 
 func TestFeaturesWindow(t *testing.T) {
-	d, _ := New(Config{Window: 10 * time.Second})
+	d, _ := New(Config{window: 10 * time.Second})
 	run(t, d, "c", repeat(20, func(i int) step { return step{path: fmt.Sprint("/p/", i), status: 404, gap: 100 * time.Millisecond} }))
 	v, ok := d.featuresAt("c", t0.Add(2*time.Second))
 	if !ok {
@@ -430,7 +430,7 @@ func TestMemo(t *testing.T) {
 }
 
 func TestConfigValidation(t *testing.T) {
-	for _, cfg := range []Config{{MaxClients: -1}, {FailureRatio: 2}, {Window: -time.Second}} {
+	for _, cfg := range []Config{{MaxClients: -1}, {FailureRatio: 2}, {window: -time.Second}} {
 		if _, err := New(cfg); err == nil {
 			t.Fatalf("New(%+v) accepted", cfg)
 		}
@@ -451,7 +451,7 @@ func TestEventSize(t *testing.T) {
 // The LRU order lags accesses by at most a second: a client that keeps
 // coming back is kept while a stream of new clients evicts the others.
 func TestActiveClientOutlivesNewOnes(t *testing.T) {
-	d, err := New(Config{MaxClients: 32, Shards: 1, IdleTTL: time.Hour, Window: time.Hour})
+	d, err := New(Config{MaxClients: 32, shards: 1, IdleTTL: time.Hour, window: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
