@@ -364,7 +364,7 @@ func (g *Guard) publish(kind alerting.Kind, score float64, level threat.Level, w
 	var reasons []string
 	if why != "" {
 		reasons = []string{why}
-	} else if rs := v.Assessment.Reasons; len(rs) > 0 {
+	} else if rs := v.Assessment.Signals; len(rs) > 0 {
 		reasons = make([]string, 0, min(len(rs), 5))
 		for _, r := range rs[:min(len(rs), 5)] {
 			reasons = append(reasons, r.Rule)

@@ -98,7 +98,7 @@ func TestCheckAView(t *testing.T) {
 	req := &threat.Request{Method: "Call", Path: "/orders.Service/Get", Client: "svc:42", Time: t0,
 		Params: []threat.Param{{Source: threat.SourceJSON, Name: "id", Value: "1' UNION SELECT password FROM users--"}}}
 	v := g.Check(context.Background(), req)
-	if v.Outcome != bulwark.Blocked || !v.Refused() || v.Client != "svc:42" || len(v.Assessment.Reasons) == 0 {
+	if v.Outcome != bulwark.Blocked || !v.Refused() || v.Client != "svc:42" || len(v.Assessment.Signals) == 0 {
 		t.Fatalf("an injection in a view: %+v", v)
 	}
 	req.Params[0].Value = "42"

@@ -70,7 +70,7 @@ type Route struct {
 	// login route, the account name, so that credential stuffing spread
 	// over many addresses against one account is limited too. The second
 	// key's rate is the limiter's rate for the group Group+"#"+CountBy
-	// (ratelimit.Config.Routes), or its base rate. The value is read from
+	// (ratelimit.Config.Groups), or its base rate. The value is read from
 	// the request view; the handler's body is untouched.
 	CountBy string
 }

@@ -63,7 +63,7 @@ type Alert struct {
 	Level       threat.Level      `json:"level"`       // highest event level, escalated with volume
 	Priority    int               `json:"priority"`    // 0..100, higher is more urgent: level, confidence, volume
 	Sequence    uint64            `json:"sequence"`    // 1 for the first notification of the incident, then 2, 3…
-	Reason      string            `json:"reason"`      // why this notification: new, update, escalated, repeat, flush
+	Trigger     string            `json:"trigger"`     // why this notification: new, update, escalated, repeat, flush
 	Count       uint64            `json:"count"`       // events in the incident so far
 	Threat      uint64            `json:"threat"`      // of which threat events
 	RateLimit   uint64            `json:"rate_limit"`  // of which rate-limit refusals

@@ -400,7 +400,7 @@ func (in *incident) snapshot(reason string) Alert {
 		Level:       in.sev,
 		Priority:    in.priority(),
 		Sequence:    in.seq,
-		Reason:      reason,
+		Trigger:     reason,
 		Count:       in.count,
 		Threat:      in.byKind[KindThreat],
 		RateLimit:   in.byKind[KindRateLimit],

@@ -52,14 +52,14 @@ type Config struct {
 	// SkipFunc, when set, is asked too.
 	SkipFunc func(r *http.Request) bool
 
-	// Route returns the route pattern of a request before the handler runs
-	// (ServeMuxRoute; chiroute.Before for chi): the key of the Core's
-	// per-route policies. Default: none.
-	Route func(r *http.Request) string
-	// RouteAfter, when set, names the route of a request whose pattern
-	// Route did not know, once the handler has run, for the feedback
+	// Pattern returns the route pattern of a request before the handler
+	// runs (ServeMuxPattern; chiroute.Before for chi): the key of the
+	// Core's per-route policies (bulwark.Config.Routes). Default: none.
+	Pattern func(r *http.Request) string
+	// PatternAfter, when set, names the route of a request whose pattern
+	// Pattern did not know, once the handler has run, for the feedback
 	// (chiroute.After).
-	RouteAfter func(r *http.Request) string
+	PatternAfter func(r *http.Request) string
 
 	// Events receives one event of every request the Core answered (see
 	// Events), usually a *fleet.Exporter. Default: nil, none recorded.

@@ -34,7 +34,7 @@ func (r *recorder) Record(v *bulwark.Verdict, route string) [16]byte {
 func TestEvents(t *testing.T) {
 	rec := &recorder{}
 	r := chi.NewRouter()
-	m := newMW(t, bulwark.Config{}, Config{Events: rec, Route: chiroute.Before(r), RouteAfter: chiroute.After, Skip: []string{"/healthz"}})
+	m := newMW(t, bulwark.Config{}, Config{Events: rec, Pattern: chiroute.Before(r), PatternAfter: chiroute.After, Skip: []string{"/healthz"}})
 	r.Use(m.Handler)
 	r.Get("/items/{id}", func(w http.ResponseWriter, _ *http.Request) {})
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {})

@@ -85,8 +85,8 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	}
 	r = r.WithContext(&clientCtx{Context: r.Context(), info: clientInfo{key: key, addr: addr}})
 	var pattern string
-	if m.cfg.Route != nil {
-		pattern = m.cfg.Route(r)
+	if m.cfg.Pattern != nil {
+		pattern = m.cfg.Pattern(r)
 	}
 	// check
 	v := m.core.CheckHTTP(r, key, pattern, start)
@@ -107,8 +107,8 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	if status == 0 {
 		status = http.StatusOK
 	}
-	if v.Route == "" && m.cfg.RouteAfter != nil {
-		v.Route = m.cfg.RouteAfter(r)
+	if v.Route == "" && m.cfg.PatternAfter != nil {
+		v.Route = m.cfg.PatternAfter(r)
 	}
 	m.core.Done(&v, status)
 	m.record(&v, pattern)

@@ -83,7 +83,7 @@ func TestSkip(t *testing.T) {
 	eng := &fakeEngine{}
 	m := newMW(t, bulwark.Config{Engine: eng, Limiter: &fakeLimiter{allow: allowed(5, 4)},
 		Routes: map[string]bulwark.Route{"/metrics": {Skip: true}}},
-		Config{Skip: []string{"/healthz", "/static/"}, Route: chiroute.Before(r)})
+		Config{Skip: []string{"/healthz", "/static/"}, Pattern: chiroute.Before(r)})
 	r.Use(m.Handler)
 	called := false
 	ok := func(w http.ResponseWriter, r *http.Request) { called = true }
@@ -119,11 +119,11 @@ func TestSkip(t *testing.T) {
 	}
 }
 
-func TestServeMuxRoute(t *testing.T) {
+func TestServeMuxPattern(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /login", func(http.ResponseWriter, *http.Request) {})
 	mux.HandleFunc("GET /items/{id}", func(http.ResponseWriter, *http.Request) {})
-	route := ServeMuxRoute(mux)
+	route := ServeMuxPattern(mux)
 	if got := route(httptest.NewRequest(http.MethodPost, "/login", nil)); got != "POST /login" {
 		t.Errorf("route = %q, want POST /login", got)
 	}

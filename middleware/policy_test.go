@@ -101,7 +101,7 @@ func allowed(limit, remaining int64) ratelimit.Result {
 
 func TestPolicy(t *testing.T) {
 	sqli := threat.Assessment{Score: 0.97, Level: threat.LevelCritical,
-		Reasons: []threat.Signal{{Detector: "sqli", Rule: "sqli.libinjection", Evidence: "s&1c"}}}
+		Signals: []threat.Signal{{Detector: "sqli", Rule: "sqli.libinjection", Evidence: "s&1c"}}}
 	suspicious := threat.Assessment{Score: 0.7, Level: threat.LevelHigh}
 	banned := ratelimit.Result{Penalty: storage.ActionBan, RetryAfter: 10 * time.Minute, Reason: "penalty box"}
 	allowListed := ratelimit.Result{Allowed: true, AllowListed: true}
@@ -155,8 +155,8 @@ func TestPolicy(t *testing.T) {
 				Engine: eng, Limiter: lim, Alerts: al, Mode: tt.mode,
 				Routes: map[string]bulwark.Route{"/preview": {Shadow: true}},
 			}, Config{
-				Now:   func() time.Time { return t0 },
-				Route: chiroute.Before(r),
+				Now:     func() time.Time { return t0 },
+				Pattern: chiroute.Before(r),
 			})
 			r.Use(m.Handler)
 			called := false
@@ -229,7 +229,7 @@ func TestRouteGroupsAndFeedback(t *testing.T) {
 	m := newMW(t, bulwark.Config{
 		Engine: eng, Limiter: lim,
 		Routes: map[string]bulwark.Route{"/login": {Group: "login"}},
-	}, Config{Route: chiroute.Before(r)})
+	}, Config{Pattern: chiroute.Before(r)})
 	r.Use(m.Handler)
 	r.Post("/login", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusUnauthorized) })
 	r.Get("/users/{id}", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNotFound) })
@@ -251,7 +251,7 @@ func TestRouteGroupsAndFeedback(t *testing.T) {
 
 func TestFeedbackUsesChiPatternWithoutRouteFunc(t *testing.T) {
 	eng := &fakeEngine{}
-	m := newMW(t, bulwark.Config{Engine: eng, Limiter: &fakeLimiter{allow: allowed(5, 4)}}, Config{RouteAfter: chiroute.After})
+	m := newMW(t, bulwark.Config{Engine: eng, Limiter: &fakeLimiter{allow: allowed(5, 4)}}, Config{PatternAfter: chiroute.After})
 	r := chi.NewRouter()
 	r.Use(m.Handler)
 	r.Get("/items/{id}", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("x")) })
@@ -313,7 +313,7 @@ func TestBlockStrikesAndNearCertainBans(t *testing.T) {
 func TestSecondKey(t *testing.T) {
 	lim := &fakeLimiter{allow: allowed(5, 4)}
 	m := newMW(t, bulwark.Config{Engine: &fakeEngine{}, Limiter: lim,
-		Routes: map[string]bulwark.Route{"/login": {Group: "login", CountBy: "user"}}}, Config{Route: func(r *http.Request) string { return r.URL.Path }})
+		Routes: map[string]bulwark.Route{"/login": {Group: "login", CountBy: "user"}}}, Config{Pattern: func(r *http.Request) string { return r.URL.Path }})
 	got := ""
 	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()

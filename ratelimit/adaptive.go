@@ -27,18 +27,18 @@ const defaultRate = "100-M"
 // 100-M per client in fixed windows with the default Policy.
 type Config struct {
 	Rate      string            // base rate, limiter format "100-M". Default "100-M".
-	Routes    map[string]string // route pattern or group -> base rate
+	Groups    map[string]string // route group (bulwark.Route.Group) -> base rate
 	AllowList []string          // addresses and CIDRs that are never limited nor banned
 	Policy    Policy            // score -> rate, penalty box; zero fields take defaults
 
-	// Algorithm counts the requests of routes without an entry in
-	// RouteAlgorithms: storage.FixedWindow (default) or
+	// Algorithm counts the requests of groups without an entry in
+	// GroupAlgorithms: storage.FixedWindow (default) or
 	// storage.SlidingWindow, which does not let a client send twice its
 	// rate across the end of a window.
 	Algorithm storage.Algorithm
-	// RouteAlgorithms sets the algorithm of a route pattern or group (its
-	// rate is Routes' entry, or Rate).
-	RouteAlgorithms map[string]storage.Algorithm
+	// GroupAlgorithms sets the algorithm of a route group (its rate is
+	// Groups' entry, or Rate).
+	GroupAlgorithms map[string]storage.Algorithm
 
 	// Local is this process's own store: the only store without a shared
 	// one, else the fallback that counts while the shared store is
@@ -129,7 +129,7 @@ func newLimiter(cfg Config, clock func() time.Time) (*Adaptive, error) {
 	if cfg.Local == nil {
 		return nil, errors.New("ratelimit: Config.Local: nil: pass a local store (memory.New), or build the limiter with ratelimit/standard.New")
 	}
-	a := &Adaptive{cfg: cfg, clock: clock, routes: make(map[string]routeRate, len(cfg.Routes)+len(cfg.RouteAlgorithms))}
+	a := &Adaptive{cfg: cfg, clock: clock, routes: make(map[string]routeRate, len(cfg.Groups)+len(cfg.GroupAlgorithms))}
 	if cfg.Algorithm > storage.SlidingWindow {
 		return nil, fmt.Errorf("ratelimit: Config.Algorithm: unknown algorithm %d", cfg.Algorithm)
 	}
@@ -138,16 +138,16 @@ func newLimiter(cfg Config, clock func() time.Time) (*Adaptive, error) {
 		return nil, fmt.Errorf("ratelimit: Config.Rate: %w", err)
 	}
 	a.base = routeRate{rate: rate, alg: cfg.Algorithm}
-	for route, s := range cfg.Routes {
+	for route, s := range cfg.Groups {
 		r, err := parseRate(s)
 		if err != nil {
-			return nil, fmt.Errorf("ratelimit: Config.Routes[%q]: %w", route, err)
+			return nil, fmt.Errorf("ratelimit: Config.Groups[%q]: %w", route, err)
 		}
 		a.routes[route] = routeRate{rate: r, alg: cfg.Algorithm}
 	}
-	for route, alg := range cfg.RouteAlgorithms {
+	for route, alg := range cfg.GroupAlgorithms {
 		if alg > storage.SlidingWindow {
-			return nil, fmt.Errorf("ratelimit: Config.RouteAlgorithms[%q]: unknown algorithm %d", route, alg)
+			return nil, fmt.Errorf("ratelimit: Config.GroupAlgorithms[%q]: unknown algorithm %d", route, alg)
 		}
 		r, ok := a.routes[route]
 		if !ok {

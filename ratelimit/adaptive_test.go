@@ -66,7 +66,7 @@ func allowed(t *testing.T, a *Adaptive, key, route string, score float64, n int)
 }
 
 func TestCleanClientAtBaseRate(t *testing.T) {
-	a, c := newTest(t, Config{Rate: "10-M", Routes: map[string]string{"login": "3-M"}, Policy: Policy{StrikeLimit: -1}})
+	a, c := newTest(t, Config{Rate: "10-M", Groups: map[string]string{"login": "3-M"}, Policy: Policy{StrikeLimit: -1}})
 	cases := []struct {
 		name  string
 		route string
@@ -193,7 +193,7 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 	}{
 		{"rate", Config{Rate: "ten-per-minute"}, "Config.Rate"},
 		{"zero rate", Config{Rate: "0-M"}, "Config.Rate"},
-		{"route rate", Config{Routes: map[string]string{"login": "5-X"}}, `Config.Routes["login"]`},
+		{"route rate", Config{Groups: map[string]string{"login": "5-X"}}, `Config.Groups["login"]`},
 		{"allow-list", Config{AllowList: []string{"10.0.0.0/33"}}, "Config.AllowList[0]"},
 		{"clean below", Config{Policy: Policy{CleanBelow: 1.5}}, "Policy.CleanBelow"},
 		{"floor at", Config{Policy: Policy{CleanBelow: 0.5, FloorAt: 0.4}}, "Policy.FloorAt"},
@@ -400,7 +400,7 @@ func TestStrikeBansAfterRepeatedRefusals(t *testing.T) {
 // SetRate changes a route's rate, and the base rate, for the requests that
 // follow.
 func TestSetRate(t *testing.T) {
-	a, _ := newTest(t, Config{Rate: "100-M", Routes: map[string]string{"login": "5-M"}})
+	a, _ := newTest(t, Config{Rate: "100-M", Groups: map[string]string{"login": "5-M"}})
 	if err := a.SetRate("login", "2-M"); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@
 //
 // Each route (or route group) has a base rate in ulule/limiter's format
 // ("100-M": 100 requests a minute), counted in fixed windows or, per route
-// (Config.Algorithm, Config.RouteAlgorithms), in sliding windows, which do
+// (Config.Algorithm, Config.GroupAlgorithms), in sliding windows, which do
 // not let a client send twice its rate across the end of a window. A
 // Policy maps the score in [0,1] to a multiplier of that rate (default: 1
 // below 0.3, falling linearly to 0.1 at 0.8); a score of 0.9 or more bans

@@ -14,7 +14,7 @@ func Example() {
 	lim, err := ratelimit.New(ratelimit.Config{
 		Local:     memory.New(memory.Config{}), // the limiter's own store; ratelimit/standard.New makes this one
 		Rate:      "3-M",
-		Routes:    map[string]string{"login": "1-M"},
+		Groups:    map[string]string{"login": "1-M"},
 		AllowList: []string{"192.0.2.0/24"},
 	})
 	if err != nil {

@@ -257,8 +257,8 @@ func TestShardFailsAlone(t *testing.T) {
 // A fixed window lets a client send twice its limit across the end of a
 // window; a sliding window does not.
 func TestSlidingWindowAtTheBoundary(t *testing.T) {
-	a, c := newTest(t, Config{Rate: "10-M", Routes: map[string]string{"login": "5-M"},
-		RouteAlgorithms: map[string]storage.Algorithm{"login": storage.SlidingWindow, "search": storage.SlidingWindow},
+	a, c := newTest(t, Config{Rate: "10-M", Groups: map[string]string{"login": "5-M"},
+		GroupAlgorithms: map[string]storage.Algorithm{"login": storage.SlidingWindow, "search": storage.SlidingWindow},
 		Policy:          Policy{StrikeLimit: -1}})
 	if a.algorithmFor("login") != storage.SlidingWindow || a.algorithmFor("api") != storage.FixedWindow || a.rateFor("search").Limit != 10 {
 		t.Fatal("per-route algorithms or rates not as configured")

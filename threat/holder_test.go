@@ -83,18 +83,18 @@ func TestHolderSwapRollback(t *testing.T) {
 func TestHolderShadowAndCanary(t *testing.T) {
 	active, cand := model("active"), model("candidate")
 	h, _ := threat.NewHolder(active)
-	if _, ok := h.Shadow(); ok {
-		t.Fatal("a shadow before one was set")
+	if _, ok := h.Challenger(); ok {
+		t.Fatal("a challenger before one was set")
 	}
-	if err := h.SetShadow(cand); err != nil {
+	if err := h.SetChallenger(cand); err != nil {
 		t.Fatal(err)
 	}
-	if s, ok := h.Shadow(); !ok || s != cand || h.Active() != active {
-		t.Fatal("the shadow took the active slot")
+	if s, ok := h.Challenger(); !ok || s != cand || h.Active() != active {
+		t.Fatal("the challenger took the active slot")
 	}
-	_ = h.SetShadow(nil)
-	if _, ok := h.Shadow(); ok {
-		t.Fatal("the shadow was not cleared")
+	_ = h.SetChallenger(nil)
+	if _, ok := h.Challenger(); ok {
+		t.Fatal("the challenger was not cleared")
 	}
 	for _, f := range []float64{0, -0.1, 1.5} {
 		if err := h.SetCanary(cand, f); err == nil {

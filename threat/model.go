@@ -226,9 +226,9 @@ func (m *Model) combine(sigs []Signal, weights map[string]float64, maxReasons in
 	if len(idx) > maxReasons {
 		idx = idx[:maxReasons]
 	}
-	a.Reasons = make([]Signal, len(idx))
+	a.Signals = make([]Signal, len(idx))
 	for k, i := range idx {
-		a.Reasons[k] = sigs[i]
+		a.Signals[k] = sigs[i]
 	}
 	return a
 }

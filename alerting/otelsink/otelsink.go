@@ -66,7 +66,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 		sev,
 		attribute.Int("alert.priority", a.Priority),
 		attribute.Int64("alert.sequence", int64(a.Sequence)),
-		attribute.String("alert.reason", a.Reason),
+		attribute.String("alert.trigger", a.Trigger),
 		attribute.Int64("alert.count", int64(a.Count)),
 		attribute.Int64("alert.threat", int64(a.Threat)),
 		attribute.Int64("alert.rate_limit", int64(a.RateLimit)),
@@ -92,6 +92,6 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 	}
 	span.End()
 
-	s.alerts.Add(ctx, 1, metric.WithAttributes(sev, attribute.String("alert.reason", a.Reason)))
+	s.alerts.Add(ctx, 1, metric.WithAttributes(sev, attribute.String("alert.trigger", a.Trigger)))
 	return nil
 }

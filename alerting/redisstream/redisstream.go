@@ -75,7 +75,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 			"level", a.Level.String(),
 			"priority", strconv.Itoa(a.Priority),
 			"sequence", strconv.FormatUint(a.Sequence, 10),
-			"reason", a.Reason,
+			"trigger", a.Trigger,
 			"summary", a.Summary,
 			"alert", body,
 		},

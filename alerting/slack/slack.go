@@ -86,7 +86,7 @@ func format(a alerting.Alert, top int) message {
 	if icon == "" {
 		icon = ":large_blue_circle:"
 	}
-	title := fmt.Sprintf("%s %s incident (priority %d, #%d %s)", icon, a.Level, a.Priority, a.Sequence, a.Reason)
+	title := fmt.Sprintf("%s %s incident (priority %d, #%d %s)", icon, a.Level, a.Priority, a.Sequence, a.Trigger)
 	fields := []text{
 		{"mrkdwn", fmt.Sprintf("*Events*\n%d (%d threat, %d rate-limit, %d penalty)", a.Count, a.Threat, a.RateLimit, a.Penalty)},
 		{"mrkdwn", fmt.Sprintf("*Max score*\n%.2f", a.MaxScore)},

@@ -78,7 +78,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 		slog.String("alert_level", a.Level.String()),
 		slog.Int("priority", a.Priority),
 		slog.Uint64("sequence", a.Sequence),
-		slog.String("reason", a.Reason),
+		slog.String("trigger", a.Trigger),
 		slog.Group("labels", labels...),
 		slog.Uint64("count", a.Count),
 		slog.Uint64("threat", a.Threat),

@@ -24,7 +24,7 @@ var incident = alerting.Alert{
 	Level:       threat.LevelHigh,
 	Priority:    70,
 	Sequence:    2,
-	Reason:      "update",
+	Trigger:     "update",
 	Count:       30, Threat: 20, RateLimit: 10,
 	MaxScore:  0.9,
 	FirstSeen: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC),

@@ -146,7 +146,7 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 			},
 			Limiter: ratelimitstd.Config{Limiter: ratelimit.Config{
 				Rate:   cfg.Rate,
-				Routes: map[string]string{"login": cfg.LoginRate, "login#user": cfg.LoginRate},
+				Groups: map[string]string{"login": cfg.LoginRate, "login#user": cfg.LoginRate},
 				Store:  store, // nil: in memory only
 			}},
 		})
@@ -169,8 +169,8 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 			Events:         events,
 			TrustedProxies: cfg.TrustedProxies,
 			Skip:           []string{"/healthz"},
-			Route:          chiroute.Before(r),
-			RouteAfter:     chiroute.After,
+			Pattern:        chiroute.Before(r),
+			PatternAfter:   chiroute.After,
 		})
 		if err != nil {
 			_ = s.Close(context.Background())

@@ -41,11 +41,11 @@ var attacks = []struct {
 	outcome bulwark.Outcome
 	a       threat.Assessment
 }{
-	{bulwark.Blocked, threat.Assessment{Score: 0.99, Level: threat.LevelCritical, Reasons: signals("sqli", "sqli.libinjection", "sqli.tautology")}},
-	{bulwark.Blocked, threat.Assessment{Score: 0.95, Level: threat.LevelHigh, Reasons: signals("xss", "xss.libinjection")}},
-	{bulwark.Blocked, threat.Assessment{Score: 0.93, Level: threat.LevelHigh, Reasons: signals("lfi", "lfi.traversal", "lfi.file_path")}},
-	{bulwark.Limited, threat.Assessment{Score: 0.6, Level: threat.LevelMedium, Reasons: signals("behavior", "behavior.flood")}},
-	{bulwark.Allowed, threat.Assessment{Score: 0.35, Level: threat.LevelLow, Reasons: signals("scanner", "scanner.user_agent")}},
+	{bulwark.Blocked, threat.Assessment{Score: 0.99, Level: threat.LevelCritical, Signals: signals("sqli", "sqli.libinjection", "sqli.tautology")}},
+	{bulwark.Blocked, threat.Assessment{Score: 0.95, Level: threat.LevelHigh, Signals: signals("xss", "xss.libinjection")}},
+	{bulwark.Blocked, threat.Assessment{Score: 0.93, Level: threat.LevelHigh, Signals: signals("lfi", "lfi.traversal", "lfi.file_path")}},
+	{bulwark.Limited, threat.Assessment{Score: 0.6, Level: threat.LevelMedium, Signals: signals("behavior", "behavior.flood")}},
+	{bulwark.Allowed, threat.Assessment{Score: 0.35, Level: threat.LevelLow, Signals: signals("scanner", "scanner.user_agent")}},
 }
 
 func signals(detector string, rules ...string) []threat.Signal {

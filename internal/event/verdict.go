@@ -21,7 +21,7 @@ func FromVerdict(v *bulwark.Verdict, route string) Event {
 	if v.Limit != (ratelimit.Result{}) {
 		e.Limiter = limiterLabel(&v.Limit)
 	}
-	rs := v.Assessment.Reasons
+	rs := v.Assessment.Signals
 	for i := 0; i < len(rs) && i < MaxReasons; i++ {
 		e.Reasons[i] = rs[i].Rule
 	}

@@ -114,7 +114,7 @@ func TestExporterPublishes(t *testing.T) {
 	}
 	blocked := verdict(now, "198.51.100.9", "/search", bulwark.Blocked)
 	blocked.Assessment = threat.Assessment{Score: 0.99, Level: threat.LevelCritical,
-		Reasons: []threat.Signal{{Detector: "sqli", Rule: "sqli.libinjection"}}}
+		Signals: []threat.Signal{{Detector: "sqli", Rule: "sqli.libinjection"}}}
 	attack := event.ID(x.Record(blocked, ""))
 	if len(ids) != 100 || ids[attack] {
 		t.Fatal("ids are not unique")

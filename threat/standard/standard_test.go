@@ -51,7 +51,7 @@ func TestDefaultEngine(t *testing.T) {
 	}
 	defer e.Close()
 	attack := httptest.NewRequest("GET", "/search?q="+url.QueryEscape("1' UNION SELECT password FROM users--"), nil)
-	if a := assess(e, attack, "198.51.100.1"); a.Score < blockAt || a.Level < threat.LevelHigh || len(a.Reasons) == 0 || a.Reasons[0].Detector != "sqli" {
+	if a := assess(e, attack, "198.51.100.1"); a.Score < blockAt || a.Level < threat.LevelHigh || len(a.Signals) == 0 || a.Signals[0].Detector != "sqli" {
 		t.Fatalf("attack: %+v", a)
 	}
 	benign := httptest.NewRequest("GET", "/search?q=trail+shoes&page=2", nil)

@@ -163,7 +163,7 @@ func (s *Server) routes() (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("controlplane: the API's guard (API_RATE): %w", err)
 	}
-	mw, err := middleware.New(guard, middleware.Config{Route: chiroute.Before(r), RouteAfter: chiroute.After, Skip: []string{"/healthz"}})
+	mw, err := middleware.New(guard, middleware.Config{Pattern: chiroute.Before(r), PatternAfter: chiroute.After, Skip: []string{"/healthz"}})
 	if err != nil {
 		_ = guard.Close()
 		return nil, err

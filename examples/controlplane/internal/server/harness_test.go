@@ -140,7 +140,7 @@ func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
 		t.Fatal(err)
 	}
 	r := chi.NewRouter()
-	mw, err := middleware.New(guard, middleware.Config{Events: exp, Route: chiroute.Before(r), RouteAfter: chiroute.After,
+	mw, err := middleware.New(guard, middleware.Config{Events: exp, Pattern: chiroute.Before(r), PatternAfter: chiroute.After,
 		TrustedProxies: []string{"127.0.0.0/8"}})
 	if err != nil {
 		t.Fatal(err)
