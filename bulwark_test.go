@@ -55,10 +55,10 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 // The zero Strictness is DefaultStrictness; a route's replaces it there.
 func TestStrictnessPresets(t *testing.T) {
 	g := newGuard(t, bulwark.Config{Routes: map[string]bulwark.Route{"/admin": {Strictness: &bulwark.Strict}, "/notes": {Strictness: &bulwark.Relaxed}}})
-	if s := g.Strictness(""); s != bulwark.DefaultStrictness {
+	if s := bulwark.StrictnessOf(g, ""); s != bulwark.DefaultStrictness {
 		t.Fatalf("zero strictness = %+v, want DefaultStrictness", s)
 	}
-	if s := g.Strictness("/admin"); s != bulwark.Strict {
+	if s := bulwark.StrictnessOf(g, "/admin"); s != bulwark.Strict {
 		t.Fatalf("/admin strictness = %+v", s)
 	}
 	if !(bulwark.Relaxed.Block > bulwark.DefaultStrictness.Block && bulwark.DefaultStrictness.Block > bulwark.Strict.Block) ||

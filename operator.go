@@ -24,10 +24,6 @@ func (g *Guard) Limiter() Limiter { return g.cfg.Limiter }
 // *alerting.Dispatcher gives its Stats and takes silences.
 func (g *Guard) Alerts() Publisher { return g.cfg.Alerts }
 
-// Strictness returns the strictness of a route pattern ("" for the
-// Config's).
-func (g *Guard) Strictness(pattern string) Strictness { return g.policy(pattern).strict }
-
 // Ban puts key in the penalty box for d, from now: every instance that
 // shares the limiter's store refuses it.
 func (g *Guard) Ban(ctx context.Context, key string, d time.Duration, reason string) error {

@@ -70,8 +70,11 @@ type Config struct {
 	MeterProvider metric.MeterProvider
 
 	// Now is the clock. Default: time.Now. It is read once as a request
-	// arrives, and that reading is the request's time for the Core; once
-	// more for the overhead histogram.
+	// arrives, and that reading is the request's time for the Core (whose
+	// methods take the time, as every clock-dependent method of the module
+	// does); once more for the overhead histogram. It is a field, not an
+	// argument, because an http.Handler cannot take a time: tests and
+	// benchmarks set it to a simulated clock.
 	Now func() time.Time
 }
 

@@ -70,11 +70,13 @@ type Config struct {
 	// answers again. Default 10,000. When full, the decision that expires
 	// first gives way; what is dropped is counted.
 	PendingSize int
-	// CacheSize bounds the in-process decision cache. Default 100,000.
-	CacheSize int
 	// MeterProvider receives the metrics. Default: otel's global provider.
 	MeterProvider metric.MeterProvider
 }
+
+// cacheSize bounds the in-process decision cache: a decision it no longer
+// holds costs one store round trip to learn again.
+const cacheSize = 100_000
 
 // maxShards caps the breakers kept for a sharded store; shards beyond it
 // share the store-wide breaker.
@@ -172,8 +174,6 @@ func newLimiter(cfg Config, clock func() time.Time) (*Adaptive, error) {
 		return nil, errors.New("ratelimit: Config.StoreTimeout: negative")
 	case cfg.BreakerTimeout < 0:
 		return nil, errors.New("ratelimit: Config.BreakerTimeout: negative")
-	case cfg.CacheSize < 0:
-		return nil, errors.New("ratelimit: Config.CacheSize: negative")
 	case cfg.PendingSize < 0:
 		return nil, errors.New("ratelimit: Config.PendingSize: negative")
 	}
@@ -186,13 +186,10 @@ func newLimiter(cfg Config, clock func() time.Time) (*Adaptive, error) {
 	if a.cfg.BreakerTimeout == 0 {
 		a.cfg.BreakerTimeout = 2 * time.Second
 	}
-	if a.cfg.CacheSize == 0 {
-		a.cfg.CacheSize = 100_000
-	}
 	if a.cfg.PendingSize == 0 {
 		a.cfg.PendingSize = 10_000
 	}
-	a.cache.max = a.cfg.CacheSize
+	a.cache.max = cacheSize
 	a.pending.max = a.cfg.PendingSize
 	a.local, a.store = cfg.Local, cfg.Local
 	a.kick = make(chan struct{}, 1)

@@ -94,7 +94,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 		samples := make([]any, 0, len(a.Samples))
 		for i, e := range a.Samples {
 			samples = append(samples, slog.Group(strconv.Itoa(i),
-				slog.String("kind", e.Kind), slog.Float64("score", e.Score),
+				slog.String("kind", e.Kind.String()), slog.Float64("score", e.Score),
 				slog.String("alert_level", e.Level.String()), slog.String("route", e.Route),
 				slog.String("method", e.Method), slog.Any("reasons", e.Reasons), slog.Time("time", e.Time)))
 		}

@@ -31,7 +31,7 @@ var incident = alerting.Alert{
 	LastSeen:  time.Date(2026, 11, 23, 12, 1, 0, 0, time.UTC),
 	Reasons:   []alerting.ReasonCount{{Reason: "sqli", Count: 20}},
 	Routes:    []string{"/login"},
-	Samples:   []alerting.Sample{{Kind: "threat", Score: 0.9, Route: "/login", Method: "POST"}},
+	Samples:   []alerting.Event{{Kind: alerting.KindThreat, Score: 0.9, Route: "/login", Method: "POST"}},
 	Summary:   "high incident from client c_42",
 }
 
