@@ -22,7 +22,8 @@ type Config struct {
 	// Observer also receive the response status; io.Closer ones are closed
 	// by Engine.Close.
 	Detectors []Detector
-	// Model is the combiner model; nil selects NeutralModel.
+	// Model is the combiner model; nil selects a neutral one (every rule
+	// weighed by its detector's confidence).
 	Model *Model
 	// Disabled names detectors that are skipped, or sub-detectors of a
 	// Grouped detector whose signals are ignored.
@@ -75,7 +76,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	m := cfg.Model
 	if m == nil {
-		m = NeutralModel()
+		m = neutralModel()
 	}
 	var err error
 	if e.models, err = NewHolder(m); err != nil {
@@ -236,7 +237,7 @@ func (e *Engine) Assess(ctx context.Context, req *Request) Assessment {
 	}
 	m, _ := e.models.For(req.Client)
 	a := m.combine(sigs, e.weights, e.maxReasons)
-	a.Model = m.Version
+	a.Model = m.p.Version
 	a.Uninspected = req.Uninspected
 	a.Challenger = -1
 	if sm, ok := e.models.Challenger(); ok {

@@ -117,8 +117,8 @@ func TestConsensusRaisesScore(t *testing.T) {
 }
 
 func TestConfigErrorsNameTheField(t *testing.T) {
-	bad := NeutralModel()
-	bad.Levels[0] = 2
+	bad := neutralModel()
+	bad.p.Levels[0] = 2
 	tests := []struct {
 		name string
 		cfg  Config
@@ -152,9 +152,9 @@ func TestModelSwapAndRollback(t *testing.T) {
 	if r().Score >= blockAt {
 		t.Fatal("weak hint blocks under the neutral model")
 	}
-	trained := NeutralModel()
-	trained.Version = "v2"
-	trained.LLR = map[string]float64{"weak.a": 8}
+	trained := neutralModel()
+	trained.p.Version = "v2"
+	trained.p.LLR = map[string]float64{"weak.a": 8}
 	var wg sync.WaitGroup
 	for i := 0; i < 4; i++ { // readers while the model changes (run with -race)
 		wg.Add(1)
@@ -169,11 +169,11 @@ func TestModelSwapAndRollback(t *testing.T) {
 		t.Fatal(err)
 	}
 	wg.Wait()
-	if a := r(); a.Score < blockAt || a.Model != "v2" || e.Models().Active().Version != "v2" {
+	if a := r(); a.Score < blockAt || a.Model != "v2" || e.Models().Active().Version() != "v2" {
 		t.Fatalf("swapped model not in use: %+v", a)
 	}
-	bad := NeutralModel()
-	bad.Levels = [4]float64{0.5, 0.4, 0.6, 0.9}
+	bad := neutralModel()
+	bad.p.Levels = [4]float64{0.5, 0.4, 0.6, 0.9}
 	if err := e.Models().Swap(bad); !errors.Is(err, ErrBadModel) {
 		t.Fatalf("invalid model accepted: %v", err)
 	}
@@ -195,9 +195,9 @@ func TestChallengerAndCanaryModels(t *testing.T) {
 	if a := assessWith(e, "/?q=hmm", "c"); a.Challenger != -1 {
 		t.Fatalf("challenger score %v without a challenger", a.Challenger)
 	}
-	cand := NeutralModel()
-	cand.Version = "candidate"
-	cand.LLR = map[string]float64{"weak.a": 8}
+	cand := neutralModel()
+	cand.p.Version = "candidate"
+	cand.p.LLR = map[string]float64{"weak.a": 8}
 	if err := e.Models().SetChallenger(cand); err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func FuzzNewRequest(f *testing.F) {
 // equals and counts each rule once, with few signals (stack buffers) and
 // many (heap).
 func TestCombineReasonOrder(t *testing.T) {
-	m := NeutralModel()
+	m := neutralModel()
 	for _, n := range []int{3, 31, 32, 33, 80} {
 		sigs := make([]Signal, n)
 		for i := range sigs {
