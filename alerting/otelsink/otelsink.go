@@ -1,7 +1,7 @@
 // Package otelsink is an alerting sink that records each alert through the
 // OpenTelemetry API: a span named "bulwark.alert" carrying an "alert" span
 // event with the incident's attributes, and a counter of notifications by
-// level and reason. Only the API is imported; the application's
+// level and trigger. Only the API is imported; the application's
 // SDK and exporters decide where the data goes.
 //
 //	s, err := otelsink.New(otelsink.Config{}) // global providers
@@ -51,7 +51,7 @@ func New(cfg Config) (*Sink, error) {
 	}
 	m := mp.Meter(scope)
 	alerts, err := m.Int64Counter("bulwark.alerting.sink.alerts",
-		metric.WithDescription("Incident notifications recorded, by level and reason (new, update, escalated, repeat, flush)."))
+		metric.WithDescription("Incident notifications recorded, by level and trigger (new, update, escalated, repeat, flush)."))
 	if err != nil {
 		return nil, fmt.Errorf("otelsink: %w", err)
 	}

@@ -6,7 +6,7 @@
 //	d, err := alerting.New(alerting.Config{Sinks: []alerting.SinkConfig{{Name: "stream", Sink: s}}})
 //
 // Each entry has the fields fingerprint, level, priority, sequence,
-// reason, summary and alert (the whole alert as JSON).
+// trigger, summary and alert (the whole alert as JSON).
 package redisstream
 
 import (

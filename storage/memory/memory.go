@@ -1,6 +1,9 @@
 // Package memory is the embedded storage backend: sharded maps of counters
 // and decisions with TTLs, a cap on entries (random eviction, expired entries
-// first), and a janitor goroutine that Close stops.
+// first), and a janitor goroutine that Close stops. It is the rate
+// limiter's local store (ratelimit/standard makes one):
+//
+//	lim, err := ratelimit.New(ratelimit.Config{Local: memory.New(memory.Config{MaxEntries: 500_000})})
 package memory
 
 import (
