@@ -211,28 +211,26 @@ func (x *Exporter) Record(v *bulwark.Verdict, route string) [16]byte {
 	if v.Outcome == bulwark.Skipped {
 		return event.ID{}
 	}
-	return x.record(event.FromVerdict(v, route))
-}
-
-func (x *Exporter) record(e event.Event) event.ID {
-	e.ID = event.MakeID(e.Time, x.instance, x.seq.Add(1))
+	id := event.MakeID(v.Time, x.instance, x.seq.Add(1))
 	x.recorded.Add(1)
 	if x.closed.Load() {
 		x.dropped.Add(1)
-		return e.ID
+		return id
 	}
 	if x.queued.Add(1) > int64(x.cfg.QueueSize) {
 		x.queued.Add(-1)
 		x.dropped.Add(1)
-		return e.ID
+		return id
 	}
+	e := event.FromVerdict(v, route) // only for an event the queue takes
+	e.ID = id
 	select {
 	case x.ch <- e:
 	default:
 		x.queued.Add(-1)
 		x.dropped.Add(1)
 	}
-	return e.ID
+	return id
 }
 
 // Stats returns the counters.
