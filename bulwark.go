@@ -11,6 +11,7 @@ import (
 
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	"github.com/bulwarkhq/bulwark/storage"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -176,7 +177,7 @@ func (g *Guard) cached(ctx context.Context, client, method string, p route, now 
 		return Verdict{}, false
 	}
 	v := Verdict{Outcome: AllowListed, Limit: res, Client: client, Route: p.Group, Method: method, Time: now}
-	if !res.Allowed() {
+	if !res.Allowed {
 		v.Outcome = outcomeOf(res)
 		g.publish(alertKind(res), 0, levelOf(res), res.Reason, &v)
 		g.enforce(&v, p)
@@ -219,19 +220,19 @@ func (g *Guard) check(ctx context.Context, req *threat.Request, p route) Verdict
 	case v.Outcome == Allowed:
 		res, err = g.cfg.Limiter.AllowAt(ctx, req.Client, p.Group, a.Score, now)
 		if err == nil && p.CountBy != "" {
-			if second := param(req, p.CountBy); second != "" && res.Allowed() {
+			if second := param(req, p.CountBy); second != "" && res.Allowed {
 				// the second key's refusal is the request's: the
 				// first key's count stands
 				var r2 ratelimit.Result
-				if r2, err = g.cfg.Limiter.AllowAt(ctx, "param:"+p.CountBy+":"+second, p.Group+"#"+p.CountBy, a.Score, now); !r2.Allowed() {
+				if r2, err = g.cfg.Limiter.AllowAt(ctx, "param:"+p.CountBy+":"+second, p.Group+"#"+p.CountBy, a.Score, now); !r2.Allowed {
 					res = r2
 				}
 			}
 		}
 		switch {
-		case res.Outcome == ratelimit.OutcomeAllowListed:
+		case res.AllowListed:
 			v.Outcome = AllowListed
-		case !res.Allowed():
+		case !res.Allowed:
 			v.Outcome = outcomeOf(res)
 			g.publish(alertKind(res), a.Score, levelOf(res), res.Reason, &v)
 		}
@@ -240,7 +241,7 @@ func (g *Guard) check(ctx context.Context, req *threat.Request, p route) Verdict
 		g.tel.limiterError(ctx)
 	}
 	v.Limit = res
-	if v.Outcome.Refusal() {
+	if v.Outcome.refusal() {
 		g.enforce(&v, p)
 	}
 	g.tel.record(ctx, &v)
@@ -262,7 +263,7 @@ func (g *Guard) penalise(ctx context.Context, v *Verdict, score float64, p route
 	default:
 		return res, nil
 	}
-	if res.Outcome == ratelimit.OutcomeBanned {
+	if res.Penalty == storage.ActionBan {
 		g.publish(alerting.KindPenalty, score, threat.LevelHigh, res.Reason, v)
 	}
 	return res, err
@@ -319,32 +320,35 @@ func param(req *threat.Request, name string) string {
 	return ""
 }
 
+// outcomeOf is the Outcome of a limiter's answer.
 func outcomeOf(res ratelimit.Result) Outcome {
-	switch res.Outcome {
-	case ratelimit.OutcomeThrottled:
-		return Throttled
-	case ratelimit.OutcomeBanned:
-		return Banned
-	case ratelimit.OutcomeAllowListed:
+	switch {
+	case res.AllowListed:
 		return AllowListed
-	case ratelimit.OutcomeLimited:
-		return Limited
+	case res.Allowed:
+		return Allowed
+	case res.Penalty == storage.ActionBan:
+		return Banned
+	case res.Penalty == storage.ActionThrottle:
+		return Throttled
 	}
-	return Allowed
+	return Limited
 }
 
+// alertKind is the alert event kind of a limiter refusal.
 func alertKind(res ratelimit.Result) alerting.Kind {
-	if res.Outcome == ratelimit.OutcomeBanned || res.Outcome == ratelimit.OutcomeThrottled {
+	if res.Penalty != storage.ActionNone {
 		return alerting.KindPenalty
 	}
 	return alerting.KindRateLimit
 }
 
+// levelOf is the alert level of a limiter refusal.
 func levelOf(res ratelimit.Result) threat.Level {
-	switch res.Outcome {
-	case ratelimit.OutcomeBanned:
+	switch res.Penalty {
+	case storage.ActionBan:
 		return threat.LevelHigh
-	case ratelimit.OutcomeThrottled:
+	case storage.ActionThrottle:
 		return threat.LevelMedium
 	}
 	return threat.LevelLow
@@ -360,7 +364,7 @@ func (g *Guard) publish(kind alerting.Kind, score float64, level threat.Level, w
 	var reasons []string
 	if why != "" {
 		reasons = []string{why}
-	} else if rs := v.Assessment.Reasons; len(rs) > 0 {
+	} else if rs := v.Assessment.Signals; len(rs) > 0 {
 		reasons = make([]string, 0, min(len(rs), 5))
 		for _, r := range rs[:min(len(rs), 5)] {
 			reasons = append(reasons, r.Rule)

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/bulwarkhq/bulwark"
-	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/standard"
+	"github.com/bulwarkhq/bulwark/storage"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -55,10 +55,10 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 // The zero Strictness is DefaultStrictness; a route's replaces it there.
 func TestStrictnessPresets(t *testing.T) {
 	g := newGuard(t, bulwark.Config{Routes: map[string]bulwark.Route{"/admin": {Strictness: &bulwark.Strict}, "/notes": {Strictness: &bulwark.Relaxed}}})
-	if s := g.Strictness(""); s != bulwark.DefaultStrictness {
+	if s := bulwark.StrictnessOf(g, ""); s != bulwark.DefaultStrictness {
 		t.Fatalf("zero strictness = %+v, want DefaultStrictness", s)
 	}
-	if s := g.Strictness("/admin"); s != bulwark.Strict {
+	if s := bulwark.StrictnessOf(g, "/admin"); s != bulwark.Strict {
 		t.Fatalf("/admin strictness = %+v", s)
 	}
 	if !(bulwark.Relaxed.Block > bulwark.DefaultStrictness.Block && bulwark.DefaultStrictness.Block > bulwark.Strict.Block) ||
@@ -98,7 +98,7 @@ func TestCheckAView(t *testing.T) {
 	req := &threat.Request{Method: "Call", Path: "/orders.Service/Get", Client: "svc:42", Time: t0,
 		Params: []threat.Param{{Source: threat.SourceJSON, Name: "id", Value: "1' UNION SELECT password FROM users--"}}}
 	v := g.Check(context.Background(), req)
-	if v.Outcome != bulwark.Blocked || !v.Refused() || v.Client != "svc:42" || len(v.Assessment.Reasons) == 0 {
+	if v.Outcome != bulwark.Blocked || !v.Refused() || v.Client != "svc:42" || len(v.Assessment.Signals) == 0 {
 		t.Fatalf("an injection in a view: %+v", v)
 	}
 	req.Params[0].Value = "42"
@@ -120,7 +120,7 @@ func TestBanPolicy(t *testing.T) {
 		if v.Assessment.Score >= bulwark.DefaultStrictness.Ban {
 			t.Fatalf("this payload scores %.3f, near-certain: pick one that is not (TestNearCertainBans covers those)", v.Assessment.Score)
 		}
-		banned := v.Limit.Outcome == ratelimit.OutcomeBanned
+		banned := v.Limit.Penalty == storage.ActionBan
 		if banned != (i == 3) {
 			t.Fatalf("attack %d: banned %v", i, banned)
 		}
@@ -145,7 +145,7 @@ func TestNearCertainBans(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := g.CheckHTTP(httptest.NewRequest("GET", "/", nil), "198.51.100.8", "", t0)
-	if v.Outcome != bulwark.Blocked || v.Limit.Outcome != ratelimit.OutcomeBanned {
+	if v.Outcome != bulwark.Blocked || v.Limit.Penalty != storage.ActionBan {
 		t.Fatalf("a near-certain score: %+v", v)
 	}
 	eng.score = 0

@@ -10,7 +10,8 @@ import (
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
-// ErrInvalidConfig is wrapped by every error New returns for a bad Config.
+// ErrInvalidConfig is wrapped by every error New (and middleware.New) returns
+// for a bad configuration; the message names the field.
 var ErrInvalidConfig = errors.New("bulwark: invalid config")
 
 func invalid(field, format string, args ...any) error {
@@ -69,7 +70,7 @@ type Route struct {
 	// login route, the account name, so that credential stuffing spread
 	// over many addresses against one account is limited too. The second
 	// key's rate is the limiter's rate for the group Group+"#"+CountBy
-	// (ratelimit.Config.Routes), or its base rate. The value is read from
+	// (ratelimit.Config.Groups), or its base rate. The value is read from
 	// the request view; the handler's body is untouched.
 	CountBy string
 }

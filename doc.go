@@ -22,6 +22,8 @@
 // One Strictness says how hard it answers (Relaxed, DefaultStrictness,
 // Strict): the score that refuses, when a client is banned (never for one
 // refusal alone, unless its evidence is near-certain), what is alerted.
-// Operators reach the engine's models, the limiter's decisions and the
-// breaker state through the Guard (Engine, Limiter, Ban, Unban, Allow ...).
+// Operators reach the limiter's decisions and the breaker state through
+// the Guard (Ban, Unban, SetRate, BreakerState), and the engine's models,
+// the limiter's operator rules and the alert dispatcher through Engine,
+// Limiter and Alerts.
 package bulwark

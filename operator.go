@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/bulwarkhq/bulwark/alerting"
 )
 
 // ErrUnsupported is returned by an operator handle the Guard's Engine,
@@ -23,12 +21,8 @@ func (g *Guard) Engine() Engine { return g.cfg.Engine }
 func (g *Guard) Limiter() Limiter { return g.cfg.Limiter }
 
 // Alerts returns the Guard's alert publisher (nil without one); an
-// *alerting.Dispatcher gives its Stats.
+// *alerting.Dispatcher gives its Stats and takes silences.
 func (g *Guard) Alerts() Publisher { return g.cfg.Alerts }
-
-// Strictness returns the strictness of a route pattern ("" for the
-// Config's).
-func (g *Guard) Strictness(pattern string) Strictness { return g.policy(pattern).strict }
 
 // Ban puts key in the penalty box for d, from now: every instance that
 // shares the limiter's store refuses it.
@@ -70,13 +64,4 @@ func (g *Guard) BreakerState() string {
 		return b.BreakerState()
 	}
 	return "none"
-}
-
-// AlertStats returns the alert dispatcher's counters (zero without an
-// *alerting.Dispatcher).
-func (g *Guard) AlertStats() alerting.Stats {
-	if d, ok := g.cfg.Alerts.(interface{ Stats() alerting.Stats }); ok {
-		return d.Stats()
-	}
-	return alerting.Stats{}
 }

@@ -37,8 +37,8 @@ func (o Outcome) String() string {
 	return "unknown"
 }
 
-// Refusal reports whether o refuses the request.
-func (o Outcome) Refusal() bool { return o >= Blocked && o < numOutcomes }
+// refusal reports whether o refuses the request.
+func (o Outcome) refusal() bool { return o >= Blocked && o < numOutcomes }
 
 // Verdict is a Guard's answer to one request.
 type Verdict struct {

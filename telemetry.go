@@ -97,7 +97,7 @@ func (t *telemetry) record(ctx context.Context, v *Verdict) {
 		attribute.Float64("bulwark.threat.score", v.Assessment.Score),
 		attribute.String("bulwark.threat.level", v.Assessment.Level.String()),
 	)
-	if v.Outcome.Refusal() {
+	if v.Outcome.refusal() {
 		span.AddEvent("bulwark.refused", trace.WithAttributes(attribute.String("bulwark.outcome", label)))
 	}
 }

@@ -3,6 +3,7 @@ package alerting
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/bulwarkhq/bulwark/threat"
@@ -31,17 +32,32 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
+// MarshalText returns the kind's label value, as String does.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText parses a label value ("threat", "ratelimit", "penalty").
+func (k *Kind) UnmarshalText(b []byte) error {
+	for c := KindThreat; c <= KindPenalty; c++ {
+		if c.String() == string(b) {
+			*k = c
+			return nil
+		}
+	}
+	return fmt.Errorf("alerting: unknown kind %q", b)
+}
+
 // Event is one observation from the request path. It is passed by value
-// and must be cheap to publish.
+// and must be cheap to publish. An Alert keeps the latest of its events as
+// Samples, without their client key (the alert's labels carry it).
 type Event struct {
-	Client  string // client key (pseudonymised before it leaves the process)
-	Kind    Kind
-	Score   float64 // threat score in [0,1], if any
-	Level   threat.Level
-	Reasons []string // top reasons, most important first (rule ids or short texts)
-	Route   string
-	Method  string
-	Time    time.Time // when it happened; zero means "now" by the dispatcher's clock
+	Client  string       `json:"client,omitempty"` // client key (pseudonymised before it leaves the process)
+	Kind    Kind         `json:"kind"`
+	Score   float64      `json:"score"` // threat score in [0,1], if any
+	Level   threat.Level `json:"level"`
+	Route   string       `json:"route"`
+	Method  string       `json:"method"`
+	Reasons []string     `json:"reasons,omitempty"` // top reasons, most important first (rule ids or short texts)
+	Time    time.Time    `json:"time"`              // when it happened; zero means "now" by the dispatcher's clock
 }
 
 // Label names an Alert carries, usable in Config.GroupBy, route matchers,
@@ -63,7 +79,7 @@ type Alert struct {
 	Level       threat.Level      `json:"level"`       // highest event level, escalated with volume
 	Priority    int               `json:"priority"`    // 0..100, higher is more urgent: level, confidence, volume
 	Sequence    uint64            `json:"sequence"`    // 1 for the first notification of the incident, then 2, 3…
-	Reason      string            `json:"reason"`      // why this notification: new, update, escalated, repeat, flush
+	Trigger     string            `json:"trigger"`     // why this notification: new, update, escalated, repeat, flush
 	Count       uint64            `json:"count"`       // events in the incident so far
 	Threat      uint64            `json:"threat"`      // of which threat events
 	RateLimit   uint64            `json:"rate_limit"`  // of which rate-limit refusals
@@ -73,7 +89,7 @@ type Alert struct {
 	LastSeen    time.Time         `json:"last_seen"`
 	Reasons     []ReasonCount     `json:"reasons"` // rule ids by count, most frequent first (bounded)
 	Routes      []string          `json:"routes"`  // distinct routes hit (bounded)
-	Samples     []Sample          `json:"samples"` // the latest events, oldest first (bounded)
+	Samples     []Event           `json:"samples"` // the latest events, oldest first (bounded), without their client
 	Summary     string            `json:"summary"` // one line for humans
 }
 
@@ -81,18 +97,6 @@ type Alert struct {
 type ReasonCount struct {
 	Reason string `json:"reason"`
 	Count  uint64 `json:"count"`
-}
-
-// Sample is one event kept as evidence, without the client key (the
-// incident's labels carry the pseudonym).
-type Sample struct {
-	Kind    string       `json:"kind"`
-	Score   float64      `json:"score"`
-	Level   threat.Level `json:"level"`
-	Route   string       `json:"route"`
-	Method  string       `json:"method"`
-	Reasons []string     `json:"reasons,omitempty"`
-	Time    time.Time    `json:"time"`
 }
 
 // Sink delivers alerts somewhere. Send is called from the sink's own

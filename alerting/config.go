@@ -19,7 +19,7 @@ type Config struct {
 	// Routes are tried in order; the first match (or every match up to one
 	// without Continue) picks the sinks. Default: none, everything goes to
 	// DefaultSinks.
-	Routes []Route
+	Subscriptions []Subscription
 	// DefaultSinks receive alerts no route matched. Default: every sink.
 	DefaultSinks []string
 
@@ -60,10 +60,9 @@ type Config struct {
 
 	// Claimer, when set, makes replicas claim each notification so exactly
 	// one of them sends it (alerting/redisclaim). Requires Secret or
-	// RawClients so fingerprints agree across replicas.
+	// RawClients so fingerprints agree across replicas. A claim holds for
+	// twice RepeatInterval.
 	Claimer Claimer
-	// ClaimTTL is how long a claim holds. Default 2×RepeatInterval.
-	ClaimTTL time.Duration
 	// ClaimTimeout bounds one claim round trip; on error or timeout the
 	// replica sends anyway (at-least-once) and counts it. Default 500ms.
 	ClaimTimeout time.Duration
@@ -73,14 +72,23 @@ type Config struct {
 	// TickInterval is how often the correlator flushes due notifications.
 	// Default 1s. Negative: never on its own (the package tests drive it).
 	TickInterval time.Duration
-	// Retry controls redelivery of failed sends.
-	Retry Retry
-	// Breaker configures the circuit breaker of every sink.
-	Breaker Breaker
+	// RetryInitial, RetryMax and RetryMaxElapsed are the backoff of failed
+	// deliveries: RetryInitial (default 500ms), doubled up to RetryMax
+	// (default 30s), each wait with full jitter in [d/2, d], until
+	// RetryMaxElapsed (default 5m; negative: one attempt only) has passed.
+	RetryInitial    time.Duration
+	RetryMax        time.Duration
+	RetryMaxElapsed time.Duration
+	// BreakerFailures failed deliveries in a row open a sink's circuit
+	// breaker (default 5); it stays open BreakerTimeout (default 30s)
+	// before a trial delivery.
+	BreakerFailures uint32
+	BreakerTimeout  time.Duration
 	// DeadLetter, if set, receives every alert a sink could not take or
-	// deliver (queue full, retries exhausted, permanent error, close). It
-	// runs on the sink's goroutine and must not block.
-	DeadLetter func(DeadLetter)
+	// deliver (queue full, retries exhausted, permanent error, close), with
+	// the sink's name and the error. It runs on the sink's goroutine and
+	// must not block.
+	DeadLetter func(sink string, a Alert, err error)
 	// MeterProvider for the counters. Default: otel.GetMeterProvider().
 	MeterProvider metric.MeterProvider
 
@@ -103,7 +111,7 @@ type SinkConfig struct {
 }
 
 // Route sends the alerts it matches to some sinks.
-type Route struct {
+type Subscription struct {
 	Name string
 	// Match requires these labels to be equal (LabelLevel compares the
 	// level name). Empty matches everything.
@@ -142,29 +150,6 @@ type Silence struct {
 	Comment string
 }
 
-// Retry is the backoff of failed deliveries: Initial, doubled up to Max,
-// each wait with full jitter in [d/2, d], until MaxElapsed has passed.
-type Retry struct {
-	Initial    time.Duration // default 500ms
-	Max        time.Duration // default 30s
-	MaxElapsed time.Duration // default 5m; negative: one attempt only
-}
-
-// Breaker configures gobreaker for each sink.
-type Breaker struct {
-	// Failures in a row that open the breaker. Default 5.
-	Failures uint32
-	// OpenTimeout is how long it stays open before a trial. Default 30s.
-	OpenTimeout time.Duration
-}
-
-// DeadLetter is an alert that a sink could not deliver.
-type DeadLetter struct {
-	Sink  string
-	Alert Alert
-	Err   error
-}
-
 func (c Config) withDefaults() (Config, error) {
 	def := func(d *time.Duration, v time.Duration) {
 		if *d == 0 {
@@ -177,23 +162,20 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.ResolveTimeout, 5*time.Minute)
 	def(&c.ClaimTimeout, 500*time.Millisecond)
 	def(&c.TickInterval, time.Second)
-	def(&c.Retry.Initial, 500*time.Millisecond)
-	def(&c.Retry.Max, 30*time.Second)
-	def(&c.Retry.MaxElapsed, 5*time.Minute)
-	def(&c.Breaker.OpenTimeout, 30*time.Second)
-	if c.ClaimTTL == 0 {
-		c.ClaimTTL = 2 * c.RepeatInterval
-	}
-	if c.Breaker.Failures == 0 {
-		c.Breaker.Failures = 5
+	def(&c.RetryInitial, 500*time.Millisecond)
+	def(&c.RetryMax, 30*time.Second)
+	def(&c.RetryMaxElapsed, 5*time.Minute)
+	def(&c.BreakerTimeout, 30*time.Second)
+	if c.BreakerFailures == 0 {
+		c.BreakerFailures = 5
 	}
 	for _, w := range []struct {
 		name string
 		d    time.Duration
 	}{
 		{"GroupWait", c.GroupWait}, {"GroupInterval", c.GroupInterval}, {"RepeatInterval", c.RepeatInterval},
-		{"ResolveTimeout", c.ResolveTimeout}, {"ClaimTTL", c.ClaimTTL}, {"ClaimTimeout", c.ClaimTimeout},
-		{"Retry.Initial", c.Retry.Initial}, {"Retry.Max", c.Retry.Max}, {"Breaker.OpenTimeout", c.Breaker.OpenTimeout},
+		{"ResolveTimeout", c.ResolveTimeout}, {"ClaimTimeout", c.ClaimTimeout},
+		{"RetryInitial", c.RetryInitial}, {"RetryMax", c.RetryMax}, {"BreakerTimeout", c.BreakerTimeout},
 	} {
 		if w.d < 0 {
 			return c, fmt.Errorf("%w: %s is negative (%v)", ErrConfig, w.name, w.d)
@@ -280,7 +262,7 @@ func (c Config) withDefaults() (Config, error) {
 	if err := check("DefaultSinks", c.DefaultSinks); err != nil {
 		return c, err
 	}
-	for i, r := range c.Routes {
+	for i, r := range c.Subscriptions {
 		if r.Throttle.Limit < 0 || r.Throttle.Per < 0 {
 			return c, fmt.Errorf("%w: route %d (%s): Throttle is negative", ErrConfig, i, r.Name)
 		}

@@ -55,7 +55,7 @@ type incident struct {
 	last     time.Time
 	reasons  map[string]uint64
 	routes   []string
-	samples  [maxSamples]Sample
+	samples  [maxSamples]Event
 	nsamples uint64
 
 	seq           uint64
@@ -211,10 +211,9 @@ func (in *incident) add(e *Event, esc []uint64) {
 	if e.Route != "" && len(in.routes) < maxRoutes && !slices.Contains(in.routes, e.Route) {
 		in.routes = append(in.routes, e.Route)
 	}
-	in.samples[in.nsamples%maxSamples] = Sample{
-		Kind: e.Kind.String(), Score: e.Score, Level: e.Level,
-		Route: e.Route, Method: e.Method, Reasons: e.Reasons, Time: e.Time,
-	}
+	smp := *e
+	smp.Client = ""
+	in.samples[in.nsamples%maxSamples] = smp
 	in.nsamples++
 	changed := false
 	if e.Level > in.baseSev {
@@ -400,7 +399,7 @@ func (in *incident) snapshot(reason string) Alert {
 		Level:       in.sev,
 		Priority:    in.priority(),
 		Sequence:    in.seq,
-		Reason:      reason,
+		Trigger:     reason,
 		Count:       in.count,
 		Threat:      in.byKind[KindThreat],
 		RateLimit:   in.byKind[KindRateLimit],

@@ -60,7 +60,7 @@ func TestBurstBecomesOneIncident(t *testing.T) {
 			}
 		}
 		for _, a := range c.tick(now) {
-			notes = append(notes, note{now.Sub(t0), a.Reason, a.Sequence})
+			notes = append(notes, note{now.Sub(t0), a.Trigger, a.Sequence})
 			alerts = append(alerts, a)
 		}
 	}
@@ -114,7 +114,7 @@ func TestEscalationNotifiedBeforeGroupInterval(t *testing.T) {
 		c.ingest(ev)
 	}
 	got := c.tick(t0.Add(2 * time.Second))
-	if len(got) != 1 || got[0].Reason != "escalated" || got[0].Level != threat.LevelMedium {
+	if len(got) != 1 || got[0].Trigger != "escalated" || got[0].Level != threat.LevelMedium {
 		t.Fatalf("escalation: %+v", got)
 	}
 }
@@ -271,18 +271,18 @@ func TestConfigErrors(t *testing.T) {
 	}{
 		{"unknown group label", Config{GroupBy: []string{"ua"}}, "GroupBy"},
 		{"unknown default sink", Config{Sinks: []SinkConfig{{Name: "a", Sink: logSink{}}}, DefaultSinks: []string{"b"}}, `DefaultSinks names unknown sink "b"`},
-		{"route unknown sink", Config{Sinks: []SinkConfig{{Name: "a", Sink: logSink{}}}, Routes: []Route{{Name: "r", Sinks: []string{"b"}}}}, `route 0 (r) names unknown sink "b"`},
+		{"route unknown sink", Config{Sinks: []SinkConfig{{Name: "a", Sink: logSink{}}}, Subscriptions: []Subscription{{Name: "r", Sinks: []string{"b"}}}}, `route 0 (r) names unknown sink "b"`},
 		{"duplicate sink", Config{Sinks: []SinkConfig{{Name: "a", Sink: logSink{}}, {Name: "a", Sink: logSink{}}}}, `duplicate name "a"`},
 		{"nil sink", Config{Sinks: []SinkConfig{{Name: "a"}}}, "Sinks[0]"},
 		{"claimer without secret", Config{Claimer: claimFunc(nil)}, "Secret"},
 		{"escalation order", Config{Escalation: []uint64{10, 5}}, "Escalation"},
 		{"negative group wait", Config{GroupWait: -1}, "GroupWait"},
-		{"negative retry", Config{Retry: Retry{Initial: -time.Second}}, "Retry.Initial"},
-		{"negative claim ttl", Config{ClaimTTL: -time.Second}, "ClaimTTL"},
+		{"negative retry", Config{RetryInitial: -time.Second}, "RetryInitial"},
+		{"negative claim timeout", Config{ClaimTimeout: -time.Second}, "ClaimTimeout"},
 		{"negative queue", Config{QueueSize: -1}, "QueueSize"},
 		{"negative sink timeout", Config{Sinks: []SinkConfig{{Name: "a", Sink: logSink{}, Timeout: -1}}}, `sink "a": Timeout`},
 		{"negative sink throttle", Config{Sinks: []SinkConfig{{Name: "a", Sink: logSink{}, Throttle: Throttle{Limit: -1, Per: time.Second}}}}, `sink "a": Throttle`},
-		{"negative route throttle", Config{Routes: []Route{{Name: "r", Throttle: Throttle{Limit: 1, Per: -time.Second}}}}, "route 0 (r): Throttle"},
+		{"negative route throttle", Config{Subscriptions: []Subscription{{Name: "r", Throttle: Throttle{Limit: 1, Per: -time.Second}}}}, "route 0 (r): Throttle"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -310,7 +310,7 @@ func TestCorrelatorDrivenDirectly(t *testing.T) {
 		t.Fatalf("%d notifications during the group wait", len(got))
 	}
 	got := c.tick(t0.Add(10 * time.Second))
-	if len(got) != 1 || got[0].Reason != "new" || got[0].Level != threat.LevelMedium || got[0].Count != 300 {
+	if len(got) != 1 || got[0].Trigger != "new" || got[0].Level != threat.LevelMedium || got[0].Count != 300 {
 		t.Fatalf("after the group wait: %+v", got)
 	}
 }

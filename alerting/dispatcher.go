@@ -18,26 +18,29 @@ import (
 // events of new incidents past MaxIncidents; per sink, Dropped = alerts
 // refused by a full sink queue, Failed = deliveries given up.
 type Stats struct {
-	Published, Dropped, Delivered, Failed uint64
+	Published, Dropped uint64
 
 	Overflow      uint64 // events dropped because MaxIncidents was reached
 	Incidents     uint64 // incidents opened
 	Notifications uint64 // notifications produced (before routing)
 	Inhibited     uint64 // notifications muted by an inhibition rule
 	Silenced      uint64 // notifications muted by a silence
-	Throttled     uint64 // sink deliveries refused by a route or sink throttle
-	SinkDropped   uint64 // alerts refused by a full sink queue
-	Retries       uint64 // delivery attempts after the first
-	Duplicates    uint64 // deliveries skipped because another replica claimed them
-	ClaimErrors   uint64 // claims that failed (sent anyway: at-least-once)
-	Sinks         map[string]SinkStats
+	Throttled     uint64 // deliveries refused by a route or sink throttle
+	// Sinks holds the deliveries of each sink, by name.
+	Sinks map[string]SinkStats
 }
 
 // SinkStats counts the deliveries of one sink.
 type SinkStats struct {
-	Delivered, Failed, Dropped, Throttled, Retries, Duplicates, ClaimErrors uint64
-	Queued                                                                  int    // alerts waiting now
-	Breaker                                                                 string // closed, half-open or open
+	Delivered   uint64 // alerts the sink took
+	Failed      uint64 // deliveries given up (retries exhausted, permanent error, close)
+	Dropped     uint64 // alerts refused by the sink's full queue
+	Throttled   uint64 // alerts refused by the sink's throttle
+	Retries     uint64 // delivery attempts after the first
+	Duplicates  uint64 // deliveries skipped because another replica claimed them
+	ClaimErrors uint64 // claims that failed (sent anyway: at-least-once)
+	Queued      int    // alerts waiting now
+	Breaker     string // closed, half-open or open
 }
 
 // Dispatcher correlates events into alerts and delivers them to sinks.
@@ -97,11 +100,11 @@ func New(cfg Config) (*Dispatcher, error) {
 		ctx:    ctx,
 		cancel: cancel,
 	}
-	for _, r := range cfg.Routes {
+	for _, r := range cfg.Subscriptions {
 		d.buckets = append(d.buckets, newBucket(r.Throttle))
 	}
 	for _, sc := range cfg.Sinks {
-		failures := cfg.Breaker.Failures
+		failures := cfg.BreakerFailures
 		s := &sinkWorker{
 			name:   sc.Name,
 			cfg:    sc,
@@ -110,7 +113,7 @@ func New(cfg Config) (*Dispatcher, error) {
 			br: gobreaker.NewCircuitBreaker[struct{}](gobreaker.Settings{
 				Name:        "alerting/" + sc.Name,
 				MaxRequests: 1,
-				Timeout:     cfg.Breaker.OpenTimeout,
+				Timeout:     cfg.BreakerTimeout,
 				ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= failures },
 				IsSuccessful: func(err error) bool {
 					return err == nil || IsPermanent(err) // the sink answered: it is up
@@ -253,16 +256,16 @@ func (d *Dispatcher) dispatch(alerts []Alert) {
 		d.notifications.Add(1)
 		clear(targets)
 		var useDefault bool
-		idx, useDefault = routeAlert(d.cfg.Routes, a, idx[:0])
+		idx, useDefault = routeAlert(d.cfg.Subscriptions, a, idx[:0])
 		if useDefault {
 			d.mark(targets, d.cfg.DefaultSinks)
 		}
 		for _, ri := range idx {
 			if !d.buckets[ri].allow(now) {
-				d.routeThrottled.Add(uint64(len(d.cfg.Routes[ri].Sinks)))
+				d.routeThrottled.Add(uint64(len(d.cfg.Subscriptions[ri].Sinks)))
 				continue
 			}
-			d.mark(targets, d.cfg.Routes[ri].Sinks)
+			d.mark(targets, d.cfg.Subscriptions[ri].Sinks)
 		}
 		sends = sends[:0]
 		for si, on := range targets {
@@ -307,7 +310,7 @@ func (d *Dispatcher) mark(targets []bool, names []string) {
 
 func (d *Dispatcher) deadLetter(sink string, a Alert, err error) {
 	if d.cfg.DeadLetter != nil {
-		d.cfg.DeadLetter(DeadLetter{Sink: sink, Alert: a, Err: err})
+		d.cfg.DeadLetter(sink, a, err)
 	}
 }
 
@@ -323,7 +326,7 @@ func (d *Dispatcher) deliver(s *sinkWorker, a Alert) {
 		return
 	}
 	start := time.Now()
-	wait := d.cfg.Retry.Initial
+	wait := d.cfg.RetryInitial
 	for {
 		_, err := s.br.Execute(func() (struct{}, error) {
 			ctx, cancel := context.WithTimeout(d.ctx, s.cfg.Timeout)
@@ -335,8 +338,8 @@ func (d *Dispatcher) deliver(s *sinkWorker, a Alert) {
 			return
 		}
 		sleep := wait/2 + rand.N(wait/2+1)
-		if IsPermanent(err) || d.ctx.Err() != nil || d.cfg.Retry.MaxElapsed < 0 ||
-			time.Since(start)+sleep > d.cfg.Retry.MaxElapsed {
+		if IsPermanent(err) || d.ctx.Err() != nil || d.cfg.RetryMaxElapsed < 0 ||
+			time.Since(start)+sleep > d.cfg.RetryMaxElapsed {
 			s.failed.Add(1)
 			d.deadLetter(s.name, a, err)
 			return
@@ -348,7 +351,7 @@ func (d *Dispatcher) deliver(s *sinkWorker, a Alert) {
 		case <-d.ctx.Done():
 			t.Stop()
 		}
-		wait = min(2*wait, d.cfg.Retry.Max)
+		wait = min(2*wait, d.cfg.RetryMax)
 	}
 }
 
@@ -359,7 +362,7 @@ func (d *Dispatcher) claim(s *sinkWorker, a *Alert) bool {
 	ctx, cancel := context.WithTimeout(d.ctx, d.cfg.ClaimTimeout)
 	defer cancel()
 	key := a.Fingerprint + ":" + strconv.FormatUint(a.Sequence, 10) + ":" + s.name
-	ok, err := d.cfg.Claimer.Claim(ctx, key, d.cfg.ClaimTTL)
+	ok, err := d.cfg.Claimer.Claim(ctx, key, 2*d.cfg.RepeatInterval)
 	if err != nil {
 		s.claimErrors.Add(1)
 		return true
@@ -395,13 +398,7 @@ func (d *Dispatcher) Stats() Stats {
 			ClaimErrors: s.claimErrors.Load(), Queued: len(s.q), Breaker: s.br.State().String(),
 		}
 		st.Sinks[s.name] = ss
-		st.Delivered += ss.Delivered
-		st.Failed += ss.Failed
 		st.Throttled += ss.Throttled
-		st.SinkDropped += ss.Dropped
-		st.Retries += ss.Retries
-		st.Duplicates += ss.Duplicates
-		st.ClaimErrors += ss.ClaimErrors
 	}
 	return st
 }

@@ -89,12 +89,12 @@ func TestRoutingCriticalsToPager(t *testing.T) {
 	clk := &fakeClock{t: t0}
 	pager, log := newRecorder(), newRecorder()
 	d, err := New(Config{
-		Secret:       []byte("k"),
-		now:          clk.Now,
-		TickInterval: -1,
-		Sinks:        []SinkConfig{{Name: "pager", Sink: pager}, {Name: "log", Sink: log}},
-		Routes:       []Route{{Name: "criticals", MinLevel: threat.LevelCritical, Sinks: []string{"pager"}}},
-		DefaultSinks: []string{"log"},
+		Secret:        []byte("k"),
+		now:           clk.Now,
+		TickInterval:  -1,
+		Sinks:         []SinkConfig{{Name: "pager", Sink: pager}, {Name: "log", Sink: log}},
+		Subscriptions: []Subscription{{Name: "criticals", MinLevel: threat.LevelCritical, Sinks: []string{"pager"}}},
+		DefaultSinks:  []string{"log"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func TestRouteContinueAndThrottle(t *testing.T) {
 	d, err := New(Config{
 		Secret: []byte("k"), now: clk.Now, TickInterval: -1,
 		Sinks: []SinkConfig{{Name: "a", Sink: a}, {Name: "b", Sink: b, Throttle: Throttle{Limit: 2, Per: time.Hour}}},
-		Routes: []Route{
+		Subscriptions: []Subscription{
 			{Name: "all-a", Sinks: []string{"a"}, Continue: true},
 			{Name: "all-b", Sinks: []string{"b"}},
 		},
@@ -199,7 +199,12 @@ func TestQueueOverflowCountsDrops(t *testing.T) {
 
 func TestRetriesThenDeadLetter(t *testing.T) {
 	var mu sync.Mutex
-	var dead []DeadLetter
+	type deadLetter struct {
+		sink  string
+		alert Alert
+		err   error
+	}
+	var dead []deadLetter
 	calls := 0
 	flaky := SinkFunc(func(ctx context.Context, a Alert) error {
 		mu.Lock()
@@ -215,10 +220,14 @@ func TestRetriesThenDeadLetter(t *testing.T) {
 	})
 	d, err := New(Config{
 		RawClients: true, TickInterval: -1,
-		Sinks:      []SinkConfig{{Name: "f", Sink: flaky}},
-		Retry:      Retry{Initial: time.Millisecond, Max: 2 * time.Millisecond, MaxElapsed: time.Minute},
-		Breaker:    Breaker{Failures: 100},
-		DeadLetter: func(dl DeadLetter) { mu.Lock(); dead = append(dead, dl); mu.Unlock() },
+		Sinks:        []SinkConfig{{Name: "f", Sink: flaky}},
+		RetryInitial: time.Millisecond, RetryMax: 2 * time.Millisecond, RetryMaxElapsed: time.Minute,
+		BreakerFailures: 100,
+		DeadLetter: func(sink string, a Alert, err error) {
+			mu.Lock()
+			dead = append(dead, deadLetter{sink, a, err})
+			mu.Unlock()
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -230,10 +239,10 @@ func TestRetriesThenDeadLetter(t *testing.T) {
 	d.Publish(Event{Client: "bad"})
 	closeOK(t, d)
 	st := d.Stats()
-	if st.Delivered != 1 || st.Retries != 3 || st.Failed != 1 {
+	if totals(st).Delivered != 1 || totals(st).Retries != 3 || totals(st).Failed != 1 {
 		t.Fatalf("stats %+v", st)
 	}
-	if len(dead) != 1 || dead[0].Alert.Labels[LabelClient] != "bad" || !IsPermanent(dead[0].Err) {
+	if len(dead) != 1 || dead[0].alert.Labels[LabelClient] != "bad" || !IsPermanent(dead[0].err) {
 		t.Fatalf("dead letters %+v", dead)
 	}
 }
@@ -275,8 +284,8 @@ func TestClaimerSkipsDuplicatesAndFallsBack(t *testing.T) {
 			var dups, claimErrs uint64
 			for _, d := range ds {
 				closeOK(t, d)
-				dups += d.Stats().Duplicates
-				claimErrs += d.Stats().ClaimErrors
+				dups += totals(d.Stats()).Duplicates
+				claimErrs += totals(d.Stats()).ClaimErrors
 			}
 			if len(rec.snapshot()) != tc.wantSent || dups != uint64(tc.wantDup) || claimErrs != tc.wantClaimErrorCount {
 				t.Fatalf("sent %d dup %d claimErrs %d", len(rec.snapshot()), dups, claimErrs)
@@ -294,7 +303,7 @@ func TestZeroConfigWorks(t *testing.T) {
 		t.Fatal("publish refused")
 	}
 	closeOK(t, d)
-	if st := d.Stats(); st.Delivered != 1 || st.Incidents != 1 {
+	if st := d.Stats(); totals(st).Delivered != 1 || st.Incidents != 1 {
 		t.Fatalf("stats %+v", st)
 	}
 	if err := d.Close(context.Background()); !errors.Is(err, ErrClosed) {
@@ -381,9 +390,9 @@ func TestCloseEndsEveryGoroutine(t *testing.T) {
 	var dead atomic.Int32
 	d, err := New(Config{
 		Secret: []byte("k"), GroupWait: time.Millisecond, TickInterval: time.Millisecond,
-		Sinks:      []SinkConfig{{Name: "stuck", Sink: stuck, Timeout: time.Hour}, {Name: "failing", Sink: failing}},
-		Retry:      Retry{Initial: time.Hour, MaxElapsed: 10 * time.Hour},
-		DeadLetter: func(DeadLetter) { dead.Add(1) },
+		Sinks:        []SinkConfig{{Name: "stuck", Sink: stuck, Timeout: time.Hour}, {Name: "failing", Sink: failing}},
+		RetryInitial: time.Hour, RetryMaxElapsed: 10 * time.Hour,
+		DeadLetter: func(string, Alert, error) { dead.Add(1) },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -404,7 +413,7 @@ func TestCloseEndsEveryGoroutine(t *testing.T) {
 		t.Fatalf("Close = %v", err)
 	}
 	// Both undelivered alerts were dead-lettered before Close returned.
-	if st := d.Stats(); st.Failed != 2 || st.Delivered != 0 || dead.Load() != 2 {
+	if st := d.Stats(); totals(st).Failed != 2 || totals(st).Delivered != 0 || dead.Load() != 2 {
 		t.Fatalf("stats %+v", st)
 	}
 }
@@ -453,7 +462,7 @@ func TestBurstThroughDispatcher(t *testing.T) {
 	got := rec.snapshot()
 	var reasons []string
 	for _, a := range got {
-		reasons = append(reasons, a.Reason)
+		reasons = append(reasons, a.Trigger)
 	}
 	want := []string{"new", "update", "repeat", "repeat", "repeat"}
 	if !slices.Equal(reasons, want) {
@@ -466,7 +475,7 @@ func TestBurstThroughDispatcher(t *testing.T) {
 		}
 	}
 	st := d.Stats()
-	if st.Incidents != 1 || st.Published != n || st.Dropped != 0 || st.Delivered != uint64(len(want)) {
+	if st.Incidents != 1 || st.Published != n || st.Dropped != 0 || totals(st).Delivered != uint64(len(want)) {
 		t.Fatalf("stats %+v", st)
 	}
 	if last.Count != n || last.Threat != n-n/3-1 || last.RateLimit != n/3+1 || last.Level != threat.LevelCritical {
@@ -484,9 +493,9 @@ func TestEscalationReroutes(t *testing.T) {
 	pager, log := newRecorder(), newRecorder()
 	d, err := New(Config{
 		Secret: []byte("k"), now: clk.Now, TickInterval: -1, GroupWait: time.Second, Escalation: []uint64{50},
-		Sinks:        []SinkConfig{{Name: "pager", Sink: pager}, {Name: "log", Sink: log}},
-		Routes:       []Route{{Name: "criticals", Match: map[string]string{LabelLevel: "critical"}, Sinks: []string{"pager"}}},
-		DefaultSinks: []string{"log"},
+		Sinks:         []SinkConfig{{Name: "pager", Sink: pager}, {Name: "log", Sink: log}},
+		Subscriptions: []Subscription{{Name: "criticals", Match: map[string]string{LabelLevel: "critical"}, Sinks: []string{"pager"}}},
+		DefaultSinks:  []string{"log"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -506,7 +515,7 @@ func TestEscalationReroutes(t *testing.T) {
 	}
 	closeOK(t, d)
 	l, p := log.snapshot(), pager.snapshot()
-	if len(l) != 1 || l[0].Level != threat.LevelHigh || len(p) != 1 || p[0].Level != threat.LevelCritical || p[0].Reason != "escalated" || p[0].Fingerprint != l[0].Fingerprint {
+	if len(l) != 1 || l[0].Level != threat.LevelHigh || len(p) != 1 || p[0].Level != threat.LevelCritical || p[0].Trigger != "escalated" || p[0].Fingerprint != l[0].Fingerprint {
 		t.Fatalf("log %+v\npager %+v", l, p)
 	}
 }
@@ -587,4 +596,19 @@ func TestPublishRacingCloseLosesNothingUncounted(t *testing.T) {
 				accepted.Load(), refused.Load(), ingested, st.Published, st.Dropped)
 		}
 	}
+}
+
+// totals adds up the sinks' counters.
+func totals(st Stats) SinkStats {
+	var t SinkStats
+	for _, s := range st.Sinks {
+		t.Delivered += s.Delivered
+		t.Failed += s.Failed
+		t.Dropped += s.Dropped
+		t.Throttled += s.Throttled
+		t.Retries += s.Retries
+		t.Duplicates += s.Duplicates
+		t.ClaimErrors += s.ClaimErrors
+	}
+	return t
 }

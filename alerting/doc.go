@@ -4,7 +4,7 @@
 //
 // A [Dispatcher] takes [Event]s through Publish, which never blocks: the
 // event goes on a bounded queue or is dropped and counted. One worker
-// goroutine feeds a [correlator], which groups events into incidents (by
+// goroutine feeds a correlator, which groups events into incidents (by
 // default one per client, merging threat, rate-limit and penalty events)
 // and decides, in the manner of Prometheus Alertmanager, when each is
 // notified: after GroupWait for a new incident, at most every
@@ -12,12 +12,12 @@
 // with volume), and every RepeatInterval while it stays active.
 // Inhibition rules (a critical incident mutes its client's lower ones)
 // and silences mute notifications; each carries a priority from level,
-// score and volume. Routes send each [Alert] to named sinks; each sink has
+// score and volume. Subscriptions send each [Alert] to named sinks; each sink has
 // its own queue, goroutine, timeout, retries with jittered exponential
 // backoff, throttle and circuit breaker, so a slow or dead sink never
 // stalls the others. Nothing is dropped silently: [Dispatcher.Stats] and
 // the OTel counters count every refusal, throttle, failure and retry, and
-// a DeadLetter hook receives undelivered alerts.
+// Config.DeadLetter receives undelivered alerts.
 //
 // Client keys leave the process as keyed HMAC-SHA256 pseudonyms unless
 // Config.RawClients is set. Replicas sharing a Redis notify each incident

@@ -49,7 +49,7 @@ func Example_routing() {
 	d, err := alerting.New(alerting.Config{
 		RawClients: true, // documentation addresses only; the default pseudonymises
 		Sinks:      []alerting.SinkConfig{{Name: "pager", Sink: sink("pager")}, {Name: "log", Sink: sink("log")}},
-		Routes: []alerting.Route{
+		Subscriptions: []alerting.Subscription{
 			{Name: "criticals", MinLevel: threat.LevelCritical, Sinks: []string{"pager"}},
 		},
 		DefaultSinks: []string{"log"},

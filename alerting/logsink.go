@@ -15,7 +15,7 @@ func (logSink) Send(ctx context.Context, a Alert) error {
 		slog.String("alert_level", a.Level.String()),
 		slog.Int("priority", a.Priority),
 		slog.Uint64("sequence", a.Sequence),
-		slog.String("reason", a.Reason),
+		slog.String("trigger", a.Trigger),
 	)
 	return nil
 }

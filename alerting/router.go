@@ -7,7 +7,7 @@ import (
 
 // route returns the indexes of the routes an alert matches, in order, and
 // whether none matched (the default sinks apply).
-func routeAlert(routes []Route, a *Alert, dst []int) ([]int, bool) {
+func routeAlert(routes []Subscription, a *Alert, dst []int) ([]int, bool) {
 	for i := range routes {
 		r := &routes[i]
 		if a.Level < r.MinLevel || !matches(a.Labels, a.Level, r.Match) {

@@ -15,6 +15,7 @@ import (
 	"github.com/ulule/limiter/v3/drivers/middleware/stdlib"
 	"github.com/ulule/limiter/v3/drivers/store/memory"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	ratelimitstd "github.com/bulwarkhq/bulwark/ratelimit/standard"
 	"github.com/bulwarkhq/bulwark/standard"
@@ -217,23 +218,34 @@ func BenchmarkBulwarkProxied(b *testing.B) {
 }
 
 // newBenchMiddleware returns the default middleware on the in-memory store,
-// with clock as every component's clock (nil: the real clock).
+// with clock as its clock (nil: the real clock), whose reading is every
+// request's time.
 func newBenchMiddleware(b *testing.B, clock func() time.Time) *Middleware {
 	return newBenchMiddlewareWith(b, clock, Config{})
 }
 
-// newBenchMiddlewareWith is newBenchMiddleware with the other fields of cfg.
-func newBenchMiddlewareWith(b *testing.B, clock func() time.Time, cfg Config) *Middleware {
-	g, err := standard.New(standard.Config{Limiter: ratelimitstd.Config{Limiter: ratelimit.Config{Rate: benchRate, Clock: clock}}})
+// newBenchGuard is the default Guard at the benchmarks' rate.
+func newBenchGuard(b *testing.B) *bulwark.Guard {
+	g, err := standard.New(standard.Config{Limiter: ratelimitstd.Config{Limiter: ratelimit.Config{Rate: benchRate}}})
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(func() { _ = g.Close() })
+	return g
+}
+
+// newBenchMiddlewareWith is newBenchMiddleware with the other fields of cfg.
+func newBenchMiddlewareWith(b *testing.B, clock func() time.Time, cfg Config) *Middleware {
+	return newBenchMiddlewareOn(b, newBenchGuard(b), clock, cfg)
+}
+
+// newBenchMiddlewareOn is newBenchMiddlewareWith on the Guard g.
+func newBenchMiddlewareOn(b *testing.B, g *bulwark.Guard, clock func() time.Time, cfg Config) *Middleware {
 	cfg.Now = clock
 	m, err := New(g, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { _ = g.Close() })
 	return m
 }
 

@@ -15,9 +15,9 @@ import (
 // Forwarded header through untouched, so reading both would let a client
 // pick its identity.
 const (
-	HeaderXForwardedFor = "X-Forwarded-For"
-	HeaderForwarded     = "Forwarded"
-	HeaderXRealIP       = "X-Real-Ip"
+	headerXForwardedFor = "X-Forwarded-For"
+	headerForwarded     = "Forwarded"
+	headerXRealIP       = "X-Real-Ip"
 )
 
 // identifier resolves the client of a request: the TCP peer, or the
@@ -113,7 +113,7 @@ func (id *identifier) forwarded(peer netip.Addr, values []string) (a netip.Addr,
 	if len(values) == 0 {
 		return peer, false
 	}
-	if id.header == HeaderXRealIP {
+	if id.header == headerXRealIP {
 		// A single-value header: the last copy is the one the nearest proxy set.
 		if a, ok := parseHeaderAddr(strings.TrimSpace(values[len(values)-1])); ok {
 			return a, true
@@ -140,7 +140,7 @@ func (id *identifier) forwarded(peer netip.Addr, values []string) (a netip.Addr,
 			}
 			var a netip.Addr
 			var ok bool
-			if id.header == HeaderForwarded {
+			if id.header == headerForwarded {
 				a, ok = parseForwardedFor(v)
 			} else {
 				a, ok = parseHeaderAddr(v)

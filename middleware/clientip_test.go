@@ -62,16 +62,16 @@ func TestClientKeySpoofing(t *testing.T) {
 		{"trusted proxy: X-Real-IP not configured is ignored", proxied, "10.0.0.2:80",
 			map[string][]string{"X-Real-Ip": {"6.6.6.6"}}, "10.0.0.2"},
 		{"trusted proxy without header: peer", proxied, "10.0.0.2:80", nil, "10.0.0.2"},
-		{"Forwarded configured: right-most untrusted for=", withHeader(proxied, HeaderForwarded), "10.0.0.2:80",
+		{"Forwarded configured: right-most untrusted for=", withHeader(proxied, headerForwarded), "10.0.0.2:80",
 			map[string][]string{"Forwarded": {`for=6.6.6.6, for="[2001:db8:cafe::17]:4711";proto=https, for=10.0.0.3`}},
 			"2001:db8:cafe::/64"},
-		{"Forwarded configured: obfuscated node stops the walk", withHeader(proxied, HeaderForwarded), "10.0.0.2:80",
+		{"Forwarded configured: obfuscated node stops the walk", withHeader(proxied, headerForwarded), "10.0.0.2:80",
 			map[string][]string{"Forwarded": {`for=6.6.6.6, for=_hidden, for=10.0.0.3`}}, "10.0.0.3"},
-		{"Forwarded configured: XFF ignored", withHeader(proxied, HeaderForwarded), "10.0.0.2:80",
+		{"Forwarded configured: XFF ignored", withHeader(proxied, headerForwarded), "10.0.0.2:80",
 			map[string][]string{"X-Forwarded-For": {"6.6.6.6"}, "Forwarded": {"for=203.0.113.7"}}, "203.0.113.7"},
-		{"X-Real-IP configured: last value wins", withHeader(proxied, HeaderXRealIP), "10.0.0.2:80",
+		{"X-Real-IP configured: last value wins", withHeader(proxied, headerXRealIP), "10.0.0.2:80",
 			map[string][]string{"X-Real-Ip": {"6.6.6.6", "203.0.113.7"}}, "203.0.113.7"},
-		{"X-Real-IP configured: garbage falls back to peer", withHeader(proxied, HeaderXRealIP), "10.0.0.2:80",
+		{"X-Real-IP configured: garbage falls back to peer", withHeader(proxied, headerXRealIP), "10.0.0.2:80",
 			map[string][]string{"X-Real-Ip": {"not-an-ip"}}, "10.0.0.2"},
 		{"v4-mapped peer is unmapped", Config{}, "[::ffff:203.0.113.7]:5555", nil, "203.0.113.7"},
 		{"v4-mapped peer of a trusted proxy is trusted", proxied, "[::ffff:10.0.0.2]:80",
@@ -173,7 +173,7 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 	}{
 		{"bad CIDR", Config{TrustedProxies: []string{"10.0.0.0/8", "10.0.0/8"}}, "Config.TrustedProxies[1]"},
 		{"unknown header", Config{TrustedProxies: []string{"10.0.0.0/8"}, ClientIPHeader: "X-Client"}, "Config.ClientIPHeader"},
-		{"header without proxies", Config{ClientIPHeader: HeaderXRealIP}, "Config.ClientIPHeader"},
+		{"header without proxies", Config{ClientIPHeader: headerXRealIP}, "Config.ClientIPHeader"},
 		{"IPv6 prefix too long", Config{IPv6Prefix: 129}, "Config.IPv6Prefix"},
 		{"IPv4 prefix too short", Config{IPv4Prefix: 4}, "Config.IPv4Prefix"},
 		{"relative skip", Config{Skip: []string{"healthz"}}, "Config.Skip[0]"},
@@ -184,8 +184,8 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 			if err == nil {
 				t.Fatal("New accepted an invalid Config")
 			}
-			if !errors.Is(err, ErrInvalidConfig) {
-				t.Errorf("error %v does not wrap ErrInvalidConfig", err)
+			if !errors.Is(err, bulwark.ErrInvalidConfig) {
+				t.Errorf("error %v does not wrap bulwark.ErrInvalidConfig", err)
 			}
 			if !strings.Contains(err.Error(), tt.field+":") {
 				t.Errorf("error %q does not name %s", err, tt.field)
@@ -200,8 +200,8 @@ func FuzzClientKey(f *testing.F) {
 	f.Add("garbage", "[2001:db8::1]:443", `for="`)
 	cfgs := []Config{
 		{TrustedProxies: []string{"10.0.0.0/8", "::ffff:10.0.0.0/104"}},
-		{TrustedProxies: []string{"10.0.0.0/8"}, ClientIPHeader: HeaderForwarded},
-		{TrustedProxies: []string{"10.0.0.0/8"}, ClientIPHeader: HeaderXRealIP},
+		{TrustedProxies: []string{"10.0.0.0/8"}, ClientIPHeader: headerForwarded},
+		{TrustedProxies: []string{"10.0.0.0/8"}, ClientIPHeader: headerXRealIP},
 	}
 	var ids []*identifier
 	for _, c := range cfgs {

@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"net/http"
@@ -24,9 +23,6 @@ type Core interface {
 
 var _ Core = (*bulwark.Guard)(nil)
 
-// ErrInvalidConfig is wrapped by every error New returns for a bad Config.
-var ErrInvalidConfig = errors.New("middleware: invalid config")
-
 // Config configures the middleware: how it identifies the client and the
 // route of a request. What it decides is the Core's (bulwark.Config:
 // strictness, mode, per-route policies). The zero value identifies the
@@ -37,8 +33,8 @@ type Config struct {
 	// peer is the client and every forwarding header is ignored.
 	TrustedProxies []string
 	// ClientIPHeader is the one header read when the peer is a trusted proxy:
-	// HeaderXForwardedFor (default), HeaderForwarded or HeaderXRealIP. Name
-	// the header your proxy sets; the others are ignored.
+	// "X-Forwarded-For" (default), "Forwarded" (RFC 7239) or "X-Real-IP".
+	// Name the header your proxy sets; the others are ignored.
 	ClientIPHeader string
 	// IPv4Prefix and IPv6Prefix aggregate client addresses into one key.
 	// Defaults: 32 (each address) and 64 (one key per /64, the usual
@@ -56,14 +52,14 @@ type Config struct {
 	// SkipFunc, when set, is asked too.
 	SkipFunc func(r *http.Request) bool
 
-	// Route returns the route pattern of a request before the handler runs
-	// (ServeMuxRoute; chiroute.Before for chi): the key of the Core's
-	// per-route policies. Default: none.
-	Route func(r *http.Request) string
-	// RouteAfter, when set, names the route of a request whose pattern
-	// Route did not know, once the handler has run, for the feedback
+	// Pattern returns the route pattern of a request before the handler
+	// runs (ServeMuxPattern; chiroute.Before for chi): the key of the
+	// Core's per-route policies (bulwark.Config.Routes). Default: none.
+	Pattern func(r *http.Request) string
+	// PatternAfter, when set, names the route of a request whose pattern
+	// Pattern did not know, once the handler has run, for the feedback
 	// (chiroute.After).
-	RouteAfter func(r *http.Request) string
+	PatternAfter func(r *http.Request) string
 
 	// Events receives one event of every request the Core answered (see
 	// Events), usually a *fleet.Exporter. Default: nil, none recorded.
@@ -74,13 +70,16 @@ type Config struct {
 	MeterProvider metric.MeterProvider
 
 	// Now is the clock. Default: time.Now. It is read once as a request
-	// arrives, and that reading is the request's time for the Core; once
-	// more for the overhead histogram.
+	// arrives, and that reading is the request's time for the Core (whose
+	// methods take the time, as every clock-dependent method of the module
+	// does); once more for the overhead histogram. It is a field, not an
+	// argument, because an http.Handler cannot take a time: tests and
+	// benchmarks set it to a simulated clock.
 	Now func() time.Time
 }
 
 func invalid(field, format string, args ...any) error {
-	return fmt.Errorf("%w: Config.%s: %s", ErrInvalidConfig, field, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: middleware.Config.%s: %s", bulwark.ErrInvalidConfig, field, fmt.Sprintf(format, args...))
 }
 
 // build validates c and fills in the defaults it can without side effects.
@@ -120,9 +119,9 @@ func (c *Config) build() (*identifier, error) {
 		id.trusted = append(id.trusted, p.Masked())
 	}
 	switch h := http.CanonicalHeaderKey(c.ClientIPHeader); h {
-	case "", HeaderXForwardedFor:
-		id.header = HeaderXForwardedFor
-	case HeaderForwarded, HeaderXRealIP:
+	case "", headerXForwardedFor:
+		id.header = headerXForwardedFor
+	case headerForwarded, headerXRealIP:
 		id.header = h
 	default:
 		return nil, invalid("ClientIPHeader", "%q is not one of X-Forwarded-For, Forwarded, X-Real-IP", c.ClientIPHeader)

@@ -6,16 +6,19 @@
 // feeds the response status back into the client's profile and publishes
 // alerts, all without buffering the response body.
 //
-// The zero Config is a working default (standard threat engine, in-memory
-// limiter, enforce mode, TCP peer as client):
+// It asks a Core (a *bulwark.Guard) for every decision; the zero Config
+// identifies the client by its TCP peer:
 //
-//	mw, err := middleware.New(middleware.Config{})
+//	guard, err := standard.New(standard.Config{}) // the default engine and an in-memory limiter
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	defer mw.Close()
-//	r := chi.NewRouter()
-//	r.Use(mw.Handler)
+//	defer guard.Close()
+//	mw, err := middleware.New(guard, middleware.Config{Pattern: chiroute.Before(r), PatternAfter: chiroute.After})
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	r.Use(mw.Handler) // func(http.Handler) http.Handler: plain net/http too
 //
 // Forwarding headers are read only when the TCP peer is in
 // Config.TrustedProxies, right to left, so a client cannot choose its own

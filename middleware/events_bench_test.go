@@ -24,7 +24,8 @@ func BenchmarkBulwarkEvents(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: names, SampleRate: -1, QueueSize: 1 << 20})
+	g := newBenchGuard(b)
+	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: names, Guard: g, SampleRate: -1, QueueSize: 1 << 20})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func BenchmarkBulwarkEvents(b *testing.B) {
 		defer cancel()
 		_ = x.Close(ctx)
 	}()
-	m := newBenchMiddlewareWith(b, clock.Now, Config{Events: x})
+	m := newBenchMiddlewareOn(b, g, clock.Now, Config{Events: x})
 	runBenign(b, benchRouter(m.Handler), clock)
 	b.StopTimer()
 	if st := x.Stats(); st.Dropped > 0 {

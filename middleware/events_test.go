@@ -11,34 +11,30 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/middleware/chiroute"
-	"github.com/bulwarkhq/bulwark/storage/event"
 )
 
-// recorder is an Events that keeps what it is given.
+// recorder is an Events that keeps the events of what it is given, as
+// storage/fleet's Exporter makes them.
 type recorder struct {
-	mu       sync.Mutex
-	events   []event.Event
-	features FeatureSource
+	mu     sync.Mutex
+	events []event.Event
 }
 
-func (r *recorder) Record(e event.Event) event.ID {
+func (r *recorder) Record(v *bulwark.Verdict, route string) [16]byte {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	e := event.FromVerdict(v, route)
 	e.ID = event.MakeID(e.Time, 1, uint64(len(r.events)+1))
 	r.events = append(r.events, e)
 	return e.ID
 }
 
-func (r *recorder) UseFeatures(fs FeatureSource) { r.features = fs }
-
 func TestEvents(t *testing.T) {
 	rec := &recorder{}
 	r := chi.NewRouter()
-	m := newMW(t, bulwark.Config{}, Config{Events: rec, Route: chiroute.Before(r), RouteAfter: chiroute.After, Skip: []string{"/healthz"}})
-	if rec.features == nil {
-		t.Error("the default engine was not handed to the Events as its feature source")
-	}
+	m := newMW(t, bulwark.Config{}, Config{Events: rec, Pattern: chiroute.Before(r), PatternAfter: chiroute.After, Skip: []string{"/healthz"}})
 	r.Use(m.Handler)
 	r.Get("/items/{id}", func(w http.ResponseWriter, _ *http.Request) {})
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {})

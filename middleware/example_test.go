@@ -58,7 +58,7 @@ func Example_routes() {
 	}
 	defer guard.Close()
 	r := chi.NewRouter()
-	mw, err := middleware.New(guard, middleware.Config{Route: chiroute.Before(r), RouteAfter: chiroute.After})
+	mw, err := middleware.New(guard, middleware.Config{Pattern: chiroute.Before(r), PatternAfter: chiroute.After})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -23,7 +23,7 @@ type Middleware struct {
 }
 
 // New validates cfg and returns a Middleware that asks core. Errors for a
-// bad Config wrap ErrInvalidConfig and name the field.
+// bad Config wrap bulwark.ErrInvalidConfig and name the field.
 func New(core Core, cfg Config) (*Middleware, error) {
 	if isNil(core) {
 		return nil, invalid("core", "nil (standard.New builds the default Guard)")
@@ -43,7 +43,6 @@ func New(core Core, cfg Config) (*Middleware, error) {
 	if m.tel, err = newTelemetry(cfg.MeterProvider); err != nil {
 		return nil, invalid("MeterProvider", "creating instruments: %v", err)
 	}
-	m.bindEvents()
 	return m, nil
 }
 
@@ -86,8 +85,8 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	}
 	r = r.WithContext(&clientCtx{Context: r.Context(), info: clientInfo{key: key, addr: addr}})
 	var pattern string
-	if m.cfg.Route != nil {
-		pattern = m.cfg.Route(r)
+	if m.cfg.Pattern != nil {
+		pattern = m.cfg.Pattern(r)
 	}
 	// check
 	v := m.core.CheckHTTP(r, key, pattern, start)
@@ -108,8 +107,8 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	if status == 0 {
 		status = http.StatusOK
 	}
-	if v.Route == "" && m.cfg.RouteAfter != nil {
-		v.Route = m.cfg.RouteAfter(r)
+	if v.Route == "" && m.cfg.PatternAfter != nil {
+		v.Route = m.cfg.PatternAfter(r)
 	}
 	m.core.Done(&v, status)
 	m.record(&v, pattern)

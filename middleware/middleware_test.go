@@ -7,10 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/middleware/chiroute"
 	"github.com/bulwarkhq/bulwark/standard"
-	"github.com/go-chi/chi/v5"
 )
 
 // newMW builds a middleware over a Guard of gc; a Guard without an engine
@@ -82,7 +83,7 @@ func TestSkip(t *testing.T) {
 	eng := &fakeEngine{}
 	m := newMW(t, bulwark.Config{Engine: eng, Limiter: &fakeLimiter{allow: allowed(5, 4)},
 		Routes: map[string]bulwark.Route{"/metrics": {Skip: true}}},
-		Config{Skip: []string{"/healthz", "/static/"}, Route: chiroute.Before(r)})
+		Config{Skip: []string{"/healthz", "/static/"}, Pattern: chiroute.Before(r)})
 	r.Use(m.Handler)
 	called := false
 	ok := func(w http.ResponseWriter, r *http.Request) { called = true }
@@ -118,11 +119,11 @@ func TestSkip(t *testing.T) {
 	}
 }
 
-func TestServeMuxRoute(t *testing.T) {
+func TestServeMuxPattern(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /login", func(http.ResponseWriter, *http.Request) {})
 	mux.HandleFunc("GET /items/{id}", func(http.ResponseWriter, *http.Request) {})
-	route := ServeMuxRoute(mux)
+	route := ServeMuxPattern(mux)
 	if got := route(httptest.NewRequest(http.MethodPost, "/login", nil)); got != "POST /login" {
 		t.Errorf("route = %q, want POST /login", got)
 	}

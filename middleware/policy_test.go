@@ -18,6 +18,7 @@ import (
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/middleware/chiroute"
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	"github.com/bulwarkhq/bulwark/storage"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -80,12 +81,12 @@ func (l *fakeLimiter) AllowAt(_ context.Context, key string, route string, score
 
 func (l *fakeLimiter) Ban(_ context.Context, key string, d time.Duration, reason string, now time.Time) (ratelimit.Result, error) {
 	l.bans = append(l.bans, key)
-	return ratelimit.Result{Outcome: ratelimit.OutcomeBanned, RetryAfter: d, Reason: "penalty box: " + reason}, nil
+	return ratelimit.Result{Penalty: storage.ActionBan, RetryAfter: d, Reason: "penalty box: " + reason}, nil
 }
 
 func (l *fakeLimiter) Strike(_ context.Context, key string, after int, window, d time.Duration, now time.Time) (ratelimit.Result, error) {
 	l.strikes = append(l.strikes, key)
-	return ratelimit.Result{Outcome: ratelimit.OutcomeAllow}, nil
+	return ratelimit.Result{Allowed: true}, nil
 }
 
 type fakeAlerts struct{ events []alerting.Event }
@@ -95,18 +96,18 @@ func (a *fakeAlerts) Publish(e alerting.Event) bool { a.events = append(a.events
 var t0 = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
 
 func allowed(limit, remaining int64) ratelimit.Result {
-	return ratelimit.Result{Outcome: ratelimit.OutcomeAllow, Limit: limit, Remaining: remaining, Reset: t0.Add(42 * time.Second)}
+	return ratelimit.Result{Allowed: true, Limit: limit, Remaining: remaining, Reset: t0.Add(42 * time.Second)}
 }
 
 func TestPolicy(t *testing.T) {
 	sqli := threat.Assessment{Score: 0.97, Level: threat.LevelCritical,
-		Reasons: []threat.Signal{{Detector: "sqli", Rule: "sqli.libinjection", Evidence: "s&1c"}}}
+		Signals: []threat.Signal{{Detector: "sqli", Rule: "sqli.libinjection", Evidence: "s&1c"}}}
 	suspicious := threat.Assessment{Score: 0.7, Level: threat.LevelHigh}
-	banned := ratelimit.Result{Outcome: ratelimit.OutcomeBanned, RetryAfter: 10 * time.Minute, Reason: "penalty box"}
-	allowListed := ratelimit.Result{Outcome: ratelimit.OutcomeAllowListed}
-	limited := ratelimit.Result{Outcome: ratelimit.OutcomeLimited, Limit: 5, Remaining: 0, Reset: t0.Add(30 * time.Second), RetryAfter: 30 * time.Second, Reason: "rate limit"}
+	banned := ratelimit.Result{Penalty: storage.ActionBan, RetryAfter: 10 * time.Minute, Reason: "penalty box"}
+	allowListed := ratelimit.Result{Allowed: true, AllowListed: true}
+	limited := ratelimit.Result{Limit: 5, Remaining: 0, Reset: t0.Add(30 * time.Second), RetryAfter: 30 * time.Second, Reason: "rate limit"}
 	throttled := limited
-	throttled.Outcome = ratelimit.OutcomeThrottled
+	throttled.Penalty = storage.ActionThrottle
 
 	tests := []struct {
 		name        string
@@ -154,8 +155,8 @@ func TestPolicy(t *testing.T) {
 				Engine: eng, Limiter: lim, Alerts: al, Mode: tt.mode,
 				Routes: map[string]bulwark.Route{"/preview": {Shadow: true}},
 			}, Config{
-				Now:   func() time.Time { return t0 },
-				Route: chiroute.Before(r),
+				Now:     func() time.Time { return t0 },
+				Pattern: chiroute.Before(r),
 			})
 			r.Use(m.Handler)
 			called := false
@@ -228,7 +229,7 @@ func TestRouteGroupsAndFeedback(t *testing.T) {
 	m := newMW(t, bulwark.Config{
 		Engine: eng, Limiter: lim,
 		Routes: map[string]bulwark.Route{"/login": {Group: "login"}},
-	}, Config{Route: chiroute.Before(r)})
+	}, Config{Pattern: chiroute.Before(r)})
 	r.Use(m.Handler)
 	r.Post("/login", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusUnauthorized) })
 	r.Get("/users/{id}", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNotFound) })
@@ -250,7 +251,7 @@ func TestRouteGroupsAndFeedback(t *testing.T) {
 
 func TestFeedbackUsesChiPatternWithoutRouteFunc(t *testing.T) {
 	eng := &fakeEngine{}
-	m := newMW(t, bulwark.Config{Engine: eng, Limiter: &fakeLimiter{allow: allowed(5, 4)}}, Config{RouteAfter: chiroute.After})
+	m := newMW(t, bulwark.Config{Engine: eng, Limiter: &fakeLimiter{allow: allowed(5, 4)}}, Config{PatternAfter: chiroute.After})
 	r := chi.NewRouter()
 	r.Use(m.Handler)
 	r.Get("/items/{id}", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("x")) })
@@ -266,7 +267,7 @@ func TestFeedbackUsesChiPatternWithoutRouteFunc(t *testing.T) {
 }
 
 func TestLimiterErrorNeverFails(t *testing.T) {
-	lim := &fakeLimiter{allow: ratelimit.Result{Outcome: ratelimit.OutcomeAllow, Degraded: true}, allowErr: context.DeadlineExceeded}
+	lim := &fakeLimiter{allow: ratelimit.Result{Allowed: true, Degraded: true}, allowErr: context.DeadlineExceeded}
 	m := newMW(t, bulwark.Config{Engine: &fakeEngine{}, Limiter: lim}, Config{})
 	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(204) }))
 	rec := httptest.NewRecorder()
@@ -278,7 +279,7 @@ func TestLimiterErrorNeverFails(t *testing.T) {
 
 func TestTypedNilCoreIsRefused(t *testing.T) {
 	var g *bulwark.Guard
-	if _, err := New(g, Config{}); !errors.Is(err, ErrInvalidConfig) {
+	if _, err := New(g, Config{}); !errors.Is(err, bulwark.ErrInvalidConfig) {
 		t.Fatalf("New with a typed nil core: %v", err)
 	}
 	var eng *threat.Engine
@@ -312,7 +313,7 @@ func TestBlockStrikesAndNearCertainBans(t *testing.T) {
 func TestSecondKey(t *testing.T) {
 	lim := &fakeLimiter{allow: allowed(5, 4)}
 	m := newMW(t, bulwark.Config{Engine: &fakeEngine{}, Limiter: lim,
-		Routes: map[string]bulwark.Route{"/login": {Group: "login", CountBy: "user"}}}, Config{Route: func(r *http.Request) string { return r.URL.Path }})
+		Routes: map[string]bulwark.Route{"/login": {Group: "login", CountBy: "user"}}}, Config{Pattern: func(r *http.Request) string { return r.URL.Path }})
 	got := ""
 	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
@@ -327,7 +328,7 @@ func TestSecondKey(t *testing.T) {
 	if len(lim.keys) != 2 || lim.keys[1] != "param:user:alice" || lim.routes[1] != "login#user" {
 		t.Fatalf("limiter keys %q routes %q, want the client then param:user:alice on login#user", lim.keys, lim.routes)
 	}
-	lim.allow = ratelimit.Result{Outcome: ratelimit.OutcomeLimited, Limit: 5, RetryAfter: time.Minute}
+	lim.allow = ratelimit.Result{Limit: 5, RetryAfter: time.Minute}
 	req = httptest.NewRequest("POST", "/login", strings.NewReader("user=alice&password=y"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec := httptest.NewRecorder()

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/bulwarkhq/bulwark"
-	"github.com/bulwarkhq/bulwark/storage/event"
+	"github.com/bulwarkhq/bulwark/internal/event"
 )
 
 // ProblemContentType is the media type of refusal bodies (RFC 9457).

@@ -2,10 +2,10 @@ package middleware
 
 import "net/http"
 
-// ServeMuxRoute returns a Config.Route function that finds the
+// ServeMuxPattern returns a Config.Pattern function that finds the
 // http.ServeMux pattern of a request ("POST /login", "/api/") before the
 // handler runs. Unmatched requests get "". For chi, see package chiroute.
-func ServeMuxRoute(mux *http.ServeMux) func(*http.Request) string {
+func ServeMuxPattern(mux *http.ServeMux) func(*http.Request) string {
 	return func(r *http.Request) string {
 		_, pattern := mux.Handler(r)
 		return pattern

@@ -29,7 +29,7 @@ func TestUninspectedPolicy(t *testing.T) {
 		"/upload": {Limits: threat.Limits{MaxBody: 4 << 20}},
 		"/bulk":   {Uninspected: bulwark.UninspectedPass},
 		"/small":  {Limits: threat.Limits{MaxBody: 1024}},
-	}}, Config{Route: route})
+	}}, Config{Pattern: route})
 	var read int
 	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -141,7 +141,7 @@ func TestRefusalStatus(t *testing.T) {
 	eng := &fakeEngine{}
 	m := newMW(t, bulwark.Config{Engine: eng, Limiter: &fakeLimiter{allow: allowed(5, 4)},
 		Routes: map[string]bulwark.Route{"/bulk": {Uninspected: bulwark.UninspectedPass}, "/shadow": {Shadow: true}}},
-		Config{Route: func(r *http.Request) string { return r.URL.Path }})
+		Config{Pattern: func(r *http.Request) string { return r.URL.Path }})
 	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(200) }))
 	for _, tt := range []struct {
 		a       threat.Assessment

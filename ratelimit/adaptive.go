@@ -13,30 +13,32 @@ import (
 
 	"github.com/sony/gobreaker/v2"
 	"github.com/ulule/limiter/v3"
+	"go.opentelemetry.io/otel/metric"
 
+	"github.com/bulwarkhq/bulwark/internal/backend"
 	"github.com/bulwarkhq/bulwark/storage"
 )
 
-// DefaultRate is the base rate when Config.Rate is empty.
-const DefaultRate = "100-M"
+// defaultRate is the base rate when Config.Rate is empty.
+const defaultRate = "100-M"
 
 // Config configures an Adaptive limiter. Local is required (ratelimit/standard
 // supplies a storage/memory store); every other zero field takes a default:
 // 100-M per client in fixed windows with the default Policy.
 type Config struct {
-	Rate      string            // base rate, limiter format "100-M". Default DefaultRate.
-	Routes    map[string]string // route pattern or group -> base rate
+	Rate      string            // base rate, limiter format "100-M". Default "100-M".
+	Groups    map[string]string // route group (bulwark.Route.Group) -> base rate
 	AllowList []string          // addresses and CIDRs that are never limited nor banned
 	Policy    Policy            // score -> rate, penalty box; zero fields take defaults
 
-	// Algorithm counts the requests of routes without an entry in
-	// RouteAlgorithms: storage.FixedWindow (default) or
+	// Algorithm counts the requests of groups without an entry in
+	// GroupAlgorithms: storage.FixedWindow (default) or
 	// storage.SlidingWindow, which does not let a client send twice its
 	// rate across the end of a window.
 	Algorithm storage.Algorithm
-	// RouteAlgorithms sets the algorithm of a route pattern or group (its
-	// rate is Routes' entry, or Rate).
-	RouteAlgorithms map[string]storage.Algorithm
+	// GroupAlgorithms sets the algorithm of a route group (its rate is
+	// Groups' entry, or Rate).
+	GroupAlgorithms map[string]storage.Algorithm
 
 	// Local is this process's own store: the only store without a shared
 	// one, else the fallback that counts while the shared store is
@@ -47,7 +49,7 @@ type Config struct {
 	// Store is the shared store (storage/redis for a fleet). Nil: Local
 	// is the only store. Close does not close it.
 	Store storage.Store
-	// FailClosed refuses requests (OutcomeLimited, Degraded) while the store
+	// FailClosed refuses requests (not Allowed, Degraded) while the store
 	// is unavailable. Default false: fail open to the local store with the
 	// same policy.
 	FailClosed bool
@@ -68,13 +70,13 @@ type Config struct {
 	// answers again. Default 10,000. When full, the decision that expires
 	// first gives way; what is dropped is counted.
 	PendingSize int
-	// CacheSize bounds the in-process decision cache. Default 100,000.
-	CacheSize int
 	// MeterProvider receives the metrics. Default: otel's global provider.
-	MeterProvider MeterProvider
-	// Clock returns the current time. Default time.Now.
-	Clock func() time.Time
+	MeterProvider metric.MeterProvider
 }
+
+// cacheSize bounds the in-process decision cache: a decision it no longer
+// holds costs one store round trip to learn again.
+const cacheSize = 100_000
 
 // maxShards caps the breakers kept for a sharded store; shards beyond it
 // share the store-wide breaker.
@@ -83,6 +85,7 @@ const maxShards = 1024
 // Adaptive is a threat-aware rate limiter. It is safe for concurrent use.
 type Adaptive struct {
 	cfg    Config
+	clock  func() time.Time // time.Now; tests move it (newLimiter)
 	policy Policy
 	base   routeRate
 	routes map[string]routeRate
@@ -117,14 +120,18 @@ type routeRate struct {
 
 // New validates cfg and returns an Adaptive limiter. An invalid rate, policy
 // or allow-list entry is an error naming the field.
-func New(cfg Config) (*Adaptive, error) {
+func New(cfg Config) (*Adaptive, error) { return newLimiter(cfg, time.Now) }
+
+// newLimiter is New with the clock that operator rules and the write-back
+// loop read (every request's time is its caller's).
+func newLimiter(cfg Config, clock func() time.Time) (*Adaptive, error) {
 	if cfg.Rate == "" {
-		cfg.Rate = DefaultRate
+		cfg.Rate = defaultRate
 	}
 	if cfg.Local == nil {
 		return nil, errors.New("ratelimit: Config.Local: nil: pass a local store (memory.New), or build the limiter with ratelimit/standard.New")
 	}
-	a := &Adaptive{cfg: cfg, routes: make(map[string]routeRate, len(cfg.Routes)+len(cfg.RouteAlgorithms))}
+	a := &Adaptive{cfg: cfg, clock: clock, routes: make(map[string]routeRate, len(cfg.Groups)+len(cfg.GroupAlgorithms))}
 	if cfg.Algorithm > storage.SlidingWindow {
 		return nil, fmt.Errorf("ratelimit: Config.Algorithm: unknown algorithm %d", cfg.Algorithm)
 	}
@@ -133,16 +140,16 @@ func New(cfg Config) (*Adaptive, error) {
 		return nil, fmt.Errorf("ratelimit: Config.Rate: %w", err)
 	}
 	a.base = routeRate{rate: rate, alg: cfg.Algorithm}
-	for route, s := range cfg.Routes {
+	for route, s := range cfg.Groups {
 		r, err := parseRate(s)
 		if err != nil {
-			return nil, fmt.Errorf("ratelimit: Config.Routes[%q]: %w", route, err)
+			return nil, fmt.Errorf("ratelimit: Config.Groups[%q]: %w", route, err)
 		}
 		a.routes[route] = routeRate{rate: r, alg: cfg.Algorithm}
 	}
-	for route, alg := range cfg.RouteAlgorithms {
+	for route, alg := range cfg.GroupAlgorithms {
 		if alg > storage.SlidingWindow {
-			return nil, fmt.Errorf("ratelimit: Config.RouteAlgorithms[%q]: unknown algorithm %d", route, alg)
+			return nil, fmt.Errorf("ratelimit: Config.GroupAlgorithms[%q]: unknown algorithm %d", route, alg)
 		}
 		r, ok := a.routes[route]
 		if !ok {
@@ -167,8 +174,6 @@ func New(cfg Config) (*Adaptive, error) {
 		return nil, errors.New("ratelimit: Config.StoreTimeout: negative")
 	case cfg.BreakerTimeout < 0:
 		return nil, errors.New("ratelimit: Config.BreakerTimeout: negative")
-	case cfg.CacheSize < 0:
-		return nil, errors.New("ratelimit: Config.CacheSize: negative")
 	case cfg.PendingSize < 0:
 		return nil, errors.New("ratelimit: Config.PendingSize: negative")
 	}
@@ -181,16 +186,10 @@ func New(cfg Config) (*Adaptive, error) {
 	if a.cfg.BreakerTimeout == 0 {
 		a.cfg.BreakerTimeout = 2 * time.Second
 	}
-	if a.cfg.CacheSize == 0 {
-		a.cfg.CacheSize = 100_000
-	}
 	if a.cfg.PendingSize == 0 {
 		a.cfg.PendingSize = 10_000
 	}
-	if a.cfg.Clock == nil {
-		a.cfg.Clock = time.Now
-	}
-	a.cache.max = a.cfg.CacheSize
+	a.cache.max = cacheSize
 	a.pending.max = a.cfg.PendingSize
 	a.local, a.store = cfg.Local, cfg.Local
 	a.kick = make(chan struct{}, 1)
@@ -316,13 +315,13 @@ func (a *Adaptive) SetRate(route, rate string) error {
 	return nil
 }
 
-// RateFor returns the base rate of route: its own, or Config.Rate.
-func (a *Adaptive) RateFor(route string) limiter.Rate {
+// rateFor returns the base rate of route: its own, or Config.Rate.
+func (a *Adaptive) rateFor(route string) limiter.Rate {
 	return a.routeRate(route).rate
 }
 
-// AlgorithmFor returns how route's requests are counted.
-func (a *Adaptive) AlgorithmFor(route string) storage.Algorithm {
+// algorithmFor returns how route's requests are counted.
+func (a *Adaptive) algorithmFor(route string) storage.Algorithm {
 	return a.routeRate(route).alg
 }
 
@@ -353,10 +352,10 @@ func (a *Adaptive) Cached(key string, now time.Time) (r Result, ok bool) {
 		return r, true
 	}
 	if a.allowListed(key) {
-		return Result{Outcome: OutcomeAllowListed, Reason: "allow-list"}, true
+		return Result{Allowed: true, AllowListed: true, Reason: "allow-list"}, true
 	}
-	d, ok := a.cache.get(storage.BoundKey(key), now)
-	if !ok || d.Kind != storage.KindBan {
+	d, ok := a.cache.get(backend.BoundKey(key), now)
+	if !ok || d.Action != storage.ActionBan {
 		return Result{}, false
 	}
 	return banned(d, now), true
@@ -364,46 +363,43 @@ func (a *Adaptive) Cached(key string, now time.Time) (r Result, ok bool) {
 
 func banned(d storage.Decision, now time.Time) Result {
 	return Result{
-		Outcome:    OutcomeBanned,
+		Penalty:    storage.ActionBan,
 		Reset:      d.Expires,
 		RetryAfter: d.Expires.Sub(now),
 		Reason:     "penalty box: " + d.Reason,
 	}
 }
 
-// Allow counts one request of key on route with the given threat score and
-// answers. It makes at most one store round trip. Store errors never deny a
-// request by themselves: the breaker falls back to local limits (or refuses
-// when configured fail-closed); the error is returned for telemetry only.
-func (a *Adaptive) Allow(ctx context.Context, key, route string, score float64) (Result, error) {
-	return a.AllowAt(ctx, key, route, score, a.cfg.Clock())
-}
-
-// AllowAt is Allow for a request that arrived at now, read by the caller
-// from its own clock (as Cached takes it), which spares the hot path a
-// second clock read.
+// AllowAt counts one request of key on route, with its threat score, that
+// arrived at now (read by the caller from its own clock, as Cached takes
+// it), and answers. It makes at most one store round trip. Store errors
+// never deny a request by themselves: the breaker falls back to local
+// limits (or refuses when configured fail-closed); the error is returned
+// for telemetry only.
 func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64, now time.Time) (Result, error) {
 	if a.allowListed(key) {
-		a.tel.decision(ctx, OutcomeAllowListed)
-		return Result{Outcome: OutcomeAllowListed, Reason: "allow-list"}, nil
+		r := Result{Allowed: true, AllowListed: true, Reason: "allow-list"}
+		a.tel.decision(ctx, r.outcome())
+		return r, nil
 	}
 	op := a.operatorLookup(key, now)
 	if r, ok := op.answer(now); ok {
-		a.tel.decision(ctx, r.Outcome)
+		a.tel.decision(ctx, r.outcome())
 		return r, nil
 	}
-	key = storage.BoundKey(key)
+	key = backend.BoundKey(key)
 	cached, hasCached := a.cache.get(key, now)
-	if hasCached && cached.Kind == storage.KindBan {
-		a.tel.decision(ctx, OutcomeBanned)
-		return banned(cached, now), nil
+	if hasCached && cached.Action == storage.ActionBan {
+		r := banned(cached, now)
+		a.tel.decision(ctx, r.outcome())
+		return r, nil
 	}
 	// NaN is no score at all: Multiplier slows it to the floor.
 
 	rr := a.routeRate(route)
 	rate := rr.rate
-	m := a.policy.Multiplier(score) * op.factor()
-	if hasCached && cached.Kind == storage.KindThrottle {
+	m := a.policy.multiplier(score) * op.factor()
+	if hasCached && cached.Action == storage.ActionThrottle {
 		m *= cached.Factor
 	}
 	h := storage.Hit{
@@ -416,33 +412,33 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 	if a.policy.StrikeLimit > 0 {
 		h.StrikeLimit = a.policy.StrikeLimit
 		h.StrikeWindow = a.policy.StrikeWindow
-		h.Penalty = storage.Decision{Kind: storage.KindThrottle, Factor: a.policy.ThrottleFactor, Reason: "repeated limit hits"}
+		h.Penalty = storage.Decision{Action: storage.ActionThrottle, Factor: a.policy.ThrottleFactor, Reason: "repeated limit hits"}
 		h.PenaltyTTL = a.policy.ThrottleTTL
 	}
 	c, degraded, err := a.hit(ctx, h, now)
 	if err != nil && degraded && a.cfg.FailClosed {
-		a.tel.decision(ctx, OutcomeLimited)
-		return Result{
-			Outcome:    OutcomeLimited,
+		r := Result{
 			Limit:      h.Limit,
 			Reset:      now.Add(a.cfg.BreakerTimeout),
 			RetryAfter: a.cfg.BreakerTimeout,
 			Reason:     "rate limit store unavailable",
 			Degraded:   true,
-		}, err
+		}
+		a.tel.decision(ctx, r.outcome())
+		return r, err
 	}
 
 	res := Result{Degraded: degraded}
 	if c.Decision.Active(now) {
 		a.cache.put(key, c.Decision, now)
-		switch c.Decision.Kind {
-		case storage.KindBan:
+		switch c.Decision.Action {
+		case storage.ActionBan:
 			r := banned(c.Decision, now)
 			r.Degraded = degraded
-			a.tel.decision(ctx, OutcomeBanned)
+			a.tel.decision(ctx, r.outcome())
 			return r, err
-		case storage.KindThrottle:
-			if !hasCached || cached.Kind != storage.KindThrottle {
+		case storage.ActionThrottle:
+			if !hasCached || cached.Action != storage.ActionThrottle {
 				m *= c.Decision.Factor
 			}
 		}
@@ -450,16 +446,15 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 	res.Limit = limitOf(rate.Limit, m)
 	res.Reset = c.Reset
 	res.Remaining = max(res.Limit-c.N, 0)
-	throttled := c.Decision.Active(now) && c.Decision.Kind == storage.KindThrottle
+	throttled := c.Decision.Active(now) && c.Decision.Action == storage.ActionThrottle
 	switch {
 	case c.N <= res.Limit:
-		res.Outcome = OutcomeAllow
+		res.Allowed = true
 	case throttled:
-		res.Outcome = OutcomeThrottled
+		res.Penalty = storage.ActionThrottle
 		res.Reason = "penalty box: " + c.Decision.Reason
 		res.RetryAfter = c.Reset.Sub(now)
 	default:
-		res.Outcome = OutcomeLimited
 		res.Reason = "rate limit"
 		if m < 1 {
 			res.Reason = "rate limit (reduced by threat score)"
@@ -470,7 +465,7 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 		res.RetryAfter = 0
 	}
 	op.relabel(&res)
-	a.tel.decision(ctx, res.Outcome)
+	a.tel.decision(ctx, res.outcome())
 	return res, err
 }
 
@@ -491,8 +486,8 @@ func (a *Adaptive) Ban(ctx context.Context, key string, d time.Duration, reason 
 	if d <= 0 {
 		return Result{}, fmt.Errorf("ratelimit: ban of %v", d)
 	}
-	key = storage.BoundKey(key)
-	dec := storage.Decision{Kind: storage.KindBan, Reason: reason, Expires: now.Add(d)}
+	key = backend.BoundKey(key)
+	dec := storage.Decision{Action: storage.ActionBan, Reason: reason, Expires: now.Add(d)}
 	a.cache.put(key, dec, now)
 	var err error
 	degraded := false
@@ -510,7 +505,7 @@ func (a *Adaptive) Ban(ctx context.Context, key string, d time.Duration, reason 
 	}
 	r := banned(dec, now)
 	r.Degraded = degraded
-	a.tel.decision(ctx, OutcomeBanned)
+	a.tel.decision(ctx, r.outcome())
 	return r, err
 }
 
@@ -525,7 +520,7 @@ func (a *Adaptive) Strike(ctx context.Context, key string, after int, window, d 
 	if after <= 0 || window <= 0 || d <= 0 {
 		return Result{}, fmt.Errorf("ratelimit: strike of %d in %v for %v", after, window, d)
 	}
-	key = storage.BoundKey(key)
+	key = backend.BoundKey(key)
 	h := storage.Hit{
 		Client:       key,
 		Bucket:       "(refused)",
@@ -533,18 +528,18 @@ func (a *Adaptive) Strike(ctx context.Context, key string, after int, window, d 
 		Limit:        int64(after - 1),
 		StrikeLimit:  1,
 		StrikeWindow: window,
-		Penalty:      storage.Decision{Kind: storage.KindBan, Reason: "repeated attacks"},
+		Penalty:      storage.Decision{Action: storage.ActionBan, Reason: "repeated attacks"},
 		PenaltyTTL:   d,
 	}
 	c, degraded, err := a.hit(ctx, h, now)
-	if c.Decision.Active(now) && c.Decision.Kind == storage.KindBan {
+	if c.Decision.Active(now) && c.Decision.Action == storage.ActionBan {
 		a.cache.put(key, c.Decision, now)
 		r := banned(c.Decision, now)
 		r.Degraded = degraded
-		a.tel.decision(ctx, OutcomeBanned)
+		a.tel.decision(ctx, r.outcome())
 		return r, err
 	}
-	return Result{Outcome: OutcomeAllow, Limit: int64(after), Remaining: max(int64(after)-c.N, 0), Reset: c.Reset, Degraded: degraded}, err
+	return Result{Allowed: true, Limit: int64(after), Remaining: max(int64(after)-c.N, 0), Reset: c.Reset, Degraded: degraded}, err
 }
 
 // hit runs h on the store through its shard's breaker, falling back to the
@@ -623,7 +618,7 @@ type callResult struct {
 // written back. Other instances keep a ban they have cached until it
 // expires.
 func (a *Adaptive) Unban(ctx context.Context, key string) error {
-	key = storage.BoundKey(key)
+	key = backend.BoundKey(key)
 	a.cache.delete(key)
 	a.pending.remove(key, nil)
 	_ = a.local.DeleteDecision(ctx, key)

@@ -26,8 +26,7 @@ func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 func newTest(t *testing.T, cfg Config) (*Adaptive, *clock) {
 	t.Helper()
 	c := &clock{t: time.Unix(1_700_000_000, 0)}
-	cfg.Clock = c.now
-	a, err := New(withLocal(cfg))
+	a, err := newLimiter(withLocal(cfg), c.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,10 +34,15 @@ func newTest(t *testing.T, cfg Config) (*Adaptive, *clock) {
 	return a, c
 }
 
+// allowNow is AllowAt at the limiter's clock: the tests' manual clock.
+func (a *Adaptive) allowNow(ctx context.Context, key, route string, score float64) (Result, error) {
+	return a.AllowAt(ctx, key, route, score, a.clock())
+}
+
 // withLocal gives cfg a memory store as Local when it has none.
 func withLocal(cfg Config) Config {
 	if cfg.Local == nil {
-		cfg.Local = memory.New(memory.Config{Clock: cfg.Clock, JanitorInterval: -1})
+		cfg.Local = memory.New(memory.Config{JanitorInterval: -1})
 	}
 	return cfg
 }
@@ -49,11 +53,11 @@ func allowed(t *testing.T, a *Adaptive, key, route string, score float64, n int)
 	ok := 0
 	var last Result
 	for i := 0; i < n; i++ {
-		r, err := a.Allow(context.Background(), key, route, score)
+		r, err := a.allowNow(context.Background(), key, route, score)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Allowed() {
+		if r.Allowed {
 			ok++
 		}
 		last = r
@@ -62,7 +66,7 @@ func allowed(t *testing.T, a *Adaptive, key, route string, score float64, n int)
 }
 
 func TestCleanClientAtBaseRate(t *testing.T) {
-	a, c := newTest(t, Config{Rate: "10-M", Routes: map[string]string{"login": "3-M"}, Policy: Policy{StrikeLimit: -1}})
+	a, c := newTest(t, Config{Rate: "10-M", Groups: map[string]string{"login": "3-M"}, Policy: Policy{StrikeLimit: -1}})
 	cases := []struct {
 		name  string
 		route string
@@ -77,7 +81,7 @@ func TestCleanClientAtBaseRate(t *testing.T) {
 			if n != tc.want {
 				t.Fatalf("%d allowed, want %d", n, tc.want)
 			}
-			if last.Outcome != OutcomeLimited || last.Limit != int64(tc.want) || last.Remaining != 0 || last.RetryAfter <= 0 || last.Reason == "" {
+			if (last.Allowed || last.Penalty != storage.ActionNone) || last.Limit != int64(tc.want) || last.Remaining != 0 || last.RetryAfter <= 0 || last.Reason == "" {
 				t.Fatalf("last answer %+v", last)
 			}
 		})
@@ -110,21 +114,21 @@ func TestScoreSlowsThenBoxes(t *testing.T) {
 	}
 	key := "10.0.2.1"
 	r, _ := a.Ban(context.Background(), key, 15*time.Minute, "threat score", c.now())
-	if r.Outcome != OutcomeBanned || !strings.Contains(r.Reason, "threat score") || r.RetryAfter != 15*time.Minute {
+	if r.Penalty != storage.ActionBan || !strings.Contains(r.Reason, "threat score") || r.RetryAfter != 15*time.Minute {
 		t.Fatalf("ban: %+v, want a 15m ban", r)
 	}
 	// Banned even with a clean score now, and Cached knows it without I/O.
-	if r, _ := a.Allow(context.Background(), key, "api", 0); r.Outcome != OutcomeBanned {
+	if r, _ := a.allowNow(context.Background(), key, "api", 0); r.Penalty != storage.ActionBan {
 		t.Fatalf("after the ban: %+v", r)
 	}
-	if r, ok := a.Cached(key, c.now()); !ok || r.Outcome != OutcomeBanned {
+	if r, ok := a.Cached(key, c.now()); !ok || r.Penalty != storage.ActionBan {
 		t.Fatalf("Cached: %+v %v", r, ok)
 	}
 	c.advance(15*time.Minute + time.Second)
 	if _, ok := a.Cached(key, c.now()); ok {
 		t.Fatal("Cached still answers after the ban's TTL")
 	}
-	if r, _ := a.Allow(context.Background(), key, "api", 0); r.Outcome != OutcomeAllow {
+	if r, _ := a.allowNow(context.Background(), key, "api", 0); !(r.Allowed && !r.AllowListed) {
 		t.Fatalf("after the TTL: %+v, want freed", r)
 	}
 }
@@ -133,7 +137,7 @@ func TestStrikesThrottle(t *testing.T) {
 	a, c := newTest(t, Config{Rate: "20-M", Policy: Policy{StrikeLimit: 3, ThrottleFactor: 0.25, ThrottleTTL: 2 * time.Minute}})
 	key := "10.0.3.1"
 	n, last := allowed(t, a, key, "api", 0, 23) // 3 over the limit: 3 strikes
-	if n != 20 || last.Outcome != OutcomeThrottled || !strings.Contains(last.Reason, "repeated limit hits") {
+	if n != 20 || last.Penalty != storage.ActionThrottle || !strings.Contains(last.Reason, "repeated limit hits") {
 		t.Fatalf("%d allowed, last %+v", n, last)
 	}
 	c.advance(time.Minute + time.Second) // new window, still throttled: 20*0.25
@@ -151,15 +155,15 @@ func TestAllowListWins(t *testing.T) {
 	cases := []struct {
 		name string
 		key  string
-		want Outcome
+		want string
 	}{
-		{"in CIDR", "192.0.2.55", OutcomeAllowListed},
-		{"with port", "192.0.2.55:443", OutcomeAllowListed},
-		{"IPv4-mapped key", "::ffff:192.0.2.9", OutcomeAllowListed},
-		{"mapped entry", "198.51.100.7", OutcomeAllowListed},
-		{"IPv6", "2001:db8::1", OutcomeAllowListed},
-		{"outside", "192.0.3.1", OutcomeBanned},
-		{"not an address", "user:42", OutcomeBanned},
+		{"in CIDR", "192.0.2.55", "allow_listed"},
+		{"with port", "192.0.2.55:443", "allow_listed"},
+		{"IPv4-mapped key", "::ffff:192.0.2.9", "allow_listed"},
+		{"mapped entry", "198.51.100.7", "allow_listed"},
+		{"IPv6", "2001:db8::1", "allow_listed"},
+		{"outside", "192.0.3.1", "banned"},
+		{"not an address", "user:42", "banned"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,13 +173,13 @@ func TestAllowListWins(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i := 0; i < 5; i++ {
-				r, _ := a.Allow(context.Background(), tc.key, "api", 1)
-				if i > 0 && r.Outcome != tc.want {
-					t.Fatalf("request %d: %v, want %v", i, r.Outcome, tc.want)
+				r, _ := a.allowNow(context.Background(), tc.key, "api", 1)
+				if i > 0 && r.label() != tc.want {
+					t.Fatalf("request %d: %v, want %v", i, r.label(), tc.want)
 				}
 			}
-			if r, ok := a.Cached(tc.key, c.now()); !ok || r.Outcome != tc.want {
-				t.Fatalf("Cached: %v %v, want %v", r.Outcome, ok, tc.want)
+			if r, ok := a.Cached(tc.key, c.now()); !ok || r.label() != tc.want {
+				t.Fatalf("Cached: %v %v, want %v", r.label(), ok, tc.want)
 			}
 		})
 	}
@@ -189,7 +193,7 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 	}{
 		{"rate", Config{Rate: "ten-per-minute"}, "Config.Rate"},
 		{"zero rate", Config{Rate: "0-M"}, "Config.Rate"},
-		{"route rate", Config{Routes: map[string]string{"login": "5-X"}}, `Config.Routes["login"]`},
+		{"route rate", Config{Groups: map[string]string{"login": "5-X"}}, `Config.Groups["login"]`},
 		{"allow-list", Config{AllowList: []string{"10.0.0.0/33"}}, "Config.AllowList[0]"},
 		{"clean below", Config{Policy: Policy{CleanBelow: 1.5}}, "Policy.CleanBelow"},
 		{"floor at", Config{Policy: Policy{CleanBelow: 0.5, FloorAt: 0.4}}, "Policy.FloorAt"},
@@ -231,8 +235,8 @@ func TestMultiplier(t *testing.T) {
 		{0, 1}, {0.29, 1}, {0.3, 1}, {0.55, 0.55}, {0.8, 0.1}, {1, 0.1},
 	}
 	for _, tc := range cases {
-		if got := p.Multiplier(tc.score); got < tc.want-1e-9 || got > tc.want+1e-9 {
-			t.Errorf("Multiplier(%v) = %v, want %v", tc.score, got, tc.want)
+		if got := p.multiplier(tc.score); got < tc.want-1e-9 || got > tc.want+1e-9 {
+			t.Errorf("multiplier(%v) = %v, want %v", tc.score, got, tc.want)
 		}
 	}
 }
@@ -247,11 +251,11 @@ func FuzzAllowKey(f *testing.F) {
 	}
 	f.Cleanup(func() { _ = a.Close() })
 	f.Fuzz(func(t *testing.T, key string, score float64) {
-		r, err := a.Allow(context.Background(), key, "api", score)
+		r, err := a.allowNow(context.Background(), key, "api", score)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Outcome > OutcomeAllowListed || r.Remaining < 0 || r.Remaining > r.Limit {
+		if r.outcome() >= numOut || r.Remaining < 0 || r.Remaining > r.Limit {
 			t.Fatalf("Allow(%q, %v) = %+v", key, score, r)
 		}
 	})
@@ -266,7 +270,7 @@ func TestConcurrentCountsExactly(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 50; i++ {
-				if r, _ := a.Allow(context.Background(), "10.0.4.1", "api", 0); r.Allowed() {
+				if r, _ := a.allowNow(context.Background(), "10.0.4.1", "api", 0); r.Allowed {
 					ok.Add(1)
 				}
 			}
@@ -280,8 +284,8 @@ func TestConcurrentCountsExactly(t *testing.T) {
 
 func TestNaNScoreNeverBans(t *testing.T) {
 	a, _ := newTest(t, Config{Rate: "100-M"})
-	r, _ := a.Allow(context.Background(), "10.0.5.1", "api", math.NaN())
-	if r.Outcome != OutcomeAllow || r.Limit != 10 {
+	r, _ := a.allowNow(context.Background(), "10.0.5.1", "api", math.NaN())
+	if !(r.Allowed && !r.AllowListed) || r.Limit != 10 {
 		t.Fatalf("NaN score: %+v, want allowed at the floor rate (10)", r)
 	}
 }
@@ -295,9 +299,9 @@ func TestDecisionCache(t *testing.T) {
 	if _, ok := c.get("a", now); ok {
 		t.Fatal("empty cache answered")
 	}
-	ban := storage.Decision{Kind: storage.KindBan, Reason: "x", Expires: now.Add(time.Minute)}
+	ban := storage.Decision{Action: storage.ActionBan, Reason: "x", Expires: now.Add(time.Minute)}
 	c.put("a", ban, now)
-	if d, ok := c.get("a", now); !ok || d.Kind != storage.KindBan {
+	if d, ok := c.get("a", now); !ok || d.Action != storage.ActionBan {
 		t.Fatalf("stored ban not found: %+v %v", d, ok)
 	}
 	if _, ok := c.get("b", now); ok {
@@ -341,22 +345,22 @@ func TestAllowAtUsesTheCallersTime(t *testing.T) {
 	at := c.now().Add(-time.Hour) // the limiter's clock is an hour ahead of the caller's
 	for i := range 2 {
 		r, err := a.AllowAt(context.Background(), "10.0.7.1", "api", 0, at)
-		if err != nil || r.Outcome != OutcomeAllow {
-			t.Fatalf("request %d: %v, %v; want allowed", i, r.Outcome, err)
+		if err != nil || !(r.Allowed && !r.AllowListed) {
+			t.Fatalf("request %d: %v, %v; want allowed", i, r.label(), err)
 		}
 		if got := r.Reset.Sub(at); got != time.Minute {
 			t.Fatalf("request %d: reset %v after the given time, want 1m", i, got)
 		}
 	}
-	if r, _ := a.AllowAt(context.Background(), "10.0.7.1", "api", 0, at.Add(30*time.Second)); r.Outcome != OutcomeLimited || r.RetryAfter != 30*time.Second {
-		t.Fatalf("third request in the window: %v retry %v, want limited, retry 30s", r.Outcome, r.RetryAfter)
+	if r, _ := a.AllowAt(context.Background(), "10.0.7.1", "api", 0, at.Add(30*time.Second)); (r.Allowed || r.Penalty != storage.ActionNone) || r.RetryAfter != 30*time.Second {
+		t.Fatalf("third request in the window: %v retry %v, want limited, retry 30s", r.label(), r.RetryAfter)
 	}
 	r, _ := a.Ban(context.Background(), "10.0.7.2", 15*time.Minute, "threat score", at)
-	if r.Outcome != OutcomeBanned || !r.Reset.Equal(at.Add(15*time.Minute)) {
-		t.Fatalf("ban: %v until %v, want banned until %v", r.Outcome, r.Reset, at.Add(15*time.Minute))
+	if r.Penalty != storage.ActionBan || !r.Reset.Equal(at.Add(15*time.Minute)) {
+		t.Fatalf("ban: %v until %v, want banned until %v", r.label(), r.Reset, at.Add(15*time.Minute))
 	}
-	if res, ok := a.Cached("10.0.7.2", at.Add(14*time.Minute)); !ok || res.Outcome != OutcomeBanned {
-		t.Fatalf("Cached 14m after the ban = %v, %v; want banned", res.Outcome, ok)
+	if res, ok := a.Cached("10.0.7.2", at.Add(14*time.Minute)); !ok || res.Penalty != storage.ActionBan {
+		t.Fatalf("Cached 14m after the ban = %v, %v; want banned", res.label(), ok)
 	}
 }
 
@@ -368,7 +372,7 @@ func TestStrikeBansAfterRepeatedRefusals(t *testing.T) {
 	now := c.now()
 	for i := 1; i <= 2; i++ {
 		r, err := a.Strike(ctx, "10.0.9.1", 3, 10*time.Minute, 15*time.Minute, now.Add(time.Duration(i)*time.Minute))
-		if err != nil || r.Outcome == OutcomeBanned || r.Remaining != int64(3-i) {
+		if err != nil || r.Penalty == storage.ActionBan || r.Remaining != int64(3-i) {
 			t.Fatalf("refusal %d: %+v %v, want no ban, %d left", i, r, err, 3-i)
 		}
 	}
@@ -376,15 +380,15 @@ func TestStrikeBansAfterRepeatedRefusals(t *testing.T) {
 		t.Fatalf("banned before the third refusal: %+v", r)
 	}
 	r, err := a.Strike(ctx, "10.0.9.1", 3, 10*time.Minute, 15*time.Minute, now.Add(3*time.Minute))
-	if err != nil || r.Outcome != OutcomeBanned || !r.Reset.Equal(now.Add(18*time.Minute)) {
+	if err != nil || r.Penalty != storage.ActionBan || !r.Reset.Equal(now.Add(18*time.Minute)) {
 		t.Fatalf("third refusal: %+v %v, want banned for 15m", r, err)
 	}
-	if r, ok := a.Cached("10.0.9.1", now.Add(4*time.Minute)); !ok || r.Outcome != OutcomeBanned {
+	if r, ok := a.Cached("10.0.9.1", now.Add(4*time.Minute)); !ok || r.Penalty != storage.ActionBan {
 		t.Fatalf("Cached after the ban: %+v %v", r, ok)
 	}
 	// refusals twenty minutes apart never add up
 	for i := 0; i < 5; i++ {
-		if r, _ := a.Strike(ctx, "10.0.9.2", 3, 10*time.Minute, 15*time.Minute, now.Add(time.Duration(i)*20*time.Minute)); r.Outcome == OutcomeBanned {
+		if r, _ := a.Strike(ctx, "10.0.9.2", 3, 10*time.Minute, 15*time.Minute, now.Add(time.Duration(i)*20*time.Minute)); r.Penalty == storage.ActionBan {
 			t.Fatalf("refusal %d, twenty minutes apart: banned", i)
 		}
 	}
@@ -396,7 +400,7 @@ func TestStrikeBansAfterRepeatedRefusals(t *testing.T) {
 // SetRate changes a route's rate, and the base rate, for the requests that
 // follow.
 func TestSetRate(t *testing.T) {
-	a, _ := newTest(t, Config{Rate: "100-M", Routes: map[string]string{"login": "5-M"}})
+	a, _ := newTest(t, Config{Rate: "100-M", Groups: map[string]string{"login": "5-M"}})
 	if err := a.SetRate("login", "2-M"); err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +413,7 @@ func TestSetRate(t *testing.T) {
 	if n, _ := allowed(t, a, "10.0.10.2", "search", 0, 10); n != 3 {
 		t.Fatalf("a route on the base rate after SetRate(\"\", 3-M): %d allowed", n)
 	}
-	if r := a.RateFor("login"); r.Limit != 2 {
+	if r := a.rateFor("login"); r.Limit != 2 {
 		t.Fatalf("login's rate %d after the base changed", r.Limit)
 	}
 	if err := a.SetRate("login", "lots"); err == nil {

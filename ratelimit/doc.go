@@ -2,16 +2,21 @@
 // request tightens or loosens its client's rate, and the worst clients are
 // put in a penalty box.
 //
-// Each route (or route group) has a base rate in ulule/limiter's format
-// ("100-M": 100 requests a minute), counted in fixed windows or, per route
-// (Config.Algorithm, Config.RouteAlgorithms), in sliding windows, which do
-// not let a client send twice its rate across the end of a window. A
-// Policy maps the score in [0,1] to a multiplier of that rate (default: 1
-// below 0.3, falling linearly to 0.1 at 0.8); a score of 0.9 or more bans
-// the client for 15 minutes, and 5 limit hits within a minute throttle it
-// to 10% for 5 minutes. Decisions carry a reason and an expiry. Allow-list
-// entries (addresses and CIDRs, IPv4-mapped IPv6 normalised) win over
-// everything, stored bans included.
+// Each route group (bulwark.Route.Group) has a base rate in ulule/limiter's
+// format ("100-M": 100 requests a minute), counted in fixed windows or, per
+// group (Config.Algorithm, Config.GroupAlgorithms), in sliding windows,
+// which do not let a client send twice its rate across the end of a window.
+// A Policy maps the score in [0,1] to a multiplier of that rate (default: 1
+// below 0.3, falling linearly to 0.1 at 0.8), and 5 limit hits within a
+// minute throttle a client to 10% for 5 minutes. Bans are the caller's
+// (Ban, Strike: bulwark.Guard bans by its Strictness). Decisions carry a
+// reason and an expiry. Allow-list entries (addresses and CIDRs,
+// IPv4-mapped IPv6 normalised) win over everything, stored bans included.
+//
+// Every method takes the request's time, so that tests need no sleeps:
+//
+//	r, err := lim.AllowAt(ctx, clientKey, "login", assessment.Score, now)
+//	if !r.Allowed { ... answer 429 with r.RetryAfter ... }
 //
 // The package sees storage interfaces only. Counters and decisions live in
 // Config.Local, this process's own store, or, for a fleet, in the shared

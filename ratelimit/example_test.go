@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bulwarkhq/bulwark/ratelimit"
+	"github.com/bulwarkhq/bulwark/storage"
 	"github.com/bulwarkhq/bulwark/storage/memory"
 )
 
@@ -13,7 +14,7 @@ func Example() {
 	lim, err := ratelimit.New(ratelimit.Config{
 		Local:     memory.New(memory.Config{}), // the limiter's own store; ratelimit/standard.New makes this one
 		Rate:      "3-M",
-		Routes:    map[string]string{"login": "1-M"},
+		Groups:    map[string]string{"login": "1-M"},
 		AllowList: []string{"192.0.2.0/24"},
 	})
 	if err != nil {
@@ -23,13 +24,13 @@ func Example() {
 	ctx := context.Background()
 
 	for i := 0; i < 4; i++ {
-		r, _ := lim.Allow(ctx, "198.51.100.1", "api", 0.1) // a clean client
-		fmt.Println("clean:", r.Allowed(), r.Limit, r.Remaining)
+		r, _ := lim.AllowAt(ctx, "198.51.100.1", "api", 0.1, time.Now()) // a clean client
+		fmt.Println("clean:", r.Allowed, r.Limit, r.Remaining)
 	}
 	r, _ := lim.Ban(ctx, "198.51.100.2", 15*time.Minute, "threat score", time.Now()) // a near-certain attack
-	fmt.Println("attacker:", r.Outcome == ratelimit.OutcomeBanned, r.Reason, r.RetryAfter)
-	r, _ = lim.Allow(ctx, "192.0.2.10", "login", 1)
-	fmt.Println("allow-listed:", r.Outcome == ratelimit.OutcomeAllowListed)
+	fmt.Println("attacker:", r.Penalty == storage.ActionBan, r.Reason, r.RetryAfter)
+	r, _ = lim.AllowAt(ctx, "192.0.2.10", "login", 1, time.Now())
+	fmt.Println("allow-listed:", r.AllowListed)
 	// Output:
 	// clean: true 3 2
 	// clean: true 3 1

@@ -26,7 +26,7 @@ func TestRedisFrozenHoldsStoreTimeout(t *testing.T) {
 	const timeout = 100 * time.Millisecond
 	a := newRedisLimiter(t, c, "frozen:", Config{StoreTimeout: timeout, BreakerFailures: 1000})
 	ctx := context.Background()
-	if r, err := a.Allow(ctx, "10.20.0.1", "api", 0); err != nil || r.Degraded {
+	if r, err := a.allowNow(ctx, "10.20.0.1", "api", 0); err != nil || r.Degraded {
 		t.Fatalf("before the freeze: %+v %v", r, err)
 	}
 	srv.Freeze()
@@ -40,7 +40,7 @@ func TestRedisFrozenHoldsStoreTimeout(t *testing.T) {
 			defer wg.Done()
 			for i := range 5 {
 				start := time.Now()
-				r, _ := a.Allow(ctx, fmt.Sprintf("10.20.%d.%d", g, i), "api", float64(i%2))
+				r, _ := a.allowNow(ctx, fmt.Sprintf("10.20.%d.%d", g, i), "api", float64(i%2))
 				took := time.Since(start)
 				mu.Lock()
 				worst = max(worst, took)
@@ -67,10 +67,10 @@ func TestRedisCancelledBanShared(t *testing.T) {
 	a2 := newRedisLimiter(t, c, prefix, Config{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if r, err := a1.Ban(ctx, "10.21.0.1", 15*time.Minute, "threat score", time.Now()); err != nil || r.Degraded || r.Outcome != OutcomeBanned {
+	if r, err := a1.Ban(ctx, "10.21.0.1", 15*time.Minute, "threat score", time.Now()); err != nil || r.Degraded || r.Penalty != storage.ActionBan {
 		t.Fatalf("ban: %+v %v", r, err)
 	}
-	if r, _ := a2.Allow(context.Background(), "10.21.0.1", "api", 0); r.Outcome != OutcomeBanned {
+	if r, _ := a2.allowNow(context.Background(), "10.21.0.1", "api", 0); r.Penalty != storage.ActionBan {
 		t.Fatalf("second instance: %+v, want banned", r)
 	}
 }
@@ -94,11 +94,11 @@ func TestRedisOutageBanWrittenBack(t *testing.T) {
 	ctx := context.Background()
 	proxy.Cut()
 	r, _ := a.Ban(ctx, "10.22.0.1", 15*time.Minute, "threat score", time.Now())
-	if r.Outcome != OutcomeBanned || !r.Degraded {
+	if r.Penalty != storage.ActionBan || !r.Degraded {
 		t.Fatalf("ban during the outage: %+v", r)
 	}
 	for a.BreakerState() != "open" {
-		_, _ = a.Allow(ctx, "10.22.0.2", "api", 0)
+		_, _ = a.allowNow(ctx, "10.22.0.2", "api", 0)
 	}
 	time.Sleep(interval) // the write-back loop finds the store still cut
 	proxy.Restore()
@@ -135,7 +135,7 @@ func TestClusterHostileKeys(t *testing.T) {
 	for range 5 {
 		for _, k := range hostileKeys {
 			for _, score := range []float64{0, 1} {
-				if r, err := a.Allow(ctx, k, "api", score); err != nil || r.Degraded {
+				if r, err := a.allowNow(ctx, k, "api", score); err != nil || r.Degraded {
 					t.Fatalf("key %.10q score %v: %+v %v", k, score, r, err)
 				}
 			}
@@ -145,7 +145,7 @@ func TestClusterHostileKeys(t *testing.T) {
 		t.Fatalf("breaker %s after hostile keys", s)
 	}
 	for range 100 {
-		if r, err := a.Allow(ctx, "203.0.113.9", "api", 0); err != nil || !r.Allowed() {
+		if r, err := a.allowNow(ctx, "203.0.113.9", "api", 0); err != nil || !r.Allowed {
 			t.Fatalf("innocent client: %+v %v", r, err)
 		}
 	}
@@ -190,7 +190,7 @@ func TestClusterDeadMasterDegradesItsSlotsOnly(t *testing.T) {
 	ctx := context.Background()
 	for _, keys := range byMaster {
 		for _, k := range keys[:20] {
-			if r, err := a.Allow(ctx, k, "api", 0); err != nil || r.Degraded {
+			if r, err := a.allowNow(ctx, k, "api", 0); err != nil || r.Degraded {
 				t.Fatalf("before the kill: %+v %v", r, err)
 			}
 		}
@@ -200,7 +200,7 @@ func TestClusterDeadMasterDegradesItsSlotsOnly(t *testing.T) {
 	for end := time.Now().Add(2 * time.Second); time.Now().Before(end); {
 		for m, keys := range byMaster {
 			for _, k := range keys[:20] {
-				r, _ := a.Allow(ctx, k, "api", 0)
+				r, _ := a.allowNow(ctx, k, "api", 0)
 				switch {
 				case m != dead && r.Degraded:
 					healthyDegraded++

@@ -26,11 +26,11 @@ type OperatorRule struct {
 	// Prefix matches every client whose address, or aggregated prefix,
 	// overlaps it.
 	Prefix netip.Prefix
-	// Allow makes the rule an allow-list entry; otherwise Kind says what
+	// Allow makes the rule an allow-list entry; otherwise Action says what
 	// it does.
 	Allow  bool
-	Kind   storage.Kind // storage.KindBan or storage.KindThrottle
-	Factor float64      // KindThrottle: rate multiplier in (0,1)
+	Action storage.Action // storage.ActionBan or storage.ActionThrottle
+	Factor float64        // ActionThrottle: rate multiplier in (0,1)
 	Reason string
 	// Expires ends the rule; zero means until removed (allow rules only).
 	Expires time.Time
@@ -67,9 +67,9 @@ func (a *Adaptive) SetOperatorRule(id string, r OperatorRule) error {
 		return fmt.Errorf("%w: empty id", ErrBadRule)
 	case (r.Key == "") == !r.Prefix.IsValid():
 		return fmt.Errorf("%w: set exactly one of Key and Prefix", ErrBadRule)
-	case !r.Allow && r.Kind != storage.KindBan && r.Kind != storage.KindThrottle:
-		return fmt.Errorf("%w: kind %v", ErrBadRule, r.Kind)
-	case !r.Allow && r.Kind == storage.KindThrottle && !(r.Factor > 0 && r.Factor < 1):
+	case !r.Allow && r.Action != storage.ActionBan && r.Action != storage.ActionThrottle:
+		return fmt.Errorf("%w: kind %v", ErrBadRule, r.Action)
+	case !r.Allow && r.Action == storage.ActionThrottle && !(r.Factor > 0 && r.Factor < 1):
 		return fmt.Errorf("%w: throttle factor %v not in (0,1)", ErrBadRule, r.Factor)
 	case !r.Allow && r.Expires.IsZero():
 		return fmt.Errorf("%w: a ban or throttle needs Expires", ErrBadRule)
@@ -88,7 +88,7 @@ func (a *Adaptive) SetOperatorRule(id string, r OperatorRule) error {
 		o.rules = make(map[string]OperatorRule)
 	}
 	o.rules[id] = r
-	o.publish(a.cfg.Clock())
+	o.publish(a.clock())
 	return nil
 }
 
@@ -100,12 +100,12 @@ func (a *Adaptive) RemoveOperatorRule(id string) bool {
 	defer o.mu.Unlock()
 	_, ok := o.rules[id]
 	delete(o.rules, id)
-	o.publish(a.cfg.Clock())
+	o.publish(a.clock())
 	return ok
 }
 
-// OperatorRules returns a copy of the rules in force, by id.
-func (a *Adaptive) OperatorRules() map[string]OperatorRule {
+// operatorRules returns a copy of the rules in force, by id.
+func (a *Adaptive) operatorRules() map[string]OperatorRule {
 	o := &a.ops
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -189,12 +189,12 @@ func (m *operatorMatch) add(r *OperatorRule, now time.Time) {
 	if !r.active(now) {
 		return
 	}
-	switch r.Kind {
-	case storage.KindBan:
+	switch r.Action {
+	case storage.ActionBan:
 		if m.ban == nil || r.Expires.After(m.ban.Expires) {
 			m.ban = r
 		}
-	case storage.KindThrottle:
+	case storage.ActionThrottle:
 		if m.throttle == nil || r.Factor < m.throttle.Factor {
 			m.throttle = r
 		}
@@ -221,9 +221,9 @@ func keyPrefix(key string) (netip.Prefix, bool) {
 func (m operatorMatch) answer(now time.Time) (Result, bool) {
 	switch {
 	case m.allow != nil:
-		return Result{Outcome: OutcomeAllowListed, Reason: "allow-list (operator)"}, true
+		return Result{Allowed: true, AllowListed: true, Reason: "allow-list (operator)"}, true
 	case m.ban != nil:
-		return banned(storage.Decision{Kind: storage.KindBan, Reason: "operator: " + m.ban.Reason, Expires: m.ban.Expires}, now), true
+		return banned(storage.Decision{Action: storage.ActionBan, Reason: "operator: " + m.ban.Reason, Expires: m.ban.Expires}, now), true
 	}
 	return Result{}, false
 }
@@ -238,8 +238,8 @@ func (m operatorMatch) factor() float64 {
 
 // relabel names a refusal under an operator throttle as a throttle.
 func (m *operatorMatch) relabel(res *Result) {
-	if m.throttle != nil && res.Outcome == OutcomeLimited {
-		res.Outcome = OutcomeThrottled
+	if m.throttle != nil && !res.Allowed && res.Penalty == storage.ActionNone {
+		res.Penalty = storage.ActionThrottle
 		res.Reason = "operator: " + m.throttle.Reason
 	}
 }

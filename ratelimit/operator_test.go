@@ -13,7 +13,7 @@ import (
 func TestOperatorRules(t *testing.T) {
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	a, err := New(withLocal(Config{Rate: "10-M", Clock: clock}))
+	a, err := newLimiter(withLocal(Config{Rate: "10-M"}), clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,34 +27,34 @@ func TestOperatorRules(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must("ban-key", OperatorRule{Key: "apikey:evil", Kind: storage.KindBan, Reason: "abuse", Expires: hour})
-	must("ban-net", OperatorRule{Prefix: netip.MustParsePrefix("198.51.100.0/24"), Kind: storage.KindBan, Reason: "botnet", Expires: hour})
-	must("ban-v6", OperatorRule{Prefix: netip.MustParsePrefix("2001:db8::1/128"), Kind: storage.KindBan, Reason: "one address", Expires: hour})
+	must("ban-key", OperatorRule{Key: "apikey:evil", Action: storage.ActionBan, Reason: "abuse", Expires: hour})
+	must("ban-net", OperatorRule{Prefix: netip.MustParsePrefix("198.51.100.0/24"), Action: storage.ActionBan, Reason: "botnet", Expires: hour})
+	must("ban-v6", OperatorRule{Prefix: netip.MustParsePrefix("2001:db8::1/128"), Action: storage.ActionBan, Reason: "one address", Expires: hour})
 	must("allow", OperatorRule{Prefix: netip.MustParsePrefix("198.51.100.7/32"), Allow: true})
-	must("slow", OperatorRule{Key: "203.0.113.9", Kind: storage.KindThrottle, Factor: 0.2, Reason: "scraping", Expires: hour})
+	must("slow", OperatorRule{Key: "203.0.113.9", Action: storage.ActionThrottle, Factor: 0.2, Reason: "scraping", Expires: hour})
 
 	cases := []struct {
 		key  string
-		want Outcome
+		want string
 		ok   bool
 	}{
-		{"apikey:evil", OutcomeBanned, true},
-		{"198.51.100.8", OutcomeBanned, true},
-		{"198.51.100.7", OutcomeAllowListed, true}, // allow beats ban
-		{"2001:db8::/64", OutcomeBanned, true},     // the client's /64 holds the banned address
-		{"2001:db9::/64", 0, false},
-		{"203.0.113.9", 0, false}, // a throttle is counted by Allow
-		{"192.0.2.1", 0, false},
+		{"apikey:evil", "banned", true},
+		{"198.51.100.8", "banned", true},
+		{"198.51.100.7", "allow_listed", true}, // allow beats ban
+		{"2001:db8::/64", "banned", true},      // the client's /64 holds the banned address
+		{"2001:db9::/64", "", false},
+		{"203.0.113.9", "", false}, // a throttle is counted by AllowAt
+		{"192.0.2.1", "", false},
 	}
 	for _, c := range cases {
 		r, ok := a.Cached(c.key, now)
-		if ok != c.ok || (ok && r.Outcome != c.want) {
-			t.Errorf("Cached(%q) = %v %v, want %v %v", c.key, r.Outcome, ok, c.want, c.ok)
+		if ok != c.ok || (ok && r.label() != c.want) {
+			t.Errorf("Cached(%q) = %v %v, want %v %v", c.key, r.label(), ok, c.want, c.ok)
 		}
 		if c.ok {
 			r, err := a.AllowAt(ctx, c.key, "", 0, now)
-			if err != nil || r.Outcome != c.want {
-				t.Errorf("AllowAt(%q) = %v %v", c.key, r.Outcome, err)
+			if err != nil || r.label() != c.want {
+				t.Errorf("AllowAt(%q) = %v %v", c.key, r.label(), err)
 			}
 		}
 	}
@@ -63,7 +63,7 @@ func TestOperatorRules(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		last, _ = a.AllowAt(ctx, "203.0.113.9", "", 0, now)
 	}
-	if last.Outcome != OutcomeThrottled || last.Limit != 2 || last.Reason != "operator: scraping" {
+	if last.Penalty != storage.ActionThrottle || last.Limit != 2 || last.Reason != "operator: scraping" {
 		t.Errorf("throttled client: %+v", last)
 	}
 	if r, ok := a.Cached("198.51.100.8", now.Add(2*time.Hour)); ok {
@@ -75,7 +75,7 @@ func TestOperatorRules(t *testing.T) {
 	if _, ok := a.Cached("apikey:evil", now); ok {
 		t.Error("removed ban still answers")
 	}
-	if n := len(a.OperatorRules()); n != 4 {
+	if n := len(a.operatorRules()); n != 4 {
 		t.Errorf("%d rules left", n)
 	}
 }
@@ -89,10 +89,10 @@ func TestOperatorRuleInvalid(t *testing.T) {
 	exp := time.Now().Add(time.Hour)
 	bad := []OperatorRule{
 		{},
-		{Key: "k", Prefix: netip.MustParsePrefix("10.0.0.0/8"), Kind: storage.KindBan, Expires: exp},
-		{Key: "k", Kind: storage.KindNone, Expires: exp},
-		{Key: "k", Kind: storage.KindThrottle, Factor: 1, Expires: exp},
-		{Key: "k", Kind: storage.KindBan},
+		{Key: "k", Prefix: netip.MustParsePrefix("10.0.0.0/8"), Action: storage.ActionBan, Expires: exp},
+		{Key: "k", Action: storage.ActionNone, Expires: exp},
+		{Key: "k", Action: storage.ActionThrottle, Factor: 1, Expires: exp},
+		{Key: "k", Action: storage.ActionBan},
 	}
 	for i, r := range bad {
 		if err := a.SetOperatorRule("x", r); !errors.Is(err, ErrBadRule) {

@@ -63,10 +63,10 @@ func (p Policy) validate() error {
 	return nil
 }
 
-// Multiplier returns the rate multiplier for score: 1 below CleanBelow,
+// multiplier returns the rate multiplier for score: 1 below CleanBelow,
 // FloorFactor at or above FloorAt, linear in between. NaN gets FloorFactor (the
 // lowest rate short of a ban).
-func (p Policy) Multiplier(score float64) float64 {
+func (p Policy) multiplier(score float64) float64 {
 	switch {
 	case score != score || score >= p.FloorAt:
 		return p.FloorFactor

@@ -55,7 +55,7 @@ func TestRedisOneRoundTripPerRequest(t *testing.T) {
 	a := newRedisLimiter(t, c, prefix, Config{Rate: "1000-M"})
 	ctx := context.Background()
 	// Warm up: the first call may load the script (EVALSHA, NOSCRIPT, EVAL).
-	if _, err := a.Allow(ctx, "10.9.0.1", "api", 0); err != nil {
+	if _, err := a.allowNow(ctx, "10.9.0.1", "api", 0); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -72,7 +72,7 @@ func TestRedisOneRoundTripPerRequest(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			for i := 0; i < 5; i++ {
 				before := rt.n.Load()
-				r, err := a.Allow(ctx, tc.key, "api", tc.score)
+				r, err := a.allowNow(ctx, tc.key, "api", tc.score)
 				if err != nil || r.Degraded {
 					t.Fatalf("Allow: %+v %v", r, err)
 				}
@@ -99,11 +99,11 @@ func TestRedisTwoInstancesShare(t *testing.T) {
 		if i%2 == 1 {
 			a = a2
 		}
-		r, err := a.Allow(ctx, "10.8.0.1", "api", 0)
+		r, err := a.allowNow(ctx, "10.8.0.1", "api", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Allowed() {
+		if r.Allowed {
 			n++
 		}
 	}
@@ -111,10 +111,10 @@ func TestRedisTwoInstancesShare(t *testing.T) {
 		t.Fatalf("%d allowed across two instances, want 10 (shared count)", n)
 	}
 	// A ban made by one instance is seen by the other.
-	if r, _ := a1.Ban(ctx, "10.8.0.2", 15*time.Minute, "threat score", time.Now()); r.Outcome != OutcomeBanned {
+	if r, _ := a1.Ban(ctx, "10.8.0.2", 15*time.Minute, "threat score", time.Now()); r.Penalty != storage.ActionBan {
 		t.Fatalf("a1: %+v", r)
 	}
-	if r, _ := a2.Allow(ctx, "10.8.0.2", "api", 0); r.Outcome != OutcomeBanned {
+	if r, _ := a2.allowNow(ctx, "10.8.0.2", "api", 0); r.Penalty != storage.ActionBan {
 		t.Fatalf("a2 does not see a1's ban: %+v", r)
 	}
 	if _, ok := a2.Cached("10.8.0.2", time.Now()); !ok {
@@ -126,11 +126,11 @@ func TestRedisAllowListBeatsStoredBan(t *testing.T) {
 	c, prefix := redistest.Client(t)
 	s, _ := redisstore.New(c, redisstore.Config{Prefix: prefix})
 	now := time.Now()
-	if err := s.SetDecision(context.Background(), "203.0.113.5", storage.Decision{Kind: storage.KindBan, Reason: "scenario", Expires: now.Add(time.Minute)}, now); err != nil {
+	if err := s.SetDecision(context.Background(), "203.0.113.5", storage.Decision{Action: storage.ActionBan, Reason: "scenario", Expires: now.Add(time.Minute)}, now); err != nil {
 		t.Fatal(err)
 	}
 	a := newRedisLimiter(t, c, prefix, Config{AllowList: []string{"203.0.113.0/24"}})
-	if r, _ := a.Allow(context.Background(), "203.0.113.5", "api", 1); r.Outcome != OutcomeAllowListed {
+	if r, _ := a.allowNow(context.Background(), "203.0.113.5", "api", 1); !r.AllowListed {
 		t.Fatalf("allow-listed client with a stored ban: %+v", r)
 	}
 }
@@ -159,8 +159,8 @@ func TestRedisFailover(t *testing.T) {
 	served, degraded := 0, 0
 	req := func() {
 		t.Helper()
-		r, _ := a.Allow(ctx, key, "api", 0.1)
-		if !r.Allowed() {
+		r, _ := a.allowNow(ctx, key, "api", 0.1)
+		if !r.Allowed {
 			t.Fatalf("request refused during the fault: %+v", r)
 		}
 		served++
@@ -226,8 +226,8 @@ func TestRedisFailClosed(t *testing.T) {
 	t.Cleanup(func() { _ = c.Close() })
 	a := newRedisLimiter(t, c, prefix, Config{FailClosed: true})
 	proxy.Cut()
-	r, err := a.Allow(context.Background(), "10.6.0.1", "api", 0)
-	if err == nil || r.Allowed() || !r.Degraded {
+	r, err := a.allowNow(context.Background(), "10.6.0.1", "api", 0)
+	if err == nil || r.Allowed || !r.Degraded {
 		t.Fatalf("fail-closed with Redis down: %+v %v", r, err)
 	}
 }
@@ -243,11 +243,11 @@ func TestRedisScoreRisesThenFreed(t *testing.T) {
 	count := func(score float64, n int) int {
 		ok := 0
 		for i := 0; i < n; i++ {
-			r, err := a.Allow(ctx, key, "api", score)
+			r, err := a.allowNow(ctx, key, "api", score)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.Allowed() {
+			if r.Allowed {
 				ok++
 			}
 		}
@@ -261,7 +261,7 @@ func TestRedisScoreRisesThenFreed(t *testing.T) {
 		t.Fatalf("slowed: %d allowed, want 0", n)
 	}
 	r, _ := a.Ban(ctx, key, time.Second, "threat score", time.Now())
-	if r.Outcome != OutcomeBanned {
+	if r.Penalty != storage.ActionBan {
 		t.Fatalf("ban: %+v", r)
 	}
 	ttl, err := c.PTTL(ctx, prefix+"{"+key+"}:d").Result()
@@ -269,7 +269,7 @@ func TestRedisScoreRisesThenFreed(t *testing.T) {
 		t.Fatalf("ban key TTL %v %v", ttl, err)
 	}
 	time.Sleep(1100 * time.Millisecond) // real Redis TTL
-	if r, _ := a.Allow(ctx, key, "other", 0); r.Outcome != OutcomeAllow {
+	if r, _ := a.allowNow(ctx, key, "other", 0); !(r.Allowed && !r.AllowListed) {
 		t.Fatalf("after the ban's TTL: %+v, want freed", r)
 	}
 }
@@ -278,7 +278,7 @@ func TestRedisUnban(t *testing.T) {
 	c, prefix := redistest.Client(t)
 	a := newRedisLimiter(t, c, prefix, Config{})
 	ctx := context.Background()
-	if r, _ := a.Ban(ctx, "10.4.0.1", 15*time.Minute, "threat score", time.Now()); r.Outcome != OutcomeBanned {
+	if r, _ := a.Ban(ctx, "10.4.0.1", 15*time.Minute, "threat score", time.Now()); r.Penalty != storage.ActionBan {
 		t.Fatalf("%+v", r)
 	}
 	if err := a.Unban(ctx, "10.4.0.1"); err != nil {
@@ -290,7 +290,7 @@ func TestRedisUnban(t *testing.T) {
 	if n, _ := c.Exists(ctx, prefix+"{10.4.0.1}:d").Result(); n != 0 {
 		t.Fatal("decision still in Redis after Unban")
 	}
-	if r, _ := a.Allow(ctx, "10.4.0.1", "api", 0); r.Outcome != OutcomeAllow {
+	if r, _ := a.allowNow(ctx, "10.4.0.1", "api", 0); !(r.Allowed && !r.AllowListed) {
 		t.Fatalf("after Unban: %+v", r)
 	}
 }

@@ -111,7 +111,7 @@ func TestStoreTimeoutHoldsWhateverTheStoreDoes(t *testing.T) {
 	a := newShared(t, s, Config{StoreTimeout: 50 * time.Millisecond, BreakerFailures: 100})
 	for _, score := range []float64{0, 1} { // a count, a ban
 		start := time.Now()
-		r, err := a.Allow(context.Background(), "10.0.0.1", "api", score)
+		r, err := a.allowNow(context.Background(), "10.0.0.1", "api", score)
 		took := time.Since(start)
 		if !r.Degraded || !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("score %v: %+v %v, want degraded by the deadline", score, r, err)
@@ -131,15 +131,15 @@ func TestCancelledRequestStillWrites(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	r, err := a.Ban(ctx, "10.0.0.2", 15*time.Minute, "threat score", time.Now())
-	if err != nil || r.Outcome != OutcomeBanned || r.Degraded {
+	if err != nil || r.Penalty != storage.ActionBan || r.Degraded {
 		t.Fatalf("ban on a cancelled request: %+v %v", r, err)
 	}
-	if d, _ := s.Store.Decision(context.Background(), "10.0.0.2", time.Now()); d.Kind != storage.KindBan {
+	if d, _ := s.Store.Decision(context.Background(), "10.0.0.2", time.Now()); d.Action != storage.ActionBan {
 		t.Fatal("the ban did not reach the shared store")
 	}
 	ok := 0
 	for range 8 {
-		if r, err := a.Allow(ctx, "10.0.0.3", "login", 0); err == nil && r.Allowed() && !r.Degraded {
+		if r, err := a.allowNow(ctx, "10.0.0.3", "login", 0); err == nil && r.Allowed && !r.Degraded {
 			ok++
 		}
 	}
@@ -162,17 +162,17 @@ func TestOutageDecisionsWrittenBack(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	// another instance's longer ban on .6, set before the outage
-	longer := storage.Decision{Kind: storage.KindBan, Reason: "other", Expires: now.Add(2 * time.Hour)}
+	longer := storage.Decision{Action: storage.ActionBan, Reason: "other", Expires: now.Add(2 * time.Hour)}
 	if err := s.Store.SetDecision(ctx, "10.0.0.6", longer, now); err != nil {
 		t.Fatal(err)
 	}
 	s.setDown("", true)
 	ban, _ := a.Ban(ctx, "10.0.0.4", 15*time.Minute, "threat score", now)
-	if ban.Outcome != OutcomeBanned || !ban.Degraded {
+	if ban.Penalty != storage.ActionBan || !ban.Degraded {
 		t.Fatalf("ban during the outage: %+v", ban)
 	}
 	for range 4 { // 2 over the limit: 2 strikes, counted locally: a throttle
-		_, _ = a.Allow(ctx, "10.0.0.5", "api", 0)
+		_, _ = a.allowNow(ctx, "10.0.0.5", "api", 0)
 	}
 	_, _ = a.Ban(ctx, "10.0.0.6", 15*time.Minute, "threat score", now)
 	if a.BreakerState() != "open" {
@@ -190,10 +190,10 @@ func TestOutageDecisionsWrittenBack(t *testing.T) {
 		t.Fatalf("%d decisions still pending 5s after the store came back", n)
 	}
 	got, _ := s.Store.Decision(ctx, "10.0.0.4", time.Now())
-	if got.Kind != storage.KindBan || !got.Expires.Equal(ban.Reset) {
+	if got.Action != storage.ActionBan || !got.Expires.Equal(ban.Reset) {
 		t.Fatalf("written-back ban %+v, want one until %v", got, ban.Reset)
 	}
-	if got, _ := s.Store.Decision(ctx, "10.0.0.5", time.Now()); got.Kind != storage.KindThrottle {
+	if got, _ := s.Store.Decision(ctx, "10.0.0.5", time.Now()); got.Action != storage.ActionThrottle {
 		t.Fatalf("written-back throttle %+v", got)
 	}
 	if got, _ := s.Store.Decision(ctx, "10.0.0.6", time.Now()); got != longer {
@@ -208,7 +208,7 @@ func TestPendingBounded(t *testing.T) {
 	p := pendingSet{max: 2}
 	now := time.Unix(1000, 0)
 	d := func(min int) storage.Decision {
-		return storage.Decision{Kind: storage.KindBan, Expires: now.Add(time.Duration(min) * time.Minute)}
+		return storage.Decision{Action: storage.ActionBan, Expires: now.Add(time.Duration(min) * time.Minute)}
 	}
 	p.add("a", d(10))
 	p.add("b", d(5))
@@ -218,8 +218,8 @@ func TestPendingBounded(t *testing.T) {
 	if _, ok := got["b"]; ok || len(got) != 2 || p.dropped.Load() != 2 {
 		t.Fatalf("pending %v, dropped %d; want a and c, 2 dropped", got, p.dropped.Load())
 	}
-	p.add("a", storage.Decision{Kind: storage.KindThrottle, Expires: now.Add(time.Hour)}) // outranked by a's ban
-	if p.snapshot()["a"].Kind != storage.KindBan {
+	p.add("a", storage.Decision{Action: storage.ActionThrottle, Expires: now.Add(time.Hour)}) // outranked by a's ban
+	if p.snapshot()["a"].Action != storage.ActionBan {
 		t.Fatal("a throttle replaced a pending ban")
 	}
 }
@@ -234,10 +234,10 @@ func TestShardFailsAlone(t *testing.T) {
 	ctx := context.Background()
 	degradedA, degradedB := 0, 0
 	for i := range 50 {
-		if r, _ := a.Allow(ctx, "a:"+string(rune('0'+i%10)), "api", 0); r.Degraded {
+		if r, _ := a.allowNow(ctx, "a:"+string(rune('0'+i%10)), "api", 0); r.Degraded {
 			degradedA++
 		}
-		if r, _ := a.Allow(ctx, "b:"+string(rune('0'+i%10)), "api", 0); r.Degraded {
+		if r, _ := a.allowNow(ctx, "b:"+string(rune('0'+i%10)), "api", 0); r.Degraded {
 			degradedB++
 		}
 	}
@@ -248,7 +248,7 @@ func TestShardFailsAlone(t *testing.T) {
 		t.Fatalf("breaker state %s, want open (shard a)", a.BreakerState())
 	}
 	calls := s.calls
-	_, _ = a.Allow(ctx, "a:x", "api", 0)
+	_, _ = a.allowNow(ctx, "a:x", "api", 0)
 	if s.calls != calls {
 		t.Fatal("shard a's open breaker let a call through")
 	}
@@ -257,17 +257,17 @@ func TestShardFailsAlone(t *testing.T) {
 // A fixed window lets a client send twice its limit across the end of a
 // window; a sliding window does not.
 func TestSlidingWindowAtTheBoundary(t *testing.T) {
-	a, c := newTest(t, Config{Rate: "10-M", Routes: map[string]string{"login": "5-M"},
-		RouteAlgorithms: map[string]storage.Algorithm{"login": storage.SlidingWindow, "search": storage.SlidingWindow},
+	a, c := newTest(t, Config{Rate: "10-M", Groups: map[string]string{"login": "5-M"},
+		GroupAlgorithms: map[string]storage.Algorithm{"login": storage.SlidingWindow, "search": storage.SlidingWindow},
 		Policy:          Policy{StrikeLimit: -1}})
-	if a.AlgorithmFor("login") != storage.SlidingWindow || a.AlgorithmFor("api") != storage.FixedWindow || a.RateFor("search").Limit != 10 {
+	if a.algorithmFor("login") != storage.SlidingWindow || a.algorithmFor("api") != storage.FixedWindow || a.rateFor("search").Limit != 10 {
 		t.Fatal("per-route algorithms or rates not as configured")
 	}
 	c.t = c.t.Truncate(time.Minute) // a window start, for both algorithms
 	burst := func(key, route string, at time.Duration, n int) int {
 		ok := 0
 		for range n {
-			if r, _ := a.AllowAt(context.Background(), key, route, 0, c.t.Add(at)); r.Allowed() {
+			if r, _ := a.AllowAt(context.Background(), key, route, 0, c.t.Add(at)); r.Allowed {
 				ok++
 			}
 		}
@@ -302,7 +302,7 @@ func TestSlidingWindowAllocatesNothing(t *testing.T) {
 		ctx := context.Background()
 		_, _ = a.AllowAt(ctx, "10.2.0.1", "api", 0, c.now())
 		if n := testing.AllocsPerRun(100, func() {
-			if r, _ := a.AllowAt(ctx, "10.2.0.1", "api", 0, c.now()); !r.Allowed() {
+			if r, _ := a.AllowAt(ctx, "10.2.0.1", "api", 0, c.now()); !r.Allowed {
 				t.Fatal("refused")
 			}
 		}); n != 0 {

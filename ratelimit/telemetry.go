@@ -12,31 +12,11 @@ import (
 	"github.com/bulwarkhq/bulwark/storage"
 )
 
-// MeterProvider is the OpenTelemetry metric API's provider.
-type MeterProvider = metric.MeterProvider
-
-// String returns the outcome's name as used in metrics.
-func (o Outcome) String() string {
-	switch o {
-	case OutcomeAllow:
-		return "allow"
-	case OutcomeLimited:
-		return "limited"
-	case OutcomeThrottled:
-		return "throttled"
-	case OutcomeBanned:
-		return "banned"
-	case OutcomeAllowListed:
-		return "allow_listed"
-	}
-	return "unknown"
-}
-
 type telemetry struct {
 	decisions metric.Int64Counter
 	latency   metric.Float64Histogram
 	reg       metric.Registration
-	byOutcome [OutcomeAllowListed + 1][]metric.AddOption // one-element slices: passing them with ... does not allocate
+	byOutcome [numOut][]metric.AddOption // one-element slices: passing them with ... does not allocate
 }
 
 // Metrics:
@@ -91,15 +71,13 @@ func newTelemetry(mp metric.MeterProvider, a *Adaptive) (*telemetry, error) {
 		return nil, err
 	}
 	for o := range t.byOutcome {
-		t.byOutcome[o] = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", Outcome(o).String())))}
+		t.byOutcome[o] = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", outNames[o])))}
 	}
 	return t, nil
 }
 
-func (t *telemetry) decision(ctx context.Context, o Outcome) {
-	if int(o) < len(t.byOutcome) {
-		t.decisions.Add(ctx, 1, t.byOutcome[o]...)
-	}
+func (t *telemetry) decision(ctx context.Context, outcome int) {
+	t.decisions.Add(ctx, 1, t.byOutcome[outcome]...)
 }
 
 func (t *telemetry) storeLatency(ctx context.Context, d time.Duration) {

@@ -17,10 +17,10 @@ func TestMetrics(t *testing.T) {
 	a, _ := newTest(t, Config{Rate: "2-M", MeterProvider: mp, AllowList: []string{"192.0.2.1"}})
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
-		_, _ = a.Allow(ctx, "10.0.0.1", "api", 0)
+		_, _ = a.allowNow(ctx, "10.0.0.1", "api", 0)
 	}
 	_, _ = a.Ban(ctx, "10.0.0.2", time.Minute, "threat score", time.Now())
-	_, _ = a.Allow(ctx, "192.0.2.1", "api", 0)
+	_, _ = a.allowNow(ctx, "192.0.2.1", "api", 0)
 
 	var rm metricdata.ResourceMetrics
 	if err := reader.Collect(ctx, &rm); err != nil {

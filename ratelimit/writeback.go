@@ -87,8 +87,8 @@ type pendingSet struct {
 // outranks reports whether a makes b redundant: a ban beats a throttle,
 // and of two decisions of one kind the one that ends later wins.
 func outranks(a, b storage.Decision) bool {
-	if a.Kind != b.Kind {
-		return a.Kind > b.Kind
+	if a.Action != b.Action {
+		return a.Action > b.Action
 	}
 	return !a.Expires.Before(b.Expires)
 }
@@ -205,7 +205,7 @@ func (a *Adaptive) flush() {
 			return
 		default:
 		}
-		now := a.cfg.Clock()
+		now := a.clock()
 		if !d.Active(now) {
 			a.pending.remove(key, &d)
 			continue

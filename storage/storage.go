@@ -2,26 +2,25 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
-// Kind is the kind of a penalty-box decision.
-type Kind uint8
+// Action is what a penalty-box decision does to a client.
+type Action uint8
 
-// Decision kinds.
+// Actions of a decision.
 const (
-	KindNone     Kind = iota // no decision
-	KindThrottle             // the client's rate is multiplied by Decision.Factor
-	KindBan                  // every request is refused until the decision expires
+	ActionNone     Action = iota // no decision
+	ActionThrottle               // the client's rate is multiplied by Decision.Factor
+	ActionBan                    // every request is refused until the decision expires
 )
 
-// String returns the kind's name.
-func (k Kind) String() string {
-	switch k {
-	case KindThrottle:
+// String returns the action's name: "none", "throttle" or "ban".
+func (a Action) String() string {
+	switch a {
+	case ActionThrottle:
 		return "throttle"
-	case KindBan:
+	case ActionBan:
 		return "ban"
 	}
 	return "none"
@@ -29,15 +28,15 @@ func (k Kind) String() string {
 
 // Decision is a penalty-box entry for one client.
 type Decision struct {
-	Kind    Kind
-	Factor  float64   // rate multiplier for KindThrottle, in (0,1]
+	Action  Action
+	Factor  float64   // rate multiplier for ActionThrottle, in (0,1]
 	Reason  string    // short human-readable reason
 	Expires time.Time // the decision ends at this instant
 }
 
 // Active reports whether d is in force at now.
 func (d Decision) Active(now time.Time) bool {
-	return d.Kind != KindNone && now.Before(d.Expires)
+	return d.Action != ActionNone && now.Before(d.Expires)
 }
 
 // Algorithm is how a store counts a client's requests in a bucket.
@@ -81,7 +80,7 @@ type Hit struct {
 	// client's decision (for Penalty.TTL) in the same round trip.
 	StrikeLimit  int64
 	StrikeWindow time.Duration
-	Penalty      Decision // Kind, Factor and Reason; Expires is ignored
+	Penalty      Decision // Action, Factor and Reason; Expires is ignored
 	PenaltyTTL   time.Duration
 }
 
@@ -95,12 +94,12 @@ type Count struct {
 	// current window ends if the request was admitted, or else the earliest
 	// time at which one more request would be.
 	Reset    time.Time
-	Decision Decision // the client's active decision (KindNone when there is none)
+	Decision Decision // the client's active decision (ActionNone when there is none)
 }
 
-// Limits counts requests and reads the client's decision in one operation
+// Counter counts requests and reads the client's decision in one operation
 // (one round trip for a remote store).
-type Limits interface {
+type Counter interface {
 	Hit(ctx context.Context, h Hit, now time.Time) (Count, error)
 }
 
@@ -113,17 +112,10 @@ type Decisions interface {
 
 // Store is what the rate limiter needs from a backend.
 type Store interface {
-	Limits
+	Counter
 	Decisions
 	Close() error
 }
-
-// ErrClosed is returned by a store used after Close.
-var ErrClosed = errors.New("storage: store closed")
-
-// MaxKeyLen bounds client and bucket keys: longer keys are replaced by a
-// fixed-length hash of themselves (see BoundKey).
-const MaxKeyLen = 128
 
 // Sharded is implemented by a Store whose keys live on shards that fail
 // independently, such as the masters of a Redis Cluster. The rate limiter
@@ -134,17 +126,3 @@ type Sharded interface {
 	// already knows (it does no I/O), or returns "" when it cannot tell.
 	Shard(client string) string
 }
-
-// Profiles stores opaque per-client profiles (serialised by their owner,
-// e.g. a behaviour model) with a TTL, so a fleet shares what it learnt about
-// a client. Get returns nil, nil when there is none.
-type Profiles interface {
-	GetProfile(ctx context.Context, client string) ([]byte, error)
-	PutProfile(ctx context.Context, client string, p []byte, ttl time.Duration, now time.Time) error
-}
-
-// MaxProfileLen bounds a stored profile.
-const MaxProfileLen = 64 << 10
-
-// ErrTooLarge is returned for a profile over MaxProfileLen bytes.
-var ErrTooLarge = errors.New("storage: profile too large")

@@ -184,8 +184,8 @@ func TestFormerBlindSpots(t *testing.T) {
 				r.Header.Set(k, v)
 			}
 			a := assessAt(e, r, "blind-"+strconv.Itoa(i), time.Now(), threat.Limits{})
-			if a.Score < blockAt || !slices.ContainsFunc(a.Reasons, func(r threat.Signal) bool { return r.Detector == tt.family }) {
-				t.Errorf("score %.3f, want >= %v and a %s reason; reasons %+v", a.Score, blockAt, tt.family, a.Reasons)
+			if a.Score < blockAt || !slices.ContainsFunc(a.Signals, func(r threat.Signal) bool { return r.Detector == tt.family }) {
+				t.Errorf("score %.3f, want >= %v and a %s reason; reasons %+v", a.Score, blockAt, tt.family, a.Signals)
 			}
 			if a.Uninspected != 0 {
 				t.Errorf("uninspected %v: the defaults must hold the padding", a.Uninspected)
@@ -222,14 +222,14 @@ func TestEncodedTokensStayClean(t *testing.T) {
 		r.Header.Set("Cookie", "session="+v)
 		r.Header.Set("Authorization", "Bearer "+v)
 		if a := assessAt(e, r, "token-"+strconv.Itoa(i), time.Now(), threat.Limits{}); a.Score >= blockAt {
-			t.Errorf("%s blocked: %+v", v, a.Reasons)
+			t.Errorf("%s blocked: %+v", v, a.Signals)
 		}
 	}
 	for i, cred := range []string{"alice:correct horse battery staple", "bob:p@ssw0rd!", "svc-account:9f8e7d6c5b4a"} {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cred)))
 		if a := assessAt(e, r, "basic-"+strconv.Itoa(i), time.Now(), threat.Limits{}); a.Score >= blockAt {
-			t.Errorf("Basic %s blocked: %+v", cred, a.Reasons)
+			t.Errorf("Basic %s blocked: %+v", cred, a.Signals)
 		}
 	}
 }

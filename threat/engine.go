@@ -22,15 +22,16 @@ type Config struct {
 	// Observer also receive the response status; io.Closer ones are closed
 	// by Engine.Close.
 	Detectors []Detector
-	// Model is the combiner model; nil selects NeutralModel.
+	// Model is the combiner model; nil selects a neutral one (every rule
+	// weighed by its detector's confidence).
 	Model *Model
 	// Disabled names detectors that are skipped, or sub-detectors of a
 	// Grouped detector whose signals are ignored.
 	Disabled []string
 	// Weights scales the evidence of a detector by name (default 1).
 	Weights map[string]float64
-	// MaxReasons is how many reasons an Assessment carries (default 5).
-	MaxReasons int
+	// MaxSignals is how many signals an Assessment carries (default 5).
+	MaxSignals int
 	// Limits bound the request view Parse builds (see Limits); what goes
 	// past them is reported in Assessment.Uninspected, for the caller's
 	// policy (bulwark refuses such requests by default).
@@ -67,7 +68,7 @@ type Engine struct {
 // New returns an Engine for cfg.
 func New(cfg Config) (*Engine, error) {
 	e := &Engine{
-		maxReasons: cfg.MaxReasons,
+		maxReasons: cfg.MaxSignals,
 		limits:     cfg.Limits.withDefaults(),
 	}
 	if e.maxReasons <= 0 {
@@ -75,7 +76,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	m := cfg.Model
 	if m == nil {
-		m = NeutralModel()
+		m = neutralModel()
 	}
 	var err error
 	if e.models, err = NewHolder(m); err != nil {
@@ -184,7 +185,7 @@ func (e *Engine) Detector(name string) Detector {
 }
 
 // Models returns the holder of the combiner models: the active one, its
-// history for Rollback, and the shadow and canary slots.
+// history for Rollback, and the challenger and canary slots.
 func (e *Engine) Models() *Holder[*Model] { return e.models }
 
 // Parse builds the view of r that detectors inspect, for a request of
@@ -214,7 +215,7 @@ func (e *Engine) Release(req *Request) {
 
 // Assess runs every detector over req and combines their signals with the
 // combiner model for req.Client (the canary's for a client in its
-// fraction), and with the shadow model when one is set.
+// fraction), and with the challenger when one is set.
 func (e *Engine) Assess(ctx context.Context, req *Request) Assessment {
 	timed := e.sampled.Add(1)%64 == 0
 	var start time.Time
@@ -236,11 +237,11 @@ func (e *Engine) Assess(ctx context.Context, req *Request) Assessment {
 	}
 	m, _ := e.models.For(req.Client)
 	a := m.combine(sigs, e.weights, e.maxReasons)
-	a.Model = m.Version
+	a.Model = m.p.Version
 	a.Uninspected = req.Uninspected
-	a.Shadow = -1
-	if sm, ok := e.models.Shadow(); ok {
-		a.Shadow = sm.combine(sigs, e.weights, 0).Score
+	a.Challenger = -1
+	if sm, ok := e.models.Challenger(); ok {
+		a.Challenger = sm.combine(sigs, e.weights, 0).Score
 	}
 	clear(sigs)
 	*sp = sigs[:0]

@@ -84,7 +84,7 @@ func TestEngineVerdicts(t *testing.T) {
 		{name: "weight zero silences", cfg: Config{Detectors: []Detector{strong}, Weights: map[string]float64{"strong": 0}}, target: "/?q=EVIL", block: false},
 		{name: "panicking detector does not take the request down", cfg: Config{Detectors: []Detector{panicky{}, strong}}, target: "/?q=EVIL", block: true, topRule: "strong.rule"},
 		{name: "one rule at many places counts once", cfg: Config{Detectors: []Detector{weakA}}, target: "/?a=hmm&b=hmm&c=hmm&d=hmm&e=hmm&f=hmm&g=hmm", block: false},
-		{name: "reasons are capped", cfg: Config{Detectors: []Detector{strong}, MaxReasons: 2}, target: "/?a=EVIL&b=EVIL&c=EVIL", block: true, reasonsLE: 2},
+		{name: "reasons are capped", cfg: Config{Detectors: []Detector{strong}, MaxSignals: 2}, target: "/?a=EVIL&b=EVIL&c=EVIL", block: true, reasonsLE: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,11 +95,11 @@ func TestEngineVerdicts(t *testing.T) {
 			if a.Level < tt.minLevel {
 				t.Errorf("Level = %v, want at least %v", a.Level, tt.minLevel)
 			}
-			if tt.topRule != "" && (len(a.Reasons) == 0 || a.Reasons[0].Rule != tt.topRule) {
-				t.Errorf("reasons = %+v, want %s first", a.Reasons, tt.topRule)
+			if tt.topRule != "" && (len(a.Signals) == 0 || a.Signals[0].Rule != tt.topRule) {
+				t.Errorf("reasons = %+v, want %s first", a.Signals, tt.topRule)
 			}
-			if tt.reasonsLE > 0 && len(a.Reasons) > tt.reasonsLE {
-				t.Errorf("%d reasons, want at most %d", len(a.Reasons), tt.reasonsLE)
+			if tt.reasonsLE > 0 && len(a.Signals) > tt.reasonsLE {
+				t.Errorf("%d reasons, want at most %d", len(a.Signals), tt.reasonsLE)
 			}
 			if a.Score < 0 || a.Score > 1 {
 				t.Errorf("score %v outside [0,1]", a.Score)
@@ -117,8 +117,8 @@ func TestConsensusRaisesScore(t *testing.T) {
 }
 
 func TestConfigErrorsNameTheField(t *testing.T) {
-	bad := NeutralModel()
-	bad.Levels[0] = 2
+	bad := neutralModel()
+	bad.p.Levels[0] = 2
 	tests := []struct {
 		name string
 		cfg  Config
@@ -152,9 +152,9 @@ func TestModelSwapAndRollback(t *testing.T) {
 	if r().Score >= blockAt {
 		t.Fatal("weak hint blocks under the neutral model")
 	}
-	trained := NeutralModel()
-	trained.Version = "v2"
-	trained.LLR = map[string]float64{"weak.a": 8}
+	trained := neutralModel()
+	trained.p.Version = "v2"
+	trained.p.LLR = map[string]float64{"weak.a": 8}
 	var wg sync.WaitGroup
 	for i := 0; i < 4; i++ { // readers while the model changes (run with -race)
 		wg.Add(1)
@@ -169,11 +169,11 @@ func TestModelSwapAndRollback(t *testing.T) {
 		t.Fatal(err)
 	}
 	wg.Wait()
-	if a := r(); a.Score < blockAt || a.Model != "v2" || e.Models().Active().Version != "v2" {
+	if a := r(); a.Score < blockAt || a.Model != "v2" || e.Models().Active().Version() != "v2" {
 		t.Fatalf("swapped model not in use: %+v", a)
 	}
-	bad := NeutralModel()
-	bad.Levels = [4]float64{0.5, 0.4, 0.6, 0.9}
+	bad := neutralModel()
+	bad.p.Levels = [4]float64{0.5, 0.4, 0.6, 0.9}
 	if err := e.Models().Swap(bad); !errors.Is(err, ErrBadModel) {
 		t.Fatalf("invalid model accepted: %v", err)
 	}
@@ -185,27 +185,27 @@ func TestModelSwapAndRollback(t *testing.T) {
 	}
 }
 
-// A shadow model scores every request beside the active one and is never
+// A challenger model scores every request beside the active one and is never
 // enforced; a canary scores the clients of its fraction.
-func TestShadowAndCanaryModels(t *testing.T) {
+func TestChallengerAndCanaryModels(t *testing.T) {
 	e, err := New(Config{Detectors: []Detector{weakA}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := assessWith(e, "/?q=hmm", "c"); a.Shadow != -1 {
-		t.Fatalf("shadow score %v without a shadow model", a.Shadow)
+	if a := assessWith(e, "/?q=hmm", "c"); a.Challenger != -1 {
+		t.Fatalf("challenger score %v without a challenger", a.Challenger)
 	}
-	cand := NeutralModel()
-	cand.Version = "candidate"
-	cand.LLR = map[string]float64{"weak.a": 8}
-	if err := e.Models().SetShadow(cand); err != nil {
+	cand := neutralModel()
+	cand.p.Version = "candidate"
+	cand.p.LLR = map[string]float64{"weak.a": 8}
+	if err := e.Models().SetChallenger(cand); err != nil {
 		t.Fatal(err)
 	}
 	a := assessWith(e, "/?q=hmm", "c")
-	if a.Model != "neutral" || a.Score >= blockAt || a.Shadow < blockAt {
-		t.Fatalf("shadow: %+v (the active model decides, the shadow only scores)", a)
+	if a.Model != "neutral" || a.Score >= blockAt || a.Challenger < blockAt {
+		t.Fatalf("challenger: %+v (the active model decides, the challenger only scores)", a)
 	}
-	_ = e.Models().SetShadow(nil)
+	_ = e.Models().SetChallenger(nil)
 	if err := e.Models().SetCanary(cand, 0.5); err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func FuzzNewRequest(f *testing.F) {
 // equals and counts each rule once, with few signals (stack buffers) and
 // many (heap).
 func TestCombineReasonOrder(t *testing.T) {
-	m := NeutralModel()
+	m := neutralModel()
 	for _, n := range []int{3, 31, 32, 33, 80} {
 		sigs := make([]Signal, n)
 		for i := range sigs {
@@ -281,15 +281,15 @@ func TestCombineReasonOrder(t *testing.T) {
 			sigs[i] = Signal{Detector: "d", Family: "f", Rule: "r" + string(rune('A'+i%26)) + string(rune('a'+i/26)), Confidence: float64(1+i%5) / 10}
 		}
 		a := m.combine(sigs, nil, 100)
-		if len(a.Reasons) != n {
-			t.Fatalf("%d signals of distinct rules: %d reasons", n, len(a.Reasons))
+		if len(a.Signals) != n {
+			t.Fatalf("%d signals of distinct rules: %d reasons", n, len(a.Signals))
 		}
 		pos := map[string]int{}
 		for i, s := range sigs {
 			pos[s.Rule] = i
 		}
-		for k := 1; k < len(a.Reasons); k++ {
-			p, q := a.Reasons[k-1], a.Reasons[k]
+		for k := 1; k < len(a.Signals); k++ {
+			p, q := a.Signals[k-1], a.Signals[k]
 			if p.Confidence < q.Confidence {
 				t.Fatalf("n=%d: reason %d (%v) weaker than reason %d (%v)", n, k-1, p.Confidence, k, q.Confidence)
 			}
@@ -300,8 +300,8 @@ func TestCombineReasonOrder(t *testing.T) {
 	}
 	// a rule that fired at two locations is one reason, with its stronger evidence
 	a := m.Combine([]Signal{{Rule: "x", Family: "f", Confidence: 0.2}, {Rule: "y", Family: "g", Confidence: 0.3}, {Rule: "x", Family: "f", Confidence: 0.6}})
-	if len(a.Reasons) != 2 || a.Reasons[0].Rule != "x" {
-		t.Fatalf("reasons %+v, want x (strongest) then y", a.Reasons)
+	if len(a.Signals) != 2 || a.Signals[0].Rule != "x" {
+		t.Fatalf("reasons %+v, want x (strongest) then y", a.Signals)
 	}
 }
 

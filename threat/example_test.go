@@ -46,6 +46,6 @@ func ExampleNew() {
 	req := engine.Parse(httptest.NewRequest("GET", "/wp-admin/install.php", nil), "203.0.113.7", "", time.Now(), threat.Limits{})
 	defer engine.Release(req)
 	a := engine.Assess(context.Background(), req)
-	fmt.Println(a.Level, a.Reasons[0].Rule)
+	fmt.Println(a.Level, a.Signals[0].Rule)
 	// Output: critical probe.wp-install
 }

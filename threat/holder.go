@@ -23,14 +23,14 @@ type Artifact interface {
 
 // Holder holds the models of one kind an engine scores with: the active
 // one, the ones it replaced (for Rollback), and two candidates beside it:
-// a shadow, scored on every request and never enforced, and a canary,
+// a challenger, scored on every request and never enforced, and a canary,
 // enforced for a stable fraction of clients. Readers never lock: the
 // models sit behind atomic pointers. It is safe for concurrent use; the
 // zero value holds nothing.
 type Holder[M Artifact] struct {
-	active atomic.Pointer[M]
-	shadow atomic.Pointer[M]
-	canary atomic.Pointer[canary[M]]
+	active     atomic.Pointer[M]
+	challenger atomic.Pointer[M]
+	canary     atomic.Pointer[canary[M]]
 
 	mu   sync.Mutex
 	prev []M
@@ -96,24 +96,26 @@ func (h *Holder[M]) Rollback() (M, error) {
 	return m, nil
 }
 
-// SetShadow validates m and makes it the shadow model; the zero M clears
-// the slot.
-func (h *Holder[M]) SetShadow(m M) error {
+// SetChallenger validates m and makes it the challenger: a model scored
+// beside the active one on every request and never enforced (its score is
+// Assessment.Challenger), to compare before a Swap. The zero M clears the
+// slot.
+func (h *Holder[M]) SetChallenger(m M) error {
 	var zero M
 	if m == zero {
-		h.shadow.Store(nil)
+		h.challenger.Store(nil)
 		return nil
 	}
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	h.shadow.Store(&m)
+	h.challenger.Store(&m)
 	return nil
 }
 
-// Shadow returns the shadow model, and whether there is one.
-func (h *Holder[M]) Shadow() (M, bool) {
-	if p := h.shadow.Load(); p != nil {
+// Challenger returns the challenger, and whether there is one.
+func (h *Holder[M]) Challenger() (M, bool) {
+	if p := h.challenger.Load(); p != nil {
 		return *p, true
 	}
 	var zero M

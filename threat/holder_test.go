@@ -9,11 +9,7 @@ import (
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
-func model(v string) *threat.Model {
-	m := threat.NeutralModel()
-	m.Version = v
-	return m
-}
+func model(v string) *threat.Model { return threat.NeutralModel(v) }
 
 func TestHolderSwapRollback(t *testing.T) {
 	v1, v2 := model("v1"), model("v2")
@@ -25,7 +21,7 @@ func TestHolderSwapRollback(t *testing.T) {
 		t.Fatalf("rollback with no history: %v", err)
 	}
 	bad := model("bad")
-	bad.Levels = [4]float64{0.9, 0.5, 0.8, 0.95}
+	threat.SetLevels(bad, [4]float64{0.9, 0.5, 0.8, 0.95})
 	if err := h.Swap(bad); !errors.Is(err, threat.ErrBadModel) || h.Active() != v1 {
 		t.Fatalf("an invalid model was swapped in: %v", err)
 	}
@@ -44,7 +40,7 @@ func TestHolderSwapRollback(t *testing.T) {
 					return
 				default:
 				}
-				if v := h.Active().Version; v != "v1" && v != "v2" {
+				if v := h.Active().Version(); v != "v1" && v != "v2" {
 					t.Error("torn model", v)
 					return
 				}
@@ -83,18 +79,18 @@ func TestHolderSwapRollback(t *testing.T) {
 func TestHolderShadowAndCanary(t *testing.T) {
 	active, cand := model("active"), model("candidate")
 	h, _ := threat.NewHolder(active)
-	if _, ok := h.Shadow(); ok {
-		t.Fatal("a shadow before one was set")
+	if _, ok := h.Challenger(); ok {
+		t.Fatal("a challenger before one was set")
 	}
-	if err := h.SetShadow(cand); err != nil {
+	if err := h.SetChallenger(cand); err != nil {
 		t.Fatal(err)
 	}
-	if s, ok := h.Shadow(); !ok || s != cand || h.Active() != active {
-		t.Fatal("the shadow took the active slot")
+	if s, ok := h.Challenger(); !ok || s != cand || h.Active() != active {
+		t.Fatal("the challenger took the active slot")
 	}
-	_ = h.SetShadow(nil)
-	if _, ok := h.Shadow(); ok {
-		t.Fatal("the shadow was not cleared")
+	_ = h.SetChallenger(nil)
+	if _, ok := h.Challenger(); ok {
+		t.Fatal("the challenger was not cleared")
 	}
 	for _, f := range []float64{0, -0.1, 1.5} {
 		if err := h.SetCanary(cand, f); err == nil {

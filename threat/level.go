@@ -8,7 +8,7 @@ func (l Level) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
 
 // UnmarshalText decodes a level name ("none" … "critical").
 func (l *Level) UnmarshalText(b []byte) error {
-	v, err := ParseLevel(string(b))
+	v, err := parseLevel(string(b))
 	if err != nil {
 		return err
 	}
@@ -16,9 +16,9 @@ func (l *Level) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// ParseLevel returns the level named name ("none", "low", "medium", "high",
+// parseLevel returns the level named name ("none", "low", "medium", "high",
 // "critical").
-func ParseLevel(name string) (Level, error) {
+func parseLevel(name string) (Level, error) {
 	for l := LevelNone; l <= LevelCritical; l++ {
 		if l.String() == name {
 			return l, nil

@@ -8,12 +8,16 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/bulwarkhq/bulwark/internal/combiner"
 )
 
 // Model holds the parameters of the Bayesian combiner: a prior, one log
 // likelihood ratio per rule learned from labelled data, and the thresholds
-// that turn a probability into a level. It is a small, versioned artefact
-// (JSON, Hash names its content) that can be swapped at run time. Which
+// that turn a probability into a level. It is a small, versioned artefact,
+// encoded as JSON (ParseModel reads one, Hash names its content,
+// threat/standard/train trains them) that an Engine's Holder swaps at run
+// time. Which
 // score refuses a request is not the model's to say: that is the
 // caller's strictness (bulwark.Strictness).
 //
@@ -26,17 +30,7 @@ import (
 // family the strongest rule counts fully and the others are damped by
 // FamilyDamping (rules of one family are correlated, naive Bayes would
 // count them twice); families that agree add Consensus.
-type Model struct {
-	Version       string             `json:"version"`
-	Prior         float64            `json:"prior"`          // prior log odds of an attack
-	LLR           map[string]float64 `json:"llr"`            // rule id -> log likelihood ratio
-	UnknownWeight float64            `json:"unknown_weight"` // scale of logit(confidence) for unknown rules
-	FamilyDamping float64            `json:"family_damping"` // weight of the non-strongest rules of a family
-	Consensus     float64            `json:"consensus"`      // log odds added per extra agreeing family
-	Levels        [4]float64         `json:"levels"`         // score thresholds of low, medium, high, critical
-	TrainedOn     string             `json:"trained_on,omitempty"`
-	Metrics       map[string]float64 `json:"metrics,omitempty"` // figures measured at training time
-}
+type Model struct{ p combiner.Params }
 
 // Validate reports whether m can be used.
 func (m *Model) Validate() error {
@@ -49,20 +43,20 @@ func (m *Model) Validate() error {
 		}
 		return nil
 	}
-	for name, v := range map[string]float64{"prior": m.Prior, "unknown_weight": m.UnknownWeight,
-		"family_damping": m.FamilyDamping, "consensus": m.Consensus} {
+	for name, v := range map[string]float64{"prior": m.p.Prior, "unknown_weight": m.p.UnknownWeight,
+		"family_damping": m.p.FamilyDamping, "consensus": m.p.Consensus} {
 		if err := finite(name, v); err != nil {
 			return err
 		}
 	}
 	prev := 0.0
-	for i, l := range m.Levels {
+	for i, l := range m.p.Levels {
 		if !(l > prev && l <= 1) {
 			return fmt.Errorf("%w: levels[%d] = %v must increase within (0,1]", ErrBadModel, i, l)
 		}
 		prev = l
 	}
-	for rule, v := range m.LLR {
+	for rule, v := range m.p.LLR {
 		if err := finite("llr["+rule+"]", v); err != nil {
 			return err
 		}
@@ -70,10 +64,10 @@ func (m *Model) Validate() error {
 	return nil
 }
 
-// ParseModel decodes and validates a JSON model.
+// ParseModel decodes and validates a JSON model; errors wrap ErrBadModel.
 func ParseModel(data []byte) (*Model, error) {
 	var m Model
-	if err := json.Unmarshal(data, &m); err != nil {
+	if err := json.Unmarshal(data, &m.p); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadModel, err)
 	}
 	if err := m.Validate(); err != nil {
@@ -82,40 +76,38 @@ func ParseModel(data []byte) (*Model, error) {
 	return &m, nil
 }
 
-// NeutralModel is the combiner used when no trained model is configured:
+// neutralModel is the combiner used when no trained model is configured:
 // every rule is weighed by its detector's confidence.
-func NeutralModel() *Model {
-	return &Model{
-		Version:       "neutral",
-		Prior:         -3,
-		UnknownWeight: 1,
-		FamilyDamping: 0.3,
-		Consensus:     1,
-		Levels:        [4]float64{0.2, 0.5, 0.8, 0.95},
-	}
-}
+func neutralModel() *Model { return &Model{combiner.Neutral()} }
+
+// Version names the model (set when it was trained; "neutral" for the
+// model of an Engine configured without one).
+func (m *Model) Version() string { return m.p.Version }
+
+// MarshalJSON returns the model's artefact, which ParseModel reads back.
+func (m *Model) MarshalJSON() ([]byte, error) { return json.Marshal(m.p) }
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
-// Evidence is the contribution of one signal to the combined log odds.
-func (m *Model) Evidence(s Signal) float64 {
-	if v, ok := m.LLR[s.Rule]; ok {
+// evidence is the contribution of one signal to the combined log odds.
+func (m *Model) evidence(s Signal) float64 {
+	if v, ok := m.p.LLR[s.Rule]; ok {
 		return v
 	}
 	c := math.Min(math.Max(s.Confidence, 0), 1-1e-4)
-	return -m.UnknownWeight * math.Log1p(-c)
+	return -m.p.UnknownWeight * math.Log1p(-c)
 }
 
 // level maps a score to a Level.
 func (m *Model) level(score float64) Level {
 	switch {
-	case score >= m.Levels[3]:
+	case score >= m.p.Levels[3]:
 		return LevelCritical
-	case score >= m.Levels[2]:
+	case score >= m.p.Levels[2]:
 		return LevelHigh
-	case score >= m.Levels[1]:
+	case score >= m.p.Levels[1]:
 		return LevelMedium
-	case score >= m.Levels[0]:
+	case score >= m.p.Levels[0]:
 		return LevelLow
 	}
 	return LevelNone
@@ -124,7 +116,7 @@ func (m *Model) level(score float64) Level {
 // Hash returns the SHA-256 of the model's JSON encoding, hex-encoded: the
 // name of its content, whatever its Version says.
 func (m *Model) Hash() string {
-	b, _ := json.Marshal(m) // a Model always encodes
+	b, _ := json.Marshal(m.p) // a Model always encodes
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
@@ -139,7 +131,7 @@ func (m *Model) Combine(sigs []Signal) Assessment {
 // combine is Combine with per-detector weights and a reason cap.
 func (m *Model) combine(sigs []Signal, weights map[string]float64, maxReasons int) Assessment {
 	if len(sigs) == 0 {
-		return Assessment{Score: sigmoid(m.Prior), Level: m.level(sigmoid(m.Prior))}
+		return Assessment{Score: sigmoid(m.p.Prior), Level: m.level(sigmoid(m.p.Prior))}
 	}
 	type fam struct {
 		name      string
@@ -157,7 +149,7 @@ func (m *Model) combine(sigs []Signal, weights map[string]float64, maxReasons in
 	}
 	ev = ev[:len(sigs)]
 	for i, s := range sigs {
-		ev[i] = m.Evidence(s)
+		ev[i] = m.evidence(s)
 		if len(weights) > 0 {
 			if w, ok := weights[s.Detector]; ok {
 				ev[i] *= w
@@ -197,17 +189,17 @@ func (m *Model) combine(sigs []Signal, weights map[string]float64, maxReasons in
 			f.rest += ev[i]
 		}
 	}
-	logOdds := m.Prior
+	logOdds := m.p.Prior
 	agree := 0
 	for _, f := range fams[:nf] {
-		v := f.max + m.FamilyDamping*f.rest
+		v := f.max + m.p.FamilyDamping*f.rest
 		logOdds += v
 		if v > 0 {
 			agree++
 		}
 	}
 	if agree > 1 {
-		logOdds += m.Consensus * float64(agree-1)
+		logOdds += m.p.Consensus * float64(agree-1)
 	}
 	score := sigmoid(logOdds)
 	a := Assessment{Score: score, Level: m.level(score)}
@@ -226,9 +218,9 @@ func (m *Model) combine(sigs []Signal, weights map[string]float64, maxReasons in
 	if len(idx) > maxReasons {
 		idx = idx[:maxReasons]
 	}
-	a.Reasons = make([]Signal, len(idx))
+	a.Signals = make([]Signal, len(idx))
 	for k, i := range idx {
-		a.Reasons[k] = sigs[i]
+		a.Signals[k] = sigs[i]
 	}
 	return a
 }

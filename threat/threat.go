@@ -158,13 +158,13 @@ func (l Level) String() string {
 type Assessment struct {
 	Score   float64  // calibrated probability in [0,1] that the request is hostile
 	Level   Level    // Score on the model's level scale
-	Reasons []Signal // the signals that weighed most, strongest first
+	Signals []Signal // the signals that weighed most, strongest first
 	// Model is the Version of the combiner model that scored the request:
 	// the active one, or the canary for a client in its fraction.
 	Model string
-	// Shadow is the score the shadow model gave the request, when one is
-	// set (Holder.SetShadow), else -1. It is never enforced.
-	Shadow float64
+	// Challenger is the score the challenger model gave the request, when
+	// one is set (Holder.SetChallenger), else -1. It is never enforced.
+	Challenger float64
 	// Uninspected says which limits the request went past: a part of it
 	// was not inspected, and Score speaks only for the rest. The
 	// middleware's policy refuses such requests by default.

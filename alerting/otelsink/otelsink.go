@@ -1,7 +1,7 @@
 // Package otelsink is an alerting sink that records each alert through the
 // OpenTelemetry API: a span named "bulwark.alert" carrying an "alert" span
 // event with the incident's attributes, and a counter of notifications by
-// level and reason. Only the API is imported; the application's
+// level and trigger. Only the API is imported; the application's
 // SDK and exporters decide where the data goes.
 //
 //	s, err := otelsink.New(otelsink.Config{}) // global providers
@@ -51,7 +51,7 @@ func New(cfg Config) (*Sink, error) {
 	}
 	m := mp.Meter(scope)
 	alerts, err := m.Int64Counter("bulwark.alerting.sink.alerts",
-		metric.WithDescription("Incident notifications recorded, by level and reason (new, update, escalated, repeat, flush)."))
+		metric.WithDescription("Incident notifications recorded, by level and trigger (new, update, escalated, repeat, flush)."))
 	if err != nil {
 		return nil, fmt.Errorf("otelsink: %w", err)
 	}
@@ -66,7 +66,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 		sev,
 		attribute.Int("alert.priority", a.Priority),
 		attribute.Int64("alert.sequence", int64(a.Sequence)),
-		attribute.String("alert.reason", a.Reason),
+		attribute.String("alert.trigger", a.Trigger),
 		attribute.Int64("alert.count", int64(a.Count)),
 		attribute.Int64("alert.threat", int64(a.Threat)),
 		attribute.Int64("alert.rate_limit", int64(a.RateLimit)),
@@ -92,6 +92,6 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 	}
 	span.End()
 
-	s.alerts.Add(ctx, 1, metric.WithAttributes(sev, attribute.String("alert.reason", a.Reason)))
+	s.alerts.Add(ctx, 1, metric.WithAttributes(sev, attribute.String("alert.trigger", a.Trigger)))
 	return nil
 }

@@ -32,11 +32,11 @@ func TestSendRecordsSpanEventAndCounter(t *testing.T) {
 		t.Fatal(err)
 	}
 	alerts := []alerting.Alert{
-		{Fingerprint: "fp1", Level: threat.LevelCritical, Reason: "new", Count: 120, Priority: 90,
+		{Fingerprint: "fp1", Level: threat.LevelCritical, Trigger: "new", Count: 120, Priority: 90,
 			Labels: map[string]string{alerting.LabelClient: "c_1"}, Reasons: []alerting.ReasonCount{{Reason: "sqli", Count: 100}},
 			Summary: "critical incident"},
-		{Fingerprint: "fp1", Level: threat.LevelCritical, Reason: "repeat", Count: 150},
-		{Fingerprint: "fp2", Level: threat.LevelLow, Reason: "new", Count: 3},
+		{Fingerprint: "fp1", Level: threat.LevelCritical, Trigger: "repeat", Count: 150},
+		{Fingerprint: "fp2", Level: threat.LevelLow, Trigger: "new", Count: 3},
 	}
 	for _, a := range alerts {
 		if err := s.Send(ctx, a); err != nil {
@@ -80,7 +80,7 @@ func TestSendRecordsSpanEventAndCounter(t *testing.T) {
 			}
 			for _, p := range m.Data.(metricdata.Sum[int64]).DataPoints {
 				sev, _ := p.Attributes.Value("alert.level")
-				reason, _ := p.Attributes.Value("alert.reason")
+				reason, _ := p.Attributes.Value("alert.trigger")
 				counts[sev.AsString()+"/"+reason.AsString()] += p.Value
 			}
 		}

@@ -6,7 +6,7 @@
 //	d, err := alerting.New(alerting.Config{Sinks: []alerting.SinkConfig{{Name: "stream", Sink: s}}})
 //
 // Each entry has the fields fingerprint, level, priority, sequence,
-// reason, summary and alert (the whole alert as JSON).
+// trigger, summary and alert (the whole alert as JSON).
 package redisstream
 
 import (
@@ -75,7 +75,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 			"level", a.Level.String(),
 			"priority", strconv.Itoa(a.Priority),
 			"sequence", strconv.FormatUint(a.Sequence, 10),
-			"reason", a.Reason,
+			"trigger", a.Trigger,
 			"summary", a.Summary,
 			"alert", body,
 		},

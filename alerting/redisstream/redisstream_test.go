@@ -19,7 +19,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func alert(i int) alerting.Alert {
 	return alerting.Alert{
 		Fingerprint: "fp" + strconv.Itoa(i), Level: threat.LevelHigh, Priority: 60 + i%10,
-		Sequence: 1, Reason: "new", Count: uint64(i), Labels: map[string]string{alerting.LabelClient: "c_" + strconv.Itoa(i)},
+		Sequence: 1, Trigger: "new", Count: uint64(i), Labels: map[string]string{alerting.LabelClient: "c_" + strconv.Itoa(i)},
 		Summary: "high incident " + strconv.Itoa(i),
 	}
 }

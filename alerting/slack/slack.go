@@ -25,13 +25,14 @@ import (
 type Config struct {
 	// URL is the incoming webhook's address. Required.
 	URL string
-	// Timeout bounds one request, on top of the dispatcher's. Default 5s.
-	Timeout time.Duration
-	// Client sends the requests. Default: a new http.Client.
+	// Client sends the requests. Default: a new http.Client. A request is
+	// bounded by the context Send gets (the dispatcher's
+	// SinkConfig.Timeout, 5s by default) and the Client's own Timeout.
 	Client *http.Client
-	// TopReasons is how many reasons the message lists. Default 5.
-	TopReasons int
 }
+
+// topReasons is how many reasons a message lists.
+const topReasons = 5
 
 // Sink posts alerts to a Slack incoming webhook.
 type Sink struct {
@@ -46,43 +47,37 @@ func New(cfg Config) (*Sink, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("slack: URL %q must be an absolute http(s) URL", cfg.URL)
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 5 * time.Second
-	}
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{}
-	}
-	if cfg.TopReasons <= 0 {
-		cfg.TopReasons = 5
 	}
 	return &Sink{cfg: cfg}, nil
 }
 
-// Message is the JSON body posted to the webhook: Text is the
+// message is the JSON body posted to the webhook: Text is the
 // notification's fallback, Blocks the formatted message.
-type Message struct {
+type message struct {
 	Text   string  `json:"text"`
-	Blocks []Block `json:"blocks,omitempty"`
+	Blocks []block `json:"blocks,omitempty"`
 }
 
-// Block is a Slack layout block (header, section or context).
-type Block struct {
+// block is a Slack layout block (header, section or context).
+type block struct {
 	Type     string `json:"type"`
-	Text     *Text  `json:"text,omitempty"`
-	Fields   []Text `json:"fields,omitempty"`
-	Elements []Text `json:"elements,omitempty"`
+	Text     *text  `json:"text,omitempty"`
+	Fields   []text `json:"fields,omitempty"`
+	Elements []text `json:"elements,omitempty"`
 }
 
-// Text is a Slack text object.
-type Text struct {
+// text is a Slack text object.
+type text struct {
 	Type string `json:"type"` // plain_text or mrkdwn
 	Text string `json:"text"`
 }
 
-// Format builds the message for a, listing at most top reasons. Every
+// format builds the message for a, listing at most top reasons. Every
 // text that comes from a request (routes, reasons, labels) is escaped, so
 // an attacker cannot inject links or mentions into the channel.
-func Format(a alerting.Alert, top int) Message {
+func format(a alerting.Alert, top int) message {
 	icon := map[threat.Level]string{
 		threat.LevelCritical: ":rotating_light:",
 		threat.LevelHigh:     ":red_circle:",
@@ -91,27 +86,27 @@ func Format(a alerting.Alert, top int) Message {
 	if icon == "" {
 		icon = ":large_blue_circle:"
 	}
-	title := fmt.Sprintf("%s %s incident (priority %d, #%d %s)", icon, a.Level, a.Priority, a.Sequence, a.Reason)
-	fields := []Text{
+	title := fmt.Sprintf("%s %s incident (priority %d, #%d %s)", icon, a.Level, a.Priority, a.Sequence, a.Trigger)
+	fields := []text{
 		{"mrkdwn", fmt.Sprintf("*Events*\n%d (%d threat, %d rate-limit, %d penalty)", a.Count, a.Threat, a.RateLimit, a.Penalty)},
 		{"mrkdwn", fmt.Sprintf("*Max score*\n%.2f", a.MaxScore)},
 		{"mrkdwn", fmt.Sprintf("*First seen*\n%s", a.FirstSeen.UTC().Format(time.RFC3339))},
 		{"mrkdwn", fmt.Sprintf("*Last seen*\n%s", a.LastSeen.UTC().Format(time.RFC3339))},
 	}
 	if c, ok := a.Labels[alerting.LabelClient]; ok {
-		fields = append(fields, Text{"mrkdwn", "*Client*\n`" + escape(c) + "`"})
+		fields = append(fields, text{"mrkdwn", "*Client*\n`" + escape(c) + "`"})
 	}
 	if len(a.Routes) > 0 {
 		rs := make([]string, len(a.Routes))
 		for i, r := range a.Routes {
 			rs[i] = "`" + escape(r) + "`"
 		}
-		fields = append(fields, Text{"mrkdwn", "*Routes*\n" + strings.Join(rs, ", ")})
+		fields = append(fields, text{"mrkdwn", "*Routes*\n" + strings.Join(rs, ", ")})
 	}
-	m := Message{
+	m := message{
 		Text: escape(a.Summary),
-		Blocks: []Block{
-			{Type: "section", Text: &Text{"mrkdwn", "*" + escape(title) + "*\n" + escape(a.Summary)}},
+		Blocks: []block{
+			{Type: "section", Text: &text{"mrkdwn", "*" + escape(title) + "*\n" + escape(a.Summary)}},
 			{Type: "section", Fields: fields},
 		},
 	}
@@ -121,9 +116,9 @@ func Format(a alerting.Alert, top int) Message {
 		for _, r := range a.Reasons[:min(top, len(a.Reasons))] {
 			fmt.Fprintf(&b, "\n• `%s` × %d", escape(r.Reason), r.Count)
 		}
-		m.Blocks = append(m.Blocks, Block{Type: "section", Text: &Text{"mrkdwn", b.String()}})
+		m.Blocks = append(m.Blocks, block{Type: "section", Text: &text{"mrkdwn", b.String()}})
 	}
-	m.Blocks = append(m.Blocks, Block{Type: "context", Elements: []Text{{"mrkdwn", "fingerprint `" + escape(a.Fingerprint) + "`"}}})
+	m.Blocks = append(m.Blocks, block{Type: "context", Elements: []text{{"mrkdwn", "fingerprint `" + escape(a.Fingerprint) + "`"}}})
 	return m
 }
 
@@ -138,12 +133,10 @@ func escape(s string) string {
 // the dispatcher; other statuses (invalid payload, revoked or archived
 // webhook) are permanent failures.
 func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
-	body, err := json.Marshal(Format(a, s.cfg.TopReasons))
+	body, err := json.Marshal(format(a, topReasons))
 	if err != nil {
 		return alerting.Permanent(fmt.Errorf("slack: encode: %w", err))
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
-	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.URL, bytes.NewReader(body))
 	if err != nil {
 		return alerting.Permanent(fmt.Errorf("slack: %w", err))

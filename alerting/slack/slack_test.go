@@ -1,4 +1,4 @@
-package slack_test
+package slack
 
 import (
 	"context"
@@ -15,7 +15,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/bulwarkhq/bulwark/alerting"
-	"github.com/bulwarkhq/bulwark/alerting/slack"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -27,7 +26,7 @@ var incident = alerting.Alert{
 	Level:       threat.LevelCritical,
 	Priority:    91,
 	Sequence:    1,
-	Reason:      "new",
+	Trigger:     "new",
 	Count:       1200, Threat: 800, RateLimit: 400,
 	MaxScore:  0.97,
 	FirstSeen: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC),
@@ -54,14 +53,14 @@ func TestSendPostsSummaryAndTopReasons(t *testing.T) {
 		_, _ = io.WriteString(w, "ok")
 	}))
 	defer srv.Close()
-	s, err := slack.New(slack.Config{URL: srv.URL, Client: srv.Client()})
+	s, err := New(Config{URL: srv.URL, Client: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Send(context.Background(), incident); err != nil {
 		t.Fatal(err)
 	}
-	var m slack.Message
+	var m message
 	if err := json.Unmarshal(<-bodies, &m); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +105,7 @@ func TestSendClassifiesStatus(t *testing.T) {
 				_, _ = io.WriteString(w, "invalid_payload")
 			}))
 			defer srv.Close()
-			s, err := slack.New(slack.Config{URL: srv.URL, Client: srv.Client()})
+			s, err := New(Config{URL: srv.URL, Client: srv.Client()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -132,14 +131,14 @@ func TestThroughDispatcher(t *testing.T) {
 		_, _ = io.WriteString(w, "ok")
 	}))
 	defer srv.Close()
-	s, err := slack.New(slack.Config{URL: srv.URL, Client: srv.Client()})
+	s, err := New(Config{URL: srv.URL, Client: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	d, err := alerting.New(alerting.Config{
 		Secret: []byte("k"), TickInterval: -1,
-		Sinks: []alerting.SinkConfig{{Name: "slack", Sink: s}},
-		Retry: alerting.Retry{Initial: time.Millisecond, Max: 4 * time.Millisecond, MaxElapsed: time.Minute},
+		Sinks:        []alerting.SinkConfig{{Name: "slack", Sink: s}},
+		RetryInitial: time.Millisecond, RetryMax: 4 * time.Millisecond, RetryMaxElapsed: time.Minute,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -148,14 +147,14 @@ func TestThroughDispatcher(t *testing.T) {
 	if err := d.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if st := d.Stats(); st.Delivered != 1 || st.Retries != 2 || len(calls) != 3 {
+	if st := d.Stats(); totals(st).Delivered != 1 || totals(st).Retries != 2 || len(calls) != 3 {
 		t.Fatalf("calls %d, stats %+v", len(calls), st)
 	}
 }
 
 func TestNewRejectsBadURL(t *testing.T) {
 	for _, u := range []string{"", "hooks.slack.com/x", "ftp://x.example/"} {
-		if _, err := slack.New(slack.Config{URL: u}); err == nil {
+		if _, err := New(Config{URL: u}); err == nil {
 			t.Errorf("%q accepted", u)
 		}
 	}
@@ -175,7 +174,7 @@ func FuzzFormat(f *testing.F) {
 		a.Routes = []string{route}
 		a.Labels = map[string]string{alerting.LabelClient: client}
 		a.Summary = summary
-		m := slack.Format(a, 5)
+		m := format(a, 5)
 		if _, err := json.Marshal(m); err != nil {
 			t.Fatal(err)
 		}
@@ -196,4 +195,19 @@ func FuzzFormat(f *testing.F) {
 			}
 		}
 	})
+}
+
+// totals adds up the sinks' counters.
+func totals(st alerting.Stats) alerting.SinkStats {
+	var t alerting.SinkStats
+	for _, s := range st.Sinks {
+		t.Delivered += s.Delivered
+		t.Failed += s.Failed
+		t.Dropped += s.Dropped
+		t.Throttled += s.Throttled
+		t.Retries += s.Retries
+		t.Duplicates += s.Duplicates
+		t.ClaimErrors += s.ClaimErrors
+	}
+	return t
 }

@@ -39,13 +39,13 @@ var _ alerting.Sink = (*Sink)(nil)
 // New returns a Sink for cfg.
 func New(cfg Config) *Sink {
 	if cfg.Level == nil {
-		cfg.Level = DefaultLevel
+		cfg.Level = defaultLevel
 	}
 	return &Sink{cfg: cfg}
 }
 
-// DefaultLevel is the default mapping of alert levels to slog levels.
-func DefaultLevel(s threat.Level) slog.Level {
+// defaultLevel is the default mapping of alert levels to slog levels.
+func defaultLevel(s threat.Level) slog.Level {
 	switch {
 	case s >= threat.LevelHigh:
 		return slog.LevelError
@@ -78,7 +78,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 		slog.String("alert_level", a.Level.String()),
 		slog.Int("priority", a.Priority),
 		slog.Uint64("sequence", a.Sequence),
-		slog.String("reason", a.Reason),
+		slog.String("trigger", a.Trigger),
 		slog.Group("labels", labels...),
 		slog.Uint64("count", a.Count),
 		slog.Uint64("threat", a.Threat),
@@ -94,7 +94,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 		samples := make([]any, 0, len(a.Samples))
 		for i, e := range a.Samples {
 			samples = append(samples, slog.Group(strconv.Itoa(i),
-				slog.String("kind", e.Kind), slog.Float64("score", e.Score),
+				slog.String("kind", e.Kind.String()), slog.Float64("score", e.Score),
 				slog.String("alert_level", e.Level.String()), slog.String("route", e.Route),
 				slog.String("method", e.Method), slog.Any("reasons", e.Reasons), slog.Time("time", e.Time)))
 		}

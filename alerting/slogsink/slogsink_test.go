@@ -24,14 +24,14 @@ var incident = alerting.Alert{
 	Level:       threat.LevelHigh,
 	Priority:    70,
 	Sequence:    2,
-	Reason:      "update",
+	Trigger:     "update",
 	Count:       30, Threat: 20, RateLimit: 10,
 	MaxScore:  0.9,
 	FirstSeen: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC),
 	LastSeen:  time.Date(2026, 11, 23, 12, 1, 0, 0, time.UTC),
 	Reasons:   []alerting.ReasonCount{{Reason: "sqli", Count: 20}},
 	Routes:    []string{"/login"},
-	Samples:   []alerting.Sample{{Kind: "threat", Score: 0.9, Route: "/login", Method: "POST"}},
+	Samples:   []alerting.Event{{Kind: alerting.KindThreat, Score: 0.9, Route: "/login", Method: "POST"}},
 	Summary:   "high incident from client c_42",
 }
 

@@ -39,14 +39,12 @@ type Config struct {
 	URL string
 	// Secret keys the signature. Required.
 	Secret []byte
-	// Timeout bounds one request, on top of the dispatcher's. Default 5s.
-	Timeout time.Duration
-	// Client sends the requests. Default: a new http.Client.
+	// Client sends the requests. Default: a new http.Client. A request is
+	// bounded by the context Send gets (the dispatcher's
+	// SinkConfig.Timeout, 5s by default) and the Client's own Timeout.
 	Client *http.Client
 	// Header is added to every request (e.g. an Authorization).
 	Header http.Header
-	// Now tells the time for the timestamp. Default time.Now.
-	Now func() time.Time
 }
 
 // Sink posts alerts to a webhook.
@@ -65,14 +63,8 @@ func New(cfg Config) (*Sink, error) {
 	if len(cfg.Secret) == 0 {
 		return nil, errors.New("webhook: Secret is required")
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 5 * time.Second
-	}
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
 	}
 	return &Sink{cfg: cfg}, nil
 }
@@ -84,8 +76,6 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 	if err != nil {
 		return alerting.Permanent(fmt.Errorf("webhook: encode: %w", err))
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
-	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.URL, bytes.NewReader(body))
 	if err != nil {
 		return alerting.Permanent(fmt.Errorf("webhook: %w", err))
@@ -95,7 +85,7 @@ func (s *Sink) Send(ctx context.Context, a alerting.Alert) error {
 			req.Header.Add(k, v)
 		}
 	}
-	ts := s.cfg.Now().Unix()
+	ts := time.Now().Unix()
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(TimestampHeader, strconv.FormatInt(ts, 10))
 	req.Header.Set(SignatureHeader, Sign(s.cfg.Secret, ts, body))

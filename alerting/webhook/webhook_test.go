@@ -92,7 +92,7 @@ func TestSendSignsAndClassifiesStatus(t *testing.T) {
 			var gotBody []byte
 			var verr error
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				gotBody, verr = webhook.VerifyRequest(secret, r, 1<<20, t0, time.Minute)
+				gotBody, verr = webhook.VerifyRequest(secret, r, 1<<20, time.Now(), time.Minute)
 				if r.Header.Get("Authorization") != "Bearer x" || r.Header.Get("Content-Type") != "application/json" {
 					verr = errors.New("headers missing")
 				}
@@ -100,7 +100,7 @@ func TestSendSignsAndClassifiesStatus(t *testing.T) {
 			}))
 			defer srv.Close()
 			s, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: srv.Client(),
-				Header: http.Header{"Authorization": {"Bearer x"}}, Now: func() time.Time { return t0 }})
+				Header: http.Header{"Authorization": {"Bearer x"}}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -225,14 +225,14 @@ func TestOutageThenRecoveryLosesNothing(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f, hook := newFlakyHook(t, 300*time.Millisecond)
 			col := f.col
-			var dead []alerting.DeadLetter
+			var dead []alerting.Alert
 			var dmu sync.Mutex
 			d, err := alerting.New(alerting.Config{
 				Secret: []byte("k"), TickInterval: -1,
-				Sinks:      []alerting.SinkConfig{{Name: "hook", Sink: hook, QueueSize: tc.queue}},
-				Retry:      alerting.Retry{Initial: 5 * time.Millisecond, Max: 40 * time.Millisecond, MaxElapsed: time.Minute},
-				Breaker:    alerting.Breaker{Failures: 3, OpenTimeout: 20 * time.Millisecond},
-				DeadLetter: func(dl alerting.DeadLetter) { dmu.Lock(); dead = append(dead, dl); dmu.Unlock() },
+				Sinks:        []alerting.SinkConfig{{Name: "hook", Sink: hook, QueueSize: tc.queue}},
+				RetryInitial: 5 * time.Millisecond, RetryMax: 40 * time.Millisecond, RetryMaxElapsed: time.Minute,
+				BreakerFailures: 3, BreakerTimeout: 20 * time.Millisecond,
+				DeadLetter: func(_ string, a alerting.Alert, _ error) { dmu.Lock(); dead = append(dead, a); dmu.Unlock() },
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -246,7 +246,7 @@ func TestOutageThenRecoveryLosesNothing(t *testing.T) {
 			st := d.Stats()
 			failed := f.failed()
 			fps := col.snapshot()
-			if failed == 0 || st.Retries == 0 {
+			if failed == 0 || totals(st).Retries == 0 {
 				t.Fatalf("the outage was not exercised: %d failures, stats %+v", failed, st)
 			}
 			for fp, n := range fps {
@@ -254,16 +254,16 @@ func TestOutageThenRecoveryLosesNothing(t *testing.T) {
 					t.Fatalf("incident %s delivered %d times", fp, n)
 				}
 			}
-			if st.Failed != 0 || st.Delivered != uint64(len(fps)) {
+			if totals(st).Failed != 0 || totals(st).Delivered != uint64(len(fps)) {
 				t.Fatalf("delivered %d, stats %+v", len(fps), st)
 			}
-			if st.Delivered+st.SinkDropped != uint64(tc.incidents) || uint64(len(dead)) != st.SinkDropped {
-				t.Fatalf("lost without a count: delivered %d dropped %d dead letters %d of %d", st.Delivered, st.SinkDropped, len(dead), tc.incidents)
+			if totals(st).Delivered+totals(st).Dropped != uint64(tc.incidents) || uint64(len(dead)) != totals(st).Dropped {
+				t.Fatalf("lost without a count: delivered %d dropped %d dead letters %d of %d", totals(st).Delivered, totals(st).Dropped, len(dead), tc.incidents)
 			}
-			if tc.queue >= tc.incidents && st.SinkDropped != 0 {
-				t.Fatalf("dropped %d within the queue bound", st.SinkDropped)
+			if tc.queue >= tc.incidents && totals(st).Dropped != 0 {
+				t.Fatalf("dropped %d within the queue bound", totals(st).Dropped)
 			}
-			if tc.queue < tc.incidents && st.SinkDropped == 0 {
+			if tc.queue < tc.incidents && totals(st).Dropped == 0 {
 				t.Fatal("overflow of the sink queue not counted")
 			}
 		})
@@ -286,7 +286,7 @@ func TestOutage30sWithDefaults(t *testing.T) {
 	d, err := alerting.New(alerting.Config{
 		Secret: []byte("k"), TickInterval: -1,
 		Sinks:      []alerting.SinkConfig{{Name: "hook", Sink: hook}},
-		DeadLetter: func(alerting.DeadLetter) { dmu.Lock(); dead++; dmu.Unlock() },
+		DeadLetter: func(string, alerting.Alert, error) { dmu.Lock(); dead++; dmu.Unlock() },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -311,7 +311,7 @@ func TestOutage30sWithDefaults(t *testing.T) {
 	if failed == 0 || time.Since(start) < outage {
 		t.Fatalf("the outage was not exercised: %d failures, done after %v", failed, time.Since(start))
 	}
-	if len(fps) != incidents || st.Delivered != incidents || st.Failed != 0 || st.SinkDropped != 0 || dead != 0 {
+	if len(fps) != incidents || totals(st).Delivered != incidents || totals(st).Failed != 0 || totals(st).Dropped != 0 || dead != 0 {
 		t.Fatalf("delivered %d of %d incidents, %d dead letters, stats %+v", len(fps), incidents, dead, st)
 	}
 	for fp, n := range fps {
@@ -337,7 +337,7 @@ func TestHungSinkDoesNotStallOthers(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release) // runs before srv.Close, even when the test fails
-	hung, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: srv.Client(), Timeout: time.Hour})
+	hung, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,8 +377,8 @@ func TestHungSinkDoesNotStallOthers(t *testing.T) {
 }
 
 // TestSendTimeout: a receiver that never answers makes Send fail within
-// Config.Timeout with a retryable error, even under a context without a
-// deadline.
+// the Client's Timeout with a retryable error, even under a context
+// without a deadline.
 func TestSendTimeout(t *testing.T) {
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -390,7 +390,9 @@ func TestSendTimeout(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	s, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: srv.Client(), Timeout: 50 * time.Millisecond})
+	c := srv.Client()
+	c.Timeout = 50 * time.Millisecond
+	s, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Client: c})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,4 +400,19 @@ func TestSendTimeout(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) || alerting.IsPermanent(err) {
 		t.Fatalf("Send = %v, want a retryable deadline error", err)
 	}
+}
+
+// totals adds up the sinks' counters.
+func totals(st alerting.Stats) alerting.SinkStats {
+	var t alerting.SinkStats
+	for _, s := range st.Sinks {
+		t.Delivered += s.Delivered
+		t.Failed += s.Failed
+		t.Dropped += s.Dropped
+		t.Throttled += s.Throttled
+		t.Retries += s.Retries
+		t.Duplicates += s.Duplicates
+		t.ClaimErrors += s.ClaimErrors
+	}
+	return t
 }

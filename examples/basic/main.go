@@ -96,7 +96,7 @@ func newServer(cfg config) (http.Handler, func() error, error) {
 		Guard: bulwark.Config{Routes: map[string]bulwark.Route{"POST /login": {Group: "login", CountBy: "user"}}},
 		Limiter: ratelimitstd.Config{Limiter: ratelimit.Config{
 			Rate:   cfg.Rate,
-			Routes: map[string]string{"login": cfg.LoginRate, "login#user": cfg.LoginRate},
+			Groups: map[string]string{"login": cfg.LoginRate, "login#user": cfg.LoginRate},
 			Store:  store,
 		}},
 	})
@@ -105,8 +105,8 @@ func newServer(cfg config) (http.Handler, func() error, error) {
 		return nil, nil, err
 	}
 	mw, err := middleware.New(guard, middleware.Config{
-		Skip:  []string{"/healthz"},
-		Route: middleware.ServeMuxRoute(mux),
+		Skip:    []string{"/healthz"},
+		Pattern: middleware.ServeMuxPattern(mux),
 	})
 	if err != nil {
 		_ = guard.Close()

@@ -13,7 +13,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
-	"github.com/bulwarkhq/bulwark/ratelimit"
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/storage/fleet"
 )
 
@@ -25,7 +25,7 @@ const version = "examples/chi"
 // pseudonym key comes from BULWARK_PSEUDONYM_KEY (hex) or the key file,
 // created on first use, so that instances started from one directory share
 // it (every instance of a deployment must hold the same key).
-func connectFleet(cfg config, limiter *ratelimit.Adaptive, logger *slog.Logger) (*fleet.Exporter, func(context.Context) error, error) {
+func connectFleet(cfg config, guard *bulwark.Guard, logger *slog.Logger) (*fleet.Exporter, func(context.Context) error, error) {
 	key, err := pseudonymKey(cfg)
 	if err != nil {
 		return nil, nil, err
@@ -39,12 +39,12 @@ func connectFleet(cfg config, limiter *ratelimit.Adaptive, logger *slog.Logger) 
 		return nil, nil, fmt.Errorf("NATS_URL: %w", err)
 	}
 	exp, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: names, Instance: cfg.Instance, Region: cfg.Region,
-		Version: version, SampleRate: cfg.SampleRate, Limiter: limiter})
+		Version: version, SampleRate: cfg.SampleRate, Guard: guard})
 	if err != nil {
 		nc.Close()
 		return nil, nil, err
 	}
-	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Limiter: limiter, Pseudonyms: names, Region: cfg.Region, Logger: logger})
+	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Guard: guard, Pseudonyms: names, Region: cfg.Region, Logger: logger})
 	if err != nil {
 		_ = exp.Close(context.Background())
 		nc.Close()

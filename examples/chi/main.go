@@ -146,7 +146,7 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 			},
 			Limiter: ratelimitstd.Config{Limiter: ratelimit.Config{
 				Rate:   cfg.Rate,
-				Routes: map[string]string{"login": cfg.LoginRate, "login#user": cfg.LoginRate},
+				Groups: map[string]string{"login": cfg.LoginRate, "login#user": cfg.LoginRate},
 				Store:  store, // nil: in memory only
 			}},
 		})
@@ -157,12 +157,7 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 		s.closers = append(s.closers, func(context.Context) error { return guard.Close() })
 		var events middleware.Events
 		if cfg.NATSURL != "" {
-			limiter, ok := guard.Limiter().(*ratelimit.Adaptive)
-			if !ok {
-				_ = s.Close(context.Background())
-				return nil, errors.New("the control plane needs the standard limiter")
-			}
-			exp, closeFleet, err := connectFleet(cfg, limiter, logger)
+			exp, closeFleet, err := connectFleet(cfg, guard, logger)
 			if err != nil {
 				_ = s.Close(context.Background())
 				return nil, err
@@ -174,8 +169,8 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 			Events:         events,
 			TrustedProxies: cfg.TrustedProxies,
 			Skip:           []string{"/healthz"},
-			Route:          chiroute.Before(r),
-			RouteAfter:     chiroute.After,
+			Pattern:        chiroute.Before(r),
+			PatternAfter:   chiroute.After,
 		})
 		if err != nil {
 			_ = s.Close(context.Background())

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"os"
 	"runtime/pprof"
 	"slices"
@@ -17,9 +18,13 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
-	"github.com/bulwarkhq/bulwark/storage/event"
+	"github.com/bulwarkhq/bulwark/internal/event"
+	"github.com/bulwarkhq/bulwark/ratelimit"
+	ratestandard "github.com/bulwarkhq/bulwark/ratelimit/standard"
 	"github.com/bulwarkhq/bulwark/storage/fleet"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // trafficShape is examples/chi's traffic: routes, methods and how often a
@@ -31,20 +36,34 @@ var trafficShape = []struct {
 	{"/api/items/{id}", "GET", 50}, {"/api/items", "GET", 20}, {"/search", "GET", 15}, {"/", "GET", 8}, {"/login", "POST", 5}, {"/api/whoami", "GET", 2},
 }
 
+// attacks are the attack events: the assessment and what became of it.
 var attacks = []struct {
-	family, level, outcome string
-	score                  float64
-	reasons                [event.MaxReasons]string
+	outcome bulwark.Outcome
+	a       threat.Assessment
 }{
-	{"sqli", "critical", event.OutcomeBlocked, 0.99, [3]string{"sqli.libinjection", "sqli.tautology"}},
-	{"xss", "high", event.OutcomeBlocked, 0.95, [3]string{"xss.libinjection"}},
-	{"lfi", "high", event.OutcomeBlocked, 0.93, [3]string{"lfi.traversal", "lfi.file_path"}},
-	{"behavior", "medium", event.OutcomeLimited, 0.6, [3]string{"behavior.flood"}},
-	{"scanner", "low", event.OutcomeAllowed, 0.35, [3]string{"scanner.user_agent"}},
+	{bulwark.Blocked, threat.Assessment{Score: 0.99, Level: threat.LevelCritical, Signals: signals("sqli", "sqli.libinjection", "sqli.tautology")}},
+	{bulwark.Blocked, threat.Assessment{Score: 0.95, Level: threat.LevelHigh, Signals: signals("xss", "xss.libinjection")}},
+	{bulwark.Blocked, threat.Assessment{Score: 0.93, Level: threat.LevelHigh, Signals: signals("lfi", "lfi.traversal", "lfi.file_path")}},
+	{bulwark.Limited, threat.Assessment{Score: 0.6, Level: threat.LevelMedium, Signals: signals("behavior", "behavior.flood")}},
+	{bulwark.Allowed, threat.Assessment{Score: 0.35, Level: threat.LevelLow, Signals: signals("scanner", "scanner.user_agent")}},
 }
 
-// genEvent makes one event of the shape, at t, from one of 4,096 clients.
-func genEvent(rng *rand.Rand, t time.Time, attackShare float64) event.Event {
+func signals(detector string, rules ...string) []threat.Signal {
+	out := make([]threat.Signal, len(rules))
+	for i, r := range rules {
+		out[i] = threat.Signal{Detector: detector, Rule: r}
+	}
+	return out
+}
+
+var (
+	allow   = ratelimit.Result{Allowed: true, Limit: 600, Remaining: 599}
+	limited = ratelimit.Result{Limit: 600, Reason: "rate limit"}
+)
+
+// genVerdict makes the verdict of one request of the shape, at t, from one
+// of 4,096 clients, and its route.
+func genVerdict(rng *rand.Rand, t time.Time, attackShare float64) (bulwark.Verdict, string) {
 	w := rng.IntN(100)
 	sh := trafficShape[0]
 	for _, s := range trafficShape {
@@ -55,25 +74,39 @@ func genEvent(rng *rand.Rand, t time.Time, attackShare float64) event.Event {
 		w -= s.weight
 	}
 	c := rng.IntN(4096)
-	e := event.Event{Time: t, Client: fmt.Sprintf("198.51.%d.%d", c/256, c%256), Route: sh.route, Method: sh.method,
-		Outcome: event.OutcomeAllowed, Score: rng.Float64() * 0.1, Level: "none", Limiter: "allow"}
+	v := bulwark.Verdict{Time: t, Client: fmt.Sprintf("198.51.%d.%d", c/256, c%256), Route: sh.route, Method: sh.method,
+		Outcome: bulwark.Allowed, Assessment: threat.Assessment{Score: rng.Float64() * 0.1}, Limit: allow}
 	if rng.Float64() < attackShare {
 		a := attacks[rng.IntN(len(attacks))]
-		e.Client = fmt.Sprintf("203.0.113.%d", rng.IntN(64))
-		e.Family, e.Level, e.Outcome, e.Score, e.Reasons = a.family, a.level, a.outcome, a.score, a.reasons
-		e.Limiter = "limited"
-		if a.outcome == event.OutcomeBlocked {
-			e.Limiter = ""
+		v.Client = fmt.Sprintf("203.0.113.%d", rng.IntN(64))
+		v.Outcome, v.Assessment, v.Limit = a.outcome, a.a, limited
+		if a.outcome == bulwark.Blocked {
+			v.Limit = ratelimit.Result{}
 		}
 	}
-	return e
+	return v, sh.route
 }
 
-// fakeFeatures gives every client a 12-entry vector, as the behaviour
-// detector does.
-type fakeFeatures struct{}
+// genEvent is the event of genVerdict's verdict, for the store directly.
+func genEvent(rng *rand.Rand, t time.Time, attackShare float64) event.Event {
+	v, route := genVerdict(rng, t, attackShare)
+	return event.FromVerdict(&v, route)
+}
 
-func (fakeFeatures) AppendFeatures(dst []float64, _ string) ([]float64, bool) {
+// fakeEngine is a Guard's engine that only gives every client a 12-entry
+// feature vector, as the behaviour detector does: the exporter attaches
+// it to scored events.
+type fakeEngine struct{}
+
+func (fakeEngine) Parse(*http.Request, string, string, time.Time, threat.Limits) *threat.Request {
+	return &threat.Request{}
+}
+func (fakeEngine) Assess(context.Context, *threat.Request) threat.Assessment {
+	return threat.Assessment{}
+}
+func (fakeEngine) Release(*threat.Request)                {}
+func (fakeEngine) Observe(string, string, int, time.Time) {}
+func (fakeEngine) AppendFeatures(dst []float64, _ string) ([]float64, bool) {
 	return append(dst, 3.2, 0.1, 0, 0.05, 0, 0.4, 0.9, 1, 1, 2.1, 0, 0), true
 }
 
@@ -126,6 +159,15 @@ func load(args []string) error {
 	if err != nil {
 		return err
 	}
+	lim, err := ratestandard.New(ratestandard.Config{})
+	if err != nil {
+		return err
+	}
+	guard, err := bulwark.New(bulwark.Config{Engine: fakeEngine{}, Limiter: lim})
+	if err != nil {
+		return err
+	}
+	defer guard.Close()
 	var exps []*fleet.Exporter
 	for i := 0; i < *instances; i++ {
 		nc, err := fleet.Connect(s.SDKURL())
@@ -134,7 +176,7 @@ func load(args []string) error {
 		}
 		defer nc.Close()
 		x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: names, Instance: fmt.Sprintf("load-%d", i+1),
-			SampleRate: *sample, QueueSize: *queue, Features: fakeFeatures{}, Version: "load"})
+			SampleRate: *sample, QueueSize: *queue, Guard: guard, Version: "load"})
 		if err != nil {
 			return err
 		}
@@ -168,7 +210,8 @@ func load(args []string) error {
 				}
 				n := int(min(due, per/100+1)) // catch up in slices of 10 ms
 				for k := 0; k < n; k++ {
-					x.Record(genEvent(rng, now, *attack))
+					v, route := genVerdict(rng, now, *attack)
+					x.Record(&v, route)
 				}
 				sent += float64(n)
 				offered.Add(uint64(n))

@@ -30,7 +30,7 @@ import (
 	"time"
 
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
-	"github.com/bulwarkhq/bulwark/storage/history/sqlhistory"
+	"github.com/bulwarkhq/bulwark/internal/history/sqlhistory"
 )
 
 func main() {

@@ -15,9 +15,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
-	"github.com/bulwarkhq/bulwark/storage/event"
-	"github.com/bulwarkhq/bulwark/storage/history"
-	"github.com/bulwarkhq/bulwark/storage/history/sqlhistory"
+	"github.com/bulwarkhq/bulwark/internal/event"
+	"github.com/bulwarkhq/bulwark/internal/history"
+	"github.com/bulwarkhq/bulwark/internal/history/sqlhistory"
 )
 
 // querybench fills a store with days of history shaped like the

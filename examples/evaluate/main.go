@@ -73,7 +73,7 @@ func placement(id string) string {
 }
 
 func byFamily(cat string, a threat.Assessment) bool {
-	for _, r := range a.Reasons {
+	for _, r := range a.Signals {
 		if slices.Contains(familyDetectors[cat], r.Detector) {
 			return true
 		}
@@ -193,7 +193,7 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 			if shownFN < misses {
 				shownFN++
 				rule := ""
-				for _, r := range a.Reasons {
+				for _, r := range a.Signals {
 					rule += " " + r.Rule
 				}
 				fmt.Fprintf(diag, "missed %s %s %.3f%s\n", row.ID, row.Category, a.Score, rule)
@@ -203,8 +203,8 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 			if shownFP < misses {
 				shownFP++
 				rule := ""
-				if len(a.Reasons) > 0 {
-					rule = a.Reasons[0].Rule + " " + a.Reasons[0].Location
+				if len(a.Signals) > 0 {
+					rule = a.Signals[0].Rule + " " + a.Signals[0].Location
 				}
 				if v.Outcome == bulwark.Uninspected {
 					rule = "uninspected." + a.Uninspected.String()

@@ -78,13 +78,13 @@ func newInstance(c libredis.UniversalClient, prefix string, cfg ratelimit.Config
 		return nil, err
 	}
 	cfg.Store = store
-	cfg.Routes = map[string]string{"login": "5-M"}
+	cfg.Groups = map[string]string{"login": "5-M"}
 	guard, err := standard.New(standard.Config{Limiter: ratelimitstd.Config{Limiter: cfg}})
 	if err != nil {
 		return nil, err
 	}
 	mw, err := middleware.New(guard, middleware.Config{
-		Route: func(r *http.Request) string {
+		Pattern: func(r *http.Request) string {
 			if r.URL.Path == "/login" {
 				return "login"
 			}

@@ -3,7 +3,7 @@
 // a package of its own so that a plain net/http service does not link chi.
 //
 //	r := chi.NewRouter()
-//	mw, err := middleware.New(guard, middleware.Config{Route: chiroute.Before(r), RouteAfter: chiroute.After})
+//	mw, err := middleware.New(guard, middleware.Config{Pattern: chiroute.Before(r), PatternAfter: chiroute.After})
 //	r.Use(mw.Handler)
 package chiroute
 
@@ -16,7 +16,7 @@ import (
 	"github.com/go-chi/chi/v5"
 )
 
-// Before returns a middleware.Config.Route function that finds the chi
+// Before returns a middleware.Config.Pattern function that finds the chi
 // route pattern of a request ("/users/{id}") before the handler runs, so
 // that per-route policies (bulwark.Config.Routes) apply even though chi
 // runs Use middleware before routing. Pass the router the middleware is mounted on; it must be fully
@@ -75,7 +75,7 @@ func (c *routeCache) slot(method, path string) *atomic.Pointer[routeEntry] {
 
 // After returns the route pattern chi recorded while routing r, or ""
 // outside chi. chi completes the pattern only once the handler has run:
-// it is a middleware.Config.RouteAfter function, which labels the
+// it is a middleware.Config.PatternAfter function, which labels the
 // feedback of requests whose pattern Before did not know.
 func After(r *http.Request) string {
 	if rctx := chi.RouteContext(r.Context()); rctx != nil {

@@ -5,7 +5,7 @@
 //
 //	lim, err := standard.New(standard.Config{Limiter: ratelimit.Config{Rate: "100-M"}})
 //	defer lim.Close()
-//	r, err := lim.Allow(ctx, clientKey, route, score)
+//	r, err := lim.AllowAt(ctx, clientKey, group, score, time.Now())
 package standard
 
 import (
@@ -19,7 +19,6 @@ type Config struct {
 	// Limiter is the limiter's configuration. New sets its Local when nil.
 	Limiter ratelimit.Config
 	// Memory configures the local store (entry cap, shards, janitor).
-	// Its Clock defaults to Limiter.Clock.
 	Memory memory.Config
 }
 
@@ -28,9 +27,6 @@ type Config struct {
 func New(cfg Config) (*ratelimit.Adaptive, error) {
 	if cfg.Limiter.Local != nil {
 		return ratelimit.New(cfg.Limiter)
-	}
-	if cfg.Memory.Clock == nil {
-		cfg.Memory.Clock = cfg.Limiter.Clock
 	}
 	local := memory.New(cfg.Memory)
 	cfg.Limiter.Local = local

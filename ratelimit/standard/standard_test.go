@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -21,8 +22,8 @@ func Example() {
 	}
 	defer lim.Close() // closes the memory store too
 	for range 3 {
-		r, _ := lim.Allow(context.Background(), "198.51.100.1", "api", 0)
-		fmt.Println(r.Allowed(), r.Remaining)
+		r, _ := lim.AllowAt(context.Background(), "198.51.100.1", "api", 0, time.Now())
+		fmt.Println(r.Allowed, r.Remaining)
 	}
 	// Output:
 	// true 1

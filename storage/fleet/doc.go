@@ -1,16 +1,14 @@
 // Package fleet connects an SDK instance to the control plane
-// (examples/controlplane) over NATS JetStream: an Exporter that sends an
-// event of every request the middleware answered, and a Watcher that keeps
-// the limiter's operator rules in step with the control plane's decision
-// bucket, so a ban made in the API is enforced by every instance within a
-// second.
+// (examples/controlplane) over NATS JetStream: an Exporter that sends the
+// event of every request a Guard decided on, and a Watcher that keeps the
+// Guard's limiter in step with the control plane's decisions, so that a
+// ban made in its API is enforced by every instance within a second.
 //
 //	guard, _ := standard.New(standard.Config{})
-//	limiter := guard.Limiter().(*ratelimit.Adaptive)
 //	nc, _ := fleet.Connect(os.Getenv("NATS_URL"))           // reconnects for ever
 //	names, _ := fleet.NewPseudonyms(deploymentKey, "k1", 0)  // the fleet's shared key
-//	exp, _ := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: names, Limiter: limiter})
-//	w, _ := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Limiter: limiter, Pseudonyms: names})
+//	exp, _ := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: names, Guard: guard})
+//	w, _ := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Pseudonyms: names, Guard: guard})
 //	mw, _ := middleware.New(guard, middleware.Config{Events: exp})
 //	defer exp.Close(ctx); defer w.Close()
 //
@@ -23,7 +21,8 @@
 // What cannot be queued is dropped and counted (Stats, and the reports the
 // dashboard shows), never silently.
 //
-// Permissions: the instance's NATS user needs to publish on
-// SubjectPrefix.>, read the decision bucket (KV watch) and nothing more;
-// it must not be able to write decisions (see the control plane's README).
+// Permissions: the instance's NATS user needs to publish on the subjects
+// bulwark.events.>, read its region's decision bucket (KV watch) and
+// nothing more; it must not be able to write decisions (see the control
+// plane's README).
 package fleet

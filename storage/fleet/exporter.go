@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	mrand "math/rand/v2"
 	"os"
@@ -16,20 +15,15 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/bulwarkhq/bulwark/storage/event"
+	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/internal/event"
+	"github.com/bulwarkhq/bulwark/internal/stream"
 )
 
-// FeatureSource gives a client's behavioural feature vector
-// (*threat.Engine and *behavior.Detector have it). It is the same type as
-// middleware.FeatureSource (both alias one interface literal), which is
-// how the middleware hands its engine to UseFeatures.
-type FeatureSource = interface {
+// featureSource gives a client's behavioural feature vector (a
+// *threat.Engine has it).
+type featureSource interface {
 	AppendFeatures(dst []float64, client string) ([]float64, bool)
-}
-
-// BreakerReporter is the limiter's store breaker (*ratelimit.Adaptive).
-type BreakerReporter interface {
-	BreakerState() string
 }
 
 // ExporterConfig configures an Exporter. Every field but Conn and
@@ -40,8 +34,13 @@ type ExporterConfig struct {
 	Conn *nats.Conn
 	// Pseudonyms replaces client keys. Required: raw keys never leave.
 	Pseudonyms *Pseudonyms
+	// Guard is the Guard whose verdicts are recorded. Scored events then
+	// carry the client's behavioural feature vector from its engine (a
+	// *threat.Engine has them), and the health reports its limiter's
+	// breaker state. Default: none, events without features.
+	Guard *bulwark.Guard
 	// Tenant, Region and Instance name where events come from. Defaults:
-	// DefaultTenant, DefaultRegion and the host name with the process id.
+	// "default", "local" and the host name with the process id.
 	Tenant, Region, Instance string
 	// Version is reported with the instance's health.
 	Version string
@@ -54,24 +53,9 @@ type ExporterConfig struct {
 	// channel, the batch being built and the batches not yet acknowledged).
 	// Default 65,536.
 	QueueSize int
-	// BatchSize is the most events in one message. Default 1,000.
-	BatchSize int
-	// Linger is how long a batch waits for more events. Default 20ms.
-	Linger time.Duration
-	// ReportInterval is how often counts and health are sent. Default 1s.
-	ReportInterval time.Duration
 	// AckTimeout bounds the wait for the stream's acknowledgement of one
 	// message before it is sent again. Default 5s.
 	AckTimeout time.Duration
-	// InFlight is how many messages may await acknowledgement. Default 64.
-	InFlight int
-	// Features gives the feature vector of scored events. Default: the
-	// middleware hands over its engine (UseFeatures).
-	Features FeatureSource
-	// Limiter reports the store breaker's state in the health reports.
-	Limiter BreakerReporter
-	// Clock is used for reports and the aggregates' minutes. Default time.Now.
-	Clock func() time.Time
 }
 
 // Stats are an Exporter's counters since it started.
@@ -83,6 +67,16 @@ type Stats struct {
 	Queued    uint64 // events waiting now
 }
 
+// Batching and publishing: a batch holds at most batchSize events and waits
+// at most linger for more; at most inFlight messages await the stream's
+// acknowledgement; counts and health are reported every second.
+const (
+	batchSize   = 1_000
+	lingerFor   = 20 * time.Millisecond
+	inFlight    = 64
+	reportEvery = time.Second
+)
+
 // Exporter sends events to the control plane. Record is safe for
 // concurrent use and never blocks.
 type Exporter struct {
@@ -90,7 +84,7 @@ type Exporter struct {
 	js       jetstream.JetStream
 	instance uint32
 	boot     string
-	features atomic.Pointer[FeatureSource]
+	features featureSource // nil: events without features
 	subject  string
 	rsubject string
 
@@ -133,10 +127,10 @@ func NewExporter(cfg ExporterConfig) (*Exporter, error) {
 		return nil, fmt.Errorf("%w: ExporterConfig.Pseudonyms is required (client keys never leave the instance)", ErrConfig)
 	}
 	if cfg.Tenant == "" {
-		cfg.Tenant = DefaultTenant
+		cfg.Tenant = stream.DefaultTenant
 	}
 	if cfg.Region == "" {
-		cfg.Region = DefaultRegion
+		cfg.Region = stream.DefaultRegion
 	}
 	if cfg.Instance == "" {
 		h, _ := os.Hostname()
@@ -155,7 +149,7 @@ func NewExporter(cfg ExporterConfig) (*Exporter, error) {
 	case cfg.SampleRate < 0:
 		cfg.SampleRate = 0
 	}
-	if cfg.QueueSize < 0 || cfg.BatchSize < 0 || cfg.Linger < 0 || cfg.ReportInterval < 0 || cfg.AckTimeout < 0 || cfg.InFlight < 0 {
+	if cfg.QueueSize < 0 || cfg.AckTimeout < 0 {
 		return nil, fmt.Errorf("%w: negative size or duration", ErrConfig)
 	}
 	def := func(v *int, d int) {
@@ -164,24 +158,10 @@ func NewExporter(cfg ExporterConfig) (*Exporter, error) {
 		}
 	}
 	def(&cfg.QueueSize, 65_536)
-	def(&cfg.BatchSize, 1_000)
-	def(&cfg.InFlight, 64)
-	if cfg.BatchSize > event.MaxBatchEvents {
-		return nil, fmt.Errorf("%w: ExporterConfig.BatchSize over %d", ErrConfig, event.MaxBatchEvents)
-	}
-	if cfg.Linger == 0 {
-		cfg.Linger = 20 * time.Millisecond
-	}
-	if cfg.ReportInterval == 0 {
-		cfg.ReportInterval = time.Second
-	}
 	if cfg.AckTimeout == 0 {
 		cfg.AckTimeout = 5 * time.Second
 	}
-	if cfg.Clock == nil {
-		cfg.Clock = time.Now
-	}
-	js, err := jetstream.New(cfg.Conn, jetstream.WithPublishAsyncMaxPending(cfg.InFlight*2),
+	js, err := jetstream.New(cfg.Conn, jetstream.WithPublishAsyncMaxPending(inFlight*2),
 		jetstream.WithPublishAsyncTimeout(cfg.AckTimeout))
 	if err != nil {
 		return nil, fmt.Errorf("fleet: jetstream: %w", err)
@@ -193,16 +173,16 @@ func NewExporter(cfg ExporterConfig) (*Exporter, error) {
 		js:        js,
 		instance:  binary.BigEndian.Uint32(b[:4]),
 		boot:      hex.EncodeToString(b[4:]),
-		subject:   BatchSubject(cfg.Tenant, cfg.Instance),
-		rsubject:  ReportSubject(cfg.Tenant, cfg.Instance),
+		subject:   stream.BatchSubject(cfg.Tenant, cfg.Instance),
+		rsubject:  stream.ReportSubject(cfg.Tenant, cfg.Instance),
 		ch:        make(chan event.Event, min(cfg.QueueSize, 16_384)),
 		wake:      make(chan struct{}, 1),
 		stop:      make(chan struct{}),
 		collected: make(chan struct{}),
 		published: make(chan struct{}),
 	}
-	if cfg.Features != nil {
-		x.features.Store(&cfg.Features)
+	if cfg.Guard != nil {
+		x.features, _ = cfg.Guard.Engine().(featureSource)
 	}
 	go x.collect()
 	go x.publish()
@@ -222,38 +202,35 @@ func sanitize(s string) string {
 	return string(b)
 }
 
-// Instance returns the instance name events carry.
-func (x *Exporter) Instance() string { return x.cfg.Instance }
-
-// UseFeatures sets the feature source when the config named none; the
-// middleware calls it with its engine.
-func (x *Exporter) UseFeatures(fs FeatureSource) {
-	if x.cfg.Features == nil && fs != nil {
-		x.features.Store(&fs)
+// Record takes the verdict of one request from the request path and
+// returns the id of its event (the 16 bytes of a ULID). route is the
+// request's route pattern, or "" for the verdict's Route. It never blocks
+// and keeps nothing of v: when the queue is full the event is dropped and
+// counted. A Skipped verdict is not recorded (the zero id).
+func (x *Exporter) Record(v *bulwark.Verdict, route string) [16]byte {
+	if v.Outcome == bulwark.Skipped {
+		return event.ID{}
 	}
-}
-
-// Record takes one event from the request path and returns its id. It
-// never blocks: when the queue is full the event is dropped and counted.
-func (x *Exporter) Record(e event.Event) event.ID {
-	e.ID = event.MakeID(e.Time, x.instance, x.seq.Add(1))
+	id := event.MakeID(v.Time, x.instance, x.seq.Add(1))
 	x.recorded.Add(1)
 	if x.closed.Load() {
 		x.dropped.Add(1)
-		return e.ID
+		return id
 	}
 	if x.queued.Add(1) > int64(x.cfg.QueueSize) {
 		x.queued.Add(-1)
 		x.dropped.Add(1)
-		return e.ID
+		return id
 	}
+	e := event.FromVerdict(v, route) // only for an event the queue takes
+	e.ID = id
 	select {
 	case x.ch <- e:
 	default:
 		x.queued.Add(-1)
 		x.dropped.Add(1)
 	}
-	return e.ID
+	return id
 }
 
 // Stats returns the counters.
@@ -280,13 +257,13 @@ func (x *Exporter) collect() {
 	defer close(x.collected)
 	counts := map[countKey]uint64{}
 	var reportSeq uint64
-	batch := event.Batch{Tenant: x.cfg.Tenant, Region: x.cfg.Region, Instance: x.cfg.Instance, KeyID: x.cfg.Pseudonyms.KeyID()}
+	batch := event.Batch{Tenant: x.cfg.Tenant, Region: x.cfg.Region, Instance: x.cfg.Instance, KeyID: x.cfg.Pseudonyms.keyID}
 	var batchSeq uint64
 	var fbuf []float64
-	linger := time.NewTimer(x.cfg.Linger)
+	linger := time.NewTimer(lingerFor)
 	linger.Stop()
 	lingering := false
-	report := time.NewTicker(x.cfg.ReportInterval)
+	report := time.NewTicker(reportEvery)
 	defer report.Stop()
 
 	flush := func() {
@@ -313,11 +290,11 @@ func (x *Exporter) collect() {
 		reportSeq++
 		st := x.Stats()
 		r := &event.Report{Tenant: x.cfg.Tenant, Region: x.cfg.Region, Instance: x.cfg.Instance, Boot: x.boot,
-			Seq: reportSeq, Time: x.cfg.Clock().UTC(), Version: x.cfg.Version,
+			Seq: reportSeq, Time: time.Now().UTC(), Version: x.cfg.Version,
 			Recorded: st.Recorded, Sampled: st.Sampled, Published: st.Published, Dropped: st.Dropped, Queued: st.Queued,
 			Breaker: "none"}
-		if x.cfg.Limiter != nil {
-			r.Breaker = x.cfg.Limiter.BreakerState()
+		if x.cfg.Guard != nil {
+			r.Breaker = x.cfg.Guard.BreakerState()
 		}
 		for k, n := range counts {
 			r.Counts = append(r.Counts, event.Count{Minute: k.minute, Route: k.route, Outcome: k.outcome, Family: k.family, Level: k.level, N: n})
@@ -349,9 +326,9 @@ func (x *Exporter) collect() {
 			return
 		}
 		if e.Scored() {
-			if fs := x.features.Load(); fs != nil {
+			if x.features != nil {
 				var ok bool
-				if fbuf, ok = (*fs).AppendFeatures(fbuf[:0], e.Client); ok {
+				if fbuf, ok = x.features.AppendFeatures(fbuf[:0], e.Client); ok {
 					e.Features = make([]float32, len(fbuf))
 					for i, v := range fbuf {
 						e.Features[i] = float32(v)
@@ -361,14 +338,14 @@ func (x *Exporter) collect() {
 		}
 		e.Client = ""
 		batch.Events = append(batch.Events, e)
-		if len(batch.Events) >= x.cfg.BatchSize {
+		if len(batch.Events) >= batchSize {
 			if lingering && !linger.Stop() {
 				<-linger.C
 			}
 			lingering = false
 			flush()
 		} else if !lingering {
-			linger.Reset(x.cfg.Linger)
+			linger.Reset(lingerFor)
 			lingering = true
 		}
 	}
@@ -436,7 +413,7 @@ func (f *inflight) poll() int {
 	return f.res
 }
 
-// publish sends pending messages, at most InFlight awaiting their
+// publish sends pending messages, at most inFlight awaiting their
 // acknowledgement, and sends back to the queue what failed.
 func (x *Exporter) publish() {
 	defer close(x.published)
@@ -472,7 +449,7 @@ func (x *Exporter) publish() {
 		}
 		// send more
 		if !failed {
-			for len(flying) < x.cfg.InFlight {
+			for len(flying) < inFlight {
 				m := x.next()
 				if m == nil {
 					break
@@ -611,6 +588,3 @@ func (x *Exporter) Close(ctx context.Context) error {
 	})
 	return err
 }
-
-// ErrClosed is returned by Watcher methods after Close.
-var ErrClosed = errors.New("fleet: closed")

@@ -2,6 +2,7 @@ package fleet_test
 
 import (
 	"context"
+	"net/http"
 	"net/netip"
 	"testing"
 	"time"
@@ -10,23 +11,20 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/goleak"
 
+	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/internal/decision"
+	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
+	"github.com/bulwarkhq/bulwark/internal/stream"
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	ratestandard "github.com/bulwarkhq/bulwark/ratelimit/standard"
-	"github.com/bulwarkhq/bulwark/storage/decision"
-	"github.com/bulwarkhq/bulwark/storage/event"
+	"github.com/bulwarkhq/bulwark/storage"
 	"github.com/bulwarkhq/bulwark/storage/fleet"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
-var (
-	_ middleware.Events = (*fleet.Exporter)(nil)
-	// the middleware hands its engine to an Events with this method
-	_ interface {
-		UseFeatures(middleware.FeatureSource)
-	} = (*fleet.Exporter)(nil)
-	_ fleet.RuleSetter = (*ratelimit.Adaptive)(nil)
-)
+var _ middleware.Events = (*fleet.Exporter)(nil)
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("github.com/nats-io/nats-server/v2/server.(*Server).logRejectedTLSConns"),
@@ -50,10 +48,10 @@ func startNATS(t *testing.T) (*nats.Conn, jetstream.JetStream) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := fleet.EnsureStream(ctx, js, time.Hour, 1<<30); err != nil {
+	if _, err := stream.EnsureStream(ctx, js, time.Hour, 1<<30); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fleet.EnsureDecisionBucket(ctx, js, fleet.DefaultRegion); err != nil {
+	if _, err := stream.EnsureDecisionBucket(ctx, js, stream.DefaultRegion); err != nil {
 		t.Fatal(err)
 	}
 	return nc, js
@@ -67,27 +65,57 @@ func names(t *testing.T) *fleet.Pseudonyms {
 	return p
 }
 
-type features struct{}
+// engine is a Guard's engine that only gives every client a feature
+// vector of three.
+type engine struct{}
 
-func (features) AppendFeatures(dst []float64, _ string) ([]float64, bool) {
+func (engine) Parse(*http.Request, string, string, time.Time, threat.Limits) *threat.Request {
+	return &threat.Request{}
+}
+func (engine) Assess(context.Context, *threat.Request) threat.Assessment { return threat.Assessment{} }
+func (engine) Release(*threat.Request)                                   {}
+func (engine) Observe(string, string, int, time.Time)                    {}
+func (engine) AppendFeatures(dst []float64, _ string) ([]float64, bool) {
 	return append(dst, 1, 2, 3), true
+}
+
+// guard is a Guard on the standard in-memory limiter, with engine.
+func guard(t *testing.T) (*bulwark.Guard, *ratelimit.Adaptive) {
+	t.Helper()
+	lim, err := ratestandard.New(ratestandard.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := bulwark.New(bulwark.Config{Engine: engine{}, Limiter: lim})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = g.Close() })
+	return g, lim
+}
+
+// verdict is the verdict of a request of client on route at now.
+func verdict(now time.Time, client, route string, o bulwark.Outcome) *bulwark.Verdict {
+	return &bulwark.Verdict{Time: now, Client: client, Route: route, Method: "GET", Outcome: o}
 }
 
 func TestExporterPublishes(t *testing.T) {
 	nc, js := startNATS(t)
 	ps := names(t)
-	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: ps, Instance: "api-1", SampleRate: -1,
-		Linger: 5 * time.Millisecond, ReportInterval: 50 * time.Millisecond, Features: features{}})
+	g, _ := guard(t)
+	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: ps, Instance: "api-1", SampleRate: -1, Guard: g})
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
 	ids := map[event.ID]bool{}
 	for i := 0; i < 100; i++ {
-		ids[x.Record(event.Event{Time: now, Client: "203.0.113.1", Route: "/a", Method: "GET", Outcome: "allowed", Level: "none"})] = true
+		ids[x.Record(verdict(now, "203.0.113.1", "/a", bulwark.Allowed), "")] = true
 	}
-	attack := x.Record(event.Event{Time: now, Client: "198.51.100.9", Route: "/search", Method: "GET", Outcome: "blocked",
-		Score: 0.99, Level: "critical", Reasons: [3]string{"sqli.libinjection"}, Family: "sqli"})
+	blocked := verdict(now, "198.51.100.9", "/search", bulwark.Blocked)
+	blocked.Assessment = threat.Assessment{Score: 0.99, Level: threat.LevelCritical,
+		Signals: []threat.Signal{{Detector: "sqli", Rule: "sqli.libinjection"}}}
+	attack := event.ID(x.Record(blocked, ""))
 	if len(ids) != 100 || ids[attack] {
 		t.Fatal("ids are not unique")
 	}
@@ -101,7 +129,7 @@ func TestExporterPublishes(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 
-	cons, err := js.OrderedConsumer(ctx, fleet.StreamName, jetstream.OrderedConsumerConfig{})
+	cons, err := js.OrderedConsumer(ctx, stream.StreamName, jetstream.OrderedConsumerConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +142,7 @@ func TestExporterPublishes(t *testing.T) {
 			continue
 		}
 		switch {
-		case msg.Subject() == fleet.BatchSubject("default", "api-1"):
+		case msg.Subject() == stream.BatchSubject("default", "api-1"):
 			b, err := event.DecodeBatch(msg.Data())
 			if err != nil {
 				t.Fatal(err)
@@ -123,7 +151,7 @@ func TestExporterPublishes(t *testing.T) {
 				t.Fatalf("batch %+v", b)
 			}
 			got = &b.Events[0]
-		case msg.Subject() == fleet.ReportSubject("default", "api-1"):
+		case msg.Subject() == stream.ReportSubject("default", "api-1"):
 			r, err := event.DecodeReport(msg.Data())
 			if err != nil {
 				t.Fatal(err)
@@ -136,7 +164,8 @@ func TestExporterPublishes(t *testing.T) {
 	if total != 101 {
 		t.Errorf("reports counted %d requests, want 101", total)
 	}
-	if got == nil || got.ID != attack || got.Pseudonym != ps.Of("198.51.100.9") || got.Client != "" || len(got.Features) != 3 {
+	if got == nil || got.ID != attack || got.Pseudonym != ps.Of("198.51.100.9") || got.Client != "" || len(got.Features) != 3 ||
+		got.Family != "sqli" || got.Reasons[0] != "sqli.libinjection" || got.Outcome != event.OutcomeBlocked {
 		t.Fatalf("event %+v", got)
 	}
 }
@@ -155,7 +184,7 @@ func TestExporterDropsWhenFull(t *testing.T) {
 	}
 	start := time.Now()
 	for i := 0; i < 10_000; i++ {
-		x.Record(event.Event{Time: start, Client: "c", Outcome: "allowed", Level: "none"})
+		x.Record(verdict(start, "c", "", bulwark.Allowed), "")
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("10,000 records took %v", d)
@@ -177,15 +206,11 @@ func TestExporterDropsWhenFull(t *testing.T) {
 func TestWatcherEnforces(t *testing.T) {
 	nc, js := startNATS(t)
 	ctx := context.Background()
-	kv, err := js.KeyValue(ctx, fleet.DecisionBucket(fleet.DefaultRegion))
+	kv, err := js.KeyValue(ctx, stream.DecisionBucket(stream.DefaultRegion))
 	if err != nil {
 		t.Fatal(err)
 	}
-	lim, err := ratestandard.New(ratestandard.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lim.Close()
+	g, lim := guard(t)
 	ps := names(t)
 	clock := decision.NewClock(nil)
 	put := func(v decision.Value) {
@@ -202,7 +227,7 @@ func TestWatcherEnforces(t *testing.T) {
 	hour := time.Now().Add(time.Hour)
 	put(decision.Value{Target: decision.MustTarget("cidr", "198.51.100.0/24"), Action: decision.Ban, Reason: "botnet", Expires: hour})
 
-	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Limiter: lim, Pseudonyms: ps})
+	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Guard: g, Pseudonyms: ps})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +239,7 @@ func TestWatcherEnforces(t *testing.T) {
 	}
 	banned := func(key string) bool {
 		r, ok := lim.Cached(key, time.Now())
-		return ok && r.Outcome == ratelimit.OutcomeBanned
+		return ok && r.Penalty == storage.ActionBan
 	}
 	within := func(what string, f func() bool) {
 		t.Helper()
@@ -236,22 +261,22 @@ func TestWatcherEnforces(t *testing.T) {
 	put(decision.Value{Target: decision.MustTarget("pseudonym", p), Action: decision.Ban, Reason: "dashboard", Expires: hour})
 	within("pseudonym ban", func() bool { return banned(seen) })
 	// a client seen only in sampled-out benign events is known by pseudonym too
-	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: ps, SampleRate: -1, Linger: time.Millisecond})
+	x, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: ps, SampleRate: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer x.Close(context.Background())
 	quiet := "203.0.113.77"
-	x.Record(event.Event{Time: time.Now(), Client: quiet, Route: "/", Method: "GET", Outcome: "allowed", Level: "none"})
+	x.Record(verdict(time.Now(), quiet, "/", bulwark.Allowed), "")
 	qp := names(t).Of(quiet) // the same key, another cache: ps learns it from the exporter only
-	within("pseudonym known from a sampled-out event", func() bool { return len(ps.Clients(qp)) == 1 })
+	within("pseudonym known from a sampled-out event", func() bool { return len(fleet.Clients(ps, qp)) == 1 })
 	put(decision.Value{Target: decision.MustTarget("pseudonym", qp), Action: decision.Ban, Reason: "dashboard", Expires: hour})
 	within("ban of a benign client's pseudonym", func() bool { return banned(quiet) })
 	// allow beats ban
 	put(decision.Value{Target: decision.MustTarget("addr", "198.51.100.7"), Action: decision.Allow})
 	within("allow", func() bool {
 		r, ok := lim.Cached("198.51.100.7", time.Now())
-		return ok && r.Outcome == ratelimit.OutcomeAllowListed
+		return ok && r.AllowListed
 	})
 	// a tombstone lifts the ban
 	put(decision.Value{Target: decision.MustTarget("cidr", "198.51.100.0/24"), Action: decision.Ban, Tombstone: true})
@@ -294,15 +319,15 @@ func benchRecord(b *testing.B, full bool) {
 		defer cancel()
 		_ = x.Close(ctx)
 	}()
-	e := event.Event{Time: time.Now(), Client: "203.0.113.7", Route: "/api/items/{id}", Method: "GET",
-		Outcome: event.OutcomeAllowed, Level: "none", Limiter: "allow"}
+	v := verdict(time.Now(), "203.0.113.7", "/api/items/{id}", bulwark.Allowed)
+	v.Limit = ratelimit.Result{Allowed: true, Limit: 100, Remaining: 99}
 	if full {
-		x.Record(e) // fills the queue of one
+		x.Record(v, "") // fills the queue of one
 	}
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
-		x.Record(e)
+		x.Record(v, "")
 		if n++; !full && n%256 == 0 {
 			b.StopTimer()
 			for x.Stats().Queued > 0 {

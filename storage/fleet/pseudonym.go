@@ -31,15 +31,15 @@ type Pseudonyms struct {
 	onNew    func(pseudonym, client string)
 }
 
-// MinKeyLen is the shortest pseudonym key accepted.
-const MinKeyLen = 16
+// minKeyLen is the shortest pseudonym key accepted.
+const minKeyLen = 16
 
-// NewPseudonyms returns the pseudonyms under key (at least MinKeyLen
+// NewPseudonyms returns the pseudonyms under key (at least 16
 // bytes, the same on every instance) named keyID (carried by every event,
 // so that a rotation is visible). size bounds the cache; 0 means 200,000.
 func NewPseudonyms(key []byte, keyID string, size int) (*Pseudonyms, error) {
-	if len(key) < MinKeyLen {
-		return nil, fmt.Errorf("%w: pseudonym key of %d bytes, want at least %d", ErrConfig, len(key), MinKeyLen)
+	if len(key) < minKeyLen {
+		return nil, fmt.Errorf("%w: pseudonym key of %d bytes, want at least %d", ErrConfig, len(key), minKeyLen)
 	}
 	if err := validName("key id", keyID); err != nil {
 		return nil, err
@@ -52,9 +52,6 @@ func NewPseudonyms(key []byte, keyID string, size int) (*Pseudonyms, error) {
 	p.rcur, p.rold = map[string]map[string]struct{}{}, map[string]map[string]struct{}{}
 	return p, nil
 }
-
-// KeyID returns the id of the key.
-func (p *Pseudonyms) KeyID() string { return p.keyID }
 
 // Of returns the pseudonym of client.
 func (p *Pseudonyms) Of(client string) string {
@@ -97,8 +94,8 @@ func (p *Pseudonyms) remember(client, ps string) {
 	s[client] = struct{}{}
 }
 
-// Clients returns the client keys seen recently whose pseudonym is ps.
-func (p *Pseudonyms) Clients(ps string) []string {
+// clients returns the client keys seen recently whose pseudonym is ps.
+func (p *Pseudonyms) clients(ps string) []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []string

@@ -11,26 +11,31 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/internal/decision"
+	"github.com/bulwarkhq/bulwark/internal/stream"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/storage"
-	"github.com/bulwarkhq/bulwark/storage/decision"
 )
 
-// RuleSetter is what the Watcher needs of the limiter (*ratelimit.Adaptive).
-type RuleSetter interface {
+// ruleSetter is what the Watcher needs of the Guard's limiter
+// (*ratelimit.Adaptive has it).
+type ruleSetter interface {
 	SetOperatorRule(id string, r ratelimit.OperatorRule) error
 	RemoveOperatorRule(id string) bool
 }
 
-var _ RuleSetter = (*ratelimit.Adaptive)(nil)
+var _ ruleSetter = (*ratelimit.Adaptive)(nil)
 
 // WatcherConfig configures a Watcher.
 type WatcherConfig struct {
 	// Conn is the NATS connection. Required; not closed by the Watcher.
 	Conn *nats.Conn
-	// Limiter enforces the decisions. Required.
-	Limiter RuleSetter
-	// Region names the bucket watched (DecisionBucket). Default DefaultRegion.
+	// Guard enforces the decisions: its limiter (a *ratelimit.Adaptive)
+	// takes them as operator rules. Required.
+	Guard *bulwark.Guard
+	// Region names the region whose decision bucket is watched. Default
+	// "local".
 	Region string
 	// Pseudonyms resolves decisions keyed by pseudonym to the client keys
 	// this instance has seen (and sees later). Without it such decisions
@@ -52,6 +57,7 @@ type WatcherStats struct {
 // Watcher keeps a limiter's operator rules in step with a decision bucket.
 type Watcher struct {
 	cfg    WatcherConfig
+	rules  ruleSetter
 	js     jetstream.JetStream
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -59,7 +65,7 @@ type Watcher struct {
 
 	mu     sync.Mutex
 	values map[string]*decision.Value // bucket key -> latest value
-	rules  map[string][]string        // bucket key -> limiter rule ids
+	ids    map[string][]string        // bucket key -> limiter rule ids
 	stats  WatcherStats
 }
 
@@ -67,11 +73,15 @@ type Watcher struct {
 // have been applied; until the bucket exists (the control plane creates
 // it) the watcher retries.
 func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
-	if cfg.Conn == nil || cfg.Limiter == nil {
-		return nil, fmt.Errorf("%w: WatcherConfig.Conn and Limiter are required", ErrConfig)
+	if cfg.Conn == nil || cfg.Guard == nil {
+		return nil, fmt.Errorf("%w: WatcherConfig.Conn and Guard are required", ErrConfig)
+	}
+	rules, ok := cfg.Guard.Limiter().(ruleSetter)
+	if !ok {
+		return nil, fmt.Errorf("%w: WatcherConfig.Guard: its limiter takes no operator rules (a *ratelimit.Adaptive does)", ErrConfig)
 	}
 	if cfg.Region == "" {
-		cfg.Region = DefaultRegion
+		cfg.Region = stream.DefaultRegion
 	}
 	if err := validName("WatcherConfig.Region", cfg.Region); err != nil {
 		return nil, err
@@ -84,8 +94,8 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 		return nil, fmt.Errorf("fleet: jetstream: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &Watcher{cfg: cfg, js: js, cancel: cancel, done: make(chan struct{}), ready: make(chan struct{}),
-		values: map[string]*decision.Value{}, rules: map[string][]string{}}
+	w := &Watcher{cfg: cfg, rules: rules, js: js, cancel: cancel, done: make(chan struct{}), ready: make(chan struct{}),
+		values: map[string]*decision.Value{}, ids: map[string][]string{}}
 	if cfg.Pseudonyms != nil {
 		cfg.Pseudonyms.setOnNew(w.newClient)
 	}
@@ -145,7 +155,7 @@ func (w *Watcher) run(ctx context.Context) {
 // watch follows the bucket until ctx ends or the watch fails. Values
 // present at the start come first, then a nil entry, then changes.
 func (w *Watcher) watch(ctx context.Context, ready func()) error {
-	kv, err := w.js.KeyValue(ctx, DecisionBucket(w.cfg.Region))
+	kv, err := w.js.KeyValue(ctx, stream.DecisionBucket(w.cfg.Region))
 	if err != nil {
 		return err
 	}
@@ -209,9 +219,9 @@ func (w *Watcher) apply(e jetstream.KeyValueEntry) {
 	r := ratelimit.OperatorRule{Allow: v.Action == decision.Allow, Factor: v.Factor, Reason: v.Reason, Expires: v.Expires}
 	switch v.Action {
 	case decision.Ban:
-		r.Kind = storage.KindBan
+		r.Action = storage.ActionBan
 	case decision.Throttle:
-		r.Kind = storage.KindThrottle
+		r.Action = storage.ActionThrottle
 	}
 	switch v.Target.Type {
 	case decision.TypeKey:
@@ -223,7 +233,7 @@ func (w *Watcher) apply(e jetstream.KeyValueEntry) {
 			return
 		}
 		w.cfg.Pseudonyms.watchPseudonym(v.Target.Value, true)
-		for _, c := range w.cfg.Pseudonyms.Clients(v.Target.Value) {
+		for _, c := range w.cfg.Pseudonyms.clients(v.Target.Value) {
 			r.Key = c
 			w.set(key, key+"|"+c, r)
 		}
@@ -240,20 +250,20 @@ func (w *Watcher) apply(e jetstream.KeyValueEntry) {
 
 // set applies one limiter rule for bucket key. Caller holds mu.
 func (w *Watcher) set(key, id string, r ratelimit.OperatorRule) {
-	if err := w.cfg.Limiter.SetOperatorRule(id, r); err != nil {
+	if err := w.rules.SetOperatorRule(id, r); err != nil {
 		w.stats.Invalid++
 		w.cfg.Logger.Warn("fleet: limiter refused decision", "key", key, "err", err)
 		return
 	}
-	w.rules[key] = append(w.rules[key], id)
+	w.ids[key] = append(w.ids[key], id)
 }
 
 // remove lifts the rules of bucket key. Caller holds mu.
 func (w *Watcher) remove(key string) {
-	for _, id := range w.rules[key] {
-		w.cfg.Limiter.RemoveOperatorRule(id)
+	for _, id := range w.ids[key] {
+		w.rules.RemoveOperatorRule(id)
 	}
-	delete(w.rules, key)
+	delete(w.ids, key)
 	if old := w.values[key]; old != nil && old.Target.Type == decision.TypePseudonym && w.cfg.Pseudonyms != nil {
 		w.cfg.Pseudonyms.watchPseudonym(old.Target.Value, false)
 	}
@@ -273,9 +283,9 @@ func (w *Watcher) newClient(ps, client string) {
 		r := ratelimit.OperatorRule{Key: client, Allow: v.Action == decision.Allow, Factor: v.Factor, Reason: v.Reason, Expires: v.Expires}
 		switch v.Action {
 		case decision.Ban:
-			r.Kind = storage.KindBan
+			r.Action = storage.ActionBan
 		case decision.Throttle:
-			r.Kind = storage.KindThrottle
+			r.Action = storage.ActionThrottle
 		}
 		w.set(key, key+"|"+client, r)
 	}

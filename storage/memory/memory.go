@@ -1,6 +1,9 @@
 // Package memory is the embedded storage backend: sharded maps of counters
 // and decisions with TTLs, a cap on entries (random eviction, expired entries
-// first), and a janitor goroutine that Close stops.
+// first), and a janitor goroutine that Close stops. It is the rate
+// limiter's local store (ratelimit/standard makes one):
+//
+//	lim, err := ratelimit.New(ratelimit.Config{Local: memory.New(memory.Config{MaxEntries: 500_000})})
 package memory
 
 import (
@@ -9,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/internal/backend"
 	"github.com/bulwarkhq/bulwark/storage"
 )
 
@@ -16,8 +20,6 @@ var _ storage.Store = (*Store)(nil)
 
 // Config configures a Store. The zero value is usable.
 type Config struct {
-	// Shards is the number of independently locked maps. Default 32.
-	Shards int
 	// MaxEntries caps the number of live entries (counters, strike counters
 	// and decisions together). Default 1,000,000. When a shard is full, an
 	// expired entry, or else a random one, is evicted.
@@ -25,15 +27,16 @@ type Config struct {
 	// JanitorInterval is how often expired entries are removed. Default 1m;
 	// negative disables the janitor.
 	JanitorInterval time.Duration
-	// Clock is used by the janitor. Default time.Now.
-	Clock func() time.Time
+
+	// shards is the number of independently locked maps (default 32);
+	// tests set it.
+	shards int
 }
 
 type entry struct {
-	n    int64
-	exp  int64 // unix nanoseconds
-	dec  storage.Decision
-	blob []byte
+	n   int64
+	exp int64 // unix nanoseconds
+	dec storage.Decision
 	// A sliding-window counter's previous window count and current window
 	// start (unix milliseconds); n is the current window's count.
 	prev, start int64
@@ -70,9 +73,13 @@ type Store struct {
 }
 
 // New returns a Store and starts its janitor.
-func New(o Config) *Store {
-	if o.Shards <= 0 {
-		o.Shards = 32
+func New(o Config) *Store { return newStore(o, time.Now) }
+
+// newStore is New with the janitor's clock (every other method takes the
+// time as an argument).
+func newStore(o Config, clock func() time.Time) *Store {
+	if o.shards <= 0 {
+		o.shards = 32
 	}
 	if o.MaxEntries <= 0 {
 		o.MaxEntries = 1_000_000
@@ -80,18 +87,15 @@ func New(o Config) *Store {
 	if o.JanitorInterval == 0 {
 		o.JanitorInterval = time.Minute
 	}
-	if o.Clock == nil {
-		o.Clock = time.Now
-	}
-	per := o.MaxEntries / o.Shards
+	per := o.MaxEntries / o.shards
 	if per < 1 {
 		per = 1
 	}
 	s := &Store{
 		seed:     maphash.MakeSeed(),
-		shards:   make([]shard, o.Shards),
+		shards:   make([]shard, o.shards),
 		perShard: per,
-		clock:    o.Clock,
+		clock:    clock,
 		stop:     make(chan struct{}),
 		done:     make(chan struct{}),
 	}
@@ -150,10 +154,9 @@ const (
 	kindSliding  = 'w'
 	kindStrike   = 's'
 	kindDecision = 'd'
-	kindProfile  = 'p'
 )
 
-type keyBuf [2*storage.MaxKeyLen + 3]byte
+type keyBuf [2*backend.MaxKeyLen + 3]byte
 
 func (b *keyBuf) key(kind byte, client string) []byte {
 	return append(append(b[:0], kind, 0), client...)
@@ -169,8 +172,8 @@ func (b *keyBuf) sliding(client, bucket string) []byte {
 
 // Hit counts one request and returns the count, window end and decision.
 func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Count, error) {
-	client := storage.BoundKey(h.Client)
-	bucket := storage.BoundKey(h.Bucket)
+	client := backend.BoundKey(h.Client)
+	bucket := backend.BoundKey(h.Bucket)
 	sh := s.shardOf(client)
 	n := now.UnixNano()
 	sh.mu.Lock()
@@ -196,7 +199,7 @@ func (s *Store) Hit(_ context.Context, h storage.Hit, now time.Time) (storage.Co
 		c.N, c.Reset = e.n, time.Unix(0, e.exp)
 		over = h.Limit > 0 && e.n > h.Limit
 	}
-	if h.StrikeLimit > 0 && over && c.Decision.Kind == storage.KindNone {
+	if h.StrikeLimit > 0 && over && c.Decision.Action == storage.ActionNone {
 		sk := kb.key(kindStrike, client)
 		st := sh.get(sk, n)
 		if st == nil {
@@ -237,7 +240,7 @@ func (s *Store) slide(sh *shard, k []byte, h storage.Hit, now time.Time) (int64,
 	// A window ahead of now (a fleet's clocks differ a little) is taken as
 	// the current one.
 	e.exp = time.UnixMilli(e.start + 2*w).UnixNano()
-	n, wait, over := storage.Slide(e.prev, e.n, t-e.start, w, h.Limit)
+	n, wait, over := backend.Slide(e.prev, e.n, t-e.start, w, h.Limit)
 	if !over {
 		e.n++
 	}
@@ -246,7 +249,7 @@ func (s *Store) slide(sh *shard, k []byte, h storage.Hit, now time.Time) (int64,
 
 // SetDecision stores d for client until d.Expires.
 func (s *Store) SetDecision(_ context.Context, client string, d storage.Decision, now time.Time) error {
-	client = storage.BoundKey(client)
+	client = backend.BoundKey(client)
 	sh := s.shardOf(client)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -260,9 +263,9 @@ func (s *Store) SetDecision(_ context.Context, client string, d storage.Decision
 	return nil
 }
 
-// Decision returns client's active decision, or one of KindNone.
+// Decision returns client's active decision, or one of ActionNone.
 func (s *Store) Decision(_ context.Context, client string, now time.Time) (storage.Decision, error) {
-	client = storage.BoundKey(client)
+	client = backend.BoundKey(client)
 	sh := s.shardOf(client)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -275,7 +278,7 @@ func (s *Store) Decision(_ context.Context, client string, now time.Time) (stora
 
 // DeleteDecision removes client's decision.
 func (s *Store) DeleteDecision(_ context.Context, client string) error {
-	client = storage.BoundKey(client)
+	client = backend.BoundKey(client)
 	sh := s.shardOf(client)
 	var kb keyBuf
 	sh.mu.Lock()
@@ -284,8 +287,8 @@ func (s *Store) DeleteDecision(_ context.Context, client string) error {
 	return nil
 }
 
-// Len returns the number of stored entries, expired ones not yet removed included.
-func (s *Store) Len() int {
+// entries returns the number of stored entries, expired ones not yet removed included.
+func (s *Store) entries() int {
 	n := 0
 	for i := range s.shards {
 		sh := &s.shards[i]
@@ -296,8 +299,8 @@ func (s *Store) Len() int {
 	return n
 }
 
-// Sweep removes the entries expired at now.
-func (s *Store) Sweep(now time.Time) {
+// sweep removes the entries expired at now.
+func (s *Store) sweep(now time.Time) {
 	n := now.UnixNano()
 	for i := range s.shards {
 		sh := &s.shards[i]
@@ -320,7 +323,7 @@ func (s *Store) janitor(every time.Duration) {
 		case <-s.stop:
 			return
 		case <-t.C:
-			s.Sweep(s.clock())
+			s.sweep(s.clock())
 		}
 	}
 }
@@ -329,35 +332,5 @@ func (s *Store) janitor(every time.Duration) {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.stop) })
 	<-s.done
-	return nil
-}
-
-var _ storage.Profiles = (*Store)(nil)
-
-// GetProfile returns a copy of client's profile, or nil.
-func (s *Store) GetProfile(_ context.Context, client string) ([]byte, error) {
-	client = storage.BoundKey(client)
-	sh := s.shardOf(client)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	var kb keyBuf
-	e := sh.get(kb.key(kindProfile, client), s.clock().UnixNano())
-	if e == nil {
-		return nil, nil
-	}
-	return append([]byte(nil), e.blob...), nil
-}
-
-// PutProfile stores a copy of p for client for ttl.
-func (s *Store) PutProfile(_ context.Context, client string, p []byte, ttl time.Duration, now time.Time) error {
-	if len(p) > storage.MaxProfileLen {
-		return storage.ErrTooLarge
-	}
-	client = storage.BoundKey(client)
-	sh := s.shardOf(client)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	var kb keyBuf
-	s.put(sh, string(kb.key(kindProfile, client)), &entry{exp: now.Add(ttl).UnixNano(), blob: append([]byte(nil), p...)}, now.UnixNano())
 	return nil
 }

@@ -23,7 +23,7 @@ func TestConformance(t *testing.T) {
 }
 
 func TestCapEvicts(t *testing.T) {
-	s := New(Config{Shards: 4, MaxEntries: 100, JanitorInterval: -1})
+	s := New(Config{shards: 4, MaxEntries: 100, JanitorInterval: -1})
 	defer s.Close()
 	now := time.Now()
 	for i := 0; i < 1000; i++ {
@@ -31,22 +31,22 @@ func TestCapEvicts(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := s.Len(); n > 100 {
+	if n := s.entries(); n > 100 {
 		t.Fatalf("%d entries, cap 100", n)
 	}
 }
 
 func TestSweepAndJanitor(t *testing.T) {
 	now := time.Unix(1000, 0)
-	s := New(Config{JanitorInterval: time.Millisecond, Clock: func() time.Time { return now.Add(time.Hour) }})
+	s := newStore(Config{JanitorInterval: time.Millisecond}, func() time.Time { return now.Add(time.Hour) })
 	for i := 0; i < 10; i++ {
 		_, _ = s.Hit(context.Background(), storage.Hit{Client: fmt.Sprint(i), Window: time.Minute}, now)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for s.Len() > 0 && time.Now().Before(deadline) {
+	for s.entries() > 0 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	if n := s.Len(); n != 0 {
+	if n := s.entries(); n != 0 {
 		t.Fatalf("janitor left %d expired entries", n)
 	}
 	if err := s.Close(); err != nil {
@@ -63,7 +63,7 @@ func TestSweepAndJanitor(t *testing.T) {
 // delete, sweep) must keep the count right, and a decision must still be
 // seen by Hit.
 func TestDecisionCount(t *testing.T) {
-	s := New(Config{Shards: 2, MaxEntries: 40, JanitorInterval: -1})
+	s := New(Config{shards: 2, MaxEntries: 40, JanitorInterval: -1})
 	defer s.Close()
 	ctx := context.Background()
 	now := time.Unix(1_700_000_000, 0)
@@ -82,7 +82,7 @@ func TestDecisionCount(t *testing.T) {
 			}
 		}
 	}
-	ban := storage.Decision{Kind: storage.KindBan, Reason: "test"}
+	ban := storage.Decision{Action: storage.ActionBan, Reason: "test"}
 	for step := range 5000 {
 		client := fmt.Sprint("c", step*7919%37)
 		switch step % 7 {
@@ -94,18 +94,18 @@ func TestDecisionCount(t *testing.T) {
 			}
 			if d.Active(now) {
 				c, _ := s.Hit(ctx, storage.Hit{Client: client, Bucket: "api", Window: time.Minute, Limit: 100}, now)
-				if c.Decision.Kind != storage.KindBan {
+				if c.Decision.Action != storage.ActionBan {
 					t.Fatalf("step %d: Hit misses the ban just set on %s", step, client)
 				}
 			}
 		case 2:
 			_ = s.DeleteDecision(ctx, client)
 		case 3:
-			s.Sweep(now)
+			s.sweep(now)
 		default:
 			// over the limit: strikes become a throttle decision
 			_, _ = s.Hit(ctx, storage.Hit{Client: client, Bucket: fmt.Sprint(step % 3), Window: time.Minute, Limit: 1,
-				StrikeLimit: 2, StrikeWindow: time.Minute, Penalty: storage.Decision{Kind: storage.KindThrottle, Factor: 0.5},
+				StrikeLimit: 2, StrikeWindow: time.Minute, Penalty: storage.Decision{Action: storage.ActionThrottle, Factor: 0.5},
 				PenaltyTTL: 3 * time.Second}, now)
 		}
 		now = now.Add(300 * time.Millisecond)

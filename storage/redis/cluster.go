@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/bulwarkhq/bulwark/storage"
+	"github.com/bulwarkhq/bulwark/internal/backend"
 )
 
 // slotRefresh is how often a Cluster Store reloads its slot table.
@@ -29,7 +29,7 @@ func (s *Store) Shard(client string) string {
 	if t == nil {
 		return ""
 	}
-	return t.master[slotOf(tag(storage.BoundKey(client)))]
+	return t.master[slotOf(tag(backend.BoundKey(client)))]
 }
 
 // refreshSlots loads the slot table now and then every interval until

@@ -7,9 +7,7 @@
 // a sliding-window counter: one hash of the current and previous window's
 // counts), counts a strike when the hit is over the limit and writes the
 // penalty decision when the strikes reach their limit, and returns count,
-// reset and decision in one reply: one round trip. Store.Limiter exposes
-// the same fixed-window counters through ulule/limiter's Store contract,
-// one round trip a call.
+// reset and decision in one reply: one round trip.
 //
 // Keys are "<prefix>{<client>}:<kind>": the client key is the Cluster hash
 // tag, so all of a client's keys share one slot, and the prefix lets
@@ -47,17 +45,18 @@ import (
 
 	libredis "github.com/redis/go-redis/v9"
 
+	"github.com/bulwarkhq/bulwark/internal/backend"
 	"github.com/bulwarkhq/bulwark/storage"
 )
 
 var _ storage.Store = (*Store)(nil)
 
-// DefaultPrefix namespaces keys when Config.Prefix is empty.
-const DefaultPrefix = "bulwark:"
+// defaultPrefix namespaces keys when Config.Prefix is empty.
+const defaultPrefix = "bulwark:"
 
 // Config configures a Store.
 type Config struct {
-	// Prefix is put before every key. Default DefaultPrefix. It may not
+	// Prefix is put before every key. Default "bulwark:". It may not
 	// contain "{" or "}": the client key is the keys' hash tag.
 	Prefix string
 }
@@ -85,7 +84,7 @@ func New(c libredis.UniversalClient, o Config) (*Store, error) {
 		return nil, errors.New("storage/redis: nil client")
 	}
 	if o.Prefix == "" {
-		o.Prefix = DefaultPrefix
+		o.Prefix = defaultPrefix
 	}
 	if strings.ContainsAny(o.Prefix, "{}") {
 		return nil, fmt.Errorf("storage/redis: Config.Prefix %q: braces would change the keys' hash tag", o.Prefix)
@@ -110,7 +109,7 @@ func newScript(src string) script { return libredis.NewScript(src) }
 // ARGV: 1 window ms, 2 limit, 3 strike limit, 4 strike window ms,
 // 5 penalty value, 6 penalty ttl ms, 7 now (unix ms) for a sliding window,
 // absent for a fixed one.
-// The sliding branch is storage.Slide step for step; its counter is a hash:
+// The sliding branch is backend.Slide step for step; its counter is a hash:
 // s window start (unix ms), c current count, p previous count.
 var hitScript = newScript(`
 local d = redis.call('GET', KEYS[1])
@@ -172,7 +171,7 @@ return {c, ttl, d or false, dttl}
 `)
 
 func (s *Store) key(client, kind string) string {
-	return s.prefix + "{" + tag(storage.BoundKey(client)) + "}:" + kind
+	return s.prefix + "{" + tag(backend.BoundKey(client)) + "}:" + kind
 }
 
 // tag returns client as a non-empty hash tag without "}": "%" becomes
@@ -209,7 +208,7 @@ func ms(d time.Duration) int64 {
 
 // encode and decode a decision value: "kind|factor|reason".
 func encode(d storage.Decision) string {
-	return strconv.Itoa(int(d.Kind)) + "|" + strconv.FormatFloat(d.Factor, 'g', -1, 64) + "|" + d.Reason
+	return strconv.Itoa(int(d.Action)) + "|" + strconv.FormatFloat(d.Factor, 'g', -1, 64) + "|" + d.Reason
 }
 
 func decode(v string, expires time.Time) (storage.Decision, error) {
@@ -218,14 +217,14 @@ func decode(v string, expires time.Time) (storage.Decision, error) {
 		return storage.Decision{}, fmt.Errorf("storage/redis: malformed decision %q", v)
 	}
 	k, err := strconv.Atoi(parts[0])
-	if err != nil || k < 0 || k > int(storage.KindBan) {
+	if err != nil || k < 0 || k > int(storage.ActionBan) {
 		return storage.Decision{}, fmt.Errorf("storage/redis: malformed decision kind %q", v)
 	}
 	f, err := strconv.ParseFloat(parts[1], 64)
 	if err != nil {
 		return storage.Decision{}, fmt.Errorf("storage/redis: malformed decision factor %q", v)
 	}
-	return storage.Decision{Kind: storage.Kind(k), Factor: f, Reason: parts[2], Expires: expires}, nil
+	return storage.Decision{Action: storage.Action(k), Factor: f, Reason: parts[2], Expires: expires}, nil
 }
 
 // Hit counts one request in one round trip. Reset and the decision's expiry
@@ -235,7 +234,7 @@ func (s *Store) Hit(ctx context.Context, h storage.Hit, now time.Time) (storage.
 	if h.Algorithm == storage.SlidingWindow {
 		kind = "w:"
 	}
-	keys := []string{s.key(h.Client, "d"), s.key(h.Client, kind+storage.BoundKey(h.Bucket)), s.key(h.Client, "s")}
+	keys := []string{s.key(h.Client, "d"), s.key(h.Client, kind+backend.BoundKey(h.Bucket)), s.key(h.Client, "s")}
 	pen := ""
 	if h.StrikeLimit > 0 {
 		pen = encode(h.Penalty)
@@ -279,7 +278,7 @@ func (s *Store) SetDecision(ctx context.Context, client string, d storage.Decisi
 	return nil
 }
 
-// Decision returns client's active decision, or one of KindNone.
+// Decision returns client's active decision, or one of ActionNone.
 func (s *Store) Decision(ctx context.Context, client string, now time.Time) (storage.Decision, error) {
 	k := s.key(client, "d")
 	var get *libredis.StringCmd
@@ -314,30 +313,5 @@ func (s *Store) DeleteDecision(ctx context.Context, client string) error {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.stop) })
 	<-s.done
-	return nil
-}
-
-var _ storage.Profiles = (*Store)(nil)
-
-// GetProfile returns client's profile, or nil.
-func (s *Store) GetProfile(ctx context.Context, client string) ([]byte, error) {
-	b, err := s.c.Get(ctx, s.key(client, "p")).Bytes()
-	if errors.Is(err, libredis.Nil) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("storage/redis: get profile: %w", err)
-	}
-	return b, nil
-}
-
-// PutProfile stores p for client for ttl.
-func (s *Store) PutProfile(ctx context.Context, client string, p []byte, ttl time.Duration, _ time.Time) error {
-	if len(p) > storage.MaxProfileLen {
-		return storage.ErrTooLarge
-	}
-	if err := s.c.Set(ctx, s.key(client, "p"), p, ttl).Err(); err != nil {
-		return fmt.Errorf("storage/redis: put profile: %w", err)
-	}
 	return nil
 }

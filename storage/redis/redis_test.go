@@ -8,6 +8,7 @@ import (
 
 	libredis "github.com/redis/go-redis/v9"
 
+	"github.com/bulwarkhq/bulwark/internal/backend"
 	"github.com/bulwarkhq/bulwark/internal/redistest"
 	"github.com/bulwarkhq/bulwark/storage"
 	"github.com/bulwarkhq/bulwark/storage/storagetest"
@@ -31,7 +32,7 @@ func TestKeysShareSlotAndPrefix(t *testing.T) {
 	if _, err := s.Hit(ctx, storage.Hit{Client: "10.1.2.3", Bucket: "api", Window: time.Minute}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	d := storage.Decision{Kind: storage.KindBan, Reason: "x", Expires: time.Now().Add(time.Minute)}
+	d := storage.Decision{Action: storage.ActionBan, Reason: "x", Expires: time.Now().Add(time.Minute)}
 	if err := s.SetDecision(ctx, "10.1.2.3", d, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -62,8 +63,8 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		d, err := decode(s, time.Unix(0, 0))
-		if err == nil && d.Kind > storage.KindBan {
-			t.Fatalf("decode(%q) kind %d", s, d.Kind)
+		if err == nil && d.Action > storage.ActionBan {
+			t.Fatalf("decode(%q) kind %d", s, d.Action)
 		}
 	})
 }
@@ -99,8 +100,8 @@ func TestClusterSlotsAndShards(t *testing.T) {
 				t.Fatal(err)
 			}
 			slots = append(slots, slot)
-			if int64(slotOf(tag(storage.BoundKey(k)))) != slot {
-				t.Fatalf("key %.10q: slotOf %d, server says %d", k, slotOf(tag(storage.BoundKey(k))), slot)
+			if int64(slotOf(tag(backend.BoundKey(k)))) != slot {
+				t.Fatalf("key %.10q: slotOf %d, server says %d", k, slotOf(tag(backend.BoundKey(k))), slot)
 			}
 		}
 		for _, sl := range slots[1:] {

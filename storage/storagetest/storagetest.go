@@ -4,7 +4,6 @@ package storagetest
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +31,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 			if c.Reset.Before(now) || c.Reset.After(now.Add(time.Minute+time.Second)) {
 				t.Fatalf("reset %v not within the window from %v", c.Reset, now)
 			}
-			if c.Decision.Kind != storage.KindNone {
+			if c.Decision.Action != storage.ActionNone {
 				t.Fatalf("unexpected decision %+v", c.Decision)
 			}
 		}
@@ -72,7 +71,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("DecisionRoundTrip", func(t *testing.T) {
 		s := newStore(t)
 		now := time.Now()
-		d := storage.Decision{Kind: storage.KindBan, Reason: "threat | score", Expires: now.Add(time.Minute)}
+		d := storage.Decision{Action: storage.ActionBan, Reason: "threat | score", Expires: now.Add(time.Minute)}
 		if err := s.SetDecision(ctx, "d", d, now); err != nil {
 			t.Fatal(err)
 		}
@@ -80,27 +79,27 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Kind != d.Kind || got.Reason != d.Reason || !got.Active(now) || got.Expires.After(d.Expires.Add(time.Second)) {
+		if got.Action != d.Action || got.Reason != d.Reason || !got.Active(now) || got.Expires.After(d.Expires.Add(time.Second)) {
 			t.Fatalf("decision %+v, want %+v", got, d)
 		}
 		c, err := s.Hit(ctx, storage.Hit{Client: "d", Bucket: "x", Window: time.Minute}, now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Decision.Kind != storage.KindBan || c.Decision.Reason != d.Reason {
+		if c.Decision.Action != storage.ActionBan || c.Decision.Reason != d.Reason {
 			t.Fatalf("hit decision %+v, want the ban", c.Decision)
 		}
 		if err := s.DeleteDecision(ctx, "d"); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := s.Decision(ctx, "d", now); got.Kind != storage.KindNone {
+		if got, _ := s.Decision(ctx, "d", now); got.Action != storage.ActionNone {
 			t.Fatalf("after delete: %+v", got)
 		}
 	})
 	t.Run("DecisionExpires", func(t *testing.T) {
 		s := newStore(t)
 		now := time.Now()
-		d := storage.Decision{Kind: storage.KindThrottle, Factor: 0.5, Reason: "r", Expires: now.Add(100 * time.Millisecond)}
+		d := storage.Decision{Action: storage.ActionThrottle, Factor: 0.5, Reason: "r", Expires: now.Add(100 * time.Millisecond)}
 		if err := s.SetDecision(ctx, "e", d, now); err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +117,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		h := storage.Hit{
 			Client: "f", Bucket: "x", Window: time.Minute, Limit: 2,
 			StrikeLimit: 3, StrikeWindow: time.Minute,
-			Penalty:    storage.Decision{Kind: storage.KindThrottle, Factor: 0.25, Reason: "repeated limit hits"},
+			Penalty:    storage.Decision{Action: storage.ActionThrottle, Factor: 0.25, Reason: "repeated limit hits"},
 			PenaltyTTL: time.Minute,
 		}
 		var last storage.Count
@@ -127,33 +126,12 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 			if last, err = s.Hit(ctx, h, time.Now()); err != nil {
 				t.Fatal(err)
 			}
-			if i < 5 && last.Decision.Kind != storage.KindNone {
+			if i < 5 && last.Decision.Action != storage.ActionNone {
 				t.Fatalf("hit %d: penalty too early: %+v", i, last.Decision)
 			}
 		}
-		if last.Decision.Kind != storage.KindThrottle || last.Decision.Factor != 0.25 || !last.Decision.Active(time.Now()) {
+		if last.Decision.Action != storage.ActionThrottle || last.Decision.Factor != 0.25 || !last.Decision.Active(time.Now()) {
 			t.Fatalf("after 3 strikes: decision %+v, want the throttle", last.Decision)
-		}
-	})
-	t.Run("Profiles", func(t *testing.T) {
-		s := newStore(t)
-		ps, ok := s.(storage.Profiles)
-		if !ok {
-			t.Skip("backend stores no profiles")
-		}
-		if p, err := ps.GetProfile(ctx, "p"); err != nil || p != nil {
-			t.Fatalf("missing profile: %q %v", p, err)
-		}
-		want := []byte("profile \x00 bytes")
-		if err := ps.PutProfile(ctx, "p", want, time.Minute, time.Now()); err != nil {
-			t.Fatal(err)
-		}
-		got, err := ps.GetProfile(ctx, "p")
-		if err != nil || string(got) != string(want) {
-			t.Fatalf("profile %q %v, want %q", got, err, want)
-		}
-		if err := ps.PutProfile(ctx, "p", make([]byte, storage.MaxProfileLen+1), time.Minute, time.Now()); !errors.Is(err, storage.ErrTooLarge) {
-			t.Fatalf("oversized profile: %v, want ErrTooLarge", err)
 		}
 	})
 	t.Run("SlidingWindowAtTheBoundary", func(t *testing.T) {
@@ -215,7 +193,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		h := storage.Hit{
 			Client: "sliding-strikes", Bucket: "x", Window: time.Minute, Algorithm: storage.SlidingWindow, Limit: 2,
 			StrikeLimit: 2, StrikeWindow: time.Minute,
-			Penalty:    storage.Decision{Kind: storage.KindThrottle, Factor: 0.5, Reason: "strikes"},
+			Penalty:    storage.Decision{Action: storage.ActionThrottle, Factor: 0.5, Reason: "strikes"},
 			PenaltyTTL: time.Minute,
 		}
 		var last storage.Count
@@ -225,7 +203,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 				t.Fatal(err)
 			}
 		}
-		if last.Decision.Kind != storage.KindThrottle || !last.Decision.Active(now) {
+		if last.Decision.Action != storage.ActionThrottle || !last.Decision.Active(now) {
 			t.Fatalf("after 2 strikes: decision %+v, want the throttle", last.Decision)
 		}
 	})
@@ -250,7 +228,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 			}
 		}
 		for i, k := range keys {
-			d := storage.Decision{Kind: storage.KindBan, Reason: "key " + string(rune('a'+i)), Expires: now.Add(time.Minute)}
+			d := storage.Decision{Action: storage.ActionBan, Reason: "key " + string(rune('a'+i)), Expires: now.Add(time.Minute)}
 			if err := s.SetDecision(ctx, k, d, now); err != nil {
 				t.Fatalf("key %d: set decision: %v", i, err)
 			}
@@ -261,7 +239,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 				t.Fatalf("key %d: decision %+v %v", i, got, err)
 			}
 			c, err := s.Hit(ctx, storage.Hit{Client: k, Bucket: "other", Window: time.Minute}, now)
-			if err != nil || c.Decision.Kind != storage.KindBan {
+			if err != nil || c.Decision.Action != storage.ActionBan {
 				t.Fatalf("key %d: hit %+v %v, want the ban", i, c, err)
 			}
 			if err := s.DeleteDecision(ctx, k); err != nil {

@@ -3,13 +3,15 @@ package anomaly
 import (
 	"math"
 	"sync"
+
+	"github.com/bulwarkhq/bulwark/internal/forest"
 )
 
-// Baseline is an online robust baseline of a population of feature
+// baseline is an online robust baseline of a population of feature
 // vectors: per feature an exponentially weighted mean and variance, and the
 // median and MAD of the last Window vectors (recomputed every Window
 // updates with gonum/stat). It is safe for concurrent use.
-type Baseline struct {
+type baseline struct {
 	mu       sync.Mutex
 	nf       int
 	alpha    float64
@@ -23,16 +25,16 @@ type Baseline struct {
 	scratch  []float64
 }
 
-// NewBaseline returns a Baseline over nf features, with an EWMA weight
+// newBaseline returns a baseline over nf features, with an EWMA weight
 // alpha (default 0.01) and a median/MAD window of window vectors (default 256).
-func NewBaseline(nf, window int, alpha float64) *Baseline {
+func newBaseline(nf, window int, alpha float64) *baseline {
 	if window <= 0 {
 		window = 256
 	}
 	if alpha <= 0 || alpha >= 1 {
 		alpha = 0.01
 	}
-	b := &Baseline{nf: nf, alpha: alpha, mean: make([]float64, nf), variance: make([]float64, nf),
+	b := &baseline{nf: nf, alpha: alpha, mean: make([]float64, nf), variance: make([]float64, nf),
 		ring: make([][]float64, nf), median: make([]float64, nf), mad: make([]float64, nf), scratch: make([]float64, window)}
 	for f := range b.ring {
 		b.ring[f] = make([]float64, window)
@@ -40,8 +42,8 @@ func NewBaseline(nf, window int, alpha float64) *Baseline {
 	return b
 }
 
-// Update adds x (len nf; other lengths are ignored) to the baseline.
-func (b *Baseline) Update(x []float64) {
+// update adds x (len nf; other lengths are ignored) to the baseline.
+func (b *baseline) update(x []float64) {
 	if len(x) != b.nf {
 		return
 	}
@@ -67,22 +69,22 @@ func (b *Baseline) Update(x []float64) {
 		for f := 0; f < b.nf; f++ {
 			s := b.scratch[:b.n]
 			copy(s, b.ring[f][:b.n])
-			b.median[f], b.mad[f] = medianMAD(s)
+			b.median[f], b.mad[f] = forest.MedianMAD(s)
 		}
 	}
 }
 
-// Count returns how many vectors the median/MAD window holds.
-func (b *Baseline) Count() int {
+// count returns how many vectors the median/MAD window holds.
+func (b *baseline) count() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.n
 }
 
-// MaxZ returns the largest robust z-score |x-median| / (1.4826·MAD) over
+// maxZ returns the largest robust z-score |x-median| / (1.4826·MAD) over
 // the features of x, and its feature index. A feature whose MAD is zero uses
 // the EWMA standard deviation instead (and is skipped when that is zero too).
-func (b *Baseline) MaxZ(x []float64) (float64, int) {
+func (b *baseline) maxZ(x []float64) (float64, int) {
 	if len(x) != b.nf {
 		return 0, -1
 	}
@@ -102,11 +104,4 @@ func (b *Baseline) MaxZ(x []float64) (float64, int) {
 		}
 	}
 	return best, at
-}
-
-// EWMA returns copies of the exponentially weighted mean and variance.
-func (b *Baseline) EWMA() (mean, variance []float64) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]float64(nil), b.mean...), append([]float64(nil), b.variance...)
 }

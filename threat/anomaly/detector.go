@@ -11,8 +11,13 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/bulwarkhq/bulwark/internal/forest"
 	"github.com/bulwarkhq/bulwark/threat"
 )
+
+// errBadModel is threat.ErrBadModel, which every invalid or truncated
+// model wraps.
+var errBadModel = threat.ErrBadModel
 
 // FeatureSource gives a client's behavioural feature vector; ok is false
 // while the client has too little history. *behavior.Detector implements it.
@@ -50,7 +55,7 @@ const cacheSlots = 1 << 14
 type Detector struct {
 	src    FeatureSource
 	models *threat.Holder[*Model]
-	base   *Baseline
+	base   *baseline
 	z      float64
 	warmup int
 	names  []string
@@ -115,10 +120,10 @@ func New(cfg Config) (*Detector, error) {
 	d := &Detector{src: cfg.Source, models: cfg.Models, z: cfg.RobustZ, warmup: cfg.Warmup,
 		refresh: uint64(min(cfg.Refresh, 255)), seed: maphash.MakeSeed()}
 	if m := cfg.Models.Active(); m != nil && cfg.RobustZ > 0 {
-		d.names = m.Features
-		d.base = NewBaseline(len(m.Features), 256, 0.01)
+		d.names = m.f.Features
+		d.base = newBaseline(len(m.f.Features), 256, 0.01)
 	}
-	d.bufs.New = func() any { b := make([]float64, 0, MaxFeatures); return &b }
+	d.bufs.New = func() any { b := make([]float64, 0, forest.MaxFeatures); return &b }
 	return d, nil
 }
 
@@ -163,28 +168,28 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		slot.Store(e + 1<<24)
 		return d.emit(dst, m, float64((e>>16)&0xff)/255, float64((e>>8)&0xff)/255, int(e&0xff))
 	}
-	var forest, robust float64
+	var iforest, robust float64
 	feature := 0
-	if m != nil && len(v) == len(m.Features) {
-		if s := m.Score(v); s > m.Threshold {
-			forest = clamp(0.3+(s-m.Threshold)/(1-m.Threshold+1e-9)*0.5, 0.3, 0.7)
+	if m != nil && len(v) == len(m.f.Features) {
+		if s, th := m.f.Score(v), m.f.Threshold; s > th {
+			iforest = clamp(0.3+(s-th)/(1-th+1e-9)*0.5, 0.3, 0.7)
 		}
 	}
 	if d.base != nil && len(v) == d.base.nf {
-		if d.base.Count() >= d.warmup {
-			if z, f := d.base.MaxZ(v); z > d.z {
+		if d.base.count() >= d.warmup {
+			if z, f := d.base.maxZ(v); z > d.z {
 				robust, feature = clamp(0.2+0.01*(z-d.z), 0.2, 0.5), f
 			}
 		}
-		d.base.Update(v)
+		d.base.update(v)
 	}
-	slot.Store(packSlot(tag, 0, forest, robust, feature))
-	return d.emit(dst, m, forest, robust, feature)
+	slot.Store(packSlot(tag, 0, iforest, robust, feature))
+	return d.emit(dst, m, iforest, robust, feature)
 }
 
-func (d *Detector) emit(dst []threat.Signal, m *Model, forest, robust float64, feature int) []threat.Signal {
-	if forest > 0 && m != nil {
-		dst = append(dst, threat.Signal{Detector: "anomaly", Family: "anomaly", Rule: "anomaly.iforest", Confidence: forest, Location: "client", Evidence: m.Version})
+func (d *Detector) emit(dst []threat.Signal, m *Model, iforest, robust float64, feature int) []threat.Signal {
+	if iforest > 0 && m != nil {
+		dst = append(dst, threat.Signal{Detector: "anomaly", Family: "anomaly", Rule: "anomaly.iforest", Confidence: iforest, Location: "client", Evidence: m.f.Version})
 	}
 	if robust > 0 && feature < len(d.names) {
 		dst = append(dst, threat.Signal{Detector: "anomaly", Family: "anomaly", Rule: "anomaly.robust-z", Confidence: robust, Location: "client", Evidence: d.names[feature]})
@@ -203,7 +208,7 @@ func DefaultModel() (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errBadModel, err)
 	}
-	b, err := io.ReadAll(io.LimitReader(zr, maxModelBytes+1))
+	b, err := io.ReadAll(io.LimitReader(zr, forest.MaxModelBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errBadModel, err)
 	}

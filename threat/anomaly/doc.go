@@ -5,9 +5,9 @@
 // robust z-scores over a bounded window, through gonum/stat).
 //
 // A Model is a versioned, serialisable artefact (JSON, validated on load: a
-// bad or truncated artefact is an error, never a panic). A Holder keeps the
-// current model behind an atomic pointer so it can be swapped at run time and
-// rolled back to the previous version while requests are being scored.
+// bad or truncated artefact is an error, never a panic; Hash names its
+// content). The Detector's threat.Holder (Detector.Models) swaps one in at
+// run time and rolls it back while requests are being scored.
 //
 // The Detector reads features through FeatureSource, which
 // *behavior.Detector implements; it scores only clients with enough history,
@@ -28,5 +28,5 @@
 // session with seeded synthetic inter-arrival times and a small share of
 // benign 404/401 responses, so the time and status features of the default
 // model describe that synthetic benign baseline. Train on your own traffic
-// (Train on vectors from behavior.Detector.Features) for a sharper model.
+// (the same command, -data your own requests) for a sharper model.
 package anomaly

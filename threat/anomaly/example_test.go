@@ -1,37 +1,39 @@
 package anomaly_test
 
 import (
+	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/anomaly"
 )
 
-// Train a forest on benign feature vectors, score an inlier and an outlier,
-// then swap a new version in at run time and roll it back.
+// Score a typical client and a flooding scanner with the embedded model
+// (its threshold is 0.64), then swap in an artefact received from
+// elsewhere and roll it back.
 func Example() {
-	rng := rand.New(rand.NewPCG(1, 1))
-	var benign [][]float64
-	for i := 0; i < 1000; i++ {
-		benign = append(benign, []float64{1 + rng.NormFloat64()*0.1, 0.05 * rng.Float64()})
-	}
-	m, err := anomaly.Train(benign, anomaly.TrainConfig{Version: "v1", Features: []string{"rate", "ratio_404"}, Seed: 1})
+	m, err := anomaly.DefaultModel()
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("inlier: ", m.Score([]float64{1, 0.02}) > m.Threshold)
-	fmt.Println("outlier:", m.Score([]float64{50, 0.9}) > m.Threshold)
+	// rate, 4xx, auth, 404, 5xx, path diversity, inter-arrival CV, user
+	// agents, header sets, sequence NLL, login share, bare browser
+	typical := []float64{0.7, 0.05, 0, 0, 0, 0.8, 0.9, 1, 2, 0.3, 0.07, 0}
+	scanner := []float64{40, 0.9, 0.1, 0.8, 0.05, 1, 0.05, 6, 6, 9, 0.3, 1}
+	fmt.Printf("typical %.2f, scanner %.2f\n", m.Score(typical), m.Score(scanner))
 
 	h, _ := threat.NewHolder(m)
-	v2, _ := anomaly.Train(benign, anomaly.TrainConfig{Version: "v2", Features: []string{"rate", "ratio_404"}, Seed: 2})
-	_ = h.Swap(v2)
-	fmt.Println("current:", h.Active().Version)
+	b, _ := json.Marshal(m) // the artefact, as the control plane would ship it
+	next, err := anomaly.ParseModel(b)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("same content:", next.Hash() == m.Hash())
+	_ = h.Swap(next)
 	_, _ = h.Rollback()
-	fmt.Println("after rollback:", h.Active().Version)
+	fmt.Println("after rollback:", h.Active() == m)
 	// Output:
-	// inlier:  false
-	// outlier: true
-	// current: v2
-	// after rollback: v1
+	// typical 0.40, scanner 0.75
+	// same content: true
+	// after rollback: true
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/internal/feature"
 	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/anomaly"
 	"github.com/bulwarkhq/bulwark/threat/behavior"
@@ -29,8 +30,8 @@ func TestDefaultModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(m.Features, behavior.FeatureNames[:]) {
-		t.Fatalf("default model features %v, behaviour features %v", m.Features, behavior.FeatureNames)
+	if !slices.Equal(anomaly.Features(m), feature.Names[:]) {
+		t.Fatalf("default model features %v, behaviour features %v", anomaly.Features(m), feature.Names)
 	}
 }
 

@@ -10,45 +10,18 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/internal/feature"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // ringSize is how many recent requests a profile keeps (a power of two).
 const ringSize = 32
 
-// Feature indexes of a Vector.
-const (
-	FeatRate           = iota // requests per second over the window
-	FeatRatio4xx              // share of observed responses in 400-499
-	FeatRatioAuth             // share of 401 and 403
-	FeatRatio404              // share of 404
-	FeatRatio5xx              // share of 500-599
-	FeatPathDiversity         // distinct paths / requests
-	FeatInterArrivalCV        // coefficient of variation of inter-arrival gaps (low: machine-regular)
-	FeatUserAgents            // distinct user agents in the window
-	FeatHeaderSets            // distinct header-name sets in the window
-	FeatSequenceNLL           // mean negative log-likelihood of recent route transitions
-	FeatLoginShare            // share of requests to login-like paths
-	FeatBareBrowser           // share of requests with a browser user agent but no Accept nor Accept-Language
-	NumFeatures
-)
-
-// FeatureNames names the entries of a Vector, in order.
-var FeatureNames = [NumFeatures]string{
-	"rate", "ratio_4xx", "ratio_auth", "ratio_404", "ratio_5xx", "path_diversity",
-	"interarrival_cv", "user_agents", "header_sets", "sequence_nll", "login_share", "bare_browser",
-}
-
-// Vector is a client's behavioural feature vector.
-type Vector [NumFeatures]float64
-
 // Config configures a Detector. Its zero value is usable; every field
 // documents its default.
 type Config struct {
 	MaxClients  int           // tracked clients, least recently used evicted first; default 100000
-	Shards      int           // default 64
 	IdleTTL     time.Duration // a profile idle this long starts afresh; default 30m
-	Window      time.Duration // sliding window of the features; default 60s
 	MinRequests int           // requests in the window before any behavioural signal; default 16
 
 	FloodRPS      float64 // sustained request rate that is a flood; default 20
@@ -72,10 +45,17 @@ type Config struct {
 	Sequence *SequenceModel
 	// NoBot disables the per-request bot heuristics.
 	NoBot bool
+
+	// shards is the number of locked maps (default 64). window is the
+	// span the features are computed over (default 60 s): it is not a
+	// knob, as the anomaly models are trained on features over 60 s.
+	// Tests set both.
+	shards int
+	window time.Duration
 }
 
 func (c *Config) fill() error {
-	if c.MaxClients < 0 || c.Shards < 0 || c.MinRequests < 0 || c.Refresh < 0 || c.IdleTTL < 0 || c.Window < 0 ||
+	if c.MaxClients < 0 || c.shards < 0 || c.MinRequests < 0 || c.Refresh < 0 || c.IdleTTL < 0 || c.window < 0 ||
 		c.FloodRPS < 0 || c.MinFailures < 0 || c.FailureRatio < 0 || c.FailureRatio > 1 || c.ScrapeCV < 0 || c.RotationCount < 0 {
 		return errors.New("behavior: negative or out-of-range Config field")
 	}
@@ -85,7 +65,7 @@ func (c *Config) fill() error {
 		}
 	}
 	def(&c.MaxClients, 100000)
-	def(&c.Shards, 64)
+	def(&c.shards, 64)
 	def(&c.MinRequests, 16)
 	def(&c.MinFailures, 8)
 	def(&c.RotationCount, 4)
@@ -93,14 +73,14 @@ func (c *Config) fill() error {
 	if c.MinRequests < 2 {
 		c.MinRequests = 2
 	}
-	if c.Shards > c.MaxClients {
-		c.Shards = c.MaxClients
+	if c.shards > c.MaxClients {
+		c.shards = c.MaxClients
 	}
 	if c.IdleTTL == 0 {
 		c.IdleTTL = 30 * time.Minute
 	}
-	if c.Window == 0 {
-		c.Window = time.Minute
+	if c.window == 0 {
+		c.window = time.Minute
 	}
 	if c.FloodRPS == 0 {
 		c.FloodRPS = 20
@@ -142,7 +122,7 @@ type profile struct {
 	// vec is the feature vector of the latest request, computed from vecN
 	// events (0: none) or reused from an earlier one (see Config.Refresh);
 	// AppendFeatures returns it while vecAt is the latest request's time.
-	vec     Vector
+	vec     feature.Vector
 	vecN    int
 	vecAt   int64
 	since   int   // requests since vec was computed in full
@@ -181,14 +161,14 @@ func New(cfg Config) (*Detector, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
-	d := &Detector{cfg: cfg, seed: maphash.MakeSeed(), shards: make([]shard, cfg.Shards),
+	d := &Detector{cfg: cfg, seed: maphash.MakeSeed(), shards: make([]shard, cfg.shards),
 		floodGap: int64(float64(time.Second) / cfg.FloodRPS), seq: &threat.Holder[*SequenceModel]{}}
 	if cfg.Sequence != nil {
 		if err := d.seq.Swap(cfg.Sequence); err != nil {
 			return nil, fmt.Errorf("behavior: Config.Sequence: %w", err)
 		}
 	}
-	d.perShard = (cfg.MaxClients + cfg.Shards - 1) / cfg.Shards
+	d.perShard = (cfg.MaxClients + cfg.shards - 1) / cfg.shards
 	for i := range d.shards {
 		d.shards[i].m = make(map[string]*profile)
 	}
@@ -271,8 +251,8 @@ func (s *shard) pushFront(p *profile) {
 	}
 }
 
-// Len returns how many clients are tracked.
-func (d *Detector) Len() int {
+// size returns how many clients are tracked.
+func (d *Detector) size() int {
 	n := 0
 	for i := range d.shards {
 		s := &d.shards[i]
@@ -340,7 +320,7 @@ func (d *Detector) pathVerdict(path string) (class uint8, login bool, h uint64) 
 	v, ok := d.paths.get(key)
 	if !ok {
 		if seq != nil {
-			v = uint16(seq.Class(path)) << 1
+			v = uint16(seq.m.Class(path)) << 1
 		}
 		if isLogin(path) {
 			v |= 1
@@ -411,7 +391,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	if p.n < d.cfg.MinRequests {
 		return dst
 	}
-	var v Vector
+	var v feature.Vector
 	var n int
 	p.since++
 	// Unusual clients are recomputed on every request, but not more than
@@ -467,10 +447,10 @@ func (d *Detector) Observe(client, route string, status int, at time.Time) {
 	}
 }
 
-// Features returns the feature vector of client at time at and whether the
-// client has enough history (MinRequests requests in the window).
-func (d *Detector) Features(client string, at time.Time) (Vector, bool) {
-	var v Vector
+// featuresAt returns the feature vector of client at time at and whether
+// the client has enough history (MinRequests requests in the window).
+func (d *Detector) featuresAt(client string, at time.Time) (feature.Vector, bool) {
+	var v feature.Vector
 	s := d.shard(client)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -487,7 +467,7 @@ func (d *Detector) Features(client string, at time.Time) (Vector, bool) {
 // has too little history. It lets the anomaly package read features without
 // importing this package.
 func (d *Detector) AppendFeatures(dst []float64, client string) ([]float64, bool) {
-	var v Vector
+	var v feature.Vector
 	s := d.shard(client)
 	s.mu.Lock()
 	p := s.m[client]
@@ -508,8 +488,8 @@ func (d *Detector) AppendFeatures(dst []float64, client string) ([]float64, bool
 
 // features fills v from the events of p within the window ending at now
 // and returns how many events it used. The shard lock is held.
-func (d *Detector) features(p *profile, now int64, v *Vector) int {
-	from := now - int64(d.cfg.Window)
+func (d *Detector) features(p *profile, now int64, v *feature.Vector) int {
+	from := now - int64(d.cfg.window)
 	var (
 		paths, uas, hdrs   set64
 		cls                [ringSize]uint8
@@ -583,34 +563,34 @@ func (d *Detector) features(p *profile, now int64, v *Vector) int {
 		span = 0.001
 	}
 	if n > 1 {
-		v[FeatRate] = math.Min(float64(n-1)/span, 1e4)
+		v[feature.Rate] = math.Min(float64(n-1)/span, 1e4)
 	}
 	if obs > 0 {
 		o := float64(obs)
-		v[FeatRatio4xx] = float64(c4) / o
-		v[FeatRatioAuth] = float64(cAuth) / o
-		v[FeatRatio404] = float64(c404) / o
-		v[FeatRatio5xx] = float64(c5) / o
+		v[feature.Ratio4xx] = float64(c4) / o
+		v[feature.RatioAuth] = float64(cAuth) / o
+		v[feature.Ratio404] = float64(c404) / o
+		v[feature.Ratio5xx] = float64(c5) / o
 	}
-	v[FeatPathDiversity] = float64(paths.n) / float64(n)
+	v[feature.PathDiversity] = float64(paths.n) / float64(n)
 	if gps >= 2 {
 		gapSum *= 1e-9
 		gapSq *= 1e-18
 		mean := gapSum / gps
 		if mean > 0 {
 			variance := math.Max(gapSq/gps-mean*mean, 0)
-			v[FeatInterArrivalCV] = math.Sqrt(variance) / mean
+			v[feature.InterArrivalCV] = math.Sqrt(variance) / mean
 		}
 	}
-	v[FeatUserAgents] = float64(uas.n)
-	v[FeatHeaderSets] = float64(hdrs.n)
+	v[feature.UserAgents] = float64(uas.n)
+	v[feature.HeaderSets] = float64(hdrs.n)
 	if seq := d.seq.Active(); seq != nil {
-		if s, k := seq.score(cls[:n]); k >= 4 {
-			v[FeatSequenceNLL] = s
+		if s, k := seq.m.ScoreClasses(cls[:n]); k >= 4 {
+			v[feature.SequenceNLL] = s
 		}
 	}
-	v[FeatLoginShare] = float64(login) / float64(n)
-	v[FeatBareBrowser] = float64(bare) / float64(n)
+	v[feature.LoginShare] = float64(login) / float64(n)
+	v[feature.BareBrowser] = float64(bare) / float64(n)
 	return n
 }
 
@@ -640,42 +620,42 @@ func (s *set64) add(h uint32) {
 
 func clamp(x, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, x)) }
 
-func (d *Detector) signals(v *Vector, n int, dst []threat.Signal) []threat.Signal {
+func (d *Detector) signals(v *feature.Vector, n int, dst []threat.Signal) []threat.Signal {
 	c := &d.cfg
 	nf := float64(n)
 	sig := func(rule string, conf float64, ev string) {
 		dst = append(dst, threat.Signal{Detector: "behavior", Family: "behavior", Rule: rule, Confidence: conf, Location: "client", Evidence: ev})
 	}
-	if v[FeatRate] >= c.FloodRPS {
-		sig("behavior.flood", clamp(0.5+0.2*(v[FeatRate]/c.FloodRPS-1), 0.5, 0.9), "request rate above flood threshold")
+	if v[feature.Rate] >= c.FloodRPS {
+		sig("behavior.flood", clamp(0.5+0.2*(v[feature.Rate]/c.FloodRPS-1), 0.5, 0.9), "request rate above flood threshold")
 	}
 	// counts are lower bounds: ratios are over observed responses only
-	if auth := v[FeatRatioAuth]; auth >= c.FailureRatio && auth*nf >= float64(c.MinFailures)*0.999 {
+	if auth := v[feature.RatioAuth]; auth >= c.FailureRatio && auth*nf >= float64(c.MinFailures)*0.999 {
 		conf := clamp(0.4+0.4*auth, 0.4, 0.8)
-		if v[FeatLoginShare] >= 0.5 {
+		if v[feature.LoginShare] >= 0.5 {
 			conf = clamp(conf+0.1, 0, 0.9)
 		}
 		sig("behavior.auth-failures", conf, "many 401/403 responses")
 	}
-	if r := v[FeatRatio404]; r >= c.FailureRatio && r*nf >= float64(c.MinFailures)*0.999 && v[FeatPathDiversity] >= 0.5 {
-		sig("behavior.scan-404", clamp(0.4+0.4*r*v[FeatPathDiversity], 0.4, 0.85), "many 404 responses over distinct paths")
+	if r := v[feature.Ratio404]; r >= c.FailureRatio && r*nf >= float64(c.MinFailures)*0.999 && v[feature.PathDiversity] >= 0.5 {
+		sig("behavior.scan-404", clamp(0.4+0.4*r*v[feature.PathDiversity], 0.4, 0.85), "many 404 responses over distinct paths")
 	}
-	if v[FeatPathDiversity] >= 0.8 && v[FeatRate] > 0 && v[FeatInterArrivalCV] <= c.ScrapeCV && n >= c.MinRequests+8 {
+	if v[feature.PathDiversity] >= 0.8 && v[feature.Rate] > 0 && v[feature.InterArrivalCV] <= c.ScrapeCV && n >= c.MinRequests+8 {
 		sig("behavior.scrape", 0.5, "machine-regular requests over distinct paths")
 	}
-	if v[FeatUserAgents] >= float64(c.RotationCount) {
-		sig("behavior.ua-rotation", clamp(0.3+0.05*(v[FeatUserAgents]-float64(c.RotationCount)), 0.3, 0.7), "user agent changes under one client")
+	if v[feature.UserAgents] >= float64(c.RotationCount) {
+		sig("behavior.ua-rotation", clamp(0.3+0.05*(v[feature.UserAgents]-float64(c.RotationCount)), 0.3, 0.7), "user agent changes under one client")
 	}
-	if v[FeatHeaderSets] >= float64(c.RotationCount+1) {
+	if v[feature.HeaderSets] >= float64(c.RotationCount+1) {
 		sig("behavior.header-rotation", 0.3, "header set changes under one client")
 	}
-	if seq := d.seq.Active(); seq != nil && v[FeatSequenceNLL] > seq.Threshold {
-		sig("behavior.sequence", clamp(0.3+0.1*(v[FeatSequenceNLL]-seq.Threshold), 0.3, 0.6), "unlikely route transitions")
+	if seq := d.seq.Active(); seq != nil && v[feature.SequenceNLL] > seq.m.Threshold {
+		sig("behavior.sequence", clamp(0.3+0.1*(v[feature.SequenceNLL]-seq.m.Threshold), 0.3, 0.6), "unlikely route transitions")
 	}
-	if v[FeatBareBrowser] >= 0.8 {
+	if v[feature.BareBrowser] >= 0.8 {
 		sig("bot.browser-headers", 0.2, "browser user agent without Accept or Accept-Language")
 	}
-	if v[FeatRatio5xx] >= c.FailureRatio && v[FeatRatio5xx]*nf >= float64(c.MinFailures)*0.999 {
+	if v[feature.Ratio5xx] >= c.FailureRatio && v[feature.Ratio5xx]*nf >= float64(c.MinFailures)*0.999 {
 		sig("behavior.server-errors", 0.3, "many 5xx responses")
 	}
 	return dst

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/bulwarkhq/bulwark/internal/feature"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -197,14 +198,14 @@ func TestBotHeuristics(t *testing.T) {
 }
 
 func TestBoundedClients(t *testing.T) {
-	d, err := New(Config{MaxClients: 64, Shards: 4})
+	d, err := New(Config{MaxClients: 64, shards: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 5000; i++ {
 		d.Detect(&threat.Request{Path: "/", Client: fmt.Sprint(i), Time: t0}, nil)
 	}
-	if n := d.Len(); n > 64 || n < 32 {
+	if n := d.size(); n > 64 || n < 32 {
 		t.Fatalf("tracked %d clients, want at most 64", n)
 	}
 	// the most recent client is still tracked, the first is gone
@@ -217,10 +218,10 @@ func TestBoundedClients(t *testing.T) {
 }
 
 func TestIdleTTLResetsProfile(t *testing.T) {
-	d, _ := New(Config{IdleTTL: time.Minute, Window: time.Hour})
+	d, _ := New(Config{IdleTTL: time.Minute, window: time.Hour})
 	steps := repeat(20, func(i int) step { return step{path: "/login", status: 401, gap: time.Second} })
 	run(t, d, "c", steps)
-	if _, ok := d.Features("c", t0.Add(20*time.Second)); !ok {
+	if _, ok := d.featuresAt("c", t0.Add(20*time.Second)); !ok {
 		t.Fatal("no features after 20 requests")
 	}
 	// after the idle TTL, the next request starts a fresh profile
@@ -228,25 +229,25 @@ func TestIdleTTLResetsProfile(t *testing.T) {
 	if len(out) != 0 {
 		t.Fatalf("signals after idle TTL: %+v", out)
 	}
-	if _, ok := d.Features("c", t0.Add(time.Hour)); ok {
+	if _, ok := d.featuresAt("c", t0.Add(time.Hour)); ok {
 		t.Fatal("profile not reset after idle TTL")
 	}
 }
 
 func TestFeaturesWindow(t *testing.T) {
-	d, _ := New(Config{Window: 10 * time.Second})
+	d, _ := New(Config{window: 10 * time.Second})
 	run(t, d, "c", repeat(20, func(i int) step { return step{path: fmt.Sprint("/p/", i), status: 404, gap: 100 * time.Millisecond} }))
-	v, ok := d.Features("c", t0.Add(2*time.Second))
+	v, ok := d.featuresAt("c", t0.Add(2*time.Second))
 	if !ok {
 		t.Fatal("no features")
 	}
-	if v[FeatRatio404] != 1 || v[FeatPathDiversity] != 1 || v[FeatRate] < 9 || v[FeatRate] > 11 {
+	if v[feature.Ratio404] != 1 || v[feature.PathDiversity] != 1 || v[feature.Rate] < 9 || v[feature.Rate] > 11 {
 		t.Fatalf("features %v", v)
 	}
-	if _, ok := d.Features("c", t0.Add(time.Minute)); ok {
+	if _, ok := d.featuresAt("c", t0.Add(time.Minute)); ok {
 		t.Fatal("events outside the window still counted")
 	}
-	if buf, ok := d.AppendFeatures(nil, "c"); !ok || len(buf) != NumFeatures {
+	if buf, ok := d.AppendFeatures(nil, "c"); !ok || len(buf) != feature.Num {
 		t.Fatalf("AppendFeatures = %v, %v", buf, ok)
 	}
 	if buf, ok := d.AppendFeatures(nil, "unknown"); ok || len(buf) != 0 {
@@ -266,13 +267,13 @@ func TestAppendFeaturesMatchesFresh(t *testing.T) {
 		s := d.shard("c")
 		s.mu.Lock()
 		p := s.m["c"]
-		var want Vector
+		var want feature.Vector
 		n := d.features(p, p.last, &want)
 		s.mu.Unlock()
 		if ok != (n >= d.cfg.MinRequests) {
 			t.Fatalf("request %d %s: ok %v with %d events", i, when, ok, n)
 		}
-		if ok && Vector(got) != want {
+		if ok && feature.Vector(got) != want {
 			t.Fatalf("request %d %s: AppendFeatures %v, fresh %v", i, when, got, want)
 		}
 	}
@@ -381,7 +382,7 @@ func TestRefresh(t *testing.T) {
 	if !reused {
 		t.Fatal("the request was computed in full; the test wants a reused vector")
 	}
-	if !ok || Vector(got) != want {
+	if !ok || feature.Vector(got) != want {
 		t.Fatalf("AppendFeatures %v, %v; the request's vector %v", got, ok, want)
 	}
 }
@@ -416,8 +417,8 @@ func TestMemo(t *testing.T) {
 	for range 3 { // first pass fills the memos, the others read them
 		for _, p := range paths {
 			class, login, _ := d.pathVerdict(p)
-			if login != isLogin(p) || class != d.cfg.Sequence.Class(p) {
-				t.Fatalf("%s: class %d login %v, want %d %v", p, class, login, d.cfg.Sequence.Class(p), isLogin(p))
+			if login != isLogin(p) || class != d.cfg.Sequence.m.Class(p) {
+				t.Fatalf("%s: class %d login %v, want %d %v", p, class, login, d.cfg.Sequence.m.Class(p), isLogin(p))
 			}
 		}
 		for _, ua := range agents {
@@ -429,7 +430,7 @@ func TestMemo(t *testing.T) {
 }
 
 func TestConfigValidation(t *testing.T) {
-	for _, cfg := range []Config{{MaxClients: -1}, {FailureRatio: 2}, {Window: -time.Second}} {
+	for _, cfg := range []Config{{MaxClients: -1}, {FailureRatio: 2}, {window: -time.Second}} {
 		if _, err := New(cfg); err == nil {
 			t.Fatalf("New(%+v) accepted", cfg)
 		}
@@ -437,42 +438,6 @@ func TestConfigValidation(t *testing.T) {
 	if d, err := New(Config{}); err != nil || d.Detect(nil, nil) != nil {
 		t.Fatal("zero Config or nil request")
 	}
-}
-
-func TestShape(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"/", "/"},
-		{"", "/"},
-		{"/tienda1/publico/anadir.jsp", "/tienda1/publico/anadir.jsp"},
-		{"/Users/42/Orders/7", "/users/{n}/orders/{n}"},
-		{"/api/v1/items/3f2504e0-4f89-11d3-9a0c-0305e82c3301", "/api/v1/items/{id}"},
-		{"//a///b/", "/a/b"},
-		{"/a/b/c/d/e/f/g/h", "/a/b/c/d/e/f"},
-		{"/search?q=1/2", "/search"},
-	}
-	for _, tc := range tests {
-		if got := Shape(tc.in); got != tc.want {
-			t.Errorf("Shape(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-		if shapeHash(tc.in) != fnv64([]byte(tc.want)) {
-			t.Errorf("shapeHash(%q) differs from the hash of its shape", tc.in)
-		}
-	}
-}
-
-func FuzzShape(f *testing.F) {
-	for _, s := range []string{"/tienda1/publico/anadir.jsp", "/api/v1/users/42", "/a//b?c=/d", "/%2e%2e/etc/passwd"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		sh := Shape(s)
-		if len(sh) == 0 || len(sh) > maxShape || sh[0] != '/' {
-			t.Fatalf("Shape(%q) = %q", s, sh)
-		}
-		if shapeHash(s) != fnv64([]byte(sh)) {
-			t.Fatal("hash mismatch")
-		}
-	})
 }
 
 // A ring of events is most of a profile's memory and of the cache lines a
@@ -486,7 +451,7 @@ func TestEventSize(t *testing.T) {
 // The LRU order lags accesses by at most a second: a client that keeps
 // coming back is kept while a stream of new clients evicts the others.
 func TestActiveClientOutlivesNewOnes(t *testing.T) {
-	d, err := New(Config{MaxClients: 32, Shards: 1, IdleTTL: time.Hour, Window: time.Hour})
+	d, err := New(Config{MaxClients: 32, shards: 1, IdleTTL: time.Hour, window: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

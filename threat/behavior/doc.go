@@ -23,6 +23,11 @@
 // replay, its transitions are nearly deterministic: random browsing of the
 // same shop scores far above its threshold (about 7 against 1.06). It only
 // scores transitions that touch a known shape, so on other applications it
-// stays silent. Train a model on your own sessions (TrainSequence) before
-// enabling sequence scoring in production.
+// stays silent. Train a model on your own sessions (the same command,
+// -data your own traffic) before enabling sequence scoring in production.
+//
+// AppendFeatures gives a client's feature vector (request rate, 4xx, 401/403,
+// 404 and 5xx shares, path diversity, inter-arrival regularity, user agents,
+// header sets, sequence likelihood, login share, bare browsers), which
+// threat/anomaly scores.
 package behavior

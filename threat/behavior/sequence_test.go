@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/internal/sequence"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -28,7 +29,7 @@ func shopSessions(n int, seed uint64) [][]string {
 }
 
 func TestSequenceScoresUnseenTransitionsWorse(t *testing.T) {
-	m, err := TrainSequence(shopSessions(300, 1), SequenceConfig{Version: "test"})
+	m, err := trainSeq(shopSessions(300, 1), sequence.Config{Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,8 +46,8 @@ func TestSequenceScoresUnseenTransitionsWorse(t *testing.T) {
 		if so <= sb {
 			t.Fatalf("session %d: unseen order scored %.3f, training-like %.3f", i, so, sb)
 		}
-		if sb > m.Threshold {
-			t.Fatalf("training-like session above threshold: %.3f > %.3f", sb, m.Threshold)
+		if sb > m.m.Threshold {
+			t.Fatalf("training-like session above threshold: %.3f > %.3f", sb, m.m.Threshold)
 		}
 	}
 	// transitions between two unknown shapes carry no evidence
@@ -56,7 +57,7 @@ func TestSequenceScoresUnseenTransitionsWorse(t *testing.T) {
 }
 
 func TestSequenceSignal(t *testing.T) {
-	m, err := TrainSequence(shopSessions(300, 1), SequenceConfig{Version: "test"})
+	m, err := trainSeq(shopSessions(300, 1), sequence.Config{Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestSequenceSignal(t *testing.T) {
 }
 
 func TestSequenceRoundTrip(t *testing.T) {
-	m, err := TrainSequence(shopSessions(50, 1), SequenceConfig{Version: "rt"})
+	m, err := trainSeq(shopSessions(50, 1), sequence.Config{Version: "rt"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestSequenceRoundTrip(t *testing.T) {
 	s := shopSessions(1, 9)[0]
 	a, _ := m.Score(s)
 	c, _ := got.Score(s)
-	if a != c || got.Version != "rt" || len(got.Classes) != len(m.Classes) {
+	if a != c || got.Version() != "rt" || len(got.m.Classes) != len(m.m.Classes) {
 		t.Fatalf("round trip changed the model: %v vs %v", a, c)
 	}
 	bad := []struct {
@@ -133,13 +134,13 @@ func TestDefaultSequenceModel(t *testing.T) {
 	if err != nil {
 		t.Fatalf("embedded sequence model does not load: %v", err)
 	}
-	if m.Class("/tienda1/publico/anadir.jsp") == 0 || m.Class("/never/seen") != 0 {
+	if m.m.Class("/tienda1/publico/anadir.jsp") == 0 || m.m.Class("/never/seen") != 0 {
 		t.Fatal("embedded vocabulary does not know the CSIC shop")
 	}
 }
 
 func FuzzSequenceUnmarshal(f *testing.F) {
-	m, err := TrainSequence(shopSessions(20, 1), SequenceConfig{Version: "fz"})
+	m, err := trainSeq(shopSessions(20, 1), sequence.Config{Version: "fz"})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -172,4 +173,13 @@ func defaultSeq(t testing.TB) *SequenceModel {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// trainSeq trains a sequence model as the training command does.
+func trainSeq(sessions [][]string, cfg sequence.Config) (*SequenceModel, error) {
+	m, err := sequence.Train(sessions, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &SequenceModel{m}, nil
 }

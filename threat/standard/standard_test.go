@@ -30,17 +30,12 @@ func TestEmbeddedModelIsValid(t *testing.T) {
 	if err := m.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if m.Version == "" {
+	if m.Version() == "" {
 		t.Fatal("embedded model has no version")
 	}
-	// DefaultModel hands out copies: changing one does not change the next.
-	if m.LLR == nil {
-		m.LLR = map[string]float64{}
-	}
-	m.LLR["sqli.libinjection"] = -3
-	m.Prior = 5
-	if n, _ := standard.DefaultModel(); n.LLR["sqli.libinjection"] == -3 || n.Prior == 5 {
-		t.Fatal("DefaultModel shares its state")
+	// DefaultModel hands out copies of one artefact.
+	if n, _ := standard.DefaultModel(); n == m || n.Hash() != m.Hash() {
+		t.Fatal("DefaultModel shares its state or changes its content")
 	}
 }
 
@@ -51,7 +46,7 @@ func TestDefaultEngine(t *testing.T) {
 	}
 	defer e.Close()
 	attack := httptest.NewRequest("GET", "/search?q="+url.QueryEscape("1' UNION SELECT password FROM users--"), nil)
-	if a := assess(e, attack, "198.51.100.1"); a.Score < blockAt || a.Level < threat.LevelHigh || len(a.Reasons) == 0 || a.Reasons[0].Detector != "sqli" {
+	if a := assess(e, attack, "198.51.100.1"); a.Score < blockAt || a.Level < threat.LevelHigh || len(a.Signals) == 0 || a.Signals[0].Detector != "sqli" {
 		t.Fatalf("attack: %+v", a)
 	}
 	benign := httptest.NewRequest("GET", "/search?q=trail+shoes&page=2", nil)

@@ -1,4 +1,4 @@
-// Command anomaly-eval scores the online detector of threat/anomaly/series
+// Command anomaly-eval scores the online detector of internal/series
 // on labelled series: every TimeStamp,Value,Label CSV under -data is
 // streamed through a fresh detector in time order, one point at a time, so
 // no point is scored with knowledge of what follows it.
@@ -35,8 +35,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/internal/series"
 	"github.com/bulwarkhq/bulwark/internal/seriescsv"
-	"github.com/bulwarkhq/bulwark/threat/anomaly/series"
 )
 
 // Report is what the command prints with -json.

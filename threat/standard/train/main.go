@@ -28,6 +28,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/internal/combiner"
 	"github.com/bulwarkhq/bulwark/internal/labelled"
 	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/standard"
@@ -58,7 +59,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	b, err := json.MarshalIndent(m, "", " ")
+	b, err := json.MarshalIndent(&m, "", " ")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -94,10 +95,13 @@ type sample struct {
 	sigs     []threat.Signal
 }
 
-func train(rows []labelled.Row) (*threat.Model, error) {
+// train fits the combiner's parameters on the rows' training part and
+// measures them on the held-out part.
+func train(rows []labelled.Row) (combiner.Params, error) {
+	var m combiner.Params
 	dets, err := standard.Detectors(standard.Config{})
 	if err != nil {
-		return nil, err
+		return m, err
 	}
 	samples := make([]sample, len(rows))
 	for i := range rows {
@@ -113,12 +117,16 @@ func train(rows []labelled.Row) (*threat.Model, error) {
 
 	base, err := standard.DefaultModel()
 	if err != nil {
-		return nil, err
+		return m, err
 	}
-	m := threat.NeutralModel()
+	var baseParams combiner.Params
+	if b, err := json.Marshal(base); err != nil || json.Unmarshal(b, &baseParams) != nil {
+		return m, fmt.Errorf("the embedded model does not read back: %v", err)
+	}
+	m = combiner.Neutral()
 	m.Version = "trained-" + time.Now().UTC().Format("20060102")
 	m.TrainedOn = "requests-dev + csic-normal-train, held-out fifth by id hash"
-	m.Levels = base.Levels
+	m.Levels = baseParams.Levels
 	m.LLR = map[string]float64{}
 
 	var nA, nB float64
@@ -168,10 +176,14 @@ func train(rows []labelled.Row) (*threat.Model, error) {
 	// it is above, the prior moves down by the difference in log-odds, so
 	// that the default strictness (blockAt) refuses what that threshold
 	// would.
+	model, err := modelOf(m)
+	if err != nil {
+		return m, err
+	}
 	var benign []float64
 	for _, s := range samples {
 		if !s.held && !s.attack {
-			benign = append(benign, m.Combine(s.sigs).Score)
+			benign = append(benign, model.Combine(s.sigs).Score)
 		}
 	}
 	sort.Float64s(benign)
@@ -180,8 +192,8 @@ func train(rows []labelled.Row) (*threat.Model, error) {
 	if th > blockAt {
 		m.Prior -= logit(th) - logit(blockAt)
 	}
-	if err := m.Validate(); err != nil {
-		return nil, err
+	if model, err = modelOf(m); err != nil {
+		return m, err
 	}
 	m.Metrics = map[string]float64{}
 	var tp, fn, fp, tn float64
@@ -190,7 +202,7 @@ func train(rows []labelled.Row) (*threat.Model, error) {
 		if !s.held {
 			continue
 		}
-		block := m.Combine(s.sigs).Score >= blockAt
+		block := model.Combine(s.sigs).Score >= blockAt
 		c := cats[s.category]
 		c[0]++
 		if block {
@@ -214,6 +226,15 @@ func train(rows []labelled.Row) (*threat.Model, error) {
 		m.Metrics["heldout_rate_"+name] = c[1] / c[0]
 	}
 	return m, nil
+}
+
+// modelOf is the model of parameters p, validated as the engine does.
+func modelOf(p combiner.Params) (*threat.Model, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	return threat.ParseModel(b)
 }
 
 func logit(p float64) float64 { return math.Log(p / (1 - p)) }

@@ -14,14 +14,14 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/bulwarkhq/bulwark/internal/decision"
+	"github.com/bulwarkhq/bulwark/internal/event"
+	"github.com/bulwarkhq/bulwark/internal/history"
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/middleware/chiroute"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	ratestandard "github.com/bulwarkhq/bulwark/ratelimit/standard"
 	"github.com/bulwarkhq/bulwark/standard"
-	"github.com/bulwarkhq/bulwark/storage/decision"
-	"github.com/bulwarkhq/bulwark/storage/event"
-	"github.com/bulwarkhq/bulwark/storage/history"
 )
 
 // MaxBody bounds a request body.
@@ -163,7 +163,7 @@ func (s *Server) routes() (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("controlplane: the API's guard (API_RATE): %w", err)
 	}
-	mw, err := middleware.New(guard, middleware.Config{Route: chiroute.Before(r), RouteAfter: chiroute.After, Skip: []string{"/healthz"}})
+	mw, err := middleware.New(guard, middleware.Config{Pattern: chiroute.Before(r), PatternAfter: chiroute.After, Skip: []string{"/healthz"}})
 	if err != nil {
 		_ = guard.Close()
 		return nil, err

@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/bulwarkhq/bulwark/storage/history"
+	"github.com/bulwarkhq/bulwark/internal/history"
 )
 
 // palette colours series in a fixed order, readable on white.

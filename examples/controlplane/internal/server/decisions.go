@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/bulwarkhq/bulwark/storage/decision"
-	"github.com/bulwarkhq/bulwark/storage/history"
+	"github.com/bulwarkhq/bulwark/internal/decision"
+	"github.com/bulwarkhq/bulwark/internal/history"
 )
 
 // writeDecision stamps v, records it with its audit row in one

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
-	"github.com/bulwarkhq/bulwark/storage/decision"
+	"github.com/bulwarkhq/bulwark/internal/decision"
 )
 
 // FuzzDecodeRequests feeds the API's request decoders: they never panic,

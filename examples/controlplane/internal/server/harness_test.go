@@ -23,13 +23,13 @@ import (
 
 	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
+	"github.com/bulwarkhq/bulwark/internal/history"
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/middleware/chiroute"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	ratestandard "github.com/bulwarkhq/bulwark/ratelimit/standard"
 	"github.com/bulwarkhq/bulwark/standard"
 	"github.com/bulwarkhq/bulwark/storage/fleet"
-	"github.com/bulwarkhq/bulwark/storage/history"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -126,21 +126,21 @@ func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
 	if o.sampleRate == 0 {
 		o.sampleRate = 1
 	}
-	exp, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: names, Instance: name, Version: "test",
-		SampleRate: o.sampleRate, QueueSize: o.queue, Limiter: lim, AckTimeout: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Limiter: lim, Pseudonyms: names, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := chi.NewRouter()
 	guard, err := standard.New(standard.Config{Guard: bulwark.Config{Limiter: lim}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mw, err := middleware.New(guard, middleware.Config{Events: exp, Route: chiroute.Before(r), RouteAfter: chiroute.After,
+	exp, err := fleet.NewExporter(fleet.ExporterConfig{Conn: nc, Pseudonyms: names, Guard: guard, Instance: name, Version: "test",
+		SampleRate: o.sampleRate, QueueSize: o.queue, AckTimeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Guard: guard, Pseudonyms: names, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := chi.NewRouter()
+	mw, err := middleware.New(guard, middleware.Config{Events: exp, Pattern: chiroute.Before(r), PatternAfter: chiroute.After,
 		TrustedProxies: []string{"127.0.0.0/8"}})
 	if err != nil {
 		t.Fatal(err)

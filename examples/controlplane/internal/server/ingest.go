@@ -12,9 +12,9 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/bulwarkhq/bulwark/storage/event"
-	"github.com/bulwarkhq/bulwark/storage/fleet"
-	"github.com/bulwarkhq/bulwark/storage/history"
+	"github.com/bulwarkhq/bulwark/internal/event"
+	"github.com/bulwarkhq/bulwark/internal/history"
+	"github.com/bulwarkhq/bulwark/internal/stream"
 )
 
 // IngestStats are the ingest consumer's counters.
@@ -49,13 +49,13 @@ type ingestor struct {
 const latencySamples = 1 << 16
 
 func newIngestor(ctx context.Context, js jetstream.JetStream, store history.Store, workers int, log *slog.Logger) (*ingestor, error) {
-	cons, err := js.CreateOrUpdateConsumer(ctx, fleet.StreamName, jetstream.ConsumerConfig{
+	cons, err := js.CreateOrUpdateConsumer(ctx, stream.StreamName, jetstream.ConsumerConfig{
 		Durable:       "ingest",
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       30 * time.Second,
 		MaxAckPending: 50_000,
 		MaxDeliver:    -1,
-		FilterSubject: fleet.SubjectPrefix + ".>",
+		FilterSubject: stream.SubjectPrefix + ".>",
 	})
 	if err != nil {
 		return nil, err

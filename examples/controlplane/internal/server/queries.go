@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/bulwarkhq/bulwark/storage/history"
+	"github.com/bulwarkhq/bulwark/internal/history"
 )
 
 // Query is one query the dashboard runs.

@@ -26,11 +26,11 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/internal/decision"
+	"github.com/bulwarkhq/bulwark/internal/history"
+	"github.com/bulwarkhq/bulwark/internal/history/sqlhistory"
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
-	"github.com/bulwarkhq/bulwark/storage/decision"
-	"github.com/bulwarkhq/bulwark/storage/fleet"
-	"github.com/bulwarkhq/bulwark/storage/history"
-	"github.com/bulwarkhq/bulwark/storage/history/sqlhistory"
+	"github.com/bulwarkhq/bulwark/internal/stream"
 )
 
 // Version is reported by the API.
@@ -89,10 +89,10 @@ func (c *Config) defaults() error {
 		c.NATSAddr = "127.0.0.1:4222"
 	}
 	if c.Tenant == "" {
-		c.Tenant = fleet.DefaultTenant
+		c.Tenant = stream.DefaultTenant
 	}
 	if c.Region == "" {
-		c.Region = fleet.DefaultRegion
+		c.Region = stream.DefaultRegion
 	}
 	if c.WarmDays == 0 {
 		c.WarmDays = 8
@@ -187,10 +187,10 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err = fleet.EnsureStream(ctx, s.js, cfg.StreamMaxAge, cfg.StreamMaxBytes); err != nil {
+	if _, err = stream.EnsureStream(ctx, s.js, cfg.StreamMaxAge, cfg.StreamMaxBytes); err != nil {
 		return nil, fmt.Errorf("controlplane: events stream: %w", err)
 	}
-	if s.kv, err = fleet.EnsureDecisionBucket(ctx, s.js, cfg.Region); err != nil {
+	if s.kv, err = stream.EnsureDecisionBucket(ctx, s.js, cfg.Region); err != nil {
 		return nil, fmt.Errorf("controlplane: decision bucket: %w", err)
 	}
 	if s.ingest, err = newIngestor(ctx, s.js, s.Store, cfg.IngestWorkers, cfg.Logger); err != nil {
@@ -215,12 +215,12 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 // sdkPermissions are what an SDK instance may do on NATS: publish events,
 // read (watch) the decision bucket and the model store, nothing more.
 func sdkPermissions(region string) *natsserver.Permissions {
-	kv := "KV_" + fleet.DecisionBucket(region)
+	kv := "KV_" + stream.DecisionBucket(region)
 	models := "OBJ_bulwark_models"
 	return &natsserver.Permissions{
 		Publish: &natsserver.SubjectPermission{
 			Allow: []string{
-				fleet.SubjectPrefix + ".>",
+				stream.SubjectPrefix + ".>",
 				"$JS.API.INFO",
 				"$JS.API.STREAM.INFO." + kv, "$JS.API.CONSUMER.CREATE." + kv, "$JS.API.CONSUMER.CREATE." + kv + ".>",
 				"$JS.API.CONSUMER.DELETE." + kv + ".>", "$JS.API.CONSUMER.INFO." + kv + ".>",

@@ -18,9 +18,9 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
-	"github.com/bulwarkhq/bulwark/ratelimit"
-	"github.com/bulwarkhq/bulwark/storage/fleet"
-	"github.com/bulwarkhq/bulwark/storage/history"
+	"github.com/bulwarkhq/bulwark/internal/history"
+	"github.com/bulwarkhq/bulwark/internal/stream"
+	"github.com/bulwarkhq/bulwark/storage"
 )
 
 // fleetUp starts a control plane and two instances with some traffic, and
@@ -50,7 +50,7 @@ func fleetUp(t *testing.T) (*server.Server, []*instance, string) {
 
 func operatorBanned(in *instance, client string) bool {
 	r, ok := in.limiter.Cached(client, time.Now())
-	return ok && r.Outcome == ratelimit.OutcomeBanned && strings.Contains(r.Reason, "operator")
+	return ok && r.Penalty == storage.ActionBan && strings.Contains(r.Reason, "operator")
 }
 
 func TestBanEnforcedByEveryInstanceWithinOneSecond(t *testing.T) {
@@ -273,10 +273,10 @@ func TestSDKPermissions(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	// allowed: publish events, read decisions
-	if _, err := js.Publish(ctx, fleet.ReportSubject("default", "probe"), []byte(`{"instance":"probe","boot":"b","seq":1}`)); err != nil {
+	if _, err := js.Publish(ctx, stream.ReportSubject("default", "probe"), []byte(`{"instance":"probe","boot":"b","seq":1}`)); err != nil {
 		t.Errorf("publish an event: %v", err)
 	}
-	kv, err := js.KeyValue(ctx, fleet.DecisionBucket("local"))
+	kv, err := js.KeyValue(ctx, stream.DecisionBucket("local"))
 	if err != nil {
 		t.Fatalf("open the decision bucket: %v", err)
 	}
@@ -291,13 +291,13 @@ func TestSDKPermissions(t *testing.T) {
 	if _, err := kv.Put(short, "deny.addr.MTkyLjAuMi4x", []byte(`{}`)); err == nil {
 		t.Error("the SDK user wrote a decision")
 	}
-	if err := js.DeleteStream(short, fleet.StreamName); err == nil {
+	if err := js.DeleteStream(short, stream.StreamName); err == nil {
 		t.Error("the SDK user deleted the events stream")
 	}
 	if _, err := js.CreateStream(short, jetstream.StreamConfig{Name: "EVIL", Subjects: []string{"evil.>"}}); err == nil {
 		t.Error("the SDK user created a stream")
 	}
-	sub, err := nc.SubscribeSync(fleet.SubjectPrefix + ".>")
+	sub, err := nc.SubscribeSync(stream.SubjectPrefix + ".>")
 	if err == nil {
 		nc.Flush()
 		if _, err := sub.NextMsg(500 * time.Millisecond); err == nil {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/bulwarkhq/bulwark/storage/history"
+	"github.com/bulwarkhq/bulwark/internal/history"
 )
 
 // ColdRow is one event in a day's Parquet file (the cold tier), readable

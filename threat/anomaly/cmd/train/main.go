@@ -32,8 +32,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/internal/feature"
+	"github.com/bulwarkhq/bulwark/internal/forest"
+	"github.com/bulwarkhq/bulwark/internal/sequence"
 	"github.com/bulwarkhq/bulwark/threat"
-	"github.com/bulwarkhq/bulwark/threat/anomaly"
 	"github.com/bulwarkhq/bulwark/threat/behavior"
 )
 
@@ -74,7 +76,7 @@ func run(data, out, seqOut string, trees int, seed uint64, quantile float64, ver
 	if seqVersion != "" {
 		seqVersion = "seq-" + seqVersion
 	}
-	seq, err := behavior.TrainSequence(paths, behavior.SequenceConfig{Version: seqVersion})
+	seq, err := sequence.Train(paths, sequence.Config{Version: seqVersion})
 	if err != nil {
 		return err
 	}
@@ -82,7 +84,7 @@ func run(data, out, seqOut string, trees int, seed uint64, quantile float64, ver
 	if err != nil {
 		return err
 	}
-	m, err := anomaly.Train(vectors, anomaly.TrainConfig{Version: version, Features: behavior.FeatureNames[:], Trees: trees, Seed: seed, Quantile: quantile})
+	m, err := forest.Train(vectors, forest.TrainConfig{Version: version, Features: feature.Names[:], Trees: trees, Seed: seed, Quantile: quantile})
 	if err != nil {
 		return err
 	}
@@ -190,8 +192,18 @@ func pathOf(uri string) string {
 	return uri
 }
 
-func replay(sessions [][]record, seq *behavior.SequenceModel, seed uint64) ([][]float64, error) {
-	d, err := behavior.New(behavior.Config{Sequence: seq, NoBot: true})
+// replay runs the sessions through a behaviour detector with the sequence
+// model seq and returns the feature vector after each request.
+func replay(sessions [][]record, seq *sequence.Model, seed uint64) ([][]float64, error) {
+	b, err := json.Marshal(seq)
+	if err != nil {
+		return nil, err
+	}
+	sm, err := behavior.ParseSequenceModel(b)
+	if err != nil {
+		return nil, err
+	}
+	d, err := behavior.New(behavior.Config{Sequence: sm, NoBot: true})
 	if err != nil {
 		return nil, err
 	}
@@ -220,8 +232,9 @@ func replay(sessions [][]record, seq *behavior.SequenceModel, seed uint64) ([][]
 				status = 500
 			}
 			d.Observe(client, "", status, at)
-			if v, ok := d.Features(client, at); ok {
-				vectors = append(vectors, append([]float64(nil), v[:]...))
+			// the vector as of this request, its status included
+			if v, ok := d.AppendFeatures(nil, client); ok {
+				vectors = append(vectors, v)
 			}
 		}
 	}

@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/bulwarkhq/bulwark/threat/anomaly"
+	"github.com/bulwarkhq/bulwark/internal/feature"
+	"github.com/bulwarkhq/bulwark/internal/forest"
+	"github.com/bulwarkhq/bulwark/internal/sequence"
 	"github.com/bulwarkhq/bulwark/threat/behavior"
 )
 
@@ -55,8 +57,11 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seq, err := behavior.ParseSequenceModel(b)
+	seq, err := sequence.Parse(b)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := behavior.ParseSequenceModel(b); err != nil {
 		t.Fatal(err)
 	}
 	if seq.Version != "seq-test" || len(seq.Classes) != 6 {
@@ -71,11 +76,11 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m anomaly.Model
+	var m forest.Model
 	if err := json.NewDecoder(zr).Decode(&m); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Validate(); err != nil || m.Version != "test" || len(m.Trees) != 10 || len(m.Features) != behavior.NumFeatures {
+	if err := m.Validate(); err != nil || m.Version != "test" || len(m.Trees) != 10 || len(m.Features) != feature.Num {
 		t.Fatalf("model %q, %d trees, %d features: %v", m.Version, len(m.Trees), len(m.Features), err)
 	}
 	if err := run(filepath.Join(dir, "missing.jsonl"), "", "", 10, 1, 0.99, ""); err == nil {

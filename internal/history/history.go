@@ -1,0 +1,241 @@
+// Package history is the control plane's warm tier: the events and
+// per-minute counts the SDK instances send, the operators' decisions and
+// labels, and the hash-chained audit log, queried by the API and the
+// dashboard. Store is the interface; internal/history/sqlhistory implements
+// it on SQLite (the embedded default) and PostgreSQL, and
+// internal/history/historytest is the conformance suite both pass.
+//
+// Events are kept in one table a day (a partition in PostgreSQL), so that
+// retention drops whole days; inserts are idempotent by event id, so a
+// replay after a crash counts nothing twice. Every row carries a tenant.
+// Every mutating call writes its audit row in the same transaction as the
+// change.
+package history
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/bulwarkhq/bulwark/internal/event"
+)
+
+// Store is what the control plane needs of its warm store.
+type Store interface {
+	// Ingest writes batches and reports in one transaction: events
+	// idempotently by id, reports once by their id (their counts added to
+	// the per-minute and per-hour aggregates, their health to the
+	// instance's row).
+	Ingest(ctx context.Context, batches []*event.Batch, reports []*event.Report) (IngestResult, error)
+
+	Series(ctx context.Context, q SeriesQuery) ([]Point, error)
+	TopRoutes(ctx context.Context, q Range, n int) ([]TopRoute, error)
+	TopClients(ctx context.Context, q Range, n int) ([]TopClient, error)
+	// Timeline returns a client's events, newest first, a page at a time.
+	Timeline(ctx context.Context, tenant, pseudonym string, q Range, p Page) ([]Event, string, error)
+	Incidents(ctx context.Context, q Range, p Page) ([]Incident, string, error)
+	Event(ctx context.Context, tenant string, id event.ID) (*Event, error)
+	Instances(ctx context.Context, tenant string) ([]Instance, error)
+
+	// Label sets an operator's label on an event (audited).
+	Label(ctx context.Context, tenant string, id event.ID, label string, a Audit) error
+	// Erase deletes one client's history from the warm tier (audited) and
+	// returns the events removed.
+	Erase(ctx context.Context, tenant, pseudonym string, a Audit) (int64, error)
+
+	// PutDecision records a decision value (audited) as not yet
+	// published; the caller publishes it to the bucket and marks it.
+	PutDecision(ctx context.Context, d Decision, a Audit) error
+	MarkPublished(ctx context.Context, tenant, key string, wall int64, logical uint32) error
+	Decisions(ctx context.Context, tenant string, unpublishedOnly bool) ([]Decision, error)
+
+	// AuditLog lists audit rows, oldest first, after seq.
+	AuditLog(ctx context.Context, tenant string, after int64, limit int) ([]AuditRow, error)
+	// VerifyAudit recomputes the hash chain; a changed or deleted row is
+	// an error wrapping ErrTampered.
+	VerifyAudit(ctx context.Context) (AuditHead, error)
+
+	// Days lists the days that have an events table, oldest first.
+	Days(ctx context.Context) ([]time.Time, error)
+	// DropDay drops a day's events (retention).
+	DropDay(ctx context.Context, day time.Time) error
+	// ScanDay calls fn with every event of day, for the cold tier.
+	ScanDay(ctx context.Context, day time.Time, fn func(*Event) error) error
+	// Prune forgets report ids older than before (their dedupe window).
+	Prune(ctx context.Context, before time.Time) error
+
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Errors.
+var (
+	ErrNotFound = errors.New("history: not found")
+	ErrTampered = errors.New("history: audit log tampered")
+	ErrInvalid  = errors.New("history: invalid query")
+)
+
+// IngestResult says what an Ingest wrote.
+type IngestResult struct {
+	Inserted   int // events new to the store
+	Duplicates int // events already stored (replays)
+	Reports    int // reports applied
+}
+
+// Range is a tenant's time window [From, To).
+type Range struct {
+	Tenant   string
+	From, To time.Time
+}
+
+// Validate checks r.
+func (r Range) Validate() error {
+	if r.Tenant == "" || r.From.IsZero() || !r.To.After(r.From) {
+		return errors.Join(ErrInvalid, errors.New("want a tenant and From before To"))
+	}
+	if r.To.Sub(r.From) > 400*24*time.Hour {
+		return errors.Join(ErrInvalid, errors.New("range over 400 days"))
+	}
+	return nil
+}
+
+// Dimensions a series is split by.
+const (
+	ByOutcome = "outcome"
+	ByFamily  = "family"
+	ByRoute   = "route"
+	ByLevel   = "level"
+)
+
+// SeriesQuery asks for request counts in Step buckets split by By.
+type SeriesQuery struct {
+	Range
+	Step    time.Duration // at least a minute; multiples of an hour read the hourly table
+	By      string        // ByOutcome, ByFamily, ByRoute or ByLevel
+	Threats bool          // only requests above threat level none
+}
+
+// Point is one bucket of one series.
+type Point struct {
+	Time  time.Time
+	Key   string // the value of the dimension
+	Count int64
+}
+
+// TopRoute is a route's traffic in a range.
+type TopRoute struct {
+	Route    string
+	Requests int64
+	Threats  int64 // above threat level none
+	Refused  int64
+}
+
+// TopClient is an offending client's activity in a range.
+type TopClient struct {
+	Pseudonym string
+	Offences  int64 // scored or refused requests
+	Refused   int64
+	MaxScore  float64
+	LastSeen  time.Time
+	Family    string // family of its highest-scoring request
+}
+
+// Page asks for Limit rows after Cursor ("" for the first page).
+type Page struct {
+	Limit  int
+	Cursor string
+}
+
+// MaxPage bounds Page.Limit.
+const MaxPage = 1000
+
+// Event is a stored event.
+type Event struct {
+	ID        event.ID
+	Tenant    string
+	Time      time.Time
+	Pseudonym string
+	KeyID     string
+	Route     string
+	Method    string
+	Outcome   string
+	Score     float64
+	Level     string
+	Reasons   []string
+	Family    string
+	Limiter   string
+	Region    string
+	Instance  string
+	Features  []float32
+	Label     string // operator's label, if any
+}
+
+// Incident is one client's offending activity within one clock hour.
+type Incident struct {
+	Pseudonym string
+	Hour      time.Time
+	Offences  int64
+	Refused   int64
+	MaxScore  float64
+	Family    string
+	Route     string
+	First     time.Time
+	Last      time.Time
+}
+
+// Instance is the health an SDK instance last reported.
+type Instance struct {
+	Tenant    string
+	Name      string
+	Region    string
+	Version   string
+	Boot      string
+	LastSeen  time.Time
+	Recorded  uint64
+	Sampled   uint64
+	Published uint64
+	Dropped   uint64
+	Queued    uint64
+	Breaker   string
+}
+
+// Decision is a decision value as the store keeps it: the bucket key, the
+// encoded value, and whether it has reached the bucket.
+type Decision struct {
+	Tenant    string
+	Key       string
+	Value     []byte // decision.Value, JSON
+	Action    string
+	Target    string // type:value
+	Expires   time.Time
+	Tombstone bool
+	Wall      int64
+	Logical   uint32
+	Origin    string
+	Published bool
+	Updated   time.Time
+}
+
+// Audit is who did what, written with the change.
+type Audit struct {
+	Tenant string
+	Actor  string // token subject
+	Action string // "decision.put", "event.label", "client.erase", ...
+	Target string
+	Detail string // JSON
+	Time   time.Time
+}
+
+// AuditRow is a stored audit entry.
+type AuditRow struct {
+	Seq int64
+	Audit
+	Prev []byte
+	Hash []byte
+}
+
+// AuditHead is the end of a verified chain.
+type AuditHead struct {
+	Seq  int64
+	Hash []byte
+}

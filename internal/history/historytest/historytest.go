@@ -1,0 +1,310 @@
+// Package historytest is the conformance suite every history.Store runs:
+// historytest.Run(t, backend).
+package historytest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/bulwarkhq/bulwark/internal/event"
+	"github.com/bulwarkhq/bulwark/internal/history"
+)
+
+// Backend makes fresh stores and tampers with them as an attacker with
+// direct database access would.
+type Backend struct {
+	// New returns a fresh, empty store, closed by the test's cleanup.
+	New func(t *testing.T) history.Store
+	// Tamper changes ("change") or deletes ("delete") audit row seq behind
+	// the store's back, or tries a plain UPDATE ("update", which the store's
+	// append-only guard must refuse: Tamper returns that error).
+	Tamper func(t *testing.T, s history.Store, how string, seq int64) error
+}
+
+// Day is the suite's fixed day; events fall on it and the next.
+var Day = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+
+func batch(instance string, seq0 int, at time.Time, n int, mk func(i int, e *event.Event)) *event.Batch {
+	b := &event.Batch{Tenant: "default", Region: "local", Instance: instance, KeyID: "k1"}
+	for i := 0; i < n; i++ {
+		e := event.Event{ID: event.MakeID(at, 42, uint64(seq0+i)), Time: at.Add(time.Duration(i) * time.Millisecond),
+			Pseudonym: "aaaa", Route: "/api/items/{id}", Method: "GET", Outcome: event.OutcomeAllowed, Score: 0.01, Level: "none", Limiter: "allow"}
+		if mk != nil {
+			mk(i, &e)
+		}
+		b.Events = append(b.Events, e)
+	}
+	return b
+}
+
+func attack(i int, e *event.Event) {
+	e.Pseudonym = "bbbb"
+	e.Route, e.Outcome, e.Score, e.Level, e.Family = "/search", event.OutcomeBlocked, 0.99, "critical", "sqli"
+	e.Reasons = [event.MaxReasons]string{"sqli.libinjection", "sqli.tautology"}
+	e.Features = []float32{1, 2, 3}
+	e.Limiter = ""
+}
+
+func report(instance string, seq uint64, counts ...event.Count) *event.Report {
+	return &event.Report{Tenant: "default", Region: "local", Instance: instance, Boot: "boot1", Seq: seq,
+		Time: Day.Add(time.Hour), Version: "v1", Recorded: 10, Published: 8, Dropped: 2, Breaker: "closed", Counts: counts}
+}
+
+// Run runs the suite.
+func Run(t *testing.T, be Backend) {
+	ctx := context.Background()
+	t.Run("IngestIsIdempotent", func(t *testing.T) {
+		s := be.New(t)
+		at := Day.Add(10 * time.Hour)
+		b1 := batch("i1", 1, at, 50, nil)
+		b2 := batch("i1", 100, at, 5, attack)
+		r := report("i1", 1, event.Count{Minute: at.Unix(), Route: "/api/items/{id}", Outcome: "allowed", Level: "none", N: 500},
+			event.Count{Minute: at.Unix(), Route: "/search", Outcome: "blocked", Family: "sqli", Level: "critical", N: 5})
+		res, err := s.Ingest(ctx, []*event.Batch{b1, b2}, []*event.Report{r})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Inserted != 55 || res.Duplicates != 0 || res.Reports != 1 {
+			t.Fatalf("first ingest %+v", res)
+		}
+		// a replay after a crash: the same batches and report again
+		res, err = s.Ingest(ctx, []*event.Batch{b1, b2}, []*event.Report{r})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Inserted != 0 || res.Duplicates != 55 || res.Reports != 0 {
+			t.Fatalf("replay %+v", res)
+		}
+		rng := history.Range{Tenant: "default", From: Day, To: Day.Add(24 * time.Hour)}
+		pts, err := s.Series(ctx, history.SeriesQuery{Range: rng, Step: time.Hour, By: history.ByOutcome})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int64{}
+		for _, p := range pts {
+			got[p.Key] += p.Count
+			if !p.Time.Equal(Day.Add(10 * time.Hour)) {
+				t.Errorf("point at %v", p.Time)
+			}
+		}
+		if got["allowed"] != 500 || got["blocked"] != 5 {
+			t.Errorf("series %v", got)
+		}
+		clients, err := s.TopClients(ctx, rng, 10)
+		if err != nil || len(clients) != 1 || clients[0].Pseudonym != "bbbb" || clients[0].Offences != 5 || clients[0].Family != "sqli" {
+			t.Errorf("top clients %+v %v", clients, err)
+		}
+	})
+	t.Run("Queries", func(t *testing.T) {
+		s := be.New(t)
+		at := Day.Add(23*time.Hour + 59*time.Minute)
+		var counts []event.Count
+		for m := 0; m < 4; m++ { // four minutes across midnight
+			min := at.Add(time.Duration(m) * time.Minute).Unix()
+			counts = append(counts,
+				event.Count{Minute: min, Route: "/a", Outcome: "allowed", Level: "none", N: 10},
+				event.Count{Minute: min, Route: "/search", Outcome: "blocked", Family: "sqli", Level: "critical", N: 2},
+				event.Count{Minute: min, Route: "/login", Outcome: "limited", Family: "behavior", Level: "medium", N: 1})
+		}
+		if _, err := s.Ingest(ctx, []*event.Batch{batch("i1", 1, at, 30, attack), batch("i1", 1000, at.Add(2*time.Minute), 30, attack)},
+			[]*event.Report{report("i1", 1, counts...), report("i2", 7)}); err != nil {
+			t.Fatal(err)
+		}
+		rng := history.Range{Tenant: "default", From: at, To: at.Add(5 * time.Minute)}
+		for _, by := range []string{history.ByOutcome, history.ByFamily, history.ByRoute, history.ByLevel} {
+			pts, err := s.Series(ctx, history.SeriesQuery{Range: rng, Step: time.Minute, By: by, Threats: true})
+			if err != nil {
+				t.Fatal(by, err)
+			}
+			var sum int64
+			buckets := map[time.Time]bool{}
+			for _, p := range pts {
+				sum += p.Count
+				buckets[p.Time] = true
+			}
+			if sum != 12 || len(buckets) != 4 {
+				t.Errorf("by %s: %d threats in %d buckets, want 12 in 4", by, sum, len(buckets))
+			}
+		}
+		routes, err := s.TopRoutes(ctx, rng, 2)
+		if err != nil || len(routes) != 2 || routes[0].Route != "/search" || routes[0].Threats != 8 || routes[0].Refused != 8 || routes[1].Route != "/login" {
+			t.Errorf("top routes %+v %v", routes, err)
+		}
+		// the timeline pages across the day boundary, newest first
+		tl := history.Range{From: Day, To: Day.Add(48 * time.Hour)}
+		var all []history.Event
+		cursor := ""
+		for pages := 0; pages < 10; pages++ {
+			evs, next, err := s.Timeline(ctx, "default", "bbbb", tl, history.Page{Limit: 7, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, evs...)
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if len(all) != 60 {
+			t.Fatalf("timeline has %d events, want 60", len(all))
+		}
+		for i := 1; i < len(all); i++ {
+			if all[i].Time.After(all[i-1].Time) {
+				t.Fatalf("timeline not newest first at %d", i)
+			}
+		}
+		e := all[0]
+		if e.Family != "sqli" || len(e.Reasons) != 2 || len(e.Features) != 3 || e.Instance != "i1" || e.KeyID != "k1" {
+			t.Errorf("event %+v", e)
+		}
+		got, err := s.Event(ctx, "default", e.ID)
+		if err != nil || got.ID != e.ID {
+			t.Errorf("event by id: %v", err)
+		}
+		if _, err := s.Event(ctx, "default", event.MakeID(Day, 1, 999999)); !errors.Is(err, history.ErrNotFound) {
+			t.Errorf("missing event: %v", err)
+		}
+		if _, err := s.Event(ctx, "other", e.ID); !errors.Is(err, history.ErrNotFound) {
+			t.Errorf("another tenant's event: %v", err)
+		}
+		inc, _, err := s.Incidents(ctx, history.Range{Tenant: "default", From: Day, To: Day.Add(48 * time.Hour)}, history.Page{})
+		if err != nil || len(inc) != 2 || inc[0].Pseudonym != "bbbb" || inc[0].Hour.Before(inc[1].Hour) {
+			t.Errorf("incidents %+v %v", inc, err)
+		}
+		insts, err := s.Instances(ctx, "default")
+		if err != nil || len(insts) != 2 || insts[0].Dropped != 2 || insts[0].Breaker != "closed" {
+			t.Errorf("instances %+v %v", insts, err)
+		}
+		for _, bad := range []history.SeriesQuery{
+			{Range: rng, Step: time.Minute, By: "pseudonym; DROP TABLE audit"},
+			{Range: rng, Step: time.Second, By: history.ByOutcome},
+			{Range: history.Range{Tenant: "default", From: rng.To, To: rng.From}, Step: time.Minute, By: history.ByOutcome},
+		} {
+			if _, err := s.Series(ctx, bad); !errors.Is(err, history.ErrInvalid) {
+				t.Errorf("bad query %+v: %v", bad, err)
+			}
+		}
+		if _, _, err := s.Timeline(ctx, "default", "bbbb", tl, history.Page{Cursor: "!!"}); !errors.Is(err, history.ErrInvalid) {
+			t.Errorf("bad cursor: %v", err)
+		}
+	})
+	t.Run("MutationsAreAudited", func(t *testing.T) {
+		s := be.New(t)
+		at := Day.Add(time.Hour)
+		if _, err := s.Ingest(ctx, []*event.Batch{batch("i1", 1, at, 3, attack), batch("i1", 10, at, 3, nil)}, nil); err != nil {
+			t.Fatal(err)
+		}
+		id := event.MakeID(at, 42, 1)
+		if err := s.Label(ctx, "default", id, "attack", history.Audit{Tenant: "default", Actor: "alice", Action: "event.label", Target: id.String()}); err != nil {
+			t.Fatal(err)
+		}
+		if e, err := s.Event(ctx, "default", id); err != nil || e.Label != "attack" {
+			t.Errorf("label: %+v %v", e, err)
+		}
+		d := history.Decision{Tenant: "default", Key: "deny.pseudonym.YmJiYg", Value: []byte(`{}`), Action: "ban", Target: "pseudonym:bbbb",
+			Expires: at.Add(time.Hour), Wall: 5, Logical: 1, Origin: "local"}
+		if err := s.PutDecision(ctx, d, history.Audit{Tenant: "default", Actor: "alice", Action: "decision.put", Target: d.Target}); err != nil {
+			t.Fatal(err)
+		}
+		un, err := s.Decisions(ctx, "default", true)
+		if err != nil || len(un) != 1 || un[0].Published || !un[0].Expires.Equal(d.Expires) {
+			t.Fatalf("unpublished %+v %v", un, err)
+		}
+		if err := s.MarkPublished(ctx, "default", d.Key, 5, 1); err != nil {
+			t.Fatal(err)
+		}
+		if un, _ := s.Decisions(ctx, "default", true); len(un) != 0 {
+			t.Errorf("still unpublished: %+v", un)
+		}
+		n, err := s.Erase(ctx, "default", "bbbb", history.Audit{Tenant: "default", Actor: "bob", Action: "client.erase", Target: "bbbb"})
+		if err != nil || n != 3 {
+			t.Fatalf("erase: %d %v", n, err)
+		}
+		if evs, _, _ := s.Timeline(ctx, "default", "bbbb", history.Range{From: Day, To: Day.Add(24 * time.Hour)}, history.Page{}); len(evs) != 0 {
+			t.Errorf("erased client still has %d events", len(evs))
+		}
+		if cl, _ := s.TopClients(ctx, history.Range{Tenant: "default", From: Day, To: Day.Add(24 * time.Hour)}, 10); len(cl) != 0 {
+			t.Errorf("erased client still in top clients")
+		}
+		log, err := s.AuditLog(ctx, "default", 0, 100)
+		if err != nil || len(log) != 3 || log[0].Action != "event.label" || log[2].Actor != "bob" {
+			t.Fatalf("audit %+v %v", log, err)
+		}
+		head, err := s.VerifyAudit(ctx)
+		if err != nil || head.Seq != 3 {
+			t.Fatalf("verify: %+v %v", head, err)
+		}
+		if err := be.Tamper(t, s, "update", 1); err == nil {
+			t.Error("a plain UPDATE of the audit log was accepted")
+		}
+		if err := be.Tamper(t, s, "change", 2); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.VerifyAudit(ctx); !errors.Is(err, history.ErrTampered) {
+			t.Errorf("changed row: %v", err)
+		}
+	})
+	t.Run("DeletedAuditRow", func(t *testing.T) {
+		s := be.New(t)
+		for i := 0; i < 3; i++ {
+			d := history.Decision{Tenant: "default", Key: fmt.Sprintf("deny.key.%d", i), Value: []byte(`{}`), Action: "ban", Target: "key:x", Wall: int64(i + 1), Origin: "local"}
+			if err := s.PutDecision(ctx, d, history.Audit{Tenant: "default", Actor: "a", Action: "decision.put"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := be.Tamper(t, s, "delete", 2); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.VerifyAudit(ctx); !errors.Is(err, history.ErrTampered) {
+			t.Errorf("deleted row: %v", err)
+		}
+		s2 := be.New(t)
+		for i := 0; i < 2; i++ {
+			if err := s2.PutDecision(ctx, history.Decision{Tenant: "default", Key: "k", Value: []byte(`{}`), Wall: int64(i + 1), Origin: "local"},
+				history.Audit{Tenant: "default", Actor: "a", Action: "decision.put"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := be.Tamper(t, s2, "delete", 2); err != nil { // the last row
+			t.Fatal(err)
+		}
+		if _, err := s2.VerifyAudit(ctx); !errors.Is(err, history.ErrTampered) {
+			t.Errorf("deleted last row: %v", err)
+		}
+	})
+	t.Run("RetentionDropsDays", func(t *testing.T) {
+		s := be.New(t)
+		if _, err := s.Ingest(ctx, []*event.Batch{batch("i1", 1, Day, 5, attack), batch("i1", 100, Day.Add(24*time.Hour), 5, attack)}, nil); err != nil {
+			t.Fatal(err)
+		}
+		days, err := s.Days(ctx)
+		if err != nil || len(days) != 2 || !days[0].Equal(Day) {
+			t.Fatalf("days %v %v", days, err)
+		}
+		n := 0
+		if err := s.ScanDay(ctx, Day, func(e *history.Event) error { n++; return nil }); err != nil || n != 5 {
+			t.Fatalf("scan: %d %v", n, err)
+		}
+		if err := s.DropDay(ctx, Day); err != nil {
+			t.Fatal(err)
+		}
+		days, _ = s.Days(ctx)
+		if len(days) != 1 {
+			t.Fatalf("after drop: %v", days)
+		}
+		evs, _, err := s.Timeline(ctx, "default", "bbbb", history.Range{From: Day, To: Day.Add(48 * time.Hour)}, history.Page{})
+		if err != nil || len(evs) != 5 {
+			t.Errorf("after drop: %d events, %v", len(evs), err)
+		}
+		// a late event of the dropped day recreates it
+		if _, err := s.Ingest(ctx, []*event.Batch{batch("i1", 500, Day, 1, nil)}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Prune(ctx, time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
