@@ -22,6 +22,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"strconv"
@@ -67,10 +68,34 @@ func env(name, def string) string {
 	return def
 }
 
+// natsAddr is NATS_ADDR, or 127.0.0.1:4222 when that port is free, or
+// else another free loopback port: a machine that runs its own NATS
+// server (Debian's nats-server package starts one on 4222) still gets the
+// embedded one, and the NATS_URL printed at start names the port taken.
+func natsAddr() string {
+	if v := os.Getenv("NATS_ADDR"); v != "" {
+		return v
+	}
+	const def = "127.0.0.1:4222"
+	ln, err := net.Listen("tcp", def)
+	if err == nil {
+		_ = ln.Close()
+		return def
+	}
+	ln, err = net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return def // the embedded server will say why it cannot listen
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	fmt.Fprintf(os.Stderr, "controlplane: %s is taken (another NATS server?); the embedded NATS listens on %s (set NATS_ADDR to choose)\n", def, addr)
+	return addr
+}
+
 func configFromEnv() (server.Config, error) {
 	c := server.Config{
 		Addr: env("ADDR", "127.0.0.1:8090"), DataDir: env("DATA_DIR", "data/controlplane"),
-		NATSURL: os.Getenv("NATS_URL"), NATSAddr: env("NATS_ADDR", "127.0.0.1:4222"), DatabaseURL: os.Getenv("DATABASE_URL"),
+		NATSURL: os.Getenv("NATS_URL"), NATSAddr: natsAddr(), DatabaseURL: os.Getenv("DATABASE_URL"),
 		Region: os.Getenv("REGION"), Tenant: os.Getenv("TENANT"),
 		TLSCert: os.Getenv("TLS_CERT"), TLSKey: os.Getenv("TLS_KEY"), TLSClientCA: os.Getenv("TLS_CLIENT_CA"),
 	}
