@@ -75,17 +75,27 @@ func pseudonymKey(cfg config) ([]byte, error) {
 	if _, err := rand.Read(k); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(cfg.KeyFile), 0o700); err != nil {
+	dir := filepath.Dir(cfg.KeyFile)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	// O_EXCL: two instances starting together keep the first one's key
-	f, err := os.OpenFile(cfg.KeyFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return pseudonymKey(cfg)
-	}
+	// Written whole to a temporary file, then linked into place: link
+	// fails when the name exists, so two instances starting together keep
+	// the first one's key, and neither can read a half-written file.
+	f, err := os.CreateTemp(dir, ".pseudonym-key-*")
 	if err != nil {
 		return nil, err
 	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
 	_, err = f.WriteString(hex.EncodeToString(k) + "\n")
-	return k, errors.Join(err, f.Close())
+	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {
+		return nil, err
+	}
+	if err := os.Link(tmp, cfg.KeyFile); errors.Is(err, os.ErrExist) {
+		return pseudonymKey(cfg)
+	} else if err != nil {
+		return nil, err
+	}
+	return k, nil
 }
