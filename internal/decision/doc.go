@@ -19,6 +19,12 @@
 // writes a tombstone with a newer stamp rather than deleting the key, so a
 // region that sees the removal after the write still converges. Newer
 // reports which of two values of one key wins (last writer by stamp, then
-// region name); allow-list entries and deny entries live under different
-// keys, so allow beats ban by lookup, not by merge.
+// region name), and Merge is that last-writer-wins register. Allow-list
+// entries and deny entries live under different keys; across regions the
+// allow-list is an observed-remove set (AllowSet): a remove tombstones the
+// adds it saw, so an add made concurrently elsewhere survives it. Effective
+// says what holds for a target: allow beats ban and throttle, and expiry is
+// part of each value, so every region ends a decision at the same instant.
+// Merge and AllowSet.Merge are commutative, associative and idempotent
+// (property tests in merge_test.go); nothing replicates through them yet.
 package decision
