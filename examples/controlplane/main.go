@@ -95,9 +95,12 @@ func natsAddr() string {
 func configFromEnv() (server.Config, error) {
 	c := server.Config{
 		Addr: env("ADDR", "127.0.0.1:8090"), DataDir: env("DATA_DIR", "data/controlplane"),
-		NATSURL: os.Getenv("NATS_URL"), NATSAddr: natsAddr(), DatabaseURL: os.Getenv("DATABASE_URL"),
+		NATSURL: os.Getenv("NATS_URL"), DatabaseURL: os.Getenv("DATABASE_URL"),
 		Region: os.Getenv("REGION"), Tenant: os.Getenv("TENANT"),
 		TLSCert: os.Getenv("TLS_CERT"), TLSKey: os.Getenv("TLS_KEY"), TLSClientCA: os.Getenv("TLS_CLIENT_CA"),
+	}
+	if c.NATSURL == "" {
+		c.NATSAddr = natsAddr()
 	}
 	for name, p := range map[string]*int{"WARM_DAYS": &c.WarmDays, "COLD_DAYS": &c.ColdDays} {
 		if v := os.Getenv(name); v != "" {
