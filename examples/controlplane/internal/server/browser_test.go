@@ -60,6 +60,8 @@ func TestDashboardInBrowser(t *testing.T) {
 		return len(pa) > 0 && len(pb) > 0
 	})
 	tok := mint(t, s, server.ScopeRead, server.ScopeDecisions)
+	// five weeks of earlier traffic, for the forecast plot
+	seed(t, s, time.Now(), 35*24, "api-1")
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -93,12 +95,13 @@ func TestDashboardInBrowser(t *testing.T) {
 		return v
 	}
 	traffic, threats := attr(`svg[data-testid="chart-traffic"]`, "data-points"), attr(`svg[data-testid="chart-threats"]`, "data-points")
+	forecastPts := attr(`svg[data-testid="chart-forecast"]`, "data-points")
 	routes, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="top-routes"] tr').length - 1`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	clients, instances := text(`[data-testid="top-clients"]`), text(`[data-testid="instances"]`)
-	for name, v := range map[string]string{"traffic": traffic, "threats": threats} {
+	for name, v := range map[string]string{"traffic": traffic, "threats": threats, "forecast": forecastPts} {
 		if n, _ := strconv.Atoi(v); n == 0 {
 			t.Errorf("plot %s has no data (data-points=%q)", name, v)
 		}

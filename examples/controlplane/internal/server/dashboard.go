@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"html/template"
@@ -178,6 +179,7 @@ type dashData struct {
 	StepLabel string
 	Traffic   chart
 	Threats   chart
+	Forecast  forecastChart
 	Routes    []history.TopRoute
 	Clients   []history.TopClient
 	Incidents []history.Incident
@@ -221,6 +223,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		threats, err = s.Store.Series(gctx, history.SeriesQuery{Range: rng, Step: win.Step, By: history.ByFamily, Threats: true})
 		return err
 	})
+	var fc *totalForecast
+	g.Go(func() (err error) { fc, err = s.forecastTotal(gctx, s.cfg.Now(), maxHorizon, 0); return err })
 	g.Go(func() (err error) { d.Routes, err = s.Store.TopRoutes(gctx, rng, 10); return err })
 	g.Go(func() (err error) {
 		d.Clients, err = s.Store.TopClients(gctx, s.rng(clientWindow(win)), 10)
@@ -257,12 +261,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	unit := "requests / " + d.StepLabel
 	d.Traffic = buildChart("traffic", "Traffic by outcome", unit, traffic, win.From, win.To, win.Step, outcomeColours)
+	d.Forecast = buildForecastChart(fc)
 	d.Threats = buildChart("threats", "Threats by attack family", "threats / "+d.StepLabel, threats, win.From, win.To, win.Step, nil)
+	var page bytes.Buffer
+	if err := dashTmpl.Execute(&page, d); err != nil {
+		// a half page would read as a complete one: answer 500 instead
+		s.cfg.Logger.Error("controlplane: dashboard", "err", err)
+		s.fail(w, r, err)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := dashTmpl.Execute(w, d); err != nil {
-		s.cfg.Logger.Error("controlplane: dashboard", "err", err)
-	}
+	_, _ = page.WriteTo(w)
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -360,6 +370,21 @@ code{font-size:12px}
 {{end}}
 {{template "chart" .Traffic}}
 {{template "chart" .Threats}}
+{{with .Forecast}}{{$f := .}}<section><h2>Requests per hour: the last 7 days and the next {{.Horizon}} hours</h2>
+<svg id="chart-forecast" data-testid="chart-forecast" data-points="{{.Points}}" data-method="{{.Method}}" width="100%" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="requests per hour, history and forecast with 80% and 95% intervals">
+<rect x="{{.PlotX}}" y="{{.PlotY}}" width="{{.PlotW}}" height="{{.PlotH}}" fill="#fcfcfd" stroke="#ccc"/>
+{{range .YTicks}}<line x1="{{$f.PlotX}}" x2="{{$f.W}}" y1="{{f1 .Pos}}" y2="{{f1 .Pos}}" stroke="#eee"/><text class="axis" x="{{$f.PlotX}}" dx="-6" y="{{f1 .Pos}}" dy="4" text-anchor="end">{{.Label}}</text>{{end}}
+{{if .Band95}}<polygon points="{{.Band95}}" fill="#1f77b4" fill-opacity="0.15"/>{{end}}
+{{if .Band80}}<polygon points="{{.Band80}}" fill="#1f77b4" fill-opacity="0.3"/>{{end}}
+{{if .History}}<polyline data-testid="forecast-history" points="{{.History}}" fill="none" stroke="#222" stroke-width="1.2"/>{{end}}
+{{if .Point}}<polyline data-testid="forecast-point" points="{{.Point}}" fill="none" stroke="#1f77b4" stroke-width="1.8"/><line x1="{{f1 .SplitX}}" x2="{{f1 .SplitX}}" y1="{{.PlotY}}" y2="{{.Bottom}}" stroke="#888" stroke-dasharray="4 3"/><text class="axis" x="{{f1 .SplitX}}" dx="4" y="{{.PlotY}}" dy="12">now</text>{{end}}
+{{range .XTicks}}<text class="axis" x="{{f1 .Pos}}" y="{{$f.H}}" dy="-30" text-anchor="middle">{{.Label}}</text>{{end}}
+<text class="unit" x="{{.PlotX}}" y="{{.H}}" dy="-8">time (UTC) →</text>
+<text class="unit" transform="translate(14 {{.PlotY}}) rotate(90)">requests / hour</text>
+</svg>
+<div class="legend" data-testid="legend-forecast"><span><i style="background:#222"></i>history</span><span><i style="background:#1f77b4"></i>forecast ({{.Method}})</span><span><i style="background:#1f77b4;opacity:.45"></i>80% interval</span><span><i style="background:#1f77b4;opacity:.2"></i>95% interval</span></div>
+{{if .Reason}}<p class="empty" data-testid="forecast-reason">{{.Reason}}</p>{{end}}
+</section>{{end}}
 <section><h2>Top attacked routes</h2>
 <table data-testid="top-routes"><tr><th>route</th><th class="n">requests</th><th class="n">threats</th><th class="n">refused</th></tr>
 {{range .Routes}}<tr><td><code>{{.Route}}</code></td><td class="n">{{hum .Requests}}</td><td class="n">{{hum .Threats}}</td><td class="n">{{hum .Refused}}</td></tr>
