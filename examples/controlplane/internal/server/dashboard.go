@@ -223,8 +223,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		threats, err = s.Store.Series(gctx, history.SeriesQuery{Range: rng, Step: win.Step, By: history.ByFamily, Threats: true})
 		return err
 	})
-	var fc *totalForecast
-	g.Go(func() (err error) { fc, err = s.forecastTotal(gctx, s.cfg.Now(), maxHorizon, 0); return err })
+	var fc *seriesForecast
+	var alarms []anomaly
+	g.Go(func() (err error) {
+		alarms, err = s.anomalies(gctx, seriesKey{}, s.cfg.Now())
+		return err
+	})
+	g.Go(func() (err error) {
+		fc, err = s.forecastSeries(gctx, seriesKey{}, s.cfg.Now(), maxHorizon, 0)
+		return err
+	})
 	g.Go(func() (err error) { d.Routes, err = s.Store.TopRoutes(gctx, rng, 10); return err })
 	g.Go(func() (err error) {
 		d.Clients, err = s.Store.TopClients(gctx, s.rng(clientWindow(win)), 10)
@@ -261,7 +269,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	unit := "requests / " + d.StepLabel
 	d.Traffic = buildChart("traffic", "Traffic by outcome", unit, traffic, win.From, win.To, win.Step, outcomeColours)
-	d.Forecast = buildForecastChart(fc)
+	d.Forecast = buildForecastChart(fc, alarms)
 	d.Threats = buildChart("threats", "Threats by attack family", "threats / "+d.StepLabel, threats, win.From, win.To, win.Step, nil)
 	var page bytes.Buffer
 	if err := dashTmpl.Execute(&page, d); err != nil {
@@ -378,11 +386,12 @@ code{font-size:12px}
 {{if .Band80}}<polygon points="{{.Band80}}" fill="#1f77b4" fill-opacity="0.3"/>{{end}}
 {{if .History}}<polyline data-testid="forecast-history" points="{{.History}}" fill="none" stroke="#222" stroke-width="1.2"/>{{end}}
 {{if .Point}}<polyline data-testid="forecast-point" points="{{.Point}}" fill="none" stroke="#1f77b4" stroke-width="1.8"/><line x1="{{f1 .SplitX}}" x2="{{f1 .SplitX}}" y1="{{.PlotY}}" y2="{{.Bottom}}" stroke="#888" stroke-dasharray="4 3"/><text class="axis" x="{{f1 .SplitX}}" dx="4" y="{{.PlotY}}" dy="12">now</text>{{end}}
+{{range .Alarms}}<circle data-testid="forecast-alarm" cx="{{f1 .X}}" cy="{{f1 .Y}}" r="4" fill="#d62728"><title>{{.Title}}</title></circle>{{end}}
 {{range .XTicks}}<text class="axis" x="{{f1 .Pos}}" y="{{$f.H}}" dy="-30" text-anchor="middle">{{.Label}}</text>{{end}}
 <text class="unit" x="{{.PlotX}}" y="{{.H}}" dy="-8">time (UTC) →</text>
 <text class="unit" transform="translate(14 {{.PlotY}}) rotate(90)">requests / hour</text>
 </svg>
-<div class="legend" data-testid="legend-forecast"><span><i style="background:#222"></i>history</span><span><i style="background:#1f77b4"></i>forecast ({{.Method}})</span><span><i style="background:#1f77b4;opacity:.45"></i>80% interval</span><span><i style="background:#1f77b4;opacity:.2"></i>95% interval</span></div>
+<div class="legend" data-testid="legend-forecast"><span><i style="background:#222"></i>history</span><span><i style="background:#1f77b4"></i>forecast ({{.Method}})</span><span><i style="background:#1f77b4;opacity:.45"></i>80% interval</span><span><i style="background:#1f77b4;opacity:.2"></i>95% interval</span><span><i style="background:#d62728;border-radius:50%"></i>anomaly ({{len .Alarms}} this week)</span></div>
 {{if .Reason}}<p class="empty" data-testid="forecast-reason">{{.Reason}}</p>{{end}}
 </section>{{end}}
 <section><h2>Top attacked routes</h2>

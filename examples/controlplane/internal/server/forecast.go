@@ -10,6 +10,7 @@ import (
 
 	"github.com/bulwarkhq/bulwark/internal/forecast"
 	"github.com/bulwarkhq/bulwark/internal/history"
+	"github.com/bulwarkhq/bulwark/internal/series"
 )
 
 // The forecast of the fleet's total traffic (issue 16's first view): the
@@ -32,8 +33,9 @@ var forecaster = func() *forecast.Forecaster {
 	return f
 }()
 
-// totalForecast is a forecast of the total requests an hour.
-type totalForecast struct {
+// seriesForecast is a forecast of one hourly series.
+type seriesForecast struct {
+	Series   string      `json:"series"`       // "total" or "route=/login", ...
 	Start    time.Time   `json:"start"`        // the first forecast hour
 	History  floats      `json:"history"`      // null for unknown hours
 	HistFrom time.Time   `json:"history_from"` // the hour of History[0]
@@ -85,32 +87,84 @@ func (f jsonFloat64) MarshalJSON() ([]byte, error) {
 	return appendFloat(nil, float64(f))
 }
 
-// forecastTotal forecasts h hours after the last complete hour before now;
-// threshold > 0 also finds the critical windows.
-func (s *Server) forecastTotal(ctx context.Context, now time.Time, h int, threshold float64) (*totalForecast, error) {
-	to := now.UTC().Truncate(time.Hour)
+// seriesKey selects one hourly series: the total (By ""), or one value of
+// a dimension (By history.ByRoute, ByFamily, ByOutcome or ByLevel).
+type seriesKey struct{ By, Key string }
+
+func (k seriesKey) String() string {
+	if k.By == "" {
+		return "total"
+	}
+	return k.By + "=" + k.Key
+}
+
+// seriesParam reads by and key: by=total (the default) or one of the
+// dimensions with a key.
+func seriesParam(r *http.Request) (seriesKey, error) {
+	q := r.URL.Query()
+	by, key := q.Get("by"), q.Get("key")
+	switch by {
+	case "", "total":
+		if key != "" {
+			return seriesKey{}, bad("key %q: only with by=route, family, outcome or level", key)
+		}
+		return seriesKey{}, nil
+	case history.ByRoute, history.ByFamily, history.ByOutcome, history.ByLevel:
+		if key == "" || len(key) > 256 {
+			return seriesKey{}, bad("by=%s needs a key of 1 to 256 bytes", by)
+		}
+		return seriesKey{by, key}, nil
+	}
+	return seriesKey{}, bad("by %q: want total, route, family, outcome or level", by)
+}
+
+// hourly reads the series k hour by hour over the forecastHistory hours
+// before to (the last complete hour's end): NaN before its first count,
+// 0 for later hours without one.
+func (s *Server) hourly(ctx context.Context, k seriesKey, to time.Time) ([]float64, error) {
 	from := to.Add(-forecastHistory * time.Hour)
-	pts, err := s.Store.Series(ctx, history.SeriesQuery{Range: history.Range{Tenant: s.cfg.Tenant, From: from, To: to},
-		Step: time.Hour, By: history.ByOutcome})
+	q := history.SeriesQuery{Range: history.Range{Tenant: s.cfg.Tenant, From: from, To: to}, Step: time.Hour, By: history.ByOutcome}
+	if k.By != "" {
+		q.By, q.Threats = k.By, k.By == history.ByFamily
+	}
+	pts, err := s.Store.Series(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	y := make([]float64, forecastHistory)
 	first := len(y)
 	for _, p := range pts {
+		if k.By != "" && p.Key != k.Key {
+			continue
+		}
 		if i := int(p.Time.Sub(from) / time.Hour); i >= 0 && i < len(y) {
 			y[i] += float64(p.Count)
 			first = min(first, i)
 		}
 	}
 	for i := range first {
-		y[i] = math.NaN() // before the first aggregate: unknown, not zero
+		y[i] = math.NaN() // before the first count: unknown, not zero
 	}
-	out := &totalForecast{Start: to, HistFrom: to.Add(-forecastShown * time.Hour)}
+	return y, nil
+}
+
+// forecastSeries forecasts h hours of series k after the last complete
+// hour before now; threshold > 0 also finds the critical windows.
+func (s *Server) forecastSeries(ctx context.Context, k seriesKey, now time.Time, h int, threshold float64) (*seriesForecast, error) {
+	to := now.UTC().Truncate(time.Hour)
+	y, err := s.hourly(ctx, k, to)
+	if err != nil {
+		return nil, err
+	}
+	first := 0
+	for first < len(y) && math.IsNaN(y[first]) {
+		first++
+	}
+	out := &seriesForecast{Series: k.String(), Start: to, HistFrom: to.Add(-forecastShown * time.Hour)}
 	out.History = y[len(y)-forecastShown:]
 	if first == len(y) {
 		out.Method = "none"
-		out.Reason = "no traffic in the last twelve weeks"
+		out.Reason = "no count of this series in the last twelve weeks"
 		out.Backtest = jsonFloat64(math.NaN())
 		return out, nil
 	}
@@ -135,7 +189,7 @@ func (s *Server) forecastTotal(ctx context.Context, now time.Time, h int, thresh
 	return out, nil
 }
 
-// apiForecast answers GET /api/v1/forecast?horizon=72&threshold=N.
+// apiForecast answers GET /api/v1/forecast?by=&key=&horizon=72&threshold=N.
 func (s *Server) apiForecast(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	h := maxHorizon
@@ -156,9 +210,14 @@ func (s *Server) apiForecast(w http.ResponseWriter, r *http.Request) {
 		}
 		threshold = t
 	}
+	k, err := seriesParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
-	f, err := s.forecastTotal(ctx, s.cfg.Now(), h, threshold)
+	f, err := s.forecastSeries(ctx, k, s.cfg.Now(), h, threshold)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -166,7 +225,7 @@ func (s *Server) apiForecast(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, f)
 }
 
-// forecastChart is the dashboard's plot of a totalForecast: the last week
+// forecastChart is the dashboard's plot of a seriesForecast: the last week
 // as a line, the forecast as a line in its 95% and 80% bands.
 type forecastChart struct {
 	W, H, PlotX, PlotY, PlotW, PlotH int
@@ -176,11 +235,18 @@ type forecastChart struct {
 	SplitX                           float64
 	YTicks, XTicks                   []tick
 	Points                           int // history hours with data plus forecast hours
+	Alarms                           []alarmDot
 	Method, Reason                   string
 	Horizon                          int
 }
 
-func buildForecastChart(f *totalForecast) forecastChart {
+// alarmDot marks an anomaly on the history line.
+type alarmDot struct {
+	X, Y  float64
+	Title string
+}
+
+func buildForecastChart(f *seriesForecast, alarms []anomaly) forecastChart {
 	c := forecastChart{W: 900, H: 300, PlotX: 70, PlotY: 20, Method: f.Method, Reason: f.Reason, Horizon: len(f.Point)}
 	c.PlotW, c.PlotH = c.W-c.PlotX-20, c.H-c.PlotY-50
 	c.Bottom = c.PlotY + c.PlotH
@@ -227,6 +293,14 @@ func buildForecastChart(f *totalForecast) forecastChart {
 		}
 		return s + string(b)
 	}
+	for _, a := range alarms {
+		i := int(a.Hour.Sub(f.HistFrom) / time.Hour)
+		if i < 0 || i >= len(f.History) {
+			continue
+		}
+		c.Alarms = append(c.Alarms, alarmDot{x(i), y(a.Value), fmt.Sprintf("%s: %s, %.0f requests where %.0f were expected",
+			a.Hour.Format("Jan 2 15:04"), a.Kind, a.Value, a.Expected)})
+	}
 	c.History = pts(0, f.History)
 	c.Point = pts(len(f.History), f.Point)
 	c.Band95 = band(f.Lower95, f.Upper95)
@@ -240,4 +314,58 @@ func buildForecastChart(f *totalForecast) forecastChart {
 		c.XTicks = append(c.XTicks, tick{x(i), f.HistFrom.Add(time.Duration(i) * time.Hour).Format("Jan 2 15:04")})
 	}
 	return c
+}
+
+// anomaly is an hour the online detector flagged.
+type anomaly struct {
+	Hour     time.Time `json:"hour"`
+	Value    float64   `json:"value"`
+	Expected float64   `json:"expected"`
+	Score    float64   `json:"score"`
+	Kind     string    `json:"kind"` // spike, dip, level up, level down
+}
+
+// anomalies runs the online detector (internal/series: a learned daily
+// baseline, no look-ahead) over the twelve weeks of series k before the
+// last complete hour, and returns the alarms of the last week.
+func (s *Server) anomalies(ctx context.Context, k seriesKey, now time.Time) ([]anomaly, error) {
+	to := now.UTC().Truncate(time.Hour)
+	y, err := s.hourly(ctx, k, to)
+	if err != nil {
+		return nil, err
+	}
+	d, err := series.New(series.Config{})
+	if err != nil {
+		return nil, err
+	}
+	from := to.Add(-forecastHistory * time.Hour)
+	shown := to.Add(-forecastShown * time.Hour)
+	out := []anomaly{}
+	for i, v := range y {
+		if math.IsNaN(v) {
+			continue
+		}
+		at := from.Add(time.Duration(i) * time.Hour)
+		if rd := d.Observe(at, v); rd.Alarm && !at.Before(shown) {
+			out = append(out, anomaly{Hour: at, Value: v, Expected: rd.Expected, Score: rd.Score, Kind: rd.Kind.String()})
+		}
+	}
+	return out, nil
+}
+
+// apiAnomalies answers GET /api/v1/anomalies?by=&key=.
+func (s *Server) apiAnomalies(w http.ResponseWriter, r *http.Request) {
+	k, err := seriesParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	as, err := s.anomalies(ctx, k, s.cfg.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"series": k.String(), "items": as})
 }

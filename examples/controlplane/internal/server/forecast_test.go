@@ -28,6 +28,17 @@ func hourly(t time.Time) int {
 // last hour: an older report never overwrites a live instance's health).
 func seed(t *testing.T, s *server.Server, now time.Time, hours int, instance string) {
 	t.Helper()
+	seedWith(t, s, now, hours, instance, hourly)
+}
+
+// daily is hourly without the weekend: the online detector's baseline is
+// a daily one (see TestForecastPerSeriesAndAnomalies).
+func daily(t time.Time) int {
+	return int(math.Round(1000 + 800*math.Sin(2*math.Pi*float64(t.Hour()-6)/24)))
+}
+
+func seedWith(t *testing.T, s *server.Server, now time.Time, hours int, instance string, hourly func(time.Time) int) {
+	t.Helper()
 	start := now.Truncate(time.Hour).Add(-time.Duration(hours) * time.Hour)
 	var seq uint64
 	for h := 0; h < hours; h += 24 {
@@ -169,5 +180,87 @@ func TestForecastOfShortHistoryFallsBackAndSaysWhy(t *testing.T) {
 	}
 	if p := floats(t, body, "point"); len(p) != 24 {
 		t.Fatalf("%d forecast hours, want 24", len(p))
+	}
+}
+
+func TestForecastPerSeriesAndAnomalies(t *testing.T) {
+	now := time.Date(2026, 11, 30, 9, 30, 0, 0, time.UTC)
+	s := startCP(t, server.Config{Now: func() time.Time { return now }})
+	tok := mintAt(t, s, now, "read")
+	// The detector learns a daily baseline: on the weekly cycle of hourly()
+	// it flags each Saturday's drop and Monday's return (a known limit,
+	// see the README); this test runs it on a daily cycle.
+	seedWith(t, s, now, 35*24, "seed", daily)
+
+	_, total := api(t, s, tok, "GET", "/api/v1/forecast?horizon=24", nil)
+	code, route := api(t, s, tok, "GET", "/api/v1/forecast?horizon=24&by=route&key=/api/items/{id}", nil)
+	if code != http.StatusOK || route["series"] != "route=/api/items/{id}" {
+		t.Fatalf("route forecast: %d %v", code, route)
+	}
+	// all the seeded traffic is on that route: its series is the total
+	th, rh := floats(t, total, "history"), floats(t, route, "history")
+	for i := range th {
+		if th[i] != rh[i] {
+			t.Fatalf("hour %d: route %v, total %v", i, rh[i], th[i])
+		}
+	}
+	if _, other := api(t, s, tok, "GET", "/api/v1/forecast?by=route&key=/login", nil); other["method"] != "none" {
+		t.Fatalf("a route without traffic: %v", other)
+	}
+	for _, q := range []string{"by=route", "by=nope&key=x", "key=x", "by=family&key=" + strings.Repeat("a", 300)} {
+		if code, _ := api(t, s, tok, "GET", "/api/v1/forecast?"+q, nil); code != http.StatusBadRequest {
+			t.Errorf("forecast?%s: %d, want 400", q, code)
+		}
+		if code, _ := api(t, s, tok, "GET", "/api/v1/anomalies?"+q, nil); code != http.StatusBadRequest {
+			t.Errorf("anomalies?%s: %d, want 400", q, code)
+		}
+	}
+
+	_, clean := api(t, s, tok, "GET", "/api/v1/anomalies", nil)
+	if items, _ := clean["items"].([]any); len(items) != 0 {
+		t.Fatalf("a regular cycle raised alarms: %v", items)
+	}
+	// a flood: five times the usual traffic for one hour yesterday
+	spike := now.Truncate(time.Hour).Add(-30 * time.Hour)
+	r := &event.Report{Region: "local", Instance: "flood", Boot: "b", Seq: 1, Time: spike, Version: "test", Breaker: "none",
+		Counts: []event.Count{{Minute: spike.Unix(), Route: "/login", Outcome: "limited", N: uint64(4 * daily(spike))}}}
+	if _, err := s.Store.Ingest(context.Background(), nil, []*event.Report{r}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := api(t, s, tok, "GET", "/api/v1/anomalies", nil)
+	items, _ := body["items"].([]any)
+	found := false
+	for _, it := range items {
+		a := it.(map[string]any)
+		at, _ := time.Parse(time.RFC3339, a["hour"].(string))
+		if at.Equal(spike) {
+			found = a["kind"] == "spike"
+			if !found {
+				t.Fatalf("the flood hour is flagged as %v, want spike", a["kind"])
+			}
+		} else if at.Before(spike) {
+			t.Fatalf("an alarm before the flood: %v", a)
+		}
+	}
+	if !found {
+		t.Fatalf("the flood hour %v is not flagged: %v", spike, items)
+	}
+	// the dashboard marks it on the week's history
+	req, _ := http.NewRequest("GET", s.URL()+"/dashboard?range=24h", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if n := strings.Count(string(page), `data-testid="forecast-alarm"`); n != len(items) {
+		t.Fatalf("dashboard marks %d anomalies, the API lists %d", n, len(items))
+	}
+	// /login has one hour of history: the detector is still learning its
+	// baseline and raises nothing
+	_, login := api(t, s, tok, "GET", "/api/v1/anomalies?by=route&key=/login", nil)
+	if items, _ := login["items"].([]any); login["series"] != "route=/login" || len(items) != 0 {
+		t.Fatalf("a series of one point: %v", login)
 	}
 }
