@@ -113,6 +113,7 @@ type SeriesQuery struct {
 	Step    time.Duration // at least a minute; multiples of an hour read the hourly table
 	By      string        // ByOutcome, ByFamily, ByRoute or ByLevel
 	Threats bool          // only requests above threat level none
+	Route   string        // only this route ("" for every route)
 }
 
 // Point is one bucket of one series.

@@ -129,6 +129,26 @@ func Run(t *testing.T, be Backend) {
 				t.Errorf("by %s: %d threats in %d buckets, want 12 in 4", by, sum, len(buckets))
 			}
 		}
+		// one route's outcomes, in minutes and in the hourly table
+		for _, q := range []history.SeriesQuery{
+			{Range: rng, Step: time.Minute, By: history.ByOutcome, Route: "/login"},
+			{Range: history.Range{Tenant: "default", From: Day, To: Day.Add(48 * time.Hour)}, Step: time.Hour, By: history.ByOutcome, Route: "/login"},
+		} {
+			pts, err := s.Series(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sum int64
+			for _, p := range pts {
+				if p.Key != "limited" {
+					t.Errorf("route /login, step %v: outcome %q of another route", q.Step, p.Key)
+				}
+				sum += p.Count
+			}
+			if sum != 4 {
+				t.Errorf("route /login, step %v: %d limited, want 4", q.Step, sum)
+			}
+		}
 		routes, err := s.TopRoutes(ctx, rng, 2)
 		if err != nil || len(routes) != 2 || routes[0].Route != "/search" || routes[0].Threats != 8 || routes[0].Refused != 8 || routes[1].Route != "/login" {
 			t.Errorf("top routes %+v %v", routes, err)

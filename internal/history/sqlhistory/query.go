@@ -43,10 +43,15 @@ func (s *Store) Series(ctx context.Context, q history.SeriesQuery) ([]history.Po
 	if q.Threats {
 		where = " AND level <> 'none'"
 	}
+	args := []any{from, step, q.Tenant, from, q.To.Unix()}
+	if q.Route != "" {
+		where += " AND route = ?"
+		args = append(args, q.Route)
+	}
 	// (col - from) / step buckets relative to From; integer division in both dialects
 	query := fmt.Sprintf("SELECT (%[1]s - ?) / ? AS b, %[2]s, SUM(n) FROM %[3]s WHERE tenant = ? AND %[1]s >= ? AND %[1]s < ?%[4]s GROUP BY b, %[2]s ORDER BY b",
 		col, q.By, table, where)
-	rows, err := s.r.QueryContext(ctx, s.q(query), from, step, q.Tenant, from, q.To.Unix())
+	rows, err := s.r.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -183,6 +183,7 @@ func (s *Server) routes() (http.Handler, error) {
 			r.Get("/series", need(ScopeRead, s.apiSeries))
 			r.Get("/forecast", need(ScopeRead, s.apiForecast))
 			r.Get("/anomalies", need(ScopeRead, s.apiAnomalies))
+			r.Get("/correlation", need(ScopeRead, s.apiCorrelation))
 			r.Get("/top/routes", need(ScopeRead, s.apiTopRoutes))
 			r.Get("/top/clients", need(ScopeRead, s.apiTopClients))
 			r.Get("/clients/{pseudonym}/timeline", need(ScopeRead, s.apiTimeline))

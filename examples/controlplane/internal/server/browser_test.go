@@ -96,12 +96,16 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	traffic, threats := attr(`svg[data-testid="chart-traffic"]`, "data-points"), attr(`svg[data-testid="chart-threats"]`, "data-points")
 	forecastPts := attr(`svg[data-testid="chart-forecast"]`, "data-points")
+	correlationPts := attr(`svg[data-testid="chart-correlation"]`, "data-points")
+	if summary := text(`[data-testid="correlation-summary"]`); summary == "" {
+		t.Error("the correlation view says nothing")
+	}
 	routes, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="top-routes"] tr').length - 1`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	clients, instances := text(`[data-testid="top-clients"]`), text(`[data-testid="instances"]`)
-	for name, v := range map[string]string{"traffic": traffic, "threats": threats, "forecast": forecastPts} {
+	for name, v := range map[string]string{"traffic": traffic, "threats": threats, "forecast": forecastPts, "correlation": correlationPts} {
 		if n, _ := strconv.Atoi(v); n == 0 {
 			t.Errorf("plot %s has no data (data-points=%q)", name, v)
 		}

@@ -112,10 +112,7 @@ func buildChart(id, title, unit string, pts []history.Point, from, to time.Time,
 		}
 	}
 	top := niceMax(maxSum)
-	for i := 0; i <= 4; i++ {
-		v := top * float64(i) / 4
-		c.YTicks = append(c.YTicks, tick{float64(c.PlotY+c.PlotH) - float64(c.PlotH)*float64(i)/4, humanCount(v)})
-	}
+	c.YTicks = valueTicks(top, c.PlotY, c.PlotH)
 	bw := float64(c.PlotW) / float64(n)
 	for i, b := range buckets {
 		if len(b) == 0 {
@@ -136,16 +133,33 @@ func buildChart(id, title, unit string, pts []history.Point, from, to time.Time,
 		}
 		c.Bars = append(c.Bars, br)
 	}
-	labels := 6
+	c.XTicks = timeTicks(from, to, c.PlotX, c.PlotW)
+	return c
+}
+
+// valueTicks are five ticks from 0 to top on a plot PlotY..PlotY+h high.
+func valueTicks(top float64, plotY, h int) []tick {
+	ts := make([]tick, 0, 5)
+	for i := 0; i <= 4; i++ {
+		ts = append(ts, tick{float64(plotY+h) - float64(h)*float64(i)/4, humanCount(top * float64(i) / 4)})
+	}
+	return ts
+}
+
+// timeTicks are seven time labels from from to to across a plot
+// plotX..plotX+w wide.
+func timeTicks(from, to time.Time, plotX, w int) []tick {
+	const labels = 6
+	f := "15:04"
+	if to.Sub(from) > 24*time.Hour {
+		f = "Jan 2 15:04"
+	}
+	ts := make([]tick, 0, labels+1)
 	for i := 0; i <= labels; i++ {
 		t := from.Add(time.Duration(float64(to.Sub(from)) * float64(i) / float64(labels)))
-		f := "15:04"
-		if to.Sub(from) > 24*time.Hour {
-			f = "Jan 2 15:04"
-		}
-		c.XTicks = append(c.XTicks, tick{float64(c.PlotX) + float64(c.PlotW)*float64(i)/float64(labels), t.Format(f)})
+		ts = append(ts, tick{float64(plotX) + float64(w)*float64(i)/float64(labels), t.Format(f)})
 	}
-	return c
+	return ts
 }
 
 func niceMax(v int64) float64 {
@@ -180,6 +194,7 @@ type dashData struct {
 	Traffic   chart
 	Threats   chart
 	Forecast  forecastChart
+	Correl    correlationView
 	Routes    []history.TopRoute
 	Clients   []history.TopClient
 	Incidents []history.Incident
@@ -233,6 +248,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		fc, err = s.forecastSeries(gctx, seriesKey{}, s.cfg.Now(), maxHorizon, 0)
 		return err
 	})
+	var corr *correlation
+	g.Go(func() (err error) {
+		corr, err = s.correlation(gctx, win, "")
+		return err
+	})
 	g.Go(func() (err error) { d.Routes, err = s.Store.TopRoutes(gctx, rng, 10); return err })
 	g.Go(func() (err error) {
 		d.Clients, err = s.Store.TopClients(gctx, s.rng(clientWindow(win)), 10)
@@ -270,6 +290,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	unit := "requests / " + d.StepLabel
 	d.Traffic = buildChart("traffic", "Traffic by outcome", unit, traffic, win.From, win.To, win.Step, outcomeColours)
 	d.Forecast = buildForecastChart(fc, alarms)
+	d.Correl = buildCorrelationView(corr, d.StepLabel)
 	d.Threats = buildChart("threats", "Threats by attack family", "threats / "+d.StepLabel, threats, win.From, win.To, win.Step, nil)
 	var page bytes.Buffer
 	if err := dashTmpl.Execute(&page, d); err != nil {
@@ -311,11 +332,12 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 var funcs = template.FuncMap{
-	"f1":  func(v float64) string { return fmt.Sprintf("%.1f", v) },
-	"f2":  func(v float64) string { return fmt.Sprintf("%.2f", v) },
-	"ts":  func(t time.Time) string { return t.UTC().Format("Jan 2 15:04:05") },
-	"hum": func(v int64) string { return humanCount(float64(v)) },
-	"str": func(v any) string { return fmt.Sprint(v) },
+	"f1":    func(v float64) string { return fmt.Sprintf("%.1f", v) },
+	"f2":    func(v float64) string { return fmt.Sprintf("%.2f", v) },
+	"ts":    func(t time.Time) string { return t.UTC().Format("Jan 2 15:04:05") },
+	"hum":   func(v int64) string { return humanCount(float64(v)) },
+	"str":   func(v any) string { return fmt.Sprint(v) },
+	"float": func(v jsonFloat64) float64 { return float64(v) },
 	"tm": func(v any) string {
 		if t, ok := v.(time.Time); ok {
 			return t.UTC().Format("Jan 2 15:04")
@@ -353,6 +375,7 @@ th{font-weight:600;color:#444}td.n{text-align:right}td{white-space:nowrap}
 .legend span{display:inline-block;margin-right:1em}.legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-1px}
 .axis{font-size:11px;fill:#444}.unit{font-size:12px;fill:#222}
 button{font:inherit;padding:.15em .7em;cursor:pointer}.ok{color:#2a7a2a}.bad{color:#b00020}.empty{color:#777}
+td.empty{white-space:normal}
 code{font-size:12px}
 </style></head>
 <body>
@@ -393,6 +416,22 @@ code{font-size:12px}
 </svg>
 <div class="legend" data-testid="legend-forecast"><span><i style="background:#222"></i>history</span><span><i style="background:#1f77b4"></i>forecast ({{.Method}})</span><span><i style="background:#1f77b4;opacity:.45"></i>80% interval</span><span><i style="background:#1f77b4;opacity:.2"></i>95% interval</span><span><i style="background:#d62728;border-radius:50%"></i>anomaly ({{len .Alarms}} this week)</span></div>
 {{if .Reason}}<p class="empty" data-testid="forecast-reason">{{.Reason}}</p>{{end}}
+</section>{{end}}
+{{with .Correl}}{{$c := .}}<section><h2>Threats and limiter refusals</h2>
+<svg id="chart-correlation" data-testid="chart-correlation" data-points="{{.Points}}" width="100%" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="threats and limiter refusals per {{.StepLabel}}">
+<rect x="{{.PlotX}}" y="{{.PlotY}}" width="{{.PlotW}}" height="{{.PlotH}}" fill="#fcfcfd" stroke="#ccc"/>
+{{range .YTicks}}<line x1="{{$c.PlotX}}" x2="{{$c.W}}" y1="{{f1 .Pos}}" y2="{{f1 .Pos}}" stroke="#eee"/><text class="axis" x="{{$c.PlotX}}" dx="-6" y="{{f1 .Pos}}" dy="4" text-anchor="end">{{.Label}}</text>{{end}}
+{{if .Points}}<polyline data-testid="correlation-threats" points="{{.Threats}}" fill="none" stroke="#d62728" stroke-width="1.6"/>
+<polyline data-testid="correlation-refusals" points="{{.Refusals}}" fill="none" stroke="#ff7f0e" stroke-width="1.6" stroke-dasharray="5 3"/>{{else}}<text class="axis" x="{{.PlotX}}" dx="20" y="{{.PlotY}}" dy="30">no threats nor refusals in this range</text>{{end}}
+{{range .XTicks}}<text class="axis" x="{{f1 .Pos}}" y="{{$c.H}}" dy="-30" text-anchor="middle">{{.Label}}</text>{{end}}
+<text class="unit" x="{{.PlotX}}" y="{{.H}}" dy="-8">time (UTC) →</text>
+<text class="unit" transform="translate(14 {{.PlotY}}) rotate(90)">requests / {{.StepLabel}}</text>
+</svg>
+<div class="legend"><span><i style="background:#d62728"></i>threats (above level none)</span><span><i style="background:#ff7f0e"></i>limiter refusals (limited, throttled, banned)</span></div>
+<div data-testid="correlation-summary">{{range .Summary}}<p>{{.}}</p>{{end}}</div>
+{{if .Routes}}<table data-testid="correlation-routes"><tr><th>route</th><th class="n">threats</th><th class="n">refusals</th><th class="n">lag ({{$c.StepLabel}}s)</th><th class="n">r</th><th class="n">p</th></tr>
+{{range .Routes}}<tr><td><code>{{.Route}}</code></td><td class="n">{{hum .Threats}}</td><td class="n">{{hum .Refusals}}</td>{{with .Lagged}}<td class="n">{{.Lag}}</td><td class="n">{{f2 (float .R)}}</td><td class="n {{if .Significant}}ok{{end}}">{{printf "%.3f" .P}}</td>{{else}}<td colspan="3" class="empty">{{.Note}}</td>{{end}}</tr>
+{{end}}</table>{{end}}
 </section>{{end}}
 <section><h2>Top attacked routes</h2>
 <table data-testid="top-routes"><tr><th>route</th><th class="n">requests</th><th class="n">threats</th><th class="n">refused</th></tr>

@@ -306,10 +306,7 @@ func buildForecastChart(f *seriesForecast, alarms []anomaly) forecastChart {
 	c.Band95 = band(f.Lower95, f.Upper95)
 	c.Band80 = band(f.Lower80, f.Upper80)
 	c.SplitX = x(len(f.History))
-	for i := 0; i <= 4; i++ {
-		v := topN * float64(i) / 4
-		c.YTicks = append(c.YTicks, tick{float64(c.PlotY+c.PlotH) - float64(c.PlotH)*float64(i)/4, humanCount(v)})
-	}
+	c.YTicks = valueTicks(topN, c.PlotY, c.PlotH)
 	for i := 0; i < n; i += 24 {
 		c.XTicks = append(c.XTicks, tick{x(i), f.HistFrom.Add(time.Duration(i) * time.Hour).Format("Jan 2 15:04")})
 	}
