@@ -399,6 +399,10 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 	rr := a.routeRate(route)
 	rate := rr.rate
 	m := a.policy.multiplier(score) * op.factor()
+	rt := a.routeThrottle(route, now)
+	if rt != nil {
+		m *= rt.Factor
+	}
 	if hasCached && cached.Action == storage.ActionThrottle {
 		m *= cached.Factor
 	}
@@ -465,6 +469,9 @@ func (a *Adaptive) AllowAt(ctx context.Context, key, route string, score float64
 		res.RetryAfter = 0
 	}
 	op.relabel(&res)
+	if rt != nil && !res.Allowed && res.Penalty == storage.ActionNone {
+		res.Reason = "rate limit (route tightened by operator: " + rt.Reason + ")"
+	}
 	a.tel.decision(ctx, res.outcome())
 	return res, err
 }

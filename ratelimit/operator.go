@@ -14,24 +14,32 @@ import (
 // OperatorRule is a decision an operator made elsewhere (the control
 // plane's decision bucket, through storage/fleet's Watcher) and that this
 // limiter enforces beside its own: a ban, a throttle or an allow-list entry
-// for one client key or for every client address in a range.
+// for one client key or for every client address in a range, or a
+// throttle of one route group for every client.
 //
 // An allow rule beats every ban and throttle, the limiter's own included;
 // an operator ban is answered by Cached, before any scoring, like a ban of
 // the penalty box.
 type OperatorRule struct {
 	// Key is the exact client key ("203.0.113.7", "2001:db8:1:2::/64",
-	// "apikey:…"). Either Key or Prefix is set.
+	// "apikey:…"). Exactly one of Key, Prefix and Route is set.
 	Key string
 	// Prefix matches every client whose address, or aggregated prefix,
 	// overlaps it.
 	Prefix netip.Prefix
+	// Route is a route group (as AllowAt's route): a throttle of it
+	// multiplies the group's rate by Factor for every client, as when an
+	// operator pre-tightens a route before a predicted attack window. A
+	// route takes only throttles.
+	Route string
 	// Allow makes the rule an allow-list entry; otherwise Action says what
 	// it does.
 	Allow  bool
 	Action storage.Action // storage.ActionBan or storage.ActionThrottle
 	Factor float64        // ActionThrottle: rate multiplier in (0,1)
 	Reason string
+	// Starts, when set, is when the rule takes effect; zero means at once.
+	Starts time.Time
 	// Expires ends the rule; zero means until removed (allow rules only).
 	Expires time.Time
 }
@@ -40,7 +48,12 @@ type OperatorRule struct {
 var ErrBadRule = errors.New("ratelimit: invalid operator rule")
 
 func (r *OperatorRule) active(now time.Time) bool {
-	return r.Expires.IsZero() || now.Before(r.Expires)
+	return !now.Before(r.Starts) && (r.Expires.IsZero() || now.Before(r.Expires))
+}
+
+// expired reports whether the rule is over for good at now.
+func (r *OperatorRule) expired(now time.Time) bool {
+	return !r.Expires.IsZero() && !now.Before(r.Expires)
 }
 
 // operatorSet is an immutable index of the rules, swapped whole on change:
@@ -50,6 +63,7 @@ type operatorSet struct {
 	denyKeys  map[string][]*OperatorRule
 	allowNets []*OperatorRule
 	denyNets  []*OperatorRule
+	routes    map[string][]*OperatorRule // route throttles
 }
 
 // operators holds the rules by id and the published index.
@@ -65,8 +79,12 @@ func (a *Adaptive) SetOperatorRule(id string, r OperatorRule) error {
 	switch {
 	case id == "":
 		return fmt.Errorf("%w: empty id", ErrBadRule)
-	case (r.Key == "") == !r.Prefix.IsValid():
-		return fmt.Errorf("%w: set exactly one of Key and Prefix", ErrBadRule)
+	case btoi(r.Key != "")+btoi(r.Prefix.IsValid())+btoi(r.Route != "") != 1:
+		return fmt.Errorf("%w: set exactly one of Key, Prefix and Route", ErrBadRule)
+	case r.Route != "" && (r.Allow || r.Action != storage.ActionThrottle):
+		return fmt.Errorf("%w: a route takes only a throttle", ErrBadRule)
+	case !r.Starts.IsZero() && !r.Expires.IsZero() && !r.Starts.Before(r.Expires):
+		return fmt.Errorf("%w: Starts is not before Expires", ErrBadRule)
 	case !r.Allow && r.Action != storage.ActionBan && r.Action != storage.ActionThrottle:
 		return fmt.Errorf("%w: kind %v", ErrBadRule, r.Action)
 	case !r.Allow && r.Action == storage.ActionThrottle && !(r.Factor > 0 && r.Factor < 1):
@@ -90,6 +108,13 @@ func (a *Adaptive) SetOperatorRule(id string, r OperatorRule) error {
 	o.rules[id] = r
 	o.publish(a.clock())
 	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // RemoveOperatorRule removes the rule with this id; it reports whether
@@ -124,12 +149,17 @@ func (o *operators) publish(now time.Time) {
 	}
 	s := &operatorSet{allowKeys: map[string]*OperatorRule{}, denyKeys: map[string][]*OperatorRule{}}
 	for id, r := range o.rules {
-		if !r.active(now) {
+		if r.expired(now) {
 			delete(o.rules, id)
 			continue
 		}
 		r := r
 		switch {
+		case r.Route != "":
+			if s.routes == nil {
+				s.routes = map[string][]*OperatorRule{}
+			}
+			s.routes[r.Route] = append(s.routes[r.Route], &r)
 		case r.Allow && r.Key != "":
 			s.allowKeys[r.Key] = &r
 		case r.Allow:
@@ -199,6 +229,20 @@ func (m *operatorMatch) add(r *OperatorRule, now time.Time) {
 			m.throttle = r
 		}
 	}
+}
+
+// routeThrottle returns the tightest operator throttle of route in force
+// at now, or nil. It costs one atomic load while there are no rules.
+func (a *Adaptive) routeThrottle(route string, now time.Time) *OperatorRule {
+	s := a.ops.set.Load()
+	if s == nil || len(s.routes) == 0 {
+		return nil
+	}
+	var m operatorMatch
+	for _, r := range s.routes[route] {
+		m.add(r, now)
+	}
+	return m.throttle
 }
 
 // keyPrefix reads a client key as an address or an aggregated prefix.

@@ -103,3 +103,61 @@ func TestOperatorRuleInvalid(t *testing.T) {
 		t.Errorf("empty id: %v", err)
 	}
 }
+
+// TestRouteThrottle: an operator throttle of a route group tightens that
+// group's rate for every client from its start to its expiry, and leaves
+// other routes alone.
+func TestRouteThrottle(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	a, err := newLimiter(withLocal(Config{Rate: "10-M"}), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx := context.Background()
+	start, end := now.Add(time.Hour), now.Add(3*time.Hour)
+	if err := a.SetOperatorRule("route", OperatorRule{Route: "/login", Action: storage.ActionThrottle, Factor: 0.3,
+		Reason: "predicted attack window", Starts: start, Expires: end}); err != nil {
+		t.Fatal(err)
+	}
+	// allowed requests of a fresh client within one minute at `at`, and
+	// its first refusal
+	allowed := func(client, route string, at time.Time) (n int, last Result) {
+		for range 12 {
+			r, err := a.AllowAt(ctx, client, route, 0, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Allowed {
+				n++
+			} else if last.Reason == "" {
+				last = r // the first refusal (later ones may be the penalty box's)
+			}
+		}
+		return n, last
+	}
+	if n, _ := allowed("192.0.2.1", "/login", now); n != 10 {
+		t.Errorf("before the window: %d of 12 allowed, want 10", n)
+	}
+	n, last := allowed("192.0.2.2", "/login", start.Add(time.Minute))
+	if n != 3 || last.Penalty != storage.ActionNone || last.Reason != "rate limit (route tightened by operator: predicted attack window)" {
+		t.Errorf("in the window: %d of 12 allowed (want 3), refusal %+v", n, last)
+	}
+	if n, _ := allowed("192.0.2.3", "/search", start.Add(time.Minute)); n != 10 {
+		t.Errorf("another route in the window: %d of 12 allowed, want 10", n)
+	}
+	if n, _ := allowed("192.0.2.4", "/login", end); n != 10 {
+		t.Errorf("after the window: %d of 12 allowed, want 10", n)
+	}
+	for name, r := range map[string]OperatorRule{
+		"a route ban":       {Route: "/login", Action: storage.ActionBan, Expires: end},
+		"a route allow":     {Route: "/login", Allow: true},
+		"route and key":     {Route: "/login", Key: "k", Action: storage.ActionThrottle, Factor: 0.5, Expires: end},
+		"starts after ends": {Route: "/login", Action: storage.ActionThrottle, Factor: 0.5, Starts: end, Expires: start},
+	} {
+		if err := a.SetOperatorRule("bad", r); !errors.Is(err, ErrBadRule) {
+			t.Errorf("%s: %v, want ErrBadRule", name, err)
+		}
+	}
+}

@@ -14,7 +14,8 @@
 // NATS_URL (use this NATS instead of embedding one), NATS_ADDR (embedded
 // NATS's address, 127.0.0.1:4222), DATABASE_URL (PostgreSQL), REGION,
 // TENANT, WARM_DAYS (8), COLD_DAYS (90), TLS_CERT, TLS_KEY, TLS_CLIENT_CA
-// (mutual TLS).
+// (mutual TLS), AUTO_SUGGEST=1 (apply suggested limit changes without an
+// operator).
 package main
 
 import (
@@ -102,6 +103,8 @@ func configFromEnv() (server.Config, error) {
 	if c.NATSURL == "" {
 		c.NATSAddr = natsAddr()
 	}
+	// AUTO_SUGGEST=1 applies suggested limit changes without an operator
+	c.AutoSuggest = os.Getenv("AUTO_SUGGEST") == "1"
 	for name, p := range map[string]*int{"WARM_DAYS": &c.WarmDays, "COLD_DAYS": &c.ColdDays} {
 		if v := os.Getenv(name); v != "" {
 			n, err := strconv.Atoi(v)

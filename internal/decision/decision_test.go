@@ -146,3 +146,32 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+func TestRouteThrottleValue(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	stamp := Stamp{Wall: now.UnixNano()}
+	route := MustTarget("route", "/login")
+	v := Value{Target: route, Action: Throttle, Factor: 0.5, Origin: "eu", Stamp: stamp, Starts: now.Add(time.Hour), Expires: now.Add(2 * time.Hour)}
+	if err := v.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if v.Active(now) || !v.Pending(now) || !v.Active(now.Add(time.Hour)) || v.Active(now.Add(2*time.Hour)) || v.Pending(now.Add(2*time.Hour)) {
+		t.Error("a throttle from +1h to +2h: wrong Active or Pending")
+	}
+	b, _ := v.Marshal()
+	if got, err := Unmarshal(b); err != nil || !got.Starts.Equal(v.Starts) {
+		t.Errorf("round trip: %+v %v", got, err)
+	}
+	for name, bad := range map[string]Value{
+		"a route ban":       {Target: route, Action: Ban, Origin: "eu", Stamp: stamp, Expires: now.Add(time.Hour)},
+		"a route allow":     {Target: route, Action: Allow, Origin: "eu", Stamp: stamp},
+		"starts after ends": {Target: route, Action: Throttle, Factor: 0.5, Origin: "eu", Stamp: stamp, Starts: now.Add(time.Hour), Expires: now},
+	} {
+		if err := bad.Validate(); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v, want ErrInvalid", name, err)
+		}
+	}
+	if _, err := ParseTarget("route", "/a\nb"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a route with a newline: %v", err)
+	}
+}

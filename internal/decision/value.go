@@ -29,6 +29,11 @@ const (
 	// TypePseudonym is the pseudonym of a client key (what the control
 	// plane's history and dashboard show).
 	TypePseudonym TargetType = "pseudonym"
+	// TypeRoute is a route group (the limiter's group, a route pattern by
+	// default): a throttle of it tightens the route's rate for every
+	// client, as when an operator pre-tightens a route before a predicted
+	// attack window. Only throttles take it.
+	TypeRoute TargetType = "route"
 )
 
 // Target is what a decision applies to.
@@ -66,10 +71,10 @@ func ParseTarget(typ, value string) (Target, error) {
 			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
 		}
 		t.Value = p.Masked().String()
-	case TypeKey:
+	case TypeKey, TypeRoute:
 		for i := 0; i < len(value); i++ {
 			if value[i] < 0x20 || value[i] == 0x7f {
-				return t, fmt.Errorf("%w: key has control characters", ErrInvalid)
+				return t, fmt.Errorf("%w: %s has control characters", ErrInvalid, t.Type)
 			}
 		}
 		t.Value = value
@@ -79,7 +84,7 @@ func ParseTarget(typ, value string) (Target, error) {
 		}
 		t.Value = value
 	default:
-		return t, fmt.Errorf("%w: target type %q (want addr, prefix, cidr, key or pseudonym)", ErrInvalid, typ)
+		return t, fmt.Errorf("%w: target type %q (want addr, prefix, cidr, key, pseudonym or route)", ErrInvalid, typ)
 	}
 	return t, nil
 }
@@ -117,7 +122,7 @@ type Action string
 // Actions.
 const (
 	Ban      Action = "ban"      // refuse every request until Expires
-	Throttle Action = "throttle" // multiply the client's rate by Factor until Expires
+	Throttle Action = "throttle" // multiply the client's (or the route's) rate by Factor from Starts until Expires
 	Allow    Action = "allow"    // never limit nor ban (beats Ban and Throttle)
 )
 
@@ -132,6 +137,9 @@ type Value struct {
 	// clock reading at the write. Merges order values by (Stamp, Origin).
 	Origin string `json:"origin"`
 	Stamp  Stamp  `json:"stamp"`
+	// Starts, when set, is when the decision takes effect (a route
+	// pre-tightened for a predicted attack window); zero means at once.
+	Starts time.Time `json:"starts,omitzero"`
 	// Expires ends the decision; zero means until removed (allow-list
 	// entries only: bans and throttles always expire).
 	Expires time.Time `json:"expires,omitzero"`
@@ -166,11 +174,23 @@ func (v *Value) Validate() error {
 	if v.Action != Allow && v.Expires.IsZero() && !v.Tombstone {
 		return fmt.Errorf("%w: a %s needs an expiry", ErrInvalid, v.Action)
 	}
+	if v.Target.Type == TypeRoute && v.Action != Throttle {
+		return fmt.Errorf("%w: a route takes only a throttle, not a %s", ErrInvalid, v.Action)
+	}
+	if !v.Starts.IsZero() && !v.Expires.IsZero() && !v.Starts.Before(v.Expires) {
+		return fmt.Errorf("%w: starts %v is not before expires %v", ErrInvalid, v.Starts, v.Expires)
+	}
 	return nil
 }
 
 // Active reports whether v is in force at now.
 func (v *Value) Active(now time.Time) bool {
+	return !v.Tombstone && !now.Before(v.Starts) && (v.Expires.IsZero() || now.Before(v.Expires))
+}
+
+// Pending reports whether v will be in force after now: not removed,
+// and not yet expired (it may not have started).
+func (v *Value) Pending(now time.Time) bool {
 	return !v.Tombstone && (v.Expires.IsZero() || now.Before(v.Expires))
 }
 

@@ -281,6 +281,23 @@ func TestWatcherEnforces(t *testing.T) {
 	// a tombstone lifts the ban
 	put(decision.Value{Target: decision.MustTarget("cidr", "198.51.100.0/24"), Action: decision.Ban, Tombstone: true})
 	within("tombstone", func() bool { return !banned("198.51.100.8") })
+	// a route throttle for a window that starts later: the route keeps its
+	// rate until then, and every client on it gets a fifth of it after
+	limitOn := func(client string, at time.Time) int64 {
+		r, err := lim.AllowAt(ctx, client, "/login", 0, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Limit
+	}
+	base := limitOn("192.0.2.1", time.Now())
+	starts := time.Now().Add(time.Hour)
+	put(decision.Value{Target: decision.MustTarget("route", "/login"), Action: decision.Throttle, Factor: 0.2,
+		Reason: "predicted attack window", Starts: starts, Expires: starts.Add(time.Hour)})
+	within("route throttle in its window", func() bool { return limitOn("192.0.2.2", starts.Add(time.Minute)) == base/5 })
+	if got := limitOn("192.0.2.3", time.Now()); got != base {
+		t.Errorf("route throttle before its window: limit %d, want %d", got, base)
+	}
 	// garbage is counted, not applied
 	if _, err := kv.Put(ctx, "deny.addr.eA", []byte("{")); err != nil {
 		t.Fatal(err)

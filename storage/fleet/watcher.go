@@ -213,10 +213,10 @@ func (w *Watcher) apply(e jetstream.KeyValueEntry) {
 	w.values[key] = v
 	w.remove(key)
 	w.stats.Applied++
-	if !v.Active(time.Now()) {
+	if !v.Pending(time.Now()) {
 		return
 	}
-	r := ratelimit.OperatorRule{Allow: v.Action == decision.Allow, Factor: v.Factor, Reason: v.Reason, Expires: v.Expires}
+	r := ratelimit.OperatorRule{Allow: v.Action == decision.Allow, Factor: v.Factor, Reason: v.Reason, Starts: v.Starts, Expires: v.Expires}
 	switch v.Action {
 	case decision.Ban:
 		r.Action = storage.ActionBan
@@ -226,6 +226,9 @@ func (w *Watcher) apply(e jetstream.KeyValueEntry) {
 	switch v.Target.Type {
 	case decision.TypeKey:
 		r.Key = v.Target.Value
+		w.set(key, key, r)
+	case decision.TypeRoute:
+		r.Route = v.Target.Value
 		w.set(key, key, r)
 	case decision.TypePseudonym:
 		if w.cfg.Pseudonyms == nil {
@@ -277,10 +280,10 @@ func (w *Watcher) newClient(ps, client string) {
 	for _, list := range []string{"allow", "deny"} {
 		key := decision.KeyOf(list, decision.Target{Type: decision.TypePseudonym, Value: ps})
 		v := w.values[key]
-		if v == nil || !v.Active(time.Now()) {
+		if v == nil || !v.Pending(time.Now()) {
 			continue
 		}
-		r := ratelimit.OperatorRule{Key: client, Allow: v.Action == decision.Allow, Factor: v.Factor, Reason: v.Reason, Expires: v.Expires}
+		r := ratelimit.OperatorRule{Key: client, Allow: v.Action == decision.Allow, Factor: v.Factor, Reason: v.Reason, Starts: v.Starts, Expires: v.Expires}
 		switch v.Action {
 		case decision.Ban:
 			r.Action = storage.ActionBan

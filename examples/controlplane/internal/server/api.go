@@ -36,6 +36,7 @@ const (
 	probTooLarge     = "urn:bulwark:problem:too-large"
 	probUnavailable  = "urn:bulwark:problem:unavailable"
 	probInternal     = "urn:bulwark:problem:internal"
+	probConflict     = "urn:bulwark:problem:conflict"
 )
 
 type apiError struct {
@@ -184,6 +185,8 @@ func (s *Server) routes() (http.Handler, error) {
 			r.Get("/forecast", need(ScopeRead, s.apiForecast))
 			r.Get("/anomalies", need(ScopeRead, s.apiAnomalies))
 			r.Get("/correlation", need(ScopeRead, s.apiCorrelation))
+			r.Get("/suggestions", need(ScopeRead, s.apiSuggestions))
+			r.Post("/suggestions/{id}/accept", need(ScopeDecisions, s.apiAccept))
 			r.Get("/top/routes", need(ScopeRead, s.apiTopRoutes))
 			r.Get("/top/clients", need(ScopeRead, s.apiTopClients))
 			r.Get("/clients/{pseudonym}/timeline", need(ScopeRead, s.apiTimeline))
@@ -526,7 +529,11 @@ func decisionJSON(d history.Decision, now time.Time) map[string]any {
 	var v decision.Value
 	_ = json.Unmarshal(d.Value, &v)
 	m := map[string]any{"key": d.Key, "target": v.Target, "action": v.Action, "reason": v.Reason, "actor": v.Actor,
-		"origin": v.Origin, "stamp": v.Stamp, "tombstone": v.Tombstone, "published": d.Published, "active": v.Active(now)}
+		"origin": v.Origin, "stamp": v.Stamp, "tombstone": v.Tombstone, "published": d.Published,
+		"active": v.Active(now), "pending": v.Pending(now)} // pending: in force now or later
+	if !v.Starts.IsZero() {
+		m["starts"] = v.Starts
+	}
 	if !v.Expires.IsZero() {
 		m["expires"] = v.Expires
 	}
@@ -547,7 +554,7 @@ func (s *Server) apiDecisions(w http.ResponseWriter, r *http.Request) {
 	out := []map[string]any{}
 	for _, d := range ds {
 		m := decisionJSON(d, now)
-		if all || m["active"].(bool) {
+		if all || m["pending"].(bool) {
 			out = append(out, m)
 		}
 	}

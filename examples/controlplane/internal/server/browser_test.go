@@ -62,6 +62,8 @@ func TestDashboardInBrowser(t *testing.T) {
 	tok := mint(t, s, server.ScopeRead, server.ScopeDecisions)
 	// five weeks of earlier traffic, for the forecast plot
 	seed(t, s, time.Now(), 35*24, "api-1")
+	// three weeks of a nightly attack on /login, for a suggested limit change
+	seedDailyAttack(t, s, time.Now(), "api-1")
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -142,10 +144,21 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Errorf("%s answered the banned client %d", in.name, code)
 		}
 	}
+	// accept the suggested throttle of /login before its nightly attack
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`button[data-testid^="accept-"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="suggestions"] .ok`)), // reloaded: applied
+	); err != nil {
+		t.Fatal(err)
+	}
+	if d := text(`[data-testid="decisions"]`); !contains(d, "route:/login") {
+		t.Errorf("active decisions %q lack the accepted route throttle", d)
+	}
 	admin := mint(t, s, server.ScopeAdmin)
 	_, audit := api(t, s, admin, "GET", "/api/v1/audit", nil)
-	if rows, _ := audit["items"].([]any); len(rows) != 1 || rows[0].(map[string]any)["action"] != "decision.ban" {
-		t.Errorf("the click is not in the audit log: %v", audit)
+	rows, _ := audit["items"].([]any)
+	if len(rows) != 2 || rows[0].(map[string]any)["action"] != "decision.ban" || rows[1].(map[string]any)["action"] != "suggestion.accept" {
+		t.Errorf("the clicks are not in the audit log: %v", audit)
 	}
 
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))

@@ -195,6 +195,7 @@ type dashData struct {
 	Threats   chart
 	Forecast  forecastChart
 	Correl    correlationView
+	Suggest   []suggestion
 	Routes    []history.TopRoute
 	Clients   []history.TopClient
 	Incidents []history.Incident
@@ -248,6 +249,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		fc, err = s.forecastSeries(gctx, seriesKey{}, s.cfg.Now(), maxHorizon, 0)
 		return err
 	})
+	g.Go(func() (err error) {
+		d.Suggest, err = s.suggestions(gctx, s.cfg.Now(), suggestParams{Horizon: 24, Factor: 0.5})
+		return err
+	})
 	var corr *correlation
 	g.Go(func() (err error) {
 		corr, err = s.correlation(gctx, win, "")
@@ -267,7 +272,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		ds, err := s.Store.Decisions(gctx, s.cfg.Tenant, false)
 		now := s.cfg.Now()
 		for _, x := range ds {
-			if m := decisionJSON(x, now); m["active"].(bool) {
+			if m := decisionJSON(x, now); m["pending"].(bool) {
 				d.Decisions = append(d.Decisions, m)
 			}
 		}
@@ -368,14 +373,14 @@ header{background:#1d2733;color:#fff;padding:.6em 1.2em;display:flex;gap:1.5em;a
 header h1{font-size:1.2em;margin:0}
 header a{color:#cfe3ff;margin-right:.8em}header a.on{color:#fff;font-weight:bold;text-decoration:none;border-bottom:2px solid #fff}
 main{padding:1em 1.2em;display:grid;grid-template-columns:repeat(auto-fit,minmax(620px,1fr));gap:1em}
-section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.8em 1em}
+section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.8em 1em;overflow-x:auto}
 h2{font-size:1.05em;margin:.2em 0 .6em}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid #eee;font-variant-numeric:tabular-nums}
 th{font-weight:600;color:#444}td.n{text-align:right}td{white-space:nowrap}
 .legend span{display:inline-block;margin-right:1em}.legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-1px}
 .axis{font-size:11px;fill:#444}.unit{font-size:12px;fill:#222}
 button{font:inherit;padding:.15em .7em;cursor:pointer}.ok{color:#2a7a2a}.bad{color:#b00020}.empty{color:#777}
-td.empty{white-space:normal}
+td.empty,td.wrap{white-space:normal}
 code{font-size:12px}
 </style></head>
 <body>
@@ -433,6 +438,13 @@ code{font-size:12px}
 {{range .Routes}}<tr><td><code>{{.Route}}</code></td><td class="n">{{hum .Threats}}</td><td class="n">{{hum .Refusals}}</td>{{with .Lagged}}<td class="n">{{.Lag}}</td><td class="n">{{f2 (float .R)}}</td><td class="n {{if .Significant}}ok{{end}}">{{printf "%.3f" .P}}</td>{{else}}<td colspan="3" class="empty">{{.Note}}</td>{{end}}</tr>
 {{end}}</table>{{end}}
 </section>{{end}}
+<section><h2>Suggested limit changes (next 24 hours)</h2>
+<table data-testid="suggestions"><tr><th>route</th><th>forecast</th><th>window (UTC)</th><th class="n">peak / threshold</th><th>throttle</th><th></th></tr>
+{{range .Suggest}}<tr><td><code>{{.Route}}</code></td><td>{{.Kind}}</td><td>{{tm .From}} – {{tm .To}}</td><td class="n">{{printf "%.0f" .Peak}} / {{printf "%.0f" .Threshold}}</td>
+<td class="wrap">rate × {{.Factor}} from {{tm .Starts}}</td>
+<td>{{if .Applied}}<span class="ok">applied</span>{{else if $.CanWrite}}<button data-testid="accept-{{.ID}}" onclick="accept('{{.ID}}')">Accept</button>{{end}}</td></tr>
+{{else}}<tr><td colspan="6" class="empty">no route's forecast crosses its threshold in the next 24 hours</td></tr>{{end}}</table>
+<p class="empty">A route whose forecast threats (95% bound) reach three times its median hour (at least 20) is throttled from an hour before the window to its end; <code>GET /api/v1/suggestions</code> takes other thresholds and a capacity.</p></section>
 <section><h2>Top attacked routes</h2>
 <table data-testid="top-routes"><tr><th>route</th><th class="n">requests</th><th class="n">threats</th><th class="n">refused</th></tr>
 {{range .Routes}}<tr><td><code>{{.Route}}</code></td><td class="n">{{hum .Requests}}</td><td class="n">{{hum .Threats}}</td><td class="n">{{hum .Refused}}</td></tr>
@@ -448,7 +460,7 @@ code{font-size:12px}
 {{else}}<tr><td colspan="8" class="empty">none</td></tr>{{end}}</table></section>
 <section><h2>Active decisions</h2>
 <table data-testid="decisions"><tr><th>target</th><th>action</th><th>reason</th><th>by</th><th>expires</th><th>in bucket</th><th></th></tr>
-{{range .Decisions}}<tr data-key="{{index . "key"}}"><td><code>{{str (index . "target")}}</code></td><td>{{index . "action"}}</td><td>{{index . "reason"}}</td><td>{{index . "actor"}}</td><td>{{tm (index . "expires")}}</td><td>{{if index . "published"}}yes{{else}}<span class="bad">pending</span>{{end}}</td>
+{{range .Decisions}}<tr data-key="{{index . "key"}}"><td><code>{{str (index . "target")}}</code></td><td>{{index . "action"}}</td><td class="wrap">{{index . "reason"}}</td><td>{{index . "actor"}}</td><td class="wrap">{{with index . "starts"}}from {{tm .}} to {{end}}{{tm (index . "expires")}}</td><td>{{if index . "published"}}yes{{else}}<span class="bad">pending</span>{{end}}</td>
 <td>{{if $.CanWrite}}<button data-testid="remove-{{index . "key"}}" onclick="removeDecision('{{index . "key"}}','{{index . "action"}}')">{{if eq (str (index . "action")) "allow"}}Remove{{else}}Unban{{end}}</button>{{end}}</td></tr>
 {{else}}<tr><td colspan="7" class="empty">none</td></tr>{{end}}</table></section>
 <section><h2>Instances</h2>
@@ -466,6 +478,9 @@ async function call(method, path, body) {
 }
 async function ban(p) {
   if (await call('POST', '/api/v1/decisions', {target: {type: 'pseudonym', value: p}, action: 'ban', ttl: '1h', reason: 'banned from the dashboard'})) location.reload();
+}
+async function accept(id) {
+  if (await call('POST', '/api/v1/suggestions/' + encodeURIComponent(id) + '/accept')) location.reload();
 }
 async function removeDecision(key, action) {
   const path = action === 'allow' ? '/api/v1/allowlist/' : '/api/v1/decisions/';

@@ -89,13 +89,22 @@ func (f jsonFloat64) MarshalJSON() ([]byte, error) {
 
 // seriesKey selects one hourly series: the total (By ""), or one value of
 // a dimension (By history.ByRoute, ByFamily, ByOutcome or ByLevel).
-type seriesKey struct{ By, Key string }
+// Threats keeps only requests above threat level none (always so by
+// family).
+type seriesKey struct {
+	By, Key string
+	Threats bool
+}
 
 func (k seriesKey) String() string {
-	if k.By == "" {
-		return "total"
+	s := "total"
+	if k.By != "" {
+		s = k.By + "=" + k.Key
 	}
-	return k.By + "=" + k.Key
+	if k.Threats && k.By != history.ByFamily {
+		s = "threats " + s
+	}
+	return s
 }
 
 // seriesParam reads by and key: by=total (the default) or one of the
@@ -113,7 +122,7 @@ func seriesParam(r *http.Request) (seriesKey, error) {
 		if key == "" || len(key) > 256 {
 			return seriesKey{}, bad("by=%s needs a key of 1 to 256 bytes", by)
 		}
-		return seriesKey{by, key}, nil
+		return seriesKey{By: by, Key: key}, nil
 	}
 	return seriesKey{}, bad("by %q: want total, route, family, outcome or level", by)
 }
@@ -125,8 +134,9 @@ func (s *Server) hourly(ctx context.Context, k seriesKey, to time.Time) ([]float
 	from := to.Add(-forecastHistory * time.Hour)
 	q := history.SeriesQuery{Range: history.Range{Tenant: s.cfg.Tenant, From: from, To: to}, Step: time.Hour, By: history.ByOutcome}
 	if k.By != "" {
-		q.By, q.Threats = k.By, k.By == history.ByFamily
+		q.By = k.By
 	}
+	q.Threats = k.Threats || k.By == history.ByFamily
 	pts, err := s.Store.Series(ctx, q)
 	if err != nil {
 		return nil, err

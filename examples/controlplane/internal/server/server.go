@@ -62,6 +62,11 @@ type Config struct {
 	MinAllowBits4, MinAllowBits6 int
 	// MaxTTL bounds a ban or throttle. Default 30 days.
 	MaxTTL time.Duration
+	// AutoSuggest applies the suggested limit changes itself (actor
+	// "auto-suggest" in the audit log) every SuggestInterval (default
+	// 15m), instead of waiting for an operator to accept them.
+	AutoSuggest     bool
+	SuggestInterval time.Duration
 	// IngestWorkers is how many transactions the ingest runs at once.
 	// Default: 1 for SQLite (one writer), 3 for PostgreSQL.
 	IngestWorkers int
@@ -120,6 +125,9 @@ func (c *Config) defaults() error {
 	}
 	if c.APIRate == "" {
 		c.APIRate = "1200-M"
+	}
+	if c.SuggestInterval <= 0 {
+		c.SuggestInterval = 15 * time.Minute
 	}
 	if c.MaxTTL == 0 {
 		c.MaxTTL = 30 * 24 * time.Hour
@@ -203,6 +211,10 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 	go func() { defer s.wg.Done(); s.ingest.run(bg) }()
 	go func() { defer s.wg.Done(); s.relay(bg) }()
 	go func() { defer s.wg.Done(); s.cold.run(bg, cfg.Now) }()
+	if s.cfg.AutoSuggest {
+		s.wg.Add(1)
+		go func() { defer s.wg.Done(); s.autoSuggest(bg, s.cfg.SuggestInterval) }()
+	}
 	if s.handler, err = s.routes(); err != nil {
 		return nil, err
 	}
