@@ -15,7 +15,7 @@
 // NATS's address, 127.0.0.1:4222), DATABASE_URL (PostgreSQL), REGION,
 // TENANT, WARM_DAYS (8), COLD_DAYS (90), TLS_CERT, TLS_KEY, TLS_CLIENT_CA
 // (mutual TLS), AUTO_SUGGEST=1 (apply suggested limit changes without an
-// operator).
+// operator), PLAYBOOKS=1 (answer incidents with the playbooks' bandits).
 package main
 
 import (
@@ -105,6 +105,8 @@ func configFromEnv() (server.Config, error) {
 	}
 	// AUTO_SUGGEST=1 applies suggested limit changes without an operator
 	c.AutoSuggest = os.Getenv("AUTO_SUGGEST") == "1"
+	// PLAYBOOKS=1 answers incidents with the playbooks' bandits
+	c.Playbooks = os.Getenv("PLAYBOOKS") == "1"
 	for name, p := range map[string]*int{"WARM_DAYS": &c.WarmDays, "COLD_DAYS": &c.ColdDays} {
 		if v := os.Getenv(name); v != "" {
 			n, err := strconv.Atoi(v)

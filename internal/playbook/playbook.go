@@ -41,7 +41,7 @@ import (
 // Arm is one response.
 type Arm struct {
 	Name     string
-	Duration time.Duration
+	Duration time.Duration // how long it lasts; 0 for block only (no decision)
 }
 
 // Config configures a Bandit.
@@ -119,14 +119,40 @@ func New(cfg Config) (*Bandit, error) {
 		return nil, errors.New("playbook: negative cost")
 	}
 	b := &Bandit{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 0xba2d17))}
+	names := map[string]bool{}
 	for _, a := range cfg.Arms {
-		if a.Duration <= 0 {
-			return nil, fmt.Errorf("playbook: arm %q has no duration", a.Name)
+		if a.Duration < 0 || a.Name == "" || names[a.Name] {
+			return nil, fmt.Errorf("playbook: arm %q: a unique name and a duration of zero (block only) or more", a.Name)
 		}
+		names[a.Name] = true
 		b.longest = max(b.longest, a.Duration)
 		b.stats = append(b.stats, ArmStats{Arm: a, Alpha: 1, Beta: 1})
 	}
+	if b.longest == 0 {
+		return nil, errors.New("playbook: every arm has zero duration")
+	}
 	return b, nil
+}
+
+// Restore sets the arms' records from a saved Stats (a restart keeps what
+// the bandit learnt). Records of arms no longer configured are ignored;
+// arms without a record start afresh.
+func (b *Bandit) Restore(saved []ArmStats) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, sv := range saved {
+		if sv.Pulls < 0 || sv.Successes < 0 || sv.Successes > sv.Pulls || sv.Alpha < 1 || sv.Beta < 1 || math.IsNaN(sv.Reward) {
+			return fmt.Errorf("playbook: invalid saved record of arm %q", sv.Name)
+		}
+		for i := range b.stats {
+			if b.stats[i].Name == sv.Name {
+				arm := b.stats[i].Arm
+				b.stats[i] = sv
+				b.stats[i].Arm = arm
+			}
+		}
+	}
+	return nil
 }
 
 // Reward returns the reward of outcome o after arm, as stated in the

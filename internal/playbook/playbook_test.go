@@ -88,11 +88,45 @@ func TestLegitChance(t *testing.T) {
 func TestNewRejects(t *testing.T) {
 	for _, cfg := range []Config{
 		{Arms: arms[:1]},
-		{Arms: []Arm{{"a", 0}, {"b", time.Hour}}},
+		{Arms: []Arm{{"a", -time.Second}, {"b", time.Hour}}}, // block only is 0, never negative
 		{Arms: arms, LengthCost: -1},
 	} {
 		if _, err := New(cfg); err == nil {
 			t.Errorf("New(%+v) accepted", cfg)
+		}
+	}
+}
+
+func TestBlockOnlyArmAndRestore(t *testing.T) {
+	arms := []Arm{{"block-only", 0}, {"ban-1h", time.Hour}}
+	b, err := New(Config{Arms: arms, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := b.Reward(0, Outcome{Legit: 1}); r != 1 {
+		t.Errorf("block only, no recurrence, certainly legitimate: reward %v, want 1 (it costs nothing)", r)
+	}
+	for range 5 {
+		if err := b.Record(0, Outcome{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	saved := b.Stats()
+	c, _ := New(Config{Arms: arms, Seed: 2})
+	if err := c.Restore(saved); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Stats(); got[0] != saved[0] || got[1] != saved[1] {
+		t.Errorf("restored %+v, saved %+v", got, saved)
+	}
+	bad := append([]ArmStats(nil), saved...)
+	bad[0].Successes = bad[0].Pulls + 1
+	if err := c.Restore(bad); err == nil {
+		t.Error("a record with more successes than pulls was restored")
+	}
+	for _, cfg := range []Config{{Arms: []Arm{{"a", 0}, {"b", 0}}}, {Arms: []Arm{{"a", time.Hour}, {"a", time.Minute}}}, {Arms: []Arm{{"a", -1}, {"b", time.Hour}}}} {
+		if _, err := New(cfg); err == nil {
+			t.Errorf("New(%+v) accepted", cfg.Arms)
 		}
 	}
 }

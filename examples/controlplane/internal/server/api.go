@@ -186,6 +186,7 @@ func (s *Server) routes() (http.Handler, error) {
 			r.Get("/anomalies", need(ScopeRead, s.apiAnomalies))
 			r.Get("/correlation", need(ScopeRead, s.apiCorrelation))
 			r.Get("/suggestions", need(ScopeRead, s.apiSuggestions))
+			r.Get("/playbooks", need(ScopeRead, s.apiPlaybooks))
 			r.Post("/suggestions/{id}/accept", need(ScopeDecisions, s.apiAccept))
 			r.Get("/top/routes", need(ScopeRead, s.apiTopRoutes))
 			r.Get("/top/clients", need(ScopeRead, s.apiTopClients))

@@ -102,6 +102,9 @@ func TestDashboardInBrowser(t *testing.T) {
 	if summary := text(`[data-testid="correlation-summary"]`); summary == "" {
 		t.Error("the correlation view says nothing")
 	}
+	if pb := text(`[data-testid="playbooks-off"]`); !contains(pb, "PLAYBOOKS=1") {
+		t.Errorf("the playbooks section, off, says %q", pb)
+	}
 	routes, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="top-routes"] tr').length - 1`))
 	if err != nil {
 		t.Fatal(err)

@@ -196,6 +196,8 @@ type dashData struct {
 	Forecast  forecastChart
 	Correl    correlationView
 	Suggest   []suggestion
+	Playbooks []playbookRow
+	PBOn      bool
 	Routes    []history.TopRoute
 	Clients   []history.TopClient
 	Incidents []history.Incident
@@ -296,6 +298,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	d.Traffic = buildChart("traffic", "Traffic by outcome", unit, traffic, win.From, win.To, win.Step, outcomeColours)
 	d.Forecast = buildForecastChart(fc, alarms)
 	d.Correl = buildCorrelationView(corr, d.StepLabel)
+	d.Playbooks, d.PBOn = s.playbookRows(), s.playbooks != nil
 	d.Threats = buildChart("threats", "Threats by attack family", "threats / "+d.StepLabel, threats, win.From, win.To, win.Step, nil)
 	var page bytes.Buffer
 	if err := dashTmpl.Execute(&page, d); err != nil {
@@ -445,6 +448,12 @@ code{font-size:12px}
 <td>{{if .Applied}}<span class="ok">applied</span>{{else if $.CanWrite}}<button data-testid="accept-{{.ID}}" onclick="accept('{{.ID}}')">Accept</button>{{end}}</td></tr>
 {{else}}<tr><td colspan="6" class="empty">no route's forecast crosses its threshold in the next 24 hours</td></tr>{{end}}</table>
 <p class="empty">A route whose forecast threats (95% bound) reach three times its median hour (at least 20) is throttled from an hour before the window to its end; <code>GET /api/v1/suggestions</code> takes other thresholds and a capacity.</p></section>
+<section><h2>Playbooks</h2>
+{{if .PBOn}}<table data-testid="playbooks"><tr><th>family</th><th>response</th><th class="n">responses</th><th class="n">no recurrence</th><th class="n">mean reward</th><th class="n">awaiting outcome</th></tr>
+{{range .Playbooks}}<tr><td>{{if .First}}{{.Family}}{{end}}</td><td>{{.Arm}}</td><td class="n">{{.Pulls}}</td><td class="n">{{if ge .SuccessRate 0.0}}{{f2 .SuccessRate}}{{else}}–{{end}}</td><td class="n">{{if ge .Mean 0.0}}{{f2 .Mean}}{{else}}–{{end}}</td><td class="n">{{if .First}}{{.Pending}}{{end}}</td></tr>
+{{else}}<tr><td colspan="6" class="empty">no incident answered yet</td></tr>{{end}}</table>
+<p class="empty">Each new incident gets the response a Thompson-sampling bandit draws for its family; reward = no recurrence within the window − 0.3·length/day − P(legitimate)·length/day (<code>GET /api/v1/playbooks</code>, with <code>family</code>, <code>a</code>, <code>b</code> for an A/B comparison).</p>
+{{else}}<p class="empty" data-testid="playbooks-off">Off: start the control plane with PLAYBOOKS=1 to answer incidents automatically.</p>{{end}}</section>
 <section><h2>Top attacked routes</h2>
 <table data-testid="top-routes"><tr><th>route</th><th class="n">requests</th><th class="n">threats</th><th class="n">refused</th></tr>
 {{range .Routes}}<tr><td><code>{{.Route}}</code></td><td class="n">{{hum .Requests}}</td><td class="n">{{hum .Threats}}</td><td class="n">{{hum .Refused}}</td></tr>

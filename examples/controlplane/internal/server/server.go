@@ -67,6 +67,12 @@ type Config struct {
 	// 15m), instead of waiting for an operator to accept them.
 	AutoSuggest     bool
 	SuggestInterval time.Duration
+	// Playbooks answers each new incident with a response a bandit
+	// chooses per attack family (playbooks.go), every PlaybookInterval
+	// (default 1m), and judges it PlaybookWindow (default 1h) after it
+	// ends.
+	Playbooks                        bool
+	PlaybookInterval, PlaybookWindow time.Duration
 	// IngestWorkers is how many transactions the ingest runs at once.
 	// Default: 1 for SQLite (one writer), 3 for PostgreSQL.
 	IngestWorkers int
@@ -129,6 +135,12 @@ func (c *Config) defaults() error {
 	if c.SuggestInterval <= 0 {
 		c.SuggestInterval = 15 * time.Minute
 	}
+	if c.PlaybookInterval <= 0 {
+		c.PlaybookInterval = time.Minute
+	}
+	if c.PlaybookWindow <= 0 {
+		c.PlaybookWindow = time.Hour
+	}
 	if c.MaxTTL == 0 {
 		c.MaxTTL = 30 * 24 * time.Hour
 	}
@@ -149,24 +161,25 @@ func (c *Config) defaults() error {
 
 // Server is a running control plane.
 type Server struct {
-	cfg      Config
-	key      []byte
-	nats     *natsserver.Server // nil with NATSURL
-	nc       *nats.Conn
-	js       jetstream.JetStream
-	kv       jetstream.KeyValue
-	Store    history.Store
-	clock    *decision.Clock
-	ingest   *ingestor
-	cold     *coldTier
-	http     *http.Server
-	ln       net.Listener
-	sdkURL   string
-	decMu    sync.Mutex
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	handler  http.Handler
-	apiGuard *bulwark.Guard // the API's own protection
+	cfg       Config
+	key       []byte
+	nats      *natsserver.Server // nil with NATSURL
+	nc        *nats.Conn
+	js        jetstream.JetStream
+	kv        jetstream.KeyValue
+	Store     history.Store
+	clock     *decision.Clock
+	ingest    *ingestor
+	cold      *coldTier
+	http      *http.Server
+	ln        net.Listener
+	sdkURL    string
+	decMu     sync.Mutex
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	handler   http.Handler
+	apiGuard  *bulwark.Guard // the API's own protection
+	playbooks *playbooks     // nil unless Config.Playbooks
 }
 
 // New starts NATS (unless external), opens the store, and starts the
@@ -211,6 +224,13 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 	go func() { defer s.wg.Done(); s.ingest.run(bg) }()
 	go func() { defer s.wg.Done(); s.relay(bg) }()
 	go func() { defer s.wg.Done(); s.cold.run(bg, cfg.Now) }()
+	if s.cfg.Playbooks {
+		if s.playbooks, err = newPlaybooks(s); err != nil {
+			return nil, err
+		}
+		s.wg.Add(1)
+		go func() { defer s.wg.Done(); s.playbooks.run(bg, s.cfg.PlaybookInterval) }()
+	}
 	if s.cfg.AutoSuggest {
 		s.wg.Add(1)
 		go func() { defer s.wg.Done(); s.autoSuggest(bg, s.cfg.SuggestInterval) }()
