@@ -15,7 +15,8 @@
 // NATS's address, 127.0.0.1:4222), DATABASE_URL (PostgreSQL), REGION,
 // TENANT, WARM_DAYS (8), COLD_DAYS (90), TLS_CERT, TLS_KEY, TLS_CLIENT_CA
 // (mutual TLS), AUTO_SUGGEST=1 (apply suggested limit changes without an
-// operator), PLAYBOOKS=1 (answer incidents with the playbooks' bandits).
+// operator), PLAYBOOKS=1 (answer incidents with the playbooks' bandits),
+// PRIVACY_BUDGET (10: the ε a tenant may spend on private exports).
 package main
 
 import (
@@ -107,6 +108,7 @@ func configFromEnv() (server.Config, error) {
 	c.AutoSuggest = os.Getenv("AUTO_SUGGEST") == "1"
 	// PLAYBOOKS=1 answers incidents with the playbooks' bandits
 	c.Playbooks = os.Getenv("PLAYBOOKS") == "1"
+	c.PrivacyBudget = os.Getenv("PRIVACY_BUDGET")
 	for name, p := range map[string]*int{"WARM_DAYS": &c.WarmDays, "COLD_DAYS": &c.ColdDays} {
 		if v := os.Getenv(name); v != "" {
 			n, err := strconv.Atoi(v)

@@ -15,6 +15,7 @@ package history
 import (
 	"context"
 	"errors"
+	"math/big"
 	"time"
 
 	"github.com/bulwarkhq/bulwark/internal/event"
@@ -48,6 +49,16 @@ type Store interface {
 	PutDecision(ctx context.Context, d Decision, a Audit) error
 	MarkPublished(ctx context.Context, tenant, key string, wall int64, logical uint32) error
 	Decisions(ctx context.Context, tenant string, unpublishedOnly bool) ([]Decision, error)
+
+	// ClientOffences returns each client's offences in q by the family of
+	// its hours (the per-client contributions a private aggregate clamps).
+	ClientOffences(ctx context.Context, q Range) ([]ClientOffences, error)
+	// ChargePrivacy adds eps to tenant's spent privacy budget if the total
+	// stays within budget, and audits the spend (or the refusal) as a, in
+	// one transaction; it reports whether it charged.
+	ChargePrivacy(ctx context.Context, tenant string, eps, budget *big.Rat, a Audit) (bool, error)
+	// PrivacySpent returns tenant's spent privacy budget.
+	PrivacySpent(ctx context.Context, tenant string) (*big.Rat, error)
 
 	// AuditLog lists audit rows, oldest first, after seq.
 	AuditLog(ctx context.Context, tenant string, after int64, limit int) ([]AuditRow, error)
@@ -139,6 +150,13 @@ type TopClient struct {
 	MaxScore  float64
 	LastSeen  time.Time
 	Family    string // family of its highest-scoring request
+}
+
+// ClientOffences is one client's offences of one family in a range.
+type ClientOffences struct {
+	Pseudonym string
+	Family    string
+	Offences  int64
 }
 
 // Page asks for Limit rows after Cursor ("" for the first page).

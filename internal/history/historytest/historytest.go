@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
+	"sync"
 	"testing"
 	"time"
 
@@ -198,6 +200,10 @@ func Run(t *testing.T, be Backend) {
 		if err != nil || len(insts) != 2 || insts[0].Dropped != 2 || insts[0].Breaker != "closed" {
 			t.Errorf("instances %+v %v", insts, err)
 		}
+		co, err := s.ClientOffences(ctx, history.Range{Tenant: "default", From: Day, To: Day.Add(48 * time.Hour)})
+		if err != nil || len(co) != 1 || co[0] != (history.ClientOffences{Pseudonym: "bbbb", Family: "sqli", Offences: 60}) {
+			t.Errorf("client offences %+v %v, want bbbb's 60 sqli", co, err)
+		}
 		for _, bad := range []history.SeriesQuery{
 			{Range: rng, Step: time.Minute, By: "pseudonym; DROP TABLE audit"},
 			{Range: rng, Step: time.Second, By: history.ByOutcome},
@@ -265,6 +271,52 @@ func Run(t *testing.T, be Backend) {
 		}
 		if _, err := s.VerifyAudit(ctx); !errors.Is(err, history.ErrTampered) {
 			t.Errorf("changed row: %v", err)
+		}
+	})
+	t.Run("PrivacyBudget", func(t *testing.T) {
+		s := be.New(t)
+		budget, eps := big.NewRat(1, 1), big.NewRat(3, 10)
+		for i, want := range []bool{true, true, true, false} { // 0.3 × 3 = 0.9; a fourth would reach 1.2
+			ok, err := s.ChargePrivacy(ctx, "default", eps, budget, history.Audit{Tenant: "default", Actor: "op", Target: "recipient:x"})
+			if err != nil || ok != want {
+				t.Fatalf("charge %d: %v %v, want %v", i+1, ok, err, want)
+			}
+		}
+		if spent, err := s.PrivacySpent(ctx, "default"); err != nil || spent.Cmp(big.NewRat(9, 10)) != 0 {
+			t.Errorf("spent %v %v, want 9/10", spent, err)
+		}
+		if spent, err := s.PrivacySpent(ctx, "other"); err != nil || spent.Sign() != 0 {
+			t.Errorf("another tenant spent %v %v", spent, err)
+		}
+		rows, err := s.AuditLog(ctx, "default", 0, 10)
+		if err != nil || len(rows) != 4 || rows[0].Action != "privacy.spend" || rows[3].Action != "privacy.refuse" {
+			t.Fatalf("audit %+v %v: want three spends and a refusal", rows, err)
+		}
+		if _, err := s.VerifyAudit(ctx); err != nil {
+			t.Error(err)
+		}
+		// concurrent charges never overspend
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		charged := 0
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ok, err := s.ChargePrivacy(ctx, "race", big.NewRat(1, 4), budget, history.Audit{Tenant: "race", Actor: "op"})
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					mu.Lock()
+					charged++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if charged != 4 {
+			t.Errorf("8 concurrent charges of 1/4 against 1: %d charged, want 4", charged)
 		}
 	})
 	t.Run("DeletedAuditRow", func(t *testing.T) {

@@ -6,7 +6,9 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"math/big"
 	"time"
 
 	"github.com/bulwarkhq/bulwark/internal/event"
@@ -257,4 +259,88 @@ func (s *Store) VerifyAudit(ctx context.Context) (history.AuditHead, error) {
 		return head, fmt.Errorf("%w: the log ends at row %d but its head says %d", history.ErrTampered, head.Seq, hs)
 	}
 	return head, nil
+}
+
+// ClientOffences returns each client's offences in r by the family of its
+// hours, from the hourly client table.
+func (s *Store) ClientOffences(ctx context.Context, r history.Range) ([]history.ClientOffences, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT pseudonym, family, SUM(offences) FROM client_hours
+ WHERE tenant = ? AND hour >= ? AND hour < ? GROUP BY pseudonym, family ORDER BY pseudonym, family`),
+		r.Tenant, r.From.Unix()/3600*3600, r.To.Unix())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []history.ClientOffences
+	for rows.Next() {
+		var c history.ClientOffences
+		if err := rows.Scan(&c.Pseudonym, &c.Family, &c.Offences); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ChargePrivacy charges eps to tenant within budget, audited, under the
+// audit head's lock (so concurrent charges serialise on PostgreSQL too).
+func (s *Store) ChargePrivacy(ctx context.Context, tenant string, eps, budget *big.Rat, a history.Audit) (bool, error) {
+	if eps == nil || eps.Sign() <= 0 || budget == nil {
+		return false, fmt.Errorf("%w: epsilon and budget", history.ErrInvalid)
+	}
+	charged := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if s.d == postgres {
+			if _, err := tx.ExecContext(ctx, "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE"); err != nil {
+				return err
+			}
+		}
+		spent, err := spentIn(ctx, tx, s, tenant)
+		if err != nil {
+			return err
+		}
+		total := new(big.Rat).Add(spent, eps)
+		charged = total.Cmp(budget) <= 0
+		a.Action = "privacy.refuse"
+		if charged {
+			a.Action = "privacy.spend"
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO privacy_spent (tenant, spent) VALUES (?, ?)
+ ON CONFLICT (tenant) DO UPDATE SET spent = excluded.spent`), tenant, total.RatString()); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, a)
+	})
+	return charged, err
+}
+
+// PrivacySpent returns tenant's spent privacy budget.
+func (s *Store) PrivacySpent(ctx context.Context, tenant string) (*big.Rat, error) {
+	return spentIn(ctx, nil, s, tenant)
+}
+
+// spentIn reads tenant's spent total, in tx when given.
+func spentIn(ctx context.Context, tx *sql.Tx, s *Store, tenant string) (*big.Rat, error) {
+	q := s.q("SELECT spent FROM privacy_spent WHERE tenant = ?")
+	var row *sql.Row
+	if tx != nil {
+		row = tx.QueryRowContext(ctx, q, tenant)
+	} else {
+		row = s.r.QueryRowContext(ctx, q, tenant)
+	}
+	var txt string
+	switch err := row.Scan(&txt); {
+	case errors.Is(err, sql.ErrNoRows):
+		return new(big.Rat), nil
+	case err != nil:
+		return nil, err
+	}
+	r, ok := new(big.Rat).SetString(txt)
+	if !ok {
+		return nil, fmt.Errorf("sqlhistory: spent privacy budget of %s is %q", tenant, txt)
+	}
+	return r, nil
 }

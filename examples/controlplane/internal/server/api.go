@@ -37,6 +37,7 @@ const (
 	probUnavailable  = "urn:bulwark:problem:unavailable"
 	probInternal     = "urn:bulwark:problem:internal"
 	probConflict     = "urn:bulwark:problem:conflict"
+	probBudgetSpent  = "urn:bulwark:problem:privacy-budget-spent"
 )
 
 type apiError struct {
@@ -187,6 +188,8 @@ func (s *Server) routes() (http.Handler, error) {
 			r.Get("/correlation", need(ScopeRead, s.apiCorrelation))
 			r.Get("/suggestions", need(ScopeRead, s.apiSuggestions))
 			r.Get("/playbooks", need(ScopeRead, s.apiPlaybooks))
+			r.Get("/export/threats", need(ScopeAdmin, s.apiExportThreats))
+			r.Get("/export/budget", need(ScopeAdmin, s.apiPrivacyBudget))
 			r.Post("/suggestions/{id}/accept", need(ScopeDecisions, s.apiAccept))
 			r.Get("/top/routes", need(ScopeRead, s.apiTopRoutes))
 			r.Get("/top/clients", need(ScopeRead, s.apiTopClients))

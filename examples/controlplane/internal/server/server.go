@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -73,6 +74,11 @@ type Config struct {
 	// ends.
 	Playbooks                        bool
 	PlaybookInterval, PlaybookWindow time.Duration
+	// PrivacyBudget is the ε each tenant may spend on private exports
+	// (export.go), an exact decimal or fraction; default "10". Spent ε
+	// never comes back.
+	PrivacyBudget string
+	privacyBudget *big.Rat
 	// IngestWorkers is how many transactions the ingest runs at once.
 	// Default: 1 for SQLite (one writer), 3 for PostgreSQL.
 	IngestWorkers int
@@ -135,6 +141,14 @@ func (c *Config) defaults() error {
 	if c.SuggestInterval <= 0 {
 		c.SuggestInterval = 15 * time.Minute
 	}
+	if c.PrivacyBudget == "" {
+		c.PrivacyBudget = "10"
+	}
+	b, ok := new(big.Rat).SetString(c.PrivacyBudget)
+	if !ok || b.Sign() <= 0 {
+		return fmt.Errorf("controlplane: privacy budget %q: a positive number", c.PrivacyBudget)
+	}
+	c.privacyBudget = b
 	if c.PlaybookInterval <= 0 {
 		c.PlaybookInterval = time.Minute
 	}
