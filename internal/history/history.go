@@ -57,6 +57,9 @@ type Store interface {
 	// stays within budget, and audits the spend (or the refusal) as a, in
 	// one transaction; it reports whether it charged.
 	ChargePrivacy(ctx context.Context, tenant string, eps, budget *big.Rat, a Audit) (bool, error)
+	// Record appends an audit row for an action that changes no other
+	// table (an export).
+	Record(ctx context.Context, a Audit) error
 	// PrivacySpent returns tenant's spent privacy budget.
 	PrivacySpent(ctx context.Context, tenant string) (*big.Rat, error)
 

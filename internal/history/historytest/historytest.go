@@ -288,9 +288,12 @@ func Run(t *testing.T, be Backend) {
 		if spent, err := s.PrivacySpent(ctx, "other"); err != nil || spent.Sign() != 0 {
 			t.Errorf("another tenant spent %v %v", spent, err)
 		}
+		if err := s.Record(ctx, history.Audit{Tenant: "default", Actor: "op", Action: "export.incidents", Target: "recipient:x"}); err != nil {
+			t.Fatal(err)
+		}
 		rows, err := s.AuditLog(ctx, "default", 0, 10)
-		if err != nil || len(rows) != 4 || rows[0].Action != "privacy.spend" || rows[3].Action != "privacy.refuse" {
-			t.Fatalf("audit %+v %v: want three spends and a refusal", rows, err)
+		if err != nil || len(rows) != 5 || rows[0].Action != "privacy.spend" || rows[3].Action != "privacy.refuse" || rows[4].Action != "export.incidents" {
+			t.Fatalf("audit %+v %v: want three spends, a refusal and an export", rows, err)
 		}
 		if _, err := s.VerifyAudit(ctx); err != nil {
 			t.Error(err)

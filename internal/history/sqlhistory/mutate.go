@@ -344,3 +344,8 @@ func spentIn(ctx context.Context, tx *sql.Tx, s *Store, tenant string) (*big.Rat
 	}
 	return r, nil
 }
+
+// Record appends a to the audit log on its own.
+func (s *Store) Record(ctx context.Context, a history.Audit) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.audit(ctx, tx, a) })
+}

@@ -190,6 +190,7 @@ func (s *Server) routes() (http.Handler, error) {
 			r.Get("/playbooks", need(ScopeRead, s.apiPlaybooks))
 			r.Get("/export/threats", need(ScopeAdmin, s.apiExportThreats))
 			r.Get("/export/budget", need(ScopeAdmin, s.apiPrivacyBudget))
+			r.Get("/export/incidents", need(ScopeAdmin, s.apiExportIncidents))
 			r.Post("/suggestions/{id}/accept", need(ScopeDecisions, s.apiAccept))
 			r.Get("/top/routes", need(ScopeRead, s.apiTopRoutes))
 			r.Get("/top/clients", need(ScopeRead, s.apiTopClients))

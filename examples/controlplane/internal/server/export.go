@@ -1,12 +1,16 @@
 package server
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"math/big"
 	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/bulwarkhq/bulwark/internal/history"
 	"github.com/bulwarkhq/bulwark/internal/privacy"
@@ -130,4 +134,70 @@ func (s *Server) apiPrivacyBudget(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"budget": s.cfg.privacyBudget.RatString(), "spent": spent.RatString(),
 		"remaining": new(big.Rat).Sub(s.cfg.privacyBudget, spent).RatString()})
+}
+
+// recipientKey is the pseudonym key of recipient for the month of at:
+// HMAC-SHA256 of the control plane's key over the recipient and the
+// month, so that two recipients cannot join their exports, and one
+// recipient's ids change every month (the key rotates with the month;
+// its id says which).
+func (s *Server) recipientKey(recipient string, at time.Time) (key []byte, id string) {
+	period := at.UTC().Format("2006-01")
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte("bulwark export pseudonyms\x00" + recipient + "\x00" + period))
+	return m.Sum(nil), recipient + "/" + period
+}
+
+// recipientPseudonym is what recipient sees of pseudonym under key.
+func recipientPseudonym(key []byte, pseudonym string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(pseudonym))
+	return hex.EncodeToString(m.Sum(nil)[:10])
+}
+
+// apiExportIncidents answers GET /api/v1/export/incidents?recipient=NAME[&range=…|from&to]:
+// the range's incidents (a client's offences in an hour) for a blocklist
+// or a partner's analysis, each client named by a pseudonym keyed for this
+// recipient and this month, never by the tenant's own. It is event-level
+// data, not an aggregate: no noise, and audited (export.incidents).
+func (s *Server) apiExportIncidents(w http.ResponseWriter, r *http.Request) {
+	recipient := r.URL.Query().Get("recipient")
+	if !recipientRE.MatchString(recipient) {
+		s.fail(w, r, bad("recipient %q: 1 to 64 of a-z, 0-9, '.', '_', '-'", recipient))
+		return
+	}
+	win, err := s.window(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	var incs []history.Incident
+	cursor := ""
+	for range 10 { // at most 10,000 incidents
+		page, next, err := s.Store.Incidents(ctx, s.rng(win), history.Page{Limit: history.MaxPage, Cursor: cursor})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		incs = append(incs, page...)
+		if cursor = next; next == "" {
+			break
+		}
+	}
+	now := s.cfg.Now()
+	key, keyID := s.recipientKey(recipient, now)
+	detail, _ := json.Marshal(map[string]any{"from": win.From, "to": win.To, "incidents": len(incs), "key_id": keyID})
+	if err := s.Store.Record(ctx, history.Audit{Tenant: s.cfg.Tenant, Actor: claimsOf(r).Subject, Action: "export.incidents",
+		Target: "recipient:" + recipient, Detail: string(detail)}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]map[string]any, 0, len(incs))
+	for _, in := range incs {
+		out = append(out, map[string]any{"client": recipientPseudonym(key, in.Pseudonym), "hour": in.Hour, "offences": in.Offences,
+			"refused": in.Refused, "max_score": in.MaxScore, "family": in.Family, "route": in.Route})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"recipient": recipient, "key_id": keyID, "from": win.From, "to": win.To,
+		"complete": cursor == "", "items": out})
 }

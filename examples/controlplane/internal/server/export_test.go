@@ -14,7 +14,8 @@ import (
 // release that would pass the budget is refused with nothing released.
 func TestPrivateExport(t *testing.T) {
 	now := time.Date(2026, 11, 30, 9, 30, 0, 0, time.UTC)
-	s := startCP(t, server.Config{Now: func() time.Time { return now }, PrivacyBudget: "12"})
+	clock := &testClock{t: now}
+	s := startCP(t, server.Config{Now: clock.Now, PrivacyBudget: "12"})
 	admin := mintAt(t, s, now, "admin")
 	read := mintAt(t, s, now, "read")
 	// one heavy client (100 offences) and five light ones (4 each), all sqli
@@ -83,5 +84,49 @@ func TestPrivateExport(t *testing.T) {
 		if code, _ := api(t, s, admin, "GET", path, nil); code != http.StatusBadRequest {
 			t.Errorf("export?%s: %d, want 400", bad, code)
 		}
+	}
+
+	// incidents for two recipients: their own pseudonyms, never the
+	// tenant's, unlinkable across recipients and across months
+	incidents := func(recipient string) (keyID string, clients map[string]bool) {
+		t.Helper()
+		tok := mintAt(t, s, clock.Now(), "admin")
+		code, body := api(t, s, tok, "GET", "/api/v1/export/incidents?recipient="+recipient+"&from=2026-11-30T00:00:00Z&to=2026-11-30T12:00:00Z", nil)
+		if code != http.StatusOK {
+			t.Fatalf("export incidents: %d %v", code, body)
+		}
+		clients = map[string]bool{}
+		for _, it := range body["items"].([]any) {
+			clients[it.(map[string]any)["client"].(string)] = true
+		}
+		return body["key_id"].(string), clients
+	}
+	ka, a := incidents("partner-a")
+	_, a2 := incidents("partner-a")
+	_, b := incidents("partner-b")
+	if len(a) != 6 || len(b) != 6 || ka != "partner-a/2026-11" {
+		t.Fatalf("partner-a %v (%s), partner-b %v: want six clients each", a, ka, b)
+	}
+	for c := range a {
+		if b[c] || !a2[c] || c == "cc01" || len(c) != 20 {
+			t.Fatalf("client %s: in b %v, stable for a %v; want a's own, stable id", c, b[c], a2[c])
+		}
+	}
+	clock.Set(now.Add(31 * 24 * time.Hour))
+	kn, next := incidents("partner-a")
+	for c := range next {
+		if a[c] {
+			t.Fatalf("client id %s kept across months (key %s, then %s)", c, ka, kn)
+		}
+	}
+	_, audit = api(t, s, mintAt(t, s, clock.Now(), "admin"), "GET", "/api/v1/audit?limit=1000", nil)
+	exports := 0
+	for _, it := range audit["items"].([]any) {
+		if it.(map[string]any)["action"] == "export.incidents" {
+			exports++
+		}
+	}
+	if exports != 4 {
+		t.Errorf("%d export.incidents rows in the audit log, want 4", exports)
 	}
 }
