@@ -147,6 +147,16 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Errorf("%s answered the banned client %d", in.name, code)
 		}
 	}
+	// the forecast plot of one route, chosen from the series links
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="forecast-series"] a[href*="fkey=%2Flogin"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`svg[data-testid="chart-forecast"][data-series="route=/login"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := strconv.Atoi(attr(`svg[data-testid="chart-forecast"]`, "data-points")); n == 0 {
+		t.Error("the forecast of route /login has no data")
+	}
 	// accept the suggested throttle of /login before its nightly attack
 	if err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`button[data-testid^="accept-"]`)),

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -194,6 +195,8 @@ type dashData struct {
 	Traffic   chart
 	Threats   chart
 	Forecast  forecastChart
+	Series    string         // the forecast's series ("total", "route=/login")
+	SeriesOpt []seriesOption // the series the forecast plot can show
 	Correl    correlationView
 	Suggest   []suggestion
 	Playbooks []playbookRow
@@ -205,6 +208,45 @@ type dashData struct {
 	Instances []map[string]any
 	CanWrite  bool
 	Subject   string
+}
+
+// seriesOption is a link to the dashboard with another forecast series.
+type seriesOption struct {
+	Label, Href string
+	On          bool
+}
+
+// seriesOptions offers the total, the top routes and the families seen in
+// the range as forecast series.
+func seriesOptions(rangeName string, cur seriesKey, routes []history.TopRoute, threats []history.Point) []seriesOption {
+	mk := func(k seriesKey) seriesOption {
+		v := url.Values{"range": {rangeName}}
+		if k.By != "" {
+			v.Set("fby", k.By)
+			v.Set("fkey", k.Key)
+		}
+		return seriesOption{Label: k.String(), Href: "/dashboard?" + v.Encode(), On: k == cur}
+	}
+	opts := []seriesOption{mk(seriesKey{})}
+	seen := map[seriesKey]bool{{}: true}
+	add := func(k seriesKey) {
+		if !seen[k] && len(opts) < 12 {
+			seen[k] = true
+			opts = append(opts, mk(k))
+		}
+	}
+	for _, r := range routes {
+		add(seriesKey{By: history.ByRoute, Key: r.Route})
+	}
+	for _, p := range threats {
+		if p.Key != "" {
+			add(seriesKey{By: history.ByFamily, Key: p.Key})
+		}
+	}
+	if !seen[cur] {
+		opts = append(opts, mk(cur))
+	}
+	return opts
 }
 
 func stepLabel(d time.Duration) string {
@@ -225,6 +267,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// the forecast plot's series: total, or ?fby=route|family|outcome|level&fkey=…
+	fk := seriesKey{}
+	if q := r.URL.Query(); q.Get("fby") != "" {
+		pr := r.Clone(r.Context())
+		pr.URL.RawQuery = url.Values{"by": {q.Get("fby")}, "key": {q.Get("fkey")}}.Encode()
+		if fk, err = seriesParam(pr); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
 	rng := s.rng(win)
@@ -244,11 +296,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	var fc *seriesForecast
 	var alarms []anomaly
 	g.Go(func() (err error) {
-		alarms, err = s.anomalies(gctx, seriesKey{}, s.cfg.Now())
+		alarms, err = s.anomalies(gctx, fk, s.cfg.Now())
 		return err
 	})
 	g.Go(func() (err error) {
-		fc, err = s.forecastSeries(gctx, seriesKey{}, s.cfg.Now(), maxHorizon, 0)
+		fc, err = s.forecastSeries(gctx, fk, s.cfg.Now(), maxHorizon, 0)
 		return err
 	})
 	g.Go(func() (err error) {
@@ -297,6 +349,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	unit := "requests / " + d.StepLabel
 	d.Traffic = buildChart("traffic", "Traffic by outcome", unit, traffic, win.From, win.To, win.Step, outcomeColours)
 	d.Forecast = buildForecastChart(fc, alarms)
+	d.Series, d.SeriesOpt = fk.String(), seriesOptions(win.Name, fk, d.Routes, threats)
 	d.Correl = buildCorrelationView(corr, d.StepLabel)
 	d.Playbooks, d.PBOn = s.playbookRows(), s.playbooks != nil
 	d.Threats = buildChart("threats", "Threats by attack family", "threats / "+d.StepLabel, threats, win.From, win.To, win.Step, nil)
@@ -374,6 +427,7 @@ var dashTmpl = template.Must(template.New("dash").Funcs(funcs).Parse(`<!doctype 
 body{font:14px system-ui,sans-serif;margin:0;color:#222;background:#f6f7f9}
 header{background:#1d2733;color:#fff;padding:.6em 1.2em;display:flex;gap:1.5em;align-items:center}
 header h1{font-size:1.2em;margin:0}
+nav.legend a{margin-right:.6em}nav.legend a.on{font-weight:bold;color:#222;text-decoration:none}
 header a{color:#cfe3ff;margin-right:.8em}header a.on{color:#fff;font-weight:bold;text-decoration:none;border-bottom:2px solid #fff}
 main{padding:1em 1.2em;display:grid;grid-template-columns:repeat(auto-fit,minmax(620px,1fr));gap:1em}
 section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.8em 1em;overflow-x:auto}
@@ -409,8 +463,9 @@ code{font-size:12px}
 {{end}}
 {{template "chart" .Traffic}}
 {{template "chart" .Threats}}
-{{with .Forecast}}{{$f := .}}<section><h2>Requests per hour: the last 7 days and the next {{.Horizon}} hours</h2>
-<svg id="chart-forecast" data-testid="chart-forecast" data-points="{{.Points}}" data-method="{{.Method}}" width="100%" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="requests per hour, history and forecast with 80% and 95% intervals">
+{{with .Forecast}}{{$f := .}}<section><h2>Requests per hour ({{$.Series}}): the last 7 days and the next {{.Horizon}} hours</h2>
+<nav class="legend" data-testid="forecast-series" aria-label="forecast series">Series: {{range $.SeriesOpt}}<a href="{{.Href}}" {{if .On}}class="on" aria-current="true"{{end}}>{{.Label}}</a> {{end}}</nav>
+<svg id="chart-forecast" data-testid="chart-forecast" data-series="{{$.Series}}" data-points="{{.Points}}" data-method="{{.Method}}" width="100%" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="requests per hour, history and forecast with 80% and 95% intervals">
 <rect x="{{.PlotX}}" y="{{.PlotY}}" width="{{.PlotW}}" height="{{.PlotH}}" fill="#fcfcfd" stroke="#ccc"/>
 {{range .YTicks}}<line x1="{{$f.PlotX}}" x2="{{$f.W}}" y1="{{f1 .Pos}}" y2="{{f1 .Pos}}" stroke="#eee"/><text class="axis" x="{{$f.PlotX}}" dx="-6" y="{{f1 .Pos}}" dy="4" text-anchor="end">{{.Label}}</text>{{end}}
 {{if .Band95}}<polygon points="{{.Band95}}" fill="#1f77b4" fill-opacity="0.15"/>{{end}}
@@ -420,7 +475,7 @@ code{font-size:12px}
 {{range .Alarms}}<circle data-testid="forecast-alarm" cx="{{f1 .X}}" cy="{{f1 .Y}}" r="4" fill="#d62728"><title>{{.Title}}</title></circle>{{end}}
 {{range .XTicks}}<text class="axis" x="{{f1 .Pos}}" y="{{$f.H}}" dy="-30" text-anchor="middle">{{.Label}}</text>{{end}}
 <text class="unit" x="{{.PlotX}}" y="{{.H}}" dy="-8">time (UTC) →</text>
-<text class="unit" transform="translate(14 {{.PlotY}}) rotate(90)">requests / hour</text>
+<text class="unit" transform="translate(14 {{.PlotY}}) rotate(90)">{{if eq $.Series "total"}}requests{{else}}{{$.Series}}{{end}} / hour</text>
 </svg>
 <div class="legend" data-testid="legend-forecast"><span><i style="background:#222"></i>history</span><span><i style="background:#1f77b4"></i>forecast ({{.Method}})</span><span><i style="background:#1f77b4;opacity:.45"></i>80% interval</span><span><i style="background:#1f77b4;opacity:.2"></i>95% interval</span><span><i style="background:#d62728;border-radius:50%"></i>anomaly ({{len .Alarms}} this week)</span></div>
 {{if .Reason}}<p class="empty" data-testid="forecast-reason">{{.Reason}}</p>{{end}}
