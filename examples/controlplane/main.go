@@ -16,7 +16,9 @@
 // TENANT, WARM_DAYS (8), COLD_DAYS (90), TLS_CERT, TLS_KEY, TLS_CLIENT_CA
 // (mutual TLS), AUTO_SUGGEST=1 (apply suggested limit changes without an
 // operator), PLAYBOOKS=1 (answer incidents with the playbooks' bandits),
-// PRIVACY_BUDGET (10: the ε a tenant may spend on private exports).
+// PRIVACY_BUDGET (10: the ε a tenant may spend on private exports),
+// PLAYBOOK_WINDOW (1h: how long after a response its client is watched),
+// PLAYBOOK_SCALE (1: divides response lengths, for replays and demos).
 package main
 
 import (
@@ -109,6 +111,20 @@ func configFromEnv() (server.Config, error) {
 	// PLAYBOOKS=1 answers incidents with the playbooks' bandits
 	c.Playbooks = os.Getenv("PLAYBOOKS") == "1"
 	c.PrivacyBudget = os.Getenv("PRIVACY_BUDGET")
+	if v := os.Getenv("PLAYBOOK_WINDOW"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return c, fmt.Errorf("PLAYBOOK_WINDOW=%q: a duration of 1s or more", v)
+		}
+		c.PlaybookWindow = d
+	}
+	if v := os.Getenv("PLAYBOOK_SCALE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("PLAYBOOK_SCALE=%q: a positive integer", v)
+		}
+		c.PlaybookScale = n
+	}
 	for name, p := range map[string]*int{"WARM_DAYS": &c.WarmDays, "COLD_DAYS": &c.ColdDays} {
 		if v := os.Getenv(name); v != "" {
 			n, err := strconv.Atoi(v)

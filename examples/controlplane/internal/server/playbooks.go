@@ -257,14 +257,15 @@ func (p *playbooks) step(ctx context.Context, now time.Time) error {
 			return err
 		}
 		arm := playbookArms[b.Choose()]
-		r := response{Pseudonym: inc.Pseudonym, Family: fam, Arm: arm.Name, At: now, End: now.Add(arm.Duration)}
+		length := arm.Duration / time.Duration(p.s.cfg.PlaybookScale)
+		r := response{Pseudonym: inc.Pseudonym, Family: fam, Arm: arm.Name, At: now, End: now.Add(length)}
 		r.Due = r.End.Add(p.window)
 		if arm.Action != "" {
 			t, err := decision.ParseTarget(string(decision.TypePseudonym), inc.Pseudonym)
 			if err != nil {
 				continue // not a pseudonym the decisions take: skip it
 			}
-			v := decision.Value{Target: t, Action: arm.Action, Factor: arm.Factor, Expires: now.Add(arm.Duration),
+			v := decision.Value{Target: t, Action: arm.Action, Factor: arm.Factor, Expires: now.Add(length),
 				Reason: fmt.Sprintf("playbook %s/%s: %d offences on %s", fam, arm.Name, inc.Offences, inc.Route)}
 			if _, err := p.s.writeDecision(ctx, playbookActor, "playbook."+arm.Name, v); err != nil {
 				return err

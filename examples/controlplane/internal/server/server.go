@@ -74,6 +74,10 @@ type Config struct {
 	// ends.
 	Playbooks                        bool
 	PlaybookInterval, PlaybookWindow time.Duration
+	// PlaybookScale divides every response's length (not the window):
+	// 60 turns a day's ban into 24 minutes, for replays and demos.
+	// Default 1.
+	PlaybookScale int
 	// PrivacyBudget is the ε each tenant may spend on private exports
 	// (export.go), an exact decimal or fraction; default "10". Spent ε
 	// never comes back.
@@ -151,6 +155,9 @@ func (c *Config) defaults() error {
 	c.privacyBudget = b
 	if c.PlaybookInterval <= 0 {
 		c.PlaybookInterval = time.Minute
+	}
+	if c.PlaybookScale < 1 {
+		c.PlaybookScale = 1
 	}
 	if c.PlaybookWindow <= 0 {
 		c.PlaybookWindow = time.Hour
