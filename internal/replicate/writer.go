@@ -1,0 +1,168 @@
+package replicate
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/bulwarkhq/bulwark/internal/decision"
+)
+
+// rmPrefix starts the key of a remove of another region's allow-list add:
+// "rm.<origin>.<type>.<base64url>".
+const rmPrefix = "rm"
+
+func rmKey(origin string, t decision.Target) string {
+	return rmPrefix + "." + origin + "." + string(t.Type) + "." + base64.RawURLEncoding.EncodeToString([]byte(t.Value))
+}
+
+// Writer writes one region's decisions into that region's bucket, and
+// nowhere else. It is safe for concurrent use.
+type Writer struct {
+	region string
+	js     jetstream.JetStream
+	kv     jetstream.KeyValue
+	clock  *decision.Clock
+}
+
+// NewWriter opens region's bucket (Configure creates it) on js, the
+// region's own JetStream. clock stamps the writes; give the region's
+// Reader the same clock, so that a write follows every value the region
+// has seen. Nil: a new clock on time.Now.
+func NewWriter(ctx context.Context, js jetstream.JetStream, region string, clock *decision.Clock) (*Writer, error) {
+	if err := ValidRegion(region); err != nil {
+		return nil, err
+	}
+	if clock == nil {
+		clock = decision.NewClock(nil)
+	}
+	kv, err := js.KeyValue(ctx, RegionBucket(region))
+	if err != nil {
+		return nil, fmt.Errorf("replicate: region %s: open bucket: %w", region, err)
+	}
+	return &Writer{region: region, js: js, kv: kv, clock: clock}, nil
+}
+
+// Put stamps v with the region and the clock, validates it and stores it,
+// unless a concurrent writer of the region stored a newer value of its key
+// meanwhile (v then lost as last-writer-wins says). It returns v stamped.
+func (w *Writer) Put(ctx context.Context, v decision.Value) (*decision.Value, error) {
+	v.Origin, v.Stamp = w.region, w.clock.Now()
+	if err := w.put(ctx, v.Key(), &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// Unban writes the tombstone of t's deny key (ban or throttle).
+func (w *Writer) Unban(ctx context.Context, t decision.Target) (*decision.Value, error) {
+	return w.Put(ctx, decision.Value{Target: t, Action: decision.Ban, Tombstone: true})
+}
+
+// RemoveAllow removes t from the allow-list as this region sees it: it
+// tombstones its own add and, for every other region's add that view
+// holds, records the remove of that add's Dot. An add that view has not
+// seen (made concurrently elsewhere) survives. It returns the dots removed.
+func (w *Writer) RemoveAllow(ctx context.Context, view *Reader, t decision.Target) ([]decision.Dot, error) {
+	var dots []decision.Dot
+	if view != nil {
+		for _, a := range view.Entry(t).Allows {
+			if a.Origin == w.region {
+				continue // the tombstone below covers it
+			}
+			rm := decision.Value{Target: t, Action: decision.Allow, Origin: a.Origin, Stamp: a.Stamp, Tombstone: true}
+			if err := w.put(ctx, rmKey(a.Origin, t), &rm); err != nil {
+				return dots, err
+			}
+			dots = append(dots, decision.Dot{Origin: a.Origin, Stamp: a.Stamp})
+		}
+	}
+	v, err := w.Put(ctx, decision.Value{Target: t, Action: decision.Allow, Tombstone: true})
+	if err != nil {
+		return dots, err
+	}
+	return append(dots, decision.Dot{Origin: v.Origin, Stamp: v.Stamp}), nil
+}
+
+// put stores v under key unless the key holds a value that wins over it.
+// It compares and sets, so that writers racing in one region (goroutines
+// or control plane replicas) leave the bucket with the last writer by
+// stamp, not the last to arrive: the bucket keeps one value a key, and
+// the aggregate only the latest.
+func (w *Writer) put(ctx context.Context, key string, v *decision.Value) error {
+	if err := v.Validate(); err != nil {
+		return fmt.Errorf("replicate: %s: %w", key, err)
+	}
+	b, err := v.Marshal()
+	if err != nil {
+		return fmt.Errorf("replicate: %s: %w", key, err)
+	}
+	for range maxAttempts {
+		e, err := w.kv.Get(ctx, key)
+		switch {
+		case errors.Is(err, jetstream.ErrKeyNotFound):
+			_, err = w.kv.Create(ctx, key, b)
+		case err != nil:
+		default:
+			if cur, uerr := decision.Unmarshal(e.Value()); uerr == nil && decision.Merge(cur, v) == cur {
+				return nil // a newer value is there: v is written and superseded
+			}
+			_, err = w.kv.Update(ctx, key, b, e.Revision())
+		}
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, jetstream.ErrKeyExists) && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
+			return fmt.Errorf("replicate: region %s: put %s: %w", w.region, key, err)
+		}
+	}
+	return fmt.Errorf("replicate: region %s: put %s: still contended after %d attempts", w.region, key, maxAttempts)
+}
+
+// maxAttempts bounds the compare-and-set retries of one put.
+const maxAttempts = 100
+
+// WaitReplicated waits until the aggregate of every region in peers holds
+// v (a value this Writer stored) or a later value of its key, polling each
+// peer's aggregate through its domain. It is the synchronous mode: a
+// caller that waits for it before acknowledging a decision loses nothing
+// when this region dies right after, at the price of a round trip.
+func (w *Writer) WaitReplicated(ctx context.Context, v *decision.Value, peers ...string) error {
+	key := w.region + "." + v.Key()
+	for _, p := range peers {
+		if err := ValidRegion(p); err != nil {
+			return err
+		}
+		js, err := jetstream.NewWithDomain(w.js.Conn(), p)
+		if err != nil {
+			return fmt.Errorf("replicate: region %s: %w", p, err)
+		}
+		var kv jetstream.KeyValue
+		for {
+			if kv == nil {
+				kv, err = js.KeyValue(ctx, AggregateBucket)
+			}
+			if kv != nil {
+				var e jetstream.KeyValueEntry
+				if e, err = kv.Get(ctx, key); err == nil {
+					if got, uerr := decision.Unmarshal(e.Value()); uerr == nil && !v.Newer(got) {
+						break
+					}
+				}
+			}
+			if errors.Is(err, jetstream.ErrBucketNotFound) {
+				kv = nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("replicate: %s not yet in region %s (last error: %v): %w", key, p, err, ctx.Err())
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
