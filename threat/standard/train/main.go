@@ -8,7 +8,8 @@
 // measured on them. Every row is its own fresh client, as in
 // examples/evaluate.
 //
-// For each rule r the log likelihood ratio is estimated with add-one
+// The fitting is internal/trainer's, with its default hyperparameters: for
+// each rule r the log likelihood ratio is estimated with add-one
 // smoothing, then shrunk toward the rule's confidence-based prior evidence
 // in proportion to how little support it has, and clipped: a rule seen a
 // handful of times keeps roughly what its detector claims.
@@ -20,7 +21,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -30,17 +30,9 @@ import (
 
 	"github.com/bulwarkhq/bulwark/internal/combiner"
 	"github.com/bulwarkhq/bulwark/internal/labelled"
+	"github.com/bulwarkhq/bulwark/internal/trainer"
 	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/standard"
-)
-
-// Fitting constants, documented in the package comment.
-const (
-	support   = 200.0 // rows of evidence at which the data gets half the say
-	maxLLR    = 8.0
-	minLLR    = -3.0
-	targetFPR = 0.0003 // on the training benign rows; the goal is 0.001 on unseen data
-	blockAt   = 0.8    // the score bulwark.DefaultStrictness refuses a request at
 )
 
 func main() {
@@ -88,22 +80,16 @@ func heldOut(id string) bool {
 	return h.Sum32()%5 == 0
 }
 
-type sample struct {
-	attack   bool
-	held     bool
-	category string
-	sigs     []threat.Signal
-}
-
-// train fits the combiner's parameters on the rows' training part and
-// measures them on the held-out part.
+// train fits the combiner's parameters on the rows' training part
+// (internal/trainer, default hyperparameters) and measures them on the
+// held-out part.
 func train(rows []labelled.Row) (combiner.Params, error) {
 	var m combiner.Params
 	dets, err := standard.Detectors(standard.Config{})
 	if err != nil {
 		return m, err
 	}
-	samples := make([]sample, len(rows))
+	examples := make([]trainer.Example, len(rows))
 	for i := range rows {
 		row := &rows[i]
 		req := threat.NewRequest(row.Request(), "train-"+strconv.Itoa(i), "", threat.Limits{})
@@ -112,129 +98,31 @@ func train(rows []labelled.Row) (combiner.Params, error) {
 		for _, d := range dets {
 			sigs = d.Detect(req, sigs)
 		}
-		samples[i] = sample{attack: row.Attack(), held: heldOut(row.ID), category: row.Category, sigs: sigs}
+		examples[i] = trainer.Example{Attack: row.Attack(), Held: heldOut(row.ID), Category: row.Category, Signals: sigs}
 	}
-
 	base, err := standard.DefaultModel()
 	if err != nil {
 		return m, err
 	}
-	var baseParams combiner.Params
-	if b, err := json.Marshal(base); err != nil || json.Unmarshal(b, &baseParams) != nil {
+	baseParams, err := trainer.Params(base)
+	if err != nil {
 		return m, fmt.Errorf("the embedded model does not read back: %v", err)
 	}
-	m = combiner.Neutral()
-	m.Version = "trained-" + time.Now().UTC().Format("20060102")
-	m.TrainedOn = "requests-dev + csic-normal-train, held-out fifth by id hash"
-	m.Levels = baseParams.Levels
-	m.LLR = map[string]float64{}
-
-	var nA, nB float64
-	fireA, fireB, conf := map[string]float64{}, map[string]float64{}, map[string]float64{}
-	for _, s := range samples {
-		if s.held {
-			continue
-		}
-		if s.attack {
-			nA++
-		} else {
-			nB++
-		}
-		seen := map[string]bool{}
-		for _, sig := range s.sigs {
-			if seen[sig.Rule] {
-				continue
-			}
-			seen[sig.Rule] = true
-			if s.attack {
-				fireA[sig.Rule]++
-			} else {
-				fireB[sig.Rule]++
-			}
-			conf[sig.Rule] += sig.Confidence
-		}
+	start := combiner.Neutral()
+	start.Version = "trained-" + time.Now().UTC().Format("20060102")
+	start.TrainedOn = "requests-dev + csic-normal-train, held-out fifth by id hash"
+	start.Levels = baseParams.Levels
+	if m, err = trainer.Fit(examples, start, trainer.Defaults); err != nil {
+		return m, err
 	}
-	rules := map[string]bool{}
-	for r := range fireA {
-		rules[r] = true
-	}
-	for r := range fireB {
-		rules[r] = true
-	}
-	for r := range rules {
-		a, b := fireA[r], fireB[r]
-		n := a + b
-		data := math.Log((a+1)/(nA+2)) - math.Log((b+1)/(nB+2))
-		c := math.Min(conf[r]/n, 1-1e-4)
-		prior := -m.UnknownWeight * math.Log1p(-c)
-		w := n / (n + support)
-		m.LLR[r] = math.Max(minLLR, math.Min(maxLLR, w*data+(1-w)*prior))
-	}
-
-	// The lowest threshold that keeps the training benign rows under
-	// targetFPR, never below the default strictness's block score: when
-	// it is above, the prior moves down by the difference in log-odds, so
-	// that the default strictness (blockAt) refuses what that threshold
-	// would.
-	model, err := modelOf(m)
+	model, err := trainer.Model(m)
 	if err != nil {
 		return m, err
 	}
-	var benign []float64
-	for _, s := range samples {
-		if !s.held && !s.attack {
-			benign = append(benign, model.Combine(s.sigs).Score)
-		}
-	}
-	sort.Float64s(benign)
-	allowed := int(targetFPR * float64(len(benign)))
-	th := math.Min(0.99, benign[len(benign)-1-allowed]+1e-9)
-	if th > blockAt {
-		m.Prior -= logit(th) - logit(blockAt)
-	}
-	if model, err = modelOf(m); err != nil {
-		return m, err
-	}
-	m.Metrics = map[string]float64{}
-	var tp, fn, fp, tn float64
-	cats := map[string][2]float64{}
-	for _, s := range samples {
-		if !s.held {
-			continue
-		}
-		block := model.Combine(s.sigs).Score >= blockAt
-		c := cats[s.category]
-		c[0]++
-		if block {
-			c[1]++
-		}
-		cats[s.category] = c
-		switch {
-		case s.attack && block:
-			tp++
-		case s.attack:
-			fn++
-		case block:
-			fp++
-		default:
-			tn++
-		}
-	}
-	m.Metrics["heldout_tpr"] = tp / math.Max(1, tp+fn)
-	m.Metrics["heldout_fpr"] = fp / math.Max(1, fp+tn)
-	for name, c := range cats {
-		m.Metrics["heldout_rate_"+name] = c[1] / c[0]
+	e := trainer.Evaluate(model, examples, trainer.Defaults.Block)
+	m.Metrics = map[string]float64{"heldout_tpr": e.TPR, "heldout_fpr": e.FPR}
+	for name, rate := range e.PerFamily {
+		m.Metrics["heldout_rate_"+name] = rate
 	}
 	return m, nil
 }
-
-// modelOf is the model of parameters p, validated as the engine does.
-func modelOf(p combiner.Params) (*threat.Model, error) {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return nil, err
-	}
-	return threat.ParseModel(b)
-}
-
-func logit(p float64) float64 { return math.Log(p / (1 - p)) }
