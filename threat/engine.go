@@ -56,6 +56,7 @@ type Engine struct {
 	weights    map[string]float64
 	maxReasons int
 	limits     Limits
+	suppress   suppressions // operators' suppressions (suppress.go)
 
 	requests   sync.Pool
 	signals    sync.Pool
@@ -235,6 +236,7 @@ func (e *Engine) Assess(ctx context.Context, req *Request) Assessment {
 			e.detHist.Record(ctx, time.Since(t0).Seconds(), d.timed...)
 		}
 	}
+	sigs = e.suppress.filter(req, sigs)
 	m, _ := e.models.For(req.Client)
 	a := m.combine(sigs, e.weights, e.maxReasons)
 	a.Model = m.p.Version
