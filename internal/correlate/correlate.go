@@ -175,7 +175,7 @@ func Granger(y, x []float64, lags int) (GrangerResult, error) {
 	if lags == 0 {
 		bestAIC := math.Inf(1)
 		for p := 1; p <= 24 && n > 6*p+10; p++ {
-			rss, m, err := ols(y, x, p, false)
+			rss, m, _, err := ols(y, x, p, false)
 			if err != nil {
 				break
 			}
@@ -187,16 +187,26 @@ func Granger(y, x []float64, lags int) (GrangerResult, error) {
 	if lags < 1 || n < 6*lags+10 {
 		return GrangerResult{}, fmt.Errorf("%w: %d steps for %d lags", ErrShort, n, lags)
 	}
-	own, m, err := ols(y, x, lags, false)
+	own, m, rankOwn, err := ols(y, x, lags, false)
 	if err != nil {
 		return GrangerResult{}, err
 	}
-	all, _, err := ols(y, x, lags, true)
+	all, _, rankAll, err := ols(y, x, lags, true)
 	if err != nil {
 		return GrangerResult{}, err
 	}
-	g := GrangerResult{Lags: lags, DF1: lags, DF2: m - 2*lags - 1, RSSOwn: own, RSSAll: all}
-	if all <= 0 {
+	g := GrangerResult{Lags: lags, DF1: rankAll - rankOwn, DF2: m - rankAll, RSSOwn: own, RSSAll: all}
+	if g.DF1 <= 0 {
+		// x's lags are linear in y's own: they cannot improve the fit
+		g.F, g.P = 0, 1
+		return g, nil
+	}
+	if own <= 1e-12 {
+		// y's own past predicts it exactly: nothing left to improve
+		g.F, g.P = 0, 1
+		return g, nil
+	}
+	if all <= 1e-12*own {
 		g.F, g.P = math.Inf(1), 0
 		return g, nil
 	}
@@ -207,8 +217,9 @@ func Granger(y, x []float64, lags int) (GrangerResult, error) {
 
 // ols regresses y[t] on a constant, y's p lags and, if withX, x's p lags,
 // over the steps with everything known (the same steps either way), and
-// returns the residual sum of squares and the rows used.
-func ols(y, x []float64, p int, withX bool) (float64, int, error) {
+// returns the residual sum of squares, the rows used and the rank of the
+// regressors.
+func ols(y, x []float64, p int, withX bool) (float64, int, int, error) {
 	k := 1 + p
 	if withX {
 		k += p
@@ -238,19 +249,24 @@ next:
 	}
 	m := len(rows)
 	if m <= k+1 {
-		return 0, m, ErrShort
+		return 0, m, 0, ErrShort
 	}
 	a := mat.NewDense(m, k, nil)
 	for i, r := range rows {
 		a.SetRow(i, r)
 	}
 	b := mat.NewVecDense(m, ys)
-	var qr mat.QR
-	qr.Factorize(a)
-	var beta mat.VecDense
-	if err := qr.SolveVecTo(&beta, false, b); err != nil {
-		return 0, m, fmt.Errorf("correlate: regression: %w", err)
+	// least squares by SVD: collinear regressors (refusals exactly twice
+	// the threats, a lag that is always zero) have a minimum-norm solution
+	// instead of a singular matrix; rank counts the columns that carry
+	// information, which the F test's degrees of freedom need
+	var svd mat.SVD
+	if !svd.Factorize(a, mat.SVDThin) {
+		return 0, m, 0, errors.New("correlate: regression: the SVD did not converge")
 	}
+	rank := svd.Rank(1e-10)
+	var beta mat.VecDense
+	svd.SolveVecTo(&beta, b, rank)
 	var fit mat.VecDense
 	fit.MulVec(a, &beta)
 	var rss float64
@@ -258,5 +274,5 @@ next:
 		e := ys[i] - fit.AtVec(i)
 		rss += e * e
 	}
-	return rss, m, nil
+	return rss, m, rank, nil
 }

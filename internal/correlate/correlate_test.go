@@ -108,3 +108,34 @@ func TestCrossCorrelationSymmetry(t *testing.T) {
 		}
 	}
 }
+
+// TestGrangerCollinear: refusals that are exactly twice the threats (the
+// penalty box answering in the same step, as the attack replay records)
+// make the regressors collinear; the test answers instead of failing on a
+// singular matrix: threats' past adds nothing to refusals' own past. When
+// refusals follow threats by a step, threats' past is new information.
+func TestGrangerCollinear(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	x := make([]float64, 240)
+	for i := range x {
+		if rng.IntN(4) == 0 {
+			x[i] = float64(4 * (1 + rng.IntN(6)))
+		}
+	}
+	same := make([]float64, len(x))
+	next := make([]float64, len(x))
+	for i := range x {
+		same[i] = 2 * x[i]
+		if i > 0 {
+			next[i] = 2 * x[i-1]
+		}
+	}
+	g, err := Granger(same, x, 3)
+	if err != nil || g.P < 0.05 {
+		t.Fatalf("same step: %+v %v, want no improvement (p ≥ 0.05)", g, err)
+	}
+	g, err = Granger(next, x, 3)
+	if err != nil || g.P > 1e-6 {
+		t.Fatalf("one step later: %+v %v, want threats to help (p ≈ 0)", g, err)
+	}
+}
