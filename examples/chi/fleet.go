@@ -44,7 +44,8 @@ func connectFleet(cfg config, guard *bulwark.Guard, logger *slog.Logger) (*fleet
 		nc.Close()
 		return nil, nil, err
 	}
-	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Guard: guard, Pseudonyms: names, Region: cfg.Region, Logger: logger})
+	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Guard: guard, Pseudonyms: names, Region: cfg.Region, Aggregate: cfg.Aggregate,
+		Logger: logger})
 	if err != nil {
 		_ = exp.Close(context.Background())
 		nc.Close()

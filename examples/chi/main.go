@@ -15,7 +15,10 @@
 // port), REGION its region ("local"), SAMPLE_RATE the share of benign
 // requests kept in the history (0.1), BULWARK_PSEUDONYM_KEY (hex) or the
 // file PSEUDONYM_KEY_FILE (data/pseudonym.key, created if missing) the
-// deployment's pseudonym key, PSEUDONYM_KEY_ID its id ("k1").
+// deployment's pseudonym key, PSEUDONYM_KEY_ID its id ("k1"),
+// DECISIONS=aggregate (when the control plane runs as one of several
+// regions, REGIONS) the decisions of every region, merged, instead of its
+// own region's only.
 package main
 
 import (
@@ -60,6 +63,7 @@ type config struct {
 	NATSURL    string
 	Instance   string
 	Region     string
+	Aggregate  bool // DECISIONS=aggregate: every region's decisions
 	SampleRate float64
 	KeyFile    string
 	KeyID      string
@@ -78,6 +82,7 @@ func configFromEnv() config {
 	c.NATSURL = os.Getenv("NATS_URL")
 	c.Instance = env("INSTANCE", "chi-"+c.Port)
 	c.Region = os.Getenv("REGION")
+	c.Aggregate = strings.EqualFold(os.Getenv("DECISIONS"), "aggregate")
 	c.KeyFile = env("PSEUDONYM_KEY_FILE", "data/pseudonym.key")
 	c.KeyID = env("PSEUDONYM_KEY_ID", "k1")
 	if v, err := strconv.ParseFloat(os.Getenv("SAMPLE_RATE"), 64); err == nil {

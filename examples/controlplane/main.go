@@ -19,6 +19,21 @@
 // PRIVACY_BUDGET (10: the ε a tenant may spend on private exports),
 // PLAYBOOK_WINDOW (1h: how long after a response its client is watched),
 // PLAYBOOK_SCALE (1: divides response lengths, for replays and demos).
+//
+// Several regions (each its own control plane and embedded NATS, whose
+// JetStream domain is the region's name): REGIONS (every region's name,
+// comma-separated, REGION among them; unset: a single region), LEAF_ADDR
+// (the hub region's leafnode listener, host:port), LEAF_PASSWORD (the
+// hub's leafnode password; default generated in DATA_DIR), LEAF_REMOTE
+// (the other regions: the hub's nats-leaf://leaf:password@host:port, as
+// the hub prints it), REGION_STALL (3s: how long a region's source may
+// make no progress before it is an incident). SDK instances then watch
+// their region's aggregate of every region's decisions (examples/chi:
+// DECISIONS=aggregate).
+//
+//	REGION=eu REGIONS=eu,us LEAF_ADDR=127.0.0.1:7422 go run ./examples/controlplane
+//	REGION=us REGIONS=eu,us LEAF_REMOTE='nats-leaf://leaf:…@127.0.0.1:7422' ADDR=127.0.0.1:8091 \
+//	  NATS_ADDR=127.0.0.1:4223 DATA_DIR=data/cp-us go run ./examples/controlplane
 package main
 
 import (
@@ -106,6 +121,21 @@ func configFromEnv() (server.Config, error) {
 	if c.NATSURL == "" {
 		c.NATSAddr = natsAddr()
 	}
+	if v := os.Getenv("REGIONS"); v != "" {
+		for _, r := range strings.Split(v, ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				c.Regions = append(c.Regions, r)
+			}
+		}
+	}
+	c.LeafAddr, c.LeafRemote, c.LeafPassword = os.Getenv("LEAF_ADDR"), os.Getenv("LEAF_REMOTE"), os.Getenv("LEAF_PASSWORD")
+	if v := os.Getenv("REGION_STALL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 100*time.Millisecond {
+			return c, fmt.Errorf("REGION_STALL=%q: a duration of 100ms or more", v)
+		}
+		c.RegionStall = d
+	}
 	// AUTO_SUGGEST=1 applies suggested limit changes without an operator
 	c.AutoSuggest = os.Getenv("AUTO_SUGGEST") == "1"
 	// PLAYBOOKS=1 answers incidents with the playbooks' bandits
@@ -160,6 +190,12 @@ func serve(args []string) error {
 	}
 	logger.Info("control plane up", "api", s.URL(), "store", store, "nats_embedded", cfg.NATSURL == "")
 	fmt.Printf("\nSDK instances: NATS_URL='%s'\n", s.SDKURL())
+	if len(cfg.Regions) > 0 {
+		fmt.Printf("SDK instances of region %s: DECISIONS=aggregate REGION=%s\n", cfg.Region, cfg.Region)
+	}
+	if u := s.LeafURL(); u != "" {
+		fmt.Printf("Other regions: LEAF_REMOTE='%s'\n", u)
+	}
 	if *printToken {
 		tok, err := server.Mint(s.Key(), "operator", "", []string{server.ScopeRead, server.ScopeDecisions}, 12*time.Hour, time.Now())
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -31,6 +32,23 @@ type Options struct {
 	// ServerName names the server (JetStream wants a stable one per data
 	// directory). Default "bulwark".
 	ServerName string
+
+	// Domain, when set, is the server's JetStream domain (multi-region:
+	// the region's name). Default: none, as a single region has always run.
+	Domain string
+	// LeafAddr, when set ("host:port", a fixed port), makes the server
+	// accept leafnode connections there (the hub region), authenticated by
+	// LeafUser and LeafPassword, which then are required.
+	LeafAddr               string
+	LeafUser, LeafPassword string
+	// LeafRemotes are the leafnode URLs (nats-leaf://user:password@host:port)
+	// the server connects to (a spoke region connects to the hub).
+	LeafRemotes []*url.URL
+	// LeafDeny are subjects that never cross a leafnode link in either
+	// direction (the events stream stays regional). Applied on the remotes,
+	// which is enough for a link: the hub sends nothing the spoke does not
+	// import, and gets nothing it does not export.
+	LeafDeny []string
 }
 
 // Start starts the server and waits until it accepts connections.
@@ -58,6 +76,36 @@ func Start(o Options) (*server.Server, error) {
 		// Big enough for a batch of events, small enough to bound a bad client.
 		MaxPayload: 8 << 20,
 		Users:      o.Users,
+	}
+	if o.Domain != "" {
+		opts.JetStreamDomain = o.Domain
+	}
+	if o.LeafAddr != "" {
+		if o.LeafUser == "" || o.LeafPassword == "" {
+			return nil, errors.New("natsembed: a leafnode listener needs LeafUser and LeafPassword")
+		}
+		host, portS, err := net.SplitHostPort(o.LeafAddr)
+		if err != nil {
+			return nil, fmt.Errorf("natsembed: LeafAddr: %w", err)
+		}
+		port, err := strconv.Atoi(portS)
+		if err != nil || port <= 0 {
+			return nil, fmt.Errorf("natsembed: LeafAddr %q: want host:port with a fixed port", o.LeafAddr)
+		}
+		ln, err := net.Listen("tcp", o.LeafAddr)
+		if err != nil {
+			return nil, fmt.Errorf("natsembed: cannot listen for leafnodes on %s: %w", o.LeafAddr, err)
+		}
+		_ = ln.Close()
+		opts.LeafNode.Host, opts.LeafNode.Port = host, port
+		opts.LeafNode.Username, opts.LeafNode.Password = o.LeafUser, o.LeafPassword
+	}
+	for _, u := range o.LeafRemotes {
+		opts.LeafNode.Remotes = append(opts.LeafNode.Remotes, &server.RemoteLeafOpts{URLs: []*url.URL{u},
+			DenyImports: o.LeafDeny, DenyExports: o.LeafDeny})
+	}
+	if len(o.LeafRemotes) > 0 {
+		opts.LeafNode.ReconnectInterval = 250 * time.Millisecond
 	}
 	if o.TLS != nil {
 		opts.TLSConfig = o.TLS.TLSConfig

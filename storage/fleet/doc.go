@@ -22,7 +22,8 @@
 // dashboard shows), never silently.
 //
 // Permissions: the instance's NATS user needs to publish on the subjects
-// bulwark.events.>, read its region's decision bucket (KV watch) and
-// nothing more; it must not be able to write decisions (see the control
-// plane's README).
+// bulwark.events.>, read its region's decision bucket (KV watch), or with
+// WatcherConfig.Aggregate its region's aggregate of every region's
+// decisions, and nothing more; it must not be able to write decisions (see
+// the control plane's README).
 package fleet

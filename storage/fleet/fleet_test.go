@@ -15,6 +15,7 @@ import (
 	"github.com/bulwarkhq/bulwark/internal/decision"
 	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
+	"github.com/bulwarkhq/bulwark/internal/replicate"
 	"github.com/bulwarkhq/bulwark/internal/stream"
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/ratelimit"
@@ -357,5 +358,135 @@ func benchRecord(b *testing.B, full bool) {
 	st := x.Stats()
 	if !full && st.Dropped > 0 {
 		b.Errorf("dropped %d of %d", st.Dropped, st.Recorded)
+	}
+}
+
+// TestWatcherAggregate watches a region's aggregate of several regions'
+// decisions (as the sources of replicate.Configure fill it; here written
+// directly) and enforces their merge: last writer over regions, allow
+// beats ban, route throttles with a start, pseudonyms.
+func TestWatcherAggregate(t *testing.T) {
+	s, err := natsembed.Start(natsembed.Options{Dir: t.TempDir(), Domain: "eu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { natsembed.Stop(s) })
+	nc, err := nats.Connect(s.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := replicate.Configure(ctx, js, "eu", []string{"eu"}); err != nil {
+		t.Fatal(err)
+	}
+	agg, err := js.KeyValue(ctx, replicate.AggregateBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, lim := guard(t)
+	ps := names(t)
+	clock := decision.NewClock(nil)
+	put := func(region string, v decision.Value) {
+		t.Helper()
+		v.Origin, v.Stamp = region, clock.Now()
+		b, err := v.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := agg.Put(ctx, region+"."+v.Key(), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hour := time.Now().Add(time.Hour)
+	cidr := decision.MustTarget("cidr", "198.51.100.0/24")
+	put("us", decision.Value{Target: cidr, Action: decision.Ban, Reason: "botnet", Expires: hour})
+
+	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Guard: g, Pseudonyms: ps, Region: "eu", Aggregate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	select {
+	case <-w.Ready():
+	case <-time.After(5 * time.Second):
+		t.Fatal("not ready")
+	}
+	banned := func(key string) bool {
+		r, ok := lim.Cached(key, time.Now())
+		return ok && r.Penalty == storage.ActionBan
+	}
+	allowed := func(key string) bool {
+		r, ok := lim.Cached(key, time.Now())
+		return ok && r.AllowListed
+	}
+	within := func(what string, f func() bool) {
+		t.Helper()
+		start := time.Now()
+		for time.Since(start) < time.Second {
+			if f() {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Errorf("%s: not within 1s", what)
+	}
+	within("another region's ban present at start", func() bool { return banned("198.51.100.7") })
+	// an older unban of another region loses; a later one wins
+	old := decision.Value{Target: cidr, Action: decision.Ban, Tombstone: true, Origin: "eu", Stamp: decision.Stamp{Wall: 1}}
+	b, _ := old.Marshal()
+	if _, err := agg.Put(ctx, "eu."+old.Key(), b); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if !banned("198.51.100.7") {
+		t.Error("an older unban of another region lifted the ban")
+	}
+	put("eu", decision.Value{Target: cidr, Action: decision.Ban, Tombstone: true})
+	within("a later unban of another region", func() bool { return !banned("198.51.100.7") })
+	// allow (eu) beats ban (us), and its removal brings the ban back
+	addr := decision.MustTarget("addr", "203.0.113.9")
+	put("us", decision.Value{Target: addr, Action: decision.Ban, Reason: "scanner", Expires: hour})
+	within("ban", func() bool { return banned("203.0.113.9") })
+	put("eu", decision.Value{Target: addr, Action: decision.Allow})
+	within("allow beats ban", func() bool { return allowed("203.0.113.9") })
+	put("eu", decision.Value{Target: addr, Action: decision.Allow, Tombstone: true})
+	within("allow removed: the ban again", func() bool { return banned("203.0.113.9") })
+	// a pseudonym ban of another region reaches a client seen before
+	seen := "203.0.113.50"
+	put("us", decision.Value{Target: decision.MustTarget("pseudonym", ps.Of(seen)), Action: decision.Ban, Reason: "dashboard", Expires: hour})
+	within("pseudonym ban", func() bool { return banned(seen) })
+	// a route throttle of another region, for a window that starts later
+	limitOn := func(client string, at time.Time) int64 {
+		r, err := lim.AllowAt(ctx, client, "/login", 0, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Limit
+	}
+	base := limitOn("192.0.2.1", time.Now())
+	starts := time.Now().Add(time.Hour)
+	put("us", decision.Value{Target: decision.MustTarget("route", "/login"), Action: decision.Throttle, Factor: 0.2,
+		Reason: "predicted attack window", Starts: starts, Expires: starts.Add(time.Hour)})
+	within("route throttle in its window", func() bool { return limitOn("192.0.2.2", starts.Add(time.Minute)) == base/5 })
+	if got := limitOn("192.0.2.3", time.Now()); got != base {
+		t.Errorf("route throttle before its window: limit %d, want %d", got, base)
+	}
+	// garbage, and a value under another region's key, are counted
+	if _, err := agg.Put(ctx, "us.deny.addr.eA", []byte("{")); err != nil {
+		t.Fatal(err)
+	}
+	forged := decision.Value{Target: addr, Action: decision.Ban, Origin: "eu", Stamp: clock.Now(), Expires: hour}
+	b, _ = forged.Marshal()
+	if _, err := agg.Put(ctx, "us."+forged.Key(), b); err != nil {
+		t.Fatal(err)
+	}
+	within("invalid counted", func() bool { return w.Stats().Invalid == 2 })
+	if st := w.Stats(); st.Active < 2 {
+		t.Errorf("stats %+v", st)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/internal/decision"
+	"github.com/bulwarkhq/bulwark/internal/replicate"
 	"github.com/bulwarkhq/bulwark/internal/stream"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/storage"
@@ -37,6 +38,13 @@ type WatcherConfig struct {
 	// Region names the region whose decision bucket is watched. Default
 	// "local".
 	Region string
+	// Aggregate watches the region's aggregate of every region's decisions
+	// (replicate.AggregateBucket, the control plane's REGIONS mode)
+	// instead of the region's own bucket, and merges it on read: per
+	// target, the last writer's ban or throttle over all regions, and the
+	// allow-list adds no region removed (allow beats ban in the limiter).
+	// The NATS connection must reach the region's own JetStream.
+	Aggregate bool
 	// Pseudonyms resolves decisions keyed by pseudonym to the client keys
 	// this instance has seen (and sees later). Without it such decisions
 	// are counted in Stats().Unresolved and otherwise ignored.
@@ -63,6 +71,7 @@ type Watcher struct {
 	done   chan struct{}
 	ready  chan struct{}
 
+	agg    *replicate.Reader // with Aggregate
 	mu     sync.Mutex
 	values map[string]*decision.Value // bucket key -> latest value
 	ids    map[string][]string        // bucket key -> limiter rule ids
@@ -99,8 +108,85 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 	if cfg.Pseudonyms != nil {
 		cfg.Pseudonyms.setOnNew(w.newClient)
 	}
+	if cfg.Aggregate {
+		if w.agg, err = replicate.NewReader(replicate.ReaderConfig{JS: js, OnChange: w.applyEntry, Logger: cfg.Logger}); err != nil {
+			cancel()
+			return nil, err
+		}
+		go w.follow(ctx)
+		return w, nil
+	}
 	go w.run(ctx)
 	return w, nil
+}
+
+// follow runs with Aggregate: the Reader watches and merges, and calls
+// applyEntry.
+func (w *Watcher) follow(ctx context.Context) {
+	defer close(w.done)
+	select {
+	case <-w.agg.Ready():
+		close(w.ready)
+	case <-ctx.Done():
+	}
+	<-ctx.Done()
+	_ = w.agg.Close()
+}
+
+// applyEntry enforces what the aggregate holds for one target: its merged
+// deny register under the target's deny key, and under its allow key the
+// allow-list add in force that lasts longest (none: the key is lifted).
+func (w *Watcher) applyEntry(e replicate.Entry) {
+	now := time.Now()
+	var deny, allow *decision.Value
+	if e.Deny != nil {
+		d := *e.Deny
+		deny = &d
+	}
+	for i := range e.Allows {
+		a := e.Allows[i]
+		if a.Pending(now) && (allow == nil || lasts(&a, allow)) {
+			allow = &a
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, kv := range []struct {
+		key string
+		v   *decision.Value
+	}{{decision.KeyOf("deny", e.Target), deny}, {decision.KeyOf("allow", e.Target), allow}} {
+		if same(w.values[kv.key], kv.v) {
+			continue
+		}
+		if kv.v == nil {
+			w.remove(kv.key)
+			delete(w.values, kv.key)
+			w.stats.Applied++
+			continue
+		}
+		w.enforce(kv.key, kv.v)
+	}
+}
+
+// lasts reports whether a ends after b (no expiry: never ends).
+func lasts(a, b *decision.Value) bool {
+	switch {
+	case b.Expires.IsZero():
+		return false
+	case a.Expires.IsZero():
+		return true
+	}
+	return a.Expires.After(b.Expires)
+}
+
+// same reports whether a and b are the same value (or both none).
+func same(a, b *decision.Value) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	ea, _ := a.Marshal()
+	eb, _ := b.Marshal()
+	return string(ea) == string(eb)
 }
 
 // Ready is closed once the bucket's values at start have been applied.
@@ -111,6 +197,11 @@ func (w *Watcher) Stats() WatcherStats {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	s := w.stats
+	if w.agg != nil {
+		as := w.agg.Stats()
+		s.Invalid += as.Invalid
+		s.Restarts += as.Restarts
+	}
 	now := time.Now()
 	for _, v := range w.values {
 		if v.Active(now) {
@@ -210,6 +301,12 @@ func (w *Watcher) apply(e jetstream.KeyValueEntry) {
 	if old := w.values[key]; old != nil && old.Newer(v) {
 		return // an older write seen late loses
 	}
+	w.enforce(key, v)
+}
+
+// enforce makes v the value of bucket key and applies its rules. Caller
+// holds mu.
+func (w *Watcher) enforce(key string, v *decision.Value) {
 	w.values[key] = v
 	w.remove(key)
 	w.stats.Applied++

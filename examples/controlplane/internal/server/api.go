@@ -205,6 +205,7 @@ func (s *Server) routes() (http.Handler, error) {
 			r.Post("/allowlist", need(ScopeDecisions, s.apiAllow))
 			r.Delete("/allowlist/{key}", need(ScopeDecisions, s.apiRemove))
 			r.Get("/instances", need(ScopeRead, s.apiInstances))
+			r.Get("/regions", need(ScopeRead, s.apiRegions))
 			r.Get("/audit", need(ScopeAdmin, s.apiAudit))
 			r.Get("/audit/verify", need(ScopeAdmin, s.apiVerify))
 		})

@@ -206,6 +206,9 @@ type dashData struct {
 	Incidents []history.Incident
 	Decisions []map[string]any
 	Instances []map[string]any
+	Multi     bool             // one of several regions: the Regions table
+	Region    string           // this region
+	Regions   []map[string]any // the sources of the region's aggregate
 	CanWrite  bool
 	Subject   string
 }
@@ -352,6 +355,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	d.Series, d.SeriesOpt = fk.String(), seriesOptions(win.Name, fk, d.Routes, threats)
 	d.Correl = buildCorrelationView(corr, d.StepLabel)
 	d.Playbooks, d.PBOn = s.playbookRows(), s.playbooks != nil
+	if d.Multi, d.Region = s.cfg.multiRegion(), s.cfg.Region; d.Multi {
+		d.Regions, _, _ = s.regionRows()
+	}
 	d.Threats = buildChart("threats", "Threats by attack family", "threats / "+d.StepLabel, threats, win.From, win.To, win.Step, nil)
 	var page bytes.Buffer
 	if err := dashTmpl.Execute(&page, d); err != nil {
@@ -527,7 +533,12 @@ code{font-size:12px}
 {{range .Decisions}}<tr data-key="{{index . "key"}}"><td><code>{{str (index . "target")}}</code></td><td>{{index . "action"}}</td><td class="wrap">{{index . "reason"}}</td><td>{{index . "actor"}}</td><td class="wrap">{{with index . "starts"}}from {{tm .}} to {{end}}{{tm (index . "expires")}}</td><td>{{if index . "published"}}yes{{else}}<span class="bad">pending</span>{{end}}</td>
 <td>{{if $.CanWrite}}<button data-testid="remove-{{index . "key"}}" onclick="removeDecision('{{index . "key"}}','{{index . "action"}}')">{{if eq (str (index . "action")) "allow"}}Remove{{else}}Unban{{end}}</button>{{end}}</td></tr>
 {{else}}<tr><td colspan="7" class="empty">none</td></tr>{{end}}</table></section>
-<section><h2>Instances</h2>
+{{if .Multi}}<section><h2>Regions</h2>
+<table data-testid="regions"><tr><th>region</th><th class="n">lag (writes)</th><th>link</th><th>last progress</th><th>error</th></tr>
+{{range .Regions}}<tr><td>{{index . "region"}}{{if index . "local"}} (this region){{end}}</td><td class="n">{{index . "lag"}}</td><td class="{{if and (index . "reachable") (index . "linked") (not (index . "stalled"))}}ok{{else}}bad{{end}}">{{if index . "stalled"}}stalled{{else if not (index . "reachable")}}unreachable{{else if index . "linked"}}up{{else}}reconnecting{{end}}</td><td>{{ts (index . "last_progress")}}</td><td class="wrap">{{index . "error"}}</td></tr>
+{{else}}<tr><td colspan="5" class="empty">not checked yet</td></tr>{{end}}</table>
+<p class="empty">Region {{.Region}} sources every region's decisions; lag is the writes of a region not yet here (<code>GET /api/v1/regions</code>).</p></section>
+{{end}}<section><h2>Instances</h2>
 <table data-testid="instances"><tr><th>instance</th><th>region</th><th>version</th><th>last seen</th><th class="n">published</th><th class="n">dropped</th><th class="n">queued</th><th>store breaker</th></tr>
 {{range .Instances}}<tr><td>{{.Name}}</td><td>{{.Region}}</td><td>{{.Version}}</td><td class="{{if .Live}}ok{{else}}bad{{end}}">{{.Ago}} ago</td><td class="n">{{.Published}}</td><td class="n {{if .Dropped}}bad{{end}}">{{.Dropped}}</td><td class="n">{{.Queued}}</td><td>{{.Breaker}}</td></tr>
 {{else}}<tr><td colspan="8" class="empty">no instance has reported</td></tr>{{end}}</table></section>

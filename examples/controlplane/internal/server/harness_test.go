@@ -107,6 +107,8 @@ var testKey = []byte("0123456789abcdef0123456789abcdef")
 type instanceOpts struct {
 	queue      int
 	sampleRate float64
+	region     string // the watcher's region; default "local"
+	aggregate  bool   // watch the region's aggregate of every region
 }
 
 func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
@@ -135,7 +137,8 @@ func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Guard: guard, Pseudonyms: names, Logger: quiet})
+	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Guard: guard, Pseudonyms: names, Logger: quiet,
+		Region: o.region, Aggregate: o.aggregate})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,7 @@ import (
 	"github.com/bulwarkhq/bulwark/internal/history"
 	"github.com/bulwarkhq/bulwark/internal/history/sqlhistory"
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
+	"github.com/bulwarkhq/bulwark/internal/replicate"
 	"github.com/bulwarkhq/bulwark/internal/stream"
 )
 
@@ -53,6 +54,23 @@ type Config struct {
 
 	Tenant string // default "default"
 	Region string // default "local"
+
+	// Regions, when set, names every region (Region among them): the
+	// control plane is one of several regions (regions.go). The embedded
+	// NATS's JetStream domain is then the region's name, and the region's
+	// aggregate of every region's decisions is configured and watched.
+	// Empty: a single region, as always.
+	Regions []string
+	// LeafAddr ("host:port") makes the embedded NATS of the hub region
+	// accept the leafnode connections of the other regions, authenticated
+	// as user "leaf" with LeafPassword (default: a password generated in
+	// DataDir/nats-leaf.password; LeafURL gives the URL to connect with).
+	// LeafRemote (nats-leaf://leaf:password@host:port) makes a spoke
+	// region connect to the hub.
+	LeafAddr, LeafRemote, LeafPassword string
+	// RegionStall is how long a region's source may make no progress
+	// before it is reported stalled. Default 3s.
+	RegionStall time.Duration
 
 	WarmDays       int           // days of events kept in SQL; default 8
 	ColdDays       int           // days of Parquet files kept; default 90
@@ -174,6 +192,9 @@ func (c *Config) defaults() error {
 	if c.WarmDays < 1 || c.ColdDays < c.WarmDays {
 		return errors.New("controlplane: want WarmDays >= 1 and ColdDays >= WarmDays")
 	}
+	if err := c.regionDefaults(); err != nil {
+		return err
+	}
 	if (c.TLSCert == "") != (c.TLSKey == "") || (c.TLSClientCA != "" && c.TLSCert == "") {
 		return errors.New("controlplane: TLS needs both TLS_CERT and TLS_KEY (and them for TLS_CLIENT_CA)")
 	}
@@ -201,6 +222,8 @@ type Server struct {
 	handler   http.Handler
 	apiGuard  *bulwark.Guard // the API's own protection
 	playbooks *playbooks     // nil unless Config.Playbooks
+	regions   *regionState   // nil unless Config.Regions
+	leafURL   string         // the hub's leafnode URL for spokes
 }
 
 // New starts NATS (unless external), opens the store, and starts the
@@ -241,6 +264,11 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 	s.cold = &coldTier{dir: filepath.Join(cfg.DataDir, "cold"), store: s.Store, cfg: &s.cfg}
 	bg, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
+	if cfg.multiRegion() {
+		if err = s.startRegions(ctx, bg); err != nil {
+			return nil, err
+		}
+	}
 	s.wg.Add(3)
 	go func() { defer s.wg.Done(); s.ingest.run(bg) }()
 	go func() { defer s.wg.Done(); s.relay(bg) }()
@@ -266,11 +294,12 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 }
 
 // sdkPermissions are what an SDK instance may do on NATS: publish events,
-// read (watch) the decision bucket and the model store, nothing more.
-func sdkPermissions(region string) *natsserver.Permissions {
+// read (watch) the decision bucket (and, with aggregate, the region's
+// aggregate of every region's decisions) and the model store, nothing more.
+func sdkPermissions(region string, aggregate bool) *natsserver.Permissions {
 	kv := "KV_" + stream.DecisionBucket(region)
 	models := "OBJ_bulwark_models"
-	return &natsserver.Permissions{
+	p := &natsserver.Permissions{
 		Publish: &natsserver.SubjectPermission{
 			Allow: []string{
 				stream.SubjectPrefix + ".>",
@@ -286,6 +315,13 @@ func sdkPermissions(region string) *natsserver.Permissions {
 		},
 		Subscribe: &natsserver.SubjectPermission{Allow: []string{"_INBOX.>"}},
 	}
+	if aggregate {
+		agg := "KV_" + replicate.AggregateBucket
+		p.Publish.Allow = append(p.Publish.Allow,
+			"$JS.API.STREAM.INFO."+agg, "$JS.API.CONSUMER.CREATE."+agg, "$JS.API.CONSUMER.CREATE."+agg+".>",
+			"$JS.API.CONSUMER.DELETE."+agg+".>", "$JS.API.CONSUMER.INFO."+agg+".>", "$JS.ACK."+agg+".>")
+	}
+	return p
 }
 
 func secret(dir, name string) (string, error) {
@@ -321,11 +357,17 @@ func (s *Server) startNATS() error {
 		if err != nil {
 			return err
 		}
-		s.nats, err = natsembed.Start(natsembed.Options{Dir: filepath.Join(s.cfg.DataDir, "jetstream"), Host: host, Port: port,
+		o := natsembed.Options{Dir: filepath.Join(s.cfg.DataDir, "jetstream"), Host: host, Port: port,
 			Users: []*natsserver.User{
 				{Username: "controlplane", Password: cpPass},
-				{Username: "sdk", Password: sdkPass, Permissions: sdkPermissions(s.cfg.Region)},
-			}})
+				{Username: "sdk", Password: sdkPass, Permissions: sdkPermissions(s.cfg.Region, s.cfg.multiRegion())},
+			}}
+		if s.cfg.multiRegion() {
+			if err := s.leafOptions(&o); err != nil {
+				return err
+			}
+		}
+		s.nats, err = natsembed.Start(o)
 		if err != nil {
 			return fmt.Errorf("controlplane: embedded NATS (set NATS_ADDR to another address, or NATS_URL to use a running server): %w", err)
 		}

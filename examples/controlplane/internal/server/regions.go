@@ -1,0 +1,230 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/bulwarkhq/bulwark/internal/natsembed"
+	"github.com/bulwarkhq/bulwark/internal/replicate"
+	"github.com/bulwarkhq/bulwark/internal/stream"
+)
+
+// Several regions (Config.Regions): each control plane embeds the NATS of
+// its region, whose JetStream domain is the region's name; one region, the
+// hub, accepts leafnode connections (LeafAddr) and every other region
+// connects to it (LeafRemote). Each control plane writes only its region's
+// decision bucket, configures its region's aggregate
+// (replicate.AggregateBucket, sourcing every region's bucket), and watches
+// the aggregate's sources: GET /api/v1/regions and the dashboard's Regions
+// table show their lag, a stalled source is logged as an incident and
+// restarted once its origin answers again. SDK instances watch the
+// aggregate (fleet.WatcherConfig.Aggregate) and merge it on read.
+
+// leafUser is the user a spoke's leafnode authenticates as on the hub.
+const leafUser = "leaf"
+
+// leafDeny are the subjects that never cross a leafnode link: events stay
+// in their region's stream, and the model store ($O.>, which the server
+// does not deny between domains as it does $KV.> and $OBJ.>) is regional.
+var leafDeny = []string{stream.SubjectPrefix + ".>", "$O.>"}
+
+// multiRegion says the control plane runs as one of several regions.
+func (c *Config) multiRegion() bool { return len(c.Regions) > 0 }
+
+// regionDefaults checks the multi-region settings.
+func (c *Config) regionDefaults() error {
+	if !c.multiRegion() {
+		if c.LeafAddr != "" || c.LeafRemote != "" {
+			return errors.New("controlplane: LEAF_ADDR and LEAF_REMOTE need REGIONS")
+		}
+		return nil
+	}
+	if _, err := replicate.AggregateConfig(c.Region, c.Regions); err != nil {
+		return fmt.Errorf("controlplane: REGIONS: %w", err)
+	}
+	if c.NATSURL != "" && (c.LeafAddr != "" || c.LeafRemote != "") {
+		return errors.New("controlplane: LEAF_ADDR and LEAF_REMOTE configure the embedded NATS: not with NATS_URL (configure the leafnodes and the domain of that server instead)")
+	}
+	if c.LeafRemote != "" {
+		u, err := url.Parse(c.LeafRemote)
+		if err != nil || u.Scheme != "nats-leaf" && u.Scheme != "tls" || u.Host == "" {
+			return fmt.Errorf("controlplane: LEAF_REMOTE %q: want nats-leaf://leaf:password@host:port", c.LeafRemote)
+		}
+	}
+	if c.RegionStall <= 0 {
+		c.RegionStall = 3 * time.Second
+	}
+	return nil
+}
+
+// sourceHeartbeat is how often a running source hears from its origin,
+// writes or not (nats-server's sourceHealthHB).
+const sourceHeartbeat = time.Second
+
+// linked says a source hears from its origin: it started, reports no
+// error, and heard from it within a few heartbeats (or the stall
+// threshold, when longer). A source that is not, while its origin
+// answers, waits out the server's retry backoff: it is restarted.
+func (s *Server) linked(h replicate.SourceHealth) bool {
+	return h.Err == "" && h.Active >= 0 && h.Active <= max(s.cfg.RegionStall, 3*sourceHeartbeat)
+}
+
+// regionState is what the last check of the aggregate's sources found.
+type regionState struct {
+	mu      sync.Mutex
+	health  []replicate.SourceHealth
+	checked time.Time
+	err     error
+}
+
+// startRegions configures the region's bucket and aggregate, and starts
+// the watch of its sources.
+func (s *Server) startRegions(ctx, bg context.Context) error {
+	if _, err := replicate.Configure(ctx, s.js, s.cfg.Region, s.cfg.Regions); err != nil {
+		return fmt.Errorf("controlplane: regions: %w", err)
+	}
+	m, err := replicate.NewMonitor(replicate.MonitorConfig{JS: s.js, Region: s.cfg.Region, Regions: s.cfg.Regions,
+		Threshold: s.cfg.RegionStall, Timeout: min(2*time.Second, max(s.cfg.RegionStall/2, 100*time.Millisecond))})
+	if err != nil {
+		return fmt.Errorf("controlplane: regions: %w", err)
+	}
+	s.regions = &regionState{}
+	s.wg.Add(1)
+	go func() { defer s.wg.Done(); s.watchRegions(bg, m) }()
+	return nil
+}
+
+// watchRegions checks the aggregate's sources a few times per stall
+// threshold. A source that stalls is an incident (logged at Warn, and
+// again at Info when it recovers). A source whose origin answers but that
+// stalled or is not linked (it never started because its origin's bucket
+// did not exist yet when the aggregate was configured, or it lost its
+// origin, which came back, and the server's retry backoff reaches two
+// minutes) is restarted (replicate.Resync), at most
+// once per threshold.
+func (s *Server) watchRegions(ctx context.Context, m *replicate.Monitor) {
+	stall := s.cfg.RegionStall
+	t := time.NewTicker(max(stall/4, 50*time.Millisecond))
+	defer t.Stop()
+	start := time.Now()
+	stalled := map[string]bool{}
+	resynced := map[string]time.Time{}
+	lost := map[string]bool{} // the origin could not be read, and has not answered since
+	for {
+		hs, err := m.Check(ctx)
+		now := time.Now()
+		s.regions.mu.Lock()
+		s.regions.health, s.regions.checked, s.regions.err = hs, now, err
+		s.regions.mu.Unlock()
+		if err != nil && ctx.Err() == nil {
+			s.cfg.Logger.Debug("controlplane: region check failed", "err", err)
+		}
+		for _, h := range hs {
+			if h.Stalled != stalled[h.Region] {
+				stalled[h.Region] = h.Stalled
+				if h.Stalled {
+					s.cfg.Logger.Warn("controlplane: incident: replication from a region stalled", "region", s.cfg.Region,
+						"source", h.Region, "lag", h.Lag, "reachable", h.Reachable, "last_progress", h.Since, "err", h.Err)
+				} else {
+					s.cfg.Logger.Info("controlplane: replication from a region recovered", "region", s.cfg.Region, "source", h.Region)
+				}
+			}
+			back := false // the origin answers again
+			if !h.Reachable {
+				lost[h.Region] = true
+			} else if lost[h.Region] {
+				lost[h.Region], back = false, true
+			}
+			// an origin that answers again gets its source restarted at
+			// once, rather than after the server's retry backoff or a stall
+			if h.Reachable && (back || now.Sub(start) > stall && (h.Stalled || !s.linked(h)) && now.Sub(resynced[h.Region]) > stall) {
+				resynced[h.Region] = now
+				rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+				err := replicate.Resync(rctx, s.js, s.cfg.Region, s.cfg.Regions, h.Region)
+				cancel()
+				s.cfg.Logger.Info("controlplane: region source restarted", "region", s.cfg.Region, "source", h.Region, "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// regionRows is the last check, one row per region, for the API and the
+// dashboard.
+func (s *Server) regionRows() (rows []map[string]any, checked time.Time, err error) {
+	if s.regions == nil {
+		return nil, time.Time{}, nil
+	}
+	s.regions.mu.Lock()
+	hs, checked, err := slices.Clone(s.regions.health), s.regions.checked, s.regions.err
+	s.regions.mu.Unlock()
+	for _, h := range hs {
+		row := map[string]any{"region": h.Region, "local": h.Region == s.cfg.Region, "seen": h.Seen, "origin_last": h.OriginLast,
+			"lag": h.Lag, "reachable": h.Reachable, "linked": s.linked(h), "stalled": h.Stalled, "last_progress": h.Since.UTC(), "error": h.Err}
+		if h.Active >= 0 {
+			row["last_heard_ms"] = h.Active.Milliseconds()
+		}
+		rows = append(rows, row)
+	}
+	return rows, checked, err
+}
+
+// apiRegions lists the regions whose decisions this one sources, with the
+// lag and state of each source.
+func (s *Server) apiRegions(w http.ResponseWriter, _ *http.Request) {
+	body := map[string]any{"region": s.cfg.Region, "multi_region": s.cfg.multiRegion(), "items": []any{}}
+	rows, checked, err := s.regionRows()
+	if rows != nil {
+		body["items"] = rows
+	}
+	if !checked.IsZero() {
+		body["checked"] = checked.UTC()
+	}
+	if err != nil {
+		body["error"] = err.Error()
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// LeafURL is the URL, with credentials, that spoke regions give as
+// LEAF_REMOTE to join this hub ("" unless it listens for leafnodes).
+func (s *Server) LeafURL() string { return s.leafURL }
+
+// leafOptions sets the embedded NATS's domain and leafnode links. The
+// link is authenticated by a dedicated leafnode user (the hub's
+// leafnodes{authorization}), bound to the one account every user shares:
+// the SDK users' permissions are those of their own connections and do
+// not change, and the server denies JetStream API and KV traffic between
+// domains by itself.
+func (s *Server) leafOptions(o *natsembed.Options) error {
+	o.Domain, o.ServerName, o.LeafDeny = s.cfg.Region, "bulwark-"+s.cfg.Region, leafDeny
+	if s.cfg.LeafAddr != "" {
+		pass := s.cfg.LeafPassword
+		if pass == "" {
+			var err error
+			if pass, err = secret(s.cfg.DataDir, "nats-leaf.password"); err != nil {
+				return err
+			}
+		}
+		o.LeafAddr, o.LeafUser, o.LeafPassword = s.cfg.LeafAddr, leafUser, pass
+		s.leafURL = (&url.URL{Scheme: "nats-leaf", User: url.UserPassword(leafUser, pass), Host: s.cfg.LeafAddr}).String()
+	}
+	if s.cfg.LeafRemote != "" {
+		u, err := url.Parse(s.cfg.LeafRemote)
+		if err != nil {
+			return fmt.Errorf("controlplane: LEAF_REMOTE: %w", err)
+		}
+		o.LeafRemotes = []*url.URL{u}
+	}
+	return nil
+}
