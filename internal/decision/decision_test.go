@@ -175,3 +175,40 @@ func TestRouteThrottleValue(t *testing.T) {
 		t.Errorf("a route with a newline: %v", err)
 	}
 }
+
+func TestSuppressionValue(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	tg, err := SuppressionTarget(Suppression{Rule: "sqli", Route: "/notes", Param: "text"})
+	if err != nil || tg.Value != "sqli /notes text" {
+		t.Fatalf("target %+v %v", tg, err)
+	}
+	v := Value{Target: tg, Action: Suppress, Origin: "eu", Stamp: Stamp{Wall: now.UnixNano()}, Expires: now.Add(time.Hour)}
+	if err := v.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := v.Marshal()
+	got, err := Unmarshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc, ok := got.Target.Suppression(); !ok || sc != (Suppression{"sqli", "/notes", "text"}) {
+		t.Errorf("scope %+v %v", sc, ok)
+	}
+	if list, pt, err := ParseKey(v.Key()); err != nil || list != "deny" || pt != tg {
+		t.Errorf("key %s: %v %v %v", v.Key(), list, pt, err)
+	}
+	for _, bad := range []string{"sqli", "sqli  /notes", "sqli /notes a b", " /notes", "sqli /no\ntes"} {
+		if _, err := ParseTarget("suppression", bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("suppression %q: %v", bad, err)
+		}
+	}
+	for name, bad := range map[string]Value{
+		"suppress a client": {Target: MustTarget("addr", "192.0.2.1"), Action: Suppress, Origin: "eu", Stamp: v.Stamp, Expires: v.Expires},
+		"ban a suppression": {Target: tg, Action: Ban, Origin: "eu", Stamp: v.Stamp, Expires: v.Expires},
+		"no expiry":         {Target: tg, Action: Suppress, Origin: "eu", Stamp: v.Stamp},
+	} {
+		if err := bad.Validate(); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

@@ -34,7 +34,40 @@ const (
 	// client, as when an operator pre-tightens a route before a predicted
 	// attack window. Only throttles take it.
 	TypeRoute TargetType = "route"
+	// TypeSuppression is a scope of the threat engine, not of clients:
+	// "<rule or family> <route>" or "<rule or family> <route> <param>"
+	// (see Suppression). Only Suppress takes it.
+	TypeSuppression TargetType = "suppression"
 )
+
+// Suppression is the scope a TypeSuppression target names: a rule id or
+// an attack family, on one route, and optionally one parameter.
+type Suppression struct{ Rule, Route, Param string }
+
+// SuppressionTarget returns the target of scope s.
+func SuppressionTarget(s Suppression) (Target, error) {
+	v := s.Rule + " " + s.Route
+	if s.Param != "" {
+		v += " " + s.Param
+	}
+	return ParseTarget(string(TypeSuppression), v)
+}
+
+// Suppression reads the scope of a suppression target.
+func (t Target) Suppression() (Suppression, bool) {
+	if t.Type != TypeSuppression {
+		return Suppression{}, false
+	}
+	f := strings.Split(t.Value, " ")
+	if len(f) < 2 || len(f) > 3 || f[0] == "" || f[1] == "" {
+		return Suppression{}, false
+	}
+	s := Suppression{Rule: f[0], Route: f[1]}
+	if len(f) == 3 {
+		s.Param = f[2]
+	}
+	return s, s.Param != "" || len(f) == 2
+}
 
 // Target is what a decision applies to.
 type Target struct {
@@ -71,6 +104,11 @@ func ParseTarget(typ, value string) (Target, error) {
 			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
 		}
 		t.Value = p.Masked().String()
+	case TypeSuppression:
+		t.Value = value
+		if _, ok := t.Suppression(); !ok || strings.ContainsFunc(value, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			return t, fmt.Errorf("%w: a suppression is \"<rule or family> <route> [param]\", without control characters", ErrInvalid)
+		}
 	case TypeKey, TypeRoute:
 		for i := 0; i < len(value); i++ {
 			if value[i] < 0x20 || value[i] == 0x7f {
@@ -84,7 +122,7 @@ func ParseTarget(typ, value string) (Target, error) {
 		}
 		t.Value = value
 	default:
-		return t, fmt.Errorf("%w: target type %q (want addr, prefix, cidr, key, pseudonym or route)", ErrInvalid, typ)
+		return t, fmt.Errorf("%w: target type %q (want addr, prefix, cidr, key, pseudonym, route or suppression)", ErrInvalid, typ)
 	}
 	return t, nil
 }
@@ -124,6 +162,7 @@ const (
 	Ban      Action = "ban"      // refuse every request until Expires
 	Throttle Action = "throttle" // multiply the client's (or the route's) rate by Factor from Starts until Expires
 	Allow    Action = "allow"    // never limit nor ban (beats Ban and Throttle)
+	Suppress Action = "suppress" // mute a rule or family on a route until Expires (a suppression target)
 )
 
 // Value is one decision as the bucket stores it.
@@ -157,13 +196,13 @@ func (v *Value) Validate() error {
 		return err
 	}
 	switch v.Action {
-	case Ban, Allow:
+	case Ban, Allow, Suppress:
 	case Throttle:
 		if !(v.Factor > 0 && v.Factor < 1) {
 			return fmt.Errorf("%w: throttle factor %v not in (0,1)", ErrInvalid, v.Factor)
 		}
 	default:
-		return fmt.Errorf("%w: action %q (want ban, throttle or allow)", ErrInvalid, v.Action)
+		return fmt.Errorf("%w: action %q (want ban, throttle, allow or suppress)", ErrInvalid, v.Action)
 	}
 	if len(v.Reason) > MaxReasonLen || len(v.Actor) > MaxReasonLen || len(v.Origin) > 64 {
 		return fmt.Errorf("%w: reason, actor or origin too long", ErrInvalid)
@@ -176,6 +215,9 @@ func (v *Value) Validate() error {
 	}
 	if v.Target.Type == TypeRoute && v.Action != Throttle {
 		return fmt.Errorf("%w: a route takes only a throttle, not a %s", ErrInvalid, v.Action)
+	}
+	if (v.Target.Type == TypeSuppression) != (v.Action == Suppress) {
+		return fmt.Errorf("%w: a suppression target takes only suppress, and suppress only a suppression target", ErrInvalid)
 	}
 	if !v.Starts.IsZero() && !v.Expires.IsZero() && !v.Starts.Before(v.Expires) {
 		return fmt.Errorf("%w: starts %v is not before expires %v", ErrInvalid, v.Starts, v.Expires)

@@ -17,6 +17,7 @@ import (
 	"github.com/bulwarkhq/bulwark/internal/stream"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/storage"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // ruleSetter is what the Watcher needs of the Guard's limiter
@@ -27,6 +28,15 @@ type ruleSetter interface {
 }
 
 var _ ruleSetter = (*ratelimit.Adaptive)(nil)
+
+// suppressor is what the watcher needs of the Guard's engine to apply
+// suppressions (a *threat.Engine).
+type suppressor interface {
+	Suppress(id string, s threat.Suppression) error
+	Unsuppress(id string) bool
+}
+
+var _ suppressor = (*threat.Engine)(nil)
 
 // WatcherConfig configures a Watcher.
 type WatcherConfig struct {
@@ -66,6 +76,7 @@ type WatcherStats struct {
 type Watcher struct {
 	cfg    WatcherConfig
 	rules  ruleSetter
+	supp   suppressor // nil when the engine takes no suppressions
 	js     jetstream.JetStream
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -105,6 +116,7 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &Watcher{cfg: cfg, rules: rules, js: js, cancel: cancel, done: make(chan struct{}), ready: make(chan struct{}),
 		values: map[string]*decision.Value{}, ids: map[string][]string{}}
+	w.supp, _ = cfg.Guard.Engine().(suppressor)
 	if cfg.Pseudonyms != nil {
 		cfg.Pseudonyms.setOnNew(w.newClient)
 	}
@@ -321,6 +333,16 @@ func (w *Watcher) enforce(key string, v *decision.Value) {
 		r.Action = storage.ActionThrottle
 	}
 	switch v.Target.Type {
+	case decision.TypeSuppression:
+		sc, ok := v.Target.Suppression()
+		if !ok || w.supp == nil {
+			w.stats.Invalid++
+			return
+		}
+		if err := w.supp.Suppress(key, threat.Suppression{Rule: sc.Rule, Route: sc.Route, Param: sc.Param, Expires: v.Expires}); err != nil {
+			w.stats.Invalid++
+			w.cfg.Logger.Warn("fleet: engine refused suppression", "key", key, "err", err)
+		}
 	case decision.TypeKey:
 		r.Key = v.Target.Value
 		w.set(key, key, r)
@@ -364,6 +386,9 @@ func (w *Watcher) remove(key string) {
 		w.rules.RemoveOperatorRule(id)
 	}
 	delete(w.ids, key)
+	if old := w.values[key]; old != nil && old.Target.Type == decision.TypeSuppression && w.supp != nil {
+		w.supp.Unsuppress(key)
+	}
 	if old := w.values[key]; old != nil && old.Target.Type == decision.TypePseudonym && w.cfg.Pseudonyms != nil {
 		w.cfg.Pseudonyms.watchPseudonym(old.Target.Value, false)
 	}

@@ -474,7 +474,19 @@ var Labels = []string{"attack", "benign", "unsure"}
 // LabelRequest is the body of POST /api/v1/events/{id}/label.
 type LabelRequest struct {
 	Label string `json:"label"`
+	// Suppress says what a "benign" label (a false positive) mutes at
+	// once, on the event's route, on every instance: "family" (the
+	// default: its attack family; its top rule when the family is a whole
+	// detector), "rule" (its top rule) or "none".
+	Suppress string `json:"suppress,omitempty"`
+	// TTL is how long the suppression holds (a Go duration up to MaxTTL);
+	// default 7 days.
+	TTL string `json:"ttl,omitempty"`
 }
+
+// wholeDetectors are families that name a whole detector, which a
+// suppression never mutes.
+var wholeDetectors = []string{"", "signature", "behavior", "anomaly", "sequence"}
 
 func (s *Server) apiLabel(w http.ResponseWriter, r *http.Request) {
 	id, err := eventParam(r)
@@ -491,6 +503,17 @@ func (s *Server) apiLabel(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, bad("label %q: want attack, benign or unsure", req.Label))
 		return
 	}
+	if !contains([]string{"", "family", "rule", "none"}, req.Suppress) {
+		s.fail(w, r, bad("suppress %q: want family, rule or none", req.Suppress))
+		return
+	}
+	expires := s.cfg.Now().Add(7 * 24 * time.Hour)
+	if req.TTL != "" {
+		if expires, err = s.ttl(req.TTL, true); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	c := claimsOf(r)
 	detail, _ := json.Marshal(map[string]string{"label": req.Label})
 	if err := s.Store.Label(r.Context(), s.cfg.Tenant, id, req.Label, history.Audit{Tenant: s.cfg.Tenant, Actor: c.Subject,
@@ -498,7 +521,46 @@ func (s *Server) apiLabel(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": id.String(), "label": req.Label})
+	out := map[string]any{"id": id.String(), "label": req.Label}
+	if req.Label == "benign" && req.Suppress != "none" {
+		sup, err := s.suppressFalsePositive(r, id, req.Suppress, expires)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		out["suppression"] = sup
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// suppressFalsePositive mutes what scored event id on its route, on every
+// instance, until expires: its family (scope "family") or its top rule.
+// An event without a reason or a route suppresses nothing, and says so.
+func (s *Server) suppressFalsePositive(r *http.Request, id event.ID, scope string, expires time.Time) (map[string]any, error) {
+	e, err := s.Store.Event(r.Context(), s.cfg.Tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	rule := e.Family
+	if scope == "rule" || contains(wholeDetectors, rule) {
+		rule = ""
+		if len(e.Reasons) > 0 {
+			rule = e.Reasons[0]
+		}
+	}
+	if rule == "" || e.Route == "" || strings.ContainsAny(rule+e.Route, " ") {
+		return map[string]any{"none": "the event has no reason or no route pattern to scope a suppression by"}, nil
+	}
+	t, err := decision.SuppressionTarget(decision.Suppression{Rule: rule, Route: e.Route})
+	if err != nil {
+		return nil, bad("suppression of %q on %q: %v", rule, e.Route, err)
+	}
+	v, err := s.writeDecision(r.Context(), claimsOf(r).Subject, "suppression.add", decision.Value{Target: t, Action: decision.Suppress,
+		Reason: "false positive: event " + id.String(), Expires: expires})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"key": v.Key(), "rule": rule, "route": e.Route, "expires": v.Expires}, nil
 }
 
 func contains(list []string, v string) bool {
@@ -689,7 +751,12 @@ func (s *Server) apiRemove(w http.ResponseWriter, r *http.Request) {
 				exists = true
 				var cur decision.Value
 				if json.Unmarshal(d.Value, &cur) == nil {
-					v.Action = cur.Action
+					// the tombstone keeps what makes the value valid (a
+					// throttle's factor)
+					v.Action, v.Factor = cur.Action, cur.Factor
+					if cur.Action == decision.Suppress {
+						action = "suppression.remove"
+					}
 				}
 			}
 		}

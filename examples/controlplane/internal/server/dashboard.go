@@ -531,7 +531,7 @@ code{font-size:12px}
 <section><h2>Active decisions</h2>
 <table data-testid="decisions"><tr><th>target</th><th>action</th><th>reason</th><th>by</th><th>expires</th><th>in bucket</th><th></th></tr>
 {{range .Decisions}}<tr data-key="{{index . "key"}}"><td><code>{{str (index . "target")}}</code></td><td>{{index . "action"}}</td><td class="wrap">{{index . "reason"}}</td><td>{{index . "actor"}}</td><td class="wrap">{{with index . "starts"}}from {{tm .}} to {{end}}{{tm (index . "expires")}}</td><td>{{if index . "published"}}yes{{else}}<span class="bad">pending</span>{{end}}</td>
-<td>{{if $.CanWrite}}<button data-testid="remove-{{index . "key"}}" onclick="removeDecision('{{index . "key"}}','{{index . "action"}}')">{{if eq (str (index . "action")) "allow"}}Remove{{else}}Unban{{end}}</button>{{end}}</td></tr>
+<td>{{if $.CanWrite}}<button data-testid="remove-{{index . "key"}}" onclick="removeDecision('{{index . "key"}}','{{index . "action"}}')">{{if or (eq (str (index . "action")) "allow") (eq (str (index . "action")) "suppress")}}Remove{{else}}Unban{{end}}</button>{{end}}</td></tr>
 {{else}}<tr><td colspan="7" class="empty">none</td></tr>{{end}}</table></section>
 {{if .Multi}}<section><h2>Regions</h2>
 <table data-testid="regions"><tr><th>region</th><th class="n">lag (writes)</th><th>link</th><th>last progress</th><th>error</th></tr>
