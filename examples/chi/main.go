@@ -18,7 +18,8 @@
 // deployment's pseudonym key, PSEUDONYM_KEY_ID its id ("k1"),
 // DECISIONS=aggregate (when the control plane runs as one of several
 // regions, REGIONS) the decisions of every region, merged, instead of its
-// own region's only.
+// own region's only; MODEL_KEYS (the control plane prints it) the keys
+// whose signed combiner models it swaps in.
 package main
 
 import (
@@ -63,7 +64,8 @@ type config struct {
 	NATSURL    string
 	Instance   string
 	Region     string
-	Aggregate  bool // DECISIONS=aggregate: every region's decisions
+	Aggregate  bool   // DECISIONS=aggregate: every region's decisions
+	ModelKeys  string // MODEL_KEYS: follow the combiner models signed by these keys
 	SampleRate float64
 	KeyFile    string
 	KeyID      string
@@ -83,6 +85,7 @@ func configFromEnv() config {
 	c.Instance = env("INSTANCE", "chi-"+c.Port)
 	c.Region = os.Getenv("REGION")
 	c.Aggregate = strings.EqualFold(os.Getenv("DECISIONS"), "aggregate")
+	c.ModelKeys = os.Getenv("MODEL_KEYS")
 	c.KeyFile = env("PSEUDONYM_KEY_FILE", "data/pseudonym.key")
 	c.KeyID = env("PSEUDONYM_KEY_ID", "k1")
 	if v, err := strconv.ParseFloat(os.Getenv("SAMPLE_RATE"), 64); err == nil {

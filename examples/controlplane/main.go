@@ -18,7 +18,9 @@
 // operator), PLAYBOOKS=1 (answer incidents with the playbooks' bandits),
 // PRIVACY_BUDGET (10: the ε a tenant may spend on private exports),
 // PLAYBOOK_WINDOW (1h: how long after a response its client is watched),
-// PLAYBOOK_SCALE (1: divides response lengths, for replays and demos).
+// PLAYBOOK_SCALE (1: divides response lengths, for replays and demos),
+// MODEL_SIGNING_KEY (the model signing key line; default: one kept in
+// DATA_DIR/model-signing.key).
 //
 // Several regions (each its own control plane and embedded NATS, whose
 // JetStream domain is the region's name): REGIONS (every region's name,
@@ -141,6 +143,7 @@ func configFromEnv() (server.Config, error) {
 	// PLAYBOOKS=1 answers incidents with the playbooks' bandits
 	c.Playbooks = os.Getenv("PLAYBOOKS") == "1"
 	c.PrivacyBudget = os.Getenv("PRIVACY_BUDGET")
+	c.ModelKey = os.Getenv("MODEL_SIGNING_KEY")
 	if v := os.Getenv("PLAYBOOK_WINDOW"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < time.Second {
@@ -189,7 +192,7 @@ func serve(args []string) error {
 		store = "postgres"
 	}
 	logger.Info("control plane up", "api", s.URL(), "store", store, "nats_embedded", cfg.NATSURL == "")
-	fmt.Printf("\nSDK instances: NATS_URL='%s'\n", s.SDKURL())
+	fmt.Printf("\nSDK instances: NATS_URL='%s' MODEL_KEYS='%s'\n", s.SDKURL(), s.ModelKeys())
 	if len(cfg.Regions) > 0 {
 		fmt.Printf("SDK instances of region %s: DECISIONS=aggregate REGION=%s\n", cfg.Region, cfg.Region)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -61,6 +62,15 @@ type WatcherConfig struct {
 	Pseudonyms *Pseudonyms
 	// Logger receives invalid values and watch restarts. Default slog.Default.
 	Logger *slog.Logger
+	// ModelKeys, when set, makes the watcher also follow the combiner
+	// models the control plane publishes (its MODEL_KEYS line: "<key
+	// id>:<base64>", several during a rotation): the active one is swapped
+	// in, the shadow one scored beside it, the canary one enforced for
+	// CanaryFraction of clients (default 0.1), each only after its Ed25519
+	// signature and SHA-256 verify against these keys. A model that does
+	// not verify or load is refused and counted, and the running one stays.
+	ModelKeys      string
+	CanaryFraction float64
 }
 
 // WatcherStats counts what a Watcher applied.
@@ -70,17 +80,22 @@ type WatcherStats struct {
 	Unresolved uint64 // pseudonym decisions applied with no Pseudonyms
 	Restarts   uint64 // watches started again after an error
 	Active     int    // decisions in force now
+	// Models applied (swapped in, set as shadow or canary) and refused
+	// (bad signature, hash, or model).
+	ModelsApplied, ModelsRefused uint64
 }
 
 // Watcher keeps a limiter's operator rules in step with a decision bucket.
 type Watcher struct {
-	cfg    WatcherConfig
-	rules  ruleSetter
-	supp   suppressor // nil when the engine takes no suppressions
-	js     jetstream.JetStream
-	cancel context.CancelFunc
-	done   chan struct{}
-	ready  chan struct{}
+	cfg                WatcherConfig
+	rules              ruleSetter
+	supp               suppressor // nil when the engine takes no suppressions
+	models             sync.WaitGroup
+	mApplied, mRefused atomic.Uint64
+	js                 jetstream.JetStream
+	cancel             context.CancelFunc
+	done               chan struct{}
+	ready              chan struct{}
 
 	agg    *replicate.Reader // with Aggregate
 	mu     sync.Mutex
@@ -117,6 +132,12 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 	w := &Watcher{cfg: cfg, rules: rules, js: js, cancel: cancel, done: make(chan struct{}), ready: make(chan struct{}),
 		values: map[string]*decision.Value{}, ids: map[string][]string{}}
 	w.supp, _ = cfg.Guard.Engine().(suppressor)
+	if cfg.ModelKeys != "" {
+		if err := w.followModels(ctx); err != nil {
+			cancel()
+			return nil, err
+		}
+	}
 	if cfg.Pseudonyms != nil {
 		cfg.Pseudonyms.setOnNew(w.newClient)
 	}
@@ -209,6 +230,7 @@ func (w *Watcher) Stats() WatcherStats {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	s := w.stats
+	s.ModelsApplied, s.ModelsRefused = w.mApplied.Load(), w.mRefused.Load()
 	if w.agg != nil {
 		as := w.agg.Stats()
 		s.Invalid += as.Invalid
@@ -227,6 +249,7 @@ func (w *Watcher) Stats() WatcherStats {
 func (w *Watcher) Close() error {
 	w.cancel()
 	<-w.done
+	w.models.Wait()
 	if w.cfg.Pseudonyms != nil {
 		w.cfg.Pseudonyms.setOnNew(nil)
 	}

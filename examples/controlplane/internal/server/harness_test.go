@@ -93,6 +93,7 @@ func startCP(t *testing.T, cfg server.Config) *server.Server {
 // instance is one SDK instance of the test fleet: the middleware with an
 // exporter and a watcher, serving a chi router like examples/chi.
 type instance struct {
+	guard   *bulwark.Guard
 	name    string
 	handler http.Handler
 	limiter *ratelimit.Adaptive
@@ -109,6 +110,7 @@ type instanceOpts struct {
 	sampleRate float64
 	region     string // the watcher's region; default "local"
 	aggregate  bool   // watch the region's aggregate of every region
+	modelKeys  string // follow the combiner models signed by these keys
 }
 
 func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
@@ -138,7 +140,7 @@ func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
 		t.Fatal(err)
 	}
 	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Guard: guard, Pseudonyms: names, Logger: quiet,
-		Region: o.region, Aggregate: o.aggregate})
+		Region: o.region, Aggregate: o.aggregate, ModelKeys: o.modelKeys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +157,7 @@ func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
 	r.Post("/login", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusUnauthorized) })
 	r.Get("/api/items", ok)
 	r.Get("/api/items/{id}", ok)
-	in := &instance{name: name, handler: r, limiter: lim, exp: exp, watch: w, names: names}
+	in := &instance{guard: guard, name: name, handler: r, limiter: lim, exp: exp, watch: w, names: names}
 	var once sync.Once
 	in.close = func() {
 		once.Do(func() {

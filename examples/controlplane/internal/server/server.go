@@ -27,6 +27,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/internal/artefact"
 	"github.com/bulwarkhq/bulwark/internal/decision"
 	"github.com/bulwarkhq/bulwark/internal/history"
 	"github.com/bulwarkhq/bulwark/internal/history/sqlhistory"
@@ -96,6 +97,10 @@ type Config struct {
 	// 60 turns a day's ban into 24 minutes, for replays and demos.
 	// Default 1.
 	PlaybookScale int
+	// ModelKey is the model signing key, a key line ("bulwark-ed25519
+	// <key id> <base64 seed>", MODEL_SIGNING_KEY); "" keeps one in
+	// DataDir/model-signing.key, made on first start (key id "cp1").
+	ModelKey string
 	// PrivacyBudget is the ε each tenant may spend on private exports
 	// (export.go), an exact decimal or fraction; default "10". Spent ε
 	// never comes back.
@@ -222,8 +227,10 @@ type Server struct {
 	handler   http.Handler
 	apiGuard  *bulwark.Guard // the API's own protection
 	playbooks *playbooks     // nil unless Config.Playbooks
-	regions   *regionState   // nil unless Config.Regions
-	leafURL   string         // the hub's leafnode URL for spokes
+	signer    *artefact.Signer
+	pointers  jetstream.KeyValue // model stage pointers
+	regions   *regionState       // nil unless Config.Regions
+	leafURL   string             // the hub's leafnode URL for spokes
 }
 
 // New starts NATS (unless external), opens the store, and starts the
@@ -257,6 +264,9 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	if s.kv, err = stream.EnsureDecisionBucket(ctx, s.js, cfg.Region); err != nil {
 		return nil, fmt.Errorf("controlplane: decision bucket: %w", err)
+	}
+	if err = s.startModels(ctx); err != nil {
+		return nil, err
 	}
 	if s.ingest, err = newIngestor(ctx, s.js, s.Store, cfg.IngestWorkers, cfg.Logger); err != nil {
 		return nil, err
@@ -298,7 +308,8 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 // aggregate of every region's decisions) and the model store, nothing more.
 func sdkPermissions(region string, aggregate bool) *natsserver.Permissions {
 	kv := "KV_" + stream.DecisionBucket(region)
-	models := "OBJ_bulwark_models"
+	models := "OBJ_" + artefact.ObjectBucket
+	stages := "KV_" + artefact.PointerBucket
 	p := &natsserver.Permissions{
 		Publish: &natsserver.SubjectPermission{
 			Allow: []string{
@@ -308,7 +319,11 @@ func sdkPermissions(region string, aggregate bool) *natsserver.Permissions {
 				"$JS.API.CONSUMER.DELETE." + kv + ".>", "$JS.API.CONSUMER.INFO." + kv + ".>",
 				"$JS.API.STREAM.INFO." + models, "$JS.API.CONSUMER.CREATE." + models + ".>",
 				"$JS.API.CONSUMER.DELETE." + models + ".>", "$JS.API.DIRECT.GET." + models + ".>",
-				"$JS.FC.>", "$JS.ACK." + kv + ".>", "$JS.ACK." + models + ".>",
+				"$JS.API.STREAM.MSG.GET." + models,
+				"$JS.API.STREAM.INFO." + stages, "$JS.API.CONSUMER.CREATE." + stages, "$JS.API.CONSUMER.CREATE." + stages + ".>",
+				"$JS.API.CONSUMER.DELETE." + stages + ".>", "$JS.API.CONSUMER.INFO." + stages + ".>",
+				"$JS.API.DIRECT.GET." + stages + ".>", "$JS.API.STREAM.MSG.GET." + stages,
+				"$JS.FC.>", "$JS.ACK." + kv + ".>", "$JS.ACK." + models + ".>", "$JS.ACK." + stages + ".>",
 			},
 			Deny: []string{"$KV.>", "$O.>", "$JS.API.STREAM.CREATE.>", "$JS.API.STREAM.UPDATE.>", "$JS.API.STREAM.DELETE.>",
 				"$JS.API.STREAM.PURGE.>", "$JS.API.STREAM.MSG.DELETE.>"},

@@ -1,0 +1,214 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"slices"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/bulwarkhq/bulwark/internal/artefact"
+	"github.com/bulwarkhq/bulwark/internal/history"
+	"github.com/bulwarkhq/bulwark/threat"
+	anomalymodel "github.com/bulwarkhq/bulwark/threat/anomaly"
+	"github.com/bulwarkhq/bulwark/threat/behavior"
+)
+
+// Model distribution (issue 15): the control plane signs model artefacts
+// with its Ed25519 key and publishes them to the JetStream object store
+// with a signed pointer per kind and stage (internal/artefact); SDK
+// instances trust its public key (ModelKeys, printed at start) and swap
+// what the pointers name after verifying it. Publishing, promoting and
+// rolling back are audited.
+
+// startModels loads the signing key and makes the buckets.
+func (s *Server) startModels(ctx context.Context) error {
+	var err error
+	if s.cfg.ModelKey != "" {
+		s.signer, err = artefact.ParseSigner(s.cfg.ModelKey)
+	} else {
+		s.signer, err = artefact.LoadOrCreateSigner(filepath.Join(s.cfg.DataDir, "model-signing.key"), "cp1")
+	}
+	if err != nil {
+		return fmt.Errorf("controlplane: model signing key: %w", err)
+	}
+	if _, s.pointers, err = artefact.Ensure(ctx, s.js); err != nil {
+		return fmt.Errorf("controlplane: %w", err)
+	}
+	return nil
+}
+
+// ModelKeys is the public key SDK instances trust, as they are configured
+// with it ("<key id>:<base64>").
+func (s *Server) ModelKeys() string { return artefact.EncodePublic(s.signer) }
+
+// validModel checks that payload is a model of kind, as an SDK will load it.
+func validModel(kind string, payload []byte) error {
+	var err error
+	switch kind {
+	case artefact.KindCombiner:
+		_, err = threat.ParseModel(payload)
+	case artefact.KindForest:
+		_, err = anomalymodel.ParseModel(payload)
+	case artefact.KindSequence:
+		_, err = behavior.ParseSequenceModel(payload)
+	default:
+		return bad("kind %q: want combiner, forest or sequence", kind)
+	}
+	if err != nil {
+		return bad("not a valid %s model: %v", kind, err)
+	}
+	return nil
+}
+
+// PublishRequest is the body of POST /api/v1/models.
+type PublishRequest struct {
+	Kind    string          `json:"kind"`
+	Version string          `json:"version"`
+	Stage   string          `json:"stage"` // candidate, shadow, canary or active
+	Model   json.RawMessage `json:"model"`
+}
+
+func (s *Server) audit(ctx context.Context, r *http.Request, action, target string, detail any) error {
+	b, _ := json.Marshal(detail)
+	return s.Store.Record(ctx, history.Audit{Tenant: s.cfg.Tenant, Actor: claimsOf(r).Subject, Action: action, Target: target, Detail: string(b)})
+}
+
+// apiPublishModel answers POST /api/v1/models: sign, store, point.
+func (s *Server) apiPublishModel(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, artefact.MaxPayload)
+	var req PublishRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		s.fail(w, r, bad("body: %v", err))
+		return
+	}
+	if err := validModel(req.Kind, req.Model); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !slices.Contains(artefact.Stages[:4], req.Stage) {
+		s.fail(w, r, bad("stage %q: want candidate, shadow, canary or active", req.Stage))
+		return
+	}
+	m, err := artefact.Publish(r.Context(), s.js, s.signer, req.Kind, req.Version, req.Model, req.Stage)
+	if err != nil {
+		s.fail(w, r, bad("%v", err))
+		return
+	}
+	if err := s.audit(r.Context(), r, "model.publish", artefact.PointerKey(m.Kind, req.Stage),
+		map[string]any{"version": m.Version, "sha256": m.SHA256, "key_id": m.KeyID}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, m)
+}
+
+// apiModels answers GET /api/v1/models: every stage pointer.
+func (s *Server) apiModels(w http.ResponseWriter, r *http.Request) {
+	out := map[string]any{"key": s.ModelKeys()}
+	ptrs := map[string]*artefact.Manifest{}
+	for _, kind := range []string{artefact.KindCombiner, artefact.KindForest, artefact.KindSequence} {
+		for _, stage := range artefact.Stages {
+			e, err := s.pointers.Get(r.Context(), artefact.PointerKey(kind, stage))
+			if errors.Is(err, jetstream.ErrKeyNotFound) {
+				continue
+			}
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			if m, err := artefact.ParseManifest(e.Value()); err == nil {
+				ptrs[artefact.PointerKey(kind, stage)] = m
+			}
+		}
+	}
+	out["stages"] = ptrs
+	writeJSON(w, http.StatusOK, out)
+}
+
+// StageRequest is the body of POST /api/v1/models/{kind}/promote.
+type StageRequest struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// apiPromote answers POST /api/v1/models/{kind}/promote: point stage To
+// at what stage From names (canary → active, active → retired, …).
+func (s *Server) apiPromote(w http.ResponseWriter, r *http.Request) {
+	kind := chi.URLParam(r, "kind")
+	var req StageRequest
+	if err := decode(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !slices.Contains(artefact.Stages, req.From) || !slices.Contains(artefact.Stages, req.To) || req.From == req.To {
+		s.fail(w, r, bad("from %q, to %q: two different stages of %v", req.From, req.To, artefact.Stages))
+		return
+	}
+	m, err := s.pointed(r.Context(), kind, req.From)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := artefact.Point(r.Context(), s.pointers, m, req.To); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.audit(r.Context(), r, "model.promote", artefact.PointerKey(kind, req.To),
+		map[string]any{"from": req.From, "version": m.Version, "sha256": m.SHA256}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+// apiRollback answers POST /api/v1/models/{kind}/rollback: the active
+// pointer goes back to the artefact it named before.
+func (s *Server) apiRollback(w http.ResponseWriter, r *http.Request) {
+	kind := chi.URLParam(r, "kind")
+	key := artefact.PointerKey(kind, "active")
+	hist, err := s.pointers.History(r.Context(), key)
+	if err != nil || len(hist) < 2 {
+		writeProblem(w, http.StatusConflict, probConflict, "no earlier active model of "+kind+" to roll back to")
+		return
+	}
+	cur, err1 := artefact.ParseManifest(hist[len(hist)-1].Value())
+	var prev *artefact.Manifest
+	for i := len(hist) - 2; i >= 0 && err1 == nil; i-- {
+		if m, err := artefact.ParseManifest(hist[i].Value()); err == nil && m.SHA256 != cur.SHA256 {
+			prev = m
+			break
+		}
+	}
+	if prev == nil {
+		writeProblem(w, http.StatusConflict, probConflict, "no earlier, different active model of "+kind+" to roll back to")
+		return
+	}
+	if err := artefact.Point(r.Context(), s.pointers, prev, "active"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.audit(r.Context(), r, "model.rollback", key, map[string]any{"from": cur.Version, "to": prev.Version}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, prev)
+}
+
+// pointed returns the manifest kind's stage points at (SDK instances
+// verify what they load; re-pointing moves a signed manifest unchanged).
+func (s *Server) pointed(ctx context.Context, kind, stage string) (*artefact.Manifest, error) {
+	e, err := s.pointers.Get(ctx, artefact.PointerKey(kind, stage))
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, fmt.Errorf("%w: no %s model in stage %s", history.ErrNotFound, kind, stage)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return artefact.ParseManifest(e.Value())
+}

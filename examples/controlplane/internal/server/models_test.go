@@ -1,0 +1,115 @@
+package server_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
+	"github.com/bulwarkhq/bulwark/internal/artefact"
+	"github.com/bulwarkhq/bulwark/threat"
+	"github.com/bulwarkhq/bulwark/threat/standard"
+)
+
+// combinerJSON is the embedded combiner model renamed to version.
+func combinerJSON(t *testing.T, version string, prior float64) json.RawMessage {
+	t.Helper()
+	m, err := standard.DefaultModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(m)
+	var p map[string]any
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	p["version"], p["prior"] = version, prior
+	out, _ := json.Marshal(p)
+	return out
+}
+
+func activeModel(in *instance) *threat.Model {
+	return in.guard.Engine().(*threat.Engine).Models().Active()
+}
+
+// TestModelDistribution: a combiner model published through the API is
+// verified and swapped in by every instance that trusts the control
+// plane's key, promoted from canary to active, rolled back; an instance
+// that trusts another key refuses all of it and keeps its model.
+func TestModelDistribution(t *testing.T) {
+	s := startCP(t, server.Config{})
+	a := newInstance(t, s.SDKURL(), "api-1", instanceOpts{modelKeys: s.ModelKeys()})
+	b := newInstance(t, s.SDKURL(), "api-2", instanceOpts{modelKeys: s.ModelKeys()})
+	other := artefactKey(t)
+	c := newInstance(t, s.SDKURL(), "api-3", instanceOpts{modelKeys: other})
+	admin := mint(t, s, server.ScopeAdmin)
+	start := activeModel(c).Version()
+
+	published := time.Now()
+	code, body := api(t, s, admin, "POST", "/api/v1/models", map[string]any{"kind": "combiner", "version": "v2", "stage": "active", "model": combinerJSON(t, "v2", -3.5)})
+	if code != http.StatusCreated || body["sha256"] == nil {
+		t.Fatalf("publish: %d %v", code, body)
+	}
+	for _, in := range []*instance{a, b} {
+		eventually(t, 5*time.Second, in.name+" swaps in v2", func() bool { return activeModel(in).Version() == "v2" })
+		t.Logf("figures: %s runs v2 %v after the publish", in.name, time.Since(published).Round(time.Millisecond))
+	}
+	// canary, then promoted
+	if code, _ := api(t, s, admin, "POST", "/api/v1/models", map[string]any{"kind": "combiner", "version": "v3", "stage": "canary", "model": combinerJSON(t, "v3", -3.2)}); code != http.StatusCreated {
+		t.Fatalf("publish canary: %d", code)
+	}
+	eventually(t, 5*time.Second, "v3 as canary", func() bool {
+		m, frac, ok := a.guard.Engine().(*threat.Engine).Models().Canary()
+		return ok && m.Version() == "v3" && frac == 0.1
+	})
+	if activeModel(a).Version() != "v2" {
+		t.Fatal("a canary replaced the active model")
+	}
+	if code, _ := api(t, s, admin, "POST", "/api/v1/models/combiner/promote", map[string]any{"from": "canary", "to": "active"}); code != http.StatusOK {
+		t.Fatalf("promote: %d", code)
+	}
+	eventually(t, 5*time.Second, "v3 promoted", func() bool { return activeModel(a).Version() == "v3" && activeModel(b).Version() == "v3" })
+	if code, _ := api(t, s, admin, "POST", "/api/v1/models/combiner/rollback", nil); code != http.StatusOK {
+		t.Fatalf("rollback: %d", code)
+	}
+	eventually(t, 5*time.Second, "rolled back to v2", func() bool { return activeModel(a).Version() == "v2" && activeModel(b).Version() == "v2" })
+
+	// the instance that trusts another key refused every one of them
+	eventually(t, 5*time.Second, "api-3 refusals counted", func() bool { return c.watch.Stats().ModelsRefused >= 4 })
+	if v := activeModel(c).Version(); v != start || c.watch.Stats().ModelsApplied != 0 {
+		t.Fatalf("api-3 runs %q (applied %d), want its own %q", v, c.watch.Stats().ModelsApplied, start)
+	}
+	// bad requests
+	for _, bad := range []map[string]any{
+		{"kind": "combiner", "version": "v9", "stage": "active", "model": json.RawMessage(`{"prior":"x"}`)},
+		{"kind": "nope", "version": "v9", "stage": "active", "model": combinerJSON(t, "v9", -3)},
+		{"kind": "combiner", "version": "v9", "stage": "retired", "model": combinerJSON(t, "v9", -3)},
+	} {
+		if code, _ := api(t, s, admin, "POST", "/api/v1/models", bad); code != http.StatusBadRequest {
+			t.Errorf("publish %v: %d, want 400", bad["kind"], code)
+		}
+	}
+	read := mint(t, s, server.ScopeRead)
+	if code, _ := api(t, s, read, "POST", "/api/v1/models", map[string]any{}); code != http.StatusForbidden {
+		t.Errorf("publish with a read token: %d, want 403", code)
+	}
+	_, audit := api(t, s, admin, "GET", "/api/v1/audit", nil)
+	seen := map[string]int{}
+	for _, it := range audit["items"].([]any) {
+		seen[it.(map[string]any)["action"].(string)]++
+	}
+	if seen["model.publish"] != 2 || seen["model.promote"] != 1 || seen["model.rollback"] != 1 {
+		t.Errorf("audit %v: want 2 publishes, a promotion and a rollback", seen)
+	}
+}
+
+// artefactKey returns the public line of a fresh signing key.
+func artefactKey(t *testing.T) string {
+	t.Helper()
+	s, err := artefact.LoadOrCreateSigner(t.TempDir()+"/k", "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return artefact.EncodePublic(s)
+}
