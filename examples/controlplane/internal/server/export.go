@@ -187,9 +187,8 @@ func (s *Server) apiExportIncidents(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.cfg.Now()
 	key, keyID := s.recipientKey(recipient, now)
-	detail, _ := json.Marshal(map[string]any{"from": win.From, "to": win.To, "incidents": len(incs), "key_id": keyID})
-	if err := s.Store.Record(ctx, history.Audit{Tenant: s.cfg.Tenant, Actor: claimsOf(r).Subject, Action: "export.incidents",
-		Target: "recipient:" + recipient, Detail: string(detail)}); err != nil {
+	if err := s.audit(ctx, r, "export.incidents", "recipient:"+recipient,
+		map[string]any{"from": win.From, "to": win.To, "incidents": len(incs), "key_id": keyID}); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -74,6 +74,8 @@ type PublishRequest struct {
 	Model   json.RawMessage `json:"model"`
 }
 
+// audit records an action of r's caller that changes no other table (an
+// export, a model pointer), with detail as JSON.
 func (s *Server) audit(ctx context.Context, r *http.Request, action, target string, detail any) error {
 	b, _ := json.Marshal(detail)
 	return s.Store.Record(ctx, history.Audit{Tenant: s.cfg.Tenant, Actor: claimsOf(r).Subject, Action: action, Target: target, Detail: string(b)})
