@@ -101,8 +101,12 @@ func Start(o Options) (*server.Server, error) {
 		opts.LeafNode.Username, opts.LeafNode.Password = o.LeafUser, o.LeafPassword
 	}
 	for _, u := range o.LeafRemotes {
+		// IgnoreDiscoveredServers: a spoke reconnects only to the URL it
+		// was given (a proxy, a load balancer), never to the address the
+		// hub advertises, which would route around the link it was told
+		// to use
 		opts.LeafNode.Remotes = append(opts.LeafNode.Remotes, &server.RemoteLeafOpts{URLs: []*url.URL{u},
-			DenyImports: o.LeafDeny, DenyExports: o.LeafDeny})
+			DenyImports: o.LeafDeny, DenyExports: o.LeafDeny, IgnoreDiscoveredServers: true})
 	}
 	if len(o.LeafRemotes) > 0 {
 		opts.LeafNode.ReconnectInterval = 250 * time.Millisecond

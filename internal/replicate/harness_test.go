@@ -115,6 +115,9 @@ type region struct {
 	w     *Writer
 	r     *Reader
 	link  *proxy // spokes: the link to the hub
+	// stopMon stops the region's healing Monitor (newBench), which lives
+	// and dies with the region's connection, as its control plane's would
+	stopMon func()
 
 	mu   sync.Mutex
 	seen map[decision.Target]time.Time // when an active ban of the target was first seen
@@ -124,6 +127,7 @@ type bench struct {
 	t       *testing.T
 	names   []string
 	regions []*region
+	heal    bool // every region runs a Monitor that resyncs (newBench)
 }
 
 func freePort(t *testing.T) int {
@@ -156,18 +160,28 @@ func startServer(t *testing.T, o *server.Options) *server.Server {
 func newBench(t *testing.T, names ...string) *bench {
 	t.Helper()
 	b := newBenchOpts(t, names...)
+	b.heal = true
 	for _, reg := range b.regions {
-		m, err := NewMonitor(MonitorConfig{JS: reg.js, Region: reg.name, Regions: names, Threshold: time.Second,
-			Timeout: 500 * time.Millisecond, Resync: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { defer close(done); m.Run(ctx, 100*time.Millisecond) }()
-		t.Cleanup(func() { cancel(); <-done })
+		b.startMonitor(reg)
 	}
 	return b
+}
+
+// startMonitor starts the region's healing Monitor on its connection of
+// the moment. A region restarted (stopRegion, start, startClients) gets a
+// new one, as a control plane restarted with its region would: the old
+// one's connection is closed, it can check nothing and heal nothing.
+func (b *bench) startMonitor(reg *region) {
+	b.t.Helper()
+	m, err := NewMonitor(MonitorConfig{JS: reg.js, Region: reg.name, Regions: b.names, Threshold: time.Second,
+		Timeout: 500 * time.Millisecond, Resync: true})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); m.Run(ctx, 100*time.Millisecond) }()
+	reg.stopMon = func() { cancel(); <-done }
 }
 
 // newBenchOpts is newBench without the monitors.
@@ -279,6 +293,9 @@ func (b *bench) startClients(reg *region) {
 	case <-time.After(10 * time.Second):
 		b.t.Fatalf("region %s: reader not ready", reg.name)
 	}
+	if b.heal && reg.stopMon == nil {
+		b.startMonitor(reg)
+	}
 }
 
 func (b *bench) seenAt(reg *region, t decision.Target) (time.Time, bool) {
@@ -301,6 +318,10 @@ func (b *bench) waitLinks() {
 }
 
 func (b *bench) stopRegion(reg *region) {
+	if reg.stopMon != nil {
+		reg.stopMon()
+		reg.stopMon = nil
+	}
 	if reg.r != nil {
 		_ = reg.r.Close()
 		reg.r = nil

@@ -54,12 +54,17 @@ type MonitorConfig struct {
 	// becomes Stalled and when it stops being so.
 	OnStall, OnRecover func(SourceHealth)
 	// Resync, when set, makes Run restart (Resync) a source that stalled
-	// while its origin is reachable, once per Threshold at most: the
-	// automatic healing of a source that silently stopped.
+	// while its origin is reachable, and put back one missing from the
+	// aggregate, once per Threshold at most: the automatic healing of a
+	// source that silently stopped or was lost.
 	Resync bool
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 }
+
+// errNotSource is SourceHealth.Err of a region the aggregate does not
+// source (a Configure that left it out, or an interrupted Resync).
+const errNotSource = "not a source of the aggregate"
 
 type sourceState struct {
 	seen, originLast uint64
@@ -159,7 +164,7 @@ func (m *Monitor) check(ctx context.Context) (hs []SourceHealth, changed []Sourc
 				h.Err = si.Error.Error()
 			}
 		} else {
-			h.Err = "not a source of the aggregate"
+			h.Err = errNotSource
 		}
 		if h.Reachable {
 			st.originLast = origins[i].last
@@ -216,13 +221,14 @@ func (m *Monitor) Run(ctx context.Context, every time.Duration) {
 }
 
 // resync restarts the stalled sources whose origin is reachable (one that
-// is not would fail again), each at most once per threshold.
+// is not would fail again), and puts back at once a source missing from
+// the aggregate, each at most once per threshold.
 func (m *Monitor) resync(ctx context.Context, hs []SourceHealth) {
 	now := m.cfg.Now()
 	for _, h := range hs {
 		m.mu.Lock()
 		st := m.state[h.Region]
-		due := h.Stalled && h.Reachable && now.Sub(st.resynced) > m.cfg.Threshold
+		due := (h.Stalled && h.Reachable || h.Err == errNotSource) && now.Sub(st.resynced) > m.cfg.Threshold
 		if due {
 			st.resynced = now
 		}

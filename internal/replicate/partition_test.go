@@ -49,7 +49,9 @@ func (l *ledger) checkAgainst(got map[decision.Target]Entry) error {
 func TestPartitionHeals(t *testing.T) {
 	b := newBench(t, "eu", "us", "ap")
 	eu, ap := b.region("eu"), b.region("ap")
-	mon, err := NewMonitor(MonitorConfig{JS: eu.js, Region: "eu", Regions: b.names, Threshold: 500 * time.Millisecond, Timeout: 300 * time.Millisecond})
+	// a threshold above twice the read timeout: one slow read (a loaded
+	// machine) is no stall of a reachable origin
+	mon, err := NewMonitor(MonitorConfig{JS: eu.js, Region: "eu", Regions: b.names, Threshold: 1500 * time.Millisecond, Timeout: 700 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,12 +109,12 @@ func TestPartitionHeals(t *testing.T) {
 	}
 	// ap really is cut off: eu's latest write never shows there, and the
 	// synchronous mode says so
-	sctx, scancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer scancel()
-	last, err := eu.w.Put(sctx, decision.Value{Target: shared, Action: decision.Allow, Reason: "eu add"})
+	last, err := eu.w.Put(b.ctx(5*time.Second), decision.Value{Target: shared, Action: decision.Allow, Reason: "eu add"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	sctx, scancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer scancel()
 	if err := eu.w.WaitReplicated(sctx, last, "us", "ap"); err == nil {
 		t.Fatal("replicated to ap through a cut link")
 	}
@@ -181,10 +183,13 @@ func TestPartitionHeals(t *testing.T) {
 	back := time.Now()
 	eventually(t, 30*time.Second, func() error {
 		got, err := b.sameEverywhere()
-		if err != nil {
-			return err
+		if err == nil {
+			err = l.checkAgainst(got)
 		}
-		return l.checkAgainst(got)
+		if err != nil && time.Since(back) > 29*time.Second {
+			err = fmt.Errorf("%w%s", err, b.health()) // the last error, the one reported
+		}
+		return err
 	})
 	t.Logf("restarted region converged %v after it was back", time.Since(back).Round(time.Millisecond))
 	eventually(t, 5*time.Second, healthy)
@@ -443,4 +448,45 @@ func TestStalledSourceIsReported(t *testing.T) {
 	}
 	mu.Unlock()
 	t.Logf("automatic resync: write delivered %v after the monitor started", time.Since(start).Round(time.Millisecond))
+}
+
+// A source missing from the aggregate (a Resync cut short between its
+// remove and its add back, say by a restart of the region) takes nothing
+// from its origin: a Monitor with Resync set puts it back at once, origin
+// written to or not.
+func TestMissingSourceIsPutBack(t *testing.T) {
+	b := newBenchOpts(t, "eu", "us", "ap") // no monitor heals behind the test's back
+	eu, us := b.region("eu"), b.region("us")
+	if _, err := Configure(b.ctx(5*time.Second), eu.js, "eu", []string{"eu", "ap"}); err != nil {
+		t.Fatal(err)
+	}
+	lost := addr(3000)
+	if _, err := us.w.Put(b.ctx(5*time.Second), ban(lost, "while eu does not source us")); err != nil {
+		t.Fatal(err)
+	}
+	// a threshold no wait below reaches: no stall restarts the source
+	mon, err := NewMonitor(MonitorConfig{JS: eu.js, Region: "eu", Regions: b.names, Threshold: time.Minute,
+		Timeout: 500 * time.Millisecond, Resync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, err := mon.Check(b.ctx(5 * time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := hs[1]; h.Region != "us" || h.Err != errNotSource {
+		t.Fatalf("source us: %+v, want reported missing", h)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { mon.Run(ctx, 100*time.Millisecond) })
+	defer func() { cancel(); wg.Wait() }()
+	start := time.Now()
+	eventually(t, 10*time.Second, func() error {
+		if eu.r.Entry(lost).Deny == nil {
+			return fmt.Errorf("us's write not in eu")
+		}
+		return nil
+	})
+	t.Logf("source put back, write delivered %v after the monitor started", time.Since(start).Round(time.Millisecond))
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -120,7 +121,11 @@ func Configure(ctx context.Context, js jetstream.JetStream, local string, region
 // the aggregate and adds it back, so that the server sets it up afresh
 // from the last origin sequence the aggregate holds, instead of waiting
 // out its retry backoff or a consumer that stopped delivering. Nothing is
-// lost or applied twice (the merge is idempotent anyway).
+// lost or applied twice (the merge is idempotent anyway). The source is
+// put back even when the remove fails or ctx ends in between (with a
+// last attempt of its own); should that fail too, the aggregate lacks the
+// source until the next Resync or Configure (a Monitor with Resync set
+// puts it back).
 func Resync(ctx context.Context, js jetstream.JetStream, local string, regions []string, region string) error {
 	if err := validRegions(local, regions); err != nil {
 		return err
@@ -129,11 +134,37 @@ func Resync(ctx context.Context, js jetstream.JetStream, local string, regions [
 		return fmt.Errorf("%w: region %q is not in the region list %v", ErrConfig, region, regions)
 	}
 	without := slices.DeleteFunc(slices.Clone(regions), func(r string) bool { return r == region })
-	if _, err := js.UpdateKeyValue(ctx, aggregateConfig(local, without)); err != nil {
-		return fmt.Errorf("replicate: region %s: resync %s: remove source: %w", local, region, err)
+	_, rmErr := js.UpdateKeyValue(ctx, aggregateConfig(local, without))
+	// The source goes back whatever became of the remove: a remove whose
+	// answer was lost (a timeout under load, a connection lost) may have
+	// been applied, and an aggregate left without the source takes nothing
+	// more from region, while a stalled source at least shows as stalled.
+	if err := addSourcesBack(ctx, js, aggregateConfig(local, regions)); err != nil {
+		return fmt.Errorf("replicate: region %s: resync %s: add source back: %w", local, region, errors.Join(rmErr, err))
 	}
-	if _, err := js.UpdateKeyValue(ctx, aggregateConfig(local, regions)); err != nil {
-		return fmt.Errorf("replicate: region %s: resync %s: add source back: %w", local, region, err)
+	if rmErr != nil {
+		return fmt.Errorf("replicate: region %s: resync %s: remove source: %w", local, region, rmErr)
+	}
+	return nil
+}
+
+// addBackTimeout bounds Resync's last attempt to put a source back, made
+// on a context of its own when the one on ctx failed: a Resync cut short
+// between its two updates would leave the aggregate without the source.
+const addBackTimeout = 2 * time.Second
+
+// addSourcesBack updates the aggregate to cfg, once more on a context of
+// its own when the attempt on ctx fails (ctx may have ended between the
+// remove and the add back).
+func addSourcesBack(ctx context.Context, js jetstream.JetStream, cfg jetstream.KeyValueConfig) error {
+	_, err := js.UpdateKeyValue(ctx, cfg)
+	if err == nil {
+		return nil
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), addBackTimeout)
+	defer cancel()
+	if _, err2 := js.UpdateKeyValue(rctx, cfg); err2 != nil {
+		return errors.Join(err, err2)
 	}
 	return nil
 }

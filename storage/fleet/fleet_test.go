@@ -29,7 +29,11 @@ var _ middleware.Events = (*fleet.Exporter)(nil)
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("github.com/nats-io/nats-server/v2/server.(*Server).logRejectedTLSConns"),
-		goleak.IgnoreAnyFunction("github.com/nats-io/nats-server/v2/server.(*fileStore).flushLoop"))
+		goleak.IgnoreAnyFunction("github.com/nats-io/nats-server/v2/server.(*fileStore).flushLoop"),
+		// a sourced stream's consumer setup waits up to 30 s for its answer
+		// with no way to stop it (nats-server's srcConsumerWaitTime); it
+		// outlives the server's Shutdown and ends on its own
+		goleak.IgnoreTopFunction("github.com/nats-io/nats-server/v2/server.(*stream).trySetupSourceConsumer.func3"))
 }
 
 func startNATS(t *testing.T) (*nats.Conn, jetstream.JetStream) {
