@@ -765,6 +765,16 @@ func (s *Server) apiRemove(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	if !exists && list == "deny" && s.regions != nil && s.regions.merged != nil {
+		// made in another region: a tombstone written here, with a later
+		// stamp, wins the merge in every region
+		if d := s.regions.merged.Entry(t).Deny; d != nil && d.Pending(s.cfg.Now()) {
+			exists, v.Action, v.Factor = true, d.Action, d.Factor
+			if d.Action == decision.Suppress {
+				action = "suppression.remove"
+			}
+		}
+	}
 	if !exists {
 		s.fail(w, r, history.ErrNotFound)
 		return

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/internal/history"
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
 	"github.com/bulwarkhq/bulwark/internal/replicate"
 	"github.com/bulwarkhq/bulwark/internal/stream"
@@ -81,6 +83,7 @@ type regionState struct {
 	health  []replicate.SourceHealth
 	checked time.Time
 	err     error
+	merged  *replicate.Reader // the region's aggregate, merged: every region's decisions
 }
 
 // startRegions configures the region's bucket and aggregate, and starts
@@ -95,8 +98,15 @@ func (s *Server) startRegions(ctx, bg context.Context) error {
 		return fmt.Errorf("controlplane: regions: %w", err)
 	}
 	s.regions = &regionState{}
+	if s.regions.merged, err = replicate.NewReader(replicate.ReaderConfig{JS: s.js, Logger: s.cfg.Logger}); err != nil {
+		return fmt.Errorf("controlplane: regions: %w", err)
+	}
 	s.wg.Add(1)
-	go func() { defer s.wg.Done(); s.watchRegions(bg, m) }()
+	go func() {
+		defer s.wg.Done()
+		s.watchRegions(bg, m)
+		_ = s.regions.merged.Close()
+	}()
 	return nil
 }
 
@@ -128,11 +138,18 @@ func (s *Server) watchRegions(ctx context.Context, m *replicate.Monitor) {
 		for _, h := range hs {
 			if h.Stalled != stalled[h.Region] {
 				stalled[h.Region] = h.Stalled
+				action := "region.recovered"
 				if h.Stalled {
+					action = "region.stalled"
 					s.cfg.Logger.Warn("controlplane: incident: replication from a region stalled", "region", s.cfg.Region,
 						"source", h.Region, "lag", h.Lag, "reachable", h.Reachable, "last_progress", h.Since, "err", h.Err)
 				} else {
 					s.cfg.Logger.Info("controlplane: replication from a region recovered", "region", s.cfg.Region, "source", h.Region)
+				}
+				detail, _ := json.Marshal(map[string]any{"lag": h.Lag, "reachable": h.Reachable, "error": h.Err})
+				if err := s.Store.Record(ctx, history.Audit{Tenant: s.cfg.Tenant, Actor: "controlplane", Action: action,
+					Target: "region:" + h.Region, Detail: string(detail)}); err != nil && ctx.Err() == nil {
+					s.cfg.Logger.Warn("controlplane: auditing a region incident", "err", err)
 				}
 			}
 			back := false // the origin answers again

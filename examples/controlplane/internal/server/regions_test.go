@@ -167,6 +167,19 @@ func TestRegionsBanCrossesRegions(t *testing.T) {
 		}
 	}
 
+	// a ban made in us is lifted through ap's API: its tombstone, written
+	// in ap, wins the merge everywhere
+	const other = "203.0.113.8"
+	start = time.Now()
+	key = ban("us", other)
+	enforced("us", other, start, inEU, inAP)
+	if code, body := api(t, ap, toks["ap"], "DELETE", "/api/v1/decisions/"+key, nil); code != http.StatusNoContent {
+		t.Fatalf("unban in ap of a ban made in us: %d %v", code, body)
+	}
+	for _, in := range []*instance{inEU, inAP} {
+		eventually(t, 5*time.Second, in.name+" lifts us's ban unbanned in ap", func() bool { return !operatorBanned(in, other) })
+	}
+
 	// events stay in their region: eu's instance's events reach eu's
 	// history, never ap's
 	inEU.traffic(40, "")
@@ -224,6 +237,16 @@ func TestRegionsBanCrossesRegions(t *testing.T) {
 	if !euLog.has("replication from a region stalled") || !euLog.has("source=us") {
 		t.Errorf("eu logged no stall incident for us: %v", euLog.msgs)
 	}
+	eventually(t, 5*time.Second, "eu's audit log holds the stall of us", func() bool {
+		_, audit := api(t, eu, mint(t, eu, server.ScopeAdmin), "GET", "/api/v1/audit?limit=1000", nil)
+		items, _ := audit["items"].([]any)
+		for _, it := range items {
+			if a := it.(map[string]any); a["action"] == "region.stalled" && a["target"] == "region:us" && a["actor"] == "controlplane" {
+				return true
+			}
+		}
+		return false
+	})
 	for n, r := range regionRows(t, eu, toks["eu"]) {
 		if n != "us" && (r["stalled"] != false || r["reachable"] != true) {
 			t.Errorf("eu's source of %s: %v", n, r)
