@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -101,16 +100,9 @@ func TestCorrelationOfThreatsAndRefusals(t *testing.T) {
 	}
 
 	// the dashboard shows both lines and the tests in words
-	req, _ := http.NewRequest("GET", s.URL()+"/dashboard?range=24h", nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_, page := dashboardPage(t, s, tok, "range=24h")
 	for _, want := range []string{`data-testid="correlation-threats"`, `data-testid="correlation-refusals"`, "Refusals follow threats by 15m", "Threat volume improves the one-step forecast"} {
-		if !strings.Contains(string(page), want) {
+		if !strings.Contains(page, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
 	}

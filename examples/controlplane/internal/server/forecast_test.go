@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"io"
 	"math"
 	"net/http"
 	"strings"
@@ -142,18 +141,11 @@ func TestForecastOfTotalTraffic(t *testing.T) {
 	}
 
 	// the dashboard plots the history, the forecast and its bands
-	req, _ := http.NewRequest("GET", s.URL()+"/dashboard?range=24h", nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	code, page := dashboardPage(t, s, tok, "range=24h")
 	for _, want := range []string{`data-testid="chart-forecast"`, `data-testid="forecast-history"`, `data-testid="forecast-point"`, `<polygon points="`} {
-		if !strings.Contains(string(page), want) {
-			i := strings.Index(string(page), "chart-forecast")
-			t.Fatalf("dashboard (%d) lacks %s: %.1500s", resp.StatusCode, want, string(page[max(i, 0):]))
+		if !strings.Contains(page, want) {
+			i := strings.Index(page, "chart-forecast")
+			t.Fatalf("dashboard (%d) lacks %s: %.1500s", code, want, page[max(i, 0):])
 		}
 	}
 }
@@ -246,15 +238,8 @@ func TestForecastPerSeriesAndAnomalies(t *testing.T) {
 		t.Fatalf("the flood hour %v is not flagged: %v", spike, items)
 	}
 	// the dashboard marks it on the week's history
-	req, _ := http.NewRequest("GET", s.URL()+"/dashboard?range=24h", nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if n := strings.Count(string(page), `data-testid="forecast-alarm"`); n != len(items) {
+	_, page := dashboardPage(t, s, tok, "range=24h")
+	if n := strings.Count(page, `data-testid="forecast-alarm"`); n != len(items) {
 		t.Fatalf("dashboard marks %d anomalies, the API lists %d", n, len(items))
 	}
 	// /login has one hour of history: the detector is still learning its

@@ -303,3 +303,20 @@ func schemaOf(dir string) string {
 	_, _ = h.Write([]byte(dir))
 	return fmt.Sprintf("cptest_%x", h.Sum64())
 }
+
+// dashboardPage fetches /dashboard?query with tok.
+func dashboardPage(t *testing.T, s *server.Server, tok, query string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.URL()+"/dashboard?"+query, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}

@@ -277,31 +277,9 @@ func TestRegionsBanCrossesRegions(t *testing.T) {
 	start = time.Now()
 	ban("us", "203.0.113.10")
 	enforced("us", "203.0.113.10", start, inEU, inAP)
-	if code, page := dashboardPage(t, eu, toks["eu"]); code != http.StatusOK || !strings.Contains(page, `data-testid="regions"`) {
+	if code, page := dashboardPage(t, eu, toks["eu"], ""); code != http.StatusOK || !strings.Contains(page, `data-testid="regions"`) {
 		t.Errorf("eu's dashboard: %d, regions table: %v", code, strings.Contains(page, `data-testid="regions"`))
 	}
-}
-
-// dashboardPage fetches the dashboard with tok.
-func dashboardPage(t *testing.T, s *server.Server, tok string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest("GET", s.URL()+"/dashboard", nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var b strings.Builder
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := resp.Body.Read(buf)
-		b.Write(buf[:n])
-		if err != nil {
-			break
-		}
-	}
-	return resp.StatusCode, b.String()
 }
 
 // TestRegionsConfig checks the multi-region settings, and that a single
@@ -333,7 +311,7 @@ func TestRegionsConfig(t *testing.T) {
 	if s.LeafURL() != "" {
 		t.Errorf("single region leaf URL %q", s.LeafURL())
 	}
-	if code, page := dashboardPage(t, s, mint(t, s, server.ScopeRead)); code != http.StatusOK || strings.Contains(page, `data-testid="regions"`) {
+	if code, page := dashboardPage(t, s, mint(t, s, server.ScopeRead), ""); code != http.StatusOK || strings.Contains(page, `data-testid="regions"`) {
 		t.Errorf("single region dashboard: %d, has a regions table", code)
 	}
 }
