@@ -36,7 +36,8 @@ func (p *Parser) multipart(b, boundary string) bool {
 		}
 		i += j + len(delim)
 	}
-	found := false
+	found, first := false, true
+	lf := false // the body's lines end in a bare LF: a CR before a delimiter is content
 	for !p.stopped {
 		i += len(delim)
 		if strings.HasPrefix(b[i:], "--") {
@@ -46,6 +47,11 @@ func (p *Parser) multipart(b, boundary string) bool {
 		if eol < 0 {
 			p.Malformed = true
 			return found
+		}
+		if first {
+			// as mime/multipart decides it: the first delimiter line ends
+			// in "\n" alone, after optional spaces and tabs
+			lf, first = strings.TrimLeft(b[i:i+eol+1], " \t") == "\n", false
 		}
 		i += eol + 1
 		var h partHeader
@@ -60,7 +66,7 @@ func (p *Parser) multipart(b, boundary string) bool {
 			}
 			if at := k + j; b[at-1] == '\n' {
 				end, next = at-1, at
-				if end > i && b[end-1] == '\r' {
+				if !lf && end > i && b[end-1] == '\r' {
 					end--
 				}
 				break
