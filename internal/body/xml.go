@@ -232,11 +232,13 @@ func (p *Parser) attributes(b string) (int, bool, bool) {
 
 // declEnd returns the length of the declaration at the start of b
 // ("<!DOCTYPE x [ ... ]>", "<!ENTITY ...>"): up to the '>' that closes it
-// outside quotes and outside an internal subset, or all of b.
+// outside quotes and outside an internal subset, or all of b. As in
+// encoding/xml, the byte right after "<!" is taken as it is: it opens no
+// quote and closes nothing.
 func declEnd(b string) int {
 	bracket := 0
 	var quote byte
-	for i := 2; i < len(b); i++ {
+	for i := 3; i < len(b); i++ {
 		c := b[i]
 		switch {
 		case quote != 0:
