@@ -121,15 +121,18 @@ func (h *partHeader) read(b string, i int) int {
 			if v, ok := Param(value, "name"); ok {
 				h.name = v
 			}
+			// a part is a file only when it names one: mime/multipart and
+			// so net/http hand a part with an empty filename to the handler
+			// as a field
 			if v, ok := Param(value, "filename"); ok {
-				h.filename, h.file = v, true
+				h.filename, h.file = v, v != ""
 			}
 			if v, ok := Param(value, "filename*"); ok {
 				// RFC 5987: charset'lang'percent-encoded; the view decodes escapes
 				if k := strings.LastIndexByte(v, '\''); k >= 0 {
 					v = v[k+1:]
 				}
-				h.filename, h.file = v, true
+				h.filename, h.file = v, v != ""
 			}
 		case "content-type":
 			h.ctype = value
