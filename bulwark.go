@@ -81,9 +81,6 @@ func New(cfg Config) (*Guard, error) {
 	if isNil(cfg.Alerts) {
 		cfg.Alerts = nil
 	}
-	if cfg.Mode > Shadow {
-		return nil, invalid("Mode", "unknown mode %d", cfg.Mode)
-	}
 	if cfg.Uninspected > UninspectedPass {
 		return nil, invalid("Uninspected", "unknown policy %d", cfg.Uninspected)
 	}
@@ -102,7 +99,7 @@ func New(cfg Config) (*Guard, error) {
 		if rt.Uninspected > UninspectedPass {
 			return nil, invalid(field+".Uninspected", "unknown policy %d", rt.Uninspected)
 		}
-		r := route{Route: rt, strict: g.strict, uninspected: rt.Uninspected, shadow: rt.Shadow || cfg.Mode == Shadow}
+		r := route{Route: rt, strict: g.strict, uninspected: rt.Uninspected, shadow: rt.Shadow || cfg.Shadow}
 		if rt.Strictness != nil {
 			r.strict = rt.Strictness.filled()
 			if err := r.strict.validate(field + ".Strictness"); err != nil {
@@ -129,7 +126,7 @@ func (g *Guard) policy(pattern string) route {
 	if r, ok := g.routes[pattern]; ok {
 		return r
 	}
-	return route{Route: Route{Group: pattern}, strict: g.strict, uninspected: g.cfg.Uninspected, shadow: g.cfg.Mode == Shadow}
+	return route{Route: Route{Group: pattern}, strict: g.strict, uninspected: g.cfg.Uninspected, shadow: g.cfg.Shadow}
 }
 
 // CheckHTTP decides on r, sent by client on the route pattern given ("" if

@@ -39,7 +39,6 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 	}{
 		{bulwark.Config{Limiter: lim}, "Config.Engine"},
 		{bulwark.Config{Engine: eng}, "Config.Limiter"},
-		{bulwark.Config{Engine: eng, Limiter: lim, Mode: 9}, "Config.Mode"},
 		{bulwark.Config{Engine: eng, Limiter: lim, Strictness: bulwark.Strictness{Block: 1.5}}, "Config.Strictness.Block"},
 		{bulwark.Config{Engine: eng, Limiter: lim, Routes: map[string]bulwark.Route{"/x": {Strictness: &bulwark.Strictness{Ban: -1}}}}, `Config.Routes["/x"].Strictness.Ban`},
 		{bulwark.Config{Engine: eng, Limiter: lim, Routes: map[string]bulwark.Route{"": {}}}, "Config.Routes"},

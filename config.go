@@ -34,9 +34,10 @@ type Config struct {
 	// value is DefaultStrictness; Relaxed and Strict are the presets beside
 	// it. Routes may override it.
 	Strictness Strictness
-	// Mode is Enforce (default) or Shadow: score, count, trace and alert
-	// every request as Enforce does, refuse none.
-	Mode Mode
+	// Shadow scores, counts, traces and alerts every request as enforcing
+	// does, and refuses none (Verdict.Shadow marks what would have been
+	// refused). Default: false, refusals are answered.
+	Shadow bool
 	// Uninspected decides what becomes of a request that went past the
 	// engine's inspection limits (threat.Limits): UninspectedRefuse (the
 	// default) or UninspectedPass. Routes may override it.
@@ -73,26 +74,6 @@ type Route struct {
 	// (ratelimit.Config.Groups), or its base rate. The value is read from
 	// the request view; the handler's body is untouched.
 	CountBy string
-}
-
-// Mode says whether a Guard's refusals are enforced.
-type Mode uint8
-
-// Modes.
-const (
-	// Enforce answers refusals.
-	Enforce Mode = iota
-	// Shadow reports refusals (Verdict.Shadow) and lets every request
-	// through.
-	Shadow
-)
-
-// String returns "enforce" or "shadow".
-func (m Mode) String() string {
-	if m == Shadow {
-		return "shadow"
-	}
-	return "enforce"
 }
 
 // UninspectedPolicy decides what becomes of a request that went past an

@@ -43,7 +43,7 @@ func (o Outcome) refusal() bool { return o >= Blocked && o < numOutcomes }
 // Verdict is a Guard's answer to one request.
 type Verdict struct {
 	Outcome Outcome
-	// Shadow is set when Outcome is a refusal that shadow mode (Config.Mode
+	// Shadow is set when Outcome is a refusal that shadow mode (Config.Shadow
 	// or the route's) did not enforce: the request goes on.
 	Shadow bool
 	// Status is the HTTP status of an enforced refusal (403, 429, 413, 415,

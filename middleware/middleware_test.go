@@ -152,7 +152,7 @@ func TestWriteProblem(t *testing.T) {
 			if rec.Code != tt.status {
 				t.Errorf("status = %d, want %d", rec.Code, tt.status)
 			}
-			if ct := rec.Header().Get("Content-Type"); ct != ProblemContentType {
+			if ct := rec.Header().Get("Content-Type"); ct != problemContentType {
 				t.Errorf("Content-Type = %q", ct)
 			}
 			if ra := rec.Header().Get("Retry-After"); ra != tt.after {

@@ -111,7 +111,7 @@ func TestPolicy(t *testing.T) {
 
 	tests := []struct {
 		name        string
-		mode        bulwark.Mode
+		shadow      bool
 		assess      threat.Assessment
 		cached      *ratelimit.Result
 		allow       ratelimit.Result
@@ -127,20 +127,20 @@ func TestPolicy(t *testing.T) {
 		{name: "benign passes with headers", assess: threat.Assessment{Score: 0.01}, allow: allowed(600, 599),
 			wantStatus: 200, wantLimit: "600", wantAssess: true, wantHandler: true},
 		{name: "injection is blocked", assess: sqli, allow: allowed(600, 598),
-			wantStatus: 403, wantType: ProblemBlocked, wantAssess: true, wantAlerts: []alerting.Kind{alerting.KindThreat}},
+			wantStatus: 403, wantType: typeBlocked, wantAssess: true, wantAlerts: []alerting.Kind{alerting.KindThreat}},
 		{name: "over the limit", assess: threat.Assessment{Score: 0.1}, allow: limited,
-			wantStatus: 429, wantType: ProblemRateLimited, wantRetry: "30", wantLimit: "5", wantAssess: true, wantAlerts: []alerting.Kind{alerting.KindRateLimit}},
+			wantStatus: 429, wantType: typeRateLimited, wantRetry: "30", wantLimit: "5", wantAssess: true, wantAlerts: []alerting.Kind{alerting.KindRateLimit}},
 		{name: "throttled", assess: threat.Assessment{Score: 0.1}, allow: throttled,
-			wantStatus: 429, wantType: ProblemThrottled, wantRetry: "30", wantLimit: "5", wantAssess: true, wantAlerts: []alerting.Kind{alerting.KindPenalty}},
+			wantStatus: 429, wantType: typeThrottled, wantRetry: "30", wantLimit: "5", wantAssess: true, wantAlerts: []alerting.Kind{alerting.KindPenalty}},
 		{name: "suspicious but allowed is alerted", assess: suspicious, allow: allowed(100, 50),
 			wantStatus: 200, wantLimit: "100", wantAssess: true, wantHandler: true, wantAlerts: []alerting.Kind{alerting.KindThreat}},
 		{name: "banned in cache answered before scoring", assess: sqli, cached: &banned,
-			wantStatus: 403, wantType: ProblemBanned, wantRetry: "600", wantAlerts: []alerting.Kind{alerting.KindPenalty}},
+			wantStatus: 403, wantType: typeBanned, wantRetry: "600", wantAlerts: []alerting.Kind{alerting.KindPenalty}},
 		{name: "allow-listed in cache passes unscored", assess: sqli, cached: &allowListed,
 			wantStatus: 200, wantHandler: true},
-		{name: "shadow lets an injection through", mode: bulwark.Shadow, assess: sqli, allow: allowed(600, 598),
+		{name: "shadow lets an injection through", shadow: true, assess: sqli, allow: allowed(600, 598),
 			wantStatus: 200, wantLimit: "600", wantAssess: true, wantHandler: true, wantAlerts: []alerting.Kind{alerting.KindThreat}},
-		{name: "shadow lets a limited client through", mode: bulwark.Shadow, assess: threat.Assessment{}, allow: limited,
+		{name: "shadow lets a limited client through", shadow: true, assess: threat.Assessment{}, allow: limited,
 			wantStatus: 200, wantLimit: "5", wantAssess: true, wantHandler: true, wantAlerts: []alerting.Kind{alerting.KindRateLimit}},
 		{name: "shadow route override", path: "/preview", assess: sqli, allow: allowed(600, 598),
 			wantStatus: 200, wantLimit: "600", wantAssess: true, wantHandler: true, wantAlerts: []alerting.Kind{alerting.KindThreat}},
@@ -152,7 +152,7 @@ func TestPolicy(t *testing.T) {
 			al := &fakeAlerts{}
 			r := chi.NewRouter()
 			m := newMW(t, bulwark.Config{
-				Engine: eng, Limiter: lim, Alerts: al, Mode: tt.mode,
+				Engine: eng, Limiter: lim, Alerts: al, Shadow: tt.shadow,
 				Routes: map[string]bulwark.Route{"/preview": {Shadow: true}},
 			}, Config{
 				Now:     func() time.Time { return t0 },

@@ -9,21 +9,21 @@ import (
 	"github.com/bulwarkhq/bulwark/internal/event"
 )
 
-// ProblemContentType is the media type of refusal bodies (RFC 9457).
-const ProblemContentType = "application/problem+json"
+// problemContentType is the media type of refusal bodies (RFC 9457).
+const problemContentType = "application/problem+json"
 
 // Problem type URIs of the refusals. They name the reason; they never
 // carry detector names, rules or evidence, which would teach an attacker
 // what to change.
 const (
-	ProblemBlocked     = "urn:bulwark:problem:blocked"
-	ProblemRateLimited = "urn:bulwark:problem:rate-limited"
-	ProblemThrottled   = "urn:bulwark:problem:throttled"
-	ProblemBanned      = "urn:bulwark:problem:banned"
+	typeBlocked     = "urn:bulwark:problem:blocked"
+	typeRateLimited = "urn:bulwark:problem:rate-limited"
+	typeThrottled   = "urn:bulwark:problem:throttled"
+	typeBanned      = "urn:bulwark:problem:banned"
 	// Refusals of requests that went past an inspection limit.
-	ProblemTooLarge            = "urn:bulwark:problem:too-large"
-	ProblemTooComplex          = "urn:bulwark:problem:too-complex"
-	ProblemUnsupportedEncoding = "urn:bulwark:problem:unsupported-encoding"
+	typeTooLarge            = "urn:bulwark:problem:too-large"
+	typeTooComplex          = "urn:bulwark:problem:too-complex"
+	typeUnsupportedEncoding = "urn:bulwark:problem:unsupported-encoding"
 )
 
 type problem struct {
@@ -34,19 +34,19 @@ type problem struct {
 }
 
 var (
-	problemBlocked = problem{ProblemBlocked, "Request blocked", http.StatusForbidden,
+	problemBlocked = problem{typeBlocked, "Request blocked", http.StatusForbidden,
 		"The request was refused because it looks like an attack."}
-	problemRateLimited = problem{ProblemRateLimited, "Too many requests", http.StatusTooManyRequests,
+	problemRateLimited = problem{typeRateLimited, "Too many requests", http.StatusTooManyRequests,
 		"The client sent too many requests; retry after the time given in Retry-After."}
-	problemThrottled = problem{ProblemThrottled, "Too many requests", http.StatusTooManyRequests,
+	problemThrottled = problem{typeThrottled, "Too many requests", http.StatusTooManyRequests,
 		"The client's rate was reduced after suspicious activity; retry after the time given in Retry-After."}
-	problemBanned = problem{ProblemBanned, "Client temporarily banned", http.StatusForbidden,
+	problemBanned = problem{typeBanned, "Client temporarily banned", http.StatusForbidden,
 		"The client is temporarily banned after repeated suspicious activity; retry after the time given in Retry-After."}
-	problemTooLarge = problem{ProblemTooLarge, "Request too large", http.StatusRequestEntityTooLarge,
+	problemTooLarge = problem{typeTooLarge, "Request too large", http.StatusRequestEntityTooLarge,
 		"The request is larger than this service inspects."}
-	problemTooComplex = problem{ProblemTooComplex, "Request too complex", http.StatusBadRequest,
+	problemTooComplex = problem{typeTooComplex, "Request too complex", http.StatusBadRequest,
 		"The request holds more values or deeper nesting than this service inspects."}
-	problemUnsupportedEncoding = problem{ProblemUnsupportedEncoding, "Unsupported content coding", http.StatusUnsupportedMediaType,
+	problemUnsupportedEncoding = problem{typeUnsupportedEncoding, "Unsupported content coding", http.StatusUnsupportedMediaType,
 		"The request body's Content-Encoding is not one this service reads (gzip and deflate are)."}
 )
 
@@ -81,7 +81,7 @@ func writeProblem(w http.ResponseWriter, p problem, retry time.Duration) {
 // body's "instance" (see Events).
 func writeEventProblem(w http.ResponseWriter, p problem, retry time.Duration, id event.ID) {
 	h := w.Header()
-	h.Set("Content-Type", ProblemContentType)
+	h.Set("Content-Type", problemContentType)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	buf := make([]byte, 0, 256)

@@ -41,13 +41,13 @@ func TestUninspectedPolicy(t *testing.T) {
 		status                            int
 		problem                           string
 	}{
-		{name: "too large", path: "/notes", ctype: "text/plain", body: big, status: 413, problem: ProblemTooLarge},
-		{name: "too many values", path: "/form", ctype: "application/x-www-form-urlencoded", body: strings.Repeat("a=1&", 12_000), status: 400, problem: ProblemTooComplex},
-		{name: "too deep", path: "/api", ctype: "application/json", body: strings.Repeat("[", 300) + strings.Repeat("]", 300), status: 400, problem: ProblemTooComplex},
-		{name: "unknown coding", path: "/api", ctype: "application/json", encoding: "br", body: "\x1b\x03\x00", status: 415, problem: ProblemUnsupportedEncoding},
+		{name: "too large", path: "/notes", ctype: "text/plain", body: big, status: 413, problem: typeTooLarge},
+		{name: "too many values", path: "/form", ctype: "application/x-www-form-urlencoded", body: strings.Repeat("a=1&", 12_000), status: 400, problem: typeTooComplex},
+		{name: "too deep", path: "/api", ctype: "application/json", body: strings.Repeat("[", 300) + strings.Repeat("]", 300), status: 400, problem: typeTooComplex},
+		{name: "unknown coding", path: "/api", ctype: "application/json", encoding: "br", body: "\x1b\x03\x00", status: 415, problem: typeUnsupportedEncoding},
 		{name: "route takes larger bodies", path: "/upload", ctype: "text/plain", body: big, status: 200},
 		{name: "route passes", path: "/bulk", ctype: "text/plain", body: big, status: 200},
-		{name: "route takes smaller bodies", path: "/small", ctype: "text/plain", body: strings.Repeat("word ", 300), status: 413, problem: ProblemTooLarge},
+		{name: "route takes smaller bodies", path: "/small", ctype: "text/plain", body: strings.Repeat("word ", 300), status: 413, problem: typeTooLarge},
 		{name: "within limits", path: "/notes", ctype: "text/plain", body: "a short note", status: 200},
 	}
 	for _, tt := range tests {
@@ -77,7 +77,7 @@ func TestUninspectedPolicy(t *testing.T) {
 				Status int    `json:"status"`
 			}
 			if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil || p.Type != tt.problem || p.Status != tt.status ||
-				w.Header().Get("Content-Type") != ProblemContentType {
+				w.Header().Get("Content-Type") != problemContentType {
 				t.Errorf("problem %+v (%v), content type %q", p, err, w.Header().Get("Content-Type"))
 			}
 		})
@@ -149,11 +149,11 @@ func TestRefusalStatus(t *testing.T) {
 		want    int
 		problem string
 	}{
-		{threat.Assessment{Score: 0.95}, "/x", 403, ProblemBlocked},
-		{threat.Assessment{Uninspected: threat.UninspectedBody}, "/x", 413, ProblemTooLarge},
-		{threat.Assessment{Uninspected: threat.UninspectedDecoded | threat.UninspectedDepth}, "/x", 413, ProblemTooLarge},
-		{threat.Assessment{Uninspected: threat.UninspectedEncoding}, "/x", 415, ProblemUnsupportedEncoding},
-		{threat.Assessment{Uninspected: threat.UninspectedParams}, "/x", 400, ProblemTooComplex},
+		{threat.Assessment{Score: 0.95}, "/x", 403, typeBlocked},
+		{threat.Assessment{Uninspected: threat.UninspectedBody}, "/x", 413, typeTooLarge},
+		{threat.Assessment{Uninspected: threat.UninspectedDecoded | threat.UninspectedDepth}, "/x", 413, typeTooLarge},
+		{threat.Assessment{Uninspected: threat.UninspectedEncoding}, "/x", 415, typeUnsupportedEncoding},
+		{threat.Assessment{Uninspected: threat.UninspectedParams}, "/x", 400, typeTooComplex},
 		{threat.Assessment{Uninspected: threat.UninspectedParams}, "/bulk", 200, ""},
 		{threat.Assessment{Score: 0.95}, "/shadow", 200, ""},
 		{threat.Assessment{}, "/x", 200, ""},

@@ -97,23 +97,15 @@ type Count struct {
 	Decision Decision // the client's active decision (ActionNone when there is none)
 }
 
-// Counter counts requests and reads the client's decision in one operation
-// (one round trip for a remote store).
-type Counter interface {
+// Store is what the rate limiter needs from a backend: counts and the
+// penalty-box decisions with their expiry.
+type Store interface {
+	// Hit counts requests and reads the client's decision in one
+	// operation (one round trip for a remote store).
 	Hit(ctx context.Context, h Hit, now time.Time) (Count, error)
-}
-
-// Decisions stores penalty-box decisions with their expiry.
-type Decisions interface {
 	SetDecision(ctx context.Context, client string, d Decision, now time.Time) error
 	Decision(ctx context.Context, client string, now time.Time) (Decision, error)
 	DeleteDecision(ctx context.Context, client string) error
-}
-
-// Store is what the rate limiter needs from a backend.
-type Store interface {
-	Counter
-	Decisions
 	Close() error
 }
 

@@ -197,7 +197,7 @@ func (e *Engine) Models() *Holder[*Model] { return e.models }
 // transport other than net/http builds a Request itself.
 func (e *Engine) Parse(r *http.Request, client, route string, now time.Time, lim Limits) *Request {
 	req := e.requests.Get().(*Request)
-	fillRequest(req, r, client, route, lim.Over(e.limits))
+	fillRequest(req, r, client, route, lim.over(e.limits))
 	req.Time = now
 	return req
 }

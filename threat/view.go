@@ -45,36 +45,36 @@ type Limits struct {
 	MaxDepth int
 }
 
-// Default limits.
+// Default limits, as the fields above say.
 const (
-	DefaultMaxBody   = 1 << 20
-	DefaultMaxParams = 10000
-	DefaultMaxQuery  = 1 << 20
-	DefaultMaxDepth  = 128
+	defaultMaxBody   = 1 << 20
+	defaultMaxParams = 10000
+	defaultMaxQuery  = 1 << 20
+	defaultMaxDepth  = 128
 )
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxBody <= 0 {
-		l.MaxBody = DefaultMaxBody
+		l.MaxBody = defaultMaxBody
 	}
 	if l.MaxDecoded <= 0 {
 		l.MaxDecoded = l.MaxBody
 	}
 	if l.MaxParams <= 0 {
-		l.MaxParams = DefaultMaxParams
+		l.MaxParams = defaultMaxParams
 	}
 	if l.MaxQuery <= 0 {
-		l.MaxQuery = DefaultMaxQuery
+		l.MaxQuery = defaultMaxQuery
 	}
 	if l.MaxDepth <= 0 {
-		l.MaxDepth = DefaultMaxDepth
+		l.MaxDepth = defaultMaxDepth
 	}
 	return l
 }
 
-// Over returns l with its zero fields taken from base: a route's limits
+// over returns l with its zero fields taken from base: a route's limits
 // over the engine's.
-func (l Limits) Over(base Limits) Limits {
+func (l Limits) over(base Limits) Limits {
 	if l.MaxBody <= 0 {
 		l.MaxBody = base.MaxBody
 	}
@@ -167,7 +167,7 @@ func (req *Request) growFor(pairs string) {
 		return
 	}
 	if n := strings.Count(pairs, "&") + 1; n > 16 {
-		req.Params = slices.Grow(req.Params, min(n, DefaultMaxParams))
+		req.Params = slices.Grow(req.Params, min(n, defaultMaxParams))
 	}
 }
 

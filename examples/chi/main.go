@@ -139,14 +139,10 @@ func newServer(cfg config, logger *slog.Logger) (*server, error) {
 			return nil, err
 		}
 		s.closers = append(s.closers, alerts.Close)
-		mode := bulwark.Enforce
-		if cfg.Shadow {
-			mode = bulwark.Shadow
-		}
 		guard, err := standard.New(standard.Config{
 			Guard: bulwark.Config{
 				Alerts: alerts,
-				Mode:   mode,
+				Shadow: cfg.Shadow,
 				Routes: map[string]bulwark.Route{
 					// logins are counted by client and by account name
 					"/login": {Group: "login", CountBy: "user"},

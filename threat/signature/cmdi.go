@@ -914,7 +914,7 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 		// "() { :; }; cmd": a function definition where a variable's value
 		// goes; "main() {" in a code snippet names its function
 		if i := strings.Index(v, "() {"); i >= 0 && (i == 0 || !isWord(v[i-1])) && seen.mark(&hit, cmdShellshock) {
-			dst = append(dst, signal(NameCommand, "cmdi.shellshock", 0.995, in, i, i+4))
+			dst = append(dst, signal(nameCommand, "cmdi.shellshock", 0.995, in, i, i+4))
 		}
 	}
 	if m&(shellChars|cSpace|cSlash|cBackslash|cQuote|cDQuote|cPercent) == 0 || header && structuredHeader(in.name) {
@@ -944,13 +944,13 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 		}
 	}
 	if j.ifs >= 0 && seen.mark(&hit, cmdIFS) {
-		dst = append(dst, evSignal(NameCommand, "cmdi.ifs", 0.99, in, j.ifsEv))
+		dst = append(dst, evSignal(nameCommand, "cmdi.ifs", 0.99, in, j.ifsEv))
 	}
 	if j.exp >= 0 && seen.mark(&hit, cmdIFS) {
-		dst = append(dst, evSignal(NameCommand, "cmdi.expansion", 0.99, in, j.expEv))
+		dst = append(dst, evSignal(nameCommand, "cmdi.expansion", 0.99, in, j.expEv))
 	}
 	if j.ps.j > 0 && seen.mark(&hit, cmdPowerShell) {
-		dst = append(dst, evSignal(NameCommand, "cmdi.powershell", 0.99, in, j.psEv))
+		dst = append(dst, evSignal(nameCommand, "cmdi.powershell", 0.99, in, j.psEv))
 	}
 	if best := j.best; best.conf > 0 {
 		bit := uint(cmdChain)
@@ -963,11 +963,11 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 			bit = cmdObfuscated
 		}
 		if seen.mark(&hit, bit) {
-			dst = append(dst, evSignal(NameCommand, best.rule, best.conf, in, j.bestEv))
+			dst = append(dst, evSignal(nameCommand, best.rule, best.conf, in, j.bestEv))
 		}
 	}
 	if j.exec.j > 0 && seen.mark(&hit, cmdExec) {
-		dst = append(dst, evSignal(NameCommand, "cmdi.exec_call", 0.99, in, j.execEv))
+		dst = append(dst, evSignal(nameCommand, "cmdi.exec_call", 0.99, in, j.execEv))
 	}
 	return dst, hit
 }

@@ -143,7 +143,7 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	m := in.m
 	if m&cDollar != 0 && m&cBrace != 0 {
 		if i := jndi(v); i >= 0 && seen.mark(&hit, codeJNDI) {
-			dst = append(dst, signal(NameCode, "jndi.lookup", 0.995, in, i, i+12))
+			dst = append(dst, signal(nameCode, "jndi.lookup", 0.995, in, i, i+12))
 		}
 	}
 	if in.src == threat.SourceHeader && !attackHeader(in.name) {
@@ -151,7 +151,7 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		// header) and OGNL (Struts read it from Content-Type).
 		if m&cBrace != 0 && m&(cHash|cAt) != 0 {
 			if i := ognl(v); i >= 0 && seen.mark(&hit, codeJava) {
-				dst = append(dst, signal(NameCode, "java.injection", 0.99, in, i, i+16))
+				dst = append(dst, signal(nameCode, "java.injection", 0.99, in, i, i+16))
 			}
 		}
 		return dst, hit
@@ -160,19 +160,19 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		lo := lower(stack[:0], v)
 		if m&(cBracket|cDot|cDollar) != 0 {
 			if mt, ok := protoWords.find(lo, false); ok && seen.mark(&hit, codeProto) {
-				dst = append(dst, signal(NameCode, "proto.pollution", 0.99, in, mt.i, mt.j))
+				dst = append(dst, signal(nameCode, "proto.pollution", 0.99, in, mt.i, mt.j))
 			}
 		}
 		// PHP-CGI reads a query without '=' as its command line:
 		// ?-d+allow_url_include%3d1+-d+auto_prepend_file%3dphp://input
 		if mt, ok := phpWords.find(lo, false); ok && seen.mark(&hit, codePHP) {
-			dst = append(dst, signal(NameCode, "php.injection", 0.99, in, mt.i, mt.j))
+			dst = append(dst, signal(nameCode, "php.injection", 0.99, in, mt.i, mt.j))
 		}
 		return dst, hit
 	}
 	for _, magic := range javaMagic {
 		if i := strings.Index(v, magic); i >= 0 && seen.mark(&hit, codeDeser) {
-			dst = append(dst, signal(NameCode, "deser.java", 0.99, in, i, i+len(magic)))
+			dst = append(dst, signal(nameCode, "deser.java", 0.99, in, i, i+len(magic)))
 			break
 		}
 	}
@@ -184,26 +184,26 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	codeWords.find(lo, gm[:])
 	if m&(cDot|cParen|cAt|cHash|cLT|cQuote|cDQuote) != 0 {
 		if i, j, conf := javaCode(lo, gm[groupJava], gm[groupJavaPackage].ok); conf > 0 && seen.mark(&hit, codeJava) {
-			dst = append(dst, signal(NameCode, "java.injection", conf, in, i, j))
+			dst = append(dst, signal(nameCode, "java.injection", conf, in, i, j))
 		}
 	}
 	if i, j, conf, rule := phpCode(lo, m, gm[groupPHP]); conf > 0 && seen.mark(&hit, codePHP) {
-		dst = append(dst, signal(NameCode, rule, conf, in, i, j))
+		dst = append(dst, signal(nameCode, rule, conf, in, i, j))
 	}
 	if m&cParen != 0 {
 		if mt := gm[groupScript]; mt.ok && seen.mark(&hit, codeScript) {
-			dst = append(dst, signal(NameCode, "script.injection", 0.99, in, mt.i, mt.j))
+			dst = append(dst, signal(nameCode, "script.injection", 0.99, in, mt.i, mt.j))
 		} else if i, j := childProcess(lo); i >= 0 && seen.mark(&hit, codeScript) {
-			dst = append(dst, signal(NameCode, "script.injection", 0.99, in, i, j))
+			dst = append(dst, signal(nameCode, "script.injection", 0.99, in, i, j))
 		}
 	}
 	if m&cColon != 0 && m&(cBrace|cDQuote) != 0 {
 		if i := phpObject(lo); i >= 0 && seen.mark(&hit, codePHPObject) {
-			dst = append(dst, signal(NameCode, "php.object", 0.99, in, i, i+8))
+			dst = append(dst, signal(nameCode, "php.object", 0.99, in, i, i+8))
 		}
 	}
 	if mt := gm[groupDeser]; mt.ok && seen.mark(&hit, codeDeser) {
-		dst = append(dst, signal(NameCode, "deser.marker", 0.97, in, mt.i, mt.j))
+		dst = append(dst, signal(nameCode, "deser.marker", 0.97, in, mt.i, mt.j))
 	}
 	if m&(cBracket|cDot|cQuote|cDQuote) != 0 || in.src == threat.SourceJSON {
 		if g := gm[groupProto]; g.ok && seen.mark(&hit, codeProto) {
@@ -212,7 +212,7 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			if protoKey(lo, mt) || in.name == "(key)" && mt.i == 0 && mt.j == len(lo) {
 				conf = 0.99 // a path or a key: __proto__[admin], {"__proto__":
 			}
-			dst = append(dst, signal(NameCode, "proto.pollution", conf, in, mt.i, mt.j))
+			dst = append(dst, signal(nameCode, "proto.pollution", conf, in, mt.i, mt.j))
 		}
 	}
 	return dst, hit

@@ -33,7 +33,7 @@ func scanCRLF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	if in.src == threat.SourceHeader && m&cNL != 0 {
 		if seen.mark(&hit, crlfHeader) {
 			i := strings.IndexAny(v, "\r\n")
-			dst = append(dst, signal(NameCRLF, "crlf.header", 0.99, in, i, i+1))
+			dst = append(dst, signal(nameCRLF, "crlf.header", 0.99, in, i, i+1))
 		}
 		return dst, hit
 	}
@@ -44,7 +44,7 @@ func scanCRLF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	}
 	if conf > 0 && seen.mark(&hit, uint(rule)) {
 		name := [...]string{crlfHeader: "crlf.header", crlfMail: "crlf.mail", crlfPath: "crlf.path"}[rule]
-		dst = append(dst, signal(NameCRLF, name, conf, in, i, i+24))
+		dst = append(dst, signal(nameCRLF, name, conf, in, i, i+24))
 	}
 	return dst, hit
 }

@@ -35,12 +35,12 @@ func scanLDAP(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	}
 	if m&(cEq|cStar|cPipe|cAmp|cBang) != 0 {
 		if i, j, conf := ldapInjection(in.value, in.raw); conf > 0 && seen.mark(&hit, ldapFilter) {
-			dst = append(dst, signal(NameLDAP, "ldap.injection", conf, in, i, j))
+			dst = append(dst, signal(nameLDAP, "ldap.injection", conf, in, i, j))
 		}
 	}
 	if m&(cQuote|cDQuote|cColon) != 0 {
 		if i, j := xpathInjection(in.value); i >= 0 && seen.mark(&hit, ldapXPath) {
-			dst = append(dst, signal(NameLDAP, "ldap.xpath", 0.99, in, i, j))
+			dst = append(dst, signal(nameLDAP, "ldap.xpath", 0.99, in, i, j))
 		}
 	}
 	return dst, hit

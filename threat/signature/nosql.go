@@ -55,7 +55,7 @@ func scanNoSQL(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bo
 			i, j, conf = operatorInText(v)
 		}
 		if conf > 0 && seen.mark(&hit, nosqlOperator) {
-			dst = append(dst, signal(NameNoSQL, "nosql.operator", conf, in, i, j))
+			dst = append(dst, signal(nameNoSQL, "nosql.operator", conf, in, i, j))
 		}
 	}
 	if in.name == "(name)" || in.name == "(key)" {
@@ -63,15 +63,15 @@ func scanNoSQL(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bo
 	}
 	if m&(cSemi|cPipe|cAmp) != 0 {
 		if i, j, conf := jsBreakout(v); conf > 0 && seen.mark(&hit, nosqlJS) {
-			dst = append(dst, signal(NameNoSQL, "nosql.js", conf, in, i, j))
+			dst = append(dst, signal(nameNoSQL, "nosql.js", conf, in, i, j))
 		}
 	}
 	if m&cDot != 0 && m&cParen != 0 {
 		if i, j := fieldMatch(v); i >= 0 && seen.mark(&hit, nosqlJS) {
-			dst = append(dst, signal(NameNoSQL, "nosql.js", 0.99, in, i, j))
+			dst = append(dst, signal(nameNoSQL, "nosql.js", 0.99, in, i, j))
 		}
 		if i, j := mongoShell(v); i >= 0 && seen.mark(&hit, nosqlShell) {
-			dst = append(dst, signal(NameNoSQL, "nosql.shell", 0.99, in, i, j))
+			dst = append(dst, signal(nameNoSQL, "nosql.shell", 0.99, in, i, j))
 		}
 	}
 	return dst, hit

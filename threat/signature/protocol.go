@@ -42,19 +42,19 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 		return &input{src: src, name: name, value: v}
 	}
 	if conf, rule := methodRisk(req.Method); conf > 0 && seen.first(protoMethod) {
-		dst = append(dst, signal(NameProtocol, rule, conf, in(threat.SourceHeader, "(method)", req.Method), 0, len(req.Method)))
+		dst = append(dst, signal(nameProtocol, rule, conf, in(threat.SourceHeader, "(method)", req.Method), 0, len(req.Method)))
 	}
 	switch req.Proto {
 	case "", "HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/2.0", "HTTP/3", "HTTP/3.0":
 	default:
 		if seen.first(protoVersion) {
-			dst = append(dst, signal(NameProtocol, "protocol.version", 0.8, in(threat.SourceHeader, "(proto)", req.Proto), 0, len(req.Proto)))
+			dst = append(dst, signal(nameProtocol, "protocol.version", 0.8, in(threat.SourceHeader, "(proto)", req.Proto), 0, len(req.Proto)))
 		}
 	}
 	if len(h.override) > 0 && seen&(1<<protoMethod) == 0 {
 		// a method smuggled past the request line, as frameworks honour it
 		if conf, rule := methodRisk(strings.ToUpper(strings.TrimSpace(h.override[0]))); conf >= 0.9 && seen.first(protoMethod) {
-			dst = append(dst, signal(NameProtocol, rule, conf, in(threat.SourceHeader, "X-HTTP-Method-Override", h.override[0]), 0, len(h.override[0])))
+			dst = append(dst, signal(nameProtocol, rule, conf, in(threat.SourceHeader, "X-HTTP-Method-Override", h.override[0]), 0, len(h.override[0])))
 		}
 	}
 	te, cl := h.te, h.cl
@@ -73,11 +73,11 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 		conf, why = 0.9, "framing header alias "+excerpt(h.framingAlias, 0, len(h.framingAlias), 32)
 	}
 	if conf > 0 && seen.first(protoSmuggling) {
-		dst = append(dst, signal(NameProtocol, "protocol.smuggling", conf, in(threat.SourceHeader, "Transfer-Encoding", why), 0, len(why)))
+		dst = append(dst, signal(nameProtocol, "protocol.smuggling", conf, in(threat.SourceHeader, "Transfer-Encoding", why), 0, len(why)))
 	}
 	if hosts := h.host; len(hosts) > 1 || badHost(req.Host) {
 		if seen.first(protoHost) {
-			dst = append(dst, signal(NameProtocol, "protocol.host", 0.85, in(threat.SourceHeader, "Host", req.Host), 0, len(req.Host)))
+			dst = append(dst, signal(nameProtocol, "protocol.host", 0.85, in(threat.SourceHeader, "Host", req.Host), 0, len(req.Host)))
 		}
 	}
 	if r := h.rng; len(r) > 0 {
@@ -86,46 +86,46 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 			conf = 0.9
 		}
 		if conf > 0 && seen.first(protoRange) {
-			dst = append(dst, signal(NameProtocol, "protocol.range", conf, in(threat.SourceHeader, "Range", r[0]), 0, len(r[0])))
+			dst = append(dst, signal(nameProtocol, "protocol.range", conf, in(threat.SourceHeader, "Range", r[0]), 0, len(r[0])))
 		}
 	}
 	if len(h.ct) > 1 && seen.first(protoCharset) {
 		// two Content-Types: the backend and bulwark may read the body by
 		// different ones
-		dst = append(dst, signal(NameProtocol, "protocol.content_type", 0.9, in(threat.SourceHeader, "Content-Type", h.ct[1]), 0, len(h.ct[1])))
+		dst = append(dst, signal(nameProtocol, "protocol.content_type", 0.9, in(threat.SourceHeader, "Content-Type", h.ct[1]), 0, len(h.ct[1])))
 	}
 	for _, ct := range h.ct {
 		if conf := contentTypeRisk(ct); conf > 0 && seen.first(protoCharset) {
-			dst = append(dst, signal(NameProtocol, "protocol.content_type", conf, in(threat.SourceHeader, "Content-Type", ct), 0, len(ct)))
+			dst = append(dst, signal(nameProtocol, "protocol.content_type", conf, in(threat.SourceHeader, "Content-Type", ct), 0, len(ct)))
 		}
 	}
 	if j := indexLineBreak(req.Path); j >= 0 && seen.first(protoCRLFPath) {
 		// a line break in the request target: response splitting and
 		// header injection through the path (no client sends one)
-		dst = append(dst, signal(NameProtocol, "protocol.crlf_path", 0.99, in(threat.SourcePath, "", req.Path), j, j+1))
+		dst = append(dst, signal(nameProtocol, "protocol.crlf_path", 0.99, in(threat.SourcePath, "", req.Path), j, j+1))
 	}
 	if h.proxy != nil && seen.first(protoHeaderPolicy) {
 		// httpoxy (CVE-2016-5385): CGI turns it into HTTP_PROXY
-		dst = append(dst, signal(NameProtocol, "protocol.httpoxy", 0.99, in(threat.SourceHeader, "Proxy", h.proxy[0]), 0, len(h.proxy[0])))
+		dst = append(dst, signal(nameProtocol, "protocol.httpoxy", 0.99, in(threat.SourceHeader, "Proxy", h.proxy[0]), 0, len(h.proxy[0])))
 	}
 	if (req.Method == "GET" || req.Method == "HEAD") && (req.ContentLength > 0 || len(req.TransferEncoding) > 0) &&
 		seen.first(protoBody) {
 		// a body where none is defined: smuggling through servers that
 		// ignore it, and a way past filters that read no GET body
-		dst = append(dst, signal(NameProtocol, "protocol.get_body", 0.9, in(threat.SourceHeader, "(method)", req.Method), 0, len(req.Method)))
+		dst = append(dst, signal(nameProtocol, "protocol.get_body", 0.9, in(threat.SourceHeader, "(method)", req.Method), 0, len(req.Method)))
 	}
 	for _, raw := range [2]string{req.RawPath, req.RawQuery} {
 		if i, bad := badEscape(raw); i >= 0 {
 			if bad && seen.first(protoEscape) {
-				dst = append(dst, signal(NameProtocol, "protocol.bad_escape", 0.8, in(threat.SourcePath, "", raw), i, i+3))
+				dst = append(dst, signal(nameProtocol, "protocol.bad_escape", 0.8, in(threat.SourcePath, "", raw), i, i+3))
 			} else if !bad && seen.first(protoFullwidth) {
-				dst = append(dst, signal(NameProtocol, "protocol.fullwidth", 0.8, in(threat.SourcePath, "", raw), i, i+6))
+				dst = append(dst, signal(nameProtocol, "protocol.fullwidth", 0.8, in(threat.SourcePath, "", raw), i, i+6))
 			}
 		}
 	}
 	if strings.Contains(req.RawPath, "%00") || strings.IndexByte(req.Path, 0) >= 0 {
 		if seen.first(protoNUL) {
-			dst = append(dst, signal(NameProtocol, "protocol.nul_path", 0.9, in(threat.SourcePath, "", req.RawPath), 0, len(req.RawPath)))
+			dst = append(dst, signal(nameProtocol, "protocol.nul_path", 0.9, in(threat.SourcePath, "", req.RawPath), 0, len(req.RawPath)))
 		}
 	}
 	for i := range req.Params {
@@ -134,25 +134,25 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 			seen.first(protoNUL)
 			x := input{src: p.Source, name: p.Name, value: p.Raw}
 			j := strings.Index(p.Raw, "%00")
-			dst = append(dst, signal(NameProtocol, "protocol.nul", 0.7, &x, j, j+3))
+			dst = append(dst, signal(nameProtocol, "protocol.nul", 0.7, &x, j, j+3))
 		}
 		if j := indexLineBreak(p.Name); j >= 0 && seen&(1<<protoCRLFName) == 0 && namedBy(p.Source) {
 			seen.first(protoCRLFName)
 			x := input{src: p.Source, name: "(name)", value: p.Name}
-			dst = append(dst, signal(NameProtocol, "protocol.crlf_name", 0.95, &x, j, j+1))
+			dst = append(dst, signal(nameProtocol, "protocol.crlf_name", 0.95, &x, j, j+1))
 		}
 		if seen&(1<<protoSmuggling) == 0 && hasByte(p.Value, '\n') {
 			if j := smuggledRequest(p.Value); j >= 0 {
 				seen.first(protoSmuggling)
 				x := input{src: p.Source, name: p.Name, value: p.Value}
-				dst = append(dst, signal(NameProtocol, "protocol.smuggling", 0.99, &x, j, j+24))
+				dst = append(dst, signal(nameProtocol, "protocol.smuggling", 0.99, &x, j, j+24))
 			}
 		}
 		if p.Source == threat.SourceForm && seen&(1<<protoEscape) == 0 && hasByte(p.Raw, '%') {
 			if j, bad := badEscape(p.Raw); j >= 0 && bad {
 				seen.first(protoEscape)
 				x := input{src: p.Source, name: p.Name, value: p.Raw}
-				dst = append(dst, signal(NameProtocol, "protocol.bad_escape", 0.8, &x, j, j+3))
+				dst = append(dst, signal(nameProtocol, "protocol.bad_escape", 0.8, &x, j, j+3))
 			}
 		}
 	}

@@ -75,7 +75,7 @@ func TestProtocolFraming(t *testing.T) {
 		sigs := detect(t, d, r)
 		var got []string
 		for _, s := range sigs {
-			if s.Detector == signature.NameProtocol {
+			if s.Detector == "protocol" {
 				got = append(got, s.Rule)
 			}
 		}

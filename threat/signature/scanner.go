@@ -64,24 +64,24 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 		if mt, ok := findAny(lo, scannerAgents, false); ok {
 			seen.first(scanUA)
 			in := input{src: threat.SourceHeader, name: "User-Agent", value: ua}
-			dst = append(dst, signal(NameScanner, "scanner.agent", 0.995, &in, mt.i, mt.j))
+			dst = append(dst, signal(nameScanner, "scanner.agent", 0.995, &in, mt.i, mt.j))
 		} else if len(ua) <= maxCached {
 			d.cache.markClean(threat.SourceHeader, "User-Agent", ua, 1<<bitAgent)
 		}
 	}
 	if facts.scannerName != "" && seen.first(scanHeader) {
 		in := input{src: threat.SourceHeader, name: facts.scannerName, value: facts.scannerValue}
-		dst = append(dst, signal(NameScanner, "scanner.header", 0.995, &in, 0, len(facts.scannerValue)))
+		dst = append(dst, signal(nameScanner, "scanner.header", 0.995, &in, 0, len(facts.scannerValue)))
 	}
 	if p := req.Path; len(p) > 1 && !clean(threat.SourcePath, "", p, pathKnown, bitProbe) {
 		lo := lower(stack[:0], cut(p, d.max))
 		in := input{src: threat.SourcePath, value: p}
 		if mt, ok := findAny(lo, probeStrong, false); ok && probeEnd(lo, mt.j) {
 			seen.first(scanPath)
-			dst = append(dst, signal(NameScanner, "scanner.probe", 0.99, &in, mt.i, mt.j))
+			dst = append(dst, signal(nameScanner, "scanner.probe", 0.99, &in, mt.i, mt.j))
 		} else if mt, ok := findAny(lo, probeWeak, false); ok && probeEnd(lo, mt.j) {
 			seen.first(scanPath)
-			dst = append(dst, signal(NameScanner, "scanner.probe_weak", 0.5, &in, mt.i, mt.j))
+			dst = append(dst, signal(nameScanner, "scanner.probe_weak", 0.5, &in, mt.i, mt.j))
 		} else if len(p) <= maxCached {
 			d.cache.markClean(threat.SourcePath, "", p, 1<<bitProbe)
 		}

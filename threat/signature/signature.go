@@ -11,35 +11,35 @@ import (
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
-// Family is the Signal family of every signature rule.
-const Family = "signature"
-
-// Name is the threat.Detector name of the signature detector.
+// Name is the threat.Detector name of the signature detector, and the
+// Signal.Family of every signature rule.
 const Name = "signature"
 
-// Detector names, one per attack family; Signal.Detector carries them and
-// Config.Disable, threat.Config.Weights and threat.Config.Disabled accept
-// them.
+// Detector names, one per attack family (Names lists them); Signal.Detector
+// carries them and Config.Disable, threat.Config.Weights and
+// threat.Config.Disabled accept them.
 const (
-	NameSQLi      = "sqli"
-	NameXSS       = "xss"
-	NameTraversal = "traversal" // path traversal, local and remote file inclusion
-	NameCommand   = "cmdi"
-	NameSSRF      = "ssrf"
-	NameSSTI      = "ssti" // server-side template and expression-language injection
-	NameXXE       = "xxe"
-	NameNoSQL     = "nosql"
-	NameLDAP      = "ldap"
-	NameSSI       = "ssi"  // server-side and edge-side includes
-	NameCRLF      = "crlf" // header injection and response splitting
-	NameCode      = "code" // JNDI, PHP/Java code, deserialisation, prototype pollution
-	NameScanner   = "scanner"
-	NameProtocol  = "protocol"
+	nameSQLi      = "sqli"
+	nameXSS       = "xss"
+	nameTraversal = "traversal" // path traversal, local and remote file inclusion
+	nameCommand   = "cmdi"
+	nameSSRF      = "ssrf"
+	nameSSTI      = "ssti" // server-side template and expression-language injection
+	nameXXE       = "xxe"
+	nameNoSQL     = "nosql"
+	nameLDAP      = "ldap"
+	nameSSI       = "ssi"  // server-side and edge-side includes
+	nameCRLF      = "crlf" // header injection and response splitting
+	nameCode      = "code" // JNDI, PHP/Java code, deserialisation, prototype pollution
+	nameScanner   = "scanner"
+	nameProtocol  = "protocol"
 )
 
-// Names lists every family, in the order the Detector runs them.
-var Names = []string{NameSQLi, NameXSS, NameTraversal, NameCommand, NameSSRF, NameSSTI, NameXXE, NameNoSQL,
-	NameLDAP, NameSSI, NameCRLF, NameCode, NameScanner, NameProtocol}
+// Names lists every family, in the order the Detector runs them: "sqli",
+// "xss", "traversal", "cmdi", "ssrf", "ssti", "xxe", "nosql", "ldap", "ssi",
+// "crlf", "code", "scanner", "protocol".
+var Names = []string{nameSQLi, nameXSS, nameTraversal, nameCommand, nameSSRF, nameSSTI, nameXXE, nameNoSQL,
+	nameLDAP, nameSSI, nameCRLF, nameCode, nameScanner, nameProtocol}
 
 // Config selects the signature families. The zero value enables all of
 // them with the default bounds.
@@ -627,7 +627,7 @@ func (in *input) location() string {
 func signal(det, rule string, conf float64, in *input, i, j int) threat.Signal {
 	return threat.Signal{
 		Detector:   det,
-		Family:     Family,
+		Family:     Name,
 		Rule:       rule,
 		Confidence: conf,
 		Location:   in.location(),

@@ -187,7 +187,7 @@ func TestAttacksAreFoundByTheirFamily(t *testing.T) {
 			if s.Detector == c.family && s.Confidence > best {
 				best = s.Confidence
 			}
-			if s.Family != signature.Family || s.Rule == "" || s.Location == "" || len(s.Evidence) > 48 {
+			if s.Family != signature.Name || s.Rule == "" || s.Location == "" || len(s.Evidence) > 48 {
 				t.Errorf("%q: malformed signal %+v", c.value, s)
 			}
 		}

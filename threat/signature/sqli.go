@@ -106,7 +106,7 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		if h.conf == 0 || !seen.mark(&hit, uint(r)) {
 			continue
 		}
-		s := signal(NameSQLi, sqliRuleNames[r], h.conf, in, 0, 0)
+		s := signal(nameSQLi, sqliRuleNames[r], h.conf, in, 0, 0)
 		s.Evidence = excerpt(h.src, h.i, h.j, 48)
 		if r == sqliLib {
 			prefix := "fp " + h.fp + ": "

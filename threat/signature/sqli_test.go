@@ -20,7 +20,7 @@ func sqliBest(t testing.TB, src threat.Source, v string) threat.Signal {
 	}
 	var best threat.Signal
 	for _, s := range sigs {
-		if s.Detector != NameSQLi || s.Confidence <= 0 || s.Confidence > 1 || len(s.Evidence) > 48 {
+		if s.Detector != nameSQLi || s.Confidence <= 0 || s.Confidence > 1 || len(s.Evidence) > 48 {
 			t.Fatalf("%q: malformed signal %+v", v, s)
 		}
 		if s.Confidence > best.Confidence {

@@ -37,16 +37,16 @@ func scanSSI(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 	v := in.value
 	if m&cLT != 0 {
 		if i, conf := ssiComment(v); i >= 0 && seen.mark(&hit, ssiDirective) {
-			dst = append(dst, signal(NameSSI, "ssi.directive", conf, in, i, i+16))
+			dst = append(dst, signal(nameSSI, "ssi.directive", conf, in, i, i+16))
 		}
 		if i := esiTag(v); i >= 0 && seen.mark(&hit, ssiESI) {
-			dst = append(dst, signal(NameSSI, "ssi.esi", 0.99, in, i, i+16))
+			dst = append(dst, signal(nameSSI, "ssi.esi", 0.99, in, i, i+16))
 			return dst, hit
 		}
 	}
 	if m&(cDollar|cParen) == cDollar|cParen {
 		if i := esiVariable(v); i >= 0 && seen.mark(&hit, ssiESI) {
-			dst = append(dst, signal(NameSSI, "ssi.esi", 0.95, in, i, i+16))
+			dst = append(dst, signal(nameSSI, "ssi.esi", 0.95, in, i, i+16))
 		}
 	}
 	return dst, hit

@@ -92,17 +92,17 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	b = bytes.TrimSpace(trimValue(b))
 	if m&cColon != 0 && !metadataOnly {
 		if mt, ok := findAny(b, ssrfSchemes, false); ok && seen.mark(&hit, ssrfScheme) {
-			dst = append(dst, foldedSignal(NameSSRF, "ssrf.scheme", 0.99, in, b, mt.i, mt.j))
+			dst = append(dst, foldedSignal(nameSSRF, "ssrf.scheme", 0.99, in, b, mt.i, mt.j))
 		}
 	}
 	if bytes.IndexByte(b, '/') >= 0 {
 		if mt, ok := findAny(b, metadataPaths, false); ok && seen.mark(&hit, ssrfMetadata) {
-			dst = append(dst, foldedSignal(NameSSRF, "ssrf.metadata", 0.99, in, b, mt.i, mt.j))
+			dst = append(dst, foldedSignal(nameSSRF, "ssrf.metadata", 0.99, in, b, mt.i, mt.j))
 		}
 	}
 	if !metadataOnly && m&cDot != 0 {
 		if i, j := oobDomain(b); j > 0 && seen.mark(&hit, ssrfOOB) {
-			dst = append(dst, foldedSignal(NameSSRF, "ssrf.oob_domain", 0.99, in, b, i, j))
+			dst = append(dst, foldedSignal(nameSSRF, "ssrf.oob_domain", 0.99, in, b, i, j))
 		}
 	}
 	d := parseDest(b)
@@ -119,14 +119,14 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		switch {
 		case kind == hostMetadata:
 			if seen.mark(&hit, ssrfMetadata) {
-				dst = append(dst, foldedSignal(NameSSRF, "ssrf.metadata", 0.99, in, b, 0, len(b)))
+				dst = append(dst, foldedSignal(nameSSRF, "ssrf.metadata", 0.99, in, b, 0, len(b)))
 			}
 		case metadataOnly:
 		case k > 0 || d.confused:
 			// the host one parser sees is not the one another sees:
 			// "http://expected.com#@127.0.0.1"
 			if seen.mark(&hit, ssrfConfusion) {
-				dst = append(dst, foldedSignal(NameSSRF, "ssrf.parser_confusion", 0.99, in, b, 0, len(b)))
+				dst = append(dst, foldedSignal(nameSSRF, "ssrf.parser_confusion", 0.99, in, b, 0, len(b)))
 			}
 		default:
 			conf, rule := 0.6, "ssrf.internal_address" // a bare private address may be a legitimate form field
@@ -145,7 +145,7 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 				conf, rule = 0.75, "ssrf.internal"
 			}
 			if seen.mark(&hit, ssrfInternal) {
-				dst = append(dst, foldedSignal(NameSSRF, rule, conf, in, b, 0, len(b)))
+				dst = append(dst, foldedSignal(nameSSRF, rule, conf, in, b, 0, len(b)))
 			}
 		}
 	}

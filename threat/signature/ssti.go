@@ -41,14 +41,14 @@ func scanSSTI(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 				i = indexFold(v, "$class.")
 			}
 			if i >= 0 && seen.mark(&hit, sstiRuntime) {
-				dst = append(dst, signal(NameSSTI, "ssti.runtime", 0.99, in, i, i+8))
+				dst = append(dst, signal(nameSSTI, "ssti.runtime", 0.99, in, i, i+8))
 			}
 		}
 		return dst, hit
 	}
 	f := findTemplate(in.value)
 	if f.conf > 0 && seen.mark(&hit, uint(f.rule)) {
-		dst = append(dst, signal(NameSSTI, sstiRules[f.rule], f.conf, in, f.i, f.j))
+		dst = append(dst, signal(nameSSTI, sstiRules[f.rule], f.conf, in, f.i, f.j))
 	}
 	return dst, hit
 }

@@ -45,7 +45,7 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	m := in.m
 	if in.src != threat.SourceHeader && len(v) >= 64 {
 		if i, n := longestRun(v); n >= 64 && seen.mark(&hit, travRun) {
-			dst = append(dst, signal(NameTraversal, "probe.long_run", 0.75, in, i, i+n))
+			dst = append(dst, signal(nameTraversal, "probe.long_run", 0.75, in, i, i+n))
 		}
 	}
 	if m&pathChars == 0 && !strings.Contains(v, "0x") {
@@ -94,22 +94,22 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 		case !url && leadingStep(t) && shaped(t):
 			conf, rule = 0.9, "traversal.relative_asset" // "../images/logo.png" in a page's markup
 		}
-		dst = append(dst, foldedSignal(NameTraversal, rule, conf, in, b, at, at+3))
+		dst = append(dst, foldedSignal(nameTraversal, rule, conf, in, b, at, at+3))
 	} else if dots == 0 && dotSlashRun(b) >= 4 && seen.mark(&hit, travDotDot) {
-		dst = append(dst, foldedSignal(NameTraversal, "traversal.dotslash_run", 0.99, in, b, 0, len(b)))
+		dst = append(dst, foldedSignal(nameTraversal, "traversal.dotslash_run", 0.99, in, b, 0, len(b)))
 	}
 	if !referer && !url {
 		if i, j, tier := findTarget(b); tier != tierNone && seen.mark(&hit, travFile) {
 			conf, rule := fileConfidence(b, t, i, tier, dots, exotic, isPath)
 			if conf > 0 {
-				dst = append(dst, foldedSignal(NameTraversal, rule, conf, in, b, i, j))
+				dst = append(dst, foldedSignal(nameTraversal, rule, conf, in, b, i, j))
 			}
 		} else if i, j, ok := findGlued(t); tier == tierNone && ok && !isPath && seen.mark(&hit, travFile) {
 			conf := 0.9
 			if dots > 0 || exotic > 0 || len(t) > 2 && t[1] == ':' || bytes.Contains(t, []byte("..")) {
 				conf = 0.99 // "c:windowswin.ini", "....etcpasswd"
 			}
-			dst = append(dst, foldedSignal(NameTraversal, "lfi.file_glued", conf, in, t, i, j))
+			dst = append(dst, foldedSignal(nameTraversal, "lfi.file_glued", conf, in, t, i, j))
 		} else if tier == tierNone && (isPath || shaped(t)) {
 			k := 0
 			if isPath {
@@ -122,21 +122,21 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 				if k == 1 {
 					conf, rule = 0.8, "lfi.drive_path"
 				}
-				dst = append(dst, foldedSignal(NameTraversal, rule, conf, in, b, 0, len(b)))
+				dst = append(dst, foldedSignal(nameTraversal, rule, conf, in, b, 0, len(b)))
 			}
 		}
 	}
 	if m&cBrace != 0 && bytes.Contains(b, []byte("{file}")) && seen.mark(&hit, travEncoded) {
 		// FuzzDB's and dotdotpwn's templates sent unfilled: a scanner
-		dst = append(dst, foldedSignal(NameTraversal, "traversal.fuzz_template", 0.99, in, b, 0, len(b)))
+		dst = append(dst, foldedSignal(nameTraversal, "traversal.fuzz_template", 0.99, in, b, 0, len(b)))
 	}
 	if exotic >= 3 && dots == 0 && !hit && encodedPath(b) && seen.mark(&hit, travEncoded) {
 		// separators spelt in several exotic encodings: a fuzzer's path
-		dst = append(dst, foldedSignal(NameTraversal, "traversal.encoded_path", 0.9, in, b, 0, len(b)))
+		dst = append(dst, foldedSignal(nameTraversal, "traversal.encoded_path", 0.9, in, b, 0, len(b)))
 	}
 	if m&cColon != 0 {
 		if mt, ok := findAny(b, wrappers, false); ok && seen.mark(&hit, travWrapper) {
-			dst = append(dst, foldedSignal(NameTraversal, "lfi.wrapper", 0.99, in, b, mt.i, mt.j))
+			dst = append(dst, foldedSignal(nameTraversal, "lfi.wrapper", 0.99, in, b, mt.i, mt.j))
 		}
 		if !isPath && in.src != threat.SourceHeader {
 			if conf := remoteInclude(b); conf > 0 && seen.mark(&hit, travRemote) {
@@ -144,7 +144,7 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 				if conf < 0.8 {
 					rule = "rfi.shell_url"
 				}
-				dst = append(dst, foldedSignal(NameTraversal, rule, conf, in, b, 0, len(b)))
+				dst = append(dst, foldedSignal(nameTraversal, rule, conf, in, b, 0, len(b)))
 			}
 		}
 	}

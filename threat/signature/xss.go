@@ -96,7 +96,7 @@ func (x *xssScan) report(in *input, seen *rules, dst []threat.Signal) ([]threat.
 		if h.conf == 0 || !seen.mark(&hit, uint(r)) {
 			continue
 		}
-		s := signal(NameXSS, xssRuleNames[r], h.conf, in, 0, 0)
+		s := signal(nameXSS, xssRuleNames[r], h.conf, in, 0, 0)
 		s.Evidence = excerpt(h.src, h.i, h.j, 48)
 		dst = append(dst, s)
 	}

@@ -20,7 +20,7 @@ func xssBest(t testing.TB, src threat.Source, v string) threat.Signal {
 	}
 	var best threat.Signal
 	for _, s := range sigs {
-		if s.Detector != NameXSS || s.Confidence <= 0 || s.Confidence > 1 || len(s.Evidence) > 48 {
+		if s.Detector != nameXSS || s.Confidence <= 0 || s.Confidence > 1 || len(s.Evidence) > 48 {
 			t.Fatalf("%q: malformed signal %+v", v, s)
 		}
 		for i := 0; i < len(s.Evidence); i++ {

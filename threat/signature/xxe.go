@@ -40,7 +40,7 @@ func scanXXE(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 		}
 	}
 	if conf > 0 && seen.mark(&hit, uint(rule)) {
-		dst = append(dst, signal(NameXXE, xxeRules[rule], conf, in, i, i+24))
+		dst = append(dst, signal(nameXXE, xxeRules[rule], conf, in, i, i+24))
 	}
 	return dst, hit
 }
