@@ -14,6 +14,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/internal/artefact"
 	"github.com/bulwarkhq/bulwark/internal/decision"
 	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/internal/history"
@@ -22,6 +24,7 @@ import (
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	ratestandard "github.com/bulwarkhq/bulwark/ratelimit/standard"
 	"github.com/bulwarkhq/bulwark/standard"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // MaxBody bounds a request body.
@@ -161,7 +164,14 @@ func need(scope string, h http.HandlerFunc) http.HandlerFunc {
 
 func (s *Server) routes() (http.Handler, error) {
 	r := chi.NewRouter()
-	guard, err := standard.New(standard.Config{Limiter: ratestandard.Config{Limiter: ratelimit.Config{Rate: s.cfg.APIRate}}})
+	guard, err := standard.New(standard.Config{
+		Guard: bulwark.Config{Routes: map[string]bulwark.Route{
+			// a model artefact may be megabytes of JSON: still inspected,
+			// up to what the object store takes
+			"/api/v1/models": {Limits: threat.Limits{MaxBody: artefact.MaxPayload, MaxParams: 1 << 20}},
+		}},
+		Limiter: ratestandard.Config{Limiter: ratelimit.Config{Rate: s.cfg.APIRate}},
+	})
 	if err != nil {
 		return nil, fmt.Errorf("controlplane: the API's guard (API_RATE): %w", err)
 	}

@@ -66,6 +66,17 @@ func validModel(kind string, payload []byte) error {
 	return nil
 }
 
+// instanceStage refuses a stage SDK instances do not apply for kind: the
+// isolation forest and the sequence model score with their active model
+// only, so pointing their shadow or canary stage would change nothing
+// while the dashboard said it did.
+func instanceStage(kind, stage string) error {
+	if kind != artefact.KindCombiner && (stage == "shadow" || stage == "canary") {
+		return bad("a %s model has no %s stage on instances: publish it as candidate or active", kind, stage)
+	}
+	return nil
+}
+
 // PublishRequest is the body of POST /api/v1/models.
 type PublishRequest struct {
 	Kind    string          `json:"kind"`
@@ -95,6 +106,10 @@ func (s *Server) apiPublishModel(w http.ResponseWriter, r *http.Request) {
 	}
 	if !slices.Contains(artefact.Stages[:4], req.Stage) {
 		s.fail(w, r, bad("stage %q: want candidate, shadow, canary or active", req.Stage))
+		return
+	}
+	if err := instanceStage(req.Kind, req.Stage); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	m, err := artefact.Publish(r.Context(), s.js, s.signer, req.Kind, req.Version, req.Model, req.Stage)
@@ -150,6 +165,10 @@ func (s *Server) apiPromote(w http.ResponseWriter, r *http.Request) {
 	}
 	if !slices.Contains(artefact.Stages, req.From) || !slices.Contains(artefact.Stages, req.To) || req.From == req.To {
 		s.fail(w, r, bad("from %q, to %q: two different stages of %v", req.From, req.To, artefact.Stages))
+		return
+	}
+	if err := instanceStage(kind, req.To); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	m, err := s.pointed(r.Context(), kind, req.From)

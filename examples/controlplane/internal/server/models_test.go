@@ -9,6 +9,8 @@ import (
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
 	"github.com/bulwarkhq/bulwark/internal/artefact"
 	"github.com/bulwarkhq/bulwark/threat"
+	"github.com/bulwarkhq/bulwark/threat/anomaly"
+	"github.com/bulwarkhq/bulwark/threat/behavior"
 	"github.com/bulwarkhq/bulwark/threat/standard"
 )
 
@@ -112,4 +114,81 @@ func artefactKey(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return artefact.EncodePublic(s)
+}
+
+// modelJSON returns the embedded model b (JSON) renamed to version, with
+// its list field grown to copies times its length (a larger artefact).
+func modelJSON(t *testing.T, b []byte, version, list string, copies int) json.RawMessage {
+	t.Helper()
+	var p map[string]any
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	p["version"] = version
+	if list != "" {
+		l := p[list].([]any)
+		for range copies - 1 {
+			p[list] = append(p[list].([]any), l...)
+		}
+	}
+	out, _ := json.Marshal(p)
+	return out
+}
+
+// TestForestAndSequenceDistribution: an isolation forest larger than the
+// API's default body limit and a sequence model, published through the
+// API, are verified and swapped into the instances' anomaly and behaviour
+// detectors; shadow and canary stages, which those detectors do not
+// apply, are refused.
+func TestForestAndSequenceDistribution(t *testing.T) {
+	s := startCP(t, server.Config{})
+	a := newInstance(t, s.SDKURL(), "api-1", instanceOpts{modelKeys: s.ModelKeys()})
+	admin := mint(t, s, server.ScopeAdmin)
+	eng := a.guard.Engine().(*threat.Engine)
+	an := eng.Detector("anomaly").(*anomaly.Detector)
+	be := eng.Detector("behavior").(*behavior.Detector)
+
+	fm, err := anomaly.DefaultModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb, _ := json.Marshal(fm)
+	forest := modelJSON(t, fb, "f2", "trees", 4)
+	if len(forest) <= 1<<20 {
+		t.Fatalf("the forest is %d bytes; the test wants one past 1 MiB", len(forest))
+	}
+	code, body := api(t, s, admin, "POST", "/api/v1/models", map[string]any{"kind": "forest", "version": "f2", "stage": "active", "model": forest})
+	if code != http.StatusCreated {
+		t.Fatalf("publish a %d-byte forest: %d %v", len(forest), code, body)
+	}
+	sm, err := behavior.DefaultSequenceModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, _ := json.Marshal(sm)
+	if code, body := api(t, s, admin, "POST", "/api/v1/models", map[string]any{"kind": "sequence", "version": "s2", "stage": "active", "model": modelJSON(t, sb, "s2", "", 0)}); code != http.StatusCreated {
+		t.Fatalf("publish a sequence model: %d %v", code, body)
+	}
+	eventually(t, 5*time.Second, "the forest and the sequence model swapped in", func() bool {
+		f, q := an.Models().Active(), be.Sequences().Active()
+		return f != nil && f.Version() == "f2" && q != nil && q.Version() == "s2"
+	})
+	if n := len(an.Models().Active().Hash()); n == 0 {
+		t.Fatal("the swapped forest has no hash")
+	}
+	for _, req := range []struct {
+		path string
+		body map[string]any
+	}{
+		{"/api/v1/models", map[string]any{"kind": "forest", "version": "f3", "stage": "canary", "model": modelJSON(t, fb, "f3", "", 0)}},
+		{"/api/v1/models", map[string]any{"kind": "sequence", "version": "s3", "stage": "shadow", "model": modelJSON(t, sb, "s3", "", 0)}},
+		{"/api/v1/models/forest/promote", map[string]any{"from": "active", "to": "canary"}},
+	} {
+		if code, _ := api(t, s, admin, "POST", req.path, req.body); code != http.StatusBadRequest {
+			t.Errorf("POST %s %v: %d, want 400", req.path, req.body["stage"], code)
+		}
+	}
+	if v := an.Models().Active().Version(); v != "f2" {
+		t.Fatalf("after refused stages the forest is %q, want f2", v)
+	}
 }
