@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/internal/backend"
 	"github.com/bulwarkhq/bulwark/storage"
 )
 
@@ -118,14 +119,22 @@ func btoi(b bool) int {
 }
 
 // RemoveOperatorRule removes the rule with this id; it reports whether
-// there was one.
+// there was one. Removing a ban or throttle of one Key also forgets the
+// decision this instance cached for that key from the shared store, so
+// that its next request reads the store again: a control plane that
+// writes its bans through to the store clears them there on removal, and
+// the instance would otherwise keep refusing the client until the cached
+// copy expired.
 func (a *Adaptive) RemoveOperatorRule(id string) bool {
 	o := &a.ops
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	_, ok := o.rules[id]
+	r, ok := o.rules[id]
 	delete(o.rules, id)
 	o.publish(a.clock())
+	o.mu.Unlock()
+	if ok && r.Key != "" && !r.Allow {
+		a.cache.delete(backend.BoundKey(r.Key))
+	}
 	return ok
 }
 

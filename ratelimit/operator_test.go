@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bulwarkhq/bulwark/storage"
+	"github.com/bulwarkhq/bulwark/storage/memory"
 )
 
 func TestOperatorRules(t *testing.T) {
@@ -159,5 +160,49 @@ func TestRouteThrottle(t *testing.T) {
 		if err := a.SetOperatorRule("bad", r); !errors.Is(err, ErrBadRule) {
 			t.Errorf("%s: %v, want ErrBadRule", name, err)
 		}
+	}
+}
+
+// TestRemoveOperatorRuleForgetsCachedBan: a ban the instance learnt from
+// the shared store (a control plane's write-through) and holds as an
+// operator rule is gone at once when the rule is removed and the store
+// cleared, though the cached copy had not expired.
+func TestRemoveOperatorRuleForgetsCachedBan(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	shared := memory.New(memory.Config{JanitorInterval: -1})
+	defer shared.Close()
+	a, err := newLimiter(withLocal(Config{Rate: "100-M", Store: shared}), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx := context.Background()
+	const client = "203.0.113.50"
+	ban := storage.Decision{Action: storage.ActionBan, Reason: "operator: abuse", Expires: now.Add(time.Hour)}
+	if err := shared.SetDecision(ctx, client, ban, now); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := a.AllowAt(ctx, client, "", 0, now); err != nil || r.Allowed || r.Penalty != storage.ActionBan {
+		t.Fatalf("the stored ban: %+v %v", r, err)
+	}
+	if _, ok := a.Cached(client, now); !ok {
+		t.Fatal("the ban read from the store is not cached")
+	}
+	if err := a.SetOperatorRule("deny.addr.x", OperatorRule{Key: client, Action: storage.ActionBan, Reason: "abuse", Expires: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	// the control plane lifts the ban: the store copy goes, then the rule
+	if err := shared.DeleteDecision(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	if !a.RemoveOperatorRule("deny.addr.x") {
+		t.Fatal("no rule removed")
+	}
+	if r, ok := a.Cached(client, now); ok {
+		t.Fatalf("the lifted ban still answers from the cache: %+v", r)
+	}
+	if r, err := a.AllowAt(ctx, client, "", 0, now); err != nil || !r.Allowed {
+		t.Fatalf("after the unban: %+v %v", r, err)
 	}
 }

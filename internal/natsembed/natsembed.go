@@ -4,10 +4,13 @@
 package natsembed
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
 	"time"
 
@@ -49,6 +52,12 @@ type Options struct {
 	// which is enough for a link: the hub sends nothing the spoke does not
 	// import, and gets nothing it does not export.
 	LeafDeny []string
+	// LeafTLSCert and LeafTLSKey (PEM files) make the leafnode listener
+	// require TLS with that certificate. LeafTLSCA (a PEM file of CA
+	// certificates) makes the remotes use TLS and verify the hub's
+	// certificate against it, and its name against the remote URL's host.
+	// The leaf password then crosses the link encrypted.
+	LeafTLSCert, LeafTLSKey, LeafTLSCA string
 }
 
 // Start starts the server and waits until it accepts connections.
@@ -99,14 +108,41 @@ func Start(o Options) (*server.Server, error) {
 		_ = ln.Close()
 		opts.LeafNode.Host, opts.LeafNode.Port = host, port
 		opts.LeafNode.Username, opts.LeafNode.Password = o.LeafUser, o.LeafPassword
+		if o.LeafTLSCert != "" || o.LeafTLSKey != "" {
+			tc, err := server.GenTLSConfig(&server.TLSConfigOpts{CertFile: o.LeafTLSCert, KeyFile: o.LeafTLSKey})
+			if err != nil {
+				return nil, fmt.Errorf("natsembed: leafnode TLS: %w", err)
+			}
+			opts.LeafNode.TLSConfig, opts.LeafNode.TLSTimeout = tc, 2
+		}
+	} else if o.LeafTLSCert != "" || o.LeafTLSKey != "" {
+		return nil, errors.New("natsembed: LeafTLSCert and LeafTLSKey need LeafAddr")
+	}
+	var remoteTLS *tls.Config
+	if o.LeafTLSCA != "" {
+		pem, err := os.ReadFile(o.LeafTLSCA)
+		if err != nil {
+			return nil, fmt.Errorf("natsembed: LeafTLSCA: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("natsembed: LeafTLSCA %s: no PEM certificate", o.LeafTLSCA)
+		}
+		remoteTLS = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
 	for _, u := range o.LeafRemotes {
 		// IgnoreDiscoveredServers: a spoke reconnects only to the URL it
 		// was given (a proxy, a load balancer), never to the address the
 		// hub advertises, which would route around the link it was told
 		// to use
-		opts.LeafNode.Remotes = append(opts.LeafNode.Remotes, &server.RemoteLeafOpts{URLs: []*url.URL{u},
-			DenyImports: o.LeafDeny, DenyExports: o.LeafDeny, IgnoreDiscoveredServers: true})
+		r := &server.RemoteLeafOpts{URLs: []*url.URL{u},
+			DenyImports: o.LeafDeny, DenyExports: o.LeafDeny, IgnoreDiscoveredServers: true}
+		if remoteTLS != nil {
+			c := remoteTLS.Clone()
+			c.ServerName = u.Hostname()
+			r.TLS, r.TLSConfig, r.TLSTimeout = true, c, 2
+		}
+		opts.LeafNode.Remotes = append(opts.LeafNode.Remotes, r)
 	}
 	if len(o.LeafRemotes) > 0 {
 		opts.LeafNode.ReconnectInterval = 250 * time.Millisecond
