@@ -56,7 +56,11 @@ func (p *Parser) multipart(b, boundary string) bool {
 		i += eol + 1
 		var h partHeader
 		i = h.read(b, i)
-		// the content runs to the next delimiter at a line start
+		// the content runs to the next delimiter, as mime/multipart (and
+		// so the handler) reads it: at the start of the content, or after
+		// the body's line end (CRLF, or LF in a bare-LF body), and followed
+		// by a space, a tab, a line end, "--" or the end of the body; any
+		// other "--boundary" is content
 		end, next := len(b), len(b)
 		for k := i; ; {
 			j := strings.Index(b[k:], delim)
@@ -64,14 +68,15 @@ func (p *Parser) multipart(b, boundary string) bool {
 				p.Malformed = true
 				break
 			}
-			if at := k + j; b[at-1] == '\n' {
+			at := k + j
+			if delimiterAt(b, at, at+len(delim), i, lf) {
 				end, next = at-1, at
-				if !lf && end > i && b[end-1] == '\r' {
-					end--
+				if !lf && end > i {
+					end-- // the CR of the CRLF
 				}
 				break
 			}
-			k += j + len(delim)
+			k = at + 1
 		}
 		if end < i {
 			end = i
@@ -84,6 +89,29 @@ func (p *Parser) multipart(b, boundary string) bool {
 		i = next
 	}
 	return found
+}
+
+// delimiterAt reports whether the delimiter b[at:after] ends a part
+// whose content starts at start, as mime/multipart decides it.
+func delimiterAt(b string, at, after, start int, lf bool) bool {
+	switch {
+	case at == start:
+		// the content is empty: the delimiter follows the headers
+	case b[at-1] != '\n':
+		return false
+	case !lf && (at-2 < start || b[at-2] != '\r'):
+		return false
+	}
+	if after == len(b) {
+		return true
+	}
+	switch b[after] {
+	case ' ', '\t', '\r', '\n':
+		return true
+	case '-':
+		return after+1 < len(b) && b[after+1] == '-'
+	}
+	return false
 }
 
 type partHeader struct {
