@@ -3,6 +3,7 @@ package body
 import (
 	"encoding/base64"
 	"io"
+	"mime"
 	"mime/quotedprintable"
 	"strings"
 )
@@ -116,7 +117,7 @@ func delimiterAt(b string, at, after, start int, lf bool) bool {
 
 type partHeader struct {
 	name, filename, ctype, encoding string
-	file                            bool
+	file, disposition               bool
 }
 
 // read parses the part headers from b[i:] up to the blank line that ends
@@ -146,21 +147,31 @@ func (h *partHeader) read(b string, i int) int {
 		value = strings.TrimSpace(value)
 		switch strings.ToLower(strings.TrimSpace(key)) {
 		case "content-disposition":
+			if !h.disposition {
+				// a file is what mime/multipart (and so the handler)
+				// takes for one: its first Content-Disposition parses, and
+				// names a file; anything else is read, and inspected, as a
+				// field
+				h.disposition = true
+				_, params, err := mime.ParseMediaType(value)
+				h.file = err == nil && params["filename"] != ""
+				if h.file {
+					h.filename = params["filename"]
+				}
+			}
 			if v, ok := Param(value, "name"); ok {
 				h.name = v
 			}
-			// a part is a file only when it names one: mime/multipart and
-			// so net/http hand a part with an empty filename to the handler
-			// as a field
-			if v, ok := Param(value, "filename"); ok {
-				h.filename, h.file = v, v != ""
+			// the name a lenient server reads, for FileName
+			if v, ok := Param(value, "filename"); ok && h.filename == "" {
+				h.filename = v
 			}
-			if v, ok := Param(value, "filename*"); ok {
+			if v, ok := Param(value, "filename*"); ok && h.filename == "" {
 				// RFC 5987: charset'lang'percent-encoded; the view decodes escapes
 				if k := strings.LastIndexByte(v, '\''); k >= 0 {
 					v = v[k+1:]
 				}
-				h.filename, h.file = v, v != ""
+				h.filename = v
 			}
 		case "content-type":
 			h.ctype = value

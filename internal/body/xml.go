@@ -231,12 +231,13 @@ func (p *Parser) attributes(b string) (int, bool, bool) {
 }
 
 // declEnd returns the length of the declaration at the start of b
-// ("<!DOCTYPE x [ ... ]>", "<!ENTITY ...>"): up to the '>' that closes it
-// outside quotes and outside an internal subset, or all of b. As in
+// ("<!DOCTYPE x [ ... ]>", "<!ENTITY ...>"), as encoding/xml reads a
+// directive: up to the '>' that closes it outside quotes, where each '<'
+// (but a comment's) opens a nesting that a '>' closes, or all of b. As in
 // encoding/xml, the byte right after "<!" is taken as it is: it opens no
-// quote and closes nothing.
+// quote and closes nothing; brackets mean nothing.
 func declEnd(b string) int {
-	bracket := 0
+	depth := 0
 	var quote byte
 	for i := 3; i < len(b); i++ {
 		c := b[i]
@@ -247,14 +248,21 @@ func declEnd(b string) int {
 			}
 		case c == '"' || c == '\'':
 			quote = c
-		case c == '[':
-			bracket++
-		case c == ']':
-			if bracket > 0 {
-				bracket--
+		case c == '>':
+			if depth == 0 {
+				return i + 1
 			}
-		case c == '>' && bracket == 0:
-			return i + 1
+			depth--
+		case c == '<':
+			if strings.HasPrefix(b[i:], "<!--") {
+				e := strings.Index(b[i+4:], "-->")
+				if e < 0 {
+					return len(b)
+				}
+				i += 4 + e + 2
+				continue
+			}
+			depth++
 		}
 	}
 	return len(b)
