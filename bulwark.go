@@ -57,6 +57,7 @@ type Guard struct {
 	strict Strictness
 	routes map[string]route
 	tel    *telemetry
+	self   *selfWatch // nil unless Config.Anomalies
 }
 
 // route is a Route resolved against the Config.
@@ -83,6 +84,9 @@ func New(cfg Config) (*Guard, error) {
 	}
 	if cfg.Uninspected > UninspectedPass {
 		return nil, invalid("Uninspected", "unknown policy %d", cfg.Uninspected)
+	}
+	if cfg.Anomalies && cfg.Alerts == nil {
+		return nil, invalid("Anomalies", "needs Alerts to publish to")
 	}
 	if cfg.Uninspected == UninspectedDefault {
 		cfg.Uninspected = UninspectedRefuse
@@ -118,7 +122,19 @@ func New(cfg Config) (*Guard, error) {
 	if g.tel, err = newTelemetry(cfg.MeterProvider); err != nil {
 		return nil, invalid("MeterProvider", "creating instruments: %v", err)
 	}
+	if cfg.Anomalies {
+		g.self = newSelfWatch(cfg.Alerts)
+	}
 	return g, nil
+}
+
+// record records a verdict's telemetry and, with Config.Anomalies, counts
+// a checked request in the instance's own series.
+func (g *Guard) record(ctx context.Context, v *Verdict) {
+	g.tel.record(ctx, v)
+	if g.self != nil && v.Outcome != Skipped {
+		g.self.count(v.Time, v.Outcome.refusal())
+	}
 }
 
 // policy returns the resolved policy of a route pattern.
@@ -137,7 +153,7 @@ func (g *Guard) CheckHTTP(r *http.Request, client, pattern string, now time.Time
 	p := g.policy(pattern)
 	if p.Skip {
 		v := Verdict{Outcome: Skipped, Client: client, Route: p.Group, Method: r.Method, Time: now}
-		g.tel.record(r.Context(), &v)
+		g.record(r.Context(), &v)
 		return v
 	}
 	ctx := r.Context()
@@ -157,7 +173,7 @@ func (g *Guard) Check(ctx context.Context, req *threat.Request) Verdict {
 	p := g.policy(req.Route)
 	if p.Skip {
 		v := Verdict{Outcome: Skipped, Client: req.Client, Route: p.Group, Method: req.Method, Time: req.Time}
-		g.tel.record(ctx, &v)
+		g.record(ctx, &v)
 		return v
 	}
 	if v, ok := g.cached(ctx, req.Client, req.Method, p, req.Time); ok {
@@ -179,7 +195,7 @@ func (g *Guard) cached(ctx context.Context, client, method string, p route, now 
 		g.publish(alertKind(res), 0, levelOf(res), res.Reason, &v)
 		g.enforce(&v, p)
 	}
-	g.tel.record(ctx, &v)
+	g.record(ctx, &v)
 	return v, true
 }
 
@@ -241,7 +257,7 @@ func (g *Guard) check(ctx context.Context, req *threat.Request, p route) Verdict
 	if v.Outcome.refusal() {
 		g.enforce(&v, p)
 	}
-	g.tel.record(ctx, &v)
+	g.record(ctx, &v)
 	return v
 }
 

@@ -48,6 +48,14 @@ type Config struct {
 	// MeterProvider receives the Guard's metrics. Default:
 	// otel.GetMeterProvider().
 	MeterProvider metric.MeterProvider
+	// Anomalies watches this instance's own requests and refusals a
+	// minute with the online detector the control plane runs over the
+	// fleet's hours: a spike, a dip or a level shift of either, against
+	// the baseline learnt from the minutes before, is published to Alerts
+	// as an alerting.KindAnomaly event naming the series, the value and
+	// the expected value. A minute is scored when the first request of a
+	// later one is checked. Default: off. Needs Alerts.
+	Anomalies bool
 }
 
 // Route is the policy of one route pattern in Config.Routes.

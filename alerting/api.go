@@ -17,9 +17,11 @@ const (
 	KindThreat    Kind = iota // the threat engine scored a request over the alert threshold
 	KindRateLimit             // the rate limiter refused a request
 	KindPenalty               // a penalty-box decision (ban/throttle) was opened
+	KindAnomaly               // an instance's own requests or refusals a minute deviated from their baseline
 )
 
-// String returns the kind's label value ("threat", "ratelimit", "penalty").
+// String returns the kind's label value ("threat", "ratelimit", "penalty",
+// "anomaly").
 func (k Kind) String() string {
 	switch k {
 	case KindThreat:
@@ -28,6 +30,8 @@ func (k Kind) String() string {
 		return "ratelimit"
 	case KindPenalty:
 		return "penalty"
+	case KindAnomaly:
+		return "anomaly"
 	}
 	return "unknown"
 }
@@ -35,9 +39,10 @@ func (k Kind) String() string {
 // MarshalText returns the kind's label value, as String does.
 func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
-// UnmarshalText parses a label value ("threat", "ratelimit", "penalty").
+// UnmarshalText parses a label value ("threat", "ratelimit", "penalty",
+// "anomaly").
 func (k *Kind) UnmarshalText(b []byte) error {
-	for c := KindThreat; c <= KindPenalty; c++ {
+	for c := KindThreat; c <= KindAnomaly; c++ {
 		if c.String() == string(b) {
 			*k = c
 			return nil
@@ -66,7 +71,7 @@ const (
 	LabelClient = "client" // the pseudonymised (or raw, if configured) client key
 	LabelRoute  = "route"  // the route pattern of the event
 	LabelMethod = "method" // the HTTP method
-	LabelKind   = "kind"   // threat, ratelimit or penalty
+	LabelKind   = "kind"   // threat, ratelimit, penalty or anomaly
 	LabelLevel  = "level"  // only in matchers: the alert's current level
 )
 

@@ -17,6 +17,8 @@
 // (mutual TLS), AUTO_SUGGEST=1 (apply suggested limit changes without an
 // operator), PLAYBOOKS=1 (answer incidents with the playbooks' bandits),
 // PRIVACY_BUDGET (10: the ε a tenant may spend on private exports),
+// ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET (a signed webhook that gets
+// the incidents: anomaly alarms, drifts),
 // PLAYBOOK_WINDOW (1h: how long after a response its client is watched),
 // PLAYBOOK_SCALE (1: divides response lengths, for replays and demos),
 // MODEL_SIGNING_KEY (the model signing key line; default: one kept in
@@ -28,10 +30,15 @@
 // (the hub region's leafnode listener, host:port), LEAF_PASSWORD (the
 // hub's leafnode password; default generated in DATA_DIR), LEAF_REMOTE
 // (the other regions: the hub's nats-leaf://leaf:password@host:port, as
-// the hub prints it), REGION_STALL (3s: how long a region's source may
-// make no progress before it is an incident). SDK instances then watch
-// their region's aggregate of every region's decisions (examples/chi:
-// DECISIONS=aggregate).
+// the hub prints it), LEAF_TLS_CERT and LEAF_TLS_KEY (the hub: require
+// TLS on the leafnode listener with this certificate), LEAF_TLS_CA (a
+// spoke: link over TLS and verify the hub against these CAs), REGION_STALL (3s: how long a region's source may
+// make no progress before it is an incident), REDIS_URL (the region's
+// Redis: every ban and throttle of the merged decisions is written
+// through to it, with its expiry, and cleared on removal; REDIS_PREFIX:
+// the SDK instances' storage/redis prefix, "bulwark:example:" for
+// examples/chi). SDK instances then watch their region's aggregate of
+// every region's decisions (examples/chi: DECISIONS=aggregate).
 //
 //	REGION=eu REGIONS=eu,us LEAF_ADDR=127.0.0.1:7422 go run ./examples/controlplane
 //	REGION=us REGIONS=eu,us LEAF_REMOTE='nats-leaf://leaf:…@127.0.0.1:7422' ADDR=127.0.0.1:8091 \
@@ -40,6 +47,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -51,6 +59,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/alerting/webhook"
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
 	"github.com/bulwarkhq/bulwark/internal/history/sqlhistory"
 )
@@ -131,12 +140,34 @@ func configFromEnv() (server.Config, error) {
 		}
 	}
 	c.LeafAddr, c.LeafRemote, c.LeafPassword = os.Getenv("LEAF_ADDR"), os.Getenv("LEAF_REMOTE"), os.Getenv("LEAF_PASSWORD")
+	c.LeafTLSCert, c.LeafTLSKey, c.LeafTLSCA = os.Getenv("LEAF_TLS_CERT"), os.Getenv("LEAF_TLS_KEY"), os.Getenv("LEAF_TLS_CA")
+	// REDIS_URL: the region's Redis, which the merged decisions are
+	// written through to (REDIS_PREFIX: the SDK instances' key prefix)
+	if v := os.Getenv("REDIS_URL"); v != "" && len(c.Regions) > 0 {
+		c.RedisURL, c.RedisPrefix = v, os.Getenv("REDIS_PREFIX")
+	} else if v != "" {
+		fmt.Fprintln(os.Stderr, "controlplane: REDIS_URL is ignored without REGIONS (the write-through is of the regions' merged decisions)")
+	}
 	if v := os.Getenv("REGION_STALL"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 100*time.Millisecond {
 			return c, fmt.Errorf("REGION_STALL=%q: a duration of 100ms or more", v)
 		}
 		c.RegionStall = d
+	}
+	// ALERT_WEBHOOK_URL (with ALERT_WEBHOOK_SECRET, the HMAC key the
+	// receiver verifies with webhook.VerifyRequest) receives the control
+	// plane's incidents: anomaly alarms and drifts
+	if u := os.Getenv("ALERT_WEBHOOK_URL"); u != "" {
+		secret := os.Getenv("ALERT_WEBHOOK_SECRET")
+		if secret == "" {
+			return c, errors.New("ALERT_WEBHOOK_URL needs ALERT_WEBHOOK_SECRET (the key its signatures are made with)")
+		}
+		sink, err := webhook.New(webhook.Config{URL: u, Secret: []byte(secret)})
+		if err != nil {
+			return c, fmt.Errorf("ALERT_WEBHOOK_URL: %w", err)
+		}
+		c.Alerts = sink
 	}
 	// AUTO_SUGGEST=1 applies suggested limit changes without an operator
 	c.AutoSuggest = os.Getenv("AUTO_SUGGEST") == "1"

@@ -47,6 +47,10 @@ type Store interface {
 	// PutDecision records a decision value (audited) as not yet
 	// published; the caller publishes it to the bucket and marks it.
 	PutDecision(ctx context.Context, d Decision, a Audit) error
+	// PutDecisions records several decision values, unpublished, with one
+	// audit row for them all, in one transaction: one operator action
+	// that writes several keys (an allow-list remove across regions).
+	PutDecisions(ctx context.Context, ds []Decision, a Audit) error
 	MarkPublished(ctx context.Context, tenant, key string, wall int64, logical uint32) error
 	Decisions(ctx context.Context, tenant string, unpublishedOnly bool) ([]Decision, error)
 
@@ -128,7 +132,26 @@ type SeriesQuery struct {
 	By      string        // ByOutcome, ByFamily, ByRoute or ByLevel
 	Threats bool          // only requests above threat level none
 	Route   string        // only this route ("" for every route)
+	// Cohort, when set (CohortNew or CohortReturning), counts only the
+	// offences (scored or refused requests) of that cohort's clients, read
+	// from the stored events rather than the per-minute aggregates: exact
+	// unless the exporter dropped events.
+	Cohort string
 }
+
+// Client cohorts. A client's offence falls in CohortReturning when the
+// same client (pseudonym) offended in an earlier clock hour of the
+// CohortLookback before the offence's hour, and in CohortNew otherwise: a
+// first-time (or long-quiet) offender, such as a fresh address of a
+// rotating botnet, is new in its first hour and returning afterwards.
+const (
+	CohortNew       = "new"
+	CohortReturning = "returning"
+	CohortLookback  = 7 * 24 * time.Hour
+)
+
+// Cohorts lists the cohorts, in display order.
+var Cohorts = []string{CohortNew, CohortReturning}
 
 // Point is one bucket of one series.
 type Point struct {

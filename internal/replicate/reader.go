@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark/internal/decision"
@@ -185,9 +186,16 @@ func (r *Reader) run(ctx context.Context) {
 	var once sync.Once
 	backoff := 50 * time.Millisecond
 	for ctx.Err() == nil {
-		err := r.watch(ctx, func() { once.Do(func() { close(r.ready) }) })
+		caughtUp := false
+		err := r.watch(ctx, func() {
+			caughtUp = true
+			once.Do(func() { close(r.ready) })
+		})
 		if ctx.Err() != nil {
 			return
+		}
+		if caughtUp {
+			backoff = 50 * time.Millisecond
 		}
 		r.mu.Lock()
 		r.stats.Restarts++
@@ -202,7 +210,17 @@ func (r *Reader) run(ctx context.Context) {
 	}
 }
 
+// watch follows the aggregate until ctx ends, the watch fails or the
+// connection reconnects. A reconnect restarts the watch (the whole
+// aggregate again, which the merge takes as the replay it is): after its
+// region's NATS restarted, the ordered consumer behind a KV watch is only
+// recreated after missed heartbeats (10 s and more), or not at all when
+// the stream is not yet back, and the region would stop hearing of
+// decisions.
 func (r *Reader) watch(ctx context.Context, ready func()) error {
+	nc := r.cfg.JS.Conn()
+	reconnected := nc.StatusChanged(nats.CONNECTED)
+	defer nc.RemoveStatusListener(reconnected)
 	kv, err := r.cfg.JS.KeyValue(ctx, AggregateBucket)
 	if err != nil {
 		return err
@@ -216,6 +234,8 @@ func (r *Reader) watch(ctx context.Context, ready func()) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-reconnected:
+			return errors.New("reconnected")
 		case e, ok := <-w.Updates():
 			if !ok {
 				return errors.New("watch closed")

@@ -16,8 +16,26 @@ import (
 // "rm.<origin>.<type>.<base64url>".
 const rmPrefix = "rm"
 
-func rmKey(origin string, t decision.Target) string {
+// RemoveKey is the key, in the remover's own bucket, of the remove of
+// origin's allow-list add of t.
+func RemoveKey(origin string, t decision.Target) string {
 	return rmPrefix + "." + origin + "." + string(t.Type) + "." + base64.RawURLEncoding.EncodeToString([]byte(t.Value))
+}
+
+// Removes returns what region writes, besides the tombstone of its own
+// allow key, to take e's target off the allow-list as e shows it: for
+// every other region's add, a tombstone carrying that add's Dot, to store
+// under RemoveKey(v.Origin, v.Target). Adds e does not hold (made
+// concurrently elsewhere) are not removed.
+func Removes(region string, e Entry) []decision.Value {
+	var rms []decision.Value
+	for _, a := range e.Allows {
+		if a.Origin == region {
+			continue // the region's tombstone of its own key covers it
+		}
+		rms = append(rms, decision.Value{Target: e.Target, Action: decision.Allow, Origin: a.Origin, Stamp: a.Stamp, Tombstone: true})
+	}
+	return rms
 }
 
 // Writer writes one region's decisions into that region's bucket, and
@@ -70,15 +88,11 @@ func (w *Writer) Unban(ctx context.Context, t decision.Target) (*decision.Value,
 func (w *Writer) RemoveAllow(ctx context.Context, view *Reader, t decision.Target) ([]decision.Dot, error) {
 	var dots []decision.Dot
 	if view != nil {
-		for _, a := range view.Entry(t).Allows {
-			if a.Origin == w.region {
-				continue // the tombstone below covers it
-			}
-			rm := decision.Value{Target: t, Action: decision.Allow, Origin: a.Origin, Stamp: a.Stamp, Tombstone: true}
-			if err := w.put(ctx, rmKey(a.Origin, t), &rm); err != nil {
+		for _, rm := range Removes(w.region, view.Entry(t)) {
+			if err := w.put(ctx, RemoveKey(rm.Origin, t), &rm); err != nil {
 				return dots, err
 			}
-			dots = append(dots, decision.Dot{Origin: a.Origin, Stamp: a.Stamp})
+			dots = append(dots, decision.Dot{Origin: rm.Origin, Stamp: rm.Stamp})
 		}
 	}
 	v, err := w.Put(ctx, decision.Value{Target: t, Action: decision.Allow, Tombstone: true})

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"sync"
 	"testing"
@@ -217,6 +218,75 @@ func Run(t *testing.T, be Backend) {
 			t.Errorf("bad cursor: %v", err)
 		}
 	})
+	t.Run("Cohorts", func(t *testing.T) {
+		s := be.New(t)
+		h1, h3 := Day.Add(time.Hour), Day.Add(3*time.Hour)
+		offend := func(ps, route, outcome, level string) func(int, *event.Event) {
+			return func(_ int, e *event.Event) {
+				attack(0, e)
+				e.Pseudonym, e.Route, e.Outcome, e.Level = ps, route, outcome, level
+			}
+		}
+		blocked := func(ps string) func(int, *event.Event) {
+			return offend(ps, "/search", event.OutcomeBlocked, "critical")
+		}
+		bs := []*event.Batch{
+			batch("i1", 1, h1, 2, blocked("c1")),  // c1's first offences: new
+			batch("i1", 10, h3, 2, blocked("c1")), // c1 two hours later: returning
+			batch("i1", 20, h3.Add(time.Second), 1, offend("c1", "/search", event.OutcomeLimited, "none")), // refused, not scored
+			batch("i1", 30, h3.Add(2*time.Second), 1, func(_ int, e *event.Event) { e.Pseudonym = "c1" }),  // benign: no offence
+			batch("i1", 40, h3, 4, offend("c2", "/login", event.OutcomeBlocked, "high")),                   // c2: new
+			batch("i1", 50, h3.Add(-history.CohortLookback-time.Hour), 1, blocked("c3")),                   // c3 offended 7 days and an hour before:
+			batch("i1", 60, h3, 5, blocked("c3")),                                                          // new again
+			batch("i1", 70, h3.Add(-6*24*time.Hour), 1, blocked("c4")),                                     // c4 offended 6 days before, in another day table:
+			batch("i1", 80, h3.Add(30*time.Minute), 7, blocked("c4")),                                      // returning
+		}
+		bs = append(bs, batch("i1", 90, h1.Add(time.Minute), 1, blocked("c5"))) // c5's first offence: new
+		if _, err := s.Ingest(ctx, bs, nil); err != nil {
+			t.Fatal(err)
+		}
+		// c5 again, in a later transaction: returning, from the stored hour
+		if _, err := s.Ingest(ctx, []*event.Batch{batch("i1", 100, h3.Add(time.Minute), 5, blocked("c5"))}, nil); err != nil {
+			t.Fatal(err)
+		}
+		rng := history.Range{Tenant: "default", From: Day, To: Day.Add(24 * time.Hour)}
+		count := func(q history.SeriesQuery) map[string]int64 {
+			t.Helper()
+			pts, err := s.Series(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int64{}
+			for _, p := range pts {
+				got[p.Time.Format("15:04")+" "+p.Key] += p.Count
+			}
+			return got
+		}
+		for _, c := range []struct {
+			q    history.SeriesQuery
+			want map[string]int64
+		}{
+			{history.SeriesQuery{Range: rng, Step: time.Hour, By: history.ByOutcome, Cohort: history.CohortNew},
+				map[string]int64{"01:00 blocked": 3, "03:00 blocked": 9}},
+			{history.SeriesQuery{Range: rng, Step: time.Hour, By: history.ByOutcome, Cohort: history.CohortReturning},
+				map[string]int64{"03:00 blocked": 14, "03:00 limited": 1}},
+			{history.SeriesQuery{Range: rng, Step: time.Hour, By: history.ByLevel, Threats: true, Cohort: history.CohortReturning},
+				map[string]int64{"03:00 critical": 14}},
+			{history.SeriesQuery{Range: rng, Step: 15 * time.Minute, By: history.ByRoute, Cohort: history.CohortReturning},
+				map[string]int64{"03:00 /search": 8, "03:30 /search": 7}},
+			{history.SeriesQuery{Range: rng, Step: time.Hour, By: history.ByLevel, Route: "/login", Cohort: history.CohortNew},
+				map[string]int64{"03:00 high": 4}},
+			{history.SeriesQuery{Range: history.Range{Tenant: "other", From: Day, To: Day.Add(24 * time.Hour)}, Step: time.Hour, By: history.ByOutcome, Cohort: history.CohortNew},
+				map[string]int64{}},
+		} {
+			if got := count(c.q); !maps.Equal(got, c.want) {
+				t.Errorf("cohort %s, by %s, threats %v, route %q, step %v: %v, want %v", c.q.Cohort, c.q.By, c.q.Threats, c.q.Route, c.q.Step, got, c.want)
+			}
+		}
+		if _, err := s.Series(ctx, history.SeriesQuery{Range: rng, Step: time.Hour, By: history.ByOutcome, Cohort: "vip"}); !errors.Is(err, history.ErrInvalid) {
+			t.Errorf("an unknown cohort: %v", err)
+		}
+	})
 	t.Run("MutationsAreAudited", func(t *testing.T) {
 		s := be.New(t)
 		at := Day.Add(time.Hour)
@@ -271,6 +341,37 @@ func Run(t *testing.T, be Backend) {
 		}
 		if _, err := s.VerifyAudit(ctx); !errors.Is(err, history.ErrTampered) {
 			t.Errorf("changed row: %v", err)
+		}
+	})
+	t.Run("PutDecisionsOneAuditRow", func(t *testing.T) {
+		s := be.New(t)
+		ds := []history.Decision{
+			{Tenant: "default", Key: "rm.us.addr.MTkyLjAuMi4x", Value: []byte(`{}`), Action: "allow", Target: "addr:192.0.2.1",
+				Tombstone: true, Wall: 3, Logical: 0, Origin: "us"},
+			{Tenant: "default", Key: "allow.addr.MTkyLjAuMi4x", Value: []byte(`{}`), Action: "allow", Target: "addr:192.0.2.1",
+				Tombstone: true, Wall: 7, Logical: 2, Origin: "eu"},
+		}
+		if err := s.PutDecisions(ctx, ds, history.Audit{Tenant: "default", Actor: "alice", Action: "allowlist.remove", Target: "addr:192.0.2.1"}); err != nil {
+			t.Fatal(err)
+		}
+		un, err := s.Decisions(ctx, "default", true)
+		if err != nil || len(un) != 2 {
+			t.Fatalf("unpublished %+v %v", un, err)
+		}
+		for _, d := range un {
+			if !d.Tombstone || d.Published || (d.Origin == "us") != (d.Key == ds[0].Key) {
+				t.Errorf("stored %+v", d)
+			}
+		}
+		if err := s.MarkPublished(ctx, "default", ds[0].Key, 3, 0); err != nil {
+			t.Fatal(err)
+		}
+		if un, _ := s.Decisions(ctx, "default", true); len(un) != 1 || un[0].Key != ds[1].Key {
+			t.Errorf("unpublished after marking the first: %+v", un)
+		}
+		log, err := s.AuditLog(ctx, "default", 0, 100)
+		if err != nil || len(log) != 1 || log[0].Action != "allowlist.remove" {
+			t.Fatalf("audit %+v %v", log, err)
 		}
 	})
 	t.Run("PrivacyBudget", func(t *testing.T) {

@@ -56,6 +56,7 @@ func (s *Store) Ingest(ctx context.Context, batches []*event.Batch, reports []*e
 	created := map[int64]bool{}
 	hours := map[clientKey]*clientAgg{}
 	days := map[clientKey]*clientAgg{}
+	var offences []row
 	for d, rows := range byDay {
 		if err := s.ensureDay(ctx, tx, d); err != nil {
 			return res, err
@@ -72,11 +73,16 @@ func (s *Store) Ingest(ctx context.Context, batches []*event.Batch, reports []*e
 				if r.e.Scored() || r.e.Refused() {
 					addClient(hours, r, r.e.Time.Unix()/3600*3600)
 					addClient(days, r, dayOf(r.e.Time))
+					offences = append(offences, r)
 				}
 			}
 		}
 	}
 	res.Duplicates = total - res.Inserted
+	// before upsertClients: the cohorts look at the hours stored before
+	if err := s.addCohorts(ctx, tx, offences); err != nil {
+		return res, err
+	}
 	if err := s.upsertClients(ctx, tx, hours, days); err != nil {
 		return res, err
 	}

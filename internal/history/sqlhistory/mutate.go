@@ -125,18 +125,25 @@ func (s *Store) Erase(ctx context.Context, tenant, pseudonym string, a history.A
 
 // PutDecision records a decision, unpublished, with its audit row.
 func (s *Store) PutDecision(ctx context.Context, d history.Decision, a history.Audit) error {
+	return s.PutDecisions(ctx, []history.Decision{d}, a)
+}
+
+// PutDecisions records decisions, unpublished, with one audit row.
+func (s *Store) PutDecisions(ctx context.Context, ds []history.Decision, a history.Audit) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var exp int64
-		if !d.Expires.IsZero() {
-			exp = d.Expires.UnixNano()
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO decisions (tenant, key, value, action, target, expires, tombstone, wall, logical, origin, published, updated)
+		for _, d := range ds {
+			var exp int64
+			if !d.Expires.IsZero() {
+				exp = d.Expires.UnixNano()
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO decisions (tenant, key, value, action, target, expires, tombstone, wall, logical, origin, published, updated)
 VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (tenant, key) DO UPDATE SET value = excluded.value, action = excluded.action,
  target = excluded.target, expires = excluded.expires, tombstone = excluded.tombstone, wall = excluded.wall,
  logical = excluded.logical, origin = excluded.origin, published = excluded.published, updated = excluded.updated`),
-			d.Tenant, d.Key, d.Value, d.Action, d.Target, exp, s.boolArg(d.Tombstone), d.Wall, int64(d.Logical), d.Origin,
-			s.boolArg(false), s.now().UnixNano()); err != nil {
-			return err
+				d.Tenant, d.Key, d.Value, d.Action, d.Target, exp, s.boolArg(d.Tombstone), d.Wall, int64(d.Logical), d.Origin,
+				s.boolArg(false), s.now().UnixNano()); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, a)
 	})

@@ -40,10 +40,17 @@ func (s *Store) Series(ctx context.Context, q history.SeriesQuery) ([]history.Po
 	step := int64(q.Step / time.Second)
 	from := q.From.Unix()
 	where := ""
-	if q.Threats {
-		where = " AND level <> 'none'"
-	}
 	args := []any{from, step, q.Tenant, from, q.To.Unix()}
+	if q.Cohort != "" {
+		if err := validCohort(q.Cohort); err != nil {
+			return nil, err
+		}
+		table, col, where = "cohort_counts", "minute", " AND cohort = ?"
+		args = append(args, q.Cohort)
+	}
+	if q.Threats {
+		where += " AND level <> 'none'"
+	}
 	if q.Route != "" {
 		where += " AND route = ?"
 		args = append(args, q.Route)

@@ -19,6 +19,7 @@ import (
 	"github.com/bulwarkhq/bulwark/internal/decision"
 	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/internal/history"
+	"github.com/bulwarkhq/bulwark/internal/replicate"
 	"github.com/bulwarkhq/bulwark/middleware"
 	"github.com/bulwarkhq/bulwark/middleware/chiroute"
 	"github.com/bulwarkhq/bulwark/ratelimit"
@@ -195,9 +196,11 @@ func (s *Server) routes() (http.Handler, error) {
 			r.Get("/series", need(ScopeRead, s.apiSeries))
 			r.Get("/forecast", need(ScopeRead, s.apiForecast))
 			r.Get("/anomalies", need(ScopeRead, s.apiAnomalies))
+			r.Get("/alarms", need(ScopeRead, s.apiAlarms))
 			r.Get("/correlation", need(ScopeRead, s.apiCorrelation))
 			r.Get("/suggestions", need(ScopeRead, s.apiSuggestions))
 			r.Get("/playbooks", need(ScopeRead, s.apiPlaybooks))
+			r.Get("/drift", need(ScopeRead, s.apiDrift))
 			r.Get("/models", need(ScopeRead, s.apiModels))
 			r.Post("/models", need(ScopeAdmin, s.apiPublishModel))
 			r.Post("/models/{kind}/promote", need(ScopeAdmin, s.apiPromote))
@@ -785,11 +788,23 @@ func (s *Server) apiRemove(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	var rms []decision.Value
+	if list == "allow" && s.regions != nil && s.regions.merged != nil {
+		// an observed remove: every add of another region this region's
+		// aggregate holds is removed by a remove naming it, written here
+		// with the tombstone of this region's own add; an add made
+		// concurrently elsewhere, not yet seen here, survives
+		e := s.regions.merged.Entry(t)
+		rms = replicate.Removes(s.cfg.Region, e)
+		for _, a := range e.Allows {
+			exists = exists || a.Origin != s.cfg.Region && a.Pending(s.cfg.Now())
+		}
+	}
 	if !exists {
 		s.fail(w, r, history.ErrNotFound)
 		return
 	}
-	if _, err := s.writeDecision(r.Context(), claimsOf(r).Subject, action, v); err != nil {
+	if _, err := s.writeDecisions(r.Context(), claimsOf(r).Subject, action, v, rms); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -49,7 +49,7 @@ func artifacts(t *testing.T) string {
 // the top offender by clicking, and checks both instances enforce it.
 func TestDashboardInBrowser(t *testing.T) {
 	bin := chromium(t)
-	s, fleet, attacker := fleetUp(t)
+	s, fleet, attacker := fleetUpWith(t, server.Config{AnomalyInterval: 100 * time.Millisecond})
 	ps := fleet[0].names.Of(attacker)
 	read := mint(t, s, server.ScopeRead)
 	eventually(t, 15*time.Second, "traffic and threat series have data", func() bool {
@@ -60,8 +60,25 @@ func TestDashboardInBrowser(t *testing.T) {
 		return len(pa) > 0 && len(pb) > 0
 	})
 	tok := mint(t, s, server.ScopeRead, server.ScopeDecisions)
-	// five weeks of earlier traffic, for the forecast plot
-	seed(t, s, time.Now(), 35*24, "api-1")
+	// five weeks of earlier traffic, for the forecast plot, with a spike
+	// three hours ago for the anomaly watch to raise
+	spikeAt := time.Now().UTC().Truncate(time.Hour).Add(-3 * time.Hour)
+	seedWith(t, s, time.Now(), 35*24, "api-1", func(at time.Time) int {
+		if at.Equal(spikeAt) {
+			return 8 * hourly(at)
+		}
+		return hourly(at)
+	})
+	eventually(t, 15*time.Second, "the anomaly watch raises the spike", func() bool {
+		_, body := api(t, s, read, "GET", "/api/v1/alarms", nil)
+		items, _ := body["items"].([]any)
+		for _, x := range items {
+			if a := x.(map[string]any); a["series"] == "total" && a["kind"] == "spike" && a["hour"] == spikeAt.Format(time.RFC3339) {
+				return true
+			}
+		}
+		return false
+	})
 	// three weeks of a nightly attack on /login, for a suggested limit change
 	seedDailyAttack(t, s, time.Now(), "api-1")
 
@@ -101,6 +118,12 @@ func TestDashboardInBrowser(t *testing.T) {
 	correlationPts := attr(`svg[data-testid="chart-correlation"]`, "data-points")
 	if summary := text(`[data-testid="correlation-summary"]`); summary == "" {
 		t.Error("the correlation view says nothing")
+	}
+	if cohorts := text(`[data-testid="correlation-cohorts"]`); !contains(cohorts, "new") || !contains(cohorts, "returning") {
+		t.Errorf("the correlation view's cohorts say %q", cohorts)
+	}
+	if alarms := text(`[data-testid="anomaly-alarms"]`); !contains(alarms, "total") || !contains(alarms, "spike") || !contains(alarms, spikeAt.Format("Jan 2 15:04")) {
+		t.Errorf("the anomaly alarms %q lack the total's spike at %v", alarms, spikeAt)
 	}
 	if pb := text(`[data-testid="playbooks-off"]`); !contains(pb, "PLAYBOOKS=1") {
 		t.Errorf("the playbooks section, off, says %q", pb)
@@ -157,6 +180,17 @@ func TestDashboardInBrowser(t *testing.T) {
 	if n, _ := strconv.Atoi(attr(`svg[data-testid="chart-forecast"]`, "data-points")); n == 0 {
 		t.Error("the forecast of route /login has no data")
 	}
+	// the correlation of the new clients (the attacker offends in its
+	// first hour), chosen from the cohort links
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="correlation-cohort"] a[href*="cohort=new"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`svg[data-testid="chart-correlation"][data-cohort="new"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := strconv.Atoi(attr(`svg[data-testid="chart-correlation"]`, "data-points")); n == 0 {
+		t.Error("the correlation of new clients has no data")
+	}
 	// accept the suggested throttle of /login before its nightly attack
 	if err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`button[data-testid^="accept-"]`)),
@@ -169,8 +203,14 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	admin := mint(t, s, server.ScopeAdmin)
 	_, audit := api(t, s, admin, "GET", "/api/v1/audit", nil)
-	rows, _ := audit["items"].([]any)
-	if len(rows) != 2 || rows[0].(map[string]any)["action"] != "decision.ban" || rows[1].(map[string]any)["action"] != "suggestion.accept" {
+	var clicks []any // the operator's rows, not the anomaly watch's
+	items, _ := audit["items"].([]any)
+	for _, x := range items {
+		if row := x.(map[string]any); row["actor"] != "controlplane" {
+			clicks = append(clicks, row["action"])
+		}
+	}
+	if len(clicks) != 2 || clicks[0] != "decision.ban" || clicks[1] != "suggestion.accept" {
 		t.Errorf("the clicks are not in the audit log: %v", audit)
 	}
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,9 +65,19 @@ type routeCorrelation struct {
 	Note     string   `json:"note,omitempty"`
 }
 
+// cohortCorrelation is one client cohort's lag of strongest coupling.
+type cohortCorrelation struct {
+	Cohort   string   `json:"cohort"`
+	Threats  int64    `json:"threats"`
+	Refusals int64    `json:"refusals"`
+	Lagged   *lagJSON `json:"lagged"`
+	Note     string   `json:"note,omitempty"`
+}
+
 // correlation is the answer of GET /api/v1/correlation.
 type correlation struct {
 	Route    string             `json:"route,omitempty"`
+	Cohort   string             `json:"cohort,omitempty"`
 	From     time.Time          `json:"from"`
 	To       time.Time          `json:"to"`
 	Step     string             `json:"step"`
@@ -75,20 +87,24 @@ type correlation struct {
 	Granger  *grangerJSON       `json:"granger"`
 	Notes    []string           `json:"notes,omitempty"`
 	Routes   []routeCorrelation `json:"routes,omitempty"`
-	step     time.Duration
+	// Cohorts splits the offences by client cohort (history.Cohorts),
+	// without a cohort parameter.
+	Cohorts []cohortCorrelation `json:"cohorts,omitempty"`
+	step    time.Duration
 }
 
 // threatRefusalSeries reads the threat and refusal counts of route ("" for
-// every route) in win, one value a step.
-func (s *Server) threatRefusalSeries(ctx context.Context, win window, route string) (threats, refusals []float64, err error) {
+// every route) and client cohort ("" for every client) in win, one value a
+// step.
+func (s *Server) threatRefusalSeries(ctx context.Context, win window, route, cohort string) (threats, refusals []float64, err error) {
 	n := int(win.To.Sub(win.From) / win.Step)
 	threats, refusals = make([]float64, n), make([]float64, n)
 	rng := s.rng(win)
-	lv, err := s.Store.Series(ctx, history.SeriesQuery{Range: rng, Step: win.Step, By: history.ByLevel, Threats: true, Route: route})
+	lv, err := s.Store.Series(ctx, history.SeriesQuery{Range: rng, Step: win.Step, By: history.ByLevel, Threats: true, Route: route, Cohort: cohort})
 	if err != nil {
 		return nil, nil, err
 	}
-	oc, err := s.Store.Series(ctx, history.SeriesQuery{Range: rng, Step: win.Step, By: history.ByOutcome, Route: route})
+	oc, err := s.Store.Series(ctx, history.SeriesQuery{Range: rng, Step: win.Step, By: history.ByOutcome, Route: route, Cohort: cohort})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -131,11 +147,12 @@ func lagged(threats, refusals []float64, step time.Duration) (*lagJSON, string) 
 		MaxLag: maxLag, Block: lc.Block, Permutations: correlationPermutations, Significant: lc.P < significance}, ""
 }
 
-// correlation relates threats and refusals in win: on route, or in total
-// and on the top routes when route is "".
-func (s *Server) correlation(ctx context.Context, win window, route string) (*correlation, error) {
-	c := &correlation{Route: route, From: win.From, To: win.To, Step: win.Step.String(), step: win.Step}
-	threats, refusals, err := s.threatRefusalSeries(ctx, win, route)
+// correlation relates threats and refusals in win, on route ("" for every
+// route) and cohort ("" for every client). Without a cohort it adds each
+// cohort's lag test, and without a route too each top route's.
+func (s *Server) correlation(ctx context.Context, win window, route, cohort string) (*correlation, error) {
+	c := &correlation{Route: route, Cohort: cohort, From: win.From, To: win.To, Step: win.Step.String(), step: win.Step}
+	threats, refusals, err := s.threatRefusalSeries(ctx, win, route, cohort)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +170,18 @@ func (s *Server) correlation(ctx context.Context, win window, route string) (*co
 			c.Granger = &grangerJSON{Lags: g.Lags, F: jsonFloat64(g.F), DF1: g.DF1, DF2: g.DF2, P: g.P, Helps: g.P < significance}
 		}
 	}
-	if route != "" {
+	if cohort == "" {
+		for _, co := range history.Cohorts {
+			th, rf, err := s.threatRefusalSeries(ctx, win, route, co)
+			if err != nil {
+				return nil, err
+			}
+			cc := cohortCorrelation{Cohort: co, Threats: int64(sum(th)), Refusals: int64(sum(rf))}
+			cc.Lagged, cc.Note = lagged(th, rf, win.Step)
+			c.Cohorts = append(c.Cohorts, cc)
+		}
+	}
+	if route != "" || cohort != "" {
 		return c, nil
 	}
 	top, err := s.Store.TopRoutes(ctx, s.rng(win), correlationRoutes)
@@ -164,7 +192,7 @@ func (s *Server) correlation(ctx context.Context, win window, route string) (*co
 		if tr.Threats == 0 {
 			continue
 		}
-		th, rf, err := s.threatRefusalSeries(ctx, win, tr.Route)
+		th, rf, err := s.threatRefusalSeries(ctx, win, tr.Route, "")
 		if err != nil {
 			return nil, err
 		}
@@ -176,7 +204,7 @@ func (s *Server) correlation(ctx context.Context, win window, route string) (*co
 }
 
 // apiCorrelation answers GET /api/v1/correlation?range=1h|24h|7d (or
-// from, to and step) [&route=PATTERN].
+// from, to and step) [&route=PATTERN][&cohort=new|returning].
 func (s *Server) apiCorrelation(w http.ResponseWriter, r *http.Request) {
 	win, err := s.window(r)
 	if err != nil {
@@ -192,14 +220,28 @@ func (s *Server) apiCorrelation(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, bad("route: at most 256 bytes"))
 		return
 	}
+	cohort, err := cohortParam(r.URL.Query().Get("cohort"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
-	c, err := s.correlation(ctx, win, route)
+	c, err := s.correlation(ctx, win, route, cohort)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, c)
+}
+
+// cohortParam checks a cohort parameter: "" (every client) or one of
+// history.Cohorts.
+func cohortParam(v string) (string, error) {
+	if v == "" || slices.Contains(history.Cohorts, v) {
+		return v, nil
+	}
+	return "", bad("cohort %q: want %s", v, strings.Join(history.Cohorts, " or "))
 }
 
 // correlationView is the dashboard's correlation section: both series as
@@ -211,6 +253,9 @@ type correlationView struct {
 	Points                           int // steps with a threat or a refusal
 	Summary                          []string
 	Routes                           []routeCorrelation
+	Cohorts                          []cohortCorrelation
+	Cohort                           string         // the plot's cohort, "" for every client
+	CohortOpt                        []seriesOption // links to the plot of every client and of each cohort
 	StepLabel                        string
 }
 
@@ -239,8 +284,17 @@ func lagWords(l *lagJSON, step time.Duration) string {
 		when, float64(l.R), l.P, l.Permutations, l.Block, verdict)
 }
 
-func buildCorrelationView(c *correlation, stepLabel string) correlationView {
-	v := correlationView{W: 900, H: 260, PlotX: 70, PlotY: 20, StepLabel: stepLabel, Routes: c.Routes}
+func buildCorrelationView(c *correlation, stepLabel, rangeName string) correlationView {
+	v := correlationView{W: 900, H: 260, PlotX: 70, PlotY: 20, StepLabel: stepLabel, Routes: c.Routes, Cohorts: c.Cohorts, Cohort: c.Cohort}
+	for _, co := range append([]string{""}, history.Cohorts...) {
+		q := url.Values{"range": {rangeName}}
+		label := "every client"
+		if co != "" {
+			q.Set("cohort", co)
+			label = co + " clients"
+		}
+		v.CohortOpt = append(v.CohortOpt, seriesOption{Label: label, Href: "/dashboard?" + q.Encode() + "#correlation", On: co == c.Cohort})
+	}
 	v.PlotW, v.PlotH = v.W-v.PlotX-20, v.H-v.PlotY-50
 	n := len(c.Threats)
 	top := 0.0

@@ -198,6 +198,8 @@ type dashData struct {
 	Series    string         // the forecast's series ("total", "route=/login")
 	SeriesOpt []seriesOption // the series the forecast plot can show
 	Correl    correlationView
+	Alarms    []raisedAlarm // raised by the anomaly watch, newest first
+	Through   time.Time     // the hour the watch reached
 	Suggest   []suggestion
 	Playbooks []playbookRow
 	PBOn      bool
@@ -280,6 +282,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// the correlation plot's client cohort: every client, or ?cohort=new|returning
+	cohort, err := cohortParam(r.URL.Query().Get("cohort"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
 	rng := s.rng(win)
@@ -312,7 +320,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	})
 	var corr *correlation
 	g.Go(func() (err error) {
-		corr, err = s.correlation(gctx, win, "")
+		corr, err = s.correlation(gctx, win, "", cohort)
 		return err
 	})
 	g.Go(func() (err error) { d.Routes, err = s.Store.TopRoutes(gctx, rng, 10); return err })
@@ -353,8 +361,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	d.Traffic = buildChart("traffic", "Traffic by outcome", unit, traffic, win.From, win.To, win.Step, outcomeColours)
 	d.Forecast = buildForecastChart(fc, alarms)
 	d.Series, d.SeriesOpt = fk.String(), seriesOptions(win.Name, fk, d.Routes, threats)
-	d.Correl = buildCorrelationView(corr, d.StepLabel)
+	d.Correl = buildCorrelationView(corr, d.StepLabel, win.Name)
 	d.Playbooks, d.PBOn = s.playbookRows(), s.playbooks != nil
+	d.Alarms, d.Through = s.watch.raised()
+	d.Alarms = d.Alarms[:min(len(d.Alarms), 20)]
 	if d.Multi, d.Region = s.cfg.multiRegion(), s.cfg.Region; d.Multi {
 		d.Regions, _, _ = s.regionRows()
 	}
@@ -486,8 +496,9 @@ code{font-size:12px}
 <div class="legend" data-testid="legend-forecast"><span><i style="background:#222"></i>history</span><span><i style="background:#1f77b4"></i>forecast ({{.Method}})</span><span><i style="background:#1f77b4;opacity:.45"></i>80% interval</span><span><i style="background:#1f77b4;opacity:.2"></i>95% interval</span><span><i style="background:#d62728;border-radius:50%"></i>anomaly ({{len .Alarms}} this week)</span></div>
 {{if .Reason}}<p class="empty" data-testid="forecast-reason">{{.Reason}}</p>{{end}}
 </section>{{end}}
-{{with .Correl}}{{$c := .}}<section><h2>Threats and limiter refusals</h2>
-<svg id="chart-correlation" data-testid="chart-correlation" data-points="{{.Points}}" width="100%" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="threats and limiter refusals per {{.StepLabel}}">
+{{with .Correl}}{{$c := .}}<section id="correlation"><h2>Threats and limiter refusals{{if .Cohort}} of {{.Cohort}} clients{{end}}</h2>
+<nav class="legend" data-testid="correlation-cohort" aria-label="client cohort">Clients: {{range .CohortOpt}}<a href="{{.Href}}" {{if .On}}class="on" aria-current="true"{{end}}>{{.Label}}</a> {{end}}</nav>
+<svg id="chart-correlation" data-testid="chart-correlation" data-cohort="{{.Cohort}}" data-points="{{.Points}}" width="100%" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="threats and limiter refusals per {{.StepLabel}}">
 <rect x="{{.PlotX}}" y="{{.PlotY}}" width="{{.PlotW}}" height="{{.PlotH}}" fill="#fcfcfd" stroke="#ccc"/>
 {{range .YTicks}}<line x1="{{$c.PlotX}}" x2="{{$c.W}}" y1="{{f1 .Pos}}" y2="{{f1 .Pos}}" stroke="#eee"/><text class="axis" x="{{$c.PlotX}}" dx="-6" y="{{f1 .Pos}}" dy="4" text-anchor="end">{{.Label}}</text>{{end}}
 {{if .Points}}<polyline data-testid="correlation-threats" points="{{.Threats}}" fill="none" stroke="#d62728" stroke-width="1.6"/>
@@ -501,7 +512,16 @@ code{font-size:12px}
 {{if .Routes}}<table data-testid="correlation-routes"><tr><th>route</th><th class="n">threats</th><th class="n">refusals</th><th class="n">lag ({{$c.StepLabel}}s)</th><th class="n">r</th><th class="n">p</th></tr>
 {{range .Routes}}<tr><td><code>{{.Route}}</code></td><td class="n">{{hum .Threats}}</td><td class="n">{{hum .Refusals}}</td>{{with .Lagged}}<td class="n">{{.Lag}}</td><td class="n">{{f2 (float .R)}}</td><td class="n {{if .Significant}}ok{{end}}">{{printf "%.3f" .P}}</td>{{else}}<td colspan="3" class="empty">{{.Note}}</td>{{end}}</tr>
 {{end}}</table>{{end}}
+{{if .Cohorts}}<table data-testid="correlation-cohorts"><tr><th>client cohort</th><th class="n">threats</th><th class="n">refusals</th><th class="n">lag ({{$c.StepLabel}}s)</th><th class="n">r</th><th class="n">p</th></tr>
+{{range .Cohorts}}<tr><td>{{.Cohort}}</td><td class="n">{{hum .Threats}}</td><td class="n">{{hum .Refusals}}</td>{{with .Lagged}}<td class="n">{{.Lag}}</td><td class="n">{{f2 (float .R)}}</td><td class="n {{if .Significant}}ok{{end}}">{{printf "%.3f" .P}}</td>{{else}}<td colspan="3" class="empty">{{.Note}}</td>{{end}}</tr>
+{{end}}</table>
+<p class="empty">A client is <em>new</em> in its first hour of offences (scored or refused requests) in seven days, and <em>returning</em> in a later hour; cohorts count offences from the stored events.</p>{{end}}
 </section>{{end}}
+<section><h2>Anomaly alarms</h2>
+<table data-testid="anomaly-alarms"><tr><th>hour (UTC)</th><th>series</th><th>what moved</th><th class="n">value</th><th class="n">expected</th><th class="n">score</th><th>raised</th></tr>
+{{range .Alarms}}<tr><td>{{tm .Hour}}</td><td><code>{{.Series}}</code></td><td>{{.Kind}}</td><td class="n">{{printf "%.0f" .Value}}</td><td class="n">{{printf "%.0f" .Expected}}</td><td class="n">{{f2 .Score}}</td><td>{{ts .Raised}}</td></tr>
+{{else}}<tr><td colspan="7" class="empty">no alarm raised yet</td></tr>{{end}}</table>
+<p class="empty">As each hour closes, the online detector scores the total, each route, each attack family and each outcome against the hours before it; an alarm is logged, audited (<code>anomaly.*</code>) and listed here (<code>GET /api/v1/alarms</code>){{if not .Through.IsZero}}; hours before {{tm .Through}} observed{{end}}.</p></section>
 <section><h2>Suggested limit changes (next 24 hours)</h2>
 <table data-testid="suggestions"><tr><th>route</th><th>forecast</th><th>window (UTC)</th><th class="n">peak / threshold</th><th>throttle</th><th></th></tr>
 {{range .Suggest}}<tr><td><code>{{.Route}}</code></td><td>{{.Kind}}</td><td>{{tm .From}} – {{tm .To}}</td><td class="n">{{printf "%.0f" .Peak}} / {{printf "%.0f" .Threshold}}</td>

@@ -8,31 +8,62 @@ import (
 
 	"github.com/bulwarkhq/bulwark/internal/decision"
 	"github.com/bulwarkhq/bulwark/internal/history"
+	"github.com/bulwarkhq/bulwark/internal/replicate"
 )
 
 // writeDecision stamps v, records it with its audit row in one
 // transaction, and publishes it to the bucket. A value the bucket did not
 // take stays unpublished in the store; the relay sends it again.
 func (s *Server) writeDecision(ctx context.Context, actor, action string, v decision.Value) (*decision.Value, error) {
+	return s.writeDecisions(ctx, actor, action, v, nil)
+}
+
+// writeDecisions is writeDecision with rms, the removes of other regions'
+// allow-list adds (replicate.Removes), recorded under their
+// replicate.RemoveKey with v and one audit row, and published before v.
+// They keep the Origin and Stamp of the add they remove: that Dot is what
+// they name.
+func (s *Server) writeDecisions(ctx context.Context, actor, action string, v decision.Value, rms []decision.Value) (*decision.Value, error) {
 	s.decMu.Lock()
 	defer s.decMu.Unlock()
 	v.Origin, v.Stamp, v.Actor = s.cfg.Region, s.clock.Now(), actor
-	if err := v.Validate(); err != nil {
+	var ds []history.Decision
+	keys := make([]string, 0, len(rms)+1)
+	for i, w := range append(append(make([]decision.Value, 0, len(rms)+1), rms...), v) {
+		key := w.Key()
+		if i < len(rms) {
+			w.Actor, key = actor, replicate.RemoveKey(w.Origin, w.Target)
+		}
+		if err := w.Validate(); err != nil {
+			return nil, err
+		}
+		b, err := w.Marshal()
+		if err != nil {
+			return nil, err
+		}
+		ds = append(ds, history.Decision{Tenant: s.cfg.Tenant, Key: key, Value: b, Action: string(w.Action), Target: w.Target.String(),
+			Expires: w.Expires, Tombstone: w.Tombstone, Wall: w.Stamp.Wall, Logical: w.Stamp.Logical, Origin: w.Origin})
+		keys = append(keys, key)
+	}
+	last := ds[len(ds)-1]
+	detail := map[string]any{"key": last.Key, "value": json.RawMessage(last.Value)}
+	if len(rms) > 0 {
+		removed := make([]map[string]any, len(rms))
+		for i, rm := range rms {
+			removed[i] = map[string]any{"key": keys[i], "origin": rm.Origin, "stamp": rm.Stamp}
+		}
+		detail["removes"] = removed
+	}
+	db, _ := json.Marshal(detail)
+	if err := s.Store.PutDecisions(ctx, ds, history.Audit{Tenant: s.cfg.Tenant, Actor: actor, Action: action,
+		Target: v.Target.String(), Detail: string(db)}); err != nil {
 		return nil, err
 	}
-	b, err := v.Marshal()
-	if err != nil {
-		return nil, err
-	}
-	d := history.Decision{Tenant: s.cfg.Tenant, Key: v.Key(), Value: b, Action: string(v.Action), Target: v.Target.String(),
-		Expires: v.Expires, Tombstone: v.Tombstone, Wall: v.Stamp.Wall, Logical: v.Stamp.Logical, Origin: v.Origin}
-	detail, _ := json.Marshal(map[string]any{"key": d.Key, "value": json.RawMessage(b)})
-	if err := s.Store.PutDecision(ctx, d, history.Audit{Tenant: s.cfg.Tenant, Actor: actor, Action: action,
-		Target: v.Target.String(), Detail: string(detail)}); err != nil {
-		return nil, err
-	}
-	if err := s.publishDecision(ctx, d); err != nil {
-		s.cfg.Logger.Warn("controlplane: decision recorded, bucket write failed; the relay will retry", "key", d.Key, "err", err)
+	for _, d := range ds {
+		if err := s.publishDecision(ctx, d); err != nil {
+			s.cfg.Logger.Warn("controlplane: decision recorded, bucket write failed; the relay will retry", "key", d.Key, "err", err)
+			break
+		}
 	}
 	return &v, nil
 }

@@ -40,6 +40,7 @@ func seedWith(t *testing.T, s *server.Server, now time.Time, hours int, instance
 	t.Helper()
 	start := now.Truncate(time.Hour).Add(-time.Duration(hours) * time.Hour)
 	var seq uint64
+	var rs []*event.Report
 	for h := 0; h < hours; h += 24 {
 		seq++
 		r := &event.Report{Tenant: "", Region: "local", Instance: instance, Boot: "seed", Seq: seq, Version: "test", Breaker: "none"}
@@ -48,9 +49,11 @@ func seedWith(t *testing.T, s *server.Server, now time.Time, hours int, instance
 			r.Counts = append(r.Counts, event.Count{Minute: at.Unix(), Route: "/api/items/{id}", Outcome: "allowed", N: uint64(hourly(at))})
 			r.Time = at
 		}
-		if _, err := s.Store.Ingest(context.Background(), nil, []*event.Report{r}); err != nil {
-			t.Fatal(err)
-		}
+		rs = append(rs, r)
+	}
+	// one transaction: the anomaly watch sees all of it or none
+	if _, err := s.Store.Ingest(context.Background(), nil, rs); err != nil {
+		t.Fatal(err)
 	}
 }
 

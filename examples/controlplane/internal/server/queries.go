@@ -32,6 +32,21 @@ func DashboardQueries(s history.Store, tenant, name string, now time.Time) []Que
 			_, err := s.Series(ctx, history.SeriesQuery{Range: rng, Step: win.Step, By: history.ByFamily, Threats: true})
 			return err
 		}},
+		{"threats and refusals by client cohort", func(ctx context.Context) error {
+			// what the correlation view's cohort table reads: each cohort's
+			// threats and outcomes, from the events
+			for _, co := range history.Cohorts {
+				for _, q := range []history.SeriesQuery{
+					{Range: rng, Step: win.Step, By: history.ByLevel, Threats: true, Cohort: co},
+					{Range: rng, Step: win.Step, By: history.ByOutcome, Cohort: co},
+				} {
+					if _, err := s.Series(ctx, q); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}},
 		{"top attacked routes", func(ctx context.Context) error { _, err := s.TopRoutes(ctx, rng, 10); return err }},
 		{"top offending clients", func(ctx context.Context) error {
 			_, err := s.TopClients(ctx, history.Range{Tenant: tenant, From: cw.From, To: cw.To}, 10)

@@ -42,16 +42,28 @@ func (c *Config) multiRegion() bool { return len(c.Regions) > 0 }
 // regionDefaults checks the multi-region settings.
 func (c *Config) regionDefaults() error {
 	if !c.multiRegion() {
-		if c.LeafAddr != "" || c.LeafRemote != "" {
-			return errors.New("controlplane: LEAF_ADDR and LEAF_REMOTE need REGIONS")
+		if c.LeafAddr != "" || c.LeafRemote != "" || c.LeafTLSCert != "" || c.LeafTLSKey != "" || c.LeafTLSCA != "" {
+			return errors.New("controlplane: LEAF_ADDR, LEAF_REMOTE and LEAF_TLS_* need REGIONS")
+		}
+		if c.RedisURL != "" {
+			return errors.New("controlplane: REDIS_URL (the write-through of the merged decisions) needs REGIONS")
 		}
 		return nil
+	}
+	if c.RedisResync <= 0 {
+		c.RedisResync = time.Minute
 	}
 	if _, err := replicate.AggregateConfig(c.Region, c.Regions); err != nil {
 		return fmt.Errorf("controlplane: REGIONS: %w", err)
 	}
 	if c.NATSURL != "" && (c.LeafAddr != "" || c.LeafRemote != "") {
 		return errors.New("controlplane: LEAF_ADDR and LEAF_REMOTE configure the embedded NATS: not with NATS_URL (configure the leafnodes and the domain of that server instead)")
+	}
+	if (c.LeafTLSCert != "") != (c.LeafTLSKey != "") || c.LeafTLSCert != "" && c.LeafAddr == "" {
+		return errors.New("controlplane: LEAF_TLS_CERT and LEAF_TLS_KEY go together, on the hub (LEAF_ADDR)")
+	}
+	if c.LeafTLSCA != "" && c.LeafRemote == "" {
+		return errors.New("controlplane: LEAF_TLS_CA is for a spoke (LEAF_REMOTE)")
 	}
 	if c.LeafRemote != "" {
 		u, err := url.Parse(c.LeafRemote)
@@ -98,7 +110,14 @@ func (s *Server) startRegions(ctx, bg context.Context) error {
 		return fmt.Errorf("controlplane: regions: %w", err)
 	}
 	s.regions = &regionState{}
-	if s.regions.merged, err = replicate.NewReader(replicate.ReaderConfig{JS: s.js, Logger: s.cfg.Logger}); err != nil {
+	rc := replicate.ReaderConfig{JS: s.js, Clock: s.clock, Logger: s.cfg.Logger}
+	if s.cfg.RedisURL != "" {
+		if s.redis, err = newRedisCache(&s.cfg); err != nil {
+			return err
+		}
+		rc.OnChange = s.redis.changed
+	}
+	if s.regions.merged, err = replicate.NewReader(rc); err != nil {
 		return fmt.Errorf("controlplane: regions: %w", err)
 	}
 	s.wg.Add(1)
@@ -107,6 +126,10 @@ func (s *Server) startRegions(ctx, bg context.Context) error {
 		s.watchRegions(bg, m)
 		_ = s.regions.merged.Close()
 	}()
+	if s.redis != nil {
+		s.wg.Add(1)
+		go func() { defer s.wg.Done(); s.redis.run(bg, s.regions.merged) }()
+	}
 	return nil
 }
 
@@ -210,6 +233,9 @@ func (s *Server) apiRegions(w http.ResponseWriter, _ *http.Request) {
 	if err != nil {
 		body["error"] = err.Error()
 	}
+	if s.redis != nil {
+		body["redis"] = s.redis.status()
+	}
 	writeJSON(w, http.StatusOK, body)
 }
 
@@ -234,6 +260,7 @@ func (s *Server) leafOptions(o *natsembed.Options) error {
 			}
 		}
 		o.LeafAddr, o.LeafUser, o.LeafPassword = s.cfg.LeafAddr, leafUser, pass
+		o.LeafTLSCert, o.LeafTLSKey = s.cfg.LeafTLSCert, s.cfg.LeafTLSKey
 		s.leafURL = (&url.URL{Scheme: "nats-leaf", User: url.UserPassword(leafUser, pass), Host: s.cfg.LeafAddr}).String()
 	}
 	if s.cfg.LeafRemote != "" {
@@ -241,7 +268,7 @@ func (s *Server) leafOptions(o *natsembed.Options) error {
 		if err != nil {
 			return fmt.Errorf("controlplane: LEAF_REMOTE: %w", err)
 		}
-		o.LeafRemotes = []*url.URL{u}
+		o.LeafRemotes, o.LeafTLSCA = []*url.URL{u}, s.cfg.LeafTLSCA
 	}
 	return nil
 }

@@ -286,13 +286,18 @@ func TestRegionsBanCrossesRegions(t *testing.T) {
 // region reports none.
 func TestRegionsConfig(t *testing.T) {
 	for _, c := range []server.Config{
-		{Region: "eu", Regions: []string{"us", "ap"}},                                                      // its own region not listed
-		{Region: "eu", Regions: []string{"eu", "eu"}},                                                      // twice
-		{Region: "e.u", Regions: []string{"e.u"}},                                                          // not a domain name
-		{Region: "eu", LeafAddr: "127.0.0.1:7422"},                                                         // leafnodes without regions
-		{Region: "eu", Regions: []string{"eu"}, LeafRemote: "http://x:1"},                                  // not a leafnode URL
-		{Region: "eu", Regions: []string{"eu"}, LeafAddr: "127.0.0.1:0"},                                   // no fixed port
-		{Region: "eu", Regions: []string{"eu"}, NATSURL: "nats://127.0.0.1:1", LeafAddr: "127.0.0.1:7422"}, // not embedded
+		{Region: "eu", Regions: []string{"us", "ap"}},                                                                                  // its own region not listed
+		{Region: "eu", Regions: []string{"eu", "eu"}},                                                                                  // twice
+		{Region: "e.u", Regions: []string{"e.u"}},                                                                                      // not a domain name
+		{Region: "eu", LeafAddr: "127.0.0.1:7422"},                                                                                     // leafnodes without regions
+		{Region: "eu", Regions: []string{"eu"}, LeafRemote: "http://x:1"},                                                              // not a leafnode URL
+		{Region: "eu", Regions: []string{"eu"}, LeafAddr: "127.0.0.1:0"},                                                               // no fixed port
+		{Region: "eu", Regions: []string{"eu"}, NATSURL: "nats://127.0.0.1:1", LeafAddr: "127.0.0.1:7422"},                             // not embedded
+		{Region: "eu", LeafTLSCA: "ca.pem"},                                                                                            // leafnode TLS without regions
+		{Region: "eu", Regions: []string{"eu"}, LeafAddr: "127.0.0.1:7422", LeafTLSCert: "hub.pem"},                                    // a certificate without its key
+		{Region: "eu", Regions: []string{"eu"}, LeafTLSCert: "hub.pem", LeafTLSKey: "hub-key.pem"},                                     // a certificate, not a hub
+		{Region: "eu", Regions: []string{"eu"}, LeafTLSCA: "ca.pem"},                                                                   // a CA, not a spoke
+		{Region: "eu", Regions: []string{"eu"}, LeafAddr: "127.0.0.1:7422", LeafTLSCert: "missing.pem", LeafTLSKey: "missing-key.pem"}, // no such files
 	} {
 		c.DataDir, c.Addr, c.NATSAddr, c.Logger = t.TempDir(), "127.0.0.1:0", freeAddr(t), quiet
 		s, err := server.New(context.Background(), c)

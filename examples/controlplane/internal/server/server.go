@@ -27,6 +27,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/internal/artefact"
 	"github.com/bulwarkhq/bulwark/internal/decision"
 	"github.com/bulwarkhq/bulwark/internal/history"
@@ -69,9 +70,25 @@ type Config struct {
 	// LeafRemote (nats-leaf://leaf:password@host:port) makes a spoke
 	// region connect to the hub.
 	LeafAddr, LeafRemote, LeafPassword string
+	// LeafTLSCert and LeafTLSKey (PEM files; LEAF_TLS_CERT, LEAF_TLS_KEY)
+	// make the hub's leafnode listener require TLS with that certificate;
+	// LeafTLSCA (LEAF_TLS_CA) makes a spoke link over TLS and verify the
+	// hub's certificate against those CAs and LeafRemote's host name.
+	// Default: plain TCP (the leaf password then crosses the link in the
+	// clear; use it only on a private network).
+	LeafTLSCert, LeafTLSKey, LeafTLSCA string
 	// RegionStall is how long a region's source may make no progress
 	// before it is reported stalled. Default 3s.
 	RegionStall time.Duration
+	// RedisURL (with Regions) is the region's Redis, the one its SDK
+	// instances share through storage/redis: the control plane writes
+	// every ban and throttle of the region's merged aggregate through to
+	// it, with its expiry, and clears it on removal (rediscache.go).
+	// RedisPrefix is the SDK instances' storage/redis Config.Prefix
+	// (default that package's default). RedisResync is how often the
+	// whole aggregate is written again; default 1m.
+	RedisURL, RedisPrefix string
+	RedisResync           time.Duration
 
 	WarmDays       int           // days of events kept in SQL; default 8
 	ColdDays       int           // days of Parquet files kept; default 90
@@ -97,6 +114,13 @@ type Config struct {
 	// 60 turns a day's ban into 24 minutes, for replays and demos.
 	// Default 1.
 	PlaybookScale int
+	// AnomalyInterval is how often the anomaly watch (alarms.go) looks
+	// for closed hours (default 1m); it reads an hour AnomalyDelay
+	// (default 2m) after the hour closes.
+	AnomalyInterval, AnomalyDelay time.Duration
+	// Alerts, when set, receives each anomaly alarm (alerting/webhook,
+	// alerting/slack, ...), besides the log and the audit log.
+	Alerts alerting.Sink
 	// ModelKey is the model signing key, a key line ("bulwark-ed25519
 	// <key id> <base64 seed>", MODEL_SIGNING_KEY); "" keeps one in
 	// DataDir/model-signing.key, made on first start (key id "cp1").
@@ -176,6 +200,12 @@ func (c *Config) defaults() error {
 		return fmt.Errorf("controlplane: privacy budget %q: a positive number", c.PrivacyBudget)
 	}
 	c.privacyBudget = b
+	if c.AnomalyInterval <= 0 {
+		c.AnomalyInterval = time.Minute
+	}
+	if c.AnomalyDelay <= 0 {
+		c.AnomalyDelay = 2 * time.Minute
+	}
 	if c.PlaybookInterval <= 0 {
 		c.PlaybookInterval = time.Minute
 	}
@@ -217,6 +247,7 @@ type Server struct {
 	Store     history.Store
 	clock     *decision.Clock
 	ingest    *ingestor
+	drift     *driftWatch
 	cold      *coldTier
 	http      *http.Server
 	ln        net.Listener
@@ -227,10 +258,12 @@ type Server struct {
 	handler   http.Handler
 	apiGuard  *bulwark.Guard // the API's own protection
 	playbooks *playbooks     // nil unless Config.Playbooks
+	watch     *anomalyWatch
 	signer    *artefact.Signer
 	pointers  jetstream.KeyValue // model stage pointers
 	regions   *regionState       // nil unless Config.Regions
 	leafURL   string             // the hub's leafnode URL for spokes
+	redis     *redisCache        // nil unless Config.RedisURL
 }
 
 // New starts NATS (unless external), opens the store, and starts the
@@ -279,10 +312,18 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 			return nil, err
 		}
 	}
-	s.wg.Add(3)
+	s.drift = newDriftWatch()
+	s.ingest.onCommit = s.drift.observe // set before the ingestor runs
+	s.wg.Add(4)
+	go func() { defer s.wg.Done(); s.raiseDrift(bg) }()
 	go func() { defer s.wg.Done(); s.ingest.run(bg) }()
 	go func() { defer s.wg.Done(); s.relay(bg) }()
 	go func() { defer s.wg.Done(); s.cold.run(bg, cfg.Now) }()
+	if s.watch, err = newAnomalyWatch(s); err != nil {
+		return nil, err
+	}
+	s.wg.Add(1)
+	go func() { defer s.wg.Done(); s.watch.run(bg, s.cfg.AnomalyInterval) }()
 	if s.cfg.Playbooks {
 		if s.playbooks, err = newPlaybooks(s); err != nil {
 			return nil, err
@@ -487,6 +528,9 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 	if s.Store != nil {
 		errs = append(errs, s.Store.Close())
+	}
+	if s.redis != nil {
+		errs = append(errs, s.redis.close())
 	}
 	if s.nats != nil {
 		natsembed.Stop(s.nats)

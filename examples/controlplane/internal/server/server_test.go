@@ -26,7 +26,12 @@ import (
 // fleetUp starts a control plane and two instances with some traffic, and
 // waits until the attacker is among the top offending clients.
 func fleetUp(t *testing.T) (*server.Server, []*instance, string) {
-	s := startCP(t, server.Config{})
+	return fleetUpWith(t, server.Config{})
+}
+
+// fleetUpWith is fleetUp with a control plane configured by cfg.
+func fleetUpWith(t *testing.T, cfg server.Config) (*server.Server, []*instance, string) {
+	s := startCP(t, cfg)
 	a := newInstance(t, s.SDKURL(), "api-1", instanceOpts{})
 	b := newInstance(t, s.SDKURL(), "api-2", instanceOpts{})
 	attacker := "203.0.113.66"
