@@ -232,21 +232,11 @@ func (w *anomalyWatch) raise(ctx context.Context, through time.Time, alarms []ra
 	for i := range alarms {
 		a := &alarms[i]
 		a.Raised = now
-		w.s.cfg.Logger.Warn("controlplane: incident: anomaly", "series", a.Series, "hour", a.Hour, "kind", a.Kind,
-			"value", a.Value, "expected", a.Expected, "score", a.Score)
-		detail, _ := json.Marshal(map[string]any{"hour": a.Hour, "value": a.Value, "expected": jsonFloat64(a.Expected),
-			"score": a.Score, "kind": a.Kind})
-		if err := w.s.Store.Record(ctx, history.Audit{Tenant: w.s.cfg.Tenant, Actor: alarmActor,
-			Action: "anomaly." + strings.ReplaceAll(a.Kind, " ", "-"), Target: "series:" + a.Series, Detail: string(detail)}); err != nil {
-			w.s.cfg.Logger.Warn("controlplane: auditing an anomaly", "series", a.Series, "err", err)
-		}
-		if w.s.cfg.Alerts != nil {
-			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			if err := w.s.cfg.Alerts.Send(sctx, anomalyAlert(w.s.cfg.Tenant, *a)); err != nil {
-				w.s.cfg.Logger.Warn("controlplane: sending an anomaly alert", "series", a.Series, "err", err)
-			}
-			cancel()
-		}
+		w.s.incident(ctx, "anomaly."+strings.ReplaceAll(a.Kind, " ", "-"), "series:"+a.Series,
+			map[string]any{"hour": a.Hour, "value": a.Value, "expected": jsonFloat64(a.Expected), "score": a.Score, "kind": a.Kind},
+			incidentAlert(w.s.cfg.Tenant, "anomaly", a.Series, a.Hour, map[string]string{"series": a.Series, "kind": a.Kind},
+				fmt.Sprintf("anomaly: %s, %s in the hour from %s UTC: %.0f requests where %.0f were expected (score %.2f)",
+					a.Series, a.Kind, a.Hour.Format("Jan 2 15:04"), a.Value, a.Expected, a.Score)))
 	}
 	w.mu.Lock()
 	w.state.Through = through
@@ -274,16 +264,38 @@ func (w *anomalyWatch) save() error {
 	return os.Rename(tmp, w.path)
 }
 
-// anomalyAlert is an alarm as an alert: one notification, fingerprinted by
-// the series and the hour.
-func anomalyAlert(tenant string, a raisedAlarm) alerting.Alert {
-	h := sha256.Sum256([]byte(tenant + "\x00" + a.Series + "\x00" + a.Hour.Format(time.RFC3339)))
-	return alerting.Alert{Fingerprint: hex.EncodeToString(h[:8]),
-		Labels: map[string]string{"alert": "anomaly", "tenant": tenant, "series": a.Series, "kind": a.Kind},
-		Level:  threat.LevelMedium, Priority: 50, Sequence: 1, Trigger: "new", Count: 1,
-		FirstSeen: a.Hour, LastSeen: a.Hour.Add(time.Hour),
-		Summary: fmt.Sprintf("anomaly: %s, %s in the hour from %s UTC: %.0f requests where %.0f were expected (score %.2f)",
-			a.Series, a.Kind, a.Hour.Format("Jan 2 15:04"), a.Value, a.Expected, a.Score)}
+// incident raises one control-plane incident (an anomaly alarm, a drift):
+// a Warn log line, an audit row (actor "controlplane", action, target,
+// detail as JSON) and, when Config.Alerts is set, the alert. What fails is
+// logged; nothing is retried.
+func (s *Server) incident(ctx context.Context, action, target string, detail any, alert alerting.Alert) {
+	s.cfg.Logger.Warn("controlplane: incident: "+action, "target", target, "summary", alert.Summary)
+	b, _ := json.Marshal(detail)
+	if err := s.Store.Record(ctx, history.Audit{Tenant: s.cfg.Tenant, Actor: alarmActor, Action: action,
+		Target: target, Detail: string(b)}); err != nil && ctx.Err() == nil {
+		s.cfg.Logger.Warn("controlplane: auditing an incident", "action", action, "target", target, "err", err)
+	}
+	if s.cfg.Alerts != nil {
+		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if err := s.cfg.Alerts.Send(sctx, alert); err != nil && ctx.Err() == nil {
+			s.cfg.Logger.Warn("controlplane: sending an incident alert", "action", action, "target", target, "err", err)
+		}
+		cancel()
+	}
+}
+
+// incidentAlert is an incident of kind ("anomaly", "drift") about key in
+// the hour from hour as an alert: one notification, fingerprinted by the
+// tenant, the kind, the key and the hour.
+func incidentAlert(tenant, kind, key string, hour time.Time, labels map[string]string, summary string) alerting.Alert {
+	h := sha256.Sum256([]byte(tenant + "\x00" + kind + "\x00" + key + "\x00" + hour.Format(time.RFC3339)))
+	l := map[string]string{"alert": kind, "tenant": tenant}
+	for k, v := range labels {
+		l[k] = v
+	}
+	return alerting.Alert{Fingerprint: hex.EncodeToString(h[:8]), Labels: l,
+		Level: threat.LevelMedium, Priority: 50, Sequence: 1, Trigger: "new", Count: 1,
+		FirstSeen: hour, LastSeen: hour.Add(time.Hour), Summary: summary}
 }
 
 // raised returns the latest alarms, newest first, and the hour reached.

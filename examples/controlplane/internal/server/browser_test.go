@@ -153,12 +153,11 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 
 	clicked := time.Now()
-	if err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`button[data-testid="ban-`+ps+`"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`tr[data-key] button`)), // the page reloads with the decision listed
-	); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-testid="ban-`+ps+`"]`))); err != nil {
 		t.Fatal(err)
 	}
+	// the ban's way (the click, the page's API call, the bucket, the watch)
+	// is timed from the click; the page's reload after it is not part of it
 	for _, in := range fleet {
 		eventually(t, 5*time.Second, in.name+" enforces the dashboard's ban", func() bool { return operatorBanned(in, attacker) })
 		took := time.Since(clicked)
@@ -170,6 +169,12 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Errorf("%s answered the banned client %d", in.name, code)
 		}
 	}
+	reloaded := time.Now()
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`tr[data-key] button`))); err != nil { // the page reloads with the decision listed
+		t.Fatal(err)
+	}
+	t.Logf("figures: the page listed the decision %v after the click (%v after the ban was enforced)",
+		time.Since(clicked).Round(time.Millisecond), time.Since(reloaded).Round(time.Millisecond))
 	// the forecast plot of one route, chosen from the series links
 	if err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`[data-testid="forecast-series"] a[href*="fkey=%2Flogin"]`)),

@@ -2,9 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -15,8 +12,6 @@ import (
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/internal/drift"
 	"github.com/bulwarkhq/bulwark/internal/event"
-	"github.com/bulwarkhq/bulwark/internal/history"
-	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // The drift watch (issue 15): per route, the threat scores of the events
@@ -175,27 +170,10 @@ func (s *Server) raiseDrift(ctx context.Context) {
 			return
 		case in = <-s.drift.out:
 		}
-		s.cfg.Logger.Warn("controlplane: incident: threat scores drifted", "route", in.Route, "hour", in.Hour,
-			"psi", in.PSI, "ks", in.KS, "p", in.P)
-		detail, _ := json.Marshal(in)
-		if err := s.Store.Record(ctx, history.Audit{Tenant: s.cfg.Tenant, Actor: "controlplane", Action: "drift.detected",
-			Target: "route:" + in.Route, Detail: string(detail)}); err != nil && ctx.Err() == nil {
-			s.cfg.Logger.Warn("controlplane: auditing a drift incident", "err", err)
-		}
-		if s.cfg.Alerts != nil {
-			h := sha256.Sum256([]byte(s.cfg.Tenant + "\x00drift\x00" + in.Route + "\x00" + in.Hour.Format(time.RFC3339)))
-			a := alerting.Alert{Fingerprint: hex.EncodeToString(h[:8]),
-				Labels: map[string]string{"alert": "drift", "tenant": s.cfg.Tenant, alerting.LabelRoute: in.Route},
-				Level:  threat.LevelMedium, Priority: 50, Sequence: 1, Trigger: "new", Count: 1,
-				FirstSeen: in.Hour, LastSeen: in.Hour.Add(time.Hour), Routes: []string{in.Route},
-				Summary: fmt.Sprintf("drift: threat scores on %s in the hour from %s UTC moved from their baseline (PSI %.2f, KS %.2f, p %.2g; %d against %d scores)",
-					in.Route, in.Hour.Format("Jan 2 15:04"), in.PSI, in.KS, in.P, in.Current, in.Baseline)}
-			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			if err := s.cfg.Alerts.Send(sctx, a); err != nil && ctx.Err() == nil {
-				s.cfg.Logger.Warn("controlplane: sending a drift alert", "err", err)
-			}
-			cancel()
-		}
+		s.incident(ctx, "drift.detected", "route:"+in.Route, in,
+			incidentAlert(s.cfg.Tenant, "drift", in.Route, in.Hour, map[string]string{alerting.LabelRoute: in.Route},
+				fmt.Sprintf("drift: threat scores on %s in the hour from %s UTC moved from their baseline (PSI %.2f, KS %.2f, p %.2g; %d against %d scores)",
+					in.Route, in.Hour.Format("Jan 2 15:04"), in.PSI, in.KS, in.P, in.Current, in.Baseline)))
 	}
 }
 
