@@ -94,23 +94,6 @@ func newAnomalyWatch(s *Server) (*anomalyWatch, error) {
 	return w, nil
 }
 
-func (w *anomalyWatch) run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		if err := w.step(sctx, w.s.cfg.Now()); err != nil && ctx.Err() == nil {
-			w.s.cfg.Logger.Warn("controlplane: anomaly watch", "err", err)
-		}
-		cancel()
-	}
-}
-
 // step observes the hours closed (and AnomalyDelay old) since the last.
 func (w *anomalyWatch) step(ctx context.Context, now time.Time) error {
 	end := now.Add(-w.s.cfg.AnomalyDelay).UTC().Truncate(time.Hour)

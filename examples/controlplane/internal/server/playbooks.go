@@ -286,7 +286,9 @@ func (p *playbooks) step(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-func (p *playbooks) run(ctx context.Context, interval time.Duration) {
+// every calls step every interval, with the time, until ctx ends; a step
+// gets a minute, and its errors are logged under what.
+func (s *Server) every(ctx context.Context, interval time.Duration, what string, step func(context.Context, time.Time) error) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -296,8 +298,8 @@ func (p *playbooks) run(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		if err := p.step(sctx, p.s.cfg.Now()); err != nil && ctx.Err() == nil {
-			p.s.cfg.Logger.Warn("controlplane: playbooks", "err", err)
+		if err := step(sctx, s.cfg.Now()); err != nil && ctx.Err() == nil {
+			s.cfg.Logger.Warn("controlplane: "+what, "err", err)
 		}
 		cancel()
 	}

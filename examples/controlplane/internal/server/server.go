@@ -323,13 +323,13 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 		return nil, err
 	}
 	s.wg.Add(1)
-	go func() { defer s.wg.Done(); s.watch.run(bg, s.cfg.AnomalyInterval) }()
+	go func() { defer s.wg.Done(); s.every(bg, s.cfg.AnomalyInterval, "anomaly watch", s.watch.step) }()
 	if s.cfg.Playbooks {
 		if s.playbooks, err = newPlaybooks(s); err != nil {
 			return nil, err
 		}
 		s.wg.Add(1)
-		go func() { defer s.wg.Done(); s.playbooks.run(bg, s.cfg.PlaybookInterval) }()
+		go func() { defer s.wg.Done(); s.every(bg, s.cfg.PlaybookInterval, "playbooks", s.playbooks.step) }()
 	}
 	if s.cfg.AutoSuggest {
 		s.wg.Add(1)
