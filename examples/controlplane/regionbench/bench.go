@@ -478,18 +478,23 @@ type register struct {
 	stamp     decision.Stamp // of the last acknowledged set
 	key       string         // the decision key, to remove it
 	uncertain bool           // a call on it failed: it may or may not have been applied
+	at        time.Time      // when the last set was acknowledged
 }
 
 // writer is one region's random writes during the partition.
 type writer struct {
-	r      *region
-	idx    int
-	rng    *rand.Rand
-	deny   map[string]*register // target address -> this region's deny register
-	allow  map[string]*register // target address -> this region's allow-list add
-	acked  map[string]int
-	failed int
-	n      int // writes scheduled
+	r     *region
+	idx   int
+	rng   *rand.Rand
+	deny  map[string]*register // target address -> this region's deny register
+	allow map[string]*register // target address -> this region's allow-list add
+	acked map[string]int
+	// unallowed holds, by address, when the last acknowledged allow-list
+	// remove through this region started: an observed remove, it also
+	// takes away the adds of other regions its merged view held then
+	unallowed map[string]time.Time
+	failed    int
+	n         int // writes scheduled
 }
 
 // poolSize is how many targets each region bans and unbans during the
@@ -507,7 +512,7 @@ func (b *bench) partition(ctx context.Context, res *result) error {
 	ws := make([]*writer, len(b.rs))
 	for i, r := range b.rs {
 		ws[i] = &writer{r: r, idx: i, rng: rand.New(rand.NewPCG(b.cfg.Seed, uint64(10+i))),
-			deny: map[string]*register{}, allow: map[string]*register{}, acked: map[string]int{}}
+			deny: map[string]*register{}, allow: map[string]*register{}, acked: map[string]int{}, unallowed: map[string]time.Time{}}
 	}
 	cut.proxy.Stop()
 	cutAt := time.Now()
@@ -650,7 +655,7 @@ func (b *bench) set(ctx context.Context, w *writer, m map[string]*register, addr
 		b.log.Warn("regionbench: write failed", "region", w.r.name, "kind", kind, "err", err)
 		return
 	}
-	reg.set, reg.stamp, reg.key = true, stamp, key
+	reg.set, reg.stamp, reg.key, reg.at = true, stamp, key, time.Now()
 	w.acked[kind]++
 }
 
@@ -663,7 +668,9 @@ func (b *bench) unset(ctx context.Context, w *writer, m map[string]*register, ki
 		}
 	}
 	slices.Sort(set)
-	reg := m[set[w.rng.IntN(len(set))]]
+	addr := set[w.rng.IntN(len(set))]
+	reg := m[addr]
+	started := time.Now()
 	code, raw, err := b.call(ctx, w.r, "DELETE", path+reg.key, nil)
 	if err == nil && code != http.StatusNoContent {
 		err = fmt.Errorf("%d %s", code, raw)
@@ -675,7 +682,22 @@ func (b *bench) unset(ctx context.Context, w *writer, m map[string]*register, ki
 		return
 	}
 	reg.set = false
+	if kind == "unallow" {
+		w.unallowed[addr] = started
+	}
 	w.acked[kind]++
+}
+
+// maybeRemoved says another region's acknowledged allow-list remove of
+// addr started after reg's add was acknowledged through owner: it may have
+// observed the add, and removed it (or not, had the add not reached it).
+func maybeRemoved(ws []*writer, owner *writer, addr string, reg *register) bool {
+	for _, o := range ws {
+		if t, ok := o.unallowed[addr]; ok && o != owner && reg.set && t.After(reg.at) {
+			return true
+		}
+	}
+	return false
 }
 
 // lost counts the registers whose last acknowledged change some region's
@@ -702,7 +724,7 @@ func (b *bench) lost(ws []*writer) int {
 			}
 		}
 		for addr, reg := range w.allow {
-			if reg.uncertain {
+			if reg.uncertain || maybeRemoved(ws, w, addr, reg) {
 				continue
 			}
 			t := decision.MustTarget("addr", addr)
@@ -741,7 +763,7 @@ func (b *bench) sdkMismatch(ws []*writer) int {
 		for addr, reg := range w.allow {
 			x := get(addr)
 			x.allow = x.allow || reg.set
-			x.uncertain = x.uncertain || reg.uncertain
+			x.uncertain = x.uncertain || reg.uncertain || maybeRemoved(ws, w, addr, reg)
 		}
 	}
 	bad := 0
