@@ -56,13 +56,36 @@ func TestDriftIncident(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for i := 4; i >= 2; i-- {
-		publish("/search", now.Add(-time.Duration(i)*time.Hour), 300, calm)
+	admin := mint(t, s, server.ScopeAdmin)
+	read := mint(t, s, server.ScopeRead)
+	// the watch reads batches in the order they commit; with several
+	// ingest workers (PostgreSQL's default) batches published together may
+	// commit in any order, so each hour is published once the one before
+	// is read
+	published := func(h time.Time, n int) {
+		t.Helper()
+		eventually(t, 10*time.Second, "the watch reads the hour from "+h.Format("15:04"), func() bool {
+			_, body := api(t, s, read, "GET", "/api/v1/drift", nil)
+			for _, r := range body["routes"].([]any) {
+				r := r.(map[string]any)
+				if r["route"] == "/search" {
+					at, _ := time.Parse(time.RFC3339, r["hour"].(string))
+					return at.Equal(h) && r["current_n"].(float64) == float64(n)
+				}
+			}
+			return false
+		})
 	}
-	publish("/search", now.Add(-time.Hour), 300, shifted)
+	for i := 4; i >= 1; i-- {
+		h, score := now.Add(-time.Duration(i)*time.Hour), calm
+		if i == 1 {
+			score = shifted
+		}
+		publish("/search", h, 300, score)
+		published(h, 300)
+	}
 	publish("/search", now, 10, shifted) // closes the shifted hour
 
-	admin := mint(t, s, server.ScopeAdmin)
 	eventually(t, 10*time.Second, "a drift incident in the audit log", func() bool {
 		_, audit := api(t, s, admin, "GET", "/api/v1/audit", nil)
 		n := 0
@@ -74,7 +97,7 @@ func TestDriftIncident(t *testing.T) {
 		}
 		return n == 1
 	})
-	code, body := api(t, s, mint(t, s, server.ScopeRead), "GET", "/api/v1/drift", nil)
+	code, body := api(t, s, read, "GET", "/api/v1/drift", nil)
 	if code != http.StatusOK {
 		t.Fatalf("GET /api/v1/drift: %d", code)
 	}
