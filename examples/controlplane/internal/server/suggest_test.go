@@ -14,6 +14,12 @@ import (
 // every night from 03:00 to 05:00 UTC: 400 threats an hour, against 4 in
 // other hours.
 func seedDailyAttack(t *testing.T, s *server.Server, now time.Time, instance string) {
+	seedDailyAttackAt(t, s, now, instance, 3)
+}
+
+// seedDailyAttackAt is seedDailyAttack with the attack from hour (UTC) to
+// two hours later.
+func seedDailyAttackAt(t *testing.T, s *server.Server, now time.Time, instance string, hour int) {
 	t.Helper()
 	start := now.Truncate(time.Hour).Add(-21 * 24 * time.Hour)
 	var seq uint64
@@ -26,7 +32,7 @@ func seedDailyAttack(t *testing.T, s *server.Server, now time.Time, instance str
 				break
 			}
 			threats := uint64(4)
-			if at.Hour() == 3 || at.Hour() == 4 {
+			if at.Hour() == hour || at.Hour() == (hour+1)%24 {
 				threats = 400
 			}
 			r.Counts = append(r.Counts,
