@@ -81,17 +81,40 @@ type anomalyWatch struct {
 
 func newAnomalyWatch(s *Server) (*anomalyWatch, error) {
 	w := &anomalyWatch{s: s, path: filepath.Join(s.cfg.DataDir, "anomalies.json"), dets: map[seriesKey]*series.Detector{}}
-	b, err := os.ReadFile(w.path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return w, nil
-	case err != nil:
-		return nil, fmt.Errorf("anomaly watch: %w", err)
-	}
-	if err := json.Unmarshal(b, &w.state); err != nil {
-		return nil, fmt.Errorf("anomaly watch: %s: %w", w.path, err)
+	if err := loadState(w.path, "anomaly watch", &w.state); err != nil {
+		return nil, err
 	}
 	return w, nil
+}
+
+// loadState reads the JSON state file path into v; a missing file leaves
+// v as it is. what names the owner in errors.
+func loadState(path, what string, v any) error {
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %s: %w", what, path, err)
+	}
+	return nil
+}
+
+// saveState writes v as JSON to path, whole or not at all (a temporary
+// file renamed into place).
+func saveState(path string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // step observes the hours closed (and AnomalyDelay old) since the last.
@@ -235,17 +258,7 @@ func (w *anomalyWatch) raise(ctx context.Context, through time.Time, alarms []ra
 }
 
 // save writes the state. Caller holds mu.
-func (w *anomalyWatch) save() error {
-	b, err := json.Marshal(w.state)
-	if err != nil {
-		return err
-	}
-	tmp := w.path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, w.path)
-}
+func (w *anomalyWatch) save() error { return saveState(w.path, w.state) }
 
 // incident raises one control-plane incident (an anomaly alarm, a drift):
 // a Warn log line, an audit row (actor "controlplane", action, target,

@@ -2,13 +2,9 @@ package server
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -90,15 +86,8 @@ type playbooks struct {
 func newPlaybooks(s *Server) (*playbooks, error) {
 	p := &playbooks{s: s, path: filepath.Join(s.cfg.DataDir, "playbooks.json"), window: s.cfg.PlaybookWindow,
 		bandits: map[string]*playbook.Bandit{}, state: playbookState{Arms: map[string][]playbook.ArmStats{}}}
-	b, err := os.ReadFile(p.path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return p, nil
-	case err != nil:
-		return nil, fmt.Errorf("playbooks: %w", err)
-	}
-	if err := json.Unmarshal(b, &p.state); err != nil {
-		return nil, fmt.Errorf("playbooks: %s: %w", p.path, err)
+	if err := loadState(p.path, "playbooks", &p.state); err != nil {
+		return nil, err
 	}
 	if p.state.Arms == nil {
 		p.state.Arms = map[string][]playbook.ArmStats{}
@@ -138,15 +127,7 @@ func (p *playbooks) save() error {
 	for fam, b := range p.bandits {
 		p.state.Arms[fam] = b.Stats()
 	}
-	b, err := json.Marshal(p.state)
-	if err != nil {
-		return err
-	}
-	tmp := p.path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, p.path)
+	return saveState(p.path, p.state)
 }
 
 func armIndex(name string) int {
