@@ -179,7 +179,10 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	if m&codeChars == 0 && !strings.Contains(v, "__") {
 		return dst, hit
 	}
-	lo := lower(stack[:0], v)
+	lo, p := lowerLong(stack[:], v)
+	if p != nil {
+		defer longBuffers.Put(p)
+	}
 	var gm [codeGroups]groupMatch
 	codeWords.find(lo, gm[:])
 	if m&(cDot|cParen|cAt|cHash|cLT|cQuote|cDQuote) != 0 {

@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -50,6 +51,22 @@ func foldChars[T text](buf []byte, p T, exotic int) ([]byte, int) {
 	start := len(buf)
 	for i := 0; i < len(p); i++ {
 		c := p[i]
+		if pathPlain[c] {
+			// a run of bytes the cases below leave as they are (or
+			// lower-case): copied in one go
+			j := i + 1
+			for j < len(p) && pathPlain[p[j]] {
+				j++
+			}
+			n := len(buf)
+			buf = slices.Grow(buf, j-i)[:n+j-i]
+			d := buf[n:]
+			for k := range d {
+				d[k] = lowerTable[p[i+k]]
+			}
+			i = j - 1
+			continue
+		}
 		switch {
 		case c == '\\' || c == '/':
 			buf = appendSlash(buf, start)
@@ -158,6 +175,16 @@ func foldChars[T text](buf []byte, p T, exotic int) ([]byte, int) {
 	}
 	return buf, exotic
 }
+
+// pathPlain marks the bytes foldChars copies (lower-cased) without a
+// look at their neighbours: printable ASCII but for the separators, '%',
+// and the digits that begin "0x2e" and "2f".
+var pathPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = !strings.ContainsRune(`\/%025`, rune(c))
+	}
+	return t
+}()
 
 // foldedSignal builds a Signal for a match at text[i:j] of a folded form
 // of in.value: the evidence shows what the value decodes to, where the

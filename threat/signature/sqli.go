@@ -130,7 +130,12 @@ func sqliValue(v string, m cls, src threat.Source, best *[sqliNumRules]sqlHit) {
 		// Letters, digits, spaces and plain punctuation: SQL needs a
 		// keyword here ("1 union select 1", "1 or true").
 		var stack [512]byte
-		if _, ok := findAny(lower(stack[:0], v), sqliKeywords, true); !ok {
+		lo, p := lowerLong(stack[:], v)
+		_, ok := findAny(lo, sqliKeywords, true)
+		if p != nil {
+			longBuffers.Put(p)
+		}
+		if !ok {
 			return
 		}
 	}
@@ -387,6 +392,20 @@ var sqlWords = func() map[string]uint8 {
 	return m
 }()
 
+// sqlWordBits has a bit for the first byte, last byte and length of each
+// keyword in sqlWords: most words of prose miss it, and skip the map.
+var sqlWordBits = func() (bits [1 << 10]uint64) {
+	for w := range sqlWords {
+		h := sqlWordHash(w[0], w[len(w)-1], len(w))
+		bits[h>>6] |= 1 << (h & 63)
+	}
+	return bits
+}()
+
+func sqlWordHash(first, last byte, n int) uint32 {
+	return (uint32(first) | uint32(last)<<8 | uint32(n)<<16) * 2654435761 >> 16
+}
+
 // sqlKeyword returns the keyword id of word w.
 func sqlKeyword(w string) uint8 {
 	if len(w) < 2 || len(w) > 24 {
@@ -400,8 +419,11 @@ func sqlKeyword(w string) uint8 {
 		}
 		buf[k] = c
 	}
-	if id, ok := sqlWords[string(buf[:len(w)])]; ok {
-		return id
+	h := sqlWordHash(buf[0], buf[len(w)-1], len(w))
+	if sqlWordBits[h>>6]&(1<<(h&63)) != 0 {
+		if id, ok := sqlWords[string(buf[:len(w)])]; ok {
+			return id
+		}
 	}
 	if len(w) > 4 && (buf[0] == 'x' || buf[0] == 's') && buf[1] == 'p' && buf[2] == '_' {
 		return kwProc // xp_cmdshell, sp_executesql, sp_oacreate ...

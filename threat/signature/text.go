@@ -1,6 +1,9 @@
 package signature
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // cls is a set of character classes present in a value. Detectors check it
 // first: a value without any of the characters an attack family needs is
@@ -66,14 +69,35 @@ func classify(s string) (m cls) {
 
 // lower appends s lower-cased (ASCII only) to buf.
 func lower(buf []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf = append(buf, c)
+	n := len(buf)
+	buf = slices.Grow(buf, len(s))[:n+len(s)]
+	d := buf[n:]
+	for i := range len(d) {
+		d[i] = lowerTable[s[i]]
 	}
 	return buf
+}
+
+var lowerTable = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] += 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// lowerLong returns s lower-cased in stack when it fits, and otherwise in
+// a buffer from longBuffers, returned as p for the caller to put back.
+func lowerLong(stack []byte, s string) (b []byte, p *[]byte) {
+	if len(s) <= cap(stack) {
+		return lower(stack[:0], s), nil
+	}
+	p = longBuffers.Get().(*[]byte)
+	b = lower((*p)[:0], s)
+	*p = b[:0]
+	return b, p
 }
 
 // isWord reports whether c can be part of an identifier.
@@ -96,6 +120,11 @@ type match struct {
 type kwset struct {
 	kws     [][]byte
 	byFirst [256][]cand
+	// pairs has a bit for the first two bytes of each keyword, so that
+	// findAny rejects most positions of a value with one table lookup;
+	// short is set when a keyword is one byte long (pairs cannot say).
+	pairs [1 << 10]uint64
+	short bool
 }
 
 // cand is a keyword starting with a given byte: its second byte (checked
@@ -117,6 +146,10 @@ func words(kws ...string) *kwset {
 		c := cand{one: len(k) == 1, k: uint16(i)}
 		if len(k) > 1 {
 			c.second = k[1]
+			p := uint16(k[0]) | uint16(k[1])<<8
+			s.pairs[p>>6] |= 1 << (p & 63)
+		} else {
+			s.short = true
 		}
 		s.byFirst[k[0]] = append(s.byFirst[k[0]], c)
 	}
@@ -127,6 +160,25 @@ func words(kws ...string) *kwset {
 // boundaries required where the keyword begins or ends with a letter or
 // digit and bounded is true.
 func findAny(b []byte, set *kwset, bounded bool) (match, bool) {
+	if !set.short {
+		for i := 0; i+1 < len(b); i++ {
+			p := uint16(b[i]) | uint16(b[i+1])<<8
+			if set.pairs[p>>6]&(1<<(p&63)) == 0 {
+				continue
+			}
+			for _, c := range set.byFirst[b[i]] {
+				if c.second != b[i+1] {
+					continue
+				}
+				kw := set.kws[c.k]
+				j := i + len(kw)
+				if j <= len(b) && string(b[i+2:j]) == string(kw[2:]) && (!bounded || boundary(b, i, j, kw)) {
+					return match{int(c.k), i, j}, true
+				}
+			}
+		}
+		return match{}, false
+	}
 	for i := 0; i < len(b); i++ {
 		cs := set.byFirst[b[i]]
 		if len(cs) == 0 {
@@ -194,23 +246,77 @@ func isAlpha(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 func isHex(c byte) bool { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
 
 // indexFold is strings.Index for an ASCII lower-case needle, ignoring the
-// case of s.
+// case of s. It jumps between occurrences of the needle's rarest byte (in
+// either case) with strings.IndexByte, so that prose, where a needle's
+// first letter is everywhere, is not compared position by position.
 func indexFold(s, needle string) int {
-	if needle == "" {
+	n := len(needle)
+	if n == 0 {
 		return 0
 	}
-	first := needle[0]
-	upper := first
-	if 'a' <= first && first <= 'z' {
-		upper -= 'a' - 'A'
+	k := rarest(needle)
+	lc := needle[k]
+	uc := lc
+	if 'a' <= lc && lc <= 'z' {
+		uc -= 'a' - 'A'
 	}
-	for i := 0; i+len(needle) <= len(s); i++ {
-		if s[i] != first && s[i] != upper {
-			continue
+	// p runs over the positions of the anchor byte a match would have
+	last := len(s) - n + k
+	nl, nu := -1, -1 // the next lower- and upper-case anchor at or after p
+	if lc == uc {
+		nu = len(s)
+	}
+	for p := k; p <= last; {
+		if nl < p {
+			if j := strings.IndexByte(s[p:last+1], lc); j >= 0 {
+				nl = p + j
+			} else {
+				nl = len(s)
+			}
 		}
-		if strings.EqualFold(s[i:i+len(needle)], needle) {
+		if nu < p {
+			if j := strings.IndexByte(s[p:last+1], uc); j >= 0 {
+				nu = p + j
+			} else {
+				nu = len(s)
+			}
+		}
+		p = min(nl, nu)
+		if p > last {
+			return -1
+		}
+		if i := p - k; strings.EqualFold(s[i:i+n], needle) {
 			return i
 		}
+		p++
 	}
 	return -1
 }
+
+// rarest returns the index of the byte of needle least frequent in text.
+func rarest(needle string) int {
+	k := 0
+	for i := 1; i < len(needle); i++ {
+		if byteRank[needle[i]] < byteRank[needle[k]] {
+			k = i
+		}
+	}
+	return k
+}
+
+// byteRank orders bytes by how often they occur in prose and markup, the
+// rarest lowest (letters counted in either case).
+var byteRank = func() (r [256]uint8) {
+	const common = " etaoinsrhldcumfpgwybvk.,-'\"/=<>:;()0123456789_xjqz"
+	for i := range r {
+		r[i] = 0 // not listed: rarer than anything listed
+	}
+	for i := 0; i < len(common); i++ {
+		c := common[i]
+		r[c] = uint8(len(common) - i)
+		if 'a' <= c && c <= 'z' {
+			r[c-'a'+'A'] = r[c]
+		}
+	}
+	return r
+}()

@@ -81,11 +81,46 @@ func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 	// '<' or an '=' there is none of them (a quote alone, as prose has,
 	// only starts an attribute value it has no name for).
 	if m&(cLT|cEq) != 0 && in.src != threat.SourceBody {
-		if libinjection.IsXSS(v) {
-			x.hit(xssLib, 0.99, v, 0, len(v))
+		if i, j, ok := libXSS(v); ok {
+			x.hit(xssLib, 0.99, v, i, j)
 		}
 	}
 	return x.report(in, seen, dst)
+}
+
+// xssLibSpan is the context libinjection reads on each side of a '<' or
+// an '=' in a long value.
+const xssLibSpan = 512
+
+// libXSS runs libinjection's XSS check over v: whole when v is short, and
+// otherwise over the spans of xssLibSpan bytes around each '<' and '='
+// (merged where they overlap). A tag, an attribute or a comment starts at
+// one of them; libinjection tries every quoting context a span may start
+// in, and reads the whole value five times over, one pass per context, so
+// prose with an '=' every few kilobytes is read once, not five times.
+func libXSS(v string) (int, int, bool) {
+	if len(v) <= 2*xssLibSpan {
+		return 0, len(v), libinjection.IsXSS(v)
+	}
+	lo, hi := -1, -1
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c != '<' && c != '=' {
+			continue
+		}
+		a, b := max(0, i-xssLibSpan), min(len(v), i+xssLibSpan)
+		if lo >= 0 && a <= hi {
+			hi = b
+			continue
+		}
+		if lo >= 0 && libinjection.IsXSS(v[lo:hi]) {
+			return lo, hi, true
+		}
+		lo, hi = a, b
+	}
+	if lo >= 0 && libinjection.IsXSS(v[lo:hi]) {
+		return lo, hi, true
+	}
+	return 0, 0, false
 }
 
 // report appends a signal for each rule that matched.

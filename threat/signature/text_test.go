@@ -1,0 +1,69 @@
+package signature
+
+import (
+	"strings"
+	"testing"
+)
+
+// indexFoldNaive is indexFold as it was: every position whose byte is the
+// needle's first, in either case, compared whole.
+func indexFoldNaive(s, needle string) int {
+	for i := 0; i+len(needle) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(needle)], needle) {
+			return i
+		}
+	}
+	return -1
+}
+
+// FuzzIndexFold checks the anchored search against the naive one.
+func FuzzIndexFold(f *testing.F) {
+	for _, c := range [][2]string{
+		{"<!DOCTYPE x>", "<!doctype"}, {"a SYSTEM 'x'", "system"}, {"dataFormatAs", "dataformatas"},
+		{"sssssystem", "system"}, {"\u212a\u017fk", "ks"}, {"", "a"}, {"zz", "zz"}, {"Zz", "zz"}, {"xx]]><![CDATA[", "]]><![cdata["},
+	} {
+		f.Add(c[0], c[1])
+	}
+	f.Fuzz(func(t *testing.T, s, needle string) {
+		needle = strings.Map(func(r rune) rune {
+			if r >= 'A' && r <= 'Z' {
+				return r + 'a' - 'A'
+			}
+			if r >= 0x80 {
+				return -1
+			}
+			return r
+		}, needle)
+		if got, want := indexFold(s, needle), indexFoldNaive(s, needle); got != want {
+			t.Fatalf("indexFold(%q, %q) = %d, want %d", s, needle, got, want)
+		}
+	})
+}
+
+// FuzzFindAny checks findAny's two-byte filter against a plain search for
+// each keyword.
+func FuzzFindAny(f *testing.F) {
+	f.Add("see php://filter and file:/etc", false)
+	f.Add("a union select b", true)
+	f.Add("c99shell", false)
+	sets := []*kwset{wrappers, remoteShells, ssrfSchemes, metadataPaths, sqliKeywords}
+	f.Fuzz(func(t *testing.T, s string, bounded bool) {
+		b := []byte(strings.ToLower(s))
+		for _, set := range sets {
+			got, ok := findAny(b, set, bounded)
+			want := match{}
+			found := false
+			for i := 0; i < len(b) && !found; i++ {
+				for k, kw := range set.kws {
+					if j := i + len(kw); j <= len(b) && string(b[i:j]) == string(kw) && (!bounded || boundary(b, i, j, kw)) {
+						want, found = match{k, i, j}, true
+						break
+					}
+				}
+			}
+			if ok != found || found && (got.i != want.i || got.j != want.j) {
+				t.Fatalf("findAny(%q) = %v %v, want %v %v", b, got, ok, want, found)
+			}
+		}
+	})
+}
