@@ -1030,7 +1030,7 @@ func judgeCommand(v string, m cls, path bool) commandJudgement {
 // '-' of prose).
 func psCradle(b []byte) (match, bool) {
 	for _, anchor := range []string{"iex", "webclient", ".download", "base64string", "-expression", "bitstransfer"} {
-		if k := bytes.Index(b, []byte(anchor)); k >= 0 {
+		if k := indexRare(b, anchor); k >= 0 {
 			lo := max(0, k-24)
 			if mt, ok := findAny(b[lo:min(len(b), k+len(anchor)+24)], psCradles, false); ok {
 				mt.i += lo
@@ -1072,7 +1072,7 @@ func (h *cmdHit) offer(conf float64, rule string, i, j int) {
 func rateCommands(t *shellText, best *cmdHit, path bool) {
 	b := t.b
 	var nameBuf [48]byte
-	wordy := wordCount(b) >= 8
+	wordy := hasWords(b, 8)
 	// The value itself may be a command line; a URL path is none (its
 	// segments are names: "/whoami", "/ping").
 	line := false
@@ -1188,15 +1188,16 @@ func wordsUpTo(b []byte, limit int) int {
 	return n
 }
 
-// wordCount counts the space-separated words of b.
-func wordCount(b []byte) int {
-	n := 0
+// hasWords reports whether b has at least n space-separated words.
+func hasWords(b []byte, n int) bool {
 	for i := range b {
 		if b[i] != ' ' && (i == 0 || b[i-1] == ' ') {
-			n++
+			if n--; n == 0 {
+				return true
+			}
 		}
 	}
-	return n
+	return n <= 0
 }
 
 // obfuscated reports an obfuscation a shell undoes in the command word,

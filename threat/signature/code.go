@@ -171,7 +171,7 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		return dst, hit
 	}
 	for _, magic := range javaMagic {
-		if i := strings.Index(v, magic); i >= 0 && seen.mark(&hit, codeDeser) {
+		if i := indexRare(v, magic); i >= 0 && seen.mark(&hit, codeDeser) {
 			dst = append(dst, signal(nameCode, "deser.java", 0.99, in, i, i+len(magic)))
 			break
 		}
@@ -227,7 +227,7 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 // through a variable, as documentation does, is not enough.
 func childProcess(lo []byte) (int, int) {
 	for off := 0; off < len(lo); {
-		k := bytes.Index(lo[off:], []byte("child_process"))
+		k := indexRare(lo[off:], "child_process")
 		if k < 0 {
 			return -1, -1
 		}
@@ -553,7 +553,7 @@ func phpCall(lo []byte) (int, int, float64) {
 func phpInclude(lo []byte) (int, int) {
 	for _, kw := range [...]string{"include", "require"} {
 		for off := 0; off < len(lo); {
-			k := bytes.Index(lo[off:], []byte(kw))
+			k := indexRare(lo[off:], kw)
 			if k < 0 {
 				break
 			}

@@ -156,7 +156,7 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 // bytes of their names first.
 func oobDomain(b []byte) (int, int) {
 	for _, anchor := range []string{"oast", "burpcollaborator.", "interact.sh", "dnslog.", "ceye.io"} {
-		k := bytes.Index(b, []byte(anchor))
+		k := indexRare(b, anchor)
 		if k < 0 {
 			continue
 		}

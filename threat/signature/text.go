@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 )
@@ -289,6 +290,44 @@ func indexFold(s, needle string) int {
 			return i
 		}
 		p++
+	}
+	return -1
+}
+
+// indexRare is strings.Index (bytes.Index), jumping between occurrences
+// of the needle's rarest byte.
+func indexRare[T text](s T, needle string) int {
+	n := len(needle)
+	if n == 0 {
+		return 0
+	}
+	k := rarest(needle)
+	c := needle[k]
+	last := len(s) - n + k
+	for p := k; p <= last; p++ {
+		j := indexByte(s[p:last+1], c)
+		if j < 0 {
+			return -1
+		}
+		p += j
+		if i := p - k; string(s[i:i+n]) == needle {
+			return i
+		}
+	}
+	return -1
+}
+
+func indexByte[T text](s T, c byte) int {
+	switch v := any(s).(type) {
+	case string:
+		return strings.IndexByte(v, c)
+	case []byte:
+		return bytes.IndexByte(v, c)
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return i
+		}
 	}
 	return -1
 }

@@ -67,3 +67,18 @@ func FuzzFindAny(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIndexRare checks indexRare against strings.Index.
+func FuzzIndexRare(f *testing.F) {
+	f.Add("iex (new-object net.webclient)", "webclient")
+	f.Add("xxiexx", "iex")
+	f.Fuzz(func(t *testing.T, s, needle string) {
+		want := strings.Index(s, needle)
+		if got := indexRare([]byte(s), needle); got != want {
+			t.Fatalf("indexRare([]byte(%q), %q) = %d, want %d", s, needle, got, want)
+		}
+		if got := indexRare(s, needle); got != want {
+			t.Fatalf("indexRare(%q, %q) = %d, want %d", s, needle, got, want)
+		}
+	})
+}
