@@ -389,21 +389,11 @@ func afterPadding(v string) (string, bool) {
 		return "", false
 	}
 	end := -1
-	for i := 0; i+minPadding <= len(v); {
-		c := v[i]
-		if !isAlpha(c) && !isDigit(c) {
-			i++
-			continue
-		}
-		j := i + 1
-		for j < len(v) && v[j] == c {
-			j++
-		}
-		if j-i >= minPadding {
+	eachRun(v, minPadding, func(i, j int) {
+		if isAlpha(v[i]) || isDigit(v[i]) {
 			end = j
 		}
-		i = j
-	}
+	})
 	if end < 0 {
 		return "", false
 	}
@@ -420,6 +410,34 @@ func afterPadding(v string) (string, bool) {
 		}
 	}
 	return rest, rest != ""
+}
+
+// eachRun calls f with the bounds of each run of one byte repeated at
+// least n times (n ≥ 2) in v, in order. Such a run covers a whole block
+// [p, p+n/2) for some p that is a multiple of n/2, so only those blocks
+// are looked at: a block whose first and last bytes differ holds no run,
+// and prose is read about n/2 times faster than byte by byte.
+func eachRun(v string, n int, f func(i, j int)) {
+	half := n / 2
+	for p := 0; p+half <= len(v); p += half {
+		c := v[p]
+		if v[p+half-1] != c {
+			continue
+		}
+		i, j := p, p+1
+		for i > 0 && v[i-1] == c {
+			i--
+		}
+		for j < len(v) && v[j] == c {
+			j++
+		}
+		if j-i >= n {
+			f(i, j)
+		}
+		if j > p+half {
+			p = (j-1)/half*half // the next block that may start a new run
+		}
+	}
 }
 
 // scanWindows runs the families over a value longer than the window

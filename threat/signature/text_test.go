@@ -82,3 +82,34 @@ func FuzzIndexRare(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEachRun checks the block-skipping run search against a byte-by-byte
+// one.
+func FuzzEachRun(f *testing.F) {
+	f.Add(strings.Repeat("a", 64)+"x", 64)
+	f.Add("ab"+strings.Repeat("b", 70)+strings.Repeat("7", 200)+"c", 64)
+	f.Add(strings.Repeat("z", 31)+strings.Repeat("y", 33), 4)
+	f.Fuzz(func(t *testing.T, v string, n int) {
+		n = 2 + (n&0x7fff)%100
+		var want, got [][2]int
+		for i := 0; i < len(v); {
+			j := i + 1
+			for j < len(v) && v[j] == v[i] {
+				j++
+			}
+			if j-i >= n {
+				want = append(want, [2]int{i, j})
+			}
+			i = j
+		}
+		eachRun(v, n, func(i, j int) { got = append(got, [2]int{i, j}) })
+		if len(got) != len(want) {
+			t.Fatalf("eachRun(%q, %d) = %v, want %v", v, n, got, want)
+		}
+		for k := range got {
+			if got[k] != want[k] {
+				t.Fatalf("eachRun(%q, %d) = %v, want %v", v, n, got, want)
+			}
+		}
+	})
+}

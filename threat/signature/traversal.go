@@ -316,15 +316,10 @@ func remoteInclude(b []byte) float64 {
 // (other than digits, which card numbers and ids repeat legitimately).
 func longestRun(v string) (int, int) {
 	best, at := 0, 0
-	for i := 0; i < len(v); {
-		j := i + 1
-		for j < len(v) && v[j] == v[i] {
-			j++
-		}
+	eachRun(v, 64, func(i, j int) {
 		if j-i > best && !(v[i] >= '0' && v[i] <= '9') {
 			best, at = j-i, i
 		}
-		i = j
-	}
+	})
 	return at, best
 }
