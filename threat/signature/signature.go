@@ -435,7 +435,7 @@ func eachRun(v string, n int, f func(i, j int)) {
 			f(i, j)
 		}
 		if j > p+half {
-			p = (j-1)/half*half // the next block that may start a new run
+			p = (j - 1) / half * half // the next block that may start a new run
 		}
 	}
 }
