@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -210,6 +211,26 @@ func TestDashboardInBrowser(t *testing.T) {
 	if d := text(`[data-testid="decisions"]`); !contains(d, "route:/login") {
 		t.Errorf("active decisions %q lack the accepted route throttle", d)
 	}
+	// label one of the recent offending requests a false positive, with
+	// one click: the label is stored and its suppression is in force
+	fp, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('[data-testid="recent"] tr[data-event]')]
+		.filter(r => r.textContent.includes('`+ps+`')).map(r => r.querySelector('button[data-testid^="fp-"]')?.dataset.testid)[0] || ''`))
+	if err != nil || fp == "" {
+		t.Fatalf("no false-positive button on a request of %s: %v", ps, err)
+	}
+	id := strings.TrimPrefix(fp, "fp-")
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`button[data-testid="`+fp+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="label-`+id+`"]`)), // reloaded: labelled
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, ev := api(t, s, read, "GET", "/api/v1/events/"+id, nil); ev["label"] != "benign" {
+		t.Errorf("event %s after the click: %v", id, ev)
+	}
+	if d := text(`[data-testid="decisions"]`); !contains(d, "suppress") {
+		t.Errorf("active decisions %q lack the false positive's suppression", d)
+	}
 	admin := mint(t, s, server.ScopeAdmin)
 	_, audit := api(t, s, admin, "GET", "/api/v1/audit", nil)
 	var clicks []any // the operator's rows, not the anomaly watch's
@@ -219,7 +240,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			clicks = append(clicks, row["action"])
 		}
 	}
-	if len(clicks) != 2 || clicks[0] != "decision.ban" || clicks[1] != "suggestion.accept" {
+	if len(clicks) != 4 || clicks[0] != "decision.ban" || clicks[1] != "suggestion.accept" || clicks[2] != "event.label" || clicks[3] != "suppression.add" {
 		t.Errorf("the clicks are not in the audit log: %v", audit)
 	}
 

@@ -8,12 +8,14 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/internal/history"
 )
 
@@ -186,6 +188,47 @@ func humanCount(v float64) string {
 	return fmt.Sprintf("%.3g", v)
 }
 
+// recentRow is an offending request the dashboard offers to label.
+type recentRow struct {
+	ID                             string
+	Time                           time.Time
+	Pseudonym, Route, Family, Rule string
+	Outcome, Label                 string
+	Score                          float64
+}
+
+// recentOffences returns the latest scored requests (a threat level above
+// none) of the top offending clients, up to three each and 15 in all,
+// newest first: the detections an operator labels from the dashboard.
+func (s *Server) recentOffences(ctx context.Context, q history.Range, clients []history.TopClient) ([]recentRow, error) {
+	var rows []recentRow
+	for _, c := range clients[:min(len(clients), 8)] {
+		es, _, err := s.Store.Timeline(ctx, q.Tenant, c.Pseudonym, q, history.Page{Limit: 50})
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for i := range es {
+			e := &es[i]
+			if n == 3 {
+				break
+			}
+			if ev := (event.Event{Level: e.Level}); !ev.Scored() {
+				continue // a refusal by the limiter or a ban: no detection to label
+			}
+			n++
+			r := recentRow{ID: e.ID.String(), Time: e.Time, Pseudonym: e.Pseudonym, Route: e.Route, Family: e.Family,
+				Outcome: e.Outcome, Label: e.Label, Score: e.Score}
+			if len(e.Reasons) > 0 {
+				r.Rule = e.Reasons[0]
+			}
+			rows = append(rows, r)
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b recentRow) int { return b.Time.Compare(a.Time) })
+	return rows[:min(len(rows), 15)], nil
+}
+
 type dashData struct {
 	Range     string
 	Ranges    []string
@@ -205,6 +248,7 @@ type dashData struct {
 	PBOn      bool
 	Routes    []history.TopRoute
 	Clients   []history.TopClient
+	Recent    []recentRow // the top clients' latest scored requests, to label
 	Incidents []history.Incident
 	Decisions []map[string]any
 	Instances []map[string]any
@@ -325,7 +369,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	})
 	g.Go(func() (err error) { d.Routes, err = s.Store.TopRoutes(gctx, rng, 10); return err })
 	g.Go(func() (err error) {
-		d.Clients, err = s.Store.TopClients(gctx, s.rng(clientWindow(win)), 10)
+		cw := s.rng(clientWindow(win))
+		if d.Clients, err = s.Store.TopClients(gctx, cw, 10); err != nil {
+			return err
+		}
+		d.Recent, err = s.recentOffences(gctx, cw, d.Clients)
 		return err
 	})
 	g.Go(func() (err error) {
@@ -447,6 +495,7 @@ nav.legend a{margin-right:.6em}nav.legend a.on{font-weight:bold;color:#222;text-
 header a{color:#cfe3ff;margin-right:.8em}header a.on{color:#fff;font-weight:bold;text-decoration:none;border-bottom:2px solid #fff}
 main{padding:1em 1.2em;display:grid;grid-template-columns:repeat(auto-fit,minmax(620px,1fr));gap:1em}
 section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.8em 1em;overflow-x:auto}
+section.wide{grid-column:1/-1}
 h2{font-size:1.05em;margin:.2em 0 .6em}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid #eee;font-variant-numeric:tabular-nums}
 th{font-weight:600;color:#444}td.n{text-align:right}td{white-space:nowrap}
@@ -544,6 +593,12 @@ code{font-size:12px}
 {{range .Clients}}<tr><td><code>{{.Pseudonym}}</code></td><td class="n">{{hum .Offences}}</td><td class="n">{{hum .Refused}}</td><td class="n">{{f2 .MaxScore}}</td><td>{{.Family}}</td><td>{{ts .LastSeen}}</td>
 <td>{{if $.CanWrite}}<button data-testid="ban-{{.Pseudonym}}" onclick="ban('{{.Pseudonym}}')">Ban 1 h</button>{{end}}</td></tr>
 {{else}}<tr><td colspan="7" class="empty">no offending client in this range</td></tr>{{end}}</table></section>
+<section class="wide"><h2>Recent detections</h2>
+<table data-testid="recent"><tr><th>time</th><th>client</th><th>route</th><th>family</th><th>top rule</th><th class="n">score</th><th>outcome</th><th>label</th></tr>
+{{range .Recent}}<tr data-event="{{.ID}}"><td>{{ts .Time}}</td><td><code>{{.Pseudonym}}</code></td><td><code>{{.Route}}</code></td><td>{{.Family}}</td><td><code>{{.Rule}}</code></td><td class="n">{{f2 .Score}}</td><td>{{.Outcome}}</td>
+<td>{{if .Label}}<span data-testid="label-{{.ID}}">{{.Label}}</span>{{else if $.CanWrite}}<button data-testid="fp-{{.ID}}" onclick="label('{{.ID}}','benign')">False positive</button> <button data-testid="attack-{{.ID}}" onclick="label('{{.ID}}','attack')">Attack</button>{{end}}</td></tr>
+{{else}}<tr><td colspan="8" class="empty">no scored request in this range</td></tr>{{end}}</table>
+<p class="empty"><em>False positive</em> labels the request benign and, at once, suppresses its family (its top rule when the family is a whole detector) on its route on every instance for 7 days, listed under Active decisions; <em>Attack</em> confirms it. Both are audited and kept, with the request's features, for training (<code>POST /api/v1/events/{id}/label</code>).</p></section>
 <section><h2>Live incidents (last hour)</h2>
 <table data-testid="incidents"><tr><th>client</th><th>hour</th><th class="n">offences</th><th class="n">refused</th><th class="n">max score</th><th>family</th><th>route</th><th>last</th></tr>
 {{range .Incidents}}<tr><td><code>{{.Pseudonym}}</code></td><td>{{tm .Hour}}</td><td class="n">{{.Offences}}</td><td class="n">{{.Refused}}</td><td class="n">{{f2 .MaxScore}}</td><td>{{.Family}}</td><td><code>{{.Route}}</code></td><td>{{ts .Last}}</td></tr>
@@ -573,6 +628,9 @@ async function call(method, path, body) {
 }
 async function ban(p) {
   if (await call('POST', '/api/v1/decisions', {target: {type: 'pseudonym', value: p}, action: 'ban', ttl: '1h', reason: 'banned from the dashboard'})) location.reload();
+}
+async function label(id, l) {
+  if (await call('POST', '/api/v1/events/' + encodeURIComponent(id) + '/label', {label: l})) location.reload();
 }
 async function accept(id) {
   if (await call('POST', '/api/v1/suggestions/' + encodeURIComponent(id) + '/accept')) location.reload();
