@@ -411,24 +411,26 @@ func sqlKeyword(w string) uint8 {
 	if len(w) < 2 || len(w) > 24 {
 		return kwNone
 	}
-	var buf [24]byte
-	for k := 0; k < len(w); k++ {
-		c := w[k]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[k] = c
-	}
-	h := sqlWordHash(buf[0], buf[len(w)-1], len(w))
-	if sqlWordBits[h>>6]&(1<<(h&63)) != 0 {
-		if id, ok := sqlWords[string(buf[:len(w)])]; ok {
+	first, second := lowerTable[w[0]], lowerTable[w[1]]
+	if len(w) > 4 && (first == 'x' || first == 's') && second == 'p' && w[2] == '_' {
+		if id := sqlWord(w); id != kwNone {
 			return id
 		}
-	}
-	if len(w) > 4 && (buf[0] == 'x' || buf[0] == 's') && buf[1] == 'p' && buf[2] == '_' {
 		return kwProc // xp_cmdshell, sp_executesql, sp_oacreate ...
 	}
-	return kwNone
+	if h := sqlWordHash(first, lowerTable[w[len(w)-1]], len(w)); sqlWordBits[h>>6]&(1<<(h&63)) == 0 {
+		return kwNone
+	}
+	return sqlWord(w)
+}
+
+// sqlWord looks w up in sqlWords, lower-cased.
+func sqlWord(w string) uint8 {
+	var buf [24]byte
+	for k := 0; k < len(w); k++ {
+		buf[k] = lowerTable[w[k]]
+	}
+	return sqlWords[string(buf[:len(w)])] // kwNone (0) when absent
 }
 
 // glued reports whether keyword id may follow a number without a space,
