@@ -126,6 +126,14 @@ type kwset struct {
 	// short is set when a keyword is one byte long (pairs cannot say).
 	pairs [1 << 10]uint64
 	short bool
+	// anchor, when anchored, is a byte other than a letter, a digit or a
+	// space that every keyword holds (':' of "gopher://"), at offset
+	// anchorAt[k] in keyword k: findAny then jumps between its
+	// occurrences in the value instead of reading every byte.
+	anchored bool
+	anchor   byte
+	anchorAt []int
+	maxAt    int
 }
 
 // cand is a keyword starting with a given byte: its second byte (checked
@@ -154,13 +162,74 @@ func words(kws ...string) *kwset {
 		}
 		s.byFirst[k[0]] = append(s.byFirst[k[0]], c)
 	}
+	s.setAnchor()
 	return s
+}
+
+// setAnchor finds the byte for s.anchor: present in every keyword, no
+// letter, digit or space, and the rarest such.
+func (s *kwset) setAnchor() {
+	best := -1
+	for c := 0; c < 256; c++ {
+		if isWord(byte(c)) || c == ' ' || best >= 0 && byteRank[c] >= byteRank[best] {
+			continue
+		}
+		all := true
+		for _, k := range s.kws {
+			if bytes.IndexByte(k, byte(c)) < 0 {
+				all = false
+				break
+			}
+		}
+		if all {
+			best = c
+		}
+	}
+	if best < 0 || byteRank[best] > byteRank['/'] || len(s.kws) > 64 {
+		return // none, or one prose has every few words ('.', ','), or too many keywords to try at each
+	}
+	s.anchored, s.anchor = true, byte(best)
+	for _, k := range s.kws {
+		at := bytes.IndexByte(k, s.anchor)
+		s.anchorAt = append(s.anchorAt, at)
+		s.maxAt = max(s.maxAt, at)
+	}
+}
+
+// findAnchored is findAny for an anchored set.
+func findAnchored(b []byte, set *kwset, bounded bool) (match, bool) {
+	best, found := match{}, false
+	for p := 0; p < len(b); p++ {
+		j := bytes.IndexByte(b[p:], set.anchor)
+		if j < 0 {
+			break
+		}
+		p += j
+		if found && p-set.maxAt > best.i {
+			break // every keyword found from here on starts after best
+		}
+		for k, at := range set.anchorAt {
+			i := p - at
+			kw := set.kws[k]
+			e := i + len(kw)
+			if i < 0 || e > len(b) || found && (i > best.i || i == best.i && k > best.k) {
+				continue
+			}
+			if string(b[i:e]) == string(kw) && (!bounded || boundary(b, i, e, kw)) {
+				best, found = match{k, i, e}, true
+			}
+		}
+	}
+	return best, found
 }
 
 // findAny returns the leftmost keyword of set found in b, with word
 // boundaries required where the keyword begins or ends with a letter or
 // digit and bounded is true.
 func findAny(b []byte, set *kwset, bounded bool) (match, bool) {
+	if set.anchored {
+		return findAnchored(b, set, bounded)
+	}
 	if !set.short {
 		for i := 0; i+1 < len(b); i++ {
 			p := uint16(b[i]) | uint16(b[i+1])<<8

@@ -46,7 +46,8 @@ func FuzzFindAny(f *testing.F) {
 	f.Add("see php://filter and file:/etc", false)
 	f.Add("a union select b", true)
 	f.Add("c99shell", false)
-	sets := []*kwset{wrappers, remoteShells, ssrfSchemes, metadataPaths, sqliKeywords}
+	f.Add("x: dict://a gopher://b http://169.254.169.254/latest/meta-data/ || a | b", false)
+	sets := []*kwset{wrappers, remoteShells, ssrfSchemes, metadataPaths, sqliKeywords, filterCalls}
 	f.Fuzz(func(t *testing.T, s string, bounded bool) {
 		b := []byte(strings.ToLower(s))
 		for _, set := range sets {
