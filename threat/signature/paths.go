@@ -40,7 +40,13 @@ func pathFold(buf []byte, v string, plus bool) (out []byte, exotic int) {
 		return foldChars(buf, v, 0)
 	}
 	var tmp [512]byte
-	p, n := unpercent(tmp[:0], v, plus)
+	dst := tmp[:0]
+	if len(v) > len(tmp) {
+		b := longBuffers.Get().(*[]byte)
+		defer longBuffers.Put(b)
+		dst = (*b)[:0]
+	}
+	p, n := unpercent(dst, v, plus)
 	return foldChars(buf, p, n)
 }
 
@@ -526,15 +532,15 @@ var fileTargets = func() *fileTrie {
 // start, after a separator, or after the characters that open a value in
 // code and markup (quotes, '=', '(').
 func segmentStart(b []byte, i int) bool {
-	if i == 0 {
-		return true
-	}
-	switch b[i-1] {
-	case '/', '=', '"', '\'', '(', ':', '|', '<', '>', '`', ',', ';', '@':
-		return true
-	}
-	return false
+	return i == 0 || segmentOpeners[b[i-1]]
 }
+
+var segmentOpeners = func() (t [256]bool) {
+	for _, c := range []byte("/=\"'(:|<>`,;@") {
+		t[c] = true
+	}
+	return t
+}()
 
 // findTarget returns the first and strongest file target that starts a
 // path segment of a folded value.
