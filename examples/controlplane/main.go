@@ -22,7 +22,11 @@
 // PLAYBOOK_WINDOW (1h: how long after a response its client is watched),
 // PLAYBOOK_SCALE (1: divides response lengths, for replays and demos),
 // MODEL_SIGNING_KEY (the model signing key line; default: one kept in
-// DATA_DIR/model-signing.key).
+// DATA_DIR/model-signing.key), RETRAIN_EVERY (off: how often the combiner
+// is retrained from the labelled events into a candidate, e.g. 24h; a run
+// with no new label does nothing), RETRAIN_ON_DRIFT=1 (also retrain when
+// the drift watch raises an incident), RETRAIN_BUDGET (20s: the tuning's
+// time budget, at most 45s).
 //
 // Several regions (each its own control plane and embedded NATS, whose
 // JetStream domain is the region's name): REGIONS (every region's name,
@@ -189,6 +193,18 @@ func configFromEnv() (server.Config, error) {
 		}
 		c.PlaybookScale = n
 	}
+	// RETRAIN_EVERY, RETRAIN_BUDGET and RETRAIN_ON_DRIFT=1: the combiner's
+	// retrain (server.Config)
+	for name, p := range map[string]*time.Duration{"RETRAIN_EVERY": &c.RetrainEvery, "RETRAIN_BUDGET": &c.RetrainBudget} {
+		if v := os.Getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second {
+				return c, fmt.Errorf("%s=%q: a duration of 1s or more", name, v)
+			}
+			*p = d
+		}
+	}
+	c.RetrainOnDrift = os.Getenv("RETRAIN_ON_DRIFT") == "1"
 	for name, p := range map[string]*int{"WARM_DAYS": &c.WarmDays, "COLD_DAYS": &c.ColdDays} {
 		if v := os.Getenv(name); v != "" {
 			n, err := strconv.Atoi(v)

@@ -40,6 +40,11 @@ type Store interface {
 
 	// Label sets an operator's label on an event (audited).
 	Label(ctx context.Context, tenant string, id event.ID, label string, a Audit) error
+	// Labelled calls fn with every labelled event of tenant (Event.Label
+	// set), oldest first, as it was stored when labelled: its reasons and
+	// features stay for training after retention drops its day, until
+	// the client is erased.
+	Labelled(ctx context.Context, tenant string, fn func(*Event) error) error
 	// Erase deletes one client's history from the warm tier (audited) and
 	// returns the events removed.
 	Erase(ctx context.Context, tenant, pseudonym string, a Audit) (int64, error)

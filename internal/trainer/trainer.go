@@ -2,7 +2,8 @@
 // examples, tunes its hyperparameters within a time budget, and reports a
 // candidate against the current model on the same held-back window
 // (issue 15). threat/standard/train uses it for the embedded model; the
-// control plane's learning loop is to use it on its history and labels.
+// control plane's retrain (examples/controlplane/internal/server,
+// retrain.go) uses it on the events its operators labelled.
 //
 // Fitting. For each rule r, the log likelihood ratio is estimated with
 // add-one smoothing from the training attacks and benign examples it

@@ -451,6 +451,50 @@ func Run(t *testing.T, be Backend) {
 			t.Errorf("deleted last row: %v", err)
 		}
 	})
+	t.Run("LabelledOutlivesRetention", func(t *testing.T) {
+		s := be.New(t)
+		if _, err := s.Ingest(ctx, []*event.Batch{batch("i1", 1, Day, 3, attack), batch("i1", 100, Day.Add(24*time.Hour), 3, nil)}, nil); err != nil {
+			t.Fatal(err)
+		}
+		label := func(id event.ID, l string) {
+			t.Helper()
+			if err := s.Label(ctx, "default", id, l, history.Audit{Tenant: "default", Actor: "alice", Action: "event.label", Target: id.String()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		label(event.MakeID(Day.Add(24*time.Hour), 42, 101), "benign")
+		label(event.MakeID(Day, 42, 2), "benign")
+		label(event.MakeID(Day, 42, 2), "attack") // relabelled
+		if err := s.Label(ctx, "other", event.MakeID(Day, 42, 1), "attack", history.Audit{Tenant: "other", Action: "event.label"}); !errors.Is(err, history.ErrNotFound) {
+			t.Errorf("label of another tenant's event: %v", err)
+		}
+		if err := s.DropDay(ctx, Day); err != nil {
+			t.Fatal(err)
+		}
+		var got []history.Event
+		if err := s.Labelled(ctx, "default", func(e *history.Event) error { got = append(got, *e); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("labelled: %d events, want 2", len(got))
+		}
+		a, b := got[0], got[1]
+		if a.ID != event.MakeID(Day, 42, 2) || a.Label != "attack" || a.Family != "sqli" || len(a.Reasons) != 2 ||
+			a.Reasons[0] != "sqli.libinjection" || len(a.Features) != 3 || a.Score < 0.98 || a.Instance != "i1" {
+			t.Errorf("the labelled event of the dropped day: %+v", a)
+		}
+		if b.ID != event.MakeID(Day.Add(24*time.Hour), 42, 101) || b.Label != "benign" || len(b.Reasons) != 0 {
+			t.Errorf("the newer labelled event: %+v", b)
+		}
+		if n, err := s.Erase(ctx, "default", "bbbb", history.Audit{Tenant: "default", Actor: "bob", Action: "client.erase"}); err != nil {
+			t.Fatalf("erase: %d %v", n, err)
+		}
+		n := 0
+		_ = s.Labelled(ctx, "default", func(e *history.Event) error { n++; return nil })
+		if n != 1 {
+			t.Errorf("after erasing the client of one: %d labelled events, want 1", n)
+		}
+	})
 	t.Run("RetentionDropsDays", func(t *testing.T) {
 		s := be.New(t)
 		if _, err := s.Ingest(ctx, []*event.Batch{batch("i1", 1, Day, 5, attack), batch("i1", 100, Day.Add(24*time.Hour), 5, attack)}, nil); err != nil {

@@ -80,16 +80,22 @@ func (s *Store) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// Label sets an event's label, audited.
+// Label sets an event's label, audited. The event's row is copied with
+// the label, for the retrain (history.Store.Labelled).
 func (s *Store) Label(ctx context.Context, tenant string, id event.ID, label string, a history.Audit) error {
 	e, err := s.Event(ctx, tenant, id)
 	if err != nil {
 		return err
 	}
+	var data []byte
+	if err := s.r.QueryRowContext(ctx, s.q("SELECT data FROM "+dayTable(dayOf(id.Time()))+" WHERE tenant = ? AND id = ?"),
+		tenant, id[:]).Scan(&data); err != nil {
+		return notFound(err)
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO labels (tenant, event_id, pseudonym, label, actor, at) VALUES (?,?,?,?,?,?)
- ON CONFLICT (tenant, event_id) DO UPDATE SET label = excluded.label, actor = excluded.actor, at = excluded.at`),
-			tenant, id[:], e.Pseudonym, label, a.Actor, s.now().UnixNano()); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO labels (tenant, event_id, pseudonym, label, actor, at, data) VALUES (?,?,?,?,?,?,?)
+ ON CONFLICT (tenant, event_id) DO UPDATE SET label = excluded.label, actor = excluded.actor, at = excluded.at, data = excluded.data`),
+			tenant, id[:], e.Pseudonym, label, a.Actor, s.now().UnixNano(), data); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -186,11 +187,17 @@ const selectEvent = "SELECT e.id, e.tenant, e.data, COALESCE(l.label, '') FROM "
 
 // scanEvent reads a row of selectEvent.
 func scanEvent(rows interface{ Scan(...any) error }) (*history.Event, error) {
-	var e history.Event
+	var tenant, label string
 	var id, data []byte
-	if err := rows.Scan(&id, &e.Tenant, &data, &e.Label); err != nil {
+	if err := rows.Scan(&id, &tenant, &data, &label); err != nil {
 		return nil, err
 	}
+	return decodeRow(id, tenant, data, label)
+}
+
+// decodeRow decodes an events table's data column (or its copy in labels).
+func decodeRow(id []byte, tenant string, data []byte, label string) (*history.Event, error) {
+	e := history.Event{Tenant: tenant, Label: label}
 	var str [3]string
 	for i := range str {
 		n, k := binary.Uvarint(data)
@@ -366,6 +373,57 @@ func (s *Store) Instances(ctx context.Context, tenant string) ([]history.Instanc
 		out = append(out, in)
 	}
 	return out, rows.Err()
+}
+
+// Labelled calls fn with every labelled event of tenant, oldest first, as
+// it was when labelled. A label keeps a copy of its event's row, so the
+// event outlives its day's retention; a label older than that copy (made
+// before migration 4) reads the day's table, and is skipped once the day
+// is dropped.
+func (s *Store) Labelled(ctx context.Context, tenant string, fn func(*history.Event) error) error {
+	rows, err := s.r.QueryContext(ctx, s.q("SELECT event_id, data, label FROM labels WHERE tenant = ? ORDER BY event_id"), tenant)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		id, data []byte
+		label    string
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.data, &r.label); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range all {
+		var e *history.Event
+		if r.data != nil {
+			if e, err = decodeRow(r.id, tenant, r.data, r.label); err != nil {
+				return err
+			}
+		} else {
+			if len(r.id) != len(event.ID{}) {
+				return fmt.Errorf("sqlhistory: label of a bad event id %x", r.id)
+			}
+			if e, err = s.Event(ctx, tenant, event.ID(r.id)); errors.Is(err, history.ErrNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			e.Label = r.label
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ScanDay calls fn with every event of the day holding t, in id order.

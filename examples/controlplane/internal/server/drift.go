@@ -23,7 +23,8 @@ import (
 // anomaly alarm is: logged at Warn, written to the audit log (action
 // "drift.detected", target "route:<route>", PSI, KS, p and both sides'
 // sizes and bin shares in its detail) and sent to Config.Alerts; GET
-// /api/v1/drift lists each route's state and the latest incidents.
+// /api/v1/drift lists each route's state and the latest incidents. With
+// Config.RetrainOnDrift it also asks for a retrain (retrain.go).
 //
 // It reads the event stream as it is committed, so it needs no query of
 // the store, and keeps for each route a uniform sample of the hour's
@@ -174,6 +175,7 @@ func (s *Server) raiseDrift(ctx context.Context) {
 			incidentAlert(s.cfg.Tenant, "drift", in.Route, in.Hour, map[string]string{alerting.LabelRoute: in.Route},
 				fmt.Sprintf("drift: threat scores on %s in the hour from %s UTC moved from their baseline (PSI %.2f, KS %.2f, p %.2g; %d against %d scores)",
 					in.Route, in.Hour.Format("Jan 2 15:04"), in.PSI, in.KS, in.P, in.Current, in.Baseline)))
+		s.retrainOnDrift(in.Route)
 	}
 }
 

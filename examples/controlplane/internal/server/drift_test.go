@@ -21,6 +21,26 @@ import (
 // /api/v1/drift.
 func TestDriftIncident(t *testing.T) {
 	s := startCP(t, server.Config{})
+	raiseDriftIncident(t, s)
+	read := mint(t, s, server.ScopeRead)
+	code, body := api(t, s, read, "GET", "/api/v1/drift", nil)
+	if code != http.StatusOK {
+		t.Fatalf("GET /api/v1/drift: %d", code)
+	}
+	incidents := body["incidents"].([]any)
+	if len(incidents) != 1 || incidents[0].(map[string]any)["route"] != "/search" || incidents[0].(map[string]any)["psi"].(float64) < 0.25 {
+		t.Fatalf("drift incidents %v", incidents)
+	}
+	if code, _ := api(t, s, "", "GET", "/api/v1/drift", nil); code != http.StatusUnauthorized {
+		t.Errorf("GET /api/v1/drift without a token: %d, want 401", code)
+	}
+}
+
+// raiseDriftIncident publishes event batches on the stream, as instances
+// publish them, whose scores on /search shift in the last hour, and
+// waits for the drift incident in the audit log.
+func raiseDriftIncident(t *testing.T, s *server.Server) {
+	t.Helper()
 	nc, err := nats.Connect(s.SDKURL())
 	if err != nil {
 		t.Fatal(err)
@@ -97,15 +117,4 @@ func TestDriftIncident(t *testing.T) {
 		}
 		return n == 1
 	})
-	code, body := api(t, s, read, "GET", "/api/v1/drift", nil)
-	if code != http.StatusOK {
-		t.Fatalf("GET /api/v1/drift: %d", code)
-	}
-	incidents := body["incidents"].([]any)
-	if len(incidents) != 1 || incidents[0].(map[string]any)["route"] != "/search" || incidents[0].(map[string]any)["psi"].(float64) < 0.25 {
-		t.Fatalf("drift incidents %v", incidents)
-	}
-	if code, _ := api(t, s, "", "GET", "/api/v1/drift", nil); code != http.StatusUnauthorized {
-		t.Errorf("GET /api/v1/drift without a token: %d, want 401", code)
-	}
 }

@@ -88,8 +88,41 @@ type PublishRequest struct {
 // audit records an action of r's caller that changes no other table (an
 // export, a model pointer), with detail as JSON.
 func (s *Server) audit(ctx context.Context, r *http.Request, action, target string, detail any) error {
+	return s.auditAs(ctx, claimsOf(r).Subject, action, target, detail)
+}
+
+// auditAs is audit for actor (a token's subject, or the control plane's
+// own loops: "retrain-schedule").
+func (s *Server) auditAs(ctx context.Context, actor, action, target string, detail any) error {
 	b, _ := json.Marshal(detail)
-	return s.Store.Record(ctx, history.Audit{Tenant: s.cfg.Tenant, Actor: claimsOf(r).Subject, Action: action, Target: target, Detail: string(b)})
+	return s.Store.Record(ctx, history.Audit{Tenant: s.cfg.Tenant, Actor: actor, Action: action, Target: target, Detail: string(b)})
+}
+
+// publishModel checks payload as an SDK will load it, signs it, stores it,
+// points kind's stage at it and audits that as action by actor, with
+// detail's entries beside the artefact's version, hash and key id.
+func (s *Server) publishModel(ctx context.Context, actor, action, kind, version string, payload []byte, stage string, detail map[string]any) (*artefact.Manifest, error) {
+	if err := validModel(kind, payload); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(artefact.Stages[:4], stage) {
+		return nil, bad("stage %q: want candidate, shadow, canary or active", stage)
+	}
+	if err := instanceStage(kind, stage); err != nil {
+		return nil, err
+	}
+	m, err := artefact.Publish(ctx, s.js, s.signer, kind, version, payload, stage)
+	if err != nil {
+		return nil, bad("%v", err)
+	}
+	d := map[string]any{"version": m.Version, "sha256": m.SHA256, "key_id": m.KeyID}
+	for k, v := range detail {
+		d[k] = v
+	}
+	if err := s.auditAs(ctx, actor, action, artefact.PointerKey(m.Kind, stage), d); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // apiPublishModel answers POST /api/v1/models: sign, store, point.
@@ -100,25 +133,8 @@ func (s *Server) apiPublishModel(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, bad("body: %v", err))
 		return
 	}
-	if err := validModel(req.Kind, req.Model); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !slices.Contains(artefact.Stages[:4], req.Stage) {
-		s.fail(w, r, bad("stage %q: want candidate, shadow, canary or active", req.Stage))
-		return
-	}
-	if err := instanceStage(req.Kind, req.Stage); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	m, err := artefact.Publish(r.Context(), s.js, s.signer, req.Kind, req.Version, req.Model, req.Stage)
+	m, err := s.publishModel(r.Context(), claimsOf(r).Subject, "model.publish", req.Kind, req.Version, req.Model, req.Stage, nil)
 	if err != nil {
-		s.fail(w, r, bad("%v", err))
-		return
-	}
-	if err := s.audit(r.Context(), r, "model.publish", artefact.PointerKey(m.Kind, req.Stage),
-		map[string]any{"version": m.Version, "sha256": m.SHA256, "key_id": m.KeyID}); err != nil {
 		s.fail(w, r, err)
 		return
 	}

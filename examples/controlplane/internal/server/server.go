@@ -125,6 +125,15 @@ type Config struct {
 	// <key id> <base64 seed>", MODEL_SIGNING_KEY); "" keeps one in
 	// DataDir/model-signing.key, made on first start (key id "cp1").
 	ModelKey string
+	// RetrainEvery retrains the combiner from the labelled events on a
+	// schedule (RETRAIN_EVERY; retrain.go), skipping a run whose labels
+	// and active model are the last run's; 0, the default, retrains only
+	// on demand. RetrainOnDrift (RETRAIN_ON_DRIFT=1) also retrains when
+	// the drift watch raises an incident. RetrainBudget is the random
+	// search's time budget (RETRAIN_BUDGET; default 20s, at most 45s).
+	RetrainEvery   time.Duration
+	RetrainOnDrift bool
+	RetrainBudget  time.Duration
 	// PrivacyBudget is the ε each tenant may spend on private exports
 	// (export.go), an exact decimal or fraction; default "10". Spent ε
 	// never comes back.
@@ -230,6 +239,9 @@ func (c *Config) defaults() error {
 	if err := c.regionDefaults(); err != nil {
 		return err
 	}
+	if err := c.retrainDefaults(); err != nil {
+		return err
+	}
 	if (c.TLSCert == "") != (c.TLSKey == "") || (c.TLSClientCA != "" && c.TLSCert == "") {
 		return errors.New("controlplane: TLS needs both TLS_CERT and TLS_KEY (and them for TLS_CLIENT_CA)")
 	}
@@ -261,6 +273,7 @@ type Server struct {
 	watch     *anomalyWatch
 	signer    *artefact.Signer
 	pointers  jetstream.KeyValue // model stage pointers
+	retrain   *retrainer         // retrain.go
 	regions   *regionState       // nil unless Config.Regions
 	leafURL   string             // the hub's leafnode URL for spokes
 	redis     *redisCache        // nil unless Config.RedisURL
@@ -311,6 +324,9 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 		if err = s.startRegions(ctx, bg); err != nil {
 			return nil, err
 		}
+	}
+	if err = s.startRetrain(ctx, bg); err != nil {
+		return nil, err
 	}
 	s.drift = newDriftWatch()
 	s.ingest.onCommit = s.drift.observe // set before the ingestor runs
