@@ -36,7 +36,11 @@
 // (the other regions: the hub's nats-leaf://leaf:password@host:port, as
 // the hub prints it), LEAF_TLS_CERT and LEAF_TLS_KEY (the hub: require
 // TLS on the leafnode listener with this certificate), LEAF_TLS_CA (a
-// spoke: link over TLS and verify the hub against these CAs), REGION_STALL (3s: how long a region's source may
+// spoke: link over TLS and verify the hub against these CAs),
+// REGION_PEERS (region=url,…: the other regions' NATS as each prints it,
+// the fast path that reaches every region in one link rather than two
+// through the hub; PEER_PASSWORD: this region's password for it, default
+// generated in DATA_DIR), REGION_STALL (3s: how long a region's source may
 // make no progress before it is an incident), REDIS_URL (the region's
 // Redis: every ban and throttle of the merged decisions is written
 // through to it, with its expiry, and cleared on removal; REDIS_PREFIX:
@@ -145,6 +149,19 @@ func configFromEnv() (server.Config, error) {
 	}
 	c.LeafAddr, c.LeafRemote, c.LeafPassword = os.Getenv("LEAF_ADDR"), os.Getenv("LEAF_REMOTE"), os.Getenv("LEAF_PASSWORD")
 	c.LeafTLSCert, c.LeafTLSKey, c.LeafTLSCA = os.Getenv("LEAF_TLS_CERT"), os.Getenv("LEAF_TLS_KEY"), os.Getenv("LEAF_TLS_CA")
+	// REGION_PEERS: region=url,… the other regions' PEER_URL (the fast
+	// path, one link instead of two through the hub)
+	c.PeerPassword = os.Getenv("PEER_PASSWORD")
+	if v := os.Getenv("REGION_PEERS"); v != "" {
+		c.RegionPeers = map[string]string{}
+		for _, kv := range strings.Split(v, ",") {
+			r, u, ok := strings.Cut(strings.TrimSpace(kv), "=")
+			if !ok || r == "" || u == "" {
+				return c, fmt.Errorf("REGION_PEERS=%q: want region=nats://peer:password@host:port,…", v)
+			}
+			c.RegionPeers[r] = u
+		}
+	}
 	// REDIS_URL: the region's Redis, which the merged decisions are
 	// written through to (REDIS_PREFIX: the SDK instances' key prefix)
 	if v := os.Getenv("REDIS_URL"); v != "" && len(c.Regions) > 0 {
@@ -245,6 +262,9 @@ func serve(args []string) error {
 	}
 	if u := s.LeafURL(); u != "" {
 		fmt.Printf("Other regions: LEAF_REMOTE='%s'\n", u)
+	}
+	if u := s.PeerURL(); u != "" {
+		fmt.Printf("Other regions' fast path: REGION_PEERS='%s=%s'\n", cfg.Region, u)
 	}
 	if *printToken {
 		tok, err := server.Mint(s.Key(), "operator", "", []string{server.ScopeRead, server.ScopeDecisions}, 12*time.Hour, time.Now())

@@ -20,6 +20,15 @@
 // $KV.> and $OBJ.>, so buckets of one name in several domains (the
 // aggregate) never capture each other's writes.
 //
+// Hub and spoke puts two links between spokes: a spoke's write reaches
+// another spoke through the hub. A Direct shortens that to one: given a
+// client connection to each other region's own NATS (a mesh of plain
+// client links, which leafnodes cannot form), it watches their buckets
+// and copies their writes into the local aggregate under the keys the
+// sources give them, ahead of the sources, which remain the durable path
+// and the resync. The merge on read is idempotent, so the later copy a
+// source delivers changes nothing.
+//
 // # Layout
 //
 // Region r writes RegionBucket(r) (the control plane's bucket,

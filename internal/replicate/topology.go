@@ -13,8 +13,9 @@ import (
 )
 
 // AggregateBucket is the KV bucket, one in every region, that sources
-// every region's decision bucket. Nothing writes it directly. Its name
-// cannot be a RegionBucket name.
+// every region's decision bucket. Only a Direct writes it directly, and
+// only copies of other regions' values. Its name cannot be a
+// RegionBucket name.
 const AggregateBucket = "bulwark_merged_decisions"
 
 // ErrConfig is wrapped by every configuration error of this package.

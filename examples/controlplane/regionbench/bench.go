@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -52,9 +53,13 @@ type benchConfig struct {
 	Timeout         time.Duration // for one ban to be enforced everywhere
 	HealTimeout     time.Duration
 	Stall           time.Duration // server.Config.RegionStall; 0: its default
-	Seed            uint64
-	Progress        io.Writer    // progress lines; nil: none
-	Logger          *slog.Logger // the control planes' and watchers'; nil: discarded
+	// NoDirect leaves out the control planes' direct links to one another
+	// (server.Config.RegionPeers): decisions then cross only the leafnode
+	// links, spoke to spoke through the hub.
+	NoDirect bool
+	Seed     uint64
+	Progress io.Writer    // progress lines; nil: none
+	Logger   *slog.Logger // the control planes' and watchers'; nil: discarded
 }
 
 // result is what a run measured.
@@ -64,6 +69,7 @@ type result struct {
 	LatencyMS float64 `json:"latency_ms"`
 	JitterMS  float64 `json:"jitter_ms"`
 	Seed      uint64  `json:"seed"`
+	Direct    bool    `json:"direct"` // the control planes' direct links ran beside the leafnodes
 
 	// convergence: per ban, API call to enforcement by every other region
 	Decisions int     `json:"decisions"`
@@ -75,9 +81,11 @@ type result struct {
 	PairP50   float64 `json:"pair_p50_ms"`
 	PairP99   float64 `json:"pair_p99_ms"`
 	APIP50    float64 `json:"api_p50_ms"`
+	APIP99    float64 `json:"api_p99_ms"` // the API call alone, part of every figure above
 	// ByOrigin splits the per-ban figures by the region that decided
-	// (from the hub, every other region is one link away; from a spoke,
-	// the other spokes are two).
+	// (over the leafnodes alone, from the hub every other region is one
+	// link away, from a spoke the other spokes two; with the direct links,
+	// every region is one link from every other).
 	ByOrigin map[string]spread `json:"by_origin"`
 
 	// partition
@@ -121,6 +129,8 @@ type region struct {
 	name  string
 	cp    *server.Server
 	proxy *toxiproxy.Proxy
+	// links are the proxies of the direct links from and to the region
+	links []*toxiproxy.Proxy
 	token string
 	nc    *nats.Conn
 	lim   *ratelimit.Adaptive
@@ -185,7 +195,8 @@ func run(ctx context.Context, cfg benchConfig) (res *result, err error) {
 		return nil, err
 	}
 	b.progress("%d regions up and linked in %v", cfg.Regions, time.Since(start).Round(time.Millisecond))
-	res = &result{Regions: cfg.Regions, Hub: b.rs[0].name, LatencyMS: ms(cfg.Latency), JitterMS: ms(cfg.Jitter), Seed: cfg.Seed, HealMS: -1}
+	res = &result{Regions: cfg.Regions, Hub: b.rs[0].name, LatencyMS: ms(cfg.Latency), JitterMS: ms(cfg.Jitter), Seed: cfg.Seed,
+		Direct: !cfg.NoDirect, HealMS: -1}
 	res.Load[0] = load1()
 	if err := b.converge(ctx, res); err != nil {
 		return nil, err
@@ -214,15 +225,52 @@ func (b *bench) start(ctx context.Context) error {
 	if _, port, err := net.SplitHostPort(hubLeaf); err == nil {
 		b.hubPort, _ = strconv.Atoi(port)
 	}
+	// every region's NATS address is chosen first, so that the direct
+	// links (region i to region j's NATS, each through its proxy) can be
+	// set up before the regions they lead to run
+	natsAddrs := make([]string, n)
+	for i := range names {
+		if natsAddrs[i], err = freeAddr(); err != nil {
+			return err
+		}
+	}
+	pass := make([]byte, 12)
+	if _, err := crand.Read(pass); err != nil {
+		return err
+	}
+	peerPass := hex.EncodeToString(pass)
+	rs := make([]*region, n)
 	for i, name := range names {
-		c := server.Config{DataDir: b.dir + "/" + name, Addr: "127.0.0.1:0", NATSAddr: "127.0.0.1:0", Region: name, Regions: names,
+		rs[i] = &region{name: name}
+	}
+	peers := make([]map[string]string, n)
+	for i := range names {
+		if b.cfg.NoDirect {
+			break
+		}
+		peers[i] = map[string]string{}
+		for j, to := range names {
+			if i == j {
+				continue
+			}
+			p, err := b.link("direct-"+names[i]+"-"+to, natsAddrs[j])
+			if err != nil {
+				return err
+			}
+			rs[i].links, rs[j].links = append(rs[i].links, p), append(rs[j].links, p)
+			peers[i][to] = (&url.URL{Scheme: "nats", User: url.UserPassword("peer", peerPass), Host: p.Listen}).String()
+		}
+	}
+	for i, name := range names {
+		c := server.Config{DataDir: b.dir + "/" + name, Addr: "127.0.0.1:0", NATSAddr: natsAddrs[i], Region: name, Regions: names,
+			RegionPeers: peers[i], PeerPassword: peerPass,
 			RegionStall: b.cfg.Stall, Logger: b.log.With("region", name), APIRate: "1000000-M"}
-		r := &region{name: name}
+		r := rs[i]
 		if i == 0 {
 			c.LeafAddr = hubLeaf
 		} else {
 			// the spoke's leafnode goes through its proxy
-			if r.proxy, err = b.link(name, hubLeaf); err != nil {
+			if r.proxy, err = b.link("leaf-"+name, hubLeaf); err != nil {
 				return err
 			}
 			u, err := url.Parse(b.rs[0].cp.LeafURL())
@@ -292,10 +340,11 @@ func (b *bench) start(ctx context.Context) error {
 	return nil
 }
 
-// link starts the proxy of a spoke's leafnode link to the hub, with the
+// link starts the proxy of a link (a spoke's leafnode link to the hub, or
+// a control plane's direct link to another region's NATS), with the
 // latency toxics.
-func (b *bench) link(name, hub string) (*toxiproxy.Proxy, error) {
-	p := toxiproxy.NewProxy(b.tox, "leaf-"+name, "127.0.0.1:0", hub)
+func (b *bench) link(name, upstream string) (*toxiproxy.Proxy, error) {
+	p := toxiproxy.NewProxy(b.tox, name, "127.0.0.1:0", upstream)
 	if err := b.tox.Collection.Add(p, true); err != nil {
 		return nil, fmt.Errorf("proxy %s: %w", name, err)
 	}
@@ -467,7 +516,8 @@ func (b *bench) converge(ctx context.Context, res *result) error {
 	for o, ds := range byOrigin {
 		res.ByOrigin[o] = spreadOf(ds)
 	}
-	res.PairP50, res.PairP99, res.APIP50 = ms(quantile(pairs, 0.5)), ms(quantile(pairs, 0.99)), ms(quantile(calls, 0.5))
+	res.PairP50, res.PairP99 = ms(quantile(pairs, 0.5)), ms(quantile(pairs, 0.99))
+	res.APIP50, res.APIP99 = ms(quantile(calls, 0.5)), ms(quantile(calls, 0.99))
 	return nil
 }
 
@@ -515,6 +565,9 @@ func (b *bench) partition(ctx context.Context, res *result) error {
 			deny: map[string]*register{}, allow: map[string]*register{}, acked: map[string]int{}, unallowed: map[string]time.Time{}}
 	}
 	cut.proxy.Stop()
+	for _, p := range cut.links {
+		p.Stop()
+	}
 	cutAt := time.Now()
 	b.progress("partition: %s cut off for %v; every region writing", cut.name, b.cfg.Partition)
 	// the schedule ends after the partition; a call under way finishes
@@ -543,8 +596,10 @@ func (b *bench) partition(ctx context.Context, res *result) error {
 		res.Leaked = true
 		b.progress("partition: %s's merged view equals the hub's before healing: the partition did not hold", cut.name)
 	}
-	if err := cut.proxy.Start(); err != nil {
-		return fmt.Errorf("healing %s: %w", cut.name, err)
+	for _, p := range append([]*toxiproxy.Proxy{cut.proxy}, cut.links...) {
+		if err := p.Start(); err != nil {
+			return fmt.Errorf("healing %s: %w", cut.name, err)
+		}
 	}
 	healAt := time.Now()
 	res.PartitionMS = ms(healAt.Sub(cutAt))
@@ -892,6 +947,7 @@ func (b *bench) healthy(ctx context.Context, r *region) bool {
 	var body struct {
 		Items []struct {
 			Reachable, Linked, Stalled bool
+			Direct                     *bool // a direct link's watch runs (with RegionPeers)
 			Lag                        float64
 			Error                      string
 		} `json:"items"`
@@ -900,7 +956,7 @@ func (b *bench) healthy(ctx context.Context, r *region) bool {
 		return false
 	}
 	for _, it := range body.Items {
-		if !it.Reachable || !it.Linked || it.Stalled || it.Lag != 0 || it.Error != "" {
+		if !it.Reachable || !it.Linked || it.Stalled || it.Lag != 0 || it.Error != "" || it.Direct != nil && !*it.Direct {
 			return false
 		}
 	}

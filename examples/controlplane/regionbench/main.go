@@ -4,14 +4,17 @@
 // region the leafnode hub) with one SDK instance (a Guard whose
 // fleet.Watcher follows the region's aggregate), and runs every leafnode
 // link through an in-process toxiproxy proxy that adds latency and jitter
-// each way.
+// each way. Each control plane also watches every other region's bucket
+// over a direct link of its own (server.Config.RegionPeers), each through
+// a proxy with the same toxics, so that a decision reaches every region
+// in one link, not two through the hub (-direct=false: leafnodes only).
 //
 // It then
 //
 //   - issues -decisions bans, one at a time, each through a random region's
 //     API and for a fresh client, and times each from the API call until the
 //     SDK instances of every other region enforce it (p50, p99, max);
-//   - cuts one spoke region off (its proxy disabled) for -partition while
+//   - cuts one spoke region off (every proxy of its links disabled) for -partition while
 //     every region keeps writing bans, unbans and allow-list changes on a
 //     random schedule through its own API, heals the link, and measures how
 //     long the regions' merged views (each region's aggregate, merged on
@@ -51,11 +54,12 @@ func main() {
 	flag.DurationVar(&cfg.Timeout, "timeout", 5*time.Second, "how long a ban may take to be enforced everywhere before it counts as missed")
 	flag.DurationVar(&cfg.HealTimeout, "heal-timeout", time.Minute, "how long to wait for the views to be equal after healing")
 	flag.DurationVar(&cfg.Stall, "stall", 0, "the control planes' RegionStall (0: the server's default)")
+	direct := flag.Bool("direct", true, "link the control planes directly too (the fast path); false: leafnodes only")
 	seed := flag.Uint64("seed", 0, "random seed (0: from the clock)")
 	asJSON := flag.Bool("json", false, "print one JSON object")
 	verbose := flag.Bool("v", false, "log the control planes at Info on stderr")
 	flag.Parse()
-	cfg.Seed = *seed
+	cfg.Seed, cfg.NoDirect = *seed, !*direct
 	if cfg.Seed == 0 {
 		cfg.Seed = uint64(time.Now().UnixNano())
 	}
@@ -86,11 +90,15 @@ func main() {
 
 // summary prints r for people.
 func summary(w io.Writer, r *result) {
-	fmt.Fprintf(w, "regions %d (hub %s), links %.0f ms ± %.0f ms each way, seed %d\n", r.Regions, r.Hub, r.LatencyMS, r.JitterMS, r.Seed)
+	links := "leafnodes and direct links"
+	if !r.Direct {
+		links = "leafnodes only"
+	}
+	fmt.Fprintf(w, "regions %d (hub %s; %s), links %.0f ms ± %.0f ms each way, seed %d\n", r.Regions, r.Hub, links, r.LatencyMS, r.JitterMS, r.Seed)
 	fmt.Fprintf(w, "convergence: %d bans, each until enforced by every other region's SDK instance\n", r.Decisions)
 	fmt.Fprintf(w, "  p50 %.1f ms  p99 %.1f ms  max %.1f ms  (%d over 100 ms, %d missed within the timeout)\n",
 		r.P50, r.P99, r.Max, r.Over100, r.Missed)
-	fmt.Fprintf(w, "  per region pair: p50 %.1f ms  p99 %.1f ms; API call p50 %.1f ms\n", r.PairP50, r.PairP99, r.APIP50)
+	fmt.Fprintf(w, "  per region pair: p50 %.1f ms  p99 %.1f ms; API call p50 %.1f ms  p99 %.1f ms\n", r.PairP50, r.PairP99, r.APIP50, r.APIP99)
 	for _, o := range regionNames[:r.Regions] {
 		if s, ok := r.ByOrigin[o]; ok {
 			fmt.Fprintf(w, "  bans from %s (%d): p50 %.1f ms  p99 %.1f ms  max %.1f ms\n", o, s.N, s.P50, s.P99, s.Max)

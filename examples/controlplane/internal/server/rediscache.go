@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,6 +33,14 @@ import (
 // targets that name one client key reach Redis: an address, an
 // aggregated prefix, a KeyFunc key. A CIDR, a pseudonym, a route or a
 // suppression stays with the decision watchers.
+//
+// The SDK keys an IPv6 client by its /64 (middleware.Config.IPv6Prefix's
+// default), so the ban of one IPv6 address is written under both that
+// /64 key and the address itself (the key of an instance configured with
+// IPv6Prefix 128): the decision watchers, whose rule of an address
+// overlaps the client's /64, enforce it on the /64 too. A /64 key that
+// several addresses' decisions share is cleared only when none of them
+// has one left in force.
 
 // operatorReason starts the reason of every decision the control plane
 // writes to Redis, as the limiter's operator rules' reasons do.
@@ -43,6 +53,10 @@ type redisCache struct {
 	log    *slog.Logger
 	now    func() time.Time
 	every  time.Duration
+
+	// merged is the region's merged aggregate (set before run), for the
+	// decisions of other addresses that share a /64 key
+	merged *replicate.Reader
 
 	mu    sync.Mutex
 	dirty map[decision.Target]replicate.Entry
@@ -69,7 +83,7 @@ func newRedisCache(cfg *Config) (*redisCache, error) {
 
 // changed queues e's target; it never blocks (the Reader calls it).
 func (c *redisCache) changed(e replicate.Entry) {
-	if _, ok := clientKey(e.Target); !ok {
+	if len(clientKeys(e.Target)) == 0 {
 		return
 	}
 	c.mu.Lock()
@@ -136,37 +150,85 @@ func (c *redisCache) run(ctx context.Context, merged *replicate.Reader) {
 
 // apply writes what e's target has in force to Redis.
 func (c *redisCache) apply(ctx context.Context, e replicate.Entry) error {
-	key, ok := clientKey(e.Target)
-	if !ok {
+	keys := clientKeys(e.Target)
+	if len(keys) == 0 {
 		return nil
 	}
 	now := c.now()
 	allowed, in := e.Effective(now)
 	actx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if in != nil {
-		d := storage.Decision{Action: storage.ActionBan, Reason: operatorReason + in.Reason, Expires: in.Expires}
-		if in.Action == decision.Throttle {
-			d.Action, d.Factor = storage.ActionThrottle, in.Factor
+	for i, key := range keys {
+		if in != nil {
+			if err := c.store.SetDecision(actx, key, redisDecision(in), now); err != nil {
+				return err
+			}
+			c.written.Add(1)
+			continue
 		}
-		if err := c.store.SetDecision(actx, key, d, now); err != nil {
+		if !allowed && e.Deny == nil {
+			continue // nothing of the control plane's to clear
+		}
+		d, err := c.store.Decision(actx, key, now)
+		if err != nil {
 			return err
 		}
-		c.written.Add(1)
+		if d.Action == storage.ActionNone || !strings.HasPrefix(d.Reason, operatorReason) {
+			continue
+		}
+		if i > 0 {
+			// a shared /64 key keeps another address's decision in force
+			if sib := c.sibling(e.Target, key, now); sib != nil {
+				if err := c.store.SetDecision(actx, key, redisDecision(sib), now); err != nil {
+					return err
+				}
+				c.written.Add(1)
+				continue
+			}
+		}
+		if err := c.store.DeleteDecision(actx, key); err != nil {
+			return err
+		}
+		c.cleared.Add(1)
+	}
+	return nil
+}
+
+// redisDecision is the storage/redis decision of in, a ban or throttle.
+func redisDecision(in *decision.Value) storage.Decision {
+	d := storage.Decision{Action: storage.ActionBan, Reason: operatorReason + in.Reason, Expires: in.Expires}
+	if in.Action == decision.Throttle {
+		d.Action, d.Factor = storage.ActionThrottle, in.Factor
+	}
+	return d
+}
+
+// sibling is the decision in force, if any, of another target whose
+// Redis keys include key (another IPv6 address of one /64): a ban before
+// a throttle, the one that lasts longest first.
+func (c *redisCache) sibling(t decision.Target, key string, now time.Time) *decision.Value {
+	if c.merged == nil {
 		return nil
 	}
-	if !allowed && e.Deny == nil {
-		return nil // nothing of the control plane's to clear
+	var best *decision.Value
+	for ot, oe := range c.merged.Snapshot() {
+		if ot == t || !slices.Contains(clientKeys(ot), key) {
+			continue
+		}
+		if _, in := oe.Effective(now); in != nil && (best == nil || outranks(in, best)) {
+			best = in
+		}
 	}
-	d, err := c.store.Decision(actx, key, now)
-	if err != nil || d.Action == storage.ActionNone || !strings.HasPrefix(d.Reason, operatorReason) {
-		return err
+	return best
+}
+
+// outranks says a ban beats a throttle, and of two of a kind the one that
+// lasts longer (no expiry: forever).
+func outranks(a, b *decision.Value) bool {
+	if a.Action != b.Action {
+		return a.Action == decision.Ban
 	}
-	if err := c.store.DeleteDecision(actx, key); err != nil {
-		return err
-	}
-	c.cleared.Add(1)
-	return nil
+	return !b.Expires.IsZero() && (a.Expires.IsZero() || a.Expires.After(b.Expires))
 }
 
 // status is the write-through's counters, for GET /api/v1/regions.
@@ -183,13 +245,24 @@ func (c *redisCache) close() error {
 	return c.client.Close()
 }
 
-// clientKey is the limiter key of the one client t names, if it names
-// one: an address (an IPv6 address is the key of an instance that does
-// not aggregate IPv6 clients), an aggregated prefix, a KeyFunc key.
-func clientKey(t decision.Target) (string, bool) {
+// sdkIPv6Prefix is how the SDK keys an IPv6 client by default
+// (middleware.Config.IPv6Prefix).
+const sdkIPv6Prefix = 64
+
+// clientKeys are the limiter keys of the one client t names, if it names
+// one: an address (an IPv6 address as itself, the key of an instance that
+// does not aggregate IPv6 clients, and as the /64 the SDK keys it by by
+// default), an aggregated prefix, a KeyFunc key.
+func clientKeys(t decision.Target) []string {
 	switch t.Type {
-	case decision.TypeAddr, decision.TypePrefix, decision.TypeKey:
-		return t.Value, true
+	case decision.TypeAddr:
+		if a, err := netip.ParseAddr(t.Value); err == nil && a.Is6() && !a.Is4In6() {
+			p, _ := a.Prefix(sdkIPv6Prefix)
+			return []string{t.Value, p.String()}
+		}
+		return []string{t.Value}
+	case decision.TypePrefix, decision.TypeKey:
+		return []string{t.Value}
 	}
-	return "", false
+	return nil
 }

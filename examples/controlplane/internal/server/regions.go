@@ -5,11 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
+
+	natsserver "github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark/internal/history"
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
@@ -27,9 +34,48 @@ import (
 // table show their lag, a stalled source is logged as an incident and
 // restarted once its origin answers again. SDK instances watch the
 // aggregate (fleet.WatcherConfig.Aggregate) and merge it on read.
+//
+// Leafnode links form a tree, so a decision of one spoke reaches another
+// spoke through the hub: two links. With RegionPeers, the control plane
+// also connects to each other region's NATS directly (as its "peer"
+// user, which may only watch that region's bucket) and copies what the
+// region writes into the aggregate (replicate.Direct): one link. The
+// sources stay the durable path and the resync; the merge is idempotent,
+// so the copy the source delivers later changes nothing.
 
 // leafUser is the user a spoke's leafnode authenticates as on the hub.
 const leafUser = "leaf"
+
+// peerUser is the user other regions' control planes connect as to
+// watch this region's bucket (RegionPeers).
+const peerUser = "peer"
+
+// peerPermissions let another region's control plane watch region's
+// decision bucket, and nothing more.
+func peerPermissions(region string) *natsserver.Permissions {
+	kv := "KV_" + replicate.RegionBucket(region)
+	return &natsserver.Permissions{
+		Publish: &natsserver.SubjectPermission{
+			Allow: []string{"$JS.API.INFO",
+				"$JS.API.STREAM.INFO." + kv, "$JS.API.CONSUMER.CREATE." + kv, "$JS.API.CONSUMER.CREATE." + kv + ".>",
+				"$JS.API.CONSUMER.DELETE." + kv + ".>", "$JS.API.CONSUMER.INFO." + kv + ".>",
+				"$JS.FC.>", "$JS.ACK." + kv + ".>"},
+			Deny: []string{"$KV.>", "$O.>"},
+		},
+		Subscribe: &natsserver.SubjectPermission{Allow: []string{"_INBOX.>"}},
+	}
+}
+
+// peerURL is the URL other regions give in RegionPeers to reach this
+// region's NATS as its peer user.
+func peerURL(host string, port int, pass string) string {
+	return (&url.URL{Scheme: "nats", User: url.UserPassword(peerUser, pass), Host: net.JoinHostPort(host, strconv.Itoa(port))}).String()
+}
+
+// PeerURL is the URL, with credentials, that other regions give in
+// RegionPeers (REGION_PEERS) for this one ("" unless several regions run
+// on the embedded NATS).
+func (s *Server) PeerURL() string { return s.peerURL }
 
 // leafDeny are the subjects that never cross a leafnode link: events stay
 // in their region's stream, and the model store ($O.>, which the server
@@ -47,6 +93,9 @@ func (c *Config) regionDefaults() error {
 		}
 		if c.RedisURL != "" {
 			return errors.New("controlplane: REDIS_URL (the write-through of the merged decisions) needs REGIONS")
+		}
+		if len(c.RegionPeers) > 0 || c.PeerPassword != "" {
+			return errors.New("controlplane: REGION_PEERS and PEER_PASSWORD need REGIONS")
 		}
 		return nil
 	}
@@ -69,6 +118,14 @@ func (c *Config) regionDefaults() error {
 		u, err := url.Parse(c.LeafRemote)
 		if err != nil || u.Scheme != "nats-leaf" && u.Scheme != "tls" || u.Host == "" {
 			return fmt.Errorf("controlplane: LEAF_REMOTE %q: want nats-leaf://leaf:password@host:port", c.LeafRemote)
+		}
+	}
+	for r, u := range c.RegionPeers {
+		if r == c.Region || !slices.Contains(c.Regions, r) {
+			return fmt.Errorf("controlplane: REGION_PEERS: %q is not another region of REGIONS", r)
+		}
+		if pu, err := url.Parse(u); err != nil || pu.Scheme != "nats" && pu.Scheme != "tls" || pu.Host == "" {
+			return fmt.Errorf("controlplane: REGION_PEERS: region %s: want nats://peer:password@host:port", r)
 		}
 	}
 	if c.RegionStall <= 0 {
@@ -96,6 +153,51 @@ type regionState struct {
 	checked time.Time
 	err     error
 	merged  *replicate.Reader // the region's aggregate, merged: every region's decisions
+	direct  *replicate.Direct // the fast path; nil without RegionPeers
+	peers   []*nats.Conn      // its connections
+}
+
+// startDirect connects to every region of RegionPeers and starts copying
+// their writes into the aggregate. A peer that does not answer yet is
+// retried for as long as the control plane runs.
+func (s *Server) startDirect() error {
+	if len(s.cfg.RegionPeers) == 0 {
+		return nil
+	}
+	peers := map[string]jetstream.JetStream{}
+	for _, r := range slices.Sorted(maps.Keys(s.cfg.RegionPeers)) {
+		// IgnoreDiscoveredServers: the direct link goes where it was told
+		// (a proxy, a load balancer), never around it
+		nc, err := nats.Connect(s.cfg.RegionPeers[r], nats.Name("bulwark-controlplane-"+s.cfg.Region+"-peer"),
+			nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond), nats.RetryOnFailedConnect(true),
+			nats.IgnoreDiscoveredServers(), nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+				// a watch whose link is down misses heartbeats: it restarts
+				s.cfg.Logger.Debug("controlplane: region peer", "region", s.cfg.Region, "peer", r, "err", err)
+			}))
+		if err != nil {
+			return fmt.Errorf("controlplane: region peer %s: %w", r, err)
+		}
+		s.regions.peers = append(s.regions.peers, nc)
+		if peers[r], err = jetstream.New(nc); err != nil {
+			return fmt.Errorf("controlplane: region peer %s: %w", r, err)
+		}
+	}
+	var err error
+	s.regions.direct, err = replicate.NewDirect(replicate.DirectConfig{JS: s.js, Region: s.cfg.Region, Peers: peers, Logger: s.cfg.Logger})
+	if err != nil {
+		return fmt.Errorf("controlplane: regions: %w", err)
+	}
+	return nil
+}
+
+// stopDirect stops the fast path and closes its connections.
+func (s *Server) stopDirect() {
+	if s.regions.direct != nil {
+		_ = s.regions.direct.Close()
+	}
+	for _, nc := range s.regions.peers {
+		nc.Close()
+	}
 }
 
 // startRegions configures the region's bucket and aggregate, and starts
@@ -120,10 +222,19 @@ func (s *Server) startRegions(ctx, bg context.Context) error {
 	if s.regions.merged, err = replicate.NewReader(rc); err != nil {
 		return fmt.Errorf("controlplane: regions: %w", err)
 	}
+	if s.redis != nil {
+		s.redis.merged = s.regions.merged
+	}
+	if err := s.startDirect(); err != nil {
+		s.stopDirect()
+		_ = s.regions.merged.Close()
+		return err
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		s.watchRegions(bg, m)
+		s.stopDirect()
 		_ = s.regions.merged.Close()
 	}()
 	if s.redis != nil {
@@ -213,6 +324,9 @@ func (s *Server) regionRows() (rows []map[string]any, checked time.Time, err err
 			"lag": h.Lag, "reachable": h.Reachable, "linked": s.linked(h), "stalled": h.Stalled, "last_progress": h.Since.UTC(), "error": h.Err}
 		if h.Active >= 0 {
 			row["last_heard_ms"] = h.Active.Milliseconds()
+		}
+		if _, ok := s.cfg.RegionPeers[h.Region]; ok && s.regions.direct != nil {
+			row["direct"] = s.regions.direct.Watching(h.Region)
 		}
 		rows = append(rows, row)
 	}

@@ -381,6 +381,40 @@ func TestRegionsRedisWriteThrough(t *testing.T) {
 		t.Errorf("a fresh Redis-only instance: unbanned client got %d", code)
 	}
 
+	// an IPv6 client is keyed by its /64, as the SDK keys it by default
+	// (and by its address, as an instance that does not aggregate does):
+	// a ban of one address refuses it at a Redis-only instance, and the
+	// /64 key stays while another address of the /64 is banned
+	const v6a, v6b, v6net = "2001:db8:7:1::40", "2001:db8:7:1::41", "2001:db8:7:1::/64"
+	keyA, _ := rs.decide(t, "eu", "ban", v6a, 0)
+	for _, n := range []string{"eu", "us"} {
+		eventually(t, 5*time.Second, n+"'s Redis holds the IPv6 ban under the /64 and the address", func() bool {
+			return cached(n, v6net).Action == storage.ActionBan && cached(n, v6a).Action == storage.ActionBan
+		})
+	}
+	if code := serve(redisOnlyInstance(t, prefixes["us"]), v6a); code != http.StatusForbidden {
+		t.Errorf("us's Redis-only instance: banned IPv6 client got %d", code)
+	}
+	keyB, _ := rs.decide(t, "us", "ban", v6b, 0)
+	eventually(t, 5*time.Second, "eu's Redis holds the second IPv6 ban", func() bool { return cached("eu", v6b).Action == storage.ActionBan })
+	if code, body := rs.call(t, "eu", "DELETE", "/api/v1/decisions/"+keyA, nil); code != http.StatusNoContent {
+		t.Fatalf("unban %s: %d %v", v6a, code, body)
+	}
+	for _, n := range []string{"eu", "us"} {
+		eventually(t, 5*time.Second, n+"'s Redis clears the first IPv6 address", func() bool { return cached(n, v6a).Action == storage.ActionNone })
+		if d := cached(n, v6net); d.Action != storage.ActionBan {
+			t.Errorf("%s's Redis: the /64 key after one of its two bans was lifted: %+v", n, d)
+		}
+	}
+	if code, body := rs.call(t, "us", "DELETE", "/api/v1/decisions/"+keyB, nil); code != http.StatusNoContent {
+		t.Fatalf("unban %s: %d %v", v6b, code, body)
+	}
+	for _, n := range []string{"eu", "us"} {
+		eventually(t, 5*time.Second, n+"'s Redis clears the /64 with its last ban", func() bool {
+			return cached(n, v6net).Action == storage.ActionNone && cached(n, v6b).Action == storage.ActionNone
+		})
+	}
+
 	// a penalty-box ban an SDK instance made on the unbanned client stays
 	// through the resyncs that follow
 	pen := storage.Decision{Action: storage.ActionBan, Reason: "repeated attacks", Expires: time.Now().Add(time.Hour)}

@@ -77,6 +77,16 @@ type Config struct {
 	// Default: plain TCP (the leaf password then crosses the link in the
 	// clear; use it only on a private network).
 	LeafTLSCert, LeafTLSKey, LeafTLSCA string
+	// RegionPeers (REGION_PEERS), by region, are the NATS URLs of other
+	// regions' control planes (their PeerURL, the "peer" user's): the
+	// fast path. The control plane watches each such region's bucket over
+	// a direct connection and copies its writes into the aggregate, one
+	// link away instead of two through the hub; the sources stay the
+	// durable path (regions.go). PeerPassword is the password of this
+	// region's "peer" user, which may only watch its bucket (default: one
+	// generated in DataDir/nats-peer.password).
+	RegionPeers  map[string]string
+	PeerPassword string
 	// RegionStall is how long a region's source may make no progress
 	// before it is reported stalled. Default 3s.
 	RegionStall time.Duration
@@ -276,6 +286,7 @@ type Server struct {
 	retrain   *retrainer         // retrain.go
 	regions   *regionState       // nil unless Config.Regions
 	leafURL   string             // the hub's leafnode URL for spokes
+	peerURL   string             // this region's NATS as other regions' fast path reaches it
 	redis     *redisCache        // nil unless Config.RedisURL
 }
 
@@ -434,10 +445,17 @@ func (s *Server) startNATS() error {
 				{Username: "controlplane", Password: cpPass},
 				{Username: "sdk", Password: sdkPass, Permissions: sdkPermissions(s.cfg.Region, s.cfg.multiRegion())},
 			}}
+		var peerPass string
 		if s.cfg.multiRegion() {
 			if err := s.leafOptions(&o); err != nil {
 				return err
 			}
+			if peerPass = s.cfg.PeerPassword; peerPass == "" {
+				if peerPass, err = secret(s.cfg.DataDir, "nats-peer.password"); err != nil {
+					return err
+				}
+			}
+			o.Users = append(o.Users, &natsserver.User{Username: peerUser, Password: peerPass, Permissions: peerPermissions(s.cfg.Region)})
 		}
 		s.nats, err = natsembed.Start(o)
 		if err != nil {
@@ -446,6 +464,9 @@ func (s *Server) startNATS() error {
 		addr := s.nats.Addr().(*net.TCPAddr)
 		url = fmt.Sprintf("nats://%s:%d", host, addr.Port)
 		s.sdkURL = fmt.Sprintf("nats://sdk:%s@%s:%d", sdkPass, host, addr.Port)
+		if peerPass != "" {
+			s.peerURL = peerURL(host, addr.Port, peerPass)
+		}
 		opts = append(opts, nats.UserInfo("controlplane", cpPass))
 	} else {
 		s.sdkURL = url
