@@ -19,6 +19,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -99,6 +100,7 @@ func main() {
 	asJSON := flag.Bool("json", false, "print one JSON object instead of a table")
 	misses := flag.Int("misses", 0, "also print up to N missed attacks and N false positives (ids) to stderr")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the assessments to this file")
+	verdicts := flag.String("verdicts", "", "write each row's verdict to this file, one line a row (id, outcome, score, its rules sorted), to compare two builds with diff")
 	flag.Parse()
 	if *data == "" {
 		fmt.Fprintln(os.Stderr, "evaluate: no -data and no testdata/sample.jsonl.gz beside the command")
@@ -119,9 +121,23 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	res, err := evaluate(rows, *misses, os.Stderr)
+	var vw *bufio.Writer
+	if *verdicts != "" {
+		f, err := os.Create(*verdicts)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer f.Close()
+		vw = bufio.NewWriter(f)
+	}
+	res, err := evaluate(rows, *misses, os.Stderr, vw)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if vw != nil {
+		if err := vw.Flush(); err != nil {
+			log.Fatal(err)
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
@@ -133,7 +149,7 @@ func main() {
 	printTable(os.Stdout, res)
 }
 
-func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) {
+func evaluate(rows []labelled.Row, misses int, diag io.Writer, verdicts io.Writer) (*result, error) {
 	// The Guard the middleware asks by default: every step that inspects
 	// a request, from the view to the refusal of one that went past an
 	// inspection limit.
@@ -156,6 +172,14 @@ func evaluate(rows []labelled.Row, misses int, diag io.Writer) (*result, error) 
 		v := guard.CheckHTTP(req, client, "", start)
 		total += time.Since(start)
 		a := v.Assessment
+		if verdicts != nil {
+			rules := make([]string, len(a.Signals))
+			for k, sig := range a.Signals {
+				rules[k] = sig.Rule
+			}
+			sort.Strings(rules)
+			fmt.Fprintf(verdicts, "%s %v %.4f %s\n", row.ID, v.Outcome, a.Score, strings.Join(rules, ","))
+		}
 
 		cat := row.Category
 		if cat == "" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/bulwarkhq/bulwark/internal/labelled"
@@ -16,8 +17,8 @@ func TestEvaluateSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var diag bytes.Buffer
-	res, err := evaluate(rows, 3, &diag)
+	var diag, verdicts bytes.Buffer
+	res, err := evaluate(rows, 3, &diag, &verdicts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,5 +42,16 @@ func TestEvaluateSample(t *testing.T) {
 	}
 	if res.MeanNS <= 0 {
 		t.Fatal("no time measured")
+	}
+	// -verdicts: a line a row, in order, naming the row and its outcome
+	lines := strings.Split(strings.TrimSuffix(verdicts.String(), "\n"), "\n")
+	if len(lines) != len(rows) {
+		t.Fatalf("%d verdict lines for %d rows", len(lines), len(rows))
+	}
+	for i, l := range lines {
+		f := strings.Fields(l)
+		if len(f) < 3 || f[0] != rows[i].ID {
+			t.Fatalf("verdict line %d %q, want row %s first", i, l, rows[i].ID)
+		}
 	}
 }
