@@ -324,6 +324,9 @@ func indexFold(s, needle string) int {
 	if n == 0 {
 		return 0
 	}
+	if len(s) < 64 {
+		return indexFoldShort(s, needle)
+	}
 	k := rarest(needle)
 	lc := needle[k]
 	uc := lc
@@ -395,6 +398,22 @@ func indexByte[T text](s T, c byte) int {
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// indexFoldShort is indexFold for a short s: every position whose byte is
+// the needle's first, in either case, compared whole.
+func indexFoldShort(s, needle string) int {
+	first := needle[0]
+	upper := first
+	if 'a' <= first && first <= 'z' {
+		upper -= 'a' - 'A'
+	}
+	for i := 0; i+len(needle) <= len(s); i++ {
+		if (s[i] == first || s[i] == upper) && strings.EqualFold(s[i:i+len(needle)], needle) {
 			return i
 		}
 	}
