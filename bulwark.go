@@ -209,6 +209,7 @@ func (g *Guard) check(ctx context.Context, req *threat.Request, p route) Verdict
 		g.publish(alerting.KindThreat, a.Score, a.Level, "", &v)
 	}
 	blocked := a.Score >= p.strict.Block
+	v.ChallengerBlocked = a.ChallengerModel != "" && a.Challenger >= p.strict.Block
 	if a.Uninspected != 0 {
 		refuse := p.uninspected != UninspectedPass
 		g.tel.uninspected(ctx, a.Uninspected, !refuse || p.shadow)

@@ -55,6 +55,10 @@ type Verdict struct {
 	// Assessment is the engine's (zero when the request was not scored:
 	// skipped, allow-listed, or refused from the decision cache).
 	Assessment threat.Assessment
+	// ChallengerBlocked says the challenger's score (Assessment.Challenger)
+	// reached the route's Strictness.Block: the challenger model would
+	// have blocked the request. It is never enforced.
+	ChallengerBlocked bool
 	// Limit is the limiter's answer: the rate, what is left of it and when
 	// it resets (zero when the request was not counted).
 	Limit ratelimit.Result

@@ -244,6 +244,7 @@ func (e *Engine) Assess(ctx context.Context, req *Request) Assessment {
 	a.Challenger = -1
 	if sm, ok := e.models.Challenger(); ok {
 		a.Challenger = sm.combine(sigs, e.weights, 0).Score
+		a.ChallengerModel = sm.p.Version
 	}
 	clear(sigs)
 	*sp = sigs[:0]

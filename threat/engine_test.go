@@ -202,7 +202,7 @@ func TestChallengerAndCanaryModels(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := assessWith(e, "/?q=hmm", "c")
-	if a.Model != "neutral" || a.Score >= blockAt || a.Challenger < blockAt {
+	if a.Model != "neutral" || a.Score >= blockAt || a.Challenger < blockAt || a.ChallengerModel != "candidate" {
 		t.Fatalf("challenger: %+v (the active model decides, the challenger only scores)", a)
 	}
 	_ = e.Models().SetChallenger(nil)

@@ -165,6 +165,9 @@ type Assessment struct {
 	// Challenger is the score the challenger model gave the request, when
 	// one is set (Holder.SetChallenger), else -1. It is never enforced.
 	Challenger float64
+	// ChallengerModel is the Version of the challenger that gave
+	// Challenger, "" when none is set.
+	ChallengerModel string
 	// Uninspected says which limits the request went past: a part of it
 	// was not inspected, and Score speaks only for the rest. The
 	// middleware's policy refuses such requests by default.

@@ -26,7 +26,11 @@
 // is retrained from the labelled events into a candidate, e.g. 24h; a run
 // with no new label does nothing), RETRAIN_ON_DRIFT=1 (also retrain when
 // the drift watch raises an incident), RETRAIN_BUDGET (20s: the tuning's
-// time budget, at most 45s).
+// time budget, at most 45s), CANARY_CHECK_EVERY (1m: how often the
+// combiner's canary is compared with the active model and promoted or
+// rolled back; negative: off), CANARY_MARGIN (0.05), CANARY_MIN_SAMPLE
+// (60 labelled events a class and model), CANARY_CHECKS (3 worse checks
+// in a row roll back).
 //
 // Several regions (each its own control plane and embedded NATS, whose
 // JetStream domain is the region's name): REGIONS (every region's name,
@@ -222,6 +226,31 @@ func configFromEnv() (server.Config, error) {
 		}
 	}
 	c.RetrainOnDrift = os.Getenv("RETRAIN_ON_DRIFT") == "1"
+	// CANARY_CHECK_EVERY, CANARY_MARGIN, CANARY_MIN_SAMPLE, CANARY_CHECKS:
+	// the canary watch (server.Config)
+	if v := os.Getenv("CANARY_CHECK_EVERY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d == 0 {
+			return c, fmt.Errorf("CANARY_CHECK_EVERY=%q: a duration (negative: off)", v)
+		}
+		c.CanaryCheckEvery = d
+	}
+	if v := os.Getenv("CANARY_MARGIN"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f > 0 && f < 1) {
+			return c, fmt.Errorf("CANARY_MARGIN=%q: a number in (0,1)", v)
+		}
+		c.CanaryMargin = f
+	}
+	for name, p := range map[string]*int{"CANARY_MIN_SAMPLE": &c.CanaryMinSample, "CANARY_CHECKS": &c.CanaryChecks} {
+		if v := os.Getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return c, fmt.Errorf("%s=%q: a positive integer", name, v)
+			}
+			*p = n
+		}
+	}
 	for name, p := range map[string]*int{"WARM_DAYS": &c.WarmDays, "COLD_DAYS": &c.ColdDays} {
 		if v := os.Getenv(name); v != "" {
 			n, err := strconv.Atoi(v)

@@ -16,7 +16,13 @@ const (
 )
 
 // magic starts every encoded batch; its last byte is the format version.
-var magic = [4]byte{'B', 'W', 'E', 1}
+// Format 2 adds the model fields (Model, Shadow, ShadowScore,
+// ShadowRefused) after each event's format 1 fields; DecodeBatch reads
+// both.
+var magic = [4]byte{'B', 'W', 'E', 2}
+
+// version1 is the prefix of a format 1 batch: events without model fields.
+var version1 = [4]byte{'B', 'W', 'E', 1}
 
 // Append appends the wire form of b to dst. Client keys are never encoded.
 func (b *Batch) Append(dst []byte) []byte {
@@ -60,8 +66,25 @@ func AppendEvent(dst []byte, e *Event) []byte {
 	for _, v := range f {
 		dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(v))
 	}
-	return dst
+	// format 2
+	dst = appendStr(dst, e.Model)
+	dst = appendStr(dst, e.Shadow)
+	var flags byte
+	if e.ShadowRefused {
+		flags |= flagShadowRefused
+	}
+	if e.Blocked {
+		flags |= flagBlocked
+	}
+	dst = append(dst, flags)
+	return binary.LittleEndian.AppendUint32(dst, math.Float32bits(float32(e.ShadowScore)))
 }
+
+// flags of the format 2 fields.
+const (
+	flagShadowRefused = 1 << iota
+	flagBlocked
+)
 
 func appendStr(dst []byte, s string) []byte {
 	if len(s) > MaxString {
@@ -77,10 +100,10 @@ func DecodeBatch(b []byte) (*Batch, error) {
 	if len(b) > MaxBatchLen {
 		return nil, fmt.Errorf("%w: batch of %d bytes", ErrMalformed, len(b))
 	}
-	if len(b) < len(magic) || [4]byte(b[:4]) != magic {
-		return nil, fmt.Errorf("%w: not a version 1 event batch", ErrMalformed)
+	if len(b) < len(magic) || [4]byte(b[:4]) != magic && [4]byte(b[:4]) != version1 {
+		return nil, fmt.Errorf("%w: not a version 1 or 2 event batch", ErrMalformed)
 	}
-	d := decoder{b: b[4:]}
+	d := decoder{b: b[4:], format: int(b[3])}
 	out := &Batch{Tenant: d.str(), Region: d.str(), Instance: d.str(), KeyID: d.str()}
 	n := d.uvarint()
 	if d.err == nil && (n > MaxBatchEvents || n > uint64(len(d.b))/minEventLen) {
@@ -109,6 +132,9 @@ const minEventLen = 16 + 1 + 10 + 4
 type decoder struct {
 	b   []byte
 	err error
+	// format is the batch's (1 or 2); 0 reads the format 2 fields when
+	// bytes follow the format 1 ones (DecodeEvent)
+	format int
 }
 
 func (d *decoder) fail(format string, args ...any) {
@@ -202,17 +228,41 @@ func (d *decoder) event(e *Event) {
 	if nf != nil && nf[0] > MaxFeatures {
 		d.fail("%d features", nf[0])
 	}
-	if d.err != nil || nf[0] == 0 {
+	if d.err != nil {
 		return
 	}
-	e.Features = make([]float32, nf[0])
-	for i := range e.Features {
-		e.Features[i] = d.f32()
+	if nf[0] > 0 {
+		e.Features = make([]float32, nf[0])
+		for i := range e.Features {
+			e.Features[i] = d.f32()
+		}
 	}
+	if d.format == 1 || d.format == 0 && len(d.b) == 0 {
+		e.Blocked = e.Outcome == OutcomeBlocked
+		return
+	}
+	e.Model = d.str()
+	e.Shadow = d.str()
+	flags := d.take(1)
+	if flags != nil && flags[0]&^(flagShadowRefused|flagBlocked) != 0 {
+		d.fail("flags %#x", flags[0])
+	}
+	if d.err != nil {
+		return
+	}
+	e.ShadowRefused = flags[0]&flagShadowRefused != 0
+	e.Blocked = flags[0]&flagBlocked != 0
+	s = d.f32()
+	if s != s || s < -1 || s > 1 {
+		d.fail("shadow score %v", s)
+	}
+	e.ShadowScore = float64(s)
 }
 
 // DecodeEvent parses one event in its wire form (as AppendEvent writes
-// it) into e and returns the bytes after it.
+// it) into e and returns the bytes after it. An event in format 1 (a row
+// stored before format 2) ends with its features: when b ends there, the
+// model fields stay empty.
 func DecodeEvent(b []byte, e *Event) (rest []byte, err error) {
 	d := decoder{b: b}
 	d.event(e)

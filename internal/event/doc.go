@@ -13,5 +13,8 @@
 //
 // Per-minute counts of every request (sampled out or not) travel apart, in
 // Reports. The encoding is versioned (a magic prefix), bounded (DecodeBatch
-// refuses lengths and counts beyond the limits below) and fuzzed.
+// refuses lengths and counts beyond the limits below) and fuzzed. Format 2
+// adds the model fields (which combiner model scored the event, whether
+// it blocked it, and the shadow model's verdict beside it); DecodeBatch
+// still reads format 1, whose events leave them empty.
 package event

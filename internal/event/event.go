@@ -46,6 +46,22 @@ type Event struct {
 	// Features is the client's behavioural feature vector, carried by
 	// scored events (Level other than "none") only.
 	Features []float32
+	// Model is the version of the combiner model that scored the request:
+	// the active one, or the canary for a client in its fraction; "" when
+	// the request was not scored.
+	Model string
+	// Shadow is the version of the shadow model (the challenger) scored
+	// beside Model and never enforced, "" when none was loaded;
+	// ShadowScore is its score and ShadowRefused says it reached the
+	// route's block threshold: the shadow would have refused the request.
+	Shadow        string
+	ShadowScore   float64
+	ShadowRefused bool
+	// Blocked says Score reached the route's block threshold: Model
+	// refused the request (enforced, or let through by shadow mode). A
+	// refusal of the rate limiter or the decision cache is not the
+	// model's. Decoding a format 1 event sets it from Outcome.
+	Blocked bool
 }
 
 // Scored reports whether e is above threat level "none".

@@ -6,6 +6,9 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 func sample() *Batch {
@@ -15,8 +18,46 @@ func sample() *Batch {
 			Outcome: OutcomeAllowed, Score: 0.01, Level: "none", Limiter: "allow"},
 		{ID: MakeID(t0, 7, 2), Time: t0.Add(time.Millisecond), Pseudonym: "aa", Route: "/search", Method: "GET",
 			Outcome: OutcomeBlocked, Score: 0.99, Level: "critical", Reasons: [MaxReasons]string{"sqli.libinjection", "sqli.tautology"},
-			Family: "sqli", Limiter: "", Features: []float32{1, 0.5, 0, 0, 0, 1, 0.2, 1, 1, 0, 0, 0}},
+			Family: "sqli", Limiter: "", Features: []float32{1, 0.5, 0, 0, 0, 1, 0.2, 1, 1, 0, 0, 0},
+			Model: "retrain-20261201", Shadow: "retrain-20261202", ShadowScore: 0.5, ShadowRefused: true, Blocked: true},
 	}}
+}
+
+// format1 is b's encoding in format 1, which knows no model fields.
+func format1(b *Batch) []byte {
+	dst := append([]byte{}, version1[:]...)
+	for _, s := range []string{b.Tenant, b.Region, b.Instance, b.KeyID} {
+		dst = appendStr(dst, s)
+	}
+	dst = append(dst, byte(len(b.Events)))
+	for i := range b.Events {
+		e := b.Events[i]
+		e.Model, e.Shadow, e.ShadowScore, e.ShadowRefused, e.Blocked = "", "", 0, false, false
+		enc := AppendEvent(nil, &e)
+		dst = append(dst, enc[:len(enc)-7]...) // two empty strings, the flags, the score
+	}
+	return dst
+}
+
+func TestFormat1Decodes(t *testing.T) {
+	b := sample()
+	got, err := DecodeBatch(format1(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := got.Events[1]
+	if e.Route != "/search" || e.Model != "" || e.Shadow != "" || !e.Blocked || got.Events[0].Blocked {
+		t.Fatalf("format 1 event: %+v", e)
+	}
+	// a stored row of format 1 (an event without the model fields) decodes
+	one := AppendEvent(nil, &b.Events[1])
+	var back Event
+	if rest, err := DecodeEvent(one[:len(one)-(len(b.Events[1].Model)+len(b.Events[1].Shadow)+2+5)], &back); err != nil || len(rest) != 0 || back.Model != "" || !back.Blocked {
+		t.Fatalf("format 1 row: %+v %v", back, err)
+	}
+	if rest, err := DecodeEvent(one, &back); err != nil || len(rest) != 0 || back.Model != "retrain-20261201" || !back.ShadowRefused {
+		t.Fatalf("format 2 row: %+v %v", back, err)
+	}
 }
 
 func TestBatchRoundTrip(t *testing.T) {
@@ -29,6 +70,7 @@ func TestBatchRoundTrip(t *testing.T) {
 	b.Events[0].Client = ""
 	for i := range b.Events {
 		b.Events[i].Score = float64(float32(b.Events[i].Score))
+		b.Events[i].ShadowScore = float64(float32(b.Events[i].ShadowScore))
 	}
 	if !reflect.DeepEqual(got, b) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, b)
@@ -42,7 +84,7 @@ func TestDecodeBatchRefuses(t *testing.T) {
 	cases := map[string][]byte{
 		"empty":     nil,
 		"magic":     []byte("XXXX"),
-		"version":   append([]byte("BWE\x02"), good[4:]...),
+		"version":   append([]byte("BWE\x03"), good[4:]...),
 		"truncated": good[:len(good)-3],
 		"trailing":  append(append([]byte{}, good...), 0),
 		"count":     append(append([]byte{}, good[:4]...), 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f),
@@ -120,6 +162,7 @@ func TestReport(t *testing.T) {
 func FuzzDecodeBatch(f *testing.F) {
 	f.Add(sample().Append(nil))
 	f.Add([]byte("BWE\x01"))
+	f.Add(format1(sample()))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, in []byte) {
 		b, err := DecodeBatch(in)
@@ -148,4 +191,17 @@ func FuzzParseID(f *testing.F) {
 			t.Fatalf("%q -> %v -> %q", s, id, id.String())
 		}
 	})
+}
+
+func TestFromVerdictModels(t *testing.T) {
+	v := &bulwark.Verdict{Outcome: bulwark.Blocked, Shadow: true, ChallengerBlocked: false, Client: "c", Route: "/x", Method: "GET",
+		Assessment: threat.Assessment{Score: 0.9, Level: threat.LevelHigh, Model: "v2", Challenger: 0.1, ChallengerModel: "v3"}}
+	e := FromVerdict(v, "")
+	if e.Outcome != OutcomeShadowRefused || !e.Blocked || e.Model != "v2" || e.Shadow != "v3" || e.ShadowScore != 0.1 || e.ShadowRefused {
+		t.Fatalf("shadow-mode block: %+v", e)
+	}
+	v = &bulwark.Verdict{Outcome: bulwark.Limited, Assessment: threat.Assessment{Model: "v2", Challenger: -1}}
+	if e := FromVerdict(v, "/x"); e.Blocked || e.Shadow != "" || e.ShadowScore != 0 || e.Model != "v2" {
+		t.Fatalf("a limiter's refusal, no challenger: %+v", e)
+	}
 }

@@ -11,7 +11,11 @@ import (
 // (the group the Guard saw, or the pattern found after the handler).
 func FromVerdict(v *bulwark.Verdict, route string) Event {
 	e := Event{Time: v.Time, Client: v.Client, Route: route, Method: v.Method, Outcome: v.Outcome.String(),
-		Score: v.Assessment.Score, Level: v.Assessment.Level.String()}
+		Score: v.Assessment.Score, Level: v.Assessment.Level.String(),
+		Model: v.Assessment.Model, Blocked: v.Outcome == bulwark.Blocked}
+	if v.Assessment.ChallengerModel != "" {
+		e.Shadow, e.ShadowScore, e.ShadowRefused = v.Assessment.ChallengerModel, v.Assessment.Challenger, v.ChallengerBlocked
+	}
 	if e.Route == "" {
 		e.Route = v.Route
 	}

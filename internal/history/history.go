@@ -45,6 +45,10 @@ type Store interface {
 	// features stay for training after retention drops its day, until
 	// the client is erased.
 	Labelled(ctx context.Context, tenant string, fn func(*Event) error) error
+	// ModelCounts returns what each combiner model (with the shadow scored
+	// beside it) did in q, from the stored events: benign events are
+	// sampled by the exporter, as in the events tables.
+	ModelCounts(ctx context.Context, q Range) ([]ModelCount, error)
 	// Erase deletes one client's history from the warm tier (audited) and
 	// returns the events removed.
 	Erase(ctx context.Context, tenant, pseudonym string, a Audit) (int64, error)
@@ -218,6 +222,27 @@ type Event struct {
 	Instance  string
 	Features  []float32
 	Label     string // operator's label, if any
+	// Model is the version of the combiner model that scored the event
+	// ("" when it was not scored or arrived in event format 1), Blocked
+	// says its score refused it; Shadow, ShadowScore and ShadowRefused
+	// are the shadow model's, when one was loaded (see event.Event).
+	Model         string
+	Blocked       bool
+	Shadow        string
+	ShadowScore   float64
+	ShadowRefused bool
+}
+
+// ModelCount is what the events one combiner model scored did, with one
+// shadow model beside it ("" for none).
+type ModelCount struct {
+	Model         string
+	Shadow        string
+	Events        int64 // events the model scored (benign ones sampled)
+	Blocked       int64 // refused by the model's score
+	ShadowRefused int64 // the shadow would have refused
+	ShadowOnly    int64 // the shadow would have refused, the model did not
+	ModelOnly     int64 // the model refused, the shadow would not have
 }
 
 // Incident is one client's offending activity within one clock hour.

@@ -47,7 +47,8 @@ type ExporterConfig struct {
 	// SampleRate is the share of benign events (allowed, threat level
 	// "none") kept in the history, in [0,1]; every event is counted in the
 	// per-minute aggregates whatever it is. Default 0.1; negative keeps
-	// none. Scored and refused events are always kept.
+	// none. Scored and refused events, and those the shadow model would
+	// have refused, are always kept.
 	SampleRate float64
 	// QueueSize bounds the events waiting to be published (the hand-off
 	// channel, the batch being built and the batches not yet acknowledged).
@@ -319,7 +320,8 @@ func (x *Exporter) collect() {
 		// every client's pseudonym, sampled out or not: a ban made on a
 		// pseudonym reaches the clients whose pseudonym is known here
 		e.Pseudonym = x.cfg.Pseudonyms.Of(e.Client)
-		keep := e.Scored() || e.Refused() || (x.cfg.SampleRate > 0 && (x.cfg.SampleRate >= 1 || mrand.Float64() < x.cfg.SampleRate))
+		// a shadow's refusal is a disagreement the control plane compares
+		keep := e.Scored() || e.Refused() || e.ShadowRefused || (x.cfg.SampleRate > 0 && (x.cfg.SampleRate >= 1 || mrand.Float64() < x.cfg.SampleRate))
 		if !keep {
 			x.queued.Add(-1)
 			x.sampled.Add(1)

@@ -495,6 +495,55 @@ func Run(t *testing.T, be Backend) {
 			t.Errorf("after erasing the client of one: %d labelled events, want 1", n)
 		}
 	})
+	t.Run("ModelCounts", func(t *testing.T) {
+		s := be.New(t)
+		at := Day.Add(10 * time.Hour)
+		// model v1 with shadow v2: 10 events, v1 blocks 0-2, v2 would refuse 2-5
+		b1 := batch("i1", 1, at, 10, func(i int, e *event.Event) {
+			e.Model, e.Shadow, e.ShadowScore = "v1", "v2", 0.1
+			if i < 3 {
+				e.Outcome, e.Score, e.Level, e.Blocked = event.OutcomeBlocked, 0.9, "high", true
+			}
+			if i >= 2 && i < 6 {
+				e.ShadowRefused, e.ShadowScore = true, 0.95
+			}
+		})
+		// the canary v3, no shadow, one block; and an event of format 1
+		// (no model), not counted
+		b2 := batch("i1", 100, at.Add(time.Hour), 4, func(i int, e *event.Event) {
+			e.Model = "v3"
+			if i == 0 {
+				e.Outcome, e.Blocked = event.OutcomeBlocked, true
+			}
+			if i == 3 {
+				e.Model = ""
+			}
+		})
+		for range 2 { // the replay counts nothing twice
+			if _, err := s.Ingest(ctx, []*event.Batch{b1, b2}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.ModelCounts(ctx, history.Range{Tenant: "default", From: Day, To: Day.Add(24 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []history.ModelCount{
+			{Model: "v1", Shadow: "v2", Events: 10, Blocked: 3, ShadowRefused: 4, ShadowOnly: 3, ModelOnly: 2},
+			{Model: "v3", Events: 3, Blocked: 1},
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("model counts\n got %+v\nwant %+v", got, want)
+		}
+		if got, err := s.ModelCounts(ctx, history.Range{Tenant: "default", From: at.Add(time.Hour), To: Day.Add(24 * time.Hour)}); err != nil || len(got) != 1 || got[0].Model != "v3" {
+			t.Errorf("from the second hour: %+v %v", got, err)
+		}
+		// the stored event keeps the model fields
+		e, err := s.Event(ctx, "default", event.MakeID(at, 42, 3))
+		if err != nil || e.Model != "v1" || e.Shadow != "v2" || !e.Blocked || !e.ShadowRefused || e.ShadowScore < 0.9 {
+			t.Errorf("stored event %+v %v", e, err)
+		}
+	})
 	t.Run("RetentionDropsDays", func(t *testing.T) {
 		s := be.New(t)
 		if _, err := s.Ingest(ctx, []*event.Batch{batch("i1", 1, Day, 5, attack), batch("i1", 100, Day.Add(24*time.Hour), 5, attack)}, nil); err != nil {

@@ -56,6 +56,7 @@ func (s *Store) Ingest(ctx context.Context, batches []*event.Batch, reports []*e
 	created := map[int64]bool{}
 	hours := map[clientKey]*clientAgg{}
 	days := map[clientKey]*clientAgg{}
+	models := map[modelKey]*modelAgg{}
 	var offences []row
 	for d, rows := range byDay {
 		if err := s.ensureDay(ctx, tx, d); err != nil {
@@ -70,6 +71,7 @@ func (s *Store) Ingest(ctx context.Context, batches []*event.Batch, reports []*e
 			}
 			res.Inserted += len(inserted)
 			for _, r := range inserted {
+				addModel(models, r)
 				if r.e.Scored() || r.e.Refused() {
 					addClient(hours, r, r.e.Time.Unix()/3600*3600)
 					addClient(days, r, dayOf(r.e.Time))
@@ -84,6 +86,9 @@ func (s *Store) Ingest(ctx context.Context, batches []*event.Batch, reports []*e
 		return res, err
 	}
 	if err := s.upsertClients(ctx, tx, hours, days); err != nil {
+		return res, err
+	}
+	if err := s.upsertModels(ctx, tx, models); err != nil {
 		return res, err
 	}
 	reports = slices.Clone(reports)
@@ -120,6 +125,70 @@ func addClient(m map[clientKey]*clientAgg, r row, bucket int64) {
 		a.maxScore, a.family, a.route = r.e.Score, r.e.Family, r.e.Route
 	}
 	a.first, a.last = min(a.first, ts), max(a.last, ts)
+}
+
+type modelKey struct {
+	tenant        string
+	hour          int64
+	model, shadow string
+}
+
+type modelAgg struct{ events, blocked, shadowRefused, shadowOnly, modelOnly int64 }
+
+// addModel counts r in its model's hour (events of format 1, or not
+// scored, name no model and are not counted).
+func addModel(m map[modelKey]*modelAgg, r row) {
+	e := r.e
+	if e.Model == "" {
+		return
+	}
+	k := modelKey{r.b.Tenant, e.Time.Unix() / 3600 * 3600, e.Model, e.Shadow}
+	a := m[k]
+	if a == nil {
+		a = &modelAgg{}
+		m[k] = a
+	}
+	a.events++
+	b := func(ok bool) int64 {
+		if ok {
+			return 1
+		}
+		return 0
+	}
+	a.blocked += b(e.Blocked)
+	a.shadowRefused += b(e.ShadowRefused)
+	a.shadowOnly += b(e.ShadowRefused && !e.Blocked)
+	a.modelOnly += b(e.Shadow != "" && e.Blocked && !e.ShadowRefused)
+}
+
+func (s *Store) upsertModels(ctx context.Context, tx execQuerier, m map[modelKey]*modelAgg) error {
+	if len(m) == 0 {
+		return nil
+	}
+	ks := make([]modelKey, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	// one order in every transaction: concurrent ones never deadlock
+	slices.SortFunc(ks, func(a, b modelKey) int {
+		return cmp.Or(cmp.Compare(a.tenant, b.tenant), cmp.Compare(a.hour, b.hour), cmp.Compare(a.model, b.model), cmp.Compare(a.shadow, b.shadow))
+	})
+	st, err := tx.PrepareContext(ctx, s.q(`INSERT INTO model_hours (tenant, hour, model, shadow, events, blocked, shadow_refused, shadow_only, model_only)
+VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (tenant, hour, model, shadow) DO UPDATE SET
+ events = model_hours.events + excluded.events, blocked = model_hours.blocked + excluded.blocked,
+ shadow_refused = model_hours.shadow_refused + excluded.shadow_refused,
+ shadow_only = model_hours.shadow_only + excluded.shadow_only, model_only = model_hours.model_only + excluded.model_only`))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, k := range ks {
+		a := m[k]
+		if _, err := st.ExecContext(ctx, k.tenant, k.hour, k.model, k.shadow, a.events, a.blocked, a.shadowRefused, a.shadowOnly, a.modelOnly); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Store) insertChunk(ctx context.Context, tx execQuerier, table string, rows []row) ([]row, error) {

@@ -213,6 +213,7 @@ func decodeRow(id []byte, tenant string, data []byte, label string) (*history.Ev
 	}
 	e.ID, e.Time, e.Pseudonym, e.Route, e.Method, e.Outcome = ev.ID, ev.Time, ev.Pseudonym, ev.Route, ev.Method, ev.Outcome
 	e.Score, e.Level, e.Family, e.Limiter, e.Features = ev.Score, ev.Level, ev.Family, ev.Limiter, ev.Features
+	e.Model, e.Blocked, e.Shadow, e.ShadowScore, e.ShadowRefused = ev.Model, ev.Blocked, ev.Shadow, ev.ShadowScore, ev.ShadowRefused
 	for _, r := range ev.Reasons {
 		if r != "" {
 			e.Reasons = append(e.Reasons, r)
@@ -424,6 +425,29 @@ func (s *Store) Labelled(ctx context.Context, tenant string, fn func(*history.Ev
 		}
 	}
 	return nil
+}
+
+// ModelCounts sums model_hours over the hours that start in r.
+func (s *Store) ModelCounts(ctx context.Context, r history.Range) ([]history.ModelCount, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT model, shadow, SUM(events), SUM(blocked), SUM(shadow_refused), SUM(shadow_only), SUM(model_only)
+ FROM model_hours WHERE tenant = ? AND hour >= ? AND hour < ? GROUP BY model, shadow ORDER BY model, shadow`),
+		r.Tenant, r.From.Unix()/3600*3600, r.To.Unix())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []history.ModelCount
+	for rows.Next() {
+		var c history.ModelCount
+		if err := rows.Scan(&c.Model, &c.Shadow, &c.Events, &c.Blocked, &c.ShadowRefused, &c.ShadowOnly, &c.ModelOnly); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // ScanDay calls fn with every event of the day holding t, in id order.

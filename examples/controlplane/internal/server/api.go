@@ -207,6 +207,7 @@ func (s *Server) routes() (http.Handler, error) {
 			r.Post("/models/{kind}/rollback", need(ScopeAdmin, s.apiRollback))
 			r.Post("/models/{kind}/retrain", need(ScopeAdmin, s.apiRetrain))
 			r.Get("/models/{kind}/reports", need(ScopeRead, s.apiReports))
+			r.Get("/models/{kind}/compare", need(ScopeRead, s.apiCompare))
 			r.Get("/models/{kind}/reports/{sha256}", need(ScopeRead, s.apiReport))
 			r.Get("/export/threats", need(ScopeAdmin, s.apiExportThreats))
 			r.Get("/export/budget", need(ScopeAdmin, s.apiPrivacyBudget))

@@ -108,9 +108,10 @@ var testKey = []byte("0123456789abcdef0123456789abcdef")
 type instanceOpts struct {
 	queue      int
 	sampleRate float64
-	region     string // the watcher's region; default "local"
-	aggregate  bool   // watch the region's aggregate of every region
-	modelKeys  string // follow the combiner models signed by these keys
+	region     string  // the watcher's region; default "local"
+	aggregate  bool    // watch the region's aggregate of every region
+	modelKeys  string  // follow the combiner models signed by these keys
+	canary     float64 // the share of clients the combiner's canary scores; default 0.1
 }
 
 func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
@@ -140,7 +141,7 @@ func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
 		t.Fatal(err)
 	}
 	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Guard: guard, Pseudonyms: names, Logger: quiet,
-		Region: o.region, Aggregate: o.aggregate, ModelKeys: o.modelKeys})
+		Region: o.region, Aggregate: o.aggregate, ModelKeys: o.modelKeys, CanaryFraction: o.canary})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -144,6 +144,18 @@ type Config struct {
 	RetrainEvery   time.Duration
 	RetrainOnDrift bool
 	RetrainBudget  time.Duration
+	// CanaryCheckEvery is how often the canary watch compares the
+	// combiner's canary with its active model and promotes or rolls it
+	// back (CANARY_CHECK_EVERY; lifecycle.go; default 1m, negative turns
+	// the automation off). CanaryMargin is the largest loss of FPR (and
+	// of recall) a canary may show (CANARY_MARGIN; default 0.05);
+	// CanaryMinSample the labelled events of each class each model needs
+	// before a decision (CANARY_MIN_SAMPLE; default 60); CanaryChecks the
+	// worse checks in a row that roll back (CANARY_CHECKS; default 3).
+	CanaryCheckEvery time.Duration
+	CanaryMargin     float64
+	CanaryMinSample  int
+	CanaryChecks     int
 	// PrivacyBudget is the ε each tenant may spend on private exports
 	// (export.go), an exact decimal or fraction; default "10". Spent ε
 	// never comes back.
@@ -252,6 +264,9 @@ func (c *Config) defaults() error {
 	if err := c.retrainDefaults(); err != nil {
 		return err
 	}
+	if err := c.canaryDefaults(); err != nil {
+		return err
+	}
 	if (c.TLSCert == "") != (c.TLSKey == "") || (c.TLSClientCA != "" && c.TLSCert == "") {
 		return errors.New("controlplane: TLS needs both TLS_CERT and TLS_KEY (and them for TLS_CLIENT_CA)")
 	}
@@ -284,6 +299,7 @@ type Server struct {
 	signer    *artefact.Signer
 	pointers  jetstream.KeyValue // model stage pointers
 	retrain   *retrainer         // retrain.go
+	canary    *canaryWatch       // lifecycle.go
 	regions   *regionState       // nil unless Config.Regions
 	leafURL   string             // the hub's leafnode URL for spokes
 	peerURL   string             // this region's NATS as other regions' fast path reaches it
@@ -338,6 +354,11 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	if err = s.startRetrain(ctx, bg); err != nil {
 		return nil, err
+	}
+	s.canary = &canaryWatch{versions: map[string]string{}}
+	if cfg.CanaryCheckEvery > 0 {
+		s.wg.Add(1)
+		go func() { defer s.wg.Done(); s.every(bg, cfg.CanaryCheckEvery, "canary watch", s.checkCanary) }()
 	}
 	s.drift = newDriftWatch()
 	s.ingest.onCommit = s.drift.observe // set before the ingestor runs
