@@ -17,8 +17,8 @@ const (
 
 // magic starts every encoded batch; its last byte is the format version.
 // Format 2 adds the model fields (Model, Shadow, ShadowScore,
-// ShadowRefused) after each event's format 1 fields; DecodeBatch reads
-// both.
+// ShadowRefused, Blocked) and Param after each event's format 1 fields;
+// DecodeBatch reads both.
 var magic = [4]byte{'B', 'W', 'E', 2}
 
 // version1 is the prefix of a format 1 batch: events without model fields.
@@ -77,7 +77,8 @@ func AppendEvent(dst []byte, e *Event) []byte {
 		flags |= flagBlocked
 	}
 	dst = append(dst, flags)
-	return binary.LittleEndian.AppendUint32(dst, math.Float32bits(float32(e.ShadowScore)))
+	dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(float32(e.ShadowScore)))
+	return appendStr(dst, e.Param)
 }
 
 // flags of the format 2 fields.
@@ -257,6 +258,10 @@ func (d *decoder) event(e *Event) {
 		d.fail("shadow score %v", s)
 	}
 	e.ShadowScore = float64(s)
+	if d.format == 2 || d.format == 0 && len(d.b) > 0 {
+		// a stored row written before Param ends at ShadowScore
+		e.Param = d.str()
+	}
 }
 
 // DecodeEvent parses one event in its wire form (as AppendEvent writes

@@ -40,6 +40,10 @@ type Event struct {
 	// Family is the attack family: the detector of the top reason (sqli,
 	// xss, cmdi, behavior, anomaly, ...); "" when nothing fired.
 	Family string
+	// Param is the parameter the top reason was found in, as a
+	// suppression scopes it ("q" of "query:q", "user" of "json:user");
+	// "" for the path, the body whole, or no reason.
+	Param string
 	// Limiter is the rate limiter's answer (allow, limited, throttled,
 	// banned, allow_listed), or "" when it was not asked.
 	Limiter string

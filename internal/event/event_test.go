@@ -19,7 +19,7 @@ func sample() *Batch {
 		{ID: MakeID(t0, 7, 2), Time: t0.Add(time.Millisecond), Pseudonym: "aa", Route: "/search", Method: "GET",
 			Outcome: OutcomeBlocked, Score: 0.99, Level: "critical", Reasons: [MaxReasons]string{"sqli.libinjection", "sqli.tautology"},
 			Family: "sqli", Limiter: "", Features: []float32{1, 0.5, 0, 0, 0, 1, 0.2, 1, 1, 0, 0, 0},
-			Model: "retrain-20261201", Shadow: "retrain-20261202", ShadowScore: 0.5, ShadowRefused: true, Blocked: true},
+			Model: "retrain-20261201", Shadow: "retrain-20261202", ShadowScore: 0.5, ShadowRefused: true, Blocked: true, Param: "q"},
 	}}
 }
 
@@ -32,9 +32,9 @@ func format1(b *Batch) []byte {
 	dst = append(dst, byte(len(b.Events)))
 	for i := range b.Events {
 		e := b.Events[i]
-		e.Model, e.Shadow, e.ShadowScore, e.ShadowRefused, e.Blocked = "", "", 0, false, false
+		e.Model, e.Shadow, e.ShadowScore, e.ShadowRefused, e.Blocked, e.Param = "", "", 0, false, false, ""
 		enc := AppendEvent(nil, &e)
-		dst = append(dst, enc[:len(enc)-7]...) // two empty strings, the flags, the score
+		dst = append(dst, enc[:len(enc)-8]...) // two empty strings, the flags, the score, an empty Param
 	}
 	return dst
 }
@@ -51,11 +51,17 @@ func TestFormat1Decodes(t *testing.T) {
 	}
 	// a stored row of format 1 (an event without the model fields) decodes
 	one := AppendEvent(nil, &b.Events[1])
+	param := 1 + len(b.Events[1].Param)
 	var back Event
-	if rest, err := DecodeEvent(one[:len(one)-(len(b.Events[1].Model)+len(b.Events[1].Shadow)+2+5)], &back); err != nil || len(rest) != 0 || back.Model != "" || !back.Blocked {
+	if rest, err := DecodeEvent(one[:len(one)-param-(len(b.Events[1].Model)+len(b.Events[1].Shadow)+2+5)], &back); err != nil || len(rest) != 0 || back.Model != "" || !back.Blocked {
 		t.Fatalf("format 1 row: %+v %v", back, err)
 	}
-	if rest, err := DecodeEvent(one, &back); err != nil || len(rest) != 0 || back.Model != "retrain-20261201" || !back.ShadowRefused {
+	// a row stored before Param: the model fields, no parameter
+	back = Event{}
+	if rest, err := DecodeEvent(one[:len(one)-param], &back); err != nil || len(rest) != 0 || back.Model != "retrain-20261201" || back.Param != "" {
+		t.Fatalf("format 2 row without Param: %+v %v", back, err)
+	}
+	if rest, err := DecodeEvent(one, &back); err != nil || len(rest) != 0 || back.Model != "retrain-20261201" || !back.ShadowRefused || back.Param != "q" {
 		t.Fatalf("format 2 row: %+v %v", back, err)
 	}
 }
@@ -199,6 +205,17 @@ func TestFromVerdictModels(t *testing.T) {
 	e := FromVerdict(v, "")
 	if e.Outcome != OutcomeShadowRefused || !e.Blocked || e.Model != "v2" || e.Shadow != "v3" || e.ShadowScore != 0.1 || e.ShadowRefused {
 		t.Fatalf("shadow-mode block: %+v", e)
+	}
+	if e.Param != "" {
+		t.Errorf("no signal, Param %q", e.Param)
+	}
+	v.Assessment.Signals = []threat.Signal{{Rule: "sqli.union", Detector: "sqli", Location: "json:user.name (base64)"}, {Rule: "xss.tag", Location: "query:q"}}
+	if e := FromVerdict(v, ""); e.Param != "user.name" || e.Family != "sqli" {
+		t.Errorf("top reason in json:user.name (base64): Param %q, Family %q", e.Param, e.Family)
+	}
+	v.Assessment.Signals = []threat.Signal{{Rule: "traversal.dotdot_path", Detector: "traversal", Location: "path"}}
+	if e := FromVerdict(v, ""); e.Param != "" {
+		t.Errorf("top reason in the path: Param %q", e.Param)
 	}
 	v = &bulwark.Verdict{Outcome: bulwark.Limited, Assessment: threat.Assessment{Model: "v2", Challenger: -1}}
 	if e := FromVerdict(v, "/x"); e.Blocked || e.Shadow != "" || e.ShadowScore != 0 || e.Model != "v2" {

@@ -222,6 +222,7 @@ type Event struct {
 	Instance  string
 	Features  []float32
 	Label     string // operator's label, if any
+	Param     string // the parameter of the top reason (see event.Event)
 	// Model is the version of the combiner model that scored the event
 	// ("" when it was not scored or arrived in event format 1), Blocked
 	// says its score refused it; Shadow, ShadowScore and ShadowRefused

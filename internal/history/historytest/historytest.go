@@ -500,7 +500,7 @@ func Run(t *testing.T, be Backend) {
 		at := Day.Add(10 * time.Hour)
 		// model v1 with shadow v2: 10 events, v1 blocks 0-2, v2 would refuse 2-5
 		b1 := batch("i1", 1, at, 10, func(i int, e *event.Event) {
-			e.Model, e.Shadow, e.ShadowScore = "v1", "v2", 0.1
+			e.Model, e.Shadow, e.ShadowScore, e.Param = "v1", "v2", 0.1, "q"
 			if i < 3 {
 				e.Outcome, e.Score, e.Level, e.Blocked = event.OutcomeBlocked, 0.9, "high", true
 			}
@@ -538,9 +538,9 @@ func Run(t *testing.T, be Backend) {
 		if got, err := s.ModelCounts(ctx, history.Range{Tenant: "default", From: at.Add(time.Hour), To: Day.Add(24 * time.Hour)}); err != nil || len(got) != 1 || got[0].Model != "v3" {
 			t.Errorf("from the second hour: %+v %v", got, err)
 		}
-		// the stored event keeps the model fields
+		// the stored event keeps the model fields and the parameter
 		e, err := s.Event(ctx, "default", event.MakeID(at, 42, 3))
-		if err != nil || e.Model != "v1" || e.Shadow != "v2" || !e.Blocked || !e.ShadowRefused || e.ShadowScore < 0.9 {
+		if err != nil || e.Model != "v1" || e.Shadow != "v2" || !e.Blocked || !e.ShadowRefused || e.ShadowScore < 0.9 || e.Param != "q" {
 			t.Errorf("stored event %+v %v", e, err)
 		}
 	})

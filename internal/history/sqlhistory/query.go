@@ -214,6 +214,7 @@ func decodeRow(id []byte, tenant string, data []byte, label string) (*history.Ev
 	e.ID, e.Time, e.Pseudonym, e.Route, e.Method, e.Outcome = ev.ID, ev.Time, ev.Pseudonym, ev.Route, ev.Method, ev.Outcome
 	e.Score, e.Level, e.Family, e.Limiter, e.Features = ev.Score, ev.Level, ev.Family, ev.Limiter, ev.Features
 	e.Model, e.Blocked, e.Shadow, e.ShadowScore, e.ShadowRefused = ev.Model, ev.Blocked, ev.Shadow, ev.ShadowScore, ev.ShadowRefused
+	e.Param = ev.Param
 	for _, r := range ev.Reasons {
 		if r != "" {
 			e.Reasons = append(e.Reasons, r)

@@ -414,7 +414,8 @@ func (s *Server) apiTopClients(w http.ResponseWriter, r *http.Request) {
 func eventJSON(e *history.Event) map[string]any {
 	return map[string]any{"id": e.ID.String(), "time": e.Time, "pseudonym": e.Pseudonym, "key_id": e.KeyID, "route": e.Route,
 		"method": e.Method, "outcome": e.Outcome, "score": e.Score, "level": e.Level, "reasons": e.Reasons, "family": e.Family,
-		"limiter": e.Limiter, "region": e.Region, "instance": e.Instance, "features": e.Features, "label": e.Label}
+		"limiter": e.Limiter, "region": e.Region, "instance": e.Instance, "features": e.Features, "label": e.Label,
+		"param": e.Param}
 }
 
 func validPseudonym(p string) error {
@@ -496,9 +497,10 @@ var Labels = []string{"attack", "benign", "unsure"}
 type LabelRequest struct {
 	Label string `json:"label"`
 	// Suppress says what a "benign" label (a false positive) mutes at
-	// once, on the event's route, on every instance: "family" (the
-	// default: its attack family; its top rule when the family is a whole
-	// detector), "rule" (its top rule) or "none".
+	// once, on the event's route and in the parameter its top reason was
+	// found in (the whole route when it has none), on every instance:
+	// "family" (the default: its attack family; its top rule when the
+	// family is a whole detector), "rule" (its top rule) or "none".
 	Suppress string `json:"suppress,omitempty"`
 	// TTL is how long the suppression holds (a Go duration up to MaxTTL);
 	// default 7 days.
@@ -572,7 +574,13 @@ func (s *Server) suppressFalsePositive(r *http.Request, id event.ID, scope strin
 	if rule == "" || e.Route == "" || strings.ContainsAny(rule+e.Route, " ") {
 		return map[string]any{"none": "the event has no reason or no route pattern to scope a suppression by"}, nil
 	}
-	t, err := decision.SuppressionTarget(decision.Suppression{Rule: rule, Route: e.Route})
+	// the parameter the reason was found in narrows it further; one the
+	// target cannot spell (a space, a control byte) leaves the whole route
+	param := e.Param
+	if strings.ContainsFunc(param, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		param = ""
+	}
+	t, err := decision.SuppressionTarget(decision.Suppression{Rule: rule, Route: e.Route, Param: param})
 	if err != nil {
 		return nil, bad("suppression of %q on %q: %v", rule, e.Route, err)
 	}
@@ -581,7 +589,7 @@ func (s *Server) suppressFalsePositive(r *http.Request, id event.ID, scope strin
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"key": v.Key(), "rule": rule, "route": e.Route, "expires": v.Expires}, nil
+	return map[string]any{"key": v.Key(), "rule": rule, "route": e.Route, "param": param, "expires": v.Expires}, nil
 }
 
 func contains(list []string, v string) bool {

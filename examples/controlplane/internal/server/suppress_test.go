@@ -12,8 +12,8 @@ import (
 
 // TestFalsePositiveLabelSuppresses: an operator labels a blocked request
 // benign; within a second the next identical request passes on every
-// instance, the same payload on another route is still blocked, and
-// removing the suppression blocks it again.
+// instance, the same payload on another route or in another parameter
+// is still blocked, and removing the suppression blocks it again.
 func TestFalsePositiveLabelSuppresses(t *testing.T) {
 	s := startCP(t, server.Config{})
 	a := newInstance(t, s.SDKURL(), "api-1", instanceOpts{})
@@ -23,6 +23,7 @@ func TestFalsePositiveLabelSuppresses(t *testing.T) {
 	// a note that quotes SQL, as a DBA's would: the engine blocks it
 	q := "/search?" + url.Values{"q": {"1' UNION SELECT password FROM users--"}}.Encode()
 	other := "/api/items?" + url.Values{"q": {"1' UNION SELECT password FROM users--"}}.Encode()
+	otherParam := "/search?" + url.Values{"text": {"1' UNION SELECT password FROM users--"}}.Encode()
 	if code := a.serve("GET", q, "198.51.100.10"); code != http.StatusForbidden {
 		t.Fatalf("before: %d, want 403", code)
 	}
@@ -45,8 +46,8 @@ func TestFalsePositiveLabelSuppresses(t *testing.T) {
 	labelled := time.Now()
 	code, body := api(t, s, write, "POST", "/api/v1/events/"+id+"/label", map[string]any{"label": "benign", "ttl": "1h"})
 	sup, _ := body["suppression"].(map[string]any)
-	if code != http.StatusOK || sup == nil || sup["route"] != "/search" || sup["rule"] != "sqli" {
-		t.Fatalf("label: %d %v, want a suppression of sqli on /search", code, body)
+	if code != http.StatusOK || sup == nil || sup["route"] != "/search" || sup["rule"] != "sqli" || sup["param"] != "q" {
+		t.Fatalf("label: %d %v, want a suppression of sqli on /search in q", code, body)
 	}
 	// fresh clients, so that no penalty box interferes
 	n := 0 // fresh clients
@@ -60,6 +61,9 @@ func TestFalsePositiveLabelSuppresses(t *testing.T) {
 		}
 		if code := in.serve("GET", other, freshClient(&n)); code != http.StatusForbidden {
 			t.Errorf("%s: the same payload on /api/items answered %d, want 403", in.name, code)
+		}
+		if code := in.serve("GET", otherParam, freshClient(&n)); code != http.StatusForbidden {
+			t.Errorf("%s: the same payload in another parameter of /search answered %d, want 403", in.name, code)
 		}
 	}
 	admin := mint(t, s, server.ScopeAdmin)
