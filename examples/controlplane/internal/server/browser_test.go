@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,7 +62,20 @@ func TestDashboardInBrowser(t *testing.T) {
 		pb, _ := b["points"].([]any)
 		return len(pa) > 0 && len(pb) > 0
 	})
-	tok := mint(t, s, server.ScopeRead, server.ScopeDecisions)
+	tok := mint(t, s, server.ScopeRead, server.ScopeDecisions, server.ScopeAdmin)
+	// an active combiner and a canary, for the models table
+	for _, m := range []struct{ version, stage string }{{"v2", "active"}, {"v3", "canary"}} {
+		if code, body := api(t, s, tok, "POST", "/api/v1/models", map[string]any{"kind": "combiner", "version": m.version, "stage": m.stage,
+			"model": combinerJSON(t, m.version, -3.4)}); code != http.StatusCreated {
+			t.Fatalf("publish %s: %d %v", m.version, code, body)
+		}
+	}
+	activeVersion := func() any {
+		_, body := api(t, s, read, "GET", "/api/v1/models", nil)
+		st, _ := body["stages"].(map[string]any)
+		m, _ := st["combiner.active"].(map[string]any)
+		return m["version"]
+	}
 	// five weeks of earlier traffic, for the forecast plot, with a spike
 	// three hours ago for the anomaly watch to raise
 	spikeAt := time.Now().UTC().Truncate(time.Hour).Add(-3 * time.Hour)
@@ -231,16 +246,34 @@ func TestDashboardInBrowser(t *testing.T) {
 	if d := text(`[data-testid="decisions"]`); !contains(d, "suppress") {
 		t.Errorf("active decisions %q lack the false positive's suppression", d)
 	}
+	// promote the canary to active, then roll it back, from the models table
+	activeRow := func(want string) { // the page, reloaded after a click, lists want as active
+		eventually(t, 30*time.Second, "the models table lists "+want+" active", func() bool {
+			v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('tr[data-model="combiner.active"]')?.textContent || ''`))
+			return err == nil && contains(v, want)
+		})
+	}
+	activeRow("v2")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-testid="promote-combiner-canary"]`))); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "the canary is active", func() bool { return activeVersion() == "v3" })
+	activeRow("v3")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-testid="rollback-combiner"]`))); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "the active model is rolled back", func() bool { return activeVersion() == "v2" })
+	activeRow("v2")
 	admin := mint(t, s, server.ScopeAdmin)
 	_, audit := api(t, s, admin, "GET", "/api/v1/audit", nil)
 	var clicks []any // the operator's rows, not the anomaly watch's
 	items, _ := audit["items"].([]any)
 	for _, x := range items {
-		if row := x.(map[string]any); row["actor"] != "controlplane" {
+		if row := x.(map[string]any); row["actor"] != "controlplane" && row["action"] != "model.publish" {
 			clicks = append(clicks, row["action"])
 		}
 	}
-	if len(clicks) != 4 || clicks[0] != "decision.ban" || clicks[1] != "suggestion.accept" || clicks[2] != "event.label" || clicks[3] != "suppression.add" {
+	if fmt.Sprint(clicks) != "[decision.ban suggestion.accept event.label suppression.add model.promote model.rollback]" {
 		t.Errorf("the clicks are not in the audit log: %v", audit)
 	}
 

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/bulwarkhq/bulwark/internal/artefact"
 	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/internal/history"
 )
@@ -188,6 +189,34 @@ func humanCount(v float64) string {
 	return fmt.Sprintf("%.3g", v)
 }
 
+// modelRow is a model stage pointer, with the stage a click promotes it
+// to ("" for none).
+type modelRow struct {
+	Kind, Stage, Version, SHA, Next string
+	Created                         time.Time
+}
+
+// nextStage is the stage the dashboard promotes a model of kind in stage
+// to: the combiner's candidate, shadow and canary one step on; the other
+// kinds' candidate to active (instances run them active only).
+func nextStage(kind, stage string) string {
+	if kind != artefact.KindCombiner {
+		if stage == "candidate" {
+			return "active"
+		}
+		return ""
+	}
+	switch stage {
+	case "candidate":
+		return "shadow"
+	case "shadow":
+		return "canary"
+	case "canary":
+		return "active"
+	}
+	return ""
+}
+
 // recentRow is an offending request the dashboard offers to label.
 type recentRow struct {
 	ID                             string
@@ -249,6 +278,7 @@ type dashData struct {
 	Routes    []history.TopRoute
 	Clients   []history.TopClient
 	Recent    []recentRow // the top clients' latest scored requests, to label
+	Models    []modelRow  // every model stage pointer
 	Incidents []history.Incident
 	Decisions []map[string]any
 	Instances []map[string]any
@@ -256,6 +286,7 @@ type dashData struct {
 	Region    string           // this region
 	Regions   []map[string]any // the sources of the region's aggregate
 	CanWrite  bool
+	CanAdmin  bool // models: promote, roll back
 	Subject   string
 }
 
@@ -337,7 +368,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	rng := s.rng(win)
 	d := dashData{Range: win.Name, Ranges: Ranges, Now: s.cfg.Now().UTC(), From: win.From, To: win.To, StepLabel: stepLabel(win.Step)}
 	c := claimsOf(r)
-	d.CanWrite, d.Subject = c.Has(ScopeDecisions), c.Subject
+	d.CanWrite, d.CanAdmin, d.Subject = c.Has(ScopeDecisions), c.Has(ScopeAdmin), c.Subject
 	var traffic, threats []history.Point
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
@@ -380,6 +411,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		now := s.cfg.Now()
 		d.Incidents, _, err = s.Store.Incidents(gctx, history.Range{Tenant: s.cfg.Tenant, From: now.Add(-time.Hour), To: now.Add(time.Minute)}, history.Page{Limit: 20})
 		return err
+	})
+	g.Go(func() error {
+		return s.eachPointer(gctx, func(kind, stage string, m *artefact.Manifest) {
+			d.Models = append(d.Models, modelRow{Kind: kind, Stage: stage, Version: m.Version, SHA: m.SHA256[:min(12, len(m.SHA256))],
+				Created: m.Created, Next: nextStage(kind, stage)})
+		})
 	})
 	g.Go(func() error {
 		ds, err := s.Store.Decisions(gctx, s.cfg.Tenant, false)
@@ -593,6 +630,12 @@ code{font-size:12px}
 {{range .Clients}}<tr><td><code>{{.Pseudonym}}</code></td><td class="n">{{hum .Offences}}</td><td class="n">{{hum .Refused}}</td><td class="n">{{f2 .MaxScore}}</td><td>{{.Family}}</td><td>{{ts .LastSeen}}</td>
 <td>{{if $.CanWrite}}<button data-testid="ban-{{.Pseudonym}}" onclick="ban('{{.Pseudonym}}')">Ban 1 h</button>{{end}}</td></tr>
 {{else}}<tr><td colspan="7" class="empty">no offending client in this range</td></tr>{{end}}</table></section>
+<section><h2>Models</h2>
+<table data-testid="models"><tr><th>kind</th><th>stage</th><th>version</th><th>sha256</th><th>published</th><th></th></tr>
+{{range .Models}}<tr data-model="{{.Kind}}.{{.Stage}}"><td>{{.Kind}}</td><td>{{.Stage}}</td><td><code>{{.Version}}</code></td><td><code>{{.SHA}}</code></td><td>{{ts .Created}}</td>
+<td>{{if $.CanAdmin}}{{if .Next}}<button data-testid="promote-{{.Kind}}-{{.Stage}}" onclick="promote('{{.Kind}}','{{.Stage}}','{{.Next}}')">Promote to {{.Next}}</button>{{end}}{{if eq .Stage "active"}}<button data-testid="rollback-{{.Kind}}" onclick="rollback('{{.Kind}}')">Roll back</button>{{end}}{{end}}</td></tr>
+{{else}}<tr><td colspan="6" class="empty">no model published: instances run their embedded models</td></tr>{{end}}</table>
+<p class="empty">Signed artefacts by stage; instances verify and swap them without a restart. <em>Promote</em> points the next stage at the model, <em>Roll back</em> points active at the one before; both audited. The canary watch also promotes a combiner canary that is not worse and rolls back a worse one (<code>GET /api/v1/models/combiner/compare</code>).</p></section>
 <section class="wide"><h2>Recent detections</h2>
 <table data-testid="recent"><tr><th>time</th><th>client</th><th>route</th><th>family</th><th>top rule</th><th class="n">score</th><th>outcome</th><th>label</th></tr>
 {{range .Recent}}<tr data-event="{{.ID}}"><td>{{ts .Time}}</td><td><code>{{.Pseudonym}}</code></td><td><code>{{.Route}}</code></td><td>{{.Family}}</td><td><code>{{.Rule}}</code></td><td class="n">{{f2 .Score}}</td><td>{{.Outcome}}</td>
@@ -631,6 +674,12 @@ async function ban(p) {
 }
 async function label(id, l) {
   if (await call('POST', '/api/v1/events/' + encodeURIComponent(id) + '/label', {label: l})) location.reload();
+}
+async function promote(kind, from, to) {
+  if (await call('POST', '/api/v1/models/' + encodeURIComponent(kind) + '/promote', {from, to})) location.reload();
+}
+async function rollback(kind) {
+  if (await call('POST', '/api/v1/models/' + encodeURIComponent(kind) + '/rollback')) location.reload();
 }
 async function accept(id) {
   if (await call('POST', '/api/v1/suggestions/' + encodeURIComponent(id) + '/accept')) location.reload();

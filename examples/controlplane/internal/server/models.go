@@ -143,25 +143,38 @@ func (s *Server) apiPublishModel(w http.ResponseWriter, r *http.Request) {
 
 // apiModels answers GET /api/v1/models: every stage pointer.
 func (s *Server) apiModels(w http.ResponseWriter, r *http.Request) {
-	out := map[string]any{"key": s.ModelKeys()}
 	ptrs := map[string]*artefact.Manifest{}
-	for _, kind := range []string{artefact.KindCombiner, artefact.KindForest, artefact.KindSequence} {
+	err := s.eachPointer(r.Context(), func(kind, stage string, m *artefact.Manifest) {
+		ptrs[artefact.PointerKey(kind, stage)] = m
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"key": s.ModelKeys(), "stages": ptrs})
+}
+
+// modelKinds are the kinds of model the control plane distributes.
+var modelKinds = []string{artefact.KindCombiner, artefact.KindForest, artefact.KindSequence}
+
+// eachPointer calls fn with every stage pointer set, by kind and stage in
+// order.
+func (s *Server) eachPointer(ctx context.Context, fn func(kind, stage string, m *artefact.Manifest)) error {
+	for _, kind := range modelKinds {
 		for _, stage := range artefact.Stages {
-			e, err := s.pointers.Get(r.Context(), artefact.PointerKey(kind, stage))
+			e, err := s.pointers.Get(ctx, artefact.PointerKey(kind, stage))
 			if errors.Is(err, jetstream.ErrKeyNotFound) {
 				continue
 			}
 			if err != nil {
-				s.fail(w, r, err)
-				return
+				return err
 			}
 			if m, err := artefact.ParseManifest(e.Value()); err == nil {
-				ptrs[artefact.PointerKey(kind, stage)] = m
+				fn(kind, stage, m)
 			}
 		}
 	}
-	out["stages"] = ptrs
-	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // StageRequest is the body of POST /api/v1/models/{kind}/promote.
