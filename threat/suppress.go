@@ -3,10 +3,11 @@ package threat
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/bulwarkhq/bulwark/internal/location"
 )
 
 // Suppression mutes what one rule, or one attack family, says about one
@@ -120,22 +121,9 @@ func (sp *suppressions) filter(req *Request, sigs []Signal) []Signal {
 func muted(ss []Suppression, sig *Signal, now time.Time) bool {
 	for i := range ss {
 		s := &ss[i]
-		if (s.Rule == sig.Rule || s.Rule == sig.Detector) && now.Before(s.Expires) && (s.Param == "" || s.Param == paramOf(sig.Location)) {
+		if (s.Rule == sig.Rule || s.Rule == sig.Detector) && now.Before(s.Expires) && (s.Param == "" || s.Param == location.Param(sig.Location)) {
 			return true
 		}
 	}
 	return false
-}
-
-// paramOf reads the parameter name of a Signal.Location: "query:q" -> "q",
-// "json:user (base64)" -> "user", "path" -> "".
-func paramOf(loc string) string {
-	_, name, ok := strings.Cut(loc, ":")
-	if !ok {
-		return ""
-	}
-	if i := strings.Index(name, " ("); i >= 0 {
-		name = name[:i]
-	}
-	return name
 }

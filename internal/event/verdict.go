@@ -1,9 +1,8 @@
 package event
 
 import (
-	"strings"
-
 	"github.com/bulwarkhq/bulwark"
+	"github.com/bulwarkhq/bulwark/internal/location"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/storage"
 )
@@ -33,23 +32,9 @@ func FromVerdict(v *bulwark.Verdict, route string) Event {
 	}
 	if len(rs) > 0 {
 		e.Family = rs[0].Detector
-		e.Param = paramOf(rs[0].Location)
+		e.Param = location.Param(rs[0].Location)
 	}
 	return e
-}
-
-// paramOf is the parameter name of a Signal.Location ("q" of "query:q",
-// "user" of "json:user (base64)"), as threat's suppressions read it; ""
-// for a location without one ("path", "body").
-func paramOf(loc string) string {
-	_, name, ok := strings.Cut(loc, ":")
-	if !ok {
-		return ""
-	}
-	if i := strings.Index(name, " ("); i >= 0 {
-		name = name[:i]
-	}
-	return name
 }
 
 // limiterLabel names the limiter's answer as its metrics do: allow,
