@@ -21,6 +21,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -96,57 +97,75 @@ type result struct {
 }
 
 func main() {
-	data := flag.String("data", defaultData(), "labelled requests, .jsonl or .jsonl.gz (default: the sample that ships in testdata/)")
-	asJSON := flag.Bool("json", false, "print one JSON object instead of a table")
-	misses := flag.Int("misses", 0, "also print up to N missed attacks and N false positives (ids) to stderr")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the assessments to this file")
-	verdicts := flag.String("verdicts", "", "write each row's verdict to this file, one line a row (id, outcome, score, its rules sorted), to compare two builds with diff")
-	flag.Parse()
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) || errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		log.Fatal(err)
+	}
+}
+
+// errUsage is a command line run cannot act on (it has printed why).
+var errUsage = errors.New("evaluate: usage")
+
+// run is the command: it parses args, evaluates, and prints the table (or
+// the JSON object) to stdout.
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("evaluate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", defaultData(), "labelled requests, .jsonl or .jsonl.gz (default: the sample that ships in testdata/)")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
+	misses := fs.Int("misses", 0, "also print up to N missed attacks and N false positives (ids) to stderr")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the assessments to this file")
+	verdicts := fs.String("verdicts", "", "write each row's verdict to this file, one line a row (id, outcome, score, its rules sorted), to compare two builds with diff")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	if *data == "" {
-		fmt.Fprintln(os.Stderr, "evaluate: no -data and no testdata/sample.jsonl.gz beside the command")
-		flag.Usage()
-		os.Exit(2)
+		fmt.Fprintln(stderr, "evaluate: no -data and no testdata/sample.jsonl.gz beside the command")
+		fs.Usage()
+		return errUsage
 	}
 	rows, err := labelled.Read(*data)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
+		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err != nil {
-			log.Fatal(err)
+			return err
 		}
 		defer pprof.StopCPUProfile()
 	}
+	var out io.Writer // nil: no verdicts (not a nil *bufio.Writer, which is a non-nil io.Writer)
 	var vw *bufio.Writer
 	if *verdicts != "" {
 		f, err := os.Create(*verdicts)
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		defer f.Close()
 		vw = bufio.NewWriter(f)
+		out = vw
 	}
-	res, err := evaluate(rows, *misses, os.Stderr, vw)
+	res, err := evaluate(rows, *misses, stderr, out)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	if vw != nil {
 		if err := vw.Flush(); err != nil {
-			log.Fatal(err)
+			return err
 		}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		if err := enc.Encode(res); err != nil {
-			log.Fatal(err)
-		}
-		return
+		return json.NewEncoder(stdout).Encode(res)
 	}
-	printTable(os.Stdout, res)
+	printTable(stdout, res)
+	return nil
 }
 
 func evaluate(rows []labelled.Row, misses int, diag io.Writer, verdicts io.Writer) (*result, error) {

@@ -2,6 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -53,5 +57,37 @@ func TestEvaluateSample(t *testing.T) {
 		if len(f) < 3 || f[0] != rows[i].ID {
 			t.Fatalf("verdict line %d %q, want row %s first", i, l, rows[i].ID)
 		}
+	}
+}
+
+// TestRun runs the command as a user does: the table, the JSON object,
+// and -verdicts, each on the sample.
+func TestRun(t *testing.T) {
+	rows, err := labelled.Read("testdata/sample.jsonl.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if err := run([]string{"-data", "testdata/sample.jsonl.gz"}, &out, &errb); err != nil || !strings.Contains(out.String(), "TPR") {
+		t.Fatalf("table: %v\n%s%s", err, out.String(), errb.String())
+	}
+	out.Reset()
+	if err := run([]string{"-data", "testdata/sample.jsonl.gz", "-json"}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	var res result
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil || res.N != len(rows) {
+		t.Fatalf("-json: %v, %d rows of %d\n%s", err, res.N, len(rows), out.String())
+	}
+	file := filepath.Join(t.TempDir(), "verdicts.txt")
+	if err := run([]string{"-data", "testdata/sample.jsonl.gz", "-json", "-verdicts", file}, io.Discard, &errb); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil || strings.Count(string(b), "\n") != len(rows) {
+		t.Fatalf("-verdicts: %v, %d lines for %d rows", err, strings.Count(string(b), "\n"), len(rows))
+	}
+	if err := run([]string{"-nosuchflag"}, io.Discard, io.Discard); err == nil {
+		t.Error("an unknown flag is no error")
 	}
 }
