@@ -30,6 +30,11 @@ type Store interface {
 	Ingest(ctx context.Context, batches []*event.Batch, reports []*event.Report) (IngestResult, error)
 
 	Series(ctx context.Context, q SeriesQuery) ([]Point, error)
+	// Cells returns q's whole hours split by every dimension at once,
+	// read in one statement: one consistent snapshot of the hourly
+	// aggregates, where several Series calls may each see a different
+	// set of reports. q.From and q.To must be whole hours.
+	Cells(ctx context.Context, q Range) ([]Cell, error)
 	TopRoutes(ctx context.Context, q Range, n int) ([]TopRoute, error)
 	TopClients(ctx context.Context, q Range, n int) ([]TopClient, error)
 	// Timeline returns a client's events, newest first, a page at a time.
@@ -167,6 +172,13 @@ type Point struct {
 	Time  time.Time
 	Key   string // the value of the dimension
 	Count int64
+}
+
+// Cell is one hour's count of one combination of the dimensions.
+type Cell struct {
+	Hour                          time.Time
+	Route, Outcome, Family, Level string
+	Count                         int64
 }
 
 // TopRoute is a route's traffic in a range.

@@ -152,6 +152,38 @@ func Run(t *testing.T, be Backend) {
 				t.Errorf("route /login, step %v: %d limited, want 4", q.Step, sum)
 			}
 		}
+		// the cells of whole hours add up to every hourly series
+		hours := history.Range{Tenant: "default", From: Day, To: Day.Add(48 * time.Hour)}
+		cells, err := s.Cells(ctx, hours)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, by := range []string{history.ByOutcome, history.ByFamily, history.ByRoute, history.ByLevel} {
+			for _, threats := range []bool{false, true} {
+				pts, err := s.Series(ctx, history.SeriesQuery{Range: hours, Step: time.Hour, By: by, Threats: threats})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := map[string]int64{}
+				for _, p := range pts {
+					want[p.Time.Format(time.RFC3339)+" "+p.Key] += p.Count
+				}
+				got := map[string]int64{}
+				for _, c := range cells {
+					if threats && c.Level == "none" {
+						continue
+					}
+					key := map[string]string{history.ByOutcome: c.Outcome, history.ByFamily: c.Family, history.ByRoute: c.Route, history.ByLevel: c.Level}[by]
+					got[c.Hour.Format(time.RFC3339)+" "+key] += c.Count
+				}
+				if len(got) == 0 || !maps.Equal(got, want) {
+					t.Errorf("cells by %s (threats %v): %v, series: %v", by, threats, got, want)
+				}
+			}
+		}
+		if _, err := s.Cells(ctx, rng); !errors.Is(err, history.ErrInvalid) {
+			t.Errorf("cells of minutes %v: %v, want ErrInvalid", rng, err)
+		}
 		routes, err := s.TopRoutes(ctx, rng, 2)
 		if err != nil || len(routes) != 2 || routes[0].Route != "/search" || routes[0].Threats != 8 || routes[0].Refused != 8 || routes[1].Route != "/login" {
 			t.Errorf("top routes %+v %v", routes, err)

@@ -76,6 +76,33 @@ func (s *Store) Series(ctx context.Context, q history.SeriesQuery) ([]history.Po
 	return out, rows.Err()
 }
 
+// Cells returns q's hours split by every dimension, in one statement.
+func (s *Store) Cells(ctx context.Context, q history.Range) ([]history.Cell, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	if q.From.Unix()%3600 != 0 || q.To.Unix()%3600 != 0 {
+		return nil, fmt.Errorf("%w: cells of %v to %v: want whole hours", history.ErrInvalid, q.From, q.To)
+	}
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT hour, route, outcome, family, level, n FROM hour_counts
+ WHERE tenant = ? AND hour >= ? AND hour < ? ORDER BY hour`), q.Tenant, q.From.Unix(), q.To.Unix())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []history.Cell
+	for rows.Next() {
+		var c history.Cell
+		var hour int64
+		if err := rows.Scan(&hour, &c.Route, &c.Outcome, &c.Family, &c.Level, &c.Count); err != nil {
+			return nil, err
+		}
+		c.Hour = time.Unix(hour, 0).UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // countsTable picks the hourly table when r is whole hours.
 func countsTable(r history.Range) (string, string) {
 	if r.From.Unix()%3600 == 0 && r.To.Unix()%3600 == 0 {

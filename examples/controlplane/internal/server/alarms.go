@@ -159,36 +159,36 @@ func (w *anomalyWatch) step(ctx context.Context, now time.Time) error {
 }
 
 // load reads the hourly values of every watched series in [from, to), one
-// map an hour.
+// map an hour, from one snapshot of the hourly aggregates (one query), so
+// that an hour's total, outcomes, routes and families add up.
 func (w *anomalyWatch) load(ctx context.Context, from, to time.Time) ([]map[seriesKey]float64, error) {
 	n := max(0, int(to.Sub(from)/time.Hour))
 	vals := make([]map[seriesKey]float64, n)
 	if n == 0 {
 		return vals, nil
 	}
-	rng := history.Range{Tenant: w.s.cfg.Tenant, From: from, To: to}
-	for _, dim := range []struct {
-		by      string
-		threats bool
-	}{{history.ByOutcome, false}, {history.ByRoute, false}, {history.ByFamily, true}} {
-		pts, err := w.s.Store.Series(ctx, history.SeriesQuery{Range: rng, Step: time.Hour, By: dim.by, Threats: dim.threats})
-		if err != nil {
-			return nil, err
+	cells, err := w.s.Store.Cells(ctx, history.Range{Tenant: w.s.cfg.Tenant, From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cells {
+		i := int(c.Hour.Sub(from) / time.Hour)
+		if i < 0 || i >= n {
+			continue
 		}
-		for _, p := range pts {
-			i := int(p.Time.Sub(from) / time.Hour)
-			if i < 0 || i >= n {
-				continue
-			}
-			if vals[i] == nil {
-				vals[i] = map[seriesKey]float64{}
-			}
-			if dim.by == history.ByOutcome {
-				vals[i][seriesKey{}] += float64(p.Count)
-			}
-			if p.Key != "" {
-				vals[i][seriesKey{By: dim.by, Key: p.Key}] += float64(p.Count)
-			}
+		if vals[i] == nil {
+			vals[i] = map[seriesKey]float64{}
+		}
+		m, v := vals[i], float64(c.Count)
+		m[seriesKey{}] += v
+		if c.Outcome != "" {
+			m[seriesKey{By: history.ByOutcome, Key: c.Outcome}] += v
+		}
+		if c.Route != "" {
+			m[seriesKey{By: history.ByRoute, Key: c.Route}] += v
+		}
+		if c.Family != "" && c.Level != "none" { // a family's threats
+			m[seriesKey{By: history.ByFamily, Key: c.Family}] += v
 		}
 	}
 	return vals, nil
