@@ -221,7 +221,15 @@ func (in *instance) traffic(n int, attacker string) {
 }
 
 // api calls the control plane with token.
-func api(t *testing.T, s *server.Server, token, method, path string, body any) (int, map[string]any) {
+// controlPlane is what a test reaches a control plane by: an in-process
+// *server.Server or a child process.
+type controlPlane interface {
+	URL() string
+	SDKURL() string
+	Key() []byte
+}
+
+func api(t *testing.T, s controlPlane, token, method, path string, body any) (int, map[string]any) {
 	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -255,7 +263,7 @@ func api(t *testing.T, s *server.Server, token, method, path string, body any) (
 	return resp.StatusCode, out
 }
 
-func mint(t *testing.T, s *server.Server, scopes ...string) string {
+func mint(t *testing.T, s controlPlane, scopes ...string) string {
 	t.Helper()
 	tok, err := server.Mint(s.Key(), "tester", "", scopes, time.Hour, time.Now())
 	if err != nil {

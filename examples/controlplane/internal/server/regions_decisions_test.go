@@ -37,7 +37,7 @@ import (
 // embedded NATS, linked and healthy.
 type regionSet struct {
 	names []string
-	cps   map[string]*server.Server
+	cps   map[string]controlPlane    // *server.Server, or a *childCP
 	cfgs  map[string]server.Config // as started: to restart a region
 	toks  map[string]string
 }
@@ -47,27 +47,46 @@ type regionSet struct {
 // spokes' LeafRemote is the hub's LeafURL then).
 func startRegionSet(t *testing.T, names []string, tune func(name string, c *server.Config)) *regionSet {
 	t.Helper()
-	rs := &regionSet{names: names, cps: map[string]*server.Server{}, cfgs: map[string]server.Config{}, toks: map[string]string{}}
+	return startRegions(t, names, tune, "")
+}
+
+// startRegions is startRegionSet with the spoke named child run as a
+// child process of the controlplane command (see startChild), which a
+// test can kill outright.
+func startRegions(t *testing.T, names []string, tune func(name string, c *server.Config), child string) *regionSet {
+	t.Helper()
+	rs := &regionSet{names: names, cps: map[string]controlPlane{}, cfgs: map[string]server.Config{}, toks: map[string]string{}}
 	for i, n := range names {
 		c := server.Config{Region: n, Regions: names, RegionStall: time.Second, DataDir: t.TempDir(), NATSAddr: freeAddr(t)}
 		if i == 0 {
 			c.LeafAddr = freeAddr(t)
 		} else {
-			c.LeafRemote = rs.cps[names[0]].LeafURL()
+			c.LeafRemote = rs.server(names[0]).LeafURL()
 		}
 		if tune != nil {
 			tune(n, &c)
 		}
 		rs.cfgs[n] = c
-		rs.cps[n] = startCP(t, c)
+		if n == child {
+			c.Addr = freeAddr(t)
+			rs.cfgs[n] = c
+			rs.cps[n] = startChild(t, c)
+		} else {
+			rs.cps[n] = startCP(t, c)
+		}
 		rs.toks[n] = mint(t, rs.cps[n], server.ScopeRead, server.ScopeDecisions)
 	}
-	hub := rs.cps[names[0]]
+	hub := rs.server(names[0])
 	eventually(t, 10*time.Second, "spokes linked to the hub", func() bool { return hub.NATSServer().NumLeafNodes() == len(names)-1 })
 	for _, n := range names {
 		eventually(t, 20*time.Second, n+": every source healthy", func() bool { return healthy(regionRows(t, rs.cps[n], rs.toks[n]), len(names)) })
 	}
 	return rs
+}
+
+// server is region n's in-process control plane.
+func (rs *regionSet) server(n string) *server.Server {
+	return rs.cps[n].(*server.Server)
 }
 
 // call is api on region n with its token.
@@ -193,7 +212,7 @@ func TestRegionsAllowListRemovedThroughAnyRegion(t *testing.T) {
 	rs.allow(t, "us", partner)
 	every("allow-lists the partner again", func(in *instance) bool { return allowListed(in, partner) }, names...)
 	apLink.Cut()
-	eventually(t, 10*time.Second, "ap cut off", func() bool { return rs.cps["eu"].NATSServer().NumLeafNodes() == 1 })
+	eventually(t, 10*time.Second, "ap cut off", func() bool { return rs.server("eu").NATSServer().NumLeafNodes() == 1 })
 	rs.allow(t, "ap", partner)
 	if code, body := rs.call(t, "eu", "DELETE", "/api/v1/allowlist/"+key, nil); code != http.StatusNoContent {
 		t.Fatalf("eu removes us's second add: %d %v", code, body)
@@ -204,7 +223,7 @@ func TestRegionsAllowListRemovedThroughAnyRegion(t *testing.T) {
 	}
 	apLink.Restore()
 	healed := time.Now()
-	took := eventually(t, 20*time.Second, "ap linked again", func() bool { return rs.cps["eu"].NATSServer().NumLeafNodes() == 2 })
+	took := eventually(t, 20*time.Second, "ap linked again", func() bool { return rs.server("eu").NATSServer().NumLeafNodes() == 2 })
 	t.Logf("ap linked again %v after the link was restored", took.Round(time.Millisecond))
 	// ap's add, which eu's remove did not see, survives everywhere; us's
 	// second add does not come back
@@ -454,15 +473,18 @@ func (c *loadCounts) fail(msg string) {
 	c.mu.Unlock()
 }
 
-// TestRegionsLossUnderLoad kills a spoke region (its control plane and its
-// NATS) while its SDK instance serves a steady load over HTTP: no request
-// fails, the bans it enforced keep being enforced, the decisions the
-// region acknowledged just before it died are not lost, and once it
-// restarts on its data the three regions' aggregates become equal, and
-// its instance enforces what the others decided meanwhile.
+// TestRegionsLossUnderLoad kills a spoke region outright (its control
+// plane and its embedded NATS are one child process, sent SIGKILL right
+// after it acknowledged its last decisions) while its SDK instance serves
+// a steady load over HTTP: no request fails, the bans it enforced keep
+// being enforced, the decisions the region acknowledged just before it
+// died are not lost, and once it restarts on its data the three regions'
+// aggregates become equal, and its instance enforces what the others
+// decided meanwhile.
 func TestRegionsLossUnderLoad(t *testing.T) {
 	names := []string{"eu", "us", "ap"}
-	rs := startRegionSet(t, names, nil)
+	rs := startRegions(t, names, nil, "us")
+	us := rs.cps["us"].(*childCP)
 	ins := map[string]*instance{}
 	for _, n := range names {
 		ins[n] = newInstance(t, rs.cps[n].SDKURL(), n+"-1", instanceOpts{region: n, aggregate: true})
@@ -537,11 +559,7 @@ func TestRegionsLossUnderLoad(t *testing.T) {
 		rs.decide(t, "us", "ban", c, 0)
 		acked = append(acked, c)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := rs.cps["us"].Close(ctx); err != nil {
-		t.Fatalf("killing us: %v", err)
-	}
+	us.kill(t)
 	down := time.Now()
 	before := counts.ok.Load() + counts.refused.Load()
 
@@ -566,7 +584,7 @@ func TestRegionsLossUnderLoad(t *testing.T) {
 	})
 
 	// us comes back on its data and its NATS address
-	rs.cps["us"] = startCP(t, rs.cfgs["us"])
+	us.restart(t)
 	restarted := time.Now()
 	outage := restarted.Sub(down)
 	during := counts.ok.Load() + counts.refused.Load() - before

@@ -48,7 +48,7 @@ func (l *logRecorder) has(sub string) bool {
 }
 
 // regionRows returns GET /api/v1/regions of s by source region.
-func regionRows(t *testing.T, s *server.Server, tok string) map[string]map[string]any {
+func regionRows(t *testing.T, s controlPlane, tok string) map[string]map[string]any {
 	t.Helper()
 	code, body := api(t, s, tok, "GET", "/api/v1/regions", nil)
 	if code != http.StatusOK {
