@@ -37,7 +37,7 @@ import (
 // embedded NATS, linked and healthy.
 type regionSet struct {
 	names []string
-	cps   map[string]controlPlane    // *server.Server, or a *childCP
+	cps   map[string]controlPlane  // *server.Server, or a *childCP
 	cfgs  map[string]server.Config // as started: to restart a region
 	toks  map[string]string
 }
