@@ -50,6 +50,38 @@ func artifacts(t *testing.T) string {
 // TestDashboardInBrowser loads the dashboard of a control plane fed by a
 // test fleet in headless Chromium, checks that every plot has data, bans
 // the top offender by clicking, and checks both instances enforce it.
+// browser starts headless Chromium (bin) for the test, a window height
+// tall; it is closed by the test's cleanup.
+func browser(t *testing.T, bin string, height int) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1440, height))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	// generous: under -race on PostgreSQL with other packages running, each
+	// of a page's reloads can take seconds
+	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
+	t.Cleanup(func() { cancel(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// screenshot keeps a full-page screenshot in artifacts/name.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(artifacts(t), name)
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(p)
+	t.Logf("screenshot: %s (%d bytes)", abs, len(png))
+}
+
 func TestDashboardInBrowser(t *testing.T) {
 	bin := chromium(t)
 	s, fleet, attacker := fleetUpWith(t, server.Config{AnomalyInterval: 100 * time.Millisecond})
@@ -100,18 +132,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	// whatever the time of day the test runs at
 	seedDailyAttackAt(t, s, time.Now(), "api-1", (time.Now().UTC().Hour()+8)%24)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1440, 1800))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	// generous: under -race on PostgreSQL with other packages running, each
-	// of the page's reloads can take seconds
-	ctx, cancel = context.WithTimeout(ctx, 4*time.Minute)
-	defer cancel()
+	ctx := browser(t, bin, 1800)
 
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(s.URL()+"/login#token="+tok),
@@ -277,16 +298,69 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("the clicks are not in the audit log: %v", audit)
 	}
 
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
+	screenshot(t, ctx, "dashboard.png")
+}
+
+// TestRegionsDashboardInBrowser: with two regions linked by leafnode and
+// by their direct fast path (REGION_PEERS), the dashboard's Regions table
+// shows each region, its lag, its link and its direct link, as Chromium
+// renders it; a direct link that goes down shows as down.
+func TestRegionsDashboardInBrowser(t *testing.T) {
+	bin := chromium(t)
+	names := []string{"eu", "us"}
+	addrs := map[string]string{"eu": freeAddr(t), "us": freeAddr(t)}
+	rs := startRegionSet(t, names, func(n string, c *server.Config) {
+		c.NATSAddr, c.PeerPassword = addrs[n], "peer-"+n
+		c.RegionPeers = map[string]string{}
+		for _, o := range names {
+			if o != n {
+				c.RegionPeers[o] = "nats://peer:peer-" + o + "@" + addrs[o]
+			}
+		}
+	})
+	eu := rs.server("eu")
+	eventually(t, 20*time.Second, "eu's direct link to us up", func() bool {
+		return regionRows(t, eu, rs.toks["eu"])["us"]["direct"] == true
+	})
+	ctx := browser(t, bin, 1000)
+	tok := mint(t, eu, server.ScopeRead)
+	if err := chromedp.Do(ctx, chromedp.Navigate(eu.URL()+"/login#token="+tok),
+		chromedp.WaitVisible(chromedp.CSS(`table[data-testid="regions"]`))); err != nil {
 		t.Fatal(err)
 	}
-	p := filepath.Join(artifacts(t), "dashboard.png")
-	if err := os.WriteFile(p, png, 0o644); err != nil {
+	text := func(sel string) string {
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	table := text(`table[data-testid="regions"]`)
+	for _, want := range []string{"direct link", "eu (this region)", "us", "up"} {
+		if !contains(table, want) {
+			t.Errorf("the regions table %q lacks %q", table, want)
+		}
+	}
+	if d := text(`[data-testid="direct-us"]`); d != "up" {
+		t.Errorf("us's direct link shows %q, want up", d)
+	}
+	screenshot(t, ctx, "dashboard-regions.png")
+
+	// us goes away: eu's direct link to it is down on the next load
+	ctxClose, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := rs.server("us").Close(ctxClose); err != nil {
 		t.Fatal(err)
 	}
-	abs, _ := filepath.Abs(p)
-	t.Logf("screenshot: %s (%d bytes)", abs, len(png))
+	eventually(t, 20*time.Second, "eu's direct link to us down", func() bool {
+		return regionRows(t, eu, rs.toks["eu"])["us"]["direct"] == false
+	})
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`table[data-testid="regions"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if d := text(`[data-testid="direct-us"]`); d != "down" {
+		t.Errorf("us's direct link, us closed, shows %q, want down", d)
+	}
 }
 
 func contains(s, sub string) bool {

@@ -285,6 +285,7 @@ type dashData struct {
 	Multi     bool             // one of several regions: the Regions table
 	Region    string           // this region
 	Regions   []map[string]any // the sources of the region's aggregate
+	Direct    bool             // REGION_PEERS: the direct links' column
 	CanWrite  bool
 	CanAdmin  bool // models: promote, roll back
 	Subject   string
@@ -451,6 +452,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	d.Alarms, d.Through = s.watch.raised()
 	d.Alarms = d.Alarms[:min(len(d.Alarms), 20)]
 	if d.Multi, d.Region = s.cfg.multiRegion(), s.cfg.Region; d.Multi {
+		d.Direct = len(s.cfg.RegionPeers) > 0
 		d.Regions, _, _ = s.regionRows()
 	}
 	d.Threats = buildChart("threats", "Threats by attack family", "threats / "+d.StepLabel, threats, win.From, win.To, win.Step, nil)
@@ -652,10 +654,10 @@ code{font-size:12px}
 <td>{{if $.CanWrite}}<button data-testid="remove-{{index . "key"}}" onclick="removeDecision('{{index . "key"}}','{{index . "action"}}')">{{if or (eq (str (index . "action")) "allow") (eq (str (index . "action")) "suppress")}}Remove{{else}}Unban{{end}}</button>{{end}}</td></tr>
 {{else}}<tr><td colspan="7" class="empty">none</td></tr>{{end}}</table></section>
 {{if .Multi}}<section><h2>Regions</h2>
-<table data-testid="regions"><tr><th>region</th><th class="n">lag (writes)</th><th>link</th><th>last progress</th><th>error</th></tr>
-{{range .Regions}}<tr><td>{{index . "region"}}{{if index . "local"}} (this region){{end}}</td><td class="n">{{index . "lag"}}</td><td class="{{if and (index . "reachable") (index . "linked") (not (index . "stalled"))}}ok{{else}}bad{{end}}">{{if index . "stalled"}}stalled{{else if not (index . "reachable")}}unreachable{{else if index . "linked"}}up{{else}}reconnecting{{end}}</td><td>{{ts (index . "last_progress")}}</td><td class="wrap">{{index . "error"}}</td></tr>
-{{else}}<tr><td colspan="5" class="empty">not checked yet</td></tr>{{end}}</table>
-<p class="empty">Region {{.Region}} sources every region's decisions; lag is the writes of a region not yet here (<code>GET /api/v1/regions</code>).</p></section>
+<table data-testid="regions"><tr><th>region</th><th class="n">lag (writes)</th><th>link</th>{{if .Direct}}<th>direct link</th>{{end}}<th>last progress</th><th>error</th></tr>
+{{range .Regions}}<tr><td>{{index . "region"}}{{if index . "local"}} (this region){{end}}</td><td class="n">{{index . "lag"}}</td><td class="{{if and (index . "reachable") (index . "linked") (not (index . "stalled"))}}ok{{else}}bad{{end}}">{{if index . "stalled"}}stalled{{else if not (index . "reachable")}}unreachable{{else if index . "linked"}}up{{else}}reconnecting{{end}}</td>{{if $.Direct}}{{$d := index . "direct"}}<td data-testid="direct-{{index . "region"}}"{{if eq (printf "%v" $d) "true"}} class="ok">up{{else if eq (printf "%v" $d) "false"}} class="bad">down{{else}}>{{if index . "local"}}&mdash;{{else}}none{{end}}{{end}}</td>{{end}}<td>{{ts (index . "last_progress")}}</td><td class="wrap">{{index . "error"}}</td></tr>
+{{else}}<tr><td colspan="6" class="empty">not checked yet</td></tr>{{end}}</table>
+<p class="empty">Region {{.Region}} sources every region's decisions; lag is the writes of a region not yet here{{if .Direct}}; the direct link is the fast path to that region's NATS (<code>REGION_PEERS</code>){{end}} (<code>GET /api/v1/regions</code>).</p></section>
 {{end}}<section><h2>Instances</h2>
 <table data-testid="instances"><tr><th>instance</th><th>region</th><th>version</th><th>last seen</th><th class="n">published</th><th class="n">dropped</th><th class="n">queued</th><th>store breaker</th></tr>
 {{range .Instances}}<tr><td>{{.Name}}</td><td>{{.Region}}</td><td>{{.Version}}</td><td class="{{if .Live}}ok{{else}}bad{{end}}">{{.Ago}} ago</td><td class="n">{{.Published}}</td><td class="n {{if .Dropped}}bad{{end}}">{{.Dropped}}</td><td class="n">{{.Queued}}</td><td>{{.Breaker}}</td></tr>
