@@ -35,6 +35,14 @@ type ColdRow struct {
 	Instance  string    `parquet:"instance,dict"`
 	Features  []float32 `parquet:"features,list"`
 	Label     string    `parquet:"label,dict"`
+	// Since event format 2 (a file written before has none of these
+	// columns; its rows read with them zero).
+	Param         string  `parquet:"param,dict"`
+	Model         string  `parquet:"model,dict"`
+	Blocked       bool    `parquet:"blocked"`
+	Shadow        string  `parquet:"shadow,dict"`
+	ShadowScore   float64 `parquet:"shadow_score"`
+	ShadowRefused bool    `parquet:"shadow_refused"`
 }
 
 // coldTier writes one Parquet file a day once the day is over, and
@@ -150,7 +158,8 @@ func (c *coldTier) export(ctx context.Context, day time.Time) error {
 func coldRow(e *history.Event) ColdRow {
 	return ColdRow{ID: e.ID.String(), Tenant: e.Tenant, Time: e.Time.UnixNano(), Pseudonym: e.Pseudonym, KeyID: e.KeyID,
 		Route: e.Route, Method: e.Method, Outcome: e.Outcome, Score: e.Score, Level: e.Level, Reasons: e.Reasons,
-		Family: e.Family, Limiter: e.Limiter, Region: e.Region, Instance: e.Instance, Features: e.Features, Label: e.Label}
+		Family: e.Family, Limiter: e.Limiter, Region: e.Region, Instance: e.Instance, Features: e.Features, Label: e.Label,
+		Param: e.Param, Model: e.Model, Blocked: e.Blocked, Shadow: e.Shadow, ShadowScore: e.ShadowScore, ShadowRefused: e.ShadowRefused}
 }
 
 // erase rewrites every cold file without pseudonym's rows; it returns the
