@@ -84,7 +84,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 
 func TestDashboardInBrowser(t *testing.T) {
 	bin := chromium(t)
-	s, fleet, attacker := fleetUpWith(t, server.Config{AnomalyInterval: 100 * time.Millisecond})
+	s, fleet, attacker := fleetUpWith(t, server.Config{AnomalyInterval: 100 * time.Millisecond, RetrainBudget: time.Second})
 	ps := fleet[0].names.Of(attacker)
 	read := mint(t, s, server.ScopeRead)
 	eventually(t, 15*time.Second, "traffic and threat series have data", func() bool {
@@ -275,6 +275,13 @@ func TestDashboardInBrowser(t *testing.T) {
 		})
 	}
 	activeRow("v2")
+	// the canary's comparison with the active model, before its promotion
+	if cmp := text(`[data-testid="canary-compare"]`); !contains(cmp, "canary") || !contains(cmp, "v3") || !contains(cmp, "v2") {
+		t.Errorf("the canary comparison %q does not compare v3 with v2", cmp)
+	}
+	if d := text(`[data-testid="canary-decision"]`); !contains(d, "Canary check:") || !contains(d, "checks") {
+		t.Errorf("the canary comparison's decision says %q", d)
+	}
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-testid="promote-combiner-canary"]`))); err != nil {
 		t.Fatal(err)
 	}
@@ -298,6 +305,26 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("the clicks are not in the audit log: %v", audit)
 	}
 
+	// retrain the combiner with one click, once operators have labelled
+	// enough: the page says what the candidate is and how it compares
+	seedLabelled(t, s, mint(t, s, server.ScopeAdmin, server.ScopeDecisions), interleaved(40))
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`button[data-testid="retrain-combiner"]`)),
+		chromedp.Click(chromedp.CSS(`button[data-testid="retrain-combiner"]`))); err != nil {
+		t.Fatal(err)
+	}
+	var result string
+	eventually(t, 60*time.Second, "the retrain's result on the page", func() bool {
+		result = text(`[data-testid="retrain-result"]`)
+		return contains(result, "candidate ")
+	})
+	_, reps := api(t, s, read, "GET", "/api/v1/models/combiner/reports", nil)
+	items, _ = reps["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("retrain reports after the click: %v", reps)
+	}
+	if v := items[0].(map[string]any)["version"].(string); !contains(result, v) {
+		t.Errorf("the page says %q, the report is of %s", result, v)
+	}
 	screenshot(t, ctx, "dashboard.png")
 }
 

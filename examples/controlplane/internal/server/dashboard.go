@@ -277,8 +277,10 @@ type dashData struct {
 	PBOn      bool
 	Routes    []history.TopRoute
 	Clients   []history.TopClient
-	Recent    []recentRow // the top clients' latest scored requests, to label
-	Models    []modelRow  // every model stage pointer
+	Recent    []recentRow    // the top clients' latest scored requests, to label
+	Models    []modelRow     // every model stage pointer
+	Canary    *CanaryCheck   // the combiner's canary against active, if any
+	Shadow    *ShadowFigures // the combiner's shadow against active, if any
 	Incidents []history.Incident
 	Decisions []map[string]any
 	Instances []map[string]any
@@ -413,6 +415,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		d.Incidents, _, err = s.Store.Incidents(gctx, history.Range{Tenant: s.cfg.Tenant, From: now.Add(-time.Hour), To: now.Add(time.Minute)}, history.Page{Limit: 20})
 		return err
 	})
+	g.Go(func() (err error) {
+		now := s.cfg.Now()
+		if d.Canary, _, _, err = s.compareCanary(gctx, now); err != nil {
+			return err
+		}
+		d.Shadow, err = s.compareShadow(gctx, now)
+		return err
+	})
 	g.Go(func() error {
 		return s.eachPointer(gctx, func(kind, stage string, m *artefact.Manifest) {
 			d.Models = append(d.Models, modelRow{Kind: kind, Stage: stage, Version: m.Version, SHA: m.SHA256[:min(12, len(m.SHA256))],
@@ -496,8 +506,16 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 var funcs = template.FuncMap{
-	"f1":    func(v float64) string { return fmt.Sprintf("%.1f", v) },
-	"f2":    func(v float64) string { return fmt.Sprintf("%.2f", v) },
+	"f1": func(v float64) string { return fmt.Sprintf("%.1f", v) },
+	"f2": func(v float64) string { return fmt.Sprintf("%.2f", v) },
+	"f3": func(v float64) string { return fmt.Sprintf("%.3f", v) },
+	// rate is k/n with the rate and its one-sided 95% Wilson bounds
+	"rate": func(r Rate) string {
+		if r.N == 0 {
+			return "no sample"
+		}
+		return fmt.Sprintf("%d/%d = %.3f [%.3f, %.3f]", r.K, r.N, r.Rate, r.Low, r.High)
+	},
 	"ts":    func(t time.Time) string { return t.UTC().Format("Jan 2 15:04:05") },
 	"hum":   func(v int64) string { return humanCount(float64(v)) },
 	"str":   func(v any) string { return fmt.Sprint(v) },
@@ -637,6 +655,12 @@ code{font-size:12px}
 {{range .Models}}<tr data-model="{{.Kind}}.{{.Stage}}"><td>{{.Kind}}</td><td>{{.Stage}}</td><td><code>{{.Version}}</code></td><td><code>{{.SHA}}</code></td><td>{{ts .Created}}</td>
 <td>{{if $.CanAdmin}}{{if .Next}}<button data-testid="promote-{{.Kind}}-{{.Stage}}" onclick="promote('{{.Kind}}','{{.Stage}}','{{.Next}}')">Promote to {{.Next}}</button>{{end}}{{if eq .Stage "active"}}<button data-testid="rollback-{{.Kind}}" onclick="rollback('{{.Kind}}')">Roll back</button>{{end}}{{end}}</td></tr>
 {{else}}<tr><td colspan="6" class="empty">no model published: instances run their embedded models</td></tr>{{end}}</table>
+{{with .Canary}}<table data-testid="canary-compare"><tr><th>combiner</th><th>version</th><th class="n">FPR (labelled benign)</th><th class="n">TPR (labelled attacks)</th></tr>
+<tr><td>canary</td><td><code>{{.Canary.Version}}</code></td><td class="n">{{rate .Canary.FPR}}</td><td class="n">{{rate .Canary.TPR}}</td></tr>
+<tr><td>active</td><td><code>{{.Active.Version}}</code></td><td class="n">{{rate .Active.FPR}}</td><td class="n">{{rate .Active.TPR}}</td></tr></table>
+<p data-testid="canary-decision">Canary check: <strong>{{with .Decision}}{{.}}{{else}}not checked yet{{end}}</strong> ({{.Streak}} worse in a row, {{.Checks}} checks); FPR difference {{f3 .FPRDiff.Diff}} [{{f3 .FPRDiff.Low}}, {{f3 .FPRDiff.High}}].</p>{{end}}
+{{with .Shadow}}<p data-testid="shadow-compare">Shadow <code>{{.Version}}</code> beside active on {{.Events}} events: active refused {{.ActiveRefused}}, shadow would have refused {{.ShadowRefused}}; only the shadow {{.ShadowOnly}}, only active {{.ActiveOnly}}. On labelled events, FPR shadow {{rate .ShadowFPR}} vs active {{rate .ActiveFPR}}; TPR shadow {{rate .ShadowTPR}} vs active {{rate .ActiveTPR}}.</p>{{end}}
+{{if $.CanAdmin}}<p><button data-testid="retrain-combiner" onclick="retrain(this)">Retrain combiner</button> <span data-testid="retrain-result"></span></p>{{end}}
 <p class="empty">Signed artefacts by stage; instances verify and swap them without a restart. <em>Promote</em> points the next stage at the model, <em>Roll back</em> points active at the one before; both audited. The canary watch also promotes a combiner canary that is not worse and rolls back a worse one (<code>GET /api/v1/models/combiner/compare</code>).</p></section>
 <section class="wide"><h2>Recent detections</h2>
 <table data-testid="recent"><tr><th>time</th><th>client</th><th>route</th><th>family</th><th>top rule</th><th class="n">score</th><th>outcome</th><th>label</th></tr>
@@ -669,7 +693,7 @@ async function call(method, path, body) {
   const r = await fetch(path, {method, credentials: 'same-origin',
     headers: {'Content-Type': 'application/json', 'X-Bulwark-Request': 'dashboard'}, body: body ? JSON.stringify(body) : undefined});
   if (!r.ok) { const p = await r.json().catch(() => ({})); document.getElementById('status').textContent = 'Refused: ' + (p.detail || r.status); return false; }
-  return true;
+  return r;
 }
 async function ban(p) {
   if (await call('POST', '/api/v1/decisions', {target: {type: 'pseudonym', value: p}, action: 'ban', ttl: '1h', reason: 'banned from the dashboard'})) location.reload();
@@ -679,6 +703,16 @@ async function label(id, l) {
 }
 async function promote(kind, from, to) {
   if (await call('POST', '/api/v1/models/' + encodeURIComponent(kind) + '/promote', {from, to})) location.reload();
+}
+async function retrain(btn) {
+  btn.disabled = true;
+  const out = document.querySelector('[data-testid="retrain-result"]');
+  out.textContent = 'retraining from the labelled events…';
+  const r = await call('POST', '/api/v1/models/combiner/retrain', {});
+  btn.disabled = false;
+  if (!r) { out.textContent = ''; return; }
+  const rep = await r.json();
+  out.textContent = 'candidate ' + rep.version + (rep.not_worse ? ', not worse than ' : ', worse than ') + rep.current_model.version + ' on the held-back window';
 }
 async function rollback(kind) {
   if (await call('POST', '/api/v1/models/' + encodeURIComponent(kind) + '/rollback')) location.reload();
