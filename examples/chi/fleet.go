@@ -45,7 +45,7 @@ func connectFleet(cfg config, guard *bulwark.Guard, logger *slog.Logger) (*fleet
 		return nil, nil, err
 	}
 	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Guard: guard, Pseudonyms: names, Region: cfg.Region, Aggregate: cfg.Aggregate,
-		ModelKeys: cfg.ModelKeys, Logger: logger})
+		ModelKeys: cfg.ModelKeys, Logger: logger, Exporter: exp})
 	if err != nil {
 		_ = exp.Close(context.Background())
 		nc.Close()

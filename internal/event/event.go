@@ -110,6 +110,9 @@ type Report struct {
 	Dropped   uint64 `json:"dropped"`   // events lost: queue full or publish given up
 	Queued    uint64 `json:"queued"`    // events waiting to be published
 	Breaker   string `json:"breaker"`   // the limiter's store breaker: closed, open, half-open, none
+	// ModelsRefused counts the model artefacts the instance's watcher
+	// refused (did not verify or load) since Boot.
+	ModelsRefused uint64 `json:"models_refused,omitempty"`
 }
 
 // ID is the report's idempotency key.

@@ -97,6 +97,8 @@ type Exporter struct {
 	pub      atomic.Uint64
 	dropped  atomic.Uint64
 	queued   atomic.Int64 // events in ch, the open batch and the pending ones
+	// modelsRefused counts a Watcher's refused models (WatcherConfig.Exporter)
+	modelsRefused atomic.Uint64
 
 	mu      sync.Mutex
 	pending []*message // batches waiting to be (re)sent, oldest first
@@ -293,7 +295,7 @@ func (x *Exporter) collect() {
 		r := &event.Report{Tenant: x.cfg.Tenant, Region: x.cfg.Region, Instance: x.cfg.Instance, Boot: x.boot,
 			Seq: reportSeq, Time: time.Now().UTC(), Version: x.cfg.Version,
 			Recorded: st.Recorded, Sampled: st.Sampled, Published: st.Published, Dropped: st.Dropped, Queued: st.Queued,
-			Breaker: "none"}
+			Breaker: "none", ModelsRefused: x.modelsRefused.Load()}
 		if x.cfg.Guard != nil {
 			r.Breaker = x.cfg.Guard.BreakerState()
 		}

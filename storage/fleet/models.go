@@ -61,6 +61,9 @@ func (w *Watcher) followModels(ctx context.Context) error {
 					return err
 				}, func(err error) {
 					w.mRefused.Add(1)
+					if w.cfg.Exporter != nil {
+						w.cfg.Exporter.modelsRefused.Add(1)
+					}
 					w.cfg.Logger.Warn("fleet: refused a model", "kind", st.kind, "stage", st.stage, "err", err)
 				})
 				if ctx.Err() != nil {

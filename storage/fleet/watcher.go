@@ -71,6 +71,11 @@ type WatcherConfig struct {
 	// not verify or load is refused and counted, and the running one stays.
 	ModelKeys      string
 	CanaryFraction float64
+	// Exporter, when set, reports the models this watcher refused with
+	// its health reports, so that the control plane raises an incident
+	// (a refused artefact is tampered, signed by an unknown key, or does
+	// not load). Default: refusals are counted and logged here only.
+	Exporter *Exporter
 }
 
 // WatcherStats counts what a Watcher applied.

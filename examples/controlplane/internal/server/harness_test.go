@@ -141,7 +141,7 @@ func newInstance(t *testing.T, natsURL, name string, o instanceOpts) *instance {
 		t.Fatal(err)
 	}
 	w, err := fleet.NewWatcher(fleet.WatcherConfig{Conn: nc, Guard: guard, Pseudonyms: names, Logger: quiet,
-		Region: o.region, Aggregate: o.aggregate, ModelKeys: o.modelKeys, CanaryFraction: o.canary})
+		Region: o.region, Aggregate: o.aggregate, ModelKeys: o.modelKeys, CanaryFraction: o.canary, Exporter: exp})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,6 +44,8 @@ type ingestor struct {
 	latSeen int64
 	// OnCommit, when set, is called after each committed batch of events.
 	onCommit func([]*event.Batch, time.Time)
+	// OnReports, when set, is called with each committed batch of reports.
+	onReports func(context.Context, []*event.Report)
 }
 
 const latencySamples = 1 << 16
@@ -208,10 +210,13 @@ func (in *ingestor) write(ctx context.Context, msgs []jetstream.Msg, batches []*
 					}
 				}
 			}
-			f := in.onCommit
+			f, fr := in.onCommit, in.onReports
 			in.mu.Unlock()
 			if f != nil {
 				f(batches, now)
+			}
+			if fr != nil && len(reports) > 0 {
+				fr(ctx, reports)
 			}
 			return
 		}

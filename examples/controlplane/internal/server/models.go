@@ -8,11 +8,14 @@ import (
 	"net/http"
 	"path/filepath"
 	"slices"
+	"sync"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark/internal/artefact"
+	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/internal/history"
 	"github.com/bulwarkhq/bulwark/threat"
 	anomalymodel "github.com/bulwarkhq/bulwark/threat/anomaly"
@@ -261,4 +264,57 @@ func (s *Server) pointed(ctx context.Context, kind, stage string) (*artefact.Man
 		return nil, err
 	}
 	return artefact.ParseManifest(e.Value())
+}
+
+// refusalWatch remembers how many model artefacts each instance reported
+// refused (event.Report.ModelsRefused, a total since the instance's
+// boot), so that each new refusal raises one incident.
+type refusalWatch struct {
+	mu   sync.Mutex
+	seen map[string]refusalCount // by instance
+}
+
+type refusalCount struct {
+	boot string
+	n    uint64
+}
+
+// maxRefusalInstances bounds refusalWatch.seen: past it the watch forgets
+// every instance (each then raises its next refusal again).
+const maxRefusalInstances = 10_000
+
+// observeRefusals raises a model.refused incident (audited, alerted) for
+// every instance whose reports count refusals it had not reported yet: an
+// artefact that was tampered with, signed by a key the instance does not
+// trust, or does not load. Reports of one instance may arrive out of
+// order; only a count above the highest seen of the same boot raises.
+func (s *Server) observeRefusals(ctx context.Context, reports []*event.Report) {
+	for _, r := range reports {
+		if r.ModelsRefused == 0 {
+			continue
+		}
+		w := &s.refusals
+		w.mu.Lock()
+		if w.seen == nil || len(w.seen) >= maxRefusalInstances {
+			w.seen = map[string]refusalCount{}
+		}
+		prev := w.seen[r.Instance]
+		if prev.boot != r.Boot {
+			prev = refusalCount{boot: r.Boot}
+		}
+		raise := r.ModelsRefused > prev.n
+		if raise {
+			w.seen[r.Instance] = refusalCount{boot: r.Boot, n: r.ModelsRefused}
+		}
+		w.mu.Unlock()
+		if !raise {
+			continue
+		}
+		s.incident(ctx, "model.refused", "instance:"+r.Instance,
+			map[string]any{"instance": r.Instance, "region": r.Region, "refused": r.ModelsRefused, "new": r.ModelsRefused - prev.n},
+			incidentAlert(s.cfg.Tenant, "model-refused", r.Instance, r.Time.UTC().Truncate(time.Hour),
+				map[string]string{"instance": r.Instance, "region": r.Region},
+				fmt.Sprintf("instance %s refused %d model artefact(s) (%d since its start): tampered, signed by a key it does not trust, or not loadable; it keeps its running model",
+					r.Instance, r.ModelsRefused-prev.n, r.ModelsRefused)))
+	}
 }

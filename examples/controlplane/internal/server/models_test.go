@@ -1,10 +1,19 @@
 package server_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
 	"github.com/bulwarkhq/bulwark/internal/artefact"
@@ -104,6 +113,95 @@ func TestModelDistribution(t *testing.T) {
 	if seen["model.publish"] != 2 || seen["model.promote"] != 1 || seen["model.rollback"] != 1 {
 		t.Errorf("audit %v: want 2 publishes, a promotion and a rollback", seen)
 	}
+}
+
+// TestTamperedArtefactRefused: someone with write access to the model
+// buckets swaps the bytes of the active combiner for others of the same
+// size and re-announces the pointer. Every instance refuses the artefact
+// (its SHA-256 no longer matches the signed manifest), keeps the model it
+// runs and goes on serving; each counts the refusal and reports it, and
+// the control plane raises one model.refused incident per instance.
+func TestTamperedArtefactRefused(t *testing.T) {
+	dir := t.TempDir()
+	s := startCP(t, server.Config{DataDir: dir})
+	ins := []*instance{
+		newInstance(t, s.SDKURL(), "api-1", instanceOpts{modelKeys: s.ModelKeys()}),
+		newInstance(t, s.SDKURL(), "api-2", instanceOpts{modelKeys: s.ModelKeys()}),
+	}
+	admin := mint(t, s, server.ScopeAdmin)
+	if code, body := api(t, s, admin, "POST", "/api/v1/models", map[string]any{"kind": "combiner", "version": "v2", "stage": "active", "model": combinerJSON(t, "v2", -3.5)}); code != http.StatusCreated {
+		t.Fatalf("publish: %d %v", code, body)
+	}
+	for _, in := range ins {
+		eventually(t, 5*time.Second, in.name+" swaps in v2", func() bool { return activeModel(in).Version() == "v2" })
+	}
+	hash := activeModel(ins[0]).Hash()
+
+	// the tamperer: the control plane's own NATS credentials
+	pass, err := os.ReadFile(filepath.Join(dir, "nats-controlplane.password"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(s.SDKURL())
+	u.User = url.UserPassword("controlplane", strings.TrimSpace(string(pass)))
+	nc, err := nats.Connect(u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx := context.Background()
+	obs, err := js.ObjectStore(ctx, artefact.ObjectBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kv, err := js.KeyValue(ctx, artefact.PointerBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptr, err := kv.Get(ctx, artefact.PointerKey(artefact.KindCombiner, "active"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := artefact.ParseManifest(ptr.Value())
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := obs.GetBytes(ctx, m.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := bytes.Replace(payload, []byte(`"prior":-3.5`), []byte(`"prior":+9.5`), 1) // blocks everything; same size
+	if bytes.Equal(forged, payload) || len(forged) != len(payload) {
+		t.Fatalf("the forgery did not change the payload in place")
+	}
+	if _, err := obs.PutBytes(ctx, m.SHA256, forged); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kv.Put(ctx, artefact.PointerKey(artefact.KindCombiner, "active"), ptr.Value()); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, in := range ins {
+		eventually(t, 5*time.Second, in.name+" refuses the forged artefact", func() bool { return in.watch.Stats().ModelsRefused >= 1 })
+		if got := activeModel(in); got.Version() != "v2" || got.Hash() != hash {
+			t.Errorf("%s runs %s %s after the forgery, want v2 %s", in.name, got.Version(), got.Hash(), hash)
+		}
+		if code := in.serve("GET", "/search?q=boots", "198.51.100.7"); code != http.StatusOK {
+			t.Errorf("%s answered a benign request %d after refusing the forgery", in.name, code)
+		}
+	}
+	eventually(t, 10*time.Second, "a model.refused incident for each instance", func() bool {
+		_, audit := api(t, s, admin, "GET", "/api/v1/audit?limit=1000", nil)
+		seen := map[string]bool{}
+		items, _ := audit["items"].([]any)
+		for _, x := range items {
+			if row := x.(map[string]any); row["action"] == "model.refused" {
+				seen[row["target"].(string)] = true
+			}
+		}
+		return seen["instance:api-1"] && seen["instance:api-2"]
+	})
 }
 
 // artefactKey returns the public line of a fresh signing key.

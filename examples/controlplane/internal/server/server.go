@@ -285,6 +285,7 @@ type Server struct {
 	clock     *decision.Clock
 	ingest    *ingestor
 	drift     *driftWatch
+	refusals  refusalWatch // models.go
 	cold      *coldTier
 	http      *http.Server
 	ln        net.Listener
@@ -362,6 +363,7 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	s.drift = newDriftWatch()
 	s.ingest.onCommit = s.drift.observe // set before the ingestor runs
+	s.ingest.onReports = s.observeRefusals
 	s.wg.Add(4)
 	go func() { defer s.wg.Done(); s.raiseDrift(bg) }()
 	go func() { defer s.wg.Done(); s.ingest.run(bg) }()
