@@ -368,18 +368,24 @@ func (s *Server) checkCanary(ctx context.Context, now time.Time) error {
 	c.Checks = w.checks
 	minN := int64(s.cfg.CanaryMinSample)
 	margin := s.cfg.CanaryMargin
+	// worse: with the minimum sample of a class for both models, the
+	// canary's FPR is higher, or its TPR lower, beyond the margin at the
+	// lower confidence bound (a canary that lets attacks through enforces
+	// for its share of clients as much as one that refuses users does)
+	fprN := c.Canary.FPR.N >= minN && c.Active.FPR.N >= minN
+	tprN := c.Canary.TPR.N >= minN && c.Active.TPR.N >= minN
 	switch {
 	case c.Decision == "same":
 		w.streak = 0
-	case c.Canary.FPR.N < minN || c.Active.FPR.N < minN:
-		c.Decision, w.streak = "wait", 0
-	case c.FPRDiff.Low > margin:
+	case fprN && c.FPRDiff.Low > margin, tprN && c.TPRDiff.Low > margin:
 		w.streak++
 		c.Decision = "worse"
 		if w.streak >= s.cfg.CanaryChecks {
 			c.Decision = "rollback"
 		}
-	case c.FPRDiff.High < margin && c.Canary.TPR.N >= minN && c.Active.TPR.N >= minN && c.TPRDiff.High < margin:
+	case !fprN:
+		c.Decision, w.streak = "wait", 0
+	case c.FPRDiff.High < margin && tprN && c.TPRDiff.High < margin:
 		c.Decision, w.streak = "promote", 0
 	default:
 		c.Decision, w.streak = "hold", 0
@@ -397,7 +403,8 @@ func (s *Server) checkCanary(ctx context.Context, now time.Time) error {
 			return err
 		}
 		s.cfg.Logger.Warn("controlplane: rolled the combiner's canary back", "canary", c.Canary.Version, "active", c.Active.Version,
-			"fpr_canary", c.Canary.FPR.Rate, "fpr_active", c.Active.FPR.Rate, "low", c.FPRDiff.Low)
+			"fpr_canary", c.Canary.FPR.Rate, "fpr_active", c.Active.FPR.Rate, "fpr_low", c.FPRDiff.Low,
+			"tpr_canary", c.Canary.TPR.Rate, "tpr_active", c.Active.TPR.Rate, "tpr_low", c.TPRDiff.Low)
 	case "promote":
 		if err := s.autoPromote(ctx, cm, am, detail); err != nil {
 			return err

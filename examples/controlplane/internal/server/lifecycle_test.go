@@ -211,6 +211,43 @@ func TestCanaryRolledBack(t *testing.T) {
 	}
 }
 
+// TestCanaryRolledBackOnRecall: a canary that lets attacks through (a
+// prior so low that nothing reaches the block score) is rolled back
+// automatically on its lower TPR, labelled attacks alone, within the
+// stated number of checks; the active model never changes.
+func TestCanaryRolledBackOnRecall(t *testing.T) {
+	s := startCP(t, lifecycleConfig)
+	a := newInstance(t, s.SDKURL(), "api-1", instanceOpts{modelKeys: s.ModelKeys(), canary: 0.5})
+	b := newInstance(t, s.SDKURL(), "api-2", instanceOpts{modelKeys: s.ModelKeys(), canary: 0.5})
+	ins := []*instance{a, b}
+	admin := mint(t, s, server.ScopeAdmin, server.ScopeDecisions)
+	publishStage(t, s, admin, "active", "v2", -3.5, a, b)
+	publishStage(t, s, admin, "canary", "blind", -60, a, b)
+
+	by := labelAll(t, s, admin, ins, 120, "/search?q=1%27%20UNION%20SELECT%20password%20FROM%20users--", "10.3", "attack")
+	if by["blind"] < 30 || by["v2"] < 30 {
+		t.Fatalf("labelled attacks by model %v: want at least the minimum sample, 30, of each", by)
+	}
+	eventually(t, 15*time.Second, "the canary rolled back", func() bool {
+		return canaryModel(a) == "v2" && canaryModel(b) == "v2"
+	})
+	for _, in := range ins {
+		if v := activeModel(in).Version(); v != "v2" {
+			t.Errorf("%s runs %s active, want v2", in.name, v)
+		}
+	}
+	wantStages(t, s, admin, map[string]string{"combiner.active": "v2", "combiner.canary": "v2", "combiner.retired": "blind"})
+	seen, rows := auditActions(t, s, admin, "model.auto_rollback")
+	if seen["model.auto_rollback"] != 1 || seen["model.auto_promote"] != 0 {
+		t.Fatalf("audit %v", seen)
+	}
+	d := rows[0]["detail"].(map[string]any)
+	t.Logf("figures: rollback after %v checks: TPR difference %v", d["checks"], d["tpr_diff"])
+	if d["checks_in_a_row"] != float64(3) || d["version"] != "blind" || d["tpr_diff"].(map[string]any)["low"].(float64) <= 0.1 {
+		t.Errorf("rollback audit detail %v", d)
+	}
+}
+
 // TestCanaryPromoted: a canary no worse than the active model, on
 // labelled benign requests and attacks, is promoted automatically and
 // the model it replaces retired; a stricter shadow's disagreements with
