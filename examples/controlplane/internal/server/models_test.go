@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -202,6 +203,63 @@ func TestTamperedArtefactRefused(t *testing.T) {
 		}
 		return seen["instance:api-1"] && seen["instance:api-2"]
 	})
+}
+
+// TestModelSwapUnderLoad: while an instance answers a request every 4 ms
+// over HTTP (benign searches, and an SQL injection from a fresh client
+// in one of four), the control plane publishes, promotes and rolls back
+// combiner models in every stage again and again: the instance swaps
+// them all in, answers every request, each as it should, and races with
+// nothing (go test -race).
+func TestModelSwapUnderLoad(t *testing.T) {
+	s := startCP(t, server.Config{CanaryCheckEvery: -1})
+	in := newInstance(t, s.SDKURL(), "api-1", instanceOpts{modelKeys: s.ModelKeys(), canary: 0.5})
+	admin := mint(t, s, server.ScopeAdmin)
+	const attack = "/search?q=1%27%20UNION%20SELECT%20password%20FROM%20users--"
+	counts, stopLoad := steadyLoad(t, in.handler, func(i int) (string, string, int) {
+		if i%4 == 0 {
+			return fmt.Sprintf("203.0.%d.%d", i/1000%250, i%250+1), attack, http.StatusForbidden
+		}
+		return fmt.Sprintf("198.51.100.%d", i%50+1), "/search?q=boots", http.StatusOK
+	})
+	const rounds = 8
+	for r := range rounds {
+		for _, st := range []struct {
+			stage string
+			prior float64
+		}{{"active", -3.5}, {"shadow", -3.0}, {"canary", -3.2}} {
+			v := fmt.Sprintf("%s-%d", st.stage, r)
+			if code, body := api(t, s, admin, "POST", "/api/v1/models", map[string]any{"kind": "combiner", "version": v, "stage": st.stage,
+				"model": combinerJSON(t, v, st.prior)}); code != http.StatusCreated {
+				t.Fatalf("publish %s: %d %v", v, code, body)
+			}
+		}
+		if code, body := api(t, s, admin, "POST", "/api/v1/models/combiner/promote", map[string]any{"from": "canary", "to": "active"}); code != http.StatusOK {
+			t.Fatalf("promote: %d %v", code, body)
+		}
+		if code, body := api(t, s, admin, "POST", "/api/v1/models/combiner/rollback", nil); code != http.StatusOK {
+			t.Fatalf("rollback: %d %v", code, body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	last := fmt.Sprintf("active-%d", rounds-1)
+	eventually(t, 10*time.Second, "the instance runs the last active model", func() bool { return activeModel(in).Version() == last })
+	stopLoad()
+	applied := in.watch.Stats().ModelsApplied
+	t.Logf("figures: %d models applied; load: %d served, %d refused (attacks), %d failed",
+		applied, counts.ok.Load(), counts.refused.Load(), counts.failed.Load())
+	if applied < rounds*3 {
+		t.Errorf("%d models applied, want at least %d", applied, rounds*3)
+	}
+	if n := counts.failed.Load(); n != 0 {
+		t.Errorf("%d requests failed or were answered wrongly, e.g. %v", n, counts.failures)
+	}
+	if counts.ok.Load() < 100 || counts.refused.Load() < 30 {
+		t.Errorf("the load stalled: %d served, %d refused", counts.ok.Load(), counts.refused.Load())
+	}
+	if n := in.watch.Stats().ModelsRefused; n != 0 {
+		t.Errorf("%d models refused", n)
+	}
 }
 
 // artefactKey returns the public line of a fresh signing key.

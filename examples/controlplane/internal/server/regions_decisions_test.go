@@ -473,6 +473,59 @@ func (c *loadCounts) fail(msg string) {
 	c.mu.Unlock()
 }
 
+// steadyLoad serves h over HTTP and sends it a request every 4 ms until
+// the returned stop (also the test's cleanup): the i-th from the client
+// and to the target next(i) names, expecting its status.
+func steadyLoad(t *testing.T, h http.Handler, next func(i int) (client, target string, want int)) (*loadCounts, func()) {
+	t.Helper()
+	hs := httptest.NewServer(h)
+	t.Cleanup(hs.Close)
+	counts := &loadCounts{}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		client := &http.Client{Timeout: 5 * time.Second}
+		tick := time.NewTicker(4 * time.Millisecond)
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			c, target, want := next(i)
+			req, _ := http.NewRequest("GET", hs.URL+target, nil)
+			req.Header.Set("X-Forwarded-For", c)
+			resp, err := client.Do(req)
+			switch {
+			case err != nil:
+				counts.fail(err.Error())
+			case resp.StatusCode != want:
+				counts.fail(fmt.Sprintf("%s %s got %d, want %d", c, target, resp.StatusCode, want))
+			case want == http.StatusOK:
+				counts.ok.Add(1)
+			default:
+				counts.refused.Add(1)
+			}
+			if resp != nil {
+				_ = resp.Body.Close()
+			}
+		}
+	}()
+	stopLoad := func() {
+		select {
+		case <-stop:
+		default:
+			close(stop)
+			wg.Wait()
+		}
+	}
+	t.Cleanup(stopLoad)
+	return counts, stopLoad
+}
+
 // TestRegionsLossUnderLoad kills a spoke region outright (its control
 // plane and its embedded NATS are one child process, sent SIGKILL right
 // after it acknowledged its last decisions) while its SDK instance serves
@@ -502,55 +555,12 @@ func TestRegionsLossUnderLoad(t *testing.T) {
 		eventually(t, 5*time.Second, "us's instance enforces "+c, func() bool { return operatorBanned(ins["us"], c) })
 	}
 
-	hs := httptest.NewServer(ins["us"].handler)
-	t.Cleanup(hs.Close)
-	srv := hs.URL
-	var counts loadCounts
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		client := &http.Client{Timeout: 5 * time.Second}
-		tick := time.NewTicker(4 * time.Millisecond)
-		defer tick.Stop()
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-			c, want := fmt.Sprintf("198.51.100.%d", i%50+1), http.StatusOK
-			if i%5 == 0 {
-				c, want = enforced[i/5%len(enforced)], http.StatusForbidden
-			}
-			req, _ := http.NewRequest("GET", srv+"/", nil)
-			req.Header.Set("X-Forwarded-For", c)
-			resp, err := client.Do(req)
-			switch {
-			case err != nil:
-				counts.fail(err.Error())
-			case resp.StatusCode != want:
-				counts.fail(fmt.Sprintf("%s got %d, want %d", c, resp.StatusCode, want))
-			case want == http.StatusOK:
-				counts.ok.Add(1)
-			default:
-				counts.refused.Add(1)
-			}
-			if resp != nil {
-				_ = resp.Body.Close()
-			}
+	counts, stopLoad := steadyLoad(t, ins["us"].handler, func(i int) (string, string, int) {
+		if i%5 == 0 {
+			return enforced[i/5%len(enforced)], "/", http.StatusForbidden
 		}
-	}()
-	stopLoad := func() {
-		select {
-		case <-stop:
-		default:
-			close(stop)
-			wg.Wait()
-		}
-	}
-	t.Cleanup(stopLoad)
+		return fmt.Sprintf("198.51.100.%d", i%50+1), "/", http.StatusOK
+	})
 
 	// decisions us acknowledges right before it dies
 	var acked []string
