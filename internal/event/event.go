@@ -47,8 +47,10 @@ type Event struct {
 	// Limiter is the rate limiter's answer (allow, limited, throttled,
 	// banned, allow_listed), or "" when it was not asked.
 	Limiter string
-	// Features is the client's behavioural feature vector, carried by
-	// scored events (Level other than "none") only.
+	// Features is the client's behavioural feature vector when the event
+	// was recorded (every kept event whose engine has them: the scored
+	// and refused ones, and the sampled benign ones the control plane
+	// learns normal behaviour from).
 	Features []float32
 	// Model is the version of the combiner model that scored the request:
 	// the active one, or the canary for a client in its fraction; "" when

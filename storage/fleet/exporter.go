@@ -34,10 +34,12 @@ type ExporterConfig struct {
 	Conn *nats.Conn
 	// Pseudonyms replaces client keys. Required: raw keys never leave.
 	Pseudonyms *Pseudonyms
-	// Guard is the Guard whose verdicts are recorded. Scored events then
-	// carry the client's behavioural feature vector from its engine (a
-	// *threat.Engine has them), and the health reports its limiter's
-	// breaker state. Default: none, events without features.
+	// Guard is the Guard whose verdicts are recorded. Events then carry
+	// the client's behavioural feature vector from its engine (a
+	// *threat.Engine has them: the control plane learns normal behaviour
+	// from the sampled benign ones and scores threats by them), and the
+	// health reports its limiter's breaker state. Default: none, events
+	// without features.
 	Guard *bulwark.Guard
 	// Tenant, Region and Instance name where events come from. Defaults:
 	// "default", "local" and the host name with the process id.
@@ -329,14 +331,12 @@ func (x *Exporter) collect() {
 			x.sampled.Add(1)
 			return
 		}
-		if e.Scored() {
-			if x.features != nil {
-				var ok bool
-				if fbuf, ok = x.features.AppendFeatures(fbuf[:0], e.Client); ok {
-					e.Features = make([]float32, len(fbuf))
-					for i, v := range fbuf {
-						e.Features[i] = float32(v)
-					}
+		if x.features != nil {
+			var ok bool
+			if fbuf, ok = x.features.AppendFeatures(fbuf[:0], e.Client); ok {
+				e.Features = make([]float32, len(fbuf))
+				for i, v := range fbuf {
+					e.Features[i] = float32(v)
 				}
 			}
 		}

@@ -183,8 +183,9 @@ type RetrainRequest struct {
 
 // apiRetrain answers POST /api/v1/models/{kind}/retrain.
 func (s *Server) apiRetrain(w http.ResponseWriter, r *http.Request) {
-	if kind := chi.URLParam(r, "kind"); kind != artefact.KindCombiner {
-		s.fail(w, r, bad("kind %q: the control plane retrains the combiner only (events do not carry what the forest and the sequence model learn from)", kind))
+	kind := chi.URLParam(r, "kind")
+	if kind != artefact.KindCombiner && kind != artefact.KindForest {
+		s.fail(w, r, bad("kind %q: the control plane retrains the combiner and the forest (events do not carry the request sequences the sequence model learns from: benign ones are sampled)", kind))
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
@@ -213,7 +214,11 @@ func (s *Server) apiRetrain(w http.ResponseWriter, r *http.Request) {
 		}
 		run.holdOut = req.HoldOut
 	}
-	rep, err := s.runRetrain(r.Context(), run)
+	retrain := s.runRetrain
+	if kind == artefact.KindForest {
+		retrain = s.runForestRetrain
+	}
+	rep, err := retrain(r.Context(), run)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -169,7 +171,7 @@ func TestRetrainOnDemand(t *testing.T) {
 		want      int
 	}{
 		{read, "/api/v1/models/combiner/retrain", nil, http.StatusForbidden},
-		{admin, "/api/v1/models/forest/retrain", nil, http.StatusBadRequest},
+		{admin, "/api/v1/models/sequence/retrain", nil, http.StatusBadRequest},
 		{admin, "/api/v1/models/combiner/retrain", map[string]any{"budget": "5m"}, http.StatusBadRequest},
 		{admin, "/api/v1/models/combiner/retrain", map[string]any{"hold_out": 0.9}, http.StatusBadRequest},
 		{admin, "/api/v1/models/combiner/retrain", map[string]any{"epochs": 3}, http.StatusBadRequest},
@@ -263,4 +265,81 @@ func TestRetrainOnDrift(t *testing.T) {
 		items := list["items"].([]any)
 		return len(items) == 1 && items[0].(map[string]any)["trigger"] == "drift:/search" && items[0].(map[string]any)["actor"] == "retrain-drift"
 	})
+}
+
+// TestRetrainForest: the isolation forest is refitted on the behavioural
+// vectors the events carry (normal traffic: allowed at threat level none,
+// or labelled benign), held back by time, and measured against the
+// current forest on the held-back normal vectors and on the vectors of
+// the events labelled attack (never trained on); the candidate is
+// published in the forest's candidate stage with its report. Too little
+// normal traffic is refused, and the sequence model is not retrained.
+func TestRetrainForest(t *testing.T) {
+	s := startCP(t, server.Config{})
+	admin := mint(t, s, server.ScopeAdmin, server.ScopeDecisions)
+	if code, body := api(t, s, admin, "POST", "/api/v1/models/forest/retrain", map[string]any{"seed": 3}); code != http.StatusConflict {
+		t.Fatalf("forest retrain with no traffic: %d %v, want 409", code, body)
+	}
+	if code, body := api(t, s, admin, "POST", "/api/v1/models/sequence/retrain", nil); code != http.StatusBadRequest {
+		t.Fatalf("sequence retrain: %d %v, want 400", code, body)
+	}
+	now := time.Now().UTC()
+	start := now.Add(-48 * time.Hour)
+	rng := rand.New(rand.NewPCG(1, 2))
+	b := &event.Batch{Tenant: "default", Region: "local", Instance: "forest-1", KeyID: "k1"}
+	var attacks []event.ID
+	const normal, nattacks = 1500, 40
+	for i := range normal + nattacks {
+		at := start.Add(time.Duration(i) * 47 * time.Hour / (normal + nattacks))
+		e := event.Event{ID: event.MakeID(at, 11, uint64(i)), Time: at, Pseudonym: fmt.Sprintf("%06x", i%300), Route: "/search", Method: "GET",
+			Outcome: event.OutcomeAllowed, Score: 0.02, Level: "none"}
+		// a browsing client: a request every few seconds, few errors,
+		// varied paths, irregular gaps, one user agent
+		f := []float32{float32(0.2 + 0.3*rng.Float64()), float32(0.05 * rng.Float64()), 0, float32(0.03 * rng.Float64()), 0,
+			float32(0.4 + 0.4*rng.Float64()), float32(0.8 + 0.6*rng.Float64()), 1, 1, float32(1.5 + rng.Float64()), float32(0.05 * rng.Float64()), 0}
+		if i%((normal+nattacks)/nattacks) == 0 && len(attacks) < nattacks {
+			// a scanner: fast, machine-regular, mostly 404, many header sets
+			e.Pseudonym, e.Outcome, e.Score, e.Level, e.Family = fmt.Sprintf("a%05x", i), event.OutcomeBlocked, 0.95, "high", "anomaly"
+			f = []float32{float32(20 + 10*rng.Float64()), 0.9, 0.1, 0.8, 0, 0.95, 0.05, 3, 6, 6, 0, 0.9}
+			attacks = append(attacks, e.ID)
+		}
+		e.Features = f
+		b.Events = append(b.Events, e)
+	}
+	if _, err := s.Store.Ingest(context.Background(), []*event.Batch{b}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range attacks {
+		if code, body := api(t, s, admin, "POST", "/api/v1/events/"+id.String()+"/label", map[string]any{"label": "attack"}); code != http.StatusOK {
+			t.Fatalf("label %s: %d %v", id, code, body)
+		}
+	}
+	code, rep := api(t, s, admin, "POST", "/api/v1/models/forest/retrain", map[string]any{"seed": 3})
+	if code != http.StatusCreated {
+		t.Fatalf("forest retrain: %d %v", code, rep)
+	}
+	cand, cur := rep["candidate"].(map[string]any), rep["current"].(map[string]any)
+	train, held := rep["train"].(map[string]any), rep["held_back"].(map[string]any)
+	t.Logf("figures: candidate tpr %v fpr %v, current (%v) tpr %v fpr %v; trained on %v normal, held back %v from %v",
+		cand["tpr"], cand["fpr"], rep["current_model"].(map[string]any)["source"], cur["tpr"], cur["fpr"], train["benign"], held["benign"], held["from"])
+	if rep["kind"] != "forest" || rep["stage"] != "candidate" || cand["attacks"] != float64(nattacks) || cur["attacks"] != float64(nattacks) {
+		t.Errorf("report %v", rep)
+	}
+	trainTo, _ := time.Parse(time.RFC3339Nano, train["to"].(string))
+	heldFrom, _ := time.Parse(time.RFC3339Nano, held["from"].(string))
+	if tb, hb := train["benign"].(float64), held["benign"].(float64); heldFrom.Before(trainTo) || hb < 100 || tb+hb != normal {
+		t.Errorf("split: trained on %v up to %v, held back %v from %v", tb, trainTo, hb, heldFrom)
+	}
+	if cand["tpr"].(float64) < 0.9 || cand["fpr"].(float64) > 0.05 {
+		t.Errorf("the candidate does not separate the scanners from the browsing clients: %v", cand)
+	}
+	_, models := api(t, s, admin, "GET", "/api/v1/models", nil)
+	ptr, _ := models["stages"].(map[string]any)["forest.candidate"].(map[string]any)
+	if ptr == nil || ptr["version"] != rep["version"] || ptr["sha256"] != rep["sha256"] {
+		t.Errorf("forest candidate pointer %v, report %v %v", ptr, rep["version"], rep["sha256"])
+	}
+	_, reps := api(t, s, admin, "GET", "/api/v1/models/forest/reports", nil)
+	if items, _ := reps["items"].([]any); len(items) != 1 || items[0].(map[string]any)["sha256"] != rep["sha256"] {
+		t.Errorf("forest reports %v", reps)
+	}
 }
