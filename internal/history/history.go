@@ -95,6 +95,10 @@ type Store interface {
 	ScanDay(ctx context.Context, day time.Time, fn func(*Event) error) error
 	// Prune forgets report ids older than before (their dedupe window).
 	Prune(ctx context.Context, before time.Time) error
+	// PruneMinutes drops the per-minute aggregates (every tenant's counts
+	// and cohort counts) of the minutes before before; the hourly ones
+	// stay, for the forecasts and the long ranges.
+	PruneMinutes(ctx context.Context, before time.Time) error
 
 	Ping(ctx context.Context) error
 	Close() error

@@ -608,4 +608,34 @@ func Run(t *testing.T, be Backend) {
 			t.Fatal(err)
 		}
 	})
+
+	t.Run("PruneMinutes", func(t *testing.T) {
+		s := be.New(t)
+		var counts []event.Count
+		for h := 0; h < 48; h += 6 { // a count every six hours over two days
+			counts = append(counts, event.Count{Minute: Day.Add(time.Duration(h) * time.Hour).Unix(), Route: "/a", Outcome: "allowed", Level: "none", N: 3})
+		}
+		if _, err := s.Ingest(ctx, nil, []*event.Report{report("i1", 1, counts...)}); err != nil {
+			t.Fatal(err)
+		}
+		sum := func(step time.Duration) (n int64) {
+			pts, err := s.Series(ctx, history.SeriesQuery{Range: history.Range{Tenant: "default", From: Day, To: Day.Add(48 * time.Hour)}, Step: step, By: history.ByOutcome})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range pts {
+				n += p.Count
+			}
+			return n
+		}
+		if m, h := sum(time.Minute*5), sum(time.Hour); m != 24 || h != 24 {
+			t.Fatalf("before pruning: %d by 5 minutes, %d by hours; want 24", m, h)
+		}
+		if err := s.PruneMinutes(ctx, Day.Add(24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if m, h := sum(time.Minute*5), sum(time.Hour); m != 12 || h != 24 {
+			t.Errorf("after pruning the first day's minutes: %d by 5 minutes (want the second day's 12), %d by hours (want 24)", m, h)
+		}
+	})
 }

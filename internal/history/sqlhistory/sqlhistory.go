@@ -328,6 +328,17 @@ func (s *Store) Prune(ctx context.Context, before time.Time) error {
 	return err
 }
 
+// PruneMinutes drops the per-minute aggregates of the minutes before
+// before.
+func (s *Store) PruneMinutes(ctx context.Context, before time.Time) error {
+	for _, st := range []string{"DELETE FROM minute_counts WHERE minute < ?", "DELETE FROM cohort_counts WHERE minute < ?"} {
+		if _, err := s.w.ExecContext(ctx, s.q(st), before.Unix()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 var errNoRows = sql.ErrNoRows
 
 func notFound(err error) error {

@@ -97,6 +97,9 @@ func (c *coldTier) pass(ctx context.Context, now time.Time) error {
 		}
 	}
 	errs = append(errs, c.store.Prune(ctx, now.Add(-time.Hour)))
+	// the per-minute aggregates: as long as the warm days, and at least
+	// the dashboard's longest range (7 days) and a day
+	errs = append(errs, c.store.PruneMinutes(ctx, now.Add(-time.Duration(max(c.cfg.WarmDays, 8))*24*time.Hour)))
 	entries, _ := os.ReadDir(c.dir)
 	for _, e := range entries {
 		name := e.Name()
