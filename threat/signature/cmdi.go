@@ -242,6 +242,14 @@ var longBuffers = sync.Pool{New: func() any {
 	return &b
 }}
 
+// shellSpecial marks the bytes shellFold does more with than lower-case.
+var shellSpecial = func() (t [256]bool) {
+	for _, c := range []byte{0x1b, '\\', '\'', '"', '^', '$', '{'} {
+		t[c] = true
+	}
+	return t
+}()
+
 // maxObf bounds the obfuscations shellFold remembers.
 const maxObf = 8
 
@@ -283,9 +291,18 @@ func shellFold(t *shellText, b []byte, v string) []byte {
 	t.ifs, t.exp = -1, -1
 	for i := 0; i < len(v); i++ {
 		c := v[i]
+		if !shellSpecial[c] {
+			// a run of bytes the cases below lower-case or leave as they
+			// are: copied in one go
+			j := i + 1
+			for j < len(v) && !shellSpecial[v[j]] {
+				j++
+			}
+			b = lower(b, v[i:j])
+			i = j - 1
+			continue
+		}
 		switch {
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
 		case c == 0x1b || c == '\\' && i+1 < len(v) && (v[i+1] == '0' || v[i+1] == 'x' || v[i+1] == 'e' || v[i+1] == 'u'):
 			// a terminal escape sequence ("\033[2A", ESC [ 2 A) written
 			// before a command to hide it from a log viewer
@@ -1006,7 +1023,7 @@ func judgeCommand(v string, m cls, path bool) commandJudgement {
 			j.exec = match{i: i, j: k}
 		}
 	}
-	ev := func(i, k int) string { return excerpt(string(t.b), i, k, 48) }
+	ev := func(i, k int) string { return excerpt(t.b, i, k, 48) }
 	if j.best.conf > 0 {
 		j.bestEv = ev(j.best.i, j.best.j)
 	}
@@ -1056,7 +1073,7 @@ type cmdHit struct {
 
 // evSignal builds a Signal with evidence already excerpted.
 func evSignal(det, rule string, conf float64, in *input, ev string) threat.Signal {
-	s := signal(det, rule, conf, in, 0, 0)
+	s := bareSignal(det, rule, conf, in)
 	s.Evidence = ev
 	return s
 }
@@ -1128,20 +1145,9 @@ func rateCommands(t *shellText, best *cmdHit, path bool) {
 			continue
 		}
 		a := readArgs(b, &c, close, false)
-		for ; counted < i; counted++ {
-			y := b[counted]
-			if y == '\n' || y == '\r' {
-				// each line of a text field or a body starts afresh: a
-				// separator at its start opens it
-				words, plain = 0, true
-				continue
-			}
-			if y != ' ' && y != '\t' && !opByte[y] && (counted == 0 || b[counted-1] == ' ' || b[counted-1] == '\t') {
-				words++
-			}
-			if y != ' ' && y != '\t' && !isLetter(y) {
-				plain = false
-			}
+		if counted < i {
+			words, plain = countWords(b, counted, i, words, plain)
+			counted = i
 		}
 		ctx := opContext{op: op, words: words, plain: plain && words > 0, line: line,
 			lead: words <= 2 && !line && !inTick && op != opBacktick}
@@ -1161,6 +1167,59 @@ func rateCommands(t *shellText, best *cmdHit, path bool) {
 		rateAt(t, ctx, wordy, &c, &a, i, best)
 	}
 }
+
+// countWords carries the count of words in b[:from] and whether they are
+// letters and blanks only (plain) on to b[:to]. A word starts at a byte
+// that is no blank nor operator byte, after a blank or at 0; each line
+// starts afresh: a separator at its start opens it. The loop reads a class
+// a byte from countClasses and branches only at line breaks.
+func countWords(b []byte, from, to, words int, plain bool) (int, bool) {
+	after := uint8(ccBlank) // after a blank, or at 0
+	if from > 0 {
+		after = countClasses[b[from-1]] & ccBlank
+	}
+	var notPlain uint8
+	for k := from; k < to; k++ {
+		f := countClasses[b[k]]
+		if f&ccBreak != 0 {
+			words, plain, notPlain, after = 0, true, 0, 0
+			continue
+		}
+		words += int(f >> 1 & after) // ccWordy >> 1 and after are 0 or 1
+		notPlain |= f & ccNotPlain
+		after = f & ccBlank
+	}
+	return words, plain && notPlain == 0
+}
+
+// Classes of countClasses.
+const (
+	ccBlank    = 1 << iota // ' ', '\t'
+	ccWordy                // neither blank nor opByte: a byte of a word
+	ccNotPlain             // neither blank nor a letter
+	ccBreak                // '\n', '\r'
+)
+
+var countClasses = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		y := byte(c)
+		switch {
+		case y == '\n' || y == '\r':
+			t[c] = ccBreak
+			continue
+		case y == ' ' || y == '\t':
+			t[c] = ccBlank
+			continue
+		}
+		if !opByte[y] {
+			t[c] |= ccWordy
+		}
+		if !isLetter(y) {
+			t[c] |= ccNotPlain
+		}
+	}
+	return t
+}()
 
 // opByte marks the bytes that may be or start an operator.
 var opByte = func() (t [256]bool) {

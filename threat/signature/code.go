@@ -831,10 +831,19 @@ func jndi(v string) int {
 
 // phpObject finds a serialised PHP object or array: O:8:"stdClass":1:{,
 // a:2:{i:0;, C:11:"ArrayObject".
+//
+// It visits the colons (at i+1) with IndexByte rather than every byte:
+// prose has few.
 func phpObject(lo []byte) int {
-	for i := 0; i+4 < len(lo); i++ {
+	for p := 1; p+3 < len(lo); p++ {
+		n := bytes.IndexByte(lo[p:len(lo)-3], ':')
+		if n < 0 {
+			return -1
+		}
+		p += n
+		i := p - 1
 		c := lo[i]
-		if (c != 'o' && c != 'a' && c != 'c') || lo[i+1] != ':' || (i > 0 && isWord(lo[i-1])) {
+		if (c != 'o' && c != 'a' && c != 'c') || (i > 0 && isWord(lo[i-1])) {
 			continue
 		}
 		j := i + 2

@@ -46,6 +46,9 @@ func scanLDAP(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	return dst, hit
 }
 
+// parenBytes are the bytes ldapInjection counts: '(' and ')'.
+var parenBytes = finder("()")
+
 // ldapInjection finds filter components in v and weighs how they sit:
 // after a ')' that closes the application's filter, after a '*' that ends
 // its value, or with more ')' than '(' in the value. raw is the value as
@@ -60,6 +63,9 @@ func ldapInjection(v, raw string) (int, int, float64) {
 	}
 	items, ops, strong := 0, 0, 0
 	for i := 0; i < len(v); i++ {
+		if i = nextByte(parenBytes, v, i); i >= len(v) {
+			break // neither case below
+		}
 		switch v[i] {
 		case '(':
 			open++

@@ -158,6 +158,9 @@ func operatorInText(v string) (int, int, float64) {
 	return -1, -1, 0
 }
 
+// breakoutBytes are the bytes the cases of jsBreakout start with.
+var breakoutBytes = finder(";&|")
+
 // jsBreakout finds JavaScript that closes a string inside a $where clause
 // or mapReduce function and runs its own code: a quote (or a bare
 // number) then ';' and return, sleep or a busy loop, or a quote then &&/||
@@ -166,6 +169,9 @@ func operatorInText(v string) (int, int, float64) {
 // the value: code quoted whole, as in a note, has balanced quotes.
 func jsBreakout(v string) (int, int, float64) {
 	for i := 0; i < len(v); i++ {
+		if i = nextByte(breakoutBytes, v, i); i >= len(v) {
+			break // none of the cases below
+		}
 		c := v[i]
 		switch {
 		case c == ';':

@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -66,10 +67,7 @@ func foldChars[T text](buf []byte, p T, exotic int) ([]byte, int) {
 			}
 			n := len(buf)
 			buf = slices.Grow(buf, j-i)[:n+j-i]
-			d := buf[n:]
-			for k := range d {
-				d[k] = lowerTable[p[i+k]]
-			}
+			lowerInto(buf[n:], p[i:j])
 			i = j - 1
 			continue
 		}
@@ -196,8 +194,8 @@ var pathPlain = func() (t [256]bool) {
 // of in.value: the evidence shows what the value decodes to, where the
 // match is.
 func foldedSignal(det, rule string, conf float64, in *input, text []byte, i, j int) threat.Signal {
-	s := signal(det, rule, conf, in, 0, 0)
-	s.Evidence = excerpt(string(text), i, j, 48)
+	s := bareSignal(det, rule, conf, in)
+	s.Evidence = excerpt(text, i, j, 48)
 	return s
 }
 
@@ -342,6 +340,9 @@ func lookalike(r rune) (byte, bool) {
 	return 0, false
 }
 
+// dotBytes are the bytes of a dot segment as dotdots reads it.
+var dotBytes = finder(".?*")
+
 // dotdots counts traversal steps in a folded value: segments of two or
 // more dots ("..", "...", "....", left when a filter strips "../" once),
 // and of dots mixed with the '?' and '*' wildcards that Windows resolves
@@ -353,9 +354,8 @@ func lookalike(r rune) (byte, bool) {
 func dotdots(b []byte) (n, first int) {
 	first = -1
 	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c != '.' && c != '?' && c != '*' {
-			continue
+		if i = nextByte(dotBytes, b, i); i >= len(b) {
+			break
 		}
 		if i > 0 {
 			if p := b[i-1]; p != '/' && p != '=' && p != ' ' && p != ';' && p != '"' && p != '\'' {
@@ -397,7 +397,12 @@ func dotdots(b []byte) (n, first int) {
 func dotSlashRun(b []byte) int {
 	n := 0
 	for i := 0; i+1 < len(b); i++ {
-		if b[i] == '.' && b[i+1] == '/' && (i == 0 || b[i-1] == '/') {
+		k := bytes.IndexByte(b[i:len(b)-1], '.') // the dots, not every byte
+		if k < 0 {
+			break
+		}
+		i += k
+		if b[i+1] == '/' && (i == 0 || b[i-1] == '/') {
 			n++
 		}
 	}
@@ -613,13 +618,7 @@ func shaped(b []byte) bool {
 		return false
 	}
 	_, _, abs := pathRoot(b)
-	last := 0
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i] == '/' {
-			last = i + 1
-			break
-		}
-	}
+	last := bytes.LastIndexByte(b, '/') + 1 // 0 when there is none
 	if last == 0 && !abs {
 		return false // no separator at all: a name, not a path
 	}

@@ -25,15 +25,25 @@ func quads(kws ...string) *quadset {
 }
 
 func quadHash(a, b, c, d byte) uint32 {
-	v := uint32(a) | uint32(b)<<8 | uint32(c)<<16 | uint32(d)<<24
-	return (v * 2654435761) >> 16
+	return quadHash32(uint32(a) | uint32(b)<<8 | uint32(c)<<16 | uint32(d)<<24)
 }
 
+// quadHash32 is quadHash of the four bytes of v, the first lowest (a
+// little-endian load of them).
+func quadHash32(v uint32) uint32 { return (v * 2654435761) >> 16 }
+
 // find returns the leftmost keyword of q in b, as findAny does.
+//
+// The four bytes at i are kept in v, one byte shifted in a position, and
+// their hash rejects most positions with one table lookup.
 func (q *quadset) find(b []byte, bounded bool) (match, bool) {
-	for i := 0; i+4 <= len(b); i++ {
-		h := quadHash(b[i], b[i+1], b[i+2], b[i+3])
-		if q.bits[h>>6]&(1<<(h&63)) == 0 {
+	if len(b) < 4 {
+		return match{}, false
+	}
+	v := uint32(b[0])<<8 | uint32(b[1])<<16 | uint32(b[2])<<24
+	for i := 0; i+3 < len(b); i++ {
+		v = v>>8 | uint32(b[i+3])<<24
+		if h := quadHash32(v); q.bits[h>>6]&(1<<(h&63)) == 0 {
 			continue
 		}
 		for _, c := range q.set.byFirst[b[i]] {
@@ -78,13 +88,18 @@ func quadGroupsOf(bounded []bool, lists ...[]string) *quadGroups {
 	return g
 }
 
-// find fills out[n] with group n's leftmost keyword in b.
+// find fills out[n] with group n's leftmost keyword in b, reading b as
+// quadset.find does.
 func (g *quadGroups) find(b []byte, out []groupMatch) {
 	left := len(out)
 	q := g.q
-	for i := 0; i+4 <= len(b) && left > 0; i++ {
-		h := quadHash(b[i], b[i+1], b[i+2], b[i+3])
-		if q.bits[h>>6]&(1<<(h&63)) == 0 {
+	if len(b) < 4 || left == 0 {
+		return
+	}
+	v := uint32(b[0])<<8 | uint32(b[1])<<16 | uint32(b[2])<<24
+	for i := 0; i+3 < len(b); i++ {
+		v = v>>8 | uint32(b[i+3])<<24
+		if h := quadHash32(v); q.bits[h>>6]&(1<<(h&63)) == 0 {
 			continue
 		}
 		for _, c := range q.set.byFirst[b[i]] {
@@ -98,6 +113,9 @@ func (g *quadGroups) find(b []byte, out []groupMatch) {
 				out[n] = groupMatch{ok: true, k: g.local[c.k], i: i, j: j}
 				left--
 			}
+		}
+		if left == 0 {
+			return
 		}
 	}
 }

@@ -2,6 +2,7 @@ package signature
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -428,9 +429,7 @@ func eachRun(v string, n int, f func(i, j int)) {
 		for i > 0 && v[i-1] == c {
 			i--
 		}
-		for j < len(v) && v[j] == c {
-			j++
-		}
+		j += sameBytes(v[j:], c)
 		if j-i >= n {
 			f(i, j)
 		}
@@ -438,6 +437,23 @@ func eachRun(v string, n int, f func(i, j int)) {
 			p = (j - 1) / half * half // the next block that may start a new run
 		}
 	}
+}
+
+// sameBytes returns how many bytes at the start of s are c, eight at a
+// time.
+func sameBytes(s string, c byte) int {
+	w := uint64(c) * 0x0101010101010101
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if x := le64(s[i : i+8]); x != w {
+			// the first byte that differs: the lowest non-zero byte of x^w
+			return i + bits.TrailingZeros64(x^w)/8
+		}
+	}
+	for i < len(s) && s[i] == c {
+		i++
+	}
+	return i
 }
 
 // scanWindows runs the families over a value longer than the window
@@ -623,14 +639,16 @@ func unsafeString(b []byte) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
+// locationPrefix names each source in Signal.Location.
+var locationPrefix = [...]string{threat.SourcePath: "path", threat.SourceQuery: "query", threat.SourceForm: "form",
+	threat.SourceJSON: "json", threat.SourceCookie: "cookie", threat.SourceHeader: "header", threat.SourceBody: "body",
+	threat.SourceMultipart: "multipart", threat.SourceFile: "file", threat.SourceXML: "xml", threat.SourceText: "text"}
+
 // location names where an input was found, as in Signal.Location.
 func (in *input) location() string {
-	prefix := [...]string{threat.SourcePath: "path", threat.SourceQuery: "query", threat.SourceForm: "form",
-		threat.SourceJSON: "json", threat.SourceCookie: "cookie", threat.SourceHeader: "header", threat.SourceBody: "body",
-		threat.SourceMultipart: "multipart", threat.SourceFile: "file", threat.SourceXML: "xml", threat.SourceText: "text"}
 	p := "param"
-	if int(in.src) < len(prefix) && prefix[in.src] != "" {
-		p = prefix[in.src]
+	if int(in.src) < len(locationPrefix) && locationPrefix[in.src] != "" {
+		p = locationPrefix[in.src]
 	}
 	if in.name != "" {
 		p += ":" + excerpt(in.name, 0, len(in.name), 64)
@@ -643,19 +661,29 @@ func (in *input) location() string {
 
 // signal builds a Signal for a match at in.value[i:j].
 func signal(det, rule string, conf float64, in *input, i, j int) threat.Signal {
+	s := bareSignal(det, rule, conf, in)
+	s.Evidence = excerpt(in.value, i, j, 48)
+	return s
+}
+
+// bareSignal builds a Signal without its Evidence, for callers that
+// excerpt another form of the value.
+func bareSignal(det, rule string, conf float64, in *input) threat.Signal {
 	return threat.Signal{
 		Detector:   det,
 		Family:     Name,
 		Rule:       rule,
 		Confidence: conf,
 		Location:   in.location(),
-		Evidence:   excerpt(in.value, i, j, 48),
 	}
 }
 
 // excerpt returns at most max printable bytes of s around s[i:j]; other
 // bytes become '.', so evidence is safe to log.
-func excerpt(s string, i, j, max int) string {
+//
+// s may be a string or a byte slice (a folded form of a value), which is
+// not copied whole: only the excerpt is, once.
+func excerpt[T text](s T, i, j, max int) string {
 	if i < 0 {
 		i = 0
 	}
@@ -681,13 +709,17 @@ func excerpt(s string, i, j, max int) string {
 	} else {
 		j = i + max
 	}
-	b := make([]byte, j-i)
+	var buf [64]byte
+	b := buf[:0]
+	if j-i > len(buf) {
+		b = make([]byte, 0, j-i)
+	}
 	for k := i; k < j; k++ {
 		c := s[k]
 		if c < 0x20 || c >= 0x7f {
 			c = '.'
 		}
-		b[k-i] = c
+		b = append(b, c)
 	}
 	return string(b)
 }

@@ -106,7 +106,7 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		if h.conf == 0 || !seen.mark(&hit, uint(r)) {
 			continue
 		}
-		s := signal(nameSQLi, sqliRuleNames[r], h.conf, in, 0, 0)
+		s := bareSignal(nameSQLi, sqliRuleNames[r], h.conf, in)
 		s.Evidence = excerpt(h.src, h.i, h.j, 48)
 		if r == sqliLib {
 			prefix := "fp " + h.fp + ": "
@@ -424,14 +424,56 @@ func sqlKeyword(w string) uint8 {
 	return sqlWord(w)
 }
 
-// sqlWord looks w up in sqlWords, lower-cased.
+// sqlWord looks w up in sqlWords, lower-cased, through sqlWordTable.
 func sqlWord(w string) uint8 {
-	var buf [24]byte
+	h := uint32(2166136261)
 	for k := 0; k < len(w); k++ {
-		buf[k] = lowerTable[w[k]]
+		h = (h ^ uint32(lowerTable[w[k]])) * 16777619
 	}
-	return sqlWords[string(buf[:len(w)])] // kwNone (0) when absent
+	for p := h; ; p++ {
+		e := &sqlWordTable[p%uint32(len(sqlWordTable))]
+		if e.key == "" {
+			return kwNone
+		}
+		if len(e.key) == len(w) && equalLower(e.key, w) {
+			return e.id
+		}
+	}
 }
+
+// equalLower reports whether w lower-cased (ASCII only) is key.
+func equalLower(key, w string) bool {
+	for k := 0; k < len(key); k++ {
+		if lowerTable[w[k]] != key[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// sqlWordTable holds sqlWords open-addressed by the FNV-1a hash of the
+// key, so that a word is looked up as it is lower-cased, with no copy and
+// no map: the lexer asks for every word of a value.
+var sqlWordTable = func() (t [1024]struct {
+	key string
+	id  uint8
+}) {
+	if len(sqlWords) > len(t)/2 {
+		panic("signature: sqlWordTable is too small for sqlWords") // lookups need empty slots
+	}
+	for w, id := range sqlWords {
+		h := uint32(2166136261)
+		for k := 0; k < len(w); k++ {
+			h = (h ^ uint32(w[k])) * 16777619
+		}
+		p := h
+		for t[p%uint32(len(t))].key != "" {
+			p++
+		}
+		t[p%uint32(len(t))].key, t[p%uint32(len(t))].id = w, id
+	}
+	return t
+}()
 
 // glued reports whether keyword id may follow a number without a space,
 // as SQL tokenisers allow ("1union", "1or", "1e0union").
@@ -469,7 +511,33 @@ func newSQLLexer(s string) sqlLexer {
 	return sqlLexer{s: s, noClose: len(s) + 1, budget: 8*len(s) + 4*sqlGroupBound}
 }
 
-func sqlWordByte(c byte) bool { return isWord(c) || c == '$' || c >= 0x80 }
+func sqlWordByte(c byte) bool { return sqlBytes[c]&sbWord != 0 }
+
+// Classes of bytes for the lexer (sqlBytes).
+const (
+	sbWord  = 1 << iota // a byte of a word: isWord, '$' or not ASCII
+	sbStart             // a byte that starts a word token: sbWord but a digit
+	sbSpace             // ' ', '\t', '\n', '\r', '\v', '\f'
+	sbSkip              // a byte next may skip but for what follows: 0xa0 + % / *
+)
+
+var sqlBytes = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		if isWord(byte(c)) || c == '$' || c >= 0x80 {
+			t[c] |= sbWord
+			if !isDigit(byte(c)) {
+				t[c] |= sbStart
+			}
+		}
+	}
+	for _, c := range []byte(" \t\n\r\v\f") {
+		t[c] |= sbSpace
+	}
+	for _, c := range []byte{0xa0, '+', '%', '/', '*'} {
+		t[c] |= sbSkip
+	}
+	return t
+}()
 
 // next returns the token at or after offset i. Spaces, "+" before a
 // letter (a form-encoded space read raw), and closed /* */ comments are
@@ -478,10 +546,15 @@ func (lx *sqlLexer) next(i int) sqlTok {
 	s := lx.s
 	for i < len(s) {
 		c := s[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+		f := sqlBytes[c]
+		if f&sbSpace != 0 {
 			i++
 			continue
+		}
+		if f&sbSkip == 0 {
+			break // none of the cases below
+		}
+		switch {
 		case c == 0xa0 && (i == 0 || s[i-1] < 0x80):
 			i++ // a Latin-1 no-break space, not a UTF-8 continuation byte
 			continue
@@ -514,6 +587,9 @@ func (lx *sqlLexer) next(i int) sqlTok {
 		return sqlTok{kind: sEnd, i: len(s), j: len(s)}
 	}
 	c := s[i]
+	if sqlBytes[c]&sbStart != 0 {
+		return lx.word(i) // the case below a word's first byte reaches
+	}
 	t := sqlTok{i: i, j: i + 1}
 	switch {
 	case c == '\'' || c == '"' || c == '`':
@@ -809,8 +885,21 @@ func quoteIndex(q byte) int {
 // appears.
 func (sc *sqlScan) run() {
 	lx := &sc.lx
+	s := lx.s
 	for pos := 0; ; {
-		t := lx.next(pos)
+		// Most tokens are words after a space: read them here, as next
+		// would (it skips the spaces and reads a word at a byte that
+		// starts one and is no byte it may skip), without its call.
+		p := pos
+		for p < len(s) && s[p] == ' ' {
+			p++
+		}
+		var t sqlTok
+		if p < len(s) && sqlBytes[s[p]]&(sbStart|sbSkip) == sbStart {
+			t = lx.word(p)
+		} else {
+			t = lx.next(pos)
+		}
 		if t.kind == sEnd {
 			return
 		}
@@ -837,7 +926,9 @@ func (sc *sqlScan) run() {
 				sc.nstart++
 			}
 		case sWord:
-			sc.word(t)
+			if t.id != kwNone { // sc.word has no rule for plain words
+				sc.word(t)
+			}
 		case sVar:
 			if t.id == 2 { // @@version, @@datadir
 				conf := 0.99
@@ -855,7 +946,7 @@ func (sc *sqlScan) run() {
 		case sComment, sNul:
 			sc.comment(t)
 		}
-		sc.ring[sc.n%len(sc.ring)] = t
+		sc.ring[uint(sc.n)%uint(len(sc.ring))] = t
 		sc.n++
 		pos = t.j
 	}

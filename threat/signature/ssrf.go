@@ -182,10 +182,18 @@ func urlFold(buf []byte, v string) ([]byte, int) {
 	exotic := 0
 	for i := 0; i < len(v); i++ {
 		c := v[i]
-		switch {
-		case 'A' <= c && c <= 'Z':
-			buf = append(buf, c+'a'-'A')
+		if c != '\\' && (c < 0xE0 || c >= 0xF0) {
+			// a run of bytes the cases below lower-case or leave as they
+			// are: copied in one go
+			j := i + 1
+			for j < len(v) && v[j] != '\\' && (v[j] < 0xE0 || v[j] >= 0xF0) {
+				j++
+			}
+			buf = lower(buf, v[i:j])
+			i = j - 1
 			continue
+		}
+		switch {
 		case c == '\\':
 			buf = append(buf, '/')
 			continue

@@ -2,6 +2,7 @@ package signature
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 	"strings"
 )
@@ -61,22 +62,101 @@ var classes = func() (t [256]cls) {
 }()
 
 // classify returns the classes of the bytes of s.
-func classify(s string) (m cls) {
-	for i := 0; i < len(s); i++ {
-		m |= classes[s[i]]
+// Four accumulators let the lookups of four bytes run at once.
+func classify(s string) cls {
+	var m0, m1, m2, m3 cls
+	i := 0
+	for ; i+4 <= len(s); i += 4 {
+		w := s[i : i+4] // one bounds check for the four loads
+		m0 |= classes[w[0]]
+		m1 |= classes[w[1]]
+		m2 |= classes[w[2]]
+		m3 |= classes[w[3]]
 	}
-	return m
+	for ; i < len(s); i++ {
+		m0 |= classes[s[i]]
+	}
+	return m0 | m1 | m2 | m3
+}
+
+// byteFinder finds the next of a few bytes in a value, eight bytes at a
+// time: the loops of the families that look at a handful of punctuation
+// bytes jump from one to the next instead of reading every byte.
+type byteFinder struct {
+	in    [256]bool
+	bytes []byte
+}
+
+func finder(set string) *byteFinder {
+	return &byteFinder{in: byteSet(set), bytes: []byte(set)}
+}
+
+// nextByte returns the index of the first byte of s at or after i that f
+// looks for, or len(s). A block of eight bytes is skipped when none of
+// them is such a byte: a byte of x equal to c leaves a zero byte in
+// x^c·0x0101…, and (t-0x0101…)&^t&0x8080… is not zero exactly when t has
+// a zero byte.
+func nextByte[T text](f *byteFinder, s T, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	if i < 0 {
+		i = 0
+	}
+blocks:
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		for _, c := range f.bytes {
+			if t := x ^ uint64(c)*ones; (t-ones)&^t&highs != 0 {
+				break blocks
+			}
+		}
+	}
+	for ; i < len(s); i++ {
+		if f.in[s[i]] {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// byteSet returns a table marking the bytes of set.
+func byteSet(set string) (t [256]bool) {
+	for i := 0; i < len(set); i++ {
+		t[set[i]] = true
+	}
+	return t
 }
 
 // lower appends s lower-cased (ASCII only) to buf.
 func lower(buf []byte, s string) []byte {
 	n := len(buf)
 	buf = slices.Grow(buf, len(s))[:n+len(s)]
-	d := buf[n:]
-	for i := range len(d) {
+	lowerInto(buf[n:], s)
+	return buf
+}
+
+// lowerInto writes s lower-cased (ASCII only) to d[:len(s)], eight bytes
+// at a time: in each byte below 0x80 that is at least 'A' and at most 'Z'
+// (found from the carries of two additions that cannot cross a byte) bit
+// 0x20 is set, which is what lowerTable does.
+func lowerInto[T text](d []byte, s T) {
+	d = d[:len(s)]
+	const ones = 0x0101010101010101
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8] // one bounds check for the eight loads
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		h := x & (0x7f * ones)
+		ge := h + (0x80-'A')*ones // 0x80 set where the byte's low seven bits are ≥ 'A'
+		gt := h + (0x80-'Z'-1)*ones
+		upper := ge &^ gt &^ x & (0x80 * ones)
+		binary.LittleEndian.PutUint64(d[i:], x|upper>>2)
+	}
+	for ; i < len(s); i++ {
 		d[i] = lowerTable[s[i]]
 	}
-	return buf
 }
 
 var lowerTable = func() (t [256]byte) {
@@ -91,14 +171,17 @@ var lowerTable = func() (t [256]byte) {
 
 // lowerLong returns s lower-cased in stack when it fits, and otherwise in
 // a buffer from longBuffers, returned as p for the caller to put back.
-func lowerLong(stack []byte, s string) (b []byte, p *[]byte) {
+// Its long branch keeps to variables of its own: escape analysis does not
+// follow branches, and a variable both branches shared would move every
+// caller's stack array to the heap.
+func lowerLong(stack []byte, s string) ([]byte, *[]byte) {
 	if len(s) <= cap(stack) {
 		return lower(stack[:0], s), nil
 	}
-	p = longBuffers.Get().(*[]byte)
-	b = lower((*p)[:0], s)
-	*p = b[:0]
-	return b, p
+	p := longBuffers.Get().(*[]byte)
+	long := lower((*p)[:0], s)
+	*p = long[:0]
+	return long, p
 }
 
 // isWord reports whether c can be part of an identifier.
@@ -215,7 +298,7 @@ func findAnchored(b []byte, set *kwset, bounded bool) (match, bool) {
 			if i < 0 || e > len(b) || found && (i > best.i || i == best.i && k > best.k) {
 				continue
 			}
-			if string(b[i:e]) == string(kw) && (!bounded || boundary(b, i, e, kw)) {
+			if b[i] == kw[0] && string(b[i:e]) == string(kw) && (!bounded || boundary(b, i, e, kw)) { // first bytes first: most differ
 				best, found = match{k, i, e}, true
 			}
 		}

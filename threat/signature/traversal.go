@@ -2,6 +2,7 @@ package signature
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/bulwarkhq/bulwark/threat"
@@ -30,11 +31,34 @@ const (
 )
 
 var (
-	wrappers = words("php:/", "file:/", "zip:/", "phar:/", "expect:/", "data:/", "glob:/", "compress.zlib:/",
-		"compress.bzip2:/", "ogg:/", "rar:/", "ssh2.", "jar:", "netdoc:", "zlib:")
+	wrappers = words(wrapperList...)
+	// wrapperColons are the wrappers that hold a ':' (all but "ssh2."):
+	// an anchored set, found from the colons of a value (findWrapper).
+	wrapperColons = words(slices.Delete(slices.Clone(wrapperList), wrapperSSH2, wrapperSSH2+1)...)
 	remoteSchemes = words("http:/", "https:/", "ftp:/", "ftps:/")
 	remoteShells  = words("c99", "r57", "shell", "cmd.", ".txt?", "webshell", "backdoor", "/evil", "?cmd=", "?c=")
 )
+
+var wrapperList = []string{"php:/", "file:/", "zip:/", "phar:/", "expect:/", "data:/", "glob:/", "compress.zlib:/",
+	"compress.bzip2:/", "ogg:/", "rar:/", "ssh2.", "jar:", "netdoc:", "zlib:"}
+
+// wrapperSSH2 is the index of "ssh2." in wrapperList.
+const wrapperSSH2 = 11
+
+// findWrapper is findAny(b, wrappers, false): the leftmost of the
+// leftmost colon wrapper and the first "ssh2." (no colon wrapper starts
+// with "s", so the two never start at one offset), with the index of the
+// keyword in wrapperList.
+func findWrapper(b []byte) (match, bool) {
+	mt, ok := findAny(b, wrapperColons, false)
+	if ok && mt.k >= wrapperSSH2 {
+		mt.k++
+	}
+	if k := bytes.Index(b, []byte("ssh2.")); k >= 0 && (!ok || k < mt.i) {
+		return match{wrapperSSH2, k, k + len("ssh2.")}, true
+	}
+	return mt, ok
+}
 
 const pathChars = cDot | cSlash | cBackslash | cColon | cPercent | cBrace | cHigh
 
@@ -135,7 +159,7 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 		dst = append(dst, foldedSignal(nameTraversal, "traversal.encoded_path", 0.9, in, b, 0, len(b)))
 	}
 	if m&cColon != 0 {
-		if mt, ok := findAny(b, wrappers, false); ok && seen.mark(&hit, travWrapper) {
+		if mt, ok := findWrapper(b); ok && seen.mark(&hit, travWrapper) {
 			dst = append(dst, foldedSignal(nameTraversal, "lfi.wrapper", 0.99, in, b, mt.i, mt.j))
 		}
 		if !isPath && in.src != threat.SourceHeader {

@@ -131,7 +131,7 @@ func (x *xssScan) report(in *input, seen *rules, dst []threat.Signal) ([]threat.
 		if h.conf == 0 || !seen.mark(&hit, uint(r)) {
 			continue
 		}
-		s := signal(nameXSS, xssRuleNames[r], h.conf, in, 0, 0)
+		s := bareSignal(nameXSS, xssRuleNames[r], h.conf, in)
 		s.Evidence = excerpt(h.src, h.i, h.j, 48)
 		dst = append(dst, s)
 	}
@@ -758,6 +758,9 @@ var eventPrefixes = words("load", "error", "mouse", "click", "dblclick", "focus"
 // the pass costs a byte loop on values without any.
 func (x *xssScan) sinks(s string) {
 	for p := 0; p < len(s); p++ {
+		if p = nextByte(sinkBytes, s, p); p >= len(s) {
+			break // none of the cases below
+		}
 		switch s[p] {
 		case '(', '`':
 			x.call(s, p)
@@ -788,6 +791,9 @@ func (x *xssScan) sinks(s string) {
 		}
 	}
 }
+
+// sinkBytes are the bytes sinks looks at.
+var sinkBytes = finder("(`[.=&")
 
 // wordBefore returns where the identifier ending at p (spaces before p
 // skipped) starts; p itself when there is none.
@@ -1050,6 +1056,9 @@ func jsContext(b string, i, j int) bool {
 	return false
 }
 
+// styleBytes are the bytes styles looks at: '(', ':' and '@'.
+var styleBytes = finder("(:@")
+
 // styles finds CSS that runs script in s[i:j]: expression(),
 // -moz-binding:, behavior:, @import, from the punctuation each needs.
 // attr says s[i:j] is style markup (an attribute or a style element),
@@ -1057,10 +1066,10 @@ func jsContext(b string, i, j int) bool {
 func (x *xssScan) styles(s string, i, j int, attr bool) bool {
 	conf := 0.0
 	for p := i; p < j; p++ {
-		c := s[p]
-		if c != '(' && c != ':' && c != '@' {
-			continue
+		if p = nextByte(styleBytes, s[:j], p); p >= j {
+			break
 		}
+		c := s[p]
 		w := wordBefore(s, p)
 		name := s[w:wordAt(s, w)]
 		switch {

@@ -1,0 +1,643 @@
+package signature
+
+import (
+	"encoding/binary"
+	"strings"
+	"testing"
+)
+
+// The plain forms of scanners that were made faster: each Fuzz target
+// checks that the fast form returns what the plain one does.
+
+// phpObjectPlain is phpObject as first written: every byte a candidate.
+func phpObjectPlain(lo []byte) int {
+	for i := 0; i+4 < len(lo); i++ {
+		c := lo[i]
+		if (c != 'o' && c != 'a' && c != 'c') || lo[i+1] != ':' || (i > 0 && isWord(lo[i-1])) {
+			continue
+		}
+		j := i + 2
+		if j < len(lo) && (lo[j] == '+' || lo[j] == '-') {
+			j++
+		}
+		k := j
+		for k < len(lo) && lo[k] >= '0' && lo[k] <= '9' {
+			k++
+		}
+		if k == j || k+1 >= len(lo) || lo[k] != ':' {
+			continue
+		}
+		switch {
+		case c == 'a' && lo[k+1] == '{':
+			if k+2 < len(lo) && (lo[k+2] == 'i' || lo[k+2] == 's') && k+3 < len(lo) && lo[k+3] == ':' {
+				return i
+			}
+		case (c == 'o' || c == 'c') && lo[k+1] == '"':
+			return i
+		}
+	}
+	return -1
+}
+
+func FuzzPHPObject(f *testing.F) {
+	for _, s := range []string{`O:8:"stdClass":1:{`, `a:2:{i:0;`, `C:11:"ArrayObject"`, `x:1:"`, `o:1:`, `a:1:{s:`,
+		`note: o:+1:"x" and a:-2:{i:`, "::::", "o:", "o:1", "ao:1:\"", `the "quoted": a:1:{i:`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lo := []byte(strings.ToLower(s))
+		if got, want := phpObject(lo), phpObjectPlain(lo); got != want {
+			t.Fatalf("phpObject(%q) = %d, want %d", lo, got, want)
+		}
+	})
+}
+
+// sqlLexer.next as first written: a switch for every byte.
+func (lx *sqlLexer) nextPlain(i int) sqlTok {
+	s := lx.s
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			i++
+			continue
+		case c == 0xa0 && (i == 0 || s[i-1] < 0x80):
+			i++ // a Latin-1 no-break space, not a UTF-8 continuation byte
+			continue
+		case c == '+' && i+1 < len(s) && isAlpha(s[i+1]):
+			i++
+			continue
+		case c == '%' && i+2 < len(s) && encodedSpace(s[i+1], s[i+2]):
+			i += 3 // %20, %09, %0a ... left encoded where nothing decodes (headers)
+			continue
+		case c == '/' && i+1 < len(s) && s[i+1] == '*':
+			if i+2 < len(s) && s[i+2] == '!' {
+				i += 3
+				for k := 0; k < 6 && i < len(s) && isDigit(s[i]); k++ {
+					i++
+				}
+				continue
+			}
+			if end := lx.commentEnd(i + 2); end >= 0 {
+				i = end + 2
+				continue
+			}
+			return sqlTok{kind: sComment, i: i, j: i + 2}
+		case c == '*' && i+1 < len(s) && s[i+1] == '/':
+			i += 2
+			continue
+		}
+		break
+	}
+	if i >= len(s) {
+		return sqlTok{kind: sEnd, i: len(s), j: len(s)}
+	}
+	c := s[i]
+	t := sqlTok{i: i, j: i + 1}
+	switch {
+	case c == '\'' || c == '"' || c == '`':
+		t.kind, t.id = sQuote, c
+	case c == '(':
+		t.kind = sOpen
+	case c == ')':
+		t.kind = sClose
+	case c == ',':
+		t.kind = sComma
+	case c == ';':
+		t.kind = sSemi
+	case c == 0:
+		t.kind = sNul
+	case c == '#':
+		t.kind = sComment
+	case c == '-' && i+1 < len(s) && s[i+1] == '-':
+		t.kind, t.j = sComment, i+2
+	case c == '@':
+		j := i + 1
+		if j < len(s) && s[j] == '@' {
+			j++
+			t.id = 2
+		}
+		k := j
+		for k < len(s) && (sqlWordBytePlain(s[k]) || s[k] == '.') {
+			k++
+		}
+		if k > j {
+			t.kind, t.j = sVar, k
+		} else {
+			t.kind, t.id = sOther, 0
+		}
+	case isDigit(c) || c == '.' && i+1 < len(s) && isDigit(s[i+1]):
+		return lx.number(i)
+	case sqlWordBytePlain(c):
+		return lx.wordPlain(i)
+	case c == '.':
+		t.kind = sDot
+	default:
+		return lx.operator(i)
+	}
+	return t
+}
+
+func sqlWordBytePlain(c byte) bool { return isWord(c) || c == '$' || c >= 0x80 }
+
+func (lx *sqlLexer) wordPlain(i int) sqlTok {
+	s := lx.s
+	j := i
+	for j < len(s) && sqlWordBytePlain(s[j]) {
+		j++
+	}
+	var buf [24]byte
+	id := kwNone
+	if w := s[i:j]; len(w) >= 2 && len(w) <= 24 {
+		for k := 0; k < len(w); k++ {
+			buf[k] = lowerTable[w[k]]
+		}
+		id = sqlWords[string(buf[:len(w)])]
+		if id == kwNone && len(w) > 4 && (buf[0] == 'x' || buf[0] == 's') && buf[1] == 'p' && buf[2] == '_' {
+			id = kwProc
+		}
+	}
+	return sqlTok{kind: sWord, id: id, i: i, j: j}
+}
+
+// FuzzSQLLexer checks the lexer's tables against its first form, token by
+// token over the whole value, and sqlWord's table against the map.
+func FuzzSQLLexer(f *testing.F) {
+	for _, s := range []string{"1' UNION SELECT username,password FROM users--", "admin'--", "a /*! 50000union*/ select",
+		"x+or+1=1", "%20or%091=1", "\xa0or\xa01=1", "caf\xc3\xa9\xa0select", "/* open", "*/ or */", "@@version",
+		"1e5union select", "XP_CMDSHELL", "sp_who", "it's 3pm; don't", "a\vb\fc", "$x$ or $$", "0x1fUnion"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, b := newSQLLexer(s), newSQLLexer(s)
+		for pos, n := 0, 0; n <= len(s)+1; n++ {
+			got, want := a.next(pos), b.nextPlain(pos)
+			if got != want {
+				t.Fatalf("next(%q, %d) = %+v, want %+v", s, pos, got, want)
+			}
+			if got.kind == sEnd {
+				break
+			}
+			pos = got.j
+		}
+		for i := 0; i < len(s); i++ {
+			for j := i + 1; j <= len(s) && j-i <= 25; j++ {
+				w := s[i:j]
+				want := sqlWords[string(lower(nil, w))]
+				if got := sqlWord(w); got != want {
+					t.Fatalf("sqlWord(%q) = %d, want %d", w, got, want)
+				}
+			}
+		}
+	})
+}
+
+func TestSQLWordTable(t *testing.T) {
+	for w, id := range sqlWords {
+		if got := sqlWord(strings.ToUpper(w)); got != id {
+			t.Errorf("sqlWord(%q) = %d, want %d", strings.ToUpper(w), got, id)
+		}
+	}
+}
+
+// shellFoldPlain is shellFold as first written: a switch for every byte.
+func shellFoldPlain(t *shellText, b []byte, v string) []byte {
+	t.ifs, t.exp = -1, -1
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c == 0x1b || c == '\\' && i+1 < len(v) && (v[i+1] == '0' || v[i+1] == 'x' || v[i+1] == 'e' || v[i+1] == 'u'):
+			// a terminal escape sequence ("\033[2A", ESC [ 2 A) written
+			// before a command to hide it from a log viewer
+			if n := ansiEscape(v[i:]); n > 0 {
+				i += n - 1
+				continue
+			}
+		case c == '\'' || c == '"':
+			if len(b) == 0 || !isAlnum(b[len(b)-1]) && b[len(b)-1] != '/' {
+				break
+			}
+			j := i + 1
+			pair := j < len(v) && v[j] == c
+			if pair {
+				j++
+			}
+			if j < len(v) && (isAlnum(v[j]) || v[j] == '/') {
+				if pair || strings.IndexByte(v[j:min(len(v), j+12)], c) > 0 && !pairedAhead(v, j, c) {
+					t.mark(len(b)) // "/e''tc", "c'a't": a shell joins the pieces
+				}
+				i = j - 1
+				continue
+			}
+		case c == '^':
+			if len(b) > 0 && isLetter(b[len(b)-1]) && i+1 < len(v) && isLetter(v[i+1]) {
+				t.mark(len(b))
+				continue
+			}
+		case c == '$' && i+1 < len(v):
+			n := v[i+1]
+			switch {
+			case (n == '@' || n == '*' || '0' <= n && n <= '9') && len(b) > 0 &&
+				(isLetter(b[len(b)-1]) || t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1 && b[len(b)-1] == ' '):
+				if n != '*' || i+2 < len(v) && isLetter(v[i+2]) {
+					t.mark(len(b)) // "c$@at", "$IFS$9"
+					i++
+					continue
+				}
+			case n == 'i' || n == 'I':
+				if i+3 < len(v) && strings.EqualFold(v[i+1:i+4], "ifs") && (i+4 == len(v) || !isAlnum(v[i+4])) {
+					if t.ifs < 0 {
+						t.ifs = len(b)
+					}
+					t.mark(len(b))
+					b = append(b, ' ')
+					i += 3
+					continue
+				}
+			case n == '{':
+				end := strings.IndexByte(v[i+2:min(len(v), i+40)], '}')
+				if end < 0 {
+					break
+				}
+				inner := v[i+2 : i+2+end]
+				name, rest, _ := strings.Cut(inner, ":")
+				switch {
+				case strings.EqualFold(name, "ifs") || strings.HasPrefix(strings.ToLower(inner), "ifs%"):
+					if t.ifs < 0 {
+						t.ifs = len(b)
+					}
+					t.mark(len(b))
+					b = append(b, ' ')
+					i += 2 + end
+					continue
+				case rest != "" && isEnvName(name) && substringSpec(rest):
+					if t.exp < 0 {
+						t.exp = len(b)
+					}
+					t.mark(len(b))
+					b = append(b, '/')
+					i += 2 + end
+					continue
+				}
+			}
+		case c == '{':
+			// brace expansion: "{cat,/etc/passwd}"
+			end := strings.IndexByte(v[i+1:min(len(v), i+200)], '}')
+			if end > 0 {
+				inner := v[i+1 : i+1+end]
+				lead := strings.TrimLeft(inner, ",") // "{,ifconfig}" runs ifconfig
+				k := strings.IndexByte(lead, ',')
+				if k < 0 && len(lead) < len(inner) {
+					k = len(lead)
+				}
+				if k > 0 && strings.IndexByte(inner, ' ') < 0 &&
+					(commandClasses[strings.ToLower(lead[:k])] >= cmdName ||
+						commandClasses[strings.ToLower(lead[:k])] != cmdUnknown && strings.ContainsAny(lead[k:], "/-$.")) {
+					t.mark(len(b))
+					for _, x := range []byte(inner) {
+						if x == ',' {
+							x = ' '
+						} else if 'A' <= x && x <= 'Z' {
+							x += 'a' - 'A'
+						}
+						b = append(b, x)
+					}
+					i += 1 + end
+					continue
+				}
+			}
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// urlFoldPlain is urlFold as first written: a switch for every byte.
+func urlFoldPlain(buf []byte, v string) ([]byte, int) {
+	exotic := 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			buf = append(buf, c+'a'-'A')
+			continue
+		case c == '\\':
+			buf = append(buf, '/')
+			continue
+		case c >= 0xE0 && c < 0xF0 && i+2 < len(v) && v[i+1]&0xC0 == 0x80 && v[i+2]&0xC0 == 0x80:
+			r := rune(c&0x0F)<<12 | rune(v[i+1]&0x3F)<<6 | rune(v[i+2]&0x3F)
+			if s, ok := enclosed(r); ok {
+				buf = append(buf, s...)
+				exotic++
+				i += 2
+				continue
+			}
+			if m, _ := lookalike(r); m != 0 {
+				buf = append(buf, m)
+				exotic++
+				i += 2
+				continue
+			}
+		}
+		buf = append(buf, c)
+	}
+	return buf, exotic
+}
+
+// FuzzFolds checks shellFold and urlFold, which copy runs of plain bytes in
+// one go, against their first forms, and the quad hash of one load against
+// that of four bytes.
+func FuzzFolds(f *testing.F) {
+	for _, s := range []string{";c'a't /e''tc/pa''sswd", "/bin/c?t /e??/p?sswd", "cat$IFS/etc/passwd", "{cat,/etc/passwd}",
+		"w^h^o^a^m^i", "c$@at", "${PATH:0:1}etc", "\x1b[2Aid", "\\033[2A", "HTTP://\xe2\x91\xa0\xe2\x91\xa1.X\\Y", "Mixed CASE text",
+		"$(id)", "${IFS%??}x", "\xef\xbc\x8e\xef\xbc\x8f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var a, b shellText
+		got := shellFold(&a, nil, s)
+		want := shellFoldPlain(&b, nil, s)
+		if string(got) != string(want) || a.obf != b.obf || a.n != b.n || a.ifs != b.ifs || a.exp != b.exp {
+			t.Fatalf("shellFold(%q) = %q %+v, want %q %+v", s, got, a, want, b)
+		}
+		ug, ue := urlFold(nil, s)
+		uw, uwe := urlFoldPlain(nil, s)
+		if string(ug) != string(uw) || ue != uwe {
+			t.Fatalf("urlFold(%q) = %q %d, want %q %d", s, ug, ue, uw, uwe)
+		}
+		for i := 0; i+4 <= len(s); i++ {
+			if quadHash32(binary.LittleEndian.Uint32([]byte(s[i:]))) != quadHash(s[i], s[i+1], s[i+2], s[i+3]) {
+				t.Fatalf("quadHash32 differs at %d of %q", i, s)
+			}
+		}
+	})
+}
+
+// FuzzLowerInto checks lowerInto, eight bytes at a time, against
+// lowerTable, byte by byte, for strings and byte slices.
+func FuzzLowerInto(f *testing.F) {
+	f.Add("Hello, WORLD! @[`{ AZaz \x80\xc1\xdaZZZZZZZZZZZ")
+	f.Add("\xff\xfe\x41\x5a\x40\x5b\x60\x7b\xc1\xda")
+	f.Fuzz(func(t *testing.T, s string) {
+		want := make([]byte, len(s))
+		for i := 0; i < len(s); i++ {
+			want[i] = lowerTable[s[i]]
+		}
+		got := make([]byte, len(s)+3)
+		lowerInto(got, s)
+		if string(got[:len(s)]) != string(want) {
+			t.Fatalf("lowerInto(%q) = %q, want %q", s, got[:len(s)], want)
+		}
+		lowerInto(got, []byte(s))
+		if string(got[:len(s)]) != string(want) {
+			t.Fatalf("lowerInto([]byte(%q)) = %q, want %q", s, got[:len(s)], want)
+		}
+	})
+}
+
+// quadFindPlain is quadset.find as first written: the hash of four loads
+// at every position.
+func quadFindPlain(q *quadset, b []byte, bounded bool) (match, bool) {
+	for i := 0; i+4 <= len(b); i++ {
+		h := quadHash(b[i], b[i+1], b[i+2], b[i+3])
+		if q.bits[h>>6]&(1<<(h&63)) == 0 {
+			continue
+		}
+		for _, c := range q.set.byFirst[b[i]] {
+			kw := q.set.kws[c.k]
+			j := i + len(kw)
+			if j <= len(b) && string(b[i:j]) == string(kw) && (!bounded || boundary(b, i, j, kw)) {
+				return match{int(c.k), i, j}, true
+			}
+		}
+	}
+	return match{}, false
+}
+
+// quadGroupsFindPlain is quadGroups.find as first written.
+func quadGroupsFindPlain(g *quadGroups, b []byte, out []groupMatch) {
+	left := len(out)
+	q := g.q
+	for i := 0; i+4 <= len(b) && left > 0; i++ {
+		h := quadHash(b[i], b[i+1], b[i+2], b[i+3])
+		if q.bits[h>>6]&(1<<(h&63)) == 0 {
+			continue
+		}
+		for _, c := range q.set.byFirst[b[i]] {
+			n := g.group[c.k]
+			if out[n].ok {
+				continue
+			}
+			kw := q.set.kws[c.k]
+			j := i + len(kw)
+			if j <= len(b) && string(b[i:j]) == string(kw) && (!g.bounded[n] || boundary(b, i, j, kw)) {
+				out[n] = groupMatch{ok: true, k: g.local[c.k], i: i, j: j}
+				left--
+			}
+		}
+	}
+}
+
+// FuzzQuads checks the quad sets' rolling reads against their first form.
+func FuzzQuads(f *testing.F) {
+	for _, s := range []string{"java.lang.runtime.getruntime().exec(", "<?php system($_get['c']); ?>", "__proto__[x]=1",
+		"constructor.prototype", "require('child_process').exec", "$_server", "eval(", "abc", "", "the quick brown fox"} {
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, bounded bool) {
+		b := []byte(strings.ToLower(s))
+		for _, q := range []*quadset{phpWords, protoWords, javaClasses, phpGlobals} {
+			gm, gok := q.find(b, bounded)
+			wm, wok := quadFindPlain(q, b, bounded)
+			if gm != wm || gok != wok {
+				t.Fatalf("find(%q) = %v %v, want %v %v", b, gm, gok, wm, wok)
+			}
+		}
+		var got, want [codeGroups]groupMatch
+		codeWords.find(b, got[:])
+		quadGroupsFindPlain(codeWords, b, want[:])
+		if got != want {
+			t.Fatalf("codeWords.find(%q) = %v, want %v", b, got, want)
+		}
+	})
+}
+
+// FuzzFindWrapper checks findWrapper against findAny over every wrapper.
+func FuzzFindWrapper(f *testing.F) {
+	for _, s := range []string{"php://filter/convert.base64-encode/resource=index", "ssh2.exec://x", "a: b ssh2.shell: zlib:x",
+		"see file:/etc and ssh2.", "jar:http://x!/", "note: compress.zlib://x", "ssh2.ssh2.php:/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(strings.ToLower(s))
+		gm, gok := findWrapper(b)
+		wm, wok := findAny(b, wrappers, false)
+		if gm != wm || gok != wok {
+			t.Fatalf("findWrapper(%q) = %v %v, want %v %v", b, gm, gok, wm, wok)
+		}
+	})
+}
+
+// excerptPlain is excerpt as first written, for strings.
+func excerptPlain(s string, i, j, max int) string {
+	if i < 0 {
+		i = 0
+	}
+	if j > len(s) {
+		j = len(s)
+	}
+	if i > len(s) {
+		i = len(s)
+	}
+	if j < i {
+		j = i
+	}
+	if j-i < max {
+		pad := (max - (j - i)) / 2
+		i -= pad
+		if i < 0 {
+			i = 0
+		}
+		j = i + max
+		if j > len(s) {
+			j = len(s)
+		}
+	} else {
+		j = i + max
+	}
+	b := make([]byte, j-i)
+	for k := i; k < j; k++ {
+		c := s[k]
+		if c < 0x20 || c >= 0x7f {
+			c = '.'
+		}
+		b[k-i] = c
+	}
+	return string(b)
+}
+
+// FuzzExcerpt checks excerpt, of strings and byte slices, against its
+// first form.
+func FuzzExcerpt(f *testing.F) {
+	f.Add("1' UNION SELECT\x00 password FROM users--", 3, 9, uint8(48))
+	f.Add("short", -2, 40, uint8(32))
+	f.Add(strings.Repeat("\xffab", 40), 10, 200, uint8(100))
+	f.Fuzz(func(t *testing.T, s string, i, j int, max uint8) {
+		if max == 0 {
+			return // callers pass 32, 48 or 64
+		}
+		want := excerptPlain(s, i, j, int(max))
+		if got := excerpt(s, i, j, int(max)); got != want {
+			t.Fatalf("excerpt(%q, %d, %d, %d) = %q, want %q", s, i, j, max, got, want)
+		}
+		if got := excerpt([]byte(s), i, j, int(max)); got != want {
+			t.Fatalf("excerpt([]byte(%q), %d, %d, %d) = %q, want %q", s, i, j, max, got, want)
+		}
+	})
+}
+
+// dotSlashRunPlain is dotSlashRun as first written: every byte.
+func dotSlashRunPlain(b []byte) int {
+	n := 0
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == '.' && b[i+1] == '/' && (i == 0 || b[i-1] == '/') {
+			n++
+		}
+	}
+	return n
+}
+
+func FuzzDotSlashRun(f *testing.F) {
+	for _, s := range []string{"./././etc", "/./a/./", ".", "./", "a./b/./.", "..//./"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := dotSlashRun([]byte(s)), dotSlashRunPlain([]byte(s)); got != want {
+			t.Fatalf("dotSlashRun(%q) = %d, want %d", s, got, want)
+		}
+	})
+}
+
+// FuzzNextByte checks nextByte, eight bytes at a time, against a plain
+// search, from every offset, for strings and byte slices.
+func FuzzNextByte(f *testing.F) {
+	f.Add("width: expression(alert(1)); @import 'x'")
+	f.Add("a.b[c]=d&e(`f`)")
+	f.Add("../..;/?*x && y || z;")
+	f.Add("\x00\xff(((((((((((((((((")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, fd := range []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes} {
+			for i := 0; i <= len(s); i++ {
+				want := len(s)
+				for k := i; k < len(s); k++ {
+					if strings.IndexByte(string(fd.bytes), s[k]) >= 0 {
+						want = k
+						break
+					}
+				}
+				if got := nextByte(fd, s, i); got != want {
+					t.Fatalf("nextByte(%q, %q, %d) = %d, want %d", fd.bytes, s, i, got, want)
+				}
+				if got := nextByte(fd, []byte(s), i); got != want {
+					t.Fatalf("nextByte(%q, []byte(%q), %d) = %d, want %d", fd.bytes, s, i, got, want)
+				}
+			}
+		}
+	})
+}
+
+// FuzzSameBytes checks sameBytes against a byte loop.
+func FuzzSameBytes(f *testing.F) {
+	f.Add(strings.Repeat("A", 70)+"B", byte('A'))
+	f.Add("aaaaaaaab", byte('a'))
+	f.Add("", byte(0))
+	f.Fuzz(func(t *testing.T, s string, c byte) {
+		want := 0
+		for want < len(s) && s[want] == c {
+			want++
+		}
+		if got := sameBytes(s, c); got != want {
+			t.Fatalf("sameBytes(%q, %q) = %d, want %d", s, c, got, want)
+		}
+	})
+}
+
+// countWordsPlain is the counting loop of rateCommands as first written.
+func countWordsPlain(b []byte, counted, i, words int, plain bool) (int, bool) {
+	for ; counted < i; counted++ {
+		y := b[counted]
+		if y == '\n' || y == '\r' {
+			words, plain = 0, true
+			continue
+		}
+		if y != ' ' && y != '\t' && !opByte[y] && (counted == 0 || b[counted-1] == ' ' || b[counted-1] == '\t') {
+			words++
+		}
+		if y != ' ' && y != '\t' && !isLetter(y) {
+			plain = false
+		}
+	}
+	return words, plain
+}
+
+// FuzzCountWords checks countWords, a class a byte without branches,
+// against the loop it replaces, from every pair of offsets of a value.
+func FuzzCountWords(f *testing.F) {
+	f.Add("ls -la | grep foo && echo done", 3, true)
+	f.Add("a\tb  c\nd;e`f` $(g) x>y", 0, false)
+	f.Add("\r\n  \t", 5, true)
+	f.Fuzz(func(t *testing.T, s string, words int, plain bool) {
+		b := []byte(s)
+		for from := 0; from <= len(b) && from < 40; from++ {
+			for to := from; to <= len(b); to++ {
+				gw, gp := countWords(b, from, to, words, plain)
+				ww, wp := countWordsPlain(b, from, to, words, plain)
+				if gw != ww || gp != wp {
+					t.Fatalf("countWords(%q, %d, %d, %d, %v) = %d %v, want %d %v", b, from, to, words, plain, gw, gp, ww, wp)
+				}
+			}
+		}
+	})
+}
