@@ -45,7 +45,10 @@
 // the fast path that reaches every region in one link rather than two
 // through the hub; PEER_PASSWORD: this region's password for it, default
 // generated in DATA_DIR), REGION_STALL (3s: how long a region's source may
-// make no progress before it is an incident), REDIS_URL (the region's
+// make no progress before it is an incident), REGION_ACK (local: the
+// decision API answers once this region recorded and published a change;
+// all: once every other region holds it, or 202 with the regions pending
+// after REGION_ACK_TIMEOUT, 5s), REDIS_URL (the region's
 // Redis: every ban and throttle of the merged decisions is written
 // through to it, with its expiry, and cleared on removal; REDIS_PREFIX:
 // the SDK instances' storage/redis prefix, "bulwark:example:" for
@@ -172,6 +175,14 @@ func configFromEnv() (server.Config, error) {
 		c.RedisURL, c.RedisPrefix = v, os.Getenv("REDIS_PREFIX")
 	} else if v != "" {
 		fmt.Fprintln(os.Stderr, "controlplane: REDIS_URL is ignored without REGIONS (the write-through is of the regions' merged decisions)")
+	}
+	c.RegionAck = os.Getenv("REGION_ACK")
+	if v := os.Getenv("REGION_ACK_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("REGION_ACK_TIMEOUT=%q: a positive duration", v)
+		}
+		c.RegionAckTimeout = d
 	}
 	if v := os.Getenv("REGION_STALL"); v != "" {
 		d, err := time.ParseDuration(v)

@@ -146,19 +146,26 @@ const maxAttempts = 100
 // caller that waits for it before acknowledging a decision loses nothing
 // when this region dies right after, at the price of a round trip.
 func (w *Writer) WaitReplicated(ctx context.Context, v *decision.Value, peers ...string) error {
-	key := w.region + "." + v.Key()
+	return WaitReplicated(ctx, w.js, w.region, v, peers...)
+}
+
+// WaitReplicated is Writer.WaitReplicated for v, written by region origin
+// into its bucket through js's connection by any writer (a control plane
+// that stores to its bucket itself).
+func WaitReplicated(ctx context.Context, js jetstream.JetStream, origin string, v *decision.Value, peers ...string) error {
+	key := origin + "." + v.Key()
 	for _, p := range peers {
 		if err := ValidRegion(p); err != nil {
 			return err
 		}
-		js, err := jetstream.NewWithDomain(w.js.Conn(), p)
+		pjs, err := jetstream.NewWithDomain(js.Conn(), p)
 		if err != nil {
 			return fmt.Errorf("replicate: region %s: %w", p, err)
 		}
 		var kv jetstream.KeyValue
 		for {
 			if kv == nil {
-				kv, err = js.KeyValue(ctx, AggregateBucket)
+				kv, err = pjs.KeyValue(ctx, AggregateBucket)
 			}
 			if kv != nil {
 				var e jetstream.KeyValueEntry

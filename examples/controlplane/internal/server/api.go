@@ -717,7 +717,7 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"key": out.Key(), "target": out.Target, "action": out.Action, "expires": out.Expires, "stamp": out.Stamp})
+	s.answerDecision(w, r, http.StatusCreated, map[string]any{"key": out.Key(), "target": out.Target, "action": out.Action, "expires": out.Expires, "stamp": out.Stamp}, out)
 }
 
 func (s *Server) apiAllow(w http.ResponseWriter, r *http.Request) {
@@ -752,7 +752,7 @@ func (s *Server) apiAllow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"key": out.Key(), "target": out.Target, "action": out.Action, "stamp": out.Stamp})
+	s.answerDecision(w, r, http.StatusCreated, map[string]any{"key": out.Key(), "target": out.Target, "action": out.Action, "stamp": out.Stamp}, out)
 }
 
 // apiRemove writes a tombstone for a decision or allow-list key.
@@ -816,11 +816,12 @@ func (s *Server) apiRemove(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, history.ErrNotFound)
 		return
 	}
-	if _, err := s.writeDecisions(r.Context(), claimsOf(r).Subject, action, v, rms); err != nil {
+	out, err := s.writeDecisions(r.Context(), claimsOf(r).Subject, action, v, rms)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	w.WriteHeader(http.StatusNoContent)
+	s.answerDecision(w, r, http.StatusNoContent, nil, out)
 }
 
 func (s *Server) apiInstances(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/bulwarkhq/bulwark/internal/decision"
@@ -100,4 +103,59 @@ func (s *Server) relay(ctx context.Context) {
 		}
 		s.decMu.Unlock()
 	}
+}
+
+// awaitRegions, with RegionAck "all", waits until every other region's
+// aggregate holds v (at most RegionAckTimeout) and returns the regions
+// that do not yet; nil with RegionAck "local" or a single region.
+func (s *Server) awaitRegions(ctx context.Context, v *decision.Value) []string {
+	if s.cfg.RegionAck != "all" || !s.cfg.multiRegion() {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.RegionAckTimeout)
+	defer cancel()
+	var mu sync.Mutex
+	var pending []string
+	var wg sync.WaitGroup
+	for _, r := range s.cfg.Regions {
+		if r == s.cfg.Region {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := replicate.WaitReplicated(ctx, s.js, s.cfg.Region, v, r); err != nil {
+				mu.Lock()
+				pending = append(pending, r)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	slices.Sort(pending)
+	return pending
+}
+
+// answerDecision writes the API's answer to a recorded change: status
+// and body as they are with RegionAck "local"; with "all", "replicated"
+// says whether every region holds it, and a change some region does not
+// hold yet is 202 Accepted with those regions in "pending_regions".
+func (s *Server) answerDecision(w http.ResponseWriter, r *http.Request, status int, body map[string]any, v *decision.Value) {
+	if s.cfg.RegionAck == "all" && s.cfg.multiRegion() {
+		pending := s.awaitRegions(r.Context(), v)
+		if body == nil {
+			body = map[string]any{"key": v.Key()}
+		}
+		body["replicated"] = len(pending) == 0
+		if len(pending) > 0 {
+			status, body["pending_regions"] = http.StatusAccepted, pending
+		} else if status == http.StatusNoContent {
+			status = http.StatusOK
+		}
+	}
+	if body == nil {
+		w.WriteHeader(status)
+		return
+	}
+	writeJSON(w, status, body)
 }

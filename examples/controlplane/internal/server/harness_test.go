@@ -12,7 +12,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +22,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
@@ -261,6 +265,29 @@ func api(t *testing.T, s controlPlane, token, method, path string, body any) (in
 		t.Errorf("%s %s: %d with Content-Type %q, want application/problem+json", method, path, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 	return resp.StatusCode, out
+}
+
+// controlPlaneJS connects to s's NATS as the control plane itself (its
+// password is in its data directory dir): what the SDK users may not do,
+// a test may (read any key, write the buckets).
+func controlPlaneJS(t *testing.T, s controlPlane, dir string) jetstream.JetStream {
+	t.Helper()
+	pass, err := os.ReadFile(filepath.Join(dir, "nats-controlplane.password"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(s.SDKURL())
+	u.User = url.UserPassword("controlplane", strings.TrimSpace(string(pass)))
+	nc, err := nats.Connect(u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
 }
 
 func mint(t *testing.T, s controlPlane, scopes ...string) string {

@@ -6,15 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
 	"github.com/bulwarkhq/bulwark/internal/artefact"
@@ -139,18 +132,7 @@ func TestTamperedArtefactRefused(t *testing.T) {
 	hash := activeModel(ins[0]).Hash()
 
 	// the tamperer: the control plane's own NATS credentials
-	pass, err := os.ReadFile(filepath.Join(dir, "nats-controlplane.password"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(s.SDKURL())
-	u.User = url.UserPassword("controlplane", strings.TrimSpace(string(pass)))
-	nc, err := nats.Connect(u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
+	js := controlPlaneJS(t, s, dir)
 	ctx := context.Background()
 	obs, err := js.ObjectStore(ctx, artefact.ObjectBucket)
 	if err != nil {

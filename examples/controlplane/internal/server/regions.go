@@ -87,7 +87,20 @@ func (c *Config) multiRegion() bool { return len(c.Regions) > 0 }
 
 // regionDefaults checks the multi-region settings.
 func (c *Config) regionDefaults() error {
+	switch c.RegionAck {
+	case "":
+		c.RegionAck = "local"
+	case "local", "all":
+	default:
+		return fmt.Errorf("controlplane: REGION_ACK=%q: want local or all", c.RegionAck)
+	}
+	if c.RegionAckTimeout <= 0 {
+		c.RegionAckTimeout = 5 * time.Second
+	}
 	if !c.multiRegion() {
+		if c.RegionAck == "all" {
+			return errors.New("controlplane: REGION_ACK=all needs REGIONS")
+		}
 		if c.LeafAddr != "" || c.LeafRemote != "" || c.LeafTLSCert != "" || c.LeafTLSKey != "" || c.LeafTLSCA != "" {
 			return errors.New("controlplane: LEAF_ADDR, LEAF_REMOTE and LEAF_TLS_* need REGIONS")
 		}

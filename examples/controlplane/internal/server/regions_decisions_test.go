@@ -658,3 +658,72 @@ func snapshotString(m map[decision.Target]replicate.Entry) string {
 	slices.Sort(lines)
 	return strings.Join(lines, "\n")
 }
+
+// TestRegionsAckAll: with RegionAck "all", a ban is answered once every
+// other region's aggregate holds it (the answer says so, and each holds
+// it at that moment), a removal likewise; with one region gone, the
+// answer comes after RegionAckTimeout as 202 Accepted naming that region,
+// and the change is recorded and reaches the region still up.
+func TestRegionsAckAll(t *testing.T) {
+	names := []string{"eu", "us", "ap"}
+	rs := startRegionSet(t, names, func(_ string, c *server.Config) {
+		c.RegionAck, c.RegionAckTimeout = "all", 2*time.Second
+	})
+	aggregates := map[string]jetstream.KeyValue{}
+	for _, n := range names {
+		// the control plane's own credentials: SDK ones may watch the
+		// aggregate, not read a key of it
+		var err error
+		if aggregates[n], err = controlPlaneJS(t, rs.cps[n], rs.cfgs[n].DataDir).KeyValue(context.Background(), replicate.AggregateBucket); err != nil {
+			t.Fatal(err)
+		}
+	}
+	holds := func(region, origin, key string, tombstone bool) bool {
+		e, err := aggregates[region].Get(context.Background(), origin+"."+key)
+		if err != nil {
+			return false
+		}
+		v, err := decision.Unmarshal(e.Value())
+		return err == nil && v.Tombstone == tombstone
+	}
+	code, body := rs.call(t, "us", "POST", "/api/v1/decisions", server.DecideRequest{
+		Target: server.TargetJSON{Type: "addr", Value: "203.0.113.40"}, Action: "ban", TTL: "1h", Reason: "test"})
+	if code != http.StatusCreated || body["replicated"] != true {
+		t.Fatalf("ban with REGION_ACK=all: %d %v, want 201 replicated", code, body)
+	}
+	key := body["key"].(string)
+	for _, n := range []string{"eu", "ap"} {
+		if !holds(n, "us", key, false) {
+			t.Errorf("%s's aggregate lacks the ban when us answered", n)
+		}
+	}
+	if code, body := rs.call(t, "us", "DELETE", "/api/v1/decisions/"+key, nil); code != http.StatusOK || body["replicated"] != true {
+		t.Fatalf("unban with REGION_ACK=all: %d %v, want 200 replicated", code, body)
+	}
+	for _, n := range []string{"eu", "ap"} {
+		if !holds(n, "us", key, true) {
+			t.Errorf("%s's aggregate lacks the unban when us answered", n)
+		}
+	}
+
+	// ap goes away: us answers after the timeout, 202 with ap pending
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := rs.server("ap").Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	code, body = rs.call(t, "us", "POST", "/api/v1/decisions", server.DecideRequest{
+		Target: server.TargetJSON{Type: "addr", Value: "203.0.113.41"}, Action: "ban", TTL: "1h", Reason: "test"})
+	took := time.Since(start)
+	pending, _ := body["pending_regions"].([]any)
+	if code != http.StatusAccepted || body["replicated"] != false || len(pending) != 1 || pending[0] != "ap" {
+		t.Fatalf("ban with ap down: %d %v, want 202 with ap pending", code, body)
+	}
+	if took < 2*time.Second || took > 10*time.Second {
+		t.Errorf("answered after %v, want about the 2 s timeout", took)
+	}
+	if !holds("eu", "us", body["key"].(string), false) {
+		t.Error("eu's aggregate lacks the ban answered 202")
+	}
+}

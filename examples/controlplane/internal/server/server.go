@@ -90,6 +90,18 @@ type Config struct {
 	// RegionStall is how long a region's source may make no progress
 	// before it is reported stalled. Default 3s.
 	RegionStall time.Duration
+	// RegionAck is when the decision API answers a change (a ban, a
+	// throttle, an allow-list entry, a removal): "local" (the default)
+	// once this region recorded and published it, "all" (REGION_ACK=all)
+	// once every other region's aggregate holds it too, waiting at most
+	// RegionAckTimeout (REGION_ACK_TIMEOUT; default 5s): past it the
+	// answer is 202 Accepted with the regions still pending (the change
+	// is recorded and replicates when they are reachable). "all" closes
+	// the window in which a region that dies outright loses its last
+	// acknowledged writes, at the price of a round trip to the farthest
+	// region (regions.go).
+	RegionAck        string
+	RegionAckTimeout time.Duration
 	// RedisURL (with Regions) is the region's Redis, the one its SDK
 	// instances share through storage/redis: the control plane writes
 	// every ban and throttle of the region's merged aggregate through to
