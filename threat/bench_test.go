@@ -10,12 +10,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/internal/labelled"
 	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/standard"
 )
@@ -253,6 +256,54 @@ func BenchmarkHeaders1MiB(b *testing.B) {
 		if a := assessAt(e, r, "bench-"+strconv.Itoa(i&1023), time.Now(), threat.Limits{}); a.Uninspected != 0 {
 			b.Fatalf("uninspected %v", a.Uninspected)
 		}
+		i++
+	}
+}
+
+// payloadsData is the labelled attack set beside the repository
+// (../shared/data/README.md); BenchmarkAssessPayloads skips without it.
+const payloadsData = "../../shared/data/requests-payloads.jsonl.gz"
+
+// BenchmarkAssessPayloads replays every 8th row of requests-payloads
+// (2,155 attacks of every family and placement, padded ones included),
+// each from a fresh client, as examples/evaluate does: the set whose mean
+// check time is the highest. Run it 2155x for one pass: a second pass
+// finds the clean header and cookie values of the first in the
+// signature detector's cache, which the evaluation never does.
+func BenchmarkAssessPayloads(b *testing.B) {
+	if _, err := os.Stat(payloadsData); err != nil {
+		b.Skip("no shared data:", err)
+	}
+	all, err := labelled.Read(payloadsData)
+	if err != nil {
+		b.Fatal(err)
+	}
+	type sample struct {
+		r    *http.Request
+		body string
+	}
+	var rows []sample
+	for i := 0; i < len(all); i += 8 {
+		rows = append(rows, sample{all[i].Request(), all[i].Body})
+	}
+	all = nil
+	runtime.GC() // the whole set is garbage: collect it before the loop, not in it
+	e, err := standard.New(standard.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		s := &rows[i%len(rows)]
+		r := *s.r
+		if s.body != "" {
+			r.Body = io.NopCloser(strings.NewReader(s.body))
+		}
+		now = now.Add(time.Millisecond)
+		assessAt(e, &r, "payload-"+strconv.Itoa(i), now, threat.Limits{})
 		i++
 	}
 }

@@ -1,7 +1,6 @@
 package threat
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"slices"
@@ -250,14 +249,13 @@ func (req *Request) readBody(r *http.Request, lim Limits) {
 	if err == nil && !binary && len(buf) < want {
 		buf, err = readAtMost(r.Body, buf, want)
 	}
-	rest := r.Body
-	var tail io.Reader = rest
+	pb := &peekedBody{buf: buf, rest: r.Body, closer: r.Body}
 	if err != nil {
 		// The body ended (or failed) within what was read: nothing more to
 		// read after it but the error, which the handler sees.
-		tail = errReader{err}
+		pb.rest, pb.err = nil, err
 	}
-	r.Body = &peekedBody{Reader: io.MultiReader(bytes.NewReader(buf), tail), closer: rest}
+	r.Body = pb
 	if binary {
 		return
 	}
@@ -413,18 +411,34 @@ func unsafeString(b []byte) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
-type errReader struct{ err error }
-
-func (e errReader) Read([]byte) (int, error) {
-	if e.err == io.ErrUnexpectedEOF {
-		return 0, io.EOF
-	}
-	return 0, e.err
+// peekedBody is the body the handler reads: the bytes the view read, then
+// the rest of the original body, or the error that ended it within them (an
+// early end of the body reads as its end). One allocation a request, where
+// an io.MultiReader of a bytes.Reader and an error reader took four.
+type peekedBody struct {
+	buf    []byte    // read ahead and not yet handed out
+	rest   io.Reader // the original body after buf; nil once it returned io.EOF, or when err is set
+	err    error     // what ended the original body within buf
+	closer io.Closer
 }
 
-type peekedBody struct {
-	io.Reader
-	closer io.Closer
+func (b *peekedBody) Read(p []byte) (int, error) {
+	if len(b.buf) > 0 {
+		n := copy(p, b.buf)
+		b.buf = b.buf[n:]
+		return n, nil
+	}
+	if b.rest == nil {
+		if b.err == nil || b.err == io.ErrUnexpectedEOF {
+			return 0, io.EOF
+		}
+		return 0, b.err
+	}
+	n, err := b.rest.Read(p)
+	if err == io.EOF {
+		b.rest = nil // as io.MultiReader: the end, whatever the body does next
+	}
+	return n, err
 }
 
 func (b *peekedBody) Close() error { return b.closer.Close() }

@@ -271,3 +271,91 @@ func TestViewMemoryIsBounded(t *testing.T) {
 		})
 	}
 }
+
+// failingReader yields its text, then err (with the last bytes when
+// withLast is set), and err again on every later read.
+type failingReader struct {
+	s        string
+	err      error
+	withLast bool
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.s == "" {
+		return 0, f.err
+	}
+	n := copy(p, f.s)
+	f.s = f.s[n:]
+	if f.s == "" && f.withLast {
+		return n, f.err
+	}
+	return n, nil
+}
+
+// TestPeekedBodyReadsAsMultiReader checks the body the handler reads, read
+// after read (results and errors, past the end too), against the
+// io.MultiReader of the peeked bytes and the rest (or an error reader for
+// a body that ended within them) that it replaces.
+func TestPeekedBodyReadsAsMultiReader(t *testing.T) {
+	type errReader struct{ err error }
+	readErr := func(e errReader) io.Reader {
+		return iotestReader(func([]byte) (int, error) {
+			if e.err == io.ErrUnexpectedEOF {
+				return 0, io.EOF
+			}
+			return 0, e.err
+		})
+	}
+	broken := io.ErrClosedPipe
+	for _, tc := range []struct {
+		name string
+		body func() io.Reader
+		max  int
+	}{
+		{"short", func() io.Reader { return strings.NewReader("hello=world") }, 0},
+		{"past the limit", func() io.Reader { return strings.NewReader(strings.Repeat("a=b&", 600)) }, 1024},
+		{"at the limit", func() io.Reader { return strings.NewReader(strings.Repeat("a=b&", 256)) }, 1024},
+		{"fails early", func() io.Reader { return &failingReader{s: "a=b&c=d", err: broken} }, 0},
+		{"fails late", func() io.Reader { return &failingReader{s: strings.Repeat("a=b&", 600), err: broken} }, 1024},
+		{"EOF with bytes", func() io.Reader { return &failingReader{s: strings.Repeat("a=b&", 600), err: io.EOF, withLast: true} }, 1024},
+		{"cut short", func() io.Reader { return &failingReader{s: "a=b", err: io.ErrUnexpectedEOF} }, 0},
+	} {
+		for _, size := range []int{0, 1, 7, 512, 4096} {
+			r := httptest.NewRequest("POST", "/x", tc.body())
+			r.ContentLength = -1
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			NewRequest(r, "c", "", Limits{MaxBody: tc.max})
+			pb := r.Body.(*peekedBody)
+			// the reference: the same peeked bytes and the same rest
+			var tail io.Reader = pb.rest
+			if pb.err != nil {
+				tail = readErr(errReader{pb.err})
+			}
+			want := io.MultiReader(bytes.NewReader(pb.buf), tail)
+			wantRest := tc.body()
+			if pb.rest != nil {
+				// both sides read the rest: give each its own copy
+				io.CopyN(io.Discard, wantRest, int64(len(pb.buf)))
+				want = io.MultiReader(bytes.NewReader(append([]byte(nil), pb.buf...)), wantRest)
+			}
+			for k := 0; k < 2000; k++ {
+				gb, wb := make([]byte, size), make([]byte, size)
+				gn, gerr := r.Body.Read(gb)
+				wn, werr := want.Read(wb)
+				if gn != wn || gerr != werr || !bytes.Equal(gb[:gn], wb[:wn]) {
+					t.Fatalf("%s, reads of %d: read %d: got %d %v, want %d %v", tc.name, size, k, gn, gerr, wn, werr)
+				}
+				if gerr != nil && k > 1000 {
+					break
+				}
+				if gerr != nil && size > 0 {
+					k = max(k, 1000) // a few reads past the end
+				}
+			}
+		}
+	}
+}
+
+type iotestReader func([]byte) (int, error)
+
+func (f iotestReader) Read(p []byte) (int, error) { return f(p) }

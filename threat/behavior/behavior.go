@@ -17,6 +17,10 @@ import (
 // ringSize is how many recent requests a profile keeps (a power of two).
 const ringSize = 32
 
+// fewEvents is how many events a profile holds before it takes a ring of
+// ringSize.
+const fewEvents = 4
+
 // Config configures a Detector. Its zero value is usable; every field
 // documents its default.
 type Config struct {
@@ -115,10 +119,16 @@ type profile struct {
 	key        string
 	prev, next *profile // LRU list of the shard, most recent at head
 	moved      int64    // when the profile last moved to the head
-	ev         [ringSize]event
-	head       int // next write index
-	n          int // events held, ≤ ringSize
-	last       int64
+	// ev is the ring of recent events, read as ev[(head-i)&(ringSize-1)].
+	// It starts as few, room for a client's first events without the
+	// whole ring (most clients send a handful of requests, scanners one),
+	// and becomes ringSize events once those are full. Until then it
+	// never wraps: its events are ev[:n] and head is n.
+	ev   []event
+	few  [fewEvents]event
+	head int // next write index
+	n    int // events held, ≤ ringSize
+	last int64
 	// vec is the feature vector of the latest request, computed from vecN
 	// events (0: none) or reused from an earlier one (see Config.Refresh);
 	// AppendFeatures returns it while vecAt is the latest request's time.
@@ -212,9 +222,15 @@ func (d *Detector) lookup(s *shard, client string, now int64, create bool) *prof
 	}
 	if s.free != nil {
 		p, s.free = s.free, nil
+		ev := p.ev // a ring taken keeps serving: events past n are never read
 		*p = profile{}
+		p.ev = ev
+		if len(ev) < ringSize {
+			p.ev = p.few[:]
+		}
 	} else {
 		p = new(profile)
+		p.ev = p.few[:]
 	}
 	p.key = client
 	p.moved = now
@@ -377,8 +393,17 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := d.lookup(s, req.Client, now, true)
-	prev := &p.ev[(p.head-1)&(ringSize-1)]
-	unusual := p.n == 0 || e.ua != prev.ua || e.hdr != prev.hdr || now-prev.at < d.floodGap
+	unusual := p.n == 0
+	if !unusual {
+		prev := &p.ev[(p.head-1)&(ringSize-1)]
+		unusual = e.ua != prev.ua || e.hdr != prev.hdr || now-prev.at < d.floodGap
+	}
+	if p.head == len(p.ev) {
+		// the first events are full (the ring has not wrapped): take the ring
+		ring := make([]event, ringSize)
+		copy(ring, p.ev)
+		p.ev = ring
+	}
 	p.ev[p.head] = e
 	p.head = (p.head + 1) % ringSize
 	if p.n < ringSize {

@@ -470,3 +470,41 @@ func TestActiveClientOutlivesNewOnes(t *testing.T) {
 		t.Fatal("the first one-off client is still tracked")
 	}
 }
+
+// A new client's profile holds its first events itself and takes the
+// ring of ringSize only after fewEvents requests: a one-off client costs a
+// third of the memory it did.
+func TestProfileSize(t *testing.T) {
+	if s := unsafe.Sizeof(profile{}); s > 320 {
+		t.Fatalf("profile is %d bytes, want at most 320", s)
+	}
+}
+
+// A client's features are the same whether its profile grew from its
+// first events to the ring (a new profile) or came with a ring already (a
+// profile evicted from another client and reused), request by request.
+func TestProfileGrowthAndReuse(t *testing.T) {
+	fresh, _ := New(Config{MaxClients: 1, shards: 1, Refresh: 1, window: time.Hour})
+	reused, _ := New(Config{MaxClients: 1, shards: 1, Refresh: 1, window: time.Hour})
+	at := t0
+	for range 2 * ringSize {
+		at = at.Add(time.Second)
+		reused.Detect(&threat.Request{Path: "/old", Client: "old", Time: at, UserAgent: "curl/8.0"}, nil)
+	}
+	for i := range 3 * ringSize {
+		at = at.Add(jitter(i, 200*time.Millisecond))
+		for _, d := range []*Detector{fresh, reused} {
+			req := &threat.Request{Method: "GET", Path: fmt.Sprint("/p/", i%3), Client: "c", Time: at, UserAgent: firefox, Header: browserHeader()}
+			d.Detect(req, nil)
+			d.Observe("c", "", []int{200, 404, 401}[i%3], at)
+		}
+		a, okA := fresh.featuresAt("c", at)
+		b, okB := reused.featuresAt("c", at)
+		if a != b || okA != okB {
+			t.Fatalf("request %d: fresh profile %v %v, reused %v %v", i, a, okA, b, okB)
+		}
+		if i == 0 && len(reused.shard("c").m["c"].ev) != ringSize {
+			t.Fatal("the evicted profile's ring was not reused")
+		}
+	}
+}

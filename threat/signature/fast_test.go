@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"strings"
 	"testing"
+
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // The plain forms of scanners that were made faster: each Fuzz target
@@ -534,6 +536,40 @@ func FuzzExcerpt(f *testing.F) {
 		}
 		if got := excerpt([]byte(s), i, j, int(max)); got != want {
 			t.Fatalf("excerpt([]byte(%q), %d, %d, %d) = %q, want %q", s, i, j, max, got, want)
+		}
+	})
+}
+
+// locationPlain is input.location as first written: one string
+// concatenation a part.
+func locationPlain(in *input) string {
+	p := "param"
+	if int(in.src) < len(locationPrefix) && locationPrefix[in.src] != "" {
+		p = locationPrefix[in.src]
+	}
+	if in.name != "" {
+		p += ":" + excerptPlain(in.name, 0, len(in.name), 64)
+	}
+	if in.via != "" {
+		p += " (" + in.via + ")"
+	}
+	return p
+}
+
+// FuzzLocation checks location, built once in one buffer, against its
+// first form, and asked twice.
+func FuzzLocation(f *testing.F) {
+	f.Add(uint8(threat.SourceQuery), "q", "")
+	f.Add(uint8(threat.SourceHeader), "X-Search\x00\xff", "base64")
+	f.Add(uint8(threat.SourceForm), strings.Repeat("n\x01", 70), "ibm037")
+	f.Add(uint8(200), "", strings.Repeat("gzip, ", 40))
+	f.Fuzz(func(t *testing.T, src uint8, name, via string) {
+		in := input{src: threat.Source(src), name: name, via: via}
+		want := locationPlain(&in)
+		for k := 0; k < 2; k++ {
+			if got := in.location(); got != want {
+				t.Fatalf("location of %d %q %q = %q, want %q", src, name, via, got, want)
+			}
 		}
 	})
 }

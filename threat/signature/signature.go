@@ -168,6 +168,7 @@ type input struct {
 	raw   string // as received, when it differs from value
 	known uint32 // families the verdict cache had found clean in value
 	via   string // a decoding the value went through ("base64", "gzip"), named in Location
+	loc   string // Location, once built
 	// decoded marks the text a base64 or hex value decoded to: not cached,
 	// not decoded again
 	decoded bool
@@ -644,19 +645,32 @@ var locationPrefix = [...]string{threat.SourcePath: "path", threat.SourceQuery: 
 	threat.SourceJSON: "json", threat.SourceCookie: "cookie", threat.SourceHeader: "header", threat.SourceBody: "body",
 	threat.SourceMultipart: "multipart", threat.SourceFile: "file", threat.SourceXML: "xml", threat.SourceText: "text"}
 
-// location names where an input was found, as in Signal.Location.
+// location names where an input was found, as in Signal.Location. It is
+// built once an input, in one allocation, however many signals name it.
 func (in *input) location() string {
+	if in.loc != "" {
+		return in.loc
+	}
 	p := "param"
 	if int(in.src) < len(locationPrefix) && locationPrefix[in.src] != "" {
 		p = locationPrefix[in.src]
 	}
+	if in.name == "" && in.via == "" {
+		return p
+	}
+	var buf [128]byte
+	b := append(buf[:0], p...)
 	if in.name != "" {
-		p += ":" + excerpt(in.name, 0, len(in.name), 64)
+		b = append(b, ':')
+		b = appendExcerpt(b, in.name, 0, len(in.name), 64)
 	}
 	if in.via != "" {
-		p += " (" + in.via + ")"
+		b = append(b, " ("...)
+		b = append(b, in.via...)
+		b = append(b, ')')
 	}
-	return p
+	in.loc = string(b)
+	return in.loc
 }
 
 // signal builds a Signal for a match at in.value[i:j].
@@ -684,6 +698,12 @@ func bareSignal(det, rule string, conf float64, in *input) threat.Signal {
 // s may be a string or a byte slice (a folded form of a value), which is
 // not copied whole: only the excerpt is, once.
 func excerpt[T text](s T, i, j, max int) string {
+	var buf [64]byte
+	return string(appendExcerpt(buf[:0], s, i, j, max))
+}
+
+// appendExcerpt appends excerpt(s, i, j, max) to b.
+func appendExcerpt[T text](b []byte, s T, i, j, max int) []byte {
 	if i < 0 {
 		i = 0
 	}
@@ -709,11 +729,7 @@ func excerpt[T text](s T, i, j, max int) string {
 	} else {
 		j = i + max
 	}
-	var buf [64]byte
-	b := buf[:0]
-	if j-i > len(buf) {
-		b = make([]byte, 0, j-i)
-	}
+	b = slices.Grow(b, j-i)
 	for k := i; k < j; k++ {
 		c := s[k]
 		if c < 0x20 || c >= 0x7f {
@@ -721,7 +737,7 @@ func excerpt[T text](s T, i, j, max int) string {
 		}
 		b = append(b, c)
 	}
-	return string(b)
+	return b
 }
 
 // rules tracks which rules of a family one Detect call has reported, so

@@ -1878,6 +1878,9 @@ func (sc *sqlScan) libinjection() {
 	}
 	try(0)
 	for _, i := range sc.starts[:sc.nstart] {
+		if sc.best[sqliLib].conf >= 0.99 {
+			return // the highest a fingerprint scores: no later one replaces it
+		}
 		if i > 0 {
 			try(i)
 		}
