@@ -63,6 +63,11 @@ type Event struct {
 	Shadow        string
 	ShadowScore   float64
 	ShadowRefused bool
+	// PenaltyUntil, set on the event of the request whose refusal put its
+	// client in the penalty box (a ban), is when that ban ends. It is not
+	// in the wire form: the exporter sends it, with the client's
+	// pseudonym, in its next Report (Penalties).
+	PenaltyUntil time.Time
 	// Blocked says Score reached the route's block threshold: Model
 	// refused the request (enforced, or let through by shadow mode). A
 	// refusal of the rate limiter or the decision cache is not the
@@ -115,7 +120,20 @@ type Report struct {
 	// ModelsRefused counts the model artefacts the instance's watcher
 	// refused (did not verify or load) since Boot.
 	ModelsRefused uint64 `json:"models_refused,omitempty"`
+	// Penalties are the penalty-box bans the instance made since the
+	// previous report (at most MaxPenalties): the control plane of a
+	// region among several replicates them to the others.
+	Penalties []Penalty `json:"penalties,omitempty"`
 }
+
+// Penalty is one penalty-box ban: its client's pseudonym and its end.
+type Penalty struct {
+	Pseudonym string    `json:"pseudonym"`
+	Until     time.Time `json:"until"`
+}
+
+// MaxPenalties bounds Report.Penalties.
+const MaxPenalties = 10_000
 
 // ID is the report's idempotency key.
 func (r *Report) ID() string { return fmt.Sprintf("%s/%s/%d", r.Instance, r.Boot, r.Seq) }
@@ -154,6 +172,14 @@ func DecodeReport(b []byte) (*Report, error) {
 	}
 	for _, c := range r.Counts {
 		if err := checkStr(c.Route, c.Outcome, c.Family, c.Level); err != nil {
+			return nil, err
+		}
+	}
+	if len(r.Penalties) > MaxPenalties {
+		return nil, fmt.Errorf("%w: %d penalties in a report", ErrMalformed, len(r.Penalties))
+	}
+	for _, p := range r.Penalties {
+		if err := checkStr(p.Pseudonym); err != nil {
 			return nil, err
 		}
 	}

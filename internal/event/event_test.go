@@ -222,3 +222,30 @@ func TestFromVerdictModels(t *testing.T) {
 		t.Fatalf("a limiter's refusal, no challenger: %+v", e)
 	}
 }
+
+func FuzzDecodeReport(f *testing.F) {
+	f.Add([]byte(`{"instance":"api-1","boot":"b","seq":1,"penalties":[{"pseudonym":"3f2a","until":"2026-12-02T10:00:00Z"}],"models_refused":2}`))
+	f.Add([]byte(`{"instance":"api-1","boot":"b","seq":1,"counts":[{"minute":60,"route":"/a","outcome":"allowed","level":"none","n":3}]}`))
+	f.Add([]byte(`{}`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		r, err := DecodeReport(in)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error %v does not wrap ErrMalformed", err)
+			}
+			return
+		}
+		if len(r.Penalties) > MaxPenalties || r.Instance == "" || r.Seq == 0 {
+			t.Fatalf("decoded a report out of bounds: %d penalties, instance %q, seq %d", len(r.Penalties), r.Instance, r.Seq)
+		}
+		// What decodes re-encodes to something that decodes the same.
+		b, err := EncodeReport(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := DecodeReport(b)
+		if err != nil || len(again.Penalties) != len(r.Penalties) || len(again.Counts) != len(r.Counts) || again.ModelsRefused != r.ModelsRefused {
+			t.Fatalf("re-decode: %v", err)
+		}
+	})
+}

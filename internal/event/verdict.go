@@ -1,6 +1,8 @@
 package event
 
 import (
+	"strings"
+
 	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/internal/location"
 	"github.com/bulwarkhq/bulwark/ratelimit"
@@ -25,6 +27,9 @@ func FromVerdict(v *bulwark.Verdict, route string) Event {
 	}
 	if v.Limit != (ratelimit.Result{}) {
 		e.Limiter = limiterLabel(&v.Limit)
+		if v.Outcome == bulwark.Blocked && !v.Shadow && v.Limit.Penalty == storage.ActionBan && strings.HasPrefix(v.Limit.Reason, "penalty box") {
+			e.PenaltyUntil = v.Limit.Reset // the refusal that banned its client
+		}
 	}
 	rs := v.Assessment.Signals
 	for i := 0; i < len(rs) && i < MaxReasons; i++ {

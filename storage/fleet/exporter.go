@@ -261,6 +261,7 @@ const maxCountKeys = 200_000
 func (x *Exporter) collect() {
 	defer close(x.collected)
 	counts := map[countKey]uint64{}
+	var penalties []event.Penalty // the bans made since the last report
 	var reportSeq uint64
 	batch := event.Batch{Tenant: x.cfg.Tenant, Region: x.cfg.Region, Instance: x.cfg.Instance, KeyID: x.cfg.Pseudonyms.keyID}
 	var batchSeq uint64
@@ -305,6 +306,7 @@ func (x *Exporter) collect() {
 			r.Counts = append(r.Counts, event.Count{Minute: k.minute, Route: k.route, Outcome: k.outcome, Family: k.family, Level: k.level, N: n})
 		}
 		clear(counts)
+		r.Penalties, penalties = penalties, nil
 		data, err := event.EncodeReport(r)
 		if err != nil {
 			return
@@ -324,6 +326,9 @@ func (x *Exporter) collect() {
 		// every client's pseudonym, sampled out or not: a ban made on a
 		// pseudonym reaches the clients whose pseudonym is known here
 		e.Pseudonym = x.cfg.Pseudonyms.Of(e.Client)
+		if !e.PenaltyUntil.IsZero() && len(penalties) < event.MaxPenalties {
+			penalties = append(penalties, event.Penalty{Pseudonym: e.Pseudonym, Until: e.PenaltyUntil.UTC()})
+		}
 		// a shadow's refusal is a disagreement the control plane compares
 		keep := e.Scored() || e.Refused() || e.ShadowRefused || (x.cfg.SampleRate > 0 && (x.cfg.SampleRate >= 1 || mrand.Float64() < x.cfg.SampleRate))
 		if !keep {

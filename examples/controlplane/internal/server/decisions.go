@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bulwarkhq/bulwark/internal/decision"
+	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/internal/history"
 	"github.com/bulwarkhq/bulwark/internal/replicate"
 )
@@ -158,4 +159,60 @@ func (s *Server) answerDecision(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	writeJSON(w, status, body)
+}
+
+// penaltyWatch remembers the end of the penalty-box bans already written,
+// by pseudonym.
+type penaltyWatch struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+}
+
+// maxPenaltyClients bounds penaltyWatch.until: past it the watch forgets
+// (a ban reported again is then written again, which changes nothing).
+const maxPenaltyClients = 100_000
+
+// replicatePenalties writes, in a region among several, each penalty-box
+// ban an instance reported (event.Report.Penalties) as a ban of the
+// client's pseudonym until the ban's end, audited as penalty.replicate by
+// the instance, so that every region enforces it (their instances
+// resolve the pseudonym when the client comes: every instance of a
+// deployment holds the same pseudonym key). A ban already written with
+// an end as late is not written again; an ended one is not written.
+func (s *Server) replicatePenalties(ctx context.Context, reports []*event.Report) {
+	if !s.cfg.multiRegion() {
+		return
+	}
+	now := s.cfg.Now()
+	w := &s.penalties
+	for _, r := range reports {
+		for _, p := range r.Penalties {
+			if !p.Until.After(now) {
+				continue
+			}
+			t, err := decision.ParseTarget(string(decision.TypePseudonym), p.Pseudonym)
+			if err != nil {
+				continue
+			}
+			w.mu.Lock()
+			if w.until == nil || len(w.until) >= maxPenaltyClients {
+				w.until = map[string]time.Time{}
+			}
+			done := !w.until[p.Pseudonym].Before(p.Until)
+			if !done {
+				w.until[p.Pseudonym] = p.Until
+			}
+			w.mu.Unlock()
+			if done {
+				continue
+			}
+			if _, err := s.writeDecision(ctx, "instance:"+r.Instance, "penalty.replicate", decision.Value{Target: t, Action: decision.Ban,
+				Reason: "penalty box of " + r.Instance, Expires: p.Until}); err != nil {
+				w.mu.Lock()
+				delete(w.until, p.Pseudonym) // written again when reported again
+				w.mu.Unlock()
+				s.cfg.Logger.Warn("controlplane: replicating a penalty-box ban", "instance", r.Instance, "err", err)
+			}
+		}
+	}
 }

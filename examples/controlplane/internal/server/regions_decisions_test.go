@@ -727,3 +727,55 @@ func TestRegionsAckAll(t *testing.T) {
 		t.Error("eu's aggregate lacks the ban answered 202")
 	}
 }
+
+// TestRegionsPenaltyBanCrossesRegions: a client whose attacks put it in
+// the penalty box of an instance in us is refused by the instance in eu,
+// which never saw an attack from it: the us instance reports the ban, its
+// control plane writes it as a ban of the client's pseudonym until the
+// ban's end (audited as the instance's), and it replicates.
+func TestRegionsPenaltyBanCrossesRegions(t *testing.T) {
+	names := []string{"eu", "us"}
+	rs := startRegionSet(t, names, nil)
+	ins := map[string]*instance{}
+	for _, n := range names {
+		ins[n] = newInstance(t, rs.cps[n].SDKURL(), n+"-1", instanceOpts{region: n, aggregate: true})
+	}
+	rs.waitReady(t, ins["eu"], ins["us"])
+	const attacker = "203.0.113.77"
+	if code := ins["eu"].serve("GET", "/", attacker); code != http.StatusOK {
+		t.Fatalf("eu before: %d", code)
+	}
+	penalised := func() (ratelimit.Result, bool) {
+		r, ok := ins["us"].limiter.Cached(attacker, time.Now())
+		return r, ok && r.Penalty == storage.ActionBan && strings.HasPrefix(r.Reason, "penalty box")
+	}
+	for i := 0; i < 10; i++ {
+		if _, ok := penalised(); ok {
+			break
+		}
+		ins["us"].serve("GET", "/search?"+url.Values{"q": {"1' UNION SELECT password FROM users--"}}.Encode(), attacker)
+	}
+	r, ok := penalised()
+	if !ok {
+		t.Fatalf("us's instance did not put the attacker in its penalty box: %+v", r)
+	}
+	banned := time.Now()
+	eventually(t, 10*time.Second, "eu's instance refuses the client us penalised", func() bool {
+		return ins["eu"].serve("GET", "/", attacker) == http.StatusForbidden
+	})
+	t.Logf("figures: eu refused the client %v after us's ban", time.Since(banned).Round(time.Millisecond))
+	if !operatorBanned(ins["eu"], attacker) {
+		t.Error("eu's refusal is not the replicated ban")
+	}
+	admin := mint(t, rs.cps["us"], server.ScopeAdmin)
+	_, audit := api(t, rs.cps["us"], admin, "GET", "/api/v1/audit?limit=1000", nil)
+	n := 0
+	for _, x := range audit["items"].([]any) {
+		if row := x.(map[string]any); row["action"] == "penalty.replicate" && row["actor"] == "instance:us-1" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d penalty.replicate audit rows by instance:us-1, want 1", n)
+	}
+}

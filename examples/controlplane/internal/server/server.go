@@ -30,6 +30,7 @@ import (
 	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/internal/artefact"
 	"github.com/bulwarkhq/bulwark/internal/decision"
+	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/internal/history"
 	"github.com/bulwarkhq/bulwark/internal/history/sqlhistory"
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
@@ -298,6 +299,7 @@ type Server struct {
 	ingest    *ingestor
 	drift     *driftWatch
 	refusals  refusalWatch // models.go
+	penalties penaltyWatch // decisions.go
 	cold      *coldTier
 	http      *http.Server
 	ln        net.Listener
@@ -375,7 +377,10 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	s.drift = newDriftWatch()
 	s.ingest.onCommit = s.drift.observe // set before the ingestor runs
-	s.ingest.onReports = s.observeRefusals
+	s.ingest.onReports = func(ctx context.Context, rs []*event.Report) {
+		s.observeRefusals(ctx, rs)
+		s.replicatePenalties(ctx, rs)
+	}
 	s.wg.Add(4)
 	go func() { defer s.wg.Done(); s.raiseDrift(bg) }()
 	go func() { defer s.wg.Done(); s.ingest.run(bg) }()
