@@ -362,7 +362,7 @@ func (s *Server) checkCanary(ctx context.Context, now time.Time) error {
 	if c == nil {
 		w.last = nil
 		w.mu.Unlock()
-		return nil
+		return s.checkShadow(ctx, now)
 	}
 	w.checks++
 	c.Checks = w.checks
@@ -412,6 +412,47 @@ func (s *Server) checkCanary(ctx context.Context, now time.Time) error {
 		s.cfg.Logger.Info("controlplane: promoted the combiner's canary", "canary", c.Canary.Version, "active", c.Active.Version)
 	}
 	return nil
+}
+
+// checkShadow, when no canary runs apart from the active model, makes the
+// shadow the canary once it is shown not worse on the labelled events
+// scored with it beside the active model: the one-sided 95% upper bounds
+// of FPR(shadow) − FPR(active) and of TPR(active) − TPR(shadow) both under
+// the margin, with the minimum sample of each class for both (audited
+// model.auto_canary). The canary checks then take it on. A shadow the
+// watch retired (a canary rolled back) is not made the canary again.
+func (s *Server) checkShadow(ctx context.Context, now time.Time) error {
+	f, err := s.compareShadow(ctx, now)
+	if err != nil || f == nil {
+		return err
+	}
+	_, aref, err := s.currentCombiner(ctx)
+	if err != nil || f.Version == aref.Version {
+		return err
+	}
+	if rm, _, err := s.stagePointer(ctx, "retired"); err != nil || rm != nil && rm.SHA256 == f.SHA256 {
+		return err
+	}
+	minN := int64(s.cfg.CanaryMinSample)
+	if f.ShadowFPR.N < minN || f.ActiveFPR.N < minN || f.ShadowTPR.N < minN || f.ActiveTPR.N < minN {
+		return nil
+	}
+	fd, td := newcombe(f.ShadowFPR, f.ActiveFPR), newcombe(f.ActiveTPR, f.ShadowTPR)
+	if fd.High >= s.cfg.CanaryMargin || td.High >= s.cfg.CanaryMargin {
+		return nil
+	}
+	sm, _, err := s.stagePointer(ctx, "shadow")
+	if err != nil || sm == nil || sm.SHA256 != f.SHA256 {
+		return err // moved meanwhile: the next check sees it
+	}
+	if err := artefact.Point(ctx, s.pointers, sm, "canary"); err != nil {
+		return err
+	}
+	s.cfg.Logger.Info("controlplane: the combiner's shadow is now its canary", "shadow", f.Version, "active", aref.Version)
+	return s.auditAs(ctx, canaryActor, "model.auto_canary", artefact.PointerKey(artefact.KindCombiner, "canary"), map[string]any{
+		"version": f.Version, "sha256": f.SHA256, "active": aref.Version, "fpr_shadow": f.ShadowFPR, "fpr_active": f.ActiveFPR,
+		"tpr_shadow": f.ShadowTPR, "tpr_active": f.ActiveTPR, "fpr_diff": fd, "tpr_diff": td,
+		"margin": s.cfg.CanaryMargin, "min_sample": minN})
 }
 
 // autoRollback points the canary back at the active model (an instance

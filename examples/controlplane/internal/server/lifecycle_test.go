@@ -248,6 +248,42 @@ func TestCanaryRolledBackOnRecall(t *testing.T) {
 	}
 }
 
+// TestShadowBecomesCanary: with no canary apart from the active model, a
+// shadow shown not worse on labelled benign requests and attacks scored
+// beside the active model becomes the canary by itself (audited
+// model.auto_canary); the instances then score the canary's clients with
+// it, and the active model has not changed.
+func TestShadowBecomesCanary(t *testing.T) {
+	s := startCP(t, lifecycleConfig)
+	a := newInstance(t, s.SDKURL(), "api-1", instanceOpts{modelKeys: s.ModelKeys(), canary: 0.5})
+	b := newInstance(t, s.SDKURL(), "api-2", instanceOpts{modelKeys: s.ModelKeys(), canary: 0.5})
+	ins := []*instance{a, b}
+	admin := mint(t, s, server.ScopeAdmin, server.ScopeDecisions)
+	publishStage(t, s, admin, "active", "v2", -3.5, a, b)
+	publishStage(t, s, admin, "shadow", "next", -3.4, a, b)
+
+	labelAll(t, s, admin, ins, 60, "/api/items/7", "10.4", "benign")
+	labelAll(t, s, admin, ins, 60, "/search?q=1%27%20OR%201=1--", "10.5", "attack")
+	eventually(t, 15*time.Second, "the shadow made the canary", func() bool {
+		return canaryModel(a) == "next" && canaryModel(b) == "next"
+	})
+	for _, in := range ins {
+		if v := activeModel(in).Version(); v != "v2" {
+			t.Errorf("%s runs %s active, want v2", in.name, v)
+		}
+	}
+	seen, rows := auditActions(t, s, admin, "model.auto_canary")
+	if seen["model.auto_canary"] != 1 || seen["model.auto_promote"] != 0 {
+		t.Fatalf("audit %v", seen)
+	}
+	d := rows[0]["detail"].(map[string]any)
+	t.Logf("figures: shadow to canary: FPR difference %v, TPR difference %v", d["fpr_diff"], d["tpr_diff"])
+	if d["version"] != "next" || d["active"] != "v2" || d["fpr_diff"].(map[string]any)["high"].(float64) >= 0.1 ||
+		d["fpr_shadow"].(map[string]any)["n"].(float64) < 30 {
+		t.Errorf("auto_canary audit detail %v", d)
+	}
+}
+
 // TestCanaryPromoted: a canary no worse than the active model, on
 // labelled benign requests and attacks, is promoted automatically and
 // the model it replaces retired; a stricter shadow's disagreements with
