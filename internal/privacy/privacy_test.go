@@ -6,8 +6,10 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"math"
 	"math/big"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +19,10 @@ import (
 // TestDiscreteLaplaceChiSquare draws from the sampler and compares the
 // counts with the exact distribution, P(x) = (1−r)/(1+r)·r^|x| with
 // r = exp(−num/den), by Pearson's chi-square over the values with an
-// expected count of at least 5 and the two tails pooled.
+// expected count of at least 5 and the two tails pooled. The bytes come
+// from a seeded ChaCha8 stream, not crypto/rand: the sampler's arithmetic
+// is what is under test, and a test at the 99.9th percentile run on fresh
+// randomness fails one CI run in a few hundred with nothing wrong.
 func TestDiscreteLaplaceChiSquare(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -29,7 +34,7 @@ func TestDiscreteLaplaceChiSquare(t *testing.T) {
 		{"scale 10", 1, 10},
 	}
 	const draws = 20000
-	s := NewSampler()
+	s := &Sampler{rand: seeded(1)}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			counts := map[int64]int{}
@@ -77,8 +82,15 @@ func TestDiscreteLaplaceChiSquare(t *testing.T) {
 	}
 }
 
+// seeded returns a reproducible stream of uniform bytes.
+func seeded(seed byte) io.Reader {
+	var key [32]byte
+	key[0] = seed
+	return rand.NewChaCha8(key)
+}
+
 func TestBernoulliExp(t *testing.T) {
-	s := NewSampler()
+	s := &Sampler{rand: seeded(2)}
 	for _, c := range []struct{ num, den int64 }{{0, 1}, {1, 2}, {3, 2}, {5, 1}} {
 		n := 20000
 		hits := 0
