@@ -48,7 +48,10 @@
 // make no progress before it is an incident), REGION_ACK (local: the
 // decision API answers once this region recorded and published a change;
 // all: once every other region holds it, or 202 with the regions pending
-// after REGION_ACK_TIMEOUT, 5s), REDIS_URL (the region's
+// after REGION_ACK_TIMEOUT, 5s), REGION_MODEL_KEYS (the other regions'
+// model keys, as each prints MODEL_KEYS: a region adopts another's newer
+// model stage pointers when it trusts the key that signed them; regions
+// that share MODEL_SIGNING_KEY need none), REDIS_URL (the region's
 // Redis: every ban and throttle of the merged decisions is written
 // through to it, with its expiry, and cleared on removal; REDIS_PREFIX:
 // the SDK instances' storage/redis prefix, "bulwark:example:" for
@@ -211,6 +214,7 @@ func configFromEnv() (server.Config, error) {
 	c.Playbooks = os.Getenv("PLAYBOOKS") == "1"
 	c.PrivacyBudget = os.Getenv("PRIVACY_BUDGET")
 	c.ModelKey = os.Getenv("MODEL_SIGNING_KEY")
+	c.RegionModelKeys = os.Getenv("REGION_MODEL_KEYS")
 	if v := os.Getenv("PLAYBOOK_WINDOW"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < time.Second {
@@ -305,6 +309,9 @@ func serve(args []string) error {
 	}
 	if u := s.PeerURL(); u != "" {
 		fmt.Printf("Other regions' fast path: REGION_PEERS='%s=%s'\n", cfg.Region, u)
+	}
+	if len(cfg.Regions) > 0 {
+		fmt.Printf("Other regions, to adopt this one's models: REGION_MODEL_KEYS='%s'\n", s.ModelKeys())
 	}
 	if *printToken {
 		tok, err := server.Mint(s.Key(), "operator", "", []string{server.ScopeRead, server.ScopeDecisions}, 12*time.Hour, time.Now())

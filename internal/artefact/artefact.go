@@ -34,6 +34,8 @@ import (
 	"fmt"
 	"regexp"
 	"time"
+
+	"github.com/bulwarkhq/bulwark/internal/decision"
 )
 
 // ErrRefused is wrapped by every verification failure: an unknown key, a
@@ -69,6 +71,34 @@ type Manifest struct {
 	Created   time.Time `json:"created"`
 	KeyID     string    `json:"key_id"`
 	Signature []byte    `json:"signature"` // Ed25519 over signed()
+	// Pointed is set on a stage pointer's copy of the manifest: when, and
+	// in which region, the stage was last pointed at the artefact. Regions
+	// that follow each other's pointers keep the latest (Newer). It is not
+	// signed: whoever can write a pointer can already point a stage at any
+	// signed artefact, and the payload is verified whatever it says.
+	Pointed *Pointed `json:"pointed,omitempty"`
+}
+
+// Pointed orders the writes of one stage pointer across regions: a hybrid
+// logical clock reading, with the region as tie-break.
+type Pointed struct {
+	Stamp  decision.Stamp `json:"stamp"`
+	Region string         `json:"region"`
+}
+
+// Newer reports whether a pointer write stamped p wins over one stamped o
+// (nil: a pointer written before stamps, or none at all).
+func (p *Pointed) Newer(o *Pointed) bool {
+	switch {
+	case p == nil:
+		return false
+	case o == nil:
+		return true
+	}
+	if c := p.Stamp.Compare(o.Stamp); c != 0 {
+		return c > 0
+	}
+	return p.Region > o.Region
 }
 
 // signed is the message a manifest's signature covers: every field but
@@ -179,6 +209,9 @@ func ParseManifest(b []byte) (*Manifest, error) {
 	}
 	if _, err := hex.DecodeString(m.SHA256); err != nil {
 		return nil, fmt.Errorf("%w: manifest hash is not hex", ErrRefused)
+	}
+	if m.Pointed != nil && !nameRE.MatchString(m.Pointed.Region) {
+		return nil, fmt.Errorf("%w: manifest pointed by region %q", ErrRefused, m.Pointed.Region)
 	}
 	return &m, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/bulwarkhq/bulwark/internal/decision"
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
 )
 
@@ -245,6 +246,10 @@ func FuzzParseManifest(f *testing.F) {
 	b, _ := json.Marshal(m)
 	f.Add(b)
 	f.Add([]byte(`{"kind":"forest"}`))
+	pm := *m
+	pm.Pointed = &Pointed{Stamp: decision.Stamp{Wall: 7, Logical: 1}, Region: "eu"}
+	b, _ = json.Marshal(&pm)
+	f.Add(b)
 	v := NewVerifier(map[string]ed25519.PublicKey{"k1": s.Public()})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ParseManifest(b)
@@ -253,4 +258,56 @@ func FuzzParseManifest(f *testing.F) {
 		}
 		_ = v.Verify(m, []byte("x")) // must not panic
 	})
+}
+
+// TestPointed: a pointer's stamp rides beside the signed manifest without
+// touching its signature, and orders pointer writes as a last-writer-wins
+// register: the later stamp, then the greater region; any stamp beats
+// none.
+func TestPointed(t *testing.T) {
+	s := signer(t, "k1")
+	v := NewVerifier(map[string]ed25519.PublicKey{"k1": s.Public()})
+	m, err := s.Sign(KindCombiner, "v1", []byte("x"), time.Unix(5, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Pointed = &Pointed{Stamp: decision.Stamp{Wall: 10, Logical: 2}, Region: "us"}
+	b, _ := json.Marshal(m)
+	got, err := ParseManifest(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *got.Pointed != *m.Pointed {
+		t.Fatalf("pointed %+v after a round trip, want %+v", got.Pointed, m.Pointed)
+	}
+	if err := v.Verify(got, []byte("x")); err != nil {
+		t.Fatalf("a stamped pointer no longer verifies: %v", err)
+	}
+	bad := *m
+	bad.Pointed = &Pointed{Region: "EU west"}
+	b, _ = json.Marshal(&bad)
+	if _, err := ParseManifest(b); !errors.Is(err, ErrRefused) {
+		t.Errorf("a pointer stamped by region %q parsed: %v", bad.Pointed.Region, err)
+	}
+	at := func(wall int64, logical uint32, region string) *Pointed {
+		return &Pointed{Stamp: decision.Stamp{Wall: wall, Logical: logical}, Region: region}
+	}
+	for _, c := range []struct {
+		p, o *Pointed
+		want bool
+	}{
+		{at(2, 0, "ap"), at(1, 9, "us"), true},
+		{at(1, 9, "us"), at(2, 0, "ap"), false},
+		{at(2, 1, "ap"), at(2, 0, "us"), true},
+		{at(2, 0, "us"), at(2, 0, "eu"), true},
+		{at(2, 0, "eu"), at(2, 0, "us"), false},
+		{at(2, 0, "eu"), at(2, 0, "eu"), false},
+		{at(1, 0, "eu"), nil, true},
+		{nil, at(1, 0, "eu"), false},
+		{nil, nil, false},
+	} {
+		if got := c.p.Newer(c.o); got != c.want {
+			t.Errorf("%+v.Newer(%+v) = %v, want %v", c.p, c.o, got, c.want)
+		}
+	}
 }

@@ -49,25 +49,68 @@ func Publish(ctx context.Context, js jetstream.JetStream, s *Signer, kind, versi
 	if err := checkStage(stage); err != nil {
 		return nil, err
 	}
-	m, err := s.Sign(kind, version, payload, time.Now())
+	m, err := Store(ctx, js, s, kind, version, payload)
 	if err != nil {
 		return nil, err
 	}
-	obs, kv, err := Ensure(ctx, js)
+	_, kv, err := Ensure(ctx, js)
 	if err != nil {
 		return nil, err
-	}
-	if _, err := obs.GetInfo(ctx, m.SHA256); errors.Is(err, jetstream.ErrObjectNotFound) {
-		if _, err := obs.PutBytes(ctx, m.SHA256, payload); err != nil {
-			return nil, fmt.Errorf("artefact: storing %s: %w", m.SHA256, err)
-		}
-	} else if err != nil {
-		return nil, fmt.Errorf("artefact: %w", err)
 	}
 	if err := Point(ctx, kv, m, stage); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// Store signs payload as kind's version and stores it under its hash
+// (once: the same payload twice is one object), pointing no stage at it.
+func Store(ctx context.Context, js jetstream.JetStream, s *Signer, kind, version string, payload []byte) (*Manifest, error) {
+	m, err := s.Sign(kind, version, payload, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	obs, _, err := Ensure(ctx, js)
+	if err != nil {
+		return nil, err
+	}
+	if err := put(ctx, obs, m, payload); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// put stores payload under m's hash unless it is there.
+func put(ctx context.Context, obs jetstream.ObjectStore, m *Manifest, payload []byte) error {
+	if _, err := obs.GetInfo(ctx, m.SHA256); errors.Is(err, jetstream.ErrObjectNotFound) {
+		if _, err := obs.PutBytes(ctx, m.SHA256, payload); err != nil {
+			return fmt.Errorf("artefact: storing %s: %w", m.SHA256, err)
+		}
+	} else if err != nil {
+		return fmt.Errorf("artefact: %w", err)
+	}
+	return nil
+}
+
+// Payload returns the payload m names from js's object store, verified
+// against m by v (another region's store, reached through its domain,
+// when a control plane follows that region's pointers).
+func Payload(ctx context.Context, js jetstream.JetStream, v *Verifier, m *Manifest) ([]byte, error) {
+	obs, err := js.ObjectStore(ctx, ObjectBucket)
+	if err != nil {
+		return nil, fmt.Errorf("artefact: %w", err)
+	}
+	return load(ctx, obs, v, m)
+}
+
+// Copy stores payload, the artefact m names, in js's object store unless
+// it is there (after Payload read it from another region's).
+func Copy(ctx context.Context, js jetstream.JetStream, m *Manifest, payload []byte) error {
+	obs, _, err := Ensure(ctx, js)
+	if err != nil {
+		return err
+	}
+	return put(ctx, obs, m, payload)
 }
 
 // Point moves kind's stage to the artefact m names (a promotion, a

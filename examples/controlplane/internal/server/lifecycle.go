@@ -445,7 +445,7 @@ func (s *Server) checkShadow(ctx context.Context, now time.Time) error {
 	if err != nil || sm == nil || sm.SHA256 != f.SHA256 {
 		return err // moved meanwhile: the next check sees it
 	}
-	if err := artefact.Point(ctx, s.pointers, sm, "canary"); err != nil {
+	if _, err := s.point(ctx, sm, "canary"); err != nil {
 		return err
 	}
 	s.cfg.Logger.Info("controlplane: the combiner's shadow is now its canary", "shadow", f.Version, "active", aref.Version)
@@ -461,7 +461,7 @@ func (s *Server) checkShadow(ctx context.Context, now time.Time) error {
 func (s *Server) autoRollback(ctx context.Context, cm, am *artefact.Manifest, detail map[string]any) error {
 	target := artefact.PointerKey(artefact.KindCombiner, "canary")
 	if am != nil {
-		if err := artefact.Point(ctx, s.pointers, am, "canary"); err != nil {
+		if _, err := s.point(ctx, am, "canary"); err != nil {
 			return err
 		}
 		detail["to"] = am.Version
@@ -490,7 +490,7 @@ func (s *Server) autoRollback(ctx context.Context, cm, am *artefact.Manifest, de
 // autoPromote points active at the canary and retires the model it
 // replaces.
 func (s *Server) autoPromote(ctx context.Context, cm, am *artefact.Manifest, detail map[string]any) error {
-	if err := artefact.Point(ctx, s.pointers, cm, "active"); err != nil {
+	if _, err := s.point(ctx, cm, "active"); err != nil {
 		return err
 	}
 	detail["from"] = "canary"
@@ -505,7 +505,7 @@ func (s *Server) autoPromote(ctx context.Context, cm, am *artefact.Manifest, det
 
 // retire points the retired stage at m, which left stage from.
 func (s *Server) retire(ctx context.Context, m *artefact.Manifest, from string) error {
-	if err := artefact.Point(ctx, s.pointers, m, "retired"); err != nil {
+	if _, err := s.point(ctx, m, "retired"); err != nil {
 		return err
 	}
 	return s.auditAs(ctx, canaryActor, "model.retire", artefact.PointerKey(artefact.KindCombiner, "retired"),

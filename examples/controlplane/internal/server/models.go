@@ -35,7 +35,13 @@ func (s *Server) startModels(ctx context.Context) error {
 	if s.cfg.ModelKey != "" {
 		s.signer, err = artefact.ParseSigner(s.cfg.ModelKey)
 	} else {
-		s.signer, err = artefact.LoadOrCreateSigner(filepath.Join(s.cfg.DataDir, "model-signing.key"), "cp1")
+		// several regions sign with keys of their own, by default: of
+		// distinct ids, so that each can trust the others' (REGION_MODEL_KEYS)
+		id := "cp1"
+		if s.cfg.multiRegion() {
+			id = "cp-" + s.cfg.Region
+		}
+		s.signer, err = artefact.LoadOrCreateSigner(filepath.Join(s.cfg.DataDir, "model-signing.key"), id)
 	}
 	if err != nil {
 		return fmt.Errorf("controlplane: model signing key: %w", err)
@@ -114,9 +120,12 @@ func (s *Server) publishModel(ctx context.Context, actor, action, kind, version 
 	if err := instanceStage(kind, stage); err != nil {
 		return nil, err
 	}
-	m, err := artefact.Publish(ctx, s.js, s.signer, kind, version, payload, stage)
+	m, err := artefact.Store(ctx, s.js, s.signer, kind, version, payload)
 	if err != nil {
 		return nil, bad("%v", err)
+	}
+	if m, err = s.point(ctx, m, stage); err != nil {
+		return nil, err
 	}
 	d := map[string]any{"version": m.Version, "sha256": m.SHA256, "key_id": m.KeyID}
 	for k, v := range detail {
@@ -208,7 +217,7 @@ func (s *Server) apiPromote(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := artefact.Point(r.Context(), s.pointers, m, req.To); err != nil {
+	if m, err = s.point(r.Context(), m, req.To); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -242,7 +251,7 @@ func (s *Server) apiRollback(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusConflict, probConflict, "no earlier, different active model of "+kind+" to roll back to")
 		return
 	}
-	if err := artefact.Point(r.Context(), s.pointers, prev, "active"); err != nil {
+	if prev, err = s.point(r.Context(), prev, "active"); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -110,6 +110,9 @@ func (c *Config) regionDefaults() error {
 		if len(c.RegionPeers) > 0 || c.PeerPassword != "" {
 			return errors.New("controlplane: REGION_PEERS and PEER_PASSWORD need REGIONS")
 		}
+		if c.RegionModelKeys != "" {
+			return errors.New("controlplane: REGION_MODEL_KEYS needs REGIONS")
+		}
 		return nil
 	}
 	if c.RedisResync <= 0 {
@@ -238,11 +241,17 @@ func (s *Server) startRegions(ctx, bg context.Context) error {
 	if s.redis != nil {
 		s.redis.merged = s.regions.merged
 	}
+	if s.follow, err = s.newModelFollow(s.cfg.RegionModelKeys); err != nil {
+		_ = s.regions.merged.Close()
+		return err
+	}
 	if err := s.startDirect(); err != nil {
 		s.stopDirect()
 		_ = s.regions.merged.Close()
 		return err
 	}
+	s.wg.Add(1)
+	go func() { defer s.wg.Done(); s.followModels(bg) }()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()

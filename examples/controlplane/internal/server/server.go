@@ -148,6 +148,12 @@ type Config struct {
 	// <key id> <base64 seed>", MODEL_SIGNING_KEY); "" keeps one in
 	// DataDir/model-signing.key, made on first start (key id "cp1").
 	ModelKey string
+	// RegionModelKeys (REGION_MODEL_KEYS) are the public keys of the
+	// other regions' model signing keys ("<key id>:<base64>,…", as each
+	// prints MODEL_KEYS): a region adopts another's model stage pointers
+	// (regions_models.go) when the artefact is signed by its own key or
+	// one of these. Regions that share MODEL_SIGNING_KEY need none.
+	RegionModelKeys string
 	// RetrainEvery retrains the combiner from the labelled events on a
 	// schedule (RETRAIN_EVERY; retrain.go), skipping a run whose labels
 	// and active model are the last run's; 0, the default, retrains only
@@ -312,6 +318,7 @@ type Server struct {
 	playbooks *playbooks     // nil unless Config.Playbooks
 	watch     *anomalyWatch
 	signer    *artefact.Signer
+	follow    *modelFollow       // the other regions' model pointers; nil in one region
 	pointers  jetstream.KeyValue // model stage pointers
 	retrain   *retrainer         // retrain.go
 	canary    *canaryWatch       // lifecycle.go
