@@ -180,6 +180,10 @@ func (in *ingestor) poison(m jetstream.Msg, err error) {
 	in.mu.Unlock()
 }
 
+// reportQueue bounds the ingested health reports waiting for what they
+// ask of the control plane (incidents, penalty bans), in batches.
+const reportQueue = 256
+
 // write stores one gathered batch, retrying until it commits or ctx ends.
 func (in *ingestor) write(ctx context.Context, msgs []jetstream.Msg, batches []*event.Batch, reports []*event.Report) {
 	backoff := 100 * time.Millisecond

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/alerting"
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
 	"github.com/bulwarkhq/bulwark/internal/artefact"
 	"github.com/bulwarkhq/bulwark/threat"
@@ -329,4 +330,35 @@ func TestForestAndSequenceDistribution(t *testing.T) {
 	if v := an.Models().Active().Version(); v != "f2" {
 		t.Fatalf("after refused stages the forest is %q, want f2", v)
 	}
+}
+
+// TestSlowIncidentSinkDoesNotStallIngest: a model.refused incident's alert
+// goes to a sink that takes its full five seconds to fail; meanwhile the
+// control plane goes on storing the instance's events. (The incident once
+// ran on the ingest worker itself, which then stored nothing until the
+// sink gave up.)
+func TestSlowIncidentSinkDoesNotStallIngest(t *testing.T) {
+	called := make(chan struct{}, 16)
+	sink := alerting.SinkFunc(func(ctx context.Context, _ alerting.Alert) error {
+		called <- struct{}{}
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	s := startCP(t, server.Config{Alerts: sink, IngestWorkers: 1})
+	in := newInstance(t, s.SDKURL(), "api-1", instanceOpts{modelKeys: artefactKey(t)}) // trusts another key
+	admin := mint(t, s, server.ScopeAdmin)
+	if code, body := api(t, s, admin, "POST", "/api/v1/models", map[string]any{"kind": "combiner", "version": "v2", "stage": "active", "model": combinerJSON(t, "v2", -3.5)}); code != http.StatusCreated {
+		t.Fatalf("publish: %d %v", code, body)
+	}
+	eventually(t, 5*time.Second, "the instance refuses v2", func() bool { return in.watch.Stats().ModelsRefused >= 1 })
+	select {
+	case <-called:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no model.refused alert reached the sink")
+	}
+	// the sink holds its call for five seconds from now
+	before := stored(t, s.Store, "api-1")
+	in.traffic(40, "")
+	took := eventually(t, 4*time.Second, "events stored while the sink hangs", func() bool { return stored(t, s.Store, "api-1") >= before+40 })
+	t.Logf("40 events stored %v after they were sent, the incident's sink still waiting", took.Round(time.Millisecond))
 }

@@ -384,10 +384,30 @@ func New(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	s.drift = newDriftWatch()
 	s.ingest.onCommit = s.drift.observe // set before the ingestor runs
+	// what the instances' health reports ask for (a model.refused
+	// incident, whose alert may wait seconds on a webhook; a penalty ban
+	// written through the store) runs on its own goroutine, off the
+	// ingest worker: the queue blocks the worker only when full
+	reports := make(chan []*event.Report, reportQueue)
 	s.ingest.onReports = func(ctx context.Context, rs []*event.Report) {
-		s.observeRefusals(ctx, rs)
-		s.replicatePenalties(ctx, rs)
+		select {
+		case reports <- rs:
+		case <-ctx.Done():
+		}
 	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for {
+			select {
+			case <-bg.Done():
+				return
+			case rs := <-reports:
+				s.observeRefusals(bg, rs)
+				s.replicatePenalties(bg, rs)
+			}
+		}
+	}()
 	s.wg.Add(4)
 	go func() { defer s.wg.Done(); s.raiseDrift(bg) }()
 	go func() { defer s.wg.Done(); s.ingest.run(bg) }()
