@@ -203,7 +203,6 @@ func (s *Server) adoptPointer(ctx context.Context, peer string, p *peerPointers,
 	if done {
 		return nil
 	}
-	s.clock.Update(remote.Pointed.Stamp)
 	payload, err := artefact.Payload(ctx, s.js, s.follow.verify, remote) // stored here already?
 	if err != nil && !errors.Is(err, artefact.ErrRefused) {
 		payload, err = artefact.Payload(ctx, p.js, s.follow.verify, remote)
@@ -237,6 +236,7 @@ func (s *Server) adoptPointer(ctx context.Context, peer string, p *peerPointers,
 	if err != nil {
 		return err
 	}
+	s.clock.Update(remote.Pointed.Stamp) // a trusted pointer only: a forged stamp moves no clock
 	if rev == 0 {
 		_, err = s.pointers.Create(ctx, key, b)
 	} else {
