@@ -37,9 +37,10 @@
 //  4. The combiner is retrained from the labels (POST
 //     /api/v1/models/combiner/retrain), the candidate moved to shadow and
 //     the first halves streamed again (the shadow scores beside the active
-//     model; a sample is labelled from ground truth), then moved to
+//     model; another sample, rows whose labels the retrain did not see,
+//     is labelled from ground truth), then moved to
 //     canary, scoring half the clients (-canary-fraction); the first halves
-//     are streamed a third time and a sample labelled, and the control
+//     are streamed a third time and that sample labelled, and the control
 //     plane's canary watch promotes the canary when it is not worse, or
 //     rolls it back.
 //  5. After: the second halves (and -dev) are streamed again with
@@ -113,7 +114,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.dev, "dev", "", "also score these labelled requests before and after the feedback (tpr_dev, fpr_dev)")
 	fs.BoolVar(&o.asJSON, "json", false, "print one JSON object instead of a table")
 	fs.IntVar(&o.limit, "limit", 0, "read only the first N rows of each file (0: all)")
-	fs.IntVar(&o.review, "review", 10, "the operator labels 1 first-half row in N from ground truth (and as many during shadow and canary)")
+	fs.IntVar(&o.review, "review", 10, "the operator labels 1 first-half row in N from ground truth (and as many other rows during shadow and canary)")
 	budget := fs.String("budget", "20s", "the retrain's search budget")
 	fs.Uint64Var(&o.seed, "seed", 1, "the retrain's random search seed")
 	fs.Float64Var(&o.canaryFraction, "canary-fraction", 0.5, "the share of clients the instances score with the canary")
@@ -184,7 +185,11 @@ func hash(id string) uint64 {
 
 func firstHalf(r *labelled.Row) bool { return hash(r.ID)%2 == 0 }
 
-func reviewed(r *labelled.Row, n int) bool { return hash(r.ID)>>1%uint64(n) == 0 }
+// reviewed says r is in sample k (0 ≤ k < n) of the 1-in-n samples: the
+// operator's review is sample 0, the labels of the shadow and canary
+// periods sample 1, rows the retrain never saw labelled (with n = 1 the
+// two are one sample).
+func reviewed(r *labelled.Row, n, k int) bool { return hash(r.ID)>>1%uint64(n) == uint64(k%n) }
 
 // halves splits rows by firstHalf, each half in shuffled order.
 func halves(rows []labelled.Row) (first, second []*labelled.Row) {
@@ -643,10 +648,17 @@ func (r *replayer) stillRefused(ctx context.Context, row *labelled.Row) (*apiEve
 
 // review labels the events of the sampled rows of s (1 in n, those keep
 // accepts) from ground truth: attacks "attack", benign rows "benign"
-// without a suppression (it would hide what the models do).
+// without a suppression (it would hide what the models do). The review
+// proper labels sample 0; the shadow and canary periods label sample 1,
+// so that the canary watch judges the retrained model on rows whose
+// labels it was not trained on.
 func (r *replayer) review(ctx context.Context, s []sent, n int, what string, keep func(sent) bool) error {
+	k := 1
+	if what == "review" {
+		k = 0
+	}
 	for _, x := range s {
-		if !reviewed(x.row, n) || !keep(x) {
+		if !reviewed(x.row, n, k) || !keep(x) {
 			continue
 		}
 		ev, err := r.op.event(ctx, x.in.names.Of(x.client), 20*time.Second)
