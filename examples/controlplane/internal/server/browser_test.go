@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
+	"github.com/bulwarkhq/bulwark/internal/artefact"
 )
 
 // chromium returns the browser to drive: CHROME_PATH, or Debian's.
@@ -343,8 +344,22 @@ func TestRegionsDashboardInBrowser(t *testing.T) {
 	bin := chromium(t)
 	names := []string{"eu", "us"}
 	addrs := map[string]string{"eu": freeAddr(t), "us": freeAddr(t)}
+	signers := map[string]*artefact.Signer{}
+	for _, n := range names {
+		s, err := artefact.LoadOrCreateSigner(filepath.Join(t.TempDir(), "k"), "cp-"+n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signers[n] = s
+	}
 	rs := startRegionSet(t, names, func(n string, c *server.Config) {
 		c.NATSAddr, c.PeerPassword = addrs[n], "peer-"+n
+		c.ModelKey = artefact.EncodeSigner(signers[n])
+		for _, o := range names {
+			if o != n {
+				c.RegionModelKeys = artefact.EncodePublic(signers[o])
+			}
+		}
 		c.RegionPeers = map[string]string{}
 		for _, o := range names {
 			if o != n {
@@ -355,6 +370,16 @@ func TestRegionsDashboardInBrowser(t *testing.T) {
 	eu := rs.server("eu")
 	eventually(t, 20*time.Second, "eu's direct link to us up", func() bool {
 		return regionRows(t, eu, rs.toks["eu"])["us"]["direct"] == true
+	})
+	// a combiner published in us: eu's Models table says us set it
+	usAdmin := mint(t, rs.cps["us"], server.ScopeAdmin)
+	if code, body := api(t, rs.cps["us"], usAdmin, "POST", "/api/v1/models",
+		map[string]any{"kind": "combiner", "version": "v2", "stage": "active", "model": combinerJSON(t, "v2", -3.4)}); code != http.StatusCreated {
+		t.Fatalf("us: publish: %d %v", code, body)
+	}
+	eventually(t, 15*time.Second, "eu adopts us's active combiner", func() bool {
+		m := stagesOf(t, eu, rs.toks["eu"])["combiner.active"]
+		return m != nil && m["version"] == "v2"
 	})
 	ctx := browser(t, bin, 1000)
 	tok := mint(t, eu, server.ScopeRead)
@@ -377,6 +402,12 @@ func TestRegionsDashboardInBrowser(t *testing.T) {
 	}
 	if d := text(`[data-testid="direct-us"]`); d != "up" {
 		t.Errorf("us's direct link shows %q, want up", d)
+	}
+	if by := text(`[data-testid="pointed-combiner.active"]`); by != "us" {
+		t.Errorf("eu's combiner.active shows set by %q, want us", by)
+	}
+	if row := text(`tr[data-model="combiner.active"]`); !contains(row, "v2") {
+		t.Errorf("eu's combiner.active row %q lacks v2", row)
 	}
 	screenshot(t, ctx, "dashboard-regions.png")
 

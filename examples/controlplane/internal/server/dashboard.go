@@ -194,6 +194,10 @@ func humanCount(v float64) string {
 type modelRow struct {
 	Kind, Stage, Version, SHA, Next string
 	Created                         time.Time
+	// PointedBy and PointedAt say which region set the stage, and when
+	// (several regions keep the latest pointer set in any of them)
+	PointedBy string
+	PointedAt time.Time
 }
 
 // nextStage is the stage the dashboard promotes a model of kind in stage
@@ -425,8 +429,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	})
 	g.Go(func() error {
 		return s.eachPointer(gctx, func(kind, stage string, m *artefact.Manifest) {
-			d.Models = append(d.Models, modelRow{Kind: kind, Stage: stage, Version: m.Version, SHA: m.SHA256[:min(12, len(m.SHA256))],
-				Created: m.Created, Next: nextStage(kind, stage)})
+			row := modelRow{Kind: kind, Stage: stage, Version: m.Version, SHA: m.SHA256[:min(12, len(m.SHA256))],
+				Created: m.Created, Next: nextStage(kind, stage)}
+			if m.Pointed != nil {
+				row.PointedBy, row.PointedAt = m.Pointed.Region, time.Unix(0, m.Pointed.Stamp.Wall).UTC()
+			}
+			d.Models = append(d.Models, row)
 		})
 	})
 	g.Go(func() error {
@@ -651,17 +659,18 @@ code{font-size:12px}
 <td>{{if $.CanWrite}}<button data-testid="ban-{{.Pseudonym}}" onclick="ban('{{.Pseudonym}}')">Ban 1 h</button>{{end}}</td></tr>
 {{else}}<tr><td colspan="7" class="empty">no offending client in this range</td></tr>{{end}}</table></section>
 <section><h2>Models</h2>
-<table data-testid="models"><tr><th>kind</th><th>stage</th><th>version</th><th>sha256</th><th>published</th><th></th></tr>
+<table data-testid="models"><tr><th>kind</th><th>stage</th><th>version</th><th>sha256</th><th>published</th><th>set by</th><th></th></tr>
 {{range .Models}}<tr data-model="{{.Kind}}.{{.Stage}}"><td>{{.Kind}}</td><td>{{.Stage}}</td><td><code>{{.Version}}</code></td><td><code>{{.SHA}}</code></td><td>{{ts .Created}}</td>
+<td>{{if .PointedBy}}<span data-testid="pointed-{{.Kind}}.{{.Stage}}">{{.PointedBy}}</span>, {{ts .PointedAt}}{{end}}</td>
 <td>{{if $.CanAdmin}}{{if .Next}}<button data-testid="promote-{{.Kind}}-{{.Stage}}" onclick="promote('{{.Kind}}','{{.Stage}}','{{.Next}}')">Promote to {{.Next}}</button>{{end}}{{if eq .Stage "active"}}<button data-testid="rollback-{{.Kind}}" onclick="rollback('{{.Kind}}')">Roll back</button>{{end}}{{end}}</td></tr>
-{{else}}<tr><td colspan="6" class="empty">no model published: instances run their embedded models</td></tr>{{end}}</table>
+{{else}}<tr><td colspan="7" class="empty">no model published: instances run their embedded models</td></tr>{{end}}</table>
 {{with .Canary}}<table data-testid="canary-compare"><tr><th>combiner</th><th>version</th><th class="n">FPR (labelled benign)</th><th class="n">TPR (labelled attacks)</th></tr>
 <tr><td>canary</td><td><code>{{.Canary.Version}}</code></td><td class="n">{{rate .Canary.FPR}}</td><td class="n">{{rate .Canary.TPR}}</td></tr>
 <tr><td>active</td><td><code>{{.Active.Version}}</code></td><td class="n">{{rate .Active.FPR}}</td><td class="n">{{rate .Active.TPR}}</td></tr></table>
 <p data-testid="canary-decision">Canary check: <strong>{{with .Decision}}{{.}}{{else}}not checked yet{{end}}</strong> ({{.Streak}} worse in a row, {{.Checks}} checks); FPR difference {{f3 .FPRDiff.Diff}} [{{f3 .FPRDiff.Low}}, {{f3 .FPRDiff.High}}].</p>{{end}}
 {{with .Shadow}}<p data-testid="shadow-compare">Shadow <code>{{.Version}}</code> beside active on {{.Events}} events: active refused {{.ActiveRefused}}, shadow would have refused {{.ShadowRefused}}; only the shadow {{.ShadowOnly}}, only active {{.ActiveOnly}}. On labelled events, FPR shadow {{rate .ShadowFPR}} vs active {{rate .ActiveFPR}}; TPR shadow {{rate .ShadowTPR}} vs active {{rate .ActiveTPR}}.</p>{{end}}
 {{if $.CanAdmin}}<p><button data-testid="retrain-combiner" onclick="retrain(this)">Retrain combiner</button> <span data-testid="retrain-result"></span></p>{{end}}
-<p class="empty">Signed artefacts by stage; instances verify and swap them without a restart. <em>Promote</em> points the next stage at the model, <em>Roll back</em> points active at the one before; both audited. The canary watch also promotes a combiner canary that is not worse and rolls back a worse one (<code>GET /api/v1/models/combiner/compare</code>).</p></section>
+<p class="empty">Signed artefacts by stage; instances verify and swap them without a restart. <em>Promote</em> points the next stage at the model, <em>Roll back</em> points active at the one before; both audited. The canary watch also promotes a combiner canary that is not worse and rolls back a worse one (<code>GET /api/v1/models/combiner/compare</code>). <em>Set by</em> is the region that last pointed the stage: with several regions, every region follows the latest pointer set in any of them.</p></section>
 <section class="wide"><h2>Recent detections</h2>
 <table data-testid="recent"><tr><th>time</th><th>client</th><th>route</th><th>family</th><th>top rule</th><th class="n">score</th><th>outcome</th><th>label</th></tr>
 {{range .Recent}}<tr data-event="{{.ID}}"><td>{{ts .Time}}</td><td><code>{{.Pseudonym}}</code></td><td><code>{{.Route}}</code></td><td>{{.Family}}</td><td><code>{{.Rule}}</code></td><td class="n">{{f2 .Score}}</td><td>{{.Outcome}}</td>
