@@ -83,7 +83,7 @@ func controlPlaneBinary(t *testing.T) string {
 
 // startChild runs a control plane with c's settings (the ones a region
 // needs: Region, Regions, RegionStall, DataDir, Addr, NATSAddr, LeafAddr,
-// LeafRemote) as a child process, on SQLite whatever the suite's store:
+// LeafRemote, ModelKey, RegionModelKeys) as a child process, on SQLite whatever the suite's store:
 // its environment is built from scratch, so that CI's DATABASE_URL or
 // REDIS_URL do not reach it. It is killed by the test's cleanup.
 func startChild(t *testing.T, c server.Config) *childCP {
@@ -99,6 +99,12 @@ func startChild(t *testing.T, c server.Config) *childCP {
 	}
 	if c.LeafRemote != "" {
 		env = append(env, "LEAF_REMOTE="+c.LeafRemote)
+	}
+	if c.ModelKey != "" {
+		env = append(env, "MODEL_SIGNING_KEY="+c.ModelKey)
+	}
+	if c.RegionModelKeys != "" {
+		env = append(env, "REGION_MODEL_KEYS="+c.RegionModelKeys)
 	}
 	key, err := server.LoadOrCreateKey(c.DataDir)
 	if err != nil {

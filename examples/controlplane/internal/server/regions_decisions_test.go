@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
+	"github.com/bulwarkhq/bulwark/internal/artefact"
 	"github.com/bulwarkhq/bulwark/internal/decision"
 	"github.com/bulwarkhq/bulwark/internal/redistest"
 	"github.com/bulwarkhq/bulwark/internal/replicate"
@@ -536,7 +538,12 @@ func steadyLoad(t *testing.T, h http.Handler, next func(i int) (client, target s
 // decided meanwhile.
 func TestRegionsLossUnderLoad(t *testing.T) {
 	names := []string{"eu", "us", "ap"}
-	rs := startRegions(t, names, nil, "us")
+	// the regions share one model signing key (MODEL_SIGNING_KEY)
+	shared, err := artefact.LoadOrCreateSigner(filepath.Join(t.TempDir(), "k"), "fleet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := startRegions(t, names, func(_ string, c *server.Config) { c.ModelKey = artefact.EncodeSigner(shared) }, "us")
 	us := rs.cps["us"].(*childCP)
 	ins := map[string]*instance{}
 	for _, n := range names {
@@ -588,6 +595,12 @@ func TestRegionsLossUnderLoad(t *testing.T) {
 		t.Fatalf("unban in ap: %d %v", code, body)
 	}
 	rs.allow(t, "eu", "203.0.113.98")
+	// and a model: eu's combiner v7, active
+	euAdmin := mint(t, rs.cps["eu"], server.ScopeAdmin)
+	if code, body := api(t, rs.cps["eu"], euAdmin, "POST", "/api/v1/models",
+		map[string]any{"kind": "combiner", "version": "v7", "stage": "active", "model": combinerJSON(t, "v7", -3.4)}); code != http.StatusCreated {
+		t.Fatalf("eu: publish: %d %v", code, body)
+	}
 	eventually(t, 10*time.Second, "eu reports us stalled", func() bool {
 		r := regionRows(t, rs.cps["eu"], rs.toks["eu"])["us"]
 		return r != nil && r["stalled"] == true
@@ -639,6 +652,10 @@ func TestRegionsLossUnderLoad(t *testing.T) {
 	}
 	eventually(t, 10*time.Second, "us's instance lifts "+lifted, func() bool { return !operatorBanned(ins["us"], lifted) })
 	eventually(t, 10*time.Second, "us's instance allow-lists eu's entry", func() bool { return allowListed(ins["us"], "203.0.113.98") })
+	eventually(t, 10*time.Second, "us adopts eu's combiner v7, published while it was down", func() bool {
+		m := stagesOf(t, rs.cps["us"], rs.toks["us"])["combiner.active"]
+		return m != nil && m["version"] == "v7" && m["key_id"] == "fleet"
+	})
 	t.Logf("us's instance caught up %v after us restarted", time.Since(restarted).Round(time.Millisecond))
 
 	stopLoad()
