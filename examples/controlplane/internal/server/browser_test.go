@@ -15,7 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bulwarkhq/bulwark/examples/controlplane/internal/server"
-	"github.com/bulwarkhq/bulwark/internal/artefact"
 )
 
 // chromium returns the browser to drive: CHROME_PATH, or Debian's.
@@ -344,22 +343,10 @@ func TestRegionsDashboardInBrowser(t *testing.T) {
 	bin := chromium(t)
 	names := []string{"eu", "us"}
 	addrs := map[string]string{"eu": freeAddr(t), "us": freeAddr(t)}
-	signers := map[string]*artefact.Signer{}
-	for _, n := range names {
-		s, err := artefact.LoadOrCreateSigner(filepath.Join(t.TempDir(), "k"), "cp-"+n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		signers[n] = s
-	}
+	signers := regionSigners(t, names)
 	rs := startRegionSet(t, names, func(n string, c *server.Config) {
 		c.NATSAddr, c.PeerPassword = addrs[n], "peer-"+n
-		c.ModelKey = artefact.EncodeSigner(signers[n])
-		for _, o := range names {
-			if o != n {
-				c.RegionModelKeys = artefact.EncodePublic(signers[o])
-			}
-		}
+		signers.configure(n, c)
 		c.RegionPeers = map[string]string{}
 		for _, o := range names {
 			if o != n {

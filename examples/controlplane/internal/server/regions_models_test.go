@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,36 @@ import (
 	"github.com/bulwarkhq/bulwark/internal/artefact"
 	"github.com/bulwarkhq/bulwark/internal/decision"
 )
+
+// keyring is a model signing key a region, made before the regions
+// start so that each can be told the others' public keys.
+type keyring map[string]*artefact.Signer
+
+func regionSigners(t *testing.T, names []string) keyring {
+	t.Helper()
+	k := keyring{}
+	for _, n := range names {
+		s, err := artefact.LoadOrCreateSigner(filepath.Join(t.TempDir(), "k"), "cp-"+n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k[n] = s
+	}
+	return k
+}
+
+// configure gives region n its key and trusts every other region's.
+func (k keyring) configure(n string, c *server.Config) {
+	c.ModelKey = artefact.EncodeSigner(k[n])
+	var others []string
+	for o, s := range k {
+		if o != n {
+			others = append(others, artefact.EncodePublic(s))
+		}
+	}
+	slices.Sort(others)
+	c.RegionModelKeys = strings.Join(others, ",")
+}
 
 // stagesOf returns region s's model stage pointers, by "kind.stage".
 func stagesOf(t *testing.T, s controlPlane, tok string) map[string]map[string]any {
@@ -54,24 +85,10 @@ func auditHas(t *testing.T, s controlPlane, tok, action, target string) bool {
 // raising a model.refused incident and keeping its own.
 func TestRegionsModelPointersReplicate(t *testing.T) {
 	names := []string{"eu", "us", "ap"}
-	signers := map[string]*artefact.Signer{}
-	for _, n := range names {
-		s, err := artefact.LoadOrCreateSigner(filepath.Join(t.TempDir(), "k"), "cp-"+n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		signers[n] = s
-	}
+	signers := regionSigners(t, names)
 	dirs := map[string]string{}
 	rs := startRegionSet(t, names, func(n string, c *server.Config) {
-		c.ModelKey = artefact.EncodeSigner(signers[n])
-		var others []string
-		for _, o := range names {
-			if o != n {
-				others = append(others, artefact.EncodePublic(signers[o]))
-			}
-		}
-		c.RegionModelKeys = strings.Join(others, ",")
+		signers.configure(n, c)
 		dirs[n] = c.DataDir
 	})
 	admin := map[string]string{}
