@@ -350,6 +350,9 @@ func (s *Server) regionRows() (rows []map[string]any, checked time.Time, err err
 		if _, ok := s.cfg.RegionPeers[h.Region]; ok && s.regions.direct != nil {
 			row["direct"] = s.regions.direct.Watching(h.Region)
 		}
+		if m := s.modelSync(h.Region); m != nil {
+			row["models"] = m
+		}
 		rows = append(rows, row)
 	}
 	return rows, checked, err

@@ -68,6 +68,28 @@ type peerPointers struct {
 	js   jetstream.JetStream
 	kv   jetstream.KeyValue // nil until the bucket was found
 	last uint64             // the pointer stream's last sequence, all of it adopted
+
+	mu      sync.Mutex // guards what GET /api/v1/regions shows
+	polled  time.Time  // the last poll that read the peer's pointers
+	err     string     // the last poll's error
+	adopted int        // pointers adopted from the peer
+	refused int        // and refused
+}
+
+// modelSync is what the follow of peer's pointers shows in a region row:
+// when it last read them, its last error, what it adopted and refused.
+func (s *Server) modelSync(peer string) map[string]any {
+	if s.follow == nil || s.follow.peers[peer] == nil {
+		return nil
+	}
+	p := s.follow.peers[peer]
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m := map[string]any{"adopted": p.adopted, "refused": p.refused, "error": p.err}
+	if !p.polled.IsZero() {
+		m["polled"] = p.polled.UTC()
+	}
+	return m
 }
 
 // maxRefusedPointers bounds modelFollow.refused.
@@ -120,6 +142,13 @@ func (s *Server) followModels(ctx context.Context) {
 				pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 				err := s.followPeer(pctx, r, p)
 				cancel()
+				p.mu.Lock()
+				if p.err = ""; err != nil {
+					p.err = err.Error()
+				} else {
+					p.polled = time.Now()
+				}
+				p.mu.Unlock()
 				if err != nil && ctx.Err() == nil {
 					s.cfg.Logger.Debug("controlplane: following a region's model pointers", "region", s.cfg.Region, "peer", r, "err", err)
 				}
@@ -216,6 +245,9 @@ func (s *Server) adoptPointer(ctx context.Context, peer string, p *peerPointers,
 		}
 	}
 	if errors.Is(err, artefact.ErrRefused) {
+		p.mu.Lock()
+		p.refused++
+		p.mu.Unlock()
 		s.refuseRemote(ctx, refusal, peer, key, remote, err)
 		return nil
 	}
@@ -245,6 +277,9 @@ func (s *Server) adoptPointer(ctx context.Context, peer string, p *peerPointers,
 	if err != nil {
 		return err // a write here came between: the next poll compares again
 	}
+	p.mu.Lock()
+	p.adopted++
+	p.mu.Unlock()
 	return s.auditAs(ctx, "region:"+peer, "model.replicate", key, map[string]any{"version": m.Version, "sha256": m.SHA256,
 		"pointed_by": remote.Pointed.Region, "stamp": remote.Pointed.Stamp.String(), "signed_by": remote.KeyID})
 }

@@ -127,6 +127,12 @@ func TestRegionsModelPointersReplicate(t *testing.T) {
 		}
 	}
 	eventually(t, 10*time.Second, "ap's instance (it trusts ap's key only) runs v2", func() bool { return activeModel(inAP).Version() == "v2" })
+	for _, n := range []string{"us", "ap"} {
+		m, _ := regionRows(t, rs.cps[n], rs.toks[n])["eu"]["models"].(map[string]any)
+		if m == nil || m["adopted"].(float64) < 1 || m["polled"] == nil || m["error"] != "" {
+			t.Errorf("%s: GET /api/v1/regions shows eu's model follow as %v, want a poll, no error, one adopted at least", n, m)
+		}
+	}
 
 	// two spokes set the canary at once: every region ends on one of them
 	var wg sync.WaitGroup
@@ -212,6 +218,9 @@ func TestRegionsModelPointersReplicate(t *testing.T) {
 		}
 		if count != 1 {
 			t.Errorf("%s: %d model.refused incidents for one rogue pointer, want 1", n, count)
+		}
+		if m, _ := regionRows(t, rs.cps[n], rs.toks[n])["ap"]["models"].(map[string]any); m == nil || m["refused"] != float64(1) {
+			t.Errorf("%s: GET /api/v1/regions shows ap's model follow as %v, want one refused", n, m)
 		}
 	}
 }
