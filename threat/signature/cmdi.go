@@ -147,6 +147,26 @@ var commandClasses = func() map[string]cmdClass {
 }()
 
 // interpreters run code given on their command line.
+// commandTokens holds the names readArgs reads as a command in an
+// argument: a command of class cmdName or above, an interpreter or a
+// fetcher. It reads every word of a value, and one lookup here costs a
+// third of the three.
+var commandTokens = func() map[string]bool {
+	m := make(map[string]bool)
+	for w, class := range commandClasses {
+		if class >= cmdName {
+			m[w] = true
+		}
+	}
+	for w := range interpreters {
+		m[w] = true
+	}
+	for w := range fetchers {
+		m[w] = true
+	}
+	return m
+}()
+
 var interpreters = set("perl", "perl5", "python", "python2", "python3", "ruby", "php", "php5", "php7", "node", "lua",
 	"bash", "sh", "zsh", "ksh", "csh", "tcsh", "dash", "ash", "powershell", "pwsh", "cmd", "busybox", "jrunscript",
 	"osascript", "tclsh", "wish", "awk", "gawk", "nawk", "mawk")
@@ -242,6 +262,15 @@ var longBuffers = sync.Pool{New: func() any {
 	return &b
 }}
 
+// shellPlain marks the bytes shellSpecial does not: the runs shellFold
+// copies lower-cased.
+var shellPlain = func() (t [256]bool) {
+	for c := range t {
+		t[c] = !shellSpecial[c]
+	}
+	return t
+}()
+
 // shellSpecial marks the bytes shellFold does more with than lower-case.
 var shellSpecial = func() (t [256]bool) {
 	for _, c := range []byte{0x1b, '\\', '\'', '"', '^', '$', '{'} {
@@ -294,10 +323,7 @@ func shellFold(t *shellText, b []byte, v string) []byte {
 		if !shellSpecial[c] {
 			// a run of bytes the cases below lower-case or leave as they
 			// are: copied in one go
-			j := i + 1
-			for j < len(v) && !shellSpecial[v[j]] {
-				j++
-			}
+			j := runEnd(&shellPlain, v, i+1)
 			b = lower(b, v[i:j])
 			i = j - 1
 			continue
@@ -720,7 +746,7 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 		}
 		a.empty = false
 		tok++
-		sh := tokenShaped(t) || commandClasses[string(t)] >= cmdName || interpreters[string(t)] || fetchers[string(t)]
+		sh := tokenShaped(t) || commandTokens[string(t)]
 		if sh {
 			a.shaped = true
 			if tokenStrong(t) || len(t) == 2 && t[1] == ':' && winFileCommand(c.name) {

@@ -354,7 +354,8 @@ func urlFoldPlain(buf []byte, v string) ([]byte, int) {
 func FuzzFolds(f *testing.F) {
 	for _, s := range []string{";c'a't /e''tc/pa''sswd", "/bin/c?t /e??/p?sswd", "cat$IFS/etc/passwd", "{cat,/etc/passwd}",
 		"w^h^o^a^m^i", "c$@at", "${PATH:0:1}etc", "\x1b[2Aid", "\\033[2A", "HTTP://\xe2\x91\xa0\xe2\x91\xa1.X\\Y", "Mixed CASE text",
-		"$(id)", "${IFS%??}x", "\xef\xbc\x8e\xef\xbc\x8f"} {
+		"$(id)", "${IFS%??}x", "\xef\xbc\x8e\xef\xbc\x8f", "Plain ASCII Text Of Some Length, then a \\ and more",
+		"Plain ASCII Text Of Some Length, then \xe2\x91\xa0 and more"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -674,6 +675,136 @@ func FuzzCountWords(f *testing.F) {
 					t.Fatalf("countWords(%q, %d, %d, %d, %v) = %d %v, want %d %v", b, from, to, words, plain, gw, gp, ww, wp)
 				}
 			}
+		}
+	})
+}
+
+// FuzzByteCursor checks byteCursor against a plain search, for queries
+// that go forward and, now and then, back, on strings and byte slices,
+// short (read with nextByte) and long.
+func FuzzByteCursor(f *testing.F) {
+	f.Add("width: expression(alert(1)); @import 'x'", uint64(0x123456789))
+	f.Add(strings.Repeat("a.b[c]=d&e(`f`) ", 9), uint64(7))
+	f.Add(strings.Repeat("x", 70)+"../..;/?*x && y || z;", uint64(1))
+	f.Add("\x00\xff"+strings.Repeat("(", 80), uint64(0xffff))
+	f.Fuzz(func(t *testing.T, s string, steps uint64) {
+		plain := func(fd *byteFinder, i int) int {
+			for k := max(i, 0); k < len(s); k++ {
+				if fd.in[s[k]] {
+					return k
+				}
+			}
+			return len(s)
+		}
+		for _, fd := range []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes} {
+			cs, cb := newCursor(fd, s), newCursor(fd, []byte(s))
+			r := steps
+			for i, n := 0, 0; i <= len(s)+1 && n < 4*len(s)+8; n++ {
+				want := plain(fd, i)
+				if got := cs.next(i); got != want {
+					t.Fatalf("cursor(%q, %q).next(%d) = %d, want %d", fd.bytes, s, i, got, want)
+				}
+				if got := cb.next(i); got != want {
+					t.Fatalf("cursor(%q, []byte(%q)).next(%d) = %d, want %d", fd.bytes, s, i, got, want)
+				}
+				// the next query: the found byte's next offset as the
+				// families ask, or a step forward or back
+				switch r & 3 {
+				case 0, 1:
+					i = want + 1
+				case 2:
+					i += int(r>>2&15) + 1
+				case 3:
+					i -= int(r >> 2 & 15)
+				}
+				r = r>>3 | r<<61
+			}
+		}
+	})
+}
+
+// FuzzASCIIWithout checks asciiWithout against a byte loop.
+func FuzzASCIIWithout(f *testing.F) {
+	f.Add("plain ascii prose, long enough for blocks", byte('\\'))
+	f.Add("plain ascii prose\\ with a backslash", byte('\\'))
+	f.Add("plain ascii prose \xe2\x91\xa0 and more", byte('\\'))
+	f.Add("", byte(0))
+	f.Fuzz(func(t *testing.T, s string, c byte) {
+		want := true
+		for i := 0; i < len(s); i++ {
+			if s[i] >= 0x80 || s[i] == c {
+				want = false
+			}
+		}
+		if got := asciiWithout(s, c); got != want {
+			t.Fatalf("asciiWithout(%q, %q) = %v, want %v", s, c, got, want)
+		}
+	})
+}
+
+// FuzzRunEnd checks runEnd, eight bytes at a time, against a byte loop,
+// from every offset, for the folds' tables, strings and byte slices.
+func FuzzRunEnd(f *testing.F) {
+	f.Add("plain prose of some length, with no specials at all until here/")
+	f.Add("Mixed CASE text 0 2 5 % \\ / $ ; | ` ' \" end")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, tbl := range []*[256]bool{&pathPlain, &shellPlain} {
+			for j := 0; j <= len(s); j++ {
+				want := j
+				for want < len(s) && tbl[s[want]] {
+					want++
+				}
+				if got := runEnd(tbl, s, j); got != want {
+					t.Fatalf("runEnd(%q, %d) = %d, want %d", s, j, got, want)
+				}
+				if got := runEnd(tbl, []byte(s), j); got != want {
+					t.Fatalf("runEnd([]byte(%q), %d) = %d, want %d", s, j, got, want)
+				}
+			}
+		}
+	})
+}
+
+// FuzzNextOn checks nextOn, with its cursor asked from offsets that only
+// grow, against indexFold.
+func FuzzNextOn(f *testing.F) {
+	f.Add("one only mother onion ON oN On \" onmouseover=alert(1) x=", uint8(2))
+	f.Add(strings.Repeat("the lion and the moon ", 5)+"NO ON", uint8(1))
+	f.Add("on", uint8(0))
+	f.Fuzz(func(t *testing.T, s string, step uint8) {
+		ns := newCursor(nBytes, s)
+		for off := 0; off <= len(s)+1; off += int(step%5) + 1 {
+			want := -1
+			if off <= len(s) {
+				if k := indexFold(s[off:], "on"); k >= 0 {
+					want = off + k
+				}
+			}
+			if got := nextOn(&ns, s, off); got != want {
+				t.Fatalf("nextOn(%q, %d) = %d, want %d", s, off, got, want)
+			}
+		}
+	})
+}
+
+// FuzzCommandTokens checks the one lookup of commandTokens against the
+// three it stands for, for every name of the three maps and any word.
+func FuzzCommandTokens(f *testing.F) {
+	for w := range commandClasses {
+		f.Add(w)
+	}
+	for w := range interpreters {
+		f.Add(w)
+	}
+	for w := range fetchers {
+		f.Add(w)
+	}
+	f.Add("the")
+	f.Fuzz(func(t *testing.T, w string) {
+		want := commandClasses[w] >= cmdName || interpreters[w] || fetchers[w]
+		if got := commandTokens[w]; got != want {
+			t.Fatalf("commandTokens[%q] = %v, want %v", w, got, want)
 		}
 	})
 }

@@ -62,8 +62,9 @@ func ldapInjection(v, raw string) (int, int, float64) {
 		}
 	}
 	items, ops, strong := 0, 0, 0
+	parens := newCursor(parenBytes, v)
 	for i := 0; i < len(v); i++ {
-		if i = nextByte(parenBytes, v, i); i >= len(v) {
+		if i = parens.next(i); i >= len(v) {
 			break // neither case below
 		}
 		switch v[i] {

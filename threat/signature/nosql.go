@@ -168,8 +168,9 @@ var breakoutBytes = finder(";&|")
 // A quote counts as breaking out only when it is the first of its kind in
 // the value: code quoted whole, as in a note, has balanced quotes.
 func jsBreakout(v string) (int, int, float64) {
+	cur := newCursor(breakoutBytes, v)
 	for i := 0; i < len(v); i++ {
-		if i = nextByte(breakoutBytes, v, i); i >= len(v) {
+		if i = cur.next(i); i >= len(v) {
 			break // none of the cases below
 		}
 		c := v[i]

@@ -61,10 +61,7 @@ func foldChars[T text](buf []byte, p T, exotic int) ([]byte, int) {
 		if pathPlain[c] {
 			// a run of bytes the cases below leave as they are (or
 			// lower-case): copied in one go
-			j := i + 1
-			for j < len(p) && pathPlain[p[j]] {
-				j++
-			}
+			j := runEnd(&pathPlain, p, i+1)
 			n := len(buf)
 			buf = slices.Grow(buf, j-i)[:n+j-i]
 			lowerInto(buf[n:], p[i:j])
@@ -353,8 +350,9 @@ var dotBytes = finder(".?*")
 // index of the first step.
 func dotdots(b []byte) (n, first int) {
 	first = -1
+	cur := newCursor(dotBytes, b)
 	for i := 0; i < len(b); i++ {
-		if i = nextByte(dotBytes, b, i); i >= len(b) {
+		if i = cur.next(i); i >= len(b) {
 			break
 		}
 		if i > 0 {

@@ -1,5 +1,10 @@
 package signature
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // quadset is a keyword set (as words builds) that rejects most positions
 // of a value with one table lookup: a bit for the hash of each keyword's
 // first four bytes. The code family looks for a few hundred keywords in
@@ -90,32 +95,56 @@ func quadGroupsOf(bounded []bool, lists ...[]string) *quadGroups {
 
 // find fills out[n] with group n's leftmost keyword in b, reading b as
 // quadset.find does.
+//
+// The filter reads four positions from one eight-byte load: the hashes
+// of the four quads starting at i, i+1, i+2 and i+3 are independent, so
+// their table lookups overlap, and the loop's bookkeeping is paid once
+// for the four. Positions that pass are tried in order, so the leftmost
+// keyword of each group is found as a position at a time would find it.
 func (g *quadGroups) find(b []byte, out []groupMatch) {
 	left := len(out)
 	q := g.q
 	if len(b) < 4 || left == 0 {
 		return
 	}
-	v := uint32(b[0])<<8 | uint32(b[1])<<16 | uint32(b[2])<<24
-	for i := 0; i+3 < len(b); i++ {
-		v = v>>8 | uint32(b[i+3])<<24
-		if h := quadHash32(v); q.bits[h>>6]&(1<<(h&63)) == 0 {
+	i := 0
+	for ; i+8 <= len(b); i += 4 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		h0, h1 := quadHash32(uint32(x)), quadHash32(uint32(x>>8))
+		h2, h3 := quadHash32(uint32(x>>16)), quadHash32(uint32(x>>24))
+		hits := q.bits[h0>>6]>>(h0&63)&1 | q.bits[h1>>6]>>(h1&63)&1<<1 |
+			q.bits[h2>>6]>>(h2&63)&1<<2 | q.bits[h3>>6]>>(h3&63)&1<<3
+		for ; hits != 0; hits &= hits - 1 {
+			if left = g.at(b, i+bits.TrailingZeros64(hits), out, left); left == 0 {
+				return
+			}
+		}
+	}
+	for ; i+3 < len(b); i++ {
+		if h := quadHash(b[i], b[i+1], b[i+2], b[i+3]); q.bits[h>>6]&(1<<(h&63)) == 0 {
 			continue
 		}
-		for _, c := range q.set.byFirst[b[i]] {
-			n := g.group[c.k]
-			if out[n].ok {
-				continue
-			}
-			kw := q.set.kws[c.k]
-			j := i + len(kw)
-			if j <= len(b) && string(b[i:j]) == string(kw) && (!g.bounded[n] || boundary(b, i, j, kw)) {
-				out[n] = groupMatch{ok: true, k: g.local[c.k], i: i, j: j}
-				left--
-			}
-		}
-		if left == 0 {
+		if left = g.at(b, i, out, left); left == 0 {
 			return
 		}
 	}
+}
+
+// at tries the keywords that may start at b[i] for the groups not found
+// yet, and returns how many groups are left.
+func (g *quadGroups) at(b []byte, i int, out []groupMatch, left int) int {
+	q := g.q
+	for _, c := range q.set.byFirst[b[i]] {
+		n := g.group[c.k]
+		if out[n].ok {
+			continue
+		}
+		kw := q.set.kws[c.k]
+		j := i + len(kw)
+		if j <= len(b) && string(b[i:j]) == string(kw) && (!g.bounded[n] || boundary(b, i, j, kw)) {
+			out[n] = groupMatch{ok: true, k: g.local[c.k], i: i, j: j}
+			left--
+		}
+	}
+	return left
 }

@@ -179,6 +179,11 @@ func oobDomain(b []byte) (int, int) {
 // alphanumerics (①, ⑯, ⓐ, Ⓐ, ⓪, ⑴, ⒈), fullwidth forms, the ideographic
 // and halfwidth full stops (。 ｡ ．), and '\' as '/'. exotic counts them.
 func urlFold(buf []byte, v string) ([]byte, int) {
+	if asciiWithout(v, '\\') {
+		// prose and most URLs: one run of the loop below, lower-cased
+		// whole without reading it byte by byte first
+		return lower(buf, v), 0
+	}
 	exotic := 0
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -215,6 +220,29 @@ func urlFold(buf []byte, v string) ([]byte, int) {
 		buf = append(buf, c)
 	}
 	return buf, exotic
+}
+
+// asciiWithout reports whether s holds only bytes below 0x80 and no c,
+// eight bytes at a time (see nextByte for the zero-byte test).
+func asciiWithout(s string, c byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	cs := uint64(c) * ones
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		t := x ^ cs
+		if (x|(t-ones)&^t)&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= 0x80 || s[i] == c {
+			return false
+		}
+	}
+	return true
 }
 
 // enclosed maps the enclosed alphanumerics that IDNA normalisation (NFKC)

@@ -88,7 +88,81 @@ type byteFinder struct {
 }
 
 func finder(set string) *byteFinder {
+	if len(set) > maxFinderBytes {
+		panic("signature: finder of more than maxFinderBytes bytes: " + set)
+	}
 	return &byteFinder{in: byteSet(set), bytes: []byte(set)}
+}
+
+// maxFinderBytes bounds the bytes of a byteFinder (byteCursor keeps a
+// position for each).
+const maxFinderBytes = 8
+
+// shortCursor is the length below which a byteCursor reads its value
+// with nextByte: on a short value one pass of eight-byte blocks costs less
+// than a search per byte of the set.
+const shortCursor = 64
+
+// byteCursor finds the next of a finder's bytes in one value, query after
+// query, as nextByte does. A family's loop over a long value (a window of
+// prose) asks for the next such byte a few hundred times; nextByte reads
+// each block of eight bytes once per byte of the set, while the cursor
+// searches for each byte of the set with strings.IndexByte (vector
+// instructions) and remembers where it found it, so that each occurrence
+// is searched for once, however many queries pass over it.
+type byteCursor[T text] struct {
+	f *byteFinder
+	s T
+	// from is the offset of the last query; at[k], when not below it, is
+	// the first offset at or after from of f.bytes[k] (len(s): none).
+	from int
+	at   [maxFinderBytes]int
+}
+
+// newCursor returns a cursor over s for f's bytes.
+func newCursor[T text](f *byteFinder, s T) byteCursor[T] {
+	c := byteCursor[T]{f: f, s: s}
+	for k := range c.at {
+		c.at[k] = -1 // not searched for yet
+	}
+	return c
+}
+
+// next returns the index of the first byte of s at or after i that f
+// looks for, or len(s), as nextByte(f, s, i).
+func (c *byteCursor[T]) next(i int) int {
+	s := c.s
+	if len(s) < shortCursor {
+		return nextByte(c.f, s, i)
+	}
+	if i < 0 {
+		i = 0
+	}
+	if i < c.from {
+		// a query behind the last: what was found may lie after bytes
+		// never searched for
+		for k := range c.at {
+			c.at[k] = -1
+		}
+	}
+	c.from = i
+	best := len(s)
+	for k, b := range c.f.bytes {
+		a := c.at[k]
+		if a < i {
+			// passed (or never searched for): search from i; no byte b
+			// lies between the last query and a, so none is skipped
+			a = len(s)
+			if i < len(s) {
+				if j := indexByte(s[i:], b); j >= 0 {
+					a = i + j
+				}
+			}
+			c.at[k] = a
+		}
+		best = min(best, a)
+	}
+	return best
 }
 
 // nextByte returns the index of the first byte of s at or after i that f
@@ -118,6 +192,24 @@ blocks:
 		}
 	}
 	return len(s)
+}
+
+// runEnd returns the end of the run of bytes of s that t marks starting
+// at j: the first index at or after j whose byte t does not mark, or
+// len(s). The folds copy such runs whole; in prose they span most of a
+// value, and a block of eight marked bytes costs one test of eight
+// lookups instead of a loop turn for each byte.
+func runEnd[T text](t *[256]bool, s T, j int) int {
+	for ; j+8 <= len(s); j += 8 {
+		w := s[j : j+8] // one bounds check for the eight loads
+		if !(t[w[0]] && t[w[1]] && t[w[2]] && t[w[3]] && t[w[4]] && t[w[5]] && t[w[6]] && t[w[7]]) {
+			break
+		}
+	}
+	for j < len(s) && t[s[j]] {
+		j++
+	}
+	return j
 }
 
 // byteSet returns a table marking the bytes of set.

@@ -656,15 +656,35 @@ func jsAfter(s string, i int) bool {
 	return false
 }
 
+// nBytes are the bytes nextOn looks for: the "n" of "on", in either case.
+var nBytes = finder("nN")
+
+// nextOn returns the offset of the first "on", in any case, at or after
+// off in s (the cursor's value), or -1: off + indexFold(s[off:], "on").
+// Prose has "on" every few words; indexFold, asked again after each one,
+// would search the value afresh each time for the rare upper-case 'N',
+// while the cursor remembers where it found it.
+func nextOn(ns *byteCursor[string], s string, off int) int {
+	for p := off + 1; p < len(s); p++ {
+		if p = ns.next(p); p >= len(s) {
+			break
+		}
+		if s[p-1]|0x20 == 'o' { // 'o' or 'O': no other byte is 'o' with bit 0x20 set
+			return p - 1
+		}
+	}
+	return -1
+}
+
 // handlers finds an event handler attribute outside a tag: injected into
 // an existing tag after a break-out quote (" onmouseover=alert(1) x=").
 func (x *xssScan) handlers(s string) {
+	ns := newCursor(nBytes, s)
 	for off := 0; off+2 < len(s); {
-		i := indexFold(s[off:], "on")
+		i := nextOn(&ns, s, off)
 		if i < 0 {
 			return
 		}
-		i += off
 		off = i + 2
 		if i > 0 && (isWord(s[i-1]) || s[i-1] >= 0x80) {
 			continue
@@ -757,8 +777,9 @@ var eventPrefixes = words("load", "error", "mouse", "click", "dblclick", "focus"
 // "=", Netscape's "&{". Each is judged from the words around it, so that
 // the pass costs a byte loop on values without any.
 func (x *xssScan) sinks(s string) {
+	cur := newCursor(sinkBytes, s)
 	for p := 0; p < len(s); p++ {
-		if p = nextByte(sinkBytes, s, p); p >= len(s) {
+		if p = cur.next(p); p >= len(s) {
 			break // none of the cases below
 		}
 		switch s[p] {
@@ -1065,8 +1086,9 @@ var styleBytes = finder("(:@")
 // where any of them is an attack.
 func (x *xssScan) styles(s string, i, j int, attr bool) bool {
 	conf := 0.0
+	cur := newCursor(styleBytes, s[:j])
 	for p := i; p < j; p++ {
-		if p = nextByte(styleBytes, s[:j], p); p >= j {
+		if p = cur.next(p); p >= j {
 			break
 		}
 		c := s[p]
