@@ -428,7 +428,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	g.Go(func() error {
-		return s.eachPointer(gctx, func(kind, stage string, m *artefact.Manifest) {
+		return eachPointer(gctx, s.pointers, func(kind, stage string, m *artefact.Manifest) {
 			row := modelRow{Kind: kind, Stage: stage, Version: m.Version, SHA: m.SHA256[:min(12, len(m.SHA256))],
 				Created: m.Created, Next: nextStage(kind, stage)}
 			if m.Pointed != nil {

@@ -156,7 +156,7 @@ func (s *Server) apiPublishModel(w http.ResponseWriter, r *http.Request) {
 // apiModels answers GET /api/v1/models: every stage pointer.
 func (s *Server) apiModels(w http.ResponseWriter, r *http.Request) {
 	ptrs := map[string]*artefact.Manifest{}
-	err := s.eachPointer(r.Context(), func(kind, stage string, m *artefact.Manifest) {
+	err := eachPointer(r.Context(), s.pointers, func(kind, stage string, m *artefact.Manifest) {
 		ptrs[artefact.PointerKey(kind, stage)] = m
 	})
 	if err != nil {
@@ -169,12 +169,13 @@ func (s *Server) apiModels(w http.ResponseWriter, r *http.Request) {
 // modelKinds are the kinds of model the control plane distributes.
 var modelKinds = []string{artefact.KindCombiner, artefact.KindForest, artefact.KindSequence}
 
-// eachPointer calls fn with every stage pointer set, by kind and stage in
-// order.
-func (s *Server) eachPointer(ctx context.Context, fn func(kind, stage string, m *artefact.Manifest)) error {
+// eachPointer calls fn with every stage pointer set in kv (this region's
+// bucket or a peer's), by kind and stage in order; a value that is not a
+// manifest is passed over.
+func eachPointer(ctx context.Context, kv jetstream.KeyValue, fn func(kind, stage string, m *artefact.Manifest)) error {
 	for _, kind := range modelKinds {
 		for _, stage := range artefact.Stages {
-			e, err := s.pointers.Get(ctx, artefact.PointerKey(kind, stage))
+			e, err := kv.Get(ctx, artefact.PointerKey(kind, stage))
 			if errors.Is(err, jetstream.ErrKeyNotFound) {
 				continue
 			}

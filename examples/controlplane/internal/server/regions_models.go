@@ -185,23 +185,16 @@ func (s *Server) followPeer(ctx context.Context, peer string, p *peerPointers) e
 		return nil
 	}
 	var errs []error
-	for _, kind := range modelKinds {
-		for _, stage := range artefact.Stages {
-			e, err := p.kv.Get(ctx, artefact.PointerKey(kind, stage))
-			if errors.Is(err, jetstream.ErrKeyNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			remote, err := artefact.ParseManifest(e.Value())
-			if err != nil || remote.Pointed == nil || remote.Kind != kind {
-				continue // not a pointer this version of the control plane wrote
-			}
-			if err := s.adoptPointer(ctx, peer, p, stage, remote); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", artefact.PointerKey(kind, stage), err))
-			}
+	err = eachPointer(ctx, p.kv, func(kind, stage string, remote *artefact.Manifest) {
+		if remote.Pointed == nil || remote.Kind != kind {
+			return // not a pointer this version of the control plane wrote
 		}
+		if err := s.adoptPointer(ctx, peer, p, stage, remote); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", artefact.PointerKey(kind, stage), err))
+		}
+	})
+	if err != nil {
+		return err
 	}
 	if len(errs) == 0 {
 		p.last = seq
