@@ -167,6 +167,16 @@ var commandTokens = func() map[string]bool {
 	return m
 }()
 
+// commandTokenWords filters the lookups in commandTokens: most words of
+// prose miss it.
+var commandTokenWords = func() *wordFilter {
+	f := new(wordFilter)
+	for w := range commandTokens {
+		f.add(w)
+	}
+	return f
+}()
+
 var interpreters = set("perl", "perl5", "python", "python2", "python3", "ruby", "php", "php5", "php7", "node", "lua",
 	"bash", "sh", "zsh", "ksh", "csh", "tcsh", "dash", "ash", "powershell", "pwsh", "cmd", "busybox", "jrunscript",
 	"osascript", "tclsh", "wish", "awk", "gawk", "nawk", "mawk")
@@ -262,22 +272,15 @@ var longBuffers = sync.Pool{New: func() any {
 	return &b
 }}
 
-// shellPlain marks the bytes shellSpecial does not: the runs shellFold
-// copies lower-cased.
-var shellPlain = func() (t [256]bool) {
-	for c := range t {
-		t[c] = !shellSpecial[c]
-	}
-	return t
-}()
+// shellSpecialBytes are the bytes shellFold does more with than
+// lower-case; it copies the runs of other bytes lower-cased.
+const shellSpecialBytes = "\x1b\\'\"^${"
 
-// shellSpecial marks the bytes shellFold does more with than lower-case.
-var shellSpecial = func() (t [256]bool) {
-	for _, c := range []byte{0x1b, '\\', '\'', '"', '^', '$', '{'} {
-		t[c] = true
-	}
-	return t
-}()
+// shellSpecial marks shellSpecialBytes.
+var shellSpecial = byteSet(shellSpecialBytes)
+
+// shellSpecialMarks is shellSpecial for nextMarked: where a run ends.
+var shellSpecialMarks = byteMarks(shellSpecialBytes)
 
 // maxObf bounds the obfuscations shellFold remembers.
 const maxObf = 8
@@ -323,7 +326,7 @@ func shellFold(t *shellText, b []byte, v string) []byte {
 		if !shellSpecial[c] {
 			// a run of bytes the cases below lower-case or leave as they
 			// are: copied in one go
-			j := runEnd(&shellPlain, v, i+1)
+			j := nextMarked(&shellSpecialMarks, v, i+1)
 			b = lower(b, v[i:j])
 			i = j - 1
 			continue
@@ -722,6 +725,7 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	}
 	a.end = end
 	span := b[i:end]
+	special := hostileArgsOf(c.name)
 	first := true
 	tok := 0
 	// Tokens are separated by blanks, and by '+' where a value's spaces
@@ -740,13 +744,13 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 		if s == k {
 			break
 		}
-		t := bytes.Trim(span[s:k], "'\")#")
+		t := trimSet(span[s:k], &argTrim)
 		if len(t) == 0 {
 			continue
 		}
 		a.empty = false
 		tok++
-		sh := tokenShaped(t) || commandTokens[string(t)]
+		sh := tokenShaped(t) || commandTokenWords.may(t) && commandTokens[string(t)]
 		if sh {
 			a.shaped = true
 			if tokenStrong(t) || len(t) == 2 && t[1] == ':' && winFileCommand(c.name) {
@@ -766,17 +770,42 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 				a.admin = true // "net user", "reg add", "netsh firewall", "net view"
 			}
 		}
-		if hostileArg(c, t, tok == 1, line) {
+		// only some commands' arguments are hostile; any command's
+		// hostileArg reads when they start with '%' or '/'
+		if (special || len(t) > 2 && (t[0] == '%' || t[0] == '/')) && hostileArg(c, t, tok == 1, line) {
 			a.hostile = true
 		}
 	}
 	if !a.hostile && !a.empty {
 		var stack [256]byte
-		if f, _ := pathFoldBytes(stack[:0], span); hostileSpan(f, c) {
+		buf := stack[:0]
+		if len(span) > len(stack) {
+			// the arguments of a command in prose run on to the next
+			// ';': fold them into a pooled buffer, not a new one
+			p := longBuffers.Get().(*[]byte)
+			defer longBuffers.Put(p)
+			buf = (*p)[:0]
+		}
+		if f, _ := pathFoldBytes(buf, span); hostileSpan(f, c) {
 			a.hostile = true
 		}
 	}
 	return a
+}
+
+// argTrim marks the bytes readArgs trims from the ends of a token.
+var argTrim = byteSet("'\")#")
+
+// trimSet returns b without the bytes set marks at its ends (as
+// bytes.Trim, without building the set for each call).
+func trimSet(b []byte, set *[256]bool) []byte {
+	for len(b) > 0 && set[b[0]] {
+		b = b[1:]
+	}
+	for len(b) > 0 && set[b[len(b)-1]] {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // winFileCommand reports cmd.exe commands that take a bare drive.
@@ -802,6 +831,9 @@ func adminCommand(name []byte) bool {
 	return false
 }
 
+// sentenceEnd marks the punctuation tokenShaped trims from a word's end.
+var sentenceEnd = byteSet(".,!?:")
+
 // tokenShaped reports whether an argument token is shaped like a command
 // line's rather than a sentence's word: anything but letters with
 // sentence punctuation after them.
@@ -809,7 +841,9 @@ func tokenShaped(t []byte) bool {
 	if len(t) == 2 && t[1] == ':' && isLetter(t[0]) {
 		return true // a drive
 	}
-	t = bytes.TrimRight(t, ".,!?:")
+	for len(t) > 0 && sentenceEnd[t[len(t)-1]] {
+		t = t[:len(t)-1]
+	}
 	if len(t) == 0 {
 		return false
 	}
@@ -849,6 +883,7 @@ func tokenStrong(t []byte) bool {
 // an attack: a shell's or an interpreter's code flag, a Windows
 // environment variable, /dev/tcp, a URL handed to a downloader.
 func hostileArg(c *command, t []byte, first, line bool) bool {
+	// keep in step with hostileArgsOf
 	name := string(c.name)
 	switch {
 	case len(t) > 2 && t[0] == '%' && bytes.IndexByte(t[1:], '%') > 0:
@@ -874,6 +909,22 @@ func hostileArg(c *command, t []byte, first, line bool) bool {
 		return commandClasses[string(t)] == cmdName || commandClasses[string(t)] == cmdProbe || interpreters[string(t)] || fetchers[string(t)]
 	case name == "echo" || name == "printf" || name == "print":
 		return bytes.Contains(t, []byte("<?php")) || bytes.Contains(t, []byte("<?="))
+	}
+	return false
+}
+
+// hostileArgsOf reports whether hostileArg reads name's arguments by the
+// command's name (the cases after the first two): for other commands,
+// only an argument that starts with '%' or '/' can be hostile, and
+// readArgs asks hostileArg about those only.
+func hostileArgsOf(name []byte) bool {
+	if interpreters[string(name)] || fetchers[string(name)] {
+		return true
+	}
+	switch string(name) {
+	case "ping", "nslookup", "dig", "host", "traceroute", "tracert", "sleep", "timeout", "start-sleep", "which", "whereis",
+		"where", "echo", "printf", "print":
+		return true
 	}
 	return false
 }
@@ -963,7 +1014,7 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	if m&(shellChars|cSpace|cSlash|cBackslash|cQuote|cDQuote|cPercent) == 0 || header && structuredHeader(in.name) {
 		return dst, hit // structured headers carry Shellshock only
 	}
-	rawEscapes := in.raw != "" && (strings.IndexByte(in.raw, '\\') >= 0 || strings.Contains(in.raw, "%5c") || strings.Contains(in.raw, "%5C"))
+	rawEscapes := in.raw != "" && (strings.IndexByte(in.raw, '\\') >= 0 || escapedBackslash(in.raw))
 	if m&cmdOps == 0 && !header && m&cParen == 0 && !rawEscapes && !startsWithCommand(v, m) {
 		return dst, hit // no operator, no call, no command line first: no command position at all
 	}
@@ -1013,6 +1064,22 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 		dst = append(dst, evSignal(nameCommand, "cmdi.exec_call", 0.99, in, j.execEv))
 	}
 	return dst, hit
+}
+
+// escapedBackslash reports whether s holds "%5c" or "%5C", in one walk
+// over its '%'s.
+func escapedBackslash(s string) bool {
+	for i := 0; i < len(s); i++ {
+		k := strings.IndexByte(s[i:], '%')
+		if k < 0 {
+			return false
+		}
+		i += k
+		if i+2 < len(s) && s[i+1] == '5' && (s[i+2] == 'c' || s[i+2] == 'C') {
+			return true
+		}
+	}
+	return false
 }
 
 // commandJudgement is what the command family found in one reading of a
@@ -1072,8 +1139,10 @@ func judgeCommand(v string, m cls, path bool) commandJudgement {
 // rare bytes of each first (a keyword set would try every 'i', '.' and
 // '-' of prose).
 func psCradle(b []byte) (match, bool) {
-	for _, anchor := range []string{"iex", "webclient", ".download", "base64string", "-expression", "bitstransfer"} {
-		if k := indexRare(b, anchor); k >= 0 {
+	var at [6]int
+	cradleAnchors.index(b, at[:]) // the first occurrence of each; those sharing a rare byte in one walk
+	for n, k := range at {
+		if anchor := cradleAnchors.needles[n]; k >= 0 {
 			lo := max(0, k-24)
 			if mt, ok := findAny(b[lo:min(len(b), k+len(anchor)+24)], psCradles, false); ok {
 				mt.i += lo
@@ -1084,6 +1153,10 @@ func psCradle(b []byte) (match, bool) {
 	}
 	return match{}, false
 }
+
+// cradleAnchors are the rare parts of psCradles psCradle looks for, in
+// order.
+var cradleAnchors = needlesOf("iex", "webclient", ".download", "base64string", "-expression", "bitstransfer")
 
 // psCradles are PowerShell download-and-run idioms: code, never prose.
 // (powershell's flags, -enc, -nop, -w hidden, are its arguments'.)
@@ -1124,14 +1197,14 @@ func rateCommands(t *shellText, best *cmdHit, path bool) {
 		line = c.byPath || c.class != cmdWord || a.shaped
 		rateLine(t, &c, &a, wordy, best)
 	}
-	words, counted := 0, 0 // words in b[:counted]
-	plain := true          // b[:counted] holds letters and blanks only
+	lw := newLineWords(b)
 	inTick := false
+	ops := newCursor(opFinder, b)
 	for i := 0; i < len(b); i++ {
-		x := b[i]
-		if !opByte[x] {
-			continue
+		if i = ops.next(i); i >= len(b) {
+			break // the operators of prose are few: each byte of them is searched for once
 		}
+		x := b[i]
 		op, next, close := opNone, i+1, byte(0)
 		switch x {
 		case ';':
@@ -1171,10 +1244,7 @@ func rateCommands(t *shellText, best *cmdHit, path bool) {
 			continue
 		}
 		a := readArgs(b, &c, close, false)
-		if counted < i {
-			words, plain = countWords(b, counted, i, words, plain)
-			counted = i
-		}
+		words, plain := lw.at(i)
 		ctx := opContext{op: op, words: words, plain: plain && words > 0, line: line,
 			lead: words <= 2 && !line && !inTick && op != opBacktick}
 		if op == opBacktick {
@@ -1192,6 +1262,50 @@ func rateCommands(t *shellText, best *cmdHit, path bool) {
 		}
 		rateAt(t, ctx, wordy, &c, &a, i, best)
 	}
+}
+
+// lineWords counts the words of the line before each operator
+// rateCommands rates, asked at offsets that only grow. Only whether there
+// are none, at most two or more counts (opContext.words), and whether
+// they are plain only when there are at most two (opContext.plain serves
+// rateAt's lead operators): once a line has three words the rest of it
+// need not be read, which in prose is all of it but for its first words.
+type lineWords struct {
+	b       []byte
+	breaks  byteCursor[[]byte]
+	words   int  // in the line of b[:counted]; stops being counted at 3
+	plain   bool // those words are letters and blanks only; stale at 3 or more words
+	counted int
+}
+
+func newLineWords(b []byte) lineWords {
+	return lineWords{b: b, breaks: newCursor(lineBreaks, b), plain: true}
+}
+
+// lineBreaks are the bytes where countWords starts a line afresh.
+var lineBreaks = finder("\n\r")
+
+// at returns the words before b[i] in its line, as countWords counts
+// them from the start, exactly when they are at most two and at least
+// three otherwise, and whether they are plain, when they are at most two.
+func (lw *lineWords) at(i int) (int, bool) {
+	if lw.counted >= i {
+		return lw.words, lw.plain
+	}
+	// a line break restarts the count after it: countWords from the
+	// last one before i, whose class leaves no blank before the next byte
+	for r := lw.breaks.next(lw.counted); r < i; r = lw.breaks.next(r + 1) {
+		lw.words, lw.plain, lw.counted = 0, true, r+1
+	}
+	// in steps, to stop at the third word: counting b[a:c] and then b[c:d]
+	// is counting b[a:d] (the class of b[c-1] carries the blank over)
+	for lw.words < 3 && lw.counted < i {
+		end := min(i, lw.counted+64)
+		lw.words, lw.plain = countWords(lw.b, lw.counted, end, lw.words, lw.plain)
+		lw.counted = end
+	}
+	lw.counted = i
+	return lw.words, lw.plain
 }
 
 // countWords carries the count of words in b[:from] and whether they are
@@ -1247,13 +1361,14 @@ var countClasses = func() (t [256]uint8) {
 	return t
 }()
 
+// opBytes may be or start an operator.
+const opBytes = ";|&\n\r`$<>"
+
 // opByte marks the bytes that may be or start an operator.
-var opByte = func() (t [256]bool) {
-	for _, c := range ";|&\n\r`$<>" {
-		t[c] = true
-	}
-	return t
-}()
+var opByte = byteSet(opBytes)
+
+// opFinder finds the bytes of opBytes.
+var opFinder = finder(opBytes)
 
 // wordsUpTo counts the space-separated words of b up to limit, looking at
 // no more than 64 bytes a word, so that asking for each of many code spans

@@ -179,9 +179,11 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	if m&codeChars == 0 && !strings.Contains(v, "__") {
 		return dst, hit
 	}
-	lo, p := lowerLong(stack[:], v)
-	if p != nil {
-		defer longBuffers.Put(p)
+	var lo []byte
+	if len(v) > len(stack) {
+		lo = in.lowerValue() // the SSRF family may have made it
+	} else {
+		lo = lower(stack[:0], v)
 	}
 	var gm [codeGroups]groupMatch
 	codeWords.find(lo, gm[:])
@@ -549,35 +551,69 @@ func phpCall(lo []byte) (int, int, float64) {
 }
 
 // phpInclude finds include or require of a remote or wrapped file
-// without parentheses: include 'http://evil/shell.txt';
+// without parentheses: include 'http://evil/shell.txt'; the first
+// include, or else the first require.
+//
+// It starts from the quotes, which prose has fewer of than the letters
+// of "include", and reads back from each: a quote whose string starts
+// with a remote or wrapped prefix, after one or more blanks, after the
+// keyword (and "_once"), which no word byte precedes. Between an include
+// and its quote there are only blanks, so includes come in the order of
+// their quotes.
 func phpInclude(lo []byte) (int, int) {
-	for _, kw := range [...]string{"include", "require"} {
-		for off := 0; off < len(lo); {
-			k := indexRare(lo[off:], kw)
-			if k < 0 {
-				break
-			}
-			i := off + k
-			off = i + len(kw)
-			if i > 0 && isWord(lo[i-1]) {
-				continue
-			}
-			j := off
-			if bytes.HasPrefix(lo[j:], []byte("_once")) {
-				j += 5
-			}
-			a := skipSpace(lo, j)
-			if a == j || a >= len(lo) || lo[a] != '\'' && lo[a] != '"' {
-				continue
-			}
-			for _, p := range [...]string{"http:", "https:", "ftp:", "php:", "data:", "expect:", "zip:", "phar:", "//", "\\\\"} {
-				if bytes.HasPrefix(lo[a+1:], []byte(p)) {
-					return i, a + 1 + len(p)
-				}
+	ri, rj := -1, -1 // the first require
+	cur := newCursor(quoteBytes, lo)
+	for a := cur.next(0); a < len(lo); a = cur.next(a + 1) {
+		p := includePrefix(lo[a+1:])
+		if p == 0 {
+			continue
+		}
+		j := a
+		for j > 0 && (lo[j-1] == ' ' || lo[j-1] == '\t') {
+			j--
+		}
+		if j == a {
+			continue // no blank before the quote
+		}
+		if j >= 5 && string(lo[j-5:j]) == "_once" {
+			j -= 5
+		}
+		i := j - len("include") // as long as "require"
+		if i < 0 || i > 0 && isWord(lo[i-1]) {
+			continue
+		}
+		switch string(lo[i:j]) {
+		case "include":
+			return i, a + 1 + p
+		case "require":
+			if ri < 0 {
+				ri, rj = i, a+1+p
 			}
 		}
 	}
-	return -1, -1
+	return ri, rj
+}
+
+// quoteBytes are the quotes a PHP string opens with.
+var quoteBytes = finder("'\"")
+
+// includePrefix returns the length of the remote or wrapped prefix b
+// starts with, or 0.
+func includePrefix(b []byte) int {
+	if len(b) < 2 {
+		return 0
+	}
+	switch b[0] {
+	case 'h', 'f', 'p', 'd', 'e', 'z', '/', '\\':
+	default:
+		return 0 // most strings of prose
+	}
+	for _, p := range [...]string{"http:", "https:", "ftp:", "php:", "data:", "expect:", "zip:", "phar:", "//", "\\\\"} {
+		if bytes.HasPrefix(b, []byte(p)) {
+			return len(p)
+		}
+	}
+	return 0
 }
 
 // dangerousPath reports whether an include's argument (b starts at it)

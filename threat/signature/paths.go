@@ -51,6 +51,16 @@ func pathFold(buf []byte, v string, plus bool) (out []byte, exotic int) {
 	return foldChars(buf, p, n)
 }
 
+// percentNear reports whether one of the last five bytes of buf is '%'.
+func percentNear(buf []byte) bool {
+	for k := max(0, len(buf)-5); k < len(buf); k++ {
+		if buf[k] == '%' {
+			return true
+		}
+	}
+	return false
+}
+
 // text is what foldChars reads: a value, or the bytes unpercent made of it.
 type text interface{ ~string | ~[]byte }
 
@@ -61,7 +71,7 @@ func foldChars[T text](buf []byte, p T, exotic int) ([]byte, int) {
 		if pathPlain[c] {
 			// a run of bytes the cases below leave as they are (or
 			// lower-case): copied in one go
-			j := runEnd(&pathPlain, p, i+1)
+			j := nextMarked(&pathSpecial, p, i+1)
 			n := len(buf)
 			buf = slices.Grow(buf, j-i)[:n+j-i]
 			lowerInto(buf[n:], p[i:j])
@@ -187,6 +197,17 @@ var pathPlain = func() (t [256]bool) {
 	return t
 }()
 
+// pathSpecial marks the bytes pathPlain does not, for nextMarked: where
+// a run foldChars copies ends.
+var pathSpecial = func() (t [256]uint8) {
+	for c, plain := range pathPlain {
+		if !plain {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
 // foldedSignal builds a Signal for a match at text[i:j] of a folded form
 // of in.value: the evidence shows what the value decodes to, where the
 // match is.
@@ -227,6 +248,24 @@ func unhex1(c byte) byte {
 // %uXXXX is decoded to UTF-8. exotic counts nested, broken and %u escapes.
 func unpercent(buf []byte, s string, plus bool) (out []byte, exotic int) {
 	for i := 0; i < len(s); i++ {
+		if s[i] != '%' && !percentNear(buf) {
+			// Each escape the loop below undoes has a '%' among the last
+			// six bytes once its last byte is appended: with none in the
+			// five before a byte that is no '%', appending it (or the
+			// space of a '+') undoes nothing, and so on up to the next
+			// '%'. Prose is copied a run at a time.
+			j := len(s)
+			if k := strings.IndexByte(s[i+1:], '%'); k >= 0 {
+				j = i + 1 + k
+			}
+			n := len(buf)
+			buf = append(buf, s[i:j]...)
+			if plus {
+				replaceByte(buf[n:], '+', ' ')
+			}
+			i = j - 1
+			continue
+		}
 		if s[i] == '+' && plus {
 			buf = append(buf, ' ')
 			continue
@@ -531,25 +570,33 @@ var fileTargets = func() *fileTrie {
 	return t
 }()
 
-// segmentStart reports whether a path segment may start at b[i]: at the
-// start, after a separator, or after the characters that open a value in
-// code and markup (quotes, '=', '(').
-func segmentStart(b []byte, i int) bool {
-	return i == 0 || segmentOpeners[b[i-1]]
-}
+// segmentOpenerBytes are the bytes after which a path segment may start
+// (besides the start of a value): a separator, or the characters that
+// open a value in code and markup (quotes, '=', '(').
+const segmentOpenerBytes = "/=\"'(:|<>`,;@"
 
 var segmentOpeners = func() (t [256]bool) {
-	for _, c := range []byte("/=\"'(:|<>`,;@") {
+	for _, c := range []byte(segmentOpenerBytes) {
 		t[c] = true
 	}
 	return t
 }()
 
+// openerMarks is segmentOpeners for nextMarked.
+var openerMarks = byteMarks(segmentOpenerBytes)
+
 // findTarget returns the first and strongest file target that starts a
 // path segment of a folded value.
 func findTarget(b []byte) (i, j int, tier uint8) {
 	for k := 0; k < len(b); k++ {
-		if !segmentStart(b, k) || fileTargets.root[b[k]] == 0 {
+		if k > 0 && !segmentOpeners[b[k-1]] {
+			// the next segment start: after the next opener (prose has
+			// few), found a block of bytes at a time
+			if k = nextMarked(&openerMarks, b, k) + 1; k >= len(b) {
+				break
+			}
+		}
+		if fileTargets.root[b[k]] == 0 {
 			continue
 		}
 		if end, t := fileTargets.longest(b[k:]); t > tier {
@@ -616,7 +663,12 @@ func shaped(b []byte) bool {
 		return false
 	}
 	_, _, abs := pathRoot(b)
-	last := bytes.LastIndexByte(b, '/') + 1 // 0 when there is none
+	last := 0 // after the last '/'; 0 when there is none
+	if bytes.IndexByte(b, '/') >= 0 {
+		// LastIndexByte reads byte by byte, IndexByte a vector at a
+		// time: prose, which has no '/', is read the fast way
+		last = bytes.LastIndexByte(b, '/') + 1
+	}
 	if last == 0 && !abs {
 		return false // no separator at all: a name, not a path
 	}

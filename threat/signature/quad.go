@@ -51,7 +51,7 @@ func (q *quadset) find(b []byte, bounded bool) (match, bool) {
 		if h := quadHash32(v); q.bits[h>>6]&(1<<(h&63)) == 0 {
 			continue
 		}
-		for _, c := range q.set.byFirst[b[i]] {
+		for _, c := range q.set.byFirst.at(b[i]) {
 			kw := q.set.kws[c.k]
 			j := i + len(kw)
 			if j <= len(b) && string(b[i:j]) == string(kw) && (!bounded || boundary(b, i, j, kw)) {
@@ -69,6 +69,11 @@ type quadGroups struct {
 	group   []uint8 // group of each keyword, by keyword index
 	local   []int   // index of each keyword in its own list
 	bounded []bool  // per group: keywords need word boundaries
+	// hit is q.bits with a byte for each hash: the filter of four
+	// positions is then four loads or-ed together, without extracting
+	// four bits. (After the pointers: the garbage collector stops
+	// reading a quadGroups at its last pointer.)
+	hit [1 << 16]uint8
 }
 
 // groupMatch is a group's leftmost keyword: its index in the group's list
@@ -90,6 +95,9 @@ func quadGroupsOf(bounded []bool, lists ...[]string) *quadGroups {
 		}
 	}
 	g.q = quads(all...)
+	for h := range g.hit {
+		g.hit[h] = uint8(g.q.bits[h>>6] >> (h & 63) & 1)
+	}
 	return g
 }
 
@@ -112,8 +120,10 @@ func (g *quadGroups) find(b []byte, out []groupMatch) {
 		x := binary.LittleEndian.Uint64(b[i:])
 		h0, h1 := quadHash32(uint32(x)), quadHash32(uint32(x>>8))
 		h2, h3 := quadHash32(uint32(x>>16)), quadHash32(uint32(x>>24))
-		hits := q.bits[h0>>6]>>(h0&63)&1 | q.bits[h1>>6]>>(h1&63)&1<<1 |
-			q.bits[h2>>6]>>(h2&63)&1<<2 | q.bits[h3>>6]>>(h3&63)&1<<3
+		if g.hit[h0]|g.hit[h1]|g.hit[h2]|g.hit[h3] == 0 {
+			continue // most blocks of prose
+		}
+		hits := uint64(g.hit[h0]) | uint64(g.hit[h1])<<1 | uint64(g.hit[h2])<<2 | uint64(g.hit[h3])<<3
 		for ; hits != 0; hits &= hits - 1 {
 			if left = g.at(b, i+bits.TrailingZeros64(hits), out, left); left == 0 {
 				return
@@ -134,7 +144,7 @@ func (g *quadGroups) find(b []byte, out []groupMatch) {
 // yet, and returns how many groups are left.
 func (g *quadGroups) at(b []byte, i int, out []groupMatch, left int) int {
 	q := g.q
-	for _, c := range q.set.byFirst[b[i]] {
+	for _, c := range q.set.byFirst.at(b[i]) {
 		n := g.group[c.k]
 		if out[n].ok {
 			continue

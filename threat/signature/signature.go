@@ -172,6 +172,33 @@ type input struct {
 	// decoded marks the text a base64 or hex value decoded to: not cached,
 	// not decoded again
 	decoded bool
+	// lo is value lower-cased, once lowerValue made it: the SSRF and code
+	// families both read it, and make it once. loBuf holds it, from
+	// longBuffers, until scan is done with the input (release).
+	lo      []byte
+	loBuf   *[]byte
+	lowered bool
+}
+
+// lowerValue returns in.value lower-cased (ASCII only), made at the first
+// call: the families that read it must not change it.
+func (in *input) lowerValue() []byte {
+	if !in.lowered {
+		p := longBuffers.Get().(*[]byte)
+		in.lo = lower((*p)[:0], in.value)
+		*p = in.lo[:0] // a grown buffer goes back grown
+		in.loBuf, in.lowered = p, true
+	}
+	return in.lo
+}
+
+// release returns the buffer of lowerValue, once the families are done
+// with the input.
+func (in *input) release() {
+	if in.loBuf != nil {
+		longBuffers.Put(in.loBuf)
+	}
+	in.lo, in.loBuf, in.lowered = nil, nil, false
 }
 
 // headerFacts is what the one walk over the request's header map collects
@@ -559,6 +586,7 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 				clean |= bit
 			}
 		}
+		in.release()
 	}
 	if encoded {
 		var bits uint32

@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"math/bits"
 	"strings"
 
 	libinjection "github.com/corazawaf/libinjection-go"
@@ -392,34 +393,79 @@ var sqlWords = func() map[string]uint8 {
 	return m
 }()
 
-// sqlWordBits has a bit for the first byte, last byte and length of each
-// keyword in sqlWords: most words of prose miss it, and skip the map.
+// sqlWordBits has a bit for the first two bytes, last two bytes and
+// length of each keyword in sqlWords: most words of prose miss it, and
+// skip the table. (With the first and last bytes only, "them", "form",
+// "came" and "read" hit "trim", "from", "case" and "rand".)
 var sqlWordBits = func() (bits [1 << 10]uint64) {
 	for w := range sqlWords {
-		h := sqlWordHash(w[0], w[len(w)-1], len(w))
+		h := sqlWordHash(w[0], w[1], w[len(w)-2], w[len(w)-1], len(w))
 		bits[h>>6] |= 1 << (h & 63)
 	}
 	return bits
 }()
 
-func sqlWordHash(first, last byte, n int) uint32 {
-	return (uint32(first) | uint32(last)<<8 | uint32(n)<<16) * 2654435761 >> 16
+func sqlWordHash(first, second, penult, last byte, n int) uint32 {
+	k := uint64(first) | uint64(second)<<8 | uint64(penult)<<16 | uint64(last)<<24 | uint64(n)<<32
+	return uint32(k * 0x9E3779B97F4A7C15 >> 48)
+}
+
+// sqlPairLens has, for the first two bytes of a word (sqlPair), a bit
+// for the length of each keyword that starts with them, and every length
+// over four for "xp" and "sp" (xp_ and sp_ procedures): a word whose bit
+// is clear is no keyword. The lexer's loop asks it before it calls
+// sqlKeyword: one load from a small table rejects "the", "of", "to",
+// "you", "was", most words of prose.
+var sqlPairLens = func() (t [1 << 10]uint32) {
+	for w := range sqlWords {
+		if len(w) <= sqlMaxWord {
+			t[sqlPair(w[0], w[1])] |= 1 << len(w)
+		}
+	}
+	for n := 5; n <= sqlMaxWord; n++ {
+		t[sqlPair('x', 'p')] |= 1 << n
+		t[sqlPair('s', 'p')] |= 1 << n
+	}
+	return t
+}()
+
+// sqlPair indexes sqlPairLens by two bytes, lower-cased: five bits of
+// each (bytes that share them share an entry, which only lets more
+// words through).
+func sqlPair(a, b byte) int {
+	return int(lowerTable[a]&31)<<5 | int(lowerTable[b]&31)
+}
+
+// sqlMaxWord is the length of the longest word sqlKeyword looks up.
+const sqlMaxWord = 24
+
+// sqlMayKeyword reports whether w may be a keyword: when it is false,
+// sqlKeyword(w) is kwNone. It is the filter of sqlKeyword, which few
+// words of prose pass. A keyword passes it: its hash is one sqlWordBits
+// has.
+func sqlMayKeyword(w string) bool {
+	n := len(w)
+	if n < 2 || n > sqlMaxWord {
+		return false
+	}
+	second := lowerTable[w[1]]
+	if n > 4 && second == 'p' && w[2] == '_' {
+		return true // xp_ and sp_ procedures (and other words with "p_")
+	}
+	h := sqlWordHash(lowerTable[w[0]], second, lowerTable[w[n-2]], lowerTable[w[n-1]], n)
+	return sqlWordBits[h>>6]&(1<<(h&63)) != 0
 }
 
 // sqlKeyword returns the keyword id of word w.
 func sqlKeyword(w string) uint8 {
-	if len(w) < 2 || len(w) > 24 {
+	if !sqlMayKeyword(w) {
 		return kwNone
 	}
-	first, second := lowerTable[w[0]], lowerTable[w[1]]
-	if len(w) > 4 && (first == 'x' || first == 's') && second == 'p' && w[2] == '_' {
+	if len(w) > 4 && (lowerTable[w[0]] == 'x' || lowerTable[w[0]] == 's') && lowerTable[w[1]] == 'p' && w[2] == '_' {
 		if id := sqlWord(w); id != kwNone {
 			return id
 		}
 		return kwProc // xp_cmdshell, sp_executesql, sp_oacreate ...
-	}
-	if h := sqlWordHash(first, lowerTable[w[len(w)-1]], len(w)); sqlWordBits[h>>6]&(1<<(h&63)) == 0 {
-		return kwNone
 	}
 	return sqlWord(w)
 }
@@ -512,6 +558,40 @@ func newSQLLexer(s string) sqlLexer {
 }
 
 func sqlWordByte(c byte) bool { return sqlBytes[c]&sbWord != 0 }
+
+// sqlWordEnd returns the first index at or after j whose byte is no
+// sqlWordByte, or len(s). Eight bytes are classified at once: most words
+// of prose end in the first eight, found without a branch for each byte
+// (whose outcome, with words of every length, the processor mispredicts
+// once a word).
+func sqlWordEnd(s string, j int) int {
+	for ; j+8 <= len(s); j += 8 {
+		if nonword := sqlNonWord(le64(s[j : j+8])); nonword != 0 {
+			return j + bits.TrailingZeros64(nonword)/8
+		}
+	}
+	for j < len(s) && sqlWordByte(s[j]) {
+		j++
+	}
+	return j
+}
+
+// sqlNonWord returns the high bit of each byte of x (eight bytes of a
+// value, the first lowest) that is no sqlWordByte. In each byte of the
+// low seven bits y, adding 0x80-lo sets the high bit where y >= lo; no
+// carry crosses a byte.
+func sqlNonWord(x uint64) uint64 {
+	const ones, lows, highs = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	y := x & lows
+	l := y | 0x20*ones // letters folded to lower case
+	letter := (l + (0x80-'a')*ones) &^ (l + (0x80-'z'-1)*ones)
+	digit := (y + (0x80-'0')*ones) &^ (y + (0x80-'9'-1)*ones)
+	u := y ^ '_'*ones
+	d := y ^ '$'*ones
+	// ((z+0x7f)|z) has the high bit clear exactly where z is zero
+	word := x | letter | digit | ^((u + lows) | u) | ^((d + lows) | d) // x: bytes >= 0x80
+	return ^word & highs
+}
 
 // Classes of bytes for the lexer (sqlBytes).
 const (
@@ -863,6 +943,16 @@ func (sc *sqlScan) hit(rule int, conf float64, i, j int) {
 	}
 }
 
+// push appends a token to the ring. It stores the fields one by one: a
+// token built in memory a field at a time and copied whole, sixteen bytes
+// at a load, waits for its stores to reach memory (no store forwarding
+// joins them), the most expensive line of the lexer's loop in profiles.
+func (sc *sqlScan) push(kind sqlKind, id uint8, open bool, i, j int) {
+	r := &sc.ring[uint(sc.n)%uint(len(sc.ring))]
+	r.kind, r.id, r.open, r.i, r.j = kind, id, open, i, j
+	sc.n++
+}
+
 // prev returns the k-th token before the current one (0: the latest).
 func (sc *sqlScan) prev(k int) sqlTok {
 	if k >= sc.n || k >= len(sc.ring) {
@@ -894,12 +984,35 @@ func (sc *sqlScan) run() {
 		for p < len(s) && s[p] == ' ' {
 			p++
 		}
-		var t sqlTok
 		if p < len(s) && sqlBytes[s[p]]&(sbStart|sbSkip) == sbStart {
-			t = lx.word(p)
-		} else {
-			t = lx.next(pos)
+			// a word, what the loop below does with one: sqlKeyword is
+			// asked only about words whose first two bytes and length a
+			// keyword has (sqlPairLens), and only keywords have rules.
+			// Its end is sqlWordEnd(s, p+1) with the first block written
+			// out: most words end in it, and the loop makes no call.
+			j := p + 1
+			if j+8 <= len(s) {
+				if nonword := sqlNonWord(le64(s[j : j+8])); nonword != 0 {
+					j += bits.TrailingZeros64(nonword) / 8
+				} else {
+					j = sqlWordEnd(s, j+8)
+				}
+			} else {
+				j = sqlWordEnd(s, j)
+			}
+			id := kwNone
+			if n := j - p; n >= 2 && n <= sqlMaxWord && sqlPairLens[sqlPair(s[p], s[p+1])]&(1<<n) != 0 {
+				id = sqlKeyword(s[p:j])
+			}
+			if id != kwNone {
+				sc.syntax = true
+				sc.word(sqlTok{kind: sWord, id: id, i: p, j: j})
+			}
+			sc.push(sWord, id, false, p, j)
+			pos = j
+			continue
 		}
+		t := lx.next(pos)
 		if t.kind == sEnd {
 			return
 		}
@@ -946,8 +1059,7 @@ func (sc *sqlScan) run() {
 		case sComment, sNul:
 			sc.comment(t)
 		}
-		sc.ring[uint(sc.n)%uint(len(sc.ring))] = t
-		sc.n++
+		sc.push(t.kind, t.id, t.open, t.i, t.j)
 		pos = t.j
 	}
 }

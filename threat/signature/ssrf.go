@@ -78,17 +78,28 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	// Referer and Origin name pages (internal ones in development and on
 	// intranets): in those only the metadata service counts.
 	metadataOnly := header && (in.name == "Referer" || in.name == "Origin")
-	if header && m&cPercent != 0 {
+	decoded := header && m&cPercent != 0
+	if decoded {
 		v = decode.Percent(v, false)
 	}
 	var stack [512]byte
-	buf := stack[:0]
-	if len(v) > len(stack) {
+	var b []byte
+	exotic := 0
+	switch {
+	case !decoded && m&(cHigh|cBackslash) == 0 && len(v) > len(stack):
+		// ASCII without '\', as the classes of v say: urlFold would
+		// lower-case it whole, after reading it to find that out; the
+		// code family reads the same
+		b = in.lowerValue()
+	case !decoded && m&(cHigh|cBackslash) == 0:
+		b = lower(stack[:0], v)
+	case len(v) > len(stack):
 		p := longBuffers.Get().(*[]byte)
 		defer longBuffers.Put(p)
-		buf = (*p)[:0]
+		b, exotic = urlFold((*p)[:0], v)
+	default:
+		b, exotic = urlFold(stack[:0], v)
 	}
-	b, exotic := urlFold(buf, v)
 	b = bytes.TrimSpace(trimValue(b))
 	if m&cColon != 0 && !metadataOnly {
 		if mt, ok := findAny(b, ssrfSchemes, false); ok && seen.mark(&hit, ssrfScheme) {
@@ -155,8 +166,9 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 // oobDomain finds a name under one of oobDomains, looking for the rare
 // bytes of their names first.
 func oobDomain(b []byte) (int, int) {
-	for _, anchor := range []string{"oast", "burpcollaborator.", "interact.sh", "dnslog.", "ceye.io"} {
-		k := indexRare(b, anchor)
+	var at [5]int
+	oobAnchors.index(b, at[:]) // the first occurrence of each, in one walk for the four with a '.'
+	for _, k := range at {
 		if k < 0 {
 			continue
 		}
@@ -173,6 +185,9 @@ func oobDomain(b []byte) (int, int) {
 	}
 	return 0, 0
 }
+
+// oobAnchors are the parts of oobDomains oobDomain looks for, in order.
+var oobAnchors = needlesOf("oast", "burpcollaborator.", "interact.sh", "dnslog.", "ceye.io")
 
 // urlFold appends v lower-cased to buf with the characters that URL
 // parsers and IDNA normalisation turn into ASCII read as ASCII: enclosed

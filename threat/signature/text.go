@@ -3,6 +3,7 @@ package signature
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -96,7 +97,7 @@ func finder(set string) *byteFinder {
 
 // maxFinderBytes bounds the bytes of a byteFinder (byteCursor keeps a
 // position for each).
-const maxFinderBytes = 8
+const maxFinderBytes = 16
 
 // shortCursor is the length below which a byteCursor reads its value
 // with nextByte: on a short value one pass of eight-byte blocks costs less
@@ -194,22 +195,85 @@ blocks:
 	return len(s)
 }
 
-// runEnd returns the end of the run of bytes of s that t marks starting
-// at j: the first index at or after j whose byte t does not mark, or
-// len(s). The folds copy such runs whole; in prose they span most of a
-// value, and a block of eight marked bytes costs one test of eight
-// lookups instead of a loop turn for each byte.
-func runEnd[T text](t *[256]bool, s T, j int) int {
+// nextMarked returns the first index at or after j whose byte t marks
+// (not zero), or len(s). A block of eight unmarked bytes costs one test of
+// its eight lookups or-ed together, without a branch for each: the loops
+// that stop at a few punctuation bytes of prose (findTarget's segment
+// openers, the ends of the runs the folds copy whole) skip most of it that
+// way.
+func nextMarked[T text](t *[256]uint8, s T, j int) int {
+	if j < 0 {
+		j = 0
+	}
 	for ; j+8 <= len(s); j += 8 {
 		w := s[j : j+8] // one bounds check for the eight loads
-		if !(t[w[0]] && t[w[1]] && t[w[2]] && t[w[3]] && t[w[4]] && t[w[5]] && t[w[6]] && t[w[7]]) {
+		if t[w[0]]|t[w[1]]|t[w[2]]|t[w[3]]|t[w[4]]|t[w[5]]|t[w[6]]|t[w[7]] != 0 {
 			break
 		}
 	}
-	for j < len(s) && t[s[j]] {
+	for j < len(s) && t[s[j]] == 0 {
 		j++
 	}
 	return j
+}
+
+// replaceByte replaces each old in b with new, eight bytes at a time:
+// z = x^(old·0x0101…) has a zero byte where x has old, and
+// ((z&0x7f…)+0x7f…)|z has its high bit clear in exactly the zero bytes of
+// z (no carry crosses a byte).
+func replaceByte(b []byte, old, new byte) {
+	const ones, lows = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		z := x ^ uint64(old)*ones
+		eq := ^((z&lows + lows) | z) & (0x80 * ones) // 0x80 in each byte that was old
+		if eq != 0 {
+			binary.LittleEndian.PutUint64(b[i:], x^(eq>>7)*uint64(old^new))
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] == old {
+			b[i] = new
+		}
+	}
+}
+
+// byteMarks returns a table marking the bytes of set with 1, for
+// nextMarked.
+func byteMarks(set string) (t [256]uint8) {
+	for i := 0; i < len(set); i++ {
+		t[set[i]] = 1
+	}
+	return t
+}
+
+// wordFilter has a bit for the hash of the first, middle and last bytes
+// and the length of each word of a set: a word whose bit is not set is
+// not in the set, and a map lookup (which hashes the whole word) is saved.
+type wordFilter [1 << 10]uint64
+
+func wordFilterHash[T text](w T) uint32 {
+	n := len(w)
+	k := uint64(w[0]) | uint64(w[n/2])<<8 | uint64(w[n-1])<<16 | uint64(n)<<24
+	return uint32(k * 0x9E3779B97F4A7C15 >> 48)
+}
+
+func (f *wordFilter) add(w string) {
+	if w == "" {
+		panic("signature: empty word in a wordFilter")
+	}
+	h := wordFilterHash(w)
+	f[h>>6] |= 1 << (h & 63)
+}
+
+// may reports whether w may be in the set: false when it surely is not.
+func (f *wordFilter) may(w []byte) bool {
+	if len(w) == 0 {
+		return false
+	}
+	h := wordFilterHash(w)
+	return f[h>>6]&(1<<(h&63)) != 0
 }
 
 // byteSet returns a table marking the bytes of set.
@@ -294,22 +358,59 @@ type match struct {
 // over values of tens of bytes this is as fast as an Aho-Corasick
 // automaton and allocates nothing.)
 type kwset struct {
-	kws     [][]byte
-	byFirst [256][]cand
-	// pairs has a bit for the first two bytes of each keyword, so that
-	// findAny rejects most positions of a value with one table lookup;
-	// short is set when a keyword is one byte long (pairs cannot say).
-	pairs [1 << 10]uint64
-	short bool
+	// The fields that hold pointers come first: the garbage collector
+	// reads a kwset up to its last pointer, and the tables after it are
+	// not read (a set is scanned in every cycle; there are dozens).
+	kws [][]byte
+	// byFirst is each keyword's cand, by its first byte
+	byFirst byteIndex[cand]
 	// anchor, when anchored, is a byte other than a letter, a digit or a
 	// space that every keyword holds (':' of "gopher://"), at offset
 	// anchorAt[k] in keyword k: findAny then jumps between its
 	// occurrences in the value instead of reading every byte.
-	anchored bool
-	anchor   byte
 	anchorAt []int
-	maxAt    int
+	// the keywords by the byte before their anchor (anchorBy), and those
+	// that start with it (anchorFirst): at an anchor, only the keywords
+	// whose byte before it is the value's can match there
+	anchorFirst []uint16
+	anchorBy    byteIndex[uint16]
+	maxAt       int
+	anchored    bool
+	anchor      byte
+	// pairs has a bit for the first two bytes of each keyword, so that
+	// findAny rejects most positions of a value with one table lookup;
+	// short is set when a keyword is one byte long (pairs cannot say).
+	short bool
+	pairs [1 << 10]uint64
 }
+
+// byteIndex groups values by a byte: at(c) is the values added for c, in
+// the order they were added. It is one slice and a table of offsets, not
+// 256 slices, so that the garbage collector follows one pointer in it.
+type byteIndex[T any] struct {
+	vals []T
+	off  [257]uint16
+}
+
+// byteIndexOf returns the index of vals[i] by keys[i].
+func byteIndexOf[T any](keys []byte, vals []T) (x byteIndex[T]) {
+	for _, c := range keys {
+		x.off[int(c)+1]++
+	}
+	for c := 1; c <= 256; c++ {
+		x.off[c] += x.off[c-1]
+	}
+	x.vals = make([]T, len(vals))
+	next := x.off // where the next value of each byte goes
+	for i, c := range keys {
+		x.vals[next[c]] = vals[i]
+		next[c]++
+	}
+	return x
+}
+
+// at returns the values of byte c.
+func (x *byteIndex[T]) at(c byte) []T { return x.vals[x.off[c]:x.off[int(c)+1]] }
 
 // cand is a keyword starting with a given byte: its second byte (checked
 // before the whole keyword is compared) and its index.
@@ -321,7 +422,11 @@ type cand struct {
 
 // words builds a keyword set; keywords must be lower-case.
 func words(kws ...string) *kwset {
+	if len(kws) > 1<<16 {
+		panic("signature: too many keywords in a set")
+	}
 	s := &kwset{kws: make([][]byte, len(kws))}
+	firsts, cands := make([]byte, len(kws)), make([]cand, len(kws))
 	for i, k := range kws {
 		if k == "" {
 			panic("signature: empty keyword")
@@ -335,8 +440,9 @@ func words(kws ...string) *kwset {
 		} else {
 			s.short = true
 		}
-		s.byFirst[k[0]] = append(s.byFirst[k[0]], c)
+		firsts[i], cands[i] = k[0], c
 	}
+	s.byFirst = byteIndexOf(firsts, cands)
 	s.setAnchor()
 	return s
 }
@@ -364,11 +470,19 @@ func (s *kwset) setAnchor() {
 		return // none, or one prose has every few words ('.', ','), or too many keywords to try at each
 	}
 	s.anchored, s.anchor = true, byte(best)
-	for _, k := range s.kws {
+	var before []byte // of the keywords in anchorBy
+	var by []uint16
+	for n, k := range s.kws {
 		at := bytes.IndexByte(k, s.anchor)
 		s.anchorAt = append(s.anchorAt, at)
 		s.maxAt = max(s.maxAt, at)
+		if at == 0 {
+			s.anchorFirst = append(s.anchorFirst, uint16(n))
+		} else {
+			before, by = append(before, k[at-1]), append(by, uint16(n))
+		}
 	}
+	s.anchorBy = byteIndexOf(before, by)
 }
 
 // findAnchored is findAny for an anchored set.
@@ -383,16 +497,25 @@ func findAnchored(b []byte, set *kwset, bounded bool) (match, bool) {
 		if found && p-set.maxAt > best.i {
 			break // every keyword found from here on starts after best
 		}
-		for k, at := range set.anchorAt {
-			i := p - at
-			kw := set.kws[k]
-			e := i + len(kw)
-			if i < 0 || e > len(b) || found && (i > best.i || i == best.i && k > best.k) {
-				continue
+		// the keywords that may match here: whichever order they are
+		// tried in, best ends the leftmost, the first listed of those
+		try := func(ks []uint16) {
+			for _, k16 := range ks {
+				k := int(k16)
+				i := p - set.anchorAt[k]
+				kw := set.kws[k]
+				e := i + len(kw)
+				if i < 0 || e > len(b) || found && (i > best.i || i == best.i && k > best.k) {
+					continue
+				}
+				if b[i] == kw[0] && string(b[i:e]) == string(kw) && (!bounded || boundary(b, i, e, kw)) { // first bytes first: most differ
+					best, found = match{k, i, e}, true
+				}
 			}
-			if b[i] == kw[0] && string(b[i:e]) == string(kw) && (!bounded || boundary(b, i, e, kw)) { // first bytes first: most differ
-				best, found = match{k, i, e}, true
-			}
+		}
+		try(set.anchorFirst)
+		if p > 0 {
+			try(set.anchorBy.at(b[p-1]))
 		}
 	}
 	return best, found
@@ -411,7 +534,7 @@ func findAny(b []byte, set *kwset, bounded bool) (match, bool) {
 			if set.pairs[p>>6]&(1<<(p&63)) == 0 {
 				continue
 			}
-			for _, c := range set.byFirst[b[i]] {
+			for _, c := range set.byFirst.at(b[i]) {
 				if c.second != b[i+1] {
 					continue
 				}
@@ -425,7 +548,7 @@ func findAny(b []byte, set *kwset, bounded bool) (match, bool) {
 		return match{}, false
 	}
 	for i := 0; i < len(b); i++ {
-		cs := set.byFirst[b[i]]
+		cs := set.byFirst.at(b[i])
 		if len(cs) == 0 {
 			continue
 		}
@@ -452,7 +575,7 @@ func hasPrefixAny(b []byte, set *kwset) (int, bool) {
 	if len(b) == 0 {
 		return 0, false
 	}
-	for _, c := range set.byFirst[b[0]] {
+	for _, c := range set.byFirst.at(b[0]) {
 		if kw := set.kws[c.k]; len(kw) <= len(b) && string(b[:len(kw)]) == string(kw) {
 			return int(c.k), true
 		}
@@ -503,6 +626,9 @@ func indexFold(s, needle string) int {
 		return indexFoldShort(s, needle)
 	}
 	k := rarest(needle)
+	if n >= 2 && byteRank[needle[k]] >= byteRank['d'] {
+		return indexFoldPair(s, needle) // "system", "dataformatas": letters prose is full of
+	}
 	lc := needle[k]
 	uc := lc
 	if 'a' <= lc && lc <= 'z' {
@@ -564,6 +690,110 @@ func indexRare[T text](s T, needle string) int {
 	return -1
 }
 
+// needleSet is a few needles whose first occurrences one search finds:
+// needles that share their rarest byte share the walk over its
+// occurrences, where indexRare would walk them once for each needle.
+type needleSet struct {
+	needles []string
+	rare    []int         // index of each needle's rarest byte (rarest)
+	groups  []needleGroup // the needles by rarest byte
+	// pairs are the needles whose rarest byte is one of prose's most
+	// common ("oast"): indexPair finds them, rather than a search at
+	// every 's'
+	pairs []int
+}
+
+// needleGroup is the needles of a needleSet with the same rarest byte.
+type needleGroup struct {
+	c  byte
+	ns []int
+}
+
+func needlesOf(ns ...string) *needleSet {
+	s := &needleSet{needles: ns}
+	for n, nd := range ns {
+		if len(nd) < 2 {
+			panic("signature: needle shorter than two bytes: " + nd)
+		}
+		k := rarest(nd)
+		s.rare = append(s.rare, k)
+		if byteRank[nd[k]] >= byteRank['d'] {
+			s.pairs = append(s.pairs, n)
+			continue
+		}
+		g := slices.IndexFunc(s.groups, func(g needleGroup) bool { return g.c == nd[k] })
+		if g < 0 {
+			s.groups = append(s.groups, needleGroup{c: nd[k]})
+			g = len(s.groups) - 1
+		}
+		s.groups[g].ns = append(s.groups[g].ns, n)
+	}
+	return s
+}
+
+// index sets at[n] to indexRare(b, s.needles[n]) for each needle n: the
+// leftmost occurrence, or -1. Every occurrence of a needle has its rarest
+// byte at the same offset, so the first position of that byte where the
+// needle fits and matches is the leftmost occurrence.
+func (s *needleSet) index(b []byte, at []int) {
+	at = at[:len(s.needles)]
+	for n := range at {
+		at[n] = -1
+	}
+	for _, n := range s.pairs {
+		at[n] = indexPair(b, s.needles[n])
+	}
+	for _, g := range s.groups {
+		left := len(g.ns) // needles of g not found yet
+		for p := 0; left > 0 && p < len(b); p++ {
+			j := bytes.IndexByte(b[p:], g.c)
+			if j < 0 {
+				break
+			}
+			p += j
+			for _, n := range g.ns {
+				nd := s.needles[n]
+				i := p - s.rare[n]
+				// the first byte first: most positions differ there
+				if at[n] < 0 && i >= 0 && i+len(nd) <= len(b) && b[i] == nd[0] && string(b[i+1:i+len(nd)]) == nd[1:] {
+					at[n] = i
+					left--
+				}
+			}
+		}
+	}
+}
+
+// indexPair returns the leftmost occurrence of needle (two bytes or
+// more) in b, or -1. It tests eight positions at a time for the needle's
+// first two bytes: x^c0 and y^c1 (y is x a byte on) are both zero in a
+// byte where the pair starts, and ((z&0x7f…)+0x7f…)|z has its high bit
+// clear in exactly the zero bytes of z. For a needle of common letters
+// that is cheaper than a search at every occurrence of one of them.
+func indexPair(b []byte, needle string) int {
+	const ones, lows, highs = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	n := len(needle)
+	c0, c1 := uint64(needle[0])*ones, uint64(needle[1])*ones
+	i := 0
+	for ; i+9 <= len(b); i += 8 {
+		w := b[i : i+9] // one bounds check for the nine bytes
+		x := binary.LittleEndian.Uint64(w)
+		y := x>>8 | uint64(w[8])<<56
+		z := (x ^ c0) | (y ^ c1)
+		for eq := ^((z&lows + lows) | z) & highs; eq != 0; eq &= eq - 1 {
+			if k := i + bits.TrailingZeros64(eq)/8; k+n <= len(b) && string(b[k:k+n]) == needle {
+				return k
+			}
+		}
+	}
+	for ; i+n <= len(b); i++ {
+		if b[i] == needle[0] && string(b[i:i+n]) == needle {
+			return i
+		}
+	}
+	return -1
+}
+
 func indexByte[T text](s T, c byte) int {
 	switch v := any(s).(type) {
 	case string:
@@ -574,6 +804,52 @@ func indexByte[T text](s T, c byte) int {
 	for i := 0; i < len(s); i++ {
 		if s[i] == c {
 			return i
+		}
+	}
+	return -1
+}
+
+// indexFoldPair is indexFold for a needle of common bytes. It tests
+// eight positions at a time for the needle's rarest pair of adjacent
+// bytes, in either case: a letter c is matched as b|0x20 == c|0x20, which
+// holds for its two cases only, other bytes as they are (see indexPair).
+// Every ASCII window EqualFold takes has the pair there; a window with
+// other bytes is never EqualFold to an ASCII needle of its length.
+func indexFoldPair(s, needle string) int {
+	const ones, lows, highs = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	n := len(needle)
+	off := 0 // the pair: needle[off], needle[off+1], the rarest by byteRank
+	for k := 1; k+1 < n; k++ {
+		if int(byteRank[needle[k]])+int(byteRank[needle[k+1]]) < int(byteRank[needle[off]])+int(byteRank[needle[off+1]]) {
+			off = k
+		}
+	}
+	fold := func(c byte) (mask, want uint64) {
+		if isAlpha(c) {
+			return 0x20 * ones, uint64(c|0x20) * ones
+		}
+		return 0, uint64(c) * ones
+	}
+	m0, c0 := fold(needle[off])
+	m1, c1 := fold(needle[off+1])
+	try := func(k int) bool { // the pair at k: does the needle start at k-off?
+		i := k - off
+		return i >= 0 && i+n <= len(s) && strings.EqualFold(s[i:i+n], needle)
+	}
+	p := 0 // pair positions tested so far
+	for ; p+9 <= len(s); p += 8 {
+		x := le64(s[p : p+8])
+		y := x>>8 | uint64(s[p+8])<<56
+		z := ((x | m0) ^ c0) | ((y | m1) ^ c1)
+		for eq := ^((z&lows + lows) | z) & highs; eq != 0; eq &= eq - 1 {
+			if k := p + bits.TrailingZeros64(eq)/8; try(k) {
+				return k - off
+			}
+		}
+	}
+	for ; p+1 < len(s); p++ {
+		if (uint64(s[p])|m0&0xff) == c0&0xff && (uint64(s[p+1])|m1&0xff) == c1&0xff && try(p) {
+			return p - off
 		}
 	}
 	return -1

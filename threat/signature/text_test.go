@@ -47,7 +47,9 @@ func FuzzFindAny(f *testing.F) {
 	f.Add("a union select b", true)
 	f.Add("c99shell", false)
 	f.Add("x: dict://a gopher://b http://169.254.169.254/latest/meta-data/ || a | b", false)
-	sets := []*kwset{wrappers, remoteShells, ssrfSchemes, metadataPaths, sqliKeywords, filterCalls}
+	sets := []*kwset{wrappers, wrapperColons, remoteSchemes, remoteShells, ssrfSchemes, metadataPaths, sqliKeywords,
+		filterCalls, psCradles, xpathFuncs, nosqlOps, scannerAgents, probeStrong, probeWeak, ssiElements, esiTags,
+		sstiWords, ftlSpecials, smartyTags, eventPrefixes}
 	f.Fuzz(func(t *testing.T, s string, bounded bool) {
 		b := []byte(strings.ToLower(s))
 		for _, set := range sets {
@@ -62,7 +64,7 @@ func FuzzFindAny(f *testing.F) {
 					}
 				}
 			}
-			if ok != found || found && (got.i != want.i || got.j != want.j) {
+			if ok != found || found && got != want {
 				t.Fatalf("findAny(%q) = %v %v, want %v %v", b, got, ok, want, found)
 			}
 		}
@@ -110,6 +112,34 @@ func FuzzEachRun(f *testing.F) {
 		for k := range got {
 			if got[k] != want[k] {
 				t.Fatalf("eachRun(%q, %d) = %v, want %v", v, n, got, want)
+			}
+		}
+	})
+}
+
+// FuzzIndexFoldLong checks indexFold on values long enough for its
+// anchored and paired searches against the naive one, the value shifted
+// by each of eight pads.
+func FuzzIndexFoldLong(f *testing.F) {
+	f.Add("a SYSTEM 'x' in the system of the sYstem", "system")
+	f.Add("dataFormatAs and DATAFORMATAS", "dataformatas")
+	f.Add("\u212a\u017fk sy\u017ftem systen SySTEM", "system")
+	f.Add("the theme of them", "the")
+	f.Add("<!DOCTYPE x [ <!ENTITY", "<!doctype")
+	f.Fuzz(func(t *testing.T, s, needle string) {
+		needle = strings.Map(func(r rune) rune {
+			if r >= 'A' && r <= 'Z' {
+				return r + 'a' - 'A'
+			}
+			if r >= 0x80 {
+				return -1
+			}
+			return r
+		}, needle)
+		for pad := 0; pad < 8; pad++ {
+			v := strings.Repeat("the sun ", 8)[:56+pad] + s
+			if got, want := indexFold(v, needle), indexFoldNaive(v, needle); got != want {
+				t.Fatalf("indexFold(%q, %q) = %d, want %d", v, needle, got, want)
 			}
 		}
 	})

@@ -54,7 +54,7 @@ func findWrapper(b []byte) (match, bool) {
 	if ok && mt.k >= wrapperSSH2 {
 		mt.k++
 	}
-	if k := bytes.Index(b, []byte("ssh2.")); k >= 0 && (!ok || k < mt.i) {
+	if k := indexRare(b, "ssh2."); k >= 0 && (!ok || k < mt.i) { // from the '2's, which prose lacks
 		return match{wrapperSSH2, k, k + len("ssh2.")}, true
 	}
 	return mt, ok
