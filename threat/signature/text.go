@@ -422,7 +422,7 @@ type cand struct {
 
 // words builds a keyword set; keywords must be lower-case.
 func words(kws ...string) *kwset {
-	if len(kws) > 1<<16 {
+	if len(kws) >= 1<<16 { // cand.k and byteIndex offsets are uint16
 		panic("signature: too many keywords in a set")
 	}
 	s := &kwset{kws: make([][]byte, len(kws))}
