@@ -423,11 +423,23 @@ func (f *inflight) poll() int {
 }
 
 // publish sends pending messages, at most inFlight awaiting their
-// acknowledgement, and sends back to the queue what failed.
+// acknowledgement, and sends back to the queue what failed. After a
+// failure (an error, or no acknowledgement in time) it sends nothing until
+// a backoff has passed, doubling to 2 s while failures go on and reset by
+// the next acknowledgement: a control plane that is down costs a retry
+// every 2 s, not a loop.
 func (x *Exporter) publish() {
 	defer close(x.published)
 	var flying []inflight
 	backoff := time.Duration(0)
+	var hold time.Time // nothing is sent before it
+	fail := func() {
+		backoff = min(max(backoff*2, 100*time.Millisecond), 2*time.Second)
+		hold = time.Now().Add(backoff)
+	}
+	// collected is closed by Close and then ready for ever: once seen,
+	// the loop waits for the tick and the wake-ups instead
+	collected := x.collected
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -438,6 +450,7 @@ func (x *Exporter) publish() {
 			switch f.poll() {
 			case 1:
 				x.done(f.m, true)
+				backoff = 0
 			case -1:
 				failed = true
 				x.retry(f.m)
@@ -452,26 +465,22 @@ func (x *Exporter) publish() {
 		}
 		flying = kept
 		if failed {
-			backoff = min(max(backoff*2, 100*time.Millisecond), 2*time.Second)
-		} else if len(flying) == 0 {
-			backoff = 0
+			fail()
 		}
 		// send more
-		if !failed {
-			for len(flying) < inFlight {
-				m := x.next()
-				if m == nil {
-					break
-				}
-				msg := &nats.Msg{Subject: m.subject, Data: m.data, Header: nats.Header{}}
-				fut, err := x.js.PublishMsgAsync(msg, jetstream.WithMsgID(m.id))
-				if err != nil {
-					x.retry(m)
-					backoff = min(max(backoff*2, 100*time.Millisecond), 2*time.Second)
-					break
-				}
-				flying = append(flying, inflight{m: m, fut: fut, at: time.Now()})
+		for len(flying) < inFlight && !time.Now().Before(hold) {
+			m := x.next()
+			if m == nil {
+				break
 			}
+			msg := &nats.Msg{Subject: m.subject, Data: m.data, Header: nats.Header{}}
+			fut, err := x.js.PublishMsgAsync(msg, jetstream.WithMsgID(m.id))
+			if err != nil {
+				x.retry(m)
+				fail()
+				break
+			}
+			flying = append(flying, inflight{m: m, fut: fut, at: time.Now()})
 		}
 		if x.isDone(len(flying)) {
 			for _, f := range flying {
@@ -483,8 +492,8 @@ func (x *Exporter) publish() {
 			return
 		}
 		wait := 50 * time.Millisecond
-		if backoff > 0 {
-			wait = backoff
+		if d := time.Until(hold); d > 0 {
+			wait = d
 		}
 		if len(flying) > 0 {
 			f := &flying[0]
@@ -498,12 +507,10 @@ func (x *Exporter) publish() {
 			}
 		} else {
 			select {
-			case <-x.wake:
-				if backoff > 0 {
-					time.Sleep(backoff)
-				}
+			case <-x.wake: // new work, or Close giving up (sends still wait for hold)
 			case <-tick.C:
-			case <-x.collected:
+			case <-collected:
+				collected = nil
 			}
 		}
 	}
