@@ -26,6 +26,10 @@ func validName(field, s string) error {
 	return nil
 }
 
+// reconnectWait is how often Connect's connection tries to reconnect, and
+// the longest the exporter waits to publish again after a refused publish.
+const reconnectWait = 250 * time.Millisecond
+
 // Connect dials NATS for an SDK instance: it starts even when the server
 // is down, and reconnects for ever, so that the request path never depends
 // on the control plane. opts add credentials, TLS and so on.
@@ -33,7 +37,7 @@ func Connect(url string, opts ...nats.Option) (*nats.Conn, error) {
 	base := []nats.Option{
 		nats.Name("bulwark-sdk"),
 		nats.MaxReconnects(-1),
-		nats.ReconnectWait(250 * time.Millisecond),
+		nats.ReconnectWait(reconnectWait),
 		nats.RetryOnFailedConnect(true),
 		nats.ReconnectBufSize(-1), // no publish buffering while down: the exporter's own queue is the bound
 	}

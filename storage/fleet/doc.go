@@ -18,9 +18,11 @@
 // its pseudonym (computed once per client and cached) and batches; a
 // publisher goroutine publishes batches and reports with JetStream
 // acknowledgements, retrying with the same message id until acknowledged
-// (after a failure it backs off, doubling to one attempt every 2 s, so a
-// control plane that is down costs the instance next to nothing, and
-// Close waits for its context without spinning). What cannot be queued is dropped and counted (Stats, and the reports the
+// (after a failure it backs off: while the connection is down it tries
+// again as often as it reconnects, four times a second; when messages go
+// unacknowledged, at most every 2 s; a control plane that is down costs
+// the instance next to nothing, and Close waits for its context without
+// spinning). What cannot be queued is dropped and counted (Stats, and the reports the
 // dashboard shows), never silently.
 //
 // Permissions: the instance's NATS user needs to publish on the subjects

@@ -424,17 +424,20 @@ func (f *inflight) poll() int {
 
 // publish sends pending messages, at most inFlight awaiting their
 // acknowledgement, and sends back to the queue what failed. After a
-// failure (an error, or no acknowledgement in time) it sends nothing until
-// a backoff has passed, doubling to 2 s while failures go on and reset by
-// the next acknowledgement: a control plane that is down costs a retry
-// every 2 s, not a loop.
+// failure it sends nothing until a backoff has passed, doubling while
+// failures go on and reset by the next acknowledgement: up to 2 s after
+// messages went unacknowledged (a server that is slow, not to be piled
+// on), up to reconnectWait after a publish refused at once (the
+// connection is down: a retry as often as Connect reconnects finds it
+// back without delay, and costs next to nothing). A control plane that
+// is down costs a few retries a second, never a loop.
 func (x *Exporter) publish() {
 	defer close(x.published)
 	var flying []inflight
 	backoff := time.Duration(0)
 	var hold time.Time // nothing is sent before it
-	fail := func() {
-		backoff = min(max(backoff*2, 100*time.Millisecond), 2*time.Second)
+	fail := func(most time.Duration) {
+		backoff = min(max(backoff*2, 100*time.Millisecond), most)
 		hold = time.Now().Add(backoff)
 	}
 	// collected is closed by Close and then ready for ever: once seen,
@@ -465,7 +468,7 @@ func (x *Exporter) publish() {
 		}
 		flying = kept
 		if failed {
-			fail()
+			fail(2 * time.Second)
 		}
 		// send more
 		for len(flying) < inFlight && !time.Now().Before(hold) {
@@ -477,7 +480,7 @@ func (x *Exporter) publish() {
 			fut, err := x.js.PublishMsgAsync(msg, jetstream.WithMsgID(m.id))
 			if err != nil {
 				x.retry(m)
-				fail()
+				fail(reconnectWait)
 				break
 			}
 			flying = append(flying, inflight{m: m, fut: fut, at: time.Now()})
