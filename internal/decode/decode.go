@@ -5,7 +5,9 @@
 package decode
 
 import (
+	"encoding/binary"
 	"html"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -147,33 +149,34 @@ func Percent(s string, plus bool) string {
 	out := make([]byte, len(s))
 	n := copy(out, s[:i])
 	changed := false
-	pct := -1 // the next '%' at or after a long run, once looked for
 	for i < len(s) {
 		c := s[i]
 		if !stop[c] {
-			j := i + 1
-			for j < len(s) && j < i+16 && !stop[s[j]] {
-				j++
-			}
-			if j == i+16 {
-				// a long run: find its end a vector at a time (the next
-				// '%' is remembered, so that the scans stay linear)
-				if pct < j {
-					pct = len(s)
-					if k := strings.IndexByte(s[j:], '%'); k >= 0 {
-						pct = j + k
-					}
-				}
-				e := pct
+			// Eight bytes at a time: out is as long as s and n <= i, so
+			// the whole block fits; the bytes past the first escape are
+			// written over by what follows. A form-encoded text has a '+'
+			// every few bytes, so most runs end in the first block.
+			for i+8 <= len(s) {
+				x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+				binary.LittleEndian.PutUint64(out[n:n+8], x)
+				m := hasByte(x, '%')
 				if plus {
-					if k := strings.IndexByte(s[j:pct], '+'); k >= 0 {
-						e = j + k
-					}
+					m |= hasByte(x, '+')
 				}
-				j = e
+				if m != 0 {
+					k := bits.TrailingZeros64(m) / 8
+					n += k
+					i += k
+					break
+				}
+				n += 8
+				i += 8
 			}
-			n += copy(out[n:], s[i:j])
-			i = j
+			for i < len(s) && !stop[s[i]] {
+				out[n] = s[i]
+				n++
+				i++
+			}
 			continue
 		}
 		if c == '+' {
@@ -231,6 +234,15 @@ func Percent(s string, plus bool) string {
 		return s
 	}
 	return unsafe.String(&out[0], n)
+}
+
+// hasByte returns the high bit of each byte of x equal to b, exact in the
+// lowest such byte (a borrow can mark a byte above it as well, which the
+// callers never read).
+func hasByte(x uint64, b byte) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	y := x ^ ones*uint64(b)
+	return (y - ones) &^ y & highs
 }
 
 var stopPercent, stopPercentPlus = func() (a, b [256]bool) {
