@@ -96,12 +96,19 @@ const (
 	numValueFamilies = famScanner
 )
 
-// familyWants says which inputs each value family inspects.
+// familyWants says which inputs each value family inspects. A whole XML
+// or HTML document (wantBody) goes to the families whose attacks live in
+// its markup: tags and attributes (xss), DOCTYPE and entities (xxe),
+// directives (ssi), template and LDAP syntax, and Java class names that
+// XMLDecoder and XStream read from element names (code). The command
+// family reads none: a command line is in a document's text, attribute
+// values, CDATA or comments, which reach it as values of their own, and
+// reading the document again doubled its work on an XML body.
 var familyWants = [numValueFamilies]what{
 	famSQLi:      wantValues | wantNames | wantHeaders | wantPath,
 	famXSS:       wantValues | wantNames | wantHeaders | wantPath | wantBody,
 	famTraversal: wantValues | wantNames | wantHeaders | wantPath,
-	famCommand:   wantValues | wantNames | wantAllHeads | wantPath | wantBody,
+	famCommand:   wantValues | wantNames | wantAllHeads | wantPath,
 	famSSRF:      wantValues | wantHeaders,
 	famSSTI:      wantValues | wantHeaders | wantPath | wantBody,
 	famXXE:       wantValues | wantHeaders | wantBody,

@@ -80,6 +80,12 @@ var attacks = []struct {
 	{"code", "q", `O:8:"stdClass":1:{s:4:"file";s:11:"/etc/passwd";}`},
 	{"code", "q", "<?php system($_GET['c']); ?>"},
 	{"xxe", "body:application/xml", `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>`},
+	// command lines in an XML body reach the command family as the values
+	// they are (text, attribute, CDATA), not through the document whole
+	{"cmdi", "body:application/xml", `<ping><host>127.0.0.1; cat /etc/passwd</host></ping>`},
+	{"cmdi", "body:application/xml", `<ping host="127.0.0.1 &amp;&amp; cat /etc/passwd"/>`},
+	{"cmdi", "body:application/xml", `<?xml version="1.0"?><r><![CDATA[$(cat /etc/passwd)]]></r>`},
+	{"cmdi", "body:text/html", `<html><body><p>x</p><pre>; /bin/bash -c 'cat /etc/passwd'</pre></body></html>`},
 	{"code", "body:application/json", `{"__proto__":{"isAdmin":true}}`},
 	{"nosql", "body:application/json", `{"user":{"$ne":null},"password":{"$ne":null}}`},
 	{"ldap", "q", "*)(uid=*))(|(uid=*"},
