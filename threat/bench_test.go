@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/internal/benchtext"
 	"github.com/bulwarkhq/bulwark/internal/labelled"
 	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/standard"
@@ -95,33 +96,8 @@ func BenchmarkAssessAttack(b *testing.B) {
 	benchAssess(b, "/search?q=1%27%20UNION%20SELECT%20username,password%20FROM%20users--&size=42&color=%3Cscript%3Ealert(1)%3C/script%3E&page=2&sort=price_asc")
 }
 
-// prose returns about n bytes of English-like prose: sentences of common
-// words with the punctuation people type (commas, apostrophes, quotes,
-// dashes, parentheses), deterministic.
-func prose(n int) string {
-	words := strings.Fields(`the a of and to in is you that it he was for on are as with his they I at be this have
-		from or one had by word but not what all were we when your can said there use an each which she do how their if
-		will up other about out many then them these so some her would make like him into time has look two more write go
-		see number no way could people my than first water been call who oil its now find long down day did get come made
-		may part over new sound take only little work know place year live me back give most very after thing our just
-		name good sentence man think say great where help through much before line right too mean old any same tell boy
-		follow came want show also around form three small set put end does another well large must big even such because
-		turn here why ask went men read need land different home us move try kind hand picture again change off play
-		spell air away animal house point page letter mother answer found study still learn should America world don't
-		it's I'm can't O'Brien`)
-	punct := []string{", ", ", ", ". ", "; ", " -- ", "? ", "! ", " (really) ", ` "quoted" `, ": "}
-	rng := rand.New(rand.NewPCG(7, 11))
-	var b strings.Builder
-	b.Grow(n + 64)
-	for b.Len() < n {
-		for k := 3 + rng.IntN(12); k > 0; k-- {
-			b.WriteString(words[rng.IntN(len(words))])
-			b.WriteByte(' ')
-		}
-		b.WriteString(punct[rng.IntN(len(punct))])
-	}
-	return b.String()[:n]
-}
+// prose returns n bytes of English-like prose (internal/benchtext).
+func prose(n int) string { return benchtext.Prose(n) }
 
 // benchBody assesses a POST of body under ctype, reporting bytes a second;
 // with view set it only builds the request view (parsing, decoding), the
