@@ -100,7 +100,7 @@ const xssLibSpan = 512
 // prose with an '=' every few kilobytes is read once, not five times.
 func libXSS(v string) (int, int, bool) {
 	if len(v) <= 2*xssLibSpan {
-		return 0, len(v), libinjection.IsXSS(v)
+		return 0, len(v), libXSSMay(v) && libinjection.IsXSS(v)
 	}
 	lo, hi := -1, -1
 	for i := 0; i < len(v); i++ {
@@ -112,15 +112,155 @@ func libXSS(v string) (int, int, bool) {
 			hi = b
 			continue
 		}
-		if lo >= 0 && libinjection.IsXSS(v[lo:hi]) {
+		if lo >= 0 && libXSSMay(v[lo:hi]) && libinjection.IsXSS(v[lo:hi]) {
 			return lo, hi, true
 		}
 		lo, hi = a, b
 	}
-	if lo >= 0 && libinjection.IsXSS(v[lo:hi]) {
+	if lo >= 0 && libXSSMay(v[lo:hi]) && libinjection.IsXSS(v[lo:hi]) {
 		return lo, hi, true
 	}
 	return 0, 0, false
+}
+
+// libXSSMay reports whether libinjection's XSS check could flag s, in any
+// of the five contexts it reads s in; when it reports false, the check is
+// not run. libinjection flags only these tokens of its HTML5 tokenizer:
+// a DOCTYPE; a comment holding a backtick, "[if", "xml", "import" or
+// "entity"; an opening tag whose name is on its list; and an attribute
+// value whose attribute's name is on its lists. Each needs a '<' or an
+// '=' where this finds one: a '<' before '!', '?' or '%' (declarations
+// and comments) or a '/' and no letter (a bogus comment); a '<' or "</"
+// before a tag name that may be listed; an '=' after a name that may be.
+// A tag of an XML document ("<note id=\"n1\">"), or an '=' in prose
+// after a word such as "x", holds none of them, and libinjection, whose
+// four attribute contexts tokenize every word of prose as an attribute,
+// is the most expensive check an XML body had. The names are judged as
+// libinjection judges them (upper case, NULs dropped); where a name may
+// start is widened (after any quote or NUL), never narrowed: this errs
+// only towards running the check. TestLibXSSMayKnowsLibinjection and
+// FuzzLibXSSMay hold it to libinjection.
+func libXSSMay(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<':
+			if i+1 >= len(s) {
+				return false
+			}
+			switch c := s[i+1]; {
+			case c == '!' || c == '?' || c == '%':
+				return true
+			case c == '/':
+				if i+2 < len(s) {
+					if d := s[i+2]; isAlpha(d) {
+						if xssBlackTag(s[i+2:]) {
+							return true
+						}
+					} else if d != '>' {
+						return true // a bogus comment
+					}
+				}
+			case isAlpha(c) || c == 0:
+				if xssBlackTag(s[i+1:]) {
+					return true
+				}
+			}
+		case '=':
+			if xssBlackAttrBefore(s, i) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// libinjection's lists (xss_decls.go of libinjection-go v0.3.6): tag names,
+// and attribute names other than the event handlers ("on" and a name).
+var (
+	xssLibTags = map[string]bool{"APPLET": true, "BASE": true, "COMMENT": true, "EMBED": true, "FRAME": true,
+		"FRAMESET": true, "HANDLER": true, "IFRAME": true, "IMPORT": true, "ISINDEX": true, "LINK": true,
+		"LISTENER": true, "META": true, "NOSCRIPT": true, "OBJECT": true, "SCRIPT": true, "STYLE": true,
+		"VMLFRAME": true, "XML": true, "XSS": true}
+	xssLibAttrs = map[string]bool{"ACTION": true, "ATTRIBUTENAME": true, "BY": true, "BACKGROUND": true,
+		"DATAFORMATAS": true, "DATASRC": true, "DYNSRC": true, "FILTER": true, "FORMACTION": true, "FOLDER": true,
+		"FROM": true, "HANDLER": true, "HREF": true, "LOWSRC": true, "POSTER": true, "SRC": true, "STYLE": true,
+		"TO": true, "VALUES": true, "XLINK:HREF": true, "XMLNS": true, "XLINK": true}
+)
+
+// xssNameMax is the longest name libXSSMay judges (libinjection's is 64
+// bytes without NULs); a longer one counts as listed.
+const xssNameMax = 64
+
+// xssUpper returns s upper-cased without NULs in buf, and false when it
+// does not fit.
+func xssUpper(buf *[xssNameMax]byte, s string) (string, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == 0 {
+			continue
+		}
+		if n == len(buf) {
+			return "", false
+		}
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	return string(buf[:n]), true
+}
+
+// xssBlackTag reports whether the tag name at the start of s (up to a
+// space, '/' or '>') may be one libinjection lists: a name on its list or
+// one that starts with SVG or XSL.
+func xssBlackTag(s string) bool {
+	end := 0
+	for end < len(s) && !h5Space(s[end]) && s[end] != '/' && s[end] != '>' {
+		end++
+	}
+	var buf [xssNameMax]byte
+	name, ok := xssUpper(&buf, s[:end])
+	if !ok {
+		return true
+	}
+	return xssLibTags[name] || strings.HasPrefix(name, "SVG") || strings.HasPrefix(name, "XSL")
+}
+
+// xssBlackAttrBefore reports whether the '=' at s[e] may end the name of
+// an attribute libinjection lists. The name ends before the spaces (and
+// NULs) ahead of the '='; it is a tail of the run of bytes before them
+// that holds no space, '/', '=' or '>', starting at the run's start or
+// after a quote or a NUL in it.
+func xssBlackAttrBefore(s string, e int) bool {
+	q := e
+	for q > 0 && (h5Space(s[q-1]) || s[q-1] == 0) {
+		q--
+	}
+	r := q
+	for r > 0 && !h5Space(s[r-1]) && s[r-1] != '/' && s[r-1] != '=' && s[r-1] != '>' {
+		r--
+		if q-r > 4*xssNameMax {
+			return true // a long run: let libinjection read it
+		}
+	}
+	for p := r; p < q; p++ {
+		if p > r && s[p-1] != '\'' && s[p-1] != '"' && s[p-1] != '`' && s[p-1] != 0 {
+			continue
+		}
+		var buf [xssNameMax]byte
+		name, ok := xssUpper(&buf, s[p:q])
+		if !ok || len(name) >= 3 && name[0] == 'O' && name[1] == 'N' || xssLibAttrs[name] {
+			return true
+		}
+	}
+	return false
+}
+
+// h5Space reports whether c is a space to libinjection's HTML5 tokenizer.
+func h5Space(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // report appends a signal for each rule that matched.
