@@ -282,6 +282,81 @@ var shellSpecial = byteSet(shellSpecialBytes)
 // shellSpecialMarks is shellSpecial for nextMarked: where a run ends.
 var shellSpecialMarks = byteMarks(shellSpecialBytes)
 
+// shellSpecialClasses are shellSpecialBytes with their classes, for a
+// classCursor.
+var shellSpecialClasses = []classedByte{{0x1b, cCtl}, {'\\', cBackslash}, {'\'', cQuote}, {'"', cDQuote}, {'^', 0},
+	{'$', cDollar}, {'{', cBrace}}
+
+// classedByte is a byte a classCursor may search for and its class in
+// classify's table (0 for a byte no class marks: always searched for).
+type classedByte struct {
+	c byte
+	k cls
+}
+
+// maxClassCursor bounds the bytes of a classCursor.
+const maxClassCursor = 10
+
+// classCursor is byteCursor for the bytes of a set that a value's classes
+// admit: it answers as nextByte over the whole set when the value holds
+// none of the others. The command family searches its folded values for
+// ten operator bytes and seven special ones; prose holds one or two of
+// them, and byteCursor would search the whole value for each of the rest.
+type classCursor[T text] struct {
+	s    T
+	n    int // bytes searched for
+	c    [maxClassCursor]byte
+	at   [maxClassCursor]int // as byteCursor's
+	from int
+}
+
+// newClassCursor returns a cursor over s for the bytes of set whose
+// class m has (or that have none); m must hold the class of every byte
+// of set that s holds.
+func newClassCursor[T text](s T, set []classedByte, m cls) classCursor[T] {
+	cc := classCursor[T]{s: s}
+	for _, e := range set {
+		if e.k == 0 || m&e.k != 0 {
+			cc.c[cc.n] = e.c
+			cc.at[cc.n] = -1 // not searched for yet
+			cc.n++
+		}
+	}
+	return cc
+}
+
+// next returns the index of the first byte of s at or after i that the
+// cursor searches for, or len(s).
+func (cc *classCursor[T]) next(i int) int {
+	s := cc.s
+	if i < 0 {
+		i = 0
+	}
+	if i < cc.from {
+		// a query behind the last: what was found may lie after bytes
+		// never searched for
+		for k := range cc.n {
+			cc.at[k] = -1
+		}
+	}
+	cc.from = i
+	best := len(s)
+	for k := range cc.n {
+		a := cc.at[k]
+		if a < i {
+			a = len(s)
+			if i < len(s) {
+				if j := indexByte(s[i:], cc.c[k]); j >= 0 {
+					a = i + j
+				}
+			}
+			cc.at[k] = a
+		}
+		best = min(best, a)
+	}
+	return best
+}
+
 // maxObf bounds the obfuscations shellFold remembers.
 const maxObf = 8
 
@@ -319,13 +394,32 @@ func (t *shellText) obfIn(i, j int) bool {
 // (read as '/', the usual ${PATH:0:1}) and brace expansion
 // ("{cat,/etc/passwd}" runs "cat /etc/passwd"). Backslashes inside words
 // are left to commandWord: outside command names they are Windows paths.
-func shellFold(t *shellText, b []byte, v string) []byte {
+func shellFold(t *shellText, b []byte, v string) []byte { return shellFoldFrom(t, b, v, nil, 0) }
+
+// shellFoldFrom is shellFold given lo, v lower-cased (or nil), and m, the
+// classes of v (read only when lo is given). With lo the runs between
+// special bytes are copied from it, lower-cased once for the families
+// that share it (input.lowerValue), and the special bytes are searched
+// for by a classCursor: of the seven, a value of prose holds the quotes
+// and little else, and the classes of v say which to skip. ('^' has no
+// class and is always searched for.)
+func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 	t.ifs, t.exp = -1, -1
+	var specials classCursor[string]
+	if lo != nil {
+		specials = newClassCursor(v, shellSpecialClasses, m)
+	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		if !shellSpecial[c] {
 			// a run of bytes the cases below lower-case or leave as they
 			// are: copied in one go
+			if lo != nil {
+				j := specials.next(i + 1)
+				b = append(b, lo[i:j]...)
+				i = j - 1
+				continue
+			}
 			j := nextMarked(&shellSpecialMarks, v, i+1)
 			b = lower(b, v[i:j])
 			i = j - 1
@@ -1031,9 +1125,13 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 		alt = decode.Percent(in.raw, in.src == threat.SourceQuery || in.src == threat.SourceForm)
 	}
 	path := in.src == threat.SourcePath
-	j := judgeCommand(v, m, path)
+	var lo []byte
+	if v == in.value && len(v) > sharedLower {
+		lo = in.lowerValue() // the SSRF and code families read it too
+	}
+	j := judgeCommand(v, m, path, lo)
 	if alt != "" && alt != v {
-		if k := judgeCommand(alt, m, path); k.best.conf > j.best.conf {
+		if k := judgeCommand(alt, m, path, nil); k.best.conf > j.best.conf {
 			j.best, j.bestEv = k.best, k.bestEv
 		}
 	}
@@ -1092,7 +1190,14 @@ type commandJudgement struct {
 	bestEv, ifsEv, expEv, psEv, execEv string
 }
 
-func judgeCommand(v string, m cls, path bool) commandJudgement {
+// sharedLower is the length above which the command family folds a value
+// from the lower-cased copy input.lowerValue keeps: the SSRF and code
+// families take it for the values longer than their stack buffers.
+const sharedLower = 512
+
+// judgeCommand reads v (whose classes m holds when lo is given: v is the
+// input's value, and lo is it lower-cased).
+func judgeCommand(v string, m cls, path bool, lo []byte) commandJudgement {
 	var stack [1024]byte
 	t := shellText{b: stack[:0]}
 	if len(v) > len(stack) {
@@ -1100,14 +1205,21 @@ func judgeCommand(v string, m cls, path bool) commandJudgement {
 		defer longBuffers.Put(p)
 		t.b = (*p)[:0]
 	}
-	t.b = shellFold(&t, t.b[:0], v)
+	t.b = shellFoldFrom(&t, t.b[:0], v, lo, m)
 	j := commandJudgement{ifs: t.ifs, exp: t.exp}
+	// the operator bytes of the folded value are some of v's (the fold
+	// only drops bytes and writes blanks and slashes): the classes of v
+	// say which to search for, and otherwise those of the folded value
+	ops := m
+	if lo == nil {
+		ops = classify(unsafeString(t.b))
+	}
 	if m&(cParen|cPipe|cDash) != 0 {
 		if mt, ok := psCradle(t.b); ok {
 			j.ps = mt
 		}
 	}
-	rateCommands(&t, &j.best, path)
+	rateCommandsIn(&t, &j.best, path, ops)
 	if j.best.conf < 0.99 && m&(cBacktick|cDollar) != 0 && booleanProbe(t.b) {
 		j.best = cmdHit{0.99, "cmdi.substitution", 0, len(t.b)}
 	}
@@ -1186,6 +1298,17 @@ func (h *cmdHit) offer(conf float64, rule string, i, j int) {
 // rateCommands finds the command positions of a folded value and rates
 // the command at each.
 func rateCommands(t *shellText, best *cmdHit, path bool) {
+	rateCommandsIn(t, best, path, classify(unsafeString(t.b)))
+}
+
+// opClasses are the operator bytes (opBytes) with their classes, for a
+// classCursor.
+var opClasses = []classedByte{{';', cSemi}, {'|', cPipe}, {'&', cAmp}, {'\n', cNL}, {'\r', cNL}, {'`', cBacktick},
+	{'$', cDollar}, {'<', cLT}, {'>', cGT}}
+
+// rateCommandsIn is rateCommands given m, which holds the class of every
+// operator byte and line break of t.b: only those are searched for.
+func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 	b := t.b
 	var nameBuf [48]byte
 	wordy := hasWords(b, 8)
@@ -1198,8 +1321,9 @@ func rateCommands(t *shellText, best *cmdHit, path bool) {
 		rateLine(t, &c, &a, wordy, best)
 	}
 	lw := newLineWords(b)
+	lw.nl = m&cNL != 0
 	inTick := false
-	ops := newCursor(opFinder, b)
+	ops := newClassCursor(b, opClasses, m)
 	for i := 0; i < len(b); i++ {
 		if i = ops.next(i); i >= len(b) {
 			break // the operators of prose are few: each byte of them is searched for once
@@ -1276,10 +1400,11 @@ type lineWords struct {
 	words   int  // in the line of b[:counted]; stops being counted at 3
 	plain   bool // those words are letters and blanks only; stale at 3 or more words
 	counted int
+	nl      bool // b may hold line breaks (when not, they are not searched for)
 }
 
 func newLineWords(b []byte) lineWords {
-	return lineWords{b: b, breaks: newCursor(lineBreaks, b), plain: true}
+	return lineWords{b: b, breaks: newCursor(lineBreaks, b), plain: true, nl: true}
 }
 
 // lineBreaks are the bytes where countWords starts a line afresh.
@@ -1294,8 +1419,10 @@ func (lw *lineWords) at(i int) (int, bool) {
 	}
 	// a line break restarts the count after it: countWords from the
 	// last one before i, whose class leaves no blank before the next byte
-	for r := lw.breaks.next(lw.counted); r < i; r = lw.breaks.next(r + 1) {
-		lw.words, lw.plain, lw.counted = 0, true, r+1
+	if lw.nl {
+		for r := lw.breaks.next(lw.counted); r < i; r = lw.breaks.next(r + 1) {
+			lw.words, lw.plain, lw.counted = 0, true, r+1
+		}
 	}
 	// in steps, to stop at the third word: counting b[a:c] and then b[c:d]
 	// is counting b[a:d] (the class of b[c-1] carries the blank over)
