@@ -808,7 +808,12 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	a := args{empty: true}
 	i := c.end
 	end := i
-	for end < len(b) {
+	for {
+		// only the bytes of argEndMarks can end the arguments: the ones
+		// between are skipped eight at a time
+		if end = nextMarked(&argEndMarks, b, end); end >= len(b) {
+			break
+		}
 		x := b[end]
 		if x == ';' || x == '|' || x == '\n' || x == '\r' || x == '`' || x == close && close != 0 ||
 			x == '&' && !(end > 0 && b[end-1] == '>') && !(end+1 < len(b) && b[end+1] == '>') ||
@@ -819,20 +824,20 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	}
 	a.end = end
 	span := b[i:end]
-	special := hostileArgsOf(c.name)
+	kind, special := hostileKindOf(c.name)
 	first := true
 	tok := 0
 	// Tokens are separated by blanks, and by '+' where a value's spaces
-	// were encoded twice ("+|+dir+c:"); "chmod +x" keeps its '+'.
-	sep := func(k int) bool {
-		return span[k] == ' ' || span[k] == '\t' || span[k] == '+' && k > 0 && span[k-1] != ' '
-	}
+	// were encoded twice ("+|+dir+c:"). Every blank and '+' separates
+	// them: a '+' inside a token follows one of its bytes, never a blank,
+	// and one before a token is skipped with the blanks, as the first
+	// form of these loops read them (readArgsPlain in the tests).
 	for k := 0; k < len(span); {
-		for k < len(span) && (sep(k) || span[k] == '+') {
+		for k < len(span) && argSep[span[k]] {
 			k++
 		}
 		s := k
-		for k < len(span) && !sep(k) {
+		for k < len(span) && !argSep[span[k]] {
 			k++
 		}
 		if s == k {
@@ -866,7 +871,7 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 		}
 		// only some commands' arguments are hostile; any command's
 		// hostileArg reads when they start with '%' or '/'
-		if (special || len(t) > 2 && (t[0] == '%' || t[0] == '/')) && hostileArg(c, t, tok == 1, line) {
+		if (special || len(t) > 2 && (t[0] == '%' || t[0] == '/')) && hostileArgOf(c, kind, t, tok == 1, line) {
 			a.hostile = true
 		}
 	}
@@ -886,6 +891,14 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	}
 	return a
 }
+
+// argEndMarks marks the bytes that may end a command's arguments in
+// readArgs (';', '|', line breaks, '`', ')' closing a substitution, '&'
+// and the '$' of "$("), for nextMarked.
+var argEndMarks = byteMarks(";|\n\r`&$)")
+
+// argSep marks the bytes that separate readArgs' tokens.
+var argSep = byteSet(" \t+")
 
 // argTrim marks the bytes readArgs trims from the ends of a token.
 var argTrim = byteSet("'\")#")
@@ -977,6 +990,16 @@ func tokenStrong(t []byte) bool {
 // an attack: a shell's or an interpreter's code flag, a Windows
 // environment variable, /dev/tcp, a URL handed to a downloader.
 func hostileArg(c *command, t []byte, first, line bool) bool {
+	kind, _ := hostileKindOf(c.name)
+	return hostileArgOf(c, kind, t, first, line)
+}
+
+// argKind is what hostileArg asks of a command's name in the interpreters
+// and fetchers sets: readArgs looks it up once for all the arguments.
+type argKind struct{ interp, fetcher bool }
+
+// hostileArgOf is hostileArg given kind, the command's argKind.
+func hostileArgOf(c *command, kind argKind, t []byte, first, line bool) bool {
 	// keep in step with hostileArgsOf
 	name := string(c.name)
 	switch {
@@ -984,13 +1007,13 @@ func hostileArg(c *command, t []byte, first, line bool) bool {
 		return isEnvName(string(t[1 : 1+bytes.IndexByte(t[1:], '%')])) // %SYSTEMROOT%, %SYSTEMROOT%\repair
 	case bytes.HasPrefix(t, []byte("/dev/tcp/")) || bytes.HasPrefix(t, []byte("/dev/udp/")):
 		return true
-	case interpreters[name]:
+	case kind.interp:
 		switch string(t) {
 		case "-e", "-c", "-r", "-i", "-enc", "-encodedcommand", "-nop", "-noprofile", "-command", "-w", "-windowstyle",
 			"-ep", "-executionpolicy", "/c", "/k", "-exec", "-noni", "-noninteractive":
 			return true
 		}
-	case fetchers[name]:
+	case kind.fetcher:
 		return bytes.Contains(t, []byte("://")) || name != "get" && ipLike(t) || string(t) == "-e" || string(t) == "-lvp" ||
 			string(t) == "-lvvp" || string(t) == "-nlvp" || string(t) == "-urlcache" || string(t) == "/transfer"
 	case name == "ping" || name == "nslookup" || name == "dig" || name == "host" || name == "traceroute" || name == "tracert":
@@ -1012,15 +1035,22 @@ func hostileArg(c *command, t []byte, first, line bool) bool {
 // only an argument that starts with '%' or '/' can be hostile, and
 // readArgs asks hostileArg about those only.
 func hostileArgsOf(name []byte) bool {
-	if interpreters[string(name)] || fetchers[string(name)] {
-		return true
+	_, special := hostileKindOf(name)
+	return special
+}
+
+// hostileKindOf returns name's argKind and hostileArgsOf(name).
+func hostileKindOf(name []byte) (argKind, bool) {
+	kind := argKind{interp: interpreters[string(name)], fetcher: fetchers[string(name)]}
+	if kind.interp || kind.fetcher {
+		return kind, true
 	}
 	switch string(name) {
 	case "ping", "nslookup", "dig", "host", "traceroute", "tracert", "sleep", "timeout", "start-sleep", "which", "whereis",
 		"where", "echo", "printf", "print":
-		return true
+		return kind, true
 	}
-	return false
+	return kind, false
 }
 
 // hostileSpan reports hostile arguments in a command's folded argument

