@@ -833,23 +833,34 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	// and one before a token is skipped with the blanks, as the first
 	// form of these loops read them (readArgsPlain in the tests).
 	for k := 0; k < len(span); {
-		for k < len(span) && argSep[span[k]] {
+		for k < len(span) && argBytes[span[k]]&abSep != 0 {
 			k++
 		}
 		s := k
-		for k < len(span) && !argSep[span[k]] {
+		var f uint8 // abOther if the token has a byte that is no letter
+		for k < len(span) {
+			x := argBytes[span[k]]
+			if x&abSep != 0 {
+				break
+			}
+			f |= x
 			k++
 		}
 		if s == k {
 			break
 		}
-		t := trimSet(span[s:k], &argTrim)
-		if len(t) == 0 {
-			continue
+		// a token of letters (most of prose's) has nothing to trim and no
+		// shape: trimSet and tokenShaped read the others
+		t, sh := span[s:k], false
+		if f != 0 {
+			if t = trimSet(t, &argTrim); len(t) == 0 {
+				continue
+			}
+			sh = tokenShaped(t)
 		}
 		a.empty = false
 		tok++
-		sh := tokenShaped(t) || commandTokenWords.may(t) && commandTokens[string(t)]
+		sh = sh || commandTokenWords.may(t) && commandTokens[string(t)]
 		if sh {
 			a.shaped = true
 			if tokenStrong(t) || len(t) == 2 && t[1] == ':' && winFileCommand(c.name) {
@@ -897,8 +908,24 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 // and the '$' of "$("), for nextMarked.
 var argEndMarks = byteMarks(";|\n\r`&$)")
 
-// argSep marks the bytes that separate readArgs' tokens.
-var argSep = byteSet(" \t+")
+// Classes of argBytes.
+const (
+	abSep   = 1 << iota // a blank or '+': separates readArgs' tokens
+	abOther             // no letter: the token may need trimming, or have a shape
+)
+
+// argBytes classes the bytes of a command's arguments for readArgs.
+var argBytes = func() (t [256]uint8) {
+	for c := range t {
+		switch y := byte(c); {
+		case y == ' ' || y == '\t' || y == '+':
+			t[c] = abSep
+		case !isLetter(y):
+			t[c] = abOther
+		}
+	}
+	return t
+}()
 
 // argTrim marks the bytes readArgs trims from the ends of a token.
 var argTrim = byteSet("'\")#")
