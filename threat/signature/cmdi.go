@@ -1272,7 +1272,7 @@ func judgeCommand(v string, m cls, path bool, lo []byte) commandJudgement {
 		ops = classify(unsafeString(t.b))
 	}
 	if m&(cParen|cPipe|cDash) != 0 {
-		if mt, ok := psCradle(t.b); ok {
+		if mt, ok := psCradleIn(t.b, ops); ok {
 			j.ps = mt
 		}
 	}
@@ -1307,7 +1307,16 @@ func judgeCommand(v string, m cls, path bool, lo []byte) commandJudgement {
 // psCradle finds a PowerShell download-and-run idiom, looking for the
 // rare bytes of each first (a keyword set would try every 'i', '.' and
 // '-' of prose).
-func psCradle(b []byte) (match, bool) {
+func psCradle(b []byte) (match, bool) { return psCradleIn(b, classify(unsafeString(b))) }
+
+// psCradleIn is psCradle given m, which holds the class of every '(',
+// '|', '$', '.' and '-' of b. A value that cradleMay finds holds none of
+// psCradles is not searched for their anchors: in prose the anchors'
+// rare bytes ('b', '.') are common, and the search stops at every one.
+func psCradleIn(b []byte, m cls) (match, bool) {
+	if !cradleMay(b, m) {
+		return match{}, false
+	}
 	var at [6]int
 	cradleAnchors.index(b, at[:]) // the first occurrence of each; those sharing a rare byte in one walk
 	for n, k := range at {
@@ -1323,12 +1332,59 @@ func psCradle(b []byte) (match, bool) {
 	return match{}, false
 }
 
+// cradleBytes are the bytes of psCradles that cradleMay reads around.
+var cradleBytes = []classedByte{{'(', cParen}, {'|', cPipe}, {'$', cDollar}, {'.', cDot}, {'-', cDash}}
+
+// cradleMay reports whether b may hold one of psCradles: false only when
+// it holds none (m holds the classes of b's cradleBytes). Each of them
+// holds a byte of cradleBytes with what is around it: a '(' after "iex",
+// "string", "file" or "expression" (a blank between them or not), "|iex"
+// or "| iex", "expression $", ".w" (net.webclient) or "-b"
+// (start-bitstransfer). Those bytes are few in prose, and most are
+// searched for only when m says the value has them.
+func cradleMay(b []byte, m cls) bool {
+	cur := newClassCursor(b, cradleBytes, m)
+	for p := cur.next(0); p < len(b); p = cur.next(p + 1) {
+		switch b[p] {
+		case '(':
+			q := p
+			if q > 0 && b[q-1] == ' ' {
+				q--
+			}
+			head := b[:q]
+			if bytes.HasSuffix(head, []byte("iex")) || bytes.HasSuffix(head, []byte("string")) ||
+				bytes.HasSuffix(head, []byte("file")) || bytes.HasSuffix(head, []byte("expression")) {
+				return true
+			}
+		case '|':
+			if rest := b[p+1:]; bytes.HasPrefix(rest, []byte("iex")) || bytes.HasPrefix(rest, []byte(" iex")) {
+				return true
+			}
+		case '$':
+			if bytes.HasSuffix(b[:p], []byte("expression ")) {
+				return true
+			}
+		case '.':
+			if p+1 < len(b) && b[p+1] == 'w' {
+				return true
+			}
+		case '-':
+			if p+1 < len(b) && b[p+1] == 'b' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // cradleAnchors are the rare parts of psCradles psCradle looks for, in
 // order.
 var cradleAnchors = needlesOf("iex", "webclient", ".download", "base64string", "-expression", "bitstransfer")
 
 // psCradles are PowerShell download-and-run idioms: code, never prose.
 // (powershell's flags, -enc, -nop, -w hidden, are its arguments'.)
+// cradleMay reads the bytes around which each can stand: keep it in step
+// (TestPSCradleWords holds a copy of the list).
 var psCradles = words("net.webclient", ".downloadstring(", ".downloadfile(", "iex(", "iex (", "|iex", "| iex",
 	"frombase64string(", "invoke-expression(", "invoke-expression (", "invoke-expression $", "start-bitstransfer")
 

