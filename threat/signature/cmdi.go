@@ -302,8 +302,11 @@ const maxClassCursor = 10
 // none of the others. The command family searches its folded values for
 // ten operator bytes and seven special ones; prose holds one or two of
 // them, and byteCursor would search the whole value for each of the rest.
-type classCursor[T text] struct {
-	s    T
+//
+// It reads strings only (a byte slice through unsafeString): a generic
+// cursor would pay indexByte's type switch at each of its many stops.
+type classCursor struct {
+	s    string
 	n    int // bytes searched for
 	c    [maxClassCursor]byte
 	at   [maxClassCursor]int // as byteCursor's
@@ -313,8 +316,8 @@ type classCursor[T text] struct {
 // newClassCursor returns a cursor over s for the bytes of set whose
 // class m has (or that have none); m must hold the class of every byte
 // of set that s holds.
-func newClassCursor[T text](s T, set []classedByte, m cls) classCursor[T] {
-	cc := classCursor[T]{s: s}
+func newClassCursor(s string, set []classedByte, m cls) classCursor {
+	cc := classCursor{s: s}
 	for _, e := range set {
 		if e.k == 0 || m&e.k != 0 {
 			cc.c[cc.n] = e.c
@@ -327,7 +330,7 @@ func newClassCursor[T text](s T, set []classedByte, m cls) classCursor[T] {
 
 // next returns the index of the first byte of s at or after i that the
 // cursor searches for, or len(s).
-func (cc *classCursor[T]) next(i int) int {
+func (cc *classCursor) next(i int) int {
 	s := cc.s
 	if i < 0 {
 		i = 0
@@ -346,7 +349,7 @@ func (cc *classCursor[T]) next(i int) int {
 		if a < i {
 			a = len(s)
 			if i < len(s) {
-				if j := indexByte(s[i:], cc.c[k]); j >= 0 {
+				if j := strings.IndexByte(s[i:], cc.c[k]); j >= 0 {
 					a = i + j
 				}
 			}
@@ -405,7 +408,7 @@ func shellFold(t *shellText, b []byte, v string) []byte { return shellFoldFrom(t
 // class and is always searched for.)
 func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 	t.ifs, t.exp = -1, -1
-	var specials classCursor[string]
+	var specials classCursor
 	if lo != nil {
 		specials = newClassCursor(v, shellSpecialClasses, m)
 	}
@@ -621,13 +624,7 @@ func commandWord(b []byte, i int, name []byte) (command, bool) {
 	}
 	c := command{start: i, quoted: quoted}
 	j := i
-	for j < len(b) && j-i < 96 {
-		x := b[j]
-		if x == ' ' || x == '\t' || x == ';' || x == '|' || x == '&' || x == '`' || x == ')' || x == '}' || x == '<' ||
-			x == '>' || x == '\n' || x == '\r' || x == ',' || x == '(' || x == '$' || x == '\'' || x == '"' || x == '#' ||
-			x == '+' || x == 0 {
-			break
-		}
+	for j < len(b) && j-i < 96 && !commandWordEnds[b[j]] {
 		j++
 	}
 	c.end = j
@@ -693,10 +690,25 @@ func commandWord(b []byte, i int, name []byte) (command, bool) {
 		c.obf = c.obf || c.byPath
 		return c, true
 	}
-	c.class = commandClasses[string(name)]
+	if commandClassWords.may(name) {
+		c.class = commandClasses[string(name)]
+	}
 	c.name = name
 	return c, c.class != cmdUnknown
 }
+
+// commandWordEnds marks the bytes that end a command word.
+var commandWordEnds = byteSet(" \t;|&`)}<>\n\r,($'\"#+\x00")
+
+// commandClassWords filters commandWord's lookups in commandClasses: the
+// words after the separators of prose are mostly no command.
+var commandClassWords = func() *wordFilter {
+	f := new(wordFilter)
+	for w := range commandClasses {
+		f.add(w)
+	}
+	return f
+}()
 
 // binPath reports whether dir is a directory commands live in, globs
 // allowed ("/???/"): "/bin", "/usr/local/bin", "c:\windows\system32",
@@ -1340,12 +1352,27 @@ var cradleBytes = []classedByte{{'(', cParen}, {'|', cPipe}, {'$', cDollar}, {'.
 // holds a byte of cradleBytes with what is around it: a '(' after "iex",
 // "string", "file" or "expression" (a blank between them or not), "|iex"
 // or "| iex", "expression $", ".w" (net.webclient) or "-b"
-// (start-bitstransfer). Those bytes are few in prose, and most are
-// searched for only when m says the value has them.
+// (start-bitstransfer). Those bytes are few in prose, and each is
+// searched for only when m says the value has it.
 func cradleMay(b []byte, m cls) bool {
-	cur := newClassCursor(b, cradleBytes, m)
-	for p := cur.next(0); p < len(b); p = cur.next(p + 1) {
-		switch b[p] {
+	for _, e := range cradleBytes {
+		if m&e.k != 0 && cradleAround(b, e.c) {
+			return true
+		}
+	}
+	return false
+}
+
+// cradleAround reports whether an occurrence of c, one of cradleBytes,
+// stands where one of psCradles holds it.
+func cradleAround(b []byte, c byte) bool {
+	for p := 0; p < len(b); p++ {
+		k := bytes.IndexByte(b[p:], c)
+		if k < 0 {
+			return false
+		}
+		p += k
+		switch c {
 		case '(':
 			q := p
 			if q > 0 && b[q-1] == ' ' {
@@ -1436,7 +1463,7 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 	lw := newLineWords(b)
 	lw.nl = m&cNL != 0
 	inTick := false
-	ops := newClassCursor(b, opClasses, m)
+	ops := newClassCursor(unsafeString(b), opClasses, m)
 	for i := 0; i < len(b); i++ {
 		if i = ops.next(i); i >= len(b) {
 			break // the operators of prose are few: each byte of them is searched for once

@@ -38,7 +38,7 @@ func FuzzClassCursor(f *testing.F) {
 				return len(s)
 			}
 			for _, m := range []cls{classify(s), ^cls(0)} {
-				cs, cb := newClassCursor(s, set, m), newClassCursor([]byte(s), set, m)
+				cs, cb := newClassCursor(s, set, m), newClassCursor(unsafeString([]byte(s)), set, m)
 				r := steps
 				for i, n := 0, 0; i <= len(s)+1 && n < 4*len(s)+8; n++ {
 					want := plain(i)
@@ -46,7 +46,7 @@ func FuzzClassCursor(f *testing.F) {
 						t.Fatalf("classCursor(%q, %b).next(%d) = %d, want %d", s, m, i, got, want)
 					}
 					if got := cb.next(i); got != want {
-						t.Fatalf("classCursor([]byte(%q), %b).next(%d) = %d, want %d", s, m, i, got, want)
+						t.Fatalf("classCursor(unsafeString(%q), %b).next(%d) = %d, want %d", s, m, i, got, want)
 					}
 					switch r & 3 {
 					case 0, 1:
@@ -347,6 +347,129 @@ func TestPSCradleWords(t *testing.T) {
 	for i, w := range psCradleWords {
 		if string(psCradles.kws[i]) != w {
 			t.Errorf("psCradles keyword %d is %q, psCradleWords has %q", i, psCradles.kws[i], w)
+		}
+	}
+}
+
+// commandWordPlain is commandWord as first written: twenty comparisons a
+// byte for the word's end, every name looked up in commandClasses.
+func commandWordPlain(b []byte, i int, name []byte) (command, bool) {
+	quoted := false
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '(' || b[i] == '{' || b[i] == '\'' || b[i] == '"' || b[i] == '+') {
+		quoted = quoted || b[i] == '\'' || b[i] == '"'
+		i++
+	}
+	c := command{start: i, quoted: quoted}
+	j := i
+	for j < len(b) && j-i < 96 {
+		x := b[j]
+		if x == ' ' || x == '\t' || x == ';' || x == '|' || x == '&' || x == '`' || x == ')' || x == '}' || x == '<' ||
+			x == '>' || x == '\n' || x == '\r' || x == ',' || x == '(' || x == '$' || x == '\'' || x == '"' || x == '#' ||
+			x == '+' || x == 0 {
+			break
+		}
+		j++
+	}
+	c.end = j
+	w := b[i:j]
+	if len(w) == 0 || j < len(b) && (b[j] == ',' || b[j] == '(') {
+		return c, false // a list item or a function call, not a command
+	}
+	if j+1 < len(b) && b[j] == '$' && (isLetter(b[j+1]) || b[j+1] == '{' || b[j+1] == '_') {
+		return c, false // "ar$a": a variable glued to the word makes another word
+	}
+	// a path: keep its last segment, remember it was called by path.
+	// Backslashes separate folders only in Windows paths ("c:\x",
+	// ".\x", "\\host\x"); elsewhere a shell drops them ("w\h\o").
+	winPath := len(w) > 2 && w[1] == ':' && (w[2] == '\\' || w[2] == '/') || len(w) > 1 && (w[0] == '\\' && w[1] == '\\' || w[0] == '.' && w[1] == '\\')
+	dirEnd := -1
+	for k := len(w) - 1; k >= 0; k-- {
+		if w[k] == '/' || w[k] == '\\' && winPath {
+			dirEnd = k
+			break
+		}
+	}
+	if dirEnd >= 0 {
+		if !binPath(w[:dirEnd]) {
+			return c, false
+		}
+		c.byPath = true
+		w = w[dirEnd+1:]
+	}
+	name = name[:0]
+	glob := false
+	for k := 0; k < len(w); k++ {
+		x := w[k]
+		switch {
+		case x == '\\':
+			c.obf = true // "w\h\o\a\m\i"
+			continue
+		case x == '?' || x == '*':
+			glob = true
+		case !(isAlnum(x) || x == '.' || x == '-' || x == '_'):
+			return c, false
+		}
+		name = append(name, x)
+	}
+	name = bytes.TrimSuffix(name, []byte(".exe"))
+	if len(name) == 0 || len(name) > 40 {
+		return c, false
+	}
+	if glob {
+		letters := 0
+		for _, x := range name {
+			if isAlnum(x) {
+				letters++
+			}
+		}
+		if letters == 0 || len(name) < 2 {
+			return c, false // "*", "???": anything at all
+		}
+		cls, ok := globCommand(name)
+		if !ok {
+			return c, false
+		}
+		c.class, c.glob, c.name = cls, true, name
+		c.obf = c.obf || c.byPath
+		return c, true
+	}
+	c.class = commandClasses[string(name)]
+	c.name = name
+	return c, c.class != cmdUnknown
+}
+
+// FuzzCommandWord checks commandWord against its first form at every
+// offset of a folded value, and that commandClassWords passes every name
+// of commandClasses.
+func FuzzCommandWord(f *testing.F) {
+	for _, s := range cmdFuzzSeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{"/usr/bin/id", "c:\\windows\\system32\\cmd.exe /c ver", "/???/??t", "w\\h\\o", "ar$a",
+		"{cat,/etc/passwd}", "system('id')", "'whoami'", "(curl x)", "./x", "\\\\host\\x", "..\\x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var st shellText
+		b := shellFold(&st, nil, s)
+		var gb, wb [48]byte
+		for i := 0; i <= len(b); i++ {
+			g, gok := commandWord(b, i, gb[:0])
+			w, wok := commandWordPlain(b, i, wb[:0])
+			if gok != wok || string(g.name) != string(w.name) || g.start != w.start || g.end != w.end || g.class != w.class ||
+				g.glob != w.glob || g.byPath != w.byPath || g.quoted != w.quoted || g.obf != w.obf {
+				t.Fatalf("commandWord(%q, %d) = %+v %v, want %+v %v", b, i, g, gok, w, wok)
+			}
+		}
+	})
+}
+
+// TestCommandClassWords checks that every name of commandClasses passes
+// its filter.
+func TestCommandClassWords(t *testing.T) {
+	for w := range commandClasses {
+		if !commandClassWords.may([]byte(w)) {
+			t.Errorf("commandClassWords misses %q", w)
 		}
 	}
 }
