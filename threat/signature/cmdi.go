@@ -819,10 +819,23 @@ type args struct {
 func readArgs(b []byte, c *command, close byte, line bool) args {
 	a := args{empty: true}
 	i := c.end
-	// The arguments run on to the first byte argEnd accepts (len(b) if
-	// none), which the walk over the tokens finds: no blank nor '+' is
-	// one, and each token ends there.
-	end := len(b)
+	end := i
+	for {
+		// only the bytes of argEndMarks can end the arguments: the ones
+		// between are skipped eight at a time
+		if end = nextMarked(&argEndMarks, b, end); end >= len(b) {
+			break
+		}
+		x := b[end]
+		if x == ';' || x == '|' || x == '\n' || x == '\r' || x == '`' || x == close && close != 0 ||
+			x == '&' && !(end > 0 && b[end-1] == '>') && !(end+1 < len(b) && b[end+1] == '>') ||
+			x == '$' && end+1 < len(b) && b[end+1] == '(' {
+			break
+		}
+		end++
+	}
+	a.end = end
+	span := b[i:end]
 	kind, special := hostileKindOf(c.name)
 	first := true
 	tok := 0
@@ -831,19 +844,15 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	// them: a '+' inside a token follows one of its bytes, never a blank,
 	// and one before a token is skipped with the blanks, as the first
 	// form of these loops read them (readArgsPlain in the tests).
-	for k := i; k < end; {
-		for k < end && argBytes[b[k]]&abSep != 0 {
+	for k := 0; k < len(span); {
+		for k < len(span) && argBytes[span[k]]&abSep != 0 {
 			k++
 		}
 		s := k
 		var f uint8 // abOther if the token has a byte that is no letter
-		for k < end {
-			x := argBytes[b[k]]
+		for k < len(span) {
+			x := argBytes[span[k]]
 			if x&abSep != 0 {
-				break
-			}
-			if x&abEnd != 0 && argEnd(b, k, close) {
-				end = k
 				break
 			}
 			f |= x
@@ -854,7 +863,7 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 		}
 		// a token of letters (most of prose's) has nothing to trim and no
 		// shape: trimSet and tokenShaped read the others
-		t, sh := b[s:k], false
+		t, sh := span[s:k], false
 		if f != 0 {
 			if t = trimSet(t, &argTrim); len(t) == 0 {
 				continue
@@ -889,8 +898,6 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 			a.hostile = true
 		}
 	}
-	a.end = end
-	span := b[i:end]
 	if !a.hostile && !a.empty {
 		var stack [256]byte
 		buf := stack[:0]
@@ -908,22 +915,15 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	return a
 }
 
-// argEnd reports whether b[k] ends the arguments of a command in
-// readArgs, in a substitution that close (')' or '`', or 0) ends: ';',
-// '|', a line break, '`', close, a '&' that is no redirection's or the
-// '$' of "$(".
-func argEnd(b []byte, k int, close byte) bool {
-	x := b[k]
-	return x == ';' || x == '|' || x == '\n' || x == '\r' || x == '`' || x == close && close != 0 ||
-		x == '&' && !(k > 0 && b[k-1] == '>') && !(k+1 < len(b) && b[k+1] == '>') ||
-		x == '$' && k+1 < len(b) && b[k+1] == '('
-}
+// argEndMarks marks the bytes that may end a command's arguments in
+// readArgs (';', '|', line breaks, '`', ')' closing a substitution, '&'
+// and the '$' of "$("), for nextMarked.
+var argEndMarks = byteMarks(";|\n\r`&$)")
 
 // Classes of argBytes.
 const (
 	abSep   = 1 << iota // a blank or '+': separates readArgs' tokens
 	abOther             // no letter: the token may need trimming, or have a shape
-	abEnd               // may end the arguments (argEnd)
 )
 
 // argBytes classes the bytes of a command's arguments for readArgs.
@@ -935,9 +935,6 @@ var argBytes = func() (t [256]uint8) {
 		case !isLetter(y):
 			t[c] = abOther
 		}
-	}
-	for _, y := range []byte(";|\n\r`&$)") {
-		t[y] |= abEnd
 	}
 	return t
 }()
