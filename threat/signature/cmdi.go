@@ -282,6 +282,84 @@ var shellSpecial = byteSet(shellSpecialBytes)
 // shellSpecialMarks is shellSpecial for nextMarked: where a run ends.
 var shellSpecialMarks = byteMarks(shellSpecialBytes)
 
+// shellSpecialClasses are shellSpecialBytes with their classes, for a
+// classCursor.
+var shellSpecialClasses = []classedByte{{0x1b, cCtl}, {'\\', cBackslash}, {'\'', cQuote}, {'"', cDQuote}, {'^', 0},
+	{'$', cDollar}, {'{', cBrace}}
+
+// classedByte is a byte a classCursor may search for and its class in
+// classify's table (0 for a byte no class marks: always searched for).
+type classedByte struct {
+	c byte
+	k cls
+}
+
+// maxClassCursor bounds the bytes of a classCursor.
+const maxClassCursor = 10
+
+// classCursor is byteCursor for the bytes of a set that a value's classes
+// admit: it answers as nextByte over the whole set when the value holds
+// none of the others. The command family searches its folded values for
+// ten operator bytes and seven special ones; prose holds one or two of
+// them, and byteCursor would search the whole value for each of the rest.
+//
+// It reads strings only (a byte slice through unsafeString): a generic
+// cursor would pay indexByte's type switch at each of its many stops.
+type classCursor struct {
+	s    string
+	n    int // bytes searched for
+	c    [maxClassCursor]byte
+	at   [maxClassCursor]int // as byteCursor's
+	from int
+}
+
+// newClassCursor returns a cursor over s for the bytes of set whose
+// class m has (or that have none); m must hold the class of every byte
+// of set that s holds.
+func newClassCursor(s string, set []classedByte, m cls) classCursor {
+	cc := classCursor{s: s}
+	for _, e := range set {
+		if e.k == 0 || m&e.k != 0 {
+			cc.c[cc.n] = e.c
+			cc.at[cc.n] = -1 // not searched for yet
+			cc.n++
+		}
+	}
+	return cc
+}
+
+// next returns the index of the first byte of s at or after i that the
+// cursor searches for, or len(s).
+func (cc *classCursor) next(i int) int {
+	s := cc.s
+	if i < 0 {
+		i = 0
+	}
+	if i < cc.from {
+		// a query behind the last: what was found may lie after bytes
+		// never searched for
+		for k := range cc.n {
+			cc.at[k] = -1
+		}
+	}
+	cc.from = i
+	best := len(s)
+	for k := range cc.n {
+		a := cc.at[k]
+		if a < i {
+			a = len(s)
+			if i < len(s) {
+				if j := strings.IndexByte(s[i:], cc.c[k]); j >= 0 {
+					a = i + j
+				}
+			}
+			cc.at[k] = a
+		}
+		best = min(best, a)
+	}
+	return best
+}
+
 // maxObf bounds the obfuscations shellFold remembers.
 const maxObf = 8
 
@@ -319,13 +397,32 @@ func (t *shellText) obfIn(i, j int) bool {
 // (read as '/', the usual ${PATH:0:1}) and brace expansion
 // ("{cat,/etc/passwd}" runs "cat /etc/passwd"). Backslashes inside words
 // are left to commandWord: outside command names they are Windows paths.
-func shellFold(t *shellText, b []byte, v string) []byte {
+func shellFold(t *shellText, b []byte, v string) []byte { return shellFoldFrom(t, b, v, nil, 0) }
+
+// shellFoldFrom is shellFold given lo, v lower-cased (or nil), and m, the
+// classes of v (read only when lo is given). With lo the runs between
+// special bytes are copied from it, lower-cased once for the families
+// that share it (input.lowerValue), and the special bytes are searched
+// for by a classCursor: of the seven, a value of prose holds the quotes
+// and little else, and the classes of v say which to skip. ('^' has no
+// class and is always searched for.)
+func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 	t.ifs, t.exp = -1, -1
+	var specials classCursor
+	if lo != nil {
+		specials = newClassCursor(v, shellSpecialClasses, m)
+	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		if !shellSpecial[c] {
 			// a run of bytes the cases below lower-case or leave as they
 			// are: copied in one go
+			if lo != nil {
+				j := specials.next(i + 1)
+				b = append(b, lo[i:j]...)
+				i = j - 1
+				continue
+			}
 			j := nextMarked(&shellSpecialMarks, v, i+1)
 			b = lower(b, v[i:j])
 			i = j - 1
@@ -527,13 +624,7 @@ func commandWord(b []byte, i int, name []byte) (command, bool) {
 	}
 	c := command{start: i, quoted: quoted}
 	j := i
-	for j < len(b) && j-i < 96 {
-		x := b[j]
-		if x == ' ' || x == '\t' || x == ';' || x == '|' || x == '&' || x == '`' || x == ')' || x == '}' || x == '<' ||
-			x == '>' || x == '\n' || x == '\r' || x == ',' || x == '(' || x == '$' || x == '\'' || x == '"' || x == '#' ||
-			x == '+' || x == 0 {
-			break
-		}
+	for j < len(b) && j-i < 96 && !commandWordEnds[b[j]] {
 		j++
 	}
 	c.end = j
@@ -599,10 +690,25 @@ func commandWord(b []byte, i int, name []byte) (command, bool) {
 		c.obf = c.obf || c.byPath
 		return c, true
 	}
-	c.class = commandClasses[string(name)]
+	if commandClassWords.may(name) {
+		c.class = commandClasses[string(name)]
+	}
 	c.name = name
 	return c, c.class != cmdUnknown
 }
+
+// commandWordEnds marks the bytes that end a command word.
+var commandWordEnds = byteSet(" \t;|&`)}<>\n\r,($'\"#+\x00")
+
+// commandClassWords filters commandWord's lookups in commandClasses: the
+// words after the separators of prose are mostly no command.
+var commandClassWords = func() *wordFilter {
+	f := new(wordFilter)
+	for w := range commandClasses {
+		f.add(w)
+	}
+	return f
+}()
 
 // binPath reports whether dir is a directory commands live in, globs
 // allowed ("/???/"): "/bin", "/usr/local/bin", "c:\windows\system32",
@@ -714,7 +820,12 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	a := args{empty: true}
 	i := c.end
 	end := i
-	for end < len(b) {
+	for {
+		// only the bytes of argEndMarks can end the arguments: the ones
+		// between are skipped eight at a time
+		if end = nextMarked(&argEndMarks, b, end); end >= len(b) {
+			break
+		}
 		x := b[end]
 		if x == ';' || x == '|' || x == '\n' || x == '\r' || x == '`' || x == close && close != 0 ||
 			x == '&' && !(end > 0 && b[end-1] == '>') && !(end+1 < len(b) && b[end+1] == '>') ||
@@ -725,32 +836,43 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	}
 	a.end = end
 	span := b[i:end]
-	special := hostileArgsOf(c.name)
+	kind, special := hostileKindOf(c.name)
 	first := true
 	tok := 0
 	// Tokens are separated by blanks, and by '+' where a value's spaces
-	// were encoded twice ("+|+dir+c:"); "chmod +x" keeps its '+'.
-	sep := func(k int) bool {
-		return span[k] == ' ' || span[k] == '\t' || span[k] == '+' && k > 0 && span[k-1] != ' '
-	}
+	// were encoded twice ("+|+dir+c:"). Every blank and '+' separates
+	// them: a '+' inside a token follows one of its bytes, never a blank,
+	// and one before a token is skipped with the blanks, as the first
+	// form of these loops read them (readArgsPlain in the tests).
 	for k := 0; k < len(span); {
-		for k < len(span) && (sep(k) || span[k] == '+') {
+		for k < len(span) && argBytes[span[k]]&abSep != 0 {
 			k++
 		}
 		s := k
-		for k < len(span) && !sep(k) {
+		var f uint8 // abOther if the token has a byte that is no letter
+		for k < len(span) {
+			x := argBytes[span[k]]
+			if x&abSep != 0 {
+				break
+			}
+			f |= x
 			k++
 		}
 		if s == k {
 			break
 		}
-		t := trimSet(span[s:k], &argTrim)
-		if len(t) == 0 {
-			continue
+		// a token of letters (most of prose's) has nothing to trim and no
+		// shape: trimSet and tokenShaped read the others
+		t, sh := span[s:k], false
+		if f != 0 {
+			if t = trimSet(t, &argTrim); len(t) == 0 {
+				continue
+			}
+			sh = tokenShaped(t)
 		}
 		a.empty = false
 		tok++
-		sh := tokenShaped(t) || commandTokenWords.may(t) && commandTokens[string(t)]
+		sh = sh || commandTokenWords.may(t) && commandTokens[string(t)]
 		if sh {
 			a.shaped = true
 			if tokenStrong(t) || len(t) == 2 && t[1] == ':' && winFileCommand(c.name) {
@@ -772,7 +894,7 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 		}
 		// only some commands' arguments are hostile; any command's
 		// hostileArg reads when they start with '%' or '/'
-		if (special || len(t) > 2 && (t[0] == '%' || t[0] == '/')) && hostileArg(c, t, tok == 1, line) {
+		if (special || len(t) > 2 && (t[0] == '%' || t[0] == '/')) && hostileArgOf(c, kind, t, tok == 1, line) {
 			a.hostile = true
 		}
 	}
@@ -792,6 +914,30 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	}
 	return a
 }
+
+// argEndMarks marks the bytes that may end a command's arguments in
+// readArgs (';', '|', line breaks, '`', ')' closing a substitution, '&'
+// and the '$' of "$("), for nextMarked.
+var argEndMarks = byteMarks(";|\n\r`&$)")
+
+// Classes of argBytes.
+const (
+	abSep   = 1 << iota // a blank or '+': separates readArgs' tokens
+	abOther             // no letter: the token may need trimming, or have a shape
+)
+
+// argBytes classes the bytes of a command's arguments for readArgs.
+var argBytes = func() (t [256]uint8) {
+	for c := range t {
+		switch y := byte(c); {
+		case y == ' ' || y == '\t' || y == '+':
+			t[c] = abSep
+		case !isLetter(y):
+			t[c] = abOther
+		}
+	}
+	return t
+}()
 
 // argTrim marks the bytes readArgs trims from the ends of a token.
 var argTrim = byteSet("'\")#")
@@ -883,6 +1029,16 @@ func tokenStrong(t []byte) bool {
 // an attack: a shell's or an interpreter's code flag, a Windows
 // environment variable, /dev/tcp, a URL handed to a downloader.
 func hostileArg(c *command, t []byte, first, line bool) bool {
+	kind, _ := hostileKindOf(c.name)
+	return hostileArgOf(c, kind, t, first, line)
+}
+
+// argKind is what hostileArg asks of a command's name in the interpreters
+// and fetchers sets: readArgs looks it up once for all the arguments.
+type argKind struct{ interp, fetcher bool }
+
+// hostileArgOf is hostileArg given kind, the command's argKind.
+func hostileArgOf(c *command, kind argKind, t []byte, first, line bool) bool {
 	// keep in step with hostileArgsOf
 	name := string(c.name)
 	switch {
@@ -890,13 +1046,13 @@ func hostileArg(c *command, t []byte, first, line bool) bool {
 		return isEnvName(string(t[1 : 1+bytes.IndexByte(t[1:], '%')])) // %SYSTEMROOT%, %SYSTEMROOT%\repair
 	case bytes.HasPrefix(t, []byte("/dev/tcp/")) || bytes.HasPrefix(t, []byte("/dev/udp/")):
 		return true
-	case interpreters[name]:
+	case kind.interp:
 		switch string(t) {
 		case "-e", "-c", "-r", "-i", "-enc", "-encodedcommand", "-nop", "-noprofile", "-command", "-w", "-windowstyle",
 			"-ep", "-executionpolicy", "/c", "/k", "-exec", "-noni", "-noninteractive":
 			return true
 		}
-	case fetchers[name]:
+	case kind.fetcher:
 		return bytes.Contains(t, []byte("://")) || name != "get" && ipLike(t) || string(t) == "-e" || string(t) == "-lvp" ||
 			string(t) == "-lvvp" || string(t) == "-nlvp" || string(t) == "-urlcache" || string(t) == "/transfer"
 	case name == "ping" || name == "nslookup" || name == "dig" || name == "host" || name == "traceroute" || name == "tracert":
@@ -918,15 +1074,22 @@ func hostileArg(c *command, t []byte, first, line bool) bool {
 // only an argument that starts with '%' or '/' can be hostile, and
 // readArgs asks hostileArg about those only.
 func hostileArgsOf(name []byte) bool {
-	if interpreters[string(name)] || fetchers[string(name)] {
-		return true
+	_, special := hostileKindOf(name)
+	return special
+}
+
+// hostileKindOf returns name's argKind and hostileArgsOf(name).
+func hostileKindOf(name []byte) (argKind, bool) {
+	kind := argKind{interp: interpreters[string(name)], fetcher: fetchers[string(name)]}
+	if kind.interp || kind.fetcher {
+		return kind, true
 	}
 	switch string(name) {
 	case "ping", "nslookup", "dig", "host", "traceroute", "tracert", "sleep", "timeout", "start-sleep", "which", "whereis",
 		"where", "echo", "printf", "print":
-		return true
+		return kind, true
 	}
-	return false
+	return kind, false
 }
 
 // hostileSpan reports hostile arguments in a command's folded argument
@@ -1031,9 +1194,13 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 		alt = decode.Percent(in.raw, in.src == threat.SourceQuery || in.src == threat.SourceForm)
 	}
 	path := in.src == threat.SourcePath
-	j := judgeCommand(v, m, path)
+	var lo []byte
+	if v == in.value && len(v) > sharedLower {
+		lo = in.lowerValue() // the SSRF and code families read it too
+	}
+	j := judgeCommand(v, m, path, lo)
 	if alt != "" && alt != v {
-		if k := judgeCommand(alt, m, path); k.best.conf > j.best.conf {
+		if k := judgeCommand(alt, m, path, nil); k.best.conf > j.best.conf {
 			j.best, j.bestEv = k.best, k.bestEv
 		}
 	}
@@ -1092,7 +1259,14 @@ type commandJudgement struct {
 	bestEv, ifsEv, expEv, psEv, execEv string
 }
 
-func judgeCommand(v string, m cls, path bool) commandJudgement {
+// sharedLower is the length above which the command family folds a value
+// from the lower-cased copy input.lowerValue keeps: the SSRF and code
+// families take it for the values longer than their stack buffers.
+const sharedLower = 512
+
+// judgeCommand reads v (whose classes m holds when lo is given: v is the
+// input's value, and lo is it lower-cased).
+func judgeCommand(v string, m cls, path bool, lo []byte) commandJudgement {
 	var stack [1024]byte
 	t := shellText{b: stack[:0]}
 	if len(v) > len(stack) {
@@ -1100,14 +1274,21 @@ func judgeCommand(v string, m cls, path bool) commandJudgement {
 		defer longBuffers.Put(p)
 		t.b = (*p)[:0]
 	}
-	t.b = shellFold(&t, t.b[:0], v)
+	t.b = shellFoldFrom(&t, t.b[:0], v, lo, m)
 	j := commandJudgement{ifs: t.ifs, exp: t.exp}
+	// the operator bytes of the folded value are some of v's (the fold
+	// only drops bytes and writes blanks and slashes): the classes of v
+	// say which to search for, and otherwise those of the folded value
+	ops := m
+	if lo == nil {
+		ops = classify(unsafeString(t.b))
+	}
 	if m&(cParen|cPipe|cDash) != 0 {
-		if mt, ok := psCradle(t.b); ok {
+		if mt, ok := psCradleIn(t.b, ops); ok {
 			j.ps = mt
 		}
 	}
-	rateCommands(&t, &j.best, path)
+	rateCommandsIn(&t, &j.best, path, ops)
 	if j.best.conf < 0.99 && m&(cBacktick|cDollar) != 0 && booleanProbe(t.b) {
 		j.best = cmdHit{0.99, "cmdi.substitution", 0, len(t.b)}
 	}
@@ -1138,7 +1319,16 @@ func judgeCommand(v string, m cls, path bool) commandJudgement {
 // psCradle finds a PowerShell download-and-run idiom, looking for the
 // rare bytes of each first (a keyword set would try every 'i', '.' and
 // '-' of prose).
-func psCradle(b []byte) (match, bool) {
+func psCradle(b []byte) (match, bool) { return psCradleIn(b, classify(unsafeString(b))) }
+
+// psCradleIn is psCradle given m, which holds the class of every '(',
+// '|', '$', '.' and '-' of b. A value that cradleMay finds holds none of
+// psCradles is not searched for their anchors: in prose the anchors'
+// rare bytes ('b', '.') are common, and the search stops at every one.
+func psCradleIn(b []byte, m cls) (match, bool) {
+	if !cradleMay(b, m) {
+		return match{}, false
+	}
 	var at [6]int
 	cradleAnchors.index(b, at[:]) // the first occurrence of each; those sharing a rare byte in one walk
 	for n, k := range at {
@@ -1154,12 +1344,74 @@ func psCradle(b []byte) (match, bool) {
 	return match{}, false
 }
 
+// cradleBytes are the bytes of psCradles that cradleMay reads around.
+var cradleBytes = []classedByte{{'(', cParen}, {'|', cPipe}, {'$', cDollar}, {'.', cDot}, {'-', cDash}}
+
+// cradleMay reports whether b may hold one of psCradles: false only when
+// it holds none (m holds the classes of b's cradleBytes). Each of them
+// holds a byte of cradleBytes with what is around it: a '(' after "iex",
+// "string", "file" or "expression" (a blank between them or not), "|iex"
+// or "| iex", "expression $", ".w" (net.webclient) or "-b"
+// (start-bitstransfer). Those bytes are few in prose, and each is
+// searched for only when m says the value has it.
+func cradleMay(b []byte, m cls) bool {
+	for _, e := range cradleBytes {
+		if m&e.k != 0 && cradleAround(b, e.c) {
+			return true
+		}
+	}
+	return false
+}
+
+// cradleAround reports whether an occurrence of c, one of cradleBytes,
+// stands where one of psCradles holds it.
+func cradleAround(b []byte, c byte) bool {
+	for p := 0; p < len(b); p++ {
+		k := bytes.IndexByte(b[p:], c)
+		if k < 0 {
+			return false
+		}
+		p += k
+		switch c {
+		case '(':
+			q := p
+			if q > 0 && b[q-1] == ' ' {
+				q--
+			}
+			head := b[:q]
+			if bytes.HasSuffix(head, []byte("iex")) || bytes.HasSuffix(head, []byte("string")) ||
+				bytes.HasSuffix(head, []byte("file")) || bytes.HasSuffix(head, []byte("expression")) {
+				return true
+			}
+		case '|':
+			if rest := b[p+1:]; bytes.HasPrefix(rest, []byte("iex")) || bytes.HasPrefix(rest, []byte(" iex")) {
+				return true
+			}
+		case '$':
+			if bytes.HasSuffix(b[:p], []byte("expression ")) {
+				return true
+			}
+		case '.':
+			if p+1 < len(b) && b[p+1] == 'w' {
+				return true
+			}
+		case '-':
+			if p+1 < len(b) && b[p+1] == 'b' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // cradleAnchors are the rare parts of psCradles psCradle looks for, in
 // order.
 var cradleAnchors = needlesOf("iex", "webclient", ".download", "base64string", "-expression", "bitstransfer")
 
 // psCradles are PowerShell download-and-run idioms: code, never prose.
 // (powershell's flags, -enc, -nop, -w hidden, are its arguments'.)
+// cradleMay reads the bytes around which each can stand: keep it in step
+// (TestPSCradleWords holds a copy of the list).
 var psCradles = words("net.webclient", ".downloadstring(", ".downloadfile(", "iex(", "iex (", "|iex", "| iex",
 	"frombase64string(", "invoke-expression(", "invoke-expression (", "invoke-expression $", "start-bitstransfer")
 
@@ -1186,6 +1438,17 @@ func (h *cmdHit) offer(conf float64, rule string, i, j int) {
 // rateCommands finds the command positions of a folded value and rates
 // the command at each.
 func rateCommands(t *shellText, best *cmdHit, path bool) {
+	rateCommandsIn(t, best, path, classify(unsafeString(t.b)))
+}
+
+// opClasses are the operator bytes (opBytes) with their classes, for a
+// classCursor.
+var opClasses = []classedByte{{';', cSemi}, {'|', cPipe}, {'&', cAmp}, {'\n', cNL}, {'\r', cNL}, {'`', cBacktick},
+	{'$', cDollar}, {'<', cLT}, {'>', cGT}}
+
+// rateCommandsIn is rateCommands given m, which holds the class of every
+// operator byte and line break of t.b: only those are searched for.
+func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 	b := t.b
 	var nameBuf [48]byte
 	wordy := hasWords(b, 8)
@@ -1198,8 +1461,9 @@ func rateCommands(t *shellText, best *cmdHit, path bool) {
 		rateLine(t, &c, &a, wordy, best)
 	}
 	lw := newLineWords(b)
+	lw.nl = m&cNL != 0
 	inTick := false
-	ops := newCursor(opFinder, b)
+	ops := newClassCursor(unsafeString(b), opClasses, m)
 	for i := 0; i < len(b); i++ {
 		if i = ops.next(i); i >= len(b) {
 			break // the operators of prose are few: each byte of them is searched for once
@@ -1276,10 +1540,11 @@ type lineWords struct {
 	words   int  // in the line of b[:counted]; stops being counted at 3
 	plain   bool // those words are letters and blanks only; stale at 3 or more words
 	counted int
+	nl      bool // b may hold line breaks (when not, they are not searched for)
 }
 
 func newLineWords(b []byte) lineWords {
-	return lineWords{b: b, breaks: newCursor(lineBreaks, b), plain: true}
+	return lineWords{b: b, breaks: newCursor(lineBreaks, b), plain: true, nl: true}
 }
 
 // lineBreaks are the bytes where countWords starts a line afresh.
@@ -1294,8 +1559,10 @@ func (lw *lineWords) at(i int) (int, bool) {
 	}
 	// a line break restarts the count after it: countWords from the
 	// last one before i, whose class leaves no blank before the next byte
-	for r := lw.breaks.next(lw.counted); r < i; r = lw.breaks.next(r + 1) {
-		lw.words, lw.plain, lw.counted = 0, true, r+1
+	if lw.nl {
+		for r := lw.breaks.next(lw.counted); r < i; r = lw.breaks.next(r + 1) {
+			lw.words, lw.plain, lw.counted = 0, true, r+1
+		}
 	}
 	// in steps, to stop at the third word: counting b[a:c] and then b[c:d]
 	// is counting b[a:d] (the class of b[c-1] carries the blank over)
