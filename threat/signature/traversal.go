@@ -90,13 +90,23 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 			}
 		}
 	}
-	buf := stack[:0]
-	if len(src) > len(stack) {
-		p := longBuffers.Get().(*[]byte)
-		defer longBuffers.Put(p)
-		buf = (*p)[:0]
+	var b []byte
+	var exotic int
+	if !plus && src == v && len(v) > loweredFold && foldIsLower(v, m) {
+		// pathFold would lower-case the value and nothing more, after
+		// reading every byte to find that out: the lower-cased copy the
+		// code and SSRF families read of a long value is the same bytes
+		// (none of the families writes to it)
+		b = in.lowerValue()
+	} else {
+		buf := stack[:0]
+		if len(src) > len(stack) {
+			p := longBuffers.Get().(*[]byte)
+			defer longBuffers.Put(p)
+			buf = (*p)[:0]
+		}
+		b, exotic = pathFold(buf, src, plus)
 	}
-	b, exotic := pathFold(buf, src, plus)
 	isPath := in.src == threat.SourcePath
 	referer := in.src == threat.SourceHeader && in.name == "Referer"
 	t := trimValue(b)
@@ -173,6 +183,22 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 		}
 	}
 	return dst, hit
+}
+
+// loweredFold is the length above which the code and SSRF families read
+// a value through input.lowerValue: a longer value that pathFold would
+// only lower-case is read from that copy.
+const loweredFold = 512
+
+// foldIsLower reports whether pathFold(nil, v, false) is v lower-cased
+// with nothing counted as exotic, from the classes m of v and a few
+// vector searches: v has none of the bytes foldChars rewrites ('/', '\',
+// '%', control bytes, tabs, bytes >= 0x80), no "0x" that could spell a
+// path character, and no ".." that "2f" or "5c" could follow. The digits
+// '0', '2' and '5' are copied as they are everywhere else.
+func foldIsLower(v string, m cls) bool {
+	return m&(cSlash|cBackslash|cPercent|cCtl|cNL|cHigh) == 0 && (m&cSpace == 0 || strings.IndexByte(v, '\t') < 0) &&
+		!strings.Contains(v, "0x") && !strings.Contains(v, "0X") && (m&cDot == 0 || !strings.Contains(v, ".."))
 }
 
 // fileConfidence rates a file target found at b[i:] in a folded value
