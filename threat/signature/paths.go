@@ -388,6 +388,14 @@ var dotBytes = finder(".?*")
 // several steps with their slashes stripped. It returns the count and the
 // index of the first step.
 func dotdots(b []byte) (n, first int) {
+	n, first, _ = dotSteps(b)
+	return n, first
+}
+
+// dotSteps is dotdots, and dotSlashRun counted in the same walk: a "./"
+// segment starts at a dot the walk stops at (after a '/' or at the start
+// of the value) and is a segment of one dot followed by '/'.
+func dotSteps(b []byte) (n, first, dotSlash int) {
 	first = -1
 	cur := newCursor(dotBytes, b)
 	for i := 0; i < len(b); i++ {
@@ -407,6 +415,9 @@ func dotdots(b []byte) (n, first int) {
 			j++
 		}
 		seg := j - i
+		if seg == 1 && dots == 1 && j < len(b) && b[j] == '/' && (i == 0 || b[i-1] == '/') {
+			dotSlash++
+		}
 		end := j == len(b) || b[j] == '/' || b[j] == ';'
 		step := false
 		switch {
@@ -426,7 +437,7 @@ func dotdots(b []byte) (n, first int) {
 		}
 		i = j - 1
 	}
-	return n, first
+	return n, first, dotSlash
 }
 
 // dotSlashRun counts "./" segments: "/./././" walks nowhere but is the

@@ -41,3 +41,63 @@ func FuzzFoldIsLower(f *testing.F) {
 		in.release()
 	})
 }
+
+// dotdotsPlain is dotdots as first written: every byte a candidate.
+func dotdotsPlain(b []byte) (n, first int) {
+	first = -1
+	for i := 0; i < len(b); i++ {
+		if b[i] != '.' && b[i] != '?' && b[i] != '*' {
+			continue
+		}
+		if i > 0 {
+			if p := b[i-1]; p != '/' && p != '=' && p != ' ' && p != ';' && p != '"' && p != '\'' {
+				continue
+			}
+		}
+		j, dots := i, 0
+		for j < len(b) && (b[j] == '.' || b[j] == '?' || b[j] == '*') {
+			if b[j] == '.' {
+				dots++
+			}
+			j++
+		}
+		seg := j - i
+		end := j == len(b) || b[j] == '/' || b[j] == ';'
+		step := false
+		switch {
+		case dots == seg && seg >= 2:
+			step = end && (j < len(b) || i > 0 && b[i-1] == '/') || seg >= 6 && (j == len(b) || b[j] != ' ')
+		case seg >= 2 && seg <= 4 && j < len(b) && b[j] == '/':
+			step = true
+		}
+		if step {
+			if first < 0 {
+				first = i
+			}
+			n++
+			if dots >= 6 && dots == seg {
+				n += dots / 4
+			}
+		}
+		i = j - 1
+	}
+	return n, first
+}
+
+// FuzzDotSteps checks dotSteps, which counts the steps up and the "./"
+// segments in one walk, against dotdotsPlain and dotSlashRunPlain, on
+// short values and on values long enough for the byte cursor.
+func FuzzDotSteps(f *testing.F) {
+	for _, s := range []string{"../../etc/passwd", "./././etc", "/./a/./", ".", "./", "a./b/./.", "..//./", "x=../a", "?./??/.?/",
+		"........", "...... x", "/..;/", "'../'", "a .. b", "*/./*./"} {
+		f.Add(s, 1)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		b := []byte(strings.Repeat(s, 1+min(max(n, 0), 40)))
+		gn, gf, gs := dotSteps(b)
+		wn, wf := dotdotsPlain(b)
+		if ws := dotSlashRunPlain(b); gn != wn || gf != wf || gs != ws {
+			t.Fatalf("dotSteps(%q) = %d %d %d, want %d %d %d", b, gn, gf, gs, wn, wf, ws)
+		}
+	})
+}

@@ -111,7 +111,7 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	referer := in.src == threat.SourceHeader && in.name == "Referer"
 	t := trimValue(b)
 	url := hasScheme(t)
-	dots, at := dotdots(b)
+	dots, at, dotSlash := dotSteps(b)
 	if dots > 0 && seen.mark(&hit, travDotDot) {
 		conf, rule := 0.75, "traversal.dotdot_one"
 		switch {
@@ -129,7 +129,7 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 			conf, rule = 0.9, "traversal.relative_asset" // "../images/logo.png" in a page's markup
 		}
 		dst = append(dst, foldedSignal(nameTraversal, rule, conf, in, b, at, at+3))
-	} else if dots == 0 && dotSlashRun(b) >= 4 && seen.mark(&hit, travDotDot) {
+	} else if dots == 0 && dotSlash >= 4 && seen.mark(&hit, travDotDot) {
 		dst = append(dst, foldedSignal(nameTraversal, "traversal.dotslash_run", 0.99, in, b, 0, len(b)))
 	}
 	if !referer && !url {
@@ -194,11 +194,31 @@ const loweredFold = 512
 // with nothing counted as exotic, from the classes m of v and a few
 // vector searches: v has none of the bytes foldChars rewrites ('/', '\',
 // '%', control bytes, tabs, bytes >= 0x80), no "0x" that could spell a
-// path character, and no ".." that "2f" or "5c" could follow. The digits
-// '0', '2' and '5' are copied as they are everywhere else.
+// path character, and no "2f" or "5c" after "..". The digits '0', '2'
+// and '5' are copied as they are everywhere else.
 func foldIsLower(v string, m cls) bool {
 	return m&(cSlash|cBackslash|cPercent|cCtl|cNL|cHigh) == 0 && (m&cSpace == 0 || strings.IndexByte(v, '\t') < 0) &&
-		!strings.Contains(v, "0x") && !strings.Contains(v, "0X") && (m&cDot == 0 || !strings.Contains(v, ".."))
+		!strings.Contains(v, "0x") && !strings.Contains(v, "0X") && (m&cDot == 0 || !strippedEscape(v))
+}
+
+// strippedEscape reports whether v holds "..2f" or "..5c" (either case),
+// which foldChars reads as "../": it looks at the digits, which prose
+// lacks, rather than at the dots, which it has.
+func strippedEscape(v string) bool {
+	for _, c := range [2]byte{'2', '5'} {
+		for i := 0; i < len(v); i++ {
+			k := strings.IndexByte(v[i:], c)
+			if k < 0 {
+				break
+			}
+			i += k
+			if i >= 2 && v[i-1] == '.' && v[i-2] == '.' && i+1 < len(v) &&
+				(c == '2' && v[i+1]|0x20 == 'f' || c == '5' && v[i+1]|0x20 == 'c') {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // fileConfidence rates a file target found at b[i:] in a folded value
