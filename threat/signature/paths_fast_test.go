@@ -101,3 +101,63 @@ func FuzzDotSteps(f *testing.F) {
 		}
 	})
 }
+
+// longestPlain is fileTrie.longest as first written: each child looked up
+// in the map.
+func (t *fileTrie) longestPlain(b []byte) (end int, tier uint8) {
+	if len(b) == 0 {
+		return 0, tierNone
+	}
+	node := t.root[b[0]]
+	for i := 1; node != 0; i++ {
+		if n := t.nodes[node]; n.tier != tierNone && (!n.bounded || i == len(b) || !isNameByte(b[i])) {
+			end, tier = i, n.tier
+		}
+		for i+1 < len(b) && b[i] == '.' && b[i+1] == '/' && b[i-1] == '/' {
+			i += 2
+		}
+		if i >= len(b) {
+			break
+		}
+		node = t.next[uint64(node)<<8|uint64(b[i])]
+	}
+	return end, tier
+}
+
+// TestTrieSlots checks that the open-addressed table holds every child
+// of the map and nothing else: each key of the map, and each byte after
+// each node.
+func TestTrieSlots(t *testing.T) {
+	ft := fileTargets
+	for key, child := range ft.next {
+		if got := ft.child(key); got != child {
+			t.Fatalf("child(%#x) = %d, want %d", key, got, child)
+		}
+	}
+	for node := range ft.nodes {
+		for c := 0; c < 256; c++ {
+			key := uint64(node)<<8 | uint64(c)
+			if node > 0 && ft.child(key) != ft.next[key] {
+				t.Fatalf("child(%#x) = %d, want %d", key, ft.child(key), ft.next[key])
+			}
+		}
+	}
+}
+
+// FuzzFileTrie checks longest, which looks children up in the slots,
+// against longestPlain at every offset of a lower-cased value.
+func FuzzFileTrie(f *testing.F) {
+	for _, s := range []string{"../../etc/passwd", "etc/./passwd", "c:/windows/win.ini", "/proc/self/environ", ".htaccess x",
+		"var/log/apache2/access.log", "etc/hostsfoo", "web-inf/web.xml", "wp-config.php.bak"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(strings.ToLower(s))
+		for k := range b {
+			ge, gt := fileTargets.longest(b[k:])
+			if we, wt := fileTargets.longestPlain(b[k:]); ge != we || gt != wt {
+				t.Fatalf("longest(%q) = %d %d, want %d %d", b[k:], ge, gt, we, wt)
+			}
+		}
+	})
+}
