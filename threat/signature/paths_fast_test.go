@@ -161,3 +161,36 @@ func FuzzFileTrie(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRawFoldIsLower checks the raw shortcut of scanTraversal: when the
+// raw form s unpercents to a value v that foldIsLower accepts, pathFold
+// of s is v lower-cased with unpercent's count, and unpercentsTo says so;
+// for another value of the same length it says no.
+func FuzzRawFoldIsLower(f *testing.F) {
+	for _, s := range []string{"plain+text%2C+with+%22quotes%22%3A+and+more", "%252e%252e", "a%2fb", "%u002e", "x+y", "%%32%65",
+		"%2%e", "don%27t+stop", "100%25+sure", "%0d%0a", "%c0%ae", "..%32f"} {
+		f.Add(s, true)
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, plus bool) {
+		u, n := unpercent(nil, s, plus)
+		v := string(u)
+		if len(v) > len(s) {
+			t.Fatalf("unpercent(%q) = %q is longer", s, v)
+		}
+		if got, ok := unpercentsTo(s, plus, v); !ok || got != n {
+			t.Fatalf("unpercentsTo(%q, %v, %q) = %d %v, want %d true", s, plus, v, got, ok, n)
+		}
+		if w := strings.Map(func(r rune) rune { return r ^ 1 }, v); len(w) == len(v) && w != v {
+			if _, ok := unpercentsTo(s, plus, w); ok {
+				t.Fatalf("unpercentsTo(%q, %v, %q) = true", s, plus, w)
+			}
+		}
+		if foldIsLower(v, classify(v)) {
+			got, exotic := pathFold(nil, s, plus)
+			if want := lower(nil, v); !bytes.Equal(got, want) || exotic != n {
+				t.Fatalf("pathFold(%q, %v) = %q %d, want %q %d", s, plus, got, exotic, want, n)
+			}
+		}
+	})
+}

@@ -92,13 +92,21 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	}
 	var b []byte
 	var exotic int
-	if !plus && src == v && len(v) > loweredFold && foldIsLower(v, m) {
+	lowered := false
+	if len(v) > loweredFold && foldIsLower(v, m) {
 		// pathFold would lower-case the value and nothing more, after
 		// reading every byte to find that out: the lower-cased copy the
 		// code and SSRF families read of a long value is the same bytes
-		// (none of the families writes to it)
-		b = in.lowerValue()
-	} else {
+		// (none of the families writes to it). A raw form is folded so
+		// when its escapes decode to the value (a form field of prose):
+		// pathFold's first step, unpercent, is left, and what it counts.
+		if !plus && src == v {
+			b, lowered = in.lowerValue(), true
+		} else if n, ok := unpercentsTo(src, plus, v); ok {
+			b, exotic, lowered = in.lowerValue(), n, true
+		}
+	}
+	if !lowered {
 		buf := stack[:0]
 		if len(src) > len(stack) {
 			p := longBuffers.Get().(*[]byte)
@@ -199,6 +207,20 @@ const loweredFold = 512
 func foldIsLower(v string, m cls) bool {
 	return m&(cSlash|cBackslash|cPercent|cCtl|cNL|cHigh) == 0 && (m&cSpace == 0 || strings.IndexByte(v, '\t') < 0) &&
 		!strings.Contains(v, "0x") && !strings.Contains(v, "0X") && (m&cDot == 0 || !strippedEscape(v))
+}
+
+// unpercentsTo reports whether unpercent(s, plus) is v, and what it
+// counts as exotic. unpercent never lengthens what it decodes.
+func unpercentsTo(s string, plus bool, v string) (int, bool) {
+	if len(s) < len(v) {
+		return 0, false
+	}
+	p := longBuffers.Get().(*[]byte)
+	u, n := unpercent((*p)[:0], s, plus)
+	ok := string(u) == v
+	*p = u[:0] // a grown buffer goes back grown
+	longBuffers.Put(p)
+	return n, ok
 }
 
 // strippedEscape reports whether v holds "..2f" or "..5c" (either case),
