@@ -388,6 +388,14 @@ var dotBytes = finder(".?*")
 // several steps with their slashes stripped. It returns the count and the
 // index of the first step.
 func dotdots(b []byte) (n, first int) {
+	n, first, _ = dotSteps(b)
+	return n, first
+}
+
+// dotSteps is dotdots, and dotSlashRun counted in the same walk: a "./"
+// segment starts at a dot the walk stops at (after a '/' or at the start
+// of the value) and is a segment of one dot followed by '/'.
+func dotSteps(b []byte) (n, first, dotSlash int) {
 	first = -1
 	cur := newCursor(dotBytes, b)
 	for i := 0; i < len(b); i++ {
@@ -407,6 +415,9 @@ func dotdots(b []byte) (n, first int) {
 			j++
 		}
 		seg := j - i
+		if seg == 1 && dots == 1 && j < len(b) && b[j] == '/' && (i == 0 || b[i-1] == '/') {
+			dotSlash++
+		}
 		end := j == len(b) || b[j] == '/' || b[j] == ';'
 		step := false
 		switch {
@@ -426,7 +437,7 @@ func dotdots(b []byte) (n, first int) {
 		}
 		i = j - 1
 	}
-	return n, first
+	return n, first, dotSlash
 }
 
 // dotSlashRun counts "./" segments: "/./././" walks nowhere but is the
@@ -498,6 +509,49 @@ type fileTrie struct {
 	root  [256]int32
 	next  map[uint64]int32 // node<<8 | byte -> child
 	nodes []trieNode
+	// slots hold next as an open-addressed table, filled by seal once
+	// every entry is added: longest looks a child up at every byte of a
+	// segment that stays in the trie, and a multiplicative hash and a
+	// probe or two cost less than a map lookup
+	slots []trieSlot
+	shift uint8
+}
+
+// trieSlot is one key of fileTrie.next and its child; key 0 (node 0 is
+// no parent) marks an empty slot.
+type trieSlot struct {
+	key   uint64
+	child int32
+}
+
+// seal fills slots from next, at most half full.
+func (t *fileTrie) seal() {
+	bits := uint8(4)
+	for 1<<bits < 2*len(t.next) {
+		bits++
+	}
+	t.slots, t.shift = make([]trieSlot, 1<<bits), 64-bits
+	for key, child := range t.next {
+		h := key * 0x9E3779B97F4A7C15 >> t.shift
+		for t.slots[h].key != 0 {
+			h = (h + 1) & uint64(len(t.slots)-1)
+		}
+		t.slots[h] = trieSlot{key, child}
+	}
+}
+
+// child returns next[key], 0 when there is none.
+func (t *fileTrie) child(key uint64) int32 {
+	mask := uint64(len(t.slots) - 1)
+	for h := key * 0x9E3779B97F4A7C15 >> t.shift; ; h = (h + 1) & mask {
+		s := &t.slots[h&mask]
+		if s.key == key {
+			return s.child
+		}
+		if s.key == 0 {
+			return 0
+		}
+	}
 }
 
 func (t *fileTrie) add(entry string, tier uint8) {
@@ -546,7 +600,7 @@ func (t *fileTrie) longest(b []byte) (end int, tier uint8) {
 		if i >= len(b) {
 			break
 		}
-		node = t.next[uint64(node)<<8|uint64(b[i])]
+		node = t.child(uint64(node)<<8 | uint64(b[i]))
 	}
 	return end, tier
 }
@@ -567,6 +621,7 @@ var fileTargets = func() *fileTrie {
 	for _, e := range extraTargets {
 		t.add(e, tierSystem)
 	}
+	t.seal()
 	return t
 }()
 

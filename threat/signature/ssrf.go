@@ -167,7 +167,14 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 // bytes of their names first.
 func oobDomain(b []byte) (int, int) {
 	var at [5]int
-	oobAnchors.index(b, at[:]) // the first occurrence of each, in one walk for the four with a '.'
+	at[0] = -1
+	if oastName(b) {
+		// the first "oast" is all the loop below reads of it: one that
+		// starts no "oast." or "oastify." names no interaction server,
+		// and without either in b none does
+		at[0] = indexPair(b, "oast")
+	}
+	oobRest.index(b, at[1:]) // the first occurrence of each, in one walk for the four with a '.'
 	for _, k := range at {
 		if k < 0 {
 			continue
@@ -186,8 +193,30 @@ func oobDomain(b []byte) (int, int) {
 	return 0, 0
 }
 
-// oobAnchors are the parts of oobDomains oobDomain looks for, in order.
-var oobAnchors = needlesOf("oast", "burpcollaborator.", "interact.sh", "dnslog.", "ceye.io")
+// oobAnchors are the parts of oobDomains oobDomain looks for, in order;
+// oobRest are those after "oast", which oobDomain looks for on its own.
+var (
+	oobAnchors = needlesOf("oast", "burpcollaborator.", "interact.sh", "dnslog.", "ceye.io")
+	oobRest    = needlesOf(oobAnchors.needles[1:]...)
+)
+
+// oastName reports whether b holds "oast." or "oastify.", which every
+// name of oobDomains under "oast" starts with. It reads the dots, which a
+// vector search finds, and the bytes before each: prose has one dot in
+// some fifty bytes, and "oast"'s letters in every word.
+func oastName(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		k := bytes.IndexByte(b[i:], '.')
+		if k < 0 {
+			return false
+		}
+		i += k
+		if i >= 4 && string(b[i-4:i]) == "oast" || i >= 7 && string(b[i-7:i]) == "oastify" {
+			return true
+		}
+	}
+	return false
+}
 
 // urlFold appends v lower-cased to buf with the characters that URL
 // parsers and IDNA normalisation turn into ASCII read as ASCII: enclosed

@@ -90,18 +90,36 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 			}
 		}
 	}
-	buf := stack[:0]
-	if len(src) > len(stack) {
-		p := longBuffers.Get().(*[]byte)
-		defer longBuffers.Put(p)
-		buf = (*p)[:0]
+	var b []byte
+	var exotic int
+	lowered := false
+	if len(v) > loweredFold && foldIsLower(v, m) {
+		// pathFold would lower-case the value and nothing more, after
+		// reading every byte to find that out: the lower-cased copy the
+		// code and SSRF families read of a long value is the same bytes
+		// (none of the families writes to it). A raw form is folded so
+		// when its escapes decode to the value (a form field of prose):
+		// pathFold's first step, unpercent, is left, and what it counts.
+		if !plus && src == v {
+			b, lowered = in.lowerValue(), true
+		} else if n, ok := unpercentsTo(src, plus, v); ok {
+			b, exotic, lowered = in.lowerValue(), n, true
+		}
 	}
-	b, exotic := pathFold(buf, src, plus)
+	if !lowered {
+		buf := stack[:0]
+		if len(src) > len(stack) {
+			p := longBuffers.Get().(*[]byte)
+			defer longBuffers.Put(p)
+			buf = (*p)[:0]
+		}
+		b, exotic = pathFold(buf, src, plus)
+	}
 	isPath := in.src == threat.SourcePath
 	referer := in.src == threat.SourceHeader && in.name == "Referer"
 	t := trimValue(b)
 	url := hasScheme(t)
-	dots, at := dotdots(b)
+	dots, at, dotSlash := dotSteps(b)
 	if dots > 0 && seen.mark(&hit, travDotDot) {
 		conf, rule := 0.75, "traversal.dotdot_one"
 		switch {
@@ -119,7 +137,7 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 			conf, rule = 0.9, "traversal.relative_asset" // "../images/logo.png" in a page's markup
 		}
 		dst = append(dst, foldedSignal(nameTraversal, rule, conf, in, b, at, at+3))
-	} else if dots == 0 && dotSlashRun(b) >= 4 && seen.mark(&hit, travDotDot) {
+	} else if dots == 0 && dotSlash >= 4 && seen.mark(&hit, travDotDot) {
 		dst = append(dst, foldedSignal(nameTraversal, "traversal.dotslash_run", 0.99, in, b, 0, len(b)))
 	}
 	if !referer && !url {
@@ -173,6 +191,56 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 		}
 	}
 	return dst, hit
+}
+
+// loweredFold is the length above which the code and SSRF families read
+// a value through input.lowerValue: a longer value that pathFold would
+// only lower-case is read from that copy.
+const loweredFold = 512
+
+// foldIsLower reports whether pathFold(nil, v, false) is v lower-cased
+// with nothing counted as exotic, from the classes m of v and a few
+// vector searches: v has none of the bytes foldChars rewrites ('/', '\',
+// '%', control bytes, tabs, bytes >= 0x80), no "0x" that could spell a
+// path character, and no "2f" or "5c" after "..". The digits '0', '2'
+// and '5' are copied as they are everywhere else.
+func foldIsLower(v string, m cls) bool {
+	return m&(cSlash|cBackslash|cPercent|cCtl|cNL|cHigh) == 0 && (m&cSpace == 0 || strings.IndexByte(v, '\t') < 0) &&
+		!strings.Contains(v, "0x") && !strings.Contains(v, "0X") && (m&cDot == 0 || !strippedEscape(v))
+}
+
+// unpercentsTo reports whether unpercent(s, plus) is v, and what it
+// counts as exotic. unpercent never lengthens what it decodes.
+func unpercentsTo(s string, plus bool, v string) (int, bool) {
+	if len(s) < len(v) {
+		return 0, false
+	}
+	p := longBuffers.Get().(*[]byte)
+	u, n := unpercent((*p)[:0], s, plus)
+	ok := string(u) == v
+	*p = u[:0] // a grown buffer goes back grown
+	longBuffers.Put(p)
+	return n, ok
+}
+
+// strippedEscape reports whether v holds "..2f" or "..5c" (either case),
+// which foldChars reads as "../": it looks at the digits, which prose
+// lacks, rather than at the dots, which it has.
+func strippedEscape(v string) bool {
+	for _, c := range [2]byte{'2', '5'} {
+		for i := 0; i < len(v); i++ {
+			k := strings.IndexByte(v[i:], c)
+			if k < 0 {
+				break
+			}
+			i += k
+			if i >= 2 && v[i-1] == '.' && v[i-2] == '.' && i+1 < len(v) &&
+				(c == '2' && v[i+1]|0x20 == 'f' || c == '5' && v[i+1]|0x20 == 'c') {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // fileConfidence rates a file target found at b[i:] in a folded value

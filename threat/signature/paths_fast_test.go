@@ -1,0 +1,196 @@
+package signature
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/bulwarkhq/bulwark/threat"
+)
+
+// Oracles for the shortcuts of the traversal family: each Fuzz target
+// checks that the fast form returns what the plain one does.
+
+// FuzzFoldIsLower checks that a value foldIsLower accepts folds, through
+// pathFold, to exactly its lower-cased form with nothing exotic, and that
+// the traversal, SSRF and code families leave the shared lower-cased copy
+// as lowerValue made it.
+func FuzzFoldIsLower(f *testing.F) {
+	for _, s := range []string{"Plain Text, with: Punctuation; (and) \"QUOTES\" 'here'", "a 0x2e b", "A 0X5C B", "x..2f y", "..5C",
+		"tab\there", "nul\x00", "del\x7f", "high \xc0\xae", "etc/passwd", "C:\\boot.ini", "%2e%2e", "see win.ini or .htaccess",
+		"php://filter", "x ... y 2f", "0x", "100 200 500 0xff", "\xef\xbc\x8e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m := classify(s)
+		if foldIsLower(s, m) {
+			got, exotic := pathFold(nil, s, false)
+			if want := lower(nil, s); !bytes.Equal(got, want) || exotic != 0 {
+				t.Fatalf("foldIsLower(%q) but pathFold = %q %d, want %q 0", s, got, exotic, want)
+			}
+		}
+		v := strings.Repeat(s+" ", 1+loweredFold/(len(s)+1)) // long enough for the shared copy
+		in := &input{src: threat.SourceQuery, name: "q", value: v, m: classify(v)}
+		var seen [3]rules
+		scanTraversal(in, &seen[0], nil)
+		scanSSRF(in, &seen[1], nil)
+		scanCode(in, &seen[2], nil)
+		if in.lowered && !bytes.Equal(in.lo, lower(nil, v)) {
+			t.Fatalf("the shared lower-cased copy of %q changed", v)
+		}
+		in.release()
+	})
+}
+
+// dotdotsPlain is dotdots as first written: every byte a candidate.
+func dotdotsPlain(b []byte) (n, first int) {
+	first = -1
+	for i := 0; i < len(b); i++ {
+		if b[i] != '.' && b[i] != '?' && b[i] != '*' {
+			continue
+		}
+		if i > 0 {
+			if p := b[i-1]; p != '/' && p != '=' && p != ' ' && p != ';' && p != '"' && p != '\'' {
+				continue
+			}
+		}
+		j, dots := i, 0
+		for j < len(b) && (b[j] == '.' || b[j] == '?' || b[j] == '*') {
+			if b[j] == '.' {
+				dots++
+			}
+			j++
+		}
+		seg := j - i
+		end := j == len(b) || b[j] == '/' || b[j] == ';'
+		step := false
+		switch {
+		case dots == seg && seg >= 2:
+			step = end && (j < len(b) || i > 0 && b[i-1] == '/') || seg >= 6 && (j == len(b) || b[j] != ' ')
+		case seg >= 2 && seg <= 4 && j < len(b) && b[j] == '/':
+			step = true
+		}
+		if step {
+			if first < 0 {
+				first = i
+			}
+			n++
+			if dots >= 6 && dots == seg {
+				n += dots / 4
+			}
+		}
+		i = j - 1
+	}
+	return n, first
+}
+
+// FuzzDotSteps checks dotSteps, which counts the steps up and the "./"
+// segments in one walk, against dotdotsPlain and dotSlashRunPlain, on
+// short values and on values long enough for the byte cursor.
+func FuzzDotSteps(f *testing.F) {
+	for _, s := range []string{"../../etc/passwd", "./././etc", "/./a/./", ".", "./", "a./b/./.", "..//./", "x=../a", "?./??/.?/",
+		"........", "...... x", "/..;/", "'../'", "a .. b", "*/./*./"} {
+		f.Add(s, 1)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		b := []byte(strings.Repeat(s, 1+min(max(n, 0), 40)))
+		gn, gf, gs := dotSteps(b)
+		wn, wf := dotdotsPlain(b)
+		if ws := dotSlashRunPlain(b); gn != wn || gf != wf || gs != ws {
+			t.Fatalf("dotSteps(%q) = %d %d %d, want %d %d %d", b, gn, gf, gs, wn, wf, ws)
+		}
+	})
+}
+
+// longestPlain is fileTrie.longest as first written: each child looked up
+// in the map.
+func (t *fileTrie) longestPlain(b []byte) (end int, tier uint8) {
+	if len(b) == 0 {
+		return 0, tierNone
+	}
+	node := t.root[b[0]]
+	for i := 1; node != 0; i++ {
+		if n := t.nodes[node]; n.tier != tierNone && (!n.bounded || i == len(b) || !isNameByte(b[i])) {
+			end, tier = i, n.tier
+		}
+		for i+1 < len(b) && b[i] == '.' && b[i+1] == '/' && b[i-1] == '/' {
+			i += 2
+		}
+		if i >= len(b) {
+			break
+		}
+		node = t.next[uint64(node)<<8|uint64(b[i])]
+	}
+	return end, tier
+}
+
+// TestTrieSlots checks that the open-addressed table holds every child
+// of the map and nothing else: each key of the map, and each byte after
+// each node.
+func TestTrieSlots(t *testing.T) {
+	ft := fileTargets
+	for key, child := range ft.next {
+		if got := ft.child(key); got != child {
+			t.Fatalf("child(%#x) = %d, want %d", key, got, child)
+		}
+	}
+	for node := range ft.nodes {
+		for c := 0; c < 256; c++ {
+			key := uint64(node)<<8 | uint64(c)
+			if node > 0 && ft.child(key) != ft.next[key] {
+				t.Fatalf("child(%#x) = %d, want %d", key, ft.child(key), ft.next[key])
+			}
+		}
+	}
+}
+
+// FuzzFileTrie checks longest, which looks children up in the slots,
+// against longestPlain at every offset of a lower-cased value.
+func FuzzFileTrie(f *testing.F) {
+	for _, s := range []string{"../../etc/passwd", "etc/./passwd", "c:/windows/win.ini", "/proc/self/environ", ".htaccess x",
+		"var/log/apache2/access.log", "etc/hostsfoo", "web-inf/web.xml", "wp-config.php.bak"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(strings.ToLower(s))
+		for k := range b {
+			ge, gt := fileTargets.longest(b[k:])
+			if we, wt := fileTargets.longestPlain(b[k:]); ge != we || gt != wt {
+				t.Fatalf("longest(%q) = %d %d, want %d %d", b[k:], ge, gt, we, wt)
+			}
+		}
+	})
+}
+
+// FuzzRawFoldIsLower checks the raw shortcut of scanTraversal: when the
+// raw form s unpercents to a value v that foldIsLower accepts, pathFold
+// of s is v lower-cased with unpercent's count, and unpercentsTo says so;
+// for another value of the same length it says no.
+func FuzzRawFoldIsLower(f *testing.F) {
+	for _, s := range []string{"plain+text%2C+with+%22quotes%22%3A+and+more", "%252e%252e", "a%2fb", "%u002e", "x+y", "%%32%65",
+		"%2%e", "don%27t+stop", "100%25+sure", "%0d%0a", "%c0%ae", "..%32f"} {
+		f.Add(s, true)
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, plus bool) {
+		u, n := unpercent(nil, s, plus)
+		v := string(u)
+		if len(v) > len(s) {
+			t.Fatalf("unpercent(%q) = %q is longer", s, v)
+		}
+		if got, ok := unpercentsTo(s, plus, v); !ok || got != n {
+			t.Fatalf("unpercentsTo(%q, %v, %q) = %d %v, want %d true", s, plus, v, got, ok, n)
+		}
+		if w := strings.Map(func(r rune) rune { return r ^ 1 }, v); len(w) == len(v) && w != v {
+			if _, ok := unpercentsTo(s, plus, w); ok {
+				t.Fatalf("unpercentsTo(%q, %v, %q) = true", s, plus, w)
+			}
+		}
+		if foldIsLower(v, classify(v)) {
+			got, exotic := pathFold(nil, s, plus)
+			if want := lower(nil, v); !bytes.Equal(got, want) || exotic != n {
+				t.Fatalf("pathFold(%q, %v) = %q %d, want %q %d", s, plus, got, exotic, want, n)
+			}
+		}
+	})
+}
