@@ -409,6 +409,12 @@ func byteIndexOf[T any](keys []byte, vals []T) (x byteIndex[T]) {
 	return x
 }
 
+// hasPair reports whether a keyword of s starts with the bytes a, b.
+func (s *kwset) hasPair(a, b byte) bool {
+	p := uint16(a) | uint16(b)<<8
+	return s.pairs[p>>6]&(1<<(p&63)) != 0
+}
+
 // at returns the values of byte c.
 func (x *byteIndex[T]) at(c byte) []T { return x.vals[x.off[c]:x.off[int(c)+1]] }
 
@@ -513,7 +519,12 @@ func findAnchored(b []byte, set *kwset, bounded bool) (match, bool) {
 				}
 			}
 		}
-		try(set.anchorFirst)
+		// a keyword that starts at the anchor has its first two bytes
+		// there: the pair table rejects most anchors ("./" repeated, for
+		// a set of paths) before a keyword is tried
+		if set.short || p+1 < len(b) && set.hasPair(b[p], b[p+1]) {
+			try(set.anchorFirst)
+		}
 		if p > 0 {
 			try(set.anchorBy.at(b[p-1]))
 		}

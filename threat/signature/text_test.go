@@ -47,6 +47,7 @@ func FuzzFindAny(f *testing.F) {
 	f.Add("a union select b", true)
 	f.Add("c99shell", false)
 	f.Add("x: dict://a gopher://b http://169.254.169.254/latest/meta-data/ || a | b", false)
+	f.Add("././././/latest/meta-data/./v2/credentials/", false)
 	sets := []*kwset{wrappers, wrapperColons, remoteSchemes, remoteShells, ssrfSchemes, metadataPaths, sqliKeywords,
 		filterCalls, psCradles, xpathFuncs, nosqlOps, scannerAgents, probeStrong, probeWeak, ssiElements, esiTags,
 		sstiWords, ftlSpecials, smartyTags, eventPrefixes}
