@@ -95,11 +95,30 @@ const (
 func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
 	var best [sqliNumRules]sqlHit
-	sqliValue(in.value, in.m, in.src, &best)
+	// Once the request has reported libinjection's rule, seen.mark drops a
+	// later fingerprint: all it still decides is whether this input
+	// matched at all (hit), which only the verdict cache reads, to
+	// remember clean header and path values of at most maxCached bytes.
+	// On an input of another source, or a longer one (the inputs it was
+	// decoded or cut from are longer still), libinjection need not run;
+	// on the others only when no other rule matched.
+	lib := libRun
+	if *seen&(1<<sqliLib) != 0 {
+		lib = libUnlessHit
+		if in.src != threat.SourceHeader && in.src != threat.SourcePath || len(in.value) > maxCached {
+			lib = libSkip
+		}
+	}
+	sqliValue(in.value, in.m, in.src, lib, &best)
 	if in.src == threat.SourceHeader && in.m&(cPercent|cAmp) != 0 {
 		// headers reach the families as sent: decode them as a parameter
 		if d := decode.Value(in.value, false); d != in.value {
-			sqliValue(d, classify(d), in.src, &best)
+			if best[sqliLib].conf >= 0.99 || lib == libUnlessHit && sqliFound(&best) {
+				// no fingerprint scores higher; or it would be dropped, and
+				// the input matched already
+				lib = libSkip
+			}
+			sqliValue(d, classify(d), in.src, lib, &best)
 		}
 	}
 	for r := range best {
@@ -118,9 +137,16 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	return dst, hit
 }
 
+// When sqliValue runs libinjection (besides the value's own conditions).
+const (
+	libRun       = iota // always
+	libUnlessHit        // only when no other rule matched
+	libSkip             // never
+)
+
 // sqliValue runs the rules over v, with classes m, keeping the best match
-// of each rule in best.
-func sqliValue(v string, m cls, src threat.Source, best *[sqliNumRules]sqlHit) {
+// of each rule in best; lib says when libinjection runs.
+func sqliValue(v string, m cls, src threat.Source, lib int, best *[sqliNumRules]sqlHit) {
 	if m&sqlChars == 0 {
 		return
 	}
@@ -142,7 +168,8 @@ func sqliValue(v string, m cls, src threat.Source, best *[sqliNumRules]sqlHit) {
 	}
 	sc := sqlScan{lx: newSQLLexer(v)}
 	sc.run()
-	if sc.syntax && (src != threat.SourceHeader || m&(cQuote|cDQuote|cBacktick) != 0 || sc.found()) {
+	if sc.syntax && (src != threat.SourceHeader || m&(cQuote|cDQuote|cBacktick) != 0 || sc.found()) &&
+		(lib == libRun || lib == libUnlessHit && !sc.found()) {
 		sc.libinjection()
 	}
 	for r := range sc.best {
@@ -154,8 +181,11 @@ func sqliValue(v string, m cls, src threat.Source, best *[sqliNumRules]sqlHit) {
 }
 
 // found reports whether a rule matched.
-func (sc *sqlScan) found() bool {
-	for _, h := range sc.best {
+func (sc *sqlScan) found() bool { return sqliFound(&sc.best) }
+
+// sqliFound reports whether best holds a match.
+func sqliFound(best *[sqliNumRules]sqlHit) bool {
+	for _, h := range best {
 		if h.conf > 0 {
 			return true
 		}
