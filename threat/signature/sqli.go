@@ -460,10 +460,10 @@ var sqlPairLens = func() (t [1 << 10]uint32) {
 }()
 
 // sqlPair indexes sqlPairLens by two bytes, lower-cased: five bits of
-// each (bytes that share them share an entry, which only lets more
-// words through).
+// each, which lower-casing (ASCII only) leaves as they are (bytes that
+// share them share an entry, which only lets more words through).
 func sqlPair(a, b byte) int {
-	return int(lowerTable[a]&31)<<5 | int(lowerTable[b]&31)
+	return int(a&31)<<5 | int(b&31) // lower-casing keeps the low five bits
 }
 
 // sqlMaxWord is the length of the longest word sqlKeyword looks up.
@@ -1019,27 +1019,41 @@ func (sc *sqlScan) run() {
 			// asked only about words whose first two bytes and length a
 			// keyword has (sqlPairLens), and only keywords have rules.
 			// Its end is sqlWordEnd(s, p+1) with the first block written
-			// out: most words end in it, and the loop makes no call.
-			j := p + 1
-			if j+8 <= len(s) {
-				if nonword := sqlNonWord(le64(s[j : j+8])); nonword != 0 {
-					j += bits.TrailingZeros64(nonword) / 8
+			// out: most words end in it, and the loop makes no call. A
+			// word followed by one space and another word (most of
+			// prose) goes on to that word here, without the loop's
+			// search for spaces.
+			for {
+				var j, pair int
+				if p+8 <= len(s) {
+					x := le64(s[p : p+8])
+					pair = int(x&31)<<5 | int(x>>8&31) // sqlPair(s[p], s[p+1])
+					if nonword := sqlNonWord(x) &^ 0xff; nonword != 0 {
+						j = p + bits.TrailingZeros64(nonword)/8
+					} else {
+						j = sqlWordEnd(s, p+8)
+					}
 				} else {
-					j = sqlWordEnd(s, j+8)
+					j = sqlWordEnd(s, p+1)
+					if j-p >= 2 {
+						pair = sqlPair(s[p], s[p+1])
+					}
 				}
-			} else {
-				j = sqlWordEnd(s, j)
+				id := kwNone
+				if n := j - p; n >= 2 && n <= sqlMaxWord && sqlPairLens[pair]&(1<<n) != 0 {
+					id = sqlKeyword(s[p:j])
+				}
+				if id != kwNone {
+					sc.syntax = true
+					sc.word(sqlTok{kind: sWord, id: id, i: p, j: j})
+				}
+				sc.push(sWord, id, false, p, j)
+				pos = j
+				if j+1 >= len(s) || s[j] != ' ' || sqlBytes[s[j+1]]&(sbStart|sbSkip) != sbStart {
+					break
+				}
+				p = j + 1
 			}
-			id := kwNone
-			if n := j - p; n >= 2 && n <= sqlMaxWord && sqlPairLens[sqlPair(s[p], s[p+1])]&(1<<n) != 0 {
-				id = sqlKeyword(s[p:j])
-			}
-			if id != kwNone {
-				sc.syntax = true
-				sc.word(sqlTok{kind: sWord, id: id, i: p, j: j})
-			}
-			sc.push(sWord, id, false, p, j)
-			pos = j
 			continue
 		}
 		t := lx.next(pos)

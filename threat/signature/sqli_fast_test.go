@@ -90,3 +90,91 @@ func FuzzSQLiLibSkip(f *testing.F) {
 		}
 	})
 }
+
+// runPlain is sqlScan.run with every token read by next: no loop of its
+// own for words after spaces.
+func (sc *sqlScan) runPlain() {
+	lx := &sc.lx
+	for pos := 0; ; {
+		t := lx.next(pos)
+		if t.kind == sEnd {
+			return
+		}
+		switch t.kind {
+		case sQuote, sOpen, sClose, sSemi, sComment, sNul:
+			sc.syntax = true
+		case sWord:
+			sc.syntax = sc.syntax || t.id != kwNone
+		case sOp:
+			sc.syntax = sc.syntax || t.id != opArith
+		case sVar:
+			sc.syntax = sc.syntax || t.i == 0 || !sqlWordByte(lx.s[t.i-1])
+		}
+		if t.kind == sQuote && contraction(lx.s, t.i) {
+			t.kind = sOther
+		}
+		switch t.kind {
+		case sQuote:
+			k := quoteIndex(t.id)
+			t.open = sc.quotes[k]%2 == 1
+			sc.quotes[k]++
+			if !t.open && sc.nstart < len(sc.starts) && sc.breakStart(t) {
+				sc.starts[sc.nstart] = t.i
+				sc.nstart++
+			}
+		case sWord:
+			if t.id != kwNone {
+				sc.word(t)
+			}
+		case sVar:
+			if t.id == 2 {
+				conf := 0.99
+				if sc.leadIn() == leadText {
+					conf = 0.85
+				}
+				sc.hit(sqliSchema, conf, t.i, t.j)
+			}
+		case sOp:
+			if t.id == opOr || t.id == opAnd {
+				sc.boolean(t)
+			}
+		case sSemi:
+			sc.stacked(t)
+		case sComment, sNul:
+			sc.comment(t)
+		}
+		sc.push(t.kind, t.id, t.open, t.i, t.j)
+		pos = t.j
+	}
+}
+
+// FuzzSQLScanRun checks that sqlScan.run, which reads words after spaces
+// in a loop of its own, leaves the scan as runPlain does: the same hits,
+// ring of tokens, quotes, libinjection starts and syntax flag.
+func FuzzSQLScanRun(f *testing.F) {
+	for _, v := range sqliAttacks {
+		f.Add(v)
+	}
+	for _, v := range sqliBenign {
+		f.Add(v)
+	}
+	prose := benchProse(4 << 10)
+	for off := 0; off+512 <= len(prose); off += 512 {
+		f.Add(prose[off : off+512])
+	}
+	for _, v := range []string{"a", "ab", "union", "or 1=1", "x  or  1=1", "the or\xa0and or", "xp_cmdshell and sp_x",
+		"SELECT  FROM", "abcdefg or", "abcdefgh or", "abcdefghi or", "and abcdefg", "1 or a", "a\tor 1=1", "a b+or+1=1",
+		"information_schema and the SLEEP(5)", "it's O'Brien or 'a'='a'", "ORDER  BY 1", "w_ $x or$ and",
+		"a \xa0or 1=1", "caf\xc3\xa9 \xc3\xa9t\xc3\xa9 or 1=1", "x 1or 2"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		got := sqlScan{lx: newSQLLexer(v)}
+		got.run()
+		want := sqlScan{lx: newSQLLexer(v)}
+		want.runPlain()
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("run(%q):\n%+v\nwant\n%+v", v, got, want)
+		}
+	})
+}
