@@ -810,13 +810,17 @@ func (lx *sqlLexer) number(i int) sqlTok {
 	return sqlTok{kind: sNum, i: i, j: j}
 }
 
+// word reads the word at offset i. As in run's loop, only a word whose
+// first two bytes and length a keyword has is looked up: the rules read
+// the words after their keywords, mostly plain ones.
 func (lx *sqlLexer) word(i int) sqlTok {
 	s := lx.s
-	j := i
-	for j < len(s) && sqlWordByte(s[j]) {
-		j++
+	j := sqlWordEnd(s, i)
+	id := kwNone
+	if n := j - i; n >= 2 && n <= sqlMaxWord && sqlPairLens[sqlPair(s[i], s[i+1])]&(1<<n) != 0 {
+		id = sqlKeyword(s[i:j])
 	}
-	return sqlTok{kind: sWord, id: sqlKeyword(s[i:j]), i: i, j: j}
+	return sqlTok{kind: sWord, id: id, i: i, j: j}
 }
 
 func (lx *sqlLexer) operator(i int) sqlTok {
@@ -1393,10 +1397,10 @@ func literal(o operand) bool {
 // boolean tries a boolean test after the logical operator t.
 func (sc *sqlScan) boolean(t sqlTok) {
 	lx := &sc.lx
-	l := sc.leadIn()
 	if p := sc.prev(0); p.kind == sWord && (p.id == kwOr || p.id == kwAnd) || p.kind == sComma {
 		return // "and/or", "this, and that": prose
 	}
+	l := sc.leadIn()
 	left := sc.operand(t.j)
 	for k := 0; k < 3 && left.kind == oParen; k++ {
 		if _, ok := sc.comparison(left.j); ok {
