@@ -527,6 +527,66 @@ func equalLower(key, w string) bool {
 	return true
 }
 
+// sqlShortKeyword returns sqlKeyword of a word of n < 8 bytes, the low
+// bytes of x (the first of x its first), from the word itself: its bytes
+// with bit 5 set (sqlFold) are looked up in sqlShortTable. Setting it
+// lower-cases the letters and leaves digits and '$' as they are; it turns
+// '_' into DEL, which no word holds, so two words fold alike only when
+// they lower-case alike.
+func sqlShortKeyword(x uint64, n int) uint8 {
+	k := sqlFold(x, n)
+	for h := k * 0x9E3779B97F4A7C15 >> (64 - sqlShortBits); ; h = (h + 1) & (1<<sqlShortBits - 1) {
+		e := &sqlShortTable[h]
+		if e.key == k {
+			return e.id
+		}
+		if e.key == 0 {
+			break
+		}
+	}
+	if n > 4 && (x&0xffdfdf == '_'<<16|'P'<<8|'X' || x&0xffdfdf == '_'<<16|'P'<<8|'S') {
+		return kwProc // xp_cmdshell, sp_who ... as sqlKeyword reads them
+	}
+	return kwNone
+}
+
+// sqlFold keeps the low n bytes of x, each with bit 5 set.
+func sqlFold(x uint64, n int) uint64 {
+	m := uint64(1)<<(8*uint(n)) - 1
+	return (x | 0x2020202020202020) & m
+}
+
+// sqlShortBits is log2 of the size of sqlShortTable.
+const sqlShortBits = 9
+
+// sqlShortTable holds the keywords of sqlWords shorter than eight bytes,
+// folded by sqlFold, open-addressed by sqlShortKeyword's hash.
+var sqlShortTable = func() (t [1 << sqlShortBits]struct {
+	key uint64
+	id  uint8
+}) {
+	n := 0
+	for w, id := range sqlWords {
+		if len(w) >= 8 {
+			continue
+		}
+		if n++; n > len(t)/2 {
+			panic("signature: sqlShortTable is too small for sqlWords") // lookups need empty slots
+		}
+		var x uint64
+		for k := len(w) - 1; k >= 0; k-- {
+			x = x<<8 | uint64(w[k])
+		}
+		k := sqlFold(x, len(w))
+		h := k * 0x9E3779B97F4A7C15 >> (64 - sqlShortBits)
+		for t[h].key != 0 {
+			h = (h + 1) & (1<<sqlShortBits - 1)
+		}
+		t[h].key, t[h].id = k, id
+	}
+	return t
+}()
+
 // sqlWordTable holds sqlWords open-addressed by the FNV-1a hash of the
 // key, so that a word is looked up as it is lower-cased, with no copy and
 // no map: the lexer asks for every word of a value.
@@ -1029,8 +1089,9 @@ func (sc *sqlScan) run() {
 			// search for spaces.
 			for {
 				var j, pair int
+				var x uint64 // the word's first block, when it ends in it
 				if p+8 <= len(s) {
-					x := le64(s[p : p+8])
+					x = le64(s[p : p+8])
 					pair = int(x&31)<<5 | int(x>>8&31) // sqlPair(s[p], s[p+1])
 					if nonword := sqlNonWord(x) &^ 0xff; nonword != 0 {
 						j = p + bits.TrailingZeros64(nonword)/8
@@ -1045,7 +1106,11 @@ func (sc *sqlScan) run() {
 				}
 				id := kwNone
 				if n := j - p; n >= 2 && n <= sqlMaxWord && sqlPairLens[pair]&(1<<n) != 0 {
-					id = sqlKeyword(s[p:j])
+					if n < 8 && x != 0 {
+						id = sqlShortKeyword(x, n)
+					} else {
+						id = sqlKeyword(s[p:j])
+					}
 				}
 				if id != kwNone {
 					sc.syntax = true

@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"encoding/binary"
 	"reflect"
 	"strings"
 	"testing"
@@ -175,6 +176,38 @@ func FuzzSQLScanRun(f *testing.F) {
 		want.runPlain()
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("run(%q):\n%+v\nwant\n%+v", v, got, want)
+		}
+	})
+}
+
+// FuzzSQLShortKeyword checks sqlShortKeyword against sqlKeyword on the
+// words of fewer than eight bytes of s.
+func FuzzSQLShortKeyword(f *testing.F) {
+	for w := range sqlWords {
+		if len(w) < 8 {
+			f.Add(w)
+			f.Add(strings.ToUpper(w))
+		}
+	}
+	for _, w := range []string{"xp_a", "xp_ab", "XP_CMD", "sP_who", "sp_", "xp_$", "\x7fnion", "UNI\x7fN", "ab\xc0c",
+		"\x10r", "o\x12", "_", "a_b", "SELECT", "sElEcT", "v$x", "x$"} {
+		f.Add(w)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for i := 0; i < len(s); i++ {
+			if !sqlWordByte(s[i]) {
+				continue
+			}
+			j := sqlWordEnd(s, i)
+			if n := j - i; n < 8 {
+				var b [8]byte
+				copy(b[:], s[i:min(i+8, len(s))])
+				x := binary.LittleEndian.Uint64(b[:])
+				if got, want := sqlShortKeyword(x, n), sqlKeyword(s[i:j]); got != want {
+					t.Fatalf("sqlShortKeyword(%q) = %d, want %d", s[i:j], got, want)
+				}
+			}
+			i = j
 		}
 	})
 }
