@@ -95,11 +95,30 @@ const (
 func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
 	var best [sqliNumRules]sqlHit
-	sqliValue(in.value, in.m, in.src, &best)
+	// Once the request has reported libinjection's rule, seen.mark drops a
+	// later fingerprint: all it still decides is whether this input
+	// matched at all (hit), which only the verdict cache reads, to
+	// remember clean header and path values of at most maxCached bytes.
+	// On an input of another source, or a longer one (the inputs it was
+	// decoded or cut from are longer still), libinjection need not run;
+	// on the others only when no other rule matched.
+	lib := libRun
+	if *seen&(1<<sqliLib) != 0 {
+		lib = libUnlessHit
+		if in.src != threat.SourceHeader && in.src != threat.SourcePath || len(in.value) > maxCached {
+			lib = libSkip
+		}
+	}
+	sqliValue(in.value, in.m, in.src, lib, &best)
 	if in.src == threat.SourceHeader && in.m&(cPercent|cAmp) != 0 {
 		// headers reach the families as sent: decode them as a parameter
 		if d := decode.Value(in.value, false); d != in.value {
-			sqliValue(d, classify(d), in.src, &best)
+			if best[sqliLib].conf >= 0.99 || lib == libUnlessHit && sqliFound(&best) {
+				// no fingerprint scores higher; or it would be dropped, and
+				// the input matched already
+				lib = libSkip
+			}
+			sqliValue(d, classify(d), in.src, lib, &best)
 		}
 	}
 	for r := range best {
@@ -118,9 +137,16 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	return dst, hit
 }
 
+// When sqliValue runs libinjection (besides the value's own conditions).
+const (
+	libRun       = iota // always
+	libUnlessHit        // only when no other rule matched
+	libSkip             // never
+)
+
 // sqliValue runs the rules over v, with classes m, keeping the best match
-// of each rule in best.
-func sqliValue(v string, m cls, src threat.Source, best *[sqliNumRules]sqlHit) {
+// of each rule in best; lib says when libinjection runs.
+func sqliValue(v string, m cls, src threat.Source, lib int, best *[sqliNumRules]sqlHit) {
 	if m&sqlChars == 0 {
 		return
 	}
@@ -142,7 +168,8 @@ func sqliValue(v string, m cls, src threat.Source, best *[sqliNumRules]sqlHit) {
 	}
 	sc := sqlScan{lx: newSQLLexer(v)}
 	sc.run()
-	if sc.syntax && (src != threat.SourceHeader || m&(cQuote|cDQuote|cBacktick) != 0 || sc.found()) {
+	if sc.syntax && (src != threat.SourceHeader || m&(cQuote|cDQuote|cBacktick) != 0 || sc.found()) &&
+		(lib == libRun || lib == libUnlessHit && !sc.found()) {
 		sc.libinjection()
 	}
 	for r := range sc.best {
@@ -154,8 +181,11 @@ func sqliValue(v string, m cls, src threat.Source, best *[sqliNumRules]sqlHit) {
 }
 
 // found reports whether a rule matched.
-func (sc *sqlScan) found() bool {
-	for _, h := range sc.best {
+func (sc *sqlScan) found() bool { return sqliFound(&sc.best) }
+
+// sqliFound reports whether best holds a match.
+func sqliFound(best *[sqliNumRules]sqlHit) bool {
+	for _, h := range best {
 		if h.conf > 0 {
 			return true
 		}
@@ -430,10 +460,10 @@ var sqlPairLens = func() (t [1 << 10]uint32) {
 }()
 
 // sqlPair indexes sqlPairLens by two bytes, lower-cased: five bits of
-// each (bytes that share them share an entry, which only lets more
-// words through).
+// each, which lower-casing (ASCII only) leaves as they are (bytes that
+// share them share an entry, which only lets more words through).
 func sqlPair(a, b byte) int {
-	return int(lowerTable[a]&31)<<5 | int(lowerTable[b]&31)
+	return int(a&31)<<5 | int(b&31) // lower-casing keeps the low five bits
 }
 
 // sqlMaxWord is the length of the longest word sqlKeyword looks up.
@@ -496,6 +526,66 @@ func equalLower(key, w string) bool {
 	}
 	return true
 }
+
+// sqlShortKeyword returns sqlKeyword of a word of n < 8 bytes, the low
+// bytes of x (the first of x its first), from the word itself: its bytes
+// with bit 5 set (sqlFold) are looked up in sqlShortTable. Setting it
+// lower-cases the letters and leaves digits and '$' as they are; it turns
+// '_' into DEL, which no word holds, so two words fold alike only when
+// they lower-case alike.
+func sqlShortKeyword(x uint64, n int) uint8 {
+	k := sqlFold(x, n)
+	for h := k * 0x9E3779B97F4A7C15 >> (64 - sqlShortBits); ; h = (h + 1) & (1<<sqlShortBits - 1) {
+		e := &sqlShortTable[h]
+		if e.key == k {
+			return e.id
+		}
+		if e.key == 0 {
+			break
+		}
+	}
+	if n > 4 && (x&0xffdfdf == '_'<<16|'P'<<8|'X' || x&0xffdfdf == '_'<<16|'P'<<8|'S') {
+		return kwProc // xp_cmdshell, sp_who ... as sqlKeyword reads them
+	}
+	return kwNone
+}
+
+// sqlFold keeps the low n bytes of x, each with bit 5 set.
+func sqlFold(x uint64, n int) uint64 {
+	m := uint64(1)<<(8*uint(n)) - 1
+	return (x | 0x2020202020202020) & m
+}
+
+// sqlShortBits is log2 of the size of sqlShortTable.
+const sqlShortBits = 9
+
+// sqlShortTable holds the keywords of sqlWords shorter than eight bytes,
+// folded by sqlFold, open-addressed by sqlShortKeyword's hash.
+var sqlShortTable = func() (t [1 << sqlShortBits]struct {
+	key uint64
+	id  uint8
+}) {
+	n := 0
+	for w, id := range sqlWords {
+		if len(w) >= 8 {
+			continue
+		}
+		if n++; n > len(t)/2 {
+			panic("signature: sqlShortTable is too small for sqlWords") // lookups need empty slots
+		}
+		var x uint64
+		for k := len(w) - 1; k >= 0; k-- {
+			x = x<<8 | uint64(w[k])
+		}
+		k := sqlFold(x, len(w))
+		h := k * 0x9E3779B97F4A7C15 >> (64 - sqlShortBits)
+		for t[h].key != 0 {
+			h = (h + 1) & (1<<sqlShortBits - 1)
+		}
+		t[h].key, t[h].id = k, id
+	}
+	return t
+}()
 
 // sqlWordTable holds sqlWords open-addressed by the FNV-1a hash of the
 // key, so that a word is looked up as it is lower-cased, with no copy and
@@ -780,13 +870,17 @@ func (lx *sqlLexer) number(i int) sqlTok {
 	return sqlTok{kind: sNum, i: i, j: j}
 }
 
+// word reads the word at offset i. As in run's loop, only a word whose
+// first two bytes and length a keyword has is looked up: the rules read
+// the words after their keywords, mostly plain ones.
 func (lx *sqlLexer) word(i int) sqlTok {
 	s := lx.s
-	j := i
-	for j < len(s) && sqlWordByte(s[j]) {
-		j++
+	j := sqlWordEnd(s, i)
+	id := kwNone
+	if n := j - i; n >= 2 && n <= sqlMaxWord && sqlPairLens[sqlPair(s[i], s[i+1])]&(1<<n) != 0 {
+		id = sqlKeyword(s[i:j])
 	}
-	return sqlTok{kind: sWord, id: sqlKeyword(s[i:j]), i: i, j: j}
+	return sqlTok{kind: sWord, id: id, i: i, j: j}
 }
 
 func (lx *sqlLexer) operator(i int) sqlTok {
@@ -989,27 +1083,46 @@ func (sc *sqlScan) run() {
 			// asked only about words whose first two bytes and length a
 			// keyword has (sqlPairLens), and only keywords have rules.
 			// Its end is sqlWordEnd(s, p+1) with the first block written
-			// out: most words end in it, and the loop makes no call.
-			j := p + 1
-			if j+8 <= len(s) {
-				if nonword := sqlNonWord(le64(s[j : j+8])); nonword != 0 {
-					j += bits.TrailingZeros64(nonword) / 8
+			// out: most words end in it, and the loop makes no call. A
+			// word followed by one space and another word (most of
+			// prose) goes on to that word here, without the loop's
+			// search for spaces.
+			for {
+				var j, pair int
+				var x uint64 // the word's first block, when it ends in it
+				if p+8 <= len(s) {
+					x = le64(s[p : p+8])
+					pair = int(x&31)<<5 | int(x>>8&31) // sqlPair(s[p], s[p+1])
+					if nonword := sqlNonWord(x) &^ 0xff; nonword != 0 {
+						j = p + bits.TrailingZeros64(nonword)/8
+					} else {
+						j = sqlWordEnd(s, p+8)
+					}
 				} else {
-					j = sqlWordEnd(s, j+8)
+					j = sqlWordEnd(s, p+1)
+					if j-p >= 2 {
+						pair = sqlPair(s[p], s[p+1])
+					}
 				}
-			} else {
-				j = sqlWordEnd(s, j)
+				id := kwNone
+				if n := j - p; n >= 2 && n <= sqlMaxWord && sqlPairLens[pair]&(1<<n) != 0 {
+					if n < 8 && x != 0 {
+						id = sqlShortKeyword(x, n)
+					} else {
+						id = sqlKeyword(s[p:j])
+					}
+				}
+				if id != kwNone {
+					sc.syntax = true
+					sc.word(sqlTok{kind: sWord, id: id, i: p, j: j})
+				}
+				sc.push(sWord, id, false, p, j)
+				pos = j
+				if j+1 >= len(s) || s[j] != ' ' || sqlBytes[s[j+1]]&(sbStart|sbSkip) != sbStart {
+					break
+				}
+				p = j + 1
 			}
-			id := kwNone
-			if n := j - p; n >= 2 && n <= sqlMaxWord && sqlPairLens[sqlPair(s[p], s[p+1])]&(1<<n) != 0 {
-				id = sqlKeyword(s[p:j])
-			}
-			if id != kwNone {
-				sc.syntax = true
-				sc.word(sqlTok{kind: sWord, id: id, i: p, j: j})
-			}
-			sc.push(sWord, id, false, p, j)
-			pos = j
 			continue
 		}
 		t := lx.next(pos)
@@ -1349,10 +1462,10 @@ func literal(o operand) bool {
 // boolean tries a boolean test after the logical operator t.
 func (sc *sqlScan) boolean(t sqlTok) {
 	lx := &sc.lx
-	l := sc.leadIn()
 	if p := sc.prev(0); p.kind == sWord && (p.id == kwOr || p.id == kwAnd) || p.kind == sComma {
 		return // "and/or", "this, and that": prose
 	}
+	l := sc.leadIn()
 	left := sc.operand(t.j)
 	for k := 0; k < 3 && left.kind == oParen; k++ {
 		if _, ok := sc.comparison(left.j); ok {

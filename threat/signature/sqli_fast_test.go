@@ -1,0 +1,213 @@
+package signature
+
+import (
+	"encoding/binary"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/bulwarkhq/bulwark/internal/decode"
+	"github.com/bulwarkhq/bulwark/threat"
+)
+
+// scanSQLiPlain is scanSQLi as first written: libinjection runs on every
+// input that calls for it, whatever the request reported before.
+func scanSQLiPlain(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
+	var hit bool
+	var best [sqliNumRules]sqlHit
+	sqliValue(in.value, in.m, in.src, libRun, &best)
+	if in.src == threat.SourceHeader && in.m&(cPercent|cAmp) != 0 {
+		if d := decode.Value(in.value, false); d != in.value {
+			sqliValue(d, classify(d), in.src, libRun, &best)
+		}
+	}
+	for r := range best {
+		h := &best[r]
+		if h.conf == 0 || !seen.mark(&hit, uint(r)) {
+			continue
+		}
+		s := bareSignal(nameSQLi, sqliRuleNames[r], h.conf, in)
+		s.Evidence = excerpt(h.src, h.i, h.j, 48)
+		if r == sqliLib {
+			prefix := "fp " + h.fp + ": "
+			s.Evidence = prefix + excerpt(h.src, h.i, h.j, 48-len(prefix))
+		}
+		dst = append(dst, s)
+	}
+	return dst, hit
+}
+
+// sqliFuzzSources are the sources FuzzSQLiLibSkip gives its inputs: the
+// two the verdict cache remembers and some it does not.
+var sqliFuzzSources = []threat.Source{threat.SourceHeader, threat.SourcePath, threat.SourceQuery, threat.SourceJSON,
+	threat.SourceText, threat.SourceCookie, threat.SourceHeader, threat.SourceXML}
+
+// FuzzSQLiLibSkip reads s as the values of one request (split at \x01),
+// each of a source picked by srcs, and checks that scanSQLi, which skips
+// libinjection where its fingerprint would be dropped, reports what the
+// plain form does: the same signals and rules seen, and the same hit on
+// every input the verdict cache may remember (a header or path value of at
+// most maxCached bytes). On the others it may only report fewer hits.
+// With long set each value is read again after 300 bytes of prose, to be
+// one the cache never remembers.
+func FuzzSQLiLibSkip(f *testing.F) {
+	for _, s := range []string{
+		"' or 1=1--\x01it's a 'quoted' -- note\x01x' or 'a'='a",
+		"admin'--\x01admin'--\x01a%27%20or%201=1--",
+		"1 union select 1,2\x01\" or \"\"=\"\x01' and sleep(5)#\x011' or '1'='1",
+		"the 'quoted' or (really) -- word\x01see \"quoted\" and then; more\x01'; drop table users--",
+		"x=1&y=' or 1=1--\x01O'Brien said \"hi\" -- the end\x01' or 1=1 -- \x01%27 or 1=1",
+	} {
+		f.Add(s, uint64(0x5a3c96), false)
+		f.Add(s, uint64(0), true)
+		f.Add(s, uint64(0x249249), false)
+	}
+	pad := strings.Repeat("the word of the day is long enough here; ", 8)
+	f.Fuzz(func(t *testing.T, s string, srcs uint64, long bool) {
+		var seenFast, seenPlain rules
+		for k, v := range strings.Split(s, "\x01") {
+			if k >= 16 {
+				break
+			}
+			if v == "" {
+				continue
+			}
+			if long {
+				v = pad + v
+			}
+			src := sqliFuzzSources[srcs>>(3*k)&7]
+			in := input{src: src, name: "q", value: v, m: classify(v)}
+			plainIn := in
+			fast, hitFast := scanSQLi(&in, &seenFast, nil)
+			plain, hitPlain := scanSQLiPlain(&plainIn, &seenPlain, nil)
+			if !reflect.DeepEqual(fast, plain) || seenFast != seenPlain {
+				t.Fatalf("value %d %q (source %v): signals %+v, want %+v (seen %b, want %b)", k, v, src, fast, plain,
+					seenFast, seenPlain)
+			}
+			cached := (src == threat.SourceHeader || src == threat.SourcePath) && len(v) <= maxCached
+			if hitFast && !hitPlain || cached && hitFast != hitPlain {
+				t.Fatalf("value %d %q (source %v): hit %v, want %v", k, v, src, hitFast, hitPlain)
+			}
+		}
+	})
+}
+
+// runPlain is sqlScan.run with every token read by next: no loop of its
+// own for words after spaces.
+func (sc *sqlScan) runPlain() {
+	lx := &sc.lx
+	for pos := 0; ; {
+		t := lx.next(pos)
+		if t.kind == sEnd {
+			return
+		}
+		switch t.kind {
+		case sQuote, sOpen, sClose, sSemi, sComment, sNul:
+			sc.syntax = true
+		case sWord:
+			sc.syntax = sc.syntax || t.id != kwNone
+		case sOp:
+			sc.syntax = sc.syntax || t.id != opArith
+		case sVar:
+			sc.syntax = sc.syntax || t.i == 0 || !sqlWordByte(lx.s[t.i-1])
+		}
+		if t.kind == sQuote && contraction(lx.s, t.i) {
+			t.kind = sOther
+		}
+		switch t.kind {
+		case sQuote:
+			k := quoteIndex(t.id)
+			t.open = sc.quotes[k]%2 == 1
+			sc.quotes[k]++
+			if !t.open && sc.nstart < len(sc.starts) && sc.breakStart(t) {
+				sc.starts[sc.nstart] = t.i
+				sc.nstart++
+			}
+		case sWord:
+			if t.id != kwNone {
+				sc.word(t)
+			}
+		case sVar:
+			if t.id == 2 {
+				conf := 0.99
+				if sc.leadIn() == leadText {
+					conf = 0.85
+				}
+				sc.hit(sqliSchema, conf, t.i, t.j)
+			}
+		case sOp:
+			if t.id == opOr || t.id == opAnd {
+				sc.boolean(t)
+			}
+		case sSemi:
+			sc.stacked(t)
+		case sComment, sNul:
+			sc.comment(t)
+		}
+		sc.push(t.kind, t.id, t.open, t.i, t.j)
+		pos = t.j
+	}
+}
+
+// FuzzSQLScanRun checks that sqlScan.run, which reads words after spaces
+// in a loop of its own, leaves the scan as runPlain does: the same hits,
+// ring of tokens, quotes, libinjection starts and syntax flag.
+func FuzzSQLScanRun(f *testing.F) {
+	for _, v := range sqliAttacks {
+		f.Add(v)
+	}
+	for _, v := range sqliBenign {
+		f.Add(v)
+	}
+	prose := benchProse(4 << 10)
+	for off := 0; off+512 <= len(prose); off += 512 {
+		f.Add(prose[off : off+512])
+	}
+	for _, v := range []string{"a", "ab", "union", "or 1=1", "x  or  1=1", "the or\xa0and or", "xp_cmdshell and sp_x",
+		"SELECT  FROM", "abcdefg or", "abcdefgh or", "abcdefghi or", "and abcdefg", "1 or a", "a\tor 1=1", "a b+or+1=1",
+		"information_schema and the SLEEP(5)", "it's O'Brien or 'a'='a'", "ORDER  BY 1", "w_ $x or$ and",
+		"a \xa0or 1=1", "caf\xc3\xa9 \xc3\xa9t\xc3\xa9 or 1=1", "x 1or 2"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		got := sqlScan{lx: newSQLLexer(v)}
+		got.run()
+		want := sqlScan{lx: newSQLLexer(v)}
+		want.runPlain()
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("run(%q):\n%+v\nwant\n%+v", v, got, want)
+		}
+	})
+}
+
+// FuzzSQLShortKeyword checks sqlShortKeyword against sqlKeyword on the
+// words of fewer than eight bytes of s.
+func FuzzSQLShortKeyword(f *testing.F) {
+	for w := range sqlWords {
+		if len(w) < 8 {
+			f.Add(w)
+			f.Add(strings.ToUpper(w))
+		}
+	}
+	for _, w := range []string{"xp_a", "xp_ab", "XP_CMD", "sP_who", "sp_", "xp_$", "\x7fnion", "UNI\x7fN", "ab\xc0c",
+		"\x10r", "o\x12", "_", "a_b", "SELECT", "sElEcT", "v$x", "x$"} {
+		f.Add(w)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for i := 0; i < len(s); i++ {
+			if !sqlWordByte(s[i]) {
+				continue
+			}
+			j := sqlWordEnd(s, i)
+			if n := j - i; n < 8 {
+				var b [8]byte
+				copy(b[:], s[i:min(i+8, len(s))])
+				x := binary.LittleEndian.Uint64(b[:])
+				if got, want := sqlShortKeyword(x, n), sqlKeyword(s[i:j]); got != want {
+					t.Fatalf("sqlShortKeyword(%q) = %d, want %d", s[i:j], got, want)
+				}
+			}
+			i = j
+		}
+	})
+}
