@@ -79,6 +79,13 @@ func le64(s string) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// mayCache reports whether the cache may remember a value of source src
+// and n bytes: Detector.scan asks it, and so do the families that skip
+// work whose only reader is the cache (scanSQLi's libinjection).
+func mayCache(src threat.Source, n int) bool {
+	return (src == threat.SourceHeader || src == threat.SourcePath) && n <= maxCached
+}
+
 // find returns the entry of v in its place, or nil.
 func (c *verdicts) find(src threat.Source, name, v string) (*verdict, *[2]atomic.Pointer[verdict], uint64) {
 	b, h := c.bucket(src, name, v)

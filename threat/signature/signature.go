@@ -525,7 +525,7 @@ func (d *Detector) scanWindows(in *input, kind what, seen *[numValueFamilies]rul
 func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, uint32) {
 	// Header values and paths repeat from request to request; cookies are
 	// per session and parameters vary, so caching them would only churn.
-	cacheable := (in.src == threat.SourceHeader || in.src == threat.SourcePath) && len(in.value) <= maxCached && !in.decoded
+	cacheable := mayCache(in.src, len(in.value)) && !in.decoded
 	var known uint32
 	if cacheable {
 		known = d.cache.lookup(in.src, in.name, in.value)

@@ -105,7 +105,7 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	lib := libRun
 	if *seen&(1<<sqliLib) != 0 {
 		lib = libUnlessHit
-		if in.src != threat.SourceHeader && in.src != threat.SourcePath || len(in.value) > maxCached {
+		if !mayCache(in.src, len(in.value)) {
 			lib = libSkip
 		}
 	}

@@ -84,7 +84,7 @@ func FuzzSQLiLibSkip(f *testing.F) {
 				t.Fatalf("value %d %q (source %v): signals %+v, want %+v (seen %b, want %b)", k, v, src, fast, plain,
 					seenFast, seenPlain)
 			}
-			cached := (src == threat.SourceHeader || src == threat.SourcePath) && len(v) <= maxCached
+			cached := mayCache(src, len(v))
 			if hitFast && !hitPlain || cached && hitFast != hitPlain {
 				t.Fatalf("value %d %q (source %v): hit %v, want %v", k, v, src, hitFast, hitPlain)
 			}
