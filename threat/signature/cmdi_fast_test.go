@@ -48,15 +48,7 @@ func FuzzClassCursor(f *testing.F) {
 					if got := cb.next(i); got != want {
 						t.Fatalf("classCursor(unsafeString(%q), %b).next(%d) = %d, want %d", s, m, i, got, want)
 					}
-					switch r & 3 {
-					case 0, 1:
-						i = want + 1
-					case 2:
-						i += int(r>>2&15) + 1
-					case 3:
-						i -= int(r >> 2 & 15)
-					}
-					r = r>>3 | r<<61
+					i, r = nextQuery(i, want, r)
 				}
 			}
 		}

@@ -729,20 +729,25 @@ func FuzzByteCursor(f *testing.F) {
 				if got := cb.next(i); got != want {
 					t.Fatalf("cursor(%q, []byte(%q)).next(%d) = %d, want %d", fd.bytes, s, i, got, want)
 				}
-				// the next query: the found byte's next offset as the
-				// families ask, or a step forward or back
-				switch r & 3 {
-				case 0, 1:
-					i = want + 1
-				case 2:
-					i += int(r>>2&15) + 1
-				case 3:
-					i -= int(r >> 2 & 15)
-				}
-				r = r>>3 | r<<61
+				i, r = nextQuery(i, want, r)
 			}
 		}
 	})
+}
+
+// nextQuery returns a cursor fuzz target's next query after one at i that
+// found want, and r moved on: the found byte's next offset as the
+// families ask (half the time), or a step forward or back picked by r.
+func nextQuery(i, want int, r uint64) (int, uint64) {
+	switch r & 3 {
+	case 0, 1:
+		i = want + 1
+	case 2:
+		i += int(r>>2&15) + 1
+	case 3:
+		i -= int(r >> 2 & 15)
+	}
+	return i, r>>3 | r<<61
 }
 
 // FuzzASCIIWithout checks asciiWithout against a byte loop.
