@@ -206,24 +206,40 @@ func (s *Server) followPeer(ctx context.Context, peer string, p *peerPointers) e
 // when it is newer than this region's.
 func (s *Server) adoptPointer(ctx context.Context, peer string, p *peerPointers, stage string, remote *artefact.Manifest) error {
 	key := artefact.PointerKey(remote.Kind, stage)
-	var rev uint64
-	e, err := s.pointers.Get(ctx, key)
-	switch {
-	case errors.Is(err, jetstream.ErrKeyNotFound):
-	case err != nil:
-		return err
-	default:
-		rev = e.Revision()
-		if local, err := artefact.ParseManifest(e.Value()); err == nil && !remote.Pointed.Newer(local.Pointed) {
-			return nil // ours is as new or newer: the peer adopts it
+	var m *artefact.Manifest // the pointer as written
+	wrote, err := writeNewer(ctx, s.pointers, key, func(local []byte) ([]byte, error) {
+		if local != nil {
+			if l, err := artefact.ParseManifest(local); err == nil && !remote.Pointed.Newer(l.Pointed) {
+				return nil, nil // ours is as new or newer: the peer adopts it
+			}
 		}
+		var err error
+		m, err = s.adoptable(ctx, peer, p, key, stage, remote)
+		if m == nil || err != nil {
+			return nil, err
+		}
+		return json.Marshal(m)
+	})
+	if !wrote || err != nil {
+		return err
 	}
+	p.mu.Lock()
+	p.adopted++
+	p.mu.Unlock()
+	return s.auditAs(ctx, "region:"+peer, "model.replicate", key, map[string]any{"version": m.Version, "sha256": m.SHA256,
+		"pointed_by": remote.Pointed.Region, "stamp": remote.Pointed.Stamp.String(), "signed_by": remote.KeyID})
+}
+
+// adoptable returns remote as this region writes it, its payload stored
+// here and signed with this region's key, or nil when this region refuses
+// it (once: the refusal is remembered and raised as an incident).
+func (s *Server) adoptable(ctx context.Context, peer string, p *peerPointers, key, stage string, remote *artefact.Manifest) (*artefact.Manifest, error) {
 	refusal := peer + "\x00" + key + "\x00" + remote.Pointed.Stamp.String() + "\x00" + remote.Pointed.Region
 	s.follow.mu.Lock()
 	done := s.follow.refused[refusal]
 	s.follow.mu.Unlock()
 	if done {
-		return nil
+		return nil, nil
 	}
 	payload, err := artefact.Payload(ctx, s.js, s.follow.verify, remote) // stored here already?
 	if err != nil && !errors.Is(err, artefact.ErrRefused) {
@@ -242,39 +258,64 @@ func (s *Server) adoptPointer(ctx context.Context, peer string, p *peerPointers,
 		p.refused++
 		p.mu.Unlock()
 		s.refuseRemote(ctx, refusal, peer, key, remote, err)
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err // not reachable: the next poll tries again
+		return nil, err // not reachable: the next poll tries again
 	}
 	if err := artefact.Copy(ctx, s.js, remote, payload); err != nil {
-		return err
+		return nil, err
 	}
 	m := remote
 	if remote.KeyID != s.signer.KeyID() {
 		if m, err = s.signer.Sign(remote.Kind, remote.Version, payload, remote.Created); err != nil {
-			return err
+			return nil, err
 		}
 		m.Pointed = remote.Pointed
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
 	s.clock.Update(remote.Pointed.Stamp) // a trusted pointer only: a forged stamp moves no clock
-	if rev == 0 {
-		_, err = s.pointers.Create(ctx, key, b)
-	} else {
-		_, err = s.pointers.Update(ctx, key, b, rev)
+	return m, nil
+}
+
+// writeNewerTries bounds how often writeNewer reads a key again after a
+// write that came between its read and its own.
+const writeNewerTries = 4
+
+// writeNewer is a compare-and-set of key: it reads the key and asks value
+// what to write over what it holds (nil: no entry), and writes that only
+// if the key still holds what it read. value returns nil to write nothing.
+// A write that came between (the same pointer adopted from another peer
+// at once, a publish here) is no failure of the follow: writeNewer reads
+// the key again and asks value again, which then usually finds the
+// pointer as new as its own. It reports whether it wrote.
+func writeNewer(ctx context.Context, kv jetstream.KeyValue, key string, value func(local []byte) ([]byte, error)) (bool, error) {
+	for try := 1; ; try++ {
+		var rev uint64
+		var local []byte
+		e, err := kv.Get(ctx, key)
+		switch {
+		case errors.Is(err, jetstream.ErrKeyNotFound):
+		case err != nil:
+			return false, err
+		default:
+			rev, local = e.Revision(), e.Value()
+		}
+		b, err := value(local)
+		if b == nil || err != nil {
+			return false, err
+		}
+		if rev == 0 {
+			_, err = kv.Create(ctx, key, b)
+		} else {
+			_, err = kv.Update(ctx, key, b, rev)
+		}
+		if err == nil {
+			return true, nil
+		}
+		if try == writeNewerTries || !errors.Is(err, jetstream.ErrKeyExists) && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
+			return false, err
+		}
 	}
-	if err != nil {
-		return err // a write here came between: the next poll compares again
-	}
-	p.mu.Lock()
-	p.adopted++
-	p.mu.Unlock()
-	return s.auditAs(ctx, "region:"+peer, "model.replicate", key, map[string]any{"version": m.Version, "sha256": m.SHA256,
-		"pointed_by": remote.Pointed.Region, "stamp": remote.Pointed.Stamp.String(), "signed_by": remote.KeyID})
 }
 
 // refuseRemote raises one model.refused incident for a peer's pointer
