@@ -2,6 +2,7 @@ package signature
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"reflect"
 	"strings"
 	"testing"
@@ -174,6 +175,10 @@ func FuzzSQLScanRun(f *testing.F) {
 		got.run()
 		want := sqlScan{lx: newSQLLexer(v)}
 		want.runPlain()
+		// The lexers' caches hold whichever offset each read last
+		// (FuzzSQLLexerCache checks that they return what lex does).
+		got.lx.at, got.lx.tok = 0, sqlTok{}
+		want.lx.at, want.lx.tok = 0, sqlTok{}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("run(%q):\n%+v\nwant\n%+v", v, got, want)
 		}
@@ -208,6 +213,56 @@ func FuzzSQLShortKeyword(f *testing.F) {
 				}
 			}
 			i = j
+		}
+	})
+}
+
+// FuzzSQLLexerCache reads s at the offsets that offs picks (a byte each,
+// modulo len(s)+1, so that offsets repeat as the rules' lookahead does)
+// and checks that next, which returns the last offset's token from its
+// cache, returns what lex does on a lexer that has read nothing.
+func FuzzSQLLexerCache(f *testing.F) {
+	f.Add("x/* a */ and 'b' or (c) /* open", []byte{0, 3, 3, 9, 0, 9, 20, 31, 20, 31, 31})
+	f.Add("1 and x.y(2)=3 or", []byte{2, 5, 5, 5, 7, 2, 12, 12})
+	f.Add("/*!50000 union*/ select", []byte{0, 0, 9, 0, 17})
+	f.Fuzz(func(t *testing.T, s string, offs []byte) {
+		lx := newSQLLexer(s)
+		for _, o := range offs {
+			i := int(o) % (len(s) + 1)
+			fresh := newSQLLexer(s)
+			if got, want := lx.next(i), fresh.lex(i); got != want {
+				t.Fatalf("next(%d) on %q = %+v, want %+v", i, s, got, want)
+			}
+		}
+	})
+}
+
+// FuzzSQLLetters checks the word end that run reads from sqlLetters (the
+// first byte that is no letter, when it is a space) against sqlNonWord's,
+// on every eight bytes of s.
+func FuzzSQLLetters(f *testing.F) {
+	f.Add("the cat sat on the mat, didn't it? \"quoted\" (really) -- end")
+	f.Add("and 1=1 ab\xc3\xa9 x AbCdEfGh a_b c x$ y q9 r a@ b z{ a Z[ a `a b @a b  a b\xa0c \xe1b c")
+	f.Fuzz(func(t *testing.T, s string) {
+		for p := 0; p+8 <= len(s); p++ {
+			x := le64(s[p : p+8])
+			e := sqlLetters(x)
+			if e < 1 || e > 8 {
+				t.Fatalf("sqlLetters(%q) = %d", s[p:p+8], e)
+			}
+			for k := 1; k < e; k++ {
+				if !isAlpha(s[p+k]) {
+					t.Fatalf("sqlLetters(%q) = %d: byte %d is no letter", s[p:p+8], e, k)
+				}
+			}
+			if e < 8 && isAlpha(s[p+e]) {
+				t.Fatalf("sqlLetters(%q) = %d: byte %d is a letter", s[p:p+8], e, e)
+			}
+			if e < 8 && s[p+e] == ' ' {
+				if want := bits.TrailingZeros64(sqlNonWord(x)&^0xff) / 8; e != want {
+					t.Fatalf("sqlLetters(%q) = %d, sqlNonWord gives %d", s[p:p+8], e, want)
+				}
+			}
 		}
 	})
 }
