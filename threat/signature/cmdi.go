@@ -840,16 +840,20 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	first := true
 	tok := 0
 	// Tokens are separated by blanks, and by '+' where a value's spaces
-	// were encoded twice ("+|+dir+c:"). Every blank and '+' separates
-	// them: a '+' inside a token follows one of its bytes, never a blank,
-	// and one before a token is skipped with the blanks, as the first
-	// form of these loops read them (readArgsPlain in the tests).
+	// were encoded twice ("+|+dir+c:"). A '+' after a blank and before a
+	// token's byte starts the token: "chmod +x" reads "+x".
 	for k := 0; k < len(span); {
 		for k < len(span) && argBytes[span[k]]&abSep != 0 {
+			if span[k] == '+' && k > 0 && (span[k-1] == ' ' || span[k-1] == '\t') && k+1 < len(span) && argBytes[span[k+1]]&abSep == 0 {
+				break
+			}
 			k++
 		}
 		s := k
 		var f uint8 // abOther if the token has a byte that is no letter
+		if k < len(span) && span[k] == '+' {
+			f, k = abOther, k+1
+		}
 		for k < len(span) {
 			x := argBytes[span[k]]
 			if x&abSep != 0 {

@@ -130,11 +130,13 @@ func readArgsPlain(b []byte, c *command, close byte, line bool) args {
 	tok := 0
 	// Tokens are separated by blanks, and by '+' where a value's spaces
 	// were encoded twice ("+|+dir+c:"); "chmod +x" keeps its '+'.
+	blank := func(x byte) bool { return x == ' ' || x == '\t' }
 	sep := func(k int) bool {
-		return span[k] == ' ' || span[k] == '\t' || span[k] == '+' && k > 0 && span[k-1] != ' '
+		return blank(span[k]) || span[k] == '+' && !(k > 0 && blank(span[k-1]))
 	}
 	for k := 0; k < len(span); {
-		for k < len(span) && (sep(k) || span[k] == '+') {
+		// a '+' after a blank that no token's byte follows is skipped too
+		for k < len(span) && (sep(k) || span[k] == '+' && (k+1 == len(span) || blank(span[k+1]) || span[k+1] == '+')) {
 			k++
 		}
 		s := k
@@ -462,6 +464,40 @@ func TestCommandClassWords(t *testing.T) {
 	for w := range commandClasses {
 		if !commandClassWords.may([]byte(w)) {
 			t.Errorf("commandClassWords misses %q", w)
+		}
+	}
+}
+
+// TestReadArgsPlusFlag: a '+' after a blank starts its token ("chmod +x"
+// is the administration verb adminVerbs lists), while a '+' elsewhere
+// separates tokens, as a value's spaces encoded twice do.
+func TestReadArgsPlusFlag(t *testing.T) {
+	for _, tc := range []struct {
+		s            string
+		admin, empty bool
+		plain        int
+	}{
+		{"chmod +x /tmp/s", true, false, 0},
+		{"chmod\t+x /tmp/s", true, false, 0},
+		{"chmod 777 /tmp/s", true, false, 0},
+		{"chmod x /tmp/s", false, false, 1},
+		{"chmod+x+/tmp/s", false, false, 1}, // spaces encoded twice: "x"
+		{"chmod + x", false, false, 1},      // a lone '+' is no token
+		{"chmod +", false, true, 0},
+	} {
+		var st shellText
+		b := shellFold(&st, nil, tc.s)
+		var nb [48]byte
+		c, ok := commandWord(b, 0, nb[:0])
+		if !ok {
+			t.Fatalf("%q: no command word", tc.s)
+		}
+		a := readArgs(b, &c, 0, false)
+		if a.admin != tc.admin || a.empty != tc.empty || a.plain != tc.plain {
+			t.Errorf("readArgs(%q) = %+v, want admin %v, empty %v, plain %d", tc.s, a, tc.admin, tc.empty, tc.plain)
+		}
+		if p := readArgsPlain(b, &c, 0, false); p != a {
+			t.Errorf("readArgs(%q) = %+v, readArgsPlain %+v", tc.s, a, p)
 		}
 	}
 }
