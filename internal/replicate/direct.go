@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark/internal/decision"
+	"github.com/bulwarkhq/bulwark/internal/kvcas"
 )
 
 // DirectConfig configures a Direct.
@@ -235,29 +236,23 @@ func (d *Direct) copy(ctx context.Context, agg jetstream.KeyValue, key string, v
 			return ctx.Err()
 		}
 	}
-	for range maxAttempts {
-		e, err := agg.Get(ctx, key)
-		switch {
-		case errors.Is(err, jetstream.ErrKeyNotFound):
-			_, err = agg.Create(ctx, key, value)
-		case err != nil:
-			return err
-		default:
-			if cur, uerr := decision.Unmarshal(e.Value()); uerr == nil && decision.Merge(cur, v) == cur {
-				d.count(func(s *DirectStats) { s.Held++ })
-				return nil
+	wrote, err := kvcas.Write(ctx, agg, key, maxAttempts, func(held []byte) ([]byte, error) {
+		if held != nil {
+			if cur, err := decision.Unmarshal(held); err == nil && decision.Merge(cur, v) == cur {
+				return nil, nil
 			}
-			_, err = agg.Update(ctx, key, value, e.Revision())
 		}
-		if err == nil {
-			d.count(func(s *DirectStats) { s.Copied++ })
-			return nil
-		}
-		if !errors.Is(err, jetstream.ErrKeyExists) && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
-			return err
-		}
+		return value, nil
+	})
+	switch {
+	case err != nil:
+		return fmt.Errorf("replicate: region %s: direct copy of %s: %w", d.cfg.Region, key, err)
+	case wrote:
+		d.count(func(s *DirectStats) { s.Copied++ })
+	default:
+		d.count(func(s *DirectStats) { s.Held++ })
 	}
-	return fmt.Errorf("replicate: region %s: direct copy of %s: still contended after %d attempts", d.cfg.Region, key, maxAttempts)
+	return nil
 }
 
 func (d *Direct) count(f func(*DirectStats)) {

@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark/internal/decision"
+	"github.com/bulwarkhq/bulwark/internal/kvcas"
 )
 
 // rmPrefix starts the key of a remove of another region's allow-list add:
@@ -115,26 +116,18 @@ func (w *Writer) put(ctx context.Context, key string, v *decision.Value) error {
 	if err != nil {
 		return fmt.Errorf("replicate: %s: %w", key, err)
 	}
-	for range maxAttempts {
-		e, err := w.kv.Get(ctx, key)
-		switch {
-		case errors.Is(err, jetstream.ErrKeyNotFound):
-			_, err = w.kv.Create(ctx, key, b)
-		case err != nil:
-		default:
-			if cur, uerr := decision.Unmarshal(e.Value()); uerr == nil && decision.Merge(cur, v) == cur {
-				return nil // a newer value is there: v is written and superseded
+	_, err = kvcas.Write(ctx, w.kv, key, maxAttempts, func(held []byte) ([]byte, error) {
+		if held != nil {
+			if cur, err := decision.Unmarshal(held); err == nil && decision.Merge(cur, v) == cur {
+				return nil, nil // a newer value is there: v is written and superseded
 			}
-			_, err = w.kv.Update(ctx, key, b, e.Revision())
 		}
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, jetstream.ErrKeyExists) && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
-			return fmt.Errorf("replicate: region %s: put %s: %w", w.region, key, err)
-		}
+		return b, nil
+	})
+	if err != nil {
+		return fmt.Errorf("replicate: region %s: put %s: %w", w.region, key, err)
 	}
-	return fmt.Errorf("replicate: region %s: put %s: still contended after %d attempts", w.region, key, maxAttempts)
+	return nil
 }
 
 // maxAttempts bounds the compare-and-set retries of one put.

@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark/internal/artefact"
+	"github.com/bulwarkhq/bulwark/internal/kvcas"
 )
 
 // Model stage pointers across regions (issue 17). Every pointer write of
@@ -207,7 +208,7 @@ func (s *Server) followPeer(ctx context.Context, peer string, p *peerPointers) e
 func (s *Server) adoptPointer(ctx context.Context, peer string, p *peerPointers, stage string, remote *artefact.Manifest) error {
 	key := artefact.PointerKey(remote.Kind, stage)
 	var m *artefact.Manifest // the pointer as written
-	wrote, err := writeNewer(ctx, s.pointers, key, func(local []byte) ([]byte, error) {
+	wrote, err := kvcas.Write(ctx, s.pointers, key, adoptTries, func(local []byte) ([]byte, error) {
 		if local != nil {
 			if l, err := artefact.ParseManifest(local); err == nil && !remote.Pointed.Newer(l.Pointed) {
 				return nil, nil // ours is as new or newer: the peer adopts it
@@ -277,46 +278,11 @@ func (s *Server) adoptable(ctx context.Context, peer string, p *peerPointers, ke
 	return m, nil
 }
 
-// writeNewerTries bounds how often writeNewer reads a key again after a
-// write that came between its read and its own.
-const writeNewerTries = 4
-
-// writeNewer is a compare-and-set of key: it reads the key and asks value
-// what to write over what it holds (nil: no entry), and writes that only
-// if the key still holds what it read. value returns nil to write nothing.
-// A write that came between (the same pointer adopted from another peer
-// at once, a publish here) is no failure of the follow: writeNewer reads
-// the key again and asks value again, which then usually finds the
-// pointer as new as its own. It reports whether it wrote.
-func writeNewer(ctx context.Context, kv jetstream.KeyValue, key string, value func(local []byte) ([]byte, error)) (bool, error) {
-	for try := 1; ; try++ {
-		var rev uint64
-		var local []byte
-		e, err := kv.Get(ctx, key)
-		switch {
-		case errors.Is(err, jetstream.ErrKeyNotFound):
-		case err != nil:
-			return false, err
-		default:
-			rev, local = e.Revision(), e.Value()
-		}
-		b, err := value(local)
-		if b == nil || err != nil {
-			return false, err
-		}
-		if rev == 0 {
-			_, err = kv.Create(ctx, key, b)
-		} else {
-			_, err = kv.Update(ctx, key, b, rev)
-		}
-		if err == nil {
-			return true, nil
-		}
-		if try == writeNewerTries || !errors.Is(err, jetstream.ErrKeyExists) && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
-			return false, err
-		}
-	}
-}
+// adoptTries bounds how often adoptPointer reads its pointer again after
+// a write that came between its read and its own (the same pointer
+// adopted from another peer at once, a publish here): the read again
+// usually finds the pointer as new as the one it adopts.
+const adoptTries = 4
 
 // refuseRemote raises one model.refused incident for a peer's pointer
 // this region will not adopt, and remembers not to try it again.

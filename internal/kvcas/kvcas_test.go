@@ -1,4 +1,4 @@
-package server
+package kvcas
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 
 // racingKV is a real bucket whose Get, for the first races calls, lets
 // another writer put rival at the key after it read: the write that comes
-// between a follow's read and its own.
+// between Write's read and its own.
 type racingKV struct {
 	jetstream.KeyValue
 	races int
@@ -55,15 +55,16 @@ func pointerBucket(t *testing.T) jetstream.KeyValue {
 	return kv
 }
 
-// TestWriteNewerRereadsAfterARivalWrite: a pointer written by someone
-// else between writeNewer's read and its write (two peers' follows
-// adopting the same pointer at once) sends it back to compare again, on
-// a real JetStream bucket, whose conflict errors are what it must know.
-// It once surfaced as "wrong last sequence: key exists" in the region's
-// status (TestRegionsModelPointersReplicate, seldom).
-func TestWriteNewerRereadsAfterARivalWrite(t *testing.T) {
+// TestWriteRereadsAfterARivalWrite: an entry written by someone else
+// between Write's read and its write (two peers' follows adopting the
+// same model pointer at once) sends it back to compare again, on a real
+// JetStream bucket, whose conflict errors are what it must know. Without
+// the read again, the control plane's model follow once showed "wrong
+// last sequence: key exists" as its error
+// (TestRegionsModelPointersReplicate, seldom).
+func TestWriteRereadsAfterARivalWrite(t *testing.T) {
 	ctx := context.Background()
-	const key = "combiner.active"
+	const key, tries = "combiner.active", 4
 	ours, rival := []byte("v2 from eu"), []byte("v2 from eu, adopted via ap")
 	// value writes ours over nothing or over an older pointer, nothing
 	// over the rival's (as new as ours)
@@ -79,7 +80,7 @@ func TestWriteNewerRereadsAfterARivalWrite(t *testing.T) {
 	t.Run("create races a create", func(t *testing.T) {
 		asked = nil
 		kv := &racingKV{KeyValue: pointerBucket(t), races: 1, rival: rival}
-		wrote, err := writeNewer(ctx, kv, key, value)
+		wrote, err := Write(ctx, kv, key, tries, value)
 		if wrote || err != nil {
 			t.Fatalf("wrote %v, err %v; want no write and no error: the rival's pointer is as new", wrote, err)
 		}
@@ -99,7 +100,7 @@ func TestWriteNewerRereadsAfterARivalWrite(t *testing.T) {
 		}
 		// the rival writes an older pointer: ours still goes over it
 		kv := &racingKV{KeyValue: base, races: 1, rival: []byte("v1 again")}
-		wrote, err := writeNewer(ctx, kv, key, value)
+		wrote, err := Write(ctx, kv, key, tries, value)
 		if !wrote || err != nil {
 			t.Fatalf("wrote %v, err %v; want ours written over the rival's older pointer", wrote, err)
 		}
@@ -118,18 +119,18 @@ func TestWriteNewerRereadsAfterARivalWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		kv := &racingKV{KeyValue: base, races: 1000, rival: []byte("v1 again")}
-		wrote, err := writeNewer(ctx, kv, key, value)
+		wrote, err := Write(ctx, kv, key, tries, value)
 		if wrote || !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
-			t.Fatalf("wrote %v, err %v; want the conflict reported after %d tries", wrote, err, writeNewerTries)
+			t.Fatalf("wrote %v, err %v; want the conflict reported after %d tries", wrote, err, tries)
 		}
-		if len(asked) != writeNewerTries {
-			t.Errorf("value asked %d times, want %d", len(asked), writeNewerTries)
+		if len(asked) != tries {
+			t.Errorf("value asked %d times, want %d", len(asked), tries)
 		}
 	})
 
 	t.Run("value's error", func(t *testing.T) {
 		boom := errors.New("peer not reachable")
-		wrote, err := writeNewer(ctx, pointerBucket(t), key, func([]byte) ([]byte, error) { return nil, boom })
+		wrote, err := Write(ctx, pointerBucket(t), key, tries, func([]byte) ([]byte, error) { return nil, boom })
 		if wrote || !errors.Is(err, boom) {
 			t.Fatalf("wrote %v, err %v; want %v", wrote, err, boom)
 		}
