@@ -599,15 +599,19 @@ func FuzzDotSlashRun(f *testing.F) {
 	})
 }
 
+// cursorFinders are the finders the families make cursors of.
+var cursorFinders = []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes, opFinder, quoteBytes,
+	lineBreaks, nBytes, shellSpecialFinder}
+
 // FuzzNextByte checks nextByte, eight bytes at a time, against a plain
-// search, from every offset, for strings and byte slices.
+// search, from every offset.
 func FuzzNextByte(f *testing.F) {
 	f.Add("width: expression(alert(1)); @import 'x'")
 	f.Add("a.b[c]=d&e(`f`)")
 	f.Add("../..;/?*x && y || z;")
 	f.Add("\x00\xff(((((((((((((((((")
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, fd := range []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes, opFinder, quoteBytes, lineBreaks} {
+		for _, fd := range cursorFinders {
 			for i := 0; i <= len(s); i++ {
 				want := len(s)
 				for k := i; k < len(s); k++ {
@@ -616,11 +620,8 @@ func FuzzNextByte(f *testing.F) {
 						break
 					}
 				}
-				if got := nextByte(fd, s, i); got != want {
+				if got := nextByte(fd.bytes, &fd.in, s, i); got != want {
 					t.Fatalf("nextByte(%q, %q, %d) = %d, want %d", fd.bytes, s, i, got, want)
-				}
-				if got := nextByte(fd, []byte(s), i); got != want {
-					t.Fatalf("nextByte(%q, []byte(%q), %d) = %d, want %d", fd.bytes, s, i, got, want)
 				}
 			}
 		}
@@ -718,7 +719,7 @@ func FuzzByteCursor(f *testing.F) {
 			}
 			return len(s)
 		}
-		for _, fd := range []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes, opFinder, quoteBytes, lineBreaks} {
+		for _, fd := range cursorFinders {
 			cs, cb := newCursor(fd, s), newCursor(fd, []byte(s))
 			r := steps
 			for i, n := 0, 0; i <= len(s)+1 && n < 4*len(s)+8; n++ {

@@ -105,36 +105,74 @@ const maxFinderBytes = 16
 const shortCursor = 64
 
 // byteCursor finds the next of a finder's bytes in one value, query after
-// query, as nextByte does. A family's loop over a long value (a window of
-// prose) asks for the next such byte a few hundred times; nextByte reads
-// each block of eight bytes once per byte of the set, while the cursor
-// searches for each byte of the set with strings.IndexByte (vector
-// instructions) and remembers where it found it, so that each occurrence
-// is searched for once, however many queries pass over it.
-type byteCursor[T text] struct {
-	f *byteFinder
-	s T
-	// from is the offset of the last query; at[k], when not below it, is
-	// the first offset at or after from of f.bytes[k] (len(s): none).
+// query. A family's loop over a long value (a window of prose) asks for
+// the next such byte a few hundred times; nextByte reads each block of
+// eight bytes once per byte of the set, while the cursor searches for
+// each byte of the set with strings.IndexByte (vector instructions) and
+// remembers where it found it, so that each occurrence is searched for
+// once, however many queries pass over it.
+//
+// It searches only for the bytes of the set the value may hold
+// (newClassCursor): the command family looks for nine operator bytes and
+// seven special ones, of which prose holds one or two, and a search of
+// the whole value for each of the others would find nothing.
+//
+// It reads a string (a byte slice through unsafeString) whatever the
+// type of the value it was made for: a generic cursor paid indexByte's
+// type switch at each of its many stops.
+type byteCursor struct {
+	s  string
+	in *[256]bool // the finder's bytes, all of them
+	n  int        // bytes searched for, c[:n]
+	c  [maxFinderBytes]byte
+	// from is the offset of the last query; at[k], when above it, is one
+	// more than the first offset at or after from of c[k] (len(s)+1:
+	// none), and 0 before c[k] is searched for: a cursor needs no
+	// setting up beyond its bytes.
 	from int
 	at   [maxFinderBytes]int
 }
 
-// newCursor returns a cursor over s for f's bytes.
-func newCursor[T text](f *byteFinder, s T) byteCursor[T] {
-	c := byteCursor[T]{f: f, s: s}
-	for k := range c.at {
-		c.at[k] = -1 // not searched for yet
+// newCursor returns a cursor over s for f's bytes. A byte slice s must
+// not change while the cursor reads it (asString).
+func newCursor[T text](f *byteFinder, s T) byteCursor {
+	c := byteCursor{s: asString(s), in: &f.in}
+	c.n = copy(c.c[:], f.bytes)
+	return c
+}
+
+// newClassCursor returns a cursor over s for the bytes of f whose class
+// (in classify's table) m has, and those that have none ('^', letters):
+// it answers as newCursor(f, s) does when m holds the class of every
+// byte of f that s holds, as classify(s) does.
+func newClassCursor(f *byteFinder, s string, m cls) byteCursor {
+	c := byteCursor{s: s, in: &f.in}
+	for _, b := range f.bytes {
+		if k := classes[b]; k == 0 || m&k != 0 {
+			c.c[c.n] = b
+			c.n++
+		}
 	}
 	return c
 }
 
-// next returns the index of the first byte of s at or after i that f
-// looks for, or len(s), as nextByte(f, s, i).
-func (c *byteCursor[T]) next(i int) int {
+// asString views s as a string without copying (unsafeString).
+func asString[T text](s T) string {
+	switch v := any(s).(type) {
+	case string:
+		return v
+	case []byte:
+		return unsafeString(v)
+	}
+	return string(s) // a named type: copied (none is used)
+}
+
+// next returns the index of the first byte of s at or after i that the
+// cursor searches for, or len(s).
+func (c *byteCursor) next(i int) int {
 	s := c.s
 	if len(s) < shortCursor {
-		return nextByte(c.f, s, i)
+		return nextByte(c.c[:c.n], c.in, s, i)
 	}
 	if i < 0 {
 		i = 0
@@ -142,53 +180,49 @@ func (c *byteCursor[T]) next(i int) int {
 	if i < c.from {
 		// a query behind the last: what was found may lie after bytes
 		// never searched for
-		for k := range c.at {
-			c.at[k] = -1
-		}
+		c.at = [maxFinderBytes]int{}
 	}
 	c.from = i
-	best := len(s)
-	for k, b := range c.f.bytes {
+	best := len(s) + 1
+	for k := range c.n {
 		a := c.at[k]
-		if a < i {
-			// passed (or never searched for): search from i; no byte b
-			// lies between the last query and a, so none is skipped
-			a = len(s)
+		if a <= i {
+			// passed (or never searched for): search from i; no byte c[k]
+			// lies between the last query and a-1, so none is skipped
+			a = len(s) + 1
 			if i < len(s) {
-				if j := indexByte(s[i:], b); j >= 0 {
-					a = i + j
+				if j := strings.IndexByte(s[i:], c.c[k]); j >= 0 {
+					a = i + j + 1
 				}
 			}
 			c.at[k] = a
 		}
 		best = min(best, a)
 	}
-	return best
+	return best - 1
 }
 
-// nextByte returns the index of the first byte of s at or after i that f
-// looks for, or len(s). A block of eight bytes is skipped when none of
-// them is such a byte: a byte of x equal to c leaves a zero byte in
-// x^c·0x0101…, and (t-0x0101…)&^t&0x8080… is not zero exactly when t has
-// a zero byte.
-func nextByte[T text](f *byteFinder, s T, i int) int {
+// nextByte returns the index of the first byte of s at or after i that
+// is one of set, or len(s); in marks set (or more: bytes s does not
+// hold). A block of eight bytes is skipped when none of them is in set:
+// a byte of x equal to c leaves a zero byte in x^c·0x0101…, and
+// (t-0x0101…)&^t&0x8080… is not zero exactly when t has a zero byte.
+func nextByte(set []byte, in *[256]bool, s string, i int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	if i < 0 {
 		i = 0
 	}
 blocks:
 	for ; i+8 <= len(s); i += 8 {
-		w := s[i : i+8]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		for _, c := range f.bytes {
+		x := le64(s[i : i+8])
+		for _, c := range set {
 			if t := x ^ uint64(c)*ones; (t-ones)&^t&highs != 0 {
 				break blocks
 			}
 		}
 	}
 	for ; i < len(s); i++ {
-		if f.in[s[i]] {
+		if in[s[i]] {
 			return i
 		}
 	}

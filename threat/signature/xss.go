@@ -804,7 +804,7 @@ var nBytes = finder("nN")
 // Prose has "on" every few words; indexFold, asked again after each one,
 // would search the value afresh each time for the rare upper-case 'N',
 // while the cursor remembers where it found it.
-func nextOn(ns *byteCursor[string], s string, off int) int {
+func nextOn(ns *byteCursor, s string, off int) int {
 	for p := off + 1; p < len(s); p++ {
 		if p = ns.next(p); p >= len(s) {
 			break
