@@ -288,6 +288,12 @@ type xssHit struct {
 type xssScan struct {
 	best   [xssNumRules]xssHit
 	budget int
+	// m holds the classes of the value scan reads, of which sinks and
+	// styles read parts: their cursors skip the bytes it lacks (all
+	// bytes are searched for when plain is set, as the tests do to check
+	// that nothing is skipped that was there)
+	m     cls
+	plain bool
 }
 
 func (x *xssScan) hit(rule int, conf float64, s string, i, j int) {
@@ -298,6 +304,10 @@ func (x *xssScan) hit(rule int, conf float64, s string, i, j int) {
 
 func (x *xssScan) scan(s string, m cls) {
 	x.budget = xssTagBudget*len(s) + xssTagBound
+	x.m = m
+	if x.plain {
+		x.m = ^cls(0)
+	}
 	if m&cLT != 0 {
 		for i := 0; i < len(s); {
 			k := strings.IndexByte(s[i:], '<')
@@ -917,7 +927,7 @@ var eventPrefixes = words("load", "error", "mouse", "click", "dblclick", "focus"
 // "=", Netscape's "&{". Each is judged from the words around it, so that
 // the pass costs a byte loop on values without any.
 func (x *xssScan) sinks(s string) {
-	cur := newCursor(sinkBytes, s)
+	cur := newClassCursor(sinkBytes, s, x.m)
 	for p := 0; p < len(s); p++ {
 		if p = cur.next(p); p >= len(s) {
 			break // none of the cases below
@@ -1226,7 +1236,7 @@ var styleBytes = finder("(:@")
 // where any of them is an attack.
 func (x *xssScan) styles(s string, i, j int, attr bool) bool {
 	conf := 0.0
-	cur := newCursor(styleBytes, s[:j])
+	cur := newClassCursor(styleBytes, s[:j], x.m)
 	for p := i; p < j; p++ {
 		if p = cur.next(p); p >= j {
 			break
