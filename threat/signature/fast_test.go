@@ -824,21 +824,27 @@ func FuzzPHPInclude(f *testing.F) {
 // byte and needles of one rare byte.
 var testNeedles = needlesOf("oast", "the", "ea", "x.y", "a.b", "..", "\x00\x00", "tt")
 
-// FuzzNeedles checks needleSet.index against indexRare for the needle
-// sets of the families.
+// FuzzNeedles checks needleSet.index, and indexIn given the value's
+// classes, against indexRare for the needle sets of the families.
 func FuzzNeedles(f *testing.F) {
 	f.Add("x.oast.pro toast interact.sh dnslog.cn. ceye.io burpcollaborator.net")
 	f.Add("iex(new-object net.webclient).downloadstring('x') -expression base64string bitstransfer")
 	f.Add("toast the sea, x.y; a.b .. tt and the boast of oast.me: ttt\x00\x00")
+	f.Add("rO0ABXNy aced0005 x ACED0005 \xac\xed\x00\x05 H4sIAAAAAAAAAJ 555 000")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, s string) {
 		b := []byte(s)
-		for _, ns := range []*needleSet{oobAnchors, cradleAnchors, testNeedles} {
-			at := make([]int, len(ns.needles))
+		for _, ns := range []*needleSet{oobAnchors, cradleAnchors, javaMagicSet, testNeedles} {
+			at, in := make([]int, len(ns.needles)), make([]int, len(ns.needles))
 			ns.index(b, at)
+			ns.indexIn(b, classify(s), in)
 			for n, nd := range ns.needles {
-				if want := indexRare(b, nd); at[n] != want {
+				want := indexRare(b, nd)
+				if at[n] != want {
 					t.Fatalf("index(%q)[%q] = %d, want %d", b, nd, at[n], want)
+				}
+				if in[n] != want {
+					t.Fatalf("indexIn(%q, %b)[%q] = %d, want %d", b, classify(s), nd, in[n], want)
 				}
 			}
 		}

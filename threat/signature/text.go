@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // cls is a set of character classes present in a value. Detectors check it
@@ -746,6 +747,7 @@ type needleSet struct {
 	// common ("oast"): indexPair finds them, rather than a search at
 	// every 's'
 	pairs []int
+	cls   []cls // the classes of each needle
 }
 
 // needleGroup is the needles of a needleSet with the same rarest byte.
@@ -760,6 +762,7 @@ func needlesOf(ns ...string) *needleSet {
 		if len(nd) < 2 {
 			panic("signature: needle shorter than two bytes: " + nd)
 		}
+		s.cls = append(s.cls, classify(nd))
 		k := rarest(nd)
 		s.rare = append(s.rare, k)
 		if byteRank[nd[k]] >= byteRank['d'] {
@@ -780,16 +783,28 @@ func needlesOf(ns ...string) *needleSet {
 // leftmost occurrence, or -1. Every occurrence of a needle has its rarest
 // byte at the same offset, so the first position of that byte where the
 // needle fits and matches is the leftmost occurrence.
-func (s *needleSet) index(b []byte, at []int) {
+func (s *needleSet) index(b []byte, at []int) { s.indexIn(b, ^cls(0), at) }
+
+// indexIn is index for a b whose classes m holds: a needle with a byte of
+// a class m lacks is not in b, and is not searched for (a group of such
+// needles is not walked).
+func (s *needleSet) indexIn(b []byte, m cls, at []int) {
 	at = at[:len(s.needles)]
 	for n := range at {
 		at[n] = -1
 	}
 	for _, n := range s.pairs {
-		at[n] = indexPair(b, s.needles[n])
+		if s.cls[n]&^m == 0 {
+			at[n] = indexPair(b, s.needles[n])
+		}
 	}
 	for _, g := range s.groups {
-		left := len(g.ns) // needles of g not found yet
+		left := 0 // needles of g not found yet, that b may hold
+		for _, n := range g.ns {
+			if s.cls[n]&^m == 0 {
+				left++
+			}
+		}
 		for p := 0; left > 0 && p < len(b); p++ {
 			j := bytes.IndexByte(b[p:], g.c)
 			if j < 0 {
@@ -808,6 +823,10 @@ func (s *needleSet) index(b []byte, at []int) {
 		}
 	}
 }
+
+// unsafeBytes views s as a byte slice without copying, for the searches
+// written for byte slices (needleSet.index): they must not write to it.
+func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // indexPair returns the leftmost occurrence of needle (two bytes or
 // more) in b, or -1. It tests eight positions at a time for the needle's
