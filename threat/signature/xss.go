@@ -1274,10 +1274,7 @@ func (x *xssScan) styles(s string, i, j int, attr bool) bool {
 // utf7 decodes the UTF-7 runs of s ("+ADw-script+AD4-" is "<script>")
 // that hide ASCII, and reports whether it found any.
 func utf7(s string) (string, bool) {
-	i := strings.Index(s, "+AD")
-	if j := strings.Index(s, "+AC"); j >= 0 && (i < 0 || j < i) {
-		i = j
-	}
+	i := utf7Start(s)
 	if i < 0 {
 		return "", false
 	}
@@ -1329,6 +1326,23 @@ func utf7(s string) (string, bool) {
 		i = j
 	}
 	return string(out), found
+}
+
+// utf7Start returns the index of the first "+AD" or "+AC" in s, or -1:
+// one walk over the '+'s, which prose lacks, rather than a search of the
+// whole value for each.
+func utf7Start(s string) int {
+	for p := 0; p+3 <= len(s); p++ {
+		k := strings.IndexByte(s[p:len(s)-2], '+')
+		if k < 0 {
+			break
+		}
+		p += k
+		if s[p+1] == 'A' && (s[p+2] == 'D' || s[p+2] == 'C') {
+			return p
+		}
+	}
+	return -1
 }
 
 func b64(c byte) int {

@@ -28,3 +28,19 @@ func FuzzXSSClassCursor(f *testing.F) {
 		}
 	})
 }
+
+// FuzzUTF7Start checks utf7Start against the two searches it replaces.
+func FuzzUTF7Start(f *testing.F) {
+	for _, s := range []string{"+ADw-script+AD4-", "a+b +AC +A+AD", "+AC", "+A", "C++ and a+b", "x+ACIAPgA8-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.Index(s, "+AD")
+		if j := strings.Index(s, "+AC"); j >= 0 && (want < 0 || j < want) {
+			want = j
+		}
+		if got := utf7Start(s); got != want {
+			t.Fatalf("utf7Start(%q) = %d, want %d", s, got, want)
+		}
+	})
+}
