@@ -680,6 +680,16 @@ func indexFold(s, needle string) int {
 	if 'a' <= lc && lc <= 'z' {
 		uc -= 'a' - 'A'
 	}
+	// q is a byte of the needle beside the anchor, compared (in either
+	// case) before the whole window is: at an anchor of a common letter
+	// ('y' of "system") it mostly differs, and EqualFold is not called.
+	// For an ASCII needle EqualFold holds only where each byte is the
+	// needle's or its other case, which have the same bit-0x20-set form.
+	q := k + 1
+	if q == n {
+		q = max(k-1, 0)
+	}
+	cq := needle[q] | 0x20
 	// p runs over the positions of the anchor byte a match would have
 	last := len(s) - n + k
 	nl, nu := -1, -1 // the next lower- and upper-case anchor at or after p
@@ -705,7 +715,7 @@ func indexFold(s, needle string) int {
 		if p > last {
 			return -1
 		}
-		if i := p - k; strings.EqualFold(s[i:i+n], needle) {
+		if i := p - k; s[i+q]|0x20 == cq && strings.EqualFold(s[i:i+n], needle) {
 			return i
 		}
 		p++
