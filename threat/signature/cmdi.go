@@ -282,83 +282,8 @@ var shellSpecial = byteSet(shellSpecialBytes)
 // shellSpecialMarks is shellSpecial for nextMarked: where a run ends.
 var shellSpecialMarks = byteMarks(shellSpecialBytes)
 
-// shellSpecialClasses are shellSpecialBytes with their classes, for a
-// classCursor.
-var shellSpecialClasses = []classedByte{{0x1b, cCtl}, {'\\', cBackslash}, {'\'', cQuote}, {'"', cDQuote}, {'^', 0},
-	{'$', cDollar}, {'{', cBrace}}
-
-// classedByte is a byte a classCursor may search for and its class in
-// classify's table (0 for a byte no class marks: always searched for).
-type classedByte struct {
-	c byte
-	k cls
-}
-
-// maxClassCursor bounds the bytes of a classCursor.
-const maxClassCursor = 10
-
-// classCursor is byteCursor for the bytes of a set that a value's classes
-// admit: it answers as nextByte over the whole set when the value holds
-// none of the others. The command family searches its folded values for
-// ten operator bytes and seven special ones; prose holds one or two of
-// them, and byteCursor would search the whole value for each of the rest.
-//
-// It reads strings only (a byte slice through unsafeString): a generic
-// cursor would pay indexByte's type switch at each of its many stops.
-type classCursor struct {
-	s    string
-	n    int // bytes searched for
-	c    [maxClassCursor]byte
-	at   [maxClassCursor]int // as byteCursor's
-	from int
-}
-
-// newClassCursor returns a cursor over s for the bytes of set whose
-// class m has (or that have none); m must hold the class of every byte
-// of set that s holds.
-func newClassCursor(s string, set []classedByte, m cls) classCursor {
-	cc := classCursor{s: s}
-	for _, e := range set {
-		if e.k == 0 || m&e.k != 0 {
-			cc.c[cc.n] = e.c
-			cc.at[cc.n] = -1 // not searched for yet
-			cc.n++
-		}
-	}
-	return cc
-}
-
-// next returns the index of the first byte of s at or after i that the
-// cursor searches for, or len(s).
-func (cc *classCursor) next(i int) int {
-	s := cc.s
-	if i < 0 {
-		i = 0
-	}
-	if i < cc.from {
-		// a query behind the last: what was found may lie after bytes
-		// never searched for
-		for k := range cc.n {
-			cc.at[k] = -1
-		}
-	}
-	cc.from = i
-	best := len(s)
-	for k := range cc.n {
-		a := cc.at[k]
-		if a < i {
-			a = len(s)
-			if i < len(s) {
-				if j := strings.IndexByte(s[i:], cc.c[k]); j >= 0 {
-					a = i + j
-				}
-			}
-			cc.at[k] = a
-		}
-		best = min(best, a)
-	}
-	return best
-}
+// shellSpecialFinder finds shellSpecialBytes, for a cursor.
+var shellSpecialFinder = finder(shellSpecialBytes)
 
 // maxObf bounds the obfuscations shellFold remembers.
 const maxObf = 8
@@ -403,14 +328,14 @@ func shellFold(t *shellText, b []byte, v string) []byte { return shellFoldFrom(t
 // classes of v (read only when lo is given). With lo the runs between
 // special bytes are copied from it, lower-cased once for the families
 // that share it (input.lowerValue), and the special bytes are searched
-// for by a classCursor: of the seven, a value of prose holds the quotes
-// and little else, and the classes of v say which to skip. ('^' has no
-// class and is always searched for.)
+// for by a class cursor (newClassCursor): of the seven, a value of prose
+// holds the quotes and little else, and the classes of v say which to
+// skip. ('^' has no class and is always searched for.)
 func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 	t.ifs, t.exp = -1, -1
-	var specials classCursor
+	var specials byteCursor
 	if lo != nil {
-		specials = newClassCursor(v, shellSpecialClasses, m)
+		specials = newClassCursor(shellSpecialFinder, v, m)
 	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -1349,7 +1274,7 @@ func psCradleIn(b []byte, m cls) (match, bool) {
 }
 
 // cradleBytes are the bytes of psCradles that cradleMay reads around.
-var cradleBytes = []classedByte{{'(', cParen}, {'|', cPipe}, {'$', cDollar}, {'.', cDot}, {'-', cDash}}
+const cradleBytes = "(|$.-"
 
 // cradleMay reports whether b may hold one of psCradles: false only when
 // it holds none (m holds the classes of b's cradleBytes). Each of them
@@ -1359,8 +1284,8 @@ var cradleBytes = []classedByte{{'(', cParen}, {'|', cPipe}, {'$', cDollar}, {'.
 // (start-bitstransfer). Those bytes are few in prose, and each is
 // searched for only when m says the value has it.
 func cradleMay(b []byte, m cls) bool {
-	for _, e := range cradleBytes {
-		if m&e.k != 0 && cradleAround(b, e.c) {
+	for i := 0; i < len(cradleBytes); i++ {
+		if c := cradleBytes[i]; m&classes[c] != 0 && cradleAround(b, c) {
 			return true
 		}
 	}
@@ -1445,11 +1370,6 @@ func rateCommands(t *shellText, best *cmdHit, path bool) {
 	rateCommandsIn(t, best, path, classify(unsafeString(t.b)))
 }
 
-// opClasses are the operator bytes (opBytes) with their classes, for a
-// classCursor.
-var opClasses = []classedByte{{';', cSemi}, {'|', cPipe}, {'&', cAmp}, {'\n', cNL}, {'\r', cNL}, {'`', cBacktick},
-	{'$', cDollar}, {'<', cLT}, {'>', cGT}}
-
 // rateCommandsIn is rateCommands given m, which holds the class of every
 // operator byte and line break of t.b: only those are searched for.
 func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
@@ -1467,7 +1387,7 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 	lw := newLineWords(b)
 	lw.nl = m&cNL != 0
 	inTick := false
-	ops := newClassCursor(unsafeString(b), opClasses, m)
+	ops := newClassCursor(opFinder, unsafeString(b), m)
 	for i := 0; i < len(b); i++ {
 		if i = ops.next(i); i >= len(b) {
 			break // the operators of prose are few: each byte of them is searched for once
@@ -1540,7 +1460,7 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 // need not be read, which in prose is all of it but for its first words.
 type lineWords struct {
 	b       []byte
-	breaks  byteCursor[[]byte]
+	breaks  byteCursor
 	words   int  // in the line of b[:counted]; stops being counted at 3
 	plain   bool // those words are letters and blanks only; stale at 3 or more words
 	counted int

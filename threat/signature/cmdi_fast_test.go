@@ -16,37 +16,35 @@ var cmdFuzzSeeds = []string{";c'a't /e''tc/pa''sswd", "w\\h\\o\\a\\m\\i", "w^h^o
 	"it's 'quoted' and \"double\"", strings.Repeat("The quick brown fox; ", 8) + "| cat /etc/passwd",
 	strings.Repeat("Word ", 30) + "\n" + strings.Repeat("x", 70) + "&whoami", "${PATH:0:1}ETC${PATH:0:1}passwd"}
 
-// FuzzClassCursor checks classCursor against a plain search for every
-// byte of its set, given the classes of the value (and every class), for
-// queries that go forward and, now and then, back.
+// FuzzClassCursor checks newClassCursor's cursors, which search only for
+// the bytes whose classes they are given, against a plain search for
+// every byte of the finder, given the classes of the value, every class,
+// and the value's classes with some others, for queries that go forward
+// and, now and then, back, on short values (read with nextByte) and long.
 func FuzzClassCursor(f *testing.F) {
 	for _, s := range cmdFuzzSeeds {
 		f.Add(s, uint64(0x9e3779b97f4a7c15))
 	}
 	f.Fuzz(func(t *testing.T, s string, steps uint64) {
-		for _, set := range [][]classedByte{opClasses, shellSpecialClasses} {
-			var in [256]bool
-			for _, e := range set {
-				in[e.c] = true
-			}
+		for _, fd := range cursorFinders {
 			plain := func(i int) int {
 				for k := max(i, 0); k < len(s); k++ {
-					if in[s[k]] {
+					if fd.in[s[k]] {
 						return k
 					}
 				}
 				return len(s)
 			}
-			for _, m := range []cls{classify(s), ^cls(0)} {
-				cs, cb := newClassCursor(s, set, m), newClassCursor(unsafeString([]byte(s)), set, m)
+			for _, m := range []cls{classify(s), ^cls(0), classify(s) | cls(steps>>32)} {
+				cs, cb := newClassCursor(fd, s, m), newClassCursor(fd, unsafeString([]byte(s)), m)
 				r := steps
 				for i, n := 0, 0; i <= len(s)+1 && n < 4*len(s)+8; n++ {
 					want := plain(i)
 					if got := cs.next(i); got != want {
-						t.Fatalf("classCursor(%q, %b).next(%d) = %d, want %d", s, m, i, got, want)
+						t.Fatalf("newClassCursor(%q, %q, %b).next(%d) = %d, want %d", fd.bytes, s, m, i, got, want)
 					}
 					if got := cb.next(i); got != want {
-						t.Fatalf("classCursor(unsafeString(%q), %b).next(%d) = %d, want %d", s, m, i, got, want)
+						t.Fatalf("newClassCursor(%q, unsafeString(%q), %b).next(%d) = %d, want %d", fd.bytes, s, m, i, got, want)
 					}
 					i, r = nextQuery(i, want, r)
 				}
@@ -56,7 +54,7 @@ func FuzzClassCursor(f *testing.F) {
 }
 
 // FuzzShellFoldShared checks shellFoldFrom, which copies runs from the
-// shared lower-cased value and finds their ends with a classCursor,
+// shared lower-cased value and finds their ends with a class cursor,
 // against the plain fold; that the operator bytes and line breaks of the
 // folded value are some of the value's (what judgeCommand's mask
 // assumes); and that judgeCommand judges the same with the shared copy

@@ -51,8 +51,10 @@ var (
 		sort.SliceStable(l, func(a, b int) bool { return len(l[a]) > len(l[b]) })
 		return quads(l...)
 	}()
-	javaMagic   = []string{"rO0AB", "aced0005", "ACED0005", "\xac\xed\x00\x05", "H4sIAAAAAAAAAJ"}
-	phpWordList = []string{"<?php", "allow_url_include", "auto_prepend_file", "auto_append_file",
+	javaMagic = []string{"rO0AB", "aced0005", "ACED0005", "\xac\xed\x00\x05", "H4sIAAAAAAAAAJ"}
+	// javaMagicSet finds javaMagic (at most 8 needles: scanCode's array)
+	javaMagicSet = needlesOf(javaMagic...)
+	phpWordList  = []string{"<?php", "allow_url_include", "auto_prepend_file", "auto_append_file",
 		"disable_functions=", "open_basedir=", "allow_url_fopen=", "safe_mode=", "register_globals=", "suhosin.",
 		"php://", "phar://", "expect://", "zip://", "glob://", "ssh2.shell://", "ssh2.exec://",
 		"ssh2.tunnel://", "ssh2.sftp://", "ssh2.scp://", "rar://", "ogg://", "zlib://", "bzip2://", "compress.zlib://",
@@ -170,9 +172,16 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		}
 		return dst, hit
 	}
-	for _, magic := range javaMagic {
-		if i := indexRare(v, magic); i >= 0 && seen.mark(&hit, codeDeser) {
-			dst = append(dst, signal(nameCode, "deser.java", 0.99, in, i, i+len(magic)))
+	// the first of javaMagic found, in the list's order; "aced0005" and
+	// "ACED0005" share their walk over the '5's, and the binary header
+	// is not searched for in a value without high and control bytes
+	var at [8]int
+	javaMagicSet.indexIn(unsafeBytes(v), m, at[:])
+	for n, i := range at[:len(javaMagic)] {
+		if i >= 0 {
+			if seen.mark(&hit, codeDeser) {
+				dst = append(dst, signal(nameCode, "deser.java", 0.99, in, i, i+len(javaMagic[n])))
+			}
 			break
 		}
 	}

@@ -599,15 +599,19 @@ func FuzzDotSlashRun(f *testing.F) {
 	})
 }
 
+// cursorFinders are the finders the families make cursors of.
+var cursorFinders = []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes, opFinder, quoteBytes,
+	lineBreaks, nBytes, shellSpecialFinder}
+
 // FuzzNextByte checks nextByte, eight bytes at a time, against a plain
-// search, from every offset, for strings and byte slices.
+// search, from every offset.
 func FuzzNextByte(f *testing.F) {
 	f.Add("width: expression(alert(1)); @import 'x'")
 	f.Add("a.b[c]=d&e(`f`)")
 	f.Add("../..;/?*x && y || z;")
 	f.Add("\x00\xff(((((((((((((((((")
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, fd := range []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes, opFinder, quoteBytes, lineBreaks} {
+		for _, fd := range cursorFinders {
 			for i := 0; i <= len(s); i++ {
 				want := len(s)
 				for k := i; k < len(s); k++ {
@@ -616,11 +620,8 @@ func FuzzNextByte(f *testing.F) {
 						break
 					}
 				}
-				if got := nextByte(fd, s, i); got != want {
+				if got := nextByte(fd.bytes, &fd.in, s, i); got != want {
 					t.Fatalf("nextByte(%q, %q, %d) = %d, want %d", fd.bytes, s, i, got, want)
-				}
-				if got := nextByte(fd, []byte(s), i); got != want {
-					t.Fatalf("nextByte(%q, []byte(%q), %d) = %d, want %d", fd.bytes, s, i, got, want)
 				}
 			}
 		}
@@ -718,7 +719,7 @@ func FuzzByteCursor(f *testing.F) {
 			}
 			return len(s)
 		}
-		for _, fd := range []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes, opFinder, quoteBytes, lineBreaks} {
+		for _, fd := range cursorFinders {
 			cs, cb := newCursor(fd, s), newCursor(fd, []byte(s))
 			r := steps
 			for i, n := 0, 0; i <= len(s)+1 && n < 4*len(s)+8; n++ {
@@ -823,21 +824,27 @@ func FuzzPHPInclude(f *testing.F) {
 // byte and needles of one rare byte.
 var testNeedles = needlesOf("oast", "the", "ea", "x.y", "a.b", "..", "\x00\x00", "tt")
 
-// FuzzNeedles checks needleSet.index against indexRare for the needle
-// sets of the families.
+// FuzzNeedles checks needleSet.index, and indexIn given the value's
+// classes, against indexRare for the needle sets of the families.
 func FuzzNeedles(f *testing.F) {
 	f.Add("x.oast.pro toast interact.sh dnslog.cn. ceye.io burpcollaborator.net")
 	f.Add("iex(new-object net.webclient).downloadstring('x') -expression base64string bitstransfer")
 	f.Add("toast the sea, x.y; a.b .. tt and the boast of oast.me: ttt\x00\x00")
+	f.Add("rO0ABXNy aced0005 x ACED0005 \xac\xed\x00\x05 H4sIAAAAAAAAAJ 555 000")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, s string) {
 		b := []byte(s)
-		for _, ns := range []*needleSet{oobAnchors, cradleAnchors, testNeedles} {
-			at := make([]int, len(ns.needles))
+		for _, ns := range []*needleSet{oobAnchors, cradleAnchors, javaMagicSet, testNeedles} {
+			at, in := make([]int, len(ns.needles)), make([]int, len(ns.needles))
 			ns.index(b, at)
+			ns.indexIn(b, classify(s), in)
 			for n, nd := range ns.needles {
-				if want := indexRare(b, nd); at[n] != want {
+				want := indexRare(b, nd)
+				if at[n] != want {
 					t.Fatalf("index(%q)[%q] = %d, want %d", b, nd, at[n], want)
+				}
+				if in[n] != want {
+					t.Fatalf("indexIn(%q, %b)[%q] = %d, want %d", b, classify(s), nd, in[n], want)
 				}
 			}
 		}

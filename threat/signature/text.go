@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // cls is a set of character classes present in a value. Detectors check it
@@ -105,36 +106,74 @@ const maxFinderBytes = 16
 const shortCursor = 64
 
 // byteCursor finds the next of a finder's bytes in one value, query after
-// query, as nextByte does. A family's loop over a long value (a window of
-// prose) asks for the next such byte a few hundred times; nextByte reads
-// each block of eight bytes once per byte of the set, while the cursor
-// searches for each byte of the set with strings.IndexByte (vector
-// instructions) and remembers where it found it, so that each occurrence
-// is searched for once, however many queries pass over it.
-type byteCursor[T text] struct {
-	f *byteFinder
-	s T
-	// from is the offset of the last query; at[k], when not below it, is
-	// the first offset at or after from of f.bytes[k] (len(s): none).
+// query. A family's loop over a long value (a window of prose) asks for
+// the next such byte a few hundred times; nextByte reads each block of
+// eight bytes once per byte of the set, while the cursor searches for
+// each byte of the set with strings.IndexByte (vector instructions) and
+// remembers where it found it, so that each occurrence is searched for
+// once, however many queries pass over it.
+//
+// It searches only for the bytes of the set the value may hold
+// (newClassCursor): the command family looks for nine operator bytes and
+// seven special ones, of which prose holds one or two, and a search of
+// the whole value for each of the others would find nothing.
+//
+// It reads a string (a byte slice through unsafeString) whatever the
+// type of the value it was made for: a generic cursor paid indexByte's
+// type switch at each of its many stops.
+type byteCursor struct {
+	s  string
+	in *[256]bool // the finder's bytes, all of them
+	n  int        // bytes searched for, c[:n]
+	c  [maxFinderBytes]byte
+	// from is the offset of the last query; at[k], when above it, is one
+	// more than the first offset at or after from of c[k] (len(s)+1:
+	// none), and 0 before c[k] is searched for: a cursor needs no
+	// setting up beyond its bytes.
 	from int
 	at   [maxFinderBytes]int
 }
 
-// newCursor returns a cursor over s for f's bytes.
-func newCursor[T text](f *byteFinder, s T) byteCursor[T] {
-	c := byteCursor[T]{f: f, s: s}
-	for k := range c.at {
-		c.at[k] = -1 // not searched for yet
+// newCursor returns a cursor over s for f's bytes. A byte slice s must
+// not change while the cursor reads it (asString).
+func newCursor[T text](f *byteFinder, s T) byteCursor {
+	c := byteCursor{s: asString(s), in: &f.in}
+	c.n = copy(c.c[:], f.bytes)
+	return c
+}
+
+// newClassCursor returns a cursor over s for the bytes of f whose class
+// (in classify's table) m has, and those that have none ('^', letters):
+// it answers as newCursor(f, s) does when m holds the class of every
+// byte of f that s holds, as classify(s) does.
+func newClassCursor(f *byteFinder, s string, m cls) byteCursor {
+	c := byteCursor{s: s, in: &f.in}
+	for _, b := range f.bytes {
+		if k := classes[b]; k == 0 || m&k != 0 {
+			c.c[c.n] = b
+			c.n++
+		}
 	}
 	return c
 }
 
-// next returns the index of the first byte of s at or after i that f
-// looks for, or len(s), as nextByte(f, s, i).
-func (c *byteCursor[T]) next(i int) int {
+// asString views s as a string without copying (unsafeString).
+func asString[T text](s T) string {
+	switch v := any(s).(type) {
+	case string:
+		return v
+	case []byte:
+		return unsafeString(v)
+	}
+	return string(s) // a named type: copied (none is used)
+}
+
+// next returns the index of the first byte of s at or after i that the
+// cursor searches for, or len(s).
+func (c *byteCursor) next(i int) int {
 	s := c.s
 	if len(s) < shortCursor {
-		return nextByte(c.f, s, i)
+		return nextByte(c.c[:c.n], c.in, s, i)
 	}
 	if i < 0 {
 		i = 0
@@ -142,53 +181,49 @@ func (c *byteCursor[T]) next(i int) int {
 	if i < c.from {
 		// a query behind the last: what was found may lie after bytes
 		// never searched for
-		for k := range c.at {
-			c.at[k] = -1
-		}
+		c.at = [maxFinderBytes]int{}
 	}
 	c.from = i
-	best := len(s)
-	for k, b := range c.f.bytes {
+	best := len(s) + 1
+	for k := range c.n {
 		a := c.at[k]
-		if a < i {
-			// passed (or never searched for): search from i; no byte b
-			// lies between the last query and a, so none is skipped
-			a = len(s)
+		if a <= i {
+			// passed (or never searched for): search from i; no byte c[k]
+			// lies between the last query and a-1, so none is skipped
+			a = len(s) + 1
 			if i < len(s) {
-				if j := indexByte(s[i:], b); j >= 0 {
-					a = i + j
+				if j := strings.IndexByte(s[i:], c.c[k]); j >= 0 {
+					a = i + j + 1
 				}
 			}
 			c.at[k] = a
 		}
 		best = min(best, a)
 	}
-	return best
+	return best - 1
 }
 
-// nextByte returns the index of the first byte of s at or after i that f
-// looks for, or len(s). A block of eight bytes is skipped when none of
-// them is such a byte: a byte of x equal to c leaves a zero byte in
-// x^c·0x0101…, and (t-0x0101…)&^t&0x8080… is not zero exactly when t has
-// a zero byte.
-func nextByte[T text](f *byteFinder, s T, i int) int {
+// nextByte returns the index of the first byte of s at or after i that
+// is one of set, or len(s); in marks set (or more: bytes s does not
+// hold). A block of eight bytes is skipped when none of them is in set:
+// a byte of x equal to c leaves a zero byte in x^c·0x0101…, and
+// (t-0x0101…)&^t&0x8080… is not zero exactly when t has a zero byte.
+func nextByte(set []byte, in *[256]bool, s string, i int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	if i < 0 {
 		i = 0
 	}
 blocks:
 	for ; i+8 <= len(s); i += 8 {
-		w := s[i : i+8]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		for _, c := range f.bytes {
+		x := le64(s[i : i+8])
+		for _, c := range set {
 			if t := x ^ uint64(c)*ones; (t-ones)&^t&highs != 0 {
 				break blocks
 			}
 		}
 	}
 	for ; i < len(s); i++ {
-		if f.in[s[i]] {
+		if in[s[i]] {
 			return i
 		}
 	}
@@ -645,6 +680,16 @@ func indexFold(s, needle string) int {
 	if 'a' <= lc && lc <= 'z' {
 		uc -= 'a' - 'A'
 	}
+	// q is a byte of the needle beside the anchor, compared (in either
+	// case) before the whole window is: at an anchor of a common letter
+	// ('y' of "system") it mostly differs, and EqualFold is not called.
+	// For an ASCII needle EqualFold holds only where each byte is the
+	// needle's or its other case, which have the same bit-0x20-set form.
+	q := k + 1
+	if q == n {
+		q = max(k-1, 0)
+	}
+	cq := needle[q] | 0x20
 	// p runs over the positions of the anchor byte a match would have
 	last := len(s) - n + k
 	nl, nu := -1, -1 // the next lower- and upper-case anchor at or after p
@@ -670,7 +715,7 @@ func indexFold(s, needle string) int {
 		if p > last {
 			return -1
 		}
-		if i := p - k; strings.EqualFold(s[i:i+n], needle) {
+		if i := p - k; s[i+q]|0x20 == cq && strings.EqualFold(s[i:i+n], needle) {
 			return i
 		}
 		p++
@@ -712,6 +757,7 @@ type needleSet struct {
 	// common ("oast"): indexPair finds them, rather than a search at
 	// every 's'
 	pairs []int
+	cls   []cls // the classes of each needle
 }
 
 // needleGroup is the needles of a needleSet with the same rarest byte.
@@ -726,6 +772,7 @@ func needlesOf(ns ...string) *needleSet {
 		if len(nd) < 2 {
 			panic("signature: needle shorter than two bytes: " + nd)
 		}
+		s.cls = append(s.cls, classify(nd))
 		k := rarest(nd)
 		s.rare = append(s.rare, k)
 		if byteRank[nd[k]] >= byteRank['d'] {
@@ -746,16 +793,28 @@ func needlesOf(ns ...string) *needleSet {
 // leftmost occurrence, or -1. Every occurrence of a needle has its rarest
 // byte at the same offset, so the first position of that byte where the
 // needle fits and matches is the leftmost occurrence.
-func (s *needleSet) index(b []byte, at []int) {
+func (s *needleSet) index(b []byte, at []int) { s.indexIn(b, ^cls(0), at) }
+
+// indexIn is index for a b whose classes m holds: a needle with a byte of
+// a class m lacks is not in b, and is not searched for (a group of such
+// needles is not walked).
+func (s *needleSet) indexIn(b []byte, m cls, at []int) {
 	at = at[:len(s.needles)]
 	for n := range at {
 		at[n] = -1
 	}
 	for _, n := range s.pairs {
-		at[n] = indexPair(b, s.needles[n])
+		if s.cls[n]&^m == 0 {
+			at[n] = indexPair(b, s.needles[n])
+		}
 	}
 	for _, g := range s.groups {
-		left := len(g.ns) // needles of g not found yet
+		left := 0 // needles of g not found yet, that b may hold
+		for _, n := range g.ns {
+			if s.cls[n]&^m == 0 {
+				left++
+			}
+		}
 		for p := 0; left > 0 && p < len(b); p++ {
 			j := bytes.IndexByte(b[p:], g.c)
 			if j < 0 {
@@ -774,6 +833,10 @@ func (s *needleSet) index(b []byte, at []int) {
 		}
 	}
 }
+
+// unsafeBytes views s as a byte slice without copying, for the searches
+// written for byte slices (needleSet.index): they must not write to it.
+func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // indexPair returns the leftmost occurrence of needle (two bytes or
 // more) in b, or -1. It tests eight positions at a time for the needle's

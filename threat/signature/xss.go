@@ -288,6 +288,12 @@ type xssHit struct {
 type xssScan struct {
 	best   [xssNumRules]xssHit
 	budget int
+	// m holds the classes of the value scan reads, of which sinks and
+	// styles read parts: their cursors skip the bytes it lacks (all
+	// bytes are searched for when plain is set, as the tests do to check
+	// that nothing is skipped that was there)
+	m     cls
+	plain bool
 }
 
 func (x *xssScan) hit(rule int, conf float64, s string, i, j int) {
@@ -298,6 +304,10 @@ func (x *xssScan) hit(rule int, conf float64, s string, i, j int) {
 
 func (x *xssScan) scan(s string, m cls) {
 	x.budget = xssTagBudget*len(s) + xssTagBound
+	x.m = m
+	if x.plain {
+		x.m = ^cls(0)
+	}
 	if m&cLT != 0 {
 		for i := 0; i < len(s); {
 			k := strings.IndexByte(s[i:], '<')
@@ -804,7 +814,7 @@ var nBytes = finder("nN")
 // Prose has "on" every few words; indexFold, asked again after each one,
 // would search the value afresh each time for the rare upper-case 'N',
 // while the cursor remembers where it found it.
-func nextOn(ns *byteCursor[string], s string, off int) int {
+func nextOn(ns *byteCursor, s string, off int) int {
 	for p := off + 1; p < len(s); p++ {
 		if p = ns.next(p); p >= len(s) {
 			break
@@ -917,7 +927,7 @@ var eventPrefixes = words("load", "error", "mouse", "click", "dblclick", "focus"
 // "=", Netscape's "&{". Each is judged from the words around it, so that
 // the pass costs a byte loop on values without any.
 func (x *xssScan) sinks(s string) {
-	cur := newCursor(sinkBytes, s)
+	cur := newClassCursor(sinkBytes, s, x.m)
 	for p := 0; p < len(s); p++ {
 		if p = cur.next(p); p >= len(s) {
 			break // none of the cases below
@@ -1226,7 +1236,7 @@ var styleBytes = finder("(:@")
 // where any of them is an attack.
 func (x *xssScan) styles(s string, i, j int, attr bool) bool {
 	conf := 0.0
-	cur := newCursor(styleBytes, s[:j])
+	cur := newClassCursor(styleBytes, s[:j], x.m)
 	for p := i; p < j; p++ {
 		if p = cur.next(p); p >= j {
 			break
@@ -1264,10 +1274,7 @@ func (x *xssScan) styles(s string, i, j int, attr bool) bool {
 // utf7 decodes the UTF-7 runs of s ("+ADw-script+AD4-" is "<script>")
 // that hide ASCII, and reports whether it found any.
 func utf7(s string) (string, bool) {
-	i := strings.Index(s, "+AD")
-	if j := strings.Index(s, "+AC"); j >= 0 && (i < 0 || j < i) {
-		i = j
-	}
+	i := utf7Start(s)
 	if i < 0 {
 		return "", false
 	}
@@ -1319,6 +1326,23 @@ func utf7(s string) (string, bool) {
 		i = j
 	}
 	return string(out), found
+}
+
+// utf7Start returns the index of the first "+AD" or "+AC" in s, or -1:
+// one walk over the '+'s, which prose lacks, rather than a search of the
+// whole value for each.
+func utf7Start(s string) int {
+	for p := 0; p+3 <= len(s); p++ {
+		k := strings.IndexByte(s[p:len(s)-2], '+')
+		if k < 0 {
+			break
+		}
+		p += k
+		if s[p+1] == 'A' && (s[p+2] == 'D' || s[p+2] == 'C') {
+			return p
+		}
+	}
+	return -1
 }
 
 func b64(c byte) int {
