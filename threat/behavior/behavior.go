@@ -126,9 +126,19 @@ type profile struct {
 	// never wraps: its events are ev[:n] and head is n.
 	ev   []event
 	few  [fewEvents]event
-	head int // next write index
-	n    int // events held, ≤ ringSize
+	head int32 // next write index
+	n    int32 // events held, ≤ ringSize
 	last int64
+	hot  bool // compute the next request in full: a signal or a failure
+	// vs is the state of the feature vector, nil until the profile first
+	// holds MinRequests events: a one-off client, most of them, needs
+	// none, and its profile stays three cache lines (192 bytes, not 320).
+	vs *vecState
+}
+
+// vecState is a profile's latest feature vector. Its zero value, and a nil
+// *vecState, mean no vector.
+type vecState struct {
 	// vec is the feature vector of the latest request, computed from vecN
 	// events (0: none) or reused from an earlier one (see Config.Refresh);
 	// AppendFeatures returns it while vecAt is the latest request's time.
@@ -137,7 +147,6 @@ type profile struct {
 	vecAt   int64
 	since   int   // requests since vec was computed in full
 	vecTime int64 // when it was
-	hot     bool  // compute the next request in full: a signal or a failure
 }
 
 type shard struct {
@@ -198,7 +207,10 @@ func (d *Detector) lookup(s *shard, client string, now int64, create bool) *prof
 	p := s.m[client]
 	if p != nil {
 		if now-p.last > int64(d.cfg.IdleTTL) {
-			p.n, p.head, p.vecAt, p.vecN, p.since, p.vecTime, p.hot = 0, 0, 0, 0, 0, 0, false
+			p.n, p.head, p.hot = 0, 0, false
+			if p.vs != nil {
+				*p.vs = vecState{}
+			}
 		}
 		// The list is in order of moves, at most lruGrain behind the
 		// accesses: a move touches two other profiles, each a likely
@@ -222,9 +234,13 @@ func (d *Detector) lookup(s *shard, client string, now int64, create bool) *prof
 	}
 	if s.free != nil {
 		p, s.free = s.free, nil
-		ev := p.ev // a ring taken keeps serving: events past n are never read
+		ev, vs := p.ev, p.vs // a ring taken keeps serving: events past n are never read
 		*p = profile{}
 		p.ev = ev
+		if vs != nil {
+			*vs = vecState{}
+			p.vs = vs
+		}
 		if len(ev) < ringSize {
 			p.ev = p.few[:]
 		}
@@ -398,7 +414,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		prev := &p.ev[(p.head-1)&(ringSize-1)]
 		unusual = e.ua != prev.ua || e.hdr != prev.hdr || now-prev.at < d.floodGap
 	}
-	if p.head == len(p.ev) {
+	if int(p.head) == len(p.ev) {
 		// the first events are full (the ring has not wrapped): take the ring
 		ring := make([]event, ringSize)
 		copy(ring, p.ev)
@@ -412,29 +428,36 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	if now > p.last {
 		p.last = now
 	}
-	p.vecAt = 0
-	if p.n < d.cfg.MinRequests {
+	if p.vs != nil {
+		p.vs.vecAt = 0
+	}
+	if int(p.n) < d.cfg.MinRequests {
 		return dst
+	}
+	vs := p.vs
+	if vs == nil {
+		vs = new(vecState)
+		p.vs = vs
 	}
 	var v feature.Vector
 	var n int
-	p.since++
+	vs.since++
 	// Unusual clients are recomputed on every request, but not more than
 	// once a millisecond: a client at thousands of requests a second does
 	// not change its vector from one request to the next.
-	urgent := (unusual || p.hot) && now-p.vecTime >= int64(time.Millisecond)
-	if urgent || p.vecN == 0 || p.since >= d.cfg.Refresh || now != p.last {
+	urgent := (unusual || p.hot) && now-vs.vecTime >= int64(time.Millisecond)
+	if urgent || vs.vecN == 0 || vs.since >= d.cfg.Refresh || now != p.last {
 		n = d.features(p, now, &v)
-		p.since, p.vecTime = 0, now
-		p.vec, p.vecN = v, n
+		vs.since, vs.vecTime = 0, now
+		vs.vec, vs.vecN = v, n
 		if now != p.last {
-			p.vecN = 0 // a late request's vector is not the latest
+			vs.vecN = 0 // a late request's vector is not the latest
 		}
 	} else {
-		v, n = p.vec, p.vecN
+		v, n = vs.vec, vs.vecN
 	}
 	if now == p.last {
-		p.vecAt = now
+		vs.vecAt = now
 	}
 	if n < d.cfg.MinRequests {
 		p.hot = false
@@ -459,11 +482,13 @@ func (d *Detector) Observe(client, route string, status int, at time.Time) {
 	if p == nil {
 		return
 	}
-	for i := 1; i <= p.n; i++ {
+	for i := int32(1); i <= p.n; i++ {
 		e := &p.ev[(p.head-i)&(ringSize-1)]
 		if e.status == 0 {
 			e.status = uint16(status)
-			p.vecAt = 0
+			if p.vs != nil {
+				p.vs.vecAt = 0
+			}
 			if status >= 400 {
 				p.hot = true
 			}
@@ -498,9 +523,9 @@ func (d *Detector) AppendFeatures(dst []float64, client string) ([]float64, bool
 	p := s.m[client]
 	n := 0
 	switch {
-	case p == nil || p.n < d.cfg.MinRequests:
-	case p.vecAt != 0 && p.vecAt == p.last:
-		v, n = p.vec, p.vecN
+	case p == nil || int(p.n) < d.cfg.MinRequests:
+	case p.vs != nil && p.vs.vecAt != 0 && p.vs.vecAt == p.last:
+		v, n = p.vs.vec, p.vs.vecN
 	default:
 		n = d.features(p, p.last, &v)
 	}

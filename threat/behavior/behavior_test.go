@@ -3,6 +3,7 @@ package behavior
 import (
 	"fmt"
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 	"unsafe"
@@ -309,7 +310,7 @@ func TestRefresh(t *testing.T) {
 		d.Detect(&threat.Request{Method: "GET", Path: "/p", Client: "c", Time: at, UserAgent: ua, Header: browserHeader()}, nil)
 		s := d.shard("c")
 		s.mu.Lock()
-		if p := s.m["c"]; p.n >= d.cfg.MinRequests && p.since == 0 {
+		if p := s.m["c"]; int(p.n) >= d.cfg.MinRequests && p.vs.since == 0 {
 			full++
 		}
 		s.mu.Unlock()
@@ -377,7 +378,7 @@ func TestRefresh(t *testing.T) {
 	s := d.shard("c")
 	s.mu.Lock()
 	p := s.m["c"]
-	want, reused := p.vec, p.since > 0
+	want, reused := p.vs.vec, p.vs.since > 0
 	s.mu.Unlock()
 	if !reused {
 		t.Fatal("the request was computed in full; the test wants a reused vector")
@@ -472,11 +473,11 @@ func TestActiveClientOutlivesNewOnes(t *testing.T) {
 }
 
 // A new client's profile holds its first events itself and takes the
-// ring of ringSize only after fewEvents requests: a one-off client costs a
-// third of the memory it did.
+// ring of ringSize only after fewEvents requests, and its feature vector
+// only after MinRequests: a one-off client costs three cache lines.
 func TestProfileSize(t *testing.T) {
-	if s := unsafe.Sizeof(profile{}); s > 320 {
-		t.Fatalf("profile is %d bytes, want at most 320", s)
+	if s := unsafe.Sizeof(profile{}); s > 192 {
+		t.Fatalf("profile is %d bytes, want at most 192", s)
 	}
 }
 
@@ -506,5 +507,67 @@ func TestProfileGrowthAndReuse(t *testing.T) {
 		if i == 0 && len(reused.shard("c").m["c"].ev) != ringSize {
 			t.Fatal("the evicted profile's ring was not reused")
 		}
+	}
+}
+
+// A profile that starts again, after its client went idle past IdleTTL or
+// when an evicted profile is reused for another client, carries nothing of
+// its feature vector's state over: request by request, its signals, the
+// vector AppendFeatures hands out and the state of its vector are a
+// fresh detector's.
+func TestRestartedProfileIsFresh(t *testing.T) {
+	cfg := Config{MaxClients: 1, shards: 1, IdleTTL: time.Hour, window: time.Hour}
+	// the history a profile restarts from: its vector reused (since > 0),
+	// recent (vecTime), hot after failures
+	history := func(d *Detector, client string, at time.Time) time.Time {
+		for i := range 40 {
+			at = at.Add(jitter(i, 50*time.Millisecond))
+			d.Detect(&threat.Request{Method: "GET", Path: fmt.Sprint("/q/", i%9), Client: client, Time: at, UserAgent: fmt.Sprint("agent/", i%5), Header: browserHeader()}, nil)
+			d.Observe(client, "", 401, at)
+		}
+		return at
+	}
+	for _, restart := range []string{"idle", "evicted"} {
+		t.Run(restart, func(t *testing.T) {
+			fresh, _ := New(cfg)
+			reused, _ := New(cfg)
+			at := history(reused, "c", t0)
+			if restart == "evicted" {
+				history(reused, "old", at) // evicts "c"; its profile serves "old"
+				at = history(reused, "old", at)
+				at = at.Add(time.Second) // "c" evicts "old" and takes its profile
+			} else {
+				at = at.Add(2 * time.Hour)
+			}
+			for i := range 3 * ringSize {
+				at = at.Add(jitter(i, 40*time.Millisecond))
+				ua := firefox
+				if i%11 == 10 {
+					ua = "curl/8.5.0"
+				}
+				var got [2][]threat.Signal
+				var vec [2][]float64
+				var ok [2]bool
+				var state [2]vecState // nil reads as the zero state
+				var hot [2]bool
+				for k, d := range []*Detector{fresh, reused} {
+					got[k] = d.Detect(&threat.Request{Method: "GET", Path: fmt.Sprint("/p/", i%3), Client: "c", Time: at, UserAgent: ua, Header: browserHeader()}, nil)
+					vec[k], ok[k] = d.AppendFeatures(nil, "c")
+					s := d.shard("c")
+					s.mu.Lock()
+					p := s.m["c"]
+					if p.vs != nil {
+						state[k] = *p.vs
+					}
+					hot[k] = p.hot
+					s.mu.Unlock()
+					d.Observe("c", "", []int{200, 404, 401}[i%3], at)
+				}
+				if !reflect.DeepEqual(got[0], got[1]) || !reflect.DeepEqual(vec[0], vec[1]) || ok[0] != ok[1] || state[0] != state[1] || hot[0] != hot[1] {
+					t.Fatalf("request %d: fresh %v %v %v %+v hot %v; restarted %v %v %v %+v hot %v",
+						i, rules(got[0]), vec[0], ok[0], state[0], hot[0], rules(got[1]), vec[1], ok[1], state[1], hot[1])
+				}
+			}
+		})
 	}
 }
