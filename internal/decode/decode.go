@@ -46,12 +46,25 @@ func specialLong(s string, plus bool) bool {
 
 // highOrNUL reports whether s holds a byte >= 0x80 or a NUL.
 func highOrNUL(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	// In (w-ones)|w a byte's high bit is set when the byte is >= 0x80 (from
+	// w) or 0 (0-1 borrows to 0xFF), and never else: bytes from 1 to 0x7f
+	// lose 1 without a borrow, and a borrow only leaves a byte that is 0.
+	// Thirty-two bytes a round, in one test, then eight.
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		b := s[i : i+8] // one bounds check for the eight loads
-		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		if w&0x8080808080808080 != 0 || (w-0x0101010101010101)&^w&0x8080808080808080 != 0 {
+	for ; i+32 <= len(b); i += 32 {
+		c := (*[32]byte)(b[i : i+32]) // one bounds check for the four loads
+		w0 := binary.LittleEndian.Uint64(c[0:8])
+		w1 := binary.LittleEndian.Uint64(c[8:16])
+		w2 := binary.LittleEndian.Uint64(c[16:24])
+		w3 := binary.LittleEndian.Uint64(c[24:32])
+		if ((w0-ones)|w0|(w1-ones)|w1|(w2-ones)|w2|(w3-ones)|w3)&highs != 0 {
+			return true
+		}
+	}
+	for ; i+8 <= len(b); i += 8 {
+		if w := binary.LittleEndian.Uint64(b[i : i+8]); ((w-ones)|w)&highs != 0 {
 			return true
 		}
 	}
@@ -139,9 +152,15 @@ func Percent(s string, plus bool) string {
 	if plus {
 		stop = &stopPercentPlus
 	}
-	i := 0
-	for i < len(s) && !stop[s[i]] {
-		i++
+	// the first escape, or '+': found a vector at a time
+	i := strings.IndexByte(s, '%')
+	if i < 0 {
+		i = len(s)
+	}
+	if plus {
+		if j := strings.IndexByte(s[:i], '+'); j >= 0 {
+			i = j
+		}
 	}
 	if i == len(s) {
 		return s
@@ -251,59 +270,63 @@ var stopPercent, stopPercentPlus = func() (a, b [256]bool) {
 }()
 
 // JSEscapes decodes \uXXXX, \u{X..}, \xHH and the common one-letter escapes
-// once. Unknown escapes are kept.
+// once. Unknown escapes are kept. The text between backslashes is copied
+// whole, and nothing is copied (or allocated) before the first escape
+// that decodes: until then the output is s.
 func JSEscapes(s string) string {
 	var b strings.Builder
-	b.Grow(len(s))
+	done := 0 // s[:done] is in b, once an escape has decoded; before, b is empty
 	changed := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 >= len(s) {
-			b.WriteByte(c)
-			continue
-		}
+	for i := strings.IndexByte(s, '\\'); i >= 0 && i+1 < len(s); {
 		n := s[i+1]
+		var r rune
+		size := 0 // bytes of s the escape at i takes; 0: not an escape
 		switch {
 		case (n == 'u' || n == 'U') && i+5 < len(s):
-			if r, ok := hexN(s[i+2 : i+6]); ok {
-				b.WriteRune(r)
-				i += 5
-				changed = true
-				continue
+			if v, ok := hexN(s[i+2 : i+6]); ok {
+				r, size = v, 6
 			}
 		case (n == 'x' || n == 'X') && i+3 < len(s):
-			if r, ok := hexN(s[i+2 : i+4]); ok {
-				b.WriteByte(byte(r))
-				i += 3
-				changed = true
-				continue
+			if v, ok := hexN(s[i+2 : i+4]); ok {
+				r, size = rune(byte(v)), 4
 			}
 		case n == 'n':
-			b.WriteByte('\n')
-			i++
-			changed = true
-			continue
+			r, size = '\n', 2
 		case n == 'r':
-			b.WriteByte('\r')
-			i++
-			changed = true
-			continue
+			r, size = '\r', 2
 		case n == 't':
-			b.WriteByte('\t')
-			i++
-			changed = true
-			continue
+			r, size = '\t', 2
 		case n == '/' || n == '\'' || n == '"':
-			b.WriteByte(n)
-			i++
-			changed = true
-			continue
+			r, size = rune(n), 2
 		}
-		b.WriteByte(c)
+		if size == 0 {
+			// a backslash that escapes nothing is kept, and what follows
+			// it read afresh (it may start an escape itself)
+			i++
+		} else {
+			if !changed {
+				b.Grow(len(s))
+				changed = true
+			}
+			b.WriteString(s[done:i])
+			if size == 4 {
+				b.WriteByte(byte(r)) // \xHH is a byte, not a rune
+			} else {
+				b.WriteRune(r)
+			}
+			i += size
+			done = i
+		}
+		k := strings.IndexByte(s[i:], '\\')
+		if k < 0 {
+			break
+		}
+		i += k
 	}
 	if !changed {
 		return s
 	}
+	b.WriteString(s[done:])
 	return b.String()
 }
 
@@ -338,22 +361,26 @@ func iisHex(a, b byte) (byte, bool) {
 // LEADER, U+FE52 SMALL FULL STOP). Other invalid UTF-8 is kept byte for
 // byte: Latin-1 text is common in real requests.
 func Normalize(s string) string {
-	dirty := false
-	if highOrNUL(s) {
-		for i := 0; i < len(s); i++ {
-			if normalizeLead[s[i]] {
-				dirty = true
-				break
-			}
-		}
+	if !highOrNUL(s) {
+		return s
 	}
-	if !dirty {
+	first := nextLead(s, 0)
+	if first == len(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
+	b.WriteString(s[:first])
+	for i := first; i < len(s); i++ {
 		c := s[i]
+		if !normalizeLead[c] {
+			// no case below starts from c: copy the run up to the next
+			// byte one may start from, whole
+			j := nextLead(s, i+1)
+			b.WriteString(s[i:j])
+			i = j - 1
+			continue
+		}
 		switch {
 		case c == 0:
 			continue
@@ -413,6 +440,15 @@ func Normalize(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// nextLead returns the index of the first byte of s from i that Normalize
+// may rewrite from, or len(s).
+func nextLead(s string, i int) int {
+	for i < len(s) && !normalizeLead[s[i]] {
+		i++
+	}
+	return i
 }
 
 // normalizeLead marks the bytes Normalize may rewrite from.
