@@ -587,6 +587,30 @@ var sqlShortTable = func() (t [1 << sqlShortBits]struct {
 	return t
 }()
 
+// sqlShortBloomBits is log2 of the number of bits of sqlShortBloom.
+const sqlShortBloomBits = 14
+
+// sqlShortBloom has a bit for each key of sqlShortTable, at its hash
+// (sqlShortBloomHash): a word of fewer than eight bytes whose bit is clear
+// is no keyword. About 150 keys set at most as many of its 16,384 bits
+// (2 KiB), so it lets through about one word of prose in a hundred, where
+// sqlPairLens lets through one in four ("that" and "this" share "then"'s
+// first two letters and length).
+var sqlShortBloom = func() (b [1 << sqlShortBloomBits / 64]uint64) {
+	for _, e := range sqlShortTable {
+		if e.key != 0 {
+			h := sqlShortBloomHash(e.key)
+			b[h/64] |= 1 << (h % 64)
+		}
+	}
+	return b
+}()
+
+// sqlShortBloomHash hashes a word folded as sqlFold does.
+func sqlShortBloomHash(k uint64) uint64 {
+	return k * 0x9E3779B97F4A7C15 >> (64 - sqlShortBloomBits)
+}
+
 // sqlWordTable holds sqlWords open-addressed by the FNV-1a hash of the
 // key, so that a word is looked up as it is lower-cased, with no copy and
 // no map: the lexer asks for every word of a value.
@@ -1090,6 +1114,95 @@ type ringTok struct {
 	_ int
 }
 
+// plainTokens reads, from offset p, the tokens of prose that need no
+// rule, pushing each as run's loop would, and returns the offset where it
+// stopped: words of ASCII letters that no keyword can be (sqlShortBloom)
+// and the punctuation , . ? : ! ( ) where lex reads them as one byte, each
+// followed by one space or none. It stops at any other token (a word that
+// may be a keyword, one of eight bytes or more, one that goes on with a
+// digit, a quote...) and eight bytes before the end; run reads on from
+// there. It makes no call, so that the compiler keeps its values in
+// registers: in run's loop, among calls, it spilled them and reloaded its
+// constants, about 75 instructions a word.
+func (sc *sqlScan) plainTokens(p int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	s := sc.lx.s
+	n := sc.n
+	for p+8 <= len(s) {
+		x := le64(s[p : p+8])
+		// The bytes of x that are no ASCII letter, as in sqlLetters, but
+		// for the first byte too, and without clearing the high bits
+		// first: the sums then carry out of a byte of 0x80 or more, into
+		// the bytes after it, but that byte itself is found to be no
+		// letter, and only the first that is none is read.
+		l := x | 0x20*ones // letters folded to lower case
+		other := (^(l + (0x80-'a')*ones) | (l + (0x80-'z'-1)*ones)) & highs
+		if other&0x80 != 0 {
+			// One byte of punctuation that lex reads as a token of its
+			// own, as its switch and operator read them.
+			var kind sqlKind
+			var id uint8
+			switch after := byte(x >> 8); byte(x) {
+			case ',':
+				kind = sComma
+			case '?':
+				kind = sOther
+			case '.':
+				if isDigit(after) {
+					break // a number
+				}
+				kind = sDot
+			case ':':
+				if after != '=' && after != ':' {
+					kind = sOther
+				}
+			case '!':
+				if after != '=' && after != '<' && after != '>' {
+					kind, id = sOp, opNot
+					sc.syntax = true // as run's loop finds
+				}
+			case '(':
+				kind = sOpen
+				sc.syntax = true
+			case ')':
+				kind = sClose
+				sc.syntax = true
+			}
+			if kind == sEnd {
+				break
+			}
+			r := &sc.ring[uint(n)%uint(len(sc.ring))].sqlTok
+			r.kind, r.id, r.open, r.i, r.j = kind, id, false, p, p+1
+			n++
+			if p++; byte(x>>8) == ' ' {
+				p++ // lex skips it
+			}
+			continue
+		}
+		// sh is 8 times the word's length, the offset of the first byte
+		// that is no letter; 56 when x has letters only (then the byte it
+		// reads is a letter). The bit set spares Ctz its case of zero.
+		sh := uint(bits.TrailingZeros64(other|1<<63)) &^ 7
+		after := byte(x >> sh)
+		if after != ' ' && sqlWordByte(after) {
+			break // the word goes on past its letters
+		}
+		// The first sh/8 bytes of l are the word folded as sqlFold folds it.
+		if h := sqlShortBloomHash(l & (1<<sh - 1)); sqlShortBloom[h/64]&(1<<(h%64)) != 0 {
+			break // perhaps a keyword
+		}
+		j := p + int(sh/8)
+		r := &sc.ring[uint(n)%uint(len(sc.ring))].sqlTok
+		r.kind, r.id, r.open, r.i, r.j = sWord, kwNone, false, p, j
+		n++
+		if p = j; after == ' ' {
+			p++ // lex skips it
+		}
+	}
+	sc.n = n
+	return p
+}
+
 // prev returns the k-th token before the current one (0: the latest).
 func (sc *sqlScan) prev(k int) sqlTok {
 	if k >= sc.n || k >= len(sc.ring) {
@@ -1129,8 +1242,12 @@ func (sc *sqlScan) run() {
 			// out: most words end in it, and the loop makes no call. A
 			// word followed by one space and another word (most of
 			// prose) goes on to that word here, without the loop's
-			// search for spaces.
+			// search for spaces. plainWords reads most of them first.
 			for {
+				if p = sc.plainTokens(p); p >= len(s) || sqlBytes[s[p]]&(sbStart|sbSkip) != sbStart {
+					pos = p // the loop skips spaces as lex would
+					break
+				}
 				var j, pair int
 				var x uint64 // the word's first block, when it ends in it
 				if p+8 <= len(s) {
@@ -1162,11 +1279,9 @@ func (sc *sqlScan) run() {
 					sc.word(sqlTok{kind: sWord, id: id, i: p, j: j})
 				}
 				sc.push(sWord, id, false, p, j)
-				pos = j
-				if j+1 >= len(s) || s[j] != ' ' || sqlBytes[s[j+1]]&(sbStart|sbSkip) != sbStart {
-					break
+				if p = j; p < len(s) && s[p] == ' ' {
+					p++ // lex skips it
 				}
-				p = j + 1
 			}
 			continue
 		}

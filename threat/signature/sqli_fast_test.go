@@ -167,7 +167,10 @@ func FuzzSQLScanRun(f *testing.F) {
 	for _, v := range []string{"a", "ab", "union", "or 1=1", "x  or  1=1", "the or\xa0and or", "xp_cmdshell and sp_x",
 		"SELECT  FROM", "abcdefg or", "abcdefgh or", "abcdefghi or", "and abcdefg", "1 or a", "a\tor 1=1", "a b+or+1=1",
 		"information_schema and the SLEEP(5)", "it's O'Brien or 'a'='a'", "ORDER  BY 1", "w_ $x or$ and",
-		"a \xa0or 1=1", "caf\xc3\xa9 \xc3\xa9t\xc3\xa9 or 1=1", "x 1or 2"} {
+		"a \xa0or 1=1", "caf\xc3\xa9 \xc3\xa9t\xc3\xa9 or 1=1", "x 1or 2",
+		"the cat, sat. on (the) mat? yes: no! here it is, then.", "a, b. c? d: e! f (g) h.5 i:=j k::l m!=n o!<p q!>r",
+		"word,word.word?word:word!word(word)word s t", "abc,.?:!()defgh abcdefg, abcdefgh, x9 a_b c$ d\xc3\xa9 e",
+		"play same write that this then them", "s) and more words here, x! y z", "x  y\t\tz ,  . ;  \"q\" 'r' -- s", "(really) \"quoted\" : the end ! or 1=1"} {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
@@ -263,6 +266,82 @@ func FuzzSQLLetters(f *testing.F) {
 					t.Fatalf("sqlLetters(%q) = %d, sqlNonWord gives %d", s[p:p+8], e, want)
 				}
 			}
+		}
+	})
+}
+
+// TestSQLShortBloom checks that every keyword of fewer than eight bytes,
+// as sqlFold folds it, has its bit in sqlShortBloom: plainTokens reads a
+// word whose bit is clear as no keyword.
+func TestSQLShortBloom(t *testing.T) {
+	for w := range sqlWords {
+		if len(w) >= 8 {
+			continue
+		}
+		for _, v := range []string{w, strings.ToUpper(w)} {
+			var b [8]byte
+			copy(b[:], v)
+			h := sqlShortBloomHash(sqlFold(binary.LittleEndian.Uint64(b[:]), len(v)))
+			if sqlShortBloom[h/64]&(1<<(h%64)) == 0 {
+				t.Errorf("sqlShortBloom misses %q", v)
+			}
+		}
+	}
+}
+
+// FuzzSQLPlainTokens starts plainTokens at an offset of s (off modulo
+// len(s)+1) and checks the tokens it pushes against lex's, each read at
+// the end of the one before: the same tokens, as many as the ring keeps,
+// none of them a keyword, the flag syntax set when, and only when, run's
+// loop sets it for one of them, and at the offset it returns only what
+// lex skips before the next token.
+func FuzzSQLPlainTokens(f *testing.F) {
+	for _, s := range []string{
+		"the cat, sat. on (the) mat? yes: no! here it is, then.",
+		"a, b. c? d: e! f (g) h.5 i:=j k::l m!=n o!<p q!>r s",
+		"word,word.word?word:word!word(word)word s t u v w",
+		"abc,.?:!()defgh abcdefg, abcdefgh, x9 a_b c$ d\xc3\xa9 e",
+		"play same write that this then them and or",
+		"s) and more words here, x! y z",
+		"x  y\t\tz ,  . ;  \"q\" 'r' -- s /* c */ t",
+		"don't it's O'Brien (really) \"quoted\" : the end ! or 1=1",
+	} {
+		f.Add(s, 0)
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, s string, off int) {
+		p := int(uint(off) % uint(len(s)+1))
+		const n0 = 5 // a ring that has wrapped
+		sc := sqlScan{lx: newSQLLexer(s), n: n0}
+		end := sc.plainTokens(p)
+		pushed := sc.n - n0
+		lx := newSQLLexer(s)
+		pos, syntax := p, false
+		for k := 0; k < pushed; k++ {
+			want := lx.lex(pos)
+			if k >= pushed-len(sc.ring) {
+				if got := sc.ring[(n0+k)%len(sc.ring)].sqlTok; got != want {
+					t.Fatalf("plainTokens(%q, %d): token %d %+v, lex reads %+v", s, p, k, got, want)
+				}
+			}
+			switch want.kind {
+			case sWord:
+				if want.id != kwNone {
+					t.Fatalf("plainTokens(%q, %d): token %d %+v is a keyword", s, p, k, want)
+				}
+			case sOp, sOpen, sClose:
+				syntax = true
+			case sComma, sDot, sOther:
+			default:
+				t.Fatalf("plainTokens(%q, %d): token %d %+v is none it reads", s, p, k, want)
+			}
+			pos = want.j
+		}
+		if sc.syntax != syntax {
+			t.Fatalf("plainTokens(%q, %d): syntax %v, want %v", s, p, sc.syntax, syntax)
+		}
+		if end < pos || end > len(s) || strings.Trim(s[pos:end], " ") != "" {
+			t.Fatalf("plainTokens(%q, %d) = %d, after its last token at %d", s, p, end, pos)
 		}
 	})
 }
