@@ -608,7 +608,7 @@ var sqlShortBloom = func() (b [1 << sqlShortBloomBits / 64]uint64) {
 
 // sqlShortBloomHash hashes a word folded as sqlFold does.
 func sqlShortBloomHash(k uint64) uint64 {
-	return k * 0x9E3779B97F4A7C15 >> (64 - sqlShortBloomBits)
+	return k * 0xff51afd7ed558ccd >> (64 - sqlShortBloomBits) // not sqlShortKeyword's multiplier: the compiler would keep one product for both
 }
 
 // sqlWordTable holds sqlWords open-addressed by the FNV-1a hash of the
@@ -1115,21 +1115,21 @@ type ringTok struct {
 }
 
 // plainTokens reads, from offset p, the tokens of prose that need no
-// rule, pushing each as run's loop would, and returns the offset where it
-// stopped: words of ASCII letters that no keyword can be (sqlShortBloom)
-// and the punctuation , . ? : ! ( ) where lex reads them as one byte, each
-// followed by one space or none. It stops at any other token (a word that
-// may be a keyword, one of eight bytes or more, one that goes on with a
-// digit, a quote...) and eight bytes before the end; run reads on from
-// there. It makes no call, so that the compiler keeps its values in
-// registers: in run's loop, among calls, it spilled them and reloaded its
-// constants, about 75 instructions a word.
-func (sc *sqlScan) plainTokens(p int) int {
+// rule, pushing each as run's loop would: words of ASCII letters that are
+// no keyword and the punctuation , . ? : ! ( ) where lex reads them as
+// one byte, and the spaces between them. It stops at a keyword of
+// letters, returning its offset and end and its id, or at any other
+// token (a word of eight bytes or more, one that goes on with a digit, a
+// quote...) and eight bytes before the end, returning its offset and
+// kwNone; run reads on from there. It makes no call, so that the
+// compiler keeps its values in registers: in run's loop, among calls, it
+// spilled them and reloaded its constants, about 75 instructions a word.
+func (sc *sqlScan) plainTokens(p int) (int, int, uint8) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	s := sc.lx.s
 	n := sc.n
-	for p+8 <= len(s) {
-		x := le64(s[p : p+8])
+	for p < len(s)-7 { // p+8 <= len(s), without p+8's overflow that the compiler checks for
+		x := le64(s[p:])
 		// The bytes of x that are no ASCII letter, as in sqlLetters, but
 		// for the first byte too, and without clearing the high bits
 		// first: the sums then carry out of a byte of 0x80 or more, into
@@ -1138,11 +1138,14 @@ func (sc *sqlScan) plainTokens(p int) int {
 		l := x | 0x20*ones // letters folded to lower case
 		other := (^(l + (0x80-'a')*ones) | (l + (0x80-'z'-1)*ones)) & highs
 		if other&0x80 != 0 {
-			// One byte of punctuation that lex reads as a token of its
-			// own, as its switch and operator read them.
+			// A space, or one byte of punctuation that lex reads as a
+			// token of its own, as its switch and operator read them.
 			var kind sqlKind
 			var id uint8
 			switch after := byte(x >> 8); byte(x) {
+			case ' ':
+				p++
+				continue
 			case ',':
 				kind = sComma
 			case '?':
@@ -1175,7 +1178,7 @@ func (sc *sqlScan) plainTokens(p int) int {
 			r.kind, r.id, r.open, r.i, r.j = kind, id, false, p, p+1
 			n++
 			if p++; byte(x>>8) == ' ' {
-				p++ // lex skips it
+				p++
 			}
 			continue
 		}
@@ -1187,20 +1190,29 @@ func (sc *sqlScan) plainTokens(p int) int {
 		if after != ' ' && sqlWordByte(after) {
 			break // the word goes on past its letters
 		}
-		// The first sh/8 bytes of l are the word folded as sqlFold folds it.
-		if h := sqlShortBloomHash(l & (1<<sh - 1)); sqlShortBloom[h/64]&(1<<(h%64)) != 0 {
-			break // perhaps a keyword
+		// The first sh/8 bytes of l are the word folded as sqlFold folds
+		// it: look it up as sqlShortKeyword does (but for xp_ and sp_,
+		// which are no letters), when sqlShortBloom has its bit.
+		k := l & (1<<sh - 1)
+		if h := sqlShortBloomHash(k); sqlShortBloom[h/64]&(1<<(h%64)) != 0 {
+			for h := k * 0x9E3779B97F4A7C15 >> (64 - sqlShortBits); ; h = (h + 1) & (1<<sqlShortBits - 1) {
+				if e := &sqlShortTable[h]; e.key == k {
+					sc.n = n
+					return p, p + int(sh/8), e.id
+				} else if e.key == 0 {
+					break
+				}
+			}
 		}
-		j := p + int(sh/8)
 		r := &sc.ring[uint(n)%uint(len(sc.ring))].sqlTok
-		r.kind, r.id, r.open, r.i, r.j = sWord, kwNone, false, p, j
+		r.kind, r.id, r.open, r.i, r.j = sWord, kwNone, false, p, p+int(sh/8)
 		n++
-		if p = j; after == ' ' {
-			p++ // lex skips it
+		if p += int(sh / 8); after == ' ' {
+			p++ // as lex skips it, but without a turn of the loop
 		}
 	}
 	sc.n = n
-	return p
+	return p, p, kwNone
 }
 
 // prev returns the k-th token before the current one (0: the latest).
@@ -1244,11 +1256,20 @@ func (sc *sqlScan) run() {
 			// prose) goes on to that word here, without the loop's
 			// search for spaces. plainWords reads most of them first.
 			for {
-				if p = sc.plainTokens(p); p >= len(s) || sqlBytes[s[p]]&(sbStart|sbSkip) != sbStart {
+				var j int
+				var id uint8
+				if p, j, id = sc.plainTokens(p); id != kwNone {
+					sc.syntax = true
+					sc.word(sqlTok{kind: sWord, id: id, i: p, j: j})
+					sc.push(sWord, id, false, p, j)
+					p = j
+					continue
+				}
+				if p >= len(s) || sqlBytes[s[p]]&(sbStart|sbSkip) != sbStart {
 					pos = p // the loop skips spaces as lex would
 					break
 				}
-				var j, pair int
+				var pair int
 				var x uint64 // the word's first block, when it ends in it
 				if p+8 <= len(s) {
 					x = le64(s[p : p+8])
@@ -1266,7 +1287,6 @@ func (sc *sqlScan) run() {
 						pair = sqlPair(s[p], s[p+1])
 					}
 				}
-				id := kwNone
 				if n := j - p; n >= 2 && n <= sqlMaxWord && sqlPairLens[pair]&(1<<n) != 0 {
 					if n < 8 && x != 0 {
 						id = sqlShortKeyword(x, n)

@@ -313,7 +313,7 @@ func FuzzSQLPlainTokens(f *testing.F) {
 		p := int(uint(off) % uint(len(s)+1))
 		const n0 = 5 // a ring that has wrapped
 		sc := sqlScan{lx: newSQLLexer(s), n: n0}
-		end := sc.plainTokens(p)
+		end, kwEnd, id := sc.plainTokens(p)
 		pushed := sc.n - n0
 		lx := newSQLLexer(s)
 		pos, syntax := p, false
@@ -342,6 +342,12 @@ func FuzzSQLPlainTokens(f *testing.F) {
 		}
 		if end < pos || end > len(s) || strings.Trim(s[pos:end], " ") != "" {
 			t.Fatalf("plainTokens(%q, %d) = %d, after its last token at %d", s, p, end, pos)
+		}
+		// Where it stops at a keyword, it is lex's next token.
+		if want := lx.lex(pos); id != kwNone && (want != sqlTok{kind: sWord, id: id, i: end, j: kwEnd}) {
+			t.Fatalf("plainTokens(%q, %d) = %d, %d, %d; lex reads %+v", s, p, end, kwEnd, id, want)
+		} else if id == kwNone && kwEnd != end {
+			t.Fatalf("plainTokens(%q, %d) = %d, %d, %d", s, p, end, kwEnd, id)
 		}
 	})
 }
