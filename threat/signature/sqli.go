@@ -932,6 +932,19 @@ func (lx *sqlLexer) number(i int) sqlTok {
 // the words after their keywords, mostly plain ones.
 func (lx *sqlLexer) word(i int) sqlTok {
 	s := lx.s
+	if i+8 <= len(s) {
+		// Most words are letters followed by a byte of no word, in the
+		// first eight bytes: read as run's loop reads them, with no call
+		// to sqlWordEnd and sqlShortKeyword for sqlKeyword.
+		x := le64(s[i : i+8])
+		if e := sqlLetters(x); e < 8 && !sqlWordByte(byte(x>>(8*e))) {
+			id := kwNone
+			if e >= 2 && sqlPairLens[int(x&31)<<5|int(x>>8&31)]&(1<<e) != 0 {
+				id = sqlShortKeyword(x, e)
+			}
+			return sqlTok{kind: sWord, id: id, i: i, j: i + e}
+		}
+	}
 	j := sqlWordEnd(s, i)
 	id := kwNone
 	if n := j - i; n >= 2 && n <= sqlMaxWord && sqlPairLens[sqlPair(s[i], s[i+1])]&(1<<n) != 0 {

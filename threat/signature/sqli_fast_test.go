@@ -351,3 +351,27 @@ func FuzzSQLPlainTokens(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSQLLexerWord checks sqlLexer.word, which reads words of letters
+// from their first eight bytes, against wordPlain (fast_test.go: a byte
+// loop and the sqlWords map) at every offset of s where a word may start.
+func FuzzSQLLexerWord(f *testing.F) {
+	for _, s := range []string{
+		"the cat sat on the mat, didn't it? or AND Union sElEcT xp_cmdshell sp_who",
+		"abcdefg abcdefgh abcdefghi ab1 a_b a$ \xc3\xa9t\xc3\xa9 _or $and 1union 2or",
+		"SLEEP(5) benchmark( information_schema.tables where x=1",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lx := newSQLLexer(s)
+		for i := 0; i < len(s); i++ {
+			if !sqlWordByte(s[i]) {
+				continue
+			}
+			if got, want := lx.word(i), lx.wordPlain(i); got != want {
+				t.Fatalf("word(%q, %d) = %+v, want %+v", s, i, got, want)
+			}
+		}
+	})
+}
