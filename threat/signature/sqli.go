@@ -1129,11 +1129,12 @@ type ringTok struct {
 
 // plainTokens reads, from offset p, the tokens of prose that need no
 // rule, pushing each as run's loop would: words of ASCII letters that are
-// no keyword and the punctuation , . ? : ! ( ) where lex reads them as
-// one byte, and the spaces between them. It stops at a keyword of
-// letters, returning its offset and end and its id, or at any other
-// token (a word of eight bytes or more, one that goes on with a digit, a
-// quote...) and eight bytes before the end, returning its offset and
+// no keyword, the punctuation , . ? : ! ( ) where lex reads them as one
+// byte, the apostrophes of contractions, and the spaces between them. It
+// stops at a keyword of letters, returning its offset and end and its id,
+// or at any other token (a word of eight bytes or more, one that goes on
+// with a digit, a quote...) and eight bytes before the end, returning its
+// offset and
 // kwNone; run reads on from there. It makes no call, so that the
 // compiler keeps its values in registers: in run's loop, among calls, it
 // spilled them and reloaded its constants, about 75 instructions a word.
@@ -1183,6 +1184,19 @@ func (sc *sqlScan) plainTokens(p int) (int, int, uint8) {
 			case ')':
 				kind = sClose
 				sc.syntax = true
+			case '\'':
+				// The apostrophe of it's or don't (contraction): a quote
+				// to lex, which sets syntax, and sOther to run's loop.
+				if p > 0 && isAlpha(s[p-1]) {
+					// sh is 8 times the offset of the first byte after
+					// it that is no letter; w the letters before it.
+					sh := uint(bits.TrailingZeros64(other&^0x80|1<<63)) &^ 7
+					switch w := l >> 8 & (1<<(sh-8) - 1); w {
+					case 's', 't', 'd', 'm', 'l' | 'l'<<8, 'r' | 'e'<<8, 'v' | 'e'<<8:
+						kind, id = sOther, '\''
+						sc.syntax = true
+					}
+				}
 			}
 			if kind == sEnd {
 				break

@@ -170,7 +170,7 @@ func FuzzSQLScanRun(f *testing.F) {
 		"a \xa0or 1=1", "caf\xc3\xa9 \xc3\xa9t\xc3\xa9 or 1=1", "x 1or 2",
 		"the cat, sat. on (the) mat? yes: no! here it is, then.", "a, b. c? d: e! f (g) h.5 i:=j k::l m!=n o!<p q!>r",
 		"word,word.word?word:word!word(word)word s t", "abc,.?:!()defgh abcdefg, abcdefgh, x9 a_b c$ d\xc3\xa9 e",
-		"play same write that this then them", "s) and more words here, x! y z", "x  y\t\tz ,  . ;  \"q\" 'r' -- s", "(really) \"quoted\" : the end ! or 1=1"} {
+		"play same write that this then them", "s) and more words here, x! y z", "it's don't he'd I'm we'll you're I've rock'n o'clock y'all ma'am isn'T x'tt a'b1 ' z'", "x  y\t\tz ,  . ;  \"q\" 'r' -- s", "(really) \"quoted\" : the end ! or 1=1"} {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
@@ -303,6 +303,7 @@ func FuzzSQLPlainTokens(f *testing.F) {
 		"abc,.?:!()defgh abcdefg, abcdefgh, x9 a_b c$ d\xc3\xa9 e",
 		"play same write that this then them and or",
 		"s) and more words here, x! y z",
+		"it's don't he'd I'm we'll you're I've rock'n o'clock y'all ma'am isn'T x'tt a'b1 ' z'",
 		"x  y\t\tz ,  . ;  \"q\" 'r' -- s /* c */ t",
 		"don't it's O'Brien (really) \"quoted\" : the end ! or 1=1",
 	} {
@@ -319,6 +320,10 @@ func FuzzSQLPlainTokens(f *testing.F) {
 		pos, syntax := p, false
 		for k := 0; k < pushed; k++ {
 			want := lx.lex(pos)
+			if want.kind == sQuote && contraction(s, want.i) {
+				want.kind = sOther // as run's loop reads it, after it set syntax
+				syntax = true
+			}
 			if k >= pushed-len(sc.ring) {
 				if got := sc.ring[(n0+k)%len(sc.ring)].sqlTok; got != want {
 					t.Fatalf("plainTokens(%q, %d): token %d %+v, lex reads %+v", s, p, k, got, want)
