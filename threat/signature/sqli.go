@@ -927,15 +927,16 @@ func (lx *sqlLexer) number(i int) sqlTok {
 	return sqlTok{kind: sNum, i: i, j: j}
 }
 
-// word reads the word at offset i. As in run's loop, only a word whose
-// first two bytes and length a keyword has is looked up: the rules read
-// the words after their keywords, mostly plain ones.
+// word reads the word at offset i. Only a word whose first two bytes and
+// length a keyword has (sqlPairLens) is looked up: run reads most words
+// of prose with plainTokens, but the rules read the words after their
+// keywords here, mostly plain ones.
 func (lx *sqlLexer) word(i int) sqlTok {
 	s := lx.s
 	if i+8 <= len(s) {
 		// Most words are letters followed by a byte of no word, in the
-		// first eight bytes: read as run's loop reads them, with no call
-		// to sqlWordEnd and sqlShortKeyword for sqlKeyword.
+		// first eight bytes: read them with no call to sqlWordEnd, and
+		// with sqlShortKeyword for sqlKeyword.
 		x := le64(s[i : i+8])
 		if e := sqlLetters(x); e < 8 && !sqlWordByte(byte(x>>(8*e))) {
 			id := kwNone
@@ -1128,16 +1129,16 @@ type ringTok struct {
 }
 
 // plainTokens reads, from offset p, the tokens of prose that need no
-// rule, pushing each as run's loop would: words of ASCII letters that are
-// no keyword, the punctuation , . ? : ! ( ) where lex reads them as one
-// byte, the apostrophes of contractions, and the spaces between them. It
-// stops at a keyword of letters, returning its offset and end and its id,
-// or at any other token (a word of eight bytes or more, one that goes on
-// with a digit, a quote...) and eight bytes before the end, returning its
-// offset and
-// kwNone; run reads on from there. It makes no call, so that the
-// compiler keeps its values in registers: in run's loop, among calls, it
-// spilled them and reloaded its constants, about 75 instructions a word.
+// rule, pushing each as run's loop would push lex's: words of ASCII
+// letters that are no keyword, the punctuation , . ? : ! ( ) where lex
+// reads them as one byte, the apostrophes of contractions, and the spaces
+// between them. It stops at a keyword of letters, returning its offset,
+// end and id, or at any other token (a word of eight bytes or more, one
+// that goes on with a digit, a quote...) and eight bytes before the end,
+// returning its offset and kwNone; run reads on from there. It makes no
+// call, so that the compiler keeps its values in registers (read in run's
+// loop, among its calls, a word cost about 75 instructions: the compiler
+// spilled them and reloaded its constants).
 func (sc *sqlScan) plainTokens(p int) (int, int, uint8) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	s := sc.lx.s
@@ -1264,75 +1265,19 @@ func quoteIndex(q byte) int {
 // appears.
 func (sc *sqlScan) run() {
 	lx := &sc.lx
-	s := lx.s
 	for pos := 0; ; {
-		// Most tokens are words after a space: read them here, as next
-		// would (it skips the spaces and reads a word at a byte that
-		// starts one and is no byte it may skip), without its call.
-		p := pos
-		for p < len(s) && s[p] == ' ' {
-			p++
-		}
-		if p < len(s) && sqlBytes[s[p]]&(sbStart|sbSkip) == sbStart {
-			// a word, what the loop below does with one: sqlKeyword is
-			// asked only about words whose first two bytes and length a
-			// keyword has (sqlPairLens), and only keywords have rules.
-			// Its end is sqlWordEnd(s, p+1) with the first block written
-			// out: most words end in it, and the loop makes no call. A
-			// word followed by one space and another word (most of
-			// prose) goes on to that word here, without the loop's
-			// search for spaces. plainWords reads most of them first.
-			for {
-				var j int
-				var id uint8
-				if p, j, id = sc.plainTokens(p); id != kwNone {
-					sc.syntax = true
-					sc.word(sqlTok{kind: sWord, id: id, i: p, j: j})
-					sc.push(sWord, id, false, p, j)
-					p = j
-					continue
-				}
-				if p >= len(s) || sqlBytes[s[p]]&(sbStart|sbSkip) != sbStart {
-					pos = p // the loop skips spaces as lex would
-					break
-				}
-				var pair int
-				var x uint64 // the word's first block, when it ends in it
-				if p+8 <= len(s) {
-					x = le64(s[p : p+8])
-					pair = int(x&31)<<5 | int(x>>8&31) // sqlPair(s[p], s[p+1])
-					if e := sqlLetters(x); e < 8 && byte(x>>(8*e)) == ' ' {
-						j = p + e // letters, then a space: most words of prose
-					} else if nonword := sqlNonWord(x) &^ 0xff; nonword != 0 {
-						j = p + bits.TrailingZeros64(nonword)/8
-					} else {
-						j = sqlWordEnd(s, p+8)
-					}
-				} else {
-					j = sqlWordEnd(s, p+1)
-					if j-p >= 2 {
-						pair = sqlPair(s[p], s[p+1])
-					}
-				}
-				if n := j - p; n >= 2 && n <= sqlMaxWord && sqlPairLens[pair]&(1<<n) != 0 {
-					if n < 8 && x != 0 {
-						id = sqlShortKeyword(x, n)
-					} else {
-						id = sqlKeyword(s[p:j])
-					}
-				}
-				if id != kwNone {
-					sc.syntax = true
-					sc.word(sqlTok{kind: sWord, id: id, i: p, j: j})
-				}
-				sc.push(sWord, id, false, p, j)
-				if p = j; p < len(s) && s[p] == ' ' {
-					p++ // lex skips it
-				}
-			}
+		// Most tokens of prose need no rule: plainTokens reads them, and
+		// stops at a keyword of letters, which it returns, or at a token
+		// it leaves to lex, after spaces only.
+		p, j, id := sc.plainTokens(pos)
+		if id != kwNone {
+			sc.syntax = true
+			sc.word(sqlTok{kind: sWord, id: id, i: p, j: j})
+			sc.push(sWord, id, false, p, j)
+			pos = j
 			continue
 		}
-		t := lx.lex(pos) // next would cache it, and the rules seldom ask for it
+		t := lx.lex(p) // next would cache it, and the rules seldom ask for it
 		if t.kind == sEnd {
 			return
 		}

@@ -93,8 +93,7 @@ func FuzzSQLiLibSkip(f *testing.F) {
 	})
 }
 
-// runPlain is sqlScan.run with every token read by next: no loop of its
-// own for words after spaces.
+// runPlain is sqlScan.run with every token read by next: no plainTokens.
 func (sc *sqlScan) runPlain() {
 	lx := &sc.lx
 	for pos := 0; ; {
@@ -150,8 +149,8 @@ func (sc *sqlScan) runPlain() {
 	}
 }
 
-// FuzzSQLScanRun checks that sqlScan.run, which reads words after spaces
-// in a loop of its own, leaves the scan as runPlain does: the same hits,
+// FuzzSQLScanRun checks that sqlScan.run, which reads the tokens of prose
+// with plainTokens, leaves the scan as runPlain does: the same hits,
 // ring of tokens, quotes, libinjection starts and syntax flag.
 func FuzzSQLScanRun(f *testing.F) {
 	for _, v := range sqliAttacks {
@@ -240,9 +239,10 @@ func FuzzSQLLexerCache(f *testing.F) {
 	})
 }
 
-// FuzzSQLLetters checks the word end that run reads from sqlLetters (the
-// first byte that is no letter, when it is a space) against sqlNonWord's,
-// on every eight bytes of s.
+// FuzzSQLLetters checks the word end that sqlLexer.word reads from
+// sqlLetters (the first byte that is no letter, when it is no byte of a
+// word) against sqlNonWord's where it is a space, on every eight bytes of
+// s (FuzzSQLLexerWord checks word whole).
 func FuzzSQLLetters(f *testing.F) {
 	f.Add("the cat sat on the mat, didn't it? \"quoted\" (really) -- end")
 	f.Add("and 1=1 ab\xc3\xa9 x AbCdEfGh a_b c x$ y q9 r a@ b z{ a Z[ a `a b @a b  a b\xa0c \xe1b c")
