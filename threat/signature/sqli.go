@@ -1222,18 +1222,23 @@ func (sc *sqlScan) plainTokens(p int) (int, int, uint8) {
 		// it: look it up as sqlShortKeyword does (but for xp_ and sp_,
 		// which are no letters), when sqlShortBloom has its bit.
 		k := l & (1<<sh - 1)
+		id := kwNone
 		if h := sqlShortBloomHash(k); sqlShortBloom[h/64]&(1<<(h%64)) != 0 {
 			for h := k * 0x9E3779B97F4A7C15 >> (64 - sqlShortBits); ; h = (h + 1) & (1<<sqlShortBits - 1) {
 				if e := &sqlShortTable[h]; e.key == k {
-					sc.n = n
-					return p, p + int(sh/8), e.id
+					if id = e.id; sqlWordRule[id] != wrNone {
+						sc.n = n
+						return p, p + int(sh/8), id
+					}
+					sc.syntax = true // a keyword with no rule ("in", "as", "from"), as run's loop finds
+					break
 				} else if e.key == 0 {
 					break
 				}
 			}
 		}
 		r := &sc.ring[uint(n)%uint(len(sc.ring))].sqlTok
-		r.kind, r.id, r.open, r.i, r.j = sWord, kwNone, false, p, p+int(sh/8)
+		r.kind, r.id, r.open, r.i, r.j = sWord, id, false, p, p+int(sh/8)
 		n++
 		if p += int(sh / 8); after == ' ' {
 			p++ // as lex skips it, but without a turn of the loop
@@ -1430,25 +1435,60 @@ func (sc *sqlScan) breakStart(q sqlTok) bool {
 	return false
 }
 
+// Rules that keywords trigger (sqlWordRule).
+const (
+	wrNone      = iota
+	wrBoolean   // boolean
+	wrUnion     // union
+	wrOrderBy   // orderBy
+	wrSelect    // subquery, then statementHere
+	wrStatement // statementHere
+	wrTiming    // timing
+	wrFunction  // function
+	wrSchema    // schema
+)
+
+// sqlWordRule maps a keyword's id to the rules word applies where it
+// appears. Run's loop only pushes a keyword that has none, as
+// plainTokens does.
+var sqlWordRule = func() (t [256]uint8) {
+	for rule, ids := range map[uint8][]uint8{
+		wrBoolean: {kwOr, kwAnd, kwXor, kwHaving, kwWhere},
+		wrUnion:   {kwUnion},
+		wrOrderBy: {kwOrder, kwGroup},
+		wrSelect:  {kwSelect},
+		wrStatement: {kwInsert, kwUpdate, kwDelete, kwDrop, kwCreate, kwAlter, kwTruncate, kwExec, kwDeclare, kwShutdown,
+			kwGrant, kwSet, kwLoad, kwCopy},
+		wrTiming:   {kwSleep, kwBenchmark, kwRandomblob, kwWaitfor},
+		wrFunction: {kwErrFunc, kwFileFunc, kwOraPkg, kwProc, kwExp, kwFloor, kwFunc, kwInto},
+		wrSchema:   {kwSysObj, kwMaster},
+	} {
+		for _, id := range ids {
+			t[id] = rule
+		}
+	}
+	return t
+}()
+
+// word applies the rules of keyword t (sqlWordRule).
 func (sc *sqlScan) word(t sqlTok) {
-	switch t.id {
-	case kwOr, kwAnd, kwXor, kwHaving, kwWhere:
+	switch sqlWordRule[t.id] {
+	case wrBoolean:
 		sc.boolean(t)
-	case kwUnion:
+	case wrUnion:
 		sc.union(t)
-	case kwOrder, kwGroup:
+	case wrOrderBy:
 		sc.orderBy(t)
-	case kwSelect:
+	case wrSelect:
 		sc.subquery(t)
 		sc.statementHere(t)
-	case kwInsert, kwUpdate, kwDelete, kwDrop, kwCreate, kwAlter, kwTruncate, kwExec, kwDeclare, kwShutdown, kwGrant,
-		kwSet, kwLoad, kwCopy:
+	case wrStatement:
 		sc.statementHere(t)
-	case kwSleep, kwBenchmark, kwRandomblob, kwWaitfor:
+	case wrTiming:
 		sc.timing(t)
-	case kwErrFunc, kwFileFunc, kwOraPkg, kwProc, kwExp, kwFloor, kwFunc, kwInto:
+	case wrFunction:
 		sc.function(t)
-	case kwSysObj, kwMaster:
+	case wrSchema:
 		sc.schema(t)
 	}
 }
