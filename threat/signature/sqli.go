@@ -587,6 +587,30 @@ var sqlShortTable = func() (t [1 << sqlShortBits]struct {
 	return t
 }()
 
+// sqlShortBloomBits is log2 of the number of bits of sqlShortBloom.
+const sqlShortBloomBits = 14
+
+// sqlShortBloom has a bit for each key of sqlShortTable, at its hash
+// (sqlShortBloomHash): a word of fewer than eight bytes whose bit is clear
+// is no keyword. About 150 keys set at most as many of its 16,384 bits
+// (2 KiB), so it lets through about one word of prose in a hundred, where
+// sqlPairLens lets through one in four ("that" and "this" share "then"'s
+// first two letters and length).
+var sqlShortBloom = func() (b [1 << sqlShortBloomBits / 64]uint64) {
+	for _, e := range sqlShortTable {
+		if e.key != 0 {
+			h := sqlShortBloomHash(e.key)
+			b[h/64] |= 1 << (h % 64)
+		}
+	}
+	return b
+}()
+
+// sqlShortBloomHash hashes a word folded as sqlFold does.
+func sqlShortBloomHash(k uint64) uint64 {
+	return k * 0xff51afd7ed558ccd >> (64 - sqlShortBloomBits) // not sqlShortKeyword's multiplier: the compiler would keep one product for both
+}
+
 // sqlWordTable holds sqlWords open-addressed by the FNV-1a hash of the
 // key, so that a word is looked up as it is lower-cased, with no copy and
 // no map: the lexer asks for every word of a value.
@@ -903,11 +927,25 @@ func (lx *sqlLexer) number(i int) sqlTok {
 	return sqlTok{kind: sNum, i: i, j: j}
 }
 
-// word reads the word at offset i. As in run's loop, only a word whose
-// first two bytes and length a keyword has is looked up: the rules read
-// the words after their keywords, mostly plain ones.
+// word reads the word at offset i. Only a word whose first two bytes and
+// length a keyword has (sqlPairLens) is looked up: run reads most words
+// of prose with plainTokens, but the rules read the words after their
+// keywords here, mostly plain ones.
 func (lx *sqlLexer) word(i int) sqlTok {
 	s := lx.s
+	if i+8 <= len(s) {
+		// Most words are letters followed by a byte of no word, in the
+		// first eight bytes: read them with no call to sqlWordEnd, and
+		// with sqlShortKeyword for sqlKeyword.
+		x := le64(s[i : i+8])
+		if e := sqlLetters(x); e < 8 && !sqlWordByte(byte(x>>(8*e))) {
+			id := kwNone
+			if e >= 2 && sqlPairLens[int(x&31)<<5|int(x>>8&31)]&(1<<e) != 0 {
+				id = sqlShortKeyword(x, e)
+			}
+			return sqlTok{kind: sWord, id: id, i: i, j: i + e}
+		}
+	}
 	j := sqlWordEnd(s, i)
 	id := kwNone
 	if n := j - i; n >= 2 && n <= sqlMaxWord && sqlPairLens[sqlPair(s[i], s[i+1])]&(1<<n) != 0 {
@@ -1090,6 +1128,126 @@ type ringTok struct {
 	_ int
 }
 
+// plainTokens reads, from offset p, the tokens of prose that need no
+// rule, pushing each as run's loop would push lex's: words of ASCII
+// letters that are no keyword, the punctuation , . ? : ! ( ) where lex
+// reads them as one byte, the apostrophes of contractions, and the spaces
+// between them. It stops at a keyword of letters, returning its offset,
+// end and id, or at any other token (a word of eight bytes or more, one
+// that goes on with a digit, a quote...) and eight bytes before the end,
+// returning its offset and kwNone; run reads on from there. It makes no
+// call, so that the compiler keeps its values in registers (read in run's
+// loop, among its calls, a word cost about 75 instructions: the compiler
+// spilled them and reloaded its constants).
+func (sc *sqlScan) plainTokens(p int) (int, int, uint8) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	s := sc.lx.s
+	n := sc.n
+	for p < len(s)-7 { // p+8 <= len(s), without p+8's overflow that the compiler checks for
+		x := le64(s[p:])
+		// The bytes of x that are no ASCII letter, as in sqlLetters, but
+		// for the first byte too, and without clearing the high bits
+		// first: the sums then carry out of a byte of 0x80 or more, into
+		// the bytes after it, but that byte itself is found to be no
+		// letter, and only the first that is none is read.
+		l := x | 0x20*ones // letters folded to lower case
+		other := (^(l + (0x80-'a')*ones) | (l + (0x80-'z'-1)*ones)) & highs
+		if other&0x80 != 0 {
+			// A space, or one byte of punctuation that lex reads as a
+			// token of its own, as its switch and operator read them.
+			var kind sqlKind
+			var id uint8
+			switch after := byte(x >> 8); byte(x) {
+			case ' ':
+				p++
+				continue
+			case ',':
+				kind = sComma
+			case '?':
+				kind = sOther
+			case '.':
+				if isDigit(after) {
+					break // a number
+				}
+				kind = sDot
+			case ':':
+				if after != '=' && after != ':' {
+					kind = sOther
+				}
+			case '!':
+				if after != '=' && after != '<' && after != '>' {
+					kind, id = sOp, opNot
+					sc.syntax = true // as run's loop finds
+				}
+			case '(':
+				kind = sOpen
+				sc.syntax = true
+			case ')':
+				kind = sClose
+				sc.syntax = true
+			case '\'':
+				// The apostrophe of it's or don't (contraction): a quote
+				// to lex, which sets syntax, and sOther to run's loop.
+				if p > 0 && isAlpha(s[p-1]) {
+					// sh is 8 times the offset of the first byte after
+					// it that is no letter; w the letters before it.
+					sh := uint(bits.TrailingZeros64(other&^0x80|1<<63)) &^ 7
+					switch w := l >> 8 & (1<<(sh-8) - 1); w {
+					case 's', 't', 'd', 'm', 'l' | 'l'<<8, 'r' | 'e'<<8, 'v' | 'e'<<8:
+						kind, id = sOther, '\''
+						sc.syntax = true
+					}
+				}
+			}
+			if kind == sEnd {
+				break
+			}
+			r := &sc.ring[uint(n)%uint(len(sc.ring))].sqlTok
+			r.kind, r.id, r.open, r.i, r.j = kind, id, false, p, p+1
+			n++
+			if p++; byte(x>>8) == ' ' {
+				p++
+			}
+			continue
+		}
+		// sh is 8 times the word's length, the offset of the first byte
+		// that is no letter; 56 when x has letters only (then the byte it
+		// reads is a letter). The bit set spares Ctz its case of zero.
+		sh := uint(bits.TrailingZeros64(other|1<<63)) &^ 7
+		after := byte(x >> sh)
+		if after != ' ' && sqlWordByte(after) {
+			break // the word goes on past its letters
+		}
+		// The first sh/8 bytes of l are the word folded as sqlFold folds
+		// it: look it up as sqlShortKeyword does (but for xp_ and sp_,
+		// which are no letters), when sqlShortBloom has its bit.
+		k := l & (1<<sh - 1)
+		id := kwNone
+		if h := sqlShortBloomHash(k); sqlShortBloom[h/64]&(1<<(h%64)) != 0 {
+			for h := k * 0x9E3779B97F4A7C15 >> (64 - sqlShortBits); ; h = (h + 1) & (1<<sqlShortBits - 1) {
+				if e := &sqlShortTable[h]; e.key == k {
+					if id = e.id; sqlWordRule[id] != wrNone {
+						sc.n = n
+						return p, p + int(sh/8), id
+					}
+					sc.syntax = true // a keyword with no rule ("in", "as", "from"), as run's loop finds
+					break
+				} else if e.key == 0 {
+					break
+				}
+			}
+		}
+		r := &sc.ring[uint(n)%uint(len(sc.ring))].sqlTok
+		r.kind, r.id, r.open, r.i, r.j = sWord, id, false, p, p+int(sh/8)
+		n++
+		if p += int(sh / 8); after == ' ' {
+			p++ // as lex skips it, but without a turn of the loop
+		}
+	}
+	sc.n = n
+	return p, p, kwNone
+}
+
 // prev returns the k-th token before the current one (0: the latest).
 func (sc *sqlScan) prev(k int) sqlTok {
 	if k >= sc.n || k >= len(sc.ring) {
@@ -1112,65 +1270,19 @@ func quoteIndex(q byte) int {
 // appears.
 func (sc *sqlScan) run() {
 	lx := &sc.lx
-	s := lx.s
 	for pos := 0; ; {
-		// Most tokens are words after a space: read them here, as next
-		// would (it skips the spaces and reads a word at a byte that
-		// starts one and is no byte it may skip), without its call.
-		p := pos
-		for p < len(s) && s[p] == ' ' {
-			p++
-		}
-		if p < len(s) && sqlBytes[s[p]]&(sbStart|sbSkip) == sbStart {
-			// a word, what the loop below does with one: sqlKeyword is
-			// asked only about words whose first two bytes and length a
-			// keyword has (sqlPairLens), and only keywords have rules.
-			// Its end is sqlWordEnd(s, p+1) with the first block written
-			// out: most words end in it, and the loop makes no call. A
-			// word followed by one space and another word (most of
-			// prose) goes on to that word here, without the loop's
-			// search for spaces.
-			for {
-				var j, pair int
-				var x uint64 // the word's first block, when it ends in it
-				if p+8 <= len(s) {
-					x = le64(s[p : p+8])
-					pair = int(x&31)<<5 | int(x>>8&31) // sqlPair(s[p], s[p+1])
-					if e := sqlLetters(x); e < 8 && byte(x>>(8*e)) == ' ' {
-						j = p + e // letters, then a space: most words of prose
-					} else if nonword := sqlNonWord(x) &^ 0xff; nonword != 0 {
-						j = p + bits.TrailingZeros64(nonword)/8
-					} else {
-						j = sqlWordEnd(s, p+8)
-					}
-				} else {
-					j = sqlWordEnd(s, p+1)
-					if j-p >= 2 {
-						pair = sqlPair(s[p], s[p+1])
-					}
-				}
-				id := kwNone
-				if n := j - p; n >= 2 && n <= sqlMaxWord && sqlPairLens[pair]&(1<<n) != 0 {
-					if n < 8 && x != 0 {
-						id = sqlShortKeyword(x, n)
-					} else {
-						id = sqlKeyword(s[p:j])
-					}
-				}
-				if id != kwNone {
-					sc.syntax = true
-					sc.word(sqlTok{kind: sWord, id: id, i: p, j: j})
-				}
-				sc.push(sWord, id, false, p, j)
-				pos = j
-				if j+1 >= len(s) || s[j] != ' ' || sqlBytes[s[j+1]]&(sbStart|sbSkip) != sbStart {
-					break
-				}
-				p = j + 1
-			}
+		// Most tokens of prose need no rule: plainTokens reads them, and
+		// stops at a keyword of letters, which it returns, or at a token
+		// it leaves to lex, after spaces only.
+		p, j, id := sc.plainTokens(pos)
+		if id != kwNone {
+			sc.syntax = true
+			sc.word(sqlTok{kind: sWord, id: id, i: p, j: j})
+			sc.push(sWord, id, false, p, j)
+			pos = j
 			continue
 		}
-		t := lx.lex(pos) // next would cache it, and the rules seldom ask for it
+		t := lx.lex(p) // next would cache it, and the rules seldom ask for it
 		if t.kind == sEnd {
 			return
 		}
@@ -1323,25 +1435,60 @@ func (sc *sqlScan) breakStart(q sqlTok) bool {
 	return false
 }
 
+// Rules that keywords trigger (sqlWordRule).
+const (
+	wrNone      = iota
+	wrBoolean   // boolean
+	wrUnion     // union
+	wrOrderBy   // orderBy
+	wrSelect    // subquery, then statementHere
+	wrStatement // statementHere
+	wrTiming    // timing
+	wrFunction  // function
+	wrSchema    // schema
+)
+
+// sqlWordRule maps a keyword's id to the rules word applies where it
+// appears. Run's loop only pushes a keyword that has none, as
+// plainTokens does.
+var sqlWordRule = func() (t [256]uint8) {
+	for rule, ids := range map[uint8][]uint8{
+		wrBoolean: {kwOr, kwAnd, kwXor, kwHaving, kwWhere},
+		wrUnion:   {kwUnion},
+		wrOrderBy: {kwOrder, kwGroup},
+		wrSelect:  {kwSelect},
+		wrStatement: {kwInsert, kwUpdate, kwDelete, kwDrop, kwCreate, kwAlter, kwTruncate, kwExec, kwDeclare, kwShutdown,
+			kwGrant, kwSet, kwLoad, kwCopy},
+		wrTiming:   {kwSleep, kwBenchmark, kwRandomblob, kwWaitfor},
+		wrFunction: {kwErrFunc, kwFileFunc, kwOraPkg, kwProc, kwExp, kwFloor, kwFunc, kwInto},
+		wrSchema:   {kwSysObj, kwMaster},
+	} {
+		for _, id := range ids {
+			t[id] = rule
+		}
+	}
+	return t
+}()
+
+// word applies the rules of keyword t (sqlWordRule).
 func (sc *sqlScan) word(t sqlTok) {
-	switch t.id {
-	case kwOr, kwAnd, kwXor, kwHaving, kwWhere:
+	switch sqlWordRule[t.id] {
+	case wrBoolean:
 		sc.boolean(t)
-	case kwUnion:
+	case wrUnion:
 		sc.union(t)
-	case kwOrder, kwGroup:
+	case wrOrderBy:
 		sc.orderBy(t)
-	case kwSelect:
+	case wrSelect:
 		sc.subquery(t)
 		sc.statementHere(t)
-	case kwInsert, kwUpdate, kwDelete, kwDrop, kwCreate, kwAlter, kwTruncate, kwExec, kwDeclare, kwShutdown, kwGrant,
-		kwSet, kwLoad, kwCopy:
+	case wrStatement:
 		sc.statementHere(t)
-	case kwSleep, kwBenchmark, kwRandomblob, kwWaitfor:
+	case wrTiming:
 		sc.timing(t)
-	case kwErrFunc, kwFileFunc, kwOraPkg, kwProc, kwExp, kwFloor, kwFunc, kwInto:
+	case wrFunction:
 		sc.function(t)
-	case kwSysObj, kwMaster:
+	case wrSchema:
 		sc.schema(t)
 	}
 }

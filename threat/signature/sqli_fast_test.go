@@ -93,8 +93,7 @@ func FuzzSQLiLibSkip(f *testing.F) {
 	})
 }
 
-// runPlain is sqlScan.run with every token read by next: no loop of its
-// own for words after spaces.
+// runPlain is sqlScan.run with every token read by next: no plainTokens.
 func (sc *sqlScan) runPlain() {
 	lx := &sc.lx
 	for pos := 0; ; {
@@ -150,8 +149,8 @@ func (sc *sqlScan) runPlain() {
 	}
 }
 
-// FuzzSQLScanRun checks that sqlScan.run, which reads words after spaces
-// in a loop of its own, leaves the scan as runPlain does: the same hits,
+// FuzzSQLScanRun checks that sqlScan.run, which reads the tokens of prose
+// with plainTokens, leaves the scan as runPlain does: the same hits,
 // ring of tokens, quotes, libinjection starts and syntax flag.
 func FuzzSQLScanRun(f *testing.F) {
 	for _, v := range sqliAttacks {
@@ -167,7 +166,10 @@ func FuzzSQLScanRun(f *testing.F) {
 	for _, v := range []string{"a", "ab", "union", "or 1=1", "x  or  1=1", "the or\xa0and or", "xp_cmdshell and sp_x",
 		"SELECT  FROM", "abcdefg or", "abcdefgh or", "abcdefghi or", "and abcdefg", "1 or a", "a\tor 1=1", "a b+or+1=1",
 		"information_schema and the SLEEP(5)", "it's O'Brien or 'a'='a'", "ORDER  BY 1", "w_ $x or$ and",
-		"a \xa0or 1=1", "caf\xc3\xa9 \xc3\xa9t\xc3\xa9 or 1=1", "x 1or 2"} {
+		"a \xa0or 1=1", "caf\xc3\xa9 \xc3\xa9t\xc3\xa9 or 1=1", "x 1or 2",
+		"the cat, sat. on (the) mat? yes: no! here it is, then.", "a, b. c? d: e! f (g) h.5 i:=j k::l m!=n o!<p q!>r",
+		"word,word.word?word:word!word(word)word s t", "abc,.?:!()defgh abcdefg, abcdefgh, x9 a_b c$ d\xc3\xa9 e",
+		"play same write that this then them", "s) and more words here, x! y z", "it's don't he'd I'm we'll you're I've rock'n o'clock y'all ma'am isn'T x'tt a'b1 ' z'", "x  y\t\tz ,  . ;  \"q\" 'r' -- s", "(really) \"quoted\" : the end ! or 1=1"} {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
@@ -237,9 +239,10 @@ func FuzzSQLLexerCache(f *testing.F) {
 	})
 }
 
-// FuzzSQLLetters checks the word end that run reads from sqlLetters (the
-// first byte that is no letter, when it is a space) against sqlNonWord's,
-// on every eight bytes of s.
+// FuzzSQLLetters checks the word end that sqlLexer.word reads from
+// sqlLetters (the first byte that is no letter, when it is no byte of a
+// word) against sqlNonWord's where it is a space, on every eight bytes of
+// s (FuzzSQLLexerWord checks word whole).
 func FuzzSQLLetters(f *testing.F) {
 	f.Add("the cat sat on the mat, didn't it? \"quoted\" (really) -- end")
 	f.Add("and 1=1 ab\xc3\xa9 x AbCdEfGh a_b c x$ y q9 r a@ b z{ a Z[ a `a b @a b  a b\xa0c \xe1b c")
@@ -262,6 +265,118 @@ func FuzzSQLLetters(f *testing.F) {
 				if want := bits.TrailingZeros64(sqlNonWord(x)&^0xff) / 8; e != want {
 					t.Fatalf("sqlLetters(%q) = %d, sqlNonWord gives %d", s[p:p+8], e, want)
 				}
+			}
+		}
+	})
+}
+
+// TestSQLShortBloom checks that every keyword of fewer than eight bytes,
+// as sqlFold folds it, has its bit in sqlShortBloom: plainTokens reads a
+// word whose bit is clear as no keyword.
+func TestSQLShortBloom(t *testing.T) {
+	for w := range sqlWords {
+		if len(w) >= 8 {
+			continue
+		}
+		for _, v := range []string{w, strings.ToUpper(w)} {
+			var b [8]byte
+			copy(b[:], v)
+			h := sqlShortBloomHash(sqlFold(binary.LittleEndian.Uint64(b[:]), len(v)))
+			if sqlShortBloom[h/64]&(1<<(h%64)) == 0 {
+				t.Errorf("sqlShortBloom misses %q", v)
+			}
+		}
+	}
+}
+
+// FuzzSQLPlainTokens starts plainTokens at an offset of s (off modulo
+// len(s)+1) and checks the tokens it pushes against lex's, each read at
+// the end of the one before: the same tokens, as many as the ring keeps,
+// no keyword with rules, the flag syntax set when, and only when, run's
+// loop sets it for one of them, and at the offset it returns only what
+// lex skips before the next token.
+func FuzzSQLPlainTokens(f *testing.F) {
+	for _, s := range []string{
+		"the cat, sat. on (the) mat? yes: no! here it is, then.",
+		"a, b. c? d: e! f (g) h.5 i:=j k::l m!=n o!<p q!>r s",
+		"word,word.word?word:word!word(word)word s t u v w",
+		"abc,.?:!()defgh abcdefg, abcdefgh, x9 a_b c$ d\xc3\xa9 e",
+		"play same write that this then them and or",
+		"s) and more words here, x! y z",
+		"it's don't he'd I'm we'll you're I've rock'n o'clock y'all ma'am isn'T x'tt a'b1 ' z'",
+		"x  y\t\tz ,  . ;  \"q\" 'r' -- s /* c */ t",
+		"don't it's O'Brien (really) \"quoted\" : the end ! or 1=1",
+	} {
+		f.Add(s, 0)
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, s string, off int) {
+		p := int(uint(off) % uint(len(s)+1))
+		const n0 = 5 // a ring that has wrapped
+		sc := sqlScan{lx: newSQLLexer(s), n: n0}
+		end, kwEnd, id := sc.plainTokens(p)
+		pushed := sc.n - n0
+		lx := newSQLLexer(s)
+		pos, syntax := p, false
+		for k := 0; k < pushed; k++ {
+			want := lx.lex(pos)
+			if want.kind == sQuote && contraction(s, want.i) {
+				want.kind = sOther // as run's loop reads it, after it set syntax
+				syntax = true
+			}
+			if k >= pushed-len(sc.ring) {
+				if got := sc.ring[(n0+k)%len(sc.ring)].sqlTok; got != want {
+					t.Fatalf("plainTokens(%q, %d): token %d %+v, lex reads %+v", s, p, k, got, want)
+				}
+			}
+			switch want.kind {
+			case sWord:
+				if sqlWordRule[want.id] != wrNone {
+					t.Fatalf("plainTokens(%q, %d): token %d %+v is a keyword with rules", s, p, k, want)
+				}
+				syntax = syntax || want.id != kwNone
+			case sOp, sOpen, sClose:
+				syntax = true
+			case sComma, sDot, sOther:
+			default:
+				t.Fatalf("plainTokens(%q, %d): token %d %+v is none it reads", s, p, k, want)
+			}
+			pos = want.j
+		}
+		if sc.syntax != syntax {
+			t.Fatalf("plainTokens(%q, %d): syntax %v, want %v", s, p, sc.syntax, syntax)
+		}
+		if end < pos || end > len(s) || strings.Trim(s[pos:end], " ") != "" {
+			t.Fatalf("plainTokens(%q, %d) = %d, after its last token at %d", s, p, end, pos)
+		}
+		// Where it stops at a keyword, it is lex's next token, one with rules.
+		if want := lx.lex(pos); id != kwNone && (want != sqlTok{kind: sWord, id: id, i: end, j: kwEnd} || sqlWordRule[id] == wrNone) {
+			t.Fatalf("plainTokens(%q, %d) = %d, %d, %d; lex reads %+v", s, p, end, kwEnd, id, want)
+		} else if id == kwNone && kwEnd != end {
+			t.Fatalf("plainTokens(%q, %d) = %d, %d, %d", s, p, end, kwEnd, id)
+		}
+	})
+}
+
+// FuzzSQLLexerWord checks sqlLexer.word, which reads words of letters
+// from their first eight bytes, against wordPlain (fast_test.go: a byte
+// loop and the sqlWords map) at every offset of s where a word may start.
+func FuzzSQLLexerWord(f *testing.F) {
+	for _, s := range []string{
+		"the cat sat on the mat, didn't it? or AND Union sElEcT xp_cmdshell sp_who",
+		"abcdefg abcdefgh abcdefghi ab1 a_b a$ \xc3\xa9t\xc3\xa9 _or $and 1union 2or",
+		"SLEEP(5) benchmark( information_schema.tables where x=1",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lx := newSQLLexer(s)
+		for i := 0; i < len(s); i++ {
+			if !sqlWordByte(s[i]) {
+				continue
+			}
+			if got, want := lx.word(i), lx.wordPlain(i); got != want {
+				t.Fatalf("word(%q, %d) = %+v, want %+v", s, i, got, want)
 			}
 		}
 	})
