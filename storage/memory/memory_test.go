@@ -36,6 +36,36 @@ func TestCapEvicts(t *testing.T) {
 	}
 }
 
+// TestEvictionPrefersExpired: a full shard evicts an expired entry when
+// the few it reads hold one, never the one live client among expired
+// ones, however many new clients come (each new one expired by the next).
+func TestEvictionPrefersExpired(t *testing.T) {
+	s := New(Config{shards: 1, MaxEntries: 100, JanitorInterval: -1})
+	defer s.Close()
+	ctx, t0 := context.Background(), time.Unix(1000, 0)
+	hit := func(client string, w time.Duration, now time.Time) int64 {
+		t.Helper()
+		c, err := s.Hit(ctx, storage.Hit{Client: client, Window: w}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.N
+	}
+	hit("live", time.Hour, t0)
+	for i := range 99 {
+		hit(fmt.Sprint("old-", i), time.Second, t0)
+	}
+	for i := range 800 { // within the live client's window (it ends at 3600 s)
+		hit(fmt.Sprint("new-", i), time.Second, t0.Add(time.Minute+time.Duration(2*i)*time.Second))
+	}
+	if n := hit("live", time.Hour, t0.Add(30*time.Minute)); n != 2 {
+		t.Fatalf("the live client's count is %d after the flood, want 2: it was evicted", n)
+	}
+	if n := s.entries(); n > 100 {
+		t.Fatalf("%d entries, cap 100", n)
+	}
+}
+
 func TestSweepAndJanitor(t *testing.T) {
 	now := time.Unix(1000, 0)
 	s := newStore(Config{JanitorInterval: time.Millisecond}, func() time.Time { return now.Add(time.Hour) })
