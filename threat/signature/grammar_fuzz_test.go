@@ -37,10 +37,10 @@ func FuzzLDAP(f *testing.F) {
 		f.Add(s, s)
 	}
 	f.Fuzz(func(t *testing.T, v, raw string) {
-		if i, j, c := ldapInjection(v, raw); c > 0 {
+		if i, j, c := ldapInjection(v, raw, classify(v)); c > 0 {
 			inBounds(t, "ldapInjection", v, i, j)
 		}
-		if i, j := xpathInjection(v); i >= 0 {
+		if i, j := xpathInjection(v, classify(v)); i >= 0 {
 			inBounds(t, "xpathInjection", v, i, j)
 		}
 	})
@@ -89,7 +89,7 @@ func FuzzNoSQL(f *testing.F) {
 		if i, j, c := operatorInText(v); c > 0 {
 			inBounds(t, "operatorInText", v, i, j)
 		}
-		if i, j, c := jsBreakout(v); c > 0 {
+		if i, j, c := jsBreakout(v, classify(v)); c > 0 {
 			inBounds(t, "jsBreakout", v, i, j)
 		}
 		if i, j := mongoShell(v); i >= 0 {

@@ -34,12 +34,12 @@ func scanLDAP(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		return dst, hit
 	}
 	if m&(cEq|cStar|cPipe|cAmp|cBang) != 0 {
-		if i, j, conf := ldapInjection(in.value, in.raw); conf > 0 && seen.mark(&hit, ldapFilter) {
+		if i, j, conf := ldapInjection(in.value, in.raw, m); conf > 0 && seen.mark(&hit, ldapFilter) {
 			dst = append(dst, signal(nameLDAP, "ldap.injection", conf, in, i, j))
 		}
 	}
 	if m&(cQuote|cDQuote|cColon) != 0 {
-		if i, j := xpathInjection(in.value); i >= 0 && seen.mark(&hit, ldapXPath) {
+		if i, j := xpathInjection(in.value, m); i >= 0 && seen.mark(&hit, ldapXPath) {
 			dst = append(dst, signal(nameLDAP, "ldap.xpath", 0.99, in, i, j))
 		}
 	}
@@ -52,8 +52,9 @@ var parenBytes = finder("()")
 // ldapInjection finds filter components in v and weighs how they sit:
 // after a ')' that closes the application's filter, after a '*' that ends
 // its value, or with more ')' than '(' in the value. raw is the value as
-// received, where a NUL that decoding dropped still shows.
-func ldapInjection(v, raw string) (int, int, float64) {
+// received, where a NUL that decoding dropped still shows. m holds the
+// classes of v (^cls(0): any): "*)" is searched for only when v has a '*'.
+func ldapInjection(v, raw string, m cls) (int, int, float64) {
 	open, closeN := 0, 0
 	best, bi, bj := 0.0, -1, -1
 	keep := func(c float64, i, j int) {
@@ -116,7 +117,7 @@ func ldapInjection(v, raw string) (int, int, float64) {
 			keep(0.8, 0, len(v))
 		}
 	}
-	if best < 0.99 {
+	if best < 0.99 && m&cStar != 0 {
 		// *))%00, *)%00: wildcard, close, and a NUL that cuts the rest
 		if k := strings.Index(v, "*)"); k >= 0 && (strings.Contains(raw, "%00") || strings.Contains(v[k:], "%00") || strings.Contains(raw, "%2500") || strings.Contains(raw, "\\x00") ||
 			strings.Contains(raw, "\\u0000") || strings.IndexByte(v, 0) >= 0) {
@@ -212,9 +213,11 @@ var xpathFuncs = words("name(", "local-name(", "count(", "string-length(", "subs
 // xpathInjection finds XPath injection: a value that closes the string it
 // is pasted into and adds a condition with an XPath function
 // ("' or name()='username' or 'x'='y", "') or count(/*)=1 or ('"), or a
-// location step with an axis ("count(/child::node())").
-func xpathInjection(v string) (int, int) {
-	for off := 0; off < len(v); {
+// location step with an axis ("count(/child::node())"). m holds the
+// classes of v (^cls(0): any): prose has quotes and colons, and each
+// search below that needs a byte v lacks is skipped.
+func xpathInjection(v string, m cls) (int, int) {
+	for off := 0; off < len(v) && m&cColon != 0; {
 		k := strings.Index(v[off:], "::")
 		if k < 0 {
 			break
@@ -232,7 +235,11 @@ func xpathInjection(v string) (int, int) {
 		}
 	}
 	// a union with a path of one's own: "'] | //user/*", "')]|//*"
-	if k := strings.Index(v, "|"); k > 0 {
+	k := -1
+	if m&cPipe != 0 {
+		k = strings.IndexByte(v, '|')
+	}
+	if k > 0 {
 		b := k - 1
 		for b >= 0 && v[b] == ' ' {
 			b--
@@ -242,7 +249,7 @@ func xpathInjection(v string) (int, int) {
 			return b, a + 2
 		}
 	}
-	q := strings.IndexAny(v, "'\"")
+	q := firstQuote(v, m)
 	if q < 0 {
 		return -1, -1
 	}
@@ -268,4 +275,26 @@ func xpathInjection(v string) (int, int) {
 		return q, a + mt.j
 	}
 	return -1, -1
+}
+
+// firstQuote returns the index of the first quote (' or ") in v, or -1,
+// as strings.IndexAny(v, "'\"") does. m holds the classes of v (^cls(0):
+// any). Each quote is searched for with strings.IndexByte (vector
+// instructions), the second only before the first, where IndexAny reads
+// byte by byte; a quote v lacks is not searched for.
+func firstQuote(v string, m cls) int {
+	q := -1
+	if m&cQuote != 0 {
+		q = strings.IndexByte(v, '\'')
+	}
+	if m&cDQuote != 0 {
+		w := v
+		if q >= 0 {
+			w = v[:q]
+		}
+		if d := strings.IndexByte(w, '"'); d >= 0 {
+			q = d
+		}
+	}
+	return q
 }

@@ -62,7 +62,7 @@ func scanNoSQL(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bo
 		return dst, hit
 	}
 	if m&(cSemi|cPipe|cAmp) != 0 {
-		if i, j, conf := jsBreakout(v); conf > 0 && seen.mark(&hit, nosqlJS) {
+		if i, j, conf := jsBreakout(v, m); conf > 0 && seen.mark(&hit, nosqlJS) {
 			dst = append(dst, signal(nameNoSQL, "nosql.js", conf, in, i, j))
 		}
 	}
@@ -167,8 +167,12 @@ var breakoutBytes = finder(";&|")
 // and a condition that always holds or reads a field ("this.password").
 // A quote counts as breaking out only when it is the first of its kind in
 // the value: code quoted whole, as in a note, has balanced quotes.
-func jsBreakout(v string) (int, int, float64) {
-	cur := newCursor(breakoutBytes, v)
+//
+// m holds the classes of v (^cls(0) searches for every byte): the cursor
+// skips the bytes v lacks, as prose lacks '&' and '|', which it would
+// otherwise search the whole value for.
+func jsBreakout(v string, m cls) (int, int, float64) {
+	cur := newClassCursor(breakoutBytes, v, m)
 	for i := 0; i < len(v); i++ {
 		if i = cur.next(i); i >= len(v) {
 			break // none of the cases below

@@ -388,16 +388,20 @@ var dotBytes = finder(".?*")
 // several steps with their slashes stripped. It returns the count and the
 // index of the first step.
 func dotdots(b []byte) (n, first int) {
-	n, first, _ = dotSteps(b)
+	n, first, _ = dotSteps(b, ^cls(0))
 	return n, first
 }
 
 // dotSteps is dotdots, and dotSlashRun counted in the same walk: a "./"
 // segment starts at a dot the walk stops at (after a '/' or at the start
 // of the value) and is a segment of one dot followed by '/'.
-func dotSteps(b []byte) (n, first, dotSlash int) {
+//
+// m holds the classes of b (^cls(0) searches for every byte): the cursor
+// skips '*' and '.' when b lacks them, as prose lacks '*', which it would
+// otherwise search the whole value for.
+func dotSteps(b []byte, m cls) (n, first, dotSlash int) {
 	first = -1
-	cur := newCursor(dotBytes, b)
+	cur := newClassCursor(dotBytes, unsafeString(b), m)
 	for i := 0; i < len(b); i++ {
 		if i = cur.next(i); i >= len(b) {
 			break

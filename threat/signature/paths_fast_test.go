@@ -14,7 +14,7 @@ import (
 // FuzzFoldIsLower checks that a value foldIsLower accepts folds, through
 // pathFold, to exactly its lower-cased form with nothing exotic, and that
 // the traversal, SSRF and code families leave the shared lower-cased copy
-// as lowerValue made it.
+// as lowerValue made it, with the value's classes.
 func FuzzFoldIsLower(f *testing.F) {
 	for _, s := range []string{"Plain Text, with: Punctuation; (and) \"QUOTES\" 'here'", "a 0x2e b", "A 0X5C B", "x..2f y", "..5C",
 		"tab\there", "nul\x00", "del\x7f", "high \xc0\xae", "etc/passwd", "C:\\boot.ini", "%2e%2e", "see win.ini or .htaccess",
@@ -37,6 +37,10 @@ func FuzzFoldIsLower(f *testing.F) {
 		scanCode(in, &seen[2], nil)
 		if in.lowered && !bytes.Equal(in.lo, lower(nil, v)) {
 			t.Fatalf("the shared lower-cased copy of %q changed", v)
+		}
+		if in.lowered && classify(string(in.lo)) != in.m {
+			// scanTraversal gives dotSteps the value's classes for it
+			t.Fatalf("the lower-cased copy of %q has classes %b, the value %b", v, classify(string(in.lo)), in.m)
 		}
 		in.release()
 	})
@@ -86,18 +90,22 @@ func dotdotsPlain(b []byte) (n, first int) {
 
 // FuzzDotSteps checks dotSteps, which counts the steps up and the "./"
 // segments in one walk, against dotdotsPlain and dotSlashRunPlain, on
-// short values and on values long enough for the byte cursor.
+// short values and on values long enough for the byte cursor, searching
+// for every byte and for those the value's classes hold.
 func FuzzDotSteps(f *testing.F) {
 	for _, s := range []string{"../../etc/passwd", "./././etc", "/./a/./", ".", "./", "a./b/./.", "..//./", "x=../a", "?./??/.?/",
 		"........", "...... x", "/..;/", "'../'", "a .. b", "*/./*./"} {
 		f.Add(s, 1)
+		f.Add(s, 40) // long enough for the cursor
 	}
 	f.Fuzz(func(t *testing.T, s string, n int) {
 		b := []byte(strings.Repeat(s, 1+min(max(n, 0), 40)))
-		gn, gf, gs := dotSteps(b)
 		wn, wf := dotdotsPlain(b)
-		if ws := dotSlashRunPlain(b); gn != wn || gf != wf || gs != ws {
-			t.Fatalf("dotSteps(%q) = %d %d %d, want %d %d %d", b, gn, gf, gs, wn, wf, ws)
+		ws := dotSlashRunPlain(b)
+		for _, m := range []cls{^cls(0), classify(string(b))} {
+			if gn, gf, gs := dotSteps(b, m); gn != wn || gf != wf || gs != ws {
+				t.Fatalf("dotSteps(%q, %b) = %d %d %d, want %d %d %d", b, m, gn, gf, gs, wn, wf, ws)
+			}
 		}
 	})
 }

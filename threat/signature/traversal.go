@@ -119,7 +119,11 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	referer := in.src == threat.SourceHeader && in.name == "Referer"
 	t := trimValue(b)
 	url := hasScheme(t)
-	dots, at, dotSlash := dotSteps(b)
+	bm := ^cls(0) // the classes of b: v's when b is v lower-cased
+	if lowered {
+		bm = m
+	}
+	dots, at, dotSlash := dotSteps(b, bm)
 	if dots > 0 && seen.mark(&hit, travDotDot) {
 		conf, rule := 0.75, "traversal.dotdot_one"
 		switch {
