@@ -173,20 +173,24 @@ func FuzzRuns(f *testing.F) {
 		f.Add(s, true)
 		f.Add(s, false)
 	}
-	f.Fuzz(func(t *testing.T, s string, plus bool) {
-		if got, want := highOrNUL(s), highOrNULPlain(s); got != want {
-			t.Fatalf("highOrNUL(%q) = %v, want %v", s, got, want)
-		}
-		if got, want := JSEscapes(s), jsEscapesPlain(s); got != want {
-			t.Fatalf("JSEscapes(%q) = %q, want %q", s, got, want)
-		}
-		if got, want := Normalize(s), normalizePlain(s); got != want {
-			t.Fatalf("Normalize(%q) = %q, want %q", s, got, want)
-		}
-		if got, want := Percent(s, plus), percentPlain(s, plus); got != want {
-			t.Fatalf("Percent(%q, %v) = %q, want %q", s, plus, got, want)
-		}
-	})
+	f.Fuzz(checkRuns)
+}
+
+// checkRuns compares the four fast forms with their plain forms on s.
+func checkRuns(t *testing.T, s string, plus bool) {
+	t.Helper()
+	if got, want := highOrNUL(s), highOrNULPlain(s); got != want {
+		t.Fatalf("highOrNUL(%q) = %v, want %v", s, got, want)
+	}
+	if got, want := JSEscapes(s), jsEscapesPlain(s); got != want {
+		t.Fatalf("JSEscapes(%q) = %q, want %q", s, got, want)
+	}
+	if got, want := Normalize(s), normalizePlain(s); got != want {
+		t.Fatalf("Normalize(%q) = %q, want %q", s, got, want)
+	}
+	if got, want := Percent(s, plus), percentPlain(s, plus); got != want {
+		t.Fatalf("Percent(%q, %v) = %q, want %q", s, plus, got, want)
+	}
 }
 
 // TestRuns runs the seeds, and every byte at every offset of a 40-byte
@@ -194,20 +198,8 @@ func FuzzRuns(f *testing.F) {
 func TestRuns(t *testing.T) {
 	check := func(s string) {
 		t.Helper()
-		if got, want := highOrNUL(s), highOrNULPlain(s); got != want {
-			t.Fatalf("highOrNUL(%q) = %v, want %v", s, got, want)
-		}
-		if got, want := JSEscapes(s), jsEscapesPlain(s); got != want {
-			t.Fatalf("JSEscapes(%q) = %q, want %q", s, got, want)
-		}
-		if got, want := Normalize(s), normalizePlain(s); got != want {
-			t.Fatalf("Normalize(%q) = %q, want %q", s, got, want)
-		}
-		for _, plus := range []bool{false, true} {
-			if got, want := Percent(s, plus), percentPlain(s, plus); got != want {
-				t.Fatalf("Percent(%q, %v) = %q, want %q", s, plus, got, want)
-			}
-		}
+		checkRuns(t, s, false)
+		checkRuns(t, s, true)
 	}
 	for _, s := range runSeeds {
 		check(s)
