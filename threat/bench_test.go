@@ -250,19 +250,10 @@ func BenchmarkAssessPayloads(b *testing.B) {
 	if _, err := os.Stat(payloadsData); err != nil {
 		b.Skip("no shared data:", err)
 	}
-	all, err := labelled.Read(payloadsData)
+	rows, err := labelled.ReadReplays(payloadsData, 8)
 	if err != nil {
 		b.Fatal(err)
 	}
-	type sample struct {
-		r    *http.Request
-		body string
-	}
-	var rows []sample
-	for i := 0; i < len(all); i += 8 {
-		rows = append(rows, sample{all[i].Request(), all[i].Body})
-	}
-	all = nil
 	runtime.GC() // the whole set is garbage: collect it before the loop, not in it
 	e, err := standard.New(standard.Config{})
 	if err != nil {
@@ -273,11 +264,8 @@ func BenchmarkAssessPayloads(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		s := &rows[i%len(rows)]
-		r := *s.r
-		if s.body != "" {
-			r.Body = io.NopCloser(strings.NewReader(s.body))
-		}
+		var r http.Request
+		rows[i%len(rows)].Into(&r)
 		now = now.Add(time.Millisecond)
 		assessAt(e, &r, "payload-"+strconv.Itoa(i), now, threat.Limits{})
 		i++

@@ -103,3 +103,32 @@ func (r *Row) Request() *http.Request {
 	}
 	return req
 }
+
+// Replay is a row's request, built once, to be sent again and again (the
+// benchmarks that replay a labelled set).
+type Replay struct {
+	req  *http.Request
+	body string
+}
+
+// ReadReplays reads path and returns every n-th row (n ≥ 1) as a Replay.
+func ReadReplays(path string, n int) ([]Replay, error) {
+	rows, err := Read(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []Replay
+	for i := 0; i < len(rows); i += max(n, 1) {
+		out = append(out, Replay{rows[i].Request(), rows[i].Body})
+	}
+	return out, nil
+}
+
+// Into sets *r to the row's request again, its body unread. r may live on
+// the caller's stack: only the body's reader is allocated.
+func (p *Replay) Into(r *http.Request) {
+	*r = *p.req
+	if p.body != "" {
+		r.Body = io.NopCloser(strings.NewReader(p.body))
+	}
+}

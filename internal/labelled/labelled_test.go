@@ -3,6 +3,7 @@ package labelled
 import (
 	"compress/gzip"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -49,5 +50,32 @@ func TestReadAndRequest(t *testing.T) {
 	}
 	if _, err := Read(filepath.Join(dir, "missing.jsonl")); err == nil {
 		t.Error("Read of a missing file succeeded")
+	}
+}
+
+func TestReadReplays(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "rows.jsonl")
+	lines := `{"id":"a","method":"POST","uri":"/a","headers":{},"body":"x=1","label":"attack","category":"sqli"}
+{"id":"b","method":"GET","uri":"/b","headers":{},"body":"","label":"benign","category":"benign"}
+{"id":"c","method":"POST","uri":"/c","headers":{},"body":"y=2","label":"attack","category":"xss"}
+`
+	if err := os.WriteFile(p, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	reps, err := ReadReplays(p, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reps) != 2 {
+		t.Fatalf("%d replays of every 2nd of 3 rows, want 2", len(reps))
+	}
+	for round := 0; round < 2; round++ { // the body reads whole each time
+		var r http.Request
+		reps[1].Into(&r)
+		b, err := io.ReadAll(r.Body)
+		if err != nil || r.URL.Path != "/c" || string(b) != "y=2" {
+			t.Fatalf("round %d: %s %q %v, want /c y=2", round, r.URL.Path, b, err)
+		}
 	}
 }
