@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -128,6 +129,10 @@ func TestFormerBlindSpots(t *testing.T) {
 		{name: "multipart after a 70 KB field", family: "sqli", ctype: paddedCT, body: padded},
 		{name: "xml body", family: "xxe", ctype: "application/xml", body: xxePayload},
 		{name: "xml text", family: "sqli", ctype: "text/xml", body: "<q><name>" + strings.ReplaceAll(sqliPayload, "'", "&apos;") + "</name></q>"},
+		{name: "xml text after 2 KB of prose", family: "sqli", ctype: "application/xml",
+			body: `<?xml version="1.0"?><notes><n>` + prose(2000) + " " + strings.ReplaceAll(sqliPayload, "'", "&apos;") + "</n></notes>"},
+		{name: "xml element after 2 KB of prose", family: "xss", ctype: "application/xml",
+			body: `<?xml version="1.0"?><notes><n>` + prose(2000) + `</n><script>alert(document.cookie)</script></notes>`},
 		{name: "xml attribute", family: "xss", ctype: "application/xml", body: `<a href="` + strings.ReplaceAll(xssPayload, "<", "&lt;") + `"/>`},
 		{name: "text/plain", family: "sqli", ctype: "text/plain", body: sqliPayload},
 		{name: "text/plain form", family: "sqli", ctype: "text/plain", body: "a=1&q=" + strings.ReplaceAll(sqliPayload, " ", "+")},
@@ -195,6 +200,35 @@ func TestFormerBlindSpots(t *testing.T) {
 				t.Errorf("the handler read %d bytes (%v), want the %d sent", len(got), err, len(tt.body))
 			}
 		})
+	}
+}
+
+// TestXMLDocumentsPass checks that ordinary XML bodies, each opening with
+// the XML declaration, are not refused: libinjection reads "<?xml" as a
+// bogus comment naming xml and flags it, which refused every XML API
+// request until the declaration at the start of a document was left out.
+// In a parameter the declaration is still markup where none belongs.
+func TestXMLDocumentsPass(t *testing.T) {
+	e, err := standard.New(standard.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	for i, doc := range []string{
+		`<?xml version="1.0"?><order><id>17</id><customer>Jane Doe</customer></order>`,
+		`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n<note>\n  <to>Tove</to>\n  <text>Don't forget me this weekend!</text>\n</note>",
+		`<?xml version="1.0"?><methodCall><methodName>examples.getStateName</methodName><params><param><value><i4>41</i4></value></param></params></methodCall>`,
+		"\ufeff" + `<?xml version='1.0' encoding='ISO-8859-1'?><feed><entry><summary>` + prose(300) + `</summary></entry></feed>`,
+	} {
+		r := httptest.NewRequest("POST", "/api/import", strings.NewReader(doc))
+		r.Header.Set("Content-Type", "application/xml")
+		if a := assessAt(e, r, "xmldoc-"+strconv.Itoa(i), time.Now(), threat.Limits{}); a.Score >= blockAt {
+			t.Errorf("%.60q refused: %.3f %+v", doc, a.Score, a.Signals)
+		}
+	}
+	r := httptest.NewRequest("GET", "/s?q="+url.QueryEscape(`<?xml version="1.0"?><a/>`), nil)
+	if a := assessAt(e, r, "xmldecl-param", time.Now(), threat.Limits{}); a.Score < blockAt {
+		t.Errorf("an XML declaration in a parameter passed: %.3f %+v", a.Score, a.Signals)
 	}
 }
 

@@ -81,7 +81,7 @@ func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 	// '<' or an '=' there is none of them (a quote alone, as prose has,
 	// only starts an attribute value it has no name for).
 	if m&(cLT|cEq) != 0 && in.src != threat.SourceBody {
-		if i, j, ok := libXSS(v); ok {
+		if i, j, ok := libXSS(v, in.src == threat.SourceXML && in.name == "(document)"); ok {
 			x.hit(xssLib, 0.99, v, i, j)
 		}
 	}
@@ -98,7 +98,24 @@ const xssLibSpan = 512
 // one of them; libinjection tries every quoting context a span may start
 // in, and reads the whole value five times over, one pass per context, so
 // prose with an '=' every few kilobytes is read once, not five times.
-func libXSS(v string) (int, int, bool) {
+//
+// doc says v is an XML document (a body or a part read as XML): its XML
+// declaration, which libinjection reads as a bogus comment naming xml
+// (IE's data islands in HTML) and flags, is left out. In a document it is
+// the declaration any XML document may open with, once; in a parameter,
+// a header or a JSON string it is markup where none belongs.
+func libXSS(v string, doc bool) (int, int, bool) {
+	if doc {
+		if n := xmlDeclaration(v); n > 0 {
+			i, j, ok := libXSSSpans(v[n:])
+			return n + i, n + j, ok
+		}
+	}
+	return libXSSSpans(v)
+}
+
+// libXSSSpans is libXSS without the XML declaration.
+func libXSSSpans(v string) (int, int, bool) {
 	if len(v) <= 2*xssLibSpan {
 		return 0, len(v), libXSSMay(v) && libinjection.IsXSS(v)
 	}
@@ -121,6 +138,50 @@ func libXSS(v string) (int, int, bool) {
 		return lo, hi, true
 	}
 	return 0, 0, false
+}
+
+// xmlDeclaration returns the length of the XML declaration v starts with
+// ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", after a byte order mark),
+// or 0. It needs one pseudo-attribute at least (the version), and only
+// pseudo-attributes whose quoted values are names are read:
+// anything else inside is not a declaration and is left to libinjection.
+func xmlDeclaration(v string) int {
+	i := 0
+	if strings.HasPrefix(v, "\ufeff") {
+		i = 3
+	}
+	if !strings.HasPrefix(v[i:], "<?xml") {
+		return 0
+	}
+	i += 5
+	for attrs := 0; ; attrs++ {
+		sp := i
+		for i < len(v) && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n') {
+			i++
+		}
+		if attrs > 0 && strings.HasPrefix(v[i:], "?>") {
+			return i + 2
+		}
+		if i == sp {
+			return 0 // a pseudo-attribute needs a space before it
+		}
+		n := i
+		for i < len(v) && isAlpha(v[i]) {
+			i++
+		}
+		if i == n || i+2 >= len(v) || v[i] != '=' || v[i+1] != '"' && v[i+1] != '\'' {
+			return 0
+		}
+		q := v[i+1]
+		i += 2
+		for i < len(v) && (isAlpha(v[i]) || isDigit(v[i]) || v[i] == '.' || v[i] == '-' || v[i] == '_' || v[i] == ':') {
+			i++
+		}
+		if i >= len(v) || v[i] != q {
+			return 0
+		}
+		i++
+	}
 }
 
 // libXSSMay reports whether libinjection's XSS check could flag s, in any

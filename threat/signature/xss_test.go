@@ -248,3 +248,44 @@ func TestXSSBreakoutMarkup(t *testing.T) {
 		}
 	}
 }
+
+func TestXMLDeclaration(t *testing.T) {
+	for _, c := range []struct {
+		v string
+		n int
+	}{
+		{`<?xml version="1.0"?><a/>`, 21},
+		{`<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>`, 56},
+		{"\ufeff<?xml version=\"1.0\"?>", 24},
+		{`<?xml?>`, 0},                                // no pseudo-attribute: no space before "?>"
+		{`<?xml version="1.0"`, 0},                    // not closed
+		{`<?xml version="1.0" <script>?>`, 0},         // markup inside
+		{`<?xml version="1.0" x="<a onload=x>"?>`, 0}, // a value that is not a name
+		{`<?xml-stylesheet href="x.xsl"?>`, 0},
+		{` <?xml version="1.0"?>`, 0},
+		{`<?XML version="1.0"?>`, 0},
+	} {
+		if n := xmlDeclaration(c.v); n != c.n {
+			t.Errorf("xmlDeclaration(%q) = %d, want %d", c.v, n, c.n)
+		}
+	}
+}
+
+// FuzzXMLDeclaration: what libXSS leaves out of a document is one
+// declaration whole, with no markup but its own brackets.
+func FuzzXMLDeclaration(f *testing.F) {
+	for _, s := range []string{`<?xml version="1.0"?>`, "\ufeff<?xml version='1.0' encoding='x'?><a>", `<?xml version="1.0" <a>?>`, `<?xml ?>`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		n := xmlDeclaration(v)
+		if n == 0 {
+			return
+		}
+		d := strings.TrimPrefix(v[:n], "\ufeff")
+		if !strings.HasPrefix(d, "<?xml ") && !strings.HasPrefix(d, "<?xml\t") && !strings.HasPrefix(d, "<?xml\r") && !strings.HasPrefix(d, "<?xml\n") ||
+			!strings.HasSuffix(d, "?>") || strings.Count(d, "<") != 1 || strings.Count(d, ">") != 1 || !strings.Contains(d, "=") {
+			t.Fatalf("%q: left out %q", v, v[:n])
+		}
+	})
+}
