@@ -326,8 +326,19 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 		req.growFor(s)
 	}
 	p := body.Parser{MaxDepth: lim.MaxDepth}
+	doc := -1 // the index in Params of the XML document parsed last
 	p.Emit = func(v body.Value) bool {
 		src, name, plus := SourceText, v.Name, false
+		if v.Kind == body.XMLDocMarkup {
+			// the document's markup stands for the document: its long
+			// runs of text are values of their own
+			if doc >= 0 {
+				d := &req.Params[doc]
+				d.Value, d.Raw = decode.Value(v.Value, false), v.Value
+				doc = -1
+			}
+			return true
+		}
 		if v.Kind <= body.XMLAttr && v.Kind != body.Form && plainWord(v.Value) {
 			// a JSON or XML key or value of one plain word ("id", "en",
 			// "true"): nothing to inspect, and bulk documents hold
@@ -354,7 +365,13 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 		case body.File:
 			src = SourceFile
 		}
-		return req.add(src, name, v.Value, plus, via, lim)
+		if !req.add(src, name, v.Value, plus, via, lim) {
+			return false
+		}
+		if v.Kind == body.XMLDoc {
+			doc = len(req.Params) - 1
+		}
+		return true
 	}
 	p.Parse(s, f, boundary)
 	if p.Deep {

@@ -55,7 +55,17 @@ const (
 	FileName              // the file name of a multipart file part
 	File                  // the contents of a text-like multipart file part
 	Text                  // a text body, whole
+	// XMLDocMarkup is the markup of the XMLDoc emitted last: the document
+	// with each run of text of at least XMLTextCut bytes that came as an
+	// XMLText value of its own cut to one space. It is emitted when the
+	// parse of that document ends without stopping, and only when text was
+	// cut; it stands for the document, which it replaces.
+	XMLDocMarkup
 )
+
+// XMLTextCut is the shortest run of an XML document's text that
+// XMLDocMarkup leaves out: shorter runs stay, with the markup around them.
+const XMLTextCut = 32
 
 // Value is one value found in a body.
 type Value struct {

@@ -29,7 +29,7 @@ func collect(b string, f Format, boundary string) ([]string, *Parser) {
 	return out, p
 }
 
-var kindNames = [...]string{"form", "json", "key", "text", "attr", "markup", "doc", "field", "filename", "file", "body"}
+var kindNames = [...]string{"form", "json", "key", "text", "attr", "markup", "doc", "field", "filename", "file", "body", "docmarkup"}
 
 func TestSniff(t *testing.T) {
 	mp := "--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--xyz--\r\n"
@@ -334,6 +334,112 @@ func FuzzJSON(f *testing.F) {
 // FuzzXML: the tokenizer never panics and emits nothing longer than its
 // input; on a document encoding/xml reads, every attribute value and every
 // element's text it reads is among the emitted values.
+func TestXMLDocMarkup(t *testing.T) {
+	long := strings.Repeat("Some prose, long enough to be cut. ", 2)
+	cases := []struct{ doc, markup string }{
+		// long runs of text are cut, short ones stay
+		{`<?xml version="1.0"?><r><a id="1">` + long + `</a><b>short</b></r>`,
+			`<?xml version="1.0"?><r><a id="1"> </a><b>short</b></r>`},
+		{long + `<r/>` + long, ` <r/> `},
+		// the text of script and style stays, with what is in it
+		{`<html><script>` + long + `<b>` + long + `</b></script><p>` + long + `</p></html>`,
+			`<html><script>` + long + `<b>` + long + `</b></script><p> </p></html>`},
+		// text with references stays: markup hides behind them
+		{`<r><a>` + long + `&lt;script&gt;</a><b>` + long + `</b></r>`, `<r><a>` + long + `&lt;script&gt;</a><b> </b></r>`},
+		{`<STYLE>` + long + `</STYLE><p>` + long + `</p>`, `<STYLE>` + long + `</STYLE><p> </p>`},
+		// an end tag that never closes ends the parse: the text before it
+		// was emitted, so it is cut
+		{`<r>` + long + `</r`, `<r> </r`},
+		// nothing cut: no markup value
+		{`<r>short</r>`, ``},
+	}
+	for _, c := range cases {
+		got, _ := collect(c.doc, FormatXML, "")
+		markup := ""
+		for _, g := range got {
+			if m, ok := strings.CutPrefix(g, "docmarkup (document)="); ok {
+				markup = m
+			}
+		}
+		if markup != c.markup {
+			t.Errorf("%q:\n got %q\nwant %q", c.doc, markup, c.markup)
+		}
+	}
+	// a parse the caller stopped gives no markup: the document stays whole
+	n := 0
+	p := &Parser{Emit: func(v Value) bool {
+		n++
+		if v.Kind == XMLDocMarkup {
+			t.Errorf("markup after a stop")
+		}
+		return n < 3
+	}}
+	p.xml(`<r><a>` + long + `</a><b>` + long + `</b><c>` + long + `</c></r>`)
+}
+
+// FuzzXMLDocMarkup: the markup is the document with runs of text cut, each
+// at least XMLTextCut bytes without a reference, each running from the
+// end of a tag (or the start) to the next '<' (or the end), and each
+// emitted as text: no byte the markup leaves out goes unread.
+func FuzzXMLDocMarkup(f *testing.F) {
+	long := strings.Repeat("x y ", 10)
+	for _, s := range []string{`<a>` + long + `</a>`, long + `<a/>` + long, `<a b=">` + long + `">` + long + `</a>`,
+		`<!-- ` + long + ` -->` + long, `<![CDATA[` + long + `]]>` + long + `<b>`, `<a>&lt;` + long + `&amp;</a>`,
+		`<script>` + long + `</script>` + long, `<a>` + long + `</a`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, b string) {
+		var texts []string
+		markup, docs := "", 0
+		p := &Parser{MaxDepth: 4, Emit: func(v Value) bool {
+			switch v.Kind {
+			case XMLDoc:
+				docs++
+			case XMLText:
+				texts = append(texts, v.Value)
+			case XMLDocMarkup:
+				if docs != 1 || markup != "" {
+					t.Fatalf("markup without its document, or twice")
+				}
+				markup = v.Value
+			}
+			return true
+		}}
+		p.xml(b)
+		if markup == "" {
+			return
+		}
+		bs, ms := strings.Split(b, "<"), strings.Split(markup, "<")
+		if len(bs) != len(ms) {
+			t.Fatalf("%q: markup %q has %d '<', the document %d", b, markup, len(ms)-1, len(bs)-1)
+		}
+		for k := range bs {
+			if bs[k] == ms[k] {
+				continue
+			}
+			head, ok := strings.CutSuffix(ms[k], " ")
+			if !ok || !strings.HasPrefix(bs[k], head) || head != "" && !strings.HasSuffix(head, ">") {
+				t.Fatalf("%q: segment %q became %q", b, bs[k], ms[k])
+			}
+			run := bs[k][len(head):]
+			if len(run) < XMLTextCut {
+				t.Fatalf("%q: a run of %d bytes cut: %q", b, len(run), run)
+			}
+			if strings.IndexByte(run, '&') >= 0 {
+				t.Fatalf("%q: cut %q, which holds a reference", b, run)
+			}
+			want := strings.TrimSpace(run)
+			found := want == ""
+			for _, x := range texts {
+				found = found || strings.Contains(x, want)
+			}
+			if !found {
+				t.Fatalf("%q: cut %q, emitted as text in none of %q", b, run, texts)
+			}
+		}
+	})
+}
+
 func FuzzXML(f *testing.F) {
 	for _, s := range []string{`<a b="c">d<![CDATA[e]]></a>`, `<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>`, `<?xml version="1.0"?><r><!-- c --><x y='1'/></r>`, `<a><b>`, `a < b`} {
 		f.Add(s)

@@ -11,7 +11,10 @@ import (
 // named by the element); every attribute value (XMLAttr); and DOCTYPE
 // declarations with their internal subset, comments and processing
 // instructions other than the XML declaration, raw (XMLMarkup). It never
-// rejects input: what is not markup is text.
+// rejects input: what is not markup is text. Once the parse ends, the
+// document's markup without its long runs of text follows (XMLDocMarkup):
+// those runs were values of their own, and reading them again in the
+// document doubled the work of the families that read markup.
 func (p *Parser) xml(b string) {
 	if !p.emit(XMLDoc, "(document)", b) {
 		return
@@ -20,6 +23,28 @@ func (p *Parser) xml(b string) {
 	stack := stackBuf[:0]
 	max := p.maxDepth()
 	depth := 0
+	// the markup: b without the runs of text cut so far, up to b[kept:]
+	var markup []byte
+	kept := 0
+	// open elements whose text is code or markup (script, style): their
+	// text stays in the markup, where the families read it in its element.
+	// So does text with references in it ("&lt;script&gt;"): the families
+	// read the document decoded, and references are how markup hides in
+	// the text of an XML document.
+	rawOpen := 0
+	cut := func(i, j int) {
+		if j-i >= XMLTextCut && rawOpen == 0 && depth <= len(stack) && strings.IndexByte(b[i:j], '&') < 0 {
+			markup = append(markup, b[kept:i]...)
+			markup = append(markup, ' ')
+			kept = j
+		}
+	}
+	defer func() {
+		if markup != nil { // emit refuses once the parse was stopped
+			markup = append(markup, b[kept:]...)
+			p.emit(XMLDocMarkup, "(document)", string(markup))
+		}
+	}()
 	// text of the current element since its last child tag: one chunk
 	// is kept as it is, several are joined ("<![CDATA[<scr]]><![CDATA[ipt>]]>")
 	var one string
@@ -68,9 +93,11 @@ func (p *Parser) xml(b string) {
 		lt := strings.IndexByte(b[i:], '<')
 		if lt < 0 {
 			addText(b[i:], true)
+			cut(i, len(b))
 			break
 		}
 		addText(b[i:i+lt], true)
+		cut(i, i+lt)
 		i += lt
 		rest := b[i:]
 		switch {
@@ -147,6 +174,9 @@ func (p *Parser) xml(b string) {
 			i += k + end + 1
 			if depth > 0 {
 				if depth <= len(stack) {
+					if rawTextElement(stack[len(stack)-1]) {
+						rawOpen--
+					}
 					stack = stack[:len(stack)-1]
 				}
 				depth--
@@ -164,6 +194,9 @@ func (p *Parser) xml(b string) {
 				p.Deep = true
 			} else {
 				stack = append(stack, name)
+				if rawTextElement(name) {
+					rawOpen++
+				}
 			}
 		}
 	}
@@ -271,6 +304,22 @@ func declEnd(b string) int {
 func nameChar(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == ':' || c == '_' || c == '-' ||
 		c == '.' || c >= 0x80
+}
+
+// rawTextElement reports the HTML elements whose text a browser does not
+// read as text: script and style (code), the raw text and RCDATA elements
+// that hold markup as it is written (xmp, iframe, noembed, noframes,
+// noscript, plaintext, textarea, title).
+func rawTextElement(name string) bool {
+	if len(name) < 3 || len(name) > 9 {
+		return false
+	}
+	for _, e := range [...]string{"script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext", "textarea", "title"} {
+		if strings.EqualFold(name, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // voidElement reports HTML elements that have no end tag, so that an HTML
