@@ -179,6 +179,9 @@ type input struct {
 	// decoded marks the text a base64 or hex value decoded to: not cached,
 	// not decoded again
 	decoded bool
+	// xmlData marks an XML document of data (xmlData), and each window of
+	// it: the XSS family reads what runs script there, not its vocabulary
+	xmlData bool
 	// lo is value lower-cased, once lowerValue made it: the SSRF and code
 	// families both read it, and make it once. loBuf holds it, from
 	// longBuffers, until scan is done with the input (release).
@@ -303,16 +306,24 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		pathKnown = in.known
 	}
 	if d.wants&(wantValues|wantNames) != 0 {
+		xmlDoc := false // the document read last is XML data (xmlData)
 		for i := range req.Params {
 			p := &req.Params[i]
 			if p.Value != "" {
 				in := input{src: p.Source, name: p.Name, value: p.Value, raw: p.Raw, via: p.Via}
 				kind := wantValues
-				if p.Source == threat.SourceXML && p.Name == "(document)" {
-					// a whole XML or HTML document: its markup is for the
-					// families that read raw bodies; its text and attribute
-					// values come as values of their own
-					kind = wantBody
+				if p.Source == threat.SourceXML {
+					switch p.Name {
+					case "(document)":
+						// a whole XML or HTML document: its markup is for the
+						// families that read raw bodies; its text and attribute
+						// values come as values of their own
+						kind = wantBody
+						xmlDoc = xmlData(p.Value)
+						in.xmlData = xmlDoc
+					case "(comment)", "(doctype)", "(pi)":
+						in.xmlData = xmlDoc // the document's own markup, after it
+					}
 				}
 				// the tail after padding first: a family reports a rule once a
 				// request, and the tail read as a value of its own gives the
@@ -409,7 +420,7 @@ func (d *Detector) scanAfterPadding(in *input, kind what, seen *[numValueFamilie
 	if len(rest) > d.max {
 		rest = rest[:d.max]
 	}
-	w := input{src: in.src, name: in.name, value: rest, via: in.via}
+	w := input{src: in.src, name: in.name, value: rest, via: in.via, xmlData: in.xmlData}
 	if raw, ok := afterPadding(in.raw); ok && len(raw) <= d.max {
 		w.raw = raw // families that read the raw form read its tail too
 	}
@@ -509,7 +520,7 @@ func (d *Detector) scanWindows(in *input, kind what, seen *[numValueFamilies]rul
 	step := (d.max - d.max/8) &^ 3 // a multiple of 4 keeps base64 windows aligned
 	for off := 0; ; off += step {
 		end := min(off+d.max, len(v))
-		w := input{src: in.src, name: in.name, value: v[off:end], via: in.via}
+		w := input{src: in.src, name: in.name, value: v[off:end], via: in.via, xmlData: in.xmlData}
 		dst, _ = d.scan(&w, kind, seen, dst)
 		if end == len(v) {
 			return dst

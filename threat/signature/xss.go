@@ -57,7 +57,7 @@ const (
 func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	v := in.value
 	m := in.m
-	var x xssScan
+	x := xssScan{xml: in.xmlData}
 	if in.src == threat.SourceHeader && m&(cPercent|cAmp|cBackslash) != 0 {
 		// headers reach the families as sent: decode them as a parameter
 		if d := decode.Value(v, false); d != v {
@@ -80,8 +80,8 @@ func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 	// libinjection reports a tag, an attribute or a comment: without a
 	// '<' or an '=' there is none of them (a quote alone, as prose has,
 	// only starts an attribute value it has no name for).
-	if m&(cLT|cEq) != 0 && in.src != threat.SourceBody {
-		if i, j, ok := libXSS(v, in.src == threat.SourceXML && in.name == "(document)"); ok {
+	if m&(cLT|cEq) != 0 && in.src != threat.SourceBody && !in.xmlData {
+		if i, j, ok := libXSS(v); ok {
 			x.hit(xssLib, 0.99, v, i, j)
 		}
 	}
@@ -98,24 +98,7 @@ const xssLibSpan = 512
 // one of them; libinjection tries every quoting context a span may start
 // in, and reads the whole value five times over, one pass per context, so
 // prose with an '=' every few kilobytes is read once, not five times.
-//
-// doc says v is an XML document (a body or a part read as XML): its XML
-// declaration, which libinjection reads as a bogus comment naming xml
-// (IE's data islands in HTML) and flags, is left out. In a document it is
-// the declaration any XML document may open with, once; in a parameter,
-// a header or a JSON string it is markup where none belongs.
-func libXSS(v string, doc bool) (int, int, bool) {
-	if doc {
-		if n := xmlDeclaration(v); n > 0 {
-			i, j, ok := libXSSSpans(v[n:])
-			return n + i, n + j, ok
-		}
-	}
-	return libXSSSpans(v)
-}
-
-// libXSSSpans is libXSS without the XML declaration.
-func libXSSSpans(v string) (int, int, bool) {
+func libXSS(v string) (int, int, bool) {
 	if len(v) <= 2*xssLibSpan {
 		return 0, len(v), libXSSMay(v) && libinjection.IsXSS(v)
 	}
@@ -181,6 +164,59 @@ func xmlDeclaration(v string) int {
 			return 0
 		}
 		i++
+	}
+}
+
+// xmlData reports whether a document is XML data rather than HTML or a
+// fragment of markup: it opens with the XML declaration, or its root
+// element declares a namespace (after a byte order mark, space, comments,
+// processing instructions and a document type without an internal subset).
+// SVG, XHTML, SOAP, feeds and configuration files are; an HTML page or a
+// payload is not.
+func xmlData(v string) bool {
+	if xmlDeclaration(v) > 0 {
+		return true
+	}
+	i := 0
+	if strings.HasPrefix(v, "\ufeff") {
+		i = 3
+	}
+	for n := 0; ; n++ {
+		for i < len(v) && htmlSpace(v[i]) {
+			i++
+		}
+		if n == 8 || i+1 >= len(v) || v[i] != '<' {
+			return false
+		}
+		if isAlpha(v[i+1]) {
+			break // the root element
+		}
+		e := strings.IndexByte(v[i:], '>')
+		if strings.HasPrefix(v[i:], "<!--") {
+			e = strings.Index(v[i:], "-->") + 2
+		} else if v[i+1] != '?' && v[i+1] != '!' {
+			return false
+		}
+		if e < 0 || e < 2 {
+			return false
+		}
+		i += e + 1
+	}
+	end := strings.IndexByte(v[i:], '>')
+	if end < 0 {
+		return false
+	}
+	tag := v[i : i+end]
+	for k := 0; ; {
+		j := strings.Index(tag[k:], "xmlns")
+		if j < 0 {
+			return false
+		}
+		j += k
+		if n := j + 5; htmlSpace(tag[j-1]) && n < len(tag) && (tag[n] == '=' || tag[n] == ':') {
+			return true
+		}
+		k = j + 5
 	}
 }
 
@@ -355,6 +391,8 @@ type xssScan struct {
 	// that nothing is skipped that was there)
 	m     cls
 	plain bool
+	// xml is set for an XML document of data (input.xmlData)
+	xml bool
 }
 
 func (x *xssScan) hit(rule int, conf float64, s string, i, j int) {
@@ -618,6 +656,22 @@ func (x *xssScan) tag(s string, i int) {
 			conf = 0.99
 		}
 	}
+	if x.xml {
+		// an XML document of data: its element names are its vocabulary
+		// (title, link, meta, style, import, svg ...), not even a hint
+		// (a family reports a rule once a request, and a hint here would
+		// mask the rule's stronger reading of a value); what runs script
+		// (script, frames and objects, handlers, script URLs, a refresh,
+		// style sheets that run code) counts
+		switch class {
+		case tagHint, tagImport:
+			conf = 0
+		case tagMeta, tagLink, tagStyle:
+			if conf < 0.99 {
+				conf = 0
+			}
+		}
+	}
 	if !dangerous && conf > 0 {
 		x.hit(xssTag, conf, s, i, p)
 	}
@@ -630,6 +684,9 @@ func (x *xssScan) tag(s string, i int) {
 // another known element is markup injection, which a field of text does
 // not hold either; "<nick>" in a pasted chat log is no element.
 func (x *xssScan) endTag(s string, i int) {
+	if x.xml {
+		return // a document holds end tags: they break out of nothing
+	}
 	if i+2 >= len(s) || s[i+1] != '/' || !isAlpha(s[i+2]) {
 		return
 	}
@@ -699,6 +756,9 @@ func htmlElement(name string) bool {
 // browsers read inside; a field of text does not hold one. An opener alone
 // is a hint.
 func (x *xssScan) comment(s string) {
+	if x.xml {
+		return // a document holds comments: they hide nothing
+	}
 	i := strings.Index(s, "<!--")
 	if i < 0 {
 		return

@@ -271,7 +271,7 @@ func TestXMLDeclaration(t *testing.T) {
 	}
 }
 
-// FuzzXMLDeclaration: what libXSS leaves out of a document is one
+// FuzzXMLDeclaration: what xmlDeclaration reads as a declaration is one
 // declaration whole, with no markup but its own brackets.
 func FuzzXMLDeclaration(f *testing.F) {
 	for _, s := range []string{`<?xml version="1.0"?>`, "\ufeff<?xml version='1.0' encoding='x'?><a>", `<?xml version="1.0" <a>?>`, `<?xml ?>`} {
@@ -286,6 +286,42 @@ func FuzzXMLDeclaration(f *testing.F) {
 		if !strings.HasPrefix(d, "<?xml ") && !strings.HasPrefix(d, "<?xml\t") && !strings.HasPrefix(d, "<?xml\r") && !strings.HasPrefix(d, "<?xml\n") ||
 			!strings.HasSuffix(d, "?>") || strings.Count(d, "<") != 1 || strings.Count(d, ">") != 1 || !strings.Contains(d, "=") {
 			t.Fatalf("%q: left out %q", v, v[:n])
+		}
+	})
+}
+
+func TestXMLData(t *testing.T) {
+	for _, c := range []struct {
+		v    string
+		want bool
+	}{
+		{`<?xml version="1.0"?><r/>`, true},
+		{`<svg xmlns="http://www.w3.org/2000/svg"><path/></svg>`, true},
+		{"\ufeff<!-- c --><?pi x?><!DOCTYPE r SYSTEM \"r.dtd\">\n<r:doc xmlns:r=\"urn:x\"/>", true},
+		{`<html><body>hi</body></html>`, false},
+		{`<!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml">`, true},
+		{`<img src=x onerror=alert(1)>`, false},
+		{`<a data-xmlns="x">`, false},
+		{`<a xmlnsfoo="x">`, false},
+		{`hello <svg xmlns="http://www.w3.org/2000/svg">`, false}, // text first: a fragment
+		{`<!-- <x xmlns="a"> `, false},
+		{`<!DOCTYPE r [<!ENTITY e "x">]><r xmlns="a"/>`, false}, // an internal subset is read no further
+	} {
+		if got := xmlData(c.v); got != c.want {
+			t.Errorf("xmlData(%q) = %v, want %v", c.v, got, c.want)
+		}
+	}
+}
+
+// FuzzXMLData: xmlData never panics, and calls data only a document with
+// a declaration or a namespace.
+func FuzzXMLData(f *testing.F) {
+	for _, s := range []string{`<?xml version="1.0"?>`, `<!-- a --><r xmlns="x">`, `<!DOCTYPE a><b xmlns:c="d"/>`, `<a xmlns`, `<!--`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if xmlData(v) && xmlDeclaration(v) == 0 && !strings.Contains(v, "xmlns=") && !strings.Contains(v, "xmlns:") {
+			t.Fatalf("%q read as XML data", v)
 		}
 	})
 }
