@@ -1,9 +1,12 @@
 package body
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // json emits the keys (JSONKey) and string values (JSON, named by their
@@ -161,21 +164,19 @@ func jsonLiteral(w string) bool {
 // and its escapes valid. An unclosed string runs to the end of b.
 func jsonString(b string) (string, int, bool) {
 	q := b[0]
-	i := 1
-	for i < len(b) && b[i] != q && b[i] != '\\' {
-		i++
-	}
+	i := 1 + quoteRun(b[1:], q)
 	if i < len(b) && b[i] == q {
 		return b[1:i], i + 1, true // the common case: no escapes, no copy
 	}
 	// find the closing quote first: the copy is as long as the string,
-	// not as the rest of the document
+	// not as the rest of the document. b[end] is a backslash here, which
+	// escapes the byte after it, or end is len(b).
 	end := i
 	for end < len(b) && b[end] != q {
-		if b[end] == '\\' {
-			end++
+		end += 2
+		if end < len(b) {
+			end += quoteRun(b[end:], q)
 		}
-		end++
 	}
 	end = min(end, len(b))
 	var out strings.Builder
@@ -190,8 +191,12 @@ func jsonString(b string) (string, int, bool) {
 		if c != '\\' {
 			// a run up to the next escape or the end of the string
 			j := i + 1
-			for j < end && b[j] != '\\' {
-				j++
+			if j < end {
+				if k := strings.IndexByte(b[j:end], '\\'); k >= 0 {
+					j += k
+				} else {
+					j = end
+				}
 			}
 			out.WriteString(b[i:j])
 			i = j
@@ -242,6 +247,53 @@ func jsonString(b string) (string, int, bool) {
 		}
 	}
 	return out.String(), len(b), false
+}
+
+// quoteRun returns the index of the first byte of s that is q or a
+// backslash, or len(s). Its first sixteen bytes (a key, a short value) are
+// read eight at a time: in (y-ones)&^y a byte's high bit is set when that
+// byte of y is 0, exactly in the lowest such byte (a borrow can mark bytes
+// above it, which are not read), and a byte of y = x^(ones*c) is 0 where x
+// holds c. Past them, strings.IndexByte finds each of the two in windows
+// that double from 64 bytes: a window ends no further past the byte found
+// than the run before it, so quoteRun reads less than three times the
+// bytes it returns and more than sixty-four, however far the next quote
+// is (an escaped string that runs to the end of the document calls it at
+// each backslash).
+func quoteRun(s string, q byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	qs, bs := ones*uint64(q), ones*uint64('\\')
+	i := 0
+	for ; i < 16 && i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		y, z := x^qs, x^bs
+		if m := ((y-ones)&^y | (z-ones)&^z) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	if len(s)-i < 8 {
+		for ; i < len(s); i++ {
+			if s[i] == q || s[i] == '\\' {
+				return i
+			}
+		}
+		return len(s)
+	}
+	for w := 64; i < len(s); w *= 2 {
+		c := s[i:min(i+w, len(s))]
+		j := strings.IndexByte(c, q)
+		if j >= 0 {
+			c = c[:j]
+		}
+		if k := strings.IndexByte(c, '\\'); k >= 0 {
+			return i + k
+		}
+		if j >= 0 {
+			return i + j
+		}
+		i += len(c)
+	}
+	return len(s)
 }
 
 // hex4 reads four hex digits at b[i:].
