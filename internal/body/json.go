@@ -1,9 +1,12 @@
 package body
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // json emits the keys (JSONKey) and string values (JSON, named by their
@@ -161,21 +164,19 @@ func jsonLiteral(w string) bool {
 // and its escapes valid. An unclosed string runs to the end of b.
 func jsonString(b string) (string, int, bool) {
 	q := b[0]
-	i := 1
-	for i < len(b) && b[i] != q && b[i] != '\\' {
-		i++
-	}
+	i := 1 + quoteRun(b[1:], q)
 	if i < len(b) && b[i] == q {
 		return b[1:i], i + 1, true // the common case: no escapes, no copy
 	}
 	// find the closing quote first: the copy is as long as the string,
-	// not as the rest of the document
+	// not as the rest of the document. b[end] is a backslash here, which
+	// escapes the byte after it, or end is len(b).
 	end := i
 	for end < len(b) && b[end] != q {
-		if b[end] == '\\' {
-			end++
+		end += 2
+		if end < len(b) {
+			end += quoteRun(b[end:], q)
 		}
-		end++
 	}
 	end = min(end, len(b))
 	var out strings.Builder
@@ -190,8 +191,12 @@ func jsonString(b string) (string, int, bool) {
 		if c != '\\' {
 			// a run up to the next escape or the end of the string
 			j := i + 1
-			for j < end && b[j] != '\\' {
-				j++
+			if j < end {
+				if k := strings.IndexByte(b[j:end], '\\'); k >= 0 {
+					j += k
+				} else {
+					j = end
+				}
 			}
 			out.WriteString(b[i:j])
 			i = j
@@ -242,6 +247,66 @@ func jsonString(b string) (string, int, bool) {
 		}
 	}
 	return out.String(), len(b), false
+}
+
+// quoteRun returns the index of the first byte of s that is q or a
+// backslash, or len(s). Its first sixteen bytes (a key, a short value) are
+// read as two words: in (y-ones)&^y a byte's high bit is set when that
+// byte of y is 0, exactly in the lowest such byte (a borrow can mark bytes
+// above it, which are not read), and a byte of y = x^(ones*c) is 0 where x
+// holds c. Past them strings.IndexByte looks for the quote, then for a
+// backslash before it, in windows that double from 64 bytes. A window is
+// as wide as all the bytes before it plus 48, so the two searches read at
+// most four times the index returned, plus 80, however far the next quote
+// is: an escaped string running to the end of the document calls quoteRun
+// at each backslash, and stays linear.
+func quoteRun(s string, q byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	qs, bs := ones*uint64(q), ones*uint64('\\')
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	i := 0
+	if len(b) >= 16 {
+		c := (*[16]byte)(b[:16]) // one bounds check for the two loads
+		x0, x1 := binary.LittleEndian.Uint64(c[0:8]), binary.LittleEndian.Uint64(c[8:16])
+		y0, z0, y1, z1 := x0^qs, x0^bs, x1^qs, x1^bs
+		if m := ((y0-ones)&^y0 | (z0-ones)&^z0) & highs; m != 0 {
+			return bits.TrailingZeros64(m) / 8
+		}
+		if m := ((y1-ones)&^y1 | (z1-ones)&^z1) & highs; m != 0 {
+			return 8 + bits.TrailingZeros64(m)/8
+		}
+		i = 16
+	} else if len(b) >= 8 {
+		x := binary.LittleEndian.Uint64(b[:8])
+		y, z := x^qs, x^bs
+		if m := ((y-ones)&^y | (z-ones)&^z) & highs; m != 0 {
+			return bits.TrailingZeros64(m) / 8
+		}
+		i = 8
+	}
+	if len(s)-i < 8 {
+		for ; i < len(s); i++ {
+			if s[i] == q || s[i] == '\\' {
+				return i
+			}
+		}
+		return len(s)
+	}
+	for w := 64; i < len(s); w *= 2 {
+		c := s[i:min(i+w, len(s))]
+		j := strings.IndexByte(c, q)
+		if j >= 0 {
+			c = c[:j]
+		}
+		if k := strings.IndexByte(c, '\\'); k >= 0 {
+			return i + k
+		}
+		if j >= 0 {
+			return i + j
+		}
+		i += len(c)
+	}
+	return len(s)
 }
 
 // hex4 reads four hex digits at b[i:].
