@@ -100,16 +100,24 @@ func Value(s string, plus bool) string {
 		if strings.IndexByte(next, '%') >= 0 || (plus && pass == 0 && strings.IndexByte(next, '+') >= 0) {
 			next = Percent(next, plus && pass == 0)
 		}
-		if strings.IndexByte(next, '&') >= 0 {
+		amp := strings.IndexByte(next, '&') >= 0
+		if amp {
 			next = html.UnescapeString(next)
 		}
-		if strings.IndexByte(next, '\\') >= 0 {
+		backslash := strings.IndexByte(next, '\\') >= 0
+		if backslash {
 			next = JSEscapes(next)
 		}
 		if next == cur {
 			break
 		}
 		cur = next
+		if !amp && !backslash && strings.IndexByte(cur, '%') < 0 {
+			// the next pass would decode no escape, and find no '&' or
+			// '\\' in what it was given: the value as it is now, which
+			// holds neither
+			break
+		}
 	}
 	return Normalize(cur)
 }

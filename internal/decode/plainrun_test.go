@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"html"
 	"strings"
 	"testing"
 )
@@ -44,11 +45,14 @@ func plainRunPlain(src string, plus, keepPercent bool) (out []byte, read int, ch
 var formTokens = []string{"a", "word", "+", "++", "*", "$", "&", "%2C", "%41", "%2b", "%2B", "%25", "%", "%2", "%zz", "%u0041",
 	"%U00e9", "%%32%65", "%%0a0a", "%2%e", "%c0", "%9v", "\xc0", "%00", "0123456789abcdef", "Qq", " ", "%ff"}
 
-// formValue makes a value of the tokens data picks, one a byte.
-func formValue(data []byte) string {
+// formValue makes a value of the formTokens data picks, one a byte.
+func formValue(data []byte) string { return tokenValue(formTokens, data) }
+
+// tokenValue makes a value of the tokens data picks, one a byte.
+func tokenValue(tokens []string, data []byte) string {
 	var b strings.Builder
 	for _, c := range data {
-		b.WriteString(formTokens[int(c)%len(formTokens)])
+		b.WriteString(tokens[int(c)%len(tokens)])
 	}
 	return b.String()
 }
@@ -116,4 +120,52 @@ func TestPlainRunOffsets(t *testing.T) {
 			}
 		}
 	}
+}
+
+// valuePlain is Value as it was before a pass that leaves no escape, '&'
+// or '\\' ended the loop: the oracle FuzzValuePasses holds Value to.
+func valuePlain(s string, plus bool) string {
+	if len(s) < 64 && !special(s, plus) || len(s) >= 64 && !specialLong(s, plus) {
+		return s
+	}
+	cur := s
+	for pass := 0; pass < MaxPasses; pass++ {
+		next := cur
+		if strings.IndexByte(next, '%') >= 0 || (plus && pass == 0 && strings.IndexByte(next, '+') >= 0) {
+			next = Percent(next, plus && pass == 0)
+		}
+		if strings.IndexByte(next, '&') >= 0 {
+			next = html.UnescapeString(next)
+		}
+		if strings.IndexByte(next, '\\') >= 0 {
+			next = JSEscapes(next)
+		}
+		if next == cur {
+			break
+		}
+		cur = next
+	}
+	return Normalize(cur)
+}
+
+// valueTokens are formTokens and the pieces of the other decoders, and
+// escapes that decode to them: entities, JavaScript escapes, '&', '\\'.
+var valueTokens = append([]string{`\u0026`, `\x5c`, `\u0025`, "\\", "lt;", "amp;", "&#37;", "&#92;", "%26", "%5C", "%23", "%3B"},
+	formTokens...)
+
+// FuzzValuePasses holds Value to valuePlain, on arbitrary values and on
+// ones made of valueTokens.
+func FuzzValuePasses(f *testing.F) {
+	for _, s := range []string{"a+b%2C+c", "%2541", "%26lt%3B", "%5Cu0041", "&#37;41", `\u0025\u0034\u0031`, "%252526", "%26%2337%3B41",
+		"&amp;lt;", "%5c%5c", strings.Repeat("w+", 40) + "%26amp%3B"} {
+		f.Add(s, []byte(s), true)
+		f.Add(s, []byte(s), false)
+	}
+	f.Fuzz(func(t *testing.T, s string, tokens []byte, plus bool) {
+		for _, v := range []string{s, tokenValue(valueTokens, tokens)} {
+			if got, want := Value(v, plus), valuePlain(v, plus); got != want {
+				t.Fatalf("Value(%q, %v) = %q, want %q", v, plus, got, want)
+			}
+		}
+	})
 }
