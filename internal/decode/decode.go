@@ -46,30 +46,31 @@ func specialLong(s string, plus bool) bool {
 
 // highOrNUL reports whether s holds a byte >= 0x80 or a NUL.
 func highOrNUL(s string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	// In (w-ones)|w a byte's high bit is set when the byte is >= 0x80 (from
-	// w) or 0 (0-1 borrows to 0xFF), and never else: bytes from 1 to 0x7f
-	// lose 1 without a borrow, and a borrow only leaves a byte that is 0.
-	// Thirty-two bytes a round, in one test, then eight.
+	// the NUL a vector at a time; the high bits of eight words a round,
+	// in one test, then of one word
+	if strings.IndexByte(s, 0) >= 0 {
+		return true
+	}
+	const highs = 0x8080808080808080
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	i := 0
-	for ; i+32 <= len(b); i += 32 {
-		c := (*[32]byte)(b[i : i+32]) // one bounds check for the four loads
-		w0 := binary.LittleEndian.Uint64(c[0:8])
-		w1 := binary.LittleEndian.Uint64(c[8:16])
-		w2 := binary.LittleEndian.Uint64(c[16:24])
-		w3 := binary.LittleEndian.Uint64(c[24:32])
-		if ((w0-ones)|w0|(w1-ones)|w1|(w2-ones)|w2|(w3-ones)|w3)&highs != 0 {
+	for ; i+64 <= len(b); i += 64 {
+		c := (*[64]byte)(b[i : i+64]) // one bounds check for the eight loads
+		w := binary.LittleEndian.Uint64(c[0:8]) | binary.LittleEndian.Uint64(c[8:16]) |
+			binary.LittleEndian.Uint64(c[16:24]) | binary.LittleEndian.Uint64(c[24:32]) |
+			binary.LittleEndian.Uint64(c[32:40]) | binary.LittleEndian.Uint64(c[40:48]) |
+			binary.LittleEndian.Uint64(c[48:56]) | binary.LittleEndian.Uint64(c[56:64])
+		if w&highs != 0 {
 			return true
 		}
 	}
 	for ; i+8 <= len(b); i += 8 {
-		if w := binary.LittleEndian.Uint64(b[i : i+8]); ((w-ones)|w)&highs != 0 {
+		if binary.LittleEndian.Uint64(b[i:i+8])&highs != 0 {
 			return true
 		}
 	}
 	for ; i < len(s); i++ {
-		if s[i] == 0 || s[i] >= 0x80 {
+		if s[i] >= 0x80 {
 			return true
 		}
 	}

@@ -169,3 +169,21 @@ func FuzzValuePasses(f *testing.F) {
 		}
 	})
 }
+
+// TestHighOrNULOffsets puts every byte at every offset of a value long
+// enough for highOrNUL's rounds of sixty-four bytes, its words and its
+// last bytes, and compares it with the plain form.
+func TestHighOrNULOffsets(t *testing.T) {
+	base := []byte(strings.Repeat("abcdefgh", 18)[:141])
+	for i := range base {
+		for c := 0; c < 256; c++ {
+			b := append([]byte(nil), base...)
+			b[i] = byte(c)
+			for _, s := range []string{string(b), string(b[i:]), string(b[:i+1])} {
+				if got, want := highOrNUL(s), highOrNULPlain(s); got != want {
+					t.Fatalf("highOrNUL(%q) = %v, want %v", s, got, want)
+				}
+			}
+		}
+	}
+}
