@@ -46,30 +46,31 @@ func specialLong(s string, plus bool) bool {
 
 // highOrNUL reports whether s holds a byte >= 0x80 or a NUL.
 func highOrNUL(s string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	// In (w-ones)|w a byte's high bit is set when the byte is >= 0x80 (from
-	// w) or 0 (0-1 borrows to 0xFF), and never else: bytes from 1 to 0x7f
-	// lose 1 without a borrow, and a borrow only leaves a byte that is 0.
-	// Thirty-two bytes a round, in one test, then eight.
+	// the NUL a vector at a time; the high bits of eight words a round,
+	// in one test, then of one word
+	if strings.IndexByte(s, 0) >= 0 {
+		return true
+	}
+	const highs = 0x8080808080808080
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	i := 0
-	for ; i+32 <= len(b); i += 32 {
-		c := (*[32]byte)(b[i : i+32]) // one bounds check for the four loads
-		w0 := binary.LittleEndian.Uint64(c[0:8])
-		w1 := binary.LittleEndian.Uint64(c[8:16])
-		w2 := binary.LittleEndian.Uint64(c[16:24])
-		w3 := binary.LittleEndian.Uint64(c[24:32])
-		if ((w0-ones)|w0|(w1-ones)|w1|(w2-ones)|w2|(w3-ones)|w3)&highs != 0 {
+	for ; i+64 <= len(b); i += 64 {
+		c := (*[64]byte)(b[i : i+64]) // one bounds check for the eight loads
+		w := binary.LittleEndian.Uint64(c[0:8]) | binary.LittleEndian.Uint64(c[8:16]) |
+			binary.LittleEndian.Uint64(c[16:24]) | binary.LittleEndian.Uint64(c[24:32]) |
+			binary.LittleEndian.Uint64(c[32:40]) | binary.LittleEndian.Uint64(c[40:48]) |
+			binary.LittleEndian.Uint64(c[48:56]) | binary.LittleEndian.Uint64(c[56:64])
+		if w&highs != 0 {
 			return true
 		}
 	}
 	for ; i+8 <= len(b); i += 8 {
-		if w := binary.LittleEndian.Uint64(b[i : i+8]); ((w-ones)|w)&highs != 0 {
+		if binary.LittleEndian.Uint64(b[i:i+8])&highs != 0 {
 			return true
 		}
 	}
 	for ; i < len(s); i++ {
-		if s[i] == 0 || s[i] >= 0x80 {
+		if s[i] >= 0x80 {
 			return true
 		}
 	}
@@ -100,16 +101,24 @@ func Value(s string, plus bool) string {
 		if strings.IndexByte(next, '%') >= 0 || (plus && pass == 0 && strings.IndexByte(next, '+') >= 0) {
 			next = Percent(next, plus && pass == 0)
 		}
-		if strings.IndexByte(next, '&') >= 0 {
+		amp := strings.IndexByte(next, '&') >= 0
+		if amp {
 			next = html.UnescapeString(next)
 		}
-		if strings.IndexByte(next, '\\') >= 0 {
+		backslash := strings.IndexByte(next, '\\') >= 0
+		if backslash {
 			next = JSEscapes(next)
 		}
 		if next == cur {
 			break
 		}
 		cur = next
+		if !amp && !backslash && strings.IndexByte(cur, '%') < 0 {
+			// the next pass would decode no escape, and find no '&' or
+			// '\\' in what it was given: the value as it is now, which
+			// holds neither
+			break
+		}
 	}
 	return Normalize(cur)
 }
@@ -148,10 +157,6 @@ func hexN(s string) (rune, bool) {
 // Runs of bytes without escapes are copied whole; the result is never
 // longer than s.
 func Percent(s string, plus bool) string {
-	stop := &stopPercent
-	if plus {
-		stop = &stopPercentPlus
-	}
 	// the first escape, or '+': found a vector at a time
 	i := strings.IndexByte(s, '%')
 	if i < 0 {
@@ -169,43 +174,16 @@ func Percent(s string, plus bool) string {
 	n := copy(out, s[:i])
 	changed := false
 	for i < len(s) {
+		// runs and plain %HH escapes, the bulk of a form, in one loop
+		dl, sl, ch := PlainRun(out[n:], s[i:], plus, false)
+		n = cap(out) - dl // out[n:] reaches to out's capacity
+		i = len(s) - sl
+		changed = changed || ch
+		if i == len(s) {
+			break
+		}
+		// s[i] is a '%' that PlainRun left
 		c := s[i]
-		if !stop[c] {
-			// Eight bytes at a time: out is as long as s and n <= i, so
-			// the whole block fits; the bytes past the first escape are
-			// written over by what follows. A form-encoded text has a '+'
-			// every few bytes, so most runs end in the first block.
-			for i+8 <= len(s) {
-				x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
-				binary.LittleEndian.PutUint64(out[n:n+8], x)
-				m := hasByte(x, '%')
-				if plus {
-					m |= hasByte(x, '+')
-				}
-				if m != 0 {
-					k := bits.TrailingZeros64(m) / 8
-					n += k
-					i += k
-					break
-				}
-				n += 8
-				i += 8
-			}
-			for i < len(s) && !stop[s[i]] {
-				out[n] = s[i]
-				n++
-				i++
-			}
-			continue
-		}
-		if c == '+' {
-			out[n] = ' '
-			n++
-			changed = true
-			i++
-			continue
-		}
-		// c == '%'
 		if i+5 < len(s) && s[i+1] == '%' && isHexByte(s[i+2]) && isHexByte(s[i+3]) && isHexByte(s[i+4]) && isHexByte(s[i+5]) {
 			// "%%0a0a": an escape nested in one, bait for a filter that
 			// strips escapes once and leaves "%0a" behind: read the outer
@@ -255,6 +233,96 @@ func Percent(s string, plus bool) string {
 	return unsafe.String(&out[0], n)
 }
 
+// PlainRun decodes the start of src into dst, which must be as long or
+// longer, while src holds runs of bytes without escapes and plain %HH
+// escapes: runs are copied eight bytes at a time, '+' as ' ' when plus
+// (form encoding puts one every few bytes of text), up to the next '%',
+// and the bytes of the block past it are written over by what follows.
+// It stops at the end of src, at a '%' that begins no %HH escape, or,
+// when keepPercent, at one that decodes to '%'. It returns the capacity
+// of dst it left unwritten, the bytes of src it left unread, and whether
+// what it wrote differs from what it read; when plus, a '+' in the block
+// past the '%' it stopped at counts as well (no escape holds a '+', so
+// the caller changes it all the same). The percent decoders of this
+// package and of the signatures read the bulk of a value with it.
+func PlainRun(dst []byte, src string, plus, keepPercent bool) (dstLeft, srcLeft int, changed bool) {
+	s, d := src, dst
+	// the '+' of the blocks (some past a '%', but no escape holds one),
+	// and bit 0 for the other changes
+	var changes uint64
+	for {
+		d = d[:len(s)] // d is as long as s or longer: an escape shrinks s more
+		k := 0
+		if plus {
+			for ; k < len(s)-7; k += 8 {
+				x := load8(s[k : k+8])
+				p := eqBytes(x, '+')
+				x ^= (p >> 7) * ('+' ^ ' ')
+				changes |= p
+				binary.LittleEndian.PutUint64(d[k:k+8], x)
+				if m := hasByte(x, '%'); m != 0 {
+					k += bits.TrailingZeros64(m) / 8
+					break
+				}
+			}
+		} else {
+			for ; k < len(s)-7; k += 8 {
+				x := load8(s[k : k+8])
+				binary.LittleEndian.PutUint64(d[k:k+8], x)
+				if m := hasByte(x, '%'); m != 0 {
+					k += bits.TrailingZeros64(m) / 8
+					break
+				}
+			}
+		}
+		for ; k < len(s) && s[k] != '%'; k++ {
+			// the last bytes, fewer than eight
+			c := s[k]
+			if c == '+' && plus {
+				c = ' '
+				changes |= 1
+			}
+			d[k] = c
+		}
+		if k >= len(s)-2 {
+			s, d = s[k:], d[k:]
+			break // the end, or a '%' too close to it
+		}
+		hi, lo := hexValue[s[k+1]], hexValue[s[k+2]]
+		c := hi<<4 | lo
+		if hi|lo > 15 || keepPercent && c == '%' {
+			s, d = s[k:], d[k:]
+			break // "%%0a0a", "%u0041", no escape, or a '%' kept
+		}
+		d[k] = c
+		changes |= 1
+		s, d = s[k+3:], d[k+1:]
+	}
+	// reslicing d to s's length keeps its capacity: what it lost is what
+	// was written
+	return cap(d), len(s), changes != 0
+}
+
+// hexValue is the value of each hex digit, and 0xff for other bytes.
+var hexValue = func() (t [256]byte) {
+	for c := range t {
+		v, ok := unhex(byte(c))
+		if !ok {
+			v = 0xff
+		}
+		t[c] = v
+	}
+	return t
+}()
+
+// load8 reads the first eight bytes of s as a little-endian word: the
+// compiler makes one load of it, with no bounds check when s is sliced
+// to eight bytes.
+func load8(s string) uint64 {
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
 // hasByte returns the high bit of each byte of x equal to b, exact in the
 // lowest such byte (a borrow can mark a byte above it as well, which the
 // callers never read).
@@ -264,10 +332,13 @@ func hasByte(x uint64, b byte) uint64 {
 	return (y - ones) &^ y & highs
 }
 
-var stopPercent, stopPercentPlus = func() (a, b [256]bool) {
-	a['%'], b['%'], b['+'] = true, true, true
-	return a, b
-}()
+// eqBytes returns the high bit of each byte of x equal to b, exactly: no
+// borrow crosses bytes, as z&lows + lows stays within each byte.
+func eqBytes(x uint64, b byte) uint64 {
+	const ones, lows, highs = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	z := x ^ ones*uint64(b)
+	return ^((z&lows + lows) | z) & highs
+}
 
 // JSEscapes decodes \uXXXX, \u{X..}, \xHH and the common one-letter escapes
 // once. Unknown escapes are kept. The text between backslashes is copied

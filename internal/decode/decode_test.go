@@ -247,6 +247,11 @@ func percentPlain(s string, plus bool) string {
 	return unsafe.String(&out[0], n)
 }
 
+var stopPercent, stopPercentPlus = func() (a, b [256]bool) {
+	a['%'], b['%'], b['+'] = true, true, true
+	return a, b
+}()
+
 func FuzzPercentBlocks(f *testing.F) {
 	for _, s := range []string{"%41", "a+b+c%2Bd", "0123456789abcdef%41+", "%%4141%u0041++xxxxxxxxxxxxxxxxxxxxxxx%",
 		"%c0%qf", strings.Repeat("word+", 20) + "%2C+end%"} {

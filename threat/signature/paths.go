@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/bulwarkhq/bulwark/internal/decode"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -248,23 +249,17 @@ func unhex1(c byte) byte {
 // %uXXXX is decoded to UTF-8. exotic counts nested, broken and %u escapes.
 func unpercent(buf []byte, s string, plus bool) (out []byte, exotic int) {
 	for i := 0; i < len(s); i++ {
-		if s[i] != '%' && !percentNear(buf) {
+		if !percentNear(buf) {
 			// Each escape the loop below undoes has a '%' among the last
 			// six bytes once its last byte is appended: with none in the
-			// five before a byte that is no '%', appending it (or the
-			// space of a '+') undoes nothing, and so on up to the next
-			// '%'. Prose is copied a run at a time.
-			j := len(s)
-			if k := strings.IndexByte(s[i+1:], '%'); k >= 0 {
-				j = i + 1 + k
+			// five before, appending a byte that is no '%' (or the space
+			// of a '+') undoes nothing, and a plain %HH undoes itself
+			// alone. Prose is copied a block at a time, up to an escape
+			// of another kind.
+			if buf, i = unpercentRun(buf, s, i, plus); i == len(s) {
+				break
 			}
-			n := len(buf)
-			buf = append(buf, s[i:j]...)
-			if plus {
-				replaceByte(buf[n:], '+', ' ')
-			}
-			i = j - 1
-			continue
+			// s[i] is a '%' that unpercentRun left
 		}
 		if s[i] == '+' && plus {
 			buf = append(buf, ' ')
@@ -300,6 +295,20 @@ func unpercent(buf []byte, s string, plus bool) (out []byte, exotic int) {
 		}
 	}
 	return buf, exotic
+}
+
+// unpercentRun appends s from i to buf while no '%' is among the last
+// five bytes of buf, as unpercent does: runs without escapes eight bytes
+// at a time ('+' as ' ' when plus), and the plain %HH escapes between
+// them, which decode to one byte and complete nothing before them. It
+// stops at the end of s or at a '%' that begins another escape, or an
+// escape of '%' itself, and returns where; a '%' among the last five
+// bytes of buf on entry is the caller's to rule out.
+func unpercentRun(buf []byte, s string, i int, plus bool) ([]byte, int) {
+	n := len(buf)
+	buf = slices.Grow(buf, len(s)-i) // each byte of s adds a byte at most
+	dl, sl, _ := decode.PlainRun(buf[n:cap(buf)], s[i:], plus, true)
+	return buf[:cap(buf)-dl], len(s) - sl
 }
 
 // overlong reads an overlong UTF-8 form at the start of s that hides an

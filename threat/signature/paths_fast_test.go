@@ -202,3 +202,34 @@ func FuzzRawFoldIsLower(f *testing.F) {
 		}
 	})
 }
+
+// unpercentTokens are the pieces FuzzUnpercentForm builds values of:
+// text, the '+' of form encoding, plain escapes, escapes of '%' and of
+// its halves, the nested and broken forms unpercent undoes, and bytes a
+// borrow between the bytes of a block could mistake for '+' or '%'.
+var unpercentTokens = []string{"a", "word", "+", "++", "*", "$", "%2C", "%41", "%2b", "%25", "%", "%2", "%e", "%zz", "%u0041",
+	"%U002e", "%%32%65", "%2%e", "%252e", "%25%32%65", "%c0", "%9v", "5", "2", "e", "u", "0123456789abcdef", " ", "%ff", "%2F"}
+
+// FuzzUnpercentForm holds unpercent, which reads runs and plain escapes
+// with decode.PlainRun, to the plain form on values made of
+// unpercentTokens, after a prefix made of them too (an escape may begin
+// in the buffer).
+func FuzzUnpercentForm(f *testing.F) {
+	f.Add([]byte{3}, []byte{0, 2, 1, 2, 6, 2, 8, 26, 2, 9, 7, 7, 11, 21, 12, 10}, true)
+	f.Add([]byte{11}, []byte{22, 24, 14, 15, 16, 17, 18, 19, 26, 26, 20, 21, 29}, false)
+	f.Fuzz(func(t *testing.T, prefix, tokens []byte, plus bool) {
+		var p, b strings.Builder
+		for _, c := range prefix {
+			p.WriteString(unpercentTokens[int(c)%len(unpercentTokens)])
+		}
+		for _, c := range tokens {
+			b.WriteString(unpercentTokens[int(c)%len(unpercentTokens)])
+		}
+		s := b.String()
+		gb, ge := unpercent([]byte(p.String()), s, plus)
+		wb, we := unpercentPlain([]byte(p.String()), s, plus)
+		if string(gb) != string(wb) || ge != we {
+			t.Fatalf("unpercent(%q, %q, %v) = %q %d, want %q %d", p.String(), s, plus, gb, ge, wb, we)
+		}
+	})
+}
