@@ -33,6 +33,9 @@ func quadHash(a, b, c, d byte) uint32 {
 	return quadHash32(uint32(a) | uint32(b)<<8 | uint32(c)<<16 | uint32(d)<<24)
 }
 
+// le32 reads the first four bytes of b, the first lowest.
+func le32(b []byte) uint32 { return binary.LittleEndian.Uint32(b) }
+
 // quadHash32 is quadHash of the four bytes of v, the first lowest (a
 // little-endian load of them).
 func quadHash32(v uint32) uint32 { return (v * 2654435761) >> 16 }
@@ -120,19 +123,21 @@ func (g *quadGroups) find(b []byte, out []groupMatch) {
 	}
 	i := 0
 	for ; i+12 <= len(b); i += 8 {
-		w := b[i : i+12 : i+12] // one bounds check for both loads
-		x, y := binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[4:])
-		h0, h1 := quadHash32(uint32(x)), quadHash32(uint32(x>>8))
-		h2, h3 := quadHash32(uint32(x>>16)), quadHash32(uint32(x>>24))
-		h4, h5 := quadHash32(uint32(y)), quadHash32(uint32(y>>8))
-		h6, h7 := quadHash32(uint32(y>>16)), quadHash32(uint32(y>>24))
-		if g.hit[h0]|g.hit[h1]|g.hit[h2]|g.hit[h3]|g.hit[h4]|g.hit[h5]|g.hit[h6]|g.hit[h7] == 0 {
+		w := b[i : i+12 : i+12] // one bounds check for the eight loads
+		if g.hit[quadHash32(le32(w[0:]))]|g.hit[quadHash32(le32(w[1:]))]|
+			g.hit[quadHash32(le32(w[2:]))]|g.hit[quadHash32(le32(w[3:]))]|
+			g.hit[quadHash32(le32(w[4:]))]|g.hit[quadHash32(le32(w[5:]))]|
+			g.hit[quadHash32(le32(w[6:]))]|g.hit[quadHash32(le32(w[7:]))] == 0 {
 			continue // most blocks of prose
 		}
-		hits := uint64(g.hit[h0]) | uint64(g.hit[h1])<<1 | uint64(g.hit[h2])<<2 | uint64(g.hit[h3])<<3 |
-			uint64(g.hit[h4])<<4 | uint64(g.hit[h5])<<5 | uint64(g.hit[h6])<<6 | uint64(g.hit[h7])<<7
-		for ; hits != 0; hits &= hits - 1 {
-			if left = g.at(b, i+bits.TrailingZeros64(hits), out, left); left == 0 {
+		// a position passed: the eight are tried again one by one (no
+		// value of the filter above is kept, which would not fit in
+		// registers)
+		for k := range 8 {
+			if g.hit[quadHash32(le32(w[k:]))] == 0 {
+				continue
+			}
+			if left = g.at(b, i+k, out, left); left == 0 {
 				return
 			}
 		}

@@ -64,21 +64,40 @@ var classes = func() (t [256]cls) {
 }()
 
 // classify returns the classes of the bytes of s.
-// Four accumulators let the lookups of four bytes run at once.
+// A round reads sixteen bytes, so the loop's bookkeeping is paid once for
+// them; two accumulators let the lookups of a round overlap.
 func classify(s string) cls {
-	var m0, m1, m2, m3 cls
+	var m0, m1 cls
 	i := 0
-	for ; i+4 <= len(s); i += 4 {
-		w := s[i : i+4] // one bounds check for the four loads
+	for ; i+16 <= len(s); i += 16 {
+		w := s[i : i+16] // one bounds check for the sixteen loads
 		m0 |= classes[w[0]]
 		m1 |= classes[w[1]]
-		m2 |= classes[w[2]]
-		m3 |= classes[w[3]]
+		m0 |= classes[w[2]]
+		m1 |= classes[w[3]]
+		m0 |= classes[w[4]]
+		m1 |= classes[w[5]]
+		m0 |= classes[w[6]]
+		m1 |= classes[w[7]]
+		m0 |= classes[w[8]]
+		m1 |= classes[w[9]]
+		m0 |= classes[w[10]]
+		m1 |= classes[w[11]]
+		m0 |= classes[w[12]]
+		m1 |= classes[w[13]]
+		m0 |= classes[w[14]]
+		m1 |= classes[w[15]]
+	}
+	if i+8 <= len(s) {
+		w := s[i : i+8]
+		m0 |= classes[w[0]] | classes[w[1]] | classes[w[2]] | classes[w[3]]
+		m1 |= classes[w[4]] | classes[w[5]] | classes[w[6]] | classes[w[7]]
+		i += 8
 	}
 	for ; i < len(s); i++ {
 		m0 |= classes[s[i]]
 	}
-	return m0 | m1 | m2 | m3
+	return m0 | m1
 }
 
 // byteFinder finds the next of a few bytes in a value, eight bytes at a
@@ -327,27 +346,44 @@ func lower(buf []byte, s string) []byte {
 	return buf
 }
 
-// lowerInto writes s lower-cased (ASCII only) to d[:len(s)], eight bytes
-// at a time: in each byte below 0x80 that is at least 'A' and at most 'Z'
-// (found from the carries of two additions that cannot cross a byte) bit
-// 0x20 is set, which is what lowerTable does.
+// lowerInto writes s lower-cased (ASCII only) to d[:len(s)], sixteen
+// bytes a round, as two words (lowerWord).
 func lowerInto[T text](d []byte, s T) {
 	d = d[:len(s)]
-	const ones = 0x0101010101010101
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := s[i : i+8] // one bounds check for the eight loads
+	for ; i+16 <= len(s); i += 16 {
+		w := s[i : i+16] // one bounds check for the sixteen loads
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		h := x & (0x7f * ones)
-		ge := h + (0x80-'A')*ones // 0x80 set where the byte's low seven bits are ≥ 'A'
-		gt := h + (0x80-'Z'-1)*ones
-		upper := ge &^ gt &^ x & (0x80 * ones)
-		binary.LittleEndian.PutUint64(d[i:], x|upper>>2)
+		y := uint64(w[8]) | uint64(w[9])<<8 | uint64(w[10])<<16 | uint64(w[11])<<24 |
+			uint64(w[12])<<32 | uint64(w[13])<<40 | uint64(w[14])<<48 | uint64(w[15])<<56
+		o := d[i : i+16 : i+16]
+		binary.LittleEndian.PutUint64(o, lowerWord(x))
+		binary.LittleEndian.PutUint64(o[8:], lowerWord(y))
+	}
+	if i+8 <= len(s) {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		binary.LittleEndian.PutUint64(d[i:i+8], lowerWord(x))
+		i += 8
 	}
 	for ; i < len(s); i++ {
 		d[i] = lowerTable[s[i]]
 	}
+}
+
+// lowerWord returns the eight bytes of x lower-cased (ASCII only): in
+// each byte below 0x80 that is at least 'A' and at most 'Z' (found from
+// the carries of two additions that cannot cross a byte) bit 0x20 is
+// set, which is what lowerTable does.
+func lowerWord(x uint64) uint64 {
+	const ones = 0x0101010101010101
+	h := x & (0x7f * ones)
+	ge := h + (0x80-'A')*ones // 0x80 set where the byte's low seven bits are ≥ 'A'
+	gt := h + (0x80-'Z'-1)*ones
+	upper := ge &^ gt &^ x & (0x80 * ones)
+	return x | upper>>2
 }
 
 var lowerTable = func() (t [256]byte) {

@@ -145,3 +145,35 @@ func FuzzIndexFoldLong(f *testing.F) {
 		}
 	})
 }
+
+// FuzzClassify checks classify, sixteen bytes a round, then eight, then
+// one, against the classes of the bytes or-ed one by one; each byte of
+// the fuzzed text is also tried alone at every offset of a value of
+// letters long enough for two rounds and the tails.
+func FuzzClassify(f *testing.F) {
+	f.Add("the quick brown fox; jumps (over) the \"lazy\" dog's back.")
+	f.Add("abcdefghijklmnop<")
+	f.Add("abcdefghijklmnopqrstuvw\xff")
+	f.Add("\x00\x7f`~!@#$%^&*()[]{}|\\;:'\",.<>/?=-_+ \t\r\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		plain := func(s string) cls {
+			var m cls
+			for i := 0; i < len(s); i++ {
+				m |= classes[s[i]]
+			}
+			return m
+		}
+		if got, want := classify(s), plain(s); got != want {
+			t.Fatalf("classify(%q) = %#x, want %#x", s, got, want)
+		}
+		const letters = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+		for i := 0; i < min(len(s), 4); i++ {
+			for off := 0; off <= 40; off++ {
+				v := letters[:off] + s[i:i+1] + letters[:off%7]
+				if got, want := classify(v), plain(v); got != want {
+					t.Fatalf("classify(%q) = %#x, want %#x", v, got, want)
+				}
+			}
+		}
+	})
+}
