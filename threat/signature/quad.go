@@ -77,6 +77,12 @@ type quadGroups struct {
 	// four bits. (After the pointers: the garbage collector stops
 	// reading a quadGroups at its last pointer.)
 	hit [1 << 16]uint8
+	// even marks the hashes of each keyword's quads at offsets 0 and 1,
+	// and for a four-byte keyword, which has no quad at offset 1, those of
+	// its last three bytes and any byte after them: a keyword starting at
+	// p has one of them at the even one of p and p+1, so that find reads
+	// every second position only.
+	even [1 << 16]uint8
 }
 
 // groupMatch is a group's leftmost keyword: its index in the group's list
@@ -101,20 +107,32 @@ func quadGroupsOf(bounded []bool, lists ...[]string) *quadGroups {
 	for h := range g.hit {
 		g.hit[h] = uint8(g.q.bits[h>>6] >> (h & 63) & 1)
 	}
+	for _, k := range all {
+		g.even[quadHash(k[0], k[1], k[2], k[3])] = 1
+		if len(k) > 4 {
+			g.even[quadHash(k[1], k[2], k[3], k[4])] = 1
+			continue
+		}
+		for c := range 256 {
+			g.even[quadHash(k[1], k[2], k[3], byte(c))] = 1
+		}
+	}
 	return g
 }
 
 // find fills out[n] with group n's leftmost keyword in b, reading b as
 // quadset.find does.
 //
-// The filter reads eight positions from two overlapping eight-byte loads
-// (four from each): the hashes of the quads starting at i to i+7 are
-// independent, so their table lookups overlap, and the loop's
-// bookkeeping (the bounds check, the loads, the branch) is paid once for
-// the eight; prose passes it in most blocks. Positions that pass are
-// tried in order, so the leftmost keyword of each group is found as a
-// position at a time would find it. The last few positions go four at a
-// time, then one.
+// The filter reads the quads at the even positions of a block of eight,
+// i to i+6, in even: every keyword starting at i-1 to i+6 has a quad
+// there, so a block none of whose four passes has none starting there.
+// The four hashes are independent, so their table lookups overlap, and
+// the loop's bookkeeping (the bounds check, the branch) is paid once for
+// the eight positions; prose passes it in most blocks. In a block that
+// does not, each even position that passes and the one before it are
+// tried in order with the quads of hit, so the leftmost keyword of each
+// group is found as a position at a time would find it. The last few
+// positions go four at a time, then one.
 func (g *quadGroups) find(b []byte, out []groupMatch) {
 	left := len(out)
 	q := g.q
@@ -123,24 +141,29 @@ func (g *quadGroups) find(b []byte, out []groupMatch) {
 	}
 	i := 0
 	for ; i+12 <= len(b); i += 8 {
-		w := b[i : i+12 : i+12] // one bounds check for the eight loads
-		if g.hit[quadHash32(le32(w[0:]))]|g.hit[quadHash32(le32(w[1:]))]|
-			g.hit[quadHash32(le32(w[2:]))]|g.hit[quadHash32(le32(w[3:]))]|
-			g.hit[quadHash32(le32(w[4:]))]|g.hit[quadHash32(le32(w[5:]))]|
-			g.hit[quadHash32(le32(w[6:]))]|g.hit[quadHash32(le32(w[7:]))] == 0 {
+		w := b[i : i+12 : i+12] // one bounds check for the four loads
+		if g.even[quadHash32(le32(w[0:]))]|g.even[quadHash32(le32(w[2:]))]|
+			g.even[quadHash32(le32(w[4:]))]|g.even[quadHash32(le32(w[6:]))] == 0 {
 			continue // most blocks of prose
 		}
-		// a position passed: the eight are tried again one by one (no
-		// value of the filter above is kept, which would not fit in
-		// registers)
-		for k := range 8 {
-			if g.hit[quadHash32(le32(w[k:]))] == 0 {
+		for k := 0; k < 8; k += 2 {
+			if g.even[quadHash32(le32(w[k:]))] == 0 {
 				continue
 			}
-			if left = g.at(b, i+k, out, left); left == 0 {
-				return
+			// a keyword may start at i+k-1 or i+k: in order, each
+			// through the filter of the quad there
+			for p := max(i+k-1, 0); p <= i+k; p++ {
+				if g.hit[quadHash32(le32(b[p:]))] == 0 {
+					continue
+				}
+				if left = g.at(b, p, out, left); left == 0 {
+					return
+				}
 			}
 		}
+	}
+	if i > 0 {
+		i-- // the blocks read the position before them, not their last
 	}
 	for ; i+8 <= len(b); i += 4 {
 		x := binary.LittleEndian.Uint64(b[i:])
