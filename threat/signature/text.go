@@ -100,6 +100,62 @@ func classify(s string) cls {
 	return m0 | m1
 }
 
+// classifyLower returns classify(s) and writes s lower-cased (ASCII only)
+// to d[:len(s)], as lowerInto does, in one pass: a round reads sixteen
+// bytes, looks up the class of each and lower-cases them as two words.
+func classifyLower(d []byte, s string) cls {
+	d = d[:len(s)]
+	var m0, m1 cls
+	i := 0
+	for ; i+16 <= len(s); i += 16 {
+		w := s[i : i+16] // one bounds check for the loads
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		y := uint64(w[8]) | uint64(w[9])<<8 | uint64(w[10])<<16 | uint64(w[11])<<24 |
+			uint64(w[12])<<32 | uint64(w[13])<<40 | uint64(w[14])<<48 | uint64(w[15])<<56
+		o := d[i : i+16 : i+16]
+		binary.LittleEndian.PutUint64(o, lowerWord(x))
+		binary.LittleEndian.PutUint64(o[8:], lowerWord(y))
+		m0 |= classes[w[0]]
+		m1 |= classes[w[1]]
+		m0 |= classes[w[2]]
+		m1 |= classes[w[3]]
+		m0 |= classes[w[4]]
+		m1 |= classes[w[5]]
+		m0 |= classes[w[6]]
+		m1 |= classes[w[7]]
+		m0 |= classes[w[8]]
+		m1 |= classes[w[9]]
+		m0 |= classes[w[10]]
+		m1 |= classes[w[11]]
+		m0 |= classes[w[12]]
+		m1 |= classes[w[13]]
+		m0 |= classes[w[14]]
+		m1 |= classes[w[15]]
+	}
+	for ; i < len(s); i++ {
+		m0 |= classes[s[i]]
+		d[i] = lowerTable[s[i]]
+	}
+	return m0 | m1
+}
+
+// classify returns the classes of in.value. A value longer than
+// sharedLower is lower-cased in the same pass, as lowerValue makes it:
+// the command, SSRF, code and traversal families all read the lower-cased
+// copy of such a value. The caller releases the input (release).
+func (in *input) classify() cls {
+	if len(in.value) <= sharedLower || in.lowered {
+		return classify(in.value)
+	}
+	p := longBuffers.Get().(*[]byte)
+	lo := slices.Grow((*p)[:0], len(in.value))[:len(in.value)]
+	m := classifyLower(lo, in.value)
+	*p = lo[:0] // a grown buffer goes back grown
+	in.lo, in.loBuf, in.lowered = lo, p, true
+	return m
+}
+
 // byteFinder finds the next of a few bytes in a value, eight bytes at a
 // time: the loops of the families that look at a handful of punctuation
 // bytes jump from one to the next instead of reading every byte.
@@ -374,15 +430,16 @@ func lowerInto[T text](d []byte, s T) {
 }
 
 // lowerWord returns the eight bytes of x lower-cased (ASCII only): in
-// each byte below 0x80 that is at least 'A' and at most 'Z' (found from
-// the carries of two additions that cannot cross a byte) bit 0x20 is
-// set, which is what lowerTable does.
+// each byte below 0x80 that is at least 'A' and at most 'Z' bit 0x20 is
+// set, which is what lowerTable does. Of the low seven bits h of a byte,
+// h+0x3f has its high bit set when h ≥ 'A', and h+0x25 when h > 'Z' (no
+// carry leaves a byte); the second implies the first, so their xor has it
+// set exactly for 'A' to 'Z'.
 func lowerWord(x uint64) uint64 {
 	const ones = 0x0101010101010101
 	h := x & (0x7f * ones)
-	ge := h + (0x80-'A')*ones // 0x80 set where the byte's low seven bits are ≥ 'A'
-	gt := h + (0x80-'Z'-1)*ones
-	upper := ge &^ gt &^ x & (0x80 * ones)
+	upper := (h + (0x80-'A')*ones) ^ (h + (0x80-'Z'-1)*ones)
+	upper &= (x ^ 0x80*ones) & (0x80 * ones) // not for bytes ≥ 0x80
 	return x | upper>>2
 }
 

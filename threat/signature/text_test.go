@@ -177,3 +177,44 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+// FuzzClassifyLower checks classifyLower, and input.classify, which
+// calls it for a value longer than sharedLower, against the classes of
+// the bytes or-ed one by one and lowerTable byte by byte.
+func FuzzClassifyLower(f *testing.F) {
+	f.Add("The Quick brown FOX; jumps (over) the \"LAZY\" dog's back.", 1)
+	f.Add("ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{\x80\xc1\xda", 20)
+	f.Add("\x00\x7f`~!@#$%^&*()[]{}|\\;:'\",.<>/?=-_+ \t\r\nZ", 17)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		check := func(v string, m cls, lo []byte) {
+			t.Helper()
+			var want cls
+			wantLo := make([]byte, len(v))
+			for i := 0; i < len(v); i++ {
+				want |= classes[v[i]]
+				wantLo[i] = lowerTable[v[i]]
+			}
+			if m != want || string(lo) != string(wantLo) {
+				t.Fatalf("classifyLower(%q) = %#x, %q, want %#x, %q", v, m, lo, want, wantLo)
+			}
+		}
+		d := make([]byte, len(s)+5)
+		m := classifyLower(d, s)
+		check(s, m, d[:len(s)])
+		// a value long enough to be lower-cased with its classes
+		v := strings.Repeat("x", min(max(n, 0), 40)) + s
+		for len(v) <= sharedLower {
+			v += s + "y"
+		}
+		in := input{value: v}
+		m = in.classify()
+		if !in.lowered {
+			t.Fatalf("input.classify of %d bytes did not lower-case the value", len(v))
+		}
+		check(v, m, in.lo)
+		if lo := in.lowerValue(); string(lo) != string(in.lo) {
+			t.Fatal("lowerValue after classify returned another copy")
+		}
+		in.release()
+	})
+}
