@@ -1022,6 +1022,35 @@ func indexFoldPair(s, needle string) int {
 	return -1
 }
 
+// indexLetterPair returns the first i with s[i:i+2] equal to a, b in
+// either case, or -1; a and b are lower-case ASCII letters. It tests
+// eight positions at a time: a byte with bit 0x20 set is a letter's
+// lower case only when the byte is that letter in either case, so x|0x20…
+// xor a·0x0101… (and the bytes one on, for b) has a zero byte exactly
+// where the pair starts. For a pair
+// prose has every few words ("on") that is cheaper than a search at each
+// occurrence of one of the letters.
+func indexLetterPair(s string, a, b byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	ca, cb := uint64(a)*ones, uint64(b)*ones
+	i := 0
+	for ; i+9 <= len(s); i += 8 {
+		w := s[i : i+9] // one bounds check for both loads
+		z := ((le64(w[:8]) | 0x20*ones) ^ ca) | ((le64(w[1:]) | 0x20*ones) ^ cb)
+		// the lowest byte flagged is z's first zero byte (a borrow only
+		// flags bytes above one)
+		if eq := (z - ones) &^ z & highs; eq != 0 {
+			return i + bits.TrailingZeros64(eq)/8
+		}
+	}
+	for ; i+1 < len(s); i++ {
+		if s[i]|0x20 == a && s[i+1]|0x20 == b {
+			return i
+		}
+	}
+	return -1
+}
+
 // indexFoldShort is indexFold for a short s: every position whose byte is
 // the needle's first, in either case, compared whole.
 func indexFoldShort(s, needle string) int {

@@ -218,3 +218,34 @@ func FuzzClassifyLower(f *testing.F) {
 		in.release()
 	})
 }
+
+// FuzzIndexLetterPair checks indexLetterPair, eight positions at a time,
+// against a byte loop, for the pair the fuzzer picks (as two letters) and
+// for "on", with the fuzzed text also after letters that shift it across
+// the eight-byte rounds.
+func FuzzIndexLetterPair(f *testing.F) {
+	f.Add("the lion and the moon, NO ON oN On", byte('o'), byte('n'), 3)
+	f.Add("xxxxxxxOn", byte('o'), byte('n'), 0)
+	f.Add("xxxxxxxxO", byte('o'), byte('n'), 7)
+	f.Add("\xcf\xce\x4f\x6e/n.nOO@N\x0e", byte('o'), byte('n'), 1)
+	f.Add("ZZzz zZ", byte('z'), byte('z'), 5)
+	f.Fuzz(func(t *testing.T, s string, a, b byte, n int) {
+		a, b = 'a'+a%26, 'a'+b%26
+		plain := func(s string, a, b byte) int {
+			for i := 0; i+1 < len(s); i++ {
+				if lowerTable[s[i]] == a && lowerTable[s[i+1]] == b {
+					return i
+				}
+			}
+			return -1
+		}
+		v := strings.Repeat("x", min(max(n, 0), 20)) + s
+		for _, p := range [][2]byte{{a, b}, {'o', 'n'}} {
+			for _, v := range []string{s, v} {
+				if got, want := indexLetterPair(v, p[0], p[1]), plain(v, p[0], p[1]); got != want {
+					t.Fatalf("indexLetterPair(%q, %q, %q) = %d, want %d", v, p[0], p[1], got, want)
+				}
+			}
+		}
+	})
+}
