@@ -783,35 +783,43 @@ func indexFold(s, needle string) int {
 		q = max(k-1, 0)
 	}
 	cq := needle[q] | 0x20
-	// p runs over the positions of the anchor byte a match would have
+	// p runs over the positions of the anchor byte a match would have:
+	// the lower-case anchors before the next upper-case one (nu, searched
+	// for again once passed), then that one. Prose has few upper-case
+	// anchors: most rounds search for the lower-case one only.
 	last := len(s) - n + k
-	nl, nu := -1, -1 // the next lower- and upper-case anchor at or after p
-	if lc == uc {
-		nu = len(s)
+	nu := len(s)
+	if lc != uc {
+		nu = -1
 	}
-	for p := k; p <= last; {
-		if nl < p {
-			if j := strings.IndexByte(s[p:last+1], lc); j >= 0 {
-				nl = p + j
-			} else {
-				nl = len(s)
-			}
-		}
+	try := func(p int) bool {
+		i := p - k
+		return s[i+q]|0x20 == cq && strings.EqualFold(s[i:i+n], needle)
+	}
+	for p := k; p <= last; p++ {
 		if nu < p {
+			nu = len(s)
 			if j := strings.IndexByte(s[p:last+1], uc); j >= 0 {
 				nu = p + j
-			} else {
-				nu = len(s)
 			}
 		}
-		p = min(nl, nu)
-		if p > last {
+		end := min(nu, last+1)
+		for p < end {
+			j := strings.IndexByte(s[p:end], lc)
+			if j < 0 {
+				break
+			}
+			if p += j; try(p) {
+				return p - k
+			}
+			p++
+		}
+		if end > last {
 			return -1
 		}
-		if i := p - k; s[i+q]|0x20 == cq && strings.EqualFold(s[i:i+n], needle) {
-			return i
+		if p = end; try(p) {
+			return p - k
 		}
-		p++
 	}
 	return -1
 }

@@ -127,6 +127,12 @@ func FuzzIndexFoldLong(f *testing.F) {
 	f.Add("\u212a\u017fk sy\u017ftem systen SySTEM", "system")
 	f.Add("the theme of them", "the")
 	f.Add("<!DOCTYPE x [ <!ENTITY", "<!doctype")
+	// the needle last, its anchor lower- and upper-case; a lower-case
+	// anchor just before an upper-case one, and just after another
+	f.Add("in the system", "system")
+	f.Add("in the SYSTEM", "system")
+	f.Add("a jJ b", "jj")
+	f.Add("a jjx", "jx")
 	f.Fuzz(func(t *testing.T, s, needle string) {
 		needle = strings.Map(func(r rune) rune {
 			if r >= 'A' && r <= 'Z' {
