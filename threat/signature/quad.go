@@ -36,6 +36,12 @@ func quadHash(a, b, c, d byte) uint32 {
 // le32 reads the first four bytes of b, the first lowest.
 func le32(b []byte) uint32 { return binary.LittleEndian.Uint32(b) }
 
+// le32s is le32 of a string.
+func le32s(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
 // quadHash32 is quadHash of the four bytes of v, the first lowest (a
 // little-endian load of them).
 func quadHash32(v uint32) uint32 { return (v * 2654435761) >> 16 }
@@ -140,14 +146,15 @@ func (g *quadGroups) find(b []byte, out []groupMatch) {
 		return
 	}
 	i := 0
-	for ; i+12 <= len(b); i += 8 {
-		w := b[i : i+12 : i+12] // one bounds check for the four loads
-		if g.even[quadHash32(le32(w[0:]))]|g.even[quadHash32(le32(w[2:]))]|
-			g.even[quadHash32(le32(w[4:]))]|g.even[quadHash32(le32(w[6:]))] == 0 {
+	s := unsafeString(b) // a string has no capacity to check
+	for ; i+12 <= len(s); i += 8 {
+		w := s[i : i+12] // one bounds check for the four loads
+		if g.even[quadHash32(le32s(w[0:]))]|g.even[quadHash32(le32s(w[2:]))]|
+			g.even[quadHash32(le32s(w[4:]))]|g.even[quadHash32(le32s(w[6:]))] == 0 {
 			continue // most blocks of prose
 		}
 		for k := 0; k < 8; k += 2 {
-			if g.even[quadHash32(le32(w[k:]))] == 0 {
+			if g.even[quadHash32(le32s(w[k:]))] == 0 {
 				continue
 			}
 			// a keyword may start at i+k-1 or i+k: in order, each
