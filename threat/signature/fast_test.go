@@ -601,7 +601,7 @@ func FuzzDotSlashRun(f *testing.F) {
 
 // cursorFinders are the finders the families make cursors of.
 var cursorFinders = []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes, opFinder, quoteBytes,
-	lineBreaks, nBytes, shellSpecialFinder}
+	lineBreaks, shellSpecialFinder}
 
 // FuzzNextByte checks nextByte, eight bytes at a time, against a plain
 // search, from every offset.
@@ -876,14 +876,13 @@ func FuzzNextMarked(f *testing.F) {
 	})
 }
 
-// FuzzNextOn checks nextOn, with its cursor asked from offsets that only
-// grow, against indexFold.
+// FuzzNextOn checks nextOn, asked from offsets that only grow, against
+// indexFold.
 func FuzzNextOn(f *testing.F) {
 	f.Add("one only mother onion ON oN On \" onmouseover=alert(1) x=", uint8(2))
 	f.Add(strings.Repeat("the lion and the moon ", 5)+"NO ON", uint8(1))
 	f.Add("on", uint8(0))
 	f.Fuzz(func(t *testing.T, s string, step uint8) {
-		ns := newCursor(nBytes, s)
 		for off := 0; off <= len(s)+1; off += int(step%5) + 1 {
 			want := -1
 			if off <= len(s) {
@@ -891,7 +890,7 @@ func FuzzNextOn(f *testing.F) {
 					want = off + k
 				}
 			}
-			if got := nextOn(&ns, s, off); got != want {
+			if got := nextOn(s, off); got != want {
 				t.Fatalf("nextOn(%q, %d) = %d, want %d", s, off, got, want)
 			}
 		}

@@ -33,6 +33,15 @@ func quadHash(a, b, c, d byte) uint32 {
 	return quadHash32(uint32(a) | uint32(b)<<8 | uint32(c)<<16 | uint32(d)<<24)
 }
 
+// le32 reads the first four bytes of b, the first lowest.
+func le32(b []byte) uint32 { return binary.LittleEndian.Uint32(b) }
+
+// le32s is le32 of a string.
+func le32s(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
 // quadHash32 is quadHash of the four bytes of v, the first lowest (a
 // little-endian load of them).
 func quadHash32(v uint32) uint32 { return (v * 2654435761) >> 16 }
@@ -74,6 +83,12 @@ type quadGroups struct {
 	// four bits. (After the pointers: the garbage collector stops
 	// reading a quadGroups at its last pointer.)
 	hit [1 << 16]uint8
+	// even marks the hashes of each keyword's quads at offsets 0 and 1,
+	// and for a four-byte keyword, which has no quad at offset 1, those of
+	// its last three bytes and any byte after them: a keyword starting at
+	// p has one of them at the even one of p and p+1, so that find reads
+	// every second position only.
+	even [1 << 16]uint8
 }
 
 // groupMatch is a group's leftmost keyword: its index in the group's list
@@ -98,20 +113,32 @@ func quadGroupsOf(bounded []bool, lists ...[]string) *quadGroups {
 	for h := range g.hit {
 		g.hit[h] = uint8(g.q.bits[h>>6] >> (h & 63) & 1)
 	}
+	for _, k := range all {
+		g.even[quadHash(k[0], k[1], k[2], k[3])] = 1
+		if len(k) > 4 {
+			g.even[quadHash(k[1], k[2], k[3], k[4])] = 1
+			continue
+		}
+		for c := range 256 {
+			g.even[quadHash(k[1], k[2], k[3], byte(c))] = 1
+		}
+	}
 	return g
 }
 
 // find fills out[n] with group n's leftmost keyword in b, reading b as
 // quadset.find does.
 //
-// The filter reads eight positions from two overlapping eight-byte loads
-// (four from each): the hashes of the quads starting at i to i+7 are
-// independent, so their table lookups overlap, and the loop's
-// bookkeeping (the bounds check, the loads, the branch) is paid once for
-// the eight; prose passes it in most blocks. Positions that pass are
-// tried in order, so the leftmost keyword of each group is found as a
-// position at a time would find it. The last few positions go four at a
-// time, then one.
+// The filter reads the quads at the even positions of a block of eight,
+// i to i+6, in even: every keyword starting at i-1 to i+6 has a quad
+// there, so a block none of whose four passes has none starting there.
+// The four hashes are independent, so their table lookups overlap, and
+// the loop's bookkeeping (the bounds check, the branch) is paid once for
+// the eight positions; prose passes it in most blocks. In a block that
+// does not, each even position that passes and the one before it are
+// tried in order with the quads of hit, so the leftmost keyword of each
+// group is found as a position at a time would find it. The last few
+// positions go four at a time, then one.
 func (g *quadGroups) find(b []byte, out []groupMatch) {
 	left := len(out)
 	q := g.q
@@ -119,23 +146,31 @@ func (g *quadGroups) find(b []byte, out []groupMatch) {
 		return
 	}
 	i := 0
-	for ; i+12 <= len(b); i += 8 {
-		w := b[i : i+12 : i+12] // one bounds check for both loads
-		x, y := binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[4:])
-		h0, h1 := quadHash32(uint32(x)), quadHash32(uint32(x>>8))
-		h2, h3 := quadHash32(uint32(x>>16)), quadHash32(uint32(x>>24))
-		h4, h5 := quadHash32(uint32(y)), quadHash32(uint32(y>>8))
-		h6, h7 := quadHash32(uint32(y>>16)), quadHash32(uint32(y>>24))
-		if g.hit[h0]|g.hit[h1]|g.hit[h2]|g.hit[h3]|g.hit[h4]|g.hit[h5]|g.hit[h6]|g.hit[h7] == 0 {
+	s := unsafeString(b) // a string has no capacity to check
+	for ; i+12 <= len(s); i += 8 {
+		w := s[i : i+12] // one bounds check for the four loads
+		if g.even[quadHash32(le32s(w[0:]))]|g.even[quadHash32(le32s(w[2:]))]|
+			g.even[quadHash32(le32s(w[4:]))]|g.even[quadHash32(le32s(w[6:]))] == 0 {
 			continue // most blocks of prose
 		}
-		hits := uint64(g.hit[h0]) | uint64(g.hit[h1])<<1 | uint64(g.hit[h2])<<2 | uint64(g.hit[h3])<<3 |
-			uint64(g.hit[h4])<<4 | uint64(g.hit[h5])<<5 | uint64(g.hit[h6])<<6 | uint64(g.hit[h7])<<7
-		for ; hits != 0; hits &= hits - 1 {
-			if left = g.at(b, i+bits.TrailingZeros64(hits), out, left); left == 0 {
-				return
+		for k := 0; k < 8; k += 2 {
+			if g.even[quadHash32(le32s(w[k:]))] == 0 {
+				continue
+			}
+			// a keyword may start at i+k-1 or i+k: in order, each
+			// through the filter of the quad there
+			for p := max(i+k-1, 0); p <= i+k; p++ {
+				if g.hit[quadHash32(le32(b[p:]))] == 0 {
+					continue
+				}
+				if left = g.at(b, p, out, left); left == 0 {
+					return
+				}
 			}
 		}
+	}
+	if i > 0 {
+		i-- // the blocks read the position before them, not their last
 	}
 	for ; i+8 <= len(b); i += 4 {
 		x := binary.LittleEndian.Uint64(b[i:])

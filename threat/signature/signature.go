@@ -553,8 +553,9 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 			in.value, in.raw = v, key
 		}
 	}
-	in.m = classify(in.value)
+	in.m = in.classify()
 	if in.m&^cDash == 0 && len(in.value) >= 64 && oneByte(in.value) {
+		in.release()
 		return dst, valueFamilies // a run of one letter or digit: padding
 	}
 	// a value of letters, digits and base64 punctuation may be encoded text

@@ -64,21 +64,96 @@ var classes = func() (t [256]cls) {
 }()
 
 // classify returns the classes of the bytes of s.
-// Four accumulators let the lookups of four bytes run at once.
+// A round reads sixteen bytes, so the loop's bookkeeping is paid once for
+// them; two accumulators let the lookups of a round overlap.
 func classify(s string) cls {
-	var m0, m1, m2, m3 cls
+	var m0, m1 cls
 	i := 0
-	for ; i+4 <= len(s); i += 4 {
-		w := s[i : i+4] // one bounds check for the four loads
+	for ; i+16 <= len(s); i += 16 {
+		w := s[i : i+16] // one bounds check for the sixteen loads
 		m0 |= classes[w[0]]
 		m1 |= classes[w[1]]
-		m2 |= classes[w[2]]
-		m3 |= classes[w[3]]
+		m0 |= classes[w[2]]
+		m1 |= classes[w[3]]
+		m0 |= classes[w[4]]
+		m1 |= classes[w[5]]
+		m0 |= classes[w[6]]
+		m1 |= classes[w[7]]
+		m0 |= classes[w[8]]
+		m1 |= classes[w[9]]
+		m0 |= classes[w[10]]
+		m1 |= classes[w[11]]
+		m0 |= classes[w[12]]
+		m1 |= classes[w[13]]
+		m0 |= classes[w[14]]
+		m1 |= classes[w[15]]
+	}
+	if i+8 <= len(s) {
+		w := s[i : i+8]
+		m0 |= classes[w[0]] | classes[w[1]] | classes[w[2]] | classes[w[3]]
+		m1 |= classes[w[4]] | classes[w[5]] | classes[w[6]] | classes[w[7]]
+		i += 8
 	}
 	for ; i < len(s); i++ {
 		m0 |= classes[s[i]]
 	}
-	return m0 | m1 | m2 | m3
+	return m0 | m1
+}
+
+// classifyLower returns classify(s) and writes s lower-cased (ASCII only)
+// to d[:len(s)], as lowerInto does, in one pass: a round reads sixteen
+// bytes, looks up the class of each and lower-cases them as two words.
+func classifyLower(d []byte, s string) cls {
+	d = d[:len(s)]
+	var m0, m1 cls
+	i := 0
+	for ; i+16 <= len(s); i += 16 {
+		w := s[i : i+16] // one bounds check for the loads
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		y := uint64(w[8]) | uint64(w[9])<<8 | uint64(w[10])<<16 | uint64(w[11])<<24 |
+			uint64(w[12])<<32 | uint64(w[13])<<40 | uint64(w[14])<<48 | uint64(w[15])<<56
+		o := d[i : i+16 : i+16]
+		binary.LittleEndian.PutUint64(o, lowerWord(x))
+		binary.LittleEndian.PutUint64(o[8:], lowerWord(y))
+		m0 |= classes[w[0]]
+		m1 |= classes[w[1]]
+		m0 |= classes[w[2]]
+		m1 |= classes[w[3]]
+		m0 |= classes[w[4]]
+		m1 |= classes[w[5]]
+		m0 |= classes[w[6]]
+		m1 |= classes[w[7]]
+		m0 |= classes[w[8]]
+		m1 |= classes[w[9]]
+		m0 |= classes[w[10]]
+		m1 |= classes[w[11]]
+		m0 |= classes[w[12]]
+		m1 |= classes[w[13]]
+		m0 |= classes[w[14]]
+		m1 |= classes[w[15]]
+	}
+	for ; i < len(s); i++ {
+		m0 |= classes[s[i]]
+		d[i] = lowerTable[s[i]]
+	}
+	return m0 | m1
+}
+
+// classify returns the classes of in.value. A value longer than
+// sharedLower is lower-cased in the same pass, as lowerValue makes it:
+// the command, SSRF, code and traversal families all read the lower-cased
+// copy of such a value. The caller releases the input (release).
+func (in *input) classify() cls {
+	if len(in.value) <= sharedLower || in.lowered {
+		return classify(in.value)
+	}
+	p := longBuffers.Get().(*[]byte)
+	lo := slices.Grow((*p)[:0], len(in.value))[:len(in.value)]
+	m := classifyLower(lo, in.value)
+	*p = lo[:0] // a grown buffer goes back grown
+	in.lo, in.loBuf, in.lowered = lo, p, true
+	return m
 }
 
 // byteFinder finds the next of a few bytes in a value, eight bytes at a
@@ -327,27 +402,45 @@ func lower(buf []byte, s string) []byte {
 	return buf
 }
 
-// lowerInto writes s lower-cased (ASCII only) to d[:len(s)], eight bytes
-// at a time: in each byte below 0x80 that is at least 'A' and at most 'Z'
-// (found from the carries of two additions that cannot cross a byte) bit
-// 0x20 is set, which is what lowerTable does.
+// lowerInto writes s lower-cased (ASCII only) to d[:len(s)], sixteen
+// bytes a round, as two words (lowerWord).
 func lowerInto[T text](d []byte, s T) {
 	d = d[:len(s)]
-	const ones = 0x0101010101010101
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := s[i : i+8] // one bounds check for the eight loads
+	for ; i+16 <= len(s); i += 16 {
+		w := s[i : i+16] // one bounds check for the sixteen loads
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		h := x & (0x7f * ones)
-		ge := h + (0x80-'A')*ones // 0x80 set where the byte's low seven bits are ≥ 'A'
-		gt := h + (0x80-'Z'-1)*ones
-		upper := ge &^ gt &^ x & (0x80 * ones)
-		binary.LittleEndian.PutUint64(d[i:], x|upper>>2)
+		y := uint64(w[8]) | uint64(w[9])<<8 | uint64(w[10])<<16 | uint64(w[11])<<24 |
+			uint64(w[12])<<32 | uint64(w[13])<<40 | uint64(w[14])<<48 | uint64(w[15])<<56
+		o := d[i : i+16 : i+16]
+		binary.LittleEndian.PutUint64(o, lowerWord(x))
+		binary.LittleEndian.PutUint64(o[8:], lowerWord(y))
+	}
+	if i+8 <= len(s) {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		binary.LittleEndian.PutUint64(d[i:i+8], lowerWord(x))
+		i += 8
 	}
 	for ; i < len(s); i++ {
 		d[i] = lowerTable[s[i]]
 	}
+}
+
+// lowerWord returns the eight bytes of x lower-cased (ASCII only): in
+// each byte below 0x80 that is at least 'A' and at most 'Z' bit 0x20 is
+// set, which is what lowerTable does. Of the low seven bits h of a byte,
+// h+0x3f has its high bit set when h ≥ 'A', and h+0x25 when h > 'Z' (no
+// carry leaves a byte); the second implies the first, so their xor has it
+// set exactly for 'A' to 'Z'.
+func lowerWord(x uint64) uint64 {
+	const ones = 0x0101010101010101
+	h := x & (0x7f * ones)
+	upper := (h + (0x80-'A')*ones) ^ (h + (0x80-'Z'-1)*ones)
+	upper &= (x ^ 0x80*ones) & (0x80 * ones) // not for bytes ≥ 0x80
+	return x | upper>>2
 }
 
 var lowerTable = func() (t [256]byte) {
@@ -690,35 +783,43 @@ func indexFold(s, needle string) int {
 		q = max(k-1, 0)
 	}
 	cq := needle[q] | 0x20
-	// p runs over the positions of the anchor byte a match would have
+	// p runs over the positions of the anchor byte a match would have:
+	// the lower-case anchors before the next upper-case one (nu, searched
+	// for again once passed), then that one. Prose has few upper-case
+	// anchors: most rounds search for the lower-case one only.
 	last := len(s) - n + k
-	nl, nu := -1, -1 // the next lower- and upper-case anchor at or after p
-	if lc == uc {
-		nu = len(s)
+	nu := len(s)
+	if lc != uc {
+		nu = -1
 	}
-	for p := k; p <= last; {
-		if nl < p {
-			if j := strings.IndexByte(s[p:last+1], lc); j >= 0 {
-				nl = p + j
-			} else {
-				nl = len(s)
-			}
-		}
+	try := func(p int) bool {
+		i := p - k
+		return s[i+q]|0x20 == cq && strings.EqualFold(s[i:i+n], needle)
+	}
+	for p := k; p <= last; p++ {
 		if nu < p {
+			nu = len(s)
 			if j := strings.IndexByte(s[p:last+1], uc); j >= 0 {
 				nu = p + j
-			} else {
-				nu = len(s)
 			}
 		}
-		p = min(nl, nu)
-		if p > last {
+		end := min(nu, last+1)
+		for p < end {
+			j := strings.IndexByte(s[p:end], lc)
+			if j < 0 {
+				break
+			}
+			if p += j; try(p) {
+				return p - k
+			}
+			p++
+		}
+		if end > last {
 			return -1
 		}
-		if i := p - k; s[i+q]|0x20 == cq && strings.EqualFold(s[i:i+n], needle) {
-			return i
+		if p = end; try(p) {
+			return p - k
 		}
-		p++
 	}
 	return -1
 }
@@ -924,6 +1025,35 @@ func indexFoldPair(s, needle string) int {
 	for ; p+1 < len(s); p++ {
 		if (uint64(s[p])|m0&0xff) == c0&0xff && (uint64(s[p+1])|m1&0xff) == c1&0xff && try(p) {
 			return p - off
+		}
+	}
+	return -1
+}
+
+// indexLetterPair returns the first i with s[i:i+2] equal to a, b in
+// either case, or -1; a and b are lower-case ASCII letters. It tests
+// eight positions at a time: a byte with bit 0x20 set is a letter's
+// lower case only when the byte is that letter in either case, so x|0x20…
+// xor a·0x0101… (and the bytes one on, for b) has a zero byte exactly
+// where the pair starts. For a pair
+// prose has every few words ("on") that is cheaper than a search at each
+// occurrence of one of the letters.
+func indexLetterPair(s string, a, b byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	ca, cb := uint64(a)*ones, uint64(b)*ones
+	i := 0
+	for ; i+9 <= len(s); i += 8 {
+		w := s[i : i+9] // one bounds check for both loads
+		z := ((le64(w[:8]) | 0x20*ones) ^ ca) | ((le64(w[1:]) | 0x20*ones) ^ cb)
+		// the lowest byte flagged is z's first zero byte (a borrow only
+		// flags bytes above one)
+		if eq := (z - ones) &^ z & highs; eq != 0 {
+			return i + bits.TrailingZeros64(eq)/8
+		}
+	}
+	for ; i+1 < len(s); i++ {
+		if s[i]|0x20 == a && s[i+1]|0x20 == b {
+			return i
 		}
 	}
 	return -1

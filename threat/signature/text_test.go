@@ -127,6 +127,12 @@ func FuzzIndexFoldLong(f *testing.F) {
 	f.Add("\u212a\u017fk sy\u017ftem systen SySTEM", "system")
 	f.Add("the theme of them", "the")
 	f.Add("<!DOCTYPE x [ <!ENTITY", "<!doctype")
+	// the needle last, its anchor lower- and upper-case; a lower-case
+	// anchor just before an upper-case one, and just after another
+	f.Add("in the system", "system")
+	f.Add("in the SYSTEM", "system")
+	f.Add("a jJ b", "jj")
+	f.Add("a jjx", "jx")
 	f.Fuzz(func(t *testing.T, s, needle string) {
 		needle = strings.Map(func(r rune) rune {
 			if r >= 'A' && r <= 'Z' {
@@ -141,6 +147,110 @@ func FuzzIndexFoldLong(f *testing.F) {
 			v := strings.Repeat("the sun ", 8)[:56+pad] + s
 			if got, want := indexFold(v, needle), indexFoldNaive(v, needle); got != want {
 				t.Fatalf("indexFold(%q, %q) = %d, want %d", v, needle, got, want)
+			}
+		}
+	})
+}
+
+// FuzzClassify checks classify, sixteen bytes a round, then eight, then
+// one, against the classes of the bytes or-ed one by one; each byte of
+// the fuzzed text is also tried alone at every offset of a value of
+// letters long enough for two rounds and the tails.
+func FuzzClassify(f *testing.F) {
+	f.Add("the quick brown fox; jumps (over) the \"lazy\" dog's back.")
+	f.Add("abcdefghijklmnop<")
+	f.Add("abcdefghijklmnopqrstuvw\xff")
+	f.Add("\x00\x7f`~!@#$%^&*()[]{}|\\;:'\",.<>/?=-_+ \t\r\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		plain := func(s string) cls {
+			var m cls
+			for i := 0; i < len(s); i++ {
+				m |= classes[s[i]]
+			}
+			return m
+		}
+		if got, want := classify(s), plain(s); got != want {
+			t.Fatalf("classify(%q) = %#x, want %#x", s, got, want)
+		}
+		const letters = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+		for i := 0; i < min(len(s), 4); i++ {
+			for off := 0; off <= 40; off++ {
+				v := letters[:off] + s[i:i+1] + letters[:off%7]
+				if got, want := classify(v), plain(v); got != want {
+					t.Fatalf("classify(%q) = %#x, want %#x", v, got, want)
+				}
+			}
+		}
+	})
+}
+
+// FuzzClassifyLower checks classifyLower, and input.classify, which
+// calls it for a value longer than sharedLower, against the classes of
+// the bytes or-ed one by one and lowerTable byte by byte.
+func FuzzClassifyLower(f *testing.F) {
+	f.Add("The Quick brown FOX; jumps (over) the \"LAZY\" dog's back.", 1)
+	f.Add("ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{\x80\xc1\xda", 20)
+	f.Add("\x00\x7f`~!@#$%^&*()[]{}|\\;:'\",.<>/?=-_+ \t\r\nZ", 17)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		check := func(v string, m cls, lo []byte) {
+			t.Helper()
+			var want cls
+			wantLo := make([]byte, len(v))
+			for i := 0; i < len(v); i++ {
+				want |= classes[v[i]]
+				wantLo[i] = lowerTable[v[i]]
+			}
+			if m != want || string(lo) != string(wantLo) {
+				t.Fatalf("classifyLower(%q) = %#x, %q, want %#x, %q", v, m, lo, want, wantLo)
+			}
+		}
+		d := make([]byte, len(s)+5)
+		m := classifyLower(d, s)
+		check(s, m, d[:len(s)])
+		// a value long enough to be lower-cased with its classes
+		v := strings.Repeat("x", min(max(n, 0), 40)) + s
+		for len(v) <= sharedLower {
+			v += s + "y"
+		}
+		in := input{value: v}
+		m = in.classify()
+		if !in.lowered {
+			t.Fatalf("input.classify of %d bytes did not lower-case the value", len(v))
+		}
+		check(v, m, in.lo)
+		if lo := in.lowerValue(); string(lo) != string(in.lo) {
+			t.Fatal("lowerValue after classify returned another copy")
+		}
+		in.release()
+	})
+}
+
+// FuzzIndexLetterPair checks indexLetterPair, eight positions at a time,
+// against a byte loop, for the pair the fuzzer picks (as two letters) and
+// for "on", with the fuzzed text also after letters that shift it across
+// the eight-byte rounds.
+func FuzzIndexLetterPair(f *testing.F) {
+	f.Add("the lion and the moon, NO ON oN On", byte('o'), byte('n'), 3)
+	f.Add("xxxxxxxOn", byte('o'), byte('n'), 0)
+	f.Add("xxxxxxxxO", byte('o'), byte('n'), 7)
+	f.Add("\xcf\xce\x4f\x6e/n.nOO@N\x0e", byte('o'), byte('n'), 1)
+	f.Add("ZZzz zZ", byte('z'), byte('z'), 5)
+	f.Fuzz(func(t *testing.T, s string, a, b byte, n int) {
+		a, b = 'a'+a%26, 'a'+b%26
+		plain := func(s string, a, b byte) int {
+			for i := 0; i+1 < len(s); i++ {
+				if lowerTable[s[i]] == a && lowerTable[s[i+1]] == b {
+					return i
+				}
+			}
+			return -1
+		}
+		v := strings.Repeat("x", min(max(n, 0), 20)) + s
+		for _, p := range [][2]byte{{a, b}, {'o', 'n'}} {
+			for _, v := range []string{s, v} {
+				if got, want := indexLetterPair(v, p[0], p[1]), plain(v, p[0], p[1]); got != want {
+					t.Fatalf("indexLetterPair(%q, %q, %q) = %d, want %d", v, p[0], p[1], got, want)
+				}
 			}
 		}
 	})

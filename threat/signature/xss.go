@@ -927,22 +927,16 @@ func jsAfter(s string, i int) bool {
 	return false
 }
 
-// nBytes are the bytes nextOn looks for: the "n" of "on", in either case.
-var nBytes = finder("nN")
-
 // nextOn returns the offset of the first "on", in any case, at or after
-// off in s (the cursor's value), or -1: off + indexFold(s[off:], "on").
-// Prose has "on" every few words; indexFold, asked again after each one,
-// would search the value afresh each time for the rare upper-case 'N',
-// while the cursor remembers where it found it.
-func nextOn(ns *byteCursor, s string, off int) int {
-	for p := off + 1; p < len(s); p++ {
-		if p = ns.next(p); p >= len(s) {
-			break
-		}
-		if s[p-1]|0x20 == 'o' { // 'o' or 'O': no other byte is 'o' with bit 0x20 set
-			return p - 1
-		}
+// off in s, or -1: off + indexFold(s[off:], "on"). Prose has "on" every
+// few words, and an 'n' more often: the pair is searched for eight
+// positions at a time (indexLetterPair), not at each 'n'.
+func nextOn(s string, off int) int {
+	if off > len(s) {
+		return -1
+	}
+	if k := indexLetterPair(s[off:], 'o', 'n'); k >= 0 {
+		return off + k
 	}
 	return -1
 }
@@ -950,9 +944,8 @@ func nextOn(ns *byteCursor, s string, off int) int {
 // handlers finds an event handler attribute outside a tag: injected into
 // an existing tag after a break-out quote (" onmouseover=alert(1) x=").
 func (x *xssScan) handlers(s string) {
-	ns := newCursor(nBytes, s)
 	for off := 0; off+2 < len(s); {
-		i := nextOn(&ns, s, off)
+		i := nextOn(s, off)
 		if i < 0 {
 			return
 		}
