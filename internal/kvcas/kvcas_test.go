@@ -6,10 +6,10 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
+	"github.com/bulwarkhq/bulwark/internal/natstest"
 )
 
 // racingKV is a real bucket whose Get, for the first races calls, lets
@@ -34,20 +34,7 @@ func (r *racingKV) Get(ctx context.Context, key string) (jetstream.KeyValueEntry
 
 func pointerBucket(t *testing.T) jetstream.KeyValue {
 	t.Helper()
-	s, err := natsembed.Start(natsembed.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { natsembed.Stop(s) })
-	nc, err := nats.Connect(s.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, js := natstest.JetStream(t, natsembed.Options{})
 	kv, err := js.CreateKeyValue(context.Background(), jetstream.KeyValueConfig{Bucket: "pointers-test"})
 	if err != nil {
 		t.Fatal(err)

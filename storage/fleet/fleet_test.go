@@ -15,6 +15,7 @@ import (
 	"github.com/bulwarkhq/bulwark/internal/decision"
 	"github.com/bulwarkhq/bulwark/internal/event"
 	"github.com/bulwarkhq/bulwark/internal/natsembed"
+	"github.com/bulwarkhq/bulwark/internal/natstest"
 	"github.com/bulwarkhq/bulwark/internal/replicate"
 	"github.com/bulwarkhq/bulwark/internal/stream"
 	"github.com/bulwarkhq/bulwark/middleware"
@@ -36,29 +37,9 @@ func TestMain(m *testing.M) {
 		goleak.IgnoreTopFunction("github.com/nats-io/nats-server/v2/server.(*stream).trySetupSourceConsumer.func3"))
 }
 
-// embedNATS starts an embedded server with o and connects to it.
-func embedNATS(t *testing.T, o natsembed.Options) (*nats.Conn, jetstream.JetStream) {
-	t.Helper()
-	s, err := natsembed.Start(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { natsembed.Stop(s) })
-	nc, err := nats.Connect(s.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return nc, js
-}
-
 func startNATS(t *testing.T) (*nats.Conn, jetstream.JetStream) {
 	t.Helper()
-	nc, js := embedNATS(t, natsembed.Options{Dir: t.TempDir()})
+	nc, js := natstest.JetStream(t, natsembed.Options{})
 	ctx := context.Background()
 	if _, err := stream.EnsureStream(ctx, js, time.Hour, 1<<30); err != nil {
 		t.Fatal(err)
@@ -377,7 +358,7 @@ func benchRecord(b *testing.B, full bool) {
 // directly) and enforces their merge: last writer over regions, allow
 // beats ban, route throttles with a start, pseudonyms.
 func TestWatcherAggregate(t *testing.T) {
-	nc, js := embedNATS(t, natsembed.Options{Dir: t.TempDir(), Domain: "eu"})
+	nc, js := natstest.JetStream(t, natsembed.Options{Dir: t.TempDir(), Domain: "eu"})
 	ctx := context.Background()
 	if _, err := replicate.Configure(ctx, js, "eu", []string{"eu"}); err != nil {
 		t.Fatal(err)
