@@ -2284,6 +2284,13 @@ func (sc *sqlScan) libinjection() {
 			conf = 0.6
 		case sc.prose(i, fp):
 			conf = 0.6
+		case fp == "f(1)" && plainNumberCall(w) && !harmsAlone(w):
+			// one function called on plain numbers and nothing else
+			// ("translate(-58.8,-94.4)" of an SVG transform, "max(3,4)"):
+			// SQL only when the call does harm alone (sleep(5)); a
+			// condition among the arguments (elt(2567=9921,1)) is the
+			// blind injection it reads as
+			conf = 0.6
 		case strings.Trim(fp, "1n&()") == "" && sc.best[sqliBoolean].conf < 0.9:
 			// "1 or 2 or 3", "cats and (dogs or birds)": words or numbers
 			// and conjunctions, nothing compared
@@ -2302,6 +2309,41 @@ func (sc *sqlScan) libinjection() {
 			try(i)
 		}
 	}
+}
+
+// plainNumberCall reports whether w is one call of a named function on
+// plain numbers (a sign, digits, a decimal point, separated by commas or
+// spaces), with nothing after it but spaces.
+func plainNumberCall(w string) bool {
+	i := 0
+	for i < len(w) && (isWord(w[i]) || w[i] == '.') {
+		i++
+	}
+	if i == 0 || i >= len(w) || w[i] != '(' {
+		return false
+	}
+	for i++; i < len(w) && w[i] != ')'; i++ {
+		if c := w[i]; !isDigit(c) && c != '-' && c != '+' && c != '.' && c != ',' && c != ' ' {
+			return false
+		}
+	}
+	return i < len(w) && strings.TrimSpace(w[i+1:]) == ""
+}
+
+// harmsAlone reports whether the function w starts with is one that does
+// harm called on numbers alone: a delay or a heavy computation that times
+// a blind injection, or a lock.
+func harmsAlone(w string) bool {
+	n := 0
+	for n < len(w) && n < 32 && (isWord(w[n]) || w[n] == '.') {
+		n++
+	}
+	switch strings.ToLower(w[:n]) {
+	case "sleep", "pg_sleep", "pg_sleep_for", "benchmark", "randomblob", "zeroblob", "get_lock", "generate_series",
+		"dbms_lock.sleep", "sys.dbms_lock.sleep", "dbms_session.sleep", "dbms_pipe.receive_message", "sys_eval", "sys_exec":
+		return true
+	}
+	return false
 }
 
 // prose reports whether the tokens libinjection fingerprinted from offset

@@ -93,6 +93,12 @@ var sqliAttacks = []string{
 	"1';select case when 6555=7349 then 1 else null end--",
 	"' grant connect to name; grant resource to name; --",
 	"select @@version",
+	// a call that delays or tests a condition alone (sqlmap's
+	// boolean-based payloads)
+	"sleep(5)",
+	"pg_sleep(5)",
+	"elt(2567=9921,9921)",
+	"iif(2976=2976,1,1/0)",
 	// a comment after a break-out
 	"admin'--",
 	"admin' #",
@@ -119,6 +125,10 @@ var sqliBenign = []string{
 	"having 2 or more pets",
 	"Order by 5pm for same-day delivery",
 	"sleep(8) hours a night",
+	// one function called on plain numbers: SVG transforms, math
+	"translate(-58.849156,-94.408659)",
+	"max(3,4)",
+	"translate(10, 20.5)",
 	"cats and (dogs or birds)",
 	"1 or 2 or 3",
 	"where x = 1 and y = 2",
@@ -278,6 +288,24 @@ func FuzzSQLi(f *testing.F) {
 					t.Fatalf("unprintable evidence %q", s.Evidence)
 				}
 			}
+		}
+	})
+}
+
+// FuzzPlainNumberCall: what plainNumberCall calls a call on plain numbers
+// is a name, one bracketed list of numbers and spaces.
+func FuzzPlainNumberCall(f *testing.F) {
+	for _, s := range []string{"translate(1,2)", "elt(1=1,1)", "max(3,4) ", "f(1)x", "(1)", "sleep(", "a.b(-1.5, +2)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, w string) {
+		if !plainNumberCall(w) {
+			return
+		}
+		o := strings.IndexByte(w, '(')
+		c := strings.IndexByte(w, ')')
+		if o <= 0 || c < o || strings.Trim(w[o+1:c], "0123456789-+., ") != "" || strings.TrimSpace(w[c+1:]) != "" {
+			t.Fatalf("%q read as a call on plain numbers", w)
 		}
 	})
 }
