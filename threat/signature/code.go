@@ -401,7 +401,7 @@ func phpCode(lo []byte, m cls, word groupMatch) (int, int, float64, string) {
 		}
 	}
 	if m&(cQuote|cDQuote) != 0 {
-		if i, j := phpInclude(lo); i >= 0 {
+		if i, j := phpInclude(lo, m); i >= 0 {
 			return i, j, 0.99, "php.injection"
 		}
 	}
@@ -561,50 +561,120 @@ func phpCall(lo []byte) (int, int, float64) {
 
 // phpInclude finds include or require of a remote or wrapped file
 // without parentheses: include 'http://evil/shell.txt'; the first
-// include, or else the first require.
+// include, or else the first require. m holds the classes of lo's bytes
+// (those of the value lo is the lower-case copy of).
 //
-// It starts from the quotes, which prose has fewer of than the letters
-// of "include", and reads back from each: a quote whose string starts
-// with a remote or wrapped prefix, after one or more blanks, after the
-// keyword (and "_once"), which no word byte precedes. Between an include
-// and its quote there are only blanks, so includes come in the order of
-// their quotes.
-func phpInclude(lo []byte) (int, int) {
+// It starts from the bytes every prefix holds within its first seven
+// bytes, ':' (php:, data:, expect: ...), '/' (//) and '\' (\\), which
+// prose has far fewer of than quotes or the letters of "include", and
+// looks back from each for the quote its prefix would follow: a quote
+// whose string starts with a remote or wrapped prefix, after one or more
+// blanks, after the keyword (and "_once"), which no word byte precedes.
+// A prefix holds no quote, so each quote is first read at the first such
+// byte of its prefix, and the quotes are read in their order; between an
+// include and its quote there are only blanks, so includes come in the
+// order of their quotes.
+func phpInclude(lo []byte, m cls) (int, int) {
 	ri, rj := -1, -1 // the first require
-	cur := newCursor(quoteBytes, lo)
-	for a := cur.next(0); a < len(lo); a = cur.next(a + 1) {
-		p := includePrefix(lo[a+1:])
-		if p == 0 {
-			continue
+	if m&(cQuote|cDQuote) == 0 || m&(cColon|cSlash|cBackslash) == 0 {
+		return ri, rj
+	}
+	s := unsafeString(lo)
+	cur := anchorsOf(s, m)
+	from := 0 // bytes before it have been read as quotes
+	for c := cur.next(0); c < len(lo); c = cur.next(c + 1) {
+		a := max(c-maxPrefixAnchor, from)
+		if !quoteBefore(s, c) {
+			a = c // no quote to read back from
 		}
-		j := a
-		for j > 0 && (lo[j-1] == ' ' || lo[j-1] == '\t') {
-			j--
-		}
-		if j == a {
-			continue // no blank before the quote
-		}
-		if j >= 5 && string(lo[j-5:j]) == "_once" {
-			j -= 5
-		}
-		i := j - len("include") // as long as "require"
-		if i < 0 || i > 0 && isWord(lo[i-1]) {
-			continue
-		}
-		switch string(lo[i:j]) {
-		case "include":
-			return i, a + 1 + p
-		case "require":
-			if ri < 0 {
-				ri, rj = i, a+1+p
+		for ; a < c; a++ {
+			if lo[a] != '\'' && lo[a] != '"' {
+				continue
+			}
+			p := includePrefix(lo[a+1:])
+			if p == 0 {
+				continue
+			}
+			j := a
+			for j > 0 && (lo[j-1] == ' ' || lo[j-1] == '\t') {
+				j--
+			}
+			if j == a {
+				continue // no blank before the quote
+			}
+			if j >= 5 && string(lo[j-5:j]) == "_once" {
+				j -= 5
+			}
+			i := j - len("include") // as long as "require"
+			if i < 0 || i > 0 && isWord(lo[i-1]) {
+				continue
+			}
+			switch string(lo[i:j]) {
+			case "include":
+				return i, a + 1 + p
+			case "require":
+				if ri < 0 {
+					ri, rj = i, a+1+p
+				}
 			}
 		}
+		from = c
 	}
 	return ri, rj
 }
 
-// quoteBytes are the quotes a PHP string opens with.
-var quoteBytes = finder("'\"")
+// includeAnchors are the bytes one of which each prefix of includePrefix
+// and externalURI holds, within its first maxPrefixAnchor bytes after
+// the quote ("expect:", "netdoc:": the ':' seven bytes on).
+var includeAnchors = finder(":/\\")
+
+const maxPrefixAnchor = 7
+
+// anchorCursor finds the includeAnchors of a value: with one
+// strings.IndexByte a query when the value holds no '/' or '\' (prose,
+// which has ':' now and then), else with a byteCursor.
+type anchorCursor struct {
+	colons bool
+	cur    byteCursor
+}
+
+// anchorsOf returns an anchorCursor over s, whose classes m holds.
+func anchorsOf(s string, m cls) (a anchorCursor) {
+	if m&(cSlash|cBackslash) == 0 {
+		a.colons, a.cur.s = true, s
+	} else {
+		a.cur = newClassCursor(includeAnchors, s, m)
+	}
+	return a
+}
+
+// next returns the index of the first anchor at or after i (0 <= i <=
+// len(s)), or len(s).
+func (a *anchorCursor) next(i int) int {
+	if a.colons {
+		if j := strings.IndexByte(a.cur.s[i:], ':'); j >= 0 {
+			return i + j
+		}
+		return len(a.cur.s)
+	}
+	return a.cur.next(i)
+}
+
+// quoteBefore reports whether one of the maxPrefixAnchor bytes before c
+// in s may be a quote: false when none of the eight bytes before c is a
+// single or double quote, tested as one word (a byte of x equal to b
+// leaves a zero byte in x^b·0x0101…, and (t-0x0101…)&^t&0x8080… is not
+// zero exactly when t has one). Most ':' of prose follow a word, and no
+// quote.
+func quoteBefore(s string, c int) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	if c < 8 {
+		return true
+	}
+	x := le64(s[c-8 : c])
+	t, u := x^'\''*ones, x^'"'*ones
+	return ((t-ones)&^t|(u-ones)&^u)&highs != 0
+}
 
 // includePrefix returns the length of the remote or wrapped prefix b
 // starts with, or 0.

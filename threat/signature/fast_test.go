@@ -600,7 +600,7 @@ func FuzzDotSlashRun(f *testing.F) {
 }
 
 // cursorFinders are the finders the families make cursors of.
-var cursorFinders = []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes, opFinder, quoteBytes,
+var cursorFinders = []*byteFinder{styleBytes, sinkBytes, breakoutBytes, dotBytes, parenBytes, opFinder, includeAnchors,
 	lineBreaks, shellSpecialFinder}
 
 // FuzzNextByte checks nextByte, eight bytes at a time, against a plain
@@ -812,7 +812,7 @@ func FuzzPHPInclude(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		lo := []byte(strings.ToLower(s))
-		gi, gj := phpInclude(lo)
+		gi, gj := phpInclude(lo, classify(string(lo)))
 		wi, wj := phpIncludePlain(lo)
 		if gi != wi || gj != wj {
 			t.Fatalf("phpInclude(%q) = %d %d, want %d %d", lo, gi, gj, wi, wj)

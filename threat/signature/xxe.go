@@ -181,24 +181,50 @@ func xmlAttack(v string, m cls) (int, float64, int) {
 	}
 	if best < 0.99 && m&(cQuote|cDQuote) != 0 && m&(cColon|cSlash|cBackslash) != 0 {
 		// an external identifier whose declaration began before this window
-		for off := 0; off < len(v); {
-			k := indexFold(v[off:], "system")
-			if k < 0 {
-				break
-			}
-			i := off + k
-			off = i + 6
-			if i > 0 && isWord(v[i-1]) {
-				continue
-			}
-			j := skipSpaceStr(v, off)
-			if j < len(v) && (v[j] == '"' || v[j] == '\'') && externalURI(v[j+1:]) {
-				keep(i, 0.99, xxeEntity)
-				break
-			}
+		if i := externalSystem(v, m); i >= 0 {
+			keep(i, 0.99, xxeEntity)
 		}
 	}
 	return bi, best, br
+}
+
+// externalSystem returns the index of the first SYSTEM keyword (in any
+// case, after no word byte) followed by blanks and a quoted externalURI
+// ("SYSTEM 'file:///etc/passwd'"), or -1. m holds the classes of v's
+// bytes.
+//
+// Prose holds the letters of "system" everywhere and few bytes of a URI's
+// prefix: it starts from the ':', '/' and '\' one of which each prefix
+// of externalURI holds within its first seven bytes, and looks back from
+// each for the quote, the blanks and the keyword. A prefix holds no
+// quote, so each quote is first read at the first such byte of its
+// prefix, and the quotes, and the keywords before them, are read in
+// their order.
+func externalSystem(v string, m cls) int {
+	cur := anchorsOf(v, m)
+	from := 0 // bytes before it have been read as quotes
+	for c := cur.next(0); c < len(v); c = cur.next(c + 1) {
+		q := max(c-maxPrefixAnchor, from)
+		if !quoteBefore(v, c) {
+			q = c // no quote to read back from
+		}
+		for ; q < c; q++ {
+			if v[q] != '"' && v[q] != '\'' {
+				continue
+			}
+			j := q
+			for j > 0 && (v[j-1] == ' ' || v[j-1] == '\t') {
+				j-- // as skipSpaceStr skips
+			}
+			i := j - len("system")
+			if i < 0 || i > 0 && isWord(v[i-1]) || !hasPrefixFold(v[i:], "system") || !externalURI(v[q+1:]) {
+				continue
+			}
+			return i
+		}
+		from = c
+	}
+	return -1
 }
 
 // markupFileRef finds an href or src attribute inside markup that makes
