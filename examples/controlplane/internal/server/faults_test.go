@@ -98,6 +98,7 @@ func TestControlPlaneDown(t *testing.T) {
 	in := newInstance(t, cp.SDKURL(), "api-1", instanceOpts{queue: 5000})
 	g := startLoad(in, 500)
 	time.Sleep(time.Second)
+	sentUp := g.sent.Load() // in the second before: what this machine serves now
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := cp.Close(ctx); err != nil {
@@ -116,8 +117,12 @@ func TestControlPlaneDown(t *testing.T) {
 	if g.failed.Load() != 0 || g.ok.Load()+g.refused.Load() != g.sent.Load() {
 		t.Errorf("requests: sent %d ok %d refused %d failed %d", g.sent.Load(), g.ok.Load(), g.refused.Load(), g.failed.Load())
 	}
-	if sentDown < int64(down.Seconds())*250 {
-		t.Errorf("only %d requests served in %v down", sentDown, down)
+	// the request path must not wait on the control plane: while it is
+	// down, requests are served at a rate like the one before (a quarter
+	// of it at least; the load is paced at 500 a second, and a loaded
+	// machine under -race serves fewer either way)
+	if perSecond := sentDown / max(1, int64(down.Seconds())); perSecond*4 < sentUp {
+		t.Errorf("only %d requests served in %v down (%d a second), against %d in the second before", sentDown, down, perSecond, sentUp)
 	}
 	if int64(dropsDown) == 0 && sentDown > 5000 {
 		t.Error("the queue bound was passed but nothing was counted as dropped")
