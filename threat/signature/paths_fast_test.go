@@ -233,3 +233,132 @@ func FuzzUnpercentForm(f *testing.F) {
 		}
 	})
 }
+
+// openerMarks is segmentOpeners for nextMarked, as findTargetPlain reads
+// them.
+var openerMarks = byteMarks(segmentOpenerBytes)
+
+// findTargetPlain is findTarget as first written: every position after a
+// segment opener (found a block of bytes at a time) is tried, whatever
+// byte follows the opener.
+func findTargetPlain(b []byte) (i, j int, tier uint8) {
+	for k := 0; k < len(b); k++ {
+		if k > 0 && !segmentOpeners[b[k-1]] {
+			if k = nextMarked(&openerMarks, b, k) + 1; k >= len(b) {
+				break
+			}
+		}
+		if fileTargets.root[b[k]] == 0 {
+			continue
+		}
+		if end, t := fileTargets.longest(b[k:]); t > tier {
+			i, j, tier = k, k+end, t
+			if t == tierSystem {
+				return i, j, tier
+			}
+		}
+	}
+	return i, j, tier
+}
+
+// nextTargetStartPlain is nextTargetStart a byte at a time.
+func nextTargetStartPlain(b []byte, i int) int {
+	for k := max(i, 1); k < len(b); k++ {
+		if segmentOpeners[b[k-1]] && fileTargets.root[b[k]] != 0 {
+			return k
+		}
+	}
+	return len(b)
+}
+
+// checkFindTarget compares findTarget with findTargetPlain on b and on
+// its suffixes from the first seventeen offsets (every alignment of the
+// blocks), and nextTargetStart with nextTargetStartPlain from every
+// offset.
+func checkFindTarget(t *testing.T, b []byte) {
+	t.Helper()
+	for off := 0; off <= 16 && off <= len(b); off++ {
+		s := b[off:]
+		gi, gj, gt := findTarget(s)
+		wi, wj, wt := findTargetPlain(s)
+		if gi != wi || gj != wj || gt != wt {
+			t.Fatalf("findTarget(%q) = %d %d %d, want %d %d %d", s, gi, gj, gt, wi, wj, wt)
+		}
+	}
+	for i := 1; i <= len(b); i++ {
+		if got, want := nextTargetStart(b, i), nextTargetStartPlain(b, i); got != want {
+			t.Fatalf("nextTargetStart(%q, %d) = %d, want %d", b, i, got, want)
+		}
+	}
+}
+
+// FuzzFindTarget checks findTarget, which reads pairs of bytes sixteen
+// bytes at a time, against findTargetPlain on arbitrary input.
+func FuzzFindTarget(f *testing.F) {
+	f.Add([]byte("/etc/passwd"))
+	f.Add([]byte("see the config.php, then 'etc/passwd' or (boot.ini) and \"win.ini\""))
+	f.Add([]byte("don't, can't; it's: (really) \"quoted\" o'brien =x |y <z> `w` @v /u"))
+	f.Add([]byte("123456789012345/etc/passwd"))   // an opener at the end of a block, the target in the next
+	f.Add([]byte("1234567890123456/etc/passwd"))  // both in the next
+	f.Add([]byte("12345678901234/etc/passwd"))    // both in the first, an odd pair
+	f.Add([]byte("123456789012345,,/etc/passwd")) // openers running across a block
+	f.Add([]byte("000000000000000\"a"))           // an opener, then the last byte
+	f.Add([]byte("1234567 /package.json"))        // an application file
+	f.Add([]byte("a/package.json and /etc/shadow"))
+	f.Add([]byte("x;.env y:.htaccess z@web.config"))
+	f.Add([]byte(""))
+	f.Add([]byte("/"))
+	f.Add([]byte("e"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkFindTarget(t, b)
+	})
+}
+
+// targetProsePieces are what FuzzFindTargetProse builds its text of:
+// words, the punctuation of prose, every segment opener, and targets of
+// both tiers with and without the separators around them.
+var targetProsePieces = func() []string {
+	p := []string{"the ", "a ", "quick ", "don't ", "it's ", "o'brien ", "(really) ", "\"quoted\" ", ", ", "; ", ": ",
+		". ", " -- ", "? ", "etc", "passwd", "win", ".ini", "sam", "the same ", "hosts", "hostsfoo", "-", "_", "./", "/./",
+		"\\", "0x2f", "%2f", "..", "../", "c:", "C:/", "ETC/PASSWD", "   ", "\x00", "\xff", "\xc0\xae", "12", "q", "z"}
+	for _, c := range []byte(segmentOpenerBytes) {
+		p = append(p, string(c), string(c)+string(c))
+	}
+	p = append(p, extraTargets...)
+	p = append(p, "package.json", "composer.lock", ".gitignore", "tmp/", "config/app.php", ".env", "proc/")
+	return p
+}()
+
+// FuzzFindTargetProse checks findTarget against findTargetPlain on text
+// built of targetProsePieces: prose with paths, file names and targets
+// at every offset from the blocks' edges.
+func FuzzFindTargetProse(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8})
+	f.Add([]byte{200, 201, 202, 8, 9, 100, 101, 102, 103})
+	f.Add([]byte("some bytes pick the pieces"))
+	f.Fuzz(func(t *testing.T, picks []byte) {
+		var b []byte
+		for _, c := range picks {
+			b = append(b, targetProsePieces[int(c)%len(targetProsePieces)]...)
+		}
+		checkFindTarget(t, b)
+	})
+}
+
+// TestFindTargetProse checks findTarget against findTargetPlain on the
+// benchmarks' prose, lower-cased as the family reads it, with targets
+// and paths planted at every offset of a block: the text alone, and the
+// text with one planted piece in each window.
+func TestFindTargetProse(t *testing.T) {
+	text := []byte(strings.ToLower(benchProse(16 << 10)))
+	checkFindTarget(t, text[:4096])
+	plants := []string{"/etc/passwd", " 'win.ini'", ",boot.ini", "(.env)", "\"config.php\"", "=../../etc/shadow",
+		":package.json", "@id_rsa", "/x/tmp/"}
+	for k, p := range plants {
+		for off := 0; off < 17; off++ {
+			at := 512*k + 37*off
+			b := append(append(append([]byte{}, text[at:at+200]...), p...), text[at+200:at+300]...)
+			checkFindTarget(t, b)
+		}
+	}
+}
