@@ -308,9 +308,8 @@ blocks:
 // nextMarked returns the first index at or after j whose byte t marks
 // (not zero), or len(s). A block of eight unmarked bytes costs one test of
 // its eight lookups or-ed together, without a branch for each: the loops
-// that stop at a few punctuation bytes of prose (findTarget's segment
-// openers, the ends of the runs the folds copy whole) skip most of it that
-// way.
+// that stop at a few punctuation bytes of prose (the ends of the runs the
+// folds copy whole, a shell's special bytes) skip most of it that way.
 func nextMarked[T text](t *[256]uint8, s T, j int) int {
 	if j < 0 {
 		j = 0
