@@ -16,6 +16,12 @@ func TestUndeclaredEntity(t *testing.T) {
 		{"<a>&#60;&#x3c;</a>", false},
 		{`<!DOCTYPE a [<!ENTITY foo "bar">]><a>&foo;</a>`, false}, // declared: xmlAttack's to judge
 		{"<a>R &amp; D, 50% off</a>", false},
+		{"%foo;", true}, // a parameter entity outside any DTD
+		{"<a>%xxe;</a>", true},
+		{`<!DOCTYPE a [<!ENTITY % p SYSTEM "x.dtd"> %p;]><a/>`, false},
+		{"<fmt>%s; %d;</fmt>", false},      // format strings
+		{`<a href="/caf%C3%A9;x">`, false}, // a percent escape before a ';'
+		{"<a>50%; 20% off; 100%</a>", false},
 	}
 	for _, c := range cases {
 		if got := undeclaredEntity(c.v) >= 0; got != c.want {

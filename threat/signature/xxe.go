@@ -30,11 +30,11 @@ var xxeRules = [...]string{xxeEntity: "xxe.entity", xxeDoctype: "xxe.doctype", x
 func scanXXE(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
 	m := in.m
-	if m&cLT == 0 && m&(cDash|cBang) != cDash|cBang && m&(cQuote|cDQuote) == 0 && (m&cAmp == 0 || in.src != threat.SourceXML) {
+	if m&cLT == 0 && m&(cDash|cBang) != cDash|cBang && m&(cQuote|cDQuote) == 0 && (m&(cAmp|cPercent) == 0 || in.src != threat.SourceXML) {
 		return dst, hit
 	}
 	i, conf, rule := xmlAttack(in.value, m)
-	if conf < 0.99 && in.src == threat.SourceXML && m&cAmp != 0 {
+	if conf < 0.99 && in.src == threat.SourceXML && m&(cAmp|cPercent) != 0 {
 		if j := undeclaredEntity(in.value); j >= 0 {
 			i, conf, rule = j, 0.99, xxeEntity
 		}
@@ -49,13 +49,16 @@ func scanXXE(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 // reference to an entity other than XML's five and character references:
 // no parser resolves one, so it is sent to see whether something will (an
 // entity declared in an external DTD, a parser that expands what it does
-// not know).
+// not know). A parameter-entity reference (%name;) means something only
+// inside a DTD, so in a document it is the same probe, or the tail of a
+// DTD payload whose declarations were cut off; one-letter names (%s;, a
+// format string) and two hex digits (%A9;, a percent escape) are text.
 func undeclaredEntity(v string) int {
 	if indexFold(v, "<!doctype") >= 0 {
 		return -1
 	}
 	for off := 0; off < len(v); {
-		k := strings.IndexByte(v[off:], '&')
+		k := strings.IndexAny(v[off:], "&%")
 		if k < 0 {
 			return -1
 		}
@@ -68,7 +71,14 @@ func undeclaredEntity(v string) int {
 		if j == i+1 || j >= len(v) || v[j] != ';' || !isAlpha(v[i+1]) && v[i+1] != '_' {
 			continue
 		}
-		switch v[i+1 : j] {
+		name := v[i+1 : j]
+		if v[i] == '%' {
+			if len(name) < 2 || len(name) == 2 && isHex(name[0]) && isHex(name[1]) {
+				continue
+			}
+			return i
+		}
+		switch name {
 		case "lt", "gt", "amp", "quot", "apos":
 			continue
 		}
