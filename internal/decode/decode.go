@@ -303,6 +303,88 @@ func PlainRun(dst []byte, src string, plus, keepPercent bool) (dstLeft, srcLeft 
 	return cap(d), len(s), changes != 0
 }
 
+// DecodesPlainlyTo reports whether every '%' of s begins a %HH escape of
+// a byte other than '%', and s decoded once ('+' as a space when plus) is
+// v. It reads s and v side by side, eight bytes at a time, and writes
+// nothing: the signatures ask it of a long form value and its raw form,
+// which a decoder has already turned into one another, to learn that no
+// escape of the raw form is nested or broken without decoding it again.
+func DecodesPlainlyTo(s string, plus bool, v string) bool {
+	if len(v) > len(s) || strings.IndexByte(v, '%') >= 0 {
+		// decoding never lengthens; and with no escape of '%' and no
+		// bare '%' in s, no '%' comes out of it
+		return false
+	}
+	// Blocks of s and v that are equal (once the '+' of s are spaces)
+	// hold no '%' (v has none): both move on by eight. Past the bytes that
+	// are, s must hold an escape of v's next byte.
+	//
+	// The loads need no bounds check (the loop's condition is one), and
+	// the masks of the '+' are read from variables, which the compiler
+	// keeps in registers rather than writing each constant anew a block.
+	i, j := 0, 0
+	lows, highs, plusBytes := blockMasks[0], blockMasks[1], blockMasks[2]
+	space := uint64('+' ^ ' ') // what turns a '+' into a space; nothing without plus
+	if !plus {
+		space = 0
+	}
+	for i+8 <= len(s) && j+8 <= len(v) {
+		x := wordAt(s, i)
+		z := x ^ plusBytes
+		x ^= (^((z&lows + lows) | z) & highs >> 7) * space // eqBytes(x, '+')
+		d := x ^ wordAt(v, j)
+		if d == 0 {
+			i, j = i+8, j+8
+			continue
+		}
+		k := bits.TrailingZeros64(d) / 8
+		i, j = i+k, j+k
+		if s[i] != '%' || i+2 >= len(s) {
+			return false
+		}
+		hi, lo := hexValue[s[i+1]], hexValue[s[i+2]]
+		if c := hi<<4 | lo; hi|lo > 15 || c == '%' || c != v[j] {
+			return false
+		}
+		i, j = i+3, j+1
+	}
+	for i < len(s) && j < len(v) {
+		// the last bytes of v, fewer than eight (or of s)
+		c := s[i]
+		switch {
+		case c == '%':
+			if i+2 >= len(s) {
+				return false
+			}
+			hi, lo := hexValue[s[i+1]], hexValue[s[i+2]]
+			if c = hi<<4 | lo; hi|lo > 15 || c == '%' {
+				return false
+			}
+			i += 3
+		case c == '+' && plus:
+			c = ' '
+			i++
+		default:
+			i++
+		}
+		if c != v[j] {
+			return false
+		}
+		j++
+	}
+	return i == len(s) && j == len(v)
+}
+
+// blockMasks are the low seven bits of each byte, the high bit of each,
+// and '+' in each byte, as eqBytes uses them.
+var blockMasks = [3]uint64{0x7f7f7f7f7f7f7f7f, 0x8080808080808080, 0x2b2b2b2b2b2b2b2b}
+
+// wordAt returns the eight bytes of s from i as a little-endian word,
+// without a bounds check: i+8 <= len(s) is the caller's to ensure.
+func wordAt(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))[:])
+}
+
 // hexValue is the value of each hex digit, and 0xff for other bytes.
 var hexValue = func() (t [256]byte) {
 	for c := range t {

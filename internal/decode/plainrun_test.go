@@ -187,3 +187,58 @@ func TestHighOrNULOffsets(t *testing.T) {
 		}
 	}
 }
+
+// decodesPlainlyToPlain is DecodesPlainlyTo one byte at a time: the
+// oracle FuzzDecodesPlainlyTo holds it to.
+func decodesPlainlyToPlain(s string, plus bool, v string) bool {
+	var out []byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%':
+			if i+2 >= len(s) || !isHexByte(s[i+1]) || !isHexByte(s[i+2]) {
+				return false
+			}
+			hi, _ := unhex(s[i+1])
+			lo, _ := unhex(s[i+2])
+			if c = hi<<4 | lo; c == '%' {
+				return false
+			}
+			i += 2
+		case c == '+' && plus:
+			c = ' '
+		}
+		out = append(out, c)
+	}
+	return string(out) == v
+}
+
+// FuzzDecodesPlainlyTo holds DecodesPlainlyTo to decodesPlainlyToPlain,
+// on arbitrary values and form-like ones, against what they decode to
+// (through PlainRun, or by Percent, which reads nested escapes) and that
+// with one byte changed.
+func FuzzDecodesPlainlyTo(f *testing.F) {
+	for _, s := range []string{"", "a+b%2C+c", "%41%42%43", "0123456+%25+", "++++++++%2", "the+quick%2C+brown+fox%3A+%22x%22+and+more+words",
+		"%%0a0a", "abcdefgh%u0041", strings.Repeat("w+", 20) + "%41xyz", "%2C+" + strings.Repeat("x", 15) + "%", "abcdefg%4"} {
+		f.Add(s, []byte(s), true, uint16(0), byte(0))
+		f.Add(s, []byte(s), false, uint16(3), byte('%'))
+	}
+	f.Fuzz(func(t *testing.T, s string, tokens []byte, plus bool, at uint16, c byte) {
+		for _, s := range []string{s, formValue(tokens)} {
+			out, _, _ := plainRunPlain(s, plus, false)
+			for _, v := range []string{string(out), Percent(s, plus), s} {
+				vs := []string{v}
+				if len(v) > 0 {
+					b := []byte(v)
+					b[int(at)%len(b)] = c
+					vs = append(vs, string(b), v[:len(v)-1], v+"x")
+				}
+				for _, v := range vs {
+					if got, want := DecodesPlainlyTo(s, plus, v), decodesPlainlyToPlain(s, plus, v); got != want {
+						t.Fatalf("DecodesPlainlyTo(%q, %v, %q) = %v, want %v", s, plus, v, got, want)
+					}
+				}
+			}
+		}
+	})
+}

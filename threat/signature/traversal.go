@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bulwarkhq/bulwark/internal/decode"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -215,9 +216,23 @@ func foldIsLower(v string, m cls) bool {
 
 // unpercentsTo reports whether unpercent(s, plus) is v, and what it
 // counts as exotic. unpercent never lengthens what it decodes.
+//
+// A form field of prose has an escape every few dozen bytes, all of them
+// plain: decode.DecodesPlainlyTo answers for those without writing a
+// byte. When every '%' of s begins a %HH escape of a byte other than '%',
+// unpercent decodes s once and counts nothing: the bytes it appends are
+// never a '%' (a '+' becomes a space, an escape a byte other than '%',
+// other bytes themselves), so its buffer never holds one, percentNear
+// never finds one, and unpercentRun reads s to the end (its PlainRun
+// stops only at a '%' that begins no %HH escape or one of '%'). Nested
+// escapes ("%252e", "%%32%65", "%2%e") and %u need a '%' that begins
+// no plain escape, or one of '%', and are left to unpercent.
 func unpercentsTo(s string, plus bool, v string) (int, bool) {
 	if len(s) < len(v) {
 		return 0, false
+	}
+	if decode.DecodesPlainlyTo(s, plus, v) {
+		return 0, true
 	}
 	p := longBuffers.Get().(*[]byte)
 	u, n := unpercent((*p)[:0], s, plus)

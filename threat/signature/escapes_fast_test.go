@@ -1,0 +1,42 @@
+package signature
+
+import (
+	"strings"
+	"testing"
+)
+
+// unpercentsToPlain is unpercentsTo as it was before it asked
+// decode.DecodesPlainlyTo first: unpercent, and a comparison.
+func unpercentsToPlain(s string, plus bool, v string) (int, bool) {
+	u, n := unpercentPlain(nil, s, plus)
+	return n, string(u) == v
+}
+
+// FuzzUnpercentsTo holds unpercentsTo to unpercentsToPlain, against what
+// the raw form decodes to (unpercent's reading, or one with a byte
+// changed), for raw forms of text, escapes, and nested, broken and %u
+// escapes.
+func FuzzUnpercentsTo(f *testing.F) {
+	f.Add("the+quick%2C+brown+fox%3A+%22x%22+jumps+over", true, uint16(0), byte(0))
+	f.Add("a%252e%252e%2fetc+and+more+words+to+pass+a+block", true, uint16(5), byte('.'))
+	f.Add("%%32%65%%32%65%2fetc%2fpasswd+plain+text+here", false, uint16(0), byte(0))
+	f.Add("%2%e%2%e%2fx+y+z+w+v+u+t+s+r+q+p+o+n+m", true, uint16(9), byte('/'))
+	f.Add("%u002e%u002e%2f+is+a+dot+dot+slash+in+%u", true, uint16(1), byte(0))
+	f.Add("%2C+"+strings.Repeat("x", 15)+"%", true, uint16(2), byte(','))
+	f.Fuzz(func(t *testing.T, s string, plus bool, at uint16, c byte) {
+		u, _ := unpercentPlain(nil, s, plus)
+		vs := []string{string(u), s}
+		if len(u) > 0 {
+			b := []byte(string(u))
+			b[int(at)%len(b)] = c
+			vs = append(vs, string(b), string(u[:len(u)-1]))
+		}
+		for _, v := range vs {
+			gn, gok := unpercentsTo(s, plus, v)
+			wn, wok := unpercentsToPlain(s, plus, v)
+			if gok != wok || gok && gn != wn {
+				t.Fatalf("unpercentsTo(%q, %v, %q) = %d %v, want %d %v", s, plus, v, gn, gok, wn, wok)
+			}
+		}
+	})
+}
