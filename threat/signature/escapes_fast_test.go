@@ -40,3 +40,18 @@ func FuzzUnpercentsTo(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRawEscapes holds rawEscapes to strings.Index and badEscape, which
+// scanProtocol called one after the other.
+func FuzzRawEscapes(f *testing.F) {
+	for _, s := range []string{"", "a%00b", "%%00", "%u00%00", "%uff01%zz", "%2C+x%00%g", "%UFFab", "%%", "%0", "x%2C+y%3A+z%00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		nul, esc, bad := rawEscapes(s)
+		wesc, wbad := badEscape(s)
+		if wnul := strings.Index(s, "%00"); nul != wnul || esc != wesc || bad != wbad {
+			t.Fatalf("rawEscapes(%q) = %d %d %v, want %d %d %v", s, nul, esc, bad, wnul, wesc, wbad)
+		}
+	})
+}

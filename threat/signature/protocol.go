@@ -130,11 +130,16 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 	}
 	for i := range req.Params {
 		p := &req.Params[i]
-		if seen&(1<<protoNUL) == 0 && p.Source != threat.SourceJSON && strings.Contains(p.Raw, "%00") {
+		// the escapes of the raw form, for both questions, in one walk
+		nul, esc, bad := -1, -1, false
+		wantEsc := p.Source == threat.SourceForm && seen&(1<<protoEscape) == 0
+		if seen&(1<<protoNUL) == 0 && p.Source != threat.SourceJSON || wantEsc {
+			nul, esc, bad = rawEscapes(p.Raw)
+		}
+		if seen&(1<<protoNUL) == 0 && p.Source != threat.SourceJSON && nul >= 0 {
 			seen.first(protoNUL)
 			x := input{src: p.Source, name: p.Name, value: p.Raw}
-			j := strings.Index(p.Raw, "%00")
-			dst = append(dst, signal(nameProtocol, "protocol.nul", 0.7, &x, j, j+3))
+			dst = append(dst, signal(nameProtocol, "protocol.nul", 0.7, &x, nul, nul+3))
 		}
 		if j := indexLineBreak(p.Name); j >= 0 && seen&(1<<protoCRLFName) == 0 && namedBy(p.Source) {
 			seen.first(protoCRLFName)
@@ -148,12 +153,10 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 				dst = append(dst, signal(nameProtocol, "protocol.smuggling", 0.99, &x, j, j+24))
 			}
 		}
-		if p.Source == threat.SourceForm && seen&(1<<protoEscape) == 0 && hasByte(p.Raw, '%') {
-			if j, bad := badEscape(p.Raw); j >= 0 && bad {
-				seen.first(protoEscape)
-				x := input{src: p.Source, name: p.Name, value: p.Raw}
-				dst = append(dst, signal(nameProtocol, "protocol.bad_escape", 0.8, &x, j, j+3))
-			}
+		if wantEsc && esc >= 0 && bad {
+			seen.first(protoEscape)
+			x := input{src: p.Source, name: p.Name, value: p.Raw}
+			dst = append(dst, signal(nameProtocol, "protocol.bad_escape", 0.8, &x, esc, esc+3))
 		}
 	}
 	return dst
@@ -251,6 +254,40 @@ func badEscape(s string) (int, bool) {
 		i += j
 	}
 	return -1, false
+}
+
+// rawEscapes is strings.Index(s, "%00") and badEscape(s) in one walk over
+// the '%' of s: a form field of prose has one every few dozen bytes, and
+// each walk finds each of them anew. The walk visits every '%' (no escape
+// badEscape steps over holds one), and stops once it has both answers.
+func rawEscapes(s string) (nul, esc int, bad bool) {
+	nul, esc = -1, -1
+	escDone := false
+	for i := strings.IndexByte(s, '%'); i >= 0; {
+		if nul < 0 && i+2 < len(s) && s[i+1] == '0' && s[i+2] == '0' {
+			nul = i
+		}
+		if !escDone {
+			switch {
+			case i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') && allHex(s[i+2:i+6]):
+				if (s[i+2] == 'f' || s[i+2] == 'F') && (s[i+3] == 'f' || s[i+3] == 'F') {
+					esc, escDone = i, true
+				}
+			case i+2 < len(s) && allHex(s[i+1:i+3]):
+			default:
+				esc, bad, escDone = i, true, true
+			}
+		}
+		if escDone && nul >= 0 {
+			break
+		}
+		k := strings.IndexByte(s[i+1:], '%')
+		if k < 0 {
+			break
+		}
+		i += k + 1
+	}
+	return nul, esc, bad
 }
 
 func allHex(s string) bool {
