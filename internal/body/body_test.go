@@ -490,6 +490,23 @@ func FuzzXML(f *testing.F) {
 	})
 }
 
+// FuzzXMLElementNames checks the ASCII lookups of rawTextElement and
+// voidElement against the EqualFold and ToLower ones they replaced.
+func FuzzXMLElementNames(f *testing.F) {
+	for _, s := range []string{"script", "SCRIPT", "ScRiPt", "\u017fcript", "title", "xmp", "Xmp", "plaintext", "textarea",
+		"note", "br", "BR", "Img", "trac\u212a", "track", "source", "sourcE", "wbr", "w_r", "b@", "_r", "col:x", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if got, want := rawTextElement(name), rawTextElementFold(name); got != want {
+			t.Fatalf("rawTextElement(%q) = %v, want %v", name, got, want)
+		}
+		if got, want := voidElement(name), voidElementLower(name); got != want {
+			t.Fatalf("voidElement(%q) = %v, want %v", name, got, want)
+		}
+	})
+}
+
 // FuzzMultipart: the lenient parser never panics; on a body that
 // mime/multipart reads whole, every text field it reads is emitted.
 func FuzzMultipart(f *testing.F) {

@@ -309,11 +309,33 @@ func nameChar(c byte) bool {
 // rawTextElement reports the HTML elements whose text a browser does not
 // read as text: script and style (code), the raw text and RCDATA elements
 // that hold markup as it is written (xmp, iframe, noembed, noframes,
-// noscript, plaintext, textarea, title).
+// noscript, plaintext, textarea, title). It runs at each start and end
+// tag: an ASCII name is folded into a buffer and looked up once, rather
+// than compared with each of the ten; a name with other bytes goes to
+// rawTextElementFold, whose Unicode folding matches "ſcript" too.
 func rawTextElement(name string) bool {
 	if len(name) < 3 || len(name) > 9 {
 		return false
 	}
+	var lo [9]byte
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 0x80 {
+			return rawTextElementFold(name)
+		}
+		// c|0x20 is a lower-case letter exactly when c is that letter in
+		// either case: the names below have letters only
+		lo[i] = c | 0x20
+	}
+	switch string(lo[:len(name)]) {
+	case "script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext", "textarea", "title":
+		return true
+	}
+	return false
+}
+
+// rawTextElementFold is rawTextElement by strings.EqualFold.
+func rawTextElementFold(name string) bool {
 	for _, e := range [...]string{"script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext", "textarea", "title"} {
 		if strings.EqualFold(name, e) {
 			return true
@@ -323,8 +345,35 @@ func rawTextElement(name string) bool {
 }
 
 // voidElement reports HTML elements that have no end tag, so that an HTML
-// body does not nest every element under <br>.
+// body does not nest every element under <br>. An ASCII name is folded as
+// in rawTextElement; strings.ToLower reads the others ("trac\u212a", the
+// Kelvin sign, lowers to "track").
 func voidElement(name string) bool {
+	if len(name) > 6 {
+		for i := 0; i < len(name); i++ {
+			if name[i] >= 0x80 {
+				return voidElementLower(name)
+			}
+		}
+		return false
+	}
+	var lo [6]byte
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 0x80 {
+			return voidElementLower(name)
+		}
+		lo[i] = c | 0x20
+	}
+	switch string(lo[:len(name)]) {
+	case "br", "img", "input", "meta", "link", "hr", "area", "base", "col", "embed", "source", "track", "wbr", "param":
+		return true
+	}
+	return false
+}
+
+// voidElementLower is voidElement by strings.ToLower.
+func voidElementLower(name string) bool {
 	switch strings.ToLower(name) {
 	case "br", "img", "input", "meta", "link", "hr", "area", "base", "col", "embed", "source", "track", "wbr", "param":
 		return true
