@@ -604,11 +604,10 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 			return dst, valueFamilies
 		}
 	} else {
-		for i := 0; i < numValueFamilies; i++ {
-			bit := uint32(1) << i
-			if !d.on[i] || familyWants[i]&kind == 0 || known&bit != 0 {
-				continue
-			}
+		// the enabled families that want kind and have not found the
+		// value clean before, in order, one bit each
+		for fams := d.need[kind] &^ known; fams != 0; fams &= fams - 1 {
+			i := bits.TrailingZeros32(fams)
 			var hit bool
 			switch i {
 			case famSQLi:
@@ -637,7 +636,7 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 				dst, hit = scanCode(in, &seen[i], dst)
 			}
 			if !hit {
-				clean |= bit
+				clean |= 1 << i
 			}
 		}
 		in.release()
