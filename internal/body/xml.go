@@ -32,8 +32,9 @@ func (p *Parser) xml(b string) {
 	// read the document decoded, and references are how markup hides in
 	// the text of an XML document.
 	rawOpen := 0
-	cut := func(i, j int) {
-		if j-i >= XMLTextCut && rawOpen == 0 && depth <= len(stack) && strings.IndexByte(b[i:j], '&') < 0 {
+	// amp says whether b[i:j] holds a '&' (addText looked)
+	cut := func(i, j int, amp bool) {
+		if j-i >= XMLTextCut && rawOpen == 0 && depth <= len(stack) && !amp {
 			markup = append(markup, b[kept:i]...)
 			markup = append(markup, ' ')
 			kept = j
@@ -70,12 +71,14 @@ func (p *Parser) xml(b string) {
 		}
 		return p.emit(XMLText, name, s)
 	}
-	addText := func(s string, entities bool) {
-		if entities && strings.IndexByte(s, '&') >= 0 {
+	// addText reports whether s held a '&' it decoded (entities only)
+	addText := func(s string, entities bool) bool {
+		amp := entities && strings.IndexByte(s, '&') >= 0
+		if amp {
 			s = xmlUnescape(s)
 		}
 		if chunks == 0 && strings.TrimSpace(s) == "" {
-			return
+			return amp
 		}
 		switch chunks {
 		case 0:
@@ -87,17 +90,16 @@ func (p *Parser) xml(b string) {
 			joined.WriteString(s)
 		}
 		chunks++
+		return amp
 	}
 	i := 0
 	for i < len(b) {
 		lt := strings.IndexByte(b[i:], '<')
 		if lt < 0 {
-			addText(b[i:], true)
-			cut(i, len(b))
+			cut(i, len(b), addText(b[i:], true))
 			break
 		}
-		addText(b[i:i+lt], true)
-		cut(i, i+lt)
+		cut(i, i+lt, addText(b[i:i+lt], true))
 		i += lt
 		rest := b[i:]
 		switch {
