@@ -325,7 +325,10 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 	if f == body.FormatForm {
 		req.growFor(s)
 	}
-	p := body.Parser{MaxDepth: lim.MaxDepth}
+	// JSON and XML keys and values of one plain word ("id", "en", "true")
+	// hold nothing to inspect, and bulk documents hold thousands: the
+	// parser leaves them out, and they do not count against MaxParams
+	p := body.Parser{MaxDepth: lim.MaxDepth, SkipWords: true}
 	doc := -1 // the index in Params of the XML document parsed last
 	p.Emit = func(v body.Value) bool {
 		src, name, plus := SourceText, v.Name, false
@@ -337,12 +340,6 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 				d.Value, d.Raw = decode.Value(v.Value, false), v.Value
 				doc = -1
 			}
-			return true
-		}
-		if v.Kind <= body.XMLAttr && v.Kind != body.Form && plainWord(v.Value) {
-			// a JSON or XML key or value of one plain word ("id", "en",
-			// "true"): nothing to inspect, and bulk documents hold
-			// thousands; it does not count against MaxParams
 			return true
 		}
 		switch v.Kind {
@@ -382,22 +379,6 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 		// inspect the body whole too
 		req.add(SourceText, "", s, false, via, lim)
 	}
-}
-
-// plainWord reports whether s is a short word of letters, digits, '-' and
-// '_' that no detector reads: not "__" (prototype pollution), not the
-// start of a serialised object, not long enough to be base64.
-func plainWord(s string) bool {
-	if len(s) == 0 || len(s) >= decode.MinEncoded {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' && (i == 0 || s[i-1] != '_')) {
-			return false
-		}
-	}
-	return true
 }
 
 // readAtMost appends from r to buf until it holds n bytes or r ends. It

@@ -14,6 +14,8 @@ package body
 
 import (
 	"strings"
+
+	"github.com/bulwarkhq/bulwark/internal/decode"
 )
 
 // Format is what a body holds.
@@ -85,6 +87,12 @@ type Parser struct {
 	// stop the parse (the caller's value cap is reached).
 	Emit func(Value) bool
 
+	// SkipWords leaves out JSON strings and keys, and XML text and
+	// attribute values, that are one plain word (plainWord): the caller
+	// inspects none of them, and bulk documents hold thousands, each of
+	// which would otherwise be a call of Emit.
+	SkipWords bool
+
 	// Deep reports that nesting went past MaxDepth.
 	Deep bool
 	// Malformed reports that a JSON, XML or multipart body was not well
@@ -108,12 +116,41 @@ func (p *Parser) emit(k Kind, name, value string) bool {
 	if p.stopped {
 		return false
 	}
+	if p.SkipWords && k <= XMLAttr && k != Form && plainWord(value) {
+		return true
+	}
 	if p.Emit != nil && !p.Emit(Value{Kind: k, Name: name, Value: value}) {
 		p.stopped = true
 		return false
 	}
 	return true
 }
+
+// plainWord reports whether s is a short word of letters, digits, '-' and
+// '_' that no detector reads: not "__" (prototype pollution), not the
+// start of a serialised object, not long enough to be base64.
+func plainWord(s string) bool {
+	if len(s) == 0 || len(s) >= decode.MinEncoded {
+		return false
+	}
+	prev := byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !wordBytes[c] || c == '_' && prev == '_' {
+			return false
+		}
+		prev = c
+	}
+	return true
+}
+
+// wordBytes marks the bytes of a plain word: letters, digits, '-', '_'.
+var wordBytes = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+	}
+	return t
+}()
 
 // Stopped reports whether Emit stopped the parse.
 func (p *Parser) Stopped() bool { return p.stopped }

@@ -490,6 +490,69 @@ func FuzzXML(f *testing.F) {
 	})
 }
 
+// FuzzXMLElementNames checks the ASCII lookups of rawTextElement and
+// voidElement against the EqualFold and ToLower ones they replaced.
+func FuzzXMLElementNames(f *testing.F) {
+	for _, s := range []string{"script", "SCRIPT", "ScRiPt", "\u017fcript", "title", "xmp", "Xmp", "plaintext", "textarea",
+		"note", "br", "BR", "Img", "trac\u212a", "track", "source", "sourcE", "wbr", "w_r", "b@", "_r", "col:x", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if got, want := rawTextElement(name), rawTextElementFold(name); got != want {
+			t.Fatalf("rawTextElement(%q) = %v, want %v", name, got, want)
+		}
+		if got, want := voidElement(name), voidElementLower(name); got != want {
+			t.Fatalf("voidElement(%q) = %v, want %v", name, got, want)
+		}
+	})
+}
+
+// plainWordSimple is plainWord as first written (in threat's view).
+func plainWordSimple(s string) bool {
+	if len(s) == 0 || len(s) >= 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' && (i == 0 || s[i-1] != '_')) {
+			return false
+		}
+	}
+	return true
+}
+
+// FuzzPlainWord checks the table-driven plainWord against
+// plainWordSimple, and that a parser with SkipWords emits what one without
+// it does, less the plain words.
+func FuzzPlainWord(f *testing.F) {
+	for _, s := range []string{"id", "a_b", "__proto", "_a", "a__", "a-b", "1234567", "12345678", "", "é", "a b",
+		`{"id":"x","__proto__":{"a":"b c"},"n":["_","__","ok ok"]}`, `<a b="c_d">e__f<g h="i j">k</g></a>`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := plainWord(s), plainWordSimple(s); got != want {
+			t.Fatalf("plainWord(%q) = %v, want %v", s, got, want)
+		}
+		for _, format := range []Format{FormatJSON, FormatXML} {
+			var all, skipped []Value
+			p := Parser{Emit: func(v Value) bool { all = append(all, v); return true }}
+			p.Parse(s, format, "")
+			q := Parser{SkipWords: true, Emit: func(v Value) bool { skipped = append(skipped, v); return true }}
+			q.Parse(s, format, "")
+			var want []Value
+			for _, v := range all {
+				if v.Kind <= XMLAttr && v.Kind != Form && plainWordSimple(v.Value) {
+					continue
+				}
+				want = append(want, v)
+			}
+			if !slices.Equal(skipped, want) || p.Malformed != q.Malformed || p.Deep != q.Deep {
+				t.Fatalf("%v %q: SkipWords emits %v, want %v", format, s, skipped, want)
+			}
+		}
+	})
+}
+
 // FuzzMultipart: the lenient parser never panics; on a body that
 // mime/multipart reads whole, every text field it reads is emitted.
 func FuzzMultipart(f *testing.F) {

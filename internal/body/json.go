@@ -71,17 +71,20 @@ func (p *Parser) json(b string) bool {
 				ok = false
 			}
 			i += n
+			// a plain word is left out here already (emit would leave it
+			// out too): keys and words are most of a document's strings
+			skip := p.SkipWords && plainWord(s)
 			if wantKey && depth > 0 {
 				if depth <= len(stack) {
 					stack[len(stack)-1].key = s
 				}
 				wantKey = false
-				if !p.emit(JSONKey, "(key)", s) {
+				if !skip && !p.emit(JSONKey, "(key)", s) {
 					return ok
 				}
 				continue
 			}
-			if !p.emit(JSON, name(), s) {
+			if !skip && !p.emit(JSON, name(), s) {
 				return ok
 			}
 		case '/':

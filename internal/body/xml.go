@@ -32,8 +32,9 @@ func (p *Parser) xml(b string) {
 	// read the document decoded, and references are how markup hides in
 	// the text of an XML document.
 	rawOpen := 0
-	cut := func(i, j int) {
-		if j-i >= XMLTextCut && rawOpen == 0 && depth <= len(stack) && strings.IndexByte(b[i:j], '&') < 0 {
+	// amp says whether b[i:j] holds a '&' (addText looked)
+	cut := func(i, j int, amp bool) {
+		if j-i >= XMLTextCut && rawOpen == 0 && depth <= len(stack) && !amp {
 			markup = append(markup, b[kept:i]...)
 			markup = append(markup, ' ')
 			kept = j
@@ -70,12 +71,14 @@ func (p *Parser) xml(b string) {
 		}
 		return p.emit(XMLText, name, s)
 	}
-	addText := func(s string, entities bool) {
-		if entities && strings.IndexByte(s, '&') >= 0 {
+	// addText reports whether s held a '&' it decoded (entities only)
+	addText := func(s string, entities bool) bool {
+		amp := entities && strings.IndexByte(s, '&') >= 0
+		if amp {
 			s = xmlUnescape(s)
 		}
 		if chunks == 0 && strings.TrimSpace(s) == "" {
-			return
+			return amp
 		}
 		switch chunks {
 		case 0:
@@ -87,17 +90,16 @@ func (p *Parser) xml(b string) {
 			joined.WriteString(s)
 		}
 		chunks++
+		return amp
 	}
 	i := 0
 	for i < len(b) {
 		lt := strings.IndexByte(b[i:], '<')
 		if lt < 0 {
-			addText(b[i:], true)
-			cut(i, len(b))
+			cut(i, len(b), addText(b[i:], true))
 			break
 		}
-		addText(b[i:i+lt], true)
-		cut(i, i+lt)
+		cut(i, i+lt, addText(b[i:i+lt], true))
 		i += lt
 		rest := b[i:]
 		switch {
@@ -309,11 +311,33 @@ func nameChar(c byte) bool {
 // rawTextElement reports the HTML elements whose text a browser does not
 // read as text: script and style (code), the raw text and RCDATA elements
 // that hold markup as it is written (xmp, iframe, noembed, noframes,
-// noscript, plaintext, textarea, title).
+// noscript, plaintext, textarea, title). It runs at each start and end
+// tag: an ASCII name is folded into a buffer and looked up once, rather
+// than compared with each of the ten; a name with other bytes goes to
+// rawTextElementFold, whose Unicode folding matches "ſcript" too.
 func rawTextElement(name string) bool {
 	if len(name) < 3 || len(name) > 9 {
 		return false
 	}
+	var lo [9]byte
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 0x80 {
+			return rawTextElementFold(name)
+		}
+		// c|0x20 is a lower-case letter exactly when c is that letter in
+		// either case: the names below have letters only
+		lo[i] = c | 0x20
+	}
+	switch string(lo[:len(name)]) {
+	case "script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext", "textarea", "title":
+		return true
+	}
+	return false
+}
+
+// rawTextElementFold is rawTextElement by strings.EqualFold.
+func rawTextElementFold(name string) bool {
 	for _, e := range [...]string{"script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext", "textarea", "title"} {
 		if strings.EqualFold(name, e) {
 			return true
@@ -323,8 +347,35 @@ func rawTextElement(name string) bool {
 }
 
 // voidElement reports HTML elements that have no end tag, so that an HTML
-// body does not nest every element under <br>.
+// body does not nest every element under <br>. An ASCII name is folded as
+// in rawTextElement; strings.ToLower reads the others ("trac\u212a", the
+// Kelvin sign, lowers to "track").
 func voidElement(name string) bool {
+	if len(name) > 6 {
+		for i := 0; i < len(name); i++ {
+			if name[i] >= 0x80 {
+				return voidElementLower(name)
+			}
+		}
+		return false
+	}
+	var lo [6]byte
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 0x80 {
+			return voidElementLower(name)
+		}
+		lo[i] = c | 0x20
+	}
+	switch string(lo[:len(name)]) {
+	case "br", "img", "input", "meta", "link", "hr", "area", "base", "col", "embed", "source", "track", "wbr", "param":
+		return true
+	}
+	return false
+}
+
+// voidElementLower is voidElement by strings.ToLower.
+func voidElementLower(name string) bool {
 	switch strings.ToLower(name) {
 	case "br", "img", "input", "meta", "link", "hr", "area", "base", "col", "embed", "source", "track", "wbr", "param":
 		return true

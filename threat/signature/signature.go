@@ -460,11 +460,46 @@ func afterPadding(v string) (string, bool) {
 }
 
 // eachRun calls f with the bounds of each run of one byte repeated at
-// least n times (n ≥ 2) in v, in order. Such a run covers a whole block
-// [p, p+n/2) for some p that is a multiple of n/2, so only those blocks
-// are looked at: a block whose first and last bytes differ holds no run,
-// and prose is read about n/2 times faster than byte by byte.
+// least n times (n ≥ 2) in v, in order. For n ≥ 16 it reads one 8-byte
+// word every n-7 bytes: a run of n bytes or more holds n-7 consecutive
+// starts of words that lie inside it, so one of them is read, and a word
+// whose eight bytes are not all one byte rules out a run through it. Prose
+// has no such word, and is read about n-7 bytes a step; a word that is one
+// byte repeated is widened to its whole run, and the search goes on after
+// it. Shorter runs are looked for by eachRunBlocks.
 func eachRun(v string, n int, f func(i, j int)) {
+	if n < 16 {
+		eachRunBlocks(v, n, f)
+		return
+	}
+	step := n - 7
+	for p := 0; p+8 <= len(v); {
+		x := le64(v[p : p+8])
+		if x != uint64(byte(x))*0x0101010101010101 {
+			p += step
+			continue
+		}
+		// a run of at least eight bytes: no earlier word read lay inside
+		// it (it would have been one byte repeated too), so its start is
+		// less than a step back
+		c := byte(x)
+		i, j := p, p+8
+		for i > 0 && v[i-1] == c {
+			i--
+		}
+		j += sameBytes(v[j:], c)
+		if j-i >= n {
+			f(i, j)
+		}
+		p = j // a later run starts at j or after
+	}
+}
+
+// eachRunBlocks is eachRun for any n ≥ 2. Such a run covers a whole
+// block [p, p+n/2) for some p that is a multiple of n/2, so only those
+// blocks are looked at: a block whose first and last bytes differ holds
+// no run.
+func eachRunBlocks(v string, n int, f func(i, j int)) {
 	half := n / 2
 	for p := 0; p+half <= len(v); p += half {
 		c := v[p]
@@ -569,11 +604,10 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 			return dst, valueFamilies
 		}
 	} else {
-		for i := 0; i < numValueFamilies; i++ {
-			bit := uint32(1) << i
-			if !d.on[i] || familyWants[i]&kind == 0 || known&bit != 0 {
-				continue
-			}
+		// the enabled families that want kind and have not found the
+		// value clean before, in order, one bit each
+		for fams := d.need[kind] &^ known; fams != 0; fams &= fams - 1 {
+			i := bits.TrailingZeros32(fams)
 			var hit bool
 			switch i {
 			case famSQLi:
@@ -602,7 +636,7 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 				dst, hit = scanCode(in, &seen[i], dst)
 			}
 			if !hit {
-				clean |= bit
+				clean |= 1 << i
 			}
 		}
 		in.release()

@@ -93,29 +93,50 @@ func FuzzEachRun(f *testing.F) {
 	f.Add(strings.Repeat("a", 64)+"x", 64)
 	f.Add("ab"+strings.Repeat("b", 70)+strings.Repeat("7", 200)+"c", 64)
 	f.Add(strings.Repeat("z", 31)+strings.Repeat("y", 33), 4)
+	f.Add(strings.Repeat("x", 57)+strings.Repeat("q", 64)+strings.Repeat("r", 63)+"s"+strings.Repeat("t", 65), 64)
 	f.Fuzz(func(t *testing.T, v string, n int) {
-		n = 2 + (n&0x7fff)%100
-		var want, got [][2]int
-		for i := 0; i < len(v); {
-			j := i + 1
-			for j < len(v) && v[j] == v[i] {
-				j++
+		checkEachRun(t, v, 2+(n&0x7fff)%100)
+	})
+}
+
+// TestEachRunEdges checks eachRun on runs of about n bytes at every
+// offset against the step its word search takes, next to other runs.
+func TestEachRunEdges(t *testing.T) {
+	for n := 2; n <= 70; n++ {
+		for l := max(1, n-2); l <= n+2; l++ {
+			for off := 0; off <= n+9; off++ {
+				pre := strings.Repeat("ab", off/2) + strings.Repeat("c", off%2)
+				checkEachRun(t, pre+strings.Repeat("z", l), n)
+				checkEachRun(t, pre+strings.Repeat("z", l)+"y"+strings.Repeat("x", l)+"ab", n)
+				checkEachRun(t, pre+strings.Repeat("z", 7)+strings.Repeat("y", l)+strings.Repeat("z", n), n)
 			}
-			if j-i >= n {
-				want = append(want, [2]int{i, j})
-			}
-			i = j
 		}
-		eachRun(v, n, func(i, j int) { got = append(got, [2]int{i, j}) })
-		if len(got) != len(want) {
+	}
+}
+
+// checkEachRun compares eachRun with a byte-by-byte run search.
+func checkEachRun(t *testing.T, v string, n int) {
+	t.Helper()
+	var want, got [][2]int
+	for i := 0; i < len(v); {
+		j := i + 1
+		for j < len(v) && v[j] == v[i] {
+			j++
+		}
+		if j-i >= n {
+			want = append(want, [2]int{i, j})
+		}
+		i = j
+	}
+	eachRun(v, n, func(i, j int) { got = append(got, [2]int{i, j}) })
+	if len(got) != len(want) {
+		t.Fatalf("eachRun(%q, %d) = %v, want %v", v, n, got, want)
+	}
+	for k := range got {
+		if got[k] != want[k] {
 			t.Fatalf("eachRun(%q, %d) = %v, want %v", v, n, got, want)
 		}
-		for k := range got {
-			if got[k] != want[k] {
-				t.Fatalf("eachRun(%q, %d) = %v, want %v", v, n, got, want)
-			}
-		}
-	})
+	}
 }
 
 // FuzzIndexFoldLong checks indexFold on values long enough for its
