@@ -381,3 +381,69 @@ func FuzzSQLLexerWord(f *testing.F) {
 		}
 	})
 }
+
+// comparisonPlain is sqlScan.comparison as first written: it reads the
+// operand after any word before it looks at which word it is.
+func (sc *sqlScan) comparisonPlain(i int) (int, bool) {
+	lx := &sc.lx
+	t := lx.next(i)
+	if t.kind == sOp {
+		return t.j, t.id == opEq || t.id == opCmp
+	}
+	if t.kind != sWord {
+		return 0, false
+	}
+	if t.id == kwNot || t.id == kwSounds {
+		n := lx.next(t.j)
+		if n.kind != sWord || n.id != kwLike && (t.id == kwSounds || n.id != kwIn && n.id != kwBetween) {
+			return 0, false
+		}
+		t = n
+	}
+	r := sc.operand(t.j)
+	switch t.id {
+	case kwLike:
+		return t.j, r.kind != oNone && r.kind != oIdent
+	case kwIn:
+		return t.j, r.kind == oParen || r.kind == oSub
+	case kwBetween:
+		return t.j, literal(r) || r.kind == oSQLCall || r.kind == oSub
+	case kwIs:
+		n := lx.next(t.j)
+		if n.kind == sWord && n.id == kwNot {
+			n = lx.next(n.j)
+		}
+		return t.j, n.kind == sWord && (n.id == kwNull || n.id == kwTrue)
+	}
+	return 0, false
+}
+
+// FuzzSQLComparison checks sqlScan.comparison against comparisonPlain at
+// every offset of s. The plain form reads operands the other skips, which
+// spends the lexer's budget: both lexers are given more than any value
+// the fuzzer makes can spend, so that the budget cuts neither short.
+func FuzzSQLComparison(f *testing.F) {
+	for _, v := range sqliAttacks {
+		f.Add(v)
+	}
+	for _, v := range sqliBenign {
+		f.Add(v)
+	}
+	for _, v := range []string{"and the house is big", "x like 'a%'", "a not like b", "a sounds like b", "a in (1,2)",
+		"a not in (select 1)", "a between 1 and 2", "a is not null", "a is true", "a = b", "a <> b", "a ( b",
+		"and the 'quoted' (really) or x", "or a like", "a is", "a in", "a not between 'x' and 'y'"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		sc := sqlScan{lx: newSQLLexer(v)}
+		sc.lx.budget = 1 << 40
+		for i := 0; i <= len(v); i++ {
+			a, b := sc, sc
+			gotJ, gotOK := a.comparison(i)
+			wantJ, wantOK := b.comparisonPlain(i)
+			if gotJ != wantJ || gotOK != wantOK {
+				t.Fatalf("comparison(%q, %d) = %d, %v; want %d, %v", v, i, gotJ, gotOK, wantJ, wantOK)
+			}
+		}
+	})
+}
