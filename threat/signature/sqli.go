@@ -1890,8 +1890,8 @@ func (sc *sqlScan) subquery(t sqlTok) {
 func (sc *sqlScan) statement(i int) int {
 	lx := &sc.lx
 	t := lx.next(i)
-	if t.kind != sWord {
-		return 0
+	if t.kind != sWord || t.id == kwNone {
+		return 0 // no keyword, as after most ';' of prose: the token after it is not read
 	}
 	n := lx.next(t.j)
 	switch t.id {
@@ -2117,6 +2117,9 @@ func (sc *sqlScan) timing(t sqlTok) {
 // prose ("into", "right", "now") are no call, and leadIn walks the ring.
 func (sc *sqlScan) function(t sqlTok) {
 	lx := &sc.lx
+	if c := lx.s[t.i] | 0x20; t.id == kwFunc && (c != 'c' && c != 'n' || t.j-t.i > 5) {
+		return // no char(, chr(, nchar( (the case below): "right", "left", "user", before the next token is read
+	}
 	n := lx.next(t.j)
 	var conf float64
 	switch t.id {
@@ -2160,9 +2163,8 @@ func (sc *sqlScan) function(t sqlTok) {
 		}
 	case kwFunc:
 		// char(65)+char(66), chr(65)||chr(66): strings built to dodge
-		// quote filters
-		c := lx.s[t.i] | 0x20
-		if n.kind != sOpen || c != 'c' && c != 'n' || t.j-t.i > 5 {
+		// quote filters (other names are left above)
+		if n.kind != sOpen {
 			return
 		}
 		a := lx.next(n.j)

@@ -169,7 +169,10 @@ func FuzzSQLScanRun(f *testing.F) {
 		"a \xa0or 1=1", "caf\xc3\xa9 \xc3\xa9t\xc3\xa9 or 1=1", "x 1or 2",
 		"the cat, sat. on (the) mat? yes: no! here it is, then.", "a, b. c? d: e! f (g) h.5 i:=j k::l m!=n o!<p q!>r",
 		"word,word.word?word:word!word(word)word s t", "abc,.?:!()defgh abcdefg, abcdefgh, x9 a_b c$ d\xc3\xa9 e",
-		"play same write that this then them", "s) and more words here, x! y z", "it's don't he'd I'm we'll you're I've rock'n o'clock y'all ma'am isn'T x'tt a'b1 ' z'", "x  y\t\tz ,  . ;  \"q\" 'r' -- s", "(really) \"quoted\" : the end ! or 1=1"} {
+		"play same write that this then them", "s) and more words here, x! y z", "it's don't he'd I'm we'll you're I've rock'n o'clock y'all ma'am isn'T x'tt a'b1 ' z'", "x  y\t\tz ,  . ;  \"q\" 'r' -- s", "(really) \"quoted\" : the end ! or 1=1",
+		"a different sentence, the sentence. different", "abcdefghijklmno p", "abcdefghijklmnop q", "abcdefgh1 x",
+		"abcdefghi_ x", "abcdefgh$ x", "ABCDEFGH\xc3\xa9 x", "procedure x or 1=1", "information schema", "benchmarks x",
+		"randomblob(5) abcdefgh", "xxxxxxxxxxxxxxx", "abcdefghijkl'm sentence's O'Brienxyz"} {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
