@@ -310,6 +310,27 @@ func (sp *spots) fill(s string, c byte) {
 	}
 }
 
+// lazySpots are the spots of c in s, found at the first get: for loops
+// that may not run.
+type lazySpots struct {
+	s    string
+	c    byte
+	done bool
+	sp   spots
+}
+
+// get returns the spots of c in s; their n is -1 when s is short (a
+// search reads it as fast) or has more than maxSpots of c.
+func (l *lazySpots) get() *spots {
+	if !l.done {
+		l.done = true
+		if l.sp.n = -1; len(l.s) >= shortCursor && len(l.s) < 1<<31 {
+			l.sp.fill(l.s, l.c)
+		}
+	}
+	return &l.sp
+}
+
 // spotCursor answers as a byteCursor over a value does, from the spots of
 // the bytes it searches for, merged into one list when it is set: the
 // least offset at or after i of any of them, or end. A query below the
