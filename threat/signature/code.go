@@ -201,7 +201,8 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			dst = append(dst, signal(nameCode, "java.injection", conf, in, i, j))
 		}
 	}
-	if i, j, conf, rule := phpCode(lo, m, gm[groupPHP]); conf > 0 && seen.mark(&hit, codePHP) {
+	colons := lazySpots{s: unsafeString(lo), c: ':'} // for phpInclude and phpObject, which both stop at every ':'
+	if i, j, conf, rule := phpCode(lo, m, gm[groupPHP], &colons); conf > 0 && seen.mark(&hit, codePHP) {
 		dst = append(dst, signal(nameCode, rule, conf, in, i, j))
 	}
 	if m&cParen != 0 {
@@ -212,7 +213,7 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		}
 	}
 	if m&cColon != 0 && m&(cBrace|cDQuote) != 0 {
-		if i := phpObject(lo); i >= 0 && seen.mark(&hit, codePHPObject) {
+		if i := phpObject(lo, &colons); i >= 0 && seen.mark(&hit, codePHPObject) {
 			dst = append(dst, signal(nameCode, "php.object", 0.99, in, i, i+8))
 		}
 	}
@@ -358,7 +359,7 @@ func stackFrame(lo []byte, j int) bool {
 // PHP functions written as statements. It returns where, how sure and
 // the rule.
 // word is the leftmost of phpWordList in lo.
-func phpCode(lo []byte, m cls, word groupMatch) (int, int, float64, string) {
+func phpCode(lo []byte, m cls, word groupMatch, colons *lazySpots) (int, int, float64, string) {
 	if word.ok {
 		return word.i, word.j, 0.99, "php.injection"
 	}
@@ -401,7 +402,7 @@ func phpCode(lo []byte, m cls, word groupMatch) (int, int, float64, string) {
 		}
 	}
 	if m&(cQuote|cDQuote) != 0 {
-		if i, j := phpInclude(lo, m); i >= 0 {
+		if i, j := phpInclude(lo, m, colons); i >= 0 {
 			return i, j, 0.99, "php.injection"
 		}
 	}
@@ -574,13 +575,18 @@ func phpCall(lo []byte) (int, int, float64) {
 // byte of its prefix, and the quotes are read in their order; between an
 // include and its quote there are only blanks, so includes come in the
 // order of their quotes.
-func phpInclude(lo []byte, m cls) (int, int) {
+func phpInclude(lo []byte, m cls, colons *lazySpots) (int, int) {
 	ri, rj := -1, -1 // the first require
 	if m&(cQuote|cDQuote) == 0 || m&(cColon|cSlash|cBackslash) == 0 {
 		return ri, rj
 	}
 	s := unsafeString(lo)
 	cur := anchorsOf(s, m)
+	if cur.colons && colons != nil {
+		if sp := colons.get(); sp.n >= 0 {
+			cur.sp = sp // read the colons from there
+		}
+	}
 	from := 0 // bytes before it have been read as quotes
 	for c := cur.next(0); c < len(lo); c = cur.next(c + 1) {
 		a := max(c-maxPrefixAnchor, from)
@@ -636,6 +642,9 @@ const maxPrefixAnchor = 7
 type anchorCursor struct {
 	colons bool
 	cur    byteCursor
+	// sp, when set, holds the offsets of the colons, read from at[k] on
+	sp *spots
+	k  int
 }
 
 // anchorsOf returns an anchorCursor over s, whose classes m holds.
@@ -651,6 +660,18 @@ func anchorsOf(s string, m cls) (a anchorCursor) {
 // next returns the index of the first anchor at or after i (0 <= i <=
 // len(s)), or len(s).
 func (a *anchorCursor) next(i int) int {
+	if a.sp != nil {
+		if a.k > 0 && int(a.sp.at[a.k-1]) >= i {
+			a.k = 0 // behind the last query: start over
+		}
+		for a.k < a.sp.n && int(a.sp.at[a.k]) < i {
+			a.k++
+		}
+		if a.k < a.sp.n {
+			return int(a.sp.at[a.k])
+		}
+		return len(a.cur.s)
+	}
 	if a.colons {
 		if j := strings.IndexByte(a.cur.s[i:], ':'); j >= 0 {
 			return i + j
@@ -949,13 +970,30 @@ func jndi(v string) int {
 //
 // It visits the colons (at i+1) with IndexByte rather than every byte:
 // prose has few.
-func phpObject(lo []byte) int {
-	for p := 1; p+3 < len(lo); p++ {
-		n := bytes.IndexByte(lo[p:len(lo)-3], ':')
-		if n < 0 {
-			return -1
+func phpObject(lo []byte, colons *lazySpots) int {
+	var sp *spots
+	if colons != nil {
+		if sp = colons.get(); sp.n < 0 {
+			sp = nil
 		}
-		p += n
+	}
+	for p, k := 1, 0; p+3 < len(lo); p++ {
+		if sp != nil {
+			// the next colon at or after p, from the spots
+			for k < sp.n && int(sp.at[k]) < p {
+				k++
+			}
+			if k == sp.n || int(sp.at[k]) >= len(lo)-3 {
+				return -1
+			}
+			p = int(sp.at[k])
+		} else {
+			n := bytes.IndexByte(lo[p:len(lo)-3], ':')
+			if n < 0 {
+				return -1
+			}
+			p += n
+		}
 		i := p - 1
 		c := lo[i]
 		if (c != 'o' && c != 'a' && c != 'c') || (i > 0 && isWord(lo[i-1])) {

@@ -80,10 +80,11 @@ func FuzzPHPIncludeAnchors(f *testing.F) {
 	f.Add(strings.Repeat("\x00\x03\x04\x0b", 20) + "\x0d\x16\x1a\x1c\x1d\x1e\x1f\x20\x21\x22\x0e\x16\x1a\x23")
 	check := func(t *testing.T, s string) {
 		lo := lower(nil, s)
-		gi, gj := phpInclude(lo, classify(s))
 		wi, wj := phpIncludeQuotes(lo)
-		if gi != wi || gj != wj {
-			t.Fatalf("phpInclude(%q) = %d %d, want %d %d", lo, gi, gj, wi, wj)
+		for _, colons := range []*lazySpots{nil, {s: string(lo), c: ':'}} {
+			if gi, gj := phpInclude(lo, classify(s), colons); gi != wi || gj != wj {
+				t.Fatalf("phpInclude(%q) = %d %d, want %d %d (spots %v)", lo, gi, gj, wi, wj, colons != nil)
+			}
 		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {

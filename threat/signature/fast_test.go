@@ -49,9 +49,16 @@ func FuzzPHPObject(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		lo := []byte(strings.ToLower(s))
-		if got, want := phpObject(lo), phpObjectPlain(lo); got != want {
-			t.Fatalf("phpObject(%q) = %d, want %d", lo, got, want)
+		// s, and s after prose long enough for the colons' spots
+		for _, v := range []string{s, "the note: a word or two (and more): of prose, then " + s} {
+			lo := []byte(strings.ToLower(v))
+			want := phpObjectPlain(lo)
+			if got := phpObject(lo, nil); got != want {
+				t.Fatalf("phpObject(%q) = %d, want %d", lo, got, want)
+			}
+			if got := phpObject(lo, &lazySpots{s: string(lo), c: ':'}); got != want {
+				t.Fatalf("phpObject(%q) with the spots of its colons = %d, want %d", lo, got, want)
+			}
 		}
 	})
 }
@@ -811,11 +818,14 @@ func FuzzPHPInclude(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		lo := []byte(strings.ToLower(s))
-		gi, gj := phpInclude(lo, classify(string(lo)))
-		wi, wj := phpIncludePlain(lo)
-		if gi != wi || gj != wj {
-			t.Fatalf("phpInclude(%q) = %d %d, want %d %d", lo, gi, gj, wi, wj)
+		for _, v := range []string{s, "the note: a word or two (and more): of prose, then " + s} {
+			lo := []byte(strings.ToLower(v))
+			wi, wj := phpIncludePlain(lo)
+			for _, colons := range []*lazySpots{nil, {s: string(lo), c: ':'}} {
+				if gi, gj := phpInclude(lo, classify(string(lo)), colons); gi != wi || gj != wj {
+					t.Fatalf("phpInclude(%q) = %d %d, want %d %d (spots %v)", lo, gi, gj, wi, wj, colons != nil)
+				}
+			}
 		}
 	})
 }

@@ -116,7 +116,7 @@ func FuzzCode(f *testing.F) {
 		if i, j, c := javaCode(lo, gm[groupJava], gm[groupJavaPackage].ok); c > 0 {
 			inBounds(t, "javaCode", v, i, j)
 		}
-		if i, j := phpInclude(lo, classify(v)); i >= 0 {
+		if i, j := phpInclude(lo, classify(v), nil); i >= 0 {
 			inBounds(t, "phpInclude", v, i, j)
 		}
 		stringCallee(lo)

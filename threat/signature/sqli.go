@@ -1612,6 +1612,14 @@ func (sc *sqlScan) comparison(i int) (int, bool) {
 		}
 		t = n
 	}
+	switch t.id {
+	case kwLike, kwIn, kwBetween, kwIs:
+	default:
+		// any other word compares nothing: most often the word after an
+		// operand of prose ("and the house"), whose operand would be read
+		// for nothing, a token or two on
+		return 0, false
+	}
 	r := sc.operand(t.j)
 	switch t.id {
 	case kwLike:
@@ -1651,13 +1659,14 @@ func literal(o operand) bool {
 	return o.kind == oNum || o.kind == oStr || o.kind == oOpenStr || o.kind == oLit
 }
 
-// boolean tries a boolean test after the logical operator t.
+// boolean tries a boolean test after the logical operator t. The lead
+// is read once a test is found: "and" in prose is mostly followed by an
+// operand and no comparison, and leadIn walks the ring.
 func (sc *sqlScan) boolean(t sqlTok) {
 	lx := &sc.lx
 	if p := sc.prev(0); p.kind == sWord && (p.id == kwOr || p.id == kwAnd) || p.kind == sComma {
 		return // "and/or", "this, and that": prose
 	}
-	l := sc.leadIn()
 	left := sc.operand(t.j)
 	for k := 0; k < 3 && left.kind == oParen; k++ {
 		if _, ok := sc.comparison(left.j); ok {
@@ -1677,6 +1686,7 @@ func (sc *sqlScan) boolean(t sqlTok) {
 			return
 		}
 		end = right.j
+		l := sc.leadIn()
 		switch {
 		case literal(left) && literal(right),
 			left.kind == oIdent && right.kind == oIdent && strings.EqualFold(lx.s[left.i:left.j], lx.s[right.i:right.j]):
@@ -1699,6 +1709,7 @@ func (sc *sqlScan) boolean(t sqlTok) {
 		if clauseOp || !ends(lx.next(left.j)) {
 			return // "having 2 or more": a value alone tests nothing after having/where
 		}
+		l := sc.leadIn()
 		switch left.kind {
 		case oLit: // or true--, and false
 			conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0)
@@ -1879,8 +1890,8 @@ func (sc *sqlScan) subquery(t sqlTok) {
 func (sc *sqlScan) statement(i int) int {
 	lx := &sc.lx
 	t := lx.next(i)
-	if t.kind != sWord {
-		return 0
+	if t.kind != sWord || t.id == kwNone {
+		return 0 // no keyword, as after most ';' of prose: the token after it is not read
 	}
 	n := lx.next(t.j)
 	switch t.id {
@@ -2101,11 +2112,15 @@ func (sc *sqlScan) timing(t sqlTok) {
 	}
 }
 
-// function finds error-based extraction and dangerous functions.
+// function finds error-based extraction and dangerous functions. The
+// lead is read only by the cases that weigh it: most of these words in
+// prose ("into", "right", "now") are no call, and leadIn walks the ring.
 func (sc *sqlScan) function(t sqlTok) {
 	lx := &sc.lx
+	if c := lx.s[t.i] | 0x20; t.id == kwFunc && (c != 'c' && c != 'n' || t.j-t.i > 5) {
+		return // no char(, chr(, nchar( (the case below): "right", "left", "user", before the next token is read
+	}
 	n := lx.next(t.j)
-	l := sc.leadIn()
 	var conf float64
 	switch t.id {
 	case kwInto:
@@ -2116,19 +2131,20 @@ func (sc *sqlScan) function(t sqlTok) {
 		}
 	case kwProc:
 		conf = 0.9
-		if n.kind == sQuote || n.kind == sVar || n.kind == sOpen || l != leadText {
+		if n.kind == sQuote || n.kind == sVar || n.kind == sOpen || sc.leadIn() != leadText {
 			conf = 0.99
 		}
 	case kwOraPkg:
 		if n.kind == sDot {
 			if f := lx.next(n.j); f.kind == sWord && lx.next(f.j).kind == sOpen {
-				conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.85)
+				conf = boolConf(sc.leadIn(), 0.99, 0.99, 0.99, 0.95, 0.85)
 			}
 		}
 	case kwErrFunc, kwFileFunc:
 		if n.kind != sOpen {
 			return
 		}
+		l := sc.leadIn()
 		conf = boolConf(l, 0.99, 0.95, 0.95, 0.9, 0.7)
 		if t.id == kwErrFunc && sc.errorArgs(n.j) {
 			conf = boolConf(l, 0.99, 0.99, 0.99, 0.99, 0.9)
@@ -2142,14 +2158,13 @@ func (sc *sqlScan) function(t sqlTok) {
 	case kwFloor:
 		if n.kind == sOpen {
 			if a := lx.next(n.j); a.kind == sWord && strings.EqualFold(lx.s[a.i:a.j], "rand") {
-				conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.85) // floor(rand(0)*2): duplicate-key error
+				conf = boolConf(sc.leadIn(), 0.99, 0.99, 0.99, 0.95, 0.85) // floor(rand(0)*2): duplicate-key error
 			}
 		}
 	case kwFunc:
 		// char(65)+char(66), chr(65)||chr(66): strings built to dodge
-		// quote filters
-		c := lx.s[t.i] | 0x20
-		if n.kind != sOpen || c != 'c' && c != 'n' || t.j-t.i > 5 {
+		// quote filters (other names are left above)
+		if n.kind != sOpen {
 			return
 		}
 		a := lx.next(n.j)

@@ -169,7 +169,10 @@ func FuzzSQLScanRun(f *testing.F) {
 		"a \xa0or 1=1", "caf\xc3\xa9 \xc3\xa9t\xc3\xa9 or 1=1", "x 1or 2",
 		"the cat, sat. on (the) mat? yes: no! here it is, then.", "a, b. c? d: e! f (g) h.5 i:=j k::l m!=n o!<p q!>r",
 		"word,word.word?word:word!word(word)word s t", "abc,.?:!()defgh abcdefg, abcdefgh, x9 a_b c$ d\xc3\xa9 e",
-		"play same write that this then them", "s) and more words here, x! y z", "it's don't he'd I'm we'll you're I've rock'n o'clock y'all ma'am isn'T x'tt a'b1 ' z'", "x  y\t\tz ,  . ;  \"q\" 'r' -- s", "(really) \"quoted\" : the end ! or 1=1"} {
+		"play same write that this then them", "s) and more words here, x! y z", "it's don't he'd I'm we'll you're I've rock'n o'clock y'all ma'am isn'T x'tt a'b1 ' z'", "x  y\t\tz ,  . ;  \"q\" 'r' -- s", "(really) \"quoted\" : the end ! or 1=1",
+		"a different sentence, the sentence. different", "abcdefghijklmno p", "abcdefghijklmnop q", "abcdefgh1 x",
+		"abcdefghi_ x", "abcdefgh$ x", "ABCDEFGH\xc3\xa9 x", "procedure x or 1=1", "information schema", "benchmarks x",
+		"randomblob(5) abcdefgh", "xxxxxxxxxxxxxxx", "abcdefghijkl'm sentence's O'Brienxyz"} {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
@@ -377,6 +380,72 @@ func FuzzSQLLexerWord(f *testing.F) {
 			}
 			if got, want := lx.word(i), lx.wordPlain(i); got != want {
 				t.Fatalf("word(%q, %d) = %+v, want %+v", s, i, got, want)
+			}
+		}
+	})
+}
+
+// comparisonPlain is sqlScan.comparison as first written: it reads the
+// operand after any word before it looks at which word it is.
+func (sc *sqlScan) comparisonPlain(i int) (int, bool) {
+	lx := &sc.lx
+	t := lx.next(i)
+	if t.kind == sOp {
+		return t.j, t.id == opEq || t.id == opCmp
+	}
+	if t.kind != sWord {
+		return 0, false
+	}
+	if t.id == kwNot || t.id == kwSounds {
+		n := lx.next(t.j)
+		if n.kind != sWord || n.id != kwLike && (t.id == kwSounds || n.id != kwIn && n.id != kwBetween) {
+			return 0, false
+		}
+		t = n
+	}
+	r := sc.operand(t.j)
+	switch t.id {
+	case kwLike:
+		return t.j, r.kind != oNone && r.kind != oIdent
+	case kwIn:
+		return t.j, r.kind == oParen || r.kind == oSub
+	case kwBetween:
+		return t.j, literal(r) || r.kind == oSQLCall || r.kind == oSub
+	case kwIs:
+		n := lx.next(t.j)
+		if n.kind == sWord && n.id == kwNot {
+			n = lx.next(n.j)
+		}
+		return t.j, n.kind == sWord && (n.id == kwNull || n.id == kwTrue)
+	}
+	return 0, false
+}
+
+// FuzzSQLComparison checks sqlScan.comparison against comparisonPlain at
+// every offset of s. The plain form reads operands the other skips, which
+// spends the lexer's budget: both lexers are given more than any value
+// the fuzzer makes can spend, so that the budget cuts neither short.
+func FuzzSQLComparison(f *testing.F) {
+	for _, v := range sqliAttacks {
+		f.Add(v)
+	}
+	for _, v := range sqliBenign {
+		f.Add(v)
+	}
+	for _, v := range []string{"and the house is big", "x like 'a%'", "a not like b", "a sounds like b", "a in (1,2)",
+		"a not in (select 1)", "a between 1 and 2", "a is not null", "a is true", "a = b", "a <> b", "a ( b",
+		"and the 'quoted' (really) or x", "or a like", "a is", "a in", "a not between 'x' and 'y'"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		sc := sqlScan{lx: newSQLLexer(v)}
+		sc.lx.budget = 1 << 40
+		for i := 0; i <= len(v); i++ {
+			a, b := sc, sc
+			gotJ, gotOK := a.comparison(i)
+			wantJ, wantOK := b.comparisonPlain(i)
+			if gotJ != wantJ || gotOK != wantOK {
+				t.Fatalf("comparison(%q, %d) = %d, %v; want %d, %v", v, i, gotJ, gotOK, wantJ, wantOK)
 			}
 		}
 	})

@@ -168,13 +168,12 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 func oobDomain(b []byte) (int, int) {
 	var at [5]int
 	at[0] = -1
-	if oastName(b) {
+	if oobDots(b, at[1:]) {
 		// the first "oast" is all the loop below reads of it: one that
 		// starts no "oast." or "oastify." names no interaction server,
 		// and without either in b none does
 		at[0] = indexPair(b, "oast")
 	}
-	oobRest.index(b, at[1:]) // the first occurrence of each, in one walk for the four with a '.'
 	for _, k := range at {
 		if k < 0 {
 			continue
@@ -200,22 +199,37 @@ var (
 	oobRest    = needlesOf(oobAnchors.needles[1:]...)
 )
 
-// oastName reports whether b holds "oast." or "oastify.", which every
-// name of oobDomains under "oast" starts with. It reads the dots, which a
-// vector search finds, and the bytes before each: prose has one dot in
-// some fifty bytes, and "oast"'s letters in every word.
-func oastName(b []byte) bool {
-	for i := 0; i < len(b); i++ {
-		k := bytes.IndexByte(b[i:], '.')
+// oobDots sets at[n] to the first occurrence of oobRest's needle n in b,
+// or -1, as oobRest.index does, and reports whether b holds "oast." or
+// "oastify.", which every name of oobDomains under "oast" starts with. It
+// reads the dots, which a vector search finds, and the bytes around each,
+// in one walk for both (each of oobRest's needles has its rarest byte, a
+// dot, at oobRest.rare[n]): prose has one dot in some fifty bytes, and
+// "oast"'s letters in every word.
+func oobDots(b []byte, at []int) bool {
+	at = at[:len(oobRest.needles)]
+	for n := range at {
+		at[n] = -1
+	}
+	oast, left := false, len(at)
+	for p := 0; p < len(b) && (!oast || left > 0); p++ {
+		k := bytes.IndexByte(b[p:], '.')
 		if k < 0 {
-			return false
+			break
 		}
-		i += k
-		if i >= 4 && string(b[i-4:i]) == "oast" || i >= 7 && string(b[i-7:i]) == "oastify" {
-			return true
+		p += k
+		if !oast && (p >= 4 && string(b[p-4:p]) == "oast" || p >= 7 && string(b[p-7:p]) == "oastify") {
+			oast = true
+		}
+		for n, nd := range oobRest.needles {
+			// the first byte first: most positions differ there
+			if i := p - oobRest.rare[n]; at[n] < 0 && i >= 0 && i+len(nd) <= len(b) && b[i] == nd[0] && string(b[i+1:i+len(nd)]) == nd[1:] {
+				at[n] = i
+				left--
+			}
 		}
 	}
-	return false
+	return oast
 }
 
 // urlFold appends v lower-cased to buf with the characters that URL

@@ -278,6 +278,119 @@ func (c *byteCursor) next(i int) int {
 	return best - 1
 }
 
+// spots are the offsets of one byte in a value, found in one walk (a
+// strings.IndexByte at each), for the loops of a family that each stop at
+// that byte: they read the offsets, where each would walk the value with
+// a search (or a cursor) of its own. A value with more than maxSpots of
+// the byte is walked by each loop as before (n is -1).
+type spots struct {
+	n  int
+	at [maxSpots]int32
+}
+
+// maxSpots bounds the offsets spots holds: an 8 KiB window of prose has
+// some twenty of each byte the XSS family stops at.
+const maxSpots = 32
+
+// fill sets sp to the offsets of c in s (len(s) < 1<<31).
+func (sp *spots) fill(s string, c byte) {
+	sp.n = 0
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], c)
+		if j < 0 {
+			return
+		}
+		if sp.n == maxSpots {
+			sp.n = -1
+			return
+		}
+		sp.at[sp.n] = int32(i + j)
+		sp.n++
+		i += j + 1
+	}
+}
+
+// lazySpots are the spots of c in s, found at the first get: for loops
+// that may not run.
+type lazySpots struct {
+	s    string
+	c    byte
+	done bool
+	sp   spots
+}
+
+// get returns the spots of c in s; their n is -1 when s is short (a
+// search reads it as fast) or has more than maxSpots of c.
+func (l *lazySpots) get() *spots {
+	if !l.done {
+		l.done = true
+		if l.sp.n = -1; len(l.s) >= shortCursor && len(l.s) < 1<<31 {
+			l.sp.fill(l.s, l.c)
+		}
+	}
+	return &l.sp
+}
+
+// spotCursor answers as a byteCursor over a value does, from the spots of
+// the bytes it searches for, merged into one list when it is set: the
+// least offset at or after i of any of them, or end. A query below the
+// last starts over.
+type spotCursor struct {
+	at  [2 * maxSpots]int32
+	n   int
+	k   int // at[:k] are below the last query
+	end int
+}
+
+// set makes the cursor search for the bytes of a and b (whose n is not
+// -1) in a value of end bytes.
+func (c *spotCursor) set(a, b *spots, end int) {
+	i, j := 0, 0
+	for i < a.n && j < b.n {
+		if a.at[i] < b.at[j] {
+			c.at[c.n] = a.at[i]
+			i++
+		} else {
+			c.at[c.n] = b.at[j]
+			j++
+		}
+		c.n++
+	}
+	c.n += copy(c.at[c.n:], a.at[i:a.n])
+	c.n += copy(c.at[c.n:], b.at[j:b.n])
+	c.end = end
+}
+
+func (c *spotCursor) next(i int) int {
+	k := c.k
+	if k > 0 && int(c.at[k-1]) >= i {
+		k = 0
+	}
+	for k < c.n && int(c.at[k]) < i {
+		k++
+	}
+	c.k = k
+	if k < c.n && int(c.at[k]) < c.end {
+		return int(c.at[k])
+	}
+	return c.end
+}
+
+// stopCursor is a byteCursor, or a spotCursor where the spots of a
+// value serve (xssSpots), for the loops that take either.
+type stopCursor struct {
+	spotted bool
+	sc      spotCursor
+	bc      byteCursor
+}
+
+func (c *stopCursor) next(i int) int {
+	if c.spotted {
+		return c.sc.next(i)
+	}
+	return c.bc.next(i)
+}
+
 // nextByte returns the index of the first byte of s at or after i that
 // is one of set, or len(s); in marks set (or more: bytes s does not
 // hold). A block of eight bytes is skipped when none of them is in set:

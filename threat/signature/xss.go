@@ -391,6 +391,9 @@ type xssScan struct {
 	// that nothing is skipped that was there)
 	m     cls
 	plain bool
+	// cursors is set by the tests to read with the cursors where the
+	// spots of the value would serve (xssSpots)
+	cursors bool
 	// xml is set for an XML document of data (input.xmlData)
 	xml bool
 }
@@ -422,18 +425,55 @@ func (x *xssScan) scan(s string, m cls) {
 	if m&cAmp != 0 {
 		x.entities(s)
 	}
+	var sp xssSpots
+	sp.fill(s, x.m, x.plain || x.cursors)
 	if m&cColon != 0 {
-		x.schemes(s)
+		x.schemes(s, &sp)
 	}
 	if m&cEq != 0 {
 		x.handlers(s)
 	}
 	if m&(cParen|cBacktick|cBracket|cBrace|cDot) != 0 {
-		x.sinks(s)
+		x.sinks(s, &sp)
 	}
 	if m&(cParen|cColon|cAt) != 0 {
-		x.styles(s, 0, len(s), false)
+		x.styles(s, 0, len(s), false, &sp)
 	}
+}
+
+// xssSpots are the spots of the '(', ':' and '.' of a value that schemes,
+// sinks and styles all stop at: of prose, the only bytes of their sets.
+// Each is found in one walk instead of one walk (or cursor) of each
+// loop. A loop whose set holds another byte the value has uses its
+// cursor, as do all when the value is short (a cursor reads it eight
+// bytes at a time) or has more of a byte than spots holds.
+type xssSpots struct {
+	ok                bool  // the spots were filled
+	sinks, styles     bool  // and serve the loop's whole set
+	paren, colon, dot spots // n is 0 for a byte the value lacks
+}
+
+// fill finds the spots of s, whose classes m holds, unless s is short or
+// plain is set (xssScan.plain: the loops search for every byte of their
+// sets).
+func (sp *xssSpots) fill(s string, m cls, plain bool) {
+	if plain || len(s) < shortCursor || len(s) >= 1<<31 || m&(cParen|cColon|cDot) == 0 {
+		return
+	}
+	sp.ok = true
+	if m&cParen != 0 {
+		sp.paren.fill(s, '(')
+	}
+	if m&cColon != 0 {
+		sp.colon.fill(s, ':')
+	}
+	if m&cDot != 0 && m&(cBacktick|cBracket|cEq|cAmp) == 0 {
+		sp.dot.fill(s, '.')
+	}
+	// sinks' set is "(`[.=&", styles' "(:@": the classes of the others
+	// must be absent (newClassCursor would search for them)
+	sp.sinks = m&(cBacktick|cBracket|cEq|cAmp) == 0 && sp.paren.n >= 0 && sp.dot.n >= 0
+	sp.styles = m&cAt == 0 && sp.paren.n >= 0 && sp.colon.n >= 0
 }
 
 // htmlSpace reports whether c separates attributes: HTML's spaces, and
@@ -587,7 +627,7 @@ func (x *xssScan) tag(s string, i int) {
 			x.hit(xssHandler, 0.99, s, i, vj)
 			dangerous = true
 		case hasFold(attr, "style"):
-			if x.styles(val, 0, len(val), true) {
+			if x.styles(val, 0, len(val), true, nil) {
 				dangerous = true
 			}
 		case hasFold(attr, "srcdoc") && strings.IndexByte(val, '<') >= 0:
@@ -646,7 +686,7 @@ func (x *xssScan) tag(s string, i int) {
 				end = p + c
 			}
 			x.budget -= end - p
-			if x.styles(s, p, end, true) {
+			if x.styles(s, p, end, true, nil) {
 				conf = 0.99
 			}
 		}
@@ -851,13 +891,21 @@ var dataScript = []string{"text/html", "image/svg", "application/xhtml", "text/x
 // schemes finds script URLs outside tags: the whole value, or a URL after
 // '=' or a quote or url(, followed by code. "javascript: the good parts"
 // is a book.
-func (x *xssScan) schemes(s string) {
-	for off := 0; off < len(s); {
-		c := strings.IndexByte(s[off:], ':')
-		if c < 0 {
+func (x *xssScan) schemes(s string, sp *xssSpots) {
+	colons := sp.ok && sp.colon.n >= 0
+	for off, n := 0, 0; off < len(s); {
+		var c int
+		if colons {
+			if n == sp.colon.n {
+				return
+			}
+			c = int(sp.colon.at[n])
+			n++
+		} else if c = strings.IndexByte(s[off:], ':'); c < 0 {
 			return
+		} else {
+			c += off
 		}
-		c += off
 		off = c + 1
 		// back over the scheme's letters (and spaces or control bytes)
 		b := c
@@ -1040,8 +1088,14 @@ var eventPrefixes = words("load", "error", "mouse", "click", "dblclick", "focus"
 // a call's "(" or "`", an index's "[", a member's ".", an assignment's
 // "=", Netscape's "&{". Each is judged from the words around it, so that
 // the pass costs a byte loop on values without any.
-func (x *xssScan) sinks(s string) {
-	cur := newClassCursor(sinkBytes, s, x.m)
+func (x *xssScan) sinks(s string, sp *xssSpots) {
+	var cur stopCursor
+	if sp.ok && sp.sinks {
+		cur.spotted = true
+		cur.sc.set(&sp.paren, &sp.dot, len(s))
+	} else {
+		cur.bc = newClassCursor(sinkBytes, s, x.m)
+	}
 	for p := 0; p < len(s); p++ {
 		if p = cur.next(p); p >= len(s) {
 			break // none of the cases below
@@ -1348,9 +1402,15 @@ var styleBytes = finder("(:@")
 // -moz-binding:, behavior:, @import, from the punctuation each needs.
 // attr says s[i:j] is style markup (an attribute or a style element),
 // where any of them is an attack.
-func (x *xssScan) styles(s string, i, j int, attr bool) bool {
+func (x *xssScan) styles(s string, i, j int, attr bool, sp *xssSpots) bool {
 	conf := 0.0
-	cur := newClassCursor(styleBytes, s[:j], x.m)
+	var cur stopCursor
+	if sp != nil && sp.ok && sp.styles && j == len(s) {
+		cur.spotted = true
+		cur.sc.set(&sp.paren, &sp.colon, j)
+	} else {
+		cur.bc = newClassCursor(styleBytes, s[:j], x.m)
+	}
 	for p := i; p < j; p++ {
 		if p = cur.next(p); p >= j {
 			break

@@ -44,3 +44,25 @@ func FuzzUTF7Start(f *testing.F) {
 		}
 	})
 }
+
+// FuzzXSSSpots checks that scan finds the same when schemes, sinks and
+// styles read the spots of the value's '(', ':' and '.' (xssSpots) as
+// when they search for them with their cursors. Values of 64 bytes or
+// more are read with spots; n repeats s to make one.
+func FuzzXSSSpots(f *testing.F) {
+	for _, s := range []string{"alert(1)", "x.innerHTML=y", "javascript:alert(1)", "a{behavior: url(x.htc)}",
+		"the (quick) fox: it's. window.name (really): ", "expression(alert(1)) -moz-binding: url(x)", "@import 'x.css';",
+		"eval(atob('x')) x.y.z: self.location javascript : vbscript: data:text/html,", "a.b(c).d:e(f)",
+		"((((((((((((((((((((((((((((((((((((", "::::::::::::::::::::::::::::::::::::::::", "..................................."} {
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		v := strings.Repeat(s, 1+min(max(n, 0), 70))
+		got, want := xssScan{}, xssScan{cursors: true}
+		got.scan(v, classify(v))
+		want.scan(v, classify(v))
+		if got.best != want.best {
+			t.Fatalf("%q: with spots %+v, with cursors %+v", v, got.best, want.best)
+		}
+	})
+}
