@@ -65,11 +65,12 @@ const pathChars = cDot | cSlash | cBackslash | cColon | cPercent | cBrace | cHig
 
 func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
-	var stack [1024]byte
 	v := in.value
 	m := in.m
-	if in.src != threat.SourceHeader && len(v) >= 64 {
-		if i, n := longestRun(v); n >= 64 && seen.mark(&hit, travRun) {
+	// afterPadding has looked for the same runs in most values already
+	// (input.runless)
+	if in.src != threat.SourceHeader && len(v) >= minPadding && in.runless != v {
+		if i, n := longestRun(v); n >= minPadding && seen.mark(&hit, travRun) {
 			dst = append(dst, signal(nameTraversal, "probe.long_run", 0.75, in, i, i+n))
 		}
 	}
@@ -108,6 +109,8 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 		}
 	}
 	if !lowered {
+		// declared here, it is cleared only for the values folded into it
+		var stack [1024]byte
 		buf := stack[:0]
 		if len(src) > len(stack) {
 			p := longBuffers.Get().(*[]byte)
@@ -424,10 +427,11 @@ func remoteInclude(b []byte) float64 {
 }
 
 // longestRun returns the start and length of the longest run of one byte
-// (other than digits, which card numbers and ids repeat legitimately).
+// (other than digits, which card numbers and ids repeat legitimately) of
+// at least minPadding bytes.
 func longestRun(v string) (int, int) {
 	best, at := 0, 0
-	eachRun(v, 64, func(i, j int) {
+	eachRun(v, minPadding, func(i, j int) {
 		if j-i > best && !(v[i] >= '0' && v[i] <= '9') {
 			best, at = j-i, i
 		}
