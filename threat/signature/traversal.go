@@ -214,7 +214,23 @@ const loweredFold = 512
 // and '5' are copied as they are everywhere else.
 func foldIsLower(v string, m cls) bool {
 	return m&(cSlash|cBackslash|cPercent|cCtl|cNL|cHigh) == 0 && (m&cSpace == 0 || strings.IndexByte(v, '\t') < 0) &&
-		!strings.Contains(v, "0x") && !strings.Contains(v, "0X") && (m&cDot == 0 || !strippedEscape(v))
+		!hexPrefix(v) && (m&cDot == 0 || !strippedEscape(v))
+}
+
+// hexPrefix reports whether v holds "0x" or "0X", in one walk over its
+// '0's (two searches for the two spellings read all of v twice).
+func hexPrefix(v string) bool {
+	for i := 0; i < len(v); i++ {
+		k := strings.IndexByte(v[i:], '0')
+		if k < 0 {
+			return false
+		}
+		i += k
+		if i+1 < len(v) && v[i+1]|0x20 == 'x' {
+			return true
+		}
+	}
+	return false
 }
 
 // unpercentsTo reports whether unpercent(s, plus) is v, and what it
@@ -246,20 +262,18 @@ func unpercentsTo(s string, plus bool, v string) (int, bool) {
 }
 
 // strippedEscape reports whether v holds "..2f" or "..5c" (either case),
-// which foldChars reads as "../": it looks at the digits, which prose
-// lacks, rather than at the dots, which it has.
+// which foldChars reads as "../". It reads v once, from one ".." to the
+// next: prose has a dot every sentence but seldom two in a row, where a
+// search for each of the digits reads all of v twice.
 func strippedEscape(v string) bool {
-	for _, c := range [2]byte{'2', '5'} {
-		for i := 0; i < len(v); i++ {
-			k := strings.IndexByte(v[i:], c)
-			if k < 0 {
-				break
-			}
-			i += k
-			if i >= 2 && v[i-1] == '.' && v[i-2] == '.' && i+1 < len(v) &&
-				(c == '2' && v[i+1]|0x20 == 'f' || c == '5' && v[i+1]|0x20 == 'c') {
-				return true
-			}
+	for i := 0; i < len(v); i++ {
+		k := strings.Index(v[i:], "..")
+		if k < 0 {
+			return false
+		}
+		i += k // v[i:i+2] is "..", and "..." holds another at i+1
+		if i+3 < len(v) && (v[i+2] == '2' && v[i+3]|0x20 == 'f' || v[i+2] == '5' && v[i+3]|0x20 == 'c') {
+			return true
 		}
 	}
 	return false
