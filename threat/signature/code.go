@@ -140,7 +140,6 @@ const codeChars = cDollar | cBrace | cLT | cAt | cDot | cParen | cBracket | cPer
 
 func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
-	var stack [512]byte
 	v := in.value
 	m := in.m
 	if m&cDollar != 0 && m&cBrace != 0 {
@@ -159,6 +158,7 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		return dst, hit
 	}
 	if in.name == "(name)" {
+		var stack [512]byte
 		lo := lower(stack[:0], v)
 		if m&(cBracket|cDot|cDollar) != 0 {
 			if mt, ok := protoWords.find(lo, false); ok && seen.mark(&hit, codeProto) {
@@ -189,9 +189,12 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		return dst, hit
 	}
 	var lo []byte
-	if len(v) > len(stack) {
+	if len(v) > 512 {
 		lo = in.lowerValue() // the SSRF family may have made it
 	} else {
+		// declared here, the buffer is cleared only for the short values
+		// lower-cased into it
+		var stack [512]byte
 		lo = lower(stack[:0], v)
 	}
 	var gm [codeGroups]groupMatch
