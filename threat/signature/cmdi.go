@@ -1106,7 +1106,10 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	if m&(shellChars|cSpace|cSlash|cBackslash|cQuote|cDQuote|cPercent) == 0 || header && structuredHeader(in.name) {
 		return dst, hit // structured headers carry Shellshock only
 	}
-	rawEscapes := in.raw != "" && (strings.IndexByte(in.raw, '\\') >= 0 || escapedBackslash(in.raw))
+	// a raw form that is the value itself (JSON and XML values) has the
+	// value's classes: without '\\' and '%' it needs no search
+	r := in.raw
+	rawEscapes := r != "" && (r != v || m&(cBackslash|cPercent) != 0) && (strings.IndexByte(r, '\\') >= 0 || escapedBackslash(r))
 	if m&cmdOps == 0 && !header && m&cParen == 0 && !rawEscapes && !startsWithCommand(v, m) {
 		return dst, hit // no operator, no call, no command line first: no command position at all
 	}

@@ -81,13 +81,17 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	// would spoil: "%%32%%66" decodes to "%2%f" in steps, but the decoder
 	// reads "%2%fetc" as "%2" and the byte 0xFE.
 	src, plus := v, false
-	if r := in.raw; r != "" && strings.IndexByte(r, '\\') < 0 {
+	if r := in.raw; r != "" {
 		switch in.src {
 		case threat.SourceQuery, threat.SourceForm, threat.SourceCookie:
 			// cookies are form-encoded by the frameworks that encode them
-			src, plus = r, true
+			if strings.IndexByte(r, '\\') < 0 {
+				src, plus = r, true
+			}
 		default:
-			if strings.IndexByte(r, '%') >= 0 {
+			// a raw form that is the value itself (JSON and XML values)
+			// would change nothing: it is not searched
+			if r != v && strings.IndexByte(r, '\\') < 0 && strings.IndexByte(r, '%') >= 0 {
 				src = r
 			}
 		}
