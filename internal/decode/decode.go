@@ -46,16 +46,34 @@ func specialLong(s string, plus bool) bool {
 
 // highOrNUL reports whether s holds a byte >= 0x80 or a NUL.
 func highOrNUL(s string) bool {
-	// the NUL a vector at a time; the high bits of eight words a round,
-	// in one test, then of one word
+	// The NUL a vector at a time; the high bits of sixteen words a round,
+	// in one test, then of eight words, then of one word, and last of the
+	// final word again, which covers the bytes after the last whole one.
+	// Every value is read whole, so the per-byte work is what counts: the
+	// rounds read through a pointer to s's bytes (as wordAt does), which
+	// leaves them no bounds check; the loop conditions keep them in s.
 	if strings.IndexByte(s, 0) >= 0 {
 		return true
 	}
 	const highs = 0x8080808080808080
-	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	p := unsafe.Pointer(unsafe.StringData(s))
 	i := 0
-	for ; i+64 <= len(b); i += 64 {
-		c := (*[64]byte)(b[i : i+64]) // one bounds check for the eight loads
+	for ; i <= len(s)-128; i += 128 {
+		c := (*[128]byte)(unsafe.Add(p, i))
+		w := binary.LittleEndian.Uint64(c[0:8]) | binary.LittleEndian.Uint64(c[8:16]) |
+			binary.LittleEndian.Uint64(c[16:24]) | binary.LittleEndian.Uint64(c[24:32]) |
+			binary.LittleEndian.Uint64(c[32:40]) | binary.LittleEndian.Uint64(c[40:48]) |
+			binary.LittleEndian.Uint64(c[48:56]) | binary.LittleEndian.Uint64(c[56:64]) |
+			binary.LittleEndian.Uint64(c[64:72]) | binary.LittleEndian.Uint64(c[72:80]) |
+			binary.LittleEndian.Uint64(c[80:88]) | binary.LittleEndian.Uint64(c[88:96]) |
+			binary.LittleEndian.Uint64(c[96:104]) | binary.LittleEndian.Uint64(c[104:112]) |
+			binary.LittleEndian.Uint64(c[112:120]) | binary.LittleEndian.Uint64(c[120:128])
+		if w&highs != 0 {
+			return true
+		}
+	}
+	if i <= len(s)-64 {
+		c := (*[64]byte)(unsafe.Add(p, i))
 		w := binary.LittleEndian.Uint64(c[0:8]) | binary.LittleEndian.Uint64(c[8:16]) |
 			binary.LittleEndian.Uint64(c[16:24]) | binary.LittleEndian.Uint64(c[24:32]) |
 			binary.LittleEndian.Uint64(c[32:40]) | binary.LittleEndian.Uint64(c[40:48]) |
@@ -63,18 +81,23 @@ func highOrNUL(s string) bool {
 		if w&highs != 0 {
 			return true
 		}
+		i += 64
 	}
-	for ; i+8 <= len(b); i += 8 {
-		if binary.LittleEndian.Uint64(b[i:i+8])&highs != 0 {
+	if len(s) < 8 {
+		for ; i < len(s); i++ {
+			if s[i] >= 0x80 {
+				return true
+			}
+		}
+		return false
+	}
+	for ; i < len(s)-8; i += 8 {
+		if wordAt(s, i)&highs != 0 {
 			return true
 		}
 	}
-	for ; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return true
-		}
-	}
-	return false
+	// the last eight bytes of s, some of them read before
+	return wordAt(s, len(s)-8)&highs != 0
 }
 
 // specialTables mark the bytes special looks for, without and with '+'.

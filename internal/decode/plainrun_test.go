@@ -171,10 +171,10 @@ func FuzzValuePasses(f *testing.F) {
 }
 
 // TestHighOrNULOffsets puts every byte at every offset of a value long
-// enough for highOrNUL's rounds of sixty-four bytes, its words and its
-// last bytes, and compares it with the plain form.
+// enough for highOrNUL's rounds of 128 and of sixty-four bytes, its words
+// and its last bytes, and compares it with the plain form.
 func TestHighOrNULOffsets(t *testing.T) {
-	base := []byte(strings.Repeat("abcdefgh", 18)[:141])
+	base := []byte(strings.Repeat("abcdefgh", 40)[:309])
 	for i := range base {
 		for c := 0; c < 256; c++ {
 			b := append([]byte(nil), base...)

@@ -1106,7 +1106,10 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	if m&(shellChars|cSpace|cSlash|cBackslash|cQuote|cDQuote|cPercent) == 0 || header && structuredHeader(in.name) {
 		return dst, hit // structured headers carry Shellshock only
 	}
-	rawEscapes := in.raw != "" && (strings.IndexByte(in.raw, '\\') >= 0 || escapedBackslash(in.raw))
+	// a raw form that is the value itself (JSON and XML values) has the
+	// value's classes: without '\\' and '%' it needs no search
+	r := in.raw
+	rawEscapes := r != "" && (r != v || m&(cBackslash|cPercent) != 0) && (strings.IndexByte(r, '\\') >= 0 || escapedBackslash(r))
 	if m&cmdOps == 0 && !header && m&cParen == 0 && !rawEscapes && !startsWithCommand(v, m) {
 		return dst, hit // no operator, no call, no command line first: no command position at all
 	}
@@ -1375,17 +1378,22 @@ func rateCommands(t *shellText, best *cmdHit, path bool) {
 func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 	b := t.b
 	var nameBuf [48]byte
-	wordy := hasWords(b, 8)
+	// Whether the value reads as text, and the words before an operator,
+	// are asked of the commands found only: a value of prose has none at
+	// its start and few after its operators, and the two are worked out
+	// at the first that needs them.
+	wordy, counted := false, false
+	var lw lineWords
+	lwMade := false
 	// The value itself may be a command line; a URL path is none (its
 	// segments are names: "/whoami", "/ping").
 	line := false
 	if c, ok := commandWord(b, 0, nameBuf[:0]); ok && !path {
 		a := readArgs(b, &c, 0, true)
 		line = c.byPath || c.class != cmdWord || a.shaped
+		wordy, counted = hasWords(b, 8), true
 		rateLine(t, &c, &a, wordy, best)
 	}
-	lw := newLineWords(b)
-	lw.nl = m&cNL != 0
 	inTick := false
 	ops := newClassCursor(opFinder, unsafeString(b), m)
 	for i := 0; i < len(b); i++ {
@@ -1432,6 +1440,13 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 			continue
 		}
 		a := readArgs(b, &c, close, false)
+		if !counted {
+			wordy, counted = hasWords(b, 8), true
+		}
+		if !lwMade {
+			lw, lwMade = newLineWords(b), true
+			lw.nl = m&cNL != 0
+		}
 		words, plain := lw.at(i)
 		ctx := opContext{op: op, words: words, plain: plain && words > 0, line: line,
 			lead: words <= 2 && !line && !inTick && op != opBacktick}

@@ -140,7 +140,6 @@ const codeChars = cDollar | cBrace | cLT | cAt | cDot | cParen | cBracket | cPer
 
 func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
-	var stack [512]byte
 	v := in.value
 	m := in.m
 	if m&cDollar != 0 && m&cBrace != 0 {
@@ -159,6 +158,7 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		return dst, hit
 	}
 	if in.name == "(name)" {
+		var stack [512]byte
 		lo := lower(stack[:0], v)
 		if m&(cBracket|cDot|cDollar) != 0 {
 			if mt, ok := protoWords.find(lo, false); ok && seen.mark(&hit, codeProto) {
@@ -172,11 +172,9 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		}
 		return dst, hit
 	}
-	// the first of javaMagic found, in the list's order; "aced0005" and
-	// "ACED0005" share their walk over the '5's, and the binary header
-	// is not searched for in a value without high and control bytes
+	// the first of javaMagic found, in the list's order
 	var at [8]int
-	javaMagicSet.indexIn(unsafeBytes(v), m, at[:])
+	javaMagicIndex(v, m, at[:])
 	for n, i := range at[:len(javaMagic)] {
 		if i >= 0 {
 			if seen.mark(&hit, codeDeser) {
@@ -189,9 +187,12 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		return dst, hit
 	}
 	var lo []byte
-	if len(v) > len(stack) {
+	if len(v) > 512 {
 		lo = in.lowerValue() // the SSRF family may have made it
 	} else {
+		// declared here, the buffer is cleared only for the short values
+		// lower-cased into it
+		var stack [512]byte
 		lo = lower(stack[:0], v)
 	}
 	var gm [codeGroups]groupMatch
@@ -231,6 +232,61 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		}
 	}
 	return dst, hit
+}
+
+// javaBinaryClasses are the classes of javaMagic's binary header.
+var javaBinaryClasses = classify(javaMagic[3])
+
+// javaMagicIndex is javaMagicSet.indexIn(v, m, at): at[n] is the first
+// offset of javaMagic[n] in v, or -1. "rO0AB", "aced0005" and "ACED0005"
+// all hold a '0' (at offsets 2, 4 and 4), so one walk over the '0's finds
+// the three, where the set walks the '0's for the first and the '5's for
+// the others: every value goes through here, and a walk reads all of a
+// value without them. "H4sIAAAAAAAAAJ" is found from its rarest byte, and
+// the binary header only in a value with high and control bytes, as the
+// set finds them. TestJavaMagicIndexOffsets holds javaMagic to the
+// offsets this reads.
+func javaMagicIndex(v string, m cls, at []int) {
+	at = at[:len(javaMagic)]
+	for n := range at {
+		at[n] = -1
+	}
+	left := 3
+	for p := 0; left > 0 && p < len(v); p++ {
+		j := strings.IndexByte(v[p:], '0')
+		if j < 0 {
+			break
+		}
+		p += j
+		if at[0] < 0 && p >= 2 && strings.HasPrefix(v[p-2:], javaMagic[0]) {
+			at[0], left = p-2, left-1
+		}
+		if p >= 4 {
+			if at[1] < 0 && strings.HasPrefix(v[p-4:], javaMagic[1]) {
+				at[1], left = p-4, left-1
+			}
+			if at[2] < 0 && strings.HasPrefix(v[p-4:], javaMagic[2]) {
+				at[2], left = p-4, left-1
+			}
+		}
+	}
+	if javaBinaryClasses&^m == 0 {
+		at[3] = indexRare(v, javaMagic[3])
+	}
+	// "H4sIAAAAAAAAAJ" from its last byte, its rarest, as the set walks
+	// it (indexRare would work out the rarest byte for each value)
+	const j4 = len("H4sIAAAAAAAAA")
+	for p := j4; p < len(v); p++ {
+		j := strings.IndexByte(v[p:], 'J')
+		if j < 0 {
+			break
+		}
+		p += j
+		if v[p-j4] == 'H' && strings.HasPrefix(v[p-j4:], javaMagic[4]) {
+			at[4] = p - j4
+			break
+		}
+	}
 }
 
 // childProcess finds Node's child_process module loaded and called with

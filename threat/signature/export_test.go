@@ -1,4 +1,7 @@
 package signature
 
 // AfterPadding exposes afterPadding to the external tests.
-var AfterPadding = afterPadding
+func AfterPadding(v string) (string, bool) {
+	rest, ok, _ := afterPadding(v)
+	return rest, ok
+}

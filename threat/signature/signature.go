@@ -188,6 +188,9 @@ type input struct {
 	lo      []byte
 	loBuf   *[]byte
 	lowered bool
+	// runless is a value afterPadding found no run of minPadding of one
+	// byte in: when it is still value, scanTraversal need not look again
+	runless string
 }
 
 // lowerValue returns in.value lower-cased (ASCII only), made at the first
@@ -413,7 +416,10 @@ const minPadding = 64
 // words after text. Only the text after the last run is read again, from
 // its first byte that is not a space, at most one window of it.
 func (d *Detector) scanAfterPadding(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
-	rest, ok := afterPadding(in.value)
+	rest, ok, runless := afterPadding(in.value)
+	if runless {
+		in.runless = in.value
+	}
 	if !ok {
 		return dst
 	}
@@ -421,7 +427,7 @@ func (d *Detector) scanAfterPadding(in *input, kind what, seen *[numValueFamilie
 		rest = rest[:d.max]
 	}
 	w := input{src: in.src, name: in.name, value: rest, via: in.via, xmlData: in.xmlData}
-	if raw, ok := afterPadding(in.raw); ok && len(raw) <= d.max {
+	if raw, ok, _ := afterPadding(in.raw); ok && len(raw) <= d.max {
 		w.raw = raw // families that read the raw form read its tail too
 	}
 	dst, _ = d.scan(&w, kind, seen, dst)
@@ -430,21 +436,23 @@ func (d *Detector) scanAfterPadding(in *input, kind what, seen *[numValueFamilie
 
 // afterPadding returns the text after the last run of at least minPadding
 // of one letter or digit in v, spaces trimmed, when there is such a run
-// and text after it.
-func afterPadding(v string) (string, bool) {
+// and text after it. runless reports that v holds no run of minPadding
+// of any one byte: scanTraversal's probe for long runs reads that.
+func afterPadding(v string) (rest string, ok, runless bool) {
 	if len(v) < minPadding+1 {
-		return "", false
+		return "", false, len(v) < minPadding
 	}
-	end := -1
+	end, runs := -1, false
 	eachRun(v, minPadding, func(i, j int) {
+		runs = true
 		if isAlpha(v[i]) || isDigit(v[i]) {
 			end = j
 		}
 	})
 	if end < 0 {
-		return "", false
+		return "", false, !runs
 	}
-	rest := v[end:]
+	rest = v[end:]
 	for {
 		// spaces, raw or percent-encoded, between the padding and the payload
 		if t := strings.TrimLeft(rest, " \t\r\n+"); t != rest {
@@ -456,7 +464,7 @@ func afterPadding(v string) (string, bool) {
 			break
 		}
 	}
-	return rest, rest != ""
+	return rest, rest != "", false
 }
 
 // eachRun calls f with the bounds of each run of one byte repeated at

@@ -65,11 +65,12 @@ const pathChars = cDot | cSlash | cBackslash | cColon | cPercent | cBrace | cHig
 
 func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
-	var stack [1024]byte
 	v := in.value
 	m := in.m
-	if in.src != threat.SourceHeader && len(v) >= 64 {
-		if i, n := longestRun(v); n >= 64 && seen.mark(&hit, travRun) {
+	// afterPadding has looked for the same runs in most values already
+	// (input.runless)
+	if in.src != threat.SourceHeader && len(v) >= minPadding && in.runless != v {
+		if i, n := longestRun(v); n >= minPadding && seen.mark(&hit, travRun) {
 			dst = append(dst, signal(nameTraversal, "probe.long_run", 0.75, in, i, i+n))
 		}
 	}
@@ -80,13 +81,17 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	// would spoil: "%%32%%66" decodes to "%2%f" in steps, but the decoder
 	// reads "%2%fetc" as "%2" and the byte 0xFE.
 	src, plus := v, false
-	if r := in.raw; r != "" && strings.IndexByte(r, '\\') < 0 {
+	if r := in.raw; r != "" {
 		switch in.src {
 		case threat.SourceQuery, threat.SourceForm, threat.SourceCookie:
 			// cookies are form-encoded by the frameworks that encode them
-			src, plus = r, true
+			if strings.IndexByte(r, '\\') < 0 {
+				src, plus = r, true
+			}
 		default:
-			if strings.IndexByte(r, '%') >= 0 {
+			// a raw form that is the value itself (JSON and XML values)
+			// would change nothing: it is not searched
+			if r != v && strings.IndexByte(r, '\\') < 0 && strings.IndexByte(r, '%') >= 0 {
 				src = r
 			}
 		}
@@ -108,6 +113,8 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 		}
 	}
 	if !lowered {
+		// declared here, it is cleared only for the values folded into it
+		var stack [1024]byte
 		buf := stack[:0]
 		if len(src) > len(stack) {
 			p := longBuffers.Get().(*[]byte)
@@ -211,7 +218,23 @@ const loweredFold = 512
 // and '5' are copied as they are everywhere else.
 func foldIsLower(v string, m cls) bool {
 	return m&(cSlash|cBackslash|cPercent|cCtl|cNL|cHigh) == 0 && (m&cSpace == 0 || strings.IndexByte(v, '\t') < 0) &&
-		!strings.Contains(v, "0x") && !strings.Contains(v, "0X") && (m&cDot == 0 || !strippedEscape(v))
+		!hexPrefix(v) && (m&cDot == 0 || !strippedEscape(v))
+}
+
+// hexPrefix reports whether v holds "0x" or "0X", in one walk over its
+// '0's (two searches for the two spellings read all of v twice).
+func hexPrefix(v string) bool {
+	for i := 0; i < len(v); i++ {
+		k := strings.IndexByte(v[i:], '0')
+		if k < 0 {
+			return false
+		}
+		i += k
+		if i+1 < len(v) && v[i+1]|0x20 == 'x' {
+			return true
+		}
+	}
+	return false
 }
 
 // unpercentsTo reports whether unpercent(s, plus) is v, and what it
@@ -243,20 +266,18 @@ func unpercentsTo(s string, plus bool, v string) (int, bool) {
 }
 
 // strippedEscape reports whether v holds "..2f" or "..5c" (either case),
-// which foldChars reads as "../": it looks at the digits, which prose
-// lacks, rather than at the dots, which it has.
+// which foldChars reads as "../". It reads v once, from one ".." to the
+// next: prose has a dot every sentence but seldom two in a row, where a
+// search for each of the digits reads all of v twice.
 func strippedEscape(v string) bool {
-	for _, c := range [2]byte{'2', '5'} {
-		for i := 0; i < len(v); i++ {
-			k := strings.IndexByte(v[i:], c)
-			if k < 0 {
-				break
-			}
-			i += k
-			if i >= 2 && v[i-1] == '.' && v[i-2] == '.' && i+1 < len(v) &&
-				(c == '2' && v[i+1]|0x20 == 'f' || c == '5' && v[i+1]|0x20 == 'c') {
-				return true
-			}
+	for i := 0; i < len(v); i++ {
+		k := strings.Index(v[i:], "..")
+		if k < 0 {
+			return false
+		}
+		i += k // v[i:i+2] is "..", and "..." holds another at i+1
+		if i+3 < len(v) && (v[i+2] == '2' && v[i+3]|0x20 == 'f' || v[i+2] == '5' && v[i+3]|0x20 == 'c') {
+			return true
 		}
 	}
 	return false
@@ -424,10 +445,11 @@ func remoteInclude(b []byte) float64 {
 }
 
 // longestRun returns the start and length of the longest run of one byte
-// (other than digits, which card numbers and ids repeat legitimately).
+// (other than digits, which card numbers and ids repeat legitimately) of
+// at least minPadding bytes.
 func longestRun(v string) (int, int) {
 	best, at := 0, 0
-	eachRun(v, 64, func(i, j int) {
+	eachRun(v, minPadding, func(i, j int) {
 		if j-i > best && !(v[i] >= '0' && v[i] <= '9') {
 			best, at = j-i, i
 		}
