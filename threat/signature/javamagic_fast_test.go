@@ -16,7 +16,7 @@ func FuzzJavaMagicIndex(f *testing.F) {
 		for _, m := range []cls{classify(s), ^cls(0)} {
 			var got, want [8]int
 			javaMagicIndex(s, m, got[:])
-			javaMagicSet.indexIn(unsafeBytes(s), m, want[:]) // as scanCode called it
+			javaMagicSet.indexIn([]byte(s), m, want[:]) // as scanCode called it
 			if got != want {
 				t.Fatalf("javaMagicIndex(%q, %x) = %v, want %v", s, m, got[:len(javaMagic)], want[:len(javaMagic)])
 			}

@@ -6,7 +6,6 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
-	"unsafe"
 )
 
 // cls is a set of character classes present in a value. Detectors check it
@@ -1046,10 +1045,6 @@ func (s *needleSet) indexIn(b []byte, m cls, at []int) {
 		}
 	}
 }
-
-// unsafeBytes views s as a byte slice without copying, for the searches
-// written for byte slices (needleSet.index): they must not write to it.
-func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // indexPair returns the leftmost occurrence of needle (two bytes or
 // more) in b, or -1. It tests eight positions at a time for the needle's
