@@ -93,6 +93,11 @@ const (
 )
 
 func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
+	if in.m&sqlChars == 0 && (in.src != threat.SourceHeader || in.m&cPercent == 0) {
+		// sqliValue would return at once, and no decoded form is read:
+		// most values (numbers, names, tags), spared zeroing best
+		return dst, false
+	}
 	var hit bool
 	var best [sqliNumRules]sqlHit
 	// Once the request has reported libinjection's rule, seen.mark drops a
@@ -109,21 +114,22 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			lib = libSkip
 		}
 	}
-	sqliValue(in.value, in.m, in.src, lib, &best)
+	hits := sqliValue(in.value, in.m, in.src, lib, &best)
 	if in.src == threat.SourceHeader && in.m&(cPercent|cAmp) != 0 {
 		// headers reach the families as sent: decode them as a parameter
 		if d := decode.Value(in.value, false); d != in.value {
-			if best[sqliLib].conf >= 0.99 || lib == libUnlessHit && sqliFound(&best) {
+			if best[sqliLib].conf >= 0.99 || lib == libUnlessHit && hits != 0 {
 				// no fingerprint scores higher; or it would be dropped, and
 				// the input matched already
 				lib = libSkip
 			}
-			sqliValue(d, classify(d), in.src, lib, &best)
+			hits |= sqliValue(d, classify(d), in.src, lib, &best)
 		}
 	}
-	for r := range best {
+	for ; hits != 0; hits &= hits - 1 {
+		r := bits.TrailingZeros16(hits)
 		h := &best[r]
-		if h.conf == 0 || !seen.mark(&hit, uint(r)) {
+		if !seen.mark(&hit, uint(r)) {
 			continue
 		}
 		s := bareSignal(nameSQLi, sqliRuleNames[r], h.conf, in)
@@ -145,13 +151,14 @@ const (
 )
 
 // sqliValue runs the rules over v, with classes m, keeping the best match
-// of each rule in best; lib says when libinjection runs.
-func sqliValue(v string, m cls, src threat.Source, lib int, best *[sqliNumRules]sqlHit) {
+// of each rule in best; lib says when libinjection runs. It returns a mask
+// of the rules that matched in v (bit r: best[r].conf > 0).
+func sqliValue(v string, m cls, src threat.Source, lib int, best *[sqliNumRules]sqlHit) uint16 {
 	if m&sqlChars == 0 {
-		return
+		return 0
 	}
 	if src == threat.SourcePath && m&(cQuote|cDQuote|cParen|cSpace) == 0 {
-		return // a plain path is never SQL
+		return 0 // a plain path is never SQL
 	}
 	if m&sqlStrong == 0 && !strings.Contains(v, "--") {
 		// Letters, digits, spaces and plain punctuation: SQL needs a
@@ -163,35 +170,32 @@ func sqliValue(v string, m cls, src threat.Source, lib int, best *[sqliNumRules]
 			longBuffers.Put(p)
 		}
 		if !ok {
-			return
+			return 0
 		}
 	}
-	sc := sqlScan{lx: newSQLLexer(v)}
+	// Declared, then set field by field: a composite literal is built in
+	// a temporary, zeroed, and copied into sc, twice the stores of the
+	// kilobyte sqlScan takes.
+	var sc sqlScan
+	sc.lx = newSQLLexer(v)
 	sc.run()
 	if sc.syntax && (src != threat.SourceHeader || m&(cQuote|cDQuote|cBacktick) != 0 || sc.found()) &&
 		(lib == libRun || lib == libUnlessHit && !sc.found()) {
 		sc.libinjection()
 	}
-	for r := range sc.best {
-		if h := sc.best[r]; h.conf > best[r].conf {
-			h.src = v
-			best[r] = h
+	// Only the rules that matched can raise best: most values match none.
+	for hits := sc.hits; hits != 0; hits &= hits - 1 {
+		r := bits.TrailingZeros16(hits)
+		if h := &sc.best[r]; h.conf > best[r].conf {
+			best[r] = *h
+			best[r].src = v
 		}
 	}
+	return sc.hits
 }
 
 // found reports whether a rule matched.
-func (sc *sqlScan) found() bool { return sqliFound(&sc.best) }
-
-// sqliFound reports whether best holds a match.
-func sqliFound(best *[sqliNumRules]sqlHit) bool {
-	for _, h := range best {
-		if h.conf > 0 {
-			return true
-		}
-	}
-	return false
-}
+func (sc *sqlScan) found() bool { return sc.hits != 0 }
 
 // sqlKind is the kind of a SQL token.
 type sqlKind uint8
@@ -1100,11 +1104,14 @@ type sqlScan struct {
 	// a bracket, a comment, ';', a keyword, a comparison or logical
 	// operator, a variable. Without one libinjection cannot match either.
 	syntax bool
+	// hits has bit r set once best[r] holds a match (conf > 0).
+	hits uint16
 }
 
 func (sc *sqlScan) hit(rule int, conf float64, i, j int) {
 	if h := &sc.best[rule]; conf > h.conf {
 		h.conf, h.i, h.j = conf, i, j
+		sc.hits |= 1 << rule
 	}
 }
 
@@ -2313,6 +2320,7 @@ func (sc *sqlScan) libinjection() {
 		}
 		if h := &sc.best[sqliLib]; conf > h.conf {
 			*h = sqlHit{conf: conf, i: i, j: i + len(w), fp: fp}
+			sc.hits |= 1 << sqliLib
 		}
 	}
 	try(0)

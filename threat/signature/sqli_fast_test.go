@@ -450,3 +450,81 @@ func FuzzSQLComparison(f *testing.F) {
 		}
 	})
 }
+
+// sqliValuePlain is sqliValue as first written: it merges every rule of
+// the scan into best, matched or not, and returns nothing.
+func sqliValuePlain(v string, m cls, src threat.Source, lib int, best *[sqliNumRules]sqlHit) {
+	if m&sqlChars == 0 {
+		return
+	}
+	if src == threat.SourcePath && m&(cQuote|cDQuote|cParen|cSpace) == 0 {
+		return
+	}
+	if m&sqlStrong == 0 && !strings.Contains(v, "--") {
+		var stack [512]byte
+		lo, p := lowerLong(stack[:], v)
+		_, ok := findAny(lo, sqliKeywords, true)
+		if p != nil {
+			longBuffers.Put(p)
+		}
+		if !ok {
+			return
+		}
+	}
+	sc := sqlScan{lx: newSQLLexer(v)}
+	sc.run()
+	found := func() bool {
+		for _, h := range sc.best {
+			if h.conf > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	if sc.syntax && (src != threat.SourceHeader || m&(cQuote|cDQuote|cBacktick) != 0 || found()) &&
+		(lib == libRun || lib == libUnlessHit && !found()) {
+		sc.libinjection()
+	}
+	for r := range sc.best {
+		if h := sc.best[r]; h.conf > best[r].conf {
+			h.src = v
+			best[r] = h
+		}
+	}
+}
+
+// FuzzSQLiValueHits checks sqliValue, which merges only the rules its
+// scan matched (sqlScan.hits), against sqliValuePlain: the same best after
+// two values (the second a decoded form, as scanSQLi reads a header), and
+// masks that name exactly the rules of best that matched.
+func FuzzSQLiValueHits(f *testing.F) {
+	for _, s := range []string{"' or 1=1--", "admin'--", "1 union select 1,2", "the 'quoted' or (really) -- word",
+		"O'Brien said \"hi\" -- the end", "'; drop table users--", "a%27%20or%201=1--", "x' and sleep(5)#", "@@version",
+		"1 or 2 or 3", "cats and (dogs or birds)"} {
+		f.Add(s, "", uint8(0))
+		f.Add(s, s+" or 1=1", uint8(0x13))
+		f.Add("plain words", s, uint8(0x21))
+	}
+	f.Fuzz(func(t *testing.T, a, b string, k uint8) {
+		src := sqliFuzzSources[k&7]
+		var got, want [sqliNumRules]sqlHit
+		var hits uint16
+		for n, v := range []string{a, b} {
+			lib := int(k>>(3+2*n)) & 3 % 3
+			hits |= sqliValue(v, classify(v), src, lib, &got)
+			sqliValuePlain(v, classify(v), src, lib, &want)
+			if got != want {
+				t.Fatalf("values %q, %q (source %v): best %+v, want %+v", a, b, src, got, want)
+			}
+			var mask uint16
+			for r, h := range want {
+				if h.conf > 0 {
+					mask |= 1 << r
+				}
+			}
+			if hits != mask {
+				t.Fatalf("values %q, %q (source %v): hits %b, want %b", a, b, src, hits, mask)
+			}
+		}
+	})
+}
