@@ -4,7 +4,7 @@ import (
 	"math/bits"
 	"strings"
 
-	libinjection "github.com/corazawaf/libinjection-go"
+	"github.com/bulwarkhq/bulwark/internal/libinjection"
 
 	"github.com/bulwarkhq/bulwark/internal/decode"
 	"github.com/bulwarkhq/bulwark/threat"
