@@ -25,7 +25,10 @@
 // evidence. Confidences are the detectors' own; the combiner model of
 // threat/standard learns how much each rule is worth from labelled data.
 //
-// SQL injection and XSS use github.com/corazawaf/libinjection-go, a
-// maintained pure-Go port of libinjection (the engine behind ModSecurity's
-// and Coraza's @detectSQLi/@detectXSS).
+// SQL injection and XSS use libinjection (the engine behind ModSecurity's
+// and Coraza's @detectSQLi/@detectXSS) in the pure-Go port
+// github.com/corazawaf/libinjection-go: XSS through the module, SQL
+// injection through internal/libinjection, a copy of the module's SQL half
+// without its per-word allocations, held to the module's answers by its
+// tests.
 package signature
