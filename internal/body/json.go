@@ -66,7 +66,7 @@ func (p *Parser) json(b string) bool {
 			if c == '\'' {
 				ok = false
 			}
-			s, n, good := jsonString(b[i:])
+			s, n, good := p.arena.jsonString(b[i:])
 			if !good {
 				ok = false
 			}
@@ -164,92 +164,134 @@ func jsonLiteral(w string) bool {
 
 // jsonString reads the quoted string at the start of b (its quote is b[0])
 // and returns it unescaped, the bytes it took, and whether it was closed
-// and its escapes valid. An unclosed string runs to the end of b.
+// and its escapes valid. An unclosed string runs to the end of b. A
+// string with escapes is decoded into an arena of its own; the parser
+// decodes into one arena for the whole document.
 func jsonString(b string) (string, int, bool) {
+	var a arena
+	return a.jsonString(b)
+}
+
+// jsonString is jsonString decoding into a: a string without escapes is a
+// substring of b, one with escapes is written into a, in one pass that
+// copies each run between escapes as quoteRun finds its end.
+func (a *arena) jsonString(b string) (string, int, bool) {
 	q := b[0]
 	i := 1 + quoteRun(b[1:], q)
 	if i < len(b) && b[i] == q {
 		return b[1:i], i + 1, true // the common case: no escapes, no copy
 	}
-	// find the closing quote first: the copy is as long as the string,
-	// not as the rest of the document. b[end] is a backslash here, which
-	// escapes the byte after it, or end is len(b).
-	end := i
-	for end < len(b) && b[end] != q {
-		end += 2
-		if end < len(b) {
-			end += quoteRun(b[end:], q)
-		}
-	}
-	end = min(end, len(b))
-	var out strings.Builder
-	out.Grow(end - 1)
-	out.WriteString(b[1:i])
+	// b[i] is a backslash here, or i is len(b)
+	a.begin()
+	a.write(b[1:i])
 	good := true
 	for i < len(b) {
-		c := b[i]
-		if c == q {
-			return out.String(), i + 1, good
+		if b[i] == q {
+			return a.end(), i + 1, good
 		}
-		if c != '\\' {
-			// a run up to the next escape or the end of the string
-			j := i + 1
-			if j < end {
-				if k := strings.IndexByte(b[j:end], '\\'); k >= 0 {
-					j += k
-				} else {
-					j = end
-				}
-			}
-			out.WriteString(b[i:j])
-			i = j
-			continue
-		}
+		// b[i] is a backslash
 		if i+1 >= len(b) {
-			out.WriteByte(c)
-			return out.String(), len(b), false
+			a.write(b[i:])
+			return a.end(), len(b), false
 		}
 		e := b[i+1]
 		i += 2
 		switch e {
 		case 'n':
-			out.WriteByte('\n')
+			a.writeByte('\n')
 		case 'r':
-			out.WriteByte('\r')
+			a.writeByte('\r')
 		case 't':
-			out.WriteByte('\t')
+			a.writeByte('\t')
 		case 'b':
-			out.WriteByte('\b')
+			a.writeByte('\b')
 		case 'f':
-			out.WriteByte('\f')
+			a.writeByte('\f')
 		case 'u':
 			r, ok := hex4(b, i)
 			if !ok {
-				out.WriteString(`\u`)
+				a.write(`\u`)
 				good = false
-				continue
+				break
 			}
 			i += 4
 			if utf16.IsSurrogate(r) {
 				if r2, ok := hex4(b, i+2); ok && i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
 					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-						out.WriteRune(d)
+						a.writeRune(d)
 						i += 6
-						continue
+						break
 					}
 				}
 				// a lone surrogate: encoding/json reads U+FFFD too
 			}
-			out.WriteRune(r)
+			a.writeRune(r)
 		default:
 			// \" \\ \/ and, leniently, any other escaped byte
 			if e != '"' && e != '\\' && e != '/' {
 				good = false
 			}
-			out.WriteByte(e)
+			a.writeByte(e)
 		}
+		// the run up to the next quote or escape
+		k := i + quoteRun(b[i:], q)
+		a.write(b[i:k])
+		i = k
 	}
-	return out.String(), len(b), false
+	return a.end(), len(b), false
+}
+
+// arena holds the strings a parse decodes (JSON strings with escapes),
+// back to back in chunks that double up to arenaMax bytes, so that a
+// document of many escaped strings costs a few allocations, not one a
+// string. Bytes before buf's length belong to strings handed out and are
+// never written again; the string being decoded is buf[start:], and
+// moves to a new chunk whole when it outgrows the current one.
+type arena struct {
+	buf   []byte
+	start int
+}
+
+const arenaMin, arenaMax = 512, 64 << 10
+
+// begin starts a string at the end of the arena.
+func (a *arena) begin() { a.start = len(a.buf) }
+
+// end returns the string begun last; the bytes after it are for the next.
+func (a *arena) end() string {
+	s := a.buf[a.start:]
+	a.start = len(a.buf)
+	if len(s) == 0 {
+		return ""
+	}
+	return unsafe.String(&s[0], len(s))
+}
+
+// room makes room for n more bytes of the string being decoded.
+func (a *arena) room(n int) {
+	if cap(a.buf)-len(a.buf) >= n {
+		return
+	}
+	cur := a.buf[a.start:]
+	size := min(max(2*cap(a.buf), arenaMin), arenaMax)
+	b := make([]byte, len(cur), max(size, len(cur)+n))
+	copy(b, cur)
+	a.buf, a.start = b, 0
+}
+
+func (a *arena) write(s string) {
+	a.room(len(s))
+	a.buf = append(a.buf, s...)
+}
+
+func (a *arena) writeByte(c byte) {
+	a.room(1)
+	a.buf = append(a.buf, c)
+}
+
+func (a *arena) writeRune(r rune) {
+	a.room(utf8.UTFMax)
+	a.buf = utf8.AppendRune(a.buf, r)
 }
 
 // quoteRun returns the index of the first byte of s that is q or a
