@@ -173,23 +173,33 @@ func jsonString(b string) (string, int, bool) {
 }
 
 // jsonString is jsonString decoding into a: a string without escapes is a
-// substring of b, one with escapes is written into a, in one pass that
-// copies each run between escapes as quoteRun finds its end.
+// substring of b, one with escapes is written into a, in one pass. Past
+// its first sixteen bytes (read as words by quoteRun) a string is read by
+// two vectorised searches: for the next quote, which an escape may turn
+// out to have consumed, and for the backslashes before it. Each byte is
+// read once by each, and each run between escapes copied once.
 func (a *arena) jsonString(b string) (string, int, bool) {
 	q := b[0]
-	i := 1 + quoteRun(b[1:], q)
+	i := 1 + quoteRun(b[1:min(len(b), 17)], q)
 	if i < len(b) && b[i] == q {
 		return b[1:i], i + 1, true // the common case: no escapes, no copy
 	}
-	// b[i] is a backslash here, or i is len(b)
+	qe := nextByte(b, i, q) // the next quote; no quote is in b[i:qe]
+	if i == qe || b[i] != '\\' {
+		// the first bytes held neither: the backslash before qe, if any
+		if k := strings.IndexByte(b[i:qe], '\\'); k >= 0 {
+			i += k
+		} else if qe < len(b) {
+			return b[1:qe], qe + 1, true
+		} else {
+			return b[1:], len(b), false // unclosed
+		}
+	}
+	// b[i] is a backslash
 	a.begin()
 	a.write(b[1:i])
 	good := true
-	for i < len(b) {
-		if b[i] == q {
-			return a.end(), i + 1, good
-		}
-		// b[i] is a backslash
+	for {
 		if i+1 >= len(b) {
 			a.write(b[i:])
 			return a.end(), len(b), false
@@ -233,12 +243,30 @@ func (a *arena) jsonString(b string) (string, int, bool) {
 			}
 			a.writeByte(e)
 		}
-		// the run up to the next quote or escape
-		k := i + quoteRun(b[i:], q)
-		a.write(b[i:k])
-		i = k
+		if i > qe {
+			// the escape was of the quote (hex digits are none)
+			qe = nextByte(b, i, q)
+		}
+		// the run up to the next escape or the quote
+		k := strings.IndexByte(b[i:qe], '\\')
+		if k < 0 {
+			a.write(b[i:qe])
+			if qe < len(b) {
+				return a.end(), qe + 1, good
+			}
+			return a.end(), len(b), false
+		}
+		a.write(b[i : i+k])
+		i += k
 	}
-	return a.end(), len(b), false
+}
+
+// nextByte returns the index of the first c in b from i, or len(b).
+func nextByte(b string, i int, c byte) int {
+	if k := strings.IndexByte(b[i:], c); k >= 0 {
+		return i + k
+	}
+	return len(b)
 }
 
 // arena holds the strings a parse decodes (JSON strings with escapes),
