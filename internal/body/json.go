@@ -331,8 +331,9 @@ func (a *arena) writeRune(r rune) {
 // backslash before it, in windows that double from 64 bytes. A window is
 // as wide as all the bytes before it plus 48, so the two searches read at
 // most four times the index returned, plus 80, however far the next quote
-// is: an escaped string running to the end of the document calls quoteRun
-// at each backslash, and stays linear.
+// is, and a caller that calls it at each backslash stays linear.
+// jsonString gives it the first sixteen bytes of a string only, and
+// searches past them itself.
 func quoteRun(s string, q byte) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	qs, bs := ones*uint64(q), ones*uint64('\\')
