@@ -101,7 +101,8 @@ type Parser struct {
 	Malformed bool
 
 	stopped bool
-	depth   int // multipart nesting
+	depth   int   // multipart nesting
+	arena   arena // the decoded JSON strings with escapes
 }
 
 func (p *Parser) maxDepth() int {

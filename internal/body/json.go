@@ -66,7 +66,7 @@ func (p *Parser) json(b string) bool {
 			if c == '\'' {
 				ok = false
 			}
-			s, n, good := jsonString(b[i:])
+			s, n, good := p.arena.jsonString(b[i:])
 			if !good {
 				ok = false
 			}
@@ -164,92 +164,162 @@ func jsonLiteral(w string) bool {
 
 // jsonString reads the quoted string at the start of b (its quote is b[0])
 // and returns it unescaped, the bytes it took, and whether it was closed
-// and its escapes valid. An unclosed string runs to the end of b.
+// and its escapes valid. An unclosed string runs to the end of b. A
+// string with escapes is decoded into an arena of its own; the parser
+// decodes into one arena for the whole document.
 func jsonString(b string) (string, int, bool) {
+	var a arena
+	return a.jsonString(b)
+}
+
+// jsonString is jsonString decoding into a: a string without escapes is a
+// substring of b, one with escapes is written into a, in one pass. Past
+// its first sixteen bytes (read as words by quoteRun) a string is read by
+// two vectorised searches: for the next quote, which an escape may turn
+// out to have consumed, and for the backslashes before it. Each byte is
+// read once by each, and each run between escapes copied once.
+func (a *arena) jsonString(b string) (string, int, bool) {
 	q := b[0]
-	i := 1 + quoteRun(b[1:], q)
+	i := 1 + quoteRun(b[1:min(len(b), 17)], q)
 	if i < len(b) && b[i] == q {
 		return b[1:i], i + 1, true // the common case: no escapes, no copy
 	}
-	// find the closing quote first: the copy is as long as the string,
-	// not as the rest of the document. b[end] is a backslash here, which
-	// escapes the byte after it, or end is len(b).
-	end := i
-	for end < len(b) && b[end] != q {
-		end += 2
-		if end < len(b) {
-			end += quoteRun(b[end:], q)
+	qe := nextByte(b, i, q) // the next quote; no quote is in b[i:qe]
+	if i == qe || b[i] != '\\' {
+		// the first bytes held neither: the backslash before qe, if any
+		if k := strings.IndexByte(b[i:qe], '\\'); k >= 0 {
+			i += k
+		} else if qe < len(b) {
+			return b[1:qe], qe + 1, true
+		} else {
+			return b[1:], len(b), false // unclosed
 		}
 	}
-	end = min(end, len(b))
-	var out strings.Builder
-	out.Grow(end - 1)
-	out.WriteString(b[1:i])
+	// b[i] is a backslash
+	a.begin()
+	a.write(b[1:i])
 	good := true
-	for i < len(b) {
-		c := b[i]
-		if c == q {
-			return out.String(), i + 1, good
-		}
-		if c != '\\' {
-			// a run up to the next escape or the end of the string
-			j := i + 1
-			if j < end {
-				if k := strings.IndexByte(b[j:end], '\\'); k >= 0 {
-					j += k
-				} else {
-					j = end
-				}
-			}
-			out.WriteString(b[i:j])
-			i = j
-			continue
-		}
+	for {
 		if i+1 >= len(b) {
-			out.WriteByte(c)
-			return out.String(), len(b), false
+			a.write(b[i:])
+			return a.end(), len(b), false
 		}
 		e := b[i+1]
 		i += 2
 		switch e {
 		case 'n':
-			out.WriteByte('\n')
+			a.writeByte('\n')
 		case 'r':
-			out.WriteByte('\r')
+			a.writeByte('\r')
 		case 't':
-			out.WriteByte('\t')
+			a.writeByte('\t')
 		case 'b':
-			out.WriteByte('\b')
+			a.writeByte('\b')
 		case 'f':
-			out.WriteByte('\f')
+			a.writeByte('\f')
 		case 'u':
 			r, ok := hex4(b, i)
 			if !ok {
-				out.WriteString(`\u`)
+				a.write(`\u`)
 				good = false
-				continue
+				break
 			}
 			i += 4
 			if utf16.IsSurrogate(r) {
 				if r2, ok := hex4(b, i+2); ok && i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
 					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-						out.WriteRune(d)
+						a.writeRune(d)
 						i += 6
-						continue
+						break
 					}
 				}
 				// a lone surrogate: encoding/json reads U+FFFD too
 			}
-			out.WriteRune(r)
+			a.writeRune(r)
 		default:
 			// \" \\ \/ and, leniently, any other escaped byte
 			if e != '"' && e != '\\' && e != '/' {
 				good = false
 			}
-			out.WriteByte(e)
+			a.writeByte(e)
 		}
+		if i > qe {
+			// the escape was of the quote (hex digits are none)
+			qe = nextByte(b, i, q)
+		}
+		// the run up to the next escape or the quote
+		k := strings.IndexByte(b[i:qe], '\\')
+		if k < 0 {
+			a.write(b[i:qe])
+			if qe < len(b) {
+				return a.end(), qe + 1, good
+			}
+			return a.end(), len(b), false
+		}
+		a.write(b[i : i+k])
+		i += k
 	}
-	return out.String(), len(b), false
+}
+
+// nextByte returns the index of the first c in b from i, or len(b).
+func nextByte(b string, i int, c byte) int {
+	if k := strings.IndexByte(b[i:], c); k >= 0 {
+		return i + k
+	}
+	return len(b)
+}
+
+// arena holds the strings a parse decodes (JSON strings with escapes),
+// back to back in chunks that double up to arenaMax bytes, so that a
+// document of many escaped strings costs a few allocations, not one a
+// string. Bytes before buf's length belong to strings handed out and are
+// never written again; the string being decoded is buf[start:], and
+// moves to a new chunk whole when it outgrows the current one.
+type arena struct {
+	buf   []byte
+	start int
+}
+
+const arenaMin, arenaMax = 512, 64 << 10
+
+// begin starts a string at the end of the arena.
+func (a *arena) begin() { a.start = len(a.buf) }
+
+// end returns the string begun last; the bytes after it are for the next.
+func (a *arena) end() string {
+	s := a.buf[a.start:]
+	a.start = len(a.buf)
+	if len(s) == 0 {
+		return ""
+	}
+	return unsafe.String(&s[0], len(s))
+}
+
+// room makes room for n more bytes of the string being decoded.
+func (a *arena) room(n int) {
+	if cap(a.buf)-len(a.buf) >= n {
+		return
+	}
+	cur := a.buf[a.start:]
+	size := min(max(2*cap(a.buf), arenaMin), arenaMax)
+	b := make([]byte, len(cur), max(size, len(cur)+n))
+	copy(b, cur)
+	a.buf, a.start = b, 0
+}
+
+func (a *arena) write(s string) {
+	a.room(len(s))
+	a.buf = append(a.buf, s...)
+}
+
+func (a *arena) writeByte(c byte) {
+	a.room(1)
+	a.buf = append(a.buf, c)
+}
+
+func (a *arena) writeRune(r rune) {
+	a.room(utf8.UTFMax)
+	a.buf = utf8.AppendRune(a.buf, r)
 }
 
 // quoteRun returns the index of the first byte of s that is q or a
@@ -261,8 +331,9 @@ func jsonString(b string) (string, int, bool) {
 // backslash before it, in windows that double from 64 bytes. A window is
 // as wide as all the bytes before it plus 48, so the two searches read at
 // most four times the index returned, plus 80, however far the next quote
-// is: an escaped string running to the end of the document calls quoteRun
-// at each backslash, and stays linear.
+// is, and a caller that calls it at each backslash stays linear.
+// jsonString gives it the first sixteen bytes of a string only, and
+// searches past them itself.
 func quoteRun(s string, q byte) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	qs, bs := ones*uint64(q), ones*uint64('\\')

@@ -340,37 +340,51 @@ func DecodesPlainlyTo(s string, plus bool, v string) bool {
 	}
 	// Blocks of s and v that are equal (once the '+' of s are spaces)
 	// hold no '%' (v has none): both move on by eight. Past the bytes that
-	// are, s must hold an escape of v's next byte.
+	// are, s must hold an escape of v's next byte. s is resliced past
+	// each escape by the two bytes it is longer than what it decodes to,
+	// so that one index reads both, and one comparison bounds the loop.
 	//
 	// The loads need no bounds check (the loop's condition is one), and
-	// the masks of the '+' are read from variables, which the compiler
-	// keeps in registers rather than writing each constant anew a block.
-	i, j := 0, 0
-	lows, highs, plusBytes := blockMasks[0], blockMasks[1], blockMasks[2]
-	space := uint64('+' ^ ' ') // what turns a '+' into a space; nothing without plus
-	if !plus {
-		space = 0
-	}
-	for i+8 <= len(s) && j+8 <= len(v) {
-		x := wordAt(s, i)
-		z := x ^ plusBytes
-		x ^= (^((z&lows + lows) | z) & highs >> 7) * space // eqBytes(x, '+')
-		d := x ^ wordAt(v, j)
-		if d == 0 {
-			i, j = i+8, j+8
-			continue
+	// two of the masks of the '+' are read from variables, which the
+	// compiler keeps in registers rather than writing each constant anew
+	// a block.
+	lows, highs := blockMasks[0], blockMasks[1]
+	j := 0
+	for {
+		n := min(len(s), len(v))
+		var d uint64
+		if plus {
+			for ; j+8 <= n; j += 8 {
+				x := wordAt(s, j)
+				z := x ^ 0x2b2b2b2b2b2b2b2b
+				x ^= (^((z&lows + lows) | z) & highs >> 7) * ('+' ^ ' ') // eqBytes(x, '+')
+				if d = x ^ wordAt(v, j); d != 0 {
+					break
+				}
+			}
+		} else {
+			for ; j+8 <= n; j += 8 {
+				if d = wordAt(s, j) ^ wordAt(v, j); d != 0 {
+					break
+				}
+			}
 		}
-		k := bits.TrailingZeros64(d) / 8
-		i, j = i+k, j+k
-		if s[i] != '%' || i+2 >= len(s) {
+		if d == 0 {
+			break
+		}
+		j += bits.TrailingZeros64(d) / 8
+		if s[j] != '%' || j+2 >= len(s) {
 			return false
 		}
-		hi, lo := hexValue[s[i+1]], hexValue[s[i+2]]
+		hi, lo := hexValue[s[j+1]], hexValue[s[j+2]]
 		if c := hi<<4 | lo; hi|lo > 15 || c == '%' || c != v[j] {
 			return false
 		}
-		i, j = i+3, j+1
+		// s[j+3:] is to decode to v[j+1:]
+		s = s[2:]
+		j++
 	}
+	i := j
 	for i < len(s) && j < len(v) {
 		// the last bytes of v, fewer than eight (or of s)
 		c := s[i]
@@ -398,9 +412,9 @@ func DecodesPlainlyTo(s string, plus bool, v string) bool {
 	return i == len(s) && j == len(v)
 }
 
-// blockMasks are the low seven bits of each byte, the high bit of each,
-// and '+' in each byte, as eqBytes uses them.
-var blockMasks = [3]uint64{0x7f7f7f7f7f7f7f7f, 0x8080808080808080, 0x2b2b2b2b2b2b2b2b}
+// blockMasks are the low seven bits of each byte and the high bit of
+// each, as eqBytes uses them.
+var blockMasks = [2]uint64{0x7f7f7f7f7f7f7f7f, 0x8080808080808080}
 
 // wordAt returns the eight bytes of s from i as a little-endian word,
 // without a bounds check: i+8 <= len(s) is the caller's to ensure.
