@@ -548,6 +548,21 @@ func commandWord(b []byte, i int, name []byte) (command, bool) {
 		i++
 	}
 	c := command{start: i, quoted: quoted}
+	// a word of lower-case letters that a blank or an operator ends, as
+	// most after the operators of prose are, is its own name: nothing
+	// below changes it
+	k := i
+	for k < len(b) && k-i <= 40 && 'a' <= b[k] && b[k] <= 'z' {
+		k++
+	}
+	if k > i && k-i <= 40 && (k == len(b) || plainWordEnds[b[k]]) {
+		c.end = k
+		if commandClassWords.may(b[i:k]) {
+			c.class = commandClasses[string(b[i:k])]
+		}
+		c.name = append(name[:0], b[i:k]...)
+		return c, c.class != cmdUnknown
+	}
 	j := i
 	for j < len(b) && j-i < 96 && !commandWordEnds[b[j]] {
 		j++
@@ -624,6 +639,10 @@ func commandWord(b []byte, i int, name []byte) (command, bool) {
 
 // commandWordEnds marks the bytes that end a command word.
 var commandWordEnds = byteSet(" \t;|&`)}<>\n\r,($'\"#+\x00")
+
+// plainWordEnds are commandWordEnds but for the three commandWord reads
+// after a word: ',' (a list), '(' (a call) and '$' (a variable).
+var plainWordEnds = byteSet(" \t;|&`)}<>\n\r'\"#+\x00")
 
 // commandClassWords filters commandWord's lookups in commandClasses: the
 // words after the separators of prose are mostly no command.
@@ -744,21 +763,7 @@ type args struct {
 func readArgs(b []byte, c *command, close byte, line bool) args {
 	a := args{empty: true}
 	i := c.end
-	end := i
-	for {
-		// only the bytes of argEndMarks can end the arguments: the ones
-		// between are skipped eight at a time
-		if end = nextMarked(&argEndMarks, b, end); end >= len(b) {
-			break
-		}
-		x := b[end]
-		if x == ';' || x == '|' || x == '\n' || x == '\r' || x == '`' || x == close && close != 0 ||
-			x == '&' && !(end > 0 && b[end-1] == '>') && !(end+1 < len(b) && b[end+1] == '>') ||
-			x == '$' && end+1 < len(b) && b[end+1] == '(' {
-			break
-		}
-		end++
-	}
+	end := argsEnd(b, i, close)
 	a.end = end
 	span := b[i:end]
 	kind, special := hostileKindOf(c.name)
@@ -823,7 +828,9 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 		}
 		// only some commands' arguments are hostile; any command's
 		// hostileArg reads when they start with '%' or '/'
-		if (special || len(t) > 2 && (t[0] == '%' || t[0] == '/')) && hostileArgOf(c, kind, t, tok == 1, line) {
+		// (of a token of letters alone it reads only the first, after
+		// which, whereis and where)
+		if (special || len(t) > 2 && (t[0] == '%' || t[0] == '/')) && (f != 0 || tok == 1) && hostileArgOf(c, kind, t, tok == 1, line) {
 			a.hostile = true
 		}
 	}
@@ -843,6 +850,67 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	}
 	return a
 }
+
+// argsEnd returns where the arguments that start at b[i] end: at the
+// next operator, or close.
+func argsEnd(b []byte, i int, close byte) int {
+	end := i
+	for {
+		// only the bytes of argEndMarks can end the arguments: the ones
+		// between are skipped eight at a time
+		if end = nextMarked(&argEndMarks, b, end); end >= len(b) {
+			return end
+		}
+		x := b[end]
+		if x == ';' || x == '|' || x == '\n' || x == '\r' || x == '`' || x == close && close != 0 ||
+			x == '&' && !(end > 0 && b[end-1] == '>') && !(end+1 < len(b) && b[end+1] == '>') ||
+			x == '$' && end+1 < len(b) && b[end+1] == '(' {
+			return end
+		}
+		end++
+	}
+}
+
+// argsMayBeHostile reports whether readArgs(b, c, close, line) may find
+// the arguments hostile: false only when it surely does not. It reads
+// what readArgs reads for that and no more. A command that is no
+// hostileArgsOf one has hostile tokens only where they start with '%' or
+// '/', and a span of prose has neither; what is left is hostileSpan,
+// asked of the folded span (of the span itself when the fold would copy
+// it as it is). readArgs asks hostileSpan only when a token is left: on
+// a span of nothing else it is false, and a true answer here only sends
+// the caller to readArgs.
+func argsMayBeHostile(b []byte, c *command, close byte) bool {
+	if hostileArgsOf(c.name) {
+		return true
+	}
+	span := b[c.end:argsEnd(b, c.end, close)]
+	if bytes.IndexByte(span, '/') >= 0 || bytes.IndexByte(span, '%') >= 0 {
+		return true
+	}
+	if nextMarked(&foldStops, span, 0) == len(span) {
+		return hostileSpan(span, c) // pathFoldBytes would copy it unchanged
+	}
+	var stack [256]byte
+	buf := stack[:0]
+	if len(span) > len(stack) {
+		p := longBuffers.Get().(*[]byte)
+		defer longBuffers.Put(p)
+		buf = (*p)[:0]
+	}
+	f, _ := pathFoldBytes(buf, span)
+	return hostileSpan(f, c)
+}
+
+// foldStops marks the bytes pathFoldBytes does more with than copy: the
+// ones it folds (pathSpecial) and the upper-case letters.
+var foldStops = func() (t [256]uint8) {
+	t = pathSpecial
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = 1
+	}
+	return t
+}()
 
 // argEndMarks marks the bytes that may end a command's arguments in
 // readArgs (';', '|', line breaks, '`', ')' closing a substitution, '&'
@@ -1166,15 +1234,17 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 }
 
 // escapedBackslash reports whether s holds "%5c" or "%5C", in one walk
-// over its '%'s.
+// over its '5's: an encoded value of prose has an escape at each of its
+// punctuation marks and few '5's (its digits, and the escapes of '[',
+// '\\', ']' and '^').
 func escapedBackslash(s string) bool {
-	for i := 0; i < len(s); i++ {
-		k := strings.IndexByte(s[i:], '%')
+	for i := 1; i+1 < len(s); i++ {
+		k := strings.IndexByte(s[i:len(s)-1], '5')
 		if k < 0 {
 			return false
 		}
 		i += k
-		if i+2 < len(s) && s[i+1] == '5' && (s[i+2] == 'c' || s[i+2] == 'C') {
+		if s[i-1] == '%' && (s[i+1] == 'c' || s[i+1] == 'C') {
 			return true
 		}
 	}
@@ -1439,7 +1509,6 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 		if !ok {
 			continue
 		}
-		a := readArgs(b, &c, close, false)
 		if !counted {
 			wordy, counted = hasWords(b, 8), true
 		}
@@ -1455,6 +1524,10 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 				ctx.after = wordsUpTo(b[next+k+1:], 3)
 			}
 		}
+		if proseCommand(t, ctx, wordy, &c) && !argsMayBeHostile(b, &c, close) {
+			continue // rateAt would offer nothing (nor would a URL path's)
+		}
+		a := readArgs(b, &c, close, false)
 		if path {
 			// ';' separates matrix parameters and '|' and '&' appear in
 			// names: in a URL path only substitutions and hostile
@@ -1465,6 +1538,17 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 		}
 		rateAt(t, ctx, wordy, &c, &a, i, best)
 	}
+}
+
+// proseCommand reports whether rateAt, given c in the context x of a
+// value of prose, rates c by its arguments' hostility alone, and offers
+// nothing when they are not hostile: an English word that is a command
+// ("time", "find", "more"), neither obfuscated nor in a substitution,
+// after an operator that follows three words or more of text. That is
+// how prose's commands stand: after the ';' of a sentence.
+func proseCommand(t *shellText, x opContext, wordy bool, c *command) bool {
+	return c.class == cmdWord && wordy && !x.lead && !x.line && x.op != opSubst && x.op != opBacktick &&
+		!c.obf && !t.obfIn(c.start, c.end)
 }
 
 // lineWords counts the words of the line before each operator
