@@ -871,20 +871,19 @@ func argsEnd(b []byte, i int, close byte) int {
 	}
 }
 
-// argsMayBeHostile reports whether readArgs(b, c, close, line) may find
-// the arguments hostile: false only when it surely does not. It reads
-// what readArgs reads for that and no more. A command that is no
+// argsMayBeHostile reports whether readArgs may find the arguments of c,
+// span, hostile: false only when it surely does not. It reads what
+// readArgs reads for that and no more. A command that is no
 // hostileArgsOf one has hostile tokens only where they start with '%' or
 // '/', and a span of prose has neither; what is left is hostileSpan,
 // asked of the folded span (of the span itself when the fold would copy
 // it as it is). readArgs asks hostileSpan only when a token is left: on
 // a span of nothing else it is false, and a true answer here only sends
 // the caller to readArgs.
-func argsMayBeHostile(b []byte, c *command, close byte) bool {
+func argsMayBeHostile(span []byte, c *command) bool {
 	if hostileArgsOf(c.name) {
 		return true
 	}
-	span := b[c.end:argsEnd(b, c.end, close)]
 	if bytes.IndexByte(span, '/') >= 0 || bytes.IndexByte(span, '%') >= 0 {
 		return true
 	}
@@ -900,6 +899,49 @@ func argsMayBeHostile(b []byte, c *command, close byte) bool {
 	}
 	f, _ := pathFoldBytes(buf, span)
 	return hostileSpan(f, c)
+}
+
+// argsShaped returns readArgs' shaped for the arguments span: whether a
+// token of them is shaped like a command line's. It reads them as
+// readArgs does, up to the first such token.
+func argsShaped(span []byte) bool {
+	for k := 0; k < len(span); {
+		for k < len(span) && argBytes[span[k]]&abSep != 0 {
+			if span[k] == '+' && k > 0 && (span[k-1] == ' ' || span[k-1] == '\t') && k+1 < len(span) && argBytes[span[k+1]]&abSep == 0 {
+				break
+			}
+			k++
+		}
+		s := k
+		var f uint8
+		if k < len(span) && span[k] == '+' {
+			f, k = abOther, k+1
+		}
+		for k < len(span) {
+			x := argBytes[span[k]]
+			if x&abSep != 0 {
+				break
+			}
+			f |= x
+			k++
+		}
+		if s == k {
+			break
+		}
+		t := span[s:k]
+		if f != 0 {
+			if t = trimSet(t, &argTrim); len(t) == 0 {
+				continue
+			}
+			if tokenShaped(t) {
+				return true
+			}
+		}
+		if commandTokenWords.may(t) && commandTokens[string(t)] {
+			return true
+		}
+	}
+	return false
 }
 
 // foldStops marks the bytes pathFoldBytes does more with than copy: the
@@ -1459,10 +1501,14 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 	// segments are names: "/whoami", "/ping").
 	line := false
 	if c, ok := commandWord(b, 0, nameBuf[:0]); ok && !path {
-		a := readArgs(b, &c, 0, true)
-		line = c.byPath || c.class != cmdWord || a.shaped
 		wordy, counted = hasWords(b, 8), true
-		rateLine(t, &c, &a, wordy, best)
+		if span := b[c.end:argsEnd(b, c.end, 0)]; proseLine(t, wordy, &c) && !argsMayBeHostile(span, &c) {
+			line = c.class != cmdWord || argsShaped(span) // and rateLine would offer nothing
+		} else {
+			a := readArgs(b, &c, 0, true)
+			line = c.byPath || c.class != cmdWord || a.shaped
+			rateLine(t, &c, &a, wordy, best)
+		}
 	}
 	inTick := false
 	ops := newClassCursor(opFinder, unsafeString(b), m)
@@ -1524,8 +1570,15 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 				ctx.after = wordsUpTo(b[next+k+1:], 3)
 			}
 		}
-		if proseCommand(t, ctx, wordy, &c) && !argsMayBeHostile(b, &c, close) {
-			continue // rateAt would offer nothing (nor would a URL path's)
+		if proseCommand(t, ctx, wordy, &c) {
+			if span := b[c.end:argsEnd(b, c.end, close)]; !argsMayBeHostile(span, &c) {
+				// rateAt would offer a name no prose uses with shaped
+				// arguments 0.75 and nothing else; a URL path's nothing
+				if c.class >= cmdName && !path && argsShaped(span) {
+					best.offer(0.75, "cmdi.chain", i, c.end+len(span))
+				}
+				continue
+			}
 		}
 		a := readArgs(b, &c, close, false)
 		if path {
@@ -1541,14 +1594,23 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 }
 
 // proseCommand reports whether rateAt, given c in the context x of a
-// value of prose, rates c by its arguments' hostility alone, and offers
-// nothing when they are not hostile: an English word that is a command
-// ("time", "find", "more"), neither obfuscated nor in a substitution,
-// after an operator that follows three words or more of text. That is
-// how prose's commands stand: after the ';' of a sentence.
+// value of prose, rates c by its arguments' hostility and shape alone:
+// when they are not hostile it offers nothing for an English word that
+// is a command ("time", "find", "more"), and 0.75 for another command
+// with shaped arguments. That is for a command neither obfuscated nor in
+// a substitution, after an operator that follows three words or more of
+// text: how prose's commands stand, after the ';' of a sentence.
 func proseCommand(t *shellText, x opContext, wordy bool, c *command) bool {
-	return c.class == cmdWord && wordy && !x.lead && !x.line && x.op != opSubst && x.op != opBacktick &&
-		!c.obf && !t.obfIn(c.start, c.end)
+	return wordy && !x.lead && !x.line && x.op != opSubst && x.op != opBacktick && !c.obf && !t.obfIn(c.start, c.end)
+}
+
+// proseLine reports whether rateLine, given c at the start of a value of
+// prose, offers nothing unless the arguments are hostile: a command by
+// no path, not obfuscated, administering nothing ("rm", "sc" may) and,
+// if a probe, an English word ("who", "set"; "id;" alone is one).
+func proseLine(t *shellText, wordy bool, c *command) bool {
+	return wordy && !c.byPath && !c.obf && !t.obfIn(c.start, c.end) && !adminCommand(c.name) &&
+		string(c.name) != "net" && string(c.name) != "net1" && (c.class != cmdProbe || englishCommands[string(c.name)])
 }
 
 // lineWords counts the words of the line before each operator
@@ -1872,6 +1934,9 @@ func execCall(b []byte) (int, int) {
 		name := b[s:p]
 		if dot := bytes.LastIndexByte(name, '.'); dot >= 0 {
 			name = name[dot+1:]
+		}
+		if len(name) == 0 {
+			continue // "(really)": a parenthesis of prose, after a blank
 		}
 		strict, ok := execFuncs[string(name)]
 		if !ok {

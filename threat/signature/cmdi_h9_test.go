@@ -28,6 +28,16 @@ var proseCmdSeeds = []string{
 	"the words that we read at night and then; as \"quoted\" words; at it's; call who; set x",
 	"the words that we read at night and then; find 2 or 5 of the 0x2e0x2e boot.ini words, 20 of them",
 	"the words that we read at night and then; find " + strings.Repeat("2 or 5 words, ", 30) + "boot.ini",
+	"time to read the words that we read at night (really) and then; more",
+	"more of the words that we read at night and then -- some; as c:",
+	"find the words that we read at night in +the +x \"quoted\" who; set",
+	"rm the words that we read at night and then; go -rf",
+	"at the words that we read at night, /etc/passwd and then; go",
+	"as the words that we read at night, passwd and then; go",
+	"make C'a't the words that we read at night and then; go",
+	"who are the words that we read at night (really) and then; set -- x; who; where (is) it",
+	"set the words that we read at night and then; who -- x; whoami -- y; uname (really) z",
+	"id the words that we read at night and then; ls it; netsh (really) x",
 }
 
 // rateCommandsPlain is rateCommandsIn as it was before proseCommand: every
@@ -115,10 +125,11 @@ func rateCommandsPlain(t *shellText, best *cmdHit, path bool, m cls) {
 }
 
 // FuzzRateCommandsProse checks rateCommandsIn, which reads the arguments
-// of an English command in prose only as far as their hostility, against
-// rateCommandsPlain, on the value folded as judgeCommand folds it, as a
-// query's value and as a URL path's; and argsMayBeHostile against
-// readArgs: true wherever readArgs finds hostile arguments.
+// of an English command in prose only as far as their hostility (and, at
+// the start of the value, their shape), against rateCommandsPlain, on the
+// value folded as judgeCommand folds it, as a query's value and as a URL
+// path's; and argsMayBeHostile and argsShaped against readArgs: the one
+// true wherever readArgs finds hostile arguments, the other its shaped.
 func FuzzRateCommandsProse(f *testing.F) {
 	for _, s := range append(proseCmdSeeds, cmdFuzzSeeds...) {
 		f.Add(s)
@@ -145,8 +156,13 @@ func FuzzRateCommandsProse(f *testing.F) {
 				continue
 			}
 			for _, close := range []byte{0, ')', '`'} {
-				if a := readArgs(st.b, &c, close, false); a.hostile && !argsMayBeHostile(st.b, &c, close) {
-					t.Fatalf("argsMayBeHostile(%q, %q) = false; readArgs finds them hostile", st.b[i:], c.name)
+				a := readArgs(st.b, &c, close, false)
+				span := st.b[c.end:argsEnd(st.b, c.end, close)]
+				if a.hostile && !argsMayBeHostile(span, &c) {
+					t.Fatalf("argsMayBeHostile(%q, %q) = false; readArgs finds them hostile", span, c.name)
+				}
+				if got := argsShaped(span); got != a.shaped {
+					t.Fatalf("argsShaped(%q) = %v, readArgs finds shaped %v", span, got, a.shaped)
 				}
 			}
 		}
@@ -181,5 +197,13 @@ func TestProseCommandWords(t *testing.T) {
 		if commandClasses[w] != cmdWord || hostileArgsOf([]byte(w)) {
 			t.Errorf("%q: class %d, hostileArgsOf %v; want an English command of no hostile arguments", w, commandClasses[w], hostileArgsOf([]byte(w)))
 		}
+	}
+}
+
+// TestExecFuncsNamed checks that every name of execFuncs is a name:
+// execCall looks up no empty one.
+func TestExecFuncsNamed(t *testing.T) {
+	if _, ok := execFuncs[""]; ok {
+		t.Fatal(`execFuncs holds ""`)
 	}
 }
