@@ -333,9 +333,9 @@ func shellFold(t *shellText, b []byte, v string) []byte { return shellFoldFrom(t
 // skip. ('^' has no class and is always searched for.)
 func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 	t.ifs, t.exp = -1, -1
-	var specials byteCursor
+	var specials foldCursor
 	if lo != nil {
-		specials = newClassCursor(shellSpecialFinder, v, m)
+		specials.set(v, m)
 	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -458,6 +458,45 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 		b = append(b, c)
 	}
 	return b
+}
+
+// foldCursor finds the next of shellSpecialBytes in a value for
+// shellFoldFrom, whose queries only go forward: the bytes whose classes
+// the value has, and '^', each searched for once for each occurrence (a
+// byteCursor without the bookkeeping of queries that go back).
+type foldCursor struct {
+	s  string
+	n  int
+	c  [len(shellSpecialBytes)]byte
+	at [len(shellSpecialBytes)]int // the next c[k] at or after the last query, or -1 before the first
+}
+
+func (f *foldCursor) set(v string, m cls) {
+	f.s = v
+	for k := 0; k < len(shellSpecialBytes); k++ {
+		if b := shellSpecialBytes[k]; classes[b] == 0 || m&classes[b] != 0 {
+			f.c[f.n], f.at[f.n] = b, -1
+			f.n++
+		}
+	}
+}
+
+// next returns the index of the first byte searched for at or after i
+// (not below the last query's), or len(s).
+func (f *foldCursor) next(i int) int {
+	best := len(f.s)
+	for k := 0; k < f.n; k++ {
+		a := f.at[k]
+		if a < i {
+			a = len(f.s)
+			if j := strings.IndexByte(f.s[min(i, len(f.s)):], f.c[k]); j >= 0 {
+				a = i + j
+			}
+			f.at[k] = a
+		}
+		best = min(best, a)
+	}
+	return best
 }
 
 // ansiEscape returns the length of a terminal control sequence at the

@@ -207,3 +207,39 @@ func TestExecFuncsNamed(t *testing.T) {
 		t.Fatal(`execFuncs holds ""`)
 	}
 }
+
+// FuzzFoldCursor checks foldCursor against a search for every byte of
+// shellSpecialBytes, given the classes of the value, every class, and the
+// value's classes with some others, for queries that go forward (by one,
+// or to the answer and past it), as shellFoldFrom's do.
+func FuzzFoldCursor(f *testing.F) {
+	for _, s := range append(proseCmdSeeds, cmdFuzzSeeds...) {
+		f.Add(s, uint64(0x9e3779b97f4a7c15))
+	}
+	f.Fuzz(func(t *testing.T, s string, steps uint64) {
+		// want[i] is the first special byte at or after i
+		want := make([]int, len(s)+1)
+		want[len(s)] = len(s)
+		for k := len(s) - 1; k >= 0; k-- {
+			if want[k] = want[k+1]; shellSpecial[s[k]] {
+				want[k] = k
+			}
+		}
+		for _, m := range []cls{classify(s), ^cls(0), classify(s) | cls(steps>>32)} {
+			var fc foldCursor
+			fc.set(s, m)
+			r := steps
+			for i := 0; i <= len(s); {
+				if got := fc.next(i); got != want[i] {
+					t.Fatalf("foldCursor(%q, %b).next(%d) = %d, want %d", s, m, i, got, want[i])
+				}
+				if r&1 != 0 || want[i] == i {
+					i++
+				} else {
+					i = want[i]
+				}
+				r = r>>1 | r<<63
+			}
+		}
+	})
+}
