@@ -333,9 +333,9 @@ func shellFold(t *shellText, b []byte, v string) []byte { return shellFoldFrom(t
 // skip. ('^' has no class and is always searched for.)
 func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 	t.ifs, t.exp = -1, -1
-	var specials byteCursor
+	var specials foldCursor
 	if lo != nil {
-		specials = newClassCursor(shellSpecialFinder, v, m)
+		specials.set(v, m)
 	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -460,6 +460,45 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 	return b
 }
 
+// foldCursor finds the next of shellSpecialBytes in a value for
+// shellFoldFrom, whose queries only go forward: the bytes whose classes
+// the value has, and '^', each searched for once for each occurrence (a
+// byteCursor without the bookkeeping of queries that go back).
+type foldCursor struct {
+	s  string
+	n  int
+	c  [len(shellSpecialBytes)]byte
+	at [len(shellSpecialBytes)]int // the next c[k] at or after the last query, or -1 before the first
+}
+
+func (f *foldCursor) set(v string, m cls) {
+	f.s = v
+	for k := 0; k < len(shellSpecialBytes); k++ {
+		if b := shellSpecialBytes[k]; classes[b] == 0 || m&classes[b] != 0 {
+			f.c[f.n], f.at[f.n] = b, -1
+			f.n++
+		}
+	}
+}
+
+// next returns the index of the first byte searched for at or after i
+// (not below the last query's), or len(s).
+func (f *foldCursor) next(i int) int {
+	best := len(f.s)
+	for k := 0; k < f.n; k++ {
+		a := f.at[k]
+		if a < i {
+			a = len(f.s)
+			if j := strings.IndexByte(f.s[min(i, len(f.s)):], f.c[k]); j >= 0 {
+				a = i + j
+			}
+			f.at[k] = a
+		}
+		best = min(best, a)
+	}
+	return best
+}
+
 // ansiEscape returns the length of a terminal control sequence at the
 // start of s, raw (ESC "[") or written as an escape (`\033[`, `\x1b[`,
 // `\e[`, `\u001b[`), or 0.
@@ -548,6 +587,21 @@ func commandWord(b []byte, i int, name []byte) (command, bool) {
 		i++
 	}
 	c := command{start: i, quoted: quoted}
+	// a word of lower-case letters that a blank or an operator ends, as
+	// most after the operators of prose are, is its own name: nothing
+	// below changes it
+	k := i
+	for k < len(b) && k-i <= 40 && 'a' <= b[k] && b[k] <= 'z' {
+		k++
+	}
+	if k > i && k-i <= 40 && (k == len(b) || plainWordEnds[b[k]]) {
+		c.end = k
+		if commandClassWords.may(b[i:k]) {
+			c.class = commandClasses[string(b[i:k])]
+		}
+		c.name = append(name[:0], b[i:k]...)
+		return c, c.class != cmdUnknown
+	}
 	j := i
 	for j < len(b) && j-i < 96 && !commandWordEnds[b[j]] {
 		j++
@@ -624,6 +678,10 @@ func commandWord(b []byte, i int, name []byte) (command, bool) {
 
 // commandWordEnds marks the bytes that end a command word.
 var commandWordEnds = byteSet(" \t;|&`)}<>\n\r,($'\"#+\x00")
+
+// plainWordEnds are commandWordEnds but for the three commandWord reads
+// after a word: ',' (a list), '(' (a call) and '$' (a variable).
+var plainWordEnds = byteSet(" \t;|&`)}<>\n\r'\"#+\x00")
 
 // commandClassWords filters commandWord's lookups in commandClasses: the
 // words after the separators of prose are mostly no command.
@@ -744,21 +802,7 @@ type args struct {
 func readArgs(b []byte, c *command, close byte, line bool) args {
 	a := args{empty: true}
 	i := c.end
-	end := i
-	for {
-		// only the bytes of argEndMarks can end the arguments: the ones
-		// between are skipped eight at a time
-		if end = nextMarked(&argEndMarks, b, end); end >= len(b) {
-			break
-		}
-		x := b[end]
-		if x == ';' || x == '|' || x == '\n' || x == '\r' || x == '`' || x == close && close != 0 ||
-			x == '&' && !(end > 0 && b[end-1] == '>') && !(end+1 < len(b) && b[end+1] == '>') ||
-			x == '$' && end+1 < len(b) && b[end+1] == '(' {
-			break
-		}
-		end++
-	}
+	end := argsEnd(b, i, close)
 	a.end = end
 	span := b[i:end]
 	kind, special := hostileKindOf(c.name)
@@ -823,7 +867,9 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 		}
 		// only some commands' arguments are hostile; any command's
 		// hostileArg reads when they start with '%' or '/'
-		if (special || len(t) > 2 && (t[0] == '%' || t[0] == '/')) && hostileArgOf(c, kind, t, tok == 1, line) {
+		// (of a token of letters alone it reads only the first, after
+		// which, whereis and where)
+		if (special || len(t) > 2 && (t[0] == '%' || t[0] == '/')) && (f != 0 || tok == 1) && hostileArgOf(c, kind, t, tok == 1, line) {
 			a.hostile = true
 		}
 	}
@@ -843,6 +889,109 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	}
 	return a
 }
+
+// argsEnd returns where the arguments that start at b[i] end: at the
+// next operator, or close.
+func argsEnd(b []byte, i int, close byte) int {
+	end := i
+	for {
+		// only the bytes of argEndMarks can end the arguments: the ones
+		// between are skipped eight at a time
+		if end = nextMarked(&argEndMarks, b, end); end >= len(b) {
+			return end
+		}
+		x := b[end]
+		if x == ';' || x == '|' || x == '\n' || x == '\r' || x == '`' || x == close && close != 0 ||
+			x == '&' && !(end > 0 && b[end-1] == '>') && !(end+1 < len(b) && b[end+1] == '>') ||
+			x == '$' && end+1 < len(b) && b[end+1] == '(' {
+			return end
+		}
+		end++
+	}
+}
+
+// argsMayBeHostile reports whether readArgs may find the arguments of c,
+// span, hostile: false only when it surely does not. It reads what
+// readArgs reads for that and no more. A command that is no
+// hostileArgsOf one has hostile tokens only where they start with '%' or
+// '/', and a span of prose has neither; what is left is hostileSpan,
+// asked of the folded span (of the span itself when the fold would copy
+// it as it is). readArgs asks hostileSpan only when a token is left: on
+// a span of nothing else it is false, and a true answer here only sends
+// the caller to readArgs.
+func argsMayBeHostile(span []byte, c *command) bool {
+	if hostileArgsOf(c.name) {
+		return true
+	}
+	if bytes.IndexByte(span, '/') >= 0 || bytes.IndexByte(span, '%') >= 0 {
+		return true
+	}
+	if nextMarked(&foldStops, span, 0) == len(span) {
+		return hostileSpan(span, c) // pathFoldBytes would copy it unchanged
+	}
+	var stack [256]byte
+	buf := stack[:0]
+	if len(span) > len(stack) {
+		p := longBuffers.Get().(*[]byte)
+		defer longBuffers.Put(p)
+		buf = (*p)[:0]
+	}
+	f, _ := pathFoldBytes(buf, span)
+	return hostileSpan(f, c)
+}
+
+// argsShaped returns readArgs' shaped for the arguments span: whether a
+// token of them is shaped like a command line's. It reads them as
+// readArgs does, up to the first such token.
+func argsShaped(span []byte) bool {
+	for k := 0; k < len(span); {
+		for k < len(span) && argBytes[span[k]]&abSep != 0 {
+			if span[k] == '+' && k > 0 && (span[k-1] == ' ' || span[k-1] == '\t') && k+1 < len(span) && argBytes[span[k+1]]&abSep == 0 {
+				break
+			}
+			k++
+		}
+		s := k
+		var f uint8
+		if k < len(span) && span[k] == '+' {
+			f, k = abOther, k+1
+		}
+		for k < len(span) {
+			x := argBytes[span[k]]
+			if x&abSep != 0 {
+				break
+			}
+			f |= x
+			k++
+		}
+		if s == k {
+			break
+		}
+		t := span[s:k]
+		if f != 0 {
+			if t = trimSet(t, &argTrim); len(t) == 0 {
+				continue
+			}
+			if tokenShaped(t) {
+				return true
+			}
+		}
+		if commandTokenWords.may(t) && commandTokens[string(t)] {
+			return true
+		}
+	}
+	return false
+}
+
+// foldStops marks the bytes pathFoldBytes does more with than copy: the
+// ones it folds (pathSpecial) and the upper-case letters.
+var foldStops = func() (t [256]uint8) {
+	t = pathSpecial
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = 1
+	}
+	return t
+}()
 
 // argEndMarks marks the bytes that may end a command's arguments in
 // readArgs (';', '|', line breaks, '`', ')' closing a substitution, '&'
@@ -1166,15 +1315,17 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 }
 
 // escapedBackslash reports whether s holds "%5c" or "%5C", in one walk
-// over its '%'s.
+// over its '5's: an encoded value of prose has an escape at each of its
+// punctuation marks and few '5's (its digits, and the escapes of '[',
+// '\\', ']' and '^').
 func escapedBackslash(s string) bool {
-	for i := 0; i < len(s); i++ {
-		k := strings.IndexByte(s[i:], '%')
+	for i := 1; i+1 < len(s); i++ {
+		k := strings.IndexByte(s[i:len(s)-1], '5')
 		if k < 0 {
 			return false
 		}
 		i += k
-		if i+2 < len(s) && s[i+1] == '5' && (s[i+2] == 'c' || s[i+2] == 'C') {
+		if s[i-1] == '%' && (s[i+1] == 'c' || s[i+1] == 'C') {
 			return true
 		}
 	}
@@ -1389,10 +1540,14 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 	// segments are names: "/whoami", "/ping").
 	line := false
 	if c, ok := commandWord(b, 0, nameBuf[:0]); ok && !path {
-		a := readArgs(b, &c, 0, true)
-		line = c.byPath || c.class != cmdWord || a.shaped
 		wordy, counted = hasWords(b, 8), true
-		rateLine(t, &c, &a, wordy, best)
+		if span := b[c.end:argsEnd(b, c.end, 0)]; proseLine(t, wordy, &c) && !argsMayBeHostile(span, &c) {
+			line = c.class != cmdWord || argsShaped(span) // and rateLine would offer nothing
+		} else {
+			a := readArgs(b, &c, 0, true)
+			line = c.byPath || c.class != cmdWord || a.shaped
+			rateLine(t, &c, &a, wordy, best)
+		}
 	}
 	inTick := false
 	ops := newClassCursor(opFinder, unsafeString(b), m)
@@ -1439,7 +1594,6 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 		if !ok {
 			continue
 		}
-		a := readArgs(b, &c, close, false)
 		if !counted {
 			wordy, counted = hasWords(b, 8), true
 		}
@@ -1455,6 +1609,17 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 				ctx.after = wordsUpTo(b[next+k+1:], 3)
 			}
 		}
+		if proseCommand(t, ctx, wordy, &c) {
+			if span := b[c.end:argsEnd(b, c.end, close)]; !argsMayBeHostile(span, &c) {
+				// rateAt would offer a name no prose uses with shaped
+				// arguments 0.75 and nothing else; a URL path's nothing
+				if c.class >= cmdName && !path && argsShaped(span) {
+					best.offer(0.75, "cmdi.chain", i, c.end+len(span))
+				}
+				continue
+			}
+		}
+		a := readArgs(b, &c, close, false)
 		if path {
 			// ';' separates matrix parameters and '|' and '&' appear in
 			// names: in a URL path only substitutions and hostile
@@ -1465,6 +1630,26 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 		}
 		rateAt(t, ctx, wordy, &c, &a, i, best)
 	}
+}
+
+// proseCommand reports whether rateAt, given c in the context x of a
+// value of prose, rates c by its arguments' hostility and shape alone:
+// when they are not hostile it offers nothing for an English word that
+// is a command ("time", "find", "more"), and 0.75 for another command
+// with shaped arguments. That is for a command neither obfuscated nor in
+// a substitution, after an operator that follows three words or more of
+// text: how prose's commands stand, after the ';' of a sentence.
+func proseCommand(t *shellText, x opContext, wordy bool, c *command) bool {
+	return wordy && !x.lead && !x.line && x.op != opSubst && x.op != opBacktick && !c.obf && !t.obfIn(c.start, c.end)
+}
+
+// proseLine reports whether rateLine, given c at the start of a value of
+// prose, offers nothing unless the arguments are hostile: a command by
+// no path, not obfuscated, administering nothing ("rm", "sc" may) and,
+// if a probe, an English word ("who", "set"; "id;" alone is one).
+func proseLine(t *shellText, wordy bool, c *command) bool {
+	return wordy && !c.byPath && !c.obf && !t.obfIn(c.start, c.end) && !adminCommand(c.name) &&
+		string(c.name) != "net" && string(c.name) != "net1" && (c.class != cmdProbe || englishCommands[string(c.name)])
 }
 
 // lineWords counts the words of the line before each operator
@@ -1788,6 +1973,9 @@ func execCall(b []byte) (int, int) {
 		name := b[s:p]
 		if dot := bytes.LastIndexByte(name, '.'); dot >= 0 {
 			name = name[dot+1:]
+		}
+		if len(name) == 0 {
+			continue // "(really)": a parenthesis of prose, after a blank
 		}
 		strict, ok := execFuncs[string(name)]
 		if !ok {
