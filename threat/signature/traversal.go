@@ -164,7 +164,7 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 				conf = 0.99 // "c:windowswin.ini", "....etcpasswd"
 			}
 			dst = append(dst, foldedSignal(nameTraversal, "lfi.file_glued", conf, in, t, i, j))
-		} else if tier == tierNone && (isPath || shaped(t)) {
+		} else if tier == tierNone && (isPath || bm&cSlash != 0 && shaped(t)) { // no '/', no path shape: prose
 			k := 0
 			if isPath {
 				k = drivePath(b)
