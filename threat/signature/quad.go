@@ -132,13 +132,13 @@ func quadGroupsOf(bounded []bool, lists ...[]string) *quadGroups {
 // The filter reads the quads at the even positions of a block of eight,
 // i to i+6, in even: every keyword starting at i-1 to i+6 has a quad
 // there, so a block none of whose four passes has none starting there.
-// The four hashes are independent, so their table lookups overlap, and
-// the loop's bookkeeping (the bounds check, the branch) is paid once for
-// the eight positions; prose passes it in most blocks. In a block that
-// does not, each even position that passes and the one before it are
-// tried in order with the quads of hit, so the leftmost keyword of each
-// group is found as a position at a time would find it. The last few
-// positions go four at a time, then one.
+// The hashes are independent, so their table lookups overlap; two blocks
+// go in a round, so the loop's bookkeeping (the bounds check, the
+// branch) is paid once for sixteen positions, and prose passes most
+// rounds. In a block that does not pass, each even position that passes
+// and the one before it are tried in order with the quads of hit (block),
+// so the leftmost keyword of each group is found as a position at a time
+// would find it. The last few positions go four at a time, then one.
 func (g *quadGroups) find(b []byte, out []groupMatch) {
 	left := len(out)
 	q := g.q
@@ -147,26 +147,34 @@ func (g *quadGroups) find(b []byte, out []groupMatch) {
 	}
 	i := 0
 	s := unsafeString(b) // a string has no capacity to check
+	for last := len(s) - 20; i <= last; i += 16 {
+		w := s[i : i+20] // one bounds check for the eight loads
+		e0 := g.even[quadHash32(le32s(w[0:]))] | g.even[quadHash32(le32s(w[2:]))] |
+			g.even[quadHash32(le32s(w[4:]))] | g.even[quadHash32(le32s(w[6:]))]
+		e1 := g.even[quadHash32(le32s(w[8:]))] | g.even[quadHash32(le32s(w[10:]))] |
+			g.even[quadHash32(le32s(w[12:]))] | g.even[quadHash32(le32s(w[14:]))]
+		if e0|e1 == 0 {
+			continue // most rounds of prose
+		}
+		if e0 != 0 {
+			if left = g.block(b, i, out, left); left == 0 {
+				return
+			}
+		}
+		if e1 != 0 {
+			if left = g.block(b, i+8, out, left); left == 0 {
+				return
+			}
+		}
+	}
 	for ; i+12 <= len(s); i += 8 {
 		w := s[i : i+12] // one bounds check for the four loads
 		if g.even[quadHash32(le32s(w[0:]))]|g.even[quadHash32(le32s(w[2:]))]|
 			g.even[quadHash32(le32s(w[4:]))]|g.even[quadHash32(le32s(w[6:]))] == 0 {
-			continue // most blocks of prose
+			continue
 		}
-		for k := 0; k < 8; k += 2 {
-			if g.even[quadHash32(le32s(w[k:]))] == 0 {
-				continue
-			}
-			// a keyword may start at i+k-1 or i+k: in order, each
-			// through the filter of the quad there
-			for p := max(i+k-1, 0); p <= i+k; p++ {
-				if g.hit[quadHash32(le32(b[p:]))] == 0 {
-					continue
-				}
-				if left = g.at(b, p, out, left); left == 0 {
-					return
-				}
-			}
+		if left = g.block(b, i, out, left); left == 0 {
+			return
 		}
 	}
 	if i > 0 {
@@ -194,6 +202,29 @@ func (g *quadGroups) find(b []byte, out []groupMatch) {
 			return
 		}
 	}
+}
+
+// block tries the positions i-1 to i+6 (i+11 < len(b)) whose quads may
+// start a keyword, in order, for the groups not found yet, and returns
+// how many groups are left.
+func (g *quadGroups) block(b []byte, i int, out []groupMatch, left int) int {
+	w := unsafeString(b[i : i+12])
+	for k := 0; k < 8; k += 2 {
+		if g.even[quadHash32(le32s(w[k:]))] == 0 {
+			continue
+		}
+		// a keyword may start at i+k-1 or i+k: in order, each
+		// through the filter of the quad there
+		for p := max(i+k-1, 0); p <= i+k; p++ {
+			if g.hit[quadHash32(le32(b[p:]))] == 0 {
+				continue
+			}
+			if left = g.at(b, p, out, left); left == 0 {
+				return 0
+			}
+		}
+	}
+	return left
 }
 
 // at tries the keywords that may start at b[i] for the groups not found

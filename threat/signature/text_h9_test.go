@@ -179,3 +179,28 @@ func FuzzShapedNoSlash(f *testing.F) {
 		}
 	})
 }
+
+// FuzzQuadGroupsRounds checks codeWords.find, sixteen positions a round,
+// against quadGroupsFindPlain, with the fuzzed text between stretches of
+// prose (whose lengths the fuzzer picks) and a keyword of the lists
+// after it, so that matches fall at every place of a round and of its
+// two blocks.
+func FuzzQuadGroupsRounds(f *testing.F) {
+	f.Add("java.lang.runtime", uint8(3), uint8(40), uint8(7))
+	f.Add("<?php system($_get['c']); ?>", uint8(17), uint8(2), uint8(90))
+	f.Add("x", uint8(0), uint8(0), uint8(0))
+	prose := strings.ToLower(benchProse(1 << 10))
+	var kws []string
+	for _, k := range codeWords.q.set.kws {
+		kws = append(kws, string(k))
+	}
+	f.Fuzz(func(t *testing.T, s string, a, b, k uint8) {
+		v := prose[:a] + strings.ToLower(s) + prose[a:int(a)+int(b)] + kws[int(k)%len(kws)] + prose[:int(k)%40]
+		var got, want [codeGroups]groupMatch
+		codeWords.find([]byte(v), got[:])
+		quadGroupsFindPlain(codeWords, []byte(v), want[:])
+		if got != want {
+			t.Fatalf("codeWords.find(%q) = %v, want %v", v, got, want)
+		}
+	})
+}
