@@ -204,3 +204,36 @@ func FuzzQuadGroupsRounds(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFoldsLowerDots checks foldsLower against foldIsLower's first form,
+// and what scanTraversal assumes when it holds: the value has a ".."
+// exactly when foldsLower says so, and without one dotSteps finds nothing
+// in it lower-cased.
+func FuzzFoldsLowerDots(f *testing.F) {
+	for _, s := range []string{"the end. of it", "a..b", "x..2f", "..5C..", "0x2e", "tab\there", "..;", "... ?? *.", "a ../b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m := classify(s)
+		plain := m&(cSlash|cBackslash|cPercent|cCtl|cNL|cHigh) == 0 && (m&cSpace == 0 || strings.IndexByte(s, '\t') < 0) &&
+			!hexPrefix(s) && (m&cDot == 0 || !strippedEscapePlain(s))
+		folds, dotdot := foldsLower(s, m)
+		if folds != plain || foldIsLower(s, m) != plain {
+			t.Fatalf("foldsLower(%q) = %v, want %v", s, folds, plain)
+		}
+		if !folds {
+			return
+		}
+		if dotdot != strings.Contains(s, "..") {
+			t.Fatalf("foldsLower(%q) says \"..\" %v", s, dotdot)
+		}
+		if !dotdot {
+			b := lower(nil, s)
+			for _, k := range []cls{m, ^cls(0)} {
+				if n, first, dotSlash := dotSteps(b, k); n != 0 || first != -1 || dotSlash != 0 {
+					t.Fatalf("dotSteps(%q) = %d %d %d without \"..\" or '/'", b, n, first, dotSlash)
+				}
+			}
+		}
+	})
+}
