@@ -237,3 +237,83 @@ func FuzzFoldsLowerDots(f *testing.F) {
 		}
 	})
 }
+
+// FuzzStylesNameEnd checks styles, which reads the byte before a '(' or
+// a ':' before the name there, against its first form (stylesPlain),
+// over the spots of the value and over its cursor, whole and from the
+// offsets the fuzzer picks.
+func FuzzStylesNameEnd(f *testing.F) {
+	for _, s := range []string{"x{width:expression(alert(1))}", "behavior: url(x.htc)", "-moz-binding:url(x)", "BEHAVIOUR :x",
+		"@import 'x.css'", "the (really) word: it", "expressio(n) binding (x) behavior\t:", "EXPRESSION ("} {
+		f.Add(s, uint8(0), uint8(255))
+	}
+	prose := benchProse(200)
+	f.Fuzz(func(t *testing.T, s string, a, b uint8) {
+		for _, v := range []string{s, prose[:a%100] + s + prose[:b%100]} {
+			m := classify(v)
+			i, j := min(int(a), len(v)), len(v)
+			if int(b) < len(v) {
+				j = max(i, len(v)-int(b))
+			}
+			for _, spotted := range []bool{false, true} {
+				var sp *xssSpots
+				if spotted {
+					sp = new(xssSpots)
+					sp.fill(v, m, false)
+					i, j = 0, len(v)
+				}
+				for _, attr := range []bool{false, true} {
+					got, want := xssScan{m: m}, xssScan{m: m}
+					g, w := got.styles(v, i, j, attr, sp), want.stylesPlain(v, i, j, attr, sp)
+					if g != w || got.best != want.best {
+						t.Fatalf("styles(%q, %d, %d, %v) = %v %v, want %v %v", v, i, j, attr, g, got.best, w, want.best)
+					}
+				}
+			}
+		}
+	})
+}
+
+// stylesPlain is styles as it was, reading the name before every stop.
+func (x *xssScan) stylesPlain(s string, i, j int, attr bool, sp *xssSpots) bool {
+	conf := 0.0
+	var cur stopCursor
+	if sp != nil && sp.ok && sp.styles && j == len(s) {
+		cur.spotted = true
+		cur.sc.set(&sp.paren, &sp.colon, j)
+	} else {
+		cur.bc = newClassCursor(styleBytes, s[:j], x.m)
+	}
+	for p := i; p < j; p++ {
+		if p = cur.next(p); p >= j {
+			break
+		}
+		c := s[p]
+		w := wordBefore(s, p)
+		name := s[w:wordAt(s, w)]
+		switch {
+		case c == '(' && equalFold(name, "expression"):
+			conf = max(conf, 0.85)
+		case c == ':' && (equalFold(name, "behavior") || equalFold(name, "behaviour")):
+			conf = max(conf, 0.85)
+		case c == ':' && equalFold(name, "binding") && w >= 5 && hasFold(s[w-5:], "-moz-"):
+			conf = max(conf, 0.85)
+		case c == '@' && hasFold(s[p+1:], "import") && (p == 0 || !isWord(s[p-1]) && s[p-1] != '.'):
+			n := p + 7
+			for n < len(s) && s[n] <= ' ' {
+				n++
+			}
+			if n < len(s) && (s[n] == '"' || s[n] == '\'' || hasFold(s[n:], "url(")) {
+				conf = max(conf, 0.7)
+			}
+		}
+	}
+	if conf == 0 {
+		return false
+	}
+	if attr {
+		conf = 0.99
+	}
+	x.hit(xssStyle, conf, s, i, j)
+	return true
+}
