@@ -81,7 +81,7 @@ func classify(s string) cls {
 	var m0, m1 cls
 	t := classPairs
 	i := 0
-	for ; i+16 <= len(s); i += 16 {
+	for last := len(s) - 16; i <= last; i += 16 {
 		w := s[i : i+16] // one bounds check for the sixteen loads
 		m0 |= t[uint16(w[0])|uint16(w[1])<<8]
 		m1 |= t[uint16(w[2])|uint16(w[3])<<8]
@@ -107,14 +107,15 @@ func classify(s string) cls {
 // classifyLower returns classify(s) and writes s lower-cased (ASCII only)
 // to d[:len(s)], as lowerInto does, in one pass: a round reads sixteen
 // bytes, looks up the classes of each pair and lower-cases them as two
-// words.
+// words. One accumulator and the loop's bound in a variable leave the
+// registers to lowerWord's constants.
 func classifyLower(d []byte, s string) cls {
 	d = d[:len(s)]
-	var m0, m1 cls
+	var m cls
 	t := classPairs
 	k := lowerConsts // in registers for the loop, not reloaded each round
 	i := 0
-	for ; i+16 <= len(s); i += 16 {
+	for last := len(s) - 16; i <= last; i += 16 {
 		w := s[i : i+16] // one bounds check for the loads
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
@@ -123,20 +124,16 @@ func classifyLower(d []byte, s string) cls {
 		o := d[i : i+16 : i+16]
 		binary.LittleEndian.PutUint64(o, k.lower(x))
 		binary.LittleEndian.PutUint64(o[8:], k.lower(y))
-		m0 |= t[uint16(w[0])|uint16(w[1])<<8]
-		m1 |= t[uint16(w[2])|uint16(w[3])<<8]
-		m0 |= t[uint16(w[4])|uint16(w[5])<<8]
-		m1 |= t[uint16(w[6])|uint16(w[7])<<8]
-		m0 |= t[uint16(w[8])|uint16(w[9])<<8]
-		m1 |= t[uint16(w[10])|uint16(w[11])<<8]
-		m0 |= t[uint16(w[12])|uint16(w[13])<<8]
-		m1 |= t[uint16(w[14])|uint16(w[15])<<8]
+		m |= t[uint16(w[0])|uint16(w[1])<<8] | t[uint16(w[2])|uint16(w[3])<<8] |
+			t[uint16(w[4])|uint16(w[5])<<8] | t[uint16(w[6])|uint16(w[7])<<8] |
+			t[uint16(w[8])|uint16(w[9])<<8] | t[uint16(w[10])|uint16(w[11])<<8] |
+			t[uint16(w[12])|uint16(w[13])<<8] | t[uint16(w[14])|uint16(w[15])<<8]
 	}
 	for ; i < len(s); i++ {
-		m0 |= classes[s[i]]
+		m |= classes[s[i]]
 		d[i] = lowerTable[s[i]]
 	}
-	return m0 | m1
+	return m
 }
 
 // classify returns the classes of in.value. A value longer than
