@@ -423,7 +423,7 @@ func nextMarked[T text](t *[256]uint8, s T, j int) int {
 	if j < 0 {
 		j = 0
 	}
-	for ; j+8 <= len(s); j += 8 {
+	for last := len(s) - 8; j <= last; j += 8 {
 		w := s[j : j+8] // one bounds check for the eight loads
 		if t[w[0]]|t[w[1]]|t[w[2]]|t[w[3]]|t[w[4]]|t[w[5]]|t[w[6]]|t[w[7]] != 0 {
 			break
