@@ -196,7 +196,10 @@ type byteCursor struct {
 	s  string
 	in *[256]bool // the finder's bytes, all of them
 	n  int        // bytes searched for, c[:n]
-	c  [maxFinderBytes]byte
+	// c[n:all] are bytes of c[:all] none of which lies at or after the
+	// last query: next passes over them until a query behind it
+	all int
+	c   [maxFinderBytes]byte
 	// from is the offset of the last query; at[k], when above it, is one
 	// more than the first offset at or after from of c[k] (len(s)+1:
 	// none), and 0 before c[k] is searched for: a cursor needs no
@@ -210,6 +213,7 @@ type byteCursor struct {
 func newCursor[T text](f *byteFinder, s T) byteCursor {
 	c := byteCursor{s: asString(s), in: &f.in}
 	c.n = copy(c.c[:], f.bytes)
+	c.all = c.n
 	return c
 }
 
@@ -225,6 +229,7 @@ func newClassCursor(f *byteFinder, s string, m cls) byteCursor {
 			c.n++
 		}
 	}
+	c.all = c.n
 	return c
 }
 
@@ -251,12 +256,13 @@ func (c *byteCursor) next(i int) int {
 	}
 	if i < c.from {
 		// a query behind the last: what was found may lie after bytes
-		// never searched for
+		// never searched for, and a byte passed over may lie before it
 		c.at = [maxFinderBytes]int{}
+		c.n = c.all
 	}
 	c.from = i
 	best := len(s) + 1
-	for k := range c.n {
+	for k := 0; k < c.n; {
 		a := c.at[k]
 		if a <= i {
 			// passed (or never searched for): search from i; no byte c[k]
@@ -267,9 +273,18 @@ func (c *byteCursor) next(i int) int {
 					a = i + j + 1
 				}
 			}
+			if a > len(s) {
+				// none left: moved past c[:n] (a query behind this one
+				// brings it back), so later queries do not look at it
+				c.n--
+				c.c[k], c.c[c.n] = c.c[c.n], c.c[k]
+				c.at[k], c.at[c.n] = c.at[c.n], 0
+				continue
+			}
 			c.at[k] = a
 		}
 		best = min(best, a)
+		k++
 	}
 	return best - 1
 }
