@@ -83,13 +83,19 @@ type quadGroups struct {
 	// four bits. (After the pointers: the garbage collector stops
 	// reading a quadGroups at its last pointer.)
 	hit [1 << 16]uint8
-	// even marks the hashes of each keyword's quads at offsets 0 and 1,
-	// and for a four-byte keyword, which has no quad at offset 1, those of
-	// its last three bytes and any byte after them: a keyword starting at
-	// p has one of them at the even one of p and p+1, so that find reads
-	// every second position only.
-	even [1 << 16]uint8
+	// even marks the hashes (evenHash) of each keyword's quads at offsets
+	// 0 and 1, and for a four-byte keyword, which has no quad at offset
+	// 1, those of its last three bytes and any byte after them: a keyword
+	// starting at p has one of them at the even one of p and p+1, so that
+	// find reads every second position only. The four-byte keywords mark
+	// some thousand hashes that way; of 2^16, a block of prose's four
+	// would pass one time in thirteen for nothing, of 2^18 one in sixty.
+	even [1 << 18]uint8
 }
+
+// evenHash is the hash of quadGroups.even: quadHash32's multiplication,
+// two more of its bits.
+func evenHash(v uint32) uint32 { return (v * 2654435761) >> 14 }
 
 // groupMatch is a group's leftmost keyword: its index in the group's list
 // and its span.
@@ -114,13 +120,13 @@ func quadGroupsOf(bounded []bool, lists ...[]string) *quadGroups {
 		g.hit[h] = uint8(g.q.bits[h>>6] >> (h & 63) & 1)
 	}
 	for _, k := range all {
-		g.even[quadHash(k[0], k[1], k[2], k[3])] = 1
+		g.even[evenHash(le32s(k))] = 1
 		if len(k) > 4 {
-			g.even[quadHash(k[1], k[2], k[3], k[4])] = 1
+			g.even[evenHash(le32s(k[1:]))] = 1
 			continue
 		}
 		for c := range 256 {
-			g.even[quadHash(k[1], k[2], k[3], byte(c))] = 1
+			g.even[evenHash(uint32(k[1])|uint32(k[2])<<8|uint32(k[3])<<16|uint32(c)<<24)] = 1
 		}
 	}
 	return g
@@ -132,13 +138,13 @@ func quadGroupsOf(bounded []bool, lists ...[]string) *quadGroups {
 // The filter reads the quads at the even positions of a block of eight,
 // i to i+6, in even: every keyword starting at i-1 to i+6 has a quad
 // there, so a block none of whose four passes has none starting there.
-// The four hashes are independent, so their table lookups overlap, and
-// the loop's bookkeeping (the bounds check, the branch) is paid once for
-// the eight positions; prose passes it in most blocks. In a block that
-// does not, each even position that passes and the one before it are
-// tried in order with the quads of hit, so the leftmost keyword of each
-// group is found as a position at a time would find it. The last few
-// positions go four at a time, then one.
+// The hashes are independent, so their table lookups overlap; two blocks
+// go in a round, so the loop's bookkeeping (the bounds check, the
+// branch) is paid once for sixteen positions, and prose passes most
+// rounds. In a block that does not pass, each even position that passes
+// and the one before it are tried in order with the quads of hit (block),
+// so the leftmost keyword of each group is found as a position at a time
+// would find it. The last few positions go four at a time, then one.
 func (g *quadGroups) find(b []byte, out []groupMatch) {
 	left := len(out)
 	q := g.q
@@ -147,26 +153,34 @@ func (g *quadGroups) find(b []byte, out []groupMatch) {
 	}
 	i := 0
 	s := unsafeString(b) // a string has no capacity to check
+	for last := len(s) - 20; i <= last; i += 16 {
+		w := s[i : i+20] // one bounds check for the eight loads
+		e0 := g.even[evenHash(le32s(w[0:]))] | g.even[evenHash(le32s(w[2:]))] |
+			g.even[evenHash(le32s(w[4:]))] | g.even[evenHash(le32s(w[6:]))]
+		e1 := g.even[evenHash(le32s(w[8:]))] | g.even[evenHash(le32s(w[10:]))] |
+			g.even[evenHash(le32s(w[12:]))] | g.even[evenHash(le32s(w[14:]))]
+		if e0|e1 == 0 {
+			continue // most rounds of prose
+		}
+		if e0 != 0 {
+			if left = g.block(b, i, out, left); left == 0 {
+				return
+			}
+		}
+		if e1 != 0 {
+			if left = g.block(b, i+8, out, left); left == 0 {
+				return
+			}
+		}
+	}
 	for ; i+12 <= len(s); i += 8 {
 		w := s[i : i+12] // one bounds check for the four loads
-		if g.even[quadHash32(le32s(w[0:]))]|g.even[quadHash32(le32s(w[2:]))]|
-			g.even[quadHash32(le32s(w[4:]))]|g.even[quadHash32(le32s(w[6:]))] == 0 {
-			continue // most blocks of prose
+		if g.even[evenHash(le32s(w[0:]))]|g.even[evenHash(le32s(w[2:]))]|
+			g.even[evenHash(le32s(w[4:]))]|g.even[evenHash(le32s(w[6:]))] == 0 {
+			continue
 		}
-		for k := 0; k < 8; k += 2 {
-			if g.even[quadHash32(le32s(w[k:]))] == 0 {
-				continue
-			}
-			// a keyword may start at i+k-1 or i+k: in order, each
-			// through the filter of the quad there
-			for p := max(i+k-1, 0); p <= i+k; p++ {
-				if g.hit[quadHash32(le32(b[p:]))] == 0 {
-					continue
-				}
-				if left = g.at(b, p, out, left); left == 0 {
-					return
-				}
-			}
+		if left = g.block(b, i, out, left); left == 0 {
+			return
 		}
 	}
 	if i > 0 {
@@ -194,6 +208,29 @@ func (g *quadGroups) find(b []byte, out []groupMatch) {
 			return
 		}
 	}
+}
+
+// block tries the positions i-1 to i+6 (i+11 < len(b)) whose quads may
+// start a keyword, in order, for the groups not found yet, and returns
+// how many groups are left.
+func (g *quadGroups) block(b []byte, i int, out []groupMatch, left int) int {
+	w := unsafeString(b[i : i+12])
+	for k := 0; k < 8; k += 2 {
+		if g.even[evenHash(le32s(w[k:]))] == 0 {
+			continue
+		}
+		// a keyword may start at i+k-1 or i+k: in order, each
+		// through the filter of the quad there
+		for p := max(i+k-1, 0); p <= i+k; p++ {
+			if g.hit[quadHash32(le32(b[p:]))] == 0 {
+				continue
+			}
+			if left = g.at(b, p, out, left); left == 0 {
+				return 0
+			}
+		}
+	}
+	return left
 }
 
 // at tries the keywords that may start at b[i] for the groups not found

@@ -85,6 +85,8 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	var stack [512]byte
 	var b []byte
 	exotic := 0
+	// b is v lower-cased, with v's classes, in the first two cases
+	lowered := !decoded && m&(cHigh|cBackslash) == 0
 	switch {
 	case !decoded && m&(cHigh|cBackslash) == 0 && len(v) > len(stack):
 		// ASCII without '\', as the classes of v say: urlFold would
@@ -106,7 +108,7 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			dst = append(dst, foldedSignal(nameSSRF, "ssrf.scheme", 0.99, in, b, mt.i, mt.j))
 		}
 	}
-	if bytes.IndexByte(b, '/') >= 0 {
+	if (!lowered || m&cSlash != 0) && bytes.IndexByte(b, '/') >= 0 {
 		if mt, ok := findAny(b, metadataPaths, false); ok && seen.mark(&hit, ssrfMetadata) {
 			dst = append(dst, foldedSignal(nameSSRF, "ssrf.metadata", 0.99, in, b, mt.i, mt.j))
 		}
@@ -199,6 +201,20 @@ var (
 	oobRest    = needlesOf(oobAnchors.needles[1:]...)
 )
 
+// oobBeforeDot marks the bytes before the dot of "oast.", "oastify."
+// and oobRest's needles: a dot after any other byte starts none of them.
+var oobBeforeDot = func() (t [256]bool) {
+	t['t'], t['y'] = true, true // "oast.", "oastify."
+	for n, nd := range oobRest.needles {
+		k := oobRest.rare[n]
+		if nd[k] != '.' || k == 0 {
+			panic("signature: oobRest needle without a dot inside: " + nd)
+		}
+		t[nd[k-1]] = true
+	}
+	return t
+}()
+
 // oobDots sets at[n] to the first occurrence of oobRest's needle n in b,
 // or -1, as oobRest.index does, and reports whether b holds "oast." or
 // "oastify.", which every name of oobDomains under "oast" starts with. It
@@ -218,6 +234,9 @@ func oobDots(b []byte, at []int) bool {
 			break
 		}
 		p += k
+		if p == 0 || !oobBeforeDot[b[p-1]] {
+			continue // most dots of prose: no name below ends there
+		}
 		if !oast && (p >= 4 && string(b[p-4:p]) == "oast" || p >= 7 && string(b[p-7:p]) == "oastify") {
 			oast = true
 		}
@@ -347,9 +366,11 @@ type dest struct {
 func parseDest(b []byte) dest {
 	var d dest
 	rest := b
-	if i := bytes.Index(b, []byte("://")); i > 0 && i < 16 && schemeName(b[:i]) {
+	// the searches read only as far as the first "://" or ':' that
+	// counts may lie: the first in the prefix is the first in b there
+	if i := bytes.Index(b[:min(len(b), 15+len("://"))], []byte("://")); i > 0 && schemeName(b[:i]) {
 		rest, d.scheme, d.explicit = b[i+3:], true, true
-	} else if i := bytes.IndexByte(b, ':'); i > 0 && i < 8 && schemeName(b[:i]) && (string(b[:i]) == "http" || string(b[:i]) == "https") {
+	} else if i := bytes.IndexByte(b[:min(len(b), 7+len(":"))], ':'); i > 0 && schemeName(b[:i]) && (string(b[:i]) == "http" || string(b[:i]) == "https") {
 		rest, d.scheme, d.explicit = bytes.TrimLeft(b[i+1:], "/"), true, true // "http:127.0.0.1", "http:/x"
 	} else if bytes.HasPrefix(b, []byte("//")) {
 		rest, d.explicit = b[2:], true

@@ -62,35 +62,40 @@ var classes = func() (t [256]cls) {
 	return t
 }()
 
+// classPairs holds the classes of each pair of bytes x, y at x | y<<8 (a
+// little-endian load of the two): classify reads a value two bytes a
+// lookup.
+var classPairs = func() *[1 << 16]cls {
+	t := new([1 << 16]cls)
+	for p := range t {
+		t[p] = classes[p&0xff] | classes[p>>8]
+	}
+	return t
+}()
+
 // classify returns the classes of the bytes of s.
-// A round reads sixteen bytes, so the loop's bookkeeping is paid once for
-// them; two accumulators let the lookups of a round overlap.
+// A round reads sixteen bytes, a pair a lookup (classPairs), so the
+// loop's bookkeeping is paid once for them; two accumulators let the
+// lookups of a round overlap.
 func classify(s string) cls {
 	var m0, m1 cls
+	t := classPairs
 	i := 0
-	for ; i+16 <= len(s); i += 16 {
+	for last := len(s) - 16; i <= last; i += 16 {
 		w := s[i : i+16] // one bounds check for the sixteen loads
-		m0 |= classes[w[0]]
-		m1 |= classes[w[1]]
-		m0 |= classes[w[2]]
-		m1 |= classes[w[3]]
-		m0 |= classes[w[4]]
-		m1 |= classes[w[5]]
-		m0 |= classes[w[6]]
-		m1 |= classes[w[7]]
-		m0 |= classes[w[8]]
-		m1 |= classes[w[9]]
-		m0 |= classes[w[10]]
-		m1 |= classes[w[11]]
-		m0 |= classes[w[12]]
-		m1 |= classes[w[13]]
-		m0 |= classes[w[14]]
-		m1 |= classes[w[15]]
+		m0 |= t[uint16(w[0])|uint16(w[1])<<8]
+		m1 |= t[uint16(w[2])|uint16(w[3])<<8]
+		m0 |= t[uint16(w[4])|uint16(w[5])<<8]
+		m1 |= t[uint16(w[6])|uint16(w[7])<<8]
+		m0 |= t[uint16(w[8])|uint16(w[9])<<8]
+		m1 |= t[uint16(w[10])|uint16(w[11])<<8]
+		m0 |= t[uint16(w[12])|uint16(w[13])<<8]
+		m1 |= t[uint16(w[14])|uint16(w[15])<<8]
 	}
 	if i+8 <= len(s) {
 		w := s[i : i+8]
-		m0 |= classes[w[0]] | classes[w[1]] | classes[w[2]] | classes[w[3]]
-		m1 |= classes[w[4]] | classes[w[5]] | classes[w[6]] | classes[w[7]]
+		m0 |= t[uint16(w[0])|uint16(w[1])<<8] | t[uint16(w[2])|uint16(w[3])<<8]
+		m1 |= t[uint16(w[4])|uint16(w[5])<<8] | t[uint16(w[6])|uint16(w[7])<<8]
 		i += 8
 	}
 	for ; i < len(s); i++ {
@@ -101,42 +106,34 @@ func classify(s string) cls {
 
 // classifyLower returns classify(s) and writes s lower-cased (ASCII only)
 // to d[:len(s)], as lowerInto does, in one pass: a round reads sixteen
-// bytes, looks up the class of each and lower-cases them as two words.
+// bytes, looks up the classes of each pair and lower-cases them as two
+// words. One accumulator and the loop's bound in a variable leave the
+// registers to lowerWord's constants.
 func classifyLower(d []byte, s string) cls {
 	d = d[:len(s)]
-	var m0, m1 cls
+	var m cls
+	t := classPairs
+	k := lowerConsts // in registers for the loop, not reloaded each round
 	i := 0
-	for ; i+16 <= len(s); i += 16 {
+	for last := len(s) - 16; i <= last; i += 16 {
 		w := s[i : i+16] // one bounds check for the loads
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 		y := uint64(w[8]) | uint64(w[9])<<8 | uint64(w[10])<<16 | uint64(w[11])<<24 |
 			uint64(w[12])<<32 | uint64(w[13])<<40 | uint64(w[14])<<48 | uint64(w[15])<<56
 		o := d[i : i+16 : i+16]
-		binary.LittleEndian.PutUint64(o, lowerWord(x))
-		binary.LittleEndian.PutUint64(o[8:], lowerWord(y))
-		m0 |= classes[w[0]]
-		m1 |= classes[w[1]]
-		m0 |= classes[w[2]]
-		m1 |= classes[w[3]]
-		m0 |= classes[w[4]]
-		m1 |= classes[w[5]]
-		m0 |= classes[w[6]]
-		m1 |= classes[w[7]]
-		m0 |= classes[w[8]]
-		m1 |= classes[w[9]]
-		m0 |= classes[w[10]]
-		m1 |= classes[w[11]]
-		m0 |= classes[w[12]]
-		m1 |= classes[w[13]]
-		m0 |= classes[w[14]]
-		m1 |= classes[w[15]]
+		binary.LittleEndian.PutUint64(o, k.lower(x))
+		binary.LittleEndian.PutUint64(o[8:], k.lower(y))
+		m |= t[uint16(w[0])|uint16(w[1])<<8] | t[uint16(w[2])|uint16(w[3])<<8] |
+			t[uint16(w[4])|uint16(w[5])<<8] | t[uint16(w[6])|uint16(w[7])<<8] |
+			t[uint16(w[8])|uint16(w[9])<<8] | t[uint16(w[10])|uint16(w[11])<<8] |
+			t[uint16(w[12])|uint16(w[13])<<8] | t[uint16(w[14])|uint16(w[15])<<8]
 	}
 	for ; i < len(s); i++ {
-		m0 |= classes[s[i]]
+		m |= classes[s[i]]
 		d[i] = lowerTable[s[i]]
 	}
-	return m0 | m1
+	return m
 }
 
 // classify returns the classes of in.value. A value longer than
@@ -199,7 +196,10 @@ type byteCursor struct {
 	s  string
 	in *[256]bool // the finder's bytes, all of them
 	n  int        // bytes searched for, c[:n]
-	c  [maxFinderBytes]byte
+	// c[n:all] are bytes of c[:all] none of which lies at or after the
+	// last query: next passes over them until a query behind it
+	all int
+	c   [maxFinderBytes]byte
 	// from is the offset of the last query; at[k], when above it, is one
 	// more than the first offset at or after from of c[k] (len(s)+1:
 	// none), and 0 before c[k] is searched for: a cursor needs no
@@ -213,6 +213,7 @@ type byteCursor struct {
 func newCursor[T text](f *byteFinder, s T) byteCursor {
 	c := byteCursor{s: asString(s), in: &f.in}
 	c.n = copy(c.c[:], f.bytes)
+	c.all = c.n
 	return c
 }
 
@@ -228,6 +229,7 @@ func newClassCursor(f *byteFinder, s string, m cls) byteCursor {
 			c.n++
 		}
 	}
+	c.all = c.n
 	return c
 }
 
@@ -254,12 +256,13 @@ func (c *byteCursor) next(i int) int {
 	}
 	if i < c.from {
 		// a query behind the last: what was found may lie after bytes
-		// never searched for
+		// never searched for, and a byte passed over may lie before it
 		c.at = [maxFinderBytes]int{}
+		c.n = c.all
 	}
 	c.from = i
 	best := len(s) + 1
-	for k := range c.n {
+	for k := 0; k < c.n; {
 		a := c.at[k]
 		if a <= i {
 			// passed (or never searched for): search from i; no byte c[k]
@@ -270,9 +273,18 @@ func (c *byteCursor) next(i int) int {
 					a = i + j + 1
 				}
 			}
+			if a > len(s) {
+				// none left: moved past c[:n] (a query behind this one
+				// brings it back), so later queries do not look at it
+				c.n--
+				c.c[k], c.c[c.n] = c.c[c.n], c.c[k]
+				c.at[k], c.at[c.n] = c.at[c.n], 0
+				continue
+			}
 			c.at[k] = a
 		}
 		best = min(best, a)
+		k++
 	}
 	return best - 1
 }
@@ -426,7 +438,7 @@ func nextMarked[T text](t *[256]uint8, s T, j int) int {
 	if j < 0 {
 		j = 0
 	}
-	for ; j+8 <= len(s); j += 8 {
+	for last := len(s) - 8; j <= last; j += 8 {
 		w := s[j : j+8] // one bounds check for the eight loads
 		if t[w[0]]|t[w[1]]|t[w[2]]|t[w[3]]|t[w[4]]|t[w[5]]|t[w[6]]|t[w[7]] != 0 {
 			break
@@ -552,6 +564,22 @@ func lowerWord(x uint64) uint64 {
 	upper := (h + (0x80-'A')*ones) ^ (h + (0x80-'Z'-1)*ones)
 	upper &= (x ^ 0x80*ones) & (0x80 * ones) // not for bytes ≥ 0x80
 	return x | upper>>2
+}
+
+// lowerK holds lowerWord's constants as variables: a loop that reads
+// them from one keeps them in registers, where it would load each
+// 64-bit constant again in every round.
+type lowerK struct{ lows, ge, gt uint64 }
+
+var lowerConsts = lowerK{0x7f * ones8, (0x80 - 'A') * ones8, (0x80 - 'Z' - 1) * ones8}
+
+const ones8 = 0x0101010101010101
+
+// lower is lowerWord(x): the high bit of h+ge, and not of h+gt, x or
+// lows (which clears the low bits), marks the bytes 'A' to 'Z'.
+func (k lowerK) lower(x uint64) uint64 {
+	h := x & k.lows
+	return x | ((h+k.ge)&^(h+k.gt|x|k.lows))>>2
 }
 
 var lowerTable = func() (t [256]byte) {

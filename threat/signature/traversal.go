@@ -98,18 +98,24 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	}
 	var b []byte
 	var exotic int
-	lowered := false
-	if len(v) > loweredFold && foldIsLower(v, m) {
+	lowered, dotdot := false, false
+	if len(v) > loweredFold {
 		// pathFold would lower-case the value and nothing more, after
 		// reading every byte to find that out: the lower-cased copy the
 		// code and SSRF families read of a long value is the same bytes
 		// (none of the families writes to it). A raw form is folded so
 		// when its escapes decode to the value (a form field of prose):
 		// pathFold's first step, unpercent, is left, and what it counts.
-		if !plus && src == v {
+		var folds bool
+		folds, dotdot = foldsLower(v, m)
+		switch {
+		case !folds:
+		case !plus && src == v:
 			b, lowered = in.lowerValue(), true
-		} else if n, ok := unpercentsTo(src, plus, v); ok {
-			b, exotic, lowered = in.lowerValue(), n, true
+		default:
+			if n, ok := unpercentsTo(src, plus, v); ok {
+				b, exotic, lowered = in.lowerValue(), n, true
+			}
 		}
 	}
 	if !lowered {
@@ -131,7 +137,13 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	if lowered {
 		bm = m
 	}
-	dots, at, dotSlash := dotSteps(b, bm)
+	dots, at, dotSlash := 0, -1, 0
+	if !lowered || dotdot {
+		// a lower-cased value has no '/' (foldsLower): without a ".."
+		// it has no step up and no "./", and dotSteps, which would read
+		// its dots and question marks, finds none
+		dots, at, dotSlash = dotSteps(b, bm)
+	}
 	if dots > 0 && seen.mark(&hit, travDotDot) {
 		conf, rule := 0.75, "traversal.dotdot_one"
 		switch {
@@ -164,7 +176,7 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 				conf = 0.99 // "c:windowswin.ini", "....etcpasswd"
 			}
 			dst = append(dst, foldedSignal(nameTraversal, "lfi.file_glued", conf, in, t, i, j))
-		} else if tier == tierNone && (isPath || shaped(t)) {
+		} else if tier == tierNone && (isPath || bm&cSlash != 0 && shaped(t)) { // no '/', no path shape: prose
 			k := 0
 			if isPath {
 				k = drivePath(b)
@@ -217,8 +229,21 @@ const loweredFold = 512
 // path character, and no "2f" or "5c" after "..". The digits '0', '2'
 // and '5' are copied as they are everywhere else.
 func foldIsLower(v string, m cls) bool {
-	return m&(cSlash|cBackslash|cPercent|cCtl|cNL|cHigh) == 0 && (m&cSpace == 0 || strings.IndexByte(v, '\t') < 0) &&
-		!hexPrefix(v) && (m&cDot == 0 || !strippedEscape(v))
+	lower, _ := foldsLower(v, m)
+	return lower
+}
+
+// foldsLower reports foldIsLower(v, m) and, when it holds, whether v
+// holds "..", which strippedEscape has looked for.
+func foldsLower(v string, m cls) (lower, dotdot bool) {
+	if m&(cSlash|cBackslash|cPercent|cCtl|cNL|cHigh) != 0 || m&cSpace != 0 && strings.IndexByte(v, '\t') >= 0 || hexPrefix(v) {
+		return false, false
+	}
+	if m&cDot == 0 {
+		return true, false
+	}
+	escape, dotdot := strippedEscapeDots(v)
+	return !escape, dotdot
 }
 
 // hexPrefix reports whether v holds "0x" or "0X", in one walk over its
@@ -270,17 +295,24 @@ func unpercentsTo(s string, plus bool, v string) (int, bool) {
 // next: prose has a dot every sentence but seldom two in a row, where a
 // search for each of the digits reads all of v twice.
 func strippedEscape(v string) bool {
+	escape, _ := strippedEscapeDots(v)
+	return escape
+}
+
+// strippedEscapeDots is strippedEscape, and whether v holds "..".
+func strippedEscapeDots(v string) (escape, dotdot bool) {
 	for i := 0; i < len(v); i++ {
 		k := strings.Index(v[i:], "..")
 		if k < 0 {
-			return false
+			return false, dotdot
 		}
+		dotdot = true
 		i += k // v[i:i+2] is "..", and "..." holds another at i+1
 		if i+3 < len(v) && (v[i+2] == '2' && v[i+3]|0x20 == 'f' || v[i+2] == '5' && v[i+3]|0x20 == 'c') {
-			return true
+			return true, true
 		}
 	}
-	return false
+	return false, dotdot
 }
 
 // fileConfidence rates a file target found at b[i:] in a folded value

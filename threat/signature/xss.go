@@ -1395,6 +1395,26 @@ func jsContext(b string, i, j int) bool {
 	return false
 }
 
+// styleNameEnd reports whether the name before the '(' or ':' at p (the
+// word wordBefore finds) may be one styles looks for there: whether its
+// last byte is the last of "expression" for a '(', of "behavior",
+// "behaviour" or "binding" for a ':', in either case. It reads one byte
+// where wordBefore and wordAt read the word.
+func styleNameEnd(s string, p int) bool {
+	e := p
+	for e > 0 && (s[e-1] == ' ' || s[e-1] == '\t') {
+		e--
+	}
+	if e == 0 {
+		return false
+	}
+	l := s[e-1] | 0x20
+	if s[p] == '(' {
+		return l == 'n'
+	}
+	return l == 'r' || l == 'g'
+}
+
 // styleBytes are the bytes styles looks at: '(', ':' and '@'.
 var styleBytes = finder("(:@")
 
@@ -1416,6 +1436,9 @@ func (x *xssScan) styles(s string, i, j int, attr bool, sp *xssSpots) bool {
 			break
 		}
 		c := s[p]
+		if c != '@' && !styleNameEnd(s, p) {
+			continue // most parentheses and colons of prose
+		}
 		w := wordBefore(s, p)
 		name := s[w:wordAt(s, w)]
 		switch {
