@@ -6,8 +6,10 @@
 #
 # Each benchmark runs under callgrind with -test.benchtime 1x and 5x; the
 # difference divided by 4 MiB cancels set-up. GOGC=off keeps the
-# collector's share out; the runtime's scheduler spins for a varying time
-# under valgrind, so its functions are left out of the net figure.
+# collector's share out. GOMAXPROCS=1 leaves no idle P for the runtime's
+# scheduler to spin on (its spinning under valgrind varied from run to
+# run and made the totals jump, even negative); its functions are still
+# left out of the net figure, which then matches the total within 0.1.
 # Needs valgrind and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +20,7 @@ go test -c -o "$tmp/threat.test" ./threat
 names=$("$tmp/threat.test" -test.list "$re")
 for b in $names; do
   for n in 1 5; do
-    GOGC=off GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off valgrind --tool=callgrind \
+    GOMAXPROCS=1 GOGC=off GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off valgrind --tool=callgrind \
       --callgrind-out-file="$tmp/$b.$n.out" "$tmp/threat.test" -test.run '^$' \
       -test.bench "^$b\$" -test.benchtime ${n}x >/dev/null 2>&1
     callgrind_annotate --inclusive=no --auto=no "$tmp/$b.$n.out" >"$tmp/$b.$n.txt" 2>/dev/null
