@@ -797,6 +797,35 @@ type args struct {
 	command    bool // the first argument is itself a command name ("which python", "cmd /c whoami")
 }
 
+// argToken returns the next argument token of span from k: its start and
+// end (equal when span has none left) and the argBytes of its bytes or-ed
+// (abOther when it starts with '+'). Tokens are separated by blanks, and
+// by '+' where a value's spaces were encoded twice ("+|+dir+c:"). A '+'
+// after a blank and before a token's byte starts the token: "chmod +x"
+// reads "+x".
+func argToken(span []byte, k int) (int, int, uint8) {
+	for k < len(span) && argBytes[span[k]]&abSep != 0 {
+		if span[k] == '+' && k > 0 && (span[k-1] == ' ' || span[k-1] == '\t') && k+1 < len(span) && argBytes[span[k+1]]&abSep == 0 {
+			break
+		}
+		k++
+	}
+	s := k
+	var f uint8
+	if k < len(span) && span[k] == '+' {
+		f, k = abOther, k+1
+	}
+	for k < len(span) {
+		x := argBytes[span[k]]
+		if x&abSep != 0 {
+			break
+		}
+		f |= x
+		k++
+	}
+	return s, k, f
+}
+
 // readArgs reads the arguments of c in b, up to the next operator or the
 // end of the substitution that contains it (close is ')' or '`').
 func readArgs(b []byte, c *command, close byte, line bool) args {
@@ -808,30 +837,10 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 	kind, special := hostileKindOf(c.name)
 	first := true
 	tok := 0
-	// Tokens are separated by blanks, and by '+' where a value's spaces
-	// were encoded twice ("+|+dir+c:"). A '+' after a blank and before a
-	// token's byte starts the token: "chmod +x" reads "+x".
-	for k := 0; k < len(span); {
-		for k < len(span) && argBytes[span[k]]&abSep != 0 {
-			if span[k] == '+' && k > 0 && (span[k-1] == ' ' || span[k-1] == '\t') && k+1 < len(span) && argBytes[span[k+1]]&abSep == 0 {
-				break
-			}
-			k++
-		}
-		s := k
+	for k := 0; k < len(span); { // the tokens, as argToken reads them
+		var s int
 		var f uint8 // abOther if the token has a byte that is no letter
-		if k < len(span) && span[k] == '+' {
-			f, k = abOther, k+1
-		}
-		for k < len(span) {
-			x := argBytes[span[k]]
-			if x&abSep != 0 {
-				break
-			}
-			f |= x
-			k++
-		}
-		if s == k {
+		if s, k, f = argToken(span, k); s == k {
 			break
 		}
 		// a token of letters (most of prose's) has nothing to trim and no
@@ -945,26 +954,9 @@ func argsMayBeHostile(span []byte, c *command) bool {
 // readArgs does, up to the first such token.
 func argsShaped(span []byte) bool {
 	for k := 0; k < len(span); {
-		for k < len(span) && argBytes[span[k]]&abSep != 0 {
-			if span[k] == '+' && k > 0 && (span[k-1] == ' ' || span[k-1] == '\t') && k+1 < len(span) && argBytes[span[k+1]]&abSep == 0 {
-				break
-			}
-			k++
-		}
-		s := k
+		var s int
 		var f uint8
-		if k < len(span) && span[k] == '+' {
-			f, k = abOther, k+1
-		}
-		for k < len(span) {
-			x := argBytes[span[k]]
-			if x&abSep != 0 {
-				break
-			}
-			f |= x
-			k++
-		}
-		if s == k {
+		if s, k, f = argToken(span, k); s == k {
 			break
 		}
 		t := span[s:k]
