@@ -272,6 +272,25 @@ var longBuffers = sync.Pool{New: func() any {
 	return &b
 }}
 
+// scratch returns an empty buffer for n bytes: stack (a caller's array,
+// sliced to length 0) when n fits it, else a longBuffers buffer, with the
+// pool entry that putScratch must put back (nil for stack). Callers
+// write "buf, p := scratch(stack[:0], n); defer putScratch(p)".
+func scratch(stack []byte, n int) ([]byte, *[]byte) {
+	if n <= cap(stack) {
+		return stack[:0], nil
+	}
+	p := longBuffers.Get().(*[]byte)
+	return (*p)[:0], p
+}
+
+// putScratch puts back a buffer scratch took from longBuffers.
+func putScratch(p *[]byte) {
+	if p != nil {
+		longBuffers.Put(p)
+	}
+}
+
 // shellSpecialBytes are the bytes shellFold does more with than
 // lower-case; it copies the runs of other bytes lower-cased.
 const shellSpecialBytes = "\x1b\\'\"^${"
@@ -883,15 +902,11 @@ func readArgs(b []byte, c *command, close byte, line bool) args {
 		}
 	}
 	if !a.hostile && !a.empty {
+		// the arguments of a command in prose run on to the next ';':
+		// a long span folds into a pooled buffer, not a new one
 		var stack [256]byte
-		buf := stack[:0]
-		if len(span) > len(stack) {
-			// the arguments of a command in prose run on to the next
-			// ';': fold them into a pooled buffer, not a new one
-			p := longBuffers.Get().(*[]byte)
-			defer longBuffers.Put(p)
-			buf = (*p)[:0]
-		}
+		buf, p := scratch(stack[:0], len(span))
+		defer putScratch(p)
 		if f, _ := pathFoldBytes(buf, span); hostileSpan(f, c) {
 			a.hostile = true
 		}
@@ -939,12 +954,8 @@ func argsMayBeHostile(span []byte, c *command) bool {
 		return hostileSpan(span, c) // pathFoldBytes would copy it unchanged
 	}
 	var stack [256]byte
-	buf := stack[:0]
-	if len(span) > len(stack) {
-		p := longBuffers.Get().(*[]byte)
-		defer longBuffers.Put(p)
-		buf = (*p)[:0]
-	}
+	buf, p := scratch(stack[:0], len(span))
+	defer putScratch(p)
 	f, _ := pathFoldBytes(buf, span)
 	return hostileSpan(f, c)
 }
@@ -1343,12 +1354,9 @@ const sharedLower = 512
 // input's value, and lo is it lower-cased).
 func judgeCommand(v string, m cls, path bool, lo []byte) commandJudgement {
 	var stack [1024]byte
-	t := shellText{b: stack[:0]}
-	if len(v) > len(stack) {
-		p := longBuffers.Get().(*[]byte)
-		defer longBuffers.Put(p)
-		t.b = (*p)[:0]
-	}
+	buf, p := scratch(stack[:0], len(v))
+	defer putScratch(p)
+	t := shellText{b: buf}
 	t.b = shellFoldFrom(&t, t.b[:0], v, lo, m)
 	j := commandJudgement{ifs: t.ifs, exp: t.exp}
 	// the operator bytes of the folded value are some of v's (the fold

@@ -44,12 +44,8 @@ func pathFold(buf []byte, v string, plus bool) (out []byte, exotic int) {
 		return foldChars(buf, v, 0)
 	}
 	var tmp [512]byte
-	dst := tmp[:0]
-	if len(v) > len(tmp) {
-		b := longBuffers.Get().(*[]byte)
-		defer longBuffers.Put(b)
-		dst = (*b)[:0]
-	}
+	dst, b := scratch(tmp[:0], len(v))
+	defer putScratch(b)
 	p, n := unpercent(dst, v, plus)
 	return foldChars(buf, p, n)
 }

@@ -121,12 +121,8 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	if !lowered {
 		// declared here, it is cleared only for the values folded into it
 		var stack [1024]byte
-		buf := stack[:0]
-		if len(src) > len(stack) {
-			p := longBuffers.Get().(*[]byte)
-			defer longBuffers.Put(p)
-			buf = (*p)[:0]
-		}
+		buf, p := scratch(stack[:0], len(src))
+		defer putScratch(p)
 		b, exotic = pathFold(buf, src, plus)
 	}
 	isPath := in.src == threat.SourcePath
