@@ -180,7 +180,7 @@ func (s *sqliState) merge(tokenA, tokenB *sqliToken) bool {
 	buf[n] = ' '
 	n++
 	n += copy(buf[n:], tokenB.val[:tokenB.len])
-	ch := searchKeyword(unsafe.String(&buf[0], n), sqlKeywords)
+	ch := searchKeyword(unsafe.String(&buf[0], n))
 	if ch != byteNull {
 		tmp := string(buf[:n])
 		tokenA.assign(ch, tokenA.pos, len(tmp), tmp)
@@ -858,7 +858,7 @@ func (s *sqliState) lookupWord(lookupType int, word string) byte {
 		}
 		return byteNull
 	}
-	return searchKeyword(word, sqlKeywords)
+	return searchKeyword(word)
 }
 
 func (s *sqliState) reset(flags int) {

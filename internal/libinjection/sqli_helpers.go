@@ -128,40 +128,81 @@ func toUpperCmp(expectedUpper, s string) bool {
 	return true
 }
 
-func searchKeyword(key string, keywords map[string]byte) byte {
-	// An ASCII key is upper-cased into a buffer on the stack: a map index
-	// with string(b) does not allocate. strings.ToUpper allocated for
-	// every key with a lower-case letter, which is most words of prose.
-	var buf [tokenSize]byte
-	if len(key) <= len(buf) {
-		b := buf[:len(key)]
-		ascii := true
-		for i := 0; i < len(key); i++ {
-			c := key[i]
-			if c >= utf8.RuneSelf {
-				ascii = false
-				break
-			}
-			if 'a' <= c && c <= 'z' {
-				c -= 'a' - 'A'
-			}
-			b[i] = c
-		}
-		if ascii {
-			if val, ok := keywords[string(b)]; ok {
-				return val
-			}
+// searchKeyword returns the type of key in sqlKeywords, case-folded as
+// upstream folds it, or byteNull. (Upstream takes the map as a parameter;
+// here it is always sqlKeywords, which keyFilter is built from.)
+func searchKeyword(key string) byte {
+	if n := len(key); n > 0 && n <= tokenSize && asciiOnly(key) {
+		// keyFilter reads three bytes of the key, upper-cased: most words
+		// of prose stop there, before the key is copied
+		if !mayBeKey(upperASCII(key[0]), upperASCII(key[n/2]), upperASCII(key[n-1]), n) {
 			return byteNull
 		}
+		// upper-cased into a buffer on the stack: a map index with
+		// string(b) does not allocate, and strings.ToUpper allocated for
+		// every key with a lower-case letter
+		var buf [tokenSize]byte
+		b := buf[:n]
+		for i := range b {
+			b[i] = upperASCII(key[i])
+		}
+		if val, ok := sqlKeywords[string(b)]; ok {
+			return val
+		}
+		return byteNull
 	}
 	// Other keys go through strings.ToUpper, whose Unicode case mapping
 	// makes some of them ASCII keywords ("unıon", with a dotless i, reads
 	// as UNION).
-	upperKey := strings.ToUpper(key)
-
-	if val, ok := keywords[upperKey]; ok {
+	if val, ok := sqlKeywords[strings.ToUpper(key)]; ok {
 		return val
 	}
-
 	return byteNull
+}
+
+// upperASCII upper-cases an ASCII letter.
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		c -= 'a' - 'A'
+	}
+	return c
+}
+
+// asciiOnly reports whether s has no byte above 0x7f.
+func asciiOnly(s string) bool {
+	var or byte
+	for i := 0; i < len(s); i++ {
+		or |= s[i]
+	}
+	return or < utf8.RuneSelf
+}
+
+// keyFilter has a bit set for the keyFilterHash of every upper-case
+// ASCII key of sqlKeywords, the only map searchKeyword is given: a word
+// whose bit is clear is no key, and costs no map lookup. With the
+// table's keys and fingerprints about one bit in fifty is set.
+var keyFilter = func() *[1 << 16 / 64]uint64 {
+	var f [1 << 16 / 64]uint64
+	for k := range sqlKeywords {
+		if n := len(k); n > 0 {
+			h := keyFilterHash(k[0], k[n/2], k[n-1], n)
+			f[h/64] |= 1 << (h % 64)
+		}
+	}
+	return &f
+}()
+
+// keyFilterHash mixes a key's length and its first, middle and last
+// bytes into 16 bits.
+func keyFilterHash(first, mid, last byte, n int) uint32 {
+	x := uint32(first) | uint32(last)<<8 | uint32(mid)<<16 | uint32(n)<<24
+	return (x * 0x9e3779b1) >> 16
+}
+
+// mayBeKey reports whether a key of n bytes (upper-case ASCII) whose
+// first, middle and last bytes are these may be a key of sqlKeywords:
+// false means it is not.
+func mayBeKey(first, mid, last byte, n int) bool {
+	h := keyFilterHash(first, mid, last, n)
+	return keyFilter[h/64]&(1<<(h%64)) != 0
 }

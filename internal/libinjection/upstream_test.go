@@ -1,6 +1,7 @@
 package libinjection
 
 import (
+	"math/bits"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -142,4 +143,42 @@ func BenchmarkIsSQLiProse(b *testing.B) {
 			_ = n
 		})
 	}
+}
+
+// TestKeyFilter checks that keyFilter passes every key searchKeyword can
+// find (upper-case ASCII keys of sqlKeywords) and stops most words of
+// prose before the map: a filter that passed everything would cost
+// without saving.
+func TestKeyFilter(t *testing.T) {
+	set := 0
+	for _, w := range keyFilter {
+		set += bits.OnesCount64(w)
+	}
+	if frac := float64(set) / float64(len(keyFilter)*64); frac > 0.25 {
+		t.Errorf("keyFilter has %.2f of its bits set", frac)
+	}
+	for k := range sqlKeywords {
+		if n := len(k); n > 0 && !mayBeKey(k[0], k[n/2], k[n-1], n) {
+			t.Errorf("key %q does not pass the filter", k)
+		}
+	}
+	words, stopped := 0, 0
+	for _, w := range strings.Fields(benchtext.Prose(64 << 10)) {
+		w = strings.Trim(w, ".,;:!?\"'()")
+		if w == "" || len(w) > tokenSize {
+			continue
+		}
+		words++
+		up, n := strings.ToUpper(w), len(w)
+		if !mayBeKey(up[0], up[n/2], up[n-1], n) {
+			stopped++
+			if _, ok := sqlKeywords[up]; ok {
+				t.Errorf("%q is a key, and the filter stopped it", w)
+			}
+		}
+	}
+	if words == 0 || float64(stopped)/float64(words) < 0.5 {
+		t.Errorf("the filter stopped %d of %d words of prose", stopped, words)
+	}
+	t.Logf("%d of %d filter bits set; %d of %d words of prose stopped", set, len(keyFilter)*64, stopped, words)
 }
