@@ -312,7 +312,9 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		xmlDoc := false // the document read last is XML data (xmlData)
 		for i := range req.Params {
 			p := &req.Params[i]
-			if p.Value != "" {
+			// XML values go through scan whatever they hold: a document
+			// sets xmlDoc for the values after it
+			if p.Value != "" && (p.Source == threat.SourceXML || !plainWord(p.Value)) {
 				in := input{src: p.Source, name: p.Name, value: p.Value, raw: p.Raw, via: p.Via}
 				kind := wantValues
 				if p.Source == threat.SourceXML {
@@ -331,14 +333,16 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				// the tail after padding first: a family reports a rule once a
 				// request, and the tail read as a value of its own gives the
 				// stronger reading
-				dst = d.scanAfterPadding(&in, kind, &seen, dst)
+				if len(in.value) > minPadding {
+					dst = d.scanAfterPadding(&in, kind, &seen, dst)
+				}
 				if len(in.value) > d.max || len(in.raw) > d.max {
 					dst = d.scanWindows(&in, kind, &seen, dst)
 				} else {
 					dst, _ = d.scan(&in, kind, &seen, dst)
 				}
 			}
-			if len(p.Name) > 1 && namedBy(p.Source) {
+			if len(p.Name) > 1 && namedBy(p.Source) && !plainWord(p.Name) {
 				in := input{src: p.Source, name: "(name)", value: p.Name, via: p.Via}
 				if len(in.value) > d.max {
 					dst = d.scanWindows(&in, wantNames, &seen, dst)
@@ -365,7 +369,9 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 					continue // addresses as proxies write them: nothing any family looks for
 				}
 				in := input{src: threat.SourceHeader, name: name, value: v}
-				dst = d.scanAfterPadding(&in, w, &seen, dst)
+				if len(v) > minPadding {
+					dst = d.scanAfterPadding(&in, w, &seen, dst)
+				}
 				if len(v) > d.max {
 					if decodedHeader(name) {
 						in.value, in.raw = decode.Value(v, false), v
@@ -409,7 +415,9 @@ func namedBy(src threat.Source) bool {
 const minPadding = 64
 
 // scanAfterPadding scans what follows padding in a value as a value of
-// its own. Padding (a long run of one letter or digit: "AAAA…") pushes a
+// its own. Detect calls it only for values longer than minPadding: a
+// shorter one holds no padding with text after it (and scanTraversal does
+// not look for runs in it, so its runless need not be set). Padding (a long run of one letter or digit: "AAAA…") pushes a
 // payload past a filter's window; families that judge how a value starts
 // (a path that is the whole value, a command at the start, libinjection's
 // fingerprint of the first tokens) would otherwise read the payload as
@@ -886,6 +894,49 @@ func addressList(v string) bool {
 	}
 	return true
 }
+
+// plainWord reports whether scan would find v a short word that it passes
+// by without any family reading it (its quick path): fewer than 64 bytes
+// of letters, digits, '-', '_' and other bytes no class marks, no "__",
+// no serialised-object magic, and not base64 or hex that decodes to text.
+// Most parameter names and many values are such words; Detect skips them
+// without building their input. scan's answer for them holds no
+// signal and no cache entry, so skipping changes nothing.
+func plainWord(v string) bool {
+	if len(v) >= 64 {
+		return false
+	}
+	var all uint8
+	for i := 0; i < len(v); i++ {
+		t := wordBytes[v[i]]
+		if t == 0 {
+			return false
+		}
+		all |= t
+	}
+	if all&wordUnderscore != 0 && strings.Contains(v, "__") {
+		return false
+	}
+	return !serialMagic(v) && (len(v) < decode.MinEncoded || !decode.Encoded(v))
+}
+
+// wordBytes marks the bytes scan's quick path lets through (classify
+// finds no class in them but cDash), and '_' apart: two of them in a row
+// are read.
+var wordBytes = func() (t [256]uint8) {
+	for c := range t {
+		if classes[c]&^cDash == 0 {
+			t[c] = wordByte
+		}
+	}
+	t['_'] |= wordUnderscore
+	return t
+}()
+
+const (
+	wordByte uint8 = 1 << iota
+	wordUnderscore
+)
 
 // serialMagic reports whether v starts like a serialised Java object
 // (base64 or hex of AC ED 00 05) or gzip in base64: such values can be

@@ -1,0 +1,100 @@
+package signature
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bulwarkhq/bulwark/internal/decode"
+	"github.com/bulwarkhq/bulwark/threat"
+)
+
+// The forms of Detect's small-request checks before round 10 made them
+// cheaper: each Fuzz target checks the new form against the old.
+
+// plainWordScan is scan's quick path as scan writes it: the values
+// plainWord must pick out, no more and no fewer.
+func plainWordScan(v string) bool {
+	m := classify(v)
+	encoded := len(v) >= decode.MinEncoded && decode.Encoded(v)
+	return m&^cDash == 0 && len(v) < 64 && !serialMagicPlain(v) && !strings.Contains(v, "__") && !encoded
+}
+
+// serialMagicPlain is serialMagic as first written.
+func serialMagicPlain(v string) bool {
+	return strings.HasPrefix(v, "rO0AB") || strings.HasPrefix(v, "aced0005") || strings.HasPrefix(v, "ACED0005") ||
+		strings.HasPrefix(v, "H4sI")
+}
+
+func TestPlainWord(t *testing.T) {
+	for _, tc := range []struct {
+		v    string
+		want bool
+	}{
+		{"", true},
+		{"size", true},
+		{"price_asc", true},
+		{"4f1c9a2e8b7d", true},
+		{"a-b+c?d^e", true},
+		{"a_b_c", true},
+		{"a__b", false},                   // "__": prototype pollution and dunder names
+		{"red running shoes", false},      // a space
+		{"x.y", false},                    // a dot
+		{"rO0ABXNy", false},               // serialised Java object
+		{"H4sI", false},                   // gzip in base64
+		{"ACED0005", false},               // hex of a Java object
+		{"aGVsbG8gd29ybGQ", false},        // base64 of "hello world"
+		{"68656c6c6f20776f726c64", false}, // hex of "hello world"
+		{strings.Repeat("a", 63), true},
+		{strings.Repeat("a", 64), false}, // long: padding, read by scan
+		{"caf\xc3\xa9", false},           // a byte >= 0x80
+		{"a\x00b", false},                // a control byte
+		{"SELECT", true},                 // a word alone is no attack
+		{"sortBy", true},
+		{"constructor_prototype", true},
+		{"__proto__", false},
+		{"%27", false},
+		{"tab\there", false},
+		{"new\nline", false},
+		{"semi;colon", false},
+		{"Zm9vYmFyYmF6cXV4", false},          // base64 of "foobarbazqux"
+		{"deadbeefcafebabe0000", true},       // hex of binary: no text
+		{"eyJhbGciOiJIUzI1NiJ9", false},      // base64 of JSON text
+		{"ABCDEFGHIJKLMNOPQRSTUVWXYZ", true}, // no text decoded
+	} {
+		if got := plainWord(tc.v); got != tc.want {
+			t.Errorf("plainWord(%q) = %v, want %v", tc.v, got, tc.want)
+		}
+		if got := plainWordScan(tc.v); got != tc.want {
+			t.Errorf("scan's quick path for %q = %v, want %v (the table is wrong)", tc.v, got, tc.want)
+		}
+	}
+}
+
+func FuzzPlainWord(f *testing.F) {
+	for _, s := range []string{"", "size", "price_asc", "a__b", "rO0ABXNy", "aGVsbG8gd29ybGQ", "x.y", "H4sI",
+		"aced0005", "eyJhbGciOiJIUzI1NiJ9", "a-b+c?d^e", strings.Repeat("A", 63)} {
+		f.Add(s)
+	}
+	d, err := New(Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		want := plainWordScan(v)
+		if got := plainWord(v); got != want {
+			t.Fatalf("plainWord(%q) = %v, scan's quick path says %v", v, got, want)
+		}
+		if !want || v == "" {
+			return
+		}
+		// what Detect skips, scan would have found clean without a signal
+		for _, src := range []threat.Source{threat.SourceQuery, threat.SourceCookie, threat.SourceJSON} {
+			var seen [numValueFamilies]rules
+			in := input{src: src, name: "p", value: v}
+			dst, clean := d.scan(&in, wantValues, &seen, nil)
+			if len(dst) != 0 || clean != valueFamilies || seen != [numValueFamilies]rules{} {
+				t.Fatalf("scan(%q) = %v, %b for a plain word", v, dst, clean)
+			}
+		}
+	})
+}
