@@ -258,6 +258,23 @@ func (f *headerFacts) note(name string, vs []string) {
 	}
 }
 
+// paramSet is a set of indexes in Request.Params, of the first 256.
+// Detect marks in it the parameters whose name (if the sender's) and value
+// are plain words (plainWord) and whose raw form is its value: no line
+// break, '%' or control byte in any of them, so the protocol family's
+// per-parameter rules pass them by.
+type paramSet [4]uint64
+
+func (s *paramSet) add(i int) {
+	if i < len(s)*64 {
+		s[i/64] |= 1 << (i % 64)
+	}
+}
+
+func (s *paramSet) has(i int) bool {
+	return i < len(s)*64 && s[i/64]&(1<<(i%64)) != 0
+}
+
 // what says which inputs a family wants.
 type what uint8
 
@@ -299,6 +316,7 @@ func structuredHeader(name string) bool {
 func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Signal {
 	var seen [numValueFamilies]rules
 	var pathKnown uint32
+	var plain paramSet
 	if d.wants&wantPath != 0 && req.Path != "" {
 		in := input{src: threat.SourcePath, value: req.Path, raw: req.RawPath}
 		if len(in.value) > d.max || len(in.raw) > d.max {
@@ -312,9 +330,11 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		xmlDoc := false // the document read last is XML data (xmlData)
 		for i := range req.Params {
 			p := &req.Params[i]
-			// XML values go through scan whatever they hold: a document
-			// sets xmlDoc for the values after it
-			if p.Value != "" && (p.Source == threat.SourceXML || !plainWord(p.Value)) {
+			// a plain word holds nothing a family looks for; XML values go
+			// through scan whatever they hold: a document sets xmlDoc for
+			// the values after it
+			valuePlain := p.Value == "" || p.Source != threat.SourceXML && plainWord(p.Value)
+			if !valuePlain {
 				in := input{src: p.Source, name: p.Name, value: p.Value, raw: p.Raw, via: p.Via}
 				kind := wantValues
 				if p.Source == threat.SourceXML {
@@ -342,13 +362,21 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 					dst, _ = d.scan(&in, kind, &seen, dst)
 				}
 			}
-			if len(p.Name) > 1 && namedBy(p.Source) && !plainWord(p.Name) {
-				in := input{src: p.Source, name: "(name)", value: p.Name, via: p.Via}
-				if len(in.value) > d.max {
-					dst = d.scanWindows(&in, wantNames, &seen, dst)
-				} else {
-					dst, _ = d.scan(&in, wantNames, &seen, dst)
+			namePlain := true // or not the sender's: the families read no such name
+			if named := namedBy(p.Source); named && len(p.Name) > 1 {
+				if namePlain = plainWord(p.Name); !namePlain {
+					in := input{src: p.Source, name: "(name)", value: p.Name, via: p.Via}
+					if len(in.value) > d.max {
+						dst = d.scanWindows(&in, wantNames, &seen, dst)
+					} else {
+						dst, _ = d.scan(&in, wantNames, &seen, dst)
+					}
 				}
+			} else if named && p.Name != "" {
+				namePlain = wordBytes[p.Name[0]] != 0
+			}
+			if valuePlain && namePlain && p.Raw == p.Value {
+				plain.add(i)
 			}
 		}
 	}
@@ -395,7 +423,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		dst = scanScanner(req, d, &facts, pathKnown, dst)
 	}
 	if d.on[famProtocol] {
-		dst = scanProtocol(req, &facts, dst)
+		dst = scanProtocol(req, &facts, &plain, dst)
 	}
 	return dst
 }

@@ -98,3 +98,74 @@ func FuzzPlainWord(f *testing.F) {
 		}
 	})
 }
+
+// TestPlainParamsSkipNothing pins what Detect's set of plain parameters
+// lets scanProtocol skip: a line break in a name or value, a '%' in the
+// raw form, NUL escapes, bad escapes in a form.
+func TestPlainParamsSkipNothing(t *testing.T) {
+	for _, p := range []threat.Param{
+		{Source: threat.SourceQuery, Name: "a\nb", Value: "x", Raw: "x"},
+		{Source: threat.SourceQuery, Name: "\r", Value: "x", Raw: "x"},
+		{Source: threat.SourceQuery, Name: "q", Value: "x\nGET /admin HTTP/1.1", Raw: "x\nGET /admin HTTP/1.1"},
+		{Source: threat.SourceQuery, Name: "q", Value: "x", Raw: "%78%00"},
+		{Source: threat.SourceQuery, Name: "q", Value: "abc", Raw: "%61bc%00"},
+		{Source: threat.SourceForm, Name: "q", Value: "ab", Raw: "ab%zz"},
+		{Source: threat.SourceCookie, Name: "\n", Value: "x", Raw: "x"},
+	} {
+		got, want := protocolPair(t, p)
+		if len(want) == 0 {
+			t.Errorf("%+v: scanProtocol alone finds nothing: the case tests nothing", p)
+		}
+		if !sameSignals(got, want) {
+			t.Errorf("%+v: Detect's protocol signals %v, scanProtocol alone %v", p, got, want)
+		}
+	}
+}
+
+// protocolPair returns the protocol family's signals for a GET with p and
+// a copy of p whose raw form is its value, as Detect reports them and as
+// scanProtocol finds them with no parameter known plain.
+func protocolPair(t testing.TB, p threat.Param) (got, want []threat.Signal) {
+	d, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := p
+	q.Raw = q.Value
+	req := &threat.Request{Method: "GET", Path: "/", RawPath: "/", Proto: "HTTP/1.1", Params: []threat.Param{q, p, q}}
+	for _, s := range d.Detect(req, nil) {
+		if s.Detector == nameProtocol {
+			got = append(got, s)
+		}
+	}
+	want = scanProtocol(req, &headerFacts{walked: true}, &paramSet{}, nil)
+	return got, want
+}
+
+func sameSignals(a, b []threat.Signal) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func FuzzPlainParams(f *testing.F) {
+	f.Add(uint8(threat.SourceQuery), "size", "42", "42")
+	f.Add(uint8(threat.SourceQuery), "a\nb", "x", "x")
+	f.Add(uint8(threat.SourceForm), "q", "ab", "ab%zz")
+	f.Add(uint8(threat.SourceCookie), "q", "x\nGET / HTTP/1.1", "x")
+	f.Add(uint8(threat.SourcePath), "\r", "x", "%00")
+	f.Add(uint8(threat.SourceJSON), "k", "v%00", "v%00")
+	f.Add(uint8(threat.SourceXML), "(document)", "<a>x</a>", "<a>x</a>")
+	f.Fuzz(func(t *testing.T, src uint8, name, value, raw string) {
+		p := threat.Param{Source: threat.Source(src % uint8(threat.SourceText+1)), Name: name, Value: value, Raw: raw}
+		if got, want := protocolPair(t, p); !sameSignals(got, want) {
+			t.Fatalf("%+v: Detect's protocol signals %v, scanProtocol alone %v", p, got, want)
+		}
+	})
+}
