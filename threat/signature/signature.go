@@ -968,8 +968,21 @@ const (
 
 // serialMagic reports whether v starts like a serialised Java object
 // (base64 or hex of AC ED 00 05) or gzip in base64: such values can be
-// plain alphanumerics.
+// plain alphanumerics. The first byte picks the one prefix to compare:
+// most values are words that start with none of them.
 func serialMagic(v string) bool {
-	return strings.HasPrefix(v, "rO0AB") || strings.HasPrefix(v, "aced0005") || strings.HasPrefix(v, "ACED0005") ||
-		strings.HasPrefix(v, "H4sI")
+	if len(v) < len("H4sI") {
+		return false
+	}
+	switch v[0] {
+	case 'r':
+		return strings.HasPrefix(v, "rO0AB")
+	case 'a':
+		return strings.HasPrefix(v, "aced0005")
+	case 'A':
+		return strings.HasPrefix(v, "ACED0005")
+	case 'H':
+		return strings.HasPrefix(v, "H4sI")
+	}
+	return false
 }

@@ -169,3 +169,14 @@ func FuzzPlainParams(f *testing.F) {
 		}
 	})
 }
+
+func FuzzSerialMagic(f *testing.F) {
+	for _, s := range []string{"", "rO0AB", "rO0A", "aced0005", "aced000", "ACED0005xx", "H4sI", "H4s", "H4sIAAAA", "hello"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if got, want := serialMagic(v), serialMagicPlain(v); got != want {
+			t.Fatalf("serialMagic(%q) = %v, want %v", v, got, want)
+		}
+	})
+}
