@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -179,4 +180,46 @@ func FuzzSerialMagic(f *testing.F) {
 			t.Fatalf("serialMagic(%q) = %v, want %v", v, got, want)
 		}
 	})
+}
+
+// TestVerdictHashSpreads checks that the sampled hash tells apart what
+// requests vary: short values that differ in any byte, the same value in
+// another header or source, values of one length that differ in their
+// samples. A hash that lost a byte of short values or ignored the name
+// would pile these into few buckets.
+func TestVerdictHashSpreads(t *testing.T) {
+	c := newVerdicts()
+	var vals []string
+	for i := range 512 {
+		vals = append(vals, string(rune('a'+i%26))+string(rune('a'+i/26%26))) // 2 bytes
+		vals = append(vals, "v"+strings.Repeat("x", i%7)+string(rune('A'+i%26))+string(rune('A'+i/26%26)))
+		vals = append(vals, "Mozilla/5.0 build "+strings.Repeat("7", i%5)+string(rune('0'+i%10))+string(rune('0'+i/10%10))+" end")
+	}
+	buckets := map[uint64]bool{}
+	hashes := map[uint64]bool{}
+	n := 0
+	for _, v := range vals {
+		for _, k := range []struct {
+			src  threat.Source
+			name string
+		}{{threat.SourceHeader, "User-Agent"}, {threat.SourceHeader, "Referer"}, {threat.SourceHeader, "X-Token"}, {threat.SourcePath, ""}} {
+			h := c.hash(k.src, k.name, v)
+			hashes[h] = true
+			buckets[(h>>32)%(verdictSlots/2)] = true
+			n++
+		}
+	}
+	// distinct inputs (the generated values repeat some)
+	distinct := map[string]bool{}
+	for _, v := range vals {
+		distinct[v] = true
+	}
+	if want := len(distinct) * 4; len(hashes) != want {
+		t.Errorf("%d distinct hashes for %d distinct (source, name, value)", len(hashes), want)
+	}
+	// m keys thrown at random fill k(1-e^(-m/k)) of k buckets
+	k, m := float64(verdictSlots/2), float64(len(hashes))
+	if want := k * (1 - math.Exp(-m/k)); float64(len(buckets)) < want*0.97 {
+		t.Errorf("%d inputs fill %d of %d buckets, at random %.0f", n, len(buckets), verdictSlots/2, want)
+	}
 }
