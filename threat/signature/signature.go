@@ -298,18 +298,55 @@ func attackHeader(name string) bool { return !structuredHeader(name) }
 // structuredHeader reports whether name is a standard request header whose
 // value has a grammar of its own (media ranges, language tags, dates,
 // numbers, tokens) that browsers and clients fill in, not users.
-func structuredHeader(name string) bool {
+func structuredHeader(name string) bool { return kindOf(name)&hdrStructured != 0 }
+
+// headerKind is what Detect's walk over the header map needs to know of a
+// header's name: one switch answers for structuredHeader, headerFacts.note,
+// scannerHeader, addressHeader, the Cookie and the User-Agent.
+type headerKind uint8
+
+const (
+	hdrStructured headerKind = 1 << iota // structuredHeader
+	hdrNoted                             // a name headerFacts.note records (framing, Host, Range, method overrides, httpoxy, scanners)
+	hdrScanner                           // scannerHeader
+	hdrAddress                           // addressHeader
+	hdrCookie                            // parsed into parameters
+	hdrAgent                             // User-Agent
+)
+
+// noted reports whether headerFacts.note may record anything of a header
+// with this name of this kind: one of the names it records, or a name as
+// long as a framing header's (an alias of one).
+func (k headerKind) noted(name string) bool {
+	return k&hdrNoted != 0 || len(name) == len("Content-Length") || len(name) == len("Transfer-Encoding")
+}
+
+func kindOf(name string) headerKind {
 	switch name {
 	case "Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language", "Accept-Datetime", "Cache-Control",
-		"Connection", "Content-Length", "Content-Type", "Content-Encoding", "Content-Language", "Content-Md5",
-		"Date", "Dnt", "Expect", "Host", "If-Match", "If-Modified-Since", "If-None-Match", "If-Range",
-		"If-Unmodified-Since", "Keep-Alive", "Max-Forwards", "Pragma", "Priority", "Range", "Te", "Trailer",
-		"Transfer-Encoding", "Upgrade", "Upgrade-Insecure-Requests", "Sec-Fetch-Dest", "Sec-Fetch-Mode",
+		"Connection", "Content-Encoding", "Content-Language", "Content-Md5",
+		"Date", "Dnt", "Expect", "If-Match", "If-Modified-Since", "If-None-Match", "If-Range",
+		"If-Unmodified-Since", "Keep-Alive", "Max-Forwards", "Pragma", "Priority", "Te", "Trailer",
+		"Upgrade", "Upgrade-Insecure-Requests", "Sec-Fetch-Dest", "Sec-Fetch-Mode",
 		"Sec-Fetch-Site", "Sec-Fetch-User", "Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform",
 		"Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions", "Sec-Gpc", "Save-Data":
-		return true
+		return hdrStructured
+	case "Content-Length", "Content-Type", "Host", "Range", "Transfer-Encoding":
+		return hdrStructured | hdrNoted
+	case "X-Http-Method-Override", "X-Http-Method", "X-Method-Override", "Proxy":
+		return hdrNoted
+	case "Acunetix-Product", "Acunetix-Scanning-Agreement", "Acunetix-User-Agreement", "X-Scanner", "X-Wipp",
+		"X-Request-Memo", "X-Scan-Memo", "Bugbounty", "X-Bug-Bounty", "X-Burp", "Burp-Collaborator", "X-Nuclei",
+		"X-Arachni-Scan-Seed", "Wpscan-Version":
+		return hdrNoted | hdrScanner
+	case "X-Forwarded-For", "X-Real-Ip":
+		return hdrAddress
+	case "Cookie":
+		return hdrCookie
+	case "User-Agent":
+		return hdrAgent
 	}
-	return false
+	return 0
 }
 
 // Detect implements threat.Detector.
@@ -384,16 +421,19 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	if d.wants&(wantHeaders|wantAllHeads) != 0 {
 		facts.walked = true
 		for name, vs := range req.Header {
-			if name == "Cookie" {
+			kind := kindOf(name)
+			if kind&hdrCookie != 0 {
 				continue // parsed into parameters
 			}
-			facts.note(name, vs)
+			if kind.noted(name) {
+				facts.note(name, vs)
+			}
 			w := wantAllHeads
-			if attackHeader(name) {
+			if kind&hdrStructured == 0 { // attackHeader
 				w |= wantHeaders
 			}
 			for k, v := range vs {
-				if !d.scanAddrs && addressHeader(name) && addressList(v) {
+				if !d.scanAddrs && kind&hdrAddress != 0 && addressList(v) {
 					continue // addresses as proxies write them: nothing any family looks for
 				}
 				in := input{src: threat.SourceHeader, name: name, value: v}
@@ -408,7 +448,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				} else {
 					dst, _ = d.scan(&in, w, &seen, dst)
 				}
-				if k == 0 && name == "User-Agent" && in.value == req.UserAgent {
+				if k == 0 && kind&hdrAgent != 0 && in.value == req.UserAgent {
 					facts.agentKnown = in.known
 				}
 			}

@@ -2,6 +2,7 @@ package signature
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -222,4 +223,84 @@ func TestVerdictHashSpreads(t *testing.T) {
 	if want := k * (1 - math.Exp(-m/k)); float64(len(buckets)) < want*0.97 {
 		t.Errorf("%d inputs fill %d of %d buckets, at random %.0f", n, len(buckets), verdictSlots/2, want)
 	}
+}
+
+// structuredHeaderPlain and scannerHeaderPlain are the lists kindOf took
+// over, as they were written.
+func structuredHeaderPlain(name string) bool {
+	switch name {
+	case "Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language", "Accept-Datetime", "Cache-Control",
+		"Connection", "Content-Length", "Content-Type", "Content-Encoding", "Content-Language", "Content-Md5",
+		"Date", "Dnt", "Expect", "Host", "If-Match", "If-Modified-Since", "If-None-Match", "If-Range",
+		"If-Unmodified-Since", "Keep-Alive", "Max-Forwards", "Pragma", "Priority", "Range", "Te", "Trailer",
+		"Transfer-Encoding", "Upgrade", "Upgrade-Insecure-Requests", "Sec-Fetch-Dest", "Sec-Fetch-Mode",
+		"Sec-Fetch-Site", "Sec-Fetch-User", "Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform",
+		"Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions", "Sec-Gpc", "Save-Data":
+		return true
+	}
+	return false
+}
+
+func scannerHeaderPlain(name string) bool {
+	switch name {
+	case "Acunetix-Product", "Acunetix-Scanning-Agreement", "Acunetix-User-Agreement", "X-Scanner", "X-Wipp", "X-Request-Memo", "X-Scan-Memo", "Bugbounty", "X-Bug-Bounty", "X-Burp", "Burp-Collaborator", "X-Nuclei", "X-Arachni-Scan-Seed", "Wpscan-Version":
+		return true
+	}
+	return false
+}
+
+// checkKind compares kindOf(name) with the checks Detect's header walk
+// made before: the two lists, note on every name, the Cookie, the
+// User-Agent, addressHeader.
+func checkKind(t *testing.T, name string) {
+	k := kindOf(name)
+	if got, want := k&hdrStructured != 0, structuredHeaderPlain(name); got != want {
+		t.Errorf("kindOf(%q) structured %v, want %v", name, got, want)
+	}
+	if got, want := k&hdrScanner != 0, scannerHeaderPlain(name); got != want {
+		t.Errorf("kindOf(%q) scanner %v, want %v", name, got, want)
+	}
+	if got, want := k&hdrAddress != 0, name == "X-Forwarded-For" || name == "X-Real-Ip"; got != want {
+		t.Errorf("kindOf(%q) address %v, want %v", name, got, want)
+	}
+	if got, want := k&hdrCookie != 0, name == "Cookie"; got != want {
+		t.Errorf("kindOf(%q) cookie %v, want %v", name, got, want)
+	}
+	if got, want := k&hdrAgent != 0, name == "User-Agent"; got != want {
+		t.Errorf("kindOf(%q) agent %v, want %v", name, got, want)
+	}
+	// note on the names Detect gives it records what note on every name did
+	vs := []string{"v"}
+	var all, some headerFacts
+	all.note(name, vs)
+	if k.noted(name) {
+		some.note(name, vs)
+	}
+	if !reflect.DeepEqual(all, some) {
+		t.Errorf("%q: note records %+v, Detect's walk %+v", name, all, some)
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	for _, name := range []string{"Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language", "Accept-Datetime",
+		"Cache-Control", "Connection", "Content-Length", "Content-Type", "Content-Encoding", "Content-Language",
+		"Content-Md5", "Date", "Dnt", "Expect", "Host", "If-Match", "If-Modified-Since", "If-None-Match", "If-Range",
+		"If-Unmodified-Since", "Keep-Alive", "Max-Forwards", "Pragma", "Priority", "Range", "Te", "Trailer",
+		"Transfer-Encoding", "Upgrade", "Upgrade-Insecure-Requests", "Sec-Fetch-Dest", "Sec-Fetch-Mode",
+		"Sec-Fetch-Site", "Sec-Fetch-User", "Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform",
+		"Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions", "Sec-Gpc", "Save-Data",
+		"Acunetix-Product", "Acunetix-Scanning-Agreement", "Acunetix-User-Agreement", "X-Scanner", "X-Wipp",
+		"X-Request-Memo", "X-Scan-Memo", "Bugbounty", "X-Bug-Bounty", "X-Burp", "Burp-Collaborator", "X-Nuclei",
+		"X-Arachni-Scan-Seed", "Wpscan-Version", "X-Http-Method-Override", "X-Http-Method", "X-Method-Override",
+		"Proxy", "X-Forwarded-For", "X-Real-Ip", "Cookie", "User-Agent", "Referer", "Authorization", "X-Search",
+		"Content_Length", "Transfer_Encoding", "Transfer_encoding", "X-Content-Leng", "accept", "", "X"} {
+		checkKind(t, name)
+	}
+}
+
+func FuzzKindOf(f *testing.F) {
+	for _, s := range []string{"Accept", "Content_Length", "Wpscan-Version", "Proxy", "Cookie", "User-Agent", "X"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkKind)
 }
