@@ -42,35 +42,46 @@ type verdict struct {
 	name  string // header name; "" for the path
 	value string
 	clean atomic.Uint32 // bit i: detector i found nothing in value
+	hash  uint64        // of src, name and value (verdicts.hash)
 }
 
 func newVerdicts() *verdicts {
 	return &verdicts{key: maphash.Comparable(maphash.MakeSeed(), 0)}
 }
 
-// hash mixes the length and three 8-byte samples of v (start, middle, end)
-// with a per-process random key: cheap, and a collision only evicts.
-func (c *verdicts) hash(v string) uint64 {
-	h := c.key ^ uint64(len(v))*0x9e3779b97f4a7c15
-	if len(v) >= 8 {
-		h ^= le64(v[:8])
-		h = (h ^ h>>29) * 0xbf58476d1ce4e5b9
-		h ^= le64(v[len(v)/2-4 : len(v)/2+4])
-		h = (h ^ h>>32) * 0x94d049bb133111eb
-		h ^= le64(v[len(v)-8:])
-	} else {
-		for i := 0; i < len(v); i++ {
-			h = (h ^ uint64(v[i])) * 0x100000001b3
-		}
-	}
+// hash mixes src, the lengths of name and v and samples of their bytes
+// with a per-process random key: cheap, and a collision only evicts (find
+// compares the whole value and name).
+func (c *verdicts) hash(src threat.Source, name, v string) uint64 {
+	h := c.key ^ (uint64(src)<<56 | uint64(len(name))<<40 | uint64(len(v)))
+	h = absorb(h, name)
+	h = absorb(h, v)
 	return (h ^ h>>31) * 0x9e3779b97f4a7c15
 }
 
-// bucket returns the two ways of the bucket of v in its place, and the hash.
-func (c *verdicts) bucket(src threat.Source, name, v string) (*[2]atomic.Pointer[verdict], uint64) {
-	h := c.hash(v) ^ (c.hash(name)+uint64(src))*0xd6e8feb86659fd93
+// absorb mixes samples of s into h: its first and last eight bytes and
+// eight from the middle of a longer s, every byte of a shorter one (two
+// 4-byte loads that overlap, or the first, middle and last byte).
+func absorb(h uint64, s string) uint64 {
+	switch n := len(s); {
+	case n >= 8:
+		h = (h ^ le64(s[:8])) * 0xbf58476d1ce4e5b9
+		h = (h ^ h>>29 ^ le64(s[n-8:])) * 0x94d049bb133111eb
+		if n > 16 {
+			h = (h ^ h>>32 ^ le64(s[n/2-4:n/2+4])) * 0xbf58476d1ce4e5b9
+		}
+	case n >= 4:
+		h = (h ^ uint64(le32s(s[:4]))<<32 ^ uint64(le32s(s[n-4:]))) * 0xbf58476d1ce4e5b9
+	case n > 0:
+		h = (h ^ uint64(s[0])<<16 ^ uint64(s[n/2])<<8 ^ uint64(s[n-1])) * 0xbf58476d1ce4e5b9
+	}
+	return h
+}
+
+// bucket returns the two ways of the bucket of hash h.
+func (c *verdicts) bucket(h uint64) *[2]atomic.Pointer[verdict] {
 	i := (h >> 32) % (verdictSlots / 2) * 2
-	return (*[2]atomic.Pointer[verdict])(c.slots[i : i+2]), h
+	return (*[2]atomic.Pointer[verdict])(c.slots[i : i+2])
 }
 
 func le64(s string) uint64 {
@@ -88,9 +99,12 @@ func mayCache(src threat.Source, n int) bool {
 
 // find returns the entry of v in its place, or nil.
 func (c *verdicts) find(src threat.Source, name, v string) (*verdict, *[2]atomic.Pointer[verdict], uint64) {
-	b, h := c.bucket(src, name, v)
+	h := c.hash(src, name, v)
+	b := c.bucket(h)
 	for i := range b {
-		if e := b[i].Load(); e != nil && e.value == v && e.src == src && e.name == name {
+		// the hash first: the other way's entry is rejected without
+		// comparing strings
+		if e := b[i].Load(); e != nil && e.hash == h && e.value == v && e.src == src && e.name == name {
 			return e, b, h
 		}
 	}
@@ -120,7 +134,7 @@ func (c *verdicts) markClean(src threat.Source, name, v string, bits uint32) {
 		return
 	}
 	// copies: do not pin the request's memory
-	e = &verdict{src: src, name: strings.Clone(name), value: strings.Clone(v)}
+	e = &verdict{src: src, name: strings.Clone(name), value: strings.Clone(v), hash: h}
 	e.clean.Store(bits)
 	way := int(h & 1) // an empty way, else one picked by the hash
 	if b[0].Load() == nil {

@@ -36,7 +36,7 @@ const (
 	protoCRLFName
 )
 
-func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []threat.Signal {
+func scanProtocol(req *threat.Request, h *headerFacts, plain *paramSet, dst []threat.Signal) []threat.Signal {
 	var seen rules
 	in := func(src threat.Source, name, v string) *input {
 		return &input{src: src, name: name, value: v}
@@ -129,6 +129,9 @@ func scanProtocol(req *threat.Request, h *headerFacts, dst []threat.Signal) []th
 		}
 	}
 	for i := range req.Params {
+		if plain.has(i) {
+			continue // no '%', line break or control byte to find
+		}
 		p := &req.Params[i]
 		// the escapes of the raw form, for both questions, in one walk
 		nul, esc, bad := -1, -1, false

@@ -114,11 +114,5 @@ func cut(s string, max int) string {
 }
 
 // scannerHeader reports whether a header name is one scanners announce
-// themselves with.
-func scannerHeader(name string) bool {
-	switch name {
-	case "Acunetix-Product", "Acunetix-Scanning-Agreement", "Acunetix-User-Agreement", "X-Scanner", "X-Wipp", "X-Request-Memo", "X-Scan-Memo", "Bugbounty", "X-Bug-Bounty", "X-Burp", "Burp-Collaborator", "X-Nuclei", "X-Arachni-Scan-Seed", "Wpscan-Version":
-		return true
-	}
-	return false
-}
+// themselves with (listed in kindOf).
+func scannerHeader(name string) bool { return kindOf(name)&hdrScanner != 0 }

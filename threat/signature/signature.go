@@ -258,6 +258,23 @@ func (f *headerFacts) note(name string, vs []string) {
 	}
 }
 
+// paramSet is a set of indexes in Request.Params, of the first 256.
+// Detect marks in it the parameters whose name (if the sender's) and value
+// are plain words (plainWord) and whose raw form is its value: no line
+// break, '%' or control byte in any of them, so the protocol family's
+// per-parameter rules pass them by.
+type paramSet [4]uint64
+
+func (s *paramSet) add(i int) {
+	if i < len(s)*64 {
+		s[i/64] |= 1 << (i % 64)
+	}
+}
+
+func (s *paramSet) has(i int) bool {
+	return i < len(s)*64 && s[i/64]&(1<<(i%64)) != 0
+}
+
 // what says which inputs a family wants.
 type what uint8
 
@@ -281,24 +298,62 @@ func attackHeader(name string) bool { return !structuredHeader(name) }
 // structuredHeader reports whether name is a standard request header whose
 // value has a grammar of its own (media ranges, language tags, dates,
 // numbers, tokens) that browsers and clients fill in, not users.
-func structuredHeader(name string) bool {
+func structuredHeader(name string) bool { return kindOf(name)&hdrStructured != 0 }
+
+// headerKind is what Detect's walk over the header map needs to know of a
+// header's name: one switch answers for structuredHeader, headerFacts.note,
+// scannerHeader, addressHeader, the Cookie and the User-Agent.
+type headerKind uint8
+
+const (
+	hdrStructured headerKind = 1 << iota // structuredHeader
+	hdrNoted                             // a name headerFacts.note records (framing, Host, Range, method overrides, httpoxy, scanners)
+	hdrScanner                           // scannerHeader
+	hdrAddress                           // addressHeader
+	hdrCookie                            // parsed into parameters
+	hdrAgent                             // User-Agent
+)
+
+// noted reports whether headerFacts.note may record anything of a header
+// with this name of this kind: one of the names it records, or a name as
+// long as a framing header's (an alias of one).
+func (k headerKind) noted(name string) bool {
+	return k&hdrNoted != 0 || len(name) == len("Content-Length") || len(name) == len("Transfer-Encoding")
+}
+
+func kindOf(name string) headerKind {
 	switch name {
 	case "Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language", "Accept-Datetime", "Cache-Control",
-		"Connection", "Content-Length", "Content-Type", "Content-Encoding", "Content-Language", "Content-Md5",
-		"Date", "Dnt", "Expect", "Host", "If-Match", "If-Modified-Since", "If-None-Match", "If-Range",
-		"If-Unmodified-Since", "Keep-Alive", "Max-Forwards", "Pragma", "Priority", "Range", "Te", "Trailer",
-		"Transfer-Encoding", "Upgrade", "Upgrade-Insecure-Requests", "Sec-Fetch-Dest", "Sec-Fetch-Mode",
+		"Connection", "Content-Encoding", "Content-Language", "Content-Md5",
+		"Date", "Dnt", "Expect", "If-Match", "If-Modified-Since", "If-None-Match", "If-Range",
+		"If-Unmodified-Since", "Keep-Alive", "Max-Forwards", "Pragma", "Priority", "Te", "Trailer",
+		"Upgrade", "Upgrade-Insecure-Requests", "Sec-Fetch-Dest", "Sec-Fetch-Mode",
 		"Sec-Fetch-Site", "Sec-Fetch-User", "Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform",
 		"Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions", "Sec-Gpc", "Save-Data":
-		return true
+		return hdrStructured
+	case "Content-Length", "Content-Type", "Host", "Range", "Transfer-Encoding":
+		return hdrStructured | hdrNoted
+	case "X-Http-Method-Override", "X-Http-Method", "X-Method-Override", "Proxy":
+		return hdrNoted
+	case "Acunetix-Product", "Acunetix-Scanning-Agreement", "Acunetix-User-Agreement", "X-Scanner", "X-Wipp",
+		"X-Request-Memo", "X-Scan-Memo", "Bugbounty", "X-Bug-Bounty", "X-Burp", "Burp-Collaborator", "X-Nuclei",
+		"X-Arachni-Scan-Seed", "Wpscan-Version":
+		return hdrNoted | hdrScanner
+	case "X-Forwarded-For", "X-Real-Ip":
+		return hdrAddress
+	case "Cookie":
+		return hdrCookie
+	case "User-Agent":
+		return hdrAgent
 	}
-	return false
+	return 0
 }
 
 // Detect implements threat.Detector.
 func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Signal {
 	var seen [numValueFamilies]rules
 	var pathKnown uint32
+	var plain paramSet
 	if d.wants&wantPath != 0 && req.Path != "" {
 		in := input{src: threat.SourcePath, value: req.Path, raw: req.RawPath}
 		if len(in.value) > d.max || len(in.raw) > d.max {
@@ -312,7 +367,11 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		xmlDoc := false // the document read last is XML data (xmlData)
 		for i := range req.Params {
 			p := &req.Params[i]
-			if p.Value != "" {
+			// a plain word holds nothing a family looks for; XML values go
+			// through scan whatever they hold: a document sets xmlDoc for
+			// the values after it
+			valuePlain := p.Value == "" || p.Source != threat.SourceXML && plainWord(p.Value)
+			if !valuePlain {
 				in := input{src: p.Source, name: p.Name, value: p.Value, raw: p.Raw, via: p.Via}
 				kind := wantValues
 				if p.Source == threat.SourceXML {
@@ -331,20 +390,30 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				// the tail after padding first: a family reports a rule once a
 				// request, and the tail read as a value of its own gives the
 				// stronger reading
-				dst = d.scanAfterPadding(&in, kind, &seen, dst)
+				if len(in.value) > minPadding {
+					dst = d.scanAfterPadding(&in, kind, &seen, dst)
+				}
 				if len(in.value) > d.max || len(in.raw) > d.max {
 					dst = d.scanWindows(&in, kind, &seen, dst)
 				} else {
 					dst, _ = d.scan(&in, kind, &seen, dst)
 				}
 			}
-			if len(p.Name) > 1 && namedBy(p.Source) {
-				in := input{src: p.Source, name: "(name)", value: p.Name, via: p.Via}
-				if len(in.value) > d.max {
-					dst = d.scanWindows(&in, wantNames, &seen, dst)
-				} else {
-					dst, _ = d.scan(&in, wantNames, &seen, dst)
+			namePlain := true // or not the sender's: the families read no such name
+			if named := namedBy(p.Source); named && len(p.Name) > 1 {
+				if namePlain = plainWord(p.Name); !namePlain {
+					in := input{src: p.Source, name: "(name)", value: p.Name, via: p.Via}
+					if len(in.value) > d.max {
+						dst = d.scanWindows(&in, wantNames, &seen, dst)
+					} else {
+						dst, _ = d.scan(&in, wantNames, &seen, dst)
+					}
 				}
+			} else if named && p.Name != "" {
+				namePlain = wordBytes[p.Name[0]] != 0
+			}
+			if valuePlain && namePlain && p.Raw == p.Value {
+				plain.add(i)
 			}
 		}
 	}
@@ -352,20 +421,25 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	if d.wants&(wantHeaders|wantAllHeads) != 0 {
 		facts.walked = true
 		for name, vs := range req.Header {
-			if name == "Cookie" {
+			kind := kindOf(name)
+			if kind&hdrCookie != 0 {
 				continue // parsed into parameters
 			}
-			facts.note(name, vs)
+			if kind.noted(name) {
+				facts.note(name, vs)
+			}
 			w := wantAllHeads
-			if attackHeader(name) {
+			if kind&hdrStructured == 0 { // attackHeader
 				w |= wantHeaders
 			}
 			for k, v := range vs {
-				if !d.scanAddrs && addressHeader(name) && addressList(v) {
+				if !d.scanAddrs && kind&hdrAddress != 0 && addressList(v) {
 					continue // addresses as proxies write them: nothing any family looks for
 				}
 				in := input{src: threat.SourceHeader, name: name, value: v}
-				dst = d.scanAfterPadding(&in, w, &seen, dst)
+				if len(v) > minPadding {
+					dst = d.scanAfterPadding(&in, w, &seen, dst)
+				}
 				if len(v) > d.max {
 					if decodedHeader(name) {
 						in.value, in.raw = decode.Value(v, false), v
@@ -374,7 +448,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				} else {
 					dst, _ = d.scan(&in, w, &seen, dst)
 				}
-				if k == 0 && name == "User-Agent" && in.value == req.UserAgent {
+				if k == 0 && kind&hdrAgent != 0 && in.value == req.UserAgent {
 					facts.agentKnown = in.known
 				}
 			}
@@ -389,7 +463,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		dst = scanScanner(req, d, &facts, pathKnown, dst)
 	}
 	if d.on[famProtocol] {
-		dst = scanProtocol(req, &facts, dst)
+		dst = scanProtocol(req, &facts, &plain, dst)
 	}
 	return dst
 }
@@ -409,7 +483,9 @@ func namedBy(src threat.Source) bool {
 const minPadding = 64
 
 // scanAfterPadding scans what follows padding in a value as a value of
-// its own. Padding (a long run of one letter or digit: "AAAA…") pushes a
+// its own. Detect calls it only for values longer than minPadding: a
+// shorter one holds no padding with text after it (and scanTraversal does
+// not look for runs in it, so its runless need not be set). Padding (a long run of one letter or digit: "AAAA…") pushes a
 // payload past a filter's window; families that judge how a value starts
 // (a path that is the whole value, a command at the start, libinjection's
 // fingerprint of the first tokens) would otherwise read the payload as
@@ -887,10 +963,66 @@ func addressList(v string) bool {
 	return true
 }
 
+// plainWord reports whether scan would find v a short word that it passes
+// by without any family reading it (its quick path): fewer than 64 bytes
+// of letters, digits, '-', '_' and other bytes no class marks, no "__",
+// no serialised-object magic, and not base64 or hex that decodes to text.
+// Most parameter names and many values are such words; Detect skips them
+// without building their input. scan's answer for them holds no
+// signal and no cache entry, so skipping changes nothing.
+func plainWord(v string) bool {
+	if len(v) >= 64 {
+		return false
+	}
+	var all uint8
+	for i := 0; i < len(v); i++ {
+		t := wordBytes[v[i]]
+		if t == 0 {
+			return false
+		}
+		all |= t
+	}
+	if all&wordUnderscore != 0 && strings.Contains(v, "__") {
+		return false
+	}
+	return !serialMagic(v) && (len(v) < decode.MinEncoded || !decode.Encoded(v))
+}
+
+// wordBytes marks the bytes scan's quick path lets through (classify
+// finds no class in them but cDash), and '_' apart: two of them in a row
+// are read.
+var wordBytes = func() (t [256]uint8) {
+	for c := range t {
+		if classes[c]&^cDash == 0 {
+			t[c] = wordByte
+		}
+	}
+	t['_'] |= wordUnderscore
+	return t
+}()
+
+const (
+	wordByte uint8 = 1 << iota
+	wordUnderscore
+)
+
 // serialMagic reports whether v starts like a serialised Java object
 // (base64 or hex of AC ED 00 05) or gzip in base64: such values can be
-// plain alphanumerics.
+// plain alphanumerics. The first byte picks the one prefix to compare:
+// most values are words that start with none of them.
 func serialMagic(v string) bool {
-	return strings.HasPrefix(v, "rO0AB") || strings.HasPrefix(v, "aced0005") || strings.HasPrefix(v, "ACED0005") ||
-		strings.HasPrefix(v, "H4sI")
+	if len(v) < len("H4sI") {
+		return false
+	}
+	switch v[0] {
+	case 'r':
+		return strings.HasPrefix(v, "rO0AB")
+	case 'a':
+		return strings.HasPrefix(v, "aced0005")
+	case 'A':
+		return strings.HasPrefix(v, "ACED0005")
+	case 'H':
+		return strings.HasPrefix(v, "H4sI")
+	}
+	return false
 }
