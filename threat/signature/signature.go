@@ -390,7 +390,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				// the tail after padding first: a family reports a rule once a
 				// request, and the tail read as a value of its own gives the
 				// stronger reading
-				if len(in.value) > minPadding {
+				if len(in.value) >= minPadding {
 					dst = d.scanAfterPadding(&in, kind, &seen, dst)
 				}
 				if len(in.value) > d.max || len(in.raw) > d.max {
@@ -437,7 +437,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 					continue // addresses as proxies write them: nothing any family looks for
 				}
 				in := input{src: threat.SourceHeader, name: name, value: v}
-				if len(v) > minPadding {
+				if len(v) >= minPadding {
 					dst = d.scanAfterPadding(&in, w, &seen, dst)
 				}
 				if len(v) > d.max {
@@ -483,10 +483,10 @@ func namedBy(src threat.Source) bool {
 const minPadding = 64
 
 // scanAfterPadding scans what follows padding in a value as a value of
-// its own. Detect calls it only for values longer than minPadding: a
-// shorter one holds no padding with text after it (and scanTraversal does
-// not look for runs in it, so its runless need not be set). Padding (a long run of one letter or digit: "AAAA…") pushes a
-// payload past a filter's window; families that judge how a value starts
+// its own. Detect calls it only for values of minPadding bytes or more:
+// a shorter one holds no padding, and scanTraversal does not look for
+// runs in it, so its runless need not be set. Padding (a long run of one
+// letter or digit: "AAAA…") pushes a payload past a filter's window; families that judge how a value starts
 // (a path that is the whole value, a command at the start, libinjection's
 // fingerprint of the first tokens) would otherwise read the payload as
 // words after text. Only the text after the last run is read again, from
