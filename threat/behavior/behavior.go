@@ -570,6 +570,17 @@ func (d *Detector) featuresAt(client string, at time.Time) (feature.Vector, bool
 // has too little history. It lets the anomaly package read features without
 // importing this package.
 func (d *Detector) AppendFeatures(dst []float64, client string) ([]float64, bool) {
+	v, ok := d.FeatureVector(client)
+	if !ok {
+		return dst, false
+	}
+	return append(dst, v[:]...), true
+}
+
+// FeatureVector returns the client's current feature vector, as
+// AppendFeatures appends it, by value: the anomaly package reads it so,
+// without a buffer to append to.
+func (d *Detector) FeatureVector(client string) (feature.Vector, bool) {
 	var v feature.Vector
 	h := d.hash(client)
 	s := d.shard(h)
@@ -585,9 +596,9 @@ func (d *Detector) AppendFeatures(dst []float64, client string) ([]float64, bool
 	}
 	s.mu.Unlock()
 	if n < d.cfg.MinRequests {
-		return dst, false
+		return feature.Vector{}, false
 	}
-	return append(dst, v[:]...), true
+	return v, true
 }
 
 // features fills v from the events of p within the window ending at now
