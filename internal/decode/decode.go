@@ -179,10 +179,16 @@ func decode(s string, plus bool) string {
 	return Normalize(cur)
 }
 
-// plusToSpace returns s with each '+' a space.
+// plusToSpace returns s with each '+' a space, eight bytes at a time.
 func plusToSpace(s string) string {
 	b := make([]byte, len(s))
-	for i := 0; i < len(s) && i < len(b); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := load8(s[i : i+8])
+		x ^= (eqBytes(x, '+') >> 7) * ('+' ^ ' ')
+		binary.LittleEndian.PutUint64(b[i:i+8], x)
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
 		if c == '+' {
 			c = ' '
