@@ -98,8 +98,19 @@ func (l Limits) over(base Limits) Limits {
 // replaced by a reader that yields the same, complete body, byte for byte,
 // to the handler.
 func NewRequest(r *http.Request, client, route string, lim Limits) *Request {
+	lim = lim.withDefaults()
 	req := &Request{}
-	fillRequest(req, r, client, route, lim.withDefaults())
+	// Params sized once for the query's and the cookies' pairs, where
+	// growing it from none took four allocations for a handful of pairs.
+	// Engine.Parse's views come from a pool with room for sixteen.
+	n := pairSlots(r.URL.RawQuery, '&')
+	for _, c := range r.Header["Cookie"] {
+		n += pairSlots(c, ';')
+	}
+	if n > 0 {
+		req.Params = make([]Param, 0, min(n, lim.MaxParams))
+	}
+	fillRequest(req, r, client, route, lim)
 	req.Time = time.Now()
 	return req
 }
@@ -146,17 +157,42 @@ func (req *Request) addPairs(src Source, s string, sep byte, plus bool, lim Limi
 		} else {
 			pair, s = s, ""
 		}
-		if src == SourceCookie {
+		if src == SourceCookie && pair != "" && (trimmable[pair[0]] || trimmable[pair[len(pair)-1]]) {
 			pair = strings.TrimSpace(pair)
 		}
 		if pair == "" {
 			continue
 		}
-		name, value, _ := strings.Cut(pair, "=")
-		if !req.add(src, name, value, plus, "", lim) {
+		name, value := pair, ""
+		if i := strings.IndexByte(pair, '='); i >= 0 {
+			name, value = pair[:i], pair[i+1:]
+		}
+		if !req.add(src, name, value, plus, "", lim.MaxParams) {
 			return
 		}
 	}
+}
+
+// trimmable marks the bytes strings.TrimSpace may trim from: ASCII white
+// space, and the lead bytes of Unicode's (all from 0x80). A cookie pair
+// whose ends are neither, most of them, is kept as it is without a call.
+var trimmable = func() (t [256]bool) {
+	for _, c := range []byte{'\t', '\n', '\v', '\f', '\r', ' '} {
+		t[c] = true
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+// pairSlots returns how many pairs addPairs may take from s: one more
+// than its separators, none when s is empty.
+func pairSlots(s string, sep byte) int {
+	if s == "" {
+		return 0
+	}
+	return strings.Count(s, string(sep)) + 1
 }
 
 // growFor makes room in Params for the pairs of a long query or form, so
@@ -184,27 +220,38 @@ func (req *Request) addMatrix(raw string, lim Limits) {
 				continue
 			}
 			name, value, _ := strings.Cut(pair, "=")
-			if !req.add(SourcePath, name, value, false, "", lim) {
+			if !req.add(SourcePath, name, value, false, "", lim.MaxParams) {
 				return
 			}
 		}
 	}
 }
 
-// add appends one decoded value; it reports false once the value cap is
-// reached.
-func (req *Request) add(src Source, name, raw string, plus bool, via string, lim Limits) bool {
-	if len(req.Params) >= lim.MaxParams {
+// add appends one decoded value; it reports false once the value cap,
+// maxParams, is reached.
+func (req *Request) add(src Source, name, raw string, plus bool, via string, maxParams int) bool {
+	if len(req.Params) >= maxParams {
 		req.Uninspected |= UninspectedParams
 		return false
 	}
-	req.Params = append(req.Params, Param{
-		Source: src,
-		Name:   decode.Value(name, plus),
-		Value:  decode.Value(raw, plus),
-		Raw:    raw,
-		Via:    via,
-	})
+	// most names and many values are short and plain: tested inline, and
+	// decoded by a call only when they are not
+	decName, value := name, raw
+	if !decode.Plain(name, plus) {
+		decName = decode.Value(name, plus)
+	}
+	if !decode.Plain(raw, plus) {
+		value = decode.Value(raw, plus)
+	}
+	// written in place: an append of a Param literal builds it on the
+	// stack and copies it
+	n := len(req.Params)
+	if n == cap(req.Params) {
+		req.Params = slices.Grow(req.Params, 1)
+	}
+	req.Params = req.Params[:n+1]
+	p := &req.Params[n]
+	p.Source, p.Name, p.Value, p.Raw, p.Via = src, decName, value, raw, via
 	return true
 }
 
@@ -347,7 +394,7 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 			src, plus = SourceForm, true
 			if formCharset != "" {
 				if d, ok := body.DecodeString(decode.Percent(v.Value, true), formCharset, len(v.Value)*3); ok &&
-					!req.add(SourceForm, name, d, false, formCharset, lim) {
+					!req.add(SourceForm, name, d, false, formCharset, lim.MaxParams) {
 					return false
 				}
 			}
@@ -362,7 +409,7 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 		case body.File:
 			src = SourceFile
 		}
-		if !req.add(src, name, v.Value, plus, via, lim) {
+		if !req.add(src, name, v.Value, plus, via, lim.MaxParams) {
 			return false
 		}
 		if v.Kind == body.XMLDoc {
@@ -377,7 +424,7 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 	if p.Malformed && f == body.FormatJSON && !p.Stopped() {
 		// what a lenient parser makes of broken JSON is anyone's guess:
 		// inspect the body whole too
-		req.add(SourceText, "", s, false, via, lim)
+		req.add(SourceText, "", s, false, via, lim.MaxParams)
 	}
 }
 

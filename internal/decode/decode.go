@@ -18,27 +18,9 @@ import (
 // crafted value cannot loop; each round only shrinks the value.
 const MaxPasses = 5
 
-// special reports whether s holds any byte that a decoder would change.
-// Values without one are returned as they are, without allocating.
-func special(s string, plus bool) bool {
-	t := &specialTables[b2i(plus)]
-	for i := 0; i < len(s); i++ {
-		if t[s[i]] {
-			return true
-		}
-	}
-	return false
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// specialLong is special for long values (64 bytes and more): one vectorised pass a byte, and
-// eight bytes at a time for the high and NUL bytes.
+// specialLong reports whether a long value (64 bytes and more) holds a
+// byte a decoder would change (see shortKinds): one vectorised pass a
+// byte, and eight bytes at a time for the high and NUL bytes.
 func specialLong(s string, plus bool) bool {
 	return strings.IndexByte(s, '%') >= 0 || strings.IndexByte(s, '&') >= 0 || strings.IndexByte(s, '\\') >= 0 ||
 		plus && strings.IndexByte(s, '+') >= 0 || highOrNUL(s)
@@ -100,24 +82,75 @@ func highOrNUL(s string) bool {
 	return wordAt(s, len(s)-8)&highs != 0
 }
 
-// specialTables mark the bytes special looks for, without and with '+'.
-var specialTables = func() (t [2][256]bool) {
+// Kinds of the bytes a decoder of Value would change, as shortKinds marks
+// them.
+const (
+	kindPlus  = 1 << iota // '+', a space in form encoding
+	kindOther             // '%', '&', '\\', NUL and the bytes from 0x80
+)
+
+// shortKinds is the kind of each byte, 0 for the bytes no decoder changes.
+var shortKinds = func() (t [256]uint8) {
 	for c := 0x80; c < 0x100; c++ {
-		t[0][c], t[1][c] = true, true
+		t[c] = kindOther
 	}
 	for _, c := range []byte{'%', '&', '\\', 0} {
-		t[0][c], t[1][c] = true, true
+		t[c] = kindOther
 	}
-	t[1]['+'] = true
+	t['+'] = kindPlus
 	return t
 }()
+
+// kinds returns the kinds of the bytes of s, or'ed.
+func kinds(s string) uint8 {
+	var k uint8
+	for i := 0; i < len(s); i++ {
+		k |= shortKinds[s[i]]
+	}
+	return k
+}
+
+// Plain reports whether s is a short value (under 64 bytes) that holds no
+// byte a decoder of Value changes, so that Value(s, plus) is s. It is
+// small enough to be inlined: callers that decode many short values, most
+// of them plain, test it first and call Value only for the others.
+func Plain(s string, plus bool) bool {
+	if len(s) >= 64 {
+		return false
+	}
+	k := kinds(s)
+	if !plus {
+		k &^= kindPlus
+	}
+	return k == 0
+}
 
 // Value fully decodes one query, form or cookie value. plus says whether '+'
 // stands for a space (form encoding). The result is never longer than s.
 func Value(s string, plus bool) string {
-	if len(s) < 64 && !special(s, plus) || len(s) >= 64 && !specialLong(s, plus) {
+	if len(s) < 64 {
+		// Short values, most of a query's and a cookie's, are read one
+		// byte at a time, for every kind at once.
+		k := kinds(s)
+		if !plus {
+			k &^= kindPlus
+		}
+		switch k {
+		case 0:
+			return s
+		case kindPlus:
+			// Only '+': each is a space, and decode would end after one
+			// pass, with nothing for Normalize to change.
+			return plusToSpace(s)
+		}
+	} else if !specialLong(s, plus) {
 		return s
 	}
+	return decode(s, plus)
+}
+
+// decode is Value for a value that holds a byte a decoder changes.
+func decode(s string, plus bool) string {
 	cur := s
 	for pass := 0; pass < MaxPasses; pass++ {
 		next := cur
@@ -144,6 +177,25 @@ func Value(s string, plus bool) string {
 		}
 	}
 	return Normalize(cur)
+}
+
+// plusToSpace returns s with each '+' a space, eight bytes at a time.
+func plusToSpace(s string) string {
+	b := make([]byte, len(s))
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := load8(s[i : i+8])
+		x ^= (eqBytes(x, '+') >> 7) * ('+' ^ ' ')
+		binary.LittleEndian.PutUint64(b[i:i+8], x)
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c == '+' {
+			c = ' '
+		}
+		b[i] = c
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 func unhex(c byte) (byte, bool) {

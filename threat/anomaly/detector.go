@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/bulwarkhq/bulwark/internal/feature"
 	"github.com/bulwarkhq/bulwark/internal/forest"
 	"github.com/bulwarkhq/bulwark/threat"
 )
@@ -23,6 +24,14 @@ var errBadModel = threat.ErrBadModel
 // while the client has too little history. *behavior.Detector implements it.
 type FeatureSource interface {
 	AppendFeatures(dst []float64, client string) ([]float64, bool)
+}
+
+// vectorSource is a FeatureSource that also returns the vector by value,
+// as *behavior.Detector does: Detect reads it so, into its own stack,
+// where appending took a buffer from a pool and gave it back on every
+// request.
+type vectorSource interface {
+	FeatureVector(client string) (feature.Vector, bool)
 }
 
 // Config configures a Detector.
@@ -54,6 +63,7 @@ const cacheSlots = 1 << 14
 // Holder and with an online robust baseline. It implements threat.Detector.
 type Detector struct {
 	src    FeatureSource
+	vsrc   vectorSource // src, when it is one
 	models *threat.Holder[*Model]
 	base   *baseline
 	z      float64
@@ -123,6 +133,7 @@ func New(cfg Config) (*Detector, error) {
 		d.names = m.f.Features
 		d.base = newBaseline(len(m.f.Features), 256, 0.01)
 	}
+	d.vsrc, _ = cfg.Source.(vectorSource)
 	d.bufs.New = func() any { b := make([]float64, 0, forest.MaxFeatures); return &b }
 	return d, nil
 }
@@ -142,6 +153,13 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	if req == nil {
 		return dst
 	}
+	if d.vsrc != nil {
+		fv, ok := d.vsrc.FeatureVector(req.Client)
+		if !ok {
+			return dst
+		}
+		return d.score(req.Client, fv[:], dst)
+	}
 	bp := d.bufs.Get().(*[]float64)
 	defer d.bufs.Put(bp)
 	v, ok := d.src.AppendFeatures((*bp)[:0], req.Client)
@@ -149,6 +167,11 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	if !ok {
 		return dst
 	}
+	return d.score(req.Client, v, dst)
+}
+
+// score appends the signals of the client's feature vector v.
+func (d *Detector) score(client string, v []float64, dst []threat.Signal) []threat.Signal {
 	m := d.models.Active()
 	c := d.cache.Load()
 	if c == nil || c.model != m {
@@ -161,7 +184,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 			c = nc
 		}
 	}
-	h := maphash.String(d.seed, req.Client)
+	h := maphash.String(d.seed, client)
 	slot := &c.slots[h&(cacheSlots-1)]
 	tag := uint32(h>>32) | 1
 	if e := slot.Load(); uint32(e>>32) == tag && (e>>24)&0xff+1 < d.refresh {

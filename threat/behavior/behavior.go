@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"math/bits"
 	"strings"
 	"sync"
 	"time"
@@ -150,11 +151,11 @@ type vecState struct {
 }
 
 type shard struct {
-	mu   sync.Mutex
-	m    map[string]*profile
-	head *profile
-	tail *profile
-	free *profile // one evicted profile kept for reuse
+	mu      sync.Mutex
+	clients clientTable
+	head    *profile
+	tail    *profile
+	free    *profile // one evicted profile kept for reuse
 }
 
 // Detector keeps per-client profiles and scores sustained behaviour. It
@@ -163,6 +164,7 @@ type Detector struct {
 	cfg      Config
 	floodGap int64 // nanoseconds between requests at FloodRPS
 	seed     maphash.Seed
+	nameSeed uint64 // nameHash's seed, from seed
 	shards   []shard
 	perShard int
 	agents   memo // user agent → headless marker index + 1
@@ -187,24 +189,25 @@ func New(cfg Config) (*Detector, error) {
 			return nil, fmt.Errorf("behavior: Config.Sequence: %w", err)
 		}
 	}
+	d.nameSeed = maphash.String(d.seed, "header names")
 	d.perShard = (cfg.MaxClients + cfg.shards - 1) / cfg.shards
-	for i := range d.shards {
-		d.shards[i].m = make(map[string]*profile)
-	}
 	return d, nil
 }
 
 // Name implements threat.Detector.
 func (d *Detector) Name() string { return "behavior" }
 
-func (d *Detector) shard(client string) *shard {
-	return &d.shards[maphash.String(d.seed, client)%uint64(len(d.shards))]
-}
+// hash returns the seeded hash of client, which picks its shard and its
+// slot in the shard's table.
+func (d *Detector) hash(client string) uint64 { return maphash.String(d.seed, client) }
 
-// lookup returns the profile of client, creating it when create is set.
-// The shard lock is held.
-func (d *Detector) lookup(s *shard, client string, now int64, create bool) *profile {
-	p := s.m[client]
+// shard returns the shard of a client whose hash is h.
+func (d *Detector) shard(h uint64) *shard { return &d.shards[h%uint64(len(d.shards))] }
+
+// lookup returns the profile of client, whose hash is h, creating it when
+// create is set. The shard lock is held.
+func (d *Detector) lookup(s *shard, h uint64, client string, now int64, create bool) *profile {
+	p := s.clients.get(h, client)
 	if p != nil {
 		if now-p.last > int64(d.cfg.IdleTTL) {
 			p.n, p.head, p.hot = 0, 0, false
@@ -226,10 +229,10 @@ func (d *Detector) lookup(s *shard, client string, now int64, create bool) *prof
 	if !create {
 		return nil
 	}
-	for s.tail != nil && (len(s.m) >= d.perShard || now-s.tail.last > int64(d.cfg.IdleTTL)) {
+	for s.tail != nil && (s.clients.n >= d.perShard || now-s.tail.last > int64(d.cfg.IdleTTL)) {
 		old := s.tail
 		s.unlink(old)
-		delete(s.m, old.key)
+		s.clients.remove(d.hash(old.key), old)
 		s.free = old
 	}
 	if s.free != nil {
@@ -250,7 +253,7 @@ func (d *Detector) lookup(s *shard, client string, now int64, create bool) *prof
 	}
 	p.key = client
 	p.moved = now
-	s.m[client] = p
+	s.clients.put(h, p)
 	s.pushFront(p)
 	return p
 }
@@ -289,7 +292,7 @@ func (d *Detector) size() int {
 	for i := range d.shards {
 		s := &d.shards[i]
 		s.mu.Lock()
-		n += len(s.m)
+		n += s.clients.n
 		s.mu.Unlock()
 	}
 	return n
@@ -374,12 +377,59 @@ func (d *Detector) headless(ua string) (int, uint64) {
 	return int(v), h
 }
 
+// headerSet returns the hash of the set of req's header names: their
+// hashes xor'ed, in whatever order the map gives them.
 func (d *Detector) headerSet(req *threat.Request) uint32 {
 	var h uint32
 	for k := range req.Header {
-		h ^= uint32(maphash.String(d.seed, k)) | 1
+		h ^= uint32(nameHash(d.nameSeed, k)) | 1
 	}
 	return h
+}
+
+// nameHash hashes a header name under seed. Header names are short, and
+// a browser sends a dozen a request: eight bytes are mixed in a round (one
+// 128-bit multiply, its halves folded, as wyhash does), and the last
+// bytes are read in one or two loads that may overlap those before, where
+// maphash.String's calls cost twice as much. Every byte is read, and the
+// length mixed in first. The seed is random, so that a client cannot make
+// two header sets hash alike but by chance; one that could would only hide
+// a rotation of its headers, which it can as well not make.
+func nameHash(seed uint64, s string) uint64 {
+	n := len(s)
+	h := mix(seed ^ uint64(n))
+	var t uint64
+	switch {
+	case n >= 8:
+		for i := 0; i < n-8; i += 8 {
+			h = mix(h ^ load8(s[i:]))
+		}
+		t = load8(s[n-8:])
+	case n >= 4:
+		t = uint64(load4(s)) | uint64(load4(s[n-4:]))<<32
+	case n > 0:
+		t = uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16
+	}
+	return mix(h ^ t)
+}
+
+// mix multiplies x by an odd constant into 128 bits and folds the halves.
+func mix(x uint64) uint64 {
+	hi, lo := bits.Mul64(x, 0x9e3779b97f4a7c15)
+	return hi ^ lo
+}
+
+// load8 reads the first eight bytes of s as a little-endian word, in one
+// load.
+func load8(s string) uint64 {
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// load4 reads the first four bytes of s as a little-endian word, in one
+// load.
+func load4(s string) uint32 {
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // Detect records req in its client's profile and appends the behavioural
@@ -405,10 +455,11 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	if bareBrowser(req) {
 		e.flags |= evBare
 	}
-	s := d.shard(req.Client)
+	h := d.hash(req.Client)
+	s := d.shard(h)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := d.lookup(s, req.Client, now, true)
+	p := d.lookup(s, h, req.Client, now, true)
 	unusual := p.n == 0
 	if !unusual {
 		prev := &p.ev[(p.head-1)&(ringSize-1)]
@@ -475,10 +526,11 @@ func (d *Detector) Observe(client, route string, status int, at time.Time) {
 	if status <= 0 || status > 999 {
 		return
 	}
-	s := d.shard(client)
+	h := d.hash(client)
+	s := d.shard(h)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := d.lookup(s, client, at.UnixNano(), false)
+	p := d.lookup(s, h, client, at.UnixNano(), false)
 	if p == nil {
 		return
 	}
@@ -501,10 +553,11 @@ func (d *Detector) Observe(client, route string, status int, at time.Time) {
 // the client has enough history (MinRequests requests in the window).
 func (d *Detector) featuresAt(client string, at time.Time) (feature.Vector, bool) {
 	var v feature.Vector
-	s := d.shard(client)
+	h := d.hash(client)
+	s := d.shard(h)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.m[client]
+	p := s.clients.get(h, client)
 	if p == nil {
 		return v, false
 	}
@@ -517,10 +570,22 @@ func (d *Detector) featuresAt(client string, at time.Time) (feature.Vector, bool
 // has too little history. It lets the anomaly package read features without
 // importing this package.
 func (d *Detector) AppendFeatures(dst []float64, client string) ([]float64, bool) {
+	v, ok := d.FeatureVector(client)
+	if !ok {
+		return dst, false
+	}
+	return append(dst, v[:]...), true
+}
+
+// FeatureVector returns the client's current feature vector, as
+// AppendFeatures appends it, by value: the anomaly package reads it so,
+// without a buffer to append to.
+func (d *Detector) FeatureVector(client string) (feature.Vector, bool) {
 	var v feature.Vector
-	s := d.shard(client)
+	h := d.hash(client)
+	s := d.shard(h)
 	s.mu.Lock()
-	p := s.m[client]
+	p := s.clients.get(h, client)
 	n := 0
 	switch {
 	case p == nil || int(p.n) < d.cfg.MinRequests:
@@ -531,9 +596,9 @@ func (d *Detector) AppendFeatures(dst []float64, client string) ([]float64, bool
 	}
 	s.mu.Unlock()
 	if n < d.cfg.MinRequests {
-		return dst, false
+		return feature.Vector{}, false
 	}
-	return append(dst, v[:]...), true
+	return v, true
 }
 
 // features fills v from the events of p within the window ending at now

@@ -210,10 +210,10 @@ func TestBoundedClients(t *testing.T) {
 		t.Fatalf("tracked %d clients, want at most 64", n)
 	}
 	// the most recent client is still tracked, the first is gone
-	if _, ok := d.shard("4999").m["4999"]; !ok {
+	if p := d.find("4999"); p == nil {
 		t.Fatal("most recent client evicted")
 	}
-	if _, ok := d.shard("0").m["0"]; ok {
+	if p := d.find("0"); p != nil {
 		t.Fatal("least recent client kept")
 	}
 }
@@ -265,9 +265,9 @@ func TestAppendFeaturesMatchesFresh(t *testing.T) {
 	check := func(i int, when string) {
 		t.Helper()
 		got, ok := d.AppendFeatures(nil, "c")
-		s := d.shard("c")
+		s := d.shard(d.hash("c"))
 		s.mu.Lock()
-		p := s.m["c"]
+		p := s.clients.get(d.hash("c"), "c")
 		var want feature.Vector
 		n := d.features(p, p.last, &want)
 		s.mu.Unlock()
@@ -308,9 +308,9 @@ func TestRefresh(t *testing.T) {
 		t.Helper()
 		at = at.Add(gap)
 		d.Detect(&threat.Request{Method: "GET", Path: "/p", Client: "c", Time: at, UserAgent: ua, Header: browserHeader()}, nil)
-		s := d.shard("c")
+		s := d.shard(d.hash("c"))
 		s.mu.Lock()
-		if p := s.m["c"]; int(p.n) >= d.cfg.MinRequests && p.vs.since == 0 {
+		if p := s.clients.get(d.hash("c"), "c"); int(p.n) >= d.cfg.MinRequests && p.vs.since == 0 {
 			full++
 		}
 		s.mu.Unlock()
@@ -375,9 +375,9 @@ func TestRefresh(t *testing.T) {
 	at = at.Add(2 * time.Second)
 	d.Detect(&threat.Request{Method: "GET", Path: "/p", Client: "c", Time: at, UserAgent: "curl/8.5.0", Header: browserHeader()}, nil)
 	got, ok := d.AppendFeatures(nil, "c")
-	s := d.shard("c")
+	s := d.shard(d.hash("c"))
 	s.mu.Lock()
-	p := s.m["c"]
+	p := s.clients.get(d.hash("c"), "c")
 	want, reused := p.vs.vec, p.vs.since > 0
 	s.mu.Unlock()
 	if !reused {
@@ -464,10 +464,10 @@ func TestActiveClientOutlivesNewOnes(t *testing.T) {
 			d.Detect(&threat.Request{Path: "/", Client: "regular", Time: at}, nil)
 		}
 	}
-	if _, ok := d.shard("regular").m["regular"]; !ok {
+	if p := d.find("regular"); p == nil {
 		t.Fatal("a client seen every 0.8 s was evicted by clients seen once")
 	}
-	if _, ok := d.shard("new0").m["new0"]; ok {
+	if p := d.find("new0"); p != nil {
 		t.Fatal("the first one-off client is still tracked")
 	}
 }
@@ -504,7 +504,7 @@ func TestProfileGrowthAndReuse(t *testing.T) {
 		if a != b || okA != okB {
 			t.Fatalf("request %d: fresh profile %v %v, reused %v %v", i, a, okA, b, okB)
 		}
-		if i == 0 && len(reused.shard("c").m["c"].ev) != ringSize {
+		if i == 0 && len(reused.find("c").ev) != ringSize {
 			t.Fatal("the evicted profile's ring was not reused")
 		}
 	}
@@ -553,9 +553,9 @@ func TestRestartedProfileIsFresh(t *testing.T) {
 				for k, d := range []*Detector{fresh, reused} {
 					got[k] = d.Detect(&threat.Request{Method: "GET", Path: fmt.Sprint("/p/", i%3), Client: "c", Time: at, UserAgent: ua, Header: browserHeader()}, nil)
 					vec[k], ok[k] = d.AppendFeatures(nil, "c")
-					s := d.shard("c")
+					s := d.shard(d.hash("c"))
 					s.mu.Lock()
-					p := s.m["c"]
+					p := s.clients.get(d.hash("c"), "c")
 					if p.vs != nil {
 						state[k] = *p.vs
 					}

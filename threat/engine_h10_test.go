@@ -1,0 +1,63 @@
+package threat
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+// marker appends one signal named for it; with panics set, it panics
+// after appending it.
+type marker struct {
+	name   string
+	panics bool
+}
+
+func (m marker) Name() string { return m.name }
+func (m marker) Detect(_ *Request, dst []Signal) []Signal {
+	dst = append(dst, Signal{Detector: m.name, Family: "signature", Rule: m.name + ".rule", Confidence: 0.5})
+	if m.panics {
+		panic("bug")
+	}
+	return dst
+}
+
+// TestPanicsDropOnlyTheirSignals runs detectors that panic first, in a
+// row, after appending a signal, and last: every other detector's signal
+// is kept, in order, and none of a panicking one's, on the requests the
+// engine times as on the others.
+func TestPanicsDropOnlyTheirSignals(t *testing.T) {
+	e, err := New(Config{Detectors: []Detector{
+		marker{"p1", true}, marker{"a", false}, marker{"p2", true}, marker{"p3", true},
+		marker{"b", false}, marker{"c", false}, marker{"p4", true},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a", "b", "c"}
+	for _, timed := range []bool{false, true} {
+		sigs := []Signal{{Detector: "before"}}
+		for i := 0; i < len(e.detectors); {
+			sigs, i = e.detectFrom(context.Background(), &Request{}, sigs, i, timed)
+		}
+		var got []string
+		for _, s := range sigs[1:] {
+			got = append(got, s.Detector)
+		}
+		if sigs[0].Detector != "before" || !slices.Equal(got, want) {
+			t.Errorf("timed %v: signals of %q after %q, want %q", timed, got, sigs[0].Detector, want)
+		}
+	}
+	// through Assess, the sampled (timed) requests among them
+	for n := range 130 {
+		a := e.Assess(context.Background(), &Request{})
+		var got []string
+		for _, s := range a.Signals {
+			got = append(got, s.Detector)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("request %d: signals of %q, want %q", n, got, want)
+		}
+	}
+}
