@@ -32,10 +32,19 @@ func FuzzUnpercentsTo(f *testing.F) {
 			vs = append(vs, string(b), string(u[:len(u)-1]))
 		}
 		for _, v := range vs {
-			gn, gok := unpercentsTo(s, plus, v)
+			gn, gok, plain := unpercentsTo(s, plus, v)
 			wn, wok := unpercentsToPlain(s, plus, v)
 			if gok != wok || gok && gn != wn {
 				t.Fatalf("unpercentsTo(%q, %v, %q) = %d %v, want %d %v", s, plus, v, gn, gok, wn, wok)
+			}
+			if plain && !gok {
+				t.Fatalf("unpercentsTo(%q, %v, %q): plain but not ok", s, plus, v)
+			}
+			// what the protocol family concludes from plain (paramFacts.escPlain)
+			if plain && strings.IndexByte(v, 0) < 0 {
+				if nul, esc, bad := rawEscapes(s); nul >= 0 || esc >= 0 || bad {
+					t.Fatalf("unpercentsTo(%q, %v, %q) plain, but rawEscapes = %d %d %v", s, plus, v, nul, esc, bad)
+				}
 			}
 		}
 	})

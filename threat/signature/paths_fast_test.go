@@ -186,11 +186,11 @@ func FuzzRawFoldIsLower(f *testing.F) {
 		if len(v) > len(s) {
 			t.Fatalf("unpercent(%q) = %q is longer", s, v)
 		}
-		if got, ok := unpercentsTo(s, plus, v); !ok || got != n {
+		if got, ok, _ := unpercentsTo(s, plus, v); !ok || got != n {
 			t.Fatalf("unpercentsTo(%q, %v, %q) = %d %v, want %d true", s, plus, v, got, ok, n)
 		}
 		if w := strings.Map(func(r rune) rune { return r ^ 1 }, v); len(w) == len(v) && w != v {
-			if _, ok := unpercentsTo(s, plus, w); ok {
+			if _, ok, _ := unpercentsTo(s, plus, w); ok {
 				t.Fatalf("unpercentsTo(%q, %v, %q) = true", s, plus, w)
 			}
 		}

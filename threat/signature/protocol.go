@@ -36,7 +36,7 @@ const (
 	protoCRLFName
 )
 
-func scanProtocol(req *threat.Request, h *headerFacts, plain *paramSet, dst []threat.Signal) []threat.Signal {
+func scanProtocol(req *threat.Request, h *headerFacts, pf *paramFacts, dst []threat.Signal) []threat.Signal {
 	var seen rules
 	in := func(src threat.Source, name, v string) *input {
 		return &input{src: src, name: name, value: v}
@@ -129,14 +129,18 @@ func scanProtocol(req *threat.Request, h *headerFacts, plain *paramSet, dst []th
 		}
 	}
 	for i := range req.Params {
-		if plain.has(i) {
+		if pf.plain.has(i) {
 			continue // no '%', line break or control byte to find
 		}
 		p := &req.Params[i]
-		// the escapes of the raw form, for both questions, in one walk
+		// the escapes of the raw form, for both questions, in one walk;
+		// none to find when the raw form decodes plainly to a value
+		// without a NUL (a form field of prose: its escapes are read
+		// once, by scanTraversal)
 		nul, esc, bad := -1, -1, false
 		wantEsc := p.Source == threat.SourceForm && seen&(1<<protoEscape) == 0
-		if seen&(1<<protoNUL) == 0 && p.Source != threat.SourceJSON || wantEsc {
+		if (seen&(1<<protoNUL) == 0 && p.Source != threat.SourceJSON || wantEsc) &&
+			!(pf.escPlain.has(i) && strings.IndexByte(p.Value, 0) < 0) {
 			nul, esc, bad = rawEscapes(p.Raw)
 		}
 		if seen&(1<<protoNUL) == 0 && p.Source != threat.SourceJSON && nul >= 0 {

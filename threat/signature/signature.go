@@ -191,6 +191,11 @@ type input struct {
 	// runless is a value afterPadding found no run of minPadding of one
 	// byte in: when it is still value, scanTraversal need not look again
 	runless string
+	// escPlain says scanTraversal found that raw decodes to value once,
+	// every '%' of raw beginning a %HH escape of a byte other than '%'
+	// (decode.DecodesPlainlyTo): the protocol family then knows its
+	// escapes without reading them again (paramFacts.escPlain)
+	escPlain bool
 }
 
 // lowerValue returns in.value lower-cased (ASCII only), made at the first
@@ -259,11 +264,22 @@ func (f *headerFacts) note(name string, vs []string) {
 }
 
 // paramSet is a set of indexes in Request.Params, of the first 256.
-// Detect marks in it the parameters whose name (if the sender's) and value
-// are plain words (plainWord) and whose raw form is its value: no line
-// break, '%' or control byte in any of them, so the protocol family's
-// per-parameter rules pass them by.
 type paramSet [4]uint64
+
+// paramFacts is what Detect learns of the parameters, in its walk over
+// them, for the protocol family's walk after it.
+type paramFacts struct {
+	// plain: the parameters whose name (if the sender's) and value are
+	// plain words (plainWord) and whose raw form is its value: no line
+	// break, '%' or control byte in any of them, so the protocol family's
+	// per-parameter rules pass them by.
+	plain paramSet
+	// escPlain: the parameters whose raw form scanTraversal found to
+	// decode plainly to the value (input.escPlain): no escape of the raw
+	// form is bad, none is %u, and it holds "%00" only if the value holds
+	// a NUL.
+	escPlain paramSet
+}
 
 func (s *paramSet) add(i int) {
 	if i < len(s)*64 {
@@ -353,7 +369,7 @@ func kindOf(name string) headerKind {
 func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Signal {
 	var seen [numValueFamilies]rules
 	var pathKnown uint32
-	var plain paramSet
+	var pf paramFacts
 	if d.wants&wantPath != 0 && req.Path != "" {
 		in := input{src: threat.SourcePath, value: req.Path, raw: req.RawPath}
 		if len(in.value) > d.max || len(in.raw) > d.max {
@@ -398,6 +414,9 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				} else {
 					dst, _ = d.scan(&in, kind, &seen, dst)
 				}
+				if in.escPlain && in.raw == p.Raw && in.value == p.Value {
+					pf.escPlain.add(i)
+				}
 			}
 			namePlain := true // or not the sender's: the families read no such name
 			if named := namedBy(p.Source); named && len(p.Name) > 1 {
@@ -413,7 +432,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				namePlain = wordBytes[p.Name[0]] != 0
 			}
 			if valuePlain && namePlain && p.Raw == p.Value {
-				plain.add(i)
+				pf.plain.add(i)
 			}
 		}
 	}
@@ -463,7 +482,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		dst = scanScanner(req, d, &facts, pathKnown, dst)
 	}
 	if d.on[famProtocol] {
-		dst = scanProtocol(req, &facts, &plain, dst)
+		dst = scanProtocol(req, &facts, &pf, dst)
 	}
 	return dst
 }

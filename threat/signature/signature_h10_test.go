@@ -140,7 +140,7 @@ func protocolPair(t testing.TB, p threat.Param) (got, want []threat.Signal) {
 			got = append(got, s)
 		}
 	}
-	want = scanProtocol(req, &headerFacts{walked: true}, &paramSet{}, nil)
+	want = scanProtocol(req, &headerFacts{walked: true}, &paramFacts{}, nil)
 	return got, want
 }
 

@@ -113,8 +113,9 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 		case !plus && src == v:
 			b, lowered = in.lowerValue(), true
 		default:
-			if n, ok := unpercentsTo(src, plus, v); ok {
+			if n, ok, plain := unpercentsTo(src, plus, v); ok {
 				b, exotic, lowered = in.lowerValue(), n, true
+				in.escPlain = plain && src == in.raw
 			}
 		}
 	}
@@ -271,19 +272,22 @@ func hexPrefix(v string) bool {
 // stops only at a '%' that begins no %HH escape or one of '%'). Nested
 // escapes ("%252e", "%%32%65", "%2%e") and %u need a '%' that begins
 // no plain escape, or one of '%', and are left to unpercent.
-func unpercentsTo(s string, plus bool, v string) (int, bool) {
+//
+// plain says decode.DecodesPlainlyTo answered: every '%' of s begins a
+// %HH escape of a byte other than '%'.
+func unpercentsTo(s string, plus bool, v string) (exotic int, ok, plain bool) {
 	if len(s) < len(v) {
-		return 0, false
+		return 0, false, false
 	}
 	if decode.DecodesPlainlyTo(s, plus, v) {
-		return 0, true
+		return 0, true, true
 	}
 	p := longBuffers.Get().(*[]byte)
 	u, n := unpercent((*p)[:0], s, plus)
-	ok := string(u) == v
+	ok = string(u) == v
 	*p = u[:0] // a grown buffer goes back grown
 	longBuffers.Put(p)
-	return n, ok
+	return n, ok, false
 }
 
 // strippedEscape reports whether v holds "..2f" or "..5c" (either case),
