@@ -31,7 +31,7 @@ type FeatureSource interface {
 // where appending took a buffer from a pool and gave it back on every
 // request.
 type vectorSource interface {
-	FeatureVector(client string) (feature.Vector, bool)
+	FeatureVector(client string) ([feature.Num]float64, bool)
 }
 
 // Config configures a Detector.

@@ -579,8 +579,10 @@ func (d *Detector) AppendFeatures(dst []float64, client string) ([]float64, bool
 
 // FeatureVector returns the client's current feature vector, as
 // AppendFeatures appends it, by value: the anomaly package reads it so,
-// without a buffer to append to.
-func (d *Detector) FeatureVector(client string) (feature.Vector, bool) {
+// without a buffer to append to. It is an array of a length callers can
+// name, the entries AppendFeatures appends, in their order (a model's
+// "features" in its JSON name them).
+func (d *Detector) FeatureVector(client string) ([feature.Num]float64, bool) {
 	var v feature.Vector
 	h := d.hash(client)
 	s := d.shard(h)
