@@ -376,7 +376,19 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 	// hold nothing to inspect, and bulk documents hold thousands: the
 	// parser leaves them out, and they do not count against MaxParams
 	p := body.Parser{MaxDepth: lim.MaxDepth, SkipWords: true}
-	doc := -1 // the index in Params of the XML document parsed last
+	// doc is the index in Params of the XML document emitted last, while
+	// its Value is still its raw bytes: the markup that follows most
+	// documents (XMLDocMarkup) replaces Value and Raw, so the document is
+	// decoded only when none does (finishDoc), rather than decoded whole
+	// and the result dropped
+	doc := -1
+	finishDoc := func() {
+		if doc >= 0 {
+			d := &req.Params[doc]
+			d.Value = decode.Value(d.Raw, false)
+			doc = -1
+		}
+	}
 	p.Emit = func(v body.Value) bool {
 		src, name, plus := SourceText, v.Name, false
 		if v.Kind == body.XMLDocMarkup {
@@ -387,6 +399,16 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 				d.Value, d.Raw = decode.Value(v.Value, false), v.Value
 				doc = -1
 			}
+			return true
+		}
+		if v.Kind == body.XMLDoc {
+			finishDoc()
+			// added empty (nothing to decode), then given its bytes
+			if !req.add(SourceXML, name, "", false, via, lim.MaxParams) {
+				return false
+			}
+			doc = len(req.Params) - 1
+			req.Params[doc].Value, req.Params[doc].Raw = v.Value, v.Value
 			return true
 		}
 		switch v.Kind {
@@ -400,7 +422,7 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 			}
 		case body.JSON, body.JSONKey:
 			src = SourceJSON
-		case body.XMLText, body.XMLAttr, body.XMLMarkup, body.XMLDoc:
+		case body.XMLText, body.XMLAttr, body.XMLMarkup:
 			src = SourceXML
 		case body.Field:
 			src = SourceMultipart
@@ -409,15 +431,10 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 		case body.File:
 			src = SourceFile
 		}
-		if !req.add(src, name, v.Value, plus, via, lim.MaxParams) {
-			return false
-		}
-		if v.Kind == body.XMLDoc {
-			doc = len(req.Params) - 1
-		}
-		return true
+		return req.add(src, name, v.Value, plus, via, lim.MaxParams)
 	}
 	p.Parse(s, f, boundary)
+	finishDoc()
 	if p.Deep {
 		req.Uninspected |= UninspectedDepth
 	}
