@@ -255,6 +255,15 @@ func (req *Request) add(src Source, name, raw string, plus bool, via string, max
 	return true
 }
 
+// decodeDoc decodes the Value of the XML document Params[i] from its Raw,
+// for a document no XMLDocMarkup replaced. (A method rather than a
+// closure of parseData: the Emit closure, which calls it, escapes, and
+// would take a closure it calls to the heap with it.)
+func (req *Request) decodeDoc(i int) {
+	d := &req.Params[i]
+	d.Value = decode.Value(d.Raw, false)
+}
+
 // sniffLen is how much of a body is read to recognise binary uploads
 // before reading the rest.
 const sniffLen = 512
@@ -379,16 +388,9 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 	// doc is the index in Params of the XML document emitted last, while
 	// its Value is still its raw bytes: the markup that follows most
 	// documents (XMLDocMarkup) replaces Value and Raw, so the document is
-	// decoded only when none does (finishDoc), rather than decoded whole
+	// decoded only when none does (decodeDoc), rather than decoded whole
 	// and the result dropped
 	doc := -1
-	finishDoc := func() {
-		if doc >= 0 {
-			d := &req.Params[doc]
-			d.Value = decode.Value(d.Raw, false)
-			doc = -1
-		}
-	}
 	p.Emit = func(v body.Value) bool {
 		src, name, plus := SourceText, v.Name, false
 		if v.Kind == body.XMLDocMarkup {
@@ -402,7 +404,10 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 			return true
 		}
 		if v.Kind == body.XMLDoc {
-			finishDoc()
+			if doc >= 0 {
+				req.decodeDoc(doc)
+				doc = -1
+			}
 			// added empty (nothing to decode), then given its bytes
 			if !req.add(SourceXML, name, "", false, via, lim.MaxParams) {
 				return false
@@ -434,7 +439,9 @@ func (req *Request) parseData(data []byte, ct, mt, via, formCharset string, lim 
 		return req.add(src, name, v.Value, plus, via, lim.MaxParams)
 	}
 	p.Parse(s, f, boundary)
-	finishDoc()
+	if doc >= 0 {
+		req.decodeDoc(doc)
+	}
 	if p.Deep {
 		req.Uninspected |= UninspectedDepth
 	}
