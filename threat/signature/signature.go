@@ -188,14 +188,14 @@ type input struct {
 	lo      []byte
 	loBuf   *[]byte
 	lowered bool
-	// runless is a value afterPadding found no run of minPadding of one
-	// byte in: when it is still value, scanTraversal need not look again
-	runless string
 	// escPlain says scanTraversal found that raw decodes to value once,
 	// every '%' of raw beginning a %HH escape of a byte other than '%'
 	// (decode.DecodesPlainlyTo): the protocol family then knows its
 	// escapes without reading them again (paramFacts.escPlain)
 	escPlain bool
+	// runless is a value afterPadding found no run of minPadding of one
+	// byte in: when it is still value, scanTraversal need not look again
+	runless string
 }
 
 // lowerValue returns in.value lower-cased (ASCII only), made at the first
