@@ -37,20 +37,33 @@ func StartServer(extra ...string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	port, err := freePort()
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, err
+	// The port is found free here and bound by redis-server a moment
+	// later: a test of another package running alongside can take it in
+	// between, and redis-server then exits at once. Another port is tried.
+	var last error
+	for range 3 {
+		port, err := freePort()
+		if err != nil {
+			_ = os.RemoveAll(dir)
+			return nil, err
+		}
+		s := &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), dir: dir}
+		s.args = append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+			"--dir", dir, "--logfile", filepath.Join(dir, "redis.log")}, extra...)
+		if last = s.start(); last == nil {
+			return s, nil
+		}
+		if !errors.Is(last, errExited) {
+			break
+		}
 	}
-	s := &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), dir: dir}
-	s.args = append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-		"--dir", dir, "--logfile", filepath.Join(dir, "redis.log")}, extra...)
-	if err := s.start(); err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, err
-	}
-	return s, nil
+	_ = os.RemoveAll(dir)
+	return nil, last
 }
+
+// errExited: redis-server ended before it answered (a port taken, most
+// likely).
+var errExited = errors.New("redistest: redis-server exited before it answered")
 
 func (s *Server) start() error {
 	s.cmd = exec.Command("redis-server", s.args...)
@@ -59,13 +72,26 @@ func (s *Server) start() error {
 	}
 	s.done = make(chan struct{})
 	go func(cmd *exec.Cmd, done chan struct{}) { _ = cmd.Wait(); close(done) }(s.cmd, s.done)
-	c := redis.NewClient(&redis.Options{Addr: s.Addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+	c := redis.NewClient(&redis.Options{Addr: s.Addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond,
+		ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond})
 	defer c.Close()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		select {
+		case <-s.done:
+			// whatever answers on the port now is not this server
+			log, _ := os.ReadFile(filepath.Join(s.dir, "redis.log"))
+			return fmt.Errorf("%w: %s on %s: %s", errExited, s.cmd.ProcessState, s.Addr, lastLines(log, 3))
+		default:
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		err := c.Ping(ctx).Err()
+		info, err := c.Info(ctx, "server").Result()
 		cancel()
 		if err == nil {
+			// the answer is this server's, not another test's Redis that
+			// holds the port while this one fails to bind it
+			if !strings.Contains(info, "process_id:"+strconv.Itoa(s.cmd.Process.Pid)+"\r\n") {
+				continue
+			}
 			return nil
 		}
 	}
@@ -101,6 +127,12 @@ func (s *Server) Restart() error {
 func (s *Server) Close() {
 	s.Kill()
 	_ = os.RemoveAll(s.dir)
+}
+
+// lastLines returns the last n lines of a log.
+func lastLines(log []byte, n int) string {
+	lines := strings.Split(strings.TrimSpace(string(log)), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // freePort returns a loopback port that is free, and whose Cluster bus

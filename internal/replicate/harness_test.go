@@ -130,16 +130,6 @@ type bench struct {
 	heal    bool // every region runs a Monitor that resyncs (newBench)
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 func startServer(t *testing.T, o *server.Options) *server.Server {
 	t.Helper()
 	s, err := server.NewServer(o)
@@ -188,28 +178,35 @@ func (b *bench) startMonitor(reg *region) {
 func newBenchOpts(t *testing.T, names ...string) *bench {
 	t.Helper()
 	b := &bench{t: t, names: names}
-	hubLeaf := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	t.Cleanup(b.stop)
+	var hubLeaf string
 	for i, name := range names {
 		o := &server.Options{ServerName: name, Host: "127.0.0.1", Port: -1, JetStream: true,
 			JetStreamDomain: name, StoreDir: t.TempDir(), NoSigs: true, NoLog: true}
 		reg := &region{name: name, opts: o, seen: map[decision.Target]time.Time{}}
 		if i == 0 {
-			h, p, _ := net.SplitHostPort(hubLeaf)
-			o.LeafNode.Host = h
+			o.LeafNode.Host = "127.0.0.1"
+			// a port the server binds itself: one picked here and freed
+			// for it could be taken in between by another package's test
+			// running alongside (the server then never gets ready)
+			o.LeafNode.Port = -1
 			// spokes must not learn the hub's own address and bypass the
 			// proxies that the partitions cut
 			o.LeafNode.NoAdvertise = true
-			fmt.Sscan(p, &o.LeafNode.Port)
 		} else {
 			reg.link = newProxy(t, hubLeaf)
 			o.LeafNode.Remotes = []*server.RemoteLeafOpts{{URLs: []*url.URL{reg.link.url()}}}
 			o.LeafNode.ReconnectInterval = 100 * time.Millisecond
 		}
 		b.regions = append(b.regions, reg)
-	}
-	t.Cleanup(b.stop)
-	for _, reg := range b.regions {
 		b.start(reg)
+		if i == 0 {
+			// the server wrote the port it bound back into its options
+			// (under its lock, which ReadyForConnections took after it);
+			// a restart of the hub binds the same one, where the proxies
+			// point
+			hubLeaf = fmt.Sprintf("127.0.0.1:%d", o.LeafNode.Port)
+		}
 	}
 	b.waitLinks()
 	ctx := b.ctx(10 * time.Second)
