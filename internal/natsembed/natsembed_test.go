@@ -13,9 +13,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats-server/v2/server"
 	"go.uber.org/goleak"
 )
 
@@ -73,9 +75,20 @@ func TestLeafTLS(t *testing.T) {
 	dir := t.TempDir()
 	ca, cert, key := testCA(t, dir)
 	otherCA, _, _ := testCA(t, t.TempDir())
-	leafAddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
-	hub, err := Start(Options{Dir: filepath.Join(dir, "hub"), ServerName: "hub", Domain: "hub",
-		LeafAddr: leafAddr, LeafUser: "leaf", LeafPassword: "pw", LeafTLSCert: cert, LeafTLSKey: key})
+	// LeafAddr needs a fixed port: one found free here can be taken by
+	// another package's test before Start binds it, which Start then
+	// reports at once; another port is tried
+	var leafAddr string
+	var hub *server.Server
+	var err error
+	for range 3 {
+		leafAddr = "127.0.0.1:" + strconv.Itoa(freePort(t))
+		hub, err = Start(Options{Dir: filepath.Join(dir, "hub"), ServerName: "hub", Domain: "hub",
+			LeafAddr: leafAddr, LeafUser: "leaf", LeafPassword: "pw", LeafTLSCert: cert, LeafTLSKey: key})
+		if err == nil || !strings.Contains(err.Error(), "cannot listen for leafnodes") {
+			break
+		}
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
