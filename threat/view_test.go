@@ -220,7 +220,7 @@ func (e *endless) Read(p []byte) (int, error) {
 
 // TestViewMemoryIsBounded builds views of 64 MiB hostile bodies (deep
 // JSON, a form of tiny fields, a zip bomb, multipart of tiny parts, XML of
-// empty elements) and checks that the view allocates a few times its
+// empty elements, a JSON string of escapes past the limit) and checks that the view allocates a few times its
 // limits, not the body's size, and still leaves the whole body to the
 // handler.
 func TestViewMemoryIsBounded(t *testing.T) {
@@ -241,6 +241,7 @@ func TestViewMemoryIsBounded(t *testing.T) {
 		{"tiny fields", "application/x-www-form-urlencoded", "", "a=1&", size},
 		{"tiny parts", "multipart/form-data; boundary=x", "", "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n<b>\r\n", size},
 		{"empty elements", "application/xml", "", "<a x='1'/>", size},
+		{"one string of escapes", "application/json", "", `"` + strings.Repeat(`\n`, 1<<20), size},
 		{"zip bomb", "application/x-www-form-urlencoded", "gzip", bomb.String(), bomb.Len()},
 	}
 	for _, tt := range tests {

@@ -274,7 +274,11 @@ func nextByte(b string, i int, c byte) int {
 // document of many escaped strings costs a few allocations, not one a
 // string. Bytes before buf's length belong to strings handed out and are
 // never written again; the string being decoded is buf[start:], and
-// moves to a new chunk whole when it outgrows the current one.
+// moves to a new chunk whole when it outgrows the current one. A string
+// longer than arenaMax moves to a chunk twice its length, as append
+// grows a slice: a chunk of just the room asked for would move it again
+// at the next escape, and a 1 MiB string of escapes would copy for
+// minutes.
 type arena struct {
 	buf   []byte
 	start int
@@ -302,7 +306,7 @@ func (a *arena) room(n int) {
 	}
 	cur := a.buf[a.start:]
 	size := min(max(2*cap(a.buf), arenaMin), arenaMax)
-	b := make([]byte, len(cur), max(size, len(cur)+n))
+	b := make([]byte, len(cur), max(size, 2*len(cur)+n))
 	copy(b, cur)
 	a.buf, a.start = b, 0
 }

@@ -60,3 +60,26 @@ func TestJSONArenaChunks(t *testing.T) {
 	checkArena(t, docs)
 	checkArena(t, append(docs, docs...))
 }
+
+// TestJSONLongStringGrowsByDoubling decodes strings of escapes far longer
+// than a chunk. The string being decoded moves to a chunk twice its
+// length, so a string of n bytes costs about log2(n/arenaMax) chunks; a
+// chunk of just the room asked for moved it at every escape (one
+// allocation, and a copy of the whole string, each: a 400 KB string took
+// 4 s, 1 MiB minutes).
+func TestJSONLongStringGrowsByDoubling(t *testing.T) {
+	for _, n := range []int{arenaMax, 4 * arenaMax, 16 * arenaMax} {
+		doc := `"` + strings.Repeat(`\n`, n/2) + strings.Repeat(`a\u00e9`, n/7) + `"`
+		var s string
+		allocs := testing.AllocsPerRun(3, func() {
+			var a arena
+			s, _, _ = a.jsonString(doc)
+		})
+		if want := n/2 + 3*(n/7); len(s) != want {
+			t.Fatalf("%d: decoded %d bytes, want %d", n, len(s), want)
+		}
+		if allocs > 12 {
+			t.Errorf("a string of %d escaped bytes: %v allocations, want about log2 of its chunks", len(doc), allocs)
+		}
+	}
+}
