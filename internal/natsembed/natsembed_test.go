@@ -7,13 +7,14 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -85,7 +86,7 @@ func TestLeafTLS(t *testing.T) {
 		leafAddr = "127.0.0.1:" + strconv.Itoa(freePort(t))
 		hub, err = Start(Options{Dir: filepath.Join(dir, "hub"), ServerName: "hub", Domain: "hub",
 			LeafAddr: leafAddr, LeafUser: "leaf", LeafPassword: "pw", LeafTLSCert: cert, LeafTLSKey: key})
-		if err == nil || !strings.Contains(err.Error(), "cannot listen for leafnodes") {
+		if !errors.Is(err, syscall.EADDRINUSE) {
 			break
 		}
 	}
@@ -137,5 +138,25 @@ func TestLeafTLSConfigErrors(t *testing.T) {
 	_ = os.WriteFile(bad, []byte("not pem"), 0o600)
 	if _, err := Start(Options{Dir: dir, LeafTLSCA: bad}); err == nil {
 		t.Error("a LeafTLSCA without a certificate started")
+	}
+}
+
+// TestLeafPortTaken: a leafnode port another process holds is reported by
+// Start at once, as the address in use it is (TestLeafTLS retries on it),
+// rather than by a server that never gets ready.
+func TestLeafPortTaken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	s, err := Start(Options{Dir: t.TempDir(), ServerName: "hub", Domain: "hub", LeafAddr: ln.Addr().String(),
+		LeafUser: "leaf", LeafPassword: "pw"})
+	if err == nil {
+		Stop(s)
+		t.Fatal("Start bound a leafnode port another listener holds")
+	}
+	if !errors.Is(err, syscall.EADDRINUSE) {
+		t.Fatalf("Start: %v, want an error that is syscall.EADDRINUSE", err)
 	}
 }
