@@ -647,6 +647,11 @@ func sameBytes(s string, c byte) int {
 // offsets differ from the decoded value's).
 func (d *Detector) scanWindows(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
 	v := in.value
+	if v == "" {
+		// a header that decodes to nothing ("%00" repeated): nothing to
+		// read, and no first byte for the padding test below
+		return dst
+	}
 	if oneByte(v) && (v[0] >= 'a' && v[0] <= 'z' || v[0] >= 'A' && v[0] <= 'Z' || v[0] >= '0' && v[0] <= '9') {
 		return dst // padding: a run of one letter or digit
 	}
