@@ -84,7 +84,10 @@ func lineBreak(v string, i int) int {
 		if (v[i+1] == '\r' || v[i+1] == '\n') && i+3 < len(v) && (hasPrefixFold(v[i+2:], "0a") || hasPrefixFold(v[i+2:], "0d")) {
 			return 4 // %%0a0a decoded once, seen from its first '%'
 		}
-		for _, f := range encodedBreaks {
+		// only the forms whose second byte is v[i+1] (ASCII, by the test
+		// above; lower case): a run of '%' took two dozen case-folding
+		// compares a byte
+		for _, f := range breaksAfterPercent[v[i+1]|0x20] {
 			if hasPrefixFold(v[i:], f) {
 				return len(f)
 			}
@@ -98,6 +101,15 @@ func lineBreak(v string, i int) int {
 var encodedBreaks = [...]string{"%0a", "%0d", "%250a", "%250d", "%25250a", "%25250d", "%%0a0a", "%%0d0d", "%u000a",
 	"%u000d", "%25%30%61", "%25%30%64", "%25%30a", "%25%30d", "%e5%98%8a", "%e5%98%8d", "%c0%8a", "%c0%8d", "%5cn", "%5cr",
 	"%5c%6e", "%5c%72", "%25u000a", "%25u000d"}
+
+// breaksAfterPercent holds the encodedBreaks by their second byte (a digit,
+// '%' or a lower-case letter), in their order.
+var breaksAfterPercent = func() (t [256][]string) {
+	for _, f := range encodedBreaks {
+		t[f[1]] = append(t[f[1]], f)
+	}
+	return t
+}()
 
 // splitting finds a line break followed by a line that injects into a
 // response or a mail. It returns the index of the break, the confidence
