@@ -7,6 +7,7 @@ import (
 
 	"github.com/bulwarkhq/bulwark"
 	"github.com/bulwarkhq/bulwark/internal/event"
+	"github.com/bulwarkhq/bulwark/threat"
 )
 
 // problemContentType is the media type of refusal bodies (RFC 9457).
@@ -24,6 +25,8 @@ const (
 	typeTooLarge            = "urn:bulwark:problem:too-large"
 	typeTooComplex          = "urn:bulwark:problem:too-complex"
 	typeUnsupportedEncoding = "urn:bulwark:problem:unsupported-encoding"
+	// a detector failed on the request
+	typeUninspectable = "urn:bulwark:problem:uninspectable"
 )
 
 type problem struct {
@@ -46,6 +49,8 @@ var (
 		"The request is larger than this service inspects."}
 	problemTooComplex = problem{typeTooComplex, "Request too complex", http.StatusBadRequest,
 		"The request holds more values or deeper nesting than this service inspects."}
+	problemUninspectable = problem{typeUninspectable, "Request not inspected", http.StatusBadRequest,
+		"The request could not be inspected in full."}
 	problemUnsupportedEncoding = problem{typeUnsupportedEncoding, "Unsupported content coding", http.StatusUnsupportedMediaType,
 		"The request body's Content-Encoding is not one this service reads (gzip and deflate are)."}
 )
@@ -65,6 +70,9 @@ func problemOf(v *bulwark.Verdict) problem {
 			return problemTooLarge
 		case http.StatusUnsupportedMediaType:
 			return problemUnsupportedEncoding
+		}
+		if v.Assessment.Uninspected&^threat.UninspectedDetector == 0 {
+			return problemUninspectable
 		}
 		return problemTooComplex
 	}

@@ -155,6 +155,10 @@ func TestRefusalStatus(t *testing.T) {
 		{threat.Assessment{Uninspected: threat.UninspectedEncoding}, "/x", 415, typeUnsupportedEncoding},
 		{threat.Assessment{Uninspected: threat.UninspectedParams}, "/x", 400, typeTooComplex},
 		{threat.Assessment{Uninspected: threat.UninspectedParams}, "/bulk", 200, ""},
+		{threat.Assessment{Uninspected: threat.UninspectedDetector}, "/x", 400, typeUninspectable},
+		{threat.Assessment{Uninspected: threat.UninspectedDetector | threat.UninspectedParams}, "/x", 400, typeTooComplex},
+		{threat.Assessment{Uninspected: threat.UninspectedDetector | threat.UninspectedBody}, "/x", 413, typeTooLarge},
+		{threat.Assessment{Uninspected: threat.UninspectedDetector}, "/bulk", 200, ""},
 		{threat.Assessment{Score: 0.95}, "/shadow", 200, ""},
 		{threat.Assessment{}, "/x", 200, ""},
 	} {

@@ -257,11 +257,16 @@ func (e *Engine) Assess(ctx context.Context, req *Request) Assessment {
 // one detector must not take the request down, nor silence the others;
 // one deferred recovery for all of them, not one a detector, costs a
 // request one call of it, where three cost as much as a small detector.
+// A panic marks the request UninspectedDetector: what the detector would
+// have found is lost, and a request that makes a detector fail (a header
+// that decoded to nothing once did) must not pass as inspected, or the
+// bug becomes a way past it.
 func (e *Engine) detectFrom(ctx context.Context, req *Request, sigs []Signal, i int, timed bool) (out []Signal, next int) {
 	n := len(sigs) // the signals before the running detector's
 	var t0 time.Time
 	defer func() {
 		if recover() != nil {
+			req.Uninspected |= UninspectedDetector
 			if timed {
 				e.detHist.Record(ctx, time.Since(t0).Seconds(), e.detectors[i].timed...)
 			}

@@ -25,7 +25,8 @@ func (m marker) Detect(_ *Request, dst []Signal) []Signal {
 // TestPanicsDropOnlyTheirSignals runs detectors that panic first, in a
 // row, after appending a signal, and last: every other detector's signal
 // is kept, in order, and none of a panicking one's, on the requests the
-// engine times as on the others.
+// engine times as on the others; and the request is marked
+// UninspectedDetector, which it is not when no detector panics.
 func TestPanicsDropOnlyTheirSignals(t *testing.T) {
 	e, err := New(Config{Detectors: []Detector{
 		marker{"p1", true}, marker{"a", false}, marker{"p2", true}, marker{"p3", true},
@@ -59,5 +60,15 @@ func TestPanicsDropOnlyTheirSignals(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("request %d: signals of %q, want %q", n, got, want)
 		}
+		if a.Uninspected != UninspectedDetector {
+			t.Fatalf("request %d: uninspected %q, want %q", n, a.Uninspected, UninspectedDetector)
+		}
+	}
+	calm, err := New(Config{Detectors: []Detector{marker{"a", false}, marker{"b", false}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := calm.Assess(context.Background(), &Request{}); a.Uninspected != 0 {
+		t.Errorf("no detector panicked: uninspected %q", a.Uninspected)
 	}
 }

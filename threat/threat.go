@@ -60,8 +60,8 @@ type Request struct {
 }
 
 // Uninspected is a set of reasons why part of a request was not inspected:
-// the limits (see Limits) it went past. Its zero value means the whole
-// request was inspected.
+// the limits (see Limits) it went past, or a detector that failed on it.
+// Its zero value means the whole request was inspected.
 type Uninspected uint8
 
 // Reasons a request was not inspected in full.
@@ -72,9 +72,10 @@ const (
 	UninspectedQuery                            // the query string is longer than Limits.MaxQuery
 	UninspectedParams                           // more values than Limits.MaxParams
 	UninspectedDepth                            // JSON, XML or multipart nesting deeper than Limits.MaxDepth
+	UninspectedDetector                         // a detector failed on the request (a bug: it panicked); its findings are lost
 )
 
-var uninspectedNames = [...]string{"body", "decoded", "encoding", "query", "params", "depth"}
+var uninspectedNames = [...]string{"body", "decoded", "encoding", "query", "params", "depth", "detector"}
 
 // String names the first reason in u ("body", "params" ...), "" for none.
 func (u Uninspected) String() string {
