@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/bulwarkhq/bulwark/internal/cputime"
 	"github.com/bulwarkhq/bulwark/threat"
 	"github.com/bulwarkhq/bulwark/threat/standard"
 )
@@ -332,9 +333,9 @@ func TestRequestPathStaysLinear(t *testing.T) {
 			// would score one client's burst of requests as a flood
 			clients++
 			now = now.Add(time.Second)
-			start := threadCPU()
+			start := cputime.Thread()
 			assessAt(e, r, "lin-"+strconv.Itoa(clients), now, threat.Limits{})
-			best = min(best, threadCPU()-start)
+			best = min(best, cputime.Thread()-start)
 		}
 		return best
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bulwarkhq/bulwark/internal/benchtext"
+	"github.com/bulwarkhq/bulwark/internal/cputime"
 )
 
 // The CRLF family reads every byte for a line break, raw or encoded. A
@@ -23,9 +24,9 @@ func TestSplittingReadsPercentRunsCheaply(t *testing.T) {
 	run := func(v string) time.Duration {
 		best := time.Duration(1 << 62)
 		for range 7 {
-			start := threadCPU()
+			start := cputime.Thread()
 			splitting(v)
-			best = min(best, threadCPU()-start)
+			best = min(best, cputime.Thread()-start)
 		}
 		return best
 	}

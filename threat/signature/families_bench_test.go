@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/internal/cputime"
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -30,14 +31,14 @@ func TestFamiliesStayLinear(t *testing.T) {
 		in.m = classify(v)
 		best := time.Duration(1 << 62)
 		for range 5 {
-			start := threadCPU()
+			start := cputime.Thread()
 			for range 10 {
 				var seen [3]rules
 				scanTraversal(&in, &seen[0], nil)
 				scanCommand(&in, &seen[1], nil)
 				scanSSRF(&in, &seen[2], nil)
 			}
-			best = min(best, threadCPU()-start)
+			best = min(best, cputime.Thread()-start)
 		}
 		return best
 	}
