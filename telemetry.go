@@ -107,7 +107,7 @@ func (t *telemetry) limiterError(ctx context.Context) { t.errors.Add(ctx, 1, t.a
 // uninspectedReasons are the reasons counted, one each, in order.
 var uninspectedReasons = [...]threat.Uninspected{threat.UninspectedBody, threat.UninspectedDecoded,
 	threat.UninspectedEncoding, threat.UninspectedQuery, threat.UninspectedParams, threat.UninspectedDepth,
-	threat.UninspectedDetector}
+	threat.UninspectedFailed}
 
 // uninspected counts a request that went past the limits in u, under its
 // first reason, and marks the active span.

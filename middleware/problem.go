@@ -25,7 +25,7 @@ const (
 	typeTooLarge            = "urn:bulwark:problem:too-large"
 	typeTooComplex          = "urn:bulwark:problem:too-complex"
 	typeUnsupportedEncoding = "urn:bulwark:problem:unsupported-encoding"
-	// a detector failed on the request
+	// inspection failed on the request (a parser or a detector panicked)
 	typeUninspectable = "urn:bulwark:problem:uninspectable"
 )
 
@@ -71,7 +71,7 @@ func problemOf(v *bulwark.Verdict) problem {
 		case http.StatusUnsupportedMediaType:
 			return problemUnsupportedEncoding
 		}
-		if v.Assessment.Uninspected&^threat.UninspectedDetector == 0 {
+		if v.Assessment.Uninspected&^threat.UninspectedFailed == 0 {
 			return problemUninspectable
 		}
 		return problemTooComplex

@@ -195,10 +195,21 @@ func (e *Engine) Models() *Holder[*Model] { return e.models }
 // stays readable by the handler, byte for byte. The view comes from a
 // pool: hand it back with Release once the request is assessed. A
 // transport other than net/http builds a Request itself.
-func (e *Engine) Parse(r *http.Request, client, route string, now time.Time, lim Limits) *Request {
-	req := e.requests.Get().(*Request)
-	fillRequest(req, r, client, route, lim.over(e.limits))
+//
+// A panic while the view is built (a bug in a parser, or a request that
+// net/http would not make: no URL, a body whose Read panics) does not
+// leave Parse: the view holds what was built before it and is marked
+// UninspectedFailed. A body is set aside for the handler before it is
+// parsed, so a parser's panic leaves the handler the whole body.
+func (e *Engine) Parse(r *http.Request, client, route string, now time.Time, lim Limits) (req *Request) {
+	req = e.requests.Get().(*Request)
 	req.Time = now
+	defer func() {
+		if recover() != nil {
+			req.Uninspected |= UninspectedFailed
+		}
+	}()
+	fillRequest(req, r, client, route, lim.over(e.limits))
 	return req
 }
 
@@ -257,16 +268,16 @@ func (e *Engine) Assess(ctx context.Context, req *Request) Assessment {
 // one detector must not take the request down, nor silence the others;
 // one deferred recovery for all of them, not one a detector, costs a
 // request one call of it, where three cost as much as a small detector.
-// A panic marks the request UninspectedDetector: what the detector would
+// A panic marks the request UninspectedFailed: what the detector would
 // have found is lost, and a request that makes a detector fail (a header
 // that decoded to nothing once did) must not pass as inspected, or the
-// bug becomes a way past it.
+// bug becomes a way past it. Parse does the same for the view.
 func (e *Engine) detectFrom(ctx context.Context, req *Request, sigs []Signal, i int, timed bool) (out []Signal, next int) {
 	n := len(sigs) // the signals before the running detector's
 	var t0 time.Time
 	defer func() {
 		if recover() != nil {
-			req.Uninspected |= UninspectedDetector
+			req.Uninspected |= UninspectedFailed
 			if timed {
 				e.detHist.Record(ctx, time.Since(t0).Seconds(), e.detectors[i].timed...)
 			}

@@ -2,8 +2,13 @@ package threat
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 )
 
 // marker appends one signal named for it; with panics set, it panics
@@ -26,7 +31,7 @@ func (m marker) Detect(_ *Request, dst []Signal) []Signal {
 // row, after appending a signal, and last: every other detector's signal
 // is kept, in order, and none of a panicking one's, on the requests the
 // engine times as on the others; and the request is marked
-// UninspectedDetector, which it is not when no detector panics.
+// UninspectedFailed, which it is not when no detector panics.
 func TestPanicsDropOnlyTheirSignals(t *testing.T) {
 	e, err := New(Config{Detectors: []Detector{
 		marker{"p1", true}, marker{"a", false}, marker{"p2", true}, marker{"p3", true},
@@ -60,8 +65,8 @@ func TestPanicsDropOnlyTheirSignals(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("request %d: signals of %q, want %q", n, got, want)
 		}
-		if a.Uninspected != UninspectedDetector {
-			t.Fatalf("request %d: uninspected %q, want %q", n, a.Uninspected, UninspectedDetector)
+		if a.Uninspected != UninspectedFailed {
+			t.Fatalf("request %d: uninspected %q, want %q", n, a.Uninspected, UninspectedFailed)
 		}
 	}
 	calm, err := New(Config{Detectors: []Detector{marker{"a", false}, marker{"b", false}}})
@@ -70,5 +75,46 @@ func TestPanicsDropOnlyTheirSignals(t *testing.T) {
 	}
 	if a := calm.Assess(context.Background(), &Request{}); a.Uninspected != 0 {
 		t.Errorf("no detector panicked: uninspected %q", a.Uninspected)
+	}
+}
+
+// panicReader panics on its first Read, as a buggy transport's body may.
+type panicReader struct{}
+
+func (panicReader) Read([]byte) (int, error) { panic("bug") }
+
+// TestParsePanicIsMarked builds views of requests that make building the
+// view panic (no URL; a body whose Read panics): Parse returns a view
+// marked UninspectedFailed, which Assess carries, rather than panicking;
+// a request that does not panic is not marked.
+func TestParsePanicIsMarked(t *testing.T) {
+	e, err := New(Config{Detectors: []Detector{marker{"a", false}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := httptest.NewRequest("POST", "/notes?q=1", strings.NewReader("a=1"))
+	ok.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	noURL := httptest.NewRequest("GET", "/notes", nil)
+	noURL.URL = nil
+	bad := httptest.NewRequest("POST", "/notes?q=1", io.NopCloser(panicReader{}))
+	bad.ContentLength = 10
+	bad.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, tt := range []struct {
+		name string
+		r    *http.Request
+		want Uninspected
+	}{{"a form", ok, 0}, {"no URL", noURL, UninspectedFailed}, {"a body whose Read panics", bad, UninspectedFailed}} {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("%s: Parse panicked: %v", tt.name, p)
+				}
+			}()
+			req := e.Parse(tt.r, "c", "", time.Now(), Limits{})
+			defer e.Release(req)
+			if a := e.Assess(context.Background(), req); a.Uninspected != tt.want {
+				t.Errorf("%s: uninspected %q, want %q", tt.name, a.Uninspected, tt.want)
+			}
+		}()
 	}
 }

@@ -60,7 +60,7 @@ type Request struct {
 }
 
 // Uninspected is a set of reasons why part of a request was not inspected:
-// the limits (see Limits) it went past, or a detector that failed on it.
+// the limits (see Limits) it went past, or a failure of the inspection.
 // Its zero value means the whole request was inspected.
 type Uninspected uint8
 
@@ -72,10 +72,10 @@ const (
 	UninspectedQuery                            // the query string is longer than Limits.MaxQuery
 	UninspectedParams                           // more values than Limits.MaxParams
 	UninspectedDepth                            // JSON, XML or multipart nesting deeper than Limits.MaxDepth
-	UninspectedDetector                         // a detector failed on the request (a bug: it panicked); its findings are lost
+	UninspectedFailed                           // inspection failed on the request (a bug: the view's parsing or a detector panicked); what it would have found is lost
 )
 
-var uninspectedNames = [...]string{"body", "decoded", "encoding", "query", "params", "depth", "detector"}
+var uninspectedNames = [...]string{"body", "decoded", "encoding", "query", "params", "depth", "failed"}
 
 // String names the first reason in u ("body", "params" ...), "" for none.
 func (u Uninspected) String() string {
