@@ -482,6 +482,7 @@ func phpCode(lo []byte, m cls, word groupMatch, colons *lazySpots) (int, int, fl
 // sentence ("PHP's system() function") is at most a hint.
 func phpCall(lo []byte) (int, int, float64) {
 	best, bi, bj := 0.0, -1, -1
+	ends := callEnds{lo: lo}
 	for off := 0; off < len(lo); {
 		p := bytes.IndexByte(lo[off:], '(')
 		if p < 0 {
@@ -567,7 +568,7 @@ func phpCall(lo []byte) (int, int, float64) {
 			lo[a] == '(' && !phpWordNames[string(name)] || nestedCall(lo[a:]))
 		empty := a < len(lo) && lo[a] == ')'
 		bare := dynamic && (lo[s] == '(' || lo[s] == '\'' || lo[s] == '"') && a < len(lo) && isWord(lo[a]) // (system)(ls)
-		end := callEnd(lo, p)
+		end := ends.at(p)
 		if !arg && !bare && !complex && !(empty && !dynamic && phpInfoCalls[string(name)]) {
 			// system(id); $f(); : a bare word or nothing, then ';'
 			w := a
@@ -858,12 +859,16 @@ func unquoteConcat(b []byte) []byte {
 	return out
 }
 
+// callWindow is how far callEnd reads for a call's closing parenthesis.
+const callWindow = 512
+
 // callEnd returns the index of the ')' that closes the call opened at p,
-// skipping quoted strings; len(lo) if it does not close within 512 bytes.
+// skipping quoted strings; len(lo) if it does not close within
+// callWindow bytes.
 func callEnd(lo []byte, p int) int {
 	depth := 0
 	var q byte
-	for i := p; i < len(lo) && i < p+512; i++ {
+	for i := p; i < len(lo) && i < p+callWindow; i++ {
 		c := lo[i]
 		switch {
 		case q != 0:
@@ -882,6 +887,100 @@ func callEnd(lo []byte, p int) int {
 		}
 	}
 	return len(lo)
+}
+
+// callEnds answers callEnd for the calls of one value, in the order
+// they open, at a cost linear in the value. A value of nested calls that
+// never close ("eval(eval(eval(...") would have callEnd read callWindow
+// bytes for each of them, about a hundred reads a byte.
+//
+// A scan from p also finds the ends of the calls it meets outside
+// quotes: a scan from such a call would start in the same state (no
+// quote) and read the same bytes, so its ')' is the one that brings the
+// depth back to where it was before the call, as in matching brackets
+// with a stack. One scan keeps a stack of the calls it met whose end it
+// does not know yet, drops the oldest as unclosed once it has read
+// callWindow bytes past it, and stops when none is left. A call it meets
+// whose end is known already is stepped over to that end (its brackets
+// are balanced, and the scan is outside quotes there too), and one known
+// to be unclosed leaves every call below it unclosed (each would have to
+// close after it, beyond its own window). A later scan starts only from a
+// call that every earlier scan met inside a quote.
+//
+// The first few calls are plain callEnd scans; the table of ends, two
+// bytes a byte of the value, is made only for a value with more.
+type callEnds struct {
+	lo []byte
+	// for a '(' of lo: 0 not known yet, 1 no ')' within callWindow,
+	// k+2 its ')' k bytes on
+	known []uint16
+	calls int
+	stack []int
+}
+
+func (e *callEnds) at(p int) int {
+	if e.known == nil {
+		if e.calls++; e.calls <= 16 {
+			return callEnd(e.lo, p)
+		}
+		e.known = make([]uint16, len(e.lo))
+	}
+	if e.known[p] == 0 {
+		e.scan(p)
+	}
+	if k := e.known[p]; k > 1 {
+		return p + int(k) - 2
+	}
+	return len(e.lo)
+}
+
+// scan finds the end of the call at p and of every call it meets
+// outside quotes before it stops.
+func (e *callEnds) scan(p int) {
+	lo, known := e.lo, e.known
+	st := append(e.stack[:0], p)
+	head := 0 // st[head:] are the calls not resolved yet, oldest first
+	var q byte
+	for i := p + 1; i < len(lo); i++ {
+		for head < len(st) && i-st[head] >= callWindow {
+			known[st[head]] = 1
+			head++
+		}
+		if head == len(st) {
+			break
+		}
+		c := lo[i]
+		switch {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '\'' || c == '"' || c == '`':
+			q = c
+		case c == '(':
+			switch k := known[i]; {
+			case k == 0:
+				st = append(st, i)
+			case k == 1:
+				for _, o := range st[head:] {
+					known[o] = 1
+				}
+				head = len(st)
+			default:
+				i += int(k) - 2 // to its ')': the loop's i++ steps past it
+			}
+		case c == ')':
+			if head < len(st) {
+				o := st[len(st)-1]
+				st = st[:len(st)-1]
+				known[o] = uint16(i - o + 2)
+			}
+		}
+	}
+	for _, o := range st[head:] {
+		known[o] = 1 // the value ended first
+	}
+	e.stack = st[:0]
 }
 
 // statementStart reports whether a call starting at s begins a statement

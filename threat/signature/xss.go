@@ -1348,6 +1348,9 @@ func (x *xssScan) assign(s string, w, e, v int) {
 // sinks are fed in attacks: decoded or fetched strings, the page's own
 // strings.
 func evalArg(a string) bool {
+	if a == "" || strings.IndexByte("asudlnwt$", a[0]) < 0 {
+		return false // the first bytes of the prefixes below
+	}
 	for _, p := range []string{"atob(", "string.fromcharcode", "unescape(", "decodeuri", "location", "name",
 		"document.", "window.", "top.", "self.", "this.", "localstorage", "url", "$"} {
 		if strings.HasPrefix(a, p) {
