@@ -92,29 +92,46 @@ func TestParsePanicIsMarked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ok := httptest.NewRequest("POST", "/notes?q=1", strings.NewReader("a=1"))
-	ok.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	noURL := httptest.NewRequest("GET", "/notes", nil)
-	noURL.URL = nil
-	bad := httptest.NewRequest("POST", "/notes?q=1", io.NopCloser(panicReader{}))
-	bad.ContentLength = 10
-	bad.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	ok := func() *http.Request {
+		r := httptest.NewRequest("POST", "/notes?q=1", strings.NewReader("a=1"))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return r
+	}
+	noURL := func() *http.Request {
+		r := httptest.NewRequest("GET", "/notes", nil)
+		r.URL = nil
+		return r
+	}
+	bad := func() *http.Request {
+		r := httptest.NewRequest("POST", "/notes?q=1", io.NopCloser(panicReader{}))
+		r.ContentLength = 10
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return r
+	}
 	for _, tt := range []struct {
 		name string
-		r    *http.Request
+		r    func() *http.Request
 		want Uninspected
 	}{{"a form", ok, 0}, {"no URL", noURL, UninspectedFailed}, {"a body whose Read panics", bad, UninspectedFailed}} {
-		func() {
-			defer func() {
-				if p := recover(); p != nil {
-					t.Errorf("%s: Parse panicked: %v", tt.name, p)
+		// Engine.Parse, the Guard's, and NewRequest, the standalone one
+		for _, view := range []string{"Parse", "NewRequest"} {
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Errorf("%s: %s panicked: %v", tt.name, view, p)
+					}
+				}()
+				var req *Request
+				if view == "Parse" {
+					req = e.Parse(tt.r(), "c", "", time.Now(), Limits{})
+					defer e.Release(req)
+				} else {
+					req = NewRequest(tt.r(), "c", "", Limits{})
+				}
+				if a := e.Assess(context.Background(), req); a.Uninspected != tt.want {
+					t.Errorf("%s: %s: uninspected %q, want %q", tt.name, view, a.Uninspected, tt.want)
 				}
 			}()
-			req := e.Parse(tt.r, "c", "", time.Now(), Limits{})
-			defer e.Release(req)
-			if a := e.Assess(context.Background(), req); a.Uninspected != tt.want {
-				t.Errorf("%s: uninspected %q, want %q", tt.name, a.Uninspected, tt.want)
-			}
-		}()
+		}
 	}
 }

@@ -96,10 +96,16 @@ func (l Limits) over(base Limits) Limits {
 // NewRequest builds the read-only view of r that detectors inspect. When r
 // has a body, at most lim.MaxBody bytes of it are read, and r.Body is
 // replaced by a reader that yields the same, complete body, byte for byte,
-// to the handler.
-func NewRequest(r *http.Request, client, route string, lim Limits) *Request {
+// to the handler. A panic while the view is built is caught and marks it
+// UninspectedFailed, as in Engine.Parse.
+func NewRequest(r *http.Request, client, route string, lim Limits) (req *Request) {
 	lim = lim.withDefaults()
-	req := &Request{}
+	req = &Request{Time: time.Now()}
+	defer func() {
+		if recover() != nil {
+			req.Uninspected |= UninspectedFailed
+		}
+	}()
 	// Params sized once for the query's and the cookies' pairs, where
 	// growing it from none took four allocations for a handful of pairs.
 	// Engine.Parse's views come from a pool with room for sixteen.
@@ -111,7 +117,6 @@ func NewRequest(r *http.Request, client, route string, lim Limits) *Request {
 		req.Params = make([]Param, 0, min(n, lim.MaxParams))
 	}
 	fillRequest(req, r, client, route, lim)
-	req.Time = time.Now()
 	return req
 }
 
@@ -209,13 +214,20 @@ func (req *Request) growFor(pairs string) {
 // addMatrix adds the matrix parameters of the path's segments
 // ("/users;id=7/orders;sort=asc"), which Java and other servers read as
 // parameters, as path values named by their parameter.
+//
+// The segments and pairs are cut in place, not split into slices: a path
+// of a million ';' would otherwise cost a slice of a million strings.
 func (req *Request) addMatrix(raw string, lim Limits) {
-	for _, seg := range strings.Split(raw, "/") {
+	for raw != "" {
+		var seg string
+		seg, raw, _ = strings.Cut(raw, "/")
 		_, params, ok := strings.Cut(seg, ";")
 		if !ok {
 			continue
 		}
-		for _, pair := range strings.Split(params, ";") {
+		for params != "" {
+			var pair string
+			pair, params, _ = strings.Cut(params, ";")
 			if pair == "" {
 				continue
 			}
