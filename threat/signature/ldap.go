@@ -3,6 +3,8 @@ package signature
 import (
 	"strings"
 
+	"github.com/bulwarkhq/bulwark/internal/decode"
+
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -124,7 +126,37 @@ func ldapInjection(v, raw string, m cls) (int, int, float64) {
 			keep(0.99, k, k+3)
 		}
 	}
+	if best < 0.99 && m&cStar != 0 && len(v) <= 48 && ldapProbe(v) {
+		keep(0.99, 0, len(v))
+	}
 	return bi, bj, best
+}
+
+// ldapProbe reports whether v is a probe of the filter's metacharacters
+// and nothing else, as injection fuzz lists send first: "*()|&'",
+// "*)(&", with a wildcard, both brackets and an operator, and no word
+// (a double-encoded "%26" decoded once more). Prose and code put words
+// around their brackets and stars.
+func ldapProbe(v string) bool {
+	v = strings.TrimSpace(v)
+	if strings.IndexByte(v, '%') >= 0 {
+		v = decode.Percent(v, false)
+	}
+	var open, closed, op bool
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '(':
+			open = true
+		case ')':
+			closed = true
+		case '|', '&', '!':
+			op = true
+		case '*', '\'', '"', '=', '\\', ' ', 0:
+		default:
+			return false
+		}
+	}
+	return open && closed && op
 }
 
 // ldapNextItem reports whether the operator component ending at j opens

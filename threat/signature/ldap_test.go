@@ -19,6 +19,10 @@ var ldapAttacks = []familyCase{
 	{"q", "jdoe)(description=*", 0.99},
 	{"q", "*))%00", 0.99},
 	{"q", "admin))(|(uid=*", 0.99},
+	// metacharacter probes of fuzz lists (SecLists' LDAP fuzzing list)
+	{"q", "*()|&'", 0.99},
+	{"q", "*()|%2526'", 0.99},
+	{"header:X-Filter", "*)(&", 0.99},
 	{"q", "foo)(sn=a*)(uid=*", 0.99},
 	{"body:application/json", `{"user":"*)(uid=*))(|(uid=*"}`, 0.99},
 	{"header:X-Filter", "*)(|(objectclass=*))", 0.99},
@@ -34,6 +38,10 @@ var ldapAttacks = []familyCase{
 // Parentheses in prose and code, wildcards in searches.
 var ldapBenign = []familyCase{
 	{"q", "admin*", 0},
+	{"q", "(*)", 0},
+	{"q", "(*_*) | (^_^)", 0},
+	{"q", "**(see below)** & more", 0},
+	{"q", "a*(b|c)", 0},
 	{"q", "(see the list)", 0},
 	{"q", "John (Jack) Smith (born 1970)", 0},
 	{"q", "f(x) = (a+b)*(c-d)", 0},
