@@ -12,12 +12,12 @@ import (
 // with callEnd's scan from it.
 func checkCallEnds(t *testing.T, lo []byte) {
 	t.Helper()
-	e := callEnds{lo: lo, known: make([]uint16, len(lo))}
+	e := callEnds{known: make([]uint16, len(lo))}
 	for p := 0; p < len(lo); p++ {
 		if lo[p] != '(' {
 			continue
 		}
-		if got, want := e.at(p), callEnd(lo, p); got != want {
+		if got, want := e.at(lo, p), callEnd(lo, p); got != want {
 			t.Fatalf("call at %d of %q: callEnds %d, callEnd %d", p, lo, got, want)
 		}
 	}
@@ -53,7 +53,7 @@ func TestCallEndsMatchesScan(t *testing.T) {
 func TestCallEndsReadsLinearly(t *testing.T) {
 	for _, p := range []string{"eval(", "eval('", "('(\"(`(", "(a'"} {
 		lo := bytes.Repeat([]byte(p), 8192/len(p))
-		e := callEnds{lo: lo, known: make([]uint16, len(lo))}
+		e := callEnds{known: make([]uint16, len(lo))}
 		scans := 0
 		for i, c := range lo {
 			if c != '(' {
@@ -62,7 +62,7 @@ func TestCallEndsReadsLinearly(t *testing.T) {
 			if e.known[i] == 0 {
 				scans++
 			}
-			e.at(i)
+			e.at(lo, i)
 		}
 		// every scan starts at a call no earlier scan met outside quotes:
 		// a handful for a repeated pattern (one a quoting state), where

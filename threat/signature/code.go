@@ -482,7 +482,7 @@ func phpCode(lo []byte, m cls, word groupMatch, colons *lazySpots) (int, int, fl
 // sentence ("PHP's system() function") is at most a hint.
 func phpCall(lo []byte) (int, int, float64) {
 	best, bi, bj := 0.0, -1, -1
-	ends := callEnds{lo: lo}
+	var ends callEnds
 	for off := 0; off < len(lo); {
 		p := bytes.IndexByte(lo[off:], '(')
 		if p < 0 {
@@ -568,7 +568,7 @@ func phpCall(lo []byte) (int, int, float64) {
 			lo[a] == '(' && !phpWordNames[string(name)] || nestedCall(lo[a:]))
 		empty := a < len(lo) && lo[a] == ')'
 		bare := dynamic && (lo[s] == '(' || lo[s] == '\'' || lo[s] == '"') && a < len(lo) && isWord(lo[a]) // (system)(ls)
-		end := ends.at(p)
+		end := ends.at(lo, p)
 		if !arg && !bare && !complex && !(empty && !dynamic && phpInfoCalls[string(name)]) {
 			// system(id); $f(); : a bare word or nothing, then ';'
 			w := a
@@ -909,8 +909,11 @@ func callEnd(lo []byte, p int) int {
 //
 // The first few calls are plain callEnd scans; the table of ends, two
 // bytes a byte of the value, is made only for a value with more.
+//
+// lo is passed to each call rather than kept in the struct: kept, it
+// would escape with the struct's tables, and a short value's lower-case
+// copy, on scanCode's stack, with it.
 type callEnds struct {
-	lo []byte
 	// for a '(' of lo: 0 not known yet, 1 no ')' within callWindow,
 	// k+2 its ')' k bytes on
 	known []uint16
@@ -918,26 +921,27 @@ type callEnds struct {
 	stack []int
 }
 
-func (e *callEnds) at(p int) int {
+// at returns callEnd(lo, p); lo is the same value at every call.
+func (e *callEnds) at(lo []byte, p int) int {
 	if e.known == nil {
 		if e.calls++; e.calls <= 16 {
-			return callEnd(e.lo, p)
+			return callEnd(lo, p)
 		}
-		e.known = make([]uint16, len(e.lo))
+		e.known = make([]uint16, len(lo))
 	}
 	if e.known[p] == 0 {
-		e.scan(p)
+		e.scan(lo, p)
 	}
 	if k := e.known[p]; k > 1 {
 		return p + int(k) - 2
 	}
-	return len(e.lo)
+	return len(lo)
 }
 
 // scan finds the end of the call at p and of every call it meets
 // outside quotes before it stops.
-func (e *callEnds) scan(p int) {
-	lo, known := e.lo, e.known
+func (e *callEnds) scan(lo []byte, p int) {
+	known := e.known
 	st := append(e.stack[:0], p)
 	head := 0 // st[head:] are the calls not resolved yet, oldest first
 	var q byte
