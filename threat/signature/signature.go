@@ -112,7 +112,7 @@ var familyWants = [numValueFamilies]what{
 	famSSRF:      wantValues | wantHeaders,
 	famSSTI:      wantValues | wantHeaders | wantPath | wantBody,
 	famXXE:       wantValues | wantHeaders | wantBody,
-	famNoSQL:     wantValues | wantNames | wantHeaders,
+	famNoSQL:     wantValues | wantNames | wantHeaders | wantPath,
 	famLDAP:      wantValues | wantHeaders | wantBody,
 	famSSI:       wantValues | wantHeaders | wantPath | wantBody,
 	famCRLF:      wantValues | wantNames | wantAllHeads | wantPath,
@@ -378,6 +378,9 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 			dst, _ = d.scan(&in, wantPath, &seen, dst)
 		}
 		pathKnown = in.known
+		if len(req.Path) > decode.MinEncoded {
+			dst = d.scanPathTokens(req.Path, &seen, dst)
+		}
 	}
 	if d.wants&(wantValues|wantNames) != 0 {
 		xmlDoc := false // the document read last is XML data (xmlData)
@@ -814,6 +817,44 @@ func (d *Detector) scanDecoded(in *input, kind what, seen *[numValueFamilies]rul
 	}
 	dec := input{src: in.src, name: in.name, value: unsafeString(text), via: via, decoded: true}
 	return d.scan(&dec, kind, seen, dst)
+}
+
+// scanPathTokens reads the base64 or hex tokens of a path decoded, as
+// scan reads an encoded value: a path is not one (its '/' are no base64),
+// but a route such as /files/{name} hands a segment to code that may
+// decode it, and a client may send the whole path as one token after its
+// '/' (base64 has '/' too). The path after its first '/' is read when it
+// is a token, else each segment that is; decode.Encoded rejects most
+// words and numbers at their first bytes, and the rest on one pass. A
+// token longer than the window is read in windows, as scanWindows reads
+// one (at offsets that keep base64 aligned).
+func (d *Detector) scanPathTokens(path string, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
+	token := func(t string) {
+		step := (d.max - d.max/8) &^ 3
+		for off := 0; ; off += step {
+			end := min(off+d.max, len(t))
+			if w := t[off:end]; decode.Encoded(w) {
+				in := input{src: threat.SourcePath, value: w}
+				dst, _ = d.scanDecoded(&in, wantPath, seen, dst)
+			}
+			if end == len(t) {
+				return
+			}
+		}
+	}
+	rest := strings.TrimPrefix(path, "/")
+	if strings.IndexByte(rest, '/') >= 0 && decode.Encoded(rest) {
+		token(rest)
+		return dst
+	}
+	for rest != "" {
+		var seg string
+		seg, rest, _ = strings.Cut(rest, "/")
+		if len(seg) >= decode.MinEncoded {
+			token(seg)
+		}
+	}
+	return dst
 }
 
 // valueFamilies has the verdict-cache bit of every value family.
