@@ -30,7 +30,8 @@ var xxeRules = [...]string{xxeEntity: "xxe.entity", xxeDoctype: "xxe.doctype", x
 func scanXXE(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
 	m := in.m
-	if m&cLT == 0 && m&(cDash|cBang) != cDash|cBang && m&(cQuote|cDQuote) == 0 && (m&(cAmp|cPercent) == 0 || in.src != threat.SourceXML) {
+	if m&cLT == 0 && m&(cDash|cBang) != cDash|cBang && m&(cQuote|cDQuote) == 0 && (m&(cAmp|cPercent) == 0 || in.src != threat.SourceXML) &&
+		(m&cDash == 0 || utf7Start(in.value) < 0) { // a UTF-7 run before a letter ends in '-'
 		return dst, hit
 	}
 	i, conf, rule := xmlAttack(in.value, m)
@@ -183,9 +184,11 @@ func xmlAttack(v string, m cls) (int, float64, int) {
 			keep(i, 0.99, xxeInclude)
 		}
 	}
-	if m&(cDash|cBang) == cDash|cBang {
-		// UTF-7: +ADw- is '<'
-		if i := indexFold(v, "+adw-!"); i >= 0 && (hasPrefixFold(v[i+6:], "entity") || hasPrefixFold(v[i+6:], "doctype")) {
+	if i := utf7Start(v); i >= 0 {
+		// UTF-7, which a parser reads when the document declares it:
+		// "+ADw-!DOCTYPE" ('<' alone in a run) or "+ADwAIQ-DOCTYPE" ("<!"
+		// in one run). A declaration written in it is an evasion.
+		if u, ok := utf7(v[i:]); ok && (indexFold(u, "<!doctype") >= 0 || indexFold(u, "<!entity") >= 0) {
 			keep(i, 0.99, xxeEntity)
 		}
 	}
