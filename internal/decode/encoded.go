@@ -230,7 +230,12 @@ func attackText(b []byte) bool {
 		switch {
 		case c >= 0x80:
 			high = true
-		case c == '\t' || c == '\n' || c == '\r':
+		case c == '\r':
+			// a carriage return: a line break of HTTP and mail, where an
+			// injected header or command starts ("\r\nQUIT\r\n");
+			// text typed on one system or another rarely holds one
+			punct = true
+		case c == '\t' || c == '\n':
 		case c < 0x20 || c == 0x7f:
 			return false
 		case attackPunct[c]:

@@ -15,7 +15,9 @@ func TestText(t *testing.T) {
 		{base64.RawURLEncoding.EncodeToString([]byte("<svg/onload=alert(1)>")), "<svg/onload=alert(1)>", "base64"},
 		{strings.ReplaceAll(base64.StdEncoding.EncodeToString([]byte("a>>>?~~~b")), "+", " "), "a>>>?~~~b", "base64"},
 		{hex.EncodeToString([]byte("../../etc/passwd")), "../../etc/passwd", "hex"},
-		{base64.StdEncoding.EncodeToString([]byte("the quick brown fox")), "", ""}, // text, no punctuation
+		{base64.StdEncoding.EncodeToString([]byte("the quick brown fox")), "", ""},               // text, no punctuation
+		{base64.StdEncoding.EncodeToString([]byte("two\nlines")), "", ""},                        // a line feed alone: text
+		{base64.RawStdEncoding.EncodeToString([]byte("\r\nQUIT\r\n")), "\r\nQUIT\r\n", "base64"}, // a mail command injected
 		{"4f1c9a2e8b7d6c5a", "", ""},                 // a token
 		{"d41d8cd98f00b204e9800998ecf8427e", "", ""}, // a hash
 		{"password", "", ""},
