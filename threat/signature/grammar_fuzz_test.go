@@ -33,7 +33,8 @@ func FuzzTemplate(f *testing.F) {
 
 func FuzzLDAP(f *testing.F) {
 	for _, s := range []string{"*)(uid=*))(|(uid=*", "admin*)((|userPassword=*)", "*(|(objectclass=*))", "*))%00",
-		"x' or name()='a' or 'x'='y", "count(/child::node())", "(&(a=b)(c:dn:=d))", "(((((", "*)(&"} {
+		"x' or name()='a' or 'x'='y", "count(/child::node())", "(&(a=b)(c:dn:=d))", "(((((", "*)(&",
+		"userPassword:2.5.13.18:=123", ":dn:=", "a:.1.:=", "x:dn:1.2.3:="} {
 		f.Add(s, s)
 	}
 	f.Fuzz(func(t *testing.T, v, raw string) {
@@ -42,6 +43,9 @@ func FuzzLDAP(f *testing.F) {
 		}
 		if i, j := xpathInjection(v, classify(v)); i >= 0 {
 			inBounds(t, "xpathInjection", v, i, j)
+		}
+		if i, j, c := ldapExtensible(v); c > 0 {
+			inBounds(t, "ldapExtensible", v, i, j)
 		}
 	})
 }

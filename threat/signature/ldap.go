@@ -32,11 +32,27 @@ var ldapAttrs = set("uid", "cn", "sn", "ou", "dc", "o", "mail", "objectclass", "
 func scanLDAP(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
 	var hit bool
 	m := in.m
-	if m&cParen == 0 || m&(cEq|cStar|cPipe|cAmp|cBang|cColon) == 0 {
+	if m&cParen == 0 {
+		// an extensible match needs no bracket: the application's
+		// filter has them ("(" + value + ")")
+		if m&(cColon|cEq) == cColon|cEq {
+			if i, j, conf := ldapExtensible(in.value); conf > 0 && seen.mark(&hit, ldapFilter) {
+				dst = append(dst, signal(nameLDAP, "ldap.injection", conf, in, i, j))
+			}
+		}
+		return dst, hit
+	}
+	if m&(cEq|cStar|cPipe|cAmp|cBang|cColon) == 0 {
 		return dst, hit
 	}
 	if m&(cEq|cStar|cPipe|cAmp|cBang) != 0 {
-		if i, j, conf := ldapInjection(in.value, in.raw, m); conf > 0 && seen.mark(&hit, ldapFilter) {
+		i, j, conf := ldapInjection(in.value, in.raw, m)
+		if conf < 0.99 && m&(cColon|cEq) == cColon|cEq {
+			if ei, ej, ec := ldapExtensible(in.value); ec > conf {
+				i, j, conf = ei, ej, ec
+			}
+		}
+		if conf > 0 && seen.mark(&hit, ldapFilter) {
 			dst = append(dst, signal(nameLDAP, "ldap.injection", conf, in, i, j))
 		}
 	}
@@ -157,6 +173,57 @@ func ldapProbe(v string) bool {
 		}
 	}
 	return open && closed && op
+}
+
+// ldapExtensible finds an extensible-match item (RFC 4515), which asks
+// the directory to compare with a matching rule of its choosing:
+// "userPassword:2.5.13.18:=123" (octetStringOrderingMatch),
+// "cn:dn:=admin", "uid:dn:1.3.6.1.4.1.1466.109.114.2:=x". Its ":=" after
+// a numeric OID of three or more arcs, or after ":dn", is no prose and no
+// code (Go's x := y has neither); an attribute the injections test for
+// makes the ":dn" form certain.
+func ldapExtensible(v string) (int, int, float64) {
+	for off := 0; off < len(v); {
+		k := strings.Index(v[off:], ":=")
+		if k < 0 {
+			break
+		}
+		e := off + k
+		off = e + 2
+		// back over the matching rule: an OID of digits and dots, or dn
+		b := e
+		for b > 0 && (v[b-1] >= '0' && v[b-1] <= '9' || v[b-1] == '.') {
+			b--
+		}
+		oid := v[b:e]
+		dn := false
+		switch {
+		case strings.Count(oid, ".") >= 2 && oid[0] != '.' && oid[len(oid)-1] != '.' && b > 0 && v[b-1] == ':':
+			b--
+			if b >= 3 && strings.EqualFold(v[b-3:b], ":dn") {
+				b -= 3
+				dn = true
+			}
+		case oid == "" && e >= 3 && strings.EqualFold(v[e-3:e], ":dn"):
+			b = e - 3
+			dn = true
+		default:
+			continue
+		}
+		a := b
+		for a > 0 && (isWord(v[a-1]) || v[a-1] == '-') {
+			a--
+		}
+		if a == b || !isAlpha(v[a]) && !(oid != "" && dn) {
+			continue // no attribute ("(:dn:2.4.8.10:=x)" names none, but a rule)
+		}
+		conf := 0.99
+		if oid == "" && !ldapAttrs[strings.ToLower(v[a:b])] {
+			conf = 0.9
+		}
+		return a, min(len(v), off+8), conf
+	}
+	return -1, -1, 0
 }
 
 // ldapNextItem reports whether the operator component ending at j opens

@@ -19,6 +19,11 @@ var ldapAttacks = []familyCase{
 	{"q", "jdoe)(description=*", 0.99},
 	{"q", "*))%00", 0.99},
 	{"q", "admin))(|(uid=*", 0.99},
+	// extensible matches (RFC 4515), in the filter the application wrote
+	{"q", "userPassword:2.5.13.18:=123", 0.99},
+	{"q", "cn:dn:=admin", 0.99},
+	{"q", "uid:dn:1.3.6.1.4.1.1466.109.114.2:=x", 0.99},
+	{"q", "*)(userPassword:2.5.13.18:=*", 0.99},
 	// metacharacter probes of fuzz lists (SecLists' LDAP fuzzing list)
 	{"q", "*()|&'", 0.99},
 	{"q", "*()|%2526'", 0.99},
@@ -39,6 +44,9 @@ var ldapAttacks = []familyCase{
 var ldapBenign = []familyCase{
 	{"q", "admin*", 0},
 	{"q", "(*)", 0},
+	{"q", "x := y + 1; v:=2", 0},
+	{"q", "version 2.5.13 := released", 0},
+	{"q", "ratio a:b:=c", 0},
 	{"q", "(*_*) | (^_^)", 0},
 	{"q", "**(see below)** & more", 0},
 	{"q", "a*(b|c)", 0},
