@@ -762,6 +762,11 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 		var bits uint32
 		dst, bits = d.scanDecoded(&cred, kind, seen, dst)
 		clean &= bits
+	} else if in.m&cSpace == 0 && !in.decoded && in.src != threat.SourceQuery && in.src != threat.SourceForm &&
+		strings.IndexByte(in.value, '+') >= 0 {
+		var bits uint32
+		dst, bits = d.scanPlus(in, kind, seen, dst)
+		clean &= bits
 	}
 	if cacheable && clean&^known != 0 {
 		d.cache.markClean(in.src, in.name, key, clean|known)
@@ -855,6 +860,28 @@ func (d *Detector) scanPathTokens(path string, seen *[numValueFamilies]rules, ds
 		}
 	}
 	return dst
+}
+
+// scanPlus runs the families over a value with its '+' read as spaces: a
+// form encoder's spaces, left as they are where no form decoding happens
+// (a JSON or multipart value, a header, a cookie, the path), and read as
+// spaces by a backend that decodes the value as a form, as PHP does its
+// cookies and some routers their paths ("union+select+1,name+from+users",
+// "<video+src=x+onerror=alert(1)>"). The value holds no space of its own
+// (form encoding leaves none), and is no base64 token (scan decodes those
+// instead).
+func (d *Detector) scanPlus(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, uint32) {
+	buf := decodeBufs.Get().(*[]byte)
+	defer decodeBufs.Put(buf)
+	b := append((*buf)[:0], in.value...)
+	*buf = b
+	for i, c := range b {
+		if c == '+' {
+			b[i] = ' '
+		}
+	}
+	dec := input{src: in.src, name: in.name, value: unsafeString(b), via: "plus as space", decoded: true}
+	return d.scan(&dec, kind, seen, dst)
 }
 
 // valueFamilies has the verdict-cache bit of every value family.
