@@ -2,6 +2,7 @@ package signature_test
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -23,6 +24,15 @@ func TestPlusAsSpace(t *testing.T) {
 		{"header:X-Note", enc(`<base href=//evil.example>`), 0.9},
 	}, nil, 0.99)
 	d := newDetector(t)
+	// an escaped '+' is a '+' to a form decoder too: no value is read
+	// with it as a space
+	for _, v := range []string{"john%2Bor%40var.es", "x%2Band%2By"} {
+		for _, s := range detect(t, d, build(t, "header:X-Note", v)) {
+			if strings.Contains(s.Location, "plus as space") {
+				t.Errorf("header %q read with an escaped '+' as a space: %+v", v, s)
+			}
+		}
+	}
 	for _, v := range []string{"john+tag@example.com", "+1-555-0100", "2+2=4", "C++", "image/svg+xml",
 		"application/atom+xml;charset=utf-8", "a+b>c+d", "Tr0ub4dor&3+x"} {
 		for _, where := range []string{"header:X-Note", "path"} {

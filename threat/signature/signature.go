@@ -763,7 +763,7 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 		dst, bits = d.scanDecoded(&cred, kind, seen, dst)
 		clean &= bits
 	} else if in.m&cSpace == 0 && !in.decoded && in.src != threat.SourceQuery && in.src != threat.SourceForm &&
-		strings.IndexByte(in.value, '+') >= 0 {
+		strings.IndexByte(in.value, '+') >= 0 && (in.raw == "" || strings.IndexByte(in.raw, '+') >= 0) {
 		var bits uint32
 		dst, bits = d.scanPlus(in, kind, seen, dst)
 		clean &= bits
@@ -869,8 +869,18 @@ func (d *Detector) scanPathTokens(path string, seen *[numValueFamilies]rules, ds
 // cookies and some routers their paths ("union+select+1,name+from+users",
 // "<video+src=x+onerror=alert(1)>"). The value holds no space of its own
 // (form encoding leaves none), and is no base64 token (scan decodes those
-// instead).
+// instead). A value percent-decoded from its raw form is read as a form
+// decoder reads the raw form: "%2B" is a '+' there, never a space
+// ("john%2Bor%40example.com" stays an address).
 func (d *Detector) scanPlus(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, uint32) {
+	if in.raw != "" && in.raw != in.value {
+		v := decode.Value(in.raw, true)
+		if v == in.value || strings.IndexByte(v, ' ') < 0 {
+			return dst, valueFamilies // every '+' was an escaped one
+		}
+		dec := input{src: in.src, name: in.name, value: v, via: "plus as space", decoded: true}
+		return d.scan(&dec, kind, seen, dst)
+	}
 	buf := decodeBufs.Get().(*[]byte)
 	defer decodeBufs.Put(buf)
 	b := append((*buf)[:0], in.value...)
