@@ -720,6 +720,7 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 		for fams := d.need[kind] &^ known; fams != 0; fams &= fams - 1 {
 			i := bits.TrailingZeros32(fams)
 			var hit bool
+			before := len(dst)
 			switch i {
 			case famSQLi:
 				dst, hit = scanSQLi(in, &seen[i], dst)
@@ -745,6 +746,10 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 				dst, hit = scanCRLF(in, &seen[i], dst)
 			case famCode:
 				dst, hit = scanCode(in, &seen[i], dst)
+			}
+			if seen[i]&ruleRepeated != 0 {
+				seen[i] &^= ruleRepeated
+				dst = mergeRepeats(dst, before)
 			}
 			if !hit {
 				clean |= 1 << i
@@ -1011,13 +1016,50 @@ func appendExcerpt[T text](b []byte, s T, i, j, max int) []byte {
 // each rule yields one signal per request.
 type rules uint64
 
+// ruleRepeated is set in a family's rules when mark has let a rule
+// already reported report again; scan then keeps the stronger of the two
+// signals (mergeRepeats). No family has 63 rules.
+const ruleRepeated rules = 1 << 63
+
 // mark records in *hit that a rule matched the current input and reports
-// whether it is the rule's first match in this request. Families must
-// report every match through mark, even a repeated one: the verdict cache
-// remembers inputs without a match as clean.
+// whether the family is to report it, which it always is: a rule's first
+// match in the request, or a later one that scan compares with the first
+// and keeps if it is stronger. Were only the first reported, a weak match
+// early in a request ("see javascript:void" in one parameter) would
+// shadow a certain one after it (javascript:alert(1) in the next) and
+// hold the request's score down. Families must report every match
+// through mark: the verdict cache remembers inputs without a match as
+// clean.
 func (r *rules) mark(hit *bool, bit uint) bool {
 	*hit = true
-	return r.first(bit)
+	if !r.first(bit) {
+		*r |= ruleRepeated
+	}
+	return true
+}
+
+// mergeRepeats folds the signals dst[from:] that repeat a rule of dst[:from]
+// (the same detector and rule) into the earlier one, keeping the higher
+// confidence there, so that a request has one signal a rule. It runs only
+// after a family reported a rule again.
+func mergeRepeats(dst []threat.Signal, from int) []threat.Signal {
+	n := from
+	for k := from; k < len(dst); k++ {
+		s := dst[k]
+		j := 0
+		for j < n && (dst[j].Rule != s.Rule || dst[j].Detector != s.Detector) {
+			j++
+		}
+		switch {
+		case j == n:
+			dst[n] = s
+			n++
+		case s.Confidence > dst[j].Confidence:
+			dst[j] = s
+		}
+	}
+	clear(dst[n:])
+	return dst[:n]
 }
 
 func (r *rules) first(bit uint) bool {

@@ -100,15 +100,17 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	}
 	var hit bool
 	var best [sqliNumRules]sqlHit
-	// Once the request has reported libinjection's rule, seen.mark drops a
-	// later fingerprint: all it still decides is whether this input
-	// matched at all (hit), which only the verdict cache reads, to
+	// Once the request has reported libinjection's rule at its highest
+	// confidence, a later fingerprint cannot raise it (scan keeps the
+	// stronger of a rule's signals): all it still decides is whether this
+	// input matched at all (hit), which only the verdict cache reads, to
 	// remember clean header and path values of at most maxCached bytes.
 	// On an input of another source, or a longer one (the inputs it was
 	// decoded or cut from are longer still), libinjection need not run;
-	// on the others only when no other rule matched.
+	// on the others only when no other rule matched. A weaker fingerprint
+	// reported before ("admin'--" scores 0.6) leaves it to run.
 	lib := libRun
-	if *seen&(1<<sqliLib) != 0 {
+	if *seen&sqliLibCertain != 0 {
 		lib = libUnlessHit
 		if !mayCache(in.src, len(in.value)) {
 			lib = libSkip
@@ -137,11 +139,18 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		if r == sqliLib {
 			prefix := "fp " + h.fp + ": "
 			s.Evidence = prefix + excerpt(h.src, h.i, h.j, 48-len(prefix))
+			if h.conf >= 0.99 {
+				*seen |= sqliLibCertain
+			}
 		}
 		dst = append(dst, s)
 	}
 	return dst, hit
 }
+
+// sqliLibCertain is set in the family's rules once libinjection's rule is
+// reported at 0.99, the most a fingerprint scores.
+const sqliLibCertain rules = 1 << 62
 
 // When sqliValue runs libinjection (besides the value's own conditions).
 const (
