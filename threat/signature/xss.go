@@ -1163,13 +1163,30 @@ func wordAt(s string, p int) int {
 // case.
 func equalFold(s, w string) bool { return len(s) == len(w) && hasFold(s, w) }
 
-// objectBefore reports whether the identifier ending at p, before a '.',
-// is one of the names.
+// accessBefore returns where the member access ending at p ("." or
+// optional chaining's "?.") starts, or -1 when there is none.
+func accessBefore(s string, p int) int {
+	switch {
+	case p == 0 || s[p-1] != '.':
+		return -1
+	case p > 1 && s[p-2] == '?':
+		return p - 2
+	}
+	return p - 1
+}
+
+// globalNames are the names of the global object, whose members are the
+// page's own dialogs and sinks.
+var globalNames = []string{"window", "top", "self", "parent", "this", "frames", "globalthis", "parentwindow", "opener", "content"}
+
+// objectBefore reports whether the identifier ending at p, before a '.'
+// or a "?.", is one of the names.
 func objectBefore(s string, p int, names ...string) bool {
-	if p == 0 || s[p-1] != '.' {
+	d := accessBefore(s, p)
+	if d < 0 {
 		return false
 	}
-	w := wordBefore(s, p-1)
+	w := wordBefore(s, d)
 	for _, n := range names {
 		if equalFold(s[w:wordAt(s, w)], n) {
 			return true
@@ -1181,6 +1198,10 @@ func objectBefore(s string, p int, names ...string) bool {
 // call judges the call whose "(" or "`" is at p.
 func (x *xssScan) call(s string, p int) {
 	w := wordBefore(s, p)
+	if w == p && s[p] == '(' && p > 1 && s[p-1] == '.' && s[p-2] == '?' {
+		// alert?.(1): an optional call calls the name before its "?."
+		w = wordBefore(s, p-2)
+	}
 	name := s[w:wordAt(s, w)]
 	if s[p] == '(' && (w > 0 && s[w-1] == '.' || equalFold(name, "settimeout") || equalFold(name, "setinterval")) {
 		// [1].find(alert), setTimeout(alert): a dialog handed to a call
@@ -1211,10 +1232,12 @@ func (x *xssScan) call(s string, p int) {
 			return
 		}
 		conf := 0.99
-		if dotted && !objectBefore(s, w, "window", "top", "self", "parent", "this", "frames", "globalthis", "parentwindow", "opener", "content") {
+		if dotted && !objectBefore(s, w, globalNames...) {
 			conf = 0.95 // a method of that name
 		}
 		x.hit(xssScript, conf, s, w, p+8)
+	case dotted && (equalFold(name, "call") || equalFold(name, "apply") || equalFold(name, "bind")):
+		x.indirect(s, w, p)
 	case s[p] != '(':
 	case equalFold(name, "eval") || equalFold(name, "settimeout") || equalFold(name, "setinterval") || equalFold(name, "execscript"):
 		if dotted && !objectBefore(s, w, "window", "top", "self", "this") {
@@ -1251,6 +1274,41 @@ func (x *xssScan) call(s string, p int) {
 	}
 }
 
+// indirect judges the call of Function.prototype's call, apply or bind
+// whose name starts at w and whose "(" or "`" is at p: alert.call(null,1),
+// prompt.apply(null,[1]), confirm.bind(null,1)(), the forms cheat sheets
+// give for a filter that looks for a dialog's name before a bracket. The
+// dialog must be the object, and the call must have its arguments (a bound
+// dialog its own call after them), so that prose naming alert.call, or
+// code calling a function of its own through call, is not read as one.
+func (x *xssScan) indirect(s string, w, p int) {
+	d := accessBefore(s, w)
+	o := wordBefore(s, d)
+	if o == d || !dialog(s[o:wordAt(s, o)]) {
+		return
+	}
+	j := p
+	if equalFold(s[w:wordAt(s, w)], "bind") {
+		// bound, the dialog runs when the result is called
+		if s[p] != '(' {
+			return
+		}
+		e := strings.IndexByte(s[p:min(len(s), p+256)], ')')
+		if e < 0 {
+			return
+		}
+		j = p + e + 1
+	}
+	if !jsCall(s, j) {
+		return
+	}
+	conf := 0.99
+	if o > 0 && s[o-1] == '.' && !objectBefore(s, o, globalNames...) {
+		conf = 0.95 // a method of that name
+	}
+	x.hit(xssScript, conf, s, o, j+8)
+}
+
 // dialog reports whether name is one of the dialogs every XSS proof calls.
 func dialog(name string) bool {
 	return equalFold(name, "alert") || equalFold(name, "prompt") || equalFold(name, "confirm") || equalFold(name, "print")
@@ -1260,10 +1318,26 @@ func dialog(name string) bool {
 // the global object.
 func (x *xssScan) index(s string, p int) {
 	w := wordBefore(s, p)
-	if w == p || w > 0 && (isWord(s[w-1]) || s[w-1] == '.') {
+	if w == p && p > 1 && s[p-1] == '.' && s[p-2] == '?' {
+		w = wordBefore(s, p-2) // window?.['alert'](1): optional chaining
+	}
+	if w == p {
 		return
 	}
 	name := s[w:wordAt(s, w)]
+	if equalFold(name, "document") || equalFold(name, "window") {
+		// document['cookie']: a secret read by a computed member, which
+		// a filter looking for document.cookie does not see
+		if e := strings.IndexByte(s[p:min(len(s), p+128)], ']'); e >= 0 {
+			k := strings.TrimSpace(s[p+1 : p+e])
+			if len(k) > 2 && strings.IndexByte("'\"`", k[0]) >= 0 && k[len(k)-1] == k[0] && secret(name, k[1:len(k)-1]) {
+				x.read(s, w, p+e+1, true)
+			}
+		}
+	}
+	if w > 0 && (isWord(s[w-1]) || s[w-1] == '.') {
+		return
+	}
 	switch {
 	case equalFold(name, "top"), equalFold(name, "self"), equalFold(name, "window"), equalFold(name, "parent"),
 		equalFold(name, "this"), equalFold(name, "frames"), equalFold(name, "globalthis"), equalFold(name, "content"),
@@ -1276,6 +1350,33 @@ func (x *xssScan) index(s string, p int) {
 	}
 }
 
+// secret reports whether the member prop of obj holds what an attack reads
+// out of the page: the cookie, the domain a proof names, window.name that
+// a payload may be carried in.
+func secret(obj, prop string) bool {
+	return equalFold(obj, "document") && (equalFold(prop, "cookie") || equalFold(prop, "domain")) ||
+		equalFold(obj, "window") && equalFold(prop, "name")
+}
+
+// read judges the read of a secret at s[w:e]. code is set when the access
+// is itself script syntax, which prose does not have (document['cookie'],
+// document?.cookie): it then counts as a read in a script.
+func (x *xssScan) read(s string, w, e int, code bool) {
+	conf := 0.7
+	if code || jsContext(s, w, e) {
+		conf = 0.9
+	}
+	b := w
+	for b > 0 && s[b-1] == ' ' {
+		b--
+	}
+	if b > 0 && strings.IndexByte("+(,=", s[b-1]) >= 0 || e < len(s) && s[e] == '+' ||
+		e+1 < len(s) && s[e] == '=' && s[e+1] != '=' {
+		conf = 0.99 // read into an expression, or the cookie written
+	}
+	x.hit(xssScript, conf, s, w, e)
+}
+
 // member judges the "." at p: document.cookie, window.location,
 // /al/.source.
 func (x *xssScan) member(s string, p int) {
@@ -1284,26 +1385,16 @@ func (x *xssScan) member(s string, p int) {
 	if prop == "" {
 		return
 	}
-	w := wordBefore(s, p)
+	q := p
+	if q > 0 && s[q-1] == '?' {
+		q-- // document?.cookie: optional chaining
+	}
+	w := wordBefore(s, q)
 	obj := s[w:wordAt(s, w)]
 	switch {
-	case equalFold(prop, "cookie") && equalFold(obj, "document"),
-		equalFold(prop, "domain") && equalFold(obj, "document"),
-		equalFold(prop, "name") && equalFold(obj, "window"):
+	case secret(obj, prop):
 		// read into an expression: +document.cookie, (document.cookie)
-		conf := 0.7
-		if jsContext(s, w, e) {
-			conf = 0.9
-		}
-		b := w
-		for b > 0 && s[b-1] == ' ' {
-			b--
-		}
-		if b > 0 && strings.IndexByte("+(,=", s[b-1]) >= 0 || e < len(s) && s[e] == '+' ||
-			e+1 < len(s) && s[e] == '=' && s[e+1] != '=' {
-			conf = 0.99 // read into an expression, or the cookie written
-		}
-		x.hit(xssScript, conf, s, w, e)
+		x.read(s, w, e, q < p)
 	case equalFold(prop, "location") && (equalFold(obj, "document") || equalFold(obj, "window") || equalFold(obj, "top") || equalFold(obj, "self")),
 		equalFold(obj, "location") && (equalFold(prop, "href") || equalFold(prop, "hash") || equalFold(prop, "replace") || equalFold(prop, "assign")):
 		x.assign(s, w, e, e)
