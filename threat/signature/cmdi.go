@@ -32,7 +32,11 @@ import (
 //     shell;
 //   - obfuscation that only a shell undoes ("c'a't", "w\h\o\a\m\i",
 //     "w^h^o^a^m^i", "$IFS", "${PATH:0:1}", "{cat,/etc/passwd}", globs
-//     such as "/???/??t") is an attack wherever a command follows.
+//     such as "/???/??t") is an attack wherever a command follows;
+//   - a path to a secret file that only a shell resolves, its letters
+//     hidden by wildcards or broken up by expansions that vanish
+//     ("/e?c/?asswd", "/etc$u/passwd$u"), is an attack on its own
+//     (cmdi_glob.go).
 //
 // Shellshock function definitions are looked for in every header.
 
@@ -45,6 +49,7 @@ const (
 	cmdExec
 	cmdPowerShell
 	cmdObfuscated
+	cmdObfPath
 )
 
 // cmdClass says how much a command name alone tells.
@@ -1180,6 +1185,13 @@ func hostileSpan(f []byte, c *command) bool {
 	if _, _, tier := findTarget(f); tier == tierSystem {
 		return true
 	}
+	if bytes.IndexByte(f, '/') >= 0 {
+		// "cat /etc/pa?swd", "cat /???/??????": a target only the shell
+		// resolves, wildcards alone enough after a command
+		if _, _, conf := findObfPath(f, nil); conf > 0 {
+			return true
+		}
+	}
 	if i := bytes.IndexByte(f, '>'); i >= 0 {
 		rest := bytes.TrimLeft(f[i+1:], "> &")
 		for _, ext := range []string{".php", ".jsp", ".asp", ".aspx", ".phtml", ".sh", ".py", ".pl", ".cgi"} {
@@ -1262,8 +1274,17 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	// value's classes: without '\\' and '%' it needs no search
 	r := in.raw
 	rawEscapes := r != "" && (r != v || m&(cBackslash|cPercent) != 0) && (strings.IndexByte(r, '\\') >= 0 || escapedBackslash(r))
+	path := in.src == threat.SourcePath
 	if m&cmdOps == 0 && !header && m&cParen == 0 && !rawEscapes && !startsWithCommand(v, m) {
-		return dst, hit // no operator, no call, no command line first: no command position at all
+		// no operator, no call, no command line first: no command
+		// position at all, but a path only a shell resolves may stand
+		// alone ("/e?c/?asswd")
+		if !path && obfPathMay(v, m) {
+			if h, ev := judgeObfPath(v); h.conf > 0 && seen.mark(&hit, cmdObfPath) {
+				dst = append(dst, evSignal(nameCommand, h.rule, h.conf, in, ev))
+			}
+		}
+		return dst, hit
 	}
 	// The decoder reads JavaScript escapes, which payload lists use for
 	// line breaks ("\nid") but which also eat Windows paths
@@ -1277,15 +1298,18 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	case rawEscapes:
 		alt = decode.Percent(in.raw, in.src == threat.SourceQuery || in.src == threat.SourceForm)
 	}
-	path := in.src == threat.SourcePath
 	var lo []byte
 	if v == in.value && len(v) > sharedLower {
 		lo = in.lowerValue() // the SSRF and code families read it too
 	}
 	j := judgeCommand(v, m, path, lo)
 	if alt != "" && alt != v {
-		if k := judgeCommand(alt, m, path, nil); k.best.conf > j.best.conf {
+		k := judgeCommand(alt, m, path, nil)
+		if k.best.conf > j.best.conf {
 			j.best, j.bestEv = k.best, k.bestEv
+		}
+		if k.obfPath.conf > j.obfPath.conf {
+			j.obfPath, j.obfPathEv = k.obfPath, k.obfPathEv
 		}
 	}
 	if j.ifs >= 0 && seen.mark(&hit, cmdIFS) {
@@ -1314,6 +1338,9 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	if j.exec.j > 0 && seen.mark(&hit, cmdExec) {
 		dst = append(dst, evSignal(nameCommand, "cmdi.exec_call", 0.99, in, j.execEv))
 	}
+	if j.obfPath.conf > 0 && seen.mark(&hit, cmdObfPath) {
+		dst = append(dst, evSignal(nameCommand, j.obfPath.rule, j.obfPath.conf, in, j.obfPathEv))
+	}
 	return dst, hit
 }
 
@@ -1339,10 +1366,11 @@ func escapedBackslash(s string) bool {
 // value.
 type commandJudgement struct {
 	best     cmdHit
-	ifs, exp int   // $IFS, ${VAR:n:m}, or -1
-	ps, exec match // a PowerShell cradle, a process-spawning call (j > 0 when found)
+	ifs, exp int    // $IFS, ${VAR:n:m}, or -1
+	ps, exec match  // a PowerShell cradle, a process-spawning call (j > 0 when found)
+	obfPath  cmdHit // a path to a secret file only a shell resolves (findObfPath)
 	// evidence of each, from the folded value, when found
-	bestEv, ifsEv, expEv, psEv, execEv string
+	bestEv, ifsEv, expEv, psEv, execEv, obfPathEv string
 }
 
 // sharedLower is the length above which the command family folds a value
@@ -1396,7 +1424,41 @@ func judgeCommand(v string, m cls, path bool, lo []byte) commandJudgement {
 	if j.exec.j > 0 {
 		j.execEv = ev(j.exec.i, j.exec.j)
 	}
+	if !path && obfPathMay(v, m) {
+		j.obfPath = obfPathHit(&t)
+		if j.obfPath.conf > 0 {
+			j.obfPathEv = ev(j.obfPath.i, j.obfPath.j)
+		}
+	}
 	return j
+}
+
+// judgeObfPath folds v as judgeCommand does and looks for a path only a
+// shell resolves in it, for a value with no command position: the
+// hit and its evidence.
+func judgeObfPath(v string) (cmdHit, string) {
+	var stack [1024]byte
+	buf, p := scratch(stack[:0], len(v))
+	defer putScratch(p)
+	t := shellText{b: buf}
+	t.b = shellFold(&t, t.b[:0], v)
+	h := obfPathHit(&t)
+	if h.conf == 0 {
+		return h, ""
+	}
+	return h, excerpt(t.b, h.i, h.j, 48)
+}
+
+// obfPathHit rates findObfPath's find in a folded value.
+func obfPathHit(t *shellText) cmdHit {
+	i, j, conf := findObfPath(t.b, t)
+	switch {
+	case conf >= obfPathStrong:
+		return cmdHit{conf, "cmdi.obfuscated_path", i, j}
+	case conf > 0:
+		return cmdHit{conf, "cmdi.obfuscated_path_shape", i, j}
+	}
+	return cmdHit{}
 }
 
 // psCradle finds a PowerShell download-and-run idiom, looking for the

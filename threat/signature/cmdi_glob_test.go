@@ -1,0 +1,122 @@
+package signature_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bulwarkhq/bulwark/threat/signature"
+)
+
+// Paths to secret files that only a shell resolves: letters replaced by
+// wildcards ('?', '*', "[...]") or broken up by expansions that vanish
+// ("$u", "${u}", "$@", "$()", empty quotes, a backslash). Public samples:
+// PayloadsAllTheThings' command injection filter bypasses and HackTricks'
+// bypass of Linux restrictions.
+var obfPathAttacks = []placedCase{
+	{"/e?c/?asswd", nil},
+	{"/??c/?assw?", nil},
+	{"/e*c/*asswd", nil},
+	{"/???/??ss??", nil},
+	{"/e[t]c/pa[s]swd", nil},
+	{"/e[a-z]c/s[h]adow", nil},
+	{"cat /etc/pa?swd", nil},
+	{"cat /etc/pa**wd", nil},
+	{"cat /et?/pa??wd", nil},
+	{";/???/??t /???/p??s??", nil},
+	{"cat /???/??????", nil},
+	{"; head -n 1 /e*c/sh*d?w", nil},
+	{";$u cat /etc$u/passwd$u", nil},
+	{"/etc$u/passwd$u", nil},
+	{"cat /e${u}tc/pa${u}sswd", nil},
+	{"cat /e$@tc/pa$()sswd", nil},
+	// a header's "\t" is read as a tab before the family sees it
+	{`/e\tc/pa\sswd`, []string{"query", "form", "json", "cookie"}},
+	{`/e"t"c/pa""sswd`, nil},
+	{"'/e?c/passwd'", nil},
+	{"/pr?c/self/envi*n", nil},
+	{"/root/.ssh/id_?sa", nil},
+	{"/bin/b?sh", nil},
+	{"/etc//pa?swd", nil},
+}
+
+// obfPathBenign are globs and paths of notes, code and URLs that look
+// like the attacks: listings of a folder, extensions, patterns of a build
+// tool, a URL's query.
+var obfPathBenign = []placedCase{
+	{"what is /etc/?", nil},
+	{"files like /tmp/*.log", nil},
+	{"src/**/*.go", nil},
+	{"/api/v1/users?id=3", nil},
+	{"/usr/share/doc/*", nil},
+	{"back up /etc/* before the upgrade", nil},
+	{"the list is in /etc/*", nil},
+	{"/*/*", nil},
+	{"/**/*.js", nil},
+	{"https://example.com/etc/pa?swd=1", nil},
+	{"https://cdn.example.com/img/*.png", nil},
+	{"//cdn.example.com/e?c/passwd", nil},
+	{"/search?q=shoes&page=2", nil},
+	{"/etc/passwd?", nil},
+	{"/home/$USER/.ssh/id_rsa.pub", nil},
+	{"/proc/$pid/status", nil},
+	{"/^[a-z]+$/", nil},
+	{"/* a comment */", nil},
+	{"/e?c/notes.txt", nil},
+	{"/var/log/*.log", nil},
+	{"/proc/*/status", nil},
+	{"**/etc/passwd**", []string{"query", "json"}},
+}
+
+func TestObfuscatedPaths(t *testing.T) {
+	checkPlaced(t, "cmdi", obfPathAttacks, 0.99, obfPathBenign, 0.75)
+}
+
+// TestObfuscatedPathShapes checks the bounds on what is literal: a
+// pattern of wildcards alone has only a target's shape, less than an
+// attack alone until a command reads it, and a listing glob counts for
+// nothing.
+func TestObfuscatedPathShapes(t *testing.T) {
+	shapes := []familyCase{
+		{"q", "/???/??????", 0.75},
+		{"q", "/???/??", 0.75},
+		{"q", "cat /???/??????", 0.99},
+	}
+	notAlone := []familyCase{
+		{"q", "/???/??????", 0.99},
+		{"q", "/???/??", 0.99},
+		{"q", "cat /etc/*", 0.99},
+		{"q", "/e*/*", 0},
+		{"q", "/???/*", 0},
+	}
+	checkFamily(t, "cmdi", shapes, notAlone, 0.75)
+}
+
+// TestObfuscatedPathLinear checks that a long value of globbed words
+// costs about what a value of prose of the same length does: a word is
+// read once, its pattern is bounded, and the matcher backtracks to the
+// last '*' only.
+func TestObfuscatedPathLinear(t *testing.T) {
+	d, err := signature.New(signature.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 64 << 10
+	fill := func(p string) string { return strings.Repeat(p, size/len(p)+1)[:size] }
+	cost := func(v string) time.Duration {
+		best := time.Duration(1 << 62)
+		for range 3 {
+			start := time.Now()
+			detect(t, d, build(t, "body:text/plain", v))
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	prose := cost(fill("the quick brown fox jumps over the lazy dog, "))
+	for _, p := range []string{"/*?", " /*?", " /e?c/x", " /e*c/*asswx", " /?*?*?*?*?*?*?*?*/?*?*?*?*?*?x", " /[a-z]", " /e$u"} {
+		v := fill(p)
+		if got := cost(v); got > 20*prose+50*time.Millisecond {
+			t.Errorf("%q x %d: %v, prose %v", p, size/len(p), got, prose)
+		}
+	}
+}
