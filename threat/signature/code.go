@@ -39,17 +39,26 @@ var (
 	// code (T(java.lang.Runtime), @java.lang.Runtime@getRuntime(), new
 	// java.io.File(...), forName("java.lang.Runtime")), never in a stack
 	// trace's frame.
-	javaClasses = func() *quadset {
+	javaClasses, javaPackages = func() (*quadset, []bool) {
 		var l []string
 		for _, c := range crsList("java-classes") {
 			if strings.Contains(c, ".") {
-				l = append(l, strings.ToLower(c))
+				l = append(l, c)
 			}
 		}
 		// longest first, so that java.io.FileOutputStream is found whole
 		// rather than as java.io.File
 		sort.SliceStable(l, func(a, b int) bool { return len(l[a]) > len(l[b]) })
-		return quads(l...)
+		// the list names packages too (org.apache.commons, java.nio.file,
+		// javax.xml.parsers): a last segment in lower case, where a
+		// class's is capitalised
+		pkg := make([]bool, len(l))
+		for k, c := range l {
+			last := c[strings.LastIndexByte(c, '.')+1:]
+			pkg[k] = last != "" && last[0] >= 'a' && last[0] <= 'z'
+			l[k] = strings.ToLower(c)
+		}
+		return quads(l...), pkg
 	}()
 	javaMagic = []string{"rO0AB", "aced0005", "ACED0005", "\xac\xed\x00\x05", "H4sIAAAAAAAAAJ"}
 	// javaMagicSet finds javaMagic (at most 8 needles: scanCode's array)
@@ -371,9 +380,11 @@ func javaCode(lo []byte, word groupMatch, pkg bool) (int, int, float64) {
 				}
 			}
 		}
-		if bytes.IndexByte(lo, ' ') < 0 {
+		if bytes.IndexByte(lo, ' ') < 0 && !javaPackages[mt.k] {
 			return i, j, 0.99 // a class name as a whole value: no sentence about it
 		}
+		// in a sentence; or a package named alone, as a Maven groupId,
+		// an import or an OSGi export is ("org.apache.commons")
 		return i, j, 0.6
 	}
 	return -1, -1, 0
