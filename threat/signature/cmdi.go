@@ -759,7 +759,7 @@ func globCommand(pat []byte) (cmdClass, bool) {
 	}
 	best := cmdUnknown
 	for _, name := range globTargets {
-		if globMatch(pat, name) {
+		if globPathMatch(pat, name) { // no name holds a '/'
 			if c := commandClasses[name]; c > best {
 				best = c
 			}
@@ -771,42 +771,6 @@ func globCommand(pat []byte) (cmdClass, bool) {
 var globTargets = []string{"cat", "nc", "ncat", "id", "whoami", "uname", "wget", "curl", "bash", "sh", "python",
 	"python3", "perl", "php", "ruby", "ls", "ping", "sleep", "nslookup", "head", "tail", "more", "less", "base64",
 	"echo", "busybox", "telnet", "socat", "chmod", "rm", "dd", "env", "netstat", "ifconfig", "hostname"}
-
-// globMatch matches name against a pattern with '?' and '*',
-// iteratively (no backtracking blow-up on '*').
-func globMatch(pat []byte, name string) bool {
-	p, n := 0, 0
-	star, mark := -1, 0
-	for n < len(name) {
-		if p < len(pat) {
-			switch c := pat[p]; c {
-			case '*':
-				star, mark = p, n
-				p++
-				continue
-			case '?':
-				p++
-				n++
-				continue
-			default:
-				if c == name[n] {
-					p++
-					n++
-					continue
-				}
-			}
-		}
-		if star < 0 {
-			return false
-		}
-		p, mark = star+1, mark+1
-		n = mark
-	}
-	for p < len(pat) && pat[p] == '*' {
-		p++
-	}
-	return p == len(pat)
-}
 
 // args describes the arguments of a command, up to the next operator.
 type args struct {

@@ -246,9 +246,10 @@ func classMatch(pat []byte, c byte) (int, bool) {
 
 // globPathMatch matches name against pat as a shell matches a path: '?',
 // '*' and a class match any byte but '/'. It backtracks to the last '*'
-// only, as globMatch does: no blow-up on many stars. A '*' cannot reach
-// past a '/', and the pattern's '/'s must meet the name's in order, so
-// once the last '*' would have to take a '/' nothing matches.
+// only: no blow-up on many stars. A '*' cannot reach past a '/', and the
+// pattern's '/'s must meet the name's in order, so once the last '*'
+// would have to take a '/' nothing matches. globCommand matches command
+// names with it too (none holds a '/').
 func globPathMatch(pat []byte, name string) bool {
 	p, n := 0, 0
 	star, mark := -1, 0
