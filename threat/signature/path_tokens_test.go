@@ -28,6 +28,8 @@ func TestPathTokensAreDecoded(t *testing.T) {
 		{"ssti", "/" + base64.URLEncoding.EncodeToString([]byte("{{1337*1338}}"))},
 		{"xss", "/api/" + hex.EncodeToString([]byte("<svg onload=alert(1)>"))},
 		{"xss", "/" + flat(long)}, // past the window: read in windows
+		// past the eight segments of a token's alphabet read in one pass
+		{"xss", "/" + strings.Repeat("segments/", 9) + flat("<svg onload=alert(1)>")},
 	} {
 		got, rules := best(t, newDetector(t), c.family, "path", c.path)
 		if got < 0.8 {

@@ -853,14 +853,21 @@ func (d *Detector) scanPathTokens(path string, seen *[numValueFamilies]rules, ds
 		}
 	}
 	rest := strings.TrimPrefix(path, "/")
-	if strings.IndexByte(rest, '/') >= 0 && decode.Encoded(rest) {
+	// A token holds no '.': a path with a file name ("/shop/cart.jsp")
+	// is never one whole, nor are its segments with a '.', and both are
+	// ruled out by a search rather than by Encoded's reading of them.
+	if strings.IndexByte(rest, '/') >= 0 && strings.IndexByte(rest, '.') < 0 && decode.Encoded(rest) {
 		token(rest)
 		return dst
 	}
 	for rest != "" {
-		var seg string
-		seg, rest, _ = strings.Cut(rest, "/")
-		if len(seg) >= decode.MinEncoded {
+		seg := rest
+		if k := strings.IndexByte(rest, '/'); k >= 0 {
+			seg, rest = rest[:k], rest[k+1:]
+		} else {
+			rest = ""
+		}
+		if len(seg) >= decode.MinEncoded && strings.IndexByte(seg, '.') < 0 {
 			token(seg)
 		}
 	}
