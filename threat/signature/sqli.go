@@ -2293,46 +2293,53 @@ func valueLike(s string) bool {
 	return true
 }
 
+// proseAtStart reports whether any fingerprint libinjection could take at
+// the value's start would count little (as prose judges it): the value
+// opens with a sentence, and so does what follows its first quote, where
+// a fingerprint of libinjection's quote passes starts ("s..."). libAt(0)
+// would then judge any fingerprint 0.6 (prose's case): libinjection need
+// not run there, at about a microsecond a value of prose. Comments, notes
+// and reviews of a JSON body are such values, hundreds to a request; a
+// break-out quote after the sentence is still tried where it starts.
+// FuzzProseAtStart holds it to this.
+func (sc *sqlScan) proseAtStart() bool {
+	if !sc.sentenceAt(0) {
+		return false
+	}
+	q := firstQuoteTick(sc.lx.s)
+	return q < 0 || sc.sentenceAt(q+1)
+}
+
+// firstQuoteTick returns the index of the first ', " or ` in v, or -1, as
+// strings.IndexAny(v, "'\"`") does, by a vector search for each (each
+// before the one found so far), where IndexAny reads byte by byte.
+func firstQuoteTick(v string) int {
+	q := strings.IndexByte(v, '\'')
+	for _, c := range [...]byte{'"', '`'} {
+		w := v
+		if q >= 0 {
+			w = v[:q]
+		}
+		if d := strings.IndexByte(w, c); d >= 0 {
+			q = d
+		}
+	}
+	return q
+}
+
 // libinjection runs libinjection's fingerprints at the start of the value
 // and at the break-out quotes run found, each on a bounded window. A
 // fingerprint whose tokens read as a sentence counts little.
 func (sc *sqlScan) libinjection() {
-	v := sc.lx.s
 	try := func(i int) {
-		w := v[i:]
-		if len(w) > sqlLibWindow {
-			w = w[:sqlLibWindow]
-		}
-		ok, fp := libinjection.IsSQLi(w)
-		if !ok {
-			return
-		}
-		conf := 0.99
-		switch {
-		case fp == "1c" || fp == "nc" || fp == "c" || len(fp) >= 2 && fp[0] == 's' && strings.Trim(fp[1:], ")") == "c":
-			// a value, maybe closing brackets, and a comment ("admin'--",
-			// "...firsts') -- Olaf Kirch"): the comment rule judges the shape
-			conf = 0.6
-		case sc.prose(i, fp):
-			conf = 0.6
-		case fp == "f(1)" && plainNumberCall(w) && !harmsAlone(w):
-			// one function called on plain numbers and nothing else
-			// ("translate(-58.8,-94.4)" of an SVG transform, "max(3,4)"):
-			// SQL only when the call does harm alone (sleep(5)); a
-			// condition among the arguments (elt(2567=9921,1)) is the
-			// blind injection it reads as
-			conf = 0.6
-		case strings.Trim(fp, "1n&()") == "" && sc.best[sqliBoolean].conf < 0.9:
-			// "1 or 2 or 3", "cats and (dogs or birds)": words or numbers
-			// and conjunctions, nothing compared
-			conf = 0.6
-		}
-		if h := &sc.best[sqliLib]; conf > h.conf {
-			*h = sqlHit{conf: conf, i: i, j: i + len(w), fp: fp}
+		if h, ok := sc.libAt(i); ok && h.conf > sc.best[sqliLib].conf {
+			sc.best[sqliLib] = h
 			sc.hits |= 1 << sqliLib
 		}
 	}
-	try(0)
+	if !sc.proseAtStart() {
+		try(0)
+	}
 	for _, i := range sc.starts[:sc.nstart] {
 		if sc.best[sqliLib].conf >= 0.99 {
 			return // the highest a fingerprint scores: no later one replaces it
@@ -2341,6 +2348,41 @@ func (sc *sqlScan) libinjection() {
 			try(i)
 		}
 	}
+}
+
+// libAt runs libinjection on the window of the value from offset i and
+// judges its fingerprint: 0.99, or 0.6 where the fingerprint's shape or
+// its tokens read as something else than an injection.
+func (sc *sqlScan) libAt(i int) (sqlHit, bool) {
+	w := sc.lx.s[i:]
+	if len(w) > sqlLibWindow {
+		w = w[:sqlLibWindow]
+	}
+	ok, fp := libinjection.IsSQLi(w)
+	if !ok {
+		return sqlHit{}, false
+	}
+	conf := 0.99
+	switch {
+	case fp == "1c" || fp == "nc" || fp == "c" || len(fp) >= 2 && fp[0] == 's' && strings.Trim(fp[1:], ")") == "c":
+		// a value, maybe closing brackets, and a comment ("admin'--",
+		// "...firsts') -- Olaf Kirch"): the comment rule judges the shape
+		conf = 0.6
+	case sc.prose(i, fp):
+		conf = 0.6
+	case fp == "f(1)" && plainNumberCall(w) && !harmsAlone(w):
+		// one function called on plain numbers and nothing else
+		// ("translate(-58.8,-94.4)" of an SVG transform, "max(3,4)"):
+		// SQL only when the call does harm alone (sleep(5)); a
+		// condition among the arguments (elt(2567=9921,1)) is the
+		// blind injection it reads as
+		conf = 0.6
+	case strings.Trim(fp, "1n&()") == "" && sc.best[sqliBoolean].conf < 0.9:
+		// "1 or 2 or 3", "cats and (dogs or birds)": words or numbers
+		// and conjunctions, nothing compared
+		conf = 0.6
+	}
+	return sqlHit{conf: conf, i: i, j: i + len(w), fp: fp}, true
 }
 
 // plainNumberCall reports whether w is one call of a named function on
@@ -2385,12 +2427,19 @@ func (sc *sqlScan) prose(i int, fp string) bool {
 	lx := &sc.lx
 	if fp != "" && fp[0] == 's' {
 		// a string first: the fragment starts after the first quote
-		q := strings.IndexAny(lx.s[i:], "'\"`")
+		q := firstQuoteTick(lx.s[i:])
 		if q < 0 {
 			return false
 		}
 		i += q + 1
 	}
+	return sc.sentenceAt(i)
+}
+
+// sentenceAt reports whether the tokens from offset i read as a sentence:
+// among the next twelve, two pairs of plain words in a row.
+func (sc *sqlScan) sentenceAt(i int) bool {
+	lx := &sc.lx
 	pairs, run := 0, 0
 	for k, p := 0, i; k < 12; k++ {
 		t := lx.next(p)
@@ -2400,7 +2449,9 @@ func (sc *sqlScan) prose(i int, fp string) bool {
 		if t.kind == sWord && t.id == kwNone && t.j-t.i > 1 || t.kind == sWord && t.id == kwNone && isAlpha(lx.s[t.i]) {
 			run++
 			if run >= 2 {
-				pairs++
+				if pairs++; pairs >= 2 {
+					return true
+				}
 			}
 		} else {
 			run = 0

@@ -955,7 +955,18 @@ func jsAfter(s string, i int) bool {
 		return false
 	}
 	c := s[i]
-	if strings.IndexByte("('\"`[{/%\\+-!~;0123456789", c) >= 0 {
+	if strings.IndexByte("+-!~", c) >= 0 {
+		// A unary operator: code when something after it can act, a call,
+		// a template, an assignment or an escape ("javascript:+alert(1)",
+		// "-confirm`1`"). "JavaScript:+Basics+of+JavaScript" is a title
+		// whose spaces a form encoded as '+'.
+		r := s[i+1:]
+		if len(r) > 256 {
+			r = r[:256]
+		}
+		return strings.ContainsAny(r, "(`=\\%&")
+	}
+	if strings.IndexByte("('\"`[{/%\\;0123456789", c) >= 0 {
 		return true
 	}
 	if !isWord(c) && c != '$' {

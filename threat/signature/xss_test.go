@@ -72,6 +72,9 @@ var xssAttacks = []string{
 	"top[/al/.source+/ert/.source](1)",
 	"alert(1)",
 	"alert`1`",
+	"javascript:+alert(1)",
+	"javascript:-confirm`1`",
+	"javascript:!top[`al`+`ert`](1)",
 	"(alert)(1)",
 	"eval(atob('YWxlcnQoMSk='))",
 	"+ADw-script+AD4-alert(+ACc-xss+ACc-)+ADw-+AC8-script+AD4-",
@@ -87,6 +90,8 @@ var xssBenign = []string{
 	"<Knghtbrd> hey, one=two",
 	"javascript: the good parts",
 	"JavaScript: The Definitive Guide",
+	"JavaScript:+The+Definitive+Guide", // a title whose spaces a form encoded as '+'
+	"javascript:-the-good-parts",
 	"jambrina.hamissi@importadores.example",
 	"a < b and c > d",
 	"I <3 you",
