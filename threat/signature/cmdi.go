@@ -1648,14 +1648,22 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 		a := readArgs(b, &c, close, false)
 		if path {
 			// ';' separates matrix parameters and '|' and '&' appear in
-			// names: in a URL path only substitutions and hostile
-			// arguments count
-			if op != opSubst && op != opBacktick && !a.hostile && !obfuscated(t, &c, &a, wordy) {
+			// names: in a URL path only substitutions, hostile arguments
+			// and a shell's "&&" or "||" between spaces count ("/ping/
+			// 127.0.0.1 && ls /etc"; a path has a space only escaped)
+			if op != opSubst && op != opBacktick && !a.hostile && !obfuscated(t, &c, &a, wordy) && !spacedAndOr(b, i, next) {
 				continue
 			}
 		}
 		rateAt(t, ctx, wordy, &c, &a, i, best)
 	}
+}
+
+// spacedAndOr reports whether b[i:next] is "&&" or "||" with a space
+// before or after it.
+func spacedAndOr(b []byte, i, next int) bool {
+	return next-i == 2 && b[i] == b[i+1] && (b[i] == '&' || b[i] == '|') &&
+		(i > 0 && b[i-1] == ' ' || next < len(b) && b[next] == ' ')
 }
 
 // proseCommand reports whether rateAt, given c in the context x of a

@@ -65,7 +65,7 @@ var pathWordEnds = byteSet(" \t\r\n;|&`)<>},\x00")
 
 // pathWordOpens marks the bytes after which a '/' starts a word: a
 // blank, an operator, an opening quote or bracket, '='.
-var pathWordOpens = byteSet(" \t\r\n;|&`(<>{,'\"=")
+var pathWordOpens = byteSet(" \t\r\n;|&`(<>{,'\"=+")
 
 // readPathGlob reads the word at the start of b (b[0] is '/') as a shell
 // pattern into buf. It returns the pattern, where the word ends, and

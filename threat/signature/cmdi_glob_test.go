@@ -28,6 +28,8 @@ var obfPathAttacks = []placedCase{
 	{"; head -n 1 /e*c/sh*d?w", nil},
 	{";$u cat /etc$u/passwd$u", nil},
 	{"/etc$u/passwd$u", nil},
+	// '+' for the spaces, left as sent where it was percent-encoded
+	{";+$u+cat+/etc$u/passwd$u", nil},
 	{"cat /e${u}tc/pa${u}sswd", nil},
 	{"cat /e$@tc/pa$()sswd", nil},
 	// a header's "\t" is read as a tab before the family sees it
@@ -117,6 +119,39 @@ func TestObfuscatedPathLinear(t *testing.T) {
 		v := fill(p)
 		if got := cost(v); got > 20*prose+50*time.Millisecond {
 			t.Errorf("%q x %d: %v, prose %v", p, size/len(p), got, prose)
+		}
+	}
+}
+
+// A shell's "&&" or "||" between spaces in a URL path chains a command
+// ("/ping/127.0.0.1 && ls /etc", its spaces escaped as the path needs);
+// '&' and '|' in names, and "&&" in a title of words, do not.
+func TestPathAndOrChain(t *testing.T) {
+	d, err := signature.New(signature.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{
+		"/ping/127.0.0.1%20&&%20ls%20/etc",
+		"/cmd%3D127.0.0.1+%26%26+ls+%2Fetc",
+		"/x/a%20&&%20id",
+		"/lookup/example.com%20||%20cat%20/etc/hosts",
+	} {
+		if got, rules := best(t, d, "cmdi", "path", p); got < 0.99 {
+			t.Errorf("path %q: cmdi %.3f, want >= 0.99 (%v)", p, got, rules)
+		}
+	}
+	for _, p := range []string{
+		"/wiki/read%20&&%20write",
+		"/search/cats%20&&%20dogs",
+		"/blog/find%20&&%20replace%20tips",
+		"/tags/rock%20%26%26%20roll",
+		"/docs/true%20||%20false",
+		"/brands/A&&B/items",
+		"/a||b/c",
+	} {
+		if got, rules := best(t, d, "cmdi", "path", p); got >= 0.5 {
+			t.Errorf("benign path %q: cmdi %.3f, want < 0.5 (%v)", p, got, rules)
 		}
 	}
 }
