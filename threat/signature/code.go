@@ -20,6 +20,7 @@ const (
 	codeDeser
 	codeProto
 	codeScript
+	codeUpload
 )
 
 var (
@@ -154,6 +155,11 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	if m&cDollar != 0 && m&cBrace != 0 {
 		if i := jndi(v); i >= 0 && seen.mark(&hit, codeJNDI) {
 			dst = append(dst, signal(nameCode, "jndi.lookup", 0.995, in, i, i+12))
+		}
+	}
+	if in.src == threat.SourceFile && in.name == "(filename)" || in.src == threat.SourceHeader && uploadNameHeader(in.name) {
+		if i, ok := scriptFileName(v); ok && seen.mark(&hit, codeUpload) {
+			dst = append(dst, signal(nameCode, "upload.script", 0.99, in, i, len(v)))
 		}
 	}
 	if in.src == threat.SourceHeader && !attackHeader(in.name) {
@@ -1199,4 +1205,38 @@ func set(ws ...string) map[string]bool {
 		m[w] = true
 	}
 	return m
+}
+
+// uploadNameHeader reports the headers that carry an uploaded file's name
+// where a client sends the file as the whole body (the OWASP CRS reads
+// the same four).
+func uploadNameHeader(name string) bool {
+	return len(name) >= 10 && (strings.EqualFold(name, "X-Filename") || strings.EqualFold(name, "X_Filename") ||
+		strings.EqualFold(name, "X.Filename") || strings.EqualFold(name, "X-File-Name"))
+}
+
+// scriptFileName reports whether an uploaded file's name ends with an
+// extension a web server runs as a script, returning where the extension
+// starts: PHP's (.php, .php3 to .php8, .phtml, .phar, .pht, .phpt,
+// .phps) and JSP and ASP.NET pages. The trailing dots and spaces Windows
+// drops ("shell.php...") and an NTFS stream ("shell.php::$DATA") do not
+// hide it. An upload that stores such a file where the server runs
+// scripts is a web shell.
+func scriptFileName(v string) (int, bool) {
+	if len(v) > 7 && strings.EqualFold(v[len(v)-7:], "::$data") {
+		v = v[:len(v)-7]
+	}
+	v = strings.TrimRight(v, ". ")
+	dot := strings.LastIndexByte(v, '.')
+	if dot < 0 || len(v)-dot-1 > 5 {
+		return 0, false
+	}
+	var buf [5]byte
+	ext := lower(buf[:0], v[dot+1:])
+	switch string(ext) {
+	case "php", "php2", "php3", "php4", "php5", "php6", "php7", "php8", "phtml", "phar", "pht", "phpt", "phps",
+		"jsp", "jspx", "jspf", "asp", "aspx", "ashx", "asmx", "asa":
+		return dot, true
+	}
+	return 0, false
 }
