@@ -1293,6 +1293,10 @@ func (x *xssScan) call(s string, p int) {
 // dialog its own call after them), so that prose naming alert.call, or
 // code calling a function of its own through call, is not read as one.
 func (x *xssScan) indirect(s string, w, p int) {
+	if s[p] == '`' {
+		x.taggedCall(s, w, p)
+		return
+	}
 	d := accessBefore(s, w)
 	o := wordBefore(s, d)
 	if o == d || !dialog(s[o:wordAt(s, o)]) {
@@ -1318,6 +1322,28 @@ func (x *xssScan) indirect(s string, w, p int) {
 		conf = 0.95 // a method of that name
 	}
 	x.hit(xssScript, conf, s, o, j+8)
+}
+
+// taggedCall judges call, apply or bind at s[w:] used as a template's tag
+// at p: [].sort.call`${alert}1337` hands the function substituted in the
+// template to the call as its argument, and sort calls it; so do map,
+// find and Reflect.apply. A dialog or eval substituted first is the
+// payload; a template of text, or of a variable of the page, is not.
+func (x *xssScan) taggedCall(s string, w, p int) {
+	e := strings.IndexByte(s[p+1:min(len(s), p+257)], '`')
+	if e < 0 {
+		return
+	}
+	t := s[p+1 : p+1+e]
+	k := strings.Index(t, "${")
+	if k < 0 {
+		return
+	}
+	r := strings.TrimLeft(t[k+2:], " ")
+	n := wordAt(r, 0)
+	if name := r[:n]; dialog(name) || equalFold(name, "eval") || equalFold(name, "function") {
+		x.hit(xssScript, 0.99, s, w, p+2+e)
+	}
 }
 
 // dialog reports whether name is one of the dialogs every XSS proof calls.

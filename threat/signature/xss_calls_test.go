@@ -43,6 +43,12 @@ func TestXSSIndirectCalls(t *testing.T) {
 		{"body:application/json", `{"comment":"<svg onload=confirm.call(null,1)>"}`, 0.99},
 		{"body:application/json", `{"comment":"';prompt.apply(null,[1]);'"}`, 0.99},
 		{"body:application/x-www-form-urlencoded", "q=alert%3F.(document%5B%27cookie%27%5D)", 0.99},
+		// a template as the tag of call or apply: the substituted dialog is
+		// the argument sort, map or Reflect.apply call
+		{"q", "[].sort.call`${alert}1337`", 0.99},
+		{"q", "[].map.call`${eval}\\u{61}lert\x281337\x29`", 0.99},
+		{"q", "Array.prototype.find.apply`${ confirm }1`", 0.99},
+		{"body:application/json", `{"c":"x\u0027;[1].some.call` + "`${prompt}`" + `//"}`, 0.99},
 	}
 	benign := []familyCase{
 		{"q", "Use Function.prototype.call(null) to invoke a function without a receiver", 0},
@@ -62,6 +68,8 @@ func TestXSSIndirectCalls(t *testing.T) {
 		{"q", "the confirm call (null) failed", 0},
 		{"body:application/json", `{"note":"user?.profile?.(id) returns undefined when profile is missing"}`, 0},
 		{"body:application/json", `{"note":"obj?.name and list?.[0] are optional chaining"}`, 0},
+		{"q", "fn.call`${user.name} logged in`", 0},
+		{"q", "tag.call`plain text, no substitution`", 0},
 	}
 	// Fragments that end or start at the bytes the rules look around, so
 	// that none reads before the value or past it.

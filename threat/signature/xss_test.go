@@ -73,6 +73,8 @@ var xssAttacks = []string{
 	"alert(1)",
 	"alert`1`",
 	"javascript:+alert(1)",
+	`<?xml version="1.0"?><script>alert(1)</script>`,
+	`<?xml:namespace prefix="t" ns="urn:schemas-microsoft-com:time"><?import namespace="t" implementation="#default#time2">`,
 	"javascript:-confirm`1`",
 	"javascript:!top[`al`+`ert`](1)",
 	"(alert)(1)",
