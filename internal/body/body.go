@@ -231,7 +231,7 @@ func Sniff(b, declared, boundary string) Format {
 			return FormatMultipart
 		}
 	}
-	if FormShaped(b) {
+	if FormShaped(b) || declared == "application/x-www-form-urlencoded" && keysOnly(b) {
 		return FormatForm
 	}
 	// Text, whatever was declared: a body that is no form, JSON, XML or
@@ -351,6 +351,27 @@ func FormShaped(b string) bool {
 		b = b[i+j+1:]
 	}
 	return eq
+}
+
+// keysOnly reports whether b is a form of names alone, with no '=': what
+// a backend that parses a declared form reads as its keys, '+' and
+// escapes decoded ("1+UNION+ALL+SELECT+1" is the key "1 UNION ALL SELECT
+// 1"). Read as text, the '+' would stay.
+func keysOnly(b string) bool {
+	n := 0
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '&':
+			n = 0
+		case !nameByte[c]:
+			return false
+		default:
+			if n++; n > 256 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 var nameByte = func() (t [256]bool) {

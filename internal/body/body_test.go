@@ -41,6 +41,10 @@ func TestSniff(t *testing.T) {
 		{"form without a type", "note=%27+or+1%3D1", "", "", FormatForm},
 		{"form as text", "a=1&b=2", "text/plain", "", FormatForm},
 		{"prose with an equals sign", "x = 5 is the answer", "text/plain", "", FormatText},
+		// a declared form of names alone: the backend reads keys, '+' decoded
+		{"form of keys", "1+UNION+ALL+SELECT+1&x", "application/x-www-form-urlencoded", "", FormatForm},
+		{"keys as text", "1+UNION+ALL+SELECT+1", "text/plain", "", FormatText},
+		{"prose declared a form", "hello world", "application/x-www-form-urlencoded", "", FormatText},
 		{"prose", "I'll be there at 5 -- promise", "", "", FormatText},
 		{"json", ` {"a":1}`, "application/json", "", FormatJSON},
 		{"json as text/json", `{"a":1}`, "text/json", "", FormatJSON},

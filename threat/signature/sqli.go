@@ -1838,10 +1838,25 @@ func (sc *sqlScan) union(t sqlTok) {
 	switch l := sc.leadIn(); {
 	case sc.selectList(n.j):
 		conf = 0.99
+	case toggledCase(lx.s[t.i:t.j]) || toggledCase(lx.s[n.i:n.j]):
+		conf = 0.99 // "UnIoN SeLeCt": a case toggled for a filter; prose and code write a keyword in one case
 	case l != leadText && l != leadWord:
 		conf = 0.95
 	}
 	sc.hit(sqliUnion, conf, t.i, n.j)
+}
+
+// toggledCase reports whether the word w mixes its letters' case other
+// than as a capital and lower case ("UnIon", "sELECT"; not "Union",
+// "UNION", "union").
+func toggledCase(w string) bool {
+	var lower, upperAfter bool
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		lower = lower || 'a' <= c && c <= 'z'
+		upperAfter = upperAfter || i > 0 && 'A' <= c && c <= 'Z'
+	}
+	return lower && upperAfter
 }
 
 // orderBy finds order by / group by with a column number or an expression:

@@ -105,3 +105,25 @@ func FuzzProseAtStart(f *testing.F) {
 		}
 	})
 }
+
+// A union whose keywords toggle their case is a filter bypass; one case
+// throughout, or a capital, is how prose and code write them.
+func TestUnionToggledCase(t *testing.T) {
+	for _, c := range []struct {
+		v    string
+		conf float64
+	}{
+		{"UnIon seleCt", 0.99},
+		{"uNiOn sElEcT", 0.99},
+		{"UNION sElect", 0.99},
+		{"Union Select", 0.95}, // the value alone: no sentence leads in
+		{"union select", 0.95},
+		{"UNION SELECT", 0.95},
+		{"how does union select work in mysql", 0.8},
+		{"how does UnIon seleCt work", 0.99},
+	} {
+		if got := scannedSQL(c.v).best[sqliUnion].conf; got != c.conf {
+			t.Errorf("%q: sqli.union %.2f, want %.2f", c.v, got, c.conf)
+		}
+	}
+}
