@@ -142,7 +142,12 @@ var (
 	codeWords = quadGroupsOf([]bool{groupScript: true, groupJavaPackage: false, groupProto: false},
 		javaWordList, phpWordList, deserWordList, protoWordList, scriptWordList,
 		[]string{"java", "org.", "com.", "sun.", "freemarker."})
-	phpWords   = quads(phpWordList...)
+	phpWords = quads(phpWordList...)
+	// javaNameWords are what a parameter's name reaches the server's
+	// objects or Java's runtime with, as Spring binds it.
+	javaNameWords = quads(append([]string{"class.classloader", "class[classloader]", "class[module]", "class['module']",
+		"class[\"module\"]", ".classloader.", "java.lang.runtime", "java.lang.processbuilder", "java.lang.system"},
+		javaWordList...)...)
 	protoWords = quads(protoWordList...)
 )
 
@@ -184,6 +189,15 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		// ?-d+allow_url_include%3d1+-d+auto_prepend_file%3dphp://input
 		if mt, ok := phpWords.find(lo, false); ok && seen.mark(&hit, codePHP) {
 			dst = append(dst, signal(nameCode, "php.injection", 0.99, in, mt.i, mt.j))
+		}
+		// Spring binds a parameter's name to a property path:
+		// class.module.classLoader.resources... (Spring4Shell) sets the
+		// server's own objects; a Java gadget named as a parameter has no
+		// business there either
+		if m&(cDot|cBracket) != 0 {
+			if mt, ok := javaNameWords.find(lo, false); ok && seen.mark(&hit, codeJava) {
+				dst = append(dst, signal(nameCode, "java.injection", 0.99, in, mt.i, mt.j))
+			}
 		}
 		return dst, hit
 	}
