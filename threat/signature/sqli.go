@@ -1693,6 +1693,7 @@ func (sc *sqlScan) boolean(t sqlTok) {
 	if left.kind == oNone {
 		return
 	}
+	left.j = sc.casts(left.j)
 	clauseOp := t.kind == sWord && (t.id == kwHaving || t.id == kwWhere)
 	var conf float64
 	end := left.j
@@ -1740,6 +1741,25 @@ func (sc *sqlScan) boolean(t sqlTok) {
 	if conf > 0 {
 		sc.hit(sqliBoolean, conf, t.i, end)
 	}
+}
+
+// casts returns the end of the PostgreSQL casts ("::int", "::bool") that
+// follow offset i, or i: the operand they cast ends after them
+// ("1' and unistr(password)::bool--", the error-based probe).
+func (sc *sqlScan) casts(i int) int {
+	lx := &sc.lx
+	for k := 0; k < 4; k++ {
+		n := lx.next(i)
+		if n.kind != sOp || n.id != opCast {
+			break
+		}
+		w := lx.next(n.j)
+		if w.kind != sWord {
+			break
+		}
+		i = w.j
+	}
+	return i
 }
 
 // boolConf picks a confidence by lead: after a break-out, at the start of
