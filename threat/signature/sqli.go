@@ -1342,6 +1342,11 @@ func (sc *sqlScan) run() {
 			}
 		case sSemi:
 			sc.stacked(t)
+			if lx.next(t.j).kind == sEnd && sc.prevAfterClosers().kind == sQuote {
+				// "admin@example.com';": the statement ended after the
+				// break-out, as a comment would cut it
+				sc.comment(t)
+			}
 		case sComment, sNul:
 			sc.comment(t)
 		}
@@ -2293,7 +2298,9 @@ func (sc *sqlScan) schema(t sqlTok) {
 // break-out: "admin'--", "1')#", "' --". The quote must close the
 // application's string and what precedes it must read as a value (a short
 // name or number), not as prose: "Tr0ub4dor&3'--" is a password, a
-// "quote" -- Author an attribution.
+// "quote" -- Author an attribution. A ';' that ends the value after such
+// a quote ends the statement as a comment would cut it (run calls comment
+// for it only then).
 func (sc *sqlScan) comment(t sqlTok) {
 	k := 0
 	for ; k < 6 && sc.prev(k).kind == sClose; k++ {
@@ -2310,6 +2317,15 @@ func (sc *sqlScan) comment(t sqlTok) {
 			sc.hit(sqliComment, 0.6, p.i, t.j) // "1--": a number and a comment
 		}
 	}
+}
+
+// prevAfterClosers returns the latest token before any closing brackets
+// that end the tokens so far.
+func (sc *sqlScan) prevAfterClosers() sqlTok {
+	k := 0
+	for ; k < 6 && sc.prev(k).kind == sClose; k++ {
+	}
+	return sc.prev(k)
 }
 
 // valueLike reports whether s (what precedes a break-out quote) reads as a

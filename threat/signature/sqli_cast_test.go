@@ -16,3 +16,20 @@ func TestSQLCastOperand(t *testing.T) {
 		{"q", "Foo::bar() and Baz::qux()", 0},
 	}, 0.9)
 }
+
+// A ';' that ends the value right after a break-out quote ends the
+// statement as "--" would cut it: "admin@example.com';".
+func TestSQLBreakOutSemicolon(t *testing.T) {
+	checkFamily(t, "sqli", []familyCase{
+		{"body:application/x-www-form-urlencoded", "email=admin%40juice-sh.op%27%3B", 0.99},
+		{"q", "admin';", 0.99},
+		{"q", "1');", 0.99},
+		{"q", "root@example.com\"; ", 0.99},
+	}, []familyCase{
+		{"q", "he said 'yes';", 0},
+		{"q", "O'Brien;", 0},
+		{"q", "rock'n'roll;", 0},
+		{"q", "5;", 0},
+		{"q", "it's late, isn't it?';", 0},
+	}, 0.9)
+}
