@@ -38,7 +38,11 @@ var (
 		"/api/jsonws/invoke", "/jenkins/script", "/manager/text/", "/setup.cgi", "/shell?", "/bin/sh", "/tmui/",
 		"/mgmt/tm/", "/hudson/script", "/nacos/v1/auth/users", "/druid/index.html", "/config/getuser", "/cgi-bin/luci",
 		"/.well-known/../", "/geoserver/ows", "/debug/pprof/cmdline", "/wp-content/debug.log", "/docker-compose.yml",
-		"/.travis.yml", "/config/database.yml", "/sftp-config.json", "/.vscode/", "/.idea/")
+		"/.travis.yml", "/config/database.yml", "/sftp-config.json", "/.vscode/", "/.idea/",
+		// AI coding assistants' folders: their settings and MCP server
+		// configurations hold API keys, and scanners now ask web roots for them
+		"/.claude/", "/.mcp.json", "/.cursor/", "/.continue/", "/.aider.", "/.roo/", "/.cline/", "/.clinerules",
+		"/.kiro/", "/.windsurf/", "/.codex/", "/.opencode/", "/.gemini/", "/.n8n/")
 	probeWeak = words("/phpmyadmin", "/pma/", "/myadmin", "/mysqladmin", "/wp-admin", "/wp-login.php", "/xmlrpc.php",
 		"/administrator/", "/admin.php", "/manager/html", "/cgi-bin/", "/solr/", "/owa/", "/autodiscover", "/actuator",
 		"/console", "/adminer", "/phpinfo", "/info.php", "/test.php", "/backup", ".bak", ".sql", ".swp", ".old", ".orig",

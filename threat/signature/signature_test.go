@@ -97,6 +97,9 @@ var attacks = []struct {
 	{"scanner", "ua", "Fuzz Faster U Fool v2.1.0"},
 	{"scanner", "path", "/.env"},
 	{"scanner", "path", "/.git/config"},
+	{"scanner", "path", "/.claude/settings.json"},
+	{"scanner", "path", "/app/.cursor/mcp.json"},
+	{"scanner", "path", "/.aider.conf.yml"},
 	{"scanner", "path", "/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php"},
 	{"scanner", "header:Acunetix-Product", "WVS/14.0"},
 	// Protocol
@@ -110,6 +113,8 @@ var attacks = []struct {
 // Benign values: what real users and browsers send, including the shapes
 // that trip naive filters (apostrophes, ampersands, URLs, code words).
 var benign = []struct{ where, value string }{
+	{"path", "/blog/claude-vs-cursor-for-code-review"},
+	{"path", "/docs/continue/setup"},
 	{"q", "O'Brien"},
 	{"q", "Tom & Jerry"},
 	{"q", "AT&T customer service"},
