@@ -155,6 +155,9 @@ func (sc *sqlScan) runPlain() {
 			}
 		case sSemi:
 			sc.stacked(t)
+			if lx.next(t.j).kind == sEnd && sc.prevAfterClosers().kind == sQuote {
+				sc.comment(t)
+			}
 		case sComment, sNul:
 			sc.comment(t)
 		}
@@ -167,6 +170,9 @@ func (sc *sqlScan) runPlain() {
 // with plainTokens, leaves the scan as runPlain does: the same hits,
 // ring of tokens, quotes, libinjection starts and syntax flag.
 func FuzzSQLScanRun(f *testing.F) {
+	f.Add("\";")
+	f.Add("admin@example.com');")
+	f.Add("1' and unistr(password)::bool--")
 	for _, v := range sqliAttacks {
 		f.Add(v)
 	}
