@@ -976,14 +976,54 @@ func (b *bench) wait(ctx context.Context, d time.Duration, what string, f func()
 	return fmt.Errorf("%s: not within %v", what, d)
 }
 
-// freeAddr is a loopback address with a free port.
+// freeAddr is a loopback address with a free port, chosen below the
+// kernel's ephemeral range. The bench must name its NATS and leafnode
+// ports before the servers bind them; a port the kernel handed out for
+// bind(":0") and that was released again can meanwhile go to any
+// outgoing connection of any process (fresh-clone CI saw "address already
+// in use" while other test packages ran), whereas a port below the
+// ephemeral range is only ever taken by someone who names it.
 func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+	lo := ephemeralLow()
+	const base = 20000
+	if lo <= base+1000 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return "", err
+		}
+		defer ln.Close()
+		return ln.Addr().String(), nil
 	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
+	var last error
+	for range 100 {
+		addr := "127.0.0.1:" + strconv.Itoa(base+rand.IntN(lo-base))
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			last = err
+			continue
+		}
+		_ = ln.Close()
+		return addr, nil
+	}
+	return "", fmt.Errorf("no free port below %d: %w", lo, last)
+}
+
+// ephemeralLow is the low end of the kernel's ephemeral port range
+// (Linux's ip_local_port_range), 32768 when it cannot be read.
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 1 {
+		return 32768
+	}
+	v, err := strconv.Atoi(f[0])
+	if err != nil || v < 1024 || v > 65535 {
+		return 32768
+	}
+	return v
 }
 
 // quantile is the nearest-rank q-quantile of ds (0 when empty).
