@@ -50,6 +50,7 @@ const (
 	cmdPowerShell
 	cmdObfuscated
 	cmdObfPath
+	cmdBatch
 )
 
 // cmdClass says how much a command name alone tells.
@@ -1238,6 +1239,21 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	// value's classes: without '\\' and '%' it needs no search
 	r := in.raw
 	rawEscapes := r != "" && (r != v || m&(cBackslash|cPercent) != 0) && (strings.IndexByte(r, '\\') >= 0 || escapedBackslash(r))
+	if m&cSpace != 0 && len(v) >= 8 && batchLead(v, m) {
+		// cmd.exe's FOR and IF; a Windows path's "\n" is no line break to
+		// cmd.exe, so a value whose raw form has escapes is read raw too
+		i, j, ok := batchStatement(v, m, in.src == threat.SourcePath)
+		ev := v
+		if !ok && rawEscapes {
+			ev = decode.Percent(r, in.src == threat.SourceQuery || in.src == threat.SourceForm)
+			i, j, ok = batchStatement(ev, classify(ev), in.src == threat.SourcePath)
+		}
+		if ok && seen.mark(&hit, cmdBatch) {
+			s := bareSignal(nameCommand, "cmdi.batch", 0.99, in)
+			s.Evidence = excerpt(ev, i, j, 48)
+			dst = append(dst, s)
+		}
+	}
 	path := in.src == threat.SourcePath
 	if m&cmdOps == 0 && !header && m&cParen == 0 && !rawEscapes && !startsWithCommand(v, m) {
 		// no operator, no call, no command line first: no command
