@@ -496,6 +496,11 @@ func phpCode(lo []byte, m cls, word groupMatch, colons *lazySpots) (int, int, fl
 	if m&cParen == 0 {
 		return -1, -1, 0, ""
 	}
+	if m&cDollar != 0 {
+		if i, j := phpVarCall(lo); i >= 0 {
+			return i, j, 0.99, "php.call"
+		}
+	}
 	if i, j, conf := phpCall(lo); conf > 0 {
 		return i, j, conf, "php.call"
 	}

@@ -1,0 +1,253 @@
+package signature
+
+import "bytes"
+
+// PHP calls whose function is a variable: "$f('id')", "$a(1)",
+// "@$__[o](4)", "${'a'}(11)", "$_aB_4c[5]['d'] /*lol*/ (17)",
+// "$foo->$fn()", "Foo::$fn()". Webshells and obfuscated payloads name no
+// function, so that no word list finds them; the grammar is PHP's alone:
+// a '$' variable (or "${expr}"), its indexes, and a call, written as a
+// statement (it opens the value, or follows ';', '=', '@', '.' or an open
+// tag) and closed by the value's end, ';', '.', '?>' or a comment. Prices
+// ("$5(approx)") start with a digit; jQuery's "$(" names nothing; a
+// shell's "$(cmd)" and "${var}" are followed by no call.
+
+// phpVarCallMax bounds the bytes a callee and its indexes may take.
+const phpVarCallMax = 256
+
+// phpVarCall finds a variable function call written as a statement in lo
+// (lower case) and returns its span.
+func phpVarCall(lo []byte) (int, int) {
+	tries := 0
+	for off := 0; off < len(lo) && tries < 64; {
+		k := indexByteFrom(lo, off, '$')
+		if k < 0 {
+			return -1, -1
+		}
+		off = k + 1
+		// the callee starts at its first '$' (or "::" of a static call, an
+		// '@' before it)
+		s := k
+		for s > 0 && lo[s-1] == '$' {
+			s--
+		}
+		if k > s {
+			continue // the first '$' of "$$b" was read already
+		}
+		tries++
+		st := s
+		if st > 0 && lo[st-1] == '@' {
+			st--
+		}
+		if st >= 2 && lo[st-1] == ':' && lo[st-2] == ':' {
+			// Foo::$fn(): the class name before it
+			b := st - 2
+			for b > 0 && isWord(lo[b-1]) {
+				b--
+			}
+			if b == st-2 {
+				continue
+			}
+			st = b
+		}
+		if !phpStatementBefore(lo, st) {
+			continue
+		}
+		p, ok := phpCallee(lo, s)
+		if !ok {
+			continue
+		}
+		// the call: '(' ... ')' closed within the bound
+		e := phpCallClose(lo, p)
+		if e < 0 {
+			continue
+		}
+		if lo[p-1] == ' ' && bytes.IndexByte(lo[p:e], ' ') >= 0 && bytes.IndexAny(lo[p:e], "'\"$") < 0 {
+			continue // "$US (the dollar)": words in parentheses after a space
+		}
+		if phpStatementAfter(lo, e+1) {
+			return st, e + 1
+		}
+	}
+	return -1, -1
+}
+
+func indexByteFrom(b []byte, off int, c byte) int {
+	for i := off; i < len(b); i++ {
+		if b[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// phpStatementBefore reports whether a statement may start at lo[i]: the
+// value opens there (spaces aside), or ';', '=', '.', '(', '{', or an
+// open tag's '?' or '>' come before it.
+func phpStatementBefore(lo []byte, i int) bool {
+	b := i - 1
+	for b >= 0 && (lo[b] == ' ' || lo[b] == '\t' || lo[b] == '\n' || lo[b] == '\r') {
+		b--
+	}
+	if b < 0 {
+		return true
+	}
+	switch lo[b] {
+	case ';', '=', '.', '{', '}', '?':
+		return true
+	case '>':
+		return b > 0 && lo[b-1] == '?' || b > 0 && lo[b-1] == '-' // ?> or $o->$fn()
+	}
+	return false
+}
+
+// phpGap skips what PHP lets stand between tokens: spaces, line breaks,
+// /* comments */, and # or // comments to the line's end.
+func phpGap(lo []byte, i int) int {
+	lim := min(len(lo), i+phpVarCallMax)
+	for i < lim {
+		switch c := lo[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case c == '/' && i+1 < len(lo) && lo[i+1] == '*':
+			e := indexFrom(lo[:lim], i+2, "*/")
+			if e < 0 {
+				return lim
+			}
+			i = e + 2
+		case c == '#' || c == '/' && i+1 < len(lo) && lo[i+1] == '/':
+			for i < lim && lo[i] != '\n' {
+				i++
+			}
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func indexFrom(b []byte, off int, s string) int {
+	for i := off; i+len(s) <= len(b); i++ {
+		if string(b[i:i+len(s)]) == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func phpIdentStart(c byte) bool { return c == '_' || 'a' <= c && c <= 'z' || c >= 0x80 }
+
+// phpCallee reads "$name", "$$name", "${expr}" and their indexes ([...],
+// {...}, ->name, ->$name) from lo[s] (a '$') and returns the index of the
+// call's '(' after it.
+func phpCallee(lo []byte, s int) (int, bool) {
+	lim := min(len(lo), s+phpVarCallMax)
+	i := s
+	for i < lim && lo[i] == '$' {
+		i++
+	}
+	i = phpGap(lo, i)
+	switch {
+	case i < lim && phpIdentStart(lo[i]):
+		for i < lim && (isWord(lo[i]) || lo[i] >= 0x80) {
+			i++
+		}
+	case i < lim && lo[i] == '{':
+		e := phpGroupEnd(lo, i, lim)
+		if e < 0 || e == i+1 {
+			return 0, false
+		}
+		i = e + 1
+	default:
+		return 0, false
+	}
+	for n := 0; n < 8; n++ {
+		i = phpGap(lo, i)
+		if i >= lim {
+			return 0, false
+		}
+		switch lo[i] {
+		case '(':
+			return i, true
+		case '[', '{':
+			e := phpGroupEnd(lo, i, lim)
+			if e < 0 {
+				return 0, false
+			}
+			i = e + 1
+		case '-':
+			// ->$fn(): a variable method; ->name() names its method, and
+			// "$this->load->view('x')" is a program's code, not a payload
+			if i+1 >= lim || lo[i+1] != '>' {
+				return 0, false
+			}
+			i = phpGap(lo, i+2)
+			dollar := i < lim && lo[i] == '$'
+			for i < lim && lo[i] == '$' {
+				i++
+			}
+			if i >= lim || !phpIdentStart(lo[i]) {
+				return 0, false
+			}
+			for i < lim && (isWord(lo[i]) || lo[i] >= 0x80) {
+				i++
+			}
+			if !dollar {
+				if j := phpGap(lo, i); j < lim && lo[j] == '(' {
+					return 0, false
+				}
+			}
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+// phpGroupEnd returns the index of the bracket closing the one at lo[i],
+// nested brackets and quoted strings skipped, or -1 before lim.
+func phpGroupEnd(lo []byte, i, lim int) int {
+	depth := 0
+	for k := i; k < lim; k++ {
+		switch lo[k] {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+			if depth == 0 {
+				return k
+			}
+		case '\'', '"':
+			q := lo[k]
+			k++
+			for k < lim && lo[k] != q {
+				if lo[k] == '\\' {
+					k++
+				}
+				k++
+			}
+		}
+	}
+	return -1
+}
+
+// phpCallClose returns the index of the ')' closing the call at lo[p].
+func phpCallClose(lo []byte, p int) int {
+	return phpGroupEnd(lo, p, min(len(lo), p+phpVarCallMax))
+}
+
+// phpStatementAfter reports whether a statement may end at lo[i]: the
+// value's end, ';', '.', ')', '?>', or a comment.
+func phpStatementAfter(lo []byte, i int) bool {
+	i = phpGap(lo, i)
+	if i >= len(lo) {
+		return true
+	}
+	switch lo[i] {
+	case ';', '.', ')':
+		return true
+	case '?':
+		return i+1 < len(lo) && lo[i+1] == '>'
+	}
+	return false
+}

@@ -1,0 +1,26 @@
+package signature
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// FuzzPHPVarCall checks that phpVarCall never panics and returns a span
+// inside its value holding a '$' and a '('.
+func FuzzPHPVarCall(f *testing.F) {
+	for _, s := range []string{"$a(1)", "@$__[o](4)", "${'a'}(11)", "$_ab[5]['d'] /*x*/ (17)", "foo::$v()", "$f->$g()",
+		"$", "${", "$a[", "$a/*", "$a#", "$a->", "::$", strings.Repeat("$a[", 200), strings.Repeat("$$$$(", 100)} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		lo := bytes.ToLower(b)
+		i, j := phpVarCall(lo)
+		if i < 0 {
+			return
+		}
+		if j <= i || j > len(lo) || bytes.IndexByte(lo[i:j], '$') < 0 || bytes.IndexByte(lo[i:j], '(') < 0 {
+			t.Fatalf("%q: span [%d,%d)", lo, i, j)
+		}
+	})
+}

@@ -1,0 +1,43 @@
+package signature_test
+
+import "testing"
+
+// PHP calls whose function is a variable, as webshells and obfuscated
+// payloads write them. Public samples: the OWASP CRS regression tests of
+// its rule 933180 (Apache-2.0).
+var phpVarCallAttacks = []placedCase{
+	{"$a(1)", nil},
+	{"$$b(2)", nil},
+	{"@$__[o](4)", nil},
+	{"$__['o'](5)", nil},
+	{"$__[$_[1]](7)", nil},
+	{"${@a}(10)", nil},
+	{"${'a'}(11)", nil},
+	{"$OOO000000{0}(15)", nil},
+	{"$OOO0000O0 (16)", nil},
+	{"$_aB_4c[5]['d'] /*lol*/ (17)", nil},
+	{"${_.__}(30);", nil},
+	{"$f(101).$f(120)", nil},
+	{"${$foo->bar}(200)", nil},
+	{"$foo->$funcname()", nil},
+	{"Foo::$variable()", nil},
+	{"$b374k=@$s_func(22)", nil},
+	{"<?php $f=$_GET['f'];$f($_GET['c']); ?>", nil},
+}
+
+// phpVarCallBenign are prices, shell and jQuery code and PHP programs'
+// own method calls.
+var phpVarCallBenign = []placedCase{
+	{"costs $5(approx)", nil},
+	{"The price is $a (1 each).", nil},
+	{"$US (the dollar).", nil},
+	{"${HOME}/bin", nil},
+	{"$('#id').hide();", nil},
+	{"$this->load->view('welcome');", nil},
+	{"echo $HOME(x)", nil},
+	{"total: $12 (incl. tax)", nil},
+}
+
+func TestPHPVariableCalls(t *testing.T) {
+	checkPlaced(t, "code", phpVarCallAttacks, 0.99, phpVarCallBenign, 0.75)
+}
