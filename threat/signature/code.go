@@ -113,7 +113,18 @@ var (
 		"system.diagnostics.process", "!!python/", "__reduce__", "c__builtin__", "cposix\nsystem", "cos\nsystem", "!ruby/",
 		"!!javax.", "!!java.", "!!com.", "!!org.", "!!sun.", "objectstateformatter", "losformatter",
 		"<java>", "<object class=", "_$$nd_func$$_", "__js_function", "typeconfusedelegate", "textformattingrunproperties",
-		"windowsidentity"}
+		"windowsidentity",
+		// server-side JavaScript reaching for Node's process outside a
+		// sandbox (deserNode: reported as script.injection)
+		"this.constructor.constructor", "require.main.constructor", "process.mainmodule", "process[\"env\"]",
+		"process['env']", "process[req.", "require[req.", "process[mainmodule"}
+	// deserCertain are the markers that only a payload carries: the
+	// function markers of node-serialize and funcster, and deserNode.
+	deserCertain = set("_$$nd_func$$_", "__js_function", "this.constructor.constructor", "require.main.constructor",
+		"process.mainmodule", "process[\"env\"]", "process['env']", "process[req.", "require[req.",
+		"process[mainmodule")
+	deserNode = set("this.constructor.constructor", "require.main.constructor", "process.mainmodule",
+		"process[\"env\"]", "process['env']", "process[req.", "require[req.", "process[mainmodule")
 	protoWordList = []string{"__proto__", "constructor.prototype", "constructor[prototype]", "[constructor][prototype]",
 		"constructor][prototype", "prototype[", "object.prototype"}
 	// scriptWords are server-side JavaScript, Python and Ruby reaching for
@@ -247,8 +258,25 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			dst = append(dst, signal(nameCode, "php.object", 0.99, in, i, i+8))
 		}
 	}
-	if mt := gm[groupDeser]; mt.ok && seen.mark(&hit, codeDeser) {
-		dst = append(dst, signal(nameCode, "deser.marker", 0.97, in, mt.i, mt.j))
+	if mt := gm[groupDeser]; mt.ok {
+		w := deserWordList[mt.k]
+		switch {
+		case deserNode[w]:
+			if seen.mark(&hit, codeScript) {
+				dst = append(dst, signal(nameCode, "script.injection", 0.99, in, mt.i, mt.j))
+			}
+		case seen.mark(&hit, codeDeser):
+			conf := 0.97
+			if deserCertain[w] {
+				conf = 0.99
+			}
+			dst = append(dst, signal(nameCode, "deser.marker", conf, in, mt.i, mt.j))
+		}
+	}
+	if m&cParen != 0 && len(lo) >= 8 {
+		if i, j := infiniteLoop(lo); i >= 0 && seen.mark(&hit, codeScript) {
+			dst = append(dst, signal(nameCode, "script.loop", 0.99, in, i, j))
+		}
 	}
 	if m&(cBracket|cDot|cQuote|cDQuote) != 0 || in.src == threat.SourceJSON {
 		if g := gm[groupProto]; g.ok && seen.mark(&hit, codeProto) {
@@ -1258,4 +1286,86 @@ func scriptFileName(v string) (int, bool) {
 		return dot, true
 	}
 	return 0, false
+}
+
+// infiniteLoop finds a value that is nothing but a JavaScript loop whose
+// condition is a constant that is always true: "while(true);",
+// "while(!0)", "while(new Date)", "while(!!{})". Injected where a server
+// evaluates JavaScript, it hangs the event loop. Code quoted in a comment
+// has a body after its loop ("while (true) { work(); }") and a program's
+// condition names a variable ("while (!done)").
+func infiniteLoop(lo []byte) (int, int) {
+	i := skipSpace(lo, 0)
+	if !bytes.HasPrefix(lo[i:], []byte("while")) {
+		return -1, -1
+	}
+	k := skipSpace(lo, i+5)
+	if k >= len(lo) || lo[k] != '(' {
+		return -1, -1
+	}
+	// the condition: its parentheses balanced, up to the value's end but
+	// for ';', "{}" and spaces
+	depth, e := 0, -1
+	for p := k; p < len(lo) && p-k < 64; p++ {
+		switch lo[p] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				e = p
+			}
+		}
+		if e >= 0 {
+			break
+		}
+	}
+	if e < 0 {
+		return -1, -1
+	}
+	rest := bytes.TrimRight(lo[e+1:], " \t\r\n;)")
+	rest = bytes.TrimSpace(bytes.TrimSuffix(rest, []byte("{}")))
+	if len(bytes.TrimRight(rest, " \t\r\n;")) != 0 {
+		return -1, -1
+	}
+	if !truthyConstant(bytes.TrimSpace(lo[k+1 : e])) {
+		return -1, -1
+	}
+	return i, e + 1
+}
+
+// truthyConstant reports whether c, a loop's condition, is a constant
+// that is always true: true, a number other than 0, Infinity, this, an
+// object, array, function or string literal, new X, a negated falsy
+// constant ("!0", "!null", "!”"), or "!!" before any of these.
+func truthyConstant(c []byte) bool {
+	for len(c) > 2 && c[0] == '(' && c[len(c)-1] == ')' {
+		c = bytes.TrimSpace(c[1 : len(c)-1])
+	}
+	for bytes.HasPrefix(c, []byte("!!")) {
+		c = bytes.TrimSpace(c[2:])
+	}
+	if len(c) > 0 && c[0] == '!' {
+		switch string(bytes.TrimSpace(c[1:])) {
+		case "false", "null", "undefined", "nan", "0", "-0", "+0", `""`, "''", "``":
+			return true
+		}
+		return false
+	}
+	s := string(bytes.TrimLeft(c, "+-"))
+	switch s {
+	case "true", "infinity", "this", "string", "object", "number", "boolean", "date", "error", "regexp", "array",
+		"function", "{}", "[]":
+		return true
+	}
+	if len(s) > 0 && s[0] >= '1' && s[0] <= '9' && isNumber([]byte(s)) {
+		return true
+	}
+	if strings.HasPrefix(s, "new ") {
+		return true
+	}
+	if len(s) >= 3 && (s[0] == '"' || s[0] == '\'' || s[0] == '`') && s[len(s)-1] == s[0] {
+		return true
+	}
+	return false
 }
