@@ -603,9 +603,41 @@ type command struct {
 // binDirs are the directories commands are called from by path.
 var binDirs = set("bin", "sbin", "usr", "local", "system32", "syswow64", "windows", "winnt", "opt", "busybox")
 
+// prefixCommands run the command line that follows them: "time sh -c
+// id", "nohup nc -e /bin/sh", "sudo cat /etc/shadow".
+var prefixCommands = set("time", "nohup", "sudo", "doas", "nice", "builtin", "command", "exec", "stdbuf")
+
 // commandWord reads the command word at b[i:], after spaces, an opening
-// quote, '(' or '{'. name is the buffer for the name.
+// quote, '(' or '{'. name is the buffer for the name. Behind a prefix
+// command ("time", "nohup", "sudo") it reads the command the prefix runs,
+// when another follows.
 func commandWord(b []byte, i int, name []byte) (command, bool) {
+	c, ok := commandWordAt(b, i, name)
+	if !ok || !prefixCommands[string(c.name)] || c.end >= len(b) || b[c.end] != ' ' && b[c.end] != '\t' {
+		return c, ok
+	}
+	k := c.end
+	for k < len(b) && (b[k] == ' ' || b[k] == '\t') {
+		k++
+	}
+	if k >= len(b) || b[k] == '-' {
+		return c, ok // "nice -n 5 x", "time -p": the prefix's own options
+	}
+	// the prefix's name is copied out, as the next read reuses name
+	var pre [8]byte
+	p := append(pre[:0], c.name...)
+	inner, iok := commandWordAt(b, k, name)
+	if !iok || inner.class == cmdWord && !inner.byPath {
+		c.name = append(name[:0], p...)
+		return c, ok // "time flies", "time cat": the prefix's word is judged alone
+	}
+	inner.start = c.start
+	inner.obf = inner.obf || c.obf
+	return inner, true
+}
+
+// commandWordAt reads one command word at b[i:] (commandWord).
+func commandWordAt(b []byte, i int, name []byte) (command, bool) {
 	quoted := false
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '(' || b[i] == '{' || b[i] == '\'' || b[i] == '"' || b[i] == '+') {
 		quoted = quoted || b[i] == '\'' || b[i] == '"'
