@@ -1264,6 +1264,18 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 			dst = append(dst, signal(nameCommand, "cmdi.shellshock", 0.995, in, i, i+4))
 		}
 	}
+	if m&(cBang|cTilde|cBrace) != 0 && !(header && structuredHeader(in.name)) {
+		// "~+", "!-1!-2", "{,ifconfig}" alone or after a separator
+		if i, j, rule := shellExpansion(v, m); i >= 0 {
+			bit := uint(cmdIFS)
+			if rule == "cmdi.obfuscated" {
+				bit = cmdObfuscated
+			}
+			if seen.mark(&hit, bit) {
+				dst = append(dst, signal(nameCommand, rule, 0.99, in, i, j))
+			}
+		}
+	}
 	if m&(shellChars|cSpace|cSlash|cBackslash|cQuote|cDQuote|cPercent) == 0 || header && structuredHeader(in.name) {
 		return dst, hit // structured headers carry Shellshock only
 	}

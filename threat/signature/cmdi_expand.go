@@ -1,0 +1,165 @@
+package signature
+
+import "strings"
+
+// Shell expansions standing where a command goes, that no text writes
+// there: a tilde's directory ("~+", "~-", "~+1": the working, the previous
+// and the stacked directories), history events ("!-1!-2": the
+// last commands run again), and a word of brace expansion whose first
+// word is a command ("{,ifconfig}", "{l,-lh}s" is "ls -lhs", "{id,}").
+// The word must be the whole value or follow a command separator (';',
+// '|', '&', a line break, '`' or "$("): "~-1 degrees" and "{a,b}" in a
+// sentence are no commands.
+
+// expansionWordMax bounds the word read.
+const expansionWordMax = 128
+
+// shellExpansion finds such a word in v and returns its span and rule.
+func shellExpansion(v string, m cls) (int, int, string) {
+	if i, j, rule := expansionWordAt(v, 0, true); rule != "" {
+		return i, j, rule
+	}
+	if m&(cSemi|cPipe|cAmp|cNL|cBacktick|cDollar) == 0 {
+		return -1, -1, ""
+	}
+	for k, n := 0, 0; k < len(v) && n < 64; n++ {
+		s := strings.IndexAny(v[k:], ";|&\n`(")
+		if s < 0 {
+			break
+		}
+		k += s + 1
+		if v[k-1] == '(' && (k < 2 || v[k-2] != '$') {
+			continue
+		}
+		if i, j, rule := expansionWordAt(v, k, false); rule != "" {
+			return i, j, rule
+		}
+	}
+	return -1, -1, ""
+}
+
+// expansionWordAt reads the word at v[k:] (after spaces and quotes) and
+// judges it; first says the word opens the value, which it then must be
+// whole.
+func expansionWordAt(v string, k int, first bool) (int, int, string) {
+	for k < len(v) && (v[k] == ' ' || v[k] == '\t' || v[k] == '\'' || v[k] == '"') {
+		k++
+	}
+	if k >= len(v) {
+		return -1, -1, ""
+	}
+	c := v[k]
+	if c != '~' && c != '!' && c != '{' && !isAlnum(c) {
+		return -1, -1, ""
+	}
+	e := k
+	for e < len(v) && e-k < expansionWordMax && !strings.ContainsRune(" \t\r\n;|&`)'\"<>", rune(v[e])) {
+		e++
+	}
+	if e == k || e-k >= expansionWordMax {
+		return -1, -1, ""
+	}
+	if first {
+		// the word is the value, but for a closing quote or spaces
+		rest := strings.Trim(v[e:], " \t\r\n'\"")
+		if rest != "" {
+			return -1, -1, ""
+		}
+	}
+	w := v[k:e]
+	switch {
+	case tildeWord(w):
+		return k, e, "cmdi.expansion"
+	case historyWord(w):
+		return k, e, "cmdi.expansion"
+	case strings.IndexByte(w, '{') >= 0 && braceCommand(w):
+		return k, e, "cmdi.obfuscated"
+	}
+	return -1, -1, ""
+}
+
+// tildeWord reports whether w is "~+", "~-", "~+N" or "~-N", or one of
+// them with a path after it ("~+/x").
+func tildeWord(w string) bool {
+	if len(w) < 2 || w[0] != '~' {
+		return false
+	}
+	i := 1
+	sign := w[i] == '+' || w[i] == '-'
+	if sign {
+		i++
+	}
+	for i < len(w) && w[i] >= '0' && w[i] <= '9' {
+		i++
+	}
+	if !sign {
+		return false // "~user", "~/x": a home directory; "~0", "~2": numbers as notes write them
+	}
+	return i == len(w) || w[i] == '/'
+}
+
+// historyWord reports whether w is a run of history events "!-N" or "!!".
+func historyWord(w string) bool {
+	n := 0
+	for i := 0; i < len(w); {
+		if w[i] != '!' || i+1 >= len(w) {
+			return false
+		}
+		switch {
+		case w[i+1] == '!':
+			i += 2
+		case w[i+1] == '-':
+			j := i + 2
+			for j < len(w) && w[j] >= '0' && w[j] <= '9' {
+				j++
+			}
+			if j == i+2 {
+				return false
+			}
+			i = j
+		default:
+			return false
+		}
+		n++
+	}
+	return n > 0 && w != "!!"
+}
+
+// braceCommand reports whether the word w, expanded as bash expands its
+// first brace group (prefix, each alternative, suffix; empty words
+// dropped), runs a command: its first word names one that is no English
+// word ("ls", "ifconfig", "id"), or an English one with an option or a
+// path after it.
+func braceCommand(w string) bool {
+	o := strings.IndexByte(w, '{')
+	c := strings.IndexByte(w[o+1:], '}')
+	if c < 0 {
+		return false
+	}
+	c += o + 1
+	inner := w[o+1 : c]
+	if strings.IndexByte(inner, ',') < 0 || strings.ContainsAny(inner, "{$") {
+		return false
+	}
+	pre, suf := w[:o], w[c+1:]
+	var words []string
+	for _, alt := range strings.Split(inner, ",") {
+		if x := pre + alt + suf; x != "" {
+			words = append(words, strings.ToLower(x))
+		}
+	}
+	if len(words) == 0 {
+		return false
+	}
+	switch commandClasses[words[0]] {
+	case cmdName, cmdProbe:
+		return true
+	case cmdWord:
+		for _, a := range words[1:] {
+			if a[0] == '-' || a[0] == '/' {
+				return true
+			}
+		}
+	}
+	return false
+}
