@@ -188,6 +188,13 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		}
 		return dst, hit
 	}
+	if len(v) >= 7 && len(v) <= phpRiskTokenMax && m&cSpace == 0 {
+		// a token holding a function only payloads call: "base64_decode",
+		// "FOOcall_user_func", "Shell_exec" as a parameter's name
+		if i, j, ok := phpRiskToken(v); ok && seen.mark(&hit, codePHP) {
+			dst = append(dst, signal(nameCode, "php.injection", 0.99, in, i, j))
+		}
+	}
 	if in.name == "(name)" {
 		var stack [512]byte
 		lo := lower(stack[:0], v)
@@ -1368,4 +1375,49 @@ func truthyConstant(c []byte) bool {
 		return true
 	}
 	return false
+}
+
+// phpRiskNames are the PHP functions of the CRS's 933150 list that run
+// commands, evaluate, decode or inflate payloads, open sockets or list
+// the interpreter's insides: names no text but a payload (or PHP code)
+// holds. The list's everyday functions (str_replace, json_encode,
+// is_array) are left out.
+var phpRiskNames = quads("base64_decode", "call_user_func", "shell_exec", "proc_open", "fsockopen", "pfsockopen",
+	"gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "zlib_decode", "get_defined_vars", "get_defined_functions",
+	"get_defined_constants", "phpinfo", "posix_getpwuid", "posix_getpwnam", "posix_getegid", "posix_geteuid",
+	"posix_kill", "posix_mkfifo", "runkit_function", "runkit_method", "register_tick_function",
+	"header_register_callback", "move_uploaded_file", "curl_init", "curl_exec", "stream_socket_client",
+	"php_uname", "get_current_user", "ini_get_all", "create_function", "pcntl_exec", "assert_options")
+
+// phpRiskTokenMax bounds the tokens phpRiskToken reads.
+const phpRiskTokenMax = 128
+
+// phpRiskToken finds one of phpRiskNames in v, a token without spaces,
+// that no letter follows ("base64_decoder" is another name) and no '.'
+// comes before ("safe.phpinfo" is a file's name).
+func phpRiskToken(v string) (int, int, bool) {
+	if len(v) > phpRiskTokenMax {
+		return 0, 0, false
+	}
+	var stack [phpRiskTokenMax]byte
+	lo := lower(stack[:0], v)
+	for off := 0; off < len(lo); {
+		mt, ok := phpRiskNames.find(lo[off:], false)
+		if !ok {
+			return 0, 0, false
+		}
+		i, j := off+mt.i, off+mt.j
+		if (j == len(lo) || !isLetter(lo[j])) && (i == 0 || lo[i-1] != '.') {
+			return i, j, true // "safe.phpinfo" names a file
+		}
+		off = i + 1
+	}
+	return 0, 0, false
+}
+
+// phpRiskMay reports whether the short word v holds one of phpRiskNames:
+// the word then goes to the families rather than past them.
+func phpRiskMay(v string) bool {
+	_, _, ok := phpRiskToken(v)
+	return ok
 }
