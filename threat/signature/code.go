@@ -176,6 +176,8 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	if in.src == threat.SourceFile && in.name == "(filename)" || in.src == threat.SourceHeader && uploadNameHeader(in.name) {
 		if i, ok := scriptFileName(v); ok && seen.mark(&hit, codeUpload) {
 			dst = append(dst, signal(nameCode, "upload.script", 0.99, in, i, len(v)))
+		} else if i, ok := sessionFileName(v); ok && seen.mark(&hit, codeUpload) {
+			dst = append(dst, signal(nameCode, "upload.session", 0.99, in, i, len(v)))
 		}
 	}
 	if in.src == threat.SourceHeader && !attackHeader(in.name) {
@@ -1282,17 +1284,48 @@ func scriptFileName(v string) (int, bool) {
 	}
 	v = strings.TrimRight(v, ". ")
 	dot := strings.LastIndexByte(v, '.')
-	if dot < 0 || len(v)-dot-1 > 5 {
+	if dot < 0 || len(v)-dot-1 > 8 {
 		return 0, false
 	}
-	var buf [5]byte
+	var buf [8]byte
 	ext := lower(buf[:0], v[dot+1:])
 	switch string(ext) {
-	case "php", "php2", "php3", "php4", "php5", "php6", "php7", "php8", "phtml", "phar", "pht", "phpt", "phps",
-		"jsp", "jspx", "jspf", "asp", "aspx", "ashx", "asmx", "asa":
+	case "php", "phtml", "phar", "pht", "phpt", "phps", "jsp", "jspx", "jspf", "asp", "aspx", "ashx", "asmx", "asa":
 		return dot, true
 	}
+	if len(ext) > 3 && string(ext[:3]) == "php" && isDigits(ext[3:]) {
+		return dot, true // .php5, .php907: Apache's handlers match "php" and digits
+	}
 	return 0, false
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// sessionFileName reports whether an uploaded file's name is a PHP
+// session file's, "sess_" and a session id (20 or more of PHP's id
+// bytes: letters, digits, ',' and '-'), returning where it starts: an
+// upload that writes it plants a session, whose serialised variables PHP
+// then reads back.
+func sessionFileName(v string) (int, bool) {
+	b := max(strings.LastIndexByte(v, '/'), strings.LastIndexByte(v, '\\')) + 1
+	n := v[b:]
+	if len(n) < 25 || !hasPrefixFold(n, "sess_") {
+		return 0, false
+	}
+	for i := 5; i < len(n); i++ {
+		c := n[i]
+		if !(isAlnum(c) || c == ',' || c == '-') {
+			return 0, false
+		}
+	}
+	return b, true
 }
 
 // infiniteLoop finds a value that is nothing but a JavaScript loop whose

@@ -9,8 +9,8 @@ import (
 	"github.com/bulwarkhq/bulwark/threat/signature"
 )
 
-// An uploaded file named as a script a web server runs (a web shell),
-// in a multipart part's filename or in the headers that name a file sent
+// An uploaded file named as a script a web server runs (a web shell) or
+// as a PHP session file, in a multipart part's filename or in the headers that name a file sent
 // as the whole body, is an attack; documents, images and archives are not.
 func TestScriptUpload(t *testing.T) {
 	d, err := signature.New(signature.Config{})
@@ -35,14 +35,17 @@ func TestScriptUpload(t *testing.T) {
 		sigs := detect(t, d, r)
 		best := 0.0
 		for _, s := range sigs {
-			if s.Rule == "upload.script" {
+			if s.Rule == "upload.script" || s.Rule == "upload.session" {
 				best = max(best, s.Confidence)
 			}
 		}
 		return best, rulesOf(sigs)
 	}
 	for _, name := range []string{"shell.php", "a.PHP5", "x.phtml", "up.phar", "cmd.jsp", "c.aspx", "s.php...", "s.php. . ",
-		"s.php::$DATA", "../../var/www/s.php"} {
+		"s.php::$DATA", "../../var/www/s.php", "fthi/sfewfda.php907.............",
+		// a PHP session file (CRS rule 933220's tests): a planted session
+		"sess_d8ew88tqmabdcokhumchy8htqm", "/tmp/sess_abc123def456ghi789jkl", `C:\temp\sess_malicious12345678901`,
+		"SESS_abc123,def456,ghi789jkl"} {
 		for _, h := range []string{"", "X-Filename", "X-File-Name", "X_filename", "X.filename"} {
 			if got, rules := uploadScore(name, h); got < 0.99 {
 				t.Errorf("upload %q (header %q): %.2f, want 0.99 (%v)", name, h, got, rules)
@@ -50,7 +53,7 @@ func TestScriptUpload(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"photo.jpg", "report.pdf", "shell.php.jpg", "notes.txt", "php", "phpinfo.png", "a.phpx",
-		"site.cer", "archive.tar.gz", "README.md"} {
+		"site.cer", "archive.tar.gz", "README.md", "sess_notes.txt", "sess_2024", "a.php7x"} {
 		for _, h := range []string{"", "X-Filename"} {
 			if got, rules := uploadScore(name, h); got > 0 {
 				t.Errorf("upload %q (header %q): %.2f, want nothing (%v)", name, h, got, rules)
