@@ -451,7 +451,9 @@ func encodedPath(b []byte) bool {
 
 // remoteInclude rates a value that is a URL as a remote file include: a URL
 // ending in '?' or '&' or a NUL (to cut off the suffix the application
-// appends), or one pointing at a known shell name.
+// appends; certain when the value is the URL alone), one naming a script
+// on a host given by its IP address, or one pointing at a known shell
+// name.
 func remoteInclude(b []byte) float64 {
 	b = bytes.TrimSpace(b)
 	scheme := false
@@ -466,7 +468,16 @@ func remoteInclude(b []byte) float64 {
 	last := b[len(b)-1]
 	switch {
 	case last == '?' || last == 0 || bytes.HasSuffix(b, []byte("?&")):
+		// the '?' (or NUL) that makes the extension the server appends
+		// ("include($page . '.php')") part of the query: a whole URL
+		// value ending so is the inclusion trick; in a sentence it is
+		// punctuation
+		if bytes.IndexByte(b, ' ') < 0 {
+			return 0.99
+		}
 		return 0.9
+	case ipScriptURL(b):
+		return 0.99
 	case bytes.Contains(b, []byte("?=")) || bytes.Contains(b, []byte("??")):
 		return 0.85
 	}
@@ -487,4 +498,44 @@ func longestRun(v string) (int, int) {
 		}
 	})
 	return at, best
+}
+
+// ipScriptURL reports whether b, a URL without spaces, names its host by
+// an IPv4 address and its path a script or text file a PHP include would
+// run (http://66.240.183.75/crash.php, http://1.2.3.4/shell.txt): how
+// remote inclusion fetches its code, and no link a person shares.
+func ipScriptURL(b []byte) bool {
+	if bytes.IndexByte(b, ' ') >= 0 {
+		return false
+	}
+	k := bytes.Index(b, []byte(":/"))
+	if k < 0 {
+		return false
+	}
+	h := bytes.TrimLeft(b[k+2:], "/") // pathFold may have made "//" one '/'
+
+	e := 0
+	for e < len(h) && h[e] != '/' && h[e] != '?' && h[e] != '#' {
+		e++
+	}
+	host := h[:e]
+	if c := bytes.LastIndexByte(host, ':'); c >= 0 {
+		host = host[:c]
+	}
+	if !ipLike(host) || bytes.Count(host, []byte(".")) != 3 {
+		return false
+	}
+	path := h[e:]
+	if q := bytes.IndexAny(path, "?#"); q >= 0 {
+		path = path[:q]
+	}
+	dot := bytes.LastIndexByte(path, '.')
+	if dot < 0 || bytes.IndexByte(path[dot:], '/') >= 0 {
+		return false
+	}
+	switch string(bytes.ToLower(path[dot+1:])) {
+	case "php", "txt", "inc", "phtml", "pl", "cgi", "sh", "jsp", "asp", "aspx":
+		return true
+	}
+	return false
 }
