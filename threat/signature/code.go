@@ -209,6 +209,11 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		// ?-d+allow_url_include%3d1+-d+auto_prepend_file%3dphp://input
 		if mt, ok := phpWords.find(lo, false); ok && seen.mark(&hit, codePHP) {
 			dst = append(dst, signal(nameCode, "php.injection", 0.99, in, mt.i, mt.j))
+		} else if m&cDollar != 0 && m&cParen != 0 {
+			// a body of code without '=' is one parameter's name: $d['o'](9)
+			if i, j := phpVarCall(lo); i >= 0 && seen.mark(&hit, codePHP) {
+				dst = append(dst, signal(nameCode, "php.call", 0.99, in, i, j))
+			}
 		}
 		// Spring binds a parameter's name to a property path:
 		// class.module.classLoader.resources... (Spring4Shell) sets the
@@ -535,6 +540,11 @@ func phpCode(lo []byte, m cls, word groupMatch, colons *lazySpots) (int, int, fl
 	}
 	if m&cDollar != 0 {
 		if i, j := phpVarCall(lo); i >= 0 {
+			return i, j, 0.99, "php.call"
+		}
+	}
+	if m&(cBracket|cBrace) != 0 || bytes.Count(lo, []byte("(")) > 1 {
+		if i, j := phpGroupCall(lo); i >= 0 {
 			return i, j, 0.99, "php.call"
 		}
 	}

@@ -251,3 +251,88 @@ func phpStatementAfter(lo []byte, i int) bool {
 	}
 	return false
 }
+
+// phpCompactMax bounds the bytes phpGroupCall compacts.
+const phpCompactMax = 1024
+
+// phpGroupCall finds a call whose function is spelt inside brackets,
+// strings and concatenations that PHP evaluates to its name:
+// "(sy.(st).em)('uname')", "[system][0](ls)", "(['system'])[0]('id')",
+// "(string) {[system][0]} ('uname')", "(/* x */system)(ls/* x */)". With
+// spaces and comments dropped, the callee runs back from the call's '('
+// to the statement's start (the value's, ';' or '='); its letters, a
+// "(string)" cast left out, must spell a function that runs commands or
+// code, and the call must have an argument a payload gives (a string, a
+// variable or a word) and end the statement.
+func phpGroupCall(lo []byte) (int, int) {
+	var stack [phpCompactMax]byte
+	c := stack[:0]
+	for i := 0; i < len(lo) && len(c) < phpCompactMax; i++ {
+		switch x := lo[i]; {
+		case x == ' ' || x == '\t' || x == '\n' || x == '\r':
+		case x == '/' && i+1 < len(lo) && lo[i+1] == '*':
+			e := indexFrom(lo[:min(len(lo), i+phpCompactMax)], i+2, "*/")
+			if e < 0 {
+				i = len(lo)
+				continue
+			}
+			i = e + 1
+		default:
+			c = append(c, x)
+		}
+	}
+	for p := 1; p < len(c); p++ {
+		if c[p] != '(' {
+			continue
+		}
+		switch c[p-1] {
+		case ')', ']', '}', '\'', '"':
+		default:
+			continue
+		}
+		s := p - 1
+		for s > 0 && p-s < 96 && c[s-1] != ';' && c[s-1] != '=' && c[s-1] != '&' && c[s-1] != '|' {
+			s--
+		}
+		callee := bytes.ReplaceAll(c[s:p], []byte("(string)"), nil)
+		var name [32]byte
+		n := name[:0]
+		for _, x := range callee {
+			if 'a' <= x && x <= 'z' || x == '_' {
+				if len(n) == len(name) {
+					n = n[:0]
+					break
+				}
+				n = append(n, x)
+			}
+		}
+		if !phpExec[string(n)] || bytes.IndexAny(callee, "([{'\"") < 0 {
+			continue
+		}
+		e := phpGroupEnd(c, p, min(len(c), p+phpVarCallMax))
+		if e < 0 || e == p+1 {
+			continue
+		}
+		if a := c[p+1]; a != '\'' && a != '"' && a != '$' && !isWord(a) {
+			continue
+		} else if isWord(a) && !wordsOnly(c[p+1:e]) {
+			continue // "[system](https://...)": a link's text and its address
+		}
+		if e+1 < len(c) && c[e+1] != ';' && c[e+1] != '?' {
+			continue
+		}
+		// the span is read in the compacted copy: report the value whole
+		return 0, len(lo)
+	}
+	return -1, -1
+}
+
+// wordsOnly reports whether b holds only identifier bytes.
+func wordsOnly(b []byte) bool {
+	for _, x := range b {
+		if !isWord(x) {
+			return false
+		}
+	}
+	return true
+}

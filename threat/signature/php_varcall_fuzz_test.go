@@ -24,3 +24,19 @@ func FuzzPHPVarCall(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPHPGroupCall checks that phpGroupCall never panics and, when it
+// finds a call, reports the value whole.
+func FuzzPHPGroupCall(f *testing.F) {
+	for _, s := range []string{"(sy.(st).em)('uname');", "[system][0](ls);", "(/* x */system)(ls);", "(['system'])[0]('id')",
+		"/*", "(", ")(", "](", strings.Repeat("[system](", 200), strings.Repeat("/* ", 500)} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		lo := bytes.ToLower(b)
+		i, j := phpGroupCall(lo)
+		if i >= 0 && (i != 0 || j != len(lo)) {
+			t.Fatalf("%q: span [%d,%d)", lo, i, j)
+		}
+	})
+}

@@ -41,3 +41,30 @@ var phpVarCallBenign = []placedCase{
 func TestPHPVariableCalls(t *testing.T) {
 	checkPlaced(t, "code", phpVarCallAttacks, 0.99, phpVarCallBenign, 0.75)
 }
+
+// Calls whose function's name PHP assembles from brackets, strings and
+// concatenations, spaces and comments between. Public samples: the OWASP
+// CRS regression tests of its rule 933210 (Apache-2.0).
+var phpGroupCallAttacks = []placedCase{
+	{"(sy.(st).em)('uname');", nil},
+	{`( string ) "sys"."t"."em" ('uname');`, nil},
+	{"(string) {[system][0]} ('uname');", nil},
+	{"(/* comment */system)(ls/* comment */);", nil},
+	{"[system][0](ls);", nil},
+	{"[ system ] [ 0 ] ( ls );", nil},
+	{"(['system'])[0]('uname');", nil},
+	{"(  [  system  ][  0  ])  {/* comment */0}  (  ls  );", nil},
+}
+
+// phpGroupCallBenign are links and notes in brackets.
+var phpGroupCallBenign = []placedCase{
+	{"[system](https://example.com/docs)", nil},
+	{"see [eval](link) here", nil},
+	{"the (system) of (the world)", nil},
+	{"[exec][0](x) and more", nil},
+	{"(a)(b)(c)", nil},
+}
+
+func TestPHPGroupCalls(t *testing.T) {
+	checkPlaced(t, "code", phpGroupCallAttacks, 0.99, phpGroupCallBenign, 0.75)
+}
