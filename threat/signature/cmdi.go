@@ -1283,6 +1283,16 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	// value's classes: without '\\' and '%' it needs no search
 	r := in.raw
 	rawEscapes := r != "" && (r != v || m&(cBackslash|cPercent) != 0) && (strings.IndexByte(r, '\\') >= 0 || escapedBackslash(r))
+	if m&cPipe != 0 {
+		if i, j, ok := pipeToShell(v); ok && seen.mark(&hit, cmdChain) {
+			dst = append(dst, signal(nameCommand, "cmdi.pipe_shell", 0.99, in, i, j))
+		}
+	}
+	if m&cLT != 0 {
+		if i, j, ok := hereString(v); ok && seen.mark(&hit, cmdChain) {
+			dst = append(dst, signal(nameCommand, "cmdi.here_string", 0.99, in, i, j))
+		}
+	}
 	if m&cSpace != 0 && len(v) >= 8 && batchLead(v, m) {
 		// cmd.exe's FOR and IF; a Windows path's "\n" is no line break to
 		// cmd.exe, so a value whose raw form has escapes is read raw too

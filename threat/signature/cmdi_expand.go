@@ -163,3 +163,106 @@ func braceCommand(w string) bool {
 	}
 	return false
 }
+
+// pipeShells are the shells and interpreters a pipe feeds a script to.
+var pipeShells = []string{"sh", "bash", "zsh", "ksh", "dash", "ash", "csh", "tcsh", "busybox sh"}
+
+// pipeToShell finds "| sh" (or another shell) ending a command line: what
+// came before the pipe is run as a script ("printf ... | rev | sh",
+// "curl http://x/s | bash", "echo aWQ= | base64 -d | sh"). The shell must
+// end the value or its command (';', '&', ')', '`' or a line break come
+// next), with nothing but its "-s" or "-" after it, and a command must
+// stand before the pipe.
+func pipeToShell(v string) (int, int, bool) {
+	for k, n := 0, 0; k < len(v) && n < 64; n++ {
+		p := strings.IndexByte(v[k:], '|')
+		if p < 0 {
+			return 0, 0, false
+		}
+		p += k
+		k = p + 1
+		if p == 0 || k < len(v) && v[k] == '|' {
+			k++
+			continue // "||": an or, not a pipe
+		}
+		b := p - 1
+		for b >= 0 && (v[b] == ' ' || v[b] == '\t') {
+			b--
+		}
+		if b < 0 || !(isAlnum(v[b]) || v[b] == '\'' || v[b] == '"' || v[b] == '=' || v[b] == '/') {
+			continue
+		}
+		s := k
+		for s < len(v) && (v[s] == ' ' || v[s] == '\t') {
+			s++
+		}
+		if s < len(v) && v[s] == '/' {
+			// /bin/sh, /usr/bin/bash
+			e := s
+			for e < len(v) && v[e] != ' ' && v[e] != ';' && v[e] != '&' && v[e] != '|' {
+				e++
+			}
+			if l := strings.LastIndexByte(v[s:e], '/'); l >= 0 {
+				s += l + 1
+			}
+		}
+		for _, sh := range pipeShells {
+			if !hasPrefixFold(v[s:], sh) {
+				continue
+			}
+			e := s + len(sh)
+			if e < len(v) && isWord(v[e]) {
+				continue // "| shows", "| bashful"
+			}
+			r := e
+			for r < len(v) && (v[r] == ' ' || v[r] == '\t') {
+				r++
+			}
+			if strings.HasPrefix(v[r:], "-s") || strings.HasPrefix(v[r:], "- ") || r+1 == len(v) && v[r] == '-' {
+				r += 2
+				for r < len(v) && (v[r] == ' ' || v[r] == '\t') {
+					r++
+				}
+			}
+			if r >= len(v) || strings.IndexByte(";&)`\n\r", v[r]) >= 0 {
+				return p, e, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// hereString finds a here-string, "cmd<<<word": the shell feeds the word
+// to the command's input ("`cat<<<sh -c whoami`" prints a command line
+// for the backticks to run). The word before "<<<" must name a command;
+// CUDA's "kernel<<<grid, block>>>" names none.
+func hereString(v string) (int, int, bool) {
+	for k, n := 0, 0; k < len(v) && n < 16; n++ {
+		p := strings.Index(v[k:], "<<<")
+		if p < 0 {
+			return 0, 0, false
+		}
+		p += k
+		k = p + 3
+		b := p
+		for b > 0 && (v[b-1] == ' ' || v[b-1] == '\t') {
+			b--
+		}
+		s := b
+		for s > 0 && b-s < 40 && (isAlnum(v[s-1]) || v[s-1] == '-' || v[s-1] == '_') {
+			s--
+		}
+		if s == b || s > 0 && (isAlnum(v[s-1]) || v[s-1] == '.') {
+			continue
+		}
+		var stack [40]byte
+		if c := commandClasses[string(lower(stack[:0], v[s:b]))]; c == cmdUnknown {
+			continue
+		}
+		if k < len(v) && (v[k] == '<' || v[k] == '=') {
+			continue
+		}
+		return s, k, true
+	}
+	return 0, 0, false
+}

@@ -25,3 +25,20 @@ func FuzzShellExpansion(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPipeAndHereString checks that pipeToShell and hereString never
+// panic and return spans inside their value.
+func FuzzPipeAndHereString(f *testing.F) {
+	for _, s := range []string{"a | sh", "x|/bin/bash -s", "cat<<<id", "|", "<<<", "a|", "a<<<", strings.Repeat("a|", 100),
+		strings.Repeat("cat<<<", 50)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if i, j, ok := pipeToShell(v); ok && (i < 0 || j <= i || j > len(v) || v[i] != '|') {
+			t.Fatalf("%q: pipe span [%d,%d)", v, i, j)
+		}
+		if i, j, ok := hereString(v); ok && (i < 0 || j <= i || j > len(v) || !strings.Contains(v[i:j], "<<<")) {
+			t.Fatalf("%q: here-string span [%d,%d)", v, i, j)
+		}
+	})
+}
