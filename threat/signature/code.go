@@ -1425,12 +1425,14 @@ func truthyConstant(c []byte) bool {
 // the interpreter's insides: names no text but a payload (or PHP code)
 // holds. The list's everyday functions (str_replace, json_encode,
 // is_array) are left out.
-var phpRiskNames = quads("base64_decode", "call_user_func", "shell_exec", "proc_open", "fsockopen", "pfsockopen",
+var phpRiskNames = quads(phpRiskNameList...)
+
+var phpRiskNameList = []string{"base64_decode", "call_user_func", "shell_exec", "proc_open", "fsockopen", "pfsockopen",
 	"gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "zlib_decode", "get_defined_vars", "get_defined_functions",
 	"get_defined_constants", "phpinfo", "posix_getpwuid", "posix_getpwnam", "posix_getegid", "posix_geteuid",
 	"posix_kill", "posix_mkfifo", "runkit_function", "runkit_method", "register_tick_function",
 	"header_register_callback", "move_uploaded_file", "curl_init", "curl_exec", "stream_socket_client",
-	"php_uname", "get_current_user", "ini_get_all", "create_function", "pcntl_exec", "assert_options")
+	"php_uname", "get_current_user", "ini_get_all", "create_function", "pcntl_exec", "assert_options"}
 
 // phpRiskTokenMax bounds the tokens phpRiskToken reads.
 const phpRiskTokenMax = 128
@@ -1461,6 +1463,20 @@ func phpRiskToken(v string) (int, int, bool) {
 // phpRiskMay reports whether the short word v holds one of phpRiskNames:
 // the word then goes to the families rather than past them.
 func phpRiskMay(v string) bool {
+	// every name has a '_' before one of a few pairs of letters; most
+	// words with a '_' ("price_asc", "user_id") have none of them
+	may := false
+	for i := 0; i+2 < len(v) && !may; i++ {
+		if v[i] == '_' {
+			may = phpRiskPairs[string([]byte{v[i+1] | 0x20, v[i+2] | 0x20})]
+		}
+	}
+	if !may {
+		return false
+	}
 	_, _, ok := phpRiskToken(v)
 	return ok
 }
+
+// phpRiskPairs are the two letters after a '_' in phpRiskNames.
+var phpRiskPairs = set("de", "us", "ex", "op", "ge", "ki", "mk", "fu", "me", "ti", "re", "up", "in", "so", "un", "cu")
