@@ -96,7 +96,7 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	if in.m&sqlChars == 0 && (in.src != threat.SourceHeader || in.m&cPercent == 0) {
 		// sqliValue would return at once, and no decoded form is read:
 		// most values (numbers, names, tags), spared zeroing best
-		return dst, false
+		return sqlCastOrCatalog(in, seen, dst, false)
 	}
 	var hit bool
 	var best [sqliNumRules]sqlHit
@@ -144,6 +144,20 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			}
 		}
 		dst = append(dst, s)
+	}
+	return sqlCastOrCatalog(in, seen, dst, hit)
+}
+
+// sqlCastOrCatalog adds the cast and catalog rules (sqli_cast.go), which
+// need none of the characters the other rules do.
+func sqlCastOrCatalog(in *input, seen *rules, dst []threat.Signal, hit bool) ([]threat.Signal, bool) {
+	if in.m&cColon != 0 {
+		if i, j := sqlCast(in.value); i >= 0 && seen.mark(&hit, sqliFunc) {
+			dst = append(dst, signal(nameSQLi, "sqli.cast", 0.99, in, i, j))
+		}
+	}
+	if in.m&(cSpace|cParen|cLT|cGT) == 0 && sqlCatalogValue(in.value) && seen.mark(&hit, sqliSchema) {
+		dst = append(dst, signal(nameSQLi, "sqli.catalog", 0.99, in, 0, len(in.value)))
 	}
 	return dst, hit
 }

@@ -1,0 +1,101 @@
+package signature
+
+import "strings"
+
+// A PostgreSQL cast of a column or a call to a type it cannot hold
+// ("password::int", "unistr(password)::int", "(...)::jsonb") makes the
+// database's error message print the value: error-based injection in a
+// numeric parameter, with no quote to break out of. The operand must be
+// a name or a call's ')' glued to "::", the type one of SQL's, spelt in
+// one case, and nothing but an operator, a comment or the value's end
+// after it: C++'s "std::int32_t" and Ruby's "Foo::Integer" are no casts.
+
+var sqlCastTypes = []string{"int", "int2", "int4", "int8", "integer", "bigint", "smallint", "numeric", "bool",
+	"boolean", "text", "varchar", "json", "jsonb", "date", "float", "float8", "real", "regclass", "xml", "bytea"}
+
+// sqlCast finds such a cast in v and returns its span.
+func sqlCast(v string) (int, int) {
+	for k, n := 0, 0; k < len(v) && n < 32; n++ {
+		p := strings.Index(v[k:], "::")
+		if p < 0 {
+			return -1, -1
+		}
+		p += k
+		k = p + 2
+		if p == 0 {
+			continue
+		}
+		b := v[p-1]
+		if !(isWord(b) || b == ')') {
+			continue
+		}
+		s := p - 1
+		for s > 0 && isWord(v[s-1]) {
+			s--
+		}
+		e := k
+		for e < len(v) && e-k < 12 && isAlnum(v[e]) {
+			e++
+		}
+		t := v[k:e]
+		if t == "" || e < len(v) && (isWord(v[e]) || v[e] == ':' || v[e] == '.') {
+			continue
+		}
+		if t != strings.ToLower(t) && t != strings.ToUpper(t) {
+			continue // "Foo::Integer"
+		}
+		lt := strings.ToLower(t)
+		known := false
+		for _, ty := range sqlCastTypes {
+			if lt == ty {
+				known = true
+				break
+			}
+		}
+		if !known {
+			continue
+		}
+		if b != ')' && (s == p || v[s] >= '0' && v[s] <= '9') {
+			continue // "1::int" casts a literal: nothing leaks
+		}
+		r := e
+		for r < len(v) && (v[r] == ' ' || v[r] == '\t') {
+			r++
+		}
+		if r < len(v) && !strings.ContainsRune(")=<>!,;-+*/|&#", rune(v[r])) {
+			continue // "Cpp::int and more": words after it
+		}
+		return s, e
+	}
+	return -1, -1
+}
+
+// sqlCatalogs are the system catalogs and schemas of SQL servers: a value
+// that is one of them ("information_schema", "pg_catalog.pg_user") asks a
+// query to read the server's own tables.
+var sqlCatalogs = []string{"information_schema", "pg_catalog", "pg_shadow", "pg_user", "sqlite_master",
+	"sqlite_schema", "msysaccessobjects", "msysobjects", "mysql.user", "mysql.db", "sys.sysobjects", "sysobjects",
+	"sys.objects", "master..sysdatabases", "all_tables", "user_tables"}
+
+// sqlCatalogValue reports whether v, quotes and backticks aside, is a
+// system catalog, alone or with a table of it after a '.'.
+func sqlCatalogValue(v string) bool {
+	v = strings.Trim(v, " \t'\"`")
+	if len(v) < 6 || len(v) > 64 {
+		return false
+	}
+	switch v[0] | 0x20 {
+	case 'i', 'p', 's', 'm', 'a', 'u':
+	default:
+		return false
+	}
+	for _, c := range sqlCatalogs {
+		if len(v) >= len(c) && strings.EqualFold(v[:len(c)], c) && (len(v) == len(c) || v[len(c)] == '.') {
+			if c == "all_tables" || c == "user_tables" || c == "sysobjects" {
+				return len(v) == len(c) && v == strings.ToUpper(v) // Oracle's views, as its queries spell them
+			}
+			return true
+		}
+	}
+	return false
+}
