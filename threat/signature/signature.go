@@ -709,6 +709,7 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 		!in.decoded && decode.Encoded(in.value)
 	var clean uint32
 	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && !strings.Contains(in.value, "__") &&
+		utf7Start(in.value) < 0 &&
 		!(strings.IndexByte(in.value, '_') >= 0 && (phpRiskMay(in.value) || hasPrefixFold(in.value, "sess_") || sqlCatalogValue(in.value))) {
 		// a short word of letters, digits, '-' and '_': nothing any family
 		// looks for, unless it decodes to something
@@ -1120,8 +1121,8 @@ func addressList(v string) bool {
 // of letters, digits, '-', '_' and other bytes no class marks, no "__",
 // no serialised-object magic, no PHP function only payloads call
 // (phpRiskNames), no PHP session file's name ("sess_..."), no SQL system
-// catalog ("information_schema"), and not base64 or hex that decodes to
-// text.
+// catalog ("information_schema"), no UTF-7 run ("+ADw-"), and not base64
+// or hex that decodes to text.
 // Most parameter names and many values are such words; Detect skips them
 // without building their input. scan's answer for them holds no
 // signal and no cache entry, so skipping changes nothing.
@@ -1140,7 +1141,7 @@ func plainWord(v string) bool {
 	if all&wordUnderscore != 0 && (strings.Contains(v, "__") || phpRiskMay(v) || hasPrefixFold(v, "sess_") || sqlCatalogValue(v)) {
 		return false
 	}
-	return !serialMagic(v) && (len(v) < decode.MinEncoded || !decode.Encoded(v))
+	return !serialMagic(v) && utf7Start(v) < 0 && (len(v) < decode.MinEncoded || !decode.Encoded(v))
 }
 
 // wordBytes marks the bytes scan's quick path lets through (classify

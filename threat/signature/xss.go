@@ -66,7 +66,25 @@ func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 			}
 		}
 	}
+	if m&cBang != 0 && m&cBracket != 0 && jsFuck(v) {
+		x.hit(xssScript, 0.99, v, 0, len(v))
+	}
+	if m&(cDot|cBracket) != 0 && m&(cStar|cParen|cBracket) != 0 && len(v) >= 7 {
+		var lo []byte
+		if len(v) > 512 {
+			lo = in.lowerValue() // shared with the code and SSRF families
+		} else {
+			var stack [512]byte
+			lo = lower(stack[:0], v)
+		}
+		if i, j, ok := domObfuscated(unsafeString(lo)); ok {
+			x.hit(xssScript, 0.99, v, i, j)
+		}
+	}
 	if m&htmlChars == 0 || in.src == threat.SourcePath && m&(cLT|cGT|cDQuote|cQuote|cParen) == 0 {
+		if u, ok := utf7(v); ok && in.src != threat.SourcePath {
+			x.scan(u, classify(u)) // "+ADw-script+AD4-": a tag in UTF-7
+		}
 		return x.report(in, seen, dst)
 	}
 	x.scan(v, m)

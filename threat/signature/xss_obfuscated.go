@@ -1,0 +1,126 @@
+package signature
+
+import "strings"
+
+// Script written so that no keyword of it reads plainly: JSFuck (only the
+// six bytes []()!+, with its '+' read as spaces when a form decodes it),
+// and the document's or window's properties reached through comments,
+// parentheses and brackets ("document /*x*/ . cookie",
+// "(document)["cookie"]", "self["alert"]("xss")). Prose writes none of
+// these.
+
+// jsFuck reports whether v is JSFuck: nothing but []()!+ and spaces, with
+// "![]" in it (false, the seed of every JSFuck expression).
+func jsFuck(v string) bool {
+	t := strings.TrimSpace(v)
+	if len(t) < 4 || !strings.Contains(t, "![]") {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case '[', ']', '(', ')', '!', '+', ' ', '\t':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// domObjects are the objects whose properties a payload reaches for.
+var domObjects = []string{"document", "window", "self", "top", "parent", "frames", "globalthis"}
+
+// domProps are the properties and functions that make such an access a
+// payload.
+var domProps = set("cookie", "location", "domain", "write", "writeln", "alert", "eval", "prompt", "confirm",
+	"localstorage", "sessionstorage", "open", "fetch", "execscript", "settimeout", "setinterval", "function")
+
+// domObfuscated finds an access to a property of the document or the
+// window that hides itself: a comment inside it, the object in
+// parentheses, or the property named by a string in brackets. lo is the
+// value in lower case.
+func domObfuscated(lo string) (int, int, bool) {
+	for _, o := range domObjects {
+		for k, n := 0, 0; k < len(lo) && n < 16; n++ {
+			p := strings.Index(lo[k:], o)
+			if p < 0 {
+				break
+			}
+			p += k
+			k = p + len(o)
+			if p > 0 && (isWord(lo[p-1]) || lo[p-1] == '.') {
+				continue
+			}
+			g := jsGap(lo, k)
+			hidden := g.comment
+			e := g.end
+			if e < len(lo) && lo[e] == ')' && p > 0 && lo[p-1] == '(' {
+				// (document), (document/*x*/)
+				g = jsGap(lo, e+1)
+				hidden, e = true, g.end
+			}
+			if e >= len(lo) {
+				continue
+			}
+			var prop string
+			switch lo[e] {
+			case '.':
+				g2 := jsGap(lo, e+1)
+				hidden = hidden || g2.comment
+				s := g2.end
+				t := s
+				for t < len(lo) && isWord(lo[t]) {
+					t++
+				}
+				prop, e = lo[s:t], t
+			case '[':
+				g2 := jsGap(lo, e+1)
+				hidden = hidden || g2.comment
+				s := g2.end
+				if s >= len(lo) || lo[s] != '"' && lo[s] != '\'' && lo[s] != '`' {
+					continue
+				}
+				q := strings.IndexByte(lo[s+1:min(len(lo), s+40)], lo[s])
+				if q < 0 {
+					continue
+				}
+				prop, e = lo[s+1:s+1+q], s+2+q
+				hidden = true
+				if strings.HasPrefix(prop, "\\x") || strings.HasPrefix(prop, "\\u") {
+					return p, e, true // self["\x24"]: a name spelt in escapes
+				}
+			default:
+				continue
+			}
+			if hidden && domProps[prop] {
+				return p, e, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+type gapEnd struct {
+	end     int
+	comment bool
+}
+
+// jsGap skips spaces and /* comments */ from i.
+func jsGap(lo string, i int) gapEnd {
+	g := gapEnd{end: i}
+	for g.end < len(lo) {
+		switch {
+		case lo[g.end] == ' ' || lo[g.end] == '\t' || lo[g.end] == '\n' || lo[g.end] == '\r':
+			g.end++
+		case strings.HasPrefix(lo[g.end:], "/*"):
+			c := strings.Index(lo[g.end+2:min(len(lo), g.end+258)], "*/")
+			if c < 0 {
+				return g
+			}
+			g.end += c + 4
+			g.comment = true
+		default:
+			return g
+		}
+	}
+	return g
+}
