@@ -35,7 +35,8 @@ var (
 		"redirectaction:${", ".getdeclaredmethod(", ".getmethod(\"", ".getmethod('", ".newinstance()", "java.lang.runtime",
 		"java.lang.processbuilder", "javax.naming.initialcontext", "javax.script.", "xmldecoder", "jndi:rmi:", "jndi:ldap:",
 		"clonetransformer", "forclosure", "instantiatefactory", "prototypeclonefactory", "prototypeserializationfactory",
-		"whileclosure", "filesystemxmlapplicationcontext", "classpathxmlapplicationcontext"}
+		"whileclosure", "filesystemxmlapplicationcontext", "classpathxmlapplicationcontext", "java.runtime",
+		"java.processbuilder"}
 	// javaClasses are the CRS java-classes list: named in a request as
 	// code (T(java.lang.Runtime), @java.lang.Runtime@getRuntime(), new
 	// java.io.File(...), forName("java.lang.Runtime")), never in a stack
@@ -400,6 +401,9 @@ func javaCode(lo []byte, word groupMatch, pkg bool) (int, int, float64) {
 	if word.ok {
 		if stackFrame(lo, word.j) {
 			return word.i, word.j, 0.7
+		}
+		if javaWordList[word.k] == "java.runtime" && word.j < len(lo) && (lo[word.j] == '.' || isWord(lo[word.j])) {
+			return -1, -1, 0 // java.runtime.version: a system property's name
 		}
 		return word.i, word.j, 0.99
 	}

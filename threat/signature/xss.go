@@ -532,7 +532,7 @@ const (
 
 var tagClasses = map[string]int{
 	"script": tagScript, "iframe": tagFrame, "frame": tagFrame, "frameset": tagFrame, "object": tagObject,
-	"embed": tagObject, "applet": tagObject, "base": tagBase, "meta": tagMeta, "link": tagLink, "style": tagStyle,
+	"embed": tagObject, "applet": tagObject, "vmlframe": tagFrame, "base": tagBase, "meta": tagMeta, "link": tagLink, "style": tagStyle,
 	"import": tagImport, "xss": tagImport, "isindex": tagHint, "img": tagHint, "image": tagHint, "svg": tagHint,
 	"math": tagHint, "body": tagHint, "input": tagHint, "video": tagHint, "audio": tagHint, "source": tagHint,
 	"form": tagHint, "button": tagHint, "details": tagHint, "marquee": tagHint, "template": tagHint, "xml": tagHint,
