@@ -88,6 +88,9 @@ func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 		return x.report(in, seen, dst)
 	}
 	x.scan(v, m)
+	if m&cBacktick != 0 && m&cSpace != 0 && len(v) <= 512 {
+		x.spacedTaggedCall(v)
+	}
 	if m&(cLT|cGT) != 0 && in.raw != "" && (strings.IndexByte(in.raw, '&') >= 0 || strings.Contains(in.raw, "%26")) {
 		// the decoder has read character references: look at them as sent
 		x.entities(decode.Percent(in.raw, true))

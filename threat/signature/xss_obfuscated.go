@@ -124,3 +124,43 @@ func jsGap(lo string, i int) gapEnd {
 	}
 	return g
 }
+
+// spacedTaggedCall finds call, apply or bind used as a template's tag
+// with spaces or comments around the dots and before the template
+// ("[ ] . sort . call ` ${ alert } 1337 `"): the value is read with them
+// dropped, and taggedCall judges the template there.
+func (x *xssScan) spacedTaggedCall(v string) {
+	if strings.IndexByte(v, '`') < 0 {
+		return
+	}
+	var stack [512]byte
+	c := stack[:0]
+	for i := 0; i < len(v) && len(c) < cap(stack); i++ {
+		switch {
+		case v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r':
+		case strings.HasPrefix(v[i:], "/*"):
+			e := strings.Index(v[i+2:], "*/")
+			if e < 0 {
+				i = len(v)
+				continue
+			}
+			i += e + 3
+		default:
+			c = append(c, v[i])
+		}
+	}
+	s := string(c)
+	for k := 0; k < len(s); {
+		p := strings.IndexByte(s[k:], '`')
+		if p < 0 {
+			return
+		}
+		p += k
+		k = p + 1
+		for _, w := range []string{"call", "apply", "bind"} {
+			if p >= len(w) && equalFold(s[p-len(w):p], w) && p > len(w) && s[p-len(w)-1] == '.' {
+				x.taggedCall(s, p-len(w), p)
+			}
+		}
+	}
+}

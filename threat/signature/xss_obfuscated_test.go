@@ -18,6 +18,9 @@ var obfScriptAttacks = []placedCase{
 	{`(document/*foo*/)["cookie"]`, nil},
 	{"window['location']='//evil.example'", nil},
 	{"+ADw-script+AD4-alert(1)+ADw-/script+AD4-", []string{"query", "json"}},
+	// call as a template's tag, spaced and commented (CRS rule 941400)
+	{"[  ] . sort . call ` ${ alert } 1337 `", nil},
+	{"[  ] . /**/ sort . call ` ${ alert } 1337 `", nil},
 }
 
 // obfScriptBenign are notes that name the objects plainly, and brackets
@@ -31,6 +34,7 @@ var obfScriptBenign = []placedCase{
 	{`document["title"]`, nil},
 	{"the parent . location of it", nil},
 	{"C++ADT and A+AD", nil},
+	{"use fn . call ` ${ user } ` here", nil},
 }
 
 func TestObfuscatedScript(t *testing.T) {
