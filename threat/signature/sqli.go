@@ -159,6 +159,16 @@ func sqlCastOrCatalog(in *input, seen *rules, dst []threat.Signal, hit bool) ([]
 	if in.m&(cSpace|cParen|cLT|cGT) == 0 && sqlCatalogValue(in.value) && seen.mark(&hit, sqliSchema) {
 		dst = append(dst, signal(nameSQLi, "sqli.catalog", 0.99, in, 0, len(in.value)))
 	}
+	if in.m&cQuote != 0 && in.m&(cBrace|cBracket) != 0 {
+		if i, j := sqlJSONCondition(in.value); i >= 0 && seen.mark(&hit, sqliBoolean) {
+			dst = append(dst, signal(nameSQLi, "sqli.json_condition", 0.99, in, i, j))
+		}
+	}
+	if in.m&cStar != 0 && in.m&cSlash != 0 {
+		if i, j := sqlVersionedComment(in.value); i >= 0 && seen.mark(&hit, sqliComment) {
+			dst = append(dst, signal(nameSQLi, "sqli.versioned_comment", 0.99, in, i, j))
+		}
+	}
 	return dst, hit
 }
 

@@ -99,3 +99,113 @@ func sqlCatalogValue(v string) bool {
 	}
 	return false
 }
+
+// sqlJSONOps are PostgreSQL's, MySQL's and SQLite's JSON operators.
+var sqlJSONOps = []string{"<@", "@>", "->>", "->", "#>>", "#>", "?|", "?&", "@?", "@@", "?"}
+
+// sqlJSONCondition finds a condition on a JSON literal after OR or AND:
+// "OR '{"b":2}'::jsonb <@ '{"a":1, "b":2}'", "or '[1,2]' ? '1'", "OR
+// '{...}' -> '$.c' = 7". A condition no rule set of 2022 parsed (Team82's
+// JSON-based bypass of WAFs); nothing but SQL puts a quoted JSON
+// document between a boolean operator and a JSON operator.
+func sqlJSONCondition(v string) (int, int) {
+	for k, n := 0, 0; k < len(v) && n < 32; n++ {
+		q := strings.Index(v[k:], "'")
+		if q < 0 {
+			return -1, -1
+		}
+		q += k
+		k = q + 1
+		if k >= len(v) || v[k] != '{' && v[k] != '[' {
+			continue
+		}
+		// OR or AND (or || and &&) right before the literal
+		b := q
+		for b > 0 && (v[b-1] == ' ' || v[b-1] == '\t' || v[b-1] == '(') {
+			b--
+		}
+		s := -1
+		for _, w := range []string{"or", "and", "||", "&&"} {
+			if b >= len(w) && strings.EqualFold(v[b-len(w):b], w) && (b == len(w) || !isWord(v[b-len(w)-1])) {
+				s = b - len(w)
+				break
+			}
+		}
+		if s < 0 || b == q {
+			continue
+		}
+		e := strings.IndexByte(v[k:min(len(v), k+512)], '\'')
+		if e < 0 {
+			continue
+		}
+		e += k + 1
+		if c := v[e-2]; c != '}' && c != ']' || !jsonish(v[k:e-1]) {
+			continue
+		}
+		r := e
+		if strings.HasPrefix(v[r:], "::") {
+			r += 2
+			for r < len(v) && isWord(v[r]) {
+				r++
+			}
+		}
+		for r < len(v) && (v[r] == ' ' || v[r] == '\t') {
+			r++
+		}
+		for _, op := range sqlJSONOps {
+			if strings.HasPrefix(v[r:], op) {
+				return s, r + len(op)
+			}
+		}
+	}
+	return -1, -1
+}
+
+// sqlVersionedComment finds MySQL's executable comment, "/*!" and an
+// optional version before a keyword ("/*!50000select", "/*!union"): MySQL
+// runs what it holds, other servers and filters read a comment.
+func sqlVersionedComment(v string) (int, int) {
+	for k, n := 0, 0; k < len(v) && n < 32; n++ {
+		p := strings.Index(v[k:], "/*!")
+		if p < 0 {
+			return -1, -1
+		}
+		p += k
+		k = p + 3
+		i := k
+		for i < len(v) && i-k < 6 && v[i] >= '0' && v[i] <= '9' {
+			i++
+		}
+		for i < len(v) && v[i] == ' ' {
+			i++
+		}
+		for _, w := range []string{"select", "union", "from", "where", "and", "or", "insert", "update", "delete", "order",
+			"into", "sleep", "benchmark", "concat", "having", "limit", "group", "information_schema", "database", "user",
+			"version", "load_file", "outfile", "null", "all", "distinct"} {
+			if len(v)-i >= len(w) && strings.EqualFold(v[i:i+len(w)], w) && (i+len(w) == len(v) || !isWord(v[i+len(w)])) {
+				return p, i + len(w)
+			}
+		}
+	}
+	return -1, -1
+}
+
+// jsonish reports whether d, a quoted literal opening with '{' or '[',
+// reads as JSON: it holds a string, or only numbers, commas, spaces and
+// brackets ("[1,2]"). "{a}" and "[x]" of notes do not.
+func jsonish(d string) bool {
+	if strings.IndexByte(d, '"') >= 0 {
+		return true
+	}
+	digits := false
+	for i := 0; i < len(d); i++ {
+		switch c := d[i]; {
+		case c >= '0' && c <= '9':
+			digits = true
+		case c == ',' || c == ' ' || c == '[' || c == ']' || c == '.' || c == '-':
+		default:
+			return false
+		}
+	}
+	return digits
+}
