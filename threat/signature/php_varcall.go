@@ -62,7 +62,7 @@ func phpVarCall(lo []byte) (int, int) {
 		if e < 0 {
 			continue
 		}
-		if lo[p-1] == ' ' && bytes.IndexByte(lo[p:e], ' ') >= 0 && bytes.IndexAny(lo[p:e], "'\"$") < 0 {
+		if lo[p-1] == ' ' && bytes.IndexByte(lo[p:e], ' ') >= 0 && !bytes.ContainsAny(lo[p:e], "'\"$") {
 			continue // "$US (the dollar)": words in parentheses after a space
 		}
 		if phpStatementAfter(lo, e+1) {
@@ -306,7 +306,7 @@ func phpGroupCall(lo []byte) (int, int) {
 				n = append(n, x)
 			}
 		}
-		if !phpExec[string(n)] || bytes.IndexAny(callee, "([{'\"") < 0 {
+		if !phpExec[string(n)] || !bytes.ContainsAny(callee, "([{'\"") {
 			continue
 		}
 		e := phpGroupEnd(c, p, min(len(c), p+phpVarCallMax))

@@ -73,9 +73,7 @@ func domObfuscated(lo string) (int, int, bool) {
 				}
 				prop, e = lo[s:t], t
 			case '[':
-				g2 := jsGap(lo, e+1)
-				hidden = hidden || g2.comment
-				s := g2.end
+				s := jsGap(lo, e+1).end
 				if s >= len(lo) || lo[s] != '"' && lo[s] != '\'' && lo[s] != '`' {
 					continue
 				}
