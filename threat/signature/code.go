@@ -253,7 +253,8 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	var gm [codeGroups]groupMatch
 	codeWords.find(lo, gm[:])
 	if m&(cDot|cParen|cAt|cHash|cLT|cQuote|cDQuote) != 0 {
-		if i, j, conf := javaCode(lo, gm[groupJava], gm[groupJavaPackage].ok); conf > 0 && seen.mark(&hit, codeJava) {
+		if i, j, conf := javaCode(lo, gm[groupJava], gm[groupJavaPackage].ok); conf > 0 && !(in.xmlData && xmlNameOnly(lo, i)) &&
+			seen.mark(&hit, codeJava) {
 			dst = append(dst, signal(nameCode, "java.injection", conf, in, i, j))
 		}
 	}
@@ -1484,3 +1485,27 @@ func phpRiskMay(v string) bool {
 
 // phpRiskPairs are the two letters after a '_' in phpRiskNames.
 var phpRiskPairs = set("de", "us", "ex", "op", "ge", "ki", "mk", "fu", "me", "ti", "re", "up", "in", "so", "un", "cu")
+
+// xmlNameOnly reports whether lo[i:], in an XML document of data, sits in
+// the name of an element or an attribute (inside a tag, outside quotes)
+// of a document that has none of XStream's shapes. A class named by an
+// element or attribute is structure a schema chose
+// ("<java.lang.Runtime attr=...>"); XStream's payloads name it so too,
+// and then carry its <command>, <string>, a dynamic proxy or a handler
+// class.
+func xmlNameOnly(lo []byte, i int) bool {
+	lt := bytes.LastIndexByte(lo[:i], '<')
+	if lt < 0 || bytes.LastIndexByte(lo[:i], '>') > lt {
+		return false // in text between tags
+	}
+	tag := lo[lt:i]
+	if (bytes.Count(tag, []byte(`"`))+bytes.Count(tag, []byte("'")))%2 != 0 {
+		return false // inside an attribute's value
+	}
+	for _, w := range []string{"<command", "<string", "dynamic-proxy", "<handler", "<sorted-set", "class=", "<void", "<object", "<java "} {
+		if bytes.Contains(lo, []byte(w)) {
+			return false
+		}
+	}
+	return true
+}
