@@ -1465,26 +1465,35 @@ func phpRiskToken(v string) (int, int, bool) {
 	return 0, 0, false
 }
 
-// phpRiskMay reports whether the short word v holds one of phpRiskNames:
-// the word then goes to the families rather than past them.
-func phpRiskMay(v string) bool {
-	// every name has a '_' before one of a few pairs of letters; most
-	// words with a '_' ("price_asc", "user_id") have none of them
-	may := false
-	for i := 0; i+2 < len(v) && !may; i++ {
-		if v[i] == '_' {
-			may = phpRiskPairs[string([]byte{v[i+1] | 0x20, v[i+2] | 0x20})]
-		}
+// phpRiskPair reports whether a, b (lower case) are two letters after a
+// '_' in phpRiskNames: de, us, ex, op, ge, ki, mk, fu, me, ti, re, up,
+// in, so, un, cu (a switch: a map's hashing cost more than the rest of
+// the test).
+func phpRiskPair(a, b byte) bool {
+	switch a {
+	case 'd', 'g', 'm', 'r':
+		return b == 'e' || a == 'm' && b == 'k'
+	case 'u':
+		return b == 's' || b == 'p' || b == 'n'
+	case 'e':
+		return b == 'x'
+	case 'o':
+		return b == 'p'
+	case 'k':
+		return b == 'i'
+	case 'f':
+		return b == 'u'
+	case 't':
+		return b == 'i'
+	case 'i':
+		return b == 'n'
+	case 's':
+		return b == 'o'
+	case 'c':
+		return b == 'u'
 	}
-	if !may {
-		return false
-	}
-	_, _, ok := phpRiskToken(v)
-	return ok
+	return false
 }
-
-// phpRiskPairs are the two letters after a '_' in phpRiskNames.
-var phpRiskPairs = set("de", "us", "ex", "op", "ge", "ki", "mk", "fu", "me", "ti", "re", "up", "in", "so", "un", "cu")
 
 // xmlNameOnly reports whether lo[i:], in an XML document of data, sits in
 // the name of an element or an attribute (inside a tag, outside quotes)

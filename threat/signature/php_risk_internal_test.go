@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestPHPRiskPairsCover checks phpRiskMay's filter against the list: every
+// TestPHPRiskPairsCover checks underscoreRisk's filter against the list: every
 // name with a '_', in any case, passes it (a name it dropped would go
 // past the families unread), and the list's names without one are read
 // only where the value has the code family's characters.
@@ -15,14 +15,14 @@ func TestPHPRiskPairsCover(t *testing.T) {
 			continue
 		}
 		for _, v := range []string{n, strings.ToUpper(n), "FOO" + n, n + "_x"} {
-			if !phpRiskMay(v) {
-				t.Errorf("phpRiskMay(%q) = false", v)
+			if !underscoreRisk(v) {
+				t.Errorf("underscoreRisk(%q) = false", v)
 			}
 		}
 	}
 	for _, v := range []string{"price_asc", "user_id", "first_name", "created_at", "my_base64_decoder"} {
-		if phpRiskMay(v) {
-			t.Errorf("phpRiskMay(%q) = true", v)
+		if underscoreRisk(v) {
+			t.Errorf("underscoreRisk(%q) = true", v)
 		}
 	}
 }

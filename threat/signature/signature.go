@@ -708,9 +708,8 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 	encoded := len(in.value) >= decode.MinEncoded && in.m&^(cDash|cSlash|cEq|cSpace) == 0 && in.src != threat.SourcePath &&
 		!in.decoded && decode.Encoded(in.value)
 	var clean uint32
-	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && !strings.Contains(in.value, "__") &&
-		utf7Start(in.value) < 0 &&
-		!(strings.IndexByte(in.value, '_') >= 0 && (phpRiskMay(in.value) || hasPrefixFold(in.value, "sess_") || sqlCatalogValue(in.value))) {
+	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && utf7Start(in.value) < 0 &&
+		!underscoreRisk(in.value) {
 		// a short word of letters, digits, '-' and '_': nothing any family
 		// looks for, unless it decodes to something
 		if !encoded {
@@ -1138,15 +1137,43 @@ func plainWord(v string) bool {
 		}
 		all |= t
 	}
-	if all&wordUnderscore != 0 && (strings.Contains(v, "__") || phpRiskMay(v) || hasPrefixFold(v, "sess_") || sqlCatalogValue(v)) {
+	if all&wordUnderscore != 0 && underscoreRisk(v) {
 		return false
 	}
-	return !serialMagic(v) && utf7Start(v) < 0 && (len(v) < decode.MinEncoded || !decode.Encoded(v))
+	return !serialMagic(v) && (all&wordPlus == 0 || utf7Start(v) < 0) && (len(v) < decode.MinEncoded || !decode.Encoded(v))
+}
+
+// underscoreRisk reports whether v, a word with a '_', is one the families
+// read: it holds "__" (__proto__, Python's dunders), a PHP function only
+// payloads call (phpRiskNames), a PHP session file's name, or an SQL
+// system catalog. One walk over its '_'s decides most words.
+func underscoreRisk(v string) bool {
+	pair := false
+	for i := 0; i+1 < len(v); i++ { // a word: under 64 bytes
+		if v[i] != '_' {
+			continue
+		}
+		if v[i+1] == '_' {
+			return true
+		}
+		if !pair && i+2 < len(v) && phpRiskPair(v[i+1]|0x20, v[i+2]|0x20) {
+			pair = true
+		}
+	}
+	if pair && len(v) >= 9 {
+		if _, _, ok := phpRiskToken(v); ok {
+			return true
+		}
+	}
+	if len(v) >= 25 && hasPrefixFold(v, "sess_") {
+		return true
+	}
+	return len(v) >= 6 && catalogLead(v[0]) && sqlCatalogValue(v)
 }
 
 // wordBytes marks the bytes scan's quick path lets through (classify
-// finds no class in them but cDash), and '_' apart: two of them in a row
-// are read.
+// finds no class in them but cDash), and '_' and '+' apart: two '_' in a
+// row, a PHP function's or a catalog's name, and a UTF-7 run are read.
 var wordBytes = func() (t [256]uint8) {
 	for c := range t {
 		if classes[c]&^cDash == 0 {
@@ -1154,12 +1181,14 @@ var wordBytes = func() (t [256]uint8) {
 		}
 	}
 	t['_'] |= wordUnderscore
+	t['+'] |= wordPlus
 	return t
 }()
 
 const (
 	wordByte uint8 = 1 << iota
 	wordUnderscore
+	wordPlus // '+', which a UTF-7 run opens with
 )
 
 // serialMagic reports whether v starts like a serialised Java object

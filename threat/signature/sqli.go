@@ -156,7 +156,8 @@ func sqlCastOrCatalog(in *input, seen *rules, dst []threat.Signal, hit bool) ([]
 			dst = append(dst, signal(nameSQLi, "sqli.cast", 0.99, in, i, j))
 		}
 	}
-	if in.m&(cSpace|cParen|cLT|cGT) == 0 && sqlCatalogValue(in.value) && seen.mark(&hit, sqliSchema) {
+	if in.m&(cSpace|cParen|cLT|cGT) == 0 && len(in.value) >= 6 && catalogLead(in.value[0]) && sqlCatalogValue(in.value) &&
+		seen.mark(&hit, sqliSchema) {
 		dst = append(dst, signal(nameSQLi, "sqli.catalog", 0.99, in, 0, len(in.value)))
 	}
 	if in.m&cQuote != 0 && in.m&(cBrace|cBracket) != 0 {

@@ -80,12 +80,37 @@ var sqlCatalogs = []string{"information_schema", "pg_catalog", "pg_shadow", "pg_
 // sqlCatalogValue reports whether v, quotes and backticks aside, is a
 // system catalog, alone or with a table of it after a '.'.
 func sqlCatalogValue(v string) bool {
-	v = strings.Trim(v, " \t'\"`")
-	if len(v) < 6 || len(v) > 64 {
+	if len(v) < 6 || len(v) > 70 {
 		return false
 	}
+	if c := v[0]; c == ' ' || c == '\t' || c == '\'' || c == '"' || c == '`' || v[len(v)-1] < 'A' {
+		v = strings.Trim(v, " \t'\"`")
+		if len(v) < 6 || len(v) > 64 {
+			return false
+		}
+	}
+	// the first two letters pick the catalogs to compare
 	switch v[0] | 0x20 {
-	case 'i', 'p', 's', 'm', 'a', 'u':
+	case 'i':
+		if v[1]|0x20 != 'n' {
+			return false
+		}
+	case 'p':
+		if v[1]|0x20 != 'g' {
+			return false
+		}
+	case 's':
+		if c := v[1] | 0x20; c != 'q' && c != 'y' {
+			return false
+		}
+	case 'm':
+		if c := v[1] | 0x20; c != 's' && c != 'y' && c != 'a' {
+			return false
+		}
+	case 'a', 'u':
+		if c := v[1] | 0x20; c != 'l' && c != 's' {
+			return false
+		}
 	default:
 		return false
 	}
@@ -208,4 +233,14 @@ func jsonish(d string) bool {
 		}
 	}
 	return digits
+}
+
+// catalogLead reports whether a value opening with c may be one of
+// sqlCatalogs (or a quoted one).
+func catalogLead(c byte) bool {
+	switch c | 0x20 {
+	case 'i', 'p', 's', 'm', 'a', 'u', '\'', '"', '`', ' ':
+		return true
+	}
+	return c == '\t'
 }
