@@ -1308,19 +1308,10 @@ func scriptFileName(v string) (int, bool) {
 	case "php", "phtml", "phar", "pht", "phpt", "phps", "jsp", "jspx", "jspf", "asp", "aspx", "ashx", "asmx", "asa":
 		return dot, true
 	}
-	if len(ext) > 3 && string(ext[:3]) == "php" && isDigits(ext[3:]) {
+	if len(ext) > 3 && string(ext[:3]) == "php" && isNumber(ext[3:]) {
 		return dot, true // .php5, .php907: Apache's handlers match "php" and digits
 	}
 	return 0, false
-}
-
-func isDigits(b []byte) bool {
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return len(b) > 0
 }
 
 // sessionFileName reports whether an uploaded file's name is a PHP

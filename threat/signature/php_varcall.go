@@ -20,10 +20,11 @@ const phpVarCallMax = 256
 func phpVarCall(lo []byte) (int, int) {
 	tries := 0
 	for off := 0; off < len(lo) && tries < 64; {
-		k := indexByteFrom(lo, off, '$')
+		k := bytes.IndexByte(lo[off:], '$')
 		if k < 0 {
 			return -1, -1
 		}
+		k += off
 		off = k + 1
 		// the callee starts at its first '$' (or "::" of a static call, an
 		// '@' before it)
@@ -72,15 +73,6 @@ func phpVarCall(lo []byte) (int, int) {
 	return -1, -1
 }
 
-func indexByteFrom(b []byte, off int, c byte) int {
-	for i := off; i < len(b); i++ {
-		if b[i] == c {
-			return i
-		}
-	}
-	return -1
-}
-
 // phpStatementBefore reports whether a statement may start at lo[i]: the
 // value opens there (spaces aside), or ';', '=', '.', '(', '{', or an
 // open tag's '?' or '>' come before it.
@@ -126,11 +118,10 @@ func phpGap(lo []byte, i int) int {
 	return i
 }
 
+// indexFrom is bytes.Index(b[off:], s) as an index into b, -1 when absent.
 func indexFrom(b []byte, off int, s string) int {
-	for i := off; i+len(s) <= len(b); i++ {
-		if string(b[i:i+len(s)]) == s {
-			return i
-		}
+	if k := bytes.Index(b[off:], []byte(s)); k >= 0 {
+		return off + k
 	}
 	return -1
 }
