@@ -438,19 +438,29 @@ func FuzzCommandWord(f *testing.F) {
 		f.Add(s)
 	}
 	for _, s := range []string{"/usr/bin/id", "c:\\windows\\system32\\cmd.exe /c ver", "/???/??t", "w\\h\\o", "ar$a",
-		"{cat,/etc/passwd}", "system('id')", "'whoami'", "(curl x)", "./x", "\\\\host\\x", "..\\x"} {
+		"{cat,/etc/passwd}", "system('id')", "'whoami'", "(curl x)", "./x", "\\\\host\\x", "..\\x",
+		"000000000000000000000exec ver", "time sh -c id", "nohup -x", "sudo  "} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var st shellText
 		b := shellFold(&st, nil, s)
 		var gb, wb [48]byte
+		var pb [48]byte
 		for i := 0; i <= len(b); i++ {
-			g, gok := commandWord(b, i, gb[:0])
+			g, gok := commandWordAt(b, i, gb[:0])
 			w, wok := commandWordPlain(b, i, wb[:0])
 			if gok != wok || string(g.name) != string(w.name) || g.start != w.start || g.end != w.end || g.class != w.class ||
 				g.glob != w.glob || g.byPath != w.byPath || g.quoted != w.quoted || g.obf != w.obf {
-				t.Fatalf("commandWord(%q, %d) = %+v %v, want %+v %v", b, i, g, gok, w, wok)
+				t.Fatalf("commandWordAt(%q, %d) = %+v %v, want %+v %v", b, i, g, gok, w, wok)
+			}
+			// commandWord reads past a prefix command only: the same word
+			// otherwise, and the span from the prefix's start
+			p, pok := commandWord(b, i, pb[:0])
+			if p.end != g.end || pok != gok {
+				if !gok || !prefixCommands[string(w.name)] || p.start != g.start || p.end <= g.end || !pok {
+					t.Fatalf("commandWord(%q, %d) = %+v %v, the word there %+v %v", b, i, p, pok, w, wok)
+				}
 			}
 		}
 	})

@@ -116,7 +116,7 @@ func rateCommandsPlain(t *shellText, best *cmdHit, path bool, m cls) {
 			}
 		}
 		if path {
-			if op != opSubst && op != opBacktick && !a.hostile && !obfuscated(t, &c, &a, wordy) {
+			if op != opSubst && op != opBacktick && !a.hostile && !obfuscated(t, &c, &a, wordy) && !spacedAndOr(b, i, next) {
 				continue
 			}
 		}
