@@ -43,34 +43,46 @@ func skipBatchSeparators(v string, i int) int {
 	return i
 }
 
-// Bounds that keep a value of decoys linear: at most batchTries statements
-// are read in a value, a FOR's set is sought within batchSetMax bytes and
-// an operand in parentheses within batchGroupMax.
+// Bounds on what one statement may hold: a FOR's set ends within
+// batchSetMax bytes, a quoted or bracketed operand within batchGroupMax.
+//
+// Every opening after a separator is read, however many decoys come
+// first, and the reading stays linear in the value: an operand ends at
+// the next separator, where the next statement would start, and the ')'
+// that closes a FOR's set is found once for all the statements that share
+// it (batchSets).
 const (
-	batchTries    = 64
 	batchSetMax   = 1024
 	batchGroupMax = 256
 )
 
+// The bytes that separate statements: cmd.exe's '&' and '|', a line break,
+// and the ';' of the shells; in a URL path, '/' too.
+var (
+	batchStops, batchPathStops     = []byte("&|;\n"), []byte("&|;\n/")
+	batchStopSet, batchPathStopSet = byteSet("&|;\n"), byteSet("&|;\n/")
+)
+
 // batchStatement finds a FOR or IF statement of cmd.exe in v and returns
-// its span.
+// its span. path says v is a URL path, whose '/' separates statements too.
 func batchStatement(v string, m cls, path bool) (int, int, bool) {
-	tries := 0
+	var sets batchSets
+	stops, in := batchStops, &batchStopSet
+	if path {
+		stops, in = batchPathStops, &batchPathStopSet
+	}
 	try := func(i int) (int, int, bool) {
 		i = skipBatchSeparators(v, i)
-		if i+3 > len(v) || tries >= batchTries {
+		if i+3 > len(v) {
 			return 0, 0, false
-		}
-		if c := v[i] | 0x20; c == 'f' || c == 'i' {
-			tries++
 		}
 		switch v[i] | 0x20 {
 		case 'f':
-			if j, ok := batchFor(v, i); ok {
+			if j, ok := batchFor(v, i, &sets); ok {
 				return i, j, true
 			}
 		case 'i':
-			if j, ok := batchIf(v, i); ok {
+			if j, ok := batchIf(v, i, in); ok {
 				return i, j, true
 			}
 		}
@@ -79,18 +91,14 @@ func batchStatement(v string, m cls, path bool) (int, int, bool) {
 	if i, j, ok := try(0); ok {
 		return i, j, true
 	}
-	seps := "&|;\n"
-	if path {
-		seps = "&|;\n/"
-	} else if m&(cAmp|cPipe|cSemi|cNL) == 0 {
+	if !path && m&(cAmp|cPipe|cSemi|cNL) == 0 {
 		return 0, 0, false
 	}
-	for k := 0; k < len(v) && tries < batchTries; {
-		n := strings.IndexAny(v[k:], seps)
-		if n < 0 {
+	for k := 0; k < len(v); {
+		k = nextByte(stops, in, v, k) + 1
+		if k > len(v) {
 			break
 		}
-		k += n + 1
 		if k > 1 && (v[k-1] == '\n' || v[k-1] == '/') && k < len(v) && v[k]|0x20 != 'f' && v[k]|0x20 != 'i' {
 			continue
 		}
@@ -116,9 +124,38 @@ func batchWord(v string, i int, w string) bool {
 	return hasPrefixFold(v[i:], w) && (i+len(w) == len(v) || !isAlnum(v[i+len(w)]))
 }
 
+// batchSets finds the ')' that closes a FOR's set: the first ')' that
+// "do" follows. The answer for one position holds for every later one up
+// to it, so a value of set openings is read once, not once per opening.
+type batchSets struct {
+	from, at int // no such ')' in v[from:at]; at is one, or len(v); at == 0: unset
+}
+
+// close returns the first ')' at or after k that "do" follows, or len(v).
+func (c *batchSets) close(v string, k int) int {
+	if c.at > 0 && c.from <= k && k <= c.at {
+		return c.at
+	}
+	p := k
+	for {
+		q := strings.IndexByte(v[p:], ')')
+		if q < 0 {
+			p = len(v)
+			break
+		}
+		p += q
+		if batchWord(v, skipBatchSpace(v, p+1), "do") {
+			break
+		}
+		p++
+	}
+	c.from, c.at = k, max(p, 1)
+	return p
+}
+
 // batchFor reads "for [switches] %x in (set) do" at v[i:] and returns the
 // end of "do".
-func batchFor(v string, i int) (int, bool) {
+func batchFor(v string, i int, sets *batchSets) (int, bool) {
 	if !batchWord(v, i, "for") {
 		return 0, false
 	}
@@ -175,19 +212,11 @@ func batchFor(v string, i int) (int, bool) {
 		return 0, false
 	}
 	// the set ends at a ')' that "do" follows
-	end := min(len(v), k+batchSetMax)
-	for k < end {
-		c := strings.IndexByte(v[k+1:end], ')')
-		if c < 0 {
-			return 0, false
-		}
-		k += c + 1
-		d := skipBatchSpace(v, k+1)
-		if batchWord(v, d, "do") {
-			return d + 2, true
-		}
+	c := sets.close(v, k+1)
+	if c >= len(v) || c-k > batchSetMax {
+		return 0, false
 	}
-	return 0, false
+	return skipBatchSpace(v, c+1) + 2, true
 }
 
 // batchKeywords are the conditions only cmd.exe's IF has.
@@ -197,8 +226,9 @@ var batchKeywords = []string{"exist", "defined", "errorlevel", "cmdextversion"}
 var batchOps = []string{"equ", "neq", "lss", "leq", "gtr", "geq"}
 
 // batchIf reads "if [/i] [not] condition" at v[i:] and, when a command
-// follows the condition, returns the condition's end.
-func batchIf(v string, i int) (int, bool) {
+// follows the condition, returns the condition's end. An operand ends at
+// one of stops, the bytes that separate statements.
+func batchIf(v string, i int, stops *[256]bool) (int, bool) {
 	if !hasPrefixFold(v[i:], "if") || i > 0 && (isWord(v[i-1]) || v[i-1] == '#') {
 		return 0, false
 	}
@@ -218,13 +248,16 @@ func batchIf(v string, i int) (int, bool) {
 		k, strong = skipBatchSpace(v, k+3), true
 	}
 	for _, w := range batchKeywords {
+		if k >= len(v) || v[k]|0x20 != w[0] {
+			continue
+		}
 		if batchWord(v, k, w) {
 			e := k + len(w)
 			if e >= len(v) || !batchSpace(v[e]) {
 				return 0, false // "#if defined(X)"
 			}
 			e = skipBatchSpace(v, e)
-			o := batchOperand(v, e)
+			o := batchOperand(v, e, stops)
 			if o == e {
 				return 0, false
 			}
@@ -235,7 +268,7 @@ func batchIf(v string, i int) (int, bool) {
 		}
 	}
 	// a comparison: a==b, a equ b
-	o := batchOperand(v, k)
+	o := batchOperand(v, k, stops)
 	if o == k {
 		return 0, false
 	}
@@ -259,7 +292,7 @@ func batchIf(v string, i int) (int, bool) {
 		return 0, false
 	}
 	e = skipBatchSpace(v, e)
-	o2 := batchOperand(v, e)
+	o2 := batchOperand(v, e, stops)
 	if o2 == e && !strong {
 		return 0, false
 	}
@@ -274,6 +307,14 @@ func batchIf(v string, i int) (int, bool) {
 
 // batchOp reports whether an IF comparison operator starts at v[i:].
 func batchOp(v string, i int) bool {
+	if i >= len(v) {
+		return false
+	}
+	switch v[i] | 0x20 {
+	case 'e', 'n', 'l', 'g':
+	default:
+		return false
+	}
 	for _, w := range batchOps {
 		if batchWord(v, i, w) {
 			return true
@@ -296,7 +337,8 @@ func batchGroupCompares(g string) bool {
 // batchOperand returns the end of the operand at v[i:]: a quoted string, a
 // group in brackets without a space ("(%1)", "[%1]", "{%1}"; a group in
 // parentheses may hold spaces), or a run of bytes up to a space or "==".
-func batchOperand(v string, i int) int {
+// None holds one of stops: cmd.exe ends a command there.
+func batchOperand(v string, i int, stops *[256]bool) int {
 	if i >= len(v) {
 		return i
 	}
@@ -318,14 +360,15 @@ func batchOperand(v string, i int) int {
 			switch {
 			case v[k] == cl:
 				return k + 1
-			case batchSpace(v[k]) && c != '(':
+			case batchSpace(v[k]) && c != '(', stops[v[k]]:
 				return i
 			}
 		}
 		return i
 	}
 	k := i
-	for k < len(v) && k-i < batchGroupMax && !batchSpace(v[k]) && v[k] != '\n' && !strings.HasPrefix(v[k:], "==") {
+	for k < len(v) && k-i < batchGroupMax && !batchSpace(v[k]) && !stops[v[k]] &&
+		!strings.HasPrefix(v[k:], "==") {
 		k++
 	}
 	return k

@@ -14,6 +14,15 @@ import "strings"
 // expansionWordMax bounds the word read.
 const expansionWordMax = 128
 
+var (
+	// expansionSeps are the bytes after which a command starts
+	expansionSeps   = []byte(";|&\n`(")
+	expansionSepSet = byteSet(";|&\n`(")
+	// expansionWordEnds end a word: spaces, separators, quotes and
+	// redirections
+	expansionWordEnds = byteSet(" \t\r\n;|&`()'\"<>")
+)
+
 // shellExpansion finds such a word in v and returns its span and rule.
 func shellExpansion(v string, m cls) (int, int, string) {
 	if i, j, rule := expansionWordAt(v, 0, true); rule != "" {
@@ -22,12 +31,11 @@ func shellExpansion(v string, m cls) (int, int, string) {
 	if m&(cSemi|cPipe|cAmp|cNL|cBacktick|cDollar) == 0 {
 		return -1, -1, ""
 	}
-	for k, n := 0, 0; k < len(v) && n < 64; n++ {
-		s := strings.IndexAny(v[k:], ";|&\n`(")
-		if s < 0 {
+	for k := 0; k < len(v); {
+		k = nextByte(expansionSeps, &expansionSepSet, v, k) + 1
+		if k > len(v) {
 			break
 		}
-		k += s + 1
 		if v[k-1] == '(' && (k < 2 || v[k-2] != '$') {
 			continue
 		}
@@ -53,7 +61,7 @@ func expansionWordAt(v string, k int, first bool) (int, int, string) {
 		return -1, -1, ""
 	}
 	e := k
-	for e < len(v) && e-k < expansionWordMax && !strings.ContainsRune(" \t\r\n;|&`)'\"<>", rune(v[e])) {
+	for e < len(v) && e-k < expansionWordMax && !expansionWordEnds[v[e]] {
 		e++
 	}
 	if e == k || e-k >= expansionWordMax {
@@ -174,7 +182,7 @@ var pipeShells = []string{"sh", "bash", "zsh", "ksh", "dash", "ash", "csh", "tcs
 // next), with nothing but its "-s" or "-" after it, and a command must
 // stand before the pipe.
 func pipeToShell(v string) (int, int, bool) {
-	for k, n := 0, 0; k < len(v) && n < 64; n++ {
+	for k := 0; k < len(v); {
 		p := strings.IndexByte(v[k:], '|')
 		if p < 0 {
 			return 0, 0, false
@@ -237,7 +245,7 @@ func pipeToShell(v string) (int, int, bool) {
 // for the backticks to run). The word before "<<<" must name a command;
 // CUDA's "kernel<<<grid, block>>>" names none.
 func hereString(v string) (int, int, bool) {
-	for k, n := 0, 0; k < len(v) && n < 16; n++ {
+	for k := 0; k < len(v); {
 		p := strings.Index(v[k:], "<<<")
 		if p < 0 {
 			return 0, 0, false

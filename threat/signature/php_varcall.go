@@ -35,7 +35,6 @@ func phpVarCall(lo []byte) (int, int) {
 		if k > s {
 			continue // the first '$' of "$$b" was read already
 		}
-		tries++
 		st := s
 		if st > 0 && lo[st-1] == '@' {
 			st--
@@ -54,6 +53,9 @@ func phpVarCall(lo []byte) (int, int) {
 		if !phpStatementBefore(lo, st) {
 			continue
 		}
+		// a callee's reading may take phpVarCallMax bytes of brackets: at
+		// most 64 are read, counting only '$'s where a statement starts
+		tries++
 		p, ok := phpCallee(lo, s)
 		if !ok {
 			continue

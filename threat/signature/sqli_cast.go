@@ -15,7 +15,7 @@ var sqlCastTypes = []string{"int", "int2", "int4", "int8", "integer", "bigint", 
 
 // sqlCast finds such a cast in v and returns its span.
 func sqlCast(v string) (int, int) {
-	for k, n := 0, 0; k < len(v) && n < 32; n++ {
+	for k := 0; k < len(v); {
 		p := strings.Index(v[k:], "::")
 		if p < 0 {
 			return -1, -1
@@ -134,8 +134,8 @@ var sqlJSONOps = []string{"<@", "@>", "->>", "->", "#>>", "#>", "?|", "?&", "@?"
 // JSON-based bypass of WAFs); nothing but SQL puts a quoted JSON
 // document between a boolean operator and a JSON operator.
 func sqlJSONCondition(v string) (int, int) {
-	for k, n := 0, 0; k < len(v) && n < 32; n++ {
-		q := strings.Index(v[k:], "'")
+	for k := 0; k < len(v); {
+		q := strings.IndexByte(v[k:], '\'')
 		if q < 0 {
 			return -1, -1
 		}
@@ -190,7 +190,7 @@ func sqlJSONCondition(v string) (int, int) {
 // optional version before a keyword ("/*!50000select", "/*!union"): MySQL
 // runs what it holds, other servers and filters read a comment.
 func sqlVersionedComment(v string) (int, int) {
-	for k, n := 0, 0; k < len(v) && n < 32; n++ {
+	for k := 0; k < len(v); {
 		p := strings.Index(v[k:], "/*!")
 		if p < 0 {
 			return -1, -1
@@ -204,16 +204,22 @@ func sqlVersionedComment(v string) (int, int) {
 		for i < len(v) && v[i] == ' ' {
 			i++
 		}
-		for _, w := range []string{"select", "union", "from", "where", "and", "or", "insert", "update", "delete", "order",
-			"into", "sleep", "benchmark", "concat", "having", "limit", "group", "information_schema", "database", "user",
-			"version", "load_file", "outfile", "null", "all", "distinct"} {
-			if len(v)-i >= len(w) && strings.EqualFold(v[i:i+len(w)], w) && (i+len(w) == len(v) || !isWord(v[i+len(w)])) {
-				return p, i + len(w)
-			}
+		e := i
+		for e < len(v) && e-i < 20 && isWord(v[e]) {
+			e++
+		}
+		var stack [20]byte
+		if e > i && (e == len(v) || !isWord(v[e])) && versionedWords[string(lower(stack[:0], v[i:e]))] {
+			return p, e
 		}
 	}
 	return -1, -1
 }
+
+// versionedWords are the SQL words a versioned comment runs.
+var versionedWords = set("select", "union", "from", "where", "and", "or", "insert", "update", "delete", "order", "into",
+	"sleep", "benchmark", "concat", "having", "limit", "group", "information_schema", "database", "user", "version",
+	"load_file", "outfile", "null", "all", "distinct")
 
 // jsonish reports whether d, a quoted literal opening with '{' or '[',
 // reads as JSON: it holds a string, or only numbers, commas, spaces and

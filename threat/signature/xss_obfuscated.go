@@ -39,8 +39,9 @@ var domProps = set("cookie", "location", "domain", "write", "writeln", "alert", 
 // parentheses, or the property named by a string in brackets. lo is the
 // value in lower case.
 func domObfuscated(lo string) (int, int, bool) {
+	var closes commentCloses
 	for _, o := range domObjects {
-		for k, n := 0, 0; k < len(lo) && n < 16; n++ {
+		for k := 0; k < len(lo); {
 			p := strings.Index(lo[k:], o)
 			if p < 0 {
 				break
@@ -50,12 +51,12 @@ func domObfuscated(lo string) (int, int, bool) {
 			if p > 0 && (isWord(lo[p-1]) || lo[p-1] == '.') {
 				continue
 			}
-			g := jsGap(lo, k)
+			g := jsGap(lo, k, &closes)
 			hidden := g.comment
 			e := g.end
 			if e < len(lo) && lo[e] == ')' && p > 0 && lo[p-1] == '(' {
 				// (document), (document/*x*/)
-				g = jsGap(lo, e+1)
+				g = jsGap(lo, e+1, &closes)
 				hidden, e = true, g.end
 			}
 			if e >= len(lo) {
@@ -64,7 +65,7 @@ func domObfuscated(lo string) (int, int, bool) {
 			var prop string
 			switch lo[e] {
 			case '.':
-				g2 := jsGap(lo, e+1)
+				g2 := jsGap(lo, e+1, &closes)
 				hidden = hidden || g2.comment
 				s := g2.end
 				t := s
@@ -73,7 +74,7 @@ func domObfuscated(lo string) (int, int, bool) {
 				}
 				prop, e = lo[s:t], t
 			case '[':
-				s := jsGap(lo, e+1).end
+				s := jsGap(lo, e+1, &closes).end
 				if s >= len(lo) || lo[s] != '"' && lo[s] != '\'' && lo[s] != '`' {
 					continue
 				}
@@ -102,19 +103,39 @@ type gapEnd struct {
 	comment bool
 }
 
-// jsGap skips spaces and /* comments */ from i.
-func jsGap(lo string, i int) gapEnd {
+// commentCloses finds the "*/" that ends a comment: the first at or after
+// a position, which holds for every later position up to it, so a value
+// of unclosed comments is searched once, not once per comment.
+type commentCloses struct {
+	from, at int // no "*/" in lo[from:at]; at is one, or -1: none after from
+	set      bool
+}
+
+func (c *commentCloses) next(lo string, k int) int {
+	if c.set && c.from <= k && (c.at < 0 || k <= c.at) {
+		return c.at
+	}
+	at := strings.Index(lo[k:], "*/")
+	if at >= 0 {
+		at += k
+	}
+	*c = commentCloses{from: k, at: at, set: true}
+	return at
+}
+
+// jsGap skips spaces and /* comments */ (of at most 256 bytes) from i.
+func jsGap(lo string, i int, closes *commentCloses) gapEnd {
 	g := gapEnd{end: i}
 	for g.end < len(lo) {
 		switch {
 		case lo[g.end] == ' ' || lo[g.end] == '\t' || lo[g.end] == '\n' || lo[g.end] == '\r':
 			g.end++
 		case strings.HasPrefix(lo[g.end:], "/*"):
-			c := strings.Index(lo[g.end+2:min(len(lo), g.end+258)], "*/")
-			if c < 0 {
+			c := closes.next(lo, g.end+2)
+			if c < 0 || c-g.end > 256 {
 				return g
 			}
-			g.end += c + 4
+			g.end = c + 2
 			g.comment = true
 		default:
 			return g
