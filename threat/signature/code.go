@@ -191,6 +191,10 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		}
 		return dst, hit
 	}
+	if found, pkg := javaBareValue(v); found && (!pkg || in.name == "(name)" || in.name == "(key)") &&
+		seen.mark(&hit, codeJava) {
+		dst = append(dst, signal(nameCode, "java.class", 0.99, in, 0, len(v)))
+	}
 	if len(v) >= 7 && len(v) <= phpRiskTokenMax && m&cSpace == 0 {
 		// a token holding a function only payloads call: "base64_decode",
 		// "FOOcall_user_func", "Shell_exec" as a parameter's name

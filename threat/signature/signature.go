@@ -709,7 +709,7 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 		!in.decoded && decode.Encoded(in.value)
 	var clean uint32
 	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && utf7Start(in.value) < 0 &&
-		!underscoreRisk(in.value) {
+		!underscoreRisk(in.value) && !javaBare(in.value) {
 		// a short word of letters, digits, '-' and '_': nothing any family
 		// looks for, unless it decodes to something
 		if !encoded {
@@ -1120,8 +1120,9 @@ func addressList(v string) bool {
 // of letters, digits, '-', '_' and other bytes no class marks, no "__",
 // no serialised-object magic, no PHP function only payloads call
 // (phpRiskNames), no PHP session file's name ("sess_..."), no SQL system
-// catalog ("information_schema"), no UTF-7 run ("+ADw-"), and not base64
-// or hex that decodes to text.
+// catalog ("information_schema"), no UTF-7 run ("+ADw-"), not base64
+// or hex that decodes to text, and no Java class or internal named alone
+// ("classLoader", javaBareNames).
 // Most parameter names and many values are such words; Detect skips them
 // without building their input. scan's answer for them holds no
 // signal and no cache entry, so skipping changes nothing.
@@ -1140,7 +1141,8 @@ func plainWord(v string) bool {
 	if all&wordUnderscore != 0 && underscoreRisk(v) {
 		return false
 	}
-	return !serialMagic(v) && (all&wordPlus == 0 || utf7Start(v) < 0) && (len(v) < decode.MinEncoded || !decode.Encoded(v))
+	return !serialMagic(v) && (all&wordPlus == 0 || utf7Start(v) < 0) && (len(v) < decode.MinEncoded || !decode.Encoded(v)) &&
+		!javaBare(v)
 }
 
 // underscoreRisk reports whether v, a word with a '_', is one the families

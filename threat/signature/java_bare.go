@@ -1,0 +1,93 @@
+package signature
+
+import "strings"
+
+// A Java class, package or internal named alone, as the whole of a value
+// or a name: "com.opensymphony.xwork2", "com.sun.org.apache",
+// "classLoader", "OgnlContext". Probes and gadget chains send these where
+// a polymorphic deserialiser, a property binder or an expression language
+// reads a class by its name; no form field, search or note is one of
+// them and nothing else. The names are the CRS java-classes list and the
+// Java words of javaWordList that are names (no call, no punctuation but
+// dots). Spaces and quotes around the name are allowed; anything else
+// around it is a sentence or code, which javaCode reads.
+//
+// A public package of the list ("org.apache.commons", "javax.xml.parsers",
+// "java.nio.file") is a Maven groupId, an import or a search of the docs
+// as well: alone as a value it is metadata (javaCode weighs it 0.6), and
+// only a parameter's or key's name that is one is a finding. The JDK's and
+// Struts' internal packages (javaInternalPackages) are no one's metadata.
+
+var (
+	javaBareNames  map[string]bool // true: a public package ("org.apache.commons")
+	javaBareFilter wordFilter
+	// javaBareMin and javaBareMax bound the names' lengths
+	javaBareMin, javaBareMax = 1 << 30, 0
+)
+
+func init() {
+	javaBareNames = map[string]bool{}
+	add := func(w string) {
+		for i := 0; i < len(w); i++ {
+			if c := w[i]; !isWord(c) && c != '.' {
+				return // a call, an OGNL or JSON fragment: not a name
+			}
+		}
+		last := w[strings.LastIndexByte(w, '.')+1:]
+		pkg := strings.IndexByte(w, '.') >= 0 && last != "" && last[0] >= 'a' && last[0] <= 'z'
+		w = strings.ToLower(w)
+		javaBareNames[w] = pkg && !javaInternalPackages[w]
+		javaBareFilter[javaBareHash(w)>>6] |= 1 << (javaBareHash(w) & 63)
+		javaBareMin, javaBareMax = min(javaBareMin, len(w)), max(javaBareMax, len(w))
+	}
+	for _, c := range crsList("java-classes") {
+		add(c)
+	}
+	for _, w := range javaWordList {
+		add(w)
+	}
+}
+
+// javaBareHash is wordFilterHash of w with its letters folded to lower
+// case: the first, middle and last bytes and the length.
+func javaBareHash(w string) uint32 {
+	n := len(w)
+	k := uint64(w[0]|0x20) | uint64(w[n/2]|0x20)<<8 | uint64(w[n-1]|0x20)<<16 | uint64(n)<<24
+	return uint32(k * 0x9E3779B97F4A7C15 >> 48)
+}
+
+// javaBareValue reports whether v, spaces and quotes around it aside, is
+// one of javaBareNames, in any case, and whether that name is a public
+// package.
+func javaBareValue(v string) (found, pkg bool) {
+	if len(v) < javaBareMin || len(v) > javaBareMax+8 {
+		return false, false
+	}
+	if c := v[0]; c == ' ' || c == '"' || c == '\'' || c == '\t' || v[len(v)-1] <= '\'' {
+		v = strings.Trim(v, " \t\"'")
+		if len(v) < javaBareMin {
+			return false, false
+		}
+	}
+	if len(v) > javaBareMax {
+		return false, false
+	}
+	if h := javaBareHash(v); javaBareFilter[h>>6]&(1<<(h&63)) == 0 {
+		return false, false
+	}
+	var stack [64]byte
+	pkg, found = javaBareNames[string(lower(stack[:0], v))]
+	return found, pkg
+}
+
+// javaInternalPackages are the packages of the list that only the JDK's
+// and Struts' internals live in: the Xalan and reflection classes that
+// gadget chains reach, and OGNL's xwork2.
+var javaInternalPackages = set("com.sun.org.apache", "sun.reflect", "com.opensymphony.xwork2")
+
+// javaBare reports whether v is one of javaBareNames: the quick paths of
+// scan and Detect read such a word rather than pass it by.
+func javaBare(v string) bool {
+	found, _ := javaBareValue(v)
+	return found
+}

@@ -1,0 +1,32 @@
+package signature
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzJavaBareValue checks that javaBareValue never panics and agrees with
+// a plain reading: the value, spaces and quotes trimmed and its ASCII
+// letters lower-cased, is a key of javaBareNames.
+func FuzzJavaBareValue(f *testing.F) {
+	for _, s := range []string{"classLoader", "com.opensymphony.xwork2", " 'Sun.Reflect' ", "org.apache.commons",
+		"classloaders", "java.io.File", "\"", "''", "java.beans.XMLDecode\t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		found, pkg := javaBareValue(v)
+		w := []byte(strings.Trim(v, " \t\"'"))
+		for i, c := range w {
+			if 'A' <= c && c <= 'Z' {
+				w[i] = c + 'a' - 'A' // ASCII only, as the engine reads names
+			}
+		}
+		wantPkg, want := javaBareNames[string(w)]
+		if len(v) > javaBareMax+8 {
+			want, wantPkg = false, false // longer values are not read
+		}
+		if found != want || found && pkg != wantPkg {
+			t.Fatalf("%q: javaBareValue = %v, %v; want %v, %v", v, found, pkg, want, wantPkg)
+		}
+	})
+}

@@ -1,0 +1,50 @@
+package signature_test
+
+import "testing"
+
+// A Java class, an internal package or a gadget's name alone, where a
+// deserialiser or a binder reads a class by name (the CRS's 944130 tests
+// put each name of its java-classes list in every place of a request); a
+// public package alone is metadata, unless it is a parameter's name.
+func TestJavaNameAlone(t *testing.T) {
+	form := "body:application/x-www-form-urlencoded"
+	xml := "body:application/xml"
+	json := "body:application/json"
+	checkFamily(t, "code", []familyCase{
+		{"q", "com.opensymphony.xwork2", 0.99},
+		{"q", "com.sun.org.apache", 0.99},
+		{"q", "Sun.Reflect", 0.99},
+		{"q", "classLoader", 0.99},
+		{"q", "declaredClass", 0.99},
+		{"q", "OgnlContext", 0.99},
+		{"q", "PropertyUtilsBean", 0.99},
+		{"q", "javassist", 0.99},
+		{"q", "InvokerTransformer", 0.99},
+		{"q", " 'java.beans.XMLDecode' ", 0.99},
+		{form, "com.opensymphony.xwork2=test", 0.99},
+		{form, "org.apache.commons=test", 0.99},
+		{form, "javax.xml.parsers=1", 0.99},
+		{"header:Cookie", "test=com.sun.org.apache", 0.99},
+		{"header:Cookie", "classLoader=test", 0.99},
+		{"header:X-Test", "com.opensymphony.xwork2", 0.99},
+		{xml, `<?xml version="1.0"?><xml><element attribute_name="com.sun.org.apache">element_value</element></xml>`, 0.99},
+		{xml, `<?xml version="1.0"?><xml><l1><l2><element a="v">OgnlUtil</element></l2></l1></xml>`, 0.99},
+		{json, `{"test": "sun.reflect"}`, 0.99},
+		{json, `{"org.xml.sax": "test"}`, 0.99},
+		{"body:text/plain", "test=com.opensymphony.xwork2", 0.99},
+	}, []familyCase{
+		// public packages alone are metadata: a groupId, an import, a search
+		{"q", "org.apache.commons", 0},
+		{"q", "java.nio.file", 0},
+		{json, `{"groupId": "org.apache.struts"}`, 0},
+		{xml, "<project><groupId>org.apache.struts</groupId><artifactId>struts2-core</artifactId></project>", 0},
+		// words and sentences around a name: javaCode's to judge
+		{"q", "classloaders", 0},
+		{"q", "class loader", 0},
+		{"q", "what does the classLoader do in java", 0},
+		{"q", "javassist tutorial", 0},
+		{"q", "sun reflection", 0},
+		{form, "declared=1&class=economy", 0},
+		{"header:Cookie", "loader=class", 0},
+	}, 0.9)
+}
