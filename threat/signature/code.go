@@ -195,6 +195,12 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		seen.mark(&hit, codeJava) {
 		dst = append(dst, signal(nameCode, "java.class", 0.99, in, 0, len(v)))
 	}
+	if len(v) >= javaBase64Min && m&^(cDash|cSlash|cEq) == 0 {
+		// a gadget's name in base64: a serialised object cut or embedded
+		if i := javaBase64(v); i >= 0 && seen.mark(&hit, codeDeser) {
+			dst = append(dst, signal(nameCode, "deser.java_base64", 0.99, in, i, min(len(v), i+javaBase64Min)))
+		}
+	}
 	if len(v) >= 7 && len(v) <= phpRiskTokenMax && m&cSpace == 0 {
 		// a token holding a function only payloads call: "base64_decode",
 		// "FOOcall_user_func", "Shell_exec" as a parameter's name

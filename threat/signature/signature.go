@@ -709,7 +709,7 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 		!in.decoded && decode.Encoded(in.value)
 	var clean uint32
 	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && utf7Start(in.value) < 0 &&
-		!underscoreRisk(in.value) && !javaBare(in.value) {
+		!underscoreRisk(in.value) && !javaBare(in.value) && javaBase64(in.value) < 0 {
 		// a short word of letters, digits, '-' and '_': nothing any family
 		// looks for, unless it decodes to something
 		if !encoded {
@@ -1142,7 +1142,7 @@ func plainWord(v string) bool {
 		return false
 	}
 	return !serialMagic(v) && (all&wordPlus == 0 || utf7Start(v) < 0) && (len(v) < decode.MinEncoded || !decode.Encoded(v)) &&
-		!javaBare(v)
+		!javaBare(v) && javaBase64(v) < 0
 }
 
 // underscoreRisk reports whether v, a word with a '_', is one the families
