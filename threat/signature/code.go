@@ -191,9 +191,11 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		}
 		return dst, hit
 	}
-	if found, pkg := javaBareValue(v); found && (!pkg || in.name == "(name)" || in.name == "(key)") &&
-		seen.mark(&hit, codeJava) {
-		dst = append(dst, signal(nameCode, "java.class", 0.99, in, 0, len(v)))
+	if m&^(cDot|cDash|cSpace|cQuote|cDQuote) == 0 && len(v) >= javaBareMin {
+		if found, pkg := javaBareValue(v); found && (!pkg || in.name == "(name)" || in.name == "(key)") &&
+			seen.mark(&hit, codeJava) {
+			dst = append(dst, signal(nameCode, "java.class", 0.99, in, 0, len(v)))
+		}
 	}
 	if len(v) >= javaBase64Min && m&^(cDash|cSlash|cEq) == 0 {
 		// a gadget's name in base64: a serialised object cut or embedded

@@ -86,8 +86,12 @@ func javaBareValue(v string) (found, pkg bool) {
 var javaInternalPackages = set("com.sun.org.apache", "sun.reflect", "com.opensymphony.xwork2")
 
 // javaBare reports whether v is one of javaBareNames: the quick paths of
-// scan and Detect read such a word rather than pass it by.
+// scan and Detect read such a word rather than pass it by. The length is
+// tested here, inlined, since most words are too short or too long.
 func javaBare(v string) bool {
+	if len(v) < javaBareMin || len(v) > javaBareMax+8 {
+		return false
+	}
 	found, _ := javaBareValue(v)
 	return found
 }

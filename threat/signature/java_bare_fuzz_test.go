@@ -30,3 +30,18 @@ func FuzzJavaBareValue(f *testing.F) {
 		}
 	})
 }
+
+// plainWord asks javaBare only of words of letters and '_': the names of
+// javaBareNames without a '.' must be such words.
+func TestJavaBareWordsAreLetters(t *testing.T) {
+	for w := range javaBareNames {
+		if strings.IndexByte(w, '.') >= 0 {
+			continue // plainWord passes no '.' by
+		}
+		for i := 0; i < len(w); i++ {
+			if c := w[i]; !('a' <= c && c <= 'z' || c == '_') {
+				t.Fatalf("%q: plainWord's quick test would miss it", w)
+			}
+		}
+	}
+}

@@ -23,3 +23,22 @@ func FuzzJavaBase64(f *testing.F) {
 		}
 	})
 }
+
+// plainWord passes by a word without an upper-case letter without asking
+// javaBase64: no needle may be all lower case and digits.
+func TestJavaBase64NeedlesHoldUpperCase(t *testing.T) {
+	if !javaBase64Upper() {
+		t.Fatal("a javaBase64 needle has no upper-case letter: plainWord's quick test misses it")
+	}
+}
+
+// javaBase64Upper reports whether every needle holds an upper-case
+// letter, which lets a word without one be passed by (plainWord).
+func javaBase64Upper() bool {
+	for _, n := range javaBase64Needles {
+		if strings.IndexFunc(n, func(r rune) bool { return 'A' <= r && r <= 'Z' }) < 0 {
+			return false
+		}
+	}
+	return true
+}

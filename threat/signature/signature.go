@@ -1142,7 +1142,7 @@ func plainWord(v string) bool {
 		return false
 	}
 	return !serialMagic(v) && (all&wordPlus == 0 || utf7Start(v) < 0) && (len(v) < decode.MinEncoded || !decode.Encoded(v)) &&
-		!javaBare(v) && javaBase64(v) < 0
+		(all&wordNonLetter != 0 || !javaBare(v)) && (all&wordUpper == 0 || javaBase64(v) < 0)
 }
 
 // underscoreRisk reports whether v, a word with a '_', is one the families
@@ -1184,13 +1184,23 @@ var wordBytes = func() (t [256]uint8) {
 	}
 	t['_'] |= wordUnderscore
 	t['+'] |= wordPlus
+	for c := range t {
+		if t[c] != 0 && !isAlpha(byte(c)) && c != '_' {
+			t[c] |= wordNonLetter
+		}
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] |= wordUpper
+	}
 	return t
 }()
 
 const (
 	wordByte uint8 = 1 << iota
 	wordUnderscore
-	wordPlus // '+', which a UTF-7 run opens with
+	wordPlus      // '+', which a UTF-7 run opens with
+	wordUpper     // an upper-case letter, which every javaBase64 needle holds
+	wordNonLetter // a digit, '-', '+' or a high byte: javaBareNames without a '.' are letters and '_' only
 )
 
 // serialMagic reports whether v starts like a serialised Java object
