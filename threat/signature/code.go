@@ -590,10 +590,7 @@ func phpCall(lo []byte) (int, int, float64) {
 		}
 		p += off
 		off = p + 1
-		e := p
-		for e > 0 && (lo[e-1] == ' ' || lo[e-1] == '\t') {
-			e--
-		}
+		e, gap := callGap(lo, p)
 		s := e
 		for s > 0 && isWord(lo[s-1]) {
 			s--
@@ -648,6 +645,14 @@ func phpCall(lo []byte) (int, int, float64) {
 			continue // "the system ('x')": PHP callers write no space
 		}
 		complex := complexSyntax(lo, s) && (phpCalls[string(name)] || phpEcho[string(name)] || s > 0 && lo[s-1] == '@')
+		if gap != gapSpaces && !dynamic && phpCalls[string(name)] && statementStart(lo, s) {
+			// a comment between the name and its '(' ("exec //x\n (id)"),
+			// or a line break before an argument only code writes ("eval\r($x)",
+			// "file\r\n()"): PHP's grammar, no sentence's
+			a := skipSpace(lo, p+1)
+			complex = complex || gap == gapComment ||
+				a < len(lo) && (lo[a] == ')' || lo[a] == '$' || lo[a] == '\'' || lo[a] == '"')
+		}
 		if !dynamic && !complex {
 			if s > 0 && lo[s-1] == '$' {
 				// $f('id'): a variable function
@@ -1520,4 +1525,52 @@ func xmlNameOnly(lo []byte, i int) bool {
 		}
 	}
 	return true
+}
+
+// What stands between a function's name and its '(' (callGap).
+const (
+	gapSpaces  = iota // spaces and tabs, or nothing
+	gapBreak          // a line break among them
+	gapComment        // a comment: // or # to the line's end, or /* */
+)
+
+// callGap returns where the name before lo[p], a '(', ends, and what
+// stands between them: PHP lets spaces, line breaks and comments stand
+// there ("exec #x\n (id)", "eval /*x*/ ('id')").
+func callGap(lo []byte, p int) (int, int) {
+	e, gap := p, gapSpaces
+	for n := 0; n < 8; n++ {
+		brk := false // a line break just skipped: the line before may end in a comment
+		for e > 0 && (lo[e-1] == ' ' || lo[e-1] == '\t' || lo[e-1] == '\r' || lo[e-1] == '\n') {
+			if lo[e-1] == '\r' || lo[e-1] == '\n' {
+				gap, brk = max(gap, gapBreak), true
+			}
+			e--
+		}
+		switch {
+		case e >= 2 && lo[e-1] == '/' && lo[e-2] == '*':
+			o := bytes.LastIndex(lo[max(0, e-256):e-2], []byte("/*"))
+			if o < 0 {
+				return e, gap
+			}
+			e, gap = max(0, e-256)+o, gapComment
+		case brk:
+			// the line before the break: a comment to its end?
+			ls := bytes.LastIndexAny(lo[max(0, e-256):e], "\r\n") + 1 + max(0, e-256)
+			if ls > 0 && ls == max(0, e-256) {
+				return e, gap // a long line: no comment read
+			}
+			c := bytes.IndexByte(lo[ls:e], '#')
+			if d := bytes.Index(lo[ls:e], []byte("//")); d >= 0 && (c < 0 || d < c) {
+				c = d
+			}
+			if c < 0 || c == 0 && ls == 0 {
+				return e, gap
+			}
+			e, gap = ls+c, gapComment
+		default:
+			return e, gap
+		}
+	}
+	return e, gap
 }
