@@ -15,6 +15,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -57,6 +58,7 @@ func main() {
 	data := flag.String("data", "", "labelled requests, .jsonl or .jsonl.gz (required)")
 	pl := flag.Int("pl", 1, "CRS paranoia level (1-4)")
 	asJSON := flag.Bool("json", false, "print one JSON object instead of a table")
+	verdicts := flag.String("verdicts", "", "also write each row's verdict here: id, blocked or allowed (as examples/evaluate -verdicts)")
 	flag.Parse()
 	if *data == "" || *pl < 1 || *pl > 4 {
 		flag.Usage()
@@ -81,6 +83,22 @@ func main() {
 		w.WriteHeader(http.StatusOK)
 	})
 	h := txhttp.WrapHandler(waf, ok)
+	var vw *bufio.Writer
+	if *verdicts != "" {
+		f, err := os.Create(*verdicts)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer func() {
+			if err := vw.Flush(); err != nil {
+				log.Fatal(err)
+			}
+			if err := f.Close(); err != nil {
+				log.Fatal(err)
+			}
+		}()
+		vw = bufio.NewWriter(f)
+	}
 	res := &result{Categories: map[string]*category{}, Placements: map[string]*category{}}
 	var total time.Duration
 	for i := range rows {
@@ -94,6 +112,13 @@ func main() {
 		h.ServeHTTP(rec, req)
 		total += time.Since(start)
 		blocked := rec.Code != http.StatusOK
+		if vw != nil {
+			verdict := "allowed"
+			if blocked {
+				verdict = "blocked"
+			}
+			fmt.Fprintf(vw, "%s %s\n", row.ID, verdict)
+		}
 		cat := row.Category
 		if cat == "" {
 			cat = row.Label

@@ -298,6 +298,9 @@ func (x *xssScan) stylesPlain(s string, i, j int, attr bool, sp *xssSpots) bool 
 			conf = max(conf, 0.85)
 		case c == ':' && equalFold(name, "binding") && w >= 5 && hasFold(s[w-5:], "-moz-"):
 			conf = max(conf, 0.85)
+			if v := strings.TrimLeft(s[p+1:j], " \t"); hasFold(v, "url(") {
+				conf = 0.99
+			}
 		case c == '@' && hasFold(s[p+1:], "import") && (p == 0 || !isWord(s[p-1]) && s[p-1] != '.'):
 			n := p + 7
 			for n < len(s) && s[n] <= ' ' {

@@ -66,6 +66,11 @@ func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 			}
 		}
 	}
+	if (in.name == "(name)" || in.name == "(key)") && m&cDot != 0 && domSinkName(v) {
+		// a parameter or cookie named for the page's cookie or location: a
+		// page that copies names into script assigns through them
+		x.hit(xssScript, 0.99, v, 0, len(v))
+	}
 	if m&cBang != 0 && m&cBracket != 0 && jsFuck(v) {
 		x.hit(xssScript, 0.99, v, 0, len(v))
 	}
@@ -656,6 +661,11 @@ func (x *xssScan) tag(s string, i int) {
 			dangerous = true
 		case hasFold(attr, "rel"):
 			rel = val
+		case class == tagFrame && equalFold(attr, "src") && val != "" && len(name) >= 8 && equalFold(name[len(name)-8:], "vmlframe"):
+			// VML's frame loads and runs the document it names: only old
+			// Internet Explorer reads it, and only a payload sends it
+			x.hit(xssTag, 0.99, s, i, vj)
+			dangerous = true
 		case hasFold(attr, "http-equiv"):
 			equiv = val
 		}
@@ -1600,6 +1610,9 @@ func (x *xssScan) styles(s string, i, j int, attr bool, sp *xssSpots) bool {
 			conf = max(conf, 0.85)
 		case c == ':' && equalFold(name, "binding") && w >= 5 && hasFold(s[w-5:], "-moz-"):
 			conf = max(conf, 0.85)
+			if v := strings.TrimLeft(s[p+1:j], " \t"); hasFold(v, "url(") {
+				conf = 0.99 // an XBL binding loaded from a URL: Firefox ran its script
+			}
 		case c == '@' && hasFold(s[p+1:], "import") && (p == 0 || !isWord(s[p-1]) && s[p-1] != '.'):
 			n := p + 7
 			for n < len(s) && s[n] <= ' ' {

@@ -183,3 +183,17 @@ func (x *xssScan) spacedTaggedCall(v string) {
 		}
 	}
 }
+
+// domSinks are the document's and window's properties a script writes
+// to steal or redirect: a name that is one of them is no form field's.
+var domSinks = set("document.cookie", "document.domain", "document.location", "document.url", "document.write",
+	"window.location", "window.name", "location.href", "top.location", "self.location", "parent.location")
+
+// domSinkName reports whether v, in any case, is one of domSinks.
+func domSinkName(v string) bool {
+	if len(v) < len("window.name") || len(v) > len("document.location") {
+		return false
+	}
+	var stack [24]byte
+	return domSinks[string(lower(stack[:0], v))]
+}
