@@ -7,7 +7,8 @@ import (
 
 // crsData holds word lists of the OWASP Core Rule Set (Apache-2.0, see
 // crs/README.md and crs/LICENSE): unix and Windows commands, PHP functions,
-// Java classes, restricted files, LFI targets and SSRF targets.
+// Java classes, restricted files, AI assistants' folders, LFI targets and
+// SSRF targets.
 //
 //go:embed crs/*.data
 var crsData embed.FS

@@ -469,8 +469,8 @@ func dotSlashRun(b []byte) int {
 }
 
 // File targets: the CRS lists of files attackers read (lfi-os-files,
-// restricted-files) and a few more, in a trie searched at the starts of
-// path segments.
+// restricted-files, ai-critical-artifacts) and a few more, in a trie
+// searched at the starts of path segments.
 
 // Target tiers: a system file (etc/passwd, win.ini, .ssh/, proc/self) is
 // a secret wherever a path names it; an application file (config.php,
@@ -618,7 +618,9 @@ func (t *fileTrie) longest(b []byte) (end int, tier uint8) {
 
 var fileTargets = func() *fileTrie {
 	t := &fileTrie{next: map[uint64]int32{}, nodes: make([]trieNode, 1, 4096)}
-	for _, list := range []string{"lfi-os-files", "restricted-files"} {
+	// ai-critical-artifacts: the folders where AI coding assistants keep
+	// their settings, MCP servers and API keys (.claude/, .cursor/, .aider/)
+	for _, list := range []string{"lfi-os-files", "restricted-files", "ai-critical-artifacts"} {
 		for _, e := range crsList(list) {
 			tier := uint8(tierSystem)
 			le := strings.TrimLeft(strings.ToLower(e), "/")
