@@ -1263,6 +1263,11 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 		if i := strings.Index(v, "() {"); i >= 0 && (i == 0 || !isWord(v[i-1])) && seen.mark(&hit, cmdShellshock) {
 			dst = append(dst, signal(nameCommand, "cmdi.shellshock", 0.995, in, i, i+4))
 		}
+		if m&(cPipe|cAmp) != 0 {
+			if i, j, ok := forkBomb(v); ok && seen.mark(&hit, cmdChain) {
+				dst = append(dst, signal(nameCommand, "cmdi.fork_bomb", 0.99, in, i, j))
+			}
+		}
 	}
 	if m&(cBang|cTilde|cBrace) != 0 && !(header && structuredHeader(in.name)) {
 		// "~+", "!-1!-2", "{,ifconfig}" alone or after a separator

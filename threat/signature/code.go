@@ -174,6 +174,11 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			dst = append(dst, signal(nameCode, "jndi.lookup", 0.995, in, i, i+12))
 		}
 	}
+	if m&cAt != 0 && m&cBrace != 0 && m&cBracket != 0 {
+		if i, j, ok := perlCart(v); ok && seen.mark(&hit, codeScript) {
+			dst = append(dst, signal(nameCode, "perl.injection", 0.99, in, i, j))
+		}
+	}
 	if in.src == threat.SourceFile && in.name == "(filename)" || in.src == threat.SourceHeader && uploadNameHeader(in.name) {
 		if i, ok := scriptFileName(v); ok && seen.mark(&hit, codeUpload) {
 			dst = append(dst, signal(nameCode, "upload.script", 0.99, in, i, len(v)))

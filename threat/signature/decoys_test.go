@@ -44,7 +44,11 @@ var decoyCases = []decoyCase{
 		"/*!x ", "1 /*!50000select*/ 1"},
 	{"xss.dom", func(v string) bool { _, _, ok := domObfuscated(strings.ToLower(v)); return ok },
 		"document ", `(document)["cookie"]`},
-	{"xss.dom_comment", func(v string) bool { _, _, ok := domObfuscated(strings.ToLower(v)); return ok },
+	{"fork_bomb", func(v string) bool { _, _, ok := forkBomb(v); return ok },
+		"f(){ x }", ";:(){ :|:& };:"},
+	{"perl_cart", func(v string) bool { _, _, ok := perlCart(v); return ok },
+		"@{[", " @{[system 'id']}"},
+		{"xss.dom_comment", func(v string) bool { _, _, ok := domObfuscated(strings.ToLower(v)); return ok },
 		"document/*", `;document/**/.cookie`},
 }
 
