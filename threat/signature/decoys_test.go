@@ -48,7 +48,7 @@ var decoyCases = []decoyCase{
 		"f(){ x }", ";:(){ :|:& };:"},
 	{"perl_cart", func(v string) bool { _, _, ok := perlCart(v); return ok },
 		"@{[", " @{[system 'id']}"},
-		{"xss.dom_comment", func(v string) bool { _, _, ok := domObfuscated(strings.ToLower(v)); return ok },
+	{"xss.dom_comment", func(v string) bool { _, _, ok := domObfuscated(strings.ToLower(v)); return ok },
 		"document/*", `;document/**/.cookie`},
 }
 
