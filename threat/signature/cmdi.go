@@ -299,7 +299,7 @@ func putScratch(p *[]byte) {
 
 // shellSpecialBytes are the bytes shellFold does more with than
 // lower-case; it copies the runs of other bytes lower-cased.
-const shellSpecialBytes = "\x1b\\'\"^${"
+const shellSpecialBytes = "\x1b\\'\"^${`"
 
 // shellSpecial marks shellSpecialBytes.
 var shellSpecial = byteSet(shellSpecialBytes)
@@ -345,7 +345,8 @@ func (t *shellText) obfIn(i, j int) bool {
 // between letters (cmd.exe's "w^h^o^a^m^i"), empty expansions inside a
 // word ("c$@at", "$9"), $IFS and ${IFS} (a space), ${VAR:n:m} substrings
 // (read as '/', the usual ${PATH:0:1}) and brace expansion
-// ("{cat,/etc/passwd}" runs "cat /etc/passwd"). Backslashes inside words
+// ("{cat,/etc/passwd}" runs "cat /etc/passwd"), and empty substitutions
+// inside a word ("pi$()ng", "who``ami"). Backslashes inside words
 // are left to commandWord: outside command names they are Windows paths.
 func shellFold(t *shellText, b []byte, v string) []byte { return shellFoldFrom(t, b, v, nil, 0) }
 
@@ -407,9 +408,17 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 				t.mark(len(b))
 				continue
 			}
+		case c == '`' && i+1 < len(v) && v[i+1] == '`' && emptyInWord(b, v, i+2):
+			t.mark(len(b)) // "pi``ng": an empty substitution
+			i++
+			continue
 		case c == '$' && i+1 < len(v):
 			n := v[i+1]
 			switch {
+			case n == '(' && i+2 < len(v) && v[i+2] == ')' && emptyInWord(b, v, i+3):
+				t.mark(len(b)) // "pi$()ng", "ping$()"
+				i += 2
+				continue
 			case (n == '@' || n == '*' || '0' <= n && n <= '9') && len(b) > 0 &&
 				(isLetter(b[len(b)-1]) || t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1 && b[len(b)-1] == ' '):
 				if n != '*' || i+2 < len(v) && isLetter(v[i+2]) {
@@ -2113,3 +2122,10 @@ var execFuncs = map[string]bool{"system": false, "exec": false, "shell_exec": fa
 	"call": true, "check_output": true, "run": true, "getoutput": true, "getstatusoutput": true, "start": true,
 	"command": true, "eval": true, "assert": true, "processbuilder": true, "os_exec": true, "execute": true, "qx": true,
 	"popen2": true, "popen3": true, "check_call": true}
+
+// emptyInWord reports whether an empty substitution that ends at v[j]
+// stands inside a word: a letter before it (the last of b, the folded
+// bytes), and a letter, a space or the value's end after it.
+func emptyInWord(b []byte, v string, j int) bool {
+	return len(b) > 0 && isLetter(b[len(b)-1]) && (j == len(v) || isLetter(v[j]) || v[j] == ' ' || v[j] == '\t')
+}

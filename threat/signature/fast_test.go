@@ -247,9 +247,17 @@ func shellFoldPlain(t *shellText, b []byte, v string) []byte {
 				t.mark(len(b))
 				continue
 			}
+		case c == '`' && i+1 < len(v) && v[i+1] == '`' && emptyInWord(b, v, i+2):
+			t.mark(len(b)) // "pi``ng": an empty substitution
+			i++
+			continue
 		case c == '$' && i+1 < len(v):
 			n := v[i+1]
 			switch {
+			case n == '(' && i+2 < len(v) && v[i+2] == ')' && emptyInWord(b, v, i+3):
+				t.mark(len(b)) // "pi$()ng", "ping$()"
+				i += 2
+				continue
 			case (n == '@' || n == '*' || '0' <= n && n <= '9') && len(b) > 0 &&
 				(isLetter(b[len(b)-1]) || t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1 && b[len(b)-1] == ' '):
 				if n != '*' || i+2 < len(v) && isLetter(v[i+2]) {
