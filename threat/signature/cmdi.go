@@ -346,7 +346,7 @@ func (t *shellText) obfIn(i, j int) bool {
 // word ("c$@at", "$9"), $IFS and ${IFS} (a space), ${VAR:n:m} substrings
 // (read as '/', the usual ${PATH:0:1}) and brace expansion
 // ("{cat,/etc/passwd}" runs "cat /etc/passwd"), and empty substitutions
-// inside a word ("pi$()ng", "who“ami"). Backslashes inside words
+// inside a word ("pi$()ng", or a pair of backquotes). Backslashes inside words
 // are left to commandWord: outside command names they are Windows paths.
 func shellFold(t *shellText, b []byte, v string) []byte { return shellFoldFrom(t, b, v, nil, 0) }
 

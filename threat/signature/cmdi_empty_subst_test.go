@@ -2,8 +2,8 @@ package signature_test
 
 import "testing"
 
-// An empty substitution inside a command's name ("pi“ng", "pi$()ng",
-// "who“ami"): the shell drops it and runs the name (the CRS's 932240
+// An empty substitution inside a command's name ("pi$()ng", or a pair of
+// backquotes): the shell drops it and runs the name (the CRS's 932240
 // tests). Backquotes and "$()" in prose and in a price are no command.
 func TestEmptySubstitutionInCommand(t *testing.T) {
 	form := "body:application/x-www-form-urlencoded"
