@@ -24,19 +24,21 @@ func FuzzJavaBase64(f *testing.F) {
 	})
 }
 
-// plainWord passes by a word without an upper-case letter without asking
-// javaBase64: no needle may be all lower case and digits.
+// plainWord passes by a word without both an upper-case and a lower-case
+// letter without asking javaBase64: every needle must hold both.
 func TestJavaBase64NeedlesHoldUpperCase(t *testing.T) {
 	if !javaBase64Upper() {
-		t.Fatal("a javaBase64 needle has no upper-case letter: plainWord's quick test misses it")
+		t.Fatal("a javaBase64 needle lacks an upper-case or a lower-case letter: plainWord's quick test misses it")
 	}
 }
 
-// javaBase64Upper reports whether every needle holds an upper-case
-// letter, which lets a word without one be passed by (plainWord).
+// javaBase64Upper reports whether every needle holds an upper-case and a
+// lower-case letter, which lets a word without both be passed by
+// (plainWord): a hex token, a word in one case.
 func javaBase64Upper() bool {
 	for _, n := range javaBase64Needles {
-		if strings.IndexFunc(n, func(r rune) bool { return 'A' <= r && r <= 'Z' }) < 0 {
+		if strings.IndexFunc(n, func(r rune) bool { return 'A' <= r && r <= 'Z' }) < 0 ||
+			strings.IndexFunc(n, func(r rune) bool { return 'a' <= r && r <= 'z' }) < 0 {
 			return false
 		}
 	}

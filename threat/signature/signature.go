@@ -1142,7 +1142,7 @@ func plainWord(v string) bool {
 		return false
 	}
 	return !serialMagic(v) && (all&wordPlus == 0 || utf7Start(v) < 0) && (len(v) < decode.MinEncoded || !decode.Encoded(v)) &&
-		(all&wordNonLetter != 0 || !javaBare(v)) && (all&wordUpper == 0 || javaBase64(v) < 0)
+		(all&wordNonLetter != 0 || len(v) < javaBareMin || !javaBare(v)) && (all&(wordUpper|wordLower) != wordUpper|wordLower || javaBase64(v) < 0)
 }
 
 // underscoreRisk reports whether v, a word with a '_', is one the families
@@ -1191,6 +1191,7 @@ var wordBytes = func() (t [256]uint8) {
 	}
 	for c := 'A'; c <= 'Z'; c++ {
 		t[c] |= wordUpper
+		t[c+'a'-'A'] |= wordLower
 	}
 	return t
 }()
@@ -1200,6 +1201,7 @@ const (
 	wordUnderscore
 	wordPlus      // '+', which a UTF-7 run opens with
 	wordUpper     // an upper-case letter, which every javaBase64 needle holds
+	wordLower     // a lower-case letter, which every javaBase64 needle holds too
 	wordNonLetter // a digit, '-', '+' or a high byte: javaBareNames without a '.' are letters and '_' only
 )
 
