@@ -419,6 +419,19 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 				t.mark(len(b)) // "pi$()ng", "ping$()"
 				i += 2
 				continue
+			case (n == '_' || isLetter(n)) && n != 'i' && n != 'I' && len(b) > 0 && isLetter(b[len(b)-1]):
+				// "sh$XX -c", "uname$u -a": a variable at the end of a
+				// command's name that a payload leaves unset, so that the
+				// shell runs the name; "ar$a" alone, "hello$world" are words
+				e := i + 2
+				for e < len(v) && e-i < 24 && (isAlnum(v[e]) || v[e] == '_') {
+					e++
+				}
+				if e < len(v) && (v[e] == ' ' || v[e] == '\t') && unsetAfterCommand(b, v, e) {
+					t.mark(len(b))
+					i = e - 1
+					continue
+				}
 			case (n == '@' || n == '*' || '0' <= n && n <= '9') && len(b) > 0 &&
 				(isLetter(b[len(b)-1]) || t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1 && b[len(b)-1] == ' '):
 				if n != '*' || i+2 < len(v) && isLetter(v[i+2]) {
@@ -737,6 +750,13 @@ func commandWordAt(b []byte, i int, name []byte) (command, bool) {
 	}
 	if commandClassWords.may(name) {
 		c.class = commandClasses[string(name)]
+	}
+	if h := bytes.IndexByte(name, '-'); c.class == cmdUnknown && h > 1 && h < len(name)-1 && commandClassWords.may(name[:h]) &&
+		commandClasses[string(name[:h])] == cmdName {
+		// a tool's subcommand binary: "ansible-playbook", "ansible-vault"
+		// are ansible's, as "git-upload-pack" is git's. Only a name that is
+		// no English word lends its class ("well-known" lends none)
+		c.class = cmdName
 	}
 	c.name = name
 	return c, c.class != cmdUnknown
@@ -2128,4 +2148,32 @@ var execFuncs = map[string]bool{"system": false, "exec": false, "shell_exec": fa
 // bytes), and a letter, a space or the value's end after it.
 func emptyInWord(b []byte, v string, j int) bool {
 	return len(b) > 0 && isLetter(b[len(b)-1]) && (j == len(v) || isLetter(v[j]) || v[j] == ' ' || v[j] == '\t')
+}
+
+// unsetAfterCommand reports whether the letters that end b name a command
+// that an argument follows in v after e (a space): a name no English word
+// is ("uname", "sh"), or an English one ("cat") before an option or a
+// path.
+func unsetAfterCommand(b []byte, v string, e int) bool {
+	s := len(b)
+	for s > 0 && isLetter(b[s-1]) {
+		s--
+	}
+	if len(b)-s > 24 {
+		return false
+	}
+	a := e
+	for a < len(v) && (v[a] == ' ' || v[a] == '\t') {
+		a++
+	}
+	if a >= len(v) {
+		return false
+	}
+	switch commandClasses[string(b[s:])] {
+	case cmdName, cmdProbe:
+		return true
+	case cmdWord:
+		return v[a] == '-' || v[a] == '/'
+	}
+	return false
 }

@@ -20,3 +20,24 @@ func TestEmptySubstitutionInCommand(t *testing.T) {
 		{"q", "the ping`` of the bell", 0},
 	}, 0.9)
 }
+
+// A variable left unset at the end of a command's name ("uname$u -a",
+// the CRS's 932235 and 932230), and a tool's subcommand binary after a
+// separator ("; ansible-vault decrypt secret"). Words that are no
+// command, and hyphenated English, stay prose.
+func TestUnsetVariableAndSubcommandBinary(t *testing.T) {
+	form := "body:application/x-www-form-urlencoded"
+	checkFamily(t, "cmdi", []familyCase{
+		{"q", "a; sh$XX -c whoami", 0.99},
+		{"header:Cookie", "uname$u -a", 0.99},
+		{"q", ";cat$u /etc/passwd", 0.99},
+		{form, "code=time; ansible-config dump", 0.99},
+		{form, "code=time; ansible-vault decrypt secret", 0.99},
+	}, []familyCase{
+		{"q", "echo hello$world", 0},
+		{"q", "the price$total is here", 0},
+		{"q", "ar$a", 0},
+		{"q", "a well-known fact; state-of-the-art stuff", 0},
+		{"q", "I use ansible-playbook daily", 0},
+	}, 0.9)
+}

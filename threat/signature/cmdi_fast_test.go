@@ -426,6 +426,9 @@ func commandWordPlain(b []byte, i int, name []byte) (command, bool) {
 		return c, true
 	}
 	c.class = commandClasses[string(name)]
+	if h := bytes.IndexByte(name, '-'); c.class == cmdUnknown && h > 1 && h < len(name)-1 && commandClasses[string(name[:h])] == cmdName {
+		c.class = cmdName // "ansible-playbook": a tool's subcommand binary
+	}
 	c.name = name
 	return c, c.class != cmdUnknown
 }

@@ -258,6 +258,19 @@ func shellFoldPlain(t *shellText, b []byte, v string) []byte {
 				t.mark(len(b)) // "pi$()ng", "ping$()"
 				i += 2
 				continue
+			case (n == '_' || isLetter(n)) && n != 'i' && n != 'I' && len(b) > 0 && isLetter(b[len(b)-1]):
+				// "sh$XX -c", "uname$u -a": a variable at the end of a
+				// command's name that a payload leaves unset, so that the
+				// shell runs the name; "ar$a" alone, "hello$world" are words
+				e := i + 2
+				for e < len(v) && e-i < 24 && (isAlnum(v[e]) || v[e] == '_') {
+					e++
+				}
+				if e < len(v) && (v[e] == ' ' || v[e] == '\t') && unsetAfterCommand(b, v, e) {
+					t.mark(len(b))
+					i = e - 1
+					continue
+				}
 			case (n == '@' || n == '*' || '0' <= n && n <= '9') && len(b) > 0 &&
 				(isLetter(b[len(b)-1]) || t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1 && b[len(b)-1] == ' '):
 				if n != '*' || i+2 < len(v) && isLetter(v[i+2]) {
