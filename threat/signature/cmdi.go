@@ -1300,7 +1300,11 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	}
 	if m&(cBang|cTilde|cBrace) != 0 && !(header && structuredHeader(in.name)) {
 		// "~+", "!-1!-2", "{,ifconfig}" alone or after a separator
-		if i, j, rule := shellExpansion(v, m); i >= 0 {
+		i, j, rule := shellExpansion(v, m)
+		if i < 0 && in.src == threat.SourcePath {
+			i, j, rule = pathExpansion(v)
+		}
+		if i >= 0 {
 			bit := uint(cmdIFS)
 			if rule == "cmdi.obfuscated" {
 				bit = cmdObfuscated
@@ -1755,7 +1759,11 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 			// names: in a URL path only substitutions, hostile arguments
 			// and a shell's "&&" or "||" between spaces count ("/ping/
 			// 127.0.0.1 && ls /etc"; a path has a space only escaped)
-			if op != opSubst && op != opBacktick && !a.hostile && !obfuscated(t, &c, &a, wordy) && !spacedAndOr(b, i, next) {
+			// A ';' that opens a segment ("/x/;dmesg") parameterises no
+			// segment: a name no English word is counts after it
+			emptySeg := b[i] == ';' && i > 0 && b[i-1] == '/' && c.class >= cmdName
+			if op != opSubst && op != opBacktick && !a.hostile && !obfuscated(t, &c, &a, wordy) && !spacedAndOr(b, i, next) &&
+				!emptySeg {
 				continue
 			}
 		}

@@ -274,3 +274,33 @@ func hereString(v string) (int, int, bool) {
 	}
 	return 0, 0, false
 }
+
+// pathExpansion finds such a word as a whole segment of a URL path
+// ("/x/~-1", "/x/!-1!-2", "/x/{id,}"): a segment holds one word, and a
+// server that hands a segment to a shell runs it.
+func pathExpansion(v string) (int, int, string) {
+	for k := 0; k < len(v); {
+		s := strings.IndexByte(v[k:], '/')
+		if s < 0 {
+			break
+		}
+		s += k + 1
+		e := strings.IndexByte(v[s:], '/')
+		if e < 0 {
+			e = len(v)
+		} else {
+			e += s
+		}
+		k = e
+		if e == s || e-s >= expansionWordMax {
+			continue
+		}
+		switch w := v[s:e]; {
+		case w[0] == '~' && tildeWord(w), w[0] == '!' && historyWord(w):
+			return s, e, "cmdi.expansion"
+		case strings.IndexByte(w, '{') >= 0 && strings.IndexAny(w, " \t;|&`()'\"<>") < 0 && braceCommand(w):
+			return s, e, "cmdi.obfuscated"
+		}
+	}
+	return -1, -1, ""
+}

@@ -42,3 +42,20 @@ func FuzzPipeAndHereString(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPathExpansion checks that pathExpansion never panics and returns a
+// whole segment: a '/' before it, and a '/' or the end after it.
+func FuzzPathExpansion(f *testing.F) {
+	for _, s := range []string{"/x/~-1", "/x/!-1!-2", "/x/{id,}", "/", "//", "/~", "/{,}/", "/!"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		i, j, rule := pathExpansion(v)
+		if rule == "" {
+			return
+		}
+		if i < 1 || j <= i || j > len(v) || v[i-1] != '/' || j < len(v) && v[j] != '/' {
+			t.Fatalf("%q: span [%d,%d)", v, i, j)
+		}
+	})
+}
