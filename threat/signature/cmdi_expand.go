@@ -298,7 +298,7 @@ func pathExpansion(v string) (int, int, string) {
 		switch w := v[s:e]; {
 		case w[0] == '~' && tildeWord(w), w[0] == '!' && historyWord(w):
 			return s, e, "cmdi.expansion"
-		case strings.IndexByte(w, '{') >= 0 && strings.IndexAny(w, " \t;|&`()'\"<>") < 0 && braceCommand(w):
+		case strings.IndexByte(w, '{') >= 0 && !strings.ContainsAny(w, " \t;|&`()'\"<>") && braceCommand(w):
 			return s, e, "cmdi.obfuscated"
 		}
 	}
