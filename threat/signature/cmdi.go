@@ -1331,7 +1331,7 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 			dst = append(dst, signal(nameCommand, "cmdi.here_string", 0.99, in, i, j))
 		}
 	}
-	if m&cSpace != 0 && len(v) >= 8 && batchLead(v, m) {
+	if m&cSpace != 0 && len(v) >= 8 && (batchLead(v, m) || in.src == threat.SourcePath && m&cSlash != 0) {
 		// cmd.exe's FOR and IF; a Windows path's "\n" is no line break to
 		// cmd.exe, so a value whose raw form has escapes is read raw too
 		i, j, ok := batchStatement(v, m, in.src == threat.SourcePath)
