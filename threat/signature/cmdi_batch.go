@@ -50,7 +50,7 @@ func skipBatchSeparators(v string, i int) int {
 // first, and the reading stays linear in the value: an operand ends at
 // the next separator, where the next statement would start, and the ')'
 // that closes a FOR's set is found once for all the statements that share
-// it (batchSets).
+// it (nextMatch).
 const (
 	batchSetMax   = 1024
 	batchGroupMax = 256
@@ -66,7 +66,7 @@ var (
 // batchStatement finds a FOR or IF statement of cmd.exe in v and returns
 // its span. path says v is a URL path, whose '/' separates statements too.
 func batchStatement(v string, m cls, path bool) (int, int, bool) {
-	var sets batchSets
+	var sets nextMatch
 	stops, in := batchStops, &batchStopSet
 	if path {
 		stops, in = batchPathStops, &batchPathStopSet
@@ -124,38 +124,24 @@ func batchWord(v string, i int, w string) bool {
 	return hasPrefixFold(v[i:], w) && (i+len(w) == len(v) || !isAlnum(v[i+len(w)]))
 }
 
-// batchSets finds the ')' that closes a FOR's set: the first ')' that
-// "do" follows. The answer for one position holds for every later one up
-// to it, so a value of set openings is read once, not once per opening.
-type batchSets struct {
-	from, at int // no such ')' in v[from:at]; at is one, or len(v); at == 0: unset
-}
-
-// close returns the first ')' at or after k that "do" follows, or len(v).
-func (c *batchSets) close(v string, k int) int {
-	if c.at > 0 && c.from <= k && k <= c.at {
-		return c.at
-	}
-	p := k
-	for {
+// batchSetClose returns the first ')' at or after k that "do" follows,
+// or len(v): the end of a FOR's set.
+func batchSetClose(v string, k int) int {
+	for p := k; ; p++ {
 		q := strings.IndexByte(v[p:], ')')
 		if q < 0 {
-			p = len(v)
-			break
+			return len(v)
 		}
 		p += q
 		if batchWord(v, skipBatchSpace(v, p+1), "do") {
-			break
+			return p
 		}
-		p++
 	}
-	c.from, c.at = k, max(p, 1)
-	return p
 }
 
 // batchFor reads "for [switches] %x in (set) do" at v[i:] and returns the
 // end of "do".
-func batchFor(v string, i int, sets *batchSets) (int, bool) {
+func batchFor(v string, i int, sets *nextMatch) (int, bool) {
 	if !batchWord(v, i, "for") {
 		return 0, false
 	}
@@ -212,7 +198,7 @@ func batchFor(v string, i int, sets *batchSets) (int, bool) {
 		return 0, false
 	}
 	// the set ends at a ')' that "do" follows
-	c := sets.close(v, k+1)
+	c := sets.next(v, k+1, batchSetClose)
 	if c >= len(v) || c-k > batchSetMax {
 		return 0, false
 	}

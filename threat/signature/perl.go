@@ -13,7 +13,7 @@ const perlCartMax = 512
 
 // perlCart finds such an interpolation in v and returns its span.
 func perlCart(v string) (int, int, bool) {
-	var closes cartCloses
+	var closes nextMatch
 	for k := 0; k < len(v); {
 		p := strings.Index(v[k:], "@{")
 		if p < 0 {
@@ -30,7 +30,7 @@ func perlCart(v string) (int, int, bool) {
 		}
 		// the expression ends at a ']' that only spaces part from a '}',
 		// found once for all the openings before it
-		c := closes.next(v, a+2)
+		c := closes.next(v, a+2, cartClose)
 		if c < len(v) && c-a <= perlCartMax {
 			return p, perlCartEnd(v, c), true
 		}
@@ -47,24 +47,13 @@ func perlCartEnd(v string, c int) int {
 	return d + 1
 }
 
-// cartCloses finds the ']' that ends a cart: the first at or after a
-// position that only spaces part from a '}'. The answer for a position
-// holds for every later one up to it.
-type cartCloses struct {
-	from, at int // no such ']' in v[from:at]; at is one, or len(v)
-	set      bool
-}
-
-func (c *cartCloses) next(v string, k int) int {
-	if c.set && c.from <= k && k <= c.at {
-		return c.at
-	}
-	p := k
-	for {
+// cartClose returns the first ']' at or after k that only spaces part
+// from a '}', or len(v): the end of a cart.
+func cartClose(v string, k int) int {
+	for p := k; ; p++ {
 		q := strings.IndexByte(v[p:], ']')
 		if q < 0 {
-			p = len(v)
-			break
+			return len(v)
 		}
 		p += q
 		d := p + 1
@@ -72,10 +61,7 @@ func (c *cartCloses) next(v string, k int) int {
 			d++
 		}
 		if d < len(v) && v[d] == '}' {
-			break
+			return p
 		}
-		p++
 	}
-	*c = cartCloses{from: k, at: p, set: true}
-	return p
 }

@@ -1237,3 +1237,27 @@ var byteRank = func() (r [256]uint8) {
 	}
 	return r
 }()
+
+// nextMatch remembers the answer of a forward search, the first match at
+// or after a position, for the positions it also answers: no match lies
+// between the position asked and the match found, so every position up
+// to the match has that answer too. A value of many openings that share
+// one closer ("for %a in (" repeated before the ')' that "do" follows)
+// is searched once, not once per opening, and a scanner that reads every
+// opening stays linear.
+type nextMatch struct {
+	from, at int // no match in v[from:at]; at is one, or len(v): none
+	set      bool
+}
+
+// next returns first(v, k), the first match at or after k or len(v),
+// from memory when an earlier search answered it. Every call on one
+// nextMatch must pass the same v and first.
+func (c *nextMatch) next(v string, k int, first func(v string, k int) int) int {
+	if c.set && c.from <= k && k <= c.at {
+		return c.at
+	}
+	p := first(v, k)
+	*c = nextMatch{from: k, at: p, set: true}
+	return p
+}

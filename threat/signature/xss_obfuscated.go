@@ -39,7 +39,7 @@ var domProps = set("cookie", "location", "domain", "write", "writeln", "alert", 
 // parentheses, or the property named by a string in brackets. lo is the
 // value in lower case.
 func domObfuscated(lo string) (int, int, bool) {
-	var closes commentCloses
+	var closes nextMatch
 	for _, o := range domObjects {
 		for k := 0; k < len(lo); {
 			p := strings.Index(lo[k:], o)
@@ -103,36 +103,25 @@ type gapEnd struct {
 	comment bool
 }
 
-// commentCloses finds the "*/" that ends a comment: the first at or after
-// a position, which holds for every later position up to it, so a value
-// of unclosed comments is searched once, not once per comment.
-type commentCloses struct {
-	from, at int // no "*/" in lo[from:at]; at is one, or -1: none after from
-	set      bool
-}
-
-func (c *commentCloses) next(lo string, k int) int {
-	if c.set && c.from <= k && (c.at < 0 || k <= c.at) {
-		return c.at
+// commentClose returns where the first "*/" at or after k starts, or
+// len(lo).
+func commentClose(lo string, k int) int {
+	if at := strings.Index(lo[k:], "*/"); at >= 0 {
+		return k + at
 	}
-	at := strings.Index(lo[k:], "*/")
-	if at >= 0 {
-		at += k
-	}
-	*c = commentCloses{from: k, at: at, set: true}
-	return at
+	return len(lo)
 }
 
 // jsGap skips spaces and /* comments */ (of at most 256 bytes) from i.
-func jsGap(lo string, i int, closes *commentCloses) gapEnd {
+func jsGap(lo string, i int, closes *nextMatch) gapEnd {
 	g := gapEnd{end: i}
 	for g.end < len(lo) {
 		switch {
 		case lo[g.end] == ' ' || lo[g.end] == '\t' || lo[g.end] == '\n' || lo[g.end] == '\r':
 			g.end++
 		case strings.HasPrefix(lo[g.end:], "/*"):
-			c := closes.next(lo, g.end+2)
-			if c < 0 || c-g.end > 256 {
+			c := closes.next(lo, g.end+2, commentClose)
+			if c >= len(lo) || c-g.end > 256 {
 				return g
 			}
 			g.end = c + 2
