@@ -708,8 +708,7 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 	encoded := len(in.value) >= decode.MinEncoded && in.m&^(cDash|cSlash|cEq|cSpace) == 0 && in.src != threat.SourcePath &&
 		!in.decoded && decode.Encoded(in.value)
 	var clean uint32
-	if in.m&^cDash == 0 && len(in.value) < 64 && !serialMagic(in.value) && utf7Start(in.value) < 0 &&
-		!underscoreRisk(in.value) && !javaBare(in.value) && javaBase64(in.value) < 0 {
+	if in.m&^cDash == 0 && len(in.value) < 64 && quickWord(in.value) {
 		// a short word of letters, digits, '-' and '_': nothing any family
 		// looks for, unless it decodes to something
 		if !encoded {
@@ -1138,11 +1137,32 @@ func plainWord(v string) bool {
 		}
 		all |= t
 	}
-	if all&wordUnderscore != 0 && underscoreRisk(v) {
-		return false
+	return !wordRisk(v, all) && (len(v) < decode.MinEncoded || !decode.Encoded(v))
+}
+
+// quickWord reports whether v, shorter than 64 bytes and of the bytes
+// wordBytes marks only (classify found no class in it but cDash), is a
+// word no family reads unless it decodes to something: plainWord but
+// for the decoding, which scan's quick path asks apart.
+func quickWord(v string) bool {
+	var all uint8
+	for i := 0; i < len(v); i++ {
+		all |= wordBytes[v[i]]
 	}
-	return !serialMagic(v) && (all&wordPlus == 0 || utf7Start(v) < 0) && (len(v) < decode.MinEncoded || !decode.Encoded(v)) &&
-		(all&wordNonLetter != 0 || len(v) < javaBareMin || !javaBare(v)) && (all&(wordUpper|wordLower) != wordUpper|wordLower || javaBase64(v) < 0)
+	return !wordRisk(v, all)
+}
+
+// wordRisk reports whether v, a word of the bytes wordBytes marks, whose
+// marks together are all, is one a family reads: "__", a PHP function
+// only payloads call, a session file's or a catalog's name
+// (underscoreRisk), serialised-object magic, a UTF-7 run, or a Java
+// class or internal named alone, or in base64. The marks skip the
+// searches a word cannot match: javaBareNames without a '.' are letters
+// and '_' only, and every javaBase64 needle holds both cases.
+func wordRisk(v string, all uint8) bool {
+	return all&wordUnderscore != 0 && underscoreRisk(v) || serialMagic(v) || all&wordPlus != 0 && utf7Start(v) >= 0 ||
+		all&wordNonLetter == 0 && len(v) >= javaBareMin && javaBare(v) ||
+		all&(wordUpper|wordLower) == wordUpper|wordLower && javaBase64(v) >= 0
 }
 
 // underscoreRisk reports whether v, a word with a '_', is one the families
