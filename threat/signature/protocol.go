@@ -34,6 +34,7 @@ const (
 	protoEscape
 	protoFullwidth
 	protoCRLFName
+	protoSession
 )
 
 func scanProtocol(req *threat.Request, h *headerFacts, pf *paramFacts, dst []threat.Signal) []threat.Signal {
@@ -126,6 +127,15 @@ func scanProtocol(req *threat.Request, h *headerFacts, pf *paramFacts, dst []thr
 	if strings.Contains(req.RawPath, "%00") || strings.IndexByte(req.Path, 0) >= 0 {
 		if seen.first(protoNUL) {
 			dst = append(dst, signal(nameProtocol, "protocol.nul_path", 0.9, in(threat.SourcePath, "", req.RawPath), 0, len(req.RawPath)))
+		}
+	}
+	if pf.session > 0 && seen.first(protoSession) {
+		// a platform's session identifier in a link no page of the site
+		// referred (session.go)
+		if ref := req.Header.Get("Referer"); !sameSite(ref, req.Host) {
+			p := &req.Params[pf.session-1]
+			x := input{src: p.Source, name: "(name)", value: p.Name}
+			dst = append(dst, signal(nameProtocol, "session.fixation", 0.99, &x, 0, len(p.Name)))
 		}
 	}
 	for i := range req.Params {

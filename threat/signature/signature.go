@@ -279,6 +279,9 @@ type paramFacts struct {
 	// form is bad, none is %u, and it holds "%00" only if the value holds
 	// a NUL.
 	escPlain paramSet
+	// session: 1 + the index of the first parameter that names a
+	// platform's session identifier (sessionParam), or 0.
+	session int
 }
 
 func (s *paramSet) add(i int) {
@@ -436,6 +439,9 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 			}
 			if valuePlain && namePlain && p.Raw == p.Value {
 				pf.plain.add(i)
+			}
+			if pf.session == 0 && sessionParam(p) {
+				pf.session = i + 1
 			}
 		}
 	}
