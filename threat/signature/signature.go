@@ -386,7 +386,8 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		}
 	}
 	if d.wants&(wantValues|wantNames) != 0 {
-		xmlDoc := false // the document read last is XML data (xmlData)
+		xmlDoc := false    // the document read last is XML data (xmlData)
+		rfiConfig := false // rfi.config_param reported
 		for i := range req.Params {
 			p := &req.Params[i]
 			// a plain word holds nothing a family looks for; XML values go
@@ -442,6 +443,12 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 			}
 			if pf.session == 0 && sessionParam(p) {
 				pf.session = i + 1
+			}
+			if !rfiConfig && rfiConfigParam(p) {
+				// the name decides (rfi_config.go): no family reads it
+				rfiConfig = true
+				in := input{src: p.Source, name: p.Name, value: p.Value}
+				dst = append(dst, signal(nameTraversal, "rfi.config_param", 0.99, &in, 0, len(p.Value)))
 			}
 		}
 	}

@@ -1,0 +1,45 @@
+package signature
+
+import (
+	"strings"
+
+	"github.com/bulwarkhq/bulwark/threat"
+)
+
+// Remote inclusion through the configuration variables of PHP
+// applications (CRS 931110): Mambo's and Joomla's mosConfig_absolute_path,
+// Geeklog's _CONF[path], Gallery's GALLERY_BASEDIR and their kin are
+// paths a script includes its code from. With register_globals (or an
+// extract() of the request) a parameter of that name overwrites them,
+// and a URL as its value has the script run the sender's code. No
+// application takes these names from a request: the name decides, and
+// the value need only be a URL (the CRS's tests send
+// "_CONF[path]=https://foo.bar").
+var rfiConfigNames = map[string]bool{
+	"mosconfig_absolute_path": true, "_conf[path]": true, "_server[document_root]": true,
+	"path[docroot]": true, "config[root_dir]": true, "gallery_basedir": true, "appserv_root": true,
+}
+
+// rfiConfigParam reports whether p sets one of rfiConfigNames, any case,
+// to a URL of a scheme PHP includes from (file, ftp, ftps, http, https).
+// Most parameters fail on the lengths or the value's first letter.
+func rfiConfigParam(p *threat.Param) bool {
+	v, name := p.Value, p.Name
+	if len(v) < len("ftp://") || len(name) < len("_conf[path]") || len(name) > len("mosconfig_absolute_path") {
+		return false
+	}
+	if c := v[0] | 0x20; c != 'f' && c != 'h' || !namedBy(p.Source) {
+		return false
+	}
+	i := strings.Index(v[:min(len(v), len("https://"))], "://")
+	if i < 0 {
+		return false
+	}
+	switch strings.ToLower(v[:i]) {
+	case "file", "ftp", "ftps", "http", "https":
+	default:
+		return false
+	}
+	var stack [32]byte
+	return rfiConfigNames[string(lower(stack[:0], name))]
+}
