@@ -506,6 +506,29 @@ func stackFrame(lo []byte, j int) bool {
 		bytes.Contains(after[:min(len(after), 60)], []byte(".java:"))
 }
 
+// shortTagCode reports whether PHP code follows the short open tag whose
+// space is at lo[off]: its first word is a PHP function or echo, or a
+// '$', '(', ';' or backquote comes before the tag closes (in the next
+// 128 bytes). It returns the end of what it read.
+func shortTagCode(lo []byte, off int) (int, bool) {
+	a := skipSpace(lo, off)
+	w := a
+	for w < len(lo) && isWord(lo[w]) {
+		w++
+	}
+	if w > a && (phpCalls[string(lo[a:w])] || phpEcho[string(lo[a:w])]) {
+		return w, true
+	}
+	end := min(len(lo), a+128)
+	if k := bytes.Index(lo[a:end], []byte("?>")); k >= 0 {
+		end = a + k
+	}
+	if k := bytes.IndexAny(lo[a:end], "$(;`"); k >= 0 {
+		return a + k + 1, true
+	}
+	return off + 1, false
+}
+
 // phpCode finds PHP: open tags, superglobals used as code, and calls of
 // PHP functions written as statements. It returns where, how sure and
 // the rule.
@@ -523,8 +546,16 @@ func phpCode(lo []byte, m cls, word groupMatch, colons *lazySpots) (int, int, fl
 			}
 			i := off + k
 			off = i + 2
-			if off < len(lo) && (lo[off] == '=' || lo[off] == ' ') {
-				return i, off + 1, 0.99, "php.injection" // <?= and <? : short open tags
+			if off < len(lo) && lo[off] == '=' {
+				return i, off + 1, 0.99, "php.injection" // <?= : the short echo tag
+			}
+			if off < len(lo) && lo[off] == ' ' {
+				// <? : the short open tag, when code follows it ("<? system($_GET[c]); ?>",
+				// "<? echo 1 ?>"); "&lt;? and ?&gt; are short tags" is prose about it
+				if j, ok := shortTagCode(lo, off); ok {
+					return i, j, 0.99, "php.injection"
+				}
+				continue
 			}
 			w := off
 			for w < len(lo) && isWord(lo[w]) {

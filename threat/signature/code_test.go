@@ -43,6 +43,10 @@ var codeAttacks = []familyCase{
 	{"q", `{"rce":"_$$ND_FUNC$$_function(){require('child_process').exec('id')}()"}`, 0.99},
 	{"q", "java.io.FileOutputStream", 0.99},
 	{"q", "<?system('id');?>", 0.99},
+	{"q", "<? system($_GET[c]); ?>", 0.99},
+	{"q", "<? echo 1 ?>", 0.99},
+	{"q", "<?  `id` ?>", 0.99},
+	{"q", "<?= $_GET['x'] ?>", 0.99},
 	{"path", "/index.php?-d+allow_url_include%3d1+-d+auto_prepend_file%3dphp://input", 0.99},
 	{"q", "org.apache.commons.collections.functors.InvokerTransformer", 0.99},
 	{"header:Content-Type", "%{(#_='multipart/form-data').(#dm=@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS)}", 0.99},
@@ -54,6 +58,8 @@ var codeAttacks = []familyCase{
 
 // Prose about code, stack traces, maths and real header values.
 var codeBenign = []familyCase{
+	{"q", "&lt;? should not trigger", 0},     // the CRS's 933100 false-positive test
+	{"q", "Use <? and ?> for short tags", 0}, // prose about the short open tag
 	{"q", "PHP's system() function runs a command", 0},
 	{"q", "the system ('legacy') is slow", 0},
 	{"q", "please copy('this') into the form", 0},
