@@ -2033,8 +2033,19 @@ func (sc *sqlScan) statement(i int) int {
 	case kwExec:
 		switch {
 		case n.kind == sWord && (n.id == kwProc || n.id == kwMaster || n.id == kwFileFunc),
-			n.kind == sOpen, n.kind == sVar, n.kind == sQuote:
+			n.kind == sVar, n.kind == sQuote:
 			return 3
+		case n.kind == sOpen:
+			// EXEC (string): dynamic SQL runs a string or a variable
+			// ("exec('select 1')", "exec(@cmd)", "exec (N'...')");
+			// "Exec (Director)" is a title
+			e := lx.next(n.j)
+			if e.kind == sWord && e.j == e.i+1 && lx.s[e.i]|0x20 == 'n' {
+				e = lx.next(e.j)
+			}
+			if e.kind == sQuote || e.kind == sVar {
+				return 3
+			}
 		case n.kind == sWord && n.id == kwNone:
 			if e := lx.next(n.j); e.kind == sQuote || e.kind == sVar || e.kind == sDot {
 				return 3
@@ -2448,6 +2459,11 @@ func (sc *sqlScan) libAt(i int) (sqlHit, bool) {
 		// "...firsts') -- Olaf Kirch"): the comment rule judges the shape
 		conf = 0.6
 	case sc.prose(i, fp):
+		conf = 0.6
+	case strings.HasPrefix(strings.TrimLeft(fp, "n"), "T(n"):
+		// words, then EXEC (or another T-SQL verb) on a bracketed word:
+		// dynamic SQL runs a string or a variable, never a bare name
+		// ("the exec (executive) board met")
 		conf = 0.6
 	case fp == "f(1)" && plainNumberCall(w) && !harmsAlone(w):
 		// one function called on plain numbers and nothing else

@@ -89,6 +89,9 @@ var sqliAttacks = []string{
 	"1; DROP TABLE users--",
 	"1;DECLARE @x CHAR(9);SET @x=0x303a303a35;WAITFOR DELAY @x--",
 	"'; exec master..xp_cmdshell 'ping 127.0.0.1'--",
+	"exec ('select 1')",
+	"exec(@cmd)",
+	"exec (N'select name from sys.tables')",
 	"'; INSERT INTO users VALUES ('hacker','pw'); --",
 	"1';select case when 6555=7349 then 1 else null end--",
 	"' grant connect to name; grant resource to name; --",
@@ -107,6 +110,9 @@ var sqliAttacks = []string{
 
 // Benign values that share tokens with SQL: none may reach 0.9.
 var sqliBenign = []string{
+	"exec (",                         // the CRS's 933150 false-positive test
+	"Exec (Director)",                // a title
+	"the exec (executive) board met", // libinjection's nT(n
 	`"No good deed goes unpunished." -- Clare Booth Luce`,
 	"I call them as I see them. If I can't see them, I make them up. -- Biff Barf",
 	"Tr0ub4dor&3'--",
