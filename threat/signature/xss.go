@@ -821,11 +821,16 @@ func htmlElement(name string) bool {
 	return false
 }
 
-// comment finds an HTML comment written into a value: "<!--" that a
-// "-->" closes, or a conditional comment ("<!--[if"). Reflected, it hides
-// the page that follows or, in the conditional form, runs what old
-// browsers read inside; a field of text does not hold one. An opener alone
-// is a hint.
+// comment finds an HTML comment written into a value: a conditional
+// comment ("<!--[if"), whose inside old browsers run; the "--!>" that
+// closes a comment where a filter looks for "-->"; markup inside the
+// comment or around it, the shape of the parser-confusion payloads
+// ("<!--<img src=\"--><img src=x onerror=alert(1)//\">"); or a value
+// that is a comment and nothing else, a probe of whether the page
+// reflects markup. A comment of words inside prose is what Markdown and
+// issue templates hold ("Steps: <!-- describe them --> 1. open"): it
+// hides nothing reflected. An opener alone is a hint: it hides the page
+// that follows.
 func (x *xssScan) comment(s string) {
 	if x.xml {
 		return // a document holds comments: they hide nothing
@@ -834,11 +839,16 @@ func (x *xssScan) comment(s string) {
 	if i < 0 {
 		return
 	}
-	switch rest := s[i+4:]; {
-	case strings.Contains(rest, "-->"), strings.Contains(rest, "--!>"), hasFold(strings.TrimLeft(rest, " "), "[if"):
+	rest := s[i+4:]
+	end := strings.Index(rest, "-->")
+	switch {
+	case strings.Contains(rest, "--!>"), hasFold(strings.TrimLeft(rest, " "), "[if"):
 		x.hit(xssTag, 0.99, s, i, i+4)
-	default:
+	case end < 0:
 		x.hit(xssTag, 0.6, s, i, i+4)
+	case strings.TrimSpace(s[:i]) == "" && strings.TrimSpace(rest[end+3:]) == "",
+		strings.ContainsAny(rest[:end], "<>") || strings.ContainsAny(s[:i], "<>") || strings.IndexByte(rest[end+3:], '<') >= 0:
+		x.hit(xssTag, 0.99, s, i, i+4)
 	}
 }
 
