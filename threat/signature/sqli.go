@@ -2318,13 +2318,22 @@ func (sc *sqlScan) schema(t sqlTok) {
 	}
 	conf := 0.75 // a name in a sentence: someone asking about it
 	p := sc.prev(0)
+	member := n.kind == sDot && t.id != kwMaster
+	folder := false
+	if member {
+		// "sysusers.d", "sysusers.d/": a Unix configuration folder
+		// (systemd's sysusers.d), not a member of the catalog
+		if d := lx.next(n.j); d.kind == sWord && d.j == d.i+1 && lx.s[d.i]|0x20 == 'd' && d.i == n.j {
+			member, folder = false, true
+		}
+	}
 	switch {
 	case p.kind == sWord && (p.id == kwFrom || p.id == kwJoin || p.id == kwExec || p.id == kwInto),
 		p.kind == sDot, p.kind == sOpen, p.kind == sComma,
-		n.kind == sDot && t.id != kwMaster,
+		member,
 		t.id == kwMaster:
 		conf = 0.99
-	case sc.leadIn() != leadText:
+	case sc.leadIn() != leadText && !folder:
 		conf = 0.9
 	}
 	sc.hit(sqliSchema, conf, t.i, t.j)

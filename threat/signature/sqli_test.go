@@ -113,6 +113,7 @@ var sqliBenign = []string{
 	"exec (",                         // the CRS's 933150 false-positive test
 	"Exec (Director)",                // a title
 	"the exec (executive) board met", // libinjection's nT(n
+	"* Install sysusers.d and tmpfiles.d man pages in standalone packages (Closes: #1021933)", // systemd's folder
 	`"No good deed goes unpunished." -- Clare Booth Luce`,
 	"I call them as I see them. If I can't see them, I make them up. -- Biff Barf",
 	"Tr0ub4dor&3'--",

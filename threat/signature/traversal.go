@@ -46,6 +46,26 @@ var wrapperList = []string{"php:/", "file:/", "zip:/", "phar:/", "expect:/", "da
 // wrapperSSH2 is the index of "ssh2." in wrapperList.
 const wrapperSSH2 = 11
 
+// wrapperWord finds a stream wrapper that starts a word: PHP reads one
+// only at the start of a path, so one inside a word is some other name
+// ("libssh2.org", "gzip:/", "metadata:/"). After eight such names it
+// reports the next match wherever it starts, so that a run of them costs
+// at most nine searches and hides nothing.
+func wrapperWord(b []byte) (match, bool) {
+	off := 0
+	for tries := 0; ; tries++ {
+		mt, ok := findWrapper(b[off:])
+		if !ok {
+			return match{}, false
+		}
+		mt.i, mt.j = mt.i+off, mt.j+off
+		if mt.i == 0 || !isWord(b[mt.i-1]) || tries == 8 {
+			return mt, true
+		}
+		off = mt.i + 1
+	}
+}
+
 // findWrapper is findAny(b, wrappers, false): the leftmost of the
 // leftmost colon wrapper and the first "ssh2." (no colon wrapper starts
 // with "s", so the two never start at one offset), with the index of the
@@ -198,7 +218,7 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 		dst = append(dst, foldedSignal(nameTraversal, "traversal.encoded_path", 0.9, in, b, 0, len(b)))
 	}
 	if m&cColon != 0 {
-		if mt, ok := findWrapper(b); ok && seen.mark(&hit, travWrapper) {
+		if mt, ok := wrapperWord(b); ok && seen.mark(&hit, travWrapper) {
 			dst = append(dst, foldedSignal(nameTraversal, "lfi.wrapper", 0.99, in, b, mt.i, mt.j))
 		}
 		if !isPath && in.src != threat.SourceHeader {

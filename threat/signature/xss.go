@@ -1546,10 +1546,82 @@ func jsCall(b string, j int) bool {
 		for e < len(b) && e-j < 256 && b[e] != ')' {
 			e++
 		}
-		return e < len(b) && b[e] == ')'
+		return e < len(b) && b[e] == ')' && !proseArgs(b[j+1:e])
 	}
 	return false
 }
+
+// proseArgs reports whether a, what a call's brackets hold, reads as
+// words of a sentence and not as arguments: two names in a row with only
+// spaces between them, neither an operator word ("prompt (one with
+// embedded newlines)"), or an operator word first ("prompt (in
+// contrib/)"). No expression holds either. Strings and regular
+// expressions are read past: "alert('a b')" and "alert(/x y/)" hold
+// code.
+func proseArgs(a string) bool {
+	prev := "" // the name just read, when only spaces follow it
+	first := true
+	for i := 0; i < len(a); {
+		c := a[i]
+		switch {
+		case c == '\'', c == '"', c == '`':
+			k := strings.IndexByte(a[i+1:], c)
+			if k < 0 {
+				return false
+			}
+			i += k + 2
+			prev, first = "", false
+		case c == '/' && prev == "" && jsRegexStart(a, i):
+			k := strings.IndexByte(a[i+1:], '/')
+			if k < 0 {
+				return false
+			}
+			i += k + 2
+			prev, first = "", false
+		case isWord(c) || c == '$':
+			e := wordAt(a, i)
+			w := a[i:e]
+			if first && jsInfixWord(w) {
+				return true
+			}
+			if prev != "" && !jsOperatorWord(prev) && !jsInfixWord(w) && !isDigit(w[0]) && !isDigit(prev[0]) {
+				return true
+			}
+			prev, first = w, false
+			i = e
+		case c == ' ' || c == '\t':
+			i++
+		default:
+			prev, first = "", false
+			i++
+		}
+	}
+	return false
+}
+
+// jsRegexStart reports whether the '/' at a[i] may open a regular
+// expression: nothing but spaces, '(' , ',' or an operator before it.
+func jsRegexStart(a string, i int) bool {
+	k := i - 1
+	for k >= 0 && (a[k] == ' ' || a[k] == '\t') {
+		k--
+	}
+	return k < 0 || strings.IndexByte("(,=:[!&|?{};+-*%<>~^", a[k]) >= 0
+}
+
+// jsOperatorWord reports whether w is a keyword a name may follow in an
+// expression: "typeof x", "new Image", "void 0".
+func jsOperatorWord(w string) bool {
+	switch w {
+	case "typeof", "void", "new", "await", "delete", "yield", "in", "instanceof", "of", "return", "async", "function", "class", "let", "var", "const":
+		return true
+	}
+	return false
+}
+
+// jsInfixWord reports whether w is an operator word between two operands:
+// "a in b", "a instanceof B".
+func jsInfixWord(w string) bool { return w == "in" || w == "instanceof" }
 
 // jsContext reports whether the bytes around b[i:j] are script syntax: an
 // assignment, a concatenation, a statement end, a call.

@@ -49,6 +49,12 @@ func TestXSSIndirectCalls(t *testing.T) {
 		{"q", "[].map.call`${eval}\\u{61}lert\x281337\x29`", 0.99},
 		{"q", "Array.prototype.find.apply`${ confirm }1`", 0.99},
 		{"body:application/json", `{"c":"x\u0027;[1].some.call` + "`${prompt}`" + `//"}`, 0.99},
+		// arguments that are code, words in strings and patterns included
+		{"q", "alert('hello world')", 0.99},
+		{"q", "prompt(/XSS is here/.source)", 0.99},
+		{"q", "confirm(typeof document)", 0.99},
+		{"q", "alert(new Date)", 0.99},
+		{"q", "alert('x' in window)", 0.99},
 	}
 	benign := []familyCase{
 		{"q", "Use Function.prototype.call(null) to invoke a function without a receiver", 0},
@@ -70,6 +76,10 @@ func TestXSSIndirectCalls(t *testing.T) {
 		{"body:application/json", `{"note":"obj?.name and list?.[0] are optional chaining"}`, 0},
 		{"q", "fn.call`${user.name} logged in`", 0},
 		{"q", "tag.call`plain text, no substitution`", 0},
+		// a dialog's name before words in brackets: a sentence
+		{"q", "* The bash prompt (in contrib/) learned to indicate when the index is unmerged.", 0},
+		{"q", "Prompt expansion adds the mode string to a multi-line prompt (one with embedded newlines).", 0},
+		{"q", "Raise an alert (a loud one) when the disk fills", 0},
 	}
 	// Fragments that end or start at the bytes the rules look around, so
 	// that none reads before the value or past it.
