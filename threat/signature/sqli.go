@@ -2402,11 +2402,62 @@ func (sc *sqlScan) proseAtStart() bool {
 	// Most injections open with a digit, a quote, a bracket or an
 	// operator: no sentence is sought in them, which costs about as
 	// much as lexing a dozen tokens.
-	if s := sc.lx.s; len(s) < 8 || !isAlpha(s[0]) || !sc.sentenceAt(0) {
+	s := sc.lx.s
+	k := listMarker(s)
+	if len(s)-k < 8 || !isAlpha(s[k]) || !sc.sentenceAt(k) {
 		return false
 	}
-	q := firstQuoteTick(sc.lx.s)
+	q := firstQuoteTick(s)
 	return q < 0 || sc.sentenceAt(q+1)
+}
+
+// listMarker returns the length of the list marker that opens s, spaces
+// after it included: a bullet ("* ", "- ", "+ ", "• ", "> "), a heading
+// ("## "), a number ("1. ", "2) ") or a bracketed name ("[ Simon ] *
+// "). Changelogs and notes open their lines so; the sentence follows.
+// It returns 0 when none does.
+func listMarker(s string) int {
+	k := 0
+	spaces := func() bool { // skips the spaces at k; false when there are none
+		b := k
+		for k < len(s) && s[k] == ' ' {
+			k++
+		}
+		return k > b
+	}
+	if strings.HasPrefix(s, "[") {
+		e := strings.IndexByte(s[:min(len(s), 64)], ']')
+		if e < 0 {
+			return 0
+		}
+		k = e + 1
+		if !spaces() {
+			return 0
+		}
+	}
+	m := k
+	switch {
+	case strings.HasPrefix(s[k:], "•"):
+		k += len("•")
+	case k < len(s) && s[k] == '#':
+		for k < len(s) && s[k] == '#' {
+			k++
+		}
+	case k < len(s) && strings.IndexByte("*-+>", s[k]) >= 0:
+		k++
+	case k < len(s) && isDigit(s[k]):
+		d := k
+		for d < len(s) && d-k < 3 && isDigit(s[d]) {
+			d++
+		}
+		if d < len(s) && (s[d] == '.' || s[d] == ')') {
+			k = d + 1
+		}
+	}
+	if k > m && !spaces() {
+		return m // a marker is followed by a space
+	}
+	return k
 }
 
 // firstQuoteTick returns the index of the first ', " or ` in v, or -1, as
@@ -2468,6 +2519,13 @@ func (sc *sqlScan) libAt(i int) (sqlHit, bool) {
 		// "...firsts') -- Olaf Kirch"): the comment rule judges the shape
 		conf = 0.6
 	case sc.prose(i, fp):
+		conf = 0.6
+	case (fp == "sos" || fp == "s&s") && sc.sentenceAt(listMarker(sc.lx.s)):
+		// a string joined to another and nothing else, in a value that
+		// opens with a sentence (after a list marker: "* Add patch to fix
+		// URLs containing '&' in avahi"): a note quoting a symbol. A
+		// probe's first string is a value ("admin' || '1"), and "sos"
+		// does no harm alone: the grammar rules read what would
 		conf = 0.6
 	case strings.HasPrefix(strings.TrimLeft(fp, "n"), "T(n"):
 		// words, then EXEC (or another T-SQL verb) on a bracketed word:

@@ -91,6 +91,8 @@ var sqliAttacks = []string{
 	"'; exec master..xp_cmdshell 'ping 127.0.0.1'--",
 	"exec ('select 1')",
 	"exec(@cmd)",
+	"admin' || '1",
+	"x'+'y",
 	"exec (N'select name from sys.tables')",
 	"'; INSERT INTO users VALUES ('hacker','pw'); --",
 	"1';select case when 6555=7349 then 1 else null end--",
@@ -114,6 +116,10 @@ var sqliBenign = []string{
 	"Exec (Director)",                // a title
 	"the exec (executive) board met", // libinjection's nT(n
 	"* Install sysusers.d and tmpfiles.d man pages in standalone packages (Closes: #1021933)", // systemd's folder
+	// changelog lines quoting a symbol: libinjection's "sos"
+	"[ Simon McVittie ] * Add patch to fix display of URLs containing '&' in avahi-discover * Standards-Version: 4.6.0",
+	"- booleansearchparser.py added to examples directory, PR submitted by xecgr. Builds on searchparser.py, adding support for '*' wildcards and non-Western alphabets.",
+	"2. Fix the parser so that a lone \"|\" is an error, as the \"&\" is",
 	`"No good deed goes unpunished." -- Clare Booth Luce`,
 	"I call them as I see them. If I can't see them, I make them up. -- Biff Barf",
 	"Tr0ub4dor&3'--",
