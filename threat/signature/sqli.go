@@ -2356,12 +2356,40 @@ func (sc *sqlScan) comment(t sqlTok) {
 		if p.open || sc.quotes[quoteIndex(p.id)] != 1 || !valueLike(sc.lx.s[:p.i]) {
 			return
 		}
+		if k == 0 && quotedOption(sc.lx.s, p.i, t.i) {
+			return
+		}
 		sc.hit(sqliComment, 0.99, p.i, t.j)
 	case sNum:
 		if k == 0 && sc.n == 1 {
 			sc.hit(sqliComment, 0.6, p.i, t.j) // "1--": a number and a comment
 		}
 	}
+}
+
+// quotedOption reports whether the quote at s[q], whose comment "--"
+// starts at s[c], opens a quoted command-line option ("The '--warning'
+// option", "`--with-mpfr' Build GDB", "\"--regex\""): the quote starts
+// the value or follows a space, and "--" follows it at once, then a
+// name of two or more letters and its argument, then a quote. A
+// break-out quote follows the value it closes ("admin'--").
+func quotedOption(s string, q, c int) bool {
+	if c != q+1 || q > 0 && s[q-1] != ' ' {
+		return false
+	}
+	i := c + 2
+	letters := 0
+	for i < len(s) && i-c < 64 && isAlpha(s[i]) {
+		i++
+		letters++
+	}
+	if letters < 2 {
+		return false
+	}
+	for i < len(s) && i-c < 64 && (isWord(s[i]) || strings.IndexByte("-=./,:+[]", s[i]) >= 0) {
+		i++
+	}
+	return i < len(s) && (s[i] == '\'' || s[i] == '"' || s[i] == '`')
 }
 
 // prevAfterClosers returns the latest token before any closing brackets
@@ -2594,6 +2622,8 @@ func (sc *sqlScan) prose(i int, fp string) bool {
 			return false
 		}
 		i += q + 1
+	} else if i == 0 {
+		i = listMarker(lx.s) // the sentence after a bullet, as proseAtStart reads it
 	}
 	return sc.sentenceAt(i)
 }

@@ -92,6 +92,8 @@ var sqliAttacks = []string{
 	"exec ('select 1')",
 	"exec(@cmd)",
 	"admin' || '1",
+	"admin'--ab'",
+	"x' --x",
 	"x'+'y",
 	"exec (N'select name from sys.tables')",
 	"'; INSERT INTO users VALUES ('hacker','pw'); --",
@@ -116,6 +118,11 @@ var sqliBenign = []string{
 	"Exec (Director)",                // a title
 	"the exec (executive) board met", // libinjection's nT(n
 	"* Install sysusers.d and tmpfiles.d man pages in standalone packages (Closes: #1021933)", // systemd's folder
+	// quoted command-line options: a quote, "--" and a name, a quote
+	"The '--warning' command line option allows to suppress particular warning messages",
+	"`--with-mpfr' Build GDB with GNU MPFR, a library for multiple-precision floating-point computation.",
+	"- `--host=foo` overrides `PIP_HOST=foo`",
+	"The \"--regex\" option of locate now assumes the regular expression to be in the same syntax",
 	// changelog lines quoting a symbol: libinjection's "sos"
 	"[ Simon McVittie ] * Add patch to fix display of URLs containing '&' in avahi-discover * Standards-Version: 4.6.0",
 	"- booleansearchparser.py added to examples directory, PR submitted by xecgr. Builds on searchparser.py, adding support for '*' wildcards and non-Western alphabets.",
