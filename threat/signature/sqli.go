@@ -2367,6 +2367,13 @@ func (sc *sqlScan) comment(t sqlTok) {
 	}
 }
 
+// wordsBefore reports whether s, what precedes a value's first quote,
+// holds words: a space between two of its non-space bytes.
+func wordsBefore(s string) bool {
+	s = strings.TrimSpace(s)
+	return strings.IndexByte(s, ' ') > 0
+}
+
 // quotedOption reports whether the quote at s[q], whose comment "--"
 // starts at s[c], opens a quoted command-line option ("The '--warning'
 // option", "`--with-mpfr' Build GDB", "\"--regex\""): the quote starts
@@ -2548,12 +2555,13 @@ func (sc *sqlScan) libAt(i int) (sqlHit, bool) {
 		conf = 0.6
 	case sc.prose(i, fp):
 		conf = 0.6
-	case (fp == "sos" || fp == "s&s") && sc.sentenceAt(listMarker(sc.lx.s)):
+	case (fp == "sos" || fp == "s&s") && wordsBefore(sc.lx.s[:max(0, firstQuoteTick(sc.lx.s))]):
 		// a string joined to another and nothing else, in a value that
-		// opens with a sentence (after a list marker: "* Add patch to fix
-		// URLs containing '&' in avahi"): a note quoting a symbol. A
-		// probe's first string is a value ("admin' || '1"), and "sos"
-		// does no harm alone: the grammar rules read what would
+		// opens with words before its first quote ("* Add
+		// patch to fix URLs containing '&' in avahi", "cut now diagnoses
+		// the '-' in \"cut -f -\""): a note quoting a symbol. A probe
+		// breaks out of a value ("admin' || '1"), and "sos" does no harm
+		// alone: the grammar rules read what would
 		conf = 0.6
 	case strings.HasPrefix(strings.TrimLeft(fp, "n"), "T(n"):
 		// words, then EXEC (or another T-SQL verb) on a bracketed word:

@@ -127,6 +127,8 @@ var sqliBenign = []string{
 	"[ Simon McVittie ] * Add patch to fix display of URLs containing '&' in avahi-discover * Standards-Version: 4.6.0",
 	"- booleansearchparser.py added to examples directory, PR submitted by xecgr. Builds on searchparser.py, adding support for '*' wildcards and non-Western alphabets.",
 	"2. Fix the parser so that a lone \"|\" is an error, as the \"&\" is",
+	"cut now diagnoses the '-' in \"cut -f -\" as an invalid range, rather than interpreting it as the last field.",
+	"* debian/rules (CONFLICTS): remove spurious '|' from the list",
 	`"No good deed goes unpunished." -- Clare Booth Luce`,
 	"I call them as I see them. If I can't see them, I make them up. -- Biff Barf",
 	"Tr0ub4dor&3'--",
