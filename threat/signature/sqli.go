@@ -1822,8 +1822,10 @@ func (sc *sqlScan) selectList(i int) bool {
 		}
 	}
 	switch t.kind {
-	case sVar, sOpen:
+	case sVar:
 		return true
+	case sOpen:
+		return lx.next(t.j).kind != sClose // "select()" is C's call, no SQL
 	case sOp:
 		return lx.s[t.i] == '*'
 	case sWord:
@@ -2032,6 +2034,8 @@ func (sc *sqlScan) statement(i int) int {
 		}
 	case kwExec:
 		switch {
+		case n.kind == sQuote && n.i == t.j && t.i > 0 && strings.IndexByte("'\"`", lx.s[t.i-1]) >= 0:
+			// "'exec'", "`exec' builtin": a word quoted in prose
 		case n.kind == sWord && (n.id == kwProc || n.id == kwMaster || n.id == kwFileFunc),
 			n.kind == sVar, n.kind == sQuote:
 			return 3

@@ -93,6 +93,8 @@ var sqliAttacks = []string{
 	"exec(@cmd)",
 	"admin' || '1",
 	"admin'--ab'",
+	"';exec'xp_cmdshell 'dir''--",
+	"'; exec 'select 1'--",
 	"x' --x",
 	"x'+'y",
 	"exec (N'select name from sys.tables')",
@@ -118,6 +120,10 @@ var sqliBenign = []string{
 	"Exec (Director)",                // a title
 	"the exec (executive) board met", // libinjection's nT(n
 	"* Install sysusers.d and tmpfiles.d man pages in standalone packages (Closes: #1021933)", // systemd's folder
+	// a quoted keyword, C's select() and build logs' relative paths
+	"If the `exec' builtin fails, and the shell does not exit, the fd is closed",
+	"* Remove unnecessary 'exec' instructions before 'noop'",
+	"Fix a hang due to use of `select()` rather than `poll()`",
 	// quoted command-line options: a quote, "--" and a name, a quote
 	"The '--warning' command line option allows to suppress particular warning messages",
 	"`--with-mpfr' Build GDB with GNU MPFR, a library for multiple-precision floating-point computation.",

@@ -164,10 +164,13 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	if dots > 0 && seen.mark(&hit, travDotDot) {
 		conf, rule := 0.75, "traversal.dotdot_one"
 		switch {
-		case dots >= 3 || dots == 2 && (exotic > 0 || isPath || !wordy(t)):
+		case dots >= 2 && (exotic > 0 || isPath || !wordy(t)):
 			conf, rule = 0.99, "traversal.dotdot"
-		case dots == 2:
-			conf, rule = 0.9, "traversal.dotdot_text" // "-include ../../debian/x.h" in a chat log
+		case dots >= 2:
+			// "-include ../../debian/x.h" in a chat log, "using
+			// ../../../../src/libstdc++-v3" in a build log: a walk in
+			// text; the file it reaches decides (findTarget below)
+			conf, rule = 0.9, "traversal.dotdot_text"
 		case exotic > 0:
 			conf, rule = 0.99, "traversal.dotdot_encoded" // an obfuscated walk up has no benign use
 		case isPath:

@@ -1,6 +1,12 @@
 package signature_test
 
-import "testing"
+import (
+	"net/http/httptest"
+	"net/url"
+	"testing"
+
+	"github.com/bulwarkhq/bulwark/threat/signature"
+)
 
 // Public payloads: PayloadsAllTheThings and dotdotpwn's encodings,
 // PortSwigger's path traversal labs, OWASP's testing guide, HackTricks
@@ -84,4 +90,42 @@ var traversalBenign = []placedCase{
 
 func TestTraversalFamily(t *testing.T) {
 	checkPlaced(t, "traversal", traversalAttacks, 0.99, traversalBenign, 0.9)
+}
+
+// A walk up in text reaches a file or not: a build log's relative paths
+// are text (traversal.dotdot_text, 0.9, no refusal alone), a walk to a
+// system file is not, however wordy the text around it.
+func TestTraversalInText(t *testing.T) {
+	d, err := signature.New(signature.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := func(v string) (float64, []string) {
+		r := httptest.NewRequest("GET", "/search?q="+url.QueryEscape(v), nil)
+		b := 0.0
+		var rules []string
+		for _, s := range detect(t, d, r) {
+			if s.Detector == "traversal" {
+				b = max(b, s.Confidence)
+				rules = append(rules, s.Rule)
+			}
+		}
+		return b, rules
+	}
+	for _, v := range []string{
+		"running tests for target using ../../../../src/libstdc++-v3/testsuite/lib",
+		"ld: ../lib/.libs/libcurl.so: undefined reference to Curl_sasl_decode_mech",
+	} {
+		if c, rules := best(v); c >= 0.99 {
+			t.Errorf("build log %q: %v at %.2f, want < 0.99", v, rules, c)
+		}
+	}
+	for _, v := range []string{
+		"please open the file at ../../../../etc/passwd for me",
+		"see ../../../../../windows/win.ini in the report",
+	} {
+		if c, rules := best(v); c < 0.99 {
+			t.Errorf("walk to a system file %q: %v at %.2f, want >= 0.99", v, rules, c)
+		}
+	}
 }
