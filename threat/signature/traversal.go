@@ -43,12 +43,20 @@ var (
 var wrapperList = []string{"php:/", "file:/", "zip:/", "phar:/", "expect:/", "data:/", "glob:/", "compress.zlib:/",
 	"compress.bzip2:/", "ogg:/", "rar:/", "ssh2.", "jar:", "netdoc:", "zlib:"}
 
-// wrapperSSH2 is the index of "ssh2." in wrapperList.
-const wrapperSSH2 = 11
+// wrapperFile and wrapperSSH2 are the indexes of "file:/" and "ssh2." in
+// wrapperList.
+const (
+	wrapperFile = 1
+	wrapperSSH2 = 11
+)
+
+// ssh2Wrappers are the wrappers of PHP's ssh2 extension, after "ssh2.".
+var ssh2Wrappers = []string{"shell:/", "exec:/", "tunnel:/", "scp:/", "sftp:/"}
 
 // wrapperWord finds a stream wrapper that starts a word: PHP reads one
 // only at the start of a path, so one inside a word is some other name
-// ("libssh2.org", "gzip:/", "metadata:/"). After eight such names it
+// ("libssh2.org", "gzip:/", "metadata:/"); "ssh2." counts before one of
+// ssh2Wrappers ("ssh2.c" is a file). After eight such names it
 // reports the next match wherever it starts, so that a run of them costs
 // at most nine searches and hides nothing.
 func wrapperWord(b []byte) (match, bool) {
@@ -59,11 +67,25 @@ func wrapperWord(b []byte) (match, bool) {
 			return match{}, false
 		}
 		mt.i, mt.j = mt.i+off, mt.j+off
-		if mt.i == 0 || !isWord(b[mt.i-1]) || tries == 8 {
+		if tries == 8 {
+			return mt, true
+		}
+		if (mt.i == 0 || !isWord(b[mt.i-1])) && (mt.k != wrapperSSH2 || ssh2Wrapper(b[mt.j:])) {
 			return mt, true
 		}
 		off = mt.i + 1
 	}
+}
+
+// ssh2Wrapper reports whether b, what follows "ssh2.", names one of
+// ssh2Wrappers: "ssh2.c" and "ssh2.sh" are files of libssh2.
+func ssh2Wrapper(b []byte) bool {
+	for _, w := range ssh2Wrappers {
+		if bytes.HasPrefix(b, []byte(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 // findWrapper is findAny(b, wrappers, false): the leftmost of the
@@ -222,7 +244,14 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	}
 	if m&cColon != 0 {
 		if mt, ok := wrapperWord(b); ok && seen.mark(&hit, travWrapper) {
-			dst = append(dst, foldedSignal(nameTraversal, "lfi.wrapper", 0.99, in, b, mt.i, mt.j))
+			conf := 0.99
+			if mt.k == wrapperFile && wordy(t) {
+				// a file URL in a sentence ("readFileSync(new URL('file:/c:/p/'))
+				// reads", "output file:/ format links"): the file it names
+				// decides (findTarget)
+				conf = 0.9
+			}
+			dst = append(dst, foldedSignal(nameTraversal, "lfi.wrapper", conf, in, b, mt.i, mt.j))
 		}
 		if !isPath && in.src != threat.SourceHeader {
 			if conf := remoteInclude(b); conf > 0 && seen.mark(&hit, travRemote) {

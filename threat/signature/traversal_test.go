@@ -92,9 +92,10 @@ func TestTraversalFamily(t *testing.T) {
 	checkPlaced(t, "traversal", traversalAttacks, 0.99, traversalBenign, 0.9)
 }
 
-// A walk up in text reaches a file or not: a build log's relative paths
-// are text (traversal.dotdot_text, 0.9, no refusal alone), a walk to a
-// system file is not, however wordy the text around it.
+// A walk up or a file URL in text reaches a file or not: a build log's
+// relative paths and the file URLs of docs are text (0.9, no refusal
+// alone), a walk or a URL to a system file is not, however wordy the
+// text around it.
 func TestTraversalInText(t *testing.T) {
 	d, err := signature.New(signature.Config{})
 	if err != nil {
@@ -115,6 +116,7 @@ func TestTraversalInText(t *testing.T) {
 	for _, v := range []string{
 		"running tests for target using ../../../../src/libstdc++-v3/testsuite/lib",
 		"ld: ../lib/.libs/libcurl.so: undefined reference to Curl_sasl_decode_mech",
+		"readFileSync(new URL('file:/c:/p/a/t/h/')) reads the file on Windows", // file URLs in docs
 	} {
 		if c, rules := best(v); c >= 0.99 {
 			t.Errorf("build log %q: %v at %.2f, want < 0.99", v, rules, c)
@@ -123,6 +125,7 @@ func TestTraversalInText(t *testing.T) {
 	for _, v := range []string{
 		"please open the file at ../../../../etc/passwd for me",
 		"see ../../../../../windows/win.ini in the report",
+		"file:///etc/passwd",
 	} {
 		if c, rules := best(v); c < 0.99 {
 			t.Errorf("walk to a system file %q: %v at %.2f, want >= 0.99", v, rules, c)

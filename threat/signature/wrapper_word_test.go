@@ -19,6 +19,8 @@ func TestWrapperWord(t *testing.T) {
 		{"see http://www.libssh2.org/mail/", ""},
 		{"the gzip:/ and metadata:/ prefixes", ""},
 		{"libssh2.org then ssh2.shell://h", "ssh2."},
+		{"* d/patches: fix ssh2.sh test, cut down example of ssh2.c", ""},
+		{"ssh2.sftp://user@host/etc/passwd", "ssh2."},
 		{strings.Repeat("xfile:/ ", 8) + "php://input", "php:/"},
 		// past eight names in words, the ninth search reports what it
 		// finds: a run of them is read as the wrapper it spells
