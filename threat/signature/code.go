@@ -507,7 +507,8 @@ func stackFrame(lo []byte, j int) bool {
 }
 
 // shortTagCode reports whether PHP code follows the short open tag whose
-// space is at lo[off]: its first word is a PHP function or echo, or a
+// space is at lo[off]: its first word (after a "php" that a space parted
+// from the tag) is a PHP function or echo, or a
 // '$', '(', ';' or backquote comes before the tag closes (in the next
 // 128 bytes). It returns the end of what it read.
 func shortTagCode(lo []byte, off int) (int, bool) {
@@ -515,6 +516,12 @@ func shortTagCode(lo []byte, off int) (int, bool) {
 	w := a
 	for w < len(lo) && isWord(lo[w]) {
 		w++
+	}
+	if string(lo[a:w]) == "php" && w < len(lo) && lo[w] == ' ' {
+		// "<? php echo": the long tag with a space in it
+		a = skipSpace(lo, w)
+		for w = a; w < len(lo) && isWord(lo[w]); w++ {
+		}
 	}
 	if w > a && (phpCalls[string(lo[a:w])] || phpEcho[string(lo[a:w])]) {
 		return w, true

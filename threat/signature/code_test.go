@@ -45,6 +45,7 @@ var codeAttacks = []familyCase{
 	{"q", "<?system('id');?>", 0.99},
 	{"q", "<? system($_GET[c]); ?>", 0.99},
 	{"q", "<? echo 1 ?>", 0.99},
+	{"q", "<? php echo \"test\"", 0.99},
 	{"q", "<?  `id` ?>", 0.99},
 	{"q", "<?= $_GET['x'] ?>", 0.99},
 	{"path", "/index.php?-d+allow_url_include%3d1+-d+auto_prepend_file%3dphp://input", 0.99},

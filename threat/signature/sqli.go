@@ -2371,11 +2371,31 @@ func (sc *sqlScan) comment(t sqlTok) {
 	}
 }
 
-// wordsBefore reports whether s, what precedes a value's first quote,
-// holds words: a space between two of its non-space bytes.
-func wordsBefore(s string) bool {
-	s = strings.TrimSpace(s)
-	return strings.IndexByte(s, ' ') > 0
+// proseBeforeQuote reports whether what precedes the value's first quote
+// is words and not SQL: a space between two of its non-space bytes, and
+// at most one SQL keyword or function among its first 32 tokens ("*
+// debian/rules: remove spurious '|' from the list" has "from"; "CREATE
+// FUNCTION hello (s CHAR(20)) RETURNS ... CONCAT('Hello, '" has many).
+func (sc *sqlScan) proseBeforeQuote() bool {
+	lx := &sc.lx
+	q := firstQuoteTick(lx.s)
+	if q <= 0 || strings.IndexByte(strings.TrimSpace(lx.s[:q]), ' ') < 0 {
+		return false
+	}
+	sql := 0
+	for k, p := 0, 0; k < 32 && p < q; k++ {
+		t := lx.next(p)
+		if t.kind == sEnd || t.i >= q {
+			break
+		}
+		if t.kind == sWord && t.id != kwNone {
+			if sql++; sql > 1 {
+				return false
+			}
+		}
+		p = t.j
+	}
+	return true
 }
 
 // quotedOption reports whether the quote at s[q], whose comment "--"
@@ -2559,7 +2579,7 @@ func (sc *sqlScan) libAt(i int) (sqlHit, bool) {
 		conf = 0.6
 	case sc.prose(i, fp):
 		conf = 0.6
-	case (fp == "sos" || fp == "s&s") && wordsBefore(sc.lx.s[:max(0, firstQuoteTick(sc.lx.s))]):
+	case (fp == "sos" || fp == "s&s") && sc.proseBeforeQuote():
 		// a string joined to another and nothing else, in a value that
 		// opens with words before its first quote ("* Add
 		// patch to fix URLs containing '&' in avahi", "cut now diagnoses

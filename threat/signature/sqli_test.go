@@ -95,6 +95,7 @@ var sqliAttacks = []string{
 	"admin'--ab'",
 	"';exec'xp_cmdshell 'dir''--",
 	"'; exec 'select 1'--",
+	"CREATE FUNCTION hello (s CHAR(20)) RETURNS CHAR(50) DETERMINISTIC RETURN CONCAT('Hello, ',s,'!');",
 	"x' --x",
 	"x'+'y",
 	"exec (N'select name from sys.tables')",
