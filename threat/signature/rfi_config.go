@@ -35,9 +35,7 @@ func rfiConfigParam(p *threat.Param) bool {
 	if i < 0 {
 		return false
 	}
-	switch strings.ToLower(v[:i]) {
-	case "file", "ftp", "ftps", "http", "https":
-	default:
+	if sc := v[:i]; !equalFold(sc, "http") && !equalFold(sc, "https") && !equalFold(sc, "ftp") && !equalFold(sc, "ftps") && !equalFold(sc, "file") {
 		return false
 	}
 	var stack [32]byte

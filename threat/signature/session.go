@@ -20,7 +20,9 @@ import (
 // "session-id": those are ordinary API parameters (a payment provider
 // sends its checkout's session_id back to the shop from its own site).
 
-// sessionNames are the platforms' identifiers, lower case.
+// sessionNames are the platforms' identifiers, lower case: the
+// definition sessionName implements without a map lookup
+// (FuzzSessionName holds it to it).
 var sessionNames = map[string]bool{
 	"jsessionid": true, "phpsessid": true, "phpsession": true, "asp.net_sessionid": true,
 	"weblogicsession": true, "jservsession": true, "jwsession": true,
@@ -29,22 +31,34 @@ var sessionNames = map[string]bool{
 
 // sessionName reports whether name, any case, is a platform's session
 // identifier: one of sessionNames, or classic ASP's "ASPSESSIONID"
-// followed by its random suffix. Most names fail on length or first
-// letter.
+// followed by its random suffix. The length picks the one or two names
+// to compare: most parameter names have none.
 func sessionName(name string) bool {
-	if len(name) < len("cfid") || len(name) > len("aspsessionid")+16 {
-		return false
+	switch len(name) {
+	case 4:
+		return equalFold(name, "cfid")
+	case 5:
+		return equalFold(name, "cfsid")
+	case 7:
+		return equalFold(name, "cftoken")
+	case 9:
+		return equalFold(name, "phpsessid") || equalFold(name, "jwsession")
+	case 10:
+		return equalFold(name, "jsessionid") || equalFold(name, "phpsession")
+	case 12:
+		if equalFold(name, "jservsession") {
+			return true
+		}
+	case 15:
+		if equalFold(name, "weblogicsession") {
+			return true
+		}
+	case 17:
+		if equalFold(name, "asp.net_sessionid") {
+			return true
+		}
 	}
-	switch name[0] | 0x20 {
-	case 'j', 'p', 'a', 'w', 'c':
-	default:
-		return false
-	}
-	if hasPrefixFold(name, "aspsessionid") {
-		return true
-	}
-	var stack [32]byte
-	return sessionNames[string(lower(stack[:0], name))]
+	return len(name) >= len("aspsessionid") && len(name) <= len("aspsessionid")+16 && hasPrefixFold(name, "aspsessionid")
 }
 
 // sessionParam reports whether p names a session identifier that a link
