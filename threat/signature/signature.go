@@ -1152,6 +1152,12 @@ func plainWord(v string) bool {
 		}
 		all |= t
 	}
+	if all&(wordUnderscore|wordPlus) == 0 && (all&wordNonLetter != 0 || len(v) < javaBareMin) &&
+		all&(wordUpper|wordLower) != wordUpper|wordLower {
+		// none of wordRisk's gates opens but serialMagic's, which has none:
+		// most words end here, without the call
+		return !serialMagic(v) && (len(v) < decode.MinEncoded || !decode.Encoded(v))
+	}
 	return !wordRisk(v, all) && (len(v) < decode.MinEncoded || !decode.Encoded(v))
 }
 

@@ -13,12 +13,16 @@ import (
 // The forms of Detect's small-request checks before round 10 made them
 // cheaper: each Fuzz target checks the new form against the old.
 
-// plainWordScan is scan's quick path as scan writes it: the values
-// plainWord must pick out, no more and no fewer.
+// plainWordScan is scan's quick path with every check asked of every
+// word, as scan wrote it before wordRisk's gates: the values plainWord
+// must pick out, no more and no fewer. It holds the gates (a Java name
+// needs letters only, a base64 needle both cases, a UTF-7 run a '+', the
+// underscore risks a '_') to the checks they skip.
 func plainWordScan(v string) bool {
 	m := classify(v)
 	encoded := len(v) >= decode.MinEncoded && decode.Encoded(v)
-	return m&^cDash == 0 && len(v) < 64 && !serialMagicPlain(v) && !strings.Contains(v, "__") && !encoded
+	return m&^cDash == 0 && len(v) < 64 && !serialMagicPlain(v) && !strings.Contains(v, "__") && !encoded &&
+		utf7Start(v) < 0 && !underscoreRisk(v) && !javaBare(v) && javaBase64(v) < 0
 }
 
 // serialMagicPlain is serialMagic as first written.
@@ -74,7 +78,8 @@ func TestPlainWord(t *testing.T) {
 
 func FuzzPlainWord(f *testing.F) {
 	for _, s := range []string{"", "size", "price_asc", "a__b", "rO0ABXNy", "aGVsbG8gd29ybGQ", "x.y", "H4sI",
-		"aced0005", "eyJhbGciOiJIUzI1NiJ9", "a-b+c?d^e", strings.Repeat("A", 63)} {
+		"aced0005", "eyJhbGciOiJIUzI1NiJ9", "a-b+c?d^e", strings.Repeat("A", 63),
+		"classLoader", "information_schema", "sess_0123456789abcdef0123456789", "+ADw-", "OgnlContext"} {
 		f.Add(s)
 	}
 	d, err := New(Config{})
