@@ -1152,13 +1152,19 @@ func plainWord(v string) bool {
 		}
 		all |= t
 	}
-	if all&(wordUnderscore|wordPlus) == 0 && (all&wordNonLetter != 0 || len(v) < javaBareMin) &&
-		all&(wordUpper|wordLower) != wordUpper|wordLower {
-		// none of wordRisk's gates opens but serialMagic's, which has none:
+	if wordGatesShut(all, len(v)) {
 		// most words end here, without the call
 		return !serialMagic(v) && (len(v) < decode.MinEncoded || !decode.Encoded(v))
 	}
 	return !wordRisk(v, all) && (len(v) < decode.MinEncoded || !decode.Encoded(v))
+}
+
+// wordGatesShut reports whether none of wordRisk's gates opens for a word
+// of n bytes whose marks together are all: wordRisk then asks
+// serialMagic alone, which has no gate.
+func wordGatesShut(all uint8, n int) bool {
+	return all&(wordUnderscore|wordPlus) == 0 && (all&wordNonLetter != 0 || n < javaBareMin) &&
+		all&(wordUpper|wordLower) != wordUpper|wordLower
 }
 
 // quickWord reports whether v, shorter than 64 bytes and of the bytes
@@ -1169,6 +1175,9 @@ func quickWord(v string) bool {
 	var all uint8
 	for i := 0; i < len(v); i++ {
 		all |= wordBytes[v[i]]
+	}
+	if wordGatesShut(all, len(v)) {
+		return !serialMagic(v)
 	}
 	return !wordRisk(v, all)
 }

@@ -91,6 +91,14 @@ func FuzzPlainWord(f *testing.F) {
 		if got := plainWord(v); got != want {
 			t.Fatalf("plainWord(%q) = %v, scan's quick path says %v", v, got, want)
 		}
+		if classify(v)&^cDash == 0 && len(v) < 64 {
+			// scan's own gate, the decoding asked apart
+			quick := !serialMagicPlain(v) && !strings.Contains(v, "__") && utf7Start(v) < 0 && !underscoreRisk(v) &&
+				!javaBare(v) && javaBase64(v) < 0
+			if got := quickWord(v); got != quick {
+				t.Fatalf("quickWord(%q) = %v, want %v", v, got, quick)
+			}
+		}
 		if !want || v == "" {
 			return
 		}
