@@ -19,15 +19,6 @@ func FuzzRFIConfigParam(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, value string, src uint8) {
 		sources := []threat.Source{threat.SourceQuery, threat.SourceForm, threat.SourceCookie, threat.SourceJSON, threat.SourceMultipart, threat.SourcePath, threat.SourceHeader}
 		p := threat.Param{Source: sources[int(src)%len(sources)], Name: name, Value: value}
-		asciiLower := func(s string) string {
-			b := []byte(s)
-			for i, c := range b {
-				if 'A' <= c && c <= 'Z' {
-					b[i] = c + 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
 		lv := asciiLower(value)
 		url := false
 		for _, s := range []string{"file://", "ftp://", "ftps://", "http://", "https://"} {
