@@ -22,13 +22,20 @@ var rfiConfigNames = map[string]bool{
 
 // rfiConfigParam reports whether p sets one of rfiConfigNames, any case,
 // to a URL of a scheme PHP includes from (file, ftp, ftps, http, https).
-// Most parameters fail on the lengths or the value's first letter.
+// Most parameters fail on the value's length or first letter, a test
+// the compiler inlines into Detect's loop; rfiConfigURL reads the rest.
 func rfiConfigParam(p *threat.Param) bool {
+	v := p.Value
+	return len(v) >= len("ftp://") && urlLead[v[0]] && rfiConfigURL(p)
+}
+
+// urlLead marks the first letters of the schemes, either case.
+var urlLead = [256]bool{'f': true, 'F': true, 'h': true, 'H': true}
+
+// rfiConfigURL is rfiConfigParam past its first test.
+func rfiConfigURL(p *threat.Param) bool {
 	v, name := p.Value, p.Name
-	if len(v) < len("ftp://") || len(name) < len("_conf[path]") || len(name) > len("mosconfig_absolute_path") {
-		return false
-	}
-	if c := v[0] | 0x20; c != 'f' && c != 'h' || !namedBy(p.Source) {
+	if len(name) < len("_conf[path]") || len(name) > len("mosconfig_absolute_path") || !namedBy(p.Source) {
 		return false
 	}
 	i := strings.Index(v[:min(len(v), len("https://"))], "://")

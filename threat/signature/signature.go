@@ -441,12 +441,12 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 			if valuePlain && namePlain && p.Raw == p.Value {
 				pf.plain.add(i)
 			}
-			// the two name rules, behind gates the compiler inlines: most
-			// parameters fail on their source or their value's first byte
-			if pf.session == 0 && (p.Source == threat.SourceQuery || p.Source == threat.SourceForm) && sessionParam(p) {
+			// the two name rules; both open with tests the compiler
+			// inlines (source, value), which most parameters fail
+			if pf.session == 0 && sessionParam(p) {
 				pf.session = i + 1
 			}
-			if !rfiConfig && len(p.Value) >= len("ftp://") && (p.Value[0]|0x20 == 'h' || p.Value[0]|0x20 == 'f') && rfiConfigParam(p) {
+			if !rfiConfig && rfiConfigParam(p) {
 				// the name decides (rfi_config.go): no family reads it
 				rfiConfig = true
 				in := input{src: p.Source, name: p.Name, value: p.Value}
