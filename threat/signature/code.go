@@ -21,6 +21,7 @@ const (
 	codeProto
 	codeScript
 	codeUpload
+	codeAuth
 )
 
 var (
@@ -178,6 +179,9 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		if i, j, ok := perlCart(v); ok && seen.mark(&hit, codeScript) {
 			dst = append(dst, signal(nameCode, "perl.injection", 0.99, in, i, j))
 		}
+	}
+	if m&cDot != 0 && jwtNone(v) && seen.mark(&hit, codeAuth) {
+		dst = append(dst, signal(nameCode, "auth.jwt_none", 0.99, in, 0, len(v)))
 	}
 	if in.src == threat.SourceFile && in.name == "(filename)" || in.src == threat.SourceHeader && uploadNameHeader(in.name) {
 		if i, ok := scriptFileName(v); ok && seen.mark(&hit, codeUpload) {
@@ -512,14 +516,14 @@ func stackFrame(lo []byte, j int) bool {
 // '$', '(', ';' or backquote comes before the tag closes (in the next
 // 128 bytes). It returns the end of what it read.
 func shortTagCode(lo []byte, off int) (int, bool) {
-	a := skipSpace(lo, off)
+	a := skipSpaceLine(lo, off)
 	w := a
 	for w < len(lo) && isWord(lo[w]) {
 		w++
 	}
-	if string(lo[a:w]) == "php" && w < len(lo) && lo[w] == ' ' {
+	if string(lo[a:w]) == "php" && w < len(lo) && isPHPSpace(lo[w]) {
 		// "<? php echo": the long tag with a space in it
-		a = skipSpace(lo, w)
+		a = skipSpaceLine(lo, w)
 		for w = a; w < len(lo) && isWord(lo[w]); w++ {
 		}
 	}
@@ -534,6 +538,19 @@ func shortTagCode(lo []byte, off int) (int, bool) {
 		return a + k + 1, true
 	}
 	return off + 1, false
+}
+
+// isPHPSpace reports whether c is whitespace to PHP's lexer after an
+// open tag.
+func isPHPSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// skipSpaceLine returns the index of the first byte at or after i that
+// is not a space, tab or line break.
+func skipSpaceLine(b []byte, i int) int {
+	for i < len(b) && isPHPSpace(b[i]) {
+		i++
+	}
+	return i
 }
 
 // phpCode finds PHP: open tags, superglobals used as code, and calls of
@@ -556,8 +573,8 @@ func phpCode(lo []byte, m cls, word groupMatch, colons *lazySpots) (int, int, fl
 			if off < len(lo) && lo[off] == '=' {
 				return i, off + 1, 0.99, "php.injection" // <?= : the short echo tag
 			}
-			if off < len(lo) && lo[off] == ' ' {
-				// <? : the short open tag, when code follows it ("<? system($_GET[c]); ?>",
+			if off < len(lo) && isPHPSpace(lo[off]) {
+				// <? : the short open tag (a space, tab or line break after it), when code follows it ("<? system($_GET[c]); ?>",
 				// "<? echo 1 ?>"); "&lt;? and ?&gt; are short tags" is prose about it
 				if j, ok := shortTagCode(lo, off); ok {
 					return i, j, 0.99, "php.injection"

@@ -46,6 +46,9 @@ var codeAttacks = []familyCase{
 	{"q", "<? system($_GET[c]); ?>", 0.99},
 	{"q", "<? echo 1 ?>", 0.99},
 	{"q", "<? php echo \"test\"", 0.99},
+	{"q", "<?\tphp echo \"test\"", 0.99}, // a tab or a line break after the tag is a space to PHP
+	{"q", "<?\nphp echo \"test\"", 0.99},
+	{"q", "<?\r\n  system($_GET[c]); ?>", 0.99},
 	{"q", "<?  `id` ?>", 0.99},
 	{"q", "<?= $_GET['x'] ?>", 0.99},
 	{"path", "/index.php?-d+allow_url_include%3d1+-d+auto_prepend_file%3dphp://input", 0.99},
@@ -61,6 +64,7 @@ var codeAttacks = []familyCase{
 var codeBenign = []familyCase{
 	{"q", "&lt;? should not trigger", 0},     // the CRS's 933100 false-positive test
 	{"q", "Use <? and ?> for short tags", 0}, // prose about the short open tag
+	{"q", "Type <?\nthen press Enter", 0},
 	{"q", "PHP's system() function runs a command", 0},
 	{"q", "the system ('legacy') is slow", 0},
 	{"q", "please copy('this') into the form", 0},

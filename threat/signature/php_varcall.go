@@ -274,6 +274,9 @@ func phpGroupCall(lo []byte) (int, int) {
 			c = append(c, x)
 		}
 	}
+	if concatExecCall(c) {
+		return 0, len(lo)
+	}
 	for p := 1; p < len(c); p++ {
 		if c[p] != '(' {
 			continue
@@ -306,9 +309,13 @@ func phpGroupCall(lo []byte) (int, int) {
 		if e < 0 || e == p+1 {
 			continue
 		}
-		if a := c[p+1]; a != '\'' && a != '"' && a != '$' && !isWord(a) {
+		a := c[p+1]
+		if a == '@' && p+2 < e {
+			a = c[p+2] // "(sy.(st).em)(@id)": '@' silences the call's errors
+		}
+		if a != '\'' && a != '"' && a != '$' && !isWord(a) {
 			continue
-		} else if isWord(a) && !wordsOnly(c[p+1:e]) {
+		} else if isWord(a) && !wordsOnly(bytes.TrimPrefix(c[p+1:e], []byte("@"))) {
 			continue // "[system](https://...)": a link's text and its address
 		}
 		if e+1 < len(c) && c[e+1] != ';' && c[e+1] != '?' {
@@ -318,6 +325,45 @@ func phpGroupCall(lo []byte) (int, int) {
 		return 0, len(lo)
 	}
 	return -1, -1
+}
+
+// concatExecCall reports whether c, a compacted value, joins string
+// literals into the name of a function that runs commands or code and
+// then calls something whose name it does not spell out:
+// "$y='sys'.'tem';($y)('uname');", "define('x','sys'.'tem');(x)('id');".
+// A name split into literals is spelt that way only to hide it.
+func concatExecCall(c []byte) bool {
+	for i := 0; i < len(c); i++ {
+		q := c[i]
+		if q != '\'' && q != '"' {
+			continue
+		}
+		var name [16]byte
+		n, pieces, j := name[:0], 0, i
+		for j < len(c) && c[j] == q {
+			e := bytes.IndexByte(c[j+1:min(len(c), j+1+len(name))], q)
+			if e < 0 || len(n)+e > len(name) {
+				break
+			}
+			n = append(n, c[j+1:j+1+e]...)
+			pieces++
+			j += e + 2
+			if j+1 < len(c) && c[j] == '.' && (c[j+1] == '\'' || c[j+1] == '"') {
+				j++
+				q = c[j]
+				continue
+			}
+			break
+		}
+		if pieces >= 2 && phpExec[string(n)] {
+			rest := c[j:]
+			return bytes.Contains(rest, []byte(")(")) || bytes.Contains(rest, []byte("]("))
+		}
+		if j > i {
+			i = j - 1
+		}
+	}
+	return false
 }
 
 // wordsOnly reports whether b holds only identifier bytes.

@@ -29,7 +29,7 @@ func FuzzPHPVarCall(f *testing.F) {
 // finds a call, reports the value whole.
 func FuzzPHPGroupCall(f *testing.F) {
 	for _, s := range []string{"(sy.(st).em)('uname');", "[system][0](ls);", "(/* x */system)(ls);", "(['system'])[0]('id')",
-		"/*", "(", ")(", "](", strings.Repeat("[system](", 200), strings.Repeat("/* ", 500)} {
+		"/*", "(", ")(", "](", "$y='sys'.'tem';($y)('id');", "'a'.'", "(x)(@", strings.Repeat("[system](", 200), strings.Repeat("/* ", 500)} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -54,6 +54,12 @@ var phpGroupCallAttacks = []placedCase{
 	{"[ system ] [ 0 ] ( ls );", nil},
 	{"(['system'])[0]('uname');", nil},
 	{"(  [  system  ][  0  ])  {/* comment */0}  (  ls  );", nil},
+	{"(sy.(st).em)(@id)", nil},
+	{"define('x', 'sys' . 'tem');(x)/* comment */('uname');", nil},
+	{"$y = 'sys'.'tem';($y)('uname');", nil},
+	{"define('z', [['sys' .'tem']]);(z)[0][0]('uname');", nil},
+	{`$f = "ex"."ec"; ($f)("id");`, nil},
+	{`$a=['as'.'sert'];$a[0]($_POST[1]);`, nil},
 }
 
 // phpGroupCallBenign are links and notes in brackets.
@@ -63,6 +69,9 @@ var phpGroupCallBenign = []placedCase{
 	{"the (system) of (the world)", nil},
 	{"[exec][0](x) and more", nil},
 	{"(a)(b)(c)", nil},
+	{"the words 'sys'.'tem' (split) are odd", nil},
+	{`echo 'sys'.'tem'; print("x")`, nil},
+	{`$s = 'ev'.'il'; ($s)(1);`, nil},
 }
 
 func TestPHPGroupCalls(t *testing.T) {

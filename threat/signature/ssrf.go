@@ -583,7 +583,8 @@ func addrKind(a netip.Addr) hostKind {
 
 // parseAddr parses an IPv4 address in the forms inet_aton accepts (one to
 // four parts, each decimal, octal with a leading 0, or hex with 0x; the
-// last part fills the remaining bytes) as well as the canonical forms.
+// last part fills the remaining bytes; a lone number past 32 bits keeps
+// its low 32) as well as the canonical forms.
 func parseAddr(s string) (netip.Addr, bool) {
 	if a, err := netip.ParseAddr(s); err == nil {
 		return a, true
@@ -602,7 +603,7 @@ func parseAddr(s string) (netip.Addr, bool) {
 		if i >= 0 {
 			part, rest = rest[:i], rest[i+1:]
 		}
-		v, err := strconv.ParseUint(part, 0, 32)
+		v, err := strconv.ParseUint(part, 0, 64)
 		if err != nil || part == "" || part[0] == '+' {
 			return netip.Addr{}, false
 		}
@@ -615,7 +616,9 @@ func parseAddr(s string) (netip.Addr, bool) {
 	var ip uint64
 	switch n {
 	case 1:
-		ip = parts[0]
+		// a number past 32 bits wraps in parsers that keep its low 32
+		// ("7147006462" and "0x41414141A9FEA9FE" are 169.254.169.254)
+		ip = parts[0] & 0xffffffff
 	case 2:
 		if parts[0] > 0xff || parts[1] > 0xffffff {
 			return netip.Addr{}, false

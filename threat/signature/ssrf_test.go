@@ -26,6 +26,9 @@ var ssrfAttacks = []placedCase{
 	{"http://2130706433/", nil},
 	{"http://0x7f000001/", nil},
 	{"http://0x7f.1/", nil},
+	{"http://7147006462/", nil},         // 2^32 + 169.254.169.254: parsers that keep the low 32 bits (CRS 934120)
+	{"http://0x41414141A9FEA9FE/", nil}, // the same in hex, its high bits filler
+	{"http://6425673729/", nil},         // 2^32 + 127.0.0.1
 	{"http://0177.0.0.1/", nil},
 	{"http://017700000001/", nil},
 	{"http://127.0.0.1.nip.io/", nil},
@@ -57,6 +60,9 @@ var ssrfBenign = []placedCase{
 	{"192.168.1.10", nil},
 	{"the printer is at 192.168.1.10", nil},
 	{"2130706433", nil},
+	{"7147006462", nil},
+	{"order 7147006462 shipped", nil},
+	{"https://12345678901/receipt", []string{"referer"}},
 	{"0:30", nil},
 	{"12:30", nil},
 	{"10.1:30", nil},
