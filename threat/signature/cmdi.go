@@ -1673,6 +1673,10 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 	// The value itself may be a command line; a URL path is none (its
 	// segments are names: "/whoami", "/ping").
 	line := false
+	var cwd workDir // where the value's "cd" commands went
+	if !path {
+		cwd.follow(b, 0)
+	}
 	if c, ok := commandWord(b, 0, nameBuf[:0]); ok && !path {
 		wordy, counted = hasWords(b, 8), true
 		if span := b[c.end:argsEnd(b, c.end, 0)]; proseLine(t, wordy, &c) && !argsMayBeHostile(span, &c) {
@@ -1724,6 +1728,9 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 		if op == opNone {
 			continue
 		}
+		if !path && op != opSubst && op != opBacktick {
+			cwd.follow(b, next)
+		}
 		c, ok := commandWord(b, next, nameBuf[:0])
 		if !ok {
 			continue
@@ -1754,6 +1761,11 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 			}
 		}
 		a := readArgs(b, &c, close, false)
+		if !path {
+			if !a.hostile && cwd.n > 1 && cwd.reaches(b[c.end:argsEnd(b, c.end, close)]) {
+				a.hostile = true // "cd /etc;cat passwd"
+			}
+		}
 		if path {
 			// ';' separates matrix parameters and '|' and '&' appear in
 			// names: in a URL path only substitutions, hostile arguments
@@ -1769,6 +1781,85 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 		}
 		rateAt(t, ctx, wordy, &c, &a, i, best)
 	}
+}
+
+// workDir is the directory a command line's "cd" commands lead to, lower
+// case, from its root ("/etc"); n is 0 until a cd names an absolute one.
+type workDir struct {
+	buf [64]byte
+	n   int
+}
+
+// follow moves d when the command at b[i:] (after spaces) is "cd" with
+// a directory: an absolute one sets it, a relative one is joined to it
+// ("cd /;cd etc" is "/etc"), ".." goes up.
+func (d *workDir) follow(b []byte, i int) {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	if i+3 > len(b) || b[i] != 'c' || b[i+1] != 'd' || b[i+2] != ' ' && b[i+2] != '\t' {
+		return
+	}
+	at := i + 2
+	end := argsEnd(b, at, 0)
+	s, e, _ := argToken(b[at:end], 0)
+	dir := bytes.TrimRight(b[at+s:at+e], "/")
+	switch {
+	case e == s:
+	case b[at+s] == '/':
+		if len(dir) <= len(d.buf) {
+			d.n = copy(d.buf[:], dir)
+			if d.n == 0 {
+				d.buf[0], d.n = '/', 1 // "cd /"
+			}
+		}
+	case d.n == 0:
+	case string(dir) == "..":
+		if k := bytes.LastIndexByte(d.buf[:d.n], '/'); k > 0 {
+			d.n = k
+		} else {
+			d.n = 1
+		}
+	case bytes.IndexByte(dir, '/') < 0 && dir[0] != '.' && d.n+1+len(dir) <= len(d.buf):
+		if d.n > 1 {
+			d.buf[d.n] = '/'
+			d.n++
+		}
+		d.n += copy(d.buf[d.n:], dir)
+	default:
+		d.n = 0 // somewhere this reading does not follow
+	}
+}
+
+// reaches reports whether an argument of span, a command's arguments, is
+// a relative name that names a system file from d ("passwd" in /etc).
+func (d *workDir) reaches(span []byte) bool {
+	if d.n <= 1 {
+		return false // from "/", a name is a top folder: "etc" alone is no file
+	}
+	var join [128]byte
+	for k, n := 0, 0; k < len(span) && n < 8; n++ {
+		s, e, _ := argToken(span, k)
+		k = e
+		if e == s {
+			break
+		}
+		t := span[s:e]
+		if t[0] == '-' || t[0] == '/' || d.n+1+len(t) > len(join) {
+			continue
+		}
+		j := copy(join[:], d.buf[1:d.n])
+		join[j] = '/'
+		j++
+		j += copy(join[j:], t)
+		if _, end, tier := findTarget(join[:j]); tier == tierSystem && end > d.n {
+			return true // "etc" and "passwd"
+		}
+		if _, _, tier := findTarget(join[d.n:j]); tier == tierSystem {
+			return true // a name that is a target wherever it is: "id_rsa" in /root/.ssh
+		}
+	}
+	return false
 }
 
 // spacedAndOr reports whether b[i:next] is "&&" or "||" with a space

@@ -1,0 +1,30 @@
+package signature
+
+import (
+	"bytes"
+	"testing"
+)
+
+// FuzzWorkDir checks that following a command line's "cd" commands never
+// panics, keeps the directory within its buffer and absolute, and that
+// reaches finds a file only through a name of the arguments.
+func FuzzWorkDir(f *testing.F) {
+	for _, s := range []string{"cd /;cd etc;cat passwd", "cd /etc/ ; head passwd", "cd ..;cd ..", "cd /a/b;cd ..;cd ..;cd ..",
+		"cd " + string(bytes.Repeat([]byte("x"), 70)), "cd /root/.ssh;cat id_rsa", "cd", "cd \t/"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		b = bytes.ToLower(b)
+		var d workDir
+		for i := 0; i <= len(b); i++ {
+			d.follow(b, i)
+			if d.n < 0 || d.n > len(d.buf) || d.n > 0 && d.buf[0] != '/' {
+				t.Fatalf("%q at %d: directory %q", b, i, d.buf[:max(0, min(d.n, len(d.buf)))])
+			}
+		}
+		if d.reaches(nil) {
+			t.Fatalf("%q: reaches a file without arguments", b)
+		}
+		d.reaches(b)
+	})
+}

@@ -1,0 +1,33 @@
+package signature_test
+
+import "testing"
+
+// A command line that changes directory and then names a system file by
+// its relative name ("cd /etc;cat passwd"): the file is the one an
+// absolute path would name. Public samples: the OWASP CRS regression
+// tests of its rule 932235 (Apache-2.0), and their kin.
+var cdAttacks = []placedCase{
+	{"cd /;cd etc;column passwd", nil},
+	{"cd /;cd etc;fold passwd", nil},
+	{"CD /;CD ETC;COMM PASSWD PASSWD", nil},
+	{"cd /etc;cat passwd", nil},
+	{"cd /etc && cat shadow", nil},
+	{"x; cd /etc/; head passwd", nil},
+	{"cd /etc; head -n 3 passwd", nil},
+	{"cd /root/.ssh; cat id_rsa", nil},
+}
+
+// cdBenign are command lines and notes that change to a folder and read
+// a file no attacker wants, or leave the folder before naming one.
+var cdBenign = []placedCase{
+	{"cd /home/user; cat notes.txt", nil},
+	{"cd /tmp;cat passwd", nil},
+	{"cd /etc then edit the passwd file", nil},
+	{"cd /srv/app && cat README", nil},
+	{"cd /etc; cd /tmp; cat passwd", nil},
+	{"cd /; cat passwd", nil},
+}
+
+func TestCdThenRelativeFile(t *testing.T) {
+	checkPlaced(t, "cmdi", cdAttacks, 0.99, cdBenign, 0.75)
+}
