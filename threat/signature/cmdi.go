@@ -634,6 +634,63 @@ var prefixCommands = set("time", "nohup", "sudo", "doas", "nice", "builtin", "co
 // command ("time", "nohup", "sudo") it reads the command the prefix runs,
 // when another follows.
 func commandWord(b []byte, i int, name []byte) (command, bool) {
+	if k := varWords(b, i); k > i {
+		// "$u wget x": a variable the shell expands to no word, before
+		// the command it hides
+		if inner, ok := commandWordPrefixed(b, k, name); ok && (inner.class != cmdWord || inner.byPath) {
+			inner.obf = true
+			return inner, true
+		}
+	}
+	return commandWordPrefixed(b, i, name)
+}
+
+// varWords returns where the words after b[i:] begin when b[i:] opens,
+// after blanks, with up to four words that are each a variable alone
+// ("$u ", "${x} "), followed by more; otherwise i.
+func varWords(b []byte, i int) int {
+	k := i
+	for n := 0; n < 4; n++ {
+		j := k
+		for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
+			j++
+		}
+		if j+1 >= len(b) || b[j] != '$' {
+			break
+		}
+		j++
+		braced := b[j] == '{'
+		if braced {
+			j++
+		}
+		if j >= len(b) || !isLetter(b[j]) && b[j] != '_' {
+			break
+		}
+		for j < len(b) && (isWord(b[j])) {
+			j++
+		}
+		if braced {
+			if j >= len(b) || b[j] != '}' {
+				break
+			}
+			j++
+		}
+		if j >= len(b) || b[j] != ' ' && b[j] != '\t' {
+			break
+		}
+		for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
+			j++
+		}
+		if j >= len(b) {
+			break
+		}
+		k = j
+	}
+	return k
+}
+
+// commandWordPrefixed is commandWord after any variable words.
+func commandWordPrefixed(b []byte, i int, name []byte) (command, bool) {
 	c, ok := commandWordAt(b, i, name)
 	if !ok || !prefixCommands[string(c.name)] || c.end >= len(b) || b[c.end] != ' ' && b[c.end] != '\t' {
 		return c, ok

