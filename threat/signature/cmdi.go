@@ -1268,6 +1268,9 @@ func hostileSpan(f []byte, c *command) bool {
 	if _, _, tier := findTarget(f); tier == tierSystem {
 		return true
 	}
+	if string(c.name) == "find" && findExec(f) {
+		return true
+	}
 	if bytes.IndexByte(f, '/') >= 0 {
 		// "cat /etc/pa?swd", "cat /???/??????": a target only the shell
 		// resolves, wildcards alone enough after a command
@@ -1287,6 +1290,28 @@ func hostileSpan(f []byte, c *command) bool {
 		}
 	}
 	return false
+}
+
+// findExec reports whether f, find's arguments, runs a command on what
+// it finds: "find /etc -name passwd -exec cat {} \;", "-execdir", "-ok".
+func findExec(f []byte) bool {
+	for k := 0; ; {
+		i := bytes.Index(f[k:], []byte(" -"))
+		if i < 0 {
+			return false
+		}
+		k += i + 2
+		j := k
+		for j < len(f) && 'a' <= f[j] && f[j] <= 'z' {
+			j++
+		}
+		switch string(f[k:j]) {
+		case "exec", "execdir", "ok", "okdir":
+			if j == len(f) || f[j] == ' ' || f[j] == '\t' {
+				return true
+			}
+		}
+	}
 }
 
 // pathFoldBytes is pathFold for bytes already decoded.

@@ -31,3 +31,23 @@ var cdBenign = []placedCase{
 func TestCdThenRelativeFile(t *testing.T) {
 	checkPlaced(t, "cmdi", cdAttacks, 0.99, cdBenign, 0.75)
 }
+
+// find runs a command on what it finds (-exec, -execdir, -ok): the CRS's
+// 932236 tests (Apache-2.0) and GTFOBins' find. Sentences with the word
+// "find" and an option named in prose stay prose.
+var findExecAttacks = []placedCase{
+	{"find /etc -name passwd -exec cat {}  \\;", nil},
+	{"find / -perm -4000 -exec ls -l {} ;", nil},
+	{";find . -execdir sh -c id \\;", nil},
+	{"find . -ok rm {} \\;", nil},
+}
+
+var findExecBenign = []placedCase{
+	{"find the best -exec team in town", nil},
+	{"How do I find -exec arguments in the manual?", nil},
+	{"find your order -> track it", nil},
+}
+
+func TestFindExec(t *testing.T) {
+	checkPlaced(t, "cmdi", findExecAttacks, 0.99, findExecBenign, 0.75)
+}
