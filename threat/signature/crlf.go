@@ -397,6 +397,9 @@ func mailCommand(s, prev string) (float64, bool) {
 	if line == "DATA" || line == "QUIT" || line == "RSET" {
 		return 0.9, true
 	}
+	if c := pop3Command(line); c > 0 && (strings.TrimSpace(prev) == "" || singleToken(prev)) {
+		return c, true // "user@x\r\nRETR 1": a mailbox command after a field
+	}
 	// IMAP: a tag, a space, a command
 	t := 0
 	for t < len(line) && t < 12 && (isWord(line[t]) || line[t] == '.') {
@@ -417,6 +420,59 @@ func mailCommand(s, prev string) (float64, bool) {
 		return 0.99, true // a command after a field, or after another command
 	}
 	return 0.9, true
+}
+
+// pop3Command weighs line, in upper case as clients write it, as a POP3
+// command with its arguments' grammar (RFC 1939, 5034): "RETR 1",
+// "DELE 1", "TOP 1 10", "LIST 2", "APOP name <md5 hex>", "AUTH PLAIN"
+// are sure; "USER name" and "PASS secret" are two words a note may hold.
+func pop3Command(line string) float64 {
+	line = strings.TrimRight(line, " ")
+	verb, rest, _ := strings.Cut(line, " ")
+	args := strings.Fields(rest)
+	switch verb {
+	case "RETR", "DELE", "LIST", "UIDL":
+		if len(args) == 1 && allDigits(args[0]) {
+			return 0.99
+		}
+	case "TOP":
+		if len(args) == 2 && allDigits(args[0]) && allDigits(args[1]) {
+			return 0.99
+		}
+	case "APOP":
+		if len(args) == 2 && len(args[1]) == 32 && allHex(args[1]) {
+			return 0.99
+		}
+	case "AUTH":
+		if len(args) >= 1 && len(args) <= 2 && allUpperWord(args[0]) {
+			return 0.99
+		}
+	case "USER", "PASS":
+		if len(args) == 1 {
+			return 0.75
+		}
+	}
+	return 0
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// allUpperWord reports an SASL mechanism's name: upper-case letters,
+// digits and '-' ("PLAIN", "CRAM-MD5").
+func allUpperWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !('A' <= s[i] && s[i] <= 'Z' || isDigit(s[i]) || s[i] == '-' || s[i] == '_') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // imapLine reports whether line is an IMAP command: a tag and a command,

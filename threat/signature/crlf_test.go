@@ -23,6 +23,11 @@ var crlfAttacks = []familyCase{
 	{"q", "user@example.com\nTo: other@evil.example", 0.99},
 	{"q", "INBOX%0d%0aV100 CAPABILITY%0d%0aV101 FETCH 4791", 0.99},
 	{"q", "x\r\nRCPT TO:<attacker@evil.example>", 0.99},
+	{"q", "\r\nRETR 123", 0.99}, // POP3 after a line break: the CRS's 932320 tests
+	{"q", "\r\nTOP 1 2", 0.99},
+	{"q", "\r\nAPOP corerulest 7d0a3bd8e5b2abcfb3e256633c23b891", 0.99},
+	{"q", "victim@example.com%0d%0aDELE 1", 0.99},
+	{"q", "victim@example.com%0d%0aAUTH PLAIN dGVzdAB0ZXN0AHRlc3Q=", 0.97},
 	{"q", "x\r\nGET /admin HTTP/1.1\r\nHost: internal", 0.99},
 	{"q", "x%0d%0a<html><script>alert(1)</script></html>", 0.99},
 	{"q", "%0AHeader-Test:BLATRUC", 0.99},
@@ -51,6 +56,10 @@ var crlfBenign = []familyCase{
 	{"body:application/json", `{"note":"const options = {\n  host: '127.0.0.1',\n  port: 8080,\n};"}`, 0},
 	{"body:application/json", `{"note":"to send an\nHTTP/2 request to the server"}`, 0},
 	{"body:application/json", `{"note":"socat UDP:host:port\nUDP-CONNECT:host:port"}`, 0},
+	{"body:application/json", `{"note":"Shopping list:\r\nTOP 10 tips"}`, 0},
+	{"body:application/json", `{"note":"My day was fine.\r\nRETR 1 is what the client sends"}`, 0},
+	{"body:application/json", `{"note":"Notes\r\nLIST\r\nmilk"}`, 0},
+	{"body:application/json", `{"note":"me@x.org\r\nUSER admin"}`, 0},
 }
 
 func TestCRLF(t *testing.T) { checkFamily(t, "crlf", crlfAttacks, crlfBenign, 0.9) }

@@ -52,12 +52,15 @@ func FuzzLDAP(f *testing.F) {
 
 func FuzzCRLF(f *testing.F) {
 	for _, s := range []string{"/%0d%0aSet-Cookie:a=b", "x\r\nLocation: /", "%%0a0a", "%E5%98%8A%E5%98%8D", "a\nBcc: b@c",
-		"x%0d%0aV1 FETCH 1", "\\r\\n", "%u000a", "\r\n\r\n<html>"} {
+		"x%0d%0aV1 FETCH 1", "\\r\\n", "%u000a", "\r\n\r\n<html>", "\r\nRETR 1", "x\r\nTOP 1 2", "\r\nAPOP a 7d0a3bd8e5b2abcfb3e256633c23b891"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
 		if i, c, _ := splitting(v); c > 0 {
 			inBounds(t, "splitting", v, i, i)
+		}
+		if c := pop3Command(v); c > 0 && (v == "" || v[0] < 'A' || v[0] > 'Z') {
+			t.Fatalf("pop3Command(%q) = %v: no upper-case verb", v, c)
 		}
 		for i := range v {
 			if n := lineBreak(v, i); n < 0 || i+n > len(v) {
