@@ -13,7 +13,9 @@ func TestEmptySubstitutionInCommand(t *testing.T) {
 		{form, "x=ping$() 127.0.0.1", 0.99},
 		{form, "x=pi$()ng 127.0.0.1", 0.99},
 		{"q", ";c$()at /etc/passwd", 0.99},
+		{"q", "www.google.com;c$!at /et$!c/pas$!swd", 0.99}, // $! is empty until a background job (CRS 932200)
 	}, []familyCase{
+		{"q", "Costs US$! wow", 0},
 		{"q", "use `` for code and $() for substitution", 0},
 		{"q", "he said ``hello`` to me", 0},
 		{"q", "costs $() nothing", 0},
