@@ -1602,6 +1602,14 @@ func (sc *sqlScan) operand(i int) operand {
 		case kwCase:
 			return operand{oSQLCall, t.i, t.j}
 		}
+		if w := lx.s[t.i:t.j]; t.id == kwAll || strings.EqualFold(w, "any") || strings.EqualFold(w, "some") {
+			// "= all (select email)": a comparison with a subquery's rows
+			if lx.next(t.j).kind == sOpen {
+				if o := sc.operand(t.j); o.kind == oSub {
+					return operand{oSub, t.i, o.j}
+				}
+			}
+		}
 		if clause(t.id) {
 			return operand{}
 		}
@@ -1753,6 +1761,15 @@ func (sc *sqlScan) boolean(t sqlTok) {
 			conf = max(conf, boolConf(l, 0.99, 0.99, 0.9, 0.95, 0.6))
 		}
 	} else {
+		if left.kind == oIdent && !clauseOp {
+			// after a break-out, a column tested against a column or by a
+			// postfix null test, the rest cut off: "' or email notnull--",
+			// "' and email like email--", "' or name glob password;"
+			if e, ok := sc.columnTest(left.j); ok && sc.leadIn() == leadBreak {
+				sc.hit(sqliBoolean, 0.99, t.i, e)
+				return
+			}
+		}
 		if clauseOp || !ends(lx.next(left.j)) {
 			return // "having 2 or more": a value alone tests nothing after having/where
 		}
@@ -1771,6 +1788,42 @@ func (sc *sqlScan) boolean(t sqlTok) {
 	if conf > 0 {
 		sc.hit(sqliBoolean, conf, t.i, end)
 	}
+}
+
+// columnTest reads, after a column at offset i, what comparison reads
+// nothing of and only a query holds when a comment, ';' or a NUL cuts it
+// off: a pattern test against another column ("like email", "glob
+// password", with an "escape 'x'") or SQLite's and PostgreSQL's postfix
+// null tests ("notnull", "isnull"). It returns where the test ends.
+func (sc *sqlScan) columnTest(i int) (int, bool) {
+	lx := &sc.lx
+	n := lx.next(i)
+	if n.kind != sWord {
+		return 0, false
+	}
+	e := 0
+	switch w := lx.s[n.i:n.j]; {
+	case n.id == kwLike:
+		r := sc.operand(n.j)
+		if r.kind != oIdent {
+			return 0, false
+		}
+		e = r.j
+		if x := lx.next(e); x.kind == sWord && strings.EqualFold(lx.s[x.i:x.j], "escape") {
+			if s := sc.operand(x.j); s.kind == oStr {
+				e = s.j
+			}
+		}
+	case strings.EqualFold(w, "notnull") || strings.EqualFold(w, "isnull") && lx.next(n.j).kind != sOpen:
+		e = n.j
+	default:
+		return 0, false
+	}
+	switch lx.next(e).kind {
+	case sComment, sSemi, sNul:
+		return e, true
+	}
+	return 0, false
 }
 
 // casts returns the end of the PostgreSQL casts ("::int", "::bool") that

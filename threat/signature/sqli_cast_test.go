@@ -33,3 +33,27 @@ func TestSQLBreakOutSemicolon(t *testing.T) {
 		{"q", "it's late, isn't it?';", 0},
 	}, 0.9)
 }
+
+// After a break-out quote, a column tested against a column or by a
+// postfix null test, the rest of the query cut off: the login bypasses
+// of OWASP Juice Shop's write-ups and the CRS's 942120 tests
+// (Apache-2.0). Comparisons with a subquery's rows ("= all (select
+// ...)") read as subqueries. Words like "like" and "glob" between words
+// of a sentence, and a comment after them, are prose.
+func TestSQLColumnTestAfterBreakOut(t *testing.T) {
+	form := "body:application/x-www-form-urlencoded"
+	checkFamily(t, "sqli", []familyCase{
+		{form, "email=z'or email notnull--", 0.99},
+		{form, "email=x' or username like totpSecret escape 'x';", 0.99},
+		{form, "email=admin@juice-sh.op' and email ilike email--", 0.99},
+		{form, "email=admin@juice-sh.op' and password glob password;", 0.99},
+		{form, "email=admin@juice-sh.op' and email = all (select email)--", 0.99},
+		{"q", "x' or name isnull#", 0.99},
+	}, []familyCase{
+		{"q", "I like email -- more than calls", 0},
+		{"q", "cats glob together-- odd", 0},
+		{"q", "it's notnull -- said the linter", 0},
+		{"q", "I want all (select few) of them", 0},
+		{"q", "don't use isnull(x) here", 0},
+	}, 0.9)
+}
