@@ -590,6 +590,11 @@ func phpCode(lo []byte, m cls, word groupMatch, colons *lazySpots) (int, int, fl
 			}
 		}
 	}
+	if m&(cDollar|cBrace) == cDollar|cBrace {
+		if i, j := phpVarVar(lo); i >= 0 {
+			return i, j, 0.99, "php.injection"
+		}
+	}
 	if m&cDollar != 0 {
 		for off := 0; off < len(lo); {
 			mt, ok := phpGlobals.find(lo[off:], true)

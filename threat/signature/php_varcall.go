@@ -375,3 +375,50 @@ func wordsOnly(b []byte) bool {
 	}
 	return true
 }
+
+// phpVarVar finds PHP's variable variables written to name a variable
+// by an expression (CRS 933135): "${'ff'}", "${'_VAR'.'IABLE_NAME'}",
+// "$ {$a}", spaces allowed between '$' and '{' as PHP allows them. The
+// braces must hold a string, concatenated or not, or a variable: a
+// JavaScript template or a shell expansion holds words ("${name}"), and
+// "$ {amount}" is a price before a placeholder.
+func phpVarVar(lo []byte) (int, int) {
+	for off := 0; off < len(lo); {
+		k := bytes.IndexByte(lo[off:], '$')
+		if k < 0 {
+			return -1, -1
+		}
+		i := off + k
+		off = i + 1
+		j := i + 1
+		for j < len(lo) && j-i < 64 && (lo[j] == ' ' || lo[j] == '\t') {
+			j++
+		}
+		if j >= len(lo) || lo[j] != '{' {
+			continue
+		}
+		e := bytes.IndexByte(lo[j+1:min(len(lo), j+1+96)], '}')
+		if e < 0 {
+			continue
+		}
+		inner := bytes.TrimSpace(lo[j+1 : j+1+e])
+		end := j + 2 + e
+		if len(inner) == 0 {
+			continue
+		}
+		switch c := inner[0]; {
+		case c == '\'' || c == '"':
+			q := bytes.IndexByte(inner[1:], c)
+			if q < 0 {
+				continue
+			}
+			rest := bytes.TrimSpace(inner[q+2:])
+			if len(rest) == 0 || rest[0] == '.' {
+				return i, end // "${'ff'}", "${'a'.'b'}"
+			}
+		case c == '$' && len(inner) > 1 && (isWord(inner[1]) || inner[1] == '{'):
+			return i, end // "${$a}"
+		}
+	}
+	return -1, -1
+}

@@ -40,3 +40,20 @@ func FuzzPHPGroupCall(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPHPVarVar checks that phpVarVar never panics and reports a span
+// from a '$' to a '}'.
+func FuzzPHPVarVar(f *testing.F) {
+	for _, s := range []string{"${'ff'}", "$ {$a}", "${'a'.'b'}", "${", "$ {", "${'}", "${$}", strings.Repeat("$ ", 100) + "{"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		i, j := phpVarVar(b)
+		if i < 0 {
+			return
+		}
+		if j <= i || j > len(b) || b[i] != '$' || b[j-1] != '}' {
+			t.Fatalf("%q: span [%d,%d)", b, i, j)
+		}
+	})
+}

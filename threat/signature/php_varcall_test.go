@@ -77,3 +77,27 @@ var phpGroupCallBenign = []placedCase{
 func TestPHPGroupCalls(t *testing.T) {
 	checkPlaced(t, "code", phpGroupCallAttacks, 0.99, phpGroupCallBenign, 0.75)
 }
+
+// PHP's variable variables named by an expression: the CRS's 933135
+// tests (Apache-2.0). Templates, shell expansions and prices before a
+// placeholder hold words in their braces.
+var phpVarVarAttacks = []placedCase{
+	{"${'ff'}", nil},
+	{"$ {'fdf'}", nil},
+	{"$              {$a}", nil},
+	{"$ {'_VAR'.'IABLE_NAME'}", nil},
+	{`${"sys"."tem"}`, nil},
+}
+
+var phpVarVarBenign = []placedCase{
+	{"Hello ${name}, welcome", nil},
+	{"costs $ {amount} total", nil},
+	{"price $ {10}", nil},
+	{"`${a ? 'x' : 'y'}`", nil},
+	{"${HOME}/bin", nil},
+	{"it's ${'", nil},
+}
+
+func TestPHPVariableVariables(t *testing.T) {
+	checkPlaced(t, "code", phpVarVarAttacks, 0.99, phpVarVarBenign, 0.75)
+}
