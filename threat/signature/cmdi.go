@@ -1292,9 +1292,16 @@ func hostileSpan(f []byte, c *command) bool {
 	return false
 }
 
-// findExec reports whether f, find's arguments, runs a command on what
-// it finds: "find /etc -name passwd -exec cat {} \;", "-execdir", "-ok".
+// findExec reports whether f, find's arguments, runs a shell, an
+// interpreter or a fetcher on what it finds ("find . -exec /bin/sh \\;",
+// GTFOBins), or reads files found under a system folder ("find /etc -name
+// passwd -exec cat {} \\;"). A changelog's "find . -exec foo {} +" or
+// "find / -maxdepth 0 -exec true \\;" runs neither.
 func findExec(f []byte) bool {
+	root := bytes.TrimLeft(f, " \t")
+	if k := bytes.IndexAny(root, " \t"); k >= 0 {
+		root = root[:k]
+	}
 	for k := 0; ; {
 		i := bytes.Index(f[k:], []byte(" -"))
 		if i < 0 {
@@ -1307,7 +1314,28 @@ func findExec(f []byte) bool {
 		}
 		switch string(f[k:j]) {
 		case "exec", "execdir", "ok", "okdir":
-			if j == len(f) || f[j] == ' ' || f[j] == '\t' {
+		default:
+			continue
+		}
+		c := j
+		for c < len(f) && (f[c] == ' ' || f[c] == '\t') {
+			c++
+		}
+		e := c
+		for e < len(f) && f[e] != ' ' && f[e] != '\t' && f[e] != ';' && f[e] != '{' {
+			e++
+		}
+		name := f[c:e]
+		if s := bytes.LastIndexByte(name, '/'); s >= 0 {
+			name = name[s+1:]
+		}
+		if interpreters[string(name)] || fetchers[string(name)] {
+			return true
+		}
+		switch string(name) {
+		case "cat", "head", "tail", "more", "less", "strings", "xxd", "od", "base64", "cp", "tar":
+			if string(root) == "/" || bytes.HasPrefix(root, []byte("/etc")) || bytes.HasPrefix(root, []byte("/root")) ||
+				bytes.HasPrefix(root, []byte("/home")) || bytes.HasPrefix(root, []byte("/proc")) || bytes.HasPrefix(root, []byte("/var")) {
 				return true
 			}
 		}

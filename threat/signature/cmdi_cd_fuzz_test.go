@@ -69,3 +69,16 @@ func FuzzExpandAssigned(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFindExec checks that findExec never panics and finds only
+// arguments that name an action running a command.
+func FuzzFindExec(f *testing.F) {
+	for _, s := range []string{" /etc -name passwd -exec cat {} \\;", " . -exec /bin/sh \\;", " -exec", " -", " / -ok", ""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if findExec(b) && !bytes.Contains(b, []byte(" -exec")) && !bytes.Contains(b, []byte(" -ok")) {
+			t.Fatalf("%q: no -exec or -ok", b)
+		}
+	})
+}

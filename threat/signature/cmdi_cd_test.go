@@ -32,20 +32,24 @@ func TestCdThenRelativeFile(t *testing.T) {
 	checkPlaced(t, "cmdi", cdAttacks, 0.99, cdBenign, 0.75)
 }
 
-// find runs a command on what it finds (-exec, -execdir, -ok): the CRS's
-// 932236 tests (Apache-2.0) and GTFOBins' find. Sentences with the word
-// "find" and an option named in prose stay prose.
+// find runs a command on what it finds (-exec, -execdir, -ok): a shell,
+// an interpreter or a fetcher, or a reader of a system folder's files:
+// the CRS's 932236 tests (Apache-2.0) and GTFOBins' find. Sentences with
+// the word "find", and findutils' changelog lines, stay prose.
 var findExecAttacks = []placedCase{
 	{"find /etc -name passwd -exec cat {}  \\;", nil},
-	{"find / -perm -4000 -exec ls -l {} ;", nil},
+	{"find . -exec /bin/sh \\; -quit", nil},
 	{";find . -execdir sh -c id \\;", nil},
-	{"find . -ok rm {} \\;", nil},
+	{"find /root -name id_rsa -exec base64 {} +", nil},
 }
 
 var findExecBenign = []placedCase{
 	{"find the best -exec team in town", nil},
 	{"How do I find -exec arguments in the manual?", nil},
 	{"find your order -> track it", nil},
+	{"chmod a-x . && find / -maxdepth 0 -exec true \\;", nil},
+	{"\"find . -false -exec foo {} +\" no longer runs an extra instance of foo", nil},
+	{"'find -D exec' now diagnoses all -exec, -execdir, -ok and -okdir runs", nil},
 }
 
 func TestFindExec(t *testing.T) {
