@@ -2408,6 +2408,13 @@ func (sc *sqlScan) comment(t sqlTok) {
 	for ; k < 6 && sc.prev(k).kind == sClose; k++ {
 	}
 	p := sc.prev(k)
+	if p.kind == sWord && p.id == kwNone {
+		// "user'collate nocase--": a collation the break-out sets
+		if c := sc.prev(k + 1); c.kind == sWord && c.id == kwCollate {
+			k += 2
+			p = sc.prev(k)
+		}
+	}
 	switch p.kind {
 	case sQuote:
 		if p.open || sc.quotes[quoteIndex(p.id)] != 1 || !valueLike(sc.lx.s[:p.i]) {

@@ -38,7 +38,8 @@ func TestSQLBreakOutSemicolon(t *testing.T) {
 // postfix null test, the rest of the query cut off: the login bypasses
 // of OWASP Juice Shop's write-ups and the CRS's 942120 tests
 // (Apache-2.0). Comparisons with a subquery's rows ("= all (select
-// ...)") read as subqueries. Words like "like" and "glob" between words
+// ...)") read as subqueries; a collation may follow the break-out
+// ("user'collate nocase--"). Words like "like" and "glob" between words
 // of a sentence, and a comment after them, are prose.
 func TestSQLColumnTestAfterBreakOut(t *testing.T) {
 	form := "body:application/x-www-form-urlencoded"
@@ -49,7 +50,11 @@ func TestSQLColumnTestAfterBreakOut(t *testing.T) {
 		{form, "email=admin@juice-sh.op' and password glob password;", 0.99},
 		{form, "email=admin@juice-sh.op' and email = all (select email)--", 0.99},
 		{"q", "x' or name isnull#", 0.99},
+		{form, "var=user'collate nocase--", 0.99}, // a collation set after the break-out
+		{"q", "user' collate utf8mb4_general_ci--", 0.99},
 	}, []familyCase{
+		{"q", "it's a collate nocase-- thing", 0},
+		{"q", "sort them with collate nocase -- fine", 0},
 		{"q", "I like email -- more than calls", 0},
 		{"q", "cats glob together-- odd", 0},
 		{"q", "it's notnull -- said the linter", 0},
