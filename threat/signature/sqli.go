@@ -2298,6 +2298,10 @@ func (sc *sqlScan) function(t sqlTok) {
 		if t.id == kwErrFunc && sc.errorArgs(n.j) {
 			conf = boolConf(l, 0.99, 0.99, 0.99, 0.99, 0.9)
 		}
+		if a := lx.next(n.j); t.id == kwFileFunc && (a.kind == sQuote || a.kind == sNum) {
+			// a file named by a string or a hex literal: lo_import('/etc' || '/passwd')
+			conf = boolConf(l, 0.99, 0.99, 0.99, 0.9, 0.7)
+		}
 	case kwExp:
 		if n.kind == sOpen {
 			if a := lx.next(n.j); a.kind == sOp && lx.s[a.i] == '~' {

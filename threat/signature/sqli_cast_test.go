@@ -62,3 +62,19 @@ func TestSQLColumnTestAfterBreakOut(t *testing.T) {
 		{"q", "don't use isnull(x) here", 0},
 	}, 0.9)
 }
+
+// A file function of the database called on a file named by a string or
+// a hex literal: PostgreSQL's lo_import and pg_read_file, MySQL's
+// load_file (the CRS's 942320 tests, Apache-2.0). Named in a sentence
+// without a file, it is documentation.
+func TestSQLFileFunctionOnAFile(t *testing.T) {
+	checkFamily(t, "sqli", []familyCase{
+		{"q", "lo_import('/etc' || '/pass' || 'wd')", 0.99},
+		{"q", "lo_import('/tmp/x')", 0.99},
+		{"q", "pg_read_file('postgresql.conf')", 0.99},
+		{"q", "load_file(0x2f6574632f706173737764)", 0.99},
+	}, []familyCase{
+		{"q", "use LOAD_FILE() to read a file into a column", 0.95}, // a hint, as before: no file named
+		{"q", "the docs say load_file (the function) needs FILE privilege", 0},
+	}, 0.9)
+}
