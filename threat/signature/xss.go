@@ -1513,16 +1513,21 @@ func (x *xssScan) assign(s string, w, e, v int) {
 	x.hit(xssScript, conf, s, w, e)
 }
 
-// evalArg reports whether a (lower case) starts with what code-running
+// evalArg reports whether a starts, in any case, with what code-running
 // sinks are fed in attacks: decoded or fetched strings, the page's own
-// strings.
+// strings ("String.fromCharCode(", "atob(", "location.hash").
 func evalArg(a string) bool {
-	if a == "" || strings.IndexByte("asudlnwt$", a[0]) < 0 {
-		return false // the first bytes of the prefixes below
+	if a == "" || strings.IndexByte("asudlnwt$", a[0]|0x20) < 0 {
+		return false // the first bytes of the prefixes below, any case
 	}
 	for _, p := range []string{"atob(", "string.fromcharcode", "unescape(", "decodeuri", "location", "name",
 		"document.", "window.", "top.", "self.", "this.", "localstorage", "url", "$"} {
-		if strings.HasPrefix(a, p) {
+		if hasPrefixFold(a, p) {
+			switch p {
+			case "location", "name", "url":
+				// the global itself, not a word that opens with it ("Names")
+				return len(a) == len(p) || !isWord(a[len(p)])
+			}
 			return true
 		}
 	}
