@@ -666,7 +666,7 @@ func varWords(b []byte, i int) int {
 		if j >= len(b) || !isLetter(b[j]) && b[j] != '_' {
 			break
 		}
-		for j < len(b) && (isWord(b[j])) {
+		for j < len(b) && isWord(b[j]) {
 			j++
 		}
 		if braced {
@@ -1293,10 +1293,10 @@ func hostileSpan(f []byte, c *command) bool {
 }
 
 // findExec reports whether f, find's arguments, runs a shell, an
-// interpreter or a fetcher on what it finds ("find . -exec /bin/sh \\;",
+// interpreter or a fetcher on what it finds ("find . -exec /bin/sh \;",
 // GTFOBins), or reads files found under a system folder ("find /etc -name
-// passwd -exec cat {} \\;"). A changelog's "find . -exec foo {} +" or
-// "find / -maxdepth 0 -exec true \\;" runs neither.
+// passwd -exec cat {} \;"). A changelog's "find . -exec foo {} +" or
+// "find / -maxdepth 0 -exec true \;" runs neither.
 func findExec(f []byte) bool {
 	root := bytes.TrimLeft(f, " \t")
 	if k := bytes.IndexAny(root, " \t"); k >= 0 {

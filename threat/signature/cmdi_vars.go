@@ -64,7 +64,7 @@ func expandAssigned(v string) string {
 			s++
 		}
 		t := s
-		for t < len(stmt) && t-s < 32 && (isWord(stmt[t])) {
+		for t < len(stmt) && t-s < 32 && isWord(stmt[t]) {
 			t++
 		}
 		if t == s || braced && (t >= len(stmt) || stmt[t] != '}') {
