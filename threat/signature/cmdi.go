@@ -634,6 +634,13 @@ var prefixCommands = set("time", "nohup", "sudo", "doas", "nice", "builtin", "co
 // command ("time", "nohup", "sudo") it reads the command the prefix runs,
 // when another follows.
 func commandWord(b []byte, i int, name []byte) (command, bool) {
+	j := i
+	for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
+		j++
+	}
+	if j >= len(b) || b[j] != '$' {
+		return commandWordPrefixed(b, i, name)
+	}
 	if k := varWords(b, i); k > i {
 		// "$u wget x": a variable the shell expands to no word, before
 		// the command it hides

@@ -1761,7 +1761,7 @@ func (sc *sqlScan) boolean(t sqlTok) {
 			conf = max(conf, boolConf(l, 0.99, 0.99, 0.9, 0.95, 0.6))
 		}
 	} else {
-		if left.kind == oIdent && !clauseOp {
+		if left.kind == oIdent && !clauseOp && sc.quotes[0]+sc.quotes[1] > 0 {
 			// after a break-out, a column tested against a column or by a
 			// postfix null test, the rest cut off: "' or email notnull--",
 			// "' and email like email--", "' or name glob password;"
