@@ -1878,7 +1878,7 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 			}
 		}
 		if proseCommand(t, ctx, wordy, &c) {
-			if span := b[c.end:argsEnd(b, c.end, close)]; !argsMayBeHostile(span, &c) {
+			if span := b[c.end:argsEnd(b, c.end, close)]; !argsMayBeHostile(span, &c) && !(cwd.n > 1 && cwd.reaches(span)) {
 				// rateAt would offer a name no prose uses with shaped
 				// arguments 0.75 and nothing else; a URL path's nothing
 				if c.class >= cmdName && !path && argsShaped(span) {

@@ -49,6 +49,10 @@ func rateCommandsPlain(t *shellText, best *cmdHit, path bool, m cls) {
 	var lw lineWords
 	lwMade := false
 	line := false
+	var cwd workDir
+	if !path {
+		cwd.follow(b, 0)
+	}
 	if c, ok := commandWord(b, 0, nameBuf[:0]); ok && !path {
 		a := readArgs(b, &c, 0, true)
 		line = c.byPath || c.class != cmdWord || a.shaped
@@ -95,11 +99,17 @@ func rateCommandsPlain(t *shellText, best *cmdHit, path bool, m cls) {
 		if op == opNone {
 			continue
 		}
+		if !path && op != opSubst && op != opBacktick {
+			cwd.follow(b, next)
+		}
 		c, ok := commandWord(b, next, nameBuf[:0])
 		if !ok {
 			continue
 		}
 		a := readArgs(b, &c, close, false)
+		if !path && !a.hostile && cwd.n > 1 && cwd.reaches(b[c.end:argsEnd(b, c.end, close)]) {
+			a.hostile = true
+		}
 		if !counted {
 			wordy, counted = hasWords(b, 8), true
 		}

@@ -271,7 +271,7 @@ func shellFoldPlain(t *shellText, b []byte, v string) []byte {
 					i = e - 1
 					continue
 				}
-			case (n == '@' || n == '*' || '0' <= n && n <= '9') && len(b) > 0 &&
+			case (n == '@' || n == '*' || n == '!' || '0' <= n && n <= '9') && len(b) > 0 &&
 				(isLetter(b[len(b)-1]) || t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1 && b[len(b)-1] == ' '):
 				if n != '*' || i+2 < len(v) && isLetter(v[i+2]) {
 					t.mark(len(b)) // "c$@at", "$IFS$9"
