@@ -528,7 +528,7 @@ type register struct {
 	stamp     decision.Stamp // of the last acknowledged set
 	key       string         // the decision key, to remove it
 	uncertain bool           // a call on it failed: it may or may not have been applied
-	at        time.Time      // when the last set was acknowledged
+	start     time.Time      // when the call of the last set started
 }
 
 // writer is one region's random writes during the partition.
@@ -540,9 +540,11 @@ type writer struct {
 	allow map[string]*register // target address -> this region's allow-list add
 	acked map[string]int
 	// unallowed holds, by address, when the last acknowledged allow-list
-	// remove through this region started: an observed remove, it also
-	// takes away the adds of other regions its merged view held then
+	// remove through this region was acknowledged: an observed remove, it
+	// also takes away the adds of other regions its merged view held when
+	// the server read it, at some moment before that
 	unallowed map[string]time.Time
+	cut       bool // the region was cut off while writing
 	failed    int
 	n         int // writes scheduled
 }
@@ -561,7 +563,7 @@ func (b *bench) partition(ctx context.Context, res *result) error {
 	res.Cut = cut.name
 	ws := make([]*writer, len(b.rs))
 	for i, r := range b.rs {
-		ws[i] = &writer{r: r, idx: i, rng: rand.New(rand.NewPCG(b.cfg.Seed, uint64(10+i))),
+		ws[i] = &writer{r: r, idx: i, rng: rand.New(rand.NewPCG(b.cfg.Seed, uint64(10+i))), cut: r == cut,
 			deny: map[string]*register{}, allow: map[string]*register{}, acked: map[string]int{}, unallowed: map[string]time.Time{}}
 	}
 	cut.proxy.Stop()
@@ -623,13 +625,18 @@ func (b *bench) partition(ctx context.Context, res *result) error {
 	} else {
 		b.progress("partition: merged views equal %.0f ms after healing", res.HealMS)
 	}
-	res.LostAtHeal = b.lost(ws)
+	res.LostAtHeal, _ = b.lost(ws)
 	res.Lost = res.LostAtHeal
 	// a view the heal left behind may still catch up: the final state is
 	// what holds once it stops changing
 	for deadline := time.Now().Add(10 * time.Second); res.Lost > 0 && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)
-		res.Lost = b.lost(ws)
+		var what []string
+		if res.Lost, what = b.lost(ws); res.Lost > 0 && !time.Now().Before(deadline) {
+			for _, l := range what {
+				b.progress("partition: lost: %s", l)
+			}
+		}
 	}
 	// and the SDK instances enforce what the acknowledged changes say
 	for deadline := time.Now().Add(5 * time.Second); ; {
@@ -698,6 +705,7 @@ func (b *bench) set(ctx context.Context, w *writer, m map[string]*register, addr
 	var key string
 	var stamp decision.Stamp
 	var err error
+	started := time.Now()
 	if kind == "ban" {
 		key, stamp, err = b.ban(ctx, w.r, addr)
 	} else {
@@ -710,7 +718,7 @@ func (b *bench) set(ctx context.Context, w *writer, m map[string]*register, addr
 		b.log.Warn("regionbench: write failed", "region", w.r.name, "kind", kind, "err", err)
 		return
 	}
-	reg.set, reg.stamp, reg.key, reg.at = true, stamp, key, time.Now()
+	reg.set, reg.stamp, reg.key, reg.start = true, stamp, key, started
 	w.acked[kind]++
 }
 
@@ -725,7 +733,6 @@ func (b *bench) unset(ctx context.Context, w *writer, m map[string]*register, ki
 	slices.Sort(set)
 	addr := set[w.rng.IntN(len(set))]
 	reg := m[addr]
-	started := time.Now()
 	code, raw, err := b.call(ctx, w.r, "DELETE", path+reg.key, nil)
 	if err == nil && code != http.StatusNoContent {
 		err = fmt.Errorf("%d %s", code, raw)
@@ -738,17 +745,22 @@ func (b *bench) unset(ctx context.Context, w *writer, m map[string]*register, ki
 	}
 	reg.set = false
 	if kind == "unallow" {
-		w.unallowed[addr] = started
+		w.unallowed[addr] = time.Now()
 	}
 	w.acked[kind]++
 }
 
 // maybeRemoved says another region's acknowledged allow-list remove of
-// addr started after reg's add was acknowledged through owner: it may have
-// observed the add, and removed it (or not, had the add not reached it).
+// addr may have observed reg's add through owner, and removed it (or not,
+// had the add not reached it): the remove was acknowledged after the add's
+// call started, and the two regions were not cut off from each other. The
+// server reads its merged view somewhere inside the remove's call, and the
+// add can reach it from the moment its own call starts; under load a
+// remove that started before the add was acknowledged can still have seen
+// it, so the remove's start is not the bound.
 func maybeRemoved(ws []*writer, owner *writer, addr string, reg *register) bool {
 	for _, o := range ws {
-		if t, ok := o.unallowed[addr]; ok && o != owner && reg.set && t.After(reg.at) {
+		if t, ok := o.unallowed[addr]; ok && o != owner && o.cut == owner.cut && reg.set && t.After(reg.start) {
 			return true
 		}
 	}
@@ -756,24 +768,26 @@ func maybeRemoved(ws []*writer, owner *writer, addr string, reg *register) bool 
 }
 
 // lost counts the registers whose last acknowledged change some region's
-// merged view does not show.
-func (b *bench) lost(ws []*writer) int {
+// merged view does not show, and describes each.
+func (b *bench) lost(ws []*writer) (int, []string) {
 	snaps := make([]map[decision.Target]replicate.Entry, len(b.rs))
 	for i, r := range b.rs {
 		snaps[i] = r.view.Snapshot()
 	}
 	lost := 0
+	var what []string
 	for _, w := range ws {
 		for addr, reg := range w.deny {
 			if reg.uncertain {
 				continue
 			}
 			t := decision.MustTarget("addr", addr)
-			for _, s := range snaps {
+			for i, s := range snaps {
 				d := s[t].Deny
 				has := d != nil && !d.Tombstone && d.Action == decision.Ban && d.Origin == w.r.name && d.Stamp == reg.stamp
 				if reg.set != has {
 					lost++
+					what = append(what, fmt.Sprintf("ban of %s by %s (set %v, stamp %v): %s's view holds %+v", addr, w.r.name, reg.set, reg.stamp, b.rs[i].name, d))
 					break
 				}
 			}
@@ -783,17 +797,31 @@ func (b *bench) lost(ws []*writer) int {
 				continue
 			}
 			t := decision.MustTarget("addr", addr)
-			for _, s := range snaps {
+			for i, s := range snaps {
 				has := slices.ContainsFunc(s[t].Allows, func(a decision.Value) bool { return a.Origin == w.r.name && a.Stamp == reg.stamp })
 				other := slices.ContainsFunc(s[t].Allows, func(a decision.Value) bool { return a.Origin == w.r.name && a.Stamp != reg.stamp })
 				if reg.set != has || other {
 					lost++
+					what = append(what, fmt.Sprintf("allow of %s by %s (set %v, stamp %v, call started %s): %s's view holds %+v; removes acknowledged %s",
+						addr, w.r.name, reg.set, reg.stamp, reg.start.Format("15:04:05.000"), b.rs[i].name, s[t].Allows, removesOf(ws, addr)))
 					break
 				}
 			}
 		}
 	}
-	return lost
+	return lost, what
+}
+
+// removesOf lists when each region's last acknowledged allow-list remove
+// of addr was acknowledged.
+func removesOf(ws []*writer, addr string) string {
+	var out []string
+	for _, w := range ws {
+		if t, ok := w.unallowed[addr]; ok {
+			out = append(out, w.r.name+" "+t.Format("15:04:05.000"))
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // sdkMismatch counts the targets written during the partition that some

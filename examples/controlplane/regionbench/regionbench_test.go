@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,11 +18,21 @@ func TestBenchReduced(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts three control planes")
 	}
+	// a failure prints its seed; BULWARK_REGIONBENCH_SEED replays its schedule
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("BULWARK_REGIONBENCH_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("BULWARK_REGIONBENCH_SEED: %v", err)
+		}
+		seed = n
+	}
+	t.Logf("seed %d", seed)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	res, err := run(ctx, benchConfig{Regions: 3, Latency: 5 * time.Millisecond, Jitter: time.Millisecond, Decisions: 50,
 		Partition: 3 * time.Second, WriteEvery: 30 * time.Millisecond, Timeout: 10 * time.Second, HealTimeout: 30 * time.Second,
-		Stall: time.Second, Seed: uint64(time.Now().UnixNano()), Progress: testWriter{t}})
+		Stall: time.Second, Seed: seed, Progress: testWriter{t}})
 	if err != nil {
 		t.Fatal(err)
 	}
