@@ -9,6 +9,8 @@ import "testing"
 // one-liners, PowerShell download cradles.
 var commandAttacks = []placedCase{
 	{"; cat /etc/passwd", nil},
+	{"cat /etc/subuid-", nil},
+	{";more /etc/passwd-", nil},
 	{"| id", nil},
 	{"|| whoami", nil},
 	{"&& sleep 10", nil},

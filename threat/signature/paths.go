@@ -602,8 +602,15 @@ func (t *fileTrie) longest(b []byte) (end int, tier uint8) {
 	}
 	node := t.root[b[0]]
 	for i := 1; node != 0; i++ {
-		if n := t.nodes[node]; n.tier != tierNone && (!n.bounded || i == len(b) || !isNameByte(b[i])) {
-			end, tier = i, n.tier
+		if n := t.nodes[node]; n.tier != tierNone {
+			switch {
+			case !n.bounded || i == len(b) || !isNameByte(b[i]):
+				end, tier = i, n.tier
+			case b[i] == '-' && (i+1 == len(b) || !isNameByte(b[i+1])):
+				// the backup copy shadow-utils and vipw leave beside a
+				// file they rewrite: "etc/shadow-", "etc/passwd-"
+				end, tier = i+1, n.tier
+			}
 		}
 		for i+1 < len(b) && b[i] == '.' && b[i+1] == '/' && b[i-1] == '/' {
 			i += 2 // "etc/./passwd": a folder's "." is the folder

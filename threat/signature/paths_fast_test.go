@@ -118,8 +118,12 @@ func (t *fileTrie) longestPlain(b []byte) (end int, tier uint8) {
 	}
 	node := t.root[b[0]]
 	for i := 1; node != 0; i++ {
-		if n := t.nodes[node]; n.tier != tierNone && (!n.bounded || i == len(b) || !isNameByte(b[i])) {
-			end, tier = i, n.tier
+		if n := t.nodes[node]; n.tier != tierNone {
+			if !n.bounded || i == len(b) || !isNameByte(b[i]) {
+				end, tier = i, n.tier
+			} else if b[i] == '-' && (i+1 == len(b) || !isNameByte(b[i+1])) {
+				end, tier = i+1, n.tier
+			}
 		}
 		for i+1 < len(b) && b[i] == '.' && b[i+1] == '/' && b[i-1] == '/' {
 			i += 2

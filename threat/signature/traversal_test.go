@@ -18,6 +18,7 @@ var traversalAttacks = []placedCase{
 	{"..%252f..%252f..%252fetc/passwd", nil},
 	{"/var/www/images/../../../etc/passwd", nil},
 	{"../../../etc/passwd%00.png", nil},
+	{"../../../etc/shadow-", nil}, // the backup shadow-utils keep
 	{"%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd", nil},
 	{"..%c0%af..%c0%af..%c0%afetc%c0%afpasswd", nil},
 	{"%c0%ae%c0%ae%c0%af%c0%ae%c0%ae%c0%afboot.ini", nil},
@@ -85,6 +86,7 @@ var traversalBenign = []placedCase{
 	{"/api/v1/orders/123/items", []string{"path"}},
 	{"assets/app.3f2a1c.min.js", []string{"path"}},
 	{"docs/etc/hosts-file-guide", []string{"path"}},
+	{"the etc/shadow-style format", nil},
 	{"caf%C3%A9/men%C3%BA.html", []string{"path"}},
 }
 
