@@ -1381,10 +1381,33 @@ func (x *xssScan) taggedCall(s string, w, p int) {
 		return
 	}
 	r := strings.TrimLeft(t[k+2:], " ")
-	n := wordAt(r, 0)
-	if name := r[:n]; dialog(name) || equalFold(name, "eval") || equalFold(name, "function") {
+	if taggedSink(r) {
 		x.hit(xssScript, 0.99, s, w, p+2+e)
 	}
+}
+
+// taggedSink reports whether the substitution r opens with a function
+// that runs or navigates to the text it is given: a dialog, eval,
+// Function, the timers (which run a string), or a navigation
+// (Reflect.apply.call`${navigation.navigate}${navigation}${[name]}`
+// navigates to window.name, a javascript: URL the attacker set).
+func taggedSink(r string) bool {
+	n := wordAt(r, 0)
+	name, rest := r[:n], r[n:]
+	method := func(m string) bool {
+		return len(rest) > len(m) && rest[0] == '.' && equalFold(rest[1:1+len(m)], m) && (len(rest) == 1+len(m) || !isWord(rest[1+len(m)]))
+	}
+	switch {
+	case dialog(name), equalFold(name, "eval"), equalFold(name, "function"), equalFold(name, "settimeout"), equalFold(name, "setinterval"):
+		return true
+	case equalFold(name, "navigation"):
+		return method("navigate")
+	case equalFold(name, "location"):
+		return method("assign") || method("replace")
+	case equalFold(name, "document"):
+		return method("write") || method("writeln")
+	}
+	return false
 }
 
 // dialog reports whether name is one of the dialogs every XSS proof calls.

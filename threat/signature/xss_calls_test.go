@@ -49,6 +49,12 @@ func TestXSSIndirectCalls(t *testing.T) {
 		{"q", "[].map.call`${eval}\\u{61}lert\x281337\x29`", 0.99},
 		{"q", "Array.prototype.find.apply`${ confirm }1`", 0.99},
 		{"body:application/json", `{"c":"x\u0027;[1].some.call` + "`${prompt}`" + `//"}`, 0.99},
+		// a navigation or a timer substituted first: Reflect.apply calls it
+		// with the rest (window.name is a javascript: URL the attacker set)
+		{"q", "Reflect.apply.call`${navigation.navigate}${navigation}${[name]}`", 0.99},
+		{"q", "Reflect.apply.call`${location.assign}${location}${[name]}`", 0.99},
+		{"q", "[].sort.call`${setTimeout}alert\x281\x29`", 0.99},
+		{"q", "a.call`${navigation.navigate`", 0.99}, // the name ends the template
 		// arguments that are code, words in strings and patterns included
 		{"q", "alert('hello world')", 0.99},
 		{"q", "prompt(/XSS is here/.source)", 0.99},
@@ -76,6 +82,9 @@ func TestXSSIndirectCalls(t *testing.T) {
 		{"body:application/json", `{"note":"obj?.name and list?.[0] are optional chaining"}`, 0},
 		{"q", "fn.call`${user.name} logged in`", 0},
 		{"q", "tag.call`plain text, no substitution`", 0},
+		{"q", "fn.call`${navigation.state} and ${user.id}`", 0},
+		{"q", "fn.call`${navigation.navigateTo}`", 0},
+		{"q", "log.call`${documents.write}`", 0},
 		// a dialog's name before words in brackets: a sentence
 		{"q", "* The bash prompt (in contrib/) learned to indicate when the index is unmerged.", 0},
 		{"q", "Prompt expansion adds the mode string to a multi-line prompt (one with embedded newlines).", 0},

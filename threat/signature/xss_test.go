@@ -217,6 +217,8 @@ func FuzzXSS(f *testing.F) {
 		f.Add(v)
 	}
 	f.Add("<a b='c\"d=e'f=g/h=`i`\x00j k=l<m n=o")
+	f.Add("a.call`${navigation.navigate`")
+	f.Add("x.apply`${ location.replace}${location}`")
 	f.Fuzz(func(t *testing.T, v string) {
 		if u, ok := utf7(v); ok && len(u) > len(v) {
 			t.Fatalf("utf7(%q) grew to %q", v, u)
