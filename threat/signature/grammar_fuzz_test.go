@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -89,10 +90,17 @@ func FuzzXML(f *testing.F) {
 
 func FuzzNoSQL(f *testing.F) {
 	for _, s := range []string{`{"$gt": ""}`, "', $or: [ {}, { 'a':'a", "';return true;var x='", "|| 1==1", "db.users.find()",
-		"' && this.password.match(/.*/)//", "[$ne]=1", "$", "';", "this."} {
+		"' && this.password.match(/.*/)//", "[$ne]=1", "$", "';", "this.",
+		`x"+(function(){var a=new Date();do{}while(new Date()-a<9e3)}())+"`, "' (function", "'(function f(", "'(function("} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
+		if i, j := breakoutFunction(v); i >= 0 {
+			inBounds(t, "breakoutFunction", v, i, j)
+			if v[i] != '\'' && v[i] != '"' || !strings.Contains(v[i:j], "function") {
+				t.Fatalf("breakoutFunction(%q) = %q", v, v[i:j])
+			}
+		}
 		if i, j, c := operatorInText(v); c > 0 {
 			inBounds(t, "operatorInText", v, i, j)
 		}

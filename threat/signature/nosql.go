@@ -66,6 +66,11 @@ func scanNoSQL(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bo
 			dst = append(dst, signal(nameNoSQL, "nosql.js", conf, in, i, j))
 		}
 	}
+	if m&cParen != 0 && m&cBrace != 0 && m&(cQuote|cDQuote) != 0 {
+		if i, j := breakoutFunction(v); i >= 0 && seen.mark(&hit, nosqlJS) {
+			dst = append(dst, signal(nameNoSQL, "nosql.js", 0.99, in, i, j))
+		}
+	}
 	if m&cDot != 0 && m&cParen != 0 {
 		if i, j := fieldMatch(v); i >= 0 && seen.mark(&hit, nosqlJS) {
 			dst = append(dst, signal(nameNoSQL, "nosql.js", 0.99, in, i, j))
@@ -226,6 +231,58 @@ func jsBreakout(v string, m cls) (int, int, float64) {
 		}
 	}
 	return -1, -1, 0
+}
+
+// breakoutFunction finds a function expression called or concatenated
+// right after a quote that ends the string a value was written into:
+// test"+(function(){...}())+" (a '+' a form decodes to a space), the
+// shape server-side JavaScript probes take, a busy loop inside timing the
+// response. The quote must be the value's first of its kind, as a
+// break-out's is; the keyword is matched as JavaScript spells it.
+func breakoutFunction(v string) (int, int) {
+	for k := 0; k < len(v); {
+		f := strings.Index(v[k:], "function")
+		if f < 0 {
+			return -1, -1
+		}
+		f += k
+		k = f + 8
+		if k < len(v) && isWord(v[k]) {
+			continue // functional, functions
+		}
+		// "function" [name] "(" ... ")" "{"
+		a := skipSpaceStr(v, k)
+		for a < len(v) && isWord(v[a]) {
+			a++
+		}
+		a = skipSpaceStr(v, a)
+		if a >= len(v) || v[a] != '(' {
+			continue
+		}
+		c := strings.IndexByte(v[a:min(len(v), a+64)], ')')
+		if c < 0 {
+			continue
+		}
+		if b := skipSpaceStr(v, a+c+1); b >= len(v) || v[b] != '{' {
+			continue
+		}
+		// before it: "(" then spaces, '+' or ';', then the quote
+		b := f - 1
+		for b >= 0 && (v[b] == ' ' || v[b] == '\t') {
+			b--
+		}
+		if b < 0 || v[b] != '(' {
+			continue
+		}
+		b--
+		for b >= 0 && (v[b] == ' ' || v[b] == '\t' || v[b] == '+' || v[b] == ';') {
+			b--
+		}
+		if b >= 0 && (v[b] == '\'' || v[b] == '"') && strings.IndexByte(v[:b], v[b]) < 0 {
+			return b, k
+		}
+	}
+	return -1, -1
 }
 
 // leadingLiteral reports whether s is a bare number or boolean, as a

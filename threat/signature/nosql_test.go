@@ -31,6 +31,11 @@ var nosqlAttacks = []familyCase{
 	{"q", "db.users.find()", 0.99},
 	{"q", "db.getCollectionNames()", 0.99},
 	{"q", "1; db.dropDatabase()", 0.99},
+	// a function expression after a break-out: server-side JavaScript
+	// timing probes (Burp's, the CRS's 942150), '+' as a form decodes it
+	{"q", `test"+(function(){if(typeof gs78r==='undefined'){var a=new Date();do{var b=new Date();}while(b-a<20000);gs78r=1;}}())+"`, 0.99},
+	{"body:application/x-www-form-urlencoded", "email=a%40b.example%27+%28function%28%29%7Bvar+a%3Dnew+Date%28%29%3Bdo%7B%7Dwhile%28new+Date%28%29-a%3C9000%29%7D%28%29%29%2B%27", 0.99},
+	{"q", "x';(function f () {while(1){}})()//", 0.99},
 }
 
 // Dollar amounts, PHP variables, JSON Schema and Extended JSON, code in
@@ -48,6 +53,10 @@ var nosqlBenign = []familyCase{
 	{"q", "the db.example.com host", 0},
 	{"body:application/json", `{"note":"if (this.tasks.length > 0) { run(); }"}`, 0},
 	{"q", "Tom & Jerry; the 1==1 joke", 0},
+	{"q", "Wrap it in an IIFE: (function () { init(); })();", 0},
+	{"q", "It's (functionally) the same", 0},
+	{"body:application/json", `{"note":"call it with 'x' then (function(){ done(); })() runs"}`, 0},
+	{"q", "She said \"hi\" (function() {}) twice", 0},
 }
 
 func TestNoSQL(t *testing.T) { checkFamily(t, "nosql", nosqlAttacks, nosqlBenign, 0.9) }
