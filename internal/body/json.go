@@ -82,6 +82,10 @@ func (p *Parser) json(b string) bool {
 				if !skip && !p.emit(JSONKey, "(key)", s) {
 					return ok
 				}
+				if s == "prototype" && len(stack) > 1 && depth <= len(stack) && stack[len(stack)-2].object && stack[len(stack)-2].key == "constructor" &&
+					!p.emit(JSONKey, "(key)", constructorPrototype) {
+					return ok
+				}
 				continue
 			}
 			if !skip && !p.emit(JSON, name(), s) {
@@ -136,6 +140,12 @@ func (p *Parser) json(b string) bool {
 	}
 	return ok && depth == 0
 }
+
+// constructorPrototype is the path a key "prototype" in the object of a
+// key "constructor" spells, emitted as a key of its own: merged into an
+// object, {"constructor":{"prototype":{...}}} sets Object.prototype as
+// {"__proto__":{...}} does, and neither key is suspect alone.
+const constructorPrototype = "constructor.prototype"
 
 var jsonDelim = func() (t [256]bool) {
 	for _, c := range " \t\r\n,:{}[]\"'/" {

@@ -63,7 +63,10 @@ var (
 		}
 		return quads(l...), pkg
 	}()
-	javaMagic = []string{"rO0AB", "aced0005", "ACED0005", "\xac\xed\x00\x05", "H4sIAAAAAAAAAJ"}
+	// dotnetBinaryBase64 is the base64 of the header every BinaryFormatter
+	// stream opens with.
+	dotnetBinaryBase64 = "AAEAAAD/////"
+	javaMagic          = []string{"rO0AB", "aced0005", "ACED0005", "\xac\xed\x00\x05", "H4sIAAAAAAAAAJ"}
 	// javaMagicSet finds javaMagic (at most 8 needles: scanCode's array)
 	javaMagicSet = needlesOf(javaMagic...)
 	phpWordList  = []string{"<?php", "allow_url_include", "auto_prepend_file", "auto_append_file",
@@ -111,8 +114,11 @@ var (
 	phpInfoCalls = set("phpinfo", "getcwd", "get_current_user", "phpversion", "php_uname", "getmypid", "getmyuid",
 		"getmygid", "get_defined_vars", "get_defined_functions", "get_defined_constants", "posix_getuid",
 		"posix_geteuid", "posix_uname", "sys_get_temp_dir", "ini_get_all", "getenv", "scandir", "system")
-	deserWordList = []string{"aaeaaad/////", "\"$type\"", "'$type'", "system.windows.data.objectdataprovider", "system.data.services",
-		"system.diagnostics.process", "!!python/", "__reduce__", "c__builtin__", "cposix\nsystem", "cos\nsystem", "!ruby/",
+	deserWordList = []string{"aaeaaad/////", "\"$type\"", "'$type'", "system.windows.data.objectdataprovider",
+		"system.configuration.install.assemblyinstaller", "system.activities.presentation.workflowdesigner",
+		"system.data.services.internal.expandedwrapper", "system.data.services",
+		"system.diagnostics.process", "!!python/object/apply:", "!!python/object/new:", "!!python/name:", "!!python/module:",
+		"!!python/", "__reduce__", "c__builtin__\neval", "c__builtin__\nexec", "c__builtin__", "cposix\nsystem", "cos\nsystem", "!ruby/",
 		"!!javax.", "!!java.", "!!com.", "!!org.", "!!sun.", "objectstateformatter", "losformatter",
 		"<java>", "<object class=", "_$$nd_func$$_", "__js_function", "typeconfusedelegate", "textformattingrunproperties",
 		"windowsidentity",
@@ -124,7 +130,11 @@ var (
 	// function markers of node-serialize and funcster, and deserNode.
 	deserCertain = set("_$$nd_func$$_", "__js_function", "this.constructor.constructor", "require.main.constructor",
 		"process.mainmodule", "process[\"env\"]", "process['env']", "process[req.", "require[req.",
-		"process[mainmodule")
+		"process[mainmodule", "!!python/object/apply:", "!!python/object/new:", "!!python/name:", "!!python/module:",
+		"system.windows.data.objectdataprovider", "typeconfusedelegate", "textformattingrunproperties",
+		"system.configuration.install.assemblyinstaller", "system.activities.presentation.workflowdesigner",
+		"system.data.services.internal.expandedwrapper",
+		"cos\nsystem", "cposix\nsystem", "c__builtin__\neval", "c__builtin__\nexec")
 	deserNode = set("this.constructor.constructor", "require.main.constructor", "process.mainmodule",
 		"process[\"env\"]", "process['env']", "process[req.", "require[req.", "process[mainmodule")
 	protoWordList = []string{"__proto__", "constructor.prototype", "constructor[prototype]", "[constructor][prototype]",
@@ -139,6 +149,26 @@ var (
 		"runtime.getruntime", "eval(compile(", "exec(compile(", "process.spawn(", "new function(\"return",
 		"new function('return", "function(\"return process", "function('return process"}
 )
+
+// typeGadgets are the .NET classes Json.NET's and JavaScriptSerializer's
+// type hints name in ysoserial.net's payloads: an object of one runs a
+// method or a process as it is built. An application's own types are
+// its namespaces'.
+var typeGadgets = []string{"system.windows.data.objectdataprovider", "system.diagnostics.process",
+	"system.configuration.install.assemblyinstaller", "system.activities.presentation.workflowdesigner",
+	"system.data.services.internal.expandedwrapper", "system.windows.resourcedictionary"}
+
+// typeGadget reports whether a type hint's value, lower-cased, names a
+// gadget within the next 512 bytes.
+func typeGadget(lo []byte) bool {
+	lo = lo[:min(len(lo), 512)]
+	for _, g := range typeGadgets {
+		if bytes.Contains(lo, []byte(g)) {
+			return true
+		}
+	}
+	return false
+}
 
 // The code family's keyword lists, read in one pass over a value.
 const (
@@ -259,6 +289,15 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			break
 		}
 	}
+	// .NET's BinaryFormatter stream header in base64 (ysoserial.net's
+	// payloads for cookies, ViewState fields and remoting): its bytes
+	// 00 01 00 00 00 FF FF FF FF hold no code character, so the search
+	// is before the return below
+	if m&cSlash != 0 && !hit {
+		if i := indexRare(v, dotnetBinaryBase64); i >= 0 && seen.mark(&hit, codeDeser) {
+			dst = append(dst, signal(nameCode, "deser.dotnet", 0.99, in, i, i+len(dotnetBinaryBase64)))
+		}
+	}
 	if m&codeChars == 0 && !strings.Contains(v, "__") {
 		return dst, hit
 	}
@@ -304,7 +343,7 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			}
 		case seen.mark(&hit, codeDeser):
 			conf := 0.97
-			if deserCertain[w] {
+			if deserCertain[w] || w[1] == '$' && typeGadget(lo[mt.j:]) {
 				conf = 0.99
 			}
 			dst = append(dst, signal(nameCode, "deser.marker", conf, in, mt.i, mt.j))

