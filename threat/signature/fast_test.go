@@ -258,6 +258,12 @@ func shellFoldPlain(t *shellText, b []byte, v string) []byte {
 				t.mark(len(b)) // "pi$()ng", "ping$()"
 				i += 2
 				continue
+			case n == '\'':
+				if d, end, ok := ansiCQuote(b, v, i); ok {
+					t.mark(len(b)) // "$'\x63\x61\x74'": bash decodes its escapes
+					b, i = d, end
+					continue
+				}
 			case (n == '_' || isLetter(n)) && n != 'i' && n != 'I' && len(b) > 0 && isLetter(b[len(b)-1]):
 				// "sh$XX -c", "uname$u -a": a variable at the end of a
 				// command's name that a payload leaves unset, so that the
