@@ -1,6 +1,8 @@
 package signature
 
 import (
+	"bytes"
+
 	"github.com/bulwarkhq/bulwark/threat"
 )
 
@@ -83,6 +85,9 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 		if mt, ok := findAny(lo, probeStrong, false); ok && probeEnd(lo, mt.j) {
 			seen.first(scanPath)
 			dst = append(dst, signal(nameScanner, "scanner.probe", 0.99, &in, mt.i, mt.j))
+		} else if i, ok := backupSource(lo); ok {
+			seen.first(scanPath)
+			dst = append(dst, signal(nameScanner, "scanner.probe", 0.99, &in, i, len(lo)))
 		} else if mt, ok := findAny(lo, probeWeak, false); ok && probeEnd(lo, mt.j) {
 			seen.first(scanPath)
 			dst = append(dst, signal(nameScanner, "scanner.probe_weak", 0.5, &in, mt.i, mt.j))
@@ -91,6 +96,40 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 		}
 	}
 	return dst
+}
+
+// sourceExts are the extensions of files a server runs or reads its
+// settings from, never serves: a copy of one with a backup's suffix is
+// served as text, source and secrets included.
+var sourceExts = set("php", "php3", "php4", "php5", "php7", "phtml", "inc", "asp", "aspx", "ashx", "asmx", "asa", "jsp",
+	"jspx", "cfm", "py", "rb", "pl", "cgi", "config", "conf", "cfg", "ini", "env", "yml", "yaml", "properties")
+
+// backupSuffixes are what editors and people append to the file they
+// change: config.php~, index.php.bak, .settings.py.swp.
+var backupSuffixes = []string{"~", ".bak", ".old", ".orig", ".save", ".sav", ".swp", ".swo", ".tmp", ".backup", ".bk",
+	".copy", ".1"}
+
+// backupSource finds, in the last segment of a lower-cased path, a file of
+// sourceExts with a backup's suffix, and returns where the segment starts.
+func backupSource(lo []byte) (int, bool) {
+	if q := bytes.IndexByte(lo, '?'); q >= 0 {
+		lo = lo[:q]
+	}
+	seg := bytes.LastIndexByte(lo, '/') + 1
+	name := lo[seg:]
+	for _, suf := range backupSuffixes {
+		base, ok := bytes.CutSuffix(name, []byte(suf))
+		if !ok {
+			continue
+		}
+		dot := bytes.LastIndexByte(base, '.')
+		if dot > 0 || dot == 0 && len(base) > 1 && string(base) == ".env" {
+			if ext := base[dot+1:]; sourceExts[string(ext)] {
+				return seg, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // probeEnd reports whether a probe match ending at j ends a path segment or

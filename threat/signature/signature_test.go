@@ -101,6 +101,11 @@ var attacks = []struct {
 	{"scanner", "path", "/app/.cursor/mcp.json"},
 	{"scanner", "path", "/.aider.conf.yml"},
 	{"scanner", "path", "/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php"},
+	// a copy of a server's source with a backup's suffix is served as text
+	{"scanner", "path", "/config.php~"},
+	{"scanner", "path", "/includes/db.inc.bak"},
+	{"scanner", "path", "/.index.php.swp"},
+	{"scanner", "path", "/app/settings.py.old"},
 	{"scanner", "header:Acunetix-Product", "WVS/14.0"},
 	// Protocol
 	{"protocol", "method", "TRACE"},
@@ -142,6 +147,10 @@ var benign = []struct{ where, value string }{
 	{"header:Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"},
 	{"path", "/api/v1/orders/123/items"},
 	{"path", "/assets/app.3f2a1c.min.js"},
+	{"path", "/docs/notes.bak"},
+	{"path", "/img/logo.png.old"},
+	{"path", "/blog/php~tips"},
+	{"path", "/downloads/tool-1.2.tar.gz"},
 	{"body:application/json", `{"name":"Ana","address":{"street":"Calle Mayor 1","city":"Madrid"},"tags":["a","b"]}`},
 }
 

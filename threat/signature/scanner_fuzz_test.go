@@ -1,0 +1,27 @@
+package signature
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzBackupSource checks that backupSource stays in bounds and finds only
+// a name with a backup's suffix after a source extension.
+func FuzzBackupSource(f *testing.F) {
+	for _, s := range []string{"/config.php~", "/.env.bak", "/a/b.py.swp?x", "/.php~", "/~", "/.bak", "/x.png.bak", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lo := []byte(strings.ToLower(s))
+		i, ok := backupSource(lo)
+		if !ok {
+			return
+		}
+		if i < 0 || i > len(lo) || i > 0 && lo[i-1] != '/' {
+			t.Fatalf("%q: segment at %d", s, i)
+		}
+		if !strings.ContainsRune(string(lo[i:]), '.') {
+			t.Fatalf("%q: no extension in %q", s, lo[i:])
+		}
+	})
+}
