@@ -1510,6 +1510,11 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 			}
 		}
 	}
+	if m&(cPipe|cQuote) == cPipe|cQuote && m&cBang != 0 || m&cParen != 0 && len(v) > 4 {
+		if i, j := ddeCommand(v); i >= 0 && seen.mark(&hit, cmdChain) {
+			dst = append(dst, signal(nameCommand, "cmdi.dde", 0.99, in, i, j))
+		}
+	}
 	if m&(cBang|cTilde|cBrace) != 0 && !(header && structuredHeader(in.name)) {
 		// "~+", "!-1!-2", "{,ifconfig}" alone or after a separator
 		i, j, rule := shellExpansion(v, m)

