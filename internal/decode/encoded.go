@@ -18,6 +18,9 @@ func Encoded(s string) bool {
 	if len(s) < MinEncoded {
 		return false
 	}
+	if t, ok := hexLiteral(s); ok {
+		return len(t) >= MinEncoded && len(t)%2 == 0 && isHex(t)
+	}
 	end := len(s)
 	for end > 0 && s[end-1] == '=' {
 		end--
@@ -114,6 +117,25 @@ func textByte(c byte) bool {
 // dst and returns the text and "base64" or "hex", or nil and "".
 func Text(dst []byte, s string) ([]byte, string) {
 	if len(s) < MinEncoded {
+		return nil, ""
+	}
+	if t, ok := hexLiteral(s); ok {
+		// SQL's hexadecimal string literal: 0x77616974666f72 is "waitfor",
+		// what SET @s=0x...;EXEC(@s) runs; 0x770061006900 the same
+		// spelled in UTF-16 (an NVARCHAR)
+		if len(t) < MinEncoded || len(t)%2 != 0 || !isHex(t) || cap(dst)-len(dst) < len(t)/2 {
+			return nil, ""
+		}
+		out := dst[len(dst) : len(dst)+len(t)/2]
+		for i := range out {
+			hi, _ := unhex(t[2*i])
+			lo, _ := unhex(t[2*i+1])
+			out[i] = hi<<4 | lo
+		}
+		out = squeezeUTF16(out)
+		if attackText(out) {
+			return out, "hex"
+		}
 		return nil, ""
 	}
 	if isHex(s) && len(s)%2 == 0 && !allDigits(s) {
@@ -221,6 +243,31 @@ func isHex(s string) bool {
 }
 
 // attackText reports whether b is text with some punctuation in it.
+// hexLiteral returns the digits of a "0x" literal.
+func hexLiteral(s string) (string, bool) {
+	if len(s) > 2 && s[0] == '0' && s[1]|0x20 == 'x' {
+		return s[2:], true
+	}
+	return "", false
+}
+
+// squeezeUTF16 turns UTF-16LE text of ASCII (every second byte zero, the
+// last one included) into ASCII in place, and returns b otherwise.
+func squeezeUTF16(b []byte) []byte {
+	if len(b) < 2 || len(b)%2 != 0 {
+		return b
+	}
+	for i := 1; i < len(b); i += 2 {
+		if b[i] != 0 || b[i-1] == 0 {
+			return b
+		}
+	}
+	for i := 0; i < len(b)/2; i++ {
+		b[i] = b[2*i]
+	}
+	return b[:len(b)/2]
+}
+
 func attackText(b []byte) bool {
 	if len(b) < 4 {
 		return false

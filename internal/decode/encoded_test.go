@@ -24,6 +24,12 @@ func TestText(t *testing.T) {
 		{"2226226735734653", "", ""}, // a card number reads as hex `"&"g5sFS`
 		{"short", "", ""},
 		{"YWJj+-_=", "", ""}, // mixed alphabets
+		// SQL's hexadecimal literals, in ASCII and in UTF-16 (NVARCHAR)
+		{"0x77616974666F722064656C61792027303A303A313027", "waitfor delay '0:0:10'", "hex"},
+		{"0x770061006900740066006F0072002000640065006C006100790020002700300027002000", "waitfor delay '0' ", "hex"},
+		{"0x5f1c9a2e8b7d6c5a4f1c9a2e8b7d6c5a4f1c9a2e", "", ""}, // an address of 20 bytes
+		{"0x12345678", "", ""},
+		{"0x", "", ""},
 	} {
 		var buf [256]byte
 		got, via := Text(buf[:0], tt.in)
@@ -40,6 +46,8 @@ func FuzzText(f *testing.F) {
 	f.Add("3c7376673e3c2f7376673e")
 	f.Add("PHN2Zy9vbmxvYWQ9YWxlcnQoMSk-")
 	f.Add("eyJhbGciOiJIUzI1NiJ9")
+	f.Add("0x77616974666F722064656C61792027303A303A313027")
+	f.Add("0x770061006900740066006F007200")
 	f.Fuzz(func(t *testing.T, s string) {
 		buf := make([]byte, 0, 64)
 		out, via := Text(buf, s)
@@ -49,6 +57,14 @@ func FuzzText(f *testing.F) {
 				t.Fatal("text without a decoding")
 			}
 		case "hex":
+			if d, ok := strings.CutPrefix(strings.ToLower(s), "0x"); ok {
+				// the literal's bytes, or its UTF-16 squeezed
+				raw, err := hex.DecodeString(d)
+				if err != nil || string(raw) != string(out) && string(squeezeUTF16(raw)) != string(out) {
+					t.Fatalf("hex literal %q from %q (%v)", out, s, err)
+				}
+				break
+			}
 			if !strings.EqualFold(hex.EncodeToString(out), s) {
 				t.Fatalf("hex %q from %q", out, s)
 			}

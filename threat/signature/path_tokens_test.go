@@ -84,3 +84,33 @@ func newDetector(t *testing.T) *signature.Detector {
 	}
 	return d
 }
+
+// SQL's hexadecimal string literals are read decoded as a hex token is:
+// DECLARE @s ...; SET @s=0x...; EXEC(@s) runs what they spell, in ASCII or
+// in UTF-16 (an NVARCHAR). Addresses and hashes written as 0x literals
+// decode to no text.
+func TestHexLiteralsAreDecoded(t *testing.T) {
+	utf16 := func(s string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			b.WriteString(hex.EncodeToString([]byte{s[i], 0}))
+		}
+		return b.String()
+	}
+	for _, v := range []string{"0x" + hex.EncodeToString([]byte("waitfor delay '0:0:10'")),
+		"0X" + strings.ToUpper(hex.EncodeToString([]byte("' union select password from users--"))),
+		"0x" + utf16("select @@version")} {
+		if got, rules := best(t, newDetector(t), "sqli", "q", v); got < 0.8 {
+			t.Errorf("%.60q: sqli %.2f, want >= 0.8 (%v)", v, got, rules)
+		}
+	}
+	for _, v := range []string{"0x5f1c9a2e8b7d6c5a4f1c9a2e8b7d6c5a4f1c9a2e",
+		"0x4a6f686e20446f65", // "John Doe": text, no attack's punctuation
+		"0xdeadbeefcafebabe"} {
+		for _, fam := range []string{"sqli", "xss", "cmdi"} {
+			if got, rules := best(t, newDetector(t), fam, "q", v); got >= 0.5 {
+				t.Errorf("%q: %s %.2f (%v)", v, fam, got, rules)
+			}
+		}
+	}
+}
