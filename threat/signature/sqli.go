@@ -1483,15 +1483,16 @@ func (sc *sqlScan) breakStart(q sqlTok) bool {
 
 // Rules that keywords trigger (sqlWordRule).
 const (
-	wrNone      = iota
-	wrBoolean   // boolean
-	wrUnion     // union
-	wrOrderBy   // orderBy
-	wrSelect    // subquery, then statementHere
-	wrStatement // statementHere
-	wrTiming    // timing
-	wrFunction  // function
-	wrSchema    // schema
+	wrNone        = iota
+	wrBoolean     // boolean
+	wrUnion       // union
+	wrOrderBy     // orderBy
+	wrSelect      // subquery, then statementHere
+	wrStatement   // statementHere
+	wrTiming      // timing
+	wrFunction    // function
+	wrSchema      // schema
+	wrConditional // conditional
 )
 
 // sqlWordRule maps a keyword's id to the rules word applies where it
@@ -1505,9 +1506,10 @@ var sqlWordRule = func() (t [256]uint8) {
 		wrSelect:  {kwSelect},
 		wrStatement: {kwInsert, kwUpdate, kwDelete, kwDrop, kwCreate, kwAlter, kwTruncate, kwExec, kwDeclare, kwShutdown,
 			kwGrant, kwSet, kwLoad, kwCopy},
-		wrTiming:   {kwSleep, kwBenchmark, kwRandomblob, kwWaitfor},
-		wrFunction: {kwErrFunc, kwFileFunc, kwOraPkg, kwProc, kwExp, kwFloor, kwFunc, kwInto},
-		wrSchema:   {kwSysObj, kwMaster},
+		wrTiming:      {kwSleep, kwBenchmark, kwRandomblob, kwWaitfor},
+		wrFunction:    {kwErrFunc, kwFileFunc, kwOraPkg, kwProc, kwExp, kwFloor, kwFunc, kwInto},
+		wrSchema:      {kwSysObj, kwMaster},
+		wrConditional: {kwWhen, kwIf},
 	} {
 		for _, id := range ids {
 			t[id] = rule
@@ -1536,6 +1538,50 @@ func (sc *sqlScan) word(t sqlTok) {
 		sc.function(t)
 	case wrSchema:
 		sc.schema(t)
+	case wrConditional:
+		sc.conditional(t)
+	}
+}
+
+// conditional judges a conditional expression on a constant truth: CASE
+// WHEN 7577=7577 THEN, IIF(3979=3979,1,1/0), IF((1=1),...). sqlmap's
+// boolean and error probes put one where a value or a column goes (",IIF(
+// ...)" in an ORDER BY), and no query of an application tests a constant
+// against itself. "when the sun sets then" and "if (a == b)" compare no
+// literals.
+func (sc *sqlScan) conditional(t sqlTok) {
+	lx := &sc.lx
+	i := t.j
+	if t.id == kwIf {
+		o := lx.next(t.j)
+		if o.kind != sOpen {
+			return
+		}
+		i = o.j
+	}
+	left := sc.operand(i)
+	for k := 0; k < 3 && left.kind == oParen; k++ {
+		left = sc.operand(lx.next(left.i).j) // when ((1=1)) then
+	}
+	if !literal(left) {
+		return
+	}
+	r, ok := sc.comparison(left.j)
+	if !ok {
+		return
+	}
+	right := sc.operand(r)
+	if !literal(right) || !strings.EqualFold(lx.s[left.i:left.j], lx.s[right.i:right.j]) {
+		return
+	}
+	e := right.j
+	n := lx.next(e)
+	for k := 0; k < 3 && n.kind == sClose; k++ {
+		e, n = n.j, lx.next(n.j)
+	}
+	switch {
+	case t.id == kwWhen && n.kind == sWord && n.id == kwThen, t.id == kwIf && n.kind == sComma:
+		sc.hit(sqliBoolean, 0.99, t.i, e)
 	}
 }
 

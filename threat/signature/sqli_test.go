@@ -35,6 +35,12 @@ func sqliBest(t testing.TB, src threat.Source, v string) threat.Signal {
 // sheet and labs, PayloadsAllTheThings' generic lists. Each must block on
 // its own (confidence >= 0.99).
 var sqliAttacks = []string{
+	// sqlmap's conditionals on a constant truth, sent without the value
+	// they follow
+	"OR CASE WHEN 7577=7577 THEN 7577 ELSE JSON('nbib') END",
+	",IIF(3979=3979,1,1/0)",
+	",(CASE WHEN 5302=5302 THEN 1 ELSE NULL END)",
+	"AND IF((4411=4411),SLEEP(5),4411)",
 	// boolean tests, with and without a break-out
 	"' OR '1'='1",
 	"' or 1=1;#",
@@ -117,6 +123,10 @@ var sqliAttacks = []string{
 
 // Benign values that share tokens with SQL: none may reach 0.9.
 var sqliBenign = []string{
+	"case when the weather is nice then we go out",
+	"if (a == b) { return 1; }",
+	"when 2 = 2 I stop",
+	"if 1 = 1 holds, the test is moot",
 	"exec (",                         // the CRS's 933150 false-positive test
 	"Exec (Director)",                // a title
 	"the exec (executive) board met", // libinjection's nT(n
