@@ -2413,9 +2413,41 @@ func rateAt(t *shellText, x opContext, wordy bool, c *command, a *args, i int, b
 		best.offer(0.99, rule, i, j) // "; id", "| dir", "& dir"
 	case a.strong && !listed && (c.class >= cmdName || !weak):
 		best.offer(0.99, rule, i, j) // "; cat /etc/hosts", "| dir c:\\", "& ping -n 10 x"
+	case start && op == opStrong && c.class == cmdWord && a.plain <= 1 && !listed:
+		// "; echo test", "|cat x": an operator opens the value, then a
+		// command and one word. Echo of a number or of an arithmetic
+		// expansion is the probe that reads the command's output back
+		// (";echo 111111", commix's ";echo XYZ$((7*7))XYZ")
+		conf := 0.9
+		if string(c.name) == "echo" && echoProbe(t.b[c.end:]) {
+			conf = 0.99
+		}
+		best.offer(conf, rule, i, j)
 	case a.empty && op == opStrong || listed:
 		best.offer(0.9, rule, i, j) // "; sort", "Home | Top"
 	}
+}
+
+// echoProbe reports an argument of echo, the rest of its command in
+// rest, that marks a probe's output: a number of three digits or more, or
+// an arithmetic expansion.
+func echoProbe(rest []byte) bool {
+	if k := bytes.IndexAny(rest, ";|&\n`"); k >= 0 {
+		rest = rest[:k]
+	}
+	arg := bytes.TrimSpace(rest)
+	if bytes.Contains(arg, []byte("$((")) {
+		return true
+	}
+	if len(arg) < 3 {
+		return false
+	}
+	for _, c := range arg {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // execCall finds a process-spawning call whose argument is a shell command:

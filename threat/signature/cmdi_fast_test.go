@@ -11,7 +11,7 @@ import (
 
 // cmdFuzzSeeds are values with the bytes the fast paths skip or search
 // for: operators, line breaks, quotes, escapes, expansions, long runs.
-var cmdFuzzSeeds = []string{";c'a't /e''tc/pa''sswd", "a;$'\\x63\\x61\\x74' /etc/passwd", "$'\\167\\150\\157'ami", "w\\h\\o\\a\\m\\i", "w^h^o^a^m^i", "cat${IFS}/etc/passwd",
+var cmdFuzzSeeds = []string{";echo 111111", "; echo test", ";echo XYZ$((7*7))XYZ", ";c'a't /e''tc/pa''sswd", "a;$'\\x63\\x61\\x74' /etc/passwd", "$'\\167\\150\\157'ami", "w\\h\\o\\a\\m\\i", "w^h^o^a^m^i", "cat${IFS}/etc/passwd",
 	"{cat,/etc/passwd}", "\x1b[2Aid", "a|id|", "`id` and `ls`", "$(id)", "<(id)", "x;y\r\nz&&w", "2>&1 >out",
 	"it's 'quoted' and \"double\"", strings.Repeat("The quick brown fox; ", 8) + "| cat /etc/passwd",
 	strings.Repeat("Word ", 30) + "\n" + strings.Repeat("x", 70) + "&whoami", "${PATH:0:1}ETC${PATH:0:1}passwd",

@@ -46,6 +46,10 @@ var commandAttacks = []placedCase{
 	{"-2+3+cmd|' /C notepad'!'A1'", nil},
 	{"=MSEXCEL|'\\..\\..\\..\\Windows\\System32\\cmd.exe /c calc.exe'!''", nil},
 	{"=DDE(\"cmd\";\"/C calc\";\"__DdeLink_60_870516294\")", nil},
+	// echo reading a probe's output back (manual testing, commix)
+	{";echo 111111", nil},
+	{"|echo 31337", nil},
+	{";echo XYZ$((7*7))XYZ", nil},
 	// bash's ANSI-C quoting: the shell decodes the escapes
 	{"a;$'\\x63\\x61\\x74' /etc/passwd", nil},
 	{";$'\\167\\150\\157\\141\\155\\151'", nil},
@@ -90,6 +94,8 @@ var commandAttacks = []placedCase{
 }
 
 var commandBenign = []placedCase{
+	{"call me; echo 555 1234 is my number", nil},
+	{"; echo chamber", nil},
 	{"- pipe it: a|'b' then done!", nil},
 	{"=SUM(A1:A3)", nil},
 	{"+1 (555) 010-9999", nil},
