@@ -503,7 +503,10 @@ var extraTargets = []string{"etc/passwd", "etc/shadow", "windows/win.ini", "winn
 	"unattended.xml", "sysprep.inf", "sysprep.xml", "filezilla server.xml", "filezilla.xml", "etc/hostname",
 	"proc/self/", "proc/version", "var/log/", "var/www/", ".bash_history", ".env", ".htpasswd", ".htaccess",
 	"wp-config.php", "localsettings.php", "settings.php", "web.config", "access_log", "error_log", "access.log",
-	"httpd-access.log", "httpd-error.log"}
+	"httpd-access.log", "httpd-error.log",
+	// the BSDs' password databases and the r-commands' trust files
+	"etc/master.passwd", "master.passwd", "etc/spwd.db", "etc/pwd.db", ".rhosts", ".shosts", "etc/hosts.equiv",
+	"etc/shosts.equiv"}
 
 type trieNode struct {
 	tier uint8

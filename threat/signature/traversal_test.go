@@ -19,6 +19,9 @@ var traversalAttacks = []placedCase{
 	{"/var/www/images/../../../etc/passwd", nil},
 	{"../../../etc/passwd%00.png", nil},
 	{"../../../etc/shadow-", nil}, // the backup shadow-utils keep
+	{"../../../../etc/master.passwd", nil}, // the BSDs' shadow file
+	{"/etc/master.passwd", nil},
+	{"../../.rhosts", nil},
 	{"%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd", nil},
 	{"..%c0%af..%c0%af..%c0%afetc%c0%afpasswd", nil},
 	{"%c0%ae%c0%ae%c0%af%c0%ae%c0%ae%c0%afboot.ini", nil},
