@@ -156,7 +156,13 @@ func scanProtocol(req *threat.Request, h *headerFacts, pf *paramFacts, dst []thr
 		if seen&(1<<protoNUL) == 0 && p.Source != threat.SourceJSON && nul >= 0 {
 			seen.first(protoNUL)
 			x := input{src: p.Source, name: p.Name, value: p.Raw}
-			dst = append(dst, signal(nameProtocol, "protocol.nul", 0.7, &x, nul, nul+3))
+			if nulTruncation(p.Raw, nul) {
+				// "shell.php%00.jpg": a check reads the extension after the
+				// NUL, a C string ends before it
+				dst = append(dst, signal(nameProtocol, "protocol.nul_truncation", 0.99, &x, nul, len(p.Raw)))
+			} else {
+				dst = append(dst, signal(nameProtocol, "protocol.nul", 0.7, &x, nul, nul+3))
+			}
 		}
 		if j := indexLineBreak(p.Name); j >= 0 && seen&(1<<protoCRLFName) == 0 && namedBy(p.Source) {
 			seen.first(protoCRLFName)
@@ -492,4 +498,32 @@ func badHost(h string) bool {
 		}
 	}
 	return false
+}
+
+// nulTruncation reports whether the escaped NUL at raw[nul:] ("%00")
+// stands between a file name's extension and another one that ends the
+// value: "shell.php%00.jpg", "../../etc/passwd%00.png". An upload's or
+// an include's check reads the last extension; the file system, in C,
+// stops at the NUL.
+func nulTruncation(raw string, nul int) bool {
+	if nul+3 > len(raw) || raw[nul:nul+3] != "%00" {
+		return false
+	}
+	ext := func(s string) bool { // ".ext": 1 to 5 letters or digits
+		if len(s) < 2 || len(s) > 6 || s[0] != '.' {
+			return false
+		}
+		for i := 1; i < len(s); i++ {
+			if !isAlnum(s[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	if !ext(raw[nul+3:]) {
+		return false
+	}
+	before := raw[:nul]
+	dot := strings.LastIndexByte(before, '.')
+	return dot > 0 && ext(before[dot:]) || strings.Contains(before, "/")
 }

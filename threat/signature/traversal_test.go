@@ -18,7 +18,7 @@ var traversalAttacks = []placedCase{
 	{"..%252f..%252f..%252fetc/passwd", nil},
 	{"/var/www/images/../../../etc/passwd", nil},
 	{"../../../etc/passwd%00.png", nil},
-	{"../../../etc/shadow-", nil}, // the backup shadow-utils keep
+	{"../../../etc/shadow-", nil},          // the backup shadow-utils keep
 	{"../../../../etc/master.passwd", nil}, // the BSDs' shadow file
 	{"/etc/master.passwd", nil},
 	{"../../.rhosts", nil},
