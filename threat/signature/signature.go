@@ -314,6 +314,30 @@ const (
 // read parameter values.
 func attackHeader(name string) bool { return !structuredHeader(name) }
 
+// grammarBytes are the bytes none of the structured headers' grammars
+// hold outside a quoted string, and no client writes inside one there:
+// markup, quotes of code, shell operators and escapes.
+var grammarBytes = func() (t [256]bool) {
+	for _, c := range []byte("<>'`$|{}\\\x00") {
+		t[c] = true
+	}
+	return t
+}()
+
+// outsideGrammar reports whether a structured header's value holds a byte
+// of grammarBytes or a "..": what an attacker writes there, where an
+// application that reads the header (a locale loaded by the name
+// Accept-Language gives, an entity tag looked up) meets it.
+func outsideGrammar(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if grammarBytes[c] || c == '.' && i+1 < len(v) && v[i+1] == '.' {
+			return true
+		}
+	}
+	return false
+}
+
 // structuredHeader reports whether name is a standard request header whose
 // value has a grammar of its own (media ranges, language tags, dates,
 // numbers, tokens) that browsers and clients fill in, not users.
@@ -468,6 +492,13 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 			w := wantAllHeads
 			if kind&hdrStructured == 0 { // attackHeader
 				w |= wantHeaders
+			}
+			for _, v := range vs {
+				if w&wantHeaders == 0 && outsideGrammar(v) {
+					// "Accept-Language: ../../etc/passwd": a value no
+					// browser writes there is read as any header's
+					w |= wantHeaders
+				}
 			}
 			for k, v := range vs {
 				if !d.scanAddrs && kind&hdrAddress != 0 && addressList(v) {
