@@ -25,3 +25,16 @@ func FuzzBackupSource(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSpelledAddr: spelledAddr never panics, and an address it reads is
+// one parseAddr reads from some part of the name.
+func FuzzSpelledAddr(f *testing.F) {
+	for _, s := range []string{"127.0.0.1", "a.b.10.0.0.5", "magic-127-0-0-1", "", ".", "-", "a.b.c.d.e", "x-1-2-3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if a, ok := spelledAddr(s); ok && !a.IsValid() {
+			t.Fatalf("%q: invalid address", s)
+		}
+	})
+}

@@ -509,7 +509,7 @@ func classifyHost(h []byte, scheme, explicit bool) (hostKind, bool) {
 	for _, dom := range rebindDomains {
 		if strings.HasSuffix(s, dom) {
 			// the address the name spells, when it spells one
-			if a, ok := parseAddr(strings.TrimSuffix(s, dom)); ok {
+			if a, ok := spelledAddr(strings.TrimSuffix(s, dom)); ok {
 				if k := addrKind(a); k != hostPublic {
 					return max(k, hostRebind), true
 				}
@@ -551,6 +551,29 @@ func classifyHost(h []byte, scheme, explicit bool) (hostKind, bool) {
 		}
 	}
 	return addrKind(a.Unmap()), odd
+}
+
+// spelledAddr reads the address a wildcard DNS service's name spells
+// before its domain, as nip.io and sslip.io read it: the whole prefix
+// ("127.0.0.1"), its last four dotted labels ("app.my.127.0.0.1"), or the
+// last four dashed parts of its last label ("app-127-0-0-1").
+func spelledAddr(prefix string) (netip.Addr, bool) {
+	if a, ok := parseAddr(prefix); ok {
+		return a, true
+	}
+	labels := strings.Split(prefix, ".")
+	if n := len(labels); n > 4 {
+		if a, ok := parseAddr(strings.Join(labels[n-4:], ".")); ok {
+			return a, true
+		}
+	}
+	parts := strings.Split(labels[len(labels)-1], "-")
+	if n := len(parts); n >= 4 {
+		if a, ok := parseAddr(strings.Join(parts[n-4:], ".")); ok {
+			return a, true
+		}
+	}
+	return netip.Addr{}, false
 }
 
 // octalPart reports whether a dotted number has a part with a leading

@@ -32,6 +32,10 @@ var ssrfAttacks = []placedCase{
 	{"http://0177.0.0.1/", nil},
 	{"http://017700000001/", nil},
 	{"http://127.0.0.1.nip.io/", nil},
+	// a wildcard DNS name spelling an internal address in its last labels
+	// or dashes, whatever labels come first
+	{"customer1.app.localhost.my.company.127.0.0.1.nip.io", []string{"query", "form", "json", "cookie"}}, // a header needs a scheme
+	{"http://magic-10-0-0-5.sslip.io/admin", nil},
 	{"http://spoofed.burpcollaborator.net/", nil},
 	{"http://localtest.me/", nil},
 	{"http://①②⑦.⓪.⓪.①/", nil},
