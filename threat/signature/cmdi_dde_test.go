@@ -9,7 +9,7 @@ import (
 // a value that opens as a formula.
 func FuzzDDECommand(f *testing.F) {
 	for _, s := range []string{"=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "=DDE(\"cmd\";\"/C calc\";\"x\")", "=|'", "=a|'", "=a|'b'",
-		"=a|'b'!", "-", "\"=x|'y'!z"} {
+		"=a|'b'!", "-", "\"=x|'y'!z", "id,name\n1,=cmd|' /C calc'!A0", "a;\"=DDE(\"x\")"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
@@ -23,8 +23,28 @@ func FuzzDDECommand(f *testing.F) {
 		if i > j || j > len(v) {
 			t.Fatalf("%q: span %d %d", v, i, j)
 		}
-		if !strings.ContainsAny(strings.TrimLeft(v, " \t\r\n\"'")[:1], "=+-@") {
-			t.Fatalf("%q: no formula", v)
+		if s := cellStart(v, i); !formula(v, s) && !strings.Contains(strings.ToLower(v[i:j]), "dde(") {
+			t.Fatalf("%q: %q in no formula", v, v[i:j])
 		}
 	})
+}
+
+// TestDDECommandCells: a DDE call in a CSV file's cell, and not in a cell
+// that opens as no formula; a long value of decoys reads in linear time.
+func TestDDECommandCells(t *testing.T) {
+	for v, want := range map[string]bool{
+		"id,name\n1,=cmd|' /C calc'!A0\n":           true,
+		"a;b;\"=MSEXCEL|'\\..\\cmd.exe /c calc'!''": true,
+		"x\t+DDE(\"cmd\";\"/c calc\";\"a\")":         true,
+		"id,name\n1,cmd|' /C calc'!A0\n":            false,
+		"Tom said =) and left|'x'!":                 false,
+	} {
+		if i, _ := ddeCommand(v); (i >= 0) != want {
+			t.Errorf("ddeCommand(%q) = %d, want found %v", v, i, want)
+		}
+	}
+	long := "=" + strings.Repeat("a|'", 20000)
+	if i, _ := ddeCommand(long); i >= 0 {
+		t.Errorf("decoys: found at %d", i)
+	}
 }
