@@ -35,7 +35,7 @@ func TestDDECommandCells(t *testing.T) {
 	for v, want := range map[string]bool{
 		"id,name\n1,=cmd|' /C calc'!A0\n":           true,
 		"a;b;\"=MSEXCEL|'\\..\\cmd.exe /c calc'!''": true,
-		"x\t+DDE(\"cmd\";\"/c calc\";\"a\")":         true,
+		"x\t+DDE(\"cmd\";\"/c calc\";\"a\")":        true,
 		"id,name\n1,cmd|' /C calc'!A0\n":            false,
 		"Tom said =) and left|'x'!":                 false,
 	} {
