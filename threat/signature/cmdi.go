@@ -1511,7 +1511,7 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 		}
 	}
 	if m&(cPipe|cQuote) == cPipe|cQuote && m&cBang != 0 || m&cParen != 0 && len(v) > 4 {
-		if i, j := ddeCommand(v); i >= 0 && seen.mark(&hit, cmdChain) {
+		if i, j := ddeCommand(v, m&cNL != 0); i >= 0 && seen.mark(&hit, cmdChain) {
 			dst = append(dst, signal(nameCommand, "cmdi.dde", 0.99, in, i, j))
 		}
 	}

@@ -40,10 +40,18 @@ func formula(v string, s int) bool {
 }
 
 // ddeCommand returns the span of a DDE call in a cell that opens as a
-// formula, or -1, -1.
-func ddeCommand(v string) (int, int) {
+// formula, or -1, -1. A value of one line is searched for the function
+// form only when it opens as a formula: most values with a '(' are prose.
+func ddeCommand(v string, multiline bool) (int, int) {
 	// the function form after '=', '+' or '-': "@dde(" is a mention
-	for k := 0; k < len(v); {
+	if !multiline {
+		if s := cellStart(v, 0); formula(v, s) && v[s] != '@' {
+			if p := indexFold(v[s:min(len(v), s+41)], "dde("); p > 0 && (p == 1 || !isWord(v[s+p-1])) {
+				return s, s + p + 4
+			}
+		}
+	}
+	for k := 0; multiline && k < len(v); {
 		p := indexFold(v[k:], "dde(")
 		if p < 0 {
 			break

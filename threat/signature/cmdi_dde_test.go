@@ -13,7 +13,7 @@ func FuzzDDECommand(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
-		i, j := ddeCommand(v)
+		i, j := ddeCommand(v, strings.ContainsAny(v, "\r\n"))
 		if i < 0 {
 			if j != -1 {
 				t.Fatalf("%q: %d %d", v, i, j)
@@ -35,16 +35,16 @@ func TestDDECommandCells(t *testing.T) {
 	for v, want := range map[string]bool{
 		"id,name\n1,=cmd|' /C calc'!A0\n":           true,
 		"a;b;\"=MSEXCEL|'\\..\\cmd.exe /c calc'!''": true,
-		"x\t+DDE(\"cmd\";\"/c calc\";\"a\")":        true,
+		"id\tf\nx\t+DDE(\"cmd\";\"/c calc\";\"a\")": true,
 		"id,name\n1,cmd|' /C calc'!A0\n":            false,
 		"Tom said =) and left|'x'!":                 false,
 	} {
-		if i, _ := ddeCommand(v); (i >= 0) != want {
+		if i, _ := ddeCommand(v, strings.ContainsAny(v, "\r\n")); (i >= 0) != want {
 			t.Errorf("ddeCommand(%q) = %d, want found %v", v, i, want)
 		}
 	}
 	long := "=" + strings.Repeat("a|'", 20000)
-	if i, _ := ddeCommand(long); i >= 0 {
+	if i, _ := ddeCommand(long, true); i >= 0 {
 		t.Errorf("decoys: found at %d", i)
 	}
 }

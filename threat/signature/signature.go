@@ -324,6 +324,20 @@ var grammarBytes = func() (t [256]bool) {
 	return t
 }()
 
+// readAsData reports the structured headers applications read as data
+// of their own, not the server's: a locale named by Accept-Language or
+// Content-Language, a charset, an entity tag looked up. The others
+// (Accept, Cache-Control, Sec-Fetch-*, ...) are the framework's, and
+// reading every one would cost every request.
+func readAsData(name string) bool {
+	switch name {
+	case "Accept-Language", "Content-Language", "Accept-Charset", "If-None-Match", "If-Match", "If-Range",
+		"Accept-Datetime":
+		return true
+	}
+	return false
+}
+
 // outsideGrammar reports whether a structured header's value holds a byte
 // of grammarBytes or a "..": what an attacker writes there, where an
 // application that reads the header (a locale loaded by the name
@@ -494,7 +508,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				w |= wantHeaders
 			}
 			for _, v := range vs {
-				if w&wantHeaders == 0 && outsideGrammar(v) {
+				if w&wantHeaders == 0 && readAsData(name) && outsideGrammar(v) {
 					// "Accept-Language: ../../etc/passwd": a value no
 					// browser writes there is read as any header's
 					w |= wantHeaders
