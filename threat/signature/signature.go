@@ -324,20 +324,6 @@ var grammarBytes = func() (t [256]bool) {
 	return t
 }()
 
-// readAsData reports the structured headers applications read as data
-// of their own, not the server's: a locale named by Accept-Language or
-// Content-Language, a charset, an entity tag looked up. The others
-// (Accept, Cache-Control, Sec-Fetch-*, ...) are the framework's, and
-// reading every one would cost every request.
-func readAsData(name string) bool {
-	switch name {
-	case "Accept-Language", "Content-Language", "Accept-Charset", "If-None-Match", "If-Match", "If-Range",
-		"Accept-Datetime":
-		return true
-	}
-	return false
-}
-
 // outsideGrammar reports whether a structured header's value holds a byte
 // of grammarBytes or a "..": what an attacker writes there, where an
 // application that reads the header (a locale loaded by the name
@@ -369,6 +355,13 @@ const (
 	hdrAddress                           // addressHeader
 	hdrCookie                            // parsed into parameters
 	hdrAgent                             // User-Agent
+	// hdrData marks the structured headers applications read as data of
+	// their own, not the server's: a locale named by Accept-Language or
+	// Content-Language, a charset, an entity tag looked up. Detect reads
+	// one holding what its grammar never does (outsideGrammar) as any
+	// header; the others (Accept, Cache-Control, Sec-Fetch-*, ...) are the
+	// framework's, and reading every one would cost every request.
+	hdrData
 )
 
 // noted reports whether headerFacts.note may record anything of a header
@@ -380,9 +373,11 @@ func (k headerKind) noted(name string) bool {
 
 func kindOf(name string) headerKind {
 	switch name {
-	case "Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language", "Accept-Datetime", "Cache-Control",
-		"Connection", "Content-Encoding", "Content-Language", "Content-Md5",
-		"Date", "Dnt", "Expect", "If-Match", "If-Modified-Since", "If-None-Match", "If-Range",
+	case "Accept-Language", "Content-Language", "Accept-Charset", "If-None-Match", "If-Match", "If-Range",
+		"Accept-Datetime":
+		return hdrStructured | hdrData
+	case "Accept", "Accept-Encoding", "Cache-Control", "Connection", "Content-Encoding", "Content-Md5",
+		"Date", "Dnt", "Expect", "If-Modified-Since",
 		"If-Unmodified-Since", "Keep-Alive", "Max-Forwards", "Pragma", "Priority", "Te", "Trailer",
 		"Upgrade", "Upgrade-Insecure-Requests", "Sec-Fetch-Dest", "Sec-Fetch-Mode",
 		"Sec-Fetch-Site", "Sec-Fetch-User", "Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform",
@@ -508,7 +503,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				w |= wantHeaders
 			}
 			for _, v := range vs {
-				if w&wantHeaders == 0 && readAsData(name) && outsideGrammar(v) {
+				if kind&hdrData != 0 && w&wantHeaders == 0 && outsideGrammar(v) {
 					// "Accept-Language: ../../etc/passwd": a value no
 					// browser writes there is read as any header's
 					w |= wantHeaders
