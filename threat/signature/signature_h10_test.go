@@ -282,6 +282,16 @@ func checkKind(t *testing.T, name string) {
 	if got, want := k&hdrAgent != 0, name == "User-Agent"; got != want {
 		t.Errorf("kindOf(%q) agent %v, want %v", name, got, want)
 	}
+	switch name {
+	case "Accept-Language", "Content-Language", "Accept-Charset", "If-None-Match", "If-Match", "If-Range", "Accept-Datetime":
+		if k&(hdrData|hdrStructured) != hdrData|hdrStructured {
+			t.Errorf("kindOf(%q) = %b: a structured header read as data", name, k)
+		}
+	default:
+		if k&hdrData != 0 {
+			t.Errorf("kindOf(%q) = %b: not read as data", name, k)
+		}
+	}
 	// note on the names Detect gives it records what note on every name did
 	vs := []string{"v"}
 	var all, some headerFacts
