@@ -38,3 +38,21 @@ func FuzzSpelledAddr(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLeftFile: leftFile and restrictedPath never panic, and what they
+// find starts a segment of the path.
+func FuzzLeftFile(f *testing.F) {
+	for _, s := range []string{"/error.log", "/a.log.1", "/backup.sql.zip", "/www.zip", "/backup-1.7z", "/.htpasswd", "/.log",
+		"/x/", "", "/", "//", "/.z", "/backup-.zip", "/a/.aws/x?y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lo := []byte(strings.ToLower(s))
+		if i, ok := leftFile(lo); ok && (i < 0 || i >= len(lo) || i > 0 && lo[i-1] != '/') {
+			t.Fatalf("%q: left file at %d", s, i)
+		}
+		if i, j, tier := restrictedPath(lo); tier != tierNone && (i < 1 || lo[i-1] != '/' || j <= i || j > len(lo)) {
+			t.Fatalf("%q: restricted file at %d:%d", s, i, j)
+		}
+	})
+}

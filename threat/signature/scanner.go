@@ -88,6 +88,15 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 		} else if i, ok := backupSource(lo); ok {
 			seen.first(scanPath)
 			dst = append(dst, signal(nameScanner, "scanner.probe", 0.99, &in, i, len(lo)))
+		} else if i, ok := leftFile(lo); ok {
+			seen.first(scanPath)
+			dst = append(dst, signal(nameScanner, "scanner.probe", 0.99, &in, i, len(lo)))
+		} else if i, j, tier := restrictedPath(lo); tier == tierSystem {
+			seen.first(scanPath)
+			dst = append(dst, signal(nameScanner, "scanner.probe", 0.99, &in, i, j))
+		} else if tier == tierApp {
+			seen.first(scanPath)
+			dst = append(dst, signal(nameScanner, "scanner.probe_weak", 0.5, &in, i, j))
 		} else if mt, ok := findAny(lo, probeWeak, false); ok && probeEnd(lo, mt.j) {
 			seen.first(scanPath)
 			dst = append(dst, signal(nameScanner, "scanner.probe_weak", 0.5, &in, mt.i, mt.j))
