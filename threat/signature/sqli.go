@@ -1827,6 +1827,17 @@ func (sc *sqlScan) boolean(t sqlTok) {
 			conf = boolConf(l, 0.99, 0.99, 0.6, 0.8, 0)
 		case oSub, oSQLCall, oVar: // and (select ...), or sleep(5)
 			conf = boolConf(l, 0.99, 0.95, 0.95, 0.9, 0.6)
+		case oCall:
+			// a function of the column tested for its truth right after a
+			// break-out, the rest cut off or the application's quote
+			// rebalanced: "' and unlikely(id)--", "' and
+			// starts_with(password,'$2') and 'true", "' or
+			// json_search(json_array(password),'one','a%')#". Whatever the
+			// function, only a query holds that shape
+			if l != leadBreak || !cutOrRebalanced(sc, left.j) || !sqlArgs(sc, left) || !oneWordBreak(lx.s) {
+				return
+			}
+			conf = 0.99
 		default:
 			return
 		}
@@ -1834,6 +1845,53 @@ func (sc *sqlScan) boolean(t sqlTok) {
 	if conf > 0 {
 		sc.hit(sqliBoolean, conf, t.i, end)
 	}
+}
+
+// cutOrRebalanced reports whether, at offset i after a condition, the
+// value ends cut off (a comment with nothing but a few bytes after its
+// marker, ';' or a NUL) or a conjunction opens a string the application's
+// own quote closes ("and 'true"). A comment that goes on in words is a
+// note ("girls(age 5) -- joined in").
+func cutOrRebalanced(sc *sqlScan, i int) bool {
+	lx := &sc.lx
+	n := lx.next(i)
+	switch {
+	case n.kind == sComment:
+		return len(strings.TrimSpace(lx.s[n.i:])) <= 4
+	case n.kind == sSemi || n.kind == sNul:
+		return true
+	case n.kind == sWord && (n.id == kwAnd || n.id == kwOr) || n.kind == sOp && (n.id == opAnd || n.id == opOr):
+		return sc.operand(n.j).kind == oOpenStr
+	}
+	return false
+}
+
+// oneWordBreak reports whether the value's first quote follows a value
+// of one word ("admin'", "1'", "a@b.example'"), as a break-out's quote
+// does, and not a sentence ("The boys' and girls").
+func oneWordBreak(s string) bool {
+	q := firstQuoteTick(s)
+	return q > 0 && strings.IndexAny(s[:q], " \t\n") < 0
+}
+
+// sqlArgs reports whether the call o's arguments read as SQL's: no two
+// plain words in a row, as a parenthesis of prose holds ("girls(age 5)").
+func sqlArgs(sc *sqlScan, o operand) bool {
+	lx := &sc.lx
+	prevWord := false
+	for p := lx.next(o.i).j; p < o.j; {
+		t := lx.next(p)
+		if t.kind == sEnd || t.i >= o.j {
+			break
+		}
+		w := t.kind == sWord && t.id == kwNone
+		if w && prevWord {
+			return false
+		}
+		prevWord = w
+		p = t.j
+	}
+	return true
 }
 
 // columnTest reads, after a column at offset i, what comparison reads

@@ -1,0 +1,28 @@
+package signature_test
+
+import "testing"
+
+// TestSQLiCallTestedAfterBreakOut: a function of a column tested for its
+// truth right after a break-out quote, the rest cut off by a comment or the
+// application's quote rebalanced, whatever the function (SQLite's
+// unlikely, PostgreSQL's starts_with, MySQL's JSON functions). A quote in
+// a sentence, a comment that goes on in words, a parenthesis of prose and
+// a call left open to the query's rest are not the shape.
+func TestSQLiCallTestedAfterBreakOut(t *testing.T) {
+	attacks := []familyCase{
+		{"q", "admin@juice-sh.op'and unlikely (id)--", 0.9},
+		{"q", "1' and starts_with(password,'$2') and 'true", 0.9},
+		{"q", "1' or json_search(json_array(password),'one','a%')#", 0.9},
+		{"q", "1\"and json_search (json_array(password),0b1100001,\"t___\")#", 0.9},
+		{"q", "x' or likelihood(id,0.5);", 0.9},
+		{"q", "alice' and instr_custom(pass, 'a')-- -", 0.9},
+	}
+	benign := []familyCase{
+		{"q", "The boys' and girls(age 5) -- joined", 0},
+		{"q", "The boys' and girls(age) --", 0},
+		{"q", "x' and foo(bar)", 0},
+		{"q", "it's and f(x)--", 0},
+		{"q", "Rock' and roll(music) -- a history of the genre", 0},
+	}
+	checkFamily(t, "sqli", attacks, benign, 0.9)
+}
