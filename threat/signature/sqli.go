@@ -2522,6 +2522,18 @@ func (sc *sqlScan) comment(t sqlTok) {
 			k += 2
 			p = sc.prev(k)
 		}
+	} else if p.kind == sQuote && p.id != '\'' {
+		// "user'collate`nocase`--", "user'collate\"utf8mb4_general_ci\"--":
+		// the collation's name quoted as an identifier
+		for m := k + 1; m <= k+4 && m < sc.n && m < len(sc.ring)-1; m++ {
+			if o := sc.prev(m); o.kind == sQuote && o.id == p.id {
+				if c := sc.prev(m + 1); c.kind == sWord && c.id == kwCollate {
+					k = m + 2
+					p = sc.prev(k)
+				}
+				break
+			}
+		}
 	}
 	switch p.kind {
 	case sQuote:

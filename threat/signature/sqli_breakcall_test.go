@@ -26,3 +26,21 @@ func TestSQLiCallTestedAfterBreakOut(t *testing.T) {
 	}
 	checkFamily(t, "sqli", attacks, benign, 0.9)
 }
+
+// TestSQLiCollationQuotedAsIdentifier: a break-out that sets a collation
+// named in backticks or double quotes, the rest cut off, as it does with a
+// bare name. A collation named in a sentence is no break-out.
+func TestSQLiCollationQuotedAsIdentifier(t *testing.T) {
+	attacks := []familyCase{
+		{"q", "user'collate`nocase`--", 0.9},
+		{"q", "user'collate`utf8mb4_general_ci`--", 0.9},
+		{"q", "user'collate\"\\utf8mb4_general_ci\"--", 0.9},
+		{"q", "user' collate nocase--", 0.9},
+	}
+	benign := []familyCase{
+		{"q", "Sort names with collate `nocase` -- see docs", 0},
+		{"q", "It's \"fine\" -- Bob", 0},
+		{"q", "use `collate` and `order` -- both work", 0},
+	}
+	checkFamily(t, "sqli", attacks, benign, 0.9)
+}
