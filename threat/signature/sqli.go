@@ -1768,11 +1768,13 @@ func (sc *sqlScan) boolean(t sqlTok) {
 		return // "and/or", "this, and that": prose
 	}
 	left := sc.operand(t.j)
+	opened := 0 // brackets the test is inside: "or(id glob 1)--"
 	for k := 0; k < 3 && left.kind == oParen; k++ {
 		if _, ok := sc.comparison(left.j); ok {
 			break // or (1)=(1)
 		}
 		left = sc.operand(lx.next(left.i).j) // or ('1'='1
+		opened++
 	}
 	if left.kind == oNone {
 		return
@@ -1802,8 +1804,12 @@ func (sc *sqlScan) boolean(t sqlTok) {
 				conf = boolConf(l, 0.95, 0.8, 0.6, 0.7, 0.5) // "where x = 1" reads as a phrase too
 			}
 		}
-		if n := lx.next(end); n.kind == sComment || n.kind == sNul || n.kind == sSemi {
-			// a condition cut off by a comment: or x=y--
+		n := lx.next(end)
+		for k := 0; k < opened && n.kind == sClose; k++ {
+			n = lx.next(n.j)
+		}
+		if n.kind == sComment || n.kind == sNul || n.kind == sSemi {
+			// a condition cut off by a comment: or x=y--, or(x=y)--
 			conf = max(conf, boolConf(l, 0.99, 0.99, 0.9, 0.95, 0.6))
 		}
 	} else {
@@ -2521,6 +2527,14 @@ func (sc *sqlScan) comment(t sqlTok) {
 		if c := sc.prev(k + 1); c.kind == sWord && c.id == kwCollate {
 			k += 2
 			p = sc.prev(k)
+		}
+	}
+	if w := sc.lx.s[p.i:p.j]; p.kind == sWord && (strings.EqualFold(w, "notnull") || strings.EqualFold(w, "isnull")) {
+		// "' notnull --": the application's string tested by SQLite's and
+		// PostgreSQL's postfix null test, the rest cut off
+		if q := sc.prev(k + 1); q.kind == sQuote {
+			k++
+			p = q
 		}
 	} else if p.kind == sQuote && p.id != '\'' {
 		// "user'collate`nocase`--", "user'collate\"utf8mb4_general_ci\"--":

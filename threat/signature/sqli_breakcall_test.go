@@ -44,3 +44,23 @@ func TestSQLiCollationQuotedAsIdentifier(t *testing.T) {
 	}
 	checkFamily(t, "sqli", attacks, benign, 0.9)
 }
+
+// TestSQLiPostfixNullAndBracketedTestCutOff: the application's string
+// tested by a postfix null test right after the break-out, and a test in
+// brackets cut off by a comment, as the unbracketed test is.
+func TestSQLiPostfixNullAndBracketedTestCutOff(t *testing.T) {
+	attacks := []familyCase{
+		{"q", "' notnull --", 0.9},
+		{"q", "x' notnull--", 0.9},
+		{"q", "' isnull --", 0.9},
+		{"q", "'or(id glob 1)--", 0.9},
+		{"q", "admin' and (name like name)--", 0.9},
+	}
+	benign := []familyCase{
+		{"q", "The value is 'notnull' -- see docs", 0},
+		{"q", "set it to 'notnull--'", 0},
+		{"q", "Check \"x\" notnull -- ok", 0},
+		{"q", "pick one (a or b) -- thanks", 0},
+	}
+	checkFamily(t, "sqli", attacks, benign, 0.9)
+}
