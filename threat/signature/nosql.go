@@ -217,7 +217,11 @@ func jsBreakout(v string, m cls) (int, int, float64) {
 				b--
 			}
 			escape := b >= 0 && (v[b] == '\'' || v[b] == '"') && strings.IndexByte(v[:b], v[b]) < 0
-			if !escape && b >= 0 {
+			// or a bare number or boolean that starts the value or a
+			// path's segment, as a numeric id the $where compares with:
+			// "1||true", "/rest/products/2499999||this.product/reviews"
+			lead := b >= 0 && !escape && leadingLiteral(v[strings.LastIndexByte(v[:b+1], '/')+1:b+1])
+			if !escape && !lead && b >= 0 {
 				continue
 			}
 			a := skipSpaceStr(v, i+2)
@@ -226,6 +230,9 @@ func jsBreakout(v string, m cls) (int, int, float64) {
 			}
 			if k := tautologyJS(v[a:]); k > 0 {
 				return i, a + k, 0.99
+			}
+			if lead && hasPrefixFold(v[a:], "true") && (a+4 == len(v) || strings.IndexByte("/); ", v[a+4]) >= 0) {
+				return i, a + 4, 0.99
 			}
 			i++
 		}

@@ -36,6 +36,12 @@ var nosqlAttacks = []familyCase{
 	{"q", `test"+(function(){if(typeof gs78r==='undefined'){var a=new Date();do{var b=new Date();}while(b-a<20000);gs78r=1;}}())+"`, 0.99},
 	{"body:application/x-www-form-urlencoded", "email=a%40b.example%27+%28function%28%29%7Bvar+a%3Dnew+Date%28%29%3Bdo%7B%7Dwhile%28new+Date%28%29-a%3C9000%29%7D%28%29%29%2B%27", 0.99},
 	{"q", "x';(function f () {while(1){}})()//", 0.99},
+	// a numeric id the $where compares with, then a condition: in a value
+	// or in a path segment (OWASP Juice Shop's product reviews)
+	{"q", "1||true", 0.99},
+	{"q", "42 || this.product", 0.99},
+	{"path", "/rest/products/2499999||this.product/reviews", 0.99},
+	{"path", "/rest/products/1||true/reviews", 0.99},
 }
 
 // Dollar amounts, PHP variables, JSON Schema and Extended JSON, code in
@@ -57,6 +63,10 @@ var nosqlBenign = []familyCase{
 	{"q", "It's (functionally) the same", 0},
 	{"body:application/json", `{"note":"call it with 'x' then (function(){ done(); })() runs"}`, 0},
 	{"q", "She said \"hi\" (function() {}) twice", 0},
+	{"q", "pick 1||2 of them", 0},
+	{"q", "size 10||true love", 0},
+	{"path", "/docs/1||2/x", 0},
+	{"path", "/a/true||false", 0},
 }
 
 func TestNoSQL(t *testing.T) { checkFamily(t, "nosql", nosqlAttacks, nosqlBenign, 0.9) }
