@@ -527,6 +527,14 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 					i = e - 1
 					continue
 				}
+				if e+1 < len(v) && v[e] == '\\' && isLetter(v[e+1]) && joinsCommand(b, v, e) {
+					// "w$u\hoami", "n$u\c": the name ends at a backslash
+					// that escapes the word's next letter, the unset
+					// variable between two pieces of one word
+					t.mark(len(b))
+					i = e - 1
+					continue
+				}
 			case (n == '@' || n == '*' || n == '!' || '0' <= n && n <= '9') && len(b) > 0 &&
 				(isLetter(b[len(b)-1]) || t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1 && b[len(b)-1] == ' '):
 				if n != '*' || i+2 < len(v) && isLetter(v[i+2]) {
@@ -2512,6 +2520,36 @@ func emptyInWord(b []byte, v string, j int) bool {
 // that an argument follows in v after e (a space): a name no English word
 // is ("uname", "sh"), or an English one ("cat") before an option or a
 // path.
+// joinsCommand reports whether the letters that end b and the letters of
+// v from e on, backslashes dropped, make a command's name: what the shell
+// runs when the variable between them is unset ("w" and "\hoami").
+func joinsCommand(b []byte, v string, e int) bool {
+	s := len(b)
+	for s > 0 && len(b)-s < 24 && isLetter(b[s-1]) {
+		s--
+	}
+	var buf [48]byte
+	w := append(buf[:0], b[s:]...)
+	k := e
+	for ; k < len(v) && len(w) < len(buf); k++ {
+		if c := v[k]; isLetter(c) {
+			w = append(w, c|0x20)
+		} else if c != '\\' {
+			break
+		}
+	}
+	switch commandClasses[string(w)] {
+	case cmdName, cmdProbe:
+		return true
+	case cmdWord: // "c$x\at /etc/hosts": a word that is a command given an argument
+		for k < len(v) && (v[k] == ' ' || v[k] == '\t') {
+			k++
+		}
+		return k < len(v) && (v[k] == '-' || v[k] == '/')
+	}
+	return false
+}
+
 func unsetAfterCommand(b []byte, v string, e int) bool {
 	s := len(b)
 	for s > 0 && isLetter(b[s-1]) {

@@ -61,3 +61,19 @@ func TestVariableWordBeforeCommand(t *testing.T) {
 		{"q", "Total: $5 cat food", 0},
 	}, 0.9)
 }
+
+// An unset variable between two pieces of a command's name, its name ended
+// by a backslash that escapes the next letter ("w$u\hoami", the CRS's
+// 932240 "cu$v\r\l"). Strings of code with a variable before an escape
+// sequence are no command.
+func TestUnsetVariableBeforeEscapedLetter(t *testing.T) {
+	checkFamily(t, "cmdi", []familyCase{
+		{"q", ";w$u\\hoami", 0.99},
+		{"q", "v='u';cu$v\\r\\l google.com", 0.99},
+		{"q", "| c$x\\at /etc/hosts", 0.99},
+	}, []familyCase{
+		{"q", `printf("total$count\n")`, 0},
+		{"q", `C:\Users\$name\Documents`, 0},
+		{"q", `echo "a$b\c"`, 0},
+	}, 0.9)
+}

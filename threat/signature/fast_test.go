@@ -277,6 +277,14 @@ func shellFoldPlain(t *shellText, b []byte, v string) []byte {
 					i = e - 1
 					continue
 				}
+				if e+1 < len(v) && v[e] == '\\' && isLetter(v[e+1]) && joinsCommand(b, v, e) {
+					// "w$u\hoami", "n$u\c": the name ends at a backslash
+					// that escapes the word's next letter, the unset
+					// variable between two pieces of one word
+					t.mark(len(b))
+					i = e - 1
+					continue
+				}
 			case (n == '@' || n == '*' || n == '!' || '0' <= n && n <= '9') && len(b) > 0 &&
 				(isLetter(b[len(b)-1]) || t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1 && b[len(b)-1] == ' '):
 				if n != '*' || i+2 < len(v) && isLetter(v[i+2]) {
