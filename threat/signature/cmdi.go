@@ -1556,6 +1556,11 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 			dst = append(dst, signal(nameCommand, "cmdi.here_string", 0.99, in, i, j))
 		}
 	}
+	if m&cEq != 0 && m&cSpace != 0 {
+		if i, j, ok := aliasDefinition(v); ok && seen.mark(&hit, cmdChain) {
+			dst = append(dst, signal(nameCommand, "cmdi.alias", 0.99, in, i, j))
+		}
+	}
 	if m&cSpace != 0 && len(v) >= 8 && (batchLead(v, m) || in.src == threat.SourcePath && m&cSlash != 0) {
 		// cmd.exe's FOR and IF; a Windows path's "\n" is no line break to
 		// cmd.exe, so a value whose raw form has escapes is read raw too
