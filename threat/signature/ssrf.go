@@ -520,6 +520,17 @@ func classifyHost(h []byte, scheme, explicit bool) (hostKind, bool) {
 			return hostRebind, true
 		}
 	}
+	if d := strings.LastIndexByte(s, '.'); d > 0 && (scheme || explicit) && allDigits(s[d+1:]) && strings.Count(s, ".") > 3 {
+		// "http://example.com.127.0.0.1": no DNS name ends in a number, so
+		// a name whose last labels spell an address is that address to a
+		// lenient parser, and a bypass of a check on the name's start
+		labels := strings.Split(s, ".")
+		if a, ok := parseAddr(strings.Join(labels[len(labels)-4:], ".")); ok {
+			if k := addrKind(a); k != hostPublic {
+				return k, true
+			}
+		}
+	}
 	if strings.HasSuffix(s, ".internal") || strings.HasSuffix(s, ".svc.cluster.local") ||
 		strings.HasSuffix(s, ".cluster.local") {
 		return hostInternal, false

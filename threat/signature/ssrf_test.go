@@ -85,3 +85,21 @@ var ssrfBenign = []placedCase{
 func TestSSRFFamily(t *testing.T) {
 	checkPlaced(t, "ssrf", ssrfAttacks, 0.99, ssrfBenign, 0.9)
 }
+
+// TestSSRFAddressAfterAName: a URL's host whose last labels spell an
+// internal address after a name ("example.com.127.0.0.1", the allow-list
+// bypass of PayloadsAllTheThings and HackTricks): no DNS name ends in a
+// number. Version strings, OIDs and public addresses stay clean.
+func TestSSRFAddressAfterAName(t *testing.T) {
+	checkFamily(t, "ssrf", []familyCase{
+		{"q", "http://example.com.127.0.0.1", 0.99},
+		{"q", "https://example.com.127.0.0.1/admin", 0.99},
+		{"q", "http://trusted.example.169.254.169.254/latest/meta-data/", 0.99},
+	}, []familyCase{
+		{"q", "version 1.2.3.4.5", 0},
+		{"q", "http://1.2.3.4.5/", 0},
+		{"q", "http://example.com.8.8.8.8/", 0},
+		{"q", "snmp 1.3.6.1.2.1.1", 0},
+		{"q", "see 10.0.0.5.1 in the table", 0},
+	}, 0.9)
+}
