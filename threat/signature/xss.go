@@ -108,7 +108,15 @@ func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 	// only starts an attribute value it has no name for).
 	if m&(cLT|cEq) != 0 && in.src != threat.SourceBody && !in.xmlData {
 		if i, j, ok := libXSS(v); ok {
-			x.hit(xssLib, 0.99, v, i, j)
+			conf := 0.99
+			if m&cLT != 0 && onlyXMLDeclaration(v) || m&cLT == 0 && styleDeclarations(v) {
+				// libinjection reads a processing instruction as a tag and
+				// "style=" as an attribute that runs; an XML declaration
+				// alone, and plain CSS declarations, run nothing (the
+				// style rule reads CSS that does)
+				conf = 0.6
+			}
+			x.hit(xssLib, conf, v, i, j)
 		}
 	}
 	return x.report(in, seen, dst)
@@ -191,6 +199,43 @@ func xmlDeclaration(v string) int {
 		}
 		i++
 	}
+}
+
+// onlyXMLDeclaration reports whether v is an XML declaration and nothing
+// else but spaces.
+func onlyXMLDeclaration(v string) bool {
+	n := xmlDeclaration(v)
+	return n > 0 && strings.TrimSpace(v[n:]) == ""
+}
+
+// styleDeclarations reports whether v is a style attribute of plain CSS
+// declarations ("style=color:red;background:white"): names, values,
+// numbers, colours and url()s, with no quote, markup, escape or entity,
+// and none of the words CSS runs script or loads code with.
+func styleDeclarations(v string) bool {
+	if len(v) < 7 || len(v) > 1024 || !strings.EqualFold(v[:5], "style") {
+		return false
+	}
+	i := 5
+	for i < len(v) && v[i] == ' ' {
+		i++
+	}
+	if i >= len(v) || v[i] != '=' {
+		return false
+	}
+	rest := v[i+1:]
+	for k := 0; k < len(rest); k++ {
+		c := rest[k]
+		if !isAlnum(c) && strings.IndexByte(" :;,.#%-_()/!+", c) < 0 {
+			return false
+		}
+	}
+	for _, w := range [...]string{"expression", "script", "behavior", "binding", "import", "eval"} {
+		if indexFold(rest, w) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // xmlData reports whether a document is XML data rather than HTML or a

@@ -23,3 +23,24 @@ func TestXSSLegacyLoadersAndSinkNames(t *testing.T) {
 		{"q", "window.location", 0},
 	}, 0.9)
 }
+
+// TestXSSDeclarationAndPlainStyle: an XML declaration alone and a style
+// attribute of plain CSS declarations run nothing (the CRS's false-positive
+// tests of 933100 and 941140), though libinjection reads them as a tag and
+// an attribute; CSS that runs or loads code, and markup after the
+// declaration, are still XSS.
+func TestXSSDeclarationAndPlainStyle(t *testing.T) {
+	checkFamily(t, "xss", []familyCase{
+		{"q", "style=x:expression(alert(1))", 0.99},
+		{"q", "style=background:url(javascript:alert(1))", 0.99},
+		{"q", "style=-moz-binding:url(http://x/x.xml#xss)", 0.99},
+		{"q", `style="color:red" onmouseover="alert(1)"`, 0.99},
+		{"q", `<?xml version="1.0"?><script>alert(1)</script>`, 0.99},
+	}, []familyCase{
+		{"q", `<?xml version="1.0" encoding="UTF-8"?>`, 0},
+		{"q", "<?xml\tversion=\"1.0\"?>", 0},
+		{"q", "style=color:red;background:white", 0},
+		{"q", "style=background:url(http://example.com/x)", 0},
+		{"q", "style=a:b;a:b;a:b;a:b;a:b;a:b;a:b;a:b", 0},
+	}, 0.9)
+}
