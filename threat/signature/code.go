@@ -257,6 +257,12 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 				dst = append(dst, signal(nameCode, "proto.pollution", 0.99, in, mt.i, mt.j))
 			}
 		}
+		// a parameter named for a superglobal: PHP's extract() and
+		// register_globals overwrite the variable ("_SERVER[DOCUMENT_ROOT]",
+		// "$_COOKIE", "GLOBALS[a]")
+		if i, j, ok := superglobalName(lo); ok && seen.mark(&hit, codePHP) {
+			dst = append(dst, signal(nameCode, "php.injection", 0.99, in, i, j))
+		}
 		// PHP-CGI reads a query without '=' as its command line:
 		// ?-d+allow_url_include%3d1+-d+auto_prepend_file%3dphp://input
 		if mt, ok := phpWords.find(lo, false); ok && seen.mark(&hit, codePHP) {
@@ -590,6 +596,33 @@ func skipSpaceLine(b []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// superglobals are PHP's superglobal arrays and their long names of PHP 4,
+// lower-cased, without the '$'.
+var superglobals = [...]string{"_server", "_get", "_post", "_cookie", "_request", "_env", "_files", "_session", "globals",
+	"http_server_vars", "http_get_vars", "http_post_vars", "http_cookie_vars", "http_env_vars", "http_post_files",
+	"http_session_vars"}
+
+// superglobalName reports whether a lower-cased parameter name names one
+// of PHP's superglobals: with its '$' ("$_cookie"), or indexed
+// ("_server[document_root]", "globals[a]"), the form parse_str and
+// extract() turn into the variable itself. It returns the name's span.
+func superglobalName(lo []byte) (int, int, bool) {
+	i := 0
+	if len(lo) > 0 && lo[0] == '$' {
+		i = 1
+	}
+	for _, g := range superglobals {
+		if !bytes.HasPrefix(lo[i:], []byte(g)) {
+			continue
+		}
+		j := i + len(g)
+		if j < len(lo) && lo[j] == '[' || i == 1 && (j == len(lo) || !isWord(lo[j])) {
+			return 0, j, true
+		}
+	}
+	return 0, 0, false
 }
 
 // phpCode finds PHP: open tags, superglobals used as code, and calls of
