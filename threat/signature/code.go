@@ -22,6 +22,7 @@ const (
 	codeScript
 	codeUpload
 	codeAuth
+	codeORM
 )
 
 var (
@@ -247,6 +248,12 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		// "FOOcall_user_func", "Shell_exec" as a parameter's name
 		if i, j, ok := phpRiskToken(v); ok && seen.mark(&hit, codePHP) {
 			dst = append(dst, signal(nameCode, "php.injection", 0.99, in, i, j))
+		}
+	}
+	if (in.name == "(name)" || in.name == "(key)") && strings.Contains(v, "__") {
+		var stack [256]byte
+		if i, j, ok := ormLeak(unsafeString(lower(stack[:0], v))); ok && seen.mark(&hit, codeORM) {
+			dst = append(dst, signal(nameCode, "orm.secret_filter", 0.99, in, i, j))
 		}
 	}
 	if in.name == "(name)" {
