@@ -1877,7 +1877,7 @@ func cutOrRebalanced(sc *sqlScan, i int) bool {
 // does, and not a sentence ("The boys' and girls").
 func oneWordBreak(s string) bool {
 	q := firstQuoteTick(s)
-	return q > 0 && strings.IndexAny(s[:q], " \t\n") < 0
+	return q > 0 && !strings.ContainsAny(s[:q], " \t\n")
 }
 
 // sqlArgs reports whether the call o's arguments read as SQL's: no two
