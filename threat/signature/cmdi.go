@@ -2475,11 +2475,17 @@ func execCall(b []byte) (int, int) {
 		}
 		p += off
 		off = p + 1
-		s := p
+		// PHP and Python take blanks between a function's name and its
+		// call: "shell_exec (id)"
+		gap := p
+		for gap > 0 && p-gap < 4 && (b[gap-1] == ' ' || b[gap-1] == '\t') {
+			gap--
+		}
+		s := gap
 		for s > 0 && (isWord(b[s-1]) || b[s-1] == '.') {
 			s--
 		}
-		name := b[s:p]
+		name := b[s:gap]
 		if dot := bytes.LastIndexByte(name, '.'); dot >= 0 {
 			name = name[dot+1:]
 		}
@@ -2489,6 +2495,9 @@ func execCall(b []byte) (int, int) {
 		strict, ok := execFuncs[string(name)]
 		if !ok {
 			continue
+		}
+		if gap < p && (string(name) == "system" || string(name) == "exec") {
+			strict = true // "the system (as designed) runs": a word before a parenthesis of prose
 		}
 		a := p + 1
 		for a < len(b) && b[a] == ' ' {
@@ -2521,10 +2530,6 @@ func emptyInWord(b []byte, v string, j int) bool {
 	return len(b) > 0 && isLetter(b[len(b)-1]) && (j == len(v) || isLetter(v[j]) || v[j] == ' ' || v[j] == '\t')
 }
 
-// unsetAfterCommand reports whether the letters that end b name a command
-// that an argument follows in v after e (a space): a name no English word
-// is ("uname", "sh"), or an English one ("cat") before an option or a
-// path.
 // joinsCommand reports whether the letters that end b and the letters of
 // v from e on, backslashes dropped, make a command's name: what the shell
 // runs when the variable between them is unset ("w" and "\hoami").
@@ -2555,6 +2560,10 @@ func joinsCommand(b []byte, v string, e int) bool {
 	return false
 }
 
+// unsetAfterCommand reports whether the letters that end b name a command
+// that an argument follows in v after e (a space): a name no English word
+// is ("uname", "sh"), or an English one ("cat") before an option or a
+// path.
 func unsetAfterCommand(b []byte, v string, e int) bool {
 	s := len(b)
 	for s > 0 && isLetter(b[s-1]) {

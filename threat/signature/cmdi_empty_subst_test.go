@@ -77,3 +77,20 @@ func TestUnsetVariableBeforeEscapedLetter(t *testing.T) {
 		{"q", `echo "a$b\c"`, 0},
 	}, 0.9)
 }
+
+// A function that runs a shell command called with blanks before its
+// bracket, as PHP and Python allow ("shell_exec (id)"); "system" and
+// "exec" so spaced are words of prose unless a quoted command follows.
+func TestExecCallSpacedBracket(t *testing.T) {
+	checkFamily(t, "cmdi", []familyCase{
+		{"q", "shell_exec (id)", 0.99},
+		{"q", "passthru (id)", 0.99},
+		{"q", "passthru\t(\"cat /etc/passwd\")", 0.99},
+		{"q", `exec ("ls -la")`, 0.99},
+	}, []familyCase{
+		{"q", "system (ls)", 0},
+		{"q", "the system (as designed) runs", 0},
+		{"q", "the exec (executive) board met", 0},
+		{"q", "run (ls) fast", 0},
+	}, 0.9)
+}
