@@ -2767,6 +2767,11 @@ func (sc *sqlScan) libAt(i int) (sqlHit, bool) {
 	}
 	conf := 0.99
 	switch {
+	case i == 0 && fp != "" && fp[0] == 's' && quotation(w, firstQuoteTick(w)) || i > 0 && quotation(sc.lx.s, i):
+		// the quote opens a quotation in a sentence ("-- Kurt Vonnegut
+		// Jr., \"Between Time and Timbuktu\""), not a break-out: a
+		// title or a phrase quoted whole, no operator inside
+		conf = 0.6
 	case fp == "1c" || fp == "nc" || fp == "c" || len(fp) >= 2 && fp[0] == 's' && strings.Trim(fp[1:], ")") == "c":
 		// a value, maybe closing brackets, and a comment ("admin'--",
 		// "...firsts') -- Olaf Kirch"): the comment rule judges the shape
@@ -2799,6 +2804,40 @@ func (sc *sqlScan) libAt(i int) (sqlHit, bool) {
 		conf = 0.6
 	}
 	return sqlHit{conf: conf, i: i, j: i + len(w), fp: fp}, true
+}
+
+// quotation reports whether the quote at s[q] opens a quotation of prose:
+// words before it, then a blank or a bracket, a letter after it, its partner within
+// 80 bytes, and between them words without an operator, a bracket, a
+// comment or a statement's separator, the first of them no conjunction
+// or verb of SQL, and after the partner the value's end, a blank or a
+// sentence's punctuation. A break-out quote follows the value it closes
+// ("admin'") or opens the value, and SQL follows it.
+func quotation(s string, q int) bool {
+	if q <= 0 || q+2 >= len(s) || s[q] != '"' && s[q] != '\'' || s[q-1] != ' ' && s[q-1] != '\t' && s[q-1] != '(' ||
+		!isLetter(s[q+1]) || strings.TrimSpace(s[:q]) == "" {
+		return false // a quote that opens the value, after blanks, is where a break-out stands
+	}
+	end := strings.IndexByte(s[q+1:min(len(s), q+82)], s[q])
+	if end <= 0 {
+		return false
+	}
+	in := s[q+1 : q+1+end]
+	if strings.ContainsAny(in, "=<>();#`\\|&*") || strings.Contains(in, "--") || strings.Contains(in, "/*") {
+		return false
+	}
+	w := in
+	if k := strings.IndexAny(w, " \t,"); k >= 0 {
+		w = w[:k]
+	}
+	switch strings.ToLower(w) {
+	case "or", "and", "xor", "not", "union", "select", "insert", "update", "delete", "drop", "exec", "execute", "having",
+		"where", "order", "group", "limit", "like", "rlike", "regexp", "waitfor", "sleep", "benchmark", "procedure", "into",
+		"from", "declare", "set", "create", "alter", "truncate", "shutdown", "is", "in":
+		return false
+	}
+	a := q + 2 + end
+	return a >= len(s) || strings.IndexByte(" \t\r\n.,:!?)", s[a]) >= 0
 }
 
 // plainNumberCall reports whether w is one call of a named function on

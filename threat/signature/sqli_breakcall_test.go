@@ -64,3 +64,16 @@ func TestSQLiPostfixNullAndBracketedTestCutOff(t *testing.T) {
 	}
 	checkFamily(t, "sqli", attacks, benign, 0.9)
 }
+
+// TestSQLiQuotedTitleInProse: a sentence quoting a title whose words are
+// SQL's ("Between Time and Timbuktu") is prose; a quotation before a real
+// break-out hides nothing.
+func TestSQLiQuotedTitleInProse(t *testing.T) {
+	checkFamily(t, "sqli", []familyCase{
+		{"q", `He said "hi" then admin' or 1=1--`, 0.99},
+		{"q", `x "y" and 1' union select password from users--`, 0.99},
+	}, []familyCase{
+		{"q", `I will vanish -- never to be seen again. -- Kurt Vonnegut Jr., "Between Time and Timbuktu"`, 0},
+		{"q", `Our reading group chose "Between Order and Chaos" for May.`, 0},
+	}, 0.9)
+}

@@ -127,3 +127,37 @@ func TestUnionToggledCase(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotationIsNoBreakOut: a quote that opens a title or a phrase in a
+// sentence is no break-out, whatever SQL words the title holds; quotes
+// that follow the value they close, or open it, and quotations holding
+// SQL's operators are still read as break-outs.
+func TestQuotationIsNoBreakOut(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		q    int
+		want bool
+	}{
+		{`-- Kurt Vonnegut Jr., "Between Time and Timbuktu"`, 20, true},
+		{`He read "Brave New World" twice.`, 8, true},
+		{`a walk (and 'Time Square' after) today`, 12, true},
+		{`He read "Select Poems" twice.`, 8, false}, // SQL's verb first: read as SQL
+		{`admin' or 1=1--`, 5, false},
+		{` 'item', (5)`, 1, false},
+		{`x "or 1=1"`, 2, false},
+		{`a "b=c" d`, 2, false},
+		{`a "union all" b`, 2, false},
+		{`a "x"; drop table t`, 2, false},
+		{`a "unclosed`, 2, false},
+	} {
+		if c.q < len(c.s) && c.s[c.q] != '"' && c.s[c.q] != '\'' {
+			if got := quotation(c.s, c.q); got {
+				t.Errorf("quotation(%q, %d) = true at no quote", c.s, c.q)
+			}
+			continue
+		}
+		if got := quotation(c.s, c.q); got != c.want {
+			t.Errorf("quotation(%q, %d) = %v, want %v", c.s, c.q, got, c.want)
+		}
+	}
+}
