@@ -23,12 +23,12 @@ func aliasDefinition(v string) (int, int, bool) {
 		if !aliasAtCommand(v, p) || k >= len(v) || v[k] != ' ' && v[k] != '\t' {
 			continue
 		}
-		i := skipBlanks(v, k)
+		i := skipSpaceStr(v, k)
 		for i+1 < len(v) && v[i] == '-' && isLetter(v[i+1]) { // alias -p, -g
 			for i < len(v) && v[i] != ' ' && v[i] != '\t' {
 				i++
 			}
-			i = skipBlanks(v, i)
+			i = skipSpaceStr(v, i)
 		}
 		// the alias's name, maybe quoted, up to '='
 		e := i
@@ -102,11 +102,4 @@ func aliasedWord(s string) (string, bool) {
 		break
 	}
 	return string(w), len(w) > 0
-}
-
-func skipBlanks(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
-	return i
 }
