@@ -250,8 +250,8 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			dst = append(dst, signal(nameCode, "php.injection", 0.99, in, i, j))
 		}
 	}
-	if (in.name == "(name)" || in.name == "(key)") && strings.Contains(v, "__") {
-		var stack [256]byte
+	if (in.name == "(name)" || in.name == "(key)") && len(v) <= ormNameMax && strings.Contains(v, "__") {
+		var stack [ormNameMax]byte
 		if i, j, ok := ormLeak(unsafeString(lower(stack[:0], v))); ok && seen.mark(&hit, codeORM) {
 			dst = append(dst, signal(nameCode, "orm.secret_filter", 0.99, in, i, j))
 		}
@@ -621,7 +621,7 @@ func superglobalName(lo []byte) (int, int, bool) {
 		i = 1
 	}
 	for _, g := range superglobals {
-		if !bytes.HasPrefix(lo[i:], []byte(g)) {
+		if len(lo)-i < len(g) || string(lo[i:i+len(g)]) != g {
 			continue
 		}
 		j := i + len(g)

@@ -13,6 +13,10 @@ var ormSecrets = set("password", "passwd", "password_hash", "passwordhash", "has
 	"apikey", "token", "reset_token", "access_token", "refresh_token", "otp", "otp_secret", "totp_secret", "salt",
 	"private_key", "session_key")
 
+// ormNameMax bounds the names ormLeak reads: a filter's path of relations
+// is short, and the caller lower-cases names into a stack buffer this long.
+const ormNameMax = 256
+
 // ormLeak reports whether a lower-cased parameter name or JSON key is an
 // ORM filter on a secret field: relation names and the field joined by
 // "__", then a lookup ("password__startswith",
@@ -21,7 +25,7 @@ var ormSecrets = set("password", "passwd", "password_hash", "passwordhash", "has
 // read the field a character at a time, and no form names a field so.
 // It returns the span of the secret field and the lookup.
 func ormLeak(lo string) (int, int, bool) {
-	if len(lo) > 256 {
+	if len(lo) > ormNameMax {
 		return 0, 0, false
 	}
 	last := strings.LastIndex(lo, "__")

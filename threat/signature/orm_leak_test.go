@@ -29,6 +29,15 @@ func TestORMLeak(t *testing.T) {
 			t.Errorf("ormLeak(%q) = %v, want %v", name, got, want)
 		}
 	}
+	// a path of relations longer than any model's is not read: the
+	// caller lower-cases names into a buffer of ormNameMax bytes
+	long := strings.Repeat("rel__", ormNameMax/5) + "password__startswith"
+	if _, _, got := ormLeak(long); got {
+		t.Errorf("ormLeak read a name of %d bytes, above ormNameMax", len(long))
+	}
+	if _, _, got := ormLeak(long[len(long)-ormNameMax:]); !got {
+		t.Errorf("ormLeak missed a name of ormNameMax bytes")
+	}
 }
 
 // FuzzORMLeak: ormLeak never panics and its span lies in the name.
