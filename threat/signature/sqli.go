@@ -93,7 +93,8 @@ const (
 )
 
 func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
-	if in.m&sqlChars == 0 && (in.src != threat.SourceHeader || in.m&cPercent == 0) {
+	if in.m&sqlChars == 0 && (in.src != threat.SourceHeader || in.m&cPercent == 0) &&
+		(in.m&cHigh == 0 || strings.IndexByte(in.value, 0xa0) < 0) {
 		// sqliValue would return at once, and no decoded form is read:
 		// most values (numbers, names, tags), spared zeroing best
 		return sqlCastOrCatalog(in, seen, dst, false)
@@ -117,6 +118,19 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		}
 	}
 	hits := sqliValue(in.value, in.m, in.src, lib, &best)
+	if in.m&cHigh != 0 {
+		if k := strings.IndexByte(in.value, 0xa0); k >= 0 {
+			// a no-break space between keywords, in Latin-1 or UTF-8
+			// ("UNION\xa0SELECT", sqlmap's space2mysqlblank and
+			// WAF-A-MoLE's blanks): read as the blank it stands for
+			if d, ok := blankNBSP(in.value, k); ok {
+				if best[sqliLib].conf >= 0.99 {
+					lib = libSkip
+				}
+				hits |= sqliValue(d, classify(d), in.src, lib, &best)
+			}
+		}
+	}
 	if in.src == threat.SourceHeader && in.m&(cPercent|cAmp) != 0 {
 		// headers reach the families as sent: decode them as a parameter
 		if d := decode.Value(in.value, false); d != in.value {
@@ -146,6 +160,39 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		dst = append(dst, s)
 	}
 	return sqlCastOrCatalog(in, seen, dst, hit)
+}
+
+// blankNBSP returns v with its no-break spaces made spaces, from offset
+// k, the first byte 0xa0: U+00A0 in UTF-8 (0xc2 0xa0) becomes two spaces,
+// a Latin-1 0xa0 after an ASCII byte one, so that offsets hold. It
+// reports false, and v as it is, when v has neither.
+func blankNBSP(v string, k int) (string, bool) {
+	var b []byte
+	for ; k >= 0 && k < len(v); k++ {
+		if v[k] != 0xa0 {
+			j := strings.IndexByte(v[k:], 0xa0)
+			if j < 0 {
+				break
+			}
+			k += j
+		}
+		switch {
+		case k > 0 && v[k-1] == 0xc2:
+			if b == nil {
+				b = []byte(v)
+			}
+			b[k-1], b[k] = ' ', ' '
+		case k == 0 || v[k-1] < 0x80:
+			if b == nil {
+				b = []byte(v)
+			}
+			b[k] = ' '
+		}
+	}
+	if b == nil {
+		return v, false
+	}
+	return string(b), true
 }
 
 // sqlCastOrCatalog adds the cast and catalog rules (sqli_cast.go), which
@@ -2020,6 +2067,10 @@ func (sc *sqlScan) selectList(i int) bool {
 		switch n.id {
 		case kwFrom, kwInto, kwUnion, kwWhere, kwLimit, kwOrder, kwGroup:
 			return true
+		case kwOr, kwAnd, kwXor, kwLike:
+			// a literal in a boolean or a match: "select 'a' or 'b'",
+			// "select 1 and 2"; "select one or two" is prose
+			return o.kind != oIdent
 		}
 	}
 	return false

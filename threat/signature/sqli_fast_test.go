@@ -17,6 +17,11 @@ func scanSQLiPlain(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	var hit bool
 	var best [sqliNumRules]sqlHit
 	sqliValue(in.value, in.m, in.src, libRun, &best)
+	if k := strings.IndexByte(in.value, 0xa0); k >= 0 {
+		if d, ok := blankNBSP(in.value, k); ok {
+			sqliValue(d, classify(d), in.src, libRun, &best)
+		}
+	}
 	if in.src == threat.SourceHeader && in.m&(cPercent|cAmp) != 0 {
 		if d := decode.Value(in.value, false); d != in.value {
 			sqliValue(d, classify(d), in.src, libRun, &best)

@@ -1,0 +1,48 @@
+package signature
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestBlankNBSP(t *testing.T) {
+	for in, want := range map[string]string{
+		"union\u00a0select":   "union  select",
+		"union\xa0select":     "union select",
+		"caf\u00e0 x":         "caf\u00e0 x", // à is 0xc3 0xa0: left alone
+		"\xa0a\u00a0b\xa0":    " a  b ",
+		"no break here":       "no break here",
+		"\xe0\xa4\xa0\u00a0x": "\xe0\xa4\xa0  x", // ठ ends in 0xa0
+	} {
+		k := strings.IndexByte(in, 0xa0)
+		if got, changed := blankNBSP(in, max(k, 0)); got != want || changed != (in != want) {
+			t.Errorf("blankNBSP(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzBlankNBSP: blankNBSP keeps the length and changes only 0xa0 bytes
+// and the 0xc2 before one, to spaces.
+func FuzzBlankNBSP(f *testing.F) {
+	for _, s := range []string{"union\u00a0select", "\xa0", "\xc2", "\xc2\xa0\xa0", "\xc3\xa0\xa0", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k := strings.IndexByte(s, 0xa0)
+		if k < 0 {
+			k = len(s)
+		}
+		got, changed := blankNBSP(s, k)
+		if changed != (got != s) {
+			t.Fatalf("%q: changed %v, got %q", s, changed, got)
+		}
+		if len(got) != len(s) {
+			t.Fatalf("%q: length %d, want %d", s, len(got), len(s))
+		}
+		for i := range s {
+			if got[i] != s[i] && (got[i] != ' ' || s[i] != 0xa0 && !(s[i] == 0xc2 && i+1 < len(s) && s[i+1] == 0xa0)) {
+				t.Fatalf("%q: byte %d changed to %q", s, i, got[i])
+			}
+		}
+	})
+}

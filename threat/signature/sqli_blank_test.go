@@ -1,0 +1,48 @@
+package signature_test
+
+import "testing"
+
+// TestSQLiNoBreakSpaceAsBlank: a no-break space between keywords, as
+// sqlmap's space2mysqlblank tamper sends it (a Latin-1 0xa0) and as
+// WAF-A-MoLE's mutations write it (U+00A0 in UTF-8), reads as the blank
+// it stands for. Prose with no-break spaces (French punctuation, units,
+// a name kept on one line) holds no SQL for it to join.
+func TestSQLiNoBreakSpaceAsBlank(t *testing.T) {
+	attacks := []familyCase{
+		{"q", " UNION ALL\u00a0SELECT 1,2,3,4,5,6", 0.9},
+		{"q", "-1/*OAtx3VEG*/UniOn SElECT\u00a01 InTO @,@,@", 0.9},
+		{"q", "admin'\u00a0#hsey", 0.9},
+		{"q", "\"/**/or\u00a0\"\"*\"", 0.9},
+		{"q", "')\u00a0wAiTfor\fdelAy/**/'0:0:20' /* ", 0.9},
+		{"q", "\xa0ORDER BY (SELECT\xa012)# ", 0.9},
+		{"q", "1 UNION ALL\xa0SELECT user,password FROM users", 0.9},
+		{"q", "1\u00a0UNION\u00a0SELECT\u00a0password\u00a0FROM\u00a0users", 0.9}, // no ASCII blank at all
+		{"q", "1\xa0UNION\xa0SELECT\xa0password\xa0FROM\xa0users", 0.9},
+	}
+	benign := []familyCase{
+		{"q", "Prix\u00a0: 10\u00a0€ or more, select the size\u00a0!", 0},
+		{"q", "Union\u00a0Pacific select trains or buses", 0},
+		{"q", "à la carte or à volonté: ORDER BY\u00a0phone", 0},
+		{"q", "caf\u00e9\u00a0cr\u00e8me\u00a0br\u00fbl\u00e9e", 0},
+		{"q", "Mr.\u00a0O'Brien and Mrs.\u00a0O'Neil -- friends", 0},
+	}
+	checkFamily(t, "sqli", attacks, benign, 0.9)
+}
+
+// TestSQLiUnionSelectOfLiteralsInABoolean: a select list whose literal
+// is joined by a boolean or a match ("union all select 'a' or 'b',2")
+// is SQL's, as the one joined by '||' is. (A sentence that opens "union
+// select" is read as SQL already, literals or not: it is no look-alike.)
+func TestSQLiUnionSelectOfLiteralsInABoolean(t *testing.T) {
+	attacks := []familyCase{
+		{"q", " UNION ALL SELECT 'INJ' OR 'ECT'||'XXX',2,3,4,5,6,7,8", 0.9},
+		{"q", " UNION ALL SELECT 'INJ' OR 'ECT' or 'XXX',2,3,4,5,6,7,8", 0.9},
+		{"q", "union select 1 and 2", 0.9},
+		{"q", "union select 'a' like 'a'", 0.9},
+	}
+	benign := []familyCase{
+		{"q", "a union of 'tea' or 'coffee' drinkers", 0},
+		{"q", "the union's 'tea' or 'coffee' vote", 0},
+	}
+	checkFamily(t, "sqli", attacks, benign, 0.9)
+}
