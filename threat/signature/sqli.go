@@ -747,6 +747,7 @@ func clause(id uint8) bool {
 type sqlLexer struct {
 	s       string
 	noClose int // no "*/" at or after this offset
+	noEOL   int // no line break at or after this offset
 	// budget bounds the bytes that string and bracket matching read over
 	// the whole value, however many rules ask: a linear bound.
 	budget int
@@ -763,7 +764,7 @@ type sqlLexer struct {
 
 // newSQLLexer returns a lexer over s.
 func newSQLLexer(s string) sqlLexer {
-	return sqlLexer{s: s, noClose: len(s) + 1, budget: 8*len(s) + 4*sqlGroupBound, at: -1}
+	return sqlLexer{s: s, noClose: len(s) + 1, noEOL: len(s) + 1, budget: 8*len(s) + 4*sqlGroupBound, at: -1}
 }
 
 // next returns the token at or after offset i (lex), from the cache when
@@ -830,7 +831,7 @@ const (
 	sbWord  = 1 << iota // a byte of a word: isWord, '$' or not ASCII
 	sbStart             // a byte that starts a word token: sbWord but a digit
 	sbSpace             // ' ', '\t', '\n', '\r', '\v', '\f'
-	sbSkip              // a byte next may skip but for what follows: 0xa0 + % / *
+	sbSkip              // a byte next may skip but for what follows: 0xa0 + % / * # -
 )
 
 var sqlBytes = func() (t [256]uint8) {
@@ -845,7 +846,7 @@ var sqlBytes = func() (t [256]uint8) {
 	for _, c := range []byte(" \t\n\r\v\f") {
 		t[c] |= sbSpace
 	}
-	for _, c := range []byte{0xa0, '+', '%', '/', '*'} {
+	for _, c := range []byte{0xa0, '+', '%', '/', '*', '#', '-'} {
 		t[c] |= sbSkip
 	}
 	return t
@@ -892,6 +893,14 @@ func (lx *sqlLexer) lex(i int) sqlTok {
 		case c == '*' && i+1 < len(s) && s[i+1] == '/':
 			i += 2
 			continue
+		case c == '#' || c == '-' && i+1 < len(s) && s[i+1] == '-':
+			// a line comment that a line break ends, SQL after it: a
+			// blank ("union#x\nselect", sqlmap's space2hash and
+			// space2dash); one that runs to the end cuts the query off
+			if j := lx.lineCommentEnd(i); j > 0 {
+				i = j
+				continue
+			}
 		}
 		break
 	}
@@ -958,6 +967,27 @@ func encodedSpace(h, l byte) bool {
 		return l == '0'
 	}
 	return false
+}
+
+// lineCommentEnd returns the offset after the line break that ends the
+// line comment at i, when a byte other than a blank follows it; or -1.
+func (lx *sqlLexer) lineCommentEnd(i int) int {
+	if i >= lx.noEOL {
+		return -1
+	}
+	s := lx.s
+	k := strings.IndexByte(s[i:], '\n')
+	if k < 0 {
+		lx.noEOL = i
+		return -1
+	}
+	j := i + k + 1
+	for e := j; e < len(s); e++ {
+		if sqlBytes[s[e]]&sbSpace == 0 {
+			return j
+		}
+	}
+	return -1
 }
 
 func (lx *sqlLexer) commentEnd(i int) int {

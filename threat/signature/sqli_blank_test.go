@@ -46,3 +46,27 @@ func TestSQLiUnionSelectOfLiteralsInABoolean(t *testing.T) {
 	}
 	checkFamily(t, "sqli", attacks, benign, 0.9)
 }
+
+// TestSQLiLineCommentAsBlank: a line comment that a line break ends, SQL
+// going on after it, is a blank to SQL (sqlmap's space2hash for MySQL,
+// space2dash for MSSQL and SQLite); one that runs to the end still cuts
+// the query off. Markdown headings, hashtags and signatures over several
+// lines are prose.
+func TestSQLiLineCommentAsBlank(t *testing.T) {
+	attacks := []familyCase{
+		{"q", "1#xKpQ\nUNION#aBc\nSELECT#zz\n1,2,3", 0.9},
+		{"q", "'#ukDCqo\nor#ivDpGm\n1=1#", 0.9},
+		{"q", "select#zapBAo\n@@version", 0.9},
+		{"q", "'--lbJhxd\nOR--dnGbGn\n'x'='x", 0.9},
+		{"q", "1--x\nunion--y\nselect--z\nnull,null--", 0.9},
+		{"q", "admin'#", 0.9},
+		{"q", "admin'-- ", 0.9},
+	}
+	benign := []familyCase{
+		{"q", "# Heading\nSelect a size or colour from the list", 0},
+		{"q", "Thanks --\nBob or Alice", 0},
+		{"q", "#tbt\nthe union of two sets, or one", 0},
+		{"q", "## Install\n\nRun make or make install -- then\nselect the target", 0},
+	}
+	checkFamily(t, "sqli", attacks, benign, 0.9)
+}
