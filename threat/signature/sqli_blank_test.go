@@ -59,6 +59,10 @@ func TestSQLiLineCommentAsBlank(t *testing.T) {
 		{"q", "select#zapBAo\n@@version", 0.9},
 		{"q", "'--lbJhxd\nOR--dnGbGn\n'x'='x", 0.9},
 		{"q", "1--x\nunion--y\nselect--z\nnull,null--", 0.9},
+		{"q", "#fJtmFn\nOR#HfChJh\nx=x", 0.9},
+		{"q", "#utifcz\nHAVING#JzIdzt\n1=1", 0.9},
+		{"q", "--slAECF\nHAVING--ErEHmE\n1=1", 0.9},
+		{"q", "#rtjjpu\nor#Hwkpum\n1=1--", 0.9},
 		{"q", "admin'#", 0.9},
 		{"q", "admin'-- ", 0.9},
 	}
