@@ -2709,14 +2709,17 @@ func (sc *sqlScan) prevAfterClosers() sqlTok {
 
 // valueLike reports whether s (what precedes a break-out quote) reads as a
 // value an application expects in a string: nothing, or one short token of
-// letters, digits and ._@-% (a user name, an id, an e-mail address).
+// letters, digits and ._@-% (a user name, an id, an e-mail address), or
+// bytes above ASCII: a name in another script, or the lead byte of a GBK
+// character that swallows the backslash addslashes puts before the quote
+// ("admin\xbf'-- -", sqlmap's unmagicquotes).
 func valueLike(s string) bool {
 	s = strings.TrimSpace(s)
 	if len(s) > 40 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; !isWord(c) && c != '.' && c != '@' && c != '-' && c != '%' {
+		if c := s[i]; !isWord(c) && c != '.' && c != '@' && c != '-' && c != '%' && c < 0x80 {
 			return false
 		}
 	}

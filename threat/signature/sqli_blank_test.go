@@ -74,3 +74,21 @@ func TestSQLiLineCommentAsBlank(t *testing.T) {
 	}
 	checkFamily(t, "sqli", attacks, benign, 0.9)
 }
+
+// TestSQLiMultibyteLeadBeforeBreakOut: a value whose break-out quote
+// follows a byte above ASCII and is then cut off by a comment: the lead
+// byte of a GBK character that swallows the backslash addslashes puts
+// before the quote (sqlmap's unmagicquotes), or a name in another script.
+// The same bytes in a sentence are prose.
+func TestSQLiMultibyteLeadBeforeBreakOut(t *testing.T) {
+	attacks := []familyCase{
+		{"q", "admin\xbf' ---- -", 0.9},
+		{"q", "admin\xbf' #-- -", 0.9},
+		{"q", "\u7528\u6237' -- ", 0.9},
+	}
+	benign := []familyCase{
+		{"q", "Caf\u00e9 'Le Monde' -- open late", 0},
+		{"q", "\u00ab Bonjour \u00bb 'dit-il' -- Hugo", 0},
+	}
+	checkFamily(t, "sqli", attacks, benign, 0.9)
+}
