@@ -830,7 +830,7 @@ func sqlLetters(x uint64) int {
 const (
 	sbWord  = 1 << iota // a byte of a word: isWord, '$' or not ASCII
 	sbStart             // a byte that starts a word token: sbWord but a digit
-	sbSpace             // ' ', '\t', '\n', '\r', '\v', '\f'
+	sbSpace             // ' ', '\t', '\n', '\r', '\v', '\f'; and the control bytes 0x01-0x1f SQL Server reads as blanks
 	sbSkip              // a byte next may skip but for what follows: 0xa0 + % / * # -
 )
 
@@ -845,6 +845,9 @@ var sqlBytes = func() (t [256]uint8) {
 	}
 	for _, c := range []byte(" \t\n\r\v\f") {
 		t[c] |= sbSpace
+	}
+	for c := 0x01; c < 0x20; c++ {
+		t[c] |= sbSpace // "or\x02true" (sqlmap's space2mssqlblank)
 	}
 	for _, c := range []byte{0xa0, '+', '%', '/', '*', '#', '-'} {
 		t[c] |= sbSkip

@@ -92,3 +92,20 @@ func TestSQLiMultibyteLeadBeforeBreakOut(t *testing.T) {
 	}
 	checkFamily(t, "sqli", attacks, benign, 0.9)
 }
+
+// TestSQLiControlBytesAsBlanks: SQL Server reads the control bytes
+// 0x01-0x1f as blanks (sqlmap's space2mssqlblank); so does the lexer.
+// Text with a stray control byte holds no SQL for it to join.
+func TestSQLiControlBytesAsBlanks(t *testing.T) {
+	attacks := []familyCase{
+		{"q", "')\x08waitfor\tdelay\x0e'0:0:20'\x0b--", 0.9},
+		{"q", "1\x02union\x03select\x04@@version--", 0.9},
+		{"q", "'\x07or\x061=1--", 0.9},
+		{"q", "x'\x02HAVING\x0e1=1--\x03", 0.9},
+	}
+	benign := []familyCase{
+		{"q", "line one\x1fline two or three", 0},
+		{"q", "select\x01a size or colour\x02from the list", 0},
+	}
+	checkFamily(t, "sqli", attacks, benign, 0.9)
+}
