@@ -131,6 +131,16 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			}
 		}
 	}
+	if in.m&cStar != 0 && in.m&cSlash != 0 {
+		if d, ok := joinSplitKeywords(in.value); ok {
+			// "UNI/**/ON SEL/**/ECT": keywords split by comments for a
+			// filter that strips them (sqlmap's randomcomments)
+			if best[sqliLib].conf >= 0.99 {
+				lib = libSkip
+			}
+			hits |= sqliValue(d, classify(d), in.src, lib, &best)
+		}
+	}
 	if in.src == threat.SourceHeader && in.m&(cPercent|cAmp) != 0 {
 		// headers reach the families as sent: decode them as a parameter
 		if d := decode.Value(in.value, false); d != in.value {
@@ -160,6 +170,34 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		dst = append(dst, s)
 	}
 	return sqlCastOrCatalog(in, seen, dst, hit)
+}
+
+// joinSplitKeywords returns v with the empty comments ("/**/") between
+// two letters taken out, when it has at least two such: "UNI/**/ON
+// SEL/**/ECT" is "UNION SELECT" to an application that strips comments
+// before it builds its query. It reports false, and v, otherwise.
+func joinSplitKeywords(v string) (string, bool) {
+	n := 0
+	for off := 0; n < 2; {
+		k := strings.Index(v[off:], "/**/")
+		if k < 0 {
+			return v, false
+		}
+		k += off
+		if k > 0 && k+4 < len(v) && isAlpha(v[k-1]) && isAlpha(v[k+4]) {
+			n++
+		}
+		off = k + 4
+	}
+	b := make([]byte, 0, len(v))
+	for i := 0; i < len(v); i++ {
+		if v[i] == '/' && i > 0 && i+4 < len(v) && v[i:i+4] == "/**/" && isAlpha(v[i-1]) && isAlpha(v[i+4]) {
+			i += 3
+			continue
+		}
+		b = append(b, v[i])
+	}
+	return string(b), true
 }
 
 // blankNBSP returns v with its no-break spaces made spaces, from offset

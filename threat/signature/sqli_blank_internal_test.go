@@ -46,3 +46,38 @@ func FuzzBlankNBSP(f *testing.F) {
 		}
 	})
 }
+
+func TestJoinSplitKeywords(t *testing.T) {
+	for in, want := range map[string]string{
+		"UNI/**/ON SEL/**/ECT 1": "UNION SELECT 1",
+		"UNI/**/ON SELECT 1":     "", // one split keyword: left alone
+		"1/**/UNION/**/SELECT":   "", // comments as blanks: left alone
+		"a/**/b/**/":             "", // the second ends the value
+		"U/**/N/**/I/**/ON":      "UNION",
+	} {
+		got, ok := joinSplitKeywords(in)
+		if ok != (want != "") || ok && got != want || !ok && got != in {
+			t.Errorf("joinSplitKeywords(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
+// FuzzJoinSplitKeywords: the joined value is the value with only "/**/"
+// taken out, each between two letters.
+func FuzzJoinSplitKeywords(f *testing.F) {
+	for _, s := range []string{"UNI/**/ON SEL/**/ECT", "a/**/b/**/c", "/**//**/", "a/**/", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := joinSplitKeywords(s)
+		if !ok {
+			if got != s {
+				t.Fatalf("%q: not joined but changed to %q", s, got)
+			}
+			return
+		}
+		if len(got) >= len(s) || (len(s)-len(got))%4 != 0 || strings.ReplaceAll(s, "/**/", "") != strings.ReplaceAll(got, "/**/", "") {
+			t.Fatalf("%q: joined to %q", s, got)
+		}
+	})
+}

@@ -109,3 +109,20 @@ func TestSQLiControlBytesAsBlanks(t *testing.T) {
 	}
 	checkFamily(t, "sqli", attacks, benign, 0.9)
 }
+
+// TestSQLiKeywordsSplitByComments: keywords split by empty comments, for
+// an application that strips comments before it builds its query
+// (sqlmap's randomcomments; the CRS removes comments the same way). Code
+// with one such comment, or comments between words, is not the shape.
+func TestSQLiKeywordsSplitByComments(t *testing.T) {
+	attacks := []familyCase{
+		{"q", " U/**/NI/**/ON A/**/L/**/L S/**/ELEC/**/T 1,2,3-- ", 0.9},
+		{"q", "' union (s/**/e/**/lect NULL, (s/**/e/**/l/**/e/**/c/**/t @@version)) --", 0.9},
+		{"q", "-1 UNI/**/ON SELE/**/CT 1 I/**/NT/**/O @,@,@", 0.9},
+	}
+	benign := []familyCase{
+		{"q", "int/**/x = 1; select a value or two", 0},
+		{"q", "see /**/ and /**/ in C or SQL", 0},
+	}
+	checkFamily(t, "sqli", attacks, benign, 0.9)
+}
