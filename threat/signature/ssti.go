@@ -219,6 +219,9 @@ func polyglot(v string) int {
 // velocityDirective reports whether s (after a '#') starts a Velocity
 // directive with arguments: set( foreach( if( evaluate( ...
 func velocityDirective(s string) bool {
+	if len(s) < 3 || strings.IndexByte("sfiedmpSFIEDMP", s[0]) < 0 {
+		return false // no directive's first letter: most '#'s, at one test each
+	}
 	for _, w := range [...]string{"set(", "foreach(", "if(", "elseif(", "evaluate(", "define(", "macro(", "include(", "parse("} {
 		if len(s) >= len(w) && strings.EqualFold(s[:len(w)], w) {
 			return true
