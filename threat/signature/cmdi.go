@@ -535,8 +535,9 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 					i = e - 1
 					continue
 				}
-			case (n == '@' || n == '*' || n == '!' || '0' <= n && n <= '9') && len(b) > 0 &&
-				(isLetter(b[len(b)-1]) || t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1 && b[len(b)-1] == ' '):
+			case (n == '@' || n == '*' || n == '!' || '0' <= n && n <= '9') && (len(b) > 0 &&
+				(isLetter(b[len(b)-1]) || t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1 && b[len(b)-1] == ' ') ||
+				n > '9' && i+2 < len(v) && isLetter(v[i+2]) && wordStart(b)): // "/$@u$@sr", not "$5k"
 				if n != '*' || i+2 < len(v) && isLetter(v[i+2]) {
 					t.mark(len(b)) // "c$@at", "$IFS$9", "c$!at" ($! is empty until a job runs in the background)
 					i++
@@ -566,6 +567,24 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 					}
 					t.mark(len(b))
 					b = append(b, ' ')
+					i += 2 + end
+					continue
+				case rest == "" && isEnvName(inner) && !setVariables[strings.ToLower(inner)] && i+3+end < len(v) &&
+					isLetter(v[i+3+end]) && (wordStart(b) || isLetter(b[len(b)-1])):
+					// "${Nq}c${Nq}at", "/${xx}u${xx}sr": a variable left unset
+					// between the letters of a command (commix's
+					// uninitializedvariable)
+					t.mark(len(b))
+					i += 2 + end
+					continue
+				case patternRemoval(inner) && i+3+end < len(v) && (isAlnum(v[i+3+end]) || v[i+3+end] == '$'):
+					// "${PATH%%u*}": PATH with all from its first 'u' taken
+					// off, "/" (commix's slash2env)
+					if t.exp < 0 {
+						t.exp = len(b)
+					}
+					t.mark(len(b))
+					b = append(b, '/')
 					i += 2 + end
 					continue
 				case rest != "" && isEnvName(name) && substringSpec(rest):
@@ -696,6 +715,40 @@ func isEnvName(s string) bool {
 		}
 	}
 	return true
+}
+
+// wordStart reports whether b, the folded text so far, ends where a word
+// of a command starts: at the value's start, after a separator or a blank,
+// or after a '/' of a path.
+func wordStart(b []byte) bool {
+	if len(b) == 0 {
+		return true
+	}
+	switch b[len(b)-1] {
+	case ';', '|', '&', '(', '`', '\n', ' ', '\t', '/':
+		return true
+	}
+	return false
+}
+
+// setVariables are variables every shell has set: "${HOME}" expands to a
+// path, not to nothing.
+var setVariables = map[string]bool{"path": true, "home": true, "pwd": true, "oldpwd": true, "user": true, "shell": true,
+	"term": true, "lang": true, "hostname": true, "logname": true, "mail": true, "tmpdir": true, "ifs": true, "ps1": true}
+
+// patternRemoval reports whether s is the inside of ${NAME%pat},
+// ${NAME%%pat}, ${NAME#pat} or ${NAME##pat} on a variable holding a path
+// (PATH, HOME, PWD, SHELL), which payloads use to spell a '/'.
+func patternRemoval(s string) bool {
+	k := strings.IndexAny(s, "%#")
+	if k <= 0 || k+1 >= len(s) || !isEnvName(s[:k]) {
+		return false
+	}
+	switch strings.ToLower(s[:k]) {
+	case "path", "home", "pwd", "oldpwd", "shell":
+		return true
+	}
+	return false
 }
 
 // substringSpec reports whether s is the "n:m" of ${VAR:n:m}.

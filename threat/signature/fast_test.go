@@ -285,8 +285,9 @@ func shellFoldPlain(t *shellText, b []byte, v string) []byte {
 					i = e - 1
 					continue
 				}
-			case (n == '@' || n == '*' || n == '!' || '0' <= n && n <= '9') && len(b) > 0 &&
-				(isLetter(b[len(b)-1]) || t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1 && b[len(b)-1] == ' '):
+			case (n == '@' || n == '*' || n == '!' || '0' <= n && n <= '9') && (len(b) > 0 &&
+				(isLetter(b[len(b)-1]) || t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1 && b[len(b)-1] == ' ') ||
+				n > '9' && i+2 < len(v) && isLetter(v[i+2]) && wordStart(b)): // "/$@u$@sr", not "$5k"
 				if n != '*' || i+2 < len(v) && isLetter(v[i+2]) {
 					t.mark(len(b)) // "c$@at", "$IFS$9"
 					i++
@@ -316,6 +317,24 @@ func shellFoldPlain(t *shellText, b []byte, v string) []byte {
 					}
 					t.mark(len(b))
 					b = append(b, ' ')
+					i += 2 + end
+					continue
+				case rest == "" && isEnvName(inner) && !setVariables[strings.ToLower(inner)] && i+3+end < len(v) &&
+					isLetter(v[i+3+end]) && (wordStart(b) || isLetter(b[len(b)-1])):
+					// "${Nq}c${Nq}at", "/${xx}u${xx}sr": a variable left unset
+					// between the letters of a command (commix's
+					// uninitializedvariable)
+					t.mark(len(b))
+					i += 2 + end
+					continue
+				case patternRemoval(inner) && i+3+end < len(v) && (isAlnum(v[i+3+end]) || v[i+3+end] == '$'):
+					// "${PATH%%u*}": PATH with all from its first 'u' taken
+					// off, "/" (commix's slash2env)
+					if t.exp < 0 {
+						t.exp = len(b)
+					}
+					t.mark(len(b))
+					b = append(b, '/')
 					i += 2 + end
 					continue
 				case rest != "" && isEnvName(name) && substringSpec(rest):
