@@ -220,7 +220,18 @@ func jsBreakout(v string, m cls) (int, int, float64) {
 			// or a bare number or boolean that starts the value or a
 			// path's segment, as a numeric id the $where compares with:
 			// "1||true", "/rest/products/2499999||this.product/reviews"
-			lead := b >= 0 && !escape && leadingLiteral(v[strings.LastIndexByte(v[:b+1], '/')+1:b+1])
+			// (its segment read back at most leadMax bytes: a value of
+			// "||||" must not be read back to its start at each pair)
+			lead := false
+			if b >= 0 && !escape {
+				s := b + 1 - min(b+1, leadMax)
+				switch k := strings.LastIndexByte(v[s:b+1], '/'); {
+				case k >= 0:
+					lead = leadingLiteral(v[s+k+1 : b+1])
+				case s == 0:
+					lead = leadingLiteral(v[:b+1])
+				}
+			}
 			if !escape && !lead && b >= 0 {
 				continue
 			}
@@ -291,6 +302,10 @@ func breakoutFunction(v string) (int, int) {
 	}
 	return -1, -1
 }
+
+// leadMax bounds the path segment jsBreakout reads back for a leading
+// literal: an id or a boolean, never this long.
+const leadMax = 32
 
 // leadingLiteral reports whether s is a bare number or boolean, as a
 // payload that ends the value a $where compares with starts: "0;return

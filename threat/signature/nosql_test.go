@@ -1,6 +1,9 @@
 package signature_test
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Public payloads: OWASP's NoSQL injection testing guide, PortSwigger's
 // NoSQL injection labs, HackTricks, and the MongoDB $where examples of
@@ -42,6 +45,9 @@ var nosqlAttacks = []familyCase{
 	{"q", "42 || this.product", 0.99},
 	{"path", "/rest/products/2499999||this.product/reviews", 0.99},
 	{"path", "/rest/products/1||true/reviews", 0.99},
+	// the segment is read back a bounded way, so a long path before it
+	// does not hide it
+	{"path", "/api/" + strings.Repeat("catalogue/", 40) + "products/7||true/reviews", 0.99},
 }
 
 // Dollar amounts, PHP variables, JSON Schema and Extended JSON, code in
