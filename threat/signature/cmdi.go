@@ -469,6 +469,14 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 			continue
 		}
 		switch {
+		case c == '\\' && i+1 < len(v) && isLetter(v[i+1]) && len(b) > 0 &&
+			(b[len(b)-1] == '/' || isLetter(b[len(b)-1]) && t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1) &&
+			ansiEscape(v[i:]) == 0:
+			// "/\u\s\r/\b\i\n/\i\d": a backslash before each letter of a
+			// path, which the shell takes out (commix's backslashes); it
+			// starts after a '/' and goes on letter by letter
+			t.mark(len(b))
+			continue
 		case c == 0x1b || c == '\\' && i+1 < len(v) && (v[i+1] == '0' || v[i+1] == 'x' || v[i+1] == 'e' || v[i+1] == 'u'):
 			// a terminal escape sequence ("\033[2A", ESC [ 2 A) written
 			// before a command to hide it from a log viewer

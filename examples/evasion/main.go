@@ -1,31 +1,37 @@
-// Command sqlevasion writes SQL injections of a labelled set as evasion
-// tools rewrite them, as labelled attack rows for examples/evaluate and
-// examples/crscompare: it measures how well a detector holds when the same
-// attack is spelt otherwise, not how many attacks it knows.
+// Command evasion writes the SQL and command injections of a labelled set
+// as evasion tools rewrite them, as labelled attack rows for
+// examples/evaluate and examples/crscompare: it measures how well a
+// detector holds when the same attack is spelt otherwise, not how many
+// attacks it knows.
 //
-//	go run ./examples/sqlevasion -data ../shared/data/requests-payloads.jsonl.gz -out /tmp/sqlevasion.jsonl.gz
-//	go run ./examples/evaluate -data /tmp/sqlevasion.jsonl.gz
-//	(cd examples/crscompare && go run . -data /tmp/sqlevasion.jsonl.gz)
+//	go run ./examples/evasion -data ../shared/data/requests-payloads.jsonl.gz -out /tmp/evasion.jsonl.gz
+//	go run ./examples/evaluate -data /tmp/evasion.jsonl.gz
+//	(cd examples/crscompare && go run . -data /tmp/evasion.jsonl.gz)
 //
-// The seeds are the values of the set's SQL injections sent in a query
-// (rows of category sqli whose id ends in "-query", parameter q). Two
-// kinds of rewrite are applied, re-implemented here from their tools'
-// published code:
+// The seeds are the values of the set's SQL and command injections sent in
+// a query (rows of category sqli or cmdi whose id ends in "-query",
+// parameter q). Three kinds of rewrite are applied, re-implemented here
+// from their tools' published code:
 //
 //   - sqlmap's tamper scripts (github.com/sqlmapproject/sqlmap, tamper/),
-//     each applied alone to every seed: category "tamper:NAME", a row only
-//     where the script changes the seed. Blanks sqlmap sends raw (its
+//     each applied alone to every SQL seed: category "tamper:NAME", a row
+//     only where the script changes the seed. Blanks sqlmap sends raw (its
 //     space2mysqlblank's 0xa0, space2mssqlblank's control bytes) are sent
 //     as those bytes.
 //   - WAF-A-MoLE's mutation operators (github.com/AvalZ/WAF-A-MoLE,
 //     wafamole/payloadfuzzer/sqlfuzzer.py), chained at random, 1 to 10 of
-//     them, -chains times a seed from a fixed -seed: category "wafamole".
-//     Its no-break space is written in UTF-8, as Python writes it.
+//     them, -chains times a SQL seed from a fixed -seed: category
+//     "wafamole". Its no-break space is written in UTF-8, as Python
+//     writes it.
+//   - commix's tamper scripts (github.com/commixproject/commix,
+//     src/core/tamper/), each applied alone to every command seed:
+//     category "commix:NAME". caret is for Windows' cmd.exe and is
+//     applied to every seed as commix applies it.
 //
 // A rewrite may make a seed that was a fragment no better an attack, and a
-// few rewrites target one database only (space2mssqlblank: SQL Server),
-// so a rate is a floor for both engines alike; compare engines and
-// builds on the same file.
+// few rewrites target one system only (space2mssqlblank: SQL Server;
+// caret: Windows), so a rate is a floor for both engines alike; compare
+// engines and builds on the same file.
 package main
 
 import (
@@ -46,7 +52,7 @@ import (
 
 func main() {
 	data := flag.String("data", "../shared/data/requests-payloads.jsonl.gz", "the labelled set whose SQL injections are the seeds")
-	out := flag.String("out", "sqlevasion.jsonl.gz", "the rows to write, .jsonl.gz")
+	out := flag.String("out", "evasion.jsonl.gz", "the rows to write, .jsonl.gz")
 	chains := flag.Int("chains", 4, "WAF-A-MoLE mutants a seed")
 	seed := flag.Uint64("seed", 1, "the random seed of the rewrites")
 	flag.Parse()
@@ -54,7 +60,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	seeds := seedsOf(rows)
+	seeds := seedsOf(rows, "sqli")
 	rng := rand.New(rand.NewPCG(*seed, 7))
 	var outRows []labelled.Row
 	per := map[string]int{}
@@ -66,6 +72,13 @@ func main() {
 		for _, s := range seeds {
 			if p := t.f(s.value, rng); p != s.value {
 				add("tamper:"+t.name, s.id, p)
+			}
+		}
+	}
+	for _, t := range commixTampers {
+		for _, s := range seedsOf(rows, "cmdi") {
+			if p := t.f(s.value, rng); p != s.value {
+				add("commix:"+t.name, s.id, p)
 			}
 		}
 	}
@@ -91,11 +104,12 @@ func main() {
 
 type seedValue struct{ id, value string }
 
-// seedsOf returns the values of the SQL injections sent in a query.
-func seedsOf(rows []labelled.Row) []seedValue {
+// seedsOf returns the values of the injections of a family sent in a
+// query.
+func seedsOf(rows []labelled.Row, family string) []seedValue {
 	var seeds []seedValue
 	for _, r := range rows {
-		if r.Category != "sqli" || !r.Attack() || !strings.HasSuffix(r.ID, "-query") {
+		if r.Category != family || !r.Attack() || !strings.HasSuffix(r.ID, "-query") {
 			continue
 		}
 		u, err := url.Parse(r.URI)
@@ -442,4 +456,42 @@ var moleOps = []func(string, *rand.Rand) string{
 	func(p string, rng *rand.Rand) string {
 		return replaceOne(p, inlineComment.FindAllStringIndex(p, -1), "/**/", rng)
 	},
+}
+
+// commixLetter matches the letters commix's scripts put something before:
+// all but a, A, B and C, as its regular expression has it.
+var commixLetter = regexp.MustCompile(`[b-zD-Z]`)
+
+// beforeLetters puts what f returns before each letter commixLetter
+// matches.
+func beforeLetters(p string, f func() string) string {
+	return commixLetter.ReplaceAllStringFunc(p, func(l string) string { return f() + l })
+}
+
+var commixTampers = []tamper{
+	{"backslashes", func(p string, _ *rand.Rand) string { return beforeLetters(p, func() string { return `\` }) }},
+	{"dollaratsigns", func(p string, _ *rand.Rand) string { return beforeLetters(p, func() string { return "$@" }) }},
+	{"doublequotes", func(p string, _ *rand.Rand) string { return beforeLetters(p, func() string { return `""` }) }},
+	{"singlequotes", func(p string, _ *rand.Rand) string { return beforeLetters(p, func() string { return "''" }) }},
+	{"caret", func(p string, _ *rand.Rand) string { return beforeLetters(p, func() string { return "^" }) }},
+	{"uninitializedvariable", func(p string, rng *rand.Rand) string {
+		v := "${" + randLetters(rng, 2) + "}" // one name a payload, as commix draws it
+		return beforeLetters(p, func() string { return v })
+	}},
+	{"slash2env", func(p string, _ *rand.Rand) string { return strings.ReplaceAll(p, "/", "${PATH%%u*}") }},
+	{"space2ifs", func(p string, _ *rand.Rand) string { return strings.ReplaceAll(p, " ", "${IFS}") }},
+	{"space2htab", func(p string, _ *rand.Rand) string { return strings.ReplaceAll(p, " ", "\t") }},
+	{"multiplespaces", func(p string, rng *rand.Rand) string {
+		return regexp.MustCompile(" ").ReplaceAllStringFunc(p, func(string) string { return strings.Repeat(" ", 2+rng.IntN(4)) })
+	}},
+}
+
+// randLetters is a random word of n ASCII letters.
+func randLetters(rng *rand.Rand, n int) string {
+	const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = letters[rng.IntN(len(letters))]
+	}
+	return string(b)
 }

@@ -73,8 +73,39 @@ func TestSeedsOf(t *testing.T) {
 		{ID: "patt-sqli-1-form", URI: "/comments", Label: "attack", Category: "sqli"},
 		{ID: "patt-xss-2-query", URI: "/search?q=%3Cscript%3E", Label: "attack", Category: "xss"},
 	}
-	got := seedsOf(rows)
+	if got := seedsOf(rows, "xss"); len(got) != 1 || got[0].value != "<script>" {
+		t.Errorf("seedsOf xss = %+v", got)
+	}
+	got := seedsOf(rows, "sqli")
 	if len(got) != 1 || got[0].value != "' or 1=1--" || got[0].id != "patt-sqli-1" {
 		t.Errorf("seedsOf = %+v", got)
+	}
+}
+
+// TestCommixTampers: the letter scripts skip a, A, B and C as commix's
+// expression does, and uninitializedvariable uses one name a payload.
+func TestCommixTampers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	f := func(name string) func(string, *rand.Rand) string {
+		for _, tp := range commixTampers {
+			if tp.name == name {
+				return tp.f
+			}
+		}
+		t.Fatalf("no tamper %q", name)
+		return nil
+	}
+	if got := f("dollaratsigns")(";cat /etc/passwd", rng); got != ";$@ca$@t /$@e$@t$@c/$@pa$@s$@s$@w$@d" {
+		t.Errorf("dollaratsigns: %q", got)
+	}
+	if got := f("backslashes")("|id", rng); got != `|\i\d` {
+		t.Errorf("backslashes: %q", got)
+	}
+	got := f("uninitializedvariable")(";id", rng)
+	if len(got) != len(";${xx}i${xx}d") || got[1:3] != "${" || got[1:6] != got[7:12] {
+		t.Errorf("uninitializedvariable: %q", got)
+	}
+	if got := f("slash2env")("/bin/ls", rng); got != "${PATH%%u*}bin${PATH%%u*}ls" {
+		t.Errorf("slash2env: %q", got)
 	}
 }
