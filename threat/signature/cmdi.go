@@ -2051,11 +2051,14 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 				ctx.after = wordsUpTo(b[next+k+1:], 3)
 			}
 		}
-		if proseCommand(t, ctx, wordy, &c) {
+		if !path && proseCommand(t, ctx, wordy, &c) {
+			// (a URL path's command is read in full below: there a
+			// shell's "&&" between spaces, or a ';' that opens a segment,
+			// counts though its arguments are harmless)
 			if span := b[c.end:argsEnd(b, c.end, close)]; !argsMayBeHostile(span, &c) && !(cwd.n > 1 && cwd.reaches(span)) {
 				// rateAt would offer a name no prose uses with shaped
-				// arguments 0.75 and nothing else; a URL path's nothing
-				if c.class >= cmdName && !path && argsShaped(span) {
+				// arguments 0.75 and nothing else
+				if c.class >= cmdName && argsShaped(span) {
 					best.offer(0.75, "cmdi.chain", i, c.end+len(span))
 				}
 				continue
