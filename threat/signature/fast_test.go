@@ -69,7 +69,7 @@ func (lx *sqlLexer) nextPlain(i int) sqlTok {
 	for i < len(s) {
 		c := s[i]
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || 0x01 <= c && c < 0x20:
 			i++
 			continue
 		case c == 0xa0 && (i == 0 || s[i-1] < 0x80):
@@ -97,6 +97,11 @@ func (lx *sqlLexer) nextPlain(i int) sqlTok {
 		case c == '*' && i+1 < len(s) && s[i+1] == '/':
 			i += 2
 			continue
+		case c == '#' || c == '-' && i+1 < len(s) && s[i+1] == '-':
+			if j := lx.lineCommentEnd(i); j > 0 {
+				i = j // a line comment a line break ends, SQL after it
+				continue
+			}
 		}
 		break
 	}
