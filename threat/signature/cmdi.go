@@ -501,7 +501,7 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 				continue
 			}
 		case c == '^':
-			if len(b) > 0 && isLetter(b[len(b)-1]) && i+1 < len(v) && isLetter(v[i+1]) {
+			if i+1 < len(v) && isLetter(v[i+1]) && (len(b) > 0 && isLetter(b[len(b)-1]) || caretChain(v[i:])) {
 				t.mark(len(b))
 				continue
 			}
@@ -585,17 +585,10 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 					t.mark(len(b))
 					i += 2 + end
 					continue
-				case patternRemoval(inner) && i+3+end < len(v) && (isAlnum(v[i+3+end]) || v[i+3+end] == '$'):
-					// "${PATH%%u*}": PATH with all from its first 'u' taken
-					// off, "/" (commix's slash2env)
-					if t.exp < 0 {
-						t.exp = len(b)
-					}
-					t.mark(len(b))
-					b = append(b, '/')
-					i += 2 + end
-					continue
-				case rest != "" && isEnvName(name) && substringSpec(rest):
+				case patternRemoval(inner) && i+3+end < len(v) && (isAlnum(v[i+3+end]) || v[i+3+end] == '$'),
+					rest != "" && isEnvName(name) && substringSpec(rest):
+					// "${PATH%%u*}" (PATH with all from its first 'u' taken off;
+					// commix's slash2env) and "${PATH:0:1}" both spell a "/"
 					if t.exp < 0 {
 						t.exp = len(b)
 					}
@@ -735,6 +728,23 @@ func wordStart(b []byte) bool {
 	switch b[len(b)-1] {
 	case ';', '|', '&', '(', '`', '\n', ' ', '\t', '/':
 		return true
+	}
+	return false
+}
+
+// caretChain reports whether s starts a chain of cmd.exe's escapes: a '^'
+// before a letter, and another within the next two letters ("^d^i^r",
+// "/^u^s^r", "^ca^t"; commix's caret puts one before most letters of a
+// command, the first too). One caret before a word ("^abc", a regular
+// expression's anchor) is not a chain.
+func caretChain(s string) bool {
+	for k := 2; k <= 3 && k+1 < len(s); k++ {
+		if !isLetter(s[k-1]) {
+			return false
+		}
+		if s[k] == '^' {
+			return isLetter(s[k+1])
+		}
 	}
 	return false
 }

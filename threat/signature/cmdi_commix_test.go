@@ -29,3 +29,23 @@ func TestCmdiCommixTampers(t *testing.T) {
 	}
 	checkFamily(t, "cmdi", attacks, benign, 0.9)
 }
+
+// TestCmdiCarets: cmd.exe takes out a '^' before a letter, so commix's
+// caret spells a command with one before most of its letters, the first
+// too ("^d^i^r", "/^u^s^r/^b^i^n/^i^d"). A regular expression's anchor, a
+// power and an emoticon are not a chain.
+func TestCmdiCarets(t *testing.T) {
+	attacks := []familyCase{
+		{"q", "&& ^d^i^r C:\\", 0.9},
+		{"q", "|/^u^s^r/^b^i^n/^i^d", 0.9},
+		{"q", "; ^n^c -^l^v^v^p 4444 -^e /^b^i^n/^s^h;", 0.9},
+		{"q", "^ca^t /^e^t^c/^h^o^s^t^s", 0.9},
+		{"q", "| ^n^e^t ^l^o^ca^l^g^r^o^u^p A^d^m^i^n^i^s^t^ra^t^o^r^s ^ha^c^k^e^r /A^D^D", 0.9},
+	}
+	benign := []familyCase{
+		{"q", "match lines with ^cat or ^id$ and ^ls in grep", 0},
+		{"q", "x^2 + y^2 = r^2, then e^ix and ^_^ ok", 0},
+		{"q", "Footnote[^1] cites a^b^c notation for powers", 0},
+	}
+	checkFamily(t, "cmdi", attacks, benign, 0.9)
+}

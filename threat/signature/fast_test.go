@@ -256,7 +256,7 @@ func shellFoldPlain(t *shellText, b []byte, v string) []byte {
 				continue
 			}
 		case c == '^':
-			if len(b) > 0 && isLetter(b[len(b)-1]) && i+1 < len(v) && isLetter(v[i+1]) {
+			if i+1 < len(v) && isLetter(v[i+1]) && (len(b) > 0 && isLetter(b[len(b)-1]) || caretChain(v[i:])) {
 				t.mark(len(b))
 				continue
 			}
@@ -340,17 +340,10 @@ func shellFoldPlain(t *shellText, b []byte, v string) []byte {
 					t.mark(len(b))
 					i += 2 + end
 					continue
-				case patternRemoval(inner) && i+3+end < len(v) && (isAlnum(v[i+3+end]) || v[i+3+end] == '$'):
-					// "${PATH%%u*}": PATH with all from its first 'u' taken
-					// off, "/" (commix's slash2env)
-					if t.exp < 0 {
-						t.exp = len(b)
-					}
-					t.mark(len(b))
-					b = append(b, '/')
-					i += 2 + end
-					continue
-				case rest != "" && isEnvName(name) && substringSpec(rest):
+				case patternRemoval(inner) && i+3+end < len(v) && (isAlnum(v[i+3+end]) || v[i+3+end] == '$'),
+					rest != "" && isEnvName(name) && substringSpec(rest):
+					// "${PATH%%u*}" (PATH with all from its first 'u' taken off;
+					// commix's slash2env) and "${PATH:0:1}" both spell a "/"
 					if t.exp < 0 {
 						t.exp = len(b)
 					}
