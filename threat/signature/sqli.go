@@ -119,16 +119,25 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	}
 	hits := sqliValue(in.value, in.m, in.src, lib, &best)
 	if in.m&cHigh != 0 {
+		// a no-break space between keywords, in Latin-1 or UTF-8
+		// ("UNION\xa0SELECT", sqlmap's space2mysqlblank and WAF-A-MoLE's
+		// blanks), and a lone lead byte before a quote (GBK's, which
+		// swallows the backslash addslashes puts before the quote:
+		// sqlmap's unmagicquotes) are read as the blanks they stand for
+		d, ok := in.value, false
 		if k := strings.IndexByte(in.value, 0xa0); k >= 0 {
-			// a no-break space between keywords, in Latin-1 or UTF-8
-			// ("UNION\xa0SELECT", sqlmap's space2mysqlblank and
-			// WAF-A-MoLE's blanks): read as the blank it stands for
-			if d, ok := blankNBSP(in.value, k); ok {
-				if best[sqliLib].conf >= 0.99 {
-					lib = libSkip
-				}
-				hits |= sqliValue(d, classify(d), in.src, lib, &best)
+			d, ok = blankNBSP(d, k)
+		}
+		if in.m&(cQuote|cDQuote) != 0 {
+			var lead bool
+			d, lead = blankLeadBytes(d)
+			ok = ok || lead
+		}
+		if ok {
+			if best[sqliLib].conf >= 0.99 {
+				lib = libSkip
 			}
+			hits |= sqliValue(d, classify(d), in.src, lib, &best)
 		}
 	}
 	if in.m&cStar != 0 && in.m&cSlash != 0 {
@@ -225,6 +234,36 @@ func blankNBSP(v string, k int) (string, bool) {
 				b = []byte(v)
 			}
 			b[k] = ' '
+		}
+	}
+	if b == nil {
+		return v, false
+	}
+	return string(b), true
+}
+
+// blankLeadBytes returns v with each lone byte above ASCII before a quote
+// (a byte after an ASCII one: not the end of a UTF-8 character) made a
+// space, and whether it changed any. "\xbf'" is how sqlmap's unmagicquotes
+// sends a quote past addslashes: in GBK the 0xbf and the backslash added
+// before the quote are one character, and the quote is left to close the
+// string.
+func blankLeadBytes(v string) (string, bool) {
+	var b []byte
+	for _, q := range [2]byte{'\'', '"'} {
+		for off := 1; off < len(v); {
+			k := strings.IndexByte(v[off:], q)
+			if k < 0 {
+				break
+			}
+			k += off
+			if c := v[k-1]; c >= 0x80 && (k == 1 || v[k-2] < 0x80) {
+				if b == nil {
+					b = []byte(v)
+				}
+				b[k-1] = ' '
+			}
+			off = k + 1
 		}
 	}
 	if b == nil {

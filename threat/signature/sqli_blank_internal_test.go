@@ -81,3 +81,41 @@ func FuzzJoinSplitKeywords(f *testing.F) {
 		}
 	})
 }
+
+func TestBlankLeadBytes(t *testing.T) {
+	for in, want := range map[string]string{
+		" UNION ALL SELECT \xbf'INJ'||'ECT'": " UNION ALL SELECT  'INJ'||'ECT'",
+		"\xbf' or 1=1-- -":                   " ' or 1=1-- -",
+		"admin\xbf\" --":                     "admin \" --",
+		"caf\u00e9' and the \u2019'":         "caf\u00e9' and the \u2019'", // the end of a UTF-8 character: left alone
+		"\xbf\xbf'":                          "\xbf\xbf'",                  // not lone
+		"no quote \xbf here":                 "no quote \xbf here",
+		"'\xbf":                              "'\xbf",
+	} {
+		got, changed := blankLeadBytes(in)
+		if got != want || changed != (in != want) {
+			t.Errorf("blankLeadBytes(%q) = %q, %v; want %q", in, got, changed, want)
+		}
+	}
+}
+
+// FuzzBlankLeadBytes: blankLeadBytes keeps the length and changes only
+// bytes above ASCII before a quote, after an ASCII byte or at the start,
+// to spaces.
+func FuzzBlankLeadBytes(f *testing.F) {
+	for _, s := range []string{"\xbf'", "a\xbf\"", "\xc3\xa9'", "\xbf\xbf'", "'", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, changed := blankLeadBytes(s)
+		if changed != (got != s) || len(got) != len(s) {
+			t.Fatalf("%q: changed %v, got %q", s, changed, got)
+		}
+		for i := range s {
+			lone := s[i] >= 0x80 && i+1 < len(s) && (s[i+1] == '\'' || s[i+1] == '"') && (i == 0 || s[i-1] < 0x80)
+			if lone != (got[i] != s[i]) || lone && got[i] != ' ' {
+				t.Fatalf("%q: byte %d is %q", s, i, got[i])
+			}
+		}
+	})
+}

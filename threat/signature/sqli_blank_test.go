@@ -126,3 +126,21 @@ func TestSQLiKeywordsSplitByComments(t *testing.T) {
 	}
 	checkFamily(t, "sqli", attacks, benign, 0.9)
 }
+
+// TestSQLiLeadByteBeforeQuote: a byte above ASCII alone before a quote is
+// sqlmap's unmagicquotes (in GBK the byte and the backslash addslashes puts
+// before the quote are one character, and the quote closes the string).
+// Prose in UTF-8 ends a character before a quote with a continuation byte
+// after a lead byte, never after an ASCII one.
+func TestSQLiLeadByteBeforeQuote(t *testing.T) {
+	attacks := []familyCase{
+		{"q", " UNION ALL SELECT \xbf'INJ'||'ECT'||'XXX',2,3,4-- -", 0.9},
+		{"q", "\" waitfor delay \xbf'0:0:20' ---- -", 0.9},
+		{"q", "1\xbf' AND SLEEP(5)-- -", 0.9},
+	}
+	benign := []familyCase{
+		{"q", "Caf\u00e9' menu, or the na\u00efve 'select' \u2019union\u2019 -- a note", 0},
+		{"q", "\u00bfQu\u00e9 tal?' dijo, and 'or' el otro", 0},
+	}
+	checkFamily(t, "sqli", attacks, benign, 0.9)
+}

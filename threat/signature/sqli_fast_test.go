@@ -17,10 +17,15 @@ func scanSQLiPlain(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	var hit bool
 	var best [sqliNumRules]sqlHit
 	sqliValue(in.value, in.m, in.src, libRun, &best)
+	d, ok := in.value, false
 	if k := strings.IndexByte(in.value, 0xa0); k >= 0 {
-		if d, ok := blankNBSP(in.value, k); ok {
-			sqliValue(d, classify(d), in.src, libRun, &best)
-		}
+		d, ok = blankNBSP(d, k)
+	}
+	if d2, lead := blankLeadBytes(d); lead {
+		d, ok = d2, true
+	}
+	if ok {
+		sqliValue(d, classify(d), in.src, libRun, &best)
 	}
 	if d, ok := joinSplitKeywords(in.value); ok {
 		sqliValue(d, classify(d), in.src, libRun, &best)
