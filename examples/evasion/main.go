@@ -284,13 +284,19 @@ var tampers = []tamper{
 		return b.String()
 	}},
 	{"overlongutf8", func(p string, _ *rand.Rand) string {
+		// every ASCII byte but letters and digits, the space too, as two
+		// bytes (0xc0 + c>>6, 0x80 + c&0x3f); a %XX already there is kept
 		var b strings.Builder
 		for i := 0; i < len(p); i++ {
 			c := p[i]
-			if c < 0x80 && c != ' ' && !(c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z') {
-				b.WriteByte(0xc0)
+			switch {
+			case c == '%' && i+2 < len(p) && isHex(p[i+1]) && isHex(p[i+2]):
+				b.WriteString(p[i : i+3])
+				i += 2
+			case c < 0x80 && !(c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z'):
+				b.WriteByte(0xc0 + c>>6)
 				b.WriteByte(0x80 | c&0x3f)
-			} else {
+			default:
 				b.WriteByte(c)
 			}
 		}
@@ -495,3 +501,5 @@ func randLetters(rng *rand.Rand, n int) string {
 	}
 	return string(b)
 }
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f' }

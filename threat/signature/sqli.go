@@ -182,19 +182,20 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 }
 
 // joinSplitKeywords returns v with the empty comments ("/**/") between
-// two letters taken out, when it has at least two such: "UNI/**/ON
-// SEL/**/ECT" is "UNION SELECT" to an application that strips comments
-// before it builds its query. It reports false, and v, otherwise.
+// two letters taken out, when it has one: "UNI/**/ON SEL/**/ECT" is "UNION
+// SELECT" to an application that strips comments before it builds its
+// query (sqlmap's randomcomments splits a keyword once as often as twice:
+// " O/**/R 1=1"). It reports false, and v, otherwise. (A glob's
+// "docs/**/index" joins to a word, which no SQL reading takes.)
 func joinSplitKeywords(v string) (string, bool) {
-	n := 0
-	for off := 0; n < 2; {
+	for off := 0; ; {
 		k := strings.Index(v[off:], "/**/")
 		if k < 0 {
 			return v, false
 		}
 		k += off
 		if k > 0 && k+4 < len(v) && isAlpha(v[k-1]) && isAlpha(v[k+4]) {
-			n++
+			break
 		}
 		off = k + 4
 	}

@@ -50,9 +50,11 @@ func FuzzBlankNBSP(f *testing.F) {
 func TestJoinSplitKeywords(t *testing.T) {
 	for in, want := range map[string]string{
 		"UNI/**/ON SEL/**/ECT 1": "UNION SELECT 1",
-		"UNI/**/ON SELECT 1":     "", // one split keyword: left alone
-		"1/**/UNION/**/SELECT":   "", // comments as blanks: left alone
-		"a/**/b/**/":             "", // the second ends the value
+		"UNI/**/ON SELECT 1":     "UNION SELECT 1",
+		" O/**/R 1=1":            " OR 1=1",
+		"1/**/UNION/**/SELECT":   "1/**/UNIONSELECT", // the value as sent is read too
+		"a/**/b/**/":             "ab/**/",           // the second ends the value
+		"1/**/2 /**/x":           "",
 		"U/**/N/**/I/**/ON":      "UNION",
 	} {
 		got, ok := joinSplitKeywords(in)

@@ -112,17 +112,23 @@ func TestSQLiControlBytesAsBlanks(t *testing.T) {
 
 // TestSQLiKeywordsSplitByComments: keywords split by empty comments, for
 // an application that strips comments before it builds its query
-// (sqlmap's randomcomments; the CRS removes comments the same way). Code
-// with one such comment, or comments between words, is not the shape.
+// (sqlmap's randomcomments, which splits a keyword once or more; the CRS
+// removes comments the same way). Code with such a comment, a glob's
+// "**" between directories, or comments between words joins to no SQL.
 func TestSQLiKeywordsSplitByComments(t *testing.T) {
 	attacks := []familyCase{
 		{"q", " U/**/NI/**/ON A/**/L/**/L S/**/ELEC/**/T 1,2,3-- ", 0.9},
 		{"q", "' union (s/**/e/**/lect NULL, (s/**/e/**/l/**/e/**/c/**/t @@version)) --", 0.9},
 		{"q", "-1 UNI/**/ON SELE/**/CT 1 I/**/NT/**/O @,@,@", 0.9},
+		{"q", "' O/**/R 1=1-- ", 0.9},
+		{"q", " UNI/**/ON ALL SELECT 1,2,3,4,5,6,7,8,9,10,11,12", 0.9},
+		{"q", "&&S/**/LEEP(5)", 0.9},
 	}
 	benign := []familyCase{
 		{"q", "int/**/x = 1; select a value or two", 0},
 		{"q", "see /**/ and /**/ in C or SQL", 0},
+		{"q", "match src/**/test or docs/**/index and select the files", 0},
+		{"q", "a/**/or b/**/and c are globs, or/**/and in a path", 0},
 	}
 	checkFamily(t, "sqli", attacks, benign, 0.9)
 }
