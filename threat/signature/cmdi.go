@@ -315,7 +315,7 @@ func putScratch(p *[]byte) {
 
 // shellSpecialBytes are the bytes shellFold does more with than
 // lower-case; it copies the runs of other bytes lower-cased.
-const shellSpecialBytes = "\x1b\\'\"^${`"
+const shellSpecialBytes = "\x1b\\'\"^${`\v\f"
 
 // shellSpecial marks shellSpecialBytes.
 var shellSpecial = byteSet(shellSpecialBytes)
@@ -443,7 +443,7 @@ func shellFold(t *shellText, b []byte, v string) []byte { return shellFoldFrom(t
 // classes of v (read only when lo is given). With lo the runs between
 // special bytes are copied from it, lower-cased once for the families
 // that share it (input.lowerValue), and the special bytes are searched
-// for by a class cursor (newClassCursor): of the seven, a value of prose
+// for by a class cursor (newClassCursor): of the nine, a value of prose
 // holds the quotes and little else, and the classes of v say which to
 // skip. ('^' has no class and is always searched for.)
 func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
@@ -469,6 +469,11 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 			continue
 		}
 		switch {
+		case c == '\v' || c == '\f':
+			// cmd.exe parts a command's arguments at them as at a space
+			// ("|ping\f-w\f8000\f-n\f1\f1.2.3.4|rem\f")
+			b = append(b, ' ')
+			continue
 		case c == '\\' && i+1 < len(v) && isLetter(v[i+1]) && len(b) > 0 &&
 			(b[len(b)-1] == '/' || isLetter(b[len(b)-1]) && t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1) &&
 			ansiEscape(v[i:]) == 0:
@@ -1786,6 +1791,11 @@ func judgeCommand(v string, m cls, path bool, lo []byte) commandJudgement {
 	if j.best.conf < 0.99 && m&(cBacktick|cDollar) != 0 && booleanProbe(t.b) {
 		j.best = cmdHit{0.99, "cmdi.substitution", 0, len(t.b)}
 	}
+	if j.best.conf < 0.99 && m&cSemi != 0 {
+		if i, k := timingBranch(t.b); i >= 0 {
+			j.best = cmdHit{0.99, "cmdi.timing", i, k}
+		}
+	}
 	if m&cParen != 0 {
 		if i, k := execCall(t.b); i >= 0 {
 			j.exec = match{i: i, j: k}
@@ -2393,6 +2403,69 @@ func booleanProbe(b []byte) bool {
 	return false
 }
 
+// timingBranch finds a conditional whose two branches sleep ("then
+// sleep 0; else sleep 1"): the oracle of time-based blind injection
+// (commix's "if [ 2 -ne ${str1} ]; then sleep 0; else sleep 1; fi"),
+// which reads the answer from how long the response takes. It returns
+// where the "then" branch starts and the "else" branch ends, or -1.
+func timingBranch(b []byte) (int, int) {
+	i, e := sleepAfter(b, "then")
+	if i < 0 {
+		return -1, -1
+	}
+	_, k := sleepAfter(b[e:], "else")
+	if k < 0 {
+		return -1, -1
+	}
+	return i, e + k
+}
+
+// sleepAfter returns where the first "KW sleep N" in b that is a command
+// of its own (after a ';' or a line break, ended by one or by the
+// value's end) starts and ends, or -1, -1.
+func sleepAfter(b []byte, kw string) (int, int) {
+	for off := 0; off < len(b); {
+		k := bytes.Index(b[off:], []byte(kw))
+		if k < 0 {
+			return -1, -1
+		}
+		k += off
+		off = k + len(kw)
+		// a shell keyword opens a command: after a ';' or a line break
+		p := k - 1
+		for p >= 0 && (b[p] == ' ' || b[p] == '\t') {
+			p--
+		}
+		if p < 0 || b[p] != ';' && b[p] != '\n' {
+			continue
+		}
+		j := skipBlanks(b, off)
+		if j == off || !bytes.HasPrefix(b[j:], []byte("sleep")) {
+			continue
+		}
+		e := skipBlanks(b, j+5)
+		if e == j+5 || e >= len(b) || b[e] < '0' || b[e] > '9' {
+			continue
+		}
+		for e < len(b) && b[e] >= '0' && b[e] <= '9' {
+			e++
+		}
+		// and the branch ends there ("sleep 8 hours" is a sentence)
+		if n := skipBlanks(b, e); n < len(b) && b[n] != ';' && b[n] != '\n' && b[n] != '&' && b[n] != '|' {
+			continue
+		}
+		return k, e
+	}
+	return -1, -1
+}
+
+func skipBlanks(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	return i
+}
+
 // opContext is where an operator stands in a value.
 type opContext struct {
 	op    int
@@ -2434,7 +2507,9 @@ func rateAt(t *shellText, x opContext, wordy bool, c *command, a *args, i int, b
 	}
 	english := englishish(c.name)
 	distinct := c.class >= cmdName && !english
-	start := x.words == 0 // the operator opens the value
+	// the operator opens the value, or follows only the quotes and
+	// brackets that close what the value was written into ("';rm x #")
+	start := x.words == 0 || x.words == 1 && closersOnly(t.b[:i])
 	switch {
 	case obfuscated(t, c, a, wordy) || c.glob && (x.lead || x.line):
 		best.offer(0.99, "cmdi.obfuscated", i, j)
@@ -2480,6 +2555,10 @@ func rateAt(t *shellText, x opContext, wordy bool, c *command, a *args, i int, b
 		return
 	}
 	// An operator at the start of the value or after one or two tokens.
+	if start && op == opNewline && a.plain <= 1 && commentTail(t.b[c.end:]) {
+		best.offer(0.99, rule, i, j) // "'\nrm q29624474 #": a line a shell comment ends
+		return
+	}
 	if op == opNewline && !(c.class == cmdProbe && a.empty) {
 		// a line of a text field is judged as a value is: "egrep
 		// patterns are full regular expressions" starts a sentence
@@ -2506,7 +2585,7 @@ func rateAt(t *shellText, x opContext, wordy bool, c *command, a *args, i int, b
 		// expansion is the probe that reads the command's output back
 		// (";echo 111111", commix's ";echo XYZ$((7*7))XYZ")
 		conf := 0.9
-		if string(c.name) == "echo" && echoProbe(t.b[c.end:]) {
+		if string(c.name) == "echo" && echoProbe(t.b[c.end:]) || commentTail(t.b[c.end:]) {
 			conf = 0.99
 		}
 		best.offer(conf, rule, i, j)
@@ -2535,6 +2614,34 @@ func echoProbe(rest []byte) bool {
 		}
 	}
 	return true
+}
+
+// closersOnly reports whether b is one or more quotes and closing
+// brackets, with blanks: what a value breaks out of its string with.
+func closersOnly(b []byte) bool {
+	n := 0
+	for _, c := range b {
+		switch c {
+		case '\'', '"', ')', ']':
+			n++
+		case ' ', '\t':
+		default:
+			return false
+		}
+	}
+	return n > 0
+}
+
+// commentTail reports whether the command whose arguments start rest
+// ends the value with a shell comment: a '#' after a blank, and nothing
+// but blanks after it (";rm q88998669 #", the probe that comments out
+// what the application appends to the line).
+func commentTail(rest []byte) bool {
+	arg := bytes.TrimRight(rest, " \t")
+	if len(arg) < 3 || arg[len(arg)-1] != '#' || arg[len(arg)-2] != ' ' && arg[len(arg)-2] != '\t' {
+		return false
+	}
+	return bytes.IndexAny(arg[:len(arg)-1], ";|&\n`#") < 0
 }
 
 // execCall finds a process-spawning call whose argument is a shell command:

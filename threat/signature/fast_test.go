@@ -224,6 +224,9 @@ func shellFoldPlain(t *shellText, b []byte, v string) []byte {
 		switch {
 		case 'A' <= c && c <= 'Z':
 			c += 'a' - 'A'
+		case c == '\v' || c == '\f':
+			b = append(b, ' ')
+			continue
 		case c == '\\' && i+1 < len(v) && isLetter(v[i+1]) && len(b) > 0 &&
 			(b[len(b)-1] == '/' || isLetter(b[len(b)-1]) && t.n > 0 && t.n <= maxObf && int(t.obf[t.n-1]) == len(b)-1) &&
 			ansiEscape(v[i:]) == 0:

@@ -12,6 +12,11 @@ var rfiAttacks = []placedCase{
 	{"http://66.240.183.75/crash.php", nil},
 	{"http://1.2.3.4/x.php?a=b", nil},
 	{"ftp://10.1.1.1:21/inc.txt", nil},
+	// the NUL after the '?' that ends the path for C, and a URL in the
+	// quotes of the string it breaks into (Nessus's probes, Fwaf's
+	// corpus)
+	{"http://192.168.202.118:8080/ghl9il?\x00", nil},
+	{"'http://192.168.202.118:8080/zz5thkvtmlgl?'", nil},
 }
 
 // rfiBenign are links people share.
@@ -21,6 +26,8 @@ var rfiBenign = []placedCase{
 	{"https://example.com/a.php", nil},
 	{"https://example.com/search?q=shoes", nil},
 	{"http://93.184.216.34/index.html", nil},
+	{"'https://example.com/page?/'", nil},
+	{"\"see https://example.com/faq?\"", nil},
 }
 
 // Headers carry URLs of their own (Referer, Origin, Link): the family

@@ -254,7 +254,11 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 			dst = append(dst, foldedSignal(nameTraversal, "lfi.wrapper", conf, in, b, mt.i, mt.j))
 		}
 		if !isPath && in.src != threat.SourceHeader {
-			if conf := remoteInclude(b); conf > 0 && seen.mark(&hit, travRemote) {
+			u := t // the value without the quotes of a string it breaks into
+			if len(u) > 1 && u[len(u)-1] == '/' && (nulEnd(v, "\x00") || nulEnd(in.raw, "%00")) {
+				u = u[:len(u)-1] // "?\x00": pathFold made the NUL, where C ends the path, a '/'
+			}
+			if conf := remoteInclude(u); conf > 0 && seen.mark(&hit, travRemote) {
 				rule := "rfi.url"
 				if conf < 0.8 {
 					rule = "rfi.shell_url"
@@ -538,6 +542,10 @@ func remoteInclude(b []byte) float64 {
 	}
 	return 0
 }
+
+// nulEnd reports whether s ends in nul (a NUL, or its escape) before
+// any closing quotes and blanks.
+func nulEnd(s, nul string) bool { return strings.HasSuffix(strings.TrimRight(s, " '\""), nul) }
 
 // longestRun returns the start and length of the longest run of one byte
 // (other than digits, which card numbers and ids repeat legitimately) of

@@ -1,0 +1,39 @@
+package signature_test
+
+import "testing"
+
+// TestCmdiScannerProbes: the command injection probes of Nessus and
+// commix as Fwaf's corpus holds them. A command after a ';' that opens
+// the value, or after the quote that closes the string it was written
+// into, whose line a shell comment ends (";rm q88998669 #", the comment
+// cuts off what the application appends); cmd.exe's form feed and
+// vertical tab between a command's arguments; and commix's time-based
+// oracle, a conditional whose branches sleep. Prose with a '#', a quote
+// before a ';', and a plan that sleeps are not the shape.
+func TestCmdiScannerProbes(t *testing.T) {
+	attacks := []familyCase{
+		{"q", ";rm q88998669 #", 0.99},
+		{"q", ";del q94314237 #", 0.99},
+		{"q", "'; del q94314237 #", 0.99},
+		{"q", "\";rm q43236884 #", 0.99},
+		{"q", "';rm\tq56931967\t#", 0.99},
+		{"q", "'\nrm\tq29624474\t#", 0.99},
+		{"q", "\"\rdel q43695626 #", 0.99},
+		// cmd.exe's other delimiters between a command's arguments
+		{"q", "\"|ping\f-w\f8000\f-n\f1\f1.2.3.4|rem\f", 0.99},
+		{"q", "\"|ping\v-w\v11000\v-n\v1\v4.3.2.1|rem\v", 0.99},
+		{"q", "; str=$(echo ZSSQMT); str1=${#str}; if [ 2 -ne ${str1} ]; then sleep 0; else sleep 1; fi ", 0.99},
+		{"q", "'; str=$(echo PUPQPK); str1=${#str}; if [ 1 -ne ${str1} ]; then sleep 0; else sleep 1; fi &", 0.99},
+		{"path", "/%3B%20str%3D%24%28echo%20ZSSQMT%29%3B%20str1%3D%24%7B%23str%7D%3B%20if%20%5B%202%20-ne%20%24%7Bstr1%7D%20%5D%3B%20then%20sleep%200%3B%20else%20sleep%201%3B%20fi%20", 0.99},
+	}
+	benign := []familyCase{
+		{"q", "Room 12; rm 4 is next door #signage", 0},
+		{"q", "the 'quick' fix; delete the old row # later", 0},
+		{"q", "If tired, then sleep 8 hours; else sleep 6 and rest", 0},
+		{"q", "Plan: then sleep 8; else sleep 6 hours or more", 0},
+		{"q", "Issue #12; see comment #3", 0},
+		{"q", "first line\nrm 5 #", 0},
+		{"q", "page one\fpage two | ping me\fat noon", 0},
+	}
+	checkFamily(t, "cmdi", attacks, benign, 0.9)
+}
