@@ -8,11 +8,11 @@ import (
 func TestTimingBranch(t *testing.T) {
 	for in, want := range map[string]string{
 		"; if [ 2 -ne ${s} ]; then sleep 0; else sleep 1; fi": "then sleep 0; else sleep 1",
-		"x\nthen\tsleep 5\nelse sleep 0":                       "then\tsleep 5\nelse sleep 0",
-		"; then sleep 8 hours; else sleep 6":                   "",
-		"then sleep 1; else sleep 2":                           "", // "then" opens no command
-		"; then sleep 1; fi":                                   "",
-		"; athen sleep 1; else sleep 2":                        "",
+		"x\nthen\tsleep 5\nelse sleep 0":                      "then\tsleep 5\nelse sleep 0",
+		"; then sleep 8 hours; else sleep 6":                  "",
+		"then sleep 1; else sleep 2":                          "", // "then" opens no command
+		"; then sleep 1; fi":                                  "",
+		"; athen sleep 1; else sleep 2":                       "",
 	} {
 		i, k := timingBranch([]byte(in))
 		got := ""
