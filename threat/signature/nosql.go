@@ -223,7 +223,8 @@ func jsBreakout(v string, m cls) (int, int, float64) {
 			// (its segment read back at most leadMax bytes: a value of
 			// "||||" must not be read back to its start at each pair)
 			lead := false
-			if b >= 0 && !escape {
+			// (a number or true/false/null ends in a digit, 'e' or 'l')
+			if b >= 0 && !escape && (v[b] >= '0' && v[b] <= '9' || v[b] == 'e' || v[b] == 'l') {
 				s := b + 1 - min(b+1, leadMax)
 				switch k := strings.LastIndexByte(v[s:b+1], '/'); {
 				case k >= 0:
