@@ -866,12 +866,18 @@ func htmlElement(name string) bool {
 	return false
 }
 
+// probeComment bounds the inside of a comment that is a value's only
+// content for comment to read it as a probe: "<!-- hidden -->" is one, a
+// note kept in a comment ("<!-- YAML added: v11.8.0 changes: ... -->",
+// Node.js's documentation) is a paragraph.
+const probeComment = 64
+
 // comment finds an HTML comment written into a value: a conditional
 // comment ("<!--[if"), whose inside old browsers run; the "--!>" that
 // closes a comment where a filter looks for "-->"; markup inside the
 // comment or around it, the shape of the parser-confusion payloads
 // ("<!--<img src=\"--><img src=x onerror=alert(1)//\">"); or a value
-// that is a comment and nothing else, a probe of whether the page
+// that is a short comment and nothing else, a probe of whether the page
 // reflects markup. A comment of words inside prose is what Markdown and
 // issue templates hold ("Steps: <!-- describe them --> 1. open"): it
 // hides nothing reflected. An opener alone is a hint: it hides the page
@@ -891,7 +897,7 @@ func (x *xssScan) comment(s string) {
 		x.hit(xssTag, 0.99, s, i, i+4)
 	case end < 0:
 		x.hit(xssTag, 0.6, s, i, i+4)
-	case strings.TrimSpace(s[:i]) == "" && strings.TrimSpace(rest[end+3:]) == "",
+	case strings.TrimSpace(s[:i]) == "" && strings.TrimSpace(rest[end+3:]) == "" && end <= probeComment,
 		strings.ContainsAny(rest[:end], "<>") || strings.ContainsAny(s[:i], "<>") || strings.IndexByte(rest[end+3:], '<') >= 0:
 		x.hit(xssTag, 0.99, s, i, i+4)
 	}
