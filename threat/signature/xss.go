@@ -109,17 +109,53 @@ func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 	if m&(cLT|cEq) != 0 && in.src != threat.SourceBody && !in.xmlData {
 		if i, j, ok := libXSS(v); ok {
 			conf := 0.99
-			if m&cLT != 0 && onlyXMLDeclaration(v) || m&cLT == 0 && styleDeclarations(v) {
+			if m&cLT != 0 && (onlyXMLDeclaration(v) || m&cBacktick != 0 && codeSpanComments(v)) || m&cLT == 0 && styleDeclarations(v) {
 				// libinjection reads a processing instruction as a tag and
 				// "style=" as an attribute that runs; an XML declaration
 				// alone, and plain CSS declarations, run nothing (the
-				// style rule reads CSS that does)
+				// style rule reads CSS that does); nor do comments whose
+				// backticks are Markdown's code spans
 				conf = 0.6
 			}
 			x.hit(xssLib, conf, v, i, j)
 		}
 	}
 	return x.report(in, seen, dst)
+}
+
+// codeSpanComments reports a value whose only markup is HTML comments
+// that hold Markdown's code spans: every '<' opens a comment, each
+// comment holds an even number of backticks, no '<', and none of the words
+// libinjection reads a comment for ("[if", "xml", "import", "entity"),
+// and no '=' gives libinjection an attribute to read. libinjection flags
+// a comment holding a backtick, which Internet Explorer ended a tag at;
+// an issue template or a documentation note ("<!-- Paste the output of
+// `npm ls` here -->") holds them as code.
+func codeSpanComments(v string) bool {
+	if strings.IndexByte(v, '=') >= 0 {
+		return false
+	}
+	for i := 0; i < len(v); {
+		k := strings.IndexByte(v[i:], '<')
+		if k < 0 {
+			return true
+		}
+		i += k
+		if !strings.HasPrefix(v[i:], "<!--") {
+			return false
+		}
+		e := strings.Index(v[i+4:], "-->")
+		if e < 0 {
+			return false
+		}
+		c := v[i+4 : i+4+e]
+		if strings.Count(c, "`")%2 != 0 || strings.IndexByte(c, '<') >= 0 || indexFold(c, "[if") >= 0 || indexFold(c, "xml") >= 0 ||
+			indexFold(c, "import") >= 0 || indexFold(c, "entity") >= 0 {
+			return false
+		}
+		i += 4 + e + 3
+	}
+	return true
 }
 
 // xssLibSpan is the context libinjection reads on each side of a '<' or

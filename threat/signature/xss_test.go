@@ -236,7 +236,8 @@ func FuzzXSS(f *testing.F) {
 func TestXSSBreakoutMarkup(t *testing.T) {
 	for _, v := range []string{"</script>", "</style><script>", "</textarea>", "</title>", "x</noscript>",
 		"<svg>", "<math>", "<xmp>", "<!-- hidden -->", "<!--[if IE]>", "</BODY></HTML>",
-		"a <!-- b --!> c", "note <!-- <b> --> c", "<b>x</b> <!-- y -->", "text <!-- a --> <script>"} {
+		"a <!-- b --!> c", "note <!-- <b> --> c", "<b>x</b> <!-- y -->", "text <!-- a --> <script>",
+		"<!--`--><img src=x onerror=alert(1)>", "<!-- a ` b -->"} {
 		if s := xssBest(t, threat.SourceQuery, v); s.Confidence < 0.99 {
 			t.Errorf("%q: %s %.2f, want >= 0.99", v, s.Rule, s.Confidence)
 		}
@@ -256,7 +257,11 @@ func TestXSSBreakoutMarkup(t *testing.T) {
 		// Markdown and issue templates: a comment of words inside prose
 		"Steps to reproduce: <!-- describe them here --> 1. open the app", "## Bug report <!-- Please describe the bug --> It crashes.",
 		// a note kept in a comment, the whole value (Node.js's documentation)
-		"<!-- YAML added: v11.8.0 changes: - version: v12.0.0 pr-url: https://github.com/nodejs/node/pull/27312 -->"} {
+		"<!-- YAML added: v11.8.0 changes: - version: v12.0.0 pr-url: https://github.com/nodejs/node/pull/27312 -->",
+		// Markdown's code spans inside comments (libinjection reads a
+		// backtick in a comment as Internet Explorer's tag end)
+		"<!-- Paste the output of `npm ls` and `node -v` here, then describe what you expected to happen -->",
+		"## Steps <!-- run `make check` first, then `make install` --> 1. open the app"} {
 		if s := xssBest(t, threat.SourceQuery, v); s.Confidence >= 0.9 {
 			t.Errorf("benign %q: %s %.2f, want < 0.9", v, s.Rule, s.Confidence)
 		}
@@ -336,6 +341,45 @@ func FuzzXMLData(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v string) {
 		if xmlData(v) && xmlDeclaration(v) == 0 && !strings.Contains(v, "xmlns=") && !strings.Contains(v, "xmlns:") {
 			t.Fatalf("%q read as XML data", v)
+		}
+	})
+}
+
+func TestCodeSpanComments(t *testing.T) {
+	for in, want := range map[string]bool{
+		"<!-- run `make` -->":                true,
+		"text <!-- `a` --> and <!-- `b` -->": true,
+		"no markup `x`":                      true,
+		"<!-- a ` b -->":                     false, // an odd backtick: IE's tag end
+		"<!-- `a` --><b>":                    false,
+		"<!-- `a` [if IE] -->":               false,
+		"<!-- `a` --> x=1":                   false,
+		"<!-- `a`":                           false,
+		"<!-- `xml` -->":                     false,
+	} {
+		if got := codeSpanComments(in); got != want {
+			t.Errorf("codeSpanComments(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// FuzzCodeSpanComments: a value codeSpanComments passes has no '=' and
+// opens a comment at every '<'.
+func FuzzCodeSpanComments(f *testing.F) {
+	for _, s := range []string{"<!-- `a` -->", "<!--", "<!-- ` -->", "a<b", "<!----><!---->"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !codeSpanComments(s) {
+			return
+		}
+		if strings.IndexByte(s, '=') >= 0 {
+			t.Fatalf("%q: passed with an '='", s)
+		}
+		for i := 0; i < len(s); i++ {
+			if s[i] == '<' && !strings.HasPrefix(s[i:], "<!--") {
+				t.Fatalf("%q: passed with a '<' at %d that opens no comment", s, i)
+			}
 		}
 	})
 }
