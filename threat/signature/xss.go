@@ -905,7 +905,8 @@ func htmlElement(name string) bool {
 // probeComment bounds the inside of a comment that is a value's only
 // content for comment to read it as a probe: "<!-- hidden -->" is one, a
 // note kept in a comment ("<!-- YAML added: v11.8.0 changes: ... -->",
-// Node.js's documentation) is a paragraph.
+// Node.js's documentation) is a paragraph. A comment that opens with '#'
+// is a server-side include's shape, of any length.
 const probeComment = 64
 
 // comment finds an HTML comment written into a value: a conditional
@@ -933,7 +934,8 @@ func (x *xssScan) comment(s string) {
 		x.hit(xssTag, 0.99, s, i, i+4)
 	case end < 0:
 		x.hit(xssTag, 0.6, s, i, i+4)
-	case strings.TrimSpace(s[:i]) == "" && strings.TrimSpace(rest[end+3:]) == "" && end <= probeComment,
+	case strings.TrimSpace(s[:i]) == "" && strings.TrimSpace(rest[end+3:]) == "" &&
+		(end <= probeComment || strings.HasPrefix(rest, "#")),
 		strings.ContainsAny(rest[:end], "<>") || strings.ContainsAny(s[:i], "<>") || strings.IndexByte(rest[end+3:], '<') >= 0:
 		x.hit(xssTag, 0.99, s, i, i+4)
 	}

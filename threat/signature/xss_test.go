@@ -237,7 +237,9 @@ func TestXSSBreakoutMarkup(t *testing.T) {
 	for _, v := range []string{"</script>", "</style><script>", "</textarea>", "</title>", "x</noscript>",
 		"<svg>", "<math>", "<xmp>", "<!-- hidden -->", "<!--[if IE]>", "</BODY></HTML>",
 		"a <!-- b --!> c", "note <!-- <b> --> c", "<b>x</b> <!-- y -->", "text <!-- a --> <script>",
-		"<!--`--><img src=x onerror=alert(1)>", "<!-- a ` b -->"} {
+		"<!--`--><img src=x onerror=alert(1)>", "<!-- a ` b -->",
+		// a server-side include's shape, however long
+		`<!--#$@e$@x$@e$@c $@c$@m$@d="/$@b$@i$@n/$@ca$@t /$@e$@t$@c/$@pa$@s$@s$@w$@d"-->`} {
 		if s := xssBest(t, threat.SourceQuery, v); s.Confidence < 0.99 {
 			t.Errorf("%q: %s %.2f, want >= 0.99", v, s.Rule, s.Confidence)
 		}
