@@ -2932,10 +2932,13 @@ func (sc *sqlScan) libAt(i int) (sqlHit, bool) {
 	}
 	conf := 0.99
 	switch {
-	case i == 0 && fp != "" && fp[0] == 's' && quotation(w, firstQuoteTick(w)) || i > 0 && quotation(sc.lx.s, i):
+	case i == 0 && fp != "" && fp[0] == 's' && quotation(w, firstQuoteTick(w)) || i > 0 && quotation(sc.lx.s, i),
+		i > 0 && codeSpan(sc.lx.s, i):
 		// the quote opens a quotation in a sentence ("-- Kurt Vonnegut
 		// Jr., \"Between Time and Timbuktu\""), not a break-out: a
-		// title or a phrase quoted whole, no operator inside
+		// title or a phrase quoted whole, no operator inside; or the
+		// backtick opens Markdown's code span of a name or an option
+		// ("the `--relative` option")
 		conf = 0.6
 	case fp == "1c" || fp == "nc" || fp == "c" || len(fp) >= 2 && fp[0] == 's' && strings.Trim(fp[1:], ")") == "c":
 		// a value, maybe closing brackets, and a comment ("admin'--",
@@ -3003,6 +3006,37 @@ func quotation(s string, q int) bool {
 	}
 	a := q + 2 + end
 	return a >= len(s) || strings.IndexByte(" \t\r\n.,:!?)", s[a]) >= 0
+}
+
+// codeSpan reports whether the backtick at s[q] opens Markdown's code
+// span of one name, option or path in a sentence: words before it, then
+// a blank or a bracket; its partner within 64 bytes; between them no
+// blank and only letters, digits and "-_./:@+"; after the partner the
+// value's end, a blank or a sentence's punctuation. A MySQL identifier
+// in an injection follows an operator or a keyword, not a sentence's
+// word, and the grammar rules read the query around it.
+func codeSpan(s string, q int) bool {
+	if q <= 0 || q+2 >= len(s) || s[q] != '`' || s[q-1] != ' ' && s[q-1] != '\t' && s[q-1] != '(' {
+		return false
+	}
+	p := q - 1
+	for p >= 0 && (s[p] == ' ' || s[p] == '\t' || s[p] == '(') {
+		p--
+	}
+	if p < 0 || !isLetter(s[p]) {
+		return false // a word ends before it
+	}
+	end := strings.IndexByte(s[q+1:min(len(s), q+66)], '`')
+	if end <= 0 {
+		return false
+	}
+	for _, c := range []byte(s[q+1 : q+1+end]) {
+		if !isAlnum(c) && strings.IndexByte("-_./:@+", c) < 0 {
+			return false
+		}
+	}
+	a := q + 2 + end
+	return a >= len(s) || strings.IndexByte(" \t\r\n.,:;!?)", s[a]) >= 0
 }
 
 // plainNumberCall reports whether w is one call of a named function on
