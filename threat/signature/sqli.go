@@ -140,6 +140,16 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			hits |= sqliValue(d, classify(d), in.src, lib, &best)
 		}
 	}
+	if in.src == threat.SourcePath && in.m&(cSpace|cParen) != 0 {
+		if seg, ok := sqlSegment(in.value); ok {
+			// "/declare @s varchar(200) select @s = 0x... exec(@s)": a
+			// statement that opens a path's segment opens its value
+			if best[sqliLib].conf >= 0.99 {
+				lib = libSkip
+			}
+			hits |= sqliValue(seg, classify(seg), in.src, lib, &best)
+		}
+	}
 	if in.m&cStar != 0 && in.m&cSlash != 0 {
 		if d, ok := joinSplitKeywords(in.value); ok {
 			// "UNI/**/ON SEL/**/ECT": keywords split by comments for a
@@ -179,6 +189,22 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		dst = append(dst, s)
 	}
 	return sqlCastOrCatalog(in, seen, dst, hit)
+}
+
+// sqlSegment returns the segment of the URL path v that holds its first
+// blank or bracket, from after the '/' before it, when that segment is
+// not where v starts: a statement that opens it opens a value of its
+// own (a router hands the segment to the handler).
+func sqlSegment(v string) (string, bool) {
+	k := strings.IndexAny(v, " \t()")
+	if k < 0 {
+		return "", false
+	}
+	s := strings.LastIndexByte(v[:k], '/')
+	if s < 0 || s+1 >= k {
+		return "", false
+	}
+	return v[s+1:], true
 }
 
 // joinSplitKeywords returns v with the empty comments ("/**/") between

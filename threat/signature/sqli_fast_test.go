@@ -27,6 +27,11 @@ func scanSQLiPlain(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	if ok {
 		sqliValue(d, classify(d), in.src, libRun, &best)
 	}
+	if in.src == threat.SourcePath {
+		if seg, ok := sqlSegment(in.value); ok {
+			sqliValue(seg, classify(seg), in.src, libRun, &best)
+		}
+	}
 	if d, ok := joinSplitKeywords(in.value); ok {
 		sqliValue(d, classify(d), in.src, libRun, &best)
 	}
