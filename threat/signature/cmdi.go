@@ -2372,6 +2372,10 @@ func rateLine(t *shellText, c *command, a *args, wordy bool, best *cmdHit) {
 		best.offer(0.99, "cmdi.binary_path", i, j) // "/usr/bin/id", "c:\windows\system32\cmd.exe /c ver"
 	case c.class == cmdProbe && a.empty && a.end < len(t.b) && !englishCommands[string(c.name)]:
 		best.offer(0.99, "cmdi.command_line", i, j) // "id;", "whoami|": a command ended for the next
+	case !wordy && c.class >= cmdWord && (a.strong || a.shaped) && remTail(t.b, a.end):
+		// "ping -w 8000 -n 1 4.3.2.1|rem": cmd.exe's comment takes what
+		// the application appends to the line
+		best.offer(0.99, "cmdi.command_line", i, j)
 	case wordy || a.plain >= 6:
 		return // a sentence that starts with a command's name
 	case c.quoted && c.class >= cmdName && (a.empty || a.strong) && a.plain <= 2:
@@ -2610,6 +2614,31 @@ func echoProbe(rest []byte) bool {
 	}
 	for _, c := range arg {
 		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// remTail reports whether b from k is a '|' or '&' (or two) and then
+// cmd.exe's comment command, "rem", with nothing after it but blanks and
+// cmd.exe's other delimiters: the end of a line an injection writes.
+func remTail(b []byte, k int) bool {
+	k = skipBlanks(b, k)
+	n := 0
+	for k < len(b) && (b[k] == '|' || b[k] == '&') && n < 2 {
+		k++
+		n++
+	}
+	if n == 0 {
+		return false
+	}
+	k = skipBlanks(b, k)
+	if !bytes.HasPrefix(b[k:], []byte("rem")) {
+		return false
+	}
+	for _, c := range b[k+3:] {
+		if c != ' ' && c != '\t' && c != ',' && c != ';' && c != '=' {
 			return false
 		}
 	}

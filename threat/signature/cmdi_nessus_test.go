@@ -6,7 +6,8 @@ import "testing"
 // commix as Fwaf's corpus holds them. A command after a ';' that opens
 // the value, or after the quote that closes the string it was written
 // into, whose line a shell comment ends (";rm q88998669 #", the comment
-// cuts off what the application appends); cmd.exe's form feed and
+// cuts off what the application appends), or a command line cmd.exe's
+// "rem" ends after a pipe; cmd.exe's form feed and
 // vertical tab between a command's arguments; and commix's time-based
 // oracle, a conditional whose branches sleep. Prose with a '#', a quote
 // before a ';', and a plan that sleeps are not the shape.
@@ -22,6 +23,9 @@ func TestCmdiScannerProbes(t *testing.T) {
 		// cmd.exe's other delimiters between a command's arguments
 		{"q", "\"|ping\f-w\f8000\f-n\f1\f1.2.3.4|rem\f", 0.99},
 		{"q", "\"|ping\v-w\v11000\v-n\v1\v4.3.2.1|rem\v", 0.99},
+		// a command line that cmd.exe's comment ends
+		{"q", "\"ping -w 8000 -n 1 4.3.2.1|rem ", 0.99},
+		{"q", "ping -n 1 1.2.3.4&rem;", 0.99},
 		{"q", "; str=$(echo ZSSQMT); str1=${#str}; if [ 2 -ne ${str1} ]; then sleep 0; else sleep 1; fi ", 0.99},
 		{"q", "'; str=$(echo PUPQPK); str1=${#str}; if [ 1 -ne ${str1} ]; then sleep 0; else sleep 1; fi &", 0.99},
 		{"path", "/%3B%20str%3D%24%28echo%20ZSSQMT%29%3B%20str1%3D%24%7B%23str%7D%3B%20if%20%5B%202%20-ne%20%24%7Bstr1%7D%20%5D%3B%20then%20sleep%200%3B%20else%20sleep%201%3B%20fi%20", 0.99},
@@ -34,6 +38,8 @@ func TestCmdiScannerProbes(t *testing.T) {
 		{"q", "Issue #12; see comment #3", 0},
 		{"q", "first line\nrm 5 #", 0},
 		{"q", "page one\fpage two | ping me\fat noon", 0},
+		{"q", "sort the list | rem", 0},
+		{"q", "Ping the team & remember the notes", 0},
 	}
 	checkFamily(t, "cmdi", attacks, benign, 0.9)
 }
