@@ -2046,8 +2046,8 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 				op, next, close = opSubst, next+1, ')'
 			}
 		}
-		if op == opNone {
-			continue
+		if op == opNone || opAhead(b, next) {
+			continue // "||||", ";;": another operator follows, and no command
 		}
 		if !path && op != opSubst && op != opBacktick {
 			cwd.follow(b, next)
@@ -2105,6 +2105,22 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 		}
 		rateAt(t, ctx, wordy, &c, &a, i, best)
 	}
+}
+
+// opAhead reports whether the first byte after blanks from b[i] is an
+// operator's or a closing bracket's, where no command word starts.
+func opAhead(b []byte, i int) bool {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	if i >= len(b) {
+		return false
+	}
+	switch b[i] {
+	case '|', '&', ';', '<', '>', ')':
+		return true
+	}
+	return false
 }
 
 // workDir is the directory a command line's "cd" commands lead to, lower
