@@ -2686,7 +2686,7 @@ func commentTail(rest []byte) bool {
 	if len(arg) < 3 || arg[len(arg)-1] != '#' || arg[len(arg)-2] != ' ' && arg[len(arg)-2] != '\t' {
 		return false
 	}
-	return bytes.IndexAny(arg[:len(arg)-1], ";|&\n`#") < 0
+	return !bytes.ContainsAny(arg[:len(arg)-1], ";|&\n`#")
 }
 
 // execCall finds a process-spawning call whose argument is a shell command:
