@@ -2110,9 +2110,7 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 // opAhead reports whether the first byte after blanks from b[i] is an
 // operator's or a closing bracket's, where no command word starts.
 func opAhead(b []byte, i int) bool {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
-		i++
-	}
+	i = skipSpace(b, i)
 	if i >= len(b) {
 		return false
 	}
@@ -2459,11 +2457,11 @@ func sleepAfter(b []byte, kw string) (int, int) {
 		if p < 0 || b[p] != ';' && b[p] != '\n' {
 			continue
 		}
-		j := skipBlanks(b, off)
+		j := skipSpace(b, off)
 		if j == off || !bytes.HasPrefix(b[j:], []byte("sleep")) {
 			continue
 		}
-		e := skipBlanks(b, j+5)
+		e := skipSpace(b, j+5)
 		if e == j+5 || e >= len(b) || b[e] < '0' || b[e] > '9' {
 			continue
 		}
@@ -2471,19 +2469,12 @@ func sleepAfter(b []byte, kw string) (int, int) {
 			e++
 		}
 		// and the branch ends there ("sleep 8 hours" is a sentence)
-		if n := skipBlanks(b, e); n < len(b) && b[n] != ';' && b[n] != '\n' && b[n] != '&' && b[n] != '|' {
+		if n := skipSpace(b, e); n < len(b) && b[n] != ';' && b[n] != '\n' && b[n] != '&' && b[n] != '|' {
 			continue
 		}
 		return k, e
 	}
 	return -1, -1
-}
-
-func skipBlanks(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
-		i++
-	}
-	return i
 }
 
 // opContext is where an operator stands in a value.
@@ -2640,7 +2631,7 @@ func echoProbe(rest []byte) bool {
 // cmd.exe's comment command, "rem", with nothing after it but blanks and
 // cmd.exe's other delimiters: the end of a line an injection writes.
 func remTail(b []byte, k int) bool {
-	k = skipBlanks(b, k)
+	k = skipSpace(b, k)
 	n := 0
 	for k < len(b) && (b[k] == '|' || b[k] == '&') && n < 2 {
 		k++
@@ -2649,7 +2640,7 @@ func remTail(b []byte, k int) bool {
 	if n == 0 {
 		return false
 	}
-	k = skipBlanks(b, k)
+	k = skipSpace(b, k)
 	if !bytes.HasPrefix(b[k:], []byte("rem")) {
 		return false
 	}
