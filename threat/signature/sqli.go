@@ -1911,7 +1911,7 @@ func (sc *sqlScan) comparison(i int) (int, bool) {
 	case kwIn:
 		return t.j, r.kind == oParen || r.kind == oSub
 	case kwBetween:
-		return t.j, literal(r) || r.kind == oSQLCall || r.kind == oSub
+		return t.j, literal(r) || r.kind == oSQLCall || r.kind == oSub || sc.identRange(r)
 	case kwIs:
 		n := lx.next(t.j)
 		if n.kind == sWord && n.id == kwNot {
@@ -1920,6 +1920,50 @@ func (sc *sqlScan) comparison(i int) (int, bool) {
 		return t.j, n.kind == sWord && (n.id == kwNull || n.id == kwTrue)
 	}
 	return 0, false
+}
+
+// identRange reports whether the between range whose lower bound is the
+// name lo ends in the same name or in a query's call: "x between x and
+// x", "5650 between convert and convert(int,(...))", the shapes sqlmap's
+// between tamper makes of "x=x" and "5650=convert(...)". A range of two
+// names ("between low and high") is prose.
+func (sc *sqlScan) identRange(lo operand) bool {
+	if lo.kind != oIdent {
+		return false
+	}
+	up, ok := sc.upperBound(lo.j)
+	return ok && (up.kind == oSQLCall || up.kind == oSub || sameIdent(sc, lo, up))
+}
+
+// upperBound reads "and <operand>" at offset i, after a between's lower
+// bound.
+func (sc *sqlScan) upperBound(i int) (operand, bool) {
+	a := sc.lx.next(i)
+	if a.kind != sWord || a.id != kwAnd {
+		return operand{}, false
+	}
+	up := sc.operand(a.j)
+	return up, up.kind != oNone
+}
+
+// betweenUpper returns the upper bound of the between at offset i (after
+// its left operand) whose lower bound ends at lo, and false where the
+// comparator at i is another.
+func (sc *sqlScan) betweenUpper(i, lo int) (operand, bool) {
+	lx := &sc.lx
+	t := lx.next(i)
+	if t.kind == sWord && t.id == kwNot {
+		t = lx.next(t.j)
+	}
+	if t.kind != sWord || t.id != kwBetween {
+		return operand{}, false
+	}
+	return sc.upperBound(lo)
+}
+
+// sameIdent reports whether a and b are the same name, whatever its case.
+func sameIdent(sc *sqlScan, a, b operand) bool {
+	return a.kind == oIdent && b.kind == oIdent && strings.EqualFold(sc.lx.s[a.i:a.j], sc.lx.s[b.i:b.j])
 }
 
 // ends reports whether t may end a SQL fragment or condition.
@@ -1973,12 +2017,17 @@ func (sc *sqlScan) boolean(t sqlTok) {
 			return
 		}
 		end = right.j
+		upper := right // a between is judged by both its bounds
+		if u, ok := sc.betweenUpper(left.j, right.j); ok {
+			upper, end = u, u.j
+		}
 		l := sc.leadIn()
 		switch {
-		case literal(left) && literal(right),
-			left.kind == oIdent && right.kind == oIdent && strings.EqualFold(lx.s[left.i:left.j], lx.s[right.i:right.j]):
+		case literal(left) && literal(right) && (literal(upper) || upper.kind == oIdent),
+			sameIdent(sc, left, right) && sameIdent(sc, left, upper):
 			conf = boolConf(l, 0.99, 0.99, 0.99, 0.99, 0.95)
-		case left.kind >= oSQLCall || right.kind >= oSQLCall || left.kind == oVar || right.kind == oVar:
+		case left.kind >= oSQLCall || right.kind >= oSQLCall || upper.kind >= oSQLCall ||
+			left.kind == oVar || right.kind == oVar || upper.kind == oVar:
 			conf = boolConf(l, 0.99, 0.99, 0.99, 0.95, 0.85)
 		case left.kind == oCall || right.kind == oCall:
 			conf = boolConf(l, 0.95, 0.9, 0.8, 0.7, 0.6)

@@ -448,7 +448,7 @@ func (sc *sqlScan) comparisonPlain(i int) (int, bool) {
 	case kwIn:
 		return t.j, r.kind == oParen || r.kind == oSub
 	case kwBetween:
-		return t.j, literal(r) || r.kind == oSQLCall || r.kind == oSub
+		return t.j, literal(r) || r.kind == oSQLCall || r.kind == oSub || sc.identRange(r)
 	case kwIs:
 		n := lx.next(t.j)
 		if n.kind == sWord && n.id == kwNot {
