@@ -327,7 +327,7 @@ var shellSpecialMarks = byteMarks(shellSpecialBytes)
 var shellSpecialFinder = finder(shellSpecialBytes)
 
 // maxObf bounds the obfuscations shellFold remembers.
-const maxObf = 8
+const maxObf = 16
 
 // shellText is a value folded for the command family.
 type shellText struct {
@@ -1732,6 +1732,49 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	return dst, hit
 }
 
+// brokenWord finds a word that the fold joined from pieces which no-op
+// expansions or empty quotes split at four places or more:
+// "$@p$@h$@p$@i$@n$@f$@o", "${LY}e${LY}x${LY}e${LY}c", "w'h'o'a'm'i".
+// commix's tampers set every letter apart this way; a person's text
+// splits no word so. It returns the word's bounds in t.b, or -1, -1.
+func brokenWord(t *shellText) (int, int) {
+	run, prev := 0, 0
+	for k := 0; k < t.n && k < maxObf; k++ {
+		o := int(t.obf[k])
+		if o <= 0 || o >= len(t.b) || !isLetter(t.b[o-1]) || !isLetter(t.b[o]) {
+			run = 0
+			continue
+		}
+		if run > 0 && lettersOnly(t.b[prev:o]) {
+			run++
+		} else {
+			run = 1
+		}
+		prev = o
+		if run == 4 {
+			i, j := o, o
+			for i > 0 && isLetter(t.b[i-1]) {
+				i--
+			}
+			for j < len(t.b) && isLetter(t.b[j]) {
+				j++
+			}
+			return i, j
+		}
+	}
+	return -1, -1
+}
+
+// lettersOnly reports whether b is all ASCII letters.
+func lettersOnly(b []byte) bool {
+	for _, c := range b {
+		if !isLetter(c) {
+			return false
+		}
+	}
+	return true
+}
+
 // escapedBackslash reports whether s holds "%5c" or "%5C", in one walk
 // over its '5's: an encoded value of prose has an escape at each of its
 // punctuation marks and few '5's (its digits, and the escapes of '[',
@@ -1790,6 +1833,11 @@ func judgeCommand(v string, m cls, path bool, lo []byte) commandJudgement {
 	rateCommandsIn(&t, &j.best, path, ops)
 	if j.best.conf < 0.99 && m&(cBacktick|cDollar) != 0 && booleanProbe(t.b) {
 		j.best = cmdHit{0.99, "cmdi.substitution", 0, len(t.b)}
+	}
+	if j.best.conf < 0.99 && t.n >= 4 {
+		if i, k := brokenWord(&t); i >= 0 {
+			j.best = cmdHit{0.99, "cmdi.broken_word", i, k}
+		}
 	}
 	if j.best.conf < 0.99 && m&cSemi != 0 {
 		if i, k := timingBranch(t.b); i >= 0 {
