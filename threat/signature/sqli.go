@@ -1961,6 +1961,20 @@ func (sc *sqlScan) betweenUpper(i, lo int) (operand, bool) {
 	return sc.upperBound(lo)
 }
 
+// likeItself reads "like <left>" after the name left and returns where
+// it ends.
+func (sc *sqlScan) likeItself(left operand) (int, bool) {
+	if left.kind != oIdent {
+		return 0, false
+	}
+	t := sc.lx.next(left.j)
+	if t.kind != sWord || t.id != kwLike {
+		return 0, false
+	}
+	r := sc.operand(t.j)
+	return r.j, sameIdent(sc, left, r)
+}
+
 // sameIdent reports whether a and b are the same name, whatever its case.
 func sameIdent(sc *sqlScan, a, b operand) bool {
 	return a.kind == oIdent && b.kind == oIdent && strings.EqualFold(sc.lx.s[a.i:a.j], sc.lx.s[b.i:b.j])
@@ -2011,7 +2025,16 @@ func (sc *sqlScan) boolean(t sqlTok) {
 	clauseOp := t.kind == sWord && (t.id == kwHaving || t.id == kwWhere)
 	var conf float64
 	end := left.j
-	if r, ok := sc.comparison(left.j); ok {
+	if r, ok := sc.likeItself(left); ok {
+		// "or x like x": a name matched against itself, as "x=x" is
+		// after a break-out or at the value's start; after a word, it
+		// is a phrase ("cats or dogs like dogs")
+		end = r
+		conf = boolConf(sc.leadIn(), 0.99, 0.99, 0.9, 0.6, 0.5)
+		if n := lx.next(end); n.kind == sComment || n.kind == sNul || n.kind == sSemi {
+			conf = max(conf, boolConf(sc.leadIn(), 0.99, 0.99, 0.9, 0.7, 0.6))
+		}
+	} else if r, ok := sc.comparison(left.j); ok {
 		right := sc.operand(r)
 		if right.kind == oNone {
 			return
@@ -2567,7 +2590,20 @@ func (sc *sqlScan) timing(t sqlTok) {
 	switch t.id {
 	case kwWaitfor:
 		if n.kind == sWord && n.id == kwDelay {
-			if a := lx.next(n.j); a.kind == sQuote || a.kind == sNum || a.kind == sVar {
+			a := lx.next(n.j)
+			if a.kind != sQuote && a.kind != sNum && a.kind != sVar {
+				// up to two tokens of junk before a quoted time, which
+				// the server refuses but a tamper writes: "delay
+				// .e0'0:0:20'", "delay%0x14'0:0:20'"
+				for b, k := a, 0; k < 2 && (b.kind == sDot || b.kind == sOp || b.kind == sNum ||
+					b.kind == sWord && b.id == kwNone && b.j-b.i <= 3 && strings.ContainsAny(lx.s[b.i:b.j], "0123456789")); k++ {
+					if b = lx.next(b.j); b.kind == sQuote {
+						a = b
+						break
+					}
+				}
+			}
+			if a.kind == sQuote || a.kind == sNum || a.kind == sVar {
 				conf = 0.99
 			}
 		}

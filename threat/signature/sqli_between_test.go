@@ -24,3 +24,26 @@ func TestSQLiBetweenRange(t *testing.T) {
 	}
 	checkFamily(t, "sqli", attacks, benign, 0.9)
 }
+
+// TestSQLiLikeItselfAndDelayJunk: WAF-A-MoLE writes "x=x" as "x like
+// x", a name matched against itself; sqlmap's scientific tamper and
+// WAF-A-MoLE put junk between "waitfor delay" and its time (".e0",
+// "%0x14"). A name liked in a sentence and "waitfor delay" before words
+// are not the shape.
+func TestSQLiLikeItselfAndDelayJunk(t *testing.T) {
+	attacks := []familyCase{
+		{"q", " OR x LIKE x", 0.99},
+		{"q", "/**/OR x like x", 0.99},
+		{"q", "\vOR x LIKE x--\xa0", 0.99},
+		{"q", "\")%20waitfor%20delay%20.e0'0.e0:0.e0:20.e0'%20.e0--", 0.99},
+		{"q", "',NULL)%20waitfor%20delay%20.e0'0.e0:0.e0:20.e0'%20.e0/*", 0.99},
+		{"q", "\")%20waitfor%20delay%0x14'0:0:20'%20--", 0.99},
+	}
+	benign := []familyCase{
+		{"q", "cats or dogs like dogs", 0},
+		{"q", "Some like it hot, and others like others", 0},
+		{"q", "I waitfor delay and 'then' go", 0},
+		{"q", "waitfor delay the 'end'", 0},
+	}
+	checkFamily(t, "sqli", attacks, benign, 0.9)
+}
