@@ -83,7 +83,7 @@ var sqliKeywords = words("union", "select", "or", "and", "xor", "having", "order
 
 // sqlChars are the classes without which a value cannot carry SQL syntax.
 const sqlChars = cQuote | cDQuote | cBacktick | cParen | cSemi | cHash | cDash | cStar | cEq | cComma | cSpace |
-	cLT | cGT | cPipe | cAmp | cSlash | cAt | cNL
+	cLT | cGT | cPipe | cAmp | cSlash | cAt | cNL | cCtl
 
 // Bounds that keep the work on one value linear in its length.
 const (
@@ -1961,6 +1961,12 @@ func (sc *sqlScan) betweenUpper(i, lo int) (operand, bool) {
 	return sc.upperBound(lo)
 }
 
+// bulkBefore reports whether s ends in the word "bulk" and blanks.
+func bulkBefore(s string) bool {
+	s = strings.TrimRight(s, " \t\r\n\v\f")
+	return len(s) >= 4 && strings.EqualFold(s[len(s)-4:], "bulk") && (len(s) == 4 || !isWord(s[len(s)-5]))
+}
+
 // likeItself reads "like <left>" after the name left and returns where
 // it ends.
 func (sc *sqlScan) likeItself(left operand) (int, bool) {
@@ -2406,6 +2412,18 @@ func (sc *sqlScan) statement(i int) int {
 			return 3
 		}
 	case kwInsert:
+		if n.kind == sWord && n.id != kwInto && bulkBefore(lx.s[:t.i]) {
+			// SQL Server's bulk insert reads a file of the server's:
+			// "bulk insert foo from 'c:\inetpub\wwwroot\auth.asp'"
+			// a path in its string: "rows from 'csv'" is a sentence
+			if e := lx.next(sc.operand(n.i).j); e.kind == sWord && e.id == kwFrom {
+				if q := lx.next(e.j); q.kind == sQuote {
+					if end := lx.stringEnd(q.j, q.id); end > q.j && strings.ContainsAny(lx.s[q.j:end], "/\\") {
+						return 3
+					}
+				}
+			}
+		}
 		if n.kind == sWord && n.id == kwInto {
 			o := sc.operand(n.j)
 			if e := lx.next(o.j); o.kind == oCall || o.kind == oSQLCall || o.kind == oIdent && (e.kind == sOpen || e.kind == sWord && (e.id == kwValues || e.id == kwSelect || e.id == kwSet)) {
@@ -2556,8 +2574,8 @@ func (sc *sqlScan) stacked(t sqlTok) {
 // "exec master..xp_cmdshell 'dir'" are statements too.
 func (sc *sqlScan) statementHere(t sqlTok) {
 	l := sc.leadIn()
-	if l != leadBreak && l != leadStart {
-		return
+	if l != leadBreak && l != leadStart && (t.id != kwInsert || !bulkBefore(sc.lx.s[:t.i])) {
+		return // "bulk insert" is judged by its own shape, after whatever lead
 	}
 	st := sc.statement(t.i)
 	if st == 0 {
