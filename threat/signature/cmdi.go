@@ -1839,6 +1839,11 @@ func judgeCommand(v string, m cls, path bool, lo []byte) commandJudgement {
 			j.best = cmdHit{0.99, "cmdi.broken_word", i, k}
 		}
 	}
+	if j.best.conf < 0.99 && m&(cPipe|cAmp) != 0 && m&cComma != 0 {
+		if i, k := commaRemLine(t.b); i >= 0 {
+			j.best = cmdHit{0.99, "cmdi.command_line", i, k}
+		}
+	}
 	if j.best.conf < 0.99 && m&cSemi != 0 {
 		if i, k := timingBranch(t.b); i >= 0 {
 			j.best = cmdHit{0.99, "cmdi.timing", i, k}
@@ -2698,6 +2703,44 @@ func remTail(b []byte, k int) bool {
 		}
 	}
 	return true
+}
+
+// commaRemLine finds a command line whose arguments cmd.exe's commas
+// separate, that "|rem" or "&rem" ends: "|ping,-w,11000,-n,1,1.2.3.4|rem,",
+// Nessus's probe. The command is a known one's name, two commas or more
+// after it, and an option among its arguments.
+// It returns the line's bounds in b, or -1, -1.
+func commaRemLine(b []byte) (int, int) {
+	r := bytes.LastIndex(b, []byte("rem"))
+	if r < 1 {
+		return -1, -1
+	}
+	op := r
+	for op > 0 && (b[op-1] == ' ' || b[op-1] == '\t' || b[op-1] == '|' || b[op-1] == '&') {
+		op--
+	}
+	if op == r || !remTail(b, op) {
+		return -1, -1
+	}
+	e := op
+	s := e
+	for s > 0 && e-s < 128 && bytes.IndexByte([]byte("|&;'\"\n\t "), b[s-1]) < 0 {
+		s--
+	}
+	w := s
+	for w < e && 'a' <= b[w] && b[w] <= 'z' {
+		w++
+	}
+	if w == s || w >= e || b[w] != ',' {
+		return -1, -1
+	}
+	if commandClasses[string(b[s:w])] == cmdUnknown || bytes.Count(b[w:e], []byte(",")) < 2 {
+		return -1, -1 // "apples,pears|rem": no command; "ping,x|rem": one argument is a list's
+	}
+	if !bytes.Contains(b[w:e], []byte(",-")) && !bytes.Contains(b[w:e], []byte(",/")) {
+		return -1, -1 // "cat,dog,bird|rem": a list, no option
+	}
+	return s, e
 }
 
 // closersOnly reports whether b is one or more quotes and closing

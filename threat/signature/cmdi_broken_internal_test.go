@@ -1,6 +1,9 @@
 package signature
 
-import "testing"
+import (
+	"bytes"
+	"testing"
+)
 
 // FuzzBrokenWord checks brokenWord's find in any folded value: a word of
 // letters in the folded bytes, bounded by non-letters, that holds four of
@@ -30,6 +33,31 @@ func FuzzBrokenWord(f *testing.F) {
 		}
 		if n < 4 {
 			t.Fatalf("%q: word %q of %q holds %d marks", s, st.b[i:k], st.b, n)
+		}
+	})
+}
+
+// FuzzCommaRemLine checks commaRemLine's find: a line of b, a known
+// command's name and two commas or more, that remTail ends.
+func FuzzCommaRemLine(f *testing.F) {
+	for _, s := range []string{"\"|ping,-w,11000,-n,1,1.2.3.4|rem,", "|ping,-n,1,x|rem", "cat,dog|rem", "rem", "|rem", ",,|rem"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(s)
+		i, k := commaRemLine(b)
+		if i < 0 {
+			if k >= 0 {
+				t.Fatalf("%q: %d, %d", s, i, k)
+			}
+			return
+		}
+		if i >= k || k > len(b) || bytes.Count(b[i:k], []byte(",")) < 2 || !remTail(b, k) {
+			t.Fatalf("%q: line %d:%d", s, i, k)
+		}
+		w := bytes.IndexByte(b[i:k], ',')
+		if commandClasses[string(b[i:i+w])] == cmdUnknown {
+			t.Fatalf("%q: %q is no command", s, b[i:i+w])
 		}
 	})
 }

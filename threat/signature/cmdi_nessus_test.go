@@ -43,3 +43,21 @@ func TestCmdiScannerProbes(t *testing.T) {
 	}
 	checkFamily(t, "cmdi", attacks, benign, 0.9)
 }
+
+// TestCmdiCommaArgumentsBeforeRem: cmd.exe splits a command's arguments at
+// commas as at blanks; Nessus's probe writes its ping so and ends the line
+// with "|rem". A list of words or of sizes before "|rem" is no command.
+func TestCmdiCommaArgumentsBeforeRem(t *testing.T) {
+	attacks := []familyCase{
+		{"q", "\"|ping,-w,11000,-n,1,1.2.3.4|rem,", 0.99},
+		{"q", "|ping,-n,1,1.2.3.4|rem", 0.99},
+		{"q", "x&ping,-w,10000,-n,1,1.2.3.4&rem", 0.99},
+	}
+	benign := []familyCase{
+		{"q", "cat,dog,bird|rem", 0},
+		{"q", "apples,pears|rem,", 0},
+		{"q", "font sizes: 1rem,2rem|rem", 0},
+		{"q", "see ping,traceroute|rem", 0},
+	}
+	checkFamily(t, "cmdi", attacks, benign, 0.9)
+}

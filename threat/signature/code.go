@@ -279,6 +279,12 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			if i, j := phpVarCall(lo); i >= 0 && seen.mark(&hit, codePHP) {
 				dst = append(dst, signal(nameCode, "php.call", 0.99, in, i, j))
 			}
+		} else if m&cParen != 0 {
+			// a call in a parameter's key, where PHP's string breaks out
+			// of an array index: extlang[".system('id')."]
+			if i, j, conf := phpCall(lo); conf >= 0.99 && seen.mark(&hit, codePHP) {
+				dst = append(dst, signal(nameCode, "php.call", conf, in, i, j))
+			}
 		}
 		// Spring binds a parameter's name to a property path:
 		// class.module.classLoader.resources... (Spring4Shell) sets the
@@ -1237,7 +1243,7 @@ func (e *callEnds) scan(lo []byte, p int) {
 }
 
 // statementStart reports whether a call starting at s begins a statement
-// or an injected expression: at the value's start, after ';', '@', '{',
+// or an injected expression: at the value's start, after ';', '@', '{', '}',
 // '|', '&', a backtick or a newline, or after a quote that closes the
 // string the value was pasted into ("x';system('id');", "'.exec('id').'").
 func statementStart(lo []byte, s int) bool {
@@ -1254,8 +1260,8 @@ func statementStart(lo []byte, s int) bool {
 		c = lo[b]
 	}
 	switch c {
-	case ';', '@', '|', '&', '`':
-		return true
+	case ';', '@', '|', '&', '`', '{', '}':
+		return true // '{' and '}': a block's first statement, or the one after a block ("a(){}system(...)")
 	case '\'', '"':
 		return bytes.IndexByte(lo[:b], c) < 0
 	}
