@@ -169,13 +169,54 @@ func (req *Request) addPairs(src Source, s string, sep byte, plus bool, lim Limi
 			continue
 		}
 		name, value := pair, ""
-		if i := strings.IndexByte(pair, '='); i >= 0 {
+		i := strings.IndexByte(pair, '=')
+		if i >= 0 {
 			name, value = pair[:i], pair[i+1:]
 		}
 		if !req.add(src, name, value, plus, "", lim.MaxParams) {
 			return
 		}
+		if src == SourceQuery && i >= 0 && s != "" {
+			if tail := unpairedTail(s); tail != "" {
+				// the value as a CGI script or anything that reads
+				// the query string whole sees it: Nessus's probes carry
+				// a command across a raw '&' ("stuff=\"ping;-w;1&rem;")
+				if !req.add(src, name, value+"&"+tail, plus, "", lim.MaxParams) {
+					return
+				}
+			}
+		}
 	}
+}
+
+// unpairedTail returns the segments that open s (what follows a pair and
+// its '&') with no '=' in them, joined by their '&', when one of them
+// holds a byte no plain flag has ("rem;", "uname #"); otherwise "". Flags
+// of words ("&desc", "&download") are left to stand alone. The tail is
+// cut at 1 KiB.
+func unpairedTail(s string) string {
+	end, odd := 0, false
+	for end < len(s) && end < 1024 {
+		seg := s[end:]
+		if k := strings.IndexByte(seg, '&'); k >= 0 {
+			seg = seg[:k]
+		}
+		if strings.IndexByte(seg, '=') >= 0 {
+			break
+		}
+		for k := 0; k < len(seg) && !odd; k++ {
+			c := seg[k]
+			odd = !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.')
+		}
+		end += len(seg)
+		if end < len(s) {
+			end++ // the '&'
+		}
+	}
+	if !odd {
+		return ""
+	}
+	return strings.TrimSuffix(s[:min(end, len(s), 1024)], "&")
 }
 
 // trimmable marks the bytes strings.TrimSpace may trim from: ASCII white

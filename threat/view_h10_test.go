@@ -26,12 +26,42 @@ func (req *Request) addPairsOld(src Source, s string, sep byte, plus bool, lim L
 		if pair == "" {
 			continue
 		}
-		name, value, _ := strings.Cut(pair, "=")
+		name, value, eq := strings.Cut(pair, "=")
 		if len(req.Params) >= lim.MaxParams {
 			req.Uninspected |= UninspectedParams
 			return
 		}
 		req.Params = append(req.Params, Param{Source: src, Name: decode.Value(name, plus), Value: decode.Value(value, plus), Raw: value})
+		if src != SourceQuery || !eq {
+			continue
+		}
+		// the segments with no '=' after the pair, starting in its first
+		// KiB, joined to its value when one holds a byte no word has
+		odd, end := false, 0
+		for start := 0; start < len(s) && start < 1024; {
+			seg, _, _ := strings.Cut(s[start:], "&")
+			if strings.Contains(seg, "=") {
+				break
+			}
+			odd = odd || strings.ContainsFunc(seg, func(r rune) bool {
+				return !(r < 0x80 && (r == '-' || r == '_' || r == '.' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'))
+			})
+			end = start + len(seg)
+			start = end + 1
+			if start > len(s) {
+				break
+			}
+			end = min(start, len(s))
+		}
+		if !odd {
+			continue
+		}
+		joined := value + "&" + strings.TrimSuffix(s[:min(end, 1024)], "&")
+		if len(req.Params) >= lim.MaxParams {
+			req.Uninspected |= UninspectedParams
+			return
+		}
+		req.Params = append(req.Params, Param{Source: src, Name: decode.Value(name, plus), Value: decode.Value(joined, plus), Raw: joined})
 	}
 }
 
@@ -65,7 +95,8 @@ func TestCookiePairsTrimmed(t *testing.T) {
 // under a small cap on values.
 func FuzzAddPairs(f *testing.F) {
 	for _, s := range []string{"q=red+running+shoes&size=42&color=blue&page=2&sort=price_asc", "session=4f1c9a2e8b7d; theme=dark",
-		" a = 1 ;\u00a0b=2\u00a0", "a&&b=&=c&%3D=%26", "x=%u0041+%2b&y=\xc0\xaf", "=;=;;"} {
+		" a = 1 ;\u00a0b=2\u00a0", "a&&b=&=c&%3D=%26", "x=%u0041+%2b&y=\xc0\xaf", "=;=;;",
+		"stuff=%22ping;-w;8000&rem;", "a=1&desc&id", "q=&&ver%0B&rem%0B&z=1", "x=1&\xff&"} {
 		f.Add(s, true, uint8(0))
 		f.Add(s, false, uint8(2))
 	}
@@ -100,5 +131,38 @@ func TestNewRequestSizesParams(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(50, func() { NewRequest(r, "c", "", Limits{}) }); n > 2 {
 		t.Errorf("NewRequest allocates %v times, want 2 (the view and its values)", n)
+	}
+}
+
+// TestQueryJoinsUnpairedTail: a query value that segments with no '='
+// follow, one of them holding a byte no word has, is also inspected
+// joined to them, as a script that reads the query string whole sees it
+// (Nessus's "stuff=\"ping;-w;8000&rem;"); flags of words stand alone.
+func TestQueryJoinsUnpairedTail(t *testing.T) {
+	for _, tt := range []struct {
+		query string
+		want  []string // the values, in order
+	}{
+		{"stuff=%22ping;-w;8000&rem;", []string{`"ping;-w;8000`, `"ping;-w;8000&rem;`, ""}},
+		{"logout=%22&uname%09%23&x=1", []string{`"`, "\"&uname\t#", "", "1"}},
+		{"a=1&desc&id", []string{"1", "", ""}},
+		{"a=1&b=2", []string{"1", "2"}},
+		{"q=&ver%0B%3Eq1&rem%0B", []string{"", "&ver\v>q1&rem\v", "", ""}},
+	} {
+		req := &Request{}
+		req.addPairs(SourceQuery, tt.query, '&', true, Limits{MaxParams: 10})
+		var got []string
+		for _, p := range req.Params {
+			got = append(got, p.Value)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("query %q: values %q, want %q", tt.query, got, tt.want)
+		}
+	}
+	long := "a=1&" + strings.Repeat("x", 5000) + ";&rem;"
+	req := &Request{}
+	req.addPairs(SourceQuery, long, '&', true, Limits{MaxParams: 10})
+	if n := len(req.Params); n != 4 || len(req.Params[1].Value) != len("1&")+1024 {
+		t.Errorf("a long unpaired tail: %d values, the joined one %d bytes; want 4 and the tail cut at 1 KiB", n, len(req.Params[1].Value))
 	}
 }

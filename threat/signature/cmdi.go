@@ -1839,8 +1839,13 @@ func judgeCommand(v string, m cls, path bool, lo []byte) commandJudgement {
 			j.best = cmdHit{0.99, "cmdi.broken_word", i, k}
 		}
 	}
-	if j.best.conf < 0.99 && m&(cPipe|cAmp) != 0 && m&cComma != 0 {
-		if i, k := commaRemLine(t.b); i >= 0 {
+	if j.best.conf < 0.99 && m&cDollar != 0 {
+		if i, k := sumEchoProbe(t.b); i >= 0 {
+			j.best = cmdHit{0.99, "cmdi.substitution", i, k}
+		}
+	}
+	if j.best.conf < 0.99 && m&(cPipe|cAmp) != 0 {
+		if i, k := remLine(t.b); i >= 0 {
 			j.best = cmdHit{0.99, "cmdi.command_line", i, k}
 		}
 	}
@@ -2150,9 +2155,13 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 			// 127.0.0.1 && ls /etc"; a path has a space only escaped)
 			// A ';' that opens a segment ("/x/;dmesg") parameterises no
 			// segment: a name no English word is counts after it
-			emptySeg := b[i] == ';' && i > 0 && b[i-1] == '/' && c.class >= cmdName
+			// (or a '|' or '&' that does: "/|id", "/||/usr/bin/id|"), and
+			// so does a probe that another operator ends, which no
+			// matrix parameter is ("/a;id|")
+			emptySeg := (b[i] == ';' || b[i] == '|' || b[i] == '&') && i > 0 && b[i-1] == '/' && (c.class >= cmdName || c.byPath)
+			probeSeg := b[i] == ';' && c.class == cmdProbe && a.empty && c.end < len(b) && (b[c.end] == '|' || b[c.end] == '&')
 			if op != opSubst && op != opBacktick && !a.hostile && !obfuscated(t, &c, &a, wordy) && !spacedAndOr(b, i, next) &&
-				!emptySeg {
+				!emptySeg && !probeSeg {
 				continue
 			}
 		}
@@ -2698,19 +2707,57 @@ func remTail(b []byte, k int) bool {
 		return false
 	}
 	for _, c := range b[k+3:] {
-		if c != ' ' && c != '\t' && c != ',' && c != ';' && c != '=' {
+		if !cmdDelim(c) {
 			return false
 		}
 	}
 	return true
 }
 
-// commaRemLine finds a command line whose arguments cmd.exe's commas
-// separate, that "|rem" or "&rem" ends: "|ping,-w,11000,-n,1,1.2.3.4|rem,",
-// Nessus's probe. The command is a known one's name, two commas or more
-// after it, and an option among its arguments.
+// sumEchoProbe finds commix's classic probe: a sum of two numbers in an
+// arithmetic expansion, then a substitution that runs echo,
+// "$((62+55))$(echo TAG)", whose result the prober looks for in the
+// response between its tags. It returns the probe's bounds, or -1, -1.
+func sumEchoProbe(b []byte) (int, int) {
+	for off := 0; off < len(b); {
+		k := bytes.Index(b[off:], []byte("$(("))
+		if k < 0 {
+			return -1, -1
+		}
+		i := off + k
+		off = i + 3
+		p := digitsEnd(b, off)
+		if p == off || p >= len(b) || b[p] != '+' {
+			continue
+		}
+		q := digitsEnd(b, p+1)
+		if q == p+1 || !bytes.HasPrefix(b[q:], []byte("))$(")) {
+			continue
+		}
+		e := skipSpace(b, q+4)
+		if bytes.HasPrefix(b[e:], []byte("echo")) {
+			return i, e + 4
+		}
+	}
+	return -1, -1
+}
+
+// digitsEnd returns where the run of ASCII digits at b[i:] ends.
+func digitsEnd(b []byte, i int) int {
+	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// remLine finds a command line that "|rem" or "&rem" ends, whose
+// arguments cmd.exe's delimiters separate (cmdDelim): Nessus's probes
+// "|ping,-w,11000,-n,1,1.2.3.4|rem,", "rm\vq27764952&rem\v",
+// "&ver&rem;". The command is a known one's name; one that is an English
+// word ("ping", "del") needs an argument a command line's shape gives (an
+// option, a redirection, a number), and a probe ("ver") may stand alone.
 // It returns the line's bounds in b, or -1, -1.
-func commaRemLine(b []byte) (int, int) {
+func remLine(b []byte) (int, int) {
 	r := bytes.LastIndex(b, []byte("rem"))
 	if r < 1 {
 		return -1, -1
@@ -2724,23 +2771,52 @@ func commaRemLine(b []byte) (int, int) {
 	}
 	e := op
 	s := e
-	for s > 0 && e-s < 128 && bytes.IndexByte([]byte("|&;'\"\n\t "), b[s-1]) < 0 {
+	for s > 0 && e-s < 128 && bytes.IndexByte([]byte("|&'\"\n"), b[s-1]) < 0 {
 		s--
+	}
+	for s < e && cmdDelim(b[s]) {
+		s++
 	}
 	w := s
 	for w < e && 'a' <= b[w] && b[w] <= 'z' {
 		w++
 	}
-	if w == s || w >= e || b[w] != ',' {
+	if w == s || w < e && !cmdDelim(b[w]) && b[w] != '>' {
 		return -1, -1
 	}
-	if commandClasses[string(b[s:w])] == cmdUnknown || bytes.Count(b[w:e], []byte(",")) < 2 {
-		return -1, -1 // "apples,pears|rem": no command; "ping,x|rem": one argument is a list's
+	cl := commandClasses[string(b[s:w])]
+	if cl == cmdUnknown {
+		return -1, -1
 	}
-	if !bytes.Contains(b[w:e], []byte(",-")) && !bytes.Contains(b[w:e], []byte(",/")) {
-		return -1, -1 // "cat,dog,bird|rem": a list, no option
+	args := b[w:e]
+	shaped := false
+	for k := 0; k < len(args); k++ {
+		c := args[k]
+		start := k == 0 || cmdDelim(args[k-1])
+		if start && (c == '-' || c == '/' || c == '>') || '0' <= c && c <= '9' {
+			shaped = true
+			break
+		}
+	}
+	alone := true
+	for _, c := range args {
+		alone = alone && cmdDelim(c)
+	}
+	if !shaped && !(alone && cl == cmdProbe) {
+		return -1, -1 // "cat,dog,bird|rem": a list
 	}
 	return s, e
+}
+
+// cmdDelim reports whether c separates a command's arguments for cmd.exe:
+// blanks, ',', ';', '=', the vertical tab and form feed, and the no-break
+// spaces of code pages 1252 and 437 (0xa0, 0xff).
+func cmdDelim(c byte) bool {
+	switch c {
+	case ' ', '\t', ',', ';', '=', '\v', '\f', 0xa0, 0xff:
+		return true
+	}
+	return false
 }
 
 // closersOnly reports whether b is one or more quotes and closing

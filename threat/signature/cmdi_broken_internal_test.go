@@ -1,7 +1,7 @@
 package signature
 
 import (
-	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -37,27 +37,53 @@ func FuzzBrokenWord(f *testing.F) {
 	})
 }
 
-// FuzzCommaRemLine checks commaRemLine's find: a line of b, a known
-// command's name and two commas or more, that remTail ends.
-func FuzzCommaRemLine(f *testing.F) {
-	for _, s := range []string{"\"|ping,-w,11000,-n,1,1.2.3.4|rem,", "|ping,-n,1,x|rem", "cat,dog|rem", "rem", "|rem", ",,|rem"} {
+// FuzzRemLine checks remLine's find: a line of b that remTail ends,
+// opening with a known command's name that a cmd.exe delimiter, a
+// redirection or the line's end ends.
+func FuzzRemLine(f *testing.F) {
+	for _, s := range []string{"\"|ping,-w,11000,-n,1,1.2.3.4|rem,", "|ping,-n,1,x|rem", "cat,dog|rem", "rem", "|rem", ",,|rem",
+		"rm\vq27764952&rem\v", "&ver&rem;", "ver\v>q1&rem\v"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		b := []byte(s)
-		i, k := commaRemLine(b)
+		i, k := remLine(b)
 		if i < 0 {
 			if k >= 0 {
 				t.Fatalf("%q: %d, %d", s, i, k)
 			}
 			return
 		}
-		if i >= k || k > len(b) || bytes.Count(b[i:k], []byte(",")) < 2 || !remTail(b, k) {
+		if i >= k || k > len(b) || !remTail(b, k) {
 			t.Fatalf("%q: line %d:%d", s, i, k)
 		}
-		w := bytes.IndexByte(b[i:k], ',')
-		if commandClasses[string(b[i:i+w])] == cmdUnknown {
-			t.Fatalf("%q: %q is no command", s, b[i:i+w])
+		w := i
+		for w < k && 'a' <= b[w] && b[w] <= 'z' {
+			w++
+		}
+		if w == i || w < k && !cmdDelim(b[w]) && b[w] != '>' || commandClasses[string(b[i:w])] == cmdUnknown {
+			t.Fatalf("%q: line %q opens with no command", s, b[i:k])
+		}
+	})
+}
+
+// FuzzSumEchoProbe checks sumEchoProbe's find: "$((", a sum of two
+// numbers, "))$(", blanks, then "echo".
+func FuzzSumEchoProbe(f *testing.F) {
+	for _, s := range []string{"$((62+55))$(echo X)X", ";echo$IFSX$((1+2))$(echoX", "$((var+1))", "$((1+2))$(", "$(($((1+2))$(echo"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		i, k := sumEchoProbe([]byte(s))
+		if i < 0 {
+			if k >= 0 {
+				t.Fatalf("%q: %d, %d", s, i, k)
+			}
+			return
+		}
+		if i >= k || k > len(s) || s[i:i+3] != "$((" || s[k-4:k] != "echo" || !strings.Contains(s[i:k], "))$(") ||
+			!strings.Contains(s[i:k], "+") {
+			t.Fatalf("%q: probe %d:%d", s, i, k)
 		}
 	})
 }

@@ -61,3 +61,38 @@ func TestCmdiCommaArgumentsBeforeRem(t *testing.T) {
 	}
 	checkFamily(t, "cmdi", attacks, benign, 0.9)
 }
+
+// TestCmdiRemLinesAndPathProbes: Nessus's cmd.exe probes separate
+// arguments with any of cmd.exe's delimiters (';', ',', tabs, the vertical
+// tab, no-break spaces) and end the line with "&rem"; commix's classic
+// probe sums two numbers and echoes a tag; scanners put a shell operator
+// at the start of a path segment. A sum in prose, a list before "&rem"
+// and operators inside path names are not the shape.
+func TestCmdiRemLinesAndPathProbes(t *testing.T) {
+	attacks := []familyCase{
+		{"q", "\"ping;-w;8000;-n;1;4.3.2.1&rem;", 0.99},
+		{"q", "ver\v>q21316317&rem\v", 0.99},
+		{"q", "\"&del\vq54461117&rem\v", 0.99},
+		{"q", "\"rm\tq67284925&rem\t", 0.99},
+		{"q", "\"&ping\xa0-w\xa07000\xa0-n\xa01\xa01.2.3.4&rem\xa0", 0.99},
+		{"path", "/main.php?stuff=%22ping;-w;8000;-n;1;4.3.2.1&rem;", 0.99},
+		{"path", "/main.php?logout=%22&uname%09%23", 0.99},
+		{"path", "/help.php?q=%22&del%0Bq26193259&rem%0B", 0.99},
+		{"q", ";echo$IFSCGVCXZ$((66+61))$(echo$IFSCGVCXZ)CGVCXZ", 0.99},
+		{"path", "/%7C%7Cecho$IFSECAVFZ$((36%2B1))$(echo$IFSECAVFZ)ECAVFZ", 0.99},
+		{"path", "/a;id|", 0.99},
+		{"path", "/|id", 0.99},
+		{"path", "/||/usr/bin/id|", 0.99},
+	}
+	benign := []familyCase{
+		{"q", "Now we can write $((var+1)) and $((1+2)) in scripts", 0},
+		{"q", "Tom & Jerry & rem", 0},
+		{"q", "I use vim & rem", 0},
+		{"path", "/docs/a|b/c", 0},
+		{"path", "/api/;jsessionid=abc", 0},
+		{"path", "/x/&who/y", 0},
+		{"path", "/search?q=cats&dogs!&page=2", 0},
+		{"path", "/list?sort=name&desc&limit=10", 0},
+	}
+	checkFamily(t, "cmdi", attacks, benign, 0.9)
+}
