@@ -51,9 +51,7 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -629,56 +627,21 @@ func buildRow(f testFile, s stage, levels map[int]int) (r labelled.Row, lenient 
 	return labelled.Row{ID: id, Method: p.Method, URI: p.URI, Headers: h, Body: p.Body, Label: label, Category: family(f.Dir)}, lenient, "", nil
 }
 
-// writer writes rows to a .jsonl or .jsonl.gz file.
-type writer struct {
-	f   *os.File
-	zw  *gzip.Writer
-	bw  *bufio.Writer
-	enc *json.Encoder
-	n   int
-}
-
-func create(path string) (*writer, error) {
+// create is labelled.Create, and nil for an unset path: the optional
+// outputs -out-pl1 and -out-pl2.
+func create(path string) (*labelled.Writer, error) {
 	if path == "" {
 		return nil, nil
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	w := &writer{f: f}
-	var out io.Writer = f
-	if strings.HasSuffix(path, ".gz") {
-		w.zw = gzip.NewWriter(f)
-		out = w.zw
-	}
-	w.bw = bufio.NewWriter(out)
-	w.enc = json.NewEncoder(w.bw)
-	w.enc.SetEscapeHTML(false)
-	return w, nil
+	return labelled.Create(path)
 }
 
-func (w *writer) write(r labelled.Row) error {
+// write writes r to w, when w is set.
+func write(w *labelled.Writer, r labelled.Row) error {
 	if w == nil {
 		return nil
 	}
-	w.n++
-	return w.enc.Encode(r)
-}
-
-func (w *writer) close() error {
-	if w == nil {
-		return nil
-	}
-	if err := w.bw.Flush(); err != nil {
-		return err
-	}
-	if w.zw != nil {
-		if err := w.zw.Close(); err != nil {
-			return err
-		}
-	}
-	return w.f.Close()
+	return w.Write(r)
 }
 
 func main() {
@@ -695,6 +658,9 @@ func main() {
 			log.Fatal(err)
 		}
 		return
+	}
+	if *out == "" {
+		log.Fatal("-out names the file to write")
 	}
 	levels, err := paranoiaLevels(coreruleset.FS)
 	if err != nil {
@@ -738,32 +704,35 @@ func main() {
 			}
 			pl := strings.Split(r.ID, "-")[2]
 			counts[r.Category+" "+r.Label+" "+pl]++
-			if err := all.write(r); err != nil {
+			if err := write(all, r); err != nil {
 				log.Fatal(err)
 			}
 			switch pl {
 			case "pl1":
-				err = pl1.write(r)
+				err = write(pl1, r)
 			case "plx":
 			default:
-				err = pl2.write(r)
+				err = write(pl2, r)
 			}
 			if err != nil {
 				log.Fatal(err)
 			}
 		}
 	}
-	for _, w := range []*writer{all, pl1, pl2} {
-		if err := w.close(); err != nil {
+	for _, w := range []*labelled.Writer{all, pl1, pl2} {
+		if w == nil {
+			continue
+		}
+		if err := w.Close(); err != nil {
 			log.Fatal(err)
 		}
 	}
-	fmt.Printf("%d rows from %d stages of %d files in %s (%d read by the lenient parser)\n", all.n, stages, len(files), *out, lenient)
+	fmt.Printf("%d rows from %d stages of %d files in %s (%d read by the lenient parser)\n", all.Count(), stages, len(files), *out, lenient)
 	if pl1 != nil {
-		fmt.Printf("%d rows of PL1 rules in %s\n", pl1.n, *outPL1)
+		fmt.Printf("%d rows of PL1 rules in %s\n", pl1.Count(), *outPL1)
 	}
 	if pl2 != nil {
-		fmt.Printf("%d rows of PL2-4 rules in %s\n", pl2.n, *outPL2)
+		fmt.Printf("%d rows of PL2-4 rules in %s\n", pl2.Count(), *outPL2)
 	}
 	keys := make([]string, 0, len(counts))
 	for k := range counts {

@@ -59,12 +59,10 @@ func main() {
 		})
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
-	f, err := os.Create(*out)
+	w, err := labelled.Create(*out)
 	if err != nil {
 		log.Fatal(err)
 	}
-	z := gzip.NewWriter(f)
-	enc := json.NewEncoder(z)
 	seen := map[string]bool{}
 	n := 0
 	for _, fl := range files {
@@ -78,16 +76,13 @@ func main() {
 				continue
 			}
 			seen[p] = true
-			if err := enc.Encode(row(n, pkg, p)); err != nil {
+			if err := w.Write(row(n, pkg, p)); err != nil {
 				log.Fatal(err)
 			}
 			n++
 		}
 	}
-	if err := z.Close(); err != nil {
-		log.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := w.Close(); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("%d paragraphs of %d files in %s\n", n, len(files), *out)

@@ -35,14 +35,11 @@
 package main
 
 import (
-	"compress/gzip"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
 	"math/rand/v2"
 	"net/url"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -131,22 +128,19 @@ func row(id, cat, payload string) labelled.Row {
 		Label:   "attack", Category: cat}
 }
 
+// write writes rows to path, a .jsonl or .jsonl.gz file.
 func write(path string, rows []labelled.Row) error {
-	f, err := os.Create(path)
+	w, err := labelled.Create(path)
 	if err != nil {
 		return err
 	}
-	z := gzip.NewWriter(f)
-	enc := json.NewEncoder(z)
 	for _, r := range rows {
-		if err := enc.Encode(r); err != nil {
+		if err := w.Write(r); err != nil {
+			w.Close()
 			return err
 		}
 	}
-	if err := z.Close(); err != nil {
-		return err
-	}
-	return f.Close()
+	return w.Close()
 }
 
 // randWord is a random word of n letters.

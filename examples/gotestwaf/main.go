@@ -29,9 +29,7 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/xml"
 	"flag"
 	"fmt"
@@ -402,19 +400,10 @@ func main() {
 	if len(tcs) == 0 {
 		log.Fatalf("no test cases under %s", *dir)
 	}
-	f, err := os.Create(*out)
+	w, err := labelled.Create(*out)
 	if err != nil {
 		log.Fatal(err)
 	}
-	var w io.Writer = f
-	var zw *gzip.Writer
-	if strings.HasSuffix(*out, ".gz") {
-		zw = gzip.NewWriter(f)
-		w = zw
-	}
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
 	n, skipped := 0, map[string]int{}
 	for _, tc := range tcs {
 		for _, p := range tc.Payloads {
@@ -438,22 +427,14 @@ func main() {
 					if err != nil {
 						log.Fatal(err)
 					}
-					if err := enc.Encode(r); err != nil {
+					if err := w.Write(r); err != nil {
 						log.Fatal(err)
 					}
 				}
 			}
 		}
 	}
-	if err := bw.Flush(); err != nil {
-		log.Fatal(err)
-	}
-	if zw != nil {
-		if err := zw.Close(); err != nil {
-			log.Fatal(err)
-		}
-	}
-	if err := f.Close(); err != nil {
+	if err := w.Close(); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("%d requests from %d test cases in %s\n", n, len(tcs), *out)

@@ -28,7 +28,6 @@ package main
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -91,12 +90,10 @@ func main() {
 		})
 	}
 	sort.Strings(files)
-	f, err := os.Create(*out)
+	w, err := labelled.Create(*out)
 	if err != nil {
 		log.Fatal(err)
 	}
-	z := gzip.NewWriter(f)
-	enc := json.NewEncoder(z)
 	seen := map[string]bool{}
 	per := map[string]int{}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -120,7 +117,7 @@ func main() {
 			seen[fam+"\x00"+line] = true
 			per[fam]++
 			for _, row := range rows(fmt.Sprintf("seclist-%s-%d", fam, per[fam]), fam, line) {
-				if err := enc.Encode(row); err != nil {
+				if err := w.Write(row); err != nil {
 					log.Fatal(err)
 				}
 			}
@@ -130,10 +127,7 @@ func main() {
 		}
 		r.Close()
 	}
-	if err := z.Close(); err != nil {
-		log.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := w.Close(); err != nil {
 		log.Fatal(err)
 	}
 	var names []string

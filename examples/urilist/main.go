@@ -22,8 +22,6 @@ package main
 
 import (
 	"bufio"
-	"compress/gzip"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -41,12 +39,10 @@ func main() {
 	if flag.NArg() == 0 || *label != "attack" && *label != "benign" {
 		log.Fatal("usage: urilist [-label attack|benign] [-category c] -out rows.jsonl.gz list.txt...")
 	}
-	f, err := os.Create(*out)
+	w, err := labelled.Create(*out)
 	if err != nil {
 		log.Fatal(err)
 	}
-	zw := gzip.NewWriter(f)
-	enc := json.NewEncoder(zw)
 	seen := map[string]bool{}
 	n := 0
 	for _, name := range flag.Args() {
@@ -67,7 +63,7 @@ func main() {
 				Headers: map[string]string{"Host": "shop.example.com", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64)"},
 				Label:   *label, Category: *category,
 			}
-			if err := enc.Encode(&row); err != nil {
+			if err := w.Write(row); err != nil {
 				log.Fatal(err)
 			}
 			n++
@@ -77,10 +73,7 @@ func main() {
 		}
 		in.Close()
 	}
-	if err := zw.Close(); err != nil {
-		log.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := w.Close(); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("%d rows in %s\n", n, *out)

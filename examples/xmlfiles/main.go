@@ -16,8 +16,6 @@
 package main
 
 import (
-	"compress/gzip"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -59,12 +57,10 @@ func main() {
 		})
 	}
 	sort.Strings(files)
-	f, err := os.Create(*out)
+	w, err := labelled.Create(*out)
 	if err != nil {
 		log.Fatal(err)
 	}
-	z := gzip.NewWriter(f)
-	enc := json.NewEncoder(z)
 	var list strings.Builder
 	seen := map[string]bool{}
 	per := map[string]int{}
@@ -86,15 +82,12 @@ func main() {
 				"Content-Type": kinds[strings.ToLower(filepath.Ext(p))]},
 			Body: string(b), Label: "benign", Category: group,
 		}
-		if err := enc.Encode(row); err != nil {
+		if err := w.Write(row); err != nil {
 			log.Fatal(err)
 		}
 		fmt.Fprintf(&list, "%s %s\n", row.ID, p)
 	}
-	if err := z.Close(); err != nil {
-		log.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := w.Close(); err != nil {
 		log.Fatal(err)
 	}
 	if *paths != "" {

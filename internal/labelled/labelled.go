@@ -1,6 +1,6 @@
-// Package labelled reads labelled HTTP requests in the project's JSONL
-// format (see ../shared/data/README.md), plain or gzip-compressed, and turns
-// each row into an *http.Request.
+// Package labelled reads and writes labelled HTTP requests in the
+// project's JSONL format (see ../shared/data/README.md), plain or
+// gzip-compressed, and turns each row into an *http.Request.
 package labelled
 
 import (
@@ -64,6 +64,62 @@ func Read(path string) ([]Row, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return rows, nil
+}
+
+// Writer writes rows to a .jsonl file, or a .jsonl.gz file gzip-compressed,
+// one JSON line a row, with '<', '>' and '&' written as they are.
+type Writer struct {
+	f   *os.File
+	zw  *gzip.Writer // nil for a plain file
+	bw  *bufio.Writer
+	enc *json.Encoder
+	n   int
+}
+
+// Create creates (or truncates) the file at path for writing rows,
+// gzip-compressed when path ends in ".gz".
+func Create(path string) (*Writer, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{f: f}
+	var out io.Writer = f
+	if strings.HasSuffix(path, ".gz") {
+		w.zw = gzip.NewWriter(f)
+		out = w.zw
+	}
+	w.bw = bufio.NewWriter(out)
+	w.enc = json.NewEncoder(w.bw)
+	w.enc.SetEscapeHTML(false)
+	return w, nil
+}
+
+// Write writes r as one line.
+func (w *Writer) Write(r Row) error {
+	if err := w.enc.Encode(r); err != nil {
+		return err
+	}
+	w.n++
+	return nil
+}
+
+// Count is the number of rows written.
+func (w *Writer) Count() int { return w.n }
+
+// Close flushes what is buffered, ends the gzip stream and closes the
+// file, and returns the first error of these. Call it once.
+func (w *Writer) Close() error {
+	err := w.bw.Flush()
+	if w.zw != nil {
+		if e := w.zw.Close(); err == nil {
+			err = e
+		}
+	}
+	if e := w.f.Close(); err == nil {
+		err = e
+	}
+	return err
 }
 
 // Request builds the *http.Request a server would have parsed from the row.

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -77,5 +79,57 @@ func TestReadReplays(t *testing.T) {
 		if err != nil || r.URL.Path != "/c" || string(b) != "y=2" {
 			t.Fatalf("round %d: %s %q %v, want /c y=2", round, r.URL.Path, b, err)
 		}
+	}
+}
+
+func TestWriter(t *testing.T) {
+	rows := []Row{
+		{ID: "a", Method: "POST", URI: "/login", Headers: map[string]string{"Host": "shop.example", "Content-Type": "text/html"},
+			Body: `<script>alert("x&y")</script> naïve café 日本語`, Label: "attack", Category: "xss", Client: "c1"},
+		{ID: "b", Method: "GET", URI: "/search?q=a%20b&page=1", Headers: map[string]string{}, Label: "benign", Category: "benign"},
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"rows.jsonl", "rows.jsonl.gz"} {
+		p := filepath.Join(dir, name)
+		w, err := Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if err := w.Write(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if w.Count() != len(rows) {
+			t.Errorf("%s: Count() = %d, want %d", name, w.Count(), len(rows))
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Read(p)
+		if err != nil {
+			t.Fatalf("Read(%s): %v", name, err)
+		}
+		if !reflect.DeepEqual(got, rows) {
+			t.Errorf("%s read back as %+v, want %+v", name, got, rows)
+		}
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gz := len(raw) >= 2 && raw[0] == 0x1f && raw[1] == 0x8b
+		if gz != strings.HasSuffix(name, ".gz") {
+			t.Errorf("%s: gzip-compressed = %v", name, gz)
+		}
+		if !gz && !strings.Contains(string(raw), "<script>") {
+			t.Errorf("%s: HTML escaped: %s", name, raw)
+		}
+	}
+}
+
+func TestCreateMissingDir(t *testing.T) {
+	if w, err := Create(filepath.Join(t.TempDir(), "missing", "rows.jsonl")); err == nil {
+		w.Close()
+		t.Error("Create in a missing directory succeeded")
 	}
 }
