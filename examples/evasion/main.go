@@ -296,6 +296,24 @@ var tampers = []tamper{
 		}
 		return b.String()
 	}},
+	{"percentage", func(p string, _ *rand.Rand) string {
+		// a '%' before every byte but a blank; a %XX already there is
+		// kept (ASP drops a '%' that starts no escape)
+		var b strings.Builder
+		for i := 0; i < len(p); i++ {
+			switch c := p[i]; {
+			case c == '%' && i+2 < len(p) && isHex(p[i+1]) && isHex(p[i+2]):
+				b.WriteString(p[i : i+3])
+				i += 2
+			case c == ' ':
+				b.WriteByte(c)
+			default:
+				b.WriteByte('%')
+				b.WriteByte(c)
+			}
+		}
+		return b.String()
+	}},
 	{"scientific", func(p string, _ *rand.Rand) string {
 		return regexp.MustCompile(`\b(\d+)\b`).ReplaceAllString(p, "$1.e0")
 	}},

@@ -38,6 +38,13 @@ func TestTampersRewriteAsSqlmap(t *testing.T) {
 	if got := tamperNamed(t, "unmagicquotes")("admin' #", rng); got != "admin\xbf' #-- -" {
 		t.Errorf("unmagicquotes: %q", got)
 	}
+	// sqlmap's own example, and an escape it keeps
+	if got := tamperNamed(t, "percentage")("SELECT FIELD FROM TABLE", rng); got != "%S%E%L%E%C%T %F%I%E%L%D %F%R%O%M %T%A%B%L%E" {
+		t.Errorf("percentage: %q", got)
+	}
+	if got := tamperNamed(t, "percentage")("1%20or", rng); got != "%1%20%o%r" {
+		t.Errorf("percentage: %q", got)
+	}
 	if got := tamperNamed(t, "apostrophemask")("' or 1=1", rng); got != "\uff07 or 1=1" {
 		t.Errorf("apostrophemask: %q", got)
 	}

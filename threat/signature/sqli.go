@@ -160,6 +160,16 @@ func scanSQLi(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			hits |= sqliValue(d, classify(d), in.src, lib, &best)
 		}
 	}
+	if in.m&cPercent != 0 {
+		if d, ok := stripPercents(in.value); ok {
+			// "%S%E%L%E%C%T": ASP drops a '%' that starts no escape
+			// (sqlmap's percentage)
+			if best[sqliLib].conf >= 0.99 {
+				lib = libSkip
+			}
+			hits |= sqliValue(d, classify(d), in.src, lib, &best)
+		}
+	}
 	if in.src == threat.SourceHeader && in.m&(cPercent|cAmp) != 0 {
 		// headers reach the families as sent: decode them as a parameter
 		if d := decode.Value(in.value, false); d != in.value {
@@ -234,6 +244,36 @@ func joinSplitKeywords(v string) (string, bool) {
 		b = append(b, v[i])
 	}
 	return string(b), true
+}
+
+// stripPercents returns v without the '%' bytes that start no escape (no
+// two hex digits follow), when it has three or more: ASP's request
+// decoding drops them, so that "%U%N%I%O%N %S%E%L%E%C%T" reaches an ASP
+// page's query as UNION SELECT (sqlmap's percentage tamper). It reports
+// false, and v, otherwise.
+func stripPercents(v string) (string, bool) {
+	n := 0
+	for i := strings.IndexByte(v, '%'); i >= 0 && i < len(v); i++ {
+		if v[i] == '%' && !hexPairAt(v, i+1) {
+			n++
+		}
+	}
+	if n < 3 {
+		return v, false
+	}
+	b := make([]byte, 0, len(v))
+	for i := 0; i < len(v); i++ {
+		if v[i] == '%' && !hexPairAt(v, i+1) {
+			continue
+		}
+		b = append(b, v[i])
+	}
+	return string(b), true
+}
+
+// hexPairAt reports whether v holds two hex digits at offset i.
+func hexPairAt(v string, i int) bool {
+	return i+1 < len(v) && isHex(v[i]) && isHex(v[i+1])
 }
 
 // blankNBSP returns v with its no-break spaces made spaces, from offset
@@ -2277,6 +2317,9 @@ func (sc *sqlScan) selectList(i int) bool {
 	case sClose:
 		return o.kind != oIdent
 	case sOp:
+		if o.kind == oNum && lx.s[n.i] == '%' && n.i == o.j && n.j < len(lx.s) && lx.s[n.j] == ' ' {
+			return false // "select 100% cotton": a percentage, glued to its number
+		}
 		return o.kind != oIdent || n.id == opOr // 'a'||'b', 1+1
 	case sWord:
 		switch n.id {

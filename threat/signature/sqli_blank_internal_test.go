@@ -121,3 +121,44 @@ func FuzzBlankLeadBytes(f *testing.F) {
 		}
 	})
 }
+
+func TestStripPercents(t *testing.T) {
+	for in, want := range map[string]string{
+		"%S%E%L%E%C%T %F%I%E%L%D": "SELECT FIELD",
+		"%1%20%o%r":               "1%20or", // an escape is kept
+		"50% off, 20% more":       "50% off, 20% more",
+		"100%%%":                  "100",
+		"%2":                      "%2",
+	} {
+		got, changed := stripPercents(in)
+		if got != want || changed != (in != want) {
+			t.Errorf("stripPercents(%q) = %q, %v; want %q", in, got, changed, want)
+		}
+	}
+}
+
+// FuzzStripPercents: stripPercents takes out only '%' bytes that start no
+// escape, all of them when it changes v, and only when three or more.
+func FuzzStripPercents(f *testing.F) {
+	for _, s := range []string{"%S%E%L", "%41%42%", "%%%", "a%b%c%d", "%2", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, changed := stripPercents(s)
+		var want []byte
+		n := 0
+		for i := 0; i < len(s); i++ {
+			if s[i] == '%' && !(i+2 < len(s)+0 && i+2 <= len(s)-1 && isHex(s[i+1]) && isHex(s[i+2])) {
+				n++
+				continue
+			}
+			want = append(want, s[i])
+		}
+		if n < 3 {
+			want = []byte(s)
+		}
+		if got != string(want) || changed != (n >= 3) {
+			t.Fatalf("%q: %q, %v; want %q", s, got, changed, want)
+		}
+	})
+}

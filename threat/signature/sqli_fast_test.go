@@ -35,6 +35,9 @@ func scanSQLiPlain(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	if d, ok := joinSplitKeywords(in.value); ok {
 		sqliValue(d, classify(d), in.src, libRun, &best)
 	}
+	if d, ok := stripPercents(in.value); ok {
+		sqliValue(d, classify(d), in.src, libRun, &best)
+	}
 	if in.src == threat.SourceHeader && in.m&(cPercent|cAmp) != 0 {
 		if d := decode.Value(in.value, false); d != in.value {
 			sqliValue(d, classify(d), in.src, libRun, &best)

@@ -25,3 +25,19 @@ func TestSQLiControlBlanksAndBulkInsert(t *testing.T) {
 	}
 	checkFamily(t, "sqli", attacks, benign, 0.9)
 }
+
+// TestSQLiPercentage: ASP drops a '%' that starts no escape, so sqlmap's
+// percentage tamper sends "%U%N%I%O%N %S%E%L%E%C%T" to an ASP page as
+// UNION SELECT. Prose with a few percentages is not the shape.
+func TestSQLiPercentage(t *testing.T) {
+	attacks := []familyCase{
+		{"q", "1 %U%N%I%O%N %S%E%L%E%C%T 1,2--", 0.99},
+		{"q", "%' %O%R %1%=%1%-%-", 0.99},
+		{"q", "1##%1%2%3%' %L%I%M%I%T %1%,%1 %U%N%I%O%N %A%L%L %S%E%L%E%C%T %C%O%N%C%A%T%(%0%x%3%a", 0.99},
+	}
+	benign := []familyCase{
+		{"q", "50% off, 20% more and 30% less or so", 0},
+		{"q", "Select 100% cotton, 50% wool or 10% silk", 0},
+	}
+	checkFamily(t, "sqli", attacks, benign, 0.9)
+}
