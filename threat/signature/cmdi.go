@@ -2456,6 +2456,8 @@ func rateLine(t *shellText, c *command, a *args, wordy bool, best *cmdHit) {
 		return // a sentence that starts with a command's name
 	case c.quoted && c.class >= cmdName && (a.empty || a.strong) && a.plain <= 2:
 		best.offer(0.99, "cmdi.command_line", i, j) // "' whoami": out of a quoted argument
+	case c.quoted && a.plain <= 1 && commentTail(t.b[c.end:]) && markedArg(t.b[c.end:]):
+		best.offer(0.99, "cmdi.command_line", i, j) // "\"del q17133825 #": out of a quoted argument, the rest commented out
 	case (string(c.name) == "sleep" || string(c.name) == "timeout") && a.plain == 0 && isNumber(bytes.TrimSpace(t.b[c.end:a.end])):
 		best.offer(0.99, "cmdi.command_line", i, j) // "sleep 10": a delay probe and nothing else
 	case c.class >= cmdName && a.strong && a.lastShaped:
@@ -2652,6 +2654,8 @@ func rateAt(t *shellText, x opContext, wordy bool, c *command, a *args, i int, b
 		best.offer(0.99, rule, i, j) // "; id", "| dir", "& dir"
 	case a.strong && !listed && (c.class >= cmdName || !weak):
 		best.offer(0.99, rule, i, j) // "; cat /etc/hosts", "| dir c:\\", "& ping -n 10 x"
+	case start && op == opWeak && c.class >= cmdWord && a.plain <= 1 && commentTail(t.b[c.end:]) && markedArg(t.b[c.end:]):
+		best.offer(0.99, rule, i, j) // "'&rm\tq79227952\t#": a line a shell comment ends
 	case start && op == opStrong && c.class == cmdWord && a.plain <= 1 && !listed:
 		// "; echo test", "|cat x": an operator opens the value, then a
 		// command and one word. Echo of a number or of an arithmetic
@@ -2817,6 +2821,20 @@ func cmdDelim(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// markedArg reports whether the argument in rest, before its comment,
+// holds a digit, or opens with an option's '-' or a path's '/': the file a
+// probe names ("q17133825"), not a word of a sentence ("well").
+func markedArg(rest []byte) bool {
+	arg := bytes.TrimSpace(rest)
+	if k := bytes.IndexByte(arg, '#'); k >= 0 {
+		arg = bytes.TrimSpace(arg[:k])
+	}
+	if len(arg) == 0 {
+		return false
+	}
+	return arg[0] == '-' || arg[0] == '/' || bytes.ContainsAny(arg, "0123456789")
 }
 
 // closersOnly reports whether b is one or more quotes and closing

@@ -96,3 +96,23 @@ func TestCmdiRemLinesAndPathProbes(t *testing.T) {
 	}
 	checkFamily(t, "cmdi", attacks, benign, 0.9)
 }
+
+// TestCmdiQuotedLineCommentedOut: Nessus's probe breaks out of a quoted
+// argument, runs a command on a file it names and comments out the rest
+// of the line, with or without a '&' before the command. A quoted phrase
+// that ends in '#' has no such argument.
+func TestCmdiQuotedLineCommentedOut(t *testing.T) {
+	attacks := []familyCase{
+		{"q", "\"del q17133825 #", 0.99},
+		{"q", "'del\tq23771746\t#", 0.99},
+		{"q", "'&rm\tq79227952\t#", 0.99},
+		{"path", "/main.php?stuff='&del%20q83741819%20%23", 0.99},
+	}
+	benign := []familyCase{
+		{"q", "\"Sleep well #", 0},
+		{"q", "'cat food #", 0},
+		{"q", "\"the best #", 0},
+		{"q", "'&more to say #", 0},
+	}
+	checkFamily(t, "cmdi", attacks, benign, 0.9)
+}
