@@ -23,3 +23,23 @@ func TestPHPCallInKeyAndAfterBlock(t *testing.T) {
 	}
 	checkFamily(t, "code", attacks, benign, 0.9)
 }
+
+// TestNULInPathAndAtAFilesEnd: a NUL in a URL path is refused (no path
+// holds one but to cut a name short), and a NUL that ends a file's name in
+// a folder cuts off the suffix the application adds (FCKeditor's upload
+// folder, Fwaf's "currentfolder=/x.jsp%00"). A NUL after a bare name stays
+// a hint.
+func TestNULInPathAndAtAFilesEnd(t *testing.T) {
+	attacks := []familyCase{
+		{"path", "/id%00", 0.99},
+		{"path", "/something%00html", 0.99},
+		{"path", "/upload.cfm?command=fileupload&type=file&currentfolder=/dqoamjxrgv.jsp%00", 0.99},
+		{"path", "/s.php?local_path=macros/100-siteframe.macro%00", 0.99},
+	}
+	benign := []familyCase{
+		{"path", "/s.php?f=report.pdf%00", 0.9},
+		{"path", "/s.php?f=a%00b", 0.9},
+		{"path", "/files/report.pdf", 0},
+	}
+	checkFamily(t, "protocol", attacks, benign, 0.9)
+}

@@ -126,7 +126,9 @@ func scanProtocol(req *threat.Request, h *headerFacts, pf *paramFacts, dst []thr
 	}
 	if strings.Contains(req.RawPath, "%00") || strings.IndexByte(req.Path, 0) >= 0 {
 		if seen.first(protoNUL) {
-			dst = append(dst, signal(nameProtocol, "protocol.nul_path", 0.9, in(threat.SourcePath, "", req.RawPath), 0, len(req.RawPath)))
+			// no path holds a NUL but to cut a name short (CRS's rule
+			// 920270 refuses it at its first paranoia level too)
+			dst = append(dst, signal(nameProtocol, "protocol.nul_path", 0.99, in(threat.SourcePath, "", req.RawPath), 0, len(req.RawPath)))
 		}
 	}
 	if pf.session > 0 && seen.first(protoSession) {
@@ -502,9 +504,10 @@ func badHost(h string) bool {
 
 // nulTruncation reports whether the escaped NUL at raw[nul:] ("%00")
 // stands between a file name's extension and another one that ends the
-// value: "shell.php%00.jpg", "../../etc/passwd%00.png". An upload's or
-// an include's check reads the last extension; the file system, in C,
-// stops at the NUL.
+// value: "shell.php%00.jpg", "../../etc/passwd%00.png"; or ends a value
+// that names a file with an extension in a folder ("/x.jsp%00"). An
+// upload's or an include's check reads the last extension; the file
+// system, in C, stops at the NUL.
 func nulTruncation(raw string, nul int) bool {
 	if nul+3 > len(raw) || raw[nul:nul+3] != "%00" {
 		return false
@@ -520,10 +523,16 @@ func nulTruncation(raw string, nul int) bool {
 		}
 		return true
 	}
+	before := raw[:nul]
+	dot := strings.LastIndexByte(before, '.')
+	if raw[nul+3:] == "" {
+		// the NUL ends the value after a file's name in a folder
+		// ("currentfolder=/x.jsp%00", "local_path=macros/a.macro%00"):
+		// the application's own suffix is what it cuts off
+		return dot > 0 && ext(before[dot:]) && strings.Contains(before, "/")
+	}
 	if !ext(raw[nul+3:]) {
 		return false
 	}
-	before := raw[:nul]
-	dot := strings.LastIndexByte(before, '.')
 	return dot > 0 && ext(before[dot:]) || strings.Contains(before, "/")
 }
