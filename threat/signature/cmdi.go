@@ -2156,10 +2156,13 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 			// A ';' that opens a segment ("/x/;dmesg") parameterises no
 			// segment: a name no English word is counts after it
 			// (or a '|' or '&' that does: "/|id", "/||/usr/bin/id|"), and
-			// so does a probe that another operator ends, which no
-			// matrix parameter is ("/a;id|")
+			// so does a probe, or a binary by its path, after a ';' or a
+			// '|' that the path's end or another operator ends ("/a;id|",
+			// "/a);/usr/bin/id", "/index.html|id|"): a matrix parameter
+			// is a name and a value
 			emptySeg := (b[i] == ';' || b[i] == '|' || b[i] == '&') && i > 0 && b[i-1] == '/' && (c.class >= cmdName || c.byPath)
-			probeSeg := b[i] == ';' && c.class == cmdProbe && a.empty && c.end < len(b) && (b[c.end] == '|' || b[c.end] == '&')
+			probeSeg := (b[i] == ';' || b[i] == '|') && (c.class == cmdProbe && a.empty || c.byPath) &&
+				(c.end == len(b) || b[c.end] == '|' || b[c.end] == '&' || b[c.end] == ';')
 			if op != opSubst && op != opBacktick && !a.hostile && !obfuscated(t, &c, &a, wordy) && !spacedAndOr(b, i, next) &&
 				!emptySeg && !probeSeg {
 				continue

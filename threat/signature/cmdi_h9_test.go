@@ -126,7 +126,11 @@ func rateCommandsPlain(t *shellText, best *cmdHit, path bool, m cls) {
 			}
 		}
 		if path {
-			if op != opSubst && op != opBacktick && !a.hostile && !obfuscated(t, &c, &a, wordy) && !spacedAndOr(b, i, next) {
+			emptySeg := (b[i] == ';' || b[i] == '|' || b[i] == '&') && i > 0 && b[i-1] == '/' && (c.class >= cmdName || c.byPath)
+			probeSeg := (b[i] == ';' || b[i] == '|') && (c.class == cmdProbe && a.empty || c.byPath) &&
+				(c.end == len(b) || b[c.end] == '|' || b[c.end] == '&' || b[c.end] == ';')
+			if op != opSubst && op != opBacktick && !a.hostile && !obfuscated(t, &c, &a, wordy) && !spacedAndOr(b, i, next) &&
+				!emptySeg && !probeSeg {
 				continue
 			}
 		}

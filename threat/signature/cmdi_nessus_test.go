@@ -83,6 +83,11 @@ func TestCmdiRemLinesAndPathProbes(t *testing.T) {
 		{"path", "/a;id|", 0.99},
 		{"path", "/|id", 0.99},
 		{"path", "/||/usr/bin/id|", 0.99},
+		{"path", "/a);id", 0.99},
+		{"path", "/a);/usr/bin/id", 0.99},
+		{"path", "/a;id;", 0.99},
+		{"path", "/index.html|id|", 0.99},
+		{"path", "/thvgjebp.exe|dir", 0.99},
 	}
 	benign := []familyCase{
 		{"q", "Now we can write $((var+1)) and $((1+2)) in scripts", 0},
@@ -90,6 +95,8 @@ func TestCmdiRemLinesAndPathProbes(t *testing.T) {
 		{"q", "I use vim & rem", 0},
 		{"path", "/docs/a|b/c", 0},
 		{"path", "/api/;jsessionid=abc", 0},
+		{"path", "/users;id=7/orders;sort=asc", 0},
+		{"path", "/cars;color/red", 0},
 		{"path", "/x/&who/y", 0},
 		{"path", "/search?q=cats&dogs!&page=2", 0},
 		{"path", "/list?sort=name&desc&limit=10", 0},

@@ -66,3 +66,21 @@ var ldapBenign = []familyCase{
 }
 
 func TestLDAP(t *testing.T) { checkFamily(t, "ldap", ldapAttacks, ldapBenign, 0.9) }
+
+// TestLDAPInPath: a filter sent as a URL path's segment (scanners probe
+// the path as a value of its own, Fwaf's "/*(|(mail=*))"); a path with
+// brackets or '=' of its own is no filter.
+func TestLDAPInPath(t *testing.T) {
+	attacks := []familyCase{
+		{"path", "/*(|(mail=*))", 0.99},
+		{"path", "/*(|(objectclass=*))", 0.99},
+		{"path", "/users/*)(uid=*))(|(uid=*", 0.99},
+	}
+	benign := []familyCase{
+		{"path", "/api/users/(id=5)", 0},
+		{"path", "/wiki/Foo_(bar)", 0},
+		{"path", "/a/b=c/(d)", 0},
+		{"path", "/search/name=*smith*", 0},
+	}
+	checkFamily(t, "ldap", attacks, benign, 0.9)
+}

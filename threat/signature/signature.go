@@ -113,7 +113,7 @@ var familyWants = [numValueFamilies]what{
 	famSSTI:      wantValues | wantHeaders | wantPath | wantBody,
 	famXXE:       wantValues | wantHeaders | wantBody,
 	famNoSQL:     wantValues | wantNames | wantHeaders | wantPath,
-	famLDAP:      wantValues | wantHeaders | wantBody,
+	famLDAP:      wantValues | wantHeaders | wantPath | wantBody,
 	famSSI:       wantValues | wantHeaders | wantPath | wantBody,
 	famCRLF:      wantValues | wantNames | wantAllHeads | wantPath,
 	famCode:      wantValues | wantNames | wantAllHeads | wantPath | wantBody,
