@@ -154,7 +154,9 @@ func fillRequest(req *Request, r *http.Request, client, route string, lim Limits
 }
 
 // addPairs splits s on sep into name=value pairs and appends them decoded.
+// A query with a segment that has no '=' is read again by addJoined.
 func (req *Request) addPairs(src Source, s string, sep byte, plus bool, lim Limits) {
+	all, unpaired := s, false
 	for s != "" {
 		var pair string
 		if i := strings.IndexByte(s, sep); i >= 0 {
@@ -169,21 +171,36 @@ func (req *Request) addPairs(src Source, s string, sep byte, plus bool, lim Limi
 			continue
 		}
 		name, value := pair, ""
-		i := strings.IndexByte(pair, '=')
-		if i >= 0 {
+		if i := strings.IndexByte(pair, '='); i >= 0 {
 			name, value = pair[:i], pair[i+1:]
+		} else {
+			unpaired = true
 		}
 		if !req.add(src, name, value, plus, "", lim.MaxParams) {
 			return
 		}
-		if src == SourceQuery && i >= 0 && s != "" {
-			if tail := unpairedTail(s); tail != "" {
-				// the value as a CGI script or anything that reads
-				// the query string whole sees it: Nessus's probes carry
-				// a command across a raw '&' ("stuff=\"ping;-w;1&rem;")
-				if !req.add(src, name, value+"&"+tail, plus, "", lim.MaxParams) {
-					return
-				}
+	}
+	if src == SourceQuery && unpaired {
+		req.addJoined(all, plus, lim)
+	}
+}
+
+// addJoined appends, for each pair of the query q that segments with no
+// '=' follow (unpairedTail), its value joined to them by their '&', as a
+// CGI script or anything that reads the query string whole sees it:
+// Nessus's probes carry a command across a raw '&' ("stuff=\"ping;-w;1&rem;"
+// is a parameter stuff and one named "rem;").
+func (req *Request) addJoined(q string, plus bool, lim Limits) {
+	for q != "" {
+		pair, rest, _ := strings.Cut(q, "&")
+		q = rest
+		i := strings.IndexByte(pair, '=')
+		if i < 0 || rest == "" {
+			continue
+		}
+		if tail := unpairedTail(rest); tail != "" {
+			if !req.add(SourceQuery, pair[:i], pair[i+1:]+"&"+tail, plus, "", lim.MaxParams) {
+				return
 			}
 		}
 	}

@@ -13,6 +13,7 @@ import (
 // pair before trimming it, cut it at '=' with strings.IndexByte and decoded
 // through decode.Plain: the oracle FuzzAddPairs holds it to.
 func (req *Request) addPairsOld(src Source, s string, sep byte, plus bool, lim Limits) {
+	all, unpaired := s, false
 	for s != "" {
 		var pair string
 		if i := strings.IndexByte(s, sep); i >= 0 {
@@ -27,36 +28,43 @@ func (req *Request) addPairsOld(src Source, s string, sep byte, plus bool, lim L
 			continue
 		}
 		name, value, eq := strings.Cut(pair, "=")
+		unpaired = unpaired || !eq
 		if len(req.Params) >= lim.MaxParams {
 			req.Uninspected |= UninspectedParams
 			return
 		}
 		req.Params = append(req.Params, Param{Source: src, Name: decode.Value(name, plus), Value: decode.Value(value, plus), Raw: value})
-		if src != SourceQuery || !eq {
+	}
+	if src != SourceQuery || !unpaired {
+		return
+	}
+	// then each pair's value joined to the segments with no '=' after it,
+	// those starting in its first KiB, when one holds a byte no word has
+	segs := strings.Split(all, "&")
+	off := 0
+	for n, pair := range segs {
+		start := off
+		off += len(pair) + 1
+		name, value, eq := strings.Cut(pair, "=")
+		if !eq || n == len(segs)-1 {
 			continue
 		}
-		// the segments with no '=' after the pair, starting in its first
-		// KiB, joined to its value when one holds a byte no word has
+		rest := all[start+len(pair)+1:]
 		odd, end := false, 0
-		for start := 0; start < len(s) && start < 1024; {
-			seg, _, _ := strings.Cut(s[start:], "&")
+		for k := n + 1; k < len(segs) && end < len(rest) && end < 1024; k++ {
+			seg := segs[k]
 			if strings.Contains(seg, "=") {
 				break
 			}
 			odd = odd || strings.ContainsFunc(seg, func(r rune) bool {
 				return !(r < 0x80 && (r == '-' || r == '_' || r == '.' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'))
 			})
-			end = start + len(seg)
-			start = end + 1
-			if start > len(s) {
-				break
-			}
-			end = min(start, len(s))
+			end = min(end+len(seg)+1, len(rest))
 		}
 		if !odd {
 			continue
 		}
-		joined := value + "&" + strings.TrimSuffix(s[:min(end, 1024)], "&")
+		joined := value + "&" + strings.TrimSuffix(rest[:min(end, 1024)], "&")
 		if len(req.Params) >= lim.MaxParams {
 			req.Uninspected |= UninspectedParams
 			return
@@ -136,18 +144,18 @@ func TestNewRequestSizesParams(t *testing.T) {
 
 // TestQueryJoinsUnpairedTail: a query value that segments with no '='
 // follow, one of them holding a byte no word has, is also inspected
-// joined to them, as a script that reads the query string whole sees it
+// joined to them (after the query's pairs), as a script that reads the query string whole sees it
 // (Nessus's "stuff=\"ping;-w;8000&rem;"); flags of words stand alone.
 func TestQueryJoinsUnpairedTail(t *testing.T) {
 	for _, tt := range []struct {
 		query string
 		want  []string // the values, in order
 	}{
-		{"stuff=%22ping;-w;8000&rem;", []string{`"ping;-w;8000`, `"ping;-w;8000&rem;`, ""}},
-		{"logout=%22&uname%09%23&x=1", []string{`"`, "\"&uname\t#", "", "1"}},
+		{"stuff=%22ping;-w;8000&rem;", []string{`"ping;-w;8000`, "", `"ping;-w;8000&rem;`}},
+		{"logout=%22&uname%09%23&x=1", []string{`"`, "", "1", "\"&uname\t#"}},
 		{"a=1&desc&id", []string{"1", "", ""}},
 		{"a=1&b=2", []string{"1", "2"}},
-		{"q=&ver%0B%3Eq1&rem%0B", []string{"", "&ver\v>q1&rem\v", "", ""}},
+		{"q=&ver%0B%3Eq1&rem%0B", []string{"", "", "", "&ver\v>q1&rem\v"}},
 	} {
 		req := &Request{}
 		req.addPairs(SourceQuery, tt.query, '&', true, Limits{MaxParams: 10})
@@ -162,7 +170,7 @@ func TestQueryJoinsUnpairedTail(t *testing.T) {
 	long := "a=1&" + strings.Repeat("x", 5000) + ";&rem;"
 	req := &Request{}
 	req.addPairs(SourceQuery, long, '&', true, Limits{MaxParams: 10})
-	if n := len(req.Params); n != 4 || len(req.Params[1].Value) != len("1&")+1024 {
-		t.Errorf("a long unpaired tail: %d values, the joined one %d bytes; want 4 and the tail cut at 1 KiB", n, len(req.Params[1].Value))
+	if n := len(req.Params); n != 4 || len(req.Params[3].Value) != len("1&")+1024 {
+		t.Errorf("a long unpaired tail: %d values, the joined one %d bytes; want 4 and the tail cut at 1 KiB", n, len(req.Params[n-1].Value))
 	}
 }
