@@ -2751,7 +2751,7 @@ func sumEchoProbe(b []byte) (int, int) {
 
 // digitsEnd returns where the run of ASCII digits at b[i:] ends.
 func digitsEnd(b []byte, i int) int {
-	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+	for i < len(b) && isDigit(b[i]) {
 		i++
 	}
 	return i
