@@ -148,7 +148,7 @@ func FuzzStripPercents(f *testing.F) {
 		var want []byte
 		n := 0
 		for i := 0; i < len(s); i++ {
-			if s[i] == '%' && !(i+2 < len(s)+0 && i+2 <= len(s)-1 && isHex(s[i+1]) && isHex(s[i+2])) {
+			if s[i] == '%' && !(i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2])) {
 				n++
 				continue
 			}
