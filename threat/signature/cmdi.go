@@ -338,6 +338,28 @@ type shellText struct {
 	exp int           // index of a ${VAR:n:m} in b, or -1
 }
 
+// wordThenBlanks reports whether s ends in a word and then blanks.
+func wordThenBlanks(s string) bool {
+	s = strings.TrimRight(s, " \t")
+	return s != "" && isWord(s[len(s)-1])
+}
+
+// spacedWord reports whether v[i:j] stands as a word of a sentence: the
+// value's start, a blank or a bracket before it, and after it the value's
+// end, a blank, or a sentence's punctuation that the value's end or a
+// blank follows ("when $IFS is empty", "characters in $IFS."). $IFS
+// stands in for a blank where a blank would be refused ("cat$IFS/etc",
+// ";ls${IFS}-la"): used, it is glued to a word on one side at least.
+func spacedWord(v string, i, j int) bool {
+	if i > 0 && v[i-1] != ' ' && v[i-1] != '\t' && v[i-1] != '(' {
+		return false
+	}
+	if j < len(v) && strings.IndexByte(".,:;!?)", v[j]) >= 0 {
+		j++
+	}
+	return j >= len(v) || v[j] == ' ' || v[j] == '\t'
+}
+
 func (t *shellText) mark(at int) {
 	if t.n < maxObf {
 		t.obf[t.n] = int32(at)
@@ -558,7 +580,7 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 				}
 			case n == 'i' || n == 'I':
 				if i+3 < len(v) && strings.EqualFold(v[i+1:i+4], "ifs") && (i+4 == len(v) || !isAlnum(v[i+4])) {
-					if t.ifs < 0 {
+					if t.ifs < 0 && !spacedWord(v, i, i+4) {
 						t.ifs = len(b)
 					}
 					t.mark(len(b))
@@ -575,7 +597,7 @@ func shellFoldFrom(t *shellText, b []byte, v string, lo []byte, m cls) []byte {
 				name, rest, _ := strings.Cut(inner, ":")
 				switch {
 				case strings.EqualFold(name, "ifs") || strings.HasPrefix(strings.ToLower(inner), "ifs%"):
-					if t.ifs < 0 {
+					if t.ifs < 0 && !spacedWord(v, i, i+3+end) {
 						t.ifs = len(b)
 					}
 					t.mark(len(b))
@@ -1584,8 +1606,9 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 	header := in.src == threat.SourceHeader
 	if m&cParen != 0 && m&cBrace != 0 {
 		// "() { :; }; cmd": a function definition where a variable's value
-		// goes; "main() {" in a code snippet names its function
-		if i := strings.Index(v, "() {"); i >= 0 && (i == 0 || !isWord(v[i-1])) && seen.mark(&hit, cmdShellshock) {
+		// goes; "main() {" and "define main () {" in a code snippet name
+		// their function
+		if i := strings.Index(v, "() {"); i >= 0 && (i == 0 || !isWord(v[i-1]) && !wordThenBlanks(v[:i])) && seen.mark(&hit, cmdShellshock) {
 			dst = append(dst, signal(nameCommand, "cmdi.shellshock", 0.995, in, i, i+4))
 		}
 		if m&(cPipe|cAmp) != 0 {

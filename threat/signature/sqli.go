@@ -3118,6 +3118,14 @@ func (sc *sqlScan) libAt(i int) (sqlHit, bool) {
 		conf = 0.6
 	case sc.prose(i, fp):
 		conf = 0.6
+	case fp == "sos" && quotedSymbol(sc.lx.s, quoteAt(sc.lx.s, i)):
+		// a sentence quoting an operator's symbol and nothing after it
+		// but words ("ignore a '--' marker", "spaces around '='", "a
+		// '#' after the \"sec\""): libinjection reads the words before
+		// the quote as the string broken out of, and the symbol as its
+		// operator. A break-out quote follows the value it closes
+		// ("admin'-'") or opens the value
+		conf = 0.6
 	case (fp == "sos" || fp == "s&s") && sc.proseBeforeQuote():
 		// a string joined to another and nothing else, in a value that
 		// opens with words before its first quote ("* Add
@@ -3144,6 +3152,39 @@ func (sc *sqlScan) libAt(i int) (sqlHit, bool) {
 		conf = 0.6
 	}
 	return sqlHit{conf: conf, i: i, j: i + len(w), fp: fp}, true
+}
+
+// quoteAt is where libinjection's window at s[i] meets a quote: s[i]
+// itself, or at the value's start the first quote of the value, where
+// the string broken out of ends.
+func quoteAt(s string, i int) int {
+	if i > 0 {
+		return i
+	}
+	return firstQuoteTick(s)
+}
+
+// quotedSymbol reports whether the quote at s[q] quotes a symbol, an
+// option or a placeholder in a sentence: two words or more before it,
+// then a blank or a bracket; its partner within 32 bytes, with no quote
+// or control byte between them; after the partner the value's end, a
+// blank or a sentence's punctuation.
+func quotedSymbol(s string, q int) bool {
+	if q <= 0 || q+2 >= len(s) || s[q] != '"' && s[q] != '\'' || s[q-1] != ' ' && s[q-1] != '\t' && s[q-1] != '(' ||
+		strings.IndexByte(strings.TrimSpace(s[:q]), ' ') < 0 {
+		return false
+	}
+	end := strings.IndexByte(s[q+1:min(len(s), q+34)], s[q])
+	if end <= 0 {
+		return false
+	}
+	for _, c := range []byte(s[q+1 : q+1+end]) {
+		if c < ' ' || c == '"' || c == '\'' || c == '`' || c == 0x7f {
+			return false
+		}
+	}
+	a := q + 2 + end
+	return a >= len(s) || strings.IndexByte(" \t\r\n.,:;!?)", s[a]) >= 0
 }
 
 // quotation reports whether the quote at s[q] opens a quotation of prose:

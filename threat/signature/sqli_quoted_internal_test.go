@@ -1,0 +1,40 @@
+package signature
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzQuotedSymbol holds quotedSymbol to its contract on any value and
+// quote position: it never panics, and a quote it accepts follows a blank
+// or a bracket after two words, and its partner comes within 32 bytes.
+func FuzzQuotedSymbol(f *testing.F) {
+	for _, s := range []string{
+		"any other arguments before an optional '--' marker.",
+		"admin '-'",
+		"'-'",
+		"the file \"<default>\" is used",
+		"a b '",
+		"a b ''",
+	} {
+		f.Add(s, strings.IndexAny(s, `'"`))
+	}
+	f.Fuzz(func(t *testing.T, s string, q int) {
+		if !quotedSymbol(s, q) {
+			return
+		}
+		if q <= 0 || q >= len(s) || s[q] != '\'' && s[q] != '"' {
+			t.Fatalf("accepted %q at %d, not a quote", s, q)
+		}
+		if c := s[q-1]; c != ' ' && c != '\t' && c != '(' {
+			t.Fatalf("accepted %q at %d after %q", s, q, c)
+		}
+		end := strings.IndexByte(s[q+1:], s[q])
+		if end <= 0 || end > 32 {
+			t.Fatalf("accepted %q at %d, partner at %d", s, q, end)
+		}
+		if !strings.Contains(strings.TrimSpace(s[:q]), " ") {
+			t.Fatalf("accepted %q at %d after one word", s, q)
+		}
+	})
+}
