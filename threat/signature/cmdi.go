@@ -2148,8 +2148,16 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 		ctx := opContext{op: op, words: words, plain: plain && words > 0, line: line,
 			lead: words <= 2 && !line && !inTick && op != opBacktick}
 		if op == opBacktick {
+			end := len(b)
 			if k := bytes.IndexByte(b[next:], '`'); k >= 0 {
 				ctx.after = wordsUpTo(b[next+k+1:], 3)
+				end = next + k
+			}
+			if unclosedQuote(b[next:end]) {
+				// "`bash -c command' where": GNU's quotes in a note; a
+				// substitution that leaves a quote open is a shell's
+				// syntax error, and runs nothing
+				continue
 			}
 		}
 		if !path && proseCommand(t, ctx, wordy, &c) {
@@ -2193,6 +2201,30 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 		}
 		rateAt(t, ctx, wordy, &c, &a, i, best)
 	}
+}
+
+// unclosedQuote reports whether a shell reading s ends inside a quote: a
+// single quote that no other closes (a backslash escapes nothing inside
+// one), or a double quote that no unescaped one closes.
+func unclosedQuote(s []byte) bool {
+	var q byte
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case q == '\'':
+			if c == '\'' {
+				q = 0
+			}
+		case c == '\\':
+			i++ // escapes the next byte, outside quotes and inside double ones
+		case q == '"':
+			if c == '"' {
+				q = 0
+			}
+		case c == '\'' || c == '"':
+			q = c
+		}
+	}
+	return q != 0
 }
 
 // opAhead reports whether the first byte after blanks from b[i] is an

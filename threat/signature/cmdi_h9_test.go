@@ -121,8 +121,13 @@ func rateCommandsPlain(t *shellText, best *cmdHit, path bool, m cls) {
 		ctx := opContext{op: op, words: words, plain: plain && words > 0, line: line,
 			lead: words <= 2 && !line && !inTick && op != opBacktick}
 		if op == opBacktick {
+			end := len(b)
 			if k := bytes.IndexByte(b[next:], '`'); k >= 0 {
 				ctx.after = wordsUpTo(b[next+k+1:], 3)
+				end = next + k
+			}
+			if unclosedQuoteOracle(string(b[next:end])) {
+				continue
 			}
 		}
 		if path {
@@ -256,4 +261,37 @@ func FuzzFoldCursor(f *testing.F) {
 			}
 		}
 	})
+}
+
+// unclosedQuoteOracle is unclosedQuote written plainly: strip what is
+// escaped, then the quoted strings, and look for a quote left.
+func unclosedQuoteOracle(s string) bool {
+	for {
+		k := strings.IndexAny(s, "\\'\"")
+		switch {
+		case k < 0:
+			return false
+		case s[k] == '\\':
+			s = s[min(len(s), k+2):]
+		case s[k] == '\'':
+			e := strings.IndexByte(s[k+1:], '\'')
+			if e < 0 {
+				return true
+			}
+			s = s[k+2+e:]
+		default:
+			r := s[k+1:]
+			for {
+				e := strings.IndexAny(r, "\\\"")
+				if e < 0 {
+					return true
+				}
+				if r[e] == '"' {
+					s = r[e+1:]
+					break
+				}
+				r = r[min(len(r), e+2):]
+			}
+		}
+	}
 }

@@ -31,3 +31,16 @@ func FuzzSpacedWord(f *testing.F) {
 		}
 	})
 }
+
+// FuzzUnclosedQuote holds unclosedQuote to the plain oracle that strips
+// escapes and quoted strings.
+func FuzzUnclosedQuote(f *testing.F) {
+	for _, s := range []string{"bash -c command' where ", "id", `bash -c 'id'`, `a "b\"c`, `x\'`, `'\'`, `"\\"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := unclosedQuote([]byte(s)), unclosedQuoteOracle(s); got != want {
+			t.Fatalf("unclosedQuote(%q) = %v, oracle %v", s, got, want)
+		}
+	})
+}

@@ -39,3 +39,23 @@ func TestCommandShellshockNotANamedFunction(t *testing.T) {
 	}
 	checkFamily(t, "cmdi", attacks, benign, 0.9)
 }
+
+// TestCommandBacktickLeavesAQuoteOpen: GNU's notes quote `like this', and
+// the substitution a shell would read from such a backtick leaves a quote
+// open, a syntax error that runs nothing. A substitution whose quotes
+// close runs.
+func TestCommandBacktickLeavesAQuoteOpen(t *testing.T) {
+	attacks := []familyCase{
+		{"q", "x`id`", 0.99},
+		{"q", ";`cat /etc/passwd`", 0.99},
+		{"q", "`bash -c 'id'`", 0.99},
+		{"q", "a`bash -c \"id\"`", 0.99},
+		{"q", "'`cat /etc/passwd`'", 0.99},
+	}
+	benign := []familyCase{
+		{"q", "Fixed a bug with `bash -c command' where `command' ended with a backslash.", 0},
+		{"q", "Changed `bash -r' to turn on restrictions before reading the startup files.", 0},
+		{"q", "The shell now behaves as `bash -i script' did.", 0},
+	}
+	checkFamily(t, "cmdi", attacks, benign, 0.9)
+}

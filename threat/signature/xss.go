@@ -1369,6 +1369,12 @@ func (x *xssScan) call(s string, p int) {
 		if equalFold(name, "print") && !(p+1 < len(s) && (s[p] == '`' || s[p+1] == ')')) {
 			return // print(...) is as often Python; print() and print`` are the probes
 		}
+		if w >= 2 && (s[w-2:w] == "--" || s[w-2:w] == "++") {
+			return // "--print`": an option; --alert(1) is no expression a page runs
+		}
+		if s[p] == '`' && w > 0 && s[w-1] == '`' {
+			return // "`prompt`": a template's (or Markdown's) text, not its tag
+		}
 		if !jsCall(s, p) {
 			return
 		}
@@ -1682,6 +1688,9 @@ func proseArgs(a string) bool {
 		c := a[i]
 		switch {
 		case c == '\'', c == '"', c == '`':
+			if c != '`' && prev != "" && !jsOperatorWord(prev) {
+				return true // a name, then a string: "prompt (or \"repl\")"
+			}
 			k := strings.IndexByte(a[i+1:], c)
 			if k < 0 {
 				return false
