@@ -274,15 +274,21 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		// ?-d+allow_url_include%3d1+-d+auto_prepend_file%3dphp://input
 		if mt, ok := phpWords.find(lo, false); ok && seen.mark(&hit, codePHP) {
 			dst = append(dst, signal(nameCode, "php.injection", 0.99, in, mt.i, mt.j))
-		} else if m&cDollar != 0 && m&cParen != 0 {
-			// a body of code without '=' is one parameter's name: $d['o'](9)
-			if i, j := phpVarCall(lo); i >= 0 && seen.mark(&hit, codePHP) {
-				dst = append(dst, signal(nameCode, "php.call", 0.99, in, i, j))
-			}
 		} else if m&cParen != 0 {
-			// a call in a parameter's key, where PHP's string breaks out
-			// of an array index: extlang[".system('id')."]
-			if i, j, conf := phpCall(lo); conf >= 0.99 && seen.mark(&hit, codePHP) {
+			// a body of code without '=' is one parameter's name:
+			// $d['o'](9), eval\r($foo); or a call in a parameter's key,
+			// where PHP's string breaks out of an array index:
+			// extlang[".system('id')."]
+			i, j, conf := -1, 0, 0.0
+			if m&cDollar != 0 {
+				if i, j = phpVarCall(lo); i >= 0 {
+					conf = 0.99
+				}
+			}
+			if i < 0 {
+				i, j, conf = phpCall(lo)
+			}
+			if conf >= 0.99 && seen.mark(&hit, codePHP) {
 				dst = append(dst, signal(nameCode, "php.call", conf, in, i, j))
 			}
 		}

@@ -58,9 +58,13 @@ func javaBareHash(w string) uint32 {
 
 // javaBareValue reports whether v, spaces and quotes around it aside, is
 // one of javaBareNames, in any case, and whether that name is a public
-// package.
+// package. A class of the list whose last name goes on in letters and
+// digits is found too, as a package's name never is: a class named for
+// the one it extends or wraps ("java.io.InputStreamReader",
+// "java.lang.StringBuilder", "java.net.URLClassLoader"), which the CRS
+// finds by the listed name's bytes inside it.
 func javaBareValue(v string) (found, pkg bool) {
-	if len(v) < javaBareMin || len(v) > javaBareMax+8 {
+	if len(v) < javaBareMin || len(v) > javaBareMax+javaSuffixMax {
 		return false, false
 	}
 	if c := v[0]; c == ' ' || c == '"' || c == '\'' || c == '\t' || v[len(v)-1] <= '\'' {
@@ -69,15 +73,52 @@ func javaBareValue(v string) (found, pkg bool) {
 			return false, false
 		}
 	}
-	if len(v) > javaBareMax {
-		return false, false
+	if len(v) <= javaBareMax {
+		if h := javaBareHash(v); javaBareFilter[h>>6]&(1<<(h&63)) != 0 {
+			var stack [64]byte
+			if pkg, found = javaBareNames[string(lower(stack[:0], v))]; found {
+				return found, pkg
+			}
+		}
 	}
-	if h := javaBareHash(v); javaBareFilter[h>>6]&(1<<(h&63)) == 0 {
-		return false, false
+	return javaClassExtended(v), false
+}
+
+// javaSuffixMax bounds what javaClassExtended reads past a listed class.
+const javaSuffixMax = 24
+
+// javaClassExtended reports whether v is a dotted name whose last name
+// opens with a capital and starts with a listed class's last name, and
+// goes on in letters and digits: the class named in full is a prefix of v.
+func javaClassExtended(v string) bool {
+	d := strings.LastIndexByte(v, '.')
+	if d <= 0 || d+2 >= len(v) || v[d+1] < 'A' || v[d+1] > 'Z' {
+		return false
+	}
+	for i := d + 1; i < len(v); i++ {
+		if !isAlnum(v[i]) {
+			return false
+		}
+	}
+	for i := 0; i < d; i++ {
+		if c := v[i]; !isAlnum(c) && c != '.' && c != '_' {
+			return false
+		}
 	}
 	var stack [64]byte
-	pkg, found = javaBareNames[string(lower(stack[:0], v))]
-	return found, pkg
+	for k := min(len(v)-1, javaBareMax); k >= d+2; k-- {
+		p := v[:k]
+		if k < javaBareMin || k > len(v)-1 || len(v)-k > javaSuffixMax {
+			continue
+		}
+		if h := javaBareHash(p); javaBareFilter[h>>6]&(1<<(h&63)) == 0 {
+			continue
+		}
+		if pkg, found := javaBareNames[string(lower(stack[:0], p))]; found && !pkg {
+			return true
+		}
+	}
+	return false
 }
 
 // javaInternalPackages are the packages of the list that only the JDK's
@@ -89,7 +130,7 @@ var javaInternalPackages = set("com.sun.org.apache", "sun.reflect", "com.opensym
 // scan and Detect read such a word rather than pass it by. The length is
 // tested here, inlined, since most words are too short or too long.
 func javaBare(v string) bool {
-	if len(v) < javaBareMin || len(v) > javaBareMax+8 {
+	if len(v) < javaBareMin || len(v) > javaBareMax+javaSuffixMax {
 		return false
 	}
 	found, _ := javaBareValue(v)

@@ -10,7 +10,7 @@ import (
 // letters lower-cased, is a key of javaBareNames.
 func FuzzJavaBareValue(f *testing.F) {
 	for _, s := range []string{"classLoader", "com.opensymphony.xwork2", " 'Sun.Reflect' ", "org.apache.commons",
-		"classloaders", "java.io.File", "\"", "''", "java.beans.XMLDecode\t"} {
+		"classloaders", "java.io.File", "\"", "''", "java.beans.XMLDecode\t", "java.io.InputStreamReader", "java.net.URLx", "java.io.Filer."} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
@@ -22,7 +22,21 @@ func FuzzJavaBareValue(f *testing.F) {
 			}
 		}
 		wantPkg, want := javaBareNames[string(w)]
-		if len(v) > javaBareMax+8 {
+		if !want {
+			// a listed class whose last name goes on in letters and digits
+			tw := strings.Trim(v, " \t\"'")
+			d := strings.LastIndexByte(tw, '.')
+			if d > 0 && d+2 < len(tw) && 'A' <= tw[d+1] && tw[d+1] <= 'Z' &&
+				strings.Trim(tw[d+1:], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == "" &&
+				strings.Trim(tw[:d], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._") == "" {
+				for k := d + 2; k < len(tw); k++ {
+					if p, ok := javaBareNames[string(w[:k])]; ok && !p && len(tw)-k <= javaSuffixMax {
+						want = true
+					}
+				}
+			}
+		}
+		if len(v) > javaBareMax+javaSuffixMax {
 			want, wantPkg = false, false // longer values are not read
 		}
 		if found != want || found && pkg != wantPkg {

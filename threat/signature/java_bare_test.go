@@ -48,3 +48,44 @@ func TestJavaNameAlone(t *testing.T) {
 		{"header:Cookie", "loader=class", 0},
 	}, 0.9)
 }
+
+// TestJavaClassNamedForAListedOne: a class whose name goes on from a
+// listed class's (java.io.InputStreamReader, java.lang.StringBuilder,
+// java.net.URLClassLoader) is read as one, in any place; a package's name
+// never goes on so, and words after a class are a sentence.
+func TestJavaClassNamedForAListedOne(t *testing.T) {
+	form := "body:application/x-www-form-urlencoded"
+	xml := "body:application/xml"
+	json := "body:application/json"
+	checkFamily(t, "code", []familyCase{
+		{"q", "java.io.InputStreamReader", 0.99},
+		{"q", "java.lang.StringBuilder", 0.99},
+		{"q", "java.net.URLClassLoader", 0.99},
+		{form, "java.io.InputStreamReader=test", 0.99},
+		{"header:Cookie", "test=java.lang.StringBuilder", 0.99},
+		{"header:Test", "java.lang.StringBuilder", 0.99},
+		{xml, `<?xml version="1.0"?><xml><element attribute_name="java.io.InputStreamReader">element_value</element></xml>`, 0.99},
+		{json, `{"java.lang.StringBuilder": "test"}`, 0.99},
+		{"body:text/plain", "test=java.io.InputStreamReader", 0.99},
+	}, []familyCase{
+		{"q", "java.lang.reflection", 0},
+		{"q", "org.apache.commonsx", 0},
+		{"q", "java.lang.Stringy stuff", 0},
+		{"q", "java.lang.Str", 0},
+	}, 0.9)
+}
+
+// TestPHPCallInANameWithAVariable: a parameter's name that is a call on a
+// variable ("eval\r($foo)", a form body without '=') is read as the call
+// it is, as one without a '$' is.
+func TestPHPCallInANameWithAVariable(t *testing.T) {
+	form := "body:application/x-www-form-urlencoded"
+	checkFamily(t, "code", []familyCase{
+		{form, "eval%0D%28%24foo%29", 0.99},
+		{form, "system%28%24_GET%5Bc%5D%29", 0.99},
+		{form, "%24d%5B%27o%27%5D%289%29", 0.99},
+	}, []familyCase{
+		{form, "price%28%24%29=10", 0},
+		{form, "total%20(%24)", 0},
+	}, 0.9)
+}
