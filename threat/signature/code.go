@@ -243,6 +243,12 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			dst = append(dst, signal(nameCode, "deser.java_base64", 0.99, in, i, min(len(v), i+javaBase64Min)))
 		}
 	}
+	if m&cEq != 0 && len(v) >= 6 {
+		// a php.ini line: "auto_prepend_file=/tmp/x.jpg" (php_ini.go)
+		if i, j, ok := phpIniLine(v); ok && seen.mark(&hit, codePHP) {
+			dst = append(dst, signal(nameCode, "php.ini_directive", 0.99, in, i, j))
+		}
+	}
 	if len(v) >= 7 && len(v) <= phpRiskTokenMax && m&cSpace == 0 {
 		// a token holding a function only payloads call: "base64_decode",
 		// "FOOcall_user_func", "Shell_exec" as a parameter's name
