@@ -81,7 +81,35 @@ func javaBareValue(v string) (found, pkg bool) {
 			}
 		}
 	}
-	return javaClassExtended(v), false
+	return javaClassExtended(v) || javaExecClass(v), false
+}
+
+// javaExecClass reports whether v names, in a dotted name of Java's own
+// namespaces (java, javax, jdk, sun), one of the classes that run a
+// command: Runtime, ProcessBuilder, ProcessImpl, UNIXProcess. The
+// package between may be spelt any way ("java.evil.runtime", the CRS's
+// 944250): nothing but a probe for Runtime.exec names it so.
+func javaExecClass(v string) bool {
+	d := strings.IndexByte(v, '.')
+	l := strings.LastIndexByte(v, '.')
+	if d <= 0 || l == d || l+1 >= len(v) {
+		return false // two dots at least: a package and a class
+	}
+	switch first := v[:d]; {
+	case equalFold(first, "java"), equalFold(first, "javax"), equalFold(first, "jdk"), equalFold(first, "sun"):
+	default:
+		return false
+	}
+	for i := d; i < l; i++ {
+		if c := v[i]; !isAlnum(c) && c != '.' && c != '_' || c == '.' && v[i+1] == '.' {
+			return false
+		}
+	}
+	switch last := v[l+1:]; {
+	case equalFold(last, "runtime"), equalFold(last, "processbuilder"), equalFold(last, "processimpl"), equalFold(last, "unixprocess"):
+		return true
+	}
+	return false
 }
 
 // javaSuffixMax bounds what javaClassExtended reads past a listed class.

@@ -10,7 +10,7 @@ import (
 // letters lower-cased, is a key of javaBareNames.
 func FuzzJavaBareValue(f *testing.F) {
 	for _, s := range []string{"classLoader", "com.opensymphony.xwork2", " 'Sun.Reflect' ", "org.apache.commons",
-		"classloaders", "java.io.File", "\"", "''", "java.beans.XMLDecode\t", "java.io.InputStreamReader", "java.net.URLx", "java.io.Filer."} {
+		"classloaders", "java.io.File", "\"", "''", "java.beans.XMLDecode\t", "java.io.InputStreamReader", "java.net.URLx", "java.io.Filer.", "java.evil.runtime", "sun.x..ProcessImpl"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
@@ -32,6 +32,19 @@ func FuzzJavaBareValue(f *testing.F) {
 				for k := d + 2; k < len(tw); k++ {
 					if p, ok := javaBareNames[string(w[:k])]; ok && !p && len(tw)-k <= javaSuffixMax {
 						want = true
+					}
+				}
+			}
+		}
+		if !want {
+			// a command-running class in any package of Java's namespaces
+			parts := strings.Split(strings.ToLower(strings.Trim(v, " \t\"'")), ".")
+			if n := len(parts); n >= 3 && (parts[0] == "java" || parts[0] == "javax" || parts[0] == "jdk" || parts[0] == "sun") &&
+				(parts[n-1] == "runtime" || parts[n-1] == "processbuilder" || parts[n-1] == "processimpl" || parts[n-1] == "unixprocess") {
+				want = true
+				for _, p := range parts[1 : n-1] {
+					if p == "" || strings.Trim(p, "abcdefghijklmnopqrstuvwxyz0123456789_") != "" {
+						want = false
 					}
 				}
 			}

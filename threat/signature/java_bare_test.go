@@ -89,3 +89,25 @@ func TestPHPCallInANameWithAVariable(t *testing.T) {
 		{form, "total%20(%24)", 0},
 	}, 0.9)
 }
+
+// TestJavaExecClassInAnyPackage: a class that runs commands (Runtime,
+// ProcessBuilder, ProcessImpl, UNIXProcess) named in a dotted name of
+// Java's namespaces, whatever the package between (the CRS's 944250
+// spells it java.evil.runtime); Java's system properties and other
+// languages' names are not.
+func TestJavaExecClassInAnyPackage(t *testing.T) {
+	json := "body:application/json"
+	checkFamily(t, "code", []familyCase{
+		{"q", "java.evil.runtime", 0.99},
+		{"q", "java.evil.processbuilder", 0.99},
+		{"q", "java.lang.ProcessImpl", 0.99},
+		{"q", "sun.misc.UNIXProcess", 0.99},
+		{json, `{"java.evil.runtime": "test"}`, 0.99},
+		{"header:Cookie", "test=java.evil.processbuilder", 0.99},
+	}, []familyCase{
+		{"q", "java.runtime.version", 0},
+		{"q", "javascript.runtime", 0},
+		{"q", "java..runtime", 0},
+		{"q", "node.process.runtime", 0},
+	}, 0.9)
+}
