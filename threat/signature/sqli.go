@@ -3134,6 +3134,13 @@ func (sc *sqlScan) libAt(i int) (sqlHit, bool) {
 		// breaks out of a value ("admin' || '1"), and "sos" does no harm
 		// alone: the grammar rules read what would
 		conf = 0.6
+	case i == 0 && strings.HasPrefix(fp, "f(") && codeIf(w):
+		// C's, JavaScript's or CMake's if on a condition, then a block or
+		// a call ("if (width > MAX) png_error (p, ...)", "if(MSVC)
+		// set_target_properties(...)"): MySQL's IF() takes three
+		// arguments, and T-SQL's IF runs a statement (the grammar rules
+		// read "IF (1=1) WAITFOR DELAY ...")
+		conf = 0.6
 	case strings.HasPrefix(strings.TrimLeft(fp, "n"), "T(n"):
 		// words, then EXEC (or another T-SQL verb) on a bracketed word:
 		// dynamic SQL runs a string or a variable, never a bare name
@@ -3153,6 +3160,85 @@ func (sc *sqlScan) libAt(i int) (sqlHit, bool) {
 	}
 	return sqlHit{conf: conf, i: i, j: i + len(w), fp: fp}, true
 }
+
+// codeIf reports whether w opens, after blanks and C comments, with an
+// if of C, JavaScript or CMake: "if", a bracket whose top level holds no
+// comma (MySQL's IF() has three arguments) closed within 256 bytes, then
+// a block, or a call of a name that opens no statement of T-SQL's, or
+// another such if.
+func codeIf(w string) bool {
+	for depth := 0; depth < 4; depth++ {
+		s := strings.TrimLeft(w, " \t\r\n")
+		for strings.HasPrefix(s, "/*") {
+			e := strings.Index(s[2:], "*/")
+			if e < 0 {
+				return false
+			}
+			s = strings.TrimLeft(s[e+4:], " \t\r\n")
+		}
+		if len(s) < 4 || s[0]|0x20 != 'i' || s[1]|0x20 != 'f' {
+			return false
+		}
+		k := 2
+		for k < len(s) && (s[k] == ' ' || s[k] == '\t') {
+			k++
+		}
+		if k >= len(s) || s[k] != '(' {
+			return false
+		}
+		e, open := -1, 0
+		for j := k; j < len(s) && j < k+256 && e < 0; j++ {
+			switch s[j] {
+			case '(':
+				open++
+			case ')':
+				if open--; open == 0 {
+					e = j
+				}
+			case ',':
+				if open == 1 {
+					return false
+				}
+			}
+		}
+		if e < 0 {
+			return false
+		}
+		a := e + 1
+		for a < len(s) && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\n') {
+			a++
+		}
+		if a < len(s) && s[a] == '{' {
+			return true
+		}
+		n := a
+		for n < len(s) && (isAlnum(s[n]) || s[n] == '_') {
+			n++
+		}
+		if n == a {
+			return false
+		}
+		word := strings.ToLower(s[a:n])
+		if word == "if" {
+			w = s[a:]
+			continue
+		}
+		c := n
+		for c < len(s) && (s[c] == ' ' || s[c] == '\t') {
+			c++
+		}
+		if c >= len(s) || s[c] != '(' || tsqlStatement[word] {
+			return false // "IF (1=1) WAITFOR DELAY", "IF (...) EXEC('...')"
+		}
+		return true
+	}
+	return false
+}
+
+// tsqlStatement are the words that open a statement T-SQL's IF may run
+// with a bracket after them.
+var tsqlStatement = set("select", "exec", "execute", "waitfor", "insert", "update", "delete", "drop", "union",
+	"declare", "begin", "raiserror", "shutdown", "truncate", "bulk", "dbcc", "while")
 
 // quoteAt is where libinjection's window at s[i] meets a quote: s[i]
 // itself, or at the value's start the first quote of the value, where

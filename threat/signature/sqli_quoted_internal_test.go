@@ -38,3 +38,23 @@ func FuzzQuotedSymbol(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCodeIf: codeIf never panics, and what it accepts opens, after
+// blanks and C comments, with "if" and a bracket.
+func FuzzCodeIf(f *testing.F) {
+	for _, s := range []string{"if (a) b(c)", "if(NOT X) set(Y 1)", "/* c */ if (x) { y }", "if(1=1,sleep(5),0)", "if (1) if (2) f()", "if(", "/*"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !codeIf(s) {
+			return
+		}
+		r := strings.TrimLeft(s, " \t\r\n")
+		for strings.HasPrefix(r, "/*") {
+			r = strings.TrimLeft(r[strings.Index(r[2:], "*/")+4:], " \t\r\n")
+		}
+		if !strings.EqualFold(r[:2], "if") || !strings.HasPrefix(strings.TrimLeft(r[2:], " \t"), "(") {
+			t.Fatalf("codeIf(%q) accepted, not an if", s)
+		}
+	})
+}
