@@ -58,3 +58,19 @@ func FuzzCodeIf(f *testing.F) {
 		}
 	})
 }
+
+// FuzzGenericTypeAt: genericTypeAt and genericTypesOnly never panic, and
+// a '<' read as a type's parameter follows a name and opens one.
+func FuzzGenericTypeAt(f *testing.F) {
+	for _, s := range []string{"Local<Object> x", "static_cast<Isolate*>(a)", "x<script>", "<a>", "a<", "a<b::c&>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		genericTypesOnly(s)
+		for i := 0; i < len(s); i++ {
+			if s[i] == '<' && genericTypeAt(s, i) && (i == 0 || !isWord(s[i-1]) || i+1 >= len(s) || !isAlpha(s[i+1]) || strings.IndexByte(s[i:], '>') < 0) {
+				t.Fatalf("genericTypeAt(%q, %d) accepted", s, i)
+			}
+		}
+	})
+}

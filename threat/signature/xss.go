@@ -109,7 +109,7 @@ func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 	if m&(cLT|cEq) != 0 && in.src != threat.SourceBody && !in.xmlData {
 		if i, j, ok := libXSS(v); ok {
 			conf := 0.99
-			if m&cLT != 0 && (onlyXMLDeclaration(v) || m&cBacktick != 0 && codeSpanComments(v)) || m&cLT == 0 && styleDeclarations(v) {
+			if m&cLT != 0 && (onlyXMLDeclaration(v) || m&cBacktick != 0 && codeSpanComments(v) || genericTypesOnly(v)) || m&cLT == 0 && styleDeclarations(v) {
 				// libinjection reads a processing instruction as a tag and
 				// "style=" as an attribute that runs; an XML declaration
 				// alone, and plain CSS declarations, run nothing (the
@@ -121,6 +121,51 @@ func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 		}
 	}
 	return x.report(in, seen, dst)
+}
+
+// genericTypeAt reports whether the '<' at s[i] opens a type's parameter
+// in C++, Java or TypeScript rather than an element: it follows a name
+// at once, and a name, maybe a '*' or '&', and '>' close it ("Local<Object>",
+// "static_cast<Isolate*>", "List<String>"). A tag written into a page
+// follows a quote or a bracket it breaks out of, and one that does harm
+// has attributes; the script element runs glued to a word too, and is
+// read as one.
+func genericTypeAt(s string, i int) bool {
+	if i == 0 || !isWord(s[i-1]) {
+		return false
+	}
+	j := i + 1
+	for j < len(s) && (isWord(s[j]) || s[j] == ':' && j+1 < len(s) && s[j+1] == ':') {
+		if s[j] == ':' {
+			j++
+		}
+		j++
+	}
+	if j == i+1 || !isAlpha(s[i+1]) {
+		return false
+	}
+	if j < len(s) && (s[j] == '*' || s[j] == '&') {
+		j++
+	}
+	return j < len(s) && s[j] == '>'
+}
+
+// genericTypesOnly reports whether every '<' of v opens a type's
+// parameter (genericTypeAt), none of them the script element's name.
+func genericTypesOnly(v string) bool {
+	n := 0
+	for i := strings.IndexByte(v, '<'); i >= 0; {
+		if !genericTypeAt(v, i) || hasFold(v[i+1:], "script") {
+			return false
+		}
+		n++
+		k := strings.IndexByte(v[i+1:], '<')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
+	}
+	return n > 0
 }
 
 // codeSpanComments reports a value whose only markup is HTML comments
@@ -668,6 +713,9 @@ func (x *xssScan) tag(s string, i int) {
 	class := tagClass(name)
 	if s[i+1] == '?' && class == tagOther {
 		class = tagImport
+	}
+	if class != tagScript && genericTypeAt(s, i) {
+		return // "Local<Object> exports": a type's parameter in code, no element
 	}
 	end := len(s)
 	if end-k > xssTagBound {

@@ -24,3 +24,24 @@ func TestXSSDialogNamedInProse(t *testing.T) {
 	}
 	checkFamily(t, "xss", attacks, benign, 0.9)
 }
+
+// TestXSSGenericTypeIsNoTag: a name in angle brackets glued to a name
+// before it and closed at once is a type's parameter in C++, Java or
+// TypeScript ("Local<Object> exports"); a tag that breaks out, has
+// attributes or is the script element stays a tag.
+func TestXSSGenericTypeIsNoTag(t *testing.T) {
+	attacks := []familyCase{
+		{"q", "abc<svg onload=alert(1)>", 0.99},
+		{"q", "x<script>alert(1)</script>", 0.99},
+		{"q", "x<script>", 0.99},
+		{"q", "\"><object data=javascript:alert(1)>", 0.99},
+		{"q", "a<iframe src=javascript:alert(1)>", 0.99},
+		{"q", "<object>", 0.95},
+	}
+	benign := []familyCase{
+		{"q", "void Init(Local<Object> exports, Local<Object> module) {", 0},
+		{"q", "Isolate* isolate = static_cast<Isolate*>(arg);", 0},
+		{"q", "Local<Value> argv[argc] = { args[0] };", 0},
+	}
+	checkFamily(t, "xss", attacks, benign, 0.9)
+}
