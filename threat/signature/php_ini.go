@@ -48,13 +48,9 @@ const phpIniNameMax = 64
 // starts and where its name ends.
 func phpIniLine(v string) (int, int, bool) {
 	for i := 0; i < len(v); {
-		s := i
-		for s < len(v) && (v[s] == ' ' || v[s] == '\t') {
-			s++
-		}
+		s := skipSpaceStr(v, i)
 		if strings.HasPrefix(v[s:], "-d") && s+2 < len(v) && (v[s+2] == ' ' || v[s+2] == '\t') {
-			for s += 2; s < len(v) && (v[s] == ' ' || v[s] == '\t'); s++ {
-			}
+			s = skipSpaceStr(v, s+2)
 		}
 		if e, ok := phpIniDirective(v, s); ok {
 			return s, e, true
@@ -81,10 +77,7 @@ func phpIniDirective(v string, s int) (int, bool) {
 	if e == s || e-s > phpIniNameMax {
 		return 0, false
 	}
-	a := e
-	for a < len(v) && (v[a] == ' ' || v[a] == '\t') {
-		a++
-	}
+	a := skipSpaceStr(v, e)
 	if a >= len(v) || v[a] != '=' || a+1 < len(v) && v[a+1] == '=' {
 		return 0, false
 	}

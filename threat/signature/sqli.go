@@ -3179,10 +3179,7 @@ func codeIf(w string) bool {
 		if len(s) < 4 || s[0]|0x20 != 'i' || s[1]|0x20 != 'f' {
 			return false
 		}
-		k := 2
-		for k < len(s) && (s[k] == ' ' || s[k] == '\t') {
-			k++
-		}
+		k := skipSpaceStr(s, 2)
 		if k >= len(s) || s[k] != '(' {
 			return false
 		}
@@ -3204,10 +3201,7 @@ func codeIf(w string) bool {
 		if e < 0 {
 			return false
 		}
-		a := e + 1
-		for a < len(s) && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\n') {
-			a++
-		}
+		a := skipSpaceAll(s, e+1)
 		if a < len(s) && s[a] == '{' {
 			return true
 		}
@@ -3223,10 +3217,7 @@ func codeIf(w string) bool {
 			w = s[a:]
 			continue
 		}
-		c := n
-		for c < len(s) && (s[c] == ' ' || s[c] == '\t') {
-			c++
-		}
+		c := skipSpaceStr(s, n)
 		if c >= len(s) || s[c] != '(' || tsqlStatement[word] {
 			return false // "IF (1=1) WAITFOR DELAY", "IF (...) EXEC('...')"
 		}
