@@ -81,17 +81,20 @@ func javaBareValue(v string) (found, pkg bool) {
 			}
 		}
 	}
-	return javaClassExtended(v) || javaExecClass(v), false
+	if d := strings.LastIndexByte(v, '.'); d > 0 {
+		return javaClassExtended(v, d) || javaExecClass(v, d), false
+	}
+	return false, false
 }
 
 // javaExecClass reports whether v names, in a dotted name of Java's own
 // namespaces (java, javax, jdk, sun), one of the classes that run a
 // command: Runtime, ProcessBuilder, ProcessImpl, UNIXProcess. The
 // package between may be spelt any way ("java.evil.runtime", the CRS's
-// 944250): nothing but a probe for Runtime.exec names it so.
-func javaExecClass(v string) bool {
+// 944250): nothing but a probe for Runtime.exec names it so. l is v's
+// last dot.
+func javaExecClass(v string, l int) bool {
 	d := strings.IndexByte(v, '.')
-	l := strings.LastIndexByte(v, '.')
 	if d <= 0 || l == d || l+1 >= len(v) {
 		return false // two dots at least: a package and a class
 	}
@@ -118,9 +121,9 @@ const javaSuffixMax = 24
 // javaClassExtended reports whether v is a dotted name whose last name
 // opens with a capital and starts with a listed class's last name, and
 // goes on in letters and digits: the class named in full is a prefix of v.
-func javaClassExtended(v string) bool {
-	d := strings.LastIndexByte(v, '.')
-	if d <= 0 || d+2 >= len(v) || v[d+1] < 'A' || v[d+1] > 'Z' {
+// d is v's last dot.
+func javaClassExtended(v string, d int) bool {
+	if d+2 >= len(v) || v[d+1] < 'A' || v[d+1] > 'Z' {
 		return false
 	}
 	for i := d + 1; i < len(v); i++ {
