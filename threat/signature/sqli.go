@@ -2616,6 +2616,14 @@ func (sc *sqlScan) stacked(t sqlTok) {
 // start of the value: "'; drop" is stacked, "' drop table users --" and
 // "exec master..xp_cmdshell 'dir'" are statements too.
 func (sc *sqlScan) statementHere(t sqlTok) {
+	if (t.id == kwSelect || t.id == kwSet) && sc.hexAssign(t) {
+		// "select @q = 0x7700...", "SET @S=CAST(0x4400... AS NVARCHAR)":
+		// T-SQL's statements need no separator, and a variable given a
+		// long hex string is a command kept from the filters, whatever
+		// stands before it ("declare @q nvarchar(200) select @q = 0x...")
+		sc.hit(sqliStatement, 0.99, t.i, t.j+16)
+		return
+	}
 	l := sc.leadIn()
 	if l != leadBreak && l != leadStart && (t.id != kwInsert || !bulkBefore(sc.lx.s[:t.i])) {
 		return // "bulk insert" is judged by its own shape, after whatever lead
@@ -2634,6 +2642,42 @@ func (sc *sqlScan) statementHere(t sqlTok) {
 		conf = 0.85
 	}
 	sc.hit(sqliStatement, conf, t.i, t.j+16)
+}
+
+// hexAssignMin is how many hex digits a literal assigned to a variable
+// must have for hexAssign: four characters of UTF-16 at least.
+const hexAssignMin = 16
+
+// hexAssign reports whether SELECT or SET t assigns a T-SQL variable a
+// hex literal of hexAssignMin digits or more, bare or cast:
+// "@q = 0x7700...", "@S=CAST(0x4400... AS NVARCHAR(4000))".
+func (sc *sqlScan) hexAssign(t sqlTok) bool {
+	lx := &sc.lx
+	v := lx.next(t.j)
+	if v.kind != sVar {
+		return false
+	}
+	e := lx.next(v.j)
+	if e.kind != sOp || e.id != opEq {
+		return false
+	}
+	s := lx.s[skipSpaceStr(lx.s, e.j):]
+	if len(s) > 5 && hasFold(s, "cast") {
+		s = strings.TrimLeft(s[4:], " \t")
+		if s == "" || s[0] != '(' {
+			return false
+		}
+		s = strings.TrimLeft(s[1:], " \t")
+	}
+	if len(s) < 2+hexAssignMin || s[0] != '0' || s[1]|0x20 != 'x' {
+		return false
+	}
+	for _, c := range []byte(s[2 : 2+hexAssignMin]) {
+		if !isHex(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // timing finds time delays: sleep(5), benchmark(5000000,md5(1)),
