@@ -311,7 +311,7 @@ func shellFoldPlain(t *shellText, b []byte, v string) []byte {
 				}
 			case n == 'i' || n == 'I':
 				if i+3 < len(v) && strings.EqualFold(v[i+1:i+4], "ifs") && (i+4 == len(v) || !isAlnum(v[i+4])) {
-					if t.ifs < 0 {
+					if t.ifs < 0 && !spacedWord(v, i, i+4) {
 						t.ifs = len(b)
 					}
 					t.mark(len(b))
@@ -328,7 +328,7 @@ func shellFoldPlain(t *shellText, b []byte, v string) []byte {
 				name, rest, _ := strings.Cut(inner, ":")
 				switch {
 				case strings.EqualFold(name, "ifs") || strings.HasPrefix(strings.ToLower(inner), "ifs%"):
-					if t.ifs < 0 {
+					if t.ifs < 0 && !spacedWord(v, i, i+3+end) {
 						t.ifs = len(b)
 					}
 					t.mark(len(b))
