@@ -137,11 +137,9 @@ func javaClassExtended(v string, d int) bool {
 		}
 	}
 	var stack [64]byte
-	for k := min(len(v)-1, javaBareMax); k >= d+2; k-- {
+	lo := max(d+2, javaBareMin, len(v)-javaSuffixMax)
+	for k := min(len(v)-1, javaBareMax); k >= lo; k-- {
 		p := v[:k]
-		if k < javaBareMin || k > len(v)-1 || len(v)-k > javaSuffixMax {
-			continue
-		}
 		if h := javaBareHash(p); javaBareFilter[h>>6]&(1<<(h&63)) == 0 {
 			continue
 		}
