@@ -308,6 +308,12 @@ func entityDecl(s string) bool {
 // doctype weighs what follows "<!DOCTYPE": an internal subset ('[') with
 // declarations or parameter-entity references, or an external identifier
 // (SYSTEM "uri", PUBLIC "id" "uri") that makes the parser fetch a DTD.
+// An external DTD is how an out-of-band XXE reads its entities from the
+// attacker's host, and a file: or other local URI reads the server's own
+// files, so both weigh 0.99; a DTD that only a standards body or a
+// framework's publisher serves (publicDTD), one named beside the
+// document (besideDTD), or a public identifier with no URI to fetch, gives the attacker nothing to read or send and weighs
+// 0.5, as an HTML or SVG page's DOCTYPE does.
 func doctype(s string) float64 {
 	i := skipSpaceAll(s, 0)
 	for i < len(s) && (isWord(s[i]) || s[i] == '-' || s[i] == '.' || s[i] == ':') {
@@ -325,16 +331,110 @@ func doctype(s string) float64 {
 		}
 		return 0.9
 	case hasPrefixFold(s[i:], "system"):
+		if uri, ok := quotedLiteral(s, skipSpaceAll(s, i+6)); ok && (publicDTD(uri) || besideDTD(uri)) {
+			return 0.5
+		}
 		return 0.99
 	case hasPrefixFold(s[i:], "public"):
-		// PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/...": pasted HTML
-		lit := s[i+6 : min(len(s), i+256)]
-		if indexFold(lit, "-//w3c//") >= 0 && (indexFold(lit, "http") < 0 || indexFold(lit, "www.w3.org/") >= 0) {
+		j := skipSpaceAll(s, i+6)
+		id, ok := quotedLiteral(s, j)
+		if !ok {
+			return 0.99
+		}
+		j = skipSpaceAll(s, j+len(id)+2)
+		if j < len(s) && s[j] != '"' && s[j] != '\'' {
+			return 0.5 // a public identifier alone ("-//W3C//DTD HTML 4.01//EN"): nothing to fetch
+		}
+		uri, ok := quotedLiteral(s, j)
+		switch {
+		case ok && (publicDTD(uri) || besideDTD(uri)):
 			return 0.5
+		case ok && indexFold(id, "-//w3c//") >= 0 && !strings.ContainsAny(uri, ":/\\%&"):
+			return 0.5 // "xhtml1-strict.dtd" beside the W3C's identifier: pasted HTML
 		}
 		return 0.99
 	}
 	return 0.5
+}
+
+// besideDTD reports whether uri is a bare file name ending in ".dtd"
+// ("log4j.dtd", "gdb-target.dtd"): the DTD an application keeps beside
+// its documents, which a parser looks up where it runs. It names no
+// directory and no other kind of file, so it reaches no file the
+// application does not ship as a DTD.
+func besideDTD(uri string) bool {
+	if len(uri) <= 4 || len(uri) > 64 || !strings.EqualFold(uri[len(uri)-4:], ".dtd") || uri[0] == '.' {
+		return false
+	}
+	for k := 0; k < len(uri); k++ {
+		if c := uri[k]; !isAlpha(c) && !isDigit(c) && c != '-' && c != '_' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// quotedLiteral returns the literal quoted at s[i] (in double or single
+// quotes) without its quotes, and whether it is closed.
+func quotedLiteral(s string, i int) (string, bool) {
+	if i >= len(s) || s[i] != '"' && s[i] != '\'' {
+		return "", false
+	}
+	e := strings.IndexByte(s[i+1:], s[i])
+	if e < 0 {
+		return "", false
+	}
+	return s[i+1 : i+1+e], true
+}
+
+// dtdPublishers are the domains whose DTDs documents name in their
+// DOCTYPE: standards bodies (the W3C, OASIS, freedesktop.org) and the
+// publishers of frameworks configured in XML (Jetty, Spring, Hibernate,
+// MyBatis, Apache's projects, Java EE, Apple's property lists). A parser
+// that fetches one reads a file nobody sending a request writes, and sends
+// nothing to the sender. Hosts where anyone can publish (sourceforge.net's
+// project pages, github.io) are left out, save the two projects named.
+var dtdPublishers = [...]string{
+	"w3.org", "oasis-open.org", "freedesktop.org", "docbook.org", "ietf.org",
+	"jetty.org", "eclipse.org", "eclipse.dev", "springframework.org", "hibernate.org",
+	"jboss.org", "mybatis.org", "apache.org", "sun.com", "oracle.com", "jcp.org",
+	"apple.com", "gnome.org", "kde.org", "mozilla.org", "netbeans.org", "checkstyle.org",
+	"hibernate.sourceforge.net", "docbook.sourceforge.net",
+}
+
+// publicDTD reports whether uri is an http or https URL of a DTD on one of
+// dtdPublishers' hosts (the domain itself or a name under it), with no
+// user, port or other trick in its authority.
+func publicDTD(uri string) bool {
+	var rest string
+	switch {
+	case hasPrefixFold(uri, "https://"):
+		rest = uri[8:]
+	case hasPrefixFold(uri, "http://"):
+		rest = uri[7:]
+	default:
+		return false
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	host := rest[:end]
+	if host == "" || len(host) > 64 {
+		return false
+	}
+	for k := 0; k < len(host); k++ {
+		if c := host[k]; !isAlpha(c) && !isDigit(c) && c != '-' && c != '.' {
+			return false // '@', ':', '%', '\\' or a byte a lenient parser reads otherwise
+		}
+	}
+	for _, d := range dtdPublishers {
+		if len(host) >= len(d) && strings.EqualFold(host[len(host)-len(d):], d) &&
+			(len(host) == len(d) || host[len(host)-len(d)-1] == '.') {
+			return true
+		}
+	}
+	return false
 }
 
 func skipSpaceAll(s string, i int) int {
