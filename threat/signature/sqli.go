@@ -2292,6 +2292,9 @@ func (sc *sqlScan) selectList(i int) bool {
 	case sOpen:
 		return lx.next(t.j).kind != sClose // "select()" is C's call, no SQL
 	case sOp:
+		if t.i == i && t.id == opArith && strings.IndexByte("-+~", lx.s[t.i]) >= 0 {
+			return sc.gluedSelect(t.i)
+		}
 		return lx.s[t.i] == '*'
 	case sWord:
 		if t.id == kwNull || t.id == kwCase {
@@ -2330,6 +2333,33 @@ func (sc *sqlScan) selectList(i int) bool {
 			// "select 1 and 2"; "select one or two" is prose
 			return o.kind != oIdent
 		}
+	}
+	return false
+}
+
+// gluedSelect reads the select list that follows "select" with a sign
+// and no blank, MySQL's way to need no space anywhere
+// ("SELECT-id-1.FROM`test`", "select~1.from dual"): operands joined by
+// arithmetic, up to FROM and a table. Prose glues a word to "select" with
+// a hyphen ("multi-select-box") and never ends it in a number glued to
+// "from".
+func (sc *sqlScan) gluedSelect(i int) bool {
+	lx := &sc.lx
+	for k := 0; k < 8; k++ {
+		o := sc.operand(i)
+		if o.kind != oNum && o.kind != oIdent && o.kind != oStr {
+			return false
+		}
+		n := lx.next(o.j)
+		switch {
+		case n.kind == sOp && n.id == opArith:
+			i = n.j
+			continue
+		case n.kind == sWord && n.id == kwFrom && n.i == o.j && o.kind == oNum:
+			f := lx.next(n.j)
+			return f.kind == sQuote && lx.s[f.i] == '`' || f.kind == sWord && f.id == kwNone
+		}
+		return false
 	}
 	return false
 }
