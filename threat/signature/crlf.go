@@ -395,6 +395,9 @@ func mailCommand(s, prev string) (float64, bool) {
 		}
 	}
 	if line == "DATA" || line == "QUIT" || line == "RSET" {
+		if strings.TrimSpace(prev) == "" {
+			return 0.99, true // "\r\nQUIT\r\n": a value that opens with a break, then a command
+		}
 		return 0.9, true
 	}
 	if c := pop3Command(line); c > 0 && (strings.TrimSpace(prev) == "" || singleToken(prev)) {
