@@ -2,6 +2,7 @@ package signature
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/bulwarkhq/bulwark/threat"
 )
@@ -104,7 +105,68 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 			d.cache.markClean(threat.SourcePath, "", p, 1<<bitProbe)
 		}
 	}
+	for k := range req.Params {
+		p := &req.Params[k]
+		if len(p.Name) != len("query") || !equalFold(p.Name, "query") {
+			continue
+		}
+		if i, j, ok := graphQLIntrospection(p.Value); ok {
+			in := input{src: p.Source, name: p.Name, value: p.Value}
+			dst = append(dst, signal(nameScanner, "scanner.graphql_introspection", 0.99, &in, i, j))
+			break
+		}
+	}
 	return dst
+}
+
+// graphQLIntrospection finds a GraphQL document's selection of the schema
+// ("{__schema{types{name}}}", "query IntrospectionQuery { __schema {"),
+// or of a type by name ("{ __type(name: \"User\") { fields { name } } }"),
+// in the value GraphQL's clients send it in ("query", of a GET or of a
+// JSON body): what a scanner asks first to map an API whose schema it does
+// not have. Production APIs turn introspection off (OWASP's GraphQL cheat
+// sheet); an API that serves its schema on purpose suppresses this rule on
+// its route. __typename, which clients ask for in ordinary queries, is not
+// introspection.
+func graphQLIntrospection(v string) (int, int, bool) {
+	if len(v) > 64<<10 {
+		v = v[:64<<10]
+	}
+	for off := 0; off < len(v); {
+		k := strings.Index(v[off:], "__")
+		if k < 0 {
+			return 0, 0, false
+		}
+		i := off + k
+		off = i + 2
+		if i > 0 && (isWord(v[i-1])) {
+			continue // a name that only contains "__"
+		}
+		var want byte
+		switch rest := v[i+2:]; {
+		case strings.HasPrefix(rest, "schema"):
+			want = '{'
+		case strings.HasPrefix(rest, "type") && !strings.HasPrefix(rest, "typename"):
+			want = '('
+		default:
+			continue
+		}
+		j := i + 2 + 4
+		if want == '{' {
+			j += 2
+		}
+		if j < len(v) && isWord(v[j]) {
+			continue
+		}
+		e := j
+		for e < len(v) && (v[e] == ' ' || v[e] == '\t' || v[e] == '\n' || v[e] == '\r' || v[e] == ',') {
+			e++
+		}
+		if e < len(v) && v[e] == want && strings.LastIndexByte(v[:i], '{') >= 0 {
+			return i, e + 1, true
+		}
+	}
+	return 0, 0, false
 }
 
 // sourceExts are the extensions of files a server runs or reads its
