@@ -231,7 +231,8 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		}
 		return dst, hit
 	}
-	if m&^(cDot|cDash|cSpace|cQuote|cDQuote) == 0 && len(v) >= javaBareMin {
+	dataType := in.src == threat.SourceXML && javaDataType(v)
+	if m&^(cDot|cDash|cSpace|cQuote|cDQuote) == 0 && len(v) >= javaBareMin && !dataType {
 		if found, pkg := javaBareValue(v); found && (!pkg || in.name == "(name)" || in.name == "(key)") &&
 			seen.mark(&hit, codeJava) {
 			dst = append(dst, signal(nameCode, "java.class", 0.99, in, 0, len(v)))
@@ -343,7 +344,7 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	}
 	var gm [codeGroups]groupMatch
 	codeWords.find(lo, gm[:])
-	if m&(cDot|cParen|cAt|cHash|cLT|cQuote|cDQuote) != 0 {
+	if m&(cDot|cParen|cAt|cHash|cLT|cQuote|cDQuote) != 0 && !dataType {
 		if i, j, conf := javaCode(lo, gm[groupJava], gm[groupJavaPackage].ok); conf > 0 && !(in.xmlData && xmlNameOnly(lo, i)) &&
 			seen.mark(&hit, codeJava) {
 			dst = append(dst, signal(nameCode, "java.injection", conf, in, i, j))
@@ -1661,6 +1662,21 @@ func phpRiskPair(a, b byte) bool {
 		return b == 'o'
 	case 'c':
 		return b == 'u'
+	}
+	return false
+}
+
+// javaDataType reports whether v is, whole, one of the classes of the
+// CRS's list that hold data rather than run anything: the types an XML
+// configuration names for a value (Spring's <constructor-arg
+// type="java.lang.String">, MyBatis's resultType="java.lang.Integer",
+// Jetty's <Arg type="java.lang.Integer">). Named alone in an XML value
+// they are a declaration; a document that builds an object graph names
+// its other classes too, and those are read.
+func javaDataType(v string) bool {
+	switch v {
+	case "java.lang.String", "java.lang.Integer", "java.lang.Number":
+		return true
 	}
 	return false
 }
