@@ -145,18 +145,21 @@ func (h *partHeader) read(b string, i int) int {
 			continue
 		}
 		value = strings.TrimSpace(value)
-		switch strings.ToLower(strings.TrimSpace(key)) {
-		case "content-disposition":
+		switch key = strings.TrimSpace(key); {
+		case strings.EqualFold(key, "content-disposition"):
 			if !h.disposition {
 				// a file is what mime/multipart (and so the handler)
 				// takes for one: its first Content-Disposition parses, and
 				// names a file; anything else is read, and inspected, as a
-				// field
+				// field. Without "filename" in any case it names none, and
+				// mime's parse (a map a part) is not needed to say so.
 				h.disposition = true
-				_, params, err := mime.ParseMediaType(value)
-				h.file = err == nil && params["filename"] != ""
-				if h.file {
-					h.filename = params["filename"]
+				if containsFold(value, "filename") {
+					_, params, err := mime.ParseMediaType(value)
+					h.file = err == nil && params["filename"] != ""
+					if h.file {
+						h.filename = params["filename"]
+					}
 				}
 			}
 			if v, ok := Param(value, "name"); ok {
@@ -173,9 +176,9 @@ func (h *partHeader) read(b string, i int) int {
 				}
 				h.filename = v
 			}
-		case "content-type":
+		case strings.EqualFold(key, "content-type"):
 			h.ctype = value
-		case "content-transfer-encoding":
+		case strings.EqualFold(key, "content-transfer-encoding"):
 			h.encoding = strings.ToLower(value)
 		}
 	}
