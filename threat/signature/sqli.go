@@ -2337,6 +2337,16 @@ func (sc *sqlScan) selectList(i int) bool {
 	return false
 }
 
+// alterAction reports whether w is what ALTER TABLE does to a table.
+func alterAction(w string) bool {
+	for _, a := range [...]string{"add", "drop", "change", "modify", "rename", "alter", "engine", "convert"} {
+		if strings.EqualFold(w, a) {
+			return true
+		}
+	}
+	return false
+}
+
 // gluedSelect reads the select list that follows "select" with a sign
 // and no blank, MySQL's way to need no space anywhere
 // ("SELECT-id-1.FROM`test`", "select~1.from dual"): operands joined by
@@ -2528,10 +2538,14 @@ func (sc *sqlScan) statement(i int) int {
 	case kwDrop, kwTruncate, kwCreate, kwAlter:
 		if n.kind == sWord && n.id == kwObject {
 			o := sc.operand(n.j)
-			if o.kind != oIdent && o.kind != oSQLCall && o.kind != oCall {
+			quoted := o.kind == oStr && lx.s[o.i] == '`' // MySQL's quoted name: no sentence writes one
+			if o.kind != oIdent && o.kind != oSQLCall && o.kind != oCall && !quoted {
 				return 0
 			}
 			e := lx.next(o.j)
+			if quoted && t.id == kwAlter && e.kind == sWord && alterAction(lx.s[e.i:e.j]) {
+				return 3 // "ALTER TABLE `t` ADD `video` TEXT"
+			}
 			switch {
 			case e.kind == sSemi || e.kind == sComment || e.kind == sNul:
 				return 3
