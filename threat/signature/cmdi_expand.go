@@ -325,7 +325,7 @@ var netcatSeps = byteSet(";|&\n\r`")
 // word nc, ncat or netcat (or a path ending in one), then among its
 // arguments an -e or -c whose argument is a shell, and a port number.
 func netcatShell(v string) (int, int, bool) {
-	if !strings.Contains(v, " -e") && !strings.Contains(v, " -c") {
+	if len(v) < len("nc h 1 -e sh") || !blankOption(v) {
 		return 0, 0, false
 	}
 	for off := 0; off < len(v); {
@@ -373,6 +373,21 @@ func netcatShell(v string) (int, int, bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// blankOption reports whether v holds " -e" or " -c": one pass.
+func blankOption(v string) bool {
+	for k := 1; k < len(v)-1; {
+		i := strings.IndexByte(v[k:len(v)-1], '-')
+		if i < 0 {
+			return false
+		}
+		k += i + 1
+		if v[k-2] == ' ' && (v[k] == 'e' || v[k] == 'c') {
+			return true
+		}
+	}
+	return false
 }
 
 // nextField returns the next word of s from k on (bytes between blanks),

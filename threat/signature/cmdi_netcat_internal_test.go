@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// FuzzNetcatShell holds netcatShell to its contract: it never panics,
+// FuzzNetcatShell holds netcatShell to its contract (and blankOption to
+// strings.Contains): it never panics,
 // and what it finds is one command of the value (no separator inside)
 // that opens with nc, ncat or netcat and holds an -e or -c given a shell
 // and a port number.
@@ -15,6 +16,9 @@ func FuzzNetcatShell(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
+		if got, want := blankOption(v), strings.Contains(v, " -e") || strings.Contains(v, " -c"); got != want {
+			t.Fatalf("blankOption(%q) = %v, want %v", v, got, want)
+		}
 		i, j, ok := netcatShell(v)
 		if !ok {
 			return
