@@ -1650,6 +1650,11 @@ func scanCommand(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, 
 			dst = append(dst, signal(nameCommand, "cmdi.pipe_shell", 0.99, in, i, j))
 		}
 	}
+	if m&(cSemi|cPipe|cAmp|cNL|cBacktick|cParen) != 0 && m&cSlash != 0 {
+		if i, j, ok := tmpExec(v); ok && seen.mark(&hit, cmdChain) {
+			dst = append(dst, signal(nameCommand, "cmdi.tmp_exec", 0.99, in, i, j))
+		}
+	}
 	if m&cSpace != 0 && m&cDash != 0 {
 		if i, j, ok := netcatShell(v); ok && seen.mark(&hit, cmdChain) {
 			dst = append(dst, signal(nameCommand, "cmdi.reverse_shell", 0.99, in, i, j))

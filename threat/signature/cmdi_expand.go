@@ -432,3 +432,71 @@ func shellName(w string) bool {
 	}
 	return false
 }
+
+// tmpDirs are the directories anyone can write to, where a dropper puts
+// the script it then runs.
+var tmpDirs = [...]string{"/tmp/", "/var/tmp/", "/dev/shm/"}
+
+// tmpExec finds a file run from a directory anyone can write to, in a
+// command's position: after ';' or "$(", glued to a '|' or '&', or after
+// "||" or "&&", the path itself is the command ("|echo;/./tmp/x.sh;echo|",
+// the awstats exploit's stage two; "; /var/tmp/.x &"). A path to such a
+// file named as a value, in a sentence, in a Markdown table's cell or
+// code span, is no command.
+func tmpExec(v string) (int, int, bool) {
+	for k := 0; k < len(v); {
+		i := strings.IndexByte(v[k:], '/')
+		if i < 0 {
+			return 0, 0, false
+		}
+		i += k
+		k = i + 1
+		b := i - 1
+		for b >= 0 && (v[b] == ' ' || v[b] == '\t') {
+			b--
+		}
+		if b < 0 {
+			continue
+		}
+		switch c := v[b]; {
+		case c == ';', c == '(' && b > 0 && v[b-1] == '$':
+		case (c == '|' || c == '&') && (b == i-1 || b > 0 && v[b-1] == c):
+			// glued to a pipe or an '&' ("|/tmp/x"), or after "||" or
+			// "&&": a Markdown table's "| /tmp/x |" is a cell
+		default:
+			continue // a backtick opens Markdown's code span as often as a substitution
+		}
+		e := i
+		for e < len(v) && e-i < 256 && !expansionWordEnds[v[e]] {
+			e++
+		}
+		p := cleanSlashes(v[i:e])
+		for _, d := range tmpDirs {
+			if len(p) > len(d) && p[:len(d)] == d && p[len(p)-1] != '/' {
+				return i, e, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// cleanSlashes folds the runs of '/' and the "/./" steps of a short path
+// ("/./tmp//x" is "/tmp/x"), as the kernel resolves them.
+func cleanSlashes(p string) string {
+	if !strings.Contains(p, "//") && !strings.Contains(p, "/./") && !strings.HasSuffix(p, "/.") {
+		return p
+	}
+	var buf [256]byte
+	out := buf[:0]
+	for j := 0; j < len(p); j++ {
+		switch {
+		case p[j] == '/' && len(out) > 0 && out[len(out)-1] == '/':
+			continue
+		case p[j] == '.' && len(out) > 0 && out[len(out)-1] == '/' && (j+1 == len(p) || p[j+1] == '/'):
+			j++ // "./": nothing
+			continue
+		}
+		out = append(out, p[j])
+	}
+	return string(out)
+}
