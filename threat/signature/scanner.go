@@ -132,14 +132,18 @@ func graphQLIntrospection(v string) (int, int, bool) {
 	if len(v) > 64<<10 {
 		v = v[:64<<10]
 	}
-	for off := 0; off < len(v); {
+	brace := strings.IndexByte(v, '{') // a selection set opens before the field
+	if brace < 0 {
+		return 0, 0, false
+	}
+	for off := brace + 1; off < len(v); {
 		k := strings.Index(v[off:], "__")
 		if k < 0 {
 			return 0, 0, false
 		}
 		i := off + k
 		off = i + 2
-		if i > 0 && (isWord(v[i-1])) {
+		if isWord(v[i-1]) {
 			continue // a name that only contains "__"
 		}
 		var want byte
@@ -162,7 +166,7 @@ func graphQLIntrospection(v string) (int, int, bool) {
 		for e < len(v) && (v[e] == ' ' || v[e] == '\t' || v[e] == '\n' || v[e] == '\r' || v[e] == ',') {
 			e++
 		}
-		if e < len(v) && v[e] == want && strings.LastIndexByte(v[:i], '{') >= 0 {
+		if e < len(v) && v[e] == want {
 			return i, e + 1, true
 		}
 	}
