@@ -311,9 +311,10 @@ func entityDecl(s string) bool {
 // An external DTD is how an out-of-band XXE reads its entities from the
 // attacker's host, and a file: or other local URI reads the server's own
 // files, so both weigh 0.99; a DTD that only a standards body or a
-// framework's publisher serves (publicDTD), one named beside the
-// document (besideDTD), or a public identifier with no URI to fetch, gives the attacker nothing to read or send and weighs
-// 0.5, as an HTML or SVG page's DOCTYPE does.
+// framework's publisher serves (publicDTD), one named beside the document
+// (besideDTD), or a public identifier with no URI to fetch gives the
+// attacker nothing to read or send, and weighs 0.5, as an HTML or SVG
+// page's DOCTYPE does.
 func doctype(s string) float64 {
 	i := skipSpaceAll(s, 0)
 	for i < len(s) && (isWord(s[i]) || s[i] == '-' || s[i] == '.' || s[i] == ':') {
