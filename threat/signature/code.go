@@ -359,6 +359,8 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			dst = append(dst, signal(nameCode, "script.injection", 0.99, in, mt.i, mt.j))
 		} else if i, j := childProcess(lo); i >= 0 && seen.mark(&hit, codeScript) {
 			dst = append(dst, signal(nameCode, "script.injection", 0.99, in, i, j))
+		} else if i, j := aspCode(lo); i >= 0 && seen.mark(&hit, codeScript) {
+			dst = append(dst, signal(nameCode, "asp.injection", 0.99, in, i, j))
 		}
 	}
 	if m&cColon != 0 && m&(cBrace|cDQuote) != 0 {

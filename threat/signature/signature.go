@@ -828,10 +828,26 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 		dst, bits = d.scanPlus(in, kind, seen, dst)
 		clean &= bits
 	}
+	if in.m&cLT != 0 && !in.decoded && gluedTag(in.value) {
+		var bits uint32
+		dst, bits = d.scanStripped(in, kind, seen, dst)
+		clean &= bits
+	}
 	if cacheable && clean&^known != 0 {
 		d.cache.markClean(in.src, in.name, key, clean|known)
 	}
 	return dst, clean
+}
+
+// scanStripped runs the families over a value with its short tags
+// stripped, as a tag-stripping filter passes it on (stripped.go).
+func (d *Detector) scanStripped(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, uint32) {
+	buf := decodeBufs.Get().(*[]byte)
+	defer decodeBufs.Put(buf)
+	b := stripShortTags((*buf)[:0], in.value)
+	*buf = b
+	dec := input{src: in.src, name: in.name, value: unsafeString(b), via: "tags stripped", decoded: true}
+	return d.scan(&dec, kind, seen, dst)
 }
 
 // oneByte reports whether v is one byte repeated ("aaaa..."), eight bytes
