@@ -272,9 +272,14 @@ func attackText(b []byte) bool {
 	if len(b) < 4 {
 		return false
 	}
-	punct, high := false, false
-	for _, c := range b {
+	punct, high, nul := false, false, false
+	for i, c := range b {
 		switch {
+		case c == 0 && !nul && i > 0 && i < len(b)-1:
+			// one NUL inside the text: an evasion's, splitting a keyword
+			// for a filter that stops at it ("<scr\0ipt", "un\0ion");
+			// binary data holds more of them, or other control bytes
+			nul = true
 		case c >= 0x80:
 			high = true
 		case c == '\r':

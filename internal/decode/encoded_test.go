@@ -18,6 +18,12 @@ func TestText(t *testing.T) {
 		{base64.StdEncoding.EncodeToString([]byte("the quick brown fox")), "", ""},               // text, no punctuation
 		{base64.StdEncoding.EncodeToString([]byte("two\nlines")), "", ""},                        // a line feed alone: text
 		{base64.RawStdEncoding.EncodeToString([]byte("\r\nQUIT\r\n")), "\r\nQUIT\r\n", "base64"}, // a mail command injected
+		// one NUL inside a keyword (gotestwaf's "<scr\0ipt"); SASL's
+		// "\0user\0password" and binary data hold more, or at an end
+		{base64.RawStdEncoding.EncodeToString([]byte("<scr\x00ipt/src=//x.example/x.js>")), "<scr\x00ipt/src=//x.example/x.js>", "base64"},
+		{base64.StdEncoding.EncodeToString([]byte("\x00user\x00p@ss:word")), "", ""},
+		{base64.StdEncoding.EncodeToString([]byte("a=b\x00c=d\x00e")), "", ""},
+		{base64.StdEncoding.EncodeToString([]byte("<script>\x00")), "", ""},
 		{"4f1c9a2e8b7d6c5a", "", ""},                 // a token
 		{"d41d8cd98f00b204e9800998ecf8427e", "", ""}, // a hash
 		{"password", "", ""},
