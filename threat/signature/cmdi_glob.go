@@ -60,8 +60,10 @@ type pathGlob struct {
 	stars    bool   // a '*' anywhere
 }
 
-// pathWordEnds marks the bytes that end a word readPathGlob reads.
-var pathWordEnds = byteSet(" \t\r\n;|&`)<>},\x00")
+// pathWordEnds marks the bytes that end a word readPathGlob reads: a
+// blank, an operator, a closing bracket, and '+', a form's space, which
+// opens a word too (pathWordOpens): ";+cat+/etc$u/passwd+\#".
+var pathWordEnds = byteSet(" \t\r\n;|&`)<>},\x00+")
 
 // pathWordOpens marks the bytes after which a '/' starts a word: a
 // blank, an operator, an opening quote or bracket, '='.

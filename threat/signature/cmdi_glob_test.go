@@ -30,6 +30,7 @@ var obfPathAttacks = []placedCase{
 	{"/etc$u/passwd$u", nil},
 	// '+' for the spaces, left as sent where it was percent-encoded
 	{";+$u+cat+/etc$u/passwd$u", nil},
+	{";+$u+cat+/etc$u/passwd+\\#", nil}, // gotestwaf: the '+' ends the path too
 	{"cat /e${u}tc/pa${u}sswd", nil},
 	{"cat /e$@tc/pa$()sswd", nil},
 	// a header's "\t" is read as a tab before the family sees it
@@ -66,6 +67,8 @@ var obfPathBenign = []placedCase{
 	{"/* a comment */", nil},
 	{"/e?c/notes.txt", nil},
 	{"/var/log/*.log", nil},
+	{"/opt/g++/bin/*", nil},
+	{"/etc/pass+wd$1", nil},
 	{"/proc/*/status", nil},
 	{"**/etc/passwd**", []string{"query", "json"}},
 }
