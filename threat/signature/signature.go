@@ -828,7 +828,7 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 		dst, bits = d.scanPlus(in, kind, seen, dst)
 		clean &= bits
 	}
-	if in.m&cLT != 0 && !in.decoded && gluedTag(in.value) {
+	if in.m&cLT != 0 && in.via != viaStripped && gluedTag(in.value) {
 		var bits uint32
 		dst, bits = d.scanStripped(in, kind, seen, dst)
 		clean &= bits
@@ -839,6 +839,10 @@ func (d *Detector) scan(in *input, kind what, seen *[numValueFamilies]rules, dst
 	return dst, clean
 }
 
+// viaStripped names scanStripped's reading; a value is stripped once,
+// whether as sent or decoded (base64, percent escapes).
+const viaStripped = "tags stripped"
+
 // scanStripped runs the families over a value with its short tags
 // stripped, as a tag-stripping filter passes it on (stripped.go).
 func (d *Detector) scanStripped(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, uint32) {
@@ -846,7 +850,7 @@ func (d *Detector) scanStripped(in *input, kind what, seen *[numValueFamilies]ru
 	defer decodeBufs.Put(buf)
 	b := stripShortTags((*buf)[:0], in.value)
 	*buf = b
-	dec := input{src: in.src, name: in.name, value: unsafeString(b), via: "tags stripped", decoded: true}
+	dec := input{src: in.src, name: in.name, value: unsafeString(b), via: viaStripped, decoded: true}
 	return d.scan(&dec, kind, seen, dst)
 }
 
