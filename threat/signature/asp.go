@@ -42,6 +42,10 @@ func aspCode(lo []byte) (int, int) {
 	return -1, -1
 }
 
+// aspWordList gates aspCode: each of its finds begins with one of them
+// (codeWords finds them in the pass it makes for the other groups).
+var aspWordList = []string{"request", "createobject", "server.scripttimeout"}
+
 // aspShellObjects are the COM objects a web shell makes to run commands
 // and reach files.
 var aspShellObjects = [...]string{"wscript.shell", "scripting.filesystemobject", "shell.application"}

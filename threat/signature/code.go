@@ -179,13 +179,14 @@ const (
 	groupProto
 	groupScript
 	groupJavaPackage
+	groupASP
 	codeGroups
 )
 
 var (
-	codeWords = quadGroupsOf([]bool{groupScript: true, groupJavaPackage: false, groupProto: false},
+	codeWords = quadGroupsOf([]bool{groupScript: true, groupJavaPackage: false, groupProto: false, groupASP: false},
 		javaWordList, phpWordList, deserWordList, protoWordList, scriptWordList,
-		[]string{"java", "org.", "com.", "sun.", "freemarker."})
+		[]string{"java", "org.", "com.", "sun.", "freemarker."}, aspWordList)
 	phpWords = quads(phpWordList...)
 	// javaNameWords are what a parameter's name reaches the server's
 	// objects or Java's runtime with, as Spring binds it.
@@ -359,8 +360,10 @@ func scanCode(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 			dst = append(dst, signal(nameCode, "script.injection", 0.99, in, mt.i, mt.j))
 		} else if i, j := childProcess(lo); i >= 0 && seen.mark(&hit, codeScript) {
 			dst = append(dst, signal(nameCode, "script.injection", 0.99, in, i, j))
-		} else if i, j := aspCode(lo); i >= 0 && seen.mark(&hit, codeScript) {
-			dst = append(dst, signal(nameCode, "asp.injection", 0.99, in, i, j))
+		} else if gm[groupASP].ok {
+			if i, j := aspCode(lo); i >= 0 && seen.mark(&hit, codeScript) {
+				dst = append(dst, signal(nameCode, "asp.injection", 0.99, in, i, j))
+			}
 		}
 	}
 	if m&cColon != 0 && m&(cBrace|cDQuote) != 0 {
