@@ -29,6 +29,11 @@ type Param struct {
 	Name   string
 	Value  string // fully decoded (URL, double URL, HTML entities, \uXXXX, %uXXXX)
 	Raw    string // as received, before decoding
+	// RawName is the name as received, before the decoding Name went
+	// through: what a handler that reads names undecoded (a form's
+	// after percent escapes, a multipart part's) sees of "%5Cwin%5Cntuser.dat"
+	// is its backslashes, not the line break a JavaScript escape makes.
+	RawName string
 	// Via names a decoding the view applied to the body the value came
 	// from before parsing it ("gzip", "utf-16le", "ibm037"); "" for none.
 	Via string

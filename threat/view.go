@@ -321,7 +321,7 @@ func (req *Request) add(src Source, name, raw string, plus bool, via string, max
 	}
 	req.Params = req.Params[:n+1]
 	p := &req.Params[n]
-	p.Source, p.Name, p.Value, p.Raw, p.Via = src, decName, value, raw, via
+	p.Source, p.Name, p.RawName, p.Value, p.Raw, p.Via = src, decName, name, value, raw, via
 	return true
 }
 

@@ -33,7 +33,7 @@ func (req *Request) addPairsOld(src Source, s string, sep byte, plus bool, lim L
 			req.Uninspected |= UninspectedParams
 			return
 		}
-		req.Params = append(req.Params, Param{Source: src, Name: decode.Value(name, plus), Value: decode.Value(value, plus), Raw: value})
+		req.Params = append(req.Params, Param{Source: src, Name: decode.Value(name, plus), RawName: name, Value: decode.Value(value, plus), Raw: value})
 	}
 	if src != SourceQuery || !unpaired {
 		return
@@ -69,7 +69,7 @@ func (req *Request) addPairsOld(src Source, s string, sep byte, plus bool, lim L
 			req.Uninspected |= UninspectedParams
 			return
 		}
-		req.Params = append(req.Params, Param{Source: src, Name: decode.Value(name, plus), Value: decode.Value(joined, plus), Raw: joined})
+		req.Params = append(req.Params, Param{Source: src, Name: decode.Value(name, plus), RawName: name, Value: decode.Value(joined, plus), Raw: joined})
 	}
 }
 

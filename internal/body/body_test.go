@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/textproto"
 	"slices"
@@ -145,6 +146,11 @@ func TestParam(t *testing.T) {
 		{`form-data; name=a; name="b"`, "name", "b"},
 		{`multipart/form-data; boundary="x;y"`, "boundary", "x;y"},
 		{`form-data; name="a\"b"`, "name", `a"b`},
+		// a backslash before a tspecial escapes it; before any other byte
+		// it stays, as Go's mime/multipart reads it (MSIE's full paths)
+		{`form-data; name="\\\\srv\c$\win.ini"`, "name", `\\srv\c$\win.ini`},
+		{`form-data; filename="C:\dev\a.txt"`, "filename", `C:\dev\a.txt`},
+		{`form-data; name="a\\b\/c"`, "name", `a\b/c`},
 		{`text/plain;charset=IBM037`, "charset", "IBM037"},
 	} {
 		if got := Param1(tt.v, tt.key); got != tt.want {
@@ -611,6 +617,26 @@ func FuzzMultipart(f *testing.F) {
 			if !seen[w] {
 				t.Fatalf("mime/multipart reads field %q; emitted %v", w, seen)
 			}
+		}
+	})
+}
+
+// FuzzParam: a quoted parameter that Go's mime parses reads the same
+// here, backslashes and all: the part name a Go handler sees is the one
+// inspected.
+func FuzzParam(f *testing.F) {
+	f.Add(`"\\\\srv\c$\win.ini"`)
+	f.Add(`"C:\dev\a.txt"; filename="x"`)
+	f.Add(`"a\"b"`)
+	f.Fuzz(func(t *testing.T, x string) {
+		v := "form-data; name=" + x
+		got, ok := Param(v, "name")
+		_, params, err := mime.ParseMediaType(v)
+		if err != nil || !strings.HasPrefix(x, `"`) {
+			return
+		}
+		if want, in := params["name"]; in && (!ok || got != want) {
+			t.Fatalf("Param(%q) = %q, %v; mime reads %q", v, got, ok, want)
 		}
 	})
 }

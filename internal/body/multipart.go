@@ -295,6 +295,10 @@ func MediaType(ct string) string {
 	return ct
 }
 
+// tspecial reports whether c is one of RFC 2045's tspecials, the bytes
+// a backslash escapes in a quoted parameter value.
+func tspecial(c byte) bool { return strings.IndexByte(`()<>@,;:\"/[]?=`, c) >= 0 }
+
 // Param1 returns the value of parameter key of a header value such as a
 // Content-Type, or "".
 func Param1(v, key string) string {
@@ -327,7 +331,11 @@ func Param(v, key string) (string, bool) {
 		rest := strings.TrimLeft(v[j+1:], " \t")
 		var s string
 		if rest != "" && rest[0] == '"' {
-			// quoted string; backslash escapes a byte
+			// quoted string. A backslash escapes a tspecial ("\"",
+			// "\\") and is itself before any other byte, as Go's
+			// mime reads it: browsers (MSIE's full paths among them)
+			// send "C:\dev\a.txt" with no escape, and the handler a
+			// Go server runs sees the backslashes.
 			e := 1
 			for e < len(rest) && rest[e] != '"' && rest[e] != '\\' {
 				e++
@@ -337,7 +345,7 @@ func Param(v, key string) (string, bool) {
 				var sb strings.Builder
 				sb.WriteString(s)
 				for e < len(rest) && rest[e] != '"' {
-					if rest[e] == '\\' && e+1 < len(rest) {
+					if rest[e] == '\\' && e+1 < len(rest) && tspecial(rest[e+1]) {
 						e++
 					}
 					sb.WriteByte(rest[e])

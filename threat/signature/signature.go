@@ -462,7 +462,10 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 			if named := namedBy(p.Source); named && len(p.Name) > 1 {
 				if namePlain = plainWord(p.Name); !namePlain {
 					in := input{src: p.Source, name: "(name)", value: p.Name, via: p.Via}
-					if len(in.value) > d.max {
+					if p.RawName != p.Name {
+						in.raw = p.RawName
+					}
+					if len(in.value) > d.max || len(in.raw) > d.max {
 						dst = d.scanWindows(&in, wantNames, &seen, dst)
 					} else {
 						dst, _ = d.scan(&in, wantNames, &seen, dst)

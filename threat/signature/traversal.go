@@ -103,6 +103,16 @@ func findWrapper(b []byte) (match, bool) {
 	return mt, ok
 }
 
+// escapedBreaks reports whether v holds a line break or a tab that raw,
+// the form v was decoded from, holds only as an escape ("\n", "\t",
+// "%5Cn"): raw holds none of those bytes itself.
+func escapedBreaks(raw, v string) bool {
+	if !strings.ContainsAny(v, "\n\r\t") || strings.ContainsAny(raw, "\n\r\t") {
+		return false
+	}
+	return strings.Contains(raw, "\\") || strings.Contains(raw, "%5C") || strings.Contains(raw, "%5c")
+}
+
 const pathChars = cDot | cSlash | cBackslash | cColon | cPercent | cBrace | cHigh
 
 func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool) {
@@ -124,16 +134,20 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 	// reads "%2%fetc" as "%2" and the byte 0xFE.
 	src, plus := v, false
 	if r := in.raw; r != "" {
+		// A Windows path's "\ntuser.dat" or "\temp" is no escape to it: when
+		// the decoded value has line breaks or tabs that only escapes
+		// in raw made, raw is the path's reading.
+		breaks := m&(cNL|cCtl) != 0 && escapedBreaks(r, v)
 		switch in.src {
 		case threat.SourceQuery, threat.SourceForm, threat.SourceCookie:
 			// cookies are form-encoded by the frameworks that encode them
-			if strings.IndexByte(r, '\\') < 0 {
+			if strings.IndexByte(r, '\\') < 0 || breaks {
 				src, plus = r, true
 			}
 		default:
 			// a raw form that is the value itself (JSON and XML values)
 			// would change nothing: it is not searched
-			if r != v && strings.IndexByte(r, '\\') < 0 && strings.IndexByte(r, '%') >= 0 {
+			if r != v && (strings.IndexByte(r, '\\') < 0 && strings.IndexByte(r, '%') >= 0 || breaks) {
 				src = r
 			}
 		}

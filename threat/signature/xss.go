@@ -1433,6 +1433,18 @@ func (x *xssScan) call(s string, p int) {
 		x.hit(xssScript, conf, s, w, p+8)
 	case dotted && (equalFold(name, "call") || equalFold(name, "apply") || equalFold(name, "bind")):
 		x.indirect(s, w, p)
+	case name == "Function" && s[p] == '`':
+		// new Function`al\ert\`1\``: the tag's strings become the body,
+		// and new calls it (Function('code') alone only makes it);
+		// Function`...```() calls it too. Case and all, as JavaScript
+		// reads it: "a new function `defcolor'" is prose.
+		if w > 0 && s[w-1] == '`' {
+			// "`Function`": Markdown's code span, the word alone
+		} else if newBefore(s, w) {
+			x.hit(xssScript, 0.99, s, w, p+8)
+		} else if e := templateEnd(s, p); e < len(s) && (s[e] == '(' || s[e] == '`') {
+			x.hit(xssScript, 0.99, s, w, p+8)
+		}
 	case s[p] != '(':
 	case equalFold(name, "eval") || equalFold(name, "settimeout") || equalFold(name, "setinterval") || equalFold(name, "execscript"):
 		if dotted && !objectBefore(s, w, "window", "top", "self", "this") {
@@ -1467,6 +1479,31 @@ func (x *xssScan) call(s string, p int) {
 		equalFold(name, "image") && w > 0 && equalFold(s[wordBefore(s, w):wordAt(s, wordBefore(s, w))], "new"):
 		x.hit(xssScript, 0.7, s, w, p+8)
 	}
+}
+
+// newBefore reports whether the operator new, then spaces or a form's
+// '+' for one, ends at w.
+func newBefore(s string, w int) bool {
+	e := w
+	for e > 0 && (s[e-1] == ' ' || s[e-1] == '\t' || s[e-1] == '+') {
+		e--
+	}
+	return e < w && e >= 3 && equalFold(s[e-3:e], "new") && (e == 3 || !isWord(s[e-4]) && s[e-4] != '`')
+}
+
+// templateEnd returns the offset just past the template literal whose
+// opening '`' is at p, reading past backslash escapes, or len(s) when it
+// does not close within 256 bytes.
+func templateEnd(s string, p int) int {
+	for i := p + 1; i < len(s) && i-p <= 256; i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '`':
+			return i + 1
+		}
+	}
+	return len(s)
 }
 
 // indirect judges the call of Function.prototype's call, apply or bind
