@@ -41,3 +41,17 @@ func TestFunctionTemplateCall(t *testing.T) {
 		{"q", "the renew Function`x` case", 0},
 	}, 0.9)
 }
+
+// TestNessusPluginAgent: Nessus's probes name the plugin that sends them
+// (gotestwaf's "mercuryboard_user_agent_sql_injection.nasl'"); browsers,
+// libraries and crawlers name no .nasl file.
+func TestNessusPluginAgent(t *testing.T) {
+	checkFamily(t, "scanner", []familyCase{
+		{"ua", "mercuryboard_user_agent_sql_injection.nasl'", 0.99},
+		{"ua", "Mozilla/4.0 (compatible; http_version.nasl)", 0.99},
+	}, []familyCase{
+		{"ua", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", 0},
+		{"ua", "nasl-parser/1.2 (+https://example.org/bot)", 0},
+		{"ua", "python-requests/2.32.3", 0},
+	}, 0.5)
+}

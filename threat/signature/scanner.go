@@ -29,7 +29,8 @@ var (
 		"teh forest lobster", "metis", "x-scan", "websecurify", "nsauditor", "n-stealth", "zmap", "httprint", "ffuf",
 		"hakrawler", "katana", "xray", "goby", "fofa", "pocsuite", "tsunami", "struts-pwn", "joomscan", "droopescan",
 		"cmsmap", "blackwidow", "jbrofuzz", "webscarab", "pmafind", "muieblackcat", "dirsearch", "cgichk", "webvulnscan",
-		"advanced email extractor", "(hydra)", "log4j-scan", "log4shell", "shellshock")
+		"advanced email extractor", "(hydra)", "log4j-scan", "log4shell", "shellshock",
+		".nasl") // a Nessus plugin's file, which its probes name
 	probeStrong = words("/.env", "/.git/", "/.git", "/.svn/", "/.hg/", "/.bzr/", "/.ds_store", "/.aws/", "/.ssh/",
 		"/.htpasswd", "/.htaccess", "/.bash_history", "/.npmrc", "/.dockerenv", "/.kube/", "/id_rsa", "/wp-config.php",
 		"eval-stdin.php", "/phpunit/", "/_ignition/execute-solution", "/jmx-console", "/invoker/jmxinvokerservlet",
