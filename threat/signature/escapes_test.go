@@ -55,3 +55,20 @@ func TestNessusPluginAgent(t *testing.T) {
 		{"ua", "python-requests/2.32.3", 0},
 	}, 0.5)
 }
+
+// TestEvalAliasCalled: eval under another name, then called (RSnake's
+// "_=eval,__=unescape,___=document.URL,_(__(___))", the EnDe lists'
+// "$$$=eval,$$$($$($))"). A name that only ends with the alias, or an
+// alias never called, is not the call.
+func TestEvalAliasCalled(t *testing.T) {
+	checkFamily(t, "xss", []familyCase{
+		{"q", "_=eval,__=unescape,___=document.URL,_(__(___))", 0.99},
+		{"q", "$=document,$=$.URL,$$=unescape,$$$=eval,$$$($$($))", 0.99},
+		{"q", "a = eval; a(location.hash.slice(1))", 0.99},
+	}, []familyCase{
+		{"q", "x=eval;data(1)", 0},
+		{"q", "the value=eval, then (x) follows", 0},
+		{"q", "x=evaluate;x(1)", 0},
+		{"q", "mode=eval and run(the tests)", 0},
+	}, 0.9)
+}

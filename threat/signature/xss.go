@@ -1311,6 +1311,15 @@ func (x *xssScan) sinks(s string, sp *xssSpots) {
 					}
 				}
 				x.hit(xssScript, conf, s, p, e)
+			} else if q := skipBlanks(s, p+1); strings.HasPrefix(s[q:], "eval") {
+				// _=eval,...,_(__(___)): eval under another name, then
+				// called; a call of the name itself is what runs code
+				e := q + len("eval")
+				if e == len(s) || strings.IndexByte(";, \t", s[e]) >= 0 {
+					if w := wordBefore(s, p); w < p && aliasCalled(s[e:min(len(s), e+96)], s[w:wordAt(s, w)]) {
+						x.hit(xssScript, 0.99, s, w, e)
+					}
+				}
 			}
 		case '&':
 			if p+1 < len(s) && s[p+1] == '{' && strings.IndexByte(s[p+2:min(len(s), p+258)], '}') > 0 {
@@ -1318,6 +1327,32 @@ func (x *xssScan) sinks(s string, sp *xssSpots) {
 			}
 		}
 	}
+}
+
+// skipBlanks returns the offset of the first byte at or after p in s
+// that is no space or tab.
+func skipBlanks(s string, p int) int {
+	for p < len(s) && (s[p] == ' ' || s[p] == '\t') {
+		p++
+	}
+	return p
+}
+
+// aliasCalled reports whether s calls the identifier alias: alias, not
+// the end of a longer name, then "(".
+func aliasCalled(s, alias string) bool {
+	for off := 0; alias != ""; {
+		k := strings.Index(s[off:], alias+"(")
+		if k < 0 {
+			return false
+		}
+		k += off
+		if k == 0 || !isWord(s[k-1]) && s[k-1] != '$' {
+			return true
+		}
+		off = k + 1
+	}
+	return false
 }
 
 // sinkBytes are the bytes sinks looks at.
