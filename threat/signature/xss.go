@@ -1311,7 +1311,7 @@ func (x *xssScan) sinks(s string, sp *xssSpots) {
 					}
 				}
 				x.hit(xssScript, conf, s, p, e)
-			} else if q := skipBlanks(s, p+1); strings.HasPrefix(s[q:], "eval") {
+			} else if q := skipSpaceStr(s, p+1); strings.HasPrefix(s[q:], "eval") {
 				// _=eval,...,_(__(___)): eval under another name, then
 				// called; a call of the name itself is what runs code
 				e := q + len("eval")
@@ -1327,15 +1327,6 @@ func (x *xssScan) sinks(s string, sp *xssSpots) {
 			}
 		}
 	}
-}
-
-// skipBlanks returns the offset of the first byte at or after p in s
-// that is no space or tab.
-func skipBlanks(s string, p int) int {
-	for p < len(s) && (s[p] == ' ' || s[p] == '\t') {
-		p++
-	}
-	return p
 }
 
 // aliasCalled reports whether s calls the identifier alias: alias, not
@@ -1472,12 +1463,10 @@ func (x *xssScan) call(s string, p int) {
 		// new Function`al\ert\`1\``: the tag's strings become the body,
 		// and new calls it (Function('code') alone only makes it);
 		// Function`...```() calls it too. Case and all, as JavaScript
-		// reads it: "a new function `defcolor'" is prose.
-		if w > 0 && s[w-1] == '`' {
-			// "`Function`": Markdown's code span, the word alone
-		} else if newBefore(s, w) {
-			x.hit(xssScript, 0.99, s, w, p+8)
-		} else if e := templateEnd(s, p); e < len(s) && (s[e] == '(' || s[e] == '`') {
+		// reads it: "a new function `defcolor'" is prose, and so is
+		// "`Function`", Markdown's code span.
+		markdown := w > 0 && s[w-1] == '`'
+		if e := templateEnd(s, p); !markdown && (newBefore(s, w) || e < len(s) && (s[e] == '(' || s[e] == '`')) {
 			x.hit(xssScript, 0.99, s, w, p+8)
 		}
 	case s[p] != '(':
