@@ -191,11 +191,17 @@ func jsBreakout(v string, m cls) (int, int, float64) {
 			}
 			escape := b >= 0 && (v[b] == '\'' || v[b] == '"') && strings.IndexByte(v[:b], v[b]) < 0
 			lead := b >= 0 && leadingLiteral(v[:b+1])
-			if !escape && !lead {
+			if !escape && !lead && b >= 0 {
 				continue
 			}
 			a := skipSpaceStr(v, i+1)
 			rest := v[a:]
+			if k := dateLoop(rest); k > 0 {
+				return i, a + k, 0.99
+			}
+			if !escape && !lead {
+				continue // a value that starts with ';': only the busy loop
+			}
 			switch {
 			case hasPrefixFold(rest, "return") && a+6 < len(v):
 				r := skipSpaceStr(v, a+6)
@@ -307,6 +313,57 @@ func breakoutFunction(v string) (int, int) {
 // leadMax bounds the path segment jsBreakout reads back for a leading
 // literal: an id or a boolean, never this long.
 const leadMax = 32
+
+// dateLoop returns the length of a busy wait at the start of s, the
+// time-based probe of a $where (or any server-side JavaScript) injection:
+// a Date stored ("var d = new Date()", "it=new Date()") and a loop after
+// it ("do{...}while(now-d<5000)", "while(new Date()-d<5000);"); or 0.
+// The loop keyword must follow the Date, so prose with "new date" does
+// not count.
+func dateLoop(s string) int {
+	i := 0
+	for _, kw := range [...]string{"var ", "let ", "const "} {
+		if strings.HasPrefix(s, kw) {
+			i = skipSpaceStr(s, len(kw))
+			break
+		}
+	}
+	n := i
+	for n < len(s) && (isWord(s[n]) || s[n] == '$') {
+		n++
+	}
+	if n == i {
+		return 0
+	}
+	n = skipSpaceStr(s, n)
+	if n >= len(s) || s[n] != '=' || n+1 < len(s) && s[n+1] == '=' {
+		return 0
+	}
+	n = skipSpaceStr(s, n+1)
+	if !strings.HasPrefix(s[n:], "new") {
+		return 0
+	}
+	m := n + 3
+	if n = skipSpaceStr(s, m); n == m || !strings.HasPrefix(s[n:], "Date") {
+		return 0 // "newDate" is one name
+	}
+	n += 4
+	for k := n; k < len(s); {
+		w := strings.Index(s[k:], "while")
+		if w < 0 {
+			return 0
+		}
+		w += k
+		k = w + 5
+		if w > 0 && isWord(s[w-1]) {
+			continue
+		}
+		if e := skipSpaceStr(s, k); e < len(s) && s[e] == '(' {
+			return e + 1
+		}
+	}
+	return 0
+}
 
 // leadingLiteral reports whether s is a bare number or boolean, as a
 // payload that ends the value a $where compares with starts: "0;return

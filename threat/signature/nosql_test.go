@@ -30,6 +30,12 @@ var nosqlAttacks = []familyCase{
 	{"q", "0;return true", 0.99},
 	{"q", "';sleep(5000);'", 0.99},
 	{"q", "';it=new Date();do{pt=new Date();}while(pt-it<5000);", 0.99},
+	// a busy wait after a numeric id or at the value's start, where the
+	// $where concatenates the value unquoted (gotestwaf's NoSQL cases,
+	// PayloadsAllTheThings' time-based probes)
+	{"q", "0;var date=new Date(); do{curDate = new Date();}while(curDate-date<10000)", 0.99},
+	{"q", ";var date = new Date(); do{curDate = new Date();}while(curDate-date<10000)", 0.99},
+	{"q", "1; let d = new Date(); while (new Date() - d < 3000);", 0.99},
 	{"q", "|| 1==1", 0.99},
 	{"q", "db.users.find()", 0.99},
 	{"q", "db.getCollectionNames()", 0.99},
@@ -73,6 +79,10 @@ var nosqlBenign = []familyCase{
 	{"q", "size 10||true love", 0},
 	{"path", "/docs/1||2/x", 0},
 	{"path", "/a/true||false", 0},
+	// a Date with no loop after it, or a loop word that is not a loop
+	{"q", ";var start = new Date(); console.log(start)", 0},
+	{"q", "; var d = new Date(); // a while later", 0},
+	{"q", "meet at 10; new date is Friday, while (maybe) later", 0},
 }
 
 func TestNoSQL(t *testing.T) { checkFamily(t, "nosql", nosqlAttacks, nosqlBenign, 0.9) }
