@@ -64,7 +64,8 @@ func TestSQLColumnTestAfterBreakOut(t *testing.T) {
 }
 
 // A file function of the database called on a file named by a string or
-// a hex literal: PostgreSQL's lo_import and pg_read_file, MySQL's
+// a hex literal or character codes: PostgreSQL's lo_import and
+// pg_read_file, MySQL's
 // load_file (the CRS's 942320 tests, Apache-2.0). Named in a sentence
 // without a file, it is documentation.
 func TestSQLFileFunctionOnAFile(t *testing.T) {
@@ -73,8 +74,13 @@ func TestSQLFileFunctionOnAFile(t *testing.T) {
 		{"q", "lo_import('/tmp/x')", 0.99},
 		{"q", "pg_read_file('postgresql.conf')", 0.99},
 		{"q", "load_file(0x2f6574632f706173737764)", 0.99},
+		// or spelt in character codes, past a quote filter (SecLists'
+		// Generic-SQLi list)
+		{"q", "1;(load_file(char(47,101,116,99,47,112,97,115,115,119,100)))", 0.99},
+		{"q", "load_file(CHR(47)||CHR(101))", 0.99},
 	}, []familyCase{
 		{"q", "use LOAD_FILE() to read a file into a column", 0.95}, // a hint, as before: no file named
 		{"q", "the docs say load_file (the function) needs FILE privilege", 0},
+		{"q", "the load_file(charset) option", 0.95}, // a hint: a name, not a call of char()
 	}, 0.9)
 }
