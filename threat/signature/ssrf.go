@@ -435,11 +435,22 @@ func hostPart(auth []byte, d *dest) ([]byte, bool) {
 		}
 		return auth[1:i], true
 	}
-	if i := bytes.LastIndexByte(auth, ':'); i >= 0 && bytes.Count(auth, []byte(":")) == 1 {
+	switch colons := bytes.Count(auth, []byte(":")); {
+	case colons == 1:
+		i := bytes.LastIndexByte(auth, ':')
 		if _, err := strconv.Atoi(string(auth[i+1:])); err == nil {
 			d.explicit = true
 		}
 		auth = auth[:i]
+	case colons > 1 && d.scheme:
+		// "http://127.1.1.1:80:\@@127.2.2.2:80/": no port parses, and a
+		// parser that stops at the first ':' reads the host before it (an
+		// IPv6 address without its brackets is read whole)
+		if _, err := netip.ParseAddr(string(auth)); err != nil {
+			if i := bytes.IndexByte(auth, ':'); i > 0 {
+				auth, d.confused = auth[:i], true
+			}
+		}
 	}
 	auth = bytes.TrimSuffix(auth, []byte("."))
 	if len(auth) == 0 || len(auth) > 253 {

@@ -44,6 +44,11 @@ var ssrfAttacks = []placedCase{
 	{"http://127.0.0.1#@expected.example/", nil},
 	{"http://expected.example#@127.0.0.1/", nil},
 	{"http://127.0.0.1\\@expected.example/", nil},
+	// a port that does not parse: a parser that stops at the first ':'
+	// reads the loopback before it (SecLists' SSRF list, after Orange
+	// Tsai's "A New Era of SSRF")
+	{"http://127.1.1.1:80:\\@@127.2.2.2:80/", nil},
+	{"http://localhost:8080:/admin", nil},
 	{"gopher://127.0.0.1:6379/_FLUSHALL", nil},
 	{"dict://127.0.0.1:11211/stat", nil},
 	{"jar:http://127.0.0.1!/", nil},
@@ -79,6 +84,9 @@ var ssrfBenign = []placedCase{
 	{"john.doe+shop@example.com", nil},
 	{"http://localhost:3000/dashboard", []string{"referer"}},
 	{"http://10.0.0.12/intranet/wiki", []string{"referer"}},
+	{"http://example.com:80:81/", nil},
+	{"see http://a:b:c/ docs", nil},
+	{"10:30:00", nil},
 	{"203.0.113.7, 10.0.0.1", []string{"header"}},
 }
 
