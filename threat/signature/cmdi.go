@@ -2089,7 +2089,11 @@ func rateCommandsIn(t *shellText, best *cmdHit, path bool, m cls) {
 	if !path {
 		cwd.follow(b, 0)
 	}
-	if c, ok := commandWord(b, 0, nameBuf[:0]); ok && !path {
+	start := 0
+	if !path {
+		start = cmdSwitches(b)
+	}
+	if c, ok := commandWord(b, start, nameBuf[:0]); ok && !path {
 		wordy, counted = hasWords(b, 8), true
 		if span := b[c.end:argsEnd(b, c.end, 0)]; proseLine(t, wordy, &c) && !argsMayBeHostile(span, &c) {
 			line = c.class != cmdWord || argsShaped(span) // and rateLine would offer nothing
@@ -2500,6 +2504,30 @@ func hasWords(b []byte, n int) bool {
 // or in its first arguments when the value is no prose.
 func obfuscated(t *shellText, c *command, a *args, wordy bool) bool {
 	return c.obf || t.obfIn(c.start, c.end) || !wordy && t.obfIn(c.end, min(a.end, c.end+64))
+}
+
+// cmdSwitches returns where the command line starts in a value that
+// opens with cmd.exe's switches, the last of them /c, /k or /r, which run
+// the rest ("/c dir", "/x /c tftp -i 10.0.0.1 get x.exe": the query of a
+// request for cmd.exe itself or a copy of it); 0 for any other value.
+func cmdSwitches(b []byte) int {
+	k, run := 0, false
+	for k+2 < len(b) && b[k] == '/' && isLetter(b[k+1]) && (b[k+2] == ' ' || b[k+2] == '\t') {
+		switch b[k+1] | 0x20 {
+		case 'c', 'k', 'r':
+			run = true
+		default:
+			run = false
+		}
+		k += 2
+		for k < len(b) && (b[k] == ' ' || b[k] == '\t') {
+			k++
+		}
+	}
+	if !run {
+		return 0
+	}
+	return k
 }
 
 // rateLine rates a value that starts with a command.

