@@ -2832,9 +2832,10 @@ func (sc *sqlScan) function(t sqlTok) {
 		}
 		if a := lx.next(n.j); t.id == kwFileFunc && (a.kind == sQuote || a.kind == sNum ||
 			a.kind == sWord && a.id == kwFunc && lx.next(a.j).kind == sOpen) {
-			// a file named by a string or a hex literal, or spelt in
-			// character codes to dodge a quote filter:
-			// lo_import('/etc' || '/passwd'), load_file(char(47,101,116,...))
+			// a file named by a string or a hex literal, or built by a
+			// function (character codes, a concatenation) to dodge a
+			// quote filter: lo_import('/etc' || '/passwd'),
+			// load_file(char(47,101,116,...)), load_file(concat(...))
 			conf = boolConf(l, 0.99, 0.99, 0.99, 0.9, 0.7)
 		}
 	case kwExp:

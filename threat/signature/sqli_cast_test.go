@@ -74,10 +74,11 @@ func TestSQLFileFunctionOnAFile(t *testing.T) {
 		{"q", "lo_import('/tmp/x')", 0.99},
 		{"q", "pg_read_file('postgresql.conf')", 0.99},
 		{"q", "load_file(0x2f6574632f706173737764)", 0.99},
-		// or spelt in character codes, past a quote filter (SecLists'
-		// Generic-SQLi list)
+		// or built by a function (character codes, a concatenation), past
+		// a quote filter (SecLists' Generic-SQLi list)
 		{"q", "1;(load_file(char(47,101,116,99,47,112,97,115,115,119,100)))", 0.99},
 		{"q", "load_file(CHR(47)||CHR(101))", 0.99},
+		{"q", "1 and load_file(concat(0x2f,'etc/passwd'))", 0.99},
 	}, []familyCase{
 		{"q", "use LOAD_FILE() to read a file into a column", 0.95}, // a hint, as before: no file named
 		{"q", "the docs say load_file (the function) needs FILE privilege", 0},
