@@ -2513,16 +2513,9 @@ func obfuscated(t *shellText, c *command, a *args, wordy bool) bool {
 func cmdSwitches(b []byte) int {
 	k, run := 0, false
 	for k+2 < len(b) && b[k] == '/' && isLetter(b[k+1]) && (b[k+2] == ' ' || b[k+2] == '\t') {
-		switch b[k+1] | 0x20 {
-		case 'c', 'k', 'r':
-			run = true
-		default:
-			run = false
-		}
-		k += 2
-		for k < len(b) && (b[k] == ' ' || b[k] == '\t') {
-			k++
-		}
+		c := b[k+1] | 0x20
+		run = c == 'c' || c == 'k' || c == 'r'
+		k = skipSpace(b, k+2)
 	}
 	if !run {
 		return 0
