@@ -295,7 +295,10 @@ func (b *bench) start(ctx context.Context) error {
 		return err
 	}
 	for _, r := range b.rs {
-		if err := b.wait(ctx, time.Minute, r.name+": every source healthy", func() bool { return b.healthy(ctx, r) }); err != nil {
+		// set-up, not a figure: on a loaded machine under -race (the
+		// README's test command runs every package at once) three
+		// control planes have taken more than a minute to settle
+		if err := b.wait(ctx, 2*time.Minute, r.name+": every source healthy", func() bool { return b.healthy(ctx, r) }); err != nil {
 			return err
 		}
 	}

@@ -28,7 +28,7 @@ func TestBenchReduced(t *testing.T) {
 		seed = n
 	}
 	t.Logf("seed %d", seed)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	res, err := run(ctx, benchConfig{Regions: 3, Latency: 5 * time.Millisecond, Jitter: time.Millisecond, Decisions: 50,
 		Partition: 3 * time.Second, WriteEvery: 30 * time.Millisecond, Timeout: 10 * time.Second, HealTimeout: 30 * time.Second,
