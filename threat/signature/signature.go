@@ -1086,16 +1086,28 @@ func appendExcerpt[T text](b []byte, s T, i, j, max int) []byte {
 	} else {
 		j = i + max
 	}
-	b = slices.Grow(b, j-i)
-	for k := i; k < j; k++ {
-		c := s[k]
-		if c < 0x20 || c >= 0x7f {
-			c = '.'
-		}
-		b = append(b, c)
+	// written by index into the grown slice: append's check of the
+	// capacity, a byte at a time, was most of this loop's cost
+	n := len(b)
+	b = slices.Grow(b, j-i)[:n+j-i]
+	out, in := b[n:], s[i:j]
+	for k := range out {
+		out[k] = excerptByte[in[k]]
 	}
 	return b
 }
+
+// excerptByte is what appendExcerpt writes for a byte: itself when it is
+// printable ASCII, '.' for a control byte or a byte >= 0x7f.
+var excerptByte = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if c < 0x20 || c >= 0x7f {
+			t[c] = '.'
+		}
+	}
+	return t
+}()
 
 // rules tracks which rules of a family one Detect call has reported, so
 // each rule yields one signal per request.
