@@ -104,12 +104,15 @@ const (
 // family reads none: a command line is in a document's text, attribute
 // values, CDATA or comments, which reach it as values of their own, and
 // reading the document again doubled its work on an XML body.
+// SSRF reads names as well: a query that is a URL alone ("/proxy?http://
+// 169.254.169.254/", what an open proxy or a CGI script reading its query
+// string whole fetches) is a parameter's name, as is a cookie with no '='.
 var familyWants = [numValueFamilies]what{
 	famSQLi:      wantValues | wantNames | wantHeaders | wantPath,
 	famXSS:       wantValues | wantNames | wantHeaders | wantPath | wantBody,
 	famTraversal: wantValues | wantNames | wantHeaders | wantPath,
 	famCommand:   wantValues | wantNames | wantAllHeads | wantPath,
-	famSSRF:      wantValues | wantHeaders,
+	famSSRF:      wantValues | wantNames | wantHeaders,
 	famSSTI:      wantValues | wantHeaders | wantPath | wantBody,
 	famXXE:       wantValues | wantHeaders | wantBody,
 	famNoSQL:     wantValues | wantNames | wantHeaders | wantPath,

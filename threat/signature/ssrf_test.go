@@ -111,3 +111,22 @@ func TestSSRFAddressAfterAName(t *testing.T) {
 		{"q", "see 10.0.0.5.1 in the table", 0},
 	}, 0.9)
 }
+
+// TestSSRFURLAsTheQuery: a query that is a URL and nothing else
+// ("/proxy?http://169.254.169.254/"), the form of an open proxy or a
+// CGI script that reads its query string whole, reaches the family as a
+// parameter's name; so does a cookie with no '=' (the CRS's 934120
+// stages, with 169.254.169.254 written as the decimal 2852039166). A
+// public URL there, a return address, stays clean.
+func TestSSRFURLAsTheQuery(t *testing.T) {
+	checkFamily(t, "ssrf", []familyCase{
+		{"path", "/proxy?http://169.254.169.254/latest/meta-data/", 0.99},
+		{"path", "/get?http://2852039166/", 0.99},
+		{"path", "/fetch?http://localhost:6379/", 0.99},
+		{"header:Cookie", "http://2852039166/", 0.99},
+	}, []familyCase{
+		{"path", "/login?https://shop.example/account/orders", 0},
+		{"path", "/r?https://www.example.org/docs/index.html", 0},
+		{"header:Cookie", "https://shop.example/", 0},
+	}, 0.9)
+}
