@@ -186,7 +186,7 @@ func FuzzShellFold(f *testing.F) {
 func FuzzParseDest(f *testing.F) {
 	for _, s := range []string{"http://expected.com@127.0.0.1/", "http://127.0.0.1#@x/", "http://[::ffff:7f00:1]:80/",
 		"//169.254.169.254/latest", "http:127.0.0.1", "0x7f.1:80/", "http://①②⑦.⓪.⓪.①/", "[", "http://[", "a@b@c",
-		"http://0/", "10.0.0.0/8", "http://127.1.1.1:80:/@@127.2.2.2:80/", "http://::1/", "http://7147006462/", "http://0x41414141A9FEA9FE/", "http://99999999999999999999999/"} {
+		"http://0/", "10.0.0.0/8", "http://127.1.1.1:80:/@@127.2.2.2:80/", "http://::1/", "http://7147006462/", "http://0x41414141A9FEA9FE/", "http://99999999999999999999999/", "http://127.0.0.1\x00.example.com/", "\x00"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {

@@ -81,6 +81,14 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	decoded := header && m&cPercent != 0
 	if decoded {
 		v = decode.Percent(v, false)
+	} else if r := in.raw; r != "" && (strings.Contains(r, "%00") || strings.IndexByte(r, 0) >= 0) {
+		// The value's decoder drops a NUL, where a fetcher written in C
+		// stops at it: "http://127.0.0.1%00.example.com" passes a check
+		// of the name's end and connects to 127.0.0.1. The raw form (a
+		// JSON string's holds the NUL itself), decoded once with the NUL
+		// kept, is what parseDest reads.
+		plus := in.src == threat.SourceQuery || in.src == threat.SourceForm
+		v, decoded = decode.Percent(in.raw, plus), true
 	}
 	var stack [512]byte
 	var b []byte
@@ -356,7 +364,7 @@ type dest struct {
 	n        int
 	scheme   bool // "scheme://" or "scheme:" before a host
 	explicit bool // a scheme, a port or a path: meant as a destination, not a stored address
-	confused bool // '@' after '#', '?' or '\' in the authority, or several '@'
+	confused bool // '@' after '#', '?' or '\' in the authority, several '@', or a NUL
 }
 
 // parseDest reads the destination of a folded, trimmed value: a URL
@@ -396,6 +404,16 @@ func parseDest(b []byte) dest {
 	auth := rest[:end]
 	if h, ok := hostPart(auth, &d); ok {
 		d.hosts[0], d.n = h, 1
+	}
+	if nul := bytes.IndexByte(auth, 0); nul > 0 {
+		// "http://127.0.0.1%00.example.com": a check of the name's end
+		// reads example.com, a fetcher in C stops at the NUL
+		d.confused = true
+		var scratch dest
+		if h, ok := hostPart(auth[:nul], &scratch); ok {
+			d.hosts[d.n] = h
+			d.n++
+		}
 	}
 	if d.scheme {
 		// what a parser that splits on the last '@' of the whole URL, or

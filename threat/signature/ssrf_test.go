@@ -130,3 +130,25 @@ func TestSSRFURLAsTheQuery(t *testing.T) {
 		{"header:Cookie", "https://shop.example/", 0},
 	}, 0.9)
 }
+
+// TestSSRFNULInTheHost: a NUL inside a URL's host
+// ("http://127.0.0.1%00.example.com", SecLists' SSRF list) passes a check
+// of the name's end, and a fetcher written in C connects to what comes
+// before it. The value's decoder drops the NUL; the family reads the raw
+// form (a JSON string's holds the NUL itself). A NUL after a public host,
+// or in the path, does not make an internal destination.
+func TestSSRFNULInTheHost(t *testing.T) {
+	js := "body:application/json"
+	checkFamily(t, "ssrf", []familyCase{
+		{"path", "/fetch?url=http://127.0.0.1%00.example.com/", 0.99},
+		{"path", "/fetch?url=https://127.0.0.1%00example.com", 0.99},
+		{"path", "/fetch?url=http://169.254.169.254%00.shop.example/latest", 0.99},
+		{"path", "/fetch?host=127.0.0.1%00.shop.example", 0.99},
+		{"body:application/x-www-form-urlencoded", "url=http%3A%2F%2Flocalhost%00.shop.example%2F", 0.99},
+		{js, `{"url":"http://127.0.0.1\u0000.example.com/"}`, 0.99},
+	}, []familyCase{
+		{"path", "/fetch?url=https://www.example.com%00/x", 0},
+		{"path", "/fetch?url=https://cdn.example.org/a%00b.png", 0},
+		{js, `{"note":"a\u0000b","url":"https://shop.example/"}`, 0},
+	}, 0.9)
+}

@@ -83,6 +83,14 @@ func parseDestPlain(b []byte) dest {
 	if h, ok := hostPart(auth, &d); ok {
 		d.hosts[0], d.n = h, 1
 	}
+	if nul := bytes.IndexByte(auth, 0); nul > 0 {
+		d.confused = true
+		var scratch dest
+		if h, ok := hostPart(auth[:nul], &scratch); ok {
+			d.hosts[d.n] = h
+			d.n++
+		}
+	}
 	if d.scheme {
 		naiveEnd := bytes.IndexByte(rest, '/')
 		if naiveEnd < 0 {
