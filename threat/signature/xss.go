@@ -74,6 +74,11 @@ func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 	if m&cBang != 0 && m&cBracket != 0 && jsFuck(v) {
 		x.hit(xssScript, 0.99, v, 0, len(v))
 	}
+	if m&(cQuote|cDQuote) != 0 && m&cColon != 0 && len(v) >= 16 {
+		if i, j, ok := splitScheme(v); ok {
+			x.hit(xssScript, 0.99, v, i, j)
+		}
+	}
 	if m&(cDot|cBracket) != 0 && m&(cStar|cParen|cBracket) != 0 && len(v) >= 7 {
 		var lo []byte
 		if len(v) > 512 {
