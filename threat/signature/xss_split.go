@@ -6,8 +6,8 @@ import "strings"
 // order they come and across the operators between them, spell
 // "javascript:" or "vbscript:" where no one literal holds it: the
 // concatenation filter evasions of the XSS cheat sheets and PHPIDS's
-// vectors ("s1=''+'java'+''+'scr'+'';s2=''+'ipt'+':'+'ale'+''",
-// "s1=!''&&'jav';s2=!''&&'ascript';s3=!''&&':'"), which assemble the
+// vectors ("s1=”+'java'+”+'scr'+”;s2=”+'ipt'+':'+'ale'+”",
+// "s1=!”&&'jav';s2=!”&&'ascript';s3=!”&&':'"), which assemble the
 // URL a page then loads. Literals chain while what lies between two is
 // code (joinGap); prose between quotes ("'java' and 'script'") breaks
 // the chain. It returns where the chain's first literal opens and where
