@@ -6,13 +6,16 @@ import "strings"
 // order they come and across the operators between them, spell
 // "javascript:" or "vbscript:" where no one literal holds it: the
 // concatenation filter evasions of the XSS cheat sheets and PHPIDS's
-// vectors ("s1=”+'java'+”+'scr'+”;s2=”+'ipt'+':'+'ale'+”",
-// "s1=!”&&'jav';s2=!”&&'ascript';s3=!”&&':'"), which assemble the
-// URL a page then loads. Literals chain while what lies between two is
-// code (joinGap); prose between quotes ("'java' and 'script'") breaks
-// the chain. It returns where the chain's first literal opens and where
-// the literal that completes the scheme closes. The work is one pass,
-// and only the last bytes of the joined text are kept.
+// vectors, which assemble the URL a page then loads:
+//
+//	s1=''+'java'+''+'scr'+'';s2=''+'ipt'+':'+'ale'+'';s3=''+'rt'+''+'(1)'+''
+//	s1=!''&&'jav';s2=!''&&'ascript';s3=!''&&':';s4=!''&&'aler'
+//
+// Literals chain while what lies between two is code (joinGap); prose
+// between quotes ("'java' and 'script'") breaks the chain. It returns
+// where the chain's first literal opens and where the literal that
+// completes the scheme closes. The work is one pass, and only the last
+// bytes of the joined text are kept.
 func splitScheme(v string) (int, int, bool) {
 	var tail [32]byte
 	n := 0      // bytes of the joined text in tail
