@@ -74,7 +74,9 @@ func scanXSS(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, bool
 	if m&cBang != 0 && m&cBracket != 0 && jsFuck(v) {
 		x.hit(xssScript, 0.99, v, 0, len(v))
 	}
-	if m&(cQuote|cDQuote) != 0 && m&cColon != 0 && len(v) >= 16 {
+	if m&(cQuote|cDQuote) != 0 && len(v) >= 12 && (m&(cColon|cAmp|cPipe) != 0 || strings.IndexByte(v, '+') >= 0) {
+		// quoted pieces joined by '+', "&&" or "||" (a scheme's pieces
+		// hold its ':')
 		if i, j, ok := splitScheme(v); ok {
 			x.hit(xssScript, 0.99, v, i, j)
 		}
@@ -1482,7 +1484,11 @@ func (x *xssScan) call(s string, p int) {
 		a := strings.TrimLeft(s[p+1:min(len(s), p+65)], " ")
 		switch {
 		case a == "" || a[0] == ')':
-		case strings.IndexByte("'\"`/", a[0]) >= 0 || evalArg(a):
+		case strings.IndexByte("'\"`/", a[0]) >= 0 || evalArg(a) || withPage(s[max(0, w-64):w]):
+			// a string, a decoded or page-sourced one, or any argument
+			// inside with(location) or with(document): there a bare
+			// name is the page's own ("with(location)with(hash)
+			// eval(substring(1))" runs the fragment)
 			x.hit(xssScript, 0.99, s, w, p+8)
 		default:
 			x.hit(xssScript, 0.9, s, w, p+8)
@@ -1782,6 +1788,28 @@ func evalArg(a string) bool {
 		}
 	}
 	return false
+}
+
+// withPage reports whether s, what comes before a sink's name, holds a
+// with statement on the page's location or document ("with(location)",
+// "with ( document )"), whose properties the names inside it read.
+func withPage(s string) bool {
+	for {
+		i := indexFold(s, "with")
+		if i < 0 {
+			return false
+		}
+		a := strings.TrimLeft(s[i+4:], " ")
+		if (i == 0 || !isWord(s[i-1])) && a != "" && a[0] == '(' {
+			a = strings.TrimLeft(a[1:], " ")
+			for _, o := range []string{"location", "document", "window", "top", "self"} {
+				if hasPrefixFold(a, o) && (len(a) == len(o) || !isWord(a[len(o)])) {
+					return true
+				}
+			}
+		}
+		s = s[i+4:]
+	}
 }
 
 // jsCall reports whether a call's arguments follow offset j: "(...)" with

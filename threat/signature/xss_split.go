@@ -4,23 +4,45 @@ import "strings"
 
 // splitScheme finds quoted string literals whose contents, joined in the
 // order they come and across the operators between them, spell
-// "javascript:" or "vbscript:" where no one literal holds it: the
-// concatenation filter evasions of the XSS cheat sheets and PHPIDS's
-// vectors, which assemble the URL a page then loads:
+// "javascript:" or "vbscript:", or the name of a sink or a decoder
+// ("eval", "unescape"), where no one literal holds
+// it: the concatenation filter evasions of the XSS cheat sheets and
+// PHPIDS's vectors, which assemble a script URL or the name of what they
+// call:
 //
 //	s1=''+'java'+''+'scr'+'';s2=''+'ipt'+':'+'ale'+'';s3=''+'rt'+''+'(1)'+''
 //	s1=!''&&'jav';s2=!''&&'ascript';s3=!''&&':';s4=!''&&'aler'
+//	a=0||'ev'+'al',b=0||location.hash,c=0||'sub'+'str',1[a](b[c](1))
 //
+// A name counts whole: it begins where a literal begins and ends where
+// one ends or before a byte no name has ('sev'+'eral' is no eval).
 // Literals chain while what lies between two is code (joinGap); prose
 // between quotes ("'java' and 'script'") breaks the chain. It returns
 // where the chain's first literal opens and where the literal that
-// completes the scheme closes. The work is one pass, and only the last
+// completes the word closes. The work is one pass, and only the last
 // bytes of the joined text are kept.
 func splitScheme(v string) (int, int, bool) {
 	var tail [32]byte
-	n := 0      // bytes of the joined text in tail
-	start := -1 // where the chain's first literal opens
-	prev := -1  // after the chain's last literal
+	var starts [8]int // where the chain's last literals begin in tail
+	n, ns := 0, 0     // bytes of the joined text in tail; of starts
+	start := -1       // where the chain's first literal opens
+	prev := -1        // after the chain's last literal
+	// spans reports whether tail[:end] ends with a name that begins at a
+	// literal's start before first, the current literal's
+	spans := func(end, first int) bool {
+		for _, w := range splitNames {
+			at := end - len(w)
+			if at < 0 || at >= first || string(tail[at:end]) != w {
+				continue
+			}
+			for _, b := range starts[:ns] {
+				if b == at {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	for i := 0; i < len(v); {
 		q := v[i]
 		if q != '\'' && q != '"' {
@@ -33,18 +55,30 @@ func splitScheme(v string) (int, int, bool) {
 		}
 		lit, end := v[i+1:i+1+k], i+k+2
 		if prev < 0 || !joinGap(v[prev:i]) {
-			n, start = 0, i
+			n, ns, start = 0, 0, i
 		}
 		first := n // where this literal's bytes begin in tail
+		if ns == len(starts) {
+			copy(starts[:], starts[1:])
+			ns--
+		}
+		starts[ns] = n
+		ns++
 		for j := 0; j < len(lit); j++ {
 			if n == len(tail) {
-				copy(tail[:], tail[len(tail)/2:])
-				n -= len(tail) / 2
-				first -= len(tail) / 2
+				const half = len(tail) / 2
+				copy(tail[:], tail[half:])
+				n, first = n-half, first-half
+				for k := range starts[:ns] {
+					starts[k] -= half
+				}
 			}
 			c := lit[j]
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
+			}
+			if !isWord(c) && n > first && spans(n, first) {
+				return start, end, true // "'locatio'+'n.h'": the name ends before the '.'
 			}
 			tail[n] = c
 			n++
@@ -58,10 +92,21 @@ func splitScheme(v string) (int, int, bool) {
 				}
 			}
 		}
+		if n > first && spans(n, first) {
+			return start, end, true
+		}
 		prev, i = end, end
 	}
 	return 0, 0, false
 }
+
+// splitNames are the names splitScheme looks for assembled from pieces:
+// the sinks that run a string, the decoders that feed them, and alert,
+// what a probe calls. None is longer than half of its window. Words of
+// English that a label joins ("'Cook' + 'ie'", "'Lo' + 'cation'") are
+// not among them.
+var splitNames = [...]string{"eval", "unescape", "fromcharcode", "settimeout", "setinterval", "execscript",
+	"innerhtml", "outerhtml", "constructor", "alert"}
 
 // joinGap reports whether g, the text between two string literals, is
 // code that can join them: at most 32 bytes of operators, names, digits

@@ -7,10 +7,10 @@ import (
 
 // FuzzSplitScheme holds splitScheme to its contract: it never panics, a
 // chain it reports lies in v, opens and closes at a quote, and its
-// literals' contents hold the scheme's letters in order.
+// literals' contents hold the scheme's or a name's letters in order.
 func FuzzSplitScheme(f *testing.F) {
 	for _, s := range []string{"s1=''+'java'+''+'scr'+'';s2=''+'ipt'+':'", "'ja'+'vascript:'", `"vb"+"script:"`,
-		"'", "''", "'java' and 'script:'", "'" + strings.Repeat("a", 40) + "'+'javascript:'", "'java'+\"script:\""} {
+		"'", "''", "'java' and 'script:'", "'" + strings.Repeat("a", 40) + "'+'javascript:'", "'java'+\"script:\"", "'ev'+'al'", "'sev'+'eral'", "'locatio'+'n.h'"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
@@ -27,7 +27,11 @@ func FuzzSplitScheme(f *testing.F) {
 		// the literals' contents are in the chain in order: the scheme is
 		// a subsequence of it
 		chain := strings.ToLower(v[i:j])
-		if !subsequence("javascript:", chain) && !subsequence("vbscript:", chain) {
+		found := subsequence("javascript:", chain) || subsequence("vbscript:", chain)
+		for _, w := range splitNames {
+			found = found || subsequence(w, chain)
+		}
+		if !found {
 			t.Fatalf("splitScheme(%q) = %q: no scheme", v, v[i:j])
 		}
 	})
