@@ -30,6 +30,9 @@ func splitScheme(v string) (int, int, bool) {
 	// spans reports whether tail[:end] ends with a name that begins at a
 	// literal's start before first, the current literal's
 	spans := func(end, first int) bool {
+		if ns < 2 || splitLast[tail[end-1]] == 0 {
+			return false // no literal before this one; no name ends so
+		}
 		for _, w := range splitNames {
 			at := end - len(w)
 			if at < 0 || at >= first || string(tail[at:end]) != w {
@@ -65,6 +68,13 @@ func splitScheme(v string) (int, int, bool) {
 		starts[ns] = n
 		ns++
 		for j := 0; j < len(lit); j++ {
+			if j == splitLongest && len(lit) > 2*splitLongest {
+				// A word that begins before this literal ends within its
+				// first bytes; past them only its last bytes matter, where
+				// a word the next literal completes may begin. No name
+				// begins at a start this far back.
+				j, n, ns, first = len(lit)-splitLongest, 0, 0, -len(tail)
+			}
 			if n == len(tail) {
 				const half = len(tail) / 2
 				copy(tail[:], tail[half:])
@@ -77,12 +87,13 @@ func splitScheme(v string) (int, int, bool) {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
-			if !isWord(c) && n > first && spans(n, first) {
+			near := n-first < splitLongest // a word that began before this literal may end here
+			if near && !isWord(c) && n > first && spans(n, first) {
 				return start, end, true // "'locatio'+'n.h'": the name ends before the '.'
 			}
 			tail[n] = c
 			n++
-			if c != ':' {
+			if c != ':' || !near {
 				continue
 			}
 			// the scheme ends in this literal and begins in an earlier one
@@ -92,13 +103,25 @@ func splitScheme(v string) (int, int, bool) {
 				}
 			}
 		}
-		if n > first && spans(n, first) {
+		if n > first && n-first <= splitLongest && spans(n, first) {
 			return start, end, true
 		}
 		prev, i = end, end
 	}
 	return 0, 0, false
 }
+
+// splitLongest is the length of the longest word splitScheme looks for
+// ("fromcharcode"; "javascript:" is shorter).
+const splitLongest = len("fromcharcode")
+
+// splitLast marks the last bytes of splitNames.
+var splitLast = func() (t [256]uint8) {
+	for _, w := range splitNames {
+		t[w[len(w)-1]] = 1
+	}
+	return t
+}()
 
 // splitNames are the names splitScheme looks for assembled from pieces:
 // the sinks that run a string, the decoders that feed them, and alert,
