@@ -89,7 +89,7 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 		// kept, is what parseDest reads; a value with blanks is no host
 		// (and prose, whose raw form is searched for nothing).
 		plus := in.src == threat.SourceQuery || in.src == threat.SourceForm
-		v, decoded = decode.Percent(in.raw, plus), true
+		v, decoded = decode.Percent(r, plus), true
 	}
 	var stack [512]byte
 	var b []byte

@@ -1791,8 +1791,9 @@ func evalArg(a string) bool {
 }
 
 // withPage reports whether s, what comes before a sink's name, holds a
-// with statement on the page's location or document ("with(location)",
-// "with ( document )"), whose properties the names inside it read.
+// with statement on the page's location, document or window
+// ("with(location)", "with ( document )"), whose properties the bare
+// names inside it read.
 func withPage(s string) bool {
 	for {
 		i := indexFold(s, "with")
