@@ -1099,6 +1099,11 @@ func FuzzUnpercent(f *testing.F) {
 	f.Add("a%", "2e%2e%252f..%2%f%u002e%U2215+x", false)
 	f.Add("%u00", "2e and %%32%65 plain text here", true)
 	f.Add("", "%25%32%65%25%32%65%2f%c0%ae", false)
+	// doubly and triply encoded bytes, whole payloads of them, and one
+	// after a '%' the buffer or a half escape left
+	f.Add("", "%2527%2520union%2520select%2520%2525252e%252e%252f", true)
+	f.Add("x%", "2527%25%2541%2541%252", false)
+	f.Add("%2", "%2565%252%2565%25u002e", true)
 	f.Fuzz(func(t *testing.T, prefix, s string, plus bool) {
 		gb, ge := unpercent([]byte(prefix), s, plus)
 		wb, we := unpercentPlain([]byte(prefix), s, plus)

@@ -257,7 +257,22 @@ func unpercent(buf []byte, s string, plus bool) (out []byte, exotic int) {
 			if buf, i = unpercentRun(buf, s, i, plus); i == len(s) {
 				break
 			}
-			// s[i] is a '%' that unpercentRun left
+			// s[i] is a '%' that unpercentRun left. A doubly encoded byte
+			// ("%2527"), as payload lists write whole payloads, completes
+			// nothing before it either: with no '%' among the last five
+			// bytes, the loop below would decode "%25" to a '%' and it and
+			// the next two bytes to the byte, and count both steps when
+			// that byte is a '%' again, the first alone otherwise.
+			if i+4 < len(s) && s[i+1] == '2' && s[i+2] == '5' && isHex(s[i+3]) && isHex(s[i+4]) {
+				c := unhex1(s[i+3])<<4 | unhex1(s[i+4])
+				buf = append(buf, c)
+				exotic++
+				if c == '%' {
+					exotic++
+				}
+				i += 4
+				continue
+			}
 		}
 		if s[i] == '+' && plus {
 			buf = append(buf, ' ')

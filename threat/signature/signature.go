@@ -449,12 +449,15 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				// the tail after padding first: a family reports a rule once a
 				// request, and the tail read as a value of its own gives the
 				// stronger reading
+				padding := false
 				if len(in.value) >= minPadding {
-					dst = d.scanAfterPadding(&in, kind, &seen, dst)
+					dst, padding = d.scanAfterPadding(&in, kind, &seen, dst)
 				}
-				if len(in.value) > d.max || len(in.raw) > d.max {
+				switch {
+				case padding:
+				case len(in.value) > d.max || len(in.raw) > d.max:
 					dst = d.scanWindows(&in, kind, &seen, dst)
-				} else {
+				default:
 					dst, _ = d.scan(&in, kind, &seen, dst)
 				}
 				if in.escPlain && in.raw == p.Raw && in.value == p.Value {
@@ -520,8 +523,12 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 					continue // addresses as proxies write them: nothing any family looks for
 				}
 				in := input{src: threat.SourceHeader, name: name, value: v}
+				padding := false
 				if len(v) >= minPadding {
-					dst = d.scanAfterPadding(&in, w, &seen, dst)
+					dst, padding = d.scanAfterPadding(&in, w, &seen, dst)
+				}
+				if padding {
+					continue
 				}
 				if len(v) > d.max {
 					if decodedHeader(name) {
@@ -574,13 +581,17 @@ const minPadding = 64
 // fingerprint of the first tokens) would otherwise read the payload as
 // words after text. Only the text after the last run is read again, from
 // its first byte that is not a space, at most one window of it.
-func (d *Detector) scanAfterPadding(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
-	rest, ok, runless := afterPadding(in.value)
+//
+// It reports whether the value is padding and nothing else: one letter or
+// digit repeated, which the window scan and scan would find again before
+// reading it (oneByte), after reading all of it once more.
+func (d *Detector) scanAfterPadding(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) ([]threat.Signal, bool) {
+	rest, ok, runless, whole := paddingOf(in.value)
 	if runless {
 		in.runless = in.value
 	}
 	if !ok {
-		return dst
+		return dst, whole
 	}
 	if len(rest) > d.max {
 		rest = rest[:d.max]
@@ -590,7 +601,7 @@ func (d *Detector) scanAfterPadding(in *input, kind what, seen *[numValueFamilie
 		w.raw = raw // families that read the raw form read its tail too
 	}
 	dst, _ = d.scan(&w, kind, seen, dst)
-	return dst
+	return dst, false
 }
 
 // afterPadding returns the text after the last run of at least minPadding
@@ -598,18 +609,29 @@ func (d *Detector) scanAfterPadding(in *input, kind what, seen *[numValueFamilie
 // and text after it. runless reports that v holds no run of minPadding
 // of any one byte: scanTraversal's probe for long runs reads that.
 func afterPadding(v string) (rest string, ok, runless bool) {
+	rest, ok, runless, _ = paddingOf(v)
+	return rest, ok, runless
+}
+
+// paddingOf is afterPadding, and whether v is one run of a letter or
+// digit from its first byte to its last.
+func paddingOf(v string) (rest string, ok, runless, whole bool) {
 	if len(v) < minPadding+1 {
-		return "", false, len(v) < minPadding
+		return "", false, len(v) < minPadding, false
 	}
 	end, runs := -1, false
 	eachRun(v, minPadding, func(i, j int) {
 		runs = true
 		if isAlpha(v[i]) || isDigit(v[i]) {
 			end = j
+			whole = i == 0 && j == len(v)
 		}
 	})
 	if end < 0 {
-		return "", false, !runs
+		return "", false, !runs, false
+	}
+	if whole {
+		return "", false, false, true
 	}
 	rest = v[end:]
 	for {
@@ -623,7 +645,7 @@ func afterPadding(v string) (rest string, ok, runless bool) {
 			break
 		}
 	}
-	return rest, rest != "", false
+	return rest, rest != "", false, false
 }
 
 // eachRun calls f with the bounds of each run of one byte repeated at
@@ -687,6 +709,31 @@ func eachRunBlocks(v string, n int, f func(i, j int)) {
 	}
 }
 
+// trimRuns shortens a run of one letter or digit at either end of a
+// window to minPadding bytes (its cut a multiple of 4, so that base64
+// stays aligned): what the families read in a run is its byte and that it
+// is long, not how long. A payload behind kilobytes of padding would
+// otherwise be read with the padding before it by every family; the
+// padding's share of the window is all the work a window of it costs.
+func trimRuns(w string) string {
+	const keep = minPadding
+	if len(w) >= 2*keep && isAlnum(w[0]) {
+		if n := sameBytes(w, w[0]); n >= 2*keep {
+			w = w[(n-keep)&^3:]
+		}
+	}
+	if len(w) >= 2*keep && isAlnum(w[len(w)-1]) {
+		c, n := w[len(w)-1], 0
+		for n < len(w) && w[len(w)-1-n] == c {
+			n++
+		}
+		if n >= 2*keep {
+			w = w[:len(w)-(n-keep)]
+		}
+	}
+	return w
+}
+
 // sameBytes returns how many bytes at the start of s are c, eight at a
 // time.
 func sameBytes(s string, c byte) int {
@@ -708,7 +755,8 @@ func sameBytes(s string, c byte) int {
 // (Config.MaxScan), whole, in windows that overlap by an eighth of it, so
 // that each family's work per window is bounded and a match shorter than
 // the overlap is whole in some window. The raw form is left out (its
-// offsets differ from the decoded value's).
+// offsets differ from the decoded value's). A run of one letter or digit
+// at either end of a window is read cut to minPadding bytes (trimRuns).
 func (d *Detector) scanWindows(in *input, kind what, seen *[numValueFamilies]rules, dst []threat.Signal) []threat.Signal {
 	v := in.value
 	if v == "" {
@@ -727,7 +775,7 @@ func (d *Detector) scanWindows(in *input, kind what, seen *[numValueFamilies]rul
 	step := (d.max - d.max/8) &^ 3 // a multiple of 4 keeps base64 windows aligned
 	for off := 0; ; off += step {
 		end := min(off+d.max, len(v))
-		w := input{src: in.src, name: in.name, value: v[off:end], via: in.via, xmlData: in.xmlData}
+		w := input{src: in.src, name: in.name, value: trimRuns(v[off:end]), via: in.via, xmlData: in.xmlData}
 		dst, _ = d.scan(&w, kind, seen, dst)
 		if end == len(v) {
 			return dst
