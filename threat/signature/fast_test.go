@@ -480,11 +480,12 @@ func quadFindPlain(q *quadset, b []byte, bounded bool) (match, bool) {
 		if q.bits[h>>6]&(1<<(h&63)) == 0 {
 			continue
 		}
-		for _, c := range q.set.byFirst.at(b[i]) {
-			kw := q.set.kws[c.k]
+		// the keywords in their own order, not byFirst's (sorted by
+		// second byte: atPair)
+		for k, kw := range q.set.kws {
 			j := i + len(kw)
 			if j <= len(b) && string(b[i:j]) == string(kw) && (!bounded || boundary(b, i, j, kw)) {
-				return match{int(c.k), i, j}, true
+				return match{k, i, j}, true
 			}
 		}
 	}
@@ -500,15 +501,14 @@ func quadGroupsFindPlain(g *quadGroups, b []byte, out []groupMatch) {
 		if q.bits[h>>6]&(1<<(h&63)) == 0 {
 			continue
 		}
-		for _, c := range q.set.byFirst.at(b[i]) {
-			n := g.group[c.k]
+		for k, kw := range q.set.kws { // in their own order
+			n := g.group[k]
 			if out[n].ok {
 				continue
 			}
-			kw := q.set.kws[c.k]
 			j := i + len(kw)
 			if j <= len(b) && string(b[i:j]) == string(kw) && (!g.bounded[n] || boundary(b, i, j, kw)) {
-				out[n] = groupMatch{ok: true, k: g.local[c.k], i: i, j: j}
+				out[n] = groupMatch{ok: true, k: g.local[k], i: i, j: j}
 				left--
 			}
 		}

@@ -60,7 +60,7 @@ func (q *quadset) find(b []byte, bounded bool) (match, bool) {
 		if h := quadHash32(v); q.bits[h>>6]&(1<<(h&63)) == 0 {
 			continue
 		}
-		for _, c := range q.set.byFirst.at(b[i]) {
+		for _, c := range q.set.atPair(b[i], b[i+1]) {
 			kw := q.set.kws[c.k]
 			j := i + len(kw)
 			if j <= len(b) && string(b[i:j]) == string(kw) && (!bounded || boundary(b, i, j, kw)) {
@@ -237,7 +237,7 @@ func (g *quadGroups) block(b []byte, i int, out []groupMatch, left int) int {
 // yet, and returns how many groups are left.
 func (g *quadGroups) at(b []byte, i int, out []groupMatch, left int) int {
 	q := g.q
-	for _, c := range q.set.byFirst.at(b[i]) {
+	for _, c := range q.set.atPair(b[i], b[i+1]) {
 		n := g.group[c.k]
 		if out[n].ok {
 			continue

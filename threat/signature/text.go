@@ -648,6 +648,13 @@ type kwset struct {
 	// findAny rejects most positions of a value with one table lookup;
 	// short is set when a keyword is one byte long (pairs cannot say).
 	short bool
+	// ones has a bit for each first byte of a one-byte keyword. The
+	// candidates of every other first byte are sorted by their second
+	// byte (stably: keywords with the same two first bytes keep their
+	// order), so that atPair finds those of a pair by bisection. Two
+	// keywords that match at one place share their second byte, so
+	// the sort changes no match a search returns.
+	ones  [4]uint64
 	pairs [1 << 10]uint64
 }
 
@@ -715,9 +722,50 @@ func words(kws ...string) *kwset {
 		}
 		firsts[i], cands[i] = k[0], c
 	}
+	for _, c := range cands {
+		if c.one {
+			f := kws[c.k][0]
+			s.ones[f>>6] |= 1 << (f & 63)
+		}
+	}
 	s.byFirst = byteIndexOf(firsts, cands)
+	for f := 0; f < 256; f++ {
+		if s.ones[f>>6]&(1<<(f&63)) == 0 {
+			cs := s.byFirst.at(byte(f))
+			slices.SortStableFunc(cs, func(x, y cand) int { return int(x.second) - int(y.second) })
+		}
+	}
 	s.setAnchor()
 	return s
+}
+
+// pairBisect is the bucket size from which atPair bisects: in smaller
+// ones the callers' test of each candidate's second byte is as quick.
+const pairBisect = 8
+
+// atPair returns the candidates of the keywords that may start with the
+// bytes a, b: of a's, those whose second byte is b when a's bucket is
+// large (a has no one-byte keyword: the bucket is sorted), all of them
+// otherwise. Callers still test each one's second byte.
+func (s *kwset) atPair(a, b byte) []cand {
+	cs := s.byFirst.at(a)
+	if len(cs) < pairBisect || s.ones[a>>6]&(1<<(a&63)) != 0 {
+		return cs
+	}
+	lo, hi := 0, len(cs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if cs[m].second < b {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	end := lo
+	for end < len(cs) && cs[end].second == b {
+		end++
+	}
+	return cs[lo:end]
 }
 
 // setAnchor finds the byte for s.anchor: present in every keyword, no
@@ -812,7 +860,7 @@ func findAny(b []byte, set *kwset, bounded bool) (match, bool) {
 			if set.pairs[p>>6]&(1<<(p&63)) == 0 {
 				continue
 			}
-			for _, c := range set.byFirst.at(b[i]) {
+			for _, c := range set.atPair(b[i], b[i+1]) {
 				if c.second != b[i+1] {
 					continue
 				}
@@ -826,13 +874,13 @@ func findAny(b []byte, set *kwset, bounded bool) (match, bool) {
 		return match{}, false
 	}
 	for i := 0; i < len(b); i++ {
-		cs := set.byFirst.at(b[i])
-		if len(cs) == 0 {
-			continue
-		}
 		var next byte
 		if i+1 < len(b) {
 			next = b[i+1]
+		}
+		cs := set.atPair(b[i], next)
+		if len(cs) == 0 {
+			continue
 		}
 		for _, c := range cs {
 			if !c.one && (c.second != next || i+1 >= len(b)) {
