@@ -53,7 +53,8 @@ func FuzzUnpercentsTo(f *testing.F) {
 // FuzzRawEscapes holds rawEscapes to strings.Index and badEscape, which
 // scanProtocol called one after the other.
 func FuzzRawEscapes(f *testing.F) {
-	for _, s := range []string{"", "a%00b", "%%00", "%u00%00", "%uff01%zz", "%2C+x%00%g", "%UFFab", "%%", "%0", "x%2C+y%3A+z%00"} {
+	for _, s := range []string{"", "a%00b", "%%00", "%u00%00", "%uff01%zz", "%2C+x%00%g", "%UFFab", "%%", "%0", "x%2C+y%3A+z%00",
+		"%27%20%55%4e%49%00%zz", "%41%%42%4%00%43", "%20%2%00%u0041%uFFFE"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -290,7 +290,10 @@ func phpGroupCall(lo []byte) (int, int) {
 		for s > 0 && p-s < 96 && c[s-1] != ';' && c[s-1] != '=' && c[s-1] != '&' && c[s-1] != '|' {
 			s--
 		}
-		callee := bytes.ReplaceAll(c[s:p], []byte("(string)"), nil)
+		callee := c[s:p] // read, never written
+		if bytes.Contains(callee, []byte("(string)")) {
+			callee = bytes.ReplaceAll(callee, []byte("(string)"), nil)
+		}
 		var name [32]byte
 		n := name[:0]
 		for _, x := range callee {

@@ -306,6 +306,10 @@ func rawEscapes(s string) (nul, esc int, bad bool) {
 		if escDone && nul >= 0 {
 			break
 		}
+		if i+3 < len(s) && s[i+3] == '%' && s[i+1] != '%' && s[i+2] != '%' {
+			i += 3 // the next escape right after this one: a payload escaped whole
+			continue
+		}
 		k := strings.IndexByte(s[i+1:], '%')
 		if k < 0 {
 			break

@@ -65,6 +65,15 @@ func TestProtocolFraming(t *testing.T) {
 			r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=ISO-8859-1")
 		}, ""},
 		{"not a media type", func(r *http.Request) { r.Header.Set("Content-Type", "text/<script>") }, "protocol.content_type"},
+		{"two boundaries, cased apart", func(r *http.Request) {
+			r.Header.Set("Content-Type", "multipart/form-data; Boundary=a; BOUNDARY=b")
+		}, "protocol.content_type"},
+		{"two charsets, cased apart", func(r *http.Request) {
+			r.Header.Set("Content-Type", "text/plain; charset=UTF-8; Charset=utf-16")
+		}, "protocol.content_type"},
+		{"utf-8 in capitals, one boundary", func(r *http.Request) {
+			r.Header.Set("Content-Type", "multipart/form-data; charset=UTF-8; boundary=----WebKitFormBoundaryX3bY")
+		}, ""},
 		{"two content types", func(r *http.Request) {
 			r.Header["Content-Type"] = []string{"application/json", "application/x-www-form-urlencoded"}
 		}, "protocol.content_type"},
