@@ -372,6 +372,17 @@ func PlainRun(dst []byte, src string, plus, keepPercent bool) (dstLeft, srcLeft 
 		d[k] = c
 		changes |= 1
 		s, d = s[k+3:], d[k+1:]
+		// escapes one after the other, as a payload escaped whole has
+		// them: decoded here, without a block read for each
+		for len(s) >= 3 && s[0] == '%' {
+			hi, lo := hexValue[s[1]], hexValue[s[2]]
+			c := hi<<4 | lo
+			if hi|lo > 15 || keepPercent && c == '%' {
+				break
+			}
+			d[0] = c
+			s, d = s[3:], d[1:]
+		}
 	}
 	// reslicing d to s's length keeps its capacity: what it lost is what
 	// was written

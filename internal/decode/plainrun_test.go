@@ -82,7 +82,8 @@ func checkPlainRun(t *testing.T, src string, plus, keepPercent bool, pad int) {
 // on form-like ones made of formTokens.
 func FuzzPlainRun(f *testing.F) {
 	for _, s := range []string{"", "a+b%2C+c", "%41%42%43", "0123456+%25+", "++++++++%2", "+*+*+*+*+*+*", "%%0a0a", "abcdefgh%u0041",
-		strings.Repeat("w+", 20) + "%41xyz", "%2C+" + strings.Repeat("x", 15) + "%", "abcdefg%4"} {
+		strings.Repeat("w+", 20) + "%41xyz", "%2C+" + strings.Repeat("x", 15) + "%", "abcdefg%4",
+		"%27%20%55%4e%49%4f%4e%20", "%41%25%41%%41%4", "x%41%42%4g%43+%44"} {
 		f.Add(s, []byte(s), true, false, uint8(3))
 		f.Add(s, []byte(s), false, true, uint8(0))
 	}
@@ -219,7 +220,8 @@ func decodesPlainlyToPlain(s string, plus bool, v string) bool {
 // with one byte changed.
 func FuzzDecodesPlainlyTo(f *testing.F) {
 	for _, s := range []string{"", "a+b%2C+c", "%41%42%43", "0123456+%25+", "++++++++%2", "the+quick%2C+brown+fox%3A+%22x%22+and+more+words",
-		"%%0a0a", "abcdefgh%u0041", strings.Repeat("w+", 20) + "%41xyz", "%2C+" + strings.Repeat("x", 15) + "%", "abcdefg%4"} {
+		"%%0a0a", "abcdefgh%u0041", strings.Repeat("w+", 20) + "%41xyz", "%2C+" + strings.Repeat("x", 15) + "%", "abcdefg%4",
+		"%27%20%55%4e%49%4f%4e%20", "%41%25%41%%41%4", "x%41%42%4g%43+%44"} {
 		f.Add(s, []byte(s), true, uint16(0), byte(0))
 		f.Add(s, []byte(s), false, uint16(3), byte('%'))
 	}
