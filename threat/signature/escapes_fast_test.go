@@ -3,6 +3,8 @@ package signature
 import (
 	"strings"
 	"testing"
+
+	"github.com/bulwarkhq/bulwark/internal/decode"
 )
 
 // unpercentsToPlain is unpercentsTo as it was before it asked
@@ -62,6 +64,29 @@ func FuzzRawEscapes(f *testing.F) {
 		wesc, wbad := badEscape(s)
 		if wnul := strings.Index(s, "%00"); nul != wnul || esc != wesc || bad != wbad {
 			t.Fatalf("rawEscapes(%q) = %d %d %v, want %d %d %v", s, nul, esc, bad, wnul, wesc, wbad)
+		}
+	})
+}
+
+// FuzzFoldPlainRaw holds scanTraversal's shortcut to pathFold: when the
+// raw form decodes plainly to the value, folding the value is folding the
+// raw form, bytes and count.
+func FuzzFoldPlainRaw(f *testing.F) {
+	f.Add("..%2f..%2fetc%2fpasswd", true)
+	f.Add("%2e%2e%5c%2e%2e%5cwindows%5cwin.ini", false)
+	f.Add("a+b%20c%00.php", true)
+	f.Add("%c0%ae%c0%ae/%252e", true)
+	f.Add("0x2e0x2e%2fetc", false)
+	f.Fuzz(func(t *testing.T, s string, plus bool) {
+		u, _ := unpercentPlain(nil, s, plus)
+		v := string(u)
+		if !decode.DecodesPlainlyTo(s, plus, v) {
+			return
+		}
+		wb, we := pathFold(nil, s, plus)
+		gb, ge := foldChars(nil, v, 0)
+		if string(gb) != string(wb) || ge != we {
+			t.Fatalf("raw %q plus %v: folding the value gives %q %d, the raw form %q %d", s, plus, gb, ge, wb, we)
 		}
 	})
 }

@@ -180,7 +180,16 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 		var stack [1024]byte
 		buf, p := scratch(stack[:0], len(src))
 		defer putScratch(p)
-		b, exotic = pathFold(buf, src, plus)
+		if src != v && decode.DecodesPlainlyTo(src, plus, v) {
+			// every escape of the raw form is a plain %HH of a byte other
+			// than '%': unpercent would decode it to the value, counting
+			// nothing (unpercentsTo), so the value is folded as it is;
+			// scanProtocol need not look for odd escapes in it either
+			b, exotic = foldChars(buf, v, 0)
+			in.escPlain = src == in.raw
+		} else {
+			b, exotic = pathFold(buf, src, plus)
+		}
 	}
 	isPath := in.src == threat.SourcePath
 	referer := in.src == threat.SourceHeader && in.name == "Referer"
