@@ -142,7 +142,7 @@ func ldapInjection(v, raw string, m cls) (int, int, float64) {
 			keep(0.99, k, k+3)
 		}
 	}
-	if best < 0.99 && m&cStar != 0 && len(v) <= 48 && ldapProbe(v) {
+	if best < 0.99 && m&(cStar|cPercent) != 0 && len(v) <= 48 && ldapProbe(v) {
 		keep(0.99, 0, len(v))
 	}
 	return bi, bj, best
@@ -151,14 +151,15 @@ func ldapInjection(v, raw string, m cls) (int, int, float64) {
 // ldapProbe reports whether v is a probe of the filter's metacharacters
 // and nothing else, as injection fuzz lists send first: "*()|&'",
 // "*)(&", with a wildcard, both brackets and an operator, and no word
-// (a double-encoded "%26" decoded once more). Prose and code put words
-// around their brackets and stars.
+// (a double-encoded "%26" or "%2a" decoded once more). Prose and code
+// put words around their brackets and stars. The caller asks it of values
+// with a '*' or a '%' only.
 func ldapProbe(v string) bool {
 	v = strings.TrimSpace(v)
 	if strings.IndexByte(v, '%') >= 0 {
 		v = decode.Percent(v, false)
 	}
-	var open, closed, op bool
+	var open, closed, op, star bool
 	for i := 0; i < len(v); i++ {
 		switch v[i] {
 		case '(':
@@ -167,12 +168,14 @@ func ldapProbe(v string) bool {
 			closed = true
 		case '|', '&', '!':
 			op = true
-		case '*', '\'', '"', '=', '\\', ' ', 0:
+		case '*':
+			star = true
+		case '\'', '"', '=', '\\', ' ', 0:
 		default:
 			return false
 		}
 	}
-	return open && closed && op
+	return open && closed && op && star
 }
 
 // ldapExtensible finds an extensible-match item (RFC 4515), which asks

@@ -28,6 +28,8 @@ var ldapAttacks = []familyCase{
 	{"q", "*()|&'", 0.99},
 	{"q", "*()|%2526'", 0.99},
 	{"header:X-Filter", "*)(&", 0.99},
+	// the same with its star and operator escaped, in a JSON value
+	{"body:application/json", `{"filter":"%2a)(%26"}`, 0.99},
 	{"q", "foo)(sn=a*)(uid=*", 0.99},
 	{"body:application/json", `{"user":"*)(uid=*))(|(uid=*"}`, 0.99},
 	{"header:X-Filter", "*)(|(objectclass=*))", 0.99},
@@ -62,6 +64,7 @@ var ldapBenign = []familyCase{
 	{"q", "it's a name() call or not", 0},
 	{"q", "std::vector<int> and Foo::bar()", 0},
 	{"q", "a (b) | /c path", 0},
+	{"header:X-Filter", ")(!", 0}, // brackets and an operator, no wildcard: no probe
 	{"q", "'Tis the season or so they say (count(me) in)", 0},
 }
 
