@@ -87,7 +87,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	s, fleet, attacker := fleetUpWith(t, server.Config{AnomalyInterval: 100 * time.Millisecond, RetrainBudget: time.Second})
 	ps := fleet[0].names.Of(attacker)
 	read := mint(t, s, server.ScopeRead)
-	eventually(t, 15*time.Second, "traffic and threat series have data", func() bool {
+	eventuallyPaced(t, 15*time.Second, "traffic and threat series have data", func() bool {
 		_, a := api(t, s, read, "GET", "/api/v1/series?range=1h&by=outcome", nil)
 		_, b := api(t, s, read, "GET", "/api/v1/series?range=1h&by=family&threats=true", nil)
 		pa, _ := a["points"].([]any)
@@ -117,7 +117,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 		return hourly(at)
 	})
-	eventually(t, 15*time.Second, "the anomaly watch raises the spike", func() bool {
+	eventuallyPaced(t, 15*time.Second, "the anomaly watch raises the spike", func() bool {
 		_, body := api(t, s, read, "GET", "/api/v1/alarms", nil)
 		items, _ := body["items"].([]any)
 		for _, x := range items {
@@ -292,12 +292,12 @@ func TestDashboardInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-testid="promote-combiner-canary"]`))); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "the canary is active", func() bool { return activeVersion() == "v3" })
+	eventuallyPaced(t, 5*time.Second, "the canary is active", func() bool { return activeVersion() == "v3" })
 	activeRow("v3")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-testid="rollback-combiner"]`))); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "the active model is rolled back", func() bool { return activeVersion() == "v2" })
+	eventuallyPaced(t, 5*time.Second, "the active model is rolled back", func() bool { return activeVersion() == "v2" })
 	activeRow("v2")
 	admin := mint(t, s, server.ScopeAdmin)
 	_, audit := api(t, s, admin, "GET", "/api/v1/audit", nil)
@@ -355,7 +355,7 @@ func TestRegionsDashboardInBrowser(t *testing.T) {
 		}
 	})
 	eu := rs.server("eu")
-	eventually(t, 20*time.Second, "eu's direct link to us up", func() bool {
+	eventuallyPaced(t, 20*time.Second, "eu's direct link to us up", func() bool {
 		return regionRows(t, eu, rs.toks["eu"])["us"]["direct"] == true
 	})
 	// a combiner published in us: eu's Models table says us set it
@@ -364,7 +364,7 @@ func TestRegionsDashboardInBrowser(t *testing.T) {
 		map[string]any{"kind": "combiner", "version": "v2", "stage": "active", "model": combinerJSON(t, "v2", -3.4)}); code != http.StatusCreated {
 		t.Fatalf("us: publish: %d %v", code, body)
 	}
-	eventually(t, 15*time.Second, "eu adopts us's active combiner", func() bool {
+	eventuallyPaced(t, 15*time.Second, "eu adopts us's active combiner", func() bool {
 		m := stagesOf(t, eu, rs.toks["eu"])["combiner.active"]
 		return m != nil && m["version"] == "v2"
 	})
@@ -404,7 +404,7 @@ func TestRegionsDashboardInBrowser(t *testing.T) {
 	if err := rs.server("us").Close(ctxClose); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 20*time.Second, "eu's direct link to us down", func() bool {
+	eventuallyPaced(t, 20*time.Second, "eu's direct link to us down", func() bool {
 		return regionRows(t, eu, rs.toks["eu"])["us"]["direct"] == false
 	})
 	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`table[data-testid="regions"]`))); err != nil {

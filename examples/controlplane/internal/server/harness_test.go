@@ -303,12 +303,27 @@ func mint(t *testing.T, s controlPlane, scopes ...string) string {
 // how long it took.
 func eventually(t *testing.T, d time.Duration, what string, f func() bool) time.Duration {
 	t.Helper()
+	return eventuallyEvery(t, d, 20*time.Millisecond, what, f)
+}
+
+// eventuallyPaced is eventually at a dashboard's pace, for conditions
+// read through the API: the API sits behind bulwark, and a client asking
+// it twice every 20 ms for seconds on end is a flood to its behaviour
+// detector, which limits and then blocks it (a slow CI run once got the
+// test's own client refused this way).
+func eventuallyPaced(t *testing.T, d time.Duration, what string, f func() bool) time.Duration {
+	t.Helper()
+	return eventuallyEvery(t, d, 250*time.Millisecond, what, f)
+}
+
+func eventuallyEvery(t *testing.T, d, every time.Duration, what string, f func() bool) time.Duration {
+	t.Helper()
 	start := time.Now()
 	for time.Since(start) < d {
 		if f() {
 			return time.Since(start)
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(every)
 	}
 	t.Fatalf("%s: not within %v", what, d)
 	return 0
