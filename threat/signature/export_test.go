@@ -11,3 +11,6 @@ var TrimRuns = trimRuns
 
 // PaddingOf exposes paddingOf to the external tests.
 var PaddingOf = paddingOf
+
+// FormatProbe exposes formatProbe to the external tests.
+var FormatProbe = formatProbe

@@ -14,7 +14,8 @@ import (
 // read (the CRS lfi-os-files and restricted-files lists, and absolute
 // paths into system folders), stream wrappers (php://filter, file://,
 // phar://), remote includes (a URL parameter ending in '?' or a NUL), and
-// the long runs of one character that overflow probes send.
+// the probes of memory bugs: the long runs of one character that overflow
+// probes send, and format strings ("%x%x%x%x", "%10$n", formatProbe).
 //
 // A file name alone is weak evidence: "config.php" and "/etc/hosts" turn
 // up in prose and in code. It becomes strong with a walk up the tree, with
@@ -29,6 +30,7 @@ const (
 	travRun
 	travEncoded
 	travSystem
+	travFormat
 )
 
 var (
@@ -126,6 +128,7 @@ func scanTraversal(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal
 			dst = append(dst, signal(nameTraversal, "probe.long_run", 0.75, in, i, i+n))
 		}
 	}
+	dst = formatProbes(in, seen, &hit, dst)
 	if m&pathChars == 0 && !strings.Contains(v, "0x") {
 		return dst, hit
 	}
