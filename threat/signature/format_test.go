@@ -10,7 +10,10 @@ import (
 // SecLists' FormatString-Jhaddix and UnixAttacks lists, the exploit
 // write-ups' dotted stack dumps and positional writes. "q" URL-encodes
 // the value once, as a client does: "%08x" goes as "%2508x", which the
-// view's repeated decoding would turn into a control byte.
+// view's repeated decoding would turn into a control byte. (A width
+// from 0x20 to 0x7f that the decoder reads as an escape, "%2564x." in a
+// query or "%64x." in JSON, becomes a letter or a digit and is not looked
+// for in the raw form: formatProbes.)
 var formatAttacks = []familyCase{
 	{"q", "%x%x%x%x", 0.99},
 	{"q", "%s%s%s%s%s%s%s%s%s%s", 0.99},
@@ -22,7 +25,8 @@ var formatAttacks = []familyCase{
 	{"q", "XXXXX%x%x%x%x%x", 0.99},
 	{"q", "%08x.%08x.%08x.%08x.%08x", 0.99},
 	{"q", "%.8x.%.8x.%.8x.%.8x", 0.99},
-	{"q", "%64x.%64x.%64x.%64x", 0.99},
+	{"q", "%.64x.%.64x.%.64x.%.64x", 0.99},
+	{"q", "%99$n", 0.99},
 	{"q", "AAAA%10$n", 0.99},
 	{"q", "\x10\x01\x48\x08%6$hn", 0.99},
 	{"path", "/search?q=%x%x%x%x%x%x", 0.99}, // invalid escapes, kept as they came
@@ -30,6 +34,7 @@ var formatAttacks = []familyCase{
 	{"ua", "Mozilla/5.0 %n%n%n%n", 0.99},
 	{"body:application/json", `{"name":"%08x.%08x.%08x.%08x"}`, 0.99},
 	{"body:application/json", `{"name":"AAAA%12$n"}`, 0.99},
+	{"body:application/json", `{"name":"%10x.%10x.%10x.%10x"}`, 0.99},
 	{"body:application/x-www-form-urlencoded", "user=%25x%25x%25x%25x%25x&pass=x", 0.99},
 	{"body:application/x-www-form-urlencoded", "user=%2508x.%2508x.%2508x.%2508x&pass=x", 0.99},
 }
