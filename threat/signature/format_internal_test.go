@@ -55,3 +55,33 @@ func FuzzEatenSpec(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendExcerpt holds appendExcerpt's eight-byte copy of printable
+// bytes to the byte-at-a-time mapping it stands for.
+func FuzzAppendExcerpt(f *testing.F) {
+	f.Add("GET /index.php?id=1' OR '1'='1 HTTP/1.1", 5, 20, 48)
+	f.Add("\x00\x1f\x7f\x80 abcdefgh~~~~~~~~ ijklmnop\xff", 0, 40, 48)
+	f.Fuzz(func(t *testing.T, s string, i, j, n int) {
+		if n < 0 || n > 256 {
+			return
+		}
+		got := string(appendExcerpt([]byte("x"), s, i, j, n))
+		// the reference: the window appendExcerpt picks, mapped one byte
+		// at a time
+		i0 := min(max(i, 0), len(s))
+		j0 := max(min(j, len(s)), i0)
+		if j0-i0 < n {
+			i0 = max(i0-(n-(j0-i0))/2, 0)
+			j0 = min(i0+n, len(s))
+		} else {
+			j0 = i0 + n
+		}
+		ref := []byte("x")
+		for k := i0; k < j0; k++ {
+			ref = append(ref, excerptByte[s[k]])
+		}
+		if got != string(ref) {
+			t.Fatalf("appendExcerpt(%q, %d, %d, %d) = %q, want %q", s, i, j, n, got, ref)
+		}
+	})
+}

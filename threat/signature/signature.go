@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"slices"
@@ -1142,7 +1143,18 @@ func appendExcerpt[T text](b []byte, s T, i, j, max int) []byte {
 	n := len(b)
 	b = slices.Grow(b, j-i)[:n+j-i]
 	out, in := b[n:], s[i:j]
-	for k := range out {
+	k := 0
+	for ; k+8 <= len(out); k += 8 {
+		// eight printable bytes, as most are, copied as they are
+		x := uint64(in[k]) | uint64(in[k+1])<<8 | uint64(in[k+2])<<16 | uint64(in[k+3])<<24 |
+			uint64(in[k+4])<<32 | uint64(in[k+5])<<40 | uint64(in[k+6])<<48 | uint64(in[k+7])<<56
+		const ones, highs = 0x0101010101010101, 0x8080808080808080
+		if (x-0x20*ones)&^x&highs != 0 || (x+ones|x)&highs != 0 {
+			break // a byte below 0x20, or 0x7f and above
+		}
+		binary.LittleEndian.PutUint64(out[k:k+8], x)
+	}
+	for ; k < len(out); k++ {
 		out[k] = excerptByte[in[k]]
 	}
 	return b
