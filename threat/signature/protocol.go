@@ -140,6 +140,10 @@ func scanProtocol(req *threat.Request, h *headerFacts, pf *paramFacts, dst []thr
 			dst = append(dst, signal(nameProtocol, "session.fixation", 0.99, &x, 0, len(p.Name)))
 		}
 	}
+	// a query parameter's raw form is a piece of the raw query: without a
+	// "%00" there, none holds one (and the raw query's bad escapes were
+	// looked for above). A view built by hand may have no raw query.
+	queryNUL := seen&(1<<protoNUL) == 0 && (req.RawQuery == "" || strings.Contains(req.RawQuery, "%00"))
 	for i := range req.Params {
 		if pf.plain.has(i) {
 			continue // no '%', line break or control byte to find
@@ -151,7 +155,7 @@ func scanProtocol(req *threat.Request, h *headerFacts, pf *paramFacts, dst []thr
 		// once, by scanTraversal)
 		nul, esc, bad := -1, -1, false
 		wantEsc := p.Source == threat.SourceForm && seen&(1<<protoEscape) == 0
-		if (seen&(1<<protoNUL) == 0 && p.Source != threat.SourceJSON || wantEsc) &&
+		if (seen&(1<<protoNUL) == 0 && p.Source != threat.SourceJSON && (p.Source != threat.SourceQuery || queryNUL) || wantEsc) &&
 			!(pf.escPlain.has(i) && strings.IndexByte(p.Value, 0) < 0) {
 			nul, esc, bad = rawEscapes(p.Raw)
 		}
@@ -223,15 +227,21 @@ func hasByte(s string, c byte) bool {
 // ASCII, and no browser sends one), 0.9 for repeated charset or boundary
 // parameters and for a value that is no media type.
 func contentTypeRisk(ct string) float64 {
-	lo := strings.ToLower(ct)
-	if cs := body.Param1(ct, "charset"); cs != "" {
-		c := strings.ToLower(cs)
-		if strings.Contains(c, "utf-7") || strings.Contains(c, "utf7") || body.Exotic(cs) {
-			return 0.99
+	// a parameter needs an '=', a repeated one two: most values hold
+	// none ("application/json") or one
+	if eq := strings.Count(ct, "="); eq > 0 {
+		if cs := body.Param1(ct, "charset"); cs != "" {
+			c := strings.ToLower(cs)
+			if strings.Contains(c, "utf-7") || strings.Contains(c, "utf7") || body.Exotic(cs) {
+				return 0.99
+			}
 		}
-	}
-	if strings.Count(lo, "boundary=") > 1 || strings.Count(lo, "charset=") > 1 {
-		return 0.9
+		if eq > 1 {
+			lo := strings.ToLower(ct)
+			if strings.Count(lo, "boundary=") > 1 || strings.Count(lo, "charset=") > 1 {
+				return 0.9
+			}
+		}
 	}
 	mt := strings.TrimSpace(ct)
 	if i := strings.IndexByte(mt, ';'); i >= 0 {
@@ -374,13 +384,18 @@ func methodRisk(m string) (float64, string) {
 }
 
 // tchar reports whether c may appear in an HTTP token (RFC 9110 5.6.2).
-func tchar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
+func tchar(c byte) bool { return tchars[c] }
+
+// tchars marks the bytes of a token (RFC 9110): letters, digits and
+// "!#$%&'*+-.^_`|~".
+var tchars = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		t[c] = 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' ||
+			strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0
 	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
+	return t
+}()
 
 // smuggling rates the framing headers of a request: both Content-Length
 // and Transfer-Encoding, an obfuscated Transfer-Encoding, several or
