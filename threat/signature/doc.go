@@ -6,7 +6,7 @@
 //	xss        cross-site scripting (libinjection's HTML5 tokenizer, script
 //	           URIs, event handlers, dangerous tags, script sinks)
 //	traversal  path traversal, local and remote file inclusion, stream
-//	           wrappers, overflow probes
+//	           wrappers, overflow and format-string probes
 //	cmdi       OS command injection, $IFS, server-side includes, Shellshock
 //	ssrf       metadata-service, loopback and private destinations (every
 //	           numeric form), gopher:// and friends

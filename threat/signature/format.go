@@ -121,11 +121,6 @@ func dotBefore(s string, i int) bool {
 	return i > 0 && s[i-1] == '.' || i >= 3 && s[i-3] == '%' && s[i-2] == '2' && (s[i-1] == 'e' || s[i-1] == 'E')
 }
 
-// dotAt reports whether s holds a '.' at i, or its escape.
-func dotAt(s string, i int) bool {
-	return i < len(s) && s[i] == '.' || i+2 < len(s) && s[i] == '%' && s[i+1] == '2' && (s[i+2] == 'e' || s[i+2] == 'E')
-}
-
 // formatProbe finds a format-string probe (CWE-134): what a value holds
 // to make a C printf that takes it as its format read the stack ("%x%x%x%x",
 // "%p%p%p%p", "%08x.%08x.%08x.%08x") or write through it ("%s%s%s%s" to
