@@ -272,8 +272,8 @@ func (s *Server) startRegions(ctx, bg context.Context) error {
 // stalled or is not linked (it never started because its origin's bucket
 // did not exist yet when the aggregate was configured, or it lost its
 // origin, which came back, and the server's retry backoff reaches two
-// minutes) is restarted (replicate.Resync), at most
-// once per threshold.
+// minutes) is restarted (replicate.Resync), at most once per threshold
+// at first and then less often while restarts do not help (resyncDue).
 func (s *Server) watchRegions(ctx context.Context, m *replicate.Monitor) {
 	stall := s.cfg.RegionStall
 	t := time.NewTicker(max(stall/4, 50*time.Millisecond))
@@ -281,6 +281,7 @@ func (s *Server) watchRegions(ctx context.Context, m *replicate.Monitor) {
 	start := time.Now()
 	stalled := map[string]bool{}
 	resynced := map[string]time.Time{}
+	tries := map[string]int{} // restarts since the source was last healthy
 	lost := map[string]bool{} // the origin could not be read, and has not answered since
 	for {
 		hs, err := m.Check(ctx)
@@ -314,10 +315,18 @@ func (s *Server) watchRegions(ctx context.Context, m *replicate.Monitor) {
 			} else if lost[h.Region] {
 				lost[h.Region], back = false, true
 			}
+			if !h.Stalled && s.linked(h) {
+				tries[h.Region] = 0
+			}
+			if back {
+				tries[h.Region] = 0
+			}
 			// an origin that answers again gets its source restarted at
 			// once, rather than after the server's retry backoff or a stall
-			if h.Reachable && (back || now.Sub(start) > stall && (h.Stalled || !s.linked(h)) && now.Sub(resynced[h.Region]) > stall) {
+			if h.Reachable && (back || now.Sub(start) > stall && (h.Stalled || !s.linked(h)) &&
+				resyncDue(now, resynced[h.Region], tries[h.Region], stall)) {
 				resynced[h.Region] = now
+				tries[h.Region]++
 				rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 				err := replicate.Resync(rctx, s.js, s.cfg.Region, s.cfg.Regions, h.Region)
 				cancel()
@@ -330,6 +339,16 @@ func (s *Server) watchRegions(ctx context.Context, m *replicate.Monitor) {
 		case <-t.C:
 		}
 	}
+}
+
+// resyncDue reports whether a source last restarted at last, restarted
+// tries times since it was last healthy, may be restarted again at now:
+// one stall threshold after the first restart, then twice as long after
+// each that did not help, up to 16 thresholds. A source the server is
+// still setting up under load would otherwise be torn down each
+// threshold before it delivers, and never catch up.
+func resyncDue(now, last time.Time, tries int, stall time.Duration) bool {
+	return now.Sub(last) > stall<<min(max(tries-1, 0), 4)
 }
 
 // regionRows is the last check, one row per region, for the API and the
