@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/textproto"
@@ -503,9 +504,15 @@ func FuzzXML(f *testing.F) {
 				text = ""
 			}
 		}
+		// encoding/xml ends lines as XML says (§2.11: "\r\n" and "\r"
+		// read as "\n"); the parser emits the bytes as sent
+		eol := strings.NewReplacer("\r\n", "\n", "\r", "\n")
+		for _, v := range slices.Collect(maps.Keys(seen)) {
+			seen[eol.Replace(v)] = true
+		}
 		for _, w := range want {
 			if !seen[w] {
-				t.Fatalf("encoding/xml reads %q in %q; emitted %v", w, b, seen)
+				t.Fatalf("encoding/xml reads %q in %q; emitted %q", w, b, slices.Sorted(maps.Keys(seen)))
 			}
 		}
 	})
