@@ -315,11 +315,8 @@ func (s *Server) watchRegions(ctx context.Context, m *replicate.Monitor) {
 			} else if lost[h.Region] {
 				lost[h.Region], back = false, true
 			}
-			if !h.Stalled && s.linked(h) {
-				tries[h.Region] = 0
-			}
-			if back {
-				tries[h.Region] = 0
+			if back || !h.Stalled && s.linked(h) {
+				tries[h.Region] = 0 // healthy again, or its origin is back
 			}
 			// an origin that answers again gets its source restarted at
 			// once, rather than after the server's retry backoff or a stall
