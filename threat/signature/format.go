@@ -67,7 +67,7 @@ func eatenSpec(s, prefix string) bool {
 			var buf [40]byte
 			w := specWindow(&buf, s, j, len(s), escaped)
 			if end, conv, _, positional := formatSpec(w, 0); end > 0 {
-				if positional && conv == 'n' || end < len(w) && (w[end] == '.' || w[end] == '%') ||
+				if positional && conv == 'n' || end < len(w) && (w[end] == '.' || w[end] == '|' || w[end] == '%') ||
 					dotBefore(s, i) || specBefore(s, i, prefix) {
 					return true
 				}
@@ -116,9 +116,16 @@ func specBefore(s string, i int, prefix string) bool {
 	return end == len(w)
 }
 
-// dotBefore reports whether s holds a '.', or its escape, before i.
+// dotBefore reports whether s holds a '.' or a '|', or its escape, before i.
 func dotBefore(s string, i int) bool {
-	return i > 0 && s[i-1] == '.' || i >= 3 && s[i-3] == '%' && s[i-2] == '2' && (s[i-1] == 'e' || s[i-1] == 'E')
+	if i > 0 && (s[i-1] == '.' || s[i-1] == '|') {
+		return true
+	}
+	if i < 3 || s[i-3] != '%' {
+		return false
+	}
+	c := s[i-1] | 0x20
+	return s[i-2] == '2' && c == 'e' || s[i-2] == '7' && c == 'c'
 }
 
 // formatProbe finds a format-string probe (CWE-134): what a value holds
@@ -130,8 +137,10 @@ func dotBefore(s string, i int) bool {
 //   - four conversions or more one after the other, none with a width or
 //     a precision: code that formats on purpose pads its fields
 //     ("%02x%02x%02x%02x" prints a MAC address), a probe does not;
-//   - four conversions or more, with any width, each after a '.': the
-//     dotted stack dump of the exploit write-ups;
+//   - four conversions or more, with any width, each after a '.', or
+//     with a width each after a '|': the stack dumps of the exploit
+//     write-ups ("%08x.%08x.", "|%8.8x|%8.8x|"; a template's "%s|%s" is
+//     not one);
 //   - a positional %n ("%10$n", "%7$hn"), which writes to an argument
 //     chosen by number, which no format but an exploit's asks for.
 //
@@ -145,6 +154,7 @@ func formatProbe(v string) (int, int, bool) {
 		singleWidth        // one with a width or a precision
 		adjacent           // several, one after the other
 		dotted             // several, each after a '.'
+		piped              // several with a width, each after a '|'
 	)
 	start, end, n, kind := 0, -1, 0, single
 	for i := strings.IndexByte(v, '%'); i >= 0; {
@@ -163,8 +173,10 @@ func formatProbe(v string) (int, int, bool) {
 		switch {
 		case n > 0 && i == end && !width && (kind == single || kind == adjacent):
 			n, kind = n+1, adjacent // "%x%x"
-		case n > 0 && i == end+1 && v[end] == '.' && kind != adjacent:
+		case n > 0 && i == end+1 && v[end] == '.' && (kind == single || kind == singleWidth || kind == dotted):
 			n, kind = n+1, dotted // "%08x.%08x"
+		case n > 0 && i == end+1 && v[end] == '|' && width && (kind == singleWidth || kind == piped):
+			n, kind = n+1, piped // "%8.8x|%8.8x"
 		default:
 			start, n, kind = i, 1, single
 			if width {

@@ -26,6 +26,7 @@ var formatAttacks = []familyCase{
 	{"q", "%08x.%08x.%08x.%08x.%08x", 0.99},
 	{"q", "%.8x.%.8x.%.8x.%.8x", 0.99},
 	{"q", "%.64x.%.64x.%.64x.%.64x", 0.99},
+	{"q", "ABCD|%8.8x|%8.8x|%8.8x|%8.8x|%8.8x|", 0.99}, // SecLists' UnixAttacks
 	{"q", "%99$n", 0.99},
 	{"q", "AAAA%10$n", 0.99},
 	{"q", "\x10\x01\x48\x08%6$hn", 0.99},
@@ -52,6 +53,8 @@ var formatBenign = []familyCase{
 	{"q", "50% off, 20% more, 10%% extra", 0},
 	{"q", "100%25 cotton", 0},
 	{"q", "%s|%s|%s|%s", 0},
+	{"q", "%8s|%8s|%d", 0},
+	{"q", "%5.2f|%s|%5.2f|%s", 0},
 	{"q", "%x %x %x %x", 0},
 	{"q", "I got 3 %s and 2 %d in the template", 0},
 	{"q", "%.2f%%", 0},

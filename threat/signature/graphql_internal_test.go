@@ -7,7 +7,7 @@ import (
 
 // FuzzGraphQLIntrospection holds graphQLIntrospection to its contract: it
 // never panics, and what it finds is "__schema" before '{' or "__type"
-// before '(' (blanks and commas between), a whole name, inside a
+// before '(' (blanks, commas or a form's '+' between), a whole name, inside a
 // selection set a '{' opened before it.
 func FuzzGraphQLIntrospection(f *testing.F) {
 	for _, s := range []string{"{__schema{types{name}}}", `{ __type(name: "A") { name } }`, "{ __typename }", "a__schema{", "{__schema", "{ __type ,\n(", "__"} {
@@ -31,7 +31,7 @@ func FuzzGraphQLIntrospection(f *testing.F) {
 		default:
 			t.Fatalf("%q: found %q", v, found)
 		}
-		if strings.Trim(found[len(name):len(found)-1], " \t\r\n,") != "" {
+		if strings.Trim(found[len(name):len(found)-1], " \t\r\n,+") != "" {
 			t.Fatalf("%q: %q holds more than blanks between the name and its bracket", v, found)
 		}
 		if i > 0 && isWord(v[i-1]) || !strings.Contains(v[:i], "{") {

@@ -191,7 +191,18 @@ func jsBreakout(v string, m cls) (int, int, float64) {
 			}
 			escape := b >= 0 && (v[b] == '\'' || v[b] == '"') && strings.IndexByte(v[:b], v[b]) < 0
 			lead := b >= 0 && leadingLiteral(v[:b+1])
-			if !escape && !lead && b >= 0 {
+			// a path's segment is a value of its own, as an id the
+			// $where reads from a REST route: "/;var d=new Date()...",
+			// "/items/0;return true" (read back at most leadMax bytes)
+			start := b < 0
+			if b >= 0 && !escape && !lead {
+				s := b + 1 - min(b+1, leadMax)
+				if k := strings.LastIndexByte(v[s:b+1], '/'); k >= 0 {
+					start = s+k == b
+					lead = !start && leadingLiteral(v[s+k+1:b+1])
+				}
+			}
+			if !escape && !lead && !start {
 				continue
 			}
 			a := skipSpaceStr(v, i+1)
@@ -200,7 +211,7 @@ func jsBreakout(v string, m cls) (int, int, float64) {
 				return i, a + k, 0.99
 			}
 			if !escape && !lead {
-				continue // a value that starts with ';': only the busy loop
+				continue // a value or segment that starts with ';': only the busy loop
 			}
 			switch {
 			case hasPrefixFold(rest, "return") && a+6 < len(v):

@@ -36,6 +36,11 @@ var nosqlAttacks = []familyCase{
 	{"q", "0;var date=new Date(); do{curDate = new Date();}while(curDate-date<10000)", 0.99},
 	{"q", ";var date = new Date(); do{curDate = new Date();}while(curDate-date<10000)", 0.99},
 	{"q", "1; let d = new Date(); while (new Date() - d < 3000);", 0.99},
+	// ... or at a path segment's start (gotestwaf's urlpath cases, with a
+	// '+' for each space, as a decoder that treats the path as a form's
+	// value reads them)
+	{"path", "/%3Bvar+date+%3D+new+Date%28%29%3B+do%7BcurDate+%3D+new+Date%28%29%3B%7Dwhile%28curDate-date%3C10000%29", 0.99},
+	{"path", "/api/items/0%3Bvar%20date%3Dnew%20Date%28%29%3B%20do%7BcurDate%20%3D%20new%20Date%28%29%3B%7Dwhile%28curDate-date%3C10000%29", 0.99},
 	{"q", "|| 1==1", 0.99},
 	{"q", "db.users.find()", 0.99},
 	{"q", "db.getCollectionNames()", 0.99},

@@ -106,11 +106,12 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 			d.cache.markClean(threat.SourcePath, "", p, 1<<bitProbe)
 		}
 	}
+	// in any value: "query" of a GET or a JSON body is where GraphQL's
+	// clients send it, but a scanner also sends the whole JSON request in
+	// a parameter of its own ({"query": "{__schema{...}}"}) to find an
+	// endpoint that reads one
 	for k := range req.Params {
 		p := &req.Params[k]
-		if len(p.Name) != len("query") || !equalFold(p.Name, "query") {
-			continue
-		}
 		if i, j, ok := graphQLIntrospection(p.Value); ok {
 			in := input{src: p.Source, name: p.Name, value: p.Value}
 			dst = append(dst, signal(nameScanner, "scanner.graphql_introspection", 0.99, &in, i, j))
@@ -123,8 +124,7 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 // graphQLIntrospection finds a GraphQL document's selection of the schema
 // ("{__schema{types{name}}}", "query IntrospectionQuery { __schema {"),
 // or of a type by name ("{ __type(name: \"User\") { fields { name } } }"),
-// in the value GraphQL's clients send it in ("query", of a GET or of a
-// JSON body): what a scanner asks first to map an API whose schema it does
+// in a value: what a scanner asks first to map an API whose schema it does
 // not have. Production APIs turn introspection off (OWASP's GraphQL cheat
 // sheet); an API that serves its schema on purpose suppresses this rule on
 // its route. __typename, which clients ask for in ordinary queries, is not
@@ -164,7 +164,9 @@ func graphQLIntrospection(v string) (int, int, bool) {
 			continue
 		}
 		e := j
-		for e < len(v) && (v[e] == ' ' || v[e] == '\t' || v[e] == '\n' || v[e] == '\r' || v[e] == ',') {
+		// GraphQL's ignored tokens, and '+', a space as a form encodes it
+		// in a value no form decoded (a multipart field)
+		for e < len(v) && (v[e] == ' ' || v[e] == '\t' || v[e] == '\n' || v[e] == '\r' || v[e] == ',' || v[e] == '+') {
 			e++
 		}
 		if e < len(v) && v[e] == want {

@@ -2626,7 +2626,15 @@ func (sc *sqlScan) statement(i int) int {
 			return 1
 		}
 	case kwCall:
-		if o := sc.operand(n.i); o.kind == oCall || o.kind == oSQLCall {
+		// "; call it(now)" is prose; a known function, or one called on
+		// SQL's own calls, is a procedure the payload runs
+		// ("CALL REGEXP_SUBSTRING(REPEAT(RIGHT(CHAR(7618),0),500000000),NULL)")
+		switch o := sc.operand(n.i); {
+		case (o.kind == oSQLCall || o.kind == oCall) && sc.callsSQL(o):
+			return 3
+		case o.kind == oSQLCall:
+			return 2
+		case o.kind == oCall:
 			return 1
 		}
 	case kwBegin:
@@ -2635,6 +2643,26 @@ func (sc *sqlScan) statement(i int) int {
 		}
 	}
 	return 0
+}
+
+// callsSQL reports whether the arguments of the call o call a known SQL
+// function, looking at its first sixteen tokens.
+func (sc *sqlScan) callsSQL(o operand) bool {
+	lx := &sc.lx
+	open := lx.next(o.i)
+	for open.kind != sOpen && open.kind != sEnd && open.j < o.j {
+		open = lx.next(open.j)
+	}
+	t := lx.next(open.j)
+	for k := 0; k < 16 && t.kind != sEnd && t.i < o.j; k++ {
+		if t.kind == sWord && t.id != kwNone {
+			if n := lx.next(t.j); n.kind == sOpen {
+				return true
+			}
+		}
+		t = lx.next(t.j)
+	}
+	return false
 }
 
 // stacked finds a statement after ';'.

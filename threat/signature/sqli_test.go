@@ -108,6 +108,9 @@ var sqliAttacks = []string{
 	"'; INSERT INTO users VALUES ('hacker','pw'); --",
 	"1';select case when 6555=7349 then 1 else null end--",
 	"' grant connect to name; grant resource to name; --",
+	// a procedure called on SQL's own functions: a regular expression's
+	// denial of service (SecLists' quick-SQLi)
+	";CALL REGEXP_SUBSTRING(REPEAT(RIGHT(CHAR(7618),0),500000000),NULL)",
 	"select @@version",
 	// a call that delays or tests a condition alone (sqlmap's
 	// boolean-based payloads)
@@ -127,8 +130,9 @@ var sqliBenign = []string{
 	"if (a == b) { return 1; }",
 	"when 2 = 2 I stop",
 	"if 1 = 1 holds, the test is moot",
-	"exec (",                         // the CRS's 933150 false-positive test
-	"Exec (Director)",                // a title
+	"exec (",          // the CRS's 933150 false-positive test
+	"Exec (Director)", // a title
+	"We are done; call me (tomorrow, after noon)",
 	"the exec (executive) board met", // libinjection's nT(n
 	"* Install sysusers.d and tmpfiles.d man pages in standalone packages (Closes: #1021933)", // systemd's folder
 	// a quoted keyword, C's select() and build logs' relative paths

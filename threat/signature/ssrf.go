@@ -81,15 +81,21 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	decoded := header && m&cPercent != 0
 	if decoded {
 		v = decode.Percent(v, false)
-	} else if r := in.raw; r != "" && m&cSpace == 0 && (strings.IndexByte(r, 0) >= 0 || strings.Contains(r, "%00")) {
+	} else if r := in.raw; r != "" && m&cSpace == 0 && (strings.IndexByte(r, 0) >= 0 || strings.Contains(r, "%00") || strings.Contains(r, "%2500")) {
 		// The value's decoder drops a NUL, where a fetcher written in C
 		// stops at it: "http://127.0.0.1%00.example.com" passes a check
 		// of the name's end and connects to 127.0.0.1. The raw form (a
 		// JSON string's holds the NUL itself), decoded once with the NUL
 		// kept, is what parseDest reads; a value with blanks is no host
 		// (and prose, whose raw form is searched for nothing).
+		// Sent encoded twice ("%2500"), the application reads "%00" in
+		// the URL, which a fetcher that decodes it stops at: decoded
+		// twice.
 		plus := in.src == threat.SourceQuery || in.src == threat.SourceForm
 		v, decoded = decode.Percent(r, plus), true
+		if strings.Contains(v, "%00") {
+			v = decode.Percent(v, false)
+		}
 	}
 	var stack [512]byte
 	var b []byte

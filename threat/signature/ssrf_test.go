@@ -146,9 +146,14 @@ func TestSSRFNULInTheHost(t *testing.T) {
 		{"path", "/fetch?host=127.0.0.1%00.shop.example", 0.99},
 		{"body:application/x-www-form-urlencoded", "url=http%3A%2F%2Flocalhost%00.shop.example%2F", 0.99},
 		{js, `{"url":"http://127.0.0.1\u0000.example.com/"}`, 0.99},
+		// sent encoded twice: the application reads "%00" in the URL
+		{"path", "/fetch?url=http%3A%2F%2F127.0.0.1%2500example.com", 0.99},
+		{"body:application/x-www-form-urlencoded", "url=http%3A%2F%2F169.254.169.254%2500.shop.example%2F", 0.99},
 	}, []familyCase{
 		{"path", "/fetch?url=https://www.example.com%00/x", 0},
 		{"path", "/fetch?url=https://cdn.example.org/a%00b.png", 0},
+		{"path", "/fetch?url=https%3A%2F%2Fwww.example.com%2500%2Fx", 0},
+		{"path", "/fetch?url=https%3A%2F%2Fcdn.example.org%2Fa%2500b.png", 0},
 		{js, `{"note":"a\u0000b","url":"https://shop.example/"}`, 0},
 	}, 0.9)
 }
