@@ -112,6 +112,9 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 	// endpoint that reads one
 	for k := range req.Params {
 		p := &req.Params[k]
+		if len(p.Value) < len("{__type(") {
+			continue
+		}
 		if i, j, ok := graphQLIntrospection(p.Value); ok {
 			in := input{src: p.Source, name: p.Name, value: p.Value}
 			dst = append(dst, signal(nameScanner, "scanner.graphql_introspection", 0.99, &in, i, j))

@@ -81,7 +81,7 @@ func scanSSRF(in *input, seen *rules, dst []threat.Signal) ([]threat.Signal, boo
 	decoded := header && m&cPercent != 0
 	if decoded {
 		v = decode.Percent(v, false)
-	} else if r := in.raw; r != "" && m&cSpace == 0 && (strings.IndexByte(r, 0) >= 0 || strings.Contains(r, "%00") || strings.Contains(r, "%2500")) {
+	} else if r := in.raw; r != "" && m&cSpace == 0 && (strings.IndexByte(r, 0) >= 0 || nulEscape(r)) {
 		// The value's decoder drops a NUL, where a fetcher written in C
 		// stops at it: "http://127.0.0.1%00.example.com" passes a check
 		// of the name's end and connects to 127.0.0.1. The raw form (a
@@ -484,10 +484,32 @@ func hostPart(auth []byte, d *dest) ([]byte, bool) {
 	return auth, true
 }
 
-// schemeName reports whether s is a URL scheme.
+// nulEscape reports whether s holds a NUL's escape, "%00", or the same
+// escaped twice, "%2500", in one pass over its '%'s.
+func nulEscape(s string) bool {
+	for i := strings.IndexByte(s, '%'); i >= 0 && i+2 < len(s); {
+		if s[i+1] == '0' && s[i+2] == '0' || i+4 < len(s) && s[i+1] == '2' && s[i+2] == '5' && s[i+3] == '0' && s[i+4] == '0' {
+			return true
+		}
+		k := strings.IndexByte(s[i+1:], '%')
+		if k < 0 {
+			return false
+		}
+		i += k + 1
+	}
+	return false
+}
+
+// schemeName reports whether s is a URL scheme: a letter and letters,
+// digits, '+', '-' or '.', or one or two digits, which RFC 3986 forbids
+// and parsers that do not check read as a scheme all the same ("0://",
+// Orange Tsai's cURL confusion "0://127.0.0.1:80;http://example.com:80/").
 func schemeName(s []byte) bool {
-	if len(s) == 0 || !isLetter(s[0]) {
+	if len(s) == 0 {
 		return false
+	}
+	if !isLetter(s[0]) {
+		return len(s) <= 2 && isDigit(s[0]) && isDigit(s[len(s)-1])
 	}
 	for _, c := range s {
 		if !(isAlnum(c) || c == '+' || c == '-' || c == '.') {

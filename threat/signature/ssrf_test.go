@@ -44,6 +44,8 @@ var ssrfAttacks = []placedCase{
 	{"http://127.0.0.1#@expected.example/", nil},
 	{"http://expected.example#@127.0.0.1/", nil},
 	{"http://127.0.0.1\\@expected.example/", nil},
+	// a scheme of digits, which parsers that do not check read as one
+	{"0://127.0.0.1:80;http://expected.example:80/", nil},
 	// a port that does not parse: a parser that stops at the first ':'
 	// reads the loopback before it (SecLists' SSRF list, after Orange
 	// Tsai's "A New Era of SSRF")
@@ -87,6 +89,8 @@ var ssrfBenign = []placedCase{
 	{"http://example.com:80:81/", nil},
 	{"see http://a:b:c/ docs", nil},
 	{"10:30:00", nil},
+	{"ratio 10://2", nil},
+	{"0://cdn.example.org/a.png", nil},
 	{"203.0.113.7, 10.0.0.1", []string{"header"}},
 }
 
