@@ -60,7 +60,9 @@ const (
 	bitProbe
 )
 
-func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown uint32, dst []threat.Signal) []threat.Signal {
+// params asks it to look for GraphQL introspection in the request's
+// values, which Detect's pass over them does when the value families run.
+func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown uint32, params bool, dst []threat.Signal) []threat.Signal {
 	var seen rules
 	var stack [512]byte
 	// the value scan already read the cache for the path and the agent
@@ -106,22 +108,30 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 			d.cache.markClean(threat.SourcePath, "", p, 1<<bitProbe)
 		}
 	}
-	// in any value: "query" of a GET or a JSON body is where GraphQL's
-	// clients send it, but a scanner also sends the whole JSON request in
-	// a parameter of its own ({"query": "{__schema{...}}"}) to find an
-	// endpoint that reads one
-	for k := range req.Params {
-		p := &req.Params[k]
-		if len(p.Value) < len("{__type(") {
-			continue
-		}
-		if i, j, ok := graphQLIntrospection(p.Value); ok {
-			in := input{src: p.Source, name: p.Name, value: p.Value}
-			dst = append(dst, signal(nameScanner, "scanner.graphql_introspection", 0.99, &in, i, j))
+	for k := 0; params && k < len(req.Params); k++ {
+		var found bool
+		if dst, found = graphQLSignal(&req.Params[k], dst); found {
 			break
 		}
 	}
 	return dst
+}
+
+// graphQLSignal reports GraphQL introspection in p's value. It is looked
+// for in any value: "query" of a GET or a JSON body is where GraphQL's
+// clients send it, but a scanner also sends the whole JSON request in a
+// parameter of its own ({"query": "{__schema{...}}"}) to find an endpoint
+// that reads one.
+func graphQLSignal(p *threat.Param, dst []threat.Signal) ([]threat.Signal, bool) {
+	if len(p.Value) < len("{__type(") {
+		return dst, false
+	}
+	i, j, ok := graphQLIntrospection(p.Value)
+	if !ok {
+		return dst, false
+	}
+	in := input{src: p.Source, name: p.Name, value: p.Value}
+	return append(dst, signal(nameScanner, "scanner.graphql_introspection", 0.99, &in, i, j)), true
 }
 
 // graphQLIntrospection finds a GraphQL document's selection of the schema

@@ -410,6 +410,8 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	var seen [numValueFamilies]rules
 	var pathKnown uint32
 	var pf paramFacts
+	introspection := !d.on[famScanner] // scanner.graphql_introspection reported, or not asked for
+	paramsRead := false                 // the loop below looked for it in every value
 	if d.wants&wantPath != 0 && req.Path != "" {
 		in := input{src: threat.SourcePath, value: req.Path, raw: req.RawPath}
 		if len(in.value) > d.max || len(in.raw) > d.max {
@@ -425,6 +427,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	if d.wants&(wantValues|wantNames) != 0 {
 		xmlDoc := false    // the document read last is XML data (xmlData)
 		rfiConfig := false // rfi.config_param reported
+		paramsRead = true
 		for i := range req.Params {
 			p := &req.Params[i]
 			// a plain word holds nothing a family looks for; XML values go
@@ -454,12 +457,17 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				if len(in.value) >= minPadding {
 					dst, padding = d.scanAfterPadding(&in, kind, &seen, dst)
 				}
+				classified := false // in.m holds the value's classes
 				switch {
 				case padding:
 				case len(in.value) > d.max || len(in.raw) > d.max:
 					dst = d.scanWindows(&in, kind, &seen, dst)
 				default:
 					dst, _ = d.scan(&in, kind, &seen, dst)
+					classified = in.value == p.Value
+				}
+				if !introspection && (!classified || in.m&cBrace != 0) {
+					dst, introspection = graphQLSignal(p, dst)
 				}
 				if in.escPlain && in.raw == p.Raw && in.value == p.Value {
 					pf.escPlain.add(i)
@@ -551,7 +559,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 		}
 	}
 	if d.on[famScanner] {
-		dst = scanScanner(req, d, &facts, pathKnown, dst)
+		dst = scanScanner(req, d, &facts, pathKnown, !paramsRead, dst)
 	}
 	if d.on[famProtocol] {
 		dst = scanProtocol(req, &facts, &pf, dst)
