@@ -411,7 +411,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	var pathKnown uint32
 	var pf paramFacts
 	introspection := !d.on[famScanner] // scanner.graphql_introspection reported, or not asked for
-	paramsRead := false                 // the loop below looked for it in every value
+	paramsRead := false                // the loop below looked for it in every value
 	if d.wants&wantPath != 0 && req.Path != "" {
 		in := input{src: threat.SourcePath, value: req.Path, raw: req.RawPath}
 		if len(in.value) > d.max || len(in.raw) > d.max {
