@@ -986,6 +986,20 @@ func commandWordAt(b []byte, i int, name []byte) (command, bool) {
 			continue
 		case x == '?' || x == '*':
 			glob = true
+		case x == '[':
+			// a bracket class of one letter or digit, which a shell
+			// matches against the folder's files as it does '?', and
+			// which nothing but hiding a name needs: "/usr/bin/[u]name".
+			// A regular expression's classes ("a|[sS]?", "[a-z]*") are
+			// no command.
+			end := classEnd(w[k:])
+			if end != 3 || !isAlnum(w[k+1]) {
+				return c, false
+			}
+			glob = true
+			name = append(name, w[k:k+end]...)
+			k += end - 1
+			continue
 		case !(isAlnum(x) || x == '.' || x == '-' || x == '_'):
 			return c, false
 		}
@@ -1077,7 +1091,7 @@ func binPath(dir []byte) bool {
 	return n > 0
 }
 
-// globCommand matches a name with shell wildcards ('?', '*')
+// globCommand matches a name with shell wildcards ('?', '*', classes)
 // against the commands that matter when hidden that way: probes, names
 // and interpreters. "c?t", "??t", "/???/n? -e" resolve to real binaries.
 func globCommand(pat []byte) (cmdClass, bool) {

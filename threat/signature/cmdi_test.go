@@ -30,6 +30,9 @@ var commandAttacks = []placedCase{
 	{";w\\h\\o\\a\\m\\i", nil},
 	{";/???/??t /???/p??s??", nil},
 	{"/bin/c?t /e??/p?sswd", nil},
+	// a bracket class in the command's name (the CRS's 932130 tests)
+	{"/usr/bin/[u]name -a", nil},
+	{";/usr/bin/[i]d", nil},
 	{";cat ${PATH:0:1}etc${PATH:0:1}passwd", nil},
 	{"& w^h^o^a^m^i", nil},
 	{"& net user hacker Password1 /ADD", nil},
@@ -94,6 +97,10 @@ var commandAttacks = []placedCase{
 }
 
 var commandBenign = []placedCase{
+	{"see [1] and [a] name", nil},
+	{"the [c]at sat on the mat", nil},
+	{`<xs:pattern value="\s*(([0-9]+)([DdHhMm]|[sS]?))*"/>`, nil},
+	{"^(foo|[a-z]*)$", nil},
 	{"call me; echo 555 1234 is my number", nil},
 	{"; echo chamber", nil},
 	{"- pipe it: a|'b' then done!", nil},
