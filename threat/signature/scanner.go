@@ -108,13 +108,63 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 			d.cache.markClean(threat.SourcePath, "", p, 1<<bitProbe)
 		}
 	}
-	for k := 0; params && k < len(req.Params); k++ {
-		var found bool
-		if dst, found = graphQLSignal(&req.Params[k], dst); found {
-			break
+	if p := req.Path; len(p) > len("/x.nasl") {
+		if i, j := nessusPlugin(p); i >= 0 {
+			in := input{src: threat.SourcePath, value: p}
+			dst = append(dst, signal(nameScanner, "scanner.plugin", 0.99, &in, i, j))
+		}
+	}
+	for k, introspection, plugin := 0, false, false; params && k < len(req.Params); k++ {
+		if !introspection {
+			dst, introspection = graphQLSignal(&req.Params[k], dst)
+		}
+		if !plugin {
+			dst, plugin = pluginSignal(&req.Params[k], dst)
 		}
 	}
 	return dst
+}
+
+// pluginSignal reports a vulnerability scanner's plugin named in p's
+// value (nessusPlugin).
+func pluginSignal(p *threat.Param, dst []threat.Signal) ([]threat.Signal, bool) {
+	if len(p.Value) < len("x.nasl") {
+		return dst, false
+	}
+	i, j := nessusPlugin(p.Value)
+	if i < 0 {
+		return dst, false
+	}
+	in := input{src: p.Source, name: p.Name, value: p.Value}
+	return append(dst, signal(nameScanner, "scanner.plugin", 0.99, &in, i, j)), true
+}
+
+// nessusPlugin finds the file name of a Nessus plugin ("name.nasl"), which
+// Nessus writes into the values and paths of its probes
+// ("?sql='adodb_sql_sql_injection.nasl", "/scripts/1332010197-ror_session_fixation.nasl")
+// to tell its own requests apart, as it names itself in its user agent:
+// a word of letters, digits and '_' or '-', ".nasl", and no letter after
+// it. It returns where the name starts and ends, or -1, -1.
+func nessusPlugin(v string) (int, int) {
+	for off := 0; off < len(v); {
+		k := strings.Index(v[off:], ".nasl")
+		if k < 0 {
+			return -1, -1
+		}
+		k += off
+		off = k + len(".nasl")
+		if off < len(v) && isLetter(v[off]) {
+			continue // ".naslx"
+		}
+		s := k
+		for s > 0 && (isAlnum(v[s-1]) || v[s-1] == '_' || v[s-1] == '-') {
+			s--
+		}
+		if s < k {
+			return s, off
+		}
+	}
+	return -1, -1
 }
 
 // graphQLSignal reports GraphQL introspection in p's value. It is looked

@@ -411,7 +411,8 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 	var pathKnown uint32
 	var pf paramFacts
 	introspection := !d.on[famScanner] // scanner.graphql_introspection reported, or not asked for
-	paramsRead := false                // the loop below looked for it in every value
+	plugin := !d.on[famScanner]        // scanner.plugin reported, or not asked for
+	paramsRead := false                // the loop below looked for both in every value
 	if d.wants&wantPath != 0 && req.Path != "" {
 		in := input{src: threat.SourcePath, value: req.Path, raw: req.RawPath}
 		if len(in.value) > d.max || len(in.raw) > d.max {
@@ -468,6 +469,9 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				}
 				if !introspection && (!classified || in.m&cBrace != 0) {
 					dst, introspection = graphQLSignal(p, dst)
+				}
+				if !plugin && (!classified || in.m&cDot != 0) {
+					dst, plugin = pluginSignal(p, dst)
 				}
 				if in.escPlain && in.raw == p.Raw && in.value == p.Value {
 					pf.escPlain.add(i)
