@@ -2743,7 +2743,10 @@ func rateAt(t *shellText, x opContext, wordy bool, c *command, a *args, i int, b
 		rateLine(t, c, a, wordy, best)
 		return
 	}
-	weak := op == opWeak && !start
+	// an address or a number alone before it is the target the value was
+	// meant to be ("127.0.0.1 & id", "\"255.255.255.255 & id&\""): the
+	// ping form's injection, which '&' makes no weaker
+	weak := op == opWeak && !start && !(x.words == 1 && !x.plain && pingTarget(t.b[:i]))
 	// "Who | What | Where": a list of words, not "a|id"
 	listed := x.plain && english && op == opStrong && !start && t.b[i] == '|' && i > 0 && t.b[i-1] == ' ' &&
 		i+1 < len(t.b) && t.b[i+1] == ' '
@@ -2772,6 +2775,30 @@ func rateAt(t *shellText, x opContext, wordy bool, c *command, a *args, i int, b
 	case a.empty && op == opStrong || listed:
 		best.offer(0.9, rule, i, j) // "; sort", "Home | Top"
 	}
+}
+
+// pingTarget reports whether b, the one word before an operator, is an
+// IPv4 address (four numbers and three dots) or an IPv6 one (hex digits
+// and two colons or more), after the quotes or brackets that open it and
+// before its blanks: a time ("10:30") or a number is none.
+func pingTarget(b []byte) bool {
+	b = bytes.TrimRight(b, " \t]")
+	b = bytes.TrimLeft(b, "'\"([")
+	dots, colons, hex := 0, 0, false
+	for _, c := range b {
+		switch {
+		case '0' <= c && c <= '9':
+		case c == '.':
+			dots++
+		case c == ':':
+			colons++
+		case 'a' <= c|0x20 && c|0x20 <= 'f':
+			hex = true
+		default:
+			return false
+		}
+	}
+	return dots == 3 && colons == 0 && !hex || colons >= 2 && dots == 0
 }
 
 // echoProbe reports an argument of echo, the rest of its command in

@@ -30,6 +30,11 @@ var commandAttacks = []placedCase{
 	{";w\\h\\o\\a\\m\\i", nil},
 	{";/???/??t /???/p??s??", nil},
 	{"/bin/c?t /e??/p?sswd", nil},
+	// an address the value was meant to be, then '&' and a probe (the
+	// ping form's injection; Nessus's webappmon.exe probe)
+	{`"255.255.255.255 & id&"`, nil},
+	{"1.2.3.4 & id", nil},
+	{"[::1] & id", nil},
 	// a bracket class in the command's name (the CRS's 932130 tests)
 	{"/usr/bin/[u]name -a", nil},
 	{";/usr/bin/[i]d", nil},
@@ -98,6 +103,9 @@ var commandAttacks = []placedCase{
 
 var commandBenign = []placedCase{
 	{"see [1] and [a] name", nil},
+	{"10:30 & ID", nil},
+	{"5 & id", nil},
+	{"std::string & id", nil},
 	{"the [c]at sat on the mat", nil},
 	{`<xs:pattern value="\s*(([0-9]+)([DdHhMm]|[sS]?))*"/>`, nil},
 	{"^(foo|[a-z]*)$", nil},
