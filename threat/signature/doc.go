@@ -13,7 +13,8 @@
 //	code       JNDI (Log4Shell and its obfuscations), template and
 //	           expression injection, Java and PHP code, serialised objects,
 //	           XXE, prototype pollution, NoSQL operators, LDAP filters
-//	scanner    attack tools' user agents and headers, probe paths
+//	scanner    attack tools' user agents and headers and the plugin names
+//	           they mark probes with, probe paths, GraphQL introspection
 //	protocol   bad methods, smuggling markers, header injection, NUL bytes,
 //	           hostile Host, Range and Content-Type values
 //

@@ -108,13 +108,15 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 			d.cache.markClean(threat.SourcePath, "", p, 1<<bitProbe)
 		}
 	}
+	plugin := false
 	if p := req.Path; len(p) > len("/x.nasl") {
-		if i, j := nessusPlugin(p); i >= 0 {
+		if i, j := nessusPlugin(p); i >= 0 && !reported(dst, "scanner.plugin") {
+			// (once a request: the value pass may have found one)
 			in := input{src: threat.SourcePath, value: p}
-			dst = append(dst, signal(nameScanner, "scanner.plugin", 0.99, &in, i, j))
+			dst, plugin = append(dst, signal(nameScanner, "scanner.plugin", 0.99, &in, i, j)), true
 		}
 	}
-	for k, introspection, plugin := 0, false, false; params && k < len(req.Params); k++ {
+	for k, introspection := 0, false; params && k < len(req.Params); k++ {
 		if !introspection {
 			dst, introspection = graphQLSignal(&req.Params[k], dst)
 		}
@@ -123,6 +125,16 @@ func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown
 		}
 	}
 	return dst
+}
+
+// reported reports whether dst holds a signal of rule.
+func reported(dst []threat.Signal, rule string) bool {
+	for k := range dst {
+		if dst[k].Rule == rule {
+			return true
+		}
+	}
+	return false
 }
 
 // pluginSignal reports a vulnerability scanner's plugin named in p's

@@ -1,6 +1,10 @@
 package signature_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/bulwarkhq/bulwark/threat/signature"
+)
 
 // TestScannerPlugin: Nessus writes the file name of the plugin that sends
 // a probe into the probe's values and paths (Fwaf's bad queries, which
@@ -21,4 +25,28 @@ func TestScannerPlugin(t *testing.T) {
 		{"path", "/files/basal.nasal.txt", 0},
 		{"body:application/json", `{"note":"the nasl language"}`, 0},
 	}, 0.9)
+}
+
+// TestScannerPluginOnce: a plugin named in the path and in a value is one
+// signal, as every rule is at most one a request.
+func TestScannerPluginOnce(t *testing.T) {
+	d, err := signature.New(signature.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{
+		"/scripts/x_sql_injection.nasl?id='x_sql_injection.nasl",
+		"/scripts/x_sql_injection.nasl?id=1",
+		"/search?id='x_sql_injection.nasl&b=y_xss.nasl",
+	} {
+		n := 0
+		for _, s := range detect(t, d, build(t, "path", target)) {
+			if s.Rule == "scanner.plugin" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: %d scanner.plugin signals, want 1", target, n)
+		}
+	}
 }
