@@ -138,9 +138,11 @@ func reported(dst []threat.Signal, rule string) bool {
 }
 
 // pluginSignal reports a vulnerability scanner's plugin named in p's
-// value (nessusPlugin).
+// value (nessusPlugin), when p is a query parameter: Nessus writes the
+// name into the query and the path of its probes, and prose in bodies,
+// full of dots, is not searched for it.
 func pluginSignal(p *threat.Param, dst []threat.Signal) ([]threat.Signal, bool) {
-	if len(p.Value) < len("x.nasl") {
+	if p.Source != threat.SourceQuery || len(p.Value) < len("x.nasl") {
 		return dst, false
 	}
 	i, j := nessusPlugin(p.Value)

@@ -470,7 +470,7 @@ func (d *Detector) Detect(req *threat.Request, dst []threat.Signal) []threat.Sig
 				if !introspection && (!classified || in.m&cBrace != 0) {
 					dst, introspection = graphQLSignal(p, dst)
 				}
-				if !plugin && (!classified || in.m&cDot != 0) {
+				if !plugin && p.Source == threat.SourceQuery && (!classified || in.m&cDot != 0) {
 					dst, plugin = pluginSignal(p, dst)
 				}
 				if in.escPlain && in.raw == p.Raw && in.value == p.Value {
