@@ -2743,9 +2743,9 @@ func rateAt(t *shellText, x opContext, wordy bool, c *command, a *args, i int, b
 		rateLine(t, c, a, wordy, best)
 		return
 	}
-	// an address or a number alone before it is the target the value was
-	// meant to be ("127.0.0.1 & id", "\"255.255.255.255 & id&\""): the
-	// ping form's injection, which '&' makes no weaker
+	// an IP address alone before it is the target the value was meant
+	// to be ("127.0.0.1 & id", "\"255.255.255.255 & id&\""): the ping
+	// form's injection, which '&' makes no weaker
 	weak := op == opWeak && !start && !(x.words == 1 && !x.plain && pingTarget(t.b[:i]))
 	// "Who | What | Where": a list of words, not "a|id"
 	listed := x.plain && english && op == opStrong && !start && t.b[i] == '|' && i > 0 && t.b[i-1] == ' ' &&

@@ -60,8 +60,9 @@ const (
 	bitProbe
 )
 
-// params asks it to look for GraphQL introspection in the request's
-// values, which Detect's pass over them does when the value families run.
+// params asks it to look for GraphQL introspection and scanners' plugin
+// names in the request's values, which Detect's pass over them does when
+// the value families run.
 func scanScanner(req *threat.Request, d *Detector, facts *headerFacts, pathKnown uint32, params bool, dst []threat.Signal) []threat.Signal {
 	var seen rules
 	var stack [512]byte
