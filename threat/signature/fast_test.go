@@ -698,12 +698,18 @@ func FuzzNextByte(f *testing.F) {
 	})
 }
 
-// FuzzSameBytes checks sameBytes against a byte loop.
+// FuzzSameBytes checks sameBytes against a byte loop. The input is
+// written after n bytes of c, so that the fuzzer reaches the runs of
+// hundreds of bytes that sameBytes compares a block at a time.
 func FuzzSameBytes(f *testing.F) {
-	f.Add(strings.Repeat("A", 70)+"B", byte('A'))
-	f.Add("aaaaaaaab", byte('a'))
-	f.Add("", byte(0))
-	f.Fuzz(func(t *testing.T, s string, c byte) {
+	f.Add(strings.Repeat("A", 70)+"B", byte('A'), uint16(0))
+	f.Add("aaaaaaaab", byte('a'), uint16(0))
+	f.Add("", byte(0), uint16(0))
+	f.Add("B", byte('A'), uint16(64+2*256))
+	f.Add("AAAB", byte('A'), uint16(64+3*256-2))
+	f.Add("", byte('A'), uint16(4000))
+	f.Fuzz(func(t *testing.T, tail string, c byte, n uint16) {
+		s := strings.Repeat(string(c), int(n%5000)) + tail
 		want := 0
 		for want < len(s) && s[want] == c {
 			want++

@@ -748,11 +748,24 @@ func trimRuns(w string) string {
 }
 
 // sameBytes returns how many bytes at the start of s are c, eight at a
-// time.
+// time, and past the first 64 a block of 256 at a time: padding runs to
+// kilobytes, and the runtime compares a block with vector instructions.
 func sameBytes(s string, c byte) int {
 	w := uint64(c) * 0x0101010101010101
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
+		if i == 64 && len(s) >= 64+2*len(padBlock{}) {
+			var blk padBlock
+			for k := 0; k < len(blk); k += 8 {
+				binary.LittleEndian.PutUint64(blk[k:], w)
+			}
+			for i+len(blk) <= len(s) && s[i:i+len(blk)] == string(blk[:]) {
+				i += len(blk)
+			}
+			if i+8 > len(s) {
+				break
+			}
+		}
 		if x := le64(s[i : i+8]); x != w {
 			// the first byte that differs: the lowest non-zero byte of x^w
 			return i + bits.TrailingZeros64(x^w)/8
@@ -763,6 +776,9 @@ func sameBytes(s string, c byte) int {
 	}
 	return i
 }
+
+// padBlock is the block sameBytes compares a long run by.
+type padBlock [256]byte
 
 // scanWindows runs the families over a value longer than the window
 // (Config.MaxScan), whole, in windows that overlap by an eighth of it, so
