@@ -781,6 +781,14 @@ func (x *xssScan) tag(s string, i int) {
 					vj++
 				}
 				p = vj
+				// "<img/src=x/onerror=alert(1)>": to the browser the
+				// handler is part of src's unquoted value, but a filter
+				// that splits attributes at '/' as it does after a tag's
+				// name reads a handler, and so does the probe's author
+				if h := slashHandler(s[vi:vj]); h >= 0 {
+					x.hit(xssHandler, 0.99, s, i, vi+h)
+					dangerous = true
+				}
 			}
 			val = s[vi:vj]
 		}
@@ -1234,6 +1242,30 @@ func (x *xssScan) handlers(s string) {
 			x.hit(xssHandler, conf, s, i, k+1)
 		}
 	}
+}
+
+// slashHandler returns the index of the '=' after a '/' and the name of
+// an event handler in v ("x/onerror=xxx"), or -1.
+func slashHandler(v string) int {
+	for off := 0; off+2 < len(v); {
+		i := indexLetterPair(v[off:], 'o', 'n')
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 2
+		if i == 0 || v[i-1] != '/' {
+			continue
+		}
+		j := i + 2
+		for j < len(v) && isAlpha(v[j]) {
+			j++
+		}
+		if j-i >= 5 && j < len(v) && v[j] == '=' && handlerName(strings.ToLower(v[i+2:j])) {
+			return j
+		}
+	}
+	return -1
 }
 
 // notHandler reports whether an on* attribute name is an English word no
