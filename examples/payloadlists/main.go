@@ -12,7 +12,7 @@
 //
 // A row's category is its family, read from its file's path (XSS, SQLi,
 // NoSQL, LFI, SSRF, SSI, LDAP, XXE, template injection, command injection,
-// XPath; "polyglot" for polyglot lists), so that each family's rate can be
+// XPath, CRLF; "polyglot" for polyglot lists), so that each family's rate can be
 // read apart; files whose path names no family are skipped, and so are
 // SecLists' template-engines-special-vars.txt (names of variables, no
 // payloads). Empty lines are skipped, comment lines too ("# " opens them,
@@ -50,7 +50,7 @@ import (
 var families = []struct{ word, family string }{
 	{"nosql", "nosql"}, {"sqli", "sqli"}, {"sql", "sqli"}, {"xss", "xss"}, {"lfi", "lfi"}, {"ssrf", "ssrf"},
 	{"ssi", "ssi"}, {"ldap", "ldap"}, {"xxe", "xxe"}, {"xpath", "xpath"}, {"template", "ssti"}, {"ssti", "ssti"},
-	{"command", "cmdi"}, {"commix", "cmdi"}, {"unixattacks", "cmdi"}, {"polyglot", "polyglot"},
+	{"command", "cmdi"}, {"commix", "cmdi"}, {"unixattacks", "cmdi"}, {"polyglot", "polyglot"}, {"crlf", "crlf"},
 }
 
 // familyOf reads a list's family from its path: a word of families that
