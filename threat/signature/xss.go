@@ -1605,7 +1605,11 @@ func (x *xssScan) indirect(s string, w, p int) {
 	}
 	d := accessBefore(s, w)
 	o := wordBefore(s, d)
-	if o == d || !dialog(s[o:wordAt(s, o)]) {
+	if o == d {
+		return
+	}
+	if callee := s[o:wordAt(s, o)]; !dialog(callee) {
+		x.indirectEval(s, callee, o, w, p)
 		return
 	}
 	j := p
@@ -1628,6 +1632,35 @@ func (x *xssScan) indirect(s string, w, p int) {
 		conf = 0.95 // a method of that name
 	}
 	x.hit(xssScript, conf, s, o, j+8)
+}
+
+// indirectEval judges eval, setTimeout or setInterval at s[o:] called
+// through call or apply at s[w:], whose '(' is at p: the argument after
+// the first (call's this) is the code, as eval's own first argument is
+// ("eval.call(this,unescape.call(this,location))", "eval.apply(null,
+// [name])"). A string or a decoded or page-sourced argument is the payload.
+func (x *xssScan) indirectEval(s, callee string, o, w, p int) {
+	if !(equalFold(callee, "eval") || equalFold(callee, "settimeout") || equalFold(callee, "setinterval")) ||
+		s[p] != '(' || equalFold(s[w:wordAt(s, w)], "bind") {
+		return
+	}
+	if o > 0 && s[o-1] == '.' && !objectBefore(s, o, "window", "top", "self", "this") {
+		return // a method of that name
+	}
+	c := strings.IndexByte(s[p+1:min(len(s), p+33)], ',')
+	if c < 0 {
+		return
+	}
+	a := strings.TrimLeft(s[p+2+c:min(len(s), p+2+c+65)], " ")
+	if equalFold(s[w:wordAt(s, w)], "apply") {
+		if a == "" || a[0] != '[' {
+			return
+		}
+		a = strings.TrimLeft(a[1:], " ")
+	}
+	if a != "" && (strings.IndexByte("'\"`", a[0]) >= 0 || evalArg(a) || hasPrefixFold(a, "unescape.") || hasPrefixFold(a, "atob.")) {
+		x.hit(xssScript, 0.99, s, o, p+8)
+	}
 }
 
 // taggedCall judges call, apply or bind at s[w:] used as a template's tag
