@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/bulwarkhq/bulwark/threat"
@@ -328,7 +329,7 @@ func templateBody(body string, kind int, whole bool) (float64, int) {
 			return 0.99, sstiRuntime
 		}
 	}
-	if dangerousCall(b, false) {
+	if dangerousCall(b, false) || fileCall(b) {
 		return 0.99, sstiRuntime
 	}
 	if arithmetic(b) {
@@ -484,6 +485,42 @@ func dangerousCall(b []byte, at bool) bool {
 		}
 		if at {
 			return false
+		}
+	}
+	return false
+}
+
+// fileCall reports whether b holds a call, of any function, whose first
+// argument is a string naming a system file ("get_user_file('/etc/passwd')",
+// "read_file('c:\boot.ini')"): a template that reads one, whatever the
+// helper is called in that application.
+func fileCall(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '(' || i == 0 || !isWord(b[i-1]) {
+			continue
+		}
+		a := skipSpace(b, i+1)
+		if a >= len(b) || b[a] != '\'' && b[a] != '"' && b[a] != '`' {
+			continue
+		}
+		e := bytes.IndexByte(b[a+1:], b[a])
+		if e < 0 {
+			continue
+		}
+		arg := b[a+1 : a+1+e]
+		if len(arg) < 2 || len(arg) > 256 || !(arg[0] == '/' || arg[0] == '\\' || arg[1] == ':') {
+			continue // an absolute path, as a file's reader is given
+		}
+		var buf [256]byte
+		p := buf[:len(arg)]
+		for k, c := range arg {
+			if c == '\\' {
+				c = '/' // a Windows path's separators
+			}
+			p[k] = c
+		}
+		if k, j, tier := findTarget(p); tier == tierSystem && k <= 3 && (j == len(p) || p[j-1] == '/') {
+			return true
 		}
 	}
 	return false
