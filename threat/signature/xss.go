@@ -1658,7 +1658,7 @@ func (x *xssScan) indirectEval(s, callee string, o, w, p int) {
 		}
 		a = strings.TrimLeft(a[1:], " ")
 	}
-	if a != "" && (strings.IndexByte("'\"`", a[0]) >= 0 || evalArg(a) || hasPrefixFold(a, "unescape.") || hasPrefixFold(a, "atob.")) {
+	if a != "" && (strings.IndexByte("'\"`", a[0]) >= 0 || evalArg(a)) {
 		x.hit(xssScript, 0.99, s, o, p+8)
 	}
 }
@@ -1836,12 +1836,13 @@ func (x *xssScan) assign(s string, w, e, v int) {
 
 // evalArg reports whether a starts, in any case, with what code-running
 // sinks are fed in attacks: decoded or fetched strings, the page's own
-// strings ("String.fromCharCode(", "atob(", "location.hash").
+// strings ("String.fromCharCode(", "atob(", "location.hash"); a decoder
+// called through call or apply too ("unescape.call(this,location)").
 func evalArg(a string) bool {
 	if a == "" || strings.IndexByte("asudlnwt$", a[0]|0x20) < 0 {
 		return false // the first bytes of the prefixes below, any case
 	}
-	for _, p := range []string{"atob(", "string.fromcharcode", "unescape(", "decodeuri", "location", "name",
+	for _, p := range []string{"atob(", "atob.", "string.fromcharcode", "unescape(", "unescape.", "decodeuri", "location", "name",
 		"document.", "window.", "top.", "self.", "this.", "localstorage", "url", "$"} {
 		if hasPrefixFold(a, p) {
 			switch p {
